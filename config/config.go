@@ -1,0 +1,432 @@
+// Package config loads Jianyi's settings: config.yaml holds every default, each
+// value can be overridden by an environment variable, and Validate refuses a
+// configuration that cannot work, naming the offending key.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"jianyi"
+)
+
+// DevSigningKey is the token key used in dev and demo mode when none is configured.
+// Production refuses to start with it.
+const DevSigningKey = "jianyi-development-signing-key-not-for-production"
+
+// Config is the whole configuration tree.
+type Config struct {
+	Mode       string           `yaml:"mode"`
+	Timezone   string           `yaml:"timezone"`
+	HTTP       HTTPConfig       `yaml:"http"`
+	Database   DatabaseConfig   `yaml:"database"`
+	Auth       AuthConfig       `yaml:"auth"`
+	Deadlines  DeadlineConfig   `yaml:"deadlines"`
+	Documents  DocumentConfig   `yaml:"documents"`
+	Jobs       JobsConfig       `yaml:"jobs"`
+	Mail       MailConfig       `yaml:"mail"`
+	Webhook    WebhookConfig    `yaml:"webhook"`
+	Disclosure DisclosureConfig `yaml:"disclosure"`
+
+	location *time.Location
+}
+
+// HTTPConfig configures the listener and request limits.
+type HTTPConfig struct {
+	Listen          string        `yaml:"listen"`
+	BodyLimit       ByteSize      `yaml:"body_limit"`
+	UploadLimit     ByteSize      `yaml:"upload_limit"`
+	ReadTimeout     time.Duration `yaml:"read_timeout"`
+	WriteTimeout    time.Duration `yaml:"write_timeout"`
+	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
+	TrustedProxies  []string      `yaml:"trusted_proxies"`
+}
+
+// DatabaseConfig selects the database.
+type DatabaseConfig struct {
+	Driver          string        `yaml:"driver"`
+	DSN             string        `yaml:"dsn" secret:"true"`
+	MaxOpenConns    int           `yaml:"max_open_conns"`
+	MaxIdleConns    int           `yaml:"max_idle_conns"`
+	ConnMaxLifetime time.Duration `yaml:"conn_max_lifetime"`
+	AutoMigrate     bool          `yaml:"auto_migrate"`
+}
+
+// AuthConfig configures tokens and login throttling.
+type AuthConfig struct {
+	SigningKey         string        `yaml:"signing_key" secret:"true"`
+	TokenTTL           time.Duration `yaml:"token_ttl"`
+	MaxFailuresPerUser int           `yaml:"max_failures_per_user"`
+	MaxFailuresPerIP   int           `yaml:"max_failures_per_ip"`
+	FailureWindow      time.Duration `yaml:"failure_window"`
+	MinPasswordLength  int           `yaml:"min_password_length"`
+}
+
+// DeadlineConfig holds the legal and internal time limits.
+type DeadlineConfig struct {
+	ReplyMonths               int            `yaml:"reply_months"`
+	FilingDays                int            `yaml:"filing_days"`
+	ObjectionDays             int            `yaml:"objection_days"`
+	ApplicationAnswerWorkdays int            `yaml:"application_answer_workdays"`
+	ApplicationResultMonths   int            `yaml:"application_result_months"`
+	StageLimits               map[string]int `yaml:"stage_limits"`
+}
+
+// DocumentConfig points at official fonts where an office has them.
+type DocumentConfig struct {
+	TitleFont   string `yaml:"title_font"`
+	BodyFont    string `yaml:"body_font"`
+	HeadingFont string `yaml:"heading_font"`
+	KaiFont     string `yaml:"kai_font"`
+}
+
+// JobSpec is one scheduled job's cron spec and switch.
+type JobSpec struct {
+	Spec    string `yaml:"spec"`
+	Enabled bool   `yaml:"enabled"`
+}
+
+// JobsConfig schedules the cron jobs.
+type JobsConfig struct {
+	Enabled              bool    `yaml:"enabled"`
+	ReplyReminders       JobSpec `yaml:"reply_reminders"`
+	StageWarnings        JobSpec `yaml:"stage_warnings"`
+	ApplicationDeadlines JobSpec `yaml:"application_deadlines"`
+	FilingDeadlines      JobSpec `yaml:"filing_deadlines"`
+	ProjectTasks         JobSpec `yaml:"project_tasks"`
+	DailyStats           JobSpec `yaml:"daily_stats"`
+	Outbox               JobSpec `yaml:"outbox"`
+	DueSoonDays          []int   `yaml:"due_soon_days"`
+	VeryOverdueDays      int     `yaml:"very_overdue_days"`
+}
+
+// MailConfig configures SMTP delivery of notifications.
+type MailConfig struct {
+	SMTPHost string `yaml:"smtp_host"`
+	SMTPPort int    `yaml:"smtp_port"`
+	Username string `yaml:"username"`
+	Password string `yaml:"password" secret:"true"`
+	From     string `yaml:"from"`
+}
+
+// WebhookConfig configures signed webhook delivery of notifications.
+type WebhookConfig struct {
+	URL         string `yaml:"url"`
+	Secret      string `yaml:"secret" secret:"true"`
+	MaxAttempts int    `yaml:"max_attempts"`
+}
+
+// DisclosureConfig says who may publish.
+type DisclosureConfig struct {
+	PublishRoles []string `yaml:"publish_roles"`
+}
+
+// ByteSize is a size in bytes written as "1MB", "512KB" or a plain number.
+type ByteSize int64
+
+// UnmarshalYAML parses "20MB"-style sizes.
+func (b *ByteSize) UnmarshalYAML(node *yaml.Node) error {
+	v, err := ParseByteSize(node.Value)
+	if err != nil {
+		return err
+	}
+	*b = v
+	return nil
+}
+
+// ParseByteSize parses "20MB", "512KB", "1GB" or a plain byte count.
+func ParseByteSize(s string) (ByteSize, error) {
+	s = strings.TrimSpace(strings.ToUpper(s))
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}, {"B", 1}} {
+		if strings.HasSuffix(s, u.suffix) {
+			mult = u.mult
+			s = strings.TrimSpace(strings.TrimSuffix(s, u.suffix))
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("invalid size %q", s)
+	}
+	return ByteSize(n * mult), nil
+}
+
+// Load starts from the shipped defaults, overlays the YAML file at path
+// (skipped when path is empty), applies JIANYI_* environment overrides and
+// validates the result.
+func Load(path string) (*Config, error) {
+	cfg, err := Defaults()
+	if err != nil {
+		return nil, err
+	}
+	if path != "" {
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("config: %w", err)
+		}
+		if err := decodeYAML(raw, cfg); err != nil {
+			return nil, fmt.Errorf("config %s: %w", path, err)
+		}
+	}
+	if err := applyEnv(reflect.ValueOf(cfg).Elem(), "JIANYI"); err != nil {
+		return nil, err
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// Defaults returns the shipped config.yaml, unvalidated, for tests and tools
+// that adjust a few values before use.
+func Defaults() (*Config, error) {
+	cfg := &Config{}
+	if err := decodeYAML(jianyi.DefaultConfigYAML, cfg); err != nil {
+		return nil, fmt.Errorf("embedded config.yaml: %w", err)
+	}
+	return cfg, nil
+}
+
+func decodeYAML(raw []byte, cfg *Config) error {
+	dec := yaml.NewDecoder(bytes.NewReader(raw))
+	dec.KnownFields(true)
+	if err := dec.Decode(cfg); err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	return nil
+}
+
+// Location is the time zone legal dates are counted in.
+func (c *Config) Location() *time.Location {
+	if c.location == nil {
+		loc, err := time.LoadLocation(c.Timezone)
+		if err != nil {
+			loc = time.FixedZone("CST", 8*3600)
+		}
+		c.location = loc
+	}
+	return c.location
+}
+
+// IsProduction reports whether development conveniences are off.
+func (c *Config) IsProduction() bool { return c.Mode == "production" }
+
+// Validate checks every value that could make the service misbehave and names
+// the key at fault.
+func (c *Config) Validate() error {
+	var errs []error
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("config key %s: %s", key, fmt.Sprintf(format, args...)))
+	}
+	switch c.Mode {
+	case "dev", "demo", "production":
+	default:
+		bad("mode", "must be dev, demo or production, got %q", c.Mode)
+	}
+	if loc, err := time.LoadLocation(c.Timezone); err != nil || c.Timezone == "" {
+		bad("timezone", "unknown time zone %q", c.Timezone)
+	} else {
+		c.location = loc
+	}
+	if c.HTTP.Listen == "" {
+		bad("http.listen", "must not be empty")
+	}
+	if c.HTTP.BodyLimit <= 0 {
+		bad("http.body_limit", "must be positive")
+	}
+	if c.HTTP.UploadLimit <= 0 {
+		bad("http.upload_limit", "must be positive")
+	}
+	switch c.Database.Driver {
+	case "sqlite", "mysql":
+	default:
+		bad("database.driver", "must be sqlite or mysql, got %q", c.Database.Driver)
+	}
+	if c.Database.DSN == "" {
+		bad("database.dsn", "must not be empty")
+	}
+	if c.Auth.SigningKey == "" {
+		if c.IsProduction() {
+			bad("auth.signing_key", "must be set in production (JIANYI_AUTH_SIGNING_KEY)")
+		} else {
+			c.Auth.SigningKey = DevSigningKey
+		}
+	}
+	if c.IsProduction() && c.Auth.SigningKey == DevSigningKey {
+		bad("auth.signing_key", "the development key cannot be used in production")
+	}
+	if len(c.Auth.SigningKey) < 32 {
+		bad("auth.signing_key", "must be at least 32 bytes")
+	}
+	if c.Auth.TokenTTL < time.Minute || c.Auth.TokenTTL > 7*24*time.Hour {
+		bad("auth.token_ttl", "must be between 1m and 168h")
+	}
+	if c.Auth.MaxFailuresPerUser < 1 || c.Auth.MaxFailuresPerIP < 1 || c.Auth.FailureWindow <= 0 {
+		bad("auth.max_failures_per_user", "throttling limits and window must be positive")
+	}
+	if c.Auth.MinPasswordLength < 8 {
+		bad("auth.min_password_length", "must be at least 8")
+	}
+	if c.Deadlines.ReplyMonths < 1 {
+		bad("deadlines.reply_months", "must be at least 1")
+	}
+	if c.Deadlines.FilingDays < 1 {
+		bad("deadlines.filing_days", "must be at least 1")
+	}
+	if c.Mail.SMTPHost != "" && c.Mail.From == "" {
+		bad("mail.from", "must be set when mail.smtp_host is set")
+	}
+	if c.Webhook.URL != "" && c.Webhook.Secret == "" {
+		bad("webhook.secret", "must be set when webhook.url is set")
+	}
+	return errors.Join(errs...)
+}
+
+// Redacted returns a copy safe to log: secrets are replaced by "***".
+func (c *Config) Redacted() Config {
+	cp := *c
+	maskSecrets(reflect.ValueOf(&cp).Elem())
+	if cp.Database.Driver == "mysql" {
+		cp.Database.DSN = maskDSNPassword(c.Database.DSN)
+	}
+	return cp
+}
+
+func maskSecrets(v reflect.Value) {
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		fv := v.Field(i)
+		if fv.Kind() == reflect.Struct {
+			maskSecrets(fv)
+			continue
+		}
+		if f.Tag.Get("secret") == "true" && fv.Kind() == reflect.String && fv.String() != "" {
+			fv.SetString("***")
+		}
+	}
+}
+
+// maskDSNPassword keeps a MySQL DSN readable in logs without its password.
+func maskDSNPassword(dsn string) string {
+	at := strings.LastIndex(dsn, "@")
+	colon := strings.Index(dsn, ":")
+	if at < 0 || colon < 0 || colon > at {
+		return dsn
+	}
+	return dsn[:colon+1] + "***" + dsn[at:]
+}
+
+// applyEnv walks the struct and overrides each leaf from JIANYI_<PATH>.
+func applyEnv(v reflect.Value, prefix string) error {
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		key := strings.Split(f.Tag.Get("yaml"), ",")[0]
+		if key == "" || key == "-" {
+			continue
+		}
+		name := prefix + "_" + strings.ToUpper(key)
+		fv := v.Field(i)
+		if fv.Kind() == reflect.Struct {
+			if err := applyEnv(fv, name); err != nil {
+				return err
+			}
+			continue
+		}
+		raw, ok := os.LookupEnv(name)
+		if !ok {
+			continue
+		}
+		if err := setFromString(fv, raw); err != nil {
+			return fmt.Errorf("config key %s (environment %s): %w", strings.ToLower(strings.ReplaceAll(strings.TrimPrefix(name, "JIANYI_"), "_", ".")), name, err)
+		}
+	}
+	return nil
+}
+
+func setFromString(fv reflect.Value, raw string) error {
+	switch fv.Interface().(type) {
+	case time.Duration:
+		d, err := time.ParseDuration(raw)
+		if err != nil {
+			return err
+		}
+		fv.SetInt(int64(d))
+		return nil
+	case ByteSize:
+		b, err := ParseByteSize(raw)
+		if err != nil {
+			return err
+		}
+		fv.SetInt(int64(b))
+		return nil
+	}
+	switch fv.Kind() {
+	case reflect.String:
+		fv.SetString(raw)
+	case reflect.Int, reflect.Int64:
+		n, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil {
+			return fmt.Errorf("not an integer: %q", raw)
+		}
+		fv.SetInt(n)
+	case reflect.Bool:
+		b, err := strconv.ParseBool(raw)
+		if err != nil {
+			return fmt.Errorf("not a boolean: %q", raw)
+		}
+		fv.SetBool(b)
+	case reflect.Slice:
+		parts := []string{}
+		for _, p := range strings.Split(raw, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				parts = append(parts, p)
+			}
+		}
+		s := reflect.MakeSlice(fv.Type(), len(parts), len(parts))
+		for i, p := range parts {
+			if err := setFromString(s.Index(i), p); err != nil {
+				return err
+			}
+		}
+		fv.Set(s)
+	case reflect.Map:
+		// stage limits as "checking=30,investigating=60"
+		m := reflect.MakeMap(fv.Type())
+		for _, p := range strings.Split(raw, ",") {
+			k, val, ok := strings.Cut(strings.TrimSpace(p), "=")
+			if !ok {
+				return fmt.Errorf("expected key=value pairs, got %q", p)
+			}
+			n, err := strconv.Atoi(val)
+			if err != nil {
+				return fmt.Errorf("not an integer: %q", val)
+			}
+			m.SetMapIndex(reflect.ValueOf(k), reflect.ValueOf(n))
+		}
+		fv.Set(m)
+	default:
+		return fmt.Errorf("unsupported type %s", fv.Type())
+	}
+	return nil
+}

@@ -1,0 +1,170 @@
+package handlers
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"reflect"
+	"regexp"
+	"strings"
+
+	"github.com/go-playground/locales/zh"
+	ut "github.com/go-playground/universal-translator"
+	"github.com/go-playground/validator/v10"
+	zhtrans "github.com/go-playground/validator/v10/translations/zh"
+	"github.com/labstack/echo/v4"
+
+	"jianyi/models"
+)
+
+// Validator validates request structs and explains failures in Chinese,
+// naming fields by their JSON names.
+type Validator struct {
+	v     *validator.Validate
+	trans ut.Translator
+}
+
+var usernamePattern = regexp.MustCompile(`^[A-Za-z0-9_.-]+$`)
+
+// NewValidator builds the validator with Chinese messages.
+func NewValidator() *Validator {
+	v := validator.New(validator.WithRequiredStructEnabled())
+	v.RegisterTagNameFunc(func(f reflect.StructField) string {
+		name := strings.Split(f.Tag.Get("json"), ",")[0]
+		if name == "-" {
+			return ""
+		}
+		if label := f.Tag.Get("label"); label != "" {
+			return label
+		}
+		return name
+	})
+	_ = v.RegisterValidation("username", func(fl validator.FieldLevel) bool {
+		return usernamePattern.MatchString(fl.Field().String())
+	})
+	zhLocale := zh.New()
+	uni := ut.New(zhLocale, zhLocale)
+	trans, _ := uni.GetTranslator("zh")
+	_ = zhtrans.RegisterDefaultTranslations(v, trans)
+	_ = v.RegisterTranslation("username", trans, func(t ut.Translator) error {
+		return t.Add("username", "{0}只能包含字母、数字、下划线、点和连字符", true)
+	}, func(t ut.Translator, fe validator.FieldError) string {
+		s, _ := t.T("username", fe.Field())
+		return s
+	})
+	return &Validator{v: v, trans: trans}
+}
+
+// Validate implements echo.Validator.
+func (cv *Validator) Validate(i any) error {
+	err := cv.v.Struct(i)
+	if err == nil {
+		return nil
+	}
+	var verrs validator.ValidationErrors
+	if !errors.As(err, &verrs) {
+		return models.Invalid("请求内容有误", nil)
+	}
+	fields := map[string]string{}
+	for _, fe := range verrs {
+		fields[jsonPath(fe)] = fe.Translate(cv.trans)
+	}
+	return &models.Error{Kind: models.ErrInvalid, Code: "validation_failed", Message: "请求内容未通过校验，请按字段提示修改", Fields: fields}
+}
+
+// jsonPath turns "Req.items[0].text" into "items[0].text".
+func jsonPath(fe validator.FieldError) string {
+	ns := fe.Namespace()
+	if i := strings.Index(ns, "."); i >= 0 {
+		return ns[i+1:]
+	}
+	return fe.Field()
+}
+
+// bindJSON decodes a JSON body strictly (unknown fields and wrong types are
+// errors with the field named) and validates it.
+func bindJSON(c echo.Context, dst any) error {
+	req := c.Request()
+	ct := req.Header.Get(echo.HeaderContentType)
+	if req.ContentLength != 0 && ct != "" && !strings.HasPrefix(ct, echo.MIMEApplicationJSON) {
+		return &models.Error{Kind: models.ErrUnsupported, Code: "unsupported_media_type", Message: "请求体必须是 JSON（Content-Type: application/json）"}
+	}
+	body, err := io.ReadAll(req.Body)
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return &models.Error{Kind: models.ErrTooLarge, Code: "body_too_large", Message: fmt.Sprintf("请求体超过 %d 字节的限制", mbe.Limit)}
+		}
+		return models.Invalid("无法读取请求体", nil)
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		body = []byte("{}")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return decodeError(err)
+	}
+	if dec.More() {
+		return &models.Error{Kind: models.ErrInvalid, Code: "malformed_json", Message: "请求体只能包含一个 JSON 对象"}
+	}
+	return c.Validate(dst)
+}
+
+func decodeError(err error) error {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se), errors.Is(err, io.ErrUnexpectedEOF):
+		return &models.Error{Kind: models.ErrInvalid, Code: "malformed_json", Message: "请求体不是合法的 JSON"}
+	case errors.As(err, &te):
+		field := te.Field
+		if field == "" {
+			field = "(body)"
+		}
+		msg := fmt.Sprintf("类型错误：应为%s", jsonTypeName(te.Type))
+		return &models.Error{Kind: models.ErrInvalid, Code: "wrong_type", Message: "字段类型错误：" + field, Fields: map[string]string{field: msg}}
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return &models.Error{Kind: models.ErrInvalid, Code: "unknown_field", Message: "未知字段：" + field, Fields: map[string]string{field: "不支持该字段"}}
+	}
+	var de *models.Error
+	if errors.As(err, &de) {
+		return de
+	}
+	return &models.Error{Kind: models.ErrInvalid, Code: "malformed_json", Message: "请求体格式有误：" + err.Error()}
+}
+
+func jsonTypeName(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "字符串"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "整数"
+	case reflect.Float32, reflect.Float64:
+		return "数字"
+	case reflect.Bool:
+		return "布尔值"
+	case reflect.Slice, reflect.Array:
+		return "数组"
+	case reflect.Map, reflect.Struct:
+		return "对象"
+	case reflect.Pointer:
+		return jsonTypeName(t.Elem())
+	}
+	return t.String()
+}
+
+// pathID parses a positive integer path parameter; anything else is 404 (the
+// object cannot exist).
+func pathID(c echo.Context, name string) (int64, error) {
+	var id int64
+	_, err := fmt.Sscan(c.Param(name), &id)
+	if err != nil || id <= 0 || fmt.Sprint(id) != c.Param(name) {
+		return 0, models.NotFound("对象")
+	}
+	return id, nil
+}

@@ -1,0 +1,78 @@
+package migrations_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"jianyi/dbtest"
+	"jianyi/migrations"
+)
+
+func TestMigrationsApplyOnEmptyDatabase(t *testing.T) {
+	for _, driver := range dbtest.Drivers() {
+		t.Run(driver, func(t *testing.T) {
+			db, _ := dbtest.OpenUnmigrated(t, driver)
+			ctx := context.Background()
+			done, err := db.Migrate(ctx)
+			if err != nil {
+				t.Fatalf("migrate: %v", err)
+			}
+			if len(done) == 0 || done[len(done)-1].Version != migrations.Latest() {
+				t.Fatalf("applied %d migrations, want up to %d", len(done), migrations.Latest())
+			}
+			if err := db.CheckSchema(ctx); err != nil {
+				t.Fatalf("schema check after migrate: %v", err)
+			}
+			// A second run finds nothing to do.
+			again, err := db.Migrate(ctx)
+			if err != nil || len(again) != 0 {
+				t.Fatalf("second migrate: %d applied, err %v", len(again), err)
+			}
+			// A version from the future makes the binary refuse the database.
+			if err := db.Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, 'future', 'x')", migrations.Latest()+1).Error; err != nil {
+				t.Fatal(err)
+			}
+			if err := db.CheckSchema(ctx); !errors.Is(err, migrations.ErrSchemaTooNew) {
+				t.Fatalf("CheckSchema on newer schema = %v, want ErrSchemaTooNew", err)
+			}
+			if _, err := db.Migrate(ctx); !errors.Is(err, migrations.ErrSchemaTooNew) {
+				t.Fatalf("Migrate on newer schema = %v, want ErrSchemaTooNew", err)
+			}
+		})
+	}
+}
+
+func TestPendingMigrationsStopStart(t *testing.T) {
+	db, _ := dbtest.OpenUnmigrated(t, "sqlite")
+	if err := db.CheckSchema(context.Background()); err == nil {
+		t.Fatal("CheckSchema on an empty database should report pending migrations")
+	}
+}
+
+func TestStatementsRenderDialects(t *testing.T) {
+	all, err := migrations.All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range all {
+		for _, d := range []migrations.Dialect{migrations.SQLite, migrations.MySQL} {
+			for _, s := range m.Statements(d) {
+				for _, ph := range []string{"{{ID}}", "{{BLOB}}", "{{LONGTEXT}}", "{{TABLE_OPTIONS}}"} {
+					if contains(s, ph) {
+						t.Errorf("%04d %s: placeholder %s left in %q", m.Version, d, ph, s)
+					}
+				}
+			}
+		}
+	}
+}
+
+func contains(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if s[i:i+len(sub)] == sub {
+			return true
+		}
+	}
+	return false
+}

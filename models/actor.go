@@ -1,0 +1,53 @@
+package models
+
+import (
+	"strconv"
+)
+
+// Actor is who is acting: the authenticated user plus the request facts the
+// audit trail records.
+type Actor struct {
+	UserID            int64
+	Username          string
+	DisplayName       string
+	Role              Role
+	ProcuratorateID   int64  // 0 for agency users
+	ProcuratoratePath string // "/1/3/", "" for agency users
+	DepartmentID      int64
+	AgencyID          int64 // 0 for staff
+	IP                string
+	RequestID         string
+}
+
+// ActorFor builds the actor for a loaded user.
+func ActorFor(u *User, ip, requestID string) *Actor {
+	a := &Actor{UserID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Role: u.Role, IP: ip, RequestID: requestID}
+	if u.ProcuratorateID != nil {
+		a.ProcuratorateID = *u.ProcuratorateID
+	}
+	if u.DepartmentID != nil {
+		a.DepartmentID = *u.DepartmentID
+	}
+	if u.AgencyID != nil {
+		a.AgencyID = *u.AgencyID
+	}
+	return a
+}
+
+// IsStaff reports a procuratorate user.
+func (a *Actor) IsStaff() bool { return a != nil && a.Role.IsStaff() }
+
+// HasRole reports whether the actor holds one of the roles.
+func (a *Actor) HasRole(roles ...Role) bool {
+	if a == nil {
+		return false
+	}
+	for _, r := range roles {
+		if a.Role == r {
+			return true
+		}
+	}
+	return false
+}
+
+func fmtInt(n int64) string { return strconv.FormatInt(n, 10) }

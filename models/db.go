@@ -1,0 +1,192 @@
+package models
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	mysqldriver "github.com/go-sql-driver/mysql"
+	"gorm.io/driver/mysql"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+	"gorm.io/gorm/logger"
+
+	"jianyi/migrations"
+)
+
+// DB wraps the GORM handle with the dialect it talks to.
+type DB struct {
+	*gorm.DB
+	Dialect migrations.Dialect
+}
+
+// OpenOptions say which database to open and how.
+type OpenOptions struct {
+	Driver          string // "sqlite" or "mysql"
+	DSN             string
+	MaxOpenConns    int
+	MaxIdleConns    int
+	ConnMaxLifetime time.Duration
+}
+
+// Open connects to SQLite (a file, created with its directory) or MySQL.
+// SQLite runs in WAL mode with a busy timeout, foreign keys on and
+// transactions that take the write lock when they begin, so concurrent writers
+// queue instead of failing.
+func Open(opts OpenOptions) (*DB, error) {
+	gcfg := &gorm.Config{
+		Logger:                 logger.Default.LogMode(logger.Silent),
+		NowFunc:                func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
+		SkipDefaultTransaction: true,
+		TranslateError:         true,
+	}
+	var (
+		gdb     *gorm.DB
+		err     error
+		dialect migrations.Dialect
+	)
+	switch opts.Driver {
+	case "sqlite":
+		dialect = migrations.SQLite
+		dsn := opts.DSN
+		if !strings.HasPrefix(dsn, "file::memory:") && dsn != ":memory:" {
+			path := strings.SplitN(dsn, "?", 2)[0]
+			if dir := filepath.Dir(path); dir != "." {
+				if err := os.MkdirAll(dir, 0o750); err != nil {
+					return nil, fmt.Errorf("creating database directory: %w", err)
+				}
+			}
+		}
+		sep := "?"
+		if strings.Contains(dsn, "?") {
+			sep = "&"
+		}
+		dsn += sep + "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate&_time_format=sqlite"
+		gdb, err = gorm.Open(sqlite.Open(dsn), gcfg)
+	case "mysql":
+		dialect = migrations.MySQL
+		dsn, derr := normaliseMySQLDSN(opts.DSN)
+		if derr != nil {
+			return nil, derr
+		}
+		gdb, err = gorm.Open(mysql.Open(dsn), gcfg)
+	default:
+		return nil, fmt.Errorf("unknown database driver %q", opts.Driver)
+	}
+	if err != nil {
+		return nil, err
+	}
+	sqlDB, err := gdb.DB()
+	if err != nil {
+		return nil, err
+	}
+	if opts.MaxOpenConns > 0 {
+		sqlDB.SetMaxOpenConns(opts.MaxOpenConns)
+	}
+	if opts.MaxIdleConns > 0 {
+		sqlDB.SetMaxIdleConns(opts.MaxIdleConns)
+	}
+	if opts.ConnMaxLifetime > 0 {
+		sqlDB.SetConnMaxLifetime(opts.ConnMaxLifetime)
+	}
+	return &DB{DB: gdb, Dialect: dialect}, nil
+}
+
+// normaliseMySQLDSN forces the settings Jianyi relies on: utf8mb4, parsed
+// times in UTC, and strict SQL mode.
+func normaliseMySQLDSN(dsn string) (string, error) {
+	cfg, err := mysqldriver.ParseDSN(dsn)
+	if err != nil {
+		return "", fmt.Errorf("database.dsn: %w", err)
+	}
+	cfg.ParseTime = true
+	cfg.Loc = time.UTC
+	if cfg.Params == nil {
+		cfg.Params = map[string]string{}
+	}
+	cfg.Params["charset"] = "utf8mb4"
+	cfg.Collation = "utf8mb4_unicode_ci"
+	cfg.Params["time_zone"] = "'+00:00'"
+	cfg.Params["sql_mode"] = "'STRICT_TRANS_TABLES,NO_ZERO_DATE,NO_ENGINE_SUBSTITUTION'"
+	return cfg.FormatDSN(), nil
+}
+
+// Migrate applies pending migrations.
+func (db *DB) Migrate(ctx context.Context) ([]migrations.Migration, error) {
+	sqlDB, err := db.DB.DB()
+	if err != nil {
+		return nil, err
+	}
+	return migrations.Apply(ctx, sqlDB, db.Dialect)
+}
+
+// CheckSchema refuses a database that is newer than this binary or still has
+// pending migrations.
+func (db *DB) CheckSchema(ctx context.Context) error {
+	sqlDB, err := db.DB.DB()
+	if err != nil {
+		return err
+	}
+	st, err := migrations.Check(ctx, sqlDB)
+	if err != nil {
+		return err
+	}
+	if len(st.Pending) > 0 {
+		return fmt.Errorf("database schema at version %d, %d migration(s) pending: run `server migrate`", st.Applied, len(st.Pending))
+	}
+	return nil
+}
+
+// Ping checks the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	sqlDB, err := db.DB.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.PingContext(ctx)
+}
+
+// SQL exposes the pool for metrics and shutdown.
+func (db *DB) SQL() *sql.DB {
+	sqlDB, _ := db.DB.DB()
+	return sqlDB
+}
+
+// Close closes the pool.
+func (db *DB) Close() error {
+	return db.SQL().Close()
+}
+
+// WithTx runs fn in one transaction: everything fn writes commits together or
+// not at all.
+func (db *DB) WithTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return db.DB.WithContext(ctx).Transaction(fn)
+}
+
+// LockRow takes a write lock on the rows the query selects, for read-modify-write
+// sequences (counters, the audit head). SQLite transactions already hold the
+// database write lock from BEGIN IMMEDIATE, so there it is a plain select.
+func LockRow(tx *gorm.DB) *gorm.DB {
+	if tx.Dialector.Name() == "mysql" {
+		return tx.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	return tx
+}
+
+// IsUniqueViolation reports a duplicate-key error from either database.
+func IsUniqueViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return true
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "Duplicate entry")
+}

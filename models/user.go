@@ -1,0 +1,340 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+	"gorm.io/gorm"
+)
+
+// User is an account: procuratorate staff or an agency clerk.
+type User struct {
+	ID                int64      `gorm:"primaryKey" json:"id"`
+	Username          string     `json:"username"`
+	DisplayName       string     `json:"display_name"`
+	PasswordHash      string     `json:"-"`
+	Role              Role       `json:"role"`
+	ProcuratorateID   *int64     `json:"procuratorate_id"`
+	DepartmentID      *int64     `json:"department_id"`
+	AgencyID          *int64     `json:"agency_id"`
+	Email             string     `json:"email"`
+	Phone             string     `json:"phone"`
+	Disabled          bool       `json:"disabled"`
+	TokenVersion      int        `json:"-"`
+	PasswordChangedAt *time.Time `json:"password_changed_at"`
+	CreatedAt         time.Time  `json:"created_at"`
+	UpdatedAt         time.Time  `json:"updated_at"`
+}
+
+// UserInput is what an admin sends to create or change a user.
+type UserInput struct {
+	Username        string `json:"username" validate:"required,min=3,max=64,username"`
+	DisplayName     string `json:"display_name" validate:"required,max=64"`
+	Password        string `json:"password" validate:"omitempty,min=8,max=128"`
+	Role            Role   `json:"role" validate:"required,oneof=prosecutor dept_head chief case_manager admin agency"`
+	ProcuratorateID *int64 `json:"procuratorate_id"`
+	DepartmentID    *int64 `json:"department_id"`
+	AgencyID        *int64 `json:"agency_id"`
+	Email           string `json:"email" validate:"omitempty,email,max=200"`
+	Phone           string `json:"phone" validate:"max=30"`
+}
+
+// HashPassword hashes with bcrypt at a cost that keeps a login near 50 ms.
+func HashPassword(pw string) (string, error) {
+	h, err := bcrypt.GenerateFromPassword([]byte(pw), 11)
+	return string(h), err
+}
+
+// dummyHash lets a login for an unknown user cost as much as a real one, so
+// response time does not reveal which usernames exist.
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("jianyi-timing-equaliser"), 11)
+
+// CheckPassword compares a password with a stored hash.
+func CheckPassword(hash, pw string) bool {
+	return bcrypt.CompareHashAndPassword([]byte(hash), []byte(pw)) == nil
+}
+
+// UserByID loads a user.
+func UserByID(tx *gorm.DB, id int64) (*User, error) {
+	var u User
+	if err := tx.First(&u, id).Error; err != nil {
+		return nil, notFoundOr(err, "用户")
+	}
+	return &u, nil
+}
+
+// UserService manages accounts.
+type UserService struct {
+	DB                *DB
+	MinPasswordLength int
+}
+
+// validateMembership checks that a user's procuratorate, department and agency fit its role.
+func (s *UserService) validateMembership(tx *gorm.DB, actor *Actor, in UserInput) error {
+	if in.Role == RoleAgency {
+		if in.AgencyID == nil {
+			return InvalidField("agency_id", "被建议单位用户必须指定所属单位")
+		}
+		if _, err := AgencyByID(tx, *in.AgencyID); err != nil {
+			return InvalidField("agency_id", "被建议单位不存在")
+		}
+		if in.ProcuratorateID != nil || in.DepartmentID != nil {
+			return InvalidField("procuratorate_id", "被建议单位用户不属于检察院")
+		}
+		return nil
+	}
+	if in.AgencyID != nil {
+		return InvalidField("agency_id", "检察院用户不能属于被建议单位")
+	}
+	if in.ProcuratorateID == nil {
+		return InvalidField("procuratorate_id", "检察院用户必须指定所属检察院")
+	}
+	p, err := ProcuratorateByID(tx, *in.ProcuratorateID)
+	if err != nil || !InSubtree(p.Path, actor.ProcuratoratePath) {
+		return InvalidField("procuratorate_id", "检察院不存在或不在管理范围内")
+	}
+	if in.DepartmentID == nil {
+		if in.Role == RoleProsecutor || in.Role == RoleDeptHead {
+			return InvalidField("department_id", "检察官和部门负责人必须指定部门")
+		}
+		return nil
+	}
+	var d Department
+	if err := tx.First(&d, *in.DepartmentID).Error; err != nil || d.ProcuratorateID != p.ID {
+		return InvalidField("department_id", "部门不存在或不属于该检察院")
+	}
+	return nil
+}
+
+// adminMayManage reports whether the admin's scope covers the user.
+func adminMayManage(tx *gorm.DB, actor *Actor, u *User) bool {
+	if u.ProcuratorateID == nil {
+		// Agency users are managed by any admin; agencies are shared by the tree.
+		return true
+	}
+	p, err := ProcuratorateByID(tx, *u.ProcuratorateID)
+	return err == nil && InSubtree(p.Path, actor.ProcuratoratePath)
+}
+
+// ListUsers lists the accounts an admin manages.
+func (s *UserService) ListUsers(ctx context.Context, actor *Actor, role string) ([]User, error) {
+	q := s.DB.WithContext(ctx).Model(&User{}).
+		Joins("LEFT JOIN procuratorates p ON p.id = users.procuratorate_id").
+		Where("users.procuratorate_id IS NULL OR p.path LIKE ?", actor.ProcuratoratePath+"%")
+	if role != "" {
+		q = q.Where("users.role = ?", role)
+	}
+	var out []User
+	err := q.Order("users.id").Limit(1000).Find(&out).Error
+	return out, err
+}
+
+// CreateUser creates an account; the password is required and hashed.
+func (s *UserService) CreateUser(ctx context.Context, actor *Actor, in UserInput) (*User, error) {
+	if len(in.Password) < s.MinPasswordLength {
+		return nil, InvalidField("password", "密码长度不能少于"+itoa(s.MinPasswordLength)+"位")
+	}
+	hash, err := HashPassword(in.Password)
+	if err != nil {
+		return nil, err
+	}
+	var out *User
+	err = s.DB.WithTx(ctx, func(tx *gorm.DB) error {
+		if err := s.validateMembership(tx, actor, in); err != nil {
+			return err
+		}
+		now := time.Now().UTC()
+		u := &User{Username: in.Username, DisplayName: in.DisplayName, PasswordHash: hash, Role: in.Role,
+			ProcuratorateID: in.ProcuratorateID, DepartmentID: in.DepartmentID, AgencyID: in.AgencyID,
+			Email: in.Email, Phone: in.Phone, TokenVersion: 1, PasswordChangedAt: &now}
+		if err := tx.Create(u).Error; err != nil {
+			return uniqueOr(err, "username", "用户名已存在")
+		}
+		out = u
+		return Audit(tx, actor, "user.create", "user", u.ID, map[string]any{"after": u})
+	})
+	return out, err
+}
+
+// UpdateUser changes an account; a new password, role or membership
+// invalidates the user's existing tokens.
+func (s *UserService) UpdateUser(ctx context.Context, actor *Actor, id int64, in UserInput) (*User, error) {
+	var out *User
+	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
+		u, err := UserByID(tx, id)
+		if err != nil || !adminMayManage(tx, actor, u) {
+			return NotFound("用户")
+		}
+		if err := s.validateMembership(tx, actor, in); err != nil {
+			return err
+		}
+		before := *u
+		if in.Password != "" {
+			if len(in.Password) < s.MinPasswordLength {
+				return InvalidField("password", "密码长度不能少于"+itoa(s.MinPasswordLength)+"位")
+			}
+			if u.PasswordHash, err = HashPassword(in.Password); err != nil {
+				return err
+			}
+			now := time.Now().UTC()
+			u.PasswordChangedAt = &now
+			u.TokenVersion++
+		}
+		if u.Role != in.Role || !sameID(u.ProcuratorateID, in.ProcuratorateID) || !sameID(u.AgencyID, in.AgencyID) {
+			u.TokenVersion++
+		}
+		u.Username, u.DisplayName, u.Role = in.Username, in.DisplayName, in.Role
+		u.ProcuratorateID, u.DepartmentID, u.AgencyID = in.ProcuratorateID, in.DepartmentID, in.AgencyID
+		u.Email, u.Phone = in.Email, in.Phone
+		if err := tx.Save(u).Error; err != nil {
+			return uniqueOr(err, "username", "用户名已存在")
+		}
+		out = u
+		return Audit(tx, actor, "user.update", "user", u.ID, map[string]any{"before": before, "after": u})
+	})
+	return out, err
+}
+
+// SetUserDisabled disables or re-enables an account. Disabling bumps the token
+// version, so tokens already issued stop working at once.
+func (s *UserService) SetUserDisabled(ctx context.Context, actor *Actor, id int64, disabled bool) (*User, error) {
+	var out *User
+	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
+		u, err := UserByID(tx, id)
+		if err != nil || !adminMayManage(tx, actor, u) {
+			return NotFound("用户")
+		}
+		if u.ID == actor.UserID && disabled {
+			return Conflict("cannot_disable_self", "不能停用自己的账号")
+		}
+		u.Disabled = disabled
+		u.TokenVersion++
+		if err := tx.Model(u).Updates(map[string]any{"disabled": disabled, "token_version": u.TokenVersion}).Error; err != nil {
+			return err
+		}
+		out = u
+		action := "user.enable"
+		if disabled {
+			action = "user.disable"
+		}
+		return Audit(tx, actor, action, "user", u.ID, map[string]any{"username": u.Username})
+	})
+	return out, err
+}
+
+// ChangeOwnPassword changes the actor's password after checking the current one.
+func (s *UserService) ChangeOwnPassword(ctx context.Context, actor *Actor, current, next string) error {
+	if len(next) < s.MinPasswordLength {
+		return InvalidField("new_password", "新密码长度不能少于"+itoa(s.MinPasswordLength)+"位")
+	}
+	if current == next {
+		return InvalidField("new_password", "新密码不能与当前密码相同")
+	}
+	hash, err := HashPassword(next)
+	if err != nil {
+		return err
+	}
+	return s.DB.WithTx(ctx, func(tx *gorm.DB) error {
+		u, err := UserByID(tx, actor.UserID)
+		if err != nil {
+			return err
+		}
+		if !CheckPassword(u.PasswordHash, current) {
+			return InvalidField("current_password", "当前密码不正确")
+		}
+		now := time.Now().UTC()
+		if err := tx.Model(u).Updates(map[string]any{"password_hash": hash, "password_changed_at": now, "token_version": u.TokenVersion + 1}).Error; err != nil {
+			return err
+		}
+		return Audit(tx, actor, "user.change_password", "user", u.ID, map[string]any{})
+	})
+}
+
+// LoginResult is a successful login.
+type LoginResult struct {
+	User *User
+}
+
+// LoginPolicy holds the throttling limits.
+type LoginPolicy struct {
+	MaxFailuresPerUser int
+	MaxFailuresPerIP   int
+	Window             time.Duration
+}
+
+// Authenticate checks a username and password, throttling repeated failures
+// per user and per IP. Every attempt is recorded; failures and throttling are
+// audited.
+func (s *UserService) Authenticate(ctx context.Context, username, password, ip, requestID string, pol LoginPolicy) (*User, error) {
+	since := time.Now().UTC().Add(-pol.Window)
+	db := s.DB.WithContext(ctx)
+	var userFailures, ipFailures int64
+	if err := db.Model(&loginAttempt{}).Where("username = ? AND success = ? AND created_at > ?", username, false, since).Count(&userFailures).Error; err != nil {
+		return nil, err
+	}
+	if err := db.Model(&loginAttempt{}).Where("ip = ? AND success = ? AND created_at > ?", ip, false, since).Count(&ipFailures).Error; err != nil {
+		return nil, err
+	}
+	anon := &Actor{Username: username, IP: ip, RequestID: requestID}
+	if int(userFailures) >= pol.MaxFailuresPerUser || int(ipFailures) >= pol.MaxFailuresPerIP {
+		_ = s.DB.WithTx(ctx, func(tx *gorm.DB) error {
+			return Audit(tx, anon, "auth.login_throttled", "user", 0, map[string]any{"username": username, "user_failures": userFailures, "ip_failures": ipFailures})
+		})
+		return nil, &Error{Kind: ErrTooMany, Code: "login_throttled", Message: "登录失败次数过多，请稍后再试",
+			Details: map[string]any{"retry_after_seconds": int(pol.Window.Seconds())}}
+	}
+	var u User
+	err := db.Where("username = ?", username).First(&u).Error
+	if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, err
+	}
+	ok := false
+	if err == nil {
+		ok = CheckPassword(u.PasswordHash, password)
+	} else {
+		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+	}
+	if ok && u.Disabled {
+		ok = false
+	}
+	werr := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Create(&loginAttempt{Username: username, IP: ip, Success: ok}).Error; err != nil {
+			return err
+		}
+		if ok {
+			return Audit(tx, ActorFor(&u, ip, requestID), "auth.login", "user", u.ID, map[string]any{})
+		}
+		return Audit(tx, anon, "auth.login_failed", "user", u.ID, map[string]any{"username": username})
+	})
+	if werr != nil {
+		return nil, werr
+	}
+	if !ok {
+		return nil, &Error{Kind: ErrUnauthorized, Code: "bad_credentials", Message: "用户名或密码错误，或账号已停用"}
+	}
+	return &u, nil
+}
+
+// loginAttempt records one login try for throttling.
+type loginAttempt struct {
+	ID        int64 `gorm:"primaryKey"`
+	Username  string
+	IP        string `gorm:"column:ip"`
+	Success   bool
+	CreatedAt time.Time
+}
+
+func (loginAttempt) TableName() string { return "login_attempts" }
+
+func sameID(a, b *int64) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return *a == *b
+}
+
+func itoa(n int) string {
+	return fmtInt(int64(n))
+}
