@@ -67,6 +67,10 @@ func NewHolidayCalendar(entries []CalendarEntry) (*HolidayCalendar, error) {
 		if e.Year == 0 {
 			e.Year = e.Date.Year()
 		}
+		// Only a break that straddles New Year belongs to a neighbouring notice.
+		if e.Year < e.Date.Year()-1 || e.Year > e.Date.Year()+1 {
+			return nil, fmt.Errorf("%w：%s 不可能属于 %d 年的节假日安排", ErrInvalidCalendar, e.Date, e.Year)
+		}
 		if prev, seen := cal.entries[e.Date]; seen {
 			if prev.Kind != e.Kind {
 				return nil, fmt.Errorf("%w：%s 不能同时是法定节假日和调休上班日", ErrInvalidCalendar, e.Date)

@@ -141,6 +141,9 @@ func TestNewHolidayCalendarValidation(t *testing.T) {
 		}},
 		{name: "unknown kind", wantErr: true, entries: []CalendarEntry{{Date: oct1, Kind: "rest"}}},
 		{name: "missing date", wantErr: true, entries: []CalendarEntry{{Kind: KindHoliday}}},
+		{name: "arrangement year far from the date", wantErr: true, entries: []CalendarEntry{
+			{Date: oct1, Kind: KindHoliday, Year: 2028},
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,6 +2,7 @@ package models
 
 import (
 	"bytes"
+	"cmp"
 	"database/sql/driver"
 	"encoding/json"
 	"errors"
@@ -125,25 +126,13 @@ func (d Date) DaysUntil(other Date) int {
 // Compare returns -1, 0 or +1 as d is before, equal to or after other, for use
 // with slices.SortFunc.
 func (d Date) Compare(other Date) int {
-	switch {
-	case d.year != other.year:
-		return cmpInt(d.year, other.year)
-	case d.month != other.month:
-		return cmpInt(int(d.month), int(other.month))
-	default:
-		return cmpInt(d.day, other.day)
+	if c := cmp.Compare(d.year, other.year); c != 0 {
+		return c
 	}
-}
-
-func cmpInt(a, b int) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	default:
-		return 0
+	if c := cmp.Compare(d.month, other.month); c != 0 {
+		return c
 	}
+	return cmp.Compare(d.day, other.day)
 }
 
 // Before reports whether d is earlier than other.

@@ -72,59 +72,41 @@ func TestAddMonthsClamped(t *testing.T) {
 	}
 }
 
-func TestDaysDeadline(t *testing.T) {
+func TestDaysAndWorkingDaysDeadline(t *testing.T) {
+	compute := map[DeadlineUnit]func(Date, int, *HolidayCalendar) Deadline{
+		UnitDays:     DaysDeadline,
+		UnitWorkdays: WorkingDaysDeadline,
+	}
 	tests := []struct {
 		name  string
 		start string
-		days  int
+		rule  DeadlineRule
 		want  string
 	}{
-		{name: "ends on National Day holiday", start: "2026-09-20", days: 15, want: "2026-10-08"},
-		{name: "ends on National Day first day", start: "2026-09-16", days: 15, want: "2026-10-08"},
-		{name: "holiday inside the period still counts", start: "2026-09-28", days: 15, want: "2026-10-13"},
-		{name: "ends in Spring Festival", start: "2026-02-01", days: 15, want: "2026-02-24"},
-		{name: "ends on adjusted working Saturday", start: "2026-02-13", days: 15, want: "2026-02-28"},
-		{name: "ends on ordinary Sunday", start: "2026-03-07", days: 15, want: "2026-03-23"},
-		{name: "ends on ordinary Tuesday", start: "2026-03-16", days: 15, want: "2026-03-31"},
+		{name: "ends on National Day holiday", start: "2026-09-20", rule: DeadlineRule{UnitDays, 15}, want: "2026-10-08"},
+		{name: "ends on National Day first day", start: "2026-09-16", rule: DeadlineRule{UnitDays, 15}, want: "2026-10-08"},
+		{name: "holiday inside the period still counts", start: "2026-09-28", rule: DeadlineRule{UnitDays, 15}, want: "2026-10-13"},
+		{name: "ends in Spring Festival", start: "2026-02-01", rule: DeadlineRule{UnitDays, 15}, want: "2026-02-24"},
+		{name: "ends on adjusted working Saturday", start: "2026-02-13", rule: DeadlineRule{UnitDays, 15}, want: "2026-02-28"},
+		{name: "ends on ordinary Sunday", start: "2026-03-07", rule: DeadlineRule{UnitDays, 15}, want: "2026-03-23"},
+		{name: "ends on ordinary Tuesday", start: "2026-03-16", rule: DeadlineRule{UnitDays, 15}, want: "2026-03-31"},
+		{name: "workdays across National Day from Tuesday", start: "2026-09-29", rule: DeadlineRule{UnitWorkdays, 7}, want: "2026-10-14"},
+		{name: "workdays across National Day from eve", start: "2026-09-30", rule: DeadlineRule{UnitWorkdays, 7}, want: "2026-10-15"},
+		{name: "make-up Sunday counts, 中秋 does not", start: "2026-09-18", rule: DeadlineRule{UnitWorkdays, 7}, want: "2026-09-29"},
+		{name: "workdays end on make-up Saturday", start: "2026-10-02", rule: DeadlineRule{UnitWorkdays, 3}, want: "2026-10-10"},
+		{name: "workdays across Spring Festival", start: "2026-02-12", rule: DeadlineRule{UnitWorkdays, 7}, want: "2026-02-28"},
+		{name: "received on a holiday", start: "2026-10-03", rule: DeadlineRule{UnitWorkdays, 1}, want: "2026-10-08"},
+		{name: "workdays in an ordinary week", start: "2026-03-06", rule: DeadlineRule{UnitWorkdays, 7}, want: "2026-03-17"},
 	}
 	cal := DefaultHolidayCalendar()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := DaysDeadline(mustDate(t, tt.start), tt.days, cal)
+			got := compute[tt.rule.Unit](mustDate(t, tt.start), tt.rule.Count, cal)
 			if got.Due.String() != tt.want {
 				t.Errorf("Due = %s, want %s (%s)", got.Due, tt.want, got.Explanation)
 			}
-			if got.Rule != "days:15" {
-				t.Errorf("Rule = %q", got.Rule)
-			}
-		})
-	}
-}
-
-func TestWorkingDaysDeadline(t *testing.T) {
-	tests := []struct {
-		name  string
-		start string
-		n     int
-		want  string
-	}{
-		{name: "across National Day from Tuesday", start: "2026-09-29", n: 7, want: "2026-10-14"},
-		{name: "across National Day from eve", start: "2026-09-30", n: 7, want: "2026-10-15"},
-		{name: "make-up Sunday counts, 中秋 does not", start: "2026-09-18", n: 7, want: "2026-09-29"},
-		{name: "ends on make-up Saturday", start: "2026-10-02", n: 3, want: "2026-10-10"},
-		{name: "across Spring Festival", start: "2026-02-12", n: 7, want: "2026-02-28"},
-		{name: "received on a holiday", start: "2026-10-03", n: 1, want: "2026-10-08"},
-		{name: "ordinary week", start: "2026-03-06", n: 7, want: "2026-03-17"},
-	}
-	cal := DefaultHolidayCalendar()
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := WorkingDaysDeadline(mustDate(t, tt.start), tt.n, cal)
-			if got.Due.String() != tt.want {
-				t.Errorf("Due = %s, want %s (%s)", got.Due, tt.want, got.Explanation)
-			}
-			if wantRule := "workdays:" + strconv.Itoa(tt.n); got.Rule != wantRule {
-				t.Errorf("Rule = %q, want %q", got.Rule, wantRule)
+			if got.Rule != tt.rule.String() {
+				t.Errorf("Rule = %q, want %q", got.Rule, tt.rule.String())
 			}
 		})
 	}
