@@ -3,7 +3,6 @@ package models
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -214,7 +213,7 @@ func uncoveredYears(cal *HolidayCalendar, first, last Date) []int {
 			years = append(years, y)
 		}
 	}
-	return slices.Clip(years)
+	return years
 }
 
 var chineseDigits = [...]string{"零", "一", "二", "三", "四", "五", "六", "七", "八", "九"}
