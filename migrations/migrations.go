@@ -8,6 +8,8 @@
 //	{{BLOB}}           binary content (LONGBLOB on MySQL)
 //	{{LONGTEXT}}       long text (LONGTEXT on MySQL)
 //	{{TABLE_OPTIONS}}  engine and character set on MySQL, nothing on SQLite
+//
+// DATETIME(6) (microseconds on MySQL) is written as plain DATETIME for SQLite.
 package migrations
 
 import (
@@ -90,7 +92,9 @@ func (m Migration) Statements(d Dialect) []string {
 			"{{ID}}", "INTEGER PRIMARY KEY AUTOINCREMENT",
 			"{{BLOB}}", "BLOB",
 			"{{LONGTEXT}}", "TEXT",
-			"{{TABLE_OPTIONS}}", ""),
+			"{{TABLE_OPTIONS}}", "",
+			// The SQLite driver turns values into time.Time only for the bare type names.
+			"DATETIME(6)", "DATETIME"),
 		MySQL: strings.NewReplacer(
 			"{{ID}}", "BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY",
 			"{{BLOB}}", "LONGBLOB",

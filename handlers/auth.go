@@ -1,0 +1,227 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	echojwt "github.com/labstack/echo-jwt/v4"
+	"github.com/labstack/echo/v4"
+
+	"jianyi/models"
+)
+
+const actorKey = "jianyi.actor"
+
+// tokenClaims are the JWT claims: subject is the user id, tv the token version
+// (bumped when a user is disabled or changes password, which revokes tokens).
+type tokenClaims struct {
+	TokenVersion int `json:"tv"`
+	jwt.RegisteredClaims
+}
+
+// issueToken signs a token for the user.
+func (s *Server) issueToken(u *models.User) (string, time.Time, error) {
+	now := time.Now()
+	exp := now.Add(s.cfg.Auth.TokenTTL)
+	claims := tokenClaims{
+		TokenVersion: u.TokenVersion,
+		RegisteredClaims: jwt.RegisteredClaims{
+			Subject:   strconv.FormatInt(u.ID, 10),
+			Issuer:    "jianyi",
+			IssuedAt:  jwt.NewNumericDate(now),
+			NotBefore: jwt.NewNumericDate(now.Add(-30 * time.Second)),
+			ExpiresAt: jwt.NewNumericDate(exp),
+		},
+	}
+	tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString([]byte(s.cfg.Auth.SigningKey))
+	return tok, exp, err
+}
+
+// requireAuth validates the bearer token, then loads the user so a disabled
+// account or a revoked token stops at once.
+func (s *Server) requireAuth() echo.MiddlewareFunc {
+	jwtMW := echojwt.WithConfig(echojwt.Config{
+		SigningKey:    []byte(s.cfg.Auth.SigningKey),
+		SigningMethod: "HS256",
+		NewClaimsFunc: func(echo.Context) jwt.Claims { return new(tokenClaims) },
+		ErrorHandler: func(c echo.Context, err error) error {
+			return &models.Error{Kind: models.ErrUnauthorized, Code: "invalid_token", Message: "未登录或登录已过期，请重新登录"}
+		},
+	})
+	load := func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			tok, ok := c.Get("user").(*jwt.Token)
+			if !ok {
+				return &models.Error{Kind: models.ErrUnauthorized, Code: "invalid_token", Message: "未登录或登录已过期，请重新登录"}
+			}
+			claims := tok.Claims.(*tokenClaims)
+			id, err := strconv.ParseInt(claims.Subject, 10, 64)
+			if err != nil {
+				return &models.Error{Kind: models.ErrUnauthorized, Code: "invalid_token", Message: "登录凭证无效"}
+			}
+			actor, err := s.loadActor(c.Request().Context(), id, claims.TokenVersion, c.RealIP(), c.Response().Header().Get(echo.HeaderXRequestID))
+			if err != nil {
+				return err
+			}
+			c.Set(actorKey, actor)
+			return next(c)
+		}
+	}
+	return func(next echo.HandlerFunc) echo.HandlerFunc { return jwtMW(load(next)) }
+}
+
+func (s *Server) loadActor(ctx context.Context, userID int64, tokenVersion int, ip, rid string) (*models.Actor, error) {
+	u, err := models.UserByID(s.db.WithContext(ctx), userID)
+	revoked := &models.Error{Kind: models.ErrUnauthorized, Code: "token_revoked", Message: "登录已失效（账号停用或密码已更改），请重新登录"}
+	if err != nil {
+		if errors.Is(err, models.ErrNotFound) {
+			return nil, revoked
+		}
+		return nil, err
+	}
+	if u.Disabled || u.TokenVersion != tokenVersion {
+		return nil, revoked
+	}
+	a := models.ActorFor(u, ip, rid)
+	if a.ProcuratorateID != 0 {
+		p, err := models.ProcuratorateByID(s.db.WithContext(ctx), a.ProcuratorateID)
+		if err != nil {
+			return nil, err
+		}
+		a.ProcuratoratePath = p.Path
+	}
+	return a, nil
+}
+
+// actorOf returns the authenticated actor, or nil on public routes.
+func actorOf(c echo.Context) *models.Actor {
+	a, _ := c.Get(actorKey).(*models.Actor)
+	return a
+}
+
+// requireRole lets only the listed roles through (403 otherwise).
+func requireRole(roles ...models.Role) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if !actorOf(c).HasRole(roles...) {
+				return models.Forbidden("当前角色无权执行该操作")
+			}
+			return next(c)
+		}
+	}
+}
+
+type loginRequest struct {
+	Username string `json:"username" validate:"required,max=64"`
+	Password string `json:"password" validate:"required,max=128"`
+}
+
+// LoginResponse is the answer to a successful login.
+type LoginResponse struct {
+	Token     string   `json:"token"`
+	ExpiresAt string   `json:"expires_at"`
+	User      userView `json:"user"`
+}
+
+func (s *Server) login(c echo.Context) error {
+	var req loginRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	u, err := s.users.Authenticate(c.Request().Context(), req.Username, req.Password, c.RealIP(),
+		c.Response().Header().Get(echo.HeaderXRequestID), models.LoginPolicy{
+			MaxFailuresPerUser: s.cfg.Auth.MaxFailuresPerUser,
+			MaxFailuresPerIP:   s.cfg.Auth.MaxFailuresPerIP,
+			Window:             s.cfg.Auth.FailureWindow,
+		})
+	if err != nil {
+		return err
+	}
+	tok, exp, err := s.issueToken(u)
+	if err != nil {
+		return err
+	}
+	view, err := s.userView(c.Request().Context(), u)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, LoginResponse{Token: tok, ExpiresAt: exp.UTC().Format(time.RFC3339), User: view})
+}
+
+// userView is a user as shown to themselves and to admins.
+type userView struct {
+	ID                int64   `json:"id"`
+	Username          string  `json:"username"`
+	DisplayName       string  `json:"display_name"`
+	Role              string  `json:"role"`
+	RoleLabel         string  `json:"role_label"`
+	ProcuratorateID   *int64  `json:"procuratorate_id"`
+	ProcuratorateName string  `json:"procuratorate_name,omitempty"`
+	DepartmentID      *int64  `json:"department_id"`
+	DepartmentName    string  `json:"department_name,omitempty"`
+	AgencyID          *int64  `json:"agency_id"`
+	AgencyName        string  `json:"agency_name,omitempty"`
+	Email             string  `json:"email"`
+	Phone             string  `json:"phone"`
+	Disabled          bool    `json:"disabled"`
+	PasswordChangedAt *string `json:"password_changed_at"`
+}
+
+func (s *Server) userView(ctx context.Context, u *models.User) (userView, error) {
+	v := userView{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Role: string(u.Role), RoleLabel: models.RoleLabels[u.Role],
+		ProcuratorateID: u.ProcuratorateID, DepartmentID: u.DepartmentID, AgencyID: u.AgencyID, Email: u.Email, Phone: u.Phone, Disabled: u.Disabled}
+	if u.PasswordChangedAt != nil {
+		t := u.PasswordChangedAt.UTC().Format(time.RFC3339)
+		v.PasswordChangedAt = &t
+	}
+	db := s.db.WithContext(ctx)
+	if u.ProcuratorateID != nil {
+		if p, err := models.ProcuratorateByID(db, *u.ProcuratorateID); err == nil {
+			v.ProcuratorateName = p.Name
+		}
+	}
+	if u.DepartmentID != nil {
+		var d models.Department
+		if db.First(&d, *u.DepartmentID).Error == nil {
+			v.DepartmentName = d.Name
+		}
+	}
+	if u.AgencyID != nil {
+		if a, err := models.AgencyByID(db, *u.AgencyID); err == nil {
+			v.AgencyName = a.Name
+		}
+	}
+	return v, nil
+}
+
+func (s *Server) me(c echo.Context) error {
+	u, err := models.UserByID(s.db.WithContext(c.Request().Context()), actorOf(c).UserID)
+	if err != nil {
+		return err
+	}
+	v, err := s.userView(c.Request().Context(), u)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, v)
+}
+
+type changePasswordRequest struct {
+	CurrentPassword string `json:"current_password" validate:"required,max=128"`
+	NewPassword     string `json:"new_password" validate:"required,max=128"`
+}
+
+func (s *Server) changePassword(c echo.Context) error {
+	var req changePasswordRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	if err := s.users.ChangeOwnPassword(c.Request().Context(), actorOf(c), req.CurrentPassword, req.NewPassword); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}

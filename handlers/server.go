@@ -1,0 +1,122 @@
+package handlers
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"jianyi/config"
+	"jianyi/models"
+)
+
+// Server holds what the handlers need: configuration, the database and the
+// domain services.
+type Server struct {
+	cfg      *config.Config
+	db       *models.DB
+	log      *slog.Logger
+	users    *models.UserService
+	org      *models.OrgService
+	registry *prometheus.Registry
+	// Now is the clock; tests replace it.
+	Now func() time.Time
+}
+
+// Options configure a Server.
+type Options struct {
+	Config *config.Config
+	DB     *models.DB
+	Logger *slog.Logger
+}
+
+// New builds the Echo router with every route and middleware.
+func New(opts Options) (*echo.Echo, *Server) {
+	log := opts.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	s := &Server{
+		cfg:      opts.Config,
+		db:       opts.DB,
+		log:      log,
+		users:    &models.UserService{DB: opts.DB, MinPasswordLength: opts.Config.Auth.MinPasswordLength},
+		org:      &models.OrgService{DB: opts.DB},
+		registry: prometheus.NewRegistry(),
+		Now:      time.Now,
+	}
+	s.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		collectors.NewDBStatsCollector(opts.DB.SQL(), "jianyi"))
+
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.Validator = NewValidator()
+	e.HTTPErrorHandler = NewHTTPErrorHandler(log)
+	e.IPExtractor = ipExtractor(opts.Config.HTTP.TrustedProxies)
+
+	m := newMetrics(s.registry)
+	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{
+		Generator: func() string { return newRequestID() },
+	}))
+	e.Use(requestLogger(log))
+	e.Use(middleware.Recover())
+	e.Use(m.middleware)
+	e.Use(securityHeaders)
+	e.Use(bodyLimit(int64(opts.Config.HTTP.BodyLimit), int64(opts.Config.HTTP.UploadLimit)))
+
+	s.routes(e)
+	return e, s
+}
+
+// routes wires every endpoint. Each feature registers its own group.
+func (s *Server) routes(e *echo.Echo) {
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})))
+	e.GET("/openapi.yaml", s.openAPI)
+
+	api := e.Group("/api/v1")
+	api.POST("/auth/login", s.login)
+
+	authed := api.Group("", s.requireAuth())
+	authed.GET("/me", s.me)
+	authed.POST("/me/password", s.changePassword)
+
+	s.adminRoutes(authed.Group("/admin", requireRole(models.RoleAdmin)))
+	s.auditRoutes(authed.Group("/audit", requireRole(models.RoleAdmin, models.RoleCaseManager, models.RoleChief)))
+}
+
+func ipExtractor(trusted []string) echo.IPExtractor {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	var opts []echo.TrustOption
+	for _, cidr := range trusted {
+		if _, n, err := net.ParseCIDR(cidr); err == nil {
+			opts = append(opts, echo.TrustIPRange(n))
+		}
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
+}
+
+func (s *Server) healthz(c echo.Context) error {
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (s *Server) readyz(c echo.Context) error {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
+	defer cancel()
+	if err := s.db.Ping(ctx); err != nil {
+		s.log.Warn("readiness check failed", "error", err.Error())
+		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "database": "down"})
+	}
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok", "database": "up"})
+}

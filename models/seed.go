@@ -1,0 +1,163 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"gorm.io/gorm"
+)
+
+// DemoAccount is one account made (or found) by SeedDemo.
+type DemoAccount struct {
+	Username string
+	Role     Role
+	Where    string
+	Created  bool
+}
+
+// DemoOrg names the objects SeedDemo creates, for tests and the printout.
+type DemoOrg struct {
+	Province, City, District Procuratorate
+	Department               Department // the district's 第八检察部
+	CityDepartment           Department
+	Agency1, Agency2         Agency
+	Accounts                 []DemoAccount
+}
+
+// SeedDemo creates a small procuratorate tree, departments, one user per role
+// and two agencies with their users. It is idempotent: existing objects (found
+// by their unique names) are kept as they are, passwords included.
+func SeedDemo(ctx context.Context, db *DB, password string) (*DemoOrg, error) {
+	if len(password) < 8 {
+		return nil, errors.New("demo password must be at least 8 characters")
+	}
+	hash, err := HashPassword(password)
+	if err != nil {
+		return nil, err
+	}
+	org := &DemoOrg{}
+	err = db.WithTx(ctx, func(tx *gorm.DB) error {
+		sys := &Actor{Username: "seed-demo"}
+		var err error
+		if org.Province, err = seedProcuratorate(tx, nil, "东川省人民检察院", "东川", LevelProvincial); err != nil {
+			return err
+		}
+		if org.City, err = seedProcuratorate(tx, &org.Province, "东川省临江市人民检察院", "临江", LevelMunicipal); err != nil {
+			return err
+		}
+		if org.District, err = seedProcuratorate(tx, &org.City, "临江市清河区人民检察院", "清河", LevelCounty); err != nil {
+			return err
+		}
+		if org.Department, err = seedDepartment(tx, org.District.ID, "第八检察部", "八"); err != nil {
+			return err
+		}
+		if _, err = seedDepartment(tx, org.District.ID, "第一检察部", "一"); err != nil {
+			return err
+		}
+		if org.CityDepartment, err = seedDepartment(tx, org.City.ID, "第八检察部", "八"); err != nil {
+			return err
+		}
+		if org.Agency1, err = seedAgency(tx, Agency{Name: "临江市清河区市场监督管理局", Kind: "行政机关", SuperiorBody: "临江市市场监督管理局", ContactPerson: "王科长", ContactPhone: "0571-00000001"}); err != nil {
+			return err
+		}
+		if org.Agency2, err = seedAgency(tx, Agency{Name: "临江市清河区教育局", Kind: "行政机关", SuperiorBody: "临江市教育局", ContactPerson: "李主任", ContactPhone: "0571-00000002"}); err != nil {
+			return err
+		}
+		d, dept, city, cityDept := org.District.ID, org.Department.ID, org.City.ID, org.CityDepartment.ID
+		prov := org.Province.ID
+		a1, a2 := org.Agency1.ID, org.Agency2.ID
+		users := []struct {
+			username, name string
+			role           Role
+			proc, dep, ag  *int64
+			where          string
+		}{
+			{"admin", "系统管理员", RoleAdmin, &prov, nil, nil, org.Province.Name},
+			{"prosecutor1", "张检察官", RoleProsecutor, &d, &dept, nil, org.District.Name + " 第八检察部"},
+			{"prosecutor2", "陈检察官", RoleProsecutor, &d, &dept, nil, org.District.Name + " 第八检察部"},
+			{"depthead1", "刘主任", RoleDeptHead, &d, &dept, nil, org.District.Name + " 第八检察部"},
+			{"chief1", "赵检察长", RoleChief, &d, nil, nil, org.District.Name},
+			{"casemgr1", "孙案管", RoleCaseManager, &d, nil, nil, org.District.Name},
+			{"cityprosecutor1", "周检察官", RoleProsecutor, &city, &cityDept, nil, org.City.Name + " 第八检察部"},
+			{"citychief1", "吴检察长", RoleChief, &city, nil, nil, org.City.Name},
+			{"agency1", "王科长", RoleAgency, nil, nil, &a1, org.Agency1.Name},
+			{"agency2", "李主任", RoleAgency, nil, nil, &a2, org.Agency2.Name},
+		}
+		for _, u := range users {
+			var existing User
+			err := tx.Where("username = ?", u.username).First(&existing).Error
+			if err == nil {
+				org.Accounts = append(org.Accounts, DemoAccount{u.username, u.role, u.where, false})
+				continue
+			}
+			if !errors.Is(err, gorm.ErrRecordNotFound) {
+				return err
+			}
+			nu := &User{Username: u.username, DisplayName: u.name, PasswordHash: hash, Role: u.role,
+				ProcuratorateID: u.proc, DepartmentID: u.dep, AgencyID: u.ag, TokenVersion: 1}
+			if err := tx.Create(nu).Error; err != nil {
+				return err
+			}
+			if err := Audit(tx, sys, "user.create", "user", nu.ID, map[string]any{"username": nu.Username, "role": nu.Role, "source": "seed-demo"}); err != nil {
+				return err
+			}
+			org.Accounts = append(org.Accounts, DemoAccount{u.username, u.role, u.where, true})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return org, nil
+}
+
+func seedProcuratorate(tx *gorm.DB, parent *Procuratorate, name, short, level string) (Procuratorate, error) {
+	var p Procuratorate
+	if err := tx.Where("name = ?", name).First(&p).Error; err == nil {
+		return p, nil
+	} else if !errors.Is(err, gorm.ErrRecordNotFound) {
+		return p, err
+	}
+	p = Procuratorate{Name: name, ShortName: short, Level: level}
+	parentPath := "/"
+	if parent != nil {
+		p.ParentID = &parent.ID
+		parentPath = parent.Path
+	}
+	if err := tx.Create(&p).Error; err != nil {
+		return p, err
+	}
+	p.Path = fmt.Sprintf("%s%d/", parentPath, p.ID)
+	if err := tx.Model(&p).Update("path", p.Path).Error; err != nil {
+		return p, err
+	}
+	return p, Audit(tx, &Actor{Username: "seed-demo"}, "procuratorate.create", "procuratorate", p.ID, map[string]any{"name": name})
+}
+
+func seedDepartment(tx *gorm.DB, procID int64, name, code string) (Department, error) {
+	var d Department
+	if err := tx.Where("procuratorate_id = ? AND name = ?", procID, name).First(&d).Error; err == nil {
+		return d, nil
+	} else if !errors.Is(err, gorm.ErrRecordNotFound) {
+		return d, err
+	}
+	d = Department{ProcuratorateID: procID, Name: name, NumberCode: code}
+	if err := tx.Create(&d).Error; err != nil {
+		return d, err
+	}
+	return d, Audit(tx, &Actor{Username: "seed-demo"}, "department.create", "department", d.ID, map[string]any{"name": name})
+}
+
+func seedAgency(tx *gorm.DB, a Agency) (Agency, error) {
+	var existing Agency
+	if err := tx.Where("name = ?", a.Name).First(&existing).Error; err == nil {
+		return existing, nil
+	} else if !errors.Is(err, gorm.ErrRecordNotFound) {
+		return existing, err
+	}
+	if err := tx.Create(&a).Error; err != nil {
+		return a, err
+	}
+	return a, Audit(tx, &Actor{Username: "seed-demo"}, "agency.create", "agency", a.ID, map[string]any{"name": a.Name})
+}

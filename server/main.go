@@ -1,0 +1,249 @@
+// Command server runs Jianyi and its maintenance commands:
+//
+//	server [serve]                 run the HTTP service (and the scheduled jobs)
+//	server migrate                 apply pending database migrations
+//	server seed-demo --password P  create the demo procuratorates, agencies and accounts
+//	server audit verify            check the audit trail's hash chain (exit 1 on a break)
+//
+// Every command takes --config PATH (default config.yaml when present).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"jianyi/config"
+	"jianyi/handlers"
+	"jianyi/models"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	cmd := "serve"
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	var err error
+	switch cmd {
+	case "serve":
+		err = serve(args, log)
+	case "migrate":
+		err = migrate(args, stdout, log)
+	case "seed-demo":
+		err = seedDemo(args, stdout, log)
+	case "audit":
+		if len(args) == 0 || args[0] != "verify" {
+			fmt.Fprintln(stderr, "usage: server audit verify [--config PATH]")
+			return 2
+		}
+		var ok bool
+		ok, err = auditVerify(args[1:], stdout, log)
+		if err == nil && !ok {
+			return 1
+		}
+	case "help", "-h", "--help":
+		fmt.Fprintln(stdout, "usage: server [serve|migrate|seed-demo|audit verify] [--config PATH]")
+		return 0
+	default:
+		fmt.Fprintf(stderr, "unknown command %q (serve, migrate, seed-demo, audit verify)\n", cmd)
+		return 2
+	}
+	if err != nil {
+		log.Error("command failed", "command", cmd, "error", err.Error())
+		return 1
+	}
+	return 0
+}
+
+// commonFlags parses --config and returns the loaded configuration.
+func loadConfig(fs *flag.FlagSet, args []string) (*config.Config, error) {
+	path := fs.String("config", "", "path to config.yaml (default: ./config.yaml when present)")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if *path == "" {
+		if _, err := os.Stat("config.yaml"); err == nil {
+			*path = "config.yaml"
+		}
+	}
+	return config.Load(*path)
+}
+
+func openDB(cfg *config.Config) (*models.DB, error) {
+	return models.Open(models.OpenOptions{
+		Driver:          cfg.Database.Driver,
+		DSN:             cfg.Database.DSN,
+		MaxOpenConns:    cfg.Database.MaxOpenConns,
+		MaxIdleConns:    cfg.Database.MaxIdleConns,
+		ConnMaxLifetime: cfg.Database.ConnMaxLifetime,
+	})
+}
+
+func serve(args []string, log *slog.Logger) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	cfg, err := loadConfig(fs, args)
+	if err != nil {
+		return err
+	}
+	red := cfg.Redacted()
+	log.Info("starting jianyi", "mode", cfg.Mode, "listen", cfg.HTTP.Listen, "database_driver", red.Database.Driver, "database_dsn", red.Database.DSN)
+	if !cfg.IsProduction() && cfg.Auth.SigningKey == config.DevSigningKey {
+		log.Warn("using the built-in development signing key; set JIANYI_AUTH_SIGNING_KEY and mode: production for real use")
+	}
+	db, err := openDB(cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	if cfg.Database.AutoMigrate {
+		done, err := db.Migrate(ctx)
+		if err != nil {
+			return err
+		}
+		for _, m := range done {
+			log.Info("applied migration", "version", m.Version, "name", m.Name)
+		}
+	}
+	if err := db.CheckSchema(ctx); err != nil {
+		return err
+	}
+	e, srv := handlers.New(handlers.Options{Config: cfg, DB: db, Logger: log})
+	scheduler, err := startJobs(ctx, cfg, db, srv, log)
+	if err != nil {
+		return err
+	}
+	httpSrv := &http.Server{
+		Addr:              cfg.HTTP.Listen,
+		Handler:           e,
+		ReadTimeout:       cfg.HTTP.ReadTimeout,
+		ReadHeaderTimeout: 10 * time.Second,
+		WriteTimeout:      cfg.HTTP.WriteTimeout,
+		IdleTimeout:       2 * time.Minute,
+	}
+	errc := make(chan error, 1)
+	go func() {
+		log.Info("listening", "addr", cfg.HTTP.Listen)
+		if err := httpSrv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errc <- err
+		}
+		close(errc)
+	}()
+	select {
+	case err := <-errc:
+		if err != nil {
+			return err
+		}
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing in-flight requests")
+	shutCtx, cancel := context.WithTimeout(context.Background(), cfg.HTTP.ShutdownTimeout)
+	defer cancel()
+	if err := httpSrv.Shutdown(shutCtx); err != nil {
+		log.Error("http shutdown", "error", err.Error())
+	}
+	if scheduler != nil {
+		scheduler.Stop(shutCtx)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+func migrate(args []string, stdout io.Writer, log *slog.Logger) error {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	cfg, err := loadConfig(fs, args)
+	if err != nil {
+		return err
+	}
+	db, err := openDB(cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	done, err := db.Migrate(context.Background())
+	for _, m := range done {
+		fmt.Fprintf(stdout, "applied %04d_%s\n", m.Version, m.Name)
+	}
+	if err != nil {
+		return err
+	}
+	if len(done) == 0 {
+		fmt.Fprintln(stdout, "schema is up to date")
+	}
+	return nil
+}
+
+func seedDemo(args []string, stdout io.Writer, log *slog.Logger) error {
+	fs := flag.NewFlagSet("seed-demo", flag.ContinueOnError)
+	password := fs.String("password", os.Getenv("JIANYI_DEMO_PASSWORD"), "password for every demo account (or JIANYI_DEMO_PASSWORD)")
+	cfg, err := loadConfig(fs, args)
+	if err != nil {
+		return err
+	}
+	if *password == "" {
+		return errors.New("seed-demo needs --password or JIANYI_DEMO_PASSWORD")
+	}
+	db, err := openDB(cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.Migrate(context.Background()); err != nil {
+		return err
+	}
+	org, err := models.SeedDemo(context.Background(), db, *password)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "检察院: %s > %s > %s\n", org.Province.Name, org.City.Name, org.District.Name)
+	fmt.Fprintf(stdout, "被建议单位: %s, %s\n", org.Agency1.Name, org.Agency2.Name)
+	fmt.Fprintln(stdout, "accounts (username  role  where  status):")
+	for _, a := range org.Accounts {
+		status := "created"
+		if !a.Created {
+			status = "already existed (password unchanged)"
+		}
+		fmt.Fprintf(stdout, "  %-16s %-13s %s  %s\n", a.Username, a.Role, a.Where, status)
+	}
+	return nil
+}
+
+func auditVerify(args []string, stdout io.Writer, log *slog.Logger) (bool, error) {
+	fs := flag.NewFlagSet("audit verify", flag.ContinueOnError)
+	cfg, err := loadConfig(fs, args)
+	if err != nil {
+		return false, err
+	}
+	db, err := openDB(cfg)
+	if err != nil {
+		return false, err
+	}
+	defer db.Close()
+	checked, breaks, err := models.VerifyAuditChain(context.Background(), db)
+	if err != nil {
+		return false, err
+	}
+	if len(breaks) == 0 {
+		fmt.Fprintf(stdout, "audit chain intact: %d entries verified\n", checked)
+		return true, nil
+	}
+	fmt.Fprintf(stdout, "audit chain BROKEN: %d entries checked, %d problem(s)\n", checked, len(breaks))
+	for _, b := range breaks {
+		fmt.Fprintf(stdout, "  entry %d: %s\n", b.EntryID, b.Reason)
+	}
+	return false, nil
+}
