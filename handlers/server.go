@@ -25,6 +25,7 @@ type Server struct {
 	log      *slog.Logger
 	users    *models.UserService
 	org      *models.OrgService
+	cases    *models.CaseService
 	registry *prometheus.Registry
 	// Now is the clock; tests replace it.
 	Now func() time.Time
@@ -49,6 +50,7 @@ func New(opts Options) (*echo.Echo, *Server) {
 		log:      log,
 		users:    &models.UserService{DB: opts.DB, MinPasswordLength: opts.Config.Auth.MinPasswordLength},
 		org:      &models.OrgService{DB: opts.DB},
+		cases:    NewCaseService(opts.Config, opts.DB),
 		registry: prometheus.NewRegistry(),
 		Now:      time.Now,
 	}
@@ -90,9 +92,30 @@ func (s *Server) routes(e *echo.Echo) {
 	authed.GET("/me", s.me)
 	authed.POST("/me/password", s.changePassword)
 
+	s.caseRoutes(authed)
 	s.adminRoutes(authed.Group("/admin", requireRole(models.RoleAdmin)))
 	s.auditRoutes(authed.Group("/audit", requireRole(models.RoleAdmin, models.RoleCaseManager, models.RoleChief)))
 }
+
+// NewCaseService builds the case service from configuration.
+func NewCaseService(cfg *config.Config, db *models.DB) *models.CaseService {
+	roles := make([]models.Role, 0, len(cfg.Disclosure.PublishRoles))
+	for _, r := range cfg.Disclosure.PublishRoles {
+		roles = append(roles, models.Role(r))
+	}
+	return &models.CaseService{DB: db, Settings: models.CaseSettings{
+		ReplyMonths:    cfg.Deadlines.ReplyMonths,
+		FilingDays:     cfg.Deadlines.FilingDays,
+		ObjectionDays:  cfg.Deadlines.ObjectionDays,
+		Location:       cfg.Location(),
+		Channels:       models.Channels{Email: cfg.Mail.SMTPHost != "", Webhook: cfg.Webhook.URL != ""},
+		PublishRoles:   roles,
+		StageLimitDays: cfg.Deadlines.StageLimits,
+	}}
+}
+
+// Cases exposes the case service (for jobs and tests).
+func (s *Server) Cases() *models.CaseService { return s.cases }
 
 func ipExtractor(trusted []string) echo.IPExtractor {
 	if len(trusted) == 0 {

@@ -10,13 +10,13 @@ import (
 // The error vocabulary. Every domain error wraps one of these so the HTTP layer
 // can map it to a status in one table (see handlers.HTTPErrorHandler).
 var (
-	ErrNotFound     = errors.New("not found")       // 404
-	ErrForbidden    = errors.New("forbidden")       // 403
-	ErrConflict     = errors.New("conflict")        // 409
-	ErrInvalid      = errors.New("invalid")         // 400 / 422
-	ErrUnauthorized = errors.New("unauthorized")    // 401
-	ErrTooMany      = errors.New("too many")        // 429
-	ErrTooLarge     = errors.New("too large")       // 413
+	ErrNotFound     = errors.New("not found")        // 404
+	ErrForbidden    = errors.New("forbidden")        // 403
+	ErrConflict     = errors.New("conflict")         // 409
+	ErrInvalid      = errors.New("invalid")          // 400 / 422
+	ErrUnauthorized = errors.New("unauthorized")     // 401
+	ErrTooMany      = errors.New("too many")         // 429
+	ErrTooLarge     = errors.New("too large")        // 413
 	ErrUnsupported  = errors.New("unsupported type") // 415
 )
 

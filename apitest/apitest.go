@@ -1,0 +1,246 @@
+// Package apitest drives Jianyi's real router in tests: a migrated database
+// with the demo organisation, logins for each demo account and small helpers
+// for JSON requests and assertions.
+package apitest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"net/textproto"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"jianyi/config"
+	"jianyi/handlers"
+	"jianyi/models"
+)
+
+// Password is every demo account's password in tests.
+const Password = "test-password-2026"
+
+// Env is one test's running API.
+type Env struct {
+	T      testing.TB
+	DB     *models.DB
+	Config *config.Config
+	Echo   *echo.Echo
+	Server *handlers.Server
+	Org    *models.DemoOrg
+	// Clock is the time the server sees; tests move it with SetNow.
+	mu     sync.Mutex
+	now    time.Time
+	tokens map[string]string
+	// Observe, when set, sees every request and response (the OpenAPI
+	// conformance test uses it).
+	Observe func(req *http.Request, reqBody []byte, rec *httptest.ResponseRecorder)
+}
+
+// New starts the API on db with the demo organisation seeded.
+func New(t testing.TB, db *models.DB) *Env {
+	t.Helper()
+	cfg, err := config.Defaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Mode = "dev"
+	cfg.Database.DSN = "test"
+	cfg.Jobs.Enabled = false
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	return NewWithConfig(t, db, cfg)
+}
+
+// NewWithConfig starts the API with a caller-adjusted configuration.
+func NewWithConfig(t testing.TB, db *models.DB, cfg *config.Config) *Env {
+	t.Helper()
+	org, err := models.SeedDemo(context.Background(), db, Password)
+	if err != nil {
+		t.Fatalf("seed demo: %v", err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if testing.Verbose() {
+		log = slog.New(slog.NewTextHandler(&testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	e, srv := handlers.New(handlers.Options{Config: cfg, DB: db, Logger: log})
+	env := &Env{T: t, DB: db, Config: cfg, Echo: e, Server: srv, Org: org, tokens: map[string]string{},
+		now: time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)}
+	srv.Now = env.Now
+	srv.Cases().Now = env.Now
+	return env
+}
+
+// Now is the test clock.
+func (e *Env) Now() time.Time {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.now
+}
+
+// SetNow moves the test clock.
+func (e *Env) SetNow(t time.Time) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.now = t
+}
+
+// Response is a recorded response.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// JSON decodes the body into a map.
+func (r *Response) JSON() map[string]any {
+	m := map[string]any{}
+	_ = json.Unmarshal(r.Body, &m)
+	return m
+}
+
+// Decode decodes the body into v.
+func (r *Response) Decode(t testing.TB, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		t.Fatalf("decode %s: %v", r.Body, err)
+	}
+}
+
+// ErrorCode is the error.code of an error body.
+func (r *Response) ErrorCode() string {
+	var b struct {
+		Error struct {
+			Code string `json:"code"`
+		} `json:"error"`
+	}
+	_ = json.Unmarshal(r.Body, &b)
+	return b.Error.Code
+}
+
+// Token logs a demo user in (once) and returns the bearer token.
+func (e *Env) Token(username string) string {
+	e.T.Helper()
+	if tok, ok := e.tokens[username]; ok {
+		return tok
+	}
+	res := e.Do("POST", "/api/v1/auth/login", "", map[string]string{"username": username, "password": Password})
+	if res.Status != http.StatusOK {
+		e.T.Fatalf("login %s: %d %s", username, res.Status, res.Body)
+	}
+	var out struct {
+		Token string `json:"token"`
+	}
+	res.Decode(e.T, &out)
+	e.tokens[username] = out.Token
+	return out.Token
+}
+
+// Do sends a request through the router. body may be nil, a string (sent as
+// is), []byte, or any value (sent as JSON). user is a demo username ("" for
+// none) or "Bearer <token>".
+func (e *Env) Do(method, path, user string, body any) *Response {
+	e.T.Helper()
+	var raw []byte
+	switch b := body.(type) {
+	case nil:
+	case string:
+		raw = []byte(b)
+	case []byte:
+		raw = b
+	default:
+		var err error
+		raw, err = json.Marshal(b)
+		if err != nil {
+			e.T.Fatal(err)
+		}
+	}
+	req := httptest.NewRequest(method, path, bytes.NewReader(raw))
+	if raw != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	return e.send(req, raw, user)
+}
+
+// DoRequest sends a prepared request (custom headers, multipart).
+func (e *Env) DoRequest(req *http.Request, user string) *Response {
+	e.T.Helper()
+	var raw []byte
+	if req.Body != nil {
+		raw, _ = io.ReadAll(req.Body)
+		req.Body = io.NopCloser(bytes.NewReader(raw))
+	}
+	return e.send(req, raw, user)
+}
+
+func (e *Env) send(req *http.Request, raw []byte, user string) *Response {
+	switch {
+	case strings.HasPrefix(user, "Bearer "):
+		req.Header.Set("Authorization", user)
+	case user != "":
+		req.Header.Set("Authorization", "Bearer "+e.Token(user))
+	}
+	if req.RemoteAddr == "" || req.RemoteAddr == "192.0.2.1:1234" {
+		req.RemoteAddr = "127.0.0.1:40000"
+	}
+	rec := httptest.NewRecorder()
+	e.Echo.ServeHTTP(rec, req)
+	if e.Observe != nil {
+		req.Body = io.NopCloser(bytes.NewReader(raw))
+		e.Observe(req, raw, rec)
+	}
+	return &Response{Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
+}
+
+// File is one part of a multipart request.
+type File struct {
+	Field, Name, ContentType string
+	Content                  []byte
+}
+
+// Multipart builds a multipart/form-data request.
+func Multipart(method, path string, fields map[string]string, files []File) *http.Request {
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	for k, v := range fields {
+		_ = w.WriteField(k, v)
+	}
+	for _, f := range files {
+		h := make(textproto.MIMEHeader)
+		h.Set("Content-Disposition", `form-data; name="`+f.Field+`"; filename="`+strings.ReplaceAll(f.Name, `"`, `\"`)+`"`)
+		if f.ContentType != "" {
+			h.Set("Content-Type", f.ContentType)
+		}
+		p, _ := w.CreatePart(h)
+		_, _ = p.Write(f.Content)
+	}
+	_ = w.Close()
+	req := httptest.NewRequest(method, path, &buf)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	return req
+}
+
+// Expect fails the test when the status differs, printing the body.
+func (r *Response) Expect(t testing.TB, status int) *Response {
+	t.Helper()
+	if r.Status != status {
+		t.Fatalf("status %d, want %d; body: %s", r.Status, status, r.Body)
+	}
+	return r
+}
+
+type testWriter struct{ t testing.TB }
+
+func (w *testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}

@@ -1,0 +1,369 @@
+package handlers
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"jianyi/models"
+)
+
+func (s *Server) caseRoutes(g *echo.Group) {
+	g.POST("/cases", s.createCase)
+	g.GET("/cases", s.listCases)
+	g.GET("/cases/:id", s.getCase)
+	g.GET("/cases/:id/events", s.caseEvents)
+	g.POST("/cases/:id/actions/:action", s.caseAction)
+	g.GET("/files/:id", s.downloadFile)
+	g.GET("/lifecycle", s.lifecycleTable)
+}
+
+// CaseView is a case as a user sees it, with the actions that user may take now.
+type CaseView struct {
+	*models.Case
+	StateLabel     string   `json:"state_label"`
+	SourceLabel    string   `json:"source_label"`
+	AllowedActions []string `json:"allowed_actions"`
+	DaysLeft       *int     `json:"days_left"`
+}
+
+// caseView hides what an agency user must not see.
+func (s *Server) caseView(a *models.Actor, c *models.Case) CaseView {
+	v := CaseView{Case: c, StateLabel: models.StateLabels[c.State], SourceLabel: models.SourceLabels[c.Source],
+		AllowedActions: models.AllowedActions(a, c)}
+	if c.ReplyDue != nil && (c.State == models.StateDelivered) {
+		d := s.cases.Today().DaysUntil(*c.ReplyDue)
+		v.DaysLeft = &d
+	}
+	if !models.SeesInternal(a) {
+		cp := *c
+		cp.Summary = ""
+		cp.OriginCaseNumber = ""
+		cp.CaseNumber = nil
+		cp.ProjectID = nil
+		v.Case = &cp
+	}
+	return v
+}
+
+func (s *Server) createCase(c echo.Context) error {
+	var in models.CaseInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	a := actorOf(c)
+	cs, err := s.cases.CreateCase(c.Request().Context(), a, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, s.caseView(a, cs))
+}
+
+func (s *Server) listCases(c echo.Context) error {
+	a := actorOf(c)
+	q := models.CaseListQuery{State: c.QueryParam("state"), Field: c.QueryParam("field"), Q: strings.TrimSpace(c.QueryParam("q"))}
+	if q.State != "" && !models.CaseState(q.State).Valid() {
+		return models.InvalidField("state", "未知的案件状态："+q.State)
+	}
+	var err error
+	if q.AgencyID, err = optionalInt(c, "agency_id"); err != nil {
+		return err
+	}
+	if q.ProsecutorID, err = optionalInt(c, "prosecutor_id"); err != nil {
+		return err
+	}
+	if q.Cursor, err = optionalInt(c, "cursor"); err != nil {
+		return err
+	}
+	limit, err := optionalInt(c, "limit")
+	if err != nil {
+		return err
+	}
+	q.Limit = int(limit)
+	if q.DueFrom, err = optionalDate(c, "due_from"); err != nil {
+		return err
+	}
+	if q.DueTo, err = optionalDate(c, "due_to"); err != nil {
+		return err
+	}
+	if v := c.QueryParam("overdue"); v != "" {
+		if q.Overdue, err = strconv.ParseBool(v); err != nil {
+			return models.InvalidField("overdue", "应为 true 或 false")
+		}
+	}
+	items, next, err := s.cases.ListCases(c.Request().Context(), a, q)
+	if err != nil {
+		return err
+	}
+	views := make([]CaseView, len(items))
+	for i := range items {
+		views[i] = s.caseView(a, &items[i])
+	}
+	return c.JSON(http.StatusOK, listResponse[CaseView]{Items: views, NextCursor: next})
+}
+
+func optionalInt(c echo.Context, name string) (int64, error) {
+	v := c.QueryParam(name)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 {
+		return 0, models.InvalidField(name, "应为非负整数")
+	}
+	return n, nil
+}
+
+func optionalDate(c echo.Context, name string) (*models.Date, error) {
+	v := c.QueryParam(name)
+	if v == "" {
+		return nil, nil
+	}
+	d, err := models.ParseDate(v)
+	if err != nil {
+		return nil, models.InvalidField(name, "日期格式应为 YYYY-MM-DD")
+	}
+	return &d, nil
+}
+
+func (s *Server) getCase(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	a := actorOf(c)
+	cs, err := s.cases.LoadCase(c.Request().Context(), a, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, s.caseView(a, cs))
+}
+
+// EventView is a timeline entry.
+type EventView struct {
+	models.CaseEvent
+	ActionLabel string         `json:"action_label"`
+	Data        map[string]any `json:"data"`
+}
+
+func (s *Server) caseEvents(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	events, err := s.cases.Events(c.Request().Context(), actorOf(c), id)
+	if err != nil {
+		return err
+	}
+	views := make([]EventView, len(events))
+	for i := range events {
+		label := "登记线索"
+		if spec, ok := models.ActionByName(events[i].Action); ok {
+			label = spec.Label
+		} else if l, ok := extraEventLabels[events[i].Action]; ok {
+			label = l
+		}
+		views[i] = EventView{CaseEvent: events[i], ActionLabel: label, Data: events[i].EventData()}
+	}
+	return c.JSON(http.StatusOK, listResponse[EventView]{Items: views})
+}
+
+// extraEventLabels names timeline events that are not lifecycle actions.
+var extraEventLabels = map[string]string{
+	"register": "登记线索",
+}
+
+// caseAction runs POST /cases/{id}/actions/{action}. The body is JSON
+// {"version": N, "note": "...", ...payload}, or multipart with form fields
+// "version", "note", "payload" (the JSON payload) and files under "files".
+func (s *Server) caseAction(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	action := c.Param("action")
+	if _, ok := models.ActionByName(action); !ok {
+		return &models.Error{Kind: models.ErrNotFound, Code: "unknown_action", Message: "不存在该操作：" + action}
+	}
+	req := models.ActionRequest{CaseID: id, Action: action, Payload: models.NewActionPayload(action)}
+	if strings.HasPrefix(c.Request().Header.Get(echo.HeaderContentType), echo.MIMEMultipartForm) {
+		err = s.bindMultipartAction(c, &req)
+	} else {
+		err = bindActionJSON(c, &req)
+	}
+	if err != nil {
+		return err
+	}
+	a := actorOf(c)
+	cs, err := s.cases.Execute(c.Request().Context(), a, req)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, s.caseView(a, cs))
+}
+
+func bindActionJSON(c echo.Context, req *models.ActionRequest) error {
+	body, err := io.ReadAll(c.Request().Body)
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return &models.Error{Kind: models.ErrTooLarge, Code: "body_too_large", Message: fmt.Sprintf("请求体超过 %d 字节的限制", mbe.Limit)}
+		}
+		return models.Invalid("无法读取请求体", nil)
+	}
+	return decodeActionBody(c, body, req)
+}
+
+// decodeActionBody splits version and note from the payload and decodes the
+// rest strictly into the action's payload type.
+func decodeActionBody(c echo.Context, body []byte, req *models.ActionRequest) error {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return models.InvalidField("version", "必须提供案件版本号 version")
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(body, &raw); err != nil {
+		return decodeError(err)
+	}
+	v, ok := raw["version"]
+	if !ok {
+		return models.InvalidField("version", "必须提供案件版本号 version")
+	}
+	if err := json.Unmarshal(v, &req.Version); err != nil || req.Version < 1 {
+		return &models.Error{Kind: models.ErrInvalid, Code: "wrong_type", Message: "version 应为正整数", Fields: map[string]string{"version": "应为正整数"}}
+	}
+	delete(raw, "version")
+	if n, ok := raw["note"]; ok {
+		if err := json.Unmarshal(n, &req.Note); err != nil {
+			return &models.Error{Kind: models.ErrInvalid, Code: "wrong_type", Message: "note 应为字符串", Fields: map[string]string{"note": "应为字符串"}}
+		}
+		if len([]rune(req.Note)) > 2000 {
+			return models.InvalidField("note", "备注不能超过2000字")
+		}
+		delete(raw, "note")
+	}
+	rest, _ := json.Marshal(raw)
+	dec := json.NewDecoder(bytes.NewReader(rest))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(req.Payload); err != nil {
+		return decodeError(err)
+	}
+	return c.Validate(req.Payload)
+}
+
+func (s *Server) bindMultipartAction(c echo.Context, req *models.ActionRequest) error {
+	form, err := c.MultipartForm()
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return &models.Error{Kind: models.ErrTooLarge, Code: "body_too_large", Message: "上传内容超过大小限制"}
+		}
+		return models.Invalid("无法解析上传内容（multipart）", nil)
+	}
+	defer form.RemoveAll()
+	body := map[string]json.RawMessage{}
+	if p := form.Value["payload"]; len(p) > 0 && strings.TrimSpace(p[0]) != "" {
+		if err := json.Unmarshal([]byte(p[0]), &body); err != nil {
+			return &models.Error{Kind: models.ErrInvalid, Code: "malformed_json", Message: "payload 字段不是合法的 JSON 对象", Fields: map[string]string{"payload": "应为 JSON 对象"}}
+		}
+	}
+	if v := form.Value["version"]; len(v) > 0 {
+		body["version"] = json.RawMessage(strings.TrimSpace(v[0]))
+		if _, err := strconv.Atoi(strings.TrimSpace(v[0])); err != nil {
+			return &models.Error{Kind: models.ErrInvalid, Code: "wrong_type", Message: "version 应为正整数", Fields: map[string]string{"version": "应为正整数"}}
+		}
+	}
+	if n := form.Value["note"]; len(n) > 0 {
+		b, _ := json.Marshal(n[0])
+		body["note"] = b
+	}
+	raw, _ := json.Marshal(body)
+	if err := decodeActionBody(c, raw, req); err != nil {
+		return err
+	}
+	req.Files, err = s.readUploads(form.File["files"])
+	return err
+}
+
+// readUploads checks each uploaded file (size, sniffed type, name).
+func (s *Server) readUploads(headers []*multipart.FileHeader) ([]models.Upload, error) {
+	var out []models.Upload
+	limit := int64(s.cfg.HTTP.UploadLimit)
+	for _, fh := range headers {
+		if fh.Size > limit {
+			return nil, &models.Error{Kind: models.ErrTooLarge, Code: "file_too_large", Message: fmt.Sprintf("附件“%s”超过 %d 字节的大小限制", models.SanitizeFilename(fh.Filename), limit)}
+		}
+		f, err := fh.Open()
+		if err != nil {
+			return nil, err
+		}
+		content, err := io.ReadAll(io.LimitReader(f, limit+1))
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		u, err := models.CheckUpload(fh.Filename, fh.Header.Get("Content-Type"), content, limit)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, nil
+}
+
+func (s *Server) downloadFile(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	f, err := s.cases.LoadFile(c.Request().Context(), actorOf(c), id)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename*=UTF-8''%s", urlPathEscape(f.Filename)))
+	c.Response().Header().Set("X-Content-SHA256", f.SHA256)
+	c.Response().Header().Set("Cache-Control", "private, no-store")
+	return c.Blob(http.StatusOK, f.ContentType, f.Content)
+}
+
+// lifecycleTable publishes the lifecycle table so the UI and other systems
+// read the same rules the server applies.
+func (s *Server) lifecycleTable(c echo.Context) error {
+	type row struct {
+		Name     string   `json:"name"`
+		Label    string   `json:"label"`
+		From     []string `json:"from"`
+		To       []string `json:"to"`
+		Roles    []string `json:"roles"`
+		Internal bool     `json:"internal"`
+	}
+	rows := make([]row, 0, len(models.Lifecycle))
+	for _, a := range models.Lifecycle {
+		r := row{Name: a.Name, Label: a.Label, Internal: a.Internal}
+		for _, f := range a.From {
+			r.From = append(r.From, string(f))
+		}
+		if len(a.Targets) > 0 {
+			for _, t := range a.Targets {
+				r.To = append(r.To, string(t))
+			}
+		} else if a.To != "" {
+			r.To = []string{string(a.To)}
+		} else {
+			r.To = []string{}
+		}
+		for _, ro := range a.Roles {
+			r.Roles = append(r.Roles, string(ro))
+		}
+		rows = append(rows, r)
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": rows, "states": models.StateLabels, "generated_at": time.Now().UTC().Format(time.RFC3339)})
+}

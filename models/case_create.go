@@ -1,0 +1,150 @@
+package models
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"gorm.io/gorm"
+)
+
+// CaseInput registers a lead (线索).
+type CaseInput struct {
+	Title               string `json:"title" validate:"required,max=200"`
+	Field               string `json:"field" validate:"required,max=50"`
+	Source              string `json:"source" validate:"required,oneof=case_finding citizen_application deputy_referral higher_assigned data_model other"`
+	OriginCaseNumber    string `json:"origin_case_number" validate:"max=64"`
+	Summary             string `json:"summary" validate:"required,max=20000"`
+	AgencyID            *int64 `json:"agency_id" validate:"omitempty,gt=0"`
+	ProsecutorID        *int64 `json:"prosecutor_id" validate:"omitempty,gt=0"`
+	InvolvesStateSecret bool   `json:"involves_state_secret"`
+	InvolvesTradeSecret bool   `json:"involves_trade_secret"`
+	InvolvesPrivacy     bool   `json:"involves_privacy"`
+	InvolvesMinors      bool   `json:"involves_minors"`
+}
+
+// FieldValidator checks a 领域 against the admin-edited list; set by the
+// feature that owns the list. Nil accepts any non-empty field.
+var FieldValidator func(tx *gorm.DB, field string) bool
+
+// CreateCase registers a lead in the actor's procuratorate and department.
+func (s *CaseService) CreateCase(ctx context.Context, a *Actor, in CaseInput) (*Case, error) {
+	if !a.HasRole(RoleProsecutor, RoleDeptHead) {
+		return nil, Forbidden("只有承办检察官或部门负责人可以登记线索")
+	}
+	if a.DepartmentID == 0 {
+		return nil, Forbidden("登记线索的用户须属于某一部门")
+	}
+	var out *Case
+	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
+		fields := map[string]string{}
+		if FieldValidator != nil && !FieldValidator(tx, in.Field) {
+			fields["field"] = "领域不在可选列表中"
+		}
+		if in.AgencyID != nil {
+			if _, err := AgencyByID(tx, *in.AgencyID); err != nil {
+				fields["agency_id"] = "被建议单位不存在"
+			}
+		}
+		prosecutorID := a.UserID
+		if in.ProsecutorID != nil {
+			u, err := UserByID(tx, *in.ProsecutorID)
+			if err != nil || u.Role != RoleProsecutor || u.Disabled || u.DepartmentID == nil || *u.DepartmentID != a.DepartmentID {
+				fields["prosecutor_id"] = "承办检察官须为本部门在岗检察官"
+			} else {
+				prosecutorID = u.ID
+			}
+		} else if a.Role != RoleProsecutor {
+			fields["prosecutor_id"] = "请指定承办检察官"
+		}
+		if strings.TrimSpace(in.Title) == "" {
+			fields["title"] = "标题不能为空"
+		}
+		if len(fields) > 0 {
+			return Invalid("线索信息有误，请按字段提示修改", fields)
+		}
+		now := s.now()
+		c := &Case{
+			ProcuratorateID: a.ProcuratorateID, DepartmentID: a.DepartmentID, Title: strings.TrimSpace(in.Title),
+			Field: in.Field, Source: in.Source, OriginCaseNumber: in.OriginCaseNumber, Summary: in.Summary,
+			AgencyID: in.AgencyID, ProsecutorID: prosecutorID, State: StateLead, Version: 1,
+			InvolvesStateSecret: in.InvolvesStateSecret, InvolvesTradeSecret: in.InvolvesTradeSecret,
+			InvolvesPrivacy: in.InvolvesPrivacy, InvolvesMinors: in.InvolvesMinors,
+			StateEnteredAt: now, CreatedBy: a.UserID, CreatedAt: now, UpdatedAt: now,
+		}
+		if err := tx.Create(c).Error; err != nil {
+			return err
+		}
+		ev := &CaseEvent{CaseID: c.ID, Action: "register", FromState: "", ToState: StateLead, ActorName: a.DisplayName,
+			Role: string(a.Role), Note: "登记线索", Data: "{}", Internal: true, CreatedAt: now}
+		uid := a.UserID
+		ev.ActorID = &uid
+		if err := tx.Create(ev).Error; err != nil {
+			return err
+		}
+		out = c
+		return Audit(tx, a, "case.register", "case", c.ID, map[string]any{"title": c.Title, "source": c.Source, "field": c.Field})
+	})
+	return out, err
+}
+
+// CaseListQuery filters a case list.
+type CaseListQuery struct {
+	State        string
+	Field        string
+	AgencyID     int64
+	ProsecutorID int64
+	Q            string
+	DueFrom      *Date
+	DueTo        *Date
+	Overdue      bool
+	Cursor       int64 // list ids below this (newest first)
+	Limit        int
+}
+
+// ListCases lists the cases the actor may read, newest first, with a keyset
+// cursor on id so pages stay fast and stable while cases are added.
+func (s *CaseService) ListCases(ctx context.Context, a *Actor, q CaseListQuery) ([]Case, string, error) {
+	if q.Limit <= 0 || q.Limit > 200 {
+		q.Limit = 50
+	}
+	tx := s.DB.WithContext(ctx).Model(&Case{}).Scopes(CaseScope(a))
+	if q.State != "" {
+		tx = tx.Where("cases.state = ?", q.State)
+	}
+	if q.Field != "" {
+		tx = tx.Where("cases.field = ?", q.Field)
+	}
+	if q.AgencyID != 0 {
+		tx = tx.Where("cases.agency_id = ?", q.AgencyID)
+	}
+	if q.ProsecutorID != 0 {
+		tx = tx.Where("cases.prosecutor_id = ?", q.ProsecutorID)
+	}
+	if q.Q != "" {
+		p := LikePattern(q.Q)
+		tx = tx.Where("(cases.title LIKE ? ESCAPE '!' OR cases.summary LIKE ? ESCAPE '!')", p, p)
+	}
+	if q.DueFrom != nil {
+		tx = tx.Where("cases.reply_due >= ?", q.DueFrom.String())
+	}
+	if q.DueTo != nil {
+		tx = tx.Where("cases.reply_due <= ?", q.DueTo.String())
+	}
+	if q.Overdue {
+		tx = tx.Where("cases.state = ? AND cases.reply_due < ?", StateDelivered, s.Today().String())
+	}
+	if q.Cursor > 0 {
+		tx = tx.Where("cases.id < ?", q.Cursor)
+	}
+	var out []Case
+	if err := tx.Order("cases.id DESC").Limit(q.Limit + 1).Find(&out).Error; err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(out) > q.Limit {
+		out = out[:q.Limit]
+		next = strconv.FormatInt(out[len(out)-1].ID, 10)
+	}
+	return out, next, nil
+}

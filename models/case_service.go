@@ -1,0 +1,362 @@
+package models
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// CaseSettings are the configured limits the case rules use.
+type CaseSettings struct {
+	ReplyMonths    int
+	FilingDays     int
+	ObjectionDays  int
+	Location       *time.Location
+	Channels       Channels
+	PublishRoles   []Role
+	StageLimitDays map[string]int
+}
+
+// CaseService runs the case lifecycle.
+type CaseService struct {
+	DB       *DB
+	Settings CaseSettings
+	// Now is the clock; tests replace it.
+	Now func() time.Time
+	// Calendar returns the current holiday calendar (admin-edited in the database).
+	Calendar func(tx *gorm.DB) *HolidayCalendar
+}
+
+func (s *CaseService) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// Today is the legal calendar date now.
+func (s *CaseService) Today() Date {
+	return DateOf(s.now(), s.Settings.Location)
+}
+
+func (s *CaseService) calendar(tx *gorm.DB) *HolidayCalendar {
+	if s.Calendar != nil {
+		return s.Calendar(tx)
+	}
+	return DefaultHolidayCalendar()
+}
+
+// ActionContext is what an action's effect works with, inside the action's
+// transaction. The effect changes Case in place; Execute saves it.
+type ActionContext struct {
+	Ctx     context.Context
+	Tx      *gorm.DB
+	Actor   *Actor
+	Case    *Case
+	Before  Case
+	Spec    *ActionSpec
+	Payload any
+	Now     time.Time
+	Today   Date
+	Service *CaseService
+	// To is the state the action ends in; effects of actions with Targets set it.
+	To CaseState
+	// Note and Data go to the timeline event; Internal hides it from agencies.
+	Note     string
+	Data     map[string]any
+	Internal bool
+	// Files are the uploads sent with the action.
+	Files []Upload
+	notes []NotificationSpec
+}
+
+// StoreFiles saves the action's uploads as files owned by (ownerType, ownerID)
+// and returns their ids.
+func (ac *ActionContext) StoreFiles(ownerType string, ownerID int64, internal bool) ([]int64, error) {
+	return StoreUploads(ac.Tx, ac.Actor, ac.Case.ID, ownerType, ownerID, internal, ac.Files)
+}
+
+// Calendar returns the holiday calendar for deadline arithmetic.
+func (ac *ActionContext) Calendar() *HolidayCalendar { return ac.Service.calendar(ac.Tx) }
+
+// Notify queues a notification written with the action.
+func (ac *ActionContext) Notify(n NotificationSpec) {
+	if n.CaseID == 0 {
+		n.CaseID = ac.Case.ID
+	}
+	ac.notes = append(ac.notes, n)
+}
+
+// SetData records a fact on the timeline event.
+func (ac *ActionContext) SetData(k string, v any) {
+	if ac.Data == nil {
+		ac.Data = map[string]any{}
+	}
+	ac.Data[k] = v
+}
+
+// ActionBehaviour is what a feature registers for an action: its payload
+// (with validation tags naming required fields) and its effect.
+type ActionBehaviour struct {
+	NewPayload func() any
+	Apply      func(ac *ActionContext) error
+}
+
+var (
+	behavioursMu sync.RWMutex
+	behaviours   = map[string]ActionBehaviour{}
+)
+
+// RegisterActionBehaviour attaches a payload and effect to a lifecycle action.
+func RegisterActionBehaviour(action string, b ActionBehaviour) {
+	if _, ok := ActionByName(action); !ok {
+		panic("RegisterActionBehaviour: unknown action " + action)
+	}
+	behavioursMu.Lock()
+	defer behavioursMu.Unlock()
+	if _, dup := behaviours[action]; dup {
+		panic("RegisterActionBehaviour: action registered twice: " + action)
+	}
+	behaviours[action] = b
+}
+
+// BehaviourOf returns an action's registered behaviour.
+func BehaviourOf(action string) (ActionBehaviour, bool) {
+	behavioursMu.RLock()
+	defer behavioursMu.RUnlock()
+	b, ok := behaviours[action]
+	return b, ok
+}
+
+// NewActionPayload returns a fresh payload value for binding the action's
+// request; actions without a registered payload take none (besides the
+// version and an optional note, which every action accepts).
+func NewActionPayload(action string) any {
+	if b, ok := BehaviourOf(action); ok && b.NewPayload != nil {
+		return b.NewPayload()
+	}
+	return &NoPayload{}
+}
+
+// NoPayload is the payload of actions that need nothing but the optional note.
+type NoPayload struct{}
+
+// ActionRequest is one request to act on a case.
+type ActionRequest struct {
+	CaseID  int64
+	Action  string
+	Version int
+	Payload any // from NewActionPayload, already validated
+	Note    string
+	// Files are uploads sent with the action (multipart), already checked for
+	// size and type; the effect stores them with ac.StoreFiles.
+	Files []Upload
+}
+
+// LoadCase loads a case the actor may read (not found otherwise).
+func (s *CaseService) LoadCase(ctx context.Context, a *Actor, id int64) (*Case, error) {
+	var c Case
+	if err := s.DB.WithContext(ctx).First(&c, id).Error; err != nil {
+		return nil, notFoundOr(err, "案件")
+	}
+	if !CanReadCase(a, &c) {
+		return nil, NotFound("案件")
+	}
+	return &c, nil
+}
+
+// AllowedActions lists the actions the actor may take on the case now.
+func AllowedActions(a *Actor, c *Case) []string {
+	out := []string{}
+	for i := range Lifecycle {
+		spec := &Lifecycle[i]
+		if spec.StartsFrom(c.State) && CanActOnCase(a, c, spec) {
+			out = append(out, spec.Name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Execute takes one action on a case in one transaction: it checks access,
+// state and version, runs the action's effect, saves the case with its version
+// bumped (the conditional update makes concurrent actions on the same version
+// lose with 409), writes the timeline event, the audit entry and the
+// notifications.
+func (s *CaseService) Execute(ctx context.Context, a *Actor, req ActionRequest) (*Case, error) {
+	spec, ok := ActionByName(req.Action)
+	if !ok {
+		return nil, &Error{Kind: ErrNotFound, Code: "unknown_action", Message: "不存在该操作：" + req.Action}
+	}
+	var out *Case
+	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
+		var c Case
+		if err := tx.First(&c, req.CaseID).Error; err != nil {
+			return notFoundOr(err, "案件")
+		}
+		if !CanReadCase(a, &c) {
+			return NotFound("案件")
+		}
+		if !spec.AllowsRole(a.Role) {
+			return &Error{Kind: ErrForbidden, Code: "role_not_allowed",
+				Message: fmt.Sprintf("“%s”须由%s办理", spec.Label, roleList(spec.Roles))}
+		}
+		if !CanActOnCase(a, &c, spec) {
+			return Forbidden("无权对该案件执行“" + spec.Label + "”")
+		}
+		if c.Version != req.Version {
+			return &Error{Kind: ErrConflict, Code: "stale_version",
+				Message: fmt.Sprintf("案件已被他人更新（当前版本 %d，提交版本 %d），请刷新后重试", c.Version, req.Version),
+				Details: map[string]any{"current_version": c.Version}}
+		}
+		if !spec.StartsFrom(c.State) {
+			allowed := AllowedActions(a, &c)
+			return &Error{Kind: ErrConflict, Code: "action_not_allowed_in_state",
+				Message: fmt.Sprintf("案件当前处于“%s”状态，不能执行“%s”；可执行的操作：%s", StateLabels[c.State], spec.Label, actionList(allowed)),
+				Details: map[string]any{"state": c.State, "allowed_actions": allowed}}
+		}
+		ac := &ActionContext{Ctx: ctx, Tx: tx, Actor: a, Case: &c, Before: c, Spec: spec, Payload: req.Payload,
+			Now: s.now(), Today: s.Today(), Service: s, To: spec.To, Note: req.Note, Internal: spec.Internal, Files: req.Files}
+		if ac.To == stays {
+			ac.To = c.State
+		}
+		if b, ok := BehaviourOf(spec.Name); ok && b.Apply != nil {
+			if err := b.Apply(ac); err != nil {
+				return err
+			}
+		} else if len(req.Files) > 0 {
+			return InvalidField("files", "该操作不接受附件")
+		}
+		if !spec.Leads(c.State, ac.To) {
+			return fmt.Errorf("action %s chose state %s outside its targets", spec.Name, ac.To)
+		}
+		from := c.State
+		c.State = ac.To
+		if from != c.State {
+			c.StateEnteredAt = ac.Now
+		}
+		c.Version = req.Version + 1
+		c.UpdatedAt = ac.Now
+		res := tx.Model(&Case{}).Where("id = ? AND version = ?", c.ID, req.Version).Select("*").Omit("id", "created_at", "created_by").Updates(&c)
+		if res.Error != nil {
+			if IsUniqueViolation(res.Error) {
+				return Conflict("duplicate", "编号冲突，请重试")
+			}
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return &Error{Kind: ErrConflict, Code: "stale_version", Message: "案件已被他人同时更新，请刷新后重试"}
+		}
+		if err := s.recordEvent(tx, ac, from); err != nil {
+			return err
+		}
+		for _, n := range ac.notes {
+			if err := Notify(tx, s.Settings.Channels, n); err != nil {
+				return err
+			}
+		}
+		out = &c
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// recordEvent writes the timeline event and the audit entry for an action.
+func (s *CaseService) recordEvent(tx *gorm.DB, ac *ActionContext, from CaseState) error {
+	data := ac.Data
+	if data == nil {
+		data = map[string]any{}
+	}
+	raw, err := json.Marshal(data)
+	if err != nil {
+		return err
+	}
+	ev := &CaseEvent{CaseID: ac.Case.ID, Action: ac.Spec.Name, FromState: from, ToState: ac.Case.State,
+		ActorName: ac.Actor.DisplayName, Role: string(ac.Actor.Role), Note: ac.Note, Data: string(raw), Internal: ac.Internal, CreatedAt: ac.Now}
+	if ac.Actor.UserID != 0 {
+		id := ac.Actor.UserID
+		ev.ActorID = &id
+	}
+	if err := tx.Create(ev).Error; err != nil {
+		return err
+	}
+	return Audit(tx, ac.Actor, "case."+ac.Spec.Name, "case", ac.Case.ID, map[string]any{
+		"from": from, "to": ac.Case.State, "version": ac.Case.Version, "note": ac.Note, "data": data, "event_id": ev.ID,
+	})
+}
+
+// AddCaseEvent records a timeline event that is not a state change (e.g. a
+// saved draft or an added investigation record) with its audit entry.
+func AddCaseEvent(tx *gorm.DB, a *Actor, c *Case, action, note string, internal bool, data map[string]any) error {
+	if data == nil {
+		data = map[string]any{}
+	}
+	raw, err := json.Marshal(data)
+	if err != nil {
+		return err
+	}
+	ev := &CaseEvent{CaseID: c.ID, Action: action, FromState: c.State, ToState: c.State, ActorName: a.DisplayName,
+		Role: string(a.Role), Note: note, Data: string(raw), Internal: internal, CreatedAt: time.Now().UTC()}
+	if a.UserID != 0 {
+		id := a.UserID
+		ev.ActorID = &id
+	}
+	if err := tx.Create(ev).Error; err != nil {
+		return err
+	}
+	return Audit(tx, a, "case."+action, "case", c.ID, map[string]any{"note": note, "data": data, "event_id": ev.ID})
+}
+
+// Events returns a case's timeline as the actor may see it.
+func (s *CaseService) Events(ctx context.Context, a *Actor, caseID int64) ([]CaseEvent, error) {
+	if _, err := s.LoadCase(ctx, a, caseID); err != nil {
+		return nil, err
+	}
+	q := s.DB.WithContext(ctx).Where("case_id = ?", caseID)
+	if !SeesInternal(a) {
+		q = q.Where("internal = ?", false)
+	}
+	var out []CaseEvent
+	err := q.Order("id").Find(&out).Error
+	return out, err
+}
+
+// EventData decodes an event's data.
+func (e *CaseEvent) EventData() map[string]any {
+	m := map[string]any{}
+	_ = json.Unmarshal([]byte(e.Data), &m)
+	return m
+}
+
+func roleList(rs []Role) string {
+	names := make([]string, len(rs))
+	for i, r := range rs {
+		names[i] = RoleLabels[r]
+	}
+	return strings.Join(names, "或")
+}
+
+func actionList(names []string) string {
+	if len(names) == 0 {
+		return "无"
+	}
+	labels := make([]string, len(names))
+	for i, n := range names {
+		spec, _ := ActionByName(n)
+		labels[i] = fmt.Sprintf("%s（%s）", spec.Label, n)
+	}
+	return strings.Join(labels, "、")
+}
+
+// errIsNotFound reports gorm's not-found.
+func errIsNotFound(err error) bool { return errors.Is(err, gorm.ErrRecordNotFound) }

@@ -1,0 +1,126 @@
+package models
+
+import "sort"
+
+// ActionSpec is one row of the lifecycle table: which states an action may
+// start from, where it leads and who may take it. What an action requires and
+// does beyond the state change (its payload and effect) is registered by the
+// feature that owns it with RegisterActionBehaviour.
+type ActionSpec struct {
+	Name  string
+	Label string      // 中文名称
+	From  []CaseState // states the action may start from
+	// To is the state the action leads to. When Targets is set instead, the
+	// action's effect chooses one of them (e.g. 复核: amend, withdraw or keep).
+	To      CaseState
+	Targets []CaseState
+	Roles   []Role
+	// Internal actions are hidden from agency users' timelines.
+	Internal bool
+}
+
+// stays marks an action that keeps the case in its state (records, receipts).
+const stays CaseState = ""
+
+var (
+	afterFiling    = []CaseState{StateFiled, StateInvestigating, StateDrafting, StateReviewing, StateApproved}
+	openPostIssue  = []CaseState{StateIssued, StateDelivered, StateReplied, StateFollowingUp}
+	staffWhoHandle = []Role{RoleProsecutor}
+)
+
+// Lifecycle is the case lifecycle as one table. A reader answers "can a
+// prosecutor issue without approval?" here: issue starts only from approved,
+// and only the chief approves.
+var Lifecycle = []ActionSpec{
+	// Prosecutor's side (检察机关办理).
+	{Name: "check", Label: "初核", From: []CaseState{StateLead}, To: StateChecking, Roles: staffWhoHandle, Internal: true},
+	{Name: "decline", Label: "不立案", From: []CaseState{StateLead, StateChecking}, To: StateNotFiled, Roles: []Role{RoleProsecutor, RoleDeptHead}, Internal: true},
+	{Name: "file", Label: "立案", From: []CaseState{StateChecking}, To: StateFiled, Roles: []Role{RoleDeptHead}, Internal: true},
+	{Name: "investigate", Label: "开始调查核实", From: []CaseState{StateFiled}, To: StateInvestigating, Roles: staffWhoHandle, Internal: true},
+	{Name: "consult", Label: "征求被建议单位意见", From: []CaseState{StateInvestigating, StateDrafting}, To: stays, Roles: staffWhoHandle, Internal: true},
+	{Name: "draft", Label: "起草检察建议书", From: []CaseState{StateInvestigating}, To: StateDrafting, Roles: staffWhoHandle, Internal: true},
+	{Name: "submit", Label: "提请审批", From: []CaseState{StateInvestigating, StateDrafting}, To: StateReviewing, Roles: staffWhoHandle, Internal: true},
+	{Name: "return", Label: "退回修改", From: []CaseState{StateReviewing}, To: StateDrafting, Roles: []Role{RoleDeptHead, RoleChief}, Internal: true},
+	{Name: "approve", Label: "批准制发", From: []CaseState{StateReviewing}, To: StateApproved, Roles: []Role{RoleChief}, Internal: true},
+	{Name: "issue", Label: "制发", From: []CaseState{StateApproved}, To: StateIssued, Roles: staffWhoHandle},
+	{Name: "deliver", Label: "送达", From: []CaseState{StateIssued}, To: StateDelivered, Roles: staffWhoHandle},
+	{Name: "withdraw", Label: "撤回", From: append(append([]CaseState{StateLead, StateChecking}, afterFiling...), openPostIssue...), To: StateWithdrawn, Roles: []Role{RoleProsecutor, RoleChief}},
+	{Name: "terminate", Label: "终结", From: append(append([]CaseState{StateLead, StateChecking}, afterFiling...), openPostIssue...), To: StateTerminated, Roles: []Role{RoleProsecutor, RoleDeptHead, RoleChief}},
+
+	// The recipient agency's side and what follows (被建议单位回复与督促落实).
+	{Name: "sign", Label: "签收", From: []CaseState{StateDelivered}, To: stays, Roles: []Role{RoleAgency}},
+	{Name: "object", Label: "提出异议", From: []CaseState{StateDelivered}, To: stays, Roles: []Role{RoleAgency}},
+	{Name: "review_objection", Label: "异议复核", From: []CaseState{StateDelivered}, Targets: []CaseState{StateDrafting, StateWithdrawn, StateDelivered}, Roles: staffWhoHandle},
+	{Name: "request_extension", Label: "申请延期回复", From: []CaseState{StateDelivered}, To: stays, Roles: []Role{RoleAgency}},
+	{Name: "decide_extension", Label: "决定是否延期", From: []CaseState{StateDelivered}, To: stays, Roles: staffWhoHandle},
+	{Name: "reply", Label: "书面回复", From: []CaseState{StateDelivered, StateReplied, StateFollowingUp}, Targets: []CaseState{StateReplied, StateFollowingUp}, Roles: []Role{RoleAgency}},
+	{Name: "return_reply", Label: "退回补充回复", From: []CaseState{StateReplied}, To: StateDelivered, Roles: staffWhoHandle},
+	{Name: "assess", Label: "评估整改情况", From: []CaseState{StateReplied}, To: StateFollowingUp, Roles: staffWhoHandle},
+	{Name: "follow_up", Label: "督促落实", From: []CaseState{StateDelivered, StateReplied, StateFollowingUp}, To: stays, Roles: staffWhoHandle},
+	{Name: "report_progress", Label: "报告整改进展", From: []CaseState{StateReplied, StateFollowingUp}, To: stays, Roles: []Role{RoleAgency}},
+	{Name: "escalate", Label: "报告/通报/移送", From: []CaseState{StateDelivered, StateReplied, StateFollowingUp}, To: stays, Roles: []Role{RoleChief}},
+	{Name: "close", Label: "结案", From: []CaseState{StateReplied, StateFollowingUp}, To: StateClosed, Roles: []Role{RoleProsecutor, RoleDeptHead}},
+	{Name: "reopen", Label: "重新启动", From: []CaseState{StateClosed}, To: StateFollowingUp, Roles: []Role{RoleChief}},
+}
+
+var actionIndex = func() map[string]*ActionSpec {
+	m := map[string]*ActionSpec{}
+	for i := range Lifecycle {
+		m[Lifecycle[i].Name] = &Lifecycle[i]
+	}
+	return m
+}()
+
+// ActionByName finds a lifecycle row.
+func ActionByName(name string) (*ActionSpec, bool) {
+	a, ok := actionIndex[name]
+	return a, ok
+}
+
+// StartsFrom reports whether the action may be taken in state s.
+func (a *ActionSpec) StartsFrom(s CaseState) bool {
+	for _, f := range a.From {
+		if f == s {
+			return true
+		}
+	}
+	return false
+}
+
+// AllowsRole reports whether the role may take the action.
+func (a *ActionSpec) AllowsRole(r Role) bool {
+	for _, x := range a.Roles {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// Leads reports whether the action may end in state s.
+func (a *ActionSpec) Leads(from, s CaseState) bool {
+	if len(a.Targets) == 0 {
+		if a.To == stays {
+			return s == from
+		}
+		return s == a.To
+	}
+	for _, t := range a.Targets {
+		if t == s {
+			return true
+		}
+	}
+	return false
+}
+
+// ActionsFrom lists the actions that may start in a state, sorted.
+func ActionsFrom(s CaseState) []string {
+	var out []string
+	for _, a := range Lifecycle {
+		if a.StartsFrom(s) {
+			out = append(out, a.Name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}

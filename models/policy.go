@@ -1,0 +1,67 @@
+package models
+
+import "gorm.io/gorm"
+
+// This file is the one policy place: may this actor see or act on this object?
+// Handlers never decide access themselves.
+
+// agencyVisible reports whether a case has reached the recipient: agencies see
+// a recommendation only once it has been delivered to them.
+func agencyVisible(c *Case) bool {
+	return c.DeliveredOn != nil
+}
+
+// CanReadCase reports whether the actor may read the case at all. Callers
+// answer "not found" when it is false, so existence does not leak.
+func CanReadCase(a *Actor, c *Case) bool {
+	switch {
+	case a == nil:
+		return false
+	case a.Role == RoleAgency:
+		return a.AgencyID != 0 && c.AgencyID != nil && *c.AgencyID == a.AgencyID && agencyVisible(c)
+	case a.Role == RoleAdmin:
+		// Administrators run the system, not cases.
+		return false
+	case a.Role.IsStaff():
+		return c.ProcuratorateID == a.ProcuratorateID
+	}
+	return false
+}
+
+// CanActOnCase reports whether the actor may take the action on the case,
+// beyond the lifecycle table's role check: staff act only on their own
+// procuratorate's cases, prosecutors and department heads only within their
+// department, agencies only on recommendations addressed to them.
+func CanActOnCase(a *Actor, c *Case, spec *ActionSpec) bool {
+	if !CanReadCase(a, c) || !spec.AllowsRole(a.Role) {
+		return false
+	}
+	switch a.Role {
+	case RoleProsecutor, RoleDeptHead:
+		return a.DepartmentID == c.DepartmentID
+	}
+	return true
+}
+
+// CaseScope restricts a case query to what the actor may read.
+func CaseScope(a *Actor) func(*gorm.DB) *gorm.DB {
+	return func(q *gorm.DB) *gorm.DB {
+		switch {
+		case a == nil:
+			return q.Where("1 = 0")
+		case a.Role == RoleAgency:
+			return q.Where("cases.agency_id = ? AND cases.delivered_on IS NOT NULL", a.AgencyID)
+		case a.Role == RoleAdmin:
+			return q.Where("1 = 0")
+		case a.Role.IsStaff():
+			return q.Where("cases.procuratorate_id = ?", a.ProcuratorateID)
+		}
+		return q.Where("1 = 0")
+	}
+}
+
+// SeesInternal reports whether the actor may see internal items (drafts,
+// approval notes, internal records). Agency users never do.
+func SeesInternal(a *Actor) bool {
+	return a != nil && a.Role.IsStaff()
+}
