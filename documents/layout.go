@@ -218,7 +218,12 @@ func balancedLines(face *fontFace, text string, maxEm float64) []string {
 
 // centred sets text centred on the text block, over balanced lines.
 func (l *layout) centred(st textStyle, text string) {
-	for _, line := range balancedLines(st.face, text, blockWidth/st.pitch) {
+	l.centredWithin(st, text, blockWidth)
+}
+
+// centredWithin is centred with lines no wider than width millimetres.
+func (l *layout) centredWithin(st textStyle, text string, width float64) {
+	for _, line := range balancedLines(st.face, text, width/st.pitch) {
 		l.ensure(st.lineHeight)
 		w := textWidth(st.face, line) * st.pitch
 		l.drawLine(st, marginLeft+(blockWidth-w)/2, baseline(st, l.y), line, 0)

@@ -107,7 +107,10 @@ func (r *Renderer) renderLetter(doc letterLayout) ([]byte, error) {
 		r.masthead(l, doc.masthead, doc.number)
 	}
 	if doc.title != "" {
-		l.centred(r.titleStyle(), doc.title)
+		// A title that fills the whole measure looks crowded; keep a
+		// character free on each side before it wraps.
+		st := r.titleStyle()
+		l.centredWithin(st, doc.title, blockWidth-2*st.pitch)
 		l.y += linePitch
 	}
 	if doc.addressee != "" {
