@@ -49,7 +49,12 @@ type fontFace struct {
 	// advance is the advance width of each BMP rune in 1/1000 em; 0 means
 	// the font has no glyph (fpdf reads only the BMP format-4 cmap).
 	advance []uint16
+	glyph   []uint16         // glyph id of each BMP rune
+	tables  map[string]table // where each table lies in data
 }
+
+// table is the position of one sfnt table in the font file.
+type table struct{ offset, length int }
 
 // width returns the advance of r in em.
 func (f *fontFace) width(r rune) float64 {
@@ -75,7 +80,7 @@ func loadFace(family, path, shipped string) (*fontFace, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w：%s：%v", ErrBadFont, path, err)
 	}
-	advance, err := parseAdvances(data)
+	face, err := parseFace(data)
 	if err != nil {
 		name := path
 		if name == "" {
@@ -83,13 +88,14 @@ func loadFace(family, path, shipped string) (*fontFace, error) {
 		}
 		return nil, fmt.Errorf("%w：%s：%v", ErrBadFont, name, err)
 	}
-	return &fontFace{family: family, data: data, advance: advance}, nil
+	face.family = family
+	return face, nil
 }
 
-// parseAdvances reads the format-4 Unicode cmap and hmtx of a TrueType
-// font, the same tables fpdf uses, so that a glyph found here is a glyph
-// fpdf will draw.
-func parseAdvances(data []byte) ([]uint16, error) {
+// parseFace reads the format-4 Unicode cmap and hmtx of a TrueType font,
+// the same tables fpdf uses, so that a glyph found here is a glyph fpdf
+// will draw.
+func parseFace(data []byte) (*fontFace, error) {
 	u16 := func(off int) int {
 		if off < 0 || off+2 > len(data) {
 			return 0
@@ -108,15 +114,21 @@ func parseAdvances(data []byte) ([]uint16, error) {
 	default:
 		return nil, errors.New("不是 TrueType 字体")
 	}
+	directory := map[string]table{}
 	tables := map[string]int{}
 	for i, n := 0, u16(4); i < n; i++ {
 		rec := 12 + 16*i
 		if rec+16 > len(data) {
 			return nil, errors.New("表目录损坏")
 		}
-		tables[string(data[rec:rec+4])] = int(binary.BigEndian.Uint32(data[rec+8:]))
+		t := table{int(binary.BigEndian.Uint32(data[rec+8:])), int(binary.BigEndian.Uint32(data[rec+12:]))}
+		if t.offset+t.length > len(data) {
+			return nil, errors.New("表目录损坏")
+		}
+		directory[string(data[rec:rec+4])] = t
+		tables[string(data[rec:rec+4])] = t.offset
 	}
-	for _, tag := range []string{"cmap", "hmtx", "hhea", "head", "glyf"} {
+	for _, tag := range []string{"cmap", "hmtx", "hhea", "head", "glyf", "loca", "maxp", "name", "OS/2", "post"} {
 		if _, ok := tables[tag]; !ok {
 			return nil, fmt.Errorf("缺少 %s 表", tag)
 		}
@@ -160,6 +172,8 @@ func parseAdvances(data []byte) ([]uint16, error) {
 	ends, starts := sub+14, sub+16+2*segments
 	deltas, rangeOffsets := starts+2*segments, starts+4*segments
 	advance := make([]uint16, 0x10000)
+	glyphs := make([]uint16, 0x10000)
+	numGlyphs := u16(tables["maxp"] + 4)
 	for s := 0; s < segments; s++ {
 		start, end := u16(starts+2*s), u16(ends+2*s)
 		delta, rangeOffset := u16(deltas+2*s), u16(rangeOffsets+2*s)
@@ -170,12 +184,13 @@ func parseAdvances(data []byte) ([]uint16, error) {
 			} else if g := u16(rangeOffsets + 2*s + rangeOffset + 2*(c-start)); g != 0 {
 				glyph = (g + delta) & 0xFFFF
 			}
-			if glyph != 0 {
+			if glyph != 0 && glyph < numGlyphs {
 				advance[c] = glyphAdvance(glyph)
+				glyphs[c] = uint16(glyph)
 			}
 		}
 	}
-	return advance, nil
+	return &fontFace{data: data, advance: advance, glyph: glyphs, tables: directory}, nil
 }
 
 // missingGlyphsError names the characters, in code point order so that

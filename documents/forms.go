@@ -18,8 +18,6 @@ const cellPadding = 2.0 // mm inside each cell border
 // centred as a label when labelColumn is set. A row never splits across
 // pages.
 func (l *layout) table(st textStyle, widths []float64, rows []tableRow, centreFirst bool) {
-	l.pdf.SetDrawColor(0, 0, 0)
-	l.pdf.SetLineWidth(0.3)
 	measure := widthFunc(st.face)
 	for _, row := range rows {
 		cellLines := make([][]string, len(row.cells))
@@ -35,7 +33,7 @@ func (l *layout) table(st textStyle, widths []float64, rows []tableRow, centreFi
 		l.ensure(height)
 		x := marginLeft
 		for i, lines := range cellLines {
-			l.pdf.Rect(x, l.y, widths[i], height, "D")
+			l.rect(x, l.y, widths[i], height)
 			top := l.y + (height-float64(len(lines))*st.lineHeight)/2
 			for _, line := range lines {
 				lx := x + cellPadding
@@ -121,7 +119,8 @@ func (r *Renderer) ServiceReceipt(s ServiceReceipt) ([]byte, error) {
 	return l.output()
 }
 
-// ApprovalStep is one step of an approval: who did what, when.
+// ApprovalStep is one step of an approval: the stage, who acted in which
+// role, their opinion and the date.
 type ApprovalStep struct {
 	Stage   string // 环节, e.g. "承办检察官意见", "部门负责人审核", "检察长审批"
 	Person  string
@@ -160,16 +159,22 @@ func (r *Renderer) ApprovalForm(a ApprovalForm) ([]byte, error) {
 		{cells: []string{"案号", a.CaseNumber}, minHeight: 14},
 		{cells: []string{"主要内容", a.Summary}, minHeight: 30},
 	}, true)
-	widths := []float64{30, 22, 24, blockWidth - 30 - 22 - 24 - 34, 34}
-	rows := []tableRow{{cells: []string{"环节", "审批人", "职务", "意见", "日期"}, minHeight: 12}}
+	// Each step is a row as on paper forms: the stage on the left, the
+	// opinion with the signer, role and date under it on the right, which
+	// leaves the opinion the full width to wrap in.
+	var rows []tableRow
 	for _, step := range a.Steps {
-		date := ""
-		if !step.Date.IsZero() {
-			date = FormatDate(step.Date)
+		signer := step.Role
+		if signer != "" && step.Person != "" {
+			signer += "："
 		}
-		rows = append(rows, tableRow{cells: []string{step.Stage, step.Person, step.Role, step.Opinion, date}, minHeight: 18})
+		signer += step.Person
+		if !step.Date.IsZero() {
+			signer += "　　" + FormatDate(step.Date)
+		}
+		rows = append(rows, tableRow{cells: []string{step.Stage, step.Opinion + "\n\n" + signer}, minHeight: 30})
 	}
-	l.table(st, widths, rows, true)
+	l.table(st, []float64{36, blockWidth - 36}, rows, true)
 	l.pageNumbers(r.body)
 	return l.output()
 }

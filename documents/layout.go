@@ -3,6 +3,7 @@ package documents
 import (
 	"bytes"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 	"unicode"
@@ -44,29 +45,45 @@ func naturalStyle(face *fontFace, size, lineHeight float64) textStyle {
 }
 
 // layout is one document being set; it is used by one goroutine only.
+// It records what to draw rather than drawing, because the fonts handed to
+// fpdf are cut to the characters the whole document uses, which are known
+// only at the end.
 type layout struct {
-	pdf        *fpdf.Fpdf
-	y          float64 // top of the next line on the current page
-	missing    map[rune]bool
-	registered map[*fontFace]bool
+	created time.Time
+	page    int     // current page, from 1
+	y       float64 // top of the next line on the current page
+	ops     []drawOp
+	used    map[*fontFace]map[rune]bool
+	missing map[rune]bool
+}
+
+type opKind int
+
+const (
+	opText opKind = iota
+	opLine
+	opRect
+)
+
+// drawOp is one drawing instruction on one page.
+type drawOp struct {
+	kind         opKind
+	page         int
+	x, y, x2, y2 float64 // text origin, line ends, or rectangle corner and size
+	text         string
+	face         *fontFace
+	size         float64 // points for text, line width for lines
+	red          bool
 }
 
 func newLayout(created time.Time) *layout {
-	pdf := fpdf.New("P", "mm", "A4", "")
-	pdf.SetMargins(marginLeft, marginTop, pageWidth-blockRight)
-	pdf.SetAutoPageBreak(false, 0)
-	pdf.SetCatalogSort(true)
-	pdf.SetCreationDate(created)
-	pdf.SetModificationDate(created)
-	pdf.SetProducer("Jianyi", false)
-	pdf.SetCreator("Jianyi", false)
-	l := &layout{pdf: pdf, missing: map[rune]bool{}, registered: map[*fontFace]bool{}}
+	l := &layout{created: created, used: map[*fontFace]map[rune]bool{}, missing: map[rune]bool{}}
 	l.newPage()
 	return l
 }
 
 func (l *layout) newPage() {
-	l.pdf.AddPage()
+	l.page++
 	l.y = marginTop
 }
 
@@ -77,17 +94,16 @@ func (l *layout) ensure(height float64) {
 	}
 }
 
-func (l *layout) use(st textStyle) {
-	if !l.registered[st.face] {
-		l.pdf.AddUTF8FontFromBytes(st.face.family, "", st.face.data)
-		l.registered[st.face] = true
+func (l *layout) text(st textStyle, x, y float64, s string) {
+	runes := l.used[st.face]
+	if runes == nil {
+		runes = map[rune]bool{}
+		l.used[st.face] = runes
 	}
-	l.pdf.SetFont(st.face.family, "", st.size)
-	if st.red {
-		l.pdf.SetTextColor(230, 0, 18)
-	} else {
-		l.pdf.SetTextColor(0, 0, 0)
+	for _, r := range s {
+		runes[r] = true
 	}
+	l.ops = append(l.ops, drawOp{kind: opText, page: l.page, x: x, y: y, text: s, face: st.face, size: st.size, red: st.red})
 }
 
 // widthFunc measures runes in em for the line breaker. Control characters
@@ -121,7 +137,6 @@ func baseline(st textStyle, top float64) float64 {
 // shared between the gaps where a line may break, which justifies the line
 // without spreading the letters of a Latin word.
 func (l *layout) drawLine(st textStyle, x, base float64, line string, extra float64) {
-	l.use(st)
 	runes := []rune(strings.TrimRight(line, " \u3000"))
 	gaps := 0
 	for i := 1; i < len(runes); i++ {
@@ -156,7 +171,7 @@ func (l *layout) drawLine(st textStyle, x, base float64, line string, extra floa
 			}
 		}
 		if s := run.String(); strings.TrimSpace(s) != "" {
-			l.pdf.Text(x, base, s)
+			l.text(st, x, base, s)
 		}
 		x += w * st.pitch
 		if j < len(runes) {
@@ -233,22 +248,21 @@ func (l *layout) centredWithin(st textStyle, text string, width float64) {
 
 // rule draws a horizontal line across the text block at y.
 func (l *layout) rule(y, thickness float64, red bool) {
-	if red {
-		l.pdf.SetDrawColor(230, 0, 18)
-	} else {
-		l.pdf.SetDrawColor(0, 0, 0)
-	}
-	l.pdf.SetLineWidth(thickness)
-	l.pdf.Line(marginLeft, y, blockRight, y)
+	l.ops = append(l.ops, drawOp{kind: opLine, page: l.page, x: marginLeft, y: y, x2: blockRight, y2: y, size: thickness, red: red})
+}
+
+// rect draws the border of a rectangle.
+func (l *layout) rect(x, y, w, h float64) {
+	l.ops = append(l.ops, drawOp{kind: opRect, page: l.page, x: x, y: y, x2: w, y2: h, size: 0.3})
 }
 
 // pageNumbers writes "— n —" in 4号 below the text block: odd pages flush
 // right and even pages flush left, each one character in from the edge.
 func (l *layout) pageNumbers(face *fontFace) {
 	st := naturalStyle(face, 14, 14*mmPerPoint)
-	total := l.pdf.PageNo()
-	for page := 1; page <= total; page++ {
-		l.pdf.SetPage(page)
+	last := l.page
+	for page := 1; page <= last; page++ {
+		l.page = page
 		label := fmt.Sprintf("— %d —", page)
 		w := textWidth(face, label) * st.pitch
 		x := marginLeft + st.pitch
@@ -257,14 +271,74 @@ func (l *layout) pageNumbers(face *fontFace) {
 		}
 		l.drawLine(st, x, blockBottom+pageNumberGap+0.8*st.size*mmPerPoint, label, 0)
 	}
+	l.page = last
 }
 
+// output cuts each font used to the characters drawn with it, hands the
+// cut fonts to fpdf and replays the drawing.
 func (l *layout) output() ([]byte, error) {
 	if err := missingGlyphsError(l.missing); err != nil {
 		return nil, err
 	}
+	pdf := fpdf.New("P", "mm", "A4", "")
+	pdf.SetMargins(marginLeft, marginTop, pageWidth-blockRight)
+	pdf.SetAutoPageBreak(false, 0)
+	pdf.SetCatalogSort(true)
+	pdf.SetCreationDate(l.created)
+	pdf.SetModificationDate(l.created)
+	pdf.SetProducer("Jianyi", false)
+	pdf.SetCreator("Jianyi", false)
+
+	faces := make([]*fontFace, 0, len(l.used))
+	for face := range l.used {
+		faces = append(faces, face)
+	}
+	sort.Slice(faces, func(i, j int) bool { return faces[i].family < faces[j].family })
+	for _, face := range faces {
+		runes := make([]rune, 0, len(l.used[face]))
+		for r := range l.used[face] {
+			runes = append(runes, r)
+		}
+		cut, err := face.subset(runes)
+		if err != nil {
+			return nil, fmt.Errorf("裁剪字体失败：%w", err)
+		}
+		pdf.AddUTF8FontFromBytes(face.family, "", cut)
+	}
+
+	// Page numbers are laid out after the text of every page.
+	sort.SliceStable(l.ops, func(i, j int) bool { return l.ops[i].page < l.ops[j].page })
+	page := 0
+	for _, op := range l.ops {
+		for page < op.page {
+			pdf.AddPage()
+			page++
+		}
+		if op.red {
+			pdf.SetTextColor(230, 0, 18)
+			pdf.SetDrawColor(230, 0, 18)
+		} else {
+			pdf.SetTextColor(0, 0, 0)
+			pdf.SetDrawColor(0, 0, 0)
+		}
+		switch op.kind {
+		case opText:
+			pdf.SetFont(op.face.family, "", op.size)
+			pdf.Text(op.x, op.y, op.text)
+		case opLine:
+			pdf.SetLineWidth(op.size)
+			pdf.Line(op.x, op.y, op.x2, op.y2)
+		case opRect:
+			pdf.SetLineWidth(op.size)
+			pdf.Rect(op.x, op.y, op.x2, op.y2, "D")
+		}
+	}
+	for page < l.page {
+		pdf.AddPage()
+		page++
+	}
 	var buf bytes.Buffer
-	if err := l.pdf.Output(&buf); err != nil {
+	if err := pdf.Output(&buf); err != nil {
 		return nil, fmt.Errorf("生成 PDF 失败：%w", err)
 	}
 	return buf.Bytes(), nil
