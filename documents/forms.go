@@ -24,7 +24,15 @@ func (l *layout) table(st textStyle, widths []float64, rows []tableRow, centreFi
 		height := row.minHeight
 		for i, text := range row.cells {
 			for _, para := range splitParagraphs(text) {
-				cellLines[i] = append(cellLines[i], BreakLines(para, (widths[i]-2*cellPadding)/st.pitch, measure)...)
+				maxEm := (widths[i] - 2*cellPadding) / st.pitch
+				lines := BreakLines(para, maxEm, measure)
+				if i == 0 && centreFirst {
+					lines = balancedLines(st.face, para, maxEm)
+				}
+				if len(lines) == 0 {
+					lines = []string{""} // an empty line leaves room to write in
+				}
+				cellLines[i] = append(cellLines[i], lines...)
 			}
 			if h := float64(len(cellLines[i]))*st.lineHeight + 2*cellPadding; h > height {
 				height = h
@@ -75,6 +83,14 @@ func (r *Renderer) formHeading(l *layout, procuratorate, title, number string) {
 	l.y += linePitch / 2
 }
 
+// formPageNumbers numbers a form's pages only when it runs over one page,
+// as a one-page form is not numbered.
+func (r *Renderer) formPageNumbers(l *layout) {
+	if l.page > 1 {
+		l.pageNumbers(r.body)
+	}
+}
+
 func (r *Renderer) formStyle() textStyle {
 	return naturalStyle(r.body, 14, 14*mmPerPoint*1.5)
 }
@@ -115,7 +131,7 @@ func (r *Renderer) ServiceReceipt(s ServiceReceipt) ([]byte, error) {
 		{cells: []string{"备注", s.Remarks}, minHeight: 28},
 	}
 	l.table(r.formStyle(), []float64{42, blockWidth - 42}, rows, true)
-	l.pageNumbers(r.body)
+	r.formPageNumbers(l)
 	return l.output()
 }
 
@@ -175,6 +191,6 @@ func (r *Renderer) ApprovalForm(a ApprovalForm) ([]byte, error) {
 		rows = append(rows, tableRow{cells: []string{step.Stage, step.Opinion + "\n\n" + signer}, minHeight: 30})
 	}
 	l.table(st, []float64{36, blockWidth - 36}, rows, true)
-	l.pageNumbers(r.body)
+	r.formPageNumbers(l)
 	return l.output()
 }

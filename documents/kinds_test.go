@@ -1,6 +1,8 @@
 package documents
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -72,6 +74,11 @@ func TestEachDocumentKindRenders(t *testing.T) {
 			pdf, err := tt.render()
 			if err != nil {
 				t.Fatalf("render: %v", err)
+			}
+			if dir := os.Getenv("JIANYI_SAMPLE_DIR"); dir != "" {
+				if err := os.WriteFile(filepath.Join(dir, strings.ReplaceAll(tt.name, " ", "-")+".pdf"), pdf, 0o644); err != nil {
+					t.Fatal(err)
+				}
 			}
 			text := withoutSpace(pdfText(t, pdf))
 			for _, want := range tt.want {
