@@ -53,7 +53,8 @@ func pdfWords(t *testing.T, pdf []byte) []word {
 }
 
 // TestLayoutGeometry checks the GB/T 9704 grid on a page of body text:
-// 22 lines starting at the left margin, no text beyond the right edge, and
+// 22 justified lines starting at the left margin, nothing beyond the right
+// edge, and
 // page numbers 7 mm below the text block, right on odd and left on even
 // pages.
 func TestLayoutGeometry(t *testing.T) {
@@ -65,12 +66,15 @@ func TestLayoutGeometry(t *testing.T) {
 	near := func(got, want float64) bool { return math.Abs(got-want) < 0.6 }
 
 	lines := map[float64]bool{}
+	lineEnds := map[float64]float64{}
 	left := math.Inf(1)
 	for _, w := range words {
 		if w.page != 2 || w.yMin > blockBottom {
 			continue
 		}
-		lines[math.Round(w.yMin*10)/10] = true
+		y := math.Round(w.yMin*10) / 10
+		lines[y] = true
+		lineEnds[y] = max(lineEnds[y], w.xMax)
 		left = min(left, w.xMin)
 		if w.xMax > blockRight+0.6 {
 			t.Errorf("page 2: %q ends at %.1f mm, beyond the text block's right edge %.1f mm", w.text, w.xMax, blockRight)
@@ -78,6 +82,18 @@ func TestLayoutGeometry(t *testing.T) {
 	}
 	if len(lines) != linesPerPage {
 		t.Errorf("page 2 has %d lines of text, want %d", len(lines), linesPerPage)
+	}
+	// Justified lines end at the right edge; only the last line of each
+	// paragraph may stop short, and page 2 holds 22 lines of a few
+	// paragraphs.
+	flush := 0
+	for _, end := range lineEnds {
+		if near(end, blockRight) {
+			flush++
+		}
+	}
+	if flush < 14 {
+		t.Errorf("only %d of page 2's %d lines end at the right edge; lines are not justified", flush, len(lineEnds))
 	}
 	if !near(left, marginLeft) {
 		t.Errorf("page 2 text starts %.1f mm from the left, want %.1f", left, marginLeft)
