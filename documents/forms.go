@@ -1,6 +1,7 @@
 package documents
 
 import (
+	"strings"
 	"time"
 )
 
@@ -14,16 +15,16 @@ type tableRow struct {
 const cellPadding = 2.0 // mm inside each cell border
 
 // table sets rows with the given column widths (mm, summing to the text
-// block width). Cell text is broken with BreakLines; the first column is
-// centred as a label when labelColumn is set. A row never splits across
-// pages.
+// block width). Cell text is broken with BreakLines; with centreFirst the
+// first column holds labels, centred on balanced lines. A row never splits
+// across pages (a row taller than a page overflows it).
 func (l *layout) table(st textStyle, widths []float64, rows []tableRow, centreFirst bool) {
 	measure := widthFunc(st.face)
 	for _, row := range rows {
 		cellLines := make([][]string, len(row.cells))
 		height := row.minHeight
 		for i, text := range row.cells {
-			for _, para := range splitParagraphs(text) {
+			for _, para := range strings.Split(text, "\n") {
 				maxEm := (widths[i] - 2*cellPadding) / st.pitch
 				lines := BreakLines(para, maxEm, measure)
 				if i == 0 && centreFirst {
@@ -55,18 +56,6 @@ func (l *layout) table(st textStyle, widths []float64, rows []tableRow, centreFi
 		}
 		l.y += height
 	}
-}
-
-func splitParagraphs(text string) []string {
-	var paras []string
-	start := 0
-	for i := 0; i < len(text); i++ {
-		if text[i] == '\n' {
-			paras = append(paras, text[start:i])
-			start = i + 1
-		}
-	}
-	return append(paras, text[start:])
 }
 
 // formHeading sets the procuratorate's name and the form's title centred
