@@ -1,0 +1,345 @@
+package documents
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/go-pdf/fpdf"
+)
+
+// Page geometry after GB/T 9704-2012, in millimetres.
+const (
+	pageWidth    = 210.0
+	marginTop    = 37.0
+	marginLeft   = 28.0
+	blockWidth   = 156.0
+	blockHeight  = 225.0
+	blockBottom  = marginTop + blockHeight
+	blockRight   = marginLeft + blockWidth
+	linesPerPage = 22
+	charsPerLine = 28
+	linePitch    = blockHeight / linesPerPage
+	charPitch    = blockWidth / charsPerLine
+	mmPerPoint   = 25.4 / 72
+	// pageNumberGap is the distance from the text block to the page number.
+	pageNumberGap = 7.0
+)
+
+// textStyle says how a run of text is set: pitch is the advance of one em
+// in millimetres, which for body text is the 28-per-line grid rather than
+// the font size, as the standard's character grid requires.
+type textStyle struct {
+	face       *fontFace
+	size       float64 // points
+	pitch      float64 // mm per em
+	lineHeight float64 // mm
+	red        bool
+}
+
+func naturalStyle(face *fontFace, size, lineHeight float64) textStyle {
+	return textStyle{face: face, size: size, pitch: size * mmPerPoint, lineHeight: lineHeight}
+}
+
+// layout is one document being set; it is used by one goroutine only.
+// It records what to draw rather than drawing, because the fonts handed to
+// fpdf are cut to the characters the whole document uses, which are known
+// only at the end.
+type layout struct {
+	created time.Time
+	page    int     // current page, from 1
+	y       float64 // top of the next line on the current page
+	ops     []drawOp
+	used    map[*fontFace]map[rune]bool
+	missing map[rune]bool
+}
+
+type opKind int
+
+const (
+	opText opKind = iota
+	opLine
+	opRect
+)
+
+// drawOp is one drawing instruction on one page.
+type drawOp struct {
+	kind         opKind
+	page         int
+	x, y, x2, y2 float64 // text origin, line ends, or rectangle corner and size
+	text         string
+	face         *fontFace
+	size         float64 // points for text, line width for lines
+	red          bool
+}
+
+func newLayout(created time.Time) *layout {
+	l := &layout{created: created, used: map[*fontFace]map[rune]bool{}, missing: map[rune]bool{}}
+	l.newPage()
+	return l
+}
+
+func (l *layout) newPage() {
+	l.page++
+	l.y = marginTop
+}
+
+// ensure starts a new page unless height more millimetres fit on this one.
+func (l *layout) ensure(height float64) {
+	if l.y+height > blockBottom+0.01 && l.y > marginTop+0.01 {
+		l.newPage()
+	}
+}
+
+func (l *layout) text(st textStyle, x, y float64, s string) {
+	runes := l.used[st.face]
+	if runes == nil {
+		runes = map[rune]bool{}
+		l.used[st.face] = runes
+	}
+	for _, r := range s {
+		runes[r] = true
+	}
+	l.ops = append(l.ops, drawOp{kind: opText, page: l.page, x: x, y: y, text: s, face: st.face, size: st.size, red: st.red})
+}
+
+// widthFunc measures runes in em for the line breaker. Control characters
+// take no room because they are not drawn.
+func widthFunc(face *fontFace) func(rune) float64 {
+	return func(r rune) float64 {
+		if unicode.IsControl(r) {
+			return 0
+		}
+		if !face.hasGlyph(r) {
+			return 1
+		}
+		return face.width(r)
+	}
+}
+
+func textWidth(face *fontFace, s string) float64 {
+	w, measure := 0.0, widthFunc(face)
+	for _, r := range s {
+		w += measure(r)
+	}
+	return w
+}
+
+// baseline places text vertically centred in a line box starting at top.
+func baseline(st textStyle, top float64) float64 {
+	return top + st.lineHeight/2 + 0.36*st.size*mmPerPoint
+}
+
+// drawLine sets line from x on the given baseline. extra millimetres are
+// shared between the gaps where a line may break, which justifies the line
+// without spreading the letters of a Latin word.
+func (l *layout) drawLine(st textStyle, x, base float64, line string, extra float64) {
+	runes := []rune(strings.TrimRight(line, " \u3000"))
+	gaps := 0
+	for i := 1; i < len(runes); i++ {
+		if !(isWordRune(runes[i-1]) && isWordRune(runes[i])) {
+			gaps++
+		}
+	}
+	perGap := 0.0
+	if gaps > 0 && extra > 0 {
+		perGap = extra / float64(gaps)
+	}
+	for i := 0; i < len(runes); {
+		// A Latin word is drawn as one string; every other rune on its own
+		// grid position.
+		j := i + 1
+		if isWordRune(runes[i]) {
+			for j < len(runes) && isWordRune(runes[j]) {
+				j++
+			}
+		}
+		var run strings.Builder
+		w := 0.0
+		for _, r := range runes[i:j] {
+			switch {
+			case unicode.IsControl(r):
+			case !st.face.hasGlyph(r):
+				l.missing[r] = true
+				w += 1
+			default:
+				run.WriteRune(r)
+				w += st.face.width(r)
+			}
+		}
+		if s := run.String(); strings.TrimSpace(s) != "" {
+			l.text(st, x, base, s)
+		}
+		x += w * st.pitch
+		if j < len(runes) {
+			x += perGap
+		}
+		i = j
+	}
+}
+
+// paragraph sets text in the text block from left with the first line
+// indented by indent ems; all lines but the last are justified. A newline
+// in text starts a new paragraph with the same indent.
+func (l *layout) paragraph(st textStyle, left, width float64, indent int, text string) {
+	for _, para := range strings.Split(text, "\n") {
+		prefix := strings.Repeat("\u3000", indent)
+		measure := widthFunc(st.face)
+		lines := BreakLines(prefix+para, width/st.pitch, measure)
+		if len(lines) == 0 {
+			lines = []string{prefix}
+		}
+		lines[0] = strings.TrimPrefix(lines[0], prefix)
+		for i, line := range lines {
+			l.ensure(st.lineHeight)
+			x, avail := left, width
+			if i == 0 {
+				x += float64(indent) * st.pitch
+				avail -= float64(indent) * st.pitch
+			}
+			extra := 0.0
+			if i < len(lines)-1 {
+				extra = avail - textWidth(st.face, strings.TrimRight(line, " \u3000"))*st.pitch
+			}
+			l.drawLine(st, x, baseline(st, l.y), line, extra)
+			l.y += st.lineHeight
+		}
+	}
+}
+
+// balancedLines breaks text into as few lines as the width allows and then
+// narrows the measure so the lines come out about equally long, as titles
+// are set.
+func balancedLines(face *fontFace, text string, maxEm float64) []string {
+	measure := widthFunc(face)
+	lines := BreakLines(text, maxEm, measure)
+	if len(lines) < 2 {
+		return lines
+	}
+	lo, hi := textWidth(face, text)/float64(len(lines)), maxEm
+	for range 20 {
+		mid := (lo + hi) / 2
+		if len(BreakLines(text, mid, measure)) == len(lines) {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return BreakLines(text, hi, measure)
+}
+
+// centred sets text centred on the text block, over balanced lines.
+func (l *layout) centred(st textStyle, text string) {
+	l.centredWithin(st, text, blockWidth)
+}
+
+// centredWithin is centred with lines no wider than width millimetres.
+func (l *layout) centredWithin(st textStyle, text string, width float64) {
+	for _, line := range balancedLines(st.face, text, width/st.pitch) {
+		l.ensure(st.lineHeight)
+		w := textWidth(st.face, line) * st.pitch
+		l.drawLine(st, marginLeft+(blockWidth-w)/2, baseline(st, l.y), line, 0)
+		l.y += st.lineHeight
+	}
+}
+
+// rule draws a horizontal line across the text block at y.
+func (l *layout) rule(y, thickness float64, red bool) {
+	l.ops = append(l.ops, drawOp{kind: opLine, page: l.page, x: marginLeft, y: y, x2: blockRight, y2: y, size: thickness, red: red})
+}
+
+// rect draws the border of a rectangle.
+func (l *layout) rect(x, y, w, h float64) {
+	l.ops = append(l.ops, drawOp{kind: opRect, page: l.page, x: x, y: y, x2: w, y2: h, size: 0.3})
+}
+
+// pageNumbers writes "— n —" in 4号 below the text block: odd pages flush
+// right and even pages flush left, each one character in from the edge.
+func (l *layout) pageNumbers(face *fontFace) {
+	st := naturalStyle(face, 14, 14*mmPerPoint)
+	last := l.page
+	for page := 1; page <= last; page++ {
+		l.page = page
+		label := fmt.Sprintf("— %d —", page)
+		w := textWidth(face, label) * st.pitch
+		x := marginLeft + st.pitch
+		if page%2 == 1 {
+			x = blockRight - st.pitch - w
+		}
+		l.drawLine(st, x, blockBottom+pageNumberGap+0.8*st.size*mmPerPoint, label, 0)
+	}
+	l.page = last
+}
+
+// output cuts each font used to the characters drawn with it, hands the
+// cut fonts to fpdf and replays the drawing.
+func (l *layout) output() ([]byte, error) {
+	if err := missingGlyphsError(l.missing); err != nil {
+		return nil, err
+	}
+	pdf := fpdf.New("P", "mm", "A4", "")
+	pdf.SetMargins(marginLeft, marginTop, pageWidth-blockRight)
+	pdf.SetAutoPageBreak(false, 0)
+	pdf.SetCatalogSort(true)
+	pdf.SetCreationDate(l.created)
+	pdf.SetModificationDate(l.created)
+	pdf.SetProducer("Jianyi", false)
+	pdf.SetCreator("Jianyi", false)
+
+	faces := make([]*fontFace, 0, len(l.used))
+	for face := range l.used {
+		faces = append(faces, face)
+	}
+	sort.Slice(faces, func(i, j int) bool { return faces[i].family < faces[j].family })
+	for _, face := range faces {
+		runes := make([]rune, 0, len(l.used[face]))
+		for r := range l.used[face] {
+			runes = append(runes, r)
+		}
+		cut, err := face.subset(runes)
+		if err != nil {
+			return nil, fmt.Errorf("裁剪字体失败：%w", err)
+		}
+		pdf.AddUTF8FontFromBytes(face.family, "", cut)
+	}
+
+	// Page numbers are laid out after the text of every page.
+	sort.SliceStable(l.ops, func(i, j int) bool { return l.ops[i].page < l.ops[j].page })
+	page := 0
+	for _, op := range l.ops {
+		for page < op.page {
+			pdf.AddPage()
+			page++
+		}
+		if op.red {
+			pdf.SetTextColor(230, 0, 18)
+			pdf.SetDrawColor(230, 0, 18)
+		} else {
+			pdf.SetTextColor(0, 0, 0)
+			pdf.SetDrawColor(0, 0, 0)
+		}
+		switch op.kind {
+		case opText:
+			pdf.SetFont(op.face.family, "", op.size)
+			pdf.Text(op.x, op.y, op.text)
+		case opLine:
+			pdf.SetLineWidth(op.size)
+			pdf.Line(op.x, op.y, op.x2, op.y2)
+		case opRect:
+			pdf.SetLineWidth(op.size)
+			pdf.Rect(op.x, op.y, op.x2, op.y2, "D")
+		}
+	}
+	for page < l.page {
+		pdf.AddPage()
+		page++
+	}
+	var buf bytes.Buffer
+	if err := pdf.Output(&buf); err != nil {
+		return nil, fmt.Errorf("生成 PDF 失败：%w", err)
+	}
+	return buf.Bytes(), nil
+}

@@ -1,0 +1,147 @@
+package documents
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+	"unicode"
+)
+
+// pdfText extracts the text of a PDF with poppler's pdftotext. The test
+// skips without it on a developer's machine but fails in CI, where the
+// round trip is the point.
+func pdfText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("pdftotext (poppler-utils) is required in CI")
+		}
+		t.Skip("pdftotext not installed")
+	}
+	cmd := exec.Command("pdftotext", "-enc", "UTF-8", "-", "-")
+	cmd.Stdin = bytes.NewReader(pdf)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	return string(out)
+}
+
+func withoutSpace(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+var pageNumberPattern = regexp.MustCompile(`—(\d+)—`)
+
+func TestRecommendationRoundTrip(t *testing.T) {
+	doc := longRecommendation()
+	pdf, err := testRenderer(t).Recommendation(doc)
+	if err != nil {
+		t.Fatalf("Recommendation: %v", err)
+	}
+	extracted := withoutSpace(pdfText(t, pdf))
+
+	var want strings.Builder
+	want.WriteString(doc.Procuratorate + doc.DocumentNumber + doc.Title + doc.Addressee + "：")
+	for _, b := range doc.Body {
+		want.WriteString(b.Text)
+	}
+	want.WriteString(doc.Procuratorate + FormatDate(doc.Date))
+	want.WriteString("抄送：" + strings.Join(doc.CopyTo, "，") + "。")
+
+	got := pageNumberPattern.ReplaceAllString(extracted, "")
+	if got != withoutSpace(want.String()) {
+		gr, wr := []rune(got), []rune(withoutSpace(want.String()))
+		i := 0
+		for i < len(gr) && i < len(wr) && gr[i] == wr[i] {
+			i++
+		}
+		t.Fatalf("extracted text differs from the source at rune %d:\n got: …%s\nwant: …%s", i,
+			string(gr[max(0, i-10):min(len(gr), i+30)]), string(wr[max(0, i-10):min(len(wr), i+30)]))
+	}
+
+	var pages []string
+	for _, m := range pageNumberPattern.FindAllStringSubmatch(extracted, -1) {
+		pages = append(pages, m[1])
+	}
+	if strings.Join(pages, ",") != "1,2,3" {
+		t.Errorf("page numbers = %v, want 1,2,3 (a three-page document numbered in order)", pages)
+	}
+}
+
+func TestMissingGlyphsReported(t *testing.T) {
+	tests := []struct {
+		name        string
+		text        string
+		wantInError []string
+	}{
+		{"rare han outside GB 2312", "申请人𠮷某某提出申请。", []string{"𠮷", "U+20BB7"}},
+		{"superscript digit", "浓度为115μg/m³。", []string{"³", "U+00B3"}},
+		{"two missing, listed once each", "㐀㐀与䶵。", []string{"㐀", "䶵"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc := Letter{Procuratorate: "某某人民检察院", Body: []Block{{Text: tt.text}}, Date: day(2026, 3, 5)}
+			_, err := testRenderer(t).Recommendation(doc)
+			if !errors.Is(err, ErrMissingGlyphs) {
+				t.Fatalf("err = %v, want ErrMissingGlyphs", err)
+			}
+			for _, s := range tt.wantInError {
+				if !strings.Contains(err.Error(), s) {
+					t.Errorf("error %q does not name %q", err, s)
+				}
+			}
+			if strings.Count(err.Error(), "“㐀”") > 1 {
+				t.Errorf("error %q repeats a character", err)
+			}
+		})
+	}
+}
+
+func TestRenderingIsDeterministic(t *testing.T) {
+	r := testRenderer(t)
+	first, err := r.Recommendation(longRecommendation())
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := r.Recommendation(longRecommendation())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(first, second) {
+		t.Fatalf("same input gave different PDFs (%d and %d bytes)", len(first), len(second))
+	}
+	later := longRecommendation()
+	later.CreatedAt = time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
+	third, err := r.Recommendation(later)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Equal(first, third) {
+		t.Error("a different creation date gave identical bytes; the date is not recorded")
+	}
+}
+
+func TestWriteSample(t *testing.T) {
+	out := os.Getenv("JIANYI_SAMPLE_PDF")
+	if out == "" {
+		t.Skip("set JIANYI_SAMPLE_PDF to write a sample")
+	}
+	pdf, err := testRenderer(t).Recommendation(longRecommendation())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(out, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,228 @@
+package documents
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Renderer turns document structs into PDF bytes. Create one per process
+// with NewRenderer: it reads and measures the fonts once and is safe for
+// concurrent use, since rendering only reads it.
+type Renderer struct {
+	title, body, hei, kai *fontFace
+}
+
+// NewRenderer loads the fonts named in cfg, falling back to the shipped
+// fonts for empty fields, and checks that fpdf can embed them.
+func NewRenderer(cfg FontConfig) (*Renderer, error) {
+	// The same file named twice is loaded and embedded once.
+	byPath := map[string]*fontFace{}
+	load := func(path, shipped string) (*fontFace, error) {
+		key := path
+		if key == "" {
+			key = "shipped:" + shipped
+		}
+		if face, ok := byPath[key]; ok {
+			return face, nil
+		}
+		face, err := loadFace(fmt.Sprintf("face%d", len(byPath)), path, shipped)
+		if err != nil {
+			return nil, err
+		}
+		byPath[key] = face
+		return face, nil
+	}
+	var r Renderer
+	var err error
+	if r.title, err = load(cfg.Title, shippedSong); err != nil {
+		return nil, err
+	}
+	if r.body, err = load(cfg.Body, shippedSong); err != nil {
+		return nil, err
+	}
+	if r.hei, err = load(cfg.Hei, shippedHei); err != nil {
+		return nil, err
+	}
+	if r.kai, err = load(cfg.Kai, shippedKai); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+func (r *Renderer) bodyStyle() textStyle {
+	return textStyle{face: r.body, size: 16, pitch: charPitch, lineHeight: linePitch}
+}
+
+func (r *Renderer) titleStyle() textStyle {
+	return naturalStyle(r.title, 22, 1.15*linePitch)
+}
+
+// blockStyle gives the face GB/T 9704 prescribes for each heading level:
+// 黑体 for 一、, 楷体 for （一）, the body face below that.
+func (r *Renderer) blockStyle(kind BlockKind) textStyle {
+	st := r.bodyStyle()
+	switch kind {
+	case Heading1:
+		st.face = r.hei
+	case Heading2:
+		st.face = r.kai
+	}
+	return st
+}
+
+// FormatDate writes a date the way official documents do: "2026年3月5日",
+// with Arabic numerals and no zero padding (GB/T 9704-2012 7.3.5.1).
+func FormatDate(t time.Time) string {
+	return fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day())
+}
+
+// letterLayout is what every letter-style document shares; each document
+// kind fills it and renderLetter sets it.
+type letterLayout struct {
+	masthead    string
+	number      string
+	title       string
+	addressee   string
+	body        []Block
+	attachments []string
+	signature   string
+	date        time.Time
+	copyTo      []string
+	created     time.Time
+}
+
+func creationDate(created, date time.Time) time.Time {
+	if created.IsZero() {
+		return date
+	}
+	return created
+}
+
+func (r *Renderer) renderLetter(doc letterLayout) ([]byte, error) {
+	l := newLayout(creationDate(doc.created, doc.date))
+	body := r.bodyStyle()
+
+	if doc.masthead != "" {
+		r.masthead(l, doc.masthead, doc.number)
+	}
+	if doc.title != "" {
+		// A title that fills the whole measure looks crowded; keep a
+		// character free on each side before it wraps.
+		st := r.titleStyle()
+		l.centredWithin(st, doc.title, blockWidth-2*st.pitch)
+		l.y += linePitch
+	}
+	if doc.addressee != "" {
+		addressee := strings.TrimRight(doc.addressee, ":：") + "："
+		l.paragraph(body, marginLeft, blockWidth, 0, addressee)
+	}
+	for _, block := range doc.body {
+		l.paragraph(r.blockStyle(block.Kind), marginLeft, blockWidth, 2, block.Text)
+	}
+	if len(doc.attachments) > 0 {
+		r.attachments(l, doc.attachments)
+	}
+	if doc.signature != "" || !doc.date.IsZero() {
+		r.signature(l, doc.signature, doc.date)
+	}
+	if len(doc.copyTo) > 0 {
+		r.copyTo(l, doc.copyTo)
+	}
+	l.pageNumbers(r.body)
+	return l.output()
+}
+
+// masthead sets the red 发文机关标志, the 文号 under it and the red
+// separator line, then leaves two blank lines before the title.
+func (r *Renderer) masthead(l *layout, name, number string) {
+	st := naturalStyle(r.title, 36, 0)
+	if w := textWidth(r.title, name); w*st.pitch > blockWidth {
+		st.size = blockWidth / w / mmPerPoint
+		st.pitch = st.size * mmPerPoint
+	}
+	st.lineHeight = st.size * mmPerPoint * 1.3
+	st.red = true
+	l.centred(st, name)
+	l.y += linePitch / 2
+	if number != "" {
+		l.centred(r.bodyStyle(), number)
+	}
+	l.y += 4
+	l.rule(l.y, 0.6, true)
+	l.y += 2 * linePitch
+}
+
+// attachments sets 附件：1.… after a blank line, continuation lines
+// aligned after the colon (GB/T 9704-2012 7.3.4).
+func (r *Renderer) attachments(l *layout, items []string) {
+	st := r.bodyStyle()
+	l.y += linePitch
+	label := "附件："
+	left := marginLeft + (2+textWidth(st.face, label))*st.pitch
+	for i, item := range items {
+		text := item
+		if len(items) > 1 {
+			text = fmt.Sprintf("%d.%s", i+1, item)
+		}
+		l.ensure(st.lineHeight)
+		if i == 0 {
+			l.drawLine(st, marginLeft+2*st.pitch, baseline(st, l.y), label, 0)
+		}
+		l.paragraph(st, left, blockRight-left, 0, text)
+	}
+}
+
+// signature sets the procuratorate's name centred over the date, the date
+// ending four characters from the right edge, after two blank lines.
+func (r *Renderer) signature(l *layout, name string, date time.Time) {
+	st := r.bodyStyle()
+	l.y += 2 * linePitch
+	lines := 1
+	if name != "" {
+		lines = 2
+	}
+	l.ensure(float64(lines) * st.lineHeight)
+	dateText := FormatDate(date)
+	dateWidth := textWidth(st.face, dateText) * st.pitch
+	dateRight := blockRight - 4*st.pitch
+	if name != "" {
+		nameWidth := textWidth(st.face, name) * st.pitch
+		x := dateRight - dateWidth/2 - nameWidth/2
+		if x+nameWidth > blockRight {
+			x = blockRight - nameWidth
+		}
+		l.drawLine(st, x, baseline(st, l.y), name, 0)
+		l.y += st.lineHeight
+	}
+	if !date.IsZero() {
+		l.drawLine(st, dateRight-dateWidth, baseline(st, l.y), dateText, 0)
+		l.y += st.lineHeight
+	}
+}
+
+// copyTo sets the 版记 抄送 block at the foot of the last page between two
+// rules, in 4号 with one character in from each side and continuation
+// lines aligned after the colon (GB/T 9704-2012 7.4.2).
+func (r *Renderer) copyTo(l *layout, recipients []string) {
+	st := naturalStyle(r.body, 14, 14*mmPerPoint*1.6)
+	label := "抄送："
+	left := marginLeft + (1+textWidth(st.face, label))*st.pitch
+	width := blockRight - st.pitch - left
+	text := strings.Join(recipients, "，") + "。"
+	lines := BreakLines(text, width/st.pitch, widthFunc(st.face))
+	height := float64(len(lines))*st.lineHeight + 2
+	if l.y+height > blockBottom {
+		l.newPage()
+	}
+	top := blockBottom - height
+	l.rule(top, 0.35, false)
+	y := top + 1
+	l.drawLine(st, marginLeft+st.pitch, baseline(st, y), label, 0)
+	for _, line := range lines {
+		l.drawLine(st, left, baseline(st, y), line, 0)
+		y += st.lineHeight
+	}
+	l.rule(y+1, 0.35, false)
+	l.y = blockBottom
+}
