@@ -136,3 +136,68 @@ CREATE TABLE outbox (
 	sent_at DATETIME(6) NULL
 ){{TABLE_OPTIONS}};
 CREATE INDEX ix_outbox_due ON outbox (status, next_attempt_at);
+
+-- 备案: an issued recommendation filed with the higher procuratorate.
+CREATE TABLE filings (
+	id {{ID}},
+	case_id BIGINT NOT NULL,
+	procuratorate_id BIGINT NOT NULL,
+	parent_procuratorate_id BIGINT NOT NULL,
+	due_on VARCHAR(10) NOT NULL,
+	status VARCHAR(20) NOT NULL,
+	filed_at DATETIME(6) NULL,
+	report_file_id BIGINT NULL,
+	created_at DATETIME(6) NOT NULL,
+	CONSTRAINT fk_filings_case FOREIGN KEY (case_id) REFERENCES cases (id)
+){{TABLE_OPTIONS}};
+CREATE UNIQUE INDEX ux_filings_case ON filings (case_id);
+CREATE INDEX ix_filings_parent ON filings (parent_procuratorate_id, id);
+CREATE INDEX ix_filings_due ON filings (status, due_on);
+
+-- 书面回复: the recipient's written replies (several per case).
+CREATE TABLE replies (
+	id {{ID}},
+	case_id BIGINT NOT NULL,
+	kind VARCHAR(20) NOT NULL,
+	position VARCHAR(20) NOT NULL,
+	content {{LONGTEXT}} NOT NULL,
+	contact_person VARCHAR(50) NOT NULL DEFAULT '',
+	contact_phone VARCHAR(30) NOT NULL DEFAULT '',
+	submitted_by BIGINT NOT NULL,
+	submitted_on VARCHAR(10) NOT NULL,
+	due_on VARCHAR(10) NULL,
+	late BOOLEAN NOT NULL DEFAULT FALSE,
+	returned BOOLEAN NOT NULL DEFAULT FALSE,
+	created_at DATETIME(6) NOT NULL,
+	CONSTRAINT fk_replies_case FOREIGN KEY (case_id) REFERENCES cases (id)
+){{TABLE_OPTIONS}};
+CREATE INDEX ix_replies_case ON replies (case_id, id);
+
+-- Reminders already sent: one row per (subject, kind, deadline) makes every
+-- reminder idempotent across re-runs, restarts and replicas.
+CREATE TABLE reminders (
+	id {{ID}},
+	subject_type VARCHAR(30) NOT NULL,
+	subject_id BIGINT NOT NULL,
+	case_id BIGINT NULL,
+	kind VARCHAR(40) NOT NULL,
+	deadline VARCHAR(10) NOT NULL,
+	created_at DATETIME(6) NOT NULL
+){{TABLE_OPTIONS}};
+CREATE UNIQUE INDEX ux_reminders_key ON reminders (subject_type, subject_id, kind, deadline);
+CREATE INDEX ix_reminders_case ON reminders (case_id);
+
+-- 被建议单位代表/公民评价 of a closed case.
+CREATE TABLE case_ratings (
+	id {{ID}},
+	case_id BIGINT NOT NULL,
+	rater_type VARCHAR(20) NOT NULL,
+	rater_ref VARCHAR(64) NOT NULL,
+	accuracy INTEGER NOT NULL,
+	workability INTEGER NOT NULL,
+	effect INTEGER NOT NULL,
+	comment TEXT NOT NULL,
+	created_at DATETIME(6) NOT NULL,
+	CONSTRAINT fk_case_ratings_case FOREIGN KEY (case_id) REFERENCES cases (id)
+){{TABLE_OPTIONS}};
+CREATE UNIQUE INDEX ux_case_ratings_rater ON case_ratings (case_id, rater_type, rater_ref);
