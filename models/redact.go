@@ -112,7 +112,7 @@ func RedactForPublication(text string, opts RedactOptions) RedactionResult {
 		if len(found) == 0 {
 			break
 		}
-		edits = composeEdits(text, edits, current, found)
+		edits = composeEdits(edits, current, found)
 		current = applyEdits(text, edits)
 	}
 	changes := make([]RedactionChange, len(edits))
@@ -176,7 +176,7 @@ func applyEdits(text string, edits []edit) string {
 // composeEdits folds edits found in current (= applyEdits(original, old))
 // into edits on the original. A new edit touching an old one swallows it
 // whole, so every change still slices the original at its own boundaries.
-func composeEdits(original string, old []edit, current string, found []edit) []edit {
+func composeEdits(old []edit, current string, found []edit) []edit {
 	type span struct{ curStart, curEnd, origStart, origEnd int }
 	spans := make([]span, len(old))
 	delta := 0 // current offset minus original offset after the edits so far
@@ -203,7 +203,6 @@ func composeEdits(original string, old []edit, current string, found []edit) []e
 	for _, f := range found {
 		curStart, curEnd := f.start, f.end
 		origStart, origEnd := -1, -1
-		var swallowed []int
 		for _, s := range spans {
 			if s.curStart <= curStart && curStart < s.curEnd {
 				curStart, origStart = s.curStart, s.origStart
@@ -223,11 +222,8 @@ func composeEdits(original string, old []edit, current string, found []edit) []e
 		}
 		for i, s := range spans {
 			if s.origStart >= origStart && s.origEnd <= origEnd {
-				swallowed = append(swallowed, i)
+				covered[i] = true
 			}
-		}
-		for _, i := range swallowed {
-			covered[i] = true
 		}
 		lastEnd = origEnd
 		merged = append(merged, edit{
