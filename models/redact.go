@@ -305,6 +305,7 @@ func (rules redactionRules) detect(text string) []edit {
 	add(RedactionBankCard, 5, scanNumbers(f.s, bankCardPattern, nil), mask)
 	add(RedactionLongNumber, 6, scanNumbers(f.s, longNumberPattern, nil), mask)
 	add(RedactionPlate, 7, scanNumbers(f.s, platePattern, nil), mask)
+	add(RedactionPlate, 7, scanNumbers(f.s, suffixPlatePattern, nil), mask)
 	add(RedactionEmail, 7, groupSpans(f.s, emailPattern, 0), mask)
 	add(RedactionPropertyCert, 7, groupSpans(f.s, propertyCertPattern, 0), mask)
 	add(RedactionPropertyCert, 7, groupSpans(f.s, oldPropertyCertPattern, 0), mask)
@@ -435,9 +436,11 @@ var (
 	bankCardPattern      = regexp.MustCompile(`([0-9]{4}(?:[ \-]?[0-9]{4}){3}(?:[ \-]?[0-9]{1,3})?)(?:[^0-9]|$)`)
 	longNumberPattern    = regexp.MustCompile(`([0-9]{11,})`)
 	// Ordinary plates have five characters after the letter, new-energy
-	// plates six; 挂/学/警/港/澳/使/领 plates have four or five and the suffix.
-	platePattern = regexp.MustCompile(`([京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Z][·•. \-]?(?:[A-HJ-NP-Z0-9]{5,6}|[A-HJ-NP-Z0-9]{4,5}[挂学警港澳使领]))(?:[^A-Za-z0-9]|$)`)
-	emailPattern = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}`)
+	// plates six; 挂/学/警/港/澳/使/领 plates have four or five and the
+	// suffix, which must end the word so that "京A12345使用" keeps 使用.
+	platePattern       = regexp.MustCompile(`(` + plateHead + `(?:[A-HJ-NP-Z0-9]{5,6}))(?:[^A-Za-z0-9]|$)`)
+	suffixPlatePattern = regexp.MustCompile(`(` + plateHead + `(?:[A-HJ-NP-Z0-9]{4,5}[挂学警港澳使领]))(?:[^\p{Han}A-Za-z0-9]|$)`)
+	emailPattern       = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}`)
 )
 
 // Property certificates: 京(2023)朝阳区不动产权第0012345号 (after folding
@@ -458,6 +461,9 @@ var (
 	buildingPattern  = regexp.MustCompile(addressUnits + `+`)
 	addressUnitRe    = regexp.MustCompile(addressUnits)
 )
+
+// plateHead is a province abbreviation and the issuing authority's letter.
+const plateHead = `[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Z][·•. \-]?`
 
 const addressUnits = `(?:(?:[0-9]+|[A-Za-z]|[一二三四五六七八九十百零〇]+)(?:号楼|栋|幢|座|单元|层|楼|室|户|号房|号|组))`
 
