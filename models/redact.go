@@ -601,10 +601,18 @@ func pseudonym(name string) string {
 	return string(r[:n]) + nameMask
 }
 
+// titles follow a surname where an official is meant (负责人王局长,
+// 联系人李老师); officials acting in office are not redacted.
+var titles = map[string]bool{
+	"主任": true, "书记": true, "经理": true, "老师": true, "医生": true, "警官": true,
+	"律师": true, "法官": true, "师傅": true, "先生": true, "女士": true, "同志": true,
+	"总": true, "工": true, "检": true, "警": true,
+}
+
 // plausibleName checks a surname+given-name candidate found by a pattern.
 func plausibleName(name []rune, surname int) bool {
 	given := name[surname:]
-	if len(given) < 1 || len(given) > 2 || notNames[string(name)] {
+	if len(given) < 1 || len(given) > 2 || notNames[string(name)] || titles[string(given)] || given[len(given)-1] == '长' {
 		return false
 	}
 	for i, r := range given {

@@ -179,6 +179,7 @@ func TestRedactForPublicationKinds(t *testing.T) {
 		{"date then phone", "2026-03-05 13800138000", RedactOptions{}, "2026-03-05 ××", []string{RedactionMobile}},
 		{"role word before a common noun", "学生安全教育。居民常住人口", RedactOptions{}, "学生安全教育。居民常住人口", nil},
 		{"preposition after role", "申请人于2025年9月提交", RedactOptions{}, "申请人于2025年9月提交", nil},
+		{"official after role word", "负责人王局长，联系人李老师。", RedactOptions{}, "负责人王局长，联系人李老师。", nil},
 		{"hotline", "拨打12345热线", RedactOptions{}, "拨打12345热线", nil},
 		{"invalid bytes", "a\xffb", RedactOptions{}, "a\uFFFDb", []string{RedactionInvalidText}},
 	}
