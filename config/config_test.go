@@ -37,7 +37,9 @@ func TestEnvironmentOverrides(t *testing.T) {
 		{"body limit", map[string]string{"JIANYI_HTTP_BODY_LIMIT": "64KB"},
 			func(c *config.Config) bool { return c.HTTP.BodyLimit == 64<<10 }, ""},
 		{"list", map[string]string{"JIANYI_HTTP_TRUSTED_PROXIES": "10.0.0.0/8, 192.168.0.0/16"},
-			func(c *config.Config) bool { return len(c.HTTP.TrustedProxies) == 2 && c.HTTP.TrustedProxies[1] == "192.168.0.0/16" }, ""},
+			func(c *config.Config) bool {
+				return len(c.HTTP.TrustedProxies) == 2 && c.HTTP.TrustedProxies[1] == "192.168.0.0/16"
+			}, ""},
 		{"nested job spec", map[string]string{"JIANYI_JOBS_REPLY_REMINDERS_SPEC": "0 7 * * *"},
 			func(c *config.Config) bool { return c.Jobs.ReplyReminders.Spec == "0 7 * * *" }, ""},
 		{"stage limits map", map[string]string{"JIANYI_DEADLINES_STAGE_LIMITS": "checking=10,investigating=20"},
