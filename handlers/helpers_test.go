@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
-
 	"testing"
 
 	"jianyi/apitest"
@@ -15,18 +14,7 @@ import (
 // newEnvWith starts the API with the test defaults adjusted by change.
 func newEnvWith(t *testing.T, db *models.DB, change func(cfg *config.Config)) *apitest.Env {
 	t.Helper()
-	cfg, err := config.Defaults()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Mode = "dev"
-	cfg.Database.DSN = "test"
-	cfg.Jobs.Enabled = false
-	change(cfg)
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	return apitest.NewWithConfig(t, db, cfg)
+	return apitest.NewWithConfig(t, db, apitest.TestConfig(t, change))
 }
 
 // userID looks a demo account up by name.
