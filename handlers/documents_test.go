@@ -17,8 +17,11 @@ import (
 	"testing"
 	"time"
 
+	"gopkg.in/yaml.v3"
+
 	"jianyi/apitest"
 	"jianyi/dbtest"
+	"jianyi/handlers"
 	"jianyi/models"
 )
 
@@ -424,4 +427,34 @@ func TestDraftPreviewAndMissingGlyphs(t *testing.T) {
 			t.Fatalf("missing glyph error %+v", body.Error)
 		}
 	})
+}
+
+func TestDocumentsOpenAPI(t *testing.T) {
+	doc, err := handlers.OpenAPIDocument()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var spec struct {
+		Paths      map[string]map[string]any `yaml:"paths"`
+		Components struct {
+			Schemas         map[string]any `yaml:"schemas"`
+			SecuritySchemes map[string]any `yaml:"securitySchemes"`
+		} `yaml:"components"`
+	}
+	if err := yaml.Unmarshal(doc, &spec); err != nil {
+		t.Fatal(err)
+	}
+	for path, method := range map[string]string{"/api/v1/cases/{id}/documents/{kind}.pdf": "get", "/api/v1/documents/verify": "post"} {
+		if spec.Paths[path][method] == nil {
+			t.Errorf("openapi lacks %s %s", method, path)
+		}
+	}
+	for _, ref := range regexp.MustCompile(`#/components/schemas/(\w+)`).FindAllStringSubmatch(string(doc), -1) {
+		if spec.Components.Schemas[ref[1]] == nil {
+			t.Errorf("dangling $ref %s", ref[0])
+		}
+	}
+	if spec.Components.SecuritySchemes["documentsBearerAuth"] == nil {
+		t.Error("security scheme documentsBearerAuth missing")
+	}
 }
