@@ -335,6 +335,11 @@ func TestDocumentAccess(t *testing.T) {
 			})
 		}
 		env.Do("GET", fmt.Sprintf("/api/v1/cases/%d/documents/recommendation", delivered.ID), "prosecutor1", nil).Expect(t, http.StatusNotFound)
+		// The administrator of the procuratorate a case is filed with runs the
+		// system there; the filing report is for its case handlers.
+		toProvince := env.CaseFixture(apitest.CaseFixture{State: models.StateIssued, Content: longContent(), DocumentNumber: "清河检八建〔2026〕2号",
+			IssuedAt: time.Date(2026, 1, 5, 2, 0, 0, 0, time.UTC), FiledWith: env.Org.Province.ID})
+		env.Do("GET", docPath(toProvince.ID, "filing-report"), "admin", nil).Expect(t, http.StatusNotFound)
 		env.Do("GET", "/api/v1/cases/999999/documents/recommendation.pdf", "prosecutor1", nil).Expect(t, http.StatusNotFound)
 	})
 }

@@ -74,9 +74,10 @@ var agencyDocuments = map[DocumentKind]bool{DocRecommendation: true, DocServiceR
 // CanReadCaseDocument reports whether the actor may download a document of
 // the case. filedWith is the procuratorate the case is filed with (备案), 0
 // when there is none: its staff read the filing report, and only that.
-// Callers answer "not found" when it is false.
+// Administrators run the system, not cases, and read none. Callers answer
+// "not found" when it is false.
 func CanReadCaseDocument(a *Actor, c *Case, kind DocumentKind, filedWith int64) bool {
-	if kind == DocFilingReport && a.IsStaff() && filedWith != 0 && a.ProcuratorateID == filedWith {
+	if kind == DocFilingReport && a.IsStaff() && a.Role != RoleAdmin && filedWith != 0 && a.ProcuratorateID == filedWith {
 		return true
 	}
 	if !CanReadCase(a, c) {
