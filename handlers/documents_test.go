@@ -463,3 +463,39 @@ func TestDocumentsOpenAPI(t *testing.T) {
 		t.Error("security scheme documentsBearerAuth missing")
 	}
 }
+
+// TestConcurrentFirstDownloadsFreezeOnce: a case issued before freezing
+// existed is frozen by its first download; downloads at once store one copy
+// and all get the same bytes.
+func TestConcurrentFirstDownloadsFreezeOnce(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+		env := apitest.New(t, db)
+		c := deliveredFixture(env)
+		users := []string{"prosecutor1", "chief1", "agency1", "casemgr1"}
+		for _, u := range users {
+			env.Token(u)
+		}
+		bodies := make([][]byte, len(users))
+		statuses := make([]int, len(users))
+		var wg sync.WaitGroup
+		for i, u := range users {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				res := env.Do("GET", docPath(c.ID, "recommendation"), u, nil)
+				statuses[i], bodies[i] = res.Status, res.Body
+			}()
+		}
+		wg.Wait()
+		for i := range users {
+			if statuses[i] != http.StatusOK || !bytes.Equal(bodies[i], bodies[0]) {
+				t.Fatalf("%s: status %d, same bytes %v", users[i], statuses[i], bytes.Equal(bodies[i], bodies[0]))
+			}
+		}
+		var n int64
+		db.Model(&models.StoredFile{}).Where("owner_type = ? AND owner_id = ?", "recommendation_pdf", c.ID).Count(&n)
+		if n != 1 {
+			t.Fatalf("%d frozen copies, want 1", n)
+		}
+	})
+}

@@ -350,14 +350,18 @@ func (s *CaseService) recommendationDocument(tx *gorm.DB, a *Actor, in *document
 	if !c.issued() {
 		return s.recommendationPreview(tx, in)
 	}
+	owner := documentKinds[DocRecommendation].OwnerType
 	var f StoredFile
-	err := tx.Where("owner_type = ? AND owner_id = ?", documentKinds[DocRecommendation].OwnerType, c.ID).Order("id").First(&f).Error
+	err := tx.Where("owner_type = ? AND owner_id = ?", owner, c.ID).Order("id").First(&f).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
+		// Not frozen yet (issued before freezing existed): freeze it once.
+		// Concurrent first downloads queue on the case row; the re-check is
+		// a locking read, so on MySQL it sees a copy committed meanwhile.
 		var locked Case
 		if err := LockRow(tx).First(&locked, c.ID).Error; err != nil {
 			return nil, err
 		}
-		err = tx.Where("owner_type = ? AND owner_id = ?", documentKinds[DocRecommendation].OwnerType, c.ID).Order("id").First(&f).Error
+		err = LockRow(tx).Where("owner_type = ? AND owner_id = ?", owner, c.ID).Order("id").First(&f).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			var sf *StoredFile
 			if sf, err = s.FreezeRecommendation(tx, a, c, s.now()); err == nil {
