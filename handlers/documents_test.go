@@ -412,6 +412,16 @@ func TestDraftPreviewAndMissingGlyphs(t *testing.T) {
 		if !strings.Contains(text, "（草稿）") {
 			t.Fatalf("preview text lacks the draft mark:\n%s", text)
 		}
+		// A draft naming no addressee is addressed to the recipient agency.
+		noAddressee := longContent()
+		noAddressee.Addressee = ""
+		if err := db.Model(&models.RecommendationDraft{}).Where("case_id = ?", c.ID).Update("content", noAddressee.Encode()).Error; err != nil {
+			t.Fatal(err)
+		}
+		res = env.Do("GET", docPath(c.ID, "recommendation"), "depthead1", nil).Expect(t, http.StatusOK)
+		if text := squeeze(pdfText(t, res.Body)); !strings.Contains(text, env.Org.Agency1.Name+"：") {
+			t.Fatalf("preview not addressed to %s:\n%s", env.Org.Agency1.Name, text)
+		}
 		var n int64
 		db.Model(&models.StoredFile{}).Where("owner_id = ? AND owner_type = ?", c.ID, "recommendation_pdf").Count(&n)
 		if n != 0 {

@@ -211,6 +211,15 @@ func RecommendationLetter(p *Procuratorate, c *Case, rc RecommendationContent, n
 	}
 }
 
+// recommendationLetter is RecommendationLetter for a loaded case, addressed
+// to the recipient agency when the draft names no addressee.
+func (s *CaseService) recommendationLetter(in *documentInputs, rc RecommendationContent, number string, date time.Time) documents.Letter {
+	if strings.TrimSpace(rc.Addressee) == "" {
+		rc.Addressee = in.agencyName()
+	}
+	return RecommendationLetter(in.procuratorate, in.c, rc, number, date, s.Settings.ObjectionDays)
+}
+
 // FreezeRecommendation renders the issued 检察建议书 from the latest draft
 // with the case's 文号 and issue date and stores it (owner_type
 // "recommendation_pdf", owner_id = case id) with its SHA-256, in tx. Every
@@ -228,7 +237,7 @@ func (s *CaseService) FreezeRecommendation(tx *gorm.DB, a *Actor, c *Case, now t
 	if err != nil {
 		return nil, err
 	}
-	p, err := ProcuratorateByID(tx, c.ProcuratorateID)
+	in, err := loadDocumentInputs(tx, c)
 	if err != nil {
 		return nil, err
 	}
@@ -237,7 +246,7 @@ func (s *CaseService) FreezeRecommendation(tx *gorm.DB, a *Actor, c *Case, now t
 		return nil, err
 	}
 	date := civil(DateOf(issued, s.Settings.Location))
-	pdf, err := r.Recommendation(RecommendationLetter(p, c, content, *c.DocumentNumber, date, s.Settings.ObjectionDays))
+	pdf, err := r.Recommendation(s.recommendationLetter(in, content, *c.DocumentNumber, date))
 	if err != nil {
 		return nil, renderError(err)
 	}
@@ -388,7 +397,7 @@ func (s *CaseService) recommendationPreview(tx *gorm.DB, in *documentInputs) (*C
 		return nil, err
 	}
 	today := civil(s.Today())
-	letter := RecommendationLetter(in.procuratorate, in.c, content, strings.TrimSpace(in.number()+"（草稿）"), today, s.Settings.ObjectionDays)
+	letter := s.recommendationLetter(in, content, in.number()+"（草稿）", today)
 	letter.Title += "（草稿）"
 	letter.CreatedAt = d.UpdatedAt.UTC()
 	pdf, err := r.Recommendation(letter)
