@@ -5,9 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"mime"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -120,6 +120,22 @@ func squeeze(s string) string {
 	}, s)
 }
 
+var extValue = regexp.MustCompile("filename\\*=UTF-8''[A-Za-z0-9!#$&+.^_`|~%-]+$")
+
+// dispositionFilename decodes the RFC 5987 filename* of a response.
+func dispositionFilename(t *testing.T, res *apitest.Response) string {
+	t.Helper()
+	cd := res.Header.Get("Content-Disposition")
+	if !extValue.MatchString(cd) {
+		t.Fatalf("Content-Disposition %q has no filename* of RFC 5987 attr-chars and %%XX", cd)
+	}
+	_, params, err := mime.ParseMediaType(cd)
+	if err != nil {
+		t.Fatalf("Content-Disposition %q: %v", cd, err)
+	}
+	return params["filename"]
+}
+
 func docPath(id int64, kind string) string {
 	return fmt.Sprintf("/api/v1/cases/%d/documents/%s.pdf", id, kind)
 }
@@ -154,9 +170,8 @@ func TestRecommendationPDFRoundTrip(t *testing.T) {
 		if etag := res.Header.Get("ETag"); etag != `"`+hex.EncodeToString(sum[:])+`"` {
 			t.Fatalf("ETag %s", etag)
 		}
-		wantName := "filename*=UTF-8''" + url.PathEscape("检察建议书（"+docNumber+"）.pdf")
-		if cd := res.Header.Get("Content-Disposition"); !strings.Contains(cd, wantName) {
-			t.Fatalf("Content-Disposition %q lacks %q", cd, wantName)
+		if name := dispositionFilename(t, res); name != "检察建议书（"+docNumber+"）.pdf" {
+			t.Fatalf("filename %q", name)
 		}
 		dumpPDF(t, "recommendation.pdf", res.Body)
 		text := pdfText(t, res.Body)
@@ -371,6 +386,14 @@ func TestDocumentContents(t *testing.T) {
 		}
 		contains("service-receipt", get("agency1", "service-receipt"), "送达回证", docNumber, "关于加强校园周边食品安全监管的检察建议书",
 			env.Org.Agency1.Name, "宣告送达", "2026年1月6日", "张承办")
+		// Before issuance the approval form is named after the case title,
+		// whose quote, semicolon and brackets must not break the header.
+		reviewing := env.CaseFixture(apitest.CaseFixture{State: models.StateReviewing, Title: "O'Brien路(东段); 校园=@周边", Content: longContent()})
+		env.EventFixture(reviewing.ID, "submit", "张承办", models.RoleProsecutor, "", "", at)
+		form := env.Do("GET", docPath(reviewing.ID, "approval-form"), "chief1", nil).Expect(t, http.StatusOK)
+		if name := dispositionFilename(t, form); name != "审批表（O'Brien路(东段); 校园=@周边）.pdf" {
+			t.Fatalf("approval form filename %q", name)
+		}
 		contains("approval-form", get("chief1", "approval-form"), "检察建议审批表", "张承办", "请补充检测报告编号。", "李主任", "部门负责人",
 			"同意制发。", "王检察长", "2025年12月23日")
 		contains("filing-report", get("cityprosecutor1", "filing-report"), "备案报告", env.Org.City.Name, docNumber, env.Org.Agency1.Name)
