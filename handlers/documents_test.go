@@ -62,16 +62,21 @@ func longContent() *models.RecommendationContent {
 	}
 }
 
-var issueStandIn sync.Once
+var (
+	issueStandIn       sync.Once
+	issueStandInActive bool
+)
 
 // ensureIssueRunsHooks stands in for the issue action's effect, which is
 // written in parallel: it stamps the issue time and runs AfterIssueHooks as
-// the real effect does. Once the real behaviour is merged it is used instead.
-func ensureIssueRunsHooks() {
+// the real effect does. Once the real behaviour is merged it is used instead;
+// the result says whether the stand-in is in use.
+func ensureIssueRunsHooks() bool {
 	issueStandIn.Do(func() {
 		if _, ok := models.BehaviourOf("issue"); ok {
 			return
 		}
+		issueStandInActive = true
 		models.RegisterActionBehaviour("issue", models.ActionBehaviour{Apply: func(ac *models.ActionContext) error {
 			if ac.Case.IssuedAt == nil {
 				now := ac.Now
@@ -85,6 +90,7 @@ func ensureIssueRunsHooks() {
 			return nil
 		}})
 	})
+	return issueStandInActive
 }
 
 // pdfText extracts a PDF's text with poppler's pdftotext; the test skips
@@ -264,8 +270,12 @@ func TestRecommendationFrozenAtIssue(t *testing.T) {
 	})
 }
 
+// TestIssueWithoutNumberOrDraftFails: the freezing hook refuses to issue a
+// case without 文号 or draft, and the issuance rolls back. With the real
+// issue effect merged, it assigns the 文号 and checks the draft itself first,
+// so only the stand-in's run checks the hook's own codes.
 func TestIssueWithoutNumberOrDraftFails(t *testing.T) {
-	ensureIssueRunsHooks()
+	standIn := ensureIssueRunsHooks()
 	dbtest.Each(t, func(t *testing.T, db *models.DB) {
 		env := apitest.New(t, db)
 		for _, tc := range []struct {
@@ -277,9 +287,12 @@ func TestIssueWithoutNumberOrDraftFails(t *testing.T) {
 			{"no draft", apitest.CaseFixture{State: models.StateApproved, DocumentNumber: "清河检八建〔2026〕9号"}, "no_draft"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
+				if !standIn && tc.wantCode == "no_document_number" {
+					t.Skip("the issue effect assigns the 文号 before the hook runs")
+				}
 				c := env.CaseFixture(tc.fixture)
 				r := env.Do("POST", fmt.Sprintf("/api/v1/cases/%d/actions/issue", c.ID), "prosecutor1", map[string]any{"version": 1}).Expect(t, http.StatusConflict)
-				if r.ErrorCode() != tc.wantCode {
+				if standIn && r.ErrorCode() != tc.wantCode {
 					t.Fatalf("code %s, want %s", r.ErrorCode(), tc.wantCode)
 				}
 				var after models.Case
@@ -368,7 +381,7 @@ func TestDocumentContents(t *testing.T) {
 		env.EventFixture(c.ID, "return", "李主任", models.RoleDeptHead, "请补充检测报告编号。", "", at.Add(24*time.Hour))
 		env.EventFixture(c.ID, "submit", "张承办", models.RoleProsecutor, "已补充。", "", at.Add(48*time.Hour))
 		env.EventFixture(c.ID, "approve", "王检察长", models.RoleChief, "同意制发。", "", at.Add(72*time.Hour))
-		env.EventFixture(c.ID, "deliver", "张承办", models.RoleProsecutor, "", `{"method":"announcement"}`, time.Date(2026, 1, 6, 2, 0, 0, 0, time.UTC))
+		env.EventFixture(c.ID, "deliver", "张承办", models.RoleProsecutor, "", `{"method":"announced"}`, time.Date(2026, 1, 6, 2, 0, 0, 0, time.UTC))
 
 		get := func(user, kind string) string {
 			t.Helper()

@@ -174,8 +174,8 @@ func (c *Case) issued() bool {
 // civil is a calendar date as the time the documents package prints.
 func civil(d Date) time.Time { return d.midnightUTC() }
 
-// latestDraft is the case's newest 检察建议书 draft.
-func latestDraft(tx *gorm.DB, caseID int64) (*RecommendationDraft, RecommendationContent, error) {
+// draftContent is the case's newest 检察建议书 draft.
+func draftContent(tx *gorm.DB, caseID int64) (*RecommendationDraft, RecommendationContent, error) {
 	var d RecommendationDraft
 	if err := tx.Where("case_id = ?", caseID).Order("version_no DESC").First(&d).Error; err != nil {
 		if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -233,7 +233,7 @@ func (s *CaseService) FreezeRecommendation(tx *gorm.DB, a *Actor, c *Case, now t
 	if c.IssuedAt != nil {
 		issued = *c.IssuedAt
 	}
-	_, content, err := latestDraft(tx, c.ID)
+	_, content, err := draftContent(tx, c.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -388,7 +388,7 @@ func (s *CaseService) recommendationDocument(tx *gorm.DB, a *Actor, in *document
 // recommendationPreview renders the latest draft, marked as a draft in the
 // 文号 line and the title; it is never stored.
 func (s *CaseService) recommendationPreview(tx *gorm.DB, in *documentInputs) (*CaseDocument, error) {
-	d, content, err := latestDraft(tx, in.c.ID)
+	d, content, err := draftContent(tx, in.c.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -473,7 +473,7 @@ func (s *CaseService) issueDate(c *Case) Date { return DateOf(*c.IssuedAt, s.Set
 // recommendationTitle is the issued letter's title from the latest draft,
 // falling back to the case title.
 func recommendationTitle(tx *gorm.DB, c *Case) string {
-	if _, content, err := latestDraft(tx, c.ID); err == nil {
+	if _, content, err := draftContent(tx, c.ID); err == nil {
 		return content.TitleFor(c)
 	}
 	return RecommendationContent{}.TitleFor(c)
@@ -482,8 +482,8 @@ func recommendationTitle(tx *gorm.DB, c *Case) string {
 // deliveryMethods are the Chinese names of the ways a recommendation is
 // delivered, as the deliver action records them.
 var deliveryMethods = map[string]string{
-	"written": "直接送达", "direct": "直接送达", "in_person": "直接送达",
-	"announcement": "宣告送达", "announce": "宣告送达", "mail": "邮寄送达", "post": "邮寄送达",
+	"written": "书面送达", "direct": "直接送达", "in_person": "直接送达",
+	"announced": "宣告送达", "announcement": "宣告送达", "mail": "邮寄送达", "post": "邮寄送达",
 }
 
 // serviceReceipt fills the 送达回证 from the issued case and, once
