@@ -265,6 +265,10 @@ func TestRecommendationFrozenAtIssue(t *testing.T) {
 		if r := env.Do("POST", "/api/v1/documents/verify", "prosecutor1", map[string]string{"sha256": "abc"}).Expect(t, http.StatusBadRequest); r.ErrorCode() != "invalid_input" {
 			t.Fatalf("bad hash code %s", r.ErrorCode())
 		}
+		noFile := apitest.Multipart("POST", "/api/v1/documents/verify", map[string]string{"note": "x"}, nil)
+		if r := env.DoRequest(noFile, "prosecutor1").Expect(t, http.StatusBadRequest); !strings.Contains(string(r.Body), "file") {
+			t.Fatalf("no file: %s", r.Body)
+		}
 		verify("agency1", first.Body).Expect(t, http.StatusForbidden)
 		env.Do("POST", "/api/v1/documents/verify", "", map[string]string{"sha256": stored.SHA256}).Expect(t, http.StatusUnauthorized)
 	})
