@@ -5,6 +5,7 @@
 //	server migrate                 apply pending database migrations
 //	server seed-demo --password P  create the demo procuratorates, agencies and accounts
 //	server audit verify            check the audit trail's hash chain (exit 1 on a break)
+//	server documents verify FILE   say which generated document FILE is (exit 1 if none)
 //
 // Every command takes --config PATH (default config.yaml when present).
 package main
@@ -56,11 +57,21 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if err == nil && !ok {
 			return 1
 		}
+	case "documents":
+		if len(args) == 0 || args[0] != "verify" {
+			fmt.Fprintln(stderr, "usage: server documents verify FILE [--config PATH]")
+			return 2
+		}
+		var ok bool
+		ok, err = documentsVerify(args[1:], stdout)
+		if err == nil && !ok {
+			return 1
+		}
 	case "help", "-h", "--help":
-		fmt.Fprintln(stdout, "usage: server [serve|migrate|seed-demo|audit verify] [--config PATH]")
+		fmt.Fprintln(stdout, "usage: server [serve|migrate|seed-demo|audit verify|documents verify] [--config PATH]")
 		return 0
 	default:
-		fmt.Fprintf(stderr, "unknown command %q (serve, migrate, seed-demo, audit verify)\n", cmd)
+		fmt.Fprintf(stderr, "unknown command %q (serve, migrate, seed-demo, audit verify, documents verify)\n", cmd)
 		return 2
 	}
 	if err != nil {
@@ -146,6 +157,9 @@ func serve(args []string, stdout io.Writer, log *slog.Logger) error {
 			host = "localhost" + host
 		}
 		fmt.Fprintf(stdout, "demo ready: http://%s/healthz — log in with POST /api/v1/auth/login\n", host)
+	}
+	if err := setDocumentRenderer(cfg, log); err != nil {
+		return err
 	}
 	e, srv := handlers.New(handlers.Options{Config: cfg, DB: db, Logger: log})
 	scheduler, err := startJobs(ctx, cfg, db, srv, log)
