@@ -245,7 +245,7 @@ func TestAgencyFullRound(t *testing.T) {
 		res := actMultipart(t, env, id, "reply", "agency1", c.Version, map[string]any{
 			"kind": "final", "items": allItems("adopted", "adopted", "not_adopted"), "measures_taken": "已开展专项整治",
 			"measures_planned": []map[string]any{{"measure": "建立巡查机制", "due_on": newDue.AddDays(60).String()}},
-			"contact_person": "王科长", "contact_phone": "0571-00000001",
+			"contact_person":   "王科长", "contact_phone": "0571-00000001",
 		}, []apitest.File{{Field: "files", Name: "整改报告.pdf", ContentType: "application/pdf", Content: pdfBytes("reply")}}).Expect(t, http.StatusOK)
 		res.Decode(t, &c)
 		if c.State != "replied" || c.ReplyClass != models.ReplyClassLate || c.FirstRepliedOn == nil {
