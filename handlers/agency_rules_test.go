@@ -8,6 +8,7 @@ import (
 
 	"jianyi/apitest"
 	"jianyi/dbtest"
+	"jianyi/handlers"
 	"jianyi/models"
 )
 
@@ -332,4 +333,17 @@ func TestAgencyEscalateAndReopen(t *testing.T) {
 			t.Fatalf("reopened %+v", c)
 		}
 	})
+}
+
+// TestAgencyOpenAPI: the fragment merges and documents every agency route.
+func TestAgencyOpenAPI(t *testing.T) {
+	doc, err := handlers.OpenAPIDocument()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"/api/v1/agency/recommendations:", "/api/v1/agency/recommendations/{id}:", "/api/v1/cases/{id}/agency-records:", "AgencyReplyPayload:"} {
+		if !strings.Contains(string(doc), p) {
+			t.Fatalf("openapi lacks %s", p)
+		}
+	}
 }
