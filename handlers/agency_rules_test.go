@@ -100,7 +100,8 @@ func TestAgencyObjection(t *testing.T) {
 		// amend: back to drafting, 文号 recorded as superseded and cleared, the
 		// clock cleared until the amended letter is received.
 		amend := createDeliveredCaseFixture(t, env, 2, true)
-		c, _ = act(t, env, amend.ID, "object", "agency1", map[string]any{"version": 1, "reason": "事实认定有误"}, http.StatusOK)
+		c, _ = act(t, env, amend.ID, "request_extension", "agency1", map[string]any{"version": 1, "reason": "需要时间", "requested_days": 10}, http.StatusOK)
+		c, _ = act(t, env, amend.ID, "object", "agency1", map[string]any{"version": c.Version, "reason": "事实认定有误"}, http.StatusOK)
 		c, _ = act(t, env, amend.ID, "review_objection", "prosecutor1", map[string]any{"version": c.Version, "outcome": "amend", "reason": "部分事实需补正"}, http.StatusOK)
 		if c.State != "drafting" || c.DocumentNumber != nil || c.ReplyDue != nil {
 			t.Fatalf("after amend %+v", c)
@@ -109,6 +110,11 @@ func TestAgencyObjection(t *testing.T) {
 		db.Where("case_id = ?", amend.ID).First(&o)
 		if o.Status != models.ObjectionAmend || o.SupersededDocumentNumber != *amend.DocumentNumber {
 			t.Fatalf("objection after amend %+v", o)
+		}
+		var ext models.ExtensionRequest
+		db.Where("case_id = ?", amend.ID).First(&ext)
+		if ext.Status != models.ExtensionLapsed {
+			t.Fatalf("extension after amend %+v", ext)
 		}
 		// The agency still reads the letter it objected to and the outcome.
 		d, _ = detail(t, env, amend.ID, "agency1")
@@ -346,4 +352,49 @@ func TestAgencyOpenAPI(t *testing.T) {
 			t.Fatalf("openapi lacks %s", p)
 		}
 	}
+}
+
+// TestAgencyReplyWithOpenRequests: a final reply waits for an open
+// objection's review; it makes an open extension request lapse; the class is
+// 不回复 as soon as the deadline has passed without a final reply.
+func TestAgencyReplyWithOpenRequests(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+		env := apitest.New(t, db)
+		fx := createDeliveredCaseFixture(t, env, 1, true)
+		final := func(version int) map[string]any {
+			return map[string]any{"version": version, "kind": "final", "items": allItems("adopted", "adopted", "adopted"), "contact_person": "王科长", "contact_phone": "1"}
+		}
+		c, _ := act(t, env, fx.ID, "object", "agency1", map[string]any{"version": 1, "reason": "第三项不属于我局职责"}, http.StatusOK)
+		_, r := act(t, env, fx.ID, "reply", "agency1", final(c.Version), http.StatusConflict)
+		if r.ErrorCode() != "objection_pending" {
+			t.Fatalf("final reply during objection: %s", r.Body)
+		}
+		c, _ = act(t, env, fx.ID, "reply", "agency1", map[string]any{"version": c.Version, "kind": "interim", "text": "整改已启动",
+			"contact_person": "王科长", "contact_phone": "1"}, http.StatusOK)
+		c, _ = act(t, env, fx.ID, "review_objection", "prosecutor1", map[string]any{"version": c.Version, "outcome": "keep", "reason": "属于法定职责"}, http.StatusOK)
+		c, _ = act(t, env, fx.ID, "request_extension", "agency1", map[string]any{"version": c.Version, "reason": "需要协调", "requested_days": 15}, http.StatusOK)
+
+		// Past the deadline with no final reply: 不回复 in the inbox.
+		env.SetNow(shanghaiNoon(t, fx.ReplyDue.AddDays(1).String()))
+		var inbox struct {
+			Items []struct {
+				ReplyClass string `json:"reply_class"`
+				Overdue    bool   `json:"overdue"`
+			} `json:"items"`
+		}
+		env.Do("GET", "/api/v1/agency/recommendations", "agency1", nil).Expect(t, http.StatusOK).Decode(t, &inbox)
+		if len(inbox.Items) != 1 || inbox.Items[0].ReplyClass != models.ReplyClassNoReply || !inbox.Items[0].Overdue {
+			t.Fatalf("overdue inbox %+v", inbox.Items)
+		}
+
+		c, _ = act(t, env, fx.ID, "reply", "agency1", final(c.Version), http.StatusOK)
+		if c.ReplyClass != models.ReplyClassLate {
+			t.Fatalf("late final reply class %q", c.ReplyClass)
+		}
+		var ext models.ExtensionRequest
+		db.Where("case_id = ?", fx.ID).First(&ext)
+		if ext.Status != models.ExtensionLapsed || ext.DecisionReason == nil || *ext.DecisionReason == "" {
+			t.Fatalf("extension after reply %+v", ext)
+		}
+	})
 }

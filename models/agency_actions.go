@@ -162,9 +162,14 @@ func restartForAmendment(ac *ActionContext) error {
 	c.ReceivedOn, c.ReplyDue, c.ObjectionDue = nil, nil, nil
 	c.ReplyDueRule, c.ReplyDueExplanation = "", ""
 	c.SignedBy, c.SignerName, c.SignedAt = nil, "", nil
-	lapsed := "检察建议经复核修改，将重新制发，本延期申请随之终止"
-	return ac.Tx.Model(&ExtensionRequest{}).Where("case_id = ? AND status = ?", c.ID, ExtensionPending).
-		Updates(map[string]any{"status": ExtensionRefused, "decided_at": ac.Now, "decision_reason": lapsed}).Error
+	return lapseExtensionRequests(ac, "检察建议经复核修改，将重新制发，本延期申请随之终止")
+}
+
+// lapseExtensionRequests closes an open extension request that no longer
+// needs a decision, saying why.
+func lapseExtensionRequests(ac *ActionContext, why string) error {
+	return ac.Tx.Model(&ExtensionRequest{}).Where("case_id = ? AND status = ?", ac.Case.ID, ExtensionPending).
+		Updates(map[string]any{"status": ExtensionLapsed, "decided_at": ac.Now, "decision_reason": why}).Error
 }
 
 // RequestExtensionPayload is 申请延期回复: the reason and either the new date

@@ -38,6 +38,9 @@ const (
 	ExtensionPending = "pending"
 	ExtensionGranted = "granted"
 	ExtensionRefused = "refused"
+	// ExtensionLapsed: the request became moot before a decision (the agency
+	// replied, or the letter was amended).
+	ExtensionLapsed = "lapsed"
 )
 
 // ExtensionRequest is the agency's request to reply later (申请延期回复) and

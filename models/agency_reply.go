@@ -80,6 +80,17 @@ func applyReply(ac *ActionContext) error {
 	case p.Kind == ReplyKindSupplement && !hasFinal:
 		return Conflict("no_final_reply", "尚未提交正式回复，不能提交补充回复")
 	}
+	if p.Kind != ReplyKindInterim {
+		// The review decides whether the letter stands, so the answer waits
+		// for it; the clock keeps running (an extension may be requested).
+		var open int64
+		if err := ac.Tx.Model(&Objection{}).Where("case_id = ? AND status = ?", c.ID, ObjectionPending).Count(&open).Error; err != nil {
+			return err
+		}
+		if open > 0 {
+			return Conflict("objection_pending", "异议尚在复核中，复核决定作出前只能提交阶段性回复")
+		}
+	}
 	content, _, err := IssuedContent(ac.Tx, c.ID)
 	if err != nil {
 		return err
@@ -115,6 +126,11 @@ func applyReply(ac *ActionContext) error {
 	// the case back to 已回复).
 	if p.Kind != ReplyKindInterim && c.State == StateDelivered {
 		ac.To = StateReplied
+	}
+	if p.Kind != ReplyKindInterim {
+		if err := lapseExtensionRequests(ac, "被建议单位已提交书面回复，延期申请随之终止"); err != nil {
+			return err
+		}
 	}
 	if p.Kind == ReplyKindFinal && c.FirstRepliedOn == nil {
 		d := ac.Today

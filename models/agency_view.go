@@ -106,7 +106,7 @@ func (s *CaseService) ListAgencyInbox(ctx context.Context, a *Actor, q AgencyInb
 		out[i] = AgencyInboxItem{ID: c.ID, Version: c.Version, State: c.State, StateLabel: StateLabels[c.State],
 			DocumentNumber: c.DocumentNumber, Title: c.Title, ProcuratorateName: names[c.ProcuratorateID],
 			DeliveredOn: c.DeliveredOn, ReceivedOn: c.ReceivedOn, Signed: c.SignedAt != nil, ReplyDue: c.ReplyDue,
-			ReplyClass: c.ReplyClass}
+			ReplyClass: CurrentReplyClass(c, today)}
 		out[i].DaysLeft, out[i].Overdue = ReplyDaysLeft(c, today)
 	}
 	return out, next, nil
@@ -120,6 +120,17 @@ func ReplyDaysLeft(c *Case, today Date) (*int, bool) {
 	}
 	d := today.DaysUntil(*c.ReplyDue)
 	return &d, d < 0
+}
+
+// CurrentReplyClass is the stored reply class, brought up to date for the
+// one change that needs no action: a delivered case with no final reply
+// whose deadline has passed is 不回复 from the next day on. It agrees with ClassifyReply (a
+// returned reply is stored as perfunctory; a final reply sets FirstRepliedOn).
+func CurrentReplyClass(c *Case, today Date) string {
+	if c.State == StateDelivered && c.ReplyClass == ReplyClassPending && c.FirstRepliedOn == nil && c.ReplyDue != nil && today.After(*c.ReplyDue) {
+		return ReplyClassNoReply
+	}
+	return c.ReplyClass
 }
 
 func parseInboxCursor(s string) (string, int64, bool) {
@@ -323,7 +334,7 @@ func (s *CaseService) AgencyRecommendation(ctx context.Context, a *Actor, id int
 		AgencyInboxItem: AgencyInboxItem{ID: c.ID, Version: c.Version, State: c.State, StateLabel: StateLabels[c.State],
 			DocumentNumber: c.DocumentNumber, Title: c.Title, ProcuratorateName: names[c.ProcuratorateID],
 			DeliveredOn: c.DeliveredOn, ReceivedOn: c.ReceivedOn, Signed: c.SignedAt != nil, ReplyDue: c.ReplyDue,
-			ReplyClass: c.ReplyClass},
+			ReplyClass: CurrentReplyClass(c, s.Today())},
 		DepartmentName: dept.Name, ObjectionDue: c.ObjectionDue, ReplyDueExplanation: c.ReplyDueExplanation,
 		SignerName: c.SignerName, FirstRepliedOn: c.FirstRepliedOn, Rectification: c.Rectification, Outcome: c.Outcome,
 		AllowedActions: AllowedActions(a, c), AgencyRecords: rec,
