@@ -6,6 +6,8 @@
 ALTER TABLE cases ADD COLUMN signed_by BIGINT NULL;
 ALTER TABLE cases ADD COLUMN signer_name VARCHAR(64) NOT NULL DEFAULT '';
 ALTER TABLE cases ADD COLUMN signed_at DATETIME(6) NULL;
+-- The agency inbox: newest delivery first within one agency.
+CREATE INDEX ix_cases_agency_delivered ON cases (agency_id, delivered_on, id);
 
 CREATE TABLE objections (
 	id {{ID}},
