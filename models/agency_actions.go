@@ -13,11 +13,30 @@ import (
 // these behaviours add what each action requires and records.
 
 func init() {
-	RegisterActionBehaviour("sign", ActionBehaviour{NewPayload: func() any { return &SignPayload{} }, Apply: applySign})
-	RegisterActionBehaviour("object", ActionBehaviour{NewPayload: func() any { return &ObjectPayload{} }, Apply: applyObject})
-	RegisterActionBehaviour("review_objection", ActionBehaviour{NewPayload: func() any { return &ReviewObjectionPayload{} }, Apply: applyReviewObjection})
-	RegisterActionBehaviour("request_extension", ActionBehaviour{NewPayload: func() any { return &RequestExtensionPayload{} }, Apply: applyRequestExtension})
-	RegisterActionBehaviour("decide_extension", ActionBehaviour{NewPayload: func() any { return &DecideExtensionPayload{} }, Apply: applyDecideExtension})
+	registerLockedAction("sign", func() any { return &SignPayload{} }, applySign)
+	registerLockedAction("object", func() any { return &ObjectPayload{} }, applyObject)
+	registerLockedAction("review_objection", func() any { return &ReviewObjectionPayload{} }, applyReviewObjection)
+	registerLockedAction("request_extension", func() any { return &RequestExtensionPayload{} }, applyRequestExtension)
+	registerLockedAction("decide_extension", func() any { return &DecideExtensionPayload{} }, applyDecideExtension)
+}
+
+// registerLockedAction registers an action whose effect first takes the case
+// row's write lock. Every effect here inserts rows that reference the case;
+// on InnoDB such an insert takes a shared lock on the case row, and two
+// concurrent actions would then deadlock upgrading it for the version update.
+// Locking first makes the second wait and then lose cleanly with 409.
+func registerLockedAction(name string, newPayload func() any, apply func(ac *ActionContext) error) {
+	RegisterActionBehaviour(name, ActionBehaviour{NewPayload: newPayload, Apply: func(ac *ActionContext) error {
+		var cur Case
+		if err := LockRow(ac.Tx).Select("id", "version").First(&cur, ac.Case.ID).Error; err != nil {
+			return err
+		}
+		if cur.Version != ac.Case.Version {
+			return &Error{Kind: ErrConflict, Code: "stale_version", Message: "案件已被他人同时更新，请刷新后重试",
+				Details: map[string]any{"current_version": cur.Version}}
+		}
+		return apply(ac)
+	}})
 }
 
 // SignPayload is 签收: the day the agency received the letter (default today)

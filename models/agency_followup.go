@@ -9,11 +9,11 @@ import (
 // escalations, closure and reopening.
 
 func init() {
-	RegisterActionBehaviour("follow_up", ActionBehaviour{NewPayload: func() any { return &FollowUpPayload{} }, Apply: applyFollowUp})
-	RegisterActionBehaviour("report_progress", ActionBehaviour{NewPayload: func() any { return &ProgressPayload{} }, Apply: applyReportProgress})
-	RegisterActionBehaviour("escalate", ActionBehaviour{NewPayload: func() any { return &EscalatePayload{} }, Apply: applyEscalate})
-	RegisterActionBehaviour("close", ActionBehaviour{NewPayload: func() any { return &ClosePayload{} }, Apply: applyClose})
-	RegisterActionBehaviour("reopen", ActionBehaviour{NewPayload: func() any { return &ReopenPayload{} }, Apply: applyReopen})
+	registerLockedAction("follow_up", func() any { return &FollowUpPayload{} }, applyFollowUp)
+	registerLockedAction("report_progress", func() any { return &ProgressPayload{} }, applyReportProgress)
+	registerLockedAction("escalate", func() any { return &EscalatePayload{} }, applyEscalate)
+	registerLockedAction("close", func() any { return &ClosePayload{} }, applyClose)
+	registerLockedAction("reopen", func() any { return &ReopenPayload{} }, applyReopen)
 }
 
 // FollowUpPayload is one 督促落实 record. Internal records (e.g. an internal

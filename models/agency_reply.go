@@ -10,9 +10,9 @@ import (
 // as perfunctory (退回补充) or assess the rectification (评估整改).
 
 func init() {
-	RegisterActionBehaviour("reply", ActionBehaviour{NewPayload: func() any { return &ReplyPayload{} }, Apply: applyReply})
-	RegisterActionBehaviour("return_reply", ActionBehaviour{NewPayload: func() any { return &ReturnReplyPayload{} }, Apply: applyReturnReply})
-	RegisterActionBehaviour("assess", ActionBehaviour{NewPayload: func() any { return &AssessPayload{} }, Apply: applyAssess})
+	registerLockedAction("reply", func() any { return &ReplyPayload{} }, applyReply)
+	registerLockedAction("return_reply", func() any { return &ReturnReplyPayload{} }, applyReturnReply)
+	registerLockedAction("assess", func() any { return &AssessPayload{} }, applyAssess)
 }
 
 // ReplyPayload is one written reply. A final or supplement reply states a
