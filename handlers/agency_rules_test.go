@@ -319,6 +319,11 @@ func TestAgencyEscalateAndReopen(t *testing.T) {
 			}
 			env.Do("GET", fmt.Sprintf("/api/v1/files/%d", f.ID), "agency1", nil).Expect(t, http.StatusNotFound)
 		}
+		var told int64
+		db.Model(&models.Notification{}).Where("case_id = ? AND user_id = ? AND kind = ?", fx.ID, fx.ProsecutorID, "case_escalated").Count(&told)
+		if told != 1 {
+			t.Fatalf("prosecutor told of the escalation %d times", told)
+		}
 		staff := env.Do("GET", fmt.Sprintf("/api/v1/cases/%d/agency-records", fx.ID), "prosecutor1", nil).Expect(t, http.StatusOK).JSON()
 		if len(staff["escalations"].([]any)) != 2 {
 			t.Fatalf("staff records %v", staff["escalations"])
@@ -441,6 +446,49 @@ func TestAgencyConcurrentRequests(t *testing.T) {
 		db.Model(&models.ExtensionRequest{}).Where("case_id = ?", fx.ID).Count(&n)
 		if ok != 1 || n != 1 {
 			t.Fatalf("statuses %v, %d stored; want exactly one", statuses, n)
+		}
+	})
+}
+
+// TestAgencyPayloadValidation: each action names the field it needs, in a
+// 400, and writes nothing.
+func TestAgencyPayloadValidation(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+		env := apitest.New(t, db)
+		fx := createDeliveredCaseFixture(t, env, 1, true)
+		today := svcToday(env)
+		tests := []struct {
+			action, user string
+			body         map[string]any
+			field        string
+		}{
+			{"object", "agency1", map[string]any{}, "reason"},
+			{"request_extension", "agency1", map[string]any{"reason": "x"}, "requested_days"},
+			{"request_extension", "agency1", map[string]any{"reason": "x", "requested_due": fx.ReplyDue.String()}, "requested_due"},
+			{"request_extension", "agency1", map[string]any{"reason": "x", "requested_days": 0, "requested_due": "2026-13-01"}, ""},
+			{"decide_extension", "prosecutor1", map[string]any{"decision": "maybe"}, "decision"},
+			{"review_objection", "prosecutor1", map[string]any{"outcome": "keep"}, "reason"},
+			{"follow_up", "prosecutor1", map[string]any{"kind": "visit", "participants": "x", "findings": "x"}, "held_on"},
+			{"follow_up", "prosecutor1", map[string]any{"kind": "party", "held_on": today.String(), "participants": "x", "findings": "x"}, "kind"},
+			{"follow_up", "prosecutor1", map[string]any{"kind": "visit", "held_on": today.AddDays(1).String(), "participants": "x", "findings": "x"}, "held_on"},
+			{"sign", "agency1", map[string]any{"signer_name": "王", "extra": 1}, "extra"},
+			{"escalate", "chief1", map[string]any{"measures": []any{map[string]any{"kind": "report_higher_procuratorate", "decided_on": today.String(), "target": "上级院"}}}, "measures[0].summary"},
+		}
+		for _, tt := range tests {
+			t.Run(tt.action+" "+tt.field, func(t *testing.T) {
+				tt.body["version"] = 1
+				_, res := act(t, env, fx.ID, tt.action, tt.user, tt.body, http.StatusBadRequest)
+				if tt.field != "" && !strings.Contains(string(res.Body), `"`+tt.field+`"`) {
+					t.Fatalf("error does not name %s: %s", tt.field, res.Body)
+				}
+			})
+		}
+		var c models.Case
+		db.First(&c, fx.ID)
+		var n int64
+		db.Model(&models.ExtensionRequest{}).Count(&n)
+		if c.Version != 1 || n != 0 {
+			t.Fatalf("refused actions changed something: version %d, %d extension requests", c.Version, n)
 		}
 	})
 }

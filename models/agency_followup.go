@@ -131,6 +131,12 @@ func applyEscalate(ac *ActionContext) error {
 		kinds[i] = m.Kind
 	}
 	ac.SetData("kinds", kinds)
+	labels := make([]string, len(kinds))
+	for i, k := range kinds {
+		labels[i] = EscalationKindLabels[k]
+	}
+	ac.Notify(NotificationSpec{UserIDs: []int64{c.ProsecutorID}, Kind: "case_escalated", Title: "检察长决定报告、通报或移送",
+		Body: fmt.Sprintf("%s：%s。", docLabel(c), strings.Join(labels, "；"))})
 	return nil
 }
 
