@@ -124,6 +124,23 @@ func TestAgencyObjection(t *testing.T) {
 			t.Fatalf("agency view after amend %+v", d)
 		}
 
+		// The amended letter is issued and delivered again (written directly: the
+		// prosecutor-side actions belong to another feature) ten days later; the
+		// agency signs it and a new clock starts from the new receipt.
+		later := svcToday(env).AddDays(10)
+		newNo := "清河检八建〔2026〕5号"
+		if err := db.Model(&models.Case{}).Where("id = ?", amend.ID).Updates(map[string]any{"state": models.StateDelivered,
+			"document_number": newNo, "delivered_on": later, "version": c.Version + 1}).Error; err != nil {
+			t.Fatal(err)
+		}
+		env.SetNow(shanghaiNoon(t, later.String()))
+		c, _ = act(t, env, amend.ID, "sign", "agency1", map[string]any{"version": c.Version + 1, "signer_name": "王科长"}, http.StatusOK)
+		wantDue := models.ReplyDeadline(later, 2, models.DefaultHolidayCalendar()).Due
+		if c.ReplyDue == nil || *c.ReplyDue != wantDue.String() {
+			t.Fatalf("new clock after amendment: due %v, want %s", c.ReplyDue, wantDue)
+		}
+		env.SetNow(shanghaiNoon(t, svcToday(env).AddDays(-10).String()))
+
 		// withdraw.
 		wd := createDeliveredCaseFixture(t, env, 3, true)
 		c, _ = act(t, env, wd.ID, "object", "agency1", map[string]any{"version": 1, "reason": "问题已整改完毕"}, http.StatusOK)
