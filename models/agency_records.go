@@ -129,20 +129,20 @@ type ProgressReport struct {
 
 // Escalation kinds (after urging, no valid reason for not rectifying).
 const (
-	EscalateHigherProcuratorate = "report_higher_procuratorate"  // 报告上级检察院
-	EscalateSuperiorRegulator   = "notify_superior_regulator"    // 通报被建议单位上级、主管机关或行业协会
-	EscalatePartyCongress       = "report_party_congress"        // 报告同级党委、人大
-	EscalateGovernmentDiscpline = "notify_government_discipline" // 通报同级政府、纪检监察机关
-	EscalateLitigation          = "public_interest_litigation"   // 移送公益诉讼
+	EscalateHigherProcuratorate  = "report_higher_procuratorate"  // 报告上级检察院
+	EscalateSuperiorRegulator    = "notify_superior_regulator"    // 通报被建议单位上级、主管机关或行业协会
+	EscalatePartyCongress        = "report_party_congress"        // 报告同级党委、人大
+	EscalateGovernmentDiscipline = "notify_government_discipline" // 通报同级政府、纪检监察机关
+	EscalateLitigation           = "public_interest_litigation"   // 移送公益诉讼
 )
 
 // EscalationKindLabels are the Chinese names of escalation kinds.
 var EscalationKindLabels = map[string]string{
-	EscalateHigherProcuratorate: "报告上级人民检察院",
-	EscalateSuperiorRegulator:   "通报被建议单位的上级机关、行政主管部门或行业自律组织",
-	EscalatePartyCongress:       "报告同级党委、人大",
-	EscalateGovernmentDiscpline: "通报同级政府、纪检监察机关",
-	EscalateLitigation:          "依法提起公益诉讼",
+	EscalateHigherProcuratorate:  "报告上级人民检察院",
+	EscalateSuperiorRegulator:    "通报被建议单位的上级机关、行政主管部门或行业自律组织",
+	EscalatePartyCongress:        "报告同级党委、人大",
+	EscalateGovernmentDiscipline: "通报同级政府、纪检监察机关",
+	EscalateLitigation:           "依法提起公益诉讼",
 }
 
 // Escalation is one escalation measure decided by the chief, with its
