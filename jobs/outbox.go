@@ -39,8 +39,10 @@ type deliverer func(ctx context.Context, msg *models.OutboxMessage) error
 
 func runOutbox(ctx context.Context, env *Env) (int, error) {
 	send := map[string]deliverer{
-		"email":   func(ctx context.Context, m *models.OutboxMessage) error { return SendMail(ctx, env.Config.Mail, m) },
-		"webhook": func(ctx context.Context, m *models.OutboxMessage) error { return PostWebhook(ctx, env.Config.Webhook, m) },
+		"email": func(ctx context.Context, m *models.OutboxMessage) error { return SendMail(ctx, env.Config.Mail, m) },
+		"webhook": func(ctx context.Context, m *models.OutboxMessage) error {
+			return PostWebhook(ctx, env.Config.Webhook, m)
+		},
 	}
 	var due []models.OutboxMessage
 	if err := env.DB.WithContext(ctx).Where("status = ? AND next_attempt_at <= ?", models.OutboxPending, env.Now).

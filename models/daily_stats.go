@@ -11,7 +11,7 @@ type DailyStat struct {
 	StatDate        Date   `json:"stat_date"`
 	ProcuratorateID int64  `json:"procuratorate_id"`
 	Total           int    `json:"total"`
-	StateCounts     string `json:"-"` // JSON object state → count
+	StateCounts     string `json:"-"`         // JSON object state → count
 	Issued          int    `json:"issued"`    // cases with a 文号 (issued at some point)
 	Delivered       int    `json:"delivered"` // cases delivered at some point
 	// Reply classes (cases.reply_class): 按期 / 慢回复 / 粗回复 / 不回复.
