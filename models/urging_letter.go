@@ -4,7 +4,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // UrgingLetter is a 催办函 (urging letter) on an overdue reply. The reply
@@ -32,12 +31,12 @@ const (
 func CreateUrgingLetterDraft(tx *gorm.DB, caseID, prosecutorID int64, deadline Date) (bool, error) {
 	l := &UrgingLetter{CaseID: caseID, Deadline: deadline, Status: UrgingLetterDraft, ProsecutorID: prosecutorID,
 		CreatedAt: time.Now().UTC()}
-	res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(l)
-	if res.Error != nil {
-		if IsUniqueViolation(res.Error) {
+	// Plain INSERT, duplicate = exists (see EmitReminder for why not ON CONFLICT).
+	if err := tx.Create(l).Error; err != nil {
+		if IsUniqueViolation(err) {
 			return false, nil
 		}
-		return false, res.Error
+		return false, err
 	}
-	return res.RowsAffected == 1, nil
+	return true, nil
 }
