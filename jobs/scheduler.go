@@ -144,11 +144,13 @@ func slotAt(sched cron.Schedule, now time.Time) time.Time {
 	return now.Truncate(time.Minute).UTC()
 }
 
+// now reads the clock at the databases' resolution (MySQL DATETIME(6)), so
+// a time written and read back compares equal on both.
 func (s *Scheduler) now() time.Time {
 	if s.Now != nil {
-		return s.Now().UTC()
+		return s.Now().UTC().Truncate(time.Microsecond)
 	}
-	return time.Now().UTC()
+	return time.Now().UTC().Truncate(time.Microsecond)
 }
 
 // Start starts the cron timer for the enabled jobs.
