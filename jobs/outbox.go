@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"gorm.io/gorm"
+
 	"jianyi/config"
 	"jianyi/models"
 )
@@ -37,6 +39,12 @@ func RetryDelay(failed int, base, max time.Duration) time.Duration {
 // deliverer sends one outbox message.
 type deliverer func(ctx context.Context, msg *models.OutboxMessage) error
 
+// outboxDueQuery reads the due deliveries by the (status, next_attempt_at) index.
+func outboxDueQuery(tx *gorm.DB, now time.Time, limit int) *gorm.DB {
+	return tx.Model(&models.OutboxMessage{}).Where("status = ? AND next_attempt_at <= ?", models.OutboxPending, now).
+		Order("next_attempt_at").Limit(limit)
+}
+
 func runOutbox(ctx context.Context, env *Env) (int, error) {
 	send := map[string]deliverer{
 		"email": func(ctx context.Context, m *models.OutboxMessage) error { return SendMail(ctx, env.Config.Mail, m) },
@@ -45,8 +53,7 @@ func runOutbox(ctx context.Context, env *Env) (int, error) {
 		},
 	}
 	var due []models.OutboxMessage
-	if err := env.DB.WithContext(ctx).Where("status = ? AND next_attempt_at <= ?", models.OutboxPending, env.Now).
-		Order("next_attempt_at").Limit(env.Config.Jobs.OutboxBatch).Find(&due).Error; err != nil {
+	if err := outboxDueQuery(env.DB.WithContext(ctx), env.Now, env.Config.Jobs.OutboxBatch).Find(&due).Error; err != nil {
 		return 0, err
 	}
 	sent := 0

@@ -54,6 +54,13 @@ type stageCase struct {
 	StateEnteredAt  time.Time
 }
 
+// stageQuery reads the cases in a stage since before cutoff by the
+// (state, state_entered_at) index.
+func stageQuery(tx *gorm.DB, stage string, cutoff time.Time) *gorm.DB {
+	return tx.Model(&models.Case{}).Select("id", "procuratorate_id", "prosecutor_id", "title", "state", "state_entered_at").
+		Where("state = ? AND state_entered_at < ?", stage, cutoff)
+}
+
 func runStageWarnings(ctx context.Context, env *Env) (int, error) {
 	stages := make([]string, 0, len(env.Config.Deadlines.StageLimits))
 	for s := range env.Config.Deadlines.StageLimits {
@@ -71,9 +78,7 @@ func runStageWarnings(ctx context.Context, env *Env) (int, error) {
 			continue
 		}
 		var rows []stageCase
-		if err := env.DB.WithContext(ctx).Model(&models.Case{}).
-			Select("id", "procuratorate_id", "prosecutor_id", "title", "state", "state_entered_at").
-			Where("state = ? AND state_entered_at < ?", stage, StageCutoff(env.Today, limit, env.Config.Location())).
+		if err := stageQuery(env.DB.WithContext(ctx), stage, StageCutoff(env.Today, limit, env.Config.Location())).
 			Find(&rows).Error; err != nil {
 			return handled, err
 		}
@@ -140,10 +145,15 @@ type filingRow struct {
 	DueOn           models.Date
 }
 
+// filingQuery reads pending filings past due by the (status, due_on) index.
+func filingQuery(tx *gorm.DB, today models.Date) *gorm.DB {
+	return tx.Model(&models.Filing{}).Select("id", "case_id", "procuratorate_id", "due_on").
+		Where("status = ? AND due_on < ?", models.FilingPending, today.String())
+}
+
 func runFilingDeadlines(ctx context.Context, env *Env) (int, error) {
 	var rows []filingRow
-	if err := env.DB.WithContext(ctx).Model(&models.Filing{}).Select("id", "case_id", "procuratorate_id", "due_on").
-		Where("status = ? AND due_on < ?", models.FilingPending, env.Today.String()).Find(&rows).Error; err != nil {
+	if err := filingQuery(env.DB.WithContext(ctx), env.Today).Find(&rows).Error; err != nil {
 		return 0, err
 	}
 	ids := make([]int64, len(rows))

@@ -105,10 +105,7 @@ func ScanReplyCases(ctx context.Context, db *gorm.DB, windows []DateWindow) ([]R
 	var out []ReplyCase
 	for _, w := range windows {
 		var rows []ReplyCase
-		if err := db.WithContext(ctx).Model(&models.Case{}).
-			Select("id", "procuratorate_id", "agency_id", "prosecutor_id", "title", "document_number", "reply_due").
-			Where("state = ? AND reply_due >= ? AND reply_due <= ?", models.StateDelivered, w.From.String(), w.To.String()).
-			Find(&rows).Error; err != nil {
+		if err := replyWindowQuery(db.WithContext(ctx), w).Find(&rows).Error; err != nil {
 			return nil, err
 		}
 		for _, r := range rows {
@@ -119,6 +116,13 @@ func ScanReplyCases(ctx context.Context, db *gorm.DB, windows []DateWindow) ([]R
 		}
 	}
 	return out, nil
+}
+
+// replyWindowQuery reads one window by the (state, reply_due) index.
+func replyWindowQuery(tx *gorm.DB, w DateWindow) *gorm.DB {
+	return tx.Model(&models.Case{}).
+		Select("id", "procuratorate_id", "agency_id", "prosecutor_id", "title", "document_number", "reply_due").
+		Where("state = ? AND reply_due >= ? AND reply_due <= ?", models.StateDelivered, w.From.String(), w.To.String())
 }
 
 func runReplyReminders(ctx context.Context, env *Env) (int, error) {
