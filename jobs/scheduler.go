@@ -281,8 +281,11 @@ func (s *Scheduler) run(ctx context.Context, sj *scheduledJob, trigger string, s
 		run.Status = RunFailed
 		run.Error = runErr.Error()
 		env.Log.Error("job run failed", "handled", handled, "error", runErr.Error())
-	} else {
+	} else if handled > 0 || trigger == TriggerManual {
 		env.Log.Info("job run finished", "handled", handled)
+	} else {
+		// The outbox sender runs every 30 seconds; idle runs stay out of the log.
+		env.Log.Debug("job run finished", "handled", handled)
 	}
 	fin := s.now()
 	run.FinishedAt = &fin
