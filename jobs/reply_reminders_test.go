@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -195,7 +196,7 @@ func TestReplyRemindersSameSlotTwice(t *testing.T) {
 		reminders := countRows(t, db, &models.Reminder{}, "")
 		notes := countRows(t, db, &models.Notification{}, "")
 		// The same slot again (a restart, a second timer): the slot row stops it.
-		clock.Set(at8(d("2026-04-15")).Add(3 * 60 * 1e9))
+		clock.Set(at8(d("2026-04-15")).Add(3 * time.Minute))
 		if again, err := s.Tick(context.Background(), "reply_reminders"); err != nil || again != nil {
 			t.Fatalf("second tick in the slot ran: %+v, %v", again, err)
 		}
@@ -231,9 +232,11 @@ func TestReplyRemindersTwoReplicas(t *testing.T) {
 			cfg := testConfig(t)
 			org := seed(t, db1)
 			manyDeliveredCases(t, db1, org, cfg, 40)
-			clock := &testClock{}
+			// The second replica's clock runs 2.5 s ahead: they still agree on the slot.
+			clock, skewed := &testClock{}, &testClock{}
 			clock.Set(at8(d("2026-04-15")))
-			replicas := []*jobs.Scheduler{newScheduler(t, db1, cfg, clock), newScheduler(t, db2, cfg, clock)}
+			skewed.Set(at8(d("2026-04-15")).Add(2500 * time.Millisecond))
+			replicas := []*jobs.Scheduler{newScheduler(t, db1, cfg, clock), newScheduler(t, db2, cfg, skewed)}
 
 			// Both timers fire for the same slot.
 			runs := make([]*jobs.JobRun, 2)
@@ -254,6 +257,7 @@ func TestReplyRemindersTwoReplicas(t *testing.T) {
 
 			// Next day, both replicas run by hand at once, several times over.
 			clock.Set(at8(d("2026-04-16")))
+			skewed.Set(at8(d("2026-04-16")).Add(2500 * time.Millisecond))
 			for i := range 3 {
 				for _, s := range replicas {
 					wg.Go(func() {
