@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"jianyi/config"
+	"jianyi/dbtest"
 	"jianyi/jobs"
 	"jianyi/models"
 )
@@ -151,4 +152,20 @@ func countRows(t testing.TB, db *models.DB, model any, where string, args ...any
 		t.Fatal(err)
 	}
 	return n
+}
+
+// twoHandles opens a migrated database and a second, independent handle on
+// it, as two server replicas would have.
+func twoHandles(t *testing.T, driver string) (*models.DB, *models.DB) {
+	t.Helper()
+	db1, opts := dbtest.OpenUnmigrated(t, driver)
+	if _, err := db1.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	db2, err := models.Open(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db2.Close() })
+	return db1, db2
 }

@@ -323,15 +323,7 @@ func TestOutboxGivesUpAfterMaxAttempts(t *testing.T) {
 func TestOutboxTwoSenders(t *testing.T) {
 	for _, driver := range dbtest.Drivers() {
 		t.Run(driver, func(t *testing.T) {
-			db1, opts := dbtest.OpenUnmigrated(t, driver)
-			if _, err := db1.Migrate(context.Background()); err != nil {
-				t.Fatal(err)
-			}
-			db2, err := models.Open(opts)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db2.Close() })
+			db1, db2 := twoHandles(t, driver)
 			cfg := testConfig(t)
 			seed(t, db1)
 			hook := &webhookReceiver{t: t, secret: "webhook-test-secret", got: map[string]int{}, bodies: map[string][]byte{}}

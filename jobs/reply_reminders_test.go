@@ -54,23 +54,46 @@ func TestReplyRemindersDue(t *testing.T) {
 	}
 }
 
-// stepDays runs the reply reminder job once a day at 08:00 from first to
-// last (inclusive) and returns, per day, the reminder kinds the prosecutor
-// was sent that day. between, when set, runs before each day's tick.
-func stepDays(t *testing.T, db *models.DB, s *jobs.Scheduler, clock *testClock, prosecutor int64, first, last models.Date, between func(day models.Date)) map[models.Date][]string {
+// replyEnv is one database with the demo organisation, a scheduler on a test
+// clock and one delivered case received on 2026-03-02.
+type replyEnv struct {
+	db         *models.DB
+	s          *jobs.Scheduler
+	clock      *testClock
+	c          *models.Case
+	received   models.Date
+	due        models.Date
+	prosecutor int64
+}
+
+func newReplyEnv(t *testing.T, db *models.DB, title string) *replyEnv {
+	t.Helper()
+	cfg := testConfig(t)
+	org := seed(t, db)
+	e := &replyEnv{db: db, clock: &testClock{}, received: d("2026-03-02"), prosecutor: userID(t, db, "prosecutor1")}
+	e.s = newScheduler(t, db, cfg, e.clock)
+	e.c = deliveredCaseFixture(t, db, org, cfg, title, e.received)
+	e.due = *e.c.ReplyDue
+	return e
+}
+
+// step runs the reply reminder job once a day at 08:00 from the receipt day
+// to last (inclusive) and returns, per day, the kinds the prosecutor was sent
+// that day. between, when set, runs before each day's tick.
+func (e *replyEnv) step(t *testing.T, last models.Date, between func(day models.Date)) map[models.Date][]string {
 	t.Helper()
 	got := map[models.Date][]string{}
-	before := countNotifications(t, db, prosecutor)
-	for day := first; !day.After(last); day = day.AddDays(1) {
+	before := countNotifications(t, e.db, e.prosecutor)
+	for day := e.received; !day.After(last); day = day.AddDays(1) {
 		if between != nil {
 			between(day)
 		}
-		clock.Set(at8(day))
-		run, err := s.Tick(context.Background(), "reply_reminders")
+		e.clock.Set(at8(day))
+		run, err := e.s.Tick(context.Background(), "reply_reminders")
 		if err != nil || run == nil || run.Status != jobs.RunOK {
 			t.Fatalf("%s: run %+v, err %v", day, run, err)
 		}
-		after := countNotifications(t, db, prosecutor)
+		after := countNotifications(t, e.db, e.prosecutor)
 		for _, k := range slices.Sorted(maps.Keys(after)) {
 			for range after[k] - before[k] {
 				got[day] = append(got[day], k)
@@ -83,16 +106,9 @@ func stepDays(t *testing.T, db *models.DB, s *jobs.Scheduler, clock *testClock, 
 
 func TestReplyRemindersStepByDay(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *models.DB) {
-		cfg := testConfig(t)
-		org := seed(t, db)
-		clock := &testClock{}
-		s := newScheduler(t, db, cfg, clock)
-		received := d("2026-03-02")
-		c := deliveredCaseFixture(t, db, org, cfg, "校园周边食品安全隐患", received)
-		due := *c.ReplyDue
-		prosecutor, agencyUser := userID(t, db, "prosecutor1"), userID(t, db, "agency1")
-
-		got := stepDays(t, db, s, clock, prosecutor, received, due.AddDays(40), nil)
+		e := newReplyEnv(t, db, "校园周边食品安全隐患")
+		due := e.due
+		got := e.step(t, due.AddDays(40), nil)
 		want := map[models.Date][]string{
 			due.AddDays(-15): {"reply_due_soon_15"},
 			due.AddDays(-3):  {"reply_due_soon_3"},
@@ -104,11 +120,11 @@ func TestReplyRemindersStepByDay(t *testing.T) {
 		}
 		// The agency's user gets the same reminders, but no urging letter draft.
 		wantAgency := map[string]int{"reply_due_soon_15": 1, "reply_due_soon_3": 1, "reply_overdue": 1, "reply_very_overdue": 1}
-		if a := countNotifications(t, db, agencyUser); !maps.Equal(a, wantAgency) {
+		if a := countNotifications(t, db, userID(t, db, "agency1")); !maps.Equal(a, wantAgency) {
 			t.Fatalf("agency notifications %v, want %v", a, wantAgency)
 		}
 		var letters []models.UrgingLetter
-		db.Where("case_id = ?", c.ID).Find(&letters)
+		db.Where("case_id = ?", e.c.ID).Find(&letters)
 		if len(letters) != 1 || letters[0].Status != models.UrgingLetterDraft || letters[0].Deadline != due {
 			t.Fatalf("urging letters %+v, want one draft for %s", letters, due)
 		}
@@ -117,19 +133,11 @@ func TestReplyRemindersStepByDay(t *testing.T) {
 
 func TestReplyRemindersFollowAnExtension(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *models.DB) {
-		cfg := testConfig(t)
-		org := seed(t, db)
-		clock := &testClock{}
-		s := newScheduler(t, db, cfg, clock)
-		received := d("2026-03-02")
-		c := deliveredCaseFixture(t, db, org, cfg, "河道非法采砂", received)
-		oldDue := *c.ReplyDue
-		newDue := oldDue.AddDays(20)
-		prosecutor := userID(t, db, "prosecutor1")
-
-		got := stepDays(t, db, s, clock, prosecutor, received, newDue.AddDays(31), func(day models.Date) {
+		e := newReplyEnv(t, db, "河道非法采砂")
+		oldDue, newDue := e.due, e.due.AddDays(20)
+		got := e.step(t, newDue.AddDays(31), func(day models.Date) {
 			if day == oldDue.AddDays(-10) {
-				extendReplyDeadline(t, db, c, newDue) // extension approved 10 days before the old deadline
+				extendReplyDeadline(t, db, e.c, newDue) // extension approved 10 days before the old deadline
 			}
 		})
 		want := map[models.Date][]string{
@@ -142,7 +150,7 @@ func TestReplyRemindersFollowAnExtension(t *testing.T) {
 		if !maps.EqualFunc(got, want, slices.Equal) {
 			t.Fatalf("old due %s, new due %s: reminders by day\n got %v\nwant %v", oldDue, newDue, got, want)
 		}
-		if n := countRows(t, db, &models.Reminder{}, "subject_id = ? AND deadline = ?", c.ID, oldDue.String()); n != 1 {
+		if n := countRows(t, db, &models.Reminder{}, "subject_id = ? AND deadline = ?", e.c.ID, oldDue.String()); n != 1 {
 			t.Fatalf("%d reminders keyed to the old deadline, want 1 (the 15-day one)", n)
 		}
 	})
@@ -150,21 +158,13 @@ func TestReplyRemindersFollowAnExtension(t *testing.T) {
 
 func TestReplyRemindersStopWhenReplied(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *models.DB) {
-		cfg := testConfig(t)
-		org := seed(t, db)
-		clock := &testClock{}
-		s := newScheduler(t, db, cfg, clock)
-		received := d("2026-03-02")
-		c := deliveredCaseFixture(t, db, org, cfg, "养老机构消防隐患", received)
-		due := *c.ReplyDue
-		prosecutor := userID(t, db, "prosecutor1")
-		got := stepDays(t, db, s, clock, prosecutor, received, due.AddDays(35), func(day models.Date) {
-			if day == due.AddDays(-5) {
-				db.Model(&models.Case{}).Where("id = ?", c.ID).Update("state", models.StateReplied)
+		e := newReplyEnv(t, db, "养老机构消防隐患")
+		got := e.step(t, e.due.AddDays(35), func(day models.Date) {
+			if day == e.due.AddDays(-5) {
+				db.Model(&models.Case{}).Where("id = ?", e.c.ID).Update("state", models.StateReplied)
 			}
 		})
-		want := map[models.Date][]string{due.AddDays(-15): {"reply_due_soon_15"}}
-		if !maps.EqualFunc(got, want, slices.Equal) {
+		if want := map[models.Date][]string{e.due.AddDays(-15): {"reply_due_soon_15"}}; !maps.EqualFunc(got, want, slices.Equal) {
 			t.Fatalf("got %v, want %v", got, want)
 		}
 	})
@@ -220,15 +220,7 @@ func TestReplyRemindersSameSlotTwice(t *testing.T) {
 func TestReplyRemindersTwoReplicas(t *testing.T) {
 	for _, driver := range dbtest.Drivers() {
 		t.Run(driver, func(t *testing.T) {
-			db1, opts := dbtest.OpenUnmigrated(t, driver)
-			if _, err := db1.Migrate(context.Background()); err != nil {
-				t.Fatal(err)
-			}
-			db2, err := models.Open(opts)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db2.Close() })
+			db1, db2 := twoHandles(t, driver)
 			cfg := testConfig(t)
 			org := seed(t, db1)
 			manyDeliveredCases(t, db1, org, cfg, 40)
