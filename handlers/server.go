@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"jianyi/config"
+	"jianyi/jobs"
 	"jianyi/models"
 )
 
@@ -27,6 +28,7 @@ type Server struct {
 	org      *models.OrgService
 	cases    *models.CaseService
 	registry *prometheus.Registry
+	jobs     *jobs.Scheduler
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 }
@@ -97,6 +99,8 @@ func (s *Server) routes(e *echo.Echo) {
 	s.agencyRoutes(authed)
 	s.adminRoutes(authed.Group("/admin", requireRole(models.RoleAdmin)))
 	s.auditRoutes(authed.Group("/audit", requireRole(models.RoleAdmin, models.RoleCaseManager, models.RoleChief)))
+	s.jobRoutes(authed.Group("/admin/jobs", requireRole(models.RoleAdmin)))
+	s.notificationRoutes(authed)
 }
 
 // NewCaseService builds the case service from configuration.

@@ -4,7 +4,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // Filing is 备案: an issued recommendation filed with the higher procuratorate,
@@ -100,15 +99,16 @@ func EmitReminder(tx *gorm.DB, ch Channels, key ReminderKey, n NotificationSpec)
 		cid := key.CaseID
 		r.CaseID = &cid
 	}
-	res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(r)
-	if res.Error != nil {
-		if IsUniqueViolation(res.Error) {
+	// A plain INSERT whose duplicate-key error means "already sent". Not
+	// ON CONFLICT DO NOTHING: on MariaDB GORM adds RETURNING to it, which
+	// reports one row affected even when nothing was inserted. A duplicate
+	// key fails only the statement, on SQLite and MySQL alike, so the
+	// caller's transaction goes on.
+	if err := tx.Create(r).Error; err != nil {
+		if IsUniqueViolation(err) {
 			return false, nil
 		}
-		return false, res.Error
-	}
-	if res.RowsAffected == 0 {
-		return false, nil
+		return false, err
 	}
 	if n.CaseID == 0 {
 		n.CaseID = key.CaseID
