@@ -77,13 +77,13 @@ func CanWorkOnCase(a *Actor, c *Case) bool {
 // subtree holds the filer. The filer's own (same-level) staff read the case
 // itself, not the filing.
 func CanReadFiling(a *Actor, filerPath string) bool {
-	return a.IsStaff() && a.ProcuratoratePath != "" && filerPath != a.ProcuratoratePath && InSubtree(filerPath, a.ProcuratoratePath)
+	return a.IsStaff() && a.Role != RoleAdmin && a.ProcuratoratePath != "" && filerPath != a.ProcuratoratePath && InSubtree(filerPath, a.ProcuratoratePath)
 }
 
 // FilingScope restricts a filings query to what CanReadFiling allows.
 func FilingScope(a *Actor) func(*gorm.DB) *gorm.DB {
 	return func(q *gorm.DB) *gorm.DB {
-		if !a.IsStaff() || a.ProcuratoratePath == "" {
+		if !a.IsStaff() || a.Role == RoleAdmin || a.ProcuratoratePath == "" {
 			return q.Where("1 = 0")
 		}
 		return q.Joins("JOIN procuratorates fp ON fp.id = filings.procuratorate_id").
