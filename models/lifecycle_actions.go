@@ -236,7 +236,7 @@ func applySubmit(ac *ActionContext) error {
 		return err
 	}
 	if d == nil || d.Status != DraftWorking {
-		return &Error{Kind: ErrConflict, Code: "draft_missing", Message: "请先保存（修改）检察建议书草稿再提请审批",
+		return &Error{Kind: ErrInvalid, Code: "draft_missing", Message: "请先保存（修改）检察建议书草稿再提请审批",
 			Fields: map[string]string{"draft": "没有待提请的草稿"}}
 	}
 	rc, err := ParseRecommendationContent(d.Content)
