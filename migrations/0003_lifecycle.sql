@@ -192,3 +192,9 @@ INSERT INTO holidays (day, kind, name, year, updated_at) VALUES
 -- The urgent reply period travels with the draft until approval and issue.
 ALTER TABLE recommendation_drafts ADD COLUMN urgent_days INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE recommendation_drafts ADD COLUMN urgent_reason VARCHAR(500) NOT NULL DEFAULT '';
+
+-- Case list pages (see docs/lifecycle.md for the plans at 1,000,000 cases):
+-- a reply-due range inside one procuratorate, and the overdue filter
+-- (state = delivered AND reply_due < today) within one procuratorate.
+CREATE INDEX ix_cases_proc_due ON cases (procuratorate_id, reply_due);
+CREATE INDEX ix_cases_proc_state_due ON cases (procuratorate_id, state, reply_due);
