@@ -160,8 +160,10 @@ func driveFrom(t *testing.T, env *apitest.Env, c caseState, want string) caseSta
 			env.Do("PUT", fmt.Sprintf("/api/v1/cases/%d/draft", c.ID), "prosecutor1", completeDraft(0)).Expect(t, http.StatusOK)
 			return mustAct(t, env, c, "submit", "prosecutor1", nil)
 		},
-		"reviewing": func(c caseState) caseState { return mustAct(t, env, c, "approve", "chief1", map[string]any{"opinion": "同意"}) },
-		"approved":  func(c caseState) caseState { return mustAct(t, env, c, "issue", "prosecutor1", nil) },
+		"reviewing": func(c caseState) caseState {
+			return mustAct(t, env, c, "approve", "chief1", map[string]any{"opinion": "同意"})
+		},
+		"approved": func(c caseState) caseState { return mustAct(t, env, c, "issue", "prosecutor1", nil) },
 		"issued": func(c caseState) caseState {
 			return mustAct(t, env, c, "deliver", "prosecutor1", map[string]any{"method": "written", "delivered_on": "2026-03-02"})
 		},

@@ -170,10 +170,10 @@ func fillCases(b *testing.B, db *models.DB, org *models.DemoOrg, n int) {
 // sqlRecorder keeps the last SQL statement GORM ran.
 type sqlRecorder struct{ last string }
 
-func (r *sqlRecorder) LogMode(logger.LogLevel) logger.Interface  { return r }
-func (r *sqlRecorder) Info(context.Context, string, ...any)      {}
-func (r *sqlRecorder) Warn(context.Context, string, ...any)      {}
-func (r *sqlRecorder) Error(context.Context, string, ...any)     {}
+func (r *sqlRecorder) LogMode(logger.LogLevel) logger.Interface { return r }
+func (r *sqlRecorder) Info(context.Context, string, ...any)     {}
+func (r *sqlRecorder) Warn(context.Context, string, ...any)     {}
+func (r *sqlRecorder) Error(context.Context, string, ...any)    {}
 func (r *sqlRecorder) Trace(_ context.Context, _ time.Time, fc func() (string, int64), _ error) {
 	r.last, _ = fc()
 }
