@@ -73,7 +73,7 @@ func draftProblems(rc RecommendationContent) (tooLong, missing map[string]string
 	return tooLong, missing
 }
 
-// ValidateUrgent checks an urgent reply period: a period shorter than two
+// validateUrgent checks an urgent reply period: a period shorter than two
 // months needs its reason (检察建议工作规定 allows it only for urgent matters).
 func validateUrgent(days int, reason string, fields map[string]string) {
 	switch {
@@ -98,16 +98,25 @@ func (s *CaseService) SaveDraft(ctx context.Context, a *Actor, caseID int64, in 
 	}
 	var out *DraftView
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
-		c, err := loadCaseForWork(tx, a, caseID)
+		c, err := loadCaseForWork(tx, a, caseID, false)
 		if err != nil {
 			return err
 		}
-		if c.State != StateInvestigating && c.State != StateDrafting {
-			return Conflict("draft_not_editable", "案件处于“"+StateLabels[c.State]+"”状态，只有调查核实或起草阶段可以编辑检察建议书")
-		}
+		// Lock the draft first and only then re-read the state, in the order
+		// the approval actions take them (draft, then case), so a concurrent
+		// submit either finishes first — and the state below says reviewing —
+		// or waits; never a deadlock.
 		latest, err := latestDraft(tx, c.ID, true)
 		if err != nil {
 			return err
+		}
+		var fresh Case
+		if err := LockRow(tx).Select("id", "state").First(&fresh, caseID).Error; err != nil {
+			return err
+		}
+		c.State = fresh.State
+		if c.State != StateInvestigating && c.State != StateDrafting {
+			return Conflict("draft_not_editable", "案件处于“"+StateLabels[c.State]+"”状态，只有调查核实或起草阶段可以编辑检察建议书")
 		}
 		now := s.now()
 		d := latest
@@ -176,9 +185,15 @@ func latestDraft(tx *gorm.DB, caseID int64, lock bool) (*RecommendationDraft, er
 
 // loadCaseForWork loads a case the actor may work on (records, drafts): 404
 // when the actor may not read it, 403 when they may read but not work on it.
-func loadCaseForWork(tx *gorm.DB, a *Actor, caseID int64) (*Case, error) {
+// With lock the row is locked, so a concurrent action cannot change the state
+// between the caller's check and its write.
+func loadCaseForWork(tx *gorm.DB, a *Actor, caseID int64, lock bool) (*Case, error) {
+	q := tx
+	if lock {
+		q = LockRow(tx)
+	}
 	var c Case
-	if err := tx.First(&c, caseID).Error; err != nil {
+	if err := q.First(&c, caseID).Error; err != nil {
 		return nil, notFoundOr(err, "案件")
 	}
 	if !CanReadCase(a, &c) {

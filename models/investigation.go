@@ -114,7 +114,7 @@ func (s *CaseService) AddInvestigationRecord(ctx context.Context, a *Actor, case
 	}
 	var out *InvestigationRecord
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
-		c, err := loadCaseForWork(tx, a, caseID)
+		c, err := loadCaseForWork(tx, a, caseID, true)
 		if err != nil {
 			return err
 		}
