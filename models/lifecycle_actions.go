@@ -395,9 +395,8 @@ func applyIssue(ac *ActionContext) error {
 		return err
 	}
 	if proc.ParentID != nil {
-		f := &Filing{CaseID: c.ID, ProcuratorateID: c.ProcuratorateID, ParentProcuratorateID: *proc.ParentID,
-			DueOn: ac.Today.AddDays(ac.Service.Settings.FilingDays), Status: FilingPending, CreatedAt: ac.Now}
-		if err := ac.Tx.Create(f).Error; err != nil {
+		f, err := fileUpward(ac, *proc.ParentID)
+		if err != nil {
 			return err
 		}
 		ac.SetData("filing_id", f.ID)
@@ -412,6 +411,26 @@ func applyIssue(ac *ActionContext) error {
 		}
 	}
 	return nil
+}
+
+// fileUpward creates the case's 备案 with the parent procuratorate, due
+// deadlines.filing_days after issue. A case re-issued after an amendment
+// (异议复核 → 修改) files the new letter again: its one filing row is reset.
+func fileUpward(ac *ActionContext, parentID int64) (*Filing, error) {
+	due := ac.Today.AddDays(ac.Service.Settings.FilingDays)
+	var f Filing
+	err := LockRow(ac.Tx).Where("case_id = ?", ac.Case.ID).Take(&f).Error
+	switch {
+	case errIsNotFound(err):
+		f = Filing{CaseID: ac.Case.ID, ProcuratorateID: ac.Case.ProcuratorateID, ParentProcuratorateID: parentID,
+			DueOn: due, Status: FilingPending, CreatedAt: ac.Now}
+		return &f, ac.Tx.Create(&f).Error
+	case err != nil:
+		return nil, err
+	}
+	f.ParentProcuratorateID, f.DueOn, f.Status, f.FiledAt = parentID, due, FilingPending, nil
+	return &f, ac.Tx.Model(&Filing{}).Where("id = ?", f.ID).Updates(map[string]any{
+		"parent_procuratorate_id": parentID, "due_on": due, "status": FilingPending, "filed_at": nil}).Error
 }
 
 // applyDeliver records the 送达, starts the reply clock from the day the
