@@ -124,16 +124,26 @@ func TestInvestigationRecordRules(t *testing.T) {
 			t.Fatalf("disguised upload: %d %s", r.Status, r.Body)
 		}
 
+		// 征求意见 with the agency's written opinion attached (multipart action).
+		consult := apitest.Multipart("POST", fmt.Sprintf("/api/v1/cases/%d/actions/consult", c.ID), map[string]string{
+			"version": fmt.Sprint(c.Version),
+			"payload": `{"date":"2026-03-02","participants":"张检察官、王科长","opinion":"同意整改方向"}`,
+		}, []apitest.File{{Field: "files", Name: "书面意见.pdf", ContentType: "application/pdf", Content: []byte("%PDF-1.4\n% opinion\n")}})
+		env.DoRequest(consult, "prosecutor1").Expect(t, http.StatusOK).Decode(t, &c)
+
 		// After delivery the agency reads only the non-internal record.
 		c = driveFrom(t, env, c, "delivered")
 		var list struct {
 			Items []struct {
 				Internal  bool    `json:"internal"`
 				ExpertIDs []int64 `json:"expert_ids"`
+				Files     []struct {
+					Filename string `json:"filename"`
+				} `json:"files"`
 			} `json:"items"`
 		}
 		env.Do("GET", path(c), "prosecutor1", nil).Expect(t, http.StatusOK).Decode(t, &list)
-		if len(list.Items) != 2 || len(list.Items[0].ExpertIDs) != 1 {
+		if len(list.Items) != 3 || len(list.Items[0].ExpertIDs) != 1 || len(list.Items[2].Files) != 1 || list.Items[2].Files[0].Filename != "书面意见.pdf" {
 			t.Fatalf("staff records %+v", list.Items)
 		}
 		env.Do("GET", path(c), "agency1", nil).Expect(t, http.StatusOK).Decode(t, &list)
