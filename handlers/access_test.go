@@ -19,7 +19,7 @@ func TestCrossOrganisationReadsRefused(t *testing.T) {
 			ID int64 `json:"id"`
 		}
 		env.Do("POST", "/api/v1/cases", "prosecutor1", map[string]any{
-			"title": "河道非法采砂", "field": "生态环境和资源保护", "source": "case_finding",
+			"title": "河道非法采砂", "field": "生态环境", "source": "case_finding",
 			"summary": "清河段夜间非法采砂。", "agency_id": env.Org.Agency1.ID,
 		}).Expect(t, http.StatusCreated).Decode(t, &c)
 		// Move the case to 已送达 directly: the lifecycle is another feature's test.

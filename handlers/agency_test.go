@@ -128,18 +128,6 @@ type agencyDetail struct {
 	} `json:"files"`
 }
 
-type caseState struct {
-	ID             int64   `json:"id"`
-	Version        int     `json:"version"`
-	State          string  `json:"state"`
-	ReplyDue       *string `json:"reply_due"`
-	ReplyClass     string  `json:"reply_class"`
-	Rectification  string  `json:"rectification"`
-	DocumentNumber *string `json:"document_number"`
-	FirstRepliedOn *string `json:"first_replied_on"`
-	Outcome        string  `json:"outcome"`
-}
-
 // act posts an action as JSON and decodes the case it returns.
 func act(t *testing.T, env *apitest.Env, id int64, action, user string, body map[string]any, want int) (caseState, *apitest.Response) {
 	t.Helper()

@@ -97,6 +97,7 @@ func (s *Server) routes(e *echo.Echo) {
 	s.caseRoutes(authed)
 	s.documentRoutes(authed)
 	s.agencyRoutes(authed)
+	s.lifecycleRoutes(authed)
 	s.adminRoutes(authed.Group("/admin", requireRole(models.RoleAdmin)))
 	s.auditRoutes(authed.Group("/audit", requireRole(models.RoleAdmin, models.RoleCaseManager, models.RoleChief)))
 	s.jobRoutes(authed.Group("/admin/jobs", requireRole(models.RoleAdmin)))
@@ -109,7 +110,7 @@ func NewCaseService(cfg *config.Config, db *models.DB) *models.CaseService {
 	for _, r := range cfg.Disclosure.PublishRoles {
 		roles = append(roles, models.Role(r))
 	}
-	return &models.CaseService{DB: db, Settings: models.CaseSettings{
+	return &models.CaseService{DB: db, Calendar: models.NewCalendarCache().Calendar, Settings: models.CaseSettings{
 		ReplyMonths:    cfg.Deadlines.ReplyMonths,
 		FilingDays:     cfg.Deadlines.FilingDays,
 		ObjectionDays:  cfg.Deadlines.ObjectionDays,

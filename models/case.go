@@ -103,6 +103,7 @@ type Case struct {
 	ReplyClass          string     `json:"reply_class"`
 	Rectification       string     `json:"rectification"`
 	Outcome             string     `json:"outcome"`
+	EndReason           string     `json:"end_reason"` // why it was not filed, withdrawn or terminated
 	InvolvesStateSecret bool       `json:"involves_state_secret"`
 	InvolvesTradeSecret bool       `json:"involves_trade_secret"`
 	InvolvesPrivacy     bool       `json:"involves_privacy"`
@@ -144,6 +145,8 @@ type RecommendationDraft struct {
 	Status         string    `json:"status"`
 	AuthorID       int64     `json:"author_id"`
 	ReviewComments string    `json:"review_comments"`
+	UrgentDays     int       `json:"urgent_days"`   // a shorter reply period than two months, set at drafting
+	UrgentReason   string    `json:"urgent_reason"` // why the reply is urgent
 	CreatedAt      time.Time `json:"created_at"`
 	UpdatedAt      time.Time `json:"updated_at"`
 }

@@ -116,3 +116,28 @@ func CanDownloadFile(a *Actor, f *StoredFile) bool {
 	}
 	return false
 }
+
+// CanWorkOnCase reports whether the actor may add investigation records and
+// edit drafts: prosecutors and department heads of the handling department.
+func CanWorkOnCase(a *Actor, c *Case) bool {
+	return CanReadCase(a, c) && a.HasRole(RoleProsecutor, RoleDeptHead) && a.DepartmentID == c.DepartmentID
+}
+
+// CanReadFiling reports whether the actor may read a filing (备案) made by the
+// procuratorate at filerPath: staff of a strictly higher procuratorate whose
+// subtree holds the filer. The filer's own (same-level) staff read the case
+// itself, not the filing.
+func CanReadFiling(a *Actor, filerPath string) bool {
+	return a.IsStaff() && a.Role != RoleAdmin && a.ProcuratoratePath != "" && filerPath != a.ProcuratoratePath && InSubtree(filerPath, a.ProcuratoratePath)
+}
+
+// FilingScope restricts a filings query to what CanReadFiling allows.
+func FilingScope(a *Actor) func(*gorm.DB) *gorm.DB {
+	return func(q *gorm.DB) *gorm.DB {
+		if !a.IsStaff() || a.Role == RoleAdmin || a.ProcuratoratePath == "" {
+			return q.Where("1 = 0")
+		}
+		return q.Joins("JOIN procuratorates fp ON fp.id = filings.procuratorate_id").
+			Where("fp.path LIKE ? AND fp.path <> ?", a.ProcuratoratePath+"%", a.ProcuratoratePath)
+	}
+}

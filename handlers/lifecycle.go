@@ -1,0 +1,338 @@
+package handlers
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"jianyi/models"
+)
+
+// staffRoles are the procuratorate roles that handle or oversee cases.
+var staffRoles = []models.Role{models.RoleProsecutor, models.RoleDeptHead, models.RoleChief, models.RoleCaseManager}
+
+func init() {
+	extraEventLabels["draft_saved"] = "保存检察建议书草稿"
+	extraEventLabels["investigation_record"] = "登记调查核实记录"
+	extraEventLabels["deadline_recomputed"] = "重新计算回复期限"
+}
+
+// lifecycleRoutes are the prosecutor's side of the lifecycle besides the
+// actions themselves: fields, experts, investigation records, drafts,
+// approval steps, filings upward, the holiday calendar and deadlines.
+func (s *Server) lifecycleRoutes(g *echo.Group) {
+	staff := requireRole(staffRoles...)
+	g.GET("/fields", s.listFields, staff)
+	g.GET("/experts", s.listExperts, staff)
+	g.POST("/experts", s.createExpert, staff)
+	g.POST("/cases/:id/investigation-records", s.addInvestigationRecord)
+	g.GET("/cases/:id/investigation-records", s.listInvestigationRecords)
+	g.PUT("/cases/:id/draft", s.saveDraft)
+	g.GET("/cases/:id/drafts", s.listDrafts)
+	g.GET("/cases/:id/approval-steps", s.listApprovalSteps)
+	g.GET("/filings", s.listFilings, staff)
+	g.GET("/filings/:id", s.getFiling, staff)
+	g.GET("/deadlines/reply", s.replyDeadline)
+
+	admin := g.Group("/admin", requireRole(models.RoleAdmin))
+	admin.GET("/fields", s.adminListFields)
+	admin.POST("/fields", s.createField)
+	admin.PUT("/fields/:id", s.updateField)
+	admin.GET("/holidays", s.listHolidays)
+	admin.PUT("/holidays/:date", s.putHoliday)
+	admin.DELETE("/holidays/:date", s.deleteHoliday)
+}
+
+func (s *Server) listFields(c echo.Context) error {
+	items, err := models.ListCaseFields(c.Request().Context(), s.db, false)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, listResponse[models.CaseField]{Items: items})
+}
+
+func (s *Server) adminListFields(c echo.Context) error {
+	items, err := models.ListCaseFields(c.Request().Context(), s.db, true)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, listResponse[models.CaseField]{Items: items})
+}
+
+func (s *Server) createField(c echo.Context) error {
+	var in models.CaseFieldInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	f, err := models.CreateCaseField(c.Request().Context(), s.db, actorOf(c), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, f)
+}
+
+func (s *Server) updateField(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var in models.CaseFieldInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	f, err := models.UpdateCaseField(c.Request().Context(), s.db, actorOf(c), id, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, f)
+}
+
+func (s *Server) listExperts(c echo.Context) error {
+	items, err := models.ListExperts(c.Request().Context(), s.db, actorOf(c), strings.TrimSpace(c.QueryParam("field")))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, listResponse[models.Expert]{Items: items})
+}
+
+func (s *Server) createExpert(c echo.Context) error {
+	var in models.ExpertInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	e, err := models.CreateExpert(c.Request().Context(), s.db, actorOf(c), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, e)
+}
+
+// addInvestigationRecord takes JSON, or multipart with the record as JSON in
+// the "payload" field and the files under "files".
+func (s *Server) addInvestigationRecord(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var in models.InvestigationInput
+	var files []models.Upload
+	if strings.HasPrefix(c.Request().Header.Get(echo.HeaderContentType), echo.MIMEMultipartForm) {
+		form, err := c.MultipartForm()
+		if err != nil {
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				return &models.Error{Kind: models.ErrTooLarge, Code: "body_too_large", Message: "上传内容超过大小限制"}
+			}
+			return models.Invalid("无法解析上传内容（multipart）", nil)
+		}
+		defer form.RemoveAll()
+		payload := ""
+		if p := form.Value["payload"]; len(p) > 0 {
+			payload = p[0]
+		}
+		if err := decodeStrict(c, []byte(payload), &in); err != nil {
+			return err
+		}
+		if files, err = s.readUploads(form.File["files"]); err != nil {
+			return err
+		}
+	} else if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	rec, err := s.cases.AddInvestigationRecord(c.Request().Context(), actorOf(c), id, in, files)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, rec)
+}
+
+// decodeStrict decodes one JSON object strictly and validates it, like
+// bindJSON but from bytes already read (a multipart "payload" field).
+func decodeStrict(c echo.Context, body []byte, dst any) error {
+	if len(bytes.TrimSpace(body)) == 0 {
+		body = []byte("{}")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return decodeError(err)
+	}
+	return c.Validate(dst)
+}
+
+func (s *Server) listInvestigationRecords(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	items, err := s.cases.ListInvestigationRecords(c.Request().Context(), actorOf(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, listResponse[models.InvestigationRecord]{Items: items})
+}
+
+// draftRequest is a draft save. The content is checked in the domain, which
+// accepts an incomplete draft (only submission needs every part).
+type draftRequest struct {
+	Content      models.RecommendationContent `json:"content" validate:"-"`
+	UrgentDays   int                          `json:"urgent_days"`
+	UrgentReason string                       `json:"urgent_reason"`
+}
+
+func (s *Server) saveDraft(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var req draftRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	d, err := s.cases.SaveDraft(c.Request().Context(), actorOf(c), id,
+		models.DraftInput{Content: req.Content, UrgentDays: req.UrgentDays, UrgentReason: req.UrgentReason})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, d)
+}
+
+func (s *Server) listDrafts(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	items, err := s.cases.ListDrafts(c.Request().Context(), actorOf(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, listResponse[models.DraftView]{Items: items})
+}
+
+func (s *Server) listApprovalSteps(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	items, err := s.cases.ListApprovalSteps(c.Request().Context(), actorOf(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, listResponse[models.ApprovalStep]{Items: items})
+}
+
+func (s *Server) listFilings(c echo.Context) error {
+	var q models.FilingListQuery
+	var err error
+	if q.Cursor, err = optionalInt(c, "cursor"); err != nil {
+		return err
+	}
+	limit, err := optionalInt(c, "limit")
+	if err != nil {
+		return err
+	}
+	q.Limit = int(limit)
+	items, next, err := s.cases.ListFilings(c.Request().Context(), actorOf(c), q)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, listResponse[models.FilingView]{Items: items, NextCursor: next})
+}
+
+func (s *Server) getFiling(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	f, err := s.cases.GetFiling(c.Request().Context(), actorOf(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, f)
+}
+
+// replyDeadline is the deadline calculator: the same arithmetic and database
+// calendar that SetReplyDeadline stores on delivery.
+func (s *Server) replyDeadline(c echo.Context) error {
+	received, err := optionalDate(c, "received")
+	if err != nil {
+		return err
+	}
+	if received == nil {
+		return models.InvalidField("received", "请提供收到日期 received（YYYY-MM-DD）")
+	}
+	days := 0
+	if v := c.QueryParam("days"); v != "" {
+		if days, err = strconv.Atoi(v); err != nil || days < 1 {
+			return models.InvalidField("days", "紧急回复期限应为正整数（日）")
+		}
+	}
+	d, err := s.cases.ReplyDeadlineFor(c.Request().Context(), *received, days)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, d)
+}
+
+func (s *Server) listHolidays(c echo.Context) error {
+	year := 0
+	if v := c.QueryParam("year"); v != "" {
+		var err error
+		if year, err = strconv.Atoi(v); err != nil || year < 1900 || year > 2200 {
+			return models.InvalidField("year", "年份格式不正确")
+		}
+	}
+	items, err := models.ListHolidays(c.Request().Context(), s.db, year)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, listResponse[models.Holiday]{Items: items})
+}
+
+// holidayDate parses the {date} path segment; a malformed date is 400.
+func holidayDate(c echo.Context) (models.Date, error) {
+	d, err := models.ParseDate(c.Param("date"))
+	if err != nil {
+		return models.Date{}, models.InvalidField("date", "日期格式应为 YYYY-MM-DD")
+	}
+	return d, nil
+}
+
+// calendarChangeResponse reports a calendar edit and the deadlines it moved.
+type calendarChangeResponse struct {
+	Holiday    *models.Holiday         `json:"holiday,omitempty"`
+	Recomputed []models.DeadlineChange `json:"recomputed"`
+}
+
+func (s *Server) putHoliday(c echo.Context) error {
+	day, err := holidayDate(c)
+	if err != nil {
+		return err
+	}
+	var in models.HolidayInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	h, changes, err := s.cases.PutHoliday(c.Request().Context(), actorOf(c), day, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, calendarChangeResponse{Holiday: h, Recomputed: changes})
+}
+
+func (s *Server) deleteHoliday(c echo.Context) error {
+	day, err := holidayDate(c)
+	if err != nil {
+		return err
+	}
+	changes, err := s.cases.DeleteHoliday(c.Request().Context(), actorOf(c), day)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, calendarChangeResponse{Recomputed: changes})
+}

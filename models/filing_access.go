@@ -1,0 +1,117 @@
+package models
+
+import (
+	"context"
+	"strconv"
+	"time"
+)
+
+// FilingView is a 备案 as the higher procuratorate reads it: the filing and
+// the non-internal facts of the recommendation.
+type FilingView struct {
+	Filing
+	ProcuratorateName string     `json:"procuratorate_name"`
+	DocumentNumber    *string    `json:"document_number"`
+	Title             string     `json:"title"`
+	Field             string     `json:"field"`
+	AgencyID          *int64     `json:"agency_id"`
+	AgencyName        string     `json:"agency_name"`
+	CaseState         CaseState  `json:"case_state"`
+	IssuedAt          *time.Time `json:"issued_at"`
+	DeliveredOn       *Date      `json:"delivered_on"`
+	ReceivedOn        *Date      `json:"received_on"`
+	ReplyDue          *Date      `json:"reply_due"`
+	UrgentDays        int        `json:"urgent_days"`
+	// Content is the issued 检察建议书 (detail view only).
+	Content *RecommendationContent `json:"content,omitempty"`
+}
+
+// FilingListQuery pages through filings newest first.
+type FilingListQuery struct {
+	Cursor int64
+	Limit  int
+}
+
+type filingRow struct {
+	Filing
+	ProcuratorateName string
+	DocumentNumber    *string
+	Title             string
+	Field             string
+	AgencyID          *int64
+	AgencyName        *string
+	CaseState         CaseState
+	IssuedAt          *time.Time
+	DeliveredOn       *Date
+	ReceivedOn        *Date
+	ReplyDue          *Date
+	UrgentDays        int
+}
+
+const filingColumns = "filings.*, fp.name AS procuratorate_name, cases.document_number, cases.title, cases.field, cases.agency_id, " +
+	"agencies.name AS agency_name, cases.state AS case_state, cases.issued_at, cases.delivered_on, cases.received_on, cases.reply_due, cases.urgent_days"
+
+func (r filingRow) view() FilingView {
+	v := FilingView{Filing: r.Filing, ProcuratorateName: r.ProcuratorateName, DocumentNumber: r.DocumentNumber, Title: r.Title,
+		Field: r.Field, AgencyID: r.AgencyID, CaseState: r.CaseState, IssuedAt: r.IssuedAt, DeliveredOn: r.DeliveredOn,
+		ReceivedOn: r.ReceivedOn, ReplyDue: r.ReplyDue, UrgentDays: r.UrgentDays}
+	if r.AgencyName != nil {
+		v.AgencyName = *r.AgencyName
+	}
+	return v
+}
+
+// ListFilings lists the filings a higher procuratorate's staff may read.
+func (s *CaseService) ListFilings(ctx context.Context, a *Actor, q FilingListQuery) ([]FilingView, string, error) {
+	if q.Limit <= 0 || q.Limit > 200 {
+		q.Limit = 50
+	}
+	tx := s.DB.WithContext(ctx).Table("filings").Scopes(FilingScope(a)).Select(filingColumns).
+		Joins("JOIN cases ON cases.id = filings.case_id").Joins("LEFT JOIN agencies ON agencies.id = cases.agency_id")
+	if q.Cursor > 0 {
+		tx = tx.Where("filings.id < ?", q.Cursor)
+	}
+	var rows []filingRow
+	if err := tx.Order("filings.id DESC").Limit(q.Limit + 1).Scan(&rows).Error; err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(rows) > q.Limit {
+		rows = rows[:q.Limit]
+		next = strconv.FormatInt(rows[len(rows)-1].ID, 10)
+	}
+	out := make([]FilingView, len(rows))
+	for i, r := range rows {
+		out[i] = r.view()
+	}
+	return out, next, nil
+}
+
+// GetFiling returns one filing with the issued letter's content; filings the
+// actor may not read are "not found" so their existence does not leak.
+func (s *CaseService) GetFiling(ctx context.Context, a *Actor, id int64) (*FilingView, error) {
+	var rows []filingRow
+	err := s.DB.WithContext(ctx).Table("filings").Scopes(FilingScope(a)).Select(filingColumns).
+		Joins("JOIN cases ON cases.id = filings.case_id").Joins("LEFT JOIN agencies ON agencies.id = cases.agency_id").
+		Where("filings.id = ?", id).Limit(1).Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
+		return nil, NotFound("备案")
+	}
+	v := rows[0].view()
+	var d RecommendationDraft
+	err = s.DB.WithContext(ctx).Where("case_id = ? AND status = ?", v.CaseID, DraftIssued).Order("version_no DESC").Limit(1).Take(&d).Error
+	switch {
+	case err == nil:
+		rc, err := ParseRecommendationContent(d.Content)
+		if err != nil {
+			return nil, err
+		}
+		v.Content = &rc
+	case !errIsNotFound(err):
+		return nil, err
+	}
+	return &v, nil
+}

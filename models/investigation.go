@@ -1,0 +1,231 @@
+package models
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Investigation methods (调查核实方式).
+const (
+	InvestigationFiles            = "consult_files"       // 查阅资料
+	InvestigationSiteVisit        = "site_visit"          // 实地走访
+	InvestigationInterview        = "interview"           // 询问
+	InvestigationEvidence         = "obtain_evidence"     // 调取书证物证
+	InvestigationExperts          = "expert_consultation" // 咨询专家/行业协会
+	InvestigationAppraisal        = "commissioned_review" // 委托鉴定评估审计
+	InvestigationRecipientOpinion = "recipient_opinion"   // 征求被建议单位意见
+)
+
+// InvestigationKindLabels are the permitted methods with their Chinese names.
+var InvestigationKindLabels = map[string]string{
+	InvestigationFiles: "查阅资料", InvestigationSiteVisit: "实地走访", InvestigationInterview: "询问",
+	InvestigationEvidence: "调取书证物证", InvestigationExperts: "咨询专家/行业协会",
+	InvestigationAppraisal: "委托鉴定评估审计", InvestigationRecipientOpinion: "征求被建议单位意见",
+}
+
+// forbiddenInvestigationKinds are coercive measures a recommendation case may
+// never use (检察建议工作规定: 不得采取限制人身自由和查封、扣押、冻结财产等强制性措施);
+// they are named so the refusal says why instead of "unknown kind".
+var forbiddenInvestigationKinds = map[string]string{
+	"restrict_liberty": "限制人身自由", "detention": "限制人身自由", "seize_property": "查封、扣押、冻结财产",
+	"freeze_assets": "查封、扣押、冻结财产", "seizure": "查封、扣押、冻结财产",
+}
+
+// InvestigationRecord is one 调查核实 step with its files.
+type InvestigationRecord struct {
+	ID            int64        `gorm:"primaryKey" json:"id"`
+	CaseID        int64        `json:"case_id"`
+	Kind          string       `json:"kind"`
+	KindLabel     string       `gorm:"-" json:"kind_label"`
+	RecordDate    Date         `json:"date"`
+	Place         string       `json:"place"`
+	Participants  string       `json:"participants"`
+	Summary       string       `json:"summary"`
+	Internal      bool         `json:"internal"`
+	ExpertIDsJSON string       `gorm:"column:expert_ids" json:"-"`
+	ExpertIDs     []int64      `gorm:"-" json:"expert_ids"`
+	Files         []StoredFile `gorm:"-" json:"files"`
+	CreatedBy     int64        `json:"created_by"`
+	CreatedAt     time.Time    `json:"created_at"`
+}
+
+// InvestigationInput is a new record.
+type InvestigationInput struct {
+	Kind         string  `json:"kind" validate:"required,max=30"`
+	Date         Date    `json:"date"`
+	Place        string  `json:"place" validate:"max=200"`
+	Participants string  `json:"participants" validate:"required,max=1000"`
+	Summary      string  `json:"summary" validate:"required,max=20000"`
+	Internal     *bool   `json:"internal"`
+	ExpertIDs    []int64 `json:"expert_ids" validate:"max=20,dive,gt=0"`
+}
+
+// Expert is an outside expert (or trade body contact) the procuratorate may
+// consult during an investigation.
+type Expert struct {
+	ID           int64     `gorm:"primaryKey" json:"id"`
+	Name         string    `json:"name"`
+	Field        string    `json:"field"`
+	Organisation string    `json:"organisation"`
+	Title        string    `json:"title"`
+	CreatedBy    int64     `json:"created_by"`
+	CreatedAt    time.Time `json:"created_at"`
+}
+
+// ExpertInput registers an expert.
+type ExpertInput struct {
+	Name         string `json:"name" validate:"required,max=50"`
+	Field        string `json:"field" validate:"required,max=50"`
+	Organisation string `json:"organisation" validate:"required,max=200"`
+	Title        string `json:"title" validate:"max=100"`
+}
+
+func mustJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
+
+// investigationStates are the states in which records may be added.
+var investigationStates = []CaseState{StateFiled, StateInvestigating, StateDrafting}
+
+// AddInvestigationRecord adds a 调查核实 record (with checked uploads) to a
+// case of the actor's department while it is filed, under investigation or in
+// drafting.
+func (s *CaseService) AddInvestigationRecord(ctx context.Context, a *Actor, caseID int64, in InvestigationInput, files []Upload) (*InvestigationRecord, error) {
+	if what, bad := forbiddenInvestigationKinds[in.Kind]; bad {
+		return nil, &Error{Kind: ErrInvalid, Code: "forbidden_investigation_method",
+			Message: "调查核实不得采取" + what + "等强制性措施", Fields: map[string]string{"kind": "不允许的调查方式：" + what}}
+	}
+	fields := map[string]string{}
+	if _, ok := InvestigationKindLabels[in.Kind]; !ok {
+		fields["kind"] = "未知的调查方式"
+	}
+	checkPastDate(fields, "date", in.Date, s.Today(), "调查日期")
+	if len(fields) > 0 {
+		return nil, Invalid("调查核实记录有误，请按字段提示修改", fields)
+	}
+	var out *InvestigationRecord
+	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
+		c, err := loadCaseForWork(tx, a, caseID, true)
+		if err != nil {
+			return err
+		}
+		if !slices.Contains(investigationStates, c.State) {
+			return Conflict("investigation_not_allowed_in_state", "案件处于“"+StateLabels[c.State]+"”状态，只有立案至起草阶段可以登记调查核实记录")
+		}
+		experts := in.ExpertIDs
+		if experts == nil {
+			experts = []int64{}
+		}
+		if len(experts) > 0 {
+			var n int64
+			if err := tx.Model(&Expert{}).Where("id IN ?", experts).Count(&n).Error; err != nil {
+				return err
+			}
+			if int(n) != len(uniqueIDs(experts)) {
+				return InvalidField("expert_ids", "专家不存在")
+			}
+		}
+		rec := &InvestigationRecord{CaseID: c.ID, Kind: in.Kind, RecordDate: in.Date, Place: strings.TrimSpace(in.Place),
+			Participants: strings.TrimSpace(in.Participants), Summary: strings.TrimSpace(in.Summary), Internal: in.Internal == nil || *in.Internal,
+			ExpertIDsJSON: mustJSON(experts), ExpertIDs: experts, CreatedBy: a.UserID, CreatedAt: s.now()}
+		if err := tx.Create(rec).Error; err != nil {
+			return err
+		}
+		if _, err := StoreUploads(tx, a, c.ID, "investigation_record", rec.ID, rec.Internal, files); err != nil {
+			return err
+		}
+		meta, err := FileMeta(tx, "investigation_record", []int64{rec.ID}, true)
+		if err != nil {
+			return err
+		}
+		rec.Files = meta
+		rec.KindLabel = InvestigationKindLabels[rec.Kind]
+		out = rec
+		return AddCaseEvent(tx, a, c, "investigation_record", InvestigationKindLabels[rec.Kind], true,
+			map[string]any{"record_id": rec.ID, "kind": rec.Kind, "date": rec.RecordDate, "files": len(files)})
+	})
+	return out, err
+}
+
+func uniqueIDs(ids []int64) []int64 {
+	out := slices.Clone(ids)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// ListInvestigationRecords lists a case's records in order with their files;
+// readers who do not see internal items get only the non-internal ones.
+func (s *CaseService) ListInvestigationRecords(ctx context.Context, a *Actor, caseID int64) ([]InvestigationRecord, error) {
+	if _, err := s.LoadCase(ctx, a, caseID); err != nil {
+		return nil, err
+	}
+	internal := SeesInternal(a)
+	q := s.DB.WithContext(ctx).Where("case_id = ?", caseID)
+	if !internal {
+		q = q.Where("internal = ?", false)
+	}
+	var out []InvestigationRecord
+	if err := q.Order("id").Find(&out).Error; err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(out))
+	for i := range out {
+		ids[i] = out[i].ID
+	}
+	files, err := FileMeta(s.DB.WithContext(ctx), "investigation_record", ids, internal)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		r := &out[i]
+		r.KindLabel = InvestigationKindLabels[r.Kind]
+		r.Files = []StoredFile{}
+		for _, f := range files {
+			if f.OwnerID == r.ID {
+				r.Files = append(r.Files, f)
+			}
+		}
+		if err := json.Unmarshal([]byte(r.ExpertIDsJSON), &r.ExpertIDs); err != nil || r.ExpertIDs == nil {
+			r.ExpertIDs = []int64{}
+		}
+	}
+	return out, nil
+}
+
+// CreateExpert registers an expert (staff only).
+func CreateExpert(ctx context.Context, db *DB, a *Actor, in ExpertInput) (*Expert, error) {
+	if !a.IsStaff() || a.Role == RoleAdmin {
+		return nil, Forbidden("只有检察院工作人员可以登记专家")
+	}
+	e := &Expert{Name: strings.TrimSpace(in.Name), Field: strings.TrimSpace(in.Field), Organisation: strings.TrimSpace(in.Organisation),
+		Title: strings.TrimSpace(in.Title), CreatedBy: a.UserID}
+	err := db.WithTx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Create(e).Error; err != nil {
+			return err
+		}
+		return Audit(tx, a, "expert.create", "expert", e.ID, map[string]any{"name": e.Name, "field": e.Field, "organisation": e.Organisation})
+	})
+	return e, err
+}
+
+// ListExperts lists the registry, optionally one field's experts.
+func ListExperts(ctx context.Context, db *DB, a *Actor, field string) ([]Expert, error) {
+	if !a.IsStaff() || a.Role == RoleAdmin {
+		return nil, Forbidden("只有检察院工作人员可以查看专家库")
+	}
+	q := db.WithContext(ctx).Order("id")
+	if field != "" {
+		q = q.Where("field = ?", field)
+	}
+	var out []Expert
+	return out, q.Find(&out).Error
+}
