@@ -93,6 +93,7 @@ func (s *Server) routes(e *echo.Echo) {
 	authed.POST("/me/password", s.changePassword)
 
 	s.caseRoutes(authed)
+	s.projectRoutes(authed)
 	s.adminRoutes(authed.Group("/admin", requireRole(models.RoleAdmin)))
 	s.auditRoutes(authed.Group("/audit", requireRole(models.RoleAdmin, models.RoleCaseManager, models.RoleChief)))
 }
