@@ -4,7 +4,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // Filing is 备案: an issued recommendation filed with the higher procuratorate,
@@ -100,15 +99,16 @@ func EmitReminder(tx *gorm.DB, ch Channels, key ReminderKey, n NotificationSpec)
 		cid := key.CaseID
 		r.CaseID = &cid
 	}
-	res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(r)
+	// A plain insert, not ON CONFLICT DO NOTHING: on MariaDB GORM adds
+	// RETURNING to "ON DUPLICATE KEY UPDATE id=id", which returns the existing
+	// row, so RowsAffected was 1 for a duplicate and reminders were sent twice.
+	// A duplicate-key error only fails the statement, not the transaction.
+	res := tx.Create(r)
 	if res.Error != nil {
 		if IsUniqueViolation(res.Error) {
 			return false, nil
 		}
 		return false, res.Error
-	}
-	if res.RowsAffected == 0 {
-		return false, nil
 	}
 	if n.CaseID == 0 {
 		n.CaseID = key.CaseID
