@@ -38,7 +38,7 @@ type projectView struct {
 			ID int64 `json:"id"`
 		} `json:"files"`
 	} `json:"notes"`
-	Cases    []struct{ ID int64 } `json:"cases"`
+	Cases    []struct{ ID int64 }   `json:"cases"`
 	Progress models.ProjectProgress `json:"progress"`
 }
 
