@@ -56,7 +56,9 @@ func TestReviewRules(t *testing.T) {
 		for _, it := range cross.Items {
 			item[it.CaseID] = it.ID
 		}
-		assign := func(batch, itemID int64) string { return fmt.Sprintf("/api/v1/reviews/%d/items/%d/reviewer", batch, itemID) }
+		assign := func(batch, itemID int64) string {
+			return fmt.Sprintf("/api/v1/reviews/%d/items/%d/reviewer", batch, itemID)
+		}
 
 		var special reviewBatch
 		env.Do("POST", "/api/v1/reviews", "casemgr1", map[string]any{"kind": "special", "title": "送达规范专项评查",
