@@ -153,6 +153,10 @@ CREATE INDEX ix_review_items_reviewer ON review_items (reviewer_id, id);
 CREATE INDEX ix_review_items_prosecutor ON review_items (prosecutor_id, id);
 CREATE INDEX ix_review_items_case ON review_items (case_id);
 
--- Statistics filter on the issued date and group by project.
+-- Statistics: the main GROUP BY reads only this covering index (no table
+-- rows, no sort), the period filter uses the issued date, the non-responder
+-- list reads only no_reply rows, and projects find their cases.
+CREATE INDEX ix_cases_stats ON cases (procuratorate_id, state, source, field, reply_class, rectification, issued_at);
 CREATE INDEX ix_cases_proc_issued ON cases (procuratorate_id, issued_at);
+CREATE INDEX ix_cases_reply_class ON cases (reply_class, procuratorate_id, agency_id);
 CREATE INDEX ix_cases_project ON cases (project_id);
