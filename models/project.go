@@ -552,7 +552,7 @@ func (s *ProjectService) ListProjects(ctx context.Context, a *Actor, q ProjectLi
 func (s *ProjectService) UpdateProject(ctx context.Context, a *Actor, id int64, in ProjectUpdate) (*Project, error) {
 	var out *Project
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
-		p, acc, err := loadProjectAccess(LockRow(tx), a, id)
+		p, acc, err := loadProjectAccess(tx, a, id)
 		if err != nil {
 			return err
 		}
