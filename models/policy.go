@@ -145,7 +145,7 @@ func ProjectScope(a *Actor) func(*gorm.DB) *gorm.DB {
 		if a == nil || !a.Role.IsStaff() || a.Role == RoleAdmin {
 			return q.Where("1 = 0")
 		}
-		return q.Where("projects.procuratorate_id IN (SELECT id FROM procuratorates WHERE path LIKE ?) OR projects.id IN (SELECT project_id FROM project_members WHERE user_id = ?)",
+		return q.Where("(projects.procuratorate_id IN (SELECT id FROM procuratorates WHERE path LIKE ?) OR projects.id IN (SELECT project_id FROM project_members WHERE user_id = ?))",
 			a.ProcuratoratePath+"%", a.UserID)
 	}
 }
