@@ -367,3 +367,33 @@ func TestProjectTaskReminders(t *testing.T) {
 		}
 	})
 }
+
+func TestProjectConcurrentLinkOneWins(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+		env := apitest.New(t, db)
+		mk := func(user string) int64 {
+			var p struct{ ID int64 }
+			env.Do("POST", "/api/v1/projects", user, map[string]any{"title": "项目" + user, "field": "f", "problem": "p", "goals": "g",
+				"start_on": "2026-03-01", "planned_end_on": "2026-04-01"}).Expect(t, http.StatusCreated).Decode(t, &p)
+			return p.ID
+		}
+		ids := []int64{mk("prosecutor1"), mk("prosecutor2")}
+		c := insertCase(t, env, caseFixture{State: models.StateDelivered, IssuedOn: "2026-01-05", DeliveredOn: "2026-01-06"})
+		statuses := make(chan int, 2)
+		for i, user := range []string{"prosecutor1", "prosecutor2"} {
+			env.Token(user)
+			go func(id int64, user string) {
+				statuses <- env.Do("POST", fmt.Sprintf("/api/v1/projects/%d/cases", id), user, map[string]any{"case_id": c.ID}).Status
+			}(ids[i], user)
+		}
+		a, b := <-statuses, <-statuses
+		if !(a == 200 && b == 409 || a == 409 && b == 200) {
+			t.Fatalf("statuses %d, %d; want one 200 and one 409", a, b)
+		}
+		var events int64
+		env.DB.Model(&models.CaseEvent{}).Where("case_id = ? AND action = ?", c.ID, "project_link").Count(&events)
+		if events != 1 {
+			t.Fatalf("project_link events %d, want 1", events)
+		}
+	})
+}

@@ -165,8 +165,22 @@ func (db *DB) Close() error {
 
 // WithTx runs fn in one transaction: everything fn writes commits together or
 // not at all.
+//
+// On SQLite the transaction takes the database write lock with its first
+// statement. The DSN asks for BEGIN IMMEDIATE (_txlock=immediate), but
+// glebarez/go-sqlite v1.21 stops reading the DSN at _time_format and never
+// sees _txlock, so BEGIN is DEFERRED: two transactions that read and then
+// write fail with SQLITE_BUSY(_SNAPSHOT) instead of queueing. A no-op write
+// first queues them behind the busy timeout as IMMEDIATE would.
 func (db *DB) WithTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return db.DB.WithContext(ctx).Transaction(fn)
+	return db.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if db.Dialect == migrations.SQLite {
+			if err := tx.Exec("UPDATE audit_head SET last_id = last_id WHERE id = 1").Error; err != nil {
+				return err
+			}
+		}
+		return fn(tx)
+	})
 }
 
 // LockRow takes a write lock on the rows the query selects, for read-modify-write
