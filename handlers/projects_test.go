@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -298,6 +301,17 @@ func TestProjectVisibility(t *testing.T) {
 			})
 		}
 
+		// The report follows the same rule: an expert's PDF leaves the internal task out.
+		for _, tc := range []struct {
+			user         string
+			wantInternal bool
+		}{{"prosecutor1", true}, {"cityprosecutor1", false}} {
+			text := pdfText(t, env.Do("GET", base+"/report.pdf", tc.user, nil).Expect(t, http.StatusOK).Body)
+			if !strings.Contains(text, "公开任务") || strings.Contains(text, "内部任务") != tc.wantInternal {
+				t.Fatalf("%s report: internal task shown=%v, want %v:\n%s", tc.user, strings.Contains(text, "内部任务"), tc.wantInternal, text)
+			}
+		}
+
 		// What each may do.
 		task := func(id int64) string { return fmt.Sprintf("%s/tasks/%d", base, id) }
 		for _, tc := range []struct {
@@ -396,4 +410,22 @@ func TestProjectConcurrentLinkOneWins(t *testing.T) {
 			t.Fatalf("project_link events %d, want 1", events)
 		}
 	})
+}
+
+// pdfText extracts a PDF's text with pdftotext (poppler-utils), so tests check
+// what a reader of the report sees.
+func pdfText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext not installed")
+	}
+	path := filepath.Join(t.TempDir(), "report.pdf")
+	if err := os.WriteFile(path, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdftotext", "-enc", "UTF-8", path, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	return strings.Join(strings.Fields(string(out)), "")
 }

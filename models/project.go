@@ -472,7 +472,7 @@ func (s *ProjectService) GetProject(ctx context.Context, a *Actor, id int64) (*P
 	if d.Cases, err = linkedCases(tx, id); err != nil {
 		return nil, err
 	}
-	prog, err := ProjectProgressOf(tx, []int64{id})
+	prog, err := ProjectProgressOf(tx, []int64{id}, s.Today())
 	if err != nil {
 		return nil, err
 	}
@@ -537,7 +537,7 @@ func (s *ProjectService) ListProjects(ctx context.Context, a *Actor, q ProjectLi
 	for i := range ps {
 		ids[i] = ps[i].ID
 	}
-	prog, err := ProjectProgressOf(s.DB.WithContext(ctx), ids)
+	prog, err := ProjectProgressOf(s.DB.WithContext(ctx), ids, s.Today())
 	if err != nil {
 		return nil, "", err
 	}

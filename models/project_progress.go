@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"time"
 
 	"gorm.io/gorm"
 )
@@ -47,13 +46,13 @@ func caseCredit(c *Case) float64 {
 }
 
 // ProjectProgressOf computes the progress of several projects with two
-// grouped queries (tasks by status, linked cases by state).
-func ProjectProgressOf(tx *gorm.DB, ids []int64) (map[int64]ProjectProgress, error) {
+// grouped queries (tasks by status, linked cases by state); tasks open after
+// their due date as of today count as overdue.
+func ProjectProgressOf(tx *gorm.DB, ids []int64, today Date) (map[int64]ProjectProgress, error) {
 	out := map[int64]ProjectProgress{}
 	if len(ids) == 0 {
 		return out, nil
 	}
-	today := DateOf(time.Now(), LegalLocation).String()
 	var trows []struct {
 		ProjectID int64
 		Total     int
@@ -62,7 +61,7 @@ func ProjectProgressOf(tx *gorm.DB, ids []int64) (map[int64]ProjectProgress, err
 	}
 	if err := tx.Model(&ProjectTask{}).Select(`project_id, COUNT(*) AS total,
 		SUM(CASE WHEN status = ? THEN 1 ELSE 0 END) AS done,
-		SUM(CASE WHEN status <> ? AND due_on < ? THEN 1 ELSE 0 END) AS overdue`, TaskDone, TaskDone, today).
+		SUM(CASE WHEN status <> ? AND due_on < ? THEN 1 ELSE 0 END) AS overdue`, TaskDone, TaskDone, today.String()).
 		Where("project_id IN ?", ids).Group("project_id").Scan(&trows).Error; err != nil {
 		return nil, err
 	}

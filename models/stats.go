@@ -376,7 +376,7 @@ func ComputeStats(ctx context.Context, db *DB, a *Actor, q StatsQuery) (*Stats, 
 	for i := range projects {
 		ids[i] = projects[i].ID
 	}
-	prog, err := ProjectProgressOf(tx, ids)
+	prog, err := ProjectProgressOf(tx, ids, q.Today)
 	if err != nil {
 		return nil, err
 	}
