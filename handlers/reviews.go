@@ -28,7 +28,8 @@ func (s *Server) reviews() *models.ReviewService {
 	for i, it := range s.cfg.Reviews.ScoringSheet {
 		sheet[i] = models.ScoreLine{Name: it.Name, MaxScore: it.MaxScore}
 	}
-	return &models.ReviewService{DB: s.db, Sheet: sheet, Now: func() time.Time { return s.Now() }}
+	return &models.ReviewService{DB: s.db, Sheet: sheet, Now: func() time.Time { return s.Now() },
+		Channels: models.Channels{Email: s.cfg.Mail.SMTPHost != "", Webhook: s.cfg.Webhook.URL != ""}}
 }
 
 // reviewCreated is the answer to a new batch.

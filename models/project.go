@@ -256,7 +256,7 @@ func validateProjectUser(tx *gorm.DB, p *Project, userID int64, role string) (*U
 	}
 	switch role {
 	case ProjectRoleLead:
-		if u.ProcuratorateID == nil || *u.ProcuratorateID != p.ProcuratorateID || !u.Role.IsStaff() || (u.Role != RoleProsecutor && u.Role != RoleDeptHead) {
+		if u.ProcuratorateID == nil || *u.ProcuratorateID != p.ProcuratorateID || u.DepartmentID == nil || (u.Role != RoleProsecutor && u.Role != RoleDeptHead) {
 			return nil, InvalidField("lead_id", "牵头检察官须为本院检察官或部门负责人")
 		}
 	case ProjectRoleMember:

@@ -109,9 +109,10 @@ type ReviewBatchInput struct {
 
 // ReviewService runs quality reviews.
 type ReviewService struct {
-	DB    *DB
-	Sheet []ScoreLine
-	Now   func() time.Time
+	DB       *DB
+	Sheet    []ScoreLine
+	Channels Channels
+	Now      func() time.Time
 	// Rand picks samples; tests may fix it.
 	Rand *rand.Rand
 }
@@ -278,7 +279,7 @@ func (s *ReviewService) AssignReviewer(ctx context.Context, a *Actor, batchID, i
 		if err := tx.Save(it).Error; err != nil {
 			return err
 		}
-		if err := Notify(tx, Channels{}, NotificationSpec{UserIDs: []int64{u.ID}, CaseID: it.CaseID, Kind: "review_assigned",
+		if err := Notify(tx, s.Channels, NotificationSpec{UserIDs: []int64{u.ID}, CaseID: it.CaseID, Kind: "review_assigned",
 			Title: "质量评查任务：" + b.Title, Body: fmt.Sprintf("您被指定为“%s”（%s）中一件案件的评查人。", b.Title, ReviewKindLabels[b.Kind])}); err != nil {
 			return err
 		}
@@ -339,7 +340,7 @@ func (s *ReviewService) ScoreItem(ctx context.Context, a *Actor, batchID, itemID
 		if err := tx.Save(it).Error; err != nil {
 			return err
 		}
-		if err := Notify(tx, Channels{}, NotificationSpec{UserIDs: []int64{it.ProsecutorID}, CaseID: it.CaseID, Kind: "review_scored",
+		if err := Notify(tx, s.Channels, NotificationSpec{UserIDs: []int64{it.ProsecutorID}, CaseID: it.CaseID, Kind: "review_scored",
 			Title: "评查意见：" + b.Title, Body: fmt.Sprintf("您承办的案件已完成评查，得分 %d/%d，请查阅评查意见并答复。", total, it.MaxScore)}); err != nil {
 			return err
 		}
