@@ -15,6 +15,14 @@ import (
 	"jianyi/models"
 )
 
+// The case timeline events this feature writes, named for the case events
+// list (cases.go falls back to a generic label for unknown actions).
+func init() {
+	extraEventLabels["project_link"] = "纳入项目"
+	extraEventLabels["project_unlink"] = "移出项目"
+	extraEventLabels["rate"] = "外部评价"
+}
+
 func (s *Server) projectRoutes(g *echo.Group) {
 	g.POST("/projects", s.createProject)
 	g.GET("/projects", s.listProjects)

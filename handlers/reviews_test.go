@@ -212,9 +212,15 @@ func TestRatingsOnlyForOwnClosedCases(t *testing.T) {
 			})
 		}
 		// The rating is on the case's timeline, visible to the agency.
-		ev := env.Do("GET", fmt.Sprintf("/api/v1/cases/%d/events", closed.ID), "agency1", nil).Expect(t, http.StatusOK).JSON()
-		if items, _ := ev["items"].([]any); len(items) != 1 {
-			t.Fatalf("timeline %v", ev)
+		var ev struct {
+			Items []struct {
+				Action      string `json:"action"`
+				ActionLabel string `json:"action_label"`
+			} `json:"items"`
+		}
+		env.Do("GET", fmt.Sprintf("/api/v1/cases/%d/events", closed.ID), "agency1", nil).Expect(t, http.StatusOK).Decode(t, &ev)
+		if len(ev.Items) != 1 || ev.Items[0].Action != "rate" || ev.Items[0].ActionLabel != "外部评价" {
+			t.Fatalf("timeline %+v", ev.Items)
 		}
 
 		// Citizens rate through their application (the applications feature calls this).
