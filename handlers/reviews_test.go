@@ -223,6 +223,16 @@ func TestRatingsOnlyForOwnClosedCases(t *testing.T) {
 			t.Fatalf("timeline %+v", ev.Items)
 		}
 
+		// Two submissions at once: the unique index lets exactly one through.
+		twice := insertCase(t, env, caseFixture{State: models.StateClosed, IssuedOn: "2026-01-05", DeliveredOn: "2026-01-06"})
+		statuses := make(chan int, 2)
+		for range 2 {
+			go func() { statuses <- env.Do("POST", path(twice.ID), "agency1", good).Status }()
+		}
+		if a, b := <-statuses, <-statuses; a+b != 201+409 {
+			t.Fatalf("concurrent ratings %d, %d; want 201 and 409", a, b)
+		}
+
 		// Citizens rate through their application (the applications feature calls this).
 		applied := insertCase(t, env, caseFixture{State: models.StateClosed, Source: models.SourceApplication, IssuedOn: "2026-01-05"})
 		appliedOpen := insertCase(t, env, caseFixture{State: models.StateReplied, Source: models.SourceApplication, IssuedOn: "2026-01-05"})
