@@ -36,6 +36,7 @@ type Config struct {
 	Mail       MailConfig       `yaml:"mail"`
 	Webhook    WebhookConfig    `yaml:"webhook"`
 	Disclosure DisclosureConfig `yaml:"disclosure"`
+	Reviews    ReviewConfig     `yaml:"reviews"`
 
 	location *time.Location
 }
@@ -140,6 +141,17 @@ type WebhookConfig struct {
 // DisclosureConfig says who may publish.
 type DisclosureConfig struct {
 	PublishRoles []string `yaml:"publish_roles"`
+}
+
+// ReviewConfig holds the quality review (质量评查) scoring sheet.
+type ReviewConfig struct {
+	ScoringSheet []ScoreItem `yaml:"scoring_sheet"`
+}
+
+// ScoreItem is one line of the scoring sheet: what is scored and its maximum.
+type ScoreItem struct {
+	Name     string `yaml:"name" json:"name"`
+	MaxScore int    `yaml:"max_score" json:"max_score"`
 }
 
 // ByteSize is a size in bytes written as "1MB", "512KB" or a plain number.
@@ -320,6 +332,16 @@ func (c *Config) Validate() error {
 	}
 	if c.Webhook.URL != "" && c.Webhook.Secret == "" {
 		bad("webhook.secret", "must be set when webhook.url is set")
+	}
+	seenItems := map[string]bool{}
+	if len(c.Reviews.ScoringSheet) == 0 {
+		bad("reviews.scoring_sheet", "must list at least one item")
+	}
+	for _, it := range c.Reviews.ScoringSheet {
+		if it.Name == "" || it.MaxScore < 1 || seenItems[it.Name] {
+			bad("reviews.scoring_sheet", "each item needs a unique name and a positive max_score, got %q/%d", it.Name, it.MaxScore)
+		}
+		seenItems[it.Name] = true
 	}
 	return errors.Join(errs...)
 }

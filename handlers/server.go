@@ -98,6 +98,7 @@ func (s *Server) routes(e *echo.Echo) {
 	s.documentRoutes(authed)
 	s.agencyRoutes(authed)
 	s.lifecycleRoutes(authed)
+	s.projectRoutes(authed)
 	s.adminRoutes(authed.Group("/admin", requireRole(models.RoleAdmin)))
 	s.auditRoutes(authed.Group("/audit", requireRole(models.RoleAdmin, models.RoleCaseManager, models.RoleChief)))
 	s.jobRoutes(authed.Group("/admin/jobs", requireRole(models.RoleAdmin)))

@@ -1,0 +1,395 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"jianyi/documents"
+	"jianyi/models"
+)
+
+// The case timeline events this feature writes, named for the case events
+// list (cases.go falls back to a generic label for unknown actions).
+func init() {
+	extraEventLabels["project_link"] = "纳入项目"
+	extraEventLabels["project_unlink"] = "移出项目"
+	extraEventLabels["rate"] = "外部评价"
+}
+
+func (s *Server) projectRoutes(g *echo.Group) {
+	g.POST("/projects", s.createProject)
+	g.GET("/projects", s.listProjects)
+	g.GET("/projects/:id", s.getProject)
+	g.PATCH("/projects/:id", s.updateProject)
+	g.POST("/projects/:id/advance", s.advanceProject)
+	g.POST("/projects/:id/members", s.addProjectMember)
+	g.DELETE("/projects/:id/members/:user_id", s.removeProjectMember)
+	g.POST("/projects/:id/tasks", s.createProjectTask)
+	g.PATCH("/projects/:id/tasks/:task_id", s.updateProjectTask)
+	g.GET("/projects/:id/tasks/:task_id/comments", s.projectTaskComments)
+	g.POST("/projects/:id/tasks/:task_id/comments", s.addProjectTaskComment)
+	g.POST("/projects/:id/cases", s.linkProjectCase)
+	g.DELETE("/projects/:id/cases/:case_id", s.unlinkProjectCase)
+	g.POST("/projects/:id/notes", s.addProjectNote)
+	g.GET("/projects/:id/files/:file_id", s.downloadProjectFile)
+	g.GET("/projects/:id/timeline", s.projectTimeline)
+	g.GET("/projects/:id/report.pdf", s.projectReport)
+	s.reviewRoutes(g)
+	s.statsRoutes(g)
+}
+
+// projects builds the project service on the server's database and clock.
+func (s *Server) projects() *models.ProjectService {
+	return &models.ProjectService{DB: s.db, Location: s.cfg.Location(), Now: func() time.Time { return s.Now() },
+		Channels: models.Channels{Email: s.cfg.Mail.SMTPHost != "", Webhook: s.cfg.Webhook.URL != ""}}
+}
+
+var (
+	reportRendererOnce sync.Once
+	reportRenderer     *documents.Renderer
+	reportRendererErr  error
+)
+
+// projectRenderer loads the fonts once per process; the renderer is safe for
+// concurrent use.
+func (s *Server) projectRenderer() (*documents.Renderer, error) {
+	reportRendererOnce.Do(func() {
+		reportRenderer, reportRendererErr = documents.NewRenderer(documents.FontConfig{
+			Title: s.cfg.Documents.TitleFont, Body: s.cfg.Documents.BodyFont, Hei: s.cfg.Documents.HeadingFont, Kai: s.cfg.Documents.KaiFont})
+	})
+	return reportRenderer, reportRendererErr
+}
+
+func (s *Server) createProject(c echo.Context) error {
+	var in models.ProjectInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	p, err := s.projects().CreateProject(c.Request().Context(), actorOf(c), in)
+	if err != nil {
+		return err
+	}
+	d, err := s.projects().GetProject(c.Request().Context(), actorOf(c), p.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, d)
+}
+
+func (s *Server) listProjects(c echo.Context) error {
+	q := models.ProjectListQuery{Status: c.QueryParam("status")}
+	if q.Status != "" && q.Status != models.ProjectActive && q.Status != models.ProjectCompleted {
+		return models.InvalidField("status", "应为 active 或 completed")
+	}
+	if v := c.QueryParam("mine"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return models.InvalidField("mine", "应为 true 或 false")
+		}
+		q.Mine = b
+	}
+	var err error
+	if q.Cursor, err = optionalInt(c, "cursor"); err != nil {
+		return err
+	}
+	limit, err := optionalInt(c, "limit")
+	if err != nil {
+		return err
+	}
+	q.Limit = int(limit)
+	items, next, err := s.projects().ListProjects(c.Request().Context(), actorOf(c), q)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, listResponse[models.ProjectSummary]{Items: items, NextCursor: next})
+}
+
+func (s *Server) getProject(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	d, err := s.projects().GetProject(c.Request().Context(), actorOf(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, d)
+}
+
+func (s *Server) updateProject(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var in models.ProjectUpdate
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	p, err := s.projects().UpdateProject(c.Request().Context(), actorOf(c), id, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, p)
+}
+
+type advanceRequest struct {
+	Version int    `json:"version" validate:"required,gt=0"`
+	Note    string `json:"note" validate:"max=2000"`
+}
+
+func (s *Server) advanceProject(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var in advanceRequest
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	p, err := s.projects().AdvanceStage(c.Request().Context(), actorOf(c), id, in.Version, strings.TrimSpace(in.Note))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, p)
+}
+
+func (s *Server) addProjectMember(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var in models.MemberInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	m, err := s.projects().AddMember(c.Request().Context(), actorOf(c), id, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, m)
+}
+
+func (s *Server) removeProjectMember(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	uid, err := pathID(c, "user_id")
+	if err != nil {
+		return err
+	}
+	if err := s.projects().RemoveMember(c.Request().Context(), actorOf(c), id, uid); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+func (s *Server) createProjectTask(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var in models.TaskInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	t, err := s.projects().CreateTask(c.Request().Context(), actorOf(c), id, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, t)
+}
+
+func (s *Server) updateProjectTask(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	tid, err := pathID(c, "task_id")
+	if err != nil {
+		return err
+	}
+	var in models.TaskUpdate
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	t, err := s.projects().UpdateTask(c.Request().Context(), actorOf(c), id, tid, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, t)
+}
+
+func (s *Server) projectTaskComments(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	tid, err := pathID(c, "task_id")
+	if err != nil {
+		return err
+	}
+	items, err := s.projects().TaskComments(c.Request().Context(), actorOf(c), id, tid)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, listResponse[models.ProjectTaskComment]{Items: items})
+}
+
+func (s *Server) addProjectTaskComment(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	tid, err := pathID(c, "task_id")
+	if err != nil {
+		return err
+	}
+	var in models.CommentInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	cm, err := s.projects().AddTaskComment(c.Request().Context(), actorOf(c), id, tid, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, cm)
+}
+
+type linkCaseRequest struct {
+	CaseID int64 `json:"case_id" validate:"required,gt=0"`
+}
+
+func (s *Server) linkProjectCase(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var in linkCaseRequest
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	if err := s.projects().LinkCase(c.Request().Context(), actorOf(c), id, in.CaseID); err != nil {
+		return err
+	}
+	return s.getProject(c)
+}
+
+func (s *Server) unlinkProjectCase(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	cid, err := pathID(c, "case_id")
+	if err != nil {
+		return err
+	}
+	if err := s.projects().UnlinkCase(c.Request().Context(), actorOf(c), id, cid); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// addProjectNote takes multipart form fields title, body, stage, internal and
+// files under "files".
+func (s *Server) addProjectNote(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if !strings.HasPrefix(c.Request().Header.Get(echo.HeaderContentType), echo.MIMEMultipartForm) {
+		return &models.Error{Kind: models.ErrUnsupported, Code: "unsupported_media_type", Message: "阶段成果须以 multipart/form-data 提交（字段 title、body、stage、internal，附件 files）"}
+	}
+	form, err := c.MultipartForm()
+	if err != nil {
+		return models.Invalid("无法解析上传内容（multipart）", nil)
+	}
+	defer form.RemoveAll()
+	val := func(k string) string {
+		if v := form.Value[k]; len(v) > 0 {
+			return v[0]
+		}
+		return ""
+	}
+	in := models.NoteInput{Title: val("title"), Body: val("body"), Stage: models.ProjectStage(val("stage"))}
+	if v := val("internal"); v != "" {
+		if in.Internal, err = strconv.ParseBool(v); err != nil {
+			return models.InvalidField("internal", "应为 true 或 false")
+		}
+	}
+	if in.Files, err = s.readUploads(form.File["files"]); err != nil {
+		return err
+	}
+	n, err := s.projects().AddNote(c.Request().Context(), actorOf(c), id, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, n)
+}
+
+func (s *Server) downloadProjectFile(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	fid, err := pathID(c, "file_id")
+	if err != nil {
+		return err
+	}
+	f, err := s.projects().LoadNoteFile(c.Request().Context(), actorOf(c), id, fid)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename*=UTF-8''%s", urlPathEscape(f.Filename)))
+	c.Response().Header().Set("X-Content-SHA256", f.SHA256)
+	c.Response().Header().Set("Cache-Control", "private, no-store")
+	return c.Blob(http.StatusOK, f.ContentType, f.Content)
+}
+
+func (s *Server) projectTimeline(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	limit, err := optionalInt(c, "limit")
+	if err != nil {
+		return err
+	}
+	items, err := s.projects().Timeline(c.Request().Context(), actorOf(c), id, int(limit))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, listResponse[models.TimelineEntry]{Items: items})
+}
+
+func (s *Server) projectReport(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	letter, err := s.projects().ProjectReportLetter(c.Request().Context(), actorOf(c), id)
+	if err != nil {
+		return err
+	}
+	r, err := s.projectRenderer()
+	if err != nil {
+		return err
+	}
+	pdf, err := r.ProjectReport(*letter)
+	if errors.Is(err, documents.ErrMissingGlyphs) {
+		return &models.Error{Kind: models.ErrInvalid, Code: "missing_glyphs", Message: "项目内容含有字体无法显示的字符，请修改后再生成报告：" + err.Error()}
+	}
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Content-Disposition", fmt.Sprintf("inline; filename*=UTF-8''%s", urlPathEscape(fmt.Sprintf("项目报告-%d.pdf", id))))
+	c.Response().Header().Set("Cache-Control", "private, no-store")
+	return c.Blob(http.StatusOK, "application/pdf", pdf)
+}

@@ -1,0 +1,173 @@
+package handlers
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"jianyi/models"
+)
+
+func (s *Server) reviewRoutes(g *echo.Group) {
+	g.POST("/reviews", s.createReview, requireRole(models.RoleCaseManager))
+	g.GET("/reviews", s.listReviews)
+	g.GET("/reviews/:id", s.getReview)
+	g.GET("/reviews/:id/results", s.reviewResults)
+	g.PUT("/reviews/:id/items/:item_id/reviewer", s.assignReviewer, requireRole(models.RoleCaseManager))
+	g.POST("/reviews/:id/items/:item_id/score", s.scoreReviewItem)
+	g.POST("/reviews/:id/items/:item_id/answer", s.answerReviewItem)
+	g.GET("/review-items", s.myReviewItems)
+	g.POST("/agency/recommendations/:id/rating", s.rateAsAgency, requireRole(models.RoleAgency))
+}
+
+// reviews builds the review service with the configured scoring sheet.
+func (s *Server) reviews() *models.ReviewService {
+	sheet := make([]models.ScoreLine, len(s.cfg.Reviews.ScoringSheet))
+	for i, it := range s.cfg.Reviews.ScoringSheet {
+		sheet[i] = models.ScoreLine{Name: it.Name, MaxScore: it.MaxScore}
+	}
+	return &models.ReviewService{DB: s.db, Sheet: sheet, Now: func() time.Time { return s.Now() },
+		Channels: models.Channels{Email: s.cfg.Mail.SMTPHost != "", Webhook: s.cfg.Webhook.URL != ""}}
+}
+
+// reviewCreated is the answer to a new batch.
+type reviewCreated struct {
+	models.ReviewBatch
+	Sheet []models.ScoreLine  `json:"sheet"`
+	Items []models.ReviewItem `json:"items"`
+}
+
+func (s *Server) createReview(c echo.Context) error {
+	var in models.ReviewBatchInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	in.Title = strings.TrimSpace(in.Title)
+	b, items, err := s.reviews().CreateBatch(c.Request().Context(), actorOf(c), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, reviewCreated{ReviewBatch: *b, Sheet: b.SheetLines(), Items: items})
+}
+
+func (s *Server) listReviews(c echo.Context) error {
+	items, err := s.reviews().ListBatches(c.Request().Context(), actorOf(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, listResponse[models.ReviewBatch]{Items: items})
+}
+
+func (s *Server) getReview(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	b, err := s.reviews().GetBatch(c.Request().Context(), actorOf(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, b)
+}
+
+func (s *Server) reviewResults(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	r, err := s.reviews().Results(c.Request().Context(), actorOf(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, r)
+}
+
+type assignReviewerRequest struct {
+	ReviewerID int64 `json:"reviewer_id" validate:"required,gt=0"`
+}
+
+func (s *Server) assignReviewer(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	itemID, err := pathID(c, "item_id")
+	if err != nil {
+		return err
+	}
+	var in assignReviewerRequest
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	it, err := s.reviews().AssignReviewer(c.Request().Context(), actorOf(c), id, itemID, in.ReviewerID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, it)
+}
+
+func (s *Server) scoreReviewItem(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	itemID, err := pathID(c, "item_id")
+	if err != nil {
+		return err
+	}
+	var in models.ScoreInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	it, err := s.reviews().ScoreItem(c.Request().Context(), actorOf(c), id, itemID, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, models.ReviewItemView{ReviewItem: *it, Scores: it.ScoreMap()})
+}
+
+func (s *Server) answerReviewItem(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	itemID, err := pathID(c, "item_id")
+	if err != nil {
+		return err
+	}
+	var in models.AnswerInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	it, err := s.reviews().AnswerFindings(c.Request().Context(), actorOf(c), id, itemID, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, models.ReviewItemView{ReviewItem: *it, Scores: it.ScoreMap()})
+}
+
+func (s *Server) myReviewItems(c echo.Context) error {
+	items, err := s.reviews().MyReviewItems(c.Request().Context(), actorOf(c), c.QueryParam("role"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, listResponse[models.ReviewItemView]{Items: items})
+}
+
+func (s *Server) rateAsAgency(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var in models.RatingInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	r, err := models.RateCaseAsAgency(c.Request().Context(), s.db, actorOf(c), id, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, r)
+}

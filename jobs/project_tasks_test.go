@@ -1,0 +1,37 @@
+package jobs_test
+
+import (
+	"testing"
+	"time"
+
+	"jianyi/config"
+	"jianyi/dbtest"
+	"jianyi/jobs"
+	"jianyi/models"
+)
+
+func TestProjectTaskJobRegistered(t *testing.T) {
+	var job *jobs.Job
+	for _, j := range jobs.Registered() {
+		if j.Name == "project_tasks" {
+			job = &j
+		}
+	}
+	if job == nil {
+		t.Fatal("project_tasks job not registered")
+	}
+	cfg, err := config.Defaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if spec := job.Spec(cfg); spec.Spec != cfg.Jobs.ProjectTasks.Spec || !spec.Enabled {
+		t.Fatalf("spec %+v", spec)
+	}
+	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+		now := time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC)
+		n, err := job.Run(t.Context(), &jobs.Env{DB: db, Config: cfg, Now: now, Today: models.DateOf(now, nil)})
+		if err != nil || n != 0 {
+			t.Fatalf("empty run: %d, %v", n, err)
+		}
+	})
+}

@@ -1,0 +1,438 @@
+package models
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// StatsQuery filters statistics and the ledger. From and To bound the issued
+// date (制发日期, Asia/Shanghai), inclusive; with either set, only issued
+// recommendations count.
+type StatsQuery struct {
+	ProcuratorateID int64
+	DepartmentID    int64
+	Field           string
+	AgencyID        int64
+	From, To        Date
+	Today           Date
+}
+
+// statsScope is a resolved StatsQuery: the procuratorates, department and
+// prosecutor the actor's role allows, plus the caller's filters.
+type statsScope struct {
+	procIDs      []int64
+	departmentID int64
+	prosecutorID int64
+	q            StatsQuery
+}
+
+// resolveStatsScope applies the statistics access rule (policy.go,
+// StatsAccess) and checks the filters against it.
+func resolveStatsScope(tx *gorm.DB, a *Actor, q StatsQuery) (*statsScope, error) {
+	acc := StatsAccess(a)
+	if acc == StatsNone {
+		return nil, Forbidden("当前角色无权查看统计")
+	}
+	if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
+		return nil, InvalidField("to", "结束日期不能早于开始日期")
+	}
+	root := a.ProcuratoratePath
+	if q.ProcuratorateID != 0 {
+		p, err := ProcuratorateByID(tx, q.ProcuratorateID)
+		if err != nil || !InSubtree(p.Path, a.ProcuratoratePath) || (acc != StatsSubtree && p.ID != a.ProcuratorateID) {
+			return nil, InvalidField("procuratorate_id", "检察院不存在或不在统计范围内")
+		}
+		root = p.Path
+	}
+	sc := &statsScope{q: q}
+	if acc == StatsSubtree {
+		if err := tx.Model(&Procuratorate{}).Where("path LIKE ?", root+"%").Order("id").Pluck("id", &sc.procIDs).Error; err != nil {
+			return nil, err
+		}
+	} else {
+		sc.procIDs = []int64{a.ProcuratorateID}
+	}
+	sc.departmentID = q.DepartmentID
+	switch acc {
+	case StatsDepartment:
+		if q.DepartmentID != 0 && q.DepartmentID != a.DepartmentID {
+			return nil, Forbidden("部门负责人只能查看本部门的统计")
+		}
+		sc.departmentID = a.DepartmentID
+	case StatsOwnCases:
+		sc.prosecutorID = a.UserID
+	}
+	return sc, nil
+}
+
+// apply restricts a query on the cases table to the scope.
+func (sc *statsScope) apply(q *gorm.DB) *gorm.DB {
+	q = q.Where("cases.procuratorate_id IN ?", sc.procIDs)
+	if sc.departmentID != 0 {
+		q = q.Where("cases.department_id = ?", sc.departmentID)
+	}
+	if sc.prosecutorID != 0 {
+		q = q.Where("cases.prosecutor_id = ?", sc.prosecutorID)
+	}
+	if sc.q.Field != "" {
+		q = q.Where("cases.field = ?", sc.q.Field)
+	}
+	if sc.q.AgencyID != 0 {
+		q = q.Where("cases.agency_id = ?", sc.q.AgencyID)
+	}
+	if !sc.q.From.IsZero() {
+		q = q.Where("cases.issued_at >= ?", startOfDay(sc.q.From))
+	}
+	if !sc.q.To.IsZero() {
+		q = q.Where("cases.issued_at < ?", startOfDay(sc.q.To.AddDays(1)))
+	}
+	return q
+}
+
+// Count is one labelled count.
+type Count struct {
+	Key   string `json:"key"`
+	Label string `json:"label"`
+	Count int64  `json:"count"`
+}
+
+// Rate is a share with its numerator and denominator, so a reader can check it.
+type Rate struct {
+	Numerator   int64   `json:"numerator"`
+	Denominator int64   `json:"denominator"`
+	Percent     float64 `json:"percent"` // 0 when the denominator is 0
+}
+
+func rateOf(n, d int64) Rate {
+	r := Rate{Numerator: n, Denominator: d}
+	if d > 0 {
+		r.Percent = round1(float64(n) * 100 / float64(d))
+	}
+	return r
+}
+
+// OverdueCase is an open recommendation whose reply deadline has passed.
+type OverdueCase struct {
+	ID             int64   `json:"id"`
+	Title          string  `json:"title"`
+	DocumentNumber *string `json:"document_number"`
+	AgencyID       *int64  `json:"agency_id"`
+	AgencyName     string  `json:"agency_name"`
+	ReplyDue       Date    `json:"reply_due"`
+	DaysOverdue    int     `json:"days_overdue"`
+}
+
+// NonResponder is an agency with recommendations it never answered (不回复).
+type NonResponder struct {
+	AgencyID   int64  `json:"agency_id"`
+	AgencyName string `json:"agency_name"`
+	NoReply    int64  `json:"no_reply"`
+}
+
+// ReviewScoreStat is the quality review score of a department.
+type ReviewScoreStat struct {
+	DepartmentID int64   `json:"department_id"`
+	Department   string  `json:"department"`
+	Scored       int64   `json:"scored"`
+	AvgPercent   float64 `json:"avg_percent"`
+}
+
+// Stats is the statistics page.
+type Stats struct {
+	Filters          map[string]any    `json:"filters"`
+	Scope            string            `json:"scope"`
+	Total            int64             `json:"total"`
+	Issued           int64             `json:"issued"`
+	ByState          []Count           `json:"by_state"`
+	BySource         []Count           `json:"by_source"`
+	ByField          []Count           `json:"by_field"`
+	IssuedByMonth    []Count           `json:"issued_by_month"`
+	ReplyClasses     []Count           `json:"reply_classes"`
+	OnTimeRate       Rate              `json:"on_time_rate"`
+	NoReply          int64             `json:"no_reply"`    // 不回复
+	LateReply        int64             `json:"late_reply"`  // 慢回复
+	Perfunctory      int64             `json:"perfunctory"` // 粗回复
+	Positions        []Count           `json:"positions"`
+	AdoptionRate     Rate              `json:"adoption_rate"` // (采纳 + 部分采纳) / cases with a reply
+	FullAdoptionRate Rate              `json:"full_adoption_rate"`
+	Rectifications   []Count           `json:"rectifications"`
+	RectifiedRate    Rate              `json:"rectified_rate"` // 整改到位 / assessed cases
+	AvgDaysToReply   *float64          `json:"avg_days_to_reply"`
+	OpenOverdue      []OverdueCase     `json:"open_overdue"`
+	NonResponders    []NonResponder    `json:"non_responders"`
+	Projects         []ProjectStatRow  `json:"projects"`
+	ReviewScores     []ReviewScoreStat `json:"review_scores"`
+	ReviewOverall    *ReviewScoreStat  `json:"review_overall"`
+	Ratings          RatingSummary     `json:"ratings"`
+	Definitions      map[string]string `json:"definitions"`
+	ComputedAt       time.Time         `json:"computed_at"`
+}
+
+// ProjectStatRow is a project's progress in the statistics.
+type ProjectStatRow struct {
+	ID       int64           `json:"id"`
+	Title    string          `json:"title"`
+	Stage    ProjectStage    `json:"stage"`
+	Status   string          `json:"status"`
+	Progress ProjectProgress `json:"progress"`
+}
+
+// statsDefinitions says how each rate is computed.
+var statsDefinitions = map[string]string{
+	"on_time_rate":      "按期回复率 = 按期回复件数 ÷ 已判定回复情况件数（按期、慢回复、粗回复、不回复）",
+	"adoption_rate":     "采纳率 = （采纳 + 部分采纳）÷ 有有效书面回复的件数，以每件最后一次未被退回的回复为准",
+	"rectified_rate":    "整改到位率 = 整改到位件数 ÷ 已评估整改情况件数",
+	"avg_days_to_reply": "平均回复天数 = 首次回复日期 − 签收日期（无签收日期时取送达日期）的平均值",
+	"period":            "期间筛选按制发日期（北京时间）计算",
+}
+
+// replyDaysExpr is the days between receipt and the first reply, per dialect.
+func replyDaysExpr(db *DB) string {
+	if db.Dialect == "mysql" {
+		return "DATEDIFF(cases.first_replied_on, COALESCE(cases.received_on, cases.delivered_on))"
+	}
+	return "(julianday(cases.first_replied_on) - julianday(COALESCE(cases.received_on, cases.delivered_on)))"
+}
+
+// issuedMonthExpr is the Beijing-time month of issuance, per dialect.
+func issuedMonthExpr(db *DB) string {
+	if db.Dialect == "mysql" {
+		return "DATE_FORMAT(DATE_ADD(cases.issued_at, INTERVAL 8 HOUR), '%Y-%m')"
+	}
+	return "strftime('%Y-%m', cases.issued_at, '+8 hours')"
+}
+
+// ComputeStats computes the statistics in the database: one GROUP BY over
+// state, source, field, reply class and rectification (answered from the
+// covering index ix_cases_stats) gives every count and rate of the case table; smaller grouped queries give the months, the
+// adoption positions, the overdue list, the non-responders, the projects and
+// the review scores.
+func ComputeStats(ctx context.Context, db *DB, a *Actor, q StatsQuery) (*Stats, error) {
+	tx := db.WithContext(ctx)
+	sc, err := resolveStatsScope(tx, a, q)
+	if err != nil {
+		return nil, err
+	}
+	if q.Today.IsZero() {
+		q.Today = DateOf(time.Now(), LegalLocation)
+		sc.q.Today = q.Today
+	}
+	st := &Stats{Scope: string(StatsAccess(a)), Definitions: statsDefinitions, ComputedAt: time.Now().UTC(),
+		Filters: map[string]any{"procuratorate_id": q.ProcuratorateID, "department_id": sc.departmentID, "field": q.Field, "agency_id": q.AgencyID, "from": q.From, "to": q.To}}
+
+	var groups []struct {
+		State         string
+		Source        string
+		Field         string
+		ReplyClass    string
+		Rectification string
+		N             int64
+		Issued        int64
+	}
+	if err := sc.apply(tx.Table("cases")).Select(`cases.state, cases.source, cases.field, cases.reply_class, cases.rectification,
+		COUNT(*) AS n, COUNT(cases.issued_at) AS issued`).
+		Group("cases.state, cases.source, cases.field, cases.reply_class, cases.rectification").Scan(&groups).Error; err != nil {
+		return nil, err
+	}
+	byState, bySource, byField, byClass, byRect := map[string]int64{}, map[string]int64{}, map[string]int64{}, map[string]int64{}, map[string]int64{}
+	for _, g := range groups {
+		st.Total += g.N
+		st.Issued += g.Issued
+		byState[g.State] += g.N
+		bySource[g.Source] += g.N
+		byField[g.Field] += g.N
+		if g.ReplyClass != "" {
+			byClass[g.ReplyClass] += g.N
+		}
+		if g.Rectification != "" {
+			byRect[g.Rectification] += g.N
+		}
+	}
+	for _, s := range AllStates {
+		st.ByState = append(st.ByState, Count{string(s), StateLabels[s], byState[string(s)]})
+	}
+	for _, k := range []string{SourceCaseFinding, SourceApplication, SourceDeputy, SourceAssigned, SourceDataModel, SourceOther} {
+		st.BySource = append(st.BySource, Count{k, SourceLabels[k], bySource[k]})
+	}
+	st.ByField = sortedCounts(byField, nil)
+	classified := int64(0)
+	for _, k := range []string{ReplyClassOnTime, ReplyClassLate, ReplyClassPerfunctory, ReplyClassNoReply} {
+		st.ReplyClasses = append(st.ReplyClasses, Count{k, StatsReplyClassLabels[k], byClass[k]})
+		classified += byClass[k]
+	}
+	st.OnTimeRate = rateOf(byClass[ReplyClassOnTime], classified)
+	st.NoReply, st.LateReply, st.Perfunctory = byClass[ReplyClassNoReply], byClass[ReplyClassLate], byClass[ReplyClassPerfunctory]
+	assessed := int64(0)
+	for _, k := range []string{"rectified", "partly_rectified", "not_rectified"} {
+		st.Rectifications = append(st.Rectifications, Count{k, StatsRectificationLabels[k], byRect[k]})
+		assessed += byRect[k]
+	}
+	st.RectifiedRate = rateOf(byRect["rectified"], assessed)
+	// Days to reply, over replied cases only (kept out of the GROUP BY so that
+	// one reads nothing but its covering index).
+	var days struct {
+		Sum float64
+		N   int64
+	}
+	if err := sc.apply(tx.Table("cases")).Select("SUM(" + replyDaysExpr(db) + ") AS sum, COUNT(*) AS n").
+		Where("cases.first_replied_on IS NOT NULL AND COALESCE(cases.received_on, cases.delivered_on) IS NOT NULL").Scan(&days).Error; err != nil {
+		return nil, err
+	}
+	if days.N > 0 {
+		v := round1(days.Sum / float64(days.N))
+		st.AvgDaysToReply = &v
+	}
+
+	// 制发 per month.
+	var months []struct {
+		Month string
+		N     int64
+	}
+	mexpr := issuedMonthExpr(db)
+	if err := sc.apply(tx.Table("cases")).Select(mexpr + " AS month, COUNT(*) AS n").Where("cases.issued_at IS NOT NULL").
+		Group(mexpr).Order("month").Scan(&months).Error; err != nil {
+		return nil, err
+	}
+	st.IssuedByMonth = []Count{}
+	for _, m := range months {
+		st.IssuedByMonth = append(st.IssuedByMonth, Count{m.Month, m.Month, m.N})
+	}
+
+	// Adoption: each case's last reply that was not returned as perfunctory.
+	var positions []struct {
+		Position string
+		N        int64
+	}
+	last := sc.apply(tx.Table("replies").Select("MAX(replies.id)").Joins("JOIN cases ON cases.id = replies.case_id").
+		Where("replies.returned = ?", false)).Group("replies.case_id")
+	if err := tx.Table("replies").Select("position, COUNT(*) AS n").Where("id IN (?)", last).Group("position").Scan(&positions).Error; err != nil {
+		return nil, err
+	}
+	pos := map[string]int64{}
+	var replied int64
+	for _, p := range positions {
+		pos[p.Position] += p.N
+		replied += p.N
+	}
+	for _, k := range []string{PositionAdopted, PositionPartlyAdopted, PositionNotAdopted} {
+		st.Positions = append(st.Positions, Count{k, StatsPositionLabels[k], pos[k]})
+	}
+	st.AdoptionRate = rateOf(pos[PositionAdopted]+pos[PositionPartlyAdopted], replied)
+	st.FullAdoptionRate = rateOf(pos[PositionAdopted], replied)
+
+	// Open recommendations past their reply deadline.
+	st.OpenOverdue = []OverdueCase{}
+	var overdue []struct {
+		ID             int64
+		Title          string
+		DocumentNumber *string
+		AgencyID       *int64
+		AgencyName     *string
+		ReplyDue       Date
+	}
+	if err := sc.apply(tx.Table("cases")).Select("cases.id, cases.title, cases.document_number, cases.agency_id, agencies.name AS agency_name, cases.reply_due").
+		Joins("LEFT JOIN agencies ON agencies.id = cases.agency_id").
+		Where("cases.state = ? AND cases.reply_due < ?", StateDelivered, q.Today.String()).
+		Order("cases.reply_due, cases.id").Limit(100).Scan(&overdue).Error; err != nil {
+		return nil, err
+	}
+	for _, o := range overdue {
+		oc := OverdueCase{ID: o.ID, Title: o.Title, DocumentNumber: o.DocumentNumber, AgencyID: o.AgencyID, ReplyDue: o.ReplyDue, DaysOverdue: o.ReplyDue.DaysUntil(q.Today)}
+		if o.AgencyName != nil {
+			oc.AgencyName = *o.AgencyName
+		}
+		st.OpenOverdue = append(st.OpenOverdue, oc)
+	}
+
+	// Agencies that never replied (不回复).
+	st.NonResponders = []NonResponder{}
+	if err := sc.apply(tx.Table("cases")).Select("cases.agency_id, agencies.name AS agency_name, COUNT(*) AS no_reply").
+		Joins("JOIN agencies ON agencies.id = cases.agency_id").Where("cases.reply_class = ?", ReplyClassNoReply).
+		Group("cases.agency_id, agencies.name").Order("no_reply DESC, cases.agency_id").Limit(50).Scan(&st.NonResponders).Error; err != nil {
+		return nil, err
+	}
+
+	// Projects of the scope with their derived progress.
+	st.Projects = []ProjectStatRow{}
+	var projects []Project
+	pq := tx.Where("procuratorate_id IN ?", sc.procIDs)
+	if sc.departmentID != 0 {
+		pq = pq.Where("department_id = ?", sc.departmentID)
+	}
+	if sc.prosecutorID != 0 {
+		pq = pq.Where("id IN (SELECT project_id FROM project_members WHERE user_id = ?)", sc.prosecutorID)
+	}
+	if q.Field != "" {
+		pq = pq.Where("field = ?", q.Field)
+	}
+	if err := pq.Order("id DESC").Limit(100).Find(&projects).Error; err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(projects))
+	for i := range projects {
+		ids[i] = projects[i].ID
+	}
+	prog, err := ProjectProgressOf(tx, ids, q.Today)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range projects {
+		st.Projects = append(st.Projects, ProjectStatRow{ID: p.ID, Title: p.Title, Stage: p.Stage, Status: p.Status, Progress: prog[p.ID]})
+	}
+
+	// Quality review scores by department, over scored items of cases in scope.
+	st.ReviewScores = []ReviewScoreStat{}
+	var rs []struct {
+		DepartmentID int64
+		Department   string
+		Scored       int64
+		PctSum       float64
+	}
+	if err := sc.apply(tx.Table("review_items")).Select("review_items.department_id, departments.name AS department, COUNT(*) AS scored, SUM(review_items.total_score * 100.0 / review_items.max_score) AS pct_sum").
+		Joins("JOIN cases ON cases.id = review_items.case_id").Joins("JOIN departments ON departments.id = review_items.department_id").
+		Where("review_items.status IN ? AND review_items.max_score > 0", []string{ReviewScored, ReviewAnswered}).
+		Group("review_items.department_id, departments.name").Order("review_items.department_id").Scan(&rs).Error; err != nil {
+		return nil, err
+	}
+	var allN int64
+	var allSum float64
+	for _, r := range rs {
+		st.ReviewScores = append(st.ReviewScores, ReviewScoreStat{DepartmentID: r.DepartmentID, Department: r.Department, Scored: r.Scored, AvgPercent: round1(r.PctSum / float64(r.Scored))})
+		allN += r.Scored
+		allSum += r.PctSum
+	}
+	if allN > 0 {
+		st.ReviewOverall = &ReviewScoreStat{Department: "全部", Scored: allN, AvgPercent: round1(allSum / float64(allN))}
+	}
+
+	// External ratings of the cases in scope.
+	var ratings []ratingRow
+	if err := sc.apply(tx.Table("case_ratings")).Select("case_ratings.rater_type, COUNT(*) AS n, SUM(case_ratings.accuracy) AS accuracy, SUM(case_ratings.workability) AS workability, SUM(case_ratings.effect) AS effect").
+		Joins("JOIN cases ON cases.id = case_ratings.case_id").Group("case_ratings.rater_type").Scan(&ratings).Error; err != nil {
+		return nil, err
+	}
+	st.Ratings = summarise(ratings)
+	return st, nil
+}
+
+func sortedCounts(m map[string]int64, labels map[string]string) []Count {
+	out := make([]Count, 0, len(m))
+	for k, v := range m {
+		l := k
+		if labels != nil && labels[k] != "" {
+			l = labels[k]
+		}
+		out = append(out, Count{k, l, v})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return strings.Compare(out[i].Key, out[j].Key) < 0
+	})
+	return out
+}
