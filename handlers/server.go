@@ -27,6 +27,7 @@ type Server struct {
 	org      *models.OrgService
 	cases    *models.CaseService
 	registry *prometheus.Registry
+	pub      *publicServices // citizen applications and disclosure (applications.go)
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 }
@@ -93,6 +94,7 @@ func (s *Server) routes(e *echo.Echo) {
 	authed.POST("/me/password", s.changePassword)
 
 	s.caseRoutes(authed)
+	s.publicRoutes(e, api, authed)
 	s.adminRoutes(authed.Group("/admin", requireRole(models.RoleAdmin)))
 	s.auditRoutes(authed.Group("/audit", requireRole(models.RoleAdmin, models.RoleCaseManager, models.RoleChief)))
 }
