@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -135,6 +136,9 @@ type DisclosurePreview struct {
 	Blockers    []string         `json:"blockers"`
 	Sections    []PreviewSection `json:"sections"`
 	Published   bool             `json:"published"`
+	// Residual lists numbers the redaction left that still look personal;
+	// publishing is refused until they are added to extra_terms.
+	Residual []string `json:"residual"`
 }
 
 // publishableStates are those after issuance in which a case may be
@@ -272,6 +276,35 @@ func (src *disclosureSource) add(name, label, text string) {
 	src.sections = append(src.sections, PreviewSection{Name: name, Label: label, Text: res.Text, Marked: res.MarkedPreview(), Changes: res.Changes})
 }
 
+// Residual checks run on the redacted text as a second, independent line of
+// defence: after folding full-width digits and dropping separators between
+// digits, anything shaped like a mobile or resident ID number blocks
+// publication until the prosecutor lists it as an extra term.
+var (
+	residualSeparators = regexp.MustCompile(`(\d)[\s\-()（）+.·]+(\d)`)
+	residualNumber     = regexp.MustCompile(`(?:^|\D)(1[3-9]\d{9}|\d{17}[\dX]|\d{15})(?:\D|$)`)
+)
+
+// ResidualPersonalNumbers lists number runs in already-redacted text that
+// still look like a mobile or ID number.
+func ResidualPersonalNumbers(text string) []string {
+	folded := residualSeparators.ReplaceAllString(strings.ToUpper(foldWidth(text)), "$1$2")
+	folded = residualSeparators.ReplaceAllString(folded, "$1$2")
+	var out []string
+	for _, m := range residualNumber.FindAllStringSubmatch(folded, -1) {
+		out = append(out, m[1])
+	}
+	return out
+}
+
+func (src *disclosureSource) residuals() []string {
+	var out []string
+	for _, r := range src.results {
+		out = append(out, ResidualPersonalNumbers(r.Text)...)
+	}
+	return out
+}
+
 // loadForDisclosure loads and checks the case for a disclosure action.
 func (s *DisclosureService) loadForDisclosure(tx *gorm.DB, a *Actor, caseID int64, publish bool) (*Case, error) {
 	var c Case
@@ -314,6 +347,7 @@ func (s *DisclosureService) Preview(ctx context.Context, a *Actor, caseID int64,
 		return nil, err
 	}
 	p.Sections = src.sections
+	p.Residual = src.residuals()
 	var n int64
 	if err := tx.Model(&Disclosure{}).Where("case_id = ? AND status = ?", c.ID, DisclosurePublished).Count(&n).Error; err != nil {
 		return nil, err
@@ -371,6 +405,11 @@ func (s *DisclosureService) store(ctx context.Context, a *Actor, caseID int64, i
 		src, err := s.loadSource(tx, c, in)
 		if err != nil {
 			return err
+		}
+		if r := src.residuals(); len(r) > 0 {
+			return &Error{Kind: ErrInvalid, Code: "residual_personal_data",
+				Message: "脱敏后的文本中仍有疑似手机号码或身份证号码，请将其加入需删除的词语（extra_terms）后再公开",
+				Fields:  map[string]string{"extra_terms": "仍有疑似个人号码"}, Details: map[string]any{"count": len(r)}}
 		}
 		now := s.Cases.now()
 		d := s.build(src, a, now)
