@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
@@ -192,4 +193,12 @@ func validResidentID(first17 string) string {
 		sum += int(first17[i]-'0') * w
 	}
 	return first17 + string("10X98765432"[sum%11])
+}
+
+func mustJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
 }
