@@ -77,15 +77,16 @@ func HitRateLimit(ctx context.Context, db *DB, now time.Time, l RateLimit, value
 // expires at expires, and reports false when it was already used; the
 // primary key decides, so two replicas cannot both accept it.
 func UseOnce(ctx context.Context, db *DB, kind, token string, expires time.Time) (bool, error) {
-	res := db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).
-		Create(&rateLimitRow{Bucket: RateKey("once_"+kind, token), WindowStart: expires.Unix(), Hits: 1})
-	if res.Error != nil {
-		if IsUniqueViolation(res.Error) {
+	// A plain insert: the duplicate-key error, not an affected-row count
+	// (which MariaDB reports differently for ON DUPLICATE KEY), decides.
+	err := db.WithContext(ctx).Create(&rateLimitRow{Bucket: RateKey("once_"+kind, token), WindowStart: expires.Unix(), Hits: 1}).Error
+	if err != nil {
+		if IsUniqueViolation(err) {
 			return false, nil
 		}
-		return false, res.Error
+		return false, err
 	}
-	return res.RowsAffected == 1, nil
+	return true, nil
 }
 
 // PruneRateLimits deletes counters whose windows ended before cutoff.

@@ -4,7 +4,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // Filing is 备案: an issued recommendation filed with the higher procuratorate,
@@ -100,15 +99,15 @@ func EmitReminder(tx *gorm.DB, ch Channels, key ReminderKey, n NotificationSpec)
 		cid := key.CaseID
 		r.CaseID = &cid
 	}
-	res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(r)
-	if res.Error != nil {
-		if IsUniqueViolation(res.Error) {
+	// A plain insert inside a savepoint: on MariaDB "ON DUPLICATE KEY UPDATE
+	// id=id" (gorm's DoNothing) reports one affected row for a duplicate, so
+	// the unique-key error itself has to decide.
+	err := tx.Transaction(func(sp *gorm.DB) error { return sp.Create(r).Error })
+	if err != nil {
+		if IsUniqueViolation(err) {
 			return false, nil
 		}
-		return false, res.Error
-	}
-	if res.RowsAffected == 0 {
-		return false, nil
+		return false, err
 	}
 	if n.CaseID == 0 {
 		n.CaseID = key.CaseID
