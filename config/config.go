@@ -146,6 +146,7 @@ type PublicConfig struct {
 	LookupPerIP        int           `yaml:"lookup_per_ip"`
 	LookupPerTracking  int           `yaml:"lookup_per_tracking"`
 	LookupWindow       time.Duration `yaml:"lookup_window"`
+	SearchPerIP        int           `yaml:"search_per_ip"`
 	DuplicateDays      int           `yaml:"duplicate_days"`
 	DuplicateThreshold int           `yaml:"duplicate_threshold"`
 	MaxEvidenceFiles   int           `yaml:"max_evidence_files"`
@@ -313,7 +314,7 @@ func (c *Config) Validate() error {
 	if c.Public.PowDifficulty < 0 || c.Public.PowDifficulty > 32 {
 		bad("public.pow_difficulty", "must be between 0 and 32 leading zero bits")
 	}
-	if c.Public.SubmitPerIP < 1 || c.Public.SubmitPerID < 1 || c.Public.LookupPerIP < 1 || c.Public.LookupPerTracking < 1 ||
+	if c.Public.SubmitPerIP < 1 || c.Public.SubmitPerID < 1 || c.Public.LookupPerIP < 1 || c.Public.LookupPerTracking < 1 || c.Public.SearchPerIP < 1 ||
 		c.Public.SubmitWindow <= 0 || c.Public.LookupWindow <= 0 {
 		bad("public.submit_per_ip", "rate limits and windows must be positive")
 	}

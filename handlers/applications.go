@@ -60,8 +60,9 @@ func (s *Server) newPublicServices() *publicServices {
 		LookupPerTracking: models.RateLimit{Name: "lookup_no", Max: pc.LookupPerTracking, Window: pc.LookupWindow},
 	}
 	return &publicServices{
-		apps:        &models.ApplicationService{DB: s.db, Cases: s.cases, Settings: settings},
-		disclosures: &models.DisclosureService{DB: s.db, Cases: s.cases, Render: renderDisclosurePDF},
+		apps: &models.ApplicationService{DB: s.db, Cases: s.cases, Settings: settings},
+		disclosures: &models.DisclosureService{DB: s.db, Cases: s.cases, Render: renderDisclosurePDF,
+			SearchPerIP: models.RateLimit{Name: "search_ip", Max: pc.SearchPerIP, Window: time.Minute}},
 	}
 }
 

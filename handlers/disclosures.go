@@ -156,7 +156,7 @@ func (s *Server) withdrawDisclosure(c echo.Context) error {
 // feedQuery reads the public filters.
 func feedQuery(c echo.Context) (models.FeedQuery, error) {
 	q := models.FeedQuery{Field: strings.TrimSpace(c.QueryParam("field")), ReplyStatus: c.QueryParam("reply_status"),
-		Q: c.QueryParam("q")}
+		Q: c.QueryParam("q"), ClientIP: c.RealIP()}
 	var err error
 	if q.ProcuratorateID, err = optionalInt(c, "procuratorate_id"); err != nil {
 		return q, err

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"jianyi/apitest"
+	"jianyi/config"
 	"jianyi/dbtest"
 	"jianyi/models"
 )
@@ -311,5 +312,21 @@ func TestFeedCachingHeaders(t *testing.T) {
 		if len(list.Items) != 0 {
 			t.Fatal("withdrawn item still listed")
 		}
+	})
+}
+
+func TestFeedSearchIsRateLimited(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+		env := newPublicEnv(t, db, func(c *config.Config) { c.Public.SearchPerIP = 2 })
+		for i := 0; i < 2; i++ {
+			env.Do("GET", "/api/v1/public/disclosures?q=x", "", nil).Expect(t, 200)
+		}
+		res := env.Do("GET", "/api/v1/public/disclosures?q=x", "", nil).Expect(t, http.StatusTooManyRequests)
+		if res.Header.Get("Retry-After") == "" {
+			t.Fatal("no Retry-After")
+		}
+		// Browsing without a search is not limited.
+		env.Do("GET", "/api/v1/public/disclosures", "", nil).Expect(t, 200)
+		env.Do("GET", "/disclosures?q=x", "", nil).Expect(t, http.StatusTooManyRequests)
 	})
 }

@@ -104,6 +104,8 @@ type DisclosureService struct {
 	DB     *DB
 	Cases  *CaseService
 	Render PDFRenderer
+	// SearchPerIP limits text searches, which scan the feed.
+	SearchPerIP RateLimit
 }
 
 // DisclosureInput is the prosecutor's redaction input and, for publish and
