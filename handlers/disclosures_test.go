@@ -330,3 +330,31 @@ func TestFeedSearchIsRateLimited(t *testing.T) {
 		env.Do("GET", "/disclosures?q=x", "", nil).Expect(t, http.StatusTooManyRequests)
 	})
 }
+
+func TestPublicStats(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+		env := newPublicEnv(t, db)
+		createCaseFixture(t, env, caseFixture{Marker: "甲", State: models.StateReplied, Issued: true, Replied: true, Seq: 1})
+		late := createCaseFixture(t, env, caseFixture{Marker: "乙", State: models.StateReplied, Issued: true, Replied: true, Seq: 2})
+		db.Model(late).Update("reply_class", models.ReplyClassLate)
+		createCaseFixture(t, env, caseFixture{Marker: "丙", State: models.StateDelivered, Issued: true, Seq: 3})
+		createCaseFixture(t, env, caseFixture{Marker: "丁", State: models.StateDelivered, Issued: true, Secret: true, Seq: 4})
+		createCaseFixture(t, env, caseFixture{Marker: "戊", State: models.StateDrafting})
+		var st struct {
+			Agencies []models.AgencyStat `json:"agencies"`
+		}
+		env.Do("GET", "/api/v1/public/stats", "", nil).Expect(t, 200).Decode(t, &st)
+		if len(st.Agencies) != 1 {
+			t.Fatalf("agencies %+v", st.Agencies)
+		}
+		a := st.Agencies[0]
+		// Issued only, state-secret cases left out: 3 received, 2 classified.
+		if a.Received != 3 || a.Classified != 2 || a.OnTime != 1 || a.Late != 1 || a.OnTimeRate != 50 {
+			t.Fatalf("stats %+v", a)
+		}
+		page := env.Do("GET", "/public/stats", "", nil).Expect(t, 200)
+		if !bytes.Contains(page.Body, []byte("临江市清河区市场监督管理局")) || !bytes.Contains(page.Body, []byte("50%")) {
+			t.Fatalf("stats page: %s", page.Body)
+		}
+	})
+}
