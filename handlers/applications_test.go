@@ -325,6 +325,25 @@ func TestApplyHTMLFormWithoutJavaScript(t *testing.T) {
 		}
 		// The token is single-use.
 		post(form).Expect(t, 400)
+		secret := regexp.MustCompile(`[A-Z2-7]{32}`).Find(done.Body)
+		if secret == nil {
+			t.Fatalf("no secret on the done page: %s", done.Body)
+		}
+		// Material when asked, and the notice, from plain forms.
+		var app models.Application
+		db.Where("tracking_no = ?", string(no)).First(&app)
+		env.Do("POST", fmt.Sprintf("/api/v1/applications/%d/answer", app.ID), "casemgr1", map[string]any{"version": 1, "kind": "needs_supplement", "missing": "现场照片"}).Expect(t, 200)
+		mreq := apitest.Multipart("POST", "/apply/materials", map[string]string{"tracking_no": string(no), "secret": string(secret)},
+			[]apitest.File{{Field: "files", Name: "说明.txt", ContentType: "text/plain", Content: []byte("现场照片说明")}})
+		if r := env.DoRequest(mreq, "").Expect(t, 200); !bytes.Contains(r.Body, []byte("收到补正材料")) {
+			t.Fatalf("materials page: %s", r.Body)
+		}
+		env.Do("POST", fmt.Sprintf("/api/v1/applications/%d/answer", app.ID), "casemgr1", map[string]any{"version": 3, "kind": "accepted"}).Expect(t, 200)
+		nreq := httptest.NewRequest("POST", "/apply/notice", strings.NewReader(url.Values{"tracking_no": {string(no)}, "secret": {string(secret)}}.Encode()))
+		nreq.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if r := env.DoRequest(nreq, "").Expect(t, 200); !bytes.HasPrefix(r.Body, []byte("%PDF")) {
+			t.Fatal("notice form did not return a PDF")
+		}
 		// The status page works from a plain form post too, and answers the
 		// same for a wrong secret as for an unknown number.
 		look := func(no, secret string) *apitest.Response {

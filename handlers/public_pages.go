@@ -29,6 +29,8 @@ func (s *Server) publicPageRoutes(e *echo.Echo) {
 	e.POST("/apply", s.applySubmit)
 	e.GET("/apply/status", s.statusForm)
 	e.POST("/apply/status", s.statusLookUp)
+	e.POST("/apply/materials", s.materialsSubmit)
+	e.POST("/apply/notice", s.noticeDownload)
 	e.GET("/disclosures", s.disclosuresPage)
 	e.GET("/disclosures.atom", s.feedAtom)
 	e.GET("/disclosures/:id", s.disclosurePage)
@@ -172,12 +174,7 @@ func (s *Server) statusLookUp(c echo.Context) error {
 	c.Response().Header().Set("Cache-Control", "no-store")
 	v, err := s.pub.apps.LookUp(c.Request().Context(), no, c.FormValue("secret"), c.RealIP())
 	if err != nil {
-		status, body := errorResponse(err)
-		if status >= 500 {
-			return err
-		}
-		setRetryAfter(c, body)
-		return s.render(c, status, "status", statusPage{TrackingNo: no, Error: body.Error.Message})
+		return s.statusError(c, no, err)
 	}
 	return s.render(c, http.StatusOK, "status", statusPage{TrackingNo: v.TrackingNo, View: v})
 }
@@ -248,4 +245,57 @@ func (s *Server) statsPage(c echo.Context) error {
 	}
 	c.Response().Header().Set("Cache-Control", "public, max-age=300")
 	return s.render(c, http.StatusOK, "stats", StatsResponse{Agencies: st, GeneratedAt: s.Now().UTC()})
+}
+
+// statusError re-renders the status page with the error the API would give.
+func (s *Server) statusError(c echo.Context, no string, err error) error {
+	status, body := errorResponse(err)
+	if status >= 500 {
+		return err
+	}
+	setRetryAfter(c, body)
+	return s.render(c, status, "status", statusPage{TrackingNo: no, Error: body.Error.Message})
+}
+
+// materialsSubmit takes supplementary material from the status page.
+func (s *Server) materialsSubmit(c echo.Context) error {
+	c.Response().Header().Set("Cache-Control", "no-store")
+	form, err := c.MultipartForm()
+	if err != nil {
+		return s.statusError(c, "", multipartError(err))
+	}
+	defer form.RemoveAll()
+	no := strings.TrimSpace(c.FormValue("tracking_no"))
+	var headers []*multipart.FileHeader
+	for _, fh := range form.File["files"] {
+		if fh.Filename != "" && fh.Size > 0 {
+			headers = append(headers, fh)
+		}
+	}
+	files, err := s.readUploads(headers)
+	if err != nil {
+		return s.statusError(c, no, err)
+	}
+	v, err := s.pub.apps.AddMaterials(c.Request().Context(), no, c.FormValue("secret"), c.RealIP(), c.FormValue("note"), files)
+	if err != nil {
+		return s.statusError(c, no, err)
+	}
+	return s.render(c, http.StatusOK, "status", statusPage{TrackingNo: v.TrackingNo, View: v})
+}
+
+// noticeDownload serves the notice PDF from a form post (the secret stays
+// out of the URL).
+func (s *Server) noticeDownload(c echo.Context) error {
+	no := strings.TrimSpace(c.FormValue("tracking_no"))
+	c.Response().Header().Set("Cache-Control", "no-store")
+	n, err := s.pub.apps.Notice(c.Request().Context(), no, c.FormValue("secret"), c.RealIP())
+	if err != nil {
+		return s.statusError(c, no, err)
+	}
+	pdf, err := renderApplicantNotice(n)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+urlPathEscape(noticeTitle(n)+".pdf"))
+	return c.Blob(http.StatusOK, "application/pdf", pdf)
 }

@@ -64,7 +64,12 @@ func RunApplicationDeadlines(ctx context.Context, env *Env) (int, error) {
 			if app.CaseID != nil {
 				caseID = *app.CaseID
 				var c models.Case
-				if err := tx.Select("id", "prosecutor_id").First(&c, caseID).Error; err == nil {
+				if err := tx.Select("id", "prosecutor_id", "state").First(&c, caseID).Error; err == nil {
+					if c.State.IsFinal() {
+						// The lead's case is over: its outcome was the last word,
+						// no more monthly updates are owed.
+						return nil
+					}
 					users = append(users, c.ProsecutorID)
 				}
 			}

@@ -248,6 +248,11 @@ func (s *ApplicationService) Decide(ctx context.Context, a *Actor, id int64, in 
 			if err := addAnswer(tx, app.ID, AnswerStarted, text, today, actorIDPtr(a), now); err != nil {
 				return nil, err
 			}
+			// The evidence follows the application into the case (internal:
+			// staff only), so the prosecutor finds it with the lead.
+			if err := tx.Model(&StoredFile{}).Where("owner_type = ? AND owner_id = ?", "application", app.ID).Update("case_id", c.ID).Error; err != nil {
+				return nil, err
+			}
 			summary["case_id"] = c.ID
 		}
 		app.DecidedOn = &today

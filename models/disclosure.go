@@ -22,36 +22,36 @@ const (
 // sees, redacted once when the decision was taken and stored, so a page never
 // recomputes it from live case data.
 type Disclosure struct {
-	ID                 int64      `gorm:"primaryKey"`
-	CaseID             int64      `gorm:"column:case_id"`
-	Status             string     //
-	Revision           int        // bumped by every refresh
-	ProcuratorateID    int64      //
-	ProcuratorateName  string     //
-	Field              string     //
-	AgencyID           *int64     //
-	AgencyName         string     //
-	DocumentNumber     string     //
-	Title              string     //
-	PubYear            int        //
-	IssuedOn           Date       //
-	DeliveredOn        *Date      //
-	ReplyDue           *Date      //
-	RepliedOn          *Date      //
-	ReplyClass         string     //
-	Rectification      string     //
-	Summary            string     // first sentences of the redacted text, for lists
-	RecommendationText string     // redacted paragraphs joined by "\n"
-	RepliesJSON        string     `gorm:"column:replies_json"` // []PublishedReply, redacted
-	PDFFileID          *int64     `gorm:"column:pdf_file_id"`
-	PDFSHA256          string     `gorm:"column:pdf_sha256"`
-	PersonNames        string     // JSON list; never shown publicly
-	ExtraTerms         string     // JSON list; never shown publicly
-	WithdrawReason     string     //
-	PublishedBy        int64      //
-	PublishedAt        time.Time  //
-	UpdatedAt          time.Time  //
-	WithdrawnAt        *time.Time //
+	ID                 int64 `gorm:"primaryKey"`
+	CaseID             int64 `gorm:"column:case_id"`
+	Status             string
+	Revision           int // bumped by every refresh
+	ProcuratorateID    int64
+	ProcuratorateName  string
+	Field              string
+	AgencyID           *int64
+	AgencyName         string
+	DocumentNumber     string
+	Title              string
+	PubYear            int
+	IssuedOn           Date
+	DeliveredOn        *Date
+	ReplyDue           *Date
+	RepliedOn          *Date
+	ReplyClass         string
+	Rectification      string
+	Summary            string // first sentences of the redacted text, for lists
+	RecommendationText string // redacted paragraphs joined by "\n"
+	RepliesJSON        string `gorm:"column:replies_json"` // []PublishedReply, redacted
+	PDFFileID          *int64 `gorm:"column:pdf_file_id"`
+	PDFSHA256          string `gorm:"column:pdf_sha256"`
+	PersonNames        string // JSON list; never shown publicly
+	ExtraTerms         string // JSON list; never shown publicly
+	WithdrawReason     string
+	PublishedBy        int64
+	PublishedAt        time.Time
+	UpdatedAt          time.Time
+	WithdrawnAt        *time.Time
 }
 
 // PublishedReply is one agency reply as published (redacted).
