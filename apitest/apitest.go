@@ -48,6 +48,13 @@ type Env struct {
 // New starts the API on db with the demo organisation seeded.
 func New(t testing.TB, db *models.DB) *Env {
 	t.Helper()
+	return NewWithConfig(t, db, TestConfig(t, nil))
+}
+
+// TestConfig is the configuration New uses — the shipped defaults in dev mode
+// with jobs off — after change (when not nil) adjusted it, validated.
+func TestConfig(t testing.TB, change func(cfg *config.Config)) *config.Config {
+	t.Helper()
 	cfg, err := config.Defaults()
 	if err != nil {
 		t.Fatal(err)
@@ -55,10 +62,13 @@ func New(t testing.TB, db *models.DB) *Env {
 	cfg.Mode = "dev"
 	cfg.Database.DSN = "test"
 	cfg.Jobs.Enabled = false
+	if change != nil {
+		change(cfg)
+	}
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	return NewWithConfig(t, db, cfg)
+	return cfg
 }
 
 // NewWithConfig starts the API with a caller-adjusted configuration.

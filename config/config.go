@@ -166,8 +166,8 @@ func (b *ByteSize) UnmarshalYAML(node *yaml.Node) error {
 }
 
 // ParseByteSize parses "20MB", "512KB", "1GB" or a plain byte count.
-func ParseByteSize(s string) (ByteSize, error) {
-	s = strings.TrimSpace(strings.ToUpper(s))
+func ParseByteSize(raw string) (ByteSize, error) {
+	s := strings.TrimSpace(strings.ToUpper(raw))
 	mult := int64(1)
 	for _, u := range []struct {
 		suffix string
@@ -181,7 +181,7 @@ func ParseByteSize(s string) (ByteSize, error) {
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || n < 0 {
-		return 0, fmt.Errorf("invalid size %q", s)
+		return 0, fmt.Errorf("invalid size %q (want e.g. 512KB, 20MB)", raw)
 	}
 	return ByteSize(n * mult), nil
 }
@@ -203,7 +203,7 @@ func Load(path string) (*Config, error) {
 			return nil, fmt.Errorf("config %s: %w", path, err)
 		}
 	}
-	if err := applyEnv(reflect.ValueOf(cfg).Elem(), "JIANYI"); err != nil {
+	if err := applyEnv(reflect.ValueOf(cfg).Elem(), "JIANYI", ""); err != nil {
 		return nil, err
 	}
 	if err := cfg.Validate(); err != nil {
@@ -365,8 +365,10 @@ func maskDSNPassword(dsn string) string {
 	return dsn[:colon+1] + "***" + dsn[at:]
 }
 
-// applyEnv walks the struct and overrides each leaf from JIANYI_<PATH>.
-func applyEnv(v reflect.Value, prefix string) error {
+// applyEnv walks the struct and overrides each leaf from JIANYI_<PATH>. keyPath
+// is the dotted YAML key ("auth.token_ttl") named in errors; it cannot be
+// recovered from the variable name because keys contain underscores.
+func applyEnv(v reflect.Value, prefix, keyPath string) error {
 	t := v.Type()
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
@@ -378,9 +380,13 @@ func applyEnv(v reflect.Value, prefix string) error {
 			continue
 		}
 		name := prefix + "_" + strings.ToUpper(key)
+		path := key
+		if keyPath != "" {
+			path = keyPath + "." + key
+		}
 		fv := v.Field(i)
 		if fv.Kind() == reflect.Struct {
-			if err := applyEnv(fv, name); err != nil {
+			if err := applyEnv(fv, name, path); err != nil {
 				return err
 			}
 			continue
@@ -390,7 +396,7 @@ func applyEnv(v reflect.Value, prefix string) error {
 			continue
 		}
 		if err := setFromString(fv, raw); err != nil {
-			return fmt.Errorf("config key %s (environment %s): %w", strings.ToLower(strings.ReplaceAll(strings.TrimPrefix(name, "JIANYI_"), "_", ".")), name, err)
+			return fmt.Errorf("config key %s (environment %s): %w", path, name, err)
 		}
 	}
 	return nil

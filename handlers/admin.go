@@ -1,8 +1,8 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -11,25 +11,75 @@ import (
 
 func (s *Server) adminRoutes(g *echo.Group) {
 	g.GET("/procuratorates", s.listProcuratorates)
-	g.POST("/procuratorates", s.createProcuratorate)
-	g.PUT("/procuratorates/:id", s.updateProcuratorate)
+	g.POST("/procuratorates", create(s.org.CreateProcuratorate))
+	g.PUT("/procuratorates/:id", update(s.org.UpdateProcuratorate))
 	g.GET("/departments", s.listDepartments)
-	g.POST("/departments", s.createDepartment)
-	g.PUT("/departments/:id", s.updateDepartment)
+	g.POST("/departments", create(s.org.CreateDepartment))
+	g.PUT("/departments/:id", update(s.org.UpdateDepartment))
 	g.GET("/agencies", s.listAgencies)
-	g.POST("/agencies", s.createAgency)
-	g.PUT("/agencies/:id", s.updateAgency)
+	g.POST("/agencies", create(s.org.CreateAgency))
+	g.PUT("/agencies/:id", update(s.org.UpdateAgency))
 	g.GET("/users", s.listUsers)
-	g.POST("/users", s.createUser)
-	g.PUT("/users/:id", s.updateUser)
-	g.POST("/users/:id/disable", s.disableUser)
-	g.POST("/users/:id/enable", s.enableUser)
+	g.POST("/users", s.userResult(http.StatusCreated, func(c echo.Context) (*models.User, error) {
+		var in models.UserInput
+		if err := bindJSON(c, &in); err != nil {
+			return nil, err
+		}
+		return s.users.CreateUser(c.Request().Context(), actorOf(c), in)
+	}))
+	g.PUT("/users/:id", s.userResult(http.StatusOK, func(c echo.Context) (*models.User, error) {
+		id, err := pathID(c, "id")
+		if err != nil {
+			return nil, err
+		}
+		var in models.UserInput
+		if err := bindJSON(c, &in); err != nil {
+			return nil, err
+		}
+		return s.users.UpdateUser(c.Request().Context(), actorOf(c), id, in)
+	}))
+	g.POST("/users/:id/disable", s.userResult(http.StatusOK, s.setDisabled(true)))
+	g.POST("/users/:id/enable", s.userResult(http.StatusOK, s.setDisabled(false)))
 }
 
 // listResponse wraps list results.
 type listResponse[T any] struct {
 	Items      []T    `json:"items"`
 	NextCursor string `json:"next_cursor,omitempty"`
+}
+
+// create adapts "bind In, call the domain, answer 201" for admin resources.
+func create[In, Out any](fn func(context.Context, *models.Actor, In) (Out, error)) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		var in In
+		if err := bindJSON(c, &in); err != nil {
+			return err
+		}
+		out, err := fn(c.Request().Context(), actorOf(c), in)
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusCreated, out)
+	}
+}
+
+// update adapts "parse id, bind In, call the domain, answer 200".
+func update[In, Out any](fn func(context.Context, *models.Actor, int64, In) (Out, error)) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id, err := pathID(c, "id")
+		if err != nil {
+			return err
+		}
+		var in In
+		if err := bindJSON(c, &in); err != nil {
+			return err
+		}
+		out, err := fn(c.Request().Context(), actorOf(c), id, in)
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, out)
+	}
 }
 
 func (s *Server) listProcuratorates(c echo.Context) error {
@@ -40,69 +90,16 @@ func (s *Server) listProcuratorates(c echo.Context) error {
 	return c.JSON(http.StatusOK, listResponse[models.Procuratorate]{Items: items})
 }
 
-func (s *Server) createProcuratorate(c echo.Context) error {
-	var in models.ProcuratorateInput
-	if err := bindJSON(c, &in); err != nil {
-		return err
-	}
-	p, err := s.org.CreateProcuratorate(c.Request().Context(), actorOf(c), in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, p)
-}
-
-func (s *Server) updateProcuratorate(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	var in models.ProcuratorateInput
-	if err := bindJSON(c, &in); err != nil {
-		return err
-	}
-	p, err := s.org.UpdateProcuratorate(c.Request().Context(), actorOf(c), id, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, p)
-}
-
 func (s *Server) listDepartments(c echo.Context) error {
-	pid, _ := strconv.ParseInt(c.QueryParam("procuratorate_id"), 10, 64)
+	pid, err := optionalInt(c, "procuratorate_id")
+	if err != nil {
+		return err
+	}
 	items, err := s.org.ListDepartments(c.Request().Context(), actorOf(c), pid)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, listResponse[models.Department]{Items: items})
-}
-
-func (s *Server) createDepartment(c echo.Context) error {
-	var in models.DepartmentInput
-	if err := bindJSON(c, &in); err != nil {
-		return err
-	}
-	d, err := s.org.CreateDepartment(c.Request().Context(), actorOf(c), in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, d)
-}
-
-func (s *Server) updateDepartment(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	var in models.DepartmentInput
-	if err := bindJSON(c, &in); err != nil {
-		return err
-	}
-	d, err := s.org.UpdateDepartment(c.Request().Context(), actorOf(c), id, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, d)
 }
 
 func (s *Server) listAgencies(c echo.Context) error {
@@ -113,36 +110,12 @@ func (s *Server) listAgencies(c echo.Context) error {
 	return c.JSON(http.StatusOK, listResponse[models.Agency]{Items: items})
 }
 
-func (s *Server) createAgency(c echo.Context) error {
-	var in models.AgencyInput
-	if err := bindJSON(c, &in); err != nil {
-		return err
-	}
-	a, err := s.org.CreateAgency(c.Request().Context(), actorOf(c), in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, a)
-}
-
-func (s *Server) updateAgency(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	var in models.AgencyInput
-	if err := bindJSON(c, &in); err != nil {
-		return err
-	}
-	a, err := s.org.UpdateAgency(c.Request().Context(), actorOf(c), id, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, a)
-}
-
 func (s *Server) listUsers(c echo.Context) error {
-	users, err := s.users.ListUsers(c.Request().Context(), actorOf(c), c.QueryParam("role"))
+	role := c.QueryParam("role")
+	if role != "" && !models.Role(role).Valid() {
+		return models.InvalidField("role", "未知的角色："+role)
+	}
+	users, err := s.users.ListUsers(c.Request().Context(), actorOf(c), role)
 	if err != nil {
 		return err
 	}
@@ -157,57 +130,27 @@ func (s *Server) listUsers(c echo.Context) error {
 	return c.JSON(http.StatusOK, listResponse[userView]{Items: items})
 }
 
-func (s *Server) createUser(c echo.Context) error {
-	var in models.UserInput
-	if err := bindJSON(c, &in); err != nil {
-		return err
+// userResult answers with the user as admins see it.
+func (s *Server) userResult(status int, fn func(echo.Context) (*models.User, error)) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		u, err := fn(c)
+		if err != nil {
+			return err
+		}
+		v, err := s.userView(c.Request().Context(), u)
+		if err != nil {
+			return err
+		}
+		return c.JSON(status, v)
 	}
-	u, err := s.users.CreateUser(c.Request().Context(), actorOf(c), in)
-	if err != nil {
-		return err
-	}
-	v, err := s.userView(c.Request().Context(), u)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, v)
 }
 
-func (s *Server) updateUser(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
+func (s *Server) setDisabled(disabled bool) func(echo.Context) (*models.User, error) {
+	return func(c echo.Context) (*models.User, error) {
+		id, err := pathID(c, "id")
+		if err != nil {
+			return nil, err
+		}
+		return s.users.SetUserDisabled(c.Request().Context(), actorOf(c), id, disabled)
 	}
-	var in models.UserInput
-	if err := bindJSON(c, &in); err != nil {
-		return err
-	}
-	u, err := s.users.UpdateUser(c.Request().Context(), actorOf(c), id, in)
-	if err != nil {
-		return err
-	}
-	v, err := s.userView(c.Request().Context(), u)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, v)
-}
-
-func (s *Server) disableUser(c echo.Context) error { return s.setDisabled(c, true) }
-func (s *Server) enableUser(c echo.Context) error  { return s.setDisabled(c, false) }
-
-func (s *Server) setDisabled(c echo.Context, disabled bool) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	u, err := s.users.SetUserDisabled(c.Request().Context(), actorOf(c), id, disabled)
-	if err != nil {
-		return err
-	}
-	v, err := s.userView(c.Request().Context(), u)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, v)
 }

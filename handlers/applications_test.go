@@ -136,7 +136,7 @@ func TestApplicationFlow(t *testing.T) {
 		if !bytes.HasPrefix(pdf.Body, []byte("%PDF")) {
 			t.Fatal("notice is not a PDF")
 		}
-		if text := pdfText(t, pdf.Body); !strings.Contains(text, "受理告知书") || strings.Contains(text, "欧阳娜娜") || !strings.Contains(text, "欧阳某") {
+		if text := pdfRunText(t, pdf.Body); !strings.Contains(text, "受理告知书") || strings.Contains(text, "欧阳娜娜") || !strings.Contains(text, "欧阳某") {
 			t.Fatalf("notice text: %s", text)
 		}
 

@@ -256,7 +256,11 @@ func decodeActionBody(c echo.Context, body []byte, req *models.ActionRequest) er
 	if err := dec.Decode(req.Payload); err != nil {
 		return decodeError(err)
 	}
-	return c.Validate(req.Payload)
+	// Validation runs inside Execute, after the access, role, version and
+	// state checks, so an object the user may not see answers 404 whatever the
+	// payload holds.
+	req.Validate = c.Validate
+	return nil
 }
 
 func (s *Server) bindMultipartAction(c echo.Context, req *models.ActionRequest) error {

@@ -42,6 +42,7 @@ var statusOf = []struct {
 	{models.ErrTooMany, http.StatusTooManyRequests},
 	{models.ErrTooLarge, http.StatusRequestEntityTooLarge},
 	{models.ErrUnsupported, http.StatusUnsupportedMediaType},
+	{models.ErrUnprocessable, http.StatusUnprocessableEntity},
 }
 
 // echoStatusMessages are the Chinese texts for errors raised by Echo itself.
@@ -55,6 +56,7 @@ var echoStatusMessages = map[int]struct{ code, msg string }{
 	http.StatusBadRequest:            {"bad_request", "请求格式有误"},
 	http.StatusTooManyRequests:       {"too_many_requests", "请求过于频繁，请稍后再试"},
 	http.StatusServiceUnavailable:    {"unavailable", "服务暂不可用"},
+	http.StatusUnprocessableEntity:   {"unprocessable", "请求无法处理"},
 }
 
 // NewHTTPErrorHandler maps every error to the JSON error body. Internal causes

@@ -130,7 +130,7 @@ func createCaseFixture(t *testing.T, env *apitest.Env, f caseFixture) *models.Ca
 		}
 		due := models.NewDate(2026, 4, 27)
 		if err := env.DB.Create(&models.Reply{CaseID: c.ID, Kind: models.ReplyKindFinal, Position: models.PositionAdopted,
-			Content:       `{"text":"我局已对欧阳娜娜经营的小吃店立案查处，责令当事人李小明（身份证号11010519820315432X）停业整顿，罚款2万元。联系人王五，电话13912345678。","measures":"开展校园周边专项检查。"}`,
+			Content:       `{"text":"我局已对欧阳娜娜经营的小吃店立案查处，责令当事人李小明（身份证号11010519820315432X）停业整顿，罚款2万元。联系人王五，电话13912345678。","measures_taken":"开展校园周边专项检查。","measures_planned":[{"measure":"建立一户一档","due_on":"2026-06-30"}]}`,
 			ContactPerson: "王科长", ContactPhone: "0571-88886666", SubmittedBy: agencyUser.ID, SubmittedOn: models.NewDate(2026, 3, 1),
 			DueOn: &due, CreatedAt: now}).Error; err != nil {
 			t.Fatal(err)

@@ -95,6 +95,8 @@ func (s *Server) routes(e *echo.Echo) {
 
 	s.caseRoutes(authed)
 	s.publicRoutes(e, api, authed)
+	s.documentRoutes(authed)
+	s.agencyRoutes(authed)
 	s.adminRoutes(authed.Group("/admin", requireRole(models.RoleAdmin)))
 	s.auditRoutes(authed.Group("/audit", requireRole(models.RoleAdmin, models.RoleCaseManager, models.RoleChief)))
 }

@@ -3,10 +3,13 @@ package migrations_test
 import (
 	"context"
 	"errors"
+	"os"
+	"sync"
 	"testing"
 
 	"jianyi/dbtest"
 	"jianyi/migrations"
+	"jianyi/models"
 )
 
 func TestMigrationsApplyOnEmptyDatabase(t *testing.T) {
@@ -75,4 +78,53 @@ func contains(s, sub string) bool {
 		}
 	}
 	return false
+}
+
+// TestConcurrentReplicasMigrateOnce starts several "replicas" on one empty
+// MariaDB/MySQL database at once: the named lock lets exactly one apply each
+// migration, and nobody fails.
+func TestConcurrentReplicasMigrateOnce(t *testing.T) {
+	if os.Getenv(dbtest.EnvMySQLDSN) == "" {
+		t.Skip(dbtest.EnvMySQLDSN + " not set (SQLite is one file in one process: no replicas)")
+	}
+	first, opts := dbtest.OpenUnmigrated(t, "mysql")
+	dbs := []*models.DB{first}
+	for i := 0; i < 3; i++ {
+		db, err := models.Open(opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		dbs = append(dbs, db)
+	}
+	all, err := migrations.All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	applied := make([]int, len(dbs))
+	errs := make([]error, len(dbs))
+	for i, db := range dbs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			done, err := db.Migrate(context.Background())
+			applied[i], errs[i] = len(done), err
+		}()
+	}
+	wg.Wait()
+	total := 0
+	for i := range dbs {
+		if errs[i] != nil {
+			t.Fatalf("replica %d: %v", i, errs[i])
+		}
+		total += applied[i]
+	}
+	if total != len(all) {
+		t.Fatalf("replicas applied %v migrations in total, want %d once each", applied, len(all))
+	}
+	var rows int64
+	if err := first.Table("schema_migrations").Count(&rows).Error; err != nil || rows != int64(len(all)) {
+		t.Fatalf("schema_migrations has %d rows (err %v), want %d", rows, err, len(all))
+	}
 }

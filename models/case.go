@@ -113,6 +113,10 @@ type Case struct {
 	CreatedAt           time.Time  `json:"created_at"`
 	UpdatedAt           time.Time  `json:"updated_at"`
 	ClosedAt            *time.Time `json:"closed_at"`
+	// 签收: the agency user who signed for the letter, the name they gave and when.
+	SignedBy   *int64     `json:"signed_by"`
+	SignerName string     `json:"signer_name"`
+	SignedAt   *time.Time `json:"signed_at"`
 }
 
 // CaseEvent is one entry of a case's timeline.

@@ -158,6 +158,9 @@ type ActionRequest struct {
 	// Files are uploads sent with the action (multipart), already checked for
 	// size and type; the effect stores them with ac.StoreFiles.
 	Files []Upload
+	// Validate checks the payload's fields; Execute calls it once access, role,
+	// version and state are known to be right.
+	Validate func(payload any) error
 }
 
 // LoadCase loads a case the actor may read (not found otherwise).
@@ -198,7 +201,9 @@ func (s *CaseService) Execute(ctx context.Context, a *Actor, req ActionRequest) 
 	var out *Case
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
 		var c Case
-		if err := tx.First(&c, req.CaseID).Error; err != nil {
+		// Lock the case row first so concurrent actions queue on it instead of
+		// deadlocking on rows they insert that reference it (MySQL).
+		if err := LockRow(tx).First(&c, req.CaseID).Error; err != nil {
 			return notFoundOr(err, "案件")
 		}
 		if !CanReadCase(a, &c) {
@@ -221,6 +226,11 @@ func (s *CaseService) Execute(ctx context.Context, a *Actor, req ActionRequest) 
 			return &Error{Kind: ErrConflict, Code: "action_not_allowed_in_state",
 				Message: fmt.Sprintf("案件当前处于“%s”状态，不能执行“%s”；可执行的操作：%s", StateLabels[c.State], spec.Label, actionList(allowed)),
 				Details: map[string]any{"state": c.State, "allowed_actions": allowed}}
+		}
+		if req.Validate != nil {
+			if err := req.Validate(req.Payload); err != nil {
+				return err
+			}
 		}
 		ac := &ActionContext{Ctx: ctx, Tx: tx, Actor: a, Case: &c, Before: c, Spec: spec, Payload: req.Payload,
 			Now: s.now(), Today: s.Today(), Service: s, To: spec.To, Note: req.Note, Internal: spec.Internal, Files: req.Files}

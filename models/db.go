@@ -166,7 +166,21 @@ func (db *DB) Close() error {
 // WithTx runs fn in one transaction: everything fn writes commits together or
 // not at all.
 func (db *DB) WithTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return db.DB.WithContext(ctx).Transaction(fn)
+	if db.Dialect != migrations.SQLite {
+		return db.DB.WithContext(ctx).Transaction(fn)
+	}
+	return db.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// glebarez/go-sqlite ignores _txlock when _time_format is also in the
+		// DSN, so transactions begin DEFERRED: one that reads and then writes
+		// fails at once with SQLITE_BUSY if another writer committed in
+		// between (the busy timeout does not apply to that upgrade). Writing
+		// first takes the write lock up front, under the busy timeout, as
+		// BEGIN IMMEDIATE would.
+		if err := tx.Exec("UPDATE audit_head SET last_id = last_id WHERE id = 1").Error; err != nil {
+			return err
+		}
+		return fn(tx)
+	})
 }
 
 // LockRow takes a write lock on the rows the query selects, for read-modify-write

@@ -76,11 +76,9 @@ func (disclosureFeed) TableName() string { return "disclosure_feed" }
 
 // Labels for what a published item shows.
 var (
-	ReplyKindLabels     = map[string]string{ReplyKindInterim: "阶段性回复", ReplyKindFinal: "正式回复", ReplyKindSupplement: "补充回复"}
-	PositionLabels      = map[string]string{PositionAdopted: "采纳", PositionPartlyAdopted: "部分采纳", PositionNotAdopted: "不采纳"}
-	ReplyClassLabels    = map[string]string{ReplyClassOnTime: "按期回复", ReplyClassLate: "慢回复", ReplyClassPerfunctory: "粗回复", ReplyClassNoReply: "不回复", ReplyClassPending: "尚未评定"}
-	RectificationLabels = map[string]string{"": "尚未评估", "done": "整改到位", "complete": "整改到位", "partial": "部分到位", "none": "未整改", "not_rectified": "未整改", "in_progress": "整改中"}
-	ReplyStatusLabels   = map[string]string{"replied": "已回复", "awaiting": "等待回复", "overdue": "逾期未回复"}
+	ReplyKindLabels   = map[string]string{ReplyKindInterim: "阶段性回复", ReplyKindFinal: "正式回复", ReplyKindSupplement: "补充回复"}
+	ReplyClassLabels  = map[string]string{ReplyClassOnTime: "按期回复", ReplyClassLate: "慢回复", ReplyClassPerfunctory: "粗回复", ReplyClassNoReply: "不回复", ReplyClassPending: "尚未评定"}
+	ReplyStatusLabels = map[string]string{"replied": "已回复", "awaiting": "等待回复", "overdue": "逾期未回复"}
 )
 
 // PDFRenderer renders the published (redacted) letter; the handlers supply
@@ -186,29 +184,20 @@ func cleanTerms(in []string) []string {
 	return out
 }
 
-// ReplyText extracts the readable text of a stored reply: the agency
-// feature stores either plain text or a JSON object; for JSON, the string
-// fields are taken in a stable order (a "text" field first).
+// ReplyText is the readable text of a stored reply (the agency portal's
+// ReplyContent): the reply, the measures taken and the planned measures.
+// Contact details are never part of it.
 func ReplyText(content string) string {
-	var m map[string]any
-	if err := json.Unmarshal([]byte(content), &m); err != nil {
-		return content
+	rc := ParseReplyContent(content)
+	parts := []string{}
+	if t := strings.TrimSpace(rc.Text); t != "" {
+		parts = append(parts, t)
 	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+	if t := strings.TrimSpace(rc.MeasuresTaken); t != "" {
+		parts = append(parts, "已采取的措施："+t)
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		if (keys[i] == "text") != (keys[j] == "text") {
-			return keys[i] == "text"
-		}
-		return keys[i] < keys[j]
-	})
-	var parts []string
-	for _, k := range keys {
-		if s, ok := m[k].(string); ok && strings.TrimSpace(s) != "" && !strings.Contains(k, "contact") && !strings.Contains(k, "phone") {
-			parts = append(parts, strings.TrimSpace(s))
-		}
+	for _, m := range rc.MeasuresPlanned {
+		parts = append(parts, fmt.Sprintf("计划措施：%s（%s前）", strings.TrimSpace(m.Measure), m.DueOn.Chinese()))
 	}
 	return strings.Join(parts, "\n")
 }
@@ -225,26 +214,14 @@ func (s *DisclosureService) loadSource(tx *gorm.DB, c *Case, in DisclosureInput)
 			return nil, err
 		}
 	}
-	var drafts []RecommendationDraft
-	if err := tx.Where("case_id = ?", c.ID).Order("version_no DESC").Find(&drafts).Error; err != nil {
+	content, ok, err := IssuedContent(tx, c.ID)
+	if err != nil {
 		return nil, err
 	}
-	var chosen *RecommendationDraft
-	for i := range drafts {
-		if drafts[i].Status == "issued" || drafts[i].Status == "final" || drafts[i].Status == "approved" {
-			chosen = &drafts[i]
-			break
-		}
+	if !ok {
+		return nil, Conflict("no_recommendation_text", "未找到已制发的检察建议书正文，无法公开")
 	}
-	if chosen == nil && len(drafts) > 0 {
-		chosen = &drafts[0]
-	}
-	if chosen == nil {
-		return nil, Conflict("no_recommendation_text", "未找到检察建议书正文，无法公开")
-	}
-	if src.content, err = ParseRecommendationContent(chosen.Content); err != nil {
-		return nil, fmt.Errorf("draft %d: %w", chosen.ID, err)
-	}
+	src.content = content
 	src.title = src.content.TitleFor(c)
 	if err := tx.Where("case_id = ?", c.ID).Order("id").Find(&src.replies).Error; err != nil {
 		return nil, err

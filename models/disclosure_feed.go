@@ -74,7 +74,10 @@ func (d *Disclosure) public(today Date, full bool) PublicDisclosure {
 		DeliveredOn: d.DeliveredOn, ReplyDue: d.ReplyDue, RepliedOn: d.RepliedOn, ReplyClass: d.ReplyClass,
 		ReplyClassLabel: ReplyClassLabels[d.ReplyClass], Rectification: d.Rectification, RectificationLabel: RectificationLabels[d.Rectification],
 		Summary: d.Summary, Revision: d.Revision, PublishedAt: d.PublishedAt, UpdatedAt: d.UpdatedAt, pdfFileID: d.PDFFileID}
-	if p.RectificationLabel == "" {
+	switch {
+	case d.Rectification == "":
+		p.RectificationLabel = "尚未评估"
+	case p.RectificationLabel == "":
 		p.RectificationLabel = d.Rectification
 	}
 	p.ReplyStatus = ReplyStatusOn(d.RepliedOn, d.ReplyDue, today)

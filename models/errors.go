@@ -18,6 +18,9 @@ var (
 	ErrTooMany      = errors.New("too many")         // 429
 	ErrTooLarge     = errors.New("too large")        // 413
 	ErrUnsupported  = errors.New("unsupported type") // 415
+	// ErrUnprocessable: well-formed input that cannot be carried out as it
+	// stands (e.g. a character no font can draw).
+	ErrUnprocessable = errors.New("unprocessable") // 422
 )
 
 // Error is a domain error with a machine code, a Chinese message for users and

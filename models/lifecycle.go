@@ -53,7 +53,7 @@ var Lifecycle = []ActionSpec{
 	{Name: "review_objection", Label: "异议复核", From: []CaseState{StateDelivered}, Targets: []CaseState{StateDrafting, StateWithdrawn, StateDelivered}, Roles: staffWhoHandle},
 	{Name: "request_extension", Label: "申请延期回复", From: []CaseState{StateDelivered}, To: stays, Roles: []Role{RoleAgency}},
 	{Name: "decide_extension", Label: "决定是否延期", From: []CaseState{StateDelivered}, To: stays, Roles: staffWhoHandle},
-	{Name: "reply", Label: "书面回复", From: []CaseState{StateDelivered, StateReplied, StateFollowingUp}, Targets: []CaseState{StateReplied, StateFollowingUp}, Roles: []Role{RoleAgency}},
+	{Name: "reply", Label: "书面回复", From: []CaseState{StateDelivered, StateReplied, StateFollowingUp}, Targets: []CaseState{StateDelivered, StateReplied, StateFollowingUp}, Roles: []Role{RoleAgency}},
 	{Name: "return_reply", Label: "退回补充回复", From: []CaseState{StateReplied}, To: StateDelivered, Roles: staffWhoHandle},
 	{Name: "assess", Label: "评估整改情况", From: []CaseState{StateReplied}, To: StateFollowingUp, Roles: staffWhoHandle},
 	{Name: "follow_up", Label: "督促落实", From: []CaseState{StateDelivered, StateReplied, StateFollowingUp}, To: stays, Roles: staffWhoHandle},

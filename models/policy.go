@@ -121,3 +121,26 @@ func PublishBlockers(c *Case) []string {
 	}
 	return out
 }
+
+// agencyDocuments are the documents a recipient agency may download for a
+// recommendation delivered to it: the issued letter, the proof of service and
+// urging letters — never draft previews, approval forms or filing reports.
+var agencyDocuments = map[DocumentKind]bool{DocRecommendation: true, DocServiceReceipt: true, DocUrgingLetter: true}
+
+// CanReadCaseDocument reports whether the actor may download a document of
+// the case. filedWith is the procuratorate the case is filed with (备案), 0
+// when there is none: its staff read the filing report, and only that.
+// Administrators run the system, not cases, and read none. Callers answer
+// "not found" when it is false.
+func CanReadCaseDocument(a *Actor, c *Case, kind DocumentKind, filedWith int64) bool {
+	if kind == DocFilingReport && a.IsStaff() && a.Role != RoleAdmin && filedWith != 0 && a.ProcuratorateID == filedWith {
+		return true
+	}
+	if !CanReadCase(a, c) {
+		return false
+	}
+	if a.Role == RoleAgency {
+		return agencyDocuments[kind] && c.issued()
+	}
+	return SeesInternal(a)
+}

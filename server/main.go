@@ -1,9 +1,11 @@
 // Command server runs Jianyi and its maintenance commands:
 //
 //	server [serve]                 run the HTTP service (and the scheduled jobs)
+//	server serve --demo            migrate, seed the demo data and serve (not in production)
 //	server migrate                 apply pending database migrations
 //	server seed-demo --password P  create the demo procuratorates, agencies and accounts
 //	server audit verify            check the audit trail's hash chain (exit 1 on a break)
+//	server documents verify FILE   say which generated document FILE is (exit 1 if none)
 //
 // Every command takes --config PATH (default config.yaml when present).
 package main
@@ -18,6 +20,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -39,7 +42,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	var err error
 	switch cmd {
 	case "serve":
-		err = serve(args, log)
+		err = serve(args, stdout, log)
 	case "migrate":
 		err = migrate(args, stdout, log)
 	case "seed-demo":
@@ -54,11 +57,21 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if err == nil && !ok {
 			return 1
 		}
+	case "documents":
+		if len(args) == 0 || args[0] != "verify" {
+			fmt.Fprintln(stderr, "usage: server documents verify FILE [--config PATH]")
+			return 2
+		}
+		var ok bool
+		ok, err = documentsVerify(args[1:], stdout)
+		if err == nil && !ok {
+			return 1
+		}
 	case "help", "-h", "--help":
-		fmt.Fprintln(stdout, "usage: server [serve|migrate|seed-demo|audit verify] [--config PATH]")
+		fmt.Fprintln(stdout, "usage: server [serve|migrate|seed-demo|audit verify|documents verify] [--config PATH]")
 		return 0
 	default:
-		fmt.Fprintf(stderr, "unknown command %q (serve, migrate, seed-demo, audit verify)\n", cmd)
+		fmt.Fprintf(stderr, "unknown command %q (serve, migrate, seed-demo, audit verify, documents verify)\n", cmd)
 		return 2
 	}
 	if err != nil {
@@ -92,11 +105,22 @@ func openDB(cfg *config.Config) (*models.DB, error) {
 	})
 }
 
-func serve(args []string, log *slog.Logger) error {
+func serve(args []string, stdout io.Writer, log *slog.Logger) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	demo := fs.Bool("demo", false, "migrate, seed the demo accounts and serve (refused in production)")
+	password := fs.String("password", os.Getenv("JIANYI_DEMO_PASSWORD"), "with --demo: password for every demo account (or JIANYI_DEMO_PASSWORD)")
 	cfg, err := loadConfig(fs, args)
 	if err != nil {
 		return err
+	}
+	if *demo {
+		// Demo accounts with a shared, known password must never reach a real deployment.
+		if cfg.IsProduction() {
+			return errors.New("serve --demo is refused in production mode")
+		}
+		if *password == "" {
+			return errors.New("serve --demo needs --password or JIANYI_DEMO_PASSWORD")
+		}
 	}
 	red := cfg.Redacted()
 	log.Info("starting jianyi", "mode", cfg.Mode, "listen", cfg.HTTP.Listen, "database_driver", red.Database.Driver, "database_dsn", red.Database.DSN)
@@ -110,7 +134,7 @@ func serve(args []string, log *slog.Logger) error {
 	defer db.Close()
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	if cfg.Database.AutoMigrate {
+	if cfg.Database.AutoMigrate || *demo {
 		done, err := db.Migrate(ctx)
 		if err != nil {
 			return err
@@ -120,6 +144,21 @@ func serve(args []string, log *slog.Logger) error {
 		}
 	}
 	if err := db.CheckSchema(ctx); err != nil {
+		return err
+	}
+	if *demo {
+		org, err := models.SeedDemo(ctx, db, *password)
+		if err != nil {
+			return err
+		}
+		printDemoOrg(stdout, org)
+		host := cfg.HTTP.Listen
+		if strings.HasPrefix(host, ":") {
+			host = "localhost" + host
+		}
+		fmt.Fprintf(stdout, "demo ready: http://%s/healthz — log in with POST /api/v1/auth/login\n", host)
+	}
+	if err := setDocumentRenderer(cfg, log); err != nil {
 		return err
 	}
 	e, srv := handlers.New(handlers.Options{Config: cfg, DB: db, Logger: log})
@@ -209,6 +248,12 @@ func seedDemo(args []string, stdout io.Writer, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	printDemoOrg(stdout, org)
+	return nil
+}
+
+// printDemoOrg lists what seeding made, so the operator knows the accounts.
+func printDemoOrg(stdout io.Writer, org *models.DemoOrg) {
 	fmt.Fprintf(stdout, "检察院: %s > %s > %s\n", org.Province.Name, org.City.Name, org.District.Name)
 	fmt.Fprintf(stdout, "被建议单位: %s, %s\n", org.Agency1.Name, org.Agency2.Name)
 	fmt.Fprintln(stdout, "accounts (username  role  where  status):")
@@ -219,7 +264,6 @@ func seedDemo(args []string, stdout io.Writer, log *slog.Logger) error {
 		}
 		fmt.Fprintf(stdout, "  %-16s %-13s %s  %s\n", a.Username, a.Role, a.Where, status)
 	}
-	return nil
 }
 
 func auditVerify(args []string, stdout io.Writer, log *slog.Logger) (bool, error) {

@@ -1,0 +1,230 @@
+package handlers_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"jianyi/apitest"
+	"jianyi/config"
+	"jianyi/dbtest"
+	"jianyi/models"
+)
+
+func TestLogin(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+		env := apitest.New(t, db)
+		tests := []struct {
+			name       string
+			body       any
+			wantStatus int
+			wantCode   string
+		}{
+			{"correct password", map[string]string{"username": "prosecutor1", "password": apitest.Password}, http.StatusOK, ""},
+			{"wrong password", map[string]string{"username": "prosecutor1", "password": "wrong-password"}, http.StatusUnauthorized, "bad_credentials"},
+			{"unknown user", map[string]string{"username": "nobody", "password": apitest.Password}, http.StatusUnauthorized, "bad_credentials"},
+			{"missing password", map[string]string{"username": "prosecutor1"}, http.StatusBadRequest, "validation_failed"},
+		}
+		for _, tc := range tests {
+			t.Run(tc.name, func(t *testing.T) {
+				res := env.Do("POST", "/api/v1/auth/login", "", tc.body).Expect(t, tc.wantStatus)
+				if res.ErrorCode() != tc.wantCode {
+					t.Fatalf("error code %q, want %q; body %s", res.ErrorCode(), tc.wantCode, res.Body)
+				}
+				if tc.wantStatus != http.StatusOK {
+					return
+				}
+				var out struct {
+					Token string `json:"token"`
+					User  struct {
+						Username string `json:"username"`
+						Role     string `json:"role"`
+					} `json:"user"`
+				}
+				res.Decode(t, &out)
+				if out.Token == "" || out.User.Username != "prosecutor1" || out.User.Role != "prosecutor" {
+					t.Fatalf("login answer %s", res.Body)
+				}
+				me := env.Do("GET", "/api/v1/me", "Bearer "+out.Token, nil).Expect(t, http.StatusOK).JSON()
+				if me["username"] != "prosecutor1" || me["procuratorate_name"] != "临江市清河区人民检察院" {
+					t.Fatalf("/me %v", me)
+				}
+			})
+		}
+		// Every attempt is a login_attempts row; failures are audited.
+		if n := countRows(t, db, "login_attempts", "username = ? AND success = ?", "prosecutor1", false); n != 1 {
+			t.Fatalf("failed attempts for prosecutor1 = %d, want 1", n)
+		}
+		if n := countRows(t, db, "login_attempts", "username = ? AND success = ?", "prosecutor1", true); n != 1 {
+			t.Fatalf("successful attempts for prosecutor1 = %d, want 1", n)
+		}
+		if n := countRows(t, db, "audit_entries", "action = ?", "auth.login_failed"); n != 2 {
+			t.Fatalf("auth.login_failed audit entries = %d, want 2", n)
+		}
+		if n := countRows(t, db, "audit_entries", "action = ?", "auth.login"); n != 1 {
+			t.Fatalf("auth.login audit entries = %d, want 1", n)
+		}
+	})
+}
+
+func TestLoginThrottling(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+		env := newEnvWith(t, db, func(cfg *config.Config) {
+			cfg.Auth.MaxFailuresPerUser = 3
+			cfg.Auth.MaxFailuresPerIP = 5
+			cfg.Auth.FailureWindow = 10 * time.Minute
+		})
+		login := func(username, password, ip string) *apitest.Response {
+			req := httptest.NewRequest("POST", "/api/v1/auth/login",
+				jsonReader(map[string]string{"username": username, "password": password}))
+			req.Header.Set("Content-Type", "application/json")
+			req.RemoteAddr = ip + ":5555"
+			return env.DoRequest(req, "")
+		}
+		t.Run("per user", func(t *testing.T) {
+			for i := 0; i < 3; i++ {
+				login("chief1", "wrong-password", "198.51.100.1").Expect(t, http.StatusUnauthorized)
+			}
+			// From another address and with the right password: still throttled.
+			res := login("chief1", apitest.Password, "198.51.100.2").Expect(t, http.StatusTooManyRequests)
+			if res.ErrorCode() != "login_throttled" {
+				t.Fatalf("code %s", res.ErrorCode())
+			}
+			if ra, err := strconv.Atoi(res.Header.Get("Retry-After")); err != nil || ra != 600 {
+				t.Fatalf("Retry-After %q, want 600", res.Header.Get("Retry-After"))
+			}
+			// Another user is not affected.
+			login("casemgr1", apitest.Password, "198.51.100.2").Expect(t, http.StatusOK)
+		})
+		t.Run("per ip", func(t *testing.T) {
+			for _, u := range []string{"u1", "u2", "u3", "u4", "u5"} {
+				login(u, "wrong-password", "203.0.113.9").Expect(t, http.StatusUnauthorized)
+			}
+			res := login("depthead1", apitest.Password, "203.0.113.9").Expect(t, http.StatusTooManyRequests)
+			if res.Header.Get("Retry-After") == "" {
+				t.Fatal("429 without Retry-After")
+			}
+			login("depthead1", apitest.Password, "203.0.113.10").Expect(t, http.StatusOK)
+		})
+		if n := countRows(t, db, "audit_entries", "action = ?", "auth.login_throttled"); n != 2 {
+			t.Fatalf("auth.login_throttled audit entries = %d, want 2", n)
+		}
+		if n := countRows(t, db, "login_attempts", "ip = ? AND success = ?", "203.0.113.9", false); n != 5 {
+			t.Fatalf("recorded failures from 203.0.113.9 = %d, want 5", n)
+		}
+	})
+}
+
+// signToken signs claims for a user the way the server does, with the given key.
+func signToken(t *testing.T, key string, userID int64, tokenVersion int, exp time.Time) string {
+	t.Helper()
+	claims := jwt.MapClaims{
+		"sub": strconv.FormatInt(userID, 10),
+		"tv":  tokenVersion,
+		"iss": "jianyi",
+		"iat": exp.Add(-time.Hour).Unix(),
+		"exp": exp.Unix(),
+	}
+	tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString([]byte(key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+func TestTokensRejected(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+		env := apitest.New(t, db)
+		id := userID(t, db, "prosecutor1")
+		u, err := models.UserByID(db.DB, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		valid := signToken(t, config.DevSigningKey, id, u.TokenVersion, time.Now().Add(time.Hour))
+		good := env.Token("prosecutor1")
+		tampered := []byte(good)
+		// Flip one character of the signature.
+		if tampered[len(tampered)-3] == 'A' {
+			tampered[len(tampered)-3] = 'B'
+		} else {
+			tampered[len(tampered)-3] = 'A'
+		}
+		tests := []struct {
+			name       string
+			auth       string
+			wantStatus int
+		}{
+			{"self-signed with the dev key", "Bearer " + valid, http.StatusOK},
+			{"login token", "Bearer " + good, http.StatusOK},
+			{"expired", "Bearer " + signToken(t, config.DevSigningKey, id, u.TokenVersion, time.Now().Add(-time.Minute)), http.StatusUnauthorized},
+			{"tampered signature", "Bearer " + string(tampered), http.StatusUnauthorized},
+			{"another key", "Bearer " + signToken(t, "another-signing-key-0123456789-abcdefgh", id, u.TokenVersion, time.Now().Add(time.Hour)), http.StatusUnauthorized},
+			{"stale token version", "Bearer " + signToken(t, config.DevSigningKey, id, u.TokenVersion-1, time.Now().Add(time.Hour)), http.StatusUnauthorized},
+			{"unknown user", "Bearer " + signToken(t, config.DevSigningKey, 999999, 1, time.Now().Add(time.Hour)), http.StatusUnauthorized},
+			{"garbage", "Bearer not.a.token", http.StatusUnauthorized},
+		}
+		for _, tc := range tests {
+			t.Run(tc.name, func(t *testing.T) {
+				req := httptest.NewRequest("GET", "/api/v1/me", nil)
+				req.Header.Set("Authorization", tc.auth)
+				res := env.DoRequest(req, "").Expect(t, tc.wantStatus)
+				if tc.wantStatus == http.StatusUnauthorized && res.ErrorCode() == "" {
+					t.Fatalf("401 without an error code: %s", res.Body)
+				}
+			})
+		}
+		env.Do("GET", "/api/v1/me", "", nil).Expect(t, http.StatusUnauthorized)
+	})
+}
+
+func TestDisabledUserTokenRevoked(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+		env := apitest.New(t, db)
+		tok := "Bearer " + env.Token("prosecutor2")
+		env.Do("GET", "/api/v1/me", tok, nil).Expect(t, http.StatusOK)
+		id := userID(t, db, "prosecutor2")
+		env.Do("POST", "/api/v1/admin/users/"+strconv.FormatInt(id, 10)+"/disable", "admin", nil).Expect(t, http.StatusOK)
+		res := env.Do("GET", "/api/v1/me", tok, nil).Expect(t, http.StatusUnauthorized)
+		if res.ErrorCode() != "token_revoked" {
+			t.Fatalf("code %q, want token_revoked", res.ErrorCode())
+		}
+		env.Do("POST", "/api/v1/auth/login", "", map[string]string{"username": "prosecutor2", "password": apitest.Password}).
+			Expect(t, http.StatusUnauthorized)
+		// Enabling again does not revive the old token, but a new login works.
+		env.Do("POST", "/api/v1/admin/users/"+strconv.FormatInt(id, 10)+"/enable", "admin", nil).Expect(t, http.StatusOK)
+		env.Do("GET", "/api/v1/me", tok, nil).Expect(t, http.StatusUnauthorized)
+		env.Do("POST", "/api/v1/auth/login", "", map[string]string{"username": "prosecutor2", "password": apitest.Password}).
+			Expect(t, http.StatusOK)
+	})
+}
+
+func TestPasswordChangeRevokesTokens(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+		env := apitest.New(t, db)
+		tok := "Bearer " + env.Token("casemgr1")
+		const next = "a-brand-new-password-2026"
+		tests := []struct {
+			name       string
+			body       any
+			wantStatus int
+		}{
+			{"wrong current password", map[string]string{"current_password": "nope-nope-nope", "new_password": next}, http.StatusBadRequest},
+			{"too short", map[string]string{"current_password": apitest.Password, "new_password": "short"}, http.StatusBadRequest},
+			{"changed", map[string]string{"current_password": apitest.Password, "new_password": next}, http.StatusNoContent},
+		}
+		for _, tc := range tests {
+			t.Run(tc.name, func(t *testing.T) {
+				env.Do("POST", "/api/v1/me/password", tok, tc.body).Expect(t, tc.wantStatus)
+			})
+		}
+		if res := env.Do("GET", "/api/v1/me", tok, nil).Expect(t, http.StatusUnauthorized); res.ErrorCode() != "token_revoked" {
+			t.Fatalf("old token after password change: %s", res.Body)
+		}
+		env.Do("POST", "/api/v1/auth/login", "", map[string]string{"username": "casemgr1", "password": apitest.Password}).Expect(t, http.StatusUnauthorized)
+		env.Do("POST", "/api/v1/auth/login", "", map[string]string{"username": "casemgr1", "password": next}).Expect(t, http.StatusOK)
+	})
+}

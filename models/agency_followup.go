@@ -1,0 +1,184 @@
+package models
+
+import (
+	"fmt"
+	"strings"
+)
+
+// After the reply: 督促落实 records, the agency's progress reports, the chief's
+// escalations, closure and reopening.
+
+func init() {
+	registerLockedAction("follow_up", func() any { return &FollowUpPayload{} }, applyFollowUp)
+	registerLockedAction("report_progress", func() any { return &ProgressPayload{} }, applyReportProgress)
+	registerLockedAction("escalate", func() any { return &EscalatePayload{} }, applyEscalate)
+	registerLockedAction("close", func() any { return &ClosePayload{} }, applyClose)
+	registerLockedAction("reopen", func() any { return &ReopenPayload{} }, applyReopen)
+}
+
+// FollowUpPayload is one 督促落实 record. Internal records (e.g. an internal
+// consultation) and their files are hidden from the agency.
+type FollowUpPayload struct {
+	Kind         string `json:"kind" validate:"required,oneof=inquiry visit consultation joint_meeting return_visit"`
+	HeldOn       Date   `json:"held_on" validate:"required"`
+	Participants string `json:"participants" validate:"required,max=2000"`
+	Findings     string `json:"findings" validate:"required,max=20000"`
+	Internal     bool   `json:"internal"`
+}
+
+func applyFollowUp(ac *ActionContext) error {
+	p := ac.Payload.(*FollowUpPayload)
+	if p.HeldOn.After(ac.Today) {
+		return InvalidField("held_on", "日期不能晚于今天")
+	}
+	f := &FollowUp{CaseID: ac.Case.ID, Kind: p.Kind, HeldOn: p.HeldOn, Participants: strings.TrimSpace(p.Participants),
+		Findings: strings.TrimSpace(p.Findings), Internal: p.Internal, CreatedBy: ac.Actor.UserID, CreatedAt: ac.Now}
+	if err := ac.Tx.Create(f).Error; err != nil {
+		return err
+	}
+	ids, err := ac.StoreFiles(OwnerFollowUp, f.ID, p.Internal)
+	if err != nil {
+		return err
+	}
+	ac.Internal = ac.Internal || p.Internal
+	ac.SetData("follow_up_id", f.ID)
+	ac.SetData("kind", f.Kind)
+	ac.SetData("held_on", f.HeldOn)
+	ac.SetData("file_ids", ids)
+	return nil
+}
+
+// ProgressPayload is the agency's rectification progress: how far along (0–100)
+// and what was done; evidence comes as files.
+type ProgressPayload struct {
+	Percent     *int   `json:"percent" validate:"required,min=0,max=100"`
+	Description string `json:"description" validate:"required,max=10000"`
+}
+
+func applyReportProgress(ac *ActionContext) error {
+	p := ac.Payload.(*ProgressPayload)
+	c := ac.Case
+	r := &ProgressReport{CaseID: c.ID, Percent: *p.Percent, Description: strings.TrimSpace(p.Description),
+		ReportedBy: ac.Actor.UserID, ReportedOn: ac.Today, CreatedAt: ac.Now}
+	if err := ac.Tx.Create(r).Error; err != nil {
+		return err
+	}
+	ids, err := ac.StoreFiles(OwnerProgressReport, r.ID, false)
+	if err != nil {
+		return err
+	}
+	ac.SetData("progress_report_id", r.ID)
+	ac.SetData("percent", r.Percent)
+	ac.SetData("file_ids", ids)
+	ac.Notify(NotificationSpec{UserIDs: []int64{c.ProsecutorID}, Kind: "agency_progress", Title: "被建议单位报告整改进展",
+		Body: fmt.Sprintf("被建议单位报告%s的整改进展：%d%%。", docLabel(c), r.Percent)})
+	return nil
+}
+
+// EscalatePayload lists the escalation measures the chief decided; the
+// request carries one document (file) per measure, in the same order.
+type EscalatePayload struct {
+	Measures []EscalationInput `json:"measures" validate:"required,min=1,max=5,dive"`
+}
+
+// EscalationInput is one measure: what, when, to whom and why.
+type EscalationInput struct {
+	Kind      string `json:"kind" validate:"required,oneof=report_higher_procuratorate notify_superior_regulator report_party_congress notify_government_discipline public_interest_litigation"`
+	DecidedOn Date   `json:"decided_on" validate:"required"`
+	Target    string `json:"target" validate:"required,max=200"`
+	Summary   string `json:"summary" validate:"required,max=5000"`
+}
+
+// applyEscalate records the measures. Escalations are the procuratorate's own
+// business (reports to Party committees, referrals for litigation), so the
+// records, their documents and the timeline entry are internal.
+func applyEscalate(ac *ActionContext) error {
+	p := ac.Payload.(*EscalatePayload)
+	c := ac.Case
+	if len(ac.Files) != len(p.Measures) {
+		return InvalidField("files", fmt.Sprintf("每项措施须附一份文书：%d项措施，收到%d份文件", len(p.Measures), len(ac.Files)))
+	}
+	fields := map[string]string{}
+	seen := map[string]bool{}
+	for i, m := range p.Measures {
+		if seen[m.Kind] {
+			fields[fmt.Sprintf("measures[%d].kind", i)] = "同一措施重复"
+		}
+		seen[m.Kind] = true
+		if m.DecidedOn.After(ac.Today) {
+			fields[fmt.Sprintf("measures[%d].decided_on", i)] = "日期不能晚于今天"
+		}
+	}
+	if len(fields) > 0 {
+		return Invalid("报告、通报或移送措施有误", fields)
+	}
+	var ids []int64
+	for i, m := range p.Measures {
+		e := &Escalation{CaseID: c.ID, Kind: m.Kind, DecidedOn: m.DecidedOn, Target: strings.TrimSpace(m.Target),
+			Summary: strings.TrimSpace(m.Summary), DecidedBy: ac.Actor.UserID, CreatedAt: ac.Now}
+		if err := ac.Tx.Create(e).Error; err != nil {
+			return err
+		}
+		if _, err := StoreUploads(ac.Tx, ac.Actor, c.ID, OwnerEscalation, e.ID, true, ac.Files[i:i+1]); err != nil {
+			return err
+		}
+		ids = append(ids, e.ID)
+	}
+	ac.Internal = true
+	ac.SetData("escalation_ids", ids)
+	kinds := make([]string, len(p.Measures))
+	for i, m := range p.Measures {
+		kinds[i] = m.Kind
+	}
+	ac.SetData("kinds", kinds)
+	labels := make([]string, len(kinds))
+	for i, k := range kinds {
+		labels[i] = EscalationKindLabels[k]
+	}
+	ac.Notify(NotificationSpec{UserIDs: []int64{c.ProsecutorID}, Kind: "case_escalated", Title: "检察长决定报告、通报或移送",
+		Body: fmt.Sprintf("%s：%s。", docLabel(c), strings.Join(labels, "；"))})
+	return nil
+}
+
+// ClosePayload is 结案: the outcome and a summary are required.
+type ClosePayload struct {
+	Outcome string `json:"outcome" validate:"required,oneof=rectified partly_rectified not_rectified escalated other"`
+	Summary string `json:"summary" validate:"required,max=10000"`
+}
+
+func applyClose(ac *ActionContext) error {
+	p := ac.Payload.(*ClosePayload)
+	c := ac.Case
+	if err := noFiles(ac); err != nil {
+		return err
+	}
+	replies, err := loadReplies(ac.Tx, c.ID)
+	if err != nil {
+		return err
+	}
+	now := ac.Now
+	c.Outcome, c.ClosedAt = p.Outcome, &now
+	c.ReplyClass = ClassifyReply(c, replies, ac.Today)
+	ac.SetData("outcome", p.Outcome)
+	ac.SetData("summary", strings.TrimSpace(p.Summary))
+	return ac.notifyAgency("case_closed", "检察建议已结案", fmt.Sprintf("%s已结案：%s。", docLabel(c), CloseOutcomeLabels[p.Outcome]))
+}
+
+// ReopenPayload is 重新启动 by the chief, with the reason.
+type ReopenPayload struct {
+	Reason string `json:"reason" validate:"required,max=5000"`
+}
+
+func applyReopen(ac *ActionContext) error {
+	p := ac.Payload.(*ReopenPayload)
+	c := ac.Case
+	if err := noFiles(ac); err != nil {
+		return err
+	}
+	ac.SetData("previous_outcome", c.Outcome)
+	ac.SetData("reason", strings.TrimSpace(p.Reason))
+	c.Outcome, c.ClosedAt = "", nil
+	ac.Notify(NotificationSpec{UserIDs: []int64{c.ProsecutorID}, Kind: "case_reopened", Title: "案件重新启动督促落实",
+		Body: fmt.Sprintf("检察长决定重新启动%s的督促落实。理由：%s", docLabel(c), strings.TrimSpace(p.Reason))})
+	return nil
+}

@@ -1,0 +1,195 @@
+package models
+
+import "time"
+
+// This file holds the records of the recipient agency's side of a case and of
+// the follow-up that comes after the reply (migration 0004_agency.sql).
+
+// Objection statuses: pending until the prosecutor reviews it (复核), then the
+// outcome of the review.
+const (
+	ObjectionPending  = "pending"
+	ObjectionAmend    = "amend"    // 修改后重新制发
+	ObjectionWithdraw = "withdraw" // 撤回检察建议
+	ObjectionKeep     = "keep"     // 维持原检察建议
+)
+
+// Objection is 异议: the recipient's written objection to a recommendation,
+// raised within the objection period, and the prosecutor's review of it.
+type Objection struct {
+	ID             int64      `gorm:"primaryKey" json:"id"`
+	CaseID         int64      `json:"case_id"`
+	RaisedBy       int64      `json:"raised_by"`
+	RaisedOn       Date       `json:"raised_on"`
+	Reason         string     `json:"reason"`
+	Status         string     `json:"status"`
+	DecidedBy      *int64     `json:"decided_by"`
+	DecidedAt      *time.Time `json:"decided_at"`
+	DecisionReason *string    `json:"decision_reason"`
+	// SupersededDocumentNumber is the 文号 of the letter an amendment replaced;
+	// the amended letter is issued under a new number.
+	SupersededDocumentNumber string       `json:"superseded_document_number"`
+	CreatedAt                time.Time    `json:"created_at"`
+	Files                    []StoredFile `gorm:"-" json:"files"`
+}
+
+// Extension request statuses.
+const (
+	ExtensionPending = "pending"
+	ExtensionGranted = "granted"
+	ExtensionRefused = "refused"
+	// ExtensionLapsed: the request became moot before a decision (the agency
+	// replied, or the letter was amended).
+	ExtensionLapsed = "lapsed"
+)
+
+// ExtensionRequest is the agency's request to reply later (申请延期回复) and
+// the prosecutor's decision on it.
+type ExtensionRequest struct {
+	ID             int64      `gorm:"primaryKey" json:"id"`
+	CaseID         int64      `json:"case_id"`
+	RequestedBy    int64      `json:"requested_by"`
+	RequestedOn    Date       `json:"requested_on"`
+	Reason         string     `json:"reason"`
+	OldDue         Date       `json:"old_due"`
+	RequestedDue   *Date      `json:"requested_due"`
+	RequestedDays  int        `json:"requested_days"`
+	Status         string     `json:"status"`
+	DecidedBy      *int64     `json:"decided_by"`
+	DecidedAt      *time.Time `json:"decided_at"`
+	DecisionReason *string    `json:"decision_reason"`
+	GrantedDue     *Date      `json:"granted_due"`
+	GrantedRule    string     `json:"granted_rule"`
+	CreatedAt      time.Time  `json:"created_at"`
+}
+
+// ReplyItem is the agency's position on one numbered recommendation.
+type ReplyItem struct {
+	ID       int64   `gorm:"primaryKey" json:"-"`
+	ReplyID  int64   `json:"-"`
+	CaseID   int64   `json:"-"`
+	ItemNo   int     `json:"item_no"`
+	Position string  `json:"position"`
+	Reason   *string `json:"reason"`
+}
+
+// ReplyReturn records a reply returned as perfunctory (粗回复) and the
+// deadline set for the supplement.
+type ReplyReturn struct {
+	ID            int64     `gorm:"primaryKey" json:"id"`
+	ReplyID       int64     `json:"reply_id"`
+	CaseID        int64     `json:"case_id"`
+	ReturnedBy    int64     `json:"returned_by"`
+	Reason        string    `json:"reason"`
+	SupplementDue Date      `json:"supplement_due"`
+	CreatedAt     time.Time `json:"created_at"`
+}
+
+// Follow-up kinds (督促落实方式).
+const (
+	FollowUpInquiry      = "inquiry"       // 询问
+	FollowUpVisit        = "visit"         // 走访
+	FollowUpConsultation = "consultation"  // 会商
+	FollowUpJointMeeting = "joint_meeting" // 联席会议
+	FollowUpReturnVisit  = "return_visit"  // 回访
+)
+
+// FollowUpKindLabels are the Chinese names of follow-up kinds.
+var FollowUpKindLabels = map[string]string{
+	FollowUpInquiry: "询问", FollowUpVisit: "走访", FollowUpConsultation: "会商",
+	FollowUpJointMeeting: "联席会议", FollowUpReturnVisit: "回访",
+}
+
+// FollowUp is one 督促落实 record kept by the prosecutor. Internal records
+// (and their files) are never shown to the agency.
+type FollowUp struct {
+	ID           int64        `gorm:"primaryKey" json:"id"`
+	CaseID       int64        `json:"case_id"`
+	Kind         string       `json:"kind"`
+	HeldOn       Date         `json:"held_on"`
+	Participants string       `json:"participants"`
+	Findings     string       `json:"findings"`
+	Internal     bool         `json:"internal"`
+	CreatedBy    int64        `json:"created_by"`
+	CreatedAt    time.Time    `json:"created_at"`
+	Files        []StoredFile `gorm:"-" json:"files"`
+}
+
+// ProgressReport is the agency's report of rectification progress (整改进展).
+type ProgressReport struct {
+	ID          int64        `gorm:"primaryKey" json:"id"`
+	CaseID      int64        `json:"case_id"`
+	Percent     int          `json:"percent"`
+	Description string       `json:"description"`
+	ReportedBy  int64        `json:"reported_by"`
+	ReportedOn  Date         `json:"reported_on"`
+	CreatedAt   time.Time    `json:"created_at"`
+	Files       []StoredFile `gorm:"-" json:"files"`
+}
+
+// Escalation kinds (after urging, no valid reason for not rectifying).
+const (
+	EscalateHigherProcuratorate  = "report_higher_procuratorate"  // 报告上级检察院
+	EscalateSuperiorRegulator    = "notify_superior_regulator"    // 通报被建议单位上级、主管机关或行业协会
+	EscalatePartyCongress        = "report_party_congress"        // 报告同级党委、人大
+	EscalateGovernmentDiscipline = "notify_government_discipline" // 通报同级政府、纪检监察机关
+	EscalateLitigation           = "public_interest_litigation"   // 移送公益诉讼
+)
+
+// EscalationKindLabels are the Chinese names of escalation kinds.
+var EscalationKindLabels = map[string]string{
+	EscalateHigherProcuratorate:  "报告上级人民检察院",
+	EscalateSuperiorRegulator:    "通报被建议单位的上级机关、行政主管部门或行业自律组织",
+	EscalatePartyCongress:        "报告同级党委、人大",
+	EscalateGovernmentDiscipline: "通报同级政府、纪检监察机关",
+	EscalateLitigation:           "依法提起公益诉讼",
+}
+
+// Escalation is one escalation measure decided by the chief, with its
+// document. Escalations are internal to the procuratorate.
+type Escalation struct {
+	ID        int64        `gorm:"primaryKey" json:"id"`
+	CaseID    int64        `json:"case_id"`
+	Kind      string       `json:"kind"`
+	DecidedOn Date         `json:"decided_on"`
+	Target    string       `json:"target"`
+	Summary   string       `json:"summary"`
+	DecidedBy int64        `json:"decided_by"`
+	CreatedAt time.Time    `json:"created_at"`
+	Files     []StoredFile `gorm:"-" json:"files"`
+}
+
+// Rectification verdicts (整改情况评估), the procuratorate's own judgement, kept
+// apart from the agency's position on the recommendation.
+const (
+	RectificationRectified       = "rectified"        // 整改到位
+	RectificationPartlyRectified = "partly_rectified" // 部分到位
+	RectificationNotRectified    = "not_rectified"    // 未整改
+)
+
+// CloseOutcomeLabels are the closing outcomes (结案结果) and their Chinese names.
+var CloseOutcomeLabels = map[string]string{
+	"rectified":        "建议采纳，整改到位",
+	"partly_rectified": "建议部分采纳或部分整改",
+	"not_rectified":    "未整改",
+	"escalated":        "已报告、通报或移送公益诉讼",
+	"other":            "其他",
+}
+
+// File owner types of the agency feature's records.
+const (
+	OwnerObjection      = "objection"
+	OwnerReply          = "reply"
+	OwnerFollowUp       = "follow_up"
+	OwnerProgressReport = "progress_report"
+	OwnerEscalation     = "escalation"
+)
+
+// AgencyFileOwnerTypes are the owner types whose non-internal files an agency
+// sees listed on its recommendation. Other features add theirs (e.g. the
+// issued letter's PDF) so nothing reaches the agency by accident.
+var AgencyFileOwnerTypes = []string{OwnerObjection, OwnerReply, OwnerFollowUp, OwnerProgressReport}
+
+// agencyDraftStatuses are the draft statuses an agency may read: the letter
+// as approved and issued, never earlier versions.
+var agencyDraftStatuses = []string{"approved", "issued"}

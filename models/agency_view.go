@@ -1,0 +1,344 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"gorm.io/gorm"
+)
+
+// IssuedContent returns the 检察建议书 content as the agency received it: the
+// latest issued draft, or the latest approved one when issuance did not mark
+// drafts. Other draft versions are never returned. ok is false when the case
+// has none (yet).
+func IssuedContent(tx *gorm.DB, caseID int64) (RecommendationContent, bool, error) {
+	for _, status := range []string{"issued", "approved"} {
+		var d RecommendationDraft
+		err := tx.Where("case_id = ? AND status = ?", caseID, status).Order("version_no DESC").First(&d).Error
+		if errIsNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return RecommendationContent{}, false, err
+		}
+		rc, err := ParseRecommendationContent(d.Content)
+		if err != nil {
+			return RecommendationContent{}, false, err
+		}
+		return rc, true, nil
+	}
+	return RecommendationContent{}, false, nil
+}
+
+// AgencyInboxQuery filters the agency's inbox.
+type AgencyInboxQuery struct {
+	State   string
+	Year    int  // year of delivery
+	Overdue bool // delivered, no answer, reply deadline passed
+	Cursor  string
+	Limit   int
+}
+
+// AgencyInboxItem is one recommendation in an agency's inbox.
+type AgencyInboxItem struct {
+	ID                int64     `json:"id"`
+	Version           int       `json:"version"`
+	State             CaseState `json:"state"`
+	StateLabel        string    `json:"state_label"`
+	DocumentNumber    *string   `json:"document_number"`
+	Title             string    `json:"title"`
+	ProcuratorateName string    `json:"procuratorate_name"`
+	DeliveredOn       *Date     `json:"delivered_on"`
+	ReceivedOn        *Date     `json:"received_on"`
+	Signed            bool      `json:"signed"`
+	ReplyDue          *Date     `json:"reply_due"`
+	DaysLeft          *int      `json:"days_left"`
+	Overdue           bool      `json:"overdue"`
+	ReplyClass        string    `json:"reply_class"`
+}
+
+// ListAgencyInbox lists the recommendations addressed to the actor's agency,
+// most recently delivered first, with a keyset cursor on (delivered_on, id).
+func (s *CaseService) ListAgencyInbox(ctx context.Context, a *Actor, q AgencyInboxQuery) ([]AgencyInboxItem, string, error) {
+	if a == nil || a.Role != RoleAgency || a.AgencyID == 0 {
+		return nil, "", Forbidden("只有被建议单位用户可以查看本单位收到的检察建议")
+	}
+	if q.Limit <= 0 || q.Limit > 100 {
+		q.Limit = 20
+	}
+	today := s.Today()
+	tx := s.DB.WithContext(ctx).Model(&Case{}).Scopes(CaseScope(a))
+	if q.State != "" {
+		tx = tx.Where("cases.state = ?", q.State)
+	}
+	if q.Year != 0 {
+		tx = tx.Where("cases.delivered_on LIKE ?", fmt.Sprintf("%04d-%%", q.Year))
+	}
+	if q.Overdue {
+		tx = tx.Where("cases.state = ? AND cases.reply_due < ?", StateDelivered, today.String())
+	}
+	if q.Cursor != "" {
+		day, id, ok := parseInboxCursor(q.Cursor)
+		if !ok {
+			return nil, "", InvalidField("cursor", "分页游标无效")
+		}
+		tx = tx.Where("(cases.delivered_on < ? OR (cases.delivered_on = ? AND cases.id < ?))", day, day, id)
+	}
+	var cases []Case
+	if err := tx.Order("cases.delivered_on DESC").Order("cases.id DESC").Limit(q.Limit + 1).Find(&cases).Error; err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(cases) > q.Limit {
+		cases = cases[:q.Limit]
+		last := cases[len(cases)-1]
+		next = last.DeliveredOn.String() + "_" + strconv.FormatInt(last.ID, 10)
+	}
+	names, err := procuratorateNames(s.DB.WithContext(ctx), cases)
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]AgencyInboxItem, len(cases))
+	for i := range cases {
+		c := &cases[i]
+		out[i] = AgencyInboxItem{ID: c.ID, Version: c.Version, State: c.State, StateLabel: StateLabels[c.State],
+			DocumentNumber: c.DocumentNumber, Title: c.Title, ProcuratorateName: names[c.ProcuratorateID],
+			DeliveredOn: c.DeliveredOn, ReceivedOn: c.ReceivedOn, Signed: c.SignedAt != nil, ReplyDue: c.ReplyDue,
+			ReplyClass: CurrentReplyClass(c, today)}
+		out[i].DaysLeft, out[i].Overdue = ReplyDaysLeft(c, today)
+	}
+	return out, next, nil
+}
+
+// ReplyDaysLeft is the number of days until the reply deadline while the
+// case awaits the agency's answer (negative once overdue); nil otherwise.
+func ReplyDaysLeft(c *Case, today Date) (*int, bool) {
+	if c.ReplyDue == nil || c.State != StateDelivered {
+		return nil, false
+	}
+	d := today.DaysUntil(*c.ReplyDue)
+	return &d, d < 0
+}
+
+// CurrentReplyClass is the stored reply class, brought up to date for the
+// one change that needs no action: a delivered case with no final reply
+// whose deadline has passed is 不回复 from the next day on. It agrees with ClassifyReply (a
+// returned reply is stored as perfunctory; a final reply sets FirstRepliedOn).
+func CurrentReplyClass(c *Case, today Date) string {
+	if c.State == StateDelivered && c.ReplyClass == ReplyClassPending && c.FirstRepliedOn == nil && c.ReplyDue != nil && today.After(*c.ReplyDue) {
+		return ReplyClassNoReply
+	}
+	return c.ReplyClass
+}
+
+func parseInboxCursor(s string) (string, int64, bool) {
+	day, idText, ok := strings.Cut(s, "_")
+	if !ok {
+		return "", 0, false
+	}
+	if _, err := ParseDate(day); err != nil {
+		return "", 0, false
+	}
+	id, err := strconv.ParseInt(idText, 10, 64)
+	if err != nil || id <= 0 {
+		return "", 0, false
+	}
+	return day, id, true
+}
+
+func procuratorateNames(tx *gorm.DB, cases []Case) (map[int64]string, error) {
+	ids := make([]int64, 0, len(cases))
+	for _, c := range cases {
+		ids = append(ids, c.ProcuratorateID)
+	}
+	out := map[int64]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var ps []Procuratorate
+	if err := tx.Select("id", "name").Where("id IN ?", ids).Find(&ps).Error; err != nil {
+		return nil, err
+	}
+	for _, p := range ps {
+		out[p.ID] = p.Name
+	}
+	return out, nil
+}
+
+// ReplyRecord is a reply with its per-item positions, files and, if it was
+// returned, the return.
+type ReplyRecord struct {
+	Reply
+	PositionLabel string       `json:"position_label"`
+	Body          ReplyContent `json:"body"`
+	Items         []ReplyItem  `json:"items"`
+	Files         []StoredFile `json:"files"`
+	Return        *ReplyReturn `json:"return"`
+}
+
+// AgencyRecords is everything exchanged with the recipient on a case, as the
+// actor may see it: the letter as issued, replies, objections, extension
+// requests, follow-up records, progress reports and files. Staff also see
+// internal follow-ups, escalations and internal files; agencies never do.
+type AgencyRecords struct {
+	Content           *RecommendationContent `json:"content"`
+	LetterTitle       string                 `json:"letter_title"`
+	Replies           []ReplyRecord          `json:"replies"`
+	Objections        []Objection            `json:"objections"`
+	ExtensionRequests []ExtensionRequest     `json:"extension_requests"`
+	FollowUps         []FollowUp             `json:"follow_ups"`
+	ProgressReports   []ProgressReport       `json:"progress_reports"`
+	Escalations       []Escalation           `json:"escalations,omitempty"`
+	Files             []StoredFile           `json:"files"`
+}
+
+// LoadAgencyRecords loads a readable case and its agency records.
+func (s *CaseService) LoadAgencyRecords(ctx context.Context, a *Actor, caseID int64) (*Case, *AgencyRecords, error) {
+	c, err := s.LoadCase(ctx, a, caseID)
+	if err != nil {
+		return nil, nil, err
+	}
+	tx := s.DB.WithContext(ctx)
+	internal := SeesInternal(a)
+	out := &AgencyRecords{Replies: []ReplyRecord{}, Objections: []Objection{}, ExtensionRequests: []ExtensionRequest{},
+		FollowUps: []FollowUp{}, ProgressReports: []ProgressReport{}, Files: []StoredFile{}}
+	rc, ok, err := IssuedContent(tx, c.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if ok {
+		out.Content = &rc
+		out.LetterTitle = rc.TitleFor(c)
+	}
+	if err := s.loadReplyRecords(tx, c.ID, internal, out); err != nil {
+		return nil, nil, err
+	}
+	if err := tx.Where("case_id = ?", c.ID).Order("id").Find(&out.Objections).Error; err != nil {
+		return nil, nil, err
+	}
+	for i := range out.Objections {
+		if out.Objections[i].Files, err = FileMeta(tx, OwnerObjection, []int64{out.Objections[i].ID}, internal); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := tx.Where("case_id = ?", c.ID).Order("id").Find(&out.ExtensionRequests).Error; err != nil {
+		return nil, nil, err
+	}
+	fq := tx.Where("case_id = ?", c.ID)
+	if !internal {
+		fq = fq.Where("internal = ?", false)
+	}
+	if err := fq.Order("id").Find(&out.FollowUps).Error; err != nil {
+		return nil, nil, err
+	}
+	for i := range out.FollowUps {
+		if out.FollowUps[i].Files, err = FileMeta(tx, OwnerFollowUp, []int64{out.FollowUps[i].ID}, internal); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := tx.Where("case_id = ?", c.ID).Order("id").Find(&out.ProgressReports).Error; err != nil {
+		return nil, nil, err
+	}
+	for i := range out.ProgressReports {
+		if out.ProgressReports[i].Files, err = FileMeta(tx, OwnerProgressReport, []int64{out.ProgressReports[i].ID}, internal); err != nil {
+			return nil, nil, err
+		}
+	}
+	if internal {
+		if err := tx.Where("case_id = ?", c.ID).Order("id").Find(&out.Escalations).Error; err != nil {
+			return nil, nil, err
+		}
+		for i := range out.Escalations {
+			if out.Escalations[i].Files, err = FileMeta(tx, OwnerEscalation, []int64{out.Escalations[i].ID}, true); err != nil {
+				return nil, nil, err
+			}
+		}
+	}
+	// The flat file list: staff see every file of the case; agencies only
+	// non-internal files of the owner types meant for them.
+	files := tx.Omit("content").Where("case_id = ?", c.ID)
+	if !internal {
+		files = files.Where("internal = ? AND owner_type IN ?", false, AgencyFileOwnerTypes)
+	}
+	if err := files.Order("id").Find(&out.Files).Error; err != nil {
+		return nil, nil, err
+	}
+	return c, out, nil
+}
+
+func (s *CaseService) loadReplyRecords(tx *gorm.DB, caseID int64, internal bool, out *AgencyRecords) error {
+	replies, err := loadReplies(tx, caseID)
+	if err != nil {
+		return err
+	}
+	for _, r := range replies {
+		rec := ReplyRecord{Reply: r, PositionLabel: PositionLabels[r.Position], Body: ParseReplyContent(r.Content), Items: []ReplyItem{}}
+		rec.Content = ""
+		if err := tx.Where("reply_id = ?", r.ID).Order("item_no").Find(&rec.Items).Error; err != nil {
+			return err
+		}
+		if rec.Files, err = FileMeta(tx, OwnerReply, []int64{r.ID}, internal); err != nil {
+			return err
+		}
+		if r.Returned {
+			var ret ReplyReturn
+			if err := tx.Where("reply_id = ?", r.ID).Order("id DESC").First(&ret).Error; err == nil {
+				rec.Return = &ret
+			} else if !errIsNotFound(err) {
+				return err
+			}
+		}
+		out.Replies = append(out.Replies, rec)
+	}
+	return nil
+}
+
+// AgencyRecommendation is one recommendation as its recipient sees it: the
+// inbox facts, who issued it, the dates and deadlines with how they were
+// computed, the procuratorate's verdicts, and the records exchanged.
+type AgencyRecommendation struct {
+	AgencyInboxItem
+	DepartmentName      string   `json:"department_name"`
+	ObjectionDue        *Date    `json:"objection_due"`
+	ReplyDueExplanation string   `json:"reply_due_explanation"`
+	SignerName          string   `json:"signer_name"`
+	FirstRepliedOn      *Date    `json:"first_replied_on"`
+	Rectification       string   `json:"rectification"`
+	Outcome             string   `json:"outcome"`
+	AllowedActions      []string `json:"allowed_actions"`
+	*AgencyRecords
+}
+
+// AgencyRecommendation loads one recommendation addressed to the actor's
+// agency (not found for anything else, so existence does not leak).
+func (s *CaseService) AgencyRecommendation(ctx context.Context, a *Actor, id int64) (*AgencyRecommendation, error) {
+	if a == nil || a.Role != RoleAgency {
+		return nil, NotFound("检察建议")
+	}
+	c, rec, err := s.LoadAgencyRecords(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	tx := s.DB.WithContext(ctx)
+	names, err := procuratorateNames(tx, []Case{*c})
+	if err != nil {
+		return nil, err
+	}
+	var dept Department
+	if err := tx.Select("id", "name").First(&dept, c.DepartmentID).Error; err != nil && !errIsNotFound(err) {
+		return nil, err
+	}
+	v := &AgencyRecommendation{
+		AgencyInboxItem: AgencyInboxItem{ID: c.ID, Version: c.Version, State: c.State, StateLabel: StateLabels[c.State],
+			DocumentNumber: c.DocumentNumber, Title: c.Title, ProcuratorateName: names[c.ProcuratorateID],
+			DeliveredOn: c.DeliveredOn, ReceivedOn: c.ReceivedOn, Signed: c.SignedAt != nil, ReplyDue: c.ReplyDue,
+			ReplyClass: CurrentReplyClass(c, s.Today())},
+		DepartmentName: dept.Name, ObjectionDue: c.ObjectionDue, ReplyDueExplanation: c.ReplyDueExplanation,
+		SignerName: c.SignerName, FirstRepliedOn: c.FirstRepliedOn, Rectification: c.Rectification, Outcome: c.Outcome,
+		AllowedActions: AllowedActions(a, c), AgencyRecords: rec,
+	}
+	v.DaysLeft, v.Overdue = ReplyDaysLeft(c, s.Today())
+	return v, nil
+}

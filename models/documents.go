@@ -1,0 +1,616 @@
+package models
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"gorm.io/gorm"
+
+	"jianyi/documents"
+)
+
+// DocumentKind names an official document served for a case.
+type DocumentKind string
+
+// The documents a case produces.
+const (
+	DocRecommendation DocumentKind = "recommendation"  // 检察建议书
+	DocServiceReceipt DocumentKind = "service-receipt" // 送达回证: proof of service
+	DocUrgingLetter   DocumentKind = "urging-letter"   // 催办函: urging letter on an overdue reply
+	DocApprovalForm   DocumentKind = "approval-form"   // 审批表: internal approval form
+	DocFilingReport   DocumentKind = "filing-report"   // 备案报告: report to the higher procuratorate
+)
+
+// documentKinds describes each kind: its Chinese name and the owner_type its
+// generated copies are stored under (so a copy can be verified later).
+var documentKinds = map[DocumentKind]struct {
+	Label     string
+	OwnerType string
+	Internal  bool
+}{
+	DocRecommendation: {"检察建议书", "recommendation_pdf", false},
+	DocServiceReceipt: {"送达回证", "service_receipt_pdf", false},
+	DocUrgingLetter:   {"催办函", "urging_letter_pdf", false},
+	DocApprovalForm:   {"审批表", "approval_form_pdf", true},
+	DocFilingReport:   {"备案报告", "filing_report_pdf", true},
+}
+
+// ParseDocumentKind checks a kind from a URL; unknown kinds are not found.
+func ParseDocumentKind(s string) (DocumentKind, error) {
+	k := DocumentKind(s)
+	if _, ok := documentKinds[k]; !ok {
+		return "", &Error{Kind: ErrNotFound, Code: "unknown_document", Message: "不存在该文书类型：" + s}
+	}
+	return k, nil
+}
+
+// Label is the kind's Chinese name.
+func (k DocumentKind) Label() string { return documentKinds[k].Label }
+
+// documentKindOfOwner maps a stored file's owner_type back to its kind.
+func documentKindOfOwner(ownerType string) (DocumentKind, bool) {
+	for k, d := range documentKinds {
+		if d.OwnerType == ownerType {
+			return k, true
+		}
+	}
+	return "", false
+}
+
+// UrgingReplyDays is the number of days a 催办函 gives the agency to reply.
+const UrgingReplyDays = 15
+
+var (
+	rendererMu sync.Mutex
+	renderer   *documents.Renderer
+)
+
+// SetDocumentRenderer sets the renderer every document of this process is
+// made with. The server calls it once at start with the configured official
+// fonts; without it DocumentRenderer builds one from the shipped fonts on
+// first use. Tests need not call it.
+func SetDocumentRenderer(r *documents.Renderer) {
+	rendererMu.Lock()
+	defer rendererMu.Unlock()
+	renderer = r
+}
+
+// DocumentRenderer returns the process's renderer, creating it with the
+// shipped fonts when none was set. A Renderer parses its fonts once and is
+// safe for concurrent use, so one serves every request.
+func DocumentRenderer() (*documents.Renderer, error) {
+	rendererMu.Lock()
+	defer rendererMu.Unlock()
+	if renderer == nil {
+		r, err := documents.NewRenderer(documents.FontConfig{})
+		if err != nil {
+			return nil, err
+		}
+		renderer = r
+	}
+	return renderer, nil
+}
+
+// CaseDocument is a rendered or stored document ready to send.
+type CaseDocument struct {
+	Kind           DocumentKind
+	CaseID         int64
+	DocumentNumber string
+	Filename       string // Chinese, e.g. "检察建议书（清河检八建〔2026〕1号）.pdf"
+	Content        []byte
+	SHA256         string
+	// Draft marks a live preview from the latest draft, never stored and
+	// not an official document.
+	Draft       bool
+	GeneratedAt time.Time
+}
+
+// renderError turns a renderer failure users can fix (a character the
+// fonts cannot draw) into a 422 naming the characters.
+func renderError(err error) error {
+	if errors.Is(err, documents.ErrMissingGlyphs) {
+		return &Error{Kind: ErrUnprocessable, Code: "missing_glyphs",
+			Message: "无法生成文书，" + err.Error() + "。请修改文书内容中的这些字符，或配置包含这些字符的字体"}
+	}
+	return err
+}
+
+// documentInputs are the rows a document is built from.
+type documentInputs struct {
+	c             *Case
+	procuratorate *Procuratorate
+	agency        *Agency
+	filing        *Filing
+}
+
+func loadDocumentInputs(tx *gorm.DB, c *Case) (*documentInputs, error) {
+	in := &documentInputs{c: c}
+	var err error
+	if in.procuratorate, err = ProcuratorateByID(tx, c.ProcuratorateID); err != nil {
+		return nil, err
+	}
+	if c.AgencyID != nil {
+		var ag Agency
+		if err := tx.First(&ag, *c.AgencyID).Error; err != nil {
+			return nil, notFoundOr(err, "被建议单位")
+		}
+		in.agency = &ag
+	}
+	var f Filing
+	switch err := tx.Where("case_id = ?", c.ID).First(&f).Error; {
+	case err == nil:
+		in.filing = &f
+	case !errors.Is(err, gorm.ErrRecordNotFound):
+		return nil, err
+	}
+	return in, nil
+}
+
+func (in *documentInputs) agencyName() string {
+	if in.agency == nil {
+		return ""
+	}
+	return in.agency.Name
+}
+
+func (in *documentInputs) number() string {
+	if in.c.DocumentNumber == nil {
+		return ""
+	}
+	return *in.c.DocumentNumber
+}
+
+// issued reports whether the recommendation has been issued (制发) with its 文号.
+func (c *Case) issued() bool {
+	return c.IssuedAt != nil && c.DocumentNumber != nil && *c.DocumentNumber != ""
+}
+
+// civil is a calendar date as the time the documents package prints.
+func civil(d Date) time.Time { return d.midnightUTC() }
+
+// draftContent is the case's newest 检察建议书 draft.
+func draftContent(tx *gorm.DB, caseID int64) (*RecommendationDraft, RecommendationContent, error) {
+	var d RecommendationDraft
+	if err := tx.Where("case_id = ?", caseID).Order("version_no DESC").First(&d).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, RecommendationContent{}, Conflict("no_draft", "案件尚无检察建议书草稿，无法生成检察建议书")
+		}
+		return nil, RecommendationContent{}, err
+	}
+	content, err := ParseRecommendationContent(d.Content)
+	if err != nil {
+		return nil, RecommendationContent{}, fmt.Errorf("draft %d: %w", d.ID, err)
+	}
+	return &d, content, nil
+}
+
+// RecommendationLetter builds the 检察建议书 from a draft's content: the
+// body paragraphs are exactly RecommendationContent.PlainText, so the PDF's
+// text can be compared with the source.
+func RecommendationLetter(p *Procuratorate, c *Case, rc RecommendationContent, number string, date time.Time, objectionDays int) documents.Letter {
+	var body []documents.Block
+	for _, para := range rc.PlainText(c.UrgentDays, objectionDays) {
+		body = append(body, documents.Block{Kind: documents.Paragraph, Text: para})
+	}
+	return documents.Letter{
+		Procuratorate:  p.Name,
+		DocumentNumber: number,
+		Title:          rc.TitleFor(c),
+		Addressee:      rc.Addressee,
+		Body:           body,
+		Attachments:    rc.Attachments,
+		Date:           date,
+		CopyTo:         rc.CopyTo,
+		CreatedAt:      date,
+	}
+}
+
+// recommendationLetter is RecommendationLetter for a loaded case, addressed
+// to the recipient agency when the draft names no addressee.
+func (s *CaseService) recommendationLetter(in *documentInputs, rc RecommendationContent, number string, date time.Time) documents.Letter {
+	if strings.TrimSpace(rc.Addressee) == "" {
+		rc.Addressee = in.agencyName()
+	}
+	return RecommendationLetter(in.procuratorate, in.c, rc, number, date, s.Settings.ObjectionDays)
+}
+
+// FreezeRecommendation renders the issued 检察建议书 from the latest draft
+// with the case's 文号 and issue date and stores it (owner_type
+// "recommendation_pdf", owner_id = case id) with its SHA-256, in tx. Every
+// later download serves these bytes. It fails with 409 when the case has no
+// 文号 or no draft.
+func (s *CaseService) FreezeRecommendation(tx *gorm.DB, a *Actor, c *Case, now time.Time) (*StoredFile, error) {
+	if c.DocumentNumber == nil || *c.DocumentNumber == "" {
+		return nil, Conflict("no_document_number", "案件尚未分配文号，无法生成正式的检察建议书")
+	}
+	issued := now
+	if c.IssuedAt != nil {
+		issued = *c.IssuedAt
+	}
+	_, content, err := draftContent(tx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	in, err := loadDocumentInputs(tx, c)
+	if err != nil {
+		return nil, err
+	}
+	r, err := DocumentRenderer()
+	if err != nil {
+		return nil, err
+	}
+	date := civil(DateOf(issued, s.Settings.Location))
+	pdf, err := r.Recommendation(s.recommendationLetter(in, content, *c.DocumentNumber, date))
+	if err != nil {
+		return nil, renderError(err)
+	}
+	doc := &CaseDocument{Kind: DocRecommendation, CaseID: c.ID, DocumentNumber: *c.DocumentNumber, Content: pdf}
+	doc.Filename = documentFilename(DocRecommendation, *c.DocumentNumber)
+	return storeGeneratedDocument(tx, a, doc, now)
+}
+
+// freezeOnIssue is the AfterIssueHooks entry: the 检察建议书 is made and
+// stored in the issuing transaction, so an issued case always has its PDF.
+func freezeOnIssue(ac *ActionContext) error {
+	_, err := ac.Service.FreezeRecommendation(ac.Tx, ac.Actor, ac.Case, ac.Now)
+	return err
+}
+
+func init() {
+	AfterIssueHooks = append(AfterIssueHooks, freezeOnIssue)
+}
+
+func documentFilename(kind DocumentKind, qualifier string) string {
+	if qualifier == "" {
+		return kind.Label() + ".pdf"
+	}
+	return SanitizeFilename(kind.Label() + "（" + qualifier + "）.pdf")
+}
+
+// storeGeneratedDocument keeps a generated document with its SHA-256 unless
+// the same bytes are already stored for the case, and fills doc's hash and
+// generation time from the stored row.
+func storeGeneratedDocument(tx *gorm.DB, a *Actor, doc *CaseDocument, now time.Time) (*StoredFile, error) {
+	sum := sha256.Sum256(doc.Content)
+	doc.SHA256 = hex.EncodeToString(sum[:])
+	owner := documentKinds[doc.Kind].OwnerType
+	var existing StoredFile
+	err := tx.Omit("content").Where("owner_type = ? AND owner_id = ? AND sha256 = ?", owner, doc.CaseID, doc.SHA256).
+		Order("id").First(&existing).Error
+	if err == nil {
+		doc.GeneratedAt = existing.CreatedAt
+		return &existing, nil
+	}
+	if !errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, err
+	}
+	cid := doc.CaseID
+	sf := &StoredFile{CaseID: &cid, OwnerType: owner, OwnerID: doc.CaseID, Filename: doc.Filename,
+		ContentType: "application/pdf", Size: int64(len(doc.Content)), SHA256: doc.SHA256, Content: doc.Content,
+		Internal: documentKinds[doc.Kind].Internal, CreatedAt: now.UTC()}
+	if a != nil && a.UserID != 0 {
+		uid := a.UserID
+		sf.UploadedBy = &uid
+	}
+	if err := tx.Create(sf).Error; err != nil {
+		return nil, err
+	}
+	doc.GeneratedAt = sf.CreatedAt
+	if err := Audit(tx, a, "document.generate", "case", doc.CaseID, map[string]any{
+		"kind": doc.Kind, "document_number": doc.DocumentNumber, "sha256": doc.SHA256, "file_id": sf.ID,
+	}); err != nil {
+		return nil, err
+	}
+	return sf, nil
+}
+
+// CaseDocument returns a document of a case as the actor may see it: the
+// frozen 检察建议书 once issued (a draft preview before, for staff), or a
+// fresh rendering of the other kinds, stored with its SHA-256 the first time
+// those bytes are made. Access follows CanReadCaseDocument; a document the
+// actor may not see is not found.
+func (s *CaseService) CaseDocument(ctx context.Context, a *Actor, caseID int64, kind DocumentKind) (*CaseDocument, error) {
+	var out *CaseDocument
+	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
+		var c Case
+		if err := tx.First(&c, caseID).Error; err != nil {
+			return notFoundOr(err, "案件")
+		}
+		in, err := loadDocumentInputs(tx, &c)
+		if err != nil {
+			return err
+		}
+		var filedWith int64
+		if in.filing != nil {
+			filedWith = in.filing.ParentProcuratorateID
+		}
+		if !CanReadCaseDocument(a, &c, kind, filedWith) {
+			return NotFound("文书")
+		}
+		switch kind {
+		case DocRecommendation:
+			out, err = s.recommendationDocument(tx, a, in)
+			return err
+		}
+		doc, err := s.renderCaseDocument(tx, in, kind)
+		if err != nil {
+			return err
+		}
+		if _, err := storeGeneratedDocument(tx, a, doc, s.now()); err != nil {
+			return err
+		}
+		out = doc
+		return nil
+	})
+	return out, err
+}
+
+// recommendationDocument serves the frozen 检察建议书, freezing it now for
+// a case issued before documents were frozen at issuance, or a draft preview
+// before issuance.
+func (s *CaseService) recommendationDocument(tx *gorm.DB, a *Actor, in *documentInputs) (*CaseDocument, error) {
+	c := in.c
+	if !c.issued() {
+		return s.recommendationPreview(tx, in)
+	}
+	owner := documentKinds[DocRecommendation].OwnerType
+	var f StoredFile
+	err := tx.Where("owner_type = ? AND owner_id = ?", owner, c.ID).Order("id").First(&f).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		// Not frozen yet (issued before freezing existed): freeze it once.
+		// Concurrent first downloads queue on the case row; the re-check is
+		// a locking read, so on MySQL it sees a copy committed meanwhile.
+		var locked Case
+		if err := LockRow(tx).First(&locked, c.ID).Error; err != nil {
+			return nil, err
+		}
+		err = LockRow(tx).Where("owner_type = ? AND owner_id = ?", owner, c.ID).Order("id").First(&f).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			var sf *StoredFile
+			if sf, err = s.FreezeRecommendation(tx, a, c, s.now()); err == nil {
+				f = *sf
+			}
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &CaseDocument{Kind: DocRecommendation, CaseID: c.ID, DocumentNumber: in.number(), Filename: f.Filename,
+		Content: f.Content, SHA256: f.SHA256, GeneratedAt: f.CreatedAt}, nil
+}
+
+// recommendationPreview renders the latest draft, marked as a draft in the
+// 文号 line and the title; it is never stored.
+func (s *CaseService) recommendationPreview(tx *gorm.DB, in *documentInputs) (*CaseDocument, error) {
+	d, content, err := draftContent(tx, in.c.ID)
+	if err != nil {
+		return nil, err
+	}
+	r, err := DocumentRenderer()
+	if err != nil {
+		return nil, err
+	}
+	today := civil(s.Today())
+	letter := s.recommendationLetter(in, content, in.number()+"（草稿）", today)
+	letter.Title += "（草稿）"
+	letter.CreatedAt = d.UpdatedAt.UTC()
+	pdf, err := r.Recommendation(letter)
+	if err != nil {
+		return nil, renderError(err)
+	}
+	sum := sha256.Sum256(pdf)
+	return &CaseDocument{Kind: DocRecommendation, CaseID: in.c.ID, Filename: documentFilename(DocRecommendation, fmt.Sprintf("草稿第%d稿", d.VersionNo)),
+		Content: pdf, SHA256: hex.EncodeToString(sum[:]), Draft: true, GeneratedAt: s.now()}, nil
+}
+
+// renderCaseDocument renders the documents made from case data on demand.
+func (s *CaseService) renderCaseDocument(tx *gorm.DB, in *documentInputs, kind DocumentKind) (*CaseDocument, error) {
+	r, err := DocumentRenderer()
+	if err != nil {
+		return nil, err
+	}
+	c := in.c
+	var pdf []byte
+	qualifier := in.number()
+	switch kind {
+	case DocServiceReceipt:
+		if !c.issued() {
+			return nil, Conflict("not_issued", "检察建议书尚未制发，无法生成送达回证")
+		}
+		receipt, err := s.serviceReceipt(tx, in)
+		if err != nil {
+			return nil, err
+		}
+		pdf, err = r.ServiceReceipt(receipt)
+		if err != nil {
+			return nil, renderError(err)
+		}
+	case DocUrgingLetter:
+		letter, err := s.urgingLetter(tx, in)
+		if err != nil {
+			return nil, err
+		}
+		pdf, err = r.UrgingLetter(letter)
+		if err != nil {
+			return nil, renderError(err)
+		}
+	case DocApprovalForm:
+		form, err := s.approvalForm(tx, in)
+		if err != nil {
+			return nil, err
+		}
+		pdf, err = r.ApprovalForm(form)
+		if err != nil {
+			return nil, renderError(err)
+		}
+		if qualifier == "" {
+			qualifier = c.Title
+		}
+	case DocFilingReport:
+		letter, err := s.filingReport(tx, in)
+		if err != nil {
+			return nil, err
+		}
+		pdf, err = r.FilingReport(letter)
+		if err != nil {
+			return nil, renderError(err)
+		}
+	default:
+		return nil, NotFound("文书")
+	}
+	return &CaseDocument{Kind: kind, CaseID: c.ID, DocumentNumber: in.number(), Filename: documentFilename(kind, qualifier), Content: pdf}, nil
+}
+
+// issueDate is the civil date the recommendation was issued.
+func (s *CaseService) issueDate(c *Case) Date { return DateOf(*c.IssuedAt, s.Settings.Location) }
+
+// recommendationTitle is the issued letter's title from the latest draft,
+// falling back to the case title.
+func recommendationTitle(tx *gorm.DB, c *Case) string {
+	if _, content, err := draftContent(tx, c.ID); err == nil {
+		return content.TitleFor(c)
+	}
+	return RecommendationContent{}.TitleFor(c)
+}
+
+// deliveryMethods are the Chinese names of the ways a recommendation is
+// delivered, as the deliver action records them.
+var deliveryMethods = map[string]string{
+	"written": "书面送达", "direct": "直接送达", "in_person": "直接送达",
+	"announced": "宣告送达", "announcement": "宣告送达", "mail": "邮寄送达", "post": "邮寄送达",
+}
+
+// serviceReceipt fills the 送达回证 from the issued case and, once
+// delivered, the delivery event; before delivery the date and signatures are
+// left blank for handwriting.
+func (s *CaseService) serviceReceipt(tx *gorm.DB, in *documentInputs) (documents.ServiceReceipt, error) {
+	c := in.c
+	sr := documents.ServiceReceipt{
+		Procuratorate: in.procuratorate.Name,
+		Documents:     "《" + recommendationTitle(tx, c) + "》（" + in.number() + "）",
+		Recipient:     in.agencyName(),
+		CreatedAt:     civil(s.issueDate(c)),
+	}
+	if in.agency != nil {
+		sr.Place = in.agency.Address
+	}
+	if c.DeliveredOn != nil {
+		sr.ServedOn = civil(*c.DeliveredOn)
+		sr.CreatedAt = sr.ServedOn
+		var ev CaseEvent
+		err := tx.Where("case_id = ? AND action = ?", c.ID, "deliver").Order("id DESC").First(&ev).Error
+		if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
+			return sr, err
+		}
+		if err == nil {
+			sr.Server = ev.ActorName
+			if m, ok := ev.EventData()["method"].(string); ok {
+				if label, known := deliveryMethods[m]; known {
+					m = label
+				}
+				sr.Method = m
+			}
+		}
+	}
+	return sr, nil
+}
+
+// urgingLetter builds the 催办函 for an overdue reply: it cites the
+// recommendation, its 文号, the day it was received and the reply deadline,
+// and asks for a reply within UrgingReplyDays days.
+func (s *CaseService) urgingLetter(tx *gorm.DB, in *documentInputs) (documents.Letter, error) {
+	c := in.c
+	today := s.Today()
+	if c.State != StateDelivered || c.ReplyDue == nil || !c.ReplyDue.Before(today) || !c.issued() {
+		return documents.Letter{}, Conflict("reply_not_overdue", "被建议单位的回复期限尚未届满或已回复，无需制作催办函")
+	}
+	received := c.ReceivedOn
+	if received == nil {
+		received = c.DeliveredOn
+	}
+	receivedText := "收到"
+	if received != nil {
+		receivedText = "于" + received.Chinese() + "收到"
+	}
+	body := []documents.Block{
+		{Kind: documents.Paragraph, Text: fmt.Sprintf("本院于%s向你单位制发《%s》（%s），你单位%s该检察建议书。按照检察建议书的要求，你单位应当于%s前将办理情况书面回复本院。截至%s，本院尚未收到你单位的书面回复。",
+			s.issueDate(c).Chinese(), recommendationTitle(tx, c), in.number(), receivedText, c.ReplyDue.Chinese(), today.Chinese())},
+		{Kind: documents.Paragraph, Text: fmt.Sprintf("根据《中华人民共和国人民检察院组织法》第二十一条和《人民检察院检察建议工作规定》的有关规定，被建议单位应当在规定期限内书面回复检察建议的办理情况。请你单位高度重视，自收到本函之日起%d日内将检察建议的落实情况书面回复本院；确有正当理由不能按期回复的，请书面说明理由。", UrgingReplyDays)},
+		{Kind: documents.Paragraph, Text: "特此函告。"},
+	}
+	date := civil(today)
+	return documents.Letter{Procuratorate: in.procuratorate.Name, Addressee: in.agencyName(), Body: body, Date: date, CreatedAt: date}, nil
+}
+
+// approvalStages names the step each approval event stands for.
+func approvalStage(ev *CaseEvent) (stage, opinion string) {
+	switch ev.Action {
+	case "submit":
+		return "承办检察官意见", "提请审批"
+	case "approve":
+		return "检察长审批", "同意制发"
+	case "return":
+		if Role(ev.Role) == RoleDeptHead {
+			return "部门负责人审核", "退回修改"
+		}
+		return "检察长审批", "退回修改"
+	}
+	return "", ""
+}
+
+// approvalForm derives the 审批表 from the timeline: one step per submit,
+// return and approve event with its actor, role, note and date.
+func (s *CaseService) approvalForm(tx *gorm.DB, in *documentInputs) (documents.ApprovalForm, error) {
+	c := in.c
+	var events []CaseEvent
+	if err := tx.Where("case_id = ? AND action IN ?", c.ID, []string{"submit", "return", "approve"}).Order("id").Find(&events).Error; err != nil {
+		return documents.ApprovalForm{}, err
+	}
+	if len(events) == 0 {
+		return documents.ApprovalForm{}, Conflict("no_approval", "案件尚未提请审批，没有可生成的审批表")
+	}
+	form := documents.ApprovalForm{Procuratorate: in.procuratorate.Name, Title: "检察建议审批表", CaseName: c.Title, Summary: c.Summary}
+	if c.CaseNumber != nil {
+		form.CaseNumber = *c.CaseNumber
+	}
+	for i := range events {
+		ev := &events[i]
+		stage, opinion := approvalStage(ev)
+		if strings.TrimSpace(ev.Note) != "" {
+			opinion = ev.Note
+		}
+		form.Steps = append(form.Steps, documents.ApprovalStep{Stage: stage, Person: ev.ActorName, Role: RoleLabels[Role(ev.Role)],
+			Opinion: opinion, Date: civil(DateOf(ev.CreatedAt, s.Settings.Location))})
+	}
+	return form, nil
+}
+
+// filingReport builds the 备案报告 to the higher procuratorate from the
+// Filing row, with the recommendation as its attachment.
+func (s *CaseService) filingReport(tx *gorm.DB, in *documentInputs) (documents.Letter, error) {
+	c := in.c
+	if in.filing == nil || !c.issued() {
+		return documents.Letter{}, Conflict("not_filed", "该检察建议尚无备案记录，无法生成备案报告")
+	}
+	parent, err := ProcuratorateByID(tx, in.filing.ParentProcuratorateID)
+	if err != nil {
+		return documents.Letter{}, err
+	}
+	title := recommendationTitle(tx, c)
+	issued := s.issueDate(c)
+	body := []documents.Block{{Kind: documents.Paragraph, Text: fmt.Sprintf("本院于%s向%s制发《%s》（%s）。根据《人民检察院检察建议工作规定》的有关规定，现将该检察建议书报送你院备案。",
+		issued.Chinese(), in.agencyName(), title, in.number())}}
+	if c.Summary != "" {
+		body = append(body, documents.Block{Kind: documents.Paragraph, Text: "案件简要情况：" + c.Summary})
+	}
+	body = append(body, documents.Block{Kind: documents.Paragraph, Text: "特此报告。"})
+	date := civil(issued)
+	return documents.Letter{Procuratorate: in.procuratorate.Name, Addressee: parent.Name, Body: body,
+		Attachments: []string{"《" + title + "》（" + in.number() + "）"}, Date: date, CreatedAt: date}, nil
+}

@@ -1,0 +1,53 @@
+package models
+
+import "testing"
+
+func TestClassifyReply(t *testing.T) {
+	d := func(s string) Date {
+		t.Helper()
+		v, err := ParseDate(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	dp := func(s string) *Date { v := d(s); return &v }
+	due := dp("2026-05-04")
+	reply := func(id int64, kind, on string, dueOn *Date, returned bool) Reply {
+		r := Reply{ID: id, Kind: kind, SubmittedOn: d(on), DueOn: dueOn, Returned: returned}
+		r.Late = dueOn != nil && r.SubmittedOn.After(*dueOn)
+		return r
+	}
+	tests := []struct {
+		name    string
+		due     *Date
+		replies []Reply
+		today   string
+		want    string
+	}{
+		{"on time", due, []Reply{reply(1, ReplyKindFinal, "2026-04-20", due, false)}, "2026-06-01", ReplyClassOnTime},
+		{"on the due day", due, []Reply{reply(1, ReplyKindFinal, "2026-05-04", due, false)}, "2026-06-01", ReplyClassOnTime},
+		{"late", due, []Reply{reply(1, ReplyKindFinal, "2026-05-05", due, false)}, "2026-06-01", ReplyClassLate},
+		{"late judged on the deadline in force then, not a later one", dp("2026-07-01"),
+			[]Reply{reply(1, ReplyKindFinal, "2026-05-10", due, false)}, "2026-07-02", ReplyClassLate},
+		{"extension granted before the reply keeps it on time", dp("2026-06-01"),
+			[]Reply{reply(1, ReplyKindFinal, "2026-05-20", dp("2026-06-01"), false)}, "2026-07-01", ReplyClassOnTime},
+		{"perfunctory", due, []Reply{reply(1, ReplyKindFinal, "2026-04-20", due, true)}, "2026-04-21", ReplyClassPerfunctory},
+		{"perfunctory outranks late", due, []Reply{reply(1, ReplyKindFinal, "2026-05-10", due, true),
+			reply(2, ReplyKindSupplement, "2026-05-20", dp("2026-05-25"), false)}, "2026-06-01", ReplyClassPerfunctory},
+		{"no reply after the due date", due, nil, "2026-05-05", ReplyClassNoReply},
+		{"an interim reply is not a reply", due, []Reply{reply(1, ReplyKindInterim, "2026-04-01", due, false)}, "2026-05-05", ReplyClassNoReply},
+		{"not yet due", due, nil, "2026-05-04", ReplyClassPending},
+		{"clock not started", nil, nil, "2027-01-01", ReplyClassPending},
+		{"first final reply decides, in submission order", due, []Reply{reply(2, ReplyKindSupplement, "2026-05-20", due, false),
+			reply(1, ReplyKindFinal, "2026-05-01", due, false)}, "2026-06-01", ReplyClassOnTime},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := &Case{ReplyDue: tt.due}
+			if got := ClassifyReply(c, tt.replies, d(tt.today)); got != tt.want {
+				t.Fatalf("ClassifyReply = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
