@@ -259,6 +259,20 @@ func TestApplicationRateLimits(t *testing.T) {
 		if res.Header.Get("Retry-After") == "" || res.ErrorCode() != "rate_limited" {
 			t.Fatalf("look-up limit: %v %s", res.Header, res.Body)
 		}
+		// A second replica on the same database shares the counters.
+		replica := newPublicEnv(t, db, func(c *config.Config) {
+			c.Public.SubmitPerIP, c.Public.SubmitPerID, c.Public.LookupPerIP, c.Public.LookupPerTracking = 3, 2, 4, 100
+		})
+		replica.SetNow(env.Now())
+		for i := 0; i < 4; i++ {
+			e := env
+			if i%2 == 1 {
+				e = replica
+			}
+			lookUp(e, "SQ2026030200000001", "x", "192.0.2.77").Expect(t, 404)
+		}
+		lookUp(replica, "SQ2026030200000001", "x", "192.0.2.77").Expect(t, http.StatusTooManyRequests)
+		lookUp(env, "SQ2026030200000001", "x", "192.0.2.77").Expect(t, http.StatusTooManyRequests)
 		// The window passes and the address may look up again.
 		env.SetNow(env.Now().Add(11 * time.Minute))
 		lookUp(env, "SQ2026030200000000", "x", "192.0.2.50").Expect(t, 404)
