@@ -344,3 +344,38 @@ func TestPublicStats(t *testing.T) {
 		}
 	})
 }
+
+// A reply made through the real agency action is published redacted, with
+// its measures and without the contact details.
+func TestPublishAfterRealAgencyReply(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+		env := newPublicEnv(t, db)
+		c := createCaseFixture(t, env, caseFixture{Marker: "庚", State: models.StateDelivered, Issued: true, Seq: 7})
+		res := env.Do("POST", fmt.Sprintf("/api/v1/cases/%d/actions/reply", c.ID), "agency1", map[string]any{
+			"version": c.Version, "kind": "final", "position": "adopted",
+			"items": []map[string]any{{"item_no": 1, "position": "adopted"}, {"item_no": 2, "position": "adopted"}},
+			"text":           "我局已责令欧阳娜娜（电话13912345678）停业整改。",
+			"measures_taken": "对李小明经营的摊点立案查处。",
+			"contact_person": "王科长", "contact_phone": "0571-88886666",
+		})
+		if res.Status != 200 {
+			t.Fatalf("agency reply: %d %s", res.Status, res.Body)
+		}
+		var after models.Case
+		db.First(&after, c.ID)
+		var dec struct {
+			DisclosureID int64 `json:"disclosure_id"`
+		}
+		env.Do("POST", fmt.Sprintf("/api/v1/cases/%d/disclosure/publish", c.ID), "chief1", publishBody(after.Version)).Expect(t, 200).Decode(t, &dec)
+		var item publishedItem
+		body := env.Do("GET", fmt.Sprintf("/api/v1/public/disclosures/%d", dec.DisclosureID), "", nil).Expect(t, 200)
+		body.Decode(t, &item)
+		if len(item.Replies) != 1 || !strings.Contains(item.Replies[0].Text, "欧阳某") || !strings.Contains(item.Replies[0].Text, "已采取的措施") {
+			t.Fatalf("published replies %+v", item.Replies)
+		}
+		if strings.Contains(string(body.Body), "0571-88886666") || strings.Contains(string(body.Body), "王科长") {
+			t.Fatal("reply contact details published")
+		}
+		assertNoPersonalData(t, "reply", item.Replies[0].Text)
+	})
+}

@@ -137,23 +137,23 @@ type ApplicationService struct {
 
 // ApplicationInput is what a citizen submits (JSON or the HTML form).
 type ApplicationInput struct {
-	ApplicantName   string `json:"applicant_name" form:"applicant_name" validate:"required,max=50"`
-	IDType          string `json:"id_type" form:"id_type" validate:"required,oneof=resident_id passport hmt_permit"`
-	IDNumber        string `json:"id_number" form:"id_number" validate:"required,max=32"`
-	Phone           string `json:"phone" form:"phone" validate:"required,max=30"`
-	Problem         string `json:"problem" form:"problem" validate:"required,max=5000"`
-	Place           string `json:"place" form:"place" validate:"required,max=200"`
-	AgencyName      string `json:"agency_name" form:"agency_name" validate:"max=200"`
+	ApplicantName   string `json:"applicant_name" validate:"required,max=50"`
+	IDType          string `json:"id_type" validate:"required,oneof=resident_id passport hmt_permit"`
+	IDNumber        string `json:"id_number" validate:"required,max=32"`
+	Phone           string `json:"phone" validate:"required,max=30"`
+	Problem         string `json:"problem" validate:"required,max=5000"`
+	Place           string `json:"place" validate:"required,max=200"`
+	AgencyName      string `json:"agency_name" validate:"max=200"`
 	AgencyID        *int64 `json:"agency_id" validate:"omitempty,gt=0"`
-	ProcuratorateID int64  `json:"procuratorate_id" form:"procuratorate_id" validate:"required,gt=0"`
-	ConsentPrivacy  bool   `json:"consent_privacy" form:"consent_privacy"`
+	ProcuratorateID int64  `json:"procuratorate_id" validate:"required,gt=0"`
+	ConsentPrivacy  bool   `json:"consent_privacy"`
 	// Website is a honeypot: hidden from people, filled in by naive bots.
-	Website string `json:"website" form:"website" validate:"max=200"`
+	Website string `json:"website" validate:"max=200"`
 	// Challenge and Nonce are the proof of work of API clients; FormToken is
 	// the signed timestamp of the HTML form. One of the two is required.
-	Challenge string `json:"challenge" form:"-" validate:"max=200"`
-	Nonce     string `json:"nonce" form:"-" validate:"max=100"`
-	FormToken string `json:"-" form:"form_token"`
+	Challenge string `json:"challenge" validate:"max=200"`
+	Nonce     string `json:"nonce" validate:"max=100"`
+	FormToken string `json:"-"`
 }
 
 // SubmitResult is what the applicant gets once: the secret is never stored.
