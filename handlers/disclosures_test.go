@@ -353,7 +353,7 @@ func TestPublishAfterRealAgencyReply(t *testing.T) {
 		c := createCaseFixture(t, env, caseFixture{Marker: "庚", State: models.StateDelivered, Issued: true, Seq: 7})
 		res := env.Do("POST", fmt.Sprintf("/api/v1/cases/%d/actions/reply", c.ID), "agency1", map[string]any{
 			"version": c.Version, "kind": "final", "position": "adopted",
-			"items": []map[string]any{{"item_no": 1, "position": "adopted"}, {"item_no": 2, "position": "adopted"}},
+			"items":          []map[string]any{{"item_no": 1, "position": "adopted"}, {"item_no": 2, "position": "adopted"}},
 			"text":           "我局已责令欧阳娜娜（电话13912345678）停业整改。",
 			"measures_taken": "对李小明经营的摊点立案查处。",
 			"contact_person": "王科长", "contact_phone": "0571-88886666",
