@@ -379,3 +379,27 @@ func TestPublishAfterRealAgencyReply(t *testing.T) {
 		assertNoPersonalData(t, "reply", item.Replies[0].Text)
 	})
 }
+
+// Two publish decisions at once: exactly one is recorded.
+func TestConcurrentPublishRecordsOne(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+		env := newPublicEnv(t, db)
+		c := createCaseFixture(t, env, caseFixture{Marker: "辛", State: models.StateDelivered, Issued: true, Seq: 8})
+		env.Token("chief1")
+		statuses := make(chan int, 2)
+		for i := 0; i < 2; i++ {
+			go func() {
+				statuses <- env.Do("POST", fmt.Sprintf("/api/v1/cases/%d/disclosure/publish", c.ID), "chief1", publishBody(c.Version)).Status
+			}()
+		}
+		a, b := <-statuses, <-statuses
+		if !(a == 200 && b == 409 || a == 409 && b == 200) {
+			t.Fatalf("statuses %d %d, want one 200 and one 409", a, b)
+		}
+		var n int64
+		db.Model(&models.CaseEvent{}).Where("case_id = ? AND action = ?", c.ID, "disclosure_publish").Count(&n)
+		if n != 1 {
+			t.Fatalf("%d publish events, want 1", n)
+		}
+	})
+}
