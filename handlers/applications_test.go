@@ -108,8 +108,8 @@ func TestApplicationFlow(t *testing.T) {
 		env.Do("GET", fmt.Sprintf("/api/v1/applications/%d", app.ID), "cityprosecutor1", nil).Expect(t, 404)
 		env.Do("GET", "/api/v1/applications", "agency1", nil).Expect(t, 403)
 		list := env.Do("GET", "/api/v1/applications", "casemgr1", nil).Expect(t, 200).JSON()
-		if len(list["items"].([]any)) != 1 {
-			t.Fatalf("case manager list %v", list)
+		if items := list["items"].([]any); len(items) != 1 || items[0].(map[string]any)["id_number"] == applicantID {
+			t.Fatalf("case manager list (one item, ID number masked): %v", list)
 		}
 
 		base := fmt.Sprintf("/api/v1/applications/%d/", app.ID)

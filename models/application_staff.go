@@ -49,6 +49,13 @@ func (s *ApplicationService) ListApplications(ctx context.Context, a *Actor, q A
 		out = out[:q.Limit]
 		next = strconv.FormatInt(out[len(out)-1].ID, 10)
 	}
+	// Lists show masked ID numbers; the full number is in the detail view,
+	// read one application at a time.
+	for i := range out {
+		if out[i].IDType == IDTypeResident {
+			out[i].IDNumber = MaskResidentID(out[i].IDNumber)
+		}
+	}
 	return out, next, nil
 }
 
