@@ -403,3 +403,21 @@ func TestConcurrentPublishRecordsOne(t *testing.T) {
 		}
 	})
 }
+
+// Text from the case is escaped in every HTML and XML output.
+func TestPublishedMarkupIsEscaped(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+		env := newPublicEnv(t, db)
+		c := createCaseFixture(t, env, caseFixture{Marker: `<script>alert("x")</script>`, State: models.StateDelivered, Issued: true, Seq: 9})
+		var dec struct {
+			DisclosureID int64 `json:"disclosure_id"`
+		}
+		env.Do("POST", fmt.Sprintf("/api/v1/cases/%d/disclosure/publish", c.ID), "chief1", publishBody(c.Version)).Expect(t, 200).Decode(t, &dec)
+		for _, path := range []string{"/disclosures", fmt.Sprintf("/disclosures/%d", dec.DisclosureID), "/disclosures.atom"} {
+			body := env.Do("GET", path, "", nil).Expect(t, 200).Body
+			if bytes.Contains(body, []byte("<script>")) || !bytes.Contains(body, []byte("&lt;script&gt;")) {
+				t.Errorf("%s: markup not escaped", path)
+			}
+		}
+	})
+}
