@@ -176,6 +176,14 @@ func TestDisclosureNeverLeaksAndRedacts(t *testing.T) {
 			!strings.Contains(text, "临江市清河区市场监督管理局") || item.ReplyStatus != "replied" {
 			t.Fatalf("published item lost its content: %+v", item)
 		}
+		// A case flagged minors after publication leaves every format at once.
+		db.Model(&models.Case{}).Where("id = ?", pub.ID).Update("involves_minors", true)
+		for name, body := range everyFormat(t, env, []int64{dec.DisclosureID}) {
+			if strings.Contains(body, "甲公开") {
+				t.Errorf("%s still shows a case flagged minors", name)
+			}
+		}
+		db.Model(&models.Case{}).Where("id = ?", pub.ID).Update("involves_minors", false)
 		// Redaction is stored: a later change of the live draft does not
 		// change what is published until a recorded refresh.
 		db.Model(&models.RecommendationDraft{}).Where("case_id = ? AND version_no = 1", pub.ID).Update("content", fixtureContent("改写后").Encode())

@@ -52,6 +52,12 @@ type PublicDisclosure struct {
 	pdfFileID          *int64
 }
 
+// stillPublishable keeps an item out of every public format as soon as its
+// case is flagged state secret, trade secret, privacy or minors, even if the
+// flag was set after publication (a primary-key probe per row read).
+const stillPublishable = "NOT EXISTS (SELECT 1 FROM cases WHERE cases.id = disclosures.case_id AND " +
+	"(cases.involves_state_secret = ? OR cases.involves_trade_secret = ? OR cases.involves_privacy = ? OR cases.involves_minors = ?))"
+
 // listColumns are what a feed page reads: never the long texts.
 var listColumns = []string{"id", "document_number", "title", "procuratorate_id", "procuratorate_name", "field", "agency_id",
 	"agency_name", "issued_on", "delivered_on", "reply_due", "replied_on", "reply_class", "rectification", "summary",
@@ -107,7 +113,8 @@ func (s *DisclosureService) ListPublished(ctx context.Context, q FeedQuery) ([]P
 	if q.Limit <= 0 || q.Limit > 100 {
 		q.Limit = 20
 	}
-	tx := s.DB.WithContext(ctx).Model(&Disclosure{}).Select(listColumns).Where("status = ?", DisclosurePublished)
+	tx := s.DB.WithContext(ctx).Model(&Disclosure{}).Select(listColumns).Where("status = ?", DisclosurePublished).
+		Where(stillPublishable, true, true, true, true)
 	if q.ProcuratorateID != 0 {
 		tx = tx.Where("procuratorate_id = ?", q.ProcuratorateID)
 	}
@@ -171,7 +178,7 @@ func (s *DisclosureService) ListPublished(ctx context.Context, q FeedQuery) ([]P
 // not found.
 func (s *DisclosureService) GetPublished(ctx context.Context, id int64) (*PublicDisclosure, error) {
 	var d Disclosure
-	if err := s.DB.WithContext(ctx).Where("id = ? AND status = ?", id, DisclosurePublished).First(&d).Error; err != nil {
+	if err := s.DB.WithContext(ctx).Where("id = ? AND status = ?", id, DisclosurePublished).Where(stillPublishable, true, true, true, true).First(&d).Error; err != nil {
 		return nil, notFoundOr(err, "公开信息")
 	}
 	p := d.public(s.Today(), true)
