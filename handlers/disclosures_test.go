@@ -176,6 +176,11 @@ func TestDisclosureNeverLeaksAndRedacts(t *testing.T) {
 			!strings.Contains(text, "临江市清河区市场监督管理局") || item.ReplyStatus != "replied" {
 			t.Fatalf("published item lost its content: %+v", item)
 		}
+		// The preview of a published case starts from its stored lists.
+		again := env.Do("POST", path(pub, "preview"), "prosecutor1", nil).Expect(t, 200).JSON()
+		if again["published"] != true || len(again["person_names"].([]any)) != len(privateNames) || len(again["residual"].([]any)) != 0 {
+			t.Fatalf("preview after publishing: %v %v %v", again["published"], again["person_names"], again["residual"])
+		}
 		// A case flagged minors after publication leaves every format at once.
 		db.Model(&models.Case{}).Where("id = ?", pub.ID).Update("involves_minors", true)
 		for name, body := range everyFormat(t, env, []int64{dec.DisclosureID}) {

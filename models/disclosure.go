@@ -136,6 +136,10 @@ type DisclosurePreview struct {
 	Blockers    []string         `json:"blockers"`
 	Sections    []PreviewSection `json:"sections"`
 	Published   bool             `json:"published"`
+	// PersonNames and ExtraTerms are the lists the preview used (the case's
+	// stored lists when the request sent none).
+	PersonNames []string `json:"person_names"`
+	ExtraTerms  []string `json:"extra_terms"`
 	// Residual lists numbers the redaction left that still look personal;
 	// publishing is refused until they are added to extra_terms.
 	Residual []string `json:"residual"`
@@ -277,7 +281,7 @@ func ResidualPersonalNumbers(text string) []string {
 }
 
 func (src *disclosureSource) residuals() []string {
-	var out []string
+	out := []string{}
 	for _, r := range src.results {
 		out = append(out, ResidualPersonalNumbers(r.Text)...)
 	}
@@ -321,17 +325,24 @@ func (s *DisclosureService) Preview(ctx context.Context, a *Actor, caseID int64,
 		return nil, err
 	}
 	p.Publishable = true
+	var existing Disclosure
+	if err := tx.Where("case_id = ?", c.ID).First(&existing).Error; err == nil {
+		p.Published = existing.Status == DisclosurePublished
+		if in.PersonNames == nil && in.ExtraTerms == nil {
+			// The case's lists from the last decision, until new ones are sent.
+			_ = json.Unmarshal([]byte(existing.PersonNames), &in.PersonNames)
+			_ = json.Unmarshal([]byte(existing.ExtraTerms), &in.ExtraTerms)
+		}
+	} else if !errIsNotFound(err) {
+		return nil, err
+	}
+	p.PersonNames, p.ExtraTerms = cleanTerms(in.PersonNames), cleanTerms(in.ExtraTerms)
 	src, err := s.loadSource(tx, c, in)
 	if err != nil {
 		return nil, err
 	}
 	p.Sections = src.sections
 	p.Residual = src.residuals()
-	var n int64
-	if err := tx.Model(&Disclosure{}).Where("case_id = ? AND status = ?", c.ID, DisclosurePublished).Count(&n).Error; err != nil {
-		return nil, err
-	}
-	p.Published = n > 0
 	return p, nil
 }
 
