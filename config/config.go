@@ -108,6 +108,18 @@ type JobsConfig struct {
 	Outbox               JobSpec `yaml:"outbox"`
 	DueSoonDays          []int   `yaml:"due_soon_days"`
 	VeryOverdueDays      int     `yaml:"very_overdue_days"`
+	// CatchUpDays bounds how far back the reminder scan looks for an overdue
+	// reminder it missed (server down), so the scan reads a date range by
+	// index instead of every overdue case ever.
+	CatchUpDays int `yaml:"catch_up_days"`
+	// KeepRunsDays is how long job_runs rows are kept.
+	KeepRunsDays int `yaml:"keep_runs_days"`
+	// OutboxBatch is how many deliveries one outbox run claims at most.
+	OutboxBatch int `yaml:"outbox_batch"`
+	// OutboxRetryBase is the wait after the first failed delivery; it doubles
+	// with each further failure up to OutboxRetryMax.
+	OutboxRetryBase time.Duration `yaml:"outbox_retry_base"`
+	OutboxRetryMax  time.Duration `yaml:"outbox_retry_max"`
 }
 
 // MailConfig configures SMTP delivery of notifications.
@@ -320,6 +332,23 @@ func (c *Config) Validate() error {
 	}
 	if c.Public.ChallengeTTL <= 0 || c.Public.FormMaxAge <= c.Public.FormMinAge {
 		bad("public.challenge_ttl", "challenge and form token lifetimes must be positive (form_max_age > form_min_age)")
+	}
+	for _, n := range c.Jobs.DueSoonDays {
+		if n < 0 {
+			bad("jobs.due_soon_days", "days must not be negative, got %d", n)
+		}
+	}
+	if c.Jobs.VeryOverdueDays < 0 || c.Jobs.CatchUpDays < 0 || c.Jobs.KeepRunsDays < 0 {
+		bad("jobs.very_overdue_days", "very_overdue_days, catch_up_days and keep_runs_days must not be negative")
+	}
+	if c.Jobs.OutboxBatch < 1 {
+		bad("jobs.outbox_batch", "must be at least 1")
+	}
+	if c.Jobs.OutboxRetryBase <= 0 || c.Jobs.OutboxRetryMax < c.Jobs.OutboxRetryBase {
+		bad("jobs.outbox_retry_base", "must be positive and not above jobs.outbox_retry_max")
+	}
+	if c.Webhook.MaxAttempts < 1 {
+		bad("webhook.max_attempts", "must be at least 1")
 	}
 	if c.Webhook.URL != "" && c.Webhook.Secret == "" {
 		bad("webhook.secret", "must be set when webhook.url is set")

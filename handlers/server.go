@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"jianyi/config"
+	"jianyi/jobs"
 	"jianyi/models"
 )
 
@@ -28,6 +29,7 @@ type Server struct {
 	cases    *models.CaseService
 	registry *prometheus.Registry
 	pub      *publicServices // citizen applications and disclosure (applications.go)
+	jobs     *jobs.Scheduler
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 }
@@ -99,6 +101,8 @@ func (s *Server) routes(e *echo.Echo) {
 	s.agencyRoutes(authed)
 	s.adminRoutes(authed.Group("/admin", requireRole(models.RoleAdmin)))
 	s.auditRoutes(authed.Group("/audit", requireRole(models.RoleAdmin, models.RoleCaseManager, models.RoleChief)))
+	s.jobRoutes(authed.Group("/admin/jobs", requireRole(models.RoleAdmin)))
+	s.notificationRoutes(authed)
 }
 
 // NewCaseService builds the case service from configuration.

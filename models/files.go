@@ -184,7 +184,7 @@ func (s *CaseService) LoadFile(ctx context.Context, a *Actor, id int64) (*Stored
 	if _, err := s.LoadCase(ctx, a, *f.CaseID); err != nil {
 		return nil, NotFound("附件")
 	}
-	if f.Internal && !SeesInternal(a) {
+	if !CanDownloadFile(a, &f) {
 		return nil, NotFound("附件")
 	}
 	return &f, nil

@@ -144,3 +144,31 @@ func CanReadCaseDocument(a *Actor, c *Case, kind DocumentKind, filedWith int64) 
 	}
 	return SeesInternal(a)
 }
+
+// agencyDocumentOwnerTypes are the generated documents an agency may download
+// by file id: the letter it received and the papers served on it.
+var agencyDocumentOwnerTypes = []string{"recommendation_pdf", "service_receipt_pdf", "urging_letter_pdf"}
+
+// CanDownloadFile decides a download by file id, for a user who may read the
+// file's case: staff get every file of their cases; an agency only non-internal
+// files of the kinds meant for it (its own submissions, the letter, non-internal
+// follow-ups), so a guessed id never reaches an internal record's attachment.
+func CanDownloadFile(a *Actor, f *StoredFile) bool {
+	if SeesInternal(a) {
+		return true
+	}
+	if f.Internal || a == nil || a.Role != RoleAgency {
+		return false
+	}
+	for _, t := range AgencyFileOwnerTypes {
+		if f.OwnerType == t {
+			return true
+		}
+	}
+	for _, t := range agencyDocumentOwnerTypes {
+		if f.OwnerType == t {
+			return true
+		}
+	}
+	return false
+}

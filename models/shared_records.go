@@ -99,11 +99,12 @@ func EmitReminder(tx *gorm.DB, ch Channels, key ReminderKey, n NotificationSpec)
 		cid := key.CaseID
 		r.CaseID = &cid
 	}
-	// A plain insert inside a savepoint: on MariaDB "ON DUPLICATE KEY UPDATE
-	// id=id" (gorm's DoNothing) reports one affected row for a duplicate, so
-	// the unique-key error itself has to decide.
-	err := tx.Transaction(func(sp *gorm.DB) error { return sp.Create(r).Error })
-	if err != nil {
+	// A plain INSERT whose duplicate-key error means "already sent". Not
+	// ON CONFLICT DO NOTHING: on MariaDB GORM adds RETURNING to it, which
+	// reports one row affected even when nothing was inserted. A duplicate
+	// key fails only the statement, on SQLite and MySQL alike, so the
+	// caller's transaction goes on.
+	if err := tx.Create(r).Error; err != nil {
 		if IsUniqueViolation(err) {
 			return false, nil
 		}

@@ -1,0 +1,49 @@
+package handlers_test
+
+import (
+	"fmt"
+	"net/http"
+	"testing"
+
+	"jianyi/apitest"
+	"jianyi/dbtest"
+	"jianyi/models"
+)
+
+// TestFileDownloadByIDFollowsOwnerKinds: an agency that may read a case still
+// cannot download, by guessing an id, a file that is not meant for it — an
+// internal file, or a non-internal attachment of a kind agencies never see
+// (e.g. an investigation record's evidence) — while staff can.
+func TestFileDownloadByIDFollowsOwnerKinds(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+		env := apitest.New(t, db)
+		c := env.CaseFixture(apitest.CaseFixture{State: models.StateDelivered, DocumentNumber: "清河检八建〔2026〕7号",
+			DeliveredOn: models.NewDate(2026, 3, 2), ReplyDue: models.NewDate(2026, 5, 4)})
+		store := func(owner string, internal bool) int64 {
+			f := &models.StoredFile{CaseID: &c.ID, OwnerType: owner, OwnerID: c.ID, Filename: owner + ".txt",
+				ContentType: "text/plain", Size: 2, SHA256: "x", Content: []byte("ok"), Internal: internal}
+			if err := db.Create(f).Error; err != nil {
+				t.Fatal(err)
+			}
+			return f.ID
+		}
+		cases := []struct {
+			owner      string
+			internal   bool
+			agencyWant int
+		}{
+			{models.OwnerReply, false, http.StatusOK},
+			{models.OwnerFollowUp, true, http.StatusNotFound},
+			{"investigation_record", false, http.StatusNotFound},
+			{"approval_form_pdf", true, http.StatusNotFound},
+			{"recommendation_pdf", false, http.StatusOK},
+		}
+		for _, tc := range cases {
+			id := store(tc.owner, tc.internal)
+			path := fmt.Sprintf("/api/v1/files/%d", id)
+			env.Do("GET", path, "agency1", nil).Expect(t, tc.agencyWant)
+			env.Do("GET", path, "prosecutor1", nil).Expect(t, http.StatusOK)
+			env.Do("GET", path, "agency2", nil).Expect(t, http.StatusNotFound)
+		}
+	})
+}

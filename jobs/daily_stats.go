@@ -1,0 +1,98 @@
+package jobs
+
+import (
+	"context"
+	"encoding/json"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"jianyi/config"
+	"jianyi/models"
+)
+
+func init() {
+	Register(Job{
+		Name: "daily_stats",
+		Spec: func(cfg *config.Config) config.JobSpec { return cfg.Jobs.DailyStats },
+		Run:  runDailyStats,
+	})
+}
+
+// statGroup is one row of the grouped count.
+type statGroup struct {
+	ProcuratorateID int64
+	State           string
+	ReplyClass      string
+	N               int
+	Issued          int
+	Delivered       int
+	Overdue         int
+}
+
+// SnapshotDailyStats counts cases per procuratorate as of the run and writes
+// one row per (today, procuratorate), every procuratorate included (zeros
+// too, so a chart has no holes). Re-running on the same date updates the
+// rows in place.
+func SnapshotDailyStats(ctx context.Context, db *models.DB, today models.Date) (int, error) {
+	var groups []statGroup
+	if err := db.WithContext(ctx).Model(&models.Case{}).
+		Select(`procuratorate_id, state, reply_class, COUNT(*) AS n,
+			SUM(CASE WHEN issued_at IS NOT NULL THEN 1 ELSE 0 END) AS issued,
+			SUM(CASE WHEN delivered_on IS NOT NULL THEN 1 ELSE 0 END) AS delivered,
+			SUM(CASE WHEN state = ? AND reply_due < ? THEN 1 ELSE 0 END) AS overdue`, models.StateDelivered, today.String()).
+		Group("procuratorate_id, state, reply_class").Scan(&groups).Error; err != nil {
+		return 0, err
+	}
+	var procs []int64
+	if err := db.WithContext(ctx).Model(&models.Procuratorate{}).Order("id").Pluck("id", &procs).Error; err != nil {
+		return 0, err
+	}
+	rows := map[int64]*models.DailyStat{}
+	states := map[int64]map[string]int{}
+	for _, p := range procs {
+		rows[p] = &models.DailyStat{StatDate: today, ProcuratorateID: p}
+		states[p] = map[string]int{}
+	}
+	for _, g := range groups {
+		r, ok := rows[g.ProcuratorateID]
+		if !ok {
+			continue
+		}
+		r.Total += g.N
+		states[g.ProcuratorateID][g.State] += g.N
+		r.Issued += g.Issued
+		r.Delivered += g.Delivered
+		r.OverdueOpen += g.Overdue
+		switch g.ReplyClass {
+		case models.ReplyClassOnTime:
+			r.RepliedOnTime += g.N
+		case models.ReplyClassLate:
+			r.RepliedLate += g.N
+		case models.ReplyClassPerfunctory:
+			r.RepliedPerfunctory += g.N
+		case models.ReplyClassNoReply:
+			r.NoReply += g.N
+		}
+	}
+	err := db.WithTx(ctx, func(tx *gorm.DB) error {
+		for _, p := range procs {
+			r := rows[p]
+			raw, _ := json.Marshal(states[p])
+			r.StateCounts = string(raw)
+			if err := tx.Clauses(clause.OnConflict{
+				Columns: []clause.Column{{Name: "stat_date"}, {Name: "procuratorate_id"}},
+				DoUpdates: clause.AssignmentColumns([]string{"total", "state_counts", "issued", "delivered", "replied_on_time",
+					"replied_late", "replied_perfunctory", "no_reply", "overdue_open", "updated_at"}),
+			}).Create(r).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return len(procs), err
+}
+
+func runDailyStats(ctx context.Context, env *Env) (int, error) {
+	return SnapshotDailyStats(ctx, env.DB, env.Today)
+}

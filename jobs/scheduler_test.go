@@ -1,0 +1,193 @@
+package jobs_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"jianyi/config"
+	"jianyi/dbtest"
+	"jianyi/jobs"
+	"jianyi/models"
+)
+
+func testJob(name, spec string, run func(ctx context.Context, env *jobs.Env) (int, error)) jobs.Job {
+	return jobs.Job{Name: name, Spec: func(*config.Config) config.JobSpec { return config.JobSpec{Spec: spec, Enabled: spec != ""} }, Run: run}
+}
+
+func schedulerWith(t *testing.T, db *models.DB, clock *testClock, list ...jobs.Job) *jobs.Scheduler {
+	t.Helper()
+	s, err := jobs.New(jobs.Options{DB: db, Config: testConfig(t), Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: clock.Now, Jobs: list})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Stop(context.Background()) })
+	return s
+}
+
+func TestSchedulerRecordsRuns(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+		clock := &testClock{}
+		clock.Set(time.Date(2026, 4, 15, 0, 0, 0, 0, time.UTC))
+		var sawToday models.Date
+		s := schedulerWith(t, db, clock,
+			testJob("counts", "0 8 * * *", func(ctx context.Context, env *jobs.Env) (int, error) { sawToday = env.Today; return 7, nil }),
+			testJob("fails", "0 8 * * *", func(ctx context.Context, env *jobs.Env) (int, error) { return 2, errors.New("数据库不可用") }),
+			testJob("panics", "0 8 * * *", func(ctx context.Context, env *jobs.Env) (int, error) { panic("boom") }),
+			testJob("off", "", func(ctx context.Context, env *jobs.Env) (int, error) { return 1, nil }),
+		)
+		tests := []struct {
+			job, status, errPart string
+			handled              int
+		}{
+			{"counts", jobs.RunOK, "", 7},
+			{"fails", jobs.RunFailed, "数据库不可用", 2},
+			{"panics", jobs.RunFailed, "panic: boom", 0},
+		}
+		for _, tt := range tests {
+			run, err := s.Tick(context.Background(), tt.job)
+			if err != nil || run == nil {
+				t.Fatalf("%s: %+v %v", tt.job, run, err)
+			}
+			var stored jobs.JobRun
+			db.First(&stored, run.ID)
+			if stored.Status != tt.status || stored.Handled != tt.handled || !strings.Contains(stored.Error, tt.errPart) ||
+				stored.FinishedAt == nil || stored.TriggerKind != jobs.TriggerSchedule || stored.Slot == nil ||
+				!stored.Slot.Equal(time.Date(2026, 4, 15, 0, 0, 0, 0, time.UTC)) {
+				t.Fatalf("%s: stored run %+v", tt.job, stored)
+			}
+		}
+		if sawToday != d("2026-04-15") {
+			t.Fatalf("job saw today %s, want 2026-04-15 (08:00 Beijing time)", sawToday)
+		}
+		// A disabled job is not scheduled, but an administrator may run it.
+		if run, err := s.Tick(context.Background(), "off"); run != nil || err != nil {
+			t.Fatalf("disabled job ticked: %+v %v", run, err)
+		}
+		run, err := s.RunNow(context.Background(), &models.Actor{UserID: userIDOrZero(db, "admin"), Username: "admin", Role: models.RoleAdmin}, "off")
+		if err != nil || run.Status != jobs.RunOK || run.TriggerKind != jobs.TriggerManual || run.Slot != nil {
+			t.Fatalf("manual run of a disabled job: %+v %v", run, err)
+		}
+		if _, err := s.RunNow(context.Background(), nil, "nope"); !errors.Is(err, models.ErrNotFound) {
+			t.Fatalf("unknown job: %v", err)
+		}
+		list, err := s.List(context.Background(), 5)
+		if err != nil || len(list) != 4 || list[3].Name != "off" || list[3].Enabled || len(list[0].LastRuns) != 1 {
+			t.Fatalf("list %+v %v", list, err)
+		}
+	})
+}
+
+func userIDOrZero(db *models.DB, username string) int64 {
+	var u models.User
+	db.Where("username = ?", username).First(&u)
+	return u.ID
+}
+
+func TestSchedulerNeverOverlapsAJob(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+		clock := &testClock{}
+		clock.Set(time.Date(2026, 4, 15, 0, 0, 0, 0, time.UTC))
+		started, release := make(chan struct{}), make(chan struct{})
+		var runs atomic.Int32
+		s := schedulerWith(t, db, clock, testJob("slow", "@every 1m", func(ctx context.Context, env *jobs.Env) (int, error) {
+			runs.Add(1)
+			close(started)
+			<-release
+			return 1, nil
+		}))
+		done := make(chan error)
+		go func() { _, err := s.Tick(context.Background(), "slow"); done <- err }()
+		<-started
+		// The next slot comes while the first run is still going: skipped.
+		clock.Set(clock.Now().Add(time.Minute))
+		if run, err := s.Tick(context.Background(), "slow"); run != nil || err != nil {
+			t.Fatalf("overlapping tick ran: %+v %v", run, err)
+		}
+		if _, err := s.RunNow(context.Background(), nil, "slow"); !errors.Is(err, jobs.ErrJobRunning) {
+			t.Fatalf("overlapping manual run: %v, want ErrJobRunning", err)
+		}
+		close(release)
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		if runs.Load() != 1 {
+			t.Fatalf("%d runs, want 1", runs.Load())
+		}
+	})
+}
+
+func TestSchedulerStopWaitsForRunningJobs(t *testing.T) {
+	db := dbtest.Open(t, "sqlite")
+	clock := &testClock{}
+	clock.Set(time.Date(2026, 4, 15, 0, 0, 0, 0, time.UTC))
+	started := make(chan struct{})
+	var finished atomic.Bool
+	s := schedulerWith(t, db, clock, testJob("tidy", "@every 1m", func(ctx context.Context, env *jobs.Env) (int, error) {
+		close(started)
+		time.Sleep(200 * time.Millisecond)
+		finished.Store(true)
+		return 1, nil
+	}))
+	go s.Tick(context.Background(), "tidy")
+	<-started
+	s.Stop(context.Background())
+	if !finished.Load() {
+		t.Fatal("Stop returned before the running job finished")
+	}
+	if _, err := s.RunNow(context.Background(), nil, "tidy"); err == nil {
+		t.Fatal("a stopped scheduler ran a job")
+	}
+
+	// A job that does not finish is cancelled when the stop deadline passes,
+	// and its run is recorded as failed.
+	s2 := schedulerWith(t, db, clock, testJob("stubborn", "@every 1m", func(ctx context.Context, env *jobs.Env) (int, error) {
+		<-ctx.Done() // only shutdown's cancellation ends it
+		return 0, ctx.Err()
+	}))
+	runc := make(chan *jobs.JobRun)
+	go func() { r, _ := s2.Tick(context.Background(), "stubborn"); runc <- r }()
+	time.Sleep(100 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	s2.Stop(ctx)
+	run := <-runc
+	if run == nil || run.Status != jobs.RunFailed || !strings.Contains(run.Error, "context canceled") {
+		t.Fatalf("cancelled run %+v", run)
+	}
+}
+
+// TestSchedulerCronFires starts the real cron timer with a one-second job
+// and checks a scheduled run lands in job_runs.
+func TestSchedulerCronFires(t *testing.T) {
+	db := dbtest.Open(t, "sqlite")
+	fired := make(chan struct{}, 10)
+	s, err := jobs.New(jobs.Options{DB: db, Config: testConfig(t), Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Jobs: []jobs.Job{testJob("tick", "@every 1s", func(ctx context.Context, env *jobs.Env) (int, error) { fired <- struct{}{}; return 1, nil })}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Start()
+	select {
+	case <-fired:
+	case <-time.After(5 * time.Second):
+		t.Fatal("cron did not fire within 5s")
+	}
+	s.Stop(context.Background())
+	if n := countRows(t, db, &jobs.JobRun{}, "job_name = ? AND trigger_kind = ?", "tick", jobs.TriggerSchedule); n < 1 {
+		t.Fatalf("%d scheduled runs recorded", n)
+	}
+}
+
+func TestSchedulerRejectsBadSpec(t *testing.T) {
+	db := dbtest.Open(t, "sqlite")
+	_, err := jobs.New(jobs.Options{DB: db, Config: testConfig(t), Jobs: []jobs.Job{testJob("bad", "every morning", nil)}})
+	if err == nil || !strings.Contains(err.Error(), "jobs.bad.spec") {
+		t.Fatalf("err %v, want one naming jobs.bad.spec", err)
+	}
+}
