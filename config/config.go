@@ -37,6 +37,7 @@ type Config struct {
 	Webhook    WebhookConfig    `yaml:"webhook"`
 	Disclosure DisclosureConfig `yaml:"disclosure"`
 	Reviews    ReviewConfig     `yaml:"reviews"`
+	Public     PublicConfig     `yaml:"public"`
 
 	location *time.Location
 }
@@ -152,6 +153,27 @@ type ReviewConfig struct {
 type ScoreItem struct {
 	Name     string `yaml:"name" json:"name"`
 	MaxScore int    `yaml:"max_score" json:"max_score"`
+}
+
+// PublicConfig tunes the internet-facing parts: citizen applications and the
+// disclosure feed.
+type PublicConfig struct {
+	BaseURL            string        `yaml:"base_url"`
+	TagAuthority       string        `yaml:"tag_authority"`
+	PowDifficulty      int           `yaml:"pow_difficulty"`
+	ChallengeTTL       time.Duration `yaml:"challenge_ttl"`
+	FormMinAge         time.Duration `yaml:"form_min_age"`
+	FormMaxAge         time.Duration `yaml:"form_max_age"`
+	SubmitPerIP        int           `yaml:"submit_per_ip"`
+	SubmitPerID        int           `yaml:"submit_per_id"`
+	SubmitWindow       time.Duration `yaml:"submit_window"`
+	LookupPerIP        int           `yaml:"lookup_per_ip"`
+	LookupPerTracking  int           `yaml:"lookup_per_tracking"`
+	LookupWindow       time.Duration `yaml:"lookup_window"`
+	SearchPerIP        int           `yaml:"search_per_ip"`
+	DuplicateDays      int           `yaml:"duplicate_days"`
+	DuplicateThreshold int           `yaml:"duplicate_threshold"`
+	MaxEvidenceFiles   int           `yaml:"max_evidence_files"`
 }
 
 // ByteSize is a size in bytes written as "1MB", "512KB" or a plain number.
@@ -312,6 +334,16 @@ func (c *Config) Validate() error {
 	}
 	if c.Mail.SMTPHost != "" && c.Mail.From == "" {
 		bad("mail.from", "must be set when mail.smtp_host is set")
+	}
+	if c.Public.PowDifficulty < 0 || c.Public.PowDifficulty > 32 {
+		bad("public.pow_difficulty", "must be between 0 and 32 leading zero bits")
+	}
+	if c.Public.SubmitPerIP < 1 || c.Public.SubmitPerID < 1 || c.Public.LookupPerIP < 1 || c.Public.LookupPerTracking < 1 || c.Public.SearchPerIP < 1 ||
+		c.Public.SubmitWindow <= 0 || c.Public.LookupWindow <= 0 {
+		bad("public.submit_per_ip", "rate limits and windows must be positive")
+	}
+	if c.Public.ChallengeTTL <= 0 || c.Public.FormMaxAge <= c.Public.FormMinAge {
+		bad("public.challenge_ttl", "challenge and form token lifetimes must be positive (form_max_age > form_min_age)")
 	}
 	for _, n := range c.Jobs.DueSoonDays {
 		if n < 0 {

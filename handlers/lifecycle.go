@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
@@ -135,7 +133,7 @@ func (s *Server) addInvestigationRecord(c echo.Context) error {
 		if p := form.Value["payload"]; len(p) > 0 {
 			payload = p[0]
 		}
-		if err := decodeStrict(c, []byte(payload), &in); err != nil {
+		if err := decodeStrictValid(c, []byte(payload), &in); err != nil {
 			return err
 		}
 		if files, err = s.readUploads(form.File["files"]); err != nil {
@@ -149,20 +147,6 @@ func (s *Server) addInvestigationRecord(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusCreated, rec)
-}
-
-// decodeStrict decodes one JSON object strictly and validates it, like
-// bindJSON but from bytes already read (a multipart "payload" field).
-func decodeStrict(c echo.Context, body []byte, dst any) error {
-	if len(bytes.TrimSpace(body)) == 0 {
-		body = []byte("{}")
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(dst); err != nil {
-		return decodeError(err)
-	}
-	return c.Validate(dst)
 }
 
 func (s *Server) listInvestigationRecords(c echo.Context) error {

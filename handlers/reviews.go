@@ -137,7 +137,7 @@ func (s *Server) answerReviewItem(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var in models.AnswerInput
+	var in models.ReviewAnswerInput
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}

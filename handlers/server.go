@@ -28,6 +28,7 @@ type Server struct {
 	org      *models.OrgService
 	cases    *models.CaseService
 	registry *prometheus.Registry
+	pub      *publicServices // citizen applications and disclosure (applications.go)
 	jobs     *jobs.Scheduler
 	// Now is the clock; tests replace it.
 	Now func() time.Time
@@ -95,6 +96,7 @@ func (s *Server) routes(e *echo.Echo) {
 	authed.POST("/me/password", s.changePassword)
 
 	s.caseRoutes(authed)
+	s.publicRoutes(e, api, authed)
 	s.documentRoutes(authed)
 	s.agencyRoutes(authed)
 	s.lifecycleRoutes(authed)

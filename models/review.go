@@ -342,13 +342,13 @@ func (s *ReviewService) ScoreItem(ctx context.Context, a *Actor, batchID, itemID
 	return out, err
 }
 
-// AnswerInput is the handling prosecutor's answer to the findings.
-type AnswerInput struct {
+// ReviewAnswerInput is the handling prosecutor's answer to the findings.
+type ReviewAnswerInput struct {
 	Answer string `json:"answer" validate:"required,max=10000"`
 }
 
 // AnswerFindings lets the handling prosecutor answer a scored review.
-func (s *ReviewService) AnswerFindings(ctx context.Context, a *Actor, batchID, itemID int64, in AnswerInput) (*ReviewItem, error) {
+func (s *ReviewService) AnswerFindings(ctx context.Context, a *Actor, batchID, itemID int64, in ReviewAnswerInput) (*ReviewItem, error) {
 	var out *ReviewItem
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
 		b, it, err := s.loadItem(tx, a, batchID, itemID)

@@ -213,7 +213,7 @@ func (s *ReviewService) Results(ctx context.Context, a *Actor, batchID int64) (*
 			pct = float64(it.TotalScore) * 100 / float64(it.MaxScore)
 		}
 		rr := byCase[it.CaseID]
-		cr := ReviewCaseResult{ReviewItemView: *it, Ratings: summarise(rr)}
+		cr := ReviewCaseResult{ReviewItemView: *it, Ratings: summariseRatings(rr)}
 		if it.Status == ReviewScored || it.Status == ReviewAnswered {
 			cr.Percent = round1(pct)
 		}
@@ -234,7 +234,7 @@ func (s *ReviewService) Results(ctx context.Context, a *Actor, batchID int64) (*
 		if x.g.Scored > 0 {
 			x.g.AvgPercent = round1(x.sum / float64(x.g.Scored))
 		}
-		x.g.Ratings = summarise(x.ratings)
+		x.g.Ratings = summariseRatings(x.ratings)
 		return x.g
 	}
 	res.Overall = finish(overall)
@@ -247,7 +247,7 @@ func (s *ReviewService) Results(ctx context.Context, a *Actor, batchID int64) (*
 	return res, nil
 }
 
-func summarise(rows []ratingRow) RatingSummary {
+func summariseRatings(rows []ratingRow) RatingSummary {
 	var s RatingSummary
 	var a, w, e float64
 	for _, r := range rows {

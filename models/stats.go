@@ -415,7 +415,7 @@ func ComputeStats(ctx context.Context, db *DB, a *Actor, q StatsQuery) (*Stats, 
 		Joins("JOIN cases ON cases.id = case_ratings.case_id").Group("case_ratings.rater_type").Scan(&ratings).Error; err != nil {
 		return nil, err
 	}
-	st.Ratings = summarise(ratings)
+	st.Ratings = summariseRatings(ratings)
 	return st, nil
 }
 

@@ -1,0 +1,307 @@
+package handlers
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"jianyi/models"
+)
+
+// publicServices are the services behind the citizen and public routes,
+// built once when the routes are wired.
+type publicServices struct {
+	apps        *models.ApplicationService
+	disclosures *models.DisclosureService
+}
+
+// publicRoutes wires citizen applications, the disclosure feed, the public
+// pages and the staff endpoints that handle applications and publication.
+// Public routes hang off the root and the api group without requireAuth.
+func (s *Server) publicRoutes(e *echo.Echo, api, authed *echo.Group) {
+	ps := s.newPublicServices()
+	s.pub = ps
+	api.GET("/public/procuratorates", s.publicProcuratorates)
+	api.GET("/public/challenge", s.publicChallenge)
+	api.POST("/public/applications", s.submitApplication)
+	api.GET("/public/applications/:tracking_no", s.lookUpApplication)
+	api.POST("/public/applications/:tracking_no/materials", s.addApplicationMaterials)
+	api.GET("/public/applications/:tracking_no/notice.pdf", s.applicationNoticePDF)
+
+	staff := authed.Group("/applications", requireRole(models.RoleProsecutor, models.RoleDeptHead, models.RoleCaseManager))
+	staff.GET("", s.listApplications)
+	staff.GET("/:id", s.getApplication)
+	staff.GET("/:id/files/:file_id", s.downloadApplicationFile)
+	staff.POST("/:id/answer", s.answerApplication)
+	staff.POST("/:id/decide", s.decideApplication)
+	staff.POST("/:id/progress", s.applicationProgress)
+
+	s.disclosureRoutes(api, authed)
+	s.publicPageRoutes(e)
+}
+
+func (s *Server) newPublicServices() *publicServices {
+	cfg := s.cfg
+	pc := cfg.Public
+	settings := models.PublicSettings{
+		AnswerWorkdays: cfg.Deadlines.ApplicationAnswerWorkdays, ResultMonths: cfg.Deadlines.ApplicationResultMonths,
+		DuplicateDays: pc.DuplicateDays, DuplicateThreshold: pc.DuplicateThreshold, MaxEvidenceFiles: pc.MaxEvidenceFiles,
+		SigningKey: []byte("public-applications\x00" + cfg.Auth.SigningKey), PowDifficulty: pc.PowDifficulty,
+		ChallengeTTL: pc.ChallengeTTL, FormMinAge: pc.FormMinAge, FormMaxAge: pc.FormMaxAge,
+		SubmitPerIP:       models.RateLimit{Name: "apply_ip", Max: pc.SubmitPerIP, Window: pc.SubmitWindow},
+		SubmitPerID:       models.RateLimit{Name: "apply_id", Max: pc.SubmitPerID, Window: pc.SubmitWindow},
+		LookupPerIP:       models.RateLimit{Name: "lookup_ip", Max: pc.LookupPerIP, Window: pc.LookupWindow},
+		LookupPerTracking: models.RateLimit{Name: "lookup_no", Max: pc.LookupPerTracking, Window: pc.LookupWindow},
+	}
+	return &publicServices{
+		apps: &models.ApplicationService{DB: s.db, Cases: s.cases, Settings: settings},
+		disclosures: &models.DisclosureService{DB: s.db, Cases: s.cases, Render: renderDisclosurePDF,
+			SearchPerIP: models.RateLimit{Name: "search_ip", Max: pc.SearchPerIP, Window: time.Minute}},
+	}
+}
+
+func (s *Server) publicProcuratorates(c echo.Context) error {
+	items, err := models.PublicProcuratorates(c.Request().Context(), s.db)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "public, max-age=300")
+	return c.JSON(http.StatusOK, listResponse[models.PublicProcuratorate]{Items: items})
+}
+
+func (s *Server) publicChallenge(c echo.Context) error {
+	ch, err := s.pub.apps.NewChallenge()
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.JSON(http.StatusOK, ch)
+}
+
+// submitApplication takes JSON, or multipart with the JSON under "payload"
+// and evidence files under "files".
+func (s *Server) submitApplication(c echo.Context) error {
+	var in models.ApplicationInput
+	var files []models.Upload
+	if strings.HasPrefix(c.Request().Header.Get(echo.HeaderContentType), echo.MIMEMultipartForm) {
+		form, err := c.MultipartForm()
+		if err != nil {
+			return multipartError(err)
+		}
+		defer form.RemoveAll()
+		payload := "{}"
+		if p := form.Value["payload"]; len(p) > 0 {
+			payload = p[0]
+		}
+		if err := decodeStrict([]byte(payload), &in); err != nil {
+			return err
+		}
+		if err := c.Validate(&in); err != nil {
+			return err
+		}
+		if files, err = s.readUploads(form.File["files"]); err != nil {
+			return err
+		}
+	} else if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	in.FormToken = ""
+	res, err := s.pub.apps.Submit(c.Request().Context(), in, files, c.RealIP())
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.JSON(http.StatusCreated, res)
+}
+
+func multipartError(err error) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return &models.Error{Kind: models.ErrTooLarge, Code: "body_too_large", Message: "上传内容超过大小限制"}
+	}
+	return models.Invalid("无法解析上传内容（multipart）", nil)
+}
+
+// decodeStrict decodes one JSON object, refusing unknown fields.
+func decodeStrict(raw []byte, dst any) error {
+	if len(bytes.TrimSpace(raw)) == 0 {
+		raw = []byte("{}")
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return decodeError(err)
+	}
+	return nil
+}
+
+// decodeStrictValid decodes strictly and validates the result.
+func decodeStrictValid(c echo.Context, raw []byte, dst any) error {
+	if err := decodeStrict(raw, dst); err != nil {
+		return err
+	}
+	return c.Validate(dst)
+}
+
+// applicationSecret is read from the header only, so it never lands in URLs
+// or access logs.
+func applicationSecret(c echo.Context) string {
+	return c.Request().Header.Get("X-Application-Secret")
+}
+
+func (s *Server) lookUpApplication(c echo.Context) error {
+	v, err := s.pub.apps.LookUp(c.Request().Context(), c.Param("tracking_no"), applicationSecret(c), c.RealIP())
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.JSON(http.StatusOK, v)
+}
+
+func (s *Server) addApplicationMaterials(c echo.Context) error {
+	form, err := c.MultipartForm()
+	if err != nil {
+		return multipartError(err)
+	}
+	defer form.RemoveAll()
+	files, err := s.readUploads(form.File["files"])
+	if err != nil {
+		return err
+	}
+	note := ""
+	if n := form.Value["note"]; len(n) > 0 {
+		note = n[0]
+	}
+	v, err := s.pub.apps.AddMaterials(c.Request().Context(), c.Param("tracking_no"), applicationSecret(c), c.RealIP(), note, files)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.JSON(http.StatusOK, v)
+}
+
+func (s *Server) applicationNoticePDF(c echo.Context) error {
+	n, err := s.pub.apps.Notice(c.Request().Context(), c.Param("tracking_no"), applicationSecret(c), c.RealIP())
+	if err != nil {
+		return err
+	}
+	pdf, err := renderApplicantNotice(n)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "private, no-store")
+	c.Response().Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+urlPathEscape(noticeTitle(n)+".pdf"))
+	return c.Blob(http.StatusOK, "application/pdf", pdf)
+}
+
+func (s *Server) listApplications(c echo.Context) error {
+	q := models.ApplicationListQuery{Status: c.QueryParam("status")}
+	var err error
+	if q.Cursor, err = optionalInt(c, "cursor"); err != nil {
+		return err
+	}
+	limit, err := optionalInt(c, "limit")
+	if err != nil {
+		return err
+	}
+	q.Limit = int(limit)
+	if v := c.QueryParam("duplicate"); v != "" {
+		if q.Duplicate, err = strconv.ParseBool(v); err != nil {
+			return models.InvalidField("duplicate", "应为 true 或 false")
+		}
+	}
+	items, next, err := s.pub.apps.ListApplications(c.Request().Context(), actorOf(c), q)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, listResponse[models.Application]{Items: items, NextCursor: next})
+}
+
+func (s *Server) getApplication(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	d, err := s.pub.apps.LoadApplication(c.Request().Context(), actorOf(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, d)
+}
+
+func (s *Server) downloadApplicationFile(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	fid, err := pathID(c, "file_id")
+	if err != nil {
+		return err
+	}
+	f, err := s.pub.apps.LoadApplicationFile(c.Request().Context(), actorOf(c), id, fid)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+urlPathEscape(f.Filename))
+	c.Response().Header().Set("Cache-Control", "private, no-store")
+	return c.Blob(http.StatusOK, f.ContentType, f.Content)
+}
+
+func (s *Server) answerApplication(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var in models.AnswerInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	d, err := s.pub.apps.Answer(c.Request().Context(), actorOf(c), id, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, d)
+}
+
+func (s *Server) decideApplication(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var in models.DecideInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	d, err := s.pub.apps.Decide(c.Request().Context(), actorOf(c), id, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, d)
+}
+
+func (s *Server) applicationProgress(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var in models.ProgressInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	d, err := s.pub.apps.Progress(c.Request().Context(), actorOf(c), id, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, d)
+}
+
+// noticeDate is the notice's date as a time for the PDF layout.
+func noticeDate(d models.Date) time.Time {
+	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)
+}

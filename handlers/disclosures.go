@@ -1,0 +1,355 @@
+package handlers
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/xml"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"jianyi/documents"
+	"jianyi/models"
+)
+
+// The PDF renderer parses its fonts once per process, on first use.
+var (
+	rendererOnce sync.Once
+	rendererInst *documents.Renderer
+	rendererErr  error
+)
+
+func pdfRenderer() (*documents.Renderer, error) {
+	rendererOnce.Do(func() { rendererInst, rendererErr = documents.NewRenderer(documents.FontConfig{}) })
+	return rendererInst, rendererErr
+}
+
+func civilTime(d models.Date) time.Time {
+	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// renderDisclosurePDF prints the redacted letter as a 检察建议书 (公开版).
+func renderDisclosurePDF(l models.DisclosureLetter) ([]byte, error) {
+	r, err := pdfRenderer()
+	if err != nil {
+		return nil, err
+	}
+	body := make([]documents.Block, 0, len(l.Paragraphs))
+	for _, p := range l.Paragraphs {
+		if strings.TrimSpace(p) != "" {
+			body = append(body, documents.Block{Kind: documents.Paragraph, Text: p})
+		}
+	}
+	return r.Recommendation(documents.Letter{Procuratorate: l.Procuratorate, DocumentNumber: l.DocumentNumber, Title: l.Title,
+		Addressee: l.Addressee, Body: body, CopyTo: l.CopyTo, Date: civilTime(l.Date)})
+}
+
+func noticeTitle(n *models.NoticeData) string {
+	if n.Declined {
+		return "不予启动告知书"
+	}
+	return "受理告知书"
+}
+
+func renderApplicantNotice(n *models.NoticeData) ([]byte, error) {
+	r, err := pdfRenderer()
+	if err != nil {
+		return nil, err
+	}
+	kind := documents.NoticeAccepted
+	if n.Declined {
+		kind = documents.NoticeDeclined
+	}
+	body := make([]documents.Block, 0, len(n.Paragraphs))
+	for _, p := range n.Paragraphs {
+		body = append(body, documents.Block{Kind: documents.Paragraph, Text: p})
+	}
+	return r.ApplicantNotice(documents.ApplicantNotice{Kind: kind, Procuratorate: n.Procuratorate, DocumentNumber: n.Number,
+		Applicant: n.Applicant, Body: body, Date: noticeDate(n.Date)})
+}
+
+func (s *Server) disclosureRoutes(api, authed *echo.Group) {
+	authed.POST("/cases/:id/disclosure/preview", s.previewDisclosure)
+	authed.POST("/cases/:id/disclosure/publish", s.publishDisclosure)
+	authed.POST("/cases/:id/disclosure/refresh", s.refreshDisclosure)
+	authed.POST("/cases/:id/disclosure/withdraw", s.withdrawDisclosure)
+	api.GET("/public/disclosures", s.feedJSON)
+	api.GET("/public/disclosures/:id", s.disclosureJSON)
+	api.GET("/public/stats", s.statsJSON)
+}
+
+func (s *Server) previewDisclosure(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var in models.DisclosureInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	p, err := s.pub.disclosures.Preview(c.Request().Context(), actorOf(c), id, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, p)
+}
+
+// DisclosureDecision is the answer to a publish, refresh or withdrawal.
+type DisclosureDecision struct {
+	DisclosureID int64  `json:"disclosure_id"`
+	CaseID       int64  `json:"case_id"`
+	Status       string `json:"status"`
+	Revision     int    `json:"revision"`
+	PDFSHA256    string `json:"pdf_sha256"`
+	URL          string `json:"url"`
+}
+
+func decisionOf(d *models.Disclosure) DisclosureDecision {
+	return DisclosureDecision{DisclosureID: d.ID, CaseID: d.CaseID, Status: d.Status, Revision: d.Revision, PDFSHA256: d.PDFSHA256,
+		URL: fmt.Sprintf("/disclosures/%d", d.ID)}
+}
+
+func (s *Server) publishDisclosure(c echo.Context) error { return s.storeDisclosure(c, false) }
+func (s *Server) refreshDisclosure(c echo.Context) error { return s.storeDisclosure(c, true) }
+
+func (s *Server) storeDisclosure(c echo.Context, refresh bool) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var in models.DisclosureInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	op := s.pub.disclosures.Publish
+	if refresh {
+		op = s.pub.disclosures.Refresh
+	}
+	d, err := op(c.Request().Context(), actorOf(c), id, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, decisionOf(d))
+}
+
+func (s *Server) withdrawDisclosure(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var in models.WithdrawInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	d, err := s.pub.disclosures.Withdraw(c.Request().Context(), actorOf(c), id, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, decisionOf(d))
+}
+
+// feedQuery reads the public filters.
+func feedQuery(c echo.Context) (models.FeedQuery, error) {
+	q := models.FeedQuery{Field: strings.TrimSpace(c.QueryParam("field")), ReplyStatus: c.QueryParam("reply_status"),
+		Q: c.QueryParam("q"), ClientIP: c.RealIP()}
+	var err error
+	if q.ProcuratorateID, err = optionalInt(c, "procuratorate_id"); err != nil {
+		return q, err
+	}
+	if q.AgencyID, err = optionalInt(c, "agency_id"); err != nil {
+		return q, err
+	}
+	if q.Cursor, err = optionalInt(c, "cursor"); err != nil {
+		return q, err
+	}
+	y, err := optionalInt(c, "year")
+	if err != nil || (y != 0 && (y < 2000 || y > 2100)) {
+		return q, models.InvalidField("year", "年份应为2000至2100之间的整数")
+	}
+	q.Year = int(y)
+	l, err := optionalInt(c, "limit")
+	if err != nil {
+		return q, err
+	}
+	q.Limit = int(l)
+	if len(q.Field) > 50 {
+		return q, models.InvalidField("field", "领域不能超过50个字符")
+	}
+	return q, nil
+}
+
+// notModified sets the caching headers from the feed's revision and
+// answers 304 when the client's copy is current. The validator covers the
+// request (format and query) and the day, since reply status depends on it.
+func (s *Server) notModified(c echo.Context, format string) (bool, error) {
+	rev, updated, err := s.pub.disclosures.FeedState(c.Request().Context())
+	if err != nil {
+		return false, err
+	}
+	sum := sha256.Sum256([]byte(format + "\x00" + c.Request().URL.Path + "?" + c.Request().URL.RawQuery + "\x00" + s.pub.disclosures.Today().String()))
+	etag := fmt.Sprintf(`W/"%d-%s"`, rev, hex.EncodeToString(sum[:8]))
+	h := c.Response().Header()
+	h.Set("ETag", etag)
+	h.Set("Last-Modified", updated.UTC().Format(http.TimeFormat))
+	h.Set("Cache-Control", "public, max-age=60")
+	req := c.Request()
+	if inm := req.Header.Get("If-None-Match"); inm != "" {
+		for _, t := range strings.Split(inm, ",") {
+			if t = strings.TrimSpace(t); t == etag || t == "*" || strings.TrimPrefix(t, "W/") == strings.TrimPrefix(etag, "W/") {
+				return true, c.NoContent(http.StatusNotModified)
+			}
+		}
+		return false, nil
+	}
+	if ims := req.Header.Get("If-Modified-Since"); ims != "" {
+		if t, err := http.ParseTime(ims); err == nil && !updated.Truncate(time.Second).After(t) {
+			return true, c.NoContent(http.StatusNotModified)
+		}
+	}
+	return false, nil
+}
+
+func (s *Server) feedJSON(c echo.Context) error {
+	q, err := feedQuery(c)
+	if err != nil {
+		return err
+	}
+	if done, err := s.notModified(c, "json"); done || err != nil {
+		return err
+	}
+	items, next, err := s.pub.disclosures.ListPublished(c.Request().Context(), q)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, listResponse[models.PublicDisclosure]{Items: items, NextCursor: next})
+}
+
+func (s *Server) disclosureJSON(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if done, err := s.notModified(c, "json-item"); done || err != nil {
+		return err
+	}
+	d, err := s.pub.disclosures.GetPublished(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, d)
+}
+
+// disclosurePDF serves the PDF stored at publish time (rendered from the
+// redacted text).
+func (s *Server) disclosurePDF(c echo.Context, id int64) error {
+	if done, err := s.notModified(c, "pdf"); done || err != nil {
+		return err
+	}
+	d, pdf, err := s.pub.disclosures.PublishedPDF(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Content-Disposition", "inline; filename*=UTF-8''"+urlPathEscape("检察建议书（公开版）"+d.DocumentNumber+".pdf"))
+	c.Response().Header().Set("X-Content-SHA256", d.PDFSHA256)
+	return c.Blob(http.StatusOK, "application/pdf", pdf)
+}
+
+// StatsResponse is the public statistics.
+type StatsResponse struct {
+	Agencies    []models.AgencyStat `json:"agencies"`
+	GeneratedAt time.Time           `json:"generated_at"`
+}
+
+func (s *Server) statsJSON(c echo.Context) error {
+	st, err := s.pub.disclosures.AgencyStats(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "public, max-age=300")
+	return c.JSON(http.StatusOK, StatsResponse{Agencies: st, GeneratedAt: s.Now().UTC()})
+}
+
+// Atom 1.0 (RFC 4287) elements the feed uses.
+type atomFeed struct {
+	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+	Title   string      `xml:"title"`
+	ID      string      `xml:"id"`
+	Updated string      `xml:"updated"`
+	Links   []atomLink  `xml:"link"`
+	Author  atomAuthor  `xml:"author"`
+	Entries []atomEntry `xml:"entry"`
+}
+
+type atomLink struct {
+	Rel  string `xml:"rel,attr,omitempty"`
+	Type string `xml:"type,attr,omitempty"`
+	Href string `xml:"href,attr"`
+}
+
+type atomAuthor struct {
+	Name string `xml:"name"`
+}
+
+type atomText struct {
+	Type string `xml:"type,attr"`
+	Body string `xml:",chardata"`
+}
+
+type atomEntry struct {
+	Title     string      `xml:"title"`
+	ID        string      `xml:"id"`
+	Updated   string      `xml:"updated"`
+	Published string      `xml:"published"`
+	Links     []atomLink  `xml:"link"`
+	Author    atomAuthor  `xml:"author"`
+	Summary   atomText    `xml:"summary"`
+	Category  []atomCateg `xml:"category"`
+}
+
+type atomCateg struct {
+	Term string `xml:"term,attr"`
+}
+
+func (s *Server) feedAtom(c echo.Context) error {
+	q, err := feedQuery(c)
+	if err != nil {
+		return err
+	}
+	if done, err := s.notModified(c, "atom"); done || err != nil {
+		return err
+	}
+	q.Cursor, q.Limit = 0, 50
+	items, _, err := s.pub.disclosures.ListPublished(c.Request().Context(), q)
+	if err != nil {
+		return err
+	}
+	_, updated, err := s.pub.disclosures.FeedState(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	base := strings.TrimRight(s.cfg.Public.BaseURL, "/")
+	auth := s.cfg.Public.TagAuthority
+	f := atomFeed{Title: "检察建议公开", ID: "tag:" + auth + ",2026:disclosures", Updated: updated.UTC().Format(time.RFC3339),
+		Links:  []atomLink{{Rel: "self", Type: "application/atom+xml", Href: base + "/disclosures.atom"}, {Rel: "alternate", Type: "text/html", Href: base + "/disclosures"}},
+		Author: atomAuthor{Name: "检察建议公开平台"}}
+	for _, it := range items {
+		link := base + "/disclosures/" + strconv.FormatInt(it.ID, 10)
+		f.Entries = append(f.Entries, atomEntry{
+			Title: it.DocumentNumber + " " + it.Title, ID: "tag:" + auth + ",2026:disclosure/" + strconv.FormatInt(it.ID, 10),
+			Updated: it.UpdatedAt.UTC().Format(time.RFC3339), Published: it.PublishedAt.UTC().Format(time.RFC3339),
+			Links:  []atomLink{{Rel: "alternate", Type: "text/html", Href: link}, {Rel: "enclosure", Type: "application/pdf", Href: link + ".pdf"}},
+			Author: atomAuthor{Name: it.Procuratorate}, Summary: atomText{Type: "text", Body: fmt.Sprintf("%s｜被建议单位：%s｜%s", it.Field, it.Agency, it.Summary)},
+			Category: []atomCateg{{Term: it.Field}},
+		})
+	}
+	out, err := xml.MarshalIndent(f, "", "  ")
+	if err != nil {
+		return err
+	}
+	return c.Blob(http.StatusOK, "application/atom+xml; charset=utf-8", append([]byte(xml.Header), out...))
+}

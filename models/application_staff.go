@@ -1,0 +1,396 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// ApplicationListQuery filters the staff list of applications.
+type ApplicationListQuery struct {
+	Status    string
+	Duplicate bool
+	Cursor    int64
+	Limit     int
+}
+
+// ListApplications lists the applications addressed to the actor's
+// procuratorate, newest first, with a keyset cursor.
+func (s *ApplicationService) ListApplications(ctx context.Context, a *Actor, q ApplicationListQuery) ([]Application, string, error) {
+	if !a.HasRole(applicationHandlers...) {
+		return nil, "", Forbidden("只有承办检察官、部门负责人或案件管理人员可以办理公民申请")
+	}
+	if q.Limit <= 0 || q.Limit > 200 {
+		q.Limit = 50
+	}
+	tx := s.DB.WithContext(ctx).Model(&Application{}).Scopes(ApplicationScope(a))
+	if q.Status != "" {
+		if _, ok := ApplicationStatusLabels[ApplicationStatus(q.Status)]; !ok {
+			return nil, "", InvalidField("status", "未知的申请状态："+q.Status)
+		}
+		tx = tx.Where("status = ?", q.Status)
+	}
+	if q.Duplicate {
+		tx = tx.Where("duplicate_of IS NOT NULL")
+	}
+	if q.Cursor > 0 {
+		tx = tx.Where("id < ?", q.Cursor)
+	}
+	var out []Application
+	if err := tx.Order("id DESC").Limit(q.Limit + 1).Find(&out).Error; err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(out) > q.Limit {
+		out = out[:q.Limit]
+		next = strconv.FormatInt(out[len(out)-1].ID, 10)
+	}
+	// Lists show masked ID numbers; the full number is in the detail view,
+	// read one application at a time.
+	for i := range out {
+		if out[i].IDType == IDTypeResident {
+			out[i].IDNumber = MaskResidentID(out[i].IDNumber)
+		}
+	}
+	return out, next, nil
+}
+
+// ApplicationDetail is an application as its handlers see it.
+type ApplicationDetail struct {
+	Application
+	StatusLabel         string              `json:"status_label"`
+	DuplicateTrackingNo string              `json:"duplicate_tracking_no,omitempty"`
+	Answers             []ApplicationAnswer `json:"answers"`
+	Files               []StoredFile        `json:"files"`
+}
+
+// LoadApplication loads an application the actor handles (not found otherwise).
+func (s *ApplicationService) LoadApplication(ctx context.Context, a *Actor, id int64) (*ApplicationDetail, error) {
+	tx := s.DB.WithContext(ctx)
+	var app Application
+	if err := tx.First(&app, id).Error; err != nil {
+		return nil, notFoundOr(err, "申请")
+	}
+	if !CanHandleApplication(a, &app) {
+		return nil, NotFound("申请")
+	}
+	d := &ApplicationDetail{Application: app, StatusLabel: ApplicationStatusLabels[app.Status]}
+	if err := tx.Where("application_id = ?", app.ID).Order("id").Find(&d.Answers).Error; err != nil {
+		return nil, err
+	}
+	files, err := FileMeta(tx, "application", []int64{app.ID}, true)
+	if err != nil {
+		return nil, err
+	}
+	d.Files = files
+	if app.DuplicateOf != nil {
+		var prev Application
+		if err := tx.Select("tracking_no").First(&prev, *app.DuplicateOf).Error; err == nil {
+			d.DuplicateTrackingNo = prev.TrackingNo
+		}
+	}
+	return d, nil
+}
+
+// LoadApplicationFile returns an evidence file of an application the actor handles.
+func (s *ApplicationService) LoadApplicationFile(ctx context.Context, a *Actor, appID, fileID int64) (*StoredFile, error) {
+	if _, err := s.LoadApplication(ctx, a, appID); err != nil {
+		return nil, err
+	}
+	var f StoredFile
+	if err := s.DB.WithContext(ctx).Where("id = ? AND owner_type = ? AND owner_id = ?", fileID, "application", appID).First(&f).Error; err != nil {
+		return nil, notFoundOr(err, "附件")
+	}
+	return &f, nil
+}
+
+// AnswerInput is the procedural answer (程序性答复) within 7 working days.
+type AnswerInput struct {
+	Version       int    `json:"version" validate:"required,gt=0"`
+	Kind          string `json:"kind" validate:"required,oneof=accepted needs_supplement transferred"`
+	Text          string `json:"text" validate:"max=5000"`
+	Missing       string `json:"missing" validate:"max=2000"`
+	TransferredTo string `json:"transferred_to" validate:"max=200"`
+}
+
+// DecideInput is the decision after review: start (a lead is registered) or
+// decline (不予启动, with reasons the applicant reads).
+type DecideInput struct {
+	Version      int    `json:"version" validate:"required,gt=0"`
+	Decision     string `json:"decision" validate:"required,oneof=accept decline"`
+	Reasons      string `json:"reasons" validate:"max=5000"`
+	ProsecutorID int64  `json:"prosecutor_id" validate:"omitempty,gt=0"`
+	Field        string `json:"field" validate:"max=50"`
+	Title        string `json:"title" validate:"max=200"`
+}
+
+// ProgressInput is a progress update to the applicant.
+type ProgressInput struct {
+	Version int    `json:"version" validate:"required,gt=0"`
+	Text    string `json:"text" validate:"required,max=5000"`
+}
+
+// mutate runs one staff action on an application: load with a lock, check
+// access and version, apply, save with the version bumped, audit.
+func (s *ApplicationService) mutate(ctx context.Context, a *Actor, id int64, version int, action string,
+	apply func(tx *gorm.DB, app *Application, today Date, now time.Time) (map[string]any, error)) (*ApplicationDetail, error) {
+	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
+		var app Application
+		if err := LockRow(tx).First(&app, id).Error; err != nil {
+			return notFoundOr(err, "申请")
+		}
+		if !CanHandleApplication(a, &app) {
+			return NotFound("申请")
+		}
+		if app.Version != version {
+			return &Error{Kind: ErrConflict, Code: "stale_version",
+				Message: fmt.Sprintf("申请已被他人更新（当前版本 %d，提交版本 %d），请刷新后重试", app.Version, version),
+				Details: map[string]any{"current_version": app.Version}}
+		}
+		now := s.Cases.now()
+		today := DateOf(now, s.Cases.Settings.Location)
+		summary, err := apply(tx, &app, today, now)
+		if err != nil {
+			return err
+		}
+		app.Version = version + 1
+		app.UpdatedAt = now
+		res := tx.Model(&Application{}).Where("id = ? AND version = ?", app.ID, version).Select("*").Omit("id", "created_at").Updates(&app)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return Conflict("stale_version", "申请已被他人同时更新，请刷新后重试")
+		}
+		summary["tracking_no"] = app.TrackingNo
+		summary["status"] = app.Status
+		return Audit(tx, a, "application."+action, "application", app.ID, summary)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.LoadApplication(ctx, a, id)
+}
+
+func actorIDPtr(a *Actor) *int64 {
+	if a.UserID == 0 {
+		return nil
+	}
+	id := a.UserID
+	return &id
+}
+
+// Answer gives the procedural answer: 受理 (review starts; result or progress
+// due within 3 months), 需补正 (saying what is missing) or 移送 (to which body).
+func (s *ApplicationService) Answer(ctx context.Context, a *Actor, id int64, in AnswerInput) (*ApplicationDetail, error) {
+	return s.mutate(ctx, a, id, in.Version, "answer", func(tx *gorm.DB, app *Application, today Date, now time.Time) (map[string]any, error) {
+		if app.Status != AppSubmitted {
+			return nil, Conflict("application_not_awaiting_answer", "该申请当前为“"+ApplicationStatusLabels[app.Status]+"”，不能再作程序性答复")
+		}
+		text := strings.TrimSpace(in.Text)
+		switch in.Kind {
+		case AnswerAccepted:
+			due := DeadlineRule{Unit: UnitMonths, Count: s.Settings.ResultMonths}.Apply(today, s.Cases.calendar(tx)).Due
+			app.Status, app.ResultDue, app.NextUpdateDue = AppUnderReview, &due, &due
+			if text == "" {
+				text = fmt.Sprintf("本院决定受理您的申请，将在%s前告知审查结果或办理进展。", due.Chinese())
+			}
+		case AnswerNeedsSupplement:
+			missing := strings.TrimSpace(in.Missing)
+			if missing == "" {
+				return nil, InvalidField("missing", "请写明需要补正的内容")
+			}
+			app.Status = AppNeedsSupplement
+			text = strings.TrimSpace("请补正以下材料：" + missing + "。" + text)
+		case AnswerTransferred:
+			to := strings.TrimSpace(in.TransferredTo)
+			if to == "" {
+				return nil, InvalidField("transferred_to", "请写明移送的机关")
+			}
+			app.Status, app.TransferredTo, app.NextUpdateDue = AppTransferred, to, nil
+			text = strings.TrimSpace("您反映的问题不属于本院职责范围，已移送" + to + "处理。" + text)
+		}
+		app.AnswerKind = in.Kind
+		app.AnsweredOn = &today
+		if err := addAnswer(tx, app.ID, in.Kind, text, today, actorIDPtr(a), now); err != nil {
+			return nil, err
+		}
+		return map[string]any{"kind": in.Kind, "late": today.After(app.AnswerDue)}, nil
+	})
+}
+
+// Decide ends the review: accept registers a lead (source 公民申请) linked to
+// the application, in the same transaction; decline records the reasons.
+func (s *ApplicationService) Decide(ctx context.Context, a *Actor, id int64, in DecideInput) (*ApplicationDetail, error) {
+	return s.mutate(ctx, a, id, in.Version, "decide", func(tx *gorm.DB, app *Application, today Date, now time.Time) (map[string]any, error) {
+		if app.Status != AppUnderReview {
+			return nil, Conflict("application_not_under_review", "只有已受理、审查中的申请可以作出决定（当前为“"+ApplicationStatusLabels[app.Status]+"”）")
+		}
+		reasons := strings.TrimSpace(in.Reasons)
+		summary := map[string]any{"decision": in.Decision}
+		switch in.Decision {
+		case "decline":
+			if reasons == "" {
+				return nil, InvalidField("reasons", "不予启动须写明理由")
+			}
+			app.Status, app.Decision, app.DecisionReasons, app.NextUpdateDue = AppDeclined, "decline", reasons, nil
+			if err := addAnswer(tx, app.ID, AnswerDeclined, reasons, today, actorIDPtr(a), now); err != nil {
+				return nil, err
+			}
+		case "accept":
+			c, err := s.createLead(tx, a, app, in, now)
+			if err != nil {
+				return nil, err
+			}
+			next := DeadlineRule{Unit: UnitMonths, Count: 1}.Apply(today, s.Cases.calendar(tx)).Due
+			app.Status, app.Decision, app.DecisionReasons, app.CaseID, app.NextUpdateDue = AppAccepted, "accept", reasons, &c.ID, &next
+			text := "本院经审查，决定对您反映的问题启动检察建议办理程序，将定期告知办理进展。"
+			if reasons != "" {
+				text += reasons
+			}
+			if err := addAnswer(tx, app.ID, AnswerStarted, text, today, actorIDPtr(a), now); err != nil {
+				return nil, err
+			}
+			// The evidence follows the application into the case (internal:
+			// staff only), so the prosecutor finds it with the lead.
+			if err := tx.Model(&StoredFile{}).Where("owner_type = ? AND owner_id = ?", "application", app.ID).Update("case_id", c.ID).Error; err != nil {
+				return nil, err
+			}
+			summary["case_id"] = c.ID
+		}
+		app.DecidedOn = &today
+		return summary, nil
+	})
+}
+
+// createLead registers the lead for an accepted application, handled by the
+// named prosecutor of the application's procuratorate.
+func (s *ApplicationService) createLead(tx *gorm.DB, a *Actor, app *Application, in DecideInput, now time.Time) (*Case, error) {
+	pid := in.ProsecutorID
+	if pid == 0 && a.Role == RoleProsecutor {
+		pid = a.UserID
+	}
+	if pid == 0 {
+		return nil, InvalidField("prosecutor_id", "请指定承办检察官")
+	}
+	u, err := UserByID(tx, pid)
+	if err != nil || u.Role != RoleProsecutor || u.Disabled || u.DepartmentID == nil || u.ProcuratorateID == nil || *u.ProcuratorateID != app.ProcuratorateID {
+		return nil, InvalidField("prosecutor_id", "承办检察官须为本院在岗检察官")
+	}
+	field := strings.TrimSpace(in.Field)
+	if field == "" {
+		field = "其他"
+	}
+	if FieldValidator != nil && !FieldValidator(tx, field) {
+		return nil, InvalidField("field", "领域不在可选列表中")
+	}
+	title := strings.TrimSpace(in.Title)
+	if title == "" {
+		r := []rune(app.Problem)
+		if len(r) > 30 {
+			r = r[:30]
+		}
+		title = "公民申请：" + string(r)
+	}
+	c := &Case{ProcuratorateID: app.ProcuratorateID, DepartmentID: *u.DepartmentID, Title: title, Field: field,
+		Source: SourceApplication, OriginCaseNumber: app.TrackingNo,
+		Summary:  fmt.Sprintf("公民申请（%s）\n地点：%s\n涉及单位：%s\n%s", app.TrackingNo, app.Place, app.AgencyName, app.Problem),
+		AgencyID: app.AgencyID, ProsecutorID: u.ID, State: StateLead, Version: 1,
+		StateEnteredAt: now, CreatedBy: a.UserID, CreatedAt: now, UpdatedAt: now}
+	if err := tx.Create(c).Error; err != nil {
+		return nil, err
+	}
+	uid := a.UserID
+	ev := &CaseEvent{CaseID: c.ID, Action: "register", ToState: StateLead, ActorID: &uid, ActorName: a.DisplayName,
+		Role: string(a.Role), Note: "公民申请转为线索：" + app.TrackingNo, Data: fmt.Sprintf(`{"application_id":%d}`, app.ID), Internal: true, CreatedAt: now}
+	if err := tx.Create(ev).Error; err != nil {
+		return nil, err
+	}
+	if err := Audit(tx, a, "case.register", "case", c.ID, map[string]any{"title": c.Title, "source": c.Source, "application_id": app.ID}); err != nil {
+		return nil, err
+	}
+	if u.ID != a.UserID {
+		if err := Notify(tx, s.Cases.Settings.Channels, NotificationSpec{UserIDs: []int64{u.ID}, CaseID: c.ID, Kind: "case.assigned",
+			Title: "公民申请转为线索", Body: "您被指定为公民申请 " + app.TrackingNo + " 所立线索的承办检察官。"}); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// Progress tells the applicant how the matter stands; the next update is due
+// a month later while the application stays open.
+func (s *ApplicationService) Progress(ctx context.Context, a *Actor, id int64, in ProgressInput) (*ApplicationDetail, error) {
+	return s.mutate(ctx, a, id, in.Version, "progress", func(tx *gorm.DB, app *Application, today Date, now time.Time) (map[string]any, error) {
+		if app.Status != AppUnderReview && app.Status != AppAccepted {
+			return nil, Conflict("application_closed", "该申请当前为“"+ApplicationStatusLabels[app.Status]+"”，无需告知进展")
+		}
+		text := strings.TrimSpace(in.Text)
+		if text == "" {
+			return nil, InvalidField("text", "请填写办理进展")
+		}
+		next := DeadlineRule{Unit: UnitMonths, Count: 1}.Apply(today, s.Cases.calendar(tx)).Due
+		app.NextUpdateDue = &next
+		if err := addAnswer(tx, app.ID, AnswerProgress, text, today, actorIDPtr(a), now); err != nil {
+			return nil, err
+		}
+		return map[string]any{"next_update_due": next.String()}, nil
+	})
+}
+
+// NoticeData is what the applicant notice PDF (受理告知书 / 不予启动告知书)
+// says, with the applicant's name pseudonymised: the PDF is fetched with
+// the secret alone, and a leaked secret should not leak a full name.
+type NoticeData struct {
+	Declined      bool
+	Procuratorate string
+	Number        string
+	Applicant     string
+	Paragraphs    []string
+	Date          Date
+}
+
+// Notice returns the applicant's latest notice, or not found when no
+// acceptance or decline has been given yet.
+func (s *ApplicationService) Notice(ctx context.Context, trackingNo, secret, ip string) (*NoticeData, error) {
+	v, err := s.LookUp(ctx, trackingNo, secret, ip)
+	if err != nil {
+		return nil, err
+	}
+	var last *ApplicationAnswer
+	for i := range v.answers {
+		switch v.answers[i].Kind {
+		case AnswerAccepted, AnswerDeclined, AnswerStarted:
+			last = &v.answers[i]
+		}
+	}
+	if last == nil {
+		return nil, &Error{Kind: ErrNotFound, Code: "notice_not_ready", Message: "尚未作出受理或不予启动的决定，暂无告知书"}
+	}
+	p, err := ProcuratorateByID(s.DB.WithContext(ctx), v.app.ProcuratorateID)
+	if err != nil {
+		return nil, err
+	}
+	app := v.app
+	n := &NoticeData{Declined: last.Kind == AnswerDeclined, Procuratorate: p.Name, Date: last.GivenOn,
+		Number: fmt.Sprintf("申请查询码：%s", app.TrackingNo), Applicant: pseudonym(app.ApplicantName)}
+	switch last.Kind {
+	case AnswerDeclined:
+		n.Paragraphs = []string{
+			fmt.Sprintf("你于%s向本院提出的申请（查询码%s）收悉。", app.SubmittedOn.Chinese(), app.TrackingNo),
+			"本院经审查，决定不予启动检察建议程序。理由如下：" + last.Text,
+			"如对本决定有异议，可以自收到本告知书之日起向本院或上一级人民检察院提出。",
+		}
+	default:
+		n.Paragraphs = []string{
+			fmt.Sprintf("你于%s向本院提出的申请（查询码%s）收悉。", app.SubmittedOn.Chinese(), app.TrackingNo),
+			last.Text,
+			"你可以凭查询码和查询密码查询办理进展。",
+		}
+	}
+	return n, nil
+}

@@ -1,0 +1,557 @@
+package models
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Disclosure statuses.
+const (
+	DisclosurePublished = "published" // 已公开
+	DisclosureWithdrawn = "withdrawn" // 已撤回公开
+)
+
+// Disclosure is a published recommendation (公开): everything the public
+// sees, redacted once when the decision was taken and stored, so a page never
+// recomputes it from live case data.
+type Disclosure struct {
+	ID                 int64 `gorm:"primaryKey"`
+	CaseID             int64 `gorm:"column:case_id"`
+	Status             string
+	Revision           int // bumped by every refresh
+	ProcuratorateID    int64
+	ProcuratorateName  string
+	Field              string
+	AgencyID           *int64
+	AgencyName         string
+	DocumentNumber     string
+	Title              string
+	PubYear            int
+	IssuedOn           Date
+	DeliveredOn        *Date
+	ReplyDue           *Date
+	RepliedOn          *Date
+	ReplyClass         string
+	Rectification      string
+	Summary            string // first sentences of the redacted text, for lists
+	RecommendationText string // redacted paragraphs joined by "\n"
+	RepliesJSON        string `gorm:"column:replies_json"` // []PublishedReply, redacted
+	PDFFileID          *int64 `gorm:"column:pdf_file_id"`
+	PDFSHA256          string `gorm:"column:pdf_sha256"`
+	PersonNames        string // JSON list; never shown publicly
+	ExtraTerms         string // JSON list; never shown publicly
+	WithdrawReason     string
+	PublishedBy        int64
+	PublishedAt        time.Time
+	UpdatedAt          time.Time
+	WithdrawnAt        *time.Time
+}
+
+// PublishedReply is one agency reply as published (redacted).
+type PublishedReply struct {
+	Kind          string `json:"kind"`
+	KindLabel     string `json:"kind_label"`
+	Position      string `json:"position"`
+	PositionLabel string `json:"position_label"`
+	SubmittedOn   Date   `json:"submitted_on"`
+	Late          bool   `json:"late"`
+	Returned      bool   `json:"returned"`
+	Text          string `json:"text"`
+}
+
+type disclosureFeed struct {
+	ID        int64 `gorm:"primaryKey"`
+	Revision  int64
+	UpdatedAt time.Time
+}
+
+func (disclosureFeed) TableName() string { return "disclosure_feed" }
+
+// Labels for what a published item shows.
+var (
+	ReplyKindLabels   = map[string]string{ReplyKindInterim: "阶段性回复", ReplyKindFinal: "正式回复", ReplyKindSupplement: "补充回复"}
+	ReplyClassLabels  = map[string]string{ReplyClassOnTime: "按期回复", ReplyClassLate: "慢回复", ReplyClassPerfunctory: "粗回复", ReplyClassNoReply: "不回复", ReplyClassPending: "尚未评定"}
+	ReplyStatusLabels = map[string]string{"replied": "已回复", "awaiting": "等待回复", "overdue": "逾期未回复"}
+)
+
+// PDFRenderer renders the published (redacted) letter; the handlers supply
+// it so the fonts are parsed once per process.
+type PDFRenderer func(l DisclosureLetter) ([]byte, error)
+
+// DisclosureLetter is the redacted letter to print.
+type DisclosureLetter struct {
+	Procuratorate  string
+	DocumentNumber string
+	Title          string
+	Addressee      string
+	Paragraphs     []string
+	CopyTo         []string
+	Date           Date
+}
+
+// DisclosureService takes and records publication decisions and serves the
+// public feed.
+type DisclosureService struct {
+	DB     *DB
+	Cases  *CaseService
+	Render PDFRenderer
+	// SearchPerIP limits text searches, which scan the feed.
+	SearchPerIP RateLimit
+}
+
+// DisclosureInput is the prosecutor's redaction input and, for publish and
+// refresh, the case version the preview was made from.
+type DisclosureInput struct {
+	Version     int      `json:"version" validate:"omitempty,gt=0"`
+	PersonNames []string `json:"person_names" validate:"max=200,dive,max=20"`
+	ExtraTerms  []string `json:"extra_terms" validate:"max=200,dive,max=100"`
+}
+
+// WithdrawInput records why a publication is withdrawn.
+type WithdrawInput struct {
+	Reason string `json:"reason" validate:"required,max=500"`
+}
+
+// PreviewSection is one redacted text with each change marked.
+type PreviewSection struct {
+	Name    string            `json:"name"` // "recommendation" or "reply:<id>"
+	Label   string            `json:"label"`
+	Text    string            `json:"text"`
+	Marked  string            `json:"marked"`
+	Changes []RedactionChange `json:"changes"`
+}
+
+// DisclosurePreview is what would be published.
+type DisclosurePreview struct {
+	CaseID      int64            `json:"case_id"`
+	Version     int              `json:"version"`
+	Publishable bool             `json:"publishable"`
+	Blockers    []string         `json:"blockers"`
+	Sections    []PreviewSection `json:"sections"`
+	Published   bool             `json:"published"`
+	// PersonNames and ExtraTerms are the lists the preview used (the case's
+	// stored lists when the request sent none).
+	PersonNames []string `json:"person_names"`
+	ExtraTerms  []string `json:"extra_terms"`
+	// Residual lists numbers the redaction left that still look personal;
+	// publishing is refused until they are added to extra_terms.
+	Residual []string `json:"residual"`
+}
+
+// publishableStates are those after issuance in which a case may be
+// published (制发及以后，未撤回、未终结).
+var publishableStates = map[CaseState]bool{StateIssued: true, StateDelivered: true, StateReplied: true, StateFollowingUp: true, StateClosed: true}
+
+// publishCheck refuses a case that may not be published, saying why.
+func publishCheck(c *Case) error {
+	if b := PublishBlockers(c); len(b) > 0 {
+		return &Error{Kind: ErrConflict, Code: "not_publishable", Message: "该案件" + strings.Join(b, "、") + "，不得公开",
+			Details: map[string]any{"reasons": b}}
+	}
+	if !publishableStates[c.State] || c.IssuedAt == nil || c.DocumentNumber == nil {
+		return &Error{Kind: ErrConflict, Code: "not_issued", Message: "检察建议书制发后方可公开（当前为“" + StateLabels[c.State] + "”）"}
+	}
+	return nil
+}
+
+// disclosureSource is everything a publication is made from.
+type disclosureSource struct {
+	c        *Case
+	proc     *Procuratorate
+	agency   *Agency
+	content  RecommendationContent
+	title    string
+	replies  []Reply
+	opts     RedactOptions
+	sections []PreviewSection
+	results  []RedactionResult
+}
+
+func cleanTerms(in []string) []string {
+	seen := map[string]bool{}
+	out := []string{}
+	for _, t := range in {
+		t = strings.TrimSpace(t)
+		if t != "" && !seen[t] {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// ReplyText is the readable text of a stored reply (the agency portal's
+// ReplyContent): the reply, the measures taken and the planned measures.
+// Contact details are never part of it.
+func ReplyText(content string) string {
+	rc := ParseReplyContent(content)
+	parts := []string{}
+	if t := strings.TrimSpace(rc.Text); t != "" {
+		parts = append(parts, t)
+	}
+	if t := strings.TrimSpace(rc.MeasuresTaken); t != "" {
+		parts = append(parts, "已采取的措施："+t)
+	}
+	for _, m := range rc.MeasuresPlanned {
+		parts = append(parts, fmt.Sprintf("计划措施：%s（%s前）", strings.TrimSpace(m.Measure), m.DueOn.Chinese()))
+	}
+	return strings.Join(parts, "\n")
+}
+
+// loadSource gathers and redacts the case's texts inside tx.
+func (s *DisclosureService) loadSource(tx *gorm.DB, c *Case, in DisclosureInput) (*disclosureSource, error) {
+	src := &disclosureSource{c: c}
+	var err error
+	if src.proc, err = ProcuratorateByID(tx, c.ProcuratorateID); err != nil {
+		return nil, err
+	}
+	if c.AgencyID != nil {
+		if src.agency, err = AgencyByID(tx, *c.AgencyID); err != nil {
+			return nil, err
+		}
+	}
+	content, ok, err := IssuedContent(tx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, Conflict("no_recommendation_text", "未找到已制发的检察建议书正文，无法公开")
+	}
+	src.content = content
+	src.title = src.content.TitleFor(c)
+	if err := tx.Where("case_id = ?", c.ID).Order("id").Find(&src.replies).Error; err != nil {
+		return nil, err
+	}
+	names := append([]string{}, in.PersonNames...)
+	// The applicant of a case started by a citizen application is always a
+	// private person to hide, whether or not the prosecutor lists the name.
+	var applicants []string
+	if err := tx.Model(&Application{}).Where("case_id = ?", c.ID).Pluck("applicant_name", &applicants).Error; err != nil {
+		return nil, err
+	}
+	names = append(names, applicants...)
+	keep := []string{src.proc.Name, src.proc.ShortName, src.content.Addressee}
+	if src.agency != nil {
+		keep = append(keep, src.agency.Name)
+	}
+	keep = append(keep, src.content.CopyTo...)
+	src.opts = RedactOptions{PersonNames: cleanTerms(names), ExtraTerms: cleanTerms(in.ExtraTerms), KeepNames: cleanTerms(keep)}
+
+	body := append([]string{src.title, src.content.Addressee + "："}, src.content.PlainText(c.UrgentDays, s.Cases.Settings.ObjectionDays)...)
+	src.add("recommendation", "检察建议书", strings.Join(body, "\n"))
+	for _, r := range src.replies {
+		src.add(fmt.Sprintf("reply:%d", r.ID), fmt.Sprintf("%s（%s）", ReplyKindLabels[r.Kind], r.SubmittedOn.Chinese()), ReplyText(r.Content))
+	}
+	return src, nil
+}
+
+func (src *disclosureSource) add(name, label, text string) {
+	res := RedactForPublication(text, src.opts)
+	src.results = append(src.results, res)
+	src.sections = append(src.sections, PreviewSection{Name: name, Label: label, Text: res.Text, Marked: res.MarkedPreview(), Changes: res.Changes})
+}
+
+// Residual checks run on the redacted text as a second, independent line of
+// defence: after folding full-width digits and dropping separators between
+// digits, anything shaped like a mobile or resident ID number blocks
+// publication until the prosecutor lists it as an extra term.
+var (
+	residualSeparators = regexp.MustCompile(`(\d)[\s\-()（）+.·]+(\d)`)
+	residualNumber     = regexp.MustCompile(`(?:^|\D)(1[3-9]\d{9}|\d{17}[\dX]|\d{15})(?:\D|$)`)
+)
+
+// ResidualPersonalNumbers lists number runs in already-redacted text that
+// still look like a mobile or ID number.
+func ResidualPersonalNumbers(text string) []string {
+	folded := residualSeparators.ReplaceAllString(strings.ToUpper(foldWidth(text)), "$1$2")
+	folded = residualSeparators.ReplaceAllString(folded, "$1$2")
+	var out []string
+	for _, m := range residualNumber.FindAllStringSubmatch(folded, -1) {
+		out = append(out, m[1])
+	}
+	return out
+}
+
+func (src *disclosureSource) residuals() []string {
+	out := []string{}
+	for _, r := range src.results {
+		out = append(out, ResidualPersonalNumbers(r.Text)...)
+	}
+	return out
+}
+
+// loadForDisclosure loads and checks the case for a disclosure action.
+func (s *DisclosureService) loadForDisclosure(tx *gorm.DB, a *Actor, caseID int64, publish bool) (*Case, error) {
+	var c Case
+	if err := LockRow(tx).First(&c, caseID).Error; err != nil {
+		return nil, notFoundOr(err, "案件")
+	}
+	if !CanReadCase(a, &c) {
+		return nil, NotFound("案件")
+	}
+	roles := s.Cases.Settings.PublishRoles
+	if publish && !CanPublishCase(a, &c, roles) {
+		return nil, &Error{Kind: ErrForbidden, Code: "role_not_allowed", Message: "公开决定须由" + roleList(roles) + "作出"}
+	}
+	if !publish && !CanPreviewDisclosure(a, &c, roles) {
+		return nil, Forbidden("无权预览该案件的公开内容")
+	}
+	return &c, nil
+}
+
+// Preview redacts the case's texts as they would be published, each change
+// marked, without writing anything.
+func (s *DisclosureService) Preview(ctx context.Context, a *Actor, caseID int64, in DisclosureInput) (*DisclosurePreview, error) {
+	tx := s.DB.WithContext(ctx)
+	c, err := s.loadForDisclosure(tx, a, caseID, false)
+	if err != nil {
+		return nil, err
+	}
+	p := &DisclosurePreview{CaseID: c.ID, Version: c.Version, Blockers: PublishBlockers(c), Sections: []PreviewSection{}}
+	if p.Blockers == nil {
+		p.Blockers = []string{}
+	}
+	if err := publishCheck(c); err != nil {
+		// The prosecutor learns why; nothing is redacted for a case that can
+		// never go out.
+		return nil, err
+	}
+	p.Publishable = true
+	var existing Disclosure
+	if err := tx.Where("case_id = ?", c.ID).First(&existing).Error; err == nil {
+		p.Published = existing.Status == DisclosurePublished
+		if in.PersonNames == nil && in.ExtraTerms == nil {
+			// The case's lists from the last decision, until new ones are sent.
+			_ = json.Unmarshal([]byte(existing.PersonNames), &in.PersonNames)
+			_ = json.Unmarshal([]byte(existing.ExtraTerms), &in.ExtraTerms)
+		}
+	} else if !errIsNotFound(err) {
+		return nil, err
+	}
+	p.PersonNames, p.ExtraTerms = cleanTerms(in.PersonNames), cleanTerms(in.ExtraTerms)
+	src, err := s.loadSource(tx, c, in)
+	if err != nil {
+		return nil, err
+	}
+	p.Sections = src.sections
+	p.Residual = src.residuals()
+	return p, nil
+}
+
+// Publish records the decision to publish: the redacted texts and the PDF
+// rendered from them are stored as the published version.
+func (s *DisclosureService) Publish(ctx context.Context, a *Actor, caseID int64, in DisclosureInput) (*Disclosure, error) {
+	return s.store(ctx, a, caseID, in, "publish")
+}
+
+// Refresh re-publishes with the latest replies (a new recorded decision).
+func (s *DisclosureService) Refresh(ctx context.Context, a *Actor, caseID int64, in DisclosureInput) (*Disclosure, error) {
+	return s.store(ctx, a, caseID, in, "refresh")
+}
+
+func (s *DisclosureService) store(ctx context.Context, a *Actor, caseID int64, in DisclosureInput, action string) (*Disclosure, error) {
+	if in.Version <= 0 {
+		return nil, InvalidField("version", "必须提供预览时的案件版本号 version")
+	}
+	var out *Disclosure
+	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
+		c, err := s.loadForDisclosure(tx, a, caseID, true)
+		if err != nil {
+			return err
+		}
+		if err := publishCheck(c); err != nil {
+			return err
+		}
+		if c.Version != in.Version {
+			return &Error{Kind: ErrConflict, Code: "stale_version",
+				Message: fmt.Sprintf("案件已更新（当前版本 %d，预览版本 %d），请重新预览后再公开", c.Version, in.Version),
+				Details: map[string]any{"current_version": c.Version}}
+		}
+		var existing Disclosure
+		err = LockRow(tx).Where("case_id = ?", c.ID).First(&existing).Error
+		found := err == nil
+		if err != nil && !errIsNotFound(err) {
+			return err
+		}
+		switch {
+		case action == "publish" && found && existing.Status == DisclosurePublished:
+			return Conflict("already_published", "该案件已公开；如需更新回复内容请使用“更新公开内容”")
+		case action == "refresh" && (!found || existing.Status != DisclosurePublished):
+			return Conflict("not_published", "该案件尚未公开，不能更新公开内容")
+		}
+		if action == "refresh" && in.PersonNames == nil && in.ExtraTerms == nil {
+			// Keep the prosecutor's earlier lists unless new ones are given.
+			_ = json.Unmarshal([]byte(existing.PersonNames), &in.PersonNames)
+			_ = json.Unmarshal([]byte(existing.ExtraTerms), &in.ExtraTerms)
+		}
+		src, err := s.loadSource(tx, c, in)
+		if err != nil {
+			return err
+		}
+		if r := src.residuals(); len(r) > 0 {
+			return &Error{Kind: ErrInvalid, Code: "residual_personal_data",
+				Message: "脱敏后的文本中仍有疑似手机号码或身份证号码，请将其加入需删除的词语（extra_terms）后再公开",
+				Fields:  map[string]string{"extra_terms": "仍有疑似个人号码"}, Details: map[string]any{"count": len(r)}}
+		}
+		now := s.Cases.now()
+		d := s.build(src, a, now)
+		if found {
+			d.ID = existing.ID
+			d.Revision = existing.Revision + 1
+			d.PublishedAt = existing.PublishedAt
+			if action == "publish" {
+				d.PublishedAt = now
+			}
+		}
+		if err := s.renderPDF(tx, a, src, d); err != nil {
+			return err
+		}
+		if found {
+			if err := tx.Model(&Disclosure{}).Where("id = ?", d.ID).Select("*").Omit("id").Updates(d).Error; err != nil {
+				return err
+			}
+		} else if err := tx.Create(d).Error; err != nil {
+			if IsUniqueViolation(err) {
+				return Conflict("already_published", "该案件已公开")
+			}
+			return err
+		}
+		if err := bumpFeed(tx, now); err != nil {
+			return err
+		}
+		changes := 0
+		for _, r := range src.results {
+			changes += len(r.Changes)
+		}
+		label := map[string]string{"publish": "决定公开", "refresh": "更新公开内容"}[action]
+		if err := AddCaseEvent(tx, a, c, "disclosure_"+action, label, false, map[string]any{
+			"disclosure_id": d.ID, "revision": d.Revision, "redactions": changes, "pdf_sha256": d.PDFSHA256,
+			"person_names": len(src.opts.PersonNames), "extra_terms": len(src.opts.ExtraTerms)}); err != nil {
+			return err
+		}
+		out = d
+		return nil
+	})
+	return out, err
+}
+
+// build makes the stored row from the redacted source.
+func (s *DisclosureService) build(src *disclosureSource, a *Actor, now time.Time) *Disclosure {
+	c := src.c
+	issued := DateOf(*c.IssuedAt, s.Cases.Settings.Location)
+	text := src.results[0].Text
+	names, _ := json.Marshal(src.opts.PersonNames)
+	terms, _ := json.Marshal(src.opts.ExtraTerms)
+	replies := make([]PublishedReply, 0, len(src.replies))
+	for i, r := range src.replies {
+		replies = append(replies, PublishedReply{Kind: r.Kind, KindLabel: ReplyKindLabels[r.Kind], Position: r.Position,
+			PositionLabel: PositionLabels[r.Position], SubmittedOn: r.SubmittedOn, Late: r.Late, Returned: r.Returned, Text: src.results[i+1].Text})
+	}
+	rj, _ := json.Marshal(replies)
+	d := &Disclosure{CaseID: c.ID, Status: DisclosurePublished, Revision: 1, ProcuratorateID: c.ProcuratorateID,
+		ProcuratorateName: src.proc.Name, Field: c.Field, AgencyID: c.AgencyID, DocumentNumber: *c.DocumentNumber,
+		Title: RedactForPublication(src.title, src.opts).Text, PubYear: issued.Year(), IssuedOn: issued, DeliveredOn: c.DeliveredOn,
+		ReplyDue: c.ReplyDue, RepliedOn: c.FirstRepliedOn, ReplyClass: c.ReplyClass, Rectification: c.Rectification,
+		Summary: summarise(src.results[0].Text, src.title), RecommendationText: text, RepliesJSON: string(rj),
+		PersonNames: string(names), ExtraTerms: string(terms), PublishedBy: a.UserID, PublishedAt: now, UpdatedAt: now}
+	if src.agency != nil {
+		d.AgencyName = src.agency.Name
+	} else {
+		d.AgencyName = src.content.Addressee
+	}
+	return d
+}
+
+// summarise takes the start of the letter's body (after title and
+// addressee) for feed lists.
+func summarise(text, title string) string {
+	lines := strings.Split(text, "\n")
+	if len(lines) > 2 {
+		lines = lines[2:]
+	}
+	r := []rune(strings.Join(lines, ""))
+	if len(r) > 150 {
+		return string(r[:150]) + "……"
+	}
+	return string(r)
+}
+
+// renderPDF renders the redacted letter and stores it with its SHA-256.
+func (s *DisclosureService) renderPDF(tx *gorm.DB, a *Actor, src *disclosureSource, d *Disclosure) error {
+	if s.Render == nil {
+		return nil
+	}
+	paras := strings.Split(d.RecommendationText, "\n")
+	if len(paras) > 2 {
+		paras = paras[2:] // title and addressee are set by the layout
+	}
+	copyTo := make([]string, len(src.content.CopyTo))
+	for i, t := range src.content.CopyTo {
+		copyTo[i] = RedactForPublication(t, src.opts).Text
+	}
+	pdf, err := s.Render(DisclosureLetter{Procuratorate: src.proc.Name, DocumentNumber: d.DocumentNumber, Title: d.Title,
+		Addressee: src.content.Addressee, Paragraphs: paras, CopyTo: copyTo, Date: d.IssuedOn})
+	if err != nil {
+		return &Error{Kind: ErrInvalid, Code: "pdf_failed", Message: "公开版 PDF 生成失败：" + err.Error()}
+	}
+	ids, err := StoreUploads(tx, a, src.c.ID, "disclosure", src.c.ID, false, []Upload{{
+		Filename: "检察建议书（公开版）" + d.DocumentNumber + ".pdf", ContentType: "application/pdf", Content: pdf}})
+	if err != nil {
+		return err
+	}
+	var f StoredFile
+	if err := tx.Select("id", "sha256").First(&f, ids[0]).Error; err != nil {
+		return err
+	}
+	d.PDFFileID, d.PDFSHA256 = &f.ID, f.SHA256
+	return nil
+}
+
+// bumpFeed moves the feed revision so caches revalidate.
+func bumpFeed(tx *gorm.DB, now time.Time) error {
+	return tx.Model(&disclosureFeed{}).Where("id = 1").Updates(map[string]any{"revision": gorm.Expr("revision + 1"), "updated_at": now}).Error
+}
+
+// Withdraw records the decision to withdraw a publication: the item leaves
+// every public format at once.
+func (s *DisclosureService) Withdraw(ctx context.Context, a *Actor, caseID int64, in WithdrawInput) (*Disclosure, error) {
+	reason := strings.TrimSpace(in.Reason)
+	if reason == "" {
+		return nil, InvalidField("reason", "请写明撤回公开的理由")
+	}
+	var out Disclosure
+	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
+		c, err := s.loadForDisclosure(tx, a, caseID, true)
+		if err != nil {
+			return err
+		}
+		if err := LockRow(tx).Where("case_id = ? AND status = ?", c.ID, DisclosurePublished).First(&out).Error; err != nil {
+			if errIsNotFound(err) {
+				return Conflict("not_published", "该案件未公开，无需撤回")
+			}
+			return err
+		}
+		now := s.Cases.now()
+		out.Status, out.WithdrawReason, out.WithdrawnAt, out.UpdatedAt = DisclosureWithdrawn, reason, &now, now
+		if err := tx.Model(&Disclosure{}).Where("id = ?", out.ID).Updates(map[string]any{
+			"status": out.Status, "withdraw_reason": reason, "withdrawn_at": now, "updated_at": now}).Error; err != nil {
+			return err
+		}
+		if err := bumpFeed(tx, now); err != nil {
+			return err
+		}
+		return AddCaseEvent(tx, a, c, "disclosure_withdraw", "撤回公开："+reason, false, map[string]any{"disclosure_id": out.ID, "reason": reason})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}

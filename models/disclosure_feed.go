@@ -1,0 +1,289 @@
+package models
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// FeedQuery filters the public feed.
+type FeedQuery struct {
+	ProcuratorateID int64
+	Field           string
+	AgencyID        int64
+	Year            int
+	ReplyStatus     string // replied | awaiting | overdue
+	Q               string
+	Cursor          int64
+	Limit           int
+	ClientIP        string // counts text searches against SearchPerIP
+}
+
+// PublicDisclosure is a published item as the public sees it. Built only
+// from the stored, redacted row.
+type PublicDisclosure struct {
+	ID                 int64            `json:"id"`
+	DocumentNumber     string           `json:"document_number"`
+	Title              string           `json:"title"`
+	ProcuratorateID    int64            `json:"procuratorate_id"`
+	Procuratorate      string           `json:"procuratorate"`
+	Field              string           `json:"field"`
+	AgencyID           *int64           `json:"agency_id"`
+	Agency             string           `json:"agency"`
+	IssuedOn           Date             `json:"issued_on"`
+	DeliveredOn        *Date            `json:"delivered_on"`
+	ReplyDue           *Date            `json:"reply_due"`
+	RepliedOn          *Date            `json:"replied_on"`
+	ReplyStatus        string           `json:"reply_status"`
+	ReplyStatusLabel   string           `json:"reply_status_label"`
+	ReplyClass         string           `json:"reply_class"`
+	ReplyClassLabel    string           `json:"reply_class_label"`
+	Rectification      string           `json:"rectification"`
+	RectificationLabel string           `json:"rectification_label"`
+	Summary            string           `json:"summary"`
+	Revision           int              `json:"revision"`
+	PublishedAt        time.Time        `json:"published_at"`
+	UpdatedAt          time.Time        `json:"updated_at"`
+	RecommendationText []string         `json:"recommendation_text,omitempty"`
+	Replies            []PublishedReply `json:"replies,omitempty"`
+	PDFSHA256          string           `json:"pdf_sha256,omitempty"`
+	pdfFileID          *int64
+}
+
+// stillPublishable keeps an item out of every public format as soon as its
+// case is flagged state secret, trade secret, privacy or minors, even if the
+// flag was set after publication (a primary-key probe per row read).
+const stillPublishable = "NOT EXISTS (SELECT 1 FROM cases WHERE cases.id = disclosures.case_id AND " +
+	"(cases.involves_state_secret = ? OR cases.involves_trade_secret = ? OR cases.involves_privacy = ? OR cases.involves_minors = ?))"
+
+// listColumns are what a feed page reads: never the long texts.
+var listColumns = []string{"id", "document_number", "title", "procuratorate_id", "procuratorate_name", "field", "agency_id",
+	"agency_name", "issued_on", "delivered_on", "reply_due", "replied_on", "reply_class", "rectification", "summary",
+	"revision", "published_at", "updated_at"}
+
+// ReplyStatusOn derives the reply status on a day from the published dates.
+func ReplyStatusOn(repliedOn, due *Date, today Date) string {
+	switch {
+	case repliedOn != nil:
+		return "replied"
+	case due != nil && today.After(*due):
+		return "overdue"
+	}
+	return "awaiting"
+}
+
+func (d *Disclosure) public(today Date, full bool) PublicDisclosure {
+	p := PublicDisclosure{ID: d.ID, DocumentNumber: d.DocumentNumber, Title: d.Title, ProcuratorateID: d.ProcuratorateID,
+		Procuratorate: d.ProcuratorateName, Field: d.Field, AgencyID: d.AgencyID, Agency: d.AgencyName, IssuedOn: d.IssuedOn,
+		DeliveredOn: d.DeliveredOn, ReplyDue: d.ReplyDue, RepliedOn: d.RepliedOn, ReplyClass: d.ReplyClass,
+		ReplyClassLabel: ReplyClassLabels[d.ReplyClass], Rectification: d.Rectification, RectificationLabel: RectificationLabels[d.Rectification],
+		Summary: d.Summary, Revision: d.Revision, PublishedAt: d.PublishedAt, UpdatedAt: d.UpdatedAt, pdfFileID: d.PDFFileID}
+	switch {
+	case d.Rectification == "":
+		p.RectificationLabel = "尚未评估"
+	case p.RectificationLabel == "":
+		p.RectificationLabel = d.Rectification
+	}
+	p.ReplyStatus = ReplyStatusOn(d.RepliedOn, d.ReplyDue, today)
+	p.ReplyStatusLabel = ReplyStatusLabels[p.ReplyStatus]
+	if full {
+		p.RecommendationText = strings.Split(d.RecommendationText, "\n")
+		p.Replies = []PublishedReply{}
+		_ = json.Unmarshal([]byte(d.RepliesJSON), &p.Replies)
+		p.PDFSHA256 = d.PDFSHA256
+	}
+	return p
+}
+
+// FeedState is the feed's revision and last change, for ETag and
+// Last-Modified; one row, read without touching the feed.
+func (s *DisclosureService) FeedState(ctx context.Context) (int64, time.Time, error) {
+	var f disclosureFeed
+	err := s.DB.WithContext(ctx).First(&f, 1).Error
+	return f.Revision, f.UpdatedAt.UTC(), err
+}
+
+// Today is the legal date now (reply status depends on it).
+func (s *DisclosureService) Today() Date { return s.Cases.Today() }
+
+// ListPublished returns a page of published items, newest first.
+func (s *DisclosureService) ListPublished(ctx context.Context, q FeedQuery) ([]PublicDisclosure, string, error) {
+	if q.Limit <= 0 || q.Limit > 100 {
+		q.Limit = 20
+	}
+	tx := s.DB.WithContext(ctx).Model(&Disclosure{}).Select(listColumns).Where("status = ?", DisclosurePublished).
+		Where(stillPublishable, true, true, true, true)
+	if q.ProcuratorateID != 0 {
+		tx = tx.Where("procuratorate_id = ?", q.ProcuratorateID)
+	}
+	if q.Field != "" {
+		tx = tx.Where("field = ?", q.Field)
+	}
+	if q.AgencyID != 0 {
+		tx = tx.Where("agency_id = ?", q.AgencyID)
+	}
+	if q.Year != 0 {
+		tx = tx.Where("pub_year = ?", q.Year)
+	}
+	today := s.Today().String()
+	switch q.ReplyStatus {
+	case "":
+	case "replied":
+		tx = tx.Where("replied_on IS NOT NULL")
+	case "overdue":
+		tx = tx.Where("replied_on IS NULL AND reply_due IS NOT NULL AND reply_due < ?", today)
+	case "awaiting":
+		tx = tx.Where("replied_on IS NULL AND (reply_due IS NULL OR reply_due >= ?)", today)
+	default:
+		return nil, "", InvalidField("reply_status", "回复状态应为 replied、awaiting 或 overdue")
+	}
+	if q.Q = strings.TrimSpace(q.Q); q.Q != "" {
+		if len([]rune(q.Q)) > 50 {
+			return nil, "", InvalidField("q", "检索词不能超过50字")
+		}
+		if s.SearchPerIP.Max > 0 {
+			if err := HitRateLimit(ctx, s.DB, s.Cases.now(), s.SearchPerIP, q.ClientIP); err != nil {
+				return nil, "", err
+			}
+		}
+		p := LikePattern(q.Q)
+		// The short columns only: a LIKE over every letter's full text costs
+		// half a second on 100,000 items (docs/public.md), too much for a
+		// public endpoint; the summary carries the letter's opening.
+		tx = tx.Where("(title LIKE ? ESCAPE '!' OR document_number LIKE ? ESCAPE '!' OR agency_name LIKE ? ESCAPE '!' OR summary LIKE ? ESCAPE '!')", p, p, p, p)
+	}
+	if q.Cursor > 0 {
+		tx = tx.Where("id < ?", q.Cursor)
+	}
+	var rows []Disclosure
+	if err := tx.Order("id DESC").Limit(q.Limit + 1).Find(&rows).Error; err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(rows) > q.Limit {
+		rows = rows[:q.Limit]
+		next = strconv.FormatInt(rows[len(rows)-1].ID, 10)
+	}
+	td := s.Today()
+	out := make([]PublicDisclosure, len(rows))
+	for i := range rows {
+		out[i] = rows[i].public(td, false)
+	}
+	return out, next, nil
+}
+
+// GetPublished returns one published item; a withdrawn or unknown one is
+// not found.
+func (s *DisclosureService) GetPublished(ctx context.Context, id int64) (*PublicDisclosure, error) {
+	var d Disclosure
+	if err := s.DB.WithContext(ctx).Where("id = ? AND status = ?", id, DisclosurePublished).Where(stillPublishable, true, true, true, true).First(&d).Error; err != nil {
+		return nil, notFoundOr(err, "公开信息")
+	}
+	p := d.public(s.Today(), true)
+	return &p, nil
+}
+
+// PublishedPDF returns the stored PDF of a published item.
+func (s *DisclosureService) PublishedPDF(ctx context.Context, id int64) (*PublicDisclosure, []byte, error) {
+	p, err := s.GetPublished(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if p.pdfFileID == nil {
+		return nil, nil, NotFound("公开版 PDF")
+	}
+	var f StoredFile
+	if err := s.DB.WithContext(ctx).Where("id = ? AND owner_type = ?", *p.pdfFileID, "disclosure").First(&f).Error; err != nil {
+		return nil, nil, notFoundOr(err, "公开版 PDF")
+	}
+	return p, f.Content, nil
+}
+
+// AgencyStat is one agency's public record on recommendations.
+type AgencyStat struct {
+	AgencyID    int64   `json:"agency_id"`
+	Agency      string  `json:"agency"`
+	Received    int     `json:"received"`     // issued recommendations addressed to it
+	Classified  int     `json:"classified"`   // with a reply class (deadline reached or replied)
+	OnTime      int     `json:"on_time"`      // 按期回复
+	Late        int     `json:"late"`         // 慢回复
+	Perfunctory int     `json:"perfunctory"`  // 粗回复
+	NoReply     int     `json:"no_reply"`     // 不回复
+	OnTimeRate  float64 `json:"on_time_rate"` // on_time / classified, 0 when nothing classified
+}
+
+// AgencyStats counts issued recommendations per agency and their reply
+// classes. Counts of issued recommendations are public facts and carry no
+// personal data; cases involving state secrets are left out entirely, as
+// even their number per agency may be sensitive.
+func (s *DisclosureService) AgencyStats(ctx context.Context) ([]AgencyStat, error) {
+	type row struct {
+		AgencyID   int64
+		Name       string
+		ReplyClass string
+		N          int
+	}
+	var rows []row
+	err := s.DB.WithContext(ctx).Table("cases").
+		Select("cases.agency_id AS agency_id, agencies.name AS name, cases.reply_class AS reply_class, COUNT(*) AS n").
+		Joins("JOIN agencies ON agencies.id = cases.agency_id").
+		Where("cases.issued_at IS NOT NULL AND cases.involves_state_secret = ? AND cases.state NOT IN ?", false, []CaseState{StateWithdrawn}).
+		Group("cases.agency_id, agencies.name, cases.reply_class").Order("agencies.name").Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	byID := map[int64]*AgencyStat{}
+	var order []int64
+	for _, r := range rows {
+		st, ok := byID[r.AgencyID]
+		if !ok {
+			st = &AgencyStat{AgencyID: r.AgencyID, Agency: r.Name}
+			byID[r.AgencyID] = st
+			order = append(order, r.AgencyID)
+		}
+		st.Received += r.N
+		switch r.ReplyClass {
+		case ReplyClassOnTime:
+			st.OnTime += r.N
+		case ReplyClassLate:
+			st.Late += r.N
+		case ReplyClassPerfunctory:
+			st.Perfunctory += r.N
+		case ReplyClassNoReply:
+			st.NoReply += r.N
+		}
+	}
+	out := make([]AgencyStat, 0, len(order))
+	for _, id := range order {
+		st := byID[id]
+		st.Classified = st.OnTime + st.Late + st.Perfunctory + st.NoReply
+		if st.Classified > 0 {
+			st.OnTimeRate = float64(int(float64(st.OnTime)/float64(st.Classified)*1000+0.5)) / 10
+		}
+		out = append(out, *st)
+	}
+	return out, nil
+}
+
+// PublicProcuratorate is a procuratorate citizens may address.
+type PublicProcuratorate struct {
+	ID       int64  `json:"id"`
+	Name     string `json:"name"`
+	Level    string `json:"level"`
+	ParentID *int64 `json:"parent_id"`
+}
+
+// PublicProcuratorates lists every procuratorate, in tree order.
+func PublicProcuratorates(ctx context.Context, db *DB) ([]PublicProcuratorate, error) {
+	var ps []Procuratorate
+	if err := db.WithContext(ctx).Order("path").Find(&ps).Error; err != nil {
+		return nil, err
+	}
+	out := make([]PublicProcuratorate, len(ps))
+	for i, p := range ps {
+		out[i] = PublicProcuratorate{ID: p.ID, Name: p.Name, Level: p.Level, ParentID: p.ParentID}
+	}
+	return out, nil
+}
