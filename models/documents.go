@@ -361,7 +361,9 @@ func (s *CaseService) recommendationDocument(tx *gorm.DB, a *Actor, in *document
 	}
 	owner := documentKinds[DocRecommendation].OwnerType
 	var f StoredFile
-	err := tx.Where("owner_type = ? AND owner_id = ?", owner, c.ID).Order("id").First(&f).Error
+	// The newest copy: a letter re-issued after an amendment (异议复核 → 修改)
+	// is frozen again under its new 文号.
+	err := tx.Where("owner_type = ? AND owner_id = ?", owner, c.ID).Order("id DESC").First(&f).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		// Not frozen yet (issued before freezing existed): freeze it once.
 		// Concurrent first downloads queue on the case row; the re-check is
@@ -370,7 +372,7 @@ func (s *CaseService) recommendationDocument(tx *gorm.DB, a *Actor, in *document
 		if err := LockRow(tx).First(&locked, c.ID).Error; err != nil {
 			return nil, err
 		}
-		err = LockRow(tx).Where("owner_type = ? AND owner_id = ?", owner, c.ID).Order("id").First(&f).Error
+		err = LockRow(tx).Where("owner_type = ? AND owner_id = ?", owner, c.ID).Order("id DESC").First(&f).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			var sf *StoredFile
 			if sf, err = s.FreezeRecommendation(tx, a, c, s.now()); err == nil {
