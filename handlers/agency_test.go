@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -84,16 +85,17 @@ func createDeliveredCaseFixture(t *testing.T, env *apitest.Env, seq int, signed 
 
 // agencyDetail is the part of GET /agency/recommendations/{id} the tests read.
 type agencyDetail struct {
-	ID             int64   `json:"id"`
-	Version        int     `json:"version"`
-	State          string  `json:"state"`
-	DocumentNumber *string `json:"document_number"`
-	ReplyDue       *string `json:"reply_due"`
-	ObjectionDue   *string `json:"objection_due"`
-	Signed         bool    `json:"signed"`
-	SignerName     string  `json:"signer_name"`
-	ReplyClass     string  `json:"reply_class"`
-	Rectification  string  `json:"rectification"`
+	ID             int64    `json:"id"`
+	Version        int      `json:"version"`
+	State          string   `json:"state"`
+	DocumentNumber *string  `json:"document_number"`
+	ReplyDue       *string  `json:"reply_due"`
+	ObjectionDue   *string  `json:"objection_due"`
+	Signed         bool     `json:"signed"`
+	SignerName     string   `json:"signer_name"`
+	ReplyClass     string   `json:"reply_class"`
+	Rectification  string   `json:"rectification"`
+	AllowedActions []string `json:"allowed_actions"`
 	Content        struct {
 		Items []struct {
 			Text string `json:"text"`
@@ -213,6 +215,9 @@ func TestAgencyFullRound(t *testing.T) {
 		d, _ := detail(t, env, id, "agency1")
 		if !d.Signed || d.SignerName != "王科长" || d.ObjectionDue == nil {
 			t.Fatalf("signed detail %+v", d)
+		}
+		if slices.Contains(d.AllowedActions, "sign") {
+			t.Fatalf("signed recommendation still offers sign: %v", d.AllowedActions)
 		}
 
 		// 延期: asked, then a second request while open is refused, then granted.

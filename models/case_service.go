@@ -175,11 +175,16 @@ func (s *CaseService) LoadCase(ctx context.Context, a *Actor, id int64) (*Case, 
 	return &c, nil
 }
 
-// AllowedActions lists the actions the actor may take on the case now.
+// AllowedActions lists the actions the actor may take on the case now. A
+// recommendation signed for once no longer offers sign (it would only answer
+// 409 already_signed).
 func AllowedActions(a *Actor, c *Case) []string {
 	out := []string{}
 	for i := range Lifecycle {
 		spec := &Lifecycle[i]
+		if spec.Name == "sign" && c.SignedAt != nil {
+			continue
+		}
 		if spec.StartsFrom(c.State) && CanActOnCase(a, c, spec) {
 			out = append(out, spec.Name)
 		}
