@@ -549,3 +549,21 @@ func TestConcurrentFirstDownloadsFreezeOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestServiceReceiptFromDelivery: the 送达回证 of a 宣告送达 names the meeting
+// place and the deputies who attended, as the deliver action recorded them.
+func TestServiceReceiptFromDelivery(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+		env := apitest.New(t, db)
+		c := driveTo(t, env, "宣告送达回证", "issued")
+		c = mustAct(t, env, c, "deliver", "prosecutor1", map[string]any{"method": "announced", "delivered_on": "2026-03-02",
+			"place": "清河区教育局会议室", "attendees": []map[string]any{{"name": "赵代表", "kind": "deputy"}}})
+		res := env.Do("GET", docPath(c.ID, "service-receipt"), "prosecutor1", nil).Expect(t, http.StatusOK)
+		text := squeeze(pdfText(t, res.Body))
+		for _, want := range []string{"宣告送达", "清河区教育局会议室", "赵代表（人大代表）"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("service receipt lacks %q:\n%s", want, text)
+			}
+		}
+	})
+}

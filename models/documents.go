@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -519,8 +520,43 @@ func (s *CaseService) serviceReceipt(tx *gorm.DB, in *documentInputs) (documents
 				sr.Method = m
 			}
 		}
+		if err := fillFromDelivery(tx, c.ID, &sr); err != nil {
+			return sr, err
+		}
 	}
 	return sr, nil
+}
+
+// fillFromDelivery completes the 送达回证 from the case_deliveries row the
+// deliver action wrote: where it was served (for a 宣告送达 the meeting place,
+// not the agency's address), by post or by hand, and who attended as witness.
+func fillFromDelivery(tx *gorm.DB, caseID int64, sr *documents.ServiceReceipt) error {
+	var d CaseDelivery
+	err := tx.Where("case_id = ?", caseID).Order("id DESC").First(&d).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if d.Place != "" {
+		sr.Place = d.Place
+	}
+	if d.Method == DeliveryWritten && d.Channel != "" {
+		sr.Method = deliveryMethods[d.Channel]
+	}
+	var attendees []DeliveryAttendee
+	if d.Attendees != "" && json.Unmarshal([]byte(d.Attendees), &attendees) == nil {
+		names := make([]string, 0, len(attendees))
+		for _, a := range attendees {
+			names = append(names, a.Name+"（"+AttendeeKindLabels[a.Kind]+"）")
+		}
+		sr.Witness = strings.Join(names, "、")
+	}
+	if d.RecipientPerson != "" {
+		sr.Remarks = "受送达人：" + d.RecipientPerson
+	}
+	return nil
 }
 
 // urgingLetter builds the 催办函 for an overdue reply: it cites the
