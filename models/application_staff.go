@@ -286,7 +286,7 @@ func (s *ApplicationService) createLead(tx *gorm.DB, a *Actor, app *Application,
 		field = "其他"
 	}
 	if FieldValidator != nil && !FieldValidator(tx, field) {
-		return nil, InvalidField("field", "领域不在可选列表中")
+		return nil, InvalidField("field", "领域不在可选列表中（可选领域见 GET /api/v1/fields）")
 	}
 	title := strings.TrimSpace(in.Title)
 	if title == "" {

@@ -39,7 +39,7 @@ func (s *CaseService) CreateCase(ctx context.Context, a *Actor, in CaseInput) (*
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
 		fields := map[string]string{}
 		if FieldValidator != nil && !FieldValidator(tx, in.Field) {
-			fields["field"] = "领域不在可选列表中"
+			fields["field"] = "领域不在可选列表中（可选领域见 GET /api/v1/fields）"
 		}
 		if in.AgencyID != nil {
 			if _, err := AgencyByID(tx, *in.AgencyID); err != nil {

@@ -440,8 +440,12 @@ func applyDeliver(ac *ActionContext) error {
 	c := ac.Case
 	fields := map[string]string{}
 	checkPastDate(fields, "delivered_on", p.DeliveredOn, ac.Today, "送达日期")
-	if c.IssuedAt != nil && !p.DeliveredOn.IsZero() && p.DeliveredOn.Before(DateOf(*c.IssuedAt, ac.Service.Settings.Location)) {
-		fields["delivered_on"] = "送达日期不能早于制发日期"
+	if c.IssuedAt != nil && !p.DeliveredOn.IsZero() {
+		// Name the issue day: it is counted in the configured zone, which may
+		// already be tomorrow for a client that thinks in UTC.
+		if issued := DateOf(*c.IssuedAt, ac.Service.Settings.Location); p.DeliveredOn.Before(issued) {
+			fields["delivered_on"] = "送达日期不能早于制发日期（" + issued.Chinese() + "）"
+		}
 	}
 	received := p.ReceivedOn
 	switch p.Method {
