@@ -143,9 +143,12 @@ func TestApplicationFlow(t *testing.T) {
 		// Decide: accept registers a lead from the application.
 		env.Do("POST", base+"progress", "prosecutor1", map[string]any{"version": 4, "text": "正在调取市场监管部门的执法记录。"}).Expect(t, 200)
 		var d models.ApplicationDetail
-		env.Do("POST", base+"decide", "prosecutor1", map[string]any{"version": 5, "decision": "accept", "field": "食品药品安全"}).Expect(t, 200).Decode(t, &d)
+		env.Do("POST", base+"decide", "prosecutor1", map[string]any{"version": 5, "decision": "accept", "field": "食品药品安全", "reasons": "反映的问题属实"}).Expect(t, 200).Decode(t, &d)
 		if d.Status != models.AppAccepted || d.CaseID == nil {
 			t.Fatalf("decided %+v", d)
+		}
+		if last := d.Answers[len(d.Answers)-1].Text; !strings.HasSuffix(last, "将定期告知办理进展。说明：反映的问题属实") {
+			t.Fatalf("started answer %q: the reasons should follow the standard sentence, set apart", last)
 		}
 		var c models.Case
 		if err := db.First(&c, *d.CaseID).Error; err != nil {

@@ -250,7 +250,7 @@ func (s *ApplicationService) Decide(ctx context.Context, a *Actor, id int64, in 
 			app.Status, app.Decision, app.DecisionReasons, app.CaseID, app.NextUpdateDue = AppAccepted, "accept", reasons, &c.ID, &next
 			text := "本院经审查，决定对您反映的问题启动检察建议办理程序，将定期告知办理进展。"
 			if reasons != "" {
-				text += reasons
+				text += "说明：" + reasons // set apart: the staff's words follow the standard sentence
 			}
 			if err := addAnswer(tx, app.ID, AnswerStarted, text, today, actorIDPtr(a), now); err != nil {
 				return nil, err
