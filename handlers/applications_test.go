@@ -334,6 +334,15 @@ func TestApplyHTMLFormWithoutJavaScript(t *testing.T) {
 		}
 		forged.Set("form_token", "AAAA."+strings.Repeat("B", 22))
 		post(forged).Expect(t, 400)
+		// A missing field is named by its label, not by its key.
+		noCourt := url.Values{}
+		for k, v := range form {
+			noCourt[k] = v
+		}
+		noCourt.Del("procuratorate_id")
+		if r := post(noCourt).Expect(t, 400); !bytes.Contains(r.Body, []byte("受理检察院为必填字段")) || bytes.Contains(r.Body, []byte("procuratorate_id为")) {
+			t.Fatalf("missing procuratorate: %s", r.Body)
+		}
 		form.Set("applicant_name", "欧阳娜娜")
 		done := post(form).Expect(t, 201)
 		no := regexp.MustCompile(`SQ\d{16}`).Find(done.Body)
