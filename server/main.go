@@ -121,6 +121,9 @@ func serve(args []string, stdout io.Writer, log *slog.Logger) error {
 		if *password == "" {
 			return errors.New("serve --demo needs --password or JIANYI_DEMO_PASSWORD")
 		}
+		if err := checkDemoPassword(cfg, *password); err != nil {
+			return err
+		}
 	}
 	red := cfg.Redacted()
 	log.Info("starting jianyi", "mode", cfg.Mode, "listen", cfg.HTTP.Listen, "database_driver", red.Database.Driver, "database_dsn", red.Database.DSN)
@@ -226,6 +229,16 @@ func migrate(args []string, stdout io.Writer, log *slog.Logger) error {
 	return nil
 }
 
+// checkDemoPassword holds the demo password to the rule every other password
+// follows (auth.min_password_length), before anything is migrated: a demo
+// account should not log in with a password the product refuses elsewhere.
+func checkDemoPassword(cfg *config.Config, password string) error {
+	if len(password) < cfg.Auth.MinPasswordLength {
+		return fmt.Errorf("demo password must be at least %d characters (auth.min_password_length)", cfg.Auth.MinPasswordLength)
+	}
+	return nil
+}
+
 func seedDemo(args []string, stdout io.Writer, log *slog.Logger) error {
 	fs := flag.NewFlagSet("seed-demo", flag.ContinueOnError)
 	password := fs.String("password", os.Getenv("JIANYI_DEMO_PASSWORD"), "password for every demo account (or JIANYI_DEMO_PASSWORD)")
@@ -235,6 +248,9 @@ func seedDemo(args []string, stdout io.Writer, log *slog.Logger) error {
 	}
 	if *password == "" {
 		return errors.New("seed-demo needs --password or JIANYI_DEMO_PASSWORD")
+	}
+	if err := checkDemoPassword(cfg, *password); err != nil {
+		return err
 	}
 	db, err := openDB(cfg)
 	if err != nil {

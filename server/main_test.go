@@ -64,6 +64,7 @@ func TestCommands(t *testing.T) {
 		{name: "migrate", args: []string{"migrate", "--config", cfg}, wantCode: 0, wantStdout: "applied 0001_foundation"},
 		{name: "migrate again", args: []string{"migrate", "--config", cfg}, wantCode: 0, wantStdout: "schema is up to date"},
 		{name: "seed without password", args: []string{"seed-demo", "--config", cfg}, wantCode: 1, wantStderr: "JIANYI_DEMO_PASSWORD"},
+		{name: "seed with a short password", args: []string{"seed-demo", "--config", cfg, "--password", "short-pw"}, wantCode: 1, wantStderr: "at least 10 characters"},
 		{name: "seed", args: []string{"seed-demo", "--config", cfg, "--password", "demo-pass-2026"}, wantCode: 0, wantStdout: "prosecutor1"},
 		{name: "seed again", args: []string{"seed-demo", "--config", cfg, "--password", "demo-pass-2026"}, wantCode: 0, wantStdout: "already existed"},
 		{name: "audit verify intact", args: []string{"audit", "verify", "--config", cfg}, wantCode: 0, wantStdout: "audit chain intact"},
