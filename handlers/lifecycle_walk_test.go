@@ -154,6 +154,11 @@ func TestLifecycleWalk(t *testing.T) {
 		if err := db.Model(&models.Notification{}).Where("user_id = ? AND kind = ?", userID(t, db, "agency1"), "recommendation_delivered").Count(&n).Error; err != nil || n != 1 {
 			t.Fatalf("agency notifications %d %v", n, err)
 		}
+		var note models.Notification
+		db.Where("user_id = ? AND kind = ?", userID(t, db, "agency1"), "recommendation_delivered").First(&note)
+		if !strings.Contains(note.Body, "已于2026年3月2日送达，请于2026年5月6日前书面回复") {
+			t.Fatalf("agency notification body %q: dates should read as Chinese dates", note.Body)
+		}
 
 		// Filed upward: the city procuratorate reads it, the district itself does not.
 		var filings struct {

@@ -269,7 +269,7 @@ func (s *CaseService) recomputeReplyDeadlines(tx *gorm.DB, a *Actor, cal *Holida
 			users = append(users, ag...)
 		}
 		if err := Notify(tx, s.Settings.Channels, NotificationSpec{UserIDs: users, CaseID: c.ID, Kind: "deadline_recomputed",
-			Title: "回复期限已重新计算", Body: fmt.Sprintf("%s 的回复期限改为 %s：%s", docNumberOr(c), d.Due, d.Explanation)}); err != nil {
+			Title: "回复期限已重新计算", Body: fmt.Sprintf("%s的回复期限改为%s：%s", docNumberOr(c), d.Due.Chinese(), d.Explanation)}); err != nil {
 			return nil, err
 		}
 	}

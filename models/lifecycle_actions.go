@@ -512,6 +512,6 @@ func applyDeliver(ac *ActionContext) error {
 		return err
 	}
 	ac.Notify(NotificationSpec{UserIDs: users, Kind: "recommendation_delivered", Title: "收到检察建议书",
-		Body: fmt.Sprintf("%s 已于 %s 送达，请于 %s 前书面回复。", docNumberOr(c), delivered, *c.ReplyDue)})
+		Body: fmt.Sprintf("%s已于%s送达，请于%s前书面回复。", docNumberOr(c), delivered.Chinese(), c.ReplyDue.Chinese())})
 	return nil
 }
