@@ -40,6 +40,9 @@ func NewValidator() *Validator {
 		if label := f.Tag.Get("label"); label != "" {
 			return label
 		}
+		if label, ok := fieldLabels[name]; ok {
+			return label
+		}
 		return name
 	})
 	_ = v.RegisterValidation("username", func(fl validator.FieldLevel) bool {
@@ -69,19 +72,55 @@ func (cv *Validator) Validate(i any) error {
 		return models.Invalid("请求内容有误", nil)
 	}
 	fields := map[string]string{}
+	root := reflect.TypeOf(i)
 	for _, fe := range verrs {
-		fields[jsonPath(fe)] = fe.Translate(cv.trans)
+		fields[jsonPath(root, fe)] = fe.Translate(cv.trans)
 	}
 	return &models.Error{Kind: models.ErrInvalid, Code: "validation_failed", Message: "请求内容未通过校验，请按字段提示修改", Fields: fields}
 }
 
-// jsonPath turns "Req.items[0].text" into "items[0].text".
-func jsonPath(fe validator.FieldError) string {
-	ns := fe.Namespace()
-	if i := strings.Index(ns, "."); i >= 0 {
-		return ns[i+1:]
+// jsonPath turns the failing field's Go path ("Req.Items[0].Text") into its
+// JSON path ("items[0].text") by reading the json tags along the way, so the
+// fields map is keyed by what the client sent, whatever label the message uses.
+func jsonPath(root reflect.Type, fe validator.FieldError) string {
+	ns := fe.StructNamespace()
+	i := strings.Index(ns, ".")
+	if i < 0 {
+		return fe.Field()
 	}
-	return fe.Field()
+	t := root
+	parts := strings.Split(ns[i+1:], ".")
+	for k, p := range parts {
+		name, idx := p, ""
+		if j := strings.Index(p, "["); j >= 0 {
+			name, idx = p[:j], p[j:]
+		}
+		for t != nil && t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		if t == nil || t.Kind() != reflect.Struct {
+			parts[k] = p
+			continue
+		}
+		f, ok := t.FieldByName(name)
+		if !ok {
+			parts[k] = p
+			t = nil
+			continue
+		}
+		if tag := strings.Split(f.Tag.Get("json"), ",")[0]; tag != "" && tag != "-" {
+			name = tag
+		}
+		parts[k] = name + idx
+		t = f.Type
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		if idx != "" && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Map) {
+			t = t.Elem()
+		}
+	}
+	return strings.Join(parts, ".")
 }
 
 // bindJSON decodes a JSON body strictly (unknown fields and wrong types are

@@ -142,12 +142,16 @@ func (s *Server) applySubmit(c echo.Context) error {
 		return s.showApplyForm(c, status, in, body.Error.Message, body.Error.Fields)
 	}
 	if err := c.Validate(&in); err != nil {
-		// The validator names fields by their JSON keys ("procuratorate_id为必填字段");
-		// a citizen reads the form's labels instead.
+		// The validator names fields by their generic labels ("检察院为必填字段");
+		// a citizen reads this form's own labels instead.
 		if status, body := errorResponse(err); status == http.StatusBadRequest && body.Error.Fields != nil {
 			for key, msg := range body.Error.Fields {
 				if label, ok := applyFieldLabels[key]; ok {
-					body.Error.Fields[key] = strings.Replace(msg, key, label, 1)
+					generic := key
+					if l, ok := fieldLabels[key]; ok {
+						generic = l
+					}
+					body.Error.Fields[key] = strings.Replace(msg, generic, label, 1)
 				}
 			}
 			return s.showApplyForm(c, status, in, "申请信息有误，请按字段提示修改", body.Error.Fields)
