@@ -1,0 +1,236 @@
+package handlers_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"jianyi/apitest"
+	"jianyi/dbtest"
+	"jianyi/models"
+)
+
+// The end-to-end tests drive whole cases through the real router only — no
+// fixture writes rows — so the features built on separate branches are
+// proved to work together.
+
+// e2eTimeline is the action list of GET /cases/{id}/events as user sees it.
+func e2eTimeline(t *testing.T, env *apitest.Env, id int64, user string) []string {
+	t.Helper()
+	var ev struct {
+		Items []struct {
+			Action string `json:"action"`
+		} `json:"items"`
+	}
+	env.Do("GET", fmt.Sprintf("/api/v1/cases/%d/events", id), user, nil).Expect(t, http.StatusOK).Decode(t, &ev)
+	out := make([]string, len(ev.Items))
+	for i, e := range ev.Items {
+		out[i] = e.Action
+	}
+	return out
+}
+
+// e2eToDrafting takes a new lead to drafting with an investigation record
+// (with a file) and a consultation, the way a prosecutor does it.
+func e2eToDrafting(t *testing.T, env *apitest.Env, title string) caseState {
+	t.Helper()
+	c := newLead(t, env, title)
+	base := fmt.Sprintf("/api/v1/cases/%d", c.ID)
+	c = mustAct(t, env, c, "check", "prosecutor1", map[string]any{"note": "初核线索"})
+	c = mustAct(t, env, c, "file", "depthead1", nil)
+	c = mustAct(t, env, c, "investigate", "prosecutor1", nil)
+	req := apitest.Multipart("POST", base+"/investigation-records", map[string]string{
+		"payload": `{"kind":"site_visit","date":"2026-03-01","place":"清河区实验小学门口","participants":"张检察官、陈检察官","summary":"现场查看三处流动摊点。"}`,
+	}, []apitest.File{{Field: "files", Name: "现场照片说明.pdf", ContentType: "application/pdf", Content: pdfBytes("site visit")}})
+	env.DoRequest(req, "prosecutor1").Expect(t, http.StatusCreated)
+	c = mustAct(t, env, c, "consult", "prosecutor1", map[string]any{
+		"date": "2026-03-02", "participants": "张检察官、王科长", "opinion": "市场监管局表示已关注，愿意配合整治。"})
+	c = mustAct(t, env, c, "draft", "prosecutor1", nil)
+	return c
+}
+
+// e2eIssue submits the current draft, has chief1 approve it and issues it.
+func e2eIssue(t *testing.T, env *apitest.Env, c caseState) caseState {
+	t.Helper()
+	env.Do("PUT", fmt.Sprintf("/api/v1/cases/%d/draft", c.ID), "prosecutor1", completeDraft(0)).Expect(t, http.StatusOK)
+	c = mustAct(t, env, c, "submit", "prosecutor1", nil)
+	c = mustAct(t, env, c, "approve", "chief1", map[string]any{"opinion": "同意制发。"})
+	return mustAct(t, env, c, "issue", "prosecutor1", nil)
+}
+
+// e2eDelivered walks a new lead all the way to delivered.
+func e2eDelivered(t *testing.T, env *apitest.Env, title string) caseState {
+	t.Helper()
+	c := e2eIssue(t, env, e2eToDrafting(t, env, title))
+	return mustAct(t, env, c, "deliver", "prosecutor1", map[string]any{"method": "written", "delivered_on": env.Now().Format("2006-01-02"), "recipient_person": "王科长"})
+}
+
+// e2eDownload fetches a case document.
+func e2eDownload(env *apitest.Env, id int64, kind, user string) *apitest.Response {
+	return env.Do("GET", fmt.Sprintf("/api/v1/cases/%d/documents/%s.pdf", id, kind), user, nil)
+}
+
+func TestEndToEndRecommendation(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+		env := apitest.New(t, db)
+		c := e2eToDrafting(t, env, "校园周边食品安全隐患")
+		id := c.ID
+		base := fmt.Sprintf("/api/v1/cases/%d", id)
+
+		// Draft, submit, return with comments, re-save, submit, approve, issue.
+		env.Do("PUT", base+"/draft", "prosecutor1", completeDraft(0)).Expect(t, http.StatusOK)
+		c = mustAct(t, env, c, "submit", "prosecutor1", map[string]any{"note": "建议制发"})
+		c = mustAct(t, env, c, "return", "chief1", map[string]any{"comments": "请补充法律依据的条款内容。"})
+		if c.State != "drafting" {
+			t.Fatalf("after return: %s", c.State)
+		}
+		c = e2eIssue(t, env, c)
+		if c.State != "issued" || c.DocumentNumber == nil || *c.DocumentNumber != "清河检八建〔2026〕1号" {
+			t.Fatalf("after issue: %s %v", c.State, c.DocumentNumber)
+		}
+		docNo := *c.DocumentNumber
+
+		// The letter is frozen at issue: byte-identical on every download.
+		first := e2eDownload(env, id, "recommendation", "prosecutor1").Expect(t, http.StatusOK)
+		if first.Header.Get("X-Document-Draft") != "" {
+			t.Fatalf("issued letter served as a draft")
+		}
+		if text := pdfText(t, first.Body); !strings.Contains(foldDigits(text), docNo) {
+			t.Fatalf("letter text lacks %s:\n%s", docNo, text)
+		}
+
+		// Filed upward: visible to the city procuratorate.
+		var filings struct {
+			Items []struct {
+				DocumentNumber string `json:"document_number"`
+			} `json:"items"`
+		}
+		env.Do("GET", "/api/v1/filings", "citychief1", nil).Expect(t, http.StatusOK).Decode(t, &filings)
+		if len(filings.Items) != 1 || filings.Items[0].DocumentNumber != docNo {
+			t.Fatalf("city filings %+v", filings.Items)
+		}
+
+		c = mustAct(t, env, c, "deliver", "prosecutor1", map[string]any{"method": "written", "delivered_on": "2026-03-02", "recipient_person": "王科长"})
+		if c.ReplyDue == nil || *c.ReplyDue != "2026-05-06" {
+			t.Fatalf("reply due %v", c.ReplyDue)
+		}
+
+		// The agency's inbox lists it; the other agency's does not.
+		var inbox struct {
+			Items []struct {
+				ID int64 `json:"id"`
+			} `json:"items"`
+		}
+		env.Do("GET", "/api/v1/agency/recommendations", "agency1", nil).Expect(t, http.StatusOK).Decode(t, &inbox)
+		if len(inbox.Items) != 1 || inbox.Items[0].ID != id {
+			t.Fatalf("agency1 inbox %+v", inbox.Items)
+		}
+		inbox.Items = nil
+		env.Do("GET", "/api/v1/agency/recommendations", "agency2", nil).Expect(t, http.StatusOK).Decode(t, &inbox)
+		if len(inbox.Items) != 0 {
+			t.Fatalf("agency2 inbox %+v", inbox.Items)
+		}
+
+		c, _ = act(t, env, id, "sign", "agency1", map[string]any{"version": c.Version, "signer_name": "王科长", "received_on": "2026-03-02"}, http.StatusOK)
+		c, _ = act(t, env, id, "request_extension", "agency1", map[string]any{"version": c.Version, "reason": "整改涉及多部门，需延期", "requested_days": 30}, http.StatusOK)
+		c, _ = act(t, env, id, "decide_extension", "prosecutor1", map[string]any{"version": c.Version, "decision": "grant", "days": 30, "reason": "理由成立"}, http.StatusOK)
+		if c.ReplyDue == nil || *c.ReplyDue <= "2026-05-06" {
+			t.Fatalf("extended reply due %v", c.ReplyDue)
+		}
+		due, err := time.Parse("2006-01-02", *c.ReplyDue)
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		// The final reply comes after the (extended) deadline.
+		env.SetNow(due.AddDate(0, 0, 10).Add(2 * time.Hour))
+		res := actMultipart(t, env, id, "reply", "agency1", c.Version, map[string]any{
+			"kind": "final", "items": allItems("adopted"), "measures_taken": "已开展专项整治",
+			"contact_person": "王科长", "contact_phone": "0571-00000001",
+		}, []apitest.File{{Field: "files", Name: "整改报告.pdf", ContentType: "application/pdf", Content: pdfBytes("reply")}}).Expect(t, http.StatusOK)
+		res.Decode(t, &c)
+		if c.State != "replied" || c.ReplyClass != models.ReplyClassLate {
+			t.Fatalf("after late reply: %s %s", c.State, c.ReplyClass)
+		}
+		c, _ = act(t, env, id, "return_reply", "prosecutor1", map[string]any{"version": c.Version, "reason": "未逐项说明整改措施", "days": 15}, http.StatusOK)
+		c, _ = act(t, env, id, "reply", "agency1", map[string]any{"version": c.Version, "kind": "supplement", "items": allItems("partly_adopted"),
+			"measures_taken": "补充说明逐项措施", "contact_person": "王科长", "contact_phone": "0571-00000001"}, http.StatusOK)
+		c, _ = act(t, env, id, "assess", "prosecutor1", map[string]any{"version": c.Version, "verdict": "partly_rectified", "opinion": "部分整改到位"}, http.StatusOK)
+		if c.State != "following_up" || c.Rectification != "partly_rectified" {
+			t.Fatalf("after assess: %s %s", c.State, c.Rectification)
+		}
+		today := env.Now().Format("2006-01-02")
+		c, _ = act(t, env, id, "follow_up", "prosecutor1", map[string]any{"version": c.Version, "kind": "return_visit", "held_on": today,
+			"participants": "张检察官、王科长", "findings": "巡查机制已建立", "internal": true}, http.StatusOK)
+		c, _ = act(t, env, id, "report_progress", "agency1", map[string]any{"version": c.Version, "percent": 80, "description": "培训已完成八成"}, http.StatusOK)
+		c, _ = act(t, env, id, "close", "prosecutor1", map[string]any{"version": c.Version, "outcome": "partly_rectified", "summary": "部分整改到位，结案。"}, http.StatusOK)
+		if c.State != "closed" || c.ReplyClass != models.ReplyClassPerfunctory {
+			t.Fatalf("after close: state %s reply class %s", c.State, c.ReplyClass)
+		}
+
+		// The timeline has every step; the agency's view hides internal ones.
+		all := strings.Join(e2eTimeline(t, env, id, "prosecutor1"), ",")
+		for _, step := range []string{"register", "check", "file", "investigation_record", "investigate", "consult", "draft", "submit", "return",
+			"approve", "issue", "deliver", "sign", "request_extension", "decide_extension", "reply", "return_reply", "assess", "follow_up",
+			"report_progress", "close"} {
+			if !strings.Contains(","+all+",", ","+step+",") {
+				t.Errorf("timeline lacks %s: %s", step, all)
+			}
+		}
+		agencyView := e2eTimeline(t, env, id, "agency1")
+		for _, a := range agencyView {
+			if spec, ok := models.ActionByName(a); (ok && spec.Internal) || a == "register" || a == "investigation_record" || a == "draft_saved" || a == "follow_up" {
+				t.Errorf("agency timeline shows internal %s: %v", a, agencyView)
+			}
+		}
+		if !strings.Contains(strings.Join(agencyView, ","), "deliver") || !strings.Contains(strings.Join(agencyView, ","), "close") {
+			t.Errorf("agency timeline %v", agencyView)
+		}
+
+		_, breaks, err := models.VerifyAuditChain(context.Background(), db)
+		if err != nil || len(breaks) != 0 {
+			t.Fatalf("audit chain: breaks %v, err %v", breaks, err)
+		}
+
+		// Documents.
+		a1 := e2eDownload(env, id, "recommendation", "agency1").Expect(t, http.StatusOK)
+		a2 := e2eDownload(env, id, "recommendation", "agency1").Expect(t, http.StatusOK)
+		if !bytes.Equal(a1.Body, a2.Body) || !bytes.Equal(a1.Body, first.Body) {
+			t.Fatalf("recommendation PDF not byte-identical across downloads")
+		}
+		e2eDownload(env, id, "recommendation", "agency2").Expect(t, http.StatusNotFound)
+		e2eDownload(env, id, "service-receipt", "prosecutor1").Expect(t, http.StatusOK)
+		e2eDownload(env, id, "approval-form", "chief1").Expect(t, http.StatusOK)
+		e2eDownload(env, id, "approval-form", "agency1").Expect(t, http.StatusNotFound)
+
+		// Statistics and the ledger.
+		var st models.Stats
+		env.Do("GET", "/api/v1/stats", "casemgr1", nil).Expect(t, http.StatusOK).Decode(t, &st)
+		if st.Total < 1 || st.Issued < 1 || st.Perfunctory != 1 {
+			t.Fatalf("stats total %d issued %d perfunctory %d", st.Total, st.Issued, st.Perfunctory)
+		}
+		ledger := env.Do("GET", "/api/v1/stats/ledger.csv", "casemgr1", nil).Expect(t, http.StatusOK)
+		if !strings.Contains(string(ledger.Body), docNo) {
+			t.Fatalf("ledger lacks %s:\n%s", docNo, ledger.Body)
+		}
+
+		// agency1's inbox has the delivery notification.
+		var notes struct {
+			Items []models.Notification `json:"items"`
+		}
+		env.Do("GET", "/api/v1/notifications", "agency1", nil).Expect(t, http.StatusOK).Decode(t, &notes)
+		found := false
+		for _, n := range notes.Items {
+			if n.Kind == "recommendation_delivered" && n.CaseID != nil && *n.CaseID == id {
+				found = true
+			}
+		}
+		if !found {
+			t.Fatalf("agency1 notifications %+v", notes.Items)
+		}
+	})
+}
