@@ -234,3 +234,102 @@ func TestEndToEndRecommendation(t *testing.T) {
 		}
 	})
 }
+
+func TestEndToEndObjectionAmendReissue(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+		env := apitest.New(t, db)
+		c := e2eDelivered(t, env, "校园周边食品安全隐患")
+		id := c.ID
+		if c.DocumentNumber == nil || *c.DocumentNumber != "清河检八建〔2026〕1号" {
+			t.Fatalf("first 文号 %v", c.DocumentNumber)
+		}
+		oldNo := *c.DocumentNumber
+		oldPDF := e2eDownload(env, id, "recommendation", "agency1").Expect(t, http.StatusOK).Body
+
+		c, _ = act(t, env, id, "sign", "agency1", map[string]any{"version": c.Version, "signer_name": "王科长", "received_on": "2026-03-02"}, http.StatusOK)
+		env.SetNow(env.Now().AddDate(0, 0, 2))
+		res := actMultipart(t, env, id, "object", "agency1", c.Version, map[string]any{"reason": "建议第一项超出本单位职能范围"},
+			[]apitest.File{{Field: "files", Name: "职能说明.pdf", ContentType: "application/pdf", Content: pdfBytes("duties")}}).Expect(t, http.StatusOK)
+		res.Decode(t, &c)
+		c, _ = act(t, env, id, "review_objection", "prosecutor1", map[string]any{"version": c.Version, "outcome": "amend", "reason": "异议部分成立，修改第一项"}, http.StatusOK)
+		if c.State != "drafting" || c.DocumentNumber != nil || c.ReplyDue != nil {
+			t.Fatalf("after amend: %+v", c)
+		}
+
+		// Edit the draft, submit, approve and issue again: a new 文号.
+		draft := completeDraft(0)
+		content := draft["content"].(map[string]any)
+		content["items"] = []map[string]any{{"text": "会同教育部门开展校园周边食品经营专项整治。", "legal_basis": "《中华人民共和国食品安全法》第一百一十条"}}
+		env.Do("PUT", fmt.Sprintf("/api/v1/cases/%d/draft", id), "prosecutor1", draft).Expect(t, http.StatusOK)
+		c = mustAct(t, env, c, "submit", "prosecutor1", nil)
+		c = mustAct(t, env, c, "approve", "chief1", map[string]any{"opinion": "同意修改后重新制发。"})
+		c = mustAct(t, env, c, "issue", "prosecutor1", nil)
+		if c.DocumentNumber == nil || *c.DocumentNumber != "清河检八建〔2026〕2号" {
+			t.Fatalf("re-issued 文号 %v", c.DocumentNumber)
+		}
+		newNo := *c.DocumentNumber
+
+		// The letter served now is the amended one, under the new number.
+		pdf := e2eDownload(env, id, "recommendation", "prosecutor1").Expect(t, http.StatusOK).Body
+		if bytes.Equal(pdf, oldPDF) {
+			t.Fatalf("the old letter is still served")
+		}
+		text := foldDigits(pdfText(t, pdf))
+		if !strings.Contains(text, newNo) || strings.Contains(text, oldNo) || !strings.Contains(strings.Join(strings.Fields(text), ""), "会同教育部门") {
+			t.Fatalf("re-issued letter text:\n%s", text)
+		}
+
+		// The old 文号 is recorded as superseded, on the objection and the timeline.
+		var records struct {
+			Objections []struct {
+				Status                   string `json:"status"`
+				SupersededDocumentNumber string `json:"superseded_document_number"`
+			} `json:"objections"`
+		}
+		env.Do("GET", fmt.Sprintf("/api/v1/cases/%d/agency-records", id), "prosecutor1", nil).Expect(t, http.StatusOK).Decode(t, &records)
+		if len(records.Objections) != 1 || records.Objections[0].SupersededDocumentNumber != oldNo || records.Objections[0].Status != "amend" {
+			t.Fatalf("objections %+v", records.Objections)
+		}
+		var ev struct {
+			Items []struct {
+				Action string         `json:"action"`
+				Data   map[string]any `json:"data"`
+			} `json:"items"`
+		}
+		env.Do("GET", fmt.Sprintf("/api/v1/cases/%d/events", id), "prosecutor1", nil).Expect(t, http.StatusOK).Decode(t, &ev)
+		superseded := false
+		for _, e := range ev.Items {
+			if e.Action == "review_objection" && e.Data["superseded_document_number"] == oldNo {
+				superseded = true
+			}
+		}
+		if !superseded {
+			t.Fatalf("timeline does not record the superseded 文号: %+v", ev.Items)
+		}
+
+		// The filing row was reset: one filing, under the new number, pending, due again.
+		var filings struct {
+			Items []struct {
+				DocumentNumber string `json:"document_number"`
+				Status         string `json:"status"`
+				DueOn          string `json:"due_on"`
+			} `json:"items"`
+		}
+		env.Do("GET", "/api/v1/filings", "citychief1", nil).Expect(t, http.StatusOK).Decode(t, &filings)
+		wantDue := env.Now().AddDate(0, 0, 5).Format("2006-01-02")
+		if len(filings.Items) != 1 || filings.Items[0].DocumentNumber != newNo || filings.Items[0].Status != "pending" || filings.Items[0].DueOn != wantDue {
+			t.Fatalf("filings after re-issue %+v (want due %s)", filings.Items, wantDue)
+		}
+
+		// Delivering again works, and the reply clock restarts.
+		c = mustAct(t, env, c, "deliver", "prosecutor1", map[string]any{"method": "written", "delivered_on": env.Now().Format("2006-01-02")})
+		if c.State != "delivered" || c.ReplyDue == nil {
+			t.Fatalf("after re-delivery %+v", c)
+		}
+		c, _ = act(t, env, id, "sign", "agency1", map[string]any{"version": c.Version, "signer_name": "王科长"}, http.StatusOK)
+		d, _ := detail(t, env, id, "agency1")
+		if d.DocumentNumber == nil || *d.DocumentNumber != newNo || !d.Signed || len(d.Content.Items) != 1 || !strings.Contains(d.Content.Items[0].Text, "会同教育部门") {
+			t.Fatalf("agency detail after re-delivery %+v", d)
+		}
+	})
+}
