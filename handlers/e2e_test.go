@@ -333,3 +333,104 @@ func TestEndToEndObjectionAmendReissue(t *testing.T) {
 		}
 	})
 }
+
+func TestEndToEndCitizenToDisclosure(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+		env := newPublicEnv(t, db)
+		const phone = "13912345678"
+		body := solvedApplication(t, env, applicantID, problemText)
+		body["agency_id"] = env.Org.Agency1.ID
+		s := submit(t, env, body)
+
+		// Staff find it, answer 受理 and decide to start: a lead is registered.
+		var list struct {
+			Items []struct {
+				ID         int64  `json:"id"`
+				TrackingNo string `json:"tracking_no"`
+				Version    int    `json:"version"`
+			} `json:"items"`
+		}
+		env.Do("GET", "/api/v1/applications", "casemgr1", nil).Expect(t, http.StatusOK).Decode(t, &list)
+		if len(list.Items) != 1 || list.Items[0].TrackingNo != s.TrackingNo {
+			t.Fatalf("applications %+v", list.Items)
+		}
+		base := fmt.Sprintf("/api/v1/applications/%d/", list.Items[0].ID)
+		var d models.ApplicationDetail
+		env.Do("POST", base+"answer", "casemgr1", map[string]any{"version": list.Items[0].Version, "kind": "accepted"}).Expect(t, http.StatusOK).Decode(t, &d)
+		env.Do("POST", base+"decide", "prosecutor1", map[string]any{"version": d.Version, "decision": "accept", "field": "食品药品安全",
+			"title": "校园周边流动摊贩售卖过期食品"}).Expect(t, http.StatusOK).Decode(t, &d)
+		if d.Status != models.AppAccepted || d.CaseID == nil {
+			t.Fatalf("decision %+v", d)
+		}
+		var c caseState
+		env.Do("GET", fmt.Sprintf("/api/v1/cases/%d", *d.CaseID), "prosecutor1", nil).Expect(t, http.StatusOK).Decode(t, &c)
+		if c.State != "lead" {
+			t.Fatalf("lead from the application: %+v", c)
+		}
+		id := c.ID
+
+		// The prosecutor walks the case to delivered; the facts quote the
+		// applicant, ID number and phone included.
+		c = mustAct(t, env, c, "check", "prosecutor1", nil)
+		c = mustAct(t, env, c, "file", "depthead1", nil)
+		c = mustAct(t, env, c, "investigate", "prosecutor1", nil)
+		c = mustAct(t, env, c, "draft", "prosecutor1", map[string]any{"agency_id": env.Org.Agency1.ID})
+		draft := completeDraft(0)
+		draft["content"].(map[string]any)["facts"] = fmt.Sprintf("申请人欧阳娜娜（公民身份号码%s，联系电话%s）反映，清河区实验小学门口有无证流动摊贩售卖过期零食。经查属实。", applicantID, phone)
+		env.Do("PUT", fmt.Sprintf("/api/v1/cases/%d/draft", id), "prosecutor1", draft).Expect(t, http.StatusOK)
+		c = mustAct(t, env, c, "submit", "prosecutor1", nil)
+		c = mustAct(t, env, c, "approve", "chief1", map[string]any{"opinion": "同意制发。"})
+		c = mustAct(t, env, c, "issue", "prosecutor1", nil)
+		c = mustAct(t, env, c, "deliver", "prosecutor1", map[string]any{"method": "written", "delivered_on": "2026-03-02"})
+		c, _ = act(t, env, id, "sign", "agency1", map[string]any{"version": c.Version, "signer_name": "王科长"}, http.StatusOK)
+		env.SetNow(env.Now().AddDate(0, 0, 20))
+		c, _ = act(t, env, id, "reply", "agency1", map[string]any{"version": c.Version, "kind": "final", "items": allItems("adopted"),
+			"measures_taken": "已联合城管取缔摊点，回访申请人欧阳娜娜（电话" + phone + "）。", "contact_person": "王科长", "contact_phone": "0571-00000001"}, http.StatusOK)
+		if c.State != "replied" || c.ReplyClass != models.ReplyClassOnTime {
+			t.Fatalf("after reply %s %s", c.State, c.ReplyClass)
+		}
+
+		// Preview, then publish with the applicant's name.
+		pub := map[string]any{"person_names": []string{"欧阳娜娜"}}
+		preview := env.Do("POST", fmt.Sprintf("/api/v1/cases/%d/disclosure/preview", id), "chief1", pub).Expect(t, http.StatusOK)
+		if !strings.Contains(string(preview.Body), "欧阳某") {
+			t.Fatalf("preview does not pseudonymise the applicant: %s", preview.Body)
+		}
+		pub["version"] = c.Version
+		env.Do("POST", fmt.Sprintf("/api/v1/cases/%d/disclosure/publish", id), "chief1", pub).Expect(t, http.StatusOK)
+
+		var feed struct {
+			Items []models.PublicDisclosure `json:"items"`
+		}
+		raw := env.Do("GET", "/api/v1/public/disclosures", "", nil).Expect(t, http.StatusOK)
+		raw.Decode(t, &feed)
+		if len(feed.Items) != 1 || feed.Items[0].DocumentNumber != "清河检八建〔2026〕1号" {
+			t.Fatalf("feed %s", raw.Body)
+		}
+		one := env.Do("GET", fmt.Sprintf("/api/v1/public/disclosures/%d", feed.Items[0].ID), "", nil).Expect(t, http.StatusOK)
+		html := env.Do("GET", "/disclosures", "", nil).Expect(t, http.StatusOK)
+		page := env.Do("GET", fmt.Sprintf("/disclosures/%d", feed.Items[0].ID), "", nil).Expect(t, http.StatusOK)
+		atom := env.Do("GET", "/disclosures.atom", "", nil).Expect(t, http.StatusOK)
+		if !strings.Contains(string(html.Body), "清河检八建〔2026〕1号") || !strings.Contains(string(atom.Body), "清河检八建〔2026〕1号") {
+			t.Fatalf("HTML or Atom feed lacks the item")
+		}
+		if !strings.Contains(string(one.Body), "欧阳某") || !strings.Contains(string(one.Body), "取缔摊点") {
+			t.Fatalf("published item: %s", one.Body)
+		}
+		for name, text := range map[string]string{"json": string(raw.Body), "item": string(one.Body), "html": string(html.Body),
+			"page": string(page.Body), "atom": string(atom.Body)} {
+			for _, private := range []string{applicantID, phone, "欧阳娜娜"} {
+				if strings.Contains(foldDigits(text), private) {
+					t.Errorf("%s shows %q", name, private)
+				}
+			}
+			assertNoPersonalData(t, name, text)
+		}
+
+		// The applicant's look-up shows the decision.
+		st := lookUp(env, s.TrackingNo, s.Secret, "").Expect(t, http.StatusOK)
+		if st.JSON()["status"] != string(models.AppAccepted) {
+			t.Fatalf("applicant status %s", st.Body)
+		}
+	})
+}
