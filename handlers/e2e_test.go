@@ -434,3 +434,87 @@ func TestEndToEndCitizenToDisclosure(t *testing.T) {
 		}
 	})
 }
+
+// e2eNotificationKinds counts a user's notifications about one case by kind.
+func e2eNotificationKinds(t *testing.T, env *apitest.Env, user string, caseID int64) map[string]int {
+	t.Helper()
+	var notes []models.Notification
+	if err := env.DB.Where("user_id = ? AND case_id = ?", userID(t, env.DB, user), caseID).Find(&notes).Error; err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]int{}
+	for _, n := range notes {
+		out[n.Kind]++
+	}
+	return out
+}
+
+func TestEndToEndRemindersOnRealCase(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+		env := apitest.New(t, db)
+		c := e2eDelivered(t, env, "校园周边食品安全隐患")
+		c, _ = act(t, env, c.ID, "sign", "agency1", map[string]any{"version": c.Version, "signer_name": "王科长"}, http.StatusOK)
+		if c.ReplyDue == nil || *c.ReplyDue != "2026-05-06" {
+			t.Fatalf("reply due %v", c.ReplyDue)
+		}
+		due, _ := models.ParseDate(*c.ReplyDue)
+		sched := env.Server.Scheduler()
+		if sched == nil {
+			t.Fatal("no job scheduler")
+		}
+		// Before the deadline the 催办函 cannot be made.
+		e2eDownload(env, c.ID, "urging-letter", "prosecutor1").Expect(t, http.StatusConflict)
+
+		at8 := func(d models.Date) time.Time {
+			return time.Date(d.Year(), d.Month(), d.Day(), 8, 0, 0, 0, models.LegalLocation)
+		}
+		for _, step := range []struct {
+			day  models.Date
+			kind string
+		}{
+			{due.AddDays(-15), "reply_due_soon_15"},
+			{due.AddDays(-3), "reply_due_soon_3"},
+			{due.AddDays(1), "reply_overdue"},
+			{due.AddDays(30), "reply_very_overdue"},
+		} {
+			env.SetNow(at8(step.day))
+			run, err := sched.Tick(context.Background(), "reply_reminders")
+			if err != nil || run == nil || run.Status != "ok" {
+				t.Fatalf("%s: tick %+v, %v", step.day, run, err)
+			}
+			// A second scheduled tick in the same slot, and an administrator's
+			// manual run, send nothing again.
+			if again, err := sched.Tick(context.Background(), "reply_reminders"); err != nil || again != nil {
+				t.Fatalf("%s: second tick %+v, %v", step.day, again, err)
+			}
+			manual := env.Do("POST", "/api/v1/admin/jobs/reply_reminders/run", "admin", nil).Expect(t, http.StatusOK).JSON()
+			if manual["status"] != "ok" || manual["trigger"] != "manual" {
+				t.Fatalf("%s: manual run %v", step.day, manual)
+			}
+			for _, user := range []string{"agency1", "prosecutor1"} {
+				if n := e2eNotificationKinds(t, env, user, c.ID)[step.kind]; n != 1 {
+					t.Fatalf("%s: %s has %d %s notifications, want 1", step.day, user, n, step.kind)
+				}
+			}
+		}
+		for _, user := range []string{"agency1", "prosecutor1"} {
+			got := e2eNotificationKinds(t, env, user, c.ID)
+			for _, k := range []string{"reply_due_soon_15", "reply_due_soon_3", "reply_overdue", "reply_very_overdue"} {
+				if got[k] != 1 {
+					t.Errorf("%s: %d %s, want 1 (all: %v)", user, got[k], k, got)
+				}
+			}
+		}
+		if n := e2eNotificationKinds(t, env, "agency2", c.ID); len(n) != 0 {
+			t.Fatalf("agency2 got %v", n)
+		}
+
+		// After the deadline: the 催办函, for staff and the agency.
+		pdf := e2eDownload(env, c.ID, "urging-letter", "prosecutor1").Expect(t, http.StatusOK)
+		if text := pdfText(t, pdf.Body); !strings.Contains(foldDigits(text), "清河检八建〔2026〕1号") || !strings.Contains(text, "催办") {
+			t.Fatalf("urging letter text:\n%s", text)
+		}
+		e2eDownload(env, c.ID, "urging-letter", "agency1").Expect(t, http.StatusOK)
+		e2eDownload(env, c.ID, "urging-letter", "agency2").Expect(t, http.StatusNotFound)
+	})
+}
