@@ -518,3 +518,58 @@ func TestEndToEndRemindersOnRealCase(t *testing.T) {
 		e2eDownload(env, c.ID, "urging-letter", "agency2").Expect(t, http.StatusNotFound)
 	})
 }
+
+func TestEndToEndProjectWithRealCases(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+		env := apitest.New(t, db)
+		a := e2eDelivered(t, env, "实验小学周边流动摊贩")
+		b := e2eDelivered(t, env, "第二中学周边无证小吃店")
+
+		var p struct {
+			ID       int64                  `json:"id"`
+			Progress models.ProjectProgress `json:"progress"`
+		}
+		env.Do("POST", "/api/v1/projects", "prosecutor1", map[string]any{
+			"title": "校园周边食品安全专项治理", "field": "食品药品安全", "problem": "校园周边流动摊贩无证经营，食品安全隐患突出。",
+			"goals": "三个月内取缔无证摊点，建立长效监管机制。", "start_on": "2026-03-01", "planned_end_on": "2026-08-31",
+		}).Expect(t, http.StatusCreated).Decode(t, &p)
+		base := fmt.Sprintf("/api/v1/projects/%d", p.ID)
+		for _, c := range []caseState{a, b} {
+			env.Do("POST", base+"/cases", "prosecutor1", map[string]any{"case_id": c.ID}).Expect(t, http.StatusOK)
+		}
+		progress := func(want float64) {
+			t.Helper()
+			env.Do("GET", base, "prosecutor1", nil).Expect(t, http.StatusOK).Decode(t, &p)
+			if p.Progress.Percent != want || p.Progress.CasesTotal != 2 {
+				t.Fatalf("progress %+v, want %.1f %%", p.Progress, want)
+			}
+		}
+		progress(0)
+
+		// Linking kept the cases' versions valid for the next action.
+		a, _ = act(t, env, a.ID, "sign", "agency1", map[string]any{"version": a.Version, "signer_name": "王科长"}, http.StatusOK)
+		env.SetNow(env.Now().AddDate(0, 0, 20))
+		a, _ = act(t, env, a.ID, "reply", "agency1", map[string]any{"version": a.Version, "kind": "final", "items": allItems("adopted"),
+			"measures_taken": "已取缔摊点20处", "contact_person": "王科长", "contact_phone": "0571-00000001"}, http.StatusOK)
+		progress(25)
+		a, _ = act(t, env, a.ID, "assess", "prosecutor1", map[string]any{"version": a.Version, "verdict": "rectified", "opinion": "整改到位"}, http.StatusOK)
+		progress(50)
+		if p.Progress.CasesAssessed != 1 {
+			t.Fatalf("progress %+v", p.Progress)
+		}
+
+		// The project timeline carries the linked cases' events.
+		tl := env.Do("GET", base+"/timeline", "prosecutor1", nil).Expect(t, http.StatusOK)
+		if !strings.Contains(string(tl.Body), "assess") || !strings.Contains(string(tl.Body), "reply") {
+			t.Fatalf("project timeline lacks the case actions: %s", tl.Body)
+		}
+
+		pdf := env.Do("GET", base+"/report.pdf", "prosecutor1", nil).Expect(t, http.StatusOK)
+		text := strings.Join(strings.Fields(foldDigits(pdfText(t, pdf.Body))), "")
+		for _, want := range []string{"校园周边食品安全专项治理", "清河检八建〔2026〕1号", "清河检八建〔2026〕2号", "50"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("project report lacks %q:\n%s", want, text)
+			}
+		}
+	})
+}
