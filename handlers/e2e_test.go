@@ -573,3 +573,49 @@ func TestEndToEndProjectWithRealCases(t *testing.T) {
 		}
 	})
 }
+
+// TestEndToEndNoReplyCountsInStatistics: a delivered recommendation nobody
+// answers becomes 不回复 the day after its deadline in the statistics, the
+// non-responder list, the ledger and the public agency table — no action
+// happens when a deadline passes, so nothing else would classify it.
+func TestEndToEndNoReplyCountsInStatistics(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+		env := apitest.New(t, db)
+		c := e2eDelivered(t, env, "无人回复的检察建议")
+		if c.ReplyDue == nil || *c.ReplyDue != "2026-05-06" {
+			t.Fatalf("reply due %v", c.ReplyDue)
+		}
+		stats := func() models.Stats {
+			var st models.Stats
+			env.Do("GET", "/api/v1/stats", "casemgr1", nil).Expect(t, http.StatusOK).Decode(t, &st)
+			return st
+		}
+		env.SetNow(time.Date(2026, 5, 6, 8, 0, 0, 0, time.UTC)) // the last day: still pending
+		if st := stats(); st.NoReply != 0 || len(st.NonResponders) != 0 {
+			t.Fatalf("on the due date: no reply %d, non-responders %+v", st.NoReply, st.NonResponders)
+		}
+		env.SetNow(time.Date(2026, 5, 7, 8, 0, 0, 0, time.UTC))
+		st := stats()
+		if st.NoReply != 1 || len(st.NonResponders) != 1 || st.NonResponders[0].AgencyID != env.Org.Agency1.ID || st.OnTimeRate.Denominator != 1 {
+			t.Fatalf("after the deadline: no reply %d, non-responders %+v, on-time rate %+v", st.NoReply, st.NonResponders, st.OnTimeRate)
+		}
+		var pub struct {
+			Agencies []models.AgencyStat `json:"agencies"`
+		}
+		env.Do("GET", "/api/v1/public/stats", "", nil).Expect(t, http.StatusOK).Decode(t, &pub)
+		if len(pub.Agencies) != 1 || pub.Agencies[0].NoReply != 1 {
+			t.Fatalf("public agency stats %+v", pub.Agencies)
+		}
+		ledger := string(env.Do("GET", "/api/v1/stats/ledger.csv", "casemgr1", nil).Expect(t, http.StatusOK).Body)
+		if !strings.Contains(ledger, models.StatsReplyClassLabels[models.ReplyClassNoReply]) {
+			t.Fatalf("ledger does not show 不回复:\n%s", ledger)
+		}
+
+		// A late reply turns it into 慢回复.
+		c, _ = act(t, env, c.ID, "reply", "agency1", map[string]any{"version": c.Version, "kind": "final", "items": allItems("adopted"),
+			"measures_taken": "已整改", "contact_person": "王科长", "contact_phone": "0571-00000001"}, http.StatusOK)
+		if st := stats(); st.NoReply != 0 || st.LateReply != 1 {
+			t.Fatalf("after a late reply: no reply %d, late %d", st.NoReply, st.LateReply)
+		}
+	})
+}

@@ -233,9 +233,10 @@ func ComputeStats(ctx context.Context, db *DB, a *Actor, q StatsQuery) (*Stats, 
 		N             int64
 		Issued        int64
 	}
-	if err := sc.apply(tx.Table("cases")).Select(`cases.state, cases.source, cases.field, cases.reply_class, cases.rectification,
+	replyClass := ReplyClassSQL(q.Today)
+	if err := sc.apply(tx.Table("cases")).Select(`cases.state, cases.source, cases.field, ` + replyClass + ` AS reply_class, cases.rectification,
 		COUNT(*) AS n, COUNT(cases.issued_at) AS issued`).
-		Group("cases.state, cases.source, cases.field, cases.reply_class, cases.rectification").Scan(&groups).Error; err != nil {
+		Group("cases.state, cases.source, cases.field, " + replyClass + ", cases.rectification").Scan(&groups).Error; err != nil {
 		return nil, err
 	}
 	byState, bySource, byField, byClass, byRect := map[string]int64{}, map[string]int64{}, map[string]int64{}, map[string]int64{}, map[string]int64{}
@@ -351,7 +352,7 @@ func ComputeStats(ctx context.Context, db *DB, a *Actor, q StatsQuery) (*Stats, 
 	// Agencies that never replied (不回复).
 	st.NonResponders = []NonResponder{}
 	if err := sc.apply(tx.Table("cases")).Select("cases.agency_id, agencies.name AS agency_name, COUNT(*) AS no_reply").
-		Joins("JOIN agencies ON agencies.id = cases.agency_id").Where("cases.reply_class = ?", ReplyClassNoReply).
+		Joins("JOIN agencies ON agencies.id = cases.agency_id").Where(replyClass+" = ?", ReplyClassNoReply).
 		Group("cases.agency_id, agencies.name").Order("no_reply DESC, cases.agency_id").Limit(50).Scan(&st.NonResponders).Error; err != nil {
 		return nil, err
 	}
