@@ -619,3 +619,40 @@ func TestEndToEndNoReplyCountsInStatistics(t *testing.T) {
 		}
 	})
 }
+
+// TestEndToEndFilingReportFollowsFilingAccess: whoever reads a filing (every
+// procuratorate above the filer) also downloads its 备案报告; before the
+// merge fix the province read the filing but got 404 for its report.
+func TestEndToEndFilingReportFollowsFilingAccess(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+		env := apitest.New(t, db)
+		c := e2eDelivered(t, env, "备案报告")
+		var dept struct {
+			ID int64 `json:"id"`
+		}
+		env.Do("POST", "/api/v1/admin/departments", "admin", map[string]any{"procuratorate_id": env.Org.Province.ID, "name": "第八检察部", "number_code": "八"}).
+			Expect(t, http.StatusCreated).Decode(t, &dept)
+		env.Do("POST", "/api/v1/admin/users", "admin", map[string]any{"username": "provprosecutor1", "display_name": "省院检察官", "password": apitest.Password,
+			"role": "prosecutor", "procuratorate_id": env.Org.Province.ID, "department_id": dept.ID}).Expect(t, http.StatusCreated)
+
+		var filings struct {
+			Items []struct {
+				ID int64 `json:"id"`
+			} `json:"items"`
+		}
+		env.Do("GET", "/api/v1/filings", "provprosecutor1", nil).Expect(t, http.StatusOK).Decode(t, &filings)
+		if len(filings.Items) != 1 {
+			t.Fatalf("province filings %+v", filings.Items)
+		}
+		env.Do("GET", fmt.Sprintf("/api/v1/filings/%d", filings.Items[0].ID), "provprosecutor1", nil).Expect(t, http.StatusOK)
+		for user, want := range map[string]int{"provprosecutor1": http.StatusOK, "citychief1": http.StatusOK, "prosecutor1": http.StatusOK,
+			"agency1": http.StatusNotFound, "admin": http.StatusNotFound} {
+			if got := e2eDownload(env, c.ID, "filing-report", user).Status; got != want {
+				t.Errorf("%s: filing report %d, want %d", user, got, want)
+			}
+		}
+		// Only the filing report: the letter's approval form stays internal.
+		e2eDownload(env, c.ID, "approval-form", "provprosecutor1").Expect(t, http.StatusNotFound)
+		e2eDownload(env, c.ID, "approval-form", "citychief1").Expect(t, http.StatusNotFound)
+	})
+}
