@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +18,26 @@ import (
 // The end-to-end tests drive whole cases through the real router only — no
 // fixture writes rows — so the features built on separate branches are
 // proved to work together.
+
+// e2eContract checks every request and response of the test against the
+// published OpenAPI contract, as TestOpenAPIConformance does for its session.
+// The public HTML pages and the Atom feed are not part of the contract.
+func e2eContract(t *testing.T, env *apitest.Env) *apitest.Env {
+	t.Helper()
+	_, router := loadContract(t)
+	cc := &contractChecker{router: router, seen: map[string]bool{}}
+	env.Observe = func(req *http.Request, reqBody []byte, rec *httptest.ResponseRecorder) {
+		if strings.HasPrefix(req.URL.Path, "/api/") {
+			cc.observe(req, reqBody, rec)
+		}
+	}
+	t.Cleanup(func() {
+		for _, e := range cc.errs {
+			t.Error(e)
+		}
+	})
+	return env
+}
 
 // e2eTimeline is the action list of GET /cases/{id}/events as user sees it.
 func e2eTimeline(t *testing.T, env *apitest.Env, id int64, user string) []string {
@@ -76,7 +97,7 @@ func e2eDownload(env *apitest.Env, id int64, kind, user string) *apitest.Respons
 
 func TestEndToEndRecommendation(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *models.DB) {
-		env := apitest.New(t, db)
+		env := e2eContract(t, apitest.New(t, db))
 		c := e2eToDrafting(t, env, "校园周边食品安全隐患")
 		id := c.ID
 		base := fmt.Sprintf("/api/v1/cases/%d", id)
@@ -237,7 +258,7 @@ func TestEndToEndRecommendation(t *testing.T) {
 
 func TestEndToEndObjectionAmendReissue(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *models.DB) {
-		env := apitest.New(t, db)
+		env := e2eContract(t, apitest.New(t, db))
 		c := e2eDelivered(t, env, "校园周边食品安全隐患")
 		id := c.ID
 		if c.DocumentNumber == nil || *c.DocumentNumber != "清河检八建〔2026〕1号" {
@@ -336,7 +357,7 @@ func TestEndToEndObjectionAmendReissue(t *testing.T) {
 
 func TestEndToEndCitizenToDisclosure(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *models.DB) {
-		env := newPublicEnv(t, db)
+		env := e2eContract(t, newPublicEnv(t, db))
 		const phone = "13912345678"
 		body := solvedApplication(t, env, applicantID, problemText)
 		body["agency_id"] = env.Org.Agency1.ID
@@ -451,7 +472,7 @@ func e2eNotificationKinds(t *testing.T, env *apitest.Env, user string, caseID in
 
 func TestEndToEndRemindersOnRealCase(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *models.DB) {
-		env := apitest.New(t, db)
+		env := e2eContract(t, apitest.New(t, db))
 		c := e2eDelivered(t, env, "校园周边食品安全隐患")
 		c, _ = act(t, env, c.ID, "sign", "agency1", map[string]any{"version": c.Version, "signer_name": "王科长"}, http.StatusOK)
 		if c.ReplyDue == nil || *c.ReplyDue != "2026-05-06" {
@@ -521,7 +542,7 @@ func TestEndToEndRemindersOnRealCase(t *testing.T) {
 
 func TestEndToEndProjectWithRealCases(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *models.DB) {
-		env := apitest.New(t, db)
+		env := e2eContract(t, apitest.New(t, db))
 		a := e2eDelivered(t, env, "实验小学周边流动摊贩")
 		b := e2eDelivered(t, env, "第二中学周边无证小吃店")
 
@@ -580,7 +601,7 @@ func TestEndToEndProjectWithRealCases(t *testing.T) {
 // happens when a deadline passes, so nothing else would classify it.
 func TestEndToEndNoReplyCountsInStatistics(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *models.DB) {
-		env := apitest.New(t, db)
+		env := e2eContract(t, apitest.New(t, db))
 		c := e2eDelivered(t, env, "无人回复的检察建议")
 		if c.ReplyDue == nil || *c.ReplyDue != "2026-05-06" {
 			t.Fatalf("reply due %v", c.ReplyDue)
@@ -625,7 +646,7 @@ func TestEndToEndNoReplyCountsInStatistics(t *testing.T) {
 // merge fix the province read the filing but got 404 for its report.
 func TestEndToEndFilingReportFollowsFilingAccess(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *models.DB) {
-		env := apitest.New(t, db)
+		env := e2eContract(t, apitest.New(t, db))
 		c := e2eDelivered(t, env, "备案报告")
 		var dept struct {
 			ID int64 `json:"id"`
