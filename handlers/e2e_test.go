@@ -450,8 +450,54 @@ func TestEndToEndCitizenToDisclosure(t *testing.T) {
 
 		// The applicant's look-up shows the decision.
 		st := lookUp(env, s.TrackingNo, s.Secret, "").Expect(t, http.StatusOK)
-		if st.JSON()["status"] != string(models.AppAccepted) {
+		if st.JSON()["status"] != string(models.AppAccepted) || !strings.Contains(string(st.Body), `"kind":"started"`) {
 			t.Fatalf("applicant status %s", st.Body)
+		}
+
+		// Once the case is closed the applicant is told the result.
+		c, _ = act(t, env, id, "assess", "prosecutor1", map[string]any{"version": c.Version, "verdict": "rectified", "opinion": "整改到位"}, http.StatusOK)
+		act(t, env, id, "close", "prosecutor1", map[string]any{"version": c.Version, "outcome": "rectified", "summary": "整改到位，结案。"}, http.StatusOK)
+		st = lookUp(env, s.TrackingNo, s.Secret, "").Expect(t, http.StatusOK)
+		if !strings.Contains(string(st.Body), "现已结案") {
+			t.Fatalf("applicant not told of the closure: %s", st.Body)
+		}
+	})
+}
+
+// TestEndToEndApplicantToldWhyNotFiled: a lead started from a citizen
+// application and then not filed (不立案) tells the applicant why.
+func TestEndToEndApplicantToldWhyNotFiled(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+		env := e2eContract(t, newPublicEnv(t, db))
+		s := submit(t, env, solvedApplication(t, env, applicantID, problemText))
+		var list struct {
+			Items []struct {
+				ID      int64 `json:"id"`
+				Version int   `json:"version"`
+			} `json:"items"`
+		}
+		env.Do("GET", "/api/v1/applications", "casemgr1", nil).Expect(t, http.StatusOK).Decode(t, &list)
+		base := fmt.Sprintf("/api/v1/applications/%d/", list.Items[0].ID)
+		var d models.ApplicationDetail
+		env.Do("POST", base+"answer", "casemgr1", map[string]any{"version": list.Items[0].Version, "kind": "accepted"}).Expect(t, http.StatusOK).Decode(t, &d)
+		env.Do("POST", base+"decide", "prosecutor1", map[string]any{"version": d.Version, "decision": "accept"}).Expect(t, http.StatusOK).Decode(t, &d)
+		var c caseState
+		env.Do("GET", fmt.Sprintf("/api/v1/cases/%d", *d.CaseID), "prosecutor1", nil).Expect(t, http.StatusOK).Decode(t, &c)
+		c = mustAct(t, env, c, "check", "prosecutor1", nil)
+		const reason = "经初核，有关部门已于申请前依法查处，问题已整改"
+		c = mustAct(t, env, c, "decline", "prosecutor1", map[string]any{"reason": reason})
+		if c.State != "not_filed" {
+			t.Fatalf("after decline %+v", c)
+		}
+		st := lookUp(env, s.TrackingNo, s.Secret, "").Expect(t, http.StatusOK)
+		if !strings.Contains(string(st.Body), "不予立案") || !strings.Contains(string(st.Body), reason) {
+			t.Fatalf("applicant not told why: %s", st.Body)
+		}
+		// A case not started from an application tells no applicant anything.
+		other := newLead(t, env, "办案发现的线索")
+		mustAct(t, env, other, "decline", "prosecutor1", map[string]any{"reason": "不属于检察建议范围"})
+		if n := countRows(t, db, "application_answers", "text LIKE ?", "%不属于检察建议范围%"); n != 0 {
+			t.Fatalf("%d answers for a case without an application", n)
 		}
 	})
 }
