@@ -461,6 +461,23 @@ func TestEndToEndCitizenToDisclosure(t *testing.T) {
 		if !strings.Contains(string(st.Body), "现已结案") {
 			t.Fatalf("applicant not told of the closure: %s", st.Body)
 		}
+
+		// The applicant rates the closed case (公民评价), once, with the secret.
+		rate := func(secret string) *apitest.Response {
+			req := httptest.NewRequest("POST", "/api/v1/public/applications/"+s.TrackingNo+"/rating",
+				strings.NewReader(`{"accuracy":5,"workability":4,"effect":4,"comment":"摊贩已经不见了"}`))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("X-Application-Secret", secret)
+			return env.DoRequest(req, "")
+		}
+		rate("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA").Expect(t, http.StatusNotFound)
+		rate(s.Secret).Expect(t, http.StatusCreated)
+		if r := rate(s.Secret).Expect(t, http.StatusConflict); r.ErrorCode() != "already_rated" {
+			t.Fatalf("second rating: %s", r.Body)
+		}
+		if raw := env.Do("GET", "/api/v1/stats", "casemgr1", nil).Expect(t, http.StatusOK); !strings.Contains(string(raw.Body), `"citizen_count":1`) {
+			t.Fatalf("statistics lack the citizen rating: %s", raw.Body)
+		}
 	})
 }
 
