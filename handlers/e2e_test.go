@@ -300,6 +300,18 @@ func TestEndToEndObjectionAmendReissue(t *testing.T) {
 			t.Fatalf("re-issued letter text:\n%s", text)
 		}
 
+		// Verifying the letters: the old one is recognised as superseded
+		// under the number printed on it, the new one as current.
+		verify := func(pdf []byte) map[string]any {
+			return env.Do("POST", "/api/v1/documents/verify", "prosecutor1", map[string]any{"sha256": models.SHA256Of(pdf)}).Expect(t, http.StatusOK).JSON()
+		}
+		if v := verify(oldPDF); v["matched"] != true || v["document_number"] != oldNo || v["superseded"] != true {
+			t.Fatalf("verify the superseded letter: %v", v)
+		}
+		if v := verify(pdf); v["matched"] != true || v["document_number"] != newNo || v["superseded"] != nil {
+			t.Fatalf("verify the current letter: %v", v)
+		}
+
 		// The old 文号 is recorded as superseded, on the objection and the timeline.
 		var records struct {
 			Objections []struct {
