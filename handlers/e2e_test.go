@@ -359,6 +359,10 @@ func TestEndToEndObjectionAmendReissue(t *testing.T) {
 		if c.State != "delivered" || c.ReplyDue == nil {
 			t.Fatalf("after re-delivery %+v", c)
 		}
+		receipt := strings.Join(strings.Fields(foldDigits(pdfText(t, e2eDownload(env, id, "service-receipt", "prosecutor1").Expect(t, http.StatusOK).Body))), "")
+		if !strings.Contains(receipt, newNo) || strings.Contains(receipt, oldNo) || !strings.Contains(receipt, env.Now().Format("2006年1月2日")) {
+			t.Fatalf("service receipt after re-delivery: %s", receipt)
+		}
 		c, _ = act(t, env, id, "sign", "agency1", map[string]any{"version": c.Version, "signer_name": "王科长"}, http.StatusOK)
 		d, _ := detail(t, env, id, "agency1")
 		if d.DocumentNumber == nil || *d.DocumentNumber != newNo || !d.Signed || len(d.Content.Items) != 1 || !strings.Contains(d.Content.Items[0].Text, "会同教育部门") {
@@ -750,5 +754,43 @@ func TestEndToEndFilingReportFollowsFilingAccess(t *testing.T) {
 		// Only the filing report: the letter's approval form stays internal.
 		e2eDownload(env, c.ID, "approval-form", "provprosecutor1").Expect(t, http.StatusNotFound)
 		e2eDownload(env, c.ID, "approval-form", "citychief1").Expect(t, http.StatusNotFound)
+	})
+}
+
+// TestEndToEndFilingNeverMarkedFiled documents a gap rather than a feature:
+// issuance creates the 备案 row (pending, due in five days) and the city
+// reads it at once, but no API action marks a filing as filed (nothing sets
+// filings.status = filed), so the filing_deadlines job reports every issued
+// case's filing as overdue once its due date passes. When a "submit the
+// filing" action exists, this test should assert that no reminder is sent
+// after it.
+func TestEndToEndFilingNeverMarkedFiled(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+		env := e2eContract(t, apitest.New(t, db))
+		c := e2eDelivered(t, env, "备案期限")
+		var filings struct {
+			Items []struct {
+				Status string `json:"status"`
+				DueOn  string `json:"due_on"`
+			} `json:"items"`
+		}
+		env.Do("GET", "/api/v1/filings", "citychief1", nil).Expect(t, http.StatusOK).Decode(t, &filings)
+		if len(filings.Items) != 1 || filings.Items[0].Status != models.FilingPending {
+			t.Fatalf("filings %+v", filings.Items)
+		}
+		due, err := models.ParseDate(filings.Items[0].DueOn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The filing report can be made, but making it files nothing.
+		e2eDownload(env, c.ID, "filing-report", "prosecutor1").Expect(t, http.StatusOK)
+		env.SetNow(time.Date(due.Year(), due.Month(), due.Day()+1, 9, 15, 0, 0, models.LegalLocation))
+		manual := env.Do("POST", "/api/v1/admin/jobs/filing_deadlines/run", "admin", nil).Expect(t, http.StatusOK).JSON()
+		if manual["status"] != "ok" {
+			t.Fatalf("run %v", manual)
+		}
+		if n := e2eNotificationKinds(t, env, "prosecutor1", c.ID)["filing_overdue"]; n != 1 {
+			t.Fatalf("prosecutor1 has %d filing_overdue reminders; current behaviour is exactly one", n)
+		}
 	})
 }
