@@ -49,6 +49,13 @@ func ClassifyReply(c *Case, replies []Reply, today Date) string {
 // public agency table classify with this expression instead of the bare
 // column. today is a formatted Date, never user text.
 func ReplyClassSQL(today Date) string {
-	return fmt.Sprintf("(CASE WHEN cases.state = '%s' AND cases.reply_class = '%s' AND cases.first_replied_on IS NULL AND cases.reply_due < '%s' THEN '%s' ELSE cases.reply_class END)",
-		StateDelivered, ReplyClassPending, today.String(), ReplyClassNoReply)
+	return fmt.Sprintf("(CASE WHEN %s THEN '%s' ELSE cases.reply_class END)", UnansweredOverdueSQL(today), ReplyClassNoReply)
+}
+
+// UnansweredOverdueSQL is the condition under which ReplyClassSQL turns a
+// stored pending class into 不回复. A query that must stay on an index
+// (ComputeStats' GROUP BY over ix_cases_stats) counts these cases apart.
+func UnansweredOverdueSQL(today Date) string {
+	return fmt.Sprintf("(cases.state = '%s' AND cases.reply_class = '%s' AND cases.first_replied_on IS NULL AND cases.reply_due < '%s')",
+		StateDelivered, ReplyClassPending, today.String())
 }
