@@ -794,3 +794,39 @@ func TestEndToEndFilingNeverMarkedFiled(t *testing.T) {
 		}
 	})
 }
+
+// TestEndToEndStageWarningsOnRealCase: process monitoring (流程监控) warns on
+// a case moved through the real actions, once per stage, after the
+// configured limits (checking 30 days, investigating 60).
+func TestEndToEndStageWarningsOnRealCase(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+		env := e2eContract(t, apitest.New(t, db))
+		c := newLead(t, env, "初核超期")
+		c = mustAct(t, env, c, "check", "prosecutor1", nil)
+		run := func() {
+			t.Helper()
+			env.Do("POST", "/api/v1/admin/jobs/stage_warnings/run", "admin", nil).Expect(t, http.StatusOK)
+		}
+		env.SetNow(env.Now().AddDate(0, 0, 29))
+		run()
+		if n := e2eNotificationKinds(t, env, "prosecutor1", c.ID)["stage_limit_checking"]; n != 0 {
+			t.Fatalf("warned %d times before the limit", n)
+		}
+		env.SetNow(env.Now().AddDate(0, 0, 2))
+		run()
+		run()
+		for _, user := range []string{"prosecutor1", "casemgr1"} {
+			if n := e2eNotificationKinds(t, env, user, c.ID)["stage_limit_checking"]; n != 1 {
+				t.Fatalf("%s: %d checking warnings, want 1", user, n)
+			}
+		}
+		c = mustAct(t, env, c, "file", "depthead1", nil)
+		mustAct(t, env, c, "investigate", "prosecutor1", nil)
+		env.SetNow(env.Now().AddDate(0, 0, 61))
+		run()
+		run()
+		if got := e2eNotificationKinds(t, env, "prosecutor1", c.ID); got["stage_limit_investigating"] != 1 || got["stage_limit_checking"] != 1 {
+			t.Fatalf("warnings %v", got)
+		}
+	})
+}
