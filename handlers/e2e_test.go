@@ -371,39 +371,45 @@ func TestEndToEndObjectionAmendReissue(t *testing.T) {
 	})
 }
 
+// e2eApplicationLead submits a citizen application, has casemgr1 answer
+// 受理 and prosecutor1 decide to start, and returns the lead registered.
+func e2eApplicationLead(t *testing.T, env *apitest.Env, body map[string]any) (submitted, caseState) {
+	t.Helper()
+	s := submit(t, env, body)
+	var list struct {
+		Items []struct {
+			ID         int64  `json:"id"`
+			TrackingNo string `json:"tracking_no"`
+			Version    int    `json:"version"`
+		} `json:"items"`
+	}
+	env.Do("GET", "/api/v1/applications", "casemgr1", nil).Expect(t, http.StatusOK).Decode(t, &list)
+	if len(list.Items) != 1 || list.Items[0].TrackingNo != s.TrackingNo {
+		t.Fatalf("applications %+v", list.Items)
+	}
+	base := fmt.Sprintf("/api/v1/applications/%d/", list.Items[0].ID)
+	var d models.ApplicationDetail
+	env.Do("POST", base+"answer", "casemgr1", map[string]any{"version": list.Items[0].Version, "kind": "accepted"}).Expect(t, http.StatusOK).Decode(t, &d)
+	env.Do("POST", base+"decide", "prosecutor1", map[string]any{"version": d.Version, "decision": "accept", "field": "食品药品安全",
+		"title": "校园周边流动摊贩售卖过期食品"}).Expect(t, http.StatusOK).Decode(t, &d)
+	if d.Status != models.AppAccepted || d.CaseID == nil {
+		t.Fatalf("decision %+v", d)
+	}
+	var c caseState
+	env.Do("GET", fmt.Sprintf("/api/v1/cases/%d", *d.CaseID), "prosecutor1", nil).Expect(t, http.StatusOK).Decode(t, &c)
+	if c.State != "lead" {
+		t.Fatalf("lead from the application: %+v", c)
+	}
+	return s, c
+}
+
 func TestEndToEndCitizenToDisclosure(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *models.DB) {
 		env := e2eContract(t, newPublicEnv(t, db))
 		const phone = "13912345678"
 		body := solvedApplication(t, env, applicantID, problemText)
 		body["agency_id"] = env.Org.Agency1.ID
-		s := submit(t, env, body)
-
-		// Staff find it, answer 受理 and decide to start: a lead is registered.
-		var list struct {
-			Items []struct {
-				ID         int64  `json:"id"`
-				TrackingNo string `json:"tracking_no"`
-				Version    int    `json:"version"`
-			} `json:"items"`
-		}
-		env.Do("GET", "/api/v1/applications", "casemgr1", nil).Expect(t, http.StatusOK).Decode(t, &list)
-		if len(list.Items) != 1 || list.Items[0].TrackingNo != s.TrackingNo {
-			t.Fatalf("applications %+v", list.Items)
-		}
-		base := fmt.Sprintf("/api/v1/applications/%d/", list.Items[0].ID)
-		var d models.ApplicationDetail
-		env.Do("POST", base+"answer", "casemgr1", map[string]any{"version": list.Items[0].Version, "kind": "accepted"}).Expect(t, http.StatusOK).Decode(t, &d)
-		env.Do("POST", base+"decide", "prosecutor1", map[string]any{"version": d.Version, "decision": "accept", "field": "食品药品安全",
-			"title": "校园周边流动摊贩售卖过期食品"}).Expect(t, http.StatusOK).Decode(t, &d)
-		if d.Status != models.AppAccepted || d.CaseID == nil {
-			t.Fatalf("decision %+v", d)
-		}
-		var c caseState
-		env.Do("GET", fmt.Sprintf("/api/v1/cases/%d", *d.CaseID), "prosecutor1", nil).Expect(t, http.StatusOK).Decode(t, &c)
-		if c.State != "lead" {
-			t.Fatalf("lead from the application: %+v", c)
-		}
+		s, c := e2eApplicationLead(t, env, body)
 		id := c.ID
 
 		// The prosecutor walks the case to delivered; the facts quote the
@@ -502,20 +508,7 @@ func TestEndToEndCitizenToDisclosure(t *testing.T) {
 func TestEndToEndApplicantToldWhyNotFiled(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *models.DB) {
 		env := e2eContract(t, newPublicEnv(t, db))
-		s := submit(t, env, solvedApplication(t, env, applicantID, problemText))
-		var list struct {
-			Items []struct {
-				ID      int64 `json:"id"`
-				Version int   `json:"version"`
-			} `json:"items"`
-		}
-		env.Do("GET", "/api/v1/applications", "casemgr1", nil).Expect(t, http.StatusOK).Decode(t, &list)
-		base := fmt.Sprintf("/api/v1/applications/%d/", list.Items[0].ID)
-		var d models.ApplicationDetail
-		env.Do("POST", base+"answer", "casemgr1", map[string]any{"version": list.Items[0].Version, "kind": "accepted"}).Expect(t, http.StatusOK).Decode(t, &d)
-		env.Do("POST", base+"decide", "prosecutor1", map[string]any{"version": d.Version, "decision": "accept"}).Expect(t, http.StatusOK).Decode(t, &d)
-		var c caseState
-		env.Do("GET", fmt.Sprintf("/api/v1/cases/%d", *d.CaseID), "prosecutor1", nil).Expect(t, http.StatusOK).Decode(t, &c)
+		s, c := e2eApplicationLead(t, env, solvedApplication(t, env, applicantID, problemText))
 		c = mustAct(t, env, c, "check", "prosecutor1", nil)
 		const reason = "经初核，有关部门已于申请前依法查处，问题已整改"
 		c = mustAct(t, env, c, "decline", "prosecutor1", map[string]any{"reason": reason})
