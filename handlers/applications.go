@@ -33,6 +33,7 @@ func (s *Server) publicRoutes(e *echo.Echo, api, authed *echo.Group) {
 	api.GET("/public/applications/:tracking_no", s.lookUpApplication)
 	api.POST("/public/applications/:tracking_no/materials", s.addApplicationMaterials)
 	api.GET("/public/applications/:tracking_no/notice.pdf", s.applicationNoticePDF)
+	api.POST("/public/applications/:tracking_no/rating", s.rateAsApplicant)
 
 	staff := authed.Group("/applications", requireRole(models.RoleProsecutor, models.RoleDeptHead, models.RoleCaseManager))
 	staff.GET("", s.listApplications)
@@ -184,6 +185,21 @@ func (s *Server) addApplicationMaterials(c echo.Context) error {
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.JSON(http.StatusOK, v)
+}
+
+// rateAsApplicant sends POST /public/applications/{tracking_no}/rating: the
+// applicant rates the closed case the application led to (公民评价).
+func (s *Server) rateAsApplicant(c echo.Context) error {
+	var in models.RatingInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	r, err := s.pub.apps.RateCase(c.Request().Context(), c.Param("tracking_no"), applicationSecret(c), c.RealIP(), in)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.JSON(http.StatusCreated, r)
 }
 
 func (s *Server) applicationNoticePDF(c echo.Context) error {

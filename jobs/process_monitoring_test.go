@@ -148,10 +148,12 @@ func TestDailyStats(t *testing.T) {
 		}
 		var st models.DailyStat
 		db.Where("stat_date = ? AND procuratorate_id = ?", "2026-04-15", org.District.ID).First(&st)
-		want := models.DailyStat{Total: 5, Issued: 1, Delivered: 3, RepliedLate: 1, OverdueOpen: 1,
+		// The overdue case nobody answered counts as 不回复 although its
+		// stored reply_class is still empty (models.ReplyClassSQL).
+		want := models.DailyStat{Total: 5, Issued: 1, Delivered: 3, RepliedLate: 1, OverdueOpen: 1, NoReply: 1,
 			StateCounts: `{"delivered":2,"lead":2,"replied":1}`}
 		if st.Total != want.Total || st.Issued != want.Issued || st.Delivered != want.Delivered || st.RepliedLate != want.RepliedLate ||
-			st.OverdueOpen != want.OverdueOpen || st.StateCounts != want.StateCounts || st.NoReply != 0 || st.RepliedOnTime != 0 {
+			st.OverdueOpen != want.OverdueOpen || st.StateCounts != want.StateCounts || st.NoReply != want.NoReply || st.RepliedOnTime != 0 {
 			t.Fatalf("district stats %+v, want %+v", st, want)
 		}
 	})

@@ -161,6 +161,9 @@ func applyClose(ac *ActionContext) error {
 	c.ReplyClass = ClassifyReply(c, replies, ac.Today)
 	ac.SetData("outcome", p.Outcome)
 	ac.SetData("summary", strings.TrimSpace(p.Summary))
+	if err := tellApplicantCaseEnded(ac, fmt.Sprintf("本院就您反映的问题制发的检察建议已督促落实完毕，现已结案（%s）。", CloseOutcomeLabels[p.Outcome])); err != nil {
+		return err
+	}
 	return ac.notifyAgency("case_closed", "检察建议已结案", fmt.Sprintf("%s已结案：%s。", docLabel(c), CloseOutcomeLabels[p.Outcome]))
 }
 

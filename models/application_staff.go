@@ -394,3 +394,30 @@ func (s *ApplicationService) Notice(ctx context.Context, trackingNo, secret, ip 
 	}
 	return n, nil
 }
+
+// tellApplicantCaseEnded adds, inside a lifecycle action's transaction, the
+// answer that tells the applicant of a case started from a citizen
+// application how it ended (不立案 with the reason, withdrawal, termination,
+// closure): the monthly progress updates stop at a final state, so without
+// it the applicant would never hear the result. Cases not started from an
+// application are left alone.
+func tellApplicantCaseEnded(ac *ActionContext, text string) error {
+	var ids []int64
+	if err := ac.Tx.Model(&Application{}).Where("case_id = ?", ac.Case.ID).Pluck("id", &ids).Error; err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if err := addAnswer(ac.Tx, id, AnswerProgress, text, ac.Today, actorIDPtr(ac.Actor), ac.Now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// applicantEndingTexts are what an applicant reads when the case started
+// from the application ends without running its course; %s is the reason.
+var applicantEndingTexts = map[string]string{
+	"not_filed":  "本院经初核，决定对您反映的问题不予立案。理由：%s",
+	"withdrawn":  "本院决定撤回就您反映的问题办理的检察建议。理由：%s",
+	"terminated": "本院决定终结对您反映的问题的办理。理由：%s",
+}

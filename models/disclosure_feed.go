@@ -226,11 +226,16 @@ func (s *DisclosureService) AgencyStats(ctx context.Context) ([]AgencyStat, erro
 		N          int
 	}
 	var rows []row
+	today := DateOf(time.Now(), LegalLocation)
+	if s.Cases != nil {
+		today = s.Cases.Today()
+	}
+	replyClass := ReplyClassSQL(today)
 	err := s.DB.WithContext(ctx).Table("cases").
-		Select("cases.agency_id AS agency_id, agencies.name AS name, cases.reply_class AS reply_class, COUNT(*) AS n").
+		Select("cases.agency_id AS agency_id, agencies.name AS name, "+replyClass+" AS reply_class, COUNT(*) AS n").
 		Joins("JOIN agencies ON agencies.id = cases.agency_id").
 		Where("cases.issued_at IS NOT NULL AND cases.involves_state_secret = ? AND cases.state NOT IN ?", false, []CaseState{StateWithdrawn}).
-		Group("cases.agency_id, agencies.name, cases.reply_class").Order("agencies.name").Scan(&rows).Error
+		Group("cases.agency_id, agencies.name, " + replyClass).Order("agencies.name").Scan(&rows).Error
 	if err != nil {
 		return nil, err
 	}

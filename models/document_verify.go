@@ -21,8 +21,12 @@ type DocumentMatch struct {
 	Kind           DocumentKind `json:"kind,omitempty"`
 	KindLabel      string       `json:"kind_label,omitempty"`
 	DocumentNumber string       `json:"document_number,omitempty"`
-	CaseID         *int64       `json:"case_id,omitempty"`
-	GeneratedAt    *time.Time   `json:"generated_at,omitempty"`
+	// Superseded marks a 检察建议书 whose 文号 was voided when the letter was
+	// amended after an objection (异议复核: amend); DocumentNumber is then
+	// the voided number printed on it, not the case's current one.
+	Superseded  bool       `json:"superseded,omitempty"`
+	CaseID      *int64     `json:"case_id,omitempty"`
+	GeneratedAt *time.Time `json:"generated_at,omitempty"`
 }
 
 var sha256Hex = regexp.MustCompile(`^[0-9a-f]{64}$`)
@@ -76,9 +80,37 @@ func VerifyDocument(ctx context.Context, db *DB, a *Actor, sum string) (*Documen
 	if c.DocumentNumber != nil {
 		m.DocumentNumber = *c.DocumentNumber
 	}
+	if kind == DocRecommendation {
+		if err := identifySupersededLetter(db.WithContext(ctx), &c, &f, m); err != nil {
+			return nil, err
+		}
+	}
 	if a == nil || CanReadCase(a, &c) {
 		id := c.ID
 		m.CaseID = &id
 	}
 	return m, nil
+}
+
+// identifySupersededLetter tells a frozen 检察建议书 of an earlier issuance
+// from the current one. Each issuance freezes its letter under a filename
+// naming its 文号; a number voided by an amendment is kept on the objection.
+// A letter whose filename names a voided number is superseded and reports
+// that number.
+func identifySupersededLetter(tx *gorm.DB, c *Case, f *StoredFile, m *DocumentMatch) error {
+	if c.DocumentNumber != nil && f.Filename == documentFilename(DocRecommendation, *c.DocumentNumber) {
+		return nil
+	}
+	var voided []string
+	if err := tx.Model(&Objection{}).Where("case_id = ? AND superseded_document_number <> ''", c.ID).
+		Pluck("superseded_document_number", &voided).Error; err != nil {
+		return err
+	}
+	for _, n := range voided {
+		if f.Filename == documentFilename(DocRecommendation, n) {
+			m.DocumentNumber, m.Superseded = n, true
+			return nil
+		}
+	}
+	return nil
 }

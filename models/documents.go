@@ -327,11 +327,11 @@ func (s *CaseService) CaseDocument(ctx context.Context, a *Actor, caseID int64, 
 		if err != nil {
 			return err
 		}
-		var filedWith int64
+		var filerPath string
 		if in.filing != nil {
-			filedWith = in.filing.ParentProcuratorateID
+			filerPath = in.procuratorate.Path
 		}
-		if !CanReadCaseDocument(a, &c, kind, filedWith) {
+		if !CanReadCaseDocument(a, &c, kind, filerPath) {
 			return NotFound("文书")
 		}
 		switch kind {

@@ -92,12 +92,16 @@ func PrepareLedger(ctx context.Context, db *DB, a *Actor, q StatsQuery, format s
 func (l *Ledger) Each(ctx context.Context, fn func(r *LedgerRow) error) error {
 	var after int64
 	rows := make([]LedgerRow, 0, ledgerBatch)
+	today := l.sc.q.Today
+	if today.IsZero() {
+		today = DateOf(time.Now(), LegalLocation)
+	}
 	for {
 		rows = rows[:0]
 		err := l.sc.apply(l.db.WithContext(ctx).Table("cases")).
 			Select(`cases.id, cases.document_number, cases.title, procuratorates.name AS procuratorate, departments.name AS department,
 				users.display_name AS prosecutor, agencies.name AS agency, cases.field, cases.source, cases.state, cases.issued_at,
-				cases.delivered_on, cases.received_on, cases.reply_due, cases.first_replied_on, cases.reply_class, cases.rectification,
+				cases.delivered_on, cases.received_on, cases.reply_due, cases.first_replied_on, `+ReplyClassSQL(today)+` AS reply_class, cases.rectification,
 				projects.title AS project`).
 			Joins("LEFT JOIN procuratorates ON procuratorates.id = cases.procuratorate_id").
 			Joins("LEFT JOIN departments ON departments.id = cases.department_id").

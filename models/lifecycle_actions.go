@@ -126,6 +126,9 @@ func applyEnding(outcome string) func(ac *ActionContext) error {
 		now := ac.Now
 		ac.Case.ClosedAt = &now
 		ac.SetData("reason", reason)
+		if err := tellApplicantCaseEnded(ac, fmt.Sprintf(applicantEndingTexts[outcome], reason)); err != nil {
+			return err
+		}
 		if ac.Case.AgencyID != nil && ac.Case.DeliveredOn != nil {
 			users, err := UsersOfAgency(ac.Tx, *ac.Case.AgencyID)
 			if err != nil {

@@ -128,12 +128,13 @@ func PublishBlockers(c *Case) []string {
 var agencyDocuments = map[DocumentKind]bool{DocRecommendation: true, DocServiceReceipt: true, DocUrgingLetter: true}
 
 // CanReadCaseDocument reports whether the actor may download a document of
-// the case. filedWith is the procuratorate the case is filed with (备案), 0
-// when there is none: its staff read the filing report, and only that.
-// Administrators run the system, not cases, and read none. Callers answer
-// "not found" when it is false.
-func CanReadCaseDocument(a *Actor, c *Case, kind DocumentKind, filedWith int64) bool {
-	if kind == DocFilingReport && a.IsStaff() && a.Role != RoleAdmin && filedWith != 0 && a.ProcuratorateID == filedWith {
+// the case. filerPath is the tree path of the procuratorate that filed the
+// case upward (备案), "" when there is no filing: whoever may read the filing
+// (CanReadFiling — every procuratorate above the filer) reads the filing
+// report, and only that. Administrators run the system, not cases, and read
+// none. Callers answer "not found" when it is false.
+func CanReadCaseDocument(a *Actor, c *Case, kind DocumentKind, filerPath string) bool {
+	if kind == DocFilingReport && filerPath != "" && CanReadFiling(a, filerPath) {
 		return true
 	}
 	if !CanReadCase(a, c) {

@@ -1,5 +1,7 @@
 package models
 
+import "fmt"
+
 // ClassifyReply derives a case's reply quality class (统计口径) from stored
 // facts only, so statistics and jobs can recompute it at any time and nobody
 // types it in:
@@ -38,4 +40,22 @@ func ClassifyReply(c *Case, replies []Reply, today Date) string {
 		return ReplyClassNoReply
 	}
 	return ReplyClassPending
+}
+
+// ReplyClassSQL is CurrentReplyClass as an SQL expression over cases: the
+// stored reply_class, except that a delivered case with no final reply whose
+// deadline passed before today counts as 不回复. Nothing stores 不回复 — a
+// deadline passes without any action — so statistics, the ledger and the
+// public agency table classify with this expression instead of the bare
+// column. today is a formatted Date, never user text.
+func ReplyClassSQL(today Date) string {
+	return fmt.Sprintf("(CASE WHEN %s THEN '%s' ELSE cases.reply_class END)", UnansweredOverdueSQL(today), ReplyClassNoReply)
+}
+
+// UnansweredOverdueSQL is the condition under which ReplyClassSQL turns a
+// stored pending class into 不回复. A query that must stay on an index
+// (ComputeStats' GROUP BY over ix_cases_stats) counts these cases apart.
+func UnansweredOverdueSQL(today Date) string {
+	return fmt.Sprintf("(cases.state = '%s' AND cases.reply_class = '%s' AND cases.first_replied_on IS NULL AND cases.reply_due < '%s')",
+		StateDelivered, ReplyClassPending, today.String())
 }

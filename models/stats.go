@@ -238,6 +238,14 @@ func ComputeStats(ctx context.Context, db *DB, a *Actor, q StatsQuery) (*Stats, 
 		Group("cases.state, cases.source, cases.field, cases.reply_class, cases.rectification").Scan(&groups).Error; err != nil {
 		return nil, err
 	}
+	// Unanswered past the deadline is 不回复 though its stored class is still
+	// pending (no action happens when a deadline passes). Counted apart so
+	// the GROUP BY above stays an index-only scan of ix_cases_stats.
+	unanswered := UnansweredOverdueSQL(q.Today)
+	var noReplyPending int64
+	if err := sc.apply(tx.Table("cases")).Where(unanswered).Count(&noReplyPending).Error; err != nil {
+		return nil, err
+	}
 	byState, bySource, byField, byClass, byRect := map[string]int64{}, map[string]int64{}, map[string]int64{}, map[string]int64{}, map[string]int64{}
 	for _, g := range groups {
 		st.Total += g.N
@@ -260,6 +268,7 @@ func ComputeStats(ctx context.Context, db *DB, a *Actor, q StatsQuery) (*Stats, 
 	}
 	st.ByField = sortedCounts(byField, nil)
 	classified := int64(0)
+	byClass[ReplyClassNoReply] += noReplyPending
 	for _, k := range []string{ReplyClassOnTime, ReplyClassLate, ReplyClassPerfunctory, ReplyClassNoReply} {
 		st.ReplyClasses = append(st.ReplyClasses, Count{k, StatsReplyClassLabels[k], byClass[k]})
 		classified += byClass[k]
@@ -351,7 +360,7 @@ func ComputeStats(ctx context.Context, db *DB, a *Actor, q StatsQuery) (*Stats, 
 	// Agencies that never replied (不回复).
 	st.NonResponders = []NonResponder{}
 	if err := sc.apply(tx.Table("cases")).Select("cases.agency_id, agencies.name AS agency_name, COUNT(*) AS no_reply").
-		Joins("JOIN agencies ON agencies.id = cases.agency_id").Where("cases.reply_class = ?", ReplyClassNoReply).
+		Joins("JOIN agencies ON agencies.id = cases.agency_id").Where("(cases.reply_class = ? OR "+unanswered+")", ReplyClassNoReply).
 		Group("cases.agency_id, agencies.name").Order("no_reply DESC, cases.agency_id").Limit(50).Scan(&st.NonResponders).Error; err != nil {
 		return nil, err
 	}
