@@ -3,10 +3,8 @@ package handlers
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -89,27 +87,8 @@ func (s *Server) publicChallenge(c echo.Context) error {
 // and evidence files under "files".
 func (s *Server) submitApplication(c echo.Context) error {
 	var in models.ApplicationInput
-	var files []models.Upload
-	if strings.HasPrefix(c.Request().Header.Get(echo.HeaderContentType), echo.MIMEMultipartForm) {
-		form, err := c.MultipartForm()
-		if err != nil {
-			return multipartError(err)
-		}
-		defer form.RemoveAll()
-		payload := "{}"
-		if p := form.Value["payload"]; len(p) > 0 {
-			payload = p[0]
-		}
-		if err := decodeStrict([]byte(payload), &in); err != nil {
-			return err
-		}
-		if err := c.Validate(&in); err != nil {
-			return err
-		}
-		if files, err = s.readUploads(form.File["files"]); err != nil {
-			return err
-		}
-	} else if err := bindJSON(c, &in); err != nil {
+	files, err := s.bindPayloadAndFiles(c, &in)
+	if err != nil {
 		return err
 	}
 	in.FormToken = ""
@@ -119,14 +98,6 @@ func (s *Server) submitApplication(c echo.Context) error {
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.JSON(http.StatusCreated, res)
-}
-
-func multipartError(err error) error {
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		return &models.Error{Kind: models.ErrTooLarge, Code: "body_too_large", Message: "上传内容超过大小限制"}
-	}
-	return models.Invalid("无法解析上传内容（multipart）", nil)
 }
 
 // decodeStrict decodes one JSON object, refusing unknown fields.

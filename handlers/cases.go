@@ -195,7 +195,7 @@ func (s *Server) caseAction(c echo.Context) error {
 		return &models.Error{Kind: models.ErrNotFound, Code: "unknown_action", Message: "不存在该操作：" + action}
 	}
 	req := models.ActionRequest{CaseID: id, Action: action, Payload: models.NewActionPayload(action)}
-	if strings.HasPrefix(c.Request().Header.Get(echo.HeaderContentType), echo.MIMEMultipartForm) {
+	if isMultipart(c) {
 		err = s.bindMultipartAction(c, &req)
 	} else {
 		err = bindActionJSON(c, &req)
@@ -266,11 +266,7 @@ func decodeActionBody(c echo.Context, body []byte, req *models.ActionRequest) er
 func (s *Server) bindMultipartAction(c echo.Context, req *models.ActionRequest) error {
 	form, err := c.MultipartForm()
 	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return &models.Error{Kind: models.ErrTooLarge, Code: "body_too_large", Message: "上传内容超过大小限制"}
-		}
-		return models.Invalid("无法解析上传内容（multipart）", nil)
+		return multipartError(err)
 	}
 	defer form.RemoveAll()
 	body := map[string]json.RawMessage{}

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -118,28 +117,8 @@ func (s *Server) addInvestigationRecord(c echo.Context) error {
 		return err
 	}
 	var in models.InvestigationInput
-	var files []models.Upload
-	if strings.HasPrefix(c.Request().Header.Get(echo.HeaderContentType), echo.MIMEMultipartForm) {
-		form, err := c.MultipartForm()
-		if err != nil {
-			var mbe *http.MaxBytesError
-			if errors.As(err, &mbe) {
-				return &models.Error{Kind: models.ErrTooLarge, Code: "body_too_large", Message: "上传内容超过大小限制"}
-			}
-			return models.Invalid("无法解析上传内容（multipart）", nil)
-		}
-		defer form.RemoveAll()
-		payload := ""
-		if p := form.Value["payload"]; len(p) > 0 {
-			payload = p[0]
-		}
-		if err := decodeStrictValid(c, []byte(payload), &in); err != nil {
-			return err
-		}
-		if files, err = s.readUploads(form.File["files"]); err != nil {
-			return err
-		}
-	} else if err := bindJSON(c, &in); err != nil {
+	files, err := s.bindPayloadAndFiles(c, &in)
+	if err != nil {
 		return err
 	}
 	rec, err := s.cases.AddInvestigationRecord(c.Request().Context(), actorOf(c), id, in, files)

@@ -304,12 +304,12 @@ func (s *Server) addProjectNote(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if !strings.HasPrefix(c.Request().Header.Get(echo.HeaderContentType), echo.MIMEMultipartForm) {
+	if !isMultipart(c) {
 		return &models.Error{Kind: models.ErrUnsupported, Code: "unsupported_media_type", Message: "阶段成果须以 multipart/form-data 提交（字段 title、body、stage、internal，附件 files）"}
 	}
 	form, err := c.MultipartForm()
 	if err != nil {
-		return models.Invalid("无法解析上传内容（multipart）", nil)
+		return multipartError(err)
 	}
 	defer form.RemoveAll()
 	val := func(k string) string {
