@@ -34,6 +34,10 @@ func civilTime(d models.Date) time.Time {
 }
 
 // renderDisclosurePDF prints the redacted letter as a 检察建议书 (公开版).
+// RenderDisclosurePDF renders a published (redacted) letter with the
+// process's official fonts; the demo seeding publishes with it too.
+func RenderDisclosurePDF(l models.DisclosureLetter) ([]byte, error) { return renderDisclosurePDF(l) }
+
 func renderDisclosurePDF(l models.DisclosureLetter) ([]byte, error) {
 	r, err := pdfRenderer()
 	if err != nil {

@@ -149,20 +149,23 @@ func serve(args []string, stdout io.Writer, log *slog.Logger) error {
 	if err := db.CheckSchema(ctx); err != nil {
 		return err
 	}
+	if err := setDocumentRenderer(cfg, log); err != nil {
+		return err
+	}
 	if *demo {
 		org, err := models.SeedDemo(ctx, db, *password)
 		if err != nil {
 			return err
 		}
 		printDemoOrg(stdout, org)
+		if err := seedDemoCases(ctx, cfg, db, stdout); err != nil {
+			return err
+		}
 		host := cfg.HTTP.Listen
 		if strings.HasPrefix(host, ":") {
 			host = "localhost" + host
 		}
 		fmt.Fprintf(stdout, "demo ready: http://%s/healthz — log in with POST /api/v1/auth/login\n", host)
-	}
-	if err := setDocumentRenderer(cfg, log); err != nil {
-		return err
 	}
 	e, srv := handlers.New(handlers.Options{Config: cfg, DB: db, Logger: log})
 	scheduler, err := startJobs(ctx, cfg, db, srv, log)
@@ -265,6 +268,31 @@ func seedDemo(args []string, stdout io.Writer, log *slog.Logger) error {
 		return err
 	}
 	printDemoOrg(stdout, org)
+	if err := setDocumentRenderer(cfg, log); err != nil {
+		return err
+	}
+	return seedDemoCases(context.Background(), cfg, db, stdout)
+}
+
+// seedDemoCases makes the demo cases through the case service the server
+// uses (same deadlines, calendar and publishing roles) and lists them.
+func seedDemoCases(ctx context.Context, cfg *config.Config, db *models.DB, stdout io.Writer) error {
+	cases, err := models.SeedDemoCases(ctx, db, handlers.NewCaseService(cfg, db), handlers.RenderDisclosurePDF)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "demo cases (id  state  文号  title  status):")
+	for _, c := range cases {
+		status := "created"
+		if !c.Created {
+			status = "already existed"
+		}
+		no := c.DocumentNumber
+		if no == "" {
+			no = "-"
+		}
+		fmt.Fprintf(stdout, "  %-4d %-13s %-22s %s  %s\n", c.ID, c.State, no, c.Title, status)
+	}
 	return nil
 }
 

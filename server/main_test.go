@@ -66,7 +66,11 @@ func TestCommands(t *testing.T) {
 		{name: "seed without password", args: []string{"seed-demo", "--config", cfg}, wantCode: 1, wantStderr: "JIANYI_DEMO_PASSWORD"},
 		{name: "seed with a short password", args: []string{"seed-demo", "--config", cfg, "--password", "short-pw"}, wantCode: 1, wantStderr: "at least 10 characters"},
 		{name: "seed", args: []string{"seed-demo", "--config", cfg, "--password", "demo-pass-2026"}, wantCode: 0, wantStdout: "prosecutor1"},
-		{name: "seed again", args: []string{"seed-demo", "--config", cfg, "--password", "demo-pass-2026"}, wantCode: 0, wantStdout: "already existed"},
+		{name: "seed makes the demo cases", args: []string{"audit", "verify", "--config", cfg}, wantCode: 0, wantStdout: "audit chain intact",
+			before: func(t *testing.T) { checkDemoCases(t, dbPath) }},
+		{name: "seed again", args: []string{"seed-demo", "--config", cfg, "--password", "demo-pass-2026"}, wantCode: 0, wantStdout: "中小学校舍消防安全隐患  already existed"},
+		{name: "seed again made nothing", args: []string{"audit", "verify", "--config", cfg}, wantCode: 0, wantStdout: "audit chain intact",
+			before: func(t *testing.T) { checkDemoCases(t, dbPath) }},
 		{name: "audit verify intact", args: []string{"audit", "verify", "--config", cfg}, wantCode: 0, wantStdout: "audit chain intact"},
 		{
 			name: "audit verify after an edit",
@@ -102,6 +106,25 @@ func TestCommands(t *testing.T) {
 				t.Fatalf("exit %d (want %d)\nstdout: %s\nstderr: %s\nwant stdout ~ %q, stderr ~ %q", code, st.wantCode, stdout, stderr, st.wantStdout, st.wantStderr)
 			}
 		})
+	}
+}
+
+// checkDemoCases checks seed-demo made the four demo cases, once, in their
+// states (made in the order the work started), with one published item.
+func checkDemoCases(t *testing.T, dbPath string) {
+	t.Helper()
+	db := openSQLite(t, dbPath)
+	defer db.Close()
+	var states []string
+	if err := db.Model(&models.Case{}).Order("id").Pluck("state", &states).Error; err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(states, ",") != "closed,delivered,drafting,lead" {
+		t.Fatalf("demo case states %v", states)
+	}
+	var published int64
+	if err := db.Model(&models.Disclosure{}).Where("status = ?", models.DisclosurePublished).Count(&published).Error; err != nil || published != 1 {
+		t.Fatalf("%d published (err %v)", published, err)
 	}
 }
 

@@ -1,0 +1,362 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// DemoCase is one case SeedDemoCases made (or found).
+type DemoCase struct {
+	ID             int64
+	Title          string
+	State          CaseState
+	DocumentNumber string
+	Created        bool
+}
+
+// Titles of the demo cases, in the order SeedDemoCases lists them; any of
+// them present means the demo cases were made.
+var demoCaseTitles = []string{
+	"清河区沙河段河道非法采砂线索",
+	"老旧小区电动自行车违规充电安全隐患",
+	"校园周边流动摊贩食品安全隐患",
+	"中小学校舍消防安全隐患",
+}
+
+// SeedDemoCases makes four demo cases in the district's 第八检察部 (after
+// SeedDemo), each taken through the real case service so every row, audit
+// entry, timeline event, frozen PDF and 文号 is what the product itself
+// writes:
+//
+//  1. a lead just registered (线索);
+//  2. a case in drafting with a saved draft;
+//  3. a recommendation issued and delivered to agency1, awaiting its reply;
+//  4. a recommendation to agency2 replied, assessed, closed and published.
+//
+// The steps of each case happen on past days (relative to the service's
+// clock) so the timelines and deadlines read like real work: the service is
+// run with its clock set to each step's day. Audit entries keep the real
+// time they were written. render makes the published PDF (nil: none).
+//
+// It is idempotent: when any demo case (found by its title) exists in the
+// district, nothing is made and the existing demo cases are returned.
+func SeedDemoCases(ctx context.Context, db *DB, svc *CaseService, render PDFRenderer) ([]DemoCase, error) {
+	var district Procuratorate
+	if err := db.WithContext(ctx).Where("name = ?", "临江市清河区人民检察院").First(&district).Error; err != nil {
+		return nil, fmt.Errorf("demo cases need the demo organisation (run SeedDemo first): %w", err)
+	}
+	var existing []Case
+	if err := db.WithContext(ctx).Where("procuratorate_id = ? AND title IN ?", district.ID, demoCaseTitles).Order("id").Find(&existing).Error; err != nil {
+		return nil, err
+	}
+	if len(existing) > 0 {
+		out := make([]DemoCase, 0, len(existing))
+		for _, title := range demoCaseTitles {
+			for i := range existing {
+				if existing[i].Title == title {
+					out = append(out, demoCaseOf(&existing[i], false))
+				}
+			}
+		}
+		return out, nil
+	}
+	s := &demoSeeder{ctx: ctx, db: db, svc: svc, render: render, now: svc.now(), actors: map[string]*Actor{}}
+	for _, name := range []string{"prosecutor1", "depthead1", "chief1", "agency1", "agency2"} {
+		var u User
+		if err := db.WithContext(ctx).Where("username = ?", name).First(&u).Error; err != nil {
+			return nil, fmt.Errorf("demo account %s: %w", name, err)
+		}
+		s.actors[name] = ActorFor(&u, "127.0.0.1", "seed-demo")
+	}
+	var a1, a2 Agency
+	if err := db.WithContext(ctx).Where("name = ?", "临江市清河区市场监督管理局").First(&a1).Error; err != nil {
+		return nil, err
+	}
+	if err := db.WithContext(ctx).Where("name = ?", "临江市清河区教育局").First(&a2).Error; err != nil {
+		return nil, err
+	}
+	s.agency1, s.agency2 = a1, a2
+	// Made in the order the work started, so ids and 文号 follow the dates;
+	// listed in the order above.
+	out := make([]DemoCase, len(demoCaseTitles))
+	for _, step := range []struct {
+		at   int
+		make func() (*Case, error)
+	}{{3, s.published}, {2, s.delivered}, {1, s.drafting}, {0, s.lead}} {
+		c, err := step.make()
+		if err != nil {
+			return nil, err
+		}
+		out[step.at] = demoCaseOf(c, true)
+	}
+	return out, nil
+}
+
+func demoCaseOf(c *Case, created bool) DemoCase {
+	d := DemoCase{ID: c.ID, Title: c.Title, State: c.State, Created: created}
+	if c.DocumentNumber != nil {
+		d.DocumentNumber = *c.DocumentNumber
+	}
+	return d
+}
+
+type demoSeeder struct {
+	ctx              context.Context
+	db               *DB
+	svc              *CaseService
+	render           PDFRenderer
+	now              time.Time
+	actors           map[string]*Actor
+	agency1, agency2 Agency
+}
+
+// at is the case service with its clock daysAgo days back.
+func (s *demoSeeder) at(daysAgo int) *CaseService {
+	cs := *s.svc
+	t := s.now.AddDate(0, 0, -daysAgo)
+	cs.Now = func() time.Time { return t }
+	return &cs
+}
+
+// day is the legal date daysAgo days back.
+func (s *demoSeeder) day(daysAgo int) Date {
+	return s.at(daysAgo).Today()
+}
+
+// act runs one lifecycle action daysAgo days back, with the payload checked
+// against its validation tags as the API checks it.
+func (s *demoSeeder) act(c *Case, daysAgo int, user, action string, payload any, note string) (*Case, error) {
+	if payload == nil {
+		payload = NewActionPayload(action)
+	}
+	next, err := s.at(daysAgo).Execute(s.ctx, s.actors[user], ActionRequest{CaseID: c.ID, Action: action, Version: c.Version,
+		Payload: payload, Note: note, Validate: func(p any) error {
+			if _, ok := p.(*NoPayload); ok {
+				return nil
+			}
+			return contentValidator.Struct(p)
+		}})
+	if err != nil {
+		return nil, fmt.Errorf("demo case %q: %s: %w", c.Title, action, err)
+	}
+	return next, nil
+}
+
+func (s *demoSeeder) register(daysAgo int, in CaseInput) (*Case, error) {
+	c, err := s.at(daysAgo).CreateCase(s.ctx, s.actors["prosecutor1"], in)
+	if err != nil {
+		return nil, fmt.Errorf("demo case %q: register: %w", in.Title, err)
+	}
+	return c, nil
+}
+
+// toInvestigating takes a new lead through 初核, 立案 and into 调查核实.
+func (s *demoSeeder) toInvestigating(c *Case, daysAgo int) (*Case, error) {
+	var err error
+	if c, err = s.act(c, daysAgo, "prosecutor1", "check", nil, "线索具体，开展初核"); err != nil {
+		return nil, err
+	}
+	if c, err = s.act(c, daysAgo-1, "depthead1", "file", nil, "同意立案"); err != nil {
+		return nil, err
+	}
+	return s.act(c, daysAgo-2, "prosecutor1", "investigate", nil, "")
+}
+
+func (s *demoSeeder) record(c *Case, daysAgo int, in InvestigationInput) error {
+	in.Date = s.day(daysAgo)
+	if _, err := s.at(daysAgo).AddInvestigationRecord(s.ctx, s.actors["prosecutor1"], c.ID, in, nil); err != nil {
+		return fmt.Errorf("demo case %q: investigation record: %w", c.Title, err)
+	}
+	return nil
+}
+
+func (s *demoSeeder) saveDraft(c *Case, daysAgo int, rc RecommendationContent) error {
+	if _, err := s.at(daysAgo).SaveDraft(s.ctx, s.actors["prosecutor1"], c.ID, DraftInput{Content: rc}); err != nil {
+		return fmt.Errorf("demo case %q: save draft: %w", c.Title, err)
+	}
+	return nil
+}
+
+// issue submits the saved draft, has chief1 approve it and issues it.
+func (s *demoSeeder) issue(c *Case, daysAgo int) (*Case, error) {
+	var err error
+	if c, err = s.act(c, daysAgo, "prosecutor1", "submit", nil, "提请审批"); err != nil {
+		return nil, err
+	}
+	if c, err = s.act(c, daysAgo-1, "chief1", "approve", &ApprovePayload{Opinion: "同意制发。"}, ""); err != nil {
+		return nil, err
+	}
+	return s.act(c, daysAgo-2, "prosecutor1", "issue", nil, "")
+}
+
+// 1. A lead just registered.
+func (s *demoSeeder) lead() (*Case, error) {
+	return s.register(1, CaseInput{
+		Title: demoCaseTitles[0], Field: "生态环境", Source: "deputy_referral",
+		Summary: "区人大代表转交群众反映：清河区沙河段近期夜间有多艘采砂船作业，河岸出现塌陷，疑似无证非法采砂，" +
+			"水利、自然资源部门尚未查处。",
+	})
+}
+
+// 2. A case in drafting with a saved draft.
+func (s *demoSeeder) drafting() (*Case, error) {
+	a1 := s.agency1.ID
+	c, err := s.register(20, CaseInput{
+		Title: demoCaseTitles[1], Field: "安全生产", Source: "case_finding", OriginCaseNumber: "清河检刑诉〔2026〕58号", AgencyID: &a1,
+		Summary: "办理一起失火案时发现，辖区多个老旧小区存在电动自行车在楼道停放、飞线充电的情况，部分充电器无强制性产品认证标志。",
+	})
+	if err != nil {
+		return nil, err
+	}
+	if c, err = s.toInvestigating(c, 19); err != nil {
+		return nil, err
+	}
+	if err := s.record(c, 12, InvestigationInput{Kind: InvestigationSiteVisit, Place: "清河区东苑小区、南湖新村",
+		Participants: "张检察官、陈检察官", Summary: "现场查看两个小区共十二个单元楼道，发现电动自行车楼道停放二十余辆，飞线充电五处，" +
+			"小区周边三家销售店在售充电器无强制性产品认证标志。"}); err != nil {
+		return nil, err
+	}
+	if c, err = s.act(c, 6, "prosecutor1", "draft", nil, "调查核实完毕，起草检察建议书"); err != nil {
+		return nil, err
+	}
+	return c, s.saveDraft(c, 5, RecommendationContent{
+		Addressee:     s.agency1.Name,
+		ProblemSource: "本院在办理一起失火案件中发现，辖区老旧小区电动自行车违规充电问题突出，相关产品质量监管存在薄弱环节。",
+		Facts:         "经实地走访，东苑小区、南湖新村楼道内停放电动自行车二十余辆，存在飞线充电五处；小区周边三家销售店在售的电动自行车充电器未标注强制性产品认证标志。",
+		Illegality:    "（待补充：充电器产品质量问题的违法性分析及安全隐患）",
+		Items: []RecommendationItem{{Text: "对辖区电动自行车及充电器销售企业开展专项检查，依法查处销售无强制性产品认证标志产品的行为。",
+			LegalBasis: "《中华人民共和国产品质量法》第十三条、第四十九条"}},
+	})
+}
+
+// 3. A recommendation issued and delivered to agency1, awaiting its reply.
+func (s *demoSeeder) delivered() (*Case, error) {
+	a1 := s.agency1.ID
+	c, err := s.register(45, CaseInput{
+		Title: demoCaseTitles[2], Field: "食品药品安全", Source: "case_finding", AgencyID: &a1,
+		Summary: "办理一起销售不符合安全标准食品案时发现，清河区多所中小学校门口流动摊贩售卖“三无”食品和过期食品，放学时段聚集明显。",
+	})
+	if err != nil {
+		return nil, err
+	}
+	if c, err = s.toInvestigating(c, 44); err != nil {
+		return nil, err
+	}
+	if err := s.record(c, 40, InvestigationInput{Kind: InvestigationSiteVisit, Place: "清河区实验小学、清河区第二中学校门周边",
+		Participants: "张检察官、陈检察官", Summary: "放学时段现场查看，两所学校门口共有流动摊点九处，售卖散装辣条、冷饮等食品，" +
+			"其中四处所售食品无生产日期、无生产厂家，一处所售饮料已超过保质期。"}); err != nil {
+		return nil, err
+	}
+	if c, err = s.act(c, 35, "prosecutor1", "consult", &ConsultPayload{Date: s.day(35), Place: "清河区市场监督管理局",
+		Participants: "张检察官、王科长", Opinion: "市场监管局表示已关注校园周边食品安全问题，愿意配合开展专项整治。"}, ""); err != nil {
+		return nil, err
+	}
+	if c, err = s.act(c, 34, "prosecutor1", "draft", nil, ""); err != nil {
+		return nil, err
+	}
+	if err := s.saveDraft(c, 33, RecommendationContent{
+		Addressee:     s.agency1.Name,
+		ProblemSource: "本院在办理一起销售不符合安全标准的食品案件中发现，辖区校园周边食品安全监管存在漏洞。",
+		Facts: "经调查核实，清河区实验小学、清河区第二中学校门周边放学时段有流动摊点九处，其中四处售卖无生产日期、无生产厂家的“三无”食品，" +
+			"一处售卖超过保质期的饮料；上述摊点均未办理食品摊贩登记。",
+		Illegality: "上述行为违反《中华人民共和国食品安全法》关于食品生产经营的规定，学生是主要消费群体，存在食源性疾病隐患，" +
+			"贵局对校园周边食品经营的日常监督检查尚不到位。",
+		Items: []RecommendationItem{
+			{Text: "对辖区中小学校周边食品经营者和流动摊贩开展专项检查，依法查处销售“三无”食品、过期食品的违法行为。",
+				LegalBasis: "《中华人民共和国食品安全法》第三十四条、第一百一十条"},
+			{Text: "会同教育部门和属地街道建立校园周边食品安全常态化巡查机制，加强对学生和家长的食品安全宣传。",
+				LegalBasis: "《中华人民共和国食品安全法》第十条、第八十七条"},
+		},
+		CopyTo: []string{"临江市市场监督管理局", "临江市清河区教育局"},
+	}); err != nil {
+		return nil, err
+	}
+	if c, err = s.issue(c, 32); err != nil {
+		return nil, err
+	}
+	if c, err = s.act(c, 29, "prosecutor1", "deliver", &DeliverPayload{Method: DeliveryWritten, DeliveredOn: s.day(29),
+		Place: "清河区市场监督管理局", RecipientPerson: "王科长"}, ""); err != nil {
+		return nil, err
+	}
+	return s.act(c, 29, "agency1", "sign", &SignPayload{SignerName: "王科长"}, "")
+}
+
+// 4. A recommendation to agency2 replied, assessed, closed and published.
+func (s *demoSeeder) published() (*Case, error) {
+	a2 := s.agency2.ID
+	c, err := s.register(120, CaseInput{
+		Title: demoCaseTitles[3], Field: "校园安全", Source: "data_model", AgencyID: &a2,
+		Summary: "校园安全大数据法律监督模型比对发现，辖区部分中小学校未按期开展消防设施检测，存在消防安全隐患。",
+	})
+	if err != nil {
+		return nil, err
+	}
+	if c, err = s.toInvestigating(c, 119); err != nil {
+		return nil, err
+	}
+	if err := s.record(c, 112, InvestigationInput{Kind: InvestigationSiteVisit, Place: "清河区第三小学、清河区育才中学",
+		Participants: "张检察官、陈检察官，区消防救援大队技术人员", Summary: "现场检查发现两所学校部分灭火器已过期，一处疏散通道堆放杂物，" +
+			"宿舍楼应急照明灯损坏三处；据后勤负责人刘建平介绍，学校近两年未委托开展消防设施检测。"}); err != nil {
+		return nil, err
+	}
+	if c, err = s.act(c, 108, "prosecutor1", "consult", &ConsultPayload{Date: s.day(108), Place: "清河区教育局",
+		Participants: "张检察官、李主任", Opinion: "教育局认可问题存在，表示将督促学校限期整改。"}, ""); err != nil {
+		return nil, err
+	}
+	if c, err = s.act(c, 106, "prosecutor1", "draft", nil, ""); err != nil {
+		return nil, err
+	}
+	if err := s.saveDraft(c, 105, RecommendationContent{
+		Addressee:     s.agency2.Name,
+		ProblemSource: "本院运用校园安全大数据法律监督模型开展监督时发现，辖区部分中小学校消防安全管理存在隐患。",
+		Facts: "经调查核实，清河区第三小学、清河区育才中学部分灭火器已超过有效期，一处疏散通道堆放杂物，宿舍楼应急照明灯损坏三处；" +
+			"两所学校近两年未委托开展消防设施检测。学校后勤负责人刘建平对上述情况予以确认。",
+		Illegality: "上述情形违反《中华人民共和国消防法》关于单位消防安全职责的规定，一旦发生火情，将严重威胁师生生命安全。" +
+			"贵局作为学校主管部门，对学校消防安全管理的督促检查不到位。",
+		Items: []RecommendationItem{
+			{Text: "督促辖区中小学校全面排查消防设施，及时更换过期灭火器、修复应急照明，清理疏散通道。",
+				LegalBasis: "《中华人民共和国消防法》第十六条"},
+			{Text: "将学校消防安全纳入年度督导检查内容，建立消防设施定期检测和隐患整改台账。",
+				LegalBasis: "《中小学幼儿园安全管理办法》第十四条、第二十九条"},
+		},
+		CopyTo: []string{"临江市教育局"},
+	}); err != nil {
+		return nil, err
+	}
+	if c, err = s.issue(c, 104); err != nil {
+		return nil, err
+	}
+	if c, err = s.act(c, 100, "prosecutor1", "deliver", &DeliverPayload{Method: DeliveryWritten, DeliveredOn: s.day(100),
+		Place: "清河区教育局", RecipientPerson: "李主任"}, ""); err != nil {
+		return nil, err
+	}
+	if c, err = s.act(c, 100, "agency2", "sign", &SignPayload{SignerName: "李主任"}, ""); err != nil {
+		return nil, err
+	}
+	if c, err = s.act(c, 50, "agency2", "reply", &ReplyPayload{Kind: ReplyKindFinal,
+		Items: []ReplyItemInput{{ItemNo: 1, Position: PositionAdopted}, {ItemNo: 2, Position: PositionAdopted}},
+		Text:  "我局收到检察建议后高度重视，召开专题会议部署整改，现将整改情况回复如下。",
+		MeasuresTaken: "一是组织全区中小学校开展消防安全隐患大排查，更换过期灭火器一百二十具，修复应急照明灯十一处，清理疏散通道四处；" +
+			"二是将消防安全纳入年度督导检查，建立消防设施定期检测和隐患整改台账。",
+		ContactPerson: "李主任", ContactPhone: "0571-00000002"}, ""); err != nil {
+		return nil, err
+	}
+	if c, err = s.act(c, 40, "prosecutor1", "assess", &AssessPayload{Verdict: RectificationRectified,
+		Opinion: "经回访核查，两所学校消防设施已更换修复，疏散通道畅通，整改到位。"}, ""); err != nil {
+		return nil, err
+	}
+	if c, err = s.act(c, 30, "prosecutor1", "follow_up", &FollowUpPayload{Kind: "return_visit", HeldOn: s.day(30),
+		Participants: "张检察官、李主任", Findings: "抽查四所学校，消防设施检测台账已建立，未发现新的隐患。"}, ""); err != nil {
+		return nil, err
+	}
+	if c, err = s.act(c, 20, "prosecutor1", "close", &ClosePayload{Outcome: RectificationRectified,
+		Summary: "被建议单位采纳全部建议并整改到位，结案。"}, ""); err != nil {
+		return nil, err
+	}
+	ds := &DisclosureService{DB: s.db, Cases: s.at(18), Render: s.render}
+	if _, err := ds.Publish(s.ctx, s.actors["chief1"], c.ID, DisclosureInput{Version: c.Version, PersonNames: []string{"刘建平"}}); err != nil {
+		return nil, fmt.Errorf("demo case %q: publish: %w", c.Title, err)
+	}
+	return c, nil
+}
