@@ -750,41 +750,130 @@ func TestEndToEndFilingReportFollowsFilingAccess(t *testing.T) {
 	})
 }
 
-// TestEndToEndFilingNeverMarkedFiled documents a gap rather than a feature:
-// issuance creates the 备案 row (pending, due in five days) and the city
-// reads it at once, but no API action marks a filing as filed (nothing sets
-// filings.status = filed), so the filing_deadlines job reports every issued
-// case's filing as overdue once its due date passes. When a "submit the
-// filing" action exists, this test should assert that no reminder is sent
-// after it.
-func TestEndToEndFilingNeverMarkedFiled(t *testing.T) {
+// TestEndToEndFilingSubmitted: the handling prosecutor files the 备案 with
+// the city (POST /filings/{id}/submit); the city sees it filed, reads the
+// stored 备案报告 and is told, and the filing_deadlines job reminds only
+// about the filing still pending past its due date — once.
+func TestEndToEndFilingSubmitted(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *models.DB) {
 		env := e2eContract(t, apitest.New(t, db))
-		c := e2eDelivered(t, env, "备案期限")
-		var filings struct {
-			Items []struct {
-				Status string `json:"status"`
-				DueOn  string `json:"due_on"`
-			} `json:"items"`
+		filed := e2eDelivered(t, env, "备案期限")
+		pending := e2eDelivered(t, env, "未报备案")
+		type filingItem struct {
+			ID           int64      `json:"id"`
+			CaseID       int64      `json:"case_id"`
+			Status       string     `json:"status"`
+			DueOn        string     `json:"due_on"`
+			FiledAt      *time.Time `json:"filed_at"`
+			ReportFileID *int64     `json:"report_file_id"`
 		}
-		env.Do("GET", "/api/v1/filings", "citychief1", nil).Expect(t, http.StatusOK).Decode(t, &filings)
-		if len(filings.Items) != 1 || filings.Items[0].Status != models.FilingPending {
-			t.Fatalf("filings %+v", filings.Items)
+		filings := func() map[int64]filingItem {
+			var list struct {
+				Items []filingItem `json:"items"`
+			}
+			env.Do("GET", "/api/v1/filings", "citychief1", nil).Expect(t, http.StatusOK).Decode(t, &list)
+			out := map[int64]filingItem{}
+			for _, f := range list.Items {
+				out[f.CaseID] = f
+			}
+			return out
 		}
-		due, err := models.ParseDate(filings.Items[0].DueOn)
+		before := filings()
+		f, p := before[filed.ID], before[pending.ID]
+		if len(before) != 2 || f.Status != models.FilingPending || f.FiledAt != nil || p.Status != models.FilingPending {
+			t.Fatalf("filings before submitting %+v", before)
+		}
+
+		// Another department's prosecutor, the chief, the city and the
+		// agency may not submit it.
+		var dept struct {
+			ID int64 `json:"id"`
+		}
+		env.Do("POST", "/api/v1/admin/departments", "admin", map[string]any{"procuratorate_id": env.Org.District.ID, "name": "第七检察部", "number_code": "七"}).
+			Expect(t, http.StatusCreated).Decode(t, &dept)
+		env.Do("POST", "/api/v1/admin/users", "admin", map[string]any{"username": "prosecutor7", "display_name": "七部检察官", "password": apitest.Password,
+			"role": "prosecutor", "procuratorate_id": env.Org.District.ID, "department_id": dept.ID}).Expect(t, http.StatusCreated)
+		submit := fmt.Sprintf("/api/v1/filings/%d/submit", f.ID)
+		for user, want := range map[string]int{"prosecutor7": http.StatusForbidden, "cityprosecutor1": http.StatusNotFound,
+			"chief1": http.StatusForbidden, "citychief1": http.StatusForbidden, "agency1": http.StatusForbidden} {
+			if got := env.Do("POST", submit, user, nil).Status; got != want {
+				t.Errorf("%s submits: %d, want %d", user, got, want)
+			}
+		}
+		env.Do("POST", "/api/v1/filings/999999/submit", "prosecutor1", nil).Expect(t, http.StatusNotFound)
+
+		var got filingItem
+		env.Do("POST", submit, "prosecutor1", nil).Expect(t, http.StatusOK).Decode(t, &got)
+		if got.Status != models.FilingFiled || got.FiledAt == nil || got.ReportFileID == nil {
+			t.Fatalf("submitted filing %+v", got)
+		}
+		res := env.Do("POST", submit, "prosecutor1", nil).Expect(t, http.StatusConflict)
+		if code := res.JSON()["error"].(map[string]any)["code"]; code != "already_filed" {
+			t.Fatalf("double submit: %s", res.Body)
+		}
+
+		after := filings()
+		if a := after[filed.ID]; a.Status != models.FilingFiled || a.FiledAt == nil || a.ReportFileID == nil || *a.ReportFileID != *got.ReportFileID {
+			t.Fatalf("city sees %+v", a)
+		}
+		if after[pending.ID].Status != models.FilingPending {
+			t.Fatalf("the other filing changed: %+v", after[pending.ID])
+		}
+		// The city reads the report it was sent: the stored bytes.
+		report := e2eDownload(env, filed.ID, "filing-report", "citychief1").Expect(t, http.StatusOK).Body
+		var sf models.StoredFile
+		if err := env.DB.First(&sf, *got.ReportFileID).Error; err != nil {
+			t.Fatal(err)
+		}
+		if sf.OwnerType != "filing_report_pdf" || !sf.Internal || sf.SHA256 != models.SHA256Of(report) {
+			t.Fatalf("stored report %s %v %s, served %s", sf.OwnerType, sf.Internal, sf.SHA256, models.SHA256Of(report))
+		}
+		if text := strings.Join(strings.Fields(foldDigits(pdfText(t, report))), ""); !strings.Contains(text, "备案") || !strings.Contains(text, *filed.DocumentNumber) {
+			t.Fatalf("report text: %s", text)
+		}
+		// The timeline records it for staff only; the city chief is told.
+		if tl := e2eTimeline(t, env, filed.ID, "prosecutor1"); tl[len(tl)-1] != "filing_submitted" {
+			t.Fatalf("staff timeline %v", tl)
+		}
+		for _, a := range e2eTimeline(t, env, filed.ID, "agency1") {
+			if a == "filing_submitted" {
+				t.Fatalf("agency sees the filing event")
+			}
+		}
+		var notes []models.Notification
+		if err := env.DB.Where("user_id = ? AND kind = ?", userID(t, env.DB, "citychief1"), "filing_submitted").Find(&notes).Error; err != nil {
+			t.Fatal(err)
+		}
+		if len(notes) != 1 || !strings.Contains(notes[0].Body, *filed.DocumentNumber) {
+			t.Fatalf("citychief1 notifications %+v", notes)
+		}
+		var audits int64
+		if err := env.DB.Model(&models.AuditEntry{}).Where("action = ? AND object_id = ?", "case.filing_submitted", filed.ID).Count(&audits).Error; err != nil {
+			t.Fatal(err)
+		}
+		if audits != 1 {
+			t.Fatalf("%d audit entries", audits)
+		}
+
+		// Past the due date the job reminds about the pending filing only, once.
+		due, err := models.ParseDate(p.DueOn)
 		if err != nil {
 			t.Fatal(err)
 		}
-		// The filing report can be made, but making it files nothing.
-		e2eDownload(env, c.ID, "filing-report", "prosecutor1").Expect(t, http.StatusOK)
 		env.SetNow(time.Date(due.Year(), due.Month(), due.Day()+1, 9, 15, 0, 0, models.LegalLocation))
-		manual := env.Do("POST", "/api/v1/admin/jobs/filing_deadlines/run", "admin", nil).Expect(t, http.StatusOK).JSON()
-		if manual["status"] != "ok" {
-			t.Fatalf("run %v", manual)
+		for range 2 {
+			if run := env.Do("POST", "/api/v1/admin/jobs/filing_deadlines/run", "admin", nil).Expect(t, http.StatusOK).JSON(); run["status"] != "ok" {
+				t.Fatalf("run %v", run)
+			}
 		}
-		if n := e2eNotificationKinds(t, env, "prosecutor1", c.ID)["filing_overdue"]; n != 1 {
-			t.Fatalf("prosecutor1 has %d filing_overdue reminders; current behaviour is exactly one", n)
+		if n := e2eNotificationKinds(t, env, "prosecutor1", filed.ID)["filing_overdue"]; n != 0 {
+			t.Fatalf("%d filing_overdue reminders for the filed filing", n)
 		}
+		if n := e2eNotificationKinds(t, env, "prosecutor1", pending.ID)["filing_overdue"]; n != 1 {
+			t.Fatalf("%d filing_overdue reminders for the pending filing, want 1", n)
+		}
+		// Filing late is still filing: afterwards the reminder is not repeated.
+		env.Do("POST", fmt.Sprintf("/api/v1/filings/%d/submit", p.ID), "depthead1", nil).Expect(t, http.StatusOK)
 	})
 }
 

@@ -300,6 +300,13 @@ func CanWorkOnCase(a *Actor, c *Case) bool {
 	return CanReadCase(a, c) && a.HasRole(RoleProsecutor, RoleDeptHead) && a.DepartmentID == c.DepartmentID
 }
 
+// CanSubmitFiling reports whether the actor may file a case's 备案 with the
+// higher procuratorate: the handling department's prosecutors and its head,
+// who answer for filing within deadlines.filing_days of issue.
+func CanSubmitFiling(a *Actor, c *Case) bool {
+	return CanReadCase(a, c) && a.HasRole(RoleProsecutor, RoleDeptHead) && a.DepartmentID == c.DepartmentID
+}
+
 // CanReadFiling reports whether the actor may read a filing (备案) made by the
 // procuratorate at filerPath: staff of a strictly higher procuratorate whose
 // subtree holds the filer. The filer's own (same-level) staff read the case
