@@ -276,19 +276,57 @@ func TestEndToEndObjectionAmendReissue(t *testing.T) {
 		if c.State != "drafting" || c.DocumentNumber != nil || c.ReplyDue != nil {
 			t.Fatalf("after amend: %+v", c)
 		}
+		// While the letter is redrafted, approved and re-issued the agency
+		// reads the history (the letter it objected to, its objection and the
+		// review) but neither the new draft nor the new letter.
+		agencyHidesLetter := func(stage string) {
+			t.Helper()
+			issues := 0
+			for _, a := range e2eTimeline(t, env, id, "agency1") {
+				if a == "issue" {
+					issues++
+				}
+			}
+			if issues != 1 {
+				t.Fatalf("%s: the agency's timeline shows %d issuances", stage, issues)
+			}
+			d, res := detail(t, env, id, "agency1")
+			if d.DocumentNumber != nil || len(d.Content.Items) != 1 || d.Content.Items[0].Text != "依法开展校园周边食品经营专项整治。" ||
+				bytes.Contains(res.Body, []byte("会同教育部门")) || len(d.Objections) != 1 || d.Objections[0]["status"] != "amend" {
+				t.Fatalf("%s: agency detail %s", stage, res.Body)
+			}
+			for _, kind := range []string{"recommendation", "service-receipt"} {
+				e2eDownload(env, id, kind, "agency1").Expect(t, http.StatusNotFound)
+			}
+			if v := env.Do("GET", fmt.Sprintf("/api/v1/cases/%d", id), "agency1", nil).Expect(t, http.StatusOK).JSON(); v["document_number"] != nil {
+				t.Fatalf("%s: agency case view shows 文号 %v", stage, v["document_number"])
+			}
+			var letters []models.StoredFile
+			if err := env.DB.Omit("content").Where("owner_type = ? AND owner_id = ?", "recommendation_pdf", id).Find(&letters).Error; err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range letters {
+				env.Do("GET", fmt.Sprintf("/api/v1/files/%d", f.ID), "agency1", nil).Expect(t, http.StatusNotFound)
+			}
+		}
+		agencyHidesLetter("drafting")
 
 		// Edit the draft, submit, approve and issue again: a new 文号.
 		draft := completeDraft(0)
 		content := draft["content"].(map[string]any)
 		content["items"] = []map[string]any{{"text": "会同教育部门开展校园周边食品经营专项整治。", "legal_basis": "《中华人民共和国食品安全法》第一百一十条"}}
 		env.Do("PUT", fmt.Sprintf("/api/v1/cases/%d/draft", id), "prosecutor1", draft).Expect(t, http.StatusOK)
+		agencyHidesLetter("new draft")
 		c = mustAct(t, env, c, "submit", "prosecutor1", nil)
 		c = mustAct(t, env, c, "approve", "chief1", map[string]any{"opinion": "同意修改后重新制发。"})
+		agencyHidesLetter("approved")
 		c = mustAct(t, env, c, "issue", "prosecutor1", nil)
 		if c.DocumentNumber == nil || *c.DocumentNumber != "清河检八建〔2026〕2号" {
 			t.Fatalf("re-issued 文号 %v", c.DocumentNumber)
 		}
 		newNo := *c.DocumentNumber
+		// Issued again but not yet delivered: the new letter is still hidden.
+		agencyHidesLetter("re-issued")
 
 		// The letter served now is the amended one, under the new number.
 		pdf := e2eDownload(env, id, "recommendation", "prosecutor1").Expect(t, http.StatusOK).Body
@@ -362,6 +400,12 @@ func TestEndToEndObjectionAmendReissue(t *testing.T) {
 		receipt := strings.Join(strings.Fields(foldDigits(pdfText(t, e2eDownload(env, id, "service-receipt", "prosecutor1").Expect(t, http.StatusOK).Body))), "")
 		if !strings.Contains(receipt, newNo) || strings.Contains(receipt, oldNo) || !strings.Contains(receipt, env.Now().Format("2006年1月2日")) {
 			t.Fatalf("service receipt after re-delivery: %s", receipt)
+		}
+		if got := e2eDownload(env, id, "recommendation", "agency1").Expect(t, http.StatusOK).Body; !bytes.Equal(got, pdf) {
+			t.Fatalf("after re-delivery the agency does not get the new letter")
+		}
+		if tl := strings.Join(e2eTimeline(t, env, id, "agency1"), ","); strings.Count(tl, "issue") != 2 {
+			t.Fatalf("agency timeline after re-delivery: %s", tl)
 		}
 		c, _ = act(t, env, id, "sign", "agency1", map[string]any{"version": c.Version, "signer_name": "王科长"}, http.StatusOK)
 		d, _ := detail(t, env, id, "agency1")
