@@ -760,17 +760,24 @@ func TestEndToEndNoReplyCountsInStatistics(t *testing.T) {
 // TestEndToEndFilingReportFollowsFilingAccess: whoever reads a filing (every
 // procuratorate above the filer) also downloads its 备案报告; before the
 // merge fix the province read the filing but got 404 for its report.
+// e2eProsecutorIn has the administrator create a department of the
+// procuratorate and a prosecutor in it.
+func e2eProsecutorIn(t *testing.T, env *apitest.Env, procuratorateID int64, deptName, code, username, displayName string) {
+	t.Helper()
+	var dept struct {
+		ID int64 `json:"id"`
+	}
+	env.Do("POST", "/api/v1/admin/departments", "admin", map[string]any{"procuratorate_id": procuratorateID, "name": deptName, "number_code": code}).
+		Expect(t, http.StatusCreated).Decode(t, &dept)
+	env.Do("POST", "/api/v1/admin/users", "admin", map[string]any{"username": username, "display_name": displayName, "password": apitest.Password,
+		"role": "prosecutor", "procuratorate_id": procuratorateID, "department_id": dept.ID}).Expect(t, http.StatusCreated)
+}
+
 func TestEndToEndFilingReportFollowsFilingAccess(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *models.DB) {
 		env := e2eContract(t, apitest.New(t, db))
 		c := e2eDelivered(t, env, "备案报告")
-		var dept struct {
-			ID int64 `json:"id"`
-		}
-		env.Do("POST", "/api/v1/admin/departments", "admin", map[string]any{"procuratorate_id": env.Org.Province.ID, "name": "第八检察部", "number_code": "八"}).
-			Expect(t, http.StatusCreated).Decode(t, &dept)
-		env.Do("POST", "/api/v1/admin/users", "admin", map[string]any{"username": "provprosecutor1", "display_name": "省院检察官", "password": apitest.Password,
-			"role": "prosecutor", "procuratorate_id": env.Org.Province.ID, "department_id": dept.ID}).Expect(t, http.StatusCreated)
+		e2eProsecutorIn(t, env, env.Org.Province.ID, "第八检察部", "八", "provprosecutor1", "省院检察官")
 
 		var filings struct {
 			Items []struct {
@@ -830,13 +837,7 @@ func TestEndToEndFilingSubmitted(t *testing.T) {
 
 		// Another department's prosecutor, the chief, the city and the
 		// agency may not submit it.
-		var dept struct {
-			ID int64 `json:"id"`
-		}
-		env.Do("POST", "/api/v1/admin/departments", "admin", map[string]any{"procuratorate_id": env.Org.District.ID, "name": "第七检察部", "number_code": "七"}).
-			Expect(t, http.StatusCreated).Decode(t, &dept)
-		env.Do("POST", "/api/v1/admin/users", "admin", map[string]any{"username": "prosecutor7", "display_name": "七部检察官", "password": apitest.Password,
-			"role": "prosecutor", "procuratorate_id": env.Org.District.ID, "department_id": dept.ID}).Expect(t, http.StatusCreated)
+		e2eProsecutorIn(t, env, env.Org.District.ID, "第七检察部", "七", "prosecutor7", "七部检察官")
 		submit := fmt.Sprintf("/api/v1/filings/%d/submit", f.ID)
 		for user, want := range map[string]int{"prosecutor7": http.StatusForbidden, "cityprosecutor1": http.StatusNotFound,
 			"chief1": http.StatusForbidden, "citychief1": http.StatusForbidden, "agency1": http.StatusForbidden} {
