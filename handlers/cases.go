@@ -50,6 +50,7 @@ func (s *Server) caseView(a *models.Actor, c *models.Case) CaseView {
 		cp.OriginCaseNumber = ""
 		cp.CaseNumber = nil
 		cp.ProjectID = nil
+		cp.DocumentNumber = models.AgencyDocumentNumber(c)
 		v.Case = &cp
 	}
 	return v

@@ -276,19 +276,57 @@ func TestEndToEndObjectionAmendReissue(t *testing.T) {
 		if c.State != "drafting" || c.DocumentNumber != nil || c.ReplyDue != nil {
 			t.Fatalf("after amend: %+v", c)
 		}
+		// While the letter is redrafted, approved and re-issued the agency
+		// reads the history (the letter it objected to, its objection and the
+		// review) but neither the new draft nor the new letter.
+		agencyHidesLetter := func(stage string) {
+			t.Helper()
+			issues := 0
+			for _, a := range e2eTimeline(t, env, id, "agency1") {
+				if a == "issue" {
+					issues++
+				}
+			}
+			if issues != 1 {
+				t.Fatalf("%s: the agency's timeline shows %d issuances", stage, issues)
+			}
+			d, res := detail(t, env, id, "agency1")
+			if d.DocumentNumber != nil || len(d.Content.Items) != 1 || d.Content.Items[0].Text != "依法开展校园周边食品经营专项整治。" ||
+				bytes.Contains(res.Body, []byte("会同教育部门")) || len(d.Objections) != 1 || d.Objections[0]["status"] != "amend" {
+				t.Fatalf("%s: agency detail %s", stage, res.Body)
+			}
+			for _, kind := range []string{"recommendation", "service-receipt"} {
+				e2eDownload(env, id, kind, "agency1").Expect(t, http.StatusNotFound)
+			}
+			if v := env.Do("GET", fmt.Sprintf("/api/v1/cases/%d", id), "agency1", nil).Expect(t, http.StatusOK).JSON(); v["document_number"] != nil {
+				t.Fatalf("%s: agency case view shows 文号 %v", stage, v["document_number"])
+			}
+			var letters []models.StoredFile
+			if err := env.DB.Omit("content").Where("owner_type = ? AND owner_id = ?", "recommendation_pdf", id).Find(&letters).Error; err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range letters {
+				env.Do("GET", fmt.Sprintf("/api/v1/files/%d", f.ID), "agency1", nil).Expect(t, http.StatusNotFound)
+			}
+		}
+		agencyHidesLetter("drafting")
 
 		// Edit the draft, submit, approve and issue again: a new 文号.
 		draft := completeDraft(0)
 		content := draft["content"].(map[string]any)
 		content["items"] = []map[string]any{{"text": "会同教育部门开展校园周边食品经营专项整治。", "legal_basis": "《中华人民共和国食品安全法》第一百一十条"}}
 		env.Do("PUT", fmt.Sprintf("/api/v1/cases/%d/draft", id), "prosecutor1", draft).Expect(t, http.StatusOK)
+		agencyHidesLetter("new draft")
 		c = mustAct(t, env, c, "submit", "prosecutor1", nil)
 		c = mustAct(t, env, c, "approve", "chief1", map[string]any{"opinion": "同意修改后重新制发。"})
+		agencyHidesLetter("approved")
 		c = mustAct(t, env, c, "issue", "prosecutor1", nil)
 		if c.DocumentNumber == nil || *c.DocumentNumber != "清河检八建〔2026〕2号" {
 			t.Fatalf("re-issued 文号 %v", c.DocumentNumber)
 		}
 		newNo := *c.DocumentNumber
+		// Issued again but not yet delivered: the new letter is still hidden.
+		agencyHidesLetter("re-issued")
 
 		// The letter served now is the amended one, under the new number.
 		pdf := e2eDownload(env, id, "recommendation", "prosecutor1").Expect(t, http.StatusOK).Body
@@ -362,6 +400,12 @@ func TestEndToEndObjectionAmendReissue(t *testing.T) {
 		receipt := strings.Join(strings.Fields(foldDigits(pdfText(t, e2eDownload(env, id, "service-receipt", "prosecutor1").Expect(t, http.StatusOK).Body))), "")
 		if !strings.Contains(receipt, newNo) || strings.Contains(receipt, oldNo) || !strings.Contains(receipt, env.Now().Format("2006年1月2日")) {
 			t.Fatalf("service receipt after re-delivery: %s", receipt)
+		}
+		if got := e2eDownload(env, id, "recommendation", "agency1").Expect(t, http.StatusOK).Body; !bytes.Equal(got, pdf) {
+			t.Fatalf("after re-delivery the agency does not get the new letter")
+		}
+		if tl := strings.Join(e2eTimeline(t, env, id, "agency1"), ","); strings.Count(tl, "issue") != 2 {
+			t.Fatalf("agency timeline after re-delivery: %s", tl)
 		}
 		c, _ = act(t, env, id, "sign", "agency1", map[string]any{"version": c.Version, "signer_name": "王科长"}, http.StatusOK)
 		d, _ := detail(t, env, id, "agency1")
@@ -716,17 +760,24 @@ func TestEndToEndNoReplyCountsInStatistics(t *testing.T) {
 // TestEndToEndFilingReportFollowsFilingAccess: whoever reads a filing (every
 // procuratorate above the filer) also downloads its 备案报告; before the
 // merge fix the province read the filing but got 404 for its report.
+// e2eProsecutorIn has the administrator create a department of the
+// procuratorate and a prosecutor in it.
+func e2eProsecutorIn(t *testing.T, env *apitest.Env, procuratorateID int64, deptName, code, username, displayName string) {
+	t.Helper()
+	var dept struct {
+		ID int64 `json:"id"`
+	}
+	env.Do("POST", "/api/v1/admin/departments", "admin", map[string]any{"procuratorate_id": procuratorateID, "name": deptName, "number_code": code}).
+		Expect(t, http.StatusCreated).Decode(t, &dept)
+	env.Do("POST", "/api/v1/admin/users", "admin", map[string]any{"username": username, "display_name": displayName, "password": apitest.Password,
+		"role": "prosecutor", "procuratorate_id": procuratorateID, "department_id": dept.ID}).Expect(t, http.StatusCreated)
+}
+
 func TestEndToEndFilingReportFollowsFilingAccess(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *models.DB) {
 		env := e2eContract(t, apitest.New(t, db))
 		c := e2eDelivered(t, env, "备案报告")
-		var dept struct {
-			ID int64 `json:"id"`
-		}
-		env.Do("POST", "/api/v1/admin/departments", "admin", map[string]any{"procuratorate_id": env.Org.Province.ID, "name": "第八检察部", "number_code": "八"}).
-			Expect(t, http.StatusCreated).Decode(t, &dept)
-		env.Do("POST", "/api/v1/admin/users", "admin", map[string]any{"username": "provprosecutor1", "display_name": "省院检察官", "password": apitest.Password,
-			"role": "prosecutor", "procuratorate_id": env.Org.Province.ID, "department_id": dept.ID}).Expect(t, http.StatusCreated)
+		e2eProsecutorIn(t, env, env.Org.Province.ID, "第八检察部", "八", "provprosecutor1", "省院检察官")
 
 		var filings struct {
 			Items []struct {
@@ -750,41 +801,124 @@ func TestEndToEndFilingReportFollowsFilingAccess(t *testing.T) {
 	})
 }
 
-// TestEndToEndFilingNeverMarkedFiled documents a gap rather than a feature:
-// issuance creates the 备案 row (pending, due in five days) and the city
-// reads it at once, but no API action marks a filing as filed (nothing sets
-// filings.status = filed), so the filing_deadlines job reports every issued
-// case's filing as overdue once its due date passes. When a "submit the
-// filing" action exists, this test should assert that no reminder is sent
-// after it.
-func TestEndToEndFilingNeverMarkedFiled(t *testing.T) {
+// TestEndToEndFilingSubmitted: the handling prosecutor files the 备案 with
+// the city (POST /filings/{id}/submit); the city sees it filed, reads the
+// stored 备案报告 and is told, and the filing_deadlines job reminds only
+// about the filing still pending past its due date — once.
+func TestEndToEndFilingSubmitted(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *models.DB) {
 		env := e2eContract(t, apitest.New(t, db))
-		c := e2eDelivered(t, env, "备案期限")
-		var filings struct {
-			Items []struct {
-				Status string `json:"status"`
-				DueOn  string `json:"due_on"`
-			} `json:"items"`
+		filed := e2eDelivered(t, env, "备案期限")
+		pending := e2eDelivered(t, env, "未报备案")
+		type filingItem struct {
+			ID           int64      `json:"id"`
+			CaseID       int64      `json:"case_id"`
+			Status       string     `json:"status"`
+			DueOn        string     `json:"due_on"`
+			FiledAt      *time.Time `json:"filed_at"`
+			ReportFileID *int64     `json:"report_file_id"`
 		}
-		env.Do("GET", "/api/v1/filings", "citychief1", nil).Expect(t, http.StatusOK).Decode(t, &filings)
-		if len(filings.Items) != 1 || filings.Items[0].Status != models.FilingPending {
-			t.Fatalf("filings %+v", filings.Items)
+		filings := func() map[int64]filingItem {
+			var list struct {
+				Items []filingItem `json:"items"`
+			}
+			env.Do("GET", "/api/v1/filings", "citychief1", nil).Expect(t, http.StatusOK).Decode(t, &list)
+			out := map[int64]filingItem{}
+			for _, f := range list.Items {
+				out[f.CaseID] = f
+			}
+			return out
 		}
-		due, err := models.ParseDate(filings.Items[0].DueOn)
+		before := filings()
+		f, p := before[filed.ID], before[pending.ID]
+		if len(before) != 2 || f.Status != models.FilingPending || f.FiledAt != nil || p.Status != models.FilingPending {
+			t.Fatalf("filings before submitting %+v", before)
+		}
+
+		// Another department's prosecutor, the chief, the city and the
+		// agency may not submit it.
+		e2eProsecutorIn(t, env, env.Org.District.ID, "第七检察部", "七", "prosecutor7", "七部检察官")
+		submit := fmt.Sprintf("/api/v1/filings/%d/submit", f.ID)
+		for user, want := range map[string]int{"prosecutor7": http.StatusForbidden, "cityprosecutor1": http.StatusNotFound,
+			"chief1": http.StatusForbidden, "citychief1": http.StatusForbidden, "agency1": http.StatusForbidden} {
+			if got := env.Do("POST", submit, user, nil).Status; got != want {
+				t.Errorf("%s submits: %d, want %d", user, got, want)
+			}
+		}
+		env.Do("POST", "/api/v1/filings/999999/submit", "prosecutor1", nil).Expect(t, http.StatusNotFound)
+
+		var got filingItem
+		env.Do("POST", submit, "prosecutor1", nil).Expect(t, http.StatusOK).Decode(t, &got)
+		if got.Status != models.FilingFiled || got.FiledAt == nil || got.ReportFileID == nil {
+			t.Fatalf("submitted filing %+v", got)
+		}
+		res := env.Do("POST", submit, "prosecutor1", nil).Expect(t, http.StatusConflict)
+		if code := res.JSON()["error"].(map[string]any)["code"]; code != "already_filed" {
+			t.Fatalf("double submit: %s", res.Body)
+		}
+
+		after := filings()
+		if a := after[filed.ID]; a.Status != models.FilingFiled || a.FiledAt == nil || a.ReportFileID == nil || *a.ReportFileID != *got.ReportFileID {
+			t.Fatalf("city sees %+v", a)
+		}
+		if after[pending.ID].Status != models.FilingPending {
+			t.Fatalf("the other filing changed: %+v", after[pending.ID])
+		}
+		// The city reads the report it was sent: the stored bytes.
+		report := e2eDownload(env, filed.ID, "filing-report", "citychief1").Expect(t, http.StatusOK).Body
+		var sf models.StoredFile
+		if err := env.DB.First(&sf, *got.ReportFileID).Error; err != nil {
+			t.Fatal(err)
+		}
+		if sf.OwnerType != "filing_report_pdf" || !sf.Internal || sf.SHA256 != models.SHA256Of(report) {
+			t.Fatalf("stored report %s %v %s, served %s", sf.OwnerType, sf.Internal, sf.SHA256, models.SHA256Of(report))
+		}
+		if text := strings.Join(strings.Fields(foldDigits(pdfText(t, report))), ""); !strings.Contains(text, "备案") || !strings.Contains(text, *filed.DocumentNumber) {
+			t.Fatalf("report text: %s", text)
+		}
+		// The timeline records it for staff only; the city chief is told.
+		if tl := e2eTimeline(t, env, filed.ID, "prosecutor1"); tl[len(tl)-1] != "filing_submitted" {
+			t.Fatalf("staff timeline %v", tl)
+		}
+		for _, a := range e2eTimeline(t, env, filed.ID, "agency1") {
+			if a == "filing_submitted" {
+				t.Fatalf("agency sees the filing event")
+			}
+		}
+		var notes []models.Notification
+		if err := env.DB.Where("user_id = ? AND kind = ?", userID(t, env.DB, "citychief1"), "filing_submitted").Find(&notes).Error; err != nil {
+			t.Fatal(err)
+		}
+		if len(notes) != 1 || !strings.Contains(notes[0].Body, *filed.DocumentNumber) {
+			t.Fatalf("citychief1 notifications %+v", notes)
+		}
+		var audits int64
+		if err := env.DB.Model(&models.AuditEntry{}).Where("action = ? AND object_id = ?", "case.filing_submitted", filed.ID).Count(&audits).Error; err != nil {
+			t.Fatal(err)
+		}
+		if audits != 1 {
+			t.Fatalf("%d audit entries", audits)
+		}
+
+		// Past the due date the job reminds about the pending filing only, once.
+		due, err := models.ParseDate(p.DueOn)
 		if err != nil {
 			t.Fatal(err)
 		}
-		// The filing report can be made, but making it files nothing.
-		e2eDownload(env, c.ID, "filing-report", "prosecutor1").Expect(t, http.StatusOK)
 		env.SetNow(time.Date(due.Year(), due.Month(), due.Day()+1, 9, 15, 0, 0, models.LegalLocation))
-		manual := env.Do("POST", "/api/v1/admin/jobs/filing_deadlines/run", "admin", nil).Expect(t, http.StatusOK).JSON()
-		if manual["status"] != "ok" {
-			t.Fatalf("run %v", manual)
+		for range 2 {
+			if run := env.Do("POST", "/api/v1/admin/jobs/filing_deadlines/run", "admin", nil).Expect(t, http.StatusOK).JSON(); run["status"] != "ok" {
+				t.Fatalf("run %v", run)
+			}
 		}
-		if n := e2eNotificationKinds(t, env, "prosecutor1", c.ID)["filing_overdue"]; n != 1 {
-			t.Fatalf("prosecutor1 has %d filing_overdue reminders; current behaviour is exactly one", n)
+		if n := e2eNotificationKinds(t, env, "prosecutor1", filed.ID)["filing_overdue"]; n != 0 {
+			t.Fatalf("%d filing_overdue reminders for the filed filing", n)
 		}
+		if n := e2eNotificationKinds(t, env, "prosecutor1", pending.ID)["filing_overdue"]; n != 1 {
+			t.Fatalf("%d filing_overdue reminders for the pending filing, want 1", n)
+		}
+		// Filing late is still filing: afterwards the reminder is not repeated.
+		env.Do("POST", fmt.Sprintf("/api/v1/filings/%d/submit", p.ID), "depthead1", nil).Expect(t, http.StatusOK)
 	})
 }
 

@@ -100,6 +100,7 @@ func (s *Server) routes(e *echo.Echo) {
 	s.documentRoutes(authed)
 	s.agencyRoutes(authed)
 	s.lifecycleRoutes(authed)
+	authed.POST("/filings/:id/submit", s.submitFiling, requireRole(models.RoleProsecutor, models.RoleDeptHead))
 	s.projectRoutes(authed)
 	s.adminRoutes(authed.Group("/admin", requireRole(models.RoleAdmin)))
 	s.auditRoutes(authed.Group("/audit", requireRole(models.RoleAdmin, models.RoleCaseManager, models.RoleChief)))

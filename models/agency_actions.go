@@ -174,7 +174,8 @@ func applyReviewObjection(ac *ActionContext) error {
 // assigns a new one; the reply clock, the objection period and the receipt
 // are cleared because the agency must receive and sign the amended letter
 // again; open extension requests lapse. The delivery date is kept so the
-// agency can still read the letter it objected to and the review's outcome.
+// agency can still read the letter it objected to and the review's outcome;
+// the new letter reaches it only when delivered again (AgencySeesLetter).
 func restartForAmendment(ac *ActionContext) error {
 	c := ac.Case
 	c.DocumentNumber, c.DocYear, c.DocSeq, c.IssuedAt = nil, nil, nil, nil

@@ -32,6 +32,32 @@ func IssuedContent(tx *gorm.DB, caseID int64) (RecommendationContent, bool, erro
 	return RecommendationContent{}, false, nil
 }
 
+// DeliveredContent is the 检察建议书 content the recipient agency has been
+// served. It is IssuedContent once the current letter is delivered
+// (AgencySeesLetter); while an amended letter is redrafted, approved and
+// issued but not yet delivered again, it is the letter the agency received
+// and objected to — the newest issued version, passing over the one issued
+// now — and never the new draft or the new letter.
+func DeliveredContent(tx *gorm.DB, c *Case) (RecommendationContent, bool, error) {
+	if AgencySeesLetter(c) {
+		return IssuedContent(tx, c.ID)
+	}
+	skip := 0
+	if c.IssuedAt != nil {
+		skip = 1
+	}
+	var drafts []RecommendationDraft
+	err := tx.Where("case_id = ? AND status = ?", c.ID, DraftIssued).Order("version_no DESC").Offset(skip).Limit(1).Find(&drafts).Error
+	if err != nil || len(drafts) == 0 {
+		return RecommendationContent{}, false, err
+	}
+	rc, err := ParseRecommendationContent(drafts[0].Content)
+	if err != nil {
+		return RecommendationContent{}, false, err
+	}
+	return rc, true, nil
+}
+
 // AgencyInboxQuery filters the agency's inbox.
 type AgencyInboxQuery struct {
 	State   string
@@ -104,12 +130,21 @@ func (s *CaseService) ListAgencyInbox(ctx context.Context, a *Actor, q AgencyInb
 	for i := range cases {
 		c := &cases[i]
 		out[i] = AgencyInboxItem{ID: c.ID, Version: c.Version, State: c.State, StateLabel: StateLabels[c.State],
-			DocumentNumber: c.DocumentNumber, Title: c.Title, ProcuratorateName: names[c.ProcuratorateID],
+			DocumentNumber: AgencyDocumentNumber(c), Title: c.Title, ProcuratorateName: names[c.ProcuratorateID],
 			DeliveredOn: c.DeliveredOn, ReceivedOn: c.ReceivedOn, Signed: c.SignedAt != nil, ReplyDue: c.ReplyDue,
 			ReplyClass: CurrentReplyClass(c, today)}
 		out[i].DaysLeft, out[i].Overdue = ReplyDaysLeft(c, today)
 	}
 	return out, next, nil
+}
+
+// AgencyDocumentNumber is the 文号 the recipient is shown: the current
+// letter's, once that letter has been delivered to it (AgencySeesLetter).
+func AgencyDocumentNumber(c *Case) *string {
+	if !AgencySeesLetter(c) {
+		return nil
+	}
+	return c.DocumentNumber
 }
 
 // ReplyDaysLeft is the number of days until the reply deadline while the
@@ -204,7 +239,13 @@ func (s *CaseService) LoadAgencyRecords(ctx context.Context, a *Actor, caseID in
 	internal := SeesInternal(a)
 	out := &AgencyRecords{Replies: []ReplyRecord{}, Objections: []Objection{}, ExtensionRequests: []ExtensionRequest{},
 		FollowUps: []FollowUp{}, ProgressReports: []ProgressReport{}, Files: []StoredFile{}}
-	rc, ok, err := IssuedContent(tx, c.ID)
+	var rc RecommendationContent
+	var ok bool
+	if internal {
+		rc, ok, err = IssuedContent(tx, c.ID)
+	} else {
+		rc, ok, err = DeliveredContent(tx, c)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -332,7 +373,7 @@ func (s *CaseService) AgencyRecommendation(ctx context.Context, a *Actor, id int
 	}
 	v := &AgencyRecommendation{
 		AgencyInboxItem: AgencyInboxItem{ID: c.ID, Version: c.Version, State: c.State, StateLabel: StateLabels[c.State],
-			DocumentNumber: c.DocumentNumber, Title: c.Title, ProcuratorateName: names[c.ProcuratorateID],
+			DocumentNumber: AgencyDocumentNumber(c), Title: c.Title, ProcuratorateName: names[c.ProcuratorateID],
 			DeliveredOn: c.DeliveredOn, ReceivedOn: c.ReceivedOn, Signed: c.SignedAt != nil, ReplyDue: c.ReplyDue,
 			ReplyClass: CurrentReplyClass(c, s.Today())},
 		DepartmentName: dept.Name, ObjectionDue: c.ObjectionDue, ReplyDueExplanation: c.ReplyDueExplanation,

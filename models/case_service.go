@@ -342,8 +342,13 @@ func (s *CaseService) Events(ctx context.Context, a *Actor, caseID int64) ([]Cas
 		q = q.Where("internal = ?", false)
 	}
 	var out []CaseEvent
-	err := q.Order("id").Find(&out).Error
-	return out, err
+	if err := q.Order("id").Find(&out).Error; err != nil {
+		return nil, err
+	}
+	if !SeesInternal(a) {
+		out = AgencyTimeline(out)
+	}
+	return out, nil
 }
 
 // EventData decodes an event's data.

@@ -181,10 +181,11 @@ func (s *CaseService) LoadFile(ctx context.Context, a *Actor, id int64) (*Stored
 	if f.CaseID == nil {
 		return nil, NotFound("附件")
 	}
-	if _, err := s.LoadCase(ctx, a, *f.CaseID); err != nil {
+	c, err := s.LoadCase(ctx, a, *f.CaseID)
+	if err != nil {
 		return nil, NotFound("附件")
 	}
-	if !CanDownloadFile(a, &f) {
+	if !CanDownloadFile(a, c, &f) {
 		return nil, NotFound("附件")
 	}
 	return &f, nil

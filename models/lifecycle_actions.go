@@ -431,9 +431,9 @@ func fileUpward(ac *ActionContext, parentID int64) (*Filing, error) {
 	case err != nil:
 		return nil, err
 	}
-	f.ParentProcuratorateID, f.DueOn, f.Status, f.FiledAt = parentID, due, FilingPending, nil
+	f.ParentProcuratorateID, f.DueOn, f.Status, f.FiledAt, f.ReportFileID = parentID, due, FilingPending, nil, nil
 	return &f, ac.Tx.Model(&Filing{}).Where("id = ?", f.ID).Updates(map[string]any{
-		"parent_procuratorate_id": parentID, "due_on": due, "status": FilingPending, "filed_at": nil}).Error
+		"parent_procuratorate_id": parentID, "due_on": due, "status": FilingPending, "filed_at": nil, "report_file_id": nil}).Error
 }
 
 // applyDeliver records the 送达, starts the reply clock from the day the

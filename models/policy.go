@@ -11,6 +11,53 @@ func agencyVisible(c *Case) bool {
 	return c.DeliveredOn != nil
 }
 
+// AgencySeesLetter reports whether the recipient may read the current
+// recommendation — its content, 文号 and documents. A case amended after an
+// objection (异议复核 → 修改) keeps its first delivery date, so the agency still
+// reads its history (objection, replies) while the letter is redrafted,
+// approved and re-issued; the new draft and the new letter reach it only once
+// delivered again. So: the post-delivery states, and a case withdrawn or
+// terminated after the current letter was delivered (the deliver action sets
+// received_on; an amendment clears it).
+func AgencySeesLetter(c *Case) bool {
+	if c.DeliveredOn == nil {
+		return false
+	}
+	switch c.State {
+	case StateDelivered, StateReplied, StateFollowingUp, StateClosed:
+		return true
+	case StateWithdrawn, StateTerminated:
+		return c.ReceivedOn != nil && c.IssuedAt != nil
+	}
+	return false
+}
+
+// AgencyTimeline drops from a recipient's timeline (already without internal
+// events) an issuance not yet followed by a delivery: a letter re-issued after
+// an amendment names its new 文号 and 抄送 list, which the agency reads only
+// once the letter is delivered (AgencySeesLetter).
+func AgencyTimeline(events []CaseEvent) []CaseEvent {
+	delivered := false
+	keep := make([]bool, len(events))
+	for i := len(events) - 1; i >= 0; i-- {
+		switch events[i].Action {
+		case "deliver":
+			delivered = true
+		case "issue":
+			keep[i] = delivered
+			continue
+		}
+		keep[i] = true
+	}
+	out := events[:0]
+	for i, ev := range events {
+		if keep[i] {
+			out = append(out, ev)
+		}
+	}
+	return out
+}
+
 // CanReadCase reports whether the actor may read the case at all. Callers
 // answer "not found" when it is false, so existence does not leak.
 func CanReadCase(a *Actor, c *Case) bool {
@@ -141,7 +188,7 @@ func CanReadCaseDocument(a *Actor, c *Case, kind DocumentKind, filerPath string)
 		return false
 	}
 	if a.Role == RoleAgency {
-		return agencyDocuments[kind] && c.issued()
+		return agencyDocuments[kind] && c.issued() && AgencySeesLetter(c)
 	}
 	return SeesInternal(a)
 }
@@ -151,10 +198,11 @@ func CanReadCaseDocument(a *Actor, c *Case, kind DocumentKind, filerPath string)
 var agencyDocumentOwnerTypes = []string{"recommendation_pdf", "service_receipt_pdf", "urging_letter_pdf"}
 
 // CanDownloadFile decides a download by file id, for a user who may read the
-// file's case: staff get every file of their cases; an agency only non-internal
+// file's case c: staff get every file of their cases; an agency only non-internal
 // files of the kinds meant for it (its own submissions, the letter, non-internal
-// follow-ups), so a guessed id never reaches an internal record's attachment.
-func CanDownloadFile(a *Actor, f *StoredFile) bool {
+// follow-ups), so a guessed id never reaches an internal record's attachment,
+// and the letter's documents only while AgencySeesLetter.
+func CanDownloadFile(a *Actor, c *Case, f *StoredFile) bool {
 	if SeesInternal(a) {
 		return true
 	}
@@ -168,7 +216,7 @@ func CanDownloadFile(a *Actor, f *StoredFile) bool {
 	}
 	for _, t := range agencyDocumentOwnerTypes {
 		if f.OwnerType == t {
-			return true
+			return AgencySeesLetter(c)
 		}
 	}
 	return false
@@ -297,6 +345,13 @@ func CanReadReviewItem(a *Actor, it *ReviewItem) bool {
 // CanWorkOnCase reports whether the actor may add investigation records and
 // edit drafts: prosecutors and department heads of the handling department.
 func CanWorkOnCase(a *Actor, c *Case) bool {
+	return CanReadCase(a, c) && a.HasRole(RoleProsecutor, RoleDeptHead) && a.DepartmentID == c.DepartmentID
+}
+
+// CanSubmitFiling reports whether the actor may file a case's 备案 with the
+// higher procuratorate: the handling department's prosecutors and its head,
+// who answer for filing within deadlines.filing_days of issue.
+func CanSubmitFiling(a *Actor, c *Case) bool {
 	return CanReadCase(a, c) && a.HasRole(RoleProsecutor, RoleDeptHead) && a.DepartmentID == c.DepartmentID
 }
 
