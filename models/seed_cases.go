@@ -187,7 +187,18 @@ func (s *demoSeeder) issue(c *Case, daysAgo int) (*Case, error) {
 	if c, err = s.act(c, daysAgo-1, "chief1", "approve", &ApprovePayload{Opinion: "同意制发。"}, ""); err != nil {
 		return nil, err
 	}
-	return s.act(c, daysAgo-2, "prosecutor1", "issue", nil, "")
+	if c, err = s.act(c, daysAgo-2, "prosecutor1", "issue", nil, ""); err != nil {
+		return nil, err
+	}
+	// 备案 with the city procuratorate the day after issuing, within the limit.
+	var f Filing
+	if err := s.db.WithContext(s.ctx).Where("case_id = ?", c.ID).Take(&f).Error; err != nil {
+		return nil, fmt.Errorf("demo case %q: filing: %w", c.Title, err)
+	}
+	if _, err := s.at(daysAgo-3).SubmitFiling(s.ctx, s.actors["prosecutor1"], f.ID); err != nil {
+		return nil, fmt.Errorf("demo case %q: submit filing: %w", c.Title, err)
+	}
+	return c, nil
 }
 
 // 1. A lead just registered.
