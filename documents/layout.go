@@ -55,6 +55,73 @@ type layout struct {
 	ops     []drawOp
 	used    map[*fontFace]map[rune]bool
 	missing map[rune]bool
+	// flowing says that the lines now being set are body text (正文 and
+	// 附件) whose last lines may be carried to the next page with the
+	// signature; marks records where each such line starts.
+	flowing bool
+	marks   []lineMark
+}
+
+// lineMark is the start of one line of body text: its page, the top of its
+// line box and the index of its first drawing operation.
+type lineMark struct {
+	page int
+	top  float64
+	op   int
+}
+
+// markLine records that a line of body text starts here. A second mark at
+// the same place (an attachment label followed by its item) is ignored.
+func (l *layout) markLine() {
+	if !l.flowing {
+		return
+	}
+	if n := len(l.marks); n > 0 && l.marks[n-1].page == l.page && l.marks[n-1].top == l.y {
+		return
+	}
+	l.marks = append(l.marks, lineMark{page: l.page, top: l.y, op: len(l.ops)})
+}
+
+// keepWith makes room for height millimetres that must not start a page by
+// themselves (GB/T 9704-2012 7.3.5: the page holding the signature holds
+// body text too). If height does not fit on this page, the last lines of
+// body text on it — up to carry of them — move to the top of the next page,
+// and l.y is left below them; the caller then sets the block after gap.
+// Nothing is redrawn: the lines' drawing operations move as they are, so
+// no character is lost or repeated and every line stays on the grid.
+func (l *layout) keepWith(gap, height float64, carry int) {
+	if l.y+gap+height <= blockBottom+0.01 {
+		l.y += gap
+		return
+	}
+	first := -1
+	for i := len(l.marks) - 1; i >= 0 && len(l.marks)-i <= carry; i-- {
+		if l.marks[i].page != l.page {
+			break
+		}
+		first = i
+	}
+	// Moving every body line of the page would only empty it.
+	if first < 0 || l.marks[first].top <= marginTop+0.01 {
+		l.y += gap
+		l.ensure(height)
+		return
+	}
+	top := l.marks[first].top
+	l.page++
+	for i := l.marks[first].op; i < len(l.ops); i++ {
+		op := &l.ops[i]
+		op.page = l.page
+		op.y += marginTop - top
+		if op.kind == opLine {
+			op.y2 += marginTop - top
+		}
+	}
+	for i := first; i < len(l.marks); i++ {
+		l.marks[i].page = l.page
+		l.marks[i].top += marginTop - top
+	}
+	l.y += marginTop - top + gap
 }
 
 type opKind int
@@ -195,6 +262,7 @@ func (l *layout) paragraph(st textStyle, left, width float64, indent int, text s
 		lines[0] = strings.TrimPrefix(lines[0], prefix)
 		for i, line := range lines {
 			l.ensure(st.lineHeight)
+			l.markLine()
 			x, avail := left, width
 			if i == 0 {
 				x += float64(indent) * st.pitch

@@ -117,12 +117,14 @@ func (r *Renderer) renderLetter(doc letterLayout) ([]byte, error) {
 		addressee := strings.TrimRight(doc.addressee, ":：") + "："
 		l.paragraph(body, marginLeft, blockWidth, 0, addressee)
 	}
+	l.flowing = true
 	for _, block := range doc.body {
 		l.paragraph(r.blockStyle(block.Kind), marginLeft, blockWidth, 2, block.Text)
 	}
 	if len(doc.attachments) > 0 {
 		r.attachments(l, doc.attachments)
 	}
+	l.flowing = false
 	if doc.signature != "" || !doc.date.IsZero() {
 		r.signature(l, doc.signature, doc.date)
 	}
@@ -167,22 +169,28 @@ func (r *Renderer) attachments(l *layout, items []string) {
 		}
 		l.ensure(st.lineHeight)
 		if i == 0 {
+			l.markLine()
 			l.drawLine(st, marginLeft+2*st.pitch, baseline(st, l.y), label, 0)
 		}
 		l.paragraph(st, left, blockRight-left, 0, text)
 	}
 }
 
+// signatureCarry is how many lines of body text go to a new page with the
+// signature when it does not fit under the text (GB/T 9704-2012 7.3.5).
+const signatureCarry = 2
+
 // signature sets the procuratorate's name centred over the date, the date
-// ending four characters from the right edge, after two blank lines.
+// ending four characters from the right edge, after two blank lines. When
+// they do not fit on the page, the last lines of the body go to the next
+// page with them, so that page is never without body text.
 func (r *Renderer) signature(l *layout, name string, date time.Time) {
 	st := r.bodyStyle()
-	l.y += 2 * linePitch
 	lines := 1
 	if name != "" {
 		lines = 2
 	}
-	l.ensure(float64(lines) * st.lineHeight)
+	l.keepWith(2*linePitch, float64(lines)*st.lineHeight, signatureCarry)
 	dateText := FormatDate(date)
 	dateWidth := textWidth(st.face, dateText) * st.pitch
 	dateRight := blockRight - 4*st.pitch
