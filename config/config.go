@@ -115,6 +115,10 @@ type JobsConfig struct {
 	CatchUpDays int `yaml:"catch_up_days"`
 	// KeepRunsDays is how long job_runs rows are kept.
 	KeepRunsDays int `yaml:"keep_runs_days"`
+	// StaleRunAfter is how long a run may stay "running" before a scheduler
+	// takes it for abandoned (its server stopped mid-run) and records it as
+	// failed. It must be longer than any real run; 0 disables the check.
+	StaleRunAfter time.Duration `yaml:"stale_run_after"`
 	// OutboxBatch is how many deliveries one outbox run claims at most.
 	OutboxBatch int `yaml:"outbox_batch"`
 	// OutboxRetryBase is the wait after the first failed delivery; it doubles
@@ -352,6 +356,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Jobs.VeryOverdueDays < 0 || c.Jobs.CatchUpDays < 0 || c.Jobs.KeepRunsDays < 0 {
 		bad("jobs.very_overdue_days", "very_overdue_days, catch_up_days and keep_runs_days must not be negative")
+	}
+	if c.Jobs.StaleRunAfter < 0 {
+		bad("jobs.stale_run_after", "must not be negative (0 disables the check)")
 	}
 	if c.Jobs.OutboxBatch < 1 {
 		bad("jobs.outbox_batch", "must be at least 1")

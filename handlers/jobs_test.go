@@ -4,11 +4,13 @@ import (
 	"net/http"
 	"regexp"
 	"testing"
+	"time"
 
 	"gopkg.in/yaml.v3"
 
 	"jianyi/apitest"
 	"jianyi/dbtest"
+	"jianyi/jobs"
 	"jianyi/models"
 )
 
@@ -64,6 +66,29 @@ func TestAdminJobsAPI(t *testing.T) {
 		stats := list.Items[byName["daily_stats"]]
 		if stats.Spec != "0 1 * * *" || len(stats.LastRuns) != 1 || stats.LastRuns[0]["status"] != "ok" {
 			t.Fatalf("daily_stats %+v", stats)
+		}
+		// A run its server abandoned (crash mid-run) is marked failed when
+		// the job runs again, and the list shows it.
+		started := env.Now().UTC().Add(-3 * time.Hour)
+		if real := time.Now().UTC().Add(-3 * time.Hour); real.Before(started) {
+			started = real
+		}
+		stale := &jobs.JobRun{JobName: "stage_warnings", TriggerKind: jobs.TriggerManual, Replica: "gone:1", Status: jobs.RunRunning, StartedAt: started}
+		if err := db.Create(stale).Error; err != nil {
+			t.Fatal(err)
+		}
+		env.Do("POST", "/api/v1/admin/jobs/stage_warnings/run", "admin", nil).Expect(t, http.StatusOK)
+		env.Do("GET", "/api/v1/admin/jobs", "admin", nil).Expect(t, http.StatusOK).Decode(t, &list)
+		found := false
+		for _, j := range list.Items {
+			for _, r := range j.LastRuns {
+				if j.Name == "stage_warnings" && int64(r["id"].(float64)) == stale.ID {
+					found = r["status"] == "failed" && r["error"] == jobs.AbandonedRunError && r["finished_at"] != nil
+				}
+			}
+		}
+		if !found {
+			t.Fatalf("abandoned run not listed as failed: %+v", list.Items)
 		}
 		// apitest turns jobs.enabled off: the list says so.
 		if stats.Enabled {

@@ -29,7 +29,7 @@ const (
 	TriggerSchedule = "schedule"
 	TriggerManual   = "manual"
 
-	RunRunning = "running" // also what a run killed mid-way (crash) stays as
+	RunRunning = "running" // also a run killed mid-way (crash), until MarkAbandoned marks it failed
 	RunOK      = "ok"
 	RunFailed  = "failed"
 )

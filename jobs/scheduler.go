@@ -173,6 +173,11 @@ func (s *Scheduler) Start() {
 		}))
 	}
 	s.cron.Start()
+	ctx, cancel := context.WithTimeout(s.baseCtx, 10*time.Second)
+	if _, err := s.MarkAbandoned(ctx, ""); err != nil {
+		s.log.Warn("marking abandoned job runs", "error", err.Error())
+	}
+	cancel()
 	s.log.Info("job scheduler started", "replica", s.Replica, "jobs", len(s.cron.Entries()))
 }
 
@@ -243,6 +248,9 @@ func (s *Scheduler) run(ctx context.Context, sj *scheduledJob, trigger string, s
 	}
 	defer sj.running.Store(false)
 
+	if _, err := s.MarkAbandoned(ctx, sj.job.Name); err != nil {
+		s.log.Warn("marking abandoned job runs", "job", sj.job.Name, "error", err.Error())
+	}
 	now := s.now()
 	run := &JobRun{JobName: sj.job.Name, Slot: slot, TriggerKind: trigger, Replica: s.Replica, Status: RunRunning, StartedAt: now}
 	if actor != nil && actor.UserID != 0 {
@@ -299,6 +307,35 @@ func (s *Scheduler) run(ctx context.Context, sj *scheduledJob, trigger string, s
 	}
 	s.pruneRuns(endCtx, sj.job.Name, fin)
 	return run, nil
+}
+
+// AbandonedRunError is the error recorded on a run found still "running"
+// after jobs.stale_run_after: its server stopped (crash, kill) during the run.
+const AbandonedRunError = "abandoned (server stopped during the run)"
+
+// MarkAbandoned records as failed every run of the job (of every job when
+// name is empty) that has been "running" for longer than jobs.stale_run_after.
+// A younger run may still be live in another replica and is left alone. The
+// scheduler calls it when it starts and before each run of a job; it returns
+// how many runs it marked.
+func (s *Scheduler) MarkAbandoned(ctx context.Context, name string) (int64, error) {
+	limit := s.cfg.Jobs.StaleRunAfter
+	if limit <= 0 {
+		return 0, nil
+	}
+	now := s.now()
+	q := s.db.WithContext(ctx).Model(&JobRun{}).Where("status = ? AND started_at < ?", RunRunning, now.Add(-limit))
+	if name != "" {
+		q = q.Where("job_name = ?", name)
+	}
+	res := q.Updates(map[string]any{"status": RunFailed, "error": AbandonedRunError, "finished_at": now})
+	if res.Error != nil {
+		return 0, res.Error
+	}
+	if res.RowsAffected > 0 {
+		s.log.Warn("job runs abandoned by a stopped server marked failed", "job", name, "runs", res.RowsAffected)
+	}
+	return res.RowsAffected, nil
 }
 
 // safeRun turns a panic into the run's error, so one bad job neither kills

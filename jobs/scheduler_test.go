@@ -191,3 +191,84 @@ func TestSchedulerRejectsBadSpec(t *testing.T) {
 		t.Fatalf("err %v, want one naming jobs.bad.spec", err)
 	}
 }
+
+// A server that stopped mid-run left its rows "running": the next run of the
+// job, and a starting scheduler, record the ones older than
+// jobs.stale_run_after as failed, and leave a younger (maybe live) run alone.
+func TestSchedulerMarksAbandonedRuns(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+		clock := &testClock{}
+		now := time.Date(2026, 4, 15, 0, 0, 0, 0, time.UTC) // 08:00 Beijing time
+		clock.Set(now)
+		noop := func(ctx context.Context, env *jobs.Env) (int, error) { return 0, nil }
+		s := schedulerWith(t, db, clock, testJob("alpha", "0 8 * * *", noop), testJob("beta", "0 8 * * *", noop))
+		slot := func(h int) *time.Time { t := now.Add(-time.Duration(h) * 24 * time.Hour); return &t }
+		rows := []*jobs.JobRun{
+			{JobName: "alpha", Slot: slot(1), TriggerKind: jobs.TriggerSchedule, Replica: "dead:1", Status: jobs.RunRunning, StartedAt: now.Add(-3 * time.Hour)},
+			{JobName: "alpha", TriggerKind: jobs.TriggerManual, Replica: "live:2", Status: jobs.RunRunning, StartedAt: now.Add(-30 * time.Minute)},
+			{JobName: "beta", Slot: slot(1), TriggerKind: jobs.TriggerSchedule, Replica: "dead:1", Status: jobs.RunRunning, StartedAt: now.Add(-2*time.Hour - time.Second)},
+		}
+		for _, r := range rows {
+			if err := db.Create(r).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		reload := func(r *jobs.JobRun) jobs.JobRun {
+			var got jobs.JobRun
+			if err := db.First(&got, r.ID).Error; err != nil {
+				t.Fatal(err)
+			}
+			return got
+		}
+		abandoned := func(r *jobs.JobRun) bool {
+			got := reload(r)
+			return got.Status == jobs.RunFailed && got.Error == jobs.AbandonedRunError && got.FinishedAt != nil && got.FinishedAt.Equal(now)
+		}
+
+		// A run of alpha marks alpha's stale run only.
+		if run, err := s.Tick(context.Background(), "alpha"); err != nil || run == nil || run.Status != jobs.RunOK {
+			t.Fatalf("tick: %+v %v", run, err)
+		}
+		if !abandoned(rows[0]) {
+			t.Fatalf("stale alpha run: %+v", reload(rows[0]))
+		}
+		if got := reload(rows[1]); got.Status != jobs.RunRunning || got.FinishedAt != nil || got.Error != "" {
+			t.Fatalf("young run touched: %+v", got)
+		}
+		if got := reload(rows[2]); got.Status != jobs.RunRunning {
+			t.Fatalf("beta touched by alpha's run: %+v", got)
+		}
+
+		// A starting scheduler marks every job's stale runs.
+		s.Start()
+		if !abandoned(rows[2]) {
+			t.Fatalf("stale beta run after Start: %+v", reload(rows[2]))
+		}
+		if got := reload(rows[1]); got.Status != jobs.RunRunning {
+			t.Fatalf("young run touched by Start: %+v", got)
+		}
+
+		// The admin list shows the abandoned run with its error.
+		list, err := s.List(context.Background(), 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, js := range list {
+			for _, r := range js.LastRuns {
+				if r.ID == rows[2].ID && r.Status == jobs.RunFailed && r.Error == jobs.AbandonedRunError {
+					found = true
+				}
+			}
+		}
+		if !found {
+			t.Fatalf("abandoned run not in the admin list: %+v", list)
+		}
+
+		// Later, once the young run is itself past the limit, it is marked too.
+		clock.Set(now.Add(2 * time.Hour))
+		if n, err := s.MarkAbandoned(context.Background(), ""); err != nil || n != 1 || reload(rows[1]).Status != jobs.RunFailed {
+			t.Fatalf("second sweep: %d %v %+v", n, err, reload(rows[1]))
+		}
+	})
+}

@@ -112,6 +112,10 @@ type DisclosureInput struct {
 	Version     int      `json:"version" validate:"omitempty,gt=0"`
 	PersonNames []string `json:"person_names" validate:"max=200,dive,max=20"`
 	ExtraTerms  []string `json:"extra_terms" validate:"max=200,dive,max=100"`
+	// ConfirmNotNames are possible personal names (see the preview's
+	// possible_names) the prosecutor confirms are not names of private
+	// persons; publishing is refused while an unconfirmed one remains.
+	ConfirmNotNames []string `json:"confirm_not_names" validate:"max=200,dive,max=20"`
 }
 
 // WithdrawInput records why a publication is withdrawn.
@@ -143,6 +147,11 @@ type DisclosurePreview struct {
 	// Residual lists numbers the redaction left that still look personal;
 	// publishing is refused until they are added to extra_terms.
 	Residual []string `json:"residual"`
+	// PossibleNames lists what still reads like a private person's full
+	// name in the redacted texts (PossiblePersonalNames), less the request's
+	// confirm_not_names; publishing is refused until each is added to
+	// person_names or confirmed as not a personal name.
+	PossibleNames []string `json:"possible_names"`
 }
 
 // publishableStates are those after issuance in which a case may be
@@ -280,6 +289,16 @@ func ResidualPersonalNumbers(text string) []string {
 	return out
 }
 
+// possibleNames lists candidate personal names left in the redacted texts,
+// the official names kept by the redaction excepted.
+func (src *disclosureSource) possibleNames() []string {
+	var all []string
+	for _, r := range src.results {
+		all = append(all, PossiblePersonalNames(r.Text, src.opts.KeepNames)...)
+	}
+	return cleanTerms(all)
+}
+
 func (src *disclosureSource) residuals() []string {
 	out := []string{}
 	for _, r := range src.results {
@@ -343,6 +362,7 @@ func (s *DisclosureService) Preview(ctx context.Context, a *Actor, caseID int64,
 	}
 	p.Sections = src.sections
 	p.Residual = src.residuals()
+	p.PossibleNames = unconfirmedNames(src.possibleNames(), in.ConfirmNotNames)
 	return p, nil
 }
 
@@ -401,6 +421,22 @@ func (s *DisclosureService) store(ctx context.Context, a *Actor, caseID int64, i
 				Message: "脱敏后的文本中仍有疑似手机号码或身份证号码，请将其加入需删除的词语（extra_terms）后再公开",
 				Fields:  map[string]string{"extra_terms": "仍有疑似个人号码"}, Details: map[string]any{"count": len(r)}}
 		}
+		possible := src.possibleNames()
+		if left := unconfirmedNames(possible, in.ConfirmNotNames); len(left) > 0 {
+			return &Error{Kind: ErrConflict, Code: "possible_personal_names",
+				Message: "脱敏后的文本中仍有疑似自然人姓名：" + strings.Join(left, "、") +
+					"。请将其加入需隐去的姓名（person_names），或确认其不是自然人姓名（confirm_not_names）后再公开",
+				Details: map[string]any{"names": left}}
+		}
+		// Only the confirmations that concerned a candidate are recorded.
+		confirmed := []string{}
+		for _, n := range cleanTerms(in.ConfirmNotNames) {
+			for _, p := range possible {
+				if foldWidth(n) == p {
+					confirmed = append(confirmed, p)
+				}
+			}
+		}
 		now := s.Cases.now()
 		d := s.build(src, a, now)
 		if found {
@@ -434,7 +470,8 @@ func (s *DisclosureService) store(ctx context.Context, a *Actor, caseID int64, i
 		label := map[string]string{"publish": "决定公开", "refresh": "更新公开内容"}[action]
 		if err := AddCaseEvent(tx, a, c, "disclosure_"+action, label, false, map[string]any{
 			"disclosure_id": d.ID, "revision": d.Revision, "redactions": changes, "pdf_sha256": d.PDFSHA256,
-			"person_names": len(src.opts.PersonNames), "extra_terms": len(src.opts.ExtraTerms)}); err != nil {
+			"person_names": len(src.opts.PersonNames), "extra_terms": len(src.opts.ExtraTerms),
+			"confirmed_not_names": confirmed}); err != nil {
 			return err
 		}
 		out = d
