@@ -67,7 +67,10 @@ func Open(opts OpenOptions) (*DB, error) {
 		if strings.Contains(dsn, "?") {
 			sep = "&"
 		}
-		dsn += sep + "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate&_time_format=sqlite"
+		// No _time_format: the driver's default write format is already
+		// "sqlite", and glebarez/go-sqlite stops reading options after
+		// _time_format, which would silently drop _txlock=immediate.
+		dsn += sep + "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 		gdb, err = gorm.Open(sqlite.Open(dsn), gcfg)
 	case "mysql":
 		dialect = migrations.MySQL
@@ -166,21 +169,7 @@ func (db *DB) Close() error {
 // WithTx runs fn in one transaction: everything fn writes commits together or
 // not at all.
 func (db *DB) WithTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	if db.Dialect != migrations.SQLite {
-		return db.DB.WithContext(ctx).Transaction(fn)
-	}
-	return db.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		// glebarez/go-sqlite ignores _txlock when _time_format is also in the
-		// DSN, so transactions begin DEFERRED: one that reads and then writes
-		// fails at once with SQLITE_BUSY if another writer committed in
-		// between (the busy timeout does not apply to that upgrade). Writing
-		// first takes the write lock up front, under the busy timeout, as
-		// BEGIN IMMEDIATE would.
-		if err := tx.Exec("UPDATE audit_head SET last_id = last_id WHERE id = 1").Error; err != nil {
-			return err
-		}
-		return fn(tx)
-	})
+	return db.DB.WithContext(ctx).Transaction(fn)
 }
 
 // LockRow takes a write lock on the rows the query selects, for read-modify-write
