@@ -142,18 +142,8 @@ func (s *Server) applySubmit(c echo.Context) error {
 		return s.showApplyForm(c, status, in, body.Error.Message, body.Error.Fields)
 	}
 	if err := c.Validate(&in); err != nil {
-		// The validator names fields by their generic labels ("检察院为必填字段");
-		// a citizen reads this form's own labels instead.
+		// ApplicationInput's label tags name the fields as the form does.
 		if status, body := errorResponse(err); status == http.StatusBadRequest && body.Error.Fields != nil {
-			for key, msg := range body.Error.Fields {
-				if label, ok := applyFieldLabels[key]; ok {
-					generic := key
-					if l, ok := fieldLabels[key]; ok {
-						generic = l
-					}
-					body.Error.Fields[key] = strings.Replace(msg, generic, label, 1)
-				}
-			}
 			return s.showApplyForm(c, status, in, "申请信息有误，请按字段提示修改", body.Error.Fields)
 		}
 		return fail(err)
@@ -168,12 +158,6 @@ func (s *Server) applySubmit(c echo.Context) error {
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return s.render(c, http.StatusCreated, "apply_done", res)
-}
-
-// applyFieldLabels are the /apply form's labels, by field key.
-var applyFieldLabels = map[string]string{
-	"procuratorate_id": "受理检察院", "applicant_name": "申请人姓名", "id_type": "证件类型", "id_number": "证件号码",
-	"phone": "联系电话", "agency_name": "涉及的单位", "place": "问题发生地点", "problem": "反映的问题",
 }
 
 type statusPage struct {

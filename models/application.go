@@ -137,15 +137,15 @@ type ApplicationService struct {
 
 // ApplicationInput is what a citizen submits (JSON or the HTML form).
 type ApplicationInput struct {
-	ApplicantName   string `json:"applicant_name" validate:"required,max=50"`
-	IDType          string `json:"id_type" validate:"required,oneof=resident_id passport hmt_permit"`
-	IDNumber        string `json:"id_number" validate:"required,max=32"`
-	Phone           string `json:"phone" validate:"required,max=30"`
-	Problem         string `json:"problem" validate:"required,max=5000"`
-	Place           string `json:"place" validate:"required,max=200"`
-	AgencyName      string `json:"agency_name" validate:"max=200"`
+	ApplicantName   string `json:"applicant_name" validate:"required,max=50" label:"申请人姓名"`
+	IDType          string `json:"id_type" validate:"required,oneof=resident_id passport hmt_permit" label:"证件类型"`
+	IDNumber        string `json:"id_number" validate:"required,max=32" label:"证件号码"`
+	Phone           string `json:"phone" validate:"required,max=30" label:"联系电话"`
+	Problem         string `json:"problem" validate:"required,max=5000" label:"反映的问题"`
+	Place           string `json:"place" validate:"required,max=200" label:"问题发生地点"`
+	AgencyName      string `json:"agency_name" validate:"max=200" label:"涉及的单位"`
 	AgencyID        *int64 `json:"agency_id" validate:"omitempty,gt=0"`
-	ProcuratorateID int64  `json:"procuratorate_id" validate:"required,gt=0"`
+	ProcuratorateID int64  `json:"procuratorate_id" validate:"required,gt=0" label:"受理检察院"`
 	ConsentPrivacy  bool   `json:"consent_privacy"`
 	// Website is a honeypot: hidden from people, filled in by naive bots.
 	Website string `json:"website" validate:"max=200"`
