@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -132,10 +133,13 @@ func TestRenderingIsDeterministic(t *testing.T) {
 	}
 }
 
+// TestWriteSample writes the long sample recommendation to the file
+// JIANYI_SAMPLE_PDF names (for looking at), or to a temporary file, and checks
+// what was written reads back as the same complete PDF.
 func TestWriteSample(t *testing.T) {
 	out := os.Getenv("JIANYI_SAMPLE_PDF")
 	if out == "" {
-		t.Skip("set JIANYI_SAMPLE_PDF to write a sample")
+		out = filepath.Join(t.TempDir(), "sample.pdf")
 	}
 	pdf, err := testRenderer(t).Recommendation(longRecommendation())
 	if err != nil {
@@ -143,5 +147,12 @@ func TestWriteSample(t *testing.T) {
 	}
 	if err := os.WriteFile(out, pdf, 0o644); err != nil {
 		t.Fatal(err)
+	}
+	written, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(written, pdf) || !bytes.HasPrefix(written, []byte("%PDF-")) || !bytes.Contains(written[max(0, len(written)-32):], []byte("%%EOF")) {
+		t.Fatalf("sample %s is not the complete PDF (%d bytes written, %d rendered)", out, len(written), len(pdf))
 	}
 }

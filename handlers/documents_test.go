@@ -276,8 +276,9 @@ func TestRecommendationFrozenAtIssue(t *testing.T) {
 
 // TestIssueWithoutNumberOrDraftFails: the freezing hook refuses to issue a
 // case without 文号 or draft, and the issuance rolls back. With the real
-// issue effect merged, it assigns the 文号 and checks the draft itself first,
-// so only the stand-in's run checks the hook's own codes.
+// issue effect merged, it assigns the 文号 itself (so a case without one is
+// issued, numbered and frozen) and refuses a case without a draft with its
+// own code before the hook runs.
 func TestIssueWithoutNumberOrDraftFails(t *testing.T) {
 	standIn := ensureIssueRunsHooks()
 	dbtest.Each(t, func(t *testing.T, db *models.DB) {
@@ -285,19 +286,38 @@ func TestIssueWithoutNumberOrDraftFails(t *testing.T) {
 		for _, tc := range []struct {
 			name     string
 			fixture  apitest.CaseFixture
-			wantCode string
+			wantCode string // with the stand-in: the hook's code
+			realCode string // with the real issue effect; "" = issued
 		}{
-			{"no 文号", apitest.CaseFixture{State: models.StateApproved, Content: longContent()}, "no_document_number"},
-			{"no draft", apitest.CaseFixture{State: models.StateApproved, DocumentNumber: "清河检八建〔2026〕9号"}, "no_draft"},
+			{"no 文号", apitest.CaseFixture{State: models.StateApproved, Content: longContent()}, "no_document_number", ""},
+			{"no draft", apitest.CaseFixture{State: models.StateApproved, DocumentNumber: "清河检八建〔2026〕9号"}, "no_draft", "draft_missing"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
-				if !standIn && tc.wantCode == "no_document_number" {
-					t.Skip("the issue effect assigns the 文号 before the hook runs")
-				}
 				c := env.CaseFixture(tc.fixture)
-				r := env.Do("POST", fmt.Sprintf("/api/v1/cases/%d/actions/issue", c.ID), "prosecutor1", map[string]any{"version": 1}).Expect(t, http.StatusConflict)
-				if standIn && r.ErrorCode() != tc.wantCode {
-					t.Fatalf("code %s, want %s", r.ErrorCode(), tc.wantCode)
+				issue := fmt.Sprintf("/api/v1/cases/%d/actions/issue", c.ID)
+				if !standIn && tc.realCode == "" {
+					var issued struct {
+						State          string  `json:"state"`
+						DocumentNumber *string `json:"document_number"`
+					}
+					env.Do("POST", issue, "prosecutor1", map[string]any{"version": 1}).Expect(t, http.StatusOK).Decode(t, &issued)
+					if issued.State != string(models.StateIssued) || issued.DocumentNumber == nil || !strings.HasPrefix(*issued.DocumentNumber, "清河检八建〔") {
+						t.Fatalf("issued without a 文号: %+v", issued)
+					}
+					var n int64
+					db.Model(&models.StoredFile{}).Where("owner_type = ? AND owner_id = ?", "recommendation_pdf", c.ID).Count(&n)
+					if n != 1 {
+						t.Fatalf("%d frozen files after the issuance, want 1", n)
+					}
+					return
+				}
+				want := tc.wantCode
+				if !standIn {
+					want = tc.realCode
+				}
+				r := env.Do("POST", issue, "prosecutor1", map[string]any{"version": 1}).Expect(t, http.StatusConflict)
+				if r.ErrorCode() != want {
+					t.Fatalf("code %s, want %s", r.ErrorCode(), want)
 				}
 				var after models.Case
 				if err := db.First(&after, c.ID).Error; err != nil || after.State != models.StateApproved {

@@ -305,6 +305,14 @@ func TestEndToEndObjectionAmendReissue(t *testing.T) {
 			if err := env.DB.Omit("content").Where("owner_type = ? AND owner_id = ?", "recommendation_pdf", id).Find(&letters).Error; err != nil {
 				t.Fatal(err)
 			}
+			// The letter objected to is frozen; once re-issued, the new one too.
+			wantLetters := 1
+			if stage == "re-issued" {
+				wantLetters = 2
+			}
+			if len(letters) != wantLetters {
+				t.Fatalf("%s: %d frozen letters, want %d", stage, len(letters), wantLetters)
+			}
 			for _, f := range letters {
 				env.Do("GET", fmt.Sprintf("/api/v1/files/%d", f.ID), "agency1", nil).Expect(t, http.StatusNotFound)
 			}

@@ -261,6 +261,9 @@ func TestReplyRemindersTwoReplicas(t *testing.T) {
 			}
 			wg.Wait()
 			want := expectedReminders(t, db1, cfg, d("2026-04-15"), d("2026-04-16"))
+			if want <= reminders {
+				t.Fatalf("fixture: 2026-04-16 calls for no reminder beyond 04-15's %d, so the concurrent runs prove nothing", reminders)
+			}
 			if n := countRows(t, db1, &models.Reminder{}, ""); n != want {
 				t.Fatalf("%d reminders after concurrent runs, want %d", n, want)
 			}

@@ -172,6 +172,19 @@ func TestSeedDemoIdempotent(t *testing.T) {
 			return out
 		}
 		before := counts()
+		for table, n := range before {
+			if n == 0 {
+				t.Errorf("%s: empty after the first seed", table)
+			}
+		}
+		if len(first.Accounts) == 0 || before["users"] != int64(len(first.Accounts)) {
+			t.Fatalf("first seed: %d accounts reported, %d users stored", len(first.Accounts), before["users"])
+		}
+		for _, a := range first.Accounts {
+			if !a.Created {
+				t.Errorf("account %s not created by the first seed", a.Username)
+			}
+		}
 		second, err := models.SeedDemo(ctx, db, "second-password-2")
 		if err != nil {
 			t.Fatalf("second seed: %v", err)
@@ -184,6 +197,9 @@ func TestSeedDemoIdempotent(t *testing.T) {
 		}
 		if first.District.ID != second.District.ID || first.Agency1.ID != second.Agency1.ID {
 			t.Fatal("second seed returned different objects")
+		}
+		if len(second.Accounts) != len(first.Accounts) {
+			t.Fatalf("second seed reported %d accounts, the first %d", len(second.Accounts), len(first.Accounts))
 		}
 		for _, a := range second.Accounts {
 			if a.Created {
