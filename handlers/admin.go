@@ -119,13 +119,9 @@ func (s *Server) listUsers(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	items := make([]userView, 0, len(users))
-	for i := range users {
-		v, err := s.userView(c.Request().Context(), &users[i])
-		if err != nil {
-			return err
-		}
-		items = append(items, v)
+	items, err := s.userViews(c.Request().Context(), users)
+	if err != nil {
+		return err
 	}
 	return c.JSON(http.StatusOK, listResponse[userView]{Items: items})
 }
