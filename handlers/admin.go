@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -46,40 +45,6 @@ func (s *Server) adminRoutes(g *echo.Group) {
 type listResponse[T any] struct {
 	Items      []T    `json:"items"`
 	NextCursor string `json:"next_cursor,omitempty"`
-}
-
-// create adapts "bind In, call the domain, answer 201" for admin resources.
-func create[In, Out any](fn func(context.Context, *models.Actor, In) (Out, error)) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		var in In
-		if err := bindJSON(c, &in); err != nil {
-			return err
-		}
-		out, err := fn(c.Request().Context(), actorOf(c), in)
-		if err != nil {
-			return err
-		}
-		return c.JSON(http.StatusCreated, out)
-	}
-}
-
-// update adapts "parse id, bind In, call the domain, answer 200".
-func update[In, Out any](fn func(context.Context, *models.Actor, int64, In) (Out, error)) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		id, err := pathID(c, "id")
-		if err != nil {
-			return err
-		}
-		var in In
-		if err := bindJSON(c, &in); err != nil {
-			return err
-		}
-		out, err := fn(c.Request().Context(), actorOf(c), id, in)
-		if err != nil {
-			return err
-		}
-		return c.JSON(http.StatusOK, out)
-	}
 }
 
 func (s *Server) listProcuratorates(c echo.Context) error {
