@@ -1,13 +1,12 @@
 package documents
 
 import (
-	"bytes"
 	"math"
-	"os"
-	"os/exec"
 	"regexp"
 	"strconv"
 	"testing"
+
+	"jianyi/pdftest"
 )
 
 // word is one word box reported by pdftotext -bbox, in millimetres.
@@ -24,18 +23,7 @@ var (
 
 func pdfWords(t *testing.T, pdf []byte) []word {
 	t.Helper()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("pdftotext (poppler-utils) is required in CI")
-		}
-		t.Skip("pdftotext not installed")
-	}
-	cmd := exec.Command("pdftotext", "-bbox", "-enc", "UTF-8", "-", "-")
-	cmd.Stdin = bytes.NewReader(pdf)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("pdftotext -bbox: %v", err)
-	}
+	out := pdftest.Run(t, pdf, "-bbox")
 	var words []word
 	page := 0
 	pageStarts := pagePattern.FindAllIndex(out, -1)

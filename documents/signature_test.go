@@ -1,31 +1,19 @@
 package documents
 
 import (
-	"bytes"
 	"fmt"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
+
+	"jianyi/pdftest"
 )
 
 // pdfPageText extracts the text of one page with pdftotext -f n -l n.
 func pdfPageText(t *testing.T, pdf []byte, page int) string {
 	t.Helper()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("pdftotext (poppler-utils) is required in CI")
-		}
-		t.Skip("pdftotext not installed")
-	}
 	n := fmt.Sprint(page)
-	cmd := exec.Command("pdftotext", "-f", n, "-l", n, "-enc", "UTF-8", "-", "-")
-	cmd.Stdin = bytes.NewReader(pdf)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("pdftotext -f %d -l %d: %v", page, page, err)
-	}
+	out := pdftest.Run(t, pdf, "-f", n, "-l", n)
 	return withoutSpace(string(out))
 }
 

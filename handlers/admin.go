@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -48,40 +47,6 @@ type listResponse[T any] struct {
 	NextCursor string `json:"next_cursor,omitempty"`
 }
 
-// create adapts "bind In, call the domain, answer 201" for admin resources.
-func create[In, Out any](fn func(context.Context, *models.Actor, In) (Out, error)) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		var in In
-		if err := bindJSON(c, &in); err != nil {
-			return err
-		}
-		out, err := fn(c.Request().Context(), actorOf(c), in)
-		if err != nil {
-			return err
-		}
-		return c.JSON(http.StatusCreated, out)
-	}
-}
-
-// update adapts "parse id, bind In, call the domain, answer 200".
-func update[In, Out any](fn func(context.Context, *models.Actor, int64, In) (Out, error)) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		id, err := pathID(c, "id")
-		if err != nil {
-			return err
-		}
-		var in In
-		if err := bindJSON(c, &in); err != nil {
-			return err
-		}
-		out, err := fn(c.Request().Context(), actorOf(c), id, in)
-		if err != nil {
-			return err
-		}
-		return c.JSON(http.StatusOK, out)
-	}
-}
-
 func (s *Server) listProcuratorates(c echo.Context) error {
 	items, err := s.org.ListProcuratorates(c.Request().Context(), actorOf(c))
 	if err != nil {
@@ -119,13 +84,9 @@ func (s *Server) listUsers(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	items := make([]userView, 0, len(users))
-	for i := range users {
-		v, err := s.userView(c.Request().Context(), &users[i])
-		if err != nil {
-			return err
-		}
-		items = append(items, v)
+	items, err := s.userViews(c.Request().Context(), users)
+	if err != nil {
+		return err
 	}
 	return c.JSON(http.StatusOK, listResponse[userView]{Items: items})
 }

@@ -73,3 +73,43 @@ func TestAdminRoleMatrix(t *testing.T) {
 		}
 	})
 }
+
+// TestAdminListUsersShowsUnitNames checks that the user list names each
+// user's procuratorate, department and agency, as a single user's view does.
+func TestAdminListUsersShowsUnitNames(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+		env := apitest.New(t, db)
+		org := env.Org
+		var list struct {
+			Items []struct {
+				Username          string `json:"username"`
+				ProcuratorateName string `json:"procuratorate_name"`
+				DepartmentName    string `json:"department_name"`
+				AgencyName        string `json:"agency_name"`
+			} `json:"items"`
+		}
+		env.Do("GET", "/api/v1/admin/users", "admin", nil).Expect(t, http.StatusOK).Decode(t, &list)
+		want := map[string][3]string{
+			"admin":           {org.Province.Name, "", ""},
+			"prosecutor1":     {org.District.Name, org.Department.Name, ""},
+			"chief1":          {org.District.Name, "", ""},
+			"cityprosecutor1": {org.City.Name, org.CityDepartment.Name, ""},
+			"agency1":         {"", "", org.Agency1.Name},
+			"agency2":         {"", "", org.Agency2.Name},
+		}
+		seen := 0
+		for _, u := range list.Items {
+			w, ok := want[u.Username]
+			if !ok {
+				continue
+			}
+			seen++
+			if got := [3]string{u.ProcuratorateName, u.DepartmentName, u.AgencyName}; got != w {
+				t.Errorf("%s: procuratorate, department, agency = %q, want %q", u.Username, got, w)
+			}
+		}
+		if seen != len(want) {
+			t.Fatalf("listed %d of the %d expected users: %+v", seen, len(want), list.Items)
+		}
+	})
+}

@@ -211,15 +211,7 @@ func (s *Server) listApplications(c echo.Context) error {
 }
 
 func (s *Server) getApplication(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	d, err := s.pub.apps.LoadApplication(c.Request().Context(), actorOf(c), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, d)
+	return withID(c, http.StatusOK, s.pub.apps.LoadApplication)
 }
 
 func (s *Server) downloadApplicationFile(c echo.Context) error {
@@ -241,51 +233,15 @@ func (s *Server) downloadApplicationFile(c echo.Context) error {
 }
 
 func (s *Server) answerApplication(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	var in models.AnswerInput
-	if err := bindJSON(c, &in); err != nil {
-		return err
-	}
-	d, err := s.pub.apps.Answer(c.Request().Context(), actorOf(c), id, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, d)
+	return withIDBody(c, http.StatusOK, s.pub.apps.Answer)
 }
 
 func (s *Server) decideApplication(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	var in models.DecideInput
-	if err := bindJSON(c, &in); err != nil {
-		return err
-	}
-	d, err := s.pub.apps.Decide(c.Request().Context(), actorOf(c), id, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, d)
+	return withIDBody(c, http.StatusOK, s.pub.apps.Decide)
 }
 
 func (s *Server) applicationProgress(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	var in models.ProgressInput
-	if err := bindJSON(c, &in); err != nil {
-		return err
-	}
-	d, err := s.pub.apps.Progress(c.Request().Context(), actorOf(c), id, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, d)
+	return withIDBody(c, http.StatusOK, s.pub.apps.Progress)
 }
 
 // noticeDate is the notice's date as a time for the PDF layout.

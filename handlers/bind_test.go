@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"jianyi/apitest"
 	"jianyi/config"
 	"jianyi/dbtest"
 	"jianyi/models"
@@ -64,6 +65,34 @@ func TestBadRequestBodies(t *testing.T) {
 				}
 				if tc.wantField != "" && body.Error.Fields[tc.wantField] == "" {
 					t.Fatalf("no message for field %q: %s", tc.wantField, res.Body)
+				}
+			})
+		}
+	})
+}
+
+// TestPathIDBeforeBody checks that a request with both a bad path id and a
+// bad body is answered about the id: 404, as if the object did not exist,
+// whichever of the two path ids is wrong.
+func TestPathIDBeforeBody(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+		env := apitest.New(t, db)
+		tests := []struct {
+			method, path, user string
+		}{
+			{"PATCH", "/api/v1/projects/abc", "prosecutor1"},
+			{"POST", "/api/v1/projects/0/members", "prosecutor1"},
+			{"PATCH", "/api/v1/projects/abc/tasks/1", "prosecutor1"},
+			{"PATCH", "/api/v1/projects/1/tasks/abc", "prosecutor1"},
+			{"POST", "/api/v1/projects/1/tasks/-1/comments", "prosecutor1"},
+			{"POST", "/api/v1/reviews/1/items/abc/score", "prosecutor1"},
+			{"PUT", "/api/v1/admin/agencies/abc", "admin"},
+		}
+		for _, tc := range tests {
+			t.Run(tc.method+" "+tc.path, func(t *testing.T) {
+				res := env.Do(tc.method, tc.path, tc.user, `{"malformed":`).Expect(t, http.StatusNotFound)
+				if code := res.ErrorCode(); code != "not_found" {
+					t.Fatalf("code %q, want not_found; body %s", code, res.Body)
 				}
 			})
 		}

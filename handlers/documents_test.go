@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -23,6 +22,7 @@ import (
 	"jianyi/dbtest"
 	"jianyi/handlers"
 	"jianyi/models"
+	"jianyi/pdftest"
 )
 
 const docNumber = "清河检八建〔2026〕1号"
@@ -93,23 +93,10 @@ func ensureIssueRunsHooks() bool {
 	return issueStandInActive
 }
 
-// pdfText extracts a PDF's text with poppler's pdftotext; the test skips
-// without it locally but fails in CI.
+// pdfText extracts a PDF's text with poppler's pdftotext.
 func pdfText(t *testing.T, pdf []byte) string {
 	t.Helper()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("pdftotext (poppler-utils) is required in CI")
-		}
-		t.Skip("pdftotext not installed")
-	}
-	cmd := exec.Command("pdftotext", "-enc", "UTF-8", "-", "-")
-	cmd.Stdin = bytes.NewReader(pdf)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	return string(out)
+	return pdftest.Text(t, pdf)
 }
 
 var pageNumber = regexp.MustCompile(`—\s*\d+\s*—`)

@@ -208,15 +208,7 @@ func (s *Server) listFilings(c echo.Context) error {
 }
 
 func (s *Server) getFiling(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	f, err := s.cases.GetFiling(c.Request().Context(), actorOf(c), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, f)
+	return withID(c, http.StatusOK, s.cases.GetFiling)
 }
 
 // replyDeadline is the deadline calculator: the same arithmetic and database

@@ -112,31 +112,11 @@ func (s *Server) listProjects(c echo.Context) error {
 }
 
 func (s *Server) getProject(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	d, err := s.projects().GetProject(c.Request().Context(), actorOf(c), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, d)
+	return withID(c, http.StatusOK, s.projects().GetProject)
 }
 
 func (s *Server) updateProject(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	var in models.ProjectUpdate
-	if err := bindJSON(c, &in); err != nil {
-		return err
-	}
-	p, err := s.projects().UpdateProject(c.Request().Context(), actorOf(c), id, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, p)
+	return withIDBody(c, http.StatusOK, s.projects().UpdateProject)
 }
 
 type advanceRequest struct {
@@ -161,19 +141,7 @@ func (s *Server) advanceProject(c echo.Context) error {
 }
 
 func (s *Server) addProjectMember(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	var in models.MemberInput
-	if err := bindJSON(c, &in); err != nil {
-		return err
-	}
-	m, err := s.projects().AddMember(c.Request().Context(), actorOf(c), id, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, m)
+	return withIDBody(c, http.StatusCreated, s.projects().AddMember)
 }
 
 func (s *Server) removeProjectMember(c echo.Context) error {
@@ -192,39 +160,11 @@ func (s *Server) removeProjectMember(c echo.Context) error {
 }
 
 func (s *Server) createProjectTask(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	var in models.TaskInput
-	if err := bindJSON(c, &in); err != nil {
-		return err
-	}
-	t, err := s.projects().CreateTask(c.Request().Context(), actorOf(c), id, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, t)
+	return withIDBody(c, http.StatusCreated, s.projects().CreateTask)
 }
 
 func (s *Server) updateProjectTask(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	tid, err := pathID(c, "task_id")
-	if err != nil {
-		return err
-	}
-	var in models.TaskUpdate
-	if err := bindJSON(c, &in); err != nil {
-		return err
-	}
-	t, err := s.projects().UpdateTask(c.Request().Context(), actorOf(c), id, tid, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, t)
+	return withIDsBody(c, "task_id", http.StatusOK, s.projects().UpdateTask)
 }
 
 func (s *Server) projectTaskComments(c echo.Context) error {
@@ -244,23 +184,7 @@ func (s *Server) projectTaskComments(c echo.Context) error {
 }
 
 func (s *Server) addProjectTaskComment(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	tid, err := pathID(c, "task_id")
-	if err != nil {
-		return err
-	}
-	var in models.CommentInput
-	if err := bindJSON(c, &in); err != nil {
-		return err
-	}
-	cm, err := s.projects().AddTaskComment(c.Request().Context(), actorOf(c), id, tid, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, cm)
+	return withIDsBody(c, "task_id", http.StatusCreated, s.projects().AddTaskComment)
 }
 
 type linkCaseRequest struct {

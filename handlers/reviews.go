@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"time"
@@ -61,27 +62,11 @@ func (s *Server) listReviews(c echo.Context) error {
 }
 
 func (s *Server) getReview(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	b, err := s.reviews().GetBatch(c.Request().Context(), actorOf(c), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, b)
+	return withID(c, http.StatusOK, s.reviews().GetBatch)
 }
 
 func (s *Server) reviewResults(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	r, err := s.reviews().Results(c.Request().Context(), actorOf(c), id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, r)
+	return withID(c, http.StatusOK, s.reviews().Results)
 }
 
 type assignReviewerRequest struct {
@@ -109,43 +94,11 @@ func (s *Server) assignReviewer(c echo.Context) error {
 }
 
 func (s *Server) scoreReviewItem(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	itemID, err := pathID(c, "item_id")
-	if err != nil {
-		return err
-	}
-	var in models.ScoreInput
-	if err := bindJSON(c, &in); err != nil {
-		return err
-	}
-	it, err := s.reviews().ScoreItem(c.Request().Context(), actorOf(c), id, itemID, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, models.ReviewItemView{ReviewItem: *it, Scores: it.ScoreMap()})
+	return withIDsBody(c, "item_id", http.StatusOK, reviewItemView(s.reviews().ScoreItem))
 }
 
 func (s *Server) answerReviewItem(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	itemID, err := pathID(c, "item_id")
-	if err != nil {
-		return err
-	}
-	var in models.ReviewAnswerInput
-	if err := bindJSON(c, &in); err != nil {
-		return err
-	}
-	it, err := s.reviews().AnswerFindings(c.Request().Context(), actorOf(c), id, itemID, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, models.ReviewItemView{ReviewItem: *it, Scores: it.ScoreMap()})
+	return withIDsBody(c, "item_id", http.StatusOK, reviewItemView(s.reviews().AnswerFindings))
 }
 
 func (s *Server) myReviewItems(c echo.Context) error {
@@ -170,4 +123,16 @@ func (s *Server) rateAsAgency(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusCreated, r)
+}
+
+// reviewItemView wraps a review item action so that it answers with the
+// item's scores beside it.
+func reviewItemView[In any](fn func(context.Context, *models.Actor, int64, int64, In) (*models.ReviewItem, error)) func(context.Context, *models.Actor, int64, int64, In) (models.ReviewItemView, error) {
+	return func(ctx context.Context, a *models.Actor, id, itemID int64, in In) (models.ReviewItemView, error) {
+		it, err := fn(ctx, a, id, itemID, in)
+		if err != nil {
+			return models.ReviewItemView{}, err
+		}
+		return models.ReviewItemView{ReviewItem: *it, Scores: it.ScoreMap()}, nil
+	}
 }

@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -314,4 +315,59 @@ func uniqueOr(err error, field, msg string) error {
 		return &Error{Kind: ErrConflict, Code: "duplicate", Message: msg, Fields: map[string]string{field: msg}}
 	}
 	return err
+}
+
+// UnitNames maps the ids of procuratorates, departments and agencies to
+// their names.
+type UnitNames struct {
+	Procuratorates, Departments, Agencies map[int64]string
+}
+
+// UnitNamesOfUsers loads the names of the procuratorates, departments and
+// agencies the users belong to: at most one query for each kind of unit,
+// however many users there are. An id whose row is gone has no name.
+func UnitNamesOfUsers(tx *gorm.DB, users []User) (UnitNames, error) {
+	var pIDs, dIDs, aIDs []int64
+	for _, u := range users {
+		if u.ProcuratorateID != nil {
+			pIDs = append(pIDs, *u.ProcuratorateID)
+		}
+		if u.DepartmentID != nil {
+			dIDs = append(dIDs, *u.DepartmentID)
+		}
+		if u.AgencyID != nil {
+			aIDs = append(aIDs, *u.AgencyID)
+		}
+	}
+	var out UnitNames
+	var err error
+	if out.Procuratorates, err = namesByID(tx, &Procuratorate{}, pIDs); err != nil {
+		return out, err
+	}
+	if out.Departments, err = namesByID(tx, &Department{}, dIDs); err != nil {
+		return out, err
+	}
+	out.Agencies, err = namesByID(tx, &Agency{}, aIDs)
+	return out, err
+}
+
+// namesByID reads id → name from model's table for the given ids.
+func namesByID(tx *gorm.DB, model any, ids []int64) (map[int64]string, error) {
+	names := map[int64]string{}
+	if len(ids) == 0 {
+		return names, nil
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	var rows []struct {
+		ID   int64
+		Name string
+	}
+	if err := tx.Model(model).Select("id", "name").Where("id IN ?", ids).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		names[r.ID] = r.Name
+	}
+	return names, nil
 }
