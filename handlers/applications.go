@@ -183,7 +183,7 @@ func (s *Server) applicationNoticePDF(c echo.Context) error {
 		return err
 	}
 	c.Response().Header().Set("Cache-Control", "private, no-store")
-	c.Response().Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+urlPathEscape(noticeTitle(n)+".pdf"))
+	c.Response().Header().Set("Content-Disposition", contentDisposition("attachment", noticeTitle(n)+".pdf"))
 	return c.Blob(http.StatusOK, "application/pdf", pdf)
 }
 
@@ -227,7 +227,7 @@ func (s *Server) downloadApplicationFile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+urlPathEscape(f.Filename))
+	c.Response().Header().Set("Content-Disposition", contentDisposition("attachment", f.Filename))
 	c.Response().Header().Set("Cache-Control", "private, no-store")
 	return c.Blob(http.StatusOK, f.ContentType, f.Content)
 }

@@ -329,7 +329,7 @@ func (s *Server) downloadFile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename*=UTF-8''%s", urlPathEscape(f.Filename)))
+	c.Response().Header().Set("Content-Disposition", contentDisposition("attachment", f.Filename))
 	c.Response().Header().Set("X-Content-SHA256", f.SHA256)
 	c.Response().Header().Set("Cache-Control", "private, no-store")
 	return c.Blob(http.StatusOK, f.ContentType, f.Content)

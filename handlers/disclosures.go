@@ -258,7 +258,7 @@ func (s *Server) disclosurePDF(c echo.Context, id int64) error {
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set("Content-Disposition", "inline; filename*=UTF-8''"+urlPathEscape("检察建议书（公开版）"+d.DocumentNumber+".pdf"))
+	c.Response().Header().Set("Content-Disposition", contentDisposition("inline", "检察建议书（公开版）"+d.DocumentNumber+".pdf"))
 	c.Response().Header().Set("X-Content-SHA256", d.PDFSHA256)
 	return c.Blob(http.StatusOK, "application/pdf", pdf)
 }

@@ -52,23 +52,6 @@ func (s *Server) caseDocument(c echo.Context) error {
 	return c.Blob(http.StatusOK, "application/pdf", doc.Content)
 }
 
-// rfc5987 percent-encodes a filename for filename*= (RFC 5987 / 8187):
-// everything but attr-char, so that ' ( ) ; , in a case title cannot end
-// the value early.
-func rfc5987(s string) string {
-	const attrChar = "!#$&+-.^_`|~"
-	var b strings.Builder
-	for _, c := range []byte(s) {
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', strings.IndexByte(attrChar, c) >= 0:
-			b.WriteByte(c)
-		default:
-			fmt.Fprintf(&b, "%%%02X", c)
-		}
-	}
-	return b.String()
-}
-
 // verifyRequest is the JSON form of a verification: the SHA-256 of a copy.
 type verifyRequest struct {
 	SHA256 string `json:"sha256"`

@@ -271,7 +271,7 @@ func (s *Server) downloadProjectFile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename*=UTF-8''%s", urlPathEscape(f.Filename)))
+	c.Response().Header().Set("Content-Disposition", contentDisposition("attachment", f.Filename))
 	c.Response().Header().Set("X-Content-SHA256", f.SHA256)
 	c.Response().Header().Set("Cache-Control", "private, no-store")
 	return c.Blob(http.StatusOK, f.ContentType, f.Content)
@@ -313,7 +313,7 @@ func (s *Server) projectReport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set("Content-Disposition", fmt.Sprintf("inline; filename*=UTF-8''%s", urlPathEscape(fmt.Sprintf("项目报告-%d.pdf", id))))
+	c.Response().Header().Set("Content-Disposition", contentDisposition("inline", fmt.Sprintf("项目报告-%d.pdf", id)))
 	c.Response().Header().Set("Cache-Control", "private, no-store")
 	return c.Blob(http.StatusOK, "application/pdf", pdf)
 }

@@ -300,6 +300,6 @@ func (s *Server) noticeDownload(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+urlPathEscape(noticeTitle(n)+".pdf"))
+	c.Response().Header().Set("Content-Disposition", contentDisposition("attachment", noticeTitle(n)+".pdf"))
 	return c.Blob(http.StatusOK, "application/pdf", pdf)
 }

@@ -74,7 +74,7 @@ func (s *Server) ledger(c echo.Context, format, contentType string) error {
 	}
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, contentType)
-	h.Set("Content-Disposition", fmt.Sprintf("attachment; filename*=UTF-8''%s", urlPathEscape(fmt.Sprintf("工作台账-%s.%s", q.Today, format))))
+	h.Set("Content-Disposition", contentDisposition("attachment", fmt.Sprintf("工作台账-%s.%s", q.Today, format)))
 	h.Set("Cache-Control", "private, no-store")
 	c.Response().WriteHeader(http.StatusOK)
 	if format == "xlsx" {
