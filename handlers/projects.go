@@ -47,7 +47,7 @@ func (s *Server) projectRoutes(g *echo.Group) {
 // projects builds the project service on the server's database and clock.
 func (s *Server) projects() *models.ProjectService {
 	return &models.ProjectService{DB: s.db, Location: s.cfg.Location(), Now: func() time.Time { return s.Now() },
-		Channels: models.Channels{Email: s.cfg.Mail.SMTPHost != "", Webhook: s.cfg.Webhook.URL != ""}}
+		Channels: s.cases.Settings.Channels}
 }
 
 func (s *Server) createProject(c echo.Context) error {
