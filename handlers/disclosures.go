@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -16,18 +15,6 @@ import (
 	"jianyi/documents"
 	"jianyi/models"
 )
-
-// The PDF renderer parses its fonts once per process, on first use.
-var (
-	rendererOnce sync.Once
-	rendererInst *documents.Renderer
-	rendererErr  error
-)
-
-func pdfRenderer() (*documents.Renderer, error) {
-	rendererOnce.Do(func() { rendererInst, rendererErr = documents.NewRenderer(documents.FontConfig{}) })
-	return rendererInst, rendererErr
-}
 
 func civilTime(d models.Date) time.Time {
 	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)
@@ -39,7 +26,7 @@ func civilTime(d models.Date) time.Time {
 func RenderDisclosurePDF(l models.DisclosureLetter) ([]byte, error) { return renderDisclosurePDF(l) }
 
 func renderDisclosurePDF(l models.DisclosureLetter) ([]byte, error) {
-	r, err := pdfRenderer()
+	r, err := models.DocumentRenderer()
 	if err != nil {
 		return nil, err
 	}
@@ -61,7 +48,7 @@ func noticeTitle(n *models.NoticeData) string {
 }
 
 func renderApplicantNotice(n *models.NoticeData) ([]byte, error) {
-	r, err := pdfRenderer()
+	r, err := models.DocumentRenderer()
 	if err != nil {
 		return nil, err
 	}

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -48,23 +47,7 @@ func (s *Server) projectRoutes(g *echo.Group) {
 // projects builds the project service on the server's database and clock.
 func (s *Server) projects() *models.ProjectService {
 	return &models.ProjectService{DB: s.db, Location: s.cfg.Location(), Now: func() time.Time { return s.Now() },
-		Channels: models.Channels{Email: s.cfg.Mail.SMTPHost != "", Webhook: s.cfg.Webhook.URL != ""}}
-}
-
-var (
-	reportRendererOnce sync.Once
-	reportRenderer     *documents.Renderer
-	reportRendererErr  error
-)
-
-// projectRenderer loads the fonts once per process; the renderer is safe for
-// concurrent use.
-func (s *Server) projectRenderer() (*documents.Renderer, error) {
-	reportRendererOnce.Do(func() {
-		reportRenderer, reportRendererErr = documents.NewRenderer(documents.FontConfig{
-			Title: s.cfg.Documents.TitleFont, Body: s.cfg.Documents.BodyFont, Hei: s.cfg.Documents.HeadingFont, Kai: s.cfg.Documents.KaiFont})
-	})
-	return reportRenderer, reportRendererErr
+		Channels: s.cases.Settings.Channels}
 }
 
 func (s *Server) createProject(c echo.Context) error {
@@ -302,7 +285,7 @@ func (s *Server) projectReport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := s.projectRenderer()
+	r, err := models.DocumentRenderer()
 	if err != nil {
 		return err
 	}

@@ -30,7 +30,7 @@ func (s *Server) reviews() *models.ReviewService {
 		sheet[i] = models.ScoreLine{Name: it.Name, MaxScore: it.MaxScore}
 	}
 	return &models.ReviewService{DB: s.db, Sheet: sheet, Now: func() time.Time { return s.Now() },
-		Channels: models.Channels{Email: s.cfg.Mail.SMTPHost != "", Webhook: s.cfg.Webhook.URL != ""}}
+		Channels: s.cases.Settings.Channels}
 }
 
 // reviewCreated is the answer to a new batch.

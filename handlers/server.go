@@ -119,7 +119,7 @@ func NewCaseService(cfg *config.Config, db *models.DB) *models.CaseService {
 		FilingDays:     cfg.Deadlines.FilingDays,
 		ObjectionDays:  cfg.Deadlines.ObjectionDays,
 		Location:       cfg.Location(),
-		Channels:       models.Channels{Email: cfg.Mail.SMTPHost != "", Webhook: cfg.Webhook.URL != ""},
+		Channels:       jobs.ChannelsOf(cfg),
 		PublishRoles:   roles,
 		StageLimitDays: cfg.Deadlines.StageLimits,
 	}}

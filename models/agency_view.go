@@ -314,22 +314,46 @@ func (s *CaseService) loadReplyRecords(tx *gorm.DB, caseID int64, internal bool,
 	if err != nil {
 		return err
 	}
-	for _, r := range replies {
-		rec := ReplyRecord{Reply: r, PositionLabel: PositionLabels[r.Position], Body: ParseReplyContent(r.Content), Items: []ReplyItem{}}
-		rec.Content = ""
-		if err := tx.Where("reply_id = ?", r.ID).Order("item_no").Find(&rec.Items).Error; err != nil {
+	// Items, files and returns of all replies are read in one query each.
+	ids := make([]int64, len(replies))
+	for i, r := range replies {
+		ids[i] = r.ID
+	}
+	var items []ReplyItem
+	if len(ids) > 0 {
+		if err := tx.Where("reply_id IN ?", ids).Order("item_no, id").Find(&items).Error; err != nil {
 			return err
 		}
-		if rec.Files, err = FileMeta(tx, OwnerReply, []int64{r.ID}, internal); err != nil {
+	}
+	files, err := FileMeta(tx, OwnerReply, ids, internal)
+	if err != nil {
+		return err
+	}
+	var returns []ReplyReturn
+	if len(ids) > 0 {
+		if err := tx.Where("reply_id IN ?", ids).Order("id").Find(&returns).Error; err != nil {
 			return err
+		}
+	}
+	lastReturn := map[int64]*ReplyReturn{}
+	for i := range returns {
+		lastReturn[returns[i].ReplyID] = &returns[i]
+	}
+	for _, r := range replies {
+		rec := ReplyRecord{Reply: r, PositionLabel: PositionLabels[r.Position], Body: ParseReplyContent(r.Content), Items: []ReplyItem{}, Files: []StoredFile{}}
+		rec.Content = ""
+		for _, it := range items {
+			if it.ReplyID == r.ID {
+				rec.Items = append(rec.Items, it)
+			}
+		}
+		for _, f := range files {
+			if f.OwnerID == r.ID {
+				rec.Files = append(rec.Files, f)
+			}
 		}
 		if r.Returned {
-			var ret ReplyReturn
-			if err := tx.Where("reply_id = ?", r.ID).Order("id DESC").First(&ret).Error; err == nil {
-				rec.Return = &ret
-			} else if !errIsNotFound(err) {
-				return err
-			}
+			rec.Return = lastReturn[r.ID]
 		}
 		out.Replies = append(out.Replies, rec)
 	}

@@ -165,8 +165,19 @@ type ActionRequest struct {
 
 // LoadCase loads a case the actor may read (not found otherwise).
 func (s *CaseService) LoadCase(ctx context.Context, a *Actor, id int64) (*Case, error) {
+	return readableCase(s.DB.WithContext(ctx), a, id, false)
+}
+
+// readableCase loads a case the actor may read; one they may not read is not
+// found, like one that does not exist, so its existence does not leak. With
+// lock the row is locked for the rest of the transaction.
+func readableCase(tx *gorm.DB, a *Actor, id int64, lock bool) (*Case, error) {
+	q := tx
+	if lock {
+		q = LockRow(tx)
+	}
 	var c Case
-	if err := s.DB.WithContext(ctx).First(&c, id).Error; err != nil {
+	if err := q.First(&c, id).Error; err != nil {
 		return nil, notFoundOr(err, "案件")
 	}
 	if !CanReadCase(a, &c) {
@@ -205,20 +216,17 @@ func (s *CaseService) Execute(ctx context.Context, a *Actor, req ActionRequest) 
 	}
 	var out *Case
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
-		var c Case
 		// Lock the case row first so concurrent actions queue on it instead of
 		// deadlocking on rows they insert that reference it (MySQL).
-		if err := LockRow(tx).First(&c, req.CaseID).Error; err != nil {
-			return notFoundOr(err, "案件")
-		}
-		if !CanReadCase(a, &c) {
-			return NotFound("案件")
+		c, err := readableCase(tx, a, req.CaseID, true)
+		if err != nil {
+			return err
 		}
 		if !spec.AllowsRole(a.Role) {
 			return &Error{Kind: ErrForbidden, Code: "role_not_allowed",
 				Message: fmt.Sprintf("“%s”须由%s办理", spec.Label, roleList(spec.Roles))}
 		}
-		if !CanActOnCase(a, &c, spec) {
+		if !CanActOnCase(a, c, spec) {
 			return Forbidden("无权对该案件执行“" + spec.Label + "”")
 		}
 		if c.Version != req.Version {
@@ -227,7 +235,7 @@ func (s *CaseService) Execute(ctx context.Context, a *Actor, req ActionRequest) 
 				Details: map[string]any{"current_version": c.Version}}
 		}
 		if !spec.StartsFrom(c.State) {
-			allowed := AllowedActions(a, &c)
+			allowed := AllowedActions(a, c)
 			return &Error{Kind: ErrConflict, Code: "action_not_allowed_in_state",
 				Message: fmt.Sprintf("案件当前处于“%s”状态，不能执行“%s”；可执行的操作：%s", StateLabels[c.State], spec.Label, actionList(allowed)),
 				Details: map[string]any{"state": c.State, "allowed_actions": allowed}}
@@ -237,7 +245,7 @@ func (s *CaseService) Execute(ctx context.Context, a *Actor, req ActionRequest) 
 				return err
 			}
 		}
-		ac := &ActionContext{Ctx: ctx, Tx: tx, Actor: a, Case: &c, Before: c, Spec: spec, Payload: req.Payload,
+		ac := &ActionContext{Ctx: ctx, Tx: tx, Actor: a, Case: c, Before: *c, Spec: spec, Payload: req.Payload,
 			Now: s.now(), Today: s.Today(), Service: s, To: spec.To, Note: req.Note, Internal: spec.Internal, Files: req.Files}
 		if ac.To == stays {
 			ac.To = c.State
@@ -259,7 +267,7 @@ func (s *CaseService) Execute(ctx context.Context, a *Actor, req ActionRequest) 
 		}
 		c.Version = req.Version + 1
 		c.UpdatedAt = ac.Now
-		res := tx.Model(&Case{}).Where("id = ? AND version = ?", c.ID, req.Version).Select("*").Omit("id", "created_at", "created_by").Updates(&c)
+		res := tx.Model(&Case{}).Where("id = ? AND version = ?", c.ID, req.Version).Select("*").Omit("id", "created_at", "created_by").Updates(c)
 		if res.Error != nil {
 			if IsUniqueViolation(res.Error) {
 				return Conflict("duplicate", "编号冲突，请重试")
@@ -277,7 +285,7 @@ func (s *CaseService) Execute(ctx context.Context, a *Actor, req ActionRequest) 
 				return err
 			}
 		}
-		out = &c
+		out = c
 		return nil
 	})
 	if err != nil {

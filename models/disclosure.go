@@ -309,21 +309,18 @@ func (src *disclosureSource) residuals() []string {
 
 // loadForDisclosure loads and checks the case for a disclosure action.
 func (s *DisclosureService) loadForDisclosure(tx *gorm.DB, a *Actor, caseID int64, publish bool) (*Case, error) {
-	var c Case
-	if err := LockRow(tx).First(&c, caseID).Error; err != nil {
-		return nil, notFoundOr(err, "案件")
-	}
-	if !CanReadCase(a, &c) {
-		return nil, NotFound("案件")
+	c, err := readableCase(tx, a, caseID, true)
+	if err != nil {
+		return nil, err
 	}
 	roles := s.Cases.Settings.PublishRoles
-	if publish && !CanPublishCase(a, &c, roles) {
+	if publish && !CanPublishCase(a, c, roles) {
 		return nil, &Error{Kind: ErrForbidden, Code: "role_not_allowed", Message: "公开决定须由" + roleList(roles) + "作出"}
 	}
-	if !publish && !CanPreviewDisclosure(a, &c, roles) {
+	if !publish && !CanPreviewDisclosure(a, c, roles) {
 		return nil, Forbidden("无权预览该案件的公开内容")
 	}
-	return &c, nil
+	return c, nil
 }
 
 // Preview redacts the case's texts as they would be published, each change

@@ -177,18 +177,18 @@ func civil(d Date) time.Time { return d.midnightUTC() }
 
 // draftContent is the case's newest 检察建议书 draft.
 func draftContent(tx *gorm.DB, caseID int64) (*RecommendationDraft, RecommendationContent, error) {
-	var d RecommendationDraft
-	if err := tx.Where("case_id = ?", caseID).Order("version_no DESC").First(&d).Error; err != nil {
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil, RecommendationContent{}, Conflict("no_draft", "案件尚无检察建议书草稿，无法生成检察建议书")
-		}
+	d, err := latestDraft(tx, caseID, false)
+	if err != nil {
 		return nil, RecommendationContent{}, err
+	}
+	if d == nil {
+		return nil, RecommendationContent{}, Conflict("no_draft", "案件尚无检察建议书草稿，无法生成检察建议书")
 	}
 	content, err := ParseRecommendationContent(d.Content)
 	if err != nil {
 		return nil, RecommendationContent{}, fmt.Errorf("draft %d: %w", d.ID, err)
 	}
-	return &d, content, nil
+	return d, content, nil
 }
 
 // RecommendationLetter builds the 检察建议书 from a draft's content: the

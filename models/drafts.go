@@ -188,21 +188,14 @@ func latestDraft(tx *gorm.DB, caseID int64, lock bool) (*RecommendationDraft, er
 // With lock the row is locked, so a concurrent action cannot change the state
 // between the caller's check and its write.
 func loadCaseForWork(tx *gorm.DB, a *Actor, caseID int64, lock bool) (*Case, error) {
-	q := tx
-	if lock {
-		q = LockRow(tx)
+	c, err := readableCase(tx, a, caseID, lock)
+	if err != nil {
+		return nil, err
 	}
-	var c Case
-	if err := q.First(&c, caseID).Error; err != nil {
-		return nil, notFoundOr(err, "案件")
-	}
-	if !CanReadCase(a, &c) {
-		return nil, NotFound("案件")
-	}
-	if !CanWorkOnCase(a, &c) {
+	if !CanWorkOnCase(a, c) {
 		return nil, Forbidden("只有承办部门的检察官或部门负责人可以办理该案件")
 	}
-	return &c, nil
+	return c, nil
 }
 
 // ApprovalStep is one step of the internal approval (审批) of a draft:

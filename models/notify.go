@@ -2,6 +2,7 @@ package models
 
 import (
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"gorm.io/gorm"
@@ -64,6 +65,15 @@ type NotificationSpec struct {
 
 // Notify writes inbox rows and outbox deliveries inside tx.
 func Notify(tx *gorm.DB, ch Channels, n NotificationSpec) error {
+	// With a delivery channel on, the recipients' addresses are read in one
+	// query rather than one per recipient.
+	var users map[int64]User
+	if (ch.Email || ch.Webhook) && len(n.UserIDs) > 0 {
+		var err error
+		if users, err = usersByID(tx, n.UserIDs); err != nil {
+			return err
+		}
+	}
 	seen := map[int64]bool{}
 	for _, uid := range n.UserIDs {
 		if uid == 0 || seen[uid] {
@@ -81,9 +91,9 @@ func Notify(tx *gorm.DB, ch Channels, n NotificationSpec) error {
 		if !ch.Email && !ch.Webhook {
 			continue
 		}
-		var u User
-		if err := tx.Select("id", "email", "username").First(&u, uid).Error; err != nil {
-			return err
+		u, ok := users[uid]
+		if !ok {
+			return fmt.Errorf("notify user %d: %w", uid, gorm.ErrRecordNotFound)
 		}
 		payload, _ := json.Marshal(map[string]any{
 			"notification_id": row.ID, "user_id": uid, "username": u.Username, "case_id": n.CaseID,
@@ -104,6 +114,19 @@ func Notify(tx *gorm.DB, ch Channels, n NotificationSpec) error {
 		}
 	}
 	return nil
+}
+
+// usersByID reads the id, email and username of the given users.
+func usersByID(tx *gorm.DB, ids []int64) (map[int64]User, error) {
+	var list []User
+	if err := tx.Select("id", "email", "username").Where("id IN ?", ids).Find(&list).Error; err != nil {
+		return nil, err
+	}
+	out := make(map[int64]User, len(list))
+	for _, u := range list {
+		out[u.ID] = u
+	}
+	return out, nil
 }
 
 // UsersOfAgency lists the active user ids of an agency.
