@@ -86,7 +86,7 @@ func NewWithConfig(t testing.TB, db *models.DB, cfg *config.Config) *Env {
 	env := &Env{T: t, DB: db, Config: cfg, Echo: e, Server: srv, Org: org, tokens: map[string]string{},
 		now: time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)}
 	srv.Now = env.Now
-	srv.Cases().Now = env.Now
+	srv.Cases().NowFunc = env.Now
 	return env
 }
 

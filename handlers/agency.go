@@ -44,7 +44,7 @@ func (s *Server) agencyInbox(c echo.Context) error {
 		return err
 	}
 	q.Limit = int(limit)
-	items, next, err := s.cases.ListAgencyInbox(c.Request().Context(), actorOf(c), q)
+	items, next, err := s.agency.ListAgencyInbox(c.Request().Context(), actorOf(c), q)
 	if err != nil {
 		return err
 	}
@@ -56,7 +56,7 @@ func (s *Server) agencyRecommendation(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v, err := s.cases.AgencyRecommendation(c.Request().Context(), actorOf(c), id)
+	v, err := s.agency.AgencyRecommendation(c.Request().Context(), actorOf(c), id)
 	if err != nil {
 		return err
 	}
@@ -68,7 +68,7 @@ func (s *Server) caseAgencyRecords(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	_, rec, err := s.cases.LoadAgencyRecords(c.Request().Context(), actorOf(c), id)
+	_, rec, err := s.agency.LoadAgencyRecords(c.Request().Context(), actorOf(c), id)
 	if err != nil {
 		return err
 	}

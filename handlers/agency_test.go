@@ -77,7 +77,7 @@ func createDeliveredCaseFixture(t *testing.T, env *apitest.Env, seq int, signed 
 	if err := db.Create(ev).Error; err != nil {
 		t.Fatal(err)
 	}
-	if _, err := models.StoreUploads(db.DB, nil, c.ID, "investigation", 1, true, []models.Upload{{Filename: "内部调查笔录.pdf", ContentType: "application/pdf", Content: pdfBytes("internal")}}); err != nil {
+	if _, err := models.StoreUploads(db.DB, 0, c.ID, "investigation", 1, true, []models.Upload{{Filename: "内部调查笔录.pdf", ContentType: "application/pdf", Content: pdfBytes("internal")}}); err != nil {
 		t.Fatal(err)
 	}
 	return c

@@ -60,7 +60,7 @@ func (s *Server) newPublicServices() *publicServices {
 	}
 	return &publicServices{
 		apps: &models.ApplicationService{DB: s.db, Cases: s.cases, Settings: settings},
-		disclosures: &models.DisclosureService{DB: s.db, Cases: s.cases, Render: renderDisclosurePDF,
+		disclosures: &models.DisclosureService{DB: s.db, Cases: s.cases, Render: renderDisclosurePDF, ApplicantNames: models.ApplicantNames,
 			SearchPerIP: models.RateLimit{Name: "search_ip", Max: pc.SearchPerIP, Window: time.Minute}},
 	}
 }

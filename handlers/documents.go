@@ -74,7 +74,7 @@ func (s *Server) verifyDocument(c echo.Context) error {
 		}
 		sum = in.SHA256
 	}
-	m, err := models.VerifyDocument(c.Request().Context(), s.db, actorOf(c), sum)
+	m, err := s.cases.VerifyDocument(c.Request().Context(), actorOf(c), sum)
 	if err != nil {
 		return err
 	}

@@ -197,7 +197,7 @@ func TestOpenAPIConformance(t *testing.T) {
 		}
 		var fileIDs []int64
 		err = db.WithTx(context.Background(), func(tx *gorm.DB) error {
-			fileIDs, err = models.StoreUploads(tx, &models.Actor{Username: "prosecutor1"}, cid, "case", cid, false, []models.Upload{up})
+			fileIDs, err = models.StoreUploads(tx, 0, cid, "case", cid, false, []models.Upload{up})
 			return err
 		})
 		if err != nil {

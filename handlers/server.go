@@ -27,6 +27,7 @@ type Server struct {
 	users    *models.UserService
 	org      *models.OrgService
 	cases    *models.CaseService
+	agency   *models.AgencyService
 	registry *prometheus.Registry
 	pub      *publicServices // citizen applications and disclosure (applications.go)
 	jobs     *jobs.Scheduler
@@ -57,6 +58,7 @@ func New(opts Options) (*echo.Echo, *Server) {
 		registry: prometheus.NewRegistry(),
 		Now:      time.Now,
 	}
+	s.agency = &models.AgencyService{Cases: s.cases}
 	s.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(opts.DB.SQL(), "jianyi"))
 
@@ -114,7 +116,9 @@ func NewCaseService(cfg *config.Config, db *models.DB) *models.CaseService {
 	for _, r := range cfg.Disclosure.PublishRoles {
 		roles = append(roles, models.Role(r))
 	}
-	return &models.CaseService{DB: db, Calendar: models.NewCalendarCache().Calendar, Settings: models.CaseSettings{
+	return &models.CaseService{DB: db, Calendar: models.NewCalendarCache().Calendar, Hooks: models.CaseHooks{
+		TellApplicant: models.TellApplicantCaseEnded, VoidedNumbers: models.VoidedDocumentNumbers,
+	}, Settings: models.CaseSettings{
 		ReplyMonths:    cfg.Deadlines.ReplyMonths,
 		FilingDays:     cfg.Deadlines.FilingDays,
 		ObjectionDays:  cfg.Deadlines.ObjectionDays,

@@ -1,9 +1,5 @@
 package models
 
-import (
-	"strconv"
-)
-
 // Actor is who is acting: the authenticated user plus the request facts the
 // audit trail records.
 type Actor struct {
@@ -50,4 +46,12 @@ func (a *Actor) HasRole(roles ...Role) bool {
 	return false
 }
 
-func fmtInt(n int64) string { return strconv.FormatInt(n, 10) }
+// AuditIdentity is what the audit trail records of the actor; a nil actor is
+// the system.
+func (a *Actor) AuditIdentity() AuditIdentity {
+	if a == nil {
+		return AuditIdentity{}
+	}
+	return AuditIdentity{UserID: a.UserID, Username: a.Username, Role: string(a.Role),
+		ProcuratorateID: a.ProcuratorateID, IP: a.IP, RequestID: a.RequestID}
+}

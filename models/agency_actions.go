@@ -166,7 +166,7 @@ func applyReviewObjection(ac *ActionContext) error {
 	if o.SupersededDocumentNumber != "" {
 		ac.SetData("superseded_document_number", o.SupersededDocumentNumber)
 	}
-	return ac.notifyAgency("objection_reviewed", "异议复核结果", body)
+	return notifyAgency(ac, "objection_reviewed", "异议复核结果", body)
 }
 
 // restartForAmendment sends an amended recommendation back to drafting: the
@@ -309,11 +309,11 @@ func applyDecideExtension(ac *ActionContext) error {
 	if reason != "" {
 		ac.SetData("reason", reason)
 	}
-	return ac.notifyAgency("extension_decided", "延期申请决定", body)
+	return notifyAgency(ac, "extension_decided", "延期申请决定", body)
 }
 
 // notifyAgency tells the recipient agency's users.
-func (ac *ActionContext) notifyAgency(kind, title, body string) error {
+func notifyAgency(ac *ActionContext, kind, title, body string) error {
 	if ac.Case.AgencyID == nil {
 		return nil
 	}

@@ -119,7 +119,7 @@ func applyEscalate(ac *ActionContext) error {
 		if err := ac.Tx.Create(e).Error; err != nil {
 			return err
 		}
-		if _, err := StoreUploads(ac.Tx, ac.Actor, c.ID, OwnerEscalation, e.ID, true, ac.Files[i:i+1]); err != nil {
+		if _, err := StoreUploads(ac.Tx, ac.Actor.UserID, c.ID, OwnerEscalation, e.ID, true, ac.Files[i:i+1]); err != nil {
 			return err
 		}
 		ids = append(ids, e.ID)
@@ -161,10 +161,10 @@ func applyClose(ac *ActionContext) error {
 	c.ReplyClass = ClassifyReply(c, replies, ac.Today)
 	ac.SetData("outcome", p.Outcome)
 	ac.SetData("summary", strings.TrimSpace(p.Summary))
-	if err := tellApplicantCaseEnded(ac, fmt.Sprintf("本院就您反映的问题制发的检察建议已督促落实完毕，现已结案（%s）。", CloseOutcomeLabels[p.Outcome])); err != nil {
+	if err := ac.tellApplicant(fmt.Sprintf("本院就您反映的问题制发的检察建议已督促落实完毕，现已结案（%s）。", CloseOutcomeLabels[p.Outcome])); err != nil {
 		return err
 	}
-	return ac.notifyAgency("case_closed", "检察建议已结案", fmt.Sprintf("%s已结案：%s。", docLabel(c), CloseOutcomeLabels[p.Outcome]))
+	return notifyAgency(ac, "case_closed", "检察建议已结案", fmt.Sprintf("%s已结案：%s。", docLabel(c), CloseOutcomeLabels[p.Outcome]))
 }
 
 // ReopenPayload is 重新启动 by the chief, with the reason.

@@ -1,6 +1,10 @@
 package models
 
-import "time"
+import (
+	"time"
+
+	"gorm.io/gorm"
+)
 
 // This file holds the records of the recipient agency's side of a case and of
 // the follow-up that comes after the reply (migration 0004_agency.sql).
@@ -176,20 +180,63 @@ var CloseOutcomeLabels = map[string]string{
 	"other":            "其他",
 }
 
-// File owner types of the agency feature's records.
-const (
-	OwnerObjection      = "objection"
-	OwnerReply          = "reply"
-	OwnerFollowUp       = "follow_up"
-	OwnerProgressReport = "progress_report"
-	OwnerEscalation     = "escalation"
-)
-
-// AgencyFileOwnerTypes are the owner types whose non-internal files an agency
-// sees listed on its recommendation. Other features add theirs (e.g. the
-// issued letter's PDF) so nothing reaches the agency by accident.
-var AgencyFileOwnerTypes = []string{OwnerObjection, OwnerReply, OwnerFollowUp, OwnerProgressReport}
-
 // agencyDraftStatuses are the draft statuses an agency may read: the letter
 // as approved and issued, never earlier versions.
 var agencyDraftStatuses = []string{"approved", "issued"}
+
+// Reply kinds and positions (回复 — the agency's position, kept apart from the
+// procuratorate's verdict on rectification).
+const (
+	ReplyKindInterim    = "interim"    // 阶段性回复
+	ReplyKindFinal      = "final"      // 正式回复
+	ReplyKindSupplement = "supplement" // 补充回复
+
+	PositionAdopted       = "adopted"        // 采纳
+	PositionPartlyAdopted = "partly_adopted" // 部分采纳
+	PositionNotAdopted    = "not_adopted"    // 不采纳
+)
+
+// Reply is one written reply from the recipient agency.
+type Reply struct {
+	ID            int64     `gorm:"primaryKey" json:"id"`
+	CaseID        int64     `json:"case_id"`
+	Kind          string    `json:"kind"`
+	Position      string    `json:"position"`
+	Content       string    `json:"content"` // JSON or text owned by the agency feature
+	ContactPerson string    `json:"contact_person"`
+	ContactPhone  string    `json:"contact_phone"`
+	SubmittedBy   int64     `json:"submitted_by"`
+	SubmittedOn   Date      `json:"submitted_on"`
+	DueOn         *Date     `json:"due_on"`
+	Late          bool      `json:"late"`
+	Returned      bool      `json:"returned"` // returned as perfunctory (粗回复)
+	CreatedAt     time.Time `json:"created_at"`
+}
+
+// The Stats* labels are the names statistics, the ledger and project reports
+// print; they differ from the agency pages' wording in places.
+
+// StatsRectificationLabels are the Chinese names of the rectification
+// verdicts (整改情况) as statistics and the ledger print them.
+var StatsRectificationLabels = map[string]string{
+	"rectified": "整改到位", "partly_rectified": "部分整改到位", "not_rectified": "未整改",
+}
+
+// StatsReplyClassLabels are the Chinese names of the reply classes.
+var StatsReplyClassLabels = map[string]string{
+	ReplyClassOnTime: "按期回复", ReplyClassLate: "慢回复", ReplyClassPerfunctory: "粗回复", ReplyClassNoReply: "不回复",
+}
+
+// StatsPositionLabels are the Chinese names of the agency's positions.
+var StatsPositionLabels = map[string]string{
+	PositionAdopted: "采纳", PositionPartlyAdopted: "部分采纳", PositionNotAdopted: "不采纳",
+}
+
+// VoidedDocumentNumbers lists the 文号 of a case voided by amendments after
+// objections (the case service's VoidedNumbers hook).
+func VoidedDocumentNumbers(tx *gorm.DB, caseID int64) ([]string, error) {
+	var voided []string
+	err := tx.Model(&Objection{}).Where("case_id = ? AND superseded_document_number <> ''", caseID).
+		Pluck("superseded_document_number", &voided).Error
+	return voided, err
+}

@@ -278,7 +278,7 @@ func applyReturnReply(ac *ActionContext) error {
 	ac.SetData("reply_id", target.ID)
 	ac.SetData("reason", ret.Reason)
 	ac.SetData("supplement_due", due)
-	return ac.notifyAgency("reply_returned", "书面回复被退回补充",
+	return notifyAgency(ac, "reply_returned", "书面回复被退回补充",
 		fmt.Sprintf("你单位就%s的回复被退回，请于%s前补充回复。理由：%s", docLabel(c), due.Chinese(), ret.Reason))
 }
 
@@ -308,6 +308,6 @@ func applyAssess(ac *ActionContext) error {
 	c.ReplyClass = ClassifyReply(c, replies, ac.Today)
 	ac.SetData("verdict", p.Verdict)
 	ac.SetData("opinion", strings.TrimSpace(p.Opinion))
-	return ac.notifyAgency("rectification_assessed", "整改情况评估结果",
+	return notifyAgency(ac, "rectification_assessed", "整改情况评估结果",
 		fmt.Sprintf("检察机关对%s整改情况的评估结论：%s。", docLabel(c), RectificationLabels[p.Verdict]))
 }

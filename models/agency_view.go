@@ -85,17 +85,25 @@ type AgencyInboxItem struct {
 	ReplyClass        string    `json:"reply_class"`
 }
 
+// AgencyService reads cases from the recipient agency's side: its inbox, the
+// recommendation as delivered, and the agency records of a case (objections,
+// extension requests, replies, follow-up). The actions themselves run through
+// the case lifecycle.
+type AgencyService struct {
+	Cases *CaseService
+}
+
 // ListAgencyInbox lists the recommendations addressed to the actor's agency,
 // most recently delivered first, with a keyset cursor on (delivered_on, id).
-func (s *CaseService) ListAgencyInbox(ctx context.Context, a *Actor, q AgencyInboxQuery) ([]AgencyInboxItem, string, error) {
+func (s *AgencyService) ListAgencyInbox(ctx context.Context, a *Actor, q AgencyInboxQuery) ([]AgencyInboxItem, string, error) {
 	if a == nil || a.Role != RoleAgency || a.AgencyID == 0 {
 		return nil, "", Forbidden("只有被建议单位用户可以查看本单位收到的检察建议")
 	}
 	if q.Limit <= 0 || q.Limit > 100 {
 		q.Limit = 20
 	}
-	today := s.Today()
-	tx := s.DB.WithContext(ctx).Model(&Case{}).Scopes(CaseScope(a))
+	today := s.Cases.Today()
+	tx := s.Cases.DB.WithContext(ctx).Model(&Case{}).Scopes(CaseScope(a))
 	if q.State != "" {
 		tx = tx.Where("cases.state = ?", q.State)
 	}
@@ -122,7 +130,7 @@ func (s *CaseService) ListAgencyInbox(ctx context.Context, a *Actor, q AgencyInb
 		last := cases[len(cases)-1]
 		next = last.DeliveredOn.String() + "_" + strconv.FormatInt(last.ID, 10)
 	}
-	names, err := procuratorateNames(s.DB.WithContext(ctx), cases)
+	names, err := procuratorateNames(s.Cases.DB.WithContext(ctx), cases)
 	if err != nil {
 		return nil, "", err
 	}
@@ -230,12 +238,12 @@ type AgencyRecords struct {
 }
 
 // LoadAgencyRecords loads a readable case and its agency records.
-func (s *CaseService) LoadAgencyRecords(ctx context.Context, a *Actor, caseID int64) (*Case, *AgencyRecords, error) {
-	c, err := s.LoadCase(ctx, a, caseID)
+func (s *AgencyService) LoadAgencyRecords(ctx context.Context, a *Actor, caseID int64) (*Case, *AgencyRecords, error) {
+	c, err := s.Cases.LoadCase(ctx, a, caseID)
 	if err != nil {
 		return nil, nil, err
 	}
-	tx := s.DB.WithContext(ctx)
+	tx := s.Cases.DB.WithContext(ctx)
 	internal := SeesInternal(a)
 	out := &AgencyRecords{Replies: []ReplyRecord{}, Objections: []Objection{}, ExtensionRequests: []ExtensionRequest{},
 		FollowUps: []FollowUp{}, ProgressReports: []ProgressReport{}, Files: []StoredFile{}}
@@ -309,7 +317,7 @@ func (s *CaseService) LoadAgencyRecords(ctx context.Context, a *Actor, caseID in
 	return c, out, nil
 }
 
-func (s *CaseService) loadReplyRecords(tx *gorm.DB, caseID int64, internal bool, out *AgencyRecords) error {
+func (s *AgencyService) loadReplyRecords(tx *gorm.DB, caseID int64, internal bool, out *AgencyRecords) error {
 	replies, err := loadReplies(tx, caseID)
 	if err != nil {
 		return err
@@ -378,7 +386,7 @@ type AgencyRecommendation struct {
 
 // AgencyRecommendation loads one recommendation addressed to the actor's
 // agency (not found for anything else, so existence does not leak).
-func (s *CaseService) AgencyRecommendation(ctx context.Context, a *Actor, id int64) (*AgencyRecommendation, error) {
+func (s *AgencyService) AgencyRecommendation(ctx context.Context, a *Actor, id int64) (*AgencyRecommendation, error) {
 	if a == nil || a.Role != RoleAgency {
 		return nil, NotFound("检察建议")
 	}
@@ -386,7 +394,7 @@ func (s *CaseService) AgencyRecommendation(ctx context.Context, a *Actor, id int
 	if err != nil {
 		return nil, err
 	}
-	tx := s.DB.WithContext(ctx)
+	tx := s.Cases.DB.WithContext(ctx)
 	names, err := procuratorateNames(tx, []Case{*c})
 	if err != nil {
 		return nil, err
@@ -399,11 +407,11 @@ func (s *CaseService) AgencyRecommendation(ctx context.Context, a *Actor, id int
 		AgencyInboxItem: AgencyInboxItem{ID: c.ID, Version: c.Version, State: c.State, StateLabel: StateLabels[c.State],
 			DocumentNumber: AgencyDocumentNumber(c), Title: c.Title, ProcuratorateName: names[c.ProcuratorateID],
 			DeliveredOn: c.DeliveredOn, ReceivedOn: c.ReceivedOn, Signed: c.SignedAt != nil, ReplyDue: c.ReplyDue,
-			ReplyClass: CurrentReplyClass(c, s.Today())},
+			ReplyClass: CurrentReplyClass(c, s.Cases.Today())},
 		DepartmentName: dept.Name, ObjectionDue: c.ObjectionDue, ReplyDueExplanation: c.ReplyDueExplanation,
 		SignerName: c.SignerName, FirstRepliedOn: c.FirstRepliedOn, Rectification: c.Rectification, Outcome: c.Outcome,
 		AllowedActions: AllowedActions(a, c), AgencyRecords: rec,
 	}
-	v.DaysLeft, v.Overdue = ReplyDaysLeft(c, s.Today())
+	v.DaysLeft, v.Overdue = ReplyDaysLeft(c, s.Cases.Today())
 	return v, nil
 }

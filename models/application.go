@@ -229,7 +229,7 @@ func validateApplicant(in *ApplicationInput) map[string]string {
 // answer, a duplicate flag when a recent one from the same person reads
 // alike, the audit entry and the case managers' notification.
 func (s *ApplicationService) Submit(ctx context.Context, in ApplicationInput, files []Upload, ip string) (*SubmitResult, error) {
-	now := s.Cases.now()
+	now := s.Cases.Now()
 	if err := HitRateLimit(ctx, s.DB, now, s.Settings.SubmitPerIP, ip); err != nil {
 		return nil, err
 	}
@@ -268,7 +268,7 @@ func (s *ApplicationService) Submit(ctx context.Context, in ApplicationInput, fi
 			}
 		}
 		today := DateOf(now, s.Cases.Settings.Location)
-		due := WorkingDaysDeadline(today, s.Settings.AnswerWorkdays, s.Cases.calendar(tx))
+		due := WorkingDaysDeadline(today, s.Settings.AnswerWorkdays, s.Cases.Holidays(tx))
 		app := &Application{
 			SecretHash: hashSecret(secret), ProcuratorateID: in.ProcuratorateID, ApplicantName: in.ApplicantName,
 			IDType: in.IDType, IDNumber: in.IDNumber, IDNumberHash: idHash, Phone: in.Phone, Problem: in.Problem,
@@ -297,7 +297,7 @@ func (s *ApplicationService) Submit(ctx context.Context, in ApplicationInput, fi
 			return Conflict("tracking_collision", "生成查询码失败，请重试")
 		}
 		actor := CitizenActor(app.TrackingNo, ip)
-		if _, err := StoreUploads(tx, nil, 0, "application", app.ID, true, files); err != nil {
+		if _, err := StoreUploads(tx, 0, 0, "application", app.ID, true, files); err != nil {
 			return err
 		}
 		if err := addAnswer(tx, app.ID, AnswerReceived, fmt.Sprintf("本院已收到您的申请，将在%s前作出受理、补正或移送的答复。", app.AnswerDue.Chinese()), today, nil, now); err != nil {
@@ -485,7 +485,7 @@ type ApplicantAnswer struct {
 // LookUp shows an application to whoever holds its tracking number and
 // secret, after the look-up rate limits.
 func (s *ApplicationService) LookUp(ctx context.Context, trackingNo, secret, ip string) (*ApplicantView, error) {
-	if err := s.checkLookupLimits(ctx, s.Cases.now(), trackingNo, ip); err != nil {
+	if err := s.checkLookupLimits(ctx, s.Cases.Now(), trackingNo, ip); err != nil {
 		return nil, err
 	}
 	tx := s.DB.WithContext(ctx)
@@ -500,7 +500,7 @@ func (s *ApplicationService) LookUp(ctx context.Context, trackingNo, secret, ip 
 // (补正) and puts the application back in line for a procedural answer,
 // with a fresh answer deadline counted from today.
 func (s *ApplicationService) AddMaterials(ctx context.Context, trackingNo, secret, ip, note string, files []Upload) (*ApplicantView, error) {
-	now := s.Cases.now()
+	now := s.Cases.Now()
 	if err := s.checkLookupLimits(ctx, now, trackingNo, ip); err != nil {
 		return nil, err
 	}
@@ -522,8 +522,8 @@ func (s *ApplicationService) AddMaterials(ctx context.Context, trackingNo, secre
 			return Conflict("not_awaiting_materials", "当前申请无需补正材料")
 		}
 		today := DateOf(now, s.Cases.Settings.Location)
-		due := WorkingDaysDeadline(today, s.Settings.AnswerWorkdays, s.Cases.calendar(tx))
-		if _, err := StoreUploads(tx, nil, 0, "application", app.ID, true, files); err != nil {
+		due := WorkingDaysDeadline(today, s.Settings.AnswerWorkdays, s.Cases.Holidays(tx))
+		if _, err := StoreUploads(tx, 0, 0, "application", app.ID, true, files); err != nil {
 			return err
 		}
 		res := tx.Model(&Application{}).Where("id = ? AND version = ?", app.ID, app.Version).Updates(map[string]any{

@@ -71,7 +71,7 @@ func (s *ApplicationService) openToken(kind, token string) (time.Time, bool) {
 
 // NewChallenge issues a proof-of-work challenge.
 func (s *ApplicationService) NewChallenge() (Challenge, error) {
-	exp := s.Cases.now().Add(s.Settings.ChallengeTTL).Truncate(time.Second)
+	exp := s.Cases.Now().Add(s.Settings.ChallengeTTL).Truncate(time.Second)
 	tok, err := s.signedToken("pow", exp)
 	if err != nil {
 		return Challenge{}, err
@@ -106,7 +106,7 @@ func SolveChallenge(challenge string, difficulty int) string {
 
 // NewFormToken issues the HTML form's signed timestamp.
 func (s *ApplicationService) NewFormToken() (string, error) {
-	return s.signedToken("form", s.Cases.now().Truncate(time.Second))
+	return s.signedToken("form", s.Cases.Now().Truncate(time.Second))
 }
 
 func botCheckFailed(msg string) error {

@@ -12,7 +12,7 @@ import (
 // application must have started a case, and RateCaseAsCitizen checks the case
 // is closed and allows one rating per tracking number.
 func (s *ApplicationService) RateCase(ctx context.Context, trackingNo, secret, ip string, in RatingInput) (*CaseRating, error) {
-	now := s.Cases.now()
+	now := s.Cases.Now()
 	if err := s.checkLookupLimits(ctx, now, trackingNo, ip); err != nil {
 		return nil, err
 	}

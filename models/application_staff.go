@@ -151,7 +151,7 @@ func (s *ApplicationService) mutate(ctx context.Context, a *Actor, id int64, ver
 				Message: fmt.Sprintf("申请已被他人更新（当前版本 %d，提交版本 %d），请刷新后重试", app.Version, version),
 				Details: map[string]any{"current_version": app.Version}}
 		}
-		now := s.Cases.now()
+		now := s.Cases.Now()
 		today := DateOf(now, s.Cases.Settings.Location)
 		summary, err := apply(tx, &app, today, now)
 		if err != nil {
@@ -194,7 +194,7 @@ func (s *ApplicationService) Answer(ctx context.Context, a *Actor, id int64, in 
 		text := strings.TrimSpace(in.Text)
 		switch in.Kind {
 		case AnswerAccepted:
-			due := DeadlineRule{Unit: UnitMonths, Count: s.Settings.ResultMonths}.Apply(today, s.Cases.calendar(tx)).Due
+			due := DeadlineRule{Unit: UnitMonths, Count: s.Settings.ResultMonths}.Apply(today, s.Cases.Holidays(tx)).Due
 			app.Status, app.ResultDue, app.NextUpdateDue = AppUnderReview, &due, &due
 			if text == "" {
 				text = fmt.Sprintf("本院决定受理您的申请，将在%s前告知审查结果或办理进展。", due.Chinese())
@@ -246,7 +246,7 @@ func (s *ApplicationService) Decide(ctx context.Context, a *Actor, id int64, in 
 			if err != nil {
 				return nil, err
 			}
-			next := DeadlineRule{Unit: UnitMonths, Count: 1}.Apply(today, s.Cases.calendar(tx)).Due
+			next := DeadlineRule{Unit: UnitMonths, Count: 1}.Apply(today, s.Cases.Holidays(tx)).Due
 			app.Status, app.Decision, app.DecisionReasons, app.CaseID, app.NextUpdateDue = AppAccepted, "accept", reasons, &c.ID, &next
 			text := "本院经审查，决定对您反映的问题启动检察建议办理程序，将定期告知办理进展。"
 			if reasons != "" {
@@ -333,7 +333,7 @@ func (s *ApplicationService) Progress(ctx context.Context, a *Actor, id int64, i
 		if text == "" {
 			return nil, InvalidField("text", "请填写办理进展")
 		}
-		next := DeadlineRule{Unit: UnitMonths, Count: 1}.Apply(today, s.Cases.calendar(tx)).Due
+		next := DeadlineRule{Unit: UnitMonths, Count: 1}.Apply(today, s.Cases.Holidays(tx)).Due
 		app.NextUpdateDue = &next
 		if err := addAnswer(tx, app.ID, AnswerProgress, text, today, actorIDPtr(a), now); err != nil {
 			return nil, err
@@ -395,13 +395,14 @@ func (s *ApplicationService) Notice(ctx context.Context, trackingNo, secret, ip 
 	return n, nil
 }
 
-// tellApplicantCaseEnded adds, inside a lifecycle action's transaction, the
+// TellApplicantCaseEnded adds, inside a lifecycle action's transaction, the
 // answer that tells the applicant of a case started from a citizen
 // application how it ended (不立案 with the reason, withdrawal, termination,
 // closure): the monthly progress updates stop at a final state, so without
 // it the applicant would never hear the result. Cases not started from an
 // application are left alone.
-func tellApplicantCaseEnded(ac *ActionContext, text string) error {
+// It is the case service's TellApplicant hook.
+func TellApplicantCaseEnded(ac *ActionContext, text string) error {
 	var ids []int64
 	if err := ac.Tx.Model(&Application{}).Where("case_id = ?", ac.Case.ID).Pluck("id", &ids).Error; err != nil {
 		return err
@@ -414,10 +415,10 @@ func tellApplicantCaseEnded(ac *ActionContext, text string) error {
 	return nil
 }
 
-// applicantEndingTexts are what an applicant reads when the case started
-// from the application ends without running its course; %s is the reason.
-var applicantEndingTexts = map[string]string{
-	"not_filed":  "本院经初核，决定对您反映的问题不予立案。理由：%s",
-	"withdrawn":  "本院决定撤回就您反映的问题办理的检察建议。理由：%s",
-	"terminated": "本院决定终结对您反映的问题的办理。理由：%s",
+// ApplicantNames lists the applicants of the applications that started a case
+// (the disclosure hides them).
+func ApplicantNames(tx *gorm.DB, caseID int64) ([]string, error) {
+	var names []string
+	err := tx.Model(&Application{}).Where("case_id = ?", caseID).Pluck("applicant_name", &names).Error
+	return names, err
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -57,9 +58,25 @@ func (e *AuditEntry) chainHash() string {
 	return hex.EncodeToString(sum[:])
 }
 
+// AuditActor is whoever an entry names; *Actor is one. A nil AuditActor is
+// the system itself.
+type AuditActor interface {
+	AuditIdentity() AuditIdentity
+}
+
+// AuditIdentity is what the trail records of whoever acted.
+type AuditIdentity struct {
+	UserID          int64
+	Username        string
+	Role            string
+	ProcuratorateID int64
+	IP              string
+	RequestID       string
+}
+
 // Audit appends an entry inside the caller's transaction. The head row is
 // locked first so concurrent transactions queue and the chain never forks.
-func Audit(tx *gorm.DB, actor *Actor, action, objectType string, objectID int64, summary any) error {
+func Audit(tx *gorm.DB, actor AuditActor, action, objectType string, objectID int64, summary any) error {
 	raw, err := json.Marshal(summary)
 	if err != nil {
 		return fmt.Errorf("audit summary: %w", err)
@@ -83,18 +100,19 @@ func Audit(tx *gorm.DB, actor *Actor, action, objectType string, objectID int64,
 		e.ObjectID = &objectID
 	}
 	if actor != nil {
-		if actor.UserID != 0 {
-			id := actor.UserID
+		who := actor.AuditIdentity()
+		if who.UserID != 0 {
+			id := who.UserID
 			e.ActorID = &id
 		}
-		e.ActorName = actor.Username
-		e.Role = string(actor.Role)
-		if actor.ProcuratorateID != 0 {
-			p := actor.ProcuratorateID
+		e.ActorName = who.Username
+		e.Role = who.Role
+		if who.ProcuratorateID != 0 {
+			p := who.ProcuratorateID
 			e.ProcuratorateID = &p
 		}
-		e.IP = actor.IP
-		e.RequestID = actor.RequestID
+		e.IP = who.IP
+		e.RequestID = who.RequestID
 	}
 	e.Hash = e.chainHash()
 	if err := tx.Create(e).Error; err != nil {
@@ -147,38 +165,4 @@ func VerifyAuditChain(ctx context.Context, db *DB) (checked int, breaks []AuditB
 	return checked, breaks, nil
 }
 
-// AuditQuery filters the trail for admins and case managers.
-type AuditQuery struct {
-	ObjectType string
-	ObjectID   int64
-	ActorID    int64
-	AfterID    int64
-	Limit      int
-}
-
-// ListAudit returns audit entries, oldest first after the cursor, limited to the
-// actor's procuratorate subtree (entries without a procuratorate — agency
-// users, failed logins — only for the top-level admin).
-func ListAudit(ctx context.Context, db *DB, actor *Actor, q AuditQuery) ([]AuditEntry, error) {
-	tx := db.WithContext(ctx).Model(&AuditEntry{}).
-		Joins("LEFT JOIN procuratorates p ON p.id = audit_entries.procuratorate_id").
-		Where("p.path LIKE ? OR (audit_entries.procuratorate_id IS NULL AND ? = 1)", actor.ProcuratoratePath+"%", strings.Count(actor.ProcuratoratePath, "/")-1)
-	if q.ObjectType != "" {
-		tx = tx.Where("audit_entries.object_type = ?", q.ObjectType)
-	}
-	if q.ObjectID != 0 {
-		tx = tx.Where("audit_entries.object_id = ?", q.ObjectID)
-	}
-	if q.ActorID != 0 {
-		tx = tx.Where("audit_entries.actor_id = ?", q.ActorID)
-	}
-	if q.AfterID != 0 {
-		tx = tx.Where("audit_entries.id > ?", q.AfterID)
-	}
-	if q.Limit <= 0 || q.Limit > 500 {
-		q.Limit = 100
-	}
-	var out []AuditEntry
-	err := tx.Order("audit_entries.id").Limit(q.Limit).Find(&out).Error
-	return out, err
-}
+func fmtInt(n int64) string { return strconv.FormatInt(n, 10) }

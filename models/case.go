@@ -150,20 +150,3 @@ type RecommendationDraft struct {
 	CreatedAt      time.Time `json:"created_at"`
 	UpdatedAt      time.Time `json:"updated_at"`
 }
-
-// StoredFile is an uploaded or generated file kept in the database so every
-// replica can serve it.
-type StoredFile struct {
-	ID          int64     `gorm:"primaryKey" json:"id"`
-	CaseID      *int64    `json:"case_id"`
-	OwnerType   string    `json:"owner_type"`
-	OwnerID     int64     `json:"owner_id"`
-	Filename    string    `json:"filename"`
-	ContentType string    `json:"content_type"`
-	Size        int64     `json:"size"`
-	SHA256      string    `gorm:"column:sha256" json:"sha256"`
-	Content     []byte    `json:"-"`
-	Internal    bool      `json:"internal"`
-	UploadedBy  *int64    `json:"uploaded_by"`
-	CreatedAt   time.Time `json:"created_at"`
-}

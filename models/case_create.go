@@ -63,7 +63,7 @@ func (s *CaseService) CreateCase(ctx context.Context, a *Actor, in CaseInput) (*
 		if len(fields) > 0 {
 			return Invalid("线索信息有误，请按字段提示修改", fields)
 		}
-		now := s.now()
+		now := s.Now()
 		c := &Case{
 			ProcuratorateID: a.ProcuratorateID, DepartmentID: a.DepartmentID, Title: strings.TrimSpace(in.Title),
 			Field: in.Field, Source: in.Source, OriginCaseNumber: in.OriginCaseNumber, Summary: in.Summary,

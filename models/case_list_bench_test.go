@@ -50,7 +50,7 @@ func BenchmarkCaseList(b *testing.B) {
 	rec := &sqlRecorder{}
 	traced := &models.DB{DB: db.Session(&gorm.Session{Logger: rec}), Dialect: db.Dialect}
 	svc := &models.CaseService{DB: traced, Settings: models.CaseSettings{ReplyMonths: 2, Location: time.UTC},
-		Now: func() time.Time { return time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC) }}
+		NowFunc: func() time.Time { return time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC) }}
 	queries := []struct {
 		name string
 		q    models.CaseListQuery

@@ -3,7 +3,6 @@ package models
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -28,25 +27,48 @@ type CaseSettings struct {
 type CaseService struct {
 	DB       *DB
 	Settings CaseSettings
-	// Now is the clock; tests replace it.
-	Now func() time.Time
+	// NowFunc is the clock; tests replace it.
+	NowFunc func() time.Time
 	// Calendar returns the current holiday calendar (admin-edited in the database).
 	Calendar func(tx *gorm.DB) *HolidayCalendar
+	// Hooks are what other domains add to the lifecycle.
+	Hooks CaseHooks
 }
 
-func (s *CaseService) now() time.Time {
-	if s.Now != nil {
-		return s.Now().UTC()
+// CaseHooks let the domains built on cases take part in the lifecycle without
+// the lifecycle knowing them; they are set where the services are built.
+type CaseHooks struct {
+	// TellApplicant tells the citizen whose application started the case how
+	// it ended, inside the action's transaction (applications).
+	TellApplicant func(ac *ActionContext, text string) error
+	// VoidedNumbers lists the 文号 an amendment after an objection voided
+	// (the agency side keeps them on the objection).
+	VoidedNumbers func(tx *gorm.DB, caseID int64) ([]string, error)
+}
+
+// tellApplicant runs the TellApplicant hook when one is set.
+func (ac *ActionContext) tellApplicant(text string) error {
+	if ac.Service.Hooks.TellApplicant == nil {
+		return nil
+	}
+	return ac.Service.Hooks.TellApplicant(ac, text)
+}
+
+// Now is the current time (UTC) by the service's clock.
+func (s *CaseService) Now() time.Time {
+	if s.NowFunc != nil {
+		return s.NowFunc().UTC()
 	}
 	return time.Now().UTC()
 }
 
 // Today is the legal calendar date now.
 func (s *CaseService) Today() Date {
-	return DateOf(s.now(), s.Settings.Location)
+	return DateOf(s.Now(), s.Settings.Location)
 }
 
-func (s *CaseService) calendar(tx *gorm.DB) *HolidayCalendar {
+// Holidays returns the holiday calendar deadlines are counted with.
+func (s *CaseService) Holidays(tx *gorm.DB) *HolidayCalendar {
 	if s.Calendar != nil {
 		return s.Calendar(tx)
 	}
@@ -80,11 +102,11 @@ type ActionContext struct {
 // StoreFiles saves the action's uploads as files owned by (ownerType, ownerID)
 // and returns their ids.
 func (ac *ActionContext) StoreFiles(ownerType string, ownerID int64, internal bool) ([]int64, error) {
-	return StoreUploads(ac.Tx, ac.Actor, ac.Case.ID, ownerType, ownerID, internal, ac.Files)
+	return StoreUploads(ac.Tx, ac.Actor.UserID, ac.Case.ID, ownerType, ownerID, internal, ac.Files)
 }
 
 // Calendar returns the holiday calendar for deadline arithmetic.
-func (ac *ActionContext) Calendar() *HolidayCalendar { return ac.Service.calendar(ac.Tx) }
+func (ac *ActionContext) Calendar() *HolidayCalendar { return ac.Service.Holidays(ac.Tx) }
 
 // Notify queues a notification written with the action.
 func (ac *ActionContext) Notify(n NotificationSpec) {
@@ -246,7 +268,7 @@ func (s *CaseService) Execute(ctx context.Context, a *Actor, req ActionRequest) 
 			}
 		}
 		ac := &ActionContext{Ctx: ctx, Tx: tx, Actor: a, Case: c, Before: *c, Spec: spec, Payload: req.Payload,
-			Now: s.now(), Today: s.Today(), Service: s, To: spec.To, Note: req.Note, Internal: spec.Internal, Files: req.Files}
+			Now: s.Now(), Today: s.Today(), Service: s, To: spec.To, Note: req.Note, Internal: spec.Internal, Files: req.Files}
 		if ac.To == stays {
 			ac.To = c.State
 		}
@@ -366,14 +388,6 @@ func (e *CaseEvent) EventData() map[string]any {
 	return m
 }
 
-func roleList(rs []Role) string {
-	names := make([]string, len(rs))
-	for i, r := range rs {
-		names[i] = RoleLabels[r]
-	}
-	return strings.Join(names, "或")
-}
-
 func actionList(names []string) string {
 	if len(names) == 0 {
 		return "无"
@@ -385,6 +399,3 @@ func actionList(names []string) string {
 	}
 	return strings.Join(labels, "、")
 }
-
-// errIsNotFound reports gorm's not-found.
-func errIsNotFound(err error) bool { return errors.Is(err, gorm.ErrRecordNotFound) }

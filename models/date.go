@@ -231,3 +231,8 @@ func (d *Date) scanText(s string) error {
 // GormDataType tells GORM to treat Date as a string column; without it GORM
 // cannot infer a type from a Valuer whose zero value is NULL.
 func (Date) GormDataType() string { return "string" }
+
+// startOfDay is the UTC instant a legal date begins.
+func startOfDay(d Date) time.Time {
+	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, LegalLocation).UTC()
+}

@@ -193,3 +193,27 @@ func IsUniqueViolation(err error) bool {
 	msg := err.Error()
 	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "Duplicate entry")
 }
+
+// LikePattern turns user text into a "contains" pattern for
+// `col LIKE ? ESCAPE '!'`, neutralising wildcards. '!' is the escape character
+// because a backslash means different things to SQLite and MySQL.
+func LikePattern(s string) string {
+	return "%" + strings.NewReplacer(`!`, `!!`, `%`, `!%`, `_`, `!_`).Replace(s) + "%"
+}
+
+func notFoundOr(err error, what string) error {
+	if err == gorm.ErrRecordNotFound {
+		return NotFound(what)
+	}
+	return err
+}
+
+func uniqueOr(err error, field, msg string) error {
+	if IsUniqueViolation(err) {
+		return &Error{Kind: ErrConflict, Code: "duplicate", Message: msg, Fields: map[string]string{field: msg}}
+	}
+	return err
+}
+
+// errIsNotFound reports gorm's not-found.
+func errIsNotFound(err error) bool { return errors.Is(err, gorm.ErrRecordNotFound) }

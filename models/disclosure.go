@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"regexp"
-	"sort"
 	"strings"
 	"time"
 
@@ -104,6 +102,9 @@ type DisclosureService struct {
 	Render PDFRenderer
 	// SearchPerIP limits text searches, which scan the feed.
 	SearchPerIP RateLimit
+	// ApplicantNames lists the applicants of the applications behind a case,
+	// always hidden in a disclosure (applications).
+	ApplicantNames func(tx *gorm.DB, caseID int64) ([]string, error)
 }
 
 // DisclosureInput is the prosecutor's redaction input and, for publish and
@@ -183,20 +184,6 @@ type disclosureSource struct {
 	results  []RedactionResult
 }
 
-func cleanTerms(in []string) []string {
-	seen := map[string]bool{}
-	out := []string{}
-	for _, t := range in {
-		t = strings.TrimSpace(t)
-		if t != "" && !seen[t] {
-			seen[t] = true
-			out = append(out, t)
-		}
-	}
-	sort.Strings(out)
-	return out
-}
-
 // ReplyText is the readable text of a stored reply (the agency portal's
 // ReplyContent): the reply, the measures taken and the planned measures.
 // Contact details are never part of it.
@@ -236,15 +223,17 @@ func (s *DisclosureService) loadSource(tx *gorm.DB, c *Case, in DisclosureInput)
 	}
 	src.content = content
 	src.title = src.content.TitleFor(c)
-	if err := tx.Where("case_id = ?", c.ID).Order("id").Find(&src.replies).Error; err != nil {
+	if src.replies, err = loadReplies(tx, c.ID); err != nil {
 		return nil, err
 	}
 	names := append([]string{}, in.PersonNames...)
 	// The applicant of a case started by a citizen application is always a
 	// private person to hide, whether or not the prosecutor lists the name.
 	var applicants []string
-	if err := tx.Model(&Application{}).Where("case_id = ?", c.ID).Pluck("applicant_name", &applicants).Error; err != nil {
-		return nil, err
+	if s.ApplicantNames != nil {
+		if applicants, err = s.ApplicantNames(tx, c.ID); err != nil {
+			return nil, err
+		}
 	}
 	names = append(names, applicants...)
 	keep := []string{src.proc.Name, src.proc.ShortName, src.content.Addressee}
@@ -266,27 +255,6 @@ func (src *disclosureSource) add(name, label, text string) {
 	res := RedactForPublication(text, src.opts)
 	src.results = append(src.results, res)
 	src.sections = append(src.sections, PreviewSection{Name: name, Label: label, Text: res.Text, Marked: res.MarkedPreview(), Changes: res.Changes})
-}
-
-// Residual checks run on the redacted text as a second, independent line of
-// defence: after folding full-width digits and dropping separators between
-// digits, anything shaped like a mobile or resident ID number blocks
-// publication until the prosecutor lists it as an extra term.
-var (
-	residualSeparators = regexp.MustCompile(`(\d)[\s\-()（）+.·]+(\d)`)
-	residualNumber     = regexp.MustCompile(`(?:^|\D)(1[3-9]\d{9}|\d{17}[\dX]|\d{15})(?:\D|$)`)
-)
-
-// ResidualPersonalNumbers lists number runs in already-redacted text that
-// still look like a mobile or ID number.
-func ResidualPersonalNumbers(text string) []string {
-	folded := residualSeparators.ReplaceAllString(strings.ToUpper(foldWidth(text)), "$1$2")
-	folded = residualSeparators.ReplaceAllString(folded, "$1$2")
-	var out []string
-	for _, m := range residualNumber.FindAllStringSubmatch(folded, -1) {
-		out = append(out, m[1])
-	}
-	return out
 }
 
 // possibleNames lists candidate personal names left in the redacted texts,
@@ -434,7 +402,7 @@ func (s *DisclosureService) store(ctx context.Context, a *Actor, caseID int64, i
 				}
 			}
 		}
-		now := s.Cases.now()
+		now := s.Cases.Now()
 		d := s.build(src, a, now)
 		if found {
 			d.ID = existing.ID
@@ -536,7 +504,7 @@ func (s *DisclosureService) renderPDF(tx *gorm.DB, a *Actor, src *disclosureSour
 	if err != nil {
 		return &Error{Kind: ErrInvalid, Code: "pdf_failed", Message: "公开版 PDF 生成失败：" + err.Error()}
 	}
-	ids, err := StoreUploads(tx, a, src.c.ID, "disclosure", src.c.ID, false, []Upload{{
+	ids, err := StoreUploads(tx, a.UserID, src.c.ID, "disclosure", src.c.ID, false, []Upload{{
 		Filename: "检察建议书（公开版）" + d.DocumentNumber + ".pdf", ContentType: "application/pdf", Content: pdf}})
 	if err != nil {
 		return err
@@ -573,7 +541,7 @@ func (s *DisclosureService) Withdraw(ctx context.Context, a *Actor, caseID int64
 			}
 			return err
 		}
-		now := s.Cases.now()
+		now := s.Cases.Now()
 		out.Status, out.WithdrawReason, out.WithdrawnAt, out.UpdatedAt = DisclosureWithdrawn, reason, &now, now
 		if err := tx.Model(&Disclosure{}).Where("id = ?", out.ID).Updates(map[string]any{
 			"status": out.Status, "withdraw_reason": reason, "withdrawn_at": now, "updated_at": now}).Error; err != nil {

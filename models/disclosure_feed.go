@@ -144,7 +144,7 @@ func (s *DisclosureService) ListPublished(ctx context.Context, q FeedQuery) ([]P
 			return nil, "", InvalidField("q", "检索词不能超过50字")
 		}
 		if s.SearchPerIP.Max > 0 {
-			if err := HitRateLimit(ctx, s.DB, s.Cases.now(), s.SearchPerIP, q.ClientIP); err != nil {
+			if err := HitRateLimit(ctx, s.DB, s.Cases.Now(), s.SearchPerIP, q.ClientIP); err != nil {
 				return nil, "", err
 			}
 		}

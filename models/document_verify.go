@@ -50,7 +50,7 @@ func SHA256Of(content []byte) string {
 // and stored (检察建议书 frozen at issuance, 送达回证, 催办函, 审批表,
 // 备案报告). Only staff may verify. A nil actor is the operator's command
 // line, which sees everything.
-func VerifyDocument(ctx context.Context, db *DB, a *Actor, sum string) (*DocumentMatch, error) {
+func (s *CaseService) VerifyDocument(ctx context.Context, a *Actor, sum string) (*DocumentMatch, error) {
 	if a != nil && !a.IsStaff() {
 		return nil, Forbidden("只有检察院工作人员可以核验文书")
 	}
@@ -63,7 +63,7 @@ func VerifyDocument(ctx context.Context, db *DB, a *Actor, sum string) (*Documen
 		owners = append(owners, d.OwnerType)
 	}
 	var f StoredFile
-	err = db.WithContext(ctx).Omit("content").Where("sha256 = ? AND owner_type IN ?", sum, owners).Order("id").First(&f).Error
+	err = s.DB.WithContext(ctx).Omit("content").Where("sha256 = ? AND owner_type IN ?", sum, owners).Order("id").First(&f).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return &DocumentMatch{SHA256: sum}, nil
 	}
@@ -74,14 +74,14 @@ func VerifyDocument(ctx context.Context, db *DB, a *Actor, sum string) (*Documen
 	generated := f.CreatedAt
 	m := &DocumentMatch{Matched: true, SHA256: sum, Kind: kind, KindLabel: kind.Label(), GeneratedAt: &generated}
 	var c Case
-	if err := db.WithContext(ctx).First(&c, f.OwnerID).Error; err != nil {
+	if err := s.DB.WithContext(ctx).First(&c, f.OwnerID).Error; err != nil {
 		return nil, err
 	}
 	if c.DocumentNumber != nil {
 		m.DocumentNumber = *c.DocumentNumber
 	}
 	if kind == DocRecommendation {
-		if err := identifySupersededLetter(db.WithContext(ctx), &c, &f, m); err != nil {
+		if err := s.identifySupersededLetter(s.DB.WithContext(ctx), &c, &f, m); err != nil {
 			return nil, err
 		}
 	}
@@ -97,13 +97,15 @@ func VerifyDocument(ctx context.Context, db *DB, a *Actor, sum string) (*Documen
 // naming its 文号; a number voided by an amendment is kept on the objection.
 // A letter whose filename names a voided number is superseded and reports
 // that number.
-func identifySupersededLetter(tx *gorm.DB, c *Case, f *StoredFile, m *DocumentMatch) error {
+func (s *CaseService) identifySupersededLetter(tx *gorm.DB, c *Case, f *StoredFile, m *DocumentMatch) error {
 	if c.DocumentNumber != nil && f.Filename == documentFilename(DocRecommendation, *c.DocumentNumber) {
 		return nil
 	}
-	var voided []string
-	if err := tx.Model(&Objection{}).Where("case_id = ? AND superseded_document_number <> ''", c.ID).
-		Pluck("superseded_document_number", &voided).Error; err != nil {
+	if s.Hooks.VoidedNumbers == nil {
+		return nil
+	}
+	voided, err := s.Hooks.VoidedNumbers(tx, c.ID)
+	if err != nil {
 		return err
 	}
 	for _, n := range voided {

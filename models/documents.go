@@ -343,7 +343,7 @@ func (s *CaseService) CaseDocument(ctx context.Context, a *Actor, caseID int64, 
 		if err != nil {
 			return err
 		}
-		if _, err := storeGeneratedDocument(tx, a, doc, s.now()); err != nil {
+		if _, err := storeGeneratedDocument(tx, a, doc, s.Now()); err != nil {
 			return err
 		}
 		out = doc
@@ -376,7 +376,7 @@ func (s *CaseService) recommendationDocument(tx *gorm.DB, a *Actor, in *document
 		err = LockRow(tx).Where("owner_type = ? AND owner_id = ?", owner, c.ID).Order("id DESC").First(&f).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			var sf *StoredFile
-			if sf, err = s.FreezeRecommendation(tx, a, c, s.now()); err == nil {
+			if sf, err = s.FreezeRecommendation(tx, a, c, s.Now()); err == nil {
 				f = *sf
 			}
 		}
@@ -409,7 +409,7 @@ func (s *CaseService) recommendationPreview(tx *gorm.DB, in *documentInputs) (*C
 	}
 	sum := sha256.Sum256(pdf)
 	return &CaseDocument{Kind: DocRecommendation, CaseID: in.c.ID, Filename: documentFilename(DocRecommendation, fmt.Sprintf("草稿第%d稿", d.VersionNo)),
-		Content: pdf, SHA256: hex.EncodeToString(sum[:]), Draft: true, GeneratedAt: s.now()}, nil
+		Content: pdf, SHA256: hex.EncodeToString(sum[:]), Draft: true, GeneratedAt: s.Now()}, nil
 }
 
 // renderCaseDocument renders the documents made from case data on demand.

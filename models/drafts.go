@@ -118,7 +118,7 @@ func (s *CaseService) SaveDraft(ctx context.Context, a *Actor, caseID int64, in 
 		if c.State != StateInvestigating && c.State != StateDrafting {
 			return Conflict("draft_not_editable", "案件处于“"+StateLabels[c.State]+"”状态，只有调查核实或起草阶段可以编辑检察建议书")
 		}
-		now := s.now()
+		now := s.Now()
 		d := latest
 		if d == nil || d.Status != DraftWorking {
 			next := 1

@@ -1,12 +1,12 @@
 package models
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
 	"path"
 	"strings"
+	"time"
 	"unicode"
 
 	"gorm.io/gorm"
@@ -134,8 +134,9 @@ func claimedMatches(claimed, sniffed string) bool {
 	return false
 }
 
-// StoreUploads saves checked uploads in the database.
-func StoreUploads(tx *gorm.DB, a *Actor, caseID int64, ownerType string, ownerID int64, internal bool, files []Upload) ([]int64, error) {
+// StoreUploads saves checked uploads in the database; uploadedBy is the
+// uploading user's id (0 for none, e.g. a citizen).
+func StoreUploads(tx *gorm.DB, uploadedBy int64, caseID int64, ownerType string, ownerID int64, internal bool, files []Upload) ([]int64, error) {
 	var ids []int64
 	for _, f := range files {
 		sum := sha256.Sum256(f.Content)
@@ -145,8 +146,8 @@ func StoreUploads(tx *gorm.DB, a *Actor, caseID int64, ownerType string, ownerID
 			cid := caseID
 			sf.CaseID = &cid
 		}
-		if a != nil && a.UserID != 0 {
-			uid := a.UserID
+		if uploadedBy != 0 {
+			uid := uploadedBy
 			sf.UploadedBy = &uid
 		}
 		if err := tx.Create(sf).Error; err != nil {
@@ -171,22 +172,19 @@ func FileMeta(tx *gorm.DB, ownerType string, ownerIDs []int64, includeInternal b
 	return out, err
 }
 
-// LoadFile returns a stored file the actor may read: files of a case follow
-// the case's access rules, internal files only for staff.
-func (s *CaseService) LoadFile(ctx context.Context, a *Actor, id int64) (*StoredFile, error) {
-	var f StoredFile
-	if err := s.DB.WithContext(ctx).First(&f, id).Error; err != nil {
-		return nil, notFoundOr(err, "附件")
-	}
-	if f.CaseID == nil {
-		return nil, NotFound("附件")
-	}
-	c, err := s.LoadCase(ctx, a, *f.CaseID)
-	if err != nil {
-		return nil, NotFound("附件")
-	}
-	if !CanDownloadFile(a, c, &f) {
-		return nil, NotFound("附件")
-	}
-	return &f, nil
+// StoredFile is an uploaded or generated file kept in the database so every
+// replica can serve it.
+type StoredFile struct {
+	ID          int64     `gorm:"primaryKey" json:"id"`
+	CaseID      *int64    `json:"case_id"`
+	OwnerType   string    `json:"owner_type"`
+	OwnerID     int64     `json:"owner_id"`
+	Filename    string    `json:"filename"`
+	ContentType string    `json:"content_type"`
+	Size        int64     `json:"size"`
+	SHA256      string    `gorm:"column:sha256" json:"sha256"`
+	Content     []byte    `json:"-"`
+	Internal    bool      `json:"internal"`
+	UploadedBy  *int64    `json:"uploaded_by"`
+	CreatedAt   time.Time `json:"created_at"`
 }

@@ -42,7 +42,7 @@ func (s *CaseService) SubmitFiling(ctx context.Context, a *Actor, id int64) (*Fi
 		if err != nil {
 			return err
 		}
-		now := s.now()
+		now := s.Now()
 		sf, err := storeGeneratedDocument(tx, a, doc, now)
 		if err != nil {
 			return err

@@ -136,11 +136,11 @@ func (s *CaseService) AddInvestigationRecord(ctx context.Context, a *Actor, case
 		}
 		rec := &InvestigationRecord{CaseID: c.ID, Kind: in.Kind, RecordDate: in.Date, Place: strings.TrimSpace(in.Place),
 			Participants: strings.TrimSpace(in.Participants), Summary: strings.TrimSpace(in.Summary), Internal: in.Internal == nil || *in.Internal,
-			ExpertIDsJSON: mustJSON(experts), ExpertIDs: experts, CreatedBy: a.UserID, CreatedAt: s.now()}
+			ExpertIDsJSON: mustJSON(experts), ExpertIDs: experts, CreatedBy: a.UserID, CreatedAt: s.Now()}
 		if err := tx.Create(rec).Error; err != nil {
 			return err
 		}
-		if _, err := StoreUploads(tx, a, c.ID, "investigation_record", rec.ID, rec.Internal, files); err != nil {
+		if _, err := StoreUploads(tx, a.UserID, c.ID, "investigation_record", rec.ID, rec.Internal, files); err != nil {
 			return err
 		}
 		meta, err := FileMeta(tx, "investigation_record", []int64{rec.ID}, true)

@@ -126,7 +126,7 @@ func applyEnding(outcome string) func(ac *ActionContext) error {
 		now := ac.Now
 		ac.Case.ClosedAt = &now
 		ac.SetData("reason", reason)
-		if err := tellApplicantCaseEnded(ac, fmt.Sprintf(applicantEndingTexts[outcome], reason)); err != nil {
+		if err := ac.tellApplicant(fmt.Sprintf(applicantEndingTexts[outcome], reason)); err != nil {
 			return err
 		}
 		if ac.Case.AgencyID != nil && ac.Case.DeliveredOn != nil {
@@ -517,4 +517,16 @@ func applyDeliver(ac *ActionContext) error {
 	ac.Notify(NotificationSpec{UserIDs: users, Kind: "recommendation_delivered", Title: "收到检察建议书",
 		Body: fmt.Sprintf("%s已于%s送达，请于%s前书面回复。", docNumberOr(c), delivered.Chinese(), c.ReplyDue.Chinese())})
 	return nil
+}
+
+// AfterIssueHooks run inside the issuing transaction after the 文号 is
+// assigned (e.g. freezing the 检察建议书 PDF). The issue behaviour calls them.
+var AfterIssueHooks []func(ac *ActionContext) error
+
+// applicantEndingTexts are what an applicant reads when the case started
+// from the application ends without running its course; %s is the reason.
+var applicantEndingTexts = map[string]string{
+	"not_filed":  "本院经初核，决定对您反映的问题不予立案。理由：%s",
+	"withdrawn":  "本院决定撤回就您反映的问题办理的检察建议。理由：%s",
+	"terminated": "本院决定终结对您反映的问题的办理。理由：%s",
 }

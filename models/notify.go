@@ -115,30 +115,3 @@ func Notify(tx *gorm.DB, ch Channels, n NotificationSpec) error {
 	}
 	return nil
 }
-
-// usersByID reads the id, email and username of the given users.
-func usersByID(tx *gorm.DB, ids []int64) (map[int64]User, error) {
-	var list []User
-	if err := tx.Select("id", "email", "username").Where("id IN ?", ids).Find(&list).Error; err != nil {
-		return nil, err
-	}
-	out := make(map[int64]User, len(list))
-	for _, u := range list {
-		out[u.ID] = u
-	}
-	return out, nil
-}
-
-// UsersOfAgency lists the active user ids of an agency.
-func UsersOfAgency(tx *gorm.DB, agencyID int64) ([]int64, error) {
-	var ids []int64
-	err := tx.Model(&User{}).Where("agency_id = ? AND disabled = ?", agencyID, false).Pluck("id", &ids).Error
-	return ids, err
-}
-
-// UsersWithRole lists the active users of a procuratorate holding a role.
-func UsersWithRole(tx *gorm.DB, procuratorateID int64, role Role) ([]int64, error) {
-	var ids []int64
-	err := tx.Model(&User{}).Where("procuratorate_id = ? AND role = ? AND disabled = ?", procuratorateID, role, false).Pluck("id", &ids).Error
-	return ids, err
-}

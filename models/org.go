@@ -296,27 +296,6 @@ func (s *OrgService) UpdateAgency(ctx context.Context, actor *Actor, id int64, i
 	return out, err
 }
 
-// LikePattern turns user text into a "contains" pattern for
-// `col LIKE ? ESCAPE '!'`, neutralising wildcards. '!' is the escape character
-// because a backslash means different things to SQLite and MySQL.
-func LikePattern(s string) string {
-	return "%" + strings.NewReplacer(`!`, `!!`, `%`, `!%`, `_`, `!_`).Replace(s) + "%"
-}
-
-func notFoundOr(err error, what string) error {
-	if err == gorm.ErrRecordNotFound {
-		return NotFound(what)
-	}
-	return err
-}
-
-func uniqueOr(err error, field, msg string) error {
-	if IsUniqueViolation(err) {
-		return &Error{Kind: ErrConflict, Code: "duplicate", Message: msg, Fields: map[string]string{field: msg}}
-	}
-	return err
-}
-
 // UnitNames maps the ids of procuratorates, departments and agencies to
 // their names.
 type UnitNames struct {
@@ -370,4 +349,12 @@ func namesByID(tx *gorm.DB, model any, ids []int64) (map[int64]string, error) {
 		names[r.ID] = r.Name
 	}
 	return names, nil
+}
+
+func roleList(rs []Role) string {
+	names := make([]string, len(rs))
+	for i, r := range rs {
+		names[i] = RoleLabels[r]
+	}
+	return strings.Join(names, "或")
 }

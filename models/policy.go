@@ -113,62 +113,6 @@ func SeesInternal(a *Actor) bool {
 	return a != nil && a.Role.IsStaff()
 }
 
-// applicationHandlers are the roles that handle citizen applications
-// (公民申请) addressed to their procuratorate.
-var applicationHandlers = []Role{RoleProsecutor, RoleDeptHead, RoleCaseManager}
-
-// CanHandleApplication reports whether a staff member may read and answer a
-// citizen application: handlers of the procuratorate it was addressed to.
-func CanHandleApplication(a *Actor, app *Application) bool {
-	return a.HasRole(applicationHandlers...) && a.ProcuratorateID != 0 && a.ProcuratorateID == app.ProcuratorateID
-}
-
-// ApplicationScope restricts an application query to what the actor handles.
-func ApplicationScope(a *Actor) func(*gorm.DB) *gorm.DB {
-	return func(q *gorm.DB) *gorm.DB {
-		if !a.HasRole(applicationHandlers...) || a.ProcuratorateID == 0 {
-			return q.Where("1 = 0")
-		}
-		return q.Where("applications.procuratorate_id = ?", a.ProcuratorateID)
-	}
-}
-
-// CanPreviewDisclosure reports whether the actor may prepare a case's
-// publication (see the redacted text): staff of the case's procuratorate who
-// handle or approve it.
-func CanPreviewDisclosure(a *Actor, c *Case, publishRoles []Role) bool {
-	if !CanReadCase(a, c) {
-		return false
-	}
-	return a.HasRole(RoleProsecutor, RoleDeptHead, RoleChief) || a.HasRole(publishRoles...)
-}
-
-// CanPublishCase reports whether the actor may take the decision to publish
-// or withdraw: the configured roles (disclosure.publish_roles, by default the
-// chief) of the case's own procuratorate.
-func CanPublishCase(a *Actor, c *Case, publishRoles []Role) bool {
-	return CanReadCase(a, c) && a.HasRole(publishRoles...)
-}
-
-// PublishBlockers lists why a case can never be published (涉及国家秘密、
-// 商业秘密、个人隐私或未成年人), empty when none applies.
-func PublishBlockers(c *Case) []string {
-	var out []string
-	if c.InvolvesStateSecret {
-		out = append(out, "涉及国家秘密")
-	}
-	if c.InvolvesTradeSecret {
-		out = append(out, "涉及商业秘密")
-	}
-	if c.InvolvesPrivacy {
-		out = append(out, "涉及个人隐私")
-	}
-	if c.InvolvesMinors {
-		out = append(out, "涉及未成年人")
-	}
-	return out
-}
-
 // agencyDocuments are the documents a recipient agency may download for a
 // recommendation delivered to it: the issued letter, the proof of service and
 // urging letters — never draft previews, approval forms or filing reports.
@@ -222,126 +166,6 @@ func CanDownloadFile(a *Actor, c *Case, f *StoredFile) bool {
 	return false
 }
 
-// ProjectAccess is what an actor may do with a project (项目化管理). The
-// levels, from most to least:
-//
-//	manager  the lead, the chief and the head of the project's department: everything
-//	member   team members (member, external_member): read all, work on tasks and notes
-//	monitor  case managers of the procuratorate: read all (流程监控), change nothing
-//	expert   team members with project_role expert: read non-internal items,
-//	         comment and update the tasks they own
-//	viewer   other staff of the procuratorate and staff of higher procuratorates:
-//	         read non-internal items, change nothing
-type ProjectAccess string
-
-// The project access levels.
-const (
-	ProjectNoAccess ProjectAccess = ""
-	ProjectManager  ProjectAccess = "manager"
-	ProjectMemberAc ProjectAccess = "member"
-	ProjectMonitor  ProjectAccess = "monitor"
-	ProjectExpert   ProjectAccess = "expert"
-	ProjectViewer   ProjectAccess = "viewer"
-)
-
-// SeesInternal reports whether internal tasks, notes, files and case events
-// are shown: outside experts and readers outside the team never see them.
-func (l ProjectAccess) SeesInternal() bool {
-	return l == ProjectManager || l == ProjectMemberAc || l == ProjectMonitor
-}
-
-// CanWork reports whether the actor may add tasks and milestone notes.
-func (l ProjectAccess) CanWork() bool { return l == ProjectManager || l == ProjectMemberAc }
-
-// CanComment reports whether the actor may comment on tasks (experts may).
-func (l ProjectAccess) CanComment() bool { return l.CanWork() || l == ProjectExpert }
-
-// CanManage reports whether the actor may change the project, its team and
-// stages and link cases.
-func (l ProjectAccess) CanManage() bool { return l == ProjectManager }
-
-// ProjectAccessFor decides the actor's access to a project. member is the
-// actor's team membership (nil when not on the team); projectPath is the
-// project's procuratorate path, needed only when the actor belongs to another
-// procuratorate.
-func ProjectAccessFor(a *Actor, p *Project, member *ProjectMember, projectPath string) ProjectAccess {
-	if a == nil || !a.Role.IsStaff() || a.Role == RoleAdmin {
-		return ProjectNoAccess
-	}
-	sameProc := a.ProcuratorateID == p.ProcuratorateID
-	switch {
-	case a.UserID == p.LeadID,
-		sameProc && a.Role == RoleChief,
-		sameProc && a.Role == RoleDeptHead && a.DepartmentID == p.DepartmentID:
-		return ProjectManager
-	case member != nil && member.ProjectRole == ProjectRoleExpert:
-		return ProjectExpert
-	case member != nil:
-		return ProjectMemberAc
-	case sameProc && a.Role == RoleCaseManager:
-		return ProjectMonitor
-	case sameProc:
-		return ProjectViewer
-	case projectPath != "" && a.ProcuratoratePath != "" && InSubtree(projectPath, a.ProcuratoratePath):
-		return ProjectViewer
-	}
-	return ProjectNoAccess
-}
-
-// CanCreateProject reports who may start a project: those who may lead one
-// and the chief.
-func CanCreateProject(a *Actor) bool {
-	return a.HasRole(RoleProsecutor, RoleDeptHead, RoleChief) && a.ProcuratorateID != 0
-}
-
-// ProjectScope restricts a project query to the projects the actor may read:
-// its procuratorate's subtree and any project it is a team member of.
-func ProjectScope(a *Actor) func(*gorm.DB) *gorm.DB {
-	return func(q *gorm.DB) *gorm.DB {
-		if a == nil || !a.Role.IsStaff() || a.Role == RoleAdmin {
-			return q.Where("1 = 0")
-		}
-		return q.Where("(projects.procuratorate_id IN (SELECT id FROM procuratorates WHERE path LIKE ?) OR projects.id IN (SELECT project_id FROM project_members WHERE user_id = ?))",
-			a.ProcuratoratePath+"%", a.UserID)
-	}
-}
-
-// CanLinkCaseToProject reports whether a case may join a project: the same
-// procuratorate, and a case the actor may read.
-func CanLinkCaseToProject(a *Actor, p *Project, c *Case) bool {
-	return c.ProcuratorateID == p.ProcuratorateID && CanReadCase(a, c)
-}
-
-// CaseEventVisibleInProject reports whether a linked case's event shows on
-// the project timeline for this access level.
-func CaseEventVisibleInProject(l ProjectAccess, ev *CaseEvent) bool {
-	return !ev.Internal || l.SeesInternal()
-}
-
-// CanRunReviews reports who organises quality reviews (质量评查): case managers.
-func CanRunReviews(a *Actor) bool { return a.HasRole(RoleCaseManager) && a.ProcuratorateID != 0 }
-
-// CanReadAllReviews reports who reads every item and result of the
-// procuratorate's reviews: case managers and the chief.
-func CanReadAllReviews(a *Actor) bool {
-	return a.HasRole(RoleCaseManager, RoleChief) && a.ProcuratorateID != 0
-}
-
-// CanReadReviewItem reports whether the actor may see one review item (its
-// batch already belongs to the actor's procuratorate): case managers and the
-// chief, the assigned reviewer, and the handling prosecutor.
-func CanReadReviewItem(a *Actor, it *ReviewItem) bool {
-	switch {
-	case CanReadAllReviews(a):
-		return true
-	case it.ReviewerID != nil && *it.ReviewerID == a.UserID:
-		return true
-	case it.ProsecutorID == a.UserID:
-		return true
-	}
-	return false
-}
-
 // CanWorkOnCase reports whether the actor may add investigation records and
 // edit drafts: prosecutors and department heads of the handling department.
 func CanWorkOnCase(a *Actor, c *Case) bool {
@@ -374,63 +198,16 @@ func FilingScope(a *Actor) func(*gorm.DB) *gorm.DB {
 	}
 }
 
-// ReviewItemScope restricts a review item query as CanReadReviewItem does.
-func ReviewItemScope(a *Actor) func(*gorm.DB) *gorm.DB {
-	return func(q *gorm.DB) *gorm.DB {
-		if CanReadAllReviews(a) {
-			return q
-		}
-		return q.Where("(review_items.reviewer_id = ? OR review_items.prosecutor_id = ?)", a.UserID, a.UserID)
-	}
-}
-
-// CheckReviewerAllowed enforces who may review a case: never the handling
-// prosecutor (nobody reviews their own work), and in a cross review
-// (交叉评查) nobody from the case's own department.
-func CheckReviewerAllowed(kind string, reviewer *User, it *ReviewItem) error {
-	if reviewer.ID == it.ProsecutorID {
-		return &Error{Kind: ErrConflict, Code: "reviewer_is_handler", Message: "评查人不能是该案件的承办检察官",
-			Fields: map[string]string{"reviewer_id": "不能评查本人承办的案件"}}
-	}
-	if kind == ReviewCross && reviewer.DepartmentID != nil && *reviewer.DepartmentID == it.DepartmentID {
-		return &Error{Kind: ErrConflict, Code: "reviewer_same_department", Message: "交叉评查的评查人不能来自案件承办部门",
-			Fields: map[string]string{"reviewer_id": "交叉评查须由其他部门人员评查"}}
-	}
-	return nil
-}
-
-// CanRateAsAgency reports whether an agency user may rate a case: only its
-// own recommendation, and only once the case is closed.
-func CanRateAsAgency(a *Actor, c *Case) bool {
-	return a.HasRole(RoleAgency) && CanReadCase(a, c) && c.State == StateClosed
-}
-
-// StatsAccessLevel is how much of the statistics and the ledger (台账) an
-// actor sees.
-type StatsAccessLevel string
-
-// The statistics access levels.
+// File owner types of the agency feature's records.
 const (
-	StatsNone       StatsAccessLevel = ""
-	StatsSubtree    StatsAccessLevel = "subtree"    // chief, case manager: own procuratorate and those below
-	StatsDepartment StatsAccessLevel = "department" // dept head: own department's cases
-	StatsOwnCases   StatsAccessLevel = "own_cases"  // prosecutor: own cases
+	OwnerObjection      = "objection"
+	OwnerReply          = "reply"
+	OwnerFollowUp       = "follow_up"
+	OwnerProgressReport = "progress_report"
+	OwnerEscalation     = "escalation"
 )
 
-// StatsAccess decides the statistics scope by role. Higher procuratorates
-// read the subtree because they supervise it (备案 and 流程监控); a department
-// head answers for one department; a prosecutor sees the figures of their own
-// cases. Administrators and agencies see none.
-func StatsAccess(a *Actor) StatsAccessLevel {
-	switch {
-	case a == nil || a.ProcuratorateID == 0:
-		return StatsNone
-	case a.HasRole(RoleChief, RoleCaseManager):
-		return StatsSubtree
-	case a.HasRole(RoleDeptHead):
-		return StatsDepartment
-	case a.HasRole(RoleProsecutor):
-		return StatsOwnCases
-	}
-	return StatsNone
-}
+// AgencyFileOwnerTypes are the owner types whose non-internal files an agency
+// sees listed on its recommendation. Other features add theirs (e.g. the
+// issued letter's PDF) so nothing reaches the agency by accident.
+var AgencyFileOwnerTypes = []string{OwnerObjection, OwnerReply, OwnerFollowUp, OwnerProgressReport}

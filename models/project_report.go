@@ -112,22 +112,3 @@ func (s *ProjectService) loc() *time.Location {
 	}
 	return LegalLocation
 }
-
-// The labels below are this feature's own (prefixed so they cannot clash with
-// the agency feature's vocabulary when the branches merge).
-
-// StatsRectificationLabels are the Chinese names of the rectification
-// verdicts (整改情况) as statistics and the ledger print them.
-var StatsRectificationLabels = map[string]string{
-	"rectified": "整改到位", "partly_rectified": "部分整改到位", "not_rectified": "未整改",
-}
-
-// StatsReplyClassLabels are the Chinese names of the reply classes.
-var StatsReplyClassLabels = map[string]string{
-	ReplyClassOnTime: "按期回复", ReplyClassLate: "慢回复", ReplyClassPerfunctory: "粗回复", ReplyClassNoReply: "不回复",
-}
-
-// StatsPositionLabels are the Chinese names of the agency's positions.
-var StatsPositionLabels = map[string]string{
-	PositionAdopted: "采纳", PositionPartlyAdopted: "部分采纳", PositionNotAdopted: "不采纳",
-}

@@ -245,7 +245,7 @@ func (s *ProjectService) AddNote(ctx context.Context, a *Actor, projectID int64,
 		if err := tx.Create(n).Error; err != nil {
 			return err
 		}
-		ids, err := StoreUploads(tx, a, 0, "project_note", n.ID, in.Internal, in.Files)
+		ids, err := StoreUploads(tx, a.UserID, 0, "project_note", n.ID, in.Internal, in.Files)
 		if err != nil {
 			return err
 		}

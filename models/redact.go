@@ -681,3 +681,38 @@ func genderNameSpans(s string) [][2]int {
 	}
 	return spans
 }
+
+func cleanTerms(in []string) []string {
+	seen := map[string]bool{}
+	out := []string{}
+	for _, t := range in {
+		t = strings.TrimSpace(t)
+		if t != "" && !seen[t] {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Residual checks run on the redacted text as a second, independent line of
+// defence: after folding full-width digits and dropping separators between
+// digits, anything shaped like a mobile or resident ID number blocks
+// publication until the prosecutor lists it as an extra term.
+var (
+	residualSeparators = regexp.MustCompile(`(\d)[\s\-()（）+.·]+(\d)`)
+	residualNumber     = regexp.MustCompile(`(?:^|\D)(1[3-9]\d{9}|\d{17}[\dX]|\d{15})(?:\D|$)`)
+)
+
+// ResidualPersonalNumbers lists number runs in already-redacted text that
+// still look like a mobile or ID number.
+func ResidualPersonalNumbers(text string) []string {
+	folded := residualSeparators.ReplaceAllString(strings.ToUpper(foldWidth(text)), "$1$2")
+	folded = residualSeparators.ReplaceAllString(folded, "$1$2")
+	var out []string
+	for _, m := range residualNumber.FindAllStringSubmatch(folded, -1) {
+		out = append(out, m[1])
+	}
+	return out
+}

@@ -210,11 +210,6 @@ func (s *ReviewService) CreateBatch(ctx context.Context, a *Actor, in ReviewBatc
 	return batch, items, nil
 }
 
-// startOfDay is the UTC instant a legal date begins.
-func startOfDay(d Date) time.Time {
-	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, LegalLocation).UTC()
-}
-
 func (s *ReviewService) loadBatch(tx *gorm.DB, a *Actor, id int64) (*ReviewBatch, error) {
 	var b ReviewBatch
 	if err := tx.First(&b, id).Error; err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 )
@@ -271,3 +272,17 @@ func summariseRatings(rows []ratingRow) RatingSummary {
 
 func round1(v float64) float64 { return math.Round(v*10) / 10 }
 func round2(v float64) float64 { return math.Round(v*100) / 100 }
+
+// CaseRating is an external evaluation of a closed case by the recipient
+// agency's representative or the citizen who applied.
+type CaseRating struct {
+	ID          int64     `gorm:"primaryKey" json:"id"`
+	CaseID      int64     `json:"case_id"`
+	RaterType   string    `json:"rater_type"` // "agency" | "citizen"
+	RaterRef    string    `json:"-"`          // agency id or application tracking number
+	Accuracy    int       `json:"accuracy"`
+	Workability int       `json:"workability"`
+	Effect      int       `json:"effect"`
+	Comment     string    `json:"comment"`
+	CreatedAt   time.Time `json:"created_at"`
+}

@@ -61,7 +61,7 @@ func SeedDemoCases(ctx context.Context, db *DB, svc *CaseService, render PDFRend
 		}
 		return out, nil
 	}
-	s := &demoSeeder{ctx: ctx, db: db, svc: svc, render: render, now: svc.now(), actors: map[string]*Actor{}}
+	s := &demoSeeder{ctx: ctx, db: db, svc: svc, render: render, now: svc.Now(), actors: map[string]*Actor{}}
 	for _, name := range []string{"prosecutor1", "depthead1", "chief1", "agency1", "agency2"} {
 		var u User
 		if err := db.WithContext(ctx).Where("username = ?", name).First(&u).Error; err != nil {
@@ -115,7 +115,7 @@ type demoSeeder struct {
 func (s *demoSeeder) at(daysAgo int) *CaseService {
 	cs := *s.svc
 	t := s.now.AddDate(0, 0, -daysAgo)
-	cs.Now = func() time.Time { return t }
+	cs.NowFunc = func() time.Time { return t }
 	return &cs
 }
 
@@ -365,7 +365,7 @@ func (s *demoSeeder) published() (*Case, error) {
 		Summary: "被建议单位采纳全部建议并整改到位，结案。"}, ""); err != nil {
 		return nil, err
 	}
-	ds := &DisclosureService{DB: s.db, Cases: s.at(18), Render: s.render}
+	ds := &DisclosureService{DB: s.db, Cases: s.at(18), Render: s.render, ApplicantNames: ApplicantNames}
 	if _, err := ds.Publish(s.ctx, s.actors["chief1"], c.ID, DisclosureInput{Version: c.Version, PersonNames: []string{"刘建平"}}); err != nil {
 		return nil, fmt.Errorf("demo case %q: publish: %w", c.Title, err)
 	}

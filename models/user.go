@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"errors"
+	"strconv"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -134,7 +135,7 @@ func (s *UserService) ListUsers(ctx context.Context, actor *Actor, role string) 
 // CreateUser creates an account; the password is required and hashed.
 func (s *UserService) CreateUser(ctx context.Context, actor *Actor, in UserInput) (*User, error) {
 	if len(in.Password) < s.MinPasswordLength {
-		return nil, InvalidField("password", "密码长度不能少于"+itoa(s.MinPasswordLength)+"位")
+		return nil, InvalidField("password", "密码长度不能少于"+strconv.Itoa(s.MinPasswordLength)+"位")
 	}
 	hash, err := HashPassword(in.Password)
 	if err != nil {
@@ -173,7 +174,7 @@ func (s *UserService) UpdateUser(ctx context.Context, actor *Actor, id int64, in
 		before := *u
 		if in.Password != "" {
 			if len(in.Password) < s.MinPasswordLength {
-				return InvalidField("password", "密码长度不能少于"+itoa(s.MinPasswordLength)+"位")
+				return InvalidField("password", "密码长度不能少于"+strconv.Itoa(s.MinPasswordLength)+"位")
 			}
 			if u.PasswordHash, err = HashPassword(in.Password); err != nil {
 				return err
@@ -227,7 +228,7 @@ func (s *UserService) SetUserDisabled(ctx context.Context, actor *Actor, id int6
 // ChangeOwnPassword changes the actor's password after checking the current one.
 func (s *UserService) ChangeOwnPassword(ctx context.Context, actor *Actor, current, next string) error {
 	if len(next) < s.MinPasswordLength {
-		return InvalidField("new_password", "新密码长度不能少于"+itoa(s.MinPasswordLength)+"位")
+		return InvalidField("new_password", "新密码长度不能少于"+strconv.Itoa(s.MinPasswordLength)+"位")
 	}
 	if current == next {
 		return InvalidField("new_password", "新密码不能与当前密码相同")
@@ -335,6 +336,29 @@ func sameID(a, b *int64) bool {
 	return *a == *b
 }
 
-func itoa(n int) string {
-	return fmtInt(int64(n))
+// usersByID reads the id, email and username of the given users.
+func usersByID(tx *gorm.DB, ids []int64) (map[int64]User, error) {
+	var list []User
+	if err := tx.Select("id", "email", "username").Where("id IN ?", ids).Find(&list).Error; err != nil {
+		return nil, err
+	}
+	out := make(map[int64]User, len(list))
+	for _, u := range list {
+		out[u.ID] = u
+	}
+	return out, nil
+}
+
+// UsersOfAgency lists the active user ids of an agency.
+func UsersOfAgency(tx *gorm.DB, agencyID int64) ([]int64, error) {
+	var ids []int64
+	err := tx.Model(&User{}).Where("agency_id = ? AND disabled = ?", agencyID, false).Pluck("id", &ids).Error
+	return ids, err
+}
+
+// UsersWithRole lists the active users of a procuratorate holding a role.
+func UsersWithRole(tx *gorm.DB, procuratorateID int64, role Role) ([]int64, error) {
+	var ids []int64
+	err := tx.Model(&User{}).Where("procuratorate_id = ? AND role = ? AND disabled = ?", procuratorateID, role, false).Pluck("id", &ids).Error
+	return ids, err
 }

@@ -10,6 +10,7 @@ import (
 
 	"jianyi/config"
 	"jianyi/documents"
+	"jianyi/handlers"
 	"jianyi/models"
 )
 
@@ -63,7 +64,7 @@ func documentsVerify(args []string, stdout io.Writer) (bool, error) {
 		return false, err
 	}
 	defer db.Close()
-	m, err := models.VerifyDocument(context.Background(), db, nil, models.SHA256Of(content))
+	m, err := handlers.NewCaseService(cfg, db).VerifyDocument(context.Background(), nil, models.SHA256Of(content))
 	if err != nil {
 		return false, err
 	}

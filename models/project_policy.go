@@ -1,0 +1,99 @@
+package models
+
+import "gorm.io/gorm"
+
+// ProjectAccess is what an actor may do with a project (项目化管理). The
+// levels, from most to least:
+//
+//	manager  the lead, the chief and the head of the project's department: everything
+//	member   team members (member, external_member): read all, work on tasks and notes
+//	monitor  case managers of the procuratorate: read all (流程监控), change nothing
+//	expert   team members with project_role expert: read non-internal items,
+//	         comment and update the tasks they own
+//	viewer   other staff of the procuratorate and staff of higher procuratorates:
+//	         read non-internal items, change nothing
+type ProjectAccess string
+
+// The project access levels.
+const (
+	ProjectNoAccess ProjectAccess = ""
+	ProjectManager  ProjectAccess = "manager"
+	ProjectMemberAc ProjectAccess = "member"
+	ProjectMonitor  ProjectAccess = "monitor"
+	ProjectExpert   ProjectAccess = "expert"
+	ProjectViewer   ProjectAccess = "viewer"
+)
+
+// SeesInternal reports whether internal tasks, notes, files and case events
+// are shown: outside experts and readers outside the team never see them.
+func (l ProjectAccess) SeesInternal() bool {
+	return l == ProjectManager || l == ProjectMemberAc || l == ProjectMonitor
+}
+
+// CanWork reports whether the actor may add tasks and milestone notes.
+func (l ProjectAccess) CanWork() bool { return l == ProjectManager || l == ProjectMemberAc }
+
+// CanComment reports whether the actor may comment on tasks (experts may).
+func (l ProjectAccess) CanComment() bool { return l.CanWork() || l == ProjectExpert }
+
+// CanManage reports whether the actor may change the project, its team and
+// stages and link cases.
+func (l ProjectAccess) CanManage() bool { return l == ProjectManager }
+
+// ProjectAccessFor decides the actor's access to a project. member is the
+// actor's team membership (nil when not on the team); projectPath is the
+// project's procuratorate path, needed only when the actor belongs to another
+// procuratorate.
+func ProjectAccessFor(a *Actor, p *Project, member *ProjectMember, projectPath string) ProjectAccess {
+	if a == nil || !a.Role.IsStaff() || a.Role == RoleAdmin {
+		return ProjectNoAccess
+	}
+	sameProc := a.ProcuratorateID == p.ProcuratorateID
+	switch {
+	case a.UserID == p.LeadID,
+		sameProc && a.Role == RoleChief,
+		sameProc && a.Role == RoleDeptHead && a.DepartmentID == p.DepartmentID:
+		return ProjectManager
+	case member != nil && member.ProjectRole == ProjectRoleExpert:
+		return ProjectExpert
+	case member != nil:
+		return ProjectMemberAc
+	case sameProc && a.Role == RoleCaseManager:
+		return ProjectMonitor
+	case sameProc:
+		return ProjectViewer
+	case projectPath != "" && a.ProcuratoratePath != "" && InSubtree(projectPath, a.ProcuratoratePath):
+		return ProjectViewer
+	}
+	return ProjectNoAccess
+}
+
+// CanCreateProject reports who may start a project: those who may lead one
+// and the chief.
+func CanCreateProject(a *Actor) bool {
+	return a.HasRole(RoleProsecutor, RoleDeptHead, RoleChief) && a.ProcuratorateID != 0
+}
+
+// ProjectScope restricts a project query to the projects the actor may read:
+// its procuratorate's subtree and any project it is a team member of.
+func ProjectScope(a *Actor) func(*gorm.DB) *gorm.DB {
+	return func(q *gorm.DB) *gorm.DB {
+		if a == nil || !a.Role.IsStaff() || a.Role == RoleAdmin {
+			return q.Where("1 = 0")
+		}
+		return q.Where("(projects.procuratorate_id IN (SELECT id FROM procuratorates WHERE path LIKE ?) OR projects.id IN (SELECT project_id FROM project_members WHERE user_id = ?))",
+			a.ProcuratoratePath+"%", a.UserID)
+	}
+}
+
+// CanLinkCaseToProject reports whether a case may join a project: the same
+// procuratorate, and a case the actor may read.
+func CanLinkCaseToProject(a *Actor, p *Project, c *Case) bool {
+	return c.ProcuratorateID == p.ProcuratorateID && CanReadCase(a, c)
+}
+
+// CaseEventVisibleInProject reports whether a linked case's event shows on
+// the project timeline for this access level.
+func CaseEventVisibleInProject(l ProjectAccess, ev *CaseEvent) bool {
+	return !ev.Internal || l.SeesInternal()
+}

@@ -1,0 +1,31 @@
+package models
+
+// StatsAccessLevel is how much of the statistics and the ledger (台账) an
+// actor sees.
+type StatsAccessLevel string
+
+// The statistics access levels.
+const (
+	StatsNone       StatsAccessLevel = ""
+	StatsSubtree    StatsAccessLevel = "subtree"    // chief, case manager: own procuratorate and those below
+	StatsDepartment StatsAccessLevel = "department" // dept head: own department's cases
+	StatsOwnCases   StatsAccessLevel = "own_cases"  // prosecutor: own cases
+)
+
+// StatsAccess decides the statistics scope by role. Higher procuratorates
+// read the subtree because they supervise it (备案 and 流程监控); a department
+// head answers for one department; a prosecutor sees the figures of their own
+// cases. Administrators and agencies see none.
+func StatsAccess(a *Actor) StatsAccessLevel {
+	switch {
+	case a == nil || a.ProcuratorateID == 0:
+		return StatsNone
+	case a.HasRole(RoleChief, RoleCaseManager):
+		return StatsSubtree
+	case a.HasRole(RoleDeptHead):
+		return StatsDepartment
+	case a.HasRole(RoleProsecutor):
+		return StatsOwnCases
+	}
+	return StatsNone
+}
