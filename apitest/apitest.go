@@ -22,6 +22,7 @@ import (
 
 	"jianyi/config"
 	"jianyi/handlers"
+	"jianyi/internal/platform/database"
 	"jianyi/models"
 )
 
@@ -31,7 +32,7 @@ const Password = "test-password-2026"
 // Env is one test's running API.
 type Env struct {
 	T      testing.TB
-	DB     *models.DB
+	DB     *database.DB
 	Config *config.Config
 	Echo   *echo.Echo
 	Server *handlers.Server
@@ -46,7 +47,7 @@ type Env struct {
 }
 
 // New starts the API on db with the demo organisation seeded.
-func New(t testing.TB, db *models.DB) *Env {
+func New(t testing.TB, db *database.DB) *Env {
 	t.Helper()
 	return NewWithConfig(t, db, TestConfig(t, nil))
 }
@@ -72,7 +73,7 @@ func TestConfig(t testing.TB, change func(cfg *config.Config)) *config.Config {
 }
 
 // NewWithConfig starts the API with a caller-adjusted configuration.
-func NewWithConfig(t testing.TB, db *models.DB, cfg *config.Config) *Env {
+func NewWithConfig(t testing.TB, db *database.DB, cfg *config.Config) *Env {
 	t.Helper()
 	org, err := models.SeedDemo(context.Background(), db, Password)
 	if err != nil {

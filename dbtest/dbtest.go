@@ -14,7 +14,7 @@ import (
 
 	mysqldriver "github.com/go-sql-driver/mysql"
 
-	"jianyi/models"
+	"jianyi/internal/platform/database"
 )
 
 // EnvMySQLDSN names the variable holding a MySQL DSN for the MariaDB leg.
@@ -31,7 +31,7 @@ func Drivers() []string {
 }
 
 // Each runs fn once per available database as a subtest named after it.
-func Each(t *testing.T, fn func(t *testing.T, db *models.DB)) {
+func Each(t *testing.T, fn func(t *testing.T, db *database.DB)) {
 	t.Helper()
 	for _, d := range Drivers() {
 		t.Run(d, func(t *testing.T) {
@@ -42,7 +42,7 @@ func Each(t *testing.T, fn func(t *testing.T, db *models.DB)) {
 
 // Open returns a migrated, empty database of the given driver, closed (and on
 // MySQL dropped) when the test ends.
-func Open(t testing.TB, driver string) *models.DB {
+func Open(t testing.TB, driver string) *database.DB {
 	t.Helper()
 	db, _ := OpenUnmigrated(t, driver)
 	if _, err := db.Migrate(context.Background()); err != nil {
@@ -53,12 +53,12 @@ func Open(t testing.TB, driver string) *models.DB {
 
 // OpenUnmigrated returns an empty database and its options (to open a second
 // handle on the same database, e.g. a second replica).
-func OpenUnmigrated(t testing.TB, driver string) (*models.DB, models.OpenOptions) {
+func OpenUnmigrated(t testing.TB, driver string) (*database.DB, database.OpenOptions) {
 	t.Helper()
-	var opts models.OpenOptions
+	var opts database.OpenOptions
 	switch driver {
 	case "sqlite":
-		opts = models.OpenOptions{Driver: "sqlite", DSN: filepath.Join(t.TempDir(), "test.db"), MaxOpenConns: 8}
+		opts = database.OpenOptions{Driver: "sqlite", DSN: filepath.Join(t.TempDir(), "test.db"), MaxOpenConns: 8}
 	case "mysql":
 		base := os.Getenv(EnvMySQLDSN)
 		if base == "" {
@@ -82,11 +82,11 @@ func OpenUnmigrated(t testing.TB, driver string) (*models.DB, models.OpenOptions
 			admin.Close()
 		})
 		cfg.DBName = name
-		opts = models.OpenOptions{Driver: "mysql", DSN: cfg.FormatDSN(), MaxOpenConns: 20}
+		opts = database.OpenOptions{Driver: "mysql", DSN: cfg.FormatDSN(), MaxOpenConns: 20}
 	default:
 		t.Fatalf("unknown driver %q", driver)
 	}
-	db, err := models.Open(opts)
+	db, err := database.Open(opts)
 	if err != nil {
 		t.Fatalf("open %s: %v", driver, err)
 	}

@@ -7,13 +7,13 @@ import (
 
 	"jianyi/apitest"
 	"jianyi/dbtest"
-	"jianyi/models"
+	"jianyi/internal/platform/database"
 )
 
 // TestCrossOrganisationReadsRefused checks access on the object, not only the
 // route: another procuratorate's prosecutor and another agency see nothing.
 func TestCrossOrganisationReadsRefused(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		var c struct {
 			ID int64 `json:"id"`

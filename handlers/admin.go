@@ -5,6 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"jianyi/internal/platform/apperr"
 	"jianyi/models"
 )
 
@@ -78,7 +79,7 @@ func (s *Server) listAgencies(c echo.Context) error {
 func (s *Server) listUsers(c echo.Context) error {
 	role := c.QueryParam("role")
 	if role != "" && !models.Role(role).Valid() {
-		return models.InvalidField("role", "未知的角色："+role)
+		return apperr.InvalidField("role", "未知的角色："+role)
 	}
 	users, err := s.users.ListUsers(c.Request().Context(), actorOf(c), role)
 	if err != nil {

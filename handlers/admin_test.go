@@ -7,13 +7,13 @@ import (
 
 	"jianyi/apitest"
 	"jianyi/dbtest"
-	"jianyi/models"
+	"jianyi/internal/platform/database"
 )
 
 // TestAdminRoleMatrix calls every admin endpoint as every demo role: only the
 // administrator gets through, every other role gets 403, and no token gets 401.
 func TestAdminRoleMatrix(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		org := env.Org
 		target := userID(t, db, "prosecutor2")
@@ -77,7 +77,7 @@ func TestAdminRoleMatrix(t *testing.T) {
 // TestAdminListUsersShowsUnitNames checks that the user list names each
 // user's procuratorate, department and agency, as a single user's view does.
 func TestAdminListUsersShowsUnitNames(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		org := env.Org
 		var list struct {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"jianyi/internal/platform/apperr"
 	"jianyi/models"
 )
 
@@ -23,19 +24,19 @@ func (s *Server) agencyRoutes(g *echo.Group) {
 func (s *Server) agencyInbox(c echo.Context) error {
 	q := models.AgencyInboxQuery{State: c.QueryParam("state"), Cursor: c.QueryParam("cursor")}
 	if q.State != "" && !models.CaseState(q.State).Valid() {
-		return models.InvalidField("state", "未知的案件状态："+q.State)
+		return apperr.InvalidField("state", "未知的案件状态："+q.State)
 	}
 	if v := c.QueryParam("year"); v != "" {
 		y, err := strconv.Atoi(v)
 		if err != nil || y < 1990 || y > 2200 {
-			return models.InvalidField("year", "年份应为四位数字")
+			return apperr.InvalidField("year", "年份应为四位数字")
 		}
 		q.Year = y
 	}
 	if v := c.QueryParam("overdue"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
-			return models.InvalidField("overdue", "应为 true 或 false")
+			return apperr.InvalidField("overdue", "应为 true 或 false")
 		}
 		q.Overdue = b
 	}

@@ -9,6 +9,8 @@ import (
 	"jianyi/apitest"
 	"jianyi/config"
 	"jianyi/dbtest"
+	"jianyi/internal/platform/database"
+	"jianyi/internal/platform/files"
 	"jianyi/models"
 )
 
@@ -16,7 +18,7 @@ import (
 // on agency1's recommendation; agency1 never sees internal items; staff of
 // another procuratorate cannot act; roles are held to the lifecycle table.
 func TestAgencyAccess(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		fx := createDeliveredCaseFixture(t, env, 7, true)
 		id := fx.ID
@@ -33,7 +35,7 @@ func TestAgencyAccess(t *testing.T) {
 			[]apitest.File{{Field: "files", Name: "内部会商纪要.pdf", Content: pdfBytes("internal follow-up")}}).Expect(t, http.StatusOK)
 		res.Decode(t, &c)
 
-		var files []models.StoredFile
+		var files []files.StoredFile
 		db.Omit("content").Where("case_id = ?", id).Order("id").Find(&files)
 		var replyFile, internalFile, followUpFile int64
 		for _, f := range files {
@@ -136,7 +138,7 @@ func TestAgencyAccess(t *testing.T) {
 // stored; content that does not match its name or claimed type is refused;
 // path-like names are neutralised.
 func TestAgencyUploads(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		cfg, err := config.Defaults()
 		if err != nil {
 			t.Fatal(err)
@@ -150,9 +152,9 @@ func TestAgencyUploads(t *testing.T) {
 		fx := createDeliveredCaseFixture(t, env, 3, true)
 		id := fx.ID
 		payload := map[string]any{"kind": "final", "items": allItems("adopted", "adopted", "adopted"), "contact_person": "王科长", "contact_phone": "1"}
-		counts := func() (replies, files int64) {
+		counts := func() (replies, uploads int64) {
 			db.Model(&models.Reply{}).Where("case_id = ?", id).Count(&replies)
-			db.Model(&models.StoredFile{}).Where("case_id = ? AND owner_type = ?", id, models.OwnerReply).Count(&files)
+			db.Model(&files.StoredFile{}).Where("case_id = ? AND owner_type = ?", id, models.OwnerReply).Count(&uploads)
 			return
 		}
 		big := pdfBytes(strings.Repeat("x", 5000))
@@ -192,7 +194,7 @@ func TestAgencyUploads(t *testing.T) {
 				var c caseState
 				res.Decode(t, &c)
 				version = c.Version
-				var f models.StoredFile
+				var f files.StoredFile
 				if err := db.Omit("content").Where("case_id = ? AND owner_type = ?", id, models.OwnerReply).Order("id DESC").First(&f).Error; err != nil {
 					t.Fatal(err)
 				}

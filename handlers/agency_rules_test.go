@@ -10,13 +10,15 @@ import (
 	"jianyi/apitest"
 	"jianyi/dbtest"
 	"jianyi/handlers"
+	"jianyi/internal/platform/database"
+	"jianyi/internal/platform/files"
 	"jianyi/models"
 )
 
 // TestAgencySignRules: receipt date defaults to today, may not be in the
 // future or before delivery; signing twice is a conflict.
 func TestAgencySignRules(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		fx := createDeliveredCaseFixture(t, env, 1, false)
 		today := svcToday(env)
@@ -61,7 +63,7 @@ func TestAgencySignRules(t *testing.T) {
 // TestAgencyObjection: an objection within the period, its review (keep,
 // amend, withdraw), one open objection at a time, none after the period.
 func TestAgencyObjection(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		agencyUsers := func(caseID int64, kind string) int64 {
 			var n int64
@@ -162,7 +164,7 @@ func TestAgencyObjection(t *testing.T) {
 // interim replies keep the case delivered, a refused extension leaves the
 // deadline alone, a reply before the deadline is on time.
 func TestAgencyReplyRules(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		fx := createDeliveredCaseFixture(t, env, 1, true)
 		base := func(items []map[string]any) map[string]any {
@@ -234,7 +236,7 @@ func TestAgencyReplyRules(t *testing.T) {
 
 // TestAgencyInbox: newest delivery first, filters, cursor pages, days left.
 func TestAgencyInbox(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		var ids []int64
 		for i := 1; i <= 3; i++ {
@@ -306,7 +308,7 @@ func TestAgencyInbox(t *testing.T) {
 // TestAgencyEscalateAndReopen: the chief records several measures with one
 // document each (internal to the procuratorate); closure and reopening.
 func TestAgencyEscalateAndReopen(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		fx := createDeliveredCaseFixture(t, env, 1, true)
 		today := svcToday(env).String()
@@ -329,7 +331,7 @@ func TestAgencyEscalateAndReopen(t *testing.T) {
 			t.Fatalf("escalations %+v", es)
 		}
 		for _, e := range es {
-			var f models.StoredFile
+			var f files.StoredFile
 			if err := db.Omit("content").Where("owner_type = ? AND owner_id = ?", models.OwnerEscalation, e.ID).First(&f).Error; err != nil || !f.Internal {
 				t.Fatalf("escalation %d document %+v %v", e.ID, f, err)
 			}
@@ -381,7 +383,7 @@ func TestAgencyOpenAPI(t *testing.T) {
 // objection's review; it makes an open extension request lapse; the class is
 // 不回复 as soon as the deadline has passed without a final reply.
 func TestAgencyReplyWithOpenRequests(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		fx := createDeliveredCaseFixture(t, env, 1, true)
 		final := func(version int) map[string]any {
@@ -425,7 +427,7 @@ func TestAgencyReplyWithOpenRequests(t *testing.T) {
 // TestAgencyConcurrentRequests: two extension requests sent at once on the
 // same version: exactly one is stored, the other gets 409.
 func TestAgencyConcurrentRequests(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		fx := createDeliveredCaseFixture(t, env, 1, true)
 		env.Token("agency1")
@@ -461,7 +463,7 @@ func TestAgencyConcurrentRequests(t *testing.T) {
 // TestAgencyPayloadValidation: each action names the field it needs, in a
 // 400, and writes nothing.
 func TestAgencyPayloadValidation(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		fx := createDeliveredCaseFixture(t, env, 1, true)
 		today := svcToday(env)

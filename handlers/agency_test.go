@@ -11,6 +11,8 @@ import (
 
 	"jianyi/apitest"
 	"jianyi/dbtest"
+	"jianyi/internal/platform/database"
+	"jianyi/internal/platform/files"
 	"jianyi/models"
 )
 
@@ -77,7 +79,7 @@ func createDeliveredCaseFixture(t *testing.T, env *apitest.Env, seq int, signed 
 	if err := db.Create(ev).Error; err != nil {
 		t.Fatal(err)
 	}
-	if _, err := models.StoreUploads(db.DB, 0, c.ID, "investigation", 1, true, []models.Upload{{Filename: "内部调查笔录.pdf", ContentType: "application/pdf", Content: pdfBytes("internal")}}); err != nil {
+	if _, err := files.StoreUploads(db.DB, 0, c.ID, "investigation", 1, true, []files.Upload{{Filename: "内部调查笔录.pdf", ContentType: "application/pdf", Content: pdfBytes("internal")}}); err != nil {
 		t.Fatal(err)
 	}
 	return c
@@ -183,7 +185,7 @@ func shanghaiNoon(t *testing.T, s string) time.Time {
 // extension → granted → replies late with a file → returned as perfunctory →
 // supplement → assessed 部分到位 → follow-up → closed; the class ends 粗回复.
 func TestAgencyFullRound(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		fx := createDeliveredCaseFixture(t, env, 1, false)
 		id := fx.ID

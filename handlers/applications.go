@@ -9,6 +9,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"jianyi/internal/platform/apperr"
+	"jianyi/internal/platform/ratelimit"
 	"jianyi/models"
 )
 
@@ -53,15 +55,15 @@ func (s *Server) newPublicServices() *publicServices {
 		DuplicateDays: pc.DuplicateDays, DuplicateThreshold: pc.DuplicateThreshold, MaxEvidenceFiles: pc.MaxEvidenceFiles,
 		SigningKey: []byte("public-applications\x00" + cfg.Auth.SigningKey), PowDifficulty: pc.PowDifficulty,
 		ChallengeTTL: pc.ChallengeTTL, FormMinAge: pc.FormMinAge, FormMaxAge: pc.FormMaxAge,
-		SubmitPerIP:       models.RateLimit{Name: "apply_ip", Max: pc.SubmitPerIP, Window: pc.SubmitWindow},
-		SubmitPerID:       models.RateLimit{Name: "apply_id", Max: pc.SubmitPerID, Window: pc.SubmitWindow},
-		LookupPerIP:       models.RateLimit{Name: "lookup_ip", Max: pc.LookupPerIP, Window: pc.LookupWindow},
-		LookupPerTracking: models.RateLimit{Name: "lookup_no", Max: pc.LookupPerTracking, Window: pc.LookupWindow},
+		SubmitPerIP:       ratelimit.Limit{Name: "apply_ip", Max: pc.SubmitPerIP, Window: pc.SubmitWindow},
+		SubmitPerID:       ratelimit.Limit{Name: "apply_id", Max: pc.SubmitPerID, Window: pc.SubmitWindow},
+		LookupPerIP:       ratelimit.Limit{Name: "lookup_ip", Max: pc.LookupPerIP, Window: pc.LookupWindow},
+		LookupPerTracking: ratelimit.Limit{Name: "lookup_no", Max: pc.LookupPerTracking, Window: pc.LookupWindow},
 	}
 	return &publicServices{
 		apps: &models.ApplicationService{DB: s.db, Cases: s.cases, Settings: settings},
 		disclosures: &models.DisclosureService{DB: s.db, Cases: s.cases, Render: renderDisclosurePDF, ApplicantNames: models.ApplicantNames,
-			SearchPerIP: models.RateLimit{Name: "search_ip", Max: pc.SearchPerIP, Window: time.Minute}},
+			SearchPerIP: ratelimit.Limit{Name: "search_ip", Max: pc.SearchPerIP, Window: time.Minute}},
 	}
 }
 
@@ -200,7 +202,7 @@ func (s *Server) listApplications(c echo.Context) error {
 	q.Limit = int(limit)
 	if v := c.QueryParam("duplicate"); v != "" {
 		if q.Duplicate, err = strconv.ParseBool(v); err != nil {
-			return models.InvalidField("duplicate", "应为 true 或 false")
+			return apperr.InvalidField("duplicate", "应为 true 或 false")
 		}
 	}
 	items, next, err := s.pub.apps.ListApplications(c.Request().Context(), actorOf(c), q)

@@ -15,6 +15,8 @@ import (
 	"jianyi/apitest"
 	"jianyi/config"
 	"jianyi/dbtest"
+	"jianyi/internal/platform/audit"
+	"jianyi/internal/platform/database"
 	"jianyi/models"
 )
 
@@ -66,7 +68,7 @@ func lookUp(env *apitest.Env, no, secret, ip string) *apitest.Response {
 var requestIDField = regexp.MustCompile(`"request_id":"[^"]*"`)
 
 func TestApplicationFlow(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := newPublicEnv(t, db)
 		s := submit(t, env, solvedApplication(t, env, applicantID, problemText))
 
@@ -158,7 +160,7 @@ func TestApplicationFlow(t *testing.T) {
 			t.Fatalf("lead %+v", c)
 		}
 		var audits int64
-		db.Model(&models.AuditEntry{}).Where("object_type = ? AND object_id = ?", "application", app.ID).Count(&audits)
+		db.Model(&audit.Entry{}).Where("object_type = ? AND object_id = ?", "application", app.ID).Count(&audits)
 		if audits != 6 { // submit, answer, materials, answer, progress, decide
 			t.Fatalf("%d audit entries for the application, want 6", audits)
 		}
@@ -170,7 +172,7 @@ func TestApplicationFlow(t *testing.T) {
 }
 
 func TestApplicationRejectsBadInput(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := newPublicEnv(t, db, func(c *config.Config) { c.Public.SubmitPerIP = 100 })
 		badCheck := applicantID[:17] + map[bool]string{true: "1", false: "2"}[applicantID[17] != '1']
 		cases := []struct {
@@ -224,7 +226,7 @@ func TestApplicationRejectsBadInput(t *testing.T) {
 }
 
 func TestApplicationRateLimits(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := newPublicEnv(t, db, func(c *config.Config) {
 			c.Public.SubmitPerIP, c.Public.SubmitPerID, c.Public.LookupPerIP, c.Public.LookupPerTracking = 3, 2, 4, 100
 		})
@@ -283,7 +285,7 @@ func TestApplicationRateLimits(t *testing.T) {
 }
 
 func TestDuplicateApplicationsAreFlagged(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := newPublicEnv(t, db)
 		first := submit(t, env, solvedApplication(t, env, applicantID, problemText))
 		// Same person, same problem in other words and punctuation.
@@ -305,7 +307,7 @@ func TestDuplicateApplicationsAreFlagged(t *testing.T) {
 var formTokenField = regexp.MustCompile(`name="form_token" value="([^"]+)"`)
 
 func TestApplyHTMLFormWithoutJavaScript(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := newPublicEnv(t, db)
 		page := env.Do("GET", "/apply", "", nil).Expect(t, 200)
 		m := formTokenField.FindSubmatch(page.Body)

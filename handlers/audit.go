@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"jianyi/internal/platform/audit"
 	"jianyi/models"
 )
 
@@ -23,7 +24,7 @@ func (s *Server) listAudit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	resp := listResponse[models.AuditEntry]{Items: items}
+	resp := listResponse[audit.Entry]{Items: items}
 	if len(items) > 0 && len(items) == effectiveLimit(q.Limit) {
 		resp.NextCursor = strconv.FormatInt(items[len(items)-1].ID, 10)
 	}

@@ -11,6 +11,7 @@ import (
 	echojwt "github.com/labstack/echo-jwt/v4"
 	"github.com/labstack/echo/v4"
 
+	"jianyi/internal/platform/apperr"
 	"jianyi/models"
 )
 
@@ -49,19 +50,19 @@ func (s *Server) requireAuth() echo.MiddlewareFunc {
 		SigningMethod: "HS256",
 		NewClaimsFunc: func(echo.Context) jwt.Claims { return new(tokenClaims) },
 		ErrorHandler: func(c echo.Context, err error) error {
-			return &models.Error{Kind: models.ErrUnauthorized, Code: "invalid_token", Message: "未登录或登录已过期，请重新登录"}
+			return &apperr.Error{Kind: apperr.ErrUnauthorized, Code: "invalid_token", Message: "未登录或登录已过期，请重新登录"}
 		},
 	})
 	load := func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			tok, ok := c.Get("user").(*jwt.Token)
 			if !ok {
-				return &models.Error{Kind: models.ErrUnauthorized, Code: "invalid_token", Message: "未登录或登录已过期，请重新登录"}
+				return &apperr.Error{Kind: apperr.ErrUnauthorized, Code: "invalid_token", Message: "未登录或登录已过期，请重新登录"}
 			}
 			claims := tok.Claims.(*tokenClaims)
 			id, err := strconv.ParseInt(claims.Subject, 10, 64)
 			if err != nil {
-				return &models.Error{Kind: models.ErrUnauthorized, Code: "invalid_token", Message: "登录凭证无效"}
+				return &apperr.Error{Kind: apperr.ErrUnauthorized, Code: "invalid_token", Message: "登录凭证无效"}
 			}
 			actor, err := s.loadActor(c.Request().Context(), id, claims.TokenVersion, c.RealIP(), c.Response().Header().Get(echo.HeaderXRequestID))
 			if err != nil {
@@ -76,9 +77,9 @@ func (s *Server) requireAuth() echo.MiddlewareFunc {
 
 func (s *Server) loadActor(ctx context.Context, userID int64, tokenVersion int, ip, rid string) (*models.Actor, error) {
 	u, err := models.UserByID(s.db.WithContext(ctx), userID)
-	revoked := &models.Error{Kind: models.ErrUnauthorized, Code: "token_revoked", Message: "登录已失效（账号停用或密码已更改），请重新登录"}
+	revoked := &apperr.Error{Kind: apperr.ErrUnauthorized, Code: "token_revoked", Message: "登录已失效（账号停用或密码已更改），请重新登录"}
 	if err != nil {
-		if errors.Is(err, models.ErrNotFound) {
+		if errors.Is(err, apperr.ErrNotFound) {
 			return nil, revoked
 		}
 		return nil, err
@@ -108,7 +109,7 @@ func requireRole(roles ...models.Role) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			if !actorOf(c).HasRole(roles...) {
-				return models.Forbidden("当前角色无权执行该操作")
+				return apperr.Forbidden("当前角色无权执行该操作")
 			}
 			return next(c)
 		}

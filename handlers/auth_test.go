@@ -12,11 +12,12 @@ import (
 	"jianyi/apitest"
 	"jianyi/config"
 	"jianyi/dbtest"
+	"jianyi/internal/platform/database"
 	"jianyi/models"
 )
 
 func TestLogin(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		tests := []struct {
 			name       string
@@ -72,7 +73,7 @@ func TestLogin(t *testing.T) {
 }
 
 func TestLoginThrottling(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := newEnvWith(t, db, func(cfg *config.Config) {
 			cfg.Auth.MaxFailuresPerUser = 3
 			cfg.Auth.MaxFailuresPerIP = 5
@@ -137,7 +138,7 @@ func signToken(t *testing.T, key string, userID int64, tokenVersion int, exp tim
 }
 
 func TestTokensRejected(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		id := userID(t, db, "prosecutor1")
 		u, err := models.UserByID(db.DB, id)
@@ -182,7 +183,7 @@ func TestTokensRejected(t *testing.T) {
 }
 
 func TestDisabledUserTokenRevoked(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		tok := "Bearer " + env.Token("prosecutor2")
 		env.Do("GET", "/api/v1/me", tok, nil).Expect(t, http.StatusOK)
@@ -203,7 +204,7 @@ func TestDisabledUserTokenRevoked(t *testing.T) {
 }
 
 func TestPasswordChangeRevokesTokens(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		tok := "Bearer " + env.Token("casemgr1")
 		const next = "a-brand-new-password-2026"

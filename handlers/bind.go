@@ -17,7 +17,7 @@ import (
 	zhtrans "github.com/go-playground/validator/v10/translations/zh"
 	"github.com/labstack/echo/v4"
 
-	"jianyi/models"
+	"jianyi/internal/platform/apperr"
 )
 
 // Validator validates request structs and explains failures in Chinese,
@@ -69,14 +69,14 @@ func (cv *Validator) Validate(i any) error {
 	}
 	var verrs validator.ValidationErrors
 	if !errors.As(err, &verrs) {
-		return models.Invalid("请求内容有误", nil)
+		return apperr.Invalid("请求内容有误", nil)
 	}
 	fields := map[string]string{}
 	root := reflect.TypeOf(i)
 	for _, fe := range verrs {
 		fields[jsonPath(root, fe)] = fe.Translate(cv.trans)
 	}
-	return &models.Error{Kind: models.ErrInvalid, Code: "validation_failed", Message: "请求内容未通过校验，请按字段提示修改", Fields: fields}
+	return &apperr.Error{Kind: apperr.ErrInvalid, Code: "validation_failed", Message: "请求内容未通过校验，请按字段提示修改", Fields: fields}
 }
 
 // jsonPath turns the failing field's Go path ("Req.Items[0].Text") into its
@@ -129,15 +129,15 @@ func bindJSON(c echo.Context, dst any) error {
 	req := c.Request()
 	ct := req.Header.Get(echo.HeaderContentType)
 	if req.ContentLength != 0 && ct != "" && !strings.HasPrefix(ct, echo.MIMEApplicationJSON) {
-		return &models.Error{Kind: models.ErrUnsupported, Code: "unsupported_media_type", Message: "请求体必须是 JSON（Content-Type: application/json）"}
+		return &apperr.Error{Kind: apperr.ErrUnsupported, Code: "unsupported_media_type", Message: "请求体必须是 JSON（Content-Type: application/json）"}
 	}
 	body, err := io.ReadAll(req.Body)
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return &models.Error{Kind: models.ErrTooLarge, Code: "body_too_large", Message: fmt.Sprintf("请求体超过 %d 字节的限制", mbe.Limit)}
+			return &apperr.Error{Kind: apperr.ErrTooLarge, Code: "body_too_large", Message: fmt.Sprintf("请求体超过 %d 字节的限制", mbe.Limit)}
 		}
-		return models.Invalid("无法读取请求体", nil)
+		return apperr.Invalid("无法读取请求体", nil)
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		body = []byte("{}")
@@ -148,7 +148,7 @@ func bindJSON(c echo.Context, dst any) error {
 		return decodeError(err)
 	}
 	if dec.More() {
-		return &models.Error{Kind: models.ErrInvalid, Code: "malformed_json", Message: "请求体只能包含一个 JSON 对象"}
+		return &apperr.Error{Kind: apperr.ErrInvalid, Code: "malformed_json", Message: "请求体只能包含一个 JSON 对象"}
 	}
 	return c.Validate(dst)
 }
@@ -158,23 +158,23 @@ func decodeError(err error) error {
 	var te *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &se), errors.Is(err, io.ErrUnexpectedEOF):
-		return &models.Error{Kind: models.ErrInvalid, Code: "malformed_json", Message: "请求体不是合法的 JSON"}
+		return &apperr.Error{Kind: apperr.ErrInvalid, Code: "malformed_json", Message: "请求体不是合法的 JSON"}
 	case errors.As(err, &te):
 		field := te.Field
 		if field == "" {
 			field = "(body)"
 		}
 		msg := fmt.Sprintf("类型错误：应为%s", jsonTypeName(te.Type))
-		return &models.Error{Kind: models.ErrInvalid, Code: "wrong_type", Message: "字段类型错误：" + field, Fields: map[string]string{field: msg}}
+		return &apperr.Error{Kind: apperr.ErrInvalid, Code: "wrong_type", Message: "字段类型错误：" + field, Fields: map[string]string{field: msg}}
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return &models.Error{Kind: models.ErrInvalid, Code: "unknown_field", Message: "未知字段：" + field, Fields: map[string]string{field: "不支持该字段"}}
+		return &apperr.Error{Kind: apperr.ErrInvalid, Code: "unknown_field", Message: "未知字段：" + field, Fields: map[string]string{field: "不支持该字段"}}
 	}
-	var de *models.Error
+	var de *apperr.Error
 	if errors.As(err, &de) {
 		return de
 	}
-	return &models.Error{Kind: models.ErrInvalid, Code: "malformed_json", Message: "请求体格式有误：" + err.Error()}
+	return &apperr.Error{Kind: apperr.ErrInvalid, Code: "malformed_json", Message: "请求体格式有误：" + err.Error()}
 }
 
 func jsonTypeName(t reflect.Type) string {
@@ -203,7 +203,7 @@ func pathID(c echo.Context, name string) (int64, error) {
 	var id int64
 	_, err := fmt.Sscan(c.Param(name), &id)
 	if err != nil || id <= 0 || fmt.Sprint(id) != c.Param(name) {
-		return 0, models.NotFound("对象")
+		return 0, apperr.NotFound("对象")
 	}
 	return id, nil
 }

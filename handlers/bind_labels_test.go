@@ -4,7 +4,7 @@ import (
 	"errors"
 	"testing"
 
-	"jianyi/models"
+	"jianyi/internal/platform/apperr"
 )
 
 type labelProbe struct {
@@ -21,7 +21,7 @@ type labelProbeItem struct {
 // while the fields map stays keyed by the JSON path the client sent.
 func TestValidationMessagesUseChineseLabels(t *testing.T) {
 	err := NewValidator().Validate(&labelProbe{Items: []labelProbeItem{{}}})
-	var de *models.Error
+	var de *apperr.Error
 	if !errors.As(err, &de) {
 		t.Fatalf("got %v", err)
 	}

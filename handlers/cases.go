@@ -14,6 +14,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"jianyi/internal/platform/apperr"
+	"jianyi/internal/platform/files"
 	"jianyi/models"
 )
 
@@ -73,7 +75,7 @@ func (s *Server) listCases(c echo.Context) error {
 	a := actorOf(c)
 	q := models.CaseListQuery{State: c.QueryParam("state"), Field: c.QueryParam("field"), Q: strings.TrimSpace(c.QueryParam("q"))}
 	if q.State != "" && !models.CaseState(q.State).Valid() {
-		return models.InvalidField("state", "未知的案件状态："+q.State)
+		return apperr.InvalidField("state", "未知的案件状态："+q.State)
 	}
 	var err error
 	if q.AgencyID, err = optionalInt(c, "agency_id"); err != nil {
@@ -98,7 +100,7 @@ func (s *Server) listCases(c echo.Context) error {
 	}
 	if v := c.QueryParam("overdue"); v != "" {
 		if q.Overdue, err = strconv.ParseBool(v); err != nil {
-			return models.InvalidField("overdue", "应为 true 或 false")
+			return apperr.InvalidField("overdue", "应为 true 或 false")
 		}
 	}
 	items, next, err := s.cases.ListCases(c.Request().Context(), a, q)
@@ -119,7 +121,7 @@ func optionalInt(c echo.Context, name string) (int64, error) {
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || n < 0 {
-		return 0, models.InvalidField(name, "应为非负整数")
+		return 0, apperr.InvalidField(name, "应为非负整数")
 	}
 	return n, nil
 }
@@ -131,7 +133,7 @@ func optionalDate(c echo.Context, name string) (*models.Date, error) {
 	}
 	d, err := models.ParseDate(v)
 	if err != nil {
-		return nil, models.InvalidField(name, "日期格式应为 YYYY-MM-DD")
+		return nil, apperr.InvalidField(name, "日期格式应为 YYYY-MM-DD")
 	}
 	return &d, nil
 }
@@ -193,7 +195,7 @@ func (s *Server) caseAction(c echo.Context) error {
 	}
 	action := c.Param("action")
 	if _, ok := models.ActionByName(action); !ok {
-		return &models.Error{Kind: models.ErrNotFound, Code: "unknown_action", Message: "不存在该操作：" + action}
+		return &apperr.Error{Kind: apperr.ErrNotFound, Code: "unknown_action", Message: "不存在该操作：" + action}
 	}
 	req := models.ActionRequest{CaseID: id, Action: action, Payload: models.NewActionPayload(action)}
 	if isMultipart(c) {
@@ -217,9 +219,9 @@ func bindActionJSON(c echo.Context, req *models.ActionRequest) error {
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return &models.Error{Kind: models.ErrTooLarge, Code: "body_too_large", Message: fmt.Sprintf("请求体超过 %d 字节的限制", mbe.Limit)}
+			return &apperr.Error{Kind: apperr.ErrTooLarge, Code: "body_too_large", Message: fmt.Sprintf("请求体超过 %d 字节的限制", mbe.Limit)}
 		}
-		return models.Invalid("无法读取请求体", nil)
+		return apperr.Invalid("无法读取请求体", nil)
 	}
 	return decodeActionBody(c, body, req)
 }
@@ -228,7 +230,7 @@ func bindActionJSON(c echo.Context, req *models.ActionRequest) error {
 // rest strictly into the action's payload type.
 func decodeActionBody(c echo.Context, body []byte, req *models.ActionRequest) error {
 	if len(bytes.TrimSpace(body)) == 0 {
-		return models.InvalidField("version", "必须提供案件版本号 version")
+		return apperr.InvalidField("version", "必须提供案件版本号 version")
 	}
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(body, &raw); err != nil {
@@ -236,18 +238,18 @@ func decodeActionBody(c echo.Context, body []byte, req *models.ActionRequest) er
 	}
 	v, ok := raw["version"]
 	if !ok {
-		return models.InvalidField("version", "必须提供案件版本号 version")
+		return apperr.InvalidField("version", "必须提供案件版本号 version")
 	}
 	if err := json.Unmarshal(v, &req.Version); err != nil || req.Version < 1 {
-		return &models.Error{Kind: models.ErrInvalid, Code: "wrong_type", Message: "version 应为正整数", Fields: map[string]string{"version": "应为正整数"}}
+		return &apperr.Error{Kind: apperr.ErrInvalid, Code: "wrong_type", Message: "version 应为正整数", Fields: map[string]string{"version": "应为正整数"}}
 	}
 	delete(raw, "version")
 	if n, ok := raw["note"]; ok {
 		if err := json.Unmarshal(n, &req.Note); err != nil {
-			return &models.Error{Kind: models.ErrInvalid, Code: "wrong_type", Message: "note 应为字符串", Fields: map[string]string{"note": "应为字符串"}}
+			return &apperr.Error{Kind: apperr.ErrInvalid, Code: "wrong_type", Message: "note 应为字符串", Fields: map[string]string{"note": "应为字符串"}}
 		}
 		if len([]rune(req.Note)) > 2000 {
-			return models.InvalidField("note", "备注不能超过2000字")
+			return apperr.InvalidField("note", "备注不能超过2000字")
 		}
 		delete(raw, "note")
 	}
@@ -273,13 +275,13 @@ func (s *Server) bindMultipartAction(c echo.Context, req *models.ActionRequest) 
 	body := map[string]json.RawMessage{}
 	if p := form.Value["payload"]; len(p) > 0 && strings.TrimSpace(p[0]) != "" {
 		if err := json.Unmarshal([]byte(p[0]), &body); err != nil {
-			return &models.Error{Kind: models.ErrInvalid, Code: "malformed_json", Message: "payload 字段不是合法的 JSON 对象", Fields: map[string]string{"payload": "应为 JSON 对象"}}
+			return &apperr.Error{Kind: apperr.ErrInvalid, Code: "malformed_json", Message: "payload 字段不是合法的 JSON 对象", Fields: map[string]string{"payload": "应为 JSON 对象"}}
 		}
 	}
 	if v := form.Value["version"]; len(v) > 0 {
 		body["version"] = json.RawMessage(strings.TrimSpace(v[0]))
 		if _, err := strconv.Atoi(strings.TrimSpace(v[0])); err != nil {
-			return &models.Error{Kind: models.ErrInvalid, Code: "wrong_type", Message: "version 应为正整数", Fields: map[string]string{"version": "应为正整数"}}
+			return &apperr.Error{Kind: apperr.ErrInvalid, Code: "wrong_type", Message: "version 应为正整数", Fields: map[string]string{"version": "应为正整数"}}
 		}
 	}
 	if n := form.Value["note"]; len(n) > 0 {
@@ -295,12 +297,12 @@ func (s *Server) bindMultipartAction(c echo.Context, req *models.ActionRequest) 
 }
 
 // readUploads checks each uploaded file (size, sniffed type, name).
-func (s *Server) readUploads(headers []*multipart.FileHeader) ([]models.Upload, error) {
-	var out []models.Upload
+func (s *Server) readUploads(headers []*multipart.FileHeader) ([]files.Upload, error) {
+	var out []files.Upload
 	limit := int64(s.cfg.HTTP.UploadLimit)
 	for _, fh := range headers {
 		if fh.Size > limit {
-			return nil, &models.Error{Kind: models.ErrTooLarge, Code: "file_too_large", Message: fmt.Sprintf("附件“%s”超过 %d 字节的大小限制", models.SanitizeFilename(fh.Filename), limit)}
+			return nil, &apperr.Error{Kind: apperr.ErrTooLarge, Code: "file_too_large", Message: fmt.Sprintf("附件“%s”超过 %d 字节的大小限制", files.SanitizeFilename(fh.Filename), limit)}
 		}
 		f, err := fh.Open()
 		if err != nil {
@@ -311,7 +313,7 @@ func (s *Server) readUploads(headers []*multipart.FileHeader) ([]models.Upload, 
 		if err != nil {
 			return nil, err
 		}
-		u, err := models.CheckUpload(fh.Filename, fh.Header.Get("Content-Type"), content, limit)
+		u, err := files.CheckUpload(fh.Filename, fh.Header.Get("Content-Type"), content, limit)
 		if err != nil {
 			return nil, err
 		}

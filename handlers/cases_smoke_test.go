@@ -8,11 +8,11 @@ import (
 
 	"jianyi/apitest"
 	"jianyi/dbtest"
-	"jianyi/models"
+	"jianyi/internal/platform/database"
 )
 
 func TestCaseEngineSmoke(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		res := env.Do("POST", "/api/v1/cases", "prosecutor1", map[string]any{
 			"title": "校园周边食品安全隐患", "field": "食品药品安全", "source": "case_finding", "summary": "发现校园周边流动摊贩无证经营。",

@@ -8,6 +8,8 @@ import (
 
 	"jianyi/apitest"
 	"jianyi/dbtest"
+	"jianyi/internal/platform/audit"
+	"jianyi/internal/platform/database"
 	"jianyi/models"
 )
 
@@ -36,7 +38,7 @@ func namesFixture(t *testing.T, env *apitest.Env, marker string, seq int) *model
 var unlistedNames = []string{"刘洋", "孙丽丽", "赵强", "陈静"}
 
 func TestPublishRefusedWhilePossibleNamesRemain(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := newPublicEnv(t, db)
 		type preview struct {
 			PossibleNames []string `json:"possible_names"`
@@ -119,7 +121,7 @@ func TestPublishRefusedWhilePossibleNamesRemain(t *testing.T) {
 		if txt := publicText(dec.DisclosureID); !strings.Contains(txt, "经营者赵强") {
 			t.Fatalf("confirmed word not published as written: %s", txt)
 		}
-		var entry models.AuditEntry
+		var entry audit.Entry
 		if err := db.Where("action = ? AND object_id = ?", "case.disclosure_publish", c2.ID).Order("id DESC").First(&entry).Error; err != nil {
 			t.Fatal(err)
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"jianyi/documents"
+	"jianyi/internal/platform/apperr"
 	"jianyi/models"
 )
 
@@ -160,7 +161,7 @@ func feedQuery(c echo.Context) (models.FeedQuery, error) {
 	}
 	y, err := optionalInt(c, "year")
 	if err != nil || (y != 0 && (y < 2000 || y > 2100)) {
-		return q, models.InvalidField("year", "年份应为2000至2100之间的整数")
+		return q, apperr.InvalidField("year", "年份应为2000至2100之间的整数")
 	}
 	q.Year = int(y)
 	l, err := optionalInt(c, "limit")
@@ -169,7 +170,7 @@ func feedQuery(c echo.Context) (models.FeedQuery, error) {
 	}
 	q.Limit = int(l)
 	if len(q.Field) > 50 {
-		return q, models.InvalidField("field", "领域不能超过50个字符")
+		return q, apperr.InvalidField("field", "领域不能超过50个字符")
 	}
 	return q, nil
 }

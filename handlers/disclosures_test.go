@@ -14,6 +14,8 @@ import (
 	"jianyi/apitest"
 	"jianyi/config"
 	"jianyi/dbtest"
+	"jianyi/internal/platform/audit"
+	"jianyi/internal/platform/database"
 	"jianyi/models"
 )
 
@@ -66,7 +68,7 @@ func pdfRunText(t *testing.T, pdf []byte) string {
 }
 
 func TestDisclosureNeverLeaksAndRedacts(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := newPublicEnv(t, db)
 		pub := createCaseFixture(t, env, publicCaseFixture{Marker: "甲公开", State: models.StateReplied, Issued: true, Replied: true, Seq: 1})
 		unpublished := createCaseFixture(t, env, publicCaseFixture{Marker: "乙未公开", State: models.StateDelivered, Issued: true, Seq: 2})
@@ -137,7 +139,7 @@ func TestDisclosureNeverLeaksAndRedacts(t *testing.T) {
 		if n != 2 {
 			t.Fatalf("timeline has %d disclosure events, want 2", n)
 		}
-		db.Model(&models.AuditEntry{}).Where("object_type = ? AND object_id = ? AND action LIKE ?", "case", withdrawn.ID, "case.disclosure_%").Count(&n)
+		db.Model(&audit.Entry{}).Where("object_type = ? AND object_id = ? AND action LIKE ?", "case", withdrawn.ID, "case.disclosure_%").Count(&n)
 		if n != 2 {
 			t.Fatalf("audit has %d disclosure entries, want 2", n)
 		}
@@ -214,7 +216,7 @@ func keys(m map[string]string) []string {
 }
 
 func TestAtomFeedIsValidAtom(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := newPublicEnv(t, db)
 		for i, m := range []string{"甲", "乙"} {
 			c := createCaseFixture(t, env, publicCaseFixture{Marker: m, State: models.StateDelivered, Issued: true, Seq: i + 1})
@@ -281,7 +283,7 @@ func TestAtomFeedIsValidAtom(t *testing.T) {
 }
 
 func TestFeedCachingHeaders(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := newPublicEnv(t, db)
 		c := createCaseFixture(t, env, publicCaseFixture{Marker: "甲", State: models.StateDelivered, Issued: true, Seq: 1})
 		env.Do("POST", fmt.Sprintf("/api/v1/cases/%d/disclosure/publish", c.ID), "chief1", publishBody(c.Version)).Expect(t, 200)
@@ -315,7 +317,7 @@ func TestFeedCachingHeaders(t *testing.T) {
 }
 
 func TestFeedSearchIsRateLimited(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := newPublicEnv(t, db, func(c *config.Config) { c.Public.SearchPerIP = 2 })
 		for i := 0; i < 2; i++ {
 			env.Do("GET", "/api/v1/public/disclosures?q=x", "", nil).Expect(t, 200)
@@ -331,7 +333,7 @@ func TestFeedSearchIsRateLimited(t *testing.T) {
 }
 
 func TestPublicStats(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := newPublicEnv(t, db)
 		createCaseFixture(t, env, publicCaseFixture{Marker: "甲", State: models.StateReplied, Issued: true, Replied: true, Seq: 1})
 		late := createCaseFixture(t, env, publicCaseFixture{Marker: "乙", State: models.StateReplied, Issued: true, Replied: true, Seq: 2})
@@ -361,7 +363,7 @@ func TestPublicStats(t *testing.T) {
 // A reply made through the real agency action is published redacted, with
 // its measures and without the contact details.
 func TestPublishAfterRealAgencyReply(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := newPublicEnv(t, db)
 		c := createCaseFixture(t, env, publicCaseFixture{Marker: "庚", State: models.StateDelivered, Issued: true, Seq: 7})
 		res := env.Do("POST", fmt.Sprintf("/api/v1/cases/%d/actions/reply", c.ID), "agency1", map[string]any{
@@ -395,7 +397,7 @@ func TestPublishAfterRealAgencyReply(t *testing.T) {
 
 // Two publish decisions at once: exactly one is recorded.
 func TestConcurrentPublishRecordsOne(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := newPublicEnv(t, db)
 		c := createCaseFixture(t, env, publicCaseFixture{Marker: "辛", State: models.StateDelivered, Issued: true, Seq: 8})
 		env.Token("chief1")
@@ -419,7 +421,7 @@ func TestConcurrentPublishRecordsOne(t *testing.T) {
 
 // Text from the case is escaped in every HTML and XML output.
 func TestPublishedMarkupIsEscaped(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := newPublicEnv(t, db)
 		c := createCaseFixture(t, env, publicCaseFixture{Marker: `<script>alert("x")</script>`, State: models.StateDelivered, Issued: true, Seq: 9})
 		var dec struct {

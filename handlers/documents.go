@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"jianyi/internal/platform/apperr"
 	"jianyi/models"
 )
 
@@ -27,7 +28,7 @@ func (s *Server) caseDocument(c echo.Context) error {
 	}
 	name, ok := strings.CutSuffix(c.Param("file"), ".pdf")
 	if !ok {
-		return models.NotFound("文书")
+		return apperr.NotFound("文书")
 	}
 	kind, err := models.ParseDocumentKind(name)
 	if err != nil {
@@ -87,9 +88,9 @@ func (s *Server) readVerifyUpload(c echo.Context) ([]byte, error) {
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return nil, &models.Error{Kind: models.ErrTooLarge, Code: "body_too_large", Message: "上传内容超过大小限制"}
+			return nil, &apperr.Error{Kind: apperr.ErrTooLarge, Code: "body_too_large", Message: "上传内容超过大小限制"}
 		}
-		return nil, models.InvalidField("file", "请在 file 字段上传要核验的文件")
+		return nil, apperr.InvalidField("file", "请在 file 字段上传要核验的文件")
 	}
 	f, err := fh.Open()
 	if err != nil {
@@ -101,7 +102,7 @@ func (s *Server) readVerifyUpload(c echo.Context) ([]byte, error) {
 		return nil, err
 	}
 	if len(content) == 0 {
-		return nil, models.InvalidField("file", "上传的文件为空")
+		return nil, apperr.InvalidField("file", "上传的文件为空")
 	}
 	return content, nil
 }

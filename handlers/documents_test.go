@@ -21,6 +21,8 @@ import (
 	"jianyi/apitest"
 	"jianyi/dbtest"
 	"jianyi/handlers"
+	"jianyi/internal/platform/database"
+	"jianyi/internal/platform/files"
 	"jianyi/models"
 	"jianyi/pdftest"
 )
@@ -149,7 +151,7 @@ func deliveredFixture(env *apitest.Env) *models.Case {
 }
 
 func TestRecommendationPDFRoundTrip(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		c := deliveredFixture(env)
 		res := env.Do("GET", docPath(c.ID, "recommendation"), "prosecutor1", nil).Expect(t, http.StatusOK)
@@ -192,12 +194,12 @@ func TestRecommendationPDFRoundTrip(t *testing.T) {
 
 func TestRecommendationFrozenAtIssue(t *testing.T) {
 	ensureIssueRunsHooks()
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		c := env.CaseFixture(apitest.CaseFixture{State: models.StateApproved, Content: longContent(), DocumentNumber: docNumber})
 		env.Do("POST", fmt.Sprintf("/api/v1/cases/%d/actions/issue", c.ID), "prosecutor1", map[string]any{"version": 1}).Expect(t, http.StatusOK)
 
-		var stored models.StoredFile
+		var stored files.StoredFile
 		if err := db.Where("owner_type = ? AND owner_id = ?", "recommendation_pdf", c.ID).First(&stored).Error; err != nil {
 			t.Fatalf("no frozen PDF after issue: %v", err)
 		}
@@ -268,7 +270,7 @@ func TestRecommendationFrozenAtIssue(t *testing.T) {
 // own code before the hook runs.
 func TestIssueWithoutNumberOrDraftFails(t *testing.T) {
 	standIn := ensureIssueRunsHooks()
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		for _, tc := range []struct {
 			name     string
@@ -292,7 +294,7 @@ func TestIssueWithoutNumberOrDraftFails(t *testing.T) {
 						t.Fatalf("issued without a 文号: %+v", issued)
 					}
 					var n int64
-					db.Model(&models.StoredFile{}).Where("owner_type = ? AND owner_id = ?", "recommendation_pdf", c.ID).Count(&n)
+					db.Model(&files.StoredFile{}).Where("owner_type = ? AND owner_id = ?", "recommendation_pdf", c.ID).Count(&n)
 					if n != 1 {
 						t.Fatalf("%d frozen files after the issuance, want 1", n)
 					}
@@ -311,7 +313,7 @@ func TestIssueWithoutNumberOrDraftFails(t *testing.T) {
 					t.Fatalf("case after failed issue: %s %v", after.State, err)
 				}
 				var n int64
-				db.Model(&models.StoredFile{}).Where("owner_type = ? AND owner_id = ?", "recommendation_pdf", c.ID).Count(&n)
+				db.Model(&files.StoredFile{}).Where("owner_type = ? AND owner_id = ?", "recommendation_pdf", c.ID).Count(&n)
 				if n != 0 {
 					t.Fatalf("%d frozen files after a failed issue", n)
 				}
@@ -321,7 +323,7 @@ func TestIssueWithoutNumberOrDraftFails(t *testing.T) {
 }
 
 func TestDocumentAccess(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		delivered := deliveredFixture(env)
 		at := time.Date(2025, 12, 20, 2, 0, 0, 0, time.UTC)
@@ -384,7 +386,7 @@ func TestDocumentAccess(t *testing.T) {
 }
 
 func TestDocumentContents(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		c := deliveredFixture(env)
 		at := time.Date(2025, 12, 20, 2, 0, 0, 0, time.UTC)
@@ -434,7 +436,7 @@ func TestDocumentContents(t *testing.T) {
 
 		// Every generated document is kept with its hash and can be verified.
 		var n int64
-		db.Model(&models.StoredFile{}).Where("case_id = ? AND owner_type IN ?", c.ID,
+		db.Model(&files.StoredFile{}).Where("case_id = ? AND owner_type IN ?", c.ID,
 			[]string{"service_receipt_pdf", "approval_form_pdf", "filing_report_pdf", "urging_letter_pdf"}).Count(&n)
 		if n != 4 {
 			t.Fatalf("%d generated documents stored, want 4", n)
@@ -448,7 +450,7 @@ func TestDocumentContents(t *testing.T) {
 }
 
 func TestDraftPreviewAndMissingGlyphs(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		c := env.CaseFixture(apitest.CaseFixture{State: models.StateReviewing, Content: longContent()})
 		res := env.Do("GET", docPath(c.ID, "recommendation"), "depthead1", nil).Expect(t, http.StatusOK)
@@ -470,7 +472,7 @@ func TestDraftPreviewAndMissingGlyphs(t *testing.T) {
 			t.Fatalf("preview not addressed to %s:\n%s", env.Org.Agency1.Name, text)
 		}
 		var n int64
-		db.Model(&models.StoredFile{}).Where("owner_id = ? AND owner_type = ?", c.ID, "recommendation_pdf").Count(&n)
+		db.Model(&files.StoredFile{}).Where("owner_id = ? AND owner_type = ?", c.ID, "recommendation_pdf").Count(&n)
 		if n != 0 {
 			t.Fatal("a draft preview was stored as the recommendation")
 		}
@@ -525,7 +527,7 @@ func TestDocumentsOpenAPI(t *testing.T) {
 // existed is frozen by its first download; downloads at once store one copy
 // and all get the same bytes.
 func TestConcurrentFirstDownloadsFreezeOnce(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		c := deliveredFixture(env)
 		users := []string{"prosecutor1", "chief1", "agency1", "casemgr1"}
@@ -550,7 +552,7 @@ func TestConcurrentFirstDownloadsFreezeOnce(t *testing.T) {
 			}
 		}
 		var n int64
-		db.Model(&models.StoredFile{}).Where("owner_type = ? AND owner_id = ?", "recommendation_pdf", c.ID).Count(&n)
+		db.Model(&files.StoredFile{}).Where("owner_type = ? AND owner_id = ?", "recommendation_pdf", c.ID).Count(&n)
 		if n != 1 {
 			t.Fatalf("%d frozen copies, want 1", n)
 		}
@@ -560,7 +562,7 @@ func TestConcurrentFirstDownloadsFreezeOnce(t *testing.T) {
 // TestServiceReceiptFromDelivery: the 送达回证 of a 宣告送达 names the meeting
 // place and the deputies who attended, as the deliver action recorded them.
 func TestServiceReceiptFromDelivery(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		c := driveTo(t, env, "宣告送达回证", "issued")
 		c = mustAct(t, env, c, "deliver", "prosecutor1", map[string]any{"method": "announced", "delivered_on": "2026-03-02",

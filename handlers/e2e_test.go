@@ -12,6 +12,9 @@ import (
 
 	"jianyi/apitest"
 	"jianyi/dbtest"
+	"jianyi/internal/platform/audit"
+	"jianyi/internal/platform/database"
+	"jianyi/internal/platform/files"
 	"jianyi/models"
 )
 
@@ -96,7 +99,7 @@ func e2eDownload(env *apitest.Env, id int64, kind, user string) *apitest.Respons
 }
 
 func TestEndToEndRecommendation(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := e2eContract(t, apitest.New(t, db))
 		c := e2eToDrafting(t, env, "校园周边食品安全隐患")
 		id := c.ID
@@ -212,7 +215,7 @@ func TestEndToEndRecommendation(t *testing.T) {
 			t.Errorf("agency timeline %v", agencyView)
 		}
 
-		_, breaks, err := models.VerifyAuditChain(context.Background(), db)
+		_, breaks, err := audit.VerifyChain(context.Background(), db)
 		if err != nil || len(breaks) != 0 {
 			t.Fatalf("audit chain: breaks %v, err %v", breaks, err)
 		}
@@ -257,7 +260,7 @@ func TestEndToEndRecommendation(t *testing.T) {
 }
 
 func TestEndToEndObjectionAmendReissue(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := e2eContract(t, apitest.New(t, db))
 		c := e2eDelivered(t, env, "校园周边食品安全隐患")
 		id := c.ID
@@ -301,7 +304,7 @@ func TestEndToEndObjectionAmendReissue(t *testing.T) {
 			if v := env.Do("GET", fmt.Sprintf("/api/v1/cases/%d", id), "agency1", nil).Expect(t, http.StatusOK).JSON(); v["document_number"] != nil {
 				t.Fatalf("%s: agency case view shows 文号 %v", stage, v["document_number"])
 			}
-			var letters []models.StoredFile
+			var letters []files.StoredFile
 			if err := env.DB.Omit("content").Where("owner_type = ? AND owner_id = ?", "recommendation_pdf", id).Find(&letters).Error; err != nil {
 				t.Fatal(err)
 			}
@@ -456,7 +459,7 @@ func e2eApplicationLead(t *testing.T, env *apitest.Env, body map[string]any) (su
 }
 
 func TestEndToEndCitizenToDisclosure(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := e2eContract(t, newPublicEnv(t, db))
 		const phone = "13912345678"
 		body := solvedApplication(t, env, applicantID, problemText)
@@ -558,7 +561,7 @@ func TestEndToEndCitizenToDisclosure(t *testing.T) {
 // TestEndToEndApplicantToldWhyNotFiled: a lead started from a citizen
 // application and then not filed (不立案) tells the applicant why.
 func TestEndToEndApplicantToldWhyNotFiled(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := e2eContract(t, newPublicEnv(t, db))
 		s, c := e2eApplicationLead(t, env, solvedApplication(t, env, applicantID, problemText))
 		c = mustAct(t, env, c, "check", "prosecutor1", nil)
@@ -595,7 +598,7 @@ func e2eNotificationKinds(t *testing.T, env *apitest.Env, user string, caseID in
 }
 
 func TestEndToEndRemindersOnRealCase(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := e2eContract(t, apitest.New(t, db))
 		c := e2eDelivered(t, env, "校园周边食品安全隐患")
 		c, _ = act(t, env, c.ID, "sign", "agency1", map[string]any{"version": c.Version, "signer_name": "王科长"}, http.StatusOK)
@@ -665,7 +668,7 @@ func TestEndToEndRemindersOnRealCase(t *testing.T) {
 }
 
 func TestEndToEndProjectWithRealCases(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := e2eContract(t, apitest.New(t, db))
 		a := e2eDelivered(t, env, "实验小学周边流动摊贩")
 		b := e2eDelivered(t, env, "第二中学周边无证小吃店")
@@ -724,7 +727,7 @@ func TestEndToEndProjectWithRealCases(t *testing.T) {
 // non-responder list, the ledger and the public agency table — no action
 // happens when a deadline passes, so nothing else would classify it.
 func TestEndToEndNoReplyCountsInStatistics(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := e2eContract(t, apitest.New(t, db))
 		c := e2eDelivered(t, env, "无人回复的检察建议")
 		if c.ReplyDue == nil || *c.ReplyDue != "2026-05-06" {
@@ -782,7 +785,7 @@ func e2eProsecutorIn(t *testing.T, env *apitest.Env, procuratorateID int64, dept
 }
 
 func TestEndToEndFilingReportFollowsFilingAccess(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := e2eContract(t, apitest.New(t, db))
 		c := e2eDelivered(t, env, "备案报告")
 		e2eProsecutorIn(t, env, env.Org.Province.ID, "第八检察部", "八", "provprosecutor1", "省院检察官")
@@ -814,7 +817,7 @@ func TestEndToEndFilingReportFollowsFilingAccess(t *testing.T) {
 // stored 备案报告 and is told, and the filing_deadlines job reminds only
 // about the filing still pending past its due date — once.
 func TestEndToEndFilingSubmitted(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := e2eContract(t, apitest.New(t, db))
 		filed := e2eDelivered(t, env, "备案期限")
 		pending := e2eDelivered(t, env, "未报备案")
@@ -874,7 +877,7 @@ func TestEndToEndFilingSubmitted(t *testing.T) {
 		}
 		// The city reads the report it was sent: the stored bytes.
 		report := e2eDownload(env, filed.ID, "filing-report", "citychief1").Expect(t, http.StatusOK).Body
-		var sf models.StoredFile
+		var sf files.StoredFile
 		if err := env.DB.First(&sf, *got.ReportFileID).Error; err != nil {
 			t.Fatal(err)
 		}
@@ -901,7 +904,7 @@ func TestEndToEndFilingSubmitted(t *testing.T) {
 			t.Fatalf("citychief1 notifications %+v", notes)
 		}
 		var audits int64
-		if err := env.DB.Model(&models.AuditEntry{}).Where("action = ? AND object_id = ?", "case.filing_submitted", filed.ID).Count(&audits).Error; err != nil {
+		if err := env.DB.Model(&audit.Entry{}).Where("action = ? AND object_id = ?", "case.filing_submitted", filed.ID).Count(&audits).Error; err != nil {
 			t.Fatal(err)
 		}
 		if audits != 1 {
@@ -934,7 +937,7 @@ func TestEndToEndFilingSubmitted(t *testing.T) {
 // a case moved through the real actions, once per stage, after the
 // configured limits (checking 30 days, investigating 60).
 func TestEndToEndStageWarningsOnRealCase(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := e2eContract(t, apitest.New(t, db))
 		c := newLead(t, env, "初核超期")
 		c = mustAct(t, env, c, "check", "prosecutor1", nil)

@@ -12,7 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"jianyi/models"
+	"jianyi/internal/platform/apperr"
 )
 
 // ErrorBody is the JSON shape of every error response.
@@ -34,15 +34,15 @@ var statusOf = []struct {
 	kind   error
 	status int
 }{
-	{models.ErrNotFound, http.StatusNotFound},
-	{models.ErrForbidden, http.StatusForbidden},
-	{models.ErrConflict, http.StatusConflict},
-	{models.ErrInvalid, http.StatusBadRequest},
-	{models.ErrUnauthorized, http.StatusUnauthorized},
-	{models.ErrTooMany, http.StatusTooManyRequests},
-	{models.ErrTooLarge, http.StatusRequestEntityTooLarge},
-	{models.ErrUnsupported, http.StatusUnsupportedMediaType},
-	{models.ErrUnprocessable, http.StatusUnprocessableEntity},
+	{apperr.ErrNotFound, http.StatusNotFound},
+	{apperr.ErrForbidden, http.StatusForbidden},
+	{apperr.ErrConflict, http.StatusConflict},
+	{apperr.ErrInvalid, http.StatusBadRequest},
+	{apperr.ErrUnauthorized, http.StatusUnauthorized},
+	{apperr.ErrTooMany, http.StatusTooManyRequests},
+	{apperr.ErrTooLarge, http.StatusRequestEntityTooLarge},
+	{apperr.ErrUnsupported, http.StatusUnsupportedMediaType},
+	{apperr.ErrUnprocessable, http.StatusUnprocessableEntity},
 }
 
 // echoStatusMessages are the Chinese texts for errors raised by Echo itself.
@@ -87,7 +87,7 @@ func NewHTTPErrorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 }
 
 func errorResponse(err error) (int, ErrorBody) {
-	var de *models.Error
+	var de *apperr.Error
 	if errors.As(err, &de) {
 		for _, m := range statusOf {
 			if errors.Is(de.Kind, m.kind) {

@@ -7,6 +7,8 @@ import (
 
 	"jianyi/apitest"
 	"jianyi/dbtest"
+	"jianyi/internal/platform/database"
+	"jianyi/internal/platform/files"
 	"jianyi/models"
 )
 
@@ -15,12 +17,12 @@ import (
 // internal file, or a non-internal attachment of a kind agencies never see
 // (e.g. an investigation record's evidence) — while staff can.
 func TestFileDownloadByIDFollowsOwnerKinds(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		c := env.CaseFixture(apitest.CaseFixture{State: models.StateDelivered, DocumentNumber: "清河检八建〔2026〕7号",
 			DeliveredOn: models.NewDate(2026, 3, 2), ReplyDue: models.NewDate(2026, 5, 4)})
 		store := func(owner string, internal bool) int64 {
-			f := &models.StoredFile{CaseID: &c.ID, OwnerType: owner, OwnerID: c.ID, Filename: owner + ".txt",
+			f := &files.StoredFile{CaseID: &c.ID, OwnerType: owner, OwnerID: c.ID, Filename: owner + ".txt",
 				ContentType: "text/plain", Size: 2, SHA256: "x", Content: []byte("ok"), Internal: internal}
 			if err := db.Create(f).Error; err != nil {
 				t.Fatal(err)

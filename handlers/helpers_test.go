@@ -8,17 +8,18 @@ import (
 
 	"jianyi/apitest"
 	"jianyi/config"
+	"jianyi/internal/platform/database"
 	"jianyi/models"
 )
 
 // newEnvWith starts the API with the test defaults adjusted by change.
-func newEnvWith(t *testing.T, db *models.DB, change func(cfg *config.Config)) *apitest.Env {
+func newEnvWith(t *testing.T, db *database.DB, change func(cfg *config.Config)) *apitest.Env {
 	t.Helper()
 	return apitest.NewWithConfig(t, db, apitest.TestConfig(t, change))
 }
 
 // userID looks a demo account up by name.
-func userID(t *testing.T, db *models.DB, username string) int64 {
+func userID(t *testing.T, db *database.DB, username string) int64 {
 	t.Helper()
 	var u models.User
 	if err := db.Where("username = ?", username).First(&u).Error; err != nil {
@@ -28,7 +29,7 @@ func userID(t *testing.T, db *models.DB, username string) int64 {
 }
 
 // countRows counts rows of a table matching a condition.
-func countRows(t *testing.T, db *models.DB, table, where string, args ...any) int64 {
+func countRows(t *testing.T, db *database.DB, table, where string, args ...any) int64 {
 	t.Helper()
 	var n int64
 	if err := db.Table(table).Where(where, args...).Count(&n).Error; err != nil {

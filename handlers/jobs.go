@@ -8,8 +8,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"jianyi/internal/platform/apperr"
 	"jianyi/jobs"
-	"jianyi/models"
 )
 
 // jobRoutes lets administrators see the scheduled jobs and run one now. The
@@ -36,7 +36,7 @@ func (s *Server) listJobs(c echo.Context) error {
 	if v := c.QueryParam("runs"); v != "" {
 		var err error
 		if n, err = strconv.Atoi(v); err != nil || n < 1 || n > 50 {
-			return models.InvalidField("runs", "应为 1 到 50 之间的整数")
+			return apperr.InvalidField("runs", "应为 1 到 50 之间的整数")
 		}
 	}
 	items, err := s.jobs.List(c.Request().Context(), n)

@@ -10,12 +10,13 @@ import (
 
 	"jianyi/apitest"
 	"jianyi/dbtest"
+	"jianyi/internal/platform/audit"
+	"jianyi/internal/platform/database"
 	"jianyi/jobs"
-	"jianyi/models"
 )
 
 func TestAdminJobsAPI(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		for _, tt := range []struct {
 			name, method, path, user string
@@ -38,7 +39,7 @@ func TestAdminJobsAPI(t *testing.T) {
 			t.Fatalf("run %v", run)
 		}
 		// The manual run is audited with who asked for it.
-		var audits []models.AuditEntry
+		var audits []audit.Entry
 		db.Where("action = ?", "job.run").Find(&audits)
 		if len(audits) != 1 || audits[0].ActorName != "admin" || audits[0].ObjectID == nil || *audits[0].ObjectID != int64(run["id"].(float64)) {
 			t.Fatalf("audit entries %+v", audits)

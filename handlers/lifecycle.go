@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"jianyi/internal/platform/apperr"
 	"jianyi/models"
 )
 
@@ -219,12 +220,12 @@ func (s *Server) replyDeadline(c echo.Context) error {
 		return err
 	}
 	if received == nil {
-		return models.InvalidField("received", "请提供收到日期 received（YYYY-MM-DD）")
+		return apperr.InvalidField("received", "请提供收到日期 received（YYYY-MM-DD）")
 	}
 	days := 0
 	if v := c.QueryParam("days"); v != "" {
 		if days, err = strconv.Atoi(v); err != nil || days < 1 {
-			return models.InvalidField("days", "紧急回复期限应为正整数（日）")
+			return apperr.InvalidField("days", "紧急回复期限应为正整数（日）")
 		}
 	}
 	d, err := s.cases.ReplyDeadlineFor(c.Request().Context(), *received, days)
@@ -239,7 +240,7 @@ func (s *Server) listHolidays(c echo.Context) error {
 	if v := c.QueryParam("year"); v != "" {
 		var err error
 		if year, err = strconv.Atoi(v); err != nil || year < 1900 || year > 2200 {
-			return models.InvalidField("year", "年份格式不正确")
+			return apperr.InvalidField("year", "年份格式不正确")
 		}
 	}
 	items, err := models.ListHolidays(c.Request().Context(), s.db, year)
@@ -253,7 +254,7 @@ func (s *Server) listHolidays(c echo.Context) error {
 func holidayDate(c echo.Context) (models.Date, error) {
 	d, err := models.ParseDate(c.Param("date"))
 	if err != nil {
-		return models.Date{}, models.InvalidField("date", "日期格式应为 YYYY-MM-DD")
+		return models.Date{}, apperr.InvalidField("date", "日期格式应为 YYYY-MM-DD")
 	}
 	return d, nil
 }

@@ -9,7 +9,7 @@ import (
 
 	"jianyi/apitest"
 	"jianyi/dbtest"
-	"jianyi/models"
+	"jianyi/internal/platform/database"
 )
 
 // TestConcurrentIssuanceNumbers: 50 approved cases of one department are
@@ -17,7 +17,7 @@ import (
 // 1..50 — no duplicate, no gap.
 func TestConcurrentIssuanceNumbers(t *testing.T) {
 	const n = 50
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		approved := make([]caseState, n)
 		for i := range approved {

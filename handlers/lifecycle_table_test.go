@@ -9,6 +9,7 @@ import (
 
 	"jianyi/apitest"
 	"jianyi/dbtest"
+	"jianyi/internal/platform/database"
 	"jianyi/models"
 )
 
@@ -53,7 +54,7 @@ func caseIn(t *testing.T, env *apitest.Env, state string) caseState {
 // are allowed.
 func TestLifecycleActionsByState(t *testing.T) {
 	states := []string{"lead", "checking", "not_filed", "filed", "investigating", "drafting", "reviewing", "approved", "issued", "delivered", "withdrawn", "terminated"}
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		for _, state := range states {
 			shared := caseIn(t, env, state)
@@ -97,7 +98,7 @@ func TestLifecycleActionsByState(t *testing.T) {
 // lifecycle table does not list gets 403 for every action; users who may not
 // see the case at all get 404.
 func TestLifecycleRoles(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		c := newLead(t, env, "角色测试")
 		for _, action := range prosecutorSide {
@@ -123,7 +124,7 @@ func TestLifecycleRoles(t *testing.T) {
 // TestLifecycleRequiredFields: missing payload fields are 400 with a Chinese
 // message per field, and nothing changes.
 func TestLifecycleRequiredFields(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		lead := newLead(t, env, "必填项测试")
 		investigating := caseIn(t, env, "investigating")

@@ -9,13 +9,15 @@ import (
 
 	"jianyi/apitest"
 	"jianyi/dbtest"
+	"jianyi/internal/platform/audit"
+	"jianyi/internal/platform/database"
 	"jianyi/models"
 )
 
 // TestLifecycleWalk takes one case from lead to delivered with the roles the
 // rules require and checks what each participant sees on the way.
 func TestLifecycleWalk(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		c := newLead(t, env, "校园周边食品安全隐患")
 		base := fmt.Sprintf("/api/v1/cases/%d", c.ID)
@@ -193,7 +195,7 @@ func TestLifecycleWalk(t *testing.T) {
 		env.Do("GET", fmt.Sprintf("/api/v1/filings/%d", fid), "chief1", nil).Expect(t, http.StatusNotFound)
 
 		// Every step wrote a chained audit entry.
-		checked, breaks, err := models.VerifyAuditChain(context.Background(), db)
+		checked, breaks, err := audit.VerifyChain(context.Background(), db)
 		if err != nil || len(breaks) != 0 || checked < len(actions) {
 			t.Fatalf("audit chain: checked %d, breaks %v, err %v", checked, breaks, err)
 		}

@@ -11,7 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 
-	"jianyi/models"
+	"jianyi/internal/platform/apperr"
 )
 
 // requestLogger writes one structured line per request with its request id.
@@ -56,7 +56,7 @@ func bodyLimit(jsonLimit, uploadLimit int64) echo.MiddlewareFunc {
 				limit = uploadLimit + 64<<10
 			}
 			if req.ContentLength > limit {
-				return &models.Error{Kind: models.ErrTooLarge, Code: "body_too_large", Message: "请求内容超过大小限制（" + strconv.FormatInt(limit, 10) + " 字节）"}
+				return &apperr.Error{Kind: apperr.ErrTooLarge, Code: "body_too_large", Message: "请求内容超过大小限制（" + strconv.FormatInt(limit, 10) + " 字节）"}
 			}
 			req.Body = http.MaxBytesReader(c.Response(), req.Body, limit)
 			return next(c)
@@ -91,7 +91,7 @@ func (m *metrics) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 		status := c.Response().Status
 		if err != nil {
 			var he *echo.HTTPError
-			var de *models.Error
+			var de *apperr.Error
 			switch {
 			case errors.As(err, &he):
 				status = he.Code

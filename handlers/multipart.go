@@ -7,7 +7,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"jianyi/models"
+	"jianyi/internal/platform/apperr"
+	"jianyi/internal/platform/files"
 )
 
 // isMultipart reports a multipart/form-data request.
@@ -20,15 +21,15 @@ func isMultipart(c echo.Context) bool {
 func multipartError(err error) error {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
-		return &models.Error{Kind: models.ErrTooLarge, Code: "body_too_large", Message: "上传内容超过大小限制"}
+		return &apperr.Error{Kind: apperr.ErrTooLarge, Code: "body_too_large", Message: "上传内容超过大小限制"}
 	}
-	return models.Invalid("无法解析上传内容（multipart）", nil)
+	return apperr.Invalid("无法解析上传内容（multipart）", nil)
 }
 
 // bindPayloadAndFiles reads a request that is either JSON, or multipart with
 // the JSON under the "payload" field and files under "files". The JSON is
 // decoded strictly and validated; the files are checked by readUploads.
-func (s *Server) bindPayloadAndFiles(c echo.Context, dst any) ([]models.Upload, error) {
+func (s *Server) bindPayloadAndFiles(c echo.Context, dst any) ([]files.Upload, error) {
 	if !isMultipart(c) {
 		return nil, bindJSON(c, dst)
 	}

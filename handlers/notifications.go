@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"jianyi/internal/platform/apperr"
 	"jianyi/models"
 )
 
@@ -36,7 +37,7 @@ func (s *Server) listNotifications(c echo.Context) error {
 	q.Limit = int(limit)
 	if v := c.QueryParam("unread"); v != "" {
 		if q.UnreadOnly, err = strconv.ParseBool(v); err != nil {
-			return models.InvalidField("unread", "应为 true 或 false")
+			return apperr.InvalidField("unread", "应为 true 或 false")
 		}
 	}
 	page, err := models.ListInbox(c.Request().Context(), s.db, actorOf(c), q)

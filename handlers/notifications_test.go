@@ -10,6 +10,7 @@ import (
 
 	"jianyi/apitest"
 	"jianyi/dbtest"
+	"jianyi/internal/platform/database"
 	"jianyi/models"
 )
 
@@ -24,7 +25,7 @@ type inboxPage struct {
 	UnreadCount int64  `json:"unread_count"`
 }
 
-func notify(t *testing.T, db *models.DB, username string, n int) []int64 {
+func notify(t *testing.T, db *database.DB, username string, n int) []int64 {
 	t.Helper()
 	var u models.User
 	if err := db.Where("username = ?", username).First(&u).Error; err != nil {
@@ -44,7 +45,7 @@ func notify(t *testing.T, db *models.DB, username string, n int) []int64 {
 }
 
 func TestNotificationsAPI(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		mine := notify(t, db, "prosecutor1", 5)
 		theirs := notify(t, db, "agency1", 2)

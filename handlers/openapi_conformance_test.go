@@ -22,7 +22,8 @@ import (
 	"jianyi/config"
 	"jianyi/dbtest"
 	"jianyi/handlers"
-	"jianyi/models"
+	"jianyi/internal/platform/database"
+	"jianyi/internal/platform/files"
 )
 
 // loadContract parses and validates the merged OpenAPI document.
@@ -103,7 +104,7 @@ func (cc *contractChecker) observe(req *http.Request, reqBody []byte, rec *httpt
 // checks every request and response against the published contract.
 func TestOpenAPIConformance(t *testing.T) {
 	_, router := loadContract(t)
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := newEnvWith(t, db, func(cfg *config.Config) {
 			cfg.Auth.MaxFailuresPerUser = 2
 			cfg.HTTP.BodyLimit = 4096
@@ -191,13 +192,13 @@ func TestOpenAPIConformance(t *testing.T) {
 		env.Do("GET", casePath, "agency2", nil).Expect(t, 404)
 
 		// A stored file and its download.
-		up, err := models.CheckUpload("现场检查笔录.txt", "text/plain", []byte("现场检查笔录：摊贩三处。"), 1<<20)
+		up, err := files.CheckUpload("现场检查笔录.txt", "text/plain", []byte("现场检查笔录：摊贩三处。"), 1<<20)
 		if err != nil {
 			t.Fatal(err)
 		}
 		var fileIDs []int64
 		err = db.WithTx(context.Background(), func(tx *gorm.DB) error {
-			fileIDs, err = models.StoreUploads(tx, 0, cid, "case", cid, false, []models.Upload{up})
+			fileIDs, err = files.StoreUploads(tx, 0, cid, "case", cid, false, []files.Upload{up})
 			return err
 		})
 		if err != nil {

@@ -7,11 +7,11 @@ import (
 
 	"jianyi/apitest"
 	"jianyi/dbtest"
-	"jianyi/models"
+	"jianyi/internal/platform/database"
 )
 
 func TestOperationsEndpoints(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		env.Do("GET", "/api/v1/me", "prosecutor1", nil).Expect(t, http.StatusOK)
 		tests := []struct {

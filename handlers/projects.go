@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"jianyi/documents"
+	"jianyi/internal/platform/apperr"
 	"jianyi/models"
 )
 
@@ -69,12 +70,12 @@ func (s *Server) createProject(c echo.Context) error {
 func (s *Server) listProjects(c echo.Context) error {
 	q := models.ProjectListQuery{Status: c.QueryParam("status")}
 	if q.Status != "" && q.Status != models.ProjectActive && q.Status != models.ProjectCompleted {
-		return models.InvalidField("status", "应为 active 或 completed")
+		return apperr.InvalidField("status", "应为 active 或 completed")
 	}
 	if v := c.QueryParam("mine"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
-			return models.InvalidField("mine", "应为 true 或 false")
+			return apperr.InvalidField("mine", "应为 true 或 false")
 		}
 		q.Mine = b
 	}
@@ -212,7 +213,7 @@ func (s *Server) addProjectNote(c echo.Context) error {
 		return err
 	}
 	if !isMultipart(c) {
-		return &models.Error{Kind: models.ErrUnsupported, Code: "unsupported_media_type", Message: "阶段成果须以 multipart/form-data 提交（字段 title、body、stage、internal，附件 files）"}
+		return &apperr.Error{Kind: apperr.ErrUnsupported, Code: "unsupported_media_type", Message: "阶段成果须以 multipart/form-data 提交（字段 title、body、stage、internal，附件 files）"}
 	}
 	form, err := c.MultipartForm()
 	if err != nil {
@@ -228,7 +229,7 @@ func (s *Server) addProjectNote(c echo.Context) error {
 	in := models.NoteInput{Title: val("title"), Body: val("body"), Stage: models.ProjectStage(val("stage"))}
 	if v := val("internal"); v != "" {
 		if in.Internal, err = strconv.ParseBool(v); err != nil {
-			return models.InvalidField("internal", "应为 true 或 false")
+			return apperr.InvalidField("internal", "应为 true 或 false")
 		}
 	}
 	if in.Files, err = s.readUploads(form.File["files"]); err != nil {
@@ -291,7 +292,7 @@ func (s *Server) projectReport(c echo.Context) error {
 	}
 	pdf, err := r.ProjectReport(*letter)
 	if errors.Is(err, documents.ErrMissingGlyphs) {
-		return &models.Error{Kind: models.ErrInvalid, Code: "missing_glyphs", Message: "项目内容含有字体无法显示的字符，请修改后再生成报告：" + err.Error()}
+		return &apperr.Error{Kind: apperr.ErrInvalid, Code: "missing_glyphs", Message: "项目内容含有字体无法显示的字符，请修改后再生成报告：" + err.Error()}
 	}
 	if err != nil {
 		return err

@@ -10,6 +10,8 @@ import (
 
 	"jianyi/apitest"
 	"jianyi/dbtest"
+	"jianyi/internal/platform/audit"
+	"jianyi/internal/platform/database"
 	"jianyi/models"
 )
 
@@ -70,7 +72,7 @@ func newProject(t *testing.T, env *apitest.Env) projectView {
 }
 
 func TestProjectLifecycleAndProgress(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		firstDeptProsecutor(t, env)
 		p := newProject(t, env)
@@ -230,7 +232,7 @@ func TestProjectLifecycleAndProgress(t *testing.T) {
 
 		// Every change left an audit entry.
 		var n int64
-		env.DB.Model(&models.AuditEntry{}).Where("action LIKE ?", "project.%").Count(&n)
+		env.DB.Model(&audit.Entry{}).Where("action LIKE ?", "project.%").Count(&n)
 		if n < 12 {
 			t.Fatalf("project audit entries %d", n)
 		}
@@ -238,7 +240,7 @@ func TestProjectLifecycleAndProgress(t *testing.T) {
 }
 
 func TestProjectVisibility(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		firstDeptProsecutor(t, env)
 		p := newProject(t, env)
@@ -355,7 +357,7 @@ func TestProjectVisibility(t *testing.T) {
 }
 
 func TestProjectTaskReminders(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		firstDeptProsecutor(t, env)
 		p := newProject(t, env)
@@ -380,7 +382,7 @@ func TestProjectTaskReminders(t *testing.T) {
 }
 
 func TestProjectConcurrentLinkOneWins(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		mk := func(user string) int64 {
 			var p struct{ ID int64 }

@@ -10,11 +10,12 @@ import (
 
 	"jianyi/apitest"
 	"jianyi/config"
+	"jianyi/internal/platform/database"
 	"jianyi/models"
 )
 
 // newPublicEnv starts the API with a light proof of work so tests stay fast.
-func newPublicEnv(t *testing.T, db *models.DB, adjust ...func(*config.Config)) *apitest.Env {
+func newPublicEnv(t *testing.T, db *database.DB, adjust ...func(*config.Config)) *apitest.Env {
 	t.Helper()
 	cfg, err := config.Defaults()
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"jianyi/internal/platform/apperr"
 	"jianyi/models"
 	"jianyi/templates"
 )
@@ -227,7 +228,7 @@ func (s *Server) disclosurePage(c echo.Context) error {
 	pdf := strings.HasSuffix(raw, ".pdf")
 	id, err := strconv.ParseInt(strings.TrimSuffix(raw, ".pdf"), 10, 64)
 	if err != nil || id <= 0 || strconv.FormatInt(id, 10) != strings.TrimSuffix(raw, ".pdf") {
-		return s.pageError(c, models.NotFound("公开信息"))
+		return s.pageError(c, apperr.NotFound("公开信息"))
 	}
 	if pdf {
 		return s.disclosurePDF(c, id)

@@ -9,6 +9,8 @@ import (
 
 	"jianyi/apitest"
 	"jianyi/dbtest"
+	"jianyi/internal/platform/apperr"
+	"jianyi/internal/platform/database"
 	"jianyi/models"
 )
 
@@ -30,7 +32,7 @@ func fullScores(env *apitest.Env, delta int) map[string]int {
 }
 
 func TestReviewRules(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		p3 := firstDeptProsecutor(t, env)
 		own := insertCase(t, env, caseFixture{State: models.StateClosed, IssuedOn: "2026-01-05", DeliveredOn: "2026-01-06", Rectification: "rectified", ReplyClass: models.ReplyClassOnTime})
@@ -181,7 +183,7 @@ func TestReviewRules(t *testing.T) {
 }
 
 func TestRatingsOnlyForOwnClosedCases(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		closed := insertCase(t, env, caseFixture{State: models.StateClosed, IssuedOn: "2026-01-05", DeliveredOn: "2026-01-06"})
 		open := insertCase(t, env, caseFixture{State: models.StateFollowingUp, IssuedOn: "2026-01-05", DeliveredOn: "2026-01-06"})
@@ -261,7 +263,7 @@ func TestRatingsOnlyForOwnClosedCases(t *testing.T) {
 			t.Run(tc.name, func(t *testing.T) {
 				err := rate(tc.caseID, tc.tracker, tc.in)
 				code := ""
-				if e, isDomain := err.(*models.Error); isDomain {
+				if e, isDomain := err.(*apperr.Error); isDomain {
 					code = e.Code
 				} else if err != nil {
 					t.Fatalf("unexpected error %v", err)

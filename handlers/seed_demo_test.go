@@ -10,6 +10,8 @@ import (
 	"jianyi/apitest"
 	"jianyi/dbtest"
 	"jianyi/handlers"
+	"jianyi/internal/platform/audit"
+	"jianyi/internal/platform/database"
 	"jianyi/models"
 )
 
@@ -18,7 +20,7 @@ import (
 // in the public feed, agency1's recommendation in its inbox and an intact
 // audit chain.
 func TestSeedDemoCases(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		ctx := context.Background()
 		first, err := models.SeedDemoCases(ctx, db, env.Server.Cases(), handlers.RenderDisclosurePDF)
@@ -99,13 +101,13 @@ func TestSeedDemoCases(t *testing.T) {
 		// The frozen letter of the delivered case downloads.
 		e2eDownload(env, first[2].ID, "recommendation", "agency1").Expect(t, http.StatusOK)
 
-		if _, breaks, err := models.VerifyAuditChain(ctx, db); err != nil || len(breaks) != 0 {
+		if _, breaks, err := audit.VerifyChain(ctx, db); err != nil || len(breaks) != 0 {
 			t.Fatalf("audit chain: breaks %v, err %v", breaks, err)
 		}
 	})
 }
 
-func actorOf(t *testing.T, db *models.DB, username string) *models.Actor {
+func actorOf(t *testing.T, db *database.DB, username string) *models.Actor {
 	t.Helper()
 	var u models.User
 	if err := db.Where("username = ?", username).First(&u).Error; err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"jianyi/config"
+	"jianyi/internal/platform/database"
 	"jianyi/jobs"
 	"jianyi/models"
 )
@@ -22,7 +23,7 @@ import (
 // domain services.
 type Server struct {
 	cfg      *config.Config
-	db       *models.DB
+	db       *database.DB
 	log      *slog.Logger
 	users    *models.UserService
 	org      *models.OrgService
@@ -38,7 +39,7 @@ type Server struct {
 // Options configure a Server.
 type Options struct {
 	Config *config.Config
-	DB     *models.DB
+	DB     *database.DB
 	Logger *slog.Logger
 }
 
@@ -111,7 +112,7 @@ func (s *Server) routes(e *echo.Echo) {
 }
 
 // NewCaseService builds the case service from configuration.
-func NewCaseService(cfg *config.Config, db *models.DB) *models.CaseService {
+func NewCaseService(cfg *config.Config, db *database.DB) *models.CaseService {
 	roles := make([]models.Role, 0, len(cfg.Disclosure.PublishRoles))
 	for _, r := range cfg.Disclosure.PublishRoles {
 		roles = append(roles, models.Role(r))

@@ -13,6 +13,8 @@ import (
 
 	"jianyi/apitest"
 	"jianyi/dbtest"
+	"jianyi/internal/platform/audit"
+	"jianyi/internal/platform/database"
 	"jianyi/models"
 )
 
@@ -87,7 +89,7 @@ func statsFixture(t *testing.T, env *apitest.Env) map[string]*models.Case {
 }
 
 func TestStatsKnownAnswers(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		firstDeptProsecutor(t, env)
 		cases := statsFixture(t, env)
@@ -173,7 +175,7 @@ func TestStatsKnownAnswers(t *testing.T) {
 }
 
 func TestLedgerExport(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		cases := statsFixture(t, env)
 		known := cases["late1"]
@@ -282,7 +284,7 @@ func TestLedgerExport(t *testing.T) {
 			}
 		}
 		var n int64
-		env.DB.Model(&models.AuditEntry{}).Where("action = ?", "ledger.export").Count(&n)
+		env.DB.Model(&audit.Entry{}).Where("action = ?", "ledger.export").Count(&n)
 		if n != 5 {
 			t.Fatalf("ledger export audit entries %d", n)
 		}

@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/config"
+	"jianyi/internal/platform/ratelimit"
 	"jianyi/models"
 )
 
@@ -90,7 +91,7 @@ func RunApplicationDeadlines(ctx context.Context, env *Env) (int, error) {
 			return sent, err
 		}
 	}
-	if _, err := models.PruneRateLimits(ctx, env.DB, env.Now.Add(-24*time.Hour)); err != nil {
+	if _, err := ratelimit.Prune(ctx, env.DB, env.Now.Add(-24*time.Hour)); err != nil {
 		return sent, err
 	}
 	return sent, nil

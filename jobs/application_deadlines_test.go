@@ -8,12 +8,13 @@ import (
 	"time"
 
 	"jianyi/dbtest"
+	"jianyi/internal/platform/database"
 	"jianyi/jobs"
 	"jianyi/models"
 )
 
 func TestApplicationDeadlineReminders(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
 		org, err := models.SeedDemo(ctx, db, "test-password-2026")
 		if err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"jianyi/config"
 	"jianyi/dbtest"
+	"jianyi/internal/platform/database"
 	"jianyi/jobs"
 	"jianyi/models"
 )
@@ -53,7 +54,7 @@ func testConfig(t testing.TB) *config.Config {
 	return cfg
 }
 
-func seed(t testing.TB, db *models.DB) *models.DemoOrg {
+func seed(t testing.TB, db *database.DB) *models.DemoOrg {
 	t.Helper()
 	org, err := models.SeedDemo(context.Background(), db, demoPassword)
 	if err != nil {
@@ -62,7 +63,7 @@ func seed(t testing.TB, db *models.DB) *models.DemoOrg {
 	return org
 }
 
-func newScheduler(t testing.TB, db *models.DB, cfg *config.Config, clock *testClock) *jobs.Scheduler {
+func newScheduler(t testing.TB, db *database.DB, cfg *config.Config, clock *testClock) *jobs.Scheduler {
 	t.Helper()
 	s, err := jobs.New(jobs.Options{DB: db, Config: cfg, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: clock.Now})
 	if err != nil {
@@ -72,7 +73,7 @@ func newScheduler(t testing.TB, db *models.DB, cfg *config.Config, clock *testCl
 	return s
 }
 
-func userID(t testing.TB, db *models.DB, username string) int64 {
+func userID(t testing.TB, db *database.DB, username string) int64 {
 	t.Helper()
 	var u models.User
 	if err := db.Where("username = ?", username).First(&u).Error; err != nil {
@@ -85,7 +86,7 @@ func userID(t testing.TB, db *models.DB, username string) int64 {
 // action would leave it — state delivered, received on the given day, reply
 // deadline computed by CaseService.SetReplyDeadline — directly through GORM,
 // without the prosecutor-side actions.
-func deliveredCaseFixture(t testing.TB, db *models.DB, org *models.DemoOrg, cfg *config.Config, title string, received models.Date) *models.Case {
+func deliveredCaseFixture(t testing.TB, db *database.DB, org *models.DemoOrg, cfg *config.Config, title string, received models.Date) *models.Case {
 	t.Helper()
 	c := caseFixture(t, db, org, title, models.StateDelivered, at8(received))
 	svc := &models.CaseService{DB: db, Settings: models.CaseSettings{ReplyMonths: cfg.Deadlines.ReplyMonths,
@@ -101,7 +102,7 @@ func deliveredCaseFixture(t testing.TB, db *models.DB, org *models.DemoOrg, cfg 
 
 // caseFixture stores a case of the demo district in a state, entered at the
 // given instant, handled by prosecutor1 and addressed to agency1.
-func caseFixture(t testing.TB, db *models.DB, org *models.DemoOrg, title string, state models.CaseState, entered time.Time) *models.Case {
+func caseFixture(t testing.TB, db *database.DB, org *models.DemoOrg, title string, state models.CaseState, entered time.Time) *models.Case {
 	t.Helper()
 	agency := org.Agency1.ID
 	c := &models.Case{ProcuratorateID: org.District.ID, DepartmentID: org.Department.ID, Title: title, Field: "食品药品安全",
@@ -115,7 +116,7 @@ func caseFixture(t testing.TB, db *models.DB, org *models.DemoOrg, title string,
 }
 
 // extendReplyDeadline moves the deadline as an approved extension would.
-func extendReplyDeadline(t testing.TB, db *models.DB, c *models.Case, due models.Date) {
+func extendReplyDeadline(t testing.TB, db *database.DB, c *models.Case, due models.Date) {
 	t.Helper()
 	if err := db.Model(&models.Case{}).Where("id = ?", c.ID).Update("reply_due", due.String()).Error; err != nil {
 		t.Fatal(err)
@@ -124,7 +125,7 @@ func extendReplyDeadline(t testing.TB, db *models.DB, c *models.Case, due models
 }
 
 // countNotifications counts a user's notifications by kind.
-func countNotifications(t testing.TB, db *models.DB, userID int64) map[string]int {
+func countNotifications(t testing.TB, db *database.DB, userID int64) map[string]int {
 	t.Helper()
 	var rows []struct {
 		Kind string
@@ -141,7 +142,7 @@ func countNotifications(t testing.TB, db *models.DB, userID int64) map[string]in
 	return out
 }
 
-func countRows(t testing.TB, db *models.DB, model any, where string, args ...any) int64 {
+func countRows(t testing.TB, db *database.DB, model any, where string, args ...any) int64 {
 	t.Helper()
 	var n int64
 	q := db.Model(model)
@@ -156,13 +157,13 @@ func countRows(t testing.TB, db *models.DB, model any, where string, args ...any
 
 // twoHandles opens a migrated database and a second, independent handle on
 // it, as two server replicas would have.
-func twoHandles(t *testing.T, driver string) (*models.DB, *models.DB) {
+func twoHandles(t *testing.T, driver string) (*database.DB, *database.DB) {
 	t.Helper()
 	db1, opts := dbtest.OpenUnmigrated(t, driver)
 	if _, err := db1.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	db2, err := models.Open(opts)
+	db2, err := database.Open(opts)
 	if err != nil {
 		t.Fatal(err)
 	}

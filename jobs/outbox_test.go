@@ -23,6 +23,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/dbtest"
+	"jianyi/internal/platform/database"
 	"jianyi/jobs"
 	"jianyi/models"
 )
@@ -177,7 +178,7 @@ func closedPortURL(t *testing.T) string {
 	return "http://" + addr + "/hook"
 }
 
-func notifyUser(t *testing.T, db *models.DB, ch models.Channels, userID int64, title, body string) {
+func notifyUser(t *testing.T, db *database.DB, ch models.Channels, userID int64, title, body string) {
 	t.Helper()
 	if err := db.WithTx(context.Background(), func(tx *gorm.DB) error {
 		return models.Notify(tx, ch, models.NotificationSpec{UserIDs: []int64{userID}, Kind: "test", Title: title, Body: body})
@@ -186,7 +187,7 @@ func notifyUser(t *testing.T, db *models.DB, ch models.Channels, userID int64, t
 	}
 }
 
-func outboxRows(t *testing.T, db *models.DB) []models.OutboxMessage {
+func outboxRows(t *testing.T, db *database.DB) []models.OutboxMessage {
 	var rows []models.OutboxMessage
 	if err := db.Order("id").Find(&rows).Error; err != nil {
 		t.Fatal(err)
@@ -195,7 +196,7 @@ func outboxRows(t *testing.T, db *models.DB) []models.OutboxMessage {
 }
 
 func TestOutboxDeliversOnceAfterRecovery(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		cfg := testConfig(t)
 		seed(t, db)
 		hook := &webhookReceiver{t: t, secret: "webhook-test-secret", fail: 1, got: map[string]int{}, bodies: map[string][]byte{}}
@@ -291,7 +292,7 @@ func TestOutboxDeliversOnceAfterRecovery(t *testing.T) {
 }
 
 func TestOutboxGivesUpAfterMaxAttempts(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		cfg := testConfig(t)
 		seed(t, db)
 		hook := &webhookReceiver{t: t, secret: "webhook-test-secret", fail: -1, got: map[string]int{}, bodies: map[string][]byte{}}

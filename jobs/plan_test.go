@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/dbtest"
+	"jianyi/internal/platform/database"
 	"jianyi/models"
 )
 
@@ -42,7 +43,7 @@ func TestScansReadByIndex(t *testing.T) {
 }
 
 // explainSQLite returns SQLite's EXPLAIN QUERY PLAN for the query.
-func explainSQLite(t testing.TB, db *models.DB, query func(tx *gorm.DB) *gorm.DB) string {
+func explainSQLite(t testing.TB, db *database.DB, query func(tx *gorm.DB) *gorm.DB) string {
 	t.Helper()
 	sql := db.ToSQL(func(tx *gorm.DB) *gorm.DB { return query(tx).Find(&[]map[string]any{}) })
 	var rows []struct {

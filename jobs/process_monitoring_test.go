@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"jianyi/dbtest"
+	"jianyi/internal/platform/database"
 	"jianyi/jobs"
 	"jianyi/models"
 )
@@ -51,7 +52,7 @@ func tickDaily(t *testing.T, s *jobs.Scheduler, clock *testClock, job string, fi
 }
 
 func TestStageWarnings(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		cfg := testConfig(t) // checking: 30 days
 		org := seed(t, db)
 		clock := &testClock{}
@@ -86,7 +87,7 @@ func TestStageWarnings(t *testing.T) {
 }
 
 func TestFilingDeadlines(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		cfg := testConfig(t)
 		org := seed(t, db)
 		clock := &testClock{}
@@ -119,7 +120,7 @@ func TestFilingDeadlines(t *testing.T) {
 }
 
 func TestDailyStats(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		cfg := testConfig(t)
 		org := seed(t, db)
 		clock := &testClock{}

@@ -6,6 +6,7 @@ import (
 
 	"jianyi/config"
 	"jianyi/dbtest"
+	"jianyi/internal/platform/database"
 	"jianyi/jobs"
 	"jianyi/models"
 )
@@ -27,7 +28,7 @@ func TestProjectTaskJobRegistered(t *testing.T) {
 	if spec := job.Spec(cfg); spec.Spec != cfg.Jobs.ProjectTasks.Spec || !spec.Enabled {
 		t.Fatalf("spec %+v", spec)
 	}
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		now := time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC)
 		n, err := job.Run(t.Context(), &jobs.Env{DB: db, Config: cfg, Now: now, Today: models.DateOf(now, nil)})
 		if err != nil || n != 0 {

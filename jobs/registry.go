@@ -9,12 +9,13 @@ import (
 	"time"
 
 	"jianyi/config"
+	"jianyi/internal/platform/database"
 	"jianyi/models"
 )
 
 // Env is what a job run works with.
 type Env struct {
-	DB       *models.DB
+	DB       *database.DB
 	Config   *config.Config
 	Log      *slog.Logger
 	Now      time.Time   // the run's clock (UTC)

@@ -7,6 +7,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"jianyi/internal/platform/database"
 	"jianyi/models"
 )
 
@@ -42,7 +43,7 @@ func sentReminders(ctx context.Context, db *gorm.DB, subjectType string, ids []i
 // inTx runs fn in one transaction, retrying a few times when MySQL reports a
 // deadlock or lock wait timeout: two replicas inserting the same reminder
 // keys can deadlock on the unique index, and the retry then finds the row.
-func inTx(ctx context.Context, db *models.DB, fn func(tx *gorm.DB) error) error {
+func inTx(ctx context.Context, db *database.DB, fn func(tx *gorm.DB) error) error {
 	var err error
 	for attempt := 0; attempt < 4; attempt++ {
 		err = db.WithTx(ctx, fn)

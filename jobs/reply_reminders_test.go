@@ -13,6 +13,7 @@ import (
 
 	"jianyi/config"
 	"jianyi/dbtest"
+	"jianyi/internal/platform/database"
 	"jianyi/jobs"
 	"jianyi/models"
 )
@@ -57,7 +58,7 @@ func TestReplyRemindersDue(t *testing.T) {
 // replyEnv is one database with the demo organisation, a scheduler on a test
 // clock and one delivered case received on 2026-03-02.
 type replyEnv struct {
-	db         *models.DB
+	db         *database.DB
 	s          *jobs.Scheduler
 	clock      *testClock
 	c          *models.Case
@@ -66,7 +67,7 @@ type replyEnv struct {
 	prosecutor int64
 }
 
-func newReplyEnv(t *testing.T, db *models.DB, title string) *replyEnv {
+func newReplyEnv(t *testing.T, db *database.DB, title string) *replyEnv {
 	t.Helper()
 	cfg := testConfig(t)
 	org := seed(t, db)
@@ -105,7 +106,7 @@ func (e *replyEnv) step(t *testing.T, last models.Date, between func(day models.
 }
 
 func TestReplyRemindersStepByDay(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		e := newReplyEnv(t, db, "校园周边食品安全隐患")
 		due := e.due
 		got := e.step(t, due.AddDays(40), nil)
@@ -132,7 +133,7 @@ func TestReplyRemindersStepByDay(t *testing.T) {
 }
 
 func TestReplyRemindersFollowAnExtension(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		e := newReplyEnv(t, db, "河道非法采砂")
 		oldDue, newDue := e.due, e.due.AddDays(20)
 		got := e.step(t, newDue.AddDays(31), func(day models.Date) {
@@ -157,7 +158,7 @@ func TestReplyRemindersFollowAnExtension(t *testing.T) {
 }
 
 func TestReplyRemindersStopWhenReplied(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		e := newReplyEnv(t, db, "养老机构消防隐患")
 		got := e.step(t, e.due.AddDays(35), func(day models.Date) {
 			if day == e.due.AddDays(-5) {
@@ -172,7 +173,7 @@ func TestReplyRemindersStopWhenReplied(t *testing.T) {
 
 // manyDeliveredCases makes cases whose deadlines put them in every reminder
 // window on today.
-func manyDeliveredCases(t *testing.T, db *models.DB, org *models.DemoOrg, cfg *config.Config, n int) {
+func manyDeliveredCases(t *testing.T, db *database.DB, org *models.DemoOrg, cfg *config.Config, n int) {
 	t.Helper()
 	for i := range n {
 		// Received 2026-01-01 … spread over 100 days: some due soon, some
@@ -182,7 +183,7 @@ func manyDeliveredCases(t *testing.T, db *models.DB, org *models.DemoOrg, cfg *c
 }
 
 func TestReplyRemindersSameSlotTwice(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		cfg := testConfig(t)
 		org := seed(t, db)
 		clock := &testClock{}
@@ -274,7 +275,7 @@ func TestReplyRemindersTwoReplicas(t *testing.T) {
 
 // expectedReminders counts the distinct reminder keys the given days call
 // for over all delivered cases, by ReplyRemindersDue.
-func expectedReminders(t *testing.T, db *models.DB, cfg *config.Config, days ...models.Date) int64 {
+func expectedReminders(t *testing.T, db *database.DB, cfg *config.Config, days ...models.Date) int64 {
 	t.Helper()
 	var cases []models.Case
 	if err := db.Where("state = ?", models.StateDelivered).Find(&cases).Error; err != nil {
@@ -294,7 +295,7 @@ func expectedReminders(t *testing.T, db *models.DB, cfg *config.Config, days ...
 // assertOneNotificationPerReminder checks that every reminder reached its two
 // recipients (prosecutor1 and agency1) once, and every overdue reminder made
 // one urging letter draft with one notice.
-func assertOneNotificationPerReminder(t *testing.T, db *models.DB) {
+func assertOneNotificationPerReminder(t *testing.T, db *database.DB) {
 	t.Helper()
 	reminders := countRows(t, db, &models.Reminder{}, "")
 	notes := countRows(t, db, &models.Notification{}, "kind <> ?", jobs.KindUrgingLetterDraft)
@@ -310,7 +311,7 @@ func assertOneNotificationPerReminder(t *testing.T, db *models.DB) {
 }
 
 func TestEmitReminderOnce(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		cfg := testConfig(t)
 		org := seed(t, db)
 		c := deliveredCaseFixture(t, db, org, cfg, "重复提醒", d("2026-03-02"))

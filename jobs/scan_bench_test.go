@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"jianyi/dbtest"
+	"jianyi/internal/platform/database"
 	"jianyi/jobs"
 	"jianyi/models"
 )
@@ -124,7 +125,7 @@ func BenchmarkReplyReminderScan(b *testing.B) {
 // fillCases bulk-inserts total cases in one transaction with multi-row
 // INSERTs and returns how many are delivered with a deadline in a reminder
 // window of benchToday (1%).
-func fillCases(b testing.TB, db *models.DB, org *models.DemoOrg, total int) int {
+func fillCases(b testing.TB, db *database.DB, org *models.DemoOrg, total int) int {
 	b.Helper()
 	prosecutor := userID(b, db, "prosecutor1")
 	states := []models.CaseState{models.StateClosed, models.StateFollowingUp, models.StateReplied, models.StateLead,

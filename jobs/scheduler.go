@@ -16,6 +16,9 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/config"
+	"jianyi/internal/platform/apperr"
+	"jianyi/internal/platform/audit"
+	"jianyi/internal/platform/database"
 	"jianyi/models"
 )
 
@@ -23,7 +26,7 @@ import (
 // recorded in job_runs; a scheduled run first claims its (job, slot) row, so
 // with several replicas each slot runs on exactly one of them.
 type Scheduler struct {
-	db  *models.DB
+	db  *database.DB
 	cfg *config.Config
 	log *slog.Logger
 	// Now is the clock. Tests replace it; the cron timer itself runs on the
@@ -52,7 +55,7 @@ type scheduledJob struct {
 
 // Options configure a Scheduler.
 type Options struct {
-	DB     *models.DB
+	DB     *database.DB
 	Config *config.Config
 	Log    *slog.Logger
 	Now    func() time.Time
@@ -62,7 +65,7 @@ type Options struct {
 
 // ErrJobRunning means the job is already running in this process; runs of
 // one job never overlap.
-var ErrJobRunning = &models.Error{Kind: models.ErrConflict, Code: "job_running", Message: "该任务正在运行，请稍后再试"}
+var ErrJobRunning = &apperr.Error{Kind: apperr.ErrConflict, Code: "job_running", Message: "该任务正在运行，请稍后再试"}
 
 // New builds a scheduler; it refuses an enabled job whose cron spec does not
 // parse, naming the job.
@@ -206,7 +209,7 @@ func (s *Scheduler) Stop(ctx context.Context) {
 func (s *Scheduler) Tick(ctx context.Context, name string) (*JobRun, error) {
 	sj, ok := s.byKey[name]
 	if !ok {
-		return nil, models.NotFound("任务")
+		return nil, apperr.NotFound("任务")
 	}
 	if sj.schedule == nil {
 		return nil, nil
@@ -225,7 +228,7 @@ func (s *Scheduler) Tick(ctx context.Context, name string) (*JobRun, error) {
 func (s *Scheduler) RunNow(ctx context.Context, actor *models.Actor, name string) (*JobRun, error) {
 	sj, ok := s.byKey[name]
 	if !ok {
-		return nil, models.NotFound("任务")
+		return nil, apperr.NotFound("任务")
 	}
 	return s.run(ctx, sj, TriggerManual, nil, actor)
 }
@@ -237,7 +240,7 @@ func (s *Scheduler) run(ctx context.Context, sj *scheduledJob, trigger string, s
 	s.mu.Lock()
 	if s.stopped {
 		s.mu.Unlock()
-		return nil, &models.Error{Kind: models.ErrConflict, Code: "scheduler_stopped", Message: "服务正在停止，任务未运行"}
+		return nil, &apperr.Error{Kind: apperr.ErrConflict, Code: "scheduler_stopped", Message: "服务正在停止，任务未运行"}
 	}
 	s.wg.Add(1)
 	s.mu.Unlock()
@@ -260,14 +263,14 @@ func (s *Scheduler) run(ctx context.Context, sj *scheduledJob, trigger string, s
 	claimed := true
 	err := s.db.WithTx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(run).Error; err != nil {
-			if models.IsUniqueViolation(err) {
+			if database.IsUniqueViolation(err) {
 				claimed = false
 				return nil
 			}
 			return err
 		}
 		if actor != nil {
-			return models.Audit(tx, actor, "job.run", "job_run", run.ID, map[string]any{"job": sj.job.Name})
+			return audit.Record(tx, actor, "job.run", "job_run", run.ID, map[string]any{"job": sj.job.Name})
 		}
 		return nil
 	})

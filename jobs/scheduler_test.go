@@ -12,6 +12,8 @@ import (
 
 	"jianyi/config"
 	"jianyi/dbtest"
+	"jianyi/internal/platform/apperr"
+	"jianyi/internal/platform/database"
 	"jianyi/jobs"
 	"jianyi/models"
 )
@@ -20,7 +22,7 @@ func testJob(name, spec string, run func(ctx context.Context, env *jobs.Env) (in
 	return jobs.Job{Name: name, Spec: func(*config.Config) config.JobSpec { return config.JobSpec{Spec: spec, Enabled: spec != ""} }, Run: run}
 }
 
-func schedulerWith(t *testing.T, db *models.DB, clock *testClock, list ...jobs.Job) *jobs.Scheduler {
+func schedulerWith(t *testing.T, db *database.DB, clock *testClock, list ...jobs.Job) *jobs.Scheduler {
 	t.Helper()
 	s, err := jobs.New(jobs.Options{DB: db, Config: testConfig(t), Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: clock.Now, Jobs: list})
 	if err != nil {
@@ -31,7 +33,7 @@ func schedulerWith(t *testing.T, db *models.DB, clock *testClock, list ...jobs.J
 }
 
 func TestSchedulerRecordsRuns(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		clock := &testClock{}
 		clock.Set(time.Date(2026, 4, 15, 0, 0, 0, 0, time.UTC))
 		var sawToday models.Date
@@ -73,7 +75,7 @@ func TestSchedulerRecordsRuns(t *testing.T) {
 		if err != nil || run.Status != jobs.RunOK || run.TriggerKind != jobs.TriggerManual || run.Slot != nil {
 			t.Fatalf("manual run of a disabled job: %+v %v", run, err)
 		}
-		if _, err := s.RunNow(context.Background(), nil, "nope"); !errors.Is(err, models.ErrNotFound) {
+		if _, err := s.RunNow(context.Background(), nil, "nope"); !errors.Is(err, apperr.ErrNotFound) {
 			t.Fatalf("unknown job: %v", err)
 		}
 		list, err := s.List(context.Background(), 5)
@@ -83,14 +85,14 @@ func TestSchedulerRecordsRuns(t *testing.T) {
 	})
 }
 
-func userIDOrZero(db *models.DB, username string) int64 {
+func userIDOrZero(db *database.DB, username string) int64 {
 	var u models.User
 	db.Where("username = ?", username).First(&u)
 	return u.ID
 }
 
 func TestSchedulerNeverOverlapsAJob(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		clock := &testClock{}
 		clock.Set(time.Date(2026, 4, 15, 0, 0, 0, 0, time.UTC))
 		started, release := make(chan struct{}), make(chan struct{})
@@ -196,7 +198,7 @@ func TestSchedulerRejectsBadSpec(t *testing.T) {
 // job, and a starting scheduler, record the ones older than
 // jobs.stale_run_after as failed, and leave a younger (maybe live) run alone.
 func TestSchedulerMarksAbandonedRuns(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		clock := &testClock{}
 		now := time.Date(2026, 4, 15, 0, 0, 0, 0, time.UTC) // 08:00 Beijing time
 		clock.Set(now)

@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"jianyi/dbtest"
+	"jianyi/internal/platform/database"
 	"jianyi/migrations"
-	"jianyi/models"
 )
 
 func TestMigrationsApplyOnEmptyDatabase(t *testing.T) {
@@ -88,9 +88,9 @@ func TestConcurrentReplicasMigrateOnce(t *testing.T) {
 		t.Skip(dbtest.EnvMySQLDSN + " not set (SQLite is one file in one process: no replicas)")
 	}
 	first, opts := dbtest.OpenUnmigrated(t, "mysql")
-	dbs := []*models.DB{first}
+	dbs := []*database.DB{first}
 	for i := 0; i < 3; i++ {
-		db, err := models.Open(opts)
+		db, err := database.Open(opts)
 		if err != nil {
 			t.Fatal(err)
 		}

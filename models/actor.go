@@ -1,5 +1,9 @@
 package models
 
+import (
+	"jianyi/internal/platform/audit"
+)
+
 // Actor is who is acting: the authenticated user plus the request facts the
 // audit trail records.
 type Actor struct {
@@ -48,10 +52,10 @@ func (a *Actor) HasRole(roles ...Role) bool {
 
 // AuditIdentity is what the audit trail records of the actor; a nil actor is
 // the system.
-func (a *Actor) AuditIdentity() AuditIdentity {
+func (a *Actor) AuditIdentity() audit.Identity {
 	if a == nil {
-		return AuditIdentity{}
+		return audit.Identity{}
 	}
-	return AuditIdentity{UserID: a.UserID, Username: a.Username, Role: string(a.Role),
+	return audit.Identity{UserID: a.UserID, Username: a.Username, Role: string(a.Role),
 		ProcuratorateID: a.ProcuratorateID, IP: a.IP, RequestID: a.RequestID}
 }

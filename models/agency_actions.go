@@ -5,6 +5,9 @@ import (
 	"strings"
 
 	"gorm.io/gorm"
+
+	"jianyi/internal/platform/apperr"
+	"jianyi/internal/platform/database"
 )
 
 // The recipient agency's actions (签收, 异议, 延期, 回复) and the prosecutor's
@@ -28,11 +31,11 @@ func init() {
 func registerLockedAction(name string, newPayload func() any, apply func(ac *ActionContext) error) {
 	RegisterActionBehaviour(name, ActionBehaviour{NewPayload: newPayload, Apply: func(ac *ActionContext) error {
 		var cur Case
-		if err := LockRow(ac.Tx).Select("id", "version").First(&cur, ac.Case.ID).Error; err != nil {
+		if err := database.LockRow(ac.Tx).Select("id", "version").First(&cur, ac.Case.ID).Error; err != nil {
 			return err
 		}
 		if cur.Version != ac.Case.Version {
-			return &Error{Kind: ErrConflict, Code: "stale_version", Message: "案件已被他人同时更新，请刷新后重试",
+			return &apperr.Error{Kind: apperr.ErrConflict, Code: "stale_version", Message: "案件已被他人同时更新，请刷新后重试",
 				Details: map[string]any{"current_version": cur.Version}}
 		}
 		return apply(ac)
@@ -53,17 +56,17 @@ func applySign(ac *ActionContext) error {
 		return err
 	}
 	if c.SignedAt != nil {
-		return Conflict("already_signed", fmt.Sprintf("该检察建议已于%s由%s签收", DateOf(*c.SignedAt, ac.Service.Settings.Location).Chinese(), c.SignerName))
+		return apperr.Conflict("already_signed", fmt.Sprintf("该检察建议已于%s由%s签收", DateOf(*c.SignedAt, ac.Service.Settings.Location).Chinese(), c.SignerName))
 	}
 	received := ac.Today
 	if p.ReceivedOn != nil {
 		received = *p.ReceivedOn
 	}
 	if received.After(ac.Today) {
-		return InvalidField("received_on", "签收日期不能晚于今天")
+		return apperr.InvalidField("received_on", "签收日期不能晚于今天")
 	}
 	if c.DeliveredOn != nil && received.Before(*c.DeliveredOn) {
-		return InvalidField("received_on", "签收日期不能早于送达日期"+c.DeliveredOn.String())
+		return apperr.InvalidField("received_on", "签收日期不能早于送达日期"+c.DeliveredOn.String())
 	}
 	// The clock starts at receipt; when the delivery already recorded the
 	// receipt day (e.g. 宣告送达), signing does not move it.
@@ -90,14 +93,14 @@ func applyObject(ac *ActionContext) error {
 	p := ac.Payload.(*ObjectPayload)
 	c := ac.Case
 	if c.ObjectionDue != nil && ac.Today.After(*c.ObjectionDue) {
-		return Conflict("objection_period_over", "异议期已于"+c.ObjectionDue.Chinese()+"届满，不能再提出异议")
+		return apperr.Conflict("objection_period_over", "异议期已于"+c.ObjectionDue.Chinese()+"届满，不能再提出异议")
 	}
 	var open int64
 	if err := ac.Tx.Model(&Objection{}).Where("case_id = ? AND status = ?", c.ID, ObjectionPending).Count(&open).Error; err != nil {
 		return err
 	}
 	if open > 0 {
-		return Conflict("objection_pending", "已有尚未复核的异议，请等待检察机关复核")
+		return apperr.Conflict("objection_pending", "已有尚未复核的异议，请等待检察机关复核")
 	}
 	o := &Objection{CaseID: c.ID, RaisedBy: ac.Actor.UserID, RaisedOn: ac.Today, Reason: strings.TrimSpace(p.Reason),
 		Status: ObjectionPending, CreatedAt: ac.Now}
@@ -130,9 +133,9 @@ func applyReviewObjection(ac *ActionContext) error {
 		return err
 	}
 	var o Objection
-	err := LockRow(ac.Tx).Where("case_id = ? AND status = ?", c.ID, ObjectionPending).Order("id").First(&o).Error
-	if errIsNotFound(err) {
-		return Conflict("no_pending_objection", "没有待复核的异议")
+	err := database.LockRow(ac.Tx).Where("case_id = ? AND status = ?", c.ID, ObjectionPending).Order("id").First(&o).Error
+	if database.IsNotFound(err) {
+		return apperr.Conflict("no_pending_objection", "没有待复核的异议")
 	} else if err != nil {
 		return err
 	}
@@ -207,21 +210,21 @@ func applyRequestExtension(ac *ActionContext) error {
 		return err
 	}
 	if (p.RequestedDue == nil) == (p.RequestedDays == 0) {
-		return Invalid("请填写申请延长至的日期或延长天数（二选一）", map[string]string{
+		return apperr.Invalid("请填写申请延长至的日期或延长天数（二选一）", map[string]string{
 			"requested_due": "与 requested_days 二选一", "requested_days": "与 requested_due 二选一"})
 	}
 	if c.ReplyDue == nil {
-		return Conflict("reply_clock_not_started", "回复期限尚未起算，请先签收")
+		return apperr.Conflict("reply_clock_not_started", "回复期限尚未起算，请先签收")
 	}
 	if p.RequestedDue != nil && !p.RequestedDue.After(*c.ReplyDue) {
-		return InvalidField("requested_due", "申请延长至的日期应晚于当前回复期限"+c.ReplyDue.String())
+		return apperr.InvalidField("requested_due", "申请延长至的日期应晚于当前回复期限"+c.ReplyDue.String())
 	}
 	var open int64
 	if err := ac.Tx.Model(&ExtensionRequest{}).Where("case_id = ? AND status = ?", c.ID, ExtensionPending).Count(&open).Error; err != nil {
 		return err
 	}
 	if open > 0 {
-		return Conflict("extension_pending", "已有尚未决定的延期申请，请等待检察机关决定")
+		return apperr.Conflict("extension_pending", "已有尚未决定的延期申请，请等待检察机关决定")
 	}
 	r := &ExtensionRequest{CaseID: c.ID, RequestedBy: ac.Actor.UserID, RequestedOn: ac.Today, Reason: strings.TrimSpace(p.Reason),
 		OldDue: *c.ReplyDue, RequestedDue: p.RequestedDue, RequestedDays: p.RequestedDays, Status: ExtensionPending, CreatedAt: ac.Now}
@@ -253,9 +256,9 @@ func applyDecideExtension(ac *ActionContext) error {
 		return err
 	}
 	var r ExtensionRequest
-	err := LockRow(ac.Tx).Where("case_id = ? AND status = ?", c.ID, ExtensionPending).Order("id").First(&r).Error
-	if errIsNotFound(err) {
-		return Conflict("no_pending_extension", "没有待决定的延期申请")
+	err := database.LockRow(ac.Tx).Where("case_id = ? AND status = ?", c.ID, ExtensionPending).Order("id").First(&r).Error
+	if database.IsNotFound(err) {
+		return apperr.Conflict("no_pending_extension", "没有待决定的延期申请")
 	} else if err != nil {
 		return err
 	}
@@ -266,13 +269,13 @@ func applyDecideExtension(ac *ActionContext) error {
 	switch p.Decision {
 	case "refuse":
 		if reason == "" {
-			return InvalidField("reason", "不同意延期须说明理由")
+			return apperr.InvalidField("reason", "不同意延期须说明理由")
 		}
 		r.Status = ExtensionRefused
 		body = fmt.Sprintf("检察机关不同意延期回复%s，请于%s前书面回复。理由：%s", docLabel(c), dateText(c.ReplyDue), reason)
 	case "grant":
 		if c.ReplyDue == nil {
-			return Conflict("reply_clock_not_started", "回复期限尚未起算")
+			return apperr.Conflict("reply_clock_not_started", "回复期限尚未起算")
 		}
 		days := p.Days
 		if days == 0 {
@@ -282,12 +285,12 @@ func applyDecideExtension(ac *ActionContext) error {
 			days = c.ReplyDue.DaysUntil(*r.RequestedDue)
 		}
 		if days < 1 {
-			return InvalidField("days", "请填写批准延长的天数")
+			return apperr.InvalidField("days", "请填写批准延长的天数")
 		}
 		rule := fmt.Sprintf("days:%d", days)
 		d, err := ComputeDeadline(*c.ReplyDue, rule, ac.Calendar())
 		if err != nil {
-			return InvalidField("days", err.Error())
+			return apperr.InvalidField("days", err.Error())
 		}
 		old := *c.ReplyDue
 		due := d.Due
@@ -329,7 +332,7 @@ func notifyAgency(ac *ActionContext, kind, title, body string) error {
 // dropped.
 func noFiles(ac *ActionContext) error {
 	if len(ac.Files) > 0 {
-		return InvalidField("files", "该操作不接受附件")
+		return apperr.InvalidField("files", "该操作不接受附件")
 	}
 	return nil
 }

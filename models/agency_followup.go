@@ -3,6 +3,9 @@ package models
 import (
 	"fmt"
 	"strings"
+
+	"jianyi/internal/platform/apperr"
+	"jianyi/internal/platform/files"
 )
 
 // After the reply: 督促落实 records, the agency's progress reports, the chief's
@@ -29,7 +32,7 @@ type FollowUpPayload struct {
 func applyFollowUp(ac *ActionContext) error {
 	p := ac.Payload.(*FollowUpPayload)
 	if p.HeldOn.After(ac.Today) {
-		return InvalidField("held_on", "日期不能晚于今天")
+		return apperr.InvalidField("held_on", "日期不能晚于今天")
 	}
 	f := &FollowUp{CaseID: ac.Case.ID, Kind: p.Kind, HeldOn: p.HeldOn, Participants: strings.TrimSpace(p.Participants),
 		Findings: strings.TrimSpace(p.Findings), Internal: p.Internal, CreatedBy: ac.Actor.UserID, CreatedAt: ac.Now}
@@ -96,7 +99,7 @@ func applyEscalate(ac *ActionContext) error {
 	p := ac.Payload.(*EscalatePayload)
 	c := ac.Case
 	if len(ac.Files) != len(p.Measures) {
-		return InvalidField("files", fmt.Sprintf("每项措施须附一份文书：%d项措施，收到%d份文件", len(p.Measures), len(ac.Files)))
+		return apperr.InvalidField("files", fmt.Sprintf("每项措施须附一份文书：%d项措施，收到%d份文件", len(p.Measures), len(ac.Files)))
 	}
 	fields := map[string]string{}
 	seen := map[string]bool{}
@@ -110,7 +113,7 @@ func applyEscalate(ac *ActionContext) error {
 		}
 	}
 	if len(fields) > 0 {
-		return Invalid("报告、通报或移送措施有误", fields)
+		return apperr.Invalid("报告、通报或移送措施有误", fields)
 	}
 	var ids []int64
 	for i, m := range p.Measures {
@@ -119,7 +122,7 @@ func applyEscalate(ac *ActionContext) error {
 		if err := ac.Tx.Create(e).Error; err != nil {
 			return err
 		}
-		if _, err := StoreUploads(ac.Tx, ac.Actor.UserID, c.ID, OwnerEscalation, e.ID, true, ac.Files[i:i+1]); err != nil {
+		if _, err := files.StoreUploads(ac.Tx, ac.Actor.UserID, c.ID, OwnerEscalation, e.ID, true, ac.Files[i:i+1]); err != nil {
 			return err
 		}
 		ids = append(ids, e.ID)

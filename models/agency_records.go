@@ -4,6 +4,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"jianyi/internal/platform/files"
 )
 
 // This file holds the records of the recipient agency's side of a case and of
@@ -32,9 +34,9 @@ type Objection struct {
 	DecisionReason *string    `json:"decision_reason"`
 	// SupersededDocumentNumber is the 文号 of the letter an amendment replaced;
 	// the amended letter is issued under a new number.
-	SupersededDocumentNumber string       `json:"superseded_document_number"`
-	CreatedAt                time.Time    `json:"created_at"`
-	Files                    []StoredFile `gorm:"-" json:"files"`
+	SupersededDocumentNumber string             `json:"superseded_document_number"`
+	CreatedAt                time.Time          `json:"created_at"`
+	Files                    []files.StoredFile `gorm:"-" json:"files"`
 }
 
 // Extension request statuses.
@@ -107,28 +109,28 @@ var FollowUpKindLabels = map[string]string{
 // FollowUp is one 督促落实 record kept by the prosecutor. Internal records
 // (and their files) are never shown to the agency.
 type FollowUp struct {
-	ID           int64        `gorm:"primaryKey" json:"id"`
-	CaseID       int64        `json:"case_id"`
-	Kind         string       `json:"kind"`
-	HeldOn       Date         `json:"held_on"`
-	Participants string       `json:"participants"`
-	Findings     string       `json:"findings"`
-	Internal     bool         `json:"internal"`
-	CreatedBy    int64        `json:"created_by"`
-	CreatedAt    time.Time    `json:"created_at"`
-	Files        []StoredFile `gorm:"-" json:"files"`
+	ID           int64              `gorm:"primaryKey" json:"id"`
+	CaseID       int64              `json:"case_id"`
+	Kind         string             `json:"kind"`
+	HeldOn       Date               `json:"held_on"`
+	Participants string             `json:"participants"`
+	Findings     string             `json:"findings"`
+	Internal     bool               `json:"internal"`
+	CreatedBy    int64              `json:"created_by"`
+	CreatedAt    time.Time          `json:"created_at"`
+	Files        []files.StoredFile `gorm:"-" json:"files"`
 }
 
 // ProgressReport is the agency's report of rectification progress (整改进展).
 type ProgressReport struct {
-	ID          int64        `gorm:"primaryKey" json:"id"`
-	CaseID      int64        `json:"case_id"`
-	Percent     int          `json:"percent"`
-	Description string       `json:"description"`
-	ReportedBy  int64        `json:"reported_by"`
-	ReportedOn  Date         `json:"reported_on"`
-	CreatedAt   time.Time    `json:"created_at"`
-	Files       []StoredFile `gorm:"-" json:"files"`
+	ID          int64              `gorm:"primaryKey" json:"id"`
+	CaseID      int64              `json:"case_id"`
+	Percent     int                `json:"percent"`
+	Description string             `json:"description"`
+	ReportedBy  int64              `json:"reported_by"`
+	ReportedOn  Date               `json:"reported_on"`
+	CreatedAt   time.Time          `json:"created_at"`
+	Files       []files.StoredFile `gorm:"-" json:"files"`
 }
 
 // Escalation kinds (after urging, no valid reason for not rectifying).
@@ -152,15 +154,15 @@ var EscalationKindLabels = map[string]string{
 // Escalation is one escalation measure decided by the chief, with its
 // document. Escalations are internal to the procuratorate.
 type Escalation struct {
-	ID        int64        `gorm:"primaryKey" json:"id"`
-	CaseID    int64        `json:"case_id"`
-	Kind      string       `json:"kind"`
-	DecidedOn Date         `json:"decided_on"`
-	Target    string       `json:"target"`
-	Summary   string       `json:"summary"`
-	DecidedBy int64        `json:"decided_by"`
-	CreatedAt time.Time    `json:"created_at"`
-	Files     []StoredFile `gorm:"-" json:"files"`
+	ID        int64              `gorm:"primaryKey" json:"id"`
+	CaseID    int64              `json:"case_id"`
+	Kind      string             `json:"kind"`
+	DecidedOn Date               `json:"decided_on"`
+	Target    string             `json:"target"`
+	Summary   string             `json:"summary"`
+	DecidedBy int64              `json:"decided_by"`
+	CreatedAt time.Time          `json:"created_at"`
+	Files     []files.StoredFile `gorm:"-" json:"files"`
 }
 
 // Rectification verdicts (整改情况评估), the procuratorate's own judgement, kept

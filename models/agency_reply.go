@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"jianyi/internal/platform/apperr"
 )
 
 // The written reply (书面回复) and what the prosecutor does with it: return it
@@ -76,9 +78,9 @@ func applyReply(ac *ActionContext) error {
 	}
 	switch {
 	case p.Kind == ReplyKindFinal && hasFinal:
-		return Conflict("final_reply_exists", "已提交正式回复；如需补充，请提交补充回复（supplement）")
+		return apperr.Conflict("final_reply_exists", "已提交正式回复；如需补充，请提交补充回复（supplement）")
 	case p.Kind == ReplyKindSupplement && !hasFinal:
-		return Conflict("no_final_reply", "尚未提交正式回复，不能提交补充回复")
+		return apperr.Conflict("no_final_reply", "尚未提交正式回复，不能提交补充回复")
 	}
 	if p.Kind != ReplyKindInterim {
 		// The review decides whether the letter stands, so the answer waits
@@ -88,7 +90,7 @@ func applyReply(ac *ActionContext) error {
 			return err
 		}
 		if open > 0 {
-			return Conflict("objection_pending", "异议尚在复核中，复核决定作出前只能提交阶段性回复")
+			return apperr.Conflict("objection_pending", "异议尚在复核中，复核决定作出前只能提交阶段性回复")
 		}
 	}
 	content, _, err := IssuedContent(ac.Tx, c.ID)
@@ -187,7 +189,7 @@ func checkReplyPositions(p *ReplyPayload, n int) (string, error) {
 		}
 	}
 	if len(fields) > 0 {
-		return "", Invalid("回复内容有误，请按字段提示修改", fields)
+		return "", apperr.Invalid("回复内容有误，请按字段提示修改", fields)
 	}
 	derived := ""
 	switch {
@@ -200,7 +202,7 @@ func checkReplyPositions(p *ReplyPayload, n int) (string, error) {
 		derived = PositionPartlyAdopted
 	}
 	if p.Position != "" && derived != "" && p.Position != derived {
-		return "", InvalidField("position", "总体意见与逐项意见不一致（逐项意见合计为“"+PositionLabels[derived]+"”）")
+		return "", apperr.InvalidField("position", "总体意见与逐项意见不一致（逐项意见合计为“"+PositionLabels[derived]+"”）")
 	}
 	if p.Position != "" {
 		return p.Position, nil
@@ -227,7 +229,7 @@ func applyReturnReply(ac *ActionContext) error {
 		return err
 	}
 	if (p.SupplementDue == nil) == (p.Days == 0) {
-		return Invalid("请填写补充回复期限：日期或天数（二选一）", map[string]string{
+		return apperr.Invalid("请填写补充回复期限：日期或天数（二选一）", map[string]string{
 			"supplement_due": "与 days 二选一", "days": "与 supplement_due 二选一"})
 	}
 	replies, err := loadReplies(ac.Tx, c.ID)
@@ -242,20 +244,20 @@ func applyReturnReply(ac *ActionContext) error {
 		}
 	}
 	if target == nil {
-		return Conflict("no_reply_to_return", "没有可退回的正式或补充回复")
+		return apperr.Conflict("no_reply_to_return", "没有可退回的正式或补充回复")
 	}
 	var due Date
 	explanation := ""
 	if p.SupplementDue != nil {
 		if !p.SupplementDue.After(ac.Today) {
-			return InvalidField("supplement_due", "补充回复期限应晚于今天")
+			return apperr.InvalidField("supplement_due", "补充回复期限应晚于今天")
 		}
 		due = *p.SupplementDue
 		explanation = "回复被退回补充，补充回复期限由检察官指定为" + due.Chinese() + "。"
 	} else {
 		d, err := ComputeDeadline(ac.Today, fmt.Sprintf("days:%d", p.Days), ac.Calendar())
 		if err != nil {
-			return InvalidField("days", err.Error())
+			return apperr.InvalidField("days", err.Error())
 		}
 		due = d.Due
 		explanation = "回复被退回补充。" + d.Explanation

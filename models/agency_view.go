@@ -7,6 +7,10 @@ import (
 	"strings"
 
 	"gorm.io/gorm"
+
+	"jianyi/internal/platform/apperr"
+	"jianyi/internal/platform/database"
+	"jianyi/internal/platform/files"
 )
 
 // IssuedContent returns the 检察建议书 content as the agency received it: the
@@ -17,7 +21,7 @@ func IssuedContent(tx *gorm.DB, caseID int64) (RecommendationContent, bool, erro
 	for _, status := range []string{"issued", "approved"} {
 		var d RecommendationDraft
 		err := tx.Where("case_id = ? AND status = ?", caseID, status).Order("version_no DESC").First(&d).Error
-		if errIsNotFound(err) {
+		if database.IsNotFound(err) {
 			continue
 		}
 		if err != nil {
@@ -97,7 +101,7 @@ type AgencyService struct {
 // most recently delivered first, with a keyset cursor on (delivered_on, id).
 func (s *AgencyService) ListAgencyInbox(ctx context.Context, a *Actor, q AgencyInboxQuery) ([]AgencyInboxItem, string, error) {
 	if a == nil || a.Role != RoleAgency || a.AgencyID == 0 {
-		return nil, "", Forbidden("只有被建议单位用户可以查看本单位收到的检察建议")
+		return nil, "", apperr.Forbidden("只有被建议单位用户可以查看本单位收到的检察建议")
 	}
 	if q.Limit <= 0 || q.Limit > 100 {
 		q.Limit = 20
@@ -116,7 +120,7 @@ func (s *AgencyService) ListAgencyInbox(ctx context.Context, a *Actor, q AgencyI
 	if q.Cursor != "" {
 		day, id, ok := parseInboxCursor(q.Cursor)
 		if !ok {
-			return nil, "", InvalidField("cursor", "分页游标无效")
+			return nil, "", apperr.InvalidField("cursor", "分页游标无效")
 		}
 		tx = tx.Where("(cases.delivered_on < ? OR (cases.delivered_on = ? AND cases.id < ?))", day, day, id)
 	}
@@ -214,11 +218,11 @@ func procuratorateNames(tx *gorm.DB, cases []Case) (map[int64]string, error) {
 // returned, the return.
 type ReplyRecord struct {
 	Reply
-	PositionLabel string       `json:"position_label"`
-	Body          ReplyContent `json:"body"`
-	Items         []ReplyItem  `json:"items"`
-	Files         []StoredFile `json:"files"`
-	Return        *ReplyReturn `json:"return"`
+	PositionLabel string             `json:"position_label"`
+	Body          ReplyContent       `json:"body"`
+	Items         []ReplyItem        `json:"items"`
+	Files         []files.StoredFile `json:"files"`
+	Return        *ReplyReturn       `json:"return"`
 }
 
 // AgencyRecords is everything exchanged with the recipient on a case, as the
@@ -234,7 +238,7 @@ type AgencyRecords struct {
 	FollowUps         []FollowUp             `json:"follow_ups"`
 	ProgressReports   []ProgressReport       `json:"progress_reports"`
 	Escalations       []Escalation           `json:"escalations,omitempty"`
-	Files             []StoredFile           `json:"files"`
+	Files             []files.StoredFile     `json:"files"`
 }
 
 // LoadAgencyRecords loads a readable case and its agency records.
@@ -246,7 +250,7 @@ func (s *AgencyService) LoadAgencyRecords(ctx context.Context, a *Actor, caseID 
 	tx := s.Cases.DB.WithContext(ctx)
 	internal := SeesInternal(a)
 	out := &AgencyRecords{Replies: []ReplyRecord{}, Objections: []Objection{}, ExtensionRequests: []ExtensionRequest{},
-		FollowUps: []FollowUp{}, ProgressReports: []ProgressReport{}, Files: []StoredFile{}}
+		FollowUps: []FollowUp{}, ProgressReports: []ProgressReport{}, Files: []files.StoredFile{}}
 	var rc RecommendationContent
 	var ok bool
 	if internal {
@@ -268,7 +272,7 @@ func (s *AgencyService) LoadAgencyRecords(ctx context.Context, a *Actor, caseID 
 		return nil, nil, err
 	}
 	for i := range out.Objections {
-		if out.Objections[i].Files, err = FileMeta(tx, OwnerObjection, []int64{out.Objections[i].ID}, internal); err != nil {
+		if out.Objections[i].Files, err = files.FileMeta(tx, OwnerObjection, []int64{out.Objections[i].ID}, internal); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -283,7 +287,7 @@ func (s *AgencyService) LoadAgencyRecords(ctx context.Context, a *Actor, caseID 
 		return nil, nil, err
 	}
 	for i := range out.FollowUps {
-		if out.FollowUps[i].Files, err = FileMeta(tx, OwnerFollowUp, []int64{out.FollowUps[i].ID}, internal); err != nil {
+		if out.FollowUps[i].Files, err = files.FileMeta(tx, OwnerFollowUp, []int64{out.FollowUps[i].ID}, internal); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -291,7 +295,7 @@ func (s *AgencyService) LoadAgencyRecords(ctx context.Context, a *Actor, caseID 
 		return nil, nil, err
 	}
 	for i := range out.ProgressReports {
-		if out.ProgressReports[i].Files, err = FileMeta(tx, OwnerProgressReport, []int64{out.ProgressReports[i].ID}, internal); err != nil {
+		if out.ProgressReports[i].Files, err = files.FileMeta(tx, OwnerProgressReport, []int64{out.ProgressReports[i].ID}, internal); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -300,7 +304,7 @@ func (s *AgencyService) LoadAgencyRecords(ctx context.Context, a *Actor, caseID 
 			return nil, nil, err
 		}
 		for i := range out.Escalations {
-			if out.Escalations[i].Files, err = FileMeta(tx, OwnerEscalation, []int64{out.Escalations[i].ID}, true); err != nil {
+			if out.Escalations[i].Files, err = files.FileMeta(tx, OwnerEscalation, []int64{out.Escalations[i].ID}, true); err != nil {
 				return nil, nil, err
 			}
 		}
@@ -333,7 +337,7 @@ func (s *AgencyService) loadReplyRecords(tx *gorm.DB, caseID int64, internal boo
 			return err
 		}
 	}
-	files, err := FileMeta(tx, OwnerReply, ids, internal)
+	uploads, err := files.FileMeta(tx, OwnerReply, ids, internal)
 	if err != nil {
 		return err
 	}
@@ -348,14 +352,14 @@ func (s *AgencyService) loadReplyRecords(tx *gorm.DB, caseID int64, internal boo
 		lastReturn[returns[i].ReplyID] = &returns[i]
 	}
 	for _, r := range replies {
-		rec := ReplyRecord{Reply: r, PositionLabel: PositionLabels[r.Position], Body: ParseReplyContent(r.Content), Items: []ReplyItem{}, Files: []StoredFile{}}
+		rec := ReplyRecord{Reply: r, PositionLabel: PositionLabels[r.Position], Body: ParseReplyContent(r.Content), Items: []ReplyItem{}, Files: []files.StoredFile{}}
 		rec.Content = ""
 		for _, it := range items {
 			if it.ReplyID == r.ID {
 				rec.Items = append(rec.Items, it)
 			}
 		}
-		for _, f := range files {
+		for _, f := range uploads {
 			if f.OwnerID == r.ID {
 				rec.Files = append(rec.Files, f)
 			}
@@ -388,7 +392,7 @@ type AgencyRecommendation struct {
 // agency (not found for anything else, so existence does not leak).
 func (s *AgencyService) AgencyRecommendation(ctx context.Context, a *Actor, id int64) (*AgencyRecommendation, error) {
 	if a == nil || a.Role != RoleAgency {
-		return nil, NotFound("检察建议")
+		return nil, apperr.NotFound("检察建议")
 	}
 	c, rec, err := s.LoadAgencyRecords(ctx, a, id)
 	if err != nil {
@@ -400,7 +404,7 @@ func (s *AgencyService) AgencyRecommendation(ctx context.Context, a *Actor, id i
 		return nil, err
 	}
 	var dept Department
-	if err := tx.Select("id", "name").First(&dept, c.DepartmentID).Error; err != nil && !errIsNotFound(err) {
+	if err := tx.Select("id", "name").First(&dept, c.DepartmentID).Error; err != nil && !database.IsNotFound(err) {
 		return nil, err
 	}
 	v := &AgencyRecommendation{

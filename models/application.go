@@ -14,6 +14,12 @@ import (
 	"unicode"
 
 	"gorm.io/gorm"
+
+	"jianyi/internal/platform/apperr"
+	"jianyi/internal/platform/audit"
+	"jianyi/internal/platform/database"
+	"jianyi/internal/platform/files"
+	"jianyi/internal/platform/ratelimit"
 )
 
 // ApplicationStatus is where a citizen application (公民申请) stands.
@@ -120,17 +126,17 @@ type PublicSettings struct {
 	ChallengeTTL       time.Duration
 	FormMinAge         time.Duration
 	FormMaxAge         time.Duration
-	SubmitPerIP        RateLimit
-	SubmitPerID        RateLimit
-	LookupPerIP        RateLimit
-	LookupPerTracking  RateLimit
+	SubmitPerIP        ratelimit.Limit
+	SubmitPerID        ratelimit.Limit
+	LookupPerIP        ratelimit.Limit
+	LookupPerTracking  ratelimit.Limit
 }
 
 // ApplicationService runs citizen applications. It borrows the case
 // service's clock, calendar and channels so the lead it creates follows the
 // same rules as any other.
 type ApplicationService struct {
-	DB       *DB
+	DB       *database.DB
 	Cases    *CaseService
 	Settings PublicSettings
 }
@@ -228,25 +234,25 @@ func validateApplicant(in *ApplicationInput) map[string]string {
 // transaction writing the application, its evidence files, the receipt
 // answer, a duplicate flag when a recent one from the same person reads
 // alike, the audit entry and the case managers' notification.
-func (s *ApplicationService) Submit(ctx context.Context, in ApplicationInput, files []Upload, ip string) (*SubmitResult, error) {
+func (s *ApplicationService) Submit(ctx context.Context, in ApplicationInput, uploads []files.Upload, ip string) (*SubmitResult, error) {
 	now := s.Cases.Now()
-	if err := HitRateLimit(ctx, s.DB, now, s.Settings.SubmitPerIP, ip); err != nil {
+	if err := ratelimit.Hit(ctx, s.DB, now, s.Settings.SubmitPerIP, ip); err != nil {
 		return nil, err
 	}
 	if strings.TrimSpace(in.Website) != "" {
-		return nil, &Error{Kind: ErrInvalid, Code: "rejected", Message: "提交未通过校验，请刷新页面后重新填写"}
+		return nil, &apperr.Error{Kind: apperr.ErrInvalid, Code: "rejected", Message: "提交未通过校验，请刷新页面后重新填写"}
 	}
 	if err := s.checkProof(ctx, now, in); err != nil {
 		return nil, err
 	}
 	if fields := validateApplicant(&in); len(fields) > 0 {
-		return nil, Invalid("申请信息有误，请按字段提示修改", fields)
+		return nil, apperr.Invalid("申请信息有误，请按字段提示修改", fields)
 	}
-	if max := s.Settings.MaxEvidenceFiles; max > 0 && len(files) > max {
-		return nil, InvalidField("files", fmt.Sprintf("证据材料最多%d个文件", max))
+	if max := s.Settings.MaxEvidenceFiles; max > 0 && len(uploads) > max {
+		return nil, apperr.InvalidField("files", fmt.Sprintf("证据材料最多%d个文件", max))
 	}
 	idHash := hashIDNumber(in.IDType, in.IDNumber)
-	if err := HitRateLimit(ctx, s.DB, now, s.Settings.SubmitPerID, idHash); err != nil {
+	if err := ratelimit.Hit(ctx, s.DB, now, s.Settings.SubmitPerID, idHash); err != nil {
 		return nil, err
 	}
 	secret, err := randomSecret()
@@ -256,12 +262,12 @@ func (s *ApplicationService) Submit(ctx context.Context, in ApplicationInput, fi
 	var out *SubmitResult
 	err = s.DB.WithTx(ctx, func(tx *gorm.DB) error {
 		if _, err := ProcuratorateByID(tx, in.ProcuratorateID); err != nil {
-			return InvalidField("procuratorate_id", "所选检察院不存在")
+			return apperr.InvalidField("procuratorate_id", "所选检察院不存在")
 		}
 		if in.AgencyID != nil {
 			ag, err := AgencyByID(tx, *in.AgencyID)
 			if err != nil {
-				return InvalidField("agency_id", "所选单位不存在")
+				return apperr.InvalidField("agency_id", "所选单位不存在")
 			}
 			if in.AgencyName == "" {
 				in.AgencyName = ag.Name
@@ -289,22 +295,22 @@ func (s *ApplicationService) Submit(ctx context.Context, in ApplicationInput, fi
 			err := tx.Transaction(func(sp *gorm.DB) error { return sp.Create(app).Error })
 			if err == nil {
 				created = true
-			} else if !IsUniqueViolation(err) {
+			} else if !database.IsUniqueViolation(err) {
 				return err
 			}
 		}
 		if !created {
-			return Conflict("tracking_collision", "生成查询码失败，请重试")
+			return apperr.Conflict("tracking_collision", "生成查询码失败，请重试")
 		}
 		actor := CitizenActor(app.TrackingNo, ip)
-		if _, err := StoreUploads(tx, 0, 0, "application", app.ID, true, files); err != nil {
+		if _, err := files.StoreUploads(tx, 0, 0, "application", app.ID, true, uploads); err != nil {
 			return err
 		}
 		if err := addAnswer(tx, app.ID, AnswerReceived, fmt.Sprintf("本院已收到您的申请，将在%s前作出受理、补正或移送的答复。", app.AnswerDue.Chinese()), today, nil, now); err != nil {
 			return err
 		}
-		if err := Audit(tx, actor, "application.submit", "application", app.ID, map[string]any{
-			"tracking_no": app.TrackingNo, "procuratorate_id": app.ProcuratorateID, "files": len(files),
+		if err := audit.Record(tx, actor, "application.submit", "application", app.ID, map[string]any{
+			"tracking_no": app.TrackingNo, "procuratorate_id": app.ProcuratorateID, "files": len(uploads),
 			"answer_due": app.AnswerDue.String(), "duplicate_of": app.DuplicateOf}); err != nil {
 			return err
 		}
@@ -428,7 +434,7 @@ func openByTracking(tx *gorm.DB, trackingNo, secret string) (*Application, error
 	found := false
 	if len(trackingNo) <= 24 && trackingNo != "" {
 		err := tx.Where("tracking_no = ?", trackingNo).First(&app).Error
-		if err != nil && !errIsNotFound(err) {
+		if err != nil && !database.IsNotFound(err) {
 			return nil, err
 		}
 		found = err == nil
@@ -445,16 +451,16 @@ func openByTracking(tx *gorm.DB, trackingNo, secret string) (*Application, error
 }
 
 func applicationNotFound() error {
-	return &Error{Kind: ErrNotFound, Code: "application_not_found", Message: "查询码或查询密码不正确"}
+	return &apperr.Error{Kind: apperr.ErrNotFound, Code: "application_not_found", Message: "查询码或查询密码不正确"}
 }
 
 // checkLookupLimits counts a look-up against the client IP and the tracking
 // number (so one number cannot be guessed at from many addresses either).
 func (s *ApplicationService) checkLookupLimits(ctx context.Context, now time.Time, trackingNo, ip string) error {
-	if err := HitRateLimit(ctx, s.DB, now, s.Settings.LookupPerIP, ip); err != nil {
+	if err := ratelimit.Hit(ctx, s.DB, now, s.Settings.LookupPerIP, ip); err != nil {
 		return err
 	}
-	return HitRateLimit(ctx, s.DB, now, s.Settings.LookupPerTracking, strings.ToUpper(strings.TrimSpace(trackingNo)))
+	return ratelimit.Hit(ctx, s.DB, now, s.Settings.LookupPerTracking, strings.ToUpper(strings.TrimSpace(trackingNo)))
 }
 
 // ApplicantView is everything an applicant is shown: status, deadlines and
@@ -499,31 +505,31 @@ func (s *ApplicationService) LookUp(ctx context.Context, trackingNo, secret, ip 
 // AddMaterials stores supplementary evidence an applicant was asked for
 // (补正) and puts the application back in line for a procedural answer,
 // with a fresh answer deadline counted from today.
-func (s *ApplicationService) AddMaterials(ctx context.Context, trackingNo, secret, ip, note string, files []Upload) (*ApplicantView, error) {
+func (s *ApplicationService) AddMaterials(ctx context.Context, trackingNo, secret, ip, note string, uploads []files.Upload) (*ApplicantView, error) {
 	now := s.Cases.Now()
 	if err := s.checkLookupLimits(ctx, now, trackingNo, ip); err != nil {
 		return nil, err
 	}
-	if len(files) == 0 {
-		return nil, InvalidField("files", "请上传补正材料")
+	if len(uploads) == 0 {
+		return nil, apperr.InvalidField("files", "请上传补正材料")
 	}
-	if max := s.Settings.MaxEvidenceFiles; max > 0 && len(files) > max {
-		return nil, InvalidField("files", fmt.Sprintf("补正材料最多%d个文件", max))
+	if max := s.Settings.MaxEvidenceFiles; max > 0 && len(uploads) > max {
+		return nil, apperr.InvalidField("files", fmt.Sprintf("补正材料最多%d个文件", max))
 	}
 	if len([]rune(note)) > 2000 {
-		return nil, InvalidField("note", "说明不能超过2000字")
+		return nil, apperr.InvalidField("note", "说明不能超过2000字")
 	}
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
-		app, err := openByTracking(LockRow(tx), trackingNo, secret)
+		app, err := openByTracking(database.LockRow(tx), trackingNo, secret)
 		if err != nil {
 			return err
 		}
 		if app.Status != AppNeedsSupplement {
-			return Conflict("not_awaiting_materials", "当前申请无需补正材料")
+			return apperr.Conflict("not_awaiting_materials", "当前申请无需补正材料")
 		}
 		today := DateOf(now, s.Cases.Settings.Location)
 		due := WorkingDaysDeadline(today, s.Settings.AnswerWorkdays, s.Cases.Holidays(tx))
-		if _, err := StoreUploads(tx, 0, 0, "application", app.ID, true, files); err != nil {
+		if _, err := files.StoreUploads(tx, 0, 0, "application", app.ID, true, uploads); err != nil {
 			return err
 		}
 		res := tx.Model(&Application{}).Where("id = ? AND version = ?", app.ID, app.Version).Updates(map[string]any{
@@ -533,14 +539,14 @@ func (s *ApplicationService) AddMaterials(ctx context.Context, trackingNo, secre
 			return res.Error
 		}
 		if res.RowsAffected != 1 {
-			return Conflict("stale_version", "申请已被同时更新，请重试")
+			return apperr.Conflict("stale_version", "申请已被同时更新，请重试")
 		}
-		text := fmt.Sprintf("已收到补正材料%d份，本院将在%s前重新作出答复。", len(files), due.Due.Chinese())
+		text := fmt.Sprintf("已收到补正材料%d份，本院将在%s前重新作出答复。", len(uploads), due.Due.Chinese())
 		if err := addAnswer(tx, app.ID, AnswerMaterials, text, today, nil, now); err != nil {
 			return err
 		}
-		if err := Audit(tx, CitizenActor(app.TrackingNo, ip), "application.materials", "application", app.ID,
-			map[string]any{"files": len(files), "note_length": len([]rune(note)), "answer_due": due.Due.String()}); err != nil {
+		if err := audit.Record(tx, CitizenActor(app.TrackingNo, ip), "application.materials", "application", app.ID,
+			map[string]any{"files": len(uploads), "note_length": len([]rune(note)), "answer_due": due.Due.String()}); err != nil {
 			return err
 		}
 		ids, err := UsersWithRole(tx, app.ProcuratorateID, RoleCaseManager)

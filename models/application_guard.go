@@ -12,6 +12,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"jianyi/internal/platform/apperr"
+	"jianyi/internal/platform/ratelimit"
 )
 
 // Two ways to show a submission comes from a person's browser, neither
@@ -110,7 +113,7 @@ func (s *ApplicationService) NewFormToken() (string, error) {
 }
 
 func botCheckFailed(msg string) error {
-	return &Error{Kind: ErrInvalid, Code: "bot_check_failed", Message: msg}
+	return &apperr.Error{Kind: apperr.ErrInvalid, Code: "bot_check_failed", Message: msg}
 }
 
 // checkProof verifies the form token or the proof of work and burns it.
@@ -143,7 +146,7 @@ func (s *ApplicationService) checkProof(ctx context.Context, now time.Time, in A
 	default:
 		return botCheckFailed("缺少验证信息：请先获取验证题（challenge）并提交 nonce")
 	}
-	fresh, err := UseOnce(ctx, s.DB, kind, token, expires)
+	fresh, err := ratelimit.UseOnce(ctx, s.DB, kind, token, expires)
 	if err != nil {
 		return err
 	}

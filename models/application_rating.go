@@ -4,6 +4,9 @@ import (
 	"context"
 
 	"gorm.io/gorm"
+
+	"jianyi/internal/platform/apperr"
+	"jianyi/internal/platform/audit"
 )
 
 // RateCase records the applicant's rating (公民评价) of the closed case the
@@ -23,14 +26,14 @@ func (s *ApplicationService) RateCase(ctx context.Context, trackingNo, secret, i
 			return err
 		}
 		if app.CaseID == nil {
-			return Conflict("case_not_closed", "您的申请尚未启动检察建议办理程序，结案后才能评价")
+			return apperr.Conflict("case_not_closed", "您的申请尚未启动检察建议办理程序，结案后才能评价")
 		}
 		r, err := RateCaseAsCitizen(tx, *app.CaseID, app.TrackingNo, in)
 		if err != nil {
 			return err
 		}
 		out = r
-		return Audit(tx, CitizenActor(app.TrackingNo, ip), "application.rate", "application", app.ID,
+		return audit.Record(tx, CitizenActor(app.TrackingNo, ip), "application.rate", "application", app.ID,
 			map[string]any{"case_id": *app.CaseID, "rating_id": r.ID})
 	})
 	return out, err

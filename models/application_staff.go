@@ -8,6 +8,11 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"jianyi/internal/platform/apperr"
+	"jianyi/internal/platform/audit"
+	"jianyi/internal/platform/database"
+	"jianyi/internal/platform/files"
 )
 
 // ApplicationListQuery filters the staff list of applications.
@@ -22,7 +27,7 @@ type ApplicationListQuery struct {
 // procuratorate, newest first, with a keyset cursor.
 func (s *ApplicationService) ListApplications(ctx context.Context, a *Actor, q ApplicationListQuery) ([]Application, string, error) {
 	if !a.HasRole(applicationHandlers...) {
-		return nil, "", Forbidden("只有承办检察官、部门负责人或案件管理人员可以办理公民申请")
+		return nil, "", apperr.Forbidden("只有承办检察官、部门负责人或案件管理人员可以办理公民申请")
 	}
 	if q.Limit <= 0 || q.Limit > 200 {
 		q.Limit = 50
@@ -30,7 +35,7 @@ func (s *ApplicationService) ListApplications(ctx context.Context, a *Actor, q A
 	tx := s.DB.WithContext(ctx).Model(&Application{}).Scopes(ApplicationScope(a))
 	if q.Status != "" {
 		if _, ok := ApplicationStatusLabels[ApplicationStatus(q.Status)]; !ok {
-			return nil, "", InvalidField("status", "未知的申请状态："+q.Status)
+			return nil, "", apperr.InvalidField("status", "未知的申请状态："+q.Status)
 		}
 		tx = tx.Where("status = ?", q.Status)
 	}
@@ -65,7 +70,7 @@ type ApplicationDetail struct {
 	StatusLabel         string              `json:"status_label"`
 	DuplicateTrackingNo string              `json:"duplicate_tracking_no,omitempty"`
 	Answers             []ApplicationAnswer `json:"answers"`
-	Files               []StoredFile        `json:"files"`
+	Files               []files.StoredFile  `json:"files"`
 }
 
 // LoadApplication loads an application the actor handles (not found otherwise).
@@ -73,16 +78,16 @@ func (s *ApplicationService) LoadApplication(ctx context.Context, a *Actor, id i
 	tx := s.DB.WithContext(ctx)
 	var app Application
 	if err := tx.First(&app, id).Error; err != nil {
-		return nil, notFoundOr(err, "申请")
+		return nil, database.NotFoundOr(err, "申请")
 	}
 	if !CanHandleApplication(a, &app) {
-		return nil, NotFound("申请")
+		return nil, apperr.NotFound("申请")
 	}
 	d := &ApplicationDetail{Application: app, StatusLabel: ApplicationStatusLabels[app.Status]}
 	if err := tx.Where("application_id = ?", app.ID).Order("id").Find(&d.Answers).Error; err != nil {
 		return nil, err
 	}
-	files, err := FileMeta(tx, "application", []int64{app.ID}, true)
+	files, err := files.FileMeta(tx, "application", []int64{app.ID}, true)
 	if err != nil {
 		return nil, err
 	}
@@ -97,13 +102,13 @@ func (s *ApplicationService) LoadApplication(ctx context.Context, a *Actor, id i
 }
 
 // LoadApplicationFile returns an evidence file of an application the actor handles.
-func (s *ApplicationService) LoadApplicationFile(ctx context.Context, a *Actor, appID, fileID int64) (*StoredFile, error) {
+func (s *ApplicationService) LoadApplicationFile(ctx context.Context, a *Actor, appID, fileID int64) (*files.StoredFile, error) {
 	if _, err := s.LoadApplication(ctx, a, appID); err != nil {
 		return nil, err
 	}
-	var f StoredFile
+	var f files.StoredFile
 	if err := s.DB.WithContext(ctx).Where("id = ? AND owner_type = ? AND owner_id = ?", fileID, "application", appID).First(&f).Error; err != nil {
-		return nil, notFoundOr(err, "附件")
+		return nil, database.NotFoundOr(err, "附件")
 	}
 	return &f, nil
 }
@@ -140,14 +145,14 @@ func (s *ApplicationService) mutate(ctx context.Context, a *Actor, id int64, ver
 	apply func(tx *gorm.DB, app *Application, today Date, now time.Time) (map[string]any, error)) (*ApplicationDetail, error) {
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
 		var app Application
-		if err := LockRow(tx).First(&app, id).Error; err != nil {
-			return notFoundOr(err, "申请")
+		if err := database.LockRow(tx).First(&app, id).Error; err != nil {
+			return database.NotFoundOr(err, "申请")
 		}
 		if !CanHandleApplication(a, &app) {
-			return NotFound("申请")
+			return apperr.NotFound("申请")
 		}
 		if app.Version != version {
-			return &Error{Kind: ErrConflict, Code: "stale_version",
+			return &apperr.Error{Kind: apperr.ErrConflict, Code: "stale_version",
 				Message: fmt.Sprintf("申请已被他人更新（当前版本 %d，提交版本 %d），请刷新后重试", app.Version, version),
 				Details: map[string]any{"current_version": app.Version}}
 		}
@@ -164,11 +169,11 @@ func (s *ApplicationService) mutate(ctx context.Context, a *Actor, id int64, ver
 			return res.Error
 		}
 		if res.RowsAffected != 1 {
-			return Conflict("stale_version", "申请已被他人同时更新，请刷新后重试")
+			return apperr.Conflict("stale_version", "申请已被他人同时更新，请刷新后重试")
 		}
 		summary["tracking_no"] = app.TrackingNo
 		summary["status"] = app.Status
-		return Audit(tx, a, "application."+action, "application", app.ID, summary)
+		return audit.Record(tx, a, "application."+action, "application", app.ID, summary)
 	})
 	if err != nil {
 		return nil, err
@@ -189,7 +194,7 @@ func actorIDPtr(a *Actor) *int64 {
 func (s *ApplicationService) Answer(ctx context.Context, a *Actor, id int64, in AnswerInput) (*ApplicationDetail, error) {
 	return s.mutate(ctx, a, id, in.Version, "answer", func(tx *gorm.DB, app *Application, today Date, now time.Time) (map[string]any, error) {
 		if app.Status != AppSubmitted {
-			return nil, Conflict("application_not_awaiting_answer", "该申请当前为“"+ApplicationStatusLabels[app.Status]+"”，不能再作程序性答复")
+			return nil, apperr.Conflict("application_not_awaiting_answer", "该申请当前为“"+ApplicationStatusLabels[app.Status]+"”，不能再作程序性答复")
 		}
 		text := strings.TrimSpace(in.Text)
 		switch in.Kind {
@@ -202,14 +207,14 @@ func (s *ApplicationService) Answer(ctx context.Context, a *Actor, id int64, in 
 		case AnswerNeedsSupplement:
 			missing := strings.TrimSpace(in.Missing)
 			if missing == "" {
-				return nil, InvalidField("missing", "请写明需要补正的内容")
+				return nil, apperr.InvalidField("missing", "请写明需要补正的内容")
 			}
 			app.Status = AppNeedsSupplement
 			text = strings.TrimSpace("请补正以下材料：" + missing + "。" + text)
 		case AnswerTransferred:
 			to := strings.TrimSpace(in.TransferredTo)
 			if to == "" {
-				return nil, InvalidField("transferred_to", "请写明移送的机关")
+				return nil, apperr.InvalidField("transferred_to", "请写明移送的机关")
 			}
 			app.Status, app.TransferredTo, app.NextUpdateDue = AppTransferred, to, nil
 			text = strings.TrimSpace("您反映的问题不属于本院职责范围，已移送" + to + "处理。" + text)
@@ -228,14 +233,14 @@ func (s *ApplicationService) Answer(ctx context.Context, a *Actor, id int64, in 
 func (s *ApplicationService) Decide(ctx context.Context, a *Actor, id int64, in DecideInput) (*ApplicationDetail, error) {
 	return s.mutate(ctx, a, id, in.Version, "decide", func(tx *gorm.DB, app *Application, today Date, now time.Time) (map[string]any, error) {
 		if app.Status != AppUnderReview {
-			return nil, Conflict("application_not_under_review", "只有已受理、审查中的申请可以作出决定（当前为“"+ApplicationStatusLabels[app.Status]+"”）")
+			return nil, apperr.Conflict("application_not_under_review", "只有已受理、审查中的申请可以作出决定（当前为“"+ApplicationStatusLabels[app.Status]+"”）")
 		}
 		reasons := strings.TrimSpace(in.Reasons)
 		summary := map[string]any{"decision": in.Decision}
 		switch in.Decision {
 		case "decline":
 			if reasons == "" {
-				return nil, InvalidField("reasons", "不予启动须写明理由")
+				return nil, apperr.InvalidField("reasons", "不予启动须写明理由")
 			}
 			app.Status, app.Decision, app.DecisionReasons, app.NextUpdateDue = AppDeclined, "decline", reasons, nil
 			if err := addAnswer(tx, app.ID, AnswerDeclined, reasons, today, actorIDPtr(a), now); err != nil {
@@ -257,7 +262,7 @@ func (s *ApplicationService) Decide(ctx context.Context, a *Actor, id int64, in 
 			}
 			// The evidence follows the application into the case (internal:
 			// staff only), so the prosecutor finds it with the lead.
-			if err := tx.Model(&StoredFile{}).Where("owner_type = ? AND owner_id = ?", "application", app.ID).Update("case_id", c.ID).Error; err != nil {
+			if err := tx.Model(&files.StoredFile{}).Where("owner_type = ? AND owner_id = ?", "application", app.ID).Update("case_id", c.ID).Error; err != nil {
 				return nil, err
 			}
 			summary["case_id"] = c.ID
@@ -275,18 +280,18 @@ func (s *ApplicationService) createLead(tx *gorm.DB, a *Actor, app *Application,
 		pid = a.UserID
 	}
 	if pid == 0 {
-		return nil, InvalidField("prosecutor_id", "请指定承办检察官")
+		return nil, apperr.InvalidField("prosecutor_id", "请指定承办检察官")
 	}
 	u, err := UserByID(tx, pid)
 	if err != nil || u.Role != RoleProsecutor || u.Disabled || u.DepartmentID == nil || u.ProcuratorateID == nil || *u.ProcuratorateID != app.ProcuratorateID {
-		return nil, InvalidField("prosecutor_id", "承办检察官须为本院在岗检察官")
+		return nil, apperr.InvalidField("prosecutor_id", "承办检察官须为本院在岗检察官")
 	}
 	field := strings.TrimSpace(in.Field)
 	if field == "" {
 		field = "其他"
 	}
 	if FieldValidator != nil && !FieldValidator(tx, field) {
-		return nil, InvalidField("field", "领域不在可选列表中（可选领域见 GET /api/v1/fields）")
+		return nil, apperr.InvalidField("field", "领域不在可选列表中（可选领域见 GET /api/v1/fields）")
 	}
 	title := strings.TrimSpace(in.Title)
 	if title == "" {
@@ -310,7 +315,7 @@ func (s *ApplicationService) createLead(tx *gorm.DB, a *Actor, app *Application,
 	if err := tx.Create(ev).Error; err != nil {
 		return nil, err
 	}
-	if err := Audit(tx, a, "case.register", "case", c.ID, map[string]any{"title": c.Title, "source": c.Source, "application_id": app.ID}); err != nil {
+	if err := audit.Record(tx, a, "case.register", "case", c.ID, map[string]any{"title": c.Title, "source": c.Source, "application_id": app.ID}); err != nil {
 		return nil, err
 	}
 	if u.ID != a.UserID {
@@ -327,11 +332,11 @@ func (s *ApplicationService) createLead(tx *gorm.DB, a *Actor, app *Application,
 func (s *ApplicationService) Progress(ctx context.Context, a *Actor, id int64, in ProgressInput) (*ApplicationDetail, error) {
 	return s.mutate(ctx, a, id, in.Version, "progress", func(tx *gorm.DB, app *Application, today Date, now time.Time) (map[string]any, error) {
 		if app.Status != AppUnderReview && app.Status != AppAccepted {
-			return nil, Conflict("application_closed", "该申请当前为“"+ApplicationStatusLabels[app.Status]+"”，无需告知进展")
+			return nil, apperr.Conflict("application_closed", "该申请当前为“"+ApplicationStatusLabels[app.Status]+"”，无需告知进展")
 		}
 		text := strings.TrimSpace(in.Text)
 		if text == "" {
-			return nil, InvalidField("text", "请填写办理进展")
+			return nil, apperr.InvalidField("text", "请填写办理进展")
 		}
 		next := DeadlineRule{Unit: UnitMonths, Count: 1}.Apply(today, s.Cases.Holidays(tx)).Due
 		app.NextUpdateDue = &next
@@ -369,7 +374,7 @@ func (s *ApplicationService) Notice(ctx context.Context, trackingNo, secret, ip 
 		}
 	}
 	if last == nil {
-		return nil, &Error{Kind: ErrNotFound, Code: "notice_not_ready", Message: "尚未作出受理或不予启动的决定，暂无告知书"}
+		return nil, &apperr.Error{Kind: apperr.ErrNotFound, Code: "notice_not_ready", Message: "尚未作出受理或不予启动的决定，暂无告知书"}
 	}
 	p, err := ProcuratorateByID(s.DB.WithContext(ctx), v.app.ProcuratorateID)
 	if err != nil {

@@ -3,6 +3,9 @@ package models
 import (
 	"context"
 	"strings"
+
+	"jianyi/internal/platform/audit"
+	"jianyi/internal/platform/database"
 )
 
 // AuditQuery filters the trail for admins and case managers.
@@ -17,8 +20,8 @@ type AuditQuery struct {
 // ListAudit returns audit entries, oldest first after the cursor, limited to the
 // actor's procuratorate subtree (entries without a procuratorate — agency
 // users, failed logins — only for the top-level admin).
-func ListAudit(ctx context.Context, db *DB, actor *Actor, q AuditQuery) ([]AuditEntry, error) {
-	tx := db.WithContext(ctx).Model(&AuditEntry{}).
+func ListAudit(ctx context.Context, db *database.DB, actor *Actor, q AuditQuery) ([]audit.Entry, error) {
+	tx := db.WithContext(ctx).Model(&audit.Entry{}).
 		Joins("LEFT JOIN procuratorates p ON p.id = audit_entries.procuratorate_id").
 		Where("p.path LIKE ? OR (audit_entries.procuratorate_id IS NULL AND ? = 1)", actor.ProcuratoratePath+"%", strings.Count(actor.ProcuratoratePath, "/")-1)
 	if q.ObjectType != "" {
@@ -36,7 +39,7 @@ func ListAudit(ctx context.Context, db *DB, actor *Actor, q AuditQuery) ([]Audit
 	if q.Limit <= 0 || q.Limit > 500 {
 		q.Limit = 100
 	}
-	var out []AuditEntry
+	var out []audit.Entry
 	err := tx.Order("audit_entries.id").Limit(q.Limit).Find(&out).Error
 	return out, err
 }

@@ -6,6 +6,10 @@ import (
 	"strings"
 
 	"gorm.io/gorm"
+
+	"jianyi/internal/platform/apperr"
+	"jianyi/internal/platform/audit"
+	"jianyi/internal/platform/database"
 )
 
 // CaseInput registers a lead (线索).
@@ -30,10 +34,10 @@ var FieldValidator func(tx *gorm.DB, field string) bool
 // CreateCase registers a lead in the actor's procuratorate and department.
 func (s *CaseService) CreateCase(ctx context.Context, a *Actor, in CaseInput) (*Case, error) {
 	if !a.HasRole(RoleProsecutor, RoleDeptHead) {
-		return nil, Forbidden("只有承办检察官或部门负责人可以登记线索")
+		return nil, apperr.Forbidden("只有承办检察官或部门负责人可以登记线索")
 	}
 	if a.DepartmentID == 0 {
-		return nil, Forbidden("登记线索的用户须属于某一部门")
+		return nil, apperr.Forbidden("登记线索的用户须属于某一部门")
 	}
 	var out *Case
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
@@ -61,7 +65,7 @@ func (s *CaseService) CreateCase(ctx context.Context, a *Actor, in CaseInput) (*
 			fields["title"] = "标题不能为空"
 		}
 		if len(fields) > 0 {
-			return Invalid("线索信息有误，请按字段提示修改", fields)
+			return apperr.Invalid("线索信息有误，请按字段提示修改", fields)
 		}
 		now := s.Now()
 		c := &Case{
@@ -83,7 +87,7 @@ func (s *CaseService) CreateCase(ctx context.Context, a *Actor, in CaseInput) (*
 			return err
 		}
 		out = c
-		return Audit(tx, a, "case.register", "case", c.ID, map[string]any{"title": c.Title, "source": c.Source, "field": c.Field})
+		return audit.Record(tx, a, "case.register", "case", c.ID, map[string]any{"title": c.Title, "source": c.Source, "field": c.Field})
 	})
 	return out, err
 }
@@ -122,7 +126,7 @@ func (s *CaseService) ListCases(ctx context.Context, a *Actor, q CaseListQuery) 
 		tx = tx.Where("cases.prosecutor_id = ?", q.ProsecutorID)
 	}
 	if q.Q != "" {
-		p := LikePattern(q.Q)
+		p := database.LikePattern(q.Q)
 		tx = tx.Where("(cases.title LIKE ? ESCAPE '!' OR cases.summary LIKE ? ESCAPE '!')", p, p)
 	}
 	if q.DueFrom != nil {

@@ -1,23 +1,29 @@
 package models
 
-import "context"
+import (
+	"context"
+
+	"jianyi/internal/platform/apperr"
+	"jianyi/internal/platform/database"
+	"jianyi/internal/platform/files"
+)
 
 // LoadFile returns a stored file the actor may read: files of a case follow
 // the case's access rules, internal files only for staff.
-func (s *CaseService) LoadFile(ctx context.Context, a *Actor, id int64) (*StoredFile, error) {
-	var f StoredFile
+func (s *CaseService) LoadFile(ctx context.Context, a *Actor, id int64) (*files.StoredFile, error) {
+	var f files.StoredFile
 	if err := s.DB.WithContext(ctx).First(&f, id).Error; err != nil {
-		return nil, notFoundOr(err, "附件")
+		return nil, database.NotFoundOr(err, "附件")
 	}
 	if f.CaseID == nil {
-		return nil, NotFound("附件")
+		return nil, apperr.NotFound("附件")
 	}
 	c, err := s.LoadCase(ctx, a, *f.CaseID)
 	if err != nil {
-		return nil, NotFound("附件")
+		return nil, apperr.NotFound("附件")
 	}
 	if !CanDownloadFile(a, c, &f) {
-		return nil, NotFound("附件")
+		return nil, apperr.NotFound("附件")
 	}
 	return &f, nil
 }

@@ -14,6 +14,7 @@ import (
 	"gorm.io/gorm/logger"
 
 	"jianyi/dbtest"
+	"jianyi/internal/platform/database"
 	"jianyi/models"
 )
 
@@ -48,7 +49,7 @@ func BenchmarkCaseList(b *testing.B) {
 	}
 	actor := models.ActorFor(&chief, "127.0.0.1", "bench")
 	rec := &sqlRecorder{}
-	traced := &models.DB{DB: db.Session(&gorm.Session{Logger: rec}), Dialect: db.Dialect}
+	traced := &database.DB{DB: db.Session(&gorm.Session{Logger: rec}), Dialect: db.Dialect}
 	svc := &models.CaseService{DB: traced, Settings: models.CaseSettings{ReplyMonths: 2, Location: time.UTC},
 		NowFunc: func() time.Time { return time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC) }}
 	queries := []struct {
@@ -105,7 +106,7 @@ func date(y int, m time.Month, d int) *models.Date {
 // deadlines spread as in a mature system (half closed, a tenth awaiting a
 // reply, about one in eight of those overdue); "校园" in every seventh
 // title or so, "罕见词" nowhere (the worst case: a scan of the whole table).
-func fillCases(b *testing.B, db *models.DB, org *models.DemoOrg, n int) {
+func fillCases(b *testing.B, db *database.DB, org *models.DemoOrg, n int) {
 	var p1, p2 models.User
 	db.Where("username = ?", "prosecutor1").First(&p1)
 	db.Where("username = ?", "cityprosecutor1").First(&p2)

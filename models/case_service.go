@@ -10,6 +10,11 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"jianyi/internal/platform/apperr"
+	"jianyi/internal/platform/audit"
+	"jianyi/internal/platform/database"
+	"jianyi/internal/platform/files"
 )
 
 // CaseSettings are the configured limits the case rules use.
@@ -25,7 +30,7 @@ type CaseSettings struct {
 
 // CaseService runs the case lifecycle.
 type CaseService struct {
-	DB       *DB
+	DB       *database.DB
 	Settings CaseSettings
 	// NowFunc is the clock; tests replace it.
 	NowFunc func() time.Time
@@ -95,14 +100,14 @@ type ActionContext struct {
 	Data     map[string]any
 	Internal bool
 	// Files are the uploads sent with the action.
-	Files []Upload
+	Files []files.Upload
 	notes []NotificationSpec
 }
 
 // StoreFiles saves the action's uploads as files owned by (ownerType, ownerID)
 // and returns their ids.
 func (ac *ActionContext) StoreFiles(ownerType string, ownerID int64, internal bool) ([]int64, error) {
-	return StoreUploads(ac.Tx, ac.Actor.UserID, ac.Case.ID, ownerType, ownerID, internal, ac.Files)
+	return files.StoreUploads(ac.Tx, ac.Actor.UserID, ac.Case.ID, ownerType, ownerID, internal, ac.Files)
 }
 
 // Calendar returns the holiday calendar for deadline arithmetic.
@@ -179,7 +184,7 @@ type ActionRequest struct {
 	Note    string
 	// Files are uploads sent with the action (multipart), already checked for
 	// size and type; the effect stores them with ac.StoreFiles.
-	Files []Upload
+	Files []files.Upload
 	// Validate checks the payload's fields; Execute calls it once access, role,
 	// version and state are known to be right.
 	Validate func(payload any) error
@@ -196,14 +201,14 @@ func (s *CaseService) LoadCase(ctx context.Context, a *Actor, id int64) (*Case, 
 func readableCase(tx *gorm.DB, a *Actor, id int64, lock bool) (*Case, error) {
 	q := tx
 	if lock {
-		q = LockRow(tx)
+		q = database.LockRow(tx)
 	}
 	var c Case
 	if err := q.First(&c, id).Error; err != nil {
-		return nil, notFoundOr(err, "案件")
+		return nil, database.NotFoundOr(err, "案件")
 	}
 	if !CanReadCase(a, &c) {
-		return nil, NotFound("案件")
+		return nil, apperr.NotFound("案件")
 	}
 	return &c, nil
 }
@@ -234,7 +239,7 @@ func AllowedActions(a *Actor, c *Case) []string {
 func (s *CaseService) Execute(ctx context.Context, a *Actor, req ActionRequest) (*Case, error) {
 	spec, ok := ActionByName(req.Action)
 	if !ok {
-		return nil, &Error{Kind: ErrNotFound, Code: "unknown_action", Message: "不存在该操作：" + req.Action}
+		return nil, &apperr.Error{Kind: apperr.ErrNotFound, Code: "unknown_action", Message: "不存在该操作：" + req.Action}
 	}
 	var out *Case
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
@@ -245,20 +250,20 @@ func (s *CaseService) Execute(ctx context.Context, a *Actor, req ActionRequest) 
 			return err
 		}
 		if !spec.AllowsRole(a.Role) {
-			return &Error{Kind: ErrForbidden, Code: "role_not_allowed",
+			return &apperr.Error{Kind: apperr.ErrForbidden, Code: "role_not_allowed",
 				Message: fmt.Sprintf("“%s”须由%s办理", spec.Label, roleList(spec.Roles))}
 		}
 		if !CanActOnCase(a, c, spec) {
-			return Forbidden("无权对该案件执行“" + spec.Label + "”")
+			return apperr.Forbidden("无权对该案件执行“" + spec.Label + "”")
 		}
 		if c.Version != req.Version {
-			return &Error{Kind: ErrConflict, Code: "stale_version",
+			return &apperr.Error{Kind: apperr.ErrConflict, Code: "stale_version",
 				Message: fmt.Sprintf("案件已被他人更新（当前版本 %d，提交版本 %d），请刷新后重试", c.Version, req.Version),
 				Details: map[string]any{"current_version": c.Version}}
 		}
 		if !spec.StartsFrom(c.State) {
 			allowed := AllowedActions(a, c)
-			return &Error{Kind: ErrConflict, Code: "action_not_allowed_in_state",
+			return &apperr.Error{Kind: apperr.ErrConflict, Code: "action_not_allowed_in_state",
 				Message: fmt.Sprintf("案件当前处于“%s”状态，不能执行“%s”；可执行的操作：%s", StateLabels[c.State], spec.Label, actionList(allowed)),
 				Details: map[string]any{"state": c.State, "allowed_actions": allowed}}
 		}
@@ -277,7 +282,7 @@ func (s *CaseService) Execute(ctx context.Context, a *Actor, req ActionRequest) 
 				return err
 			}
 		} else if len(req.Files) > 0 {
-			return InvalidField("files", "该操作不接受附件")
+			return apperr.InvalidField("files", "该操作不接受附件")
 		}
 		if !spec.Leads(c.State, ac.To) {
 			return fmt.Errorf("action %s chose state %s outside its targets", spec.Name, ac.To)
@@ -291,13 +296,13 @@ func (s *CaseService) Execute(ctx context.Context, a *Actor, req ActionRequest) 
 		c.UpdatedAt = ac.Now
 		res := tx.Model(&Case{}).Where("id = ? AND version = ?", c.ID, req.Version).Select("*").Omit("id", "created_at", "created_by").Updates(c)
 		if res.Error != nil {
-			if IsUniqueViolation(res.Error) {
-				return Conflict("duplicate", "编号冲突，请重试")
+			if database.IsUniqueViolation(res.Error) {
+				return apperr.Conflict("duplicate", "编号冲突，请重试")
 			}
 			return res.Error
 		}
 		if res.RowsAffected != 1 {
-			return &Error{Kind: ErrConflict, Code: "stale_version", Message: "案件已被他人同时更新，请刷新后重试"}
+			return &apperr.Error{Kind: apperr.ErrConflict, Code: "stale_version", Message: "案件已被他人同时更新，请刷新后重试"}
 		}
 		if err := s.recordEvent(tx, ac, from); err != nil {
 			return err
@@ -335,7 +340,7 @@ func (s *CaseService) recordEvent(tx *gorm.DB, ac *ActionContext, from CaseState
 	if err := tx.Create(ev).Error; err != nil {
 		return err
 	}
-	return Audit(tx, ac.Actor, "case."+ac.Spec.Name, "case", ac.Case.ID, map[string]any{
+	return audit.Record(tx, ac.Actor, "case."+ac.Spec.Name, "case", ac.Case.ID, map[string]any{
 		"from": from, "to": ac.Case.State, "version": ac.Case.Version, "note": ac.Note, "data": data, "event_id": ev.ID,
 	})
 }
@@ -359,7 +364,7 @@ func AddCaseEvent(tx *gorm.DB, a *Actor, c *Case, action, note string, internal 
 	if err := tx.Create(ev).Error; err != nil {
 		return err
 	}
-	return Audit(tx, a, "case."+action, "case", c.ID, map[string]any{"note": note, "data": data, "event_id": ev.ID})
+	return audit.Record(tx, a, "case."+action, "case", c.ID, map[string]any{"note": note, "data": data, "event_id": ev.ID})
 }
 
 // Events returns a case's timeline as the actor may see it.

@@ -8,6 +8,11 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"jianyi/internal/platform/apperr"
+	"jianyi/internal/platform/database"
+	"jianyi/internal/platform/files"
+	"jianyi/internal/platform/ratelimit"
 )
 
 // Disclosure statuses.
@@ -97,11 +102,11 @@ type DisclosureLetter struct {
 // DisclosureService takes and records publication decisions and serves the
 // public feed.
 type DisclosureService struct {
-	DB     *DB
+	DB     *database.DB
 	Cases  *CaseService
 	Render PDFRenderer
 	// SearchPerIP limits text searches, which scan the feed.
-	SearchPerIP RateLimit
+	SearchPerIP ratelimit.Limit
 	// ApplicantNames lists the applicants of the applications behind a case,
 	// always hidden in a disclosure (applications).
 	ApplicantNames func(tx *gorm.DB, caseID int64) ([]string, error)
@@ -162,11 +167,11 @@ var publishableStates = map[CaseState]bool{StateIssued: true, StateDelivered: tr
 // publishCheck refuses a case that may not be published, saying why.
 func publishCheck(c *Case) error {
 	if b := PublishBlockers(c); len(b) > 0 {
-		return &Error{Kind: ErrConflict, Code: "not_publishable", Message: "该案件" + strings.Join(b, "、") + "，不得公开",
+		return &apperr.Error{Kind: apperr.ErrConflict, Code: "not_publishable", Message: "该案件" + strings.Join(b, "、") + "，不得公开",
 			Details: map[string]any{"reasons": b}}
 	}
 	if !publishableStates[c.State] || c.IssuedAt == nil || c.DocumentNumber == nil {
-		return &Error{Kind: ErrConflict, Code: "not_issued", Message: "检察建议书制发后方可公开（当前为“" + StateLabels[c.State] + "”）"}
+		return &apperr.Error{Kind: apperr.ErrConflict, Code: "not_issued", Message: "检察建议书制发后方可公开（当前为“" + StateLabels[c.State] + "”）"}
 	}
 	return nil
 }
@@ -219,7 +224,7 @@ func (s *DisclosureService) loadSource(tx *gorm.DB, c *Case, in DisclosureInput)
 		return nil, err
 	}
 	if !ok {
-		return nil, Conflict("no_recommendation_text", "未找到已制发的检察建议书正文，无法公开")
+		return nil, apperr.Conflict("no_recommendation_text", "未找到已制发的检察建议书正文，无法公开")
 	}
 	src.content = content
 	src.title = src.content.TitleFor(c)
@@ -283,10 +288,10 @@ func (s *DisclosureService) loadForDisclosure(tx *gorm.DB, a *Actor, caseID int6
 	}
 	roles := s.Cases.Settings.PublishRoles
 	if publish && !CanPublishCase(a, c, roles) {
-		return nil, &Error{Kind: ErrForbidden, Code: "role_not_allowed", Message: "公开决定须由" + roleList(roles) + "作出"}
+		return nil, &apperr.Error{Kind: apperr.ErrForbidden, Code: "role_not_allowed", Message: "公开决定须由" + roleList(roles) + "作出"}
 	}
 	if !publish && !CanPreviewDisclosure(a, c, roles) {
-		return nil, Forbidden("无权预览该案件的公开内容")
+		return nil, apperr.Forbidden("无权预览该案件的公开内容")
 	}
 	return c, nil
 }
@@ -317,7 +322,7 @@ func (s *DisclosureService) Preview(ctx context.Context, a *Actor, caseID int64,
 			_ = json.Unmarshal([]byte(existing.PersonNames), &in.PersonNames)
 			_ = json.Unmarshal([]byte(existing.ExtraTerms), &in.ExtraTerms)
 		}
-	} else if !errIsNotFound(err) {
+	} else if !database.IsNotFound(err) {
 		return nil, err
 	}
 	p.PersonNames, p.ExtraTerms = cleanTerms(in.PersonNames), cleanTerms(in.ExtraTerms)
@@ -344,7 +349,7 @@ func (s *DisclosureService) Refresh(ctx context.Context, a *Actor, caseID int64,
 
 func (s *DisclosureService) store(ctx context.Context, a *Actor, caseID int64, in DisclosureInput, action string) (*Disclosure, error) {
 	if in.Version <= 0 {
-		return nil, InvalidField("version", "必须提供预览时的案件版本号 version")
+		return nil, apperr.InvalidField("version", "必须提供预览时的案件版本号 version")
 	}
 	var out *Disclosure
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
@@ -356,21 +361,21 @@ func (s *DisclosureService) store(ctx context.Context, a *Actor, caseID int64, i
 			return err
 		}
 		if c.Version != in.Version {
-			return &Error{Kind: ErrConflict, Code: "stale_version",
+			return &apperr.Error{Kind: apperr.ErrConflict, Code: "stale_version",
 				Message: fmt.Sprintf("案件已更新（当前版本 %d，预览版本 %d），请重新预览后再公开", c.Version, in.Version),
 				Details: map[string]any{"current_version": c.Version}}
 		}
 		var existing Disclosure
-		err = LockRow(tx).Where("case_id = ?", c.ID).First(&existing).Error
+		err = database.LockRow(tx).Where("case_id = ?", c.ID).First(&existing).Error
 		found := err == nil
-		if err != nil && !errIsNotFound(err) {
+		if err != nil && !database.IsNotFound(err) {
 			return err
 		}
 		switch {
 		case action == "publish" && found && existing.Status == DisclosurePublished:
-			return Conflict("already_published", "该案件已公开；如需更新回复内容请使用“更新公开内容”")
+			return apperr.Conflict("already_published", "该案件已公开；如需更新回复内容请使用“更新公开内容”")
 		case action == "refresh" && (!found || existing.Status != DisclosurePublished):
-			return Conflict("not_published", "该案件尚未公开，不能更新公开内容")
+			return apperr.Conflict("not_published", "该案件尚未公开，不能更新公开内容")
 		}
 		if action == "refresh" && in.PersonNames == nil && in.ExtraTerms == nil {
 			// Keep the prosecutor's earlier lists unless new ones are given.
@@ -382,13 +387,13 @@ func (s *DisclosureService) store(ctx context.Context, a *Actor, caseID int64, i
 			return err
 		}
 		if r := src.residuals(); len(r) > 0 {
-			return &Error{Kind: ErrInvalid, Code: "residual_personal_data",
+			return &apperr.Error{Kind: apperr.ErrInvalid, Code: "residual_personal_data",
 				Message: "脱敏后的文本中仍有疑似手机号码或身份证号码，请将其加入需删除的词语（extra_terms）后再公开",
 				Fields:  map[string]string{"extra_terms": "仍有疑似个人号码"}, Details: map[string]any{"count": len(r)}}
 		}
 		possible := src.possibleNames()
 		if left := unconfirmedNames(possible, in.ConfirmNotNames); len(left) > 0 {
-			return &Error{Kind: ErrConflict, Code: "possible_personal_names",
+			return &apperr.Error{Kind: apperr.ErrConflict, Code: "possible_personal_names",
 				Message: "脱敏后的文本中仍有疑似自然人姓名：" + strings.Join(left, "、") +
 					"。请将其加入需隐去的姓名（person_names），或确认其不是自然人姓名（confirm_not_names）后再公开",
 				Details: map[string]any{"names": left}}
@@ -420,8 +425,8 @@ func (s *DisclosureService) store(ctx context.Context, a *Actor, caseID int64, i
 				return err
 			}
 		} else if err := tx.Create(d).Error; err != nil {
-			if IsUniqueViolation(err) {
-				return Conflict("already_published", "该案件已公开")
+			if database.IsUniqueViolation(err) {
+				return apperr.Conflict("already_published", "该案件已公开")
 			}
 			return err
 		}
@@ -502,14 +507,14 @@ func (s *DisclosureService) renderPDF(tx *gorm.DB, a *Actor, src *disclosureSour
 	pdf, err := s.Render(DisclosureLetter{Procuratorate: src.proc.Name, DocumentNumber: d.DocumentNumber, Title: d.Title,
 		Addressee: src.content.Addressee, Paragraphs: paras, CopyTo: copyTo, Date: d.IssuedOn})
 	if err != nil {
-		return &Error{Kind: ErrInvalid, Code: "pdf_failed", Message: "公开版 PDF 生成失败：" + err.Error()}
+		return &apperr.Error{Kind: apperr.ErrInvalid, Code: "pdf_failed", Message: "公开版 PDF 生成失败：" + err.Error()}
 	}
-	ids, err := StoreUploads(tx, a.UserID, src.c.ID, "disclosure", src.c.ID, false, []Upload{{
+	ids, err := files.StoreUploads(tx, a.UserID, src.c.ID, "disclosure", src.c.ID, false, []files.Upload{{
 		Filename: "检察建议书（公开版）" + d.DocumentNumber + ".pdf", ContentType: "application/pdf", Content: pdf}})
 	if err != nil {
 		return err
 	}
-	var f StoredFile
+	var f files.StoredFile
 	if err := tx.Select("id", "sha256").First(&f, ids[0]).Error; err != nil {
 		return err
 	}
@@ -527,7 +532,7 @@ func bumpFeed(tx *gorm.DB, now time.Time) error {
 func (s *DisclosureService) Withdraw(ctx context.Context, a *Actor, caseID int64, in WithdrawInput) (*Disclosure, error) {
 	reason := strings.TrimSpace(in.Reason)
 	if reason == "" {
-		return nil, InvalidField("reason", "请写明撤回公开的理由")
+		return nil, apperr.InvalidField("reason", "请写明撤回公开的理由")
 	}
 	var out Disclosure
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
@@ -535,9 +540,9 @@ func (s *DisclosureService) Withdraw(ctx context.Context, a *Actor, caseID int64
 		if err != nil {
 			return err
 		}
-		if err := LockRow(tx).Where("case_id = ? AND status = ?", c.ID, DisclosurePublished).First(&out).Error; err != nil {
-			if errIsNotFound(err) {
-				return Conflict("not_published", "该案件未公开，无需撤回")
+		if err := database.LockRow(tx).Where("case_id = ? AND status = ?", c.ID, DisclosurePublished).First(&out).Error; err != nil {
+			if database.IsNotFound(err) {
+				return apperr.Conflict("not_published", "该案件未公开，无需撤回")
 			}
 			return err
 		}

@@ -6,6 +6,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"jianyi/internal/platform/apperr"
+	"jianyi/internal/platform/database"
+	"jianyi/internal/platform/files"
+	"jianyi/internal/platform/ratelimit"
 )
 
 // FeedQuery filters the public feed.
@@ -137,18 +142,18 @@ func (s *DisclosureService) ListPublished(ctx context.Context, q FeedQuery) ([]P
 	case "awaiting":
 		tx = tx.Where("replied_on IS NULL AND (reply_due IS NULL OR reply_due >= ?)", today)
 	default:
-		return nil, "", InvalidField("reply_status", "回复状态应为 replied、awaiting 或 overdue")
+		return nil, "", apperr.InvalidField("reply_status", "回复状态应为 replied、awaiting 或 overdue")
 	}
 	if q.Q = strings.TrimSpace(q.Q); q.Q != "" {
 		if len([]rune(q.Q)) > 50 {
-			return nil, "", InvalidField("q", "检索词不能超过50字")
+			return nil, "", apperr.InvalidField("q", "检索词不能超过50字")
 		}
 		if s.SearchPerIP.Max > 0 {
-			if err := HitRateLimit(ctx, s.DB, s.Cases.Now(), s.SearchPerIP, q.ClientIP); err != nil {
+			if err := ratelimit.Hit(ctx, s.DB, s.Cases.Now(), s.SearchPerIP, q.ClientIP); err != nil {
 				return nil, "", err
 			}
 		}
-		p := LikePattern(q.Q)
+		p := database.LikePattern(q.Q)
 		// The short columns only: a LIKE over every letter's full text costs
 		// half a second on 100,000 items (docs/public.md), too much for a
 		// public endpoint; the summary carries the letter's opening.
@@ -179,7 +184,7 @@ func (s *DisclosureService) ListPublished(ctx context.Context, q FeedQuery) ([]P
 func (s *DisclosureService) GetPublished(ctx context.Context, id int64) (*PublicDisclosure, error) {
 	var d Disclosure
 	if err := s.DB.WithContext(ctx).Where("id = ? AND status = ?", id, DisclosurePublished).Where(stillPublishable, true, true, true, true).First(&d).Error; err != nil {
-		return nil, notFoundOr(err, "公开信息")
+		return nil, database.NotFoundOr(err, "公开信息")
 	}
 	p := d.public(s.Today(), true)
 	return &p, nil
@@ -192,11 +197,11 @@ func (s *DisclosureService) PublishedPDF(ctx context.Context, id int64) (*Public
 		return nil, nil, err
 	}
 	if p.pdfFileID == nil {
-		return nil, nil, NotFound("公开版 PDF")
+		return nil, nil, apperr.NotFound("公开版 PDF")
 	}
-	var f StoredFile
+	var f files.StoredFile
 	if err := s.DB.WithContext(ctx).Where("id = ? AND owner_type = ?", *p.pdfFileID, "disclosure").First(&f).Error; err != nil {
-		return nil, nil, notFoundOr(err, "公开版 PDF")
+		return nil, nil, database.NotFoundOr(err, "公开版 PDF")
 	}
 	return p, f.Content, nil
 }
@@ -281,7 +286,7 @@ type PublicProcuratorate struct {
 }
 
 // PublicProcuratorates lists every procuratorate, in tree order.
-func PublicProcuratorates(ctx context.Context, db *DB) ([]PublicProcuratorate, error) {
+func PublicProcuratorates(ctx context.Context, db *database.DB) ([]PublicProcuratorate, error) {
 	var ps []Procuratorate
 	if err := db.WithContext(ctx).Order("path").Find(&ps).Error; err != nil {
 		return nil, err

@@ -10,6 +10,9 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"jianyi/internal/platform/apperr"
+	"jianyi/internal/platform/files"
 )
 
 // DocumentMatch says whether a file is a document Jianyi generated, and
@@ -35,7 +38,7 @@ var sha256Hex = regexp.MustCompile(`^[0-9a-f]{64}$`)
 func ParseSHA256(s string) (string, error) {
 	s = strings.ToLower(strings.TrimSpace(s))
 	if !sha256Hex.MatchString(s) {
-		return "", InvalidField("sha256", "SHA-256 应为 64 位十六进制数字")
+		return "", apperr.InvalidField("sha256", "SHA-256 应为 64 位十六进制数字")
 	}
 	return s, nil
 }
@@ -52,7 +55,7 @@ func SHA256Of(content []byte) string {
 // line, which sees everything.
 func (s *CaseService) VerifyDocument(ctx context.Context, a *Actor, sum string) (*DocumentMatch, error) {
 	if a != nil && !a.IsStaff() {
-		return nil, Forbidden("只有检察院工作人员可以核验文书")
+		return nil, apperr.Forbidden("只有检察院工作人员可以核验文书")
 	}
 	sum, err := ParseSHA256(sum)
 	if err != nil {
@@ -62,7 +65,7 @@ func (s *CaseService) VerifyDocument(ctx context.Context, a *Actor, sum string) 
 	for _, d := range documentKinds {
 		owners = append(owners, d.OwnerType)
 	}
-	var f StoredFile
+	var f files.StoredFile
 	err = s.DB.WithContext(ctx).Omit("content").Where("sha256 = ? AND owner_type IN ?", sum, owners).Order("id").First(&f).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return &DocumentMatch{SHA256: sum}, nil
@@ -97,7 +100,7 @@ func (s *CaseService) VerifyDocument(ctx context.Context, a *Actor, sum string) 
 // naming its 文号; a number voided by an amendment is kept on the objection.
 // A letter whose filename names a voided number is superseded and reports
 // that number.
-func (s *CaseService) identifySupersededLetter(tx *gorm.DB, c *Case, f *StoredFile, m *DocumentMatch) error {
+func (s *CaseService) identifySupersededLetter(tx *gorm.DB, c *Case, f *files.StoredFile, m *DocumentMatch) error {
 	if c.DocumentNumber != nil && f.Filename == documentFilename(DocRecommendation, *c.DocumentNumber) {
 		return nil
 	}

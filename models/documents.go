@@ -14,6 +14,10 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/documents"
+	"jianyi/internal/platform/apperr"
+	"jianyi/internal/platform/audit"
+	"jianyi/internal/platform/database"
+	"jianyi/internal/platform/files"
 )
 
 // DocumentKind names an official document served for a case.
@@ -46,7 +50,7 @@ var documentKinds = map[DocumentKind]struct {
 func ParseDocumentKind(s string) (DocumentKind, error) {
 	k := DocumentKind(s)
 	if _, ok := documentKinds[k]; !ok {
-		return "", &Error{Kind: ErrNotFound, Code: "unknown_document", Message: "不存在该文书类型：" + s}
+		return "", &apperr.Error{Kind: apperr.ErrNotFound, Code: "unknown_document", Message: "不存在该文书类型：" + s}
 	}
 	return k, nil
 }
@@ -116,7 +120,7 @@ type CaseDocument struct {
 // fonts cannot draw) into a 422 naming the characters.
 func renderError(err error) error {
 	if errors.Is(err, documents.ErrMissingGlyphs) {
-		return &Error{Kind: ErrUnprocessable, Code: "missing_glyphs",
+		return &apperr.Error{Kind: apperr.ErrUnprocessable, Code: "missing_glyphs",
 			Message: "无法生成文书，" + err.Error() + "。请修改文书内容中的这些字符，或配置包含这些字符的字体"}
 	}
 	return err
@@ -139,7 +143,7 @@ func loadDocumentInputs(tx *gorm.DB, c *Case) (*documentInputs, error) {
 	if c.AgencyID != nil {
 		var ag Agency
 		if err := tx.First(&ag, *c.AgencyID).Error; err != nil {
-			return nil, notFoundOr(err, "被建议单位")
+			return nil, database.NotFoundOr(err, "被建议单位")
 		}
 		in.agency = &ag
 	}
@@ -182,7 +186,7 @@ func draftContent(tx *gorm.DB, caseID int64) (*RecommendationDraft, Recommendati
 		return nil, RecommendationContent{}, err
 	}
 	if d == nil {
-		return nil, RecommendationContent{}, Conflict("no_draft", "案件尚无检察建议书草稿，无法生成检察建议书")
+		return nil, RecommendationContent{}, apperr.Conflict("no_draft", "案件尚无检察建议书草稿，无法生成检察建议书")
 	}
 	content, err := ParseRecommendationContent(d.Content)
 	if err != nil {
@@ -226,9 +230,9 @@ func (s *CaseService) recommendationLetter(in *documentInputs, rc Recommendation
 // "recommendation_pdf", owner_id = case id) with its SHA-256, in tx. Every
 // later download serves these bytes. It fails with 409 when the case has no
 // 文号 or no draft.
-func (s *CaseService) FreezeRecommendation(tx *gorm.DB, a *Actor, c *Case, now time.Time) (*StoredFile, error) {
+func (s *CaseService) FreezeRecommendation(tx *gorm.DB, a *Actor, c *Case, now time.Time) (*files.StoredFile, error) {
 	if c.DocumentNumber == nil || *c.DocumentNumber == "" {
-		return nil, Conflict("no_document_number", "案件尚未分配文号，无法生成正式的检察建议书")
+		return nil, apperr.Conflict("no_document_number", "案件尚未分配文号，无法生成正式的检察建议书")
 	}
 	issued := now
 	if c.IssuedAt != nil {
@@ -271,17 +275,17 @@ func documentFilename(kind DocumentKind, qualifier string) string {
 	if qualifier == "" {
 		return kind.Label() + ".pdf"
 	}
-	return SanitizeFilename(kind.Label() + "（" + qualifier + "）.pdf")
+	return files.SanitizeFilename(kind.Label() + "（" + qualifier + "）.pdf")
 }
 
 // storeGeneratedDocument keeps a generated document with its SHA-256 unless
 // the same bytes are already stored for the case, and fills doc's hash and
 // generation time from the stored row.
-func storeGeneratedDocument(tx *gorm.DB, a *Actor, doc *CaseDocument, now time.Time) (*StoredFile, error) {
+func storeGeneratedDocument(tx *gorm.DB, a *Actor, doc *CaseDocument, now time.Time) (*files.StoredFile, error) {
 	sum := sha256.Sum256(doc.Content)
 	doc.SHA256 = hex.EncodeToString(sum[:])
 	owner := documentKinds[doc.Kind].OwnerType
-	var existing StoredFile
+	var existing files.StoredFile
 	err := tx.Omit("content").Where("owner_type = ? AND owner_id = ? AND sha256 = ?", owner, doc.CaseID, doc.SHA256).
 		Order("id").First(&existing).Error
 	if err == nil {
@@ -292,7 +296,7 @@ func storeGeneratedDocument(tx *gorm.DB, a *Actor, doc *CaseDocument, now time.T
 		return nil, err
 	}
 	cid := doc.CaseID
-	sf := &StoredFile{CaseID: &cid, OwnerType: owner, OwnerID: doc.CaseID, Filename: doc.Filename,
+	sf := &files.StoredFile{CaseID: &cid, OwnerType: owner, OwnerID: doc.CaseID, Filename: doc.Filename,
 		ContentType: "application/pdf", Size: int64(len(doc.Content)), SHA256: doc.SHA256, Content: doc.Content,
 		Internal: documentKinds[doc.Kind].Internal, CreatedAt: now.UTC()}
 	if a != nil && a.UserID != 0 {
@@ -303,7 +307,7 @@ func storeGeneratedDocument(tx *gorm.DB, a *Actor, doc *CaseDocument, now time.T
 		return nil, err
 	}
 	doc.GeneratedAt = sf.CreatedAt
-	if err := Audit(tx, a, "document.generate", "case", doc.CaseID, map[string]any{
+	if err := audit.Record(tx, a, "document.generate", "case", doc.CaseID, map[string]any{
 		"kind": doc.Kind, "document_number": doc.DocumentNumber, "sha256": doc.SHA256, "file_id": sf.ID,
 	}); err != nil {
 		return nil, err
@@ -321,7 +325,7 @@ func (s *CaseService) CaseDocument(ctx context.Context, a *Actor, caseID int64, 
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
 		var c Case
 		if err := tx.First(&c, caseID).Error; err != nil {
-			return notFoundOr(err, "案件")
+			return database.NotFoundOr(err, "案件")
 		}
 		in, err := loadDocumentInputs(tx, &c)
 		if err != nil {
@@ -332,7 +336,7 @@ func (s *CaseService) CaseDocument(ctx context.Context, a *Actor, caseID int64, 
 			filerPath = in.procuratorate.Path
 		}
 		if !CanReadCaseDocument(a, &c, kind, filerPath) {
-			return NotFound("文书")
+			return apperr.NotFound("文书")
 		}
 		switch kind {
 		case DocRecommendation:
@@ -361,7 +365,7 @@ func (s *CaseService) recommendationDocument(tx *gorm.DB, a *Actor, in *document
 		return s.recommendationPreview(tx, in)
 	}
 	owner := documentKinds[DocRecommendation].OwnerType
-	var f StoredFile
+	var f files.StoredFile
 	// The newest copy: a letter re-issued after an amendment (异议复核 → 修改)
 	// is frozen again under its new 文号.
 	err := tx.Where("owner_type = ? AND owner_id = ?", owner, c.ID).Order("id DESC").First(&f).Error
@@ -370,12 +374,12 @@ func (s *CaseService) recommendationDocument(tx *gorm.DB, a *Actor, in *document
 		// Concurrent first downloads queue on the case row; the re-check is
 		// a locking read, so on MySQL it sees a copy committed meanwhile.
 		var locked Case
-		if err := LockRow(tx).First(&locked, c.ID).Error; err != nil {
+		if err := database.LockRow(tx).First(&locked, c.ID).Error; err != nil {
 			return nil, err
 		}
-		err = LockRow(tx).Where("owner_type = ? AND owner_id = ?", owner, c.ID).Order("id DESC").First(&f).Error
+		err = database.LockRow(tx).Where("owner_type = ? AND owner_id = ?", owner, c.ID).Order("id DESC").First(&f).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
-			var sf *StoredFile
+			var sf *files.StoredFile
 			if sf, err = s.FreezeRecommendation(tx, a, c, s.Now()); err == nil {
 				f = *sf
 			}
@@ -424,7 +428,7 @@ func (s *CaseService) renderCaseDocument(tx *gorm.DB, in *documentInputs, kind D
 	switch kind {
 	case DocServiceReceipt:
 		if !c.issued() {
-			return nil, Conflict("not_issued", "检察建议书尚未制发，无法生成送达回证")
+			return nil, apperr.Conflict("not_issued", "检察建议书尚未制发，无法生成送达回证")
 		}
 		receipt, err := s.serviceReceipt(tx, in)
 		if err != nil {
@@ -465,7 +469,7 @@ func (s *CaseService) renderCaseDocument(tx *gorm.DB, in *documentInputs, kind D
 			return nil, renderError(err)
 		}
 	default:
-		return nil, NotFound("文书")
+		return nil, apperr.NotFound("文书")
 	}
 	return &CaseDocument{Kind: kind, CaseID: c.ID, DocumentNumber: in.number(), Filename: documentFilename(kind, qualifier), Content: pdf}, nil
 }
@@ -566,7 +570,7 @@ func (s *CaseService) urgingLetter(tx *gorm.DB, in *documentInputs) (documents.L
 	c := in.c
 	today := s.Today()
 	if c.State != StateDelivered || c.ReplyDue == nil || !c.ReplyDue.Before(today) || !c.issued() {
-		return documents.Letter{}, Conflict("reply_not_overdue", "被建议单位的回复期限尚未届满或已回复，无需制作催办函")
+		return documents.Letter{}, apperr.Conflict("reply_not_overdue", "被建议单位的回复期限尚未届满或已回复，无需制作催办函")
 	}
 	received := c.ReceivedOn
 	if received == nil {
@@ -611,7 +615,7 @@ func (s *CaseService) approvalForm(tx *gorm.DB, in *documentInputs) (documents.A
 		return documents.ApprovalForm{}, err
 	}
 	if len(events) == 0 {
-		return documents.ApprovalForm{}, Conflict("no_approval", "案件尚未提请审批，没有可生成的审批表")
+		return documents.ApprovalForm{}, apperr.Conflict("no_approval", "案件尚未提请审批，没有可生成的审批表")
 	}
 	form := documents.ApprovalForm{Procuratorate: in.procuratorate.Name, Title: "检察建议审批表", CaseName: c.Title, Summary: c.Summary}
 	if c.CaseNumber != nil {
@@ -634,7 +638,7 @@ func (s *CaseService) approvalForm(tx *gorm.DB, in *documentInputs) (documents.A
 func (s *CaseService) filingReport(tx *gorm.DB, in *documentInputs) (documents.Letter, error) {
 	c := in.c
 	if in.filing == nil || !c.issued() {
-		return documents.Letter{}, Conflict("not_filed", "该检察建议尚无备案记录，无法生成备案报告")
+		return documents.Letter{}, apperr.Conflict("not_filed", "该检察建议尚无备案记录，无法生成备案报告")
 	}
 	parent, err := ProcuratorateByID(tx, in.filing.ParentProcuratorateID)
 	if err != nil {

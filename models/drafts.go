@@ -8,6 +8,9 @@ import (
 
 	"github.com/go-playground/validator/v10"
 	"gorm.io/gorm"
+
+	"jianyi/internal/platform/apperr"
+	"jianyi/internal/platform/database"
 )
 
 // Draft version statuses. A version is edited while "working"; submitting
@@ -94,7 +97,7 @@ func (s *CaseService) SaveDraft(ctx context.Context, a *Actor, caseID int64, in 
 	fields, _ := draftProblems(in.Content)
 	validateUrgent(in.UrgentDays, in.UrgentReason, fields)
 	if len(fields) > 0 {
-		return nil, Invalid("检察建议书草稿有误，请按字段提示修改", fields)
+		return nil, apperr.Invalid("检察建议书草稿有误，请按字段提示修改", fields)
 	}
 	var out *DraftView
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
@@ -111,12 +114,12 @@ func (s *CaseService) SaveDraft(ctx context.Context, a *Actor, caseID int64, in 
 			return err
 		}
 		var fresh Case
-		if err := LockRow(tx).Select("id", "state").First(&fresh, caseID).Error; err != nil {
+		if err := database.LockRow(tx).Select("id", "state").First(&fresh, caseID).Error; err != nil {
 			return err
 		}
 		c.State = fresh.State
 		if c.State != StateInvestigating && c.State != StateDrafting {
-			return Conflict("draft_not_editable", "案件处于“"+StateLabels[c.State]+"”状态，只有调查核实或起草阶段可以编辑检察建议书")
+			return apperr.Conflict("draft_not_editable", "案件处于“"+StateLabels[c.State]+"”状态，只有调查核实或起草阶段可以编辑检察建议书")
 		}
 		now := s.Now()
 		d := latest
@@ -133,7 +136,7 @@ func (s *CaseService) SaveDraft(ctx context.Context, a *Actor, caseID int64, in 
 		d.UrgentReason = strings.TrimSpace(in.UrgentReason)
 		d.UpdatedAt = now
 		if err := tx.Save(d).Error; err != nil {
-			return uniqueOr(err, "version_no", "草稿已被他人同时保存，请刷新后重试")
+			return database.UniqueOr(err, "version_no", "草稿已被他人同时保存，请刷新后重试")
 		}
 		out = &DraftView{RecommendationDraft: *d, Content: in.Content}
 		return AddCaseEvent(tx, a, c, "draft_saved", "", true, map[string]any{"draft_id": d.ID, "version_no": d.VersionNo})
@@ -145,7 +148,7 @@ func (s *CaseService) SaveDraft(ctx context.Context, a *Actor, caseID int64, in 
 // reviewers' comments. Drafts are internal: agencies never see them.
 func (s *CaseService) ListDrafts(ctx context.Context, a *Actor, caseID int64) ([]DraftView, error) {
 	if !SeesInternal(a) {
-		return nil, NotFound("案件")
+		return nil, apperr.NotFound("案件")
 	}
 	if _, err := s.LoadCase(ctx, a, caseID); err != nil {
 		return nil, err
@@ -170,11 +173,11 @@ func (s *CaseService) ListDrafts(ctx context.Context, a *Actor, caseID int64) ([
 func latestDraft(tx *gorm.DB, caseID int64, lock bool) (*RecommendationDraft, error) {
 	q := tx
 	if lock {
-		q = LockRow(tx)
+		q = database.LockRow(tx)
 	}
 	var d RecommendationDraft
 	err := q.Where("case_id = ?", caseID).Order("version_no DESC").Limit(1).Take(&d).Error
-	if errIsNotFound(err) {
+	if database.IsNotFound(err) {
 		return nil, nil
 	}
 	if err != nil {
@@ -193,7 +196,7 @@ func loadCaseForWork(tx *gorm.DB, a *Actor, caseID int64, lock bool) (*Case, err
 		return nil, err
 	}
 	if !CanWorkOnCase(a, c) {
-		return nil, Forbidden("只有承办部门的检察官或部门负责人可以办理该案件")
+		return nil, apperr.Forbidden("只有承办部门的检察官或部门负责人可以办理该案件")
 	}
 	return c, nil
 }
@@ -242,7 +245,7 @@ func addApprovalStep(ac *ActionContext, d *RecommendationDraft, stage, opinion, 
 // ListApprovalSteps lists a case's approval steps in order (staff only).
 func (s *CaseService) ListApprovalSteps(ctx context.Context, a *Actor, caseID int64) ([]ApprovalStep, error) {
 	if !SeesInternal(a) {
-		return nil, NotFound("案件")
+		return nil, apperr.NotFound("案件")
 	}
 	if _, err := s.LoadCase(ctx, a, caseID); err != nil {
 		return nil, err

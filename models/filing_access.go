@@ -4,6 +4,9 @@ import (
 	"context"
 	"strconv"
 	"time"
+
+	"jianyi/internal/platform/apperr"
+	"jianyi/internal/platform/database"
 )
 
 // FilingView is a 备案 as the higher procuratorate reads it: the filing and
@@ -98,7 +101,7 @@ func (s *CaseService) GetFiling(ctx context.Context, a *Actor, id int64) (*Filin
 		return nil, err
 	}
 	if len(rows) == 0 {
-		return nil, NotFound("备案")
+		return nil, apperr.NotFound("备案")
 	}
 	v := rows[0].view()
 	var d RecommendationDraft
@@ -110,7 +113,7 @@ func (s *CaseService) GetFiling(ctx context.Context, a *Actor, id int64) (*Filin
 			return nil, err
 		}
 		v.Content = &rc
-	case !errIsNotFound(err):
+	case !database.IsNotFound(err):
 		return nil, err
 	}
 	return &v, nil

@@ -5,6 +5,9 @@ import (
 	"fmt"
 
 	"gorm.io/gorm"
+
+	"jianyi/internal/platform/apperr"
+	"jianyi/internal/platform/database"
 )
 
 // SubmitFiling files a pending 备案 with the higher procuratorate: in one
@@ -17,21 +20,21 @@ func (s *CaseService) SubmitFiling(ctx context.Context, a *Actor, id int64) (*Fi
 	var out Filing
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
 		var f Filing
-		if err := LockRow(tx).Where("id = ?", id).Take(&f).Error; err != nil {
-			return notFoundOr(err, "备案")
+		if err := database.LockRow(tx).Where("id = ?", id).Take(&f).Error; err != nil {
+			return database.NotFoundOr(err, "备案")
 		}
 		var c Case
 		if err := tx.First(&c, f.CaseID).Error; err != nil {
-			return notFoundOr(err, "备案")
+			return database.NotFoundOr(err, "备案")
 		}
 		if !CanReadCase(a, &c) {
-			return NotFound("备案")
+			return apperr.NotFound("备案")
 		}
 		if !CanSubmitFiling(a, &c) {
-			return Forbidden("只有承办部门的检察官或部门负责人可以报送备案")
+			return apperr.Forbidden("只有承办部门的检察官或部门负责人可以报送备案")
 		}
 		if f.Status != FilingPending {
-			return Conflict("already_filed", "该检察建议已报上级院备案，不能重复报送")
+			return apperr.Conflict("already_filed", "该检察建议已报上级院备案，不能重复报送")
 		}
 		in, err := loadDocumentInputs(tx, &c)
 		if err != nil {

@@ -7,6 +7,10 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"jianyi/internal/platform/apperr"
+	"jianyi/internal/platform/audit"
+	"jianyi/internal/platform/database"
 )
 
 // DeadlineChange reports one open reply deadline moved by a calendar edit.
@@ -26,7 +30,7 @@ func (s *CaseService) PutHoliday(ctx context.Context, a *Actor, day Date, in Hol
 		var existing Holiday
 		err := tx.Where("day = ?", day.String()).Take(&existing).Error
 		switch {
-		case errIsNotFound(err):
+		case database.IsNotFound(err):
 			if err := tx.Create(h).Error; err != nil {
 				return "", err
 			}
@@ -42,7 +46,7 @@ func (s *CaseService) PutHoliday(ctx context.Context, a *Actor, day Date, in Hol
 		if h.Kind == KindWorkday {
 			label = "调休上班日"
 		}
-		if err := Audit(tx, a, "holiday.put", "holiday", 0, map[string]any{"date": day, "kind": h.Kind, "name": h.Name, "year": h.Year,
+		if err := audit.Record(tx, a, "holiday.put", "holiday", 0, map[string]any{"date": day, "kind": h.Kind, "name": h.Name, "year": h.Year,
 			"before": holidaySummary(existing)}); err != nil {
 			return "", err
 		}
@@ -61,12 +65,12 @@ func (s *CaseService) DeleteHoliday(ctx context.Context, a *Actor, day Date) ([]
 	err := s.editCalendar(ctx, a, func(tx *gorm.DB) (string, error) {
 		var existing Holiday
 		if err := tx.Where("day = ?", day.String()).Take(&existing).Error; err != nil {
-			return "", notFoundOr(err, "节假日安排")
+			return "", database.NotFoundOr(err, "节假日安排")
 		}
 		if err := tx.Where("day = ?", day.String()).Delete(&Holiday{}).Error; err != nil {
 			return "", err
 		}
-		if err := Audit(tx, a, "holiday.delete", "holiday", 0, map[string]any{"date": day, "before": holidaySummary(existing)}); err != nil {
+		if err := audit.Record(tx, a, "holiday.delete", "holiday", 0, map[string]any{"date": day, "before": holidaySummary(existing)}); err != nil {
 			return "", err
 		}
 		return fmt.Sprintf("节假日安排调整：取消 %s 的%s", day, map[string]string{KindHoliday: "法定节假日", KindWorkday: "调休上班日"}[existing.Kind]), nil
@@ -93,11 +97,11 @@ func nameSuffix(name string) string {
 // the revision and recomputes open deadlines, all in one transaction.
 func (s *CaseService) editCalendar(ctx context.Context, a *Actor, change func(tx *gorm.DB) (string, error), out *[]DeadlineChange) error {
 	if !a.HasRole(RoleAdmin) {
-		return Forbidden("只有系统管理员可以维护节假日安排")
+		return apperr.Forbidden("只有系统管理员可以维护节假日安排")
 	}
 	return s.DB.WithTx(ctx, func(tx *gorm.DB) error {
 		var rev struct{ Revision int64 }
-		if err := LockRow(tx).Table("calendar_revision").Where("id = 1").Take(&rev).Error; err != nil {
+		if err := database.LockRow(tx).Table("calendar_revision").Where("id = 1").Take(&rev).Error; err != nil {
 			return err
 		}
 		why, err := change(tx)
@@ -107,7 +111,7 @@ func (s *CaseService) editCalendar(ctx context.Context, a *Actor, change func(tx
 		cal, err := LoadHolidayCalendar(tx)
 		if err != nil {
 			if errors.Is(err, ErrInvalidCalendar) {
-				return &Error{Kind: ErrInvalid, Code: "invalid_calendar", Message: err.Error()}
+				return &apperr.Error{Kind: apperr.ErrInvalid, Code: "invalid_calendar", Message: err.Error()}
 			}
 			return err
 		}
@@ -129,7 +133,7 @@ func (s *CaseService) editCalendar(ctx context.Context, a *Actor, change func(tx
 // trail. The version is bumped so a form open on the old deadline gets 409.
 func (s *CaseService) recomputeReplyDeadlines(tx *gorm.DB, a *Actor, cal *HolidayCalendar, why string) ([]DeadlineChange, error) {
 	var cases []Case
-	err := LockRow(tx).Where("received_on IS NOT NULL AND reply_due_rule <> '' AND state NOT IN ?",
+	err := database.LockRow(tx).Where("received_on IS NOT NULL AND reply_due_rule <> '' AND state NOT IN ?",
 		[]CaseState{StateClosed, StateWithdrawn, StateTerminated, StateNotFiled}).Order("id").Find(&cases).Error
 	if err != nil {
 		return nil, err
@@ -191,10 +195,10 @@ func (s *CaseService) recomputeReplyDeadlines(tx *gorm.DB, a *Actor, cal *Holida
 // receipt, or urgentDays calendar days when urgentDays > 0.
 func (s *CaseService) ReplyDeadlineFor(ctx context.Context, received Date, urgentDays int) (Deadline, error) {
 	if received.IsZero() {
-		return Deadline{}, InvalidField("received", "请提供收到日期")
+		return Deadline{}, apperr.InvalidField("received", "请提供收到日期")
 	}
 	if urgentDays < 0 || urgentDays > 366 {
-		return Deadline{}, InvalidField("days", "紧急回复期限应为 1 至 366 日")
+		return Deadline{}, apperr.InvalidField("days", "紧急回复期限应为 1 至 366 日")
 	}
 	rule := DeadlineRule{Unit: UnitMonths, Count: s.Settings.ReplyMonths}
 	if urgentDays > 0 {

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"jianyi/internal/platform/database"
 )
 
 // Holiday is one row of the admin-edited holiday calendar: a statutory
@@ -88,7 +90,7 @@ func LoadHolidayCalendar(tx *gorm.DB) (*HolidayCalendar, error) {
 }
 
 // ListHolidays lists the calendar rows, of one notice year when year > 0.
-func ListHolidays(ctx context.Context, db *DB, year int) ([]Holiday, error) {
+func ListHolidays(ctx context.Context, db *database.DB, year int) ([]Holiday, error) {
 	q := db.WithContext(ctx).Order("day")
 	if year > 0 {
 		q = q.Where("year = ?", year)

@@ -4,6 +4,9 @@ import (
 	"context"
 	"strconv"
 	"time"
+
+	"jianyi/internal/platform/apperr"
+	"jianyi/internal/platform/database"
 )
 
 // InboxQuery pages through a user's in-app notifications, newest first.
@@ -22,9 +25,9 @@ type InboxPage struct {
 
 // ListInbox returns the actor's own notifications; nobody reads another
 // user's inbox, administrators included.
-func ListInbox(ctx context.Context, db *DB, a *Actor, q InboxQuery) (*InboxPage, error) {
+func ListInbox(ctx context.Context, db *database.DB, a *Actor, q InboxQuery) (*InboxPage, error) {
 	if a == nil || a.UserID == 0 {
-		return nil, &Error{Kind: ErrUnauthorized, Code: "unauthorized", Message: "未登录或登录已过期，请重新登录"}
+		return nil, &apperr.Error{Kind: apperr.ErrUnauthorized, Code: "unauthorized", Message: "未登录或登录已过期，请重新登录"}
 	}
 	if q.Limit <= 0 || q.Limit > 200 {
 		q.Limit = 50
@@ -54,10 +57,10 @@ func ListInbox(ctx context.Context, db *DB, a *Actor, q InboxQuery) (*InboxPage,
 // MarkNotificationRead marks one of the actor's notifications read. Another
 // user's notification is "not found", so ids do not leak. Marking twice
 // keeps the first read time.
-func MarkNotificationRead(ctx context.Context, db *DB, a *Actor, id int64, now time.Time) (*Notification, error) {
+func MarkNotificationRead(ctx context.Context, db *database.DB, a *Actor, id int64, now time.Time) (*Notification, error) {
 	var n Notification
 	if err := db.WithContext(ctx).Where("id = ? AND user_id = ?", id, a.UserID).First(&n).Error; err != nil {
-		return nil, notFoundOr(err, "通知")
+		return nil, database.NotFoundOr(err, "通知")
 	}
 	if n.ReadAt != nil {
 		return &n, nil
@@ -73,7 +76,7 @@ func MarkNotificationRead(ctx context.Context, db *DB, a *Actor, id int64, now t
 
 // MarkAllNotificationsRead marks every unread notification of the actor read
 // and reports how many it marked.
-func MarkAllNotificationsRead(ctx context.Context, db *DB, a *Actor, now time.Time) (int64, error) {
+func MarkAllNotificationsRead(ctx context.Context, db *database.DB, a *Actor, now time.Time) (int64, error) {
 	res := db.WithContext(ctx).Model(&Notification{}).Where("user_id = ? AND read_at IS NULL", a.UserID).
 		Update("read_at", now.UTC().Truncate(time.Microsecond))
 	return res.RowsAffected, res.Error

@@ -8,6 +8,11 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"jianyi/internal/platform/apperr"
+	"jianyi/internal/platform/audit"
+	"jianyi/internal/platform/database"
+	"jianyi/internal/platform/files"
 )
 
 // Investigation methods (调查核实方式).
@@ -38,20 +43,20 @@ var forbiddenInvestigationKinds = map[string]string{
 
 // InvestigationRecord is one 调查核实 step with its files.
 type InvestigationRecord struct {
-	ID            int64        `gorm:"primaryKey" json:"id"`
-	CaseID        int64        `json:"case_id"`
-	Kind          string       `json:"kind"`
-	KindLabel     string       `gorm:"-" json:"kind_label"`
-	RecordDate    Date         `json:"date"`
-	Place         string       `json:"place"`
-	Participants  string       `json:"participants"`
-	Summary       string       `json:"summary"`
-	Internal      bool         `json:"internal"`
-	ExpertIDsJSON string       `gorm:"column:expert_ids" json:"-"`
-	ExpertIDs     []int64      `gorm:"-" json:"expert_ids"`
-	Files         []StoredFile `gorm:"-" json:"files"`
-	CreatedBy     int64        `json:"created_by"`
-	CreatedAt     time.Time    `json:"created_at"`
+	ID            int64              `gorm:"primaryKey" json:"id"`
+	CaseID        int64              `json:"case_id"`
+	Kind          string             `json:"kind"`
+	KindLabel     string             `gorm:"-" json:"kind_label"`
+	RecordDate    Date               `json:"date"`
+	Place         string             `json:"place"`
+	Participants  string             `json:"participants"`
+	Summary       string             `json:"summary"`
+	Internal      bool               `json:"internal"`
+	ExpertIDsJSON string             `gorm:"column:expert_ids" json:"-"`
+	ExpertIDs     []int64            `gorm:"-" json:"expert_ids"`
+	Files         []files.StoredFile `gorm:"-" json:"files"`
+	CreatedBy     int64              `json:"created_by"`
+	CreatedAt     time.Time          `json:"created_at"`
 }
 
 // InvestigationInput is a new record.
@@ -99,9 +104,9 @@ var investigationStates = []CaseState{StateFiled, StateInvestigating, StateDraft
 // AddInvestigationRecord adds a 调查核实 record (with checked uploads) to a
 // case of the actor's department while it is filed, under investigation or in
 // drafting.
-func (s *CaseService) AddInvestigationRecord(ctx context.Context, a *Actor, caseID int64, in InvestigationInput, files []Upload) (*InvestigationRecord, error) {
+func (s *CaseService) AddInvestigationRecord(ctx context.Context, a *Actor, caseID int64, in InvestigationInput, uploads []files.Upload) (*InvestigationRecord, error) {
 	if what, bad := forbiddenInvestigationKinds[in.Kind]; bad {
-		return nil, &Error{Kind: ErrInvalid, Code: "forbidden_investigation_method",
+		return nil, &apperr.Error{Kind: apperr.ErrInvalid, Code: "forbidden_investigation_method",
 			Message: "调查核实不得采取" + what + "等强制性措施", Fields: map[string]string{"kind": "不允许的调查方式：" + what}}
 	}
 	fields := map[string]string{}
@@ -110,7 +115,7 @@ func (s *CaseService) AddInvestigationRecord(ctx context.Context, a *Actor, case
 	}
 	checkPastDate(fields, "date", in.Date, s.Today(), "调查日期")
 	if len(fields) > 0 {
-		return nil, Invalid("调查核实记录有误，请按字段提示修改", fields)
+		return nil, apperr.Invalid("调查核实记录有误，请按字段提示修改", fields)
 	}
 	var out *InvestigationRecord
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
@@ -119,7 +124,7 @@ func (s *CaseService) AddInvestigationRecord(ctx context.Context, a *Actor, case
 			return err
 		}
 		if !slices.Contains(investigationStates, c.State) {
-			return Conflict("investigation_not_allowed_in_state", "案件处于“"+StateLabels[c.State]+"”状态，只有立案至起草阶段可以登记调查核实记录")
+			return apperr.Conflict("investigation_not_allowed_in_state", "案件处于“"+StateLabels[c.State]+"”状态，只有立案至起草阶段可以登记调查核实记录")
 		}
 		experts := in.ExpertIDs
 		if experts == nil {
@@ -131,7 +136,7 @@ func (s *CaseService) AddInvestigationRecord(ctx context.Context, a *Actor, case
 				return err
 			}
 			if int(n) != len(uniqueIDs(experts)) {
-				return InvalidField("expert_ids", "专家不存在")
+				return apperr.InvalidField("expert_ids", "专家不存在")
 			}
 		}
 		rec := &InvestigationRecord{CaseID: c.ID, Kind: in.Kind, RecordDate: in.Date, Place: strings.TrimSpace(in.Place),
@@ -140,10 +145,10 @@ func (s *CaseService) AddInvestigationRecord(ctx context.Context, a *Actor, case
 		if err := tx.Create(rec).Error; err != nil {
 			return err
 		}
-		if _, err := StoreUploads(tx, a.UserID, c.ID, "investigation_record", rec.ID, rec.Internal, files); err != nil {
+		if _, err := files.StoreUploads(tx, a.UserID, c.ID, "investigation_record", rec.ID, rec.Internal, uploads); err != nil {
 			return err
 		}
-		meta, err := FileMeta(tx, "investigation_record", []int64{rec.ID}, true)
+		meta, err := files.FileMeta(tx, "investigation_record", []int64{rec.ID}, true)
 		if err != nil {
 			return err
 		}
@@ -151,7 +156,7 @@ func (s *CaseService) AddInvestigationRecord(ctx context.Context, a *Actor, case
 		rec.KindLabel = InvestigationKindLabels[rec.Kind]
 		out = rec
 		return AddCaseEvent(tx, a, c, "investigation_record", InvestigationKindLabels[rec.Kind], true,
-			map[string]any{"record_id": rec.ID, "kind": rec.Kind, "date": rec.RecordDate, "files": len(files)})
+			map[string]any{"record_id": rec.ID, "kind": rec.Kind, "date": rec.RecordDate, "files": len(uploads)})
 	})
 	return out, err
 }
@@ -181,15 +186,15 @@ func (s *CaseService) ListInvestigationRecords(ctx context.Context, a *Actor, ca
 	for i := range out {
 		ids[i] = out[i].ID
 	}
-	files, err := FileMeta(s.DB.WithContext(ctx), "investigation_record", ids, internal)
+	uploads, err := files.FileMeta(s.DB.WithContext(ctx), "investigation_record", ids, internal)
 	if err != nil {
 		return nil, err
 	}
 	for i := range out {
 		r := &out[i]
 		r.KindLabel = InvestigationKindLabels[r.Kind]
-		r.Files = []StoredFile{}
-		for _, f := range files {
+		r.Files = []files.StoredFile{}
+		for _, f := range uploads {
 			if f.OwnerID == r.ID {
 				r.Files = append(r.Files, f)
 			}
@@ -202,9 +207,9 @@ func (s *CaseService) ListInvestigationRecords(ctx context.Context, a *Actor, ca
 }
 
 // CreateExpert registers an expert (staff only).
-func CreateExpert(ctx context.Context, db *DB, a *Actor, in ExpertInput) (*Expert, error) {
+func CreateExpert(ctx context.Context, db *database.DB, a *Actor, in ExpertInput) (*Expert, error) {
 	if !a.IsStaff() || a.Role == RoleAdmin {
-		return nil, Forbidden("只有检察院工作人员可以登记专家")
+		return nil, apperr.Forbidden("只有检察院工作人员可以登记专家")
 	}
 	e := &Expert{Name: strings.TrimSpace(in.Name), Field: strings.TrimSpace(in.Field), Organisation: strings.TrimSpace(in.Organisation),
 		Title: strings.TrimSpace(in.Title), CreatedBy: a.UserID}
@@ -212,15 +217,15 @@ func CreateExpert(ctx context.Context, db *DB, a *Actor, in ExpertInput) (*Exper
 		if err := tx.Create(e).Error; err != nil {
 			return err
 		}
-		return Audit(tx, a, "expert.create", "expert", e.ID, map[string]any{"name": e.Name, "field": e.Field, "organisation": e.Organisation})
+		return audit.Record(tx, a, "expert.create", "expert", e.ID, map[string]any{"name": e.Name, "field": e.Field, "organisation": e.Organisation})
 	})
 	return e, err
 }
 
 // ListExperts lists the registry, optionally one field's experts.
-func ListExperts(ctx context.Context, db *DB, a *Actor, field string) ([]Expert, error) {
+func ListExperts(ctx context.Context, db *database.DB, a *Actor, field string) ([]Expert, error) {
 	if !a.IsStaff() || a.Role == RoleAdmin {
-		return nil, Forbidden("只有检察院工作人员可以查看专家库")
+		return nil, apperr.Forbidden("只有检察院工作人员可以查看专家库")
 	}
 	q := db.WithContext(ctx).Order("id")
 	if field != "" {

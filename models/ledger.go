@@ -12,6 +12,9 @@ import (
 
 	"github.com/xuri/excelize/v2"
 	"gorm.io/gorm"
+
+	"jianyi/internal/platform/audit"
+	"jianyi/internal/platform/database"
 )
 
 // LedgerRow is one line of the 工作台账: one issued recommendation.
@@ -67,19 +70,19 @@ const ledgerBatch = 1000
 // Ledger is a prepared export: the actor's scope is resolved and the export
 // audited, so writing can start streaming the response.
 type Ledger struct {
-	db *DB
+	db *database.DB
 	sc *statsScope
 }
 
 // PrepareLedger checks the actor may export the ledger for the filters and
 // records the export in the audit trail.
-func PrepareLedger(ctx context.Context, db *DB, a *Actor, q StatsQuery, format string) (*Ledger, error) {
+func PrepareLedger(ctx context.Context, db *database.DB, a *Actor, q StatsQuery, format string) (*Ledger, error) {
 	sc, err := resolveStatsScope(db.WithContext(ctx), a, q)
 	if err != nil {
 		return nil, err
 	}
 	err = db.WithTx(ctx, func(tx *gorm.DB) error {
-		return Audit(tx, a, "ledger.export", "ledger", 0, map[string]any{"format": format, "procuratorate_id": q.ProcuratorateID,
+		return audit.Record(tx, a, "ledger.export", "ledger", 0, map[string]any{"format": format, "procuratorate_id": q.ProcuratorateID,
 			"department_id": sc.departmentID, "field": q.Field, "agency_id": q.AgencyID, "from": q.From, "to": q.To})
 	})
 	if err != nil {

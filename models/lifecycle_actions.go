@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"jianyi/internal/platform/apperr"
+	"jianyi/internal/platform/database"
 )
 
 // This file gives the prosecutor's side of the lifecycle table its payloads
@@ -119,7 +122,7 @@ func applyEnding(outcome string) func(ac *ActionContext) error {
 		p := ac.Payload.(*ReasonPayload)
 		reason := strings.TrimSpace(p.Reason)
 		if reason == "" {
-			return InvalidField("reason", "请说明理由")
+			return apperr.InvalidField("reason", "请说明理由")
 		}
 		ac.Case.EndReason = reason
 		ac.Case.Outcome = outcome
@@ -173,7 +176,7 @@ func setAgency(ac *ActionContext, id *int64) error {
 		return nil
 	}
 	if _, err := AgencyByID(ac.Tx, *id); err != nil {
-		return InvalidField("agency_id", "被建议单位不存在")
+		return apperr.InvalidField("agency_id", "被建议单位不存在")
 	}
 	ac.Case.AgencyID = id
 	ac.SetData("agency_id", *id)
@@ -197,7 +200,7 @@ func applyConsult(ac *ActionContext) error {
 	}
 	checkPastDate(fields, "date", p.Date, ac.Today, "征求意见日期")
 	if len(fields) > 0 {
-		return Invalid("征求意见信息有误，请按字段提示修改", fields)
+		return apperr.Invalid("征求意见信息有误，请按字段提示修改", fields)
 	}
 	rec := &InvestigationRecord{CaseID: ac.Case.ID, Kind: InvestigationRecipientOpinion, RecordDate: p.Date, Place: strings.TrimSpace(p.Place),
 		Participants: strings.TrimSpace(p.Participants), Summary: strings.TrimSpace(p.Opinion), Internal: true, ExpertIDsJSON: "[]",
@@ -232,14 +235,14 @@ func applySubmit(ac *ActionContext) error {
 		return err
 	}
 	if ac.Case.AgencyID == nil {
-		return InvalidField("agency_id", "提请审批前须确定被建议单位")
+		return apperr.InvalidField("agency_id", "提请审批前须确定被建议单位")
 	}
 	d, err := latestDraft(ac.Tx, ac.Case.ID, true)
 	if err != nil {
 		return err
 	}
 	if d == nil || d.Status != DraftWorking {
-		return &Error{Kind: ErrInvalid, Code: "draft_missing", Message: "请先保存（修改）检察建议书草稿再提请审批",
+		return &apperr.Error{Kind: apperr.ErrInvalid, Code: "draft_missing", Message: "请先保存（修改）检察建议书草稿再提请审批",
 			Fields: map[string]string{"draft": "没有待提请的草稿"}}
 	}
 	rc, err := ParseRecommendationContent(d.Content)
@@ -252,7 +255,7 @@ func applySubmit(ac *ActionContext) error {
 	}
 	validateUrgent(d.UrgentDays, d.UrgentReason, missing)
 	if len(missing) > 0 {
-		return &Error{Kind: ErrInvalid, Code: "draft_incomplete", Message: "检察建议书草稿不完整，请补全后再提请审批", Fields: missing}
+		return &apperr.Error{Kind: apperr.ErrInvalid, Code: "draft_incomplete", Message: "检察建议书草稿不完整，请补全后再提请审批", Fields: missing}
 	}
 	d.Status = DraftSubmitted
 	d.UpdatedAt = ac.Now
@@ -280,7 +283,7 @@ func submittedDraft(ac *ActionContext) (*RecommendationDraft, error) {
 		return nil, err
 	}
 	if d == nil || d.Status != DraftSubmitted {
-		return nil, Conflict("draft_missing", "没有待审批的检察建议书草稿")
+		return nil, apperr.Conflict("draft_missing", "没有待审批的检察建议书草稿")
 	}
 	return d, nil
 }
@@ -322,13 +325,13 @@ func applyApprove(ac *ActionContext) error {
 			fields["committee_decision"] = "请填写检察委员会决定"
 		}
 		if len(fields) > 0 {
-			return Invalid("提交检察委员会讨论的，须填写会议日期和决定", fields)
+			return apperr.Invalid("提交检察委员会讨论的，须填写会议日期和决定", fields)
 		}
 		stage, decision = StageCommittee, strings.TrimSpace(p.CommitteeDecision)
 		md := p.MeetingDate
 		meeting = &md
 	} else if !p.MeetingDate.IsZero() || p.CommitteeDecision != "" {
-		return InvalidField("committee", "填写了检察委员会会议信息时 committee 应为 true")
+		return apperr.InvalidField("committee", "填写了检察委员会会议信息时 committee 应为 true")
 	}
 	d, err := submittedDraft(ac)
 	if err != nil {
@@ -363,7 +366,7 @@ func applyIssue(ac *ActionContext) error {
 		return err
 	}
 	if d == nil || d.Status != DraftApproved {
-		return Conflict("draft_missing", "没有已批准的检察建议书，不能制发")
+		return apperr.Conflict("draft_missing", "没有已批准的检察建议书，不能制发")
 	}
 	rc, err := ParseRecommendationContent(d.Content)
 	if err != nil {
@@ -422,9 +425,9 @@ func applyIssue(ac *ActionContext) error {
 func fileUpward(ac *ActionContext, parentID int64) (*Filing, error) {
 	due := ac.Today.AddDays(ac.Service.Settings.FilingDays)
 	var f Filing
-	err := LockRow(ac.Tx).Where("case_id = ?", ac.Case.ID).Take(&f).Error
+	err := database.LockRow(ac.Tx).Where("case_id = ?", ac.Case.ID).Take(&f).Error
 	switch {
-	case errIsNotFound(err):
+	case database.IsNotFound(err):
 		f = Filing{CaseID: ac.Case.ID, ProcuratorateID: ac.Case.ProcuratorateID, ParentProcuratorateID: parentID,
 			DueOn: due, Status: FilingPending, CreatedAt: ac.Now}
 		return &f, ac.Tx.Create(&f).Error
@@ -484,7 +487,7 @@ func applyDeliver(ac *ActionContext) error {
 		fields["agency_id"] = "案件没有被建议单位"
 	}
 	if len(fields) > 0 {
-		return Invalid("送达信息有误，请按字段提示修改", fields)
+		return apperr.Invalid("送达信息有误，请按字段提示修改", fields)
 	}
 	attendees := p.Attendees
 	if attendees == nil {

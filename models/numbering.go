@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"gorm.io/gorm"
+
+	"jianyi/internal/platform/database"
 )
 
 // Numbering sequences kept in number_counters.
@@ -45,7 +47,7 @@ func nextNumber(tx *gorm.DB, kind string, procuratorateID, departmentID int64, y
 		return 0, err
 	}
 	var c numberCounter
-	if err := LockRow(tx).Where("kind = ? AND procuratorate_id = ? AND department_id = ? AND year = ?",
+	if err := database.LockRow(tx).Where("kind = ? AND procuratorate_id = ? AND department_id = ? AND year = ?",
 		kind, procuratorateID, departmentID, year).First(&c).Error; err != nil {
 		return 0, err
 	}

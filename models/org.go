@@ -8,6 +8,10 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"jianyi/internal/platform/apperr"
+	"jianyi/internal/platform/audit"
+	"jianyi/internal/platform/database"
 )
 
 // Role is what a user may do; see DESIGN.md "Who uses it".
@@ -118,7 +122,7 @@ type AgencyInput struct {
 
 // OrgService manages procuratorates, departments and agencies.
 type OrgService struct {
-	DB *DB
+	DB *database.DB
 }
 
 // InSubtree reports whether the procuratorate with path p lies in the subtree rooted at rootPath.
@@ -130,7 +134,7 @@ func InSubtree(p, rootPath string) bool {
 func ProcuratorateByID(tx *gorm.DB, id int64) (*Procuratorate, error) {
 	var p Procuratorate
 	if err := tx.First(&p, id).Error; err != nil {
-		return nil, notFoundOr(err, "检察院")
+		return nil, database.NotFoundOr(err, "检察院")
 	}
 	return &p, nil
 }
@@ -147,25 +151,25 @@ func (s *OrgService) CreateProcuratorate(ctx context.Context, actor *Actor, in P
 	var out *Procuratorate
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
 		if in.ParentID == nil {
-			return Forbidden("只能在本院及下级院范围内新建检察院")
+			return apperr.Forbidden("只能在本院及下级院范围内新建检察院")
 		}
 		parent, err := ProcuratorateByID(tx, *in.ParentID)
 		if err != nil {
-			return InvalidField("parent_id", "上级检察院不存在")
+			return apperr.InvalidField("parent_id", "上级检察院不存在")
 		}
 		if !InSubtree(parent.Path, actor.ProcuratoratePath) {
-			return Forbidden("只能在本院及下级院范围内新建检察院")
+			return apperr.Forbidden("只能在本院及下级院范围内新建检察院")
 		}
 		p := &Procuratorate{ParentID: in.ParentID, Name: in.Name, ShortName: in.ShortName, Level: in.Level}
 		if err := tx.Create(p).Error; err != nil {
-			return uniqueOr(err, "name", "检察院名称已存在")
+			return database.UniqueOr(err, "name", "检察院名称已存在")
 		}
 		p.Path = fmt.Sprintf("%s%d/", parent.Path, p.ID)
 		if err := tx.Model(p).Update("path", p.Path).Error; err != nil {
 			return err
 		}
 		out = p
-		return Audit(tx, actor, "procuratorate.create", "procuratorate", p.ID, map[string]any{"after": p})
+		return audit.Record(tx, actor, "procuratorate.create", "procuratorate", p.ID, map[string]any{"after": p})
 	})
 	return out, err
 }
@@ -176,15 +180,15 @@ func (s *OrgService) UpdateProcuratorate(ctx context.Context, actor *Actor, id i
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
 		p, err := ProcuratorateByID(tx, id)
 		if err != nil || !InSubtree(p.Path, actor.ProcuratoratePath) {
-			return NotFound("检察院")
+			return apperr.NotFound("检察院")
 		}
 		before := *p
 		p.Name, p.ShortName, p.Level = in.Name, in.ShortName, in.Level
 		if err := tx.Save(p).Error; err != nil {
-			return uniqueOr(err, "name", "检察院名称已存在")
+			return database.UniqueOr(err, "name", "检察院名称已存在")
 		}
 		out = p
-		return Audit(tx, actor, "procuratorate.update", "procuratorate", p.ID, map[string]any{"before": before, "after": p})
+		return audit.Record(tx, actor, "procuratorate.update", "procuratorate", p.ID, map[string]any{"before": before, "after": p})
 	})
 	return out, err
 }
@@ -208,14 +212,14 @@ func (s *OrgService) CreateDepartment(ctx context.Context, actor *Actor, in Depa
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
 		p, err := ProcuratorateByID(tx, in.ProcuratorateID)
 		if err != nil || !InSubtree(p.Path, actor.ProcuratoratePath) {
-			return InvalidField("procuratorate_id", "检察院不存在或不在管理范围内")
+			return apperr.InvalidField("procuratorate_id", "检察院不存在或不在管理范围内")
 		}
 		d := &Department{ProcuratorateID: in.ProcuratorateID, Name: in.Name, NumberCode: in.NumberCode}
 		if err := tx.Create(d).Error; err != nil {
-			return uniqueOr(err, "name", "该院已有同名部门")
+			return database.UniqueOr(err, "name", "该院已有同名部门")
 		}
 		out = d
-		return Audit(tx, actor, "department.create", "department", d.ID, map[string]any{"after": d})
+		return audit.Record(tx, actor, "department.create", "department", d.ID, map[string]any{"after": d})
 	})
 	return out, err
 }
@@ -226,19 +230,19 @@ func (s *OrgService) UpdateDepartment(ctx context.Context, actor *Actor, id int6
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
 		var d Department
 		if err := tx.First(&d, id).Error; err != nil {
-			return notFoundOr(err, "部门")
+			return database.NotFoundOr(err, "部门")
 		}
 		p, err := ProcuratorateByID(tx, d.ProcuratorateID)
 		if err != nil || !InSubtree(p.Path, actor.ProcuratoratePath) {
-			return NotFound("部门")
+			return apperr.NotFound("部门")
 		}
 		before := d
 		d.Name, d.NumberCode = in.Name, in.NumberCode
 		if err := tx.Save(&d).Error; err != nil {
-			return uniqueOr(err, "name", "该院已有同名部门")
+			return database.UniqueOr(err, "name", "该院已有同名部门")
 		}
 		out = &d
-		return Audit(tx, actor, "department.update", "department", d.ID, map[string]any{"before": before, "after": d})
+		return audit.Record(tx, actor, "department.update", "department", d.ID, map[string]any{"before": before, "after": d})
 	})
 	return out, err
 }
@@ -248,7 +252,7 @@ func (s *OrgService) ListAgencies(ctx context.Context, q string) ([]Agency, erro
 	var out []Agency
 	tx := s.DB.WithContext(ctx).Order("id")
 	if q != "" {
-		tx = tx.Where("name LIKE ? ESCAPE '!'", LikePattern(q))
+		tx = tx.Where("name LIKE ? ESCAPE '!'", database.LikePattern(q))
 	}
 	err := tx.Limit(500).Find(&out).Error
 	return out, err
@@ -258,7 +262,7 @@ func (s *OrgService) ListAgencies(ctx context.Context, q string) ([]Agency, erro
 func AgencyByID(tx *gorm.DB, id int64) (*Agency, error) {
 	var a Agency
 	if err := tx.First(&a, id).Error; err != nil {
-		return nil, notFoundOr(err, "被建议单位")
+		return nil, database.NotFoundOr(err, "被建议单位")
 	}
 	return &a, nil
 }
@@ -269,10 +273,10 @@ func (s *OrgService) CreateAgency(ctx context.Context, actor *Actor, in AgencyIn
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
 		a := &Agency{Name: in.Name, Kind: in.Kind, SuperiorBody: in.SuperiorBody, ContactPerson: in.ContactPerson, ContactPhone: in.ContactPhone, Address: in.Address}
 		if err := tx.Create(a).Error; err != nil {
-			return uniqueOr(err, "name", "同名被建议单位已存在")
+			return database.UniqueOr(err, "name", "同名被建议单位已存在")
 		}
 		out = a
-		return Audit(tx, actor, "agency.create", "agency", a.ID, map[string]any{"after": a})
+		return audit.Record(tx, actor, "agency.create", "agency", a.ID, map[string]any{"after": a})
 	})
 	return out, err
 }
@@ -288,10 +292,10 @@ func (s *OrgService) UpdateAgency(ctx context.Context, actor *Actor, id int64, i
 		before := *a
 		a.Name, a.Kind, a.SuperiorBody, a.ContactPerson, a.ContactPhone, a.Address = in.Name, in.Kind, in.SuperiorBody, in.ContactPerson, in.ContactPhone, in.Address
 		if err := tx.Save(a).Error; err != nil {
-			return uniqueOr(err, "name", "同名被建议单位已存在")
+			return database.UniqueOr(err, "name", "同名被建议单位已存在")
 		}
 		out = a
-		return Audit(tx, actor, "agency.update", "agency", a.ID, map[string]any{"before": before, "after": a})
+		return audit.Record(tx, actor, "agency.update", "agency", a.ID, map[string]any{"before": before, "after": a})
 	})
 	return out, err
 }

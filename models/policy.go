@@ -1,6 +1,10 @@
 package models
 
-import "gorm.io/gorm"
+import (
+	"gorm.io/gorm"
+
+	"jianyi/internal/platform/files"
+)
 
 // This file is the one policy place: may this actor see or act on this object?
 // Handlers never decide access themselves.
@@ -146,7 +150,7 @@ var agencyDocumentOwnerTypes = []string{"recommendation_pdf", "service_receipt_p
 // files of the kinds meant for it (its own submissions, the letter, non-internal
 // follow-ups), so a guessed id never reaches an internal record's attachment,
 // and the letter's documents only while AgencySeesLetter.
-func CanDownloadFile(a *Actor, c *Case, f *StoredFile) bool {
+func CanDownloadFile(a *Actor, c *Case, f *files.StoredFile) bool {
 	if SeesInternal(a) {
 		return true
 	}

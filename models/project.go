@@ -7,6 +7,11 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"jianyi/internal/platform/apperr"
+	"jianyi/internal/platform/audit"
+	"jianyi/internal/platform/database"
+	"jianyi/internal/platform/files"
 )
 
 // ProjectStage is one stage of a project (项目阶段), in order.
@@ -169,7 +174,7 @@ type ProjectEvent struct {
 
 // ProjectService runs projects.
 type ProjectService struct {
-	DB       *DB
+	DB       *database.DB
 	Channels Channels
 	Location *time.Location
 	// Now is the clock; tests replace it.
@@ -221,7 +226,7 @@ type ProjectUpdate struct {
 func loadProjectAccess(tx *gorm.DB, a *Actor, id int64) (*Project, ProjectAccess, error) {
 	var p Project
 	if err := tx.First(&p, id).Error; err != nil {
-		return nil, ProjectNoAccess, notFoundOr(err, "项目")
+		return nil, ProjectNoAccess, database.NotFoundOr(err, "项目")
 	}
 	var m ProjectMember
 	var member *ProjectMember
@@ -229,7 +234,7 @@ func loadProjectAccess(tx *gorm.DB, a *Actor, id int64) (*Project, ProjectAccess
 		err := tx.Where("project_id = ? AND user_id = ?", p.ID, a.UserID).Take(&m).Error
 		if err == nil {
 			member = &m
-		} else if !errIsNotFound(err) {
+		} else if !database.IsNotFound(err) {
 			return nil, ProjectNoAccess, err
 		}
 	}
@@ -243,7 +248,7 @@ func loadProjectAccess(tx *gorm.DB, a *Actor, id int64) (*Project, ProjectAccess
 	}
 	acc := ProjectAccessFor(a, &p, member, path)
 	if acc == ProjectNoAccess {
-		return nil, acc, NotFound("项目")
+		return nil, acc, apperr.NotFound("项目")
 	}
 	return &p, acc, nil
 }
@@ -252,24 +257,24 @@ func loadProjectAccess(tx *gorm.DB, a *Actor, id int64) (*Project, ProjectAccess
 func validateProjectUser(tx *gorm.DB, p *Project, userID int64, role string) (*User, error) {
 	u, err := UserByID(tx, userID)
 	if err != nil || u.Disabled || !u.Role.IsStaff() || u.Role == RoleAdmin {
-		return nil, InvalidField("user_id", "团队成员须为在岗检察人员")
+		return nil, apperr.InvalidField("user_id", "团队成员须为在岗检察人员")
 	}
 	switch role {
 	case ProjectRoleLead:
 		if u.ProcuratorateID == nil || *u.ProcuratorateID != p.ProcuratorateID || u.DepartmentID == nil || (u.Role != RoleProsecutor && u.Role != RoleDeptHead) {
-			return nil, InvalidField("lead_id", "牵头检察官须为本院检察官或部门负责人")
+			return nil, apperr.InvalidField("lead_id", "牵头检察官须为本院检察官或部门负责人")
 		}
 	case ProjectRoleMember:
 		if u.ProcuratorateID == nil || *u.ProcuratorateID != p.ProcuratorateID {
-			return nil, InvalidField("user_id", "团队成员须为本院人员；其他院人员请以外部专家身份加入")
+			return nil, apperr.InvalidField("user_id", "团队成员须为本院人员；其他院人员请以外部专家身份加入")
 		}
 	case ProjectRoleExternal:
 		if u.ProcuratorateID == nil || *u.ProcuratorateID != p.ProcuratorateID || (u.DepartmentID != nil && *u.DepartmentID == p.DepartmentID) {
-			return nil, InvalidField("user_id", "“其他部门成员”须为本院其他部门的人员")
+			return nil, apperr.InvalidField("user_id", "“其他部门成员”须为本院其他部门的人员")
 		}
 	case ProjectRoleExpert:
 	default:
-		return nil, InvalidField("project_role", "未知的项目角色")
+		return nil, apperr.InvalidField("project_role", "未知的项目角色")
 	}
 	return u, nil
 }
@@ -277,7 +282,7 @@ func validateProjectUser(tx *gorm.DB, p *Project, userID int64, role string) (*U
 // CreateProject starts a project in the actor's procuratorate at stage 立项.
 func (s *ProjectService) CreateProject(ctx context.Context, a *Actor, in ProjectInput) (*Project, error) {
 	if !CanCreateProject(a) {
-		return nil, Forbidden("只有检察官、部门负责人或检察长可以创建项目")
+		return nil, apperr.Forbidden("只有检察官、部门负责人或检察长可以创建项目")
 	}
 	fields := map[string]string{}
 	if strings.TrimSpace(in.Title) == "" {
@@ -297,7 +302,7 @@ func (s *ProjectService) CreateProject(ctx context.Context, a *Actor, in Project
 		}
 	}
 	if len(fields) > 0 {
-		return nil, Invalid("项目信息有误，请按字段提示修改", fields)
+		return nil, apperr.Invalid("项目信息有误，请按字段提示修改", fields)
 	}
 	var out *Project
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
@@ -305,7 +310,7 @@ func (s *ProjectService) CreateProject(ctx context.Context, a *Actor, in Project
 		leadID := in.LeadID
 		if leadID == 0 {
 			if a.Role == RoleChief {
-				return InvalidField("lead_id", "请指定牵头检察官")
+				return apperr.InvalidField("lead_id", "请指定牵头检察官")
 			}
 			leadID = a.UserID
 		}
@@ -340,21 +345,21 @@ func (s *ProjectService) CreateProject(ctx context.Context, a *Actor, in Project
 				return withFieldPrefix(err, fmt.Sprintf("members[%d].", i))
 			}
 			if err := tx.Create(&ProjectMember{ProjectID: p.ID, UserID: m.UserID, ProjectRole: m.ProjectRole, Duty: m.Duty, CreatedAt: now}).Error; err != nil {
-				return uniqueOr(err, fmt.Sprintf("members[%d].user_id", i), "同一人员不能重复加入团队")
+				return database.UniqueOr(err, fmt.Sprintf("members[%d].user_id", i), "同一人员不能重复加入团队")
 			}
 		}
 		if err := s.event(tx, a, p.ID, "create", nil, nil, "立项："+p.Title, false); err != nil {
 			return err
 		}
 		out = p
-		return Audit(tx, a, "project.create", "project", p.ID, map[string]any{"after": p, "members": in.Members})
+		return audit.Record(tx, a, "project.create", "project", p.ID, map[string]any{"after": p, "members": in.Members})
 	})
 	return out, err
 }
 
 // withFieldPrefix moves per-field messages under a prefix (members[0].user_id).
 func withFieldPrefix(err error, prefix string) error {
-	e, ok := err.(*Error)
+	e, ok := err.(*apperr.Error)
 	if !ok || len(e.Fields) == 0 {
 		return err
 	}
@@ -400,7 +405,7 @@ type ProjectMemberView struct {
 // ProjectNoteView is a note with its files.
 type ProjectNoteView struct {
 	ProjectNote
-	Files []StoredFile `json:"files"`
+	Files []files.StoredFile `json:"files"`
 }
 
 // ProjectCaseView is a linked case in brief.
@@ -456,14 +461,14 @@ func (s *ProjectService) GetProject(ctx context.Context, a *Actor, id int64) (*P
 	for i := range notes {
 		ids[i] = notes[i].ID
 	}
-	files, err := FileMeta(tx, "project_note", ids, internal)
+	uploads, err := files.FileMeta(tx, "project_note", ids, internal)
 	if err != nil {
 		return nil, err
 	}
 	d.Notes = make([]ProjectNoteView, len(notes))
 	for i := range notes {
-		d.Notes[i] = ProjectNoteView{ProjectNote: notes[i], Files: []StoredFile{}}
-		for _, f := range files {
+		d.Notes[i] = ProjectNoteView{ProjectNote: notes[i], Files: []files.StoredFile{}}
+		for _, f := range uploads {
 			if f.OwnerID == notes[i].ID {
 				d.Notes[i].Files = append(d.Notes[i].Files, f)
 			}
@@ -557,7 +562,7 @@ func (s *ProjectService) UpdateProject(ctx context.Context, a *Actor, id int64, 
 			return err
 		}
 		if !acc.CanManage() {
-			return Forbidden("只有牵头检察官、部门负责人或检察长可以修改项目")
+			return apperr.Forbidden("只有牵头检察官、部门负责人或检察长可以修改项目")
 		}
 		if p.Version != in.Version {
 			return staleProject(p.Version, in.Version)
@@ -565,7 +570,7 @@ func (s *ProjectService) UpdateProject(ctx context.Context, a *Actor, id int64, 
 		before := *p
 		if in.Title != nil {
 			if strings.TrimSpace(*in.Title) == "" {
-				return InvalidField("title", "标题不能为空")
+				return apperr.InvalidField("title", "标题不能为空")
 			}
 			p.Title = strings.TrimSpace(*in.Title)
 		}
@@ -577,13 +582,13 @@ func (s *ProjectService) UpdateProject(ctx context.Context, a *Actor, id int64, 
 		}
 		if in.PlannedEndOn != nil && !in.PlannedEndOn.IsZero() {
 			if in.PlannedEndOn.Before(p.StartOn) {
-				return InvalidField("planned_end_on", "计划完成日期不能早于开始日期")
+				return apperr.InvalidField("planned_end_on", "计划完成日期不能早于开始日期")
 			}
 			p.PlannedEndOn = *in.PlannedEndOn
 		}
 		for st, d := range in.StagePlan {
 			if !st.Valid() {
-				return InvalidField("stage_plan", "未知的项目阶段："+string(st))
+				return apperr.InvalidField("stage_plan", "未知的项目阶段："+string(st))
 			}
 			var dv *Date
 			if !d.IsZero() {
@@ -601,13 +606,13 @@ func (s *ProjectService) UpdateProject(ctx context.Context, a *Actor, id int64, 
 			return err
 		}
 		out = p
-		return Audit(tx, a, "project.update", "project", p.ID, map[string]any{"before": before, "after": p, "stage_plan": in.StagePlan})
+		return audit.Record(tx, a, "project.update", "project", p.ID, map[string]any{"before": before, "after": p, "stage_plan": in.StagePlan})
 	})
 	return out, err
 }
 
 func staleProject(current, sent int) error {
-	return &Error{Kind: ErrConflict, Code: "stale_version",
+	return &apperr.Error{Kind: apperr.ErrConflict, Code: "stale_version",
 		Message: fmt.Sprintf("项目已被他人更新（当前版本 %d，提交版本 %d），请刷新后重试", current, sent),
 		Details: map[string]any{"current_version": current}}
 }
@@ -637,13 +642,13 @@ func (s *ProjectService) AdvanceStage(ctx context.Context, a *Actor, id int64, v
 			return err
 		}
 		if !acc.CanManage() {
-			return Forbidden("只有牵头检察官、部门负责人或检察长可以推进项目阶段")
+			return apperr.Forbidden("只有牵头检察官、部门负责人或检察长可以推进项目阶段")
 		}
 		if p.Version != version {
 			return staleProject(p.Version, version)
 		}
 		if p.Status == ProjectCompleted {
-			return Conflict("project_completed", "项目已完成，不能再推进阶段")
+			return apperr.Conflict("project_completed", "项目已完成，不能再推进阶段")
 		}
 		today := s.Today()
 		from := p.Stage
@@ -670,7 +675,7 @@ func (s *ProjectService) AdvanceStage(ctx context.Context, a *Actor, id int64, v
 			return err
 		}
 		out = p
-		return Audit(tx, a, "project.advance_stage", "project", p.ID, map[string]any{"from": from, "to": p.Stage, "status": p.Status, "note": note})
+		return audit.Record(tx, a, "project.advance_stage", "project", p.ID, map[string]any{"from": from, "to": p.Stage, "status": p.Status, "note": note})
 	})
 	return out, err
 }
@@ -684,7 +689,7 @@ func (s *ProjectService) AddMember(ctx context.Context, a *Actor, id int64, in M
 			return err
 		}
 		if !acc.CanManage() {
-			return Forbidden("只有牵头检察官、部门负责人或检察长可以调整团队")
+			return apperr.Forbidden("只有牵头检察官、部门负责人或检察长可以调整团队")
 		}
 		u, err := validateProjectUser(tx, p, in.UserID, in.ProjectRole)
 		if err != nil {
@@ -692,13 +697,13 @@ func (s *ProjectService) AddMember(ctx context.Context, a *Actor, id int64, in M
 		}
 		m := &ProjectMember{ProjectID: p.ID, UserID: in.UserID, ProjectRole: in.ProjectRole, Duty: in.Duty, CreatedAt: s.now()}
 		if err := tx.Create(m).Error; err != nil {
-			return uniqueOr(err, "user_id", "该人员已在团队中")
+			return database.UniqueOr(err, "user_id", "该人员已在团队中")
 		}
 		if err := s.event(tx, a, p.ID, "add_member", nil, nil, fmt.Sprintf("%s以“%s”身份加入团队", u.DisplayName, ProjectRoleLabels[in.ProjectRole]), false); err != nil {
 			return err
 		}
 		out = m
-		return Audit(tx, a, "project.add_member", "project", p.ID, map[string]any{"member": m})
+		return audit.Record(tx, a, "project.add_member", "project", p.ID, map[string]any{"member": m})
 	})
 	return out, err
 }
@@ -712,28 +717,28 @@ func (s *ProjectService) RemoveMember(ctx context.Context, a *Actor, id, userID 
 			return err
 		}
 		if !acc.CanManage() {
-			return Forbidden("只有牵头检察官、部门负责人或检察长可以调整团队")
+			return apperr.Forbidden("只有牵头检察官、部门负责人或检察长可以调整团队")
 		}
 		if userID == p.LeadID {
-			return Conflict("lead_cannot_leave", "牵头检察官不能移出团队")
+			return apperr.Conflict("lead_cannot_leave", "牵头检察官不能移出团队")
 		}
 		var open int64
 		if err := tx.Model(&ProjectTask{}).Where("project_id = ? AND owner_id = ? AND status <> ?", p.ID, userID, TaskDone).Count(&open).Error; err != nil {
 			return err
 		}
 		if open > 0 {
-			return Conflict("member_has_open_tasks", fmt.Sprintf("该成员还有 %d 项未完成的任务，请先调整任务负责人", open))
+			return apperr.Conflict("member_has_open_tasks", fmt.Sprintf("该成员还有 %d 项未完成的任务，请先调整任务负责人", open))
 		}
 		res := tx.Where("project_id = ? AND user_id = ?", p.ID, userID).Delete(&ProjectMember{})
 		if res.Error != nil {
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
-			return NotFound("团队成员")
+			return apperr.NotFound("团队成员")
 		}
 		if err := s.event(tx, a, p.ID, "remove_member", nil, nil, "移出团队成员", false); err != nil {
 			return err
 		}
-		return Audit(tx, a, "project.remove_member", "project", p.ID, map[string]any{"user_id": userID})
+		return audit.Record(tx, a, "project.remove_member", "project", p.ID, map[string]any{"user_id": userID})
 	})
 }

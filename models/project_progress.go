@@ -6,6 +6,8 @@ import (
 	"math"
 
 	"gorm.io/gorm"
+
+	"jianyi/internal/platform/database"
 )
 
 // ProjectProgress is a project's progress, derived from its data and never
@@ -125,7 +127,7 @@ const (
 // active projects that are overdue or due within dueSoonDays. Each reminder
 // is keyed by (task, kind, due date), so re-runs never repeat one and a moved
 // due date gets fresh reminders.
-func RemindProjectTasks(ctx context.Context, db *DB, ch Channels, today Date, dueSoonDays int) (int, error) {
+func RemindProjectTasks(ctx context.Context, db *database.DB, ch Channels, today Date, dueSoonDays int) (int, error) {
 	var tasks []struct {
 		ProjectTask
 		LeadID       int64

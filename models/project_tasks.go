@@ -8,6 +8,11 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"jianyi/internal/platform/apperr"
+	"jianyi/internal/platform/audit"
+	"jianyi/internal/platform/database"
+	"jianyi/internal/platform/files"
 )
 
 // TaskInput creates a task (责任分解).
@@ -36,7 +41,7 @@ func (s *ProjectService) requireTeamMember(tx *gorm.DB, projectID, userID int64,
 		return err
 	}
 	if n == 0 {
-		return InvalidField(field, "任务负责人须为项目团队成员")
+		return apperr.InvalidField(field, "任务负责人须为项目团队成员")
 	}
 	return nil
 }
@@ -44,10 +49,10 @@ func (s *ProjectService) requireTeamMember(tx *gorm.DB, projectID, userID int64,
 // CreateTask adds a task; team members (not outside experts) may do so.
 func (s *ProjectService) CreateTask(ctx context.Context, a *Actor, projectID int64, in TaskInput) (*ProjectTask, error) {
 	if in.DueOn.IsZero() {
-		return nil, InvalidField("due_on", "请填写完成期限")
+		return nil, apperr.InvalidField("due_on", "请填写完成期限")
 	}
 	if strings.TrimSpace(in.Title) == "" {
-		return nil, InvalidField("title", "任务名称不能为空")
+		return nil, apperr.InvalidField("title", "任务名称不能为空")
 	}
 	var out *ProjectTask
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
@@ -56,10 +61,10 @@ func (s *ProjectService) CreateTask(ctx context.Context, a *Actor, projectID int
 			return err
 		}
 		if !acc.CanWork() {
-			return Forbidden("只有项目团队成员可以分解任务")
+			return apperr.Forbidden("只有项目团队成员可以分解任务")
 		}
 		if p.Status == ProjectCompleted {
-			return Conflict("project_completed", "项目已完成，不能新增任务")
+			return apperr.Conflict("project_completed", "项目已完成，不能新增任务")
 		}
 		if err := s.requireTeamMember(tx, p.ID, in.OwnerID, "owner_id"); err != nil {
 			return err
@@ -80,7 +85,7 @@ func (s *ProjectService) CreateTask(ctx context.Context, a *Actor, projectID int
 			}
 		}
 		out = t
-		return Audit(tx, a, "project.task_create", "project_task", t.ID, map[string]any{"project_id": p.ID, "after": t})
+		return audit.Record(tx, a, "project.task_create", "project_task", t.ID, map[string]any{"project_id": p.ID, "after": t})
 	})
 	return out, err
 }
@@ -94,10 +99,10 @@ func loadTask(tx *gorm.DB, a *Actor, projectID, taskID int64) (*Project, Project
 	}
 	var t ProjectTask
 	if err := tx.Where("id = ? AND project_id = ?", taskID, projectID).Take(&t).Error; err != nil {
-		return nil, acc, nil, notFoundOr(err, "任务")
+		return nil, acc, nil, database.NotFoundOr(err, "任务")
 	}
 	if t.Internal && !acc.SeesInternal() {
-		return nil, acc, nil, NotFound("任务")
+		return nil, acc, nil, apperr.NotFound("任务")
 	}
 	return p, acc, &t, nil
 }
@@ -116,7 +121,7 @@ func (s *ProjectService) UpdateTask(ctx context.Context, a *Actor, projectID, ta
 		case acc.CanWork():
 		case acc == ProjectExpert && owns && in.OwnerID == 0 && in.DueOn.IsZero():
 		default:
-			return Forbidden("无权修改该任务")
+			return apperr.Forbidden("无权修改该任务")
 		}
 		before := *t
 		var changes []string
@@ -142,7 +147,7 @@ func (s *ProjectService) UpdateTask(ctx context.Context, a *Actor, projectID, ta
 			t.DueOn = in.DueOn
 		}
 		if len(changes) == 0 {
-			return InvalidField("status", "没有需要修改的内容")
+			return apperr.InvalidField("status", "没有需要修改的内容")
 		}
 		t.UpdatedAt = s.now()
 		if err := tx.Save(t).Error; err != nil {
@@ -156,7 +161,7 @@ func (s *ProjectService) UpdateTask(ctx context.Context, a *Actor, projectID, ta
 			return err
 		}
 		out = t
-		return Audit(tx, a, "project.task_update", "project_task", t.ID, map[string]any{"project_id": p.ID, "before": before, "after": t})
+		return audit.Record(tx, a, "project.task_update", "project_task", t.ID, map[string]any{"project_id": p.ID, "before": before, "after": t})
 	})
 	return out, err
 }
@@ -169,7 +174,7 @@ type CommentInput struct {
 // AddTaskComment comments on a task (team members and experts).
 func (s *ProjectService) AddTaskComment(ctx context.Context, a *Actor, projectID, taskID int64, in CommentInput) (*ProjectTaskComment, error) {
 	if strings.TrimSpace(in.Body) == "" {
-		return nil, InvalidField("body", "评论内容不能为空")
+		return nil, apperr.InvalidField("body", "评论内容不能为空")
 	}
 	var out *ProjectTaskComment
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
@@ -178,7 +183,7 @@ func (s *ProjectService) AddTaskComment(ctx context.Context, a *Actor, projectID
 			return err
 		}
 		if !acc.CanComment() {
-			return Forbidden("只有项目团队成员可以评论任务")
+			return apperr.Forbidden("只有项目团队成员可以评论任务")
 		}
 		c := &ProjectTaskComment{ProjectID: p.ID, TaskID: t.ID, AuthorID: a.UserID, AuthorName: a.DisplayName, Body: in.Body, CreatedAt: s.now()}
 		if err := tx.Create(c).Error; err != nil {
@@ -188,7 +193,7 @@ func (s *ProjectService) AddTaskComment(ctx context.Context, a *Actor, projectID
 			return err
 		}
 		out = c
-		return Audit(tx, a, "project.task_comment", "project_task", t.ID, map[string]any{"project_id": p.ID, "comment_id": c.ID})
+		return audit.Record(tx, a, "project.task_comment", "project_task", t.ID, map[string]any{"project_id": p.ID, "comment_id": c.ID})
 	})
 	return out, err
 }
@@ -210,7 +215,7 @@ type NoteInput struct {
 	Title    string
 	Body     string
 	Internal bool
-	Files    []Upload
+	Files    []files.Upload
 }
 
 // AddNote records a milestone note with files (team members).
@@ -226,7 +231,7 @@ func (s *ProjectService) AddNote(ctx context.Context, a *Actor, projectID int64,
 		fields["stage"] = "未知的项目阶段"
 	}
 	if len(fields) > 0 {
-		return nil, Invalid("成果记录有误，请按字段提示修改", fields)
+		return nil, apperr.Invalid("成果记录有误，请按字段提示修改", fields)
 	}
 	var out *ProjectNoteView
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
@@ -235,7 +240,7 @@ func (s *ProjectService) AddNote(ctx context.Context, a *Actor, projectID int64,
 			return err
 		}
 		if !acc.CanWork() {
-			return Forbidden("只有项目团队成员可以记录阶段成果")
+			return apperr.Forbidden("只有项目团队成员可以记录阶段成果")
 		}
 		stage := in.Stage
 		if stage == "" {
@@ -245,11 +250,11 @@ func (s *ProjectService) AddNote(ctx context.Context, a *Actor, projectID int64,
 		if err := tx.Create(n).Error; err != nil {
 			return err
 		}
-		ids, err := StoreUploads(tx, a.UserID, 0, "project_note", n.ID, in.Internal, in.Files)
+		ids, err := files.StoreUploads(tx, a.UserID, 0, "project_note", n.ID, in.Internal, in.Files)
 		if err != nil {
 			return err
 		}
-		files, err := FileMeta(tx, "project_note", []int64{n.ID}, true)
+		files, err := files.FileMeta(tx, "project_note", []int64{n.ID}, true)
 		if err != nil {
 			return err
 		}
@@ -257,28 +262,28 @@ func (s *ProjectService) AddNote(ctx context.Context, a *Actor, projectID int64,
 			return err
 		}
 		out = &ProjectNoteView{ProjectNote: *n, Files: files}
-		return Audit(tx, a, "project.note", "project", p.ID, map[string]any{"note_id": n.ID, "file_ids": ids, "internal": n.Internal})
+		return audit.Record(tx, a, "project.note", "project", p.ID, map[string]any{"note_id": n.ID, "file_ids": ids, "internal": n.Internal})
 	})
 	return out, err
 }
 
 // LoadNoteFile returns a milestone note's file the actor may read.
-func (s *ProjectService) LoadNoteFile(ctx context.Context, a *Actor, projectID, fileID int64) (*StoredFile, error) {
+func (s *ProjectService) LoadNoteFile(ctx context.Context, a *Actor, projectID, fileID int64) (*files.StoredFile, error) {
 	tx := s.DB.WithContext(ctx)
 	_, acc, err := loadProjectAccess(tx, a, projectID)
 	if err != nil {
 		return nil, err
 	}
-	var f StoredFile
+	var f files.StoredFile
 	if err := tx.Where("id = ? AND owner_type = ?", fileID, "project_note").Take(&f).Error; err != nil {
-		return nil, notFoundOr(err, "附件")
+		return nil, database.NotFoundOr(err, "附件")
 	}
 	var n ProjectNote
 	if err := tx.Where("id = ? AND project_id = ?", f.OwnerID, projectID).Take(&n).Error; err != nil {
-		return nil, notFoundOr(err, "附件")
+		return nil, database.NotFoundOr(err, "附件")
 	}
 	if (f.Internal || n.Internal) && !acc.SeesInternal() {
-		return nil, NotFound("附件")
+		return nil, apperr.NotFound("附件")
 	}
 	return &f, nil
 }
@@ -292,27 +297,27 @@ func (s *ProjectService) LinkCase(ctx context.Context, a *Actor, projectID, case
 			return err
 		}
 		if !acc.CanManage() {
-			return Forbidden("只有牵头检察官、部门负责人或检察长可以关联案件")
+			return apperr.Forbidden("只有牵头检察官、部门负责人或检察长可以关联案件")
 		}
 		var c Case
 		if err := tx.First(&c, caseID).Error; err != nil || !CanReadCase(a, &c) {
-			return InvalidField("case_id", "案件不存在或无权查看")
+			return apperr.InvalidField("case_id", "案件不存在或无权查看")
 		}
 		if !CanLinkCaseToProject(a, p, &c) {
-			return Conflict("case_other_procuratorate", "只能关联本院办理的案件")
+			return apperr.Conflict("case_other_procuratorate", "只能关联本院办理的案件")
 		}
 		if c.ProjectID != nil {
 			if *c.ProjectID == p.ID {
-				return Conflict("case_already_linked", "该案件已关联本项目")
+				return apperr.Conflict("case_already_linked", "该案件已关联本项目")
 			}
-			return Conflict("case_in_other_project", "该案件已关联其他项目，一件案件只能属于一个项目")
+			return apperr.Conflict("case_in_other_project", "该案件已关联其他项目，一件案件只能属于一个项目")
 		}
 		res := tx.Model(&Case{}).Where("id = ? AND project_id IS NULL", c.ID).Update("project_id", p.ID)
 		if res.Error != nil {
 			return res.Error
 		}
 		if res.RowsAffected != 1 {
-			return Conflict("case_in_other_project", "该案件已关联其他项目，一件案件只能属于一个项目")
+			return apperr.Conflict("case_in_other_project", "该案件已关联其他项目，一件案件只能属于一个项目")
 		}
 		if err := AddCaseEvent(tx, a, &c, "project_link", "纳入项目“"+p.Title+"”", true, map[string]any{"project_id": p.ID}); err != nil {
 			return err
@@ -320,7 +325,7 @@ func (s *ProjectService) LinkCase(ctx context.Context, a *Actor, projectID, case
 		if err := s.event(tx, a, p.ID, "case_link", nil, &c.ID, "关联案件“"+c.Title+"”", false); err != nil {
 			return err
 		}
-		return Audit(tx, a, "project.case_link", "project", p.ID, map[string]any{"case_id": c.ID})
+		return audit.Record(tx, a, "project.case_link", "project", p.ID, map[string]any{"case_id": c.ID})
 	})
 }
 
@@ -332,11 +337,11 @@ func (s *ProjectService) UnlinkCase(ctx context.Context, a *Actor, projectID, ca
 			return err
 		}
 		if !acc.CanManage() {
-			return Forbidden("只有牵头检察官、部门负责人或检察长可以取消关联案件")
+			return apperr.Forbidden("只有牵头检察官、部门负责人或检察长可以取消关联案件")
 		}
 		var c Case
 		if err := tx.Where("id = ? AND project_id = ?", caseID, p.ID).Take(&c).Error; err != nil {
-			return notFoundOr(err, "关联案件")
+			return database.NotFoundOr(err, "关联案件")
 		}
 		if err := tx.Model(&Case{}).Where("id = ? AND project_id = ?", c.ID, p.ID).Update("project_id", nil).Error; err != nil {
 			return err
@@ -347,7 +352,7 @@ func (s *ProjectService) UnlinkCase(ctx context.Context, a *Actor, projectID, ca
 		if err := s.event(tx, a, p.ID, "case_unlink", nil, &c.ID, "取消关联案件“"+c.Title+"”", false); err != nil {
 			return err
 		}
-		return Audit(tx, a, "project.case_unlink", "project", p.ID, map[string]any{"case_id": c.ID})
+		return audit.Record(tx, a, "project.case_unlink", "project", p.ID, map[string]any{"case_id": c.ID})
 	})
 }
 

@@ -4,6 +4,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"jianyi/internal/platform/database"
 )
 
 // Reminder marks a reminder as sent for (subject, kind, deadline).
@@ -42,7 +44,7 @@ func EmitReminder(tx *gorm.DB, ch Channels, key ReminderKey, n NotificationSpec)
 	// key fails only the statement, on SQLite and MySQL alike, so the
 	// caller's transaction goes on.
 	if err := tx.Create(r).Error; err != nil {
-		if IsUniqueViolation(err) {
+		if database.IsUniqueViolation(err) {
 			return false, nil
 		}
 		return false, err

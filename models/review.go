@@ -9,6 +9,10 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"jianyi/internal/platform/apperr"
+	"jianyi/internal/platform/audit"
+	"jianyi/internal/platform/database"
 )
 
 // Review kinds (质量评查).
@@ -109,7 +113,7 @@ type ReviewBatchInput struct {
 
 // ReviewService runs quality reviews.
 type ReviewService struct {
-	DB       *DB
+	DB       *database.DB
 	Sheet    []ScoreLine
 	Channels Channels
 	Now      func() time.Time
@@ -129,14 +133,14 @@ func (s *ReviewService) now() time.Time {
 // filtered cases, and creates one pending item per case.
 func (s *ReviewService) CreateBatch(ctx context.Context, a *Actor, in ReviewBatchInput) (*ReviewBatch, []ReviewItem, error) {
 	if !CanRunReviews(a) {
-		return nil, nil, Forbidden("只有案件管理部门可以组织质量评查")
+		return nil, nil, apperr.Forbidden("只有案件管理部门可以组织质量评查")
 	}
 	f := in.Filter
 	if f.State != "" && !CaseState(f.State).Valid() {
-		return nil, nil, InvalidField("filter.state", "未知的案件状态："+f.State)
+		return nil, nil, apperr.InvalidField("filter.state", "未知的案件状态："+f.State)
 	}
 	if !f.IssuedFrom.IsZero() && !f.IssuedTo.IsZero() && f.IssuedTo.Before(f.IssuedFrom) {
-		return nil, nil, InvalidField("filter.issued_to", "结束日期不能早于开始日期")
+		return nil, nil, apperr.InvalidField("filter.issued_to", "结束日期不能早于开始日期")
 	}
 	var batch *ReviewBatch
 	var items []ReviewItem
@@ -162,7 +166,7 @@ func (s *ReviewService) CreateBatch(ctx context.Context, a *Actor, in ReviewBatc
 			return err
 		}
 		if len(in.CaseIDs) > 0 && len(ids) != len(uniqueIDs(in.CaseIDs)) && f.State == "" && f.Field == "" && f.IssuedFrom.IsZero() && f.IssuedTo.IsZero() {
-			return InvalidField("case_ids", "部分案件不存在或不属于本院")
+			return apperr.InvalidField("case_ids", "部分案件不存在或不属于本院")
 		}
 		if f.SampleSize > 0 && len(ids) > f.SampleSize {
 			r := s.Rand
@@ -173,10 +177,10 @@ func (s *ReviewService) CreateBatch(ctx context.Context, a *Actor, in ReviewBatc
 			ids = ids[:f.SampleSize]
 		}
 		if len(ids) == 0 {
-			return &Error{Kind: ErrInvalid, Code: "no_cases_selected", Message: "没有符合条件的案件，请调整筛选条件"}
+			return &apperr.Error{Kind: apperr.ErrInvalid, Code: "no_cases_selected", Message: "没有符合条件的案件，请调整筛选条件"}
 		}
 		if len(ids) > MaxReviewBatchCases {
-			return &Error{Kind: ErrInvalid, Code: "too_many_cases", Message: fmt.Sprintf("符合条件的案件有 %d 件，超过单次评查 %d 件的上限，请缩小范围或随机抽样", len(ids), MaxReviewBatchCases)}
+			return &apperr.Error{Kind: apperr.ErrInvalid, Code: "too_many_cases", Message: fmt.Sprintf("符合条件的案件有 %d 件，超过单次评查 %d 件的上限，请缩小范围或随机抽样", len(ids), MaxReviewBatchCases)}
 		}
 		sheet, _ := json.Marshal(s.Sheet)
 		crit, _ := json.Marshal(in)
@@ -202,7 +206,7 @@ func (s *ReviewService) CreateBatch(ctx context.Context, a *Actor, in ReviewBatc
 		if err := tx.CreateInBatches(&items, 200).Error; err != nil {
 			return err
 		}
-		return Audit(tx, a, "review.create", "review_batch", batch.ID, map[string]any{"kind": in.Kind, "criteria": in, "cases": ids})
+		return audit.Record(tx, a, "review.create", "review_batch", batch.ID, map[string]any{"kind": in.Kind, "criteria": in, "cases": ids})
 	})
 	if err != nil {
 		return nil, nil, err
@@ -213,10 +217,10 @@ func (s *ReviewService) CreateBatch(ctx context.Context, a *Actor, in ReviewBatc
 func (s *ReviewService) loadBatch(tx *gorm.DB, a *Actor, id int64) (*ReviewBatch, error) {
 	var b ReviewBatch
 	if err := tx.First(&b, id).Error; err != nil {
-		return nil, notFoundOr(err, "评查")
+		return nil, database.NotFoundOr(err, "评查")
 	}
 	if b.ProcuratorateID != a.ProcuratorateID || !a.IsStaff() {
-		return nil, NotFound("评查")
+		return nil, apperr.NotFound("评查")
 	}
 	return &b, nil
 }
@@ -228,10 +232,10 @@ func (s *ReviewService) loadItem(tx *gorm.DB, a *Actor, batchID, itemID int64) (
 	}
 	var it ReviewItem
 	if err := tx.Where("id = ? AND batch_id = ?", itemID, batchID).Take(&it).Error; err != nil {
-		return nil, nil, notFoundOr(err, "评查案件")
+		return nil, nil, database.NotFoundOr(err, "评查案件")
 	}
 	if !CanReadReviewItem(a, &it) {
-		return nil, nil, NotFound("评查案件")
+		return nil, nil, apperr.NotFound("评查案件")
 	}
 	return b, &it, nil
 }
@@ -241,7 +245,7 @@ func (s *ReviewService) loadItem(tx *gorm.DB, a *Actor, batchID, itemID int64) (
 // review may not come from the case's department.
 func (s *ReviewService) AssignReviewer(ctx context.Context, a *Actor, batchID, itemID, reviewerID int64) (*ReviewItem, error) {
 	if !CanRunReviews(a) {
-		return nil, Forbidden("只有案件管理部门可以指定评查人")
+		return nil, apperr.Forbidden("只有案件管理部门可以指定评查人")
 	}
 	var out *ReviewItem
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
@@ -250,11 +254,11 @@ func (s *ReviewService) AssignReviewer(ctx context.Context, a *Actor, batchID, i
 			return err
 		}
 		if it.Status == ReviewScored || it.Status == ReviewAnswered {
-			return Conflict("review_already_scored", "该案件已评分，不能更换评查人")
+			return apperr.Conflict("review_already_scored", "该案件已评分，不能更换评查人")
 		}
 		u, err := UserByID(tx, reviewerID)
 		if err != nil || u.Disabled || !u.Role.IsStaff() || u.Role == RoleAdmin || u.ProcuratorateID == nil || *u.ProcuratorateID != b.ProcuratorateID {
-			return InvalidField("reviewer_id", "评查人须为本院在岗检察人员")
+			return apperr.InvalidField("reviewer_id", "评查人须为本院在岗检察人员")
 		}
 		if err := CheckReviewerAllowed(b.Kind, u, it); err != nil {
 			return err
@@ -271,7 +275,7 @@ func (s *ReviewService) AssignReviewer(ctx context.Context, a *Actor, batchID, i
 			return err
 		}
 		out = it
-		return Audit(tx, a, "review.assign", "review_item", it.ID, map[string]any{"batch_id": b.ID, "before": before.ReviewerID, "reviewer_id": u.ID})
+		return audit.Record(tx, a, "review.assign", "review_item", it.ID, map[string]any{"batch_id": b.ID, "before": before.ReviewerID, "reviewer_id": u.ID})
 	})
 	return out, err
 }
@@ -292,10 +296,10 @@ func (s *ReviewService) ScoreItem(ctx context.Context, a *Actor, batchID, itemID
 			return err
 		}
 		if it.ReviewerID == nil || *it.ReviewerID != a.UserID {
-			return Forbidden("只有被指定的评查人可以评分")
+			return apperr.Forbidden("只有被指定的评查人可以评分")
 		}
 		if it.Status == ReviewAnswered {
-			return Conflict("review_answered", "承办检察官已答复评查意见，不能再修改评分")
+			return apperr.Conflict("review_answered", "承办检察官已答复评查意见，不能再修改评分")
 		}
 		fields := map[string]string{}
 		total := 0
@@ -319,7 +323,7 @@ func (s *ReviewService) ScoreItem(ctx context.Context, a *Actor, batchID, itemID
 			}
 		}
 		if len(fields) > 0 {
-			return &Error{Kind: ErrInvalid, Code: "invalid_scores", Message: "评分不符合评分表，请按字段提示修改", Fields: fields}
+			return &apperr.Error{Kind: apperr.ErrInvalid, Code: "invalid_scores", Message: "评分不符合评分表，请按字段提示修改", Fields: fields}
 		}
 		raw, _ := json.Marshal(in.Scores)
 		now := s.now()
@@ -332,7 +336,7 @@ func (s *ReviewService) ScoreItem(ctx context.Context, a *Actor, batchID, itemID
 			return err
 		}
 		out = it
-		return Audit(tx, a, "review.score", "review_item", it.ID, map[string]any{"batch_id": b.ID, "scores": in.Scores, "total": total, "findings": in.Findings})
+		return audit.Record(tx, a, "review.score", "review_item", it.ID, map[string]any{"batch_id": b.ID, "scores": in.Scores, "total": total, "findings": in.Findings})
 	})
 	return out, err
 }
@@ -351,10 +355,10 @@ func (s *ReviewService) AnswerFindings(ctx context.Context, a *Actor, batchID, i
 			return err
 		}
 		if it.ProsecutorID != a.UserID {
-			return Forbidden("只有承办检察官可以答复评查意见")
+			return apperr.Forbidden("只有承办检察官可以答复评查意见")
 		}
 		if it.Status != ReviewScored && it.Status != ReviewAnswered {
-			return Conflict("review_not_scored", "评查尚未完成评分，暂不能答复")
+			return apperr.Conflict("review_not_scored", "评查尚未完成评分，暂不能答复")
 		}
 		now := s.now()
 		it.Answer, it.Status, it.AnsweredAt, it.UpdatedAt = in.Answer, ReviewAnswered, &now, now
@@ -362,7 +366,7 @@ func (s *ReviewService) AnswerFindings(ctx context.Context, a *Actor, batchID, i
 			return err
 		}
 		out = it
-		return Audit(tx, a, "review.answer", "review_item", it.ID, map[string]any{"batch_id": b.ID, "answer": in.Answer})
+		return audit.Record(tx, a, "review.answer", "review_item", it.ID, map[string]any{"batch_id": b.ID, "answer": in.Answer})
 	})
 	return out, err
 }
@@ -424,7 +428,7 @@ func (s *ReviewService) GetBatch(ctx context.Context, a *Actor, id int64) (*Revi
 		return nil, err
 	}
 	if !CanReadAllReviews(a) && len(items) == 0 {
-		return nil, NotFound("评查")
+		return nil, apperr.NotFound("评查")
 	}
 	for i := range items {
 		hideUnscoredFindings(a, &items[i])
@@ -444,7 +448,7 @@ func hideUnscoredFindings(a *Actor, it *ReviewItemView) {
 // ListBatches lists the procuratorate's batches (case managers and the chief).
 func (s *ReviewService) ListBatches(ctx context.Context, a *Actor) ([]ReviewBatch, error) {
 	if !CanReadAllReviews(a) {
-		return nil, Forbidden("只有案件管理部门和检察长可以查看评查列表")
+		return nil, apperr.Forbidden("只有案件管理部门和检察长可以查看评查列表")
 	}
 	var out []ReviewBatch
 	err := s.DB.WithContext(ctx).Where("procuratorate_id = ?", a.ProcuratorateID).Order("id DESC").Limit(200).Find(&out).Error
@@ -462,7 +466,7 @@ func (s *ReviewService) MyReviewItems(ctx context.Context, a *Actor, role string
 	case "handler", "":
 		q = q.Where("review_items.prosecutor_id = ?", a.UserID)
 	default:
-		return nil, InvalidField("role", "应为 reviewer 或 handler")
+		return nil, apperr.InvalidField("role", "应为 reviewer 或 handler")
 	}
 	items, err := itemViews(tx, q.Limit(500))
 	if err != nil {

@@ -1,6 +1,10 @@
 package models
 
-import "gorm.io/gorm"
+import (
+	"gorm.io/gorm"
+
+	"jianyi/internal/platform/apperr"
+)
 
 // CanRunReviews reports who organises quality reviews (质量评查): case managers.
 func CanRunReviews(a *Actor) bool { return a.HasRole(RoleCaseManager) && a.ProcuratorateID != 0 }
@@ -41,11 +45,11 @@ func ReviewItemScope(a *Actor) func(*gorm.DB) *gorm.DB {
 // (交叉评查) nobody from the case's own department.
 func CheckReviewerAllowed(kind string, reviewer *User, it *ReviewItem) error {
 	if reviewer.ID == it.ProsecutorID {
-		return &Error{Kind: ErrConflict, Code: "reviewer_is_handler", Message: "评查人不能是该案件的承办检察官",
+		return &apperr.Error{Kind: apperr.ErrConflict, Code: "reviewer_is_handler", Message: "评查人不能是该案件的承办检察官",
 			Fields: map[string]string{"reviewer_id": "不能评查本人承办的案件"}}
 	}
 	if kind == ReviewCross && reviewer.DepartmentID != nil && *reviewer.DepartmentID == it.DepartmentID {
-		return &Error{Kind: ErrConflict, Code: "reviewer_same_department", Message: "交叉评查的评查人不能来自案件承办部门",
+		return &apperr.Error{Kind: apperr.ErrConflict, Code: "reviewer_same_department", Message: "交叉评查的评查人不能来自案件承办部门",
 			Fields: map[string]string{"reviewer_id": "交叉评查须由其他部门人员评查"}}
 	}
 	return nil

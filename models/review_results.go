@@ -8,6 +8,9 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"jianyi/internal/platform/apperr"
+	"jianyi/internal/platform/database"
 )
 
 // RatingInput is an external evaluation (被建议单位代表/公民评价) of a closed
@@ -30,7 +33,7 @@ func (r RatingInput) check() error {
 		fields["comment"] = "评价内容不能超过2000字"
 	}
 	if len(fields) > 0 {
-		return Invalid("评价内容有误，请按字段提示修改", fields)
+		return apperr.Invalid("评价内容有误，请按字段提示修改", fields)
 	}
 	return nil
 }
@@ -42,13 +45,13 @@ func rateCase(tx *gorm.DB, a *Actor, c *Case, raterType, raterRef string, in Rat
 		return nil, err
 	}
 	if c.State != StateClosed {
-		return nil, Conflict("case_not_closed", "案件结案后才能评价")
+		return nil, apperr.Conflict("case_not_closed", "案件结案后才能评价")
 	}
 	r := &CaseRating{CaseID: c.ID, RaterType: raterType, RaterRef: raterRef, Accuracy: in.Accuracy, Workability: in.Workability,
 		Effect: in.Effect, Comment: strings.TrimSpace(in.Comment)}
 	if err := tx.Create(r).Error; err != nil {
-		if IsUniqueViolation(err) {
-			return nil, Conflict("already_rated", "已经评价过该检察建议，不能重复评价")
+		if database.IsUniqueViolation(err) {
+			return nil, apperr.Conflict("already_rated", "已经评价过该检察建议，不能重复评价")
 		}
 		return nil, err
 	}
@@ -59,18 +62,18 @@ func rateCase(tx *gorm.DB, a *Actor, c *Case, raterType, raterRef string, in Rat
 
 // RateCaseAsAgency records the recipient agency's rating of its own closed
 // recommendation, once.
-func RateCaseAsAgency(ctx context.Context, db *DB, a *Actor, caseID int64, in RatingInput) (*CaseRating, error) {
+func RateCaseAsAgency(ctx context.Context, db *database.DB, a *Actor, caseID int64, in RatingInput) (*CaseRating, error) {
 	var out *CaseRating
 	err := db.WithTx(ctx, func(tx *gorm.DB) error {
 		var c Case
 		if err := tx.First(&c, caseID).Error; err != nil {
-			return notFoundOr(err, "检察建议")
+			return database.NotFoundOr(err, "检察建议")
 		}
 		if !a.HasRole(RoleAgency) || !CanReadCase(a, &c) {
-			return NotFound("检察建议")
+			return apperr.NotFound("检察建议")
 		}
 		if !CanRateAsAgency(a, &c) {
-			return Conflict("case_not_closed", "案件结案后才能评价")
+			return apperr.Conflict("case_not_closed", "案件结案后才能评价")
 		}
 		r, err := rateCase(tx, a, &c, "agency", fmt.Sprint(a.AgencyID), in)
 		out = r
@@ -87,14 +90,14 @@ func RateCaseAsAgency(ctx context.Context, db *DB, a *Actor, caseID int64, in Ra
 func RateCaseAsCitizen(tx *gorm.DB, caseID int64, trackingNo string, in RatingInput) (*CaseRating, error) {
 	trackingNo = strings.TrimSpace(trackingNo)
 	if trackingNo == "" || len(trackingNo) > 64 {
-		return nil, InvalidField("tracking_no", "查询码无效")
+		return nil, apperr.InvalidField("tracking_no", "查询码无效")
 	}
 	var c Case
 	if err := tx.First(&c, caseID).Error; err != nil {
-		return nil, notFoundOr(err, "案件")
+		return nil, database.NotFoundOr(err, "案件")
 	}
 	if c.Source != SourceApplication {
-		return nil, NotFound("案件")
+		return nil, apperr.NotFound("案件")
 	}
 	citizen := &Actor{Username: "citizen:" + trackingNo, DisplayName: "申请人"}
 	return rateCase(tx, citizen, &c, "citizen", trackingNo, in)
@@ -158,7 +161,7 @@ func (s *ReviewService) Results(ctx context.Context, a *Actor, batchID int64) (*
 		return nil, err
 	}
 	if !CanReadAllReviews(a) {
-		return nil, NotFound("评查")
+		return nil, apperr.NotFound("评查")
 	}
 	items, err := itemViews(tx, tx.Where("review_items.batch_id = ?", b.ID))
 	if err != nil {

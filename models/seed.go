@@ -6,6 +6,9 @@ import (
 	"fmt"
 
 	"gorm.io/gorm"
+
+	"jianyi/internal/platform/audit"
+	"jianyi/internal/platform/database"
 )
 
 // DemoAccount is one account made (or found) by SeedDemo.
@@ -28,7 +31,7 @@ type DemoOrg struct {
 // SeedDemo creates a small procuratorate tree, departments, one user per role
 // and two agencies with their users. It is idempotent: existing objects (found
 // by their unique names) are kept as they are, passwords included.
-func SeedDemo(ctx context.Context, db *DB, password string) (*DemoOrg, error) {
+func SeedDemo(ctx context.Context, db *database.DB, password string) (*DemoOrg, error) {
 	if len(password) < 8 {
 		return nil, errors.New("demo password must be at least 8 characters")
 	}
@@ -99,7 +102,7 @@ func SeedDemo(ctx context.Context, db *DB, password string) (*DemoOrg, error) {
 			if err := tx.Create(nu).Error; err != nil {
 				return err
 			}
-			if err := Audit(tx, sys, "user.create", "user", nu.ID, map[string]any{"username": nu.Username, "role": nu.Role, "source": "seed-demo"}); err != nil {
+			if err := audit.Record(tx, sys, "user.create", "user", nu.ID, map[string]any{"username": nu.Username, "role": nu.Role, "source": "seed-demo"}); err != nil {
 				return err
 			}
 			org.Accounts = append(org.Accounts, DemoAccount{u.username, u.role, u.where, true})
@@ -132,7 +135,7 @@ func seedProcuratorate(tx *gorm.DB, parent *Procuratorate, name, short, level st
 	if err := tx.Model(&p).Update("path", p.Path).Error; err != nil {
 		return p, err
 	}
-	return p, Audit(tx, &Actor{Username: "seed-demo"}, "procuratorate.create", "procuratorate", p.ID, map[string]any{"name": name})
+	return p, audit.Record(tx, &Actor{Username: "seed-demo"}, "procuratorate.create", "procuratorate", p.ID, map[string]any{"name": name})
 }
 
 func seedDepartment(tx *gorm.DB, procID int64, name, code string) (Department, error) {
@@ -146,7 +149,7 @@ func seedDepartment(tx *gorm.DB, procID int64, name, code string) (Department, e
 	if err := tx.Create(&d).Error; err != nil {
 		return d, err
 	}
-	return d, Audit(tx, &Actor{Username: "seed-demo"}, "department.create", "department", d.ID, map[string]any{"name": name})
+	return d, audit.Record(tx, &Actor{Username: "seed-demo"}, "department.create", "department", d.ID, map[string]any{"name": name})
 }
 
 func seedAgency(tx *gorm.DB, a Agency) (Agency, error) {
@@ -159,5 +162,5 @@ func seedAgency(tx *gorm.DB, a Agency) (Agency, error) {
 	if err := tx.Create(&a).Error; err != nil {
 		return a, err
 	}
-	return a, Audit(tx, &Actor{Username: "seed-demo"}, "agency.create", "agency", a.ID, map[string]any{"name": a.Name})
+	return a, audit.Record(tx, &Actor{Username: "seed-demo"}, "agency.create", "agency", a.ID, map[string]any{"name": a.Name})
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"jianyi/internal/platform/database"
 )
 
 // DemoCase is one case SeedDemoCases made (or found).
@@ -41,7 +43,7 @@ var demoCaseTitles = []string{
 //
 // It is idempotent: when any demo case (found by its title) exists in the
 // district, nothing is made and the existing demo cases are returned.
-func SeedDemoCases(ctx context.Context, db *DB, svc *CaseService, render PDFRenderer) ([]DemoCase, error) {
+func SeedDemoCases(ctx context.Context, db *database.DB, svc *CaseService, render PDFRenderer) ([]DemoCase, error) {
 	var district Procuratorate
 	if err := db.WithContext(ctx).Where("name = ?", "临江市清河区人民检察院").First(&district).Error; err != nil {
 		return nil, fmt.Errorf("demo cases need the demo organisation (run SeedDemo first): %w", err)
@@ -103,7 +105,7 @@ func demoCaseOf(c *Case, created bool) DemoCase {
 
 type demoSeeder struct {
 	ctx              context.Context
-	db               *DB
+	db               *database.DB
 	svc              *CaseService
 	render           PDFRenderer
 	now              time.Time

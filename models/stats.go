@@ -7,6 +7,9 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"jianyi/internal/platform/apperr"
+	"jianyi/internal/platform/database"
 )
 
 // StatsQuery filters statistics and the ledger. From and To bound the issued
@@ -35,16 +38,16 @@ type statsScope struct {
 func resolveStatsScope(tx *gorm.DB, a *Actor, q StatsQuery) (*statsScope, error) {
 	acc := StatsAccess(a)
 	if acc == StatsNone {
-		return nil, Forbidden("当前角色无权查看统计")
+		return nil, apperr.Forbidden("当前角色无权查看统计")
 	}
 	if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
-		return nil, InvalidField("to", "结束日期不能早于开始日期")
+		return nil, apperr.InvalidField("to", "结束日期不能早于开始日期")
 	}
 	root := a.ProcuratoratePath
 	if q.ProcuratorateID != 0 {
 		p, err := ProcuratorateByID(tx, q.ProcuratorateID)
 		if err != nil || !InSubtree(p.Path, a.ProcuratoratePath) || (acc != StatsSubtree && p.ID != a.ProcuratorateID) {
-			return nil, InvalidField("procuratorate_id", "检察院不存在或不在统计范围内")
+			return nil, apperr.InvalidField("procuratorate_id", "检察院不存在或不在统计范围内")
 		}
 		root = p.Path
 	}
@@ -60,7 +63,7 @@ func resolveStatsScope(tx *gorm.DB, a *Actor, q StatsQuery) (*statsScope, error)
 	switch acc {
 	case StatsDepartment:
 		if q.DepartmentID != 0 && q.DepartmentID != a.DepartmentID {
-			return nil, Forbidden("部门负责人只能查看本部门的统计")
+			return nil, apperr.Forbidden("部门负责人只能查看本部门的统计")
 		}
 		sc.departmentID = a.DepartmentID
 	case StatsOwnCases:
@@ -191,7 +194,7 @@ var statsDefinitions = map[string]string{
 }
 
 // replyDaysExpr is the days between receipt and the first reply, per dialect.
-func replyDaysExpr(db *DB) string {
+func replyDaysExpr(db *database.DB) string {
 	if db.Dialect == "mysql" {
 		return "DATEDIFF(cases.first_replied_on, COALESCE(cases.received_on, cases.delivered_on))"
 	}
@@ -199,7 +202,7 @@ func replyDaysExpr(db *DB) string {
 }
 
 // issuedMonthExpr is the Beijing-time month of issuance, per dialect.
-func issuedMonthExpr(db *DB) string {
+func issuedMonthExpr(db *database.DB) string {
 	if db.Dialect == "mysql" {
 		return "DATE_FORMAT(DATE_ADD(cases.issued_at, INTERVAL 8 HOUR), '%Y-%m')"
 	}
@@ -211,7 +214,7 @@ func issuedMonthExpr(db *DB) string {
 // covering index ix_cases_stats) gives every count and rate of the case table; smaller grouped queries give the months, the
 // adoption positions, the overdue list, the non-responders, the projects and
 // the review scores.
-func ComputeStats(ctx context.Context, db *DB, a *Actor, q StatsQuery) (*Stats, error) {
+func ComputeStats(ctx context.Context, db *database.DB, a *Actor, q StatsQuery) (*Stats, error) {
 	tx := db.WithContext(ctx)
 	sc, err := resolveStatsScope(tx, a, q)
 	if err != nil {

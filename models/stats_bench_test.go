@@ -15,6 +15,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/dbtest"
+	"jianyi/internal/platform/database"
 	"jianyi/models"
 )
 
@@ -126,7 +127,7 @@ func (w *countingWriter) Write(p []byte) (int, error) {
 // seedBenchCases writes n cases with literal multi-row INSERTs of 500 rows in
 // one transaction: states, sources, fields, reply classes and dates spread
 // so the GROUP BYs have realistic cardinality.
-func seedBenchCases(b *testing.B, db *models.DB, org *models.DemoOrg, dept1, prosecutor int64, n int) []int64 {
+func seedBenchCases(b *testing.B, db *database.DB, org *models.DemoOrg, dept1, prosecutor int64, n int) []int64 {
 	b.Helper()
 	var agencies []int64
 	// Bulk load: drop the secondary indexes of cases and build them again

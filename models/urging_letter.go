@@ -4,6 +4,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"jianyi/internal/platform/database"
 )
 
 // UrgingLetter is a 催办函 (urging letter) on an overdue reply. The reply
@@ -33,7 +35,7 @@ func CreateUrgingLetterDraft(tx *gorm.DB, caseID, prosecutorID int64, deadline D
 		CreatedAt: time.Now().UTC()}
 	// Plain INSERT, duplicate = exists (see EmitReminder for why not ON CONFLICT).
 	if err := tx.Create(l).Error; err != nil {
-		if IsUniqueViolation(err) {
+		if database.IsUniqueViolation(err) {
 			return false, nil
 		}
 		return false, err

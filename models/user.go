@@ -8,6 +8,10 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 	"gorm.io/gorm"
+
+	"jianyi/internal/platform/apperr"
+	"jianyi/internal/platform/audit"
+	"jianyi/internal/platform/database"
 )
 
 // User is an account: procuratorate staff or an agency clerk.
@@ -61,14 +65,14 @@ func CheckPassword(hash, pw string) bool {
 func UserByID(tx *gorm.DB, id int64) (*User, error) {
 	var u User
 	if err := tx.First(&u, id).Error; err != nil {
-		return nil, notFoundOr(err, "用户")
+		return nil, database.NotFoundOr(err, "用户")
 	}
 	return &u, nil
 }
 
 // UserService manages accounts.
 type UserService struct {
-	DB                *DB
+	DB                *database.DB
 	MinPasswordLength int
 }
 
@@ -76,35 +80,35 @@ type UserService struct {
 func (s *UserService) validateMembership(tx *gorm.DB, actor *Actor, in UserInput) error {
 	if in.Role == RoleAgency {
 		if in.AgencyID == nil {
-			return InvalidField("agency_id", "被建议单位用户必须指定所属单位")
+			return apperr.InvalidField("agency_id", "被建议单位用户必须指定所属单位")
 		}
 		if _, err := AgencyByID(tx, *in.AgencyID); err != nil {
-			return InvalidField("agency_id", "被建议单位不存在")
+			return apperr.InvalidField("agency_id", "被建议单位不存在")
 		}
 		if in.ProcuratorateID != nil || in.DepartmentID != nil {
-			return InvalidField("procuratorate_id", "被建议单位用户不属于检察院")
+			return apperr.InvalidField("procuratorate_id", "被建议单位用户不属于检察院")
 		}
 		return nil
 	}
 	if in.AgencyID != nil {
-		return InvalidField("agency_id", "检察院用户不能属于被建议单位")
+		return apperr.InvalidField("agency_id", "检察院用户不能属于被建议单位")
 	}
 	if in.ProcuratorateID == nil {
-		return InvalidField("procuratorate_id", "检察院用户必须指定所属检察院")
+		return apperr.InvalidField("procuratorate_id", "检察院用户必须指定所属检察院")
 	}
 	p, err := ProcuratorateByID(tx, *in.ProcuratorateID)
 	if err != nil || !InSubtree(p.Path, actor.ProcuratoratePath) {
-		return InvalidField("procuratorate_id", "检察院不存在或不在管理范围内")
+		return apperr.InvalidField("procuratorate_id", "检察院不存在或不在管理范围内")
 	}
 	if in.DepartmentID == nil {
 		if in.Role == RoleProsecutor || in.Role == RoleDeptHead {
-			return InvalidField("department_id", "检察官和部门负责人必须指定部门")
+			return apperr.InvalidField("department_id", "检察官和部门负责人必须指定部门")
 		}
 		return nil
 	}
 	var d Department
 	if err := tx.First(&d, *in.DepartmentID).Error; err != nil || d.ProcuratorateID != p.ID {
-		return InvalidField("department_id", "部门不存在或不属于该检察院")
+		return apperr.InvalidField("department_id", "部门不存在或不属于该检察院")
 	}
 	return nil
 }
@@ -135,7 +139,7 @@ func (s *UserService) ListUsers(ctx context.Context, actor *Actor, role string) 
 // CreateUser creates an account; the password is required and hashed.
 func (s *UserService) CreateUser(ctx context.Context, actor *Actor, in UserInput) (*User, error) {
 	if len(in.Password) < s.MinPasswordLength {
-		return nil, InvalidField("password", "密码长度不能少于"+strconv.Itoa(s.MinPasswordLength)+"位")
+		return nil, apperr.InvalidField("password", "密码长度不能少于"+strconv.Itoa(s.MinPasswordLength)+"位")
 	}
 	hash, err := HashPassword(in.Password)
 	if err != nil {
@@ -151,10 +155,10 @@ func (s *UserService) CreateUser(ctx context.Context, actor *Actor, in UserInput
 			ProcuratorateID: in.ProcuratorateID, DepartmentID: in.DepartmentID, AgencyID: in.AgencyID,
 			Email: in.Email, Phone: in.Phone, TokenVersion: 1, PasswordChangedAt: &now}
 		if err := tx.Create(u).Error; err != nil {
-			return uniqueOr(err, "username", "用户名已存在")
+			return database.UniqueOr(err, "username", "用户名已存在")
 		}
 		out = u
-		return Audit(tx, actor, "user.create", "user", u.ID, map[string]any{"after": u})
+		return audit.Record(tx, actor, "user.create", "user", u.ID, map[string]any{"after": u})
 	})
 	return out, err
 }
@@ -166,7 +170,7 @@ func (s *UserService) UpdateUser(ctx context.Context, actor *Actor, id int64, in
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
 		u, err := UserByID(tx, id)
 		if err != nil || !adminMayManage(tx, actor, u) {
-			return NotFound("用户")
+			return apperr.NotFound("用户")
 		}
 		if err := s.validateMembership(tx, actor, in); err != nil {
 			return err
@@ -174,7 +178,7 @@ func (s *UserService) UpdateUser(ctx context.Context, actor *Actor, id int64, in
 		before := *u
 		if in.Password != "" {
 			if len(in.Password) < s.MinPasswordLength {
-				return InvalidField("password", "密码长度不能少于"+strconv.Itoa(s.MinPasswordLength)+"位")
+				return apperr.InvalidField("password", "密码长度不能少于"+strconv.Itoa(s.MinPasswordLength)+"位")
 			}
 			if u.PasswordHash, err = HashPassword(in.Password); err != nil {
 				return err
@@ -190,10 +194,10 @@ func (s *UserService) UpdateUser(ctx context.Context, actor *Actor, id int64, in
 		u.ProcuratorateID, u.DepartmentID, u.AgencyID = in.ProcuratorateID, in.DepartmentID, in.AgencyID
 		u.Email, u.Phone = in.Email, in.Phone
 		if err := tx.Save(u).Error; err != nil {
-			return uniqueOr(err, "username", "用户名已存在")
+			return database.UniqueOr(err, "username", "用户名已存在")
 		}
 		out = u
-		return Audit(tx, actor, "user.update", "user", u.ID, map[string]any{"before": before, "after": u})
+		return audit.Record(tx, actor, "user.update", "user", u.ID, map[string]any{"before": before, "after": u})
 	})
 	return out, err
 }
@@ -205,10 +209,10 @@ func (s *UserService) SetUserDisabled(ctx context.Context, actor *Actor, id int6
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
 		u, err := UserByID(tx, id)
 		if err != nil || !adminMayManage(tx, actor, u) {
-			return NotFound("用户")
+			return apperr.NotFound("用户")
 		}
 		if u.ID == actor.UserID && disabled {
-			return Conflict("cannot_disable_self", "不能停用自己的账号")
+			return apperr.Conflict("cannot_disable_self", "不能停用自己的账号")
 		}
 		u.Disabled = disabled
 		u.TokenVersion++
@@ -220,7 +224,7 @@ func (s *UserService) SetUserDisabled(ctx context.Context, actor *Actor, id int6
 		if disabled {
 			action = "user.disable"
 		}
-		return Audit(tx, actor, action, "user", u.ID, map[string]any{"username": u.Username})
+		return audit.Record(tx, actor, action, "user", u.ID, map[string]any{"username": u.Username})
 	})
 	return out, err
 }
@@ -228,10 +232,10 @@ func (s *UserService) SetUserDisabled(ctx context.Context, actor *Actor, id int6
 // ChangeOwnPassword changes the actor's password after checking the current one.
 func (s *UserService) ChangeOwnPassword(ctx context.Context, actor *Actor, current, next string) error {
 	if len(next) < s.MinPasswordLength {
-		return InvalidField("new_password", "新密码长度不能少于"+strconv.Itoa(s.MinPasswordLength)+"位")
+		return apperr.InvalidField("new_password", "新密码长度不能少于"+strconv.Itoa(s.MinPasswordLength)+"位")
 	}
 	if current == next {
-		return InvalidField("new_password", "新密码不能与当前密码相同")
+		return apperr.InvalidField("new_password", "新密码不能与当前密码相同")
 	}
 	hash, err := HashPassword(next)
 	if err != nil {
@@ -243,13 +247,13 @@ func (s *UserService) ChangeOwnPassword(ctx context.Context, actor *Actor, curre
 			return err
 		}
 		if !CheckPassword(u.PasswordHash, current) {
-			return InvalidField("current_password", "当前密码不正确")
+			return apperr.InvalidField("current_password", "当前密码不正确")
 		}
 		now := time.Now().UTC()
 		if err := tx.Model(u).Updates(map[string]any{"password_hash": hash, "password_changed_at": now, "token_version": u.TokenVersion + 1}).Error; err != nil {
 			return err
 		}
-		return Audit(tx, actor, "user.change_password", "user", u.ID, map[string]any{})
+		return audit.Record(tx, actor, "user.change_password", "user", u.ID, map[string]any{})
 	})
 }
 
@@ -281,9 +285,9 @@ func (s *UserService) Authenticate(ctx context.Context, username, password, ip, 
 	anon := &Actor{Username: username, IP: ip, RequestID: requestID}
 	if int(userFailures) >= pol.MaxFailuresPerUser || int(ipFailures) >= pol.MaxFailuresPerIP {
 		_ = s.DB.WithTx(ctx, func(tx *gorm.DB) error {
-			return Audit(tx, anon, "auth.login_throttled", "user", 0, map[string]any{"username": username, "user_failures": userFailures, "ip_failures": ipFailures})
+			return audit.Record(tx, anon, "auth.login_throttled", "user", 0, map[string]any{"username": username, "user_failures": userFailures, "ip_failures": ipFailures})
 		})
-		return nil, &Error{Kind: ErrTooMany, Code: "login_throttled", Message: "登录失败次数过多，请稍后再试",
+		return nil, &apperr.Error{Kind: apperr.ErrTooMany, Code: "login_throttled", Message: "登录失败次数过多，请稍后再试",
 			Details: map[string]any{"retry_after_seconds": int(pol.Window.Seconds())}}
 	}
 	var u User
@@ -305,15 +309,15 @@ func (s *UserService) Authenticate(ctx context.Context, username, password, ip, 
 			return err
 		}
 		if ok {
-			return Audit(tx, ActorFor(&u, ip, requestID), "auth.login", "user", u.ID, map[string]any{})
+			return audit.Record(tx, ActorFor(&u, ip, requestID), "auth.login", "user", u.ID, map[string]any{})
 		}
-		return Audit(tx, anon, "auth.login_failed", "user", u.ID, map[string]any{"username": username})
+		return audit.Record(tx, anon, "auth.login_failed", "user", u.ID, map[string]any{"username": username})
 	})
 	if werr != nil {
 		return nil, werr
 	}
 	if !ok {
-		return nil, &Error{Kind: ErrUnauthorized, Code: "bad_credentials", Message: "用户名或密码错误，或账号已停用"}
+		return nil, &apperr.Error{Kind: apperr.ErrUnauthorized, Code: "bad_credentials", Message: "用户名或密码错误，或账号已停用"}
 	}
 	return &u, nil
 }

@@ -17,6 +17,7 @@ import (
 	"jianyi/config"
 	"jianyi/dbtest"
 	"jianyi/documents"
+	"jianyi/internal/platform/database"
 	"jianyi/models"
 )
 
@@ -74,7 +75,7 @@ func TestDocumentsVerifyCommand(t *testing.T) {
 	}
 }
 
-func dbMigrated(t *testing.T, db *models.DB) *models.DB {
+func dbMigrated(t *testing.T, db *database.DB) *database.DB {
 	t.Helper()
 	if _, err := db.Migrate(t.Context()); err != nil {
 		t.Fatal(err)

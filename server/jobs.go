@@ -7,7 +7,7 @@ import (
 
 	"jianyi/config"
 	"jianyi/handlers"
-	"jianyi/models"
+	"jianyi/internal/platform/database"
 )
 
 // stopper is a running scheduler.
@@ -17,7 +17,7 @@ type stopper interface{ Stop(ctx context.Context) }
 // scheduler the admin API lists and runs jobs on, so "run now" and the timer
 // share one no-overlap guard in this process; other replicas are kept apart
 // by the job_runs slot rows.
-func startJobs(ctx context.Context, cfg *config.Config, db *models.DB, srv *handlers.Server, log *slog.Logger) (stopper, error) {
+func startJobs(ctx context.Context, cfg *config.Config, db *database.DB, srv *handlers.Server, log *slog.Logger) (stopper, error) {
 	if !cfg.Jobs.Enabled {
 		log.Info("scheduled jobs disabled (jobs.enabled: false)")
 		return nil, nil

@@ -26,6 +26,8 @@ import (
 
 	"jianyi/config"
 	"jianyi/handlers"
+	"jianyi/internal/platform/audit"
+	"jianyi/internal/platform/database"
 	"jianyi/models"
 )
 
@@ -95,8 +97,8 @@ func loadConfig(fs *flag.FlagSet, args []string) (*config.Config, error) {
 	return config.Load(*path)
 }
 
-func openDB(cfg *config.Config) (*models.DB, error) {
-	return models.Open(models.OpenOptions{
+func openDB(cfg *config.Config) (*database.DB, error) {
+	return database.Open(database.OpenOptions{
 		Driver:          cfg.Database.Driver,
 		DSN:             cfg.Database.DSN,
 		MaxOpenConns:    cfg.Database.MaxOpenConns,
@@ -276,7 +278,7 @@ func seedDemo(args []string, stdout io.Writer, log *slog.Logger) error {
 
 // seedDemoCases makes the demo cases through the case service the server
 // uses (same deadlines, calendar and publishing roles) and lists them.
-func seedDemoCases(ctx context.Context, cfg *config.Config, db *models.DB, stdout io.Writer) error {
+func seedDemoCases(ctx context.Context, cfg *config.Config, db *database.DB, stdout io.Writer) error {
 	cases, err := models.SeedDemoCases(ctx, db, handlers.NewCaseService(cfg, db), handlers.RenderDisclosurePDF)
 	if err != nil {
 		return err
@@ -321,7 +323,7 @@ func auditVerify(args []string, stdout io.Writer, log *slog.Logger) (bool, error
 		return false, err
 	}
 	defer db.Close()
-	checked, breaks, err := models.VerifyAuditChain(context.Background(), db)
+	checked, breaks, err := audit.VerifyChain(context.Background(), db)
 	if err != nil {
 		return false, err
 	}

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"jianyi/internal/platform/database"
 	"jianyi/migrations"
 	"jianyi/models"
 )
@@ -38,9 +39,9 @@ func runCmd(args ...string) (code int, stdout, stderr string) {
 	return code, out.String(), errOut.String()
 }
 
-func openSQLite(t *testing.T, path string) *models.DB {
+func openSQLite(t *testing.T, path string) *database.DB {
 	t.Helper()
-	db, err := models.Open(models.OpenOptions{Driver: "sqlite", DSN: path})
+	db, err := database.Open(database.OpenOptions{Driver: "sqlite", DSN: path})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package models
+package database
 
 import (
 	"context"
@@ -17,6 +17,7 @@ import (
 	"gorm.io/gorm/clause"
 	"gorm.io/gorm/logger"
 
+	"jianyi/internal/platform/apperr"
 	"jianyi/migrations"
 )
 
@@ -201,19 +202,19 @@ func LikePattern(s string) string {
 	return "%" + strings.NewReplacer(`!`, `!!`, `%`, `!%`, `_`, `!_`).Replace(s) + "%"
 }
 
-func notFoundOr(err error, what string) error {
+func NotFoundOr(err error, what string) error {
 	if err == gorm.ErrRecordNotFound {
-		return NotFound(what)
+		return apperr.NotFound(what)
 	}
 	return err
 }
 
-func uniqueOr(err error, field, msg string) error {
+func UniqueOr(err error, field, msg string) error {
 	if IsUniqueViolation(err) {
-		return &Error{Kind: ErrConflict, Code: "duplicate", Message: msg, Fields: map[string]string{field: msg}}
+		return &apperr.Error{Kind: apperr.ErrConflict, Code: "duplicate", Message: msg, Fields: map[string]string{field: msg}}
 	}
 	return err
 }
 
-// errIsNotFound reports gorm's not-found.
-func errIsNotFound(err error) bool { return errors.Is(err, gorm.ErrRecordNotFound) }
+// IsNotFound reports gorm's not-found.
+func IsNotFound(err error) bool { return errors.Is(err, gorm.ErrRecordNotFound) }

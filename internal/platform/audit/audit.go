@@ -1,4 +1,4 @@
-package models
+package audit
 
 import (
 	"context"
@@ -11,12 +11,14 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"jianyi/internal/platform/database"
 )
 
-// AuditEntry is one line of the append-only audit trail. Each entry stores the
+// Entry is one line of the append-only audit trail. Each entry stores the
 // hash of the entry before it, so an edited, deleted or inserted row breaks the
 // chain and `server audit verify` finds it.
-type AuditEntry struct {
+type Entry struct {
 	ID              int64     `gorm:"primaryKey" json:"id"`
 	ActorID         *int64    `json:"actor_id"`
 	ActorName       string    `json:"actor_name"`
@@ -33,6 +35,9 @@ type AuditEntry struct {
 	Hash            string    `json:"hash"`
 }
 
+// TableName keeps the table the entries have always lived in.
+func (Entry) TableName() string { return "audit_entries" }
+
 type auditHead struct {
 	ID       int64 `gorm:"primaryKey"`
 	LastID   int64
@@ -42,7 +47,7 @@ type auditHead struct {
 func (auditHead) TableName() string { return "audit_head" }
 
 // chainHash is the SHA-256 over the entry's fields and the previous hash.
-func (e *AuditEntry) chainHash() string {
+func (e *Entry) chainHash() string {
 	opt := func(p *int64) string {
 		if p == nil {
 			return ""
@@ -58,14 +63,14 @@ func (e *AuditEntry) chainHash() string {
 	return hex.EncodeToString(sum[:])
 }
 
-// AuditActor is whoever an entry names; *Actor is one. A nil AuditActor is
-// the system itself.
-type AuditActor interface {
-	AuditIdentity() AuditIdentity
+// Actor is whoever an entry names; *org.Actor is one. A nil Actor is the
+// system itself.
+type Actor interface {
+	AuditIdentity() Identity
 }
 
-// AuditIdentity is what the trail records of whoever acted.
-type AuditIdentity struct {
+// Identity is what the trail records of whoever acted.
+type Identity struct {
 	UserID          int64
 	Username        string
 	Role            string
@@ -74,9 +79,9 @@ type AuditIdentity struct {
 	RequestID       string
 }
 
-// Audit appends an entry inside the caller's transaction. The head row is
+// Record appends an entry inside the caller's transaction. The head row is
 // locked first so concurrent transactions queue and the chain never forks.
-func Audit(tx *gorm.DB, actor AuditActor, action, objectType string, objectID int64, summary any) error {
+func Record(tx *gorm.DB, actor Actor, action, objectType string, objectID int64, summary any) error {
 	raw, err := json.Marshal(summary)
 	if err != nil {
 		return fmt.Errorf("audit summary: %w", err)
@@ -86,10 +91,10 @@ func Audit(tx *gorm.DB, actor AuditActor, action, objectType string, objectID in
 		return err
 	}
 	var head auditHead
-	if err := LockRow(tx).First(&head, 1).Error; err != nil {
+	if err := database.LockRow(tx).First(&head, 1).Error; err != nil {
 		return fmt.Errorf("audit head: %w", err)
 	}
-	e := &AuditEntry{
+	e := &Entry{
 		Action:     action,
 		ObjectType: objectType,
 		Summary:    string(raw),
@@ -121,19 +126,19 @@ func Audit(tx *gorm.DB, actor AuditActor, action, objectType string, objectID in
 	return tx.Model(&auditHead{}).Where("id = 1").Updates(map[string]any{"last_id": e.ID, "last_hash": e.Hash}).Error
 }
 
-// AuditBreak describes where the chain fails verification.
-type AuditBreak struct {
+// Break describes where the chain fails verification.
+type Break struct {
 	EntryID int64
 	Reason  string
 }
 
-// VerifyAuditChain walks the whole trail in order and reports every break:
+// VerifyChain walks the whole trail in order and reports every break:
 // a changed row (its hash no longer matches), a removed or inserted row (the
 // next prev_hash no longer matches), or a removed tail (the head disagrees).
-func VerifyAuditChain(ctx context.Context, db *DB) (checked int, breaks []AuditBreak, err error) {
+func VerifyChain(ctx context.Context, db *database.DB) (checked int, breaks []Break, err error) {
 	prev := ""
 	var lastID int64
-	var batch []AuditEntry
+	var batch []Entry
 	for {
 		batch = batch[:0]
 		if err := db.WithContext(ctx).Where("id > ?", lastID).Order("id").Limit(1000).Find(&batch).Error; err != nil {
@@ -145,10 +150,10 @@ func VerifyAuditChain(ctx context.Context, db *DB) (checked int, breaks []AuditB
 		for i := range batch {
 			e := &batch[i]
 			if e.PrevHash != prev {
-				breaks = append(breaks, AuditBreak{e.ID, "prev_hash does not match the preceding entry (a row was removed, inserted or changed)"})
+				breaks = append(breaks, Break{e.ID, "prev_hash does not match the preceding entry (a row was removed, inserted or changed)"})
 			}
 			if h := e.chainHash(); h != e.Hash {
-				breaks = append(breaks, AuditBreak{e.ID, "content does not match its hash (the row was edited)"})
+				breaks = append(breaks, Break{e.ID, "content does not match its hash (the row was edited)"})
 			}
 			prev = e.Hash
 			lastID = e.ID
@@ -160,7 +165,7 @@ func VerifyAuditChain(ctx context.Context, db *DB) (checked int, breaks []AuditB
 		return checked, breaks, err
 	}
 	if head.LastHash != prev || head.LastID != lastID {
-		breaks = append(breaks, AuditBreak{head.LastID, "the chain head does not match the last entry (entries were removed from the end)"})
+		breaks = append(breaks, Break{head.LastID, "the chain head does not match the last entry (entries were removed from the end)"})
 	}
 	return checked, breaks, nil
 }

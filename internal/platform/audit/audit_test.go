@@ -1,4 +1,4 @@
-package models_test
+package audit_test
 
 import (
 	"context"
@@ -8,12 +8,14 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/dbtest"
+	"jianyi/internal/platform/audit"
+	"jianyi/internal/platform/database"
 	"jianyi/models"
 )
 
 // auditedDB returns a database whose audit trail holds the demo seeding and a
 // few more actions.
-func auditedDB(t *testing.T, db *models.DB) []models.AuditEntry {
+func auditedDB(t *testing.T, db *database.DB) []audit.Entry {
 	t.Helper()
 	ctx := context.Background()
 	if _, err := models.SeedDemo(ctx, db, "audit-test-password"); err != nil {
@@ -22,13 +24,13 @@ func auditedDB(t *testing.T, db *models.DB) []models.AuditEntry {
 	actor := &models.Actor{UserID: 1, Username: "admin", Role: models.RoleAdmin, IP: "127.0.0.1", RequestID: "r1"}
 	for i, action := range []string{"user.update", "agency.update", "user.disable"} {
 		err := db.WithTx(ctx, func(tx *gorm.DB) error {
-			return models.Audit(tx, actor, action, "user", int64(i+1), map[string]any{"step": i, "说明": "测试"})
+			return audit.Record(tx, actor, action, "user", int64(i+1), map[string]any{"step": i, "说明": "测试"})
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
 	}
-	var entries []models.AuditEntry
+	var entries []audit.Entry
 	if err := db.Order("id").Find(&entries).Error; err != nil {
 		t.Fatal(err)
 	}
@@ -41,66 +43,66 @@ func auditedDB(t *testing.T, db *models.DB) []models.AuditEntry {
 func TestAuditChain(t *testing.T) {
 	tests := []struct {
 		name       string
-		tamper     func(db *models.DB, entries []models.AuditEntry) error
+		tamper     func(db *database.DB, entries []audit.Entry) error
 		wantBreaks bool
 		wantReason string
-		wantAt     func(entries []models.AuditEntry) int64
+		wantAt     func(entries []audit.Entry) int64
 	}{
 		{
 			name:   "untouched",
-			tamper: func(*models.DB, []models.AuditEntry) error { return nil },
+			tamper: func(*database.DB, []audit.Entry) error { return nil },
 		},
 		{
 			name: "summary edited",
-			tamper: func(db *models.DB, e []models.AuditEntry) error {
+			tamper: func(db *database.DB, e []audit.Entry) error {
 				return db.Exec("UPDATE audit_entries SET summary = ? WHERE id = ?", `{"username":"someone-else"}`, e[3].ID).Error
 			},
 			wantBreaks: true, wantReason: "edited",
-			wantAt: func(e []models.AuditEntry) int64 { return e[3].ID },
+			wantAt: func(e []audit.Entry) int64 { return e[3].ID },
 		},
 		{
 			name: "actor edited",
-			tamper: func(db *models.DB, e []models.AuditEntry) error {
+			tamper: func(db *database.DB, e []audit.Entry) error {
 				return db.Exec("UPDATE audit_entries SET actor_name = ? WHERE id = ?", "nobody", e[len(e)-1].ID).Error
 			},
 			wantBreaks: true, wantReason: "edited",
-			wantAt: func(e []models.AuditEntry) int64 { return e[len(e)-1].ID },
+			wantAt: func(e []audit.Entry) int64 { return e[len(e)-1].ID },
 		},
 		{
 			name: "row deleted",
-			tamper: func(db *models.DB, e []models.AuditEntry) error {
+			tamper: func(db *database.DB, e []audit.Entry) error {
 				return db.Exec("DELETE FROM audit_entries WHERE id = ?", e[4].ID).Error
 			},
 			wantBreaks: true, wantReason: "removed",
-			wantAt: func(e []models.AuditEntry) int64 { return e[5].ID },
+			wantAt: func(e []audit.Entry) int64 { return e[5].ID },
 		},
 		{
 			name: "last row deleted",
-			tamper: func(db *models.DB, e []models.AuditEntry) error {
+			tamper: func(db *database.DB, e []audit.Entry) error {
 				return db.Exec("DELETE FROM audit_entries WHERE id = ?", e[len(e)-1].ID).Error
 			},
 			wantBreaks: true, wantReason: "head",
-			wantAt: func(e []models.AuditEntry) int64 { return e[len(e)-1].ID },
+			wantAt: func(e []audit.Entry) int64 { return e[len(e)-1].ID },
 		},
 		{
 			name: "edited row rehashed",
-			tamper: func(db *models.DB, e []models.AuditEntry) error {
+			tamper: func(db *database.DB, e []audit.Entry) error {
 				// Whoever edits a row and recomputes its own hash still breaks
 				// the link from the next entry.
 				return db.Exec("UPDATE audit_entries SET hash = ? WHERE id = ?", strings.Repeat("0", 64), e[2].ID).Error
 			},
 			wantBreaks: true, wantReason: "prev_hash",
-			wantAt: func(e []models.AuditEntry) int64 { return e[3].ID },
+			wantAt: func(e []audit.Entry) int64 { return e[3].ID },
 		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			dbtest.Each(t, func(t *testing.T, db *models.DB) {
+			dbtest.Each(t, func(t *testing.T, db *database.DB) {
 				entries := auditedDB(t, db)
 				if err := tc.tamper(db, entries); err != nil {
 					t.Fatal(err)
 				}
-				checked, breaks, err := models.VerifyAuditChain(context.Background(), db)
+				checked, breaks, err := audit.VerifyChain(context.Background(), db)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -131,13 +133,13 @@ func TestAuditChain(t *testing.T) {
 // TestAuditChainAfterConcurrentWrites checks that parallel transactions queue
 // on the chain head instead of forking the chain.
 func TestAuditChainAfterConcurrentWrites(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
 		errs := make(chan error, 8)
 		for i := 0; i < 8; i++ {
 			go func(i int) {
 				errs <- db.WithTx(ctx, func(tx *gorm.DB) error {
-					return models.Audit(tx, &models.Actor{Username: "worker"}, "test.write", "test", int64(i+1), map[string]int{"i": i})
+					return audit.Record(tx, &models.Actor{Username: "worker"}, "test.write", "test", int64(i+1), map[string]int{"i": i})
 				})
 			}(i)
 		}
@@ -146,7 +148,7 @@ func TestAuditChainAfterConcurrentWrites(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		checked, breaks, err := models.VerifyAuditChain(ctx, db)
+		checked, breaks, err := audit.VerifyChain(ctx, db)
 		if err != nil || len(breaks) != 0 || checked != 8 {
 			t.Fatalf("checked %d, breaks %+v, err %v", checked, breaks, err)
 		}
@@ -154,7 +156,7 @@ func TestAuditChainAfterConcurrentWrites(t *testing.T) {
 }
 
 func TestSeedDemoIdempotent(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *models.DB) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
 		first, err := models.SeedDemo(ctx, db, "first-password-1")
 		if err != nil {
@@ -214,7 +216,7 @@ func TestSeedDemoIdempotent(t *testing.T) {
 		if !models.CheckPassword(u.PasswordHash, "first-password-1") {
 			t.Fatal("the second seed changed an existing password")
 		}
-		if _, breaks, err := models.VerifyAuditChain(ctx, db); err != nil || len(breaks) != 0 {
+		if _, breaks, err := audit.VerifyChain(ctx, db); err != nil || len(breaks) != 0 {
 			t.Fatalf("audit chain after seeding: %v %+v", err, breaks)
 		}
 	})

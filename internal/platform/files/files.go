@@ -1,4 +1,4 @@
-package models
+package files
 
 import (
 	"crypto/sha256"
@@ -10,6 +10,8 @@ import (
 	"unicode"
 
 	"gorm.io/gorm"
+
+	"jianyi/internal/platform/apperr"
 )
 
 // Upload is a file received from a user, checked but not yet stored.
@@ -73,25 +75,25 @@ func SanitizeFilename(name string) string {
 // allowed list and against the extension the name claims.
 func CheckUpload(filename, claimedType string, content []byte, maxSize int64) (Upload, error) {
 	if int64(len(content)) > maxSize {
-		return Upload{}, &Error{Kind: ErrTooLarge, Code: "file_too_large", Message: "附件超过大小限制"}
+		return Upload{}, &apperr.Error{Kind: apperr.ErrTooLarge, Code: "file_too_large", Message: "附件超过大小限制"}
 	}
 	if len(content) == 0 {
-		return Upload{}, InvalidField("files", "附件为空")
+		return Upload{}, apperr.InvalidField("files", "附件为空")
 	}
 	name := SanitizeFilename(filename)
 	sniffed := SniffContentType(content)
 	if _, ok := AllowedUploadTypes[sniffed]; !ok {
-		return Upload{}, &Error{Kind: ErrUnsupported, Code: "file_type_not_allowed", Message: "不支持的附件类型（" + sniffed + "），请上传 PDF、图片、Office 文档或文本文件",
+		return Upload{}, &apperr.Error{Kind: apperr.ErrUnsupported, Code: "file_type_not_allowed", Message: "不支持的附件类型（" + sniffed + "），请上传 PDF、图片、Office 文档或文本文件",
 			Fields: map[string]string{"files": "附件类型不被接受"}}
 	}
 	if !extensionMatches(strings.ToLower(path.Ext(name)), sniffed) {
-		return Upload{}, &Error{Kind: ErrUnsupported, Code: "file_type_mismatch", Message: "附件内容与文件扩展名不符：" + name,
+		return Upload{}, &apperr.Error{Kind: apperr.ErrUnsupported, Code: "file_type_mismatch", Message: "附件内容与文件扩展名不符：" + name,
 			Fields: map[string]string{"files": "文件内容与扩展名不符"}}
 	}
 	if claimedType != "" && claimedType != "application/octet-stream" {
 		base := strings.TrimSpace(strings.Split(claimedType, ";")[0])
 		if !claimedMatches(base, sniffed) {
-			return Upload{}, &Error{Kind: ErrUnsupported, Code: "file_type_mismatch", Message: "附件内容与声明的类型不符：" + name,
+			return Upload{}, &apperr.Error{Kind: apperr.ErrUnsupported, Code: "file_type_mismatch", Message: "附件内容与声明的类型不符：" + name,
 				Fields: map[string]string{"files": "文件内容与声明的类型不符"}}
 		}
 	}
