@@ -5,6 +5,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"jianyi/internal/calendar"
 	"jianyi/models"
 )
 
@@ -22,8 +23,8 @@ type CaseFixture struct {
 	// DocumentNumber (文号), IssuedAt and the delivery dates are set as given.
 	DocumentNumber string
 	IssuedAt       time.Time
-	DeliveredOn    models.Date
-	ReplyDue       models.Date
+	DeliveredOn    calendar.Date
+	ReplyDue       calendar.Date
 	// Agency is the recipient; default Agency1.
 	Agency *models.Agency
 	// FiledWith creates a pending Filing (备案) with this procuratorate.
@@ -81,7 +82,7 @@ func (e *Env) CaseFixture(f CaseFixture) *models.Case {
 		}
 	}
 	if f.FiledWith != 0 {
-		due := models.DateOf(now, time.UTC).AddDays(5)
+		due := calendar.DateOf(now, time.UTC).AddDays(5)
 		fl := &models.Filing{CaseID: c.ID, ProcuratorateID: c.ProcuratorateID, ParentProcuratorateID: f.FiledWith,
 			DueOn: due, Status: models.FilingPending, CreatedAt: now}
 		if err := e.DB.Create(fl).Error; err != nil {

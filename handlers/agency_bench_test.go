@@ -8,6 +8,7 @@ import (
 
 	"jianyi/apitest"
 	"jianyi/dbtest"
+	"jianyi/internal/calendar"
 	"jianyi/models"
 )
 
@@ -25,7 +26,7 @@ func BenchmarkAgencyInbox(b *testing.B) {
 			now := time.Now().UTC()
 			rows := make([]models.Case, 0, 2000)
 			for i := 0; i < 2000; i++ {
-				day := models.NewDate(2025, time.January, 1).AddDays(i % 700)
+				day := calendar.NewDate(2025, time.January, 1).AddDays(i % 700)
 				due := day.AddDays(61)
 				no := fmt.Sprintf("清河检八建〔%d〕%d号", day.Year(), i+1)
 				rows = append(rows, models.Case{ProcuratorateID: env.Org.District.ID, DepartmentID: env.Org.Department.ID,

@@ -10,6 +10,7 @@ import (
 	"jianyi/apitest"
 	"jianyi/dbtest"
 	"jianyi/handlers"
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/database"
 	"jianyi/internal/platform/files"
 	"jianyi/models"
@@ -136,7 +137,7 @@ func TestAgencyObjection(t *testing.T) {
 		}
 		env.SetNow(shanghaiNoon(t, later.String()))
 		c, _ = act(t, env, amend.ID, "sign", "agency1", map[string]any{"version": c.Version + 1, "signer_name": "王科长"}, http.StatusOK)
-		wantDue := models.ReplyDeadline(later, 2, models.DefaultHolidayCalendar()).Due
+		wantDue := calendar.ReplyDeadline(later, 2, calendar.DefaultHolidayCalendar()).Due
 		if c.ReplyDue == nil || *c.ReplyDue != wantDue.String() {
 			t.Fatalf("new clock after amendment: due %v, want %s", c.ReplyDue, wantDue)
 		}

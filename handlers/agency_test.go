@@ -11,6 +11,7 @@ import (
 
 	"jianyi/apitest"
 	"jianyi/dbtest"
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/database"
 	"jianyi/internal/platform/files"
 	"jianyi/models"
@@ -174,7 +175,7 @@ func allItems(positions ...string) []map[string]any {
 // shanghaiNoon is noon on a civil date in Asia/Shanghai, as UTC.
 func shanghaiNoon(t *testing.T, s string) time.Time {
 	t.Helper()
-	d, err := models.ParseDate(s)
+	d, err := calendar.ParseDate(s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,8 +210,8 @@ func TestAgencyFullRound(t *testing.T) {
 		if c.ReplyDue == nil || c.State != "delivered" {
 			t.Fatalf("after sign %+v", c)
 		}
-		firstDue, _ := models.ParseDate(*c.ReplyDue)
-		want := models.ReplyDeadline(*fx.DeliveredOn, 2, models.DefaultHolidayCalendar()).Due
+		firstDue, _ := calendar.ParseDate(*c.ReplyDue)
+		want := calendar.ReplyDeadline(*fx.DeliveredOn, 2, calendar.DefaultHolidayCalendar()).Due
 		if firstDue != want {
 			t.Fatalf("reply due %s, want %s", firstDue, want)
 		}
@@ -229,8 +230,8 @@ func TestAgencyFullRound(t *testing.T) {
 			t.Fatalf("second request: %s", r.Body)
 		}
 		c, _ = act(t, env, id, "decide_extension", "prosecutor1", map[string]any{"version": c.Version, "decision": "grant"}, http.StatusOK)
-		newDue, _ := models.ParseDate(*c.ReplyDue)
-		wantDue, _ := models.ComputeDeadline(firstDue, "days:30", models.DefaultHolidayCalendar())
+		newDue, _ := calendar.ParseDate(*c.ReplyDue)
+		wantDue, _ := calendar.ComputeDeadline(firstDue, "days:30", calendar.DefaultHolidayCalendar())
 		if newDue != wantDue.Due {
 			t.Fatalf("extended due %s, want %s", newDue, wantDue.Due)
 		}
@@ -341,4 +342,4 @@ func TestAgencyFullRound(t *testing.T) {
 	})
 }
 
-func svcToday(env *apitest.Env) models.Date { return env.Server.Cases().Today() }
+func svcToday(env *apitest.Env) calendar.Date { return env.Server.Cases().Today() }

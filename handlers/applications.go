@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/ratelimit"
 	"jianyi/models"
@@ -247,6 +248,6 @@ func (s *Server) applicationProgress(c echo.Context) error {
 }
 
 // noticeDate is the notice's date as a time for the PDF layout.
-func noticeDate(d models.Date) time.Time {
+func noticeDate(d calendar.Date) time.Time {
 	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/files"
 	"jianyi/models"
@@ -126,12 +127,12 @@ func optionalInt(c echo.Context, name string) (int64, error) {
 	return n, nil
 }
 
-func optionalDate(c echo.Context, name string) (*models.Date, error) {
+func optionalDate(c echo.Context, name string) (*calendar.Date, error) {
 	v := c.QueryParam(name)
 	if v == "" {
 		return nil, nil
 	}
-	d, err := models.ParseDate(v)
+	d, err := calendar.ParseDate(v)
 	if err != nil {
 		return nil, apperr.InvalidField(name, "日期格式应为 YYYY-MM-DD")
 	}

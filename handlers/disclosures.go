@@ -13,11 +13,12 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"jianyi/documents"
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/apperr"
 	"jianyi/models"
 )
 
-func civilTime(d models.Date) time.Time {
+func civilTime(d calendar.Date) time.Time {
 	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)
 }
 

@@ -21,6 +21,7 @@ import (
 	"jianyi/apitest"
 	"jianyi/dbtest"
 	"jianyi/handlers"
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/database"
 	"jianyi/internal/platform/files"
 	"jianyi/models"
@@ -146,8 +147,8 @@ func dumpPDF(t *testing.T, name string, pdf []byte) {
 
 func deliveredFixture(env *apitest.Env) *models.Case {
 	return env.CaseFixture(apitest.CaseFixture{State: models.StateDelivered, Content: longContent(), DocumentNumber: docNumber,
-		IssuedAt: time.Date(2026, 1, 5, 2, 0, 0, 0, time.UTC), DeliveredOn: models.NewDate(2026, 1, 6),
-		ReplyDue: models.NewDate(2026, 3, 6), FiledWith: env.Org.City.ID})
+		IssuedAt: time.Date(2026, 1, 5, 2, 0, 0, 0, time.UTC), DeliveredOn: calendar.NewDate(2026, 1, 6),
+		ReplyDue: calendar.NewDate(2026, 3, 6), FiledWith: env.Org.City.ID})
 }
 
 func TestRecommendationPDFRoundTrip(t *testing.T) {

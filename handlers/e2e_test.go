@@ -12,6 +12,7 @@ import (
 
 	"jianyi/apitest"
 	"jianyi/dbtest"
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
 	"jianyi/internal/platform/files"
@@ -605,7 +606,7 @@ func TestEndToEndRemindersOnRealCase(t *testing.T) {
 		if c.ReplyDue == nil || *c.ReplyDue != "2026-05-06" {
 			t.Fatalf("reply due %v", c.ReplyDue)
 		}
-		due, _ := models.ParseDate(*c.ReplyDue)
+		due, _ := calendar.ParseDate(*c.ReplyDue)
 		sched := env.Server.Scheduler()
 		if sched == nil {
 			t.Fatal("no job scheduler")
@@ -613,11 +614,11 @@ func TestEndToEndRemindersOnRealCase(t *testing.T) {
 		// Before the deadline the 催办函 cannot be made.
 		e2eDownload(env, c.ID, "urging-letter", "prosecutor1").Expect(t, http.StatusConflict)
 
-		at8 := func(d models.Date) time.Time {
-			return time.Date(d.Year(), d.Month(), d.Day(), 8, 0, 0, 0, models.LegalLocation)
+		at8 := func(d calendar.Date) time.Time {
+			return time.Date(d.Year(), d.Month(), d.Day(), 8, 0, 0, 0, calendar.LegalLocation)
 		}
 		for _, step := range []struct {
-			day  models.Date
+			day  calendar.Date
 			kind string
 		}{
 			{due.AddDays(-15), "reply_due_soon_15"},
@@ -912,11 +913,11 @@ func TestEndToEndFilingSubmitted(t *testing.T) {
 		}
 
 		// Past the due date the job reminds about the pending filing only, once.
-		due, err := models.ParseDate(p.DueOn)
+		due, err := calendar.ParseDate(p.DueOn)
 		if err != nil {
 			t.Fatal(err)
 		}
-		env.SetNow(time.Date(due.Year(), due.Month(), due.Day()+1, 9, 15, 0, 0, models.LegalLocation))
+		env.SetNow(time.Date(due.Year(), due.Month(), due.Day()+1, 9, 15, 0, 0, calendar.LegalLocation))
 		for range 2 {
 			if run := env.Do("POST", "/api/v1/admin/jobs/filing_deadlines/run", "admin", nil).Expect(t, http.StatusOK).JSON(); run["status"] != "ok" {
 				t.Fatalf("run %v", run)

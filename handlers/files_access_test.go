@@ -7,6 +7,7 @@ import (
 
 	"jianyi/apitest"
 	"jianyi/dbtest"
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/database"
 	"jianyi/internal/platform/files"
 	"jianyi/models"
@@ -20,7 +21,7 @@ func TestFileDownloadByIDFollowsOwnerKinds(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		c := env.CaseFixture(apitest.CaseFixture{State: models.StateDelivered, DocumentNumber: "清河检八建〔2026〕7号",
-			DeliveredOn: models.NewDate(2026, 3, 2), ReplyDue: models.NewDate(2026, 5, 4)})
+			DeliveredOn: calendar.NewDate(2026, 3, 2), ReplyDue: calendar.NewDate(2026, 5, 4)})
 		store := func(owner string, internal bool) int64 {
 			f := &files.StoredFile{CaseID: &c.ID, OwnerType: owner, OwnerID: c.ID, Filename: owner + ".txt",
 				ContentType: "text/plain", Size: 2, SHA256: "x", Content: []byte("ok"), Internal: internal}

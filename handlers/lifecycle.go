@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/apperr"
 	"jianyi/models"
 )
@@ -243,25 +244,25 @@ func (s *Server) listHolidays(c echo.Context) error {
 			return apperr.InvalidField("year", "年份格式不正确")
 		}
 	}
-	items, err := models.ListHolidays(c.Request().Context(), s.db, year)
+	items, err := calendar.ListHolidays(c.Request().Context(), s.db, year)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, listResponse[models.Holiday]{Items: items})
+	return c.JSON(http.StatusOK, listResponse[calendar.Holiday]{Items: items})
 }
 
 // holidayDate parses the {date} path segment; a malformed date is 400.
-func holidayDate(c echo.Context) (models.Date, error) {
-	d, err := models.ParseDate(c.Param("date"))
+func holidayDate(c echo.Context) (calendar.Date, error) {
+	d, err := calendar.ParseDate(c.Param("date"))
 	if err != nil {
-		return models.Date{}, apperr.InvalidField("date", "日期格式应为 YYYY-MM-DD")
+		return calendar.Date{}, apperr.InvalidField("date", "日期格式应为 YYYY-MM-DD")
 	}
 	return d, nil
 }
 
 // calendarChangeResponse reports a calendar edit and the deadlines it moved.
 type calendarChangeResponse struct {
-	Holiday    *models.Holiday         `json:"holiday,omitempty"`
+	Holiday    *calendar.Holiday       `json:"holiday,omitempty"`
 	Recomputed []models.DeadlineChange `json:"recomputed"`
 }
 
@@ -270,7 +271,7 @@ func (s *Server) putHoliday(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var in models.HolidayInput
+	var in calendar.HolidayInput
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"jianyi/apitest"
+	"jianyi/internal/calendar"
 	"jianyi/models"
 )
 
@@ -54,12 +55,12 @@ type caseFixture struct {
 	Rectification string
 }
 
-func datePtr(t *testing.T, s string) *models.Date {
+func datePtr(t *testing.T, s string) *calendar.Date {
 	t.Helper()
 	if s == "" {
 		return nil
 	}
-	d, err := models.ParseDate(s)
+	d, err := calendar.ParseDate(s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +103,7 @@ func insertCase(t *testing.T, env *apitest.Env, f caseFixture) *models.Case {
 		ReplyClass: f.ReplyClass, Rectification: f.Rectification}
 	if f.IssuedOn != "" {
 		d := datePtr(t, f.IssuedOn)
-		at := time.Date(d.Year(), d.Month(), d.Day(), 9, 0, 0, 0, models.LegalLocation).UTC()
+		at := time.Date(d.Year(), d.Month(), d.Day(), 9, 0, 0, 0, calendar.LegalLocation).UTC()
 		c.IssuedAt = &at
 		n := fixtureSeq.Add(1)
 		num := fmt.Sprintf("清河检八建〔%d〕%d号", d.Year(), n)

@@ -10,6 +10,7 @@ import (
 
 	"jianyi/apitest"
 	"jianyi/config"
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/database"
 	"jianyi/models"
 )
@@ -92,13 +93,13 @@ func createCaseFixture(t *testing.T, env *apitest.Env, f publicCaseFixture) *mod
 		num := fmt.Sprintf("清检八建〔2026〕%d号", f.Seq)
 		year, seq := 2026, f.Seq
 		issued := now.Add(-72 * time.Hour)
-		delivered := models.NewDate(2026, 2, 27)
-		due := models.NewDate(2026, 4, 27)
+		delivered := calendar.NewDate(2026, 2, 27)
+		due := calendar.NewDate(2026, 4, 27)
 		c.DocumentNumber, c.DocYear, c.DocSeq, c.IssuedAt = &num, &year, &seq, &issued
 		c.DeliveredOn, c.ReceivedOn, c.ReplyDue = &delivered, &delivered, &due
 	}
 	if f.Replied {
-		r := models.NewDate(2026, 3, 1)
+		r := calendar.NewDate(2026, 3, 1)
 		c.FirstRepliedOn, c.ReplyClass = &r, models.ReplyClassOnTime
 	}
 	if err := env.DB.Create(c).Error; err != nil {
@@ -129,10 +130,10 @@ func createCaseFixture(t *testing.T, env *apitest.Env, f publicCaseFixture) *mod
 		if err := env.DB.Where("username = ?", "agency1").First(&agencyUser).Error; err != nil {
 			t.Fatal(err)
 		}
-		due := models.NewDate(2026, 4, 27)
+		due := calendar.NewDate(2026, 4, 27)
 		if err := env.DB.Create(&models.Reply{CaseID: c.ID, Kind: models.ReplyKindFinal, Position: models.PositionAdopted,
 			Content:       `{"text":"我局已对欧阳娜娜经营的小吃店立案查处，责令当事人李小明（身份证号11010519820315432X）停业整顿，罚款2万元。联系人王五，电话13912345678。","measures_taken":"开展校园周边专项检查。","measures_planned":[{"measure":"建立一户一档","due_on":"2026-06-30"}]}`,
-			ContactPerson: "王科长", ContactPhone: "0571-88886666", SubmittedBy: agencyUser.ID, SubmittedOn: models.NewDate(2026, 3, 1),
+			ContactPerson: "王科长", ContactPhone: "0571-88886666", SubmittedBy: agencyUser.ID, SubmittedOn: calendar.NewDate(2026, 3, 1),
 			DueOn: &due, CreatedAt: now}).Error; err != nil {
 			t.Fatal(err)
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"jianyi/config"
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/database"
 	"jianyi/jobs"
 	"jianyi/models"
@@ -117,7 +118,7 @@ func NewCaseService(cfg *config.Config, db *database.DB) *models.CaseService {
 	for _, r := range cfg.Disclosure.PublishRoles {
 		roles = append(roles, models.Role(r))
 	}
-	return &models.CaseService{DB: db, Calendar: models.NewCalendarCache().Calendar, Hooks: models.CaseHooks{
+	return &models.CaseService{DB: db, Calendar: calendar.NewCalendarCache().Calendar, Hooks: models.CaseHooks{
 		TellApplicant: models.TellApplicantCaseEnded, VoidedNumbers: models.VoidedDocumentNumbers,
 	}, Settings: models.CaseSettings{
 		ReplyMonths:    cfg.Deadlines.ReplyMonths,

@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"jianyi/internal/calendar"
 	"jianyi/models"
 )
 
@@ -17,7 +18,7 @@ func (s *Server) statsRoutes(g *echo.Group) {
 
 // statsQuery reads the statistics filters from the query string.
 func (s *Server) statsQuery(c echo.Context) (models.StatsQuery, error) {
-	q := models.StatsQuery{Field: c.QueryParam("field"), Today: models.DateOf(s.Now(), s.cfg.Location())}
+	q := models.StatsQuery{Field: c.QueryParam("field"), Today: calendar.DateOf(s.Now(), s.cfg.Location())}
 	var err error
 	if q.ProcuratorateID, err = optionalInt(c, "procuratorate_id"); err != nil {
 		return q, err
@@ -28,7 +29,7 @@ func (s *Server) statsQuery(c echo.Context) (models.StatsQuery, error) {
 	if q.AgencyID, err = optionalInt(c, "agency_id"); err != nil {
 		return q, err
 	}
-	for name, dst := range map[string]*models.Date{"from": &q.From, "to": &q.To} {
+	for name, dst := range map[string]*calendar.Date{"from": &q.From, "to": &q.To} {
 		d, err := optionalDate(c, name)
 		if err != nil {
 			return q, err

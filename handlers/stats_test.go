@@ -13,6 +13,7 @@ import (
 
 	"jianyi/apitest"
 	"jianyi/dbtest"
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
 	"jianyi/models"
@@ -48,7 +49,7 @@ func statsFixture(t *testing.T, env *apitest.Env) map[string]*models.Case {
 	}
 	out := map[string]*models.Case{}
 	for _, r := range rows {
-		issued, _ := models.ParseDate(r.issued)
+		issued, _ := calendar.ParseDate(r.issued)
 		delivered := issued.AddDays(2)
 		f := caseFixture{Title: r.name, State: r.state, IssuedOn: r.issued, DeliveredOn: delivered.String(), ReplyDue: delivered.AddDays(60).String(),
 			ReplyClass: r.class, Rectification: r.rect}

@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/config"
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/ratelimit"
 	"jianyi/models"
 )
@@ -42,7 +43,7 @@ func RunApplicationDeadlines(ctx context.Context, env *Env) (int, error) {
 	sent := 0
 	for i := range apps {
 		app := &apps[i]
-		kind, due, what := "", models.Date{}, ""
+		kind, due, what := "", calendar.Date{}, ""
 		switch {
 		case app.Status == models.AppSubmitted:
 			kind, due, what = "answer", app.AnswerDue, "程序性答复（受理/补正/移送）"

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"jianyi/dbtest"
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/database"
 	"jianyi/jobs"
 	"jianyi/models"
@@ -21,21 +22,21 @@ func TestApplicationDeadlineReminders(t *testing.T) {
 			t.Fatal(err)
 		}
 		now := time.Date(2026, 3, 10, 1, 0, 0, 0, time.UTC)
-		mk := func(no string, status models.ApplicationStatus, answerDue models.Date, next *models.Date) {
+		mk := func(no string, status models.ApplicationStatus, answerDue calendar.Date, next *calendar.Date) {
 			app := &models.Application{TrackingNo: no, SecretHash: "x", ProcuratorateID: org.District.ID, ApplicantName: "欧阳娜娜",
 				IDType: "resident_id", IDNumber: "x", IDNumberHash: no, Phone: "x", Problem: "x", Place: "x", Status: status, Version: 1,
-				SubmittedOn: models.NewDate(2026, 3, 2), AnswerDue: answerDue, NextUpdateDue: next, CreatedAt: now, UpdatedAt: now}
+				SubmittedOn: calendar.NewDate(2026, 3, 2), AnswerDue: answerDue, NextUpdateDue: next, CreatedAt: now, UpdatedAt: now}
 			if err := db.Create(app).Error; err != nil {
 				t.Fatal(err)
 			}
 		}
-		overdueUpdate := models.NewDate(2026, 3, 5)
-		farUpdate := models.NewDate(2026, 6, 5)
-		mk("SQ1", models.AppSubmitted, models.NewDate(2026, 3, 11), nil)             // answer due tomorrow
-		mk("SQ2", models.AppSubmitted, models.NewDate(2026, 3, 20), nil)             // not yet
-		mk("SQ3", models.AppUnderReview, models.NewDate(2026, 3, 1), &overdueUpdate) // update overdue
-		mk("SQ4", models.AppUnderReview, models.NewDate(2026, 3, 1), &farUpdate)
-		mk("SQ5", models.AppDeclined, models.NewDate(2026, 3, 1), nil) // closed: never reminded
+		overdueUpdate := calendar.NewDate(2026, 3, 5)
+		farUpdate := calendar.NewDate(2026, 6, 5)
+		mk("SQ1", models.AppSubmitted, calendar.NewDate(2026, 3, 11), nil)             // answer due tomorrow
+		mk("SQ2", models.AppSubmitted, calendar.NewDate(2026, 3, 20), nil)             // not yet
+		mk("SQ3", models.AppUnderReview, calendar.NewDate(2026, 3, 1), &overdueUpdate) // update overdue
+		mk("SQ4", models.AppUnderReview, calendar.NewDate(2026, 3, 1), &farUpdate)
+		mk("SQ5", models.AppDeclined, calendar.NewDate(2026, 3, 1), nil) // closed: never reminded
 		var job jobs.Job
 		for _, j := range jobs.Registered() {
 			if j.Name == "application_deadlines" {
@@ -45,7 +46,7 @@ func TestApplicationDeadlineReminders(t *testing.T) {
 		if job.Run == nil {
 			t.Fatal("job not registered")
 		}
-		env := &jobs.Env{DB: db, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: now, Today: models.NewDate(2026, 3, 10)}
+		env := &jobs.Env{DB: db, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: now, Today: calendar.NewDate(2026, 3, 10)}
 		for run, want := range []int{2, 0} { // the second run sends nothing again
 			n, err := job.Run(ctx, env)
 			if err != nil || n != want {

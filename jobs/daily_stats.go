@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"jianyi/config"
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/database"
 	"jianyi/models"
 )
@@ -35,7 +36,7 @@ type statGroup struct {
 // one row per (today, procuratorate), every procuratorate included (zeros
 // too, so a chart has no holes). Re-running on the same date updates the
 // rows in place.
-func SnapshotDailyStats(ctx context.Context, db *database.DB, today models.Date) (int, error) {
+func SnapshotDailyStats(ctx context.Context, db *database.DB, today calendar.Date) (int, error) {
 	var groups []statGroup
 	if err := db.WithContext(ctx).Model(&models.Case{}).
 		Select(`procuratorate_id, state, `+models.ReplyClassSQL(today)+` AS reply_class, COUNT(*) AS n,

@@ -10,6 +10,7 @@ import (
 
 	"jianyi/config"
 	"jianyi/dbtest"
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/database"
 	"jianyi/jobs"
 	"jianyi/models"
@@ -36,8 +37,8 @@ func (c *testClock) Set(t time.Time) {
 }
 
 // at8 is 08:00 Beijing time on d: when the reply reminder job runs by default.
-func at8(d models.Date) time.Time {
-	return time.Date(d.Year(), d.Month(), d.Day(), 8, 0, 0, 0, models.LegalLocation)
+func at8(d calendar.Date) time.Time {
+	return time.Date(d.Year(), d.Month(), d.Day(), 8, 0, 0, 0, calendar.LegalLocation)
 }
 
 func testConfig(t testing.TB) *config.Config {
@@ -86,7 +87,7 @@ func userID(t testing.TB, db *database.DB, username string) int64 {
 // action would leave it — state delivered, received on the given day, reply
 // deadline computed by CaseService.SetReplyDeadline — directly through GORM,
 // without the prosecutor-side actions.
-func deliveredCaseFixture(t testing.TB, db *database.DB, org *models.DemoOrg, cfg *config.Config, title string, received models.Date) *models.Case {
+func deliveredCaseFixture(t testing.TB, db *database.DB, org *models.DemoOrg, cfg *config.Config, title string, received calendar.Date) *models.Case {
 	t.Helper()
 	c := caseFixture(t, db, org, title, models.StateDelivered, at8(received))
 	svc := &models.CaseService{DB: db, Settings: models.CaseSettings{ReplyMonths: cfg.Deadlines.ReplyMonths,
@@ -116,7 +117,7 @@ func caseFixture(t testing.TB, db *database.DB, org *models.DemoOrg, title strin
 }
 
 // extendReplyDeadline moves the deadline as an approved extension would.
-func extendReplyDeadline(t testing.TB, db *database.DB, c *models.Case, due models.Date) {
+func extendReplyDeadline(t testing.TB, db *database.DB, c *models.Case, due calendar.Date) {
 	t.Helper()
 	if err := db.Model(&models.Case{}).Where("id = ?", c.ID).Update("reply_due", due.String()).Error; err != nil {
 		t.Fatal(err)

@@ -8,15 +8,15 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/dbtest"
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/database"
-	"jianyi/models"
 )
 
 // TestScansReadByIndex asks SQLite how it would run each scan: every one
 // must search its index, never scan the whole table.
 func TestScansReadByIndex(t *testing.T) {
 	db := dbtest.Open(t, "sqlite")
-	today := models.NewDate(2026, 4, 15)
+	today := calendar.NewDate(2026, 4, 15)
 	tests := []struct {
 		name  string
 		index string
@@ -26,7 +26,7 @@ func TestScansReadByIndex(t *testing.T) {
 			return replyWindowQuery(tx, DateWindow{today, today.AddDays(15)})
 		}},
 		{"stage limit", "ix_cases_state_entered", func(tx *gorm.DB) *gorm.DB {
-			return stageQuery(tx, "checking", StageCutoff(today, 30, models.LegalLocation))
+			return stageQuery(tx, "checking", StageCutoff(today, 30, calendar.LegalLocation))
 		}},
 		{"filing deadline", "ix_filings_due", func(tx *gorm.DB) *gorm.DB { return filingQuery(tx, today) }},
 		{"outbox due", "ix_outbox_due", func(tx *gorm.DB) *gorm.DB { return outboxDueQuery(tx, time.Now(), 100) }},

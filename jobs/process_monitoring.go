@@ -13,6 +13,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/config"
+	"jianyi/internal/calendar"
 	"jianyi/models"
 )
 
@@ -39,7 +40,7 @@ func init() {
 // StageCutoff is the instant before which a case must have entered a stage to
 // be over a limit of limitDays today: it entered on a legal date at least
 // limitDays before today.
-func StageCutoff(today models.Date, limitDays int, loc *time.Location) time.Time {
+func StageCutoff(today calendar.Date, limitDays int, loc *time.Location) time.Time {
 	d := today.AddDays(-limitDays + 1)
 	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc).UTC()
 }
@@ -93,7 +94,7 @@ func runStageWarnings(ctx context.Context, env *Env) (int, error) {
 		}
 		for i := range rows {
 			c := &rows[i]
-			entered := models.DateOf(c.StateEnteredAt, env.Config.Location())
+			entered := calendar.DateOf(c.StateEnteredAt, env.Config.Location())
 			if sent[reminderID{c.ID, kind, entered.String()}] {
 				continue
 			}
@@ -109,7 +110,7 @@ func runStageWarnings(ctx context.Context, env *Env) (int, error) {
 	return handled, nil
 }
 
-func emitStageWarning(ctx context.Context, env *Env, c *stageCase, kind string, entered models.Date, limit int) (bool, error) {
+func emitStageWarning(ctx context.Context, env *Env, c *stageCase, kind string, entered calendar.Date, limit int) (bool, error) {
 	var created bool
 	err := inTx(ctx, env.DB, func(tx *gorm.DB) error {
 		created = false
@@ -142,11 +143,11 @@ type filingRow struct {
 	ID              int64
 	CaseID          int64
 	ProcuratorateID int64
-	DueOn           models.Date
+	DueOn           calendar.Date
 }
 
 // filingQuery reads pending filings past due by the (status, due_on) index.
-func filingQuery(tx *gorm.DB, today models.Date) *gorm.DB {
+func filingQuery(tx *gorm.DB, today calendar.Date) *gorm.DB {
 	return tx.Model(&models.Filing{}).Select("id", "case_id", "procuratorate_id", "due_on").
 		Where("status = ? AND due_on < ?", models.FilingPending, today.String())
 }

@@ -7,13 +7,14 @@ import (
 	"time"
 
 	"jianyi/dbtest"
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/database"
 	"jianyi/jobs"
 	"jianyi/models"
 )
 
 func TestStageCutoff(t *testing.T) {
-	loc := models.LegalLocation
+	loc := calendar.LegalLocation
 	tests := []struct {
 		today string
 		limit int
@@ -32,9 +33,9 @@ func TestStageCutoff(t *testing.T) {
 
 // tickDaily runs a job at 08:30 each day and returns how many reminders it
 // made per day.
-func tickDaily(t *testing.T, s *jobs.Scheduler, clock *testClock, job string, first, last models.Date, between func(day models.Date)) map[models.Date]int {
+func tickDaily(t *testing.T, s *jobs.Scheduler, clock *testClock, job string, first, last calendar.Date, between func(day calendar.Date)) map[calendar.Date]int {
 	t.Helper()
-	got := map[models.Date]int{}
+	got := map[calendar.Date]int{}
 	for day := first; !day.After(last); day = day.AddDays(1) {
 		if between != nil {
 			between(day)
@@ -59,18 +60,18 @@ func TestStageWarnings(t *testing.T) {
 		s := newScheduler(t, db, cfg, clock)
 		// Entered checking at 23:30 Beijing time on 03-01 (15:30 UTC): the
 		// legal date counts, not the UTC one.
-		entered := time.Date(2026, 3, 1, 23, 30, 0, 0, models.LegalLocation)
+		entered := time.Date(2026, 3, 1, 23, 30, 0, 0, calendar.LegalLocation)
 		c := caseFixture(t, db, org, "未成年人网吧准入", models.StateChecking, entered)
-		caseFixture(t, db, org, "尚在期限内", models.StateChecking, time.Date(2026, 3, 20, 9, 0, 0, 0, models.LegalLocation))
+		caseFixture(t, db, org, "尚在期限内", models.StateChecking, time.Date(2026, 3, 20, 9, 0, 0, 0, calendar.LegalLocation))
 		caseFixture(t, db, org, "已送达不监控", models.StateDelivered, entered)
 
-		reentered := time.Date(2026, 4, 10, 10, 0, 0, 0, models.LegalLocation)
-		got := tickDaily(t, s, clock, "stage_warnings", d("2026-03-02"), d("2026-05-12"), func(day models.Date) {
+		reentered := time.Date(2026, 4, 10, 10, 0, 0, 0, calendar.LegalLocation)
+		got := tickDaily(t, s, clock, "stage_warnings", d("2026-03-02"), d("2026-05-12"), func(day calendar.Date) {
 			if day == d("2026-04-10") { // back to checking after a return: a new stage entry
 				db.Model(&models.Case{}).Where("id = ?", c.ID).Update("state_entered_at", reentered.UTC())
 			}
 		})
-		want := map[models.Date]int{d("2026-03-31"): 1, d("2026-04-19"): 1, d("2026-05-10"): 1}
+		want := map[calendar.Date]int{d("2026-03-31"): 1, d("2026-04-19"): 1, d("2026-05-10"): 1}
 		if !maps.Equal(got, want) {
 			t.Fatalf("warnings by day %v, want %v", got, want)
 		}
@@ -103,12 +104,12 @@ func TestFilingDeadlines(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		got := tickDaily(t, s, clock, "filing_deadlines", d("2026-03-02"), d("2026-03-20"), func(day models.Date) {
+		got := tickDaily(t, s, clock, "filing_deadlines", d("2026-03-02"), d("2026-03-20"), func(day calendar.Date) {
 			if day == d("2026-03-09") {
 				db.Model(&models.Filing{}).Where("id = ?", filings[1].ID).Updates(map[string]any{"status": models.FilingFiled, "filed_at": time.Now()})
 			}
 		})
-		if want := map[models.Date]int{d("2026-03-10"): 1}; !maps.Equal(got, want) {
+		if want := map[calendar.Date]int{d("2026-03-10"): 1}; !maps.Equal(got, want) {
 			t.Fatalf("filing reminders by day %v, want %v", got, want)
 		}
 		for _, u := range []string{"prosecutor1", "casemgr1"} {

@@ -6,9 +6,9 @@ import (
 
 	"jianyi/config"
 	"jianyi/dbtest"
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/database"
 	"jianyi/jobs"
-	"jianyi/models"
 )
 
 func TestProjectTaskJobRegistered(t *testing.T) {
@@ -30,7 +30,7 @@ func TestProjectTaskJobRegistered(t *testing.T) {
 	}
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		now := time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC)
-		n, err := job.Run(t.Context(), &jobs.Env{DB: db, Config: cfg, Now: now, Today: models.DateOf(now, nil)})
+		n, err := job.Run(t.Context(), &jobs.Env{DB: db, Config: cfg, Now: now, Today: calendar.DateOf(now, nil)})
 		if err != nil || n != 0 {
 			t.Fatalf("empty run: %d, %v", n, err)
 		}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"jianyi/config"
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/database"
 	"jianyi/models"
 )
@@ -18,8 +19,8 @@ type Env struct {
 	DB       *database.DB
 	Config   *config.Config
 	Log      *slog.Logger
-	Now      time.Time   // the run's clock (UTC)
-	Today    models.Date // the legal date of Now in Asia/Shanghai
+	Now      time.Time     // the run's clock (UTC)
+	Today    calendar.Date // the legal date of Now in Asia/Shanghai
 	Channels models.Channels
 }
 

@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/config"
+	"jianyi/internal/calendar"
 	"jianyi/models"
 )
 
@@ -33,7 +34,7 @@ func init() {
 type ReplyReminder struct {
 	Kind      string
 	DaysLeft  int // days from today to the deadline (negative when overdue)
-	TriggerOn models.Date
+	TriggerOn calendar.Date
 }
 
 // ReplyRemindersDue lists the reminders due today for a reply deadline:
@@ -46,7 +47,7 @@ type ReplyReminder struct {
 //   - very overdue: from veryOverdueDays after the deadline.
 //
 // Which of them were already sent is the reminders table's business.
-func ReplyRemindersDue(due, today models.Date, dueSoonDays []int, veryOverdueDays int) []ReplyReminder {
+func ReplyRemindersDue(due, today calendar.Date, dueSoonDays []int, veryOverdueDays int) []ReplyReminder {
 	var out []ReplyReminder
 	left := today.DaysUntil(due)
 	if left >= 0 {
@@ -69,13 +70,13 @@ func ReplyRemindersDue(due, today models.Date, dueSoonDays []int, veryOverdueDay
 }
 
 // DateWindow is an inclusive range of dates.
-type DateWindow struct{ From, To models.Date }
+type DateWindow struct{ From, To calendar.Date }
 
 // ReplyReminderWindows are the reply_due ranges that can need a reminder
 // today; the scan reads only these, by the (state, reply_due) index:
 // deadlines within the longest due-soon period, and deadlines passed within
 // the catch-up period (for overdue and for very overdue).
-func ReplyReminderWindows(today models.Date, jc config.JobsConfig) []DateWindow {
+func ReplyReminderWindows(today calendar.Date, jc config.JobsConfig) []DateWindow {
 	var out []DateWindow
 	if len(jc.DueSoonDays) > 0 {
 		out = append(out, DateWindow{today, today.AddDays(slices.Max(jc.DueSoonDays))})
@@ -95,7 +96,7 @@ type ReplyCase struct {
 	ProsecutorID    int64
 	Title           string
 	DocumentNumber  *string
-	ReplyDue        models.Date
+	ReplyDue        calendar.Date
 }
 
 // ScanReplyCases returns the delivered cases whose reply deadline falls in

@@ -13,13 +13,14 @@ import (
 
 	"jianyi/config"
 	"jianyi/dbtest"
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/database"
 	"jianyi/jobs"
 	"jianyi/models"
 )
 
-func d(s string) models.Date {
-	v, err := models.ParseDate(s)
+func d(s string) calendar.Date {
+	v, err := calendar.ParseDate(s)
 	if err != nil {
 		panic(err)
 	}
@@ -62,8 +63,8 @@ type replyEnv struct {
 	s          *jobs.Scheduler
 	clock      *testClock
 	c          *models.Case
-	received   models.Date
-	due        models.Date
+	received   calendar.Date
+	due        calendar.Date
 	prosecutor int64
 }
 
@@ -81,9 +82,9 @@ func newReplyEnv(t *testing.T, db *database.DB, title string) *replyEnv {
 // step runs the reply reminder job once a day at 08:00 from the receipt day
 // to last (inclusive) and returns, per day, the kinds the prosecutor was sent
 // that day. between, when set, runs before each day's tick.
-func (e *replyEnv) step(t *testing.T, last models.Date, between func(day models.Date)) map[models.Date][]string {
+func (e *replyEnv) step(t *testing.T, last calendar.Date, between func(day calendar.Date)) map[calendar.Date][]string {
 	t.Helper()
-	got := map[models.Date][]string{}
+	got := map[calendar.Date][]string{}
 	before := countNotifications(t, e.db, e.prosecutor)
 	for day := e.received; !day.After(last); day = day.AddDays(1) {
 		if between != nil {
@@ -110,7 +111,7 @@ func TestReplyRemindersStepByDay(t *testing.T) {
 		e := newReplyEnv(t, db, "校园周边食品安全隐患")
 		due := e.due
 		got := e.step(t, due.AddDays(40), nil)
-		want := map[models.Date][]string{
+		want := map[calendar.Date][]string{
 			due.AddDays(-15): {"reply_due_soon_15"},
 			due.AddDays(-3):  {"reply_due_soon_3"},
 			due.AddDays(1):   {"reply_overdue", "urging_letter_draft"},
@@ -136,12 +137,12 @@ func TestReplyRemindersFollowAnExtension(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		e := newReplyEnv(t, db, "河道非法采砂")
 		oldDue, newDue := e.due, e.due.AddDays(20)
-		got := e.step(t, newDue.AddDays(31), func(day models.Date) {
+		got := e.step(t, newDue.AddDays(31), func(day calendar.Date) {
 			if day == oldDue.AddDays(-10) {
 				extendReplyDeadline(t, db, e.c, newDue) // extension approved 10 days before the old deadline
 			}
 		})
-		want := map[models.Date][]string{
+		want := map[calendar.Date][]string{
 			oldDue.AddDays(-15): {"reply_due_soon_15"}, // sent before the extension
 			newDue.AddDays(-15): {"reply_due_soon_15"},
 			newDue.AddDays(-3):  {"reply_due_soon_3"},
@@ -160,12 +161,12 @@ func TestReplyRemindersFollowAnExtension(t *testing.T) {
 func TestReplyRemindersStopWhenReplied(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		e := newReplyEnv(t, db, "养老机构消防隐患")
-		got := e.step(t, e.due.AddDays(35), func(day models.Date) {
+		got := e.step(t, e.due.AddDays(35), func(day calendar.Date) {
 			if day == e.due.AddDays(-5) {
 				db.Model(&models.Case{}).Where("id = ?", e.c.ID).Update("state", models.StateReplied)
 			}
 		})
-		if want := map[models.Date][]string{e.due.AddDays(-15): {"reply_due_soon_15"}}; !maps.EqualFunc(got, want, slices.Equal) {
+		if want := map[calendar.Date][]string{e.due.AddDays(-15): {"reply_due_soon_15"}}; !maps.EqualFunc(got, want, slices.Equal) {
 			t.Fatalf("got %v, want %v", got, want)
 		}
 	})
@@ -275,7 +276,7 @@ func TestReplyRemindersTwoReplicas(t *testing.T) {
 
 // expectedReminders counts the distinct reminder keys the given days call
 // for over all delivered cases, by ReplyRemindersDue.
-func expectedReminders(t *testing.T, db *database.DB, cfg *config.Config, days ...models.Date) int64 {
+func expectedReminders(t *testing.T, db *database.DB, cfg *config.Config, days ...calendar.Date) int64 {
 	t.Helper()
 	var cases []models.Case
 	if err := db.Where("state = ?", models.StateDelivered).Find(&cases).Error; err != nil {

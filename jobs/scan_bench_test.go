@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"jianyi/dbtest"
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/database"
 	"jianyi/jobs"
 	"jianyi/models"
@@ -20,7 +21,7 @@ import (
 const EnvBenchRows = "JIANYI_BENCH_ROWS"
 
 // benchToday is the day the benchmark's reminder job runs on.
-var benchToday = models.NewDate(2026, 4, 15)
+var benchToday = calendar.NewDate(2026, 4, 15)
 
 // BenchmarkReplyReminderScan measures the reply reminder scan and job over
 // JIANYI_BENCH_ROWS cases of which 1% are delivered with a deadline in a
@@ -147,7 +148,7 @@ func fillCases(b testing.TB, db *database.DB, org *models.DemoOrg, total int) in
 			"state, version, reply_due, reply_due_explanation, state_entered_at, created_by, created_at, updated_at) VALUES ")
 		for i := start; i < min(start+batch, total); i++ {
 			state := models.StateDelivered
-			var replyDue models.Date
+			var replyDue calendar.Date
 			switch {
 			case i%100 == 0: // due: in a window
 				replyDue = windowStart.AddDays(i / 100 % windowDays)

@@ -16,6 +16,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/config"
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
@@ -283,7 +284,7 @@ func (s *Scheduler) run(ctx context.Context, sj *scheduledJob, trigger string, s
 	}
 
 	env := &Env{DB: s.db, Config: s.cfg, Log: s.log.With("job", sj.job.Name, "run_id", run.ID), Now: now,
-		Today: models.DateOf(now, s.cfg.Location()), Channels: ChannelsOf(s.cfg)}
+		Today: calendar.DateOf(now, s.cfg.Location()), Channels: ChannelsOf(s.cfg)}
 	handled, runErr := safeRun(s.baseCtx, sj.job, env)
 
 	run.Handled = handled

@@ -12,6 +12,7 @@ import (
 
 	"jianyi/config"
 	"jianyi/dbtest"
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/database"
 	"jianyi/jobs"
@@ -36,7 +37,7 @@ func TestSchedulerRecordsRuns(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		clock := &testClock{}
 		clock.Set(time.Date(2026, 4, 15, 0, 0, 0, 0, time.UTC))
-		var sawToday models.Date
+		var sawToday calendar.Date
 		s := schedulerWith(t, db, clock,
 			testJob("counts", "0 8 * * *", func(ctx context.Context, env *jobs.Env) (int, error) { sawToday = env.Today; return 7, nil }),
 			testJob("fails", "0 8 * * *", func(ctx context.Context, env *jobs.Env) (int, error) { return 2, errors.New("数据库不可用") }),

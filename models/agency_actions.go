@@ -6,6 +6,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/database"
 )
@@ -45,8 +46,8 @@ func registerLockedAction(name string, newPayload func() any, apply func(ac *Act
 // SignPayload is 签收: the day the agency received the letter (default today)
 // and the name of the person who signed.
 type SignPayload struct {
-	ReceivedOn *Date  `json:"received_on"`
-	SignerName string `json:"signer_name" validate:"required,max=64"`
+	ReceivedOn *calendar.Date `json:"received_on"`
+	SignerName string         `json:"signer_name" validate:"required,max=64"`
 }
 
 func applySign(ac *ActionContext) error {
@@ -56,7 +57,7 @@ func applySign(ac *ActionContext) error {
 		return err
 	}
 	if c.SignedAt != nil {
-		return apperr.Conflict("already_signed", fmt.Sprintf("该检察建议已于%s由%s签收", DateOf(*c.SignedAt, ac.Service.Settings.Location).Chinese(), c.SignerName))
+		return apperr.Conflict("already_signed", fmt.Sprintf("该检察建议已于%s由%s签收", calendar.DateOf(*c.SignedAt, ac.Service.Settings.Location).Chinese(), c.SignerName))
 	}
 	received := ac.Today
 	if p.ReceivedOn != nil {
@@ -198,9 +199,9 @@ func lapseExtensionRequests(ac *ActionContext, why string) error {
 // RequestExtensionPayload is 申请延期回复: the reason and either the new date
 // asked for or the number of extra days.
 type RequestExtensionPayload struct {
-	Reason        string `json:"reason" validate:"required,max=5000"`
-	RequestedDue  *Date  `json:"requested_due"`
-	RequestedDays int    `json:"requested_days" validate:"omitempty,min=1,max=366"`
+	Reason        string         `json:"reason" validate:"required,max=5000"`
+	RequestedDue  *calendar.Date `json:"requested_due"`
+	RequestedDays int            `json:"requested_days" validate:"omitempty,min=1,max=366"`
 }
 
 func applyRequestExtension(ac *ActionContext) error {
@@ -288,7 +289,7 @@ func applyDecideExtension(ac *ActionContext) error {
 			return apperr.InvalidField("days", "请填写批准延长的天数")
 		}
 		rule := fmt.Sprintf("days:%d", days)
-		d, err := ComputeDeadline(*c.ReplyDue, rule, ac.Calendar())
+		d, err := calendar.ComputeDeadline(*c.ReplyDue, rule, ac.Calendar())
 		if err != nil {
 			return apperr.InvalidField("days", err.Error())
 		}
@@ -345,7 +346,7 @@ func docLabel(c *Case) string {
 	return "检察建议书《" + c.Title + "》"
 }
 
-func dateText(d *Date) string {
+func dateText(d *calendar.Date) string {
 	if d == nil {
 		return "（尚未确定）"
 	}

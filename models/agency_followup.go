@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/files"
 )
@@ -22,11 +23,11 @@ func init() {
 // FollowUpPayload is one 督促落实 record. Internal records (e.g. an internal
 // consultation) and their files are hidden from the agency.
 type FollowUpPayload struct {
-	Kind         string `json:"kind" validate:"required,oneof=inquiry visit consultation joint_meeting return_visit"`
-	HeldOn       Date   `json:"held_on" validate:"required"`
-	Participants string `json:"participants" validate:"required,max=2000"`
-	Findings     string `json:"findings" validate:"required,max=20000"`
-	Internal     bool   `json:"internal"`
+	Kind         string        `json:"kind" validate:"required,oneof=inquiry visit consultation joint_meeting return_visit"`
+	HeldOn       calendar.Date `json:"held_on" validate:"required"`
+	Participants string        `json:"participants" validate:"required,max=2000"`
+	Findings     string        `json:"findings" validate:"required,max=20000"`
+	Internal     bool          `json:"internal"`
 }
 
 func applyFollowUp(ac *ActionContext) error {
@@ -86,10 +87,10 @@ type EscalatePayload struct {
 
 // EscalationInput is one measure: what, when, to whom and why.
 type EscalationInput struct {
-	Kind      string `json:"kind" validate:"required,oneof=report_higher_procuratorate notify_superior_regulator report_party_congress notify_government_discipline public_interest_litigation"`
-	DecidedOn Date   `json:"decided_on" validate:"required"`
-	Target    string `json:"target" validate:"required,max=200"`
-	Summary   string `json:"summary" validate:"required,max=5000"`
+	Kind      string        `json:"kind" validate:"required,oneof=report_higher_procuratorate notify_superior_regulator report_party_congress notify_government_discipline public_interest_litigation"`
+	DecidedOn calendar.Date `json:"decided_on" validate:"required"`
+	Target    string        `json:"target" validate:"required,max=200"`
+	Summary   string        `json:"summary" validate:"required,max=5000"`
 }
 
 // applyEscalate records the measures. Escalations are the procuratorate's own

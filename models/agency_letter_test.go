@@ -4,13 +4,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"jianyi/internal/calendar"
 )
 
 // TestAgencySeesLetter: the recipient reads the current letter only once it
 // has been delivered — an amended letter redrafted, approved or re-issued keeps
 // the first delivery date but stays hidden until delivered again.
 func TestAgencySeesLetter(t *testing.T) {
-	day := Date{}
+	day := calendar.Date{}
 	delivered := &day
 	issued := time.Date(2026, 3, 10, 2, 0, 0, 0, time.UTC)
 	tests := []struct {

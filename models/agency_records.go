@@ -5,6 +5,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/files"
 )
 
@@ -23,15 +24,15 @@ const (
 // Objection is 异议: the recipient's written objection to a recommendation,
 // raised within the objection period, and the prosecutor's review of it.
 type Objection struct {
-	ID             int64      `gorm:"primaryKey" json:"id"`
-	CaseID         int64      `json:"case_id"`
-	RaisedBy       int64      `json:"raised_by"`
-	RaisedOn       Date       `json:"raised_on"`
-	Reason         string     `json:"reason"`
-	Status         string     `json:"status"`
-	DecidedBy      *int64     `json:"decided_by"`
-	DecidedAt      *time.Time `json:"decided_at"`
-	DecisionReason *string    `json:"decision_reason"`
+	ID             int64         `gorm:"primaryKey" json:"id"`
+	CaseID         int64         `json:"case_id"`
+	RaisedBy       int64         `json:"raised_by"`
+	RaisedOn       calendar.Date `json:"raised_on"`
+	Reason         string        `json:"reason"`
+	Status         string        `json:"status"`
+	DecidedBy      *int64        `json:"decided_by"`
+	DecidedAt      *time.Time    `json:"decided_at"`
+	DecisionReason *string       `json:"decision_reason"`
 	// SupersededDocumentNumber is the 文号 of the letter an amendment replaced;
 	// the amended letter is issued under a new number.
 	SupersededDocumentNumber string             `json:"superseded_document_number"`
@@ -52,21 +53,21 @@ const (
 // ExtensionRequest is the agency's request to reply later (申请延期回复) and
 // the prosecutor's decision on it.
 type ExtensionRequest struct {
-	ID             int64      `gorm:"primaryKey" json:"id"`
-	CaseID         int64      `json:"case_id"`
-	RequestedBy    int64      `json:"requested_by"`
-	RequestedOn    Date       `json:"requested_on"`
-	Reason         string     `json:"reason"`
-	OldDue         Date       `json:"old_due"`
-	RequestedDue   *Date      `json:"requested_due"`
-	RequestedDays  int        `json:"requested_days"`
-	Status         string     `json:"status"`
-	DecidedBy      *int64     `json:"decided_by"`
-	DecidedAt      *time.Time `json:"decided_at"`
-	DecisionReason *string    `json:"decision_reason"`
-	GrantedDue     *Date      `json:"granted_due"`
-	GrantedRule    string     `json:"granted_rule"`
-	CreatedAt      time.Time  `json:"created_at"`
+	ID             int64          `gorm:"primaryKey" json:"id"`
+	CaseID         int64          `json:"case_id"`
+	RequestedBy    int64          `json:"requested_by"`
+	RequestedOn    calendar.Date  `json:"requested_on"`
+	Reason         string         `json:"reason"`
+	OldDue         calendar.Date  `json:"old_due"`
+	RequestedDue   *calendar.Date `json:"requested_due"`
+	RequestedDays  int            `json:"requested_days"`
+	Status         string         `json:"status"`
+	DecidedBy      *int64         `json:"decided_by"`
+	DecidedAt      *time.Time     `json:"decided_at"`
+	DecisionReason *string        `json:"decision_reason"`
+	GrantedDue     *calendar.Date `json:"granted_due"`
+	GrantedRule    string         `json:"granted_rule"`
+	CreatedAt      time.Time      `json:"created_at"`
 }
 
 // ReplyItem is the agency's position on one numbered recommendation.
@@ -82,13 +83,13 @@ type ReplyItem struct {
 // ReplyReturn records a reply returned as perfunctory (粗回复) and the
 // deadline set for the supplement.
 type ReplyReturn struct {
-	ID            int64     `gorm:"primaryKey" json:"id"`
-	ReplyID       int64     `json:"reply_id"`
-	CaseID        int64     `json:"case_id"`
-	ReturnedBy    int64     `json:"returned_by"`
-	Reason        string    `json:"reason"`
-	SupplementDue Date      `json:"supplement_due"`
-	CreatedAt     time.Time `json:"created_at"`
+	ID            int64         `gorm:"primaryKey" json:"id"`
+	ReplyID       int64         `json:"reply_id"`
+	CaseID        int64         `json:"case_id"`
+	ReturnedBy    int64         `json:"returned_by"`
+	Reason        string        `json:"reason"`
+	SupplementDue calendar.Date `json:"supplement_due"`
+	CreatedAt     time.Time     `json:"created_at"`
 }
 
 // Follow-up kinds (督促落实方式).
@@ -112,7 +113,7 @@ type FollowUp struct {
 	ID           int64              `gorm:"primaryKey" json:"id"`
 	CaseID       int64              `json:"case_id"`
 	Kind         string             `json:"kind"`
-	HeldOn       Date               `json:"held_on"`
+	HeldOn       calendar.Date      `json:"held_on"`
 	Participants string             `json:"participants"`
 	Findings     string             `json:"findings"`
 	Internal     bool               `json:"internal"`
@@ -128,7 +129,7 @@ type ProgressReport struct {
 	Percent     int                `json:"percent"`
 	Description string             `json:"description"`
 	ReportedBy  int64              `json:"reported_by"`
-	ReportedOn  Date               `json:"reported_on"`
+	ReportedOn  calendar.Date      `json:"reported_on"`
 	CreatedAt   time.Time          `json:"created_at"`
 	Files       []files.StoredFile `gorm:"-" json:"files"`
 }
@@ -157,7 +158,7 @@ type Escalation struct {
 	ID        int64              `gorm:"primaryKey" json:"id"`
 	CaseID    int64              `json:"case_id"`
 	Kind      string             `json:"kind"`
-	DecidedOn Date               `json:"decided_on"`
+	DecidedOn calendar.Date      `json:"decided_on"`
 	Target    string             `json:"target"`
 	Summary   string             `json:"summary"`
 	DecidedBy int64              `json:"decided_by"`
@@ -200,19 +201,19 @@ const (
 
 // Reply is one written reply from the recipient agency.
 type Reply struct {
-	ID            int64     `gorm:"primaryKey" json:"id"`
-	CaseID        int64     `json:"case_id"`
-	Kind          string    `json:"kind"`
-	Position      string    `json:"position"`
-	Content       string    `json:"content"` // JSON or text owned by the agency feature
-	ContactPerson string    `json:"contact_person"`
-	ContactPhone  string    `json:"contact_phone"`
-	SubmittedBy   int64     `json:"submitted_by"`
-	SubmittedOn   Date      `json:"submitted_on"`
-	DueOn         *Date     `json:"due_on"`
-	Late          bool      `json:"late"`
-	Returned      bool      `json:"returned"` // returned as perfunctory (粗回复)
-	CreatedAt     time.Time `json:"created_at"`
+	ID            int64          `gorm:"primaryKey" json:"id"`
+	CaseID        int64          `json:"case_id"`
+	Kind          string         `json:"kind"`
+	Position      string         `json:"position"`
+	Content       string         `json:"content"` // JSON or text owned by the agency feature
+	ContactPerson string         `json:"contact_person"`
+	ContactPhone  string         `json:"contact_phone"`
+	SubmittedBy   int64          `json:"submitted_by"`
+	SubmittedOn   calendar.Date  `json:"submitted_on"`
+	DueOn         *calendar.Date `json:"due_on"`
+	Late          bool           `json:"late"`
+	Returned      bool           `json:"returned"` // returned as perfunctory (粗回复)
+	CreatedAt     time.Time      `json:"created_at"`
 }
 
 // The Stats* labels are the names statistics, the ledger and project reports

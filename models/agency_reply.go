@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/apperr"
 )
 
@@ -41,8 +42,8 @@ type ReplyItemInput struct {
 
 // PlannedMeasure is a rectification step still to come, with its target date.
 type PlannedMeasure struct {
-	Measure string `json:"measure" validate:"required,max=2000"`
-	DueOn   Date   `json:"due_on" validate:"required"`
+	Measure string        `json:"measure" validate:"required,max=2000"`
+	DueOn   calendar.Date `json:"due_on" validate:"required"`
 }
 
 // ReplyContent is what Reply.Content holds for replies made through the
@@ -217,9 +218,9 @@ var PositionLabels = map[string]string{PositionAdopted: "采纳", PositionPartly
 // perfunctory (粗回复): the reasons, and the supplement's deadline as a date
 // or a number of calendar days from today.
 type ReturnReplyPayload struct {
-	Reason        string `json:"reason" validate:"required,max=5000"`
-	SupplementDue *Date  `json:"supplement_due"`
-	Days          int    `json:"days" validate:"omitempty,min=1,max=366"`
+	Reason        string         `json:"reason" validate:"required,max=5000"`
+	SupplementDue *calendar.Date `json:"supplement_due"`
+	Days          int            `json:"days" validate:"omitempty,min=1,max=366"`
 }
 
 func applyReturnReply(ac *ActionContext) error {
@@ -246,7 +247,7 @@ func applyReturnReply(ac *ActionContext) error {
 	if target == nil {
 		return apperr.Conflict("no_reply_to_return", "没有可退回的正式或补充回复")
 	}
-	var due Date
+	var due calendar.Date
 	explanation := ""
 	if p.SupplementDue != nil {
 		if !p.SupplementDue.After(ac.Today) {
@@ -255,7 +256,7 @@ func applyReturnReply(ac *ActionContext) error {
 		due = *p.SupplementDue
 		explanation = "回复被退回补充，补充回复期限由检察官指定为" + due.Chinese() + "。"
 	} else {
-		d, err := ComputeDeadline(ac.Today, fmt.Sprintf("days:%d", p.Days), ac.Calendar())
+		d, err := calendar.ComputeDeadline(ac.Today, fmt.Sprintf("days:%d", p.Days), ac.Calendar())
 		if err != nil {
 			return apperr.InvalidField("days", err.Error())
 		}

@@ -8,6 +8,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/database"
 	"jianyi/internal/platform/files"
@@ -73,20 +74,20 @@ type AgencyInboxQuery struct {
 
 // AgencyInboxItem is one recommendation in an agency's inbox.
 type AgencyInboxItem struct {
-	ID                int64     `json:"id"`
-	Version           int       `json:"version"`
-	State             CaseState `json:"state"`
-	StateLabel        string    `json:"state_label"`
-	DocumentNumber    *string   `json:"document_number"`
-	Title             string    `json:"title"`
-	ProcuratorateName string    `json:"procuratorate_name"`
-	DeliveredOn       *Date     `json:"delivered_on"`
-	ReceivedOn        *Date     `json:"received_on"`
-	Signed            bool      `json:"signed"`
-	ReplyDue          *Date     `json:"reply_due"`
-	DaysLeft          *int      `json:"days_left"`
-	Overdue           bool      `json:"overdue"`
-	ReplyClass        string    `json:"reply_class"`
+	ID                int64          `json:"id"`
+	Version           int            `json:"version"`
+	State             CaseState      `json:"state"`
+	StateLabel        string         `json:"state_label"`
+	DocumentNumber    *string        `json:"document_number"`
+	Title             string         `json:"title"`
+	ProcuratorateName string         `json:"procuratorate_name"`
+	DeliveredOn       *calendar.Date `json:"delivered_on"`
+	ReceivedOn        *calendar.Date `json:"received_on"`
+	Signed            bool           `json:"signed"`
+	ReplyDue          *calendar.Date `json:"reply_due"`
+	DaysLeft          *int           `json:"days_left"`
+	Overdue           bool           `json:"overdue"`
+	ReplyClass        string         `json:"reply_class"`
 }
 
 // AgencyService reads cases from the recipient agency's side: its inbox, the
@@ -161,7 +162,7 @@ func AgencyDocumentNumber(c *Case) *string {
 
 // ReplyDaysLeft is the number of days until the reply deadline while the
 // case awaits the agency's answer (negative once overdue); nil otherwise.
-func ReplyDaysLeft(c *Case, today Date) (*int, bool) {
+func ReplyDaysLeft(c *Case, today calendar.Date) (*int, bool) {
 	if c.ReplyDue == nil || c.State != StateDelivered {
 		return nil, false
 	}
@@ -173,7 +174,7 @@ func ReplyDaysLeft(c *Case, today Date) (*int, bool) {
 // one change that needs no action: a delivered case with no final reply
 // whose deadline has passed is 不回复 from the next day on. It agrees with ClassifyReply (a
 // returned reply is stored as perfunctory; a final reply sets FirstRepliedOn).
-func CurrentReplyClass(c *Case, today Date) string {
+func CurrentReplyClass(c *Case, today calendar.Date) string {
 	if c.State == StateDelivered && c.ReplyClass == ReplyClassPending && c.FirstRepliedOn == nil && c.ReplyDue != nil && today.After(*c.ReplyDue) {
 		return ReplyClassNoReply
 	}
@@ -185,7 +186,7 @@ func parseInboxCursor(s string) (string, int64, bool) {
 	if !ok {
 		return "", 0, false
 	}
-	if _, err := ParseDate(day); err != nil {
+	if _, err := calendar.ParseDate(day); err != nil {
 		return "", 0, false
 	}
 	id, err := strconv.ParseInt(idText, 10, 64)
@@ -377,14 +378,14 @@ func (s *AgencyService) loadReplyRecords(tx *gorm.DB, caseID int64, internal boo
 // computed, the procuratorate's verdicts, and the records exchanged.
 type AgencyRecommendation struct {
 	AgencyInboxItem
-	DepartmentName      string   `json:"department_name"`
-	ObjectionDue        *Date    `json:"objection_due"`
-	ReplyDueExplanation string   `json:"reply_due_explanation"`
-	SignerName          string   `json:"signer_name"`
-	FirstRepliedOn      *Date    `json:"first_replied_on"`
-	Rectification       string   `json:"rectification"`
-	Outcome             string   `json:"outcome"`
-	AllowedActions      []string `json:"allowed_actions"`
+	DepartmentName      string         `json:"department_name"`
+	ObjectionDue        *calendar.Date `json:"objection_due"`
+	ReplyDueExplanation string         `json:"reply_due_explanation"`
+	SignerName          string         `json:"signer_name"`
+	FirstRepliedOn      *calendar.Date `json:"first_replied_on"`
+	Rectification       string         `json:"rectification"`
+	Outcome             string         `json:"outcome"`
+	AllowedActions      []string       `json:"allowed_actions"`
 	*AgencyRecords
 }
 

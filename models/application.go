@@ -15,6 +15,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
@@ -84,15 +85,15 @@ type Application struct {
 	AgencyID             *int64            `json:"agency_id"`
 	Status               ApplicationStatus `json:"status"`
 	Version              int               `json:"version"`
-	SubmittedOn          Date              `json:"submitted_on"`
-	AnswerDue            Date              `json:"answer_due"`
+	SubmittedOn          calendar.Date     `json:"submitted_on"`
+	AnswerDue            calendar.Date     `json:"answer_due"`
 	AnswerDueExplanation string            `json:"answer_due_explanation"`
-	AnsweredOn           *Date             `json:"answered_on"`
+	AnsweredOn           *calendar.Date    `json:"answered_on"`
 	AnswerKind           string            `json:"answer_kind"`
 	TransferredTo        string            `json:"transferred_to"`
-	ResultDue            *Date             `json:"result_due"`
-	NextUpdateDue        *Date             `json:"next_update_due"`
-	DecidedOn            *Date             `json:"decided_on"`
+	ResultDue            *calendar.Date    `json:"result_due"`
+	NextUpdateDue        *calendar.Date    `json:"next_update_due"`
+	DecidedOn            *calendar.Date    `json:"decided_on"`
 	Decision             string            `json:"decision"`
 	DecisionReasons      string            `json:"decision_reasons"`
 	CaseID               *int64            `json:"case_id"`
@@ -105,13 +106,13 @@ type Application struct {
 
 // ApplicationAnswer is one thing the applicant was told, with its date.
 type ApplicationAnswer struct {
-	ID            int64     `gorm:"primaryKey" json:"id"`
-	ApplicationID int64     `json:"-"`
-	Kind          string    `json:"kind"`
-	Text          string    `json:"text"`
-	GivenOn       Date      `json:"given_on"`
-	ActorID       *int64    `json:"-"`
-	CreatedAt     time.Time `json:"-"`
+	ID            int64         `gorm:"primaryKey" json:"id"`
+	ApplicationID int64         `json:"-"`
+	Kind          string        `json:"kind"`
+	Text          string        `json:"text"`
+	GivenOn       calendar.Date `json:"given_on"`
+	ActorID       *int64        `json:"-"`
+	CreatedAt     time.Time     `json:"-"`
 }
 
 // PublicSettings are the configured limits of the internet-facing features.
@@ -273,8 +274,8 @@ func (s *ApplicationService) Submit(ctx context.Context, in ApplicationInput, up
 				in.AgencyName = ag.Name
 			}
 		}
-		today := DateOf(now, s.Cases.Settings.Location)
-		due := WorkingDaysDeadline(today, s.Settings.AnswerWorkdays, s.Cases.Holidays(tx))
+		today := calendar.DateOf(now, s.Cases.Settings.Location)
+		due := calendar.WorkingDaysDeadline(today, s.Settings.AnswerWorkdays, s.Cases.Holidays(tx))
 		app := &Application{
 			SecretHash: hashSecret(secret), ProcuratorateID: in.ProcuratorateID, ApplicantName: in.ApplicantName,
 			IDType: in.IDType, IDNumber: in.IDNumber, IDNumberHash: idHash, Phone: in.Phone, Problem: in.Problem,
@@ -396,7 +397,7 @@ func bigrams(s string) map[string]int {
 	return out
 }
 
-func addAnswer(tx *gorm.DB, appID int64, kind, text string, on Date, actorID *int64, now time.Time) error {
+func addAnswer(tx *gorm.DB, appID int64, kind, text string, on calendar.Date, actorID *int64, now time.Time) error {
 	return tx.Create(&ApplicationAnswer{ApplicationID: appID, Kind: kind, Text: text, GivenOn: on, ActorID: actorID, CreatedAt: now}).Error
 }
 
@@ -414,7 +415,7 @@ func randomSecret() (string, error) {
 
 // newTrackingNo is "SQ" + the date + 8 random digits: readable on the phone,
 // not guessable in sequence (the secret is still what protects it).
-func newTrackingNo(d Date) (string, error) {
+func newTrackingNo(d calendar.Date) (string, error) {
 	n, err := rand.Int(rand.Reader, big.NewInt(100000000))
 	if err != nil {
 		return "", err
@@ -469,10 +470,10 @@ type ApplicantView struct {
 	TrackingNo      string              `json:"tracking_no"`
 	Status          ApplicationStatus   `json:"status"`
 	StatusLabel     string              `json:"status_label"`
-	SubmittedOn     Date                `json:"submitted_on"`
-	AnswerDue       Date                `json:"answer_due"`
-	ResultDue       *Date               `json:"result_due"`
-	NextUpdateDue   *Date               `json:"next_update_due"`
+	SubmittedOn     calendar.Date       `json:"submitted_on"`
+	AnswerDue       calendar.Date       `json:"answer_due"`
+	ResultDue       *calendar.Date      `json:"result_due"`
+	NextUpdateDue   *calendar.Date      `json:"next_update_due"`
 	CanAddMaterials bool                `json:"can_add_materials"`
 	NoticeAvailable bool                `json:"notice_available"`
 	Answers         []ApplicantAnswer   `json:"answers"`
@@ -482,10 +483,10 @@ type ApplicantView struct {
 
 // ApplicantAnswer is one answer as the applicant sees it.
 type ApplicantAnswer struct {
-	Kind      string `json:"kind"`
-	KindLabel string `json:"kind_label"`
-	Text      string `json:"text"`
-	GivenOn   Date   `json:"given_on"`
+	Kind      string        `json:"kind"`
+	KindLabel string        `json:"kind_label"`
+	Text      string        `json:"text"`
+	GivenOn   calendar.Date `json:"given_on"`
 }
 
 // LookUp shows an application to whoever holds its tracking number and
@@ -527,8 +528,8 @@ func (s *ApplicationService) AddMaterials(ctx context.Context, trackingNo, secre
 		if app.Status != AppNeedsSupplement {
 			return apperr.Conflict("not_awaiting_materials", "当前申请无需补正材料")
 		}
-		today := DateOf(now, s.Cases.Settings.Location)
-		due := WorkingDaysDeadline(today, s.Settings.AnswerWorkdays, s.Cases.Holidays(tx))
+		today := calendar.DateOf(now, s.Cases.Settings.Location)
+		due := calendar.WorkingDaysDeadline(today, s.Settings.AnswerWorkdays, s.Cases.Holidays(tx))
 		if _, err := files.StoreUploads(tx, 0, 0, "application", app.ID, true, uploads); err != nil {
 			return err
 		}

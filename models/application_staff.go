@@ -9,6 +9,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
@@ -142,7 +143,7 @@ type ProgressInput struct {
 // mutate runs one staff action on an application: load with a lock, check
 // access and version, apply, save with the version bumped, audit.
 func (s *ApplicationService) mutate(ctx context.Context, a *Actor, id int64, version int, action string,
-	apply func(tx *gorm.DB, app *Application, today Date, now time.Time) (map[string]any, error)) (*ApplicationDetail, error) {
+	apply func(tx *gorm.DB, app *Application, today calendar.Date, now time.Time) (map[string]any, error)) (*ApplicationDetail, error) {
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
 		var app Application
 		if err := database.LockRow(tx).First(&app, id).Error; err != nil {
@@ -157,7 +158,7 @@ func (s *ApplicationService) mutate(ctx context.Context, a *Actor, id int64, ver
 				Details: map[string]any{"current_version": app.Version}}
 		}
 		now := s.Cases.Now()
-		today := DateOf(now, s.Cases.Settings.Location)
+		today := calendar.DateOf(now, s.Cases.Settings.Location)
 		summary, err := apply(tx, &app, today, now)
 		if err != nil {
 			return err
@@ -192,14 +193,14 @@ func actorIDPtr(a *Actor) *int64 {
 // Answer gives the procedural answer: 受理 (review starts; result or progress
 // due within 3 months), 需补正 (saying what is missing) or 移送 (to which body).
 func (s *ApplicationService) Answer(ctx context.Context, a *Actor, id int64, in AnswerInput) (*ApplicationDetail, error) {
-	return s.mutate(ctx, a, id, in.Version, "answer", func(tx *gorm.DB, app *Application, today Date, now time.Time) (map[string]any, error) {
+	return s.mutate(ctx, a, id, in.Version, "answer", func(tx *gorm.DB, app *Application, today calendar.Date, now time.Time) (map[string]any, error) {
 		if app.Status != AppSubmitted {
 			return nil, apperr.Conflict("application_not_awaiting_answer", "该申请当前为“"+ApplicationStatusLabels[app.Status]+"”，不能再作程序性答复")
 		}
 		text := strings.TrimSpace(in.Text)
 		switch in.Kind {
 		case AnswerAccepted:
-			due := DeadlineRule{Unit: UnitMonths, Count: s.Settings.ResultMonths}.Apply(today, s.Cases.Holidays(tx)).Due
+			due := calendar.DeadlineRule{Unit: calendar.UnitMonths, Count: s.Settings.ResultMonths}.Apply(today, s.Cases.Holidays(tx)).Due
 			app.Status, app.ResultDue, app.NextUpdateDue = AppUnderReview, &due, &due
 			if text == "" {
 				text = fmt.Sprintf("本院决定受理您的申请，将在%s前告知审查结果或办理进展。", due.Chinese())
@@ -231,7 +232,7 @@ func (s *ApplicationService) Answer(ctx context.Context, a *Actor, id int64, in 
 // Decide ends the review: accept registers a lead (source 公民申请) linked to
 // the application, in the same transaction; decline records the reasons.
 func (s *ApplicationService) Decide(ctx context.Context, a *Actor, id int64, in DecideInput) (*ApplicationDetail, error) {
-	return s.mutate(ctx, a, id, in.Version, "decide", func(tx *gorm.DB, app *Application, today Date, now time.Time) (map[string]any, error) {
+	return s.mutate(ctx, a, id, in.Version, "decide", func(tx *gorm.DB, app *Application, today calendar.Date, now time.Time) (map[string]any, error) {
 		if app.Status != AppUnderReview {
 			return nil, apperr.Conflict("application_not_under_review", "只有已受理、审查中的申请可以作出决定（当前为“"+ApplicationStatusLabels[app.Status]+"”）")
 		}
@@ -251,7 +252,7 @@ func (s *ApplicationService) Decide(ctx context.Context, a *Actor, id int64, in 
 			if err != nil {
 				return nil, err
 			}
-			next := DeadlineRule{Unit: UnitMonths, Count: 1}.Apply(today, s.Cases.Holidays(tx)).Due
+			next := calendar.DeadlineRule{Unit: calendar.UnitMonths, Count: 1}.Apply(today, s.Cases.Holidays(tx)).Due
 			app.Status, app.Decision, app.DecisionReasons, app.CaseID, app.NextUpdateDue = AppAccepted, "accept", reasons, &c.ID, &next
 			text := "本院经审查，决定对您反映的问题启动检察建议办理程序，将定期告知办理进展。"
 			if reasons != "" {
@@ -330,7 +331,7 @@ func (s *ApplicationService) createLead(tx *gorm.DB, a *Actor, app *Application,
 // Progress tells the applicant how the matter stands; the next update is due
 // a month later while the application stays open.
 func (s *ApplicationService) Progress(ctx context.Context, a *Actor, id int64, in ProgressInput) (*ApplicationDetail, error) {
-	return s.mutate(ctx, a, id, in.Version, "progress", func(tx *gorm.DB, app *Application, today Date, now time.Time) (map[string]any, error) {
+	return s.mutate(ctx, a, id, in.Version, "progress", func(tx *gorm.DB, app *Application, today calendar.Date, now time.Time) (map[string]any, error) {
 		if app.Status != AppUnderReview && app.Status != AppAccepted {
 			return nil, apperr.Conflict("application_closed", "该申请当前为“"+ApplicationStatusLabels[app.Status]+"”，无需告知进展")
 		}
@@ -338,7 +339,7 @@ func (s *ApplicationService) Progress(ctx context.Context, a *Actor, id int64, i
 		if text == "" {
 			return nil, apperr.InvalidField("text", "请填写办理进展")
 		}
-		next := DeadlineRule{Unit: UnitMonths, Count: 1}.Apply(today, s.Cases.Holidays(tx)).Due
+		next := calendar.DeadlineRule{Unit: calendar.UnitMonths, Count: 1}.Apply(today, s.Cases.Holidays(tx)).Due
 		app.NextUpdateDue = &next
 		if err := addAnswer(tx, app.ID, AnswerProgress, text, today, actorIDPtr(a), now); err != nil {
 			return nil, err
@@ -356,7 +357,7 @@ type NoticeData struct {
 	Number        string
 	Applicant     string
 	Paragraphs    []string
-	Date          Date
+	Date          calendar.Date
 }
 
 // Notice returns the applicant's latest notice, or not found when no

@@ -2,6 +2,8 @@ package models
 
 import (
 	"time"
+
+	"jianyi/internal/calendar"
 )
 
 // CaseState is where a case stands in its lifecycle (DESIGN.md, "Case lifecycle").
@@ -74,46 +76,46 @@ const (
 
 // Case is one recommendation to one primary recipient, from lead to closure.
 type Case struct {
-	ID                  int64      `gorm:"primaryKey" json:"id"`
-	ProcuratorateID     int64      `json:"procuratorate_id"`
-	DepartmentID        int64      `json:"department_id"`
-	CaseNumber          *string    `json:"case_number"` // 案号, assigned at filing
-	Title               string     `json:"title"`
-	Field               string     `json:"field"` // 领域
-	Source              string     `json:"source"`
-	OriginCaseNumber    string     `json:"origin_case_number"`
-	Summary             string     `json:"summary"`
-	AgencyID            *int64     `json:"agency_id"`
-	ProsecutorID        int64      `json:"prosecutor_id"`
-	State               CaseState  `json:"state"`
-	Version             int        `json:"version"`
-	DocumentNumber      *string    `json:"document_number"` // 文号, assigned at issuance
-	DocYear             *int       `json:"doc_year"`
-	DocSeq              *int       `json:"doc_seq"`
-	IssuedAt            *time.Time `json:"issued_at"`
-	DeliveredOn         *Date      `json:"delivered_on"`
-	ReceivedOn          *Date      `json:"received_on"`
-	ReplyDue            *Date      `json:"reply_due"`
-	ReplyDueRule        string     `json:"reply_due_rule"`
-	ReplyDueExplanation string     `json:"reply_due_explanation"`
-	UrgentDays          int        `json:"urgent_days"`
-	UrgentReason        string     `json:"urgent_reason"`
-	ObjectionDue        *Date      `json:"objection_due"`
-	FirstRepliedOn      *Date      `json:"first_replied_on"`
-	ReplyClass          string     `json:"reply_class"`
-	Rectification       string     `json:"rectification"`
-	Outcome             string     `json:"outcome"`
-	EndReason           string     `json:"end_reason"` // why it was not filed, withdrawn or terminated
-	InvolvesStateSecret bool       `json:"involves_state_secret"`
-	InvolvesTradeSecret bool       `json:"involves_trade_secret"`
-	InvolvesPrivacy     bool       `json:"involves_privacy"`
-	InvolvesMinors      bool       `json:"involves_minors"`
-	ProjectID           *int64     `json:"project_id"`
-	StateEnteredAt      time.Time  `json:"state_entered_at"`
-	CreatedBy           int64      `json:"created_by"`
-	CreatedAt           time.Time  `json:"created_at"`
-	UpdatedAt           time.Time  `json:"updated_at"`
-	ClosedAt            *time.Time `json:"closed_at"`
+	ID                  int64          `gorm:"primaryKey" json:"id"`
+	ProcuratorateID     int64          `json:"procuratorate_id"`
+	DepartmentID        int64          `json:"department_id"`
+	CaseNumber          *string        `json:"case_number"` // 案号, assigned at filing
+	Title               string         `json:"title"`
+	Field               string         `json:"field"` // 领域
+	Source              string         `json:"source"`
+	OriginCaseNumber    string         `json:"origin_case_number"`
+	Summary             string         `json:"summary"`
+	AgencyID            *int64         `json:"agency_id"`
+	ProsecutorID        int64          `json:"prosecutor_id"`
+	State               CaseState      `json:"state"`
+	Version             int            `json:"version"`
+	DocumentNumber      *string        `json:"document_number"` // 文号, assigned at issuance
+	DocYear             *int           `json:"doc_year"`
+	DocSeq              *int           `json:"doc_seq"`
+	IssuedAt            *time.Time     `json:"issued_at"`
+	DeliveredOn         *calendar.Date `json:"delivered_on"`
+	ReceivedOn          *calendar.Date `json:"received_on"`
+	ReplyDue            *calendar.Date `json:"reply_due"`
+	ReplyDueRule        string         `json:"reply_due_rule"`
+	ReplyDueExplanation string         `json:"reply_due_explanation"`
+	UrgentDays          int            `json:"urgent_days"`
+	UrgentReason        string         `json:"urgent_reason"`
+	ObjectionDue        *calendar.Date `json:"objection_due"`
+	FirstRepliedOn      *calendar.Date `json:"first_replied_on"`
+	ReplyClass          string         `json:"reply_class"`
+	Rectification       string         `json:"rectification"`
+	Outcome             string         `json:"outcome"`
+	EndReason           string         `json:"end_reason"` // why it was not filed, withdrawn or terminated
+	InvolvesStateSecret bool           `json:"involves_state_secret"`
+	InvolvesTradeSecret bool           `json:"involves_trade_secret"`
+	InvolvesPrivacy     bool           `json:"involves_privacy"`
+	InvolvesMinors      bool           `json:"involves_minors"`
+	ProjectID           *int64         `json:"project_id"`
+	StateEnteredAt      time.Time      `json:"state_entered_at"`
+	CreatedBy           int64          `json:"created_by"`
+	CreatedAt           time.Time      `json:"created_at"`
+	UpdatedAt           time.Time      `json:"updated_at"`
+	ClosedAt            *time.Time     `json:"closed_at"`
 	// 签收: the agency user who signed for the letter, the name they gave and when.
 	SignedBy   *int64     `json:"signed_by"`
 	SignerName string     `json:"signer_name"`

@@ -7,6 +7,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
@@ -99,8 +100,8 @@ type CaseListQuery struct {
 	AgencyID     int64
 	ProsecutorID int64
 	Q            string
-	DueFrom      *Date
-	DueTo        *Date
+	DueFrom      *calendar.Date
+	DueTo        *calendar.Date
 	Overdue      bool
 	Cursor       int64 // list ids below this (newest first)
 	Limit        int

@@ -14,6 +14,7 @@ import (
 	"gorm.io/gorm/logger"
 
 	"jianyi/dbtest"
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/database"
 	"jianyi/models"
 )
@@ -96,8 +97,8 @@ func BenchmarkCaseList(b *testing.B) {
 	}
 }
 
-func date(y int, m time.Month, d int) *models.Date {
-	v := models.NewDate(y, m, d)
+func date(y int, m time.Month, d int) *calendar.Date {
+	v := calendar.NewDate(y, m, d)
 	return &v
 }
 
@@ -116,7 +117,7 @@ func fillCases(b *testing.B, db *database.DB, org *models.DemoOrg, n int) {
 	const cols = "procuratorate_id, department_id, title, field, source, summary, agency_id, prosecutor_id, state, received_on, reply_due, reply_due_explanation, state_entered_at, created_by, created_at, updated_at"
 	const perStmt = 500
 	t0 := time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC)
-	today := models.NewDate(2026, 3, 2)
+	today := calendar.NewDate(2026, 3, 2)
 	// Build the secondary indexes after the load (one sort each instead of a
 	// million B-tree inserts each); the planner sees the same indexes.
 	var indexes []struct{ Name, SQL string }
@@ -156,7 +157,7 @@ func fillCases(b *testing.B, db *database.DB, org *models.DemoOrg, n int) {
 					r := today.AddDays(-rng.IntN(70))
 					received, due = r.String(), r.AddDays(61).String()
 				default:
-					r := models.DateOf(t0.AddDate(0, 0, rng.IntN(1100)), time.UTC)
+					r := calendar.DateOf(t0.AddDate(0, 0, rng.IntN(1100)), time.UTC)
 					received, due = r.String(), r.AddDays(61).String()
 				}
 				created := t0.Add(time.Duration(done+i) * time.Minute)

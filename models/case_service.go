@@ -11,6 +11,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
@@ -35,7 +36,7 @@ type CaseService struct {
 	// NowFunc is the clock; tests replace it.
 	NowFunc func() time.Time
 	// Calendar returns the current holiday calendar (admin-edited in the database).
-	Calendar func(tx *gorm.DB) *HolidayCalendar
+	Calendar func(tx *gorm.DB) *calendar.HolidayCalendar
 	// Hooks are what other domains add to the lifecycle.
 	Hooks CaseHooks
 }
@@ -68,16 +69,16 @@ func (s *CaseService) Now() time.Time {
 }
 
 // Today is the legal calendar date now.
-func (s *CaseService) Today() Date {
-	return DateOf(s.Now(), s.Settings.Location)
+func (s *CaseService) Today() calendar.Date {
+	return calendar.DateOf(s.Now(), s.Settings.Location)
 }
 
 // Holidays returns the holiday calendar deadlines are counted with.
-func (s *CaseService) Holidays(tx *gorm.DB) *HolidayCalendar {
+func (s *CaseService) Holidays(tx *gorm.DB) *calendar.HolidayCalendar {
 	if s.Calendar != nil {
 		return s.Calendar(tx)
 	}
-	return DefaultHolidayCalendar()
+	return calendar.DefaultHolidayCalendar()
 }
 
 // ActionContext is what an action's effect works with, inside the action's
@@ -91,7 +92,7 @@ type ActionContext struct {
 	Spec    *ActionSpec
 	Payload any
 	Now     time.Time
-	Today   Date
+	Today   calendar.Date
 	Service *CaseService
 	// To is the state the action ends in; effects of actions with Targets set it.
 	To CaseState
@@ -111,7 +112,7 @@ func (ac *ActionContext) StoreFiles(ownerType string, ownerID int64, internal bo
 }
 
 // Calendar returns the holiday calendar for deadline arithmetic.
-func (ac *ActionContext) Calendar() *HolidayCalendar { return ac.Service.Holidays(ac.Tx) }
+func (ac *ActionContext) Calendar() *calendar.HolidayCalendar { return ac.Service.Holidays(ac.Tx) }
 
 // Notify queues a notification written with the action.
 func (ac *ActionContext) Notify(n NotificationSpec) {

@@ -9,6 +9,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/database"
 	"jianyi/internal/platform/files"
@@ -37,10 +38,10 @@ type Disclosure struct {
 	DocumentNumber     string
 	Title              string
 	PubYear            int
-	IssuedOn           Date
-	DeliveredOn        *Date
-	ReplyDue           *Date
-	RepliedOn          *Date
+	IssuedOn           calendar.Date
+	DeliveredOn        *calendar.Date
+	ReplyDue           *calendar.Date
+	RepliedOn          *calendar.Date
 	ReplyClass         string
 	Rectification      string
 	Summary            string // first sentences of the redacted text, for lists
@@ -59,14 +60,14 @@ type Disclosure struct {
 
 // PublishedReply is one agency reply as published (redacted).
 type PublishedReply struct {
-	Kind          string `json:"kind"`
-	KindLabel     string `json:"kind_label"`
-	Position      string `json:"position"`
-	PositionLabel string `json:"position_label"`
-	SubmittedOn   Date   `json:"submitted_on"`
-	Late          bool   `json:"late"`
-	Returned      bool   `json:"returned"`
-	Text          string `json:"text"`
+	Kind          string        `json:"kind"`
+	KindLabel     string        `json:"kind_label"`
+	Position      string        `json:"position"`
+	PositionLabel string        `json:"position_label"`
+	SubmittedOn   calendar.Date `json:"submitted_on"`
+	Late          bool          `json:"late"`
+	Returned      bool          `json:"returned"`
+	Text          string        `json:"text"`
 }
 
 type disclosureFeed struct {
@@ -96,7 +97,7 @@ type DisclosureLetter struct {
 	Addressee      string
 	Paragraphs     []string
 	CopyTo         []string
-	Date           Date
+	Date           calendar.Date
 }
 
 // DisclosureService takes and records publication decisions and serves the
@@ -453,7 +454,7 @@ func (s *DisclosureService) store(ctx context.Context, a *Actor, caseID int64, i
 // build makes the stored row from the redacted source.
 func (s *DisclosureService) build(src *disclosureSource, a *Actor, now time.Time) *Disclosure {
 	c := src.c
-	issued := DateOf(*c.IssuedAt, s.Cases.Settings.Location)
+	issued := calendar.DateOf(*c.IssuedAt, s.Cases.Settings.Location)
 	text := src.results[0].Text
 	names, _ := json.Marshal(src.opts.PersonNames)
 	terms, _ := json.Marshal(src.opts.ExtraTerms)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/database"
 	"jianyi/internal/platform/files"
@@ -37,10 +38,10 @@ type PublicDisclosure struct {
 	Field              string           `json:"field"`
 	AgencyID           *int64           `json:"agency_id"`
 	Agency             string           `json:"agency"`
-	IssuedOn           Date             `json:"issued_on"`
-	DeliveredOn        *Date            `json:"delivered_on"`
-	ReplyDue           *Date            `json:"reply_due"`
-	RepliedOn          *Date            `json:"replied_on"`
+	IssuedOn           calendar.Date    `json:"issued_on"`
+	DeliveredOn        *calendar.Date   `json:"delivered_on"`
+	ReplyDue           *calendar.Date   `json:"reply_due"`
+	RepliedOn          *calendar.Date   `json:"replied_on"`
 	ReplyStatus        string           `json:"reply_status"`
 	ReplyStatusLabel   string           `json:"reply_status_label"`
 	ReplyClass         string           `json:"reply_class"`
@@ -69,7 +70,7 @@ var listColumns = []string{"id", "document_number", "title", "procuratorate_id",
 	"revision", "published_at", "updated_at"}
 
 // ReplyStatusOn derives the reply status on a day from the published dates.
-func ReplyStatusOn(repliedOn, due *Date, today Date) string {
+func ReplyStatusOn(repliedOn, due *calendar.Date, today calendar.Date) string {
 	switch {
 	case repliedOn != nil:
 		return "replied"
@@ -79,7 +80,7 @@ func ReplyStatusOn(repliedOn, due *Date, today Date) string {
 	return "awaiting"
 }
 
-func (d *Disclosure) public(today Date, full bool) PublicDisclosure {
+func (d *Disclosure) public(today calendar.Date, full bool) PublicDisclosure {
 	p := PublicDisclosure{ID: d.ID, DocumentNumber: d.DocumentNumber, Title: d.Title, ProcuratorateID: d.ProcuratorateID,
 		Procuratorate: d.ProcuratorateName, Field: d.Field, AgencyID: d.AgencyID, Agency: d.AgencyName, IssuedOn: d.IssuedOn,
 		DeliveredOn: d.DeliveredOn, ReplyDue: d.ReplyDue, RepliedOn: d.RepliedOn, ReplyClass: d.ReplyClass,
@@ -111,7 +112,7 @@ func (s *DisclosureService) FeedState(ctx context.Context) (int64, time.Time, er
 }
 
 // Today is the legal date now (reply status depends on it).
-func (s *DisclosureService) Today() Date { return s.Cases.Today() }
+func (s *DisclosureService) Today() calendar.Date { return s.Cases.Today() }
 
 // ListPublished returns a page of published items, newest first.
 func (s *DisclosureService) ListPublished(ctx context.Context, q FeedQuery) ([]PublicDisclosure, string, error) {
@@ -231,7 +232,7 @@ func (s *DisclosureService) AgencyStats(ctx context.Context) ([]AgencyStat, erro
 		N          int
 	}
 	var rows []row
-	today := DateOf(time.Now(), LegalLocation)
+	today := calendar.DateOf(time.Now(), calendar.LegalLocation)
 	if s.Cases != nil {
 		today = s.Cases.Today()
 	}

@@ -14,6 +14,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/documents"
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
@@ -177,7 +178,7 @@ func (c *Case) issued() bool {
 }
 
 // civil is a calendar date as the time the documents package prints.
-func civil(d Date) time.Time { return d.midnightUTC() }
+func civil(d calendar.Date) time.Time { return d.MidnightUTC() }
 
 // draftContent is the case's newest 检察建议书 draft.
 func draftContent(tx *gorm.DB, caseID int64) (*RecommendationDraft, RecommendationContent, error) {
@@ -250,7 +251,7 @@ func (s *CaseService) FreezeRecommendation(tx *gorm.DB, a *Actor, c *Case, now t
 	if err != nil {
 		return nil, err
 	}
-	date := civil(DateOf(issued, s.Settings.Location))
+	date := civil(calendar.DateOf(issued, s.Settings.Location))
 	pdf, err := r.Recommendation(s.recommendationLetter(in, content, *c.DocumentNumber, date))
 	if err != nil {
 		return nil, renderError(err)
@@ -475,7 +476,9 @@ func (s *CaseService) renderCaseDocument(tx *gorm.DB, in *documentInputs, kind D
 }
 
 // issueDate is the civil date the recommendation was issued.
-func (s *CaseService) issueDate(c *Case) Date { return DateOf(*c.IssuedAt, s.Settings.Location) }
+func (s *CaseService) issueDate(c *Case) calendar.Date {
+	return calendar.DateOf(*c.IssuedAt, s.Settings.Location)
+}
 
 // recommendationTitle is the issued letter's title from the latest draft,
 // falling back to the case title.
@@ -628,7 +631,7 @@ func (s *CaseService) approvalForm(tx *gorm.DB, in *documentInputs) (documents.A
 			opinion = ev.Note
 		}
 		form.Steps = append(form.Steps, documents.ApprovalStep{Stage: stage, Person: ev.ActorName, Role: RoleLabels[Role(ev.Role)],
-			Opinion: opinion, Date: civil(DateOf(ev.CreatedAt, s.Settings.Location))})
+			Opinion: opinion, Date: civil(calendar.DateOf(ev.CreatedAt, s.Settings.Location))})
 	}
 	return form, nil
 }

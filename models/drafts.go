@@ -9,6 +9,7 @@ import (
 	"github.com/go-playground/validator/v10"
 	"gorm.io/gorm"
 
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/database"
 )
@@ -205,18 +206,18 @@ func loadCaseForWork(tx *gorm.DB, a *Actor, caseID int64, lock bool) (*Case, err
 // submission, a return with comments, an approval or a referral to the
 // 检察委员会. The 审批表 document lists them in order.
 type ApprovalStep struct {
-	ID          int64     `gorm:"primaryKey" json:"id"`
-	CaseID      int64     `json:"case_id"`
-	DraftID     *int64    `json:"draft_id"`
-	Stage       string    `json:"stage"`
-	PersonID    int64     `json:"person_id"`
-	PersonName  string    `json:"person_name"`
-	Role        string    `json:"role"`
-	Opinion     string    `json:"opinion"`
-	Decision    string    `json:"decision"`
-	DecidedOn   Date      `json:"decided_on"`
-	MeetingDate *Date     `json:"meeting_date"`
-	CreatedAt   time.Time `json:"created_at"`
+	ID          int64          `gorm:"primaryKey" json:"id"`
+	CaseID      int64          `json:"case_id"`
+	DraftID     *int64         `json:"draft_id"`
+	Stage       string         `json:"stage"`
+	PersonID    int64          `json:"person_id"`
+	PersonName  string         `json:"person_name"`
+	Role        string         `json:"role"`
+	Opinion     string         `json:"opinion"`
+	Decision    string         `json:"decision"`
+	DecidedOn   calendar.Date  `json:"decided_on"`
+	MeetingDate *calendar.Date `json:"meeting_date"`
+	CreatedAt   time.Time      `json:"created_at"`
 }
 
 // Approval stages.
@@ -232,7 +233,7 @@ var ApprovalStageLabels = map[string]string{
 	StageSubmit: "承办检察官意见", StageReturn: "退回修改", StageApprove: "检察长审批", StageCommittee: "检察委员会决定",
 }
 
-func addApprovalStep(ac *ActionContext, d *RecommendationDraft, stage, opinion, decision string, meeting *Date) error {
+func addApprovalStep(ac *ActionContext, d *RecommendationDraft, stage, opinion, decision string, meeting *calendar.Date) error {
 	st := &ApprovalStep{CaseID: ac.Case.ID, Stage: stage, PersonID: ac.Actor.UserID, PersonName: ac.Actor.DisplayName,
 		Role: string(ac.Actor.Role), Opinion: opinion, Decision: decision, DecidedOn: ac.Today, MeetingDate: meeting, CreatedAt: ac.Now}
 	if d != nil {

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/database"
 )
@@ -13,18 +14,18 @@ import (
 // the non-internal facts of the recommendation.
 type FilingView struct {
 	Filing
-	ProcuratorateName string     `json:"procuratorate_name"`
-	DocumentNumber    *string    `json:"document_number"`
-	Title             string     `json:"title"`
-	Field             string     `json:"field"`
-	AgencyID          *int64     `json:"agency_id"`
-	AgencyName        string     `json:"agency_name"`
-	CaseState         CaseState  `json:"case_state"`
-	IssuedAt          *time.Time `json:"issued_at"`
-	DeliveredOn       *Date      `json:"delivered_on"`
-	ReceivedOn        *Date      `json:"received_on"`
-	ReplyDue          *Date      `json:"reply_due"`
-	UrgentDays        int        `json:"urgent_days"`
+	ProcuratorateName string         `json:"procuratorate_name"`
+	DocumentNumber    *string        `json:"document_number"`
+	Title             string         `json:"title"`
+	Field             string         `json:"field"`
+	AgencyID          *int64         `json:"agency_id"`
+	AgencyName        string         `json:"agency_name"`
+	CaseState         CaseState      `json:"case_state"`
+	IssuedAt          *time.Time     `json:"issued_at"`
+	DeliveredOn       *calendar.Date `json:"delivered_on"`
+	ReceivedOn        *calendar.Date `json:"received_on"`
+	ReplyDue          *calendar.Date `json:"reply_due"`
+	UrgentDays        int            `json:"urgent_days"`
 	// Content is the issued 检察建议书 (detail view only).
 	Content *RecommendationContent `json:"content,omitempty"`
 }
@@ -45,9 +46,9 @@ type filingRow struct {
 	AgencyName        *string
 	CaseState         CaseState
 	IssuedAt          *time.Time
-	DeliveredOn       *Date
-	ReceivedOn        *Date
-	ReplyDue          *Date
+	DeliveredOn       *calendar.Date
+	ReceivedOn        *calendar.Date
+	ReplyDue          *calendar.Date
 	UrgentDays        int
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
@@ -15,19 +16,19 @@ import (
 
 // DeadlineChange reports one open reply deadline moved by a calendar edit.
 type DeadlineChange struct {
-	CaseID      int64  `json:"case_id"`
-	OldDue      *Date  `json:"old_due"`
-	NewDue      Date   `json:"new_due"`
-	Explanation string `json:"explanation"`
+	CaseID      int64          `json:"case_id"`
+	OldDue      *calendar.Date `json:"old_due"`
+	NewDue      calendar.Date  `json:"new_due"`
+	Explanation string         `json:"explanation"`
 }
 
 // PutHoliday sets one day of the calendar and recomputes every open reply
 // deadline in the same transaction.
-func (s *CaseService) PutHoliday(ctx context.Context, a *Actor, day Date, in HolidayInput) (*Holiday, []DeadlineChange, error) {
-	h := &Holiday{Day: day, Kind: in.Kind, Name: in.Name, Year: in.Year, UpdatedAt: s.Now()}
+func (s *CaseService) PutHoliday(ctx context.Context, a *Actor, day calendar.Date, in calendar.HolidayInput) (*calendar.Holiday, []DeadlineChange, error) {
+	h := &calendar.Holiday{Day: day, Kind: in.Kind, Name: in.Name, Year: in.Year, UpdatedAt: s.Now()}
 	var changes []DeadlineChange
 	err := s.editCalendar(ctx, a, func(tx *gorm.DB) (string, error) {
-		var existing Holiday
+		var existing calendar.Holiday
 		err := tx.Where("day = ?", day.String()).Take(&existing).Error
 		switch {
 		case database.IsNotFound(err):
@@ -37,13 +38,13 @@ func (s *CaseService) PutHoliday(ctx context.Context, a *Actor, day Date, in Hol
 		case err != nil:
 			return "", err
 		default:
-			if err := tx.Model(&Holiday{}).Where("day = ?", day.String()).
+			if err := tx.Model(&calendar.Holiday{}).Where("day = ?", day.String()).
 				Updates(map[string]any{"kind": h.Kind, "name": h.Name, "year": h.Year, "updated_at": h.UpdatedAt}).Error; err != nil {
 				return "", err
 			}
 		}
 		label := "法定节假日"
-		if h.Kind == KindWorkday {
+		if h.Kind == calendar.KindWorkday {
 			label = "调休上班日"
 		}
 		if err := audit.Record(tx, a, "holiday.put", "holiday", 0, map[string]any{"date": day, "kind": h.Kind, "name": h.Name, "year": h.Year,
@@ -60,25 +61,25 @@ func (s *CaseService) PutHoliday(ctx context.Context, a *Actor, day Date, in Hol
 
 // DeleteHoliday removes one day from the calendar (it becomes an ordinary
 // weekday or weekend day) and recomputes open reply deadlines.
-func (s *CaseService) DeleteHoliday(ctx context.Context, a *Actor, day Date) ([]DeadlineChange, error) {
+func (s *CaseService) DeleteHoliday(ctx context.Context, a *Actor, day calendar.Date) ([]DeadlineChange, error) {
 	var changes []DeadlineChange
 	err := s.editCalendar(ctx, a, func(tx *gorm.DB) (string, error) {
-		var existing Holiday
+		var existing calendar.Holiday
 		if err := tx.Where("day = ?", day.String()).Take(&existing).Error; err != nil {
 			return "", database.NotFoundOr(err, "节假日安排")
 		}
-		if err := tx.Where("day = ?", day.String()).Delete(&Holiday{}).Error; err != nil {
+		if err := tx.Where("day = ?", day.String()).Delete(&calendar.Holiday{}).Error; err != nil {
 			return "", err
 		}
 		if err := audit.Record(tx, a, "holiday.delete", "holiday", 0, map[string]any{"date": day, "before": holidaySummary(existing)}); err != nil {
 			return "", err
 		}
-		return fmt.Sprintf("节假日安排调整：取消 %s 的%s", day, map[string]string{KindHoliday: "法定节假日", KindWorkday: "调休上班日"}[existing.Kind]), nil
+		return fmt.Sprintf("节假日安排调整：取消 %s 的%s", day, map[string]string{calendar.KindHoliday: "法定节假日", calendar.KindWorkday: "调休上班日"}[existing.Kind]), nil
 	}, &changes)
 	return changes, err
 }
 
-func holidaySummary(h Holiday) any {
+func holidaySummary(h calendar.Holiday) any {
 	if h.Day.IsZero() {
 		return nil
 	}
@@ -108,9 +109,9 @@ func (s *CaseService) editCalendar(ctx context.Context, a *Actor, change func(tx
 		if err != nil {
 			return err
 		}
-		cal, err := LoadHolidayCalendar(tx)
+		cal, err := calendar.LoadHolidayCalendar(tx)
 		if err != nil {
-			if errors.Is(err, ErrInvalidCalendar) {
+			if errors.Is(err, calendar.ErrInvalidCalendar) {
 				return &apperr.Error{Kind: apperr.ErrInvalid, Code: "invalid_calendar", Message: err.Error()}
 			}
 			return err
@@ -131,7 +132,7 @@ func (s *CaseService) editCalendar(ctx context.Context, a *Actor, change func(tx
 // whose clock runs (received, not closed, withdrawn or terminated) from its
 // stored rule, and records each move on the case's timeline and in the audit
 // trail. The version is bumped so a form open on the old deadline gets 409.
-func (s *CaseService) recomputeReplyDeadlines(tx *gorm.DB, a *Actor, cal *HolidayCalendar, why string) ([]DeadlineChange, error) {
+func (s *CaseService) recomputeReplyDeadlines(tx *gorm.DB, a *Actor, cal *calendar.HolidayCalendar, why string) ([]DeadlineChange, error) {
 	var cases []Case
 	err := database.LockRow(tx).Where("received_on IS NOT NULL AND reply_due_rule <> '' AND state NOT IN ?",
 		[]CaseState{StateClosed, StateWithdrawn, StateTerminated, StateNotFiled}).Order("id").Find(&cases).Error
@@ -141,7 +142,7 @@ func (s *CaseService) recomputeReplyDeadlines(tx *gorm.DB, a *Actor, cal *Holida
 	changes := []DeadlineChange{}
 	for i := range cases {
 		c := &cases[i]
-		d, err := ComputeDeadline(*c.ReceivedOn, c.ReplyDueRule, cal)
+		d, err := calendar.ComputeDeadline(*c.ReceivedOn, c.ReplyDueRule, cal)
 		if err != nil {
 			continue // a rule this binary cannot read is left as it was
 		}
@@ -151,7 +152,7 @@ func (s *CaseService) recomputeReplyDeadlines(tx *gorm.DB, a *Actor, cal *Holida
 			updates["reply_due_explanation"] = d.Explanation
 		}
 		if s.Settings.ObjectionDays > 0 {
-			od := DaysDeadline(*c.ReceivedOn, s.Settings.ObjectionDays, cal).Due
+			od := calendar.DaysDeadline(*c.ReceivedOn, s.Settings.ObjectionDays, cal).Due
 			if c.ObjectionDue == nil || *c.ObjectionDue != od {
 				updates["objection_due"] = od
 			}
@@ -193,16 +194,16 @@ func (s *CaseService) recomputeReplyDeadlines(tx *gorm.DB, a *Actor, cal *Holida
 // ReplyDeadlineFor computes a reply deadline with the database calendar, as
 // SetReplyDeadline would store it: two months (the configured period) from
 // receipt, or urgentDays calendar days when urgentDays > 0.
-func (s *CaseService) ReplyDeadlineFor(ctx context.Context, received Date, urgentDays int) (Deadline, error) {
+func (s *CaseService) ReplyDeadlineFor(ctx context.Context, received calendar.Date, urgentDays int) (calendar.Deadline, error) {
 	if received.IsZero() {
-		return Deadline{}, apperr.InvalidField("received", "请提供收到日期")
+		return calendar.Deadline{}, apperr.InvalidField("received", "请提供收到日期")
 	}
 	if urgentDays < 0 || urgentDays > 366 {
-		return Deadline{}, apperr.InvalidField("days", "紧急回复期限应为 1 至 366 日")
+		return calendar.Deadline{}, apperr.InvalidField("days", "紧急回复期限应为 1 至 366 日")
 	}
-	rule := DeadlineRule{Unit: UnitMonths, Count: s.Settings.ReplyMonths}
+	rule := calendar.DeadlineRule{Unit: calendar.UnitMonths, Count: s.Settings.ReplyMonths}
 	if urgentDays > 0 {
-		rule = DeadlineRule{Unit: UnitDays, Count: urgentDays}
+		rule = calendar.DeadlineRule{Unit: calendar.UnitDays, Count: urgentDays}
 	}
 	return rule.Apply(received, s.Holidays(s.DB.WithContext(ctx))), nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
@@ -47,7 +48,7 @@ type InvestigationRecord struct {
 	CaseID        int64              `json:"case_id"`
 	Kind          string             `json:"kind"`
 	KindLabel     string             `gorm:"-" json:"kind_label"`
-	RecordDate    Date               `json:"date"`
+	RecordDate    calendar.Date      `json:"date"`
 	Place         string             `json:"place"`
 	Participants  string             `json:"participants"`
 	Summary       string             `json:"summary"`
@@ -61,13 +62,13 @@ type InvestigationRecord struct {
 
 // InvestigationInput is a new record.
 type InvestigationInput struct {
-	Kind         string  `json:"kind" validate:"required,max=30"`
-	Date         Date    `json:"date"`
-	Place        string  `json:"place" validate:"max=200"`
-	Participants string  `json:"participants" validate:"required,max=1000"`
-	Summary      string  `json:"summary" validate:"required,max=20000"`
-	Internal     *bool   `json:"internal"`
-	ExpertIDs    []int64 `json:"expert_ids" validate:"max=20,dive,gt=0"`
+	Kind         string        `json:"kind" validate:"required,max=30"`
+	Date         calendar.Date `json:"date"`
+	Place        string        `json:"place" validate:"max=200"`
+	Participants string        `json:"participants" validate:"required,max=1000"`
+	Summary      string        `json:"summary" validate:"required,max=20000"`
+	Internal     *bool         `json:"internal"`
+	ExpertIDs    []int64       `json:"expert_ids" validate:"max=20,dive,gt=0"`
 }
 
 // Expert is an outside expert (or trade body contact) the procuratorate may

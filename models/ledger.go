@@ -13,6 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 	"gorm.io/gorm"
 
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
 )
@@ -30,10 +31,10 @@ type LedgerRow struct {
 	Source         string
 	State          CaseState
 	IssuedAt       *time.Time
-	DeliveredOn    *Date
-	ReceivedOn     *Date
-	ReplyDue       *Date
-	FirstRepliedOn *Date
+	DeliveredOn    *calendar.Date
+	ReceivedOn     *calendar.Date
+	ReplyDue       *calendar.Date
+	FirstRepliedOn *calendar.Date
 	ReplyClass     string
 	Rectification  string
 	Project        *string
@@ -97,7 +98,7 @@ func (l *Ledger) Each(ctx context.Context, fn func(r *LedgerRow) error) error {
 	rows := make([]LedgerRow, 0, ledgerBatch)
 	today := l.sc.q.Today
 	if today.IsZero() {
-		today = DateOf(time.Now(), LegalLocation)
+		today = calendar.DateOf(time.Now(), calendar.LegalLocation)
 	}
 	for {
 		rows = rows[:0]
@@ -136,21 +137,21 @@ func deref(s *string) string {
 }
 
 // values returns the row's cells: dates as civil dates (zero when absent).
-func (r *LedgerRow) values(n int) ([]any, []Date) {
-	issued := Date{}
+func (r *LedgerRow) values(n int) ([]any, []calendar.Date) {
+	issued := calendar.Date{}
 	if r.IssuedAt != nil {
-		issued = DateOf(*r.IssuedAt, LegalLocation)
+		issued = calendar.DateOf(*r.IssuedAt, calendar.LegalLocation)
 	}
-	d := func(p *Date) Date {
+	d := func(p *calendar.Date) calendar.Date {
 		if p == nil {
-			return Date{}
+			return calendar.Date{}
 		}
 		return *p
 	}
 	text := []any{n, deref(r.DocumentNumber), r.Title, deref(r.Procuratorate), deref(r.Department), deref(r.Prosecutor),
 		deref(r.Agency), r.Field, SourceLabels[r.Source], StateLabels[r.State]}
 	tail := []any{StatsReplyClassLabels[r.ReplyClass], StatsRectificationLabels[r.Rectification], deref(r.Project)}
-	return append(text, tail...), []Date{issued, d(r.DeliveredOn), d(r.ReceivedOn), d(r.ReplyDue), d(r.FirstRepliedOn)}
+	return append(text, tail...), []calendar.Date{issued, d(r.DeliveredOn), d(r.ReceivedOn), d(r.ReplyDue), d(r.FirstRepliedOn)}
 }
 
 // WriteXLSX streams the ledger as an .xlsx workbook: Chinese headers in a

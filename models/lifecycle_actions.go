@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/database"
 )
@@ -26,11 +27,11 @@ type AgencyPayload struct {
 // ConsultPayload records 征求被建议单位意见: the recipient's opinion on the
 // intended recommendation, when and with whom it was heard.
 type ConsultPayload struct {
-	AgencyID     *int64 `json:"agency_id" validate:"omitempty,gt=0"`
-	Date         Date   `json:"date"`
-	Place        string `json:"place" validate:"max=200"`
-	Participants string `json:"participants" validate:"required,max=1000"`
-	Opinion      string `json:"opinion" validate:"required,max=20000"`
+	AgencyID     *int64        `json:"agency_id" validate:"omitempty,gt=0"`
+	Date         calendar.Date `json:"date"`
+	Place        string        `json:"place" validate:"max=200"`
+	Participants string        `json:"participants" validate:"required,max=1000"`
+	Opinion      string        `json:"opinion" validate:"required,max=20000"`
 }
 
 // ReturnPayload sends a submitted draft back with the reviewer's comments.
@@ -41,10 +42,10 @@ type ReturnPayload struct {
 // ApprovePayload is the chief's decision: a plain approval with an opinion,
 // or a referral to the 检察委员会 with its meeting date and decision.
 type ApprovePayload struct {
-	Opinion           string `json:"opinion" validate:"required,max=5000"`
-	Committee         bool   `json:"committee"`
-	MeetingDate       Date   `json:"meeting_date"`
-	CommitteeDecision string `json:"committee_decision" validate:"max=2000"`
+	Opinion           string        `json:"opinion" validate:"required,max=5000"`
+	Committee         bool          `json:"committee"`
+	MeetingDate       calendar.Date `json:"meeting_date"`
+	CommitteeDecision string        `json:"committee_decision" validate:"max=2000"`
 }
 
 // IssuePayload may replace the 抄送 list of the approved letter.
@@ -73,8 +74,8 @@ type DeliverPayload struct {
 	// Channel of a written delivery: by hand (the default; received the same
 	// day) or by post (the received date must be given).
 	Channel         string             `json:"channel" validate:"omitempty,oneof=in_person post"`
-	DeliveredOn     Date               `json:"delivered_on"`
-	ReceivedOn      Date               `json:"received_on"`
+	DeliveredOn     calendar.Date      `json:"delivered_on"`
+	ReceivedOn      calendar.Date      `json:"received_on"`
 	Place           string             `json:"place" validate:"max=200"`
 	RecipientPerson string             `json:"recipient_person" validate:"max=50"`
 	Attendees       []DeliveryAttendee `json:"attendees" validate:"max=50,dive"`
@@ -88,17 +89,17 @@ type DeliveryAttendee struct {
 
 // CaseDelivery is the record of a 送达 (for the 送达回证).
 type CaseDelivery struct {
-	ID              int64     `gorm:"primaryKey" json:"id"`
-	CaseID          int64     `json:"case_id"`
-	Method          string    `json:"method"`
-	Channel         string    `json:"channel"`
-	DeliveredOn     Date      `json:"delivered_on"`
-	ReceivedOn      Date      `json:"received_on"`
-	Place           string    `json:"place"`
-	RecipientPerson string    `json:"recipient_person"`
-	Attendees       string    `json:"-"` // JSON of []DeliveryAttendee
-	CreatedBy       int64     `json:"created_by"`
-	CreatedAt       time.Time `json:"created_at"`
+	ID              int64         `gorm:"primaryKey" json:"id"`
+	CaseID          int64         `json:"case_id"`
+	Method          string        `json:"method"`
+	Channel         string        `json:"channel"`
+	DeliveredOn     calendar.Date `json:"delivered_on"`
+	ReceivedOn      calendar.Date `json:"received_on"`
+	Place           string        `json:"place"`
+	RecipientPerson string        `json:"recipient_person"`
+	Attendees       string        `json:"-"` // JSON of []DeliveryAttendee
+	CreatedBy       int64         `json:"created_by"`
+	CreatedAt       time.Time     `json:"created_at"`
 }
 
 func init() {
@@ -219,7 +220,7 @@ func applyConsult(ac *ActionContext) error {
 }
 
 // checkPastDate requires a date that is not in the future.
-func checkPastDate(fields map[string]string, name string, d, today Date, label string) {
+func checkPastDate(fields map[string]string, name string, d, today calendar.Date, label string) {
 	switch {
 	case d.IsZero():
 		fields[name] = label + "不能为空"
@@ -317,7 +318,7 @@ func applyReturn(ac *ActionContext) error {
 func applyApprove(ac *ActionContext) error {
 	p := ac.Payload.(*ApprovePayload)
 	stage, decision := StageApprove, "同意制发"
-	var meeting *Date
+	var meeting *calendar.Date
 	if p.Committee {
 		fields := map[string]string{}
 		checkPastDate(fields, "meeting_date", p.MeetingDate, ac.Today, "检察委员会会议日期")
@@ -449,7 +450,7 @@ func applyDeliver(ac *ActionContext) error {
 	if c.IssuedAt != nil && !p.DeliveredOn.IsZero() {
 		// Name the issue day: it is counted in the configured zone, which may
 		// already be tomorrow for a client that thinks in UTC.
-		if issued := DateOf(*c.IssuedAt, ac.Service.Settings.Location); p.DeliveredOn.Before(issued) {
+		if issued := calendar.DateOf(*c.IssuedAt, ac.Service.Settings.Location); p.DeliveredOn.Before(issued) {
 			fields["delivered_on"] = "送达日期不能早于制发日期（" + issued.Chinese() + "）"
 		}
 	}

@@ -8,6 +8,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
@@ -77,33 +78,33 @@ const (
 // Project is a 项目: a major problem tackled by a team through stages, tasks
 // and linked cases.
 type Project struct {
-	ID              int64        `gorm:"primaryKey" json:"id"`
-	ProcuratorateID int64        `json:"procuratorate_id"`
-	DepartmentID    int64        `json:"department_id"`
-	Title           string       `json:"title"`
-	Field           string       `json:"field"`
-	Problem         string       `json:"problem"`
-	Goals           string       `json:"goals"`
-	LeadID          int64        `json:"lead_id"`
-	Stage           ProjectStage `json:"stage"`
-	Status          string       `json:"status"`
-	StartOn         Date         `json:"start_on"`
-	PlannedEndOn    Date         `json:"planned_end_on"`
-	ActualEndOn     *Date        `json:"actual_end_on"`
-	Version         int          `json:"version"`
-	CreatedBy       int64        `json:"created_by"`
-	CreatedAt       time.Time    `json:"created_at"`
-	UpdatedAt       time.Time    `json:"updated_at"`
+	ID              int64          `gorm:"primaryKey" json:"id"`
+	ProcuratorateID int64          `json:"procuratorate_id"`
+	DepartmentID    int64          `json:"department_id"`
+	Title           string         `json:"title"`
+	Field           string         `json:"field"`
+	Problem         string         `json:"problem"`
+	Goals           string         `json:"goals"`
+	LeadID          int64          `json:"lead_id"`
+	Stage           ProjectStage   `json:"stage"`
+	Status          string         `json:"status"`
+	StartOn         calendar.Date  `json:"start_on"`
+	PlannedEndOn    calendar.Date  `json:"planned_end_on"`
+	ActualEndOn     *calendar.Date `json:"actual_end_on"`
+	Version         int            `json:"version"`
+	CreatedBy       int64          `json:"created_by"`
+	CreatedAt       time.Time      `json:"created_at"`
+	UpdatedAt       time.Time      `json:"updated_at"`
 }
 
 // ProjectStageRow is a stage's planned and actual end.
 type ProjectStageRow struct {
-	ID           int64        `gorm:"primaryKey" json:"-"`
-	ProjectID    int64        `json:"-"`
-	Stage        ProjectStage `json:"stage"`
-	Seq          int          `json:"seq"`
-	PlannedEndOn *Date        `json:"planned_end_on"`
-	ActualEndOn  *Date        `json:"actual_end_on"`
+	ID           int64          `gorm:"primaryKey" json:"-"`
+	ProjectID    int64          `json:"-"`
+	Stage        ProjectStage   `json:"stage"`
+	Seq          int            `json:"seq"`
+	PlannedEndOn *calendar.Date `json:"planned_end_on"`
+	ActualEndOn  *calendar.Date `json:"actual_end_on"`
 }
 
 // TableName pins the table name.
@@ -121,18 +122,18 @@ type ProjectMember struct {
 
 // ProjectTask is one item of 责任分解.
 type ProjectTask struct {
-	ID          int64     `gorm:"primaryKey" json:"id"`
-	ProjectID   int64     `json:"project_id"`
-	Title       string    `json:"title"`
-	Description string    `json:"description"`
-	OwnerID     int64     `json:"owner_id"`
-	DueOn       Date      `json:"due_on"`
-	Status      string    `json:"status"`
-	Internal    bool      `json:"internal"`
-	DoneOn      *Date     `json:"done_on"`
-	CreatedBy   int64     `json:"created_by"`
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
+	ID          int64          `gorm:"primaryKey" json:"id"`
+	ProjectID   int64          `json:"project_id"`
+	Title       string         `json:"title"`
+	Description string         `json:"description"`
+	OwnerID     int64          `json:"owner_id"`
+	DueOn       calendar.Date  `json:"due_on"`
+	Status      string         `json:"status"`
+	Internal    bool           `json:"internal"`
+	DoneOn      *calendar.Date `json:"done_on"`
+	CreatedBy   int64          `json:"created_by"`
+	CreatedAt   time.Time      `json:"created_at"`
+	UpdatedAt   time.Time      `json:"updated_at"`
 }
 
 // ProjectTaskComment is a comment on a task.
@@ -189,7 +190,7 @@ func (s *ProjectService) now() time.Time {
 }
 
 // Today is the legal date now.
-func (s *ProjectService) Today() Date { return DateOf(s.now(), s.Location) }
+func (s *ProjectService) Today() calendar.Date { return calendar.DateOf(s.now(), s.Location) }
 
 // MemberInput puts a user on the team.
 type MemberInput struct {
@@ -200,25 +201,25 @@ type MemberInput struct {
 
 // ProjectInput creates a project.
 type ProjectInput struct {
-	Title        string                `json:"title" validate:"required,max=200"`
-	Field        string                `json:"field" validate:"required,max=50"`
-	Problem      string                `json:"problem" validate:"required,max=20000"`
-	Goals        string                `json:"goals" validate:"required,max=20000"`
-	LeadID       int64                 `json:"lead_id" validate:"omitempty,gt=0"`
-	StartOn      Date                  `json:"start_on"`
-	PlannedEndOn Date                  `json:"planned_end_on"`
-	StagePlan    map[ProjectStage]Date `json:"stage_plan"`
-	Members      []MemberInput         `json:"members" validate:"max=50,dive"`
+	Title        string                         `json:"title" validate:"required,max=200"`
+	Field        string                         `json:"field" validate:"required,max=50"`
+	Problem      string                         `json:"problem" validate:"required,max=20000"`
+	Goals        string                         `json:"goals" validate:"required,max=20000"`
+	LeadID       int64                          `json:"lead_id" validate:"omitempty,gt=0"`
+	StartOn      calendar.Date                  `json:"start_on"`
+	PlannedEndOn calendar.Date                  `json:"planned_end_on"`
+	StagePlan    map[ProjectStage]calendar.Date `json:"stage_plan"`
+	Members      []MemberInput                  `json:"members" validate:"max=50,dive"`
 }
 
 // ProjectUpdate changes a project's description and plan.
 type ProjectUpdate struct {
-	Version      int                   `json:"version" validate:"required,gt=0"`
-	Title        *string               `json:"title" validate:"omitempty,min=1,max=200"`
-	Problem      *string               `json:"problem" validate:"omitempty,max=20000"`
-	Goals        *string               `json:"goals" validate:"omitempty,max=20000"`
-	PlannedEndOn *Date                 `json:"planned_end_on"`
-	StagePlan    map[ProjectStage]Date `json:"stage_plan"`
+	Version      int                            `json:"version" validate:"required,gt=0"`
+	Title        *string                        `json:"title" validate:"omitempty,min=1,max=200"`
+	Problem      *string                        `json:"problem" validate:"omitempty,max=20000"`
+	Goals        *string                        `json:"goals" validate:"omitempty,max=20000"`
+	PlannedEndOn *calendar.Date                 `json:"planned_end_on"`
+	StagePlan    map[ProjectStage]calendar.Date `json:"stage_plan"`
 }
 
 // loadProjectAccess loads a project and what the actor may do with it; a
@@ -590,7 +591,7 @@ func (s *ProjectService) UpdateProject(ctx context.Context, a *Actor, id int64, 
 			if !st.Valid() {
 				return apperr.InvalidField("stage_plan", "未知的项目阶段："+string(st))
 			}
-			var dv *Date
+			var dv *calendar.Date
 			if !d.IsZero() {
 				dd := d
 				dv = &dd

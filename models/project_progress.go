@@ -7,6 +7,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/database"
 )
 
@@ -50,7 +51,7 @@ func caseCredit(c *Case) float64 {
 // ProjectProgressOf computes the progress of several projects with two
 // grouped queries (tasks by status, linked cases by state); tasks open after
 // their due date as of today count as overdue.
-func ProjectProgressOf(tx *gorm.DB, ids []int64, today Date) (map[int64]ProjectProgress, error) {
+func ProjectProgressOf(tx *gorm.DB, ids []int64, today calendar.Date) (map[int64]ProjectProgress, error) {
 	out := map[int64]ProjectProgress{}
 	if len(ids) == 0 {
 		return out, nil
@@ -127,7 +128,7 @@ const (
 // active projects that are overdue or due within dueSoonDays. Each reminder
 // is keyed by (task, kind, due date), so re-runs never repeat one and a moved
 // due date gets fresh reminders.
-func RemindProjectTasks(ctx context.Context, db *database.DB, ch Channels, today Date, dueSoonDays int) (int, error) {
+func RemindProjectTasks(ctx context.Context, db *database.DB, ch Channels, today calendar.Date, dueSoonDays int) (int, error) {
 	var tasks []struct {
 		ProjectTask
 		LeadID       int64

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"jianyi/documents"
+	"jianyi/internal/calendar"
 )
 
 // ProjectReportLetter builds the project report (项目工作报告) as the actor
@@ -110,5 +111,5 @@ func (s *ProjectService) loc() *time.Location {
 	if s.Location != nil {
 		return s.Location
 	}
-	return LegalLocation
+	return calendar.LegalLocation
 }

@@ -9,6 +9,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
@@ -17,19 +18,19 @@ import (
 
 // TaskInput creates a task (责任分解).
 type TaskInput struct {
-	Title       string `json:"title" validate:"required,max=200"`
-	Description string `json:"description" validate:"max=5000"`
-	OwnerID     int64  `json:"owner_id" validate:"required,gt=0"`
-	DueOn       Date   `json:"due_on"`
-	Internal    bool   `json:"internal"`
+	Title       string        `json:"title" validate:"required,max=200"`
+	Description string        `json:"description" validate:"max=5000"`
+	OwnerID     int64         `json:"owner_id" validate:"required,gt=0"`
+	DueOn       calendar.Date `json:"due_on"`
+	Internal    bool          `json:"internal"`
 }
 
 // TaskUpdate changes a task's status, owner or due date.
 type TaskUpdate struct {
-	Status  string `json:"status" validate:"omitempty,oneof=todo doing done"`
-	OwnerID int64  `json:"owner_id" validate:"omitempty,gt=0"`
-	DueOn   Date   `json:"due_on"`
-	Note    string `json:"note" validate:"max=2000"`
+	Status  string        `json:"status" validate:"omitempty,oneof=todo doing done"`
+	OwnerID int64         `json:"owner_id" validate:"omitempty,gt=0"`
+	DueOn   calendar.Date `json:"due_on"`
+	Note    string        `json:"note" validate:"max=2000"`
 }
 
 // TaskStatusLabels are the Chinese names of task statuses.

@@ -5,6 +5,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/database"
 )
 
@@ -26,7 +27,7 @@ type ReminderKey struct {
 	SubjectID   int64
 	CaseID      int64 // 0 when the subject is not a case
 	Kind        string
-	Deadline    Date
+	Deadline    calendar.Date
 }
 
 // EmitReminder records the reminder and sends its notification only if this

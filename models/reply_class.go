@@ -1,6 +1,10 @@
 package models
 
-import "fmt"
+import (
+	"fmt"
+
+	"jianyi/internal/calendar"
+)
 
 // ClassifyReply derives a case's reply quality class (统计口径) from stored
 // facts only, so statistics and jobs can recompute it at any time and nobody
@@ -16,7 +20,7 @@ import "fmt"
 //     the clock has not started.
 //
 // Interim replies never count as the reply: they keep the duty to reply open.
-func ClassifyReply(c *Case, replies []Reply, today Date) string {
+func ClassifyReply(c *Case, replies []Reply, today calendar.Date) string {
 	var first *Reply
 	for i := range replies {
 		r := &replies[i]
@@ -48,14 +52,14 @@ func ClassifyReply(c *Case, replies []Reply, today Date) string {
 // deadline passes without any action — so statistics, the ledger and the
 // public agency table classify with this expression instead of the bare
 // column. today is a formatted Date, never user text.
-func ReplyClassSQL(today Date) string {
+func ReplyClassSQL(today calendar.Date) string {
 	return fmt.Sprintf("(CASE WHEN %s THEN '%s' ELSE cases.reply_class END)", UnansweredOverdueSQL(today), ReplyClassNoReply)
 }
 
 // UnansweredOverdueSQL is the condition under which ReplyClassSQL turns a
 // stored pending class into 不回复. A query that must stay on an index
 // (ComputeStats' GROUP BY over ix_cases_stats) counts these cases apart.
-func UnansweredOverdueSQL(today Date) string {
+func UnansweredOverdueSQL(today calendar.Date) string {
 	return fmt.Sprintf("(cases.state = '%s' AND cases.reply_class = '%s' AND cases.first_replied_on IS NULL AND cases.reply_due < '%s')",
 		StateDelivered, ReplyClassPending, today.String())
 }

@@ -1,26 +1,30 @@
 package models
 
-import "testing"
+import (
+	"testing"
+
+	"jianyi/internal/calendar"
+)
 
 func TestClassifyReply(t *testing.T) {
-	d := func(s string) Date {
+	d := func(s string) calendar.Date {
 		t.Helper()
-		v, err := ParseDate(s)
+		v, err := calendar.ParseDate(s)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return v
 	}
-	dp := func(s string) *Date { v := d(s); return &v }
+	dp := func(s string) *calendar.Date { v := d(s); return &v }
 	due := dp("2026-05-04")
-	reply := func(id int64, kind, on string, dueOn *Date, returned bool) Reply {
+	reply := func(id int64, kind, on string, dueOn *calendar.Date, returned bool) Reply {
 		r := Reply{ID: id, Kind: kind, SubmittedOn: d(on), DueOn: dueOn, Returned: returned}
 		r.Late = dueOn != nil && r.SubmittedOn.After(*dueOn)
 		return r
 	}
 	tests := []struct {
 		name    string
-		due     *Date
+		due     *calendar.Date
 		replies []Reply
 		today   string
 		want    string

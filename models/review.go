@@ -10,6 +10,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
@@ -95,11 +96,11 @@ func (it *ReviewItem) ScoreMap() map[string]int {
 
 // ReviewFilter chooses a batch's cases.
 type ReviewFilter struct {
-	State      string `json:"state" validate:"omitempty,max=20"`
-	Field      string `json:"field" validate:"max=50"`
-	IssuedFrom Date   `json:"issued_from"`
-	IssuedTo   Date   `json:"issued_to"`
-	SampleSize int    `json:"sample_size" validate:"gte=0,lte=500"`
+	State      string        `json:"state" validate:"omitempty,max=20"`
+	Field      string        `json:"field" validate:"max=50"`
+	IssuedFrom calendar.Date `json:"issued_from"`
+	IssuedTo   calendar.Date `json:"issued_to"`
+	SampleSize int           `json:"sample_size" validate:"gte=0,lte=500"`
 }
 
 // ReviewBatchInput creates a batch.
@@ -153,10 +154,10 @@ func (s *ReviewService) CreateBatch(ctx context.Context, a *Actor, in ReviewBatc
 			q = q.Where("field = ?", f.Field)
 		}
 		if !f.IssuedFrom.IsZero() {
-			q = q.Where("issued_at >= ?", startOfDay(f.IssuedFrom))
+			q = q.Where("issued_at >= ?", calendar.StartOfDay(f.IssuedFrom))
 		}
 		if !f.IssuedTo.IsZero() {
-			q = q.Where("issued_at < ?", startOfDay(f.IssuedTo.AddDays(1)))
+			q = q.Where("issued_at < ?", calendar.StartOfDay(f.IssuedTo.AddDays(1)))
 		}
 		if len(in.CaseIDs) > 0 {
 			q = q.Where("id IN ?", in.CaseIDs)

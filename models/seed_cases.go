@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/database"
 )
 
@@ -122,7 +123,7 @@ func (s *demoSeeder) at(daysAgo int) *CaseService {
 }
 
 // day is the legal date daysAgo days back.
-func (s *demoSeeder) day(daysAgo int) Date {
+func (s *demoSeeder) day(daysAgo int) calendar.Date {
 	return s.at(daysAgo).Today()
 }
 

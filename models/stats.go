@@ -8,6 +8,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/database"
 )
@@ -20,8 +21,8 @@ type StatsQuery struct {
 	DepartmentID    int64
 	Field           string
 	AgencyID        int64
-	From, To        Date
-	Today           Date
+	From, To        calendar.Date
+	Today           calendar.Date
 }
 
 // statsScope is a resolved StatsQuery: the procuratorates, department and
@@ -88,10 +89,10 @@ func (sc *statsScope) apply(q *gorm.DB) *gorm.DB {
 		q = q.Where("cases.agency_id = ?", sc.q.AgencyID)
 	}
 	if !sc.q.From.IsZero() {
-		q = q.Where("cases.issued_at >= ?", startOfDay(sc.q.From))
+		q = q.Where("cases.issued_at >= ?", calendar.StartOfDay(sc.q.From))
 	}
 	if !sc.q.To.IsZero() {
-		q = q.Where("cases.issued_at < ?", startOfDay(sc.q.To.AddDays(1)))
+		q = q.Where("cases.issued_at < ?", calendar.StartOfDay(sc.q.To.AddDays(1)))
 	}
 	return q
 }
@@ -120,13 +121,13 @@ func rateOf(n, d int64) Rate {
 
 // OverdueCase is an open recommendation whose reply deadline has passed.
 type OverdueCase struct {
-	ID             int64   `json:"id"`
-	Title          string  `json:"title"`
-	DocumentNumber *string `json:"document_number"`
-	AgencyID       *int64  `json:"agency_id"`
-	AgencyName     string  `json:"agency_name"`
-	ReplyDue       Date    `json:"reply_due"`
-	DaysOverdue    int     `json:"days_overdue"`
+	ID             int64         `json:"id"`
+	Title          string        `json:"title"`
+	DocumentNumber *string       `json:"document_number"`
+	AgencyID       *int64        `json:"agency_id"`
+	AgencyName     string        `json:"agency_name"`
+	ReplyDue       calendar.Date `json:"reply_due"`
+	DaysOverdue    int           `json:"days_overdue"`
 }
 
 // NonResponder is an agency with recommendations it never answered (不回复).
@@ -221,7 +222,7 @@ func ComputeStats(ctx context.Context, db *database.DB, a *Actor, q StatsQuery) 
 		return nil, err
 	}
 	if q.Today.IsZero() {
-		q.Today = DateOf(time.Now(), LegalLocation)
+		q.Today = calendar.DateOf(time.Now(), calendar.LegalLocation)
 		sc.q.Today = q.Today
 	}
 	st := &Stats{Scope: string(StatsAccess(a)), Definitions: statsDefinitions, ComputedAt: time.Now().UTC(),
@@ -344,7 +345,7 @@ func ComputeStats(ctx context.Context, db *database.DB, a *Actor, q StatsQuery) 
 		DocumentNumber *string
 		AgencyID       *int64
 		AgencyName     *string
-		ReplyDue       Date
+		ReplyDue       calendar.Date
 	}
 	if err := sc.apply(tx.Table("cases")).Select("cases.id, cases.title, cases.document_number, cases.agency_id, agencies.name AS agency_name, cases.reply_due").
 		Joins("LEFT JOIN agencies ON agencies.id = cases.agency_id").

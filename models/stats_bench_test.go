@@ -15,6 +15,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/dbtest"
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/database"
 	"jianyi/models"
 )
@@ -58,7 +59,7 @@ func BenchmarkStatsAndLedger(b *testing.B) {
 	b.Logf("inserted %d cases (%d agencies) and built the indexes in %v", rows, len(agencies), time.Since(start).Round(time.Millisecond))
 
 	casemgr := &models.Actor{UserID: 1, Role: models.RoleCaseManager, ProcuratorateID: org.District.ID, ProcuratoratePath: org.District.Path}
-	today := models.NewDate(2026, 3, 2)
+	today := calendar.NewDate(2026, 3, 2)
 
 	b.Run(fmt.Sprintf("stats_%d", rows), func(b *testing.B) {
 		b.ReportAllocs()
@@ -75,7 +76,7 @@ func BenchmarkStatsAndLedger(b *testing.B) {
 	b.Run(fmt.Sprintf("stats_period_%d", rows), func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := models.ComputeStats(ctx, db, casemgr, models.StatsQuery{Today: today, From: models.NewDate(2025, 1, 1), To: models.NewDate(2025, 12, 31)}); err != nil {
+			if _, err := models.ComputeStats(ctx, db, casemgr, models.StatsQuery{Today: today, From: calendar.NewDate(2025, 1, 1), To: calendar.NewDate(2025, 12, 31)}); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -188,7 +189,7 @@ func seedBenchCases(b *testing.B, db *database.DB, org *models.DemoOrg, dept1, p
 				if issuedStates[state] {
 					docNum = fmt.Sprintf("'清河检八建〔%d〕%d号'", issued.Year(), i+1)
 					issuedAt = "'" + issued.Format("2006-01-02 15:04:05.000000-07:00") + "'"
-					d := models.DateOf(issued, nil).AddDays(3)
+					d := calendar.DateOf(issued, nil).AddDays(3)
 					delivered = "'" + d.String() + "'"
 					due = "'" + d.AddDays(61).String() + "'"
 					if state != "issued" && state != "delivered" {

@@ -1,4 +1,4 @@
-package models
+package calendar
 
 import (
 	"bytes"
@@ -62,9 +62,9 @@ func dateFromTime(t time.Time) Date {
 	return Date{year: y, month: m, day: d}
 }
 
-// midnightUTC is the date as an instant, used only for arithmetic: UTC has no
+// MidnightUTC is the date as an instant, used only for arithmetic: UTC has no
 // daylight saving, so every day is exactly 24 hours long.
-func (d Date) midnightUTC() time.Time {
+func (d Date) MidnightUTC() time.Time {
 	return time.Date(d.year, d.month, d.day, 0, 0, 0, 0, time.UTC)
 }
 
@@ -85,7 +85,7 @@ func (d Date) String() string {
 	if d.IsZero() {
 		return ""
 	}
-	return d.midnightUTC().Format(dateLayout)
+	return d.MidnightUTC().Format(dateLayout)
 }
 
 // Chinese returns d as written in documents, e.g. "2026年3月5日".
@@ -97,7 +97,7 @@ func (d Date) Chinese() string {
 }
 
 // Weekday returns the day of the week of d.
-func (d Date) Weekday() time.Weekday { return d.midnightUTC().Weekday() }
+func (d Date) Weekday() time.Weekday { return d.MidnightUTC().Weekday() }
 
 var chineseWeekdays = [...]string{"星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"}
 
@@ -113,14 +113,14 @@ func (d Date) IsWeekend() bool {
 
 // AddDays returns d moved by n calendar days (n may be negative).
 func (d Date) AddDays(n int) Date {
-	return dateFromTime(d.midnightUTC().AddDate(0, 0, n))
+	return dateFromTime(d.MidnightUTC().AddDate(0, 0, n))
 }
 
 // DaysUntil returns the number of calendar days from d to other; it is
 // negative when other is earlier.
 func (d Date) DaysUntil(other Date) int {
 	const secondsPerDay = 24 * 60 * 60
-	return int((other.midnightUTC().Unix() - d.midnightUTC().Unix()) / secondsPerDay)
+	return int((other.MidnightUTC().Unix() - d.MidnightUTC().Unix()) / secondsPerDay)
 }
 
 // Compare returns -1, 0 or +1 as d is before, equal to or after other, for use
@@ -232,7 +232,7 @@ func (d *Date) scanText(s string) error {
 // cannot infer a type from a Valuer whose zero value is NULL.
 func (Date) GormDataType() string { return "string" }
 
-// startOfDay is the UTC instant a legal date begins.
-func startOfDay(d Date) time.Time {
+// StartOfDay is the UTC instant a legal date begins.
+func StartOfDay(d Date) time.Time {
 	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, LegalLocation).UTC()
 }
