@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/org"
 	"jianyi/models"
 )
 
@@ -26,7 +27,7 @@ type CaseFixture struct {
 	DeliveredOn    calendar.Date
 	ReplyDue       calendar.Date
 	// Agency is the recipient; default Agency1.
-	Agency *models.Agency
+	Agency *org.Agency
 	// FiledWith creates a pending Filing (备案) with this procuratorate.
 	FiledWith int64
 }
@@ -35,7 +36,7 @@ type CaseFixture struct {
 // prosecutor1, in the fixture's state, with its draft and filing.
 func (e *Env) CaseFixture(f CaseFixture) *models.Case {
 	e.T.Helper()
-	var prosecutor models.User
+	var prosecutor org.User
 	if err := e.DB.Where("username = ?", "prosecutor1").First(&prosecutor).Error; err != nil {
 		e.T.Fatal(err)
 	}
@@ -93,7 +94,7 @@ func (e *Env) CaseFixture(f CaseFixture) *models.Case {
 }
 
 // EventFixture appends a timeline event to a case, as an action would.
-func (e *Env) EventFixture(caseID int64, action, actorName string, role models.Role, note, data string, at time.Time) {
+func (e *Env) EventFixture(caseID int64, action, actorName string, role org.Role, note, data string, at time.Time) {
 	e.T.Helper()
 	if data == "" {
 		data = "{}"

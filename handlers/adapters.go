@@ -6,7 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"jianyi/models"
+	"jianyi/internal/org"
 )
 
 // Most handlers have one shape: parse the path ids, bind the body, make one
@@ -15,7 +15,7 @@ import (
 // out by hand.
 
 // create adapts "bind In, call the domain, answer 201".
-func create[In, Out any](fn func(context.Context, *models.Actor, In) (Out, error)) echo.HandlerFunc {
+func create[In, Out any](fn func(context.Context, *org.Actor, In) (Out, error)) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		var in In
 		if err := bindJSON(c, &in); err != nil {
@@ -30,14 +30,14 @@ func create[In, Out any](fn func(context.Context, *models.Actor, In) (Out, error
 }
 
 // update adapts "parse :id, bind In, call the domain, answer 200".
-func update[In, Out any](fn func(context.Context, *models.Actor, int64, In) (Out, error)) echo.HandlerFunc {
+func update[In, Out any](fn func(context.Context, *org.Actor, int64, In) (Out, error)) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		return withIDBody(c, http.StatusOK, fn)
 	}
 }
 
 // withID parses :id, calls fn with it and answers status with its result.
-func withID[Out any](c echo.Context, status int, fn func(context.Context, *models.Actor, int64) (Out, error)) error {
+func withID[Out any](c echo.Context, status int, fn func(context.Context, *org.Actor, int64) (Out, error)) error {
 	id, err := pathID(c, "id")
 	if err != nil {
 		return err
@@ -51,7 +51,7 @@ func withID[Out any](c echo.Context, status int, fn func(context.Context, *model
 
 // withIDBody parses :id, binds In, calls fn and answers status with its
 // result.
-func withIDBody[In, Out any](c echo.Context, status int, fn func(context.Context, *models.Actor, int64, In) (Out, error)) error {
+func withIDBody[In, Out any](c echo.Context, status int, fn func(context.Context, *org.Actor, int64, In) (Out, error)) error {
 	id, err := pathID(c, "id")
 	if err != nil {
 		return err
@@ -69,7 +69,7 @@ func withIDBody[In, Out any](c echo.Context, status int, fn func(context.Context
 
 // withIDsBody parses :id and the second path id sub (such as "task_id"),
 // binds In, calls fn and answers status with its result.
-func withIDsBody[In, Out any](c echo.Context, sub string, status int, fn func(context.Context, *models.Actor, int64, int64, In) (Out, error)) error {
+func withIDsBody[In, Out any](c echo.Context, sub string, status int, fn func(context.Context, *org.Actor, int64, int64, In) (Out, error)) error {
 	id, err := pathID(c, "id")
 	if err != nil {
 		return err

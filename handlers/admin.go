@@ -5,8 +5,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
-	"jianyi/models"
 )
 
 func (s *Server) adminRoutes(g *echo.Group) {
@@ -20,19 +20,19 @@ func (s *Server) adminRoutes(g *echo.Group) {
 	g.POST("/agencies", create(s.org.CreateAgency))
 	g.PUT("/agencies/:id", update(s.org.UpdateAgency))
 	g.GET("/users", s.listUsers)
-	g.POST("/users", s.userResult(http.StatusCreated, func(c echo.Context) (*models.User, error) {
-		var in models.UserInput
+	g.POST("/users", s.userResult(http.StatusCreated, func(c echo.Context) (*org.User, error) {
+		var in org.UserInput
 		if err := bindJSON(c, &in); err != nil {
 			return nil, err
 		}
 		return s.users.CreateUser(c.Request().Context(), actorOf(c), in)
 	}))
-	g.PUT("/users/:id", s.userResult(http.StatusOK, func(c echo.Context) (*models.User, error) {
+	g.PUT("/users/:id", s.userResult(http.StatusOK, func(c echo.Context) (*org.User, error) {
 		id, err := pathID(c, "id")
 		if err != nil {
 			return nil, err
 		}
-		var in models.UserInput
+		var in org.UserInput
 		if err := bindJSON(c, &in); err != nil {
 			return nil, err
 		}
@@ -53,7 +53,7 @@ func (s *Server) listProcuratorates(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, listResponse[models.Procuratorate]{Items: items})
+	return c.JSON(http.StatusOK, listResponse[org.Procuratorate]{Items: items})
 }
 
 func (s *Server) listDepartments(c echo.Context) error {
@@ -65,7 +65,7 @@ func (s *Server) listDepartments(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, listResponse[models.Department]{Items: items})
+	return c.JSON(http.StatusOK, listResponse[org.Department]{Items: items})
 }
 
 func (s *Server) listAgencies(c echo.Context) error {
@@ -73,12 +73,12 @@ func (s *Server) listAgencies(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, listResponse[models.Agency]{Items: items})
+	return c.JSON(http.StatusOK, listResponse[org.Agency]{Items: items})
 }
 
 func (s *Server) listUsers(c echo.Context) error {
 	role := c.QueryParam("role")
-	if role != "" && !models.Role(role).Valid() {
+	if role != "" && !org.Role(role).Valid() {
 		return apperr.InvalidField("role", "未知的角色："+role)
 	}
 	users, err := s.users.ListUsers(c.Request().Context(), actorOf(c), role)
@@ -93,7 +93,7 @@ func (s *Server) listUsers(c echo.Context) error {
 }
 
 // userResult answers with the user as admins see it.
-func (s *Server) userResult(status int, fn func(echo.Context) (*models.User, error)) echo.HandlerFunc {
+func (s *Server) userResult(status int, fn func(echo.Context) (*org.User, error)) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		u, err := fn(c)
 		if err != nil {
@@ -107,8 +107,8 @@ func (s *Server) userResult(status int, fn func(echo.Context) (*models.User, err
 	}
 }
 
-func (s *Server) setDisabled(disabled bool) func(echo.Context) (*models.User, error) {
-	return func(c echo.Context) (*models.User, error) {
+func (s *Server) setDisabled(disabled bool) func(echo.Context) (*org.User, error) {
+	return func(c echo.Context) (*org.User, error) {
 		id, err := pathID(c, "id")
 		if err != nil {
 			return nil, err

@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/models"
 )
@@ -15,7 +16,7 @@ import (
 // actions (sign, object, request_extension, reply, report_progress) go
 // through POST /cases/{id}/actions/{action} like every other action.
 func (s *Server) agencyRoutes(g *echo.Group) {
-	ag := g.Group("/agency", requireRole(models.RoleAgency))
+	ag := g.Group("/agency", requireRole(org.RoleAgency))
 	ag.GET("/recommendations", s.agencyInbox)
 	ag.GET("/recommendations/:id", s.agencyRecommendation)
 	g.GET("/cases/:id/agency-records", s.caseAgencyRecords)

@@ -9,6 +9,7 @@ import (
 	"jianyi/apitest"
 	"jianyi/dbtest"
 	"jianyi/internal/calendar"
+	"jianyi/internal/org"
 	"jianyi/models"
 )
 
@@ -20,7 +21,7 @@ func BenchmarkAgencyInbox(b *testing.B) {
 		b.Run(driver, func(b *testing.B) {
 			db := dbtest.Open(b, driver)
 			env := apitest.New(b, db)
-			var prosecutor models.User
+			var prosecutor org.User
 			db.Where("username = ?", "prosecutor1").First(&prosecutor)
 			agency := env.Org.Agency1.ID
 			now := time.Now().UTC()

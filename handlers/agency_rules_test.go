@@ -11,6 +11,7 @@ import (
 	"jianyi/dbtest"
 	"jianyi/handlers"
 	"jianyi/internal/calendar"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
 	"jianyi/internal/platform/files"
 	"jianyi/models"
@@ -69,7 +70,7 @@ func TestAgencyObjection(t *testing.T) {
 		agencyUsers := func(caseID int64, kind string) int64 {
 			var n int64
 			db.Model(&models.Notification{}).Where("case_id = ? AND kind = ? AND user_id IN (?)", caseID, kind,
-				db.Model(&models.User{}).Select("id").Where("agency_id = ?", env.Org.Agency1.ID)).Count(&n)
+				db.Model(&org.User{}).Select("id").Where("agency_id = ?", env.Org.Agency1.ID)).Count(&n)
 			return n
 		}
 

@@ -12,6 +12,7 @@ import (
 	"jianyi/apitest"
 	"jianyi/dbtest"
 	"jianyi/internal/calendar"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
 	"jianyi/internal/platform/files"
 	"jianyi/models"
@@ -38,7 +39,7 @@ const fixtureInternalFinding = "内部研判：拟提请上级督办"
 func createDeliveredCaseFixture(t *testing.T, env *apitest.Env, seq int, signed bool) *models.Case {
 	t.Helper()
 	db := env.DB
-	var prosecutor models.User
+	var prosecutor org.User
 	if err := db.Where("username = ?", "prosecutor1").First(&prosecutor).Error; err != nil {
 		t.Fatal(err)
 	}

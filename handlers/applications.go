@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/ratelimit"
 	"jianyi/models"
@@ -36,7 +37,7 @@ func (s *Server) publicRoutes(e *echo.Echo, api, authed *echo.Group) {
 	api.GET("/public/applications/:tracking_no/notice.pdf", s.applicationNoticePDF)
 	api.POST("/public/applications/:tracking_no/rating", s.rateAsApplicant)
 
-	staff := authed.Group("/applications", requireRole(models.RoleProsecutor, models.RoleDeptHead, models.RoleCaseManager))
+	staff := authed.Group("/applications", requireRole(org.RoleProsecutor, org.RoleDeptHead, org.RoleCaseManager))
 	staff.GET("", s.listApplications)
 	staff.GET("/:id", s.getApplication)
 	staff.GET("/:id/files/:file_id", s.downloadApplicationFile)

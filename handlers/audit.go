@@ -6,8 +6,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"jianyi/internal/org"
 	"jianyi/internal/platform/audit"
-	"jianyi/models"
 )
 
 func (s *Server) auditRoutes(g *echo.Group) {
@@ -15,12 +15,12 @@ func (s *Server) auditRoutes(g *echo.Group) {
 }
 
 func (s *Server) listAudit(c echo.Context) error {
-	q := models.AuditQuery{ObjectType: c.QueryParam("object_type")}
+	q := org.AuditQuery{ObjectType: c.QueryParam("object_type")}
 	q.ObjectID, _ = strconv.ParseInt(c.QueryParam("object_id"), 10, 64)
 	q.ActorID, _ = strconv.ParseInt(c.QueryParam("actor_id"), 10, 64)
 	q.AfterID, _ = strconv.ParseInt(c.QueryParam("cursor"), 10, 64)
 	q.Limit, _ = strconv.Atoi(c.QueryParam("limit"))
-	items, err := models.ListAudit(c.Request().Context(), s.db, actorOf(c), q)
+	items, err := org.ListAudit(c.Request().Context(), s.db, actorOf(c), q)
 	if err != nil {
 		return err
 	}

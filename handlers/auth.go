@@ -11,8 +11,8 @@ import (
 	echojwt "github.com/labstack/echo-jwt/v4"
 	"github.com/labstack/echo/v4"
 
+	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
-	"jianyi/models"
 )
 
 const actorKey = "jianyi.actor"
@@ -25,7 +25,7 @@ type tokenClaims struct {
 }
 
 // issueToken signs a token for the user.
-func (s *Server) issueToken(u *models.User) (string, time.Time, error) {
+func (s *Server) issueToken(u *org.User) (string, time.Time, error) {
 	now := time.Now()
 	exp := now.Add(s.cfg.Auth.TokenTTL)
 	claims := tokenClaims{
@@ -75,8 +75,8 @@ func (s *Server) requireAuth() echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc { return jwtMW(load(next)) }
 }
 
-func (s *Server) loadActor(ctx context.Context, userID int64, tokenVersion int, ip, rid string) (*models.Actor, error) {
-	u, err := models.UserByID(s.db.WithContext(ctx), userID)
+func (s *Server) loadActor(ctx context.Context, userID int64, tokenVersion int, ip, rid string) (*org.Actor, error) {
+	u, err := org.UserByID(s.db.WithContext(ctx), userID)
 	revoked := &apperr.Error{Kind: apperr.ErrUnauthorized, Code: "token_revoked", Message: "登录已失效（账号停用或密码已更改），请重新登录"}
 	if err != nil {
 		if errors.Is(err, apperr.ErrNotFound) {
@@ -87,9 +87,9 @@ func (s *Server) loadActor(ctx context.Context, userID int64, tokenVersion int, 
 	if u.Disabled || u.TokenVersion != tokenVersion {
 		return nil, revoked
 	}
-	a := models.ActorFor(u, ip, rid)
+	a := org.ActorFor(u, ip, rid)
 	if a.ProcuratorateID != 0 {
-		p, err := models.ProcuratorateByID(s.db.WithContext(ctx), a.ProcuratorateID)
+		p, err := org.ProcuratorateByID(s.db.WithContext(ctx), a.ProcuratorateID)
 		if err != nil {
 			return nil, err
 		}
@@ -99,13 +99,13 @@ func (s *Server) loadActor(ctx context.Context, userID int64, tokenVersion int, 
 }
 
 // actorOf returns the authenticated actor, or nil on public routes.
-func actorOf(c echo.Context) *models.Actor {
-	a, _ := c.Get(actorKey).(*models.Actor)
+func actorOf(c echo.Context) *org.Actor {
+	a, _ := c.Get(actorKey).(*org.Actor)
 	return a
 }
 
 // requireRole lets only the listed roles through (403 otherwise).
-func requireRole(roles ...models.Role) echo.MiddlewareFunc {
+func requireRole(roles ...org.Role) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			if !actorOf(c).HasRole(roles...) {
@@ -134,7 +134,7 @@ func (s *Server) login(c echo.Context) error {
 		return err
 	}
 	u, err := s.users.Authenticate(c.Request().Context(), req.Username, req.Password, c.RealIP(),
-		c.Response().Header().Get(echo.HeaderXRequestID), models.LoginPolicy{
+		c.Response().Header().Get(echo.HeaderXRequestID), org.LoginPolicy{
 			MaxFailuresPerUser: s.cfg.Auth.MaxFailuresPerUser,
 			MaxFailuresPerIP:   s.cfg.Auth.MaxFailuresPerIP,
 			Window:             s.cfg.Auth.FailureWindow,
@@ -172,8 +172,8 @@ type userView struct {
 	PasswordChangedAt *string `json:"password_changed_at"`
 }
 
-func (s *Server) userView(ctx context.Context, u *models.User) (userView, error) {
-	views, err := s.userViews(ctx, []models.User{*u})
+func (s *Server) userView(ctx context.Context, u *org.User) (userView, error) {
+	views, err := s.userViews(ctx, []org.User{*u})
 	if err != nil {
 		return userView{}, err
 	}
@@ -182,15 +182,15 @@ func (s *Server) userView(ctx context.Context, u *models.User) (userView, error)
 
 // userViews shows users with the names of their units, loaded together
 // so that a list of users costs the same few queries as one user.
-func (s *Server) userViews(ctx context.Context, users []models.User) ([]userView, error) {
-	names, err := models.UnitNamesOfUsers(s.db.WithContext(ctx), users)
+func (s *Server) userViews(ctx context.Context, users []org.User) ([]userView, error) {
+	names, err := org.UnitNamesOfUsers(s.db.WithContext(ctx), users)
 	if err != nil {
 		return nil, err
 	}
 	views := make([]userView, 0, len(users))
 	for i := range users {
 		u := &users[i]
-		v := userView{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Role: string(u.Role), RoleLabel: models.RoleLabels[u.Role],
+		v := userView{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Role: string(u.Role), RoleLabel: org.RoleLabels[u.Role],
 			ProcuratorateID: u.ProcuratorateID, DepartmentID: u.DepartmentID, AgencyID: u.AgencyID, Email: u.Email, Phone: u.Phone, Disabled: u.Disabled}
 		if u.PasswordChangedAt != nil {
 			t := u.PasswordChangedAt.UTC().Format(time.RFC3339)
@@ -211,7 +211,7 @@ func (s *Server) userViews(ctx context.Context, users []models.User) ([]userView
 }
 
 func (s *Server) me(c echo.Context) error {
-	u, err := models.UserByID(s.db.WithContext(c.Request().Context()), actorOf(c).UserID)
+	u, err := org.UserByID(s.db.WithContext(c.Request().Context()), actorOf(c).UserID)
 	if err != nil {
 		return err
 	}

@@ -12,8 +12,8 @@ import (
 	"jianyi/apitest"
 	"jianyi/config"
 	"jianyi/dbtest"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
-	"jianyi/models"
 )
 
 func TestLogin(t *testing.T) {
@@ -141,7 +141,7 @@ func TestTokensRejected(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		id := userID(t, db, "prosecutor1")
-		u, err := models.UserByID(db.DB, id)
+		u, err := org.UserByID(db.DB, id)
 		if err != nil {
 			t.Fatal(err)
 		}

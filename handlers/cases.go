@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/files"
 	"jianyi/models"
@@ -40,7 +41,7 @@ type CaseView struct {
 }
 
 // caseView hides what an agency user must not see.
-func (s *Server) caseView(a *models.Actor, c *models.Case) CaseView {
+func (s *Server) caseView(a *org.Actor, c *models.Case) CaseView {
 	v := CaseView{Case: c, StateLabel: models.StateLabels[c.State], SourceLabel: models.SourceLabels[c.Source],
 		AllowedActions: models.AllowedActions(a, c)}
 	if c.ReplyDue != nil && (c.State == models.StateDelivered) {

@@ -22,6 +22,7 @@ import (
 	"jianyi/dbtest"
 	"jianyi/handlers"
 	"jianyi/internal/calendar"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
 	"jianyi/internal/platform/files"
 	"jianyi/models"
@@ -328,8 +329,8 @@ func TestDocumentAccess(t *testing.T) {
 		env := apitest.New(t, db)
 		delivered := deliveredFixture(env)
 		at := time.Date(2025, 12, 20, 2, 0, 0, 0, time.UTC)
-		env.EventFixture(delivered.ID, "submit", "张承办", models.RoleProsecutor, "", "", at)
-		env.EventFixture(delivered.ID, "approve", "王检察长", models.RoleChief, "同意。", "", at.Add(24*time.Hour))
+		env.EventFixture(delivered.ID, "submit", "张承办", org.RoleProsecutor, "", "", at)
+		env.EventFixture(delivered.ID, "approve", "王检察长", org.RoleChief, "同意。", "", at.Add(24*time.Hour))
 		draft := env.CaseFixture(apitest.CaseFixture{State: models.StateDrafting, Content: longContent()})
 		env.SetNow(time.Date(2026, 3, 10, 2, 0, 0, 0, time.UTC)) // the reply was due on 6 March
 
@@ -391,11 +392,11 @@ func TestDocumentContents(t *testing.T) {
 		env := apitest.New(t, db)
 		c := deliveredFixture(env)
 		at := time.Date(2025, 12, 20, 2, 0, 0, 0, time.UTC)
-		env.EventFixture(c.ID, "submit", "张承办", models.RoleProsecutor, "", "", at)
-		env.EventFixture(c.ID, "return", "李主任", models.RoleDeptHead, "请补充检测报告编号。", "", at.Add(24*time.Hour))
-		env.EventFixture(c.ID, "submit", "张承办", models.RoleProsecutor, "已补充。", "", at.Add(48*time.Hour))
-		env.EventFixture(c.ID, "approve", "王检察长", models.RoleChief, "同意制发。", "", at.Add(72*time.Hour))
-		env.EventFixture(c.ID, "deliver", "张承办", models.RoleProsecutor, "", `{"method":"announced"}`, time.Date(2026, 1, 6, 2, 0, 0, 0, time.UTC))
+		env.EventFixture(c.ID, "submit", "张承办", org.RoleProsecutor, "", "", at)
+		env.EventFixture(c.ID, "return", "李主任", org.RoleDeptHead, "请补充检测报告编号。", "", at.Add(24*time.Hour))
+		env.EventFixture(c.ID, "submit", "张承办", org.RoleProsecutor, "已补充。", "", at.Add(48*time.Hour))
+		env.EventFixture(c.ID, "approve", "王检察长", org.RoleChief, "同意制发。", "", at.Add(72*time.Hour))
+		env.EventFixture(c.ID, "deliver", "张承办", org.RoleProsecutor, "", `{"method":"announced"}`, time.Date(2026, 1, 6, 2, 0, 0, 0, time.UTC))
 
 		get := func(user, kind string) string {
 			t.Helper()
@@ -416,7 +417,7 @@ func TestDocumentContents(t *testing.T) {
 		// Before issuance the approval form is named after the case title,
 		// whose quote, semicolon and brackets must not break the header.
 		reviewing := env.CaseFixture(apitest.CaseFixture{State: models.StateReviewing, Title: "O'Brien路(东段); 校园=@周边", Content: longContent()})
-		env.EventFixture(reviewing.ID, "submit", "张承办", models.RoleProsecutor, "", "", at)
+		env.EventFixture(reviewing.ID, "submit", "张承办", org.RoleProsecutor, "", "", at)
 		form := env.Do("GET", docPath(reviewing.ID, "approval-form"), "chief1", nil).Expect(t, http.StatusOK)
 		if name := dispositionFilename(t, form); name != "审批表（O'Brien路(东段); 校园=@周边）.pdf" {
 			t.Fatalf("approval form filename %q", name)

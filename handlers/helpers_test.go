@@ -8,8 +8,8 @@ import (
 
 	"jianyi/apitest"
 	"jianyi/config"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
-	"jianyi/models"
 )
 
 // newEnvWith starts the API with the test defaults adjusted by change.
@@ -21,7 +21,7 @@ func newEnvWith(t *testing.T, db *database.DB, change func(cfg *config.Config)) 
 // userID looks a demo account up by name.
 func userID(t *testing.T, db *database.DB, username string) int64 {
 	t.Helper()
-	var u models.User
+	var u org.User
 	if err := db.Where("username = ?", username).First(&u).Error; err != nil {
 		t.Fatalf("user %s: %v", username, err)
 	}

@@ -8,12 +8,13 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/models"
 )
 
 // staffRoles are the procuratorate roles that handle or oversee cases.
-var staffRoles = []models.Role{models.RoleProsecutor, models.RoleDeptHead, models.RoleChief, models.RoleCaseManager}
+var staffRoles = []org.Role{org.RoleProsecutor, org.RoleDeptHead, org.RoleChief, org.RoleCaseManager}
 
 func init() {
 	extraEventLabels["draft_saved"] = "保存检察建议书草稿"
@@ -38,7 +39,7 @@ func (s *Server) lifecycleRoutes(g *echo.Group) {
 	g.GET("/filings/:id", s.getFiling, staff)
 	g.GET("/deadlines/reply", s.replyDeadline)
 
-	admin := g.Group("/admin", requireRole(models.RoleAdmin))
+	admin := g.Group("/admin", requireRole(org.RoleAdmin))
 	admin.GET("/fields", s.adminListFields)
 	admin.POST("/fields", s.createField)
 	admin.PUT("/fields/:id", s.updateField)

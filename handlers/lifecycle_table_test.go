@@ -9,6 +9,7 @@ import (
 
 	"jianyi/apitest"
 	"jianyi/dbtest"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
 	"jianyi/models"
 )
@@ -30,8 +31,8 @@ var validPayload = map[string]map[string]any{
 }
 
 // userFor is a demo user holding a role.
-var userFor = map[models.Role]string{
-	models.RoleProsecutor: "prosecutor1", models.RoleDeptHead: "depthead1", models.RoleChief: "chief1", models.RoleCaseManager: "casemgr1",
+var userFor = map[org.Role]string{
+	org.RoleProsecutor: "prosecutor1", org.RoleDeptHead: "depthead1", org.RoleChief: "chief1", org.RoleCaseManager: "casemgr1",
 }
 
 // caseIn prepares a case in any prosecutor-side state.

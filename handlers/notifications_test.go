@@ -10,6 +10,7 @@ import (
 
 	"jianyi/apitest"
 	"jianyi/dbtest"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
 	"jianyi/models"
 )
@@ -27,7 +28,7 @@ type inboxPage struct {
 
 func notify(t *testing.T, db *database.DB, username string, n int) []int64 {
 	t.Helper()
-	var u models.User
+	var u org.User
 	if err := db.Where("username = ?", username).First(&u).Error; err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"jianyi/apitest"
 	"jianyi/internal/calendar"
+	"jianyi/internal/org"
 	"jianyi/models"
 )
 
@@ -20,16 +21,16 @@ var fixtureSeq atomic.Int64
 // 第一检察部, with the demo password.
 func firstDeptProsecutor(t *testing.T, env *apitest.Env) int64 {
 	t.Helper()
-	var d models.Department
+	var d org.Department
 	if err := env.DB.Where("procuratorate_id = ? AND name = ?", env.Org.District.ID, "第一检察部").First(&d).Error; err != nil {
 		t.Fatal(err)
 	}
-	hash, err := models.HashPassword(apitest.Password)
+	hash, err := org.HashPassword(apitest.Password)
 	if err != nil {
 		t.Fatal(err)
 	}
 	proc := env.Org.District.ID
-	u := &models.User{Username: "prosecutor3", DisplayName: "钱检察官", PasswordHash: hash, Role: models.RoleProsecutor,
+	u := &org.User{Username: "prosecutor3", DisplayName: "钱检察官", PasswordHash: hash, Role: org.RoleProsecutor,
 		ProcuratorateID: &proc, DepartmentID: &d.ID, TokenVersion: 1}
 	if err := env.DB.Create(u).Error; err != nil {
 		t.Fatal(err)
@@ -74,7 +75,7 @@ func insertCase(t *testing.T, env *apitest.Env, f caseFixture) *models.Case {
 	if f.Prosecutor == "" {
 		f.Prosecutor = "prosecutor1"
 	}
-	var u models.User
+	var u org.User
 	if err := env.DB.Where("username = ?", f.Prosecutor).First(&u).Error; err != nil {
 		t.Fatal(err)
 	}

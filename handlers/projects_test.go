@@ -11,6 +11,7 @@ import (
 	"jianyi/apitest"
 	"jianyi/dbtest"
 	"jianyi/internal/calendar"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
 	"jianyi/models"
@@ -197,7 +198,7 @@ func TestProjectLifecycleAndProgress(t *testing.T) {
 		env.DoRequest(bad, "prosecutor2").Expect(t, http.StatusUnsupportedMediaType)
 
 		// Timeline merges task events and the linked case's events.
-		_ = models.AddCaseEvent(env.DB.DB, &models.Actor{UserID: userID(t, env.DB, "agency1"), DisplayName: "王科长", Role: models.RoleAgency}, assessed, "report_progress", "已取缔摊点20处", false, nil)
+		_ = models.AddCaseEvent(env.DB.DB, &org.Actor{UserID: userID(t, env.DB, "agency1"), DisplayName: "王科长", Role: org.RoleAgency}, assessed, "report_progress", "已取缔摊点20处", false, nil)
 		var tl struct {
 			Items []models.TimelineEntry `json:"items"`
 		}
@@ -252,7 +253,7 @@ func TestProjectVisibility(t *testing.T) {
 		env.DoRequest(apitest.Multipart("POST", base+"/notes", map[string]string{"title": "内部研判", "internal": "true"}, nil), "prosecutor1").Expect(t, http.StatusCreated)
 		c := insertCase(t, env, caseFixture{State: models.StateDelivered, IssuedOn: "2026-01-05", DeliveredOn: "2026-01-06"})
 		env.Do("POST", base+"/cases", "prosecutor1", map[string]any{"case_id": c.ID}).Expect(t, http.StatusOK)
-		actor := &models.Actor{UserID: userID(t, env.DB, "prosecutor1"), DisplayName: "张检察官", Role: models.RoleProsecutor}
+		actor := &org.Actor{UserID: userID(t, env.DB, "prosecutor1"), DisplayName: "张检察官", Role: org.RoleProsecutor}
 		_ = models.AddCaseEvent(env.DB.DB, actor, c, "approval_note", "内部审批意见", true, nil)
 		_ = models.AddCaseEvent(env.DB.DB, actor, c, "follow_up", "电话督促", false, nil)
 

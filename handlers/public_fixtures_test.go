@@ -11,6 +11,7 @@ import (
 	"jianyi/apitest"
 	"jianyi/config"
 	"jianyi/internal/calendar"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
 	"jianyi/models"
 )
@@ -80,7 +81,7 @@ type publicCaseFixture struct {
 func createCaseFixture(t *testing.T, env *apitest.Env, f publicCaseFixture) *models.Case {
 	t.Helper()
 	now := env.Now().UTC()
-	var prosecutor models.User
+	var prosecutor org.User
 	if err := env.DB.Where("username = ?", "prosecutor1").First(&prosecutor).Error; err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +127,7 @@ func createCaseFixture(t *testing.T, env *apitest.Env, f publicCaseFixture) *mod
 		t.Fatal(err)
 	}
 	if f.Replied {
-		var agencyUser models.User
+		var agencyUser org.User
 		if err := env.DB.Where("username = ?", "agency1").First(&agencyUser).Error; err != nil {
 			t.Fatal(err)
 		}

@@ -8,19 +8,20 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"jianyi/internal/org"
 	"jianyi/models"
 )
 
 func (s *Server) reviewRoutes(g *echo.Group) {
-	g.POST("/reviews", s.createReview, requireRole(models.RoleCaseManager))
+	g.POST("/reviews", s.createReview, requireRole(org.RoleCaseManager))
 	g.GET("/reviews", s.listReviews)
 	g.GET("/reviews/:id", s.getReview)
 	g.GET("/reviews/:id/results", s.reviewResults)
-	g.PUT("/reviews/:id/items/:item_id/reviewer", s.assignReviewer, requireRole(models.RoleCaseManager))
+	g.PUT("/reviews/:id/items/:item_id/reviewer", s.assignReviewer, requireRole(org.RoleCaseManager))
 	g.POST("/reviews/:id/items/:item_id/score", s.scoreReviewItem)
 	g.POST("/reviews/:id/items/:item_id/answer", s.answerReviewItem)
 	g.GET("/review-items", s.myReviewItems)
-	g.POST("/agency/recommendations/:id/rating", s.rateAsAgency, requireRole(models.RoleAgency))
+	g.POST("/agency/recommendations/:id/rating", s.rateAsAgency, requireRole(org.RoleAgency))
 }
 
 // reviews builds the review service with the configured scoring sheet.
@@ -127,8 +128,8 @@ func (s *Server) rateAsAgency(c echo.Context) error {
 
 // reviewItemView wraps a review item action so that it answers with the
 // item's scores beside it.
-func reviewItemView[In any](fn func(context.Context, *models.Actor, int64, int64, In) (*models.ReviewItem, error)) func(context.Context, *models.Actor, int64, int64, In) (models.ReviewItemView, error) {
-	return func(ctx context.Context, a *models.Actor, id, itemID int64, in In) (models.ReviewItemView, error) {
+func reviewItemView[In any](fn func(context.Context, *org.Actor, int64, int64, In) (*models.ReviewItem, error)) func(context.Context, *org.Actor, int64, int64, In) (models.ReviewItemView, error) {
+	return func(ctx context.Context, a *org.Actor, id, itemID int64, in In) (models.ReviewItemView, error) {
 		it, err := fn(ctx, a, id, itemID, in)
 		if err != nil {
 			return models.ReviewItemView{}, err

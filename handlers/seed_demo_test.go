@@ -10,6 +10,7 @@ import (
 	"jianyi/apitest"
 	"jianyi/dbtest"
 	"jianyi/handlers"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
 	"jianyi/models"
@@ -107,13 +108,13 @@ func TestSeedDemoCases(t *testing.T) {
 	})
 }
 
-func actorOf(t *testing.T, db *database.DB, username string) *models.Actor {
+func actorOf(t *testing.T, db *database.DB, username string) *org.Actor {
 	t.Helper()
-	var u models.User
+	var u org.User
 	if err := db.Where("username = ?", username).First(&u).Error; err != nil {
 		t.Fatal(err)
 	}
-	return models.ActorFor(&u, "", "")
+	return org.ActorFor(&u, "", "")
 }
 
 func jsonNumber(v any) string {

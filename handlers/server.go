@@ -15,6 +15,7 @@ import (
 
 	"jianyi/config"
 	"jianyi/internal/calendar"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
 	"jianyi/jobs"
 	"jianyi/models"
@@ -26,8 +27,8 @@ type Server struct {
 	cfg      *config.Config
 	db       *database.DB
 	log      *slog.Logger
-	users    *models.UserService
-	org      *models.OrgService
+	users    *org.UserService
+	org      *org.OrgService
 	cases    *models.CaseService
 	agency   *models.AgencyService
 	registry *prometheus.Registry
@@ -54,8 +55,8 @@ func New(opts Options) (*echo.Echo, *Server) {
 		cfg:      opts.Config,
 		db:       opts.DB,
 		log:      log,
-		users:    &models.UserService{DB: opts.DB, MinPasswordLength: opts.Config.Auth.MinPasswordLength},
-		org:      &models.OrgService{DB: opts.DB},
+		users:    &org.UserService{DB: opts.DB, MinPasswordLength: opts.Config.Auth.MinPasswordLength},
+		org:      &org.OrgService{DB: opts.DB},
 		cases:    NewCaseService(opts.Config, opts.DB),
 		registry: prometheus.NewRegistry(),
 		Now:      time.Now,
@@ -104,19 +105,19 @@ func (s *Server) routes(e *echo.Echo) {
 	s.documentRoutes(authed)
 	s.agencyRoutes(authed)
 	s.lifecycleRoutes(authed)
-	authed.POST("/filings/:id/submit", s.submitFiling, requireRole(models.RoleProsecutor, models.RoleDeptHead))
+	authed.POST("/filings/:id/submit", s.submitFiling, requireRole(org.RoleProsecutor, org.RoleDeptHead))
 	s.projectRoutes(authed)
-	s.adminRoutes(authed.Group("/admin", requireRole(models.RoleAdmin)))
-	s.auditRoutes(authed.Group("/audit", requireRole(models.RoleAdmin, models.RoleCaseManager, models.RoleChief)))
-	s.jobRoutes(authed.Group("/admin/jobs", requireRole(models.RoleAdmin)))
+	s.adminRoutes(authed.Group("/admin", requireRole(org.RoleAdmin)))
+	s.auditRoutes(authed.Group("/audit", requireRole(org.RoleAdmin, org.RoleCaseManager, org.RoleChief)))
+	s.jobRoutes(authed.Group("/admin/jobs", requireRole(org.RoleAdmin)))
 	s.notificationRoutes(authed)
 }
 
 // NewCaseService builds the case service from configuration.
 func NewCaseService(cfg *config.Config, db *database.DB) *models.CaseService {
-	roles := make([]models.Role, 0, len(cfg.Disclosure.PublishRoles))
+	roles := make([]org.Role, 0, len(cfg.Disclosure.PublishRoles))
 	for _, r := range cfg.Disclosure.PublishRoles {
-		roles = append(roles, models.Role(r))
+		roles = append(roles, org.Role(r))
 	}
 	return &models.CaseService{DB: db, Calendar: calendar.NewCalendarCache().Calendar, Hooks: models.CaseHooks{
 		TellApplicant: models.TellApplicantCaseEnded, VoidedNumbers: models.VoidedDocumentNumbers,

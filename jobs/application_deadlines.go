@@ -9,6 +9,7 @@ import (
 
 	"jianyi/config"
 	"jianyi/internal/calendar"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/ratelimit"
 	"jianyi/models"
 )
@@ -58,7 +59,7 @@ func RunApplicationDeadlines(ctx context.Context, env *Env) (int, error) {
 			kind += "_due_soon"
 		}
 		err := env.DB.WithTx(ctx, func(tx *gorm.DB) error {
-			users, err := models.UsersWithRole(tx, app.ProcuratorateID, models.RoleCaseManager)
+			users, err := org.UsersWithRole(tx, app.ProcuratorateID, org.RoleCaseManager)
 			if err != nil {
 				return err
 			}

@@ -9,6 +9,7 @@ import (
 
 	"jianyi/config"
 	"jianyi/internal/calendar"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
 	"jianyi/models"
 )
@@ -47,7 +48,7 @@ func SnapshotDailyStats(ctx context.Context, db *database.DB, today calendar.Dat
 		return 0, err
 	}
 	var procs []int64
-	if err := db.WithContext(ctx).Model(&models.Procuratorate{}).Order("id").Pluck("id", &procs).Error; err != nil {
+	if err := db.WithContext(ctx).Model(&org.Procuratorate{}).Order("id").Pluck("id", &procs).Error; err != nil {
 		return 0, err
 	}
 	rows := map[int64]*models.DailyStat{}

@@ -11,6 +11,7 @@ import (
 	"jianyi/config"
 	"jianyi/dbtest"
 	"jianyi/internal/calendar"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
 	"jianyi/jobs"
 	"jianyi/models"
@@ -76,7 +77,7 @@ func newScheduler(t testing.TB, db *database.DB, cfg *config.Config, clock *test
 
 func userID(t testing.TB, db *database.DB, username string) int64 {
 	t.Helper()
-	var u models.User
+	var u org.User
 	if err := db.Where("username = ?", username).First(&u).Error; err != nil {
 		t.Fatalf("user %s: %v", username, err)
 	}

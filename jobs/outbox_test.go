@@ -23,6 +23,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/dbtest"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
 	"jianyi/jobs"
 	"jianyi/models"
@@ -207,7 +208,7 @@ func TestOutboxDeliversOnceAfterRecovery(t *testing.T) {
 		cfg.Mail.SMTPHost, cfg.Mail.SMTPPort, cfg.Mail.Username, cfg.Mail.Password = "127.0.0.1", smtpd.port(), "mailer", "s3cret"
 		cfg.Mail.From = "检察建议系统 <jianyi@example.invalid>"
 		prosecutor := userID(t, db, "prosecutor1")
-		db.Model(&models.User{}).Where("id = ?", prosecutor).Update("email", "zhang@example.invalid")
+		db.Model(&org.User{}).Where("id = ?", prosecutor).Update("email", "zhang@example.invalid")
 		title, body := "检察建议回复已逾期", "《校园周边食品安全隐患》的书面回复期限（2026年5月6日）已届满，尚未收到书面回复。"
 		notifyUser(t, db, jobs.ChannelsOf(cfg), prosecutor, title, body)
 

@@ -14,6 +14,7 @@ import (
 
 	"jianyi/config"
 	"jianyi/internal/calendar"
+	"jianyi/internal/org"
 	"jianyi/models"
 )
 
@@ -121,7 +122,7 @@ func emitStageWarning(ctx context.Context, env *Env, c *stageCase, kind string, 
 		if cur.State != c.State || !cur.StateEnteredAt.Equal(c.StateEnteredAt) {
 			return nil
 		}
-		managers, err := models.UsersWithRole(tx, c.ProcuratorateID, models.RoleCaseManager)
+		managers, err := org.UsersWithRole(tx, c.ProcuratorateID, org.RoleCaseManager)
 		if err != nil {
 			return err
 		}
@@ -197,7 +198,7 @@ func emitFilingOverdue(ctx context.Context, env *Env, f *filingRow) (bool, error
 		if err := tx.Select("id", "title", "document_number", "prosecutor_id").First(&c, f.CaseID).Error; err != nil {
 			return err
 		}
-		managers, err := models.UsersWithRole(tx, f.ProcuratorateID, models.RoleCaseManager)
+		managers, err := org.UsersWithRole(tx, f.ProcuratorateID, org.RoleCaseManager)
 		if err != nil {
 			return err
 		}

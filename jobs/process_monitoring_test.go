@@ -8,6 +8,7 @@ import (
 
 	"jianyi/dbtest"
 	"jianyi/internal/calendar"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
 	"jianyi/jobs"
 	"jianyi/models"
@@ -123,14 +124,14 @@ func TestFilingDeadlines(t *testing.T) {
 func TestDailyStats(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		cfg := testConfig(t)
-		org := seed(t, db)
+		seed := seed(t, db)
 		clock := &testClock{}
 		s := newScheduler(t, db, cfg, clock)
-		overdue := deliveredCaseFixture(t, db, org, cfg, "逾期未回复", d("2026-01-05"))
-		deliveredCaseFixture(t, db, org, cfg, "期限内", d("2026-04-01"))
-		late := deliveredCaseFixture(t, db, org, cfg, "慢回复", d("2026-01-05"))
+		overdue := deliveredCaseFixture(t, db, seed, cfg, "逾期未回复", d("2026-01-05"))
+		deliveredCaseFixture(t, db, seed, cfg, "期限内", d("2026-04-01"))
+		late := deliveredCaseFixture(t, db, seed, cfg, "慢回复", d("2026-01-05"))
 		db.Model(late).Updates(map[string]any{"state": models.StateReplied, "reply_class": models.ReplyClassLate})
-		caseFixture(t, db, org, "线索", models.StateLead, at8(d("2026-04-01")))
+		caseFixture(t, db, seed, "线索", models.StateLead, at8(d("2026-04-01")))
 		issued := time.Now()
 		db.Model(overdue).Update("issued_at", issued)
 
@@ -139,17 +140,17 @@ func TestDailyStats(t *testing.T) {
 			t.Fatalf("run %+v %v", run, err)
 		}
 		// A manual re-run the same day updates rather than duplicates.
-		caseFixture(t, db, org, "新线索", models.StateLead, at8(d("2026-04-15")))
-		if _, err := s.RunNow(context.Background(), &models.Actor{Username: "test"}, "daily_stats"); err != nil {
+		caseFixture(t, db, seed, "新线索", models.StateLead, at8(d("2026-04-15")))
+		if _, err := s.RunNow(context.Background(), &org.Actor{Username: "test"}, "daily_stats"); err != nil {
 			t.Fatal(err)
 		}
 		var procs int64
-		db.Model(&models.Procuratorate{}).Count(&procs)
+		db.Model(&org.Procuratorate{}).Count(&procs)
 		if n := countRows(t, db, &models.DailyStat{}, "stat_date = ?", "2026-04-15"); n != procs {
 			t.Fatalf("%d stat rows, want one per procuratorate (%d)", n, procs)
 		}
 		var st models.DailyStat
-		db.Where("stat_date = ? AND procuratorate_id = ?", "2026-04-15", org.District.ID).First(&st)
+		db.Where("stat_date = ? AND procuratorate_id = ?", "2026-04-15", seed.District.ID).First(&st)
 		// The overdue case nobody answered counts as 不回复 although its
 		// stored reply_class is still empty (models.ReplyClassSQL).
 		want := models.DailyStat{Total: 5, Issued: 1, Delivered: 3, RepliedLate: 1, OverdueOpen: 1, NoReply: 1,

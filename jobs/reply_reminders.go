@@ -10,6 +10,7 @@ import (
 
 	"jianyi/config"
 	"jianyi/internal/calendar"
+	"jianyi/internal/org"
 	"jianyi/models"
 )
 
@@ -183,7 +184,7 @@ func emitReplyReminder(ctx context.Context, env *Env, c *ReplyCase, r ReplyRemin
 		var agencyUsers []int64
 		if c.AgencyID != nil {
 			var err error
-			if agencyUsers, err = models.UsersOfAgency(tx, *c.AgencyID); err != nil {
+			if agencyUsers, err = org.UsersOfAgency(tx, *c.AgencyID); err != nil {
 				return err
 			}
 		}

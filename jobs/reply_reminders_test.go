@@ -14,6 +14,7 @@ import (
 	"jianyi/config"
 	"jianyi/dbtest"
 	"jianyi/internal/calendar"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
 	"jianyi/jobs"
 	"jianyi/models"
@@ -186,10 +187,10 @@ func manyDeliveredCases(t *testing.T, db *database.DB, org *models.DemoOrg, cfg 
 func TestReplyRemindersSameSlotTwice(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		cfg := testConfig(t)
-		org := seed(t, db)
+		seed := seed(t, db)
 		clock := &testClock{}
 		s := newScheduler(t, db, cfg, clock)
-		manyDeliveredCases(t, db, org, cfg, 30)
+		manyDeliveredCases(t, db, seed, cfg, 30)
 		clock.Set(at8(d("2026-04-15")))
 		first, err := s.Tick(context.Background(), "reply_reminders")
 		if err != nil || first == nil || first.Handled == 0 {
@@ -203,7 +204,7 @@ func TestReplyRemindersSameSlotTwice(t *testing.T) {
 			t.Fatalf("second tick in the slot ran: %+v, %v", again, err)
 		}
 		// A manual run has no slot: it runs, and the reminders table stops the repeats.
-		manual, err := s.RunNow(context.Background(), &models.Actor{Username: "test"}, "reply_reminders")
+		manual, err := s.RunNow(context.Background(), &org.Actor{Username: "test"}, "reply_reminders")
 		if err != nil || manual.Status != jobs.RunOK || manual.Handled != 0 {
 			t.Fatalf("manual run %+v, %v", manual, err)
 		}
@@ -224,8 +225,8 @@ func TestReplyRemindersTwoReplicas(t *testing.T) {
 		t.Run(driver, func(t *testing.T) {
 			db1, db2 := twoHandles(t, driver)
 			cfg := testConfig(t)
-			org := seed(t, db1)
-			manyDeliveredCases(t, db1, org, cfg, 40)
+			seed := seed(t, db1)
+			manyDeliveredCases(t, db1, seed, cfg, 40)
 			// The second replica's clock runs 2.5 s ahead: they still agree on the slot.
 			clock, skewed := &testClock{}, &testClock{}
 			clock.Set(at8(d("2026-04-15")))
@@ -255,7 +256,7 @@ func TestReplyRemindersTwoReplicas(t *testing.T) {
 			for i := range 3 {
 				for _, s := range replicas {
 					wg.Go(func() {
-						if _, err := s.RunNow(context.Background(), &models.Actor{Username: fmt.Sprint("admin", i)}, "reply_reminders"); err != nil && err != jobs.ErrJobRunning {
+						if _, err := s.RunNow(context.Background(), &org.Actor{Username: fmt.Sprint("admin", i)}, "reply_reminders"); err != nil && err != jobs.ErrJobRunning {
 							t.Errorf("manual run: %v", err)
 						}
 					})

@@ -10,6 +10,7 @@ import (
 
 	"jianyi/dbtest"
 	"jianyi/internal/calendar"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
 	"jianyi/jobs"
 	"jianyi/models"
@@ -37,8 +38,8 @@ func BenchmarkReplyReminderScan(b *testing.B) {
 	}
 	db := dbtest.Open(b, "sqlite")
 	cfg := testConfig(b)
-	org := seed(b, db)
-	due := fillCases(b, db, org, total)
+	seed := seed(b, db)
+	due := fillCases(b, db, seed, total)
 	windows := jobs.ReplyReminderWindows(benchToday, cfg.Jobs)
 
 	var plan []struct{ Detail string }
@@ -94,7 +95,7 @@ func BenchmarkReplyReminderScan(b *testing.B) {
 	clock := &testClock{}
 	clock.Set(at8(benchToday))
 	s := newScheduler(b, db, cfg, clock)
-	admin := &models.Actor{Username: "bench"}
+	admin := &org.Actor{Username: "bench"}
 	b.Run("first_run", func(b *testing.B) {
 		handled := 0
 		for i := 0; i < b.N; i++ {

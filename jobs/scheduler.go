@@ -17,6 +17,7 @@ import (
 
 	"jianyi/config"
 	"jianyi/internal/calendar"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
@@ -226,7 +227,7 @@ func (s *Scheduler) Tick(ctx context.Context, name string) (*JobRun, error) {
 
 // RunNow runs a job at once for an administrator (also a disabled one), with
 // an audit entry. It waits for the run to end and returns its record.
-func (s *Scheduler) RunNow(ctx context.Context, actor *models.Actor, name string) (*JobRun, error) {
+func (s *Scheduler) RunNow(ctx context.Context, actor *org.Actor, name string) (*JobRun, error) {
 	sj, ok := s.byKey[name]
 	if !ok {
 		return nil, apperr.NotFound("任务")
@@ -237,7 +238,7 @@ func (s *Scheduler) RunNow(ctx context.Context, actor *models.Actor, name string
 // run records, runs and finishes one run. The job gets the scheduler's own
 // context, not the caller's, so an HTTP client hanging up does not cut a run
 // short; shutdown does.
-func (s *Scheduler) run(ctx context.Context, sj *scheduledJob, trigger string, slot *time.Time, actor *models.Actor) (*JobRun, error) {
+func (s *Scheduler) run(ctx context.Context, sj *scheduledJob, trigger string, slot *time.Time, actor *org.Actor) (*JobRun, error) {
 	s.mu.Lock()
 	if s.stopped {
 		s.mu.Unlock()

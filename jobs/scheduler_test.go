@@ -13,10 +13,10 @@ import (
 	"jianyi/config"
 	"jianyi/dbtest"
 	"jianyi/internal/calendar"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/database"
 	"jianyi/jobs"
-	"jianyi/models"
 )
 
 func testJob(name, spec string, run func(ctx context.Context, env *jobs.Env) (int, error)) jobs.Job {
@@ -72,7 +72,7 @@ func TestSchedulerRecordsRuns(t *testing.T) {
 		if run, err := s.Tick(context.Background(), "off"); run != nil || err != nil {
 			t.Fatalf("disabled job ticked: %+v %v", run, err)
 		}
-		run, err := s.RunNow(context.Background(), &models.Actor{UserID: userIDOrZero(db, "admin"), Username: "admin", Role: models.RoleAdmin}, "off")
+		run, err := s.RunNow(context.Background(), &org.Actor{UserID: userIDOrZero(db, "admin"), Username: "admin", Role: org.RoleAdmin}, "off")
 		if err != nil || run.Status != jobs.RunOK || run.TriggerKind != jobs.TriggerManual || run.Slot != nil {
 			t.Fatalf("manual run of a disabled job: %+v %v", run, err)
 		}
@@ -87,7 +87,7 @@ func TestSchedulerRecordsRuns(t *testing.T) {
 }
 
 func userIDOrZero(db *database.DB, username string) int64 {
-	var u models.User
+	var u org.User
 	db.Where("username = ?", username).First(&u)
 	return u.ID
 }

@@ -7,6 +7,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/database"
 )
@@ -321,7 +322,7 @@ func notifyAgency(ac *ActionContext, kind, title, body string) error {
 	if ac.Case.AgencyID == nil {
 		return nil
 	}
-	ids, err := UsersOfAgency(ac.Tx, *ac.Case.AgencyID)
+	ids, err := org.UsersOfAgency(ac.Tx, *ac.Case.AgencyID)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/database"
 	"jianyi/internal/platform/files"
@@ -100,8 +101,8 @@ type AgencyService struct {
 
 // ListAgencyInbox lists the recommendations addressed to the actor's agency,
 // most recently delivered first, with a keyset cursor on (delivered_on, id).
-func (s *AgencyService) ListAgencyInbox(ctx context.Context, a *Actor, q AgencyInboxQuery) ([]AgencyInboxItem, string, error) {
-	if a == nil || a.Role != RoleAgency || a.AgencyID == 0 {
+func (s *AgencyService) ListAgencyInbox(ctx context.Context, a *org.Actor, q AgencyInboxQuery) ([]AgencyInboxItem, string, error) {
+	if a == nil || a.Role != org.RoleAgency || a.AgencyID == 0 {
 		return nil, "", apperr.Forbidden("只有被建议单位用户可以查看本单位收到的检察建议")
 	}
 	if q.Limit <= 0 || q.Limit > 100 {
@@ -205,7 +206,7 @@ func procuratorateNames(tx *gorm.DB, cases []Case) (map[int64]string, error) {
 	if len(ids) == 0 {
 		return out, nil
 	}
-	var ps []Procuratorate
+	var ps []org.Procuratorate
 	if err := tx.Select("id", "name").Where("id IN ?", ids).Find(&ps).Error; err != nil {
 		return nil, err
 	}
@@ -243,7 +244,7 @@ type AgencyRecords struct {
 }
 
 // LoadAgencyRecords loads a readable case and its agency records.
-func (s *AgencyService) LoadAgencyRecords(ctx context.Context, a *Actor, caseID int64) (*Case, *AgencyRecords, error) {
+func (s *AgencyService) LoadAgencyRecords(ctx context.Context, a *org.Actor, caseID int64) (*Case, *AgencyRecords, error) {
 	c, err := s.Cases.LoadCase(ctx, a, caseID)
 	if err != nil {
 		return nil, nil, err
@@ -391,8 +392,8 @@ type AgencyRecommendation struct {
 
 // AgencyRecommendation loads one recommendation addressed to the actor's
 // agency (not found for anything else, so existence does not leak).
-func (s *AgencyService) AgencyRecommendation(ctx context.Context, a *Actor, id int64) (*AgencyRecommendation, error) {
-	if a == nil || a.Role != RoleAgency {
+func (s *AgencyService) AgencyRecommendation(ctx context.Context, a *org.Actor, id int64) (*AgencyRecommendation, error) {
+	if a == nil || a.Role != org.RoleAgency {
 		return nil, apperr.NotFound("检察建议")
 	}
 	c, rec, err := s.LoadAgencyRecords(ctx, a, id)
@@ -404,7 +405,7 @@ func (s *AgencyService) AgencyRecommendation(ctx context.Context, a *Actor, id i
 	if err != nil {
 		return nil, err
 	}
-	var dept Department
+	var dept org.Department
 	if err := tx.Select("id", "name").First(&dept, c.DepartmentID).Error; err != nil && !database.IsNotFound(err) {
 		return nil, err
 	}

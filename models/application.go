@@ -16,6 +16,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
@@ -170,8 +171,8 @@ type SubmitResult struct {
 }
 
 // CitizenActor is the audit identity of an applicant (no account).
-func CitizenActor(trackingNo, ip string) *Actor {
-	return &Actor{Username: "citizen:" + trackingNo, DisplayName: "申请人", IP: ip}
+func CitizenActor(trackingNo, ip string) *org.Actor {
+	return &org.Actor{Username: "citizen:" + trackingNo, DisplayName: "申请人", IP: ip}
 }
 
 func hashSecret(s string) string {
@@ -262,11 +263,11 @@ func (s *ApplicationService) Submit(ctx context.Context, in ApplicationInput, up
 	}
 	var out *SubmitResult
 	err = s.DB.WithTx(ctx, func(tx *gorm.DB) error {
-		if _, err := ProcuratorateByID(tx, in.ProcuratorateID); err != nil {
+		if _, err := org.ProcuratorateByID(tx, in.ProcuratorateID); err != nil {
 			return apperr.InvalidField("procuratorate_id", "所选检察院不存在")
 		}
 		if in.AgencyID != nil {
-			ag, err := AgencyByID(tx, *in.AgencyID)
+			ag, err := org.AgencyByID(tx, *in.AgencyID)
 			if err != nil {
 				return apperr.InvalidField("agency_id", "所选单位不存在")
 			}
@@ -315,7 +316,7 @@ func (s *ApplicationService) Submit(ctx context.Context, in ApplicationInput, up
 			"answer_due": app.AnswerDue.String(), "duplicate_of": app.DuplicateOf}); err != nil {
 			return err
 		}
-		ids, err := UsersWithRole(tx, app.ProcuratorateID, RoleCaseManager)
+		ids, err := org.UsersWithRole(tx, app.ProcuratorateID, org.RoleCaseManager)
 		if err != nil {
 			return err
 		}
@@ -550,7 +551,7 @@ func (s *ApplicationService) AddMaterials(ctx context.Context, trackingNo, secre
 			map[string]any{"files": len(uploads), "note_length": len([]rune(note)), "answer_due": due.Due.String()}); err != nil {
 			return err
 		}
-		ids, err := UsersWithRole(tx, app.ProcuratorateID, RoleCaseManager)
+		ids, err := org.UsersWithRole(tx, app.ProcuratorateID, org.RoleCaseManager)
 		if err != nil {
 			return err
 		}

@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
@@ -26,7 +27,7 @@ type ApplicationListQuery struct {
 
 // ListApplications lists the applications addressed to the actor's
 // procuratorate, newest first, with a keyset cursor.
-func (s *ApplicationService) ListApplications(ctx context.Context, a *Actor, q ApplicationListQuery) ([]Application, string, error) {
+func (s *ApplicationService) ListApplications(ctx context.Context, a *org.Actor, q ApplicationListQuery) ([]Application, string, error) {
 	if !a.HasRole(applicationHandlers...) {
 		return nil, "", apperr.Forbidden("只有承办检察官、部门负责人或案件管理人员可以办理公民申请")
 	}
@@ -75,7 +76,7 @@ type ApplicationDetail struct {
 }
 
 // LoadApplication loads an application the actor handles (not found otherwise).
-func (s *ApplicationService) LoadApplication(ctx context.Context, a *Actor, id int64) (*ApplicationDetail, error) {
+func (s *ApplicationService) LoadApplication(ctx context.Context, a *org.Actor, id int64) (*ApplicationDetail, error) {
 	tx := s.DB.WithContext(ctx)
 	var app Application
 	if err := tx.First(&app, id).Error; err != nil {
@@ -103,7 +104,7 @@ func (s *ApplicationService) LoadApplication(ctx context.Context, a *Actor, id i
 }
 
 // LoadApplicationFile returns an evidence file of an application the actor handles.
-func (s *ApplicationService) LoadApplicationFile(ctx context.Context, a *Actor, appID, fileID int64) (*files.StoredFile, error) {
+func (s *ApplicationService) LoadApplicationFile(ctx context.Context, a *org.Actor, appID, fileID int64) (*files.StoredFile, error) {
 	if _, err := s.LoadApplication(ctx, a, appID); err != nil {
 		return nil, err
 	}
@@ -142,7 +143,7 @@ type ProgressInput struct {
 
 // mutate runs one staff action on an application: load with a lock, check
 // access and version, apply, save with the version bumped, audit.
-func (s *ApplicationService) mutate(ctx context.Context, a *Actor, id int64, version int, action string,
+func (s *ApplicationService) mutate(ctx context.Context, a *org.Actor, id int64, version int, action string,
 	apply func(tx *gorm.DB, app *Application, today calendar.Date, now time.Time) (map[string]any, error)) (*ApplicationDetail, error) {
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
 		var app Application
@@ -182,7 +183,7 @@ func (s *ApplicationService) mutate(ctx context.Context, a *Actor, id int64, ver
 	return s.LoadApplication(ctx, a, id)
 }
 
-func actorIDPtr(a *Actor) *int64 {
+func actorIDPtr(a *org.Actor) *int64 {
 	if a.UserID == 0 {
 		return nil
 	}
@@ -192,7 +193,7 @@ func actorIDPtr(a *Actor) *int64 {
 
 // Answer gives the procedural answer: 受理 (review starts; result or progress
 // due within 3 months), 需补正 (saying what is missing) or 移送 (to which body).
-func (s *ApplicationService) Answer(ctx context.Context, a *Actor, id int64, in AnswerInput) (*ApplicationDetail, error) {
+func (s *ApplicationService) Answer(ctx context.Context, a *org.Actor, id int64, in AnswerInput) (*ApplicationDetail, error) {
 	return s.mutate(ctx, a, id, in.Version, "answer", func(tx *gorm.DB, app *Application, today calendar.Date, now time.Time) (map[string]any, error) {
 		if app.Status != AppSubmitted {
 			return nil, apperr.Conflict("application_not_awaiting_answer", "该申请当前为“"+ApplicationStatusLabels[app.Status]+"”，不能再作程序性答复")
@@ -231,7 +232,7 @@ func (s *ApplicationService) Answer(ctx context.Context, a *Actor, id int64, in 
 
 // Decide ends the review: accept registers a lead (source 公民申请) linked to
 // the application, in the same transaction; decline records the reasons.
-func (s *ApplicationService) Decide(ctx context.Context, a *Actor, id int64, in DecideInput) (*ApplicationDetail, error) {
+func (s *ApplicationService) Decide(ctx context.Context, a *org.Actor, id int64, in DecideInput) (*ApplicationDetail, error) {
 	return s.mutate(ctx, a, id, in.Version, "decide", func(tx *gorm.DB, app *Application, today calendar.Date, now time.Time) (map[string]any, error) {
 		if app.Status != AppUnderReview {
 			return nil, apperr.Conflict("application_not_under_review", "只有已受理、审查中的申请可以作出决定（当前为“"+ApplicationStatusLabels[app.Status]+"”）")
@@ -275,16 +276,16 @@ func (s *ApplicationService) Decide(ctx context.Context, a *Actor, id int64, in 
 
 // createLead registers the lead for an accepted application, handled by the
 // named prosecutor of the application's procuratorate.
-func (s *ApplicationService) createLead(tx *gorm.DB, a *Actor, app *Application, in DecideInput, now time.Time) (*Case, error) {
+func (s *ApplicationService) createLead(tx *gorm.DB, a *org.Actor, app *Application, in DecideInput, now time.Time) (*Case, error) {
 	pid := in.ProsecutorID
-	if pid == 0 && a.Role == RoleProsecutor {
+	if pid == 0 && a.Role == org.RoleProsecutor {
 		pid = a.UserID
 	}
 	if pid == 0 {
 		return nil, apperr.InvalidField("prosecutor_id", "请指定承办检察官")
 	}
-	u, err := UserByID(tx, pid)
-	if err != nil || u.Role != RoleProsecutor || u.Disabled || u.DepartmentID == nil || u.ProcuratorateID == nil || *u.ProcuratorateID != app.ProcuratorateID {
+	u, err := org.UserByID(tx, pid)
+	if err != nil || u.Role != org.RoleProsecutor || u.Disabled || u.DepartmentID == nil || u.ProcuratorateID == nil || *u.ProcuratorateID != app.ProcuratorateID {
 		return nil, apperr.InvalidField("prosecutor_id", "承办检察官须为本院在岗检察官")
 	}
 	field := strings.TrimSpace(in.Field)
@@ -330,7 +331,7 @@ func (s *ApplicationService) createLead(tx *gorm.DB, a *Actor, app *Application,
 
 // Progress tells the applicant how the matter stands; the next update is due
 // a month later while the application stays open.
-func (s *ApplicationService) Progress(ctx context.Context, a *Actor, id int64, in ProgressInput) (*ApplicationDetail, error) {
+func (s *ApplicationService) Progress(ctx context.Context, a *org.Actor, id int64, in ProgressInput) (*ApplicationDetail, error) {
 	return s.mutate(ctx, a, id, in.Version, "progress", func(tx *gorm.DB, app *Application, today calendar.Date, now time.Time) (map[string]any, error) {
 		if app.Status != AppUnderReview && app.Status != AppAccepted {
 			return nil, apperr.Conflict("application_closed", "该申请当前为“"+ApplicationStatusLabels[app.Status]+"”，无需告知进展")
@@ -377,7 +378,7 @@ func (s *ApplicationService) Notice(ctx context.Context, trackingNo, secret, ip 
 	if last == nil {
 		return nil, &apperr.Error{Kind: apperr.ErrNotFound, Code: "notice_not_ready", Message: "尚未作出受理或不予启动的决定，暂无告知书"}
 	}
-	p, err := ProcuratorateByID(s.DB.WithContext(ctx), v.app.ProcuratorateID)
+	p, err := org.ProcuratorateByID(s.DB.WithContext(ctx), v.app.ProcuratorateID)
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
@@ -33,8 +34,8 @@ type CaseInput struct {
 var FieldValidator func(tx *gorm.DB, field string) bool
 
 // CreateCase registers a lead in the actor's procuratorate and department.
-func (s *CaseService) CreateCase(ctx context.Context, a *Actor, in CaseInput) (*Case, error) {
-	if !a.HasRole(RoleProsecutor, RoleDeptHead) {
+func (s *CaseService) CreateCase(ctx context.Context, a *org.Actor, in CaseInput) (*Case, error) {
+	if !a.HasRole(org.RoleProsecutor, org.RoleDeptHead) {
 		return nil, apperr.Forbidden("只有承办检察官或部门负责人可以登记线索")
 	}
 	if a.DepartmentID == 0 {
@@ -47,19 +48,19 @@ func (s *CaseService) CreateCase(ctx context.Context, a *Actor, in CaseInput) (*
 			fields["field"] = "领域不在可选列表中（可选领域见 GET /api/v1/fields）"
 		}
 		if in.AgencyID != nil {
-			if _, err := AgencyByID(tx, *in.AgencyID); err != nil {
+			if _, err := org.AgencyByID(tx, *in.AgencyID); err != nil {
 				fields["agency_id"] = "被建议单位不存在"
 			}
 		}
 		prosecutorID := a.UserID
 		if in.ProsecutorID != nil {
-			u, err := UserByID(tx, *in.ProsecutorID)
-			if err != nil || u.Role != RoleProsecutor || u.Disabled || u.DepartmentID == nil || *u.DepartmentID != a.DepartmentID {
+			u, err := org.UserByID(tx, *in.ProsecutorID)
+			if err != nil || u.Role != org.RoleProsecutor || u.Disabled || u.DepartmentID == nil || *u.DepartmentID != a.DepartmentID {
 				fields["prosecutor_id"] = "承办检察官须为本部门在岗检察官"
 			} else {
 				prosecutorID = u.ID
 			}
-		} else if a.Role != RoleProsecutor {
+		} else if a.Role != org.RoleProsecutor {
 			fields["prosecutor_id"] = "请指定承办检察官"
 		}
 		if strings.TrimSpace(in.Title) == "" {
@@ -109,7 +110,7 @@ type CaseListQuery struct {
 
 // ListCases lists the cases the actor may read, newest first, with a keyset
 // cursor on id so pages stay fast and stable while cases are added.
-func (s *CaseService) ListCases(ctx context.Context, a *Actor, q CaseListQuery) ([]Case, string, error) {
+func (s *CaseService) ListCases(ctx context.Context, a *org.Actor, q CaseListQuery) ([]Case, string, error) {
 	if q.Limit <= 0 || q.Limit > 200 {
 		q.Limit = 50
 	}

@@ -7,6 +7,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
@@ -52,8 +53,8 @@ func ListCaseFields(ctx context.Context, db *database.DB, all bool) ([]CaseField
 }
 
 // CreateCaseField adds a field to the list.
-func CreateCaseField(ctx context.Context, db *database.DB, a *Actor, in CaseFieldInput) (*CaseField, error) {
-	if !a.HasRole(RoleAdmin) {
+func CreateCaseField(ctx context.Context, db *database.DB, a *org.Actor, in CaseFieldInput) (*CaseField, error) {
+	if !a.HasRole(org.RoleAdmin) {
 		return nil, apperr.Forbidden("只有系统管理员可以维护领域列表")
 	}
 	f := &CaseField{Name: strings.TrimSpace(in.Name), Active: in.Active == nil || *in.Active, SortOrder: in.SortOrder}
@@ -71,8 +72,8 @@ func CreateCaseField(ctx context.Context, db *database.DB, a *Actor, in CaseFiel
 
 // UpdateCaseField renames, reorders or (de)activates a field. Cases keep the
 // name they were registered with.
-func UpdateCaseField(ctx context.Context, db *database.DB, a *Actor, id int64, in CaseFieldInput) (*CaseField, error) {
-	if !a.HasRole(RoleAdmin) {
+func UpdateCaseField(ctx context.Context, db *database.DB, a *org.Actor, id int64, in CaseFieldInput) (*CaseField, error) {
+	if !a.HasRole(org.RoleAdmin) {
 		return nil, apperr.Forbidden("只有系统管理员可以维护领域列表")
 	}
 	var f CaseField

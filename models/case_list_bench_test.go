@@ -15,6 +15,7 @@ import (
 
 	"jianyi/dbtest"
 	"jianyi/internal/calendar"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
 	"jianyi/models"
 )
@@ -36,19 +37,19 @@ func BenchmarkCaseList(b *testing.B) {
 	}
 	ctx := context.Background()
 	db := dbtest.Open(b, "sqlite")
-	org, err := models.SeedDemo(ctx, db, "bench-password-2026")
+	seed, err := models.SeedDemo(ctx, db, "bench-password-2026")
 	if err != nil {
 		b.Fatal(err)
 	}
 	start := time.Now()
-	fillCases(b, db, org, rows)
+	fillCases(b, db, seed, rows)
 	b.Logf("inserted %d cases in %s", rows, time.Since(start).Round(time.Millisecond))
 
-	var chief models.User
+	var chief org.User
 	if err := db.Where("username = ?", "chief1").First(&chief).Error; err != nil {
 		b.Fatal(err)
 	}
-	actor := models.ActorFor(&chief, "127.0.0.1", "bench")
+	actor := org.ActorFor(&chief, "127.0.0.1", "bench")
 	rec := &sqlRecorder{}
 	traced := &database.DB{DB: db.Session(&gorm.Session{Logger: rec}), Dialect: db.Dialect}
 	svc := &models.CaseService{DB: traced, Settings: models.CaseSettings{ReplyMonths: 2, Location: time.UTC},
@@ -107,8 +108,8 @@ func date(y int, m time.Month, d int) *calendar.Date {
 // deadlines spread as in a mature system (half closed, a tenth awaiting a
 // reply, about one in eight of those overdue); "校园" in every seventh
 // title or so, "罕见词" nowhere (the worst case: a scan of the whole table).
-func fillCases(b *testing.B, db *database.DB, org *models.DemoOrg, n int) {
-	var p1, p2 models.User
+func fillCases(b *testing.B, db *database.DB, seed *models.DemoOrg, n int) {
+	var p1, p2 org.User
 	db.Where("username = ?", "prosecutor1").First(&p1)
 	db.Where("username = ?", "cityprosecutor1").First(&p2)
 	states := []string{"closed", "closed", "closed", "closed", "closed", "delivered", "replied", "following_up", "lead", "investigating"}
@@ -140,9 +141,9 @@ func fillCases(b *testing.B, db *database.DB, org *models.DemoOrg, n int) {
 					sb.WriteString(",")
 				}
 				sb.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
-				proc, dept, pros := org.District.ID, org.Department.ID, p1.ID
+				proc, dept, pros := seed.District.ID, seed.Department.ID, p1.ID
 				if rng.IntN(10) >= 7 {
-					proc, dept, pros = org.City.ID, org.CityDepartment.ID, p2.ID
+					proc, dept, pros = seed.City.ID, seed.CityDepartment.ID, p2.ID
 				}
 				state := states[rng.IntN(len(states))]
 				title := fmt.Sprintf("关于%s领域第%d号问题的检察建议", fields[rng.IntN(len(fields))], done+i)
@@ -161,9 +162,9 @@ func fillCases(b *testing.B, db *database.DB, org *models.DemoOrg, n int) {
 					received, due = r.String(), r.AddDays(61).String()
 				}
 				created := t0.Add(time.Duration(done+i) * time.Minute)
-				agency := org.Agency1.ID
+				agency := seed.Agency1.ID
 				if rng.IntN(2) == 0 {
-					agency = org.Agency2.ID
+					agency = seed.Agency2.ID
 				}
 				args = append(args, proc, dept, title, fields[rng.IntN(len(fields))], "case_finding", "案情摘要："+title, agency, pros, state,
 					received, due, "", created, pros, created, created)

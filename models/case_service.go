@@ -12,6 +12,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
@@ -25,7 +26,7 @@ type CaseSettings struct {
 	ObjectionDays  int
 	Location       *time.Location
 	Channels       Channels
-	PublishRoles   []Role
+	PublishRoles   []org.Role
 	StageLimitDays map[string]int
 }
 
@@ -86,7 +87,7 @@ func (s *CaseService) Holidays(tx *gorm.DB) *calendar.HolidayCalendar {
 type ActionContext struct {
 	Ctx     context.Context
 	Tx      *gorm.DB
-	Actor   *Actor
+	Actor   *org.Actor
 	Case    *Case
 	Before  Case
 	Spec    *ActionSpec
@@ -192,14 +193,14 @@ type ActionRequest struct {
 }
 
 // LoadCase loads a case the actor may read (not found otherwise).
-func (s *CaseService) LoadCase(ctx context.Context, a *Actor, id int64) (*Case, error) {
+func (s *CaseService) LoadCase(ctx context.Context, a *org.Actor, id int64) (*Case, error) {
 	return readableCase(s.DB.WithContext(ctx), a, id, false)
 }
 
 // readableCase loads a case the actor may read; one they may not read is not
 // found, like one that does not exist, so its existence does not leak. With
 // lock the row is locked for the rest of the transaction.
-func readableCase(tx *gorm.DB, a *Actor, id int64, lock bool) (*Case, error) {
+func readableCase(tx *gorm.DB, a *org.Actor, id int64, lock bool) (*Case, error) {
 	q := tx
 	if lock {
 		q = database.LockRow(tx)
@@ -217,7 +218,7 @@ func readableCase(tx *gorm.DB, a *Actor, id int64, lock bool) (*Case, error) {
 // AllowedActions lists the actions the actor may take on the case now. A
 // recommendation signed for once no longer offers sign (it would only answer
 // 409 already_signed).
-func AllowedActions(a *Actor, c *Case) []string {
+func AllowedActions(a *org.Actor, c *Case) []string {
 	out := []string{}
 	for i := range Lifecycle {
 		spec := &Lifecycle[i]
@@ -237,7 +238,7 @@ func AllowedActions(a *Actor, c *Case) []string {
 // bumped (the conditional update makes concurrent actions on the same version
 // lose with 409), writes the timeline event, the audit entry and the
 // notifications.
-func (s *CaseService) Execute(ctx context.Context, a *Actor, req ActionRequest) (*Case, error) {
+func (s *CaseService) Execute(ctx context.Context, a *org.Actor, req ActionRequest) (*Case, error) {
 	spec, ok := ActionByName(req.Action)
 	if !ok {
 		return nil, &apperr.Error{Kind: apperr.ErrNotFound, Code: "unknown_action", Message: "不存在该操作：" + req.Action}
@@ -252,7 +253,7 @@ func (s *CaseService) Execute(ctx context.Context, a *Actor, req ActionRequest) 
 		}
 		if !spec.AllowsRole(a.Role) {
 			return &apperr.Error{Kind: apperr.ErrForbidden, Code: "role_not_allowed",
-				Message: fmt.Sprintf("“%s”须由%s办理", spec.Label, roleList(spec.Roles))}
+				Message: fmt.Sprintf("“%s”须由%s办理", spec.Label, org.RoleList(spec.Roles))}
 		}
 		if !CanActOnCase(a, c, spec) {
 			return apperr.Forbidden("无权对该案件执行“" + spec.Label + "”")
@@ -348,7 +349,7 @@ func (s *CaseService) recordEvent(tx *gorm.DB, ac *ActionContext, from CaseState
 
 // AddCaseEvent records a timeline event that is not a state change (e.g. a
 // saved draft or an added investigation record) with its audit entry.
-func AddCaseEvent(tx *gorm.DB, a *Actor, c *Case, action, note string, internal bool, data map[string]any) error {
+func AddCaseEvent(tx *gorm.DB, a *org.Actor, c *Case, action, note string, internal bool, data map[string]any) error {
 	if data == nil {
 		data = map[string]any{}
 	}
@@ -369,7 +370,7 @@ func AddCaseEvent(tx *gorm.DB, a *Actor, c *Case, action, note string, internal 
 }
 
 // Events returns a case's timeline as the actor may see it.
-func (s *CaseService) Events(ctx context.Context, a *Actor, caseID int64) ([]CaseEvent, error) {
+func (s *CaseService) Events(ctx context.Context, a *org.Actor, caseID int64) ([]CaseEvent, error) {
 	if _, err := s.LoadCase(ctx, a, caseID); err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/database"
 	"jianyi/internal/platform/files"
@@ -180,8 +181,8 @@ func publishCheck(c *Case) error {
 // disclosureSource is everything a publication is made from.
 type disclosureSource struct {
 	c        *Case
-	proc     *Procuratorate
-	agency   *Agency
+	proc     *org.Procuratorate
+	agency   *org.Agency
 	content  RecommendationContent
 	title    string
 	replies  []Reply
@@ -212,11 +213,11 @@ func ReplyText(content string) string {
 func (s *DisclosureService) loadSource(tx *gorm.DB, c *Case, in DisclosureInput) (*disclosureSource, error) {
 	src := &disclosureSource{c: c}
 	var err error
-	if src.proc, err = ProcuratorateByID(tx, c.ProcuratorateID); err != nil {
+	if src.proc, err = org.ProcuratorateByID(tx, c.ProcuratorateID); err != nil {
 		return nil, err
 	}
 	if c.AgencyID != nil {
-		if src.agency, err = AgencyByID(tx, *c.AgencyID); err != nil {
+		if src.agency, err = org.AgencyByID(tx, *c.AgencyID); err != nil {
 			return nil, err
 		}
 	}
@@ -282,14 +283,14 @@ func (src *disclosureSource) residuals() []string {
 }
 
 // loadForDisclosure loads and checks the case for a disclosure action.
-func (s *DisclosureService) loadForDisclosure(tx *gorm.DB, a *Actor, caseID int64, publish bool) (*Case, error) {
+func (s *DisclosureService) loadForDisclosure(tx *gorm.DB, a *org.Actor, caseID int64, publish bool) (*Case, error) {
 	c, err := readableCase(tx, a, caseID, true)
 	if err != nil {
 		return nil, err
 	}
 	roles := s.Cases.Settings.PublishRoles
 	if publish && !CanPublishCase(a, c, roles) {
-		return nil, &apperr.Error{Kind: apperr.ErrForbidden, Code: "role_not_allowed", Message: "公开决定须由" + roleList(roles) + "作出"}
+		return nil, &apperr.Error{Kind: apperr.ErrForbidden, Code: "role_not_allowed", Message: "公开决定须由" + org.RoleList(roles) + "作出"}
 	}
 	if !publish && !CanPreviewDisclosure(a, c, roles) {
 		return nil, apperr.Forbidden("无权预览该案件的公开内容")
@@ -299,7 +300,7 @@ func (s *DisclosureService) loadForDisclosure(tx *gorm.DB, a *Actor, caseID int6
 
 // Preview redacts the case's texts as they would be published, each change
 // marked, without writing anything.
-func (s *DisclosureService) Preview(ctx context.Context, a *Actor, caseID int64, in DisclosureInput) (*DisclosurePreview, error) {
+func (s *DisclosureService) Preview(ctx context.Context, a *org.Actor, caseID int64, in DisclosureInput) (*DisclosurePreview, error) {
 	tx := s.DB.WithContext(ctx)
 	c, err := s.loadForDisclosure(tx, a, caseID, false)
 	if err != nil {
@@ -339,16 +340,16 @@ func (s *DisclosureService) Preview(ctx context.Context, a *Actor, caseID int64,
 
 // Publish records the decision to publish: the redacted texts and the PDF
 // rendered from them are stored as the published version.
-func (s *DisclosureService) Publish(ctx context.Context, a *Actor, caseID int64, in DisclosureInput) (*Disclosure, error) {
+func (s *DisclosureService) Publish(ctx context.Context, a *org.Actor, caseID int64, in DisclosureInput) (*Disclosure, error) {
 	return s.store(ctx, a, caseID, in, "publish")
 }
 
 // Refresh re-publishes with the latest replies (a new recorded decision).
-func (s *DisclosureService) Refresh(ctx context.Context, a *Actor, caseID int64, in DisclosureInput) (*Disclosure, error) {
+func (s *DisclosureService) Refresh(ctx context.Context, a *org.Actor, caseID int64, in DisclosureInput) (*Disclosure, error) {
 	return s.store(ctx, a, caseID, in, "refresh")
 }
 
-func (s *DisclosureService) store(ctx context.Context, a *Actor, caseID int64, in DisclosureInput, action string) (*Disclosure, error) {
+func (s *DisclosureService) store(ctx context.Context, a *org.Actor, caseID int64, in DisclosureInput, action string) (*Disclosure, error) {
 	if in.Version <= 0 {
 		return nil, apperr.InvalidField("version", "必须提供预览时的案件版本号 version")
 	}
@@ -452,7 +453,7 @@ func (s *DisclosureService) store(ctx context.Context, a *Actor, caseID int64, i
 }
 
 // build makes the stored row from the redacted source.
-func (s *DisclosureService) build(src *disclosureSource, a *Actor, now time.Time) *Disclosure {
+func (s *DisclosureService) build(src *disclosureSource, a *org.Actor, now time.Time) *Disclosure {
 	c := src.c
 	issued := calendar.DateOf(*c.IssuedAt, s.Cases.Settings.Location)
 	text := src.results[0].Text
@@ -493,7 +494,7 @@ func summarise(text, title string) string {
 }
 
 // renderPDF renders the redacted letter and stores it with its SHA-256.
-func (s *DisclosureService) renderPDF(tx *gorm.DB, a *Actor, src *disclosureSource, d *Disclosure) error {
+func (s *DisclosureService) renderPDF(tx *gorm.DB, a *org.Actor, src *disclosureSource, d *Disclosure) error {
 	if s.Render == nil {
 		return nil
 	}
@@ -530,7 +531,7 @@ func bumpFeed(tx *gorm.DB, now time.Time) error {
 
 // Withdraw records the decision to withdraw a publication: the item leaves
 // every public format at once.
-func (s *DisclosureService) Withdraw(ctx context.Context, a *Actor, caseID int64, in WithdrawInput) (*Disclosure, error) {
+func (s *DisclosureService) Withdraw(ctx context.Context, a *org.Actor, caseID int64, in WithdrawInput) (*Disclosure, error) {
 	reason := strings.TrimSpace(in.Reason)
 	if reason == "" {
 		return nil, apperr.InvalidField("reason", "请写明撤回公开的理由")

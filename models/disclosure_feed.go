@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/database"
 	"jianyi/internal/platform/files"
@@ -288,7 +289,7 @@ type PublicProcuratorate struct {
 
 // PublicProcuratorates lists every procuratorate, in tree order.
 func PublicProcuratorates(ctx context.Context, db *database.DB) ([]PublicProcuratorate, error) {
-	var ps []Procuratorate
+	var ps []org.Procuratorate
 	if err := db.WithContext(ctx).Order("path").Find(&ps).Error; err != nil {
 		return nil, err
 	}

@@ -1,19 +1,23 @@
 package models
 
+import (
+	"jianyi/internal/org"
+)
+
 // CanPreviewDisclosure reports whether the actor may prepare a case's
 // publication (see the redacted text): staff of the case's procuratorate who
 // handle or approve it.
-func CanPreviewDisclosure(a *Actor, c *Case, publishRoles []Role) bool {
+func CanPreviewDisclosure(a *org.Actor, c *Case, publishRoles []org.Role) bool {
 	if !CanReadCase(a, c) {
 		return false
 	}
-	return a.HasRole(RoleProsecutor, RoleDeptHead, RoleChief) || a.HasRole(publishRoles...)
+	return a.HasRole(org.RoleProsecutor, org.RoleDeptHead, org.RoleChief) || a.HasRole(publishRoles...)
 }
 
 // CanPublishCase reports whether the actor may take the decision to publish
 // or withdraw: the configured roles (disclosure.publish_roles, by default the
 // chief) of the case's own procuratorate.
-func CanPublishCase(a *Actor, c *Case, publishRoles []Role) bool {
+func CanPublishCase(a *org.Actor, c *Case, publishRoles []org.Role) bool {
 	return CanReadCase(a, c) && a.HasRole(publishRoles...)
 }
 

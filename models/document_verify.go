@@ -11,6 +11,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/files"
 )
@@ -53,7 +54,7 @@ func SHA256Of(content []byte) string {
 // and stored (检察建议书 frozen at issuance, 送达回证, 催办函, 审批表,
 // 备案报告). Only staff may verify. A nil actor is the operator's command
 // line, which sees everything.
-func (s *CaseService) VerifyDocument(ctx context.Context, a *Actor, sum string) (*DocumentMatch, error) {
+func (s *CaseService) VerifyDocument(ctx context.Context, a *org.Actor, sum string) (*DocumentMatch, error) {
 	if a != nil && !a.IsStaff() {
 		return nil, apperr.Forbidden("只有检察院工作人员可以核验文书")
 	}

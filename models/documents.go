@@ -15,6 +15,7 @@ import (
 
 	"jianyi/documents"
 	"jianyi/internal/calendar"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
@@ -130,19 +131,19 @@ func renderError(err error) error {
 // documentInputs are the rows a document is built from.
 type documentInputs struct {
 	c             *Case
-	procuratorate *Procuratorate
-	agency        *Agency
+	procuratorate *org.Procuratorate
+	agency        *org.Agency
 	filing        *Filing
 }
 
 func loadDocumentInputs(tx *gorm.DB, c *Case) (*documentInputs, error) {
 	in := &documentInputs{c: c}
 	var err error
-	if in.procuratorate, err = ProcuratorateByID(tx, c.ProcuratorateID); err != nil {
+	if in.procuratorate, err = org.ProcuratorateByID(tx, c.ProcuratorateID); err != nil {
 		return nil, err
 	}
 	if c.AgencyID != nil {
-		var ag Agency
+		var ag org.Agency
 		if err := tx.First(&ag, *c.AgencyID).Error; err != nil {
 			return nil, database.NotFoundOr(err, "被建议单位")
 		}
@@ -199,7 +200,7 @@ func draftContent(tx *gorm.DB, caseID int64) (*RecommendationDraft, Recommendati
 // RecommendationLetter builds the 检察建议书 from a draft's content: the
 // body paragraphs are exactly RecommendationContent.PlainText, so the PDF's
 // text can be compared with the source.
-func RecommendationLetter(p *Procuratorate, c *Case, rc RecommendationContent, number string, date time.Time, objectionDays int) documents.Letter {
+func RecommendationLetter(p *org.Procuratorate, c *Case, rc RecommendationContent, number string, date time.Time, objectionDays int) documents.Letter {
 	var body []documents.Block
 	for _, para := range rc.PlainText(c.UrgentDays, objectionDays) {
 		body = append(body, documents.Block{Kind: documents.Paragraph, Text: para})
@@ -231,7 +232,7 @@ func (s *CaseService) recommendationLetter(in *documentInputs, rc Recommendation
 // "recommendation_pdf", owner_id = case id) with its SHA-256, in tx. Every
 // later download serves these bytes. It fails with 409 when the case has no
 // 文号 or no draft.
-func (s *CaseService) FreezeRecommendation(tx *gorm.DB, a *Actor, c *Case, now time.Time) (*files.StoredFile, error) {
+func (s *CaseService) FreezeRecommendation(tx *gorm.DB, a *org.Actor, c *Case, now time.Time) (*files.StoredFile, error) {
 	if c.DocumentNumber == nil || *c.DocumentNumber == "" {
 		return nil, apperr.Conflict("no_document_number", "案件尚未分配文号，无法生成正式的检察建议书")
 	}
@@ -282,7 +283,7 @@ func documentFilename(kind DocumentKind, qualifier string) string {
 // storeGeneratedDocument keeps a generated document with its SHA-256 unless
 // the same bytes are already stored for the case, and fills doc's hash and
 // generation time from the stored row.
-func storeGeneratedDocument(tx *gorm.DB, a *Actor, doc *CaseDocument, now time.Time) (*files.StoredFile, error) {
+func storeGeneratedDocument(tx *gorm.DB, a *org.Actor, doc *CaseDocument, now time.Time) (*files.StoredFile, error) {
 	sum := sha256.Sum256(doc.Content)
 	doc.SHA256 = hex.EncodeToString(sum[:])
 	owner := documentKinds[doc.Kind].OwnerType
@@ -321,7 +322,7 @@ func storeGeneratedDocument(tx *gorm.DB, a *Actor, doc *CaseDocument, now time.T
 // fresh rendering of the other kinds, stored with its SHA-256 the first time
 // those bytes are made. Access follows CanReadCaseDocument; a document the
 // actor may not see is not found.
-func (s *CaseService) CaseDocument(ctx context.Context, a *Actor, caseID int64, kind DocumentKind) (*CaseDocument, error) {
+func (s *CaseService) CaseDocument(ctx context.Context, a *org.Actor, caseID int64, kind DocumentKind) (*CaseDocument, error) {
 	var out *CaseDocument
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
 		var c Case
@@ -360,7 +361,7 @@ func (s *CaseService) CaseDocument(ctx context.Context, a *Actor, caseID int64, 
 // recommendationDocument serves the frozen 检察建议书, freezing it now for
 // a case issued before documents were frozen at issuance, or a draft preview
 // before issuance.
-func (s *CaseService) recommendationDocument(tx *gorm.DB, a *Actor, in *documentInputs) (*CaseDocument, error) {
+func (s *CaseService) recommendationDocument(tx *gorm.DB, a *org.Actor, in *documentInputs) (*CaseDocument, error) {
 	c := in.c
 	if !c.issued() {
 		return s.recommendationPreview(tx, in)
@@ -601,7 +602,7 @@ func approvalStage(ev *CaseEvent) (stage, opinion string) {
 	case "approve":
 		return "检察长审批", "同意制发"
 	case "return":
-		if Role(ev.Role) == RoleDeptHead {
+		if org.Role(ev.Role) == org.RoleDeptHead {
 			return "部门负责人审核", "退回修改"
 		}
 		return "检察长审批", "退回修改"
@@ -630,7 +631,7 @@ func (s *CaseService) approvalForm(tx *gorm.DB, in *documentInputs) (documents.A
 		if strings.TrimSpace(ev.Note) != "" {
 			opinion = ev.Note
 		}
-		form.Steps = append(form.Steps, documents.ApprovalStep{Stage: stage, Person: ev.ActorName, Role: RoleLabels[Role(ev.Role)],
+		form.Steps = append(form.Steps, documents.ApprovalStep{Stage: stage, Person: ev.ActorName, Role: org.RoleLabels[org.Role(ev.Role)],
 			Opinion: opinion, Date: civil(calendar.DateOf(ev.CreatedAt, s.Settings.Location))})
 	}
 	return form, nil
@@ -643,7 +644,7 @@ func (s *CaseService) filingReport(tx *gorm.DB, in *documentInputs) (documents.L
 	if in.filing == nil || !c.issued() {
 		return documents.Letter{}, apperr.Conflict("not_filed", "该检察建议尚无备案记录，无法生成备案报告")
 	}
-	parent, err := ProcuratorateByID(tx, in.filing.ParentProcuratorateID)
+	parent, err := org.ProcuratorateByID(tx, in.filing.ParentProcuratorateID)
 	if err != nil {
 		return documents.Letter{}, err
 	}

@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/database"
 )
@@ -94,7 +95,7 @@ func validateUrgent(days int, reason string, fields map[string]string) {
 // SaveDraft stores the 检察建议书 draft of a case under investigation or in
 // drafting: it updates the working version, or starts a new version when the
 // latest one was submitted, returned or issued.
-func (s *CaseService) SaveDraft(ctx context.Context, a *Actor, caseID int64, in DraftInput) (*DraftView, error) {
+func (s *CaseService) SaveDraft(ctx context.Context, a *org.Actor, caseID int64, in DraftInput) (*DraftView, error) {
 	fields, _ := draftProblems(in.Content)
 	validateUrgent(in.UrgentDays, in.UrgentReason, fields)
 	if len(fields) > 0 {
@@ -147,7 +148,7 @@ func (s *CaseService) SaveDraft(ctx context.Context, a *Actor, caseID int64, in 
 
 // ListDrafts lists every draft version of a case, newest first, with the
 // reviewers' comments. Drafts are internal: agencies never see them.
-func (s *CaseService) ListDrafts(ctx context.Context, a *Actor, caseID int64) ([]DraftView, error) {
+func (s *CaseService) ListDrafts(ctx context.Context, a *org.Actor, caseID int64) ([]DraftView, error) {
 	if !SeesInternal(a) {
 		return nil, apperr.NotFound("案件")
 	}
@@ -191,7 +192,7 @@ func latestDraft(tx *gorm.DB, caseID int64, lock bool) (*RecommendationDraft, er
 // when the actor may not read it, 403 when they may read but not work on it.
 // With lock the row is locked, so a concurrent action cannot change the state
 // between the caller's check and its write.
-func loadCaseForWork(tx *gorm.DB, a *Actor, caseID int64, lock bool) (*Case, error) {
+func loadCaseForWork(tx *gorm.DB, a *org.Actor, caseID int64, lock bool) (*Case, error) {
 	c, err := readableCase(tx, a, caseID, lock)
 	if err != nil {
 		return nil, err
@@ -244,7 +245,7 @@ func addApprovalStep(ac *ActionContext, d *RecommendationDraft, stage, opinion, 
 }
 
 // ListApprovalSteps lists a case's approval steps in order (staff only).
-func (s *CaseService) ListApprovalSteps(ctx context.Context, a *Actor, caseID int64) ([]ApprovalStep, error) {
+func (s *CaseService) ListApprovalSteps(ctx context.Context, a *org.Actor, caseID int64) ([]ApprovalStep, error) {
 	if !SeesInternal(a) {
 		return nil, apperr.NotFound("案件")
 	}

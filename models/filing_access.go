@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/database"
 )
@@ -66,7 +67,7 @@ func (r filingRow) view() FilingView {
 }
 
 // ListFilings lists the filings a higher procuratorate's staff may read.
-func (s *CaseService) ListFilings(ctx context.Context, a *Actor, q FilingListQuery) ([]FilingView, string, error) {
+func (s *CaseService) ListFilings(ctx context.Context, a *org.Actor, q FilingListQuery) ([]FilingView, string, error) {
 	if q.Limit <= 0 || q.Limit > 200 {
 		q.Limit = 50
 	}
@@ -93,7 +94,7 @@ func (s *CaseService) ListFilings(ctx context.Context, a *Actor, q FilingListQue
 
 // GetFiling returns one filing with the issued letter's content; filings the
 // actor may not read are "not found" so their existence does not leak.
-func (s *CaseService) GetFiling(ctx context.Context, a *Actor, id int64) (*FilingView, error) {
+func (s *CaseService) GetFiling(ctx context.Context, a *org.Actor, id int64) (*FilingView, error) {
 	var rows []filingRow
 	err := s.DB.WithContext(ctx).Table("filings").Scopes(FilingScope(a)).Select(filingColumns).
 		Joins("JOIN cases ON cases.id = filings.case_id").Joins("LEFT JOIN agencies ON agencies.id = cases.agency_id").

@@ -6,6 +6,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/database"
 )
@@ -16,7 +17,7 @@ import (
 // procuratorate's chief and case managers. Only CanSubmitFiling users may; a
 // filing already filed is a 409 already_filed. Filings of cases the actor may
 // not read are not found.
-func (s *CaseService) SubmitFiling(ctx context.Context, a *Actor, id int64) (*Filing, error) {
+func (s *CaseService) SubmitFiling(ctx context.Context, a *org.Actor, id int64) (*Filing, error) {
 	var out Filing
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
 		var f Filing
@@ -55,7 +56,7 @@ func (s *CaseService) SubmitFiling(ctx context.Context, a *Actor, id int64) (*Fi
 			"status": FilingFiled, "filed_at": now, "report_file_id": sf.ID}).Error; err != nil {
 			return err
 		}
-		parent, err := ProcuratorateByID(tx, f.ParentProcuratorateID)
+		parent, err := org.ProcuratorateByID(tx, f.ParentProcuratorateID)
 		if err != nil {
 			return err
 		}
@@ -66,8 +67,8 @@ func (s *CaseService) SubmitFiling(ctx context.Context, a *Actor, id int64) (*Fi
 			return err
 		}
 		var recipients []int64
-		for _, role := range []Role{RoleChief, RoleCaseManager} {
-			ids, err := UsersWithRole(tx, parent.ID, role)
+		for _, role := range []org.Role{org.RoleChief, org.RoleCaseManager} {
+			ids, err := org.UsersWithRole(tx, parent.ID, role)
 			if err != nil {
 				return err
 			}

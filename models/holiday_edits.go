@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
@@ -24,7 +25,7 @@ type DeadlineChange struct {
 
 // PutHoliday sets one day of the calendar and recomputes every open reply
 // deadline in the same transaction.
-func (s *CaseService) PutHoliday(ctx context.Context, a *Actor, day calendar.Date, in calendar.HolidayInput) (*calendar.Holiday, []DeadlineChange, error) {
+func (s *CaseService) PutHoliday(ctx context.Context, a *org.Actor, day calendar.Date, in calendar.HolidayInput) (*calendar.Holiday, []DeadlineChange, error) {
 	h := &calendar.Holiday{Day: day, Kind: in.Kind, Name: in.Name, Year: in.Year, UpdatedAt: s.Now()}
 	var changes []DeadlineChange
 	err := s.editCalendar(ctx, a, func(tx *gorm.DB) (string, error) {
@@ -61,7 +62,7 @@ func (s *CaseService) PutHoliday(ctx context.Context, a *Actor, day calendar.Dat
 
 // DeleteHoliday removes one day from the calendar (it becomes an ordinary
 // weekday or weekend day) and recomputes open reply deadlines.
-func (s *CaseService) DeleteHoliday(ctx context.Context, a *Actor, day calendar.Date) ([]DeadlineChange, error) {
+func (s *CaseService) DeleteHoliday(ctx context.Context, a *org.Actor, day calendar.Date) ([]DeadlineChange, error) {
 	var changes []DeadlineChange
 	err := s.editCalendar(ctx, a, func(tx *gorm.DB) (string, error) {
 		var existing calendar.Holiday
@@ -96,8 +97,8 @@ func nameSuffix(name string) string {
 // editCalendar runs one calendar edit: it serialises edits on the revision
 // row, applies change, checks the whole calendar is still consistent, bumps
 // the revision and recomputes open deadlines, all in one transaction.
-func (s *CaseService) editCalendar(ctx context.Context, a *Actor, change func(tx *gorm.DB) (string, error), out *[]DeadlineChange) error {
-	if !a.HasRole(RoleAdmin) {
+func (s *CaseService) editCalendar(ctx context.Context, a *org.Actor, change func(tx *gorm.DB) (string, error), out *[]DeadlineChange) error {
+	if !a.HasRole(org.RoleAdmin) {
 		return apperr.Forbidden("只有系统管理员可以维护节假日安排")
 	}
 	return s.DB.WithTx(ctx, func(tx *gorm.DB) error {
@@ -132,7 +133,7 @@ func (s *CaseService) editCalendar(ctx context.Context, a *Actor, change func(tx
 // whose clock runs (received, not closed, withdrawn or terminated) from its
 // stored rule, and records each move on the case's timeline and in the audit
 // trail. The version is bumped so a form open on the old deadline gets 409.
-func (s *CaseService) recomputeReplyDeadlines(tx *gorm.DB, a *Actor, cal *calendar.HolidayCalendar, why string) ([]DeadlineChange, error) {
+func (s *CaseService) recomputeReplyDeadlines(tx *gorm.DB, a *org.Actor, cal *calendar.HolidayCalendar, why string) ([]DeadlineChange, error) {
 	var cases []Case
 	err := database.LockRow(tx).Where("received_on IS NOT NULL AND reply_due_rule <> '' AND state NOT IN ?",
 		[]CaseState{StateClosed, StateWithdrawn, StateTerminated, StateNotFiled}).Order("id").Find(&cases).Error
@@ -177,7 +178,7 @@ func (s *CaseService) recomputeReplyDeadlines(tx *gorm.DB, a *Actor, cal *calend
 		}
 		users := []int64{c.ProsecutorID}
 		if c.AgencyID != nil && c.DeliveredOn != nil {
-			ag, err := UsersOfAgency(tx, *c.AgencyID)
+			ag, err := org.UsersOfAgency(tx, *c.AgencyID)
 			if err != nil {
 				return nil, err
 			}

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/database"
 )
@@ -25,7 +26,7 @@ type InboxPage struct {
 
 // ListInbox returns the actor's own notifications; nobody reads another
 // user's inbox, administrators included.
-func ListInbox(ctx context.Context, db *database.DB, a *Actor, q InboxQuery) (*InboxPage, error) {
+func ListInbox(ctx context.Context, db *database.DB, a *org.Actor, q InboxQuery) (*InboxPage, error) {
 	if a == nil || a.UserID == 0 {
 		return nil, &apperr.Error{Kind: apperr.ErrUnauthorized, Code: "unauthorized", Message: "未登录或登录已过期，请重新登录"}
 	}
@@ -57,7 +58,7 @@ func ListInbox(ctx context.Context, db *database.DB, a *Actor, q InboxQuery) (*I
 // MarkNotificationRead marks one of the actor's notifications read. Another
 // user's notification is "not found", so ids do not leak. Marking twice
 // keeps the first read time.
-func MarkNotificationRead(ctx context.Context, db *database.DB, a *Actor, id int64, now time.Time) (*Notification, error) {
+func MarkNotificationRead(ctx context.Context, db *database.DB, a *org.Actor, id int64, now time.Time) (*Notification, error) {
 	var n Notification
 	if err := db.WithContext(ctx).Where("id = ? AND user_id = ?", id, a.UserID).First(&n).Error; err != nil {
 		return nil, database.NotFoundOr(err, "通知")
@@ -76,7 +77,7 @@ func MarkNotificationRead(ctx context.Context, db *database.DB, a *Actor, id int
 
 // MarkAllNotificationsRead marks every unread notification of the actor read
 // and reports how many it marked.
-func MarkAllNotificationsRead(ctx context.Context, db *database.DB, a *Actor, now time.Time) (int64, error) {
+func MarkAllNotificationsRead(ctx context.Context, db *database.DB, a *org.Actor, now time.Time) (int64, error) {
 	res := db.WithContext(ctx).Model(&Notification{}).Where("user_id = ? AND read_at IS NULL", a.UserID).
 		Update("read_at", now.UTC().Truncate(time.Microsecond))
 	return res.RowsAffected, res.Error

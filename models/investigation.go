@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
@@ -105,7 +106,7 @@ var investigationStates = []CaseState{StateFiled, StateInvestigating, StateDraft
 // AddInvestigationRecord adds a 调查核实 record (with checked uploads) to a
 // case of the actor's department while it is filed, under investigation or in
 // drafting.
-func (s *CaseService) AddInvestigationRecord(ctx context.Context, a *Actor, caseID int64, in InvestigationInput, uploads []files.Upload) (*InvestigationRecord, error) {
+func (s *CaseService) AddInvestigationRecord(ctx context.Context, a *org.Actor, caseID int64, in InvestigationInput, uploads []files.Upload) (*InvestigationRecord, error) {
 	if what, bad := forbiddenInvestigationKinds[in.Kind]; bad {
 		return nil, &apperr.Error{Kind: apperr.ErrInvalid, Code: "forbidden_investigation_method",
 			Message: "调查核实不得采取" + what + "等强制性措施", Fields: map[string]string{"kind": "不允许的调查方式：" + what}}
@@ -170,7 +171,7 @@ func uniqueIDs(ids []int64) []int64 {
 
 // ListInvestigationRecords lists a case's records in order with their files;
 // readers who do not see internal items get only the non-internal ones.
-func (s *CaseService) ListInvestigationRecords(ctx context.Context, a *Actor, caseID int64) ([]InvestigationRecord, error) {
+func (s *CaseService) ListInvestigationRecords(ctx context.Context, a *org.Actor, caseID int64) ([]InvestigationRecord, error) {
 	if _, err := s.LoadCase(ctx, a, caseID); err != nil {
 		return nil, err
 	}
@@ -208,8 +209,8 @@ func (s *CaseService) ListInvestigationRecords(ctx context.Context, a *Actor, ca
 }
 
 // CreateExpert registers an expert (staff only).
-func CreateExpert(ctx context.Context, db *database.DB, a *Actor, in ExpertInput) (*Expert, error) {
-	if !a.IsStaff() || a.Role == RoleAdmin {
+func CreateExpert(ctx context.Context, db *database.DB, a *org.Actor, in ExpertInput) (*Expert, error) {
+	if !a.IsStaff() || a.Role == org.RoleAdmin {
 		return nil, apperr.Forbidden("只有检察院工作人员可以登记专家")
 	}
 	e := &Expert{Name: strings.TrimSpace(in.Name), Field: strings.TrimSpace(in.Field), Organisation: strings.TrimSpace(in.Organisation),
@@ -224,8 +225,8 @@ func CreateExpert(ctx context.Context, db *database.DB, a *Actor, in ExpertInput
 }
 
 // ListExperts lists the registry, optionally one field's experts.
-func ListExperts(ctx context.Context, db *database.DB, a *Actor, field string) ([]Expert, error) {
-	if !a.IsStaff() || a.Role == RoleAdmin {
+func ListExperts(ctx context.Context, db *database.DB, a *org.Actor, field string) ([]Expert, error) {
+	if !a.IsStaff() || a.Role == org.RoleAdmin {
 		return nil, apperr.Forbidden("只有检察院工作人员可以查看专家库")
 	}
 	q := db.WithContext(ctx).Order("id")

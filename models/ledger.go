@@ -14,6 +14,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
 )
@@ -77,7 +78,7 @@ type Ledger struct {
 
 // PrepareLedger checks the actor may export the ledger for the filters and
 // records the export in the audit trail.
-func PrepareLedger(ctx context.Context, db *database.DB, a *Actor, q StatsQuery, format string) (*Ledger, error) {
+func PrepareLedger(ctx context.Context, db *database.DB, a *org.Actor, q StatsQuery, format string) (*Ledger, error) {
 	sc, err := resolveStatsScope(db.WithContext(ctx), a, q)
 	if err != nil {
 		return nil, err

@@ -1,6 +1,10 @@
 package models
 
-import "sort"
+import (
+	"sort"
+
+	"jianyi/internal/org"
+)
 
 // ActionSpec is one row of the lifecycle table: which states an action may
 // start from, where it leads and who may take it. What an action requires and
@@ -14,7 +18,7 @@ type ActionSpec struct {
 	// action's effect chooses one of them (e.g. 复核: amend, withdraw or keep).
 	To      CaseState
 	Targets []CaseState
-	Roles   []Role
+	Roles   []org.Role
 	// Internal actions are hidden from agency users' timelines.
 	Internal bool
 }
@@ -25,7 +29,7 @@ const stays CaseState = ""
 var (
 	afterFiling    = []CaseState{StateFiled, StateInvestigating, StateDrafting, StateReviewing, StateApproved}
 	openPostIssue  = []CaseState{StateIssued, StateDelivered, StateReplied, StateFollowingUp}
-	staffWhoHandle = []Role{RoleProsecutor}
+	staffWhoHandle = []org.Role{org.RoleProsecutor}
 )
 
 // Lifecycle is the case lifecycle as one table. A reader answers "can a
@@ -34,33 +38,33 @@ var (
 var Lifecycle = []ActionSpec{
 	// Prosecutor's side (检察机关办理).
 	{Name: "check", Label: "初核", From: []CaseState{StateLead}, To: StateChecking, Roles: staffWhoHandle, Internal: true},
-	{Name: "decline", Label: "不立案", From: []CaseState{StateLead, StateChecking}, To: StateNotFiled, Roles: []Role{RoleProsecutor, RoleDeptHead}, Internal: true},
-	{Name: "file", Label: "立案", From: []CaseState{StateChecking}, To: StateFiled, Roles: []Role{RoleDeptHead}, Internal: true},
+	{Name: "decline", Label: "不立案", From: []CaseState{StateLead, StateChecking}, To: StateNotFiled, Roles: []org.Role{org.RoleProsecutor, org.RoleDeptHead}, Internal: true},
+	{Name: "file", Label: "立案", From: []CaseState{StateChecking}, To: StateFiled, Roles: []org.Role{org.RoleDeptHead}, Internal: true},
 	{Name: "investigate", Label: "开始调查核实", From: []CaseState{StateFiled}, To: StateInvestigating, Roles: staffWhoHandle, Internal: true},
 	{Name: "consult", Label: "征求被建议单位意见", From: []CaseState{StateInvestigating, StateDrafting}, To: stays, Roles: staffWhoHandle, Internal: true},
 	{Name: "draft", Label: "起草检察建议书", From: []CaseState{StateInvestigating}, To: StateDrafting, Roles: staffWhoHandle, Internal: true},
 	{Name: "submit", Label: "提请审批", From: []CaseState{StateInvestigating, StateDrafting}, To: StateReviewing, Roles: staffWhoHandle, Internal: true},
-	{Name: "return", Label: "退回修改", From: []CaseState{StateReviewing}, To: StateDrafting, Roles: []Role{RoleDeptHead, RoleChief}, Internal: true},
-	{Name: "approve", Label: "批准制发", From: []CaseState{StateReviewing}, To: StateApproved, Roles: []Role{RoleChief}, Internal: true},
+	{Name: "return", Label: "退回修改", From: []CaseState{StateReviewing}, To: StateDrafting, Roles: []org.Role{org.RoleDeptHead, org.RoleChief}, Internal: true},
+	{Name: "approve", Label: "批准制发", From: []CaseState{StateReviewing}, To: StateApproved, Roles: []org.Role{org.RoleChief}, Internal: true},
 	{Name: "issue", Label: "制发", From: []CaseState{StateApproved}, To: StateIssued, Roles: staffWhoHandle},
 	{Name: "deliver", Label: "送达", From: []CaseState{StateIssued}, To: StateDelivered, Roles: staffWhoHandle},
-	{Name: "withdraw", Label: "撤回", From: append(append([]CaseState{StateLead, StateChecking}, afterFiling...), openPostIssue...), To: StateWithdrawn, Roles: []Role{RoleProsecutor, RoleChief}},
-	{Name: "terminate", Label: "终结", From: append(append([]CaseState{StateLead, StateChecking}, afterFiling...), openPostIssue...), To: StateTerminated, Roles: []Role{RoleProsecutor, RoleDeptHead, RoleChief}},
+	{Name: "withdraw", Label: "撤回", From: append(append([]CaseState{StateLead, StateChecking}, afterFiling...), openPostIssue...), To: StateWithdrawn, Roles: []org.Role{org.RoleProsecutor, org.RoleChief}},
+	{Name: "terminate", Label: "终结", From: append(append([]CaseState{StateLead, StateChecking}, afterFiling...), openPostIssue...), To: StateTerminated, Roles: []org.Role{org.RoleProsecutor, org.RoleDeptHead, org.RoleChief}},
 
 	// The recipient agency's side and what follows (被建议单位回复与督促落实).
-	{Name: "sign", Label: "签收", From: []CaseState{StateDelivered}, To: stays, Roles: []Role{RoleAgency}},
-	{Name: "object", Label: "提出异议", From: []CaseState{StateDelivered}, To: stays, Roles: []Role{RoleAgency}},
+	{Name: "sign", Label: "签收", From: []CaseState{StateDelivered}, To: stays, Roles: []org.Role{org.RoleAgency}},
+	{Name: "object", Label: "提出异议", From: []CaseState{StateDelivered}, To: stays, Roles: []org.Role{org.RoleAgency}},
 	{Name: "review_objection", Label: "异议复核", From: []CaseState{StateDelivered}, Targets: []CaseState{StateDrafting, StateWithdrawn, StateDelivered}, Roles: staffWhoHandle},
-	{Name: "request_extension", Label: "申请延期回复", From: []CaseState{StateDelivered}, To: stays, Roles: []Role{RoleAgency}},
+	{Name: "request_extension", Label: "申请延期回复", From: []CaseState{StateDelivered}, To: stays, Roles: []org.Role{org.RoleAgency}},
 	{Name: "decide_extension", Label: "决定是否延期", From: []CaseState{StateDelivered}, To: stays, Roles: staffWhoHandle},
-	{Name: "reply", Label: "书面回复", From: []CaseState{StateDelivered, StateReplied, StateFollowingUp}, Targets: []CaseState{StateDelivered, StateReplied, StateFollowingUp}, Roles: []Role{RoleAgency}},
+	{Name: "reply", Label: "书面回复", From: []CaseState{StateDelivered, StateReplied, StateFollowingUp}, Targets: []CaseState{StateDelivered, StateReplied, StateFollowingUp}, Roles: []org.Role{org.RoleAgency}},
 	{Name: "return_reply", Label: "退回补充回复", From: []CaseState{StateReplied}, To: StateDelivered, Roles: staffWhoHandle},
 	{Name: "assess", Label: "评估整改情况", From: []CaseState{StateReplied}, To: StateFollowingUp, Roles: staffWhoHandle},
 	{Name: "follow_up", Label: "督促落实", From: []CaseState{StateDelivered, StateReplied, StateFollowingUp}, To: stays, Roles: staffWhoHandle},
-	{Name: "report_progress", Label: "报告整改进展", From: []CaseState{StateReplied, StateFollowingUp}, To: stays, Roles: []Role{RoleAgency}},
-	{Name: "escalate", Label: "报告/通报/移送", From: []CaseState{StateDelivered, StateReplied, StateFollowingUp}, To: stays, Roles: []Role{RoleChief}},
-	{Name: "close", Label: "结案", From: []CaseState{StateReplied, StateFollowingUp}, To: StateClosed, Roles: []Role{RoleProsecutor, RoleDeptHead}},
-	{Name: "reopen", Label: "重新启动", From: []CaseState{StateClosed}, To: StateFollowingUp, Roles: []Role{RoleChief}},
+	{Name: "report_progress", Label: "报告整改进展", From: []CaseState{StateReplied, StateFollowingUp}, To: stays, Roles: []org.Role{org.RoleAgency}},
+	{Name: "escalate", Label: "报告/通报/移送", From: []CaseState{StateDelivered, StateReplied, StateFollowingUp}, To: stays, Roles: []org.Role{org.RoleChief}},
+	{Name: "close", Label: "结案", From: []CaseState{StateReplied, StateFollowingUp}, To: StateClosed, Roles: []org.Role{org.RoleProsecutor, org.RoleDeptHead}},
+	{Name: "reopen", Label: "重新启动", From: []CaseState{StateClosed}, To: StateFollowingUp, Roles: []org.Role{org.RoleChief}},
 }
 
 var actionIndex = func() map[string]*ActionSpec {
@@ -88,7 +92,7 @@ func (a *ActionSpec) StartsFrom(s CaseState) bool {
 }
 
 // AllowsRole reports whether the role may take the action.
-func (a *ActionSpec) AllowsRole(r Role) bool {
+func (a *ActionSpec) AllowsRole(r org.Role) bool {
 	for _, x := range a.Roles {
 		if x == r {
 			return true

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/database"
 )
@@ -134,7 +135,7 @@ func applyEnding(outcome string) func(ac *ActionContext) error {
 			return err
 		}
 		if ac.Case.AgencyID != nil && ac.Case.DeliveredOn != nil {
-			users, err := UsersOfAgency(ac.Tx, *ac.Case.AgencyID)
+			users, err := org.UsersOfAgency(ac.Tx, *ac.Case.AgencyID)
 			if err != nil {
 				return err
 			}
@@ -176,7 +177,7 @@ func setAgency(ac *ActionContext, id *int64) error {
 	if id == nil {
 		return nil
 	}
-	if _, err := AgencyByID(ac.Tx, *id); err != nil {
+	if _, err := org.AgencyByID(ac.Tx, *id); err != nil {
 		return apperr.InvalidField("agency_id", "被建议单位不存在")
 	}
 	ac.Case.AgencyID = id
@@ -268,7 +269,7 @@ func applySubmit(ac *ActionContext) error {
 	}
 	ac.SetData("draft_id", d.ID)
 	ac.SetData("version_no", d.VersionNo)
-	reviewers, err := UsersWithRole(ac.Tx, ac.Case.ProcuratorateID, RoleChief)
+	reviewers, err := org.UsersWithRole(ac.Tx, ac.Case.ProcuratorateID, org.RoleChief)
 	if err != nil {
 		return err
 	}
@@ -397,7 +398,7 @@ func applyIssue(ac *ActionContext) error {
 	now := ac.Now
 	c.IssuedAt = &now
 	c.UrgentDays, c.UrgentReason = d.UrgentDays, d.UrgentReason
-	proc, err := ProcuratorateByID(ac.Tx, c.ProcuratorateID)
+	proc, err := org.ProcuratorateByID(ac.Tx, c.ProcuratorateID)
 	if err != nil {
 		return err
 	}
@@ -514,7 +515,7 @@ func applyDeliver(ac *ActionContext) error {
 	if len(attendees) > 0 {
 		ac.SetData("attendees", attendees)
 	}
-	users, err := UsersOfAgency(ac.Tx, *c.AgencyID)
+	users, err := org.UsersOfAgency(ac.Tx, *c.AgencyID)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"jianyi/internal/org"
 )
 
 // Notification is one message in a user's in-app inbox.
@@ -67,10 +69,10 @@ type NotificationSpec struct {
 func Notify(tx *gorm.DB, ch Channels, n NotificationSpec) error {
 	// With a delivery channel on, the recipients' addresses are read in one
 	// query rather than one per recipient.
-	var users map[int64]User
+	var users map[int64]org.User
 	if (ch.Email || ch.Webhook) && len(n.UserIDs) > 0 {
 		var err error
-		if users, err = usersByID(tx, n.UserIDs); err != nil {
+		if users, err = org.UsersByID(tx, n.UserIDs); err != nil {
 			return err
 		}
 	}

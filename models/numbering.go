@@ -5,6 +5,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
 )
 
@@ -76,11 +77,11 @@ func DocumentNumber(short, deptCode string, year, n int) string {
 
 // numberingNames loads the 院简称 and 部门代字 of a case.
 func numberingNames(tx *gorm.DB, c *Case) (short, code string, err error) {
-	p, err := ProcuratorateByID(tx, c.ProcuratorateID)
+	p, err := org.ProcuratorateByID(tx, c.ProcuratorateID)
 	if err != nil {
 		return "", "", err
 	}
-	var d Department
+	var d org.Department
 	if err := tx.First(&d, c.DepartmentID).Error; err != nil {
 		return "", "", err
 	}

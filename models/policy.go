@@ -3,6 +3,7 @@ package models
 import (
 	"gorm.io/gorm"
 
+	"jianyi/internal/org"
 	"jianyi/internal/platform/files"
 )
 
@@ -64,13 +65,13 @@ func AgencyTimeline(events []CaseEvent) []CaseEvent {
 
 // CanReadCase reports whether the actor may read the case at all. Callers
 // answer "not found" when it is false, so existence does not leak.
-func CanReadCase(a *Actor, c *Case) bool {
+func CanReadCase(a *org.Actor, c *Case) bool {
 	switch {
 	case a == nil:
 		return false
-	case a.Role == RoleAgency:
+	case a.Role == org.RoleAgency:
 		return a.AgencyID != 0 && c.AgencyID != nil && *c.AgencyID == a.AgencyID && agencyVisible(c)
-	case a.Role == RoleAdmin:
+	case a.Role == org.RoleAdmin:
 		// Administrators run the system, not cases.
 		return false
 	case a.Role.IsStaff():
@@ -83,26 +84,26 @@ func CanReadCase(a *Actor, c *Case) bool {
 // beyond the lifecycle table's role check: staff act only on their own
 // procuratorate's cases, prosecutors and department heads only within their
 // department, agencies only on recommendations addressed to them.
-func CanActOnCase(a *Actor, c *Case, spec *ActionSpec) bool {
+func CanActOnCase(a *org.Actor, c *Case, spec *ActionSpec) bool {
 	if !CanReadCase(a, c) || !spec.AllowsRole(a.Role) {
 		return false
 	}
 	switch a.Role {
-	case RoleProsecutor, RoleDeptHead:
+	case org.RoleProsecutor, org.RoleDeptHead:
 		return a.DepartmentID == c.DepartmentID
 	}
 	return true
 }
 
 // CaseScope restricts a case query to what the actor may read.
-func CaseScope(a *Actor) func(*gorm.DB) *gorm.DB {
+func CaseScope(a *org.Actor) func(*gorm.DB) *gorm.DB {
 	return func(q *gorm.DB) *gorm.DB {
 		switch {
 		case a == nil:
 			return q.Where("1 = 0")
-		case a.Role == RoleAgency:
+		case a.Role == org.RoleAgency:
 			return q.Where("cases.agency_id = ? AND cases.delivered_on IS NOT NULL", a.AgencyID)
-		case a.Role == RoleAdmin:
+		case a.Role == org.RoleAdmin:
 			return q.Where("1 = 0")
 		case a.Role.IsStaff():
 			return q.Where("cases.procuratorate_id = ?", a.ProcuratorateID)
@@ -113,7 +114,7 @@ func CaseScope(a *Actor) func(*gorm.DB) *gorm.DB {
 
 // SeesInternal reports whether the actor may see internal items (drafts,
 // approval notes, internal records). Agency users never do.
-func SeesInternal(a *Actor) bool {
+func SeesInternal(a *org.Actor) bool {
 	return a != nil && a.Role.IsStaff()
 }
 
@@ -128,14 +129,14 @@ var agencyDocuments = map[DocumentKind]bool{DocRecommendation: true, DocServiceR
 // (CanReadFiling — every procuratorate above the filer) reads the filing
 // report, and only that. Administrators run the system, not cases, and read
 // none. Callers answer "not found" when it is false.
-func CanReadCaseDocument(a *Actor, c *Case, kind DocumentKind, filerPath string) bool {
+func CanReadCaseDocument(a *org.Actor, c *Case, kind DocumentKind, filerPath string) bool {
 	if kind == DocFilingReport && filerPath != "" && CanReadFiling(a, filerPath) {
 		return true
 	}
 	if !CanReadCase(a, c) {
 		return false
 	}
-	if a.Role == RoleAgency {
+	if a.Role == org.RoleAgency {
 		return agencyDocuments[kind] && c.issued() && AgencySeesLetter(c)
 	}
 	return SeesInternal(a)
@@ -150,11 +151,11 @@ var agencyDocumentOwnerTypes = []string{"recommendation_pdf", "service_receipt_p
 // files of the kinds meant for it (its own submissions, the letter, non-internal
 // follow-ups), so a guessed id never reaches an internal record's attachment,
 // and the letter's documents only while AgencySeesLetter.
-func CanDownloadFile(a *Actor, c *Case, f *files.StoredFile) bool {
+func CanDownloadFile(a *org.Actor, c *Case, f *files.StoredFile) bool {
 	if SeesInternal(a) {
 		return true
 	}
-	if f.Internal || a == nil || a.Role != RoleAgency {
+	if f.Internal || a == nil || a.Role != org.RoleAgency {
 		return false
 	}
 	for _, t := range AgencyFileOwnerTypes {
@@ -172,29 +173,29 @@ func CanDownloadFile(a *Actor, c *Case, f *files.StoredFile) bool {
 
 // CanWorkOnCase reports whether the actor may add investigation records and
 // edit drafts: prosecutors and department heads of the handling department.
-func CanWorkOnCase(a *Actor, c *Case) bool {
-	return CanReadCase(a, c) && a.HasRole(RoleProsecutor, RoleDeptHead) && a.DepartmentID == c.DepartmentID
+func CanWorkOnCase(a *org.Actor, c *Case) bool {
+	return CanReadCase(a, c) && a.HasRole(org.RoleProsecutor, org.RoleDeptHead) && a.DepartmentID == c.DepartmentID
 }
 
 // CanSubmitFiling reports whether the actor may file a case's 备案 with the
 // higher procuratorate: the handling department's prosecutors and its head,
 // who answer for filing within deadlines.filing_days of issue.
-func CanSubmitFiling(a *Actor, c *Case) bool {
-	return CanReadCase(a, c) && a.HasRole(RoleProsecutor, RoleDeptHead) && a.DepartmentID == c.DepartmentID
+func CanSubmitFiling(a *org.Actor, c *Case) bool {
+	return CanReadCase(a, c) && a.HasRole(org.RoleProsecutor, org.RoleDeptHead) && a.DepartmentID == c.DepartmentID
 }
 
 // CanReadFiling reports whether the actor may read a filing (备案) made by the
 // procuratorate at filerPath: staff of a strictly higher procuratorate whose
 // subtree holds the filer. The filer's own (same-level) staff read the case
 // itself, not the filing.
-func CanReadFiling(a *Actor, filerPath string) bool {
-	return a.IsStaff() && a.Role != RoleAdmin && a.ProcuratoratePath != "" && filerPath != a.ProcuratoratePath && InSubtree(filerPath, a.ProcuratoratePath)
+func CanReadFiling(a *org.Actor, filerPath string) bool {
+	return a.IsStaff() && a.Role != org.RoleAdmin && a.ProcuratoratePath != "" && filerPath != a.ProcuratoratePath && org.InSubtree(filerPath, a.ProcuratoratePath)
 }
 
 // FilingScope restricts a filings query to what CanReadFiling allows.
-func FilingScope(a *Actor) func(*gorm.DB) *gorm.DB {
+func FilingScope(a *org.Actor) func(*gorm.DB) *gorm.DB {
 	return func(q *gorm.DB) *gorm.DB {
-		if !a.IsStaff() || a.Role == RoleAdmin || a.ProcuratoratePath == "" {
+		if !a.IsStaff() || a.Role == org.RoleAdmin || a.ProcuratoratePath == "" {
 			return q.Where("1 = 0")
 		}
 		return q.Joins("JOIN procuratorates fp ON fp.id = filings.procuratorate_id").

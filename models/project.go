@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
@@ -224,7 +225,7 @@ type ProjectUpdate struct {
 
 // loadProjectAccess loads a project and what the actor may do with it; a
 // project the actor may not read is "not found".
-func loadProjectAccess(tx *gorm.DB, a *Actor, id int64) (*Project, ProjectAccess, error) {
+func loadProjectAccess(tx *gorm.DB, a *org.Actor, id int64) (*Project, ProjectAccess, error) {
 	var p Project
 	if err := tx.First(&p, id).Error; err != nil {
 		return nil, ProjectNoAccess, database.NotFoundOr(err, "项目")
@@ -241,7 +242,7 @@ func loadProjectAccess(tx *gorm.DB, a *Actor, id int64) (*Project, ProjectAccess
 	}
 	var path string
 	if a != nil && a.ProcuratorateID != p.ProcuratorateID {
-		var proc Procuratorate
+		var proc org.Procuratorate
 		if err := tx.Select("id", "path").First(&proc, p.ProcuratorateID).Error; err != nil {
 			return nil, ProjectNoAccess, err
 		}
@@ -255,14 +256,14 @@ func loadProjectAccess(tx *gorm.DB, a *Actor, id int64) (*Project, ProjectAccess
 }
 
 // validateProjectUser checks a user may join a project team in the role.
-func validateProjectUser(tx *gorm.DB, p *Project, userID int64, role string) (*User, error) {
-	u, err := UserByID(tx, userID)
-	if err != nil || u.Disabled || !u.Role.IsStaff() || u.Role == RoleAdmin {
+func validateProjectUser(tx *gorm.DB, p *Project, userID int64, role string) (*org.User, error) {
+	u, err := org.UserByID(tx, userID)
+	if err != nil || u.Disabled || !u.Role.IsStaff() || u.Role == org.RoleAdmin {
 		return nil, apperr.InvalidField("user_id", "团队成员须为在岗检察人员")
 	}
 	switch role {
 	case ProjectRoleLead:
-		if u.ProcuratorateID == nil || *u.ProcuratorateID != p.ProcuratorateID || u.DepartmentID == nil || (u.Role != RoleProsecutor && u.Role != RoleDeptHead) {
+		if u.ProcuratorateID == nil || *u.ProcuratorateID != p.ProcuratorateID || u.DepartmentID == nil || (u.Role != org.RoleProsecutor && u.Role != org.RoleDeptHead) {
 			return nil, apperr.InvalidField("lead_id", "牵头检察官须为本院检察官或部门负责人")
 		}
 	case ProjectRoleMember:
@@ -281,7 +282,7 @@ func validateProjectUser(tx *gorm.DB, p *Project, userID int64, role string) (*U
 }
 
 // CreateProject starts a project in the actor's procuratorate at stage 立项.
-func (s *ProjectService) CreateProject(ctx context.Context, a *Actor, in ProjectInput) (*Project, error) {
+func (s *ProjectService) CreateProject(ctx context.Context, a *org.Actor, in ProjectInput) (*Project, error) {
 	if !CanCreateProject(a) {
 		return nil, apperr.Forbidden("只有检察官、部门负责人或检察长可以创建项目")
 	}
@@ -310,7 +311,7 @@ func (s *ProjectService) CreateProject(ctx context.Context, a *Actor, in Project
 		now := s.now()
 		leadID := in.LeadID
 		if leadID == 0 {
-			if a.Role == RoleChief {
+			if a.Role == org.RoleChief {
 				return apperr.InvalidField("lead_id", "请指定牵头检察官")
 			}
 			leadID = a.UserID
@@ -373,7 +374,7 @@ func withFieldPrefix(err error, prefix string) error {
 }
 
 // event appends to the project timeline.
-func (s *ProjectService) event(tx *gorm.DB, a *Actor, projectID int64, action string, taskID, caseID *int64, note string, internal bool) error {
+func (s *ProjectService) event(tx *gorm.DB, a *org.Actor, projectID int64, action string, taskID, caseID *int64, note string, internal bool) error {
 	ev := &ProjectEvent{ProjectID: projectID, Action: action, TaskID: taskID, CaseID: caseID, ActorName: a.DisplayName, Note: note, Internal: internal, CreatedAt: s.now()}
 	if a.UserID != 0 {
 		id := a.UserID
@@ -424,7 +425,7 @@ type ProjectCaseView struct {
 // GetProject returns the project with its team, stages, tasks, notes, linked
 // cases and derived progress, leaving out internal items for experts and
 // non-members.
-func (s *ProjectService) GetProject(ctx context.Context, a *Actor, id int64) (*ProjectDetail, error) {
+func (s *ProjectService) GetProject(ctx context.Context, a *org.Actor, id int64) (*ProjectDetail, error) {
 	tx := s.DB.WithContext(ctx)
 	p, acc, err := loadProjectAccess(tx, a, id)
 	if err != nil {
@@ -516,7 +517,7 @@ type ProjectSummary struct {
 }
 
 // ListProjects lists the projects the actor may read, newest first.
-func (s *ProjectService) ListProjects(ctx context.Context, a *Actor, q ProjectListQuery) ([]ProjectSummary, string, error) {
+func (s *ProjectService) ListProjects(ctx context.Context, a *org.Actor, q ProjectListQuery) ([]ProjectSummary, string, error) {
 	if q.Limit <= 0 || q.Limit > 200 {
 		q.Limit = 50
 	}
@@ -555,7 +556,7 @@ func (s *ProjectService) ListProjects(ctx context.Context, a *Actor, q ProjectLi
 }
 
 // UpdateProject changes the description and the plan (managers only).
-func (s *ProjectService) UpdateProject(ctx context.Context, a *Actor, id int64, in ProjectUpdate) (*Project, error) {
+func (s *ProjectService) UpdateProject(ctx context.Context, a *org.Actor, id int64, in ProjectUpdate) (*Project, error) {
 	var out *Project
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
 		p, acc, err := loadProjectAccess(tx, a, id)
@@ -635,7 +636,7 @@ func (s *ProjectService) saveVersioned(tx *gorm.DB, p *Project, version int) err
 
 // AdvanceStage closes the current stage today and opens the next; closing
 // 总结评估 completes the project.
-func (s *ProjectService) AdvanceStage(ctx context.Context, a *Actor, id int64, version int, note string) (*Project, error) {
+func (s *ProjectService) AdvanceStage(ctx context.Context, a *org.Actor, id int64, version int, note string) (*Project, error) {
 	var out *Project
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
 		p, acc, err := loadProjectAccess(tx, a, id)
@@ -682,7 +683,7 @@ func (s *ProjectService) AdvanceStage(ctx context.Context, a *Actor, id int64, v
 }
 
 // AddMember puts a user on the team (managers only).
-func (s *ProjectService) AddMember(ctx context.Context, a *Actor, id int64, in MemberInput) (*ProjectMember, error) {
+func (s *ProjectService) AddMember(ctx context.Context, a *org.Actor, id int64, in MemberInput) (*ProjectMember, error) {
 	var out *ProjectMember
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
 		p, acc, err := loadProjectAccess(tx, a, id)
@@ -711,7 +712,7 @@ func (s *ProjectService) AddMember(ctx context.Context, a *Actor, id int64, in M
 
 // RemoveMember takes a user off the team; the lead stays (change the lead by
 // editing the project instead).
-func (s *ProjectService) RemoveMember(ctx context.Context, a *Actor, id, userID int64) error {
+func (s *ProjectService) RemoveMember(ctx context.Context, a *org.Actor, id, userID int64) error {
 	return s.DB.WithTx(ctx, func(tx *gorm.DB) error {
 		p, acc, err := loadProjectAccess(tx, a, id)
 		if err != nil {

@@ -1,6 +1,10 @@
 package models
 
-import "gorm.io/gorm"
+import (
+	"gorm.io/gorm"
+
+	"jianyi/internal/org"
+)
 
 // ProjectAccess is what an actor may do with a project (项目化管理). The
 // levels, from most to least:
@@ -44,25 +48,25 @@ func (l ProjectAccess) CanManage() bool { return l == ProjectManager }
 // actor's team membership (nil when not on the team); projectPath is the
 // project's procuratorate path, needed only when the actor belongs to another
 // procuratorate.
-func ProjectAccessFor(a *Actor, p *Project, member *ProjectMember, projectPath string) ProjectAccess {
-	if a == nil || !a.Role.IsStaff() || a.Role == RoleAdmin {
+func ProjectAccessFor(a *org.Actor, p *Project, member *ProjectMember, projectPath string) ProjectAccess {
+	if a == nil || !a.Role.IsStaff() || a.Role == org.RoleAdmin {
 		return ProjectNoAccess
 	}
 	sameProc := a.ProcuratorateID == p.ProcuratorateID
 	switch {
 	case a.UserID == p.LeadID,
-		sameProc && a.Role == RoleChief,
-		sameProc && a.Role == RoleDeptHead && a.DepartmentID == p.DepartmentID:
+		sameProc && a.Role == org.RoleChief,
+		sameProc && a.Role == org.RoleDeptHead && a.DepartmentID == p.DepartmentID:
 		return ProjectManager
 	case member != nil && member.ProjectRole == ProjectRoleExpert:
 		return ProjectExpert
 	case member != nil:
 		return ProjectMemberAc
-	case sameProc && a.Role == RoleCaseManager:
+	case sameProc && a.Role == org.RoleCaseManager:
 		return ProjectMonitor
 	case sameProc:
 		return ProjectViewer
-	case projectPath != "" && a.ProcuratoratePath != "" && InSubtree(projectPath, a.ProcuratoratePath):
+	case projectPath != "" && a.ProcuratoratePath != "" && org.InSubtree(projectPath, a.ProcuratoratePath):
 		return ProjectViewer
 	}
 	return ProjectNoAccess
@@ -70,15 +74,15 @@ func ProjectAccessFor(a *Actor, p *Project, member *ProjectMember, projectPath s
 
 // CanCreateProject reports who may start a project: those who may lead one
 // and the chief.
-func CanCreateProject(a *Actor) bool {
-	return a.HasRole(RoleProsecutor, RoleDeptHead, RoleChief) && a.ProcuratorateID != 0
+func CanCreateProject(a *org.Actor) bool {
+	return a.HasRole(org.RoleProsecutor, org.RoleDeptHead, org.RoleChief) && a.ProcuratorateID != 0
 }
 
 // ProjectScope restricts a project query to the projects the actor may read:
 // its procuratorate's subtree and any project it is a team member of.
-func ProjectScope(a *Actor) func(*gorm.DB) *gorm.DB {
+func ProjectScope(a *org.Actor) func(*gorm.DB) *gorm.DB {
 	return func(q *gorm.DB) *gorm.DB {
-		if a == nil || !a.Role.IsStaff() || a.Role == RoleAdmin {
+		if a == nil || !a.Role.IsStaff() || a.Role == org.RoleAdmin {
 			return q.Where("1 = 0")
 		}
 		return q.Where("(projects.procuratorate_id IN (SELECT id FROM procuratorates WHERE path LIKE ?) OR projects.id IN (SELECT project_id FROM project_members WHERE user_id = ?))",
@@ -88,7 +92,7 @@ func ProjectScope(a *Actor) func(*gorm.DB) *gorm.DB {
 
 // CanLinkCaseToProject reports whether a case may join a project: the same
 // procuratorate, and a case the actor may read.
-func CanLinkCaseToProject(a *Actor, p *Project, c *Case) bool {
+func CanLinkCaseToProject(a *org.Actor, p *Project, c *Case) bool {
 	return c.ProcuratorateID == p.ProcuratorateID && CanReadCase(a, c)
 }
 

@@ -8,18 +8,19 @@ import (
 
 	"jianyi/documents"
 	"jianyi/internal/calendar"
+	"jianyi/internal/org"
 )
 
 // ProjectReportLetter builds the project report (项目工作报告) as the actor
 // may see it: outside experts and readers outside the team get a report
 // without internal tasks and notes.
-func (s *ProjectService) ProjectReportLetter(ctx context.Context, a *Actor, id int64) (*documents.Letter, error) {
+func (s *ProjectService) ProjectReportLetter(ctx context.Context, a *org.Actor, id int64) (*documents.Letter, error) {
 	d, err := s.GetProject(ctx, a, id)
 	if err != nil {
 		return nil, err
 	}
 	tx := s.DB.WithContext(ctx)
-	proc, err := ProcuratorateByID(tx, d.ProcuratorateID)
+	proc, err := org.ProcuratorateByID(tx, d.ProcuratorateID)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
@@ -48,7 +49,7 @@ func (s *ProjectService) requireTeamMember(tx *gorm.DB, projectID, userID int64,
 }
 
 // CreateTask adds a task; team members (not outside experts) may do so.
-func (s *ProjectService) CreateTask(ctx context.Context, a *Actor, projectID int64, in TaskInput) (*ProjectTask, error) {
+func (s *ProjectService) CreateTask(ctx context.Context, a *org.Actor, projectID int64, in TaskInput) (*ProjectTask, error) {
 	if in.DueOn.IsZero() {
 		return nil, apperr.InvalidField("due_on", "请填写完成期限")
 	}
@@ -93,7 +94,7 @@ func (s *ProjectService) CreateTask(ctx context.Context, a *Actor, projectID int
 
 // loadTask loads a task of a project the actor may read; internal tasks are
 // hidden from experts and readers outside the team.
-func loadTask(tx *gorm.DB, a *Actor, projectID, taskID int64) (*Project, ProjectAccess, *ProjectTask, error) {
+func loadTask(tx *gorm.DB, a *org.Actor, projectID, taskID int64) (*Project, ProjectAccess, *ProjectTask, error) {
 	p, acc, err := loadProjectAccess(tx, a, projectID)
 	if err != nil {
 		return nil, acc, nil, err
@@ -110,7 +111,7 @@ func loadTask(tx *gorm.DB, a *Actor, projectID, taskID int64) (*Project, Project
 
 // UpdateTask changes a task. Team members may change any task; an outside
 // expert only the status of a task they own.
-func (s *ProjectService) UpdateTask(ctx context.Context, a *Actor, projectID, taskID int64, in TaskUpdate) (*ProjectTask, error) {
+func (s *ProjectService) UpdateTask(ctx context.Context, a *org.Actor, projectID, taskID int64, in TaskUpdate) (*ProjectTask, error) {
 	var out *ProjectTask
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
 		p, acc, t, err := loadTask(tx, a, projectID, taskID)
@@ -173,7 +174,7 @@ type CommentInput struct {
 }
 
 // AddTaskComment comments on a task (team members and experts).
-func (s *ProjectService) AddTaskComment(ctx context.Context, a *Actor, projectID, taskID int64, in CommentInput) (*ProjectTaskComment, error) {
+func (s *ProjectService) AddTaskComment(ctx context.Context, a *org.Actor, projectID, taskID int64, in CommentInput) (*ProjectTaskComment, error) {
 	if strings.TrimSpace(in.Body) == "" {
 		return nil, apperr.InvalidField("body", "评论内容不能为空")
 	}
@@ -200,7 +201,7 @@ func (s *ProjectService) AddTaskComment(ctx context.Context, a *Actor, projectID
 }
 
 // TaskComments lists a task's comments.
-func (s *ProjectService) TaskComments(ctx context.Context, a *Actor, projectID, taskID int64) ([]ProjectTaskComment, error) {
+func (s *ProjectService) TaskComments(ctx context.Context, a *org.Actor, projectID, taskID int64) ([]ProjectTaskComment, error) {
 	tx := s.DB.WithContext(ctx)
 	if _, _, _, err := loadTask(tx, a, projectID, taskID); err != nil {
 		return nil, err
@@ -220,7 +221,7 @@ type NoteInput struct {
 }
 
 // AddNote records a milestone note with files (team members).
-func (s *ProjectService) AddNote(ctx context.Context, a *Actor, projectID int64, in NoteInput) (*ProjectNoteView, error) {
+func (s *ProjectService) AddNote(ctx context.Context, a *org.Actor, projectID int64, in NoteInput) (*ProjectNoteView, error) {
 	fields := map[string]string{}
 	if strings.TrimSpace(in.Title) == "" || len([]rune(in.Title)) > 200 {
 		fields["title"] = "标题不能为空且不超过200字"
@@ -269,7 +270,7 @@ func (s *ProjectService) AddNote(ctx context.Context, a *Actor, projectID int64,
 }
 
 // LoadNoteFile returns a milestone note's file the actor may read.
-func (s *ProjectService) LoadNoteFile(ctx context.Context, a *Actor, projectID, fileID int64) (*files.StoredFile, error) {
+func (s *ProjectService) LoadNoteFile(ctx context.Context, a *org.Actor, projectID, fileID int64) (*files.StoredFile, error) {
 	tx := s.DB.WithContext(ctx)
 	_, acc, err := loadProjectAccess(tx, a, projectID)
 	if err != nil {
@@ -291,7 +292,7 @@ func (s *ProjectService) LoadNoteFile(ctx context.Context, a *Actor, projectID, 
 
 // LinkCase puts a case into the project. A case belongs to at most one
 // project, and only cases of the project's procuratorate may join.
-func (s *ProjectService) LinkCase(ctx context.Context, a *Actor, projectID, caseID int64) error {
+func (s *ProjectService) LinkCase(ctx context.Context, a *org.Actor, projectID, caseID int64) error {
 	return s.DB.WithTx(ctx, func(tx *gorm.DB) error {
 		p, acc, err := loadProjectAccess(tx, a, projectID)
 		if err != nil {
@@ -331,7 +332,7 @@ func (s *ProjectService) LinkCase(ctx context.Context, a *Actor, projectID, case
 }
 
 // UnlinkCase takes a case out of the project.
-func (s *ProjectService) UnlinkCase(ctx context.Context, a *Actor, projectID, caseID int64) error {
+func (s *ProjectService) UnlinkCase(ctx context.Context, a *org.Actor, projectID, caseID int64) error {
 	return s.DB.WithTx(ctx, func(tx *gorm.DB) error {
 		p, acc, err := loadProjectAccess(tx, a, projectID)
 		if err != nil {
@@ -372,7 +373,7 @@ type TimelineEntry struct {
 // Timeline merges the project's own events (tasks, stages, notes, team) with
 // the linked cases' events, newest first, at most limit entries; internal
 // entries are left out for experts and readers outside the team.
-func (s *ProjectService) Timeline(ctx context.Context, a *Actor, projectID int64, limit int) ([]TimelineEntry, error) {
+func (s *ProjectService) Timeline(ctx context.Context, a *org.Actor, projectID int64, limit int) ([]TimelineEntry, error) {
 	if limit <= 0 || limit > 500 {
 		limit = 200
 	}

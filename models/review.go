@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
@@ -132,7 +133,7 @@ func (s *ReviewService) now() time.Time {
 // CreateBatch chooses cases of the case manager's procuratorate by filter
 // (state, field, issued date range), by id, or as a random sample of N of the
 // filtered cases, and creates one pending item per case.
-func (s *ReviewService) CreateBatch(ctx context.Context, a *Actor, in ReviewBatchInput) (*ReviewBatch, []ReviewItem, error) {
+func (s *ReviewService) CreateBatch(ctx context.Context, a *org.Actor, in ReviewBatchInput) (*ReviewBatch, []ReviewItem, error) {
 	if !CanRunReviews(a) {
 		return nil, nil, apperr.Forbidden("只有案件管理部门可以组织质量评查")
 	}
@@ -215,7 +216,7 @@ func (s *ReviewService) CreateBatch(ctx context.Context, a *Actor, in ReviewBatc
 	return batch, items, nil
 }
 
-func (s *ReviewService) loadBatch(tx *gorm.DB, a *Actor, id int64) (*ReviewBatch, error) {
+func (s *ReviewService) loadBatch(tx *gorm.DB, a *org.Actor, id int64) (*ReviewBatch, error) {
 	var b ReviewBatch
 	if err := tx.First(&b, id).Error; err != nil {
 		return nil, database.NotFoundOr(err, "评查")
@@ -226,7 +227,7 @@ func (s *ReviewService) loadBatch(tx *gorm.DB, a *Actor, id int64) (*ReviewBatch
 	return &b, nil
 }
 
-func (s *ReviewService) loadItem(tx *gorm.DB, a *Actor, batchID, itemID int64) (*ReviewBatch, *ReviewItem, error) {
+func (s *ReviewService) loadItem(tx *gorm.DB, a *org.Actor, batchID, itemID int64) (*ReviewBatch, *ReviewItem, error) {
 	b, err := s.loadBatch(tx, a, batchID)
 	if err != nil {
 		return nil, nil, err
@@ -244,7 +245,7 @@ func (s *ReviewService) loadItem(tx *gorm.DB, a *Actor, batchID, itemID int64) (
 // AssignReviewer assigns (or reassigns, before scoring) the reviewer of one
 // case. The reviewer may not be the handling prosecutor, and in a cross
 // review may not come from the case's department.
-func (s *ReviewService) AssignReviewer(ctx context.Context, a *Actor, batchID, itemID, reviewerID int64) (*ReviewItem, error) {
+func (s *ReviewService) AssignReviewer(ctx context.Context, a *org.Actor, batchID, itemID, reviewerID int64) (*ReviewItem, error) {
 	if !CanRunReviews(a) {
 		return nil, apperr.Forbidden("只有案件管理部门可以指定评查人")
 	}
@@ -257,8 +258,8 @@ func (s *ReviewService) AssignReviewer(ctx context.Context, a *Actor, batchID, i
 		if it.Status == ReviewScored || it.Status == ReviewAnswered {
 			return apperr.Conflict("review_already_scored", "该案件已评分，不能更换评查人")
 		}
-		u, err := UserByID(tx, reviewerID)
-		if err != nil || u.Disabled || !u.Role.IsStaff() || u.Role == RoleAdmin || u.ProcuratorateID == nil || *u.ProcuratorateID != b.ProcuratorateID {
+		u, err := org.UserByID(tx, reviewerID)
+		if err != nil || u.Disabled || !u.Role.IsStaff() || u.Role == org.RoleAdmin || u.ProcuratorateID == nil || *u.ProcuratorateID != b.ProcuratorateID {
 			return apperr.InvalidField("reviewer_id", "评查人须为本院在岗检察人员")
 		}
 		if err := CheckReviewerAllowed(b.Kind, u, it); err != nil {
@@ -289,7 +290,7 @@ type ScoreInput struct {
 
 // ScoreItem records the reviewer's scores against the batch's sheet: every
 // line scored from 0 to its maximum, no unknown lines.
-func (s *ReviewService) ScoreItem(ctx context.Context, a *Actor, batchID, itemID int64, in ScoreInput) (*ReviewItem, error) {
+func (s *ReviewService) ScoreItem(ctx context.Context, a *org.Actor, batchID, itemID int64, in ScoreInput) (*ReviewItem, error) {
 	var out *ReviewItem
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
 		b, it, err := s.loadItem(tx, a, batchID, itemID)
@@ -348,7 +349,7 @@ type ReviewAnswerInput struct {
 }
 
 // AnswerFindings lets the handling prosecutor answer a scored review.
-func (s *ReviewService) AnswerFindings(ctx context.Context, a *Actor, batchID, itemID int64, in ReviewAnswerInput) (*ReviewItem, error) {
+func (s *ReviewService) AnswerFindings(ctx context.Context, a *org.Actor, batchID, itemID int64, in ReviewAnswerInput) (*ReviewItem, error) {
 	var out *ReviewItem
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
 		b, it, err := s.loadItem(tx, a, batchID, itemID)
@@ -417,7 +418,7 @@ func itemViews(tx *gorm.DB, q *gorm.DB) ([]ReviewItemView, error) {
 
 // GetBatch returns a batch: case managers and the chief see every item,
 // others only the items they review or whose case they handle (404 if none).
-func (s *ReviewService) GetBatch(ctx context.Context, a *Actor, id int64) (*ReviewBatchView, error) {
+func (s *ReviewService) GetBatch(ctx context.Context, a *org.Actor, id int64) (*ReviewBatchView, error) {
 	tx := s.DB.WithContext(ctx)
 	b, err := s.loadBatch(tx, a, id)
 	if err != nil {
@@ -439,7 +440,7 @@ func (s *ReviewService) GetBatch(ctx context.Context, a *Actor, id int64) (*Revi
 
 // hideUnscoredFindings keeps a half-finished scoring from the handling
 // prosecutor until the reviewer submits it.
-func hideUnscoredFindings(a *Actor, it *ReviewItemView) {
+func hideUnscoredFindings(a *org.Actor, it *ReviewItemView) {
 	if it.ProsecutorID == a.UserID && (it.ReviewerID == nil || *it.ReviewerID != a.UserID) && it.Status != ReviewScored && it.Status != ReviewAnswered {
 		it.Findings = ""
 		it.Scores = map[string]int{}
@@ -447,7 +448,7 @@ func hideUnscoredFindings(a *Actor, it *ReviewItemView) {
 }
 
 // ListBatches lists the procuratorate's batches (case managers and the chief).
-func (s *ReviewService) ListBatches(ctx context.Context, a *Actor) ([]ReviewBatch, error) {
+func (s *ReviewService) ListBatches(ctx context.Context, a *org.Actor) ([]ReviewBatch, error) {
 	if !CanReadAllReviews(a) {
 		return nil, apperr.Forbidden("只有案件管理部门和检察长可以查看评查列表")
 	}
@@ -458,7 +459,7 @@ func (s *ReviewService) ListBatches(ctx context.Context, a *Actor) ([]ReviewBatc
 
 // MyReviewItems lists the items the actor reviews (role "reviewer") or whose
 // cases the actor handles (role "handler").
-func (s *ReviewService) MyReviewItems(ctx context.Context, a *Actor, role string) ([]ReviewItemView, error) {
+func (s *ReviewService) MyReviewItems(ctx context.Context, a *org.Actor, role string) ([]ReviewItemView, error) {
 	tx := s.DB.WithContext(ctx)
 	q := tx
 	switch role {

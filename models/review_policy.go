@@ -3,22 +3,25 @@ package models
 import (
 	"gorm.io/gorm"
 
+	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 )
 
 // CanRunReviews reports who organises quality reviews (质量评查): case managers.
-func CanRunReviews(a *Actor) bool { return a.HasRole(RoleCaseManager) && a.ProcuratorateID != 0 }
+func CanRunReviews(a *org.Actor) bool {
+	return a.HasRole(org.RoleCaseManager) && a.ProcuratorateID != 0
+}
 
 // CanReadAllReviews reports who reads every item and result of the
 // procuratorate's reviews: case managers and the chief.
-func CanReadAllReviews(a *Actor) bool {
-	return a.HasRole(RoleCaseManager, RoleChief) && a.ProcuratorateID != 0
+func CanReadAllReviews(a *org.Actor) bool {
+	return a.HasRole(org.RoleCaseManager, org.RoleChief) && a.ProcuratorateID != 0
 }
 
 // CanReadReviewItem reports whether the actor may see one review item (its
 // batch already belongs to the actor's procuratorate): case managers and the
 // chief, the assigned reviewer, and the handling prosecutor.
-func CanReadReviewItem(a *Actor, it *ReviewItem) bool {
+func CanReadReviewItem(a *org.Actor, it *ReviewItem) bool {
 	switch {
 	case CanReadAllReviews(a):
 		return true
@@ -31,7 +34,7 @@ func CanReadReviewItem(a *Actor, it *ReviewItem) bool {
 }
 
 // ReviewItemScope restricts a review item query as CanReadReviewItem does.
-func ReviewItemScope(a *Actor) func(*gorm.DB) *gorm.DB {
+func ReviewItemScope(a *org.Actor) func(*gorm.DB) *gorm.DB {
 	return func(q *gorm.DB) *gorm.DB {
 		if CanReadAllReviews(a) {
 			return q
@@ -43,7 +46,7 @@ func ReviewItemScope(a *Actor) func(*gorm.DB) *gorm.DB {
 // CheckReviewerAllowed enforces who may review a case: never the handling
 // prosecutor (nobody reviews their own work), and in a cross review
 // (交叉评查) nobody from the case's own department.
-func CheckReviewerAllowed(kind string, reviewer *User, it *ReviewItem) error {
+func CheckReviewerAllowed(kind string, reviewer *org.User, it *ReviewItem) error {
 	if reviewer.ID == it.ProsecutorID {
 		return &apperr.Error{Kind: apperr.ErrConflict, Code: "reviewer_is_handler", Message: "评查人不能是该案件的承办检察官",
 			Fields: map[string]string{"reviewer_id": "不能评查本人承办的案件"}}
@@ -57,6 +60,6 @@ func CheckReviewerAllowed(kind string, reviewer *User, it *ReviewItem) error {
 
 // CanRateAsAgency reports whether an agency user may rate a case: only its
 // own recommendation, and only once the case is closed.
-func CanRateAsAgency(a *Actor, c *Case) bool {
-	return a.HasRole(RoleAgency) && CanReadCase(a, c) && c.State == StateClosed
+func CanRateAsAgency(a *org.Actor, c *Case) bool {
+	return a.HasRole(org.RoleAgency) && CanReadCase(a, c) && c.State == StateClosed
 }

@@ -9,6 +9,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/database"
 )
@@ -40,7 +41,7 @@ func (r RatingInput) check() error {
 
 // rateCase writes one rating; the unique index (case, rater type, rater)
 // makes a second rating by the same rater a 409, also under concurrency.
-func rateCase(tx *gorm.DB, a *Actor, c *Case, raterType, raterRef string, in RatingInput) (*CaseRating, error) {
+func rateCase(tx *gorm.DB, a *org.Actor, c *Case, raterType, raterRef string, in RatingInput) (*CaseRating, error) {
 	if err := in.check(); err != nil {
 		return nil, err
 	}
@@ -62,14 +63,14 @@ func rateCase(tx *gorm.DB, a *Actor, c *Case, raterType, raterRef string, in Rat
 
 // RateCaseAsAgency records the recipient agency's rating of its own closed
 // recommendation, once.
-func RateCaseAsAgency(ctx context.Context, db *database.DB, a *Actor, caseID int64, in RatingInput) (*CaseRating, error) {
+func RateCaseAsAgency(ctx context.Context, db *database.DB, a *org.Actor, caseID int64, in RatingInput) (*CaseRating, error) {
 	var out *CaseRating
 	err := db.WithTx(ctx, func(tx *gorm.DB) error {
 		var c Case
 		if err := tx.First(&c, caseID).Error; err != nil {
 			return database.NotFoundOr(err, "检察建议")
 		}
-		if !a.HasRole(RoleAgency) || !CanReadCase(a, &c) {
+		if !a.HasRole(org.RoleAgency) || !CanReadCase(a, &c) {
 			return apperr.NotFound("检察建议")
 		}
 		if !CanRateAsAgency(a, &c) {
@@ -99,7 +100,7 @@ func RateCaseAsCitizen(tx *gorm.DB, caseID int64, trackingNo string, in RatingIn
 	if c.Source != SourceApplication {
 		return nil, apperr.NotFound("案件")
 	}
-	citizen := &Actor{Username: "citizen:" + trackingNo, DisplayName: "申请人"}
+	citizen := &org.Actor{Username: "citizen:" + trackingNo, DisplayName: "申请人"}
 	return rateCase(tx, citizen, &c, "citizen", trackingNo, in)
 }
 
@@ -154,7 +155,7 @@ type ratingRow struct {
 }
 
 // Results computes a batch's results (case managers and the chief).
-func (s *ReviewService) Results(ctx context.Context, a *Actor, batchID int64) (*ReviewResults, error) {
+func (s *ReviewService) Results(ctx context.Context, a *org.Actor, batchID int64) (*ReviewResults, error) {
 	tx := s.DB.WithContext(ctx)
 	b, err := s.loadBatch(tx, a, batchID)
 	if err != nil {
@@ -180,7 +181,7 @@ func (s *ReviewService) Results(ctx context.Context, a *Actor, batchID int64) (*
 		ID   int64
 		Name string
 	}
-	if err := tx.Model(&Department{}).Select("id, name").Where("procuratorate_id = ?", b.ProcuratorateID).Scan(&deptNames).Error; err != nil {
+	if err := tx.Model(&org.Department{}).Select("id, name").Where("procuratorate_id = ?", b.ProcuratorateID).Scan(&deptNames).Error; err != nil {
 		return nil, err
 	}
 	dnames := map[int64]string{}

@@ -7,6 +7,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"jianyi/internal/org"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
 )
@@ -14,17 +15,17 @@ import (
 // DemoAccount is one account made (or found) by SeedDemo.
 type DemoAccount struct {
 	Username string
-	Role     Role
+	Role     org.Role
 	Where    string
 	Created  bool
 }
 
 // DemoOrg names the objects SeedDemo creates, for tests and the printout.
 type DemoOrg struct {
-	Province, City, District Procuratorate
-	Department               Department // the district's 第八检察部
-	CityDepartment           Department
-	Agency1, Agency2         Agency
+	Province, City, District org.Procuratorate
+	Department               org.Department // the district's 第八检察部
+	CityDepartment           org.Department
+	Agency1, Agency2         org.Agency
 	Accounts                 []DemoAccount
 }
 
@@ -35,69 +36,69 @@ func SeedDemo(ctx context.Context, db *database.DB, password string) (*DemoOrg, 
 	if len(password) < 8 {
 		return nil, errors.New("demo password must be at least 8 characters")
 	}
-	hash, err := HashPassword(password)
+	hash, err := org.HashPassword(password)
 	if err != nil {
 		return nil, err
 	}
-	org := &DemoOrg{}
+	seed := &DemoOrg{}
 	err = db.WithTx(ctx, func(tx *gorm.DB) error {
-		sys := &Actor{Username: "seed-demo"}
+		sys := &org.Actor{Username: "seed-demo"}
 		var err error
-		if org.Province, err = seedProcuratorate(tx, nil, "东川省人民检察院", "东川", LevelProvincial); err != nil {
+		if seed.Province, err = seedProcuratorate(tx, nil, "东川省人民检察院", "东川", org.LevelProvincial); err != nil {
 			return err
 		}
-		if org.City, err = seedProcuratorate(tx, &org.Province, "东川省临江市人民检察院", "临江", LevelMunicipal); err != nil {
+		if seed.City, err = seedProcuratorate(tx, &seed.Province, "东川省临江市人民检察院", "临江", org.LevelMunicipal); err != nil {
 			return err
 		}
-		if org.District, err = seedProcuratorate(tx, &org.City, "临江市清河区人民检察院", "清河", LevelCounty); err != nil {
+		if seed.District, err = seedProcuratorate(tx, &seed.City, "临江市清河区人民检察院", "清河", org.LevelCounty); err != nil {
 			return err
 		}
-		if org.Department, err = seedDepartment(tx, org.District.ID, "第八检察部", "八"); err != nil {
+		if seed.Department, err = seedDepartment(tx, seed.District.ID, "第八检察部", "八"); err != nil {
 			return err
 		}
-		if _, err = seedDepartment(tx, org.District.ID, "第一检察部", "一"); err != nil {
+		if _, err = seedDepartment(tx, seed.District.ID, "第一检察部", "一"); err != nil {
 			return err
 		}
-		if org.CityDepartment, err = seedDepartment(tx, org.City.ID, "第八检察部", "八"); err != nil {
+		if seed.CityDepartment, err = seedDepartment(tx, seed.City.ID, "第八检察部", "八"); err != nil {
 			return err
 		}
-		if org.Agency1, err = seedAgency(tx, Agency{Name: "临江市清河区市场监督管理局", Kind: "行政机关", SuperiorBody: "临江市市场监督管理局", ContactPerson: "王科长", ContactPhone: "0571-00000001"}); err != nil {
+		if seed.Agency1, err = seedAgency(tx, org.Agency{Name: "临江市清河区市场监督管理局", Kind: "行政机关", SuperiorBody: "临江市市场监督管理局", ContactPerson: "王科长", ContactPhone: "0571-00000001"}); err != nil {
 			return err
 		}
-		if org.Agency2, err = seedAgency(tx, Agency{Name: "临江市清河区教育局", Kind: "行政机关", SuperiorBody: "临江市教育局", ContactPerson: "李主任", ContactPhone: "0571-00000002"}); err != nil {
+		if seed.Agency2, err = seedAgency(tx, org.Agency{Name: "临江市清河区教育局", Kind: "行政机关", SuperiorBody: "临江市教育局", ContactPerson: "李主任", ContactPhone: "0571-00000002"}); err != nil {
 			return err
 		}
-		d, dept, city, cityDept := org.District.ID, org.Department.ID, org.City.ID, org.CityDepartment.ID
-		prov := org.Province.ID
-		a1, a2 := org.Agency1.ID, org.Agency2.ID
+		d, dept, city, cityDept := seed.District.ID, seed.Department.ID, seed.City.ID, seed.CityDepartment.ID
+		prov := seed.Province.ID
+		a1, a2 := seed.Agency1.ID, seed.Agency2.ID
 		users := []struct {
 			username, name string
-			role           Role
+			role           org.Role
 			proc, dep, ag  *int64
 			where          string
 		}{
-			{"admin", "系统管理员", RoleAdmin, &prov, nil, nil, org.Province.Name},
-			{"prosecutor1", "张检察官", RoleProsecutor, &d, &dept, nil, org.District.Name + " 第八检察部"},
-			{"prosecutor2", "陈检察官", RoleProsecutor, &d, &dept, nil, org.District.Name + " 第八检察部"},
-			{"depthead1", "刘主任", RoleDeptHead, &d, &dept, nil, org.District.Name + " 第八检察部"},
-			{"chief1", "赵检察长", RoleChief, &d, nil, nil, org.District.Name},
-			{"casemgr1", "孙案管", RoleCaseManager, &d, nil, nil, org.District.Name},
-			{"cityprosecutor1", "周检察官", RoleProsecutor, &city, &cityDept, nil, org.City.Name + " 第八检察部"},
-			{"citychief1", "吴检察长", RoleChief, &city, nil, nil, org.City.Name},
-			{"agency1", "王科长", RoleAgency, nil, nil, &a1, org.Agency1.Name},
-			{"agency2", "李主任", RoleAgency, nil, nil, &a2, org.Agency2.Name},
+			{"admin", "系统管理员", org.RoleAdmin, &prov, nil, nil, seed.Province.Name},
+			{"prosecutor1", "张检察官", org.RoleProsecutor, &d, &dept, nil, seed.District.Name + " 第八检察部"},
+			{"prosecutor2", "陈检察官", org.RoleProsecutor, &d, &dept, nil, seed.District.Name + " 第八检察部"},
+			{"depthead1", "刘主任", org.RoleDeptHead, &d, &dept, nil, seed.District.Name + " 第八检察部"},
+			{"chief1", "赵检察长", org.RoleChief, &d, nil, nil, seed.District.Name},
+			{"casemgr1", "孙案管", org.RoleCaseManager, &d, nil, nil, seed.District.Name},
+			{"cityprosecutor1", "周检察官", org.RoleProsecutor, &city, &cityDept, nil, seed.City.Name + " 第八检察部"},
+			{"citychief1", "吴检察长", org.RoleChief, &city, nil, nil, seed.City.Name},
+			{"agency1", "王科长", org.RoleAgency, nil, nil, &a1, seed.Agency1.Name},
+			{"agency2", "李主任", org.RoleAgency, nil, nil, &a2, seed.Agency2.Name},
 		}
 		for _, u := range users {
-			var existing User
+			var existing org.User
 			err := tx.Where("username = ?", u.username).First(&existing).Error
 			if err == nil {
-				org.Accounts = append(org.Accounts, DemoAccount{u.username, u.role, u.where, false})
+				seed.Accounts = append(seed.Accounts, DemoAccount{u.username, u.role, u.where, false})
 				continue
 			}
 			if !errors.Is(err, gorm.ErrRecordNotFound) {
 				return err
 			}
-			nu := &User{Username: u.username, DisplayName: u.name, PasswordHash: hash, Role: u.role,
+			nu := &org.User{Username: u.username, DisplayName: u.name, PasswordHash: hash, Role: u.role,
 				ProcuratorateID: u.proc, DepartmentID: u.dep, AgencyID: u.ag, TokenVersion: 1}
 			if err := tx.Create(nu).Error; err != nil {
 				return err
@@ -105,24 +106,24 @@ func SeedDemo(ctx context.Context, db *database.DB, password string) (*DemoOrg, 
 			if err := audit.Record(tx, sys, "user.create", "user", nu.ID, map[string]any{"username": nu.Username, "role": nu.Role, "source": "seed-demo"}); err != nil {
 				return err
 			}
-			org.Accounts = append(org.Accounts, DemoAccount{u.username, u.role, u.where, true})
+			seed.Accounts = append(seed.Accounts, DemoAccount{u.username, u.role, u.where, true})
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return org, nil
+	return seed, nil
 }
 
-func seedProcuratorate(tx *gorm.DB, parent *Procuratorate, name, short, level string) (Procuratorate, error) {
-	var p Procuratorate
+func seedProcuratorate(tx *gorm.DB, parent *org.Procuratorate, name, short, level string) (org.Procuratorate, error) {
+	var p org.Procuratorate
 	if err := tx.Where("name = ?", name).First(&p).Error; err == nil {
 		return p, nil
 	} else if !errors.Is(err, gorm.ErrRecordNotFound) {
 		return p, err
 	}
-	p = Procuratorate{Name: name, ShortName: short, Level: level}
+	p = org.Procuratorate{Name: name, ShortName: short, Level: level}
 	parentPath := "/"
 	if parent != nil {
 		p.ParentID = &parent.ID
@@ -135,25 +136,25 @@ func seedProcuratorate(tx *gorm.DB, parent *Procuratorate, name, short, level st
 	if err := tx.Model(&p).Update("path", p.Path).Error; err != nil {
 		return p, err
 	}
-	return p, audit.Record(tx, &Actor{Username: "seed-demo"}, "procuratorate.create", "procuratorate", p.ID, map[string]any{"name": name})
+	return p, audit.Record(tx, &org.Actor{Username: "seed-demo"}, "procuratorate.create", "procuratorate", p.ID, map[string]any{"name": name})
 }
 
-func seedDepartment(tx *gorm.DB, procID int64, name, code string) (Department, error) {
-	var d Department
+func seedDepartment(tx *gorm.DB, procID int64, name, code string) (org.Department, error) {
+	var d org.Department
 	if err := tx.Where("procuratorate_id = ? AND name = ?", procID, name).First(&d).Error; err == nil {
 		return d, nil
 	} else if !errors.Is(err, gorm.ErrRecordNotFound) {
 		return d, err
 	}
-	d = Department{ProcuratorateID: procID, Name: name, NumberCode: code}
+	d = org.Department{ProcuratorateID: procID, Name: name, NumberCode: code}
 	if err := tx.Create(&d).Error; err != nil {
 		return d, err
 	}
-	return d, audit.Record(tx, &Actor{Username: "seed-demo"}, "department.create", "department", d.ID, map[string]any{"name": name})
+	return d, audit.Record(tx, &org.Actor{Username: "seed-demo"}, "department.create", "department", d.ID, map[string]any{"name": name})
 }
 
-func seedAgency(tx *gorm.DB, a Agency) (Agency, error) {
-	var existing Agency
+func seedAgency(tx *gorm.DB, a org.Agency) (org.Agency, error) {
+	var existing org.Agency
 	if err := tx.Where("name = ?", a.Name).First(&existing).Error; err == nil {
 		return existing, nil
 	} else if !errors.Is(err, gorm.ErrRecordNotFound) {
@@ -162,5 +163,5 @@ func seedAgency(tx *gorm.DB, a Agency) (Agency, error) {
 	if err := tx.Create(&a).Error; err != nil {
 		return a, err
 	}
-	return a, audit.Record(tx, &Actor{Username: "seed-demo"}, "agency.create", "agency", a.ID, map[string]any{"name": a.Name})
+	return a, audit.Record(tx, &org.Actor{Username: "seed-demo"}, "agency.create", "agency", a.ID, map[string]any{"name": a.Name})
 }

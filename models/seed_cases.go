@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
 )
 
@@ -45,7 +46,7 @@ var demoCaseTitles = []string{
 // It is idempotent: when any demo case (found by its title) exists in the
 // district, nothing is made and the existing demo cases are returned.
 func SeedDemoCases(ctx context.Context, db *database.DB, svc *CaseService, render PDFRenderer) ([]DemoCase, error) {
-	var district Procuratorate
+	var district org.Procuratorate
 	if err := db.WithContext(ctx).Where("name = ?", "临江市清河区人民检察院").First(&district).Error; err != nil {
 		return nil, fmt.Errorf("demo cases need the demo organisation (run SeedDemo first): %w", err)
 	}
@@ -64,15 +65,15 @@ func SeedDemoCases(ctx context.Context, db *database.DB, svc *CaseService, rende
 		}
 		return out, nil
 	}
-	s := &demoSeeder{ctx: ctx, db: db, svc: svc, render: render, now: svc.Now(), actors: map[string]*Actor{}}
+	s := &demoSeeder{ctx: ctx, db: db, svc: svc, render: render, now: svc.Now(), actors: map[string]*org.Actor{}}
 	for _, name := range []string{"prosecutor1", "depthead1", "chief1", "agency1", "agency2"} {
-		var u User
+		var u org.User
 		if err := db.WithContext(ctx).Where("username = ?", name).First(&u).Error; err != nil {
 			return nil, fmt.Errorf("demo account %s: %w", name, err)
 		}
-		s.actors[name] = ActorFor(&u, "127.0.0.1", "seed-demo")
+		s.actors[name] = org.ActorFor(&u, "127.0.0.1", "seed-demo")
 	}
-	var a1, a2 Agency
+	var a1, a2 org.Agency
 	if err := db.WithContext(ctx).Where("name = ?", "临江市清河区市场监督管理局").First(&a1).Error; err != nil {
 		return nil, err
 	}
@@ -110,8 +111,8 @@ type demoSeeder struct {
 	svc              *CaseService
 	render           PDFRenderer
 	now              time.Time
-	actors           map[string]*Actor
-	agency1, agency2 Agency
+	actors           map[string]*org.Actor
+	agency1, agency2 org.Agency
 }
 
 // at is the case service with its clock daysAgo days back.

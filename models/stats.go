@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/database"
 )
@@ -36,7 +37,7 @@ type statsScope struct {
 
 // resolveStatsScope applies the statistics access rule (policy.go,
 // StatsAccess) and checks the filters against it.
-func resolveStatsScope(tx *gorm.DB, a *Actor, q StatsQuery) (*statsScope, error) {
+func resolveStatsScope(tx *gorm.DB, a *org.Actor, q StatsQuery) (*statsScope, error) {
 	acc := StatsAccess(a)
 	if acc == StatsNone {
 		return nil, apperr.Forbidden("当前角色无权查看统计")
@@ -46,15 +47,15 @@ func resolveStatsScope(tx *gorm.DB, a *Actor, q StatsQuery) (*statsScope, error)
 	}
 	root := a.ProcuratoratePath
 	if q.ProcuratorateID != 0 {
-		p, err := ProcuratorateByID(tx, q.ProcuratorateID)
-		if err != nil || !InSubtree(p.Path, a.ProcuratoratePath) || (acc != StatsSubtree && p.ID != a.ProcuratorateID) {
+		p, err := org.ProcuratorateByID(tx, q.ProcuratorateID)
+		if err != nil || !org.InSubtree(p.Path, a.ProcuratoratePath) || (acc != StatsSubtree && p.ID != a.ProcuratorateID) {
 			return nil, apperr.InvalidField("procuratorate_id", "检察院不存在或不在统计范围内")
 		}
 		root = p.Path
 	}
 	sc := &statsScope{q: q}
 	if acc == StatsSubtree {
-		if err := tx.Model(&Procuratorate{}).Where("path LIKE ?", root+"%").Order("id").Pluck("id", &sc.procIDs).Error; err != nil {
+		if err := tx.Model(&org.Procuratorate{}).Where("path LIKE ?", root+"%").Order("id").Pluck("id", &sc.procIDs).Error; err != nil {
 			return nil, err
 		}
 	} else {
@@ -215,7 +216,7 @@ func issuedMonthExpr(db *database.DB) string {
 // covering index ix_cases_stats) gives every count and rate of the case table; smaller grouped queries give the months, the
 // adoption positions, the overdue list, the non-responders, the projects and
 // the review scores.
-func ComputeStats(ctx context.Context, db *database.DB, a *Actor, q StatsQuery) (*Stats, error) {
+func ComputeStats(ctx context.Context, db *database.DB, a *org.Actor, q StatsQuery) (*Stats, error) {
 	tx := db.WithContext(ctx)
 	sc, err := resolveStatsScope(tx, a, q)
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 
 	"jianyi/dbtest"
 	"jianyi/internal/calendar"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
 	"jianyi/models"
 )
@@ -42,23 +43,23 @@ func BenchmarkStatsAndLedger(b *testing.B) {
 	}
 	ctx := context.Background()
 	db := dbtest.Open(b, "sqlite")
-	org, err := models.SeedDemo(ctx, db, "bench-password")
+	seed, err := models.SeedDemo(ctx, db, "bench-password")
 	if err != nil {
 		b.Fatal(err)
 	}
-	var dept1 models.Department
-	if err := db.Where("procuratorate_id = ? AND number_code = ?", org.District.ID, "一").First(&dept1).Error; err != nil {
+	var dept1 org.Department
+	if err := db.Where("procuratorate_id = ? AND number_code = ?", seed.District.ID, "一").First(&dept1).Error; err != nil {
 		b.Fatal(err)
 	}
-	var pros models.User
+	var pros org.User
 	if err := db.Where("username = ?", "prosecutor1").First(&pros).Error; err != nil {
 		b.Fatal(err)
 	}
 	start := time.Now()
-	agencies := seedBenchCases(b, db, org, dept1.ID, pros.ID, rows)
+	agencies := seedBenchCases(b, db, seed, dept1.ID, pros.ID, rows)
 	b.Logf("inserted %d cases (%d agencies) and built the indexes in %v", rows, len(agencies), time.Since(start).Round(time.Millisecond))
 
-	casemgr := &models.Actor{UserID: 1, Role: models.RoleCaseManager, ProcuratorateID: org.District.ID, ProcuratoratePath: org.District.Path}
+	casemgr := &org.Actor{UserID: 1, Role: org.RoleCaseManager, ProcuratorateID: seed.District.ID, ProcuratoratePath: seed.District.Path}
 	today := calendar.NewDate(2026, 3, 2)
 
 	b.Run(fmt.Sprintf("stats_%d", rows), func(b *testing.B) {
@@ -128,7 +129,7 @@ func (w *countingWriter) Write(p []byte) (int, error) {
 // seedBenchCases writes n cases with literal multi-row INSERTs of 500 rows in
 // one transaction: states, sources, fields, reply classes and dates spread
 // so the GROUP BYs have realistic cardinality.
-func seedBenchCases(b *testing.B, db *database.DB, org *models.DemoOrg, dept1, prosecutor int64, n int) []int64 {
+func seedBenchCases(b *testing.B, db *database.DB, seed *models.DemoOrg, dept1, prosecutor int64, n int) []int64 {
 	b.Helper()
 	var agencies []int64
 	// Bulk load: drop the secondary indexes of cases and build them again
@@ -156,7 +157,7 @@ func seedBenchCases(b *testing.B, db *database.DB, org *models.DemoOrg, dept1, p
 	}()
 	err := db.Transaction(func(tx *gorm.DB) error {
 		for i := 0; i < 50; i++ {
-			a := &models.Agency{Name: fmt.Sprintf("基准测试单位%02d", i)}
+			a := &org.Agency{Name: fmt.Sprintf("基准测试单位%02d", i)}
 			if err := tx.Create(a).Error; err != nil {
 				return err
 			}
@@ -178,7 +179,7 @@ func seedBenchCases(b *testing.B, db *database.DB, org *models.DemoOrg, dept1, p
 					sb.WriteByte(',')
 				}
 				state := states[i%len(states)]
-				dept := org.Department.ID
+				dept := seed.Department.ID
 				if i%10 == 0 {
 					dept = dept1
 					state = "closed"
@@ -204,7 +205,7 @@ func seedBenchCases(b *testing.B, db *database.DB, org *models.DemoOrg, dept1, p
 				}
 				created := base.Format("2006-01-02 15:04:05.000000-07:00")
 				fmt.Fprintf(&sb, "(%d,%d,'基准案件%d','%s','%s','',%d,%d,'%s',1,%s,%s,%s,%s,%s,'',%s,'%s','%s','%s',%d,'%s','%s')",
-					org.District.ID, dept, i, fields[i%len(fields)], sources[i%len(sources)], agencies[i%len(agencies)], prosecutor, state,
+					seed.District.ID, dept, i, fields[i%len(fields)], sources[i%len(sources)], agencies[i%len(agencies)], prosecutor, state,
 					docNum, issuedAt, delivered, delivered, due, replied, class, rect, created, prosecutor, created, created)
 			}
 			if err := tx.Exec(sb.String()).Error; err != nil {

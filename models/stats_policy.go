@@ -1,5 +1,9 @@
 package models
 
+import (
+	"jianyi/internal/org"
+)
+
 // StatsAccessLevel is how much of the statistics and the ledger (台账) an
 // actor sees.
 type StatsAccessLevel string
@@ -16,15 +20,15 @@ const (
 // read the subtree because they supervise it (备案 and 流程监控); a department
 // head answers for one department; a prosecutor sees the figures of their own
 // cases. Administrators and agencies see none.
-func StatsAccess(a *Actor) StatsAccessLevel {
+func StatsAccess(a *org.Actor) StatsAccessLevel {
 	switch {
 	case a == nil || a.ProcuratorateID == 0:
 		return StatsNone
-	case a.HasRole(RoleChief, RoleCaseManager):
+	case a.HasRole(org.RoleChief, org.RoleCaseManager):
 		return StatsSubtree
-	case a.HasRole(RoleDeptHead):
+	case a.HasRole(org.RoleDeptHead):
 		return StatsDepartment
-	case a.HasRole(RoleProsecutor):
+	case a.HasRole(org.RoleProsecutor):
 		return StatsOwnCases
 	}
 	return StatsNone

@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/dbtest"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
 	"jianyi/models"
@@ -21,7 +22,7 @@ func auditedDB(t *testing.T, db *database.DB) []audit.Entry {
 	if _, err := models.SeedDemo(ctx, db, "audit-test-password"); err != nil {
 		t.Fatal(err)
 	}
-	actor := &models.Actor{UserID: 1, Username: "admin", Role: models.RoleAdmin, IP: "127.0.0.1", RequestID: "r1"}
+	actor := &org.Actor{UserID: 1, Username: "admin", Role: org.RoleAdmin, IP: "127.0.0.1", RequestID: "r1"}
 	for i, action := range []string{"user.update", "agency.update", "user.disable"} {
 		err := db.WithTx(ctx, func(tx *gorm.DB) error {
 			return audit.Record(tx, actor, action, "user", int64(i+1), map[string]any{"step": i, "说明": "测试"})
@@ -139,7 +140,7 @@ func TestAuditChainAfterConcurrentWrites(t *testing.T) {
 		for i := 0; i < 8; i++ {
 			go func(i int) {
 				errs <- db.WithTx(ctx, func(tx *gorm.DB) error {
-					return audit.Record(tx, &models.Actor{Username: "worker"}, "test.write", "test", int64(i+1), map[string]int{"i": i})
+					return audit.Record(tx, &org.Actor{Username: "worker"}, "test.write", "test", int64(i+1), map[string]int{"i": i})
 				})
 			}(i)
 		}
@@ -209,11 +210,11 @@ func TestSeedDemoIdempotent(t *testing.T) {
 			}
 		}
 		// Passwords are left as they were.
-		var u models.User
+		var u org.User
 		if err := db.Where("username = ?", "prosecutor1").First(&u).Error; err != nil {
 			t.Fatal(err)
 		}
-		if !models.CheckPassword(u.PasswordHash, "first-password-1") {
+		if !org.CheckPassword(u.PasswordHash, "first-password-1") {
 			t.Fatal("the second seed changed an existing password")
 		}
 		if _, breaks, err := audit.VerifyChain(ctx, db); err != nil || len(breaks) != 0 {

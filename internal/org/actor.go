@@ -1,4 +1,4 @@
-package models
+package org
 
 import (
 	"jianyi/internal/platform/audit"

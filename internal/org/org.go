@@ -1,4 +1,4 @@
-package models
+package org
 
 import (
 	"context"
@@ -355,7 +355,7 @@ func namesByID(tx *gorm.DB, model any, ids []int64) (map[int64]string, error) {
 	return names, nil
 }
 
-func roleList(rs []Role) string {
+func RoleList(rs []Role) string {
 	names := make([]string, len(rs))
 	for i, r := range rs {
 		names[i] = RoleLabels[r]

@@ -1,4 +1,4 @@
-package models
+package org
 
 import (
 	"context"
@@ -340,8 +340,8 @@ func sameID(a, b *int64) bool {
 	return *a == *b
 }
 
-// usersByID reads the id, email and username of the given users.
-func usersByID(tx *gorm.DB, ids []int64) (map[int64]User, error) {
+// UsersByID reads the id, email and username of the given users.
+func UsersByID(tx *gorm.DB, ids []int64) (map[int64]User, error) {
 	var list []User
 	if err := tx.Select("id", "email", "username").Where("id IN ?", ids).Find(&list).Error; err != nil {
 		return nil, err
