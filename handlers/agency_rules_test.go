@@ -11,6 +11,7 @@ import (
 	"jianyi/dbtest"
 	"jianyi/handlers"
 	"jianyi/internal/calendar"
+	"jianyi/internal/notify"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
 	"jianyi/internal/platform/files"
@@ -69,7 +70,7 @@ func TestAgencyObjection(t *testing.T) {
 		env := apitest.New(t, db)
 		agencyUsers := func(caseID int64, kind string) int64 {
 			var n int64
-			db.Model(&models.Notification{}).Where("case_id = ? AND kind = ? AND user_id IN (?)", caseID, kind,
+			db.Model(&notify.Notification{}).Where("case_id = ? AND kind = ? AND user_id IN (?)", caseID, kind,
 				db.Model(&org.User{}).Select("id").Where("agency_id = ?", env.Org.Agency1.ID)).Count(&n)
 			return n
 		}
@@ -340,7 +341,7 @@ func TestAgencyEscalateAndReopen(t *testing.T) {
 			env.Do("GET", fmt.Sprintf("/api/v1/files/%d", f.ID), "agency1", nil).Expect(t, http.StatusNotFound)
 		}
 		var told int64
-		db.Model(&models.Notification{}).Where("case_id = ? AND user_id = ? AND kind = ?", fx.ID, fx.ProsecutorID, "case_escalated").Count(&told)
+		db.Model(&notify.Notification{}).Where("case_id = ? AND user_id = ? AND kind = ?", fx.ID, fx.ProsecutorID, "case_escalated").Count(&told)
 		if told != 1 {
 			t.Fatalf("prosecutor told of the escalation %d times", told)
 		}

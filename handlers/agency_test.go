@@ -12,6 +12,7 @@ import (
 	"jianyi/apitest"
 	"jianyi/dbtest"
 	"jianyi/internal/calendar"
+	"jianyi/internal/notify"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
 	"jianyi/internal/platform/files"
@@ -336,7 +337,7 @@ func TestAgencyFullRound(t *testing.T) {
 		}
 		// The prosecutor was told about each agency step.
 		var n int64
-		db.Model(&models.Notification{}).Where("case_id = ? AND user_id = ?", id, fx.ProsecutorID).Count(&n)
+		db.Model(&notify.Notification{}).Where("case_id = ? AND user_id = ?", id, fx.ProsecutorID).Count(&n)
 		if n < 5 {
 			t.Fatalf("prosecutor notifications %d, want sign, extension, two replies and progress", n)
 		}

@@ -13,6 +13,7 @@ import (
 	"jianyi/apitest"
 	"jianyi/dbtest"
 	"jianyi/internal/calendar"
+	"jianyi/internal/notify"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
 	"jianyi/internal/platform/files"
@@ -245,7 +246,7 @@ func TestEndToEndRecommendation(t *testing.T) {
 
 		// agency1's inbox has the delivery notification.
 		var notes struct {
-			Items []models.Notification `json:"items"`
+			Items []notify.Notification `json:"items"`
 		}
 		env.Do("GET", "/api/v1/notifications", "agency1", nil).Expect(t, http.StatusOK).Decode(t, &notes)
 		found := false
@@ -587,7 +588,7 @@ func TestEndToEndApplicantToldWhyNotFiled(t *testing.T) {
 // e2eNotificationKinds counts a user's notifications about one case by kind.
 func e2eNotificationKinds(t *testing.T, env *apitest.Env, user string, caseID int64) map[string]int {
 	t.Helper()
-	var notes []models.Notification
+	var notes []notify.Notification
 	if err := env.DB.Where("user_id = ? AND case_id = ?", userID(t, env.DB, user), caseID).Find(&notes).Error; err != nil {
 		t.Fatal(err)
 	}
@@ -897,7 +898,7 @@ func TestEndToEndFilingSubmitted(t *testing.T) {
 				t.Fatalf("agency sees the filing event")
 			}
 		}
-		var notes []models.Notification
+		var notes []notify.Notification
 		if err := env.DB.Where("user_id = ? AND kind = ?", userID(t, env.DB, "citychief1"), "filing_submitted").Find(&notes).Error; err != nil {
 			t.Fatal(err)
 		}

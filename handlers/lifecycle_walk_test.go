@@ -9,9 +9,9 @@ import (
 
 	"jianyi/apitest"
 	"jianyi/dbtest"
+	"jianyi/internal/notify"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
-	"jianyi/models"
 )
 
 // TestLifecycleWalk takes one case from lead to delivered with the roles the
@@ -153,10 +153,10 @@ func TestLifecycleWalk(t *testing.T) {
 		env.Do("GET", base, "agency2", nil).Expect(t, http.StatusNotFound)
 		env.Do("GET", base+"/drafts", "agency1", nil).Expect(t, http.StatusNotFound)
 		var n int64
-		if err := db.Model(&models.Notification{}).Where("user_id = ? AND kind = ?", userID(t, db, "agency1"), "recommendation_delivered").Count(&n).Error; err != nil || n != 1 {
+		if err := db.Model(&notify.Notification{}).Where("user_id = ? AND kind = ?", userID(t, db, "agency1"), "recommendation_delivered").Count(&n).Error; err != nil || n != 1 {
 			t.Fatalf("agency notifications %d %v", n, err)
 		}
-		var note models.Notification
+		var note notify.Notification
 		db.Where("user_id = ? AND kind = ?", userID(t, db, "agency1"), "recommendation_delivered").First(&note)
 		if !strings.Contains(note.Body, "已于2026年3月2日送达，请于2026年5月6日前书面回复") {
 			t.Fatalf("agency notification body %q: dates should read as Chinese dates", note.Body)

@@ -6,8 +6,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"jianyi/internal/notify"
 	"jianyi/internal/platform/apperr"
-	"jianyi/models"
 )
 
 // notificationRoutes serve each user's own in-app inbox.
@@ -19,13 +19,13 @@ func (s *Server) notificationRoutes(g *echo.Group) {
 
 // inboxResponse is a page of the inbox with the unread badge count.
 type inboxResponse struct {
-	Items       []models.Notification `json:"items"`
+	Items       []notify.Notification `json:"items"`
 	NextCursor  string                `json:"next_cursor,omitempty"`
 	UnreadCount int64                 `json:"unread_count"`
 }
 
 func (s *Server) listNotifications(c echo.Context) error {
-	var q models.InboxQuery
+	var q notify.InboxQuery
 	var err error
 	if q.Cursor, err = optionalInt(c, "cursor"); err != nil {
 		return err
@@ -40,7 +40,7 @@ func (s *Server) listNotifications(c echo.Context) error {
 			return apperr.InvalidField("unread", "应为 true 或 false")
 		}
 	}
-	page, err := models.ListInbox(c.Request().Context(), s.db, actorOf(c), q)
+	page, err := notify.ListInbox(c.Request().Context(), s.db, actorOf(c), q)
 	if err != nil {
 		return err
 	}
@@ -52,7 +52,7 @@ func (s *Server) readNotification(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	n, err := models.MarkNotificationRead(c.Request().Context(), s.db, actorOf(c), id, s.Now())
+	n, err := notify.MarkNotificationRead(c.Request().Context(), s.db, actorOf(c), id, s.Now())
 	if err != nil {
 		return err
 	}
@@ -60,7 +60,7 @@ func (s *Server) readNotification(c echo.Context) error {
 }
 
 func (s *Server) readAllNotifications(c echo.Context) error {
-	n, err := models.MarkAllNotificationsRead(c.Request().Context(), s.db, actorOf(c), s.Now())
+	n, err := notify.MarkAllNotificationsRead(c.Request().Context(), s.db, actorOf(c), s.Now())
 	if err != nil {
 		return err
 	}

@@ -10,9 +10,9 @@ import (
 
 	"jianyi/apitest"
 	"jianyi/dbtest"
+	"jianyi/internal/notify"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
-	"jianyi/models"
 )
 
 type inboxPage struct {
@@ -26,7 +26,7 @@ type inboxPage struct {
 	UnreadCount int64  `json:"unread_count"`
 }
 
-func notify(t *testing.T, db *database.DB, username string, n int) []int64 {
+func notifyUser(t *testing.T, db *database.DB, username string, n int) []int64 {
 	t.Helper()
 	var u org.User
 	if err := db.Where("username = ?", username).First(&u).Error; err != nil {
@@ -34,22 +34,22 @@ func notify(t *testing.T, db *database.DB, username string, n int) []int64 {
 	}
 	for i := range n {
 		if err := db.WithTx(context.Background(), func(tx *gorm.DB) error {
-			return models.Notify(tx, models.Channels{}, models.NotificationSpec{UserIDs: []int64{u.ID}, Kind: "test",
+			return notify.Send(tx, notify.Channels{}, notify.Spec{UserIDs: []int64{u.ID}, Kind: "test",
 				Title: fmt.Sprintf("%s的通知%d", username, i), Body: "内容"})
 		}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	var ids []int64
-	db.Model(&models.Notification{}).Where("user_id = ?", u.ID).Order("id DESC").Pluck("id", &ids)
+	db.Model(&notify.Notification{}).Where("user_id = ?", u.ID).Order("id DESC").Pluck("id", &ids)
 	return ids
 }
 
 func TestNotificationsAPI(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
-		mine := notify(t, db, "prosecutor1", 5)
-		theirs := notify(t, db, "agency1", 2)
+		mine := notifyUser(t, db, "prosecutor1", 5)
+		theirs := notifyUser(t, db, "agency1", 2)
 
 		var page inboxPage
 		env.Do("GET", "/api/v1/notifications?limit=3", "prosecutor1", nil).Expect(t, http.StatusOK).Decode(t, &page)

@@ -11,6 +11,7 @@ import (
 	"jianyi/apitest"
 	"jianyi/dbtest"
 	"jianyi/internal/calendar"
+	"jianyi/internal/notify"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
@@ -370,13 +371,13 @@ func TestProjectTaskReminders(t *testing.T) {
 		}
 		today := calendar.DateOf(time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC), nil)
 		for run, want := range []int{2, 0} {
-			n, err := models.RemindProjectTasks(t.Context(), env.DB, models.Channels{}, today, 3)
+			n, err := models.RemindProjectTasks(t.Context(), env.DB, notify.Channels{}, today, 3)
 			if err != nil || n != want {
 				t.Fatalf("run %d: sent %d (%v), want %d", run, n, err, want)
 			}
 		}
 		var kinds []string
-		env.DB.Model(&models.Notification{}).Where("user_id = ? AND kind IN ?", owner, []string{"project_task_due_soon", "project_task_overdue"}).Order("kind").Pluck("kind", &kinds)
+		env.DB.Model(&notify.Notification{}).Where("user_id = ? AND kind IN ?", owner, []string{"project_task_due_soon", "project_task_overdue"}).Order("kind").Pluck("kind", &kinds)
 		if strings.Join(kinds, ",") != "project_task_due_soon,project_task_overdue" {
 			t.Fatalf("owner notifications %v", kinds)
 		}

@@ -9,6 +9,7 @@ import (
 
 	"jianyi/config"
 	"jianyi/internal/calendar"
+	"jianyi/internal/notify"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/ratelimit"
 	"jianyi/models"
@@ -82,8 +83,8 @@ func RunApplicationDeadlines(ctx context.Context, env *Env) (int, error) {
 				title = "公民申请已超期"
 				body = fmt.Sprintf("公民申请 %s 应于%s前%s，现已超期。", app.TrackingNo, due.Chinese(), what)
 			}
-			ok, err := models.EmitReminder(tx, env.Channels, models.ReminderKey{SubjectType: "application", SubjectID: app.ID, CaseID: caseID,
-				Kind: "application_" + kind, Deadline: due}, models.NotificationSpec{UserIDs: users, Kind: "application." + kind, Title: title, Body: body})
+			ok, err := notify.EmitReminder(tx, env.Channels, notify.ReminderKey{SubjectType: "application", SubjectID: app.ID, CaseID: caseID,
+				Kind: "application_" + kind, Deadline: due}, notify.Spec{UserIDs: users, Kind: "application." + kind, Title: title, Body: body})
 			if ok {
 				sent++
 			}

@@ -9,6 +9,7 @@ import (
 
 	"jianyi/dbtest"
 	"jianyi/internal/calendar"
+	"jianyi/internal/notify"
 	"jianyi/internal/platform/database"
 	"jianyi/jobs"
 	"jianyi/models"
@@ -54,12 +55,12 @@ func TestApplicationDeadlineReminders(t *testing.T) {
 			}
 		}
 		var kinds []string
-		db.Model(&models.Reminder{}).Where("subject_type = ?", "application").Order("kind").Pluck("kind", &kinds)
+		db.Model(&notify.Reminder{}).Where("subject_type = ?", "application").Order("kind").Pluck("kind", &kinds)
 		if len(kinds) != 2 || kinds[0] != "application_answer_due_soon" || kinds[1] != "application_update_overdue" {
 			t.Fatalf("reminders %v", kinds)
 		}
 		var notes int64
-		db.Model(&models.Notification{}).Where("kind LIKE ?", "application.%").Count(&notes)
+		db.Model(&notify.Notification{}).Where("kind LIKE ?", "application.%").Count(&notes)
 		if notes != 2 { // one case manager each
 			t.Fatalf("%d notifications, want 2", notes)
 		}

@@ -20,7 +20,7 @@ import (
 	"time"
 
 	"jianyi/config"
-	"jianyi/models"
+	"jianyi/internal/notify"
 )
 
 // deliveryTimeout bounds one SMTP conversation or webhook request, so a
@@ -44,7 +44,7 @@ func Sign(secret string, body []byte) string {
 
 // PostWebhook POSTs the message's JSON payload, signed. Any answer but 2xx
 // is a failure to retry.
-func PostWebhook(ctx context.Context, cfg config.WebhookConfig, m *models.OutboxMessage) error {
+func PostWebhook(ctx context.Context, cfg config.WebhookConfig, m *notify.OutboxMessage) error {
 	ctx, cancel := context.WithTimeout(ctx, deliveryTimeout)
 	defer cancel()
 	body := []byte(m.Payload)
@@ -99,7 +99,7 @@ func BuildMail(from, to, subject, body string, id int64, date time.Time) []byte 
 
 // SendMail delivers the message over SMTP: STARTTLS when the server offers
 // it, PLAIN authentication when a username is configured.
-func SendMail(ctx context.Context, cfg config.MailConfig, m *models.OutboxMessage) error {
+func SendMail(ctx context.Context, cfg config.MailConfig, m *notify.OutboxMessage) error {
 	ctx, cancel := context.WithTimeout(ctx, deliveryTimeout)
 	defer cancel()
 	addr := net.JoinHostPort(cfg.SMTPHost, strconv.Itoa(cfg.SMTPPort))

@@ -11,6 +11,7 @@ import (
 	"jianyi/config"
 	"jianyi/dbtest"
 	"jianyi/internal/calendar"
+	"jianyi/internal/notify"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
 	"jianyi/jobs"
@@ -133,7 +134,7 @@ func countNotifications(t testing.TB, db *database.DB, userID int64) map[string]
 		Kind string
 		N    int
 	}
-	if err := db.Model(&models.Notification{}).Select("kind, COUNT(*) AS n").Where("user_id = ?", userID).
+	if err := db.Model(&notify.Notification{}).Select("kind, COUNT(*) AS n").Where("user_id = ?", userID).
 		Group("kind").Scan(&rows).Error; err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/config"
-	"jianyi/models"
+	"jianyi/internal/notify"
 )
 
 func init() {
@@ -37,22 +37,22 @@ func RetryDelay(failed int, base, max time.Duration) time.Duration {
 }
 
 // deliverer sends one outbox message.
-type deliverer func(ctx context.Context, msg *models.OutboxMessage) error
+type deliverer func(ctx context.Context, msg *notify.OutboxMessage) error
 
 // outboxDueQuery reads the due deliveries by the (status, next_attempt_at) index.
 func outboxDueQuery(tx *gorm.DB, now time.Time, limit int) *gorm.DB {
-	return tx.Model(&models.OutboxMessage{}).Where("status = ? AND next_attempt_at <= ?", models.OutboxPending, now).
+	return tx.Model(&notify.OutboxMessage{}).Where("status = ? AND next_attempt_at <= ?", notify.OutboxPending, now).
 		Order("next_attempt_at").Limit(limit)
 }
 
 func runOutbox(ctx context.Context, env *Env) (int, error) {
 	send := map[string]deliverer{
-		"email": func(ctx context.Context, m *models.OutboxMessage) error { return SendMail(ctx, env.Config.Mail, m) },
-		"webhook": func(ctx context.Context, m *models.OutboxMessage) error {
+		"email": func(ctx context.Context, m *notify.OutboxMessage) error { return SendMail(ctx, env.Config.Mail, m) },
+		"webhook": func(ctx context.Context, m *notify.OutboxMessage) error {
 			return PostWebhook(ctx, env.Config.Webhook, m)
 		},
 	}
-	var due []models.OutboxMessage
+	var due []notify.OutboxMessage
 	if err := outboxDueQuery(env.DB.WithContext(ctx), env.Now, env.Config.Jobs.OutboxBatch).Find(&due).Error; err != nil {
 		return 0, err
 	}
@@ -96,10 +96,10 @@ func runOutbox(ctx context.Context, env *Env) (int, error) {
 // claimDelivery takes a due message for this sender: the conditional update
 // succeeds for exactly one of several senders that read the same row, and it
 // counts the attempt before the attempt is made.
-func claimDelivery(ctx context.Context, env *Env, m *models.OutboxMessage) (bool, error) {
+func claimDelivery(ctx context.Context, env *Env, m *notify.OutboxMessage) (bool, error) {
 	lease := env.Now.Add(claimLease)
-	res := env.DB.WithContext(ctx).Model(&models.OutboxMessage{}).
-		Where("id = ? AND status = ? AND next_attempt_at <= ? AND attempts = ?", m.ID, models.OutboxPending, env.Now, m.Attempts).
+	res := env.DB.WithContext(ctx).Model(&notify.OutboxMessage{}).
+		Where("id = ? AND status = ? AND next_attempt_at <= ? AND attempts = ?", m.ID, notify.OutboxPending, env.Now, m.Attempts).
 		Updates(map[string]any{"next_attempt_at": lease, "attempts": m.Attempts + 1})
 	if res.Error != nil {
 		return false, res.Error
@@ -114,20 +114,20 @@ func claimDelivery(ctx context.Context, env *Env, m *models.OutboxMessage) (bool
 
 // finishDelivery records the outcome: sent, retried later with backoff, or
 // failed for good after the configured number of attempts.
-func finishDelivery(ctx context.Context, env *Env, m *models.OutboxMessage, sendErr error) error {
+func finishDelivery(ctx context.Context, env *Env, m *notify.OutboxMessage, sendErr error) error {
 	ctx = context.WithoutCancel(ctx) // record what happened even during shutdown
 	now := env.Now
 	upd := map[string]any{}
 	switch {
 	case sendErr == nil:
-		upd["status"], upd["sent_at"], upd["last_error"] = models.OutboxSent, now, ""
+		upd["status"], upd["sent_at"], upd["last_error"] = notify.OutboxSent, now, ""
 	case m.Attempts >= env.Config.Webhook.MaxAttempts:
-		upd["status"], upd["last_error"] = models.OutboxFailed, truncate(sendErr.Error(), 2000)
+		upd["status"], upd["last_error"] = notify.OutboxFailed, truncate(sendErr.Error(), 2000)
 	default:
 		upd["next_attempt_at"] = now.Add(RetryDelay(m.Attempts, env.Config.Jobs.OutboxRetryBase, env.Config.Jobs.OutboxRetryMax))
 		upd["last_error"] = truncate(sendErr.Error(), 2000)
 	}
-	return env.DB.WithContext(ctx).Model(&models.OutboxMessage{}).
+	return env.DB.WithContext(ctx).Model(&notify.OutboxMessage{}).
 		Where("id = ? AND attempts = ?", m.ID, m.Attempts).Updates(upd).Error
 }
 

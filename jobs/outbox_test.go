@@ -23,10 +23,10 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/dbtest"
+	"jianyi/internal/notify"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
 	"jianyi/jobs"
-	"jianyi/models"
 )
 
 // webhookReceiver is a test endpoint that fails its first requests, checks
@@ -179,17 +179,17 @@ func closedPortURL(t *testing.T) string {
 	return "http://" + addr + "/hook"
 }
 
-func notifyUser(t *testing.T, db *database.DB, ch models.Channels, userID int64, title, body string) {
+func notifyUser(t *testing.T, db *database.DB, ch notify.Channels, userID int64, title, body string) {
 	t.Helper()
 	if err := db.WithTx(context.Background(), func(tx *gorm.DB) error {
-		return models.Notify(tx, ch, models.NotificationSpec{UserIDs: []int64{userID}, Kind: "test", Title: title, Body: body})
+		return notify.Send(tx, ch, notify.Spec{UserIDs: []int64{userID}, Kind: "test", Title: title, Body: body})
 	}); err != nil {
 		t.Fatal(err)
 	}
 }
 
-func outboxRows(t *testing.T, db *database.DB) []models.OutboxMessage {
-	var rows []models.OutboxMessage
+func outboxRows(t *testing.T, db *database.DB) []notify.OutboxMessage {
+	var rows []notify.OutboxMessage
 	if err := db.Order("id").Find(&rows).Error; err != nil {
 		t.Fatal(err)
 	}
@@ -226,7 +226,7 @@ func TestOutboxDeliversOnceAfterRecovery(t *testing.T) {
 		}
 		step(start, 0) // webhook refuses, SMTP says 421
 		rows := outboxRows(t, db)
-		if len(rows) != 2 || rows[0].Attempts != 1 || rows[1].Attempts != 1 || rows[0].Status != models.OutboxPending ||
+		if len(rows) != 2 || rows[0].Attempts != 1 || rows[1].Attempts != 1 || rows[0].Status != notify.OutboxPending ||
 			!rows[0].NextAttemptAt.Equal(start.Add(time.Minute).UTC().Truncate(time.Microsecond)) || rows[0].LastError == "" {
 			t.Fatalf("after a failed attempt: %+v", rows)
 		}
@@ -240,7 +240,7 @@ func TestOutboxDeliversOnceAfterRecovery(t *testing.T) {
 		step(start.Add(time.Hour), 0)      // nothing left
 		rows = outboxRows(t, db)
 		for _, r := range rows {
-			if r.Status != models.OutboxSent || r.Attempts != 3 || r.SentAt == nil || r.LastError != "" {
+			if r.Status != notify.OutboxSent || r.Attempts != 3 || r.SentAt == nil || r.LastError != "" {
 				t.Fatalf("delivered row %+v", r)
 			}
 		}
@@ -311,7 +311,7 @@ func TestOutboxGivesUpAfterMaxAttempts(t *testing.T) {
 			}
 		}
 		rows := outboxRows(t, db)
-		if len(rows) != 1 || rows[0].Status != models.OutboxFailed || rows[0].Attempts != 3 || !strings.Contains(rows[0].LastError, "500") {
+		if len(rows) != 1 || rows[0].Status != notify.OutboxFailed || rows[0].Attempts != 3 || !strings.Contains(rows[0].LastError, "500") {
 			t.Fatalf("row %+v, want failed after 3 attempts with the last error", rows)
 		}
 		if hook.hits != 3 {
@@ -359,7 +359,7 @@ func TestOutboxTwoSenders(t *testing.T) {
 					t.Fatalf("delivery %s arrived %d times", id, c)
 				}
 			}
-			if sent := countRows(t, db1, &models.OutboxMessage{}, "status = ?", models.OutboxSent); sent != n {
+			if sent := countRows(t, db1, &notify.OutboxMessage{}, "status = ?", notify.OutboxSent); sent != n {
 				t.Fatalf("%d rows sent, want %d", sent, n)
 			}
 		})

@@ -14,6 +14,7 @@ import (
 
 	"jianyi/config"
 	"jianyi/internal/calendar"
+	"jianyi/internal/notify"
 	"jianyi/internal/org"
 	"jianyi/models"
 )
@@ -128,9 +129,9 @@ func emitStageWarning(ctx context.Context, env *Env, c *stageCase, kind string, 
 		}
 		days := entered.DaysUntil(env.Today)
 		label := models.StateLabels[c.State]
-		created, err = models.EmitReminder(tx, env.Channels,
-			models.ReminderKey{SubjectType: "case", SubjectID: c.ID, CaseID: c.ID, Kind: kind, Deadline: entered},
-			models.NotificationSpec{UserIDs: uniqueIDs([]int64{c.ProsecutorID}, managers), Kind: kind,
+		created, err = notify.EmitReminder(tx, env.Channels,
+			notify.ReminderKey{SubjectType: "case", SubjectID: c.ID, CaseID: c.ID, Kind: kind, Deadline: entered},
+			notify.Spec{UserIDs: uniqueIDs([]int64{c.ProsecutorID}, managers), Kind: kind,
 				Title: fmt.Sprintf("流程监控：案件%s阶段超过%d日", label, limit),
 				Body: fmt.Sprintf("《%s》自%s进入%s阶段，已%d日，超过%d日的办理期限，请及时推进。",
 					c.Title, entered.Chinese(), label, days, limit)})
@@ -202,9 +203,9 @@ func emitFilingOverdue(ctx context.Context, env *Env, f *filingRow) (bool, error
 		if err != nil {
 			return err
 		}
-		created, err = models.EmitReminder(tx, env.Channels,
-			models.ReminderKey{SubjectType: "filing", SubjectID: f.ID, CaseID: f.CaseID, Kind: KindFilingOverdue, Deadline: f.DueOn},
-			models.NotificationSpec{UserIDs: uniqueIDs([]int64{c.ProsecutorID}, managers), Kind: KindFilingOverdue,
+		created, err = notify.EmitReminder(tx, env.Channels,
+			notify.ReminderKey{SubjectType: "filing", SubjectID: f.ID, CaseID: f.CaseID, Kind: KindFilingOverdue, Deadline: f.DueOn},
+			notify.Spec{UserIDs: uniqueIDs([]int64{c.ProsecutorID}, managers), Kind: KindFilingOverdue,
 				Title: "备案逾期：检察建议未按期报上级院备案",
 				Body:  fmt.Sprintf("%s应于%s前报上级人民检察院备案，至今尚未备案，请尽快办理。", caseLabel(c.Title, c.DocumentNumber), f.DueOn.Chinese())})
 		return err

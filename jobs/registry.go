@@ -10,8 +10,8 @@ import (
 
 	"jianyi/config"
 	"jianyi/internal/calendar"
+	"jianyi/internal/notify"
 	"jianyi/internal/platform/database"
-	"jianyi/models"
 )
 
 // Env is what a job run works with.
@@ -21,7 +21,7 @@ type Env struct {
 	Log      *slog.Logger
 	Now      time.Time     // the run's clock (UTC)
 	Today    calendar.Date // the legal date of Now in Asia/Shanghai
-	Channels models.Channels
+	Channels notify.Channels
 }
 
 // Job is one named scheduled job.

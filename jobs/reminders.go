@@ -7,8 +7,8 @@ import (
 
 	"gorm.io/gorm"
 
+	"jianyi/internal/notify"
 	"jianyi/internal/platform/database"
-	"jianyi/models"
 )
 
 // reminderID is a reminders row's unique key.
@@ -27,7 +27,7 @@ func sentReminders(ctx context.Context, db *gorm.DB, subjectType string, ids []i
 	const chunk = 500
 	for start := 0; start < len(ids); start += chunk {
 		end := min(start+chunk, len(ids))
-		var rows []models.Reminder
+		var rows []notify.Reminder
 		if err := db.WithContext(ctx).Select("subject_id", "kind", "deadline").
 			Where("subject_type = ? AND subject_id IN ? AND kind IN ?", subjectType, ids[start:end], kinds).
 			Find(&rows).Error; err != nil {

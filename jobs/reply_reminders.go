@@ -10,6 +10,7 @@ import (
 
 	"jianyi/config"
 	"jianyi/internal/calendar"
+	"jianyi/internal/notify"
 	"jianyi/internal/org"
 	"jianyi/models"
 )
@@ -189,8 +190,8 @@ func emitReplyReminder(ctx context.Context, env *Env, c *ReplyCase, r ReplyRemin
 			}
 		}
 		title, body := replyReminderText(c, r)
-		key := models.ReminderKey{SubjectType: "case", SubjectID: c.ID, CaseID: c.ID, Kind: r.Kind, Deadline: c.ReplyDue}
-		ok, err := models.EmitReminder(tx, env.Channels, key, models.NotificationSpec{
+		key := notify.ReminderKey{SubjectType: "case", SubjectID: c.ID, CaseID: c.ID, Kind: r.Kind, Deadline: c.ReplyDue}
+		ok, err := notify.EmitReminder(tx, env.Channels, key, notify.Spec{
 			UserIDs: uniqueIDs(agencyUsers, []int64{c.ProsecutorID}), Kind: r.Kind, Title: title, Body: body})
 		if err != nil || !ok {
 			return err
@@ -203,7 +204,7 @@ func emitReplyReminder(ctx context.Context, env *Env, c *ReplyCase, r ReplyRemin
 		if err != nil || !made {
 			return err
 		}
-		return models.Notify(tx, env.Channels, models.NotificationSpec{UserIDs: []int64{c.ProsecutorID}, CaseID: c.ID,
+		return notify.Send(tx, env.Channels, notify.Spec{UserIDs: []int64{c.ProsecutorID}, CaseID: c.ID,
 			Kind: KindUrgingLetterDraft, Title: "催办函草稿已生成",
 			Body: fmt.Sprintf("%s的书面回复已逾期（回复期限%s），系统已生成催办函草稿，请审核后发送。", caseLabel(c.Title, c.DocumentNumber), c.ReplyDue.Chinese())})
 	})

@@ -14,6 +14,7 @@ import (
 	"jianyi/config"
 	"jianyi/dbtest"
 	"jianyi/internal/calendar"
+	"jianyi/internal/notify"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
 	"jianyi/jobs"
@@ -153,7 +154,7 @@ func TestReplyRemindersFollowAnExtension(t *testing.T) {
 		if !maps.EqualFunc(got, want, slices.Equal) {
 			t.Fatalf("old due %s, new due %s: reminders by day\n got %v\nwant %v", oldDue, newDue, got, want)
 		}
-		if n := countRows(t, db, &models.Reminder{}, "subject_id = ? AND deadline = ?", e.c.ID, oldDue.String()); n != 1 {
+		if n := countRows(t, db, &notify.Reminder{}, "subject_id = ? AND deadline = ?", e.c.ID, oldDue.String()); n != 1 {
 			t.Fatalf("%d reminders keyed to the old deadline, want 1 (the 15-day one)", n)
 		}
 	})
@@ -196,8 +197,8 @@ func TestReplyRemindersSameSlotTwice(t *testing.T) {
 		if err != nil || first == nil || first.Handled == 0 {
 			t.Fatalf("first run %+v, %v", first, err)
 		}
-		reminders := countRows(t, db, &models.Reminder{}, "")
-		notes := countRows(t, db, &models.Notification{}, "")
+		reminders := countRows(t, db, &notify.Reminder{}, "")
+		notes := countRows(t, db, &notify.Notification{}, "")
 		// The same slot again (a restart, a second timer): the slot row stops it.
 		clock.Set(at8(d("2026-04-15")).Add(3 * time.Minute))
 		if again, err := s.Tick(context.Background(), "reply_reminders"); err != nil || again != nil {
@@ -208,7 +209,7 @@ func TestReplyRemindersSameSlotTwice(t *testing.T) {
 		if err != nil || manual.Status != jobs.RunOK || manual.Handled != 0 {
 			t.Fatalf("manual run %+v, %v", manual, err)
 		}
-		if r, n := countRows(t, db, &models.Reminder{}, ""), countRows(t, db, &models.Notification{}, ""); r != reminders || n != notes {
+		if r, n := countRows(t, db, &notify.Reminder{}, ""), countRows(t, db, &notify.Notification{}, ""); r != reminders || n != notes {
 			t.Fatalf("re-runs added reminders (%d→%d) or notifications (%d→%d)", reminders, r, notes, n)
 		}
 		if n := countRows(t, db, &jobs.JobRun{}, "job_name = ?", "reply_reminders"); n != 2 {
@@ -244,7 +245,7 @@ func TestReplyRemindersTwoReplicas(t *testing.T) {
 			if errs[0] != nil || errs[1] != nil || (runs[0] == nil) == (runs[1] == nil) {
 				t.Fatalf("want exactly one replica to run the slot: runs %+v %+v, errors %v %v", runs[0], runs[1], errs[0], errs[1])
 			}
-			reminders := countRows(t, db1, &models.Reminder{}, "")
+			reminders := countRows(t, db1, &notify.Reminder{}, "")
 			wantReminders := expectedReminders(t, db1, cfg, d("2026-04-15"))
 			if reminders != wantReminders || reminders == 0 {
 				t.Fatalf("%d reminders, want %d", reminders, wantReminders)
@@ -267,7 +268,7 @@ func TestReplyRemindersTwoReplicas(t *testing.T) {
 			if want <= reminders {
 				t.Fatalf("fixture: 2026-04-16 calls for no reminder beyond 04-15's %d, so the concurrent runs prove nothing", reminders)
 			}
-			if n := countRows(t, db1, &models.Reminder{}, ""); n != want {
+			if n := countRows(t, db1, &notify.Reminder{}, ""); n != want {
 				t.Fatalf("%d reminders after concurrent runs, want %d", n, want)
 			}
 			assertOneNotificationPerReminder(t, db1)
@@ -299,14 +300,14 @@ func expectedReminders(t *testing.T, db *database.DB, cfg *config.Config, days .
 // one urging letter draft with one notice.
 func assertOneNotificationPerReminder(t *testing.T, db *database.DB) {
 	t.Helper()
-	reminders := countRows(t, db, &models.Reminder{}, "")
-	notes := countRows(t, db, &models.Notification{}, "kind <> ?", jobs.KindUrgingLetterDraft)
+	reminders := countRows(t, db, &notify.Reminder{}, "")
+	notes := countRows(t, db, &notify.Notification{}, "kind <> ?", jobs.KindUrgingLetterDraft)
 	if notes != 2*reminders {
 		t.Fatalf("%d reminder notifications for %d reminders, want %d", notes, reminders, 2*reminders)
 	}
-	overdue := countRows(t, db, &models.Reminder{}, "kind = ?", jobs.KindReplyOverdue)
+	overdue := countRows(t, db, &notify.Reminder{}, "kind = ?", jobs.KindReplyOverdue)
 	letters := countRows(t, db, &models.UrgingLetter{}, "")
-	drafts := countRows(t, db, &models.Notification{}, "kind = ?", jobs.KindUrgingLetterDraft)
+	drafts := countRows(t, db, &notify.Notification{}, "kind = ?", jobs.KindUrgingLetterDraft)
 	if letters != overdue || drafts != overdue {
 		t.Fatalf("%d overdue reminders, %d urging letters, %d draft notices: want all equal", overdue, letters, drafts)
 	}
@@ -331,16 +332,16 @@ func TestEmitReminderOnce(t *testing.T) {
 			var created bool
 			err := db.WithTx(context.Background(), func(tx *gorm.DB) error {
 				var err error
-				created, err = models.EmitReminder(tx, models.Channels{},
-					models.ReminderKey{SubjectType: "case", SubjectID: c.ID, CaseID: c.ID, Kind: st.kind, Deadline: d(st.deadline)},
-					models.NotificationSpec{UserIDs: []int64{c.ProsecutorID}, Kind: st.kind, Title: "提醒"})
+				created, err = notify.EmitReminder(tx, notify.Channels{},
+					notify.ReminderKey{SubjectType: "case", SubjectID: c.ID, CaseID: c.ID, Kind: st.kind, Deadline: d(st.deadline)},
+					notify.Spec{UserIDs: []int64{c.ProsecutorID}, Kind: st.kind, Title: "提醒"})
 				return err
 			})
 			if err != nil || created != st.want {
 				t.Fatalf("step %d %+v: created %v, err %v", i, st, created, err)
 			}
 		}
-		if n := countRows(t, db, &models.Notification{}, ""); n != 3 {
+		if n := countRows(t, db, &notify.Notification{}, ""); n != 3 {
 			t.Fatalf("%d notifications, want 3", n)
 		}
 	})

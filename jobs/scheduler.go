@@ -17,11 +17,11 @@ import (
 
 	"jianyi/config"
 	"jianyi/internal/calendar"
+	"jianyi/internal/notify"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
-	"jianyi/models"
 )
 
 // Scheduler runs the registered jobs on their cron specs. Every run is
@@ -369,6 +369,6 @@ func (s *Scheduler) pruneRuns(ctx context.Context, name string, now time.Time) {
 }
 
 // ChannelsOf says which delivery channels the configuration enables.
-func ChannelsOf(cfg *config.Config) models.Channels {
-	return models.Channels{Email: cfg.Mail.SMTPHost != "", Webhook: cfg.Webhook.URL != ""}
+func ChannelsOf(cfg *config.Config) notify.Channels {
+	return notify.Channels{Email: cfg.Mail.SMTPHost != "", Webhook: cfg.Webhook.URL != ""}
 }

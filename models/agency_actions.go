@@ -7,6 +7,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/notify"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/database"
@@ -80,7 +81,7 @@ func applySign(ac *ActionContext) error {
 	ac.SetData("received_on", c.ReceivedOn)
 	ac.SetData("signer_name", c.SignerName)
 	ac.SetData("reply_due", c.ReplyDue)
-	ac.Notify(NotificationSpec{UserIDs: []int64{c.ProsecutorID}, Kind: "agency_signed", Title: "被建议单位已签收检察建议",
+	ac.Notify(notify.Spec{UserIDs: []int64{c.ProsecutorID}, Kind: "agency_signed", Title: "被建议单位已签收检察建议",
 		Body: fmt.Sprintf("%s已签收%s，回复期限至%s。", c.SignerName, docLabel(c), dateText(c.ReplyDue))})
 	return nil
 }
@@ -115,7 +116,7 @@ func applyObject(ac *ActionContext) error {
 	}
 	ac.SetData("objection_id", o.ID)
 	ac.SetData("file_ids", ids)
-	ac.Notify(NotificationSpec{UserIDs: []int64{c.ProsecutorID}, Kind: "agency_objection", Title: "被建议单位提出异议",
+	ac.Notify(notify.Spec{UserIDs: []int64{c.ProsecutorID}, Kind: "agency_objection", Title: "被建议单位提出异议",
 		Body: fmt.Sprintf("被建议单位对%s提出异议，请及时复核。", docLabel(c))})
 	return nil
 }
@@ -236,7 +237,7 @@ func applyRequestExtension(ac *ActionContext) error {
 	ac.SetData("extension_request_id", r.ID)
 	ac.SetData("requested_due", p.RequestedDue)
 	ac.SetData("requested_days", p.RequestedDays)
-	ac.Notify(NotificationSpec{UserIDs: []int64{c.ProsecutorID}, Kind: "extension_requested", Title: "被建议单位申请延期回复",
+	ac.Notify(notify.Spec{UserIDs: []int64{c.ProsecutorID}, Kind: "extension_requested", Title: "被建议单位申请延期回复",
 		Body: fmt.Sprintf("被建议单位申请延期回复%s，请及时决定。", docLabel(c))})
 	return nil
 }
@@ -326,7 +327,7 @@ func notifyAgency(ac *ActionContext, kind, title, body string) error {
 	if err != nil {
 		return err
 	}
-	ac.Notify(NotificationSpec{UserIDs: ids, Kind: kind, Title: title, Body: body})
+	ac.Notify(notify.Spec{UserIDs: ids, Kind: kind, Title: title, Body: body})
 	return nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/notify"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/files"
 )
@@ -74,7 +75,7 @@ func applyReportProgress(ac *ActionContext) error {
 	ac.SetData("progress_report_id", r.ID)
 	ac.SetData("percent", r.Percent)
 	ac.SetData("file_ids", ids)
-	ac.Notify(NotificationSpec{UserIDs: []int64{c.ProsecutorID}, Kind: "agency_progress", Title: "被建议单位报告整改进展",
+	ac.Notify(notify.Spec{UserIDs: []int64{c.ProsecutorID}, Kind: "agency_progress", Title: "被建议单位报告整改进展",
 		Body: fmt.Sprintf("被建议单位报告%s的整改进展：%d%%。", docLabel(c), r.Percent)})
 	return nil
 }
@@ -139,7 +140,7 @@ func applyEscalate(ac *ActionContext) error {
 	for i, k := range kinds {
 		labels[i] = EscalationKindLabels[k]
 	}
-	ac.Notify(NotificationSpec{UserIDs: []int64{c.ProsecutorID}, Kind: "case_escalated", Title: "检察长决定报告、通报或移送",
+	ac.Notify(notify.Spec{UserIDs: []int64{c.ProsecutorID}, Kind: "case_escalated", Title: "检察长决定报告、通报或移送",
 		Body: fmt.Sprintf("%s：%s。", docLabel(c), strings.Join(labels, "；"))})
 	return nil
 }
@@ -185,7 +186,7 @@ func applyReopen(ac *ActionContext) error {
 	ac.SetData("previous_outcome", c.Outcome)
 	ac.SetData("reason", strings.TrimSpace(p.Reason))
 	c.Outcome, c.ClosedAt = "", nil
-	ac.Notify(NotificationSpec{UserIDs: []int64{c.ProsecutorID}, Kind: "case_reopened", Title: "案件重新启动督促落实",
+	ac.Notify(notify.Spec{UserIDs: []int64{c.ProsecutorID}, Kind: "case_reopened", Title: "案件重新启动督促落实",
 		Body: fmt.Sprintf("检察长决定重新启动%s的督促落实。理由：%s", docLabel(c), strings.TrimSpace(p.Reason))})
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/notify"
 	"jianyi/internal/platform/apperr"
 )
 
@@ -149,7 +150,7 @@ func applyReply(ac *ActionContext) error {
 	if r.Late {
 		title = "被建议单位逾期提交书面回复"
 	}
-	ac.Notify(NotificationSpec{UserIDs: []int64{c.ProsecutorID}, Kind: "agency_replied", Title: title,
+	ac.Notify(notify.Spec{UserIDs: []int64{c.ProsecutorID}, Kind: "agency_replied", Title: title,
 		Body: fmt.Sprintf("被建议单位就%s提交了%s。", docLabel(c), replyKindLabels[r.Kind])})
 	return nil
 }

@@ -16,6 +16,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/notify"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/audit"
@@ -324,7 +325,7 @@ func (s *ApplicationService) Submit(ctx context.Context, in ApplicationInput, up
 		if app.DuplicateOf != nil {
 			body += "（疑似重复申请，请核对）"
 		}
-		if err := Notify(tx, s.Cases.Settings.Channels, NotificationSpec{UserIDs: ids, Kind: "application.submitted", Title: "新的公民申请", Body: body}); err != nil {
+		if err := notify.Send(tx, s.Cases.Settings.Channels, notify.Spec{UserIDs: ids, Kind: "application.submitted", Title: "新的公民申请", Body: body}); err != nil {
 			return err
 		}
 		out = &SubmitResult{TrackingNo: app.TrackingNo, Secret: secret}
@@ -555,7 +556,7 @@ func (s *ApplicationService) AddMaterials(ctx context.Context, trackingNo, secre
 		if err != nil {
 			return err
 		}
-		return Notify(tx, s.Cases.Settings.Channels, NotificationSpec{UserIDs: ids, Kind: "application.materials",
+		return notify.Send(tx, s.Cases.Settings.Channels, notify.Spec{UserIDs: ids, Kind: "application.materials",
 			Title: "公民申请补正材料", Body: fmt.Sprintf("申请 %s 已提交补正材料，请于%s前答复。", app.TrackingNo, due.Due.Chinese())})
 	})
 	if err != nil {

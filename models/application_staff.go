@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/notify"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/audit"
@@ -321,7 +322,7 @@ func (s *ApplicationService) createLead(tx *gorm.DB, a *org.Actor, app *Applicat
 		return nil, err
 	}
 	if u.ID != a.UserID {
-		if err := Notify(tx, s.Cases.Settings.Channels, NotificationSpec{UserIDs: []int64{u.ID}, CaseID: c.ID, Kind: "case.assigned",
+		if err := notify.Send(tx, s.Cases.Settings.Channels, notify.Spec{UserIDs: []int64{u.ID}, CaseID: c.ID, Kind: "case.assigned",
 			Title: "公民申请转为线索", Body: "您被指定为公民申请 " + app.TrackingNo + " 所立线索的承办检察官。"}); err != nil {
 			return nil, err
 		}

@@ -12,6 +12,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/notify"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/audit"
@@ -25,7 +26,7 @@ type CaseSettings struct {
 	FilingDays     int
 	ObjectionDays  int
 	Location       *time.Location
-	Channels       Channels
+	Channels       notify.Channels
 	PublishRoles   []org.Role
 	StageLimitDays map[string]int
 }
@@ -103,7 +104,7 @@ type ActionContext struct {
 	Internal bool
 	// Files are the uploads sent with the action.
 	Files []files.Upload
-	notes []NotificationSpec
+	notes []notify.Spec
 }
 
 // StoreFiles saves the action's uploads as files owned by (ownerType, ownerID)
@@ -116,7 +117,7 @@ func (ac *ActionContext) StoreFiles(ownerType string, ownerID int64, internal bo
 func (ac *ActionContext) Calendar() *calendar.HolidayCalendar { return ac.Service.Holidays(ac.Tx) }
 
 // Notify queues a notification written with the action.
-func (ac *ActionContext) Notify(n NotificationSpec) {
+func (ac *ActionContext) Notify(n notify.Spec) {
 	if n.CaseID == 0 {
 		n.CaseID = ac.Case.ID
 	}
@@ -310,7 +311,7 @@ func (s *CaseService) Execute(ctx context.Context, a *org.Actor, req ActionReque
 			return err
 		}
 		for _, n := range ac.notes {
-			if err := Notify(tx, s.Settings.Channels, n); err != nil {
+			if err := notify.Send(tx, s.Settings.Channels, n); err != nil {
 				return err
 			}
 		}

@@ -6,6 +6,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"jianyi/internal/notify"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/database"
@@ -75,7 +76,7 @@ func (s *CaseService) SubmitFiling(ctx context.Context, a *org.Actor, id int64) 
 			recipients = append(recipients, ids...)
 		}
 		out = f
-		return Notify(tx, s.Settings.Channels, NotificationSpec{UserIDs: recipients, Kind: "filing_submitted",
+		return notify.Send(tx, s.Settings.Channels, notify.Spec{UserIDs: recipients, Kind: "filing_submitted",
 			Title: "下级院报送检察建议备案",
 			Body: fmt.Sprintf("%s报送《%s》（%s）备案，请查阅备案报告。", in.procuratorate.Name,
 				recommendationTitle(tx, &c), in.number())})

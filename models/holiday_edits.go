@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/notify"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/audit"
@@ -184,7 +185,7 @@ func (s *CaseService) recomputeReplyDeadlines(tx *gorm.DB, a *org.Actor, cal *ca
 			}
 			users = append(users, ag...)
 		}
-		if err := Notify(tx, s.Settings.Channels, NotificationSpec{UserIDs: users, CaseID: c.ID, Kind: "deadline_recomputed",
+		if err := notify.Send(tx, s.Settings.Channels, notify.Spec{UserIDs: users, CaseID: c.ID, Kind: "deadline_recomputed",
 			Title: "回复期限已重新计算", Body: fmt.Sprintf("%s的回复期限改为%s：%s", docNumberOr(c), d.Due.Chinese(), d.Explanation)}); err != nil {
 			return nil, err
 		}

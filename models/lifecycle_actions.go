@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/notify"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/database"
@@ -139,7 +140,7 @@ func applyEnding(outcome string) func(ac *ActionContext) error {
 			if err != nil {
 				return err
 			}
-			ac.Notify(NotificationSpec{UserIDs: users, Kind: "case_" + outcome, Title: "检察建议已" + StateLabels[ac.To],
+			ac.Notify(notify.Spec{UserIDs: users, Kind: "case_" + outcome, Title: "检察建议已" + StateLabels[ac.To],
 				Body: fmt.Sprintf("%s：%s。理由：%s", docNumberOr(ac.Case), StateLabels[ac.To], reason)})
 		}
 		return nil
@@ -167,7 +168,7 @@ func applyFile(ac *ActionContext) error {
 	num := CaseNumber(short, code, year, n)
 	ac.Case.CaseNumber = &num
 	ac.SetData("case_number", num)
-	ac.Notify(NotificationSpec{UserIDs: []int64{ac.Case.ProsecutorID}, Kind: "case_filed", Title: "案件已立案",
+	ac.Notify(notify.Spec{UserIDs: []int64{ac.Case.ProsecutorID}, Kind: "case_filed", Title: "案件已立案",
 		Body: fmt.Sprintf("“%s”已立案，案号 %s。", ac.Case.Title, num)})
 	return nil
 }
@@ -273,7 +274,7 @@ func applySubmit(ac *ActionContext) error {
 	if err != nil {
 		return err
 	}
-	ac.Notify(NotificationSpec{UserIDs: reviewers, Kind: "approval_requested", Title: "检察建议书待审批",
+	ac.Notify(notify.Spec{UserIDs: reviewers, Kind: "approval_requested", Title: "检察建议书待审批",
 		Body: fmt.Sprintf("“%s”的检察建议书（第%d稿）已提请审批。", ac.Case.Title, d.VersionNo)})
 	return nil
 }
@@ -309,7 +310,7 @@ func applyReturn(ac *ActionContext) error {
 	}
 	ac.SetData("draft_id", d.ID)
 	ac.SetData("comments", d.ReviewComments)
-	ac.Notify(NotificationSpec{UserIDs: []int64{ac.Case.ProsecutorID}, Kind: "draft_returned", Title: "检察建议书被退回修改",
+	ac.Notify(notify.Spec{UserIDs: []int64{ac.Case.ProsecutorID}, Kind: "draft_returned", Title: "检察建议书被退回修改",
 		Body: fmt.Sprintf("“%s”的检察建议书（第%d稿）被退回：%s", ac.Case.Title, d.VersionNo, d.ReviewComments)})
 	return nil
 }
@@ -354,7 +355,7 @@ func applyApprove(ac *ActionContext) error {
 	if meeting != nil {
 		ac.SetData("meeting_date", *meeting)
 	}
-	ac.Notify(NotificationSpec{UserIDs: []int64{ac.Case.ProsecutorID}, Kind: "draft_approved", Title: "检察建议书已批准",
+	ac.Notify(notify.Spec{UserIDs: []int64{ac.Case.ProsecutorID}, Kind: "draft_approved", Title: "检察建议书已批准",
 		Body: fmt.Sprintf("“%s”的检察建议书已批准（%s），可以制发。", ac.Case.Title, decision)})
 	return nil
 }
@@ -519,7 +520,7 @@ func applyDeliver(ac *ActionContext) error {
 	if err != nil {
 		return err
 	}
-	ac.Notify(NotificationSpec{UserIDs: users, Kind: "recommendation_delivered", Title: "收到检察建议书",
+	ac.Notify(notify.Spec{UserIDs: users, Kind: "recommendation_delivered", Title: "收到检察建议书",
 		Body: fmt.Sprintf("%s已于%s送达，请于%s前书面回复。", docNumberOr(c), delivered.Chinese(), c.ReplyDue.Chinese())})
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/notify"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/audit"
@@ -177,7 +178,7 @@ type ProjectEvent struct {
 // ProjectService runs projects.
 type ProjectService struct {
 	DB       *database.DB
-	Channels Channels
+	Channels notify.Channels
 	Location *time.Location
 	// Now is the clock; tests replace it.
 	Now func() time.Time

@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/notify"
 	"jianyi/internal/platform/database"
 )
 
@@ -128,7 +129,7 @@ const (
 // active projects that are overdue or due within dueSoonDays. Each reminder
 // is keyed by (task, kind, due date), so re-runs never repeat one and a moved
 // due date gets fresh reminders.
-func RemindProjectTasks(ctx context.Context, db *database.DB, ch Channels, today calendar.Date, dueSoonDays int) (int, error) {
+func RemindProjectTasks(ctx context.Context, db *database.DB, ch notify.Channels, today calendar.Date, dueSoonDays int) (int, error) {
 	var tasks []struct {
 		ProjectTask
 		LeadID       int64
@@ -151,8 +152,8 @@ func RemindProjectTasks(ctx context.Context, db *database.DB, ch Channels, today
 				fmt.Sprintf("项目“%s”的任务“%s”已于%s到期，尚未完成，已逾期 %d 天。", t.ProjectTitle, t.Title, t.DueOn.Chinese(), t.DueOn.DaysUntil(today))
 		}
 		err := db.WithTx(ctx, func(tx *gorm.DB) error {
-			ok, err := EmitReminder(tx, ch, ReminderKey{SubjectType: "project_task", SubjectID: t.ID, Kind: kind, Deadline: t.DueOn},
-				NotificationSpec{UserIDs: []int64{t.OwnerID, t.LeadID}, Kind: "project_" + kind, Title: title, Body: body})
+			ok, err := notify.EmitReminder(tx, ch, notify.ReminderKey{SubjectType: "project_task", SubjectID: t.ID, Kind: kind, Deadline: t.DueOn},
+				notify.Spec{UserIDs: []int64{t.OwnerID, t.LeadID}, Kind: "project_" + kind, Title: title, Body: body})
 			if ok {
 				sent++
 			}

@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/notify"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/audit"
@@ -81,7 +82,7 @@ func (s *ProjectService) CreateTask(ctx context.Context, a *org.Actor, projectID
 			return err
 		}
 		if t.OwnerID != a.UserID {
-			if err := Notify(tx, s.Channels, NotificationSpec{UserIDs: []int64{t.OwnerID}, Kind: "project_task_assigned",
+			if err := notify.Send(tx, s.Channels, notify.Spec{UserIDs: []int64{t.OwnerID}, Kind: "project_task_assigned",
 				Title: "项目任务：" + t.Title, Body: fmt.Sprintf("项目“%s”分配给您的任务“%s”，期限 %s。", p.Title, t.Title, t.DueOn.Chinese())}); err != nil {
 				return err
 			}

@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/notify"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/audit"
@@ -117,7 +118,7 @@ type ReviewBatchInput struct {
 type ReviewService struct {
 	DB       *database.DB
 	Sheet    []ScoreLine
-	Channels Channels
+	Channels notify.Channels
 	Now      func() time.Time
 	// Rand picks samples; tests may fix it.
 	Rand *rand.Rand
@@ -272,7 +273,7 @@ func (s *ReviewService) AssignReviewer(ctx context.Context, a *org.Actor, batchI
 		if err := tx.Save(it).Error; err != nil {
 			return err
 		}
-		if err := Notify(tx, s.Channels, NotificationSpec{UserIDs: []int64{u.ID}, CaseID: it.CaseID, Kind: "review_assigned",
+		if err := notify.Send(tx, s.Channels, notify.Spec{UserIDs: []int64{u.ID}, CaseID: it.CaseID, Kind: "review_assigned",
 			Title: "质量评查任务：" + b.Title, Body: fmt.Sprintf("您被指定为“%s”（%s）中一件案件的评查人。", b.Title, ReviewKindLabels[b.Kind])}); err != nil {
 			return err
 		}
@@ -333,7 +334,7 @@ func (s *ReviewService) ScoreItem(ctx context.Context, a *org.Actor, batchID, it
 		if err := tx.Save(it).Error; err != nil {
 			return err
 		}
-		if err := Notify(tx, s.Channels, NotificationSpec{UserIDs: []int64{it.ProsecutorID}, CaseID: it.CaseID, Kind: "review_scored",
+		if err := notify.Send(tx, s.Channels, notify.Spec{UserIDs: []int64{it.ProsecutorID}, CaseID: it.CaseID, Kind: "review_scored",
 			Title: "评查意见：" + b.Title, Body: fmt.Sprintf("您承办的案件已完成评查，得分 %d/%d，请查阅评查意见并答复。", total, it.MaxScore)}); err != nil {
 			return err
 		}

@@ -1,4 +1,4 @@
-package models
+package notify
 
 import (
 	"time"
@@ -33,7 +33,7 @@ type ReminderKey struct {
 // EmitReminder records the reminder and sends its notification only if this
 // key was never emitted before. The unique index decides, so re-runs,
 // restarts and replicas running at once never send one twice.
-func EmitReminder(tx *gorm.DB, ch Channels, key ReminderKey, n NotificationSpec) (bool, error) {
+func EmitReminder(tx *gorm.DB, ch Channels, key ReminderKey, n Spec) (bool, error) {
 	r := &Reminder{SubjectType: key.SubjectType, SubjectID: key.SubjectID, Kind: key.Kind, Deadline: key.Deadline.String(), CreatedAt: time.Now().UTC()}
 	if key.CaseID != 0 {
 		cid := key.CaseID
@@ -53,5 +53,5 @@ func EmitReminder(tx *gorm.DB, ch Channels, key ReminderKey, n NotificationSpec)
 	if n.CaseID == 0 {
 		n.CaseID = key.CaseID
 	}
-	return true, Notify(tx, ch, n)
+	return true, Send(tx, ch, n)
 }

@@ -1,4 +1,4 @@
-package models
+package notify
 
 import (
 	"encoding/json"
@@ -56,8 +56,8 @@ type Channels struct {
 	Webhook bool
 }
 
-// NotificationSpec is what to tell whom.
-type NotificationSpec struct {
+// Spec is what to tell whom.
+type Spec struct {
 	UserIDs []int64
 	CaseID  int64
 	Kind    string
@@ -65,8 +65,8 @@ type NotificationSpec struct {
 	Body    string
 }
 
-// Notify writes inbox rows and outbox deliveries inside tx.
-func Notify(tx *gorm.DB, ch Channels, n NotificationSpec) error {
+// Send writes inbox rows and outbox deliveries inside tx.
+func Send(tx *gorm.DB, ch Channels, n Spec) error {
 	// With a delivery channel on, the recipients' addresses are read in one
 	// query rather than one per recipient.
 	var users map[int64]org.User
