@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/cases"
 	"jianyi/internal/org"
-	"jianyi/models"
 )
 
 var fixtureSeq atomic.Int64
@@ -17,10 +17,10 @@ var fixtureSeq atomic.Int64
 // reach (e.g. documents of an issued or delivered case). Zero fields take
 // the defaults documented on each.
 type CaseFixture struct {
-	State models.CaseState // default drafting
-	Title string           // default "校园周边食品安全隐患"
+	State cases.CaseState // default drafting
+	Title string          // default "校园周边食品安全隐患"
 	// Content, when set, is saved as draft version 1.
-	Content *models.RecommendationContent
+	Content *cases.RecommendationContent
 	// DocumentNumber (文号), IssuedAt and the delivery dates are set as given.
 	DocumentNumber string
 	IssuedAt       time.Time
@@ -34,14 +34,14 @@ type CaseFixture struct {
 
 // CaseFixture writes a case of the district's 第八检察部, handled by
 // prosecutor1, in the fixture's state, with its draft and filing.
-func (e *Env) CaseFixture(f CaseFixture) *models.Case {
+func (e *Env) CaseFixture(f CaseFixture) *cases.Case {
 	e.T.Helper()
 	var prosecutor org.User
 	if err := e.DB.Where("username = ?", "prosecutor1").First(&prosecutor).Error; err != nil {
 		e.T.Fatal(err)
 	}
 	if f.State == "" {
-		f.State = models.StateDrafting
+		f.State = cases.StateDrafting
 	}
 	if f.Title == "" {
 		f.Title = "校园周边食品安全隐患"
@@ -52,8 +52,8 @@ func (e *Env) CaseFixture(f CaseFixture) *models.Case {
 	}
 	now := e.Now().UTC()
 	caseNumber := fmt.Sprintf("清河检八立〔2026〕%d号", fixtureSeq.Add(1))
-	c := &models.Case{ProcuratorateID: e.Org.District.ID, DepartmentID: e.Org.Department.ID, CaseNumber: &caseNumber,
-		Title: f.Title, Field: "食品药品安全", Source: models.SourceCaseFinding,
+	c := &cases.Case{ProcuratorateID: e.Org.District.ID, DepartmentID: e.Org.Department.ID, CaseNumber: &caseNumber,
+		Title: f.Title, Field: "食品药品安全", Source: cases.SourceCaseFinding,
 		Summary: "清河区部分学校周边流动摊贩无证经营，销售“三无”食品。", AgencyID: &agency.ID, ProsecutorID: prosecutor.ID,
 		State: f.State, Version: 1, StateEnteredAt: now, CreatedBy: prosecutor.ID, CreatedAt: now, UpdatedAt: now}
 	if f.DocumentNumber != "" {
@@ -76,7 +76,7 @@ func (e *Env) CaseFixture(f CaseFixture) *models.Case {
 		e.T.Fatalf("case fixture: %v", err)
 	}
 	if f.Content != nil {
-		d := &models.RecommendationDraft{CaseID: c.ID, VersionNo: 1, Content: f.Content.Encode(), Status: "approved",
+		d := &cases.RecommendationDraft{CaseID: c.ID, VersionNo: 1, Content: f.Content.Encode(), Status: "approved",
 			AuthorID: prosecutor.ID, CreatedAt: now, UpdatedAt: now}
 		if err := e.DB.Create(d).Error; err != nil {
 			e.T.Fatalf("draft fixture: %v", err)
@@ -84,8 +84,8 @@ func (e *Env) CaseFixture(f CaseFixture) *models.Case {
 	}
 	if f.FiledWith != 0 {
 		due := calendar.DateOf(now, time.UTC).AddDays(5)
-		fl := &models.Filing{CaseID: c.ID, ProcuratorateID: c.ProcuratorateID, ParentProcuratorateID: f.FiledWith,
-			DueOn: due, Status: models.FilingPending, CreatedAt: now}
+		fl := &cases.Filing{CaseID: c.ID, ProcuratorateID: c.ProcuratorateID, ParentProcuratorateID: f.FiledWith,
+			DueOn: due, Status: cases.FilingPending, CreatedAt: now}
 		if err := e.DB.Create(fl).Error; err != nil {
 			e.T.Fatalf("filing fixture: %v", err)
 		}
@@ -99,7 +99,7 @@ func (e *Env) EventFixture(caseID int64, action, actorName string, role org.Role
 	if data == "" {
 		data = "{}"
 	}
-	ev := &models.CaseEvent{CaseID: caseID, Action: action, ActorName: actorName, Role: string(role), Note: note, Data: data,
+	ev := &cases.CaseEvent{CaseID: caseID, Action: action, ActorName: actorName, Role: string(role), Note: note, Data: data,
 		Internal: true, CreatedAt: at.UTC()}
 	if err := e.DB.Create(ev).Error; err != nil {
 		e.T.Fatalf("event fixture: %v", err)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"jianyi/internal/cases"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/models"
@@ -24,7 +25,7 @@ func (s *Server) agencyRoutes(g *echo.Group) {
 
 func (s *Server) agencyInbox(c echo.Context) error {
 	q := models.AgencyInboxQuery{State: c.QueryParam("state"), Cursor: c.QueryParam("cursor")}
-	if q.State != "" && !models.CaseState(q.State).Valid() {
+	if q.State != "" && !cases.CaseState(q.State).Valid() {
 		return apperr.InvalidField("state", "未知的案件状态："+q.State)
 	}
 	if v := c.QueryParam("year"); v != "" {

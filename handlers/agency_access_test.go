@@ -9,6 +9,7 @@ import (
 	"jianyi/apitest"
 	"jianyi/config"
 	"jianyi/dbtest"
+	"jianyi/internal/cases"
 	"jianyi/internal/platform/database"
 	"jianyi/internal/platform/files"
 	"jianyi/models"
@@ -40,11 +41,11 @@ func TestAgencyAccess(t *testing.T) {
 		var replyFile, internalFile, followUpFile int64
 		for _, f := range files {
 			switch {
-			case f.OwnerType == models.OwnerReply:
+			case f.OwnerType == cases.OwnerReply:
 				replyFile = f.ID
 			case f.OwnerType == "investigation":
 				internalFile = f.ID
-			case f.OwnerType == models.OwnerFollowUp:
+			case f.OwnerType == cases.OwnerFollowUp:
 				followUpFile = f.ID
 			}
 		}
@@ -154,7 +155,7 @@ func TestAgencyUploads(t *testing.T) {
 		payload := map[string]any{"kind": "final", "items": allItems("adopted", "adopted", "adopted"), "contact_person": "王科长", "contact_phone": "1"}
 		counts := func() (replies, uploads int64) {
 			db.Model(&models.Reply{}).Where("case_id = ?", id).Count(&replies)
-			db.Model(&files.StoredFile{}).Where("case_id = ? AND owner_type = ?", id, models.OwnerReply).Count(&uploads)
+			db.Model(&files.StoredFile{}).Where("case_id = ? AND owner_type = ?", id, cases.OwnerReply).Count(&uploads)
 			return
 		}
 		big := pdfBytes(strings.Repeat("x", 5000))
@@ -184,9 +185,9 @@ func TestAgencyUploads(t *testing.T) {
 					if afterReplies != beforeReplies || afterFiles != beforeFiles {
 						t.Fatalf("refused upload stored something: replies %d→%d files %d→%d", beforeReplies, afterReplies, beforeFiles, afterFiles)
 					}
-					var cur models.Case
+					var cur cases.Case
 					db.First(&cur, id)
-					if cur.Version != version || cur.State != models.StateDelivered {
+					if cur.Version != version || cur.State != cases.StateDelivered {
 						t.Fatalf("refused upload changed the case: %+v", cur)
 					}
 					return
@@ -195,7 +196,7 @@ func TestAgencyUploads(t *testing.T) {
 				res.Decode(t, &c)
 				version = c.Version
 				var f files.StoredFile
-				if err := db.Omit("content").Where("case_id = ? AND owner_type = ?", id, models.OwnerReply).Order("id DESC").First(&f).Error; err != nil {
+				if err := db.Omit("content").Where("case_id = ? AND owner_type = ?", id, cases.OwnerReply).Order("id DESC").First(&f).Error; err != nil {
 					t.Fatal(err)
 				}
 				if f.Filename != tt.filename {

@@ -9,8 +9,8 @@ import (
 	"jianyi/apitest"
 	"jianyi/dbtest"
 	"jianyi/internal/calendar"
+	"jianyi/internal/cases"
 	"jianyi/internal/org"
-	"jianyi/models"
 )
 
 // BenchmarkAgencyInbox measures one inbox page (20 items) for an agency with
@@ -25,14 +25,14 @@ func BenchmarkAgencyInbox(b *testing.B) {
 			db.Where("username = ?", "prosecutor1").First(&prosecutor)
 			agency := env.Org.Agency1.ID
 			now := time.Now().UTC()
-			rows := make([]models.Case, 0, 2000)
+			rows := make([]cases.Case, 0, 2000)
 			for i := 0; i < 2000; i++ {
 				day := calendar.NewDate(2025, time.January, 1).AddDays(i % 700)
 				due := day.AddDays(61)
 				no := fmt.Sprintf("清河检八建〔%d〕%d号", day.Year(), i+1)
-				rows = append(rows, models.Case{ProcuratorateID: env.Org.District.ID, DepartmentID: env.Org.Department.ID,
-					Title: fmt.Sprintf("案件%d", i), Field: "其他", Source: models.SourceOther, AgencyID: &agency, ProsecutorID: prosecutor.ID,
-					State: models.StateDelivered, Version: 1, DocumentNumber: &no, DeliveredOn: &day, ReceivedOn: &day, ReplyDue: &due,
+				rows = append(rows, cases.Case{ProcuratorateID: env.Org.District.ID, DepartmentID: env.Org.Department.ID,
+					Title: fmt.Sprintf("案件%d", i), Field: "其他", Source: cases.SourceOther, AgencyID: &agency, ProsecutorID: prosecutor.ID,
+					State: cases.StateDelivered, Version: 1, DocumentNumber: &no, DeliveredOn: &day, ReceivedOn: &day, ReplyDue: &due,
 					StateEnteredAt: now, CreatedBy: prosecutor.ID, CreatedAt: now, UpdatedAt: now})
 			}
 			if err := db.CreateInBatches(rows, 200).Error; err != nil {

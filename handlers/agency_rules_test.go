@@ -11,6 +11,7 @@ import (
 	"jianyi/dbtest"
 	"jianyi/handlers"
 	"jianyi/internal/calendar"
+	"jianyi/internal/cases"
 	"jianyi/internal/notify"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
@@ -46,7 +47,7 @@ func TestAgencySignRules(t *testing.T) {
 				}
 			})
 		}
-		var c models.Case
+		var c cases.Case
 		db.First(&c, fx.ID)
 		if c.ReceivedOn == nil || *c.ReceivedOn != today || c.SignedBy == nil || c.SignedAt == nil || c.SignerName != "王科长" || c.ReplyDue == nil {
 			t.Fatalf("signed case %+v", c)
@@ -133,7 +134,7 @@ func TestAgencyObjection(t *testing.T) {
 		// agency signs it and a new clock starts from the new receipt.
 		later := svcToday(env).AddDays(10)
 		newNo := "清河检八建〔2026〕5号"
-		if err := db.Model(&models.Case{}).Where("id = ?", amend.ID).Updates(map[string]any{"state": models.StateDelivered,
+		if err := db.Model(&cases.Case{}).Where("id = ?", amend.ID).Updates(map[string]any{"state": cases.StateDelivered,
 			"document_number": newNo, "delivered_on": later, "version": c.Version + 1}).Error; err != nil {
 			t.Fatal(err)
 		}
@@ -231,7 +232,7 @@ func TestAgencyReplyRules(t *testing.T) {
 		// An on-time final reply.
 		c, _ = act(t, env, fx.ID, "reply", "agency1", map[string]any{"version": c.Version, "kind": "final", "position": "partly_adopted",
 			"items": allItems("adopted", "partly_adopted", "adopted"), "measures_taken": "已整改", "contact_person": "王科长", "contact_phone": "1"}, http.StatusOK)
-		if c.State != "replied" || c.ReplyClass != models.ReplyClassOnTime {
+		if c.State != "replied" || c.ReplyClass != cases.ReplyClassOnTime {
 			t.Fatalf("after on-time reply %+v", c)
 		}
 	})
@@ -249,7 +250,7 @@ func TestAgencyInbox(t *testing.T) {
 		// A case delivered to agency2 and a lead for agency1 never show.
 		env.SetNow(shanghaiNoon(t, "2026-03-04"))
 		other := createDeliveredCaseFixture(t, env, 9, true)
-		db.Model(&models.Case{}).Where("id = ?", other.ID).Update("agency_id", env.Org.Agency2.ID)
+		db.Model(&cases.Case{}).Where("id = ?", other.ID).Update("agency_id", env.Org.Agency2.ID)
 		env.Do("POST", "/api/v1/cases", "prosecutor1", map[string]any{"title": "未送达线索", "field": "食品药品安全", "source": "case_finding",
 			"summary": "x", "agency_id": env.Org.Agency1.ID}).Expect(t, http.StatusCreated)
 
@@ -281,9 +282,9 @@ func TestAgencyInbox(t *testing.T) {
 			t.Fatalf("inbox order %v, want %v", got, []int64{ids[2], ids[1], ids[0]})
 		}
 		// Overdue: move past the deadlines; one case replied is not overdue.
-		var c models.Case
+		var c cases.Case
 		db.First(&c, ids[0])
-		db.Model(&models.Case{}).Where("id = ?", ids[0]).Update("state", models.StateReplied)
+		db.Model(&cases.Case{}).Where("id = ?", ids[0]).Update("state", cases.StateReplied)
 		env.SetNow(shanghaiNoon(t, c.ReplyDue.AddDays(10).String()))
 		var p page
 		env.Do("GET", "/api/v1/agency/recommendations?overdue=true", "agency1", nil).Expect(t, http.StatusOK).Decode(t, &p)
@@ -335,7 +336,7 @@ func TestAgencyEscalateAndReopen(t *testing.T) {
 		}
 		for _, e := range es {
 			var f files.StoredFile
-			if err := db.Omit("content").Where("owner_type = ? AND owner_id = ?", models.OwnerEscalation, e.ID).First(&f).Error; err != nil || !f.Internal {
+			if err := db.Omit("content").Where("owner_type = ? AND owner_id = ?", cases.OwnerEscalation, e.ID).First(&f).Error; err != nil || !f.Internal {
 				t.Fatalf("escalation %d document %+v %v", e.ID, f, err)
 			}
 			env.Do("GET", fmt.Sprintf("/api/v1/files/%d", f.ID), "agency1", nil).Expect(t, http.StatusNotFound)
@@ -411,12 +412,12 @@ func TestAgencyReplyWithOpenRequests(t *testing.T) {
 			} `json:"items"`
 		}
 		env.Do("GET", "/api/v1/agency/recommendations", "agency1", nil).Expect(t, http.StatusOK).Decode(t, &inbox)
-		if len(inbox.Items) != 1 || inbox.Items[0].ReplyClass != models.ReplyClassNoReply || !inbox.Items[0].Overdue {
+		if len(inbox.Items) != 1 || inbox.Items[0].ReplyClass != cases.ReplyClassNoReply || !inbox.Items[0].Overdue {
 			t.Fatalf("overdue inbox %+v", inbox.Items)
 		}
 
 		c, _ = act(t, env, fx.ID, "reply", "agency1", final(c.Version), http.StatusOK)
-		if c.ReplyClass != models.ReplyClassLate {
+		if c.ReplyClass != cases.ReplyClassLate {
 			t.Fatalf("late final reply class %q", c.ReplyClass)
 		}
 		var ext models.ExtensionRequest
@@ -496,7 +497,7 @@ func TestAgencyPayloadValidation(t *testing.T) {
 				}
 			})
 		}
-		var c models.Case
+		var c cases.Case
 		db.First(&c, fx.ID)
 		var n int64
 		db.Model(&models.ExtensionRequest{}).Count(&n)

@@ -12,6 +12,7 @@ import (
 	"jianyi/apitest"
 	"jianyi/dbtest"
 	"jianyi/internal/calendar"
+	"jianyi/internal/cases"
 	"jianyi/internal/notify"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
@@ -37,7 +38,7 @@ const fixtureInternalFinding = "内部研判：拟提请上级督办"
 // today, an unapproved draft v1 and the issued draft v2 with three items, an
 // internal event and an internal file. When signed is true the receipt is
 // recorded too and the reply clock runs (CaseService.SetReplyDeadline).
-func createDeliveredCaseFixture(t *testing.T, env *apitest.Env, seq int, signed bool) *models.Case {
+func createDeliveredCaseFixture(t *testing.T, env *apitest.Env, seq int, signed bool) *cases.Case {
 	t.Helper()
 	db := env.DB
 	var prosecutor org.User
@@ -50,9 +51,9 @@ func createDeliveredCaseFixture(t *testing.T, env *apitest.Env, seq int, signed 
 	agency := env.Org.Agency1.ID
 	docNo := fmt.Sprintf("清河检八建〔%d〕%d号", today.Year(), seq)
 	year := today.Year()
-	c := &models.Case{ProcuratorateID: env.Org.District.ID, DepartmentID: env.Org.Department.ID,
-		Title: fmt.Sprintf("校园周边食品安全隐患%d", seq), Field: "食品药品安全", Source: models.SourceCaseFinding,
-		Summary: "内部案情摘要", AgencyID: &agency, ProsecutorID: prosecutor.ID, State: models.StateDelivered, Version: 1,
+	c := &cases.Case{ProcuratorateID: env.Org.District.ID, DepartmentID: env.Org.Department.ID,
+		Title: fmt.Sprintf("校园周边食品安全隐患%d", seq), Field: "食品药品安全", Source: cases.SourceCaseFinding,
+		Summary: "内部案情摘要", AgencyID: &agency, ProsecutorID: prosecutor.ID, State: cases.StateDelivered, Version: 1,
 		DocumentNumber: &docNo, DocYear: &year, DocSeq: &seq, IssuedAt: &now, DeliveredOn: &today,
 		StateEnteredAt: now, CreatedBy: prosecutor.ID, CreatedAt: now, UpdatedAt: now}
 	if signed {
@@ -61,23 +62,23 @@ func createDeliveredCaseFixture(t *testing.T, env *apitest.Env, seq int, signed 
 	if err := db.Create(c).Error; err != nil {
 		t.Fatalf("fixture case: %v", err)
 	}
-	content := models.RecommendationContent{Addressee: env.Org.Agency1.Name, ProblemSource: "本院在办理案件中发现",
+	content := cases.RecommendationContent{Addressee: env.Org.Agency1.Name, ProblemSource: "本院在办理案件中发现",
 		Facts: "校园周边流动摊贩无证经营", Illegality: "存在食品安全隐患",
-		Items: []models.RecommendationItem{
+		Items: []cases.RecommendationItem{
 			{Text: "开展校园周边食品安全专项整治", LegalBasis: "《中华人民共和国食品安全法》第六条"},
 			{Text: "建立常态化巡查机制", LegalBasis: "《中华人民共和国食品安全法》第一百一十条"},
 			{Text: "加强对从业人员的培训", LegalBasis: "《中华人民共和国食品安全法》第四十四条"},
 		}}
 	early := content
 	early.Facts = fixtureDraftV1Secret
-	drafts := []models.RecommendationDraft{
+	drafts := []cases.RecommendationDraft{
 		{CaseID: c.ID, VersionNo: 1, Content: early.Encode(), Status: "rejected", AuthorID: prosecutor.ID, ReviewComments: "内部审批意见", CreatedAt: now, UpdatedAt: now},
 		{CaseID: c.ID, VersionNo: 2, Content: content.Encode(), Status: "issued", AuthorID: prosecutor.ID, CreatedAt: now, UpdatedAt: now},
 	}
 	if err := db.Create(&drafts).Error; err != nil {
 		t.Fatalf("fixture drafts: %v", err)
 	}
-	ev := &models.CaseEvent{CaseID: c.ID, Action: "investigate", FromState: models.StateFiled, ToState: models.StateInvestigating,
+	ev := &cases.CaseEvent{CaseID: c.ID, Action: "investigate", FromState: cases.StateFiled, ToState: cases.StateInvestigating,
 		ActorName: prosecutor.DisplayName, Role: "prosecutor", Note: "内部调查", Data: "{}", Internal: true, CreatedAt: now}
 	if err := db.Create(ev).Error; err != nil {
 		t.Fatal(err)
@@ -246,13 +247,13 @@ func TestAgencyFullRound(t *testing.T) {
 			"contact_person":   "王科长", "contact_phone": "0571-00000001",
 		}, []apitest.File{{Field: "files", Name: "整改报告.pdf", ContentType: "application/pdf", Content: pdfBytes("reply")}}).Expect(t, http.StatusOK)
 		res.Decode(t, &c)
-		if c.State != "replied" || c.ReplyClass != models.ReplyClassLate || c.FirstRepliedOn == nil {
+		if c.State != "replied" || c.ReplyClass != cases.ReplyClassLate || c.FirstRepliedOn == nil {
 			t.Fatalf("after late reply %+v", c)
 		}
 
 		// 粗回复: returned for a supplement within 15 days.
 		c, _ = act(t, env, id, "return_reply", "prosecutor1", map[string]any{"version": c.Version, "reason": "未逐项说明整改措施", "days": 15}, http.StatusOK)
-		if c.State != "delivered" || c.ReplyClass != models.ReplyClassPerfunctory {
+		if c.State != "delivered" || c.ReplyClass != cases.ReplyClassPerfunctory {
 			t.Fatalf("after return %+v", c)
 		}
 		// A second final reply is not the way to answer a return.
@@ -287,7 +288,7 @@ func TestAgencyFullRound(t *testing.T) {
 			t.Fatalf("close without summary: %s", r.Body)
 		}
 		c, _ = act(t, env, id, "close", "prosecutor1", map[string]any{"version": c.Version, "outcome": "partly_rectified", "summary": "部分整改到位，转入常态监督"}, http.StatusOK)
-		if c.State != "closed" || c.ReplyClass != models.ReplyClassPerfunctory || c.Outcome != "partly_rectified" {
+		if c.State != "closed" || c.ReplyClass != cases.ReplyClassPerfunctory || c.Outcome != "partly_rectified" {
 			t.Fatalf("closed %+v", c)
 		}
 
@@ -325,7 +326,7 @@ func TestAgencyFullRound(t *testing.T) {
 		if len(d.ExtensionRequests) != 1 || d.ExtensionRequests[0]["status"] != "granted" || len(d.FollowUps) != 1 || len(d.ProgressReports) != 1 {
 			t.Fatalf("agency detail records %+v %+v %+v", d.ExtensionRequests, d.FollowUps, d.ProgressReports)
 		}
-		if d.ReplyClass != models.ReplyClassPerfunctory || d.Rectification != "partly_rectified" || d.State != "closed" {
+		if d.ReplyClass != cases.ReplyClassPerfunctory || d.Rectification != "partly_rectified" || d.State != "closed" {
 			t.Fatalf("agency detail %+v", d)
 		}
 		// The reply file downloads for the agency and the prosecutor.

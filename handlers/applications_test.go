@@ -15,6 +15,7 @@ import (
 	"jianyi/apitest"
 	"jianyi/config"
 	"jianyi/dbtest"
+	"jianyi/internal/cases"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
 	"jianyi/models"
@@ -152,11 +153,11 @@ func TestApplicationFlow(t *testing.T) {
 		if last := d.Answers[len(d.Answers)-1].Text; !strings.HasSuffix(last, "将定期告知办理进展。说明：反映的问题属实") {
 			t.Fatalf("started answer %q: the reasons should follow the standard sentence, set apart", last)
 		}
-		var c models.Case
+		var c cases.Case
 		if err := db.First(&c, *d.CaseID).Error; err != nil {
 			t.Fatal(err)
 		}
-		if c.Source != models.SourceApplication || c.State != models.StateLead || c.OriginCaseNumber != s.TrackingNo {
+		if c.Source != cases.SourceApplication || c.State != cases.StateLead || c.OriginCaseNumber != s.TrackingNo {
 			t.Fatalf("lead %+v", c)
 		}
 		var audits int64

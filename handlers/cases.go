@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/cases"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/files"
@@ -33,7 +34,7 @@ func (s *Server) caseRoutes(g *echo.Group) {
 
 // CaseView is a case as a user sees it, with the actions that user may take now.
 type CaseView struct {
-	*models.Case
+	*cases.Case
 	StateLabel     string   `json:"state_label"`
 	SourceLabel    string   `json:"source_label"`
 	AllowedActions []string `json:"allowed_actions"`
@@ -41,14 +42,14 @@ type CaseView struct {
 }
 
 // caseView hides what an agency user must not see.
-func (s *Server) caseView(a *org.Actor, c *models.Case) CaseView {
-	v := CaseView{Case: c, StateLabel: models.StateLabels[c.State], SourceLabel: models.SourceLabels[c.Source],
-		AllowedActions: models.AllowedActions(a, c)}
-	if c.ReplyDue != nil && (c.State == models.StateDelivered) {
+func (s *Server) caseView(a *org.Actor, c *cases.Case) CaseView {
+	v := CaseView{Case: c, StateLabel: cases.StateLabels[c.State], SourceLabel: cases.SourceLabels[c.Source],
+		AllowedActions: cases.AllowedActions(a, c)}
+	if c.ReplyDue != nil && (c.State == cases.StateDelivered) {
 		d := s.cases.Today().DaysUntil(*c.ReplyDue)
 		v.DaysLeft = &d
 	}
-	if !models.SeesInternal(a) {
+	if !cases.SeesInternal(a) {
 		cp := *c
 		cp.Summary = ""
 		cp.OriginCaseNumber = ""
@@ -61,7 +62,7 @@ func (s *Server) caseView(a *org.Actor, c *models.Case) CaseView {
 }
 
 func (s *Server) createCase(c echo.Context) error {
-	var in models.CaseInput
+	var in cases.CaseInput
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
@@ -75,8 +76,8 @@ func (s *Server) createCase(c echo.Context) error {
 
 func (s *Server) listCases(c echo.Context) error {
 	a := actorOf(c)
-	q := models.CaseListQuery{State: c.QueryParam("state"), Field: c.QueryParam("field"), Q: strings.TrimSpace(c.QueryParam("q"))}
-	if q.State != "" && !models.CaseState(q.State).Valid() {
+	q := cases.CaseListQuery{State: c.QueryParam("state"), Field: c.QueryParam("field"), Q: strings.TrimSpace(c.QueryParam("q"))}
+	if q.State != "" && !cases.CaseState(q.State).Valid() {
 		return apperr.InvalidField("state", "未知的案件状态："+q.State)
 	}
 	var err error
@@ -155,7 +156,7 @@ func (s *Server) getCase(c echo.Context) error {
 
 // EventView is a timeline entry.
 type EventView struct {
-	models.CaseEvent
+	cases.CaseEvent
 	ActionLabel string         `json:"action_label"`
 	Data        map[string]any `json:"data"`
 }
@@ -172,7 +173,7 @@ func (s *Server) caseEvents(c echo.Context) error {
 	views := make([]EventView, len(events))
 	for i := range events {
 		label := "登记线索"
-		if spec, ok := models.ActionByName(events[i].Action); ok {
+		if spec, ok := cases.ActionByName(events[i].Action); ok {
 			label = spec.Label
 		} else if l, ok := extraEventLabels[events[i].Action]; ok {
 			label = l
@@ -196,10 +197,10 @@ func (s *Server) caseAction(c echo.Context) error {
 		return err
 	}
 	action := c.Param("action")
-	if _, ok := models.ActionByName(action); !ok {
+	if _, ok := cases.ActionByName(action); !ok {
 		return &apperr.Error{Kind: apperr.ErrNotFound, Code: "unknown_action", Message: "不存在该操作：" + action}
 	}
-	req := models.ActionRequest{CaseID: id, Action: action, Payload: models.NewActionPayload(action)}
+	req := cases.ActionRequest{CaseID: id, Action: action, Payload: cases.NewActionPayload(action)}
 	if isMultipart(c) {
 		err = s.bindMultipartAction(c, &req)
 	} else {
@@ -216,7 +217,7 @@ func (s *Server) caseAction(c echo.Context) error {
 	return c.JSON(http.StatusOK, s.caseView(a, cs))
 }
 
-func bindActionJSON(c echo.Context, req *models.ActionRequest) error {
+func bindActionJSON(c echo.Context, req *cases.ActionRequest) error {
 	body, err := io.ReadAll(c.Request().Body)
 	if err != nil {
 		var mbe *http.MaxBytesError
@@ -230,7 +231,7 @@ func bindActionJSON(c echo.Context, req *models.ActionRequest) error {
 
 // decodeActionBody splits version and note from the payload and decodes the
 // rest strictly into the action's payload type.
-func decodeActionBody(c echo.Context, body []byte, req *models.ActionRequest) error {
+func decodeActionBody(c echo.Context, body []byte, req *cases.ActionRequest) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return apperr.InvalidField("version", "必须提供案件版本号 version")
 	}
@@ -268,7 +269,7 @@ func decodeActionBody(c echo.Context, body []byte, req *models.ActionRequest) er
 	return nil
 }
 
-func (s *Server) bindMultipartAction(c echo.Context, req *models.ActionRequest) error {
+func (s *Server) bindMultipartAction(c echo.Context, req *cases.ActionRequest) error {
 	form, err := c.MultipartForm()
 	if err != nil {
 		return multipartError(err)
@@ -350,8 +351,8 @@ func (s *Server) lifecycleTable(c echo.Context) error {
 		Roles    []string `json:"roles"`
 		Internal bool     `json:"internal"`
 	}
-	rows := make([]row, 0, len(models.Lifecycle))
-	for _, a := range models.Lifecycle {
+	rows := make([]row, 0, len(cases.Lifecycle))
+	for _, a := range cases.Lifecycle {
 		r := row{Name: a.Name, Label: a.Label, Internal: a.Internal}
 		for _, f := range a.From {
 			r.From = append(r.From, string(f))
@@ -370,5 +371,5 @@ func (s *Server) lifecycleTable(c echo.Context) error {
 		}
 		rows = append(rows, r)
 	}
-	return c.JSON(http.StatusOK, map[string]any{"items": rows, "states": models.StateLabels, "generated_at": time.Now().UTC().Format(time.RFC3339)})
+	return c.JSON(http.StatusOK, map[string]any{"items": rows, "states": cases.StateLabels, "generated_at": time.Now().UTC().Format(time.RFC3339)})
 }

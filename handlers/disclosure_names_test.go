@@ -8,27 +8,27 @@ import (
 
 	"jianyi/apitest"
 	"jianyi/dbtest"
+	"jianyi/internal/cases"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
-	"jianyi/models"
 )
 
 // namesFixture replaces the issued letter of a fixture case with one naming
 // private persons the prosecutor has not listed: two the redaction patterns
 // catch (王小明（男，…, 负责人李四) and four they miss.
-func namesFixture(t *testing.T, env *apitest.Env, marker string, seq int) *models.Case {
+func namesFixture(t *testing.T, env *apitest.Env, marker string, seq int) *cases.Case {
 	t.Helper()
-	c := createCaseFixture(t, env, publicCaseFixture{Marker: marker, State: models.StateDelivered, Issued: true, Seq: seq})
-	content := models.RecommendationContent{
+	c := createCaseFixture(t, env, publicCaseFixture{Marker: marker, State: cases.StateDelivered, Issued: true, Seq: seq})
+	content := cases.RecommendationContent{
 		Title:         "关于" + marker + "餐饮安全隐患的检察建议书",
 		Addressee:     "临江市清河区市场监督管理局",
 		ProblemSource: "清河区人民检察院在履行法律监督职责中发现，王小明（男，1980年生）在张家港市、清河区经营餐馆，负责人李四未办理许可。",
 		Facts:         "经查，经营者赵强、刘洋、陈静未取得食品经营许可，群众孙丽丽同志反映的情况属实。",
 		Illegality:    "上述行为违反《中华人民共和国食品安全法》第三十五条的规定。",
-		Items:         []models.RecommendationItem{{Text: "依法查处上述无证经营行为。", LegalBasis: "《中华人民共和国食品安全法》第一百二十二条"}},
+		Items:         []cases.RecommendationItem{{Text: "依法查处上述无证经营行为。", LegalBasis: "《中华人民共和国食品安全法》第一百二十二条"}},
 		CopyTo:        []string{"临江市市场监督管理局"},
 	}
-	if err := env.DB.Model(&models.RecommendationDraft{}).Where("case_id = ? AND version_no = 1", c.ID).
+	if err := env.DB.Model(&cases.RecommendationDraft{}).Where("case_id = ? AND version_no = 1", c.ID).
 		Update("content", content.Encode()).Error; err != nil {
 		t.Fatal(err)
 	}

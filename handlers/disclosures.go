@@ -14,6 +14,7 @@ import (
 
 	"jianyi/documents"
 	"jianyi/internal/calendar"
+	"jianyi/internal/cases"
 	"jianyi/internal/platform/apperr"
 	"jianyi/models"
 )
@@ -28,7 +29,7 @@ func civilTime(d calendar.Date) time.Time {
 func RenderDisclosurePDF(l models.DisclosureLetter) ([]byte, error) { return renderDisclosurePDF(l) }
 
 func renderDisclosurePDF(l models.DisclosureLetter) ([]byte, error) {
-	r, err := models.DocumentRenderer()
+	r, err := cases.DocumentRenderer()
 	if err != nil {
 		return nil, err
 	}
@@ -50,7 +51,7 @@ func noticeTitle(n *models.NoticeData) string {
 }
 
 func renderApplicantNotice(n *models.NoticeData) ([]byte, error) {
-	r, err := models.DocumentRenderer()
+	r, err := cases.DocumentRenderer()
 	if err != nil {
 		return nil, err
 	}

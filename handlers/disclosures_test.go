@@ -14,6 +14,7 @@ import (
 	"jianyi/apitest"
 	"jianyi/config"
 	"jianyi/dbtest"
+	"jianyi/internal/cases"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
 	"jianyi/models"
@@ -70,14 +71,14 @@ func pdfRunText(t *testing.T, pdf []byte) string {
 func TestDisclosureNeverLeaksAndRedacts(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := newPublicEnv(t, db)
-		pub := createCaseFixture(t, env, publicCaseFixture{Marker: "甲公开", State: models.StateReplied, Issued: true, Replied: true, Seq: 1})
-		unpublished := createCaseFixture(t, env, publicCaseFixture{Marker: "乙未公开", State: models.StateDelivered, Issued: true, Seq: 2})
-		minors := createCaseFixture(t, env, publicCaseFixture{Marker: "丙未成年", State: models.StateDelivered, Issued: true, Minors: true, Seq: 3})
-		secret := createCaseFixture(t, env, publicCaseFixture{Marker: "丁涉密", State: models.StateDelivered, Issued: true, Secret: true, Seq: 4})
-		draft := createCaseFixture(t, env, publicCaseFixture{Marker: "戊起草中", State: models.StateDrafting})
-		withdrawn := createCaseFixture(t, env, publicCaseFixture{Marker: "己已撤回", State: models.StateDelivered, Issued: true, Seq: 5})
+		pub := createCaseFixture(t, env, publicCaseFixture{Marker: "甲公开", State: cases.StateReplied, Issued: true, Replied: true, Seq: 1})
+		unpublished := createCaseFixture(t, env, publicCaseFixture{Marker: "乙未公开", State: cases.StateDelivered, Issued: true, Seq: 2})
+		minors := createCaseFixture(t, env, publicCaseFixture{Marker: "丙未成年", State: cases.StateDelivered, Issued: true, Minors: true, Seq: 3})
+		secret := createCaseFixture(t, env, publicCaseFixture{Marker: "丁涉密", State: cases.StateDelivered, Issued: true, Secret: true, Seq: 4})
+		draft := createCaseFixture(t, env, publicCaseFixture{Marker: "戊起草中", State: cases.StateDrafting})
+		withdrawn := createCaseFixture(t, env, publicCaseFixture{Marker: "己已撤回", State: cases.StateDelivered, Issued: true, Seq: 5})
 
-		path := func(c *models.Case, op string) string { return fmt.Sprintf("/api/v1/cases/%d/disclosure/%s", c.ID, op) }
+		path := func(c *cases.Case, op string) string { return fmt.Sprintf("/api/v1/cases/%d/disclosure/%s", c.ID, op) }
 		// The prosecutor previews; each change is marked.
 		prev := env.Do("POST", path(pub, "preview"), "prosecutor1", map[string]any{"person_names": privateNames}).Expect(t, 200).JSON()
 		if r, _ := prev["residual"].([]any); len(r) != 1 {
@@ -91,9 +92,9 @@ func TestDisclosureNeverLeaksAndRedacts(t *testing.T) {
 		if !strings.Contains(first["marked"].(string), "【张三→张某】") || len(first["changes"].([]any)) < 8 {
 			t.Fatalf("preview not marked: %v", first["marked"])
 		}
-		cases := []struct {
+		list := []struct {
 			name   string
-			c      *models.Case
+			c      *cases.Case
 			user   string
 			status int
 			code   string
@@ -106,7 +107,7 @@ func TestDisclosureNeverLeaksAndRedacts(t *testing.T) {
 			{"case not issued", draft, "chief1", 409, "not_issued"},
 			{"stale version", pub, "chief1", 409, "stale_version"},
 		}
-		for _, tc := range cases {
+		for _, tc := range list {
 			v := tc.c.Version
 			if tc.code == "stale_version" {
 				v--
@@ -135,7 +136,7 @@ func TestDisclosureNeverLeaksAndRedacts(t *testing.T) {
 
 		// Both decisions are on the case timeline and in the audit trail.
 		var n int64
-		db.Model(&models.CaseEvent{}).Where("case_id = ? AND action IN ?", withdrawn.ID, []string{"disclosure_publish", "disclosure_withdraw"}).Count(&n)
+		db.Model(&cases.CaseEvent{}).Where("case_id = ? AND action IN ?", withdrawn.ID, []string{"disclosure_publish", "disclosure_withdraw"}).Count(&n)
 		if n != 2 {
 			t.Fatalf("timeline has %d disclosure events, want 2", n)
 		}
@@ -146,7 +147,7 @@ func TestDisclosureNeverLeaksAndRedacts(t *testing.T) {
 
 		bodies := everyFormat(t, env, []int64{dec.DisclosureID, wd.DisclosureID})
 		for name, body := range bodies {
-			for _, c := range []*models.Case{unpublished, minors, secret, draft, withdrawn} {
+			for _, c := range []*cases.Case{unpublished, minors, secret, draft, withdrawn} {
 				if strings.Contains(body, c.Title[:6]) || (c.DocumentNumber != nil && strings.Contains(body, *c.DocumentNumber)) {
 					t.Errorf("%s shows case %q, which is not published", name, c.Title)
 				}
@@ -184,16 +185,16 @@ func TestDisclosureNeverLeaksAndRedacts(t *testing.T) {
 			t.Fatalf("preview after publishing: %v %v %v", again["published"], again["person_names"], again["residual"])
 		}
 		// A case flagged minors after publication leaves every format at once.
-		db.Model(&models.Case{}).Where("id = ?", pub.ID).Update("involves_minors", true)
+		db.Model(&cases.Case{}).Where("id = ?", pub.ID).Update("involves_minors", true)
 		for name, body := range everyFormat(t, env, []int64{dec.DisclosureID}) {
 			if strings.Contains(body, "甲公开") {
 				t.Errorf("%s still shows a case flagged minors", name)
 			}
 		}
-		db.Model(&models.Case{}).Where("id = ?", pub.ID).Update("involves_minors", false)
+		db.Model(&cases.Case{}).Where("id = ?", pub.ID).Update("involves_minors", false)
 		// Redaction is stored: a later change of the live draft does not
 		// change what is published until a recorded refresh.
-		db.Model(&models.RecommendationDraft{}).Where("case_id = ? AND version_no = 1", pub.ID).Update("content", fixtureContent("改写后").Encode())
+		db.Model(&cases.RecommendationDraft{}).Where("case_id = ? AND version_no = 1", pub.ID).Update("content", fixtureContent("改写后").Encode())
 		body := string(env.Do("GET", fmt.Sprintf("/api/v1/public/disclosures/%d", dec.DisclosureID), "", nil).Expect(t, 200).Body)
 		if strings.Contains(body, "改写后") {
 			t.Fatal("published text recomputed from live data")
@@ -219,7 +220,7 @@ func TestAtomFeedIsValidAtom(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := newPublicEnv(t, db)
 		for i, m := range []string{"甲", "乙"} {
-			c := createCaseFixture(t, env, publicCaseFixture{Marker: m, State: models.StateDelivered, Issued: true, Seq: i + 1})
+			c := createCaseFixture(t, env, publicCaseFixture{Marker: m, State: cases.StateDelivered, Issued: true, Seq: i + 1})
 			env.Do("POST", fmt.Sprintf("/api/v1/cases/%d/disclosure/publish", c.ID), "chief1", publishBody(c.Version)).Expect(t, 200)
 		}
 		res := env.Do("GET", "/disclosures.atom", "", nil).Expect(t, 200)
@@ -285,7 +286,7 @@ func TestAtomFeedIsValidAtom(t *testing.T) {
 func TestFeedCachingHeaders(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := newPublicEnv(t, db)
-		c := createCaseFixture(t, env, publicCaseFixture{Marker: "甲", State: models.StateDelivered, Issued: true, Seq: 1})
+		c := createCaseFixture(t, env, publicCaseFixture{Marker: "甲", State: cases.StateDelivered, Issued: true, Seq: 1})
 		env.Do("POST", fmt.Sprintf("/api/v1/cases/%d/disclosure/publish", c.ID), "chief1", publishBody(c.Version)).Expect(t, 200)
 		for _, path := range []string{"/api/v1/public/disclosures", "/disclosures", "/disclosures.atom"} {
 			first := env.Do("GET", path, "", nil).Expect(t, 200)
@@ -335,12 +336,12 @@ func TestFeedSearchIsRateLimited(t *testing.T) {
 func TestPublicStats(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := newPublicEnv(t, db)
-		createCaseFixture(t, env, publicCaseFixture{Marker: "甲", State: models.StateReplied, Issued: true, Replied: true, Seq: 1})
-		late := createCaseFixture(t, env, publicCaseFixture{Marker: "乙", State: models.StateReplied, Issued: true, Replied: true, Seq: 2})
-		db.Model(late).Update("reply_class", models.ReplyClassLate)
-		createCaseFixture(t, env, publicCaseFixture{Marker: "丙", State: models.StateDelivered, Issued: true, Seq: 3})
-		createCaseFixture(t, env, publicCaseFixture{Marker: "丁", State: models.StateDelivered, Issued: true, Secret: true, Seq: 4})
-		createCaseFixture(t, env, publicCaseFixture{Marker: "戊", State: models.StateDrafting})
+		createCaseFixture(t, env, publicCaseFixture{Marker: "甲", State: cases.StateReplied, Issued: true, Replied: true, Seq: 1})
+		late := createCaseFixture(t, env, publicCaseFixture{Marker: "乙", State: cases.StateReplied, Issued: true, Replied: true, Seq: 2})
+		db.Model(late).Update("reply_class", cases.ReplyClassLate)
+		createCaseFixture(t, env, publicCaseFixture{Marker: "丙", State: cases.StateDelivered, Issued: true, Seq: 3})
+		createCaseFixture(t, env, publicCaseFixture{Marker: "丁", State: cases.StateDelivered, Issued: true, Secret: true, Seq: 4})
+		createCaseFixture(t, env, publicCaseFixture{Marker: "戊", State: cases.StateDrafting})
 		var st struct {
 			Agencies []models.AgencyStat `json:"agencies"`
 		}
@@ -365,7 +366,7 @@ func TestPublicStats(t *testing.T) {
 func TestPublishAfterRealAgencyReply(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := newPublicEnv(t, db)
-		c := createCaseFixture(t, env, publicCaseFixture{Marker: "庚", State: models.StateDelivered, Issued: true, Seq: 7})
+		c := createCaseFixture(t, env, publicCaseFixture{Marker: "庚", State: cases.StateDelivered, Issued: true, Seq: 7})
 		res := env.Do("POST", fmt.Sprintf("/api/v1/cases/%d/actions/reply", c.ID), "agency1", map[string]any{
 			"version": c.Version, "kind": "final", "position": "adopted",
 			"items":          []map[string]any{{"item_no": 1, "position": "adopted"}, {"item_no": 2, "position": "adopted"}},
@@ -376,7 +377,7 @@ func TestPublishAfterRealAgencyReply(t *testing.T) {
 		if res.Status != 200 {
 			t.Fatalf("agency reply: %d %s", res.Status, res.Body)
 		}
-		var after models.Case
+		var after cases.Case
 		db.First(&after, c.ID)
 		var dec struct {
 			DisclosureID int64 `json:"disclosure_id"`
@@ -399,7 +400,7 @@ func TestPublishAfterRealAgencyReply(t *testing.T) {
 func TestConcurrentPublishRecordsOne(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := newPublicEnv(t, db)
-		c := createCaseFixture(t, env, publicCaseFixture{Marker: "辛", State: models.StateDelivered, Issued: true, Seq: 8})
+		c := createCaseFixture(t, env, publicCaseFixture{Marker: "辛", State: cases.StateDelivered, Issued: true, Seq: 8})
 		env.Token("chief1")
 		statuses := make(chan int, 2)
 		for i := 0; i < 2; i++ {
@@ -412,7 +413,7 @@ func TestConcurrentPublishRecordsOne(t *testing.T) {
 			t.Fatalf("statuses %d %d, want one 200 and one 409", a, b)
 		}
 		var n int64
-		db.Model(&models.CaseEvent{}).Where("case_id = ? AND action = ?", c.ID, "disclosure_publish").Count(&n)
+		db.Model(&cases.CaseEvent{}).Where("case_id = ? AND action = ?", c.ID, "disclosure_publish").Count(&n)
 		if n != 1 {
 			t.Fatalf("%d publish events, want 1", n)
 		}
@@ -423,7 +424,7 @@ func TestConcurrentPublishRecordsOne(t *testing.T) {
 func TestPublishedMarkupIsEscaped(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := newPublicEnv(t, db)
-		c := createCaseFixture(t, env, publicCaseFixture{Marker: `<script>alert("x")</script>`, State: models.StateDelivered, Issued: true, Seq: 9})
+		c := createCaseFixture(t, env, publicCaseFixture{Marker: `<script>alert("x")</script>`, State: cases.StateDelivered, Issued: true, Seq: 9})
 		var dec struct {
 			DisclosureID int64 `json:"disclosure_id"`
 		}

@@ -9,8 +9,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"jianyi/internal/cases"
 	"jianyi/internal/platform/apperr"
-	"jianyi/models"
 )
 
 // documentRoutes serves a case's official documents as PDF and verifies a
@@ -30,7 +30,7 @@ func (s *Server) caseDocument(c echo.Context) error {
 	if !ok {
 		return apperr.NotFound("文书")
 	}
-	kind, err := models.ParseDocumentKind(name)
+	kind, err := cases.ParseDocumentKind(name)
 	if err != nil {
 		return err
 	}
@@ -67,7 +67,7 @@ func (s *Server) verifyDocument(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		sum = models.SHA256Of(content)
+		sum = cases.SHA256Of(content)
 	} else {
 		var in verifyRequest
 		if err := bindJSON(c, &in); err != nil {

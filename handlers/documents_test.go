@@ -22,10 +22,10 @@ import (
 	"jianyi/dbtest"
 	"jianyi/handlers"
 	"jianyi/internal/calendar"
+	"jianyi/internal/cases"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
 	"jianyi/internal/platform/files"
-	"jianyi/models"
 	"jianyi/pdftest"
 )
 
@@ -33,8 +33,8 @@ const docNumber = "清河检八建〔2026〕1号"
 
 // longContent is a realistic 检察建议书 of several pages: book-title marks,
 // curly quotes, numbered items, Latin letters and digits.
-func longContent() *models.RecommendationContent {
-	return &models.RecommendationContent{
+func longContent() *cases.RecommendationContent {
+	return &cases.RecommendationContent{
 		Title:     "关于加强校园周边食品安全监管的检察建议书",
 		Addressee: "清河区市场监督管理局",
 		ProblemSource: "本院在履行公益诉讼检察职责中发现，清河区部分中小学校周边存在流动摊贩无证经营、销售“三无”食品等问题，" +
@@ -51,7 +51,7 @@ func longContent() *models.RecommendationContent {
 			"《学校食品安全与营养健康管理规定》第五条规定，市场监督管理部门应当加强学校及周边食品安全的监督管理。你单位作为辖区食品安全监督管理部门，" +
 			"对校园周边流动摊贩无证经营、销售不符合食品安全标准食品的行为监管不到位，致使社会公共利益持续处于受侵害状态，" +
 			"存在监管漏洞和安全隐患，有必要进一步加强和改进相关工作。",
-		Items: []models.RecommendationItem{
+		Items: []cases.RecommendationItem{
 			{Text: "依法对校园周边37家流动摊贩开展全面排查，对未取得许可、销售“三无”食品的依法查处，对检出“苏丹红”的2批次食品追溯来源并移送公安机关。",
 				LegalBasis: "《中华人民共和国食品安全法》第一百二十二条、第一百二十四条"},
 			{Text: "会同教育、城管、公安等部门建立校园周边食品安全联合巡查机制，在上学、放学等重点时段（7:00—8:00、16:30—18:00）加强巡查，巡查频次不少于每周3次。",
@@ -77,16 +77,16 @@ var (
 // the result says whether the stand-in is in use.
 func ensureIssueRunsHooks() bool {
 	issueStandIn.Do(func() {
-		if _, ok := models.BehaviourOf("issue"); ok {
+		if _, ok := cases.BehaviourOf("issue"); ok {
 			return
 		}
 		issueStandInActive = true
-		models.RegisterActionBehaviour("issue", models.ActionBehaviour{Apply: func(ac *models.ActionContext) error {
+		cases.RegisterActionBehaviour("issue", cases.ActionBehaviour{Apply: func(ac *cases.ActionContext) error {
 			if ac.Case.IssuedAt == nil {
 				now := ac.Now
 				ac.Case.IssuedAt = &now
 			}
-			for _, hook := range models.AfterIssueHooks {
+			for _, hook := range cases.AfterIssueHooks {
 				if err := hook(ac); err != nil {
 					return err
 				}
@@ -146,8 +146,8 @@ func dumpPDF(t *testing.T, name string, pdf []byte) {
 	}
 }
 
-func deliveredFixture(env *apitest.Env) *models.Case {
-	return env.CaseFixture(apitest.CaseFixture{State: models.StateDelivered, Content: longContent(), DocumentNumber: docNumber,
+func deliveredFixture(env *apitest.Env) *cases.Case {
+	return env.CaseFixture(apitest.CaseFixture{State: cases.StateDelivered, Content: longContent(), DocumentNumber: docNumber,
 		IssuedAt: time.Date(2026, 1, 5, 2, 0, 0, 0, time.UTC), DeliveredOn: calendar.NewDate(2026, 1, 6),
 		ReplyDue: calendar.NewDate(2026, 3, 6), FiledWith: env.Org.City.ID})
 }
@@ -198,7 +198,7 @@ func TestRecommendationFrozenAtIssue(t *testing.T) {
 	ensureIssueRunsHooks()
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
-		c := env.CaseFixture(apitest.CaseFixture{State: models.StateApproved, Content: longContent(), DocumentNumber: docNumber})
+		c := env.CaseFixture(apitest.CaseFixture{State: cases.StateApproved, Content: longContent(), DocumentNumber: docNumber})
 		env.Do("POST", fmt.Sprintf("/api/v1/cases/%d/actions/issue", c.ID), "prosecutor1", map[string]any{"version": 1}).Expect(t, http.StatusOK)
 
 		var stored files.StoredFile
@@ -211,7 +211,7 @@ func TestRecommendationFrozenAtIssue(t *testing.T) {
 		// A later change to the draft does not change the issued letter.
 		changed := longContent()
 		changed.Facts += "（签发后改动）"
-		if err := db.Model(&models.RecommendationDraft{}).Where("case_id = ?", c.ID).Update("content", changed.Encode()).Error; err != nil {
+		if err := db.Model(&cases.RecommendationDraft{}).Where("case_id = ?", c.ID).Update("content", changed.Encode()).Error; err != nil {
 			t.Fatal(err)
 		}
 		env.SetNow(env.Now().Add(48 * time.Hour))
@@ -280,8 +280,8 @@ func TestIssueWithoutNumberOrDraftFails(t *testing.T) {
 			wantCode string // with the stand-in: the hook's code
 			realCode string // with the real issue effect; "" = issued
 		}{
-			{"no 文号", apitest.CaseFixture{State: models.StateApproved, Content: longContent()}, "no_document_number", ""},
-			{"no draft", apitest.CaseFixture{State: models.StateApproved, DocumentNumber: "清河检八建〔2026〕9号"}, "no_draft", "draft_missing"},
+			{"no 文号", apitest.CaseFixture{State: cases.StateApproved, Content: longContent()}, "no_document_number", ""},
+			{"no draft", apitest.CaseFixture{State: cases.StateApproved, DocumentNumber: "清河检八建〔2026〕9号"}, "no_draft", "draft_missing"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				c := env.CaseFixture(tc.fixture)
@@ -292,7 +292,7 @@ func TestIssueWithoutNumberOrDraftFails(t *testing.T) {
 						DocumentNumber *string `json:"document_number"`
 					}
 					env.Do("POST", issue, "prosecutor1", map[string]any{"version": 1}).Expect(t, http.StatusOK).Decode(t, &issued)
-					if issued.State != string(models.StateIssued) || issued.DocumentNumber == nil || !strings.HasPrefix(*issued.DocumentNumber, "清河检八建〔") {
+					if issued.State != string(cases.StateIssued) || issued.DocumentNumber == nil || !strings.HasPrefix(*issued.DocumentNumber, "清河检八建〔") {
 						t.Fatalf("issued without a 文号: %+v", issued)
 					}
 					var n int64
@@ -310,8 +310,8 @@ func TestIssueWithoutNumberOrDraftFails(t *testing.T) {
 				if r.ErrorCode() != want {
 					t.Fatalf("code %s, want %s", r.ErrorCode(), want)
 				}
-				var after models.Case
-				if err := db.First(&after, c.ID).Error; err != nil || after.State != models.StateApproved {
+				var after cases.Case
+				if err := db.First(&after, c.ID).Error; err != nil || after.State != cases.StateApproved {
 					t.Fatalf("case after failed issue: %s %v", after.State, err)
 				}
 				var n int64
@@ -331,12 +331,12 @@ func TestDocumentAccess(t *testing.T) {
 		at := time.Date(2025, 12, 20, 2, 0, 0, 0, time.UTC)
 		env.EventFixture(delivered.ID, "submit", "张承办", org.RoleProsecutor, "", "", at)
 		env.EventFixture(delivered.ID, "approve", "王检察长", org.RoleChief, "同意。", "", at.Add(24*time.Hour))
-		draft := env.CaseFixture(apitest.CaseFixture{State: models.StateDrafting, Content: longContent()})
+		draft := env.CaseFixture(apitest.CaseFixture{State: cases.StateDrafting, Content: longContent()})
 		env.SetNow(time.Date(2026, 3, 10, 2, 0, 0, 0, time.UTC)) // the reply was due on 6 March
 
 		for _, tc := range []struct {
 			user string
-			c    *models.Case
+			c    *cases.Case
 			kind string
 			want int
 		}{
@@ -380,7 +380,7 @@ func TestDocumentAccess(t *testing.T) {
 		env.Do("GET", fmt.Sprintf("/api/v1/cases/%d/documents/recommendation", delivered.ID), "prosecutor1", nil).Expect(t, http.StatusNotFound)
 		// The administrator of the procuratorate a case is filed with runs the
 		// system there; the filing report is for its case handlers.
-		toProvince := env.CaseFixture(apitest.CaseFixture{State: models.StateIssued, Content: longContent(), DocumentNumber: "清河检八建〔2026〕2号",
+		toProvince := env.CaseFixture(apitest.CaseFixture{State: cases.StateIssued, Content: longContent(), DocumentNumber: "清河检八建〔2026〕2号",
 			IssuedAt: time.Date(2026, 1, 5, 2, 0, 0, 0, time.UTC), FiledWith: env.Org.Province.ID})
 		env.Do("GET", docPath(toProvince.ID, "filing-report"), "admin", nil).Expect(t, http.StatusNotFound)
 		env.Do("GET", "/api/v1/cases/999999/documents/recommendation.pdf", "prosecutor1", nil).Expect(t, http.StatusNotFound)
@@ -416,7 +416,7 @@ func TestDocumentContents(t *testing.T) {
 			env.Org.Agency1.Name, "宣告送达", "2026年1月6日", "张承办")
 		// Before issuance the approval form is named after the case title,
 		// whose quote, semicolon and brackets must not break the header.
-		reviewing := env.CaseFixture(apitest.CaseFixture{State: models.StateReviewing, Title: "O'Brien路(东段); 校园=@周边", Content: longContent()})
+		reviewing := env.CaseFixture(apitest.CaseFixture{State: cases.StateReviewing, Title: "O'Brien路(东段); 校园=@周边", Content: longContent()})
 		env.EventFixture(reviewing.ID, "submit", "张承办", org.RoleProsecutor, "", "", at)
 		form := env.Do("GET", docPath(reviewing.ID, "approval-form"), "chief1", nil).Expect(t, http.StatusOK)
 		if name := dispositionFilename(t, form); name != "审批表（O'Brien路(东段); 校园=@周边）.pdf" {
@@ -454,7 +454,7 @@ func TestDocumentContents(t *testing.T) {
 func TestDraftPreviewAndMissingGlyphs(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
-		c := env.CaseFixture(apitest.CaseFixture{State: models.StateReviewing, Content: longContent()})
+		c := env.CaseFixture(apitest.CaseFixture{State: cases.StateReviewing, Content: longContent()})
 		res := env.Do("GET", docPath(c.ID, "recommendation"), "depthead1", nil).Expect(t, http.StatusOK)
 		if res.Header.Get("X-Document-Draft") != "true" {
 			t.Fatal("preview not marked as a draft")
@@ -466,7 +466,7 @@ func TestDraftPreviewAndMissingGlyphs(t *testing.T) {
 		// A draft naming no addressee is addressed to the recipient agency.
 		noAddressee := longContent()
 		noAddressee.Addressee = ""
-		if err := db.Model(&models.RecommendationDraft{}).Where("case_id = ?", c.ID).Update("content", noAddressee.Encode()).Error; err != nil {
+		if err := db.Model(&cases.RecommendationDraft{}).Where("case_id = ?", c.ID).Update("content", noAddressee.Encode()).Error; err != nil {
 			t.Fatal(err)
 		}
 		res = env.Do("GET", docPath(c.ID, "recommendation"), "depthead1", nil).Expect(t, http.StatusOK)
@@ -481,7 +481,7 @@ func TestDraftPreviewAndMissingGlyphs(t *testing.T) {
 		// A character the fonts cannot draw is the user's to fix: 422 naming it.
 		rare := longContent()
 		rare.Facts = "经查，摊主吉某（“吉”字上为“土”：𠮷）无证经营。"
-		if err := db.Model(&models.RecommendationDraft{}).Where("case_id = ?", c.ID).Update("content", rare.Encode()).Error; err != nil {
+		if err := db.Model(&cases.RecommendationDraft{}).Where("case_id = ?", c.ID).Update("content", rare.Encode()).Error; err != nil {
 			t.Fatal(err)
 		}
 		r := env.Do("GET", docPath(c.ID, "recommendation"), "prosecutor1", nil).Expect(t, http.StatusUnprocessableEntity)

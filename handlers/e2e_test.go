@@ -13,6 +13,7 @@ import (
 	"jianyi/apitest"
 	"jianyi/dbtest"
 	"jianyi/internal/calendar"
+	"jianyi/internal/cases"
 	"jianyi/internal/notify"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
@@ -179,7 +180,7 @@ func TestEndToEndRecommendation(t *testing.T) {
 			"contact_person": "王科长", "contact_phone": "0571-00000001",
 		}, []apitest.File{{Field: "files", Name: "整改报告.pdf", ContentType: "application/pdf", Content: pdfBytes("reply")}}).Expect(t, http.StatusOK)
 		res.Decode(t, &c)
-		if c.State != "replied" || c.ReplyClass != models.ReplyClassLate {
+		if c.State != "replied" || c.ReplyClass != cases.ReplyClassLate {
 			t.Fatalf("after late reply: %s %s", c.State, c.ReplyClass)
 		}
 		c, _ = act(t, env, id, "return_reply", "prosecutor1", map[string]any{"version": c.Version, "reason": "未逐项说明整改措施", "days": 15}, http.StatusOK)
@@ -194,7 +195,7 @@ func TestEndToEndRecommendation(t *testing.T) {
 			"participants": "张检察官、王科长", "findings": "巡查机制已建立", "internal": true}, http.StatusOK)
 		c, _ = act(t, env, id, "report_progress", "agency1", map[string]any{"version": c.Version, "percent": 80, "description": "培训已完成八成"}, http.StatusOK)
 		c, _ = act(t, env, id, "close", "prosecutor1", map[string]any{"version": c.Version, "outcome": "partly_rectified", "summary": "部分整改到位，结案。"}, http.StatusOK)
-		if c.State != "closed" || c.ReplyClass != models.ReplyClassPerfunctory {
+		if c.State != "closed" || c.ReplyClass != cases.ReplyClassPerfunctory {
 			t.Fatalf("after close: state %s reply class %s", c.State, c.ReplyClass)
 		}
 
@@ -209,7 +210,7 @@ func TestEndToEndRecommendation(t *testing.T) {
 		}
 		agencyView := e2eTimeline(t, env, id, "agency1")
 		for _, a := range agencyView {
-			if spec, ok := models.ActionByName(a); (ok && spec.Internal) || a == "register" || a == "investigation_record" || a == "draft_saved" || a == "follow_up" {
+			if spec, ok := cases.ActionByName(a); (ok && spec.Internal) || a == "register" || a == "investigation_record" || a == "draft_saved" || a == "follow_up" {
 				t.Errorf("agency timeline shows internal %s: %v", a, agencyView)
 			}
 		}
@@ -354,7 +355,7 @@ func TestEndToEndObjectionAmendReissue(t *testing.T) {
 		// Verifying the letters: the old one is recognised as superseded
 		// under the number printed on it, the new one as current.
 		verify := func(pdf []byte) map[string]any {
-			return env.Do("POST", "/api/v1/documents/verify", "prosecutor1", map[string]any{"sha256": models.SHA256Of(pdf)}).Expect(t, http.StatusOK).JSON()
+			return env.Do("POST", "/api/v1/documents/verify", "prosecutor1", map[string]any{"sha256": cases.SHA256Of(pdf)}).Expect(t, http.StatusOK).JSON()
 		}
 		if v := verify(oldPDF); v["matched"] != true || v["document_number"] != oldNo || v["superseded"] != true {
 			t.Fatalf("verify the superseded letter: %v", v)
@@ -486,7 +487,7 @@ func TestEndToEndCitizenToDisclosure(t *testing.T) {
 		env.SetNow(env.Now().AddDate(0, 0, 20))
 		c, _ = act(t, env, id, "reply", "agency1", map[string]any{"version": c.Version, "kind": "final", "items": allItems("adopted"),
 			"measures_taken": "已联合城管取缔摊点，回访申请人欧阳娜娜（电话" + phone + "）。", "contact_person": "王科长", "contact_phone": "0571-00000001"}, http.StatusOK)
-		if c.State != "replied" || c.ReplyClass != models.ReplyClassOnTime {
+		if c.State != "replied" || c.ReplyClass != cases.ReplyClassOnTime {
 			t.Fatalf("after reply %s %s", c.State, c.ReplyClass)
 		}
 
@@ -757,7 +758,7 @@ func TestEndToEndNoReplyCountsInStatistics(t *testing.T) {
 			t.Fatalf("public agency stats %+v", pub.Agencies)
 		}
 		ledger := string(env.Do("GET", "/api/v1/stats/ledger.csv", "casemgr1", nil).Expect(t, http.StatusOK).Body)
-		if !strings.Contains(ledger, models.StatsReplyClassLabels[models.ReplyClassNoReply]) {
+		if !strings.Contains(ledger, models.StatsReplyClassLabels[cases.ReplyClassNoReply]) {
 			t.Fatalf("ledger does not show 不回复:\n%s", ledger)
 		}
 
@@ -844,7 +845,7 @@ func TestEndToEndFilingSubmitted(t *testing.T) {
 		}
 		before := filings()
 		f, p := before[filed.ID], before[pending.ID]
-		if len(before) != 2 || f.Status != models.FilingPending || f.FiledAt != nil || p.Status != models.FilingPending {
+		if len(before) != 2 || f.Status != cases.FilingPending || f.FiledAt != nil || p.Status != cases.FilingPending {
 			t.Fatalf("filings before submitting %+v", before)
 		}
 
@@ -862,7 +863,7 @@ func TestEndToEndFilingSubmitted(t *testing.T) {
 
 		var got filingItem
 		env.Do("POST", submit, "prosecutor1", nil).Expect(t, http.StatusOK).Decode(t, &got)
-		if got.Status != models.FilingFiled || got.FiledAt == nil || got.ReportFileID == nil {
+		if got.Status != cases.FilingFiled || got.FiledAt == nil || got.ReportFileID == nil {
 			t.Fatalf("submitted filing %+v", got)
 		}
 		res := env.Do("POST", submit, "prosecutor1", nil).Expect(t, http.StatusConflict)
@@ -871,10 +872,10 @@ func TestEndToEndFilingSubmitted(t *testing.T) {
 		}
 
 		after := filings()
-		if a := after[filed.ID]; a.Status != models.FilingFiled || a.FiledAt == nil || a.ReportFileID == nil || *a.ReportFileID != *got.ReportFileID {
+		if a := after[filed.ID]; a.Status != cases.FilingFiled || a.FiledAt == nil || a.ReportFileID == nil || *a.ReportFileID != *got.ReportFileID {
 			t.Fatalf("city sees %+v", a)
 		}
-		if after[pending.ID].Status != models.FilingPending {
+		if after[pending.ID].Status != cases.FilingPending {
 			t.Fatalf("the other filing changed: %+v", after[pending.ID])
 		}
 		// The city reads the report it was sent: the stored bytes.
@@ -883,8 +884,8 @@ func TestEndToEndFilingSubmitted(t *testing.T) {
 		if err := env.DB.First(&sf, *got.ReportFileID).Error; err != nil {
 			t.Fatal(err)
 		}
-		if sf.OwnerType != "filing_report_pdf" || !sf.Internal || sf.SHA256 != models.SHA256Of(report) {
-			t.Fatalf("stored report %s %v %s, served %s", sf.OwnerType, sf.Internal, sf.SHA256, models.SHA256Of(report))
+		if sf.OwnerType != "filing_report_pdf" || !sf.Internal || sf.SHA256 != cases.SHA256Of(report) {
+			t.Fatalf("stored report %s %v %s, served %s", sf.OwnerType, sf.Internal, sf.SHA256, cases.SHA256Of(report))
 		}
 		if text := strings.Join(strings.Fields(foldDigits(pdfText(t, report))), ""); !strings.Contains(text, "备案") || !strings.Contains(text, *filed.DocumentNumber) {
 			t.Fatalf("report text: %s", text)

@@ -8,9 +8,9 @@ import (
 	"jianyi/apitest"
 	"jianyi/dbtest"
 	"jianyi/internal/calendar"
+	"jianyi/internal/cases"
 	"jianyi/internal/platform/database"
 	"jianyi/internal/platform/files"
-	"jianyi/models"
 )
 
 // TestFileDownloadByIDFollowsOwnerKinds: an agency that may read a case still
@@ -20,7 +20,7 @@ import (
 func TestFileDownloadByIDFollowsOwnerKinds(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
-		c := env.CaseFixture(apitest.CaseFixture{State: models.StateDelivered, DocumentNumber: "清河检八建〔2026〕7号",
+		c := env.CaseFixture(apitest.CaseFixture{State: cases.StateDelivered, DocumentNumber: "清河检八建〔2026〕7号",
 			DeliveredOn: calendar.NewDate(2026, 3, 2), ReplyDue: calendar.NewDate(2026, 5, 4)})
 		store := func(owner string, internal bool) int64 {
 			f := &files.StoredFile{CaseID: &c.ID, OwnerType: owner, OwnerID: c.ID, Filename: owner + ".txt",
@@ -35,8 +35,8 @@ func TestFileDownloadByIDFollowsOwnerKinds(t *testing.T) {
 			internal   bool
 			agencyWant int
 		}{
-			{models.OwnerReply, false, http.StatusOK},
-			{models.OwnerFollowUp, true, http.StatusNotFound},
+			{cases.OwnerReply, false, http.StatusOK},
+			{cases.OwnerFollowUp, true, http.StatusNotFound},
 			{"investigation_record", false, http.StatusNotFound},
 			{"approval_form_pdf", true, http.StatusNotFound},
 			{"recommendation_pdf", false, http.StatusOK},

@@ -8,9 +8,9 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/cases"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
-	"jianyi/models"
 )
 
 // staffRoles are the procuratorate roles that handle or oversee cases.
@@ -49,27 +49,27 @@ func (s *Server) lifecycleRoutes(g *echo.Group) {
 }
 
 func (s *Server) listFields(c echo.Context) error {
-	items, err := models.ListCaseFields(c.Request().Context(), s.db, false)
+	items, err := cases.ListCaseFields(c.Request().Context(), s.db, false)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, listResponse[models.CaseField]{Items: items})
+	return c.JSON(http.StatusOK, listResponse[cases.CaseField]{Items: items})
 }
 
 func (s *Server) adminListFields(c echo.Context) error {
-	items, err := models.ListCaseFields(c.Request().Context(), s.db, true)
+	items, err := cases.ListCaseFields(c.Request().Context(), s.db, true)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, listResponse[models.CaseField]{Items: items})
+	return c.JSON(http.StatusOK, listResponse[cases.CaseField]{Items: items})
 }
 
 func (s *Server) createField(c echo.Context) error {
-	var in models.CaseFieldInput
+	var in cases.CaseFieldInput
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	f, err := models.CreateCaseField(c.Request().Context(), s.db, actorOf(c), in)
+	f, err := cases.CreateCaseField(c.Request().Context(), s.db, actorOf(c), in)
 	if err != nil {
 		return err
 	}
@@ -81,11 +81,11 @@ func (s *Server) updateField(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var in models.CaseFieldInput
+	var in cases.CaseFieldInput
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	f, err := models.UpdateCaseField(c.Request().Context(), s.db, actorOf(c), id, in)
+	f, err := cases.UpdateCaseField(c.Request().Context(), s.db, actorOf(c), id, in)
 	if err != nil {
 		return err
 	}
@@ -93,19 +93,19 @@ func (s *Server) updateField(c echo.Context) error {
 }
 
 func (s *Server) listExperts(c echo.Context) error {
-	items, err := models.ListExperts(c.Request().Context(), s.db, actorOf(c), strings.TrimSpace(c.QueryParam("field")))
+	items, err := cases.ListExperts(c.Request().Context(), s.db, actorOf(c), strings.TrimSpace(c.QueryParam("field")))
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, listResponse[models.Expert]{Items: items})
+	return c.JSON(http.StatusOK, listResponse[cases.Expert]{Items: items})
 }
 
 func (s *Server) createExpert(c echo.Context) error {
-	var in models.ExpertInput
+	var in cases.ExpertInput
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	e, err := models.CreateExpert(c.Request().Context(), s.db, actorOf(c), in)
+	e, err := cases.CreateExpert(c.Request().Context(), s.db, actorOf(c), in)
 	if err != nil {
 		return err
 	}
@@ -119,7 +119,7 @@ func (s *Server) addInvestigationRecord(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var in models.InvestigationInput
+	var in cases.InvestigationInput
 	files, err := s.bindPayloadAndFiles(c, &in)
 	if err != nil {
 		return err
@@ -140,15 +140,15 @@ func (s *Server) listInvestigationRecords(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, listResponse[models.InvestigationRecord]{Items: items})
+	return c.JSON(http.StatusOK, listResponse[cases.InvestigationRecord]{Items: items})
 }
 
 // draftRequest is a draft save. The content is checked in the domain, which
 // accepts an incomplete draft (only submission needs every part).
 type draftRequest struct {
-	Content      models.RecommendationContent `json:"content" validate:"-"`
-	UrgentDays   int                          `json:"urgent_days"`
-	UrgentReason string                       `json:"urgent_reason"`
+	Content      cases.RecommendationContent `json:"content" validate:"-"`
+	UrgentDays   int                         `json:"urgent_days"`
+	UrgentReason string                      `json:"urgent_reason"`
 }
 
 func (s *Server) saveDraft(c echo.Context) error {
@@ -161,7 +161,7 @@ func (s *Server) saveDraft(c echo.Context) error {
 		return err
 	}
 	d, err := s.cases.SaveDraft(c.Request().Context(), actorOf(c), id,
-		models.DraftInput{Content: req.Content, UrgentDays: req.UrgentDays, UrgentReason: req.UrgentReason})
+		cases.DraftInput{Content: req.Content, UrgentDays: req.UrgentDays, UrgentReason: req.UrgentReason})
 	if err != nil {
 		return err
 	}
@@ -177,7 +177,7 @@ func (s *Server) listDrafts(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, listResponse[models.DraftView]{Items: items})
+	return c.JSON(http.StatusOK, listResponse[cases.DraftView]{Items: items})
 }
 
 func (s *Server) listApprovalSteps(c echo.Context) error {
@@ -189,11 +189,11 @@ func (s *Server) listApprovalSteps(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, listResponse[models.ApprovalStep]{Items: items})
+	return c.JSON(http.StatusOK, listResponse[cases.ApprovalStep]{Items: items})
 }
 
 func (s *Server) listFilings(c echo.Context) error {
-	var q models.FilingListQuery
+	var q cases.FilingListQuery
 	var err error
 	if q.Cursor, err = optionalInt(c, "cursor"); err != nil {
 		return err
@@ -207,7 +207,7 @@ func (s *Server) listFilings(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, listResponse[models.FilingView]{Items: items, NextCursor: next})
+	return c.JSON(http.StatusOK, listResponse[cases.FilingView]{Items: items, NextCursor: next})
 }
 
 func (s *Server) getFiling(c echo.Context) error {
@@ -263,8 +263,8 @@ func holidayDate(c echo.Context) (calendar.Date, error) {
 
 // calendarChangeResponse reports a calendar edit and the deadlines it moved.
 type calendarChangeResponse struct {
-	Holiday    *calendar.Holiday       `json:"holiday,omitempty"`
-	Recomputed []models.DeadlineChange `json:"recomputed"`
+	Holiday    *calendar.Holiday      `json:"holiday,omitempty"`
+	Recomputed []cases.DeadlineChange `json:"recomputed"`
 }
 
 func (s *Server) putHoliday(c echo.Context) error {

@@ -9,9 +9,9 @@ import (
 
 	"jianyi/apitest"
 	"jianyi/dbtest"
+	"jianyi/internal/cases"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
-	"jianyi/models"
 )
 
 // prosecutorSide are the actions this suite covers: the procuratorate's own
@@ -60,10 +60,10 @@ func TestLifecycleActionsByState(t *testing.T) {
 		for _, state := range states {
 			shared := caseIn(t, env, state)
 			for _, action := range prosecutorSide {
-				spec, _ := models.ActionByName(action)
+				spec, _ := cases.ActionByName(action)
 				user := userFor[spec.Roles[0]]
 				c := shared
-				allowed := spec.StartsFrom(models.CaseState(state))
+				allowed := spec.StartsFrom(cases.CaseState(state))
 				if allowed {
 					c = caseIn(t, env, state) // the action may change it
 				}
@@ -87,7 +87,7 @@ func TestLifecycleActionsByState(t *testing.T) {
 				var view caseState
 				env.Do("GET", fmt.Sprintf("/api/v1/cases/%d", c.ID), user, nil).Expect(t, http.StatusOK).Decode(t, &view)
 				if res.Status != http.StatusConflict || body.Error.Code != "action_not_allowed_in_state" ||
-					!slices.Equal(body.Error.Details.AllowedActions, view.AllowedActions) || !strings.Contains(body.Error.Message, models.StateLabels[models.CaseState(state)]) {
+					!slices.Equal(body.Error.Details.AllowedActions, view.AllowedActions) || !strings.Contains(body.Error.Message, cases.StateLabels[cases.CaseState(state)]) {
 					t.Errorf("%s from %s by %s: %d %s, want 409 listing %v", action, state, user, res.Status, res.Body, view.AllowedActions)
 				}
 			}
@@ -103,7 +103,7 @@ func TestLifecycleRoles(t *testing.T) {
 		env := apitest.New(t, db)
 		c := newLead(t, env, "角色测试")
 		for _, action := range prosecutorSide {
-			spec, _ := models.ActionByName(action)
+			spec, _ := cases.ActionByName(action)
 			for role, user := range userFor {
 				if spec.AllowsRole(role) {
 					continue

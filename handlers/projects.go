@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"jianyi/documents"
+	"jianyi/internal/cases"
 	"jianyi/internal/platform/apperr"
 	"jianyi/models"
 )
@@ -286,7 +287,7 @@ func (s *Server) projectReport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	r, err := models.DocumentRenderer()
+	r, err := cases.DocumentRenderer()
 	if err != nil {
 		return err
 	}

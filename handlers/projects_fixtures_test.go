@@ -8,8 +8,8 @@ import (
 
 	"jianyi/apitest"
 	"jianyi/internal/calendar"
+	"jianyi/internal/cases"
 	"jianyi/internal/org"
-	"jianyi/models"
 )
 
 // Fixture helpers: the case actions are built by teammates in parallel, so
@@ -47,7 +47,7 @@ type caseFixture struct {
 	Agency        int64  // default agency1
 	Field         string
 	Source        string
-	State         models.CaseState
+	State         cases.CaseState
 	IssuedOn      string // "2026-01-05": issued (and 文号 assigned) that day
 	DeliveredOn   string
 	ReplyDue      string
@@ -70,7 +70,7 @@ func datePtr(t *testing.T, s string) *calendar.Date {
 
 // insertCase writes a case in the wanted state, as the lifecycle would have
 // left it.
-func insertCase(t *testing.T, env *apitest.Env, f caseFixture) *models.Case {
+func insertCase(t *testing.T, env *apitest.Env, f caseFixture) *cases.Case {
 	t.Helper()
 	if f.Prosecutor == "" {
 		f.Prosecutor = "prosecutor1"
@@ -92,14 +92,14 @@ func insertCase(t *testing.T, env *apitest.Env, f caseFixture) *models.Case {
 		f.Field = "食品药品安全"
 	}
 	if f.Source == "" {
-		f.Source = models.SourceCaseFinding
+		f.Source = cases.SourceCaseFinding
 	}
 	if f.Title == "" {
 		f.Title = fmt.Sprintf("测试案件%d", fixtureSeq.Add(1))
 	}
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	agency := f.Agency
-	c := &models.Case{ProcuratorateID: f.Procuratorate, DepartmentID: f.Department, Title: f.Title, Field: f.Field, Source: f.Source,
+	c := &cases.Case{ProcuratorateID: f.Procuratorate, DepartmentID: f.Department, Title: f.Title, Field: f.Field, Source: f.Source,
 		AgencyID: &agency, ProsecutorID: u.ID, State: f.State, Version: 1, StateEnteredAt: now, CreatedBy: u.ID, CreatedAt: now, UpdatedAt: now,
 		ReplyClass: f.ReplyClass, Rectification: f.Rectification}
 	if f.IssuedOn != "" {
@@ -114,7 +114,7 @@ func insertCase(t *testing.T, env *apitest.Env, f caseFixture) *models.Case {
 	c.ReceivedOn = datePtr(t, f.DeliveredOn)
 	c.ReplyDue = datePtr(t, f.ReplyDue)
 	c.FirstRepliedOn = datePtr(t, f.RepliedOn)
-	if f.State == models.StateClosed {
+	if f.State == cases.StateClosed {
 		c.ClosedAt = &now
 	}
 	if err := env.DB.Create(c).Error; err != nil {
@@ -126,7 +126,7 @@ func insertCase(t *testing.T, env *apitest.Env, f caseFixture) *models.Case {
 // setCaseState moves a fixture case on, as the lifecycle would.
 func setCaseState(t *testing.T, env *apitest.Env, id int64, updates map[string]any) {
 	t.Helper()
-	if err := env.DB.Model(&models.Case{}).Where("id = ?", id).Updates(updates).Error; err != nil {
+	if err := env.DB.Model(&cases.Case{}).Where("id = ?", id).Updates(updates).Error; err != nil {
 		t.Fatal(err)
 	}
 }

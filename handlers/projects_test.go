@@ -11,6 +11,7 @@ import (
 	"jianyi/apitest"
 	"jianyi/dbtest"
 	"jianyi/internal/calendar"
+	"jianyi/internal/cases"
 	"jianyi/internal/notify"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/audit"
@@ -126,10 +127,10 @@ func TestProjectLifecycleAndProgress(t *testing.T) {
 		}
 
 		// Linked cases: one delivered (not replied), one assessed (following_up, rectified).
-		delivered := insertCase(t, env, caseFixture{State: models.StateDelivered, IssuedOn: "2026-01-05", DeliveredOn: "2026-01-06", ReplyDue: "2026-03-06"})
-		assessed := insertCase(t, env, caseFixture{State: models.StateFollowingUp, IssuedOn: "2026-01-05", DeliveredOn: "2026-01-06", ReplyDue: "2026-03-06",
-			RepliedOn: "2026-02-01", ReplyClass: models.ReplyClassOnTime, Rectification: "rectified"})
-		cityCase := insertCase(t, env, caseFixture{Prosecutor: "cityprosecutor1", State: models.StateDelivered})
+		delivered := insertCase(t, env, caseFixture{State: cases.StateDelivered, IssuedOn: "2026-01-05", DeliveredOn: "2026-01-06", ReplyDue: "2026-03-06"})
+		assessed := insertCase(t, env, caseFixture{State: cases.StateFollowingUp, IssuedOn: "2026-01-05", DeliveredOn: "2026-01-06", ReplyDue: "2026-03-06",
+			RepliedOn: "2026-02-01", ReplyClass: cases.ReplyClassOnTime, Rectification: "rectified"})
+		cityCase := insertCase(t, env, caseFixture{Prosecutor: "cityprosecutor1", State: cases.StateDelivered})
 		for _, id := range []int64{delivered.ID, assessed.ID} {
 			env.Do("POST", base+"/cases", "prosecutor1", map[string]any{"case_id": id}).Expect(t, http.StatusOK)
 		}
@@ -157,11 +158,11 @@ func TestProjectLifecycleAndProgress(t *testing.T) {
 			}, 50},
 			// the delivered case is replied (0.5) → cases 0.75 → 62.5 %.
 			{"case replied", func() {
-				setCaseState(t, env, delivered.ID, map[string]any{"state": models.StateReplied, "first_replied_on": "2026-03-01", "reply_class": models.ReplyClassOnTime})
+				setCaseState(t, env, delivered.ID, map[string]any{"state": cases.StateReplied, "first_replied_on": "2026-03-01", "reply_class": cases.ReplyClassOnTime})
 			}, 62.5},
 			// and assessed (1) → cases 1 → 75 %.
 			{"case assessed", func() {
-				setCaseState(t, env, delivered.ID, map[string]any{"state": models.StateFollowingUp, "rectification": "partly_rectified"})
+				setCaseState(t, env, delivered.ID, map[string]any{"state": cases.StateFollowingUp, "rectification": "partly_rectified"})
 			}, 75},
 			// the second task done → 100 %.
 			{"all tasks done", func() {
@@ -199,7 +200,7 @@ func TestProjectLifecycleAndProgress(t *testing.T) {
 		env.DoRequest(bad, "prosecutor2").Expect(t, http.StatusUnsupportedMediaType)
 
 		// Timeline merges task events and the linked case's events.
-		_ = models.AddCaseEvent(env.DB.DB, &org.Actor{UserID: userID(t, env.DB, "agency1"), DisplayName: "王科长", Role: org.RoleAgency}, assessed, "report_progress", "已取缔摊点20处", false, nil)
+		_ = cases.AddCaseEvent(env.DB.DB, &org.Actor{UserID: userID(t, env.DB, "agency1"), DisplayName: "王科长", Role: org.RoleAgency}, assessed, "report_progress", "已取缔摊点20处", false, nil)
 		var tl struct {
 			Items []models.TimelineEntry `json:"items"`
 		}
@@ -252,11 +253,11 @@ func TestProjectVisibility(t *testing.T) {
 		env.Do("POST", base+"/tasks", "prosecutor1", map[string]any{"title": "公开任务", "owner_id": userID(t, env.DB, "cityprosecutor1"), "due_on": "2026-03-20"}).Expect(t, http.StatusCreated).Decode(t, &open)
 		env.Do("POST", base+"/tasks", "prosecutor1", map[string]any{"title": "内部任务", "owner_id": userID(t, env.DB, "prosecutor2"), "due_on": "2026-03-20", "internal": true}).Expect(t, http.StatusCreated).Decode(t, &secret)
 		env.DoRequest(apitest.Multipart("POST", base+"/notes", map[string]string{"title": "内部研判", "internal": "true"}, nil), "prosecutor1").Expect(t, http.StatusCreated)
-		c := insertCase(t, env, caseFixture{State: models.StateDelivered, IssuedOn: "2026-01-05", DeliveredOn: "2026-01-06"})
+		c := insertCase(t, env, caseFixture{State: cases.StateDelivered, IssuedOn: "2026-01-05", DeliveredOn: "2026-01-06"})
 		env.Do("POST", base+"/cases", "prosecutor1", map[string]any{"case_id": c.ID}).Expect(t, http.StatusOK)
 		actor := &org.Actor{UserID: userID(t, env.DB, "prosecutor1"), DisplayName: "张检察官", Role: org.RoleProsecutor}
-		_ = models.AddCaseEvent(env.DB.DB, actor, c, "approval_note", "内部审批意见", true, nil)
-		_ = models.AddCaseEvent(env.DB.DB, actor, c, "follow_up", "电话督促", false, nil)
+		_ = cases.AddCaseEvent(env.DB.DB, actor, c, "approval_note", "内部审批意见", true, nil)
+		_ = cases.AddCaseEvent(env.DB.DB, actor, c, "follow_up", "电话督促", false, nil)
 
 		for _, tc := range []struct {
 			user      string
@@ -394,7 +395,7 @@ func TestProjectConcurrentLinkOneWins(t *testing.T) {
 			return p.ID
 		}
 		ids := []int64{mk("prosecutor1"), mk("prosecutor2")}
-		c := insertCase(t, env, caseFixture{State: models.StateDelivered, IssuedOn: "2026-01-05", DeliveredOn: "2026-01-06"})
+		c := insertCase(t, env, caseFixture{State: cases.StateDelivered, IssuedOn: "2026-01-05", DeliveredOn: "2026-01-06"})
 		statuses := make(chan int, 2)
 		for i, user := range []string{"prosecutor1", "prosecutor2"} {
 			env.Token(user)
@@ -407,7 +408,7 @@ func TestProjectConcurrentLinkOneWins(t *testing.T) {
 			t.Fatalf("statuses %d, %d; want one 200 and one 409", a, b)
 		}
 		var events int64
-		env.DB.Model(&models.CaseEvent{}).Where("case_id = ? AND action = ?", c.ID, "project_link").Count(&events)
+		env.DB.Model(&cases.CaseEvent{}).Where("case_id = ? AND action = ?", c.ID, "project_link").Count(&events)
 		if events != 1 {
 			t.Fatalf("project_link events %d, want 1", events)
 		}

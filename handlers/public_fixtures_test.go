@@ -11,6 +11,7 @@ import (
 	"jianyi/apitest"
 	"jianyi/config"
 	"jianyi/internal/calendar"
+	"jianyi/internal/cases"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
 	"jianyi/models"
@@ -45,8 +46,8 @@ var privateNames = []string{"张三", "欧阳娜娜", "李小明", "王五"}
 // fixtureContent is a realistic 检察建议书 full of personal data in many
 // spellings: spaces and hyphens inside numbers, full-width digits, numbers
 // in parentheses, country prefixes.
-func fixtureContent(marker string) models.RecommendationContent {
-	return models.RecommendationContent{
+func fixtureContent(marker string) cases.RecommendationContent {
+	return cases.RecommendationContent{
 		Title:     "关于" + marker + "校园周边食品安全隐患的检察建议书",
 		Addressee: "临江市清河区市场监督管理局",
 		ProblemSource: "本院在履行法律监督职责中发现，2025年11月3日，举报人张三（男，1978年5月12日出生，公民身份号码110105197805121235，" +
@@ -55,7 +56,7 @@ func fixtureContent(marker string) models.RecommendationContent {
 			"当事人李小明，身份证号码１１０１０５１９８２０３１５４３２Ｘ，手机号码＋86 139 1234 5678。证人王五（男，身份证号码 440304-1985-1115-4213，" +
 			"手机 0086-186-0000-1111，另一号码" + oddPhone + "）证实上述情况。",
 		Illegality: "上述行为违反《中华人民共和国食品安全法》第三十四条的规定，危及学生身体健康。",
-		Items: []models.RecommendationItem{
+		Items: []cases.RecommendationItem{
 			{Text: "依法对上述违法行为进行查处；", LegalBasis: "《中华人民共和国食品安全法》第一百二十四条"},
 			{Text: "加强辖区校园周边餐饮服务单位的日常监管。", LegalBasis: "《中华人民共和国食品安全法》第一百一十条"},
 		},
@@ -67,7 +68,7 @@ func fixtureContent(marker string) models.RecommendationContent {
 // the case actions (built by teammates) would have produced.
 type publicCaseFixture struct {
 	Marker  string // a unique word in the title and text, to find leaks
-	State   models.CaseState
+	State   cases.CaseState
 	Issued  bool
 	Replied bool
 	Minors  bool
@@ -78,7 +79,7 @@ type publicCaseFixture struct {
 // createCaseFixture writes the case row, its issued draft (plus a later
 // unissued draft and an internal timeline note that must never be
 // published) and, when Replied, an agency reply with personal data.
-func createCaseFixture(t *testing.T, env *apitest.Env, f publicCaseFixture) *models.Case {
+func createCaseFixture(t *testing.T, env *apitest.Env, f publicCaseFixture) *cases.Case {
 	t.Helper()
 	now := env.Now().UTC()
 	var prosecutor org.User
@@ -86,8 +87,8 @@ func createCaseFixture(t *testing.T, env *apitest.Env, f publicCaseFixture) *mod
 		t.Fatal(err)
 	}
 	agency := env.Org.Agency1.ID
-	c := &models.Case{ProcuratorateID: env.Org.District.ID, DepartmentID: env.Org.Department.ID,
-		Title: f.Marker + "校园周边食品安全隐患", Field: "食品药品安全", Source: models.SourceCaseFinding, Summary: "内部摘要" + f.Marker,
+	c := &cases.Case{ProcuratorateID: env.Org.District.ID, DepartmentID: env.Org.Department.ID,
+		Title: f.Marker + "校园周边食品安全隐患", Field: "食品药品安全", Source: cases.SourceCaseFinding, Summary: "内部摘要" + f.Marker,
 		AgencyID: &agency, ProsecutorID: prosecutor.ID, State: f.State, Version: 3, StateEnteredAt: now, CreatedBy: prosecutor.ID,
 		CreatedAt: now, UpdatedAt: now, InvolvesMinors: f.Minors, InvolvesStateSecret: f.Secret}
 	if f.Issued {
@@ -101,7 +102,7 @@ func createCaseFixture(t *testing.T, env *apitest.Env, f publicCaseFixture) *mod
 	}
 	if f.Replied {
 		r := calendar.NewDate(2026, 3, 1)
-		c.FirstRepliedOn, c.ReplyClass = &r, models.ReplyClassOnTime
+		c.FirstRepliedOn, c.ReplyClass = &r, cases.ReplyClassOnTime
 	}
 	if err := env.DB.Create(c).Error; err != nil {
 		t.Fatal(err)
@@ -110,19 +111,19 @@ func createCaseFixture(t *testing.T, env *apitest.Env, f publicCaseFixture) *mod
 	if f.Issued {
 		status = "issued"
 	}
-	drafts := []models.RecommendationDraft{
+	drafts := []cases.RecommendationDraft{
 		{CaseID: c.ID, VersionNo: 1, Content: fixtureContent(f.Marker).Encode(), Status: status, AuthorID: prosecutor.ID, CreatedAt: now, UpdatedAt: now},
 	}
 	if f.Issued {
 		later := fixtureContent(f.Marker + "未定稿草稿")
-		drafts = append(drafts, models.RecommendationDraft{CaseID: c.ID, VersionNo: 2, Content: later.Encode(), Status: "draft", AuthorID: prosecutor.ID, CreatedAt: now, UpdatedAt: now})
+		drafts = append(drafts, cases.RecommendationDraft{CaseID: c.ID, VersionNo: 2, Content: later.Encode(), Status: "draft", AuthorID: prosecutor.ID, CreatedAt: now, UpdatedAt: now})
 	}
 	for i := range drafts {
 		if err := env.DB.Create(&drafts[i]).Error; err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := env.DB.Create(&models.CaseEvent{CaseID: c.ID, Action: "approve", FromState: models.StateReviewing, ToState: models.StateApproved,
+	if err := env.DB.Create(&cases.CaseEvent{CaseID: c.ID, Action: "approve", FromState: cases.StateReviewing, ToState: cases.StateApproved,
 		ActorName: "赵检察长", Role: "chief", Note: "内部审批意见" + f.Marker, Data: "{}", Internal: true, CreatedAt: now}).Error; err != nil {
 		t.Fatal(err)
 	}

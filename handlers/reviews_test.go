@@ -9,6 +9,7 @@ import (
 
 	"jianyi/apitest"
 	"jianyi/dbtest"
+	"jianyi/internal/cases"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/database"
 	"jianyi/models"
@@ -35,11 +36,11 @@ func TestReviewRules(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		p3 := firstDeptProsecutor(t, env)
-		own := insertCase(t, env, caseFixture{State: models.StateClosed, IssuedOn: "2026-01-05", DeliveredOn: "2026-01-06", Rectification: "rectified", ReplyClass: models.ReplyClassOnTime})
-		own2 := insertCase(t, env, caseFixture{State: models.StateClosed, IssuedOn: "2026-01-06", Rectification: "rectified", ReplyClass: models.ReplyClassLate})
-		other := insertCase(t, env, caseFixture{Prosecutor: "prosecutor3", State: models.StateClosed, IssuedOn: "2026-01-07", Rectification: "not_rectified"})
-		insertCase(t, env, caseFixture{State: models.StateDelivered, IssuedOn: "2026-01-08"})
-		insertCase(t, env, caseFixture{Prosecutor: "cityprosecutor1", State: models.StateClosed, IssuedOn: "2026-01-08"})
+		own := insertCase(t, env, caseFixture{State: cases.StateClosed, IssuedOn: "2026-01-05", DeliveredOn: "2026-01-06", Rectification: "rectified", ReplyClass: cases.ReplyClassOnTime})
+		own2 := insertCase(t, env, caseFixture{State: cases.StateClosed, IssuedOn: "2026-01-06", Rectification: "rectified", ReplyClass: cases.ReplyClassLate})
+		other := insertCase(t, env, caseFixture{Prosecutor: "prosecutor3", State: cases.StateClosed, IssuedOn: "2026-01-07", Rectification: "not_rectified"})
+		insertCase(t, env, caseFixture{State: cases.StateDelivered, IssuedOn: "2026-01-08"})
+		insertCase(t, env, caseFixture{Prosecutor: "cityprosecutor1", State: cases.StateClosed, IssuedOn: "2026-01-08"})
 
 		// Only case managers create batches; filters must match something.
 		env.Do("POST", "/api/v1/reviews", "prosecutor1", map[string]any{"kind": "cross", "title": "x"}).Expect(t, http.StatusForbidden)
@@ -185,9 +186,9 @@ func TestReviewRules(t *testing.T) {
 func TestRatingsOnlyForOwnClosedCases(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
-		closed := insertCase(t, env, caseFixture{State: models.StateClosed, IssuedOn: "2026-01-05", DeliveredOn: "2026-01-06"})
-		open := insertCase(t, env, caseFixture{State: models.StateFollowingUp, IssuedOn: "2026-01-05", DeliveredOn: "2026-01-06"})
-		undelivered := insertCase(t, env, caseFixture{State: models.StateClosed})
+		closed := insertCase(t, env, caseFixture{State: cases.StateClosed, IssuedOn: "2026-01-05", DeliveredOn: "2026-01-06"})
+		open := insertCase(t, env, caseFixture{State: cases.StateFollowingUp, IssuedOn: "2026-01-05", DeliveredOn: "2026-01-06"})
+		undelivered := insertCase(t, env, caseFixture{State: cases.StateClosed})
 		path := func(id int64) string { return fmt.Sprintf("/api/v1/agency/recommendations/%d/rating", id) }
 		good := map[string]any{"accuracy": 5, "workability": 4, "effect": 4, "comment": "整改有成效"}
 		for _, tc := range []struct {
@@ -226,7 +227,7 @@ func TestRatingsOnlyForOwnClosedCases(t *testing.T) {
 		}
 
 		// Two submissions at once: the unique index lets exactly one through.
-		twice := insertCase(t, env, caseFixture{State: models.StateClosed, IssuedOn: "2026-01-05", DeliveredOn: "2026-01-06"})
+		twice := insertCase(t, env, caseFixture{State: cases.StateClosed, IssuedOn: "2026-01-05", DeliveredOn: "2026-01-06"})
 		statuses := make(chan int, 2)
 		for range 2 {
 			go func() { statuses <- env.Do("POST", path(twice.ID), "agency1", good).Status }()
@@ -236,8 +237,8 @@ func TestRatingsOnlyForOwnClosedCases(t *testing.T) {
 		}
 
 		// Citizens rate through their application (the applications feature calls this).
-		applied := insertCase(t, env, caseFixture{State: models.StateClosed, Source: models.SourceApplication, IssuedOn: "2026-01-05"})
-		appliedOpen := insertCase(t, env, caseFixture{State: models.StateReplied, Source: models.SourceApplication, IssuedOn: "2026-01-05"})
+		applied := insertCase(t, env, caseFixture{State: cases.StateClosed, Source: cases.SourceApplication, IssuedOn: "2026-01-05"})
+		appliedOpen := insertCase(t, env, caseFixture{State: cases.StateReplied, Source: cases.SourceApplication, IssuedOn: "2026-01-05"})
 		rate := func(caseID int64, tn string, in models.RatingInput) error {
 			return env.DB.WithTx(t.Context(), func(tx *gorm.DB) error {
 				_, err := models.RateCaseAsCitizen(tx, caseID, tn, in)

@@ -10,6 +10,7 @@ import (
 	"jianyi/apitest"
 	"jianyi/dbtest"
 	"jianyi/handlers"
+	"jianyi/internal/cases"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
@@ -32,7 +33,7 @@ func TestSeedDemoCases(t *testing.T) {
 		if err != nil {
 			t.Fatalf("second seeding: %v", err)
 		}
-		wantStates := []models.CaseState{models.StateLead, models.StateDrafting, models.StateDelivered, models.StateClosed}
+		wantStates := []cases.CaseState{cases.StateLead, cases.StateDrafting, cases.StateDelivered, cases.StateClosed}
 		if len(first) != 4 || len(again) != 4 {
 			t.Fatalf("seeded %+v, then %+v", first, again)
 		}
@@ -42,7 +43,7 @@ func TestSeedDemoCases(t *testing.T) {
 			}
 		}
 		var n int64
-		if err := db.Model(&models.Case{}).Count(&n).Error; err != nil || n != 4 {
+		if err := db.Model(&cases.Case{}).Count(&n).Error; err != nil || n != 4 {
 			t.Fatalf("%d cases after seeding twice (err %v)", n, err)
 		}
 		if first[0].DocumentNumber != "" || first[1].DocumentNumber != "" ||

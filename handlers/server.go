@@ -15,6 +15,7 @@ import (
 
 	"jianyi/config"
 	"jianyi/internal/calendar"
+	"jianyi/internal/cases"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
 	"jianyi/jobs"
@@ -29,7 +30,7 @@ type Server struct {
 	log      *slog.Logger
 	users    *org.UserService
 	org      *org.OrgService
-	cases    *models.CaseService
+	cases    *cases.Service
 	agency   *models.AgencyService
 	registry *prometheus.Registry
 	pub      *publicServices // citizen applications and disclosure (applications.go)
@@ -114,14 +115,14 @@ func (s *Server) routes(e *echo.Echo) {
 }
 
 // NewCaseService builds the case service from configuration.
-func NewCaseService(cfg *config.Config, db *database.DB) *models.CaseService {
+func NewCaseService(cfg *config.Config, db *database.DB) *cases.Service {
 	roles := make([]org.Role, 0, len(cfg.Disclosure.PublishRoles))
 	for _, r := range cfg.Disclosure.PublishRoles {
 		roles = append(roles, org.Role(r))
 	}
-	return &models.CaseService{DB: db, Calendar: calendar.NewCalendarCache().Calendar, Hooks: models.CaseHooks{
+	return &cases.Service{DB: db, Calendar: calendar.NewCalendarCache().Calendar, Hooks: cases.Hooks{
 		TellApplicant: models.TellApplicantCaseEnded, VoidedNumbers: models.VoidedDocumentNumbers,
-	}, Settings: models.CaseSettings{
+	}, Settings: cases.Settings{
 		ReplyMonths:    cfg.Deadlines.ReplyMonths,
 		FilingDays:     cfg.Deadlines.FilingDays,
 		ObjectionDays:  cfg.Deadlines.ObjectionDays,
@@ -133,7 +134,7 @@ func NewCaseService(cfg *config.Config, db *database.DB) *models.CaseService {
 }
 
 // Cases exposes the case service (for jobs and tests).
-func (s *Server) Cases() *models.CaseService { return s.cases }
+func (s *Server) Cases() *cases.Service { return s.cases }
 
 func ipExtractor(trusted []string) echo.IPExtractor {
 	if len(trusted) == 0 {

@@ -14,6 +14,7 @@ import (
 	"jianyi/apitest"
 	"jianyi/dbtest"
 	"jianyi/internal/calendar"
+	"jianyi/internal/cases"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
 	"jianyi/models"
@@ -28,26 +29,26 @@ import (
 //	adoption       last unreturned reply: 5 adopted, 2 partly, 1 not → 7 / 8 = 87.5 %
 //	rectified      4 rectified, 2 partly, 1 not → 4 / 7 = 57.1 %
 //	days to reply  (6×30 + 2×70 + 1×40) / 9 = 40
-func statsFixture(t *testing.T, env *apitest.Env) map[string]*models.Case {
+func statsFixture(t *testing.T, env *apitest.Env) map[string]*cases.Case {
 	t.Helper()
 	type row struct {
 		name, issued, class, rect, position string
-		state                               models.CaseState
+		state                               cases.CaseState
 		days                                int
 	}
 	rows := []row{
-		{"ontime1", "2025-12-03", "on_time", "rectified", "adopted", models.StateClosed, 30},
-		{"ontime2", "2025-12-04", "on_time", "rectified", "adopted", models.StateClosed, 30},
-		{"ontime3", "2025-12-05", "on_time", "rectified", "adopted", models.StateClosed, 30},
-		{"ontime4", "2025-12-06", "on_time", "rectified", "adopted", models.StateClosed, 30},
-		{"ontime5", "2025-12-07", "on_time", "partly_rectified", "partly_adopted", models.StateFollowingUp, 30},
-		{"ontime6", "2026-01-05", "on_time", "partly_rectified", "partly_adopted", models.StateFollowingUp, 30},
-		{"late1", "2026-01-06", "late", "not_rectified", "adopted", models.StateFollowingUp, 70},
-		{"late2", "2026-01-07", "late", "", "not_adopted", models.StateReplied, 70},
-		{"perfunctory", "2026-01-08", "perfunctory", "", "", models.StateReplied, 40},
-		{"noreply", "2026-01-09", "no_reply", "", "", models.StateDelivered, 0},
+		{"ontime1", "2025-12-03", "on_time", "rectified", "adopted", cases.StateClosed, 30},
+		{"ontime2", "2025-12-04", "on_time", "rectified", "adopted", cases.StateClosed, 30},
+		{"ontime3", "2025-12-05", "on_time", "rectified", "adopted", cases.StateClosed, 30},
+		{"ontime4", "2025-12-06", "on_time", "rectified", "adopted", cases.StateClosed, 30},
+		{"ontime5", "2025-12-07", "on_time", "partly_rectified", "partly_adopted", cases.StateFollowingUp, 30},
+		{"ontime6", "2026-01-05", "on_time", "partly_rectified", "partly_adopted", cases.StateFollowingUp, 30},
+		{"late1", "2026-01-06", "late", "not_rectified", "adopted", cases.StateFollowingUp, 70},
+		{"late2", "2026-01-07", "late", "", "not_adopted", cases.StateReplied, 70},
+		{"perfunctory", "2026-01-08", "perfunctory", "", "", cases.StateReplied, 40},
+		{"noreply", "2026-01-09", "no_reply", "", "", cases.StateDelivered, 0},
 	}
-	out := map[string]*models.Case{}
+	out := map[string]*cases.Case{}
 	for _, r := range rows {
 		issued, _ := calendar.ParseDate(r.issued)
 		delivered := issued.AddDays(2)
@@ -83,8 +84,8 @@ func statsFixture(t *testing.T, env *apitest.Env) map[string]*models.Case {
 	}
 	env.DB.Model(&models.Reply{}).Where("id = ?", first.ID).Update("id", 1_000_000) // keep it, but make the 不采纳 the latest
 	env.DB.Model(&models.Reply{}).Where("case_id = ? AND position = ?", out["late2"].ID, "not_adopted").Update("id", 2_000_000)
-	out["lead"] = insertCase(t, env, caseFixture{Title: "lead", Prosecutor: "prosecutor2", State: models.StateLead})
-	out["city"] = insertCase(t, env, caseFixture{Title: "city", Prosecutor: "cityprosecutor1", State: models.StateClosed, IssuedOn: "2026-01-10",
+	out["lead"] = insertCase(t, env, caseFixture{Title: "lead", Prosecutor: "prosecutor2", State: cases.StateLead})
+	out["city"] = insertCase(t, env, caseFixture{Title: "city", Prosecutor: "cityprosecutor1", State: cases.StateClosed, IssuedOn: "2026-01-10",
 		DeliveredOn: "2026-01-11", RepliedOn: "2026-02-10", ReplyClass: "on_time", Rectification: "rectified"})
 	return out
 }

@@ -9,6 +9,7 @@ import (
 
 	"jianyi/config"
 	"jianyi/internal/calendar"
+	"jianyi/internal/cases"
 	"jianyi/internal/notify"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/ratelimit"
@@ -67,7 +68,7 @@ func RunApplicationDeadlines(ctx context.Context, env *Env) (int, error) {
 			caseID := int64(0)
 			if app.CaseID != nil {
 				caseID = *app.CaseID
-				var c models.Case
+				var c cases.Case
 				if err := tx.Select("id", "prosecutor_id", "state").First(&c, caseID).Error; err == nil {
 					if c.State.IsFinal() {
 						// The lead's case is over: its outcome was the last word,

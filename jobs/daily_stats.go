@@ -9,6 +9,7 @@ import (
 
 	"jianyi/config"
 	"jianyi/internal/calendar"
+	"jianyi/internal/cases"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
 	"jianyi/models"
@@ -39,11 +40,11 @@ type statGroup struct {
 // rows in place.
 func SnapshotDailyStats(ctx context.Context, db *database.DB, today calendar.Date) (int, error) {
 	var groups []statGroup
-	if err := db.WithContext(ctx).Model(&models.Case{}).
+	if err := db.WithContext(ctx).Model(&cases.Case{}).
 		Select(`procuratorate_id, state, `+models.ReplyClassSQL(today)+` AS reply_class, COUNT(*) AS n,
 			SUM(CASE WHEN issued_at IS NOT NULL THEN 1 ELSE 0 END) AS issued,
 			SUM(CASE WHEN delivered_on IS NOT NULL THEN 1 ELSE 0 END) AS delivered,
-			SUM(CASE WHEN state = ? AND reply_due < ? THEN 1 ELSE 0 END) AS overdue`, models.StateDelivered, today.String()).
+			SUM(CASE WHEN state = ? AND reply_due < ? THEN 1 ELSE 0 END) AS overdue`, cases.StateDelivered, today.String()).
 		Group("procuratorate_id, state, " + models.ReplyClassSQL(today)).Scan(&groups).Error; err != nil {
 		return 0, err
 	}
@@ -68,13 +69,13 @@ func SnapshotDailyStats(ctx context.Context, db *database.DB, today calendar.Dat
 		r.Delivered += g.Delivered
 		r.OverdueOpen += g.Overdue
 		switch g.ReplyClass {
-		case models.ReplyClassOnTime:
+		case cases.ReplyClassOnTime:
 			r.RepliedOnTime += g.N
-		case models.ReplyClassLate:
+		case cases.ReplyClassLate:
 			r.RepliedLate += g.N
-		case models.ReplyClassPerfunctory:
+		case cases.ReplyClassPerfunctory:
 			r.RepliedPerfunctory += g.N
-		case models.ReplyClassNoReply:
+		case cases.ReplyClassNoReply:
 			r.NoReply += g.N
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"jianyi/config"
 	"jianyi/dbtest"
 	"jianyi/internal/calendar"
+	"jianyi/internal/cases"
 	"jianyi/internal/notify"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
@@ -89,10 +90,10 @@ func userID(t testing.TB, db *database.DB, username string) int64 {
 // action would leave it — state delivered, received on the given day, reply
 // deadline computed by CaseService.SetReplyDeadline — directly through GORM,
 // without the prosecutor-side actions.
-func deliveredCaseFixture(t testing.TB, db *database.DB, org *models.DemoOrg, cfg *config.Config, title string, received calendar.Date) *models.Case {
+func deliveredCaseFixture(t testing.TB, db *database.DB, org *models.DemoOrg, cfg *config.Config, title string, received calendar.Date) *cases.Case {
 	t.Helper()
-	c := caseFixture(t, db, org, title, models.StateDelivered, at8(received))
-	svc := &models.CaseService{DB: db, Settings: models.CaseSettings{ReplyMonths: cfg.Deadlines.ReplyMonths,
+	c := caseFixture(t, db, org, title, cases.StateDelivered, at8(received))
+	svc := &cases.Service{DB: db, Settings: cases.Settings{ReplyMonths: cfg.Deadlines.ReplyMonths,
 		ObjectionDays: cfg.Deadlines.ObjectionDays, Location: cfg.Location()}}
 	r := received
 	c.DeliveredOn = &r
@@ -105,11 +106,11 @@ func deliveredCaseFixture(t testing.TB, db *database.DB, org *models.DemoOrg, cf
 
 // caseFixture stores a case of the demo district in a state, entered at the
 // given instant, handled by prosecutor1 and addressed to agency1.
-func caseFixture(t testing.TB, db *database.DB, org *models.DemoOrg, title string, state models.CaseState, entered time.Time) *models.Case {
+func caseFixture(t testing.TB, db *database.DB, org *models.DemoOrg, title string, state cases.CaseState, entered time.Time) *cases.Case {
 	t.Helper()
 	agency := org.Agency1.ID
-	c := &models.Case{ProcuratorateID: org.District.ID, DepartmentID: org.Department.ID, Title: title, Field: "食品药品安全",
-		Source: models.SourceCaseFinding, Summary: "测试案件", AgencyID: &agency, ProsecutorID: userID(t, db, "prosecutor1"),
+	c := &cases.Case{ProcuratorateID: org.District.ID, DepartmentID: org.Department.ID, Title: title, Field: "食品药品安全",
+		Source: cases.SourceCaseFinding, Summary: "测试案件", AgencyID: &agency, ProsecutorID: userID(t, db, "prosecutor1"),
 		State: state, Version: 1, StateEnteredAt: entered.UTC(), CreatedBy: userID(t, db, "prosecutor1"),
 		CreatedAt: entered.UTC(), UpdatedAt: entered.UTC()}
 	if err := db.Create(c).Error; err != nil {
@@ -119,9 +120,9 @@ func caseFixture(t testing.TB, db *database.DB, org *models.DemoOrg, title strin
 }
 
 // extendReplyDeadline moves the deadline as an approved extension would.
-func extendReplyDeadline(t testing.TB, db *database.DB, c *models.Case, due calendar.Date) {
+func extendReplyDeadline(t testing.TB, db *database.DB, c *cases.Case, due calendar.Date) {
 	t.Helper()
-	if err := db.Model(&models.Case{}).Where("id = ?", c.ID).Update("reply_due", due.String()).Error; err != nil {
+	if err := db.Model(&cases.Case{}).Where("id = ?", c.ID).Update("reply_due", due.String()).Error; err != nil {
 		t.Fatal(err)
 	}
 	c.ReplyDue = &due

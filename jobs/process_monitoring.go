@@ -14,9 +14,9 @@ import (
 
 	"jianyi/config"
 	"jianyi/internal/calendar"
+	"jianyi/internal/cases"
 	"jianyi/internal/notify"
 	"jianyi/internal/org"
-	"jianyi/models"
 )
 
 // Process monitoring reminder kinds. Stage warnings are "stage_limit_" + the
@@ -53,14 +53,14 @@ type stageCase struct {
 	ProcuratorateID int64
 	ProsecutorID    int64
 	Title           string
-	State           models.CaseState
+	State           cases.CaseState
 	StateEnteredAt  time.Time
 }
 
 // stageQuery reads the cases in a stage since before cutoff by the
 // (state, state_entered_at) index.
 func stageQuery(tx *gorm.DB, stage string, cutoff time.Time) *gorm.DB {
-	return tx.Model(&models.Case{}).Select("id", "procuratorate_id", "prosecutor_id", "title", "state", "state_entered_at").
+	return tx.Model(&cases.Case{}).Select("id", "procuratorate_id", "prosecutor_id", "title", "state", "state_entered_at").
 		Where("state = ? AND state_entered_at < ?", stage, cutoff)
 }
 
@@ -76,7 +76,7 @@ func runStageWarnings(ctx context.Context, env *Env) (int, error) {
 		if limit <= 0 {
 			continue
 		}
-		if !models.CaseState(stage).Valid() {
+		if !cases.CaseState(stage).Valid() {
 			env.Log.Warn("deadlines.stage_limits names an unknown state", "state", stage)
 			continue
 		}
@@ -116,7 +116,7 @@ func emitStageWarning(ctx context.Context, env *Env, c *stageCase, kind string, 
 	var created bool
 	err := inTx(ctx, env.DB, func(tx *gorm.DB) error {
 		created = false
-		var cur models.Case
+		var cur cases.Case
 		if err := tx.Select("id", "state", "state_entered_at").First(&cur, c.ID).Error; err != nil {
 			return err
 		}
@@ -128,7 +128,7 @@ func emitStageWarning(ctx context.Context, env *Env, c *stageCase, kind string, 
 			return err
 		}
 		days := entered.DaysUntil(env.Today)
-		label := models.StateLabels[c.State]
+		label := cases.StateLabels[c.State]
 		created, err = notify.EmitReminder(tx, env.Channels,
 			notify.ReminderKey{SubjectType: "case", SubjectID: c.ID, CaseID: c.ID, Kind: kind, Deadline: entered},
 			notify.Spec{UserIDs: uniqueIDs([]int64{c.ProsecutorID}, managers), Kind: kind,
@@ -150,8 +150,8 @@ type filingRow struct {
 
 // filingQuery reads pending filings past due by the (status, due_on) index.
 func filingQuery(tx *gorm.DB, today calendar.Date) *gorm.DB {
-	return tx.Model(&models.Filing{}).Select("id", "case_id", "procuratorate_id", "due_on").
-		Where("status = ? AND due_on < ?", models.FilingPending, today.String())
+	return tx.Model(&cases.Filing{}).Select("id", "case_id", "procuratorate_id", "due_on").
+		Where("status = ? AND due_on < ?", cases.FilingPending, today.String())
 }
 
 func runFilingDeadlines(ctx context.Context, env *Env) (int, error) {
@@ -188,14 +188,14 @@ func emitFilingOverdue(ctx context.Context, env *Env, f *filingRow) (bool, error
 	var created bool
 	err := inTx(ctx, env.DB, func(tx *gorm.DB) error {
 		created = false
-		var cur models.Filing
+		var cur cases.Filing
 		if err := tx.First(&cur, f.ID).Error; err != nil {
 			return err
 		}
-		if cur.Status != models.FilingPending || cur.DueOn != f.DueOn {
+		if cur.Status != cases.FilingPending || cur.DueOn != f.DueOn {
 			return nil
 		}
-		var c models.Case
+		var c cases.Case
 		if err := tx.Select("id", "title", "document_number", "prosecutor_id").First(&c, f.CaseID).Error; err != nil {
 			return err
 		}

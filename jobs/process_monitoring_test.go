@@ -8,6 +8,7 @@ import (
 
 	"jianyi/dbtest"
 	"jianyi/internal/calendar"
+	"jianyi/internal/cases"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
 	"jianyi/jobs"
@@ -62,14 +63,14 @@ func TestStageWarnings(t *testing.T) {
 		// Entered checking at 23:30 Beijing time on 03-01 (15:30 UTC): the
 		// legal date counts, not the UTC one.
 		entered := time.Date(2026, 3, 1, 23, 30, 0, 0, calendar.LegalLocation)
-		c := caseFixture(t, db, org, "未成年人网吧准入", models.StateChecking, entered)
-		caseFixture(t, db, org, "尚在期限内", models.StateChecking, time.Date(2026, 3, 20, 9, 0, 0, 0, calendar.LegalLocation))
-		caseFixture(t, db, org, "已送达不监控", models.StateDelivered, entered)
+		c := caseFixture(t, db, org, "未成年人网吧准入", cases.StateChecking, entered)
+		caseFixture(t, db, org, "尚在期限内", cases.StateChecking, time.Date(2026, 3, 20, 9, 0, 0, 0, calendar.LegalLocation))
+		caseFixture(t, db, org, "已送达不监控", cases.StateDelivered, entered)
 
 		reentered := time.Date(2026, 4, 10, 10, 0, 0, 0, calendar.LegalLocation)
 		got := tickDaily(t, s, clock, "stage_warnings", d("2026-03-02"), d("2026-05-12"), func(day calendar.Date) {
 			if day == d("2026-04-10") { // back to checking after a return: a new stage entry
-				db.Model(&models.Case{}).Where("id = ?", c.ID).Update("state_entered_at", reentered.UTC())
+				db.Model(&cases.Case{}).Where("id = ?", c.ID).Update("state_entered_at", reentered.UTC())
 			}
 		})
 		want := map[calendar.Date]int{d("2026-03-31"): 1, d("2026-04-19"): 1, d("2026-05-10"): 1}
@@ -94,11 +95,11 @@ func TestFilingDeadlines(t *testing.T) {
 		org := seed(t, db)
 		clock := &testClock{}
 		s := newScheduler(t, db, cfg, clock)
-		late := caseFixture(t, db, org, "备案逾期", models.StateIssued, at8(d("2026-03-02")))
-		onTime := caseFixture(t, db, org, "按期备案", models.StateIssued, at8(d("2026-03-02")))
-		filings := []*models.Filing{
-			{CaseID: late.ID, ProcuratorateID: org.District.ID, ParentProcuratorateID: org.City.ID, DueOn: d("2026-03-09"), Status: models.FilingPending},
-			{CaseID: onTime.ID, ProcuratorateID: org.District.ID, ParentProcuratorateID: org.City.ID, DueOn: d("2026-03-09"), Status: models.FilingPending},
+		late := caseFixture(t, db, org, "备案逾期", cases.StateIssued, at8(d("2026-03-02")))
+		onTime := caseFixture(t, db, org, "按期备案", cases.StateIssued, at8(d("2026-03-02")))
+		filings := []*cases.Filing{
+			{CaseID: late.ID, ProcuratorateID: org.District.ID, ParentProcuratorateID: org.City.ID, DueOn: d("2026-03-09"), Status: cases.FilingPending},
+			{CaseID: onTime.ID, ProcuratorateID: org.District.ID, ParentProcuratorateID: org.City.ID, DueOn: d("2026-03-09"), Status: cases.FilingPending},
 		}
 		for _, f := range filings {
 			if err := db.Create(f).Error; err != nil {
@@ -107,7 +108,7 @@ func TestFilingDeadlines(t *testing.T) {
 		}
 		got := tickDaily(t, s, clock, "filing_deadlines", d("2026-03-02"), d("2026-03-20"), func(day calendar.Date) {
 			if day == d("2026-03-09") {
-				db.Model(&models.Filing{}).Where("id = ?", filings[1].ID).Updates(map[string]any{"status": models.FilingFiled, "filed_at": time.Now()})
+				db.Model(&cases.Filing{}).Where("id = ?", filings[1].ID).Updates(map[string]any{"status": cases.FilingFiled, "filed_at": time.Now()})
 			}
 		})
 		if want := map[calendar.Date]int{d("2026-03-10"): 1}; !maps.Equal(got, want) {
@@ -130,8 +131,8 @@ func TestDailyStats(t *testing.T) {
 		overdue := deliveredCaseFixture(t, db, seed, cfg, "逾期未回复", d("2026-01-05"))
 		deliveredCaseFixture(t, db, seed, cfg, "期限内", d("2026-04-01"))
 		late := deliveredCaseFixture(t, db, seed, cfg, "慢回复", d("2026-01-05"))
-		db.Model(late).Updates(map[string]any{"state": models.StateReplied, "reply_class": models.ReplyClassLate})
-		caseFixture(t, db, seed, "线索", models.StateLead, at8(d("2026-04-01")))
+		db.Model(late).Updates(map[string]any{"state": cases.StateReplied, "reply_class": cases.ReplyClassLate})
+		caseFixture(t, db, seed, "线索", cases.StateLead, at8(d("2026-04-01")))
 		issued := time.Now()
 		db.Model(overdue).Update("issued_at", issued)
 
@@ -140,7 +141,7 @@ func TestDailyStats(t *testing.T) {
 			t.Fatalf("run %+v %v", run, err)
 		}
 		// A manual re-run the same day updates rather than duplicates.
-		caseFixture(t, db, seed, "新线索", models.StateLead, at8(d("2026-04-15")))
+		caseFixture(t, db, seed, "新线索", cases.StateLead, at8(d("2026-04-15")))
 		if _, err := s.RunNow(context.Background(), &org.Actor{Username: "test"}, "daily_stats"); err != nil {
 			t.Fatal(err)
 		}

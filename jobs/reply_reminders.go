@@ -10,6 +10,7 @@ import (
 
 	"jianyi/config"
 	"jianyi/internal/calendar"
+	"jianyi/internal/cases"
 	"jianyi/internal/notify"
 	"jianyi/internal/org"
 	"jianyi/models"
@@ -123,9 +124,9 @@ func ScanReplyCases(ctx context.Context, db *gorm.DB, windows []DateWindow) ([]R
 
 // replyWindowQuery reads one window by the (state, reply_due) index.
 func replyWindowQuery(tx *gorm.DB, w DateWindow) *gorm.DB {
-	return tx.Model(&models.Case{}).
+	return tx.Model(&cases.Case{}).
 		Select("id", "procuratorate_id", "agency_id", "prosecutor_id", "title", "document_number", "reply_due").
-		Where("state = ? AND reply_due >= ? AND reply_due <= ?", models.StateDelivered, w.From.String(), w.To.String())
+		Where("state = ? AND reply_due >= ? AND reply_due <= ?", cases.StateDelivered, w.From.String(), w.To.String())
 }
 
 func runReplyReminders(ctx context.Context, env *Env) (int, error) {
@@ -175,11 +176,11 @@ func emitReplyReminder(ctx context.Context, env *Env, c *ReplyCase, r ReplyRemin
 	var created bool
 	err := inTx(ctx, env.DB, func(tx *gorm.DB) error {
 		created = false
-		var cur models.Case
+		var cur cases.Case
 		if err := tx.Select("id", "state", "reply_due").First(&cur, c.ID).Error; err != nil {
 			return err
 		}
-		if cur.State != models.StateDelivered || cur.ReplyDue == nil || *cur.ReplyDue != c.ReplyDue {
+		if cur.State != cases.StateDelivered || cur.ReplyDue == nil || *cur.ReplyDue != c.ReplyDue {
 			return nil
 		}
 		var agencyUsers []int64

@@ -14,6 +14,7 @@ import (
 	"jianyi/config"
 	"jianyi/dbtest"
 	"jianyi/internal/calendar"
+	"jianyi/internal/cases"
 	"jianyi/internal/notify"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
@@ -64,7 +65,7 @@ type replyEnv struct {
 	db         *database.DB
 	s          *jobs.Scheduler
 	clock      *testClock
-	c          *models.Case
+	c          *cases.Case
 	received   calendar.Date
 	due        calendar.Date
 	prosecutor int64
@@ -165,7 +166,7 @@ func TestReplyRemindersStopWhenReplied(t *testing.T) {
 		e := newReplyEnv(t, db, "养老机构消防隐患")
 		got := e.step(t, e.due.AddDays(35), func(day calendar.Date) {
 			if day == e.due.AddDays(-5) {
-				db.Model(&models.Case{}).Where("id = ?", e.c.ID).Update("state", models.StateReplied)
+				db.Model(&cases.Case{}).Where("id = ?", e.c.ID).Update("state", cases.StateReplied)
 			}
 		})
 		if want := map[calendar.Date][]string{e.due.AddDays(-15): {"reply_due_soon_15"}}; !maps.EqualFunc(got, want, slices.Equal) {
@@ -280,12 +281,12 @@ func TestReplyRemindersTwoReplicas(t *testing.T) {
 // for over all delivered cases, by ReplyRemindersDue.
 func expectedReminders(t *testing.T, db *database.DB, cfg *config.Config, days ...calendar.Date) int64 {
 	t.Helper()
-	var cases []models.Case
-	if err := db.Where("state = ?", models.StateDelivered).Find(&cases).Error; err != nil {
+	var list []cases.Case
+	if err := db.Where("state = ?", cases.StateDelivered).Find(&list).Error; err != nil {
 		t.Fatal(err)
 	}
 	keys := map[string]bool{}
-	for _, c := range cases {
+	for _, c := range list {
 		for _, day := range days {
 			for _, r := range jobs.ReplyRemindersDue(*c.ReplyDue, day, cfg.Jobs.DueSoonDays, cfg.Jobs.VeryOverdueDays) {
 				keys[fmt.Sprint(c.ID, r.Kind, *c.ReplyDue)] = true

@@ -10,6 +10,7 @@ import (
 
 	"jianyi/dbtest"
 	"jianyi/internal/calendar"
+	"jianyi/internal/cases"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
 	"jianyi/jobs"
@@ -130,8 +131,8 @@ func BenchmarkReplyReminderScan(b *testing.B) {
 func fillCases(b testing.TB, db *database.DB, org *models.DemoOrg, total int) int {
 	b.Helper()
 	prosecutor := userID(b, db, "prosecutor1")
-	states := []models.CaseState{models.StateClosed, models.StateFollowingUp, models.StateReplied, models.StateLead,
-		models.StateChecking, models.StateInvestigating, models.StateIssued}
+	states := []cases.CaseState{cases.StateClosed, cases.StateFollowingUp, cases.StateReplied, cases.StateLead,
+		cases.StateChecking, cases.StateInvestigating, cases.StateIssued}
 	windowStart := benchToday.AddDays(-60) // the very-overdue window's first day
 	windowDays := 76                       // through benchToday+15
 	stamp := "'2026-01-01 00:00:00+00:00'" // SQLite's stored form
@@ -148,7 +149,7 @@ func fillCases(b testing.TB, db *database.DB, org *models.DemoOrg, total int) in
 		sb.WriteString("INSERT INTO cases (procuratorate_id, department_id, title, field, source, summary, agency_id, prosecutor_id, " +
 			"state, version, reply_due, reply_due_explanation, state_entered_at, created_by, created_at, updated_at) VALUES ")
 		for i := start; i < min(start+batch, total); i++ {
-			state := models.StateDelivered
+			state := cases.StateDelivered
 			var replyDue calendar.Date
 			switch {
 			case i%100 == 0: // due: in a window

@@ -7,6 +7,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/cases"
 	"jianyi/internal/notify"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
@@ -31,9 +32,9 @@ func init() {
 // on InnoDB such an insert takes a shared lock on the case row, and two
 // concurrent actions would then deadlock upgrading it for the version update.
 // Locking first makes the second wait and then lose cleanly with 409.
-func registerLockedAction(name string, newPayload func() any, apply func(ac *ActionContext) error) {
-	RegisterActionBehaviour(name, ActionBehaviour{NewPayload: newPayload, Apply: func(ac *ActionContext) error {
-		var cur Case
+func registerLockedAction(name string, newPayload func() any, apply func(ac *cases.ActionContext) error) {
+	cases.RegisterActionBehaviour(name, cases.ActionBehaviour{NewPayload: newPayload, Apply: func(ac *cases.ActionContext) error {
+		var cur cases.Case
 		if err := database.LockRow(ac.Tx).Select("id", "version").First(&cur, ac.Case.ID).Error; err != nil {
 			return err
 		}
@@ -52,7 +53,7 @@ type SignPayload struct {
 	SignerName string         `json:"signer_name" validate:"required,max=64"`
 }
 
-func applySign(ac *ActionContext) error {
+func applySign(ac *cases.ActionContext) error {
 	p := ac.Payload.(*SignPayload)
 	c := ac.Case
 	if err := noFiles(ac); err != nil {
@@ -92,7 +93,7 @@ type ObjectPayload struct {
 	Reason string `json:"reason" validate:"required,max=5000"`
 }
 
-func applyObject(ac *ActionContext) error {
+func applyObject(ac *cases.ActionContext) error {
 	p := ac.Payload.(*ObjectPayload)
 	c := ac.Case
 	if c.ObjectionDue != nil && ac.Today.After(*c.ObjectionDue) {
@@ -110,7 +111,7 @@ func applyObject(ac *ActionContext) error {
 	if err := ac.Tx.Create(o).Error; err != nil {
 		return err
 	}
-	ids, err := ac.StoreFiles(OwnerObjection, o.ID, false)
+	ids, err := ac.StoreFiles(cases.OwnerObjection, o.ID, false)
 	if err != nil {
 		return err
 	}
@@ -129,7 +130,7 @@ type ReviewObjectionPayload struct {
 	Reason  string `json:"reason" validate:"required,max=5000"`
 }
 
-func applyReviewObjection(ac *ActionContext) error {
+func applyReviewObjection(ac *cases.ActionContext) error {
 	p := ac.Payload.(*ReviewObjectionPayload)
 	c := ac.Case
 	if err := noFiles(ac); err != nil {
@@ -148,7 +149,7 @@ func applyReviewObjection(ac *ActionContext) error {
 	var body string
 	switch p.Outcome {
 	case ObjectionAmend:
-		ac.To = StateDrafting
+		ac.To = cases.StateDrafting
 		if c.DocumentNumber != nil {
 			o.SupersededDocumentNumber = *c.DocumentNumber
 		}
@@ -157,10 +158,10 @@ func applyReviewObjection(ac *ActionContext) error {
 			return err
 		}
 	case ObjectionWithdraw:
-		ac.To = StateWithdrawn
+		ac.To = cases.StateWithdrawn
 		body = fmt.Sprintf("经复核，检察机关决定撤回%s，你单位无需再回复。理由：%s", docLabel(c), reason)
 	case ObjectionKeep:
-		ac.To = StateDelivered
+		ac.To = cases.StateDelivered
 		body = fmt.Sprintf("经复核，检察机关决定维持%s，请按期书面回复（回复期限%s）。理由：%s", docLabel(c), dateText(c.ReplyDue), reason)
 	}
 	if err := ac.Tx.Save(&o).Error; err != nil {
@@ -182,7 +183,7 @@ func applyReviewObjection(ac *ActionContext) error {
 // again; open extension requests lapse. The delivery date is kept so the
 // agency can still read the letter it objected to and the review's outcome;
 // the new letter reaches it only when delivered again (AgencySeesLetter).
-func restartForAmendment(ac *ActionContext) error {
+func restartForAmendment(ac *cases.ActionContext) error {
 	c := ac.Case
 	c.DocumentNumber, c.DocYear, c.DocSeq, c.IssuedAt = nil, nil, nil, nil
 	c.ReceivedOn, c.ReplyDue, c.ObjectionDue = nil, nil, nil
@@ -193,7 +194,7 @@ func restartForAmendment(ac *ActionContext) error {
 
 // lapseExtensionRequests closes an open extension request that no longer
 // needs a decision, saying why.
-func lapseExtensionRequests(ac *ActionContext, why string) error {
+func lapseExtensionRequests(ac *cases.ActionContext, why string) error {
 	return ac.Tx.Model(&ExtensionRequest{}).Where("case_id = ? AND status = ?", ac.Case.ID, ExtensionPending).
 		Updates(map[string]any{"status": ExtensionLapsed, "decided_at": ac.Now, "decision_reason": why}).Error
 }
@@ -206,7 +207,7 @@ type RequestExtensionPayload struct {
 	RequestedDays int            `json:"requested_days" validate:"omitempty,min=1,max=366"`
 }
 
-func applyRequestExtension(ac *ActionContext) error {
+func applyRequestExtension(ac *cases.ActionContext) error {
 	p := ac.Payload.(*RequestExtensionPayload)
 	c := ac.Case
 	if err := noFiles(ac); err != nil {
@@ -252,7 +253,7 @@ type DecideExtensionPayload struct {
 	Reason   string `json:"reason" validate:"max=5000"`
 }
 
-func applyDecideExtension(ac *ActionContext) error {
+func applyDecideExtension(ac *cases.ActionContext) error {
 	p := ac.Payload.(*DecideExtensionPayload)
 	c := ac.Case
 	if err := noFiles(ac); err != nil {
@@ -319,7 +320,7 @@ func applyDecideExtension(ac *ActionContext) error {
 }
 
 // notifyAgency tells the recipient agency's users.
-func notifyAgency(ac *ActionContext, kind, title, body string) error {
+func notifyAgency(ac *cases.ActionContext, kind, title, body string) error {
 	if ac.Case.AgencyID == nil {
 		return nil
 	}
@@ -333,7 +334,7 @@ func notifyAgency(ac *ActionContext, kind, title, body string) error {
 
 // noFiles refuses uploads on actions that take none, so nothing is silently
 // dropped.
-func noFiles(ac *ActionContext) error {
+func noFiles(ac *cases.ActionContext) error {
 	if len(ac.Files) > 0 {
 		return apperr.InvalidField("files", "该操作不接受附件")
 	}
@@ -341,7 +342,7 @@ func noFiles(ac *ActionContext) error {
 }
 
 // docLabel names the letter for messages: its 文号 when it has one.
-func docLabel(c *Case) string {
+func docLabel(c *cases.Case) string {
 	if c.DocumentNumber != nil && *c.DocumentNumber != "" {
 		return "检察建议书（" + *c.DocumentNumber + "）"
 	}

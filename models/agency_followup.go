@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/cases"
 	"jianyi/internal/notify"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/files"
@@ -31,7 +32,7 @@ type FollowUpPayload struct {
 	Internal     bool          `json:"internal"`
 }
 
-func applyFollowUp(ac *ActionContext) error {
+func applyFollowUp(ac *cases.ActionContext) error {
 	p := ac.Payload.(*FollowUpPayload)
 	if p.HeldOn.After(ac.Today) {
 		return apperr.InvalidField("held_on", "日期不能晚于今天")
@@ -41,7 +42,7 @@ func applyFollowUp(ac *ActionContext) error {
 	if err := ac.Tx.Create(f).Error; err != nil {
 		return err
 	}
-	ids, err := ac.StoreFiles(OwnerFollowUp, f.ID, p.Internal)
+	ids, err := ac.StoreFiles(cases.OwnerFollowUp, f.ID, p.Internal)
 	if err != nil {
 		return err
 	}
@@ -60,7 +61,7 @@ type ProgressPayload struct {
 	Description string `json:"description" validate:"required,max=10000"`
 }
 
-func applyReportProgress(ac *ActionContext) error {
+func applyReportProgress(ac *cases.ActionContext) error {
 	p := ac.Payload.(*ProgressPayload)
 	c := ac.Case
 	r := &ProgressReport{CaseID: c.ID, Percent: *p.Percent, Description: strings.TrimSpace(p.Description),
@@ -68,7 +69,7 @@ func applyReportProgress(ac *ActionContext) error {
 	if err := ac.Tx.Create(r).Error; err != nil {
 		return err
 	}
-	ids, err := ac.StoreFiles(OwnerProgressReport, r.ID, false)
+	ids, err := ac.StoreFiles(cases.OwnerProgressReport, r.ID, false)
 	if err != nil {
 		return err
 	}
@@ -97,7 +98,7 @@ type EscalationInput struct {
 // applyEscalate records the measures. Escalations are the procuratorate's own
 // business (reports to Party committees, referrals for litigation), so the
 // records, their documents and the timeline entry are internal.
-func applyEscalate(ac *ActionContext) error {
+func applyEscalate(ac *cases.ActionContext) error {
 	p := ac.Payload.(*EscalatePayload)
 	c := ac.Case
 	if len(ac.Files) != len(p.Measures) {
@@ -124,7 +125,7 @@ func applyEscalate(ac *ActionContext) error {
 		if err := ac.Tx.Create(e).Error; err != nil {
 			return err
 		}
-		if _, err := files.StoreUploads(ac.Tx, ac.Actor.UserID, c.ID, OwnerEscalation, e.ID, true, ac.Files[i:i+1]); err != nil {
+		if _, err := files.StoreUploads(ac.Tx, ac.Actor.UserID, c.ID, cases.OwnerEscalation, e.ID, true, ac.Files[i:i+1]); err != nil {
 			return err
 		}
 		ids = append(ids, e.ID)
@@ -151,7 +152,7 @@ type ClosePayload struct {
 	Summary string `json:"summary" validate:"required,max=10000"`
 }
 
-func applyClose(ac *ActionContext) error {
+func applyClose(ac *cases.ActionContext) error {
 	p := ac.Payload.(*ClosePayload)
 	c := ac.Case
 	if err := noFiles(ac); err != nil {
@@ -166,7 +167,7 @@ func applyClose(ac *ActionContext) error {
 	c.ReplyClass = ClassifyReply(c, replies, ac.Today)
 	ac.SetData("outcome", p.Outcome)
 	ac.SetData("summary", strings.TrimSpace(p.Summary))
-	if err := ac.tellApplicant(fmt.Sprintf("本院就您反映的问题制发的检察建议已督促落实完毕，现已结案（%s）。", CloseOutcomeLabels[p.Outcome])); err != nil {
+	if err := ac.TellApplicant(fmt.Sprintf("本院就您反映的问题制发的检察建议已督促落实完毕，现已结案（%s）。", CloseOutcomeLabels[p.Outcome])); err != nil {
 		return err
 	}
 	return notifyAgency(ac, "case_closed", "检察建议已结案", fmt.Sprintf("%s已结案：%s。", docLabel(c), CloseOutcomeLabels[p.Outcome]))
@@ -177,7 +178,7 @@ type ReopenPayload struct {
 	Reason string `json:"reason" validate:"required,max=5000"`
 }
 
-func applyReopen(ac *ActionContext) error {
+func applyReopen(ac *cases.ActionContext) error {
 	p := ac.Payload.(*ReopenPayload)
 	c := ac.Case
 	if err := noFiles(ac); err != nil {

@@ -6,6 +6,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/cases"
 	"jianyi/internal/platform/files"
 )
 
@@ -227,7 +228,7 @@ var StatsRectificationLabels = map[string]string{
 
 // StatsReplyClassLabels are the Chinese names of the reply classes.
 var StatsReplyClassLabels = map[string]string{
-	ReplyClassOnTime: "按期回复", ReplyClassLate: "慢回复", ReplyClassPerfunctory: "粗回复", ReplyClassNoReply: "不回复",
+	cases.ReplyClassOnTime: "按期回复", cases.ReplyClassLate: "慢回复", cases.ReplyClassPerfunctory: "粗回复", cases.ReplyClassNoReply: "不回复",
 }
 
 // StatsPositionLabels are the Chinese names of the agency's positions.

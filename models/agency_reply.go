@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/cases"
 	"jianyi/internal/notify"
 	"jianyi/internal/platform/apperr"
 )
@@ -65,7 +66,7 @@ func ParseReplyContent(raw string) ReplyContent {
 	return rc
 }
 
-func applyReply(ac *ActionContext) error {
+func applyReply(ac *cases.ActionContext) error {
 	p := ac.Payload.(*ReplyPayload)
 	c := ac.Case
 	replies, err := loadReplies(ac.Tx, c.ID)
@@ -121,15 +122,15 @@ func applyReply(ac *ActionContext) error {
 			return err
 		}
 	}
-	ids, err := ac.StoreFiles(OwnerReply, r.ID, false)
+	ids, err := ac.StoreFiles(cases.OwnerReply, r.ID, false)
 	if err != nil {
 		return err
 	}
 	// An interim reply keeps the case where it is; a final or supplement
 	// reply answers the recommendation (a returned reply's supplement brings
 	// the case back to 已回复).
-	if p.Kind != ReplyKindInterim && c.State == StateDelivered {
-		ac.To = StateReplied
+	if p.Kind != ReplyKindInterim && c.State == cases.StateDelivered {
+		ac.To = cases.StateReplied
 	}
 	if p.Kind != ReplyKindInterim {
 		if err := lapseExtensionRequests(ac, "被建议单位已提交书面回复，延期申请随之终止"); err != nil {
@@ -224,7 +225,7 @@ type ReturnReplyPayload struct {
 	Days          int            `json:"days" validate:"omitempty,min=1,max=366"`
 }
 
-func applyReturnReply(ac *ActionContext) error {
+func applyReturnReply(ac *cases.ActionContext) error {
 	p := ac.Payload.(*ReturnReplyPayload)
 	c := ac.Case
 	if err := noFiles(ac); err != nil {
@@ -298,7 +299,7 @@ var RectificationLabels = map[string]string{
 	RectificationRectified: "整改到位", RectificationPartlyRectified: "部分到位", RectificationNotRectified: "未整改",
 }
 
-func applyAssess(ac *ActionContext) error {
+func applyAssess(ac *cases.ActionContext) error {
 	p := ac.Payload.(*AssessPayload)
 	c := ac.Case
 	if err := noFiles(ac); err != nil {

@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/cases"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/database"
@@ -19,23 +20,23 @@ import (
 // latest issued draft, or the latest approved one when issuance did not mark
 // drafts. Other draft versions are never returned. ok is false when the case
 // has none (yet).
-func IssuedContent(tx *gorm.DB, caseID int64) (RecommendationContent, bool, error) {
+func IssuedContent(tx *gorm.DB, caseID int64) (cases.RecommendationContent, bool, error) {
 	for _, status := range []string{"issued", "approved"} {
-		var d RecommendationDraft
+		var d cases.RecommendationDraft
 		err := tx.Where("case_id = ? AND status = ?", caseID, status).Order("version_no DESC").First(&d).Error
 		if database.IsNotFound(err) {
 			continue
 		}
 		if err != nil {
-			return RecommendationContent{}, false, err
+			return cases.RecommendationContent{}, false, err
 		}
-		rc, err := ParseRecommendationContent(d.Content)
+		rc, err := cases.ParseRecommendationContent(d.Content)
 		if err != nil {
-			return RecommendationContent{}, false, err
+			return cases.RecommendationContent{}, false, err
 		}
 		return rc, true, nil
 	}
-	return RecommendationContent{}, false, nil
+	return cases.RecommendationContent{}, false, nil
 }
 
 // DeliveredContent is the 检察建议书 content the recipient agency has been
@@ -44,22 +45,22 @@ func IssuedContent(tx *gorm.DB, caseID int64) (RecommendationContent, bool, erro
 // issued but not yet delivered again, it is the letter the agency received
 // and objected to — the newest issued version, passing over the one issued
 // now — and never the new draft or the new letter.
-func DeliveredContent(tx *gorm.DB, c *Case) (RecommendationContent, bool, error) {
-	if AgencySeesLetter(c) {
+func DeliveredContent(tx *gorm.DB, c *cases.Case) (cases.RecommendationContent, bool, error) {
+	if cases.AgencySeesLetter(c) {
 		return IssuedContent(tx, c.ID)
 	}
 	skip := 0
 	if c.IssuedAt != nil {
 		skip = 1
 	}
-	var drafts []RecommendationDraft
-	err := tx.Where("case_id = ? AND status = ?", c.ID, DraftIssued).Order("version_no DESC").Offset(skip).Limit(1).Find(&drafts).Error
+	var drafts []cases.RecommendationDraft
+	err := tx.Where("case_id = ? AND status = ?", c.ID, cases.DraftIssued).Order("version_no DESC").Offset(skip).Limit(1).Find(&drafts).Error
 	if err != nil || len(drafts) == 0 {
-		return RecommendationContent{}, false, err
+		return cases.RecommendationContent{}, false, err
 	}
-	rc, err := ParseRecommendationContent(drafts[0].Content)
+	rc, err := cases.ParseRecommendationContent(drafts[0].Content)
 	if err != nil {
-		return RecommendationContent{}, false, err
+		return cases.RecommendationContent{}, false, err
 	}
 	return rc, true, nil
 }
@@ -75,20 +76,20 @@ type AgencyInboxQuery struct {
 
 // AgencyInboxItem is one recommendation in an agency's inbox.
 type AgencyInboxItem struct {
-	ID                int64          `json:"id"`
-	Version           int            `json:"version"`
-	State             CaseState      `json:"state"`
-	StateLabel        string         `json:"state_label"`
-	DocumentNumber    *string        `json:"document_number"`
-	Title             string         `json:"title"`
-	ProcuratorateName string         `json:"procuratorate_name"`
-	DeliveredOn       *calendar.Date `json:"delivered_on"`
-	ReceivedOn        *calendar.Date `json:"received_on"`
-	Signed            bool           `json:"signed"`
-	ReplyDue          *calendar.Date `json:"reply_due"`
-	DaysLeft          *int           `json:"days_left"`
-	Overdue           bool           `json:"overdue"`
-	ReplyClass        string         `json:"reply_class"`
+	ID                int64           `json:"id"`
+	Version           int             `json:"version"`
+	State             cases.CaseState `json:"state"`
+	StateLabel        string          `json:"state_label"`
+	DocumentNumber    *string         `json:"document_number"`
+	Title             string          `json:"title"`
+	ProcuratorateName string          `json:"procuratorate_name"`
+	DeliveredOn       *calendar.Date  `json:"delivered_on"`
+	ReceivedOn        *calendar.Date  `json:"received_on"`
+	Signed            bool            `json:"signed"`
+	ReplyDue          *calendar.Date  `json:"reply_due"`
+	DaysLeft          *int            `json:"days_left"`
+	Overdue           bool            `json:"overdue"`
+	ReplyClass        string          `json:"reply_class"`
 }
 
 // AgencyService reads cases from the recipient agency's side: its inbox, the
@@ -96,7 +97,7 @@ type AgencyInboxItem struct {
 // extension requests, replies, follow-up). The actions themselves run through
 // the case lifecycle.
 type AgencyService struct {
-	Cases *CaseService
+	Cases *cases.Service
 }
 
 // ListAgencyInbox lists the recommendations addressed to the actor's agency,
@@ -109,7 +110,7 @@ func (s *AgencyService) ListAgencyInbox(ctx context.Context, a *org.Actor, q Age
 		q.Limit = 20
 	}
 	today := s.Cases.Today()
-	tx := s.Cases.DB.WithContext(ctx).Model(&Case{}).Scopes(CaseScope(a))
+	tx := s.Cases.DB.WithContext(ctx).Model(&cases.Case{}).Scopes(cases.CaseScope(a))
 	if q.State != "" {
 		tx = tx.Where("cases.state = ?", q.State)
 	}
@@ -117,7 +118,7 @@ func (s *AgencyService) ListAgencyInbox(ctx context.Context, a *org.Actor, q Age
 		tx = tx.Where("cases.delivered_on LIKE ?", fmt.Sprintf("%04d-%%", q.Year))
 	}
 	if q.Overdue {
-		tx = tx.Where("cases.state = ? AND cases.reply_due < ?", StateDelivered, today.String())
+		tx = tx.Where("cases.state = ? AND cases.reply_due < ?", cases.StateDelivered, today.String())
 	}
 	if q.Cursor != "" {
 		day, id, ok := parseInboxCursor(q.Cursor)
@@ -126,24 +127,24 @@ func (s *AgencyService) ListAgencyInbox(ctx context.Context, a *org.Actor, q Age
 		}
 		tx = tx.Where("(cases.delivered_on < ? OR (cases.delivered_on = ? AND cases.id < ?))", day, day, id)
 	}
-	var cases []Case
-	if err := tx.Order("cases.delivered_on DESC").Order("cases.id DESC").Limit(q.Limit + 1).Find(&cases).Error; err != nil {
+	var list []cases.Case
+	if err := tx.Order("cases.delivered_on DESC").Order("cases.id DESC").Limit(q.Limit + 1).Find(&list).Error; err != nil {
 		return nil, "", err
 	}
 	next := ""
-	if len(cases) > q.Limit {
-		cases = cases[:q.Limit]
-		last := cases[len(cases)-1]
+	if len(list) > q.Limit {
+		list = list[:q.Limit]
+		last := list[len(list)-1]
 		next = last.DeliveredOn.String() + "_" + strconv.FormatInt(last.ID, 10)
 	}
-	names, err := procuratorateNames(s.Cases.DB.WithContext(ctx), cases)
+	names, err := procuratorateNames(s.Cases.DB.WithContext(ctx), list)
 	if err != nil {
 		return nil, "", err
 	}
-	out := make([]AgencyInboxItem, len(cases))
-	for i := range cases {
-		c := &cases[i]
-		out[i] = AgencyInboxItem{ID: c.ID, Version: c.Version, State: c.State, StateLabel: StateLabels[c.State],
+	out := make([]AgencyInboxItem, len(list))
+	for i := range list {
+		c := &list[i]
+		out[i] = AgencyInboxItem{ID: c.ID, Version: c.Version, State: c.State, StateLabel: cases.StateLabels[c.State],
 			DocumentNumber: AgencyDocumentNumber(c), Title: c.Title, ProcuratorateName: names[c.ProcuratorateID],
 			DeliveredOn: c.DeliveredOn, ReceivedOn: c.ReceivedOn, Signed: c.SignedAt != nil, ReplyDue: c.ReplyDue,
 			ReplyClass: CurrentReplyClass(c, today)}
@@ -154,8 +155,8 @@ func (s *AgencyService) ListAgencyInbox(ctx context.Context, a *org.Actor, q Age
 
 // AgencyDocumentNumber is the 文号 the recipient is shown: the current
 // letter's, once that letter has been delivered to it (AgencySeesLetter).
-func AgencyDocumentNumber(c *Case) *string {
-	if !AgencySeesLetter(c) {
+func AgencyDocumentNumber(c *cases.Case) *string {
+	if !cases.AgencySeesLetter(c) {
 		return nil
 	}
 	return c.DocumentNumber
@@ -163,8 +164,8 @@ func AgencyDocumentNumber(c *Case) *string {
 
 // ReplyDaysLeft is the number of days until the reply deadline while the
 // case awaits the agency's answer (negative once overdue); nil otherwise.
-func ReplyDaysLeft(c *Case, today calendar.Date) (*int, bool) {
-	if c.ReplyDue == nil || c.State != StateDelivered {
+func ReplyDaysLeft(c *cases.Case, today calendar.Date) (*int, bool) {
+	if c.ReplyDue == nil || c.State != cases.StateDelivered {
 		return nil, false
 	}
 	d := today.DaysUntil(*c.ReplyDue)
@@ -175,9 +176,9 @@ func ReplyDaysLeft(c *Case, today calendar.Date) (*int, bool) {
 // one change that needs no action: a delivered case with no final reply
 // whose deadline has passed is 不回复 from the next day on. It agrees with ClassifyReply (a
 // returned reply is stored as perfunctory; a final reply sets FirstRepliedOn).
-func CurrentReplyClass(c *Case, today calendar.Date) string {
-	if c.State == StateDelivered && c.ReplyClass == ReplyClassPending && c.FirstRepliedOn == nil && c.ReplyDue != nil && today.After(*c.ReplyDue) {
-		return ReplyClassNoReply
+func CurrentReplyClass(c *cases.Case, today calendar.Date) string {
+	if c.State == cases.StateDelivered && c.ReplyClass == cases.ReplyClassPending && c.FirstRepliedOn == nil && c.ReplyDue != nil && today.After(*c.ReplyDue) {
+		return cases.ReplyClassNoReply
 	}
 	return c.ReplyClass
 }
@@ -197,7 +198,7 @@ func parseInboxCursor(s string) (string, int64, bool) {
 	return day, id, true
 }
 
-func procuratorateNames(tx *gorm.DB, cases []Case) (map[int64]string, error) {
+func procuratorateNames(tx *gorm.DB, cases []cases.Case) (map[int64]string, error) {
 	ids := make([]int64, 0, len(cases))
 	for _, c := range cases {
 		ids = append(ids, c.ProcuratorateID)
@@ -232,28 +233,28 @@ type ReplyRecord struct {
 // requests, follow-up records, progress reports and files. Staff also see
 // internal follow-ups, escalations and internal files; agencies never do.
 type AgencyRecords struct {
-	Content           *RecommendationContent `json:"content"`
-	LetterTitle       string                 `json:"letter_title"`
-	Replies           []ReplyRecord          `json:"replies"`
-	Objections        []Objection            `json:"objections"`
-	ExtensionRequests []ExtensionRequest     `json:"extension_requests"`
-	FollowUps         []FollowUp             `json:"follow_ups"`
-	ProgressReports   []ProgressReport       `json:"progress_reports"`
-	Escalations       []Escalation           `json:"escalations,omitempty"`
-	Files             []files.StoredFile     `json:"files"`
+	Content           *cases.RecommendationContent `json:"content"`
+	LetterTitle       string                       `json:"letter_title"`
+	Replies           []ReplyRecord                `json:"replies"`
+	Objections        []Objection                  `json:"objections"`
+	ExtensionRequests []ExtensionRequest           `json:"extension_requests"`
+	FollowUps         []FollowUp                   `json:"follow_ups"`
+	ProgressReports   []ProgressReport             `json:"progress_reports"`
+	Escalations       []Escalation                 `json:"escalations,omitempty"`
+	Files             []files.StoredFile           `json:"files"`
 }
 
 // LoadAgencyRecords loads a readable case and its agency records.
-func (s *AgencyService) LoadAgencyRecords(ctx context.Context, a *org.Actor, caseID int64) (*Case, *AgencyRecords, error) {
+func (s *AgencyService) LoadAgencyRecords(ctx context.Context, a *org.Actor, caseID int64) (*cases.Case, *AgencyRecords, error) {
 	c, err := s.Cases.LoadCase(ctx, a, caseID)
 	if err != nil {
 		return nil, nil, err
 	}
 	tx := s.Cases.DB.WithContext(ctx)
-	internal := SeesInternal(a)
+	internal := cases.SeesInternal(a)
 	out := &AgencyRecords{Replies: []ReplyRecord{}, Objections: []Objection{}, ExtensionRequests: []ExtensionRequest{},
 		FollowUps: []FollowUp{}, ProgressReports: []ProgressReport{}, Files: []files.StoredFile{}}
-	var rc RecommendationContent
+	var rc cases.RecommendationContent
 	var ok bool
 	if internal {
 		rc, ok, err = IssuedContent(tx, c.ID)
@@ -274,7 +275,7 @@ func (s *AgencyService) LoadAgencyRecords(ctx context.Context, a *org.Actor, cas
 		return nil, nil, err
 	}
 	for i := range out.Objections {
-		if out.Objections[i].Files, err = files.FileMeta(tx, OwnerObjection, []int64{out.Objections[i].ID}, internal); err != nil {
+		if out.Objections[i].Files, err = files.FileMeta(tx, cases.OwnerObjection, []int64{out.Objections[i].ID}, internal); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -289,7 +290,7 @@ func (s *AgencyService) LoadAgencyRecords(ctx context.Context, a *org.Actor, cas
 		return nil, nil, err
 	}
 	for i := range out.FollowUps {
-		if out.FollowUps[i].Files, err = files.FileMeta(tx, OwnerFollowUp, []int64{out.FollowUps[i].ID}, internal); err != nil {
+		if out.FollowUps[i].Files, err = files.FileMeta(tx, cases.OwnerFollowUp, []int64{out.FollowUps[i].ID}, internal); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -297,7 +298,7 @@ func (s *AgencyService) LoadAgencyRecords(ctx context.Context, a *org.Actor, cas
 		return nil, nil, err
 	}
 	for i := range out.ProgressReports {
-		if out.ProgressReports[i].Files, err = files.FileMeta(tx, OwnerProgressReport, []int64{out.ProgressReports[i].ID}, internal); err != nil {
+		if out.ProgressReports[i].Files, err = files.FileMeta(tx, cases.OwnerProgressReport, []int64{out.ProgressReports[i].ID}, internal); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -306,7 +307,7 @@ func (s *AgencyService) LoadAgencyRecords(ctx context.Context, a *org.Actor, cas
 			return nil, nil, err
 		}
 		for i := range out.Escalations {
-			if out.Escalations[i].Files, err = files.FileMeta(tx, OwnerEscalation, []int64{out.Escalations[i].ID}, true); err != nil {
+			if out.Escalations[i].Files, err = files.FileMeta(tx, cases.OwnerEscalation, []int64{out.Escalations[i].ID}, true); err != nil {
 				return nil, nil, err
 			}
 		}
@@ -315,7 +316,7 @@ func (s *AgencyService) LoadAgencyRecords(ctx context.Context, a *org.Actor, cas
 	// non-internal files of the owner types meant for them.
 	files := tx.Omit("content").Where("case_id = ?", c.ID)
 	if !internal {
-		files = files.Where("internal = ? AND owner_type IN ?", false, AgencyFileOwnerTypes)
+		files = files.Where("internal = ? AND owner_type IN ?", false, cases.AgencyFileOwnerTypes)
 	}
 	if err := files.Order("id").Find(&out.Files).Error; err != nil {
 		return nil, nil, err
@@ -339,7 +340,7 @@ func (s *AgencyService) loadReplyRecords(tx *gorm.DB, caseID int64, internal boo
 			return err
 		}
 	}
-	uploads, err := files.FileMeta(tx, OwnerReply, ids, internal)
+	uploads, err := files.FileMeta(tx, cases.OwnerReply, ids, internal)
 	if err != nil {
 		return err
 	}
@@ -401,7 +402,7 @@ func (s *AgencyService) AgencyRecommendation(ctx context.Context, a *org.Actor, 
 		return nil, err
 	}
 	tx := s.Cases.DB.WithContext(ctx)
-	names, err := procuratorateNames(tx, []Case{*c})
+	names, err := procuratorateNames(tx, []cases.Case{*c})
 	if err != nil {
 		return nil, err
 	}
@@ -410,13 +411,13 @@ func (s *AgencyService) AgencyRecommendation(ctx context.Context, a *org.Actor, 
 		return nil, err
 	}
 	v := &AgencyRecommendation{
-		AgencyInboxItem: AgencyInboxItem{ID: c.ID, Version: c.Version, State: c.State, StateLabel: StateLabels[c.State],
+		AgencyInboxItem: AgencyInboxItem{ID: c.ID, Version: c.Version, State: c.State, StateLabel: cases.StateLabels[c.State],
 			DocumentNumber: AgencyDocumentNumber(c), Title: c.Title, ProcuratorateName: names[c.ProcuratorateID],
 			DeliveredOn: c.DeliveredOn, ReceivedOn: c.ReceivedOn, Signed: c.SignedAt != nil, ReplyDue: c.ReplyDue,
 			ReplyClass: CurrentReplyClass(c, s.Cases.Today())},
 		DepartmentName: dept.Name, ObjectionDue: c.ObjectionDue, ReplyDueExplanation: c.ReplyDueExplanation,
 		SignerName: c.SignerName, FirstRepliedOn: c.FirstRepliedOn, Rectification: c.Rectification, Outcome: c.Outcome,
-		AllowedActions: AllowedActions(a, c), AgencyRecords: rec,
+		AllowedActions: cases.AllowedActions(a, c), AgencyRecords: rec,
 	}
 	v.DaysLeft, v.Overdue = ReplyDaysLeft(c, s.Cases.Today())
 	return v, nil

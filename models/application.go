@@ -16,6 +16,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/cases"
 	"jianyi/internal/notify"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
@@ -140,7 +141,7 @@ type PublicSettings struct {
 // same rules as any other.
 type ApplicationService struct {
 	DB       *database.DB
-	Cases    *CaseService
+	Cases    *cases.Service
 	Settings PublicSettings
 }
 

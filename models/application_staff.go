@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/cases"
 	"jianyi/internal/notify"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
@@ -277,7 +278,7 @@ func (s *ApplicationService) Decide(ctx context.Context, a *org.Actor, id int64,
 
 // createLead registers the lead for an accepted application, handled by the
 // named prosecutor of the application's procuratorate.
-func (s *ApplicationService) createLead(tx *gorm.DB, a *org.Actor, app *Application, in DecideInput, now time.Time) (*Case, error) {
+func (s *ApplicationService) createLead(tx *gorm.DB, a *org.Actor, app *Application, in DecideInput, now time.Time) (*cases.Case, error) {
 	pid := in.ProsecutorID
 	if pid == 0 && a.Role == org.RoleProsecutor {
 		pid = a.UserID
@@ -293,7 +294,7 @@ func (s *ApplicationService) createLead(tx *gorm.DB, a *org.Actor, app *Applicat
 	if field == "" {
 		field = "其他"
 	}
-	if FieldValidator != nil && !FieldValidator(tx, field) {
+	if cases.FieldValidator != nil && !cases.FieldValidator(tx, field) {
 		return nil, apperr.InvalidField("field", "领域不在可选列表中（可选领域见 GET /api/v1/fields）")
 	}
 	title := strings.TrimSpace(in.Title)
@@ -304,16 +305,16 @@ func (s *ApplicationService) createLead(tx *gorm.DB, a *org.Actor, app *Applicat
 		}
 		title = "公民申请：" + string(r)
 	}
-	c := &Case{ProcuratorateID: app.ProcuratorateID, DepartmentID: *u.DepartmentID, Title: title, Field: field,
-		Source: SourceApplication, OriginCaseNumber: app.TrackingNo,
+	c := &cases.Case{ProcuratorateID: app.ProcuratorateID, DepartmentID: *u.DepartmentID, Title: title, Field: field,
+		Source: cases.SourceApplication, OriginCaseNumber: app.TrackingNo,
 		Summary:  fmt.Sprintf("公民申请（%s）\n地点：%s\n涉及单位：%s\n%s", app.TrackingNo, app.Place, app.AgencyName, app.Problem),
-		AgencyID: app.AgencyID, ProsecutorID: u.ID, State: StateLead, Version: 1,
+		AgencyID: app.AgencyID, ProsecutorID: u.ID, State: cases.StateLead, Version: 1,
 		StateEnteredAt: now, CreatedBy: a.UserID, CreatedAt: now, UpdatedAt: now}
 	if err := tx.Create(c).Error; err != nil {
 		return nil, err
 	}
 	uid := a.UserID
-	ev := &CaseEvent{CaseID: c.ID, Action: "register", ToState: StateLead, ActorID: &uid, ActorName: a.DisplayName,
+	ev := &cases.CaseEvent{CaseID: c.ID, Action: "register", ToState: cases.StateLead, ActorID: &uid, ActorName: a.DisplayName,
 		Role: string(a.Role), Note: "公民申请转为线索：" + app.TrackingNo, Data: fmt.Sprintf(`{"application_id":%d}`, app.ID), Internal: true, CreatedAt: now}
 	if err := tx.Create(ev).Error; err != nil {
 		return nil, err
@@ -410,7 +411,7 @@ func (s *ApplicationService) Notice(ctx context.Context, trackingNo, secret, ip 
 // it the applicant would never hear the result. Cases not started from an
 // application are left alone.
 // It is the case service's TellApplicant hook.
-func TellApplicantCaseEnded(ac *ActionContext, text string) error {
+func TellApplicantCaseEnded(ac *cases.ActionContext, text string) error {
 	var ids []int64
 	if err := ac.Tx.Model(&Application{}).Where("case_id = ?", ac.Case.ID).Pluck("id", &ids).Error; err != nil {
 		return err

@@ -1,6 +1,10 @@
 package models
 
-import "testing"
+import (
+	"testing"
+
+	"jianyi/internal/cases"
+)
 
 func TestTextSimilarity(t *testing.T) {
 	cases := []struct {
@@ -39,7 +43,7 @@ func TestResidualPersonalNumbers(t *testing.T) {
 }
 
 func TestChallengeTokens(t *testing.T) {
-	s := &ApplicationService{Cases: &CaseService{}, Settings: PublicSettings{SigningKey: []byte("k"), PowDifficulty: 4, ChallengeTTL: 60e9}}
+	s := &ApplicationService{Cases: &cases.Service{}, Settings: PublicSettings{SigningKey: []byte("k"), PowDifficulty: 4, ChallengeTTL: 60e9}}
 	ch, err := s.NewChallenge()
 	if err != nil {
 		t.Fatal(err)

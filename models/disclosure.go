@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/cases"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/database"
@@ -82,7 +83,7 @@ func (disclosureFeed) TableName() string { return "disclosure_feed" }
 // Labels for what a published item shows.
 var (
 	ReplyKindLabels   = map[string]string{ReplyKindInterim: "阶段性回复", ReplyKindFinal: "正式回复", ReplyKindSupplement: "补充回复"}
-	ReplyClassLabels  = map[string]string{ReplyClassOnTime: "按期回复", ReplyClassLate: "慢回复", ReplyClassPerfunctory: "粗回复", ReplyClassNoReply: "不回复", ReplyClassPending: "尚未评定"}
+	ReplyClassLabels  = map[string]string{cases.ReplyClassOnTime: "按期回复", cases.ReplyClassLate: "慢回复", cases.ReplyClassPerfunctory: "粗回复", cases.ReplyClassNoReply: "不回复", cases.ReplyClassPending: "尚未评定"}
 	ReplyStatusLabels = map[string]string{"replied": "已回复", "awaiting": "等待回复", "overdue": "逾期未回复"}
 )
 
@@ -105,7 +106,7 @@ type DisclosureLetter struct {
 // public feed.
 type DisclosureService struct {
 	DB     *database.DB
-	Cases  *CaseService
+	Cases  *cases.Service
 	Render PDFRenderer
 	// SearchPerIP limits text searches, which scan the feed.
 	SearchPerIP ratelimit.Limit
@@ -164,26 +165,26 @@ type DisclosurePreview struct {
 
 // publishableStates are those after issuance in which a case may be
 // published (制发及以后，未撤回、未终结).
-var publishableStates = map[CaseState]bool{StateIssued: true, StateDelivered: true, StateReplied: true, StateFollowingUp: true, StateClosed: true}
+var publishableStates = map[cases.CaseState]bool{cases.StateIssued: true, cases.StateDelivered: true, cases.StateReplied: true, cases.StateFollowingUp: true, cases.StateClosed: true}
 
 // publishCheck refuses a case that may not be published, saying why.
-func publishCheck(c *Case) error {
+func publishCheck(c *cases.Case) error {
 	if b := PublishBlockers(c); len(b) > 0 {
 		return &apperr.Error{Kind: apperr.ErrConflict, Code: "not_publishable", Message: "该案件" + strings.Join(b, "、") + "，不得公开",
 			Details: map[string]any{"reasons": b}}
 	}
 	if !publishableStates[c.State] || c.IssuedAt == nil || c.DocumentNumber == nil {
-		return &apperr.Error{Kind: apperr.ErrConflict, Code: "not_issued", Message: "检察建议书制发后方可公开（当前为“" + StateLabels[c.State] + "”）"}
+		return &apperr.Error{Kind: apperr.ErrConflict, Code: "not_issued", Message: "检察建议书制发后方可公开（当前为“" + cases.StateLabels[c.State] + "”）"}
 	}
 	return nil
 }
 
 // disclosureSource is everything a publication is made from.
 type disclosureSource struct {
-	c        *Case
+	c        *cases.Case
 	proc     *org.Procuratorate
 	agency   *org.Agency
-	content  RecommendationContent
+	content  cases.RecommendationContent
 	title    string
 	replies  []Reply
 	opts     RedactOptions
@@ -210,7 +211,7 @@ func ReplyText(content string) string {
 }
 
 // loadSource gathers and redacts the case's texts inside tx.
-func (s *DisclosureService) loadSource(tx *gorm.DB, c *Case, in DisclosureInput) (*disclosureSource, error) {
+func (s *DisclosureService) loadSource(tx *gorm.DB, c *cases.Case, in DisclosureInput) (*disclosureSource, error) {
 	src := &disclosureSource{c: c}
 	var err error
 	if src.proc, err = org.ProcuratorateByID(tx, c.ProcuratorateID); err != nil {
@@ -283,8 +284,8 @@ func (src *disclosureSource) residuals() []string {
 }
 
 // loadForDisclosure loads and checks the case for a disclosure action.
-func (s *DisclosureService) loadForDisclosure(tx *gorm.DB, a *org.Actor, caseID int64, publish bool) (*Case, error) {
-	c, err := readableCase(tx, a, caseID, true)
+func (s *DisclosureService) loadForDisclosure(tx *gorm.DB, a *org.Actor, caseID int64, publish bool) (*cases.Case, error) {
+	c, err := cases.ReadableCase(tx, a, caseID, true)
 	if err != nil {
 		return nil, err
 	}
@@ -440,7 +441,7 @@ func (s *DisclosureService) store(ctx context.Context, a *org.Actor, caseID int6
 			changes += len(r.Changes)
 		}
 		label := map[string]string{"publish": "决定公开", "refresh": "更新公开内容"}[action]
-		if err := AddCaseEvent(tx, a, c, "disclosure_"+action, label, false, map[string]any{
+		if err := cases.AddCaseEvent(tx, a, c, "disclosure_"+action, label, false, map[string]any{
 			"disclosure_id": d.ID, "revision": d.Revision, "redactions": changes, "pdf_sha256": d.PDFSHA256,
 			"person_names": len(src.opts.PersonNames), "extra_terms": len(src.opts.ExtraTerms),
 			"confirmed_not_names": confirmed}); err != nil {
@@ -557,7 +558,7 @@ func (s *DisclosureService) Withdraw(ctx context.Context, a *org.Actor, caseID i
 		if err := bumpFeed(tx, now); err != nil {
 			return err
 		}
-		return AddCaseEvent(tx, a, c, "disclosure_withdraw", "撤回公开："+reason, false, map[string]any{"disclosure_id": out.ID, "reason": reason})
+		return cases.AddCaseEvent(tx, a, c, "disclosure_withdraw", "撤回公开："+reason, false, map[string]any{"disclosure_id": out.ID, "reason": reason})
 	})
 	if err != nil {
 		return nil, err

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/cases"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/database"
@@ -241,7 +242,7 @@ func (s *DisclosureService) AgencyStats(ctx context.Context) ([]AgencyStat, erro
 	err := s.DB.WithContext(ctx).Table("cases").
 		Select("cases.agency_id AS agency_id, agencies.name AS name, "+replyClass+" AS reply_class, COUNT(*) AS n").
 		Joins("JOIN agencies ON agencies.id = cases.agency_id").
-		Where("cases.issued_at IS NOT NULL AND cases.involves_state_secret = ? AND cases.state NOT IN ?", false, []CaseState{StateWithdrawn}).
+		Where("cases.issued_at IS NOT NULL AND cases.involves_state_secret = ? AND cases.state NOT IN ?", false, []cases.CaseState{cases.StateWithdrawn}).
 		Group("cases.agency_id, agencies.name, " + replyClass).Order("agencies.name").Scan(&rows).Error
 	if err != nil {
 		return nil, err
@@ -257,13 +258,13 @@ func (s *DisclosureService) AgencyStats(ctx context.Context) ([]AgencyStat, erro
 		}
 		st.Received += r.N
 		switch r.ReplyClass {
-		case ReplyClassOnTime:
+		case cases.ReplyClassOnTime:
 			st.OnTime += r.N
-		case ReplyClassLate:
+		case cases.ReplyClassLate:
 			st.Late += r.N
-		case ReplyClassPerfunctory:
+		case cases.ReplyClassPerfunctory:
 			st.Perfunctory += r.N
-		case ReplyClassNoReply:
+		case cases.ReplyClassNoReply:
 			st.NoReply += r.N
 		}
 	}

@@ -1,14 +1,15 @@
 package models
 
 import (
+	"jianyi/internal/cases"
 	"jianyi/internal/org"
 )
 
 // CanPreviewDisclosure reports whether the actor may prepare a case's
 // publication (see the redacted text): staff of the case's procuratorate who
 // handle or approve it.
-func CanPreviewDisclosure(a *org.Actor, c *Case, publishRoles []org.Role) bool {
-	if !CanReadCase(a, c) {
+func CanPreviewDisclosure(a *org.Actor, c *cases.Case, publishRoles []org.Role) bool {
+	if !cases.CanReadCase(a, c) {
 		return false
 	}
 	return a.HasRole(org.RoleProsecutor, org.RoleDeptHead, org.RoleChief) || a.HasRole(publishRoles...)
@@ -17,13 +18,13 @@ func CanPreviewDisclosure(a *org.Actor, c *Case, publishRoles []org.Role) bool {
 // CanPublishCase reports whether the actor may take the decision to publish
 // or withdraw: the configured roles (disclosure.publish_roles, by default the
 // chief) of the case's own procuratorate.
-func CanPublishCase(a *org.Actor, c *Case, publishRoles []org.Role) bool {
-	return CanReadCase(a, c) && a.HasRole(publishRoles...)
+func CanPublishCase(a *org.Actor, c *cases.Case, publishRoles []org.Role) bool {
+	return cases.CanReadCase(a, c) && a.HasRole(publishRoles...)
 }
 
 // PublishBlockers lists why a case can never be published (涉及国家秘密、
 // 商业秘密、个人隐私或未成年人), empty when none applies.
-func PublishBlockers(c *Case) []string {
+func PublishBlockers(c *cases.Case) []string {
 	var out []string
 	if c.InvolvesStateSecret {
 		out = append(out, "涉及国家秘密")

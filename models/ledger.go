@@ -14,6 +14,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/cases"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
@@ -30,7 +31,7 @@ type LedgerRow struct {
 	Agency         *string
 	Field          string
 	Source         string
-	State          CaseState
+	State          cases.CaseState
 	IssuedAt       *time.Time
 	DeliveredOn    *calendar.Date
 	ReceivedOn     *calendar.Date
@@ -150,7 +151,7 @@ func (r *LedgerRow) values(n int) ([]any, []calendar.Date) {
 		return *p
 	}
 	text := []any{n, deref(r.DocumentNumber), r.Title, deref(r.Procuratorate), deref(r.Department), deref(r.Prosecutor),
-		deref(r.Agency), r.Field, SourceLabels[r.Source], StateLabels[r.State]}
+		deref(r.Agency), r.Field, cases.SourceLabels[r.Source], cases.StateLabels[r.State]}
 	tail := []any{StatsReplyClassLabels[r.ReplyClass], StatsRectificationLabels[r.Rectification], deref(r.Project)}
 	return append(text, tail...), []calendar.Date{issued, d(r.DeliveredOn), d(r.ReceivedOn), d(r.ReplyDue), d(r.FirstRepliedOn)}
 }

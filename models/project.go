@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/cases"
 	"jianyi/internal/notify"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
@@ -413,14 +414,14 @@ type ProjectNoteView struct {
 
 // ProjectCaseView is a linked case in brief.
 type ProjectCaseView struct {
-	ID             int64     `json:"id"`
-	Title          string    `json:"title"`
-	DocumentNumber *string   `json:"document_number"`
-	State          CaseState `json:"state"`
-	StateLabel     string    `json:"state_label"`
-	ReplyClass     string    `json:"reply_class"`
-	Rectification  string    `json:"rectification"`
-	Credit         float64   `json:"progress_credit"`
+	ID             int64           `json:"id"`
+	Title          string          `json:"title"`
+	DocumentNumber *string         `json:"document_number"`
+	State          cases.CaseState `json:"state"`
+	StateLabel     string          `json:"state_label"`
+	ReplyClass     string          `json:"reply_class"`
+	Rectification  string          `json:"rectification"`
+	Credit         float64         `json:"progress_credit"`
 }
 
 // GetProject returns the project with its team, stages, tasks, notes, linked
@@ -489,7 +490,7 @@ func (s *ProjectService) GetProject(ctx context.Context, a *org.Actor, id int64)
 }
 
 func linkedCases(tx *gorm.DB, projectID int64) ([]ProjectCaseView, error) {
-	var cs []Case
+	var cs []cases.Case
 	if err := tx.Select("id", "title", "document_number", "state", "reply_class", "rectification", "first_replied_on").
 		Where("project_id = ?", projectID).Order("id").Find(&cs).Error; err != nil {
 		return nil, err
@@ -497,7 +498,7 @@ func linkedCases(tx *gorm.DB, projectID int64) ([]ProjectCaseView, error) {
 	out := make([]ProjectCaseView, len(cs))
 	for i, c := range cs {
 		out[i] = ProjectCaseView{ID: c.ID, Title: c.Title, DocumentNumber: c.DocumentNumber, State: c.State,
-			StateLabel: StateLabels[c.State], ReplyClass: c.ReplyClass, Rectification: c.Rectification, Credit: caseCredit(&c)}
+			StateLabel: cases.StateLabels[c.State], ReplyClass: c.ReplyClass, Rectification: c.Rectification, Credit: caseCredit(&c)}
 	}
 	return out, nil
 }

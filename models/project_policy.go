@@ -3,6 +3,7 @@ package models
 import (
 	"gorm.io/gorm"
 
+	"jianyi/internal/cases"
 	"jianyi/internal/org"
 )
 
@@ -92,12 +93,12 @@ func ProjectScope(a *org.Actor) func(*gorm.DB) *gorm.DB {
 
 // CanLinkCaseToProject reports whether a case may join a project: the same
 // procuratorate, and a case the actor may read.
-func CanLinkCaseToProject(a *org.Actor, p *Project, c *Case) bool {
-	return c.ProcuratorateID == p.ProcuratorateID && CanReadCase(a, c)
+func CanLinkCaseToProject(a *org.Actor, p *Project, c *cases.Case) bool {
+	return c.ProcuratorateID == p.ProcuratorateID && cases.CanReadCase(a, c)
 }
 
 // CaseEventVisibleInProject reports whether a linked case's event shows on
 // the project timeline for this access level.
-func CaseEventVisibleInProject(l ProjectAccess, ev *CaseEvent) bool {
+func CaseEventVisibleInProject(l ProjectAccess, ev *cases.CaseEvent) bool {
 	return !ev.Internal || l.SeesInternal()
 }

@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/cases"
 	"jianyi/internal/notify"
 	"jianyi/internal/platform/database"
 )
@@ -39,11 +40,11 @@ type ProjectProgress struct {
 const ProgressFormula = "进度 = 50% × 任务完成率 + 50% × 案件落实率（只有任务或只有案件时该项占100%）；案件已回复并评估整改情况计1，已回复未评估计0.5，未回复计0"
 
 // caseCredit is one linked case's contribution to the case share.
-func caseCredit(c *Case) float64 {
+func caseCredit(c *cases.Case) float64 {
 	switch {
-	case (c.State == StateFollowingUp || c.State == StateClosed) && c.Rectification != "":
+	case (c.State == cases.StateFollowingUp || c.State == cases.StateClosed) && c.Rectification != "":
 		return 1
-	case c.State == StateReplied || c.State == StateFollowingUp || c.State == StateClosed:
+	case c.State == cases.StateReplied || c.State == cases.StateFollowingUp || c.State == cases.StateClosed:
 		return 0.5
 	}
 	return 0
@@ -75,10 +76,10 @@ func ProjectProgressOf(tx *gorm.DB, ids []int64, today calendar.Date) (map[int64
 		Assessed  int
 		Replied   int
 	}
-	if err := tx.Model(&Case{}).Select(`project_id, COUNT(*) AS total,
+	if err := tx.Model(&cases.Case{}).Select(`project_id, COUNT(*) AS total,
 		SUM(CASE WHEN state IN ('following_up','closed') AND rectification <> '' THEN 1 ELSE 0 END) AS assessed,
 		SUM(CASE WHEN state = 'replied' OR (state IN ('following_up','closed') AND rectification = '') THEN 1 ELSE 0 END) AS replied`).
-		Where("project_id IN ? AND state NOT IN ?", ids, []CaseState{StateWithdrawn, StateTerminated, StateNotFiled}).
+		Where("project_id IN ? AND state NOT IN ?", ids, []cases.CaseState{cases.StateWithdrawn, cases.StateTerminated, cases.StateNotFiled}).
 		Group("project_id").Scan(&crows).Error; err != nil {
 		return nil, err
 	}

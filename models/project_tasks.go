@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/cases"
 	"jianyi/internal/notify"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
@@ -302,8 +303,8 @@ func (s *ProjectService) LinkCase(ctx context.Context, a *org.Actor, projectID, 
 		if !acc.CanManage() {
 			return apperr.Forbidden("只有牵头检察官、部门负责人或检察长可以关联案件")
 		}
-		var c Case
-		if err := tx.First(&c, caseID).Error; err != nil || !CanReadCase(a, &c) {
+		var c cases.Case
+		if err := tx.First(&c, caseID).Error; err != nil || !cases.CanReadCase(a, &c) {
 			return apperr.InvalidField("case_id", "案件不存在或无权查看")
 		}
 		if !CanLinkCaseToProject(a, p, &c) {
@@ -315,14 +316,14 @@ func (s *ProjectService) LinkCase(ctx context.Context, a *org.Actor, projectID, 
 			}
 			return apperr.Conflict("case_in_other_project", "该案件已关联其他项目，一件案件只能属于一个项目")
 		}
-		res := tx.Model(&Case{}).Where("id = ? AND project_id IS NULL", c.ID).Update("project_id", p.ID)
+		res := tx.Model(&cases.Case{}).Where("id = ? AND project_id IS NULL", c.ID).Update("project_id", p.ID)
 		if res.Error != nil {
 			return res.Error
 		}
 		if res.RowsAffected != 1 {
 			return apperr.Conflict("case_in_other_project", "该案件已关联其他项目，一件案件只能属于一个项目")
 		}
-		if err := AddCaseEvent(tx, a, &c, "project_link", "纳入项目“"+p.Title+"”", true, map[string]any{"project_id": p.ID}); err != nil {
+		if err := cases.AddCaseEvent(tx, a, &c, "project_link", "纳入项目“"+p.Title+"”", true, map[string]any{"project_id": p.ID}); err != nil {
 			return err
 		}
 		if err := s.event(tx, a, p.ID, "case_link", nil, &c.ID, "关联案件“"+c.Title+"”", false); err != nil {
@@ -342,14 +343,14 @@ func (s *ProjectService) UnlinkCase(ctx context.Context, a *org.Actor, projectID
 		if !acc.CanManage() {
 			return apperr.Forbidden("只有牵头检察官、部门负责人或检察长可以取消关联案件")
 		}
-		var c Case
+		var c cases.Case
 		if err := tx.Where("id = ? AND project_id = ?", caseID, p.ID).Take(&c).Error; err != nil {
 			return database.NotFoundOr(err, "关联案件")
 		}
-		if err := tx.Model(&Case{}).Where("id = ? AND project_id = ?", c.ID, p.ID).Update("project_id", nil).Error; err != nil {
+		if err := tx.Model(&cases.Case{}).Where("id = ? AND project_id = ?", c.ID, p.ID).Update("project_id", nil).Error; err != nil {
 			return err
 		}
-		if err := AddCaseEvent(tx, a, &c, "project_unlink", "移出项目“"+p.Title+"”", true, map[string]any{"project_id": p.ID}); err != nil {
+		if err := cases.AddCaseEvent(tx, a, &c, "project_unlink", "移出项目“"+p.Title+"”", true, map[string]any{"project_id": p.ID}); err != nil {
 			return err
 		}
 		if err := s.event(tx, a, p.ID, "case_unlink", nil, &c.ID, "取消关联案件“"+c.Title+"”", false); err != nil {
@@ -391,7 +392,7 @@ func (s *ProjectService) Timeline(ctx context.Context, a *org.Actor, projectID i
 	if err := q.Order("id DESC").Limit(limit).Find(&pev).Error; err != nil {
 		return nil, err
 	}
-	var cev []CaseEvent
+	var cev []cases.CaseEvent
 	cq := tx.Where("case_id IN (SELECT id FROM cases WHERE project_id = ?)", projectID)
 	if !acc.SeesInternal() {
 		cq = cq.Where("internal = ?", false)
@@ -409,7 +410,7 @@ func (s *ProjectService) Timeline(ctx context.Context, a *org.Actor, projectID i
 			continue
 		}
 		note := e.Note
-		if spec, ok := ActionByName(e.Action); ok && note == "" {
+		if spec, ok := cases.ActionByName(e.Action); ok && note == "" {
 			note = spec.Label
 		}
 		cid := e.CaseID

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/cases"
 )
 
 // ClassifyReply derives a case's reply quality class (统计口径) from stored
@@ -20,12 +21,12 @@ import (
 //     the clock has not started.
 //
 // Interim replies never count as the reply: they keep the duty to reply open.
-func ClassifyReply(c *Case, replies []Reply, today calendar.Date) string {
+func ClassifyReply(c *cases.Case, replies []Reply, today calendar.Date) string {
 	var first *Reply
 	for i := range replies {
 		r := &replies[i]
 		if r.Returned {
-			return ReplyClassPerfunctory
+			return cases.ReplyClassPerfunctory
 		}
 		if r.Kind != ReplyKindFinal {
 			continue
@@ -36,14 +37,14 @@ func ClassifyReply(c *Case, replies []Reply, today calendar.Date) string {
 	}
 	if first != nil {
 		if first.Late || (first.DueOn != nil && first.SubmittedOn.After(*first.DueOn)) {
-			return ReplyClassLate
+			return cases.ReplyClassLate
 		}
-		return ReplyClassOnTime
+		return cases.ReplyClassOnTime
 	}
 	if c.ReplyDue != nil && today.After(*c.ReplyDue) {
-		return ReplyClassNoReply
+		return cases.ReplyClassNoReply
 	}
-	return ReplyClassPending
+	return cases.ReplyClassPending
 }
 
 // ReplyClassSQL is CurrentReplyClass as an SQL expression over cases: the
@@ -53,7 +54,7 @@ func ClassifyReply(c *Case, replies []Reply, today calendar.Date) string {
 // public agency table classify with this expression instead of the bare
 // column. today is a formatted Date, never user text.
 func ReplyClassSQL(today calendar.Date) string {
-	return fmt.Sprintf("(CASE WHEN %s THEN '%s' ELSE cases.reply_class END)", UnansweredOverdueSQL(today), ReplyClassNoReply)
+	return fmt.Sprintf("(CASE WHEN %s THEN '%s' ELSE cases.reply_class END)", UnansweredOverdueSQL(today), cases.ReplyClassNoReply)
 }
 
 // UnansweredOverdueSQL is the condition under which ReplyClassSQL turns a
@@ -61,5 +62,5 @@ func ReplyClassSQL(today calendar.Date) string {
 // (ComputeStats' GROUP BY over ix_cases_stats) counts these cases apart.
 func UnansweredOverdueSQL(today calendar.Date) string {
 	return fmt.Sprintf("(cases.state = '%s' AND cases.reply_class = '%s' AND cases.first_replied_on IS NULL AND cases.reply_due < '%s')",
-		StateDelivered, ReplyClassPending, today.String())
+		cases.StateDelivered, cases.ReplyClassPending, today.String())
 }

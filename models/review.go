@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/cases"
 	"jianyi/internal/notify"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
@@ -139,7 +140,7 @@ func (s *ReviewService) CreateBatch(ctx context.Context, a *org.Actor, in Review
 		return nil, nil, apperr.Forbidden("只有案件管理部门可以组织质量评查")
 	}
 	f := in.Filter
-	if f.State != "" && !CaseState(f.State).Valid() {
+	if f.State != "" && !cases.CaseState(f.State).Valid() {
 		return nil, nil, apperr.InvalidField("filter.state", "未知的案件状态："+f.State)
 	}
 	if !f.IssuedFrom.IsZero() && !f.IssuedTo.IsZero() && f.IssuedTo.Before(f.IssuedFrom) {
@@ -148,7 +149,7 @@ func (s *ReviewService) CreateBatch(ctx context.Context, a *org.Actor, in Review
 	var batch *ReviewBatch
 	var items []ReviewItem
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
-		q := tx.Model(&Case{}).Where("procuratorate_id = ?", a.ProcuratorateID)
+		q := tx.Model(&cases.Case{}).Where("procuratorate_id = ?", a.ProcuratorateID)
 		if f.State != "" {
 			q = q.Where("state = ?", f.State)
 		}
@@ -168,7 +169,7 @@ func (s *ReviewService) CreateBatch(ctx context.Context, a *org.Actor, in Review
 		if err := q.Order("id").Pluck("id", &ids).Error; err != nil {
 			return err
 		}
-		if len(in.CaseIDs) > 0 && len(ids) != len(uniqueIDs(in.CaseIDs)) && f.State == "" && f.Field == "" && f.IssuedFrom.IsZero() && f.IssuedTo.IsZero() {
+		if len(in.CaseIDs) > 0 && len(ids) != len(cases.UniqueIDs(in.CaseIDs)) && f.State == "" && f.Field == "" && f.IssuedFrom.IsZero() && f.IssuedTo.IsZero() {
 			return apperr.InvalidField("case_ids", "部分案件不存在或不属于本院")
 		}
 		if f.SampleSize > 0 && len(ids) > f.SampleSize {
@@ -197,7 +198,7 @@ func (s *ReviewService) CreateBatch(ctx context.Context, a *org.Actor, in Review
 		if err := tx.Create(batch).Error; err != nil {
 			return err
 		}
-		var cases []Case
+		var cases []cases.Case
 		if err := tx.Select("id", "prosecutor_id", "department_id").Where("id IN ?", ids).Order("id").Find(&cases).Error; err != nil {
 			return err
 		}

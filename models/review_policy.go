@@ -3,6 +3,7 @@ package models
 import (
 	"gorm.io/gorm"
 
+	"jianyi/internal/cases"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 )
@@ -60,6 +61,6 @@ func CheckReviewerAllowed(kind string, reviewer *org.User, it *ReviewItem) error
 
 // CanRateAsAgency reports whether an agency user may rate a case: only its
 // own recommendation, and only once the case is closed.
-func CanRateAsAgency(a *org.Actor, c *Case) bool {
-	return a.HasRole(org.RoleAgency) && CanReadCase(a, c) && c.State == StateClosed
+func CanRateAsAgency(a *org.Actor, c *cases.Case) bool {
+	return a.HasRole(org.RoleAgency) && cases.CanReadCase(a, c) && c.State == cases.StateClosed
 }

@@ -9,6 +9,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"jianyi/internal/cases"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/database"
@@ -41,11 +42,11 @@ func (r RatingInput) check() error {
 
 // rateCase writes one rating; the unique index (case, rater type, rater)
 // makes a second rating by the same rater a 409, also under concurrency.
-func rateCase(tx *gorm.DB, a *org.Actor, c *Case, raterType, raterRef string, in RatingInput) (*CaseRating, error) {
+func rateCase(tx *gorm.DB, a *org.Actor, c *cases.Case, raterType, raterRef string, in RatingInput) (*CaseRating, error) {
 	if err := in.check(); err != nil {
 		return nil, err
 	}
-	if c.State != StateClosed {
+	if c.State != cases.StateClosed {
 		return nil, apperr.Conflict("case_not_closed", "案件结案后才能评价")
 	}
 	r := &CaseRating{CaseID: c.ID, RaterType: raterType, RaterRef: raterRef, Accuracy: in.Accuracy, Workability: in.Workability,
@@ -58,7 +59,7 @@ func rateCase(tx *gorm.DB, a *org.Actor, c *Case, raterType, raterRef string, in
 	}
 	who := map[string]string{"agency": "被建议单位", "citizen": "申请人"}[raterType]
 	note := fmt.Sprintf("%s评价：精准性 %d，可操作性 %d，实效性 %d", who, in.Accuracy, in.Workability, in.Effect)
-	return r, AddCaseEvent(tx, a, c, "rate", note, false, map[string]any{"rating_id": r.ID, "rater_type": raterType})
+	return r, cases.AddCaseEvent(tx, a, c, "rate", note, false, map[string]any{"rating_id": r.ID, "rater_type": raterType})
 }
 
 // RateCaseAsAgency records the recipient agency's rating of its own closed
@@ -66,11 +67,11 @@ func rateCase(tx *gorm.DB, a *org.Actor, c *Case, raterType, raterRef string, in
 func RateCaseAsAgency(ctx context.Context, db *database.DB, a *org.Actor, caseID int64, in RatingInput) (*CaseRating, error) {
 	var out *CaseRating
 	err := db.WithTx(ctx, func(tx *gorm.DB) error {
-		var c Case
+		var c cases.Case
 		if err := tx.First(&c, caseID).Error; err != nil {
 			return database.NotFoundOr(err, "检察建议")
 		}
-		if !a.HasRole(org.RoleAgency) || !CanReadCase(a, &c) {
+		if !a.HasRole(org.RoleAgency) || !cases.CanReadCase(a, &c) {
 			return apperr.NotFound("检察建议")
 		}
 		if !CanRateAsAgency(a, &c) {
@@ -93,11 +94,11 @@ func RateCaseAsCitizen(tx *gorm.DB, caseID int64, trackingNo string, in RatingIn
 	if trackingNo == "" || len(trackingNo) > 64 {
 		return nil, apperr.InvalidField("tracking_no", "查询码无效")
 	}
-	var c Case
+	var c cases.Case
 	if err := tx.First(&c, caseID).Error; err != nil {
 		return nil, database.NotFoundOr(err, "案件")
 	}
-	if c.Source != SourceApplication {
+	if c.Source != cases.SourceApplication {
 		return nil, apperr.NotFound("案件")
 	}
 	citizen := &org.Actor{Username: "citizen:" + trackingNo, DisplayName: "申请人"}

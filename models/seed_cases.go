@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/cases"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
 )
@@ -14,7 +15,7 @@ import (
 type DemoCase struct {
 	ID             int64
 	Title          string
-	State          CaseState
+	State          cases.CaseState
 	DocumentNumber string
 	Created        bool
 }
@@ -45,12 +46,12 @@ var demoCaseTitles = []string{
 //
 // It is idempotent: when any demo case (found by its title) exists in the
 // district, nothing is made and the existing demo cases are returned.
-func SeedDemoCases(ctx context.Context, db *database.DB, svc *CaseService, render PDFRenderer) ([]DemoCase, error) {
+func SeedDemoCases(ctx context.Context, db *database.DB, svc *cases.Service, render PDFRenderer) ([]DemoCase, error) {
 	var district org.Procuratorate
 	if err := db.WithContext(ctx).Where("name = ?", "临江市清河区人民检察院").First(&district).Error; err != nil {
 		return nil, fmt.Errorf("demo cases need the demo organisation (run SeedDemo first): %w", err)
 	}
-	var existing []Case
+	var existing []cases.Case
 	if err := db.WithContext(ctx).Where("procuratorate_id = ? AND title IN ?", district.ID, demoCaseTitles).Order("id").Find(&existing).Error; err != nil {
 		return nil, err
 	}
@@ -86,7 +87,7 @@ func SeedDemoCases(ctx context.Context, db *database.DB, svc *CaseService, rende
 	out := make([]DemoCase, len(demoCaseTitles))
 	for _, step := range []struct {
 		at   int
-		make func() (*Case, error)
+		make func() (*cases.Case, error)
 	}{{3, s.published}, {2, s.delivered}, {1, s.drafting}, {0, s.lead}} {
 		c, err := step.make()
 		if err != nil {
@@ -97,7 +98,7 @@ func SeedDemoCases(ctx context.Context, db *database.DB, svc *CaseService, rende
 	return out, nil
 }
 
-func demoCaseOf(c *Case, created bool) DemoCase {
+func demoCaseOf(c *cases.Case, created bool) DemoCase {
 	d := DemoCase{ID: c.ID, Title: c.Title, State: c.State, Created: created}
 	if c.DocumentNumber != nil {
 		d.DocumentNumber = *c.DocumentNumber
@@ -108,7 +109,7 @@ func demoCaseOf(c *Case, created bool) DemoCase {
 type demoSeeder struct {
 	ctx              context.Context
 	db               *database.DB
-	svc              *CaseService
+	svc              *cases.Service
 	render           PDFRenderer
 	now              time.Time
 	actors           map[string]*org.Actor
@@ -116,7 +117,7 @@ type demoSeeder struct {
 }
 
 // at is the case service with its clock daysAgo days back.
-func (s *demoSeeder) at(daysAgo int) *CaseService {
+func (s *demoSeeder) at(daysAgo int) *cases.Service {
 	cs := *s.svc
 	t := s.now.AddDate(0, 0, -daysAgo)
 	cs.NowFunc = func() time.Time { return t }
@@ -130,16 +131,16 @@ func (s *demoSeeder) day(daysAgo int) calendar.Date {
 
 // act runs one lifecycle action daysAgo days back, with the payload checked
 // against its validation tags as the API checks it.
-func (s *demoSeeder) act(c *Case, daysAgo int, user, action string, payload any, note string) (*Case, error) {
+func (s *demoSeeder) act(c *cases.Case, daysAgo int, user, action string, payload any, note string) (*cases.Case, error) {
 	if payload == nil {
-		payload = NewActionPayload(action)
+		payload = cases.NewActionPayload(action)
 	}
-	next, err := s.at(daysAgo).Execute(s.ctx, s.actors[user], ActionRequest{CaseID: c.ID, Action: action, Version: c.Version,
+	next, err := s.at(daysAgo).Execute(s.ctx, s.actors[user], cases.ActionRequest{CaseID: c.ID, Action: action, Version: c.Version,
 		Payload: payload, Note: note, Validate: func(p any) error {
-			if _, ok := p.(*NoPayload); ok {
+			if _, ok := p.(*cases.NoPayload); ok {
 				return nil
 			}
-			return contentValidator.Struct(p)
+			return cases.ContentValidator.Struct(p)
 		}})
 	if err != nil {
 		return nil, fmt.Errorf("demo case %q: %s: %w", c.Title, action, err)
@@ -147,7 +148,7 @@ func (s *demoSeeder) act(c *Case, daysAgo int, user, action string, payload any,
 	return next, nil
 }
 
-func (s *demoSeeder) register(daysAgo int, in CaseInput) (*Case, error) {
+func (s *demoSeeder) register(daysAgo int, in cases.CaseInput) (*cases.Case, error) {
 	c, err := s.at(daysAgo).CreateCase(s.ctx, s.actors["prosecutor1"], in)
 	if err != nil {
 		return nil, fmt.Errorf("demo case %q: register: %w", in.Title, err)
@@ -156,7 +157,7 @@ func (s *demoSeeder) register(daysAgo int, in CaseInput) (*Case, error) {
 }
 
 // toInvestigating takes a new lead through 初核, 立案 and into 调查核实.
-func (s *demoSeeder) toInvestigating(c *Case, daysAgo int) (*Case, error) {
+func (s *demoSeeder) toInvestigating(c *cases.Case, daysAgo int) (*cases.Case, error) {
 	var err error
 	if c, err = s.act(c, daysAgo, "prosecutor1", "check", nil, "线索具体，开展初核"); err != nil {
 		return nil, err
@@ -167,7 +168,7 @@ func (s *demoSeeder) toInvestigating(c *Case, daysAgo int) (*Case, error) {
 	return s.act(c, daysAgo-2, "prosecutor1", "investigate", nil, "")
 }
 
-func (s *demoSeeder) record(c *Case, daysAgo int, in InvestigationInput) error {
+func (s *demoSeeder) record(c *cases.Case, daysAgo int, in cases.InvestigationInput) error {
 	in.Date = s.day(daysAgo)
 	if _, err := s.at(daysAgo).AddInvestigationRecord(s.ctx, s.actors["prosecutor1"], c.ID, in, nil); err != nil {
 		return fmt.Errorf("demo case %q: investigation record: %w", c.Title, err)
@@ -175,27 +176,27 @@ func (s *demoSeeder) record(c *Case, daysAgo int, in InvestigationInput) error {
 	return nil
 }
 
-func (s *demoSeeder) saveDraft(c *Case, daysAgo int, rc RecommendationContent) error {
-	if _, err := s.at(daysAgo).SaveDraft(s.ctx, s.actors["prosecutor1"], c.ID, DraftInput{Content: rc}); err != nil {
+func (s *demoSeeder) saveDraft(c *cases.Case, daysAgo int, rc cases.RecommendationContent) error {
+	if _, err := s.at(daysAgo).SaveDraft(s.ctx, s.actors["prosecutor1"], c.ID, cases.DraftInput{Content: rc}); err != nil {
 		return fmt.Errorf("demo case %q: save draft: %w", c.Title, err)
 	}
 	return nil
 }
 
 // issue submits the saved draft, has chief1 approve it and issues it.
-func (s *demoSeeder) issue(c *Case, daysAgo int) (*Case, error) {
+func (s *demoSeeder) issue(c *cases.Case, daysAgo int) (*cases.Case, error) {
 	var err error
 	if c, err = s.act(c, daysAgo, "prosecutor1", "submit", nil, "提请审批"); err != nil {
 		return nil, err
 	}
-	if c, err = s.act(c, daysAgo-1, "chief1", "approve", &ApprovePayload{Opinion: "同意制发。"}, ""); err != nil {
+	if c, err = s.act(c, daysAgo-1, "chief1", "approve", &cases.ApprovePayload{Opinion: "同意制发。"}, ""); err != nil {
 		return nil, err
 	}
 	if c, err = s.act(c, daysAgo-2, "prosecutor1", "issue", nil, ""); err != nil {
 		return nil, err
 	}
 	// 备案 with the city procuratorate the day after issuing, within the limit.
-	var f Filing
+	var f cases.Filing
 	if err := s.db.WithContext(s.ctx).Where("case_id = ?", c.ID).Take(&f).Error; err != nil {
 		return nil, fmt.Errorf("demo case %q: filing: %w", c.Title, err)
 	}
@@ -206,8 +207,8 @@ func (s *demoSeeder) issue(c *Case, daysAgo int) (*Case, error) {
 }
 
 // 1. A lead just registered.
-func (s *demoSeeder) lead() (*Case, error) {
-	return s.register(1, CaseInput{
+func (s *demoSeeder) lead() (*cases.Case, error) {
+	return s.register(1, cases.CaseInput{
 		Title: demoCaseTitles[0], Field: "生态环境", Source: "deputy_referral",
 		Summary: "区人大代表转交群众反映：清河区沙河段近期夜间有多艘采砂船作业，河岸出现塌陷，疑似无证非法采砂，" +
 			"水利、自然资源部门尚未查处。",
@@ -215,9 +216,9 @@ func (s *demoSeeder) lead() (*Case, error) {
 }
 
 // 2. A case in drafting with a saved draft.
-func (s *demoSeeder) drafting() (*Case, error) {
+func (s *demoSeeder) drafting() (*cases.Case, error) {
 	a1 := s.agency1.ID
-	c, err := s.register(20, CaseInput{
+	c, err := s.register(20, cases.CaseInput{
 		Title: demoCaseTitles[1], Field: "安全生产", Source: "case_finding", OriginCaseNumber: "清河检刑诉〔2026〕58号", AgencyID: &a1,
 		Summary: "办理一起失火案时发现，辖区多个老旧小区存在电动自行车在楼道停放、飞线充电的情况，部分充电器无强制性产品认证标志。",
 	})
@@ -227,7 +228,7 @@ func (s *demoSeeder) drafting() (*Case, error) {
 	if c, err = s.toInvestigating(c, 19); err != nil {
 		return nil, err
 	}
-	if err := s.record(c, 12, InvestigationInput{Kind: InvestigationSiteVisit, Place: "清河区东苑小区、南湖新村",
+	if err := s.record(c, 12, cases.InvestigationInput{Kind: cases.InvestigationSiteVisit, Place: "清河区东苑小区、南湖新村",
 		Participants: "张检察官、陈检察官", Summary: "现场查看两个小区共十二个单元楼道，发现电动自行车楼道停放二十余辆，飞线充电五处，" +
 			"小区周边三家销售店在售充电器无强制性产品认证标志。"}); err != nil {
 		return nil, err
@@ -235,20 +236,20 @@ func (s *demoSeeder) drafting() (*Case, error) {
 	if c, err = s.act(c, 6, "prosecutor1", "draft", nil, "调查核实完毕，起草检察建议书"); err != nil {
 		return nil, err
 	}
-	return c, s.saveDraft(c, 5, RecommendationContent{
+	return c, s.saveDraft(c, 5, cases.RecommendationContent{
 		Addressee:     s.agency1.Name,
 		ProblemSource: "本院在办理一起失火案件中发现，辖区老旧小区电动自行车违规充电问题突出，相关产品质量监管存在薄弱环节。",
 		Facts:         "经实地走访，东苑小区、南湖新村楼道内停放电动自行车二十余辆，存在飞线充电五处；小区周边三家销售店在售的电动自行车充电器未标注强制性产品认证标志。",
 		Illegality:    "（待补充：充电器产品质量问题的违法性分析及安全隐患）",
-		Items: []RecommendationItem{{Text: "对辖区电动自行车及充电器销售企业开展专项检查，依法查处销售无强制性产品认证标志产品的行为。",
+		Items: []cases.RecommendationItem{{Text: "对辖区电动自行车及充电器销售企业开展专项检查，依法查处销售无强制性产品认证标志产品的行为。",
 			LegalBasis: "《中华人民共和国产品质量法》第十三条、第四十九条"}},
 	})
 }
 
 // 3. A recommendation issued and delivered to agency1, awaiting its reply.
-func (s *demoSeeder) delivered() (*Case, error) {
+func (s *demoSeeder) delivered() (*cases.Case, error) {
 	a1 := s.agency1.ID
-	c, err := s.register(45, CaseInput{
+	c, err := s.register(45, cases.CaseInput{
 		Title: demoCaseTitles[2], Field: "食品药品安全", Source: "case_finding", AgencyID: &a1,
 		Summary: "办理一起销售不符合安全标准食品案时发现，清河区多所中小学校门口流动摊贩售卖“三无”食品和过期食品，放学时段聚集明显。",
 	})
@@ -258,26 +259,26 @@ func (s *demoSeeder) delivered() (*Case, error) {
 	if c, err = s.toInvestigating(c, 44); err != nil {
 		return nil, err
 	}
-	if err := s.record(c, 40, InvestigationInput{Kind: InvestigationSiteVisit, Place: "清河区实验小学、清河区第二中学校门周边",
+	if err := s.record(c, 40, cases.InvestigationInput{Kind: cases.InvestigationSiteVisit, Place: "清河区实验小学、清河区第二中学校门周边",
 		Participants: "张检察官、陈检察官", Summary: "放学时段现场查看，两所学校门口共有流动摊点九处，售卖散装辣条、冷饮等食品，" +
 			"其中四处所售食品无生产日期、无生产厂家，一处所售饮料已超过保质期。"}); err != nil {
 		return nil, err
 	}
-	if c, err = s.act(c, 35, "prosecutor1", "consult", &ConsultPayload{Date: s.day(35), Place: "清河区市场监督管理局",
+	if c, err = s.act(c, 35, "prosecutor1", "consult", &cases.ConsultPayload{Date: s.day(35), Place: "清河区市场监督管理局",
 		Participants: "张检察官、王科长", Opinion: "市场监管局表示已关注校园周边食品安全问题，愿意配合开展专项整治。"}, ""); err != nil {
 		return nil, err
 	}
 	if c, err = s.act(c, 34, "prosecutor1", "draft", nil, ""); err != nil {
 		return nil, err
 	}
-	if err := s.saveDraft(c, 33, RecommendationContent{
+	if err := s.saveDraft(c, 33, cases.RecommendationContent{
 		Addressee:     s.agency1.Name,
 		ProblemSource: "本院在办理一起销售不符合安全标准的食品案件中发现，辖区校园周边食品安全监管存在漏洞。",
 		Facts: "经调查核实，清河区实验小学、清河区第二中学校门周边放学时段有流动摊点九处，其中四处售卖无生产日期、无生产厂家的“三无”食品，" +
 			"一处售卖超过保质期的饮料；上述摊点均未办理食品摊贩登记。",
 		Illegality: "上述行为违反《中华人民共和国食品安全法》关于食品生产经营的规定，学生是主要消费群体，存在食源性疾病隐患，" +
 			"贵局对校园周边食品经营的日常监督检查尚不到位。",
-		Items: []RecommendationItem{
+		Items: []cases.RecommendationItem{
 			{Text: "对辖区中小学校周边食品经营者和流动摊贩开展专项检查，依法查处销售“三无”食品、过期食品的违法行为。",
 				LegalBasis: "《中华人民共和国食品安全法》第三十四条、第一百一十条"},
 			{Text: "会同教育部门和属地街道建立校园周边食品安全常态化巡查机制，加强对学生和家长的食品安全宣传。",
@@ -290,7 +291,7 @@ func (s *demoSeeder) delivered() (*Case, error) {
 	if c, err = s.issue(c, 32); err != nil {
 		return nil, err
 	}
-	if c, err = s.act(c, 29, "prosecutor1", "deliver", &DeliverPayload{Method: DeliveryWritten, DeliveredOn: s.day(29),
+	if c, err = s.act(c, 29, "prosecutor1", "deliver", &cases.DeliverPayload{Method: cases.DeliveryWritten, DeliveredOn: s.day(29),
 		Place: "清河区市场监督管理局", RecipientPerson: "王科长"}, ""); err != nil {
 		return nil, err
 	}
@@ -298,9 +299,9 @@ func (s *demoSeeder) delivered() (*Case, error) {
 }
 
 // 4. A recommendation to agency2 replied, assessed, closed and published.
-func (s *demoSeeder) published() (*Case, error) {
+func (s *demoSeeder) published() (*cases.Case, error) {
 	a2 := s.agency2.ID
-	c, err := s.register(120, CaseInput{
+	c, err := s.register(120, cases.CaseInput{
 		Title: demoCaseTitles[3], Field: "校园安全", Source: "data_model", AgencyID: &a2,
 		Summary: "校园安全大数据法律监督模型比对发现，辖区部分中小学校未按期开展消防设施检测，存在消防安全隐患。",
 	})
@@ -310,26 +311,26 @@ func (s *demoSeeder) published() (*Case, error) {
 	if c, err = s.toInvestigating(c, 119); err != nil {
 		return nil, err
 	}
-	if err := s.record(c, 112, InvestigationInput{Kind: InvestigationSiteVisit, Place: "清河区第三小学、清河区育才中学",
+	if err := s.record(c, 112, cases.InvestigationInput{Kind: cases.InvestigationSiteVisit, Place: "清河区第三小学、清河区育才中学",
 		Participants: "张检察官、陈检察官，区消防救援大队技术人员", Summary: "现场检查发现两所学校部分灭火器已过期，一处疏散通道堆放杂物，" +
 			"宿舍楼应急照明灯损坏三处；据后勤负责人刘建平介绍，学校近两年未委托开展消防设施检测。"}); err != nil {
 		return nil, err
 	}
-	if c, err = s.act(c, 108, "prosecutor1", "consult", &ConsultPayload{Date: s.day(108), Place: "清河区教育局",
+	if c, err = s.act(c, 108, "prosecutor1", "consult", &cases.ConsultPayload{Date: s.day(108), Place: "清河区教育局",
 		Participants: "张检察官、李主任", Opinion: "教育局认可问题存在，表示将督促学校限期整改。"}, ""); err != nil {
 		return nil, err
 	}
 	if c, err = s.act(c, 106, "prosecutor1", "draft", nil, ""); err != nil {
 		return nil, err
 	}
-	if err := s.saveDraft(c, 105, RecommendationContent{
+	if err := s.saveDraft(c, 105, cases.RecommendationContent{
 		Addressee:     s.agency2.Name,
 		ProblemSource: "本院运用校园安全大数据法律监督模型开展监督时发现，辖区部分中小学校消防安全管理存在隐患。",
 		Facts: "经调查核实，清河区第三小学、清河区育才中学部分灭火器已超过有效期，一处疏散通道堆放杂物，宿舍楼应急照明灯损坏三处；" +
 			"两所学校近两年未委托开展消防设施检测。学校后勤负责人刘建平对上述情况予以确认。",
 		Illegality: "上述情形违反《中华人民共和国消防法》关于单位消防安全职责的规定，一旦发生火情，将严重威胁师生生命安全。" +
 			"贵局作为学校主管部门，对学校消防安全管理的督促检查不到位。",
-		Items: []RecommendationItem{
+		Items: []cases.RecommendationItem{
 			{Text: "督促辖区中小学校全面排查消防设施，及时更换过期灭火器、修复应急照明，清理疏散通道。",
 				LegalBasis: "《中华人民共和国消防法》第十六条"},
 			{Text: "将学校消防安全纳入年度督导检查内容，建立消防设施定期检测和隐患整改台账。",
@@ -342,7 +343,7 @@ func (s *demoSeeder) published() (*Case, error) {
 	if c, err = s.issue(c, 104); err != nil {
 		return nil, err
 	}
-	if c, err = s.act(c, 100, "prosecutor1", "deliver", &DeliverPayload{Method: DeliveryWritten, DeliveredOn: s.day(100),
+	if c, err = s.act(c, 100, "prosecutor1", "deliver", &cases.DeliverPayload{Method: cases.DeliveryWritten, DeliveredOn: s.day(100),
 		Place: "清河区教育局", RecipientPerson: "李主任"}, ""); err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/cases"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/database"
@@ -265,21 +266,21 @@ func ComputeStats(ctx context.Context, db *database.DB, a *org.Actor, q StatsQue
 			byRect[g.Rectification] += g.N
 		}
 	}
-	for _, s := range AllStates {
-		st.ByState = append(st.ByState, Count{string(s), StateLabels[s], byState[string(s)]})
+	for _, s := range cases.AllStates {
+		st.ByState = append(st.ByState, Count{string(s), cases.StateLabels[s], byState[string(s)]})
 	}
-	for _, k := range []string{SourceCaseFinding, SourceApplication, SourceDeputy, SourceAssigned, SourceDataModel, SourceOther} {
-		st.BySource = append(st.BySource, Count{k, SourceLabels[k], bySource[k]})
+	for _, k := range []string{cases.SourceCaseFinding, cases.SourceApplication, cases.SourceDeputy, cases.SourceAssigned, cases.SourceDataModel, cases.SourceOther} {
+		st.BySource = append(st.BySource, Count{k, cases.SourceLabels[k], bySource[k]})
 	}
 	st.ByField = sortedCounts(byField, nil)
 	classified := int64(0)
-	byClass[ReplyClassNoReply] += noReplyPending
-	for _, k := range []string{ReplyClassOnTime, ReplyClassLate, ReplyClassPerfunctory, ReplyClassNoReply} {
+	byClass[cases.ReplyClassNoReply] += noReplyPending
+	for _, k := range []string{cases.ReplyClassOnTime, cases.ReplyClassLate, cases.ReplyClassPerfunctory, cases.ReplyClassNoReply} {
 		st.ReplyClasses = append(st.ReplyClasses, Count{k, StatsReplyClassLabels[k], byClass[k]})
 		classified += byClass[k]
 	}
-	st.OnTimeRate = rateOf(byClass[ReplyClassOnTime], classified)
-	st.NoReply, st.LateReply, st.Perfunctory = byClass[ReplyClassNoReply], byClass[ReplyClassLate], byClass[ReplyClassPerfunctory]
+	st.OnTimeRate = rateOf(byClass[cases.ReplyClassOnTime], classified)
+	st.NoReply, st.LateReply, st.Perfunctory = byClass[cases.ReplyClassNoReply], byClass[cases.ReplyClassLate], byClass[cases.ReplyClassPerfunctory]
 	assessed := int64(0)
 	for _, k := range []string{"rectified", "partly_rectified", "not_rectified"} {
 		st.Rectifications = append(st.Rectifications, Count{k, StatsRectificationLabels[k], byRect[k]})
@@ -350,7 +351,7 @@ func ComputeStats(ctx context.Context, db *database.DB, a *org.Actor, q StatsQue
 	}
 	if err := sc.apply(tx.Table("cases")).Select("cases.id, cases.title, cases.document_number, cases.agency_id, agencies.name AS agency_name, cases.reply_due").
 		Joins("LEFT JOIN agencies ON agencies.id = cases.agency_id").
-		Where("cases.state = ? AND cases.reply_due < ?", StateDelivered, q.Today.String()).
+		Where("cases.state = ? AND cases.reply_due < ?", cases.StateDelivered, q.Today.String()).
 		Order("cases.reply_due, cases.id").Limit(100).Scan(&overdue).Error; err != nil {
 		return nil, err
 	}
@@ -365,7 +366,7 @@ func ComputeStats(ctx context.Context, db *database.DB, a *org.Actor, q StatsQue
 	// Agencies that never replied (不回复).
 	st.NonResponders = []NonResponder{}
 	if err := sc.apply(tx.Table("cases")).Select("cases.agency_id, agencies.name AS agency_name, COUNT(*) AS no_reply").
-		Joins("JOIN agencies ON agencies.id = cases.agency_id").Where("(cases.reply_class = ? OR "+unanswered+")", ReplyClassNoReply).
+		Joins("JOIN agencies ON agencies.id = cases.agency_id").Where("(cases.reply_class = ? OR "+unanswered+")", cases.ReplyClassNoReply).
 		Group("cases.agency_id, agencies.name").Order("no_reply DESC, cases.agency_id").Limit(50).Scan(&st.NonResponders).Error; err != nil {
 		return nil, err
 	}

@@ -11,7 +11,7 @@ import (
 	"jianyi/config"
 	"jianyi/documents"
 	"jianyi/handlers"
-	"jianyi/models"
+	"jianyi/internal/cases"
 )
 
 // setDocumentRenderer loads the configured official fonts (empty paths use
@@ -23,7 +23,7 @@ func setDocumentRenderer(cfg *config.Config, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("documents fonts: %w", err)
 	}
-	models.SetDocumentRenderer(r)
+	cases.SetDocumentRenderer(r)
 	log.Info("document fonts loaded", "title", fontName(d.TitleFont), "body", fontName(d.BodyFont), "heading", fontName(d.HeadingFont), "kai", fontName(d.KaiFont))
 	return nil
 }
@@ -64,7 +64,7 @@ func documentsVerify(args []string, stdout io.Writer) (bool, error) {
 		return false, err
 	}
 	defer db.Close()
-	m, err := handlers.NewCaseService(cfg, db).VerifyDocument(context.Background(), nil, models.SHA256Of(content))
+	m, err := handlers.NewCaseService(cfg, db).VerifyDocument(context.Background(), nil, cases.SHA256Of(content))
 	if err != nil {
 		return false, err
 	}

@@ -17,8 +17,8 @@ import (
 	"jianyi/config"
 	"jianyi/dbtest"
 	"jianyi/documents"
+	"jianyi/internal/cases"
 	"jianyi/internal/platform/database"
-	"jianyi/models"
 )
 
 // TestDocumentsVerifyCommand: a downloaded 检察建议书 is recognised by
@@ -29,11 +29,11 @@ func TestDocumentsVerifyCommand(t *testing.T) {
 		t.Run(driver, func(t *testing.T) {
 			db, opts := dbtest.OpenUnmigrated(t, driver)
 			env := apitest.New(t, dbMigrated(t, db))
-			c := env.CaseFixture(apitest.CaseFixture{State: models.StateIssued, DocumentNumber: "清河检八建〔2026〕3号",
+			c := env.CaseFixture(apitest.CaseFixture{State: cases.StateIssued, DocumentNumber: "清河检八建〔2026〕3号",
 				IssuedAt: time.Date(2026, 2, 2, 2, 0, 0, 0, time.UTC),
-				Content: &models.RecommendationContent{Addressee: "清河区市场监督管理局", ProblemSource: "本院在履职中发现校园周边食品安全问题。",
+				Content: &cases.RecommendationContent{Addressee: "清河区市场监督管理局", ProblemSource: "本院在履职中发现校园周边食品安全问题。",
 					Facts: "经查，11所学校周边有无证摊贩37家。", Illegality: "监管不到位。",
-					Items: []models.RecommendationItem{{Text: "依法查处无证经营。", LegalBasis: "《中华人民共和国食品安全法》第一百二十二条"}}}})
+					Items: []cases.RecommendationItem{{Text: "依法查处无证经营。", LegalBasis: "《中华人民共和国食品安全法》第一百二十二条"}}}})
 			res := env.Do("GET", fmt.Sprintf("/api/v1/cases/%d/documents/recommendation.pdf", c.ID), "prosecutor1", nil).Expect(t, http.StatusOK)
 			dir := t.TempDir()
 			good := filepath.Join(dir, "jianyi.pdf")

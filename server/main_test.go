@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"jianyi/internal/cases"
 	"jianyi/internal/platform/database"
 	"jianyi/migrations"
 	"jianyi/models"
@@ -117,7 +118,7 @@ func checkDemoCases(t *testing.T, dbPath string) {
 	db := openSQLite(t, dbPath)
 	defer db.Close()
 	var states []string
-	if err := db.Model(&models.Case{}).Order("id").Pluck("state", &states).Error; err != nil {
+	if err := db.Model(&cases.Case{}).Order("id").Pluck("state", &states).Error; err != nil {
 		t.Fatal(err)
 	}
 	if strings.Join(states, ",") != "closed,delivered,drafting,lead" {

@@ -1,4 +1,4 @@
-package models
+package cases
 
 import (
 	"context"
@@ -18,7 +18,7 @@ import (
 // procuratorate's chief and case managers. Only CanSubmitFiling users may; a
 // filing already filed is a 409 already_filed. Filings of cases the actor may
 // not read are not found.
-func (s *CaseService) SubmitFiling(ctx context.Context, a *org.Actor, id int64) (*Filing, error) {
+func (s *Service) SubmitFiling(ctx context.Context, a *org.Actor, id int64) (*Filing, error) {
 	var out Filing
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
 		var f Filing

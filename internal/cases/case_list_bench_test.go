@@ -1,4 +1,4 @@
-package models_test
+package cases_test
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 
 	"jianyi/dbtest"
 	"jianyi/internal/calendar"
+	"jianyi/internal/cases"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
 	"jianyi/models"
@@ -52,23 +53,23 @@ func BenchmarkCaseList(b *testing.B) {
 	actor := org.ActorFor(&chief, "127.0.0.1", "bench")
 	rec := &sqlRecorder{}
 	traced := &database.DB{DB: db.Session(&gorm.Session{Logger: rec}), Dialect: db.Dialect}
-	svc := &models.CaseService{DB: traced, Settings: models.CaseSettings{ReplyMonths: 2, Location: time.UTC},
+	svc := &cases.Service{DB: traced, Settings: cases.Settings{ReplyMonths: 2, Location: time.UTC},
 		NowFunc: func() time.Time { return time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC) }}
 	queries := []struct {
 		name string
-		q    models.CaseListQuery
+		q    cases.CaseListQuery
 	}{
-		{"default", models.CaseListQuery{}},
-		{"page_at_middle", models.CaseListQuery{Cursor: int64(rows / 2)}},
-		{"state_delivered", models.CaseListQuery{State: "delivered"}},
-		{"state_lead", models.CaseListQuery{State: "lead"}},
-		{"field", models.CaseListQuery{Field: "金融"}},
-		{"overdue", models.CaseListQuery{Overdue: true}},
-		{"due_range", models.CaseListQuery{DueFrom: date(2026, 4, 1), DueTo: date(2026, 4, 30)}},
-		{"due_range_old", models.CaseListQuery{DueFrom: date(2023, 3, 1), DueTo: date(2023, 3, 31)}},
-		{"overdue_none", models.CaseListQuery{Overdue: true, DueTo: date(2025, 1, 1)}},
-		{"text_common", models.CaseListQuery{Q: "校园"}},
-		{"text_rare", models.CaseListQuery{Q: "罕见词"}},
+		{"default", cases.CaseListQuery{}},
+		{"page_at_middle", cases.CaseListQuery{Cursor: int64(rows / 2)}},
+		{"state_delivered", cases.CaseListQuery{State: "delivered"}},
+		{"state_lead", cases.CaseListQuery{State: "lead"}},
+		{"field", cases.CaseListQuery{Field: "金融"}},
+		{"overdue", cases.CaseListQuery{Overdue: true}},
+		{"due_range", cases.CaseListQuery{DueFrom: date(2026, 4, 1), DueTo: date(2026, 4, 30)}},
+		{"due_range_old", cases.CaseListQuery{DueFrom: date(2023, 3, 1), DueTo: date(2023, 3, 31)}},
+		{"overdue_none", cases.CaseListQuery{Overdue: true, DueTo: date(2025, 1, 1)}},
+		{"text_common", cases.CaseListQuery{Q: "校园"}},
+		{"text_rare", cases.CaseListQuery{Q: "罕见词"}},
 	}
 	for _, tc := range queries {
 		b.Run(tc.name, func(b *testing.B) {

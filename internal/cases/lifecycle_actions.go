@@ -1,4 +1,4 @@
-package models
+package cases
 
 import (
 	"fmt"
@@ -132,7 +132,7 @@ func applyEnding(outcome string) func(ac *ActionContext) error {
 		now := ac.Now
 		ac.Case.ClosedAt = &now
 		ac.SetData("reason", reason)
-		if err := ac.tellApplicant(fmt.Sprintf(applicantEndingTexts[outcome], reason)); err != nil {
+		if err := ac.TellApplicant(fmt.Sprintf(applicantEndingTexts[outcome], reason)); err != nil {
 			return err
 		}
 		if ac.Case.AgencyID != nil && ac.Case.DeliveredOn != nil {

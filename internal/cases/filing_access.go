@@ -1,4 +1,4 @@
-package models
+package cases
 
 import (
 	"context"
@@ -67,7 +67,7 @@ func (r filingRow) view() FilingView {
 }
 
 // ListFilings lists the filings a higher procuratorate's staff may read.
-func (s *CaseService) ListFilings(ctx context.Context, a *org.Actor, q FilingListQuery) ([]FilingView, string, error) {
+func (s *Service) ListFilings(ctx context.Context, a *org.Actor, q FilingListQuery) ([]FilingView, string, error) {
 	if q.Limit <= 0 || q.Limit > 200 {
 		q.Limit = 50
 	}
@@ -94,7 +94,7 @@ func (s *CaseService) ListFilings(ctx context.Context, a *org.Actor, q FilingLis
 
 // GetFiling returns one filing with the issued letter's content; filings the
 // actor may not read are "not found" so their existence does not leak.
-func (s *CaseService) GetFiling(ctx context.Context, a *org.Actor, id int64) (*FilingView, error) {
+func (s *Service) GetFiling(ctx context.Context, a *org.Actor, id int64) (*FilingView, error) {
 	var rows []filingRow
 	err := s.DB.WithContext(ctx).Table("filings").Scopes(FilingScope(a)).Select(filingColumns).
 		Joins("JOIN cases ON cases.id = filings.case_id").Joins("LEFT JOIN agencies ON agencies.id = cases.agency_id").

@@ -1,4 +1,4 @@
-package models
+package cases
 
 import (
 	"context"
@@ -54,7 +54,7 @@ func SHA256Of(content []byte) string {
 // and stored (检察建议书 frozen at issuance, 送达回证, 催办函, 审批表,
 // 备案报告). Only staff may verify. A nil actor is the operator's command
 // line, which sees everything.
-func (s *CaseService) VerifyDocument(ctx context.Context, a *org.Actor, sum string) (*DocumentMatch, error) {
+func (s *Service) VerifyDocument(ctx context.Context, a *org.Actor, sum string) (*DocumentMatch, error) {
 	if a != nil && !a.IsStaff() {
 		return nil, apperr.Forbidden("只有检察院工作人员可以核验文书")
 	}
@@ -101,7 +101,7 @@ func (s *CaseService) VerifyDocument(ctx context.Context, a *org.Actor, sum stri
 // naming its 文号; a number voided by an amendment is kept on the objection.
 // A letter whose filename names a voided number is superseded and reports
 // that number.
-func (s *CaseService) identifySupersededLetter(tx *gorm.DB, c *Case, f *files.StoredFile, m *DocumentMatch) error {
+func (s *Service) identifySupersededLetter(tx *gorm.DB, c *Case, f *files.StoredFile, m *DocumentMatch) error {
 	if c.DocumentNumber != nil && f.Filename == documentFilename(DocRecommendation, *c.DocumentNumber) {
 		return nil
 	}

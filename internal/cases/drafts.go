@@ -1,4 +1,4 @@
-package models
+package cases
 
 import (
 	"context"
@@ -40,7 +40,7 @@ type DraftView struct {
 	Content RecommendationContent `json:"content"`
 }
 
-var contentValidator = func() *validator.Validate {
+var ContentValidator = func() *validator.Validate {
 	v := validator.New(validator.WithRequiredStructEnabled())
 	v.RegisterTagNameFunc(func(f reflect.StructField) string {
 		return strings.Split(f.Tag.Get("json"), ",")[0]
@@ -53,7 +53,7 @@ var contentValidator = func() *validator.Validate {
 // (required parts absent) only stops submission for approval.
 func draftProblems(rc RecommendationContent) (tooLong, missing map[string]string) {
 	tooLong, missing = map[string]string{}, map[string]string{}
-	err := contentValidator.Struct(rc)
+	err := ContentValidator.Struct(rc)
 	verrs, ok := err.(validator.ValidationErrors)
 	if !ok {
 		return tooLong, missing
@@ -95,7 +95,7 @@ func validateUrgent(days int, reason string, fields map[string]string) {
 // SaveDraft stores the 检察建议书 draft of a case under investigation or in
 // drafting: it updates the working version, or starts a new version when the
 // latest one was submitted, returned or issued.
-func (s *CaseService) SaveDraft(ctx context.Context, a *org.Actor, caseID int64, in DraftInput) (*DraftView, error) {
+func (s *Service) SaveDraft(ctx context.Context, a *org.Actor, caseID int64, in DraftInput) (*DraftView, error) {
 	fields, _ := draftProblems(in.Content)
 	validateUrgent(in.UrgentDays, in.UrgentReason, fields)
 	if len(fields) > 0 {
@@ -148,7 +148,7 @@ func (s *CaseService) SaveDraft(ctx context.Context, a *org.Actor, caseID int64,
 
 // ListDrafts lists every draft version of a case, newest first, with the
 // reviewers' comments. Drafts are internal: agencies never see them.
-func (s *CaseService) ListDrafts(ctx context.Context, a *org.Actor, caseID int64) ([]DraftView, error) {
+func (s *Service) ListDrafts(ctx context.Context, a *org.Actor, caseID int64) ([]DraftView, error) {
 	if !SeesInternal(a) {
 		return nil, apperr.NotFound("案件")
 	}
@@ -193,7 +193,7 @@ func latestDraft(tx *gorm.DB, caseID int64, lock bool) (*RecommendationDraft, er
 // With lock the row is locked, so a concurrent action cannot change the state
 // between the caller's check and its write.
 func loadCaseForWork(tx *gorm.DB, a *org.Actor, caseID int64, lock bool) (*Case, error) {
-	c, err := readableCase(tx, a, caseID, lock)
+	c, err := ReadableCase(tx, a, caseID, lock)
 	if err != nil {
 		return nil, err
 	}
@@ -245,7 +245,7 @@ func addApprovalStep(ac *ActionContext, d *RecommendationDraft, stage, opinion, 
 }
 
 // ListApprovalSteps lists a case's approval steps in order (staff only).
-func (s *CaseService) ListApprovalSteps(ctx context.Context, a *org.Actor, caseID int64) ([]ApprovalStep, error) {
+func (s *Service) ListApprovalSteps(ctx context.Context, a *org.Actor, caseID int64) ([]ApprovalStep, error) {
 	if !SeesInternal(a) {
 		return nil, apperr.NotFound("案件")
 	}

@@ -1,4 +1,4 @@
-package models
+package cases
 
 import (
 	"context"
@@ -20,8 +20,8 @@ import (
 	"jianyi/internal/platform/files"
 )
 
-// CaseSettings are the configured limits the case rules use.
-type CaseSettings struct {
+// Settings are the configured limits the case rules use.
+type Settings struct {
 	ReplyMonths    int
 	FilingDays     int
 	ObjectionDays  int
@@ -31,21 +31,21 @@ type CaseSettings struct {
 	StageLimitDays map[string]int
 }
 
-// CaseService runs the case lifecycle.
-type CaseService struct {
+// Service runs the case lifecycle.
+type Service struct {
 	DB       *database.DB
-	Settings CaseSettings
+	Settings Settings
 	// NowFunc is the clock; tests replace it.
 	NowFunc func() time.Time
 	// Calendar returns the current holiday calendar (admin-edited in the database).
 	Calendar func(tx *gorm.DB) *calendar.HolidayCalendar
 	// Hooks are what other domains add to the lifecycle.
-	Hooks CaseHooks
+	Hooks Hooks
 }
 
-// CaseHooks let the domains built on cases take part in the lifecycle without
+// Hooks let the domains built on cases take part in the lifecycle without
 // the lifecycle knowing them; they are set where the services are built.
-type CaseHooks struct {
+type Hooks struct {
 	// TellApplicant tells the citizen whose application started the case how
 	// it ended, inside the action's transaction (applications).
 	TellApplicant func(ac *ActionContext, text string) error
@@ -54,8 +54,8 @@ type CaseHooks struct {
 	VoidedNumbers func(tx *gorm.DB, caseID int64) ([]string, error)
 }
 
-// tellApplicant runs the TellApplicant hook when one is set.
-func (ac *ActionContext) tellApplicant(text string) error {
+// TellApplicant runs the TellApplicant hook when one is set.
+func (ac *ActionContext) TellApplicant(text string) error {
 	if ac.Service.Hooks.TellApplicant == nil {
 		return nil
 	}
@@ -63,7 +63,7 @@ func (ac *ActionContext) tellApplicant(text string) error {
 }
 
 // Now is the current time (UTC) by the service's clock.
-func (s *CaseService) Now() time.Time {
+func (s *Service) Now() time.Time {
 	if s.NowFunc != nil {
 		return s.NowFunc().UTC()
 	}
@@ -71,12 +71,12 @@ func (s *CaseService) Now() time.Time {
 }
 
 // Today is the legal calendar date now.
-func (s *CaseService) Today() calendar.Date {
+func (s *Service) Today() calendar.Date {
 	return calendar.DateOf(s.Now(), s.Settings.Location)
 }
 
 // Holidays returns the holiday calendar deadlines are counted with.
-func (s *CaseService) Holidays(tx *gorm.DB) *calendar.HolidayCalendar {
+func (s *Service) Holidays(tx *gorm.DB) *calendar.HolidayCalendar {
 	if s.Calendar != nil {
 		return s.Calendar(tx)
 	}
@@ -95,7 +95,7 @@ type ActionContext struct {
 	Payload any
 	Now     time.Time
 	Today   calendar.Date
-	Service *CaseService
+	Service *Service
 	// To is the state the action ends in; effects of actions with Targets set it.
 	To CaseState
 	// Note and Data go to the timeline event; Internal hides it from agencies.
@@ -194,14 +194,14 @@ type ActionRequest struct {
 }
 
 // LoadCase loads a case the actor may read (not found otherwise).
-func (s *CaseService) LoadCase(ctx context.Context, a *org.Actor, id int64) (*Case, error) {
-	return readableCase(s.DB.WithContext(ctx), a, id, false)
+func (s *Service) LoadCase(ctx context.Context, a *org.Actor, id int64) (*Case, error) {
+	return ReadableCase(s.DB.WithContext(ctx), a, id, false)
 }
 
-// readableCase loads a case the actor may read; one they may not read is not
+// ReadableCase loads a case the actor may read; one they may not read is not
 // found, like one that does not exist, so its existence does not leak. With
 // lock the row is locked for the rest of the transaction.
-func readableCase(tx *gorm.DB, a *org.Actor, id int64, lock bool) (*Case, error) {
+func ReadableCase(tx *gorm.DB, a *org.Actor, id int64, lock bool) (*Case, error) {
 	q := tx
 	if lock {
 		q = database.LockRow(tx)
@@ -239,7 +239,7 @@ func AllowedActions(a *org.Actor, c *Case) []string {
 // bumped (the conditional update makes concurrent actions on the same version
 // lose with 409), writes the timeline event, the audit entry and the
 // notifications.
-func (s *CaseService) Execute(ctx context.Context, a *org.Actor, req ActionRequest) (*Case, error) {
+func (s *Service) Execute(ctx context.Context, a *org.Actor, req ActionRequest) (*Case, error) {
 	spec, ok := ActionByName(req.Action)
 	if !ok {
 		return nil, &apperr.Error{Kind: apperr.ErrNotFound, Code: "unknown_action", Message: "不存在该操作：" + req.Action}
@@ -248,7 +248,7 @@ func (s *CaseService) Execute(ctx context.Context, a *org.Actor, req ActionReque
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
 		// Lock the case row first so concurrent actions queue on it instead of
 		// deadlocking on rows they insert that reference it (MySQL).
-		c, err := readableCase(tx, a, req.CaseID, true)
+		c, err := ReadableCase(tx, a, req.CaseID, true)
 		if err != nil {
 			return err
 		}
@@ -325,7 +325,7 @@ func (s *CaseService) Execute(ctx context.Context, a *org.Actor, req ActionReque
 }
 
 // recordEvent writes the timeline event and the audit entry for an action.
-func (s *CaseService) recordEvent(tx *gorm.DB, ac *ActionContext, from CaseState) error {
+func (s *Service) recordEvent(tx *gorm.DB, ac *ActionContext, from CaseState) error {
 	data := ac.Data
 	if data == nil {
 		data = map[string]any{}
@@ -371,7 +371,7 @@ func AddCaseEvent(tx *gorm.DB, a *org.Actor, c *Case, action, note string, inter
 }
 
 // Events returns a case's timeline as the actor may see it.
-func (s *CaseService) Events(ctx context.Context, a *org.Actor, caseID int64) ([]CaseEvent, error) {
+func (s *Service) Events(ctx context.Context, a *org.Actor, caseID int64) ([]CaseEvent, error) {
 	if _, err := s.LoadCase(ctx, a, caseID); err != nil {
 		return nil, err
 	}

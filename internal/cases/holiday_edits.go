@@ -1,4 +1,4 @@
-package models
+package cases
 
 import (
 	"context"
@@ -26,7 +26,7 @@ type DeadlineChange struct {
 
 // PutHoliday sets one day of the calendar and recomputes every open reply
 // deadline in the same transaction.
-func (s *CaseService) PutHoliday(ctx context.Context, a *org.Actor, day calendar.Date, in calendar.HolidayInput) (*calendar.Holiday, []DeadlineChange, error) {
+func (s *Service) PutHoliday(ctx context.Context, a *org.Actor, day calendar.Date, in calendar.HolidayInput) (*calendar.Holiday, []DeadlineChange, error) {
 	h := &calendar.Holiday{Day: day, Kind: in.Kind, Name: in.Name, Year: in.Year, UpdatedAt: s.Now()}
 	var changes []DeadlineChange
 	err := s.editCalendar(ctx, a, func(tx *gorm.DB) (string, error) {
@@ -63,7 +63,7 @@ func (s *CaseService) PutHoliday(ctx context.Context, a *org.Actor, day calendar
 
 // DeleteHoliday removes one day from the calendar (it becomes an ordinary
 // weekday or weekend day) and recomputes open reply deadlines.
-func (s *CaseService) DeleteHoliday(ctx context.Context, a *org.Actor, day calendar.Date) ([]DeadlineChange, error) {
+func (s *Service) DeleteHoliday(ctx context.Context, a *org.Actor, day calendar.Date) ([]DeadlineChange, error) {
 	var changes []DeadlineChange
 	err := s.editCalendar(ctx, a, func(tx *gorm.DB) (string, error) {
 		var existing calendar.Holiday
@@ -98,7 +98,7 @@ func nameSuffix(name string) string {
 // editCalendar runs one calendar edit: it serialises edits on the revision
 // row, applies change, checks the whole calendar is still consistent, bumps
 // the revision and recomputes open deadlines, all in one transaction.
-func (s *CaseService) editCalendar(ctx context.Context, a *org.Actor, change func(tx *gorm.DB) (string, error), out *[]DeadlineChange) error {
+func (s *Service) editCalendar(ctx context.Context, a *org.Actor, change func(tx *gorm.DB) (string, error), out *[]DeadlineChange) error {
 	if !a.HasRole(org.RoleAdmin) {
 		return apperr.Forbidden("只有系统管理员可以维护节假日安排")
 	}
@@ -134,7 +134,7 @@ func (s *CaseService) editCalendar(ctx context.Context, a *org.Actor, change fun
 // whose clock runs (received, not closed, withdrawn or terminated) from its
 // stored rule, and records each move on the case's timeline and in the audit
 // trail. The version is bumped so a form open on the old deadline gets 409.
-func (s *CaseService) recomputeReplyDeadlines(tx *gorm.DB, a *org.Actor, cal *calendar.HolidayCalendar, why string) ([]DeadlineChange, error) {
+func (s *Service) recomputeReplyDeadlines(tx *gorm.DB, a *org.Actor, cal *calendar.HolidayCalendar, why string) ([]DeadlineChange, error) {
 	var cases []Case
 	err := database.LockRow(tx).Where("received_on IS NOT NULL AND reply_due_rule <> '' AND state NOT IN ?",
 		[]CaseState{StateClosed, StateWithdrawn, StateTerminated, StateNotFiled}).Order("id").Find(&cases).Error
@@ -196,7 +196,7 @@ func (s *CaseService) recomputeReplyDeadlines(tx *gorm.DB, a *org.Actor, cal *ca
 // ReplyDeadlineFor computes a reply deadline with the database calendar, as
 // SetReplyDeadline would store it: two months (the configured period) from
 // receipt, or urgentDays calendar days when urgentDays > 0.
-func (s *CaseService) ReplyDeadlineFor(ctx context.Context, received calendar.Date, urgentDays int) (calendar.Deadline, error) {
+func (s *Service) ReplyDeadlineFor(ctx context.Context, received calendar.Date, urgentDays int) (calendar.Deadline, error) {
 	if received.IsZero() {
 		return calendar.Deadline{}, apperr.InvalidField("received", "请提供收到日期")
 	}

@@ -1,4 +1,4 @@
-package models
+package cases
 
 import (
 	"context"
@@ -34,7 +34,7 @@ type CaseInput struct {
 var FieldValidator func(tx *gorm.DB, field string) bool
 
 // CreateCase registers a lead in the actor's procuratorate and department.
-func (s *CaseService) CreateCase(ctx context.Context, a *org.Actor, in CaseInput) (*Case, error) {
+func (s *Service) CreateCase(ctx context.Context, a *org.Actor, in CaseInput) (*Case, error) {
 	if !a.HasRole(org.RoleProsecutor, org.RoleDeptHead) {
 		return nil, apperr.Forbidden("只有承办检察官或部门负责人可以登记线索")
 	}
@@ -110,7 +110,7 @@ type CaseListQuery struct {
 
 // ListCases lists the cases the actor may read, newest first, with a keyset
 // cursor on id so pages stay fast and stable while cases are added.
-func (s *CaseService) ListCases(ctx context.Context, a *org.Actor, q CaseListQuery) ([]Case, string, error) {
+func (s *Service) ListCases(ctx context.Context, a *org.Actor, q CaseListQuery) ([]Case, string, error) {
 	if q.Limit <= 0 || q.Limit > 200 {
 		q.Limit = 50
 	}

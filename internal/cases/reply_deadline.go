@@ -1,4 +1,4 @@
-package models
+package cases
 
 import (
 	"gorm.io/gorm"
@@ -9,7 +9,7 @@ import (
 // SetReplyDeadline fixes the reply clock from the day the recipient received
 // the recommendation: two months (configurable) or the urgent number of days
 // set at drafting, by the calendar rules of deadline.go.
-func (s *CaseService) SetReplyDeadline(tx *gorm.DB, c *Case, received calendar.Date) {
+func (s *Service) SetReplyDeadline(tx *gorm.DB, c *Case, received calendar.Date) {
 	rule := calendar.DeadlineRule{Unit: calendar.UnitMonths, Count: s.Settings.ReplyMonths}
 	if c.UrgentDays > 0 {
 		rule = calendar.DeadlineRule{Unit: calendar.UnitDays, Count: c.UrgentDays}

@@ -1,4 +1,4 @@
-package models
+package cases
 
 import (
 	"fmt"

@@ -1,4 +1,4 @@
-package models
+package cases
 
 import (
 	"context"
@@ -106,7 +106,7 @@ var investigationStates = []CaseState{StateFiled, StateInvestigating, StateDraft
 // AddInvestigationRecord adds a 调查核实 record (with checked uploads) to a
 // case of the actor's department while it is filed, under investigation or in
 // drafting.
-func (s *CaseService) AddInvestigationRecord(ctx context.Context, a *org.Actor, caseID int64, in InvestigationInput, uploads []files.Upload) (*InvestigationRecord, error) {
+func (s *Service) AddInvestigationRecord(ctx context.Context, a *org.Actor, caseID int64, in InvestigationInput, uploads []files.Upload) (*InvestigationRecord, error) {
 	if what, bad := forbiddenInvestigationKinds[in.Kind]; bad {
 		return nil, &apperr.Error{Kind: apperr.ErrInvalid, Code: "forbidden_investigation_method",
 			Message: "调查核实不得采取" + what + "等强制性措施", Fields: map[string]string{"kind": "不允许的调查方式：" + what}}
@@ -137,7 +137,7 @@ func (s *CaseService) AddInvestigationRecord(ctx context.Context, a *org.Actor, 
 			if err := tx.Model(&Expert{}).Where("id IN ?", experts).Count(&n).Error; err != nil {
 				return err
 			}
-			if int(n) != len(uniqueIDs(experts)) {
+			if int(n) != len(UniqueIDs(experts)) {
 				return apperr.InvalidField("expert_ids", "专家不存在")
 			}
 		}
@@ -163,7 +163,7 @@ func (s *CaseService) AddInvestigationRecord(ctx context.Context, a *org.Actor, 
 	return out, err
 }
 
-func uniqueIDs(ids []int64) []int64 {
+func UniqueIDs(ids []int64) []int64 {
 	out := slices.Clone(ids)
 	slices.Sort(out)
 	return slices.Compact(out)
@@ -171,7 +171,7 @@ func uniqueIDs(ids []int64) []int64 {
 
 // ListInvestigationRecords lists a case's records in order with their files;
 // readers who do not see internal items get only the non-internal ones.
-func (s *CaseService) ListInvestigationRecords(ctx context.Context, a *org.Actor, caseID int64) ([]InvestigationRecord, error) {
+func (s *Service) ListInvestigationRecords(ctx context.Context, a *org.Actor, caseID int64) ([]InvestigationRecord, error) {
 	if _, err := s.LoadCase(ctx, a, caseID); err != nil {
 		return nil, err
 	}

@@ -1,4 +1,4 @@
-package models
+package cases
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 
 // LoadFile returns a stored file the actor may read: files of a case follow
 // the case's access rules, internal files only for staff.
-func (s *CaseService) LoadFile(ctx context.Context, a *org.Actor, id int64) (*files.StoredFile, error) {
+func (s *Service) LoadFile(ctx context.Context, a *org.Actor, id int64) (*files.StoredFile, error) {
 	var f files.StoredFile
 	if err := s.DB.WithContext(ctx).First(&f, id).Error; err != nil {
 		return nil, database.NotFoundOr(err, "附件")

@@ -1,4 +1,4 @@
-package models
+package cases
 
 import (
 	"context"
@@ -220,7 +220,7 @@ func RecommendationLetter(p *org.Procuratorate, c *Case, rc RecommendationConten
 
 // recommendationLetter is RecommendationLetter for a loaded case, addressed
 // to the recipient agency when the draft names no addressee.
-func (s *CaseService) recommendationLetter(in *documentInputs, rc RecommendationContent, number string, date time.Time) documents.Letter {
+func (s *Service) recommendationLetter(in *documentInputs, rc RecommendationContent, number string, date time.Time) documents.Letter {
 	if strings.TrimSpace(rc.Addressee) == "" {
 		rc.Addressee = in.agencyName()
 	}
@@ -232,7 +232,7 @@ func (s *CaseService) recommendationLetter(in *documentInputs, rc Recommendation
 // "recommendation_pdf", owner_id = case id) with its SHA-256, in tx. Every
 // later download serves these bytes. It fails with 409 when the case has no
 // 文号 or no draft.
-func (s *CaseService) FreezeRecommendation(tx *gorm.DB, a *org.Actor, c *Case, now time.Time) (*files.StoredFile, error) {
+func (s *Service) FreezeRecommendation(tx *gorm.DB, a *org.Actor, c *Case, now time.Time) (*files.StoredFile, error) {
 	if c.DocumentNumber == nil || *c.DocumentNumber == "" {
 		return nil, apperr.Conflict("no_document_number", "案件尚未分配文号，无法生成正式的检察建议书")
 	}
@@ -322,7 +322,7 @@ func storeGeneratedDocument(tx *gorm.DB, a *org.Actor, doc *CaseDocument, now ti
 // fresh rendering of the other kinds, stored with its SHA-256 the first time
 // those bytes are made. Access follows CanReadCaseDocument; a document the
 // actor may not see is not found.
-func (s *CaseService) CaseDocument(ctx context.Context, a *org.Actor, caseID int64, kind DocumentKind) (*CaseDocument, error) {
+func (s *Service) CaseDocument(ctx context.Context, a *org.Actor, caseID int64, kind DocumentKind) (*CaseDocument, error) {
 	var out *CaseDocument
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
 		var c Case
@@ -361,7 +361,7 @@ func (s *CaseService) CaseDocument(ctx context.Context, a *org.Actor, caseID int
 // recommendationDocument serves the frozen 检察建议书, freezing it now for
 // a case issued before documents were frozen at issuance, or a draft preview
 // before issuance.
-func (s *CaseService) recommendationDocument(tx *gorm.DB, a *org.Actor, in *documentInputs) (*CaseDocument, error) {
+func (s *Service) recommendationDocument(tx *gorm.DB, a *org.Actor, in *documentInputs) (*CaseDocument, error) {
 	c := in.c
 	if !c.issued() {
 		return s.recommendationPreview(tx, in)
@@ -396,7 +396,7 @@ func (s *CaseService) recommendationDocument(tx *gorm.DB, a *org.Actor, in *docu
 
 // recommendationPreview renders the latest draft, marked as a draft in the
 // 文号 line and the title; it is never stored.
-func (s *CaseService) recommendationPreview(tx *gorm.DB, in *documentInputs) (*CaseDocument, error) {
+func (s *Service) recommendationPreview(tx *gorm.DB, in *documentInputs) (*CaseDocument, error) {
 	d, content, err := draftContent(tx, in.c.ID)
 	if err != nil {
 		return nil, err
@@ -419,7 +419,7 @@ func (s *CaseService) recommendationPreview(tx *gorm.DB, in *documentInputs) (*C
 }
 
 // renderCaseDocument renders the documents made from case data on demand.
-func (s *CaseService) renderCaseDocument(tx *gorm.DB, in *documentInputs, kind DocumentKind) (*CaseDocument, error) {
+func (s *Service) renderCaseDocument(tx *gorm.DB, in *documentInputs, kind DocumentKind) (*CaseDocument, error) {
 	r, err := DocumentRenderer()
 	if err != nil {
 		return nil, err
@@ -477,7 +477,7 @@ func (s *CaseService) renderCaseDocument(tx *gorm.DB, in *documentInputs, kind D
 }
 
 // issueDate is the civil date the recommendation was issued.
-func (s *CaseService) issueDate(c *Case) calendar.Date {
+func (s *Service) issueDate(c *Case) calendar.Date {
 	return calendar.DateOf(*c.IssuedAt, s.Settings.Location)
 }
 
@@ -500,7 +500,7 @@ var deliveryMethods = map[string]string{
 // serviceReceipt fills the 送达回证 from the issued case and, once
 // delivered, the delivery event; before delivery the date and signatures are
 // left blank for handwriting.
-func (s *CaseService) serviceReceipt(tx *gorm.DB, in *documentInputs) (documents.ServiceReceipt, error) {
+func (s *Service) serviceReceipt(tx *gorm.DB, in *documentInputs) (documents.ServiceReceipt, error) {
 	c := in.c
 	sr := documents.ServiceReceipt{
 		Procuratorate: in.procuratorate.Name,
@@ -570,7 +570,7 @@ func fillFromDelivery(tx *gorm.DB, caseID int64, sr *documents.ServiceReceipt) e
 // urgingLetter builds the 催办函 for an overdue reply: it cites the
 // recommendation, its 文号, the day it was received and the reply deadline,
 // and asks for a reply within UrgingReplyDays days.
-func (s *CaseService) urgingLetter(tx *gorm.DB, in *documentInputs) (documents.Letter, error) {
+func (s *Service) urgingLetter(tx *gorm.DB, in *documentInputs) (documents.Letter, error) {
 	c := in.c
 	today := s.Today()
 	if c.State != StateDelivered || c.ReplyDue == nil || !c.ReplyDue.Before(today) || !c.issued() {
@@ -612,7 +612,7 @@ func approvalStage(ev *CaseEvent) (stage, opinion string) {
 
 // approvalForm derives the 审批表 from the timeline: one step per submit,
 // return and approve event with its actor, role, note and date.
-func (s *CaseService) approvalForm(tx *gorm.DB, in *documentInputs) (documents.ApprovalForm, error) {
+func (s *Service) approvalForm(tx *gorm.DB, in *documentInputs) (documents.ApprovalForm, error) {
 	c := in.c
 	var events []CaseEvent
 	if err := tx.Where("case_id = ? AND action IN ?", c.ID, []string{"submit", "return", "approve"}).Order("id").Find(&events).Error; err != nil {
@@ -639,7 +639,7 @@ func (s *CaseService) approvalForm(tx *gorm.DB, in *documentInputs) (documents.A
 
 // filingReport builds the 备案报告 to the higher procuratorate from the
 // Filing row, with the recommendation as its attachment.
-func (s *CaseService) filingReport(tx *gorm.DB, in *documentInputs) (documents.Letter, error) {
+func (s *Service) filingReport(tx *gorm.DB, in *documentInputs) (documents.Letter, error) {
 	c := in.c
 	if in.filing == nil || !c.issued() {
 		return documents.Letter{}, apperr.Conflict("not_filed", "该检察建议尚无备案记录，无法生成备案报告")
