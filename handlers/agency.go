@@ -6,10 +6,10 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"jianyi/internal/agency"
 	"jianyi/internal/cases"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
-	"jianyi/models"
 )
 
 // agencyRoutes: the recipient agency's inbox and its view of one
@@ -24,7 +24,7 @@ func (s *Server) agencyRoutes(g *echo.Group) {
 }
 
 func (s *Server) agencyInbox(c echo.Context) error {
-	q := models.AgencyInboxQuery{State: c.QueryParam("state"), Cursor: c.QueryParam("cursor")}
+	q := agency.AgencyInboxQuery{State: c.QueryParam("state"), Cursor: c.QueryParam("cursor")}
 	if q.State != "" && !cases.CaseState(q.State).Valid() {
 		return apperr.InvalidField("state", "未知的案件状态："+q.State)
 	}
@@ -51,7 +51,7 @@ func (s *Server) agencyInbox(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, listResponse[models.AgencyInboxItem]{Items: items, NextCursor: next})
+	return c.JSON(http.StatusOK, listResponse[agency.AgencyInboxItem]{Items: items, NextCursor: next})
 }
 
 func (s *Server) agencyRecommendation(c echo.Context) error {

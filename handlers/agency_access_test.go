@@ -9,10 +9,10 @@ import (
 	"jianyi/apitest"
 	"jianyi/config"
 	"jianyi/dbtest"
+	"jianyi/internal/agency"
 	"jianyi/internal/cases"
 	"jianyi/internal/platform/database"
 	"jianyi/internal/platform/files"
-	"jianyi/models"
 )
 
 // TestAgencyAccess: another agency can neither list, read, download nor act
@@ -154,7 +154,7 @@ func TestAgencyUploads(t *testing.T) {
 		id := fx.ID
 		payload := map[string]any{"kind": "final", "items": allItems("adopted", "adopted", "adopted"), "contact_person": "王科长", "contact_phone": "1"}
 		counts := func() (replies, uploads int64) {
-			db.Model(&models.Reply{}).Where("case_id = ?", id).Count(&replies)
+			db.Model(&agency.Reply{}).Where("case_id = ?", id).Count(&replies)
 			db.Model(&files.StoredFile{}).Where("case_id = ? AND owner_type = ?", id, cases.OwnerReply).Count(&uploads)
 			return
 		}

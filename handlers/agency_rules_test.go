@@ -10,13 +10,13 @@ import (
 	"jianyi/apitest"
 	"jianyi/dbtest"
 	"jianyi/handlers"
+	"jianyi/internal/agency"
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
 	"jianyi/internal/notify"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
 	"jianyi/internal/platform/files"
-	"jianyi/models"
 )
 
 // TestAgencySignRules: receipt date defaults to today, may not be in the
@@ -113,14 +113,14 @@ func TestAgencyObjection(t *testing.T) {
 		if c.State != "drafting" || c.DocumentNumber != nil || c.ReplyDue != nil {
 			t.Fatalf("after amend %+v", c)
 		}
-		var o models.Objection
+		var o agency.Objection
 		db.Where("case_id = ?", amend.ID).First(&o)
-		if o.Status != models.ObjectionAmend || o.SupersededDocumentNumber != *amend.DocumentNumber {
+		if o.Status != agency.ObjectionAmend || o.SupersededDocumentNumber != *amend.DocumentNumber {
 			t.Fatalf("objection after amend %+v", o)
 		}
-		var ext models.ExtensionRequest
+		var ext agency.ExtensionRequest
 		db.Where("case_id = ?", amend.ID).First(&ext)
-		if ext.Status != models.ExtensionLapsed {
+		if ext.Status != agency.ExtensionLapsed {
 			t.Fatalf("extension after amend %+v", ext)
 		}
 		// The agency still reads the letter it objected to and the outcome.
@@ -201,7 +201,7 @@ func TestAgencyReplyRules(t *testing.T) {
 			})
 		}
 		var n int64
-		db.Model(&models.Reply{}).Where("case_id = ?", fx.ID).Count(&n)
+		db.Model(&agency.Reply{}).Where("case_id = ?", fx.ID).Count(&n)
 		if n != 0 {
 			t.Fatalf("refused replies stored: %d", n)
 		}
@@ -329,7 +329,7 @@ func TestAgencyEscalateAndReopen(t *testing.T) {
 			[]apitest.File{{Field: "files", Name: "报告.pdf", Content: pdfBytes("a")}, {Field: "files", Name: "通报.pdf", Content: pdfBytes("b")}}).Expect(t, http.StatusOK)
 		var c caseState
 		res.Decode(t, &c)
-		var es []models.Escalation
+		var es []agency.Escalation
 		db.Where("case_id = ?", fx.ID).Order("id").Find(&es)
 		if len(es) != 2 {
 			t.Fatalf("escalations %+v", es)
@@ -420,9 +420,9 @@ func TestAgencyReplyWithOpenRequests(t *testing.T) {
 		if c.ReplyClass != cases.ReplyClassLate {
 			t.Fatalf("late final reply class %q", c.ReplyClass)
 		}
-		var ext models.ExtensionRequest
+		var ext agency.ExtensionRequest
 		db.Where("case_id = ?", fx.ID).First(&ext)
-		if ext.Status != models.ExtensionLapsed || ext.DecisionReason == nil || *ext.DecisionReason == "" {
+		if ext.Status != agency.ExtensionLapsed || ext.DecisionReason == nil || *ext.DecisionReason == "" {
 			t.Fatalf("extension after reply %+v", ext)
 		}
 	})
@@ -457,7 +457,7 @@ func TestAgencyConcurrentRequests(t *testing.T) {
 			}
 		}
 		var n int64
-		db.Model(&models.ExtensionRequest{}).Where("case_id = ?", fx.ID).Count(&n)
+		db.Model(&agency.ExtensionRequest{}).Where("case_id = ?", fx.ID).Count(&n)
 		if ok != 1 || n != 1 {
 			t.Fatalf("statuses %v, %d stored; want exactly one", statuses, n)
 		}
@@ -500,7 +500,7 @@ func TestAgencyPayloadValidation(t *testing.T) {
 		var c cases.Case
 		db.First(&c, fx.ID)
 		var n int64
-		db.Model(&models.ExtensionRequest{}).Count(&n)
+		db.Model(&agency.ExtensionRequest{}).Count(&n)
 		if c.Version != 1 || n != 0 {
 			t.Fatalf("refused actions changed something: version %d, %d extension requests", c.Version, n)
 		}

@@ -11,13 +11,13 @@ import (
 
 	"jianyi/apitest"
 	"jianyi/dbtest"
+	"jianyi/internal/agency"
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
 	"jianyi/internal/notify"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
 	"jianyi/internal/platform/files"
-	"jianyi/models"
 )
 
 // pdfBytes is a tiny document the upload sniffer recognises as a PDF.
@@ -168,7 +168,7 @@ func allItems(positions ...string) []map[string]any {
 	out := make([]map[string]any, len(positions))
 	for i, p := range positions {
 		out[i] = map[string]any{"item_no": i + 1, "position": p}
-		if p == models.PositionNotAdopted {
+		if p == agency.PositionNotAdopted {
 			out[i]["reason"] = "职能范围外"
 		}
 	}

@@ -14,12 +14,12 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"jianyi/internal/agency"
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/files"
-	"jianyi/models"
 )
 
 func (s *Server) caseRoutes(g *echo.Group) {
@@ -55,7 +55,7 @@ func (s *Server) caseView(a *org.Actor, c *cases.Case) CaseView {
 		cp.OriginCaseNumber = ""
 		cp.CaseNumber = nil
 		cp.ProjectID = nil
-		cp.DocumentNumber = models.AgencyDocumentNumber(c)
+		cp.DocumentNumber = agency.AgencyDocumentNumber(c)
 		v.Case = &cp
 	}
 	return v

@@ -12,6 +12,7 @@ import (
 
 	"jianyi/apitest"
 	"jianyi/dbtest"
+	"jianyi/internal/agency"
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
 	"jianyi/internal/notify"
@@ -758,7 +759,7 @@ func TestEndToEndNoReplyCountsInStatistics(t *testing.T) {
 			t.Fatalf("public agency stats %+v", pub.Agencies)
 		}
 		ledger := string(env.Do("GET", "/api/v1/stats/ledger.csv", "casemgr1", nil).Expect(t, http.StatusOK).Body)
-		if !strings.Contains(ledger, models.StatsReplyClassLabels[cases.ReplyClassNoReply]) {
+		if !strings.Contains(ledger, agency.StatsReplyClassLabels[cases.ReplyClassNoReply]) {
 			t.Fatalf("ledger does not show 不回复:\n%s", ledger)
 		}
 

@@ -10,11 +10,11 @@ import (
 
 	"jianyi/apitest"
 	"jianyi/config"
+	"jianyi/internal/agency"
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
-	"jianyi/models"
 )
 
 // newPublicEnv starts the API with a light proof of work so tests stay fast.
@@ -86,10 +86,10 @@ func createCaseFixture(t *testing.T, env *apitest.Env, f publicCaseFixture) *cas
 	if err := env.DB.Where("username = ?", "prosecutor1").First(&prosecutor).Error; err != nil {
 		t.Fatal(err)
 	}
-	agency := env.Org.Agency1.ID
+	ag := env.Org.Agency1.ID
 	c := &cases.Case{ProcuratorateID: env.Org.District.ID, DepartmentID: env.Org.Department.ID,
 		Title: f.Marker + "校园周边食品安全隐患", Field: "食品药品安全", Source: cases.SourceCaseFinding, Summary: "内部摘要" + f.Marker,
-		AgencyID: &agency, ProsecutorID: prosecutor.ID, State: f.State, Version: 3, StateEnteredAt: now, CreatedBy: prosecutor.ID,
+		AgencyID: &ag, ProsecutorID: prosecutor.ID, State: f.State, Version: 3, StateEnteredAt: now, CreatedBy: prosecutor.ID,
 		CreatedAt: now, UpdatedAt: now, InvolvesMinors: f.Minors, InvolvesStateSecret: f.Secret}
 	if f.Issued {
 		num := fmt.Sprintf("清检八建〔2026〕%d号", f.Seq)
@@ -133,7 +133,7 @@ func createCaseFixture(t *testing.T, env *apitest.Env, f publicCaseFixture) *cas
 			t.Fatal(err)
 		}
 		due := calendar.NewDate(2026, 4, 27)
-		if err := env.DB.Create(&models.Reply{CaseID: c.ID, Kind: models.ReplyKindFinal, Position: models.PositionAdopted,
+		if err := env.DB.Create(&agency.Reply{CaseID: c.ID, Kind: agency.ReplyKindFinal, Position: agency.PositionAdopted,
 			Content:       `{"text":"我局已对欧阳娜娜经营的小吃店立案查处，责令当事人李小明（身份证号11010519820315432X）停业整顿，罚款2万元。联系人王五，电话13912345678。","measures_taken":"开展校园周边专项检查。","measures_planned":[{"measure":"建立一户一档","due_on":"2026-06-30"}]}`,
 			ContactPerson: "王科长", ContactPhone: "0571-88886666", SubmittedBy: agencyUser.ID, SubmittedOn: calendar.NewDate(2026, 3, 1),
 			DueOn: &due, CreatedAt: now}).Error; err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"jianyi/config"
+	"jianyi/internal/agency"
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
 	"jianyi/internal/org"
@@ -31,7 +32,7 @@ type Server struct {
 	users    *org.UserService
 	org      *org.OrgService
 	cases    *cases.Service
-	agency   *models.AgencyService
+	agency   *agency.Service
 	registry *prometheus.Registry
 	pub      *publicServices // citizen applications and disclosure (applications.go)
 	jobs     *jobs.Scheduler
@@ -62,7 +63,7 @@ func New(opts Options) (*echo.Echo, *Server) {
 		registry: prometheus.NewRegistry(),
 		Now:      time.Now,
 	}
-	s.agency = &models.AgencyService{Cases: s.cases}
+	s.agency = &agency.Service{Cases: s.cases}
 	s.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(opts.DB.SQL(), "jianyi"))
 
@@ -121,7 +122,7 @@ func NewCaseService(cfg *config.Config, db *database.DB) *cases.Service {
 		roles = append(roles, org.Role(r))
 	}
 	return &cases.Service{DB: db, Calendar: calendar.NewCalendarCache().Calendar, Hooks: cases.Hooks{
-		TellApplicant: models.TellApplicantCaseEnded, VoidedNumbers: models.VoidedDocumentNumbers,
+		TellApplicant: models.TellApplicantCaseEnded, VoidedNumbers: agency.VoidedDocumentNumbers,
 	}, Settings: cases.Settings{
 		ReplyMonths:    cfg.Deadlines.ReplyMonths,
 		FilingDays:     cfg.Deadlines.FilingDays,

@@ -13,6 +13,7 @@ import (
 
 	"jianyi/apitest"
 	"jianyi/dbtest"
+	"jianyi/internal/agency"
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
 	"jianyi/internal/platform/audit"
@@ -69,7 +70,7 @@ func statsFixture(t *testing.T, env *apitest.Env) map[string]*cases.Case {
 			if returned {
 				position = "adopted"
 			}
-			rep := &models.Reply{CaseID: c.ID, Kind: models.ReplyKindFinal, Position: position, Content: "回复", SubmittedBy: userID(t, env.DB, "agency1"),
+			rep := &agency.Reply{CaseID: c.ID, Kind: agency.ReplyKindFinal, Position: position, Content: "回复", SubmittedBy: userID(t, env.DB, "agency1"),
 				SubmittedOn: *c.FirstRepliedOn, Returned: returned, CreatedAt: time.Now().UTC()}
 			if err := env.DB.Create(rep).Error; err != nil {
 				t.Fatal(err)
@@ -77,13 +78,13 @@ func statsFixture(t *testing.T, env *apitest.Env) map[string]*cases.Case {
 		}
 	}
 	// An earlier, superseded reply does not count: only the last one does.
-	first := &models.Reply{CaseID: out["late2"].ID, Kind: models.ReplyKindInterim, Position: models.PositionAdopted, Content: "阶段性回复",
+	first := &agency.Reply{CaseID: out["late2"].ID, Kind: agency.ReplyKindInterim, Position: agency.PositionAdopted, Content: "阶段性回复",
 		SubmittedBy: userID(t, env.DB, "agency1"), SubmittedOn: *out["late2"].FirstRepliedOn, CreatedAt: time.Now().UTC()}
 	if err := env.DB.Create(first).Error; err != nil {
 		t.Fatal(err)
 	}
-	env.DB.Model(&models.Reply{}).Where("id = ?", first.ID).Update("id", 1_000_000) // keep it, but make the 不采纳 the latest
-	env.DB.Model(&models.Reply{}).Where("case_id = ? AND position = ?", out["late2"].ID, "not_adopted").Update("id", 2_000_000)
+	env.DB.Model(&agency.Reply{}).Where("id = ?", first.ID).Update("id", 1_000_000) // keep it, but make the 不采纳 the latest
+	env.DB.Model(&agency.Reply{}).Where("case_id = ? AND position = ?", out["late2"].ID, "not_adopted").Update("id", 2_000_000)
 	out["lead"] = insertCase(t, env, caseFixture{Title: "lead", Prosecutor: "prosecutor2", State: cases.StateLead})
 	out["city"] = insertCase(t, env, caseFixture{Title: "city", Prosecutor: "cityprosecutor1", State: cases.StateClosed, IssuedOn: "2026-01-10",
 		DeliveredOn: "2026-01-11", RepliedOn: "2026-02-10", ReplyClass: "on_time", Rectification: "rectified"})

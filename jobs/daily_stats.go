@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"jianyi/config"
+	"jianyi/internal/agency"
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
 	"jianyi/internal/org"
@@ -41,11 +42,11 @@ type statGroup struct {
 func SnapshotDailyStats(ctx context.Context, db *database.DB, today calendar.Date) (int, error) {
 	var groups []statGroup
 	if err := db.WithContext(ctx).Model(&cases.Case{}).
-		Select(`procuratorate_id, state, `+models.ReplyClassSQL(today)+` AS reply_class, COUNT(*) AS n,
+		Select(`procuratorate_id, state, `+agency.ReplyClassSQL(today)+` AS reply_class, COUNT(*) AS n,
 			SUM(CASE WHEN issued_at IS NOT NULL THEN 1 ELSE 0 END) AS issued,
 			SUM(CASE WHEN delivered_on IS NOT NULL THEN 1 ELSE 0 END) AS delivered,
 			SUM(CASE WHEN state = ? AND reply_due < ? THEN 1 ELSE 0 END) AS overdue`, cases.StateDelivered, today.String()).
-		Group("procuratorate_id, state, " + models.ReplyClassSQL(today)).Scan(&groups).Error; err != nil {
+		Group("procuratorate_id, state, " + agency.ReplyClassSQL(today)).Scan(&groups).Error; err != nil {
 		return 0, err
 	}
 	var procs []int64

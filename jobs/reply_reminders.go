@@ -9,11 +9,11 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/config"
+	"jianyi/internal/agency"
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
 	"jianyi/internal/notify"
 	"jianyi/internal/org"
-	"jianyi/models"
 )
 
 // Reply reminder kinds (the reminders.kind and notifications.kind values).
@@ -201,7 +201,7 @@ func emitReplyReminder(ctx context.Context, env *Env, c *ReplyCase, r ReplyRemin
 		if r.Kind != KindReplyOverdue {
 			return nil
 		}
-		made, err := models.CreateUrgingLetterDraft(tx, c.ID, c.ProsecutorID, c.ReplyDue)
+		made, err := agency.CreateUrgingLetterDraft(tx, c.ID, c.ProsecutorID, c.ReplyDue)
 		if err != nil || !made {
 			return err
 		}

@@ -13,6 +13,7 @@ import (
 
 	"jianyi/config"
 	"jianyi/dbtest"
+	"jianyi/internal/agency"
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
 	"jianyi/internal/notify"
@@ -128,9 +129,9 @@ func TestReplyRemindersStepByDay(t *testing.T) {
 		if a := countNotifications(t, db, userID(t, db, "agency1")); !maps.Equal(a, wantAgency) {
 			t.Fatalf("agency notifications %v, want %v", a, wantAgency)
 		}
-		var letters []models.UrgingLetter
+		var letters []agency.UrgingLetter
 		db.Where("case_id = ?", e.c.ID).Find(&letters)
-		if len(letters) != 1 || letters[0].Status != models.UrgingLetterDraft || letters[0].Deadline != due {
+		if len(letters) != 1 || letters[0].Status != agency.UrgingLetterDraft || letters[0].Deadline != due {
 			t.Fatalf("urging letters %+v, want one draft for %s", letters, due)
 		}
 	})
@@ -307,7 +308,7 @@ func assertOneNotificationPerReminder(t *testing.T, db *database.DB) {
 		t.Fatalf("%d reminder notifications for %d reminders, want %d", notes, reminders, 2*reminders)
 	}
 	overdue := countRows(t, db, &notify.Reminder{}, "kind = ?", jobs.KindReplyOverdue)
-	letters := countRows(t, db, &models.UrgingLetter{}, "")
+	letters := countRows(t, db, &agency.UrgingLetter{}, "")
 	drafts := countRows(t, db, &notify.Notification{}, "kind = ?", jobs.KindUrgingLetterDraft)
 	if letters != overdue || drafts != overdue {
 		t.Fatalf("%d overdue reminders, %d urging letters, %d draft notices: want all equal", overdue, letters, drafts)

@@ -9,6 +9,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"jianyi/internal/agency"
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
 	"jianyi/internal/org"
@@ -82,7 +83,7 @@ func (disclosureFeed) TableName() string { return "disclosure_feed" }
 
 // Labels for what a published item shows.
 var (
-	ReplyKindLabels   = map[string]string{ReplyKindInterim: "阶段性回复", ReplyKindFinal: "正式回复", ReplyKindSupplement: "补充回复"}
+	ReplyKindLabels   = map[string]string{agency.ReplyKindInterim: "阶段性回复", agency.ReplyKindFinal: "正式回复", agency.ReplyKindSupplement: "补充回复"}
 	ReplyClassLabels  = map[string]string{cases.ReplyClassOnTime: "按期回复", cases.ReplyClassLate: "慢回复", cases.ReplyClassPerfunctory: "粗回复", cases.ReplyClassNoReply: "不回复", cases.ReplyClassPending: "尚未评定"}
 	ReplyStatusLabels = map[string]string{"replied": "已回复", "awaiting": "等待回复", "overdue": "逾期未回复"}
 )
@@ -186,7 +187,7 @@ type disclosureSource struct {
 	agency   *org.Agency
 	content  cases.RecommendationContent
 	title    string
-	replies  []Reply
+	replies  []agency.Reply
 	opts     RedactOptions
 	sections []PreviewSection
 	results  []RedactionResult
@@ -196,7 +197,7 @@ type disclosureSource struct {
 // ReplyContent): the reply, the measures taken and the planned measures.
 // Contact details are never part of it.
 func ReplyText(content string) string {
-	rc := ParseReplyContent(content)
+	rc := agency.ParseReplyContent(content)
 	parts := []string{}
 	if t := strings.TrimSpace(rc.Text); t != "" {
 		parts = append(parts, t)
@@ -222,7 +223,7 @@ func (s *DisclosureService) loadSource(tx *gorm.DB, c *cases.Case, in Disclosure
 			return nil, err
 		}
 	}
-	content, ok, err := IssuedContent(tx, c.ID)
+	content, ok, err := agency.IssuedContent(tx, c.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -231,7 +232,7 @@ func (s *DisclosureService) loadSource(tx *gorm.DB, c *cases.Case, in Disclosure
 	}
 	src.content = content
 	src.title = src.content.TitleFor(c)
-	if src.replies, err = loadReplies(tx, c.ID); err != nil {
+	if src.replies, err = agency.LoadReplies(tx, c.ID); err != nil {
 		return nil, err
 	}
 	names := append([]string{}, in.PersonNames...)
@@ -463,7 +464,7 @@ func (s *DisclosureService) build(src *disclosureSource, a *org.Actor, now time.
 	replies := make([]PublishedReply, 0, len(src.replies))
 	for i, r := range src.replies {
 		replies = append(replies, PublishedReply{Kind: r.Kind, KindLabel: ReplyKindLabels[r.Kind], Position: r.Position,
-			PositionLabel: PositionLabels[r.Position], SubmittedOn: r.SubmittedOn, Late: r.Late, Returned: r.Returned, Text: src.results[i+1].Text})
+			PositionLabel: agency.PositionLabels[r.Position], SubmittedOn: r.SubmittedOn, Late: r.Late, Returned: r.Returned, Text: src.results[i+1].Text})
 	}
 	rj, _ := json.Marshal(replies)
 	d := &Disclosure{CaseID: c.ID, Status: DisclosurePublished, Revision: 1, ProcuratorateID: c.ProcuratorateID,

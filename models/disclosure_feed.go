@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"jianyi/internal/agency"
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
 	"jianyi/internal/org"
@@ -86,7 +87,7 @@ func (d *Disclosure) public(today calendar.Date, full bool) PublicDisclosure {
 	p := PublicDisclosure{ID: d.ID, DocumentNumber: d.DocumentNumber, Title: d.Title, ProcuratorateID: d.ProcuratorateID,
 		Procuratorate: d.ProcuratorateName, Field: d.Field, AgencyID: d.AgencyID, Agency: d.AgencyName, IssuedOn: d.IssuedOn,
 		DeliveredOn: d.DeliveredOn, ReplyDue: d.ReplyDue, RepliedOn: d.RepliedOn, ReplyClass: d.ReplyClass,
-		ReplyClassLabel: ReplyClassLabels[d.ReplyClass], Rectification: d.Rectification, RectificationLabel: RectificationLabels[d.Rectification],
+		ReplyClassLabel: ReplyClassLabels[d.ReplyClass], Rectification: d.Rectification, RectificationLabel: agency.RectificationLabels[d.Rectification],
 		Summary: d.Summary, Revision: d.Revision, PublishedAt: d.PublishedAt, UpdatedAt: d.UpdatedAt, pdfFileID: d.PDFFileID}
 	switch {
 	case d.Rectification == "":
@@ -238,7 +239,7 @@ func (s *DisclosureService) AgencyStats(ctx context.Context) ([]AgencyStat, erro
 	if s.Cases != nil {
 		today = s.Cases.Today()
 	}
-	replyClass := ReplyClassSQL(today)
+	replyClass := agency.ReplyClassSQL(today)
 	err := s.DB.WithContext(ctx).Table("cases").
 		Select("cases.agency_id AS agency_id, agencies.name AS name, "+replyClass+" AS reply_class, COUNT(*) AS n").
 		Joins("JOIN agencies ON agencies.id = cases.agency_id").

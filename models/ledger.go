@@ -13,6 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 	"gorm.io/gorm"
 
+	"jianyi/internal/agency"
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
 	"jianyi/internal/org"
@@ -107,7 +108,7 @@ func (l *Ledger) Each(ctx context.Context, fn func(r *LedgerRow) error) error {
 		err := l.sc.apply(l.db.WithContext(ctx).Table("cases")).
 			Select(`cases.id, cases.document_number, cases.title, procuratorates.name AS procuratorate, departments.name AS department,
 				users.display_name AS prosecutor, agencies.name AS agency, cases.field, cases.source, cases.state, cases.issued_at,
-				cases.delivered_on, cases.received_on, cases.reply_due, cases.first_replied_on, `+ReplyClassSQL(today)+` AS reply_class, cases.rectification,
+				cases.delivered_on, cases.received_on, cases.reply_due, cases.first_replied_on, `+agency.ReplyClassSQL(today)+` AS reply_class, cases.rectification,
 				projects.title AS project`).
 			Joins("LEFT JOIN procuratorates ON procuratorates.id = cases.procuratorate_id").
 			Joins("LEFT JOIN departments ON departments.id = cases.department_id").
@@ -152,7 +153,7 @@ func (r *LedgerRow) values(n int) ([]any, []calendar.Date) {
 	}
 	text := []any{n, deref(r.DocumentNumber), r.Title, deref(r.Procuratorate), deref(r.Department), deref(r.Prosecutor),
 		deref(r.Agency), r.Field, cases.SourceLabels[r.Source], cases.StateLabels[r.State]}
-	tail := []any{StatsReplyClassLabels[r.ReplyClass], StatsRectificationLabels[r.Rectification], deref(r.Project)}
+	tail := []any{agency.StatsReplyClassLabels[r.ReplyClass], agency.StatsRectificationLabels[r.Rectification], deref(r.Project)}
 	return append(text, tail...), []calendar.Date{issued, d(r.DeliveredOn), d(r.ReceivedOn), d(r.ReplyDue), d(r.FirstRepliedOn)}
 }
 

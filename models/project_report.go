@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"jianyi/documents"
+	"jianyi/internal/agency"
 	"jianyi/internal/calendar"
 	"jianyi/internal/org"
 )
@@ -83,7 +84,7 @@ func (s *ProjectService) ProjectReportLetter(ctx context.Context, a *org.Actor, 
 			num = *c.DocumentNumber
 		}
 		line := fmt.Sprintf("%s%s（%s），%s", documents.NumberLabel(documents.Heading3, i+1), c.Title, num, c.StateLabel)
-		if l, ok := StatsRectificationLabels[c.Rectification]; ok {
+		if l, ok := agency.StatsRectificationLabels[c.Rectification]; ok {
 			line += "，" + l
 		}
 		body = append(body, documents.Block{Kind: documents.Heading3, Text: line + "。"})

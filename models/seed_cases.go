@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"jianyi/internal/agency"
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
 	"jianyi/internal/org"
@@ -295,7 +296,7 @@ func (s *demoSeeder) delivered() (*cases.Case, error) {
 		Place: "清河区市场监督管理局", RecipientPerson: "王科长"}, ""); err != nil {
 		return nil, err
 	}
-	return s.act(c, 29, "agency1", "sign", &SignPayload{SignerName: "王科长"}, "")
+	return s.act(c, 29, "agency1", "sign", &agency.SignPayload{SignerName: "王科长"}, "")
 }
 
 // 4. A recommendation to agency2 replied, assessed, closed and published.
@@ -347,26 +348,26 @@ func (s *demoSeeder) published() (*cases.Case, error) {
 		Place: "清河区教育局", RecipientPerson: "李主任"}, ""); err != nil {
 		return nil, err
 	}
-	if c, err = s.act(c, 100, "agency2", "sign", &SignPayload{SignerName: "李主任"}, ""); err != nil {
+	if c, err = s.act(c, 100, "agency2", "sign", &agency.SignPayload{SignerName: "李主任"}, ""); err != nil {
 		return nil, err
 	}
-	if c, err = s.act(c, 50, "agency2", "reply", &ReplyPayload{Kind: ReplyKindFinal,
-		Items: []ReplyItemInput{{ItemNo: 1, Position: PositionAdopted}, {ItemNo: 2, Position: PositionAdopted}},
+	if c, err = s.act(c, 50, "agency2", "reply", &agency.ReplyPayload{Kind: agency.ReplyKindFinal,
+		Items: []agency.ReplyItemInput{{ItemNo: 1, Position: agency.PositionAdopted}, {ItemNo: 2, Position: agency.PositionAdopted}},
 		Text:  "我局收到检察建议后高度重视，召开专题会议部署整改，现将整改情况回复如下。",
 		MeasuresTaken: "一是组织全区中小学校开展消防安全隐患大排查，更换过期灭火器一百二十具，修复应急照明灯十一处，清理疏散通道四处；" +
 			"二是将消防安全纳入年度督导检查，建立消防设施定期检测和隐患整改台账。",
 		ContactPerson: "李主任", ContactPhone: "0571-00000002"}, ""); err != nil {
 		return nil, err
 	}
-	if c, err = s.act(c, 40, "prosecutor1", "assess", &AssessPayload{Verdict: RectificationRectified,
+	if c, err = s.act(c, 40, "prosecutor1", "assess", &agency.AssessPayload{Verdict: agency.RectificationRectified,
 		Opinion: "经回访核查，两所学校消防设施已更换修复，疏散通道畅通，整改到位。"}, ""); err != nil {
 		return nil, err
 	}
-	if c, err = s.act(c, 30, "prosecutor1", "follow_up", &FollowUpPayload{Kind: "return_visit", HeldOn: s.day(30),
+	if c, err = s.act(c, 30, "prosecutor1", "follow_up", &agency.FollowUpPayload{Kind: "return_visit", HeldOn: s.day(30),
 		Participants: "张检察官、李主任", Findings: "抽查四所学校，消防设施检测台账已建立，未发现新的隐患。"}, ""); err != nil {
 		return nil, err
 	}
-	if c, err = s.act(c, 20, "prosecutor1", "close", &ClosePayload{Outcome: RectificationRectified,
+	if c, err = s.act(c, 20, "prosecutor1", "close", &agency.ClosePayload{Outcome: agency.RectificationRectified,
 		Summary: "被建议单位采纳全部建议并整改到位，结案。"}, ""); err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"jianyi/internal/agency"
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
 	"jianyi/internal/org"
@@ -247,7 +248,7 @@ func ComputeStats(ctx context.Context, db *database.DB, a *org.Actor, q StatsQue
 	// Unanswered past the deadline is 不回复 though its stored class is still
 	// pending (no action happens when a deadline passes). Counted apart so
 	// the GROUP BY above stays an index-only scan of ix_cases_stats.
-	unanswered := UnansweredOverdueSQL(q.Today)
+	unanswered := agency.UnansweredOverdueSQL(q.Today)
 	var noReplyPending int64
 	if err := sc.apply(tx.Table("cases")).Where(unanswered).Count(&noReplyPending).Error; err != nil {
 		return nil, err
@@ -276,14 +277,14 @@ func ComputeStats(ctx context.Context, db *database.DB, a *org.Actor, q StatsQue
 	classified := int64(0)
 	byClass[cases.ReplyClassNoReply] += noReplyPending
 	for _, k := range []string{cases.ReplyClassOnTime, cases.ReplyClassLate, cases.ReplyClassPerfunctory, cases.ReplyClassNoReply} {
-		st.ReplyClasses = append(st.ReplyClasses, Count{k, StatsReplyClassLabels[k], byClass[k]})
+		st.ReplyClasses = append(st.ReplyClasses, Count{k, agency.StatsReplyClassLabels[k], byClass[k]})
 		classified += byClass[k]
 	}
 	st.OnTimeRate = rateOf(byClass[cases.ReplyClassOnTime], classified)
 	st.NoReply, st.LateReply, st.Perfunctory = byClass[cases.ReplyClassNoReply], byClass[cases.ReplyClassLate], byClass[cases.ReplyClassPerfunctory]
 	assessed := int64(0)
 	for _, k := range []string{"rectified", "partly_rectified", "not_rectified"} {
-		st.Rectifications = append(st.Rectifications, Count{k, StatsRectificationLabels[k], byRect[k]})
+		st.Rectifications = append(st.Rectifications, Count{k, agency.StatsRectificationLabels[k], byRect[k]})
 		assessed += byRect[k]
 	}
 	st.RectifiedRate = rateOf(byRect["rectified"], assessed)
@@ -333,11 +334,11 @@ func ComputeStats(ctx context.Context, db *database.DB, a *org.Actor, q StatsQue
 		pos[p.Position] += p.N
 		replied += p.N
 	}
-	for _, k := range []string{PositionAdopted, PositionPartlyAdopted, PositionNotAdopted} {
-		st.Positions = append(st.Positions, Count{k, StatsPositionLabels[k], pos[k]})
+	for _, k := range []string{agency.PositionAdopted, agency.PositionPartlyAdopted, agency.PositionNotAdopted} {
+		st.Positions = append(st.Positions, Count{k, agency.StatsPositionLabels[k], pos[k]})
 	}
-	st.AdoptionRate = rateOf(pos[PositionAdopted]+pos[PositionPartlyAdopted], replied)
-	st.FullAdoptionRate = rateOf(pos[PositionAdopted], replied)
+	st.AdoptionRate = rateOf(pos[agency.PositionAdopted]+pos[agency.PositionPartlyAdopted], replied)
+	st.FullAdoptionRate = rateOf(pos[agency.PositionAdopted], replied)
 
 	// Open recommendations past their reply deadline.
 	st.OpenOverdue = []OverdueCase{}

@@ -1,4 +1,4 @@
-package models
+package agency
 
 import (
 	"fmt"
@@ -356,8 +356,8 @@ func dateText(d *calendar.Date) string {
 	return d.Chinese()
 }
 
-// loadReplies lists a case's replies in submission order.
-func loadReplies(tx *gorm.DB, caseID int64) ([]Reply, error) {
+// LoadReplies lists a case's replies in submission order.
+func LoadReplies(tx *gorm.DB, caseID int64) ([]Reply, error) {
 	var out []Reply
 	err := tx.Where("case_id = ?", caseID).Order("id").Find(&out).Error
 	return out, err

@@ -1,4 +1,4 @@
-package models
+package agency
 
 import (
 	"context"
@@ -92,17 +92,17 @@ type AgencyInboxItem struct {
 	ReplyClass        string          `json:"reply_class"`
 }
 
-// AgencyService reads cases from the recipient agency's side: its inbox, the
+// Service reads cases from the recipient agency's side: its inbox, the
 // recommendation as delivered, and the agency records of a case (objections,
 // extension requests, replies, follow-up). The actions themselves run through
 // the case lifecycle.
-type AgencyService struct {
+type Service struct {
 	Cases *cases.Service
 }
 
 // ListAgencyInbox lists the recommendations addressed to the actor's agency,
 // most recently delivered first, with a keyset cursor on (delivered_on, id).
-func (s *AgencyService) ListAgencyInbox(ctx context.Context, a *org.Actor, q AgencyInboxQuery) ([]AgencyInboxItem, string, error) {
+func (s *Service) ListAgencyInbox(ctx context.Context, a *org.Actor, q AgencyInboxQuery) ([]AgencyInboxItem, string, error) {
 	if a == nil || a.Role != org.RoleAgency || a.AgencyID == 0 {
 		return nil, "", apperr.Forbidden("只有被建议单位用户可以查看本单位收到的检察建议")
 	}
@@ -245,7 +245,7 @@ type AgencyRecords struct {
 }
 
 // LoadAgencyRecords loads a readable case and its agency records.
-func (s *AgencyService) LoadAgencyRecords(ctx context.Context, a *org.Actor, caseID int64) (*cases.Case, *AgencyRecords, error) {
+func (s *Service) LoadAgencyRecords(ctx context.Context, a *org.Actor, caseID int64) (*cases.Case, *AgencyRecords, error) {
 	c, err := s.Cases.LoadCase(ctx, a, caseID)
 	if err != nil {
 		return nil, nil, err
@@ -324,8 +324,8 @@ func (s *AgencyService) LoadAgencyRecords(ctx context.Context, a *org.Actor, cas
 	return c, out, nil
 }
 
-func (s *AgencyService) loadReplyRecords(tx *gorm.DB, caseID int64, internal bool, out *AgencyRecords) error {
-	replies, err := loadReplies(tx, caseID)
+func (s *Service) loadReplyRecords(tx *gorm.DB, caseID int64, internal bool, out *AgencyRecords) error {
+	replies, err := LoadReplies(tx, caseID)
 	if err != nil {
 		return err
 	}
@@ -393,7 +393,7 @@ type AgencyRecommendation struct {
 
 // AgencyRecommendation loads one recommendation addressed to the actor's
 // agency (not found for anything else, so existence does not leak).
-func (s *AgencyService) AgencyRecommendation(ctx context.Context, a *org.Actor, id int64) (*AgencyRecommendation, error) {
+func (s *Service) AgencyRecommendation(ctx context.Context, a *org.Actor, id int64) (*AgencyRecommendation, error) {
 	if a == nil || a.Role != org.RoleAgency {
 		return nil, apperr.NotFound("检察建议")
 	}

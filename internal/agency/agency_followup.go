@@ -1,4 +1,4 @@
-package models
+package agency
 
 import (
 	"fmt"
@@ -158,7 +158,7 @@ func applyClose(ac *cases.ActionContext) error {
 	if err := noFiles(ac); err != nil {
 		return err
 	}
-	replies, err := loadReplies(ac.Tx, c.ID)
+	replies, err := LoadReplies(ac.Tx, c.ID)
 	if err != nil {
 		return err
 	}

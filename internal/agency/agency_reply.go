@@ -1,4 +1,4 @@
-package models
+package agency
 
 import (
 	"encoding/json"
@@ -69,7 +69,7 @@ func ParseReplyContent(raw string) ReplyContent {
 func applyReply(ac *cases.ActionContext) error {
 	p := ac.Payload.(*ReplyPayload)
 	c := ac.Case
-	replies, err := loadReplies(ac.Tx, c.ID)
+	replies, err := LoadReplies(ac.Tx, c.ID)
 	if err != nil {
 		return err
 	}
@@ -235,7 +235,7 @@ func applyReturnReply(ac *cases.ActionContext) error {
 		return apperr.Invalid("请填写补充回复期限：日期或天数（二选一）", map[string]string{
 			"supplement_due": "与 days 二选一", "days": "与 supplement_due 二选一"})
 	}
-	replies, err := loadReplies(ac.Tx, c.ID)
+	replies, err := LoadReplies(ac.Tx, c.ID)
 	if err != nil {
 		return err
 	}
@@ -305,7 +305,7 @@ func applyAssess(ac *cases.ActionContext) error {
 	if err := noFiles(ac); err != nil {
 		return err
 	}
-	replies, err := loadReplies(ac.Tx, c.ID)
+	replies, err := LoadReplies(ac.Tx, c.ID)
 	if err != nil {
 		return err
 	}
