@@ -13,6 +13,7 @@ import (
 	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/ratelimit"
+	"jianyi/internal/reviews"
 	"jianyi/models"
 )
 
@@ -165,7 +166,7 @@ func (s *Server) addApplicationMaterials(c echo.Context) error {
 // rateAsApplicant sends POST /public/applications/{tracking_no}/rating: the
 // applicant rates the closed case the application led to (公民评价).
 func (s *Server) rateAsApplicant(c echo.Context) error {
-	var in models.RatingInput
+	var in reviews.RatingInput
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}

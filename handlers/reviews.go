@@ -9,7 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"jianyi/internal/org"
-	"jianyi/models"
+	"jianyi/internal/reviews"
 )
 
 func (s *Server) reviewRoutes(g *echo.Group) {
@@ -25,24 +25,24 @@ func (s *Server) reviewRoutes(g *echo.Group) {
 }
 
 // reviews builds the review service with the configured scoring sheet.
-func (s *Server) reviews() *models.ReviewService {
-	sheet := make([]models.ScoreLine, len(s.cfg.Reviews.ScoringSheet))
+func (s *Server) reviews() *reviews.Service {
+	sheet := make([]reviews.ScoreLine, len(s.cfg.Reviews.ScoringSheet))
 	for i, it := range s.cfg.Reviews.ScoringSheet {
-		sheet[i] = models.ScoreLine{Name: it.Name, MaxScore: it.MaxScore}
+		sheet[i] = reviews.ScoreLine{Name: it.Name, MaxScore: it.MaxScore}
 	}
-	return &models.ReviewService{DB: s.db, Sheet: sheet, Now: func() time.Time { return s.Now() },
+	return &reviews.Service{DB: s.db, Sheet: sheet, Now: func() time.Time { return s.Now() },
 		Channels: s.cases.Settings.Channels}
 }
 
 // reviewCreated is the answer to a new batch.
 type reviewCreated struct {
-	models.ReviewBatch
-	Sheet []models.ScoreLine  `json:"sheet"`
-	Items []models.ReviewItem `json:"items"`
+	reviews.ReviewBatch
+	Sheet []reviews.ScoreLine  `json:"sheet"`
+	Items []reviews.ReviewItem `json:"items"`
 }
 
 func (s *Server) createReview(c echo.Context) error {
-	var in models.ReviewBatchInput
+	var in reviews.ReviewBatchInput
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
@@ -59,7 +59,7 @@ func (s *Server) listReviews(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, listResponse[models.ReviewBatch]{Items: items})
+	return c.JSON(http.StatusOK, listResponse[reviews.ReviewBatch]{Items: items})
 }
 
 func (s *Server) getReview(c echo.Context) error {
@@ -107,7 +107,7 @@ func (s *Server) myReviewItems(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, listResponse[models.ReviewItemView]{Items: items})
+	return c.JSON(http.StatusOK, listResponse[reviews.ReviewItemView]{Items: items})
 }
 
 func (s *Server) rateAsAgency(c echo.Context) error {
@@ -115,11 +115,11 @@ func (s *Server) rateAsAgency(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var in models.RatingInput
+	var in reviews.RatingInput
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	r, err := models.RateCaseAsAgency(c.Request().Context(), s.db, actorOf(c), id, in)
+	r, err := reviews.RateCaseAsAgency(c.Request().Context(), s.db, actorOf(c), id, in)
 	if err != nil {
 		return err
 	}
@@ -128,12 +128,12 @@ func (s *Server) rateAsAgency(c echo.Context) error {
 
 // reviewItemView wraps a review item action so that it answers with the
 // item's scores beside it.
-func reviewItemView[In any](fn func(context.Context, *org.Actor, int64, int64, In) (*models.ReviewItem, error)) func(context.Context, *org.Actor, int64, int64, In) (models.ReviewItemView, error) {
-	return func(ctx context.Context, a *org.Actor, id, itemID int64, in In) (models.ReviewItemView, error) {
+func reviewItemView[In any](fn func(context.Context, *org.Actor, int64, int64, In) (*reviews.ReviewItem, error)) func(context.Context, *org.Actor, int64, int64, In) (reviews.ReviewItemView, error) {
+	return func(ctx context.Context, a *org.Actor, id, itemID int64, in In) (reviews.ReviewItemView, error) {
 		it, err := fn(ctx, a, id, itemID, in)
 		if err != nil {
-			return models.ReviewItemView{}, err
+			return reviews.ReviewItemView{}, err
 		}
-		return models.ReviewItemView{ReviewItem: *it, Scores: it.ScoreMap()}, nil
+		return reviews.ReviewItemView{ReviewItem: *it, Scores: it.ScoreMap()}, nil
 	}
 }

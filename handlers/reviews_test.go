@@ -12,7 +12,7 @@ import (
 	"jianyi/internal/cases"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/database"
-	"jianyi/models"
+	"jianyi/internal/reviews"
 )
 
 type reviewBatch struct {
@@ -162,11 +162,11 @@ func TestReviewRules(t *testing.T) {
 
 		// Results per case, prosecutor and department, with the external ratings.
 		env.Do("POST", fmt.Sprintf("/api/v1/agency/recommendations/%d/rating", own.ID), "agency1", map[string]any{"accuracy": 5, "workability": 4, "effect": 3, "comment": "建议具体可行"}).Expect(t, http.StatusCreated)
-		var res models.ReviewResults
+		var res reviews.ReviewResults
 		env.Do("GET", fmt.Sprintf("/api/v1/reviews/%d/results", cross.ID), "casemgr1", nil).Expect(t, http.StatusOK).Decode(t, &res)
 		max := res.Batch.MaxScore
 		wantOwn := float64(int((float64(max-2*len(env.Config.Reviews.ScoringSheet))*1000/float64(max))+0.5)) / 10
-		byP := map[string]models.ReviewGroupResult{}
+		byP := map[string]reviews.ReviewGroupResult{}
 		for _, g := range res.ByProsecutor {
 			byP[g.Name] = g
 		}
@@ -239,23 +239,23 @@ func TestRatingsOnlyForOwnClosedCases(t *testing.T) {
 		// Citizens rate through their application (the applications feature calls this).
 		applied := insertCase(t, env, caseFixture{State: cases.StateClosed, Source: cases.SourceApplication, IssuedOn: "2026-01-05"})
 		appliedOpen := insertCase(t, env, caseFixture{State: cases.StateReplied, Source: cases.SourceApplication, IssuedOn: "2026-01-05"})
-		rate := func(caseID int64, tn string, in models.RatingInput) error {
+		rate := func(caseID int64, tn string, in reviews.RatingInput) error {
 			return env.DB.WithTx(t.Context(), func(tx *gorm.DB) error {
-				_, err := models.RateCaseAsCitizen(tx, caseID, tn, in)
+				_, err := reviews.RateCaseAsCitizen(tx, caseID, tn, in)
 				return err
 			})
 		}
-		ok := models.RatingInput{Accuracy: 4, Workability: 4, Effect: 5, Comment: "问题解决了"}
+		ok := reviews.RatingInput{Accuracy: 4, Workability: 4, Effect: 5, Comment: "问题解决了"}
 		for _, tc := range []struct {
 			name    string
 			caseID  int64
 			tracker string
-			in      models.RatingInput
+			in      reviews.RatingInput
 			code    string
 		}{
 			{"not closed", appliedOpen.ID, "SQ2026000001", ok, "case_not_closed"},
 			{"not an application's case", closed.ID, "SQ2026000001", ok, "not_found"},
-			{"bad mark", applied.ID, "SQ2026000001", models.RatingInput{Accuracy: 0, Workability: 4, Effect: 5}, "invalid_input"},
+			{"bad mark", applied.ID, "SQ2026000001", reviews.RatingInput{Accuracy: 0, Workability: 4, Effect: 5}, "invalid_input"},
 			{"empty tracking number", applied.ID, " ", ok, "invalid_input"},
 			{"rated", applied.ID, "SQ2026000001", ok, ""},
 			{"only once per application", applied.ID, "SQ2026000001", ok, "already_rated"},
@@ -275,7 +275,7 @@ func TestRatingsOnlyForOwnClosedCases(t *testing.T) {
 			})
 		}
 		var n int64
-		env.DB.Model(&models.CaseRating{}).Where("case_id = ? AND rater_type = ?", applied.ID, "citizen").Count(&n)
+		env.DB.Model(&reviews.CaseRating{}).Where("case_id = ? AND rater_type = ?", applied.ID, "citizen").Count(&n)
 		if n != 2 {
 			t.Fatalf("citizen ratings %d", n)
 		}

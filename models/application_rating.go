@@ -7,6 +7,7 @@ import (
 
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/audit"
+	"jianyi/internal/reviews"
 )
 
 // RateCase records the applicant's rating (公民评价) of the closed case the
@@ -14,12 +15,12 @@ import (
 // look-up does (same limits, same 404 for a wrong number or secret); the
 // application must have started a case, and RateCaseAsCitizen checks the case
 // is closed and allows one rating per tracking number.
-func (s *ApplicationService) RateCase(ctx context.Context, trackingNo, secret, ip string, in RatingInput) (*CaseRating, error) {
+func (s *ApplicationService) RateCase(ctx context.Context, trackingNo, secret, ip string, in reviews.RatingInput) (*reviews.CaseRating, error) {
 	now := s.Cases.Now()
 	if err := s.checkLookupLimits(ctx, now, trackingNo, ip); err != nil {
 		return nil, err
 	}
-	var out *CaseRating
+	var out *reviews.CaseRating
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
 		app, err := openByTracking(tx, trackingNo, secret)
 		if err != nil {
@@ -28,7 +29,7 @@ func (s *ApplicationService) RateCase(ctx context.Context, trackingNo, secret, i
 		if app.CaseID == nil {
 			return apperr.Conflict("case_not_closed", "您的申请尚未启动检察建议办理程序，结案后才能评价")
 		}
-		r, err := RateCaseAsCitizen(tx, *app.CaseID, app.TrackingNo, in)
+		r, err := reviews.RateCaseAsCitizen(tx, *app.CaseID, app.TrackingNo, in)
 		if err != nil {
 			return err
 		}

@@ -14,6 +14,7 @@ import (
 	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/database"
+	"jianyi/internal/reviews"
 )
 
 // StatsQuery filters statistics and the ledger. From and To bound the issued
@@ -117,7 +118,7 @@ type Rate struct {
 func rateOf(n, d int64) Rate {
 	r := Rate{Numerator: n, Denominator: d}
 	if d > 0 {
-		r.Percent = round1(float64(n) * 100 / float64(d))
+		r.Percent = reviews.Round1(float64(n) * 100 / float64(d))
 	}
 	return r
 }
@@ -150,33 +151,33 @@ type ReviewScoreStat struct {
 
 // Stats is the statistics page.
 type Stats struct {
-	Filters          map[string]any    `json:"filters"`
-	Scope            string            `json:"scope"`
-	Total            int64             `json:"total"`
-	Issued           int64             `json:"issued"`
-	ByState          []Count           `json:"by_state"`
-	BySource         []Count           `json:"by_source"`
-	ByField          []Count           `json:"by_field"`
-	IssuedByMonth    []Count           `json:"issued_by_month"`
-	ReplyClasses     []Count           `json:"reply_classes"`
-	OnTimeRate       Rate              `json:"on_time_rate"`
-	NoReply          int64             `json:"no_reply"`    // 不回复
-	LateReply        int64             `json:"late_reply"`  // 慢回复
-	Perfunctory      int64             `json:"perfunctory"` // 粗回复
-	Positions        []Count           `json:"positions"`
-	AdoptionRate     Rate              `json:"adoption_rate"` // (采纳 + 部分采纳) / cases with a reply
-	FullAdoptionRate Rate              `json:"full_adoption_rate"`
-	Rectifications   []Count           `json:"rectifications"`
-	RectifiedRate    Rate              `json:"rectified_rate"` // 整改到位 / assessed cases
-	AvgDaysToReply   *float64          `json:"avg_days_to_reply"`
-	OpenOverdue      []OverdueCase     `json:"open_overdue"`
-	NonResponders    []NonResponder    `json:"non_responders"`
-	Projects         []ProjectStatRow  `json:"projects"`
-	ReviewScores     []ReviewScoreStat `json:"review_scores"`
-	ReviewOverall    *ReviewScoreStat  `json:"review_overall"`
-	Ratings          RatingSummary     `json:"ratings"`
-	Definitions      map[string]string `json:"definitions"`
-	ComputedAt       time.Time         `json:"computed_at"`
+	Filters          map[string]any        `json:"filters"`
+	Scope            string                `json:"scope"`
+	Total            int64                 `json:"total"`
+	Issued           int64                 `json:"issued"`
+	ByState          []Count               `json:"by_state"`
+	BySource         []Count               `json:"by_source"`
+	ByField          []Count               `json:"by_field"`
+	IssuedByMonth    []Count               `json:"issued_by_month"`
+	ReplyClasses     []Count               `json:"reply_classes"`
+	OnTimeRate       Rate                  `json:"on_time_rate"`
+	NoReply          int64                 `json:"no_reply"`    // 不回复
+	LateReply        int64                 `json:"late_reply"`  // 慢回复
+	Perfunctory      int64                 `json:"perfunctory"` // 粗回复
+	Positions        []Count               `json:"positions"`
+	AdoptionRate     Rate                  `json:"adoption_rate"` // (采纳 + 部分采纳) / cases with a reply
+	FullAdoptionRate Rate                  `json:"full_adoption_rate"`
+	Rectifications   []Count               `json:"rectifications"`
+	RectifiedRate    Rate                  `json:"rectified_rate"` // 整改到位 / assessed cases
+	AvgDaysToReply   *float64              `json:"avg_days_to_reply"`
+	OpenOverdue      []OverdueCase         `json:"open_overdue"`
+	NonResponders    []NonResponder        `json:"non_responders"`
+	Projects         []ProjectStatRow      `json:"projects"`
+	ReviewScores     []ReviewScoreStat     `json:"review_scores"`
+	ReviewOverall    *ReviewScoreStat      `json:"review_overall"`
+	Ratings          reviews.RatingSummary `json:"ratings"`
+	Definitions      map[string]string     `json:"definitions"`
+	ComputedAt       time.Time             `json:"computed_at"`
 }
 
 // ProjectStatRow is a project's progress in the statistics.
@@ -299,7 +300,7 @@ func ComputeStats(ctx context.Context, db *database.DB, a *org.Actor, q StatsQue
 		return nil, err
 	}
 	if days.N > 0 {
-		v := round1(days.Sum / float64(days.N))
+		v := reviews.Round1(days.Sum / float64(days.N))
 		st.AvgDaysToReply = &v
 	}
 
@@ -410,28 +411,28 @@ func ComputeStats(ctx context.Context, db *database.DB, a *org.Actor, q StatsQue
 	}
 	if err := sc.apply(tx.Table("review_items")).Select("review_items.department_id, departments.name AS department, COUNT(*) AS scored, SUM(review_items.total_score * 100.0 / review_items.max_score) AS pct_sum").
 		Joins("JOIN cases ON cases.id = review_items.case_id").Joins("JOIN departments ON departments.id = review_items.department_id").
-		Where("review_items.status IN ? AND review_items.max_score > 0", []string{ReviewScored, ReviewAnswered}).
+		Where("review_items.status IN ? AND review_items.max_score > 0", []string{reviews.ReviewScored, reviews.ReviewAnswered}).
 		Group("review_items.department_id, departments.name").Order("review_items.department_id").Scan(&rs).Error; err != nil {
 		return nil, err
 	}
 	var allN int64
 	var allSum float64
 	for _, r := range rs {
-		st.ReviewScores = append(st.ReviewScores, ReviewScoreStat{DepartmentID: r.DepartmentID, Department: r.Department, Scored: r.Scored, AvgPercent: round1(r.PctSum / float64(r.Scored))})
+		st.ReviewScores = append(st.ReviewScores, ReviewScoreStat{DepartmentID: r.DepartmentID, Department: r.Department, Scored: r.Scored, AvgPercent: reviews.Round1(r.PctSum / float64(r.Scored))})
 		allN += r.Scored
 		allSum += r.PctSum
 	}
 	if allN > 0 {
-		st.ReviewOverall = &ReviewScoreStat{Department: "全部", Scored: allN, AvgPercent: round1(allSum / float64(allN))}
+		st.ReviewOverall = &ReviewScoreStat{Department: "全部", Scored: allN, AvgPercent: reviews.Round1(allSum / float64(allN))}
 	}
 
 	// External ratings of the cases in scope.
-	var ratings []ratingRow
+	var ratings []reviews.RatingRow
 	if err := sc.apply(tx.Table("case_ratings")).Select("case_ratings.rater_type, COUNT(*) AS n, SUM(case_ratings.accuracy) AS accuracy, SUM(case_ratings.workability) AS workability, SUM(case_ratings.effect) AS effect").
 		Joins("JOIN cases ON cases.id = case_ratings.case_id").Group("case_ratings.rater_type").Scan(&ratings).Error; err != nil {
 		return nil, err
 	}
-	st.Ratings = summariseRatings(ratings)
+	st.Ratings = reviews.SummariseRatings(ratings)
 	return st, nil
 }
 

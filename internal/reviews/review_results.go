@@ -1,4 +1,4 @@
-package models
+package reviews
 
 import (
 	"context"
@@ -146,7 +146,7 @@ type ReviewResults struct {
 	AnsweredCount int                 `json:"answered"`
 }
 
-type ratingRow struct {
+type RatingRow struct {
 	CaseID      int64
 	RaterType   string
 	N           int
@@ -156,7 +156,7 @@ type ratingRow struct {
 }
 
 // Results computes a batch's results (case managers and the chief).
-func (s *ReviewService) Results(ctx context.Context, a *org.Actor, batchID int64) (*ReviewResults, error) {
+func (s *Service) Results(ctx context.Context, a *org.Actor, batchID int64) (*ReviewResults, error) {
 	tx := s.DB.WithContext(ctx)
 	b, err := s.loadBatch(tx, a, batchID)
 	if err != nil {
@@ -169,12 +169,12 @@ func (s *ReviewService) Results(ctx context.Context, a *org.Actor, batchID int64
 	if err != nil {
 		return nil, err
 	}
-	var ratings []ratingRow
+	var ratings []RatingRow
 	if err := tx.Model(&CaseRating{}).Select("case_id, rater_type, COUNT(*) AS n, SUM(accuracy) AS accuracy, SUM(workability) AS workability, SUM(effect) AS effect").
 		Where("case_id IN (SELECT case_id FROM review_items WHERE batch_id = ?)", b.ID).Group("case_id, rater_type").Scan(&ratings).Error; err != nil {
 		return nil, err
 	}
-	byCase := map[int64][]ratingRow{}
+	byCase := map[int64][]RatingRow{}
 	for _, r := range ratings {
 		byCase[r.CaseID] = append(byCase[r.CaseID], r)
 	}
@@ -193,12 +193,12 @@ func (s *ReviewService) Results(ctx context.Context, a *org.Actor, batchID int64
 	type acc struct {
 		g       ReviewGroupResult
 		sum     float64
-		ratings []ratingRow
+		ratings []RatingRow
 	}
 	pros, depts := map[int64]*acc{}, map[int64]*acc{}
 	var pOrder, dOrder []int64
 	overall := &acc{g: ReviewGroupResult{Name: "全部"}}
-	add := func(m map[int64]*acc, order *[]int64, id int64, name string, it *ReviewItemView, pct float64, rr []ratingRow) {
+	add := func(m map[int64]*acc, order *[]int64, id int64, name string, it *ReviewItemView, pct float64, rr []RatingRow) {
 		x, ok := m[id]
 		if !ok {
 			x = &acc{g: ReviewGroupResult{ID: id, Name: name}}
@@ -219,9 +219,9 @@ func (s *ReviewService) Results(ctx context.Context, a *org.Actor, batchID int64
 			pct = float64(it.TotalScore) * 100 / float64(it.MaxScore)
 		}
 		rr := byCase[it.CaseID]
-		cr := ReviewCaseResult{ReviewItemView: *it, Ratings: summariseRatings(rr)}
+		cr := ReviewCaseResult{ReviewItemView: *it, Ratings: SummariseRatings(rr)}
 		if it.Status == ReviewScored || it.Status == ReviewAnswered {
-			cr.Percent = round1(pct)
+			cr.Percent = Round1(pct)
 		}
 		if it.Status == ReviewAnswered {
 			res.AnsweredCount++
@@ -238,9 +238,9 @@ func (s *ReviewService) Results(ctx context.Context, a *org.Actor, batchID int64
 	}
 	finish := func(x *acc) ReviewGroupResult {
 		if x.g.Scored > 0 {
-			x.g.AvgPercent = round1(x.sum / float64(x.g.Scored))
+			x.g.AvgPercent = Round1(x.sum / float64(x.g.Scored))
 		}
-		x.g.Ratings = summariseRatings(x.ratings)
+		x.g.Ratings = SummariseRatings(x.ratings)
 		return x.g
 	}
 	res.Overall = finish(overall)
@@ -253,7 +253,7 @@ func (s *ReviewService) Results(ctx context.Context, a *org.Actor, batchID int64
 	return res, nil
 }
 
-func summariseRatings(rows []ratingRow) RatingSummary {
+func SummariseRatings(rows []RatingRow) RatingSummary {
 	var s RatingSummary
 	var a, w, e float64
 	for _, r := range rows {
@@ -275,7 +275,7 @@ func summariseRatings(rows []ratingRow) RatingSummary {
 	return s
 }
 
-func round1(v float64) float64 { return math.Round(v*10) / 10 }
+func Round1(v float64) float64 { return math.Round(v*10) / 10 }
 func round2(v float64) float64 { return math.Round(v*100) / 100 }
 
 // CaseRating is an external evaluation of a closed case by the recipient

@@ -1,4 +1,4 @@
-package models
+package reviews
 
 import (
 	"context"
@@ -115,8 +115,8 @@ type ReviewBatchInput struct {
 	CaseIDs []int64 `json:"case_ids" validate:"max=500"`
 }
 
-// ReviewService runs quality reviews.
-type ReviewService struct {
+// Service runs quality reviews.
+type Service struct {
 	DB       *database.DB
 	Sheet    []ScoreLine
 	Channels notify.Channels
@@ -125,7 +125,7 @@ type ReviewService struct {
 	Rand *rand.Rand
 }
 
-func (s *ReviewService) now() time.Time {
+func (s *Service) now() time.Time {
 	if s.Now != nil {
 		return s.Now().UTC().Truncate(time.Microsecond)
 	}
@@ -135,7 +135,7 @@ func (s *ReviewService) now() time.Time {
 // CreateBatch chooses cases of the case manager's procuratorate by filter
 // (state, field, issued date range), by id, or as a random sample of N of the
 // filtered cases, and creates one pending item per case.
-func (s *ReviewService) CreateBatch(ctx context.Context, a *org.Actor, in ReviewBatchInput) (*ReviewBatch, []ReviewItem, error) {
+func (s *Service) CreateBatch(ctx context.Context, a *org.Actor, in ReviewBatchInput) (*ReviewBatch, []ReviewItem, error) {
 	if !CanRunReviews(a) {
 		return nil, nil, apperr.Forbidden("只有案件管理部门可以组织质量评查")
 	}
@@ -218,7 +218,7 @@ func (s *ReviewService) CreateBatch(ctx context.Context, a *org.Actor, in Review
 	return batch, items, nil
 }
 
-func (s *ReviewService) loadBatch(tx *gorm.DB, a *org.Actor, id int64) (*ReviewBatch, error) {
+func (s *Service) loadBatch(tx *gorm.DB, a *org.Actor, id int64) (*ReviewBatch, error) {
 	var b ReviewBatch
 	if err := tx.First(&b, id).Error; err != nil {
 		return nil, database.NotFoundOr(err, "评查")
@@ -229,7 +229,7 @@ func (s *ReviewService) loadBatch(tx *gorm.DB, a *org.Actor, id int64) (*ReviewB
 	return &b, nil
 }
 
-func (s *ReviewService) loadItem(tx *gorm.DB, a *org.Actor, batchID, itemID int64) (*ReviewBatch, *ReviewItem, error) {
+func (s *Service) loadItem(tx *gorm.DB, a *org.Actor, batchID, itemID int64) (*ReviewBatch, *ReviewItem, error) {
 	b, err := s.loadBatch(tx, a, batchID)
 	if err != nil {
 		return nil, nil, err
@@ -247,7 +247,7 @@ func (s *ReviewService) loadItem(tx *gorm.DB, a *org.Actor, batchID, itemID int6
 // AssignReviewer assigns (or reassigns, before scoring) the reviewer of one
 // case. The reviewer may not be the handling prosecutor, and in a cross
 // review may not come from the case's department.
-func (s *ReviewService) AssignReviewer(ctx context.Context, a *org.Actor, batchID, itemID, reviewerID int64) (*ReviewItem, error) {
+func (s *Service) AssignReviewer(ctx context.Context, a *org.Actor, batchID, itemID, reviewerID int64) (*ReviewItem, error) {
 	if !CanRunReviews(a) {
 		return nil, apperr.Forbidden("只有案件管理部门可以指定评查人")
 	}
@@ -292,7 +292,7 @@ type ScoreInput struct {
 
 // ScoreItem records the reviewer's scores against the batch's sheet: every
 // line scored from 0 to its maximum, no unknown lines.
-func (s *ReviewService) ScoreItem(ctx context.Context, a *org.Actor, batchID, itemID int64, in ScoreInput) (*ReviewItem, error) {
+func (s *Service) ScoreItem(ctx context.Context, a *org.Actor, batchID, itemID int64, in ScoreInput) (*ReviewItem, error) {
 	var out *ReviewItem
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
 		b, it, err := s.loadItem(tx, a, batchID, itemID)
@@ -351,7 +351,7 @@ type ReviewAnswerInput struct {
 }
 
 // AnswerFindings lets the handling prosecutor answer a scored review.
-func (s *ReviewService) AnswerFindings(ctx context.Context, a *org.Actor, batchID, itemID int64, in ReviewAnswerInput) (*ReviewItem, error) {
+func (s *Service) AnswerFindings(ctx context.Context, a *org.Actor, batchID, itemID int64, in ReviewAnswerInput) (*ReviewItem, error) {
 	var out *ReviewItem
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
 		b, it, err := s.loadItem(tx, a, batchID, itemID)
@@ -420,7 +420,7 @@ func itemViews(tx *gorm.DB, q *gorm.DB) ([]ReviewItemView, error) {
 
 // GetBatch returns a batch: case managers and the chief see every item,
 // others only the items they review or whose case they handle (404 if none).
-func (s *ReviewService) GetBatch(ctx context.Context, a *org.Actor, id int64) (*ReviewBatchView, error) {
+func (s *Service) GetBatch(ctx context.Context, a *org.Actor, id int64) (*ReviewBatchView, error) {
 	tx := s.DB.WithContext(ctx)
 	b, err := s.loadBatch(tx, a, id)
 	if err != nil {
@@ -450,7 +450,7 @@ func hideUnscoredFindings(a *org.Actor, it *ReviewItemView) {
 }
 
 // ListBatches lists the procuratorate's batches (case managers and the chief).
-func (s *ReviewService) ListBatches(ctx context.Context, a *org.Actor) ([]ReviewBatch, error) {
+func (s *Service) ListBatches(ctx context.Context, a *org.Actor) ([]ReviewBatch, error) {
 	if !CanReadAllReviews(a) {
 		return nil, apperr.Forbidden("只有案件管理部门和检察长可以查看评查列表")
 	}
@@ -461,7 +461,7 @@ func (s *ReviewService) ListBatches(ctx context.Context, a *org.Actor) ([]Review
 
 // MyReviewItems lists the items the actor reviews (role "reviewer") or whose
 // cases the actor handles (role "handler").
-func (s *ReviewService) MyReviewItems(ctx context.Context, a *org.Actor, role string) ([]ReviewItemView, error) {
+func (s *Service) MyReviewItems(ctx context.Context, a *org.Actor, role string) ([]ReviewItemView, error) {
 	tx := s.DB.WithContext(ctx)
 	q := tx
 	switch role {

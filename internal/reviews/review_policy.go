@@ -1,4 +1,4 @@
-package models
+package reviews
 
 import (
 	"gorm.io/gorm"
