@@ -17,6 +17,7 @@ import (
 
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
+	"jianyi/internal/disclosure/redaction"
 	"jianyi/internal/notify"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
@@ -202,7 +203,7 @@ func validateApplicant(in *ApplicationInput) map[string]string {
 	}
 	switch in.IDType {
 	case IDTypeResident:
-		if err := ValidateResidentID(in.IDNumber); err != nil {
+		if err := redaction.ValidateResidentID(in.IDNumber); err != nil {
 			fields["id_number"] = err.Error()
 		}
 	case IDTypePassport, IDTypeHMT:
@@ -218,7 +219,7 @@ func validateApplicant(in *ApplicationInput) map[string]string {
 	default:
 		fields["id_type"] = "证件类型应为居民身份证、护照或港澳台居民来往内地通行证"
 	}
-	if err := ValidatePhone(in.Phone); err != nil {
+	if err := redaction.ValidatePhone(in.Phone); err != nil {
 		fields["phone"] = err.Error()
 	}
 	if len([]rune(in.Problem)) < 10 {
@@ -388,7 +389,7 @@ func TextSimilarity(a, b string) int {
 
 func bigrams(s string) map[string]int {
 	var rs []rune
-	for _, r := range foldWidth(s) {
+	for _, r := range redaction.FoldWidth(s) {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			rs = append(rs, unicode.ToLower(r))
 		}

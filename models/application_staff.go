@@ -11,6 +11,7 @@ import (
 
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
+	"jianyi/internal/disclosure/redaction"
 	"jianyi/internal/notify"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
@@ -62,7 +63,7 @@ func (s *ApplicationService) ListApplications(ctx context.Context, a *org.Actor,
 	// read one application at a time.
 	for i := range out {
 		if out[i].IDType == IDTypeResident {
-			out[i].IDNumber = MaskResidentID(out[i].IDNumber)
+			out[i].IDNumber = redaction.MaskResidentID(out[i].IDNumber)
 		}
 	}
 	return out, next, nil
@@ -386,7 +387,7 @@ func (s *ApplicationService) Notice(ctx context.Context, trackingNo, secret, ip 
 	}
 	app := v.app
 	n := &NoticeData{Declined: last.Kind == AnswerDeclined, Procuratorate: p.Name, Date: last.GivenOn,
-		Number: fmt.Sprintf("申请查询码：%s", app.TrackingNo), Applicant: pseudonym(app.ApplicantName)}
+		Number: fmt.Sprintf("申请查询码：%s", app.TrackingNo), Applicant: redaction.Pseudonym(app.ApplicantName)}
 	switch last.Kind {
 	case AnswerDeclined:
 		n.Paragraphs = []string{

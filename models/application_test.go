@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"jianyi/internal/cases"
+	"jianyi/internal/disclosure/redaction"
 )
 
 func TestTextSimilarity(t *testing.T) {
@@ -36,7 +37,7 @@ func TestResidualPersonalNumbers(t *testing.T) {
 		{"罚款20000元，第一百一十条", 0},
 	}
 	for _, tc := range cases {
-		if got := ResidualPersonalNumbers(tc.text); len(got) != tc.want {
+		if got := redaction.ResidualPersonalNumbers(tc.text); len(got) != tc.want {
 			t.Errorf("ResidualPersonalNumbers(%q) = %v, want %d", tc.text, got, tc.want)
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"jianyi/internal/agency"
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
+	"jianyi/internal/disclosure/redaction"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/database"
@@ -135,11 +136,11 @@ type WithdrawInput struct {
 
 // PreviewSection is one redacted text with each change marked.
 type PreviewSection struct {
-	Name    string            `json:"name"` // "recommendation" or "reply:<id>"
-	Label   string            `json:"label"`
-	Text    string            `json:"text"`
-	Marked  string            `json:"marked"`
-	Changes []RedactionChange `json:"changes"`
+	Name    string                      `json:"name"` // "recommendation" or "reply:<id>"
+	Label   string                      `json:"label"`
+	Text    string                      `json:"text"`
+	Marked  string                      `json:"marked"`
+	Changes []redaction.RedactionChange `json:"changes"`
 }
 
 // DisclosurePreview is what would be published.
@@ -188,9 +189,9 @@ type disclosureSource struct {
 	content  cases.RecommendationContent
 	title    string
 	replies  []agency.Reply
-	opts     RedactOptions
+	opts     redaction.RedactOptions
 	sections []PreviewSection
-	results  []RedactionResult
+	results  []redaction.RedactionResult
 }
 
 // ReplyText is the readable text of a stored reply (the agency portal's
@@ -250,7 +251,7 @@ func (s *DisclosureService) loadSource(tx *gorm.DB, c *cases.Case, in Disclosure
 		keep = append(keep, src.agency.Name)
 	}
 	keep = append(keep, src.content.CopyTo...)
-	src.opts = RedactOptions{PersonNames: cleanTerms(names), ExtraTerms: cleanTerms(in.ExtraTerms), KeepNames: cleanTerms(keep)}
+	src.opts = redaction.RedactOptions{PersonNames: redaction.CleanTerms(names), ExtraTerms: redaction.CleanTerms(in.ExtraTerms), KeepNames: redaction.CleanTerms(keep)}
 
 	body := append([]string{src.title, src.content.Addressee + "："}, src.content.PlainText(c.UrgentDays, s.Cases.Settings.ObjectionDays)...)
 	src.add("recommendation", "检察建议书", strings.Join(body, "\n"))
@@ -261,7 +262,7 @@ func (s *DisclosureService) loadSource(tx *gorm.DB, c *cases.Case, in Disclosure
 }
 
 func (src *disclosureSource) add(name, label, text string) {
-	res := RedactForPublication(text, src.opts)
+	res := redaction.RedactForPublication(text, src.opts)
 	src.results = append(src.results, res)
 	src.sections = append(src.sections, PreviewSection{Name: name, Label: label, Text: res.Text, Marked: res.MarkedPreview(), Changes: res.Changes})
 }
@@ -271,15 +272,15 @@ func (src *disclosureSource) add(name, label, text string) {
 func (src *disclosureSource) possibleNames() []string {
 	var all []string
 	for _, r := range src.results {
-		all = append(all, PossiblePersonalNames(r.Text, src.opts.KeepNames)...)
+		all = append(all, redaction.PossiblePersonalNames(r.Text, src.opts.KeepNames)...)
 	}
-	return cleanTerms(all)
+	return redaction.CleanTerms(all)
 }
 
 func (src *disclosureSource) residuals() []string {
 	out := []string{}
 	for _, r := range src.results {
-		out = append(out, ResidualPersonalNumbers(r.Text)...)
+		out = append(out, redaction.ResidualPersonalNumbers(r.Text)...)
 	}
 	return out
 }
@@ -329,14 +330,14 @@ func (s *DisclosureService) Preview(ctx context.Context, a *org.Actor, caseID in
 	} else if !database.IsNotFound(err) {
 		return nil, err
 	}
-	p.PersonNames, p.ExtraTerms = cleanTerms(in.PersonNames), cleanTerms(in.ExtraTerms)
+	p.PersonNames, p.ExtraTerms = redaction.CleanTerms(in.PersonNames), redaction.CleanTerms(in.ExtraTerms)
 	src, err := s.loadSource(tx, c, in)
 	if err != nil {
 		return nil, err
 	}
 	p.Sections = src.sections
 	p.Residual = src.residuals()
-	p.PossibleNames = unconfirmedNames(src.possibleNames(), in.ConfirmNotNames)
+	p.PossibleNames = redaction.UnconfirmedNames(src.possibleNames(), in.ConfirmNotNames)
 	return p, nil
 }
 
@@ -396,7 +397,7 @@ func (s *DisclosureService) store(ctx context.Context, a *org.Actor, caseID int6
 				Fields:  map[string]string{"extra_terms": "仍有疑似个人号码"}, Details: map[string]any{"count": len(r)}}
 		}
 		possible := src.possibleNames()
-		if left := unconfirmedNames(possible, in.ConfirmNotNames); len(left) > 0 {
+		if left := redaction.UnconfirmedNames(possible, in.ConfirmNotNames); len(left) > 0 {
 			return &apperr.Error{Kind: apperr.ErrConflict, Code: "possible_personal_names",
 				Message: "脱敏后的文本中仍有疑似自然人姓名：" + strings.Join(left, "、") +
 					"。请将其加入需隐去的姓名（person_names），或确认其不是自然人姓名（confirm_not_names）后再公开",
@@ -404,9 +405,9 @@ func (s *DisclosureService) store(ctx context.Context, a *org.Actor, caseID int6
 		}
 		// Only the confirmations that concerned a candidate are recorded.
 		confirmed := []string{}
-		for _, n := range cleanTerms(in.ConfirmNotNames) {
+		for _, n := range redaction.CleanTerms(in.ConfirmNotNames) {
 			for _, p := range possible {
-				if foldWidth(n) == p {
+				if redaction.FoldWidth(n) == p {
 					confirmed = append(confirmed, p)
 				}
 			}
@@ -469,7 +470,7 @@ func (s *DisclosureService) build(src *disclosureSource, a *org.Actor, now time.
 	rj, _ := json.Marshal(replies)
 	d := &Disclosure{CaseID: c.ID, Status: DisclosurePublished, Revision: 1, ProcuratorateID: c.ProcuratorateID,
 		ProcuratorateName: src.proc.Name, Field: c.Field, AgencyID: c.AgencyID, DocumentNumber: *c.DocumentNumber,
-		Title: RedactForPublication(src.title, src.opts).Text, PubYear: issued.Year(), IssuedOn: issued, DeliveredOn: c.DeliveredOn,
+		Title: redaction.RedactForPublication(src.title, src.opts).Text, PubYear: issued.Year(), IssuedOn: issued, DeliveredOn: c.DeliveredOn,
 		ReplyDue: c.ReplyDue, RepliedOn: c.FirstRepliedOn, ReplyClass: c.ReplyClass, Rectification: c.Rectification,
 		Summary: summarise(src.results[0].Text, src.title), RecommendationText: text, RepliesJSON: string(rj),
 		PersonNames: string(names), ExtraTerms: string(terms), PublishedBy: a.UserID, PublishedAt: now, UpdatedAt: now}
@@ -506,7 +507,7 @@ func (s *DisclosureService) renderPDF(tx *gorm.DB, a *org.Actor, src *disclosure
 	}
 	copyTo := make([]string, len(src.content.CopyTo))
 	for i, t := range src.content.CopyTo {
-		copyTo[i] = RedactForPublication(t, src.opts).Text
+		copyTo[i] = redaction.RedactForPublication(t, src.opts).Text
 	}
 	pdf, err := s.Render(DisclosureLetter{Procuratorate: src.proc.Name, DocumentNumber: d.DocumentNumber, Title: d.Title,
 		Addressee: src.content.Addressee, Paragraphs: paras, CopyTo: copyTo, Date: d.IssuedOn})

@@ -1,4 +1,4 @@
-package models
+package redaction
 
 import (
 	"regexp"
@@ -30,7 +30,7 @@ const nonNameEndings = "区市县路街镇村乡省州旗巷道局院委厅部�
 // names ending like a place or organisation, and anything already
 // redacted (某, ××) are left out.
 func PossiblePersonalNames(text string, keep []string) []string {
-	f := foldWidth(text)
+	f := FoldWidth(text)
 	var spans [][2]int
 	spans = append(spans, namesAfter(f, possibleNameRoles)...)
 	spans = append(spans, genderNameSpans(f)...)
@@ -42,8 +42,8 @@ func PossiblePersonalNames(text string, keep []string) []string {
 	spans = append(spans, listNameSpans(f)...)
 
 	var keepSpans [][2]int
-	for _, k := range cleanTerms(keep) {
-		keepSpans = append(keepSpans, findLiteral(f, foldWidth(k))...)
+	for _, k := range CleanTerms(keep) {
+		keepSpans = append(keepSpans, findLiteral(f, FoldWidth(k))...)
 	}
 	seen := map[string]bool{}
 	out := []string{}
@@ -137,12 +137,12 @@ func listNameSpans(s string) [][2]int {
 	return spans
 }
 
-// unconfirmedNames drops the candidates the prosecutor confirmed are not
+// UnconfirmedNames drops the candidates the prosecutor confirmed are not
 // personal names.
-func unconfirmedNames(candidates, confirmed []string) []string {
+func UnconfirmedNames(candidates, confirmed []string) []string {
 	ok := map[string]bool{}
 	for _, c := range confirmed {
-		ok[strings.TrimSpace(foldWidth(c))] = true
+		ok[strings.TrimSpace(FoldWidth(c))] = true
 	}
 	out := []string{}
 	for _, c := range candidates {

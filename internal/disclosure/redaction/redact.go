@@ -1,4 +1,4 @@
-package models
+package redaction
 
 import (
 	"regexp"
@@ -253,7 +253,7 @@ func newRedactionRules(opts RedactOptions) redactionRules {
 	clean := func(terms []string, minRunes int) []string {
 		var out []string
 		for _, t := range terms {
-			t = strings.TrimSpace(foldWidth(strings.ToValidUTF8(t, "")))
+			t = strings.TrimSpace(FoldWidth(strings.ToValidUTF8(t, "")))
 			// A term containing a mask character could match its own
 			// replacement and never settle.
 			if utf8.RuneCountInString(t) < minRunes || strings.ContainsAny(t, "×\uFFFD") {
@@ -295,7 +295,7 @@ func (rules redactionRules) detect(text string) []edit {
 		add(RedactionExtraTerm, 0, findLiteral(f.s, t), mask)
 	}
 	for _, n := range rules.personNames {
-		add(RedactionName, 1, findLiteral(f.s, n), pseudonym)
+		add(RedactionName, 1, findLiteral(f.s, n), Pseudonym)
 	}
 	add(RedactionIDNumber, 2, scanNumbers(f.s, id18Pattern, isResidentIDShape), mask)
 	add(RedactionIDNumber, 2, scanNumbers(f.s, id15Pattern, isOldResidentIDShape), mask)
@@ -312,8 +312,8 @@ func (rules redactionRules) detect(text string) []edit {
 	add(RedactionPropertyCert, 8, filterSpans(f.s, groupSpans(f.s, propertyCertContextPattern, 1), containsDigit), mask)
 	add(RedactionAddress, 8, groupSpans(f.s, roadHousePattern, 1), mask)
 	add(RedactionAddress, 9, filterSpans(f.s, groupSpans(f.s, buildingPattern, 0), isBuildingDetail), mask)
-	add(RedactionName, 10, roleNameSpans(f.s), pseudonym)
-	add(RedactionName, 10, genderNameSpans(f.s), pseudonym)
+	add(RedactionName, 10, roleNameSpans(f.s), Pseudonym)
+	add(RedactionName, 10, genderNameSpans(f.s), Pseudonym)
 
 	var keep [][2]int
 	for _, k := range rules.keepNames {
@@ -373,7 +373,7 @@ func foldText(text string) foldedText {
 	return foldedText{s: b.String(), orig: orig}
 }
 
-func foldWidth(s string) string { return strings.Map(foldRune, s) }
+func FoldWidth(s string) string { return strings.Map(foldRune, s) }
 
 // foldRune maps full-width ASCII (０-９, Ａ-Ｚ, （）, ：, ＋, －) and the
 // ideographic space to ASCII, and hyphen-like dashes to '-'. Em dashes are
@@ -586,10 +586,10 @@ func surnameLength(name []rune) int {
 	return 0
 }
 
-// pseudonym keeps the surname and replaces the given name with 某:
+// Pseudonym keeps the surname and replaces the given name with 某:
 // 张三 → 张某, 欧阳娜娜 → 欧阳某. A name the rules do not know the surname
 // of keeps its first character, which is right for almost all Han names.
-func pseudonym(name string) string {
+func Pseudonym(name string) string {
 	r := []rune(name)
 	if len(r) < 2 {
 		return name
@@ -682,7 +682,7 @@ func genderNameSpans(s string) [][2]int {
 	return spans
 }
 
-func cleanTerms(in []string) []string {
+func CleanTerms(in []string) []string {
 	seen := map[string]bool{}
 	out := []string{}
 	for _, t := range in {
@@ -708,7 +708,7 @@ var (
 // ResidualPersonalNumbers lists number runs in already-redacted text that
 // still look like a mobile or ID number.
 func ResidualPersonalNumbers(text string) []string {
-	folded := residualSeparators.ReplaceAllString(strings.ToUpper(foldWidth(text)), "$1$2")
+	folded := residualSeparators.ReplaceAllString(strings.ToUpper(FoldWidth(text)), "$1$2")
 	folded = residualSeparators.ReplaceAllString(folded, "$1$2")
 	var out []string
 	for _, m := range residualNumber.FindAllStringSubmatch(folded, -1) {

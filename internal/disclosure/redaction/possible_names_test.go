@@ -1,4 +1,4 @@
-package models
+package redaction
 
 import (
 	"slices"
@@ -36,7 +36,7 @@ func TestPossiblePersonalNames(t *testing.T) {
 			}
 		})
 	}
-	if got := unconfirmedNames([]string{"刘洋", "赵强"}, []string{" 刘洋 "}); !slices.Equal(got, []string{"赵强"}) {
+	if got := UnconfirmedNames([]string{"刘洋", "赵强"}, []string{" 刘洋 "}); !slices.Equal(got, []string{"赵强"}) {
 		t.Fatalf("unconfirmed %q", got)
 	}
 }
