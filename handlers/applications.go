@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"jianyi/internal/applications"
 	"jianyi/internal/calendar"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
@@ -20,7 +21,7 @@ import (
 // publicServices are the services behind the citizen and public routes,
 // built once when the routes are wired.
 type publicServices struct {
-	apps        *models.ApplicationService
+	apps        *applications.Service
 	disclosures *models.DisclosureService
 }
 
@@ -53,7 +54,7 @@ func (s *Server) publicRoutes(e *echo.Echo, api, authed *echo.Group) {
 func (s *Server) newPublicServices() *publicServices {
 	cfg := s.cfg
 	pc := cfg.Public
-	settings := models.PublicSettings{
+	settings := applications.Settings{
 		AnswerWorkdays: cfg.Deadlines.ApplicationAnswerWorkdays, ResultMonths: cfg.Deadlines.ApplicationResultMonths,
 		DuplicateDays: pc.DuplicateDays, DuplicateThreshold: pc.DuplicateThreshold, MaxEvidenceFiles: pc.MaxEvidenceFiles,
 		SigningKey: []byte("public-applications\x00" + cfg.Auth.SigningKey), PowDifficulty: pc.PowDifficulty,
@@ -64,8 +65,8 @@ func (s *Server) newPublicServices() *publicServices {
 		LookupPerTracking: ratelimit.Limit{Name: "lookup_no", Max: pc.LookupPerTracking, Window: pc.LookupWindow},
 	}
 	return &publicServices{
-		apps: &models.ApplicationService{DB: s.db, Cases: s.cases, Settings: settings},
-		disclosures: &models.DisclosureService{DB: s.db, Cases: s.cases, Render: renderDisclosurePDF, ApplicantNames: models.ApplicantNames,
+		apps: &applications.Service{DB: s.db, Cases: s.cases, Settings: settings},
+		disclosures: &models.DisclosureService{DB: s.db, Cases: s.cases, Render: renderDisclosurePDF, ApplicantNames: applications.ApplicantNames,
 			SearchPerIP: ratelimit.Limit{Name: "search_ip", Max: pc.SearchPerIP, Window: time.Minute}},
 	}
 }
@@ -91,7 +92,7 @@ func (s *Server) publicChallenge(c echo.Context) error {
 // submitApplication takes JSON, or multipart with the JSON under "payload"
 // and evidence files under "files".
 func (s *Server) submitApplication(c echo.Context) error {
-	var in models.ApplicationInput
+	var in applications.ApplicationInput
 	files, err := s.bindPayloadAndFiles(c, &in)
 	if err != nil {
 		return err
@@ -193,7 +194,7 @@ func (s *Server) applicationNoticePDF(c echo.Context) error {
 }
 
 func (s *Server) listApplications(c echo.Context) error {
-	q := models.ApplicationListQuery{Status: c.QueryParam("status")}
+	q := applications.ApplicationListQuery{Status: c.QueryParam("status")}
 	var err error
 	if q.Cursor, err = optionalInt(c, "cursor"); err != nil {
 		return err
@@ -212,7 +213,7 @@ func (s *Server) listApplications(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, listResponse[models.Application]{Items: items, NextCursor: next})
+	return c.JSON(http.StatusOK, listResponse[applications.Application]{Items: items, NextCursor: next})
 }
 
 func (s *Server) getApplication(c echo.Context) error {

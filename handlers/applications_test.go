@@ -15,10 +15,10 @@ import (
 	"jianyi/apitest"
 	"jianyi/config"
 	"jianyi/dbtest"
+	"jianyi/internal/applications"
 	"jianyi/internal/cases"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
-	"jianyi/models"
 )
 
 var applicantID = validResidentID("11010519900307123")
@@ -36,7 +36,7 @@ func solvedApplication(t *testing.T, env *apitest.Env, idNumber, problem string)
 		"applicant_name": "欧阳娜娜", "id_type": "resident_id", "id_number": idNumber, "phone": "13912345678",
 		"problem": problem, "place": "临江市清河区建国路88号", "agency_name": "临江市清河区市场监督管理局",
 		"procuratorate_id": env.Org.District.ID, "consent_privacy": true,
-		"challenge": ch.Challenge, "nonce": models.SolveChallenge(ch.Challenge, ch.Difficulty),
+		"challenge": ch.Challenge, "nonce": applications.SolveChallenge(ch.Challenge, ch.Difficulty),
 	}
 }
 
@@ -74,7 +74,7 @@ func TestApplicationFlow(t *testing.T) {
 		s := submit(t, env, solvedApplication(t, env, applicantID, problemText))
 
 		// The secret is stored only as a hash.
-		var app models.Application
+		var app applications.Application
 		if err := db.Where("tracking_no = ?", s.TrackingNo).First(&app).Error; err != nil {
 			t.Fatal(err)
 		}
@@ -145,9 +145,9 @@ func TestApplicationFlow(t *testing.T) {
 
 		// Decide: accept registers a lead from the application.
 		env.Do("POST", base+"progress", "prosecutor1", map[string]any{"version": 4, "text": "正在调取市场监管部门的执法记录。"}).Expect(t, 200)
-		var d models.ApplicationDetail
+		var d applications.ApplicationDetail
 		env.Do("POST", base+"decide", "prosecutor1", map[string]any{"version": 5, "decision": "accept", "field": "食品药品安全", "reasons": "反映的问题属实"}).Expect(t, 200).Decode(t, &d)
-		if d.Status != models.AppAccepted || d.CaseID == nil {
+		if d.Status != applications.AppAccepted || d.CaseID == nil {
 			t.Fatalf("decided %+v", d)
 		}
 		if last := d.Answers[len(d.Answers)-1].Text; !strings.HasSuffix(last, "将定期告知办理进展。说明：反映的问题属实") {
@@ -196,7 +196,7 @@ func TestApplicationRejectsBadInput(t *testing.T) {
 		for _, tc := range cases {
 			body := solvedApplication(t, env, applicantID, problemText)
 			if tc.name == "wrong nonce" {
-				for models.LeadingZeroBits(body["challenge"].(string), "x") >= 6 {
+				for applications.LeadingZeroBits(body["challenge"].(string), "x") >= 6 {
 					body = solvedApplication(t, env, applicantID, problemText)
 				}
 			}
@@ -219,7 +219,7 @@ func TestApplicationRejectsBadInput(t *testing.T) {
 			t.Fatalf("replayed challenge: %d %s", r.Status, r.Body)
 		}
 		var n int64
-		db.Model(&models.Application{}).Count(&n)
+		db.Model(&applications.Application{}).Count(&n)
 		if n != 1 {
 			t.Fatalf("%d applications stored, want only the valid one", n)
 		}
@@ -293,7 +293,7 @@ func TestDuplicateApplicationsAreFlagged(t *testing.T) {
 		submit(t, env, solvedApplication(t, env, applicantID, "清河区实验小学门口每天都有无证流动摊贩在售卖过期零食！多次向有关部门反映都无果，学生健康受到威胁。"))
 		// Same person, a different problem.
 		submit(t, env, solvedApplication(t, env, applicantID, "建国路菜市场的排水沟长期堵塞，污水漫溢到人行道，夏季蚊蝇滋生。"))
-		var apps []models.Application
+		var apps []applications.Application
 		db.Order("id").Find(&apps)
 		if len(apps) != 3 || apps[1].DuplicateOf == nil || *apps[1].DuplicateOf != apps[0].ID || apps[2].DuplicateOf != nil {
 			t.Fatalf("duplicate flags: %+v %+v", apps[1].DuplicateOf, apps[2].DuplicateOf)
@@ -359,7 +359,7 @@ func TestApplyHTMLFormWithoutJavaScript(t *testing.T) {
 			t.Fatalf("no secret on the done page: %s", done.Body)
 		}
 		// Material when asked, and the notice, from plain forms.
-		var app models.Application
+		var app applications.Application
 		db.Where("tracking_no = ?", string(no)).First(&app)
 		env.Do("POST", fmt.Sprintf("/api/v1/applications/%d/answer", app.ID), "casemgr1", map[string]any{"version": 1, "kind": "needs_supplement", "missing": "现场照片"}).Expect(t, 200)
 		mreq := apitest.Multipart("POST", "/apply/materials", map[string]string{"tracking_no": string(no), "secret": string(secret)},

@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"jianyi/documents"
+	"jianyi/internal/applications"
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
 	"jianyi/internal/platform/apperr"
@@ -43,14 +44,14 @@ func renderDisclosurePDF(l models.DisclosureLetter) ([]byte, error) {
 		Addressee: l.Addressee, Body: body, CopyTo: l.CopyTo, Date: civilTime(l.Date)})
 }
 
-func noticeTitle(n *models.NoticeData) string {
+func noticeTitle(n *applications.NoticeData) string {
 	if n.Declined {
 		return "不予启动告知书"
 	}
 	return "受理告知书"
 }
 
-func renderApplicantNotice(n *models.NoticeData) ([]byte, error) {
+func renderApplicantNotice(n *applications.NoticeData) ([]byte, error) {
 	r, err := cases.DocumentRenderer()
 	if err != nil {
 		return nil, err

@@ -13,6 +13,7 @@ import (
 	"jianyi/apitest"
 	"jianyi/dbtest"
 	"jianyi/internal/agency"
+	"jianyi/internal/applications"
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
 	"jianyi/internal/notify"
@@ -447,11 +448,11 @@ func e2eApplicationLead(t *testing.T, env *apitest.Env, body map[string]any) (su
 		t.Fatalf("applications %+v", list.Items)
 	}
 	base := fmt.Sprintf("/api/v1/applications/%d/", list.Items[0].ID)
-	var d models.ApplicationDetail
+	var d applications.ApplicationDetail
 	env.Do("POST", base+"answer", "casemgr1", map[string]any{"version": list.Items[0].Version, "kind": "accepted"}).Expect(t, http.StatusOK).Decode(t, &d)
 	env.Do("POST", base+"decide", "prosecutor1", map[string]any{"version": d.Version, "decision": "accept", "field": "食品药品安全",
 		"title": "校园周边流动摊贩售卖过期食品"}).Expect(t, http.StatusOK).Decode(t, &d)
-	if d.Status != models.AppAccepted || d.CaseID == nil {
+	if d.Status != applications.AppAccepted || d.CaseID == nil {
 		t.Fatalf("decision %+v", d)
 	}
 	var c caseState
@@ -531,7 +532,7 @@ func TestEndToEndCitizenToDisclosure(t *testing.T) {
 
 		// The applicant's look-up shows the decision.
 		st := lookUp(env, s.TrackingNo, s.Secret, "").Expect(t, http.StatusOK)
-		if st.JSON()["status"] != string(models.AppAccepted) || !strings.Contains(string(st.Body), `"kind":"started"`) {
+		if st.JSON()["status"] != string(applications.AppAccepted) || !strings.Contains(string(st.Body), `"kind":"started"`) {
 			t.Fatalf("applicant status %s", st.Body)
 		}
 

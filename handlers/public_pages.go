@@ -13,6 +13,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"jianyi/internal/applications"
 	"jianyi/internal/platform/apperr"
 	"jianyi/models"
 	"jianyi/templates"
@@ -78,7 +79,7 @@ func setRetryAfter(c echo.Context, body ErrorBody) {
 }
 
 type applyPage struct {
-	Input          models.ApplicationInput
+	Input          applications.ApplicationInput
 	Procuratorates []models.PublicProcuratorate
 	FormToken      string
 	Error          string
@@ -86,7 +87,7 @@ type applyPage struct {
 	MaxFiles       int
 }
 
-func (s *Server) showApplyForm(c echo.Context, status int, in models.ApplicationInput, msg string, fields map[string]string) error {
+func (s *Server) showApplyForm(c echo.Context, status int, in applications.ApplicationInput, msg string, fields map[string]string) error {
 	procs, err := models.PublicProcuratorates(c.Request().Context(), s.db)
 	if err != nil {
 		return err
@@ -104,7 +105,7 @@ func (s *Server) showApplyForm(c echo.Context, status int, in models.Application
 }
 
 func (s *Server) applyForm(c echo.Context) error {
-	return s.showApplyForm(c, http.StatusOK, models.ApplicationInput{IDType: models.IDTypeResident}, "", nil)
+	return s.showApplyForm(c, http.StatusOK, applications.ApplicationInput{IDType: applications.IDTypeResident}, "", nil)
 }
 
 // applySubmit takes the HTML form (urlencoded or multipart with files). The
@@ -125,7 +126,7 @@ func (s *Server) applySubmit(c echo.Context) error {
 	}
 	pid, _ := strconv.ParseInt(c.FormValue("procuratorate_id"), 10, 64)
 	consent := c.FormValue("consent_privacy")
-	in := models.ApplicationInput{
+	in := applications.ApplicationInput{
 		ApplicantName: c.FormValue("applicant_name"), IDType: c.FormValue("id_type"), IDNumber: c.FormValue("id_number"),
 		Phone: c.FormValue("phone"), Problem: c.FormValue("problem"), Place: c.FormValue("place"), AgencyName: c.FormValue("agency_name"),
 		ProcuratorateID: pid, ConsentPrivacy: consent == "true" || consent == "on", Website: c.FormValue("website"),
@@ -163,7 +164,7 @@ func (s *Server) applySubmit(c echo.Context) error {
 
 type statusPage struct {
 	TrackingNo string
-	View       *models.ApplicantView
+	View       *applications.ApplicantView
 	Error      string
 }
 

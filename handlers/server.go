@@ -15,12 +15,12 @@ import (
 
 	"jianyi/config"
 	"jianyi/internal/agency"
+	"jianyi/internal/applications"
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
 	"jianyi/jobs"
-	"jianyi/models"
 )
 
 // Server holds what the handlers need: configuration, the database and the
@@ -122,7 +122,7 @@ func NewCaseService(cfg *config.Config, db *database.DB) *cases.Service {
 		roles = append(roles, org.Role(r))
 	}
 	return &cases.Service{DB: db, Calendar: calendar.NewCalendarCache().Calendar, Hooks: cases.Hooks{
-		TellApplicant: models.TellApplicantCaseEnded, VoidedNumbers: agency.VoidedDocumentNumbers,
+		TellApplicant: applications.TellApplicantCaseEnded, VoidedNumbers: agency.VoidedDocumentNumbers,
 	}, Settings: cases.Settings{
 		ReplyMonths:    cfg.Deadlines.ReplyMonths,
 		FilingDays:     cfg.Deadlines.FilingDays,

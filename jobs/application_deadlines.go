@@ -8,12 +8,12 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/config"
+	"jianyi/internal/applications"
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
 	"jianyi/internal/notify"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/ratelimit"
-	"jianyi/models"
 )
 
 func init() {
@@ -35,10 +35,10 @@ const applicationDueSoonDays = 2
 // one twice. It also prunes rate-limit counters older than a day.
 func RunApplicationDeadlines(ctx context.Context, env *Env) (int, error) {
 	soon := env.Today.AddDays(applicationDueSoonDays).String()
-	var apps []models.Application
+	var apps []applications.Application
 	err := env.DB.WithContext(ctx).Select("id", "tracking_no", "procuratorate_id", "status", "answer_due", "next_update_due", "case_id").
 		Where("(status = ? AND answer_due <= ?) OR (status IN ? AND next_update_due IS NOT NULL AND next_update_due <= ?)",
-			models.AppSubmitted, soon, []models.ApplicationStatus{models.AppUnderReview, models.AppAccepted}, soon).
+			applications.AppSubmitted, soon, []applications.ApplicationStatus{applications.AppUnderReview, applications.AppAccepted}, soon).
 		Order("id").Find(&apps).Error
 	if err != nil {
 		return 0, err
@@ -48,7 +48,7 @@ func RunApplicationDeadlines(ctx context.Context, env *Env) (int, error) {
 		app := &apps[i]
 		kind, due, what := "", calendar.Date{}, ""
 		switch {
-		case app.Status == models.AppSubmitted:
+		case app.Status == applications.AppSubmitted:
 			kind, due, what = "answer", app.AnswerDue, "程序性答复（受理/补正/移送）"
 		case app.NextUpdateDue != nil:
 			kind, due, what = "update", *app.NextUpdateDue, "告知申请人审查结果或办理进展"

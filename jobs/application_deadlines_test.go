@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"jianyi/dbtest"
+	"jianyi/internal/applications"
 	"jianyi/internal/calendar"
 	"jianyi/internal/notify"
 	"jianyi/internal/platform/database"
@@ -23,8 +24,8 @@ func TestApplicationDeadlineReminders(t *testing.T) {
 			t.Fatal(err)
 		}
 		now := time.Date(2026, 3, 10, 1, 0, 0, 0, time.UTC)
-		mk := func(no string, status models.ApplicationStatus, answerDue calendar.Date, next *calendar.Date) {
-			app := &models.Application{TrackingNo: no, SecretHash: "x", ProcuratorateID: org.District.ID, ApplicantName: "欧阳娜娜",
+		mk := func(no string, status applications.ApplicationStatus, answerDue calendar.Date, next *calendar.Date) {
+			app := &applications.Application{TrackingNo: no, SecretHash: "x", ProcuratorateID: org.District.ID, ApplicantName: "欧阳娜娜",
 				IDType: "resident_id", IDNumber: "x", IDNumberHash: no, Phone: "x", Problem: "x", Place: "x", Status: status, Version: 1,
 				SubmittedOn: calendar.NewDate(2026, 3, 2), AnswerDue: answerDue, NextUpdateDue: next, CreatedAt: now, UpdatedAt: now}
 			if err := db.Create(app).Error; err != nil {
@@ -33,11 +34,11 @@ func TestApplicationDeadlineReminders(t *testing.T) {
 		}
 		overdueUpdate := calendar.NewDate(2026, 3, 5)
 		farUpdate := calendar.NewDate(2026, 6, 5)
-		mk("SQ1", models.AppSubmitted, calendar.NewDate(2026, 3, 11), nil)             // answer due tomorrow
-		mk("SQ2", models.AppSubmitted, calendar.NewDate(2026, 3, 20), nil)             // not yet
-		mk("SQ3", models.AppUnderReview, calendar.NewDate(2026, 3, 1), &overdueUpdate) // update overdue
-		mk("SQ4", models.AppUnderReview, calendar.NewDate(2026, 3, 1), &farUpdate)
-		mk("SQ5", models.AppDeclined, calendar.NewDate(2026, 3, 1), nil) // closed: never reminded
+		mk("SQ1", applications.AppSubmitted, calendar.NewDate(2026, 3, 11), nil)             // answer due tomorrow
+		mk("SQ2", applications.AppSubmitted, calendar.NewDate(2026, 3, 20), nil)             // not yet
+		mk("SQ3", applications.AppUnderReview, calendar.NewDate(2026, 3, 1), &overdueUpdate) // update overdue
+		mk("SQ4", applications.AppUnderReview, calendar.NewDate(2026, 3, 1), &farUpdate)
+		mk("SQ5", applications.AppDeclined, calendar.NewDate(2026, 3, 1), nil) // closed: never reminded
 		var job jobs.Job
 		for _, j := range jobs.Registered() {
 			if j.Name == "application_deadlines" {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"jianyi/internal/agency"
+	"jianyi/internal/applications"
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
 	"jianyi/internal/org"
@@ -371,7 +372,7 @@ func (s *demoSeeder) published() (*cases.Case, error) {
 		Summary: "被建议单位采纳全部建议并整改到位，结案。"}, ""); err != nil {
 		return nil, err
 	}
-	ds := &DisclosureService{DB: s.db, Cases: s.at(18), Render: s.render, ApplicantNames: ApplicantNames}
+	ds := &DisclosureService{DB: s.db, Cases: s.at(18), Render: s.render, ApplicantNames: applications.ApplicantNames}
 	if _, err := ds.Publish(s.ctx, s.actors["chief1"], c.ID, DisclosureInput{Version: c.Version, PersonNames: []string{"刘建平"}}); err != nil {
 		return nil, fmt.Errorf("demo case %q: publish: %w", c.Title, err)
 	}

@@ -1,4 +1,4 @@
-package models
+package applications
 
 import (
 	"context"
@@ -30,7 +30,7 @@ type ApplicationListQuery struct {
 
 // ListApplications lists the applications addressed to the actor's
 // procuratorate, newest first, with a keyset cursor.
-func (s *ApplicationService) ListApplications(ctx context.Context, a *org.Actor, q ApplicationListQuery) ([]Application, string, error) {
+func (s *Service) ListApplications(ctx context.Context, a *org.Actor, q ApplicationListQuery) ([]Application, string, error) {
 	if !a.HasRole(applicationHandlers...) {
 		return nil, "", apperr.Forbidden("只有承办检察官、部门负责人或案件管理人员可以办理公民申请")
 	}
@@ -79,7 +79,7 @@ type ApplicationDetail struct {
 }
 
 // LoadApplication loads an application the actor handles (not found otherwise).
-func (s *ApplicationService) LoadApplication(ctx context.Context, a *org.Actor, id int64) (*ApplicationDetail, error) {
+func (s *Service) LoadApplication(ctx context.Context, a *org.Actor, id int64) (*ApplicationDetail, error) {
 	tx := s.DB.WithContext(ctx)
 	var app Application
 	if err := tx.First(&app, id).Error; err != nil {
@@ -107,7 +107,7 @@ func (s *ApplicationService) LoadApplication(ctx context.Context, a *org.Actor, 
 }
 
 // LoadApplicationFile returns an evidence file of an application the actor handles.
-func (s *ApplicationService) LoadApplicationFile(ctx context.Context, a *org.Actor, appID, fileID int64) (*files.StoredFile, error) {
+func (s *Service) LoadApplicationFile(ctx context.Context, a *org.Actor, appID, fileID int64) (*files.StoredFile, error) {
 	if _, err := s.LoadApplication(ctx, a, appID); err != nil {
 		return nil, err
 	}
@@ -146,7 +146,7 @@ type ProgressInput struct {
 
 // mutate runs one staff action on an application: load with a lock, check
 // access and version, apply, save with the version bumped, audit.
-func (s *ApplicationService) mutate(ctx context.Context, a *org.Actor, id int64, version int, action string,
+func (s *Service) mutate(ctx context.Context, a *org.Actor, id int64, version int, action string,
 	apply func(tx *gorm.DB, app *Application, today calendar.Date, now time.Time) (map[string]any, error)) (*ApplicationDetail, error) {
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
 		var app Application
@@ -196,7 +196,7 @@ func actorIDPtr(a *org.Actor) *int64 {
 
 // Answer gives the procedural answer: 受理 (review starts; result or progress
 // due within 3 months), 需补正 (saying what is missing) or 移送 (to which body).
-func (s *ApplicationService) Answer(ctx context.Context, a *org.Actor, id int64, in AnswerInput) (*ApplicationDetail, error) {
+func (s *Service) Answer(ctx context.Context, a *org.Actor, id int64, in AnswerInput) (*ApplicationDetail, error) {
 	return s.mutate(ctx, a, id, in.Version, "answer", func(tx *gorm.DB, app *Application, today calendar.Date, now time.Time) (map[string]any, error) {
 		if app.Status != AppSubmitted {
 			return nil, apperr.Conflict("application_not_awaiting_answer", "该申请当前为“"+ApplicationStatusLabels[app.Status]+"”，不能再作程序性答复")
@@ -235,7 +235,7 @@ func (s *ApplicationService) Answer(ctx context.Context, a *org.Actor, id int64,
 
 // Decide ends the review: accept registers a lead (source 公民申请) linked to
 // the application, in the same transaction; decline records the reasons.
-func (s *ApplicationService) Decide(ctx context.Context, a *org.Actor, id int64, in DecideInput) (*ApplicationDetail, error) {
+func (s *Service) Decide(ctx context.Context, a *org.Actor, id int64, in DecideInput) (*ApplicationDetail, error) {
 	return s.mutate(ctx, a, id, in.Version, "decide", func(tx *gorm.DB, app *Application, today calendar.Date, now time.Time) (map[string]any, error) {
 		if app.Status != AppUnderReview {
 			return nil, apperr.Conflict("application_not_under_review", "只有已受理、审查中的申请可以作出决定（当前为“"+ApplicationStatusLabels[app.Status]+"”）")
@@ -279,7 +279,7 @@ func (s *ApplicationService) Decide(ctx context.Context, a *org.Actor, id int64,
 
 // createLead registers the lead for an accepted application, handled by the
 // named prosecutor of the application's procuratorate.
-func (s *ApplicationService) createLead(tx *gorm.DB, a *org.Actor, app *Application, in DecideInput, now time.Time) (*cases.Case, error) {
+func (s *Service) createLead(tx *gorm.DB, a *org.Actor, app *Application, in DecideInput, now time.Time) (*cases.Case, error) {
 	pid := in.ProsecutorID
 	if pid == 0 && a.Role == org.RoleProsecutor {
 		pid = a.UserID
@@ -334,7 +334,7 @@ func (s *ApplicationService) createLead(tx *gorm.DB, a *org.Actor, app *Applicat
 
 // Progress tells the applicant how the matter stands; the next update is due
 // a month later while the application stays open.
-func (s *ApplicationService) Progress(ctx context.Context, a *org.Actor, id int64, in ProgressInput) (*ApplicationDetail, error) {
+func (s *Service) Progress(ctx context.Context, a *org.Actor, id int64, in ProgressInput) (*ApplicationDetail, error) {
 	return s.mutate(ctx, a, id, in.Version, "progress", func(tx *gorm.DB, app *Application, today calendar.Date, now time.Time) (map[string]any, error) {
 		if app.Status != AppUnderReview && app.Status != AppAccepted {
 			return nil, apperr.Conflict("application_closed", "该申请当前为“"+ApplicationStatusLabels[app.Status]+"”，无需告知进展")
@@ -366,7 +366,7 @@ type NoticeData struct {
 
 // Notice returns the applicant's latest notice, or not found when no
 // acceptance or decline has been given yet.
-func (s *ApplicationService) Notice(ctx context.Context, trackingNo, secret, ip string) (*NoticeData, error) {
+func (s *Service) Notice(ctx context.Context, trackingNo, secret, ip string) (*NoticeData, error) {
 	v, err := s.LookUp(ctx, trackingNo, secret, ip)
 	if err != nil {
 		return nil, err

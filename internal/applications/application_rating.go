@@ -1,4 +1,4 @@
-package models
+package applications
 
 import (
 	"context"
@@ -15,7 +15,7 @@ import (
 // look-up does (same limits, same 404 for a wrong number or secret); the
 // application must have started a case, and RateCaseAsCitizen checks the case
 // is closed and allows one rating per tracking number.
-func (s *ApplicationService) RateCase(ctx context.Context, trackingNo, secret, ip string, in reviews.RatingInput) (*reviews.CaseRating, error) {
+func (s *Service) RateCase(ctx context.Context, trackingNo, secret, ip string, in reviews.RatingInput) (*reviews.CaseRating, error) {
 	now := s.Cases.Now()
 	if err := s.checkLookupLimits(ctx, now, trackingNo, ip); err != nil {
 		return nil, err

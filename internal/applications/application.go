@@ -1,4 +1,4 @@
-package models
+package applications
 
 import (
 	"context"
@@ -119,8 +119,8 @@ type ApplicationAnswer struct {
 	CreatedAt     time.Time     `json:"-"`
 }
 
-// PublicSettings are the configured limits of the internet-facing features.
-type PublicSettings struct {
+// Settings are the configured limits of the internet-facing features.
+type Settings struct {
 	AnswerWorkdays     int
 	ResultMonths       int
 	DuplicateDays      int
@@ -137,13 +137,13 @@ type PublicSettings struct {
 	LookupPerTracking  ratelimit.Limit
 }
 
-// ApplicationService runs citizen applications. It borrows the case
+// Service runs citizen applications. It borrows the case
 // service's clock, calendar and channels so the lead it creates follows the
 // same rules as any other.
-type ApplicationService struct {
+type Service struct {
 	DB       *database.DB
 	Cases    *cases.Service
-	Settings PublicSettings
+	Settings Settings
 }
 
 // ApplicationInput is what a citizen submits (JSON or the HTML form).
@@ -239,7 +239,7 @@ func validateApplicant(in *ApplicationInput) map[string]string {
 // transaction writing the application, its evidence files, the receipt
 // answer, a duplicate flag when a recent one from the same person reads
 // alike, the audit entry and the case managers' notification.
-func (s *ApplicationService) Submit(ctx context.Context, in ApplicationInput, uploads []files.Upload, ip string) (*SubmitResult, error) {
+func (s *Service) Submit(ctx context.Context, in ApplicationInput, uploads []files.Upload, ip string) (*SubmitResult, error) {
 	now := s.Cases.Now()
 	if err := ratelimit.Hit(ctx, s.DB, now, s.Settings.SubmitPerIP, ip); err != nil {
 		return nil, err
@@ -342,7 +342,7 @@ func (s *ApplicationService) Submit(ctx context.Context, in ApplicationInput, up
 // flagDuplicate marks the application as a likely duplicate of the most
 // similar recent one from the same ID number. It never merges: the
 // prosecutor decides.
-func (s *ApplicationService) flagDuplicate(tx *gorm.DB, app *Application, now time.Time) error {
+func (s *Service) flagDuplicate(tx *gorm.DB, app *Application, now time.Time) error {
 	days := s.Settings.DuplicateDays
 	if days <= 0 {
 		return nil
@@ -461,7 +461,7 @@ func applicationNotFound() error {
 
 // checkLookupLimits counts a look-up against the client IP and the tracking
 // number (so one number cannot be guessed at from many addresses either).
-func (s *ApplicationService) checkLookupLimits(ctx context.Context, now time.Time, trackingNo, ip string) error {
+func (s *Service) checkLookupLimits(ctx context.Context, now time.Time, trackingNo, ip string) error {
 	if err := ratelimit.Hit(ctx, s.DB, now, s.Settings.LookupPerIP, ip); err != nil {
 		return err
 	}
@@ -495,7 +495,7 @@ type ApplicantAnswer struct {
 
 // LookUp shows an application to whoever holds its tracking number and
 // secret, after the look-up rate limits.
-func (s *ApplicationService) LookUp(ctx context.Context, trackingNo, secret, ip string) (*ApplicantView, error) {
+func (s *Service) LookUp(ctx context.Context, trackingNo, secret, ip string) (*ApplicantView, error) {
 	if err := s.checkLookupLimits(ctx, s.Cases.Now(), trackingNo, ip); err != nil {
 		return nil, err
 	}
@@ -510,7 +510,7 @@ func (s *ApplicationService) LookUp(ctx context.Context, trackingNo, secret, ip 
 // AddMaterials stores supplementary evidence an applicant was asked for
 // (补正) and puts the application back in line for a procedural answer,
 // with a fresh answer deadline counted from today.
-func (s *ApplicationService) AddMaterials(ctx context.Context, trackingNo, secret, ip, note string, uploads []files.Upload) (*ApplicantView, error) {
+func (s *Service) AddMaterials(ctx context.Context, trackingNo, secret, ip, note string, uploads []files.Upload) (*ApplicantView, error) {
 	now := s.Cases.Now()
 	if err := s.checkLookupLimits(ctx, now, trackingNo, ip); err != nil {
 		return nil, err
@@ -573,7 +573,7 @@ func (s *ApplicationService) AddMaterials(ctx context.Context, trackingNo, secre
 	return s.viewOf(tx, app)
 }
 
-func (s *ApplicationService) viewOf(tx *gorm.DB, app *Application) (*ApplicantView, error) {
+func (s *Service) viewOf(tx *gorm.DB, app *Application) (*ApplicantView, error) {
 	var answers []ApplicationAnswer
 	if err := tx.Where("application_id = ?", app.ID).Order("id").Find(&answers).Error; err != nil {
 		return nil, err

@@ -1,4 +1,4 @@
-package models
+package applications
 
 import (
 	"context"
@@ -38,7 +38,7 @@ type Challenge struct {
 	ExpiresAt  time.Time `json:"expires_at"`
 }
 
-func (s *ApplicationService) sign(kind string, payload []byte) string {
+func (s *Service) sign(kind string, payload []byte) string {
 	m := hmac.New(sha256.New, s.Settings.SigningKey)
 	m.Write([]byte(kind))
 	m.Write([]byte{0})
@@ -47,7 +47,7 @@ func (s *ApplicationService) sign(kind string, payload []byte) string {
 }
 
 // signedToken is base64(expiry unix seconds | 12 random bytes) + "." + MAC.
-func (s *ApplicationService) signedToken(kind string, t time.Time) (string, error) {
+func (s *Service) signedToken(kind string, t time.Time) (string, error) {
 	payload := make([]byte, 20)
 	binary.BigEndian.PutUint64(payload, uint64(t.Unix()))
 	if _, err := rand.Read(payload[8:]); err != nil {
@@ -57,7 +57,7 @@ func (s *ApplicationService) signedToken(kind string, t time.Time) (string, erro
 }
 
 // openToken checks the MAC and returns the embedded time.
-func (s *ApplicationService) openToken(kind, token string) (time.Time, bool) {
+func (s *Service) openToken(kind, token string) (time.Time, bool) {
 	body, mac, ok := strings.Cut(token, ".")
 	if !ok || len(token) > 200 {
 		return time.Time{}, false
@@ -73,7 +73,7 @@ func (s *ApplicationService) openToken(kind, token string) (time.Time, bool) {
 }
 
 // NewChallenge issues a proof-of-work challenge.
-func (s *ApplicationService) NewChallenge() (Challenge, error) {
+func (s *Service) NewChallenge() (Challenge, error) {
 	exp := s.Cases.Now().Add(s.Settings.ChallengeTTL).Truncate(time.Second)
 	tok, err := s.signedToken("pow", exp)
 	if err != nil {
@@ -108,7 +108,7 @@ func SolveChallenge(challenge string, difficulty int) string {
 }
 
 // NewFormToken issues the HTML form's signed timestamp.
-func (s *ApplicationService) NewFormToken() (string, error) {
+func (s *Service) NewFormToken() (string, error) {
 	return s.signedToken("form", s.Cases.Now().Truncate(time.Second))
 }
 
@@ -117,7 +117,7 @@ func botCheckFailed(msg string) error {
 }
 
 // checkProof verifies the form token or the proof of work and burns it.
-func (s *ApplicationService) checkProof(ctx context.Context, now time.Time, in ApplicationInput) error {
+func (s *Service) checkProof(ctx context.Context, now time.Time, in ApplicationInput) error {
 	var kind, token string
 	var expires time.Time
 	switch {

@@ -1,4 +1,4 @@
-package models
+package applications
 
 import (
 	"gorm.io/gorm"

@@ -1,4 +1,4 @@
-package models
+package applications
 
 import (
 	"testing"
@@ -44,7 +44,7 @@ func TestResidualPersonalNumbers(t *testing.T) {
 }
 
 func TestChallengeTokens(t *testing.T) {
-	s := &ApplicationService{Cases: &cases.Service{}, Settings: PublicSettings{SigningKey: []byte("k"), PowDifficulty: 4, ChallengeTTL: 60e9}}
+	s := &Service{Cases: &cases.Service{}, Settings: Settings{SigningKey: []byte("k"), PowDifficulty: 4, ChallengeTTL: 60e9}}
 	ch, err := s.NewChallenge()
 	if err != nil {
 		t.Fatal(err)
