@@ -11,18 +11,18 @@ import (
 
 	"jianyi/internal/applications"
 	"jianyi/internal/calendar"
+	"jianyi/internal/disclosure"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/ratelimit"
 	"jianyi/internal/reviews"
-	"jianyi/models"
 )
 
 // publicServices are the services behind the citizen and public routes,
 // built once when the routes are wired.
 type publicServices struct {
 	apps        *applications.Service
-	disclosures *models.DisclosureService
+	disclosures *disclosure.Service
 }
 
 // publicRoutes wires citizen applications, the disclosure feed, the public
@@ -66,18 +66,18 @@ func (s *Server) newPublicServices() *publicServices {
 	}
 	return &publicServices{
 		apps: &applications.Service{DB: s.db, Cases: s.cases, Settings: settings},
-		disclosures: &models.DisclosureService{DB: s.db, Cases: s.cases, Render: renderDisclosurePDF, ApplicantNames: applications.ApplicantNames,
+		disclosures: &disclosure.Service{DB: s.db, Cases: s.cases, Render: renderDisclosurePDF, ApplicantNames: applications.ApplicantNames,
 			SearchPerIP: ratelimit.Limit{Name: "search_ip", Max: pc.SearchPerIP, Window: time.Minute}},
 	}
 }
 
 func (s *Server) publicProcuratorates(c echo.Context) error {
-	items, err := models.PublicProcuratorates(c.Request().Context(), s.db)
+	items, err := disclosure.PublicProcuratorates(c.Request().Context(), s.db)
 	if err != nil {
 		return err
 	}
 	c.Response().Header().Set("Cache-Control", "public, max-age=300")
-	return c.JSON(http.StatusOK, listResponse[models.PublicProcuratorate]{Items: items})
+	return c.JSON(http.StatusOK, listResponse[disclosure.PublicProcuratorate]{Items: items})
 }
 
 func (s *Server) publicChallenge(c echo.Context) error {

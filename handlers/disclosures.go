@@ -16,8 +16,8 @@ import (
 	"jianyi/internal/applications"
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
+	"jianyi/internal/disclosure"
 	"jianyi/internal/platform/apperr"
-	"jianyi/models"
 )
 
 func civilTime(d calendar.Date) time.Time {
@@ -27,9 +27,11 @@ func civilTime(d calendar.Date) time.Time {
 // renderDisclosurePDF prints the redacted letter as a 检察建议书 (公开版).
 // RenderDisclosurePDF renders a published (redacted) letter with the
 // process's official fonts; the demo seeding publishes with it too.
-func RenderDisclosurePDF(l models.DisclosureLetter) ([]byte, error) { return renderDisclosurePDF(l) }
+func RenderDisclosurePDF(l disclosure.DisclosureLetter) ([]byte, error) {
+	return renderDisclosurePDF(l)
+}
 
-func renderDisclosurePDF(l models.DisclosureLetter) ([]byte, error) {
+func renderDisclosurePDF(l disclosure.DisclosureLetter) ([]byte, error) {
 	r, err := cases.DocumentRenderer()
 	if err != nil {
 		return nil, err
@@ -83,7 +85,7 @@ func (s *Server) previewDisclosure(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var in models.DisclosureInput
+	var in disclosure.DisclosureInput
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
@@ -104,7 +106,7 @@ type DisclosureDecision struct {
 	URL          string `json:"url"`
 }
 
-func decisionOf(d *models.Disclosure) DisclosureDecision {
+func decisionOf(d *disclosure.Disclosure) DisclosureDecision {
 	return DisclosureDecision{DisclosureID: d.ID, CaseID: d.CaseID, Status: d.Status, Revision: d.Revision, PDFSHA256: d.PDFSHA256,
 		URL: fmt.Sprintf("/disclosures/%d", d.ID)}
 }
@@ -117,7 +119,7 @@ func (s *Server) storeDisclosure(c echo.Context, refresh bool) error {
 	if err != nil {
 		return err
 	}
-	var in models.DisclosureInput
+	var in disclosure.DisclosureInput
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
@@ -137,7 +139,7 @@ func (s *Server) withdrawDisclosure(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var in models.WithdrawInput
+	var in disclosure.WithdrawInput
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
@@ -149,8 +151,8 @@ func (s *Server) withdrawDisclosure(c echo.Context) error {
 }
 
 // feedQuery reads the public filters.
-func feedQuery(c echo.Context) (models.FeedQuery, error) {
-	q := models.FeedQuery{Field: strings.TrimSpace(c.QueryParam("field")), ReplyStatus: c.QueryParam("reply_status"),
+func feedQuery(c echo.Context) (disclosure.FeedQuery, error) {
+	q := disclosure.FeedQuery{Field: strings.TrimSpace(c.QueryParam("field")), ReplyStatus: c.QueryParam("reply_status"),
 		Q: c.QueryParam("q"), ClientIP: c.RealIP()}
 	var err error
 	if q.ProcuratorateID, err = optionalInt(c, "procuratorate_id"); err != nil {
@@ -221,7 +223,7 @@ func (s *Server) feedJSON(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, listResponse[models.PublicDisclosure]{Items: items, NextCursor: next})
+	return c.JSON(http.StatusOK, listResponse[disclosure.PublicDisclosure]{Items: items, NextCursor: next})
 }
 
 func (s *Server) disclosureJSON(c echo.Context) error {
@@ -256,8 +258,8 @@ func (s *Server) disclosurePDF(c echo.Context, id int64) error {
 
 // StatsResponse is the public statistics.
 type StatsResponse struct {
-	Agencies    []models.AgencyStat `json:"agencies"`
-	GeneratedAt time.Time           `json:"generated_at"`
+	Agencies    []disclosure.AgencyStat `json:"agencies"`
+	GeneratedAt time.Time               `json:"generated_at"`
 }
 
 func (s *Server) statsJSON(c echo.Context) error {

@@ -15,9 +15,9 @@ import (
 	"jianyi/config"
 	"jianyi/dbtest"
 	"jianyi/internal/cases"
+	"jianyi/internal/disclosure"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
-	"jianyi/models"
 )
 
 type publishedItem struct {
@@ -343,7 +343,7 @@ func TestPublicStats(t *testing.T) {
 		createCaseFixture(t, env, publicCaseFixture{Marker: "丁", State: cases.StateDelivered, Issued: true, Secret: true, Seq: 4})
 		createCaseFixture(t, env, publicCaseFixture{Marker: "戊", State: cases.StateDrafting})
 		var st struct {
-			Agencies []models.AgencyStat `json:"agencies"`
+			Agencies []disclosure.AgencyStat `json:"agencies"`
 		}
 		env.Do("GET", "/api/v1/public/stats", "", nil).Expect(t, 200).Decode(t, &st)
 		if len(st.Agencies) != 1 {

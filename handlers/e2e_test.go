@@ -16,6 +16,7 @@ import (
 	"jianyi/internal/applications"
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
+	"jianyi/internal/disclosure"
 	"jianyi/internal/notify"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
@@ -503,7 +504,7 @@ func TestEndToEndCitizenToDisclosure(t *testing.T) {
 		env.Do("POST", fmt.Sprintf("/api/v1/cases/%d/disclosure/publish", id), "chief1", pub).Expect(t, http.StatusOK)
 
 		var feed struct {
-			Items []models.PublicDisclosure `json:"items"`
+			Items []disclosure.PublicDisclosure `json:"items"`
 		}
 		raw := env.Do("GET", "/api/v1/public/disclosures", "", nil).Expect(t, http.StatusOK)
 		raw.Decode(t, &feed)
@@ -753,7 +754,7 @@ func TestEndToEndNoReplyCountsInStatistics(t *testing.T) {
 			t.Fatalf("after the deadline: no reply %d, non-responders %+v, on-time rate %+v", st.NoReply, st.NonResponders, st.OnTimeRate)
 		}
 		var pub struct {
-			Agencies []models.AgencyStat `json:"agencies"`
+			Agencies []disclosure.AgencyStat `json:"agencies"`
 		}
 		env.Do("GET", "/api/v1/public/stats", "", nil).Expect(t, http.StatusOK).Decode(t, &pub)
 		if len(pub.Agencies) != 1 || pub.Agencies[0].NoReply != 1 {

@@ -14,8 +14,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"jianyi/internal/applications"
+	"jianyi/internal/disclosure"
 	"jianyi/internal/platform/apperr"
-	"jianyi/models"
 	"jianyi/templates"
 )
 
@@ -80,7 +80,7 @@ func setRetryAfter(c echo.Context, body ErrorBody) {
 
 type applyPage struct {
 	Input          applications.ApplicationInput
-	Procuratorates []models.PublicProcuratorate
+	Procuratorates []disclosure.PublicProcuratorate
 	FormToken      string
 	Error          string
 	Fields         map[string]string
@@ -88,7 +88,7 @@ type applyPage struct {
 }
 
 func (s *Server) showApplyForm(c echo.Context, status int, in applications.ApplicationInput, msg string, fields map[string]string) error {
-	procs, err := models.PublicProcuratorates(c.Request().Context(), s.db)
+	procs, err := disclosure.PublicProcuratorates(c.Request().Context(), s.db)
 	if err != nil {
 		return err
 	}
@@ -186,9 +186,9 @@ func (s *Server) statusLookUp(c echo.Context) error {
 }
 
 type disclosuresPage struct {
-	Query          models.FeedQuery
-	Procuratorates []models.PublicProcuratorate
-	Items          []models.PublicDisclosure
+	Query          disclosure.FeedQuery
+	Procuratorates []disclosure.PublicProcuratorate
+	Items          []disclosure.PublicDisclosure
 	NextURL        string
 	Error          string
 }
@@ -201,7 +201,7 @@ func (s *Server) disclosuresPage(c echo.Context) error {
 	if done, err := s.notModified(c, "html"); done || err != nil {
 		return err
 	}
-	procs, err := models.PublicProcuratorates(c.Request().Context(), s.db)
+	procs, err := disclosure.PublicProcuratorates(c.Request().Context(), s.db)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"jianyi/internal/applications"
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
+	"jianyi/internal/disclosure"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
 )
@@ -48,7 +49,7 @@ var demoCaseTitles = []string{
 //
 // It is idempotent: when any demo case (found by its title) exists in the
 // district, nothing is made and the existing demo cases are returned.
-func SeedDemoCases(ctx context.Context, db *database.DB, svc *cases.Service, render PDFRenderer) ([]DemoCase, error) {
+func SeedDemoCases(ctx context.Context, db *database.DB, svc *cases.Service, render disclosure.PDFRenderer) ([]DemoCase, error) {
 	var district org.Procuratorate
 	if err := db.WithContext(ctx).Where("name = ?", "临江市清河区人民检察院").First(&district).Error; err != nil {
 		return nil, fmt.Errorf("demo cases need the demo organisation (run SeedDemo first): %w", err)
@@ -112,7 +113,7 @@ type demoSeeder struct {
 	ctx              context.Context
 	db               *database.DB
 	svc              *cases.Service
-	render           PDFRenderer
+	render           disclosure.PDFRenderer
 	now              time.Time
 	actors           map[string]*org.Actor
 	agency1, agency2 org.Agency
@@ -372,8 +373,8 @@ func (s *demoSeeder) published() (*cases.Case, error) {
 		Summary: "被建议单位采纳全部建议并整改到位，结案。"}, ""); err != nil {
 		return nil, err
 	}
-	ds := &DisclosureService{DB: s.db, Cases: s.at(18), Render: s.render, ApplicantNames: applications.ApplicantNames}
-	if _, err := ds.Publish(s.ctx, s.actors["chief1"], c.ID, DisclosureInput{Version: c.Version, PersonNames: []string{"刘建平"}}); err != nil {
+	ds := &disclosure.Service{DB: s.db, Cases: s.at(18), Render: s.render, ApplicantNames: applications.ApplicantNames}
+	if _, err := ds.Publish(s.ctx, s.actors["chief1"], c.ID, disclosure.DisclosureInput{Version: c.Version, PersonNames: []string{"刘建平"}}); err != nil {
 		return nil, fmt.Errorf("demo case %q: publish: %w", c.Title, err)
 	}
 	return c, nil

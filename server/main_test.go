@@ -14,9 +14,9 @@ import (
 	"time"
 
 	"jianyi/internal/cases"
+	"jianyi/internal/disclosure"
 	"jianyi/internal/platform/database"
 	"jianyi/migrations"
-	"jianyi/models"
 )
 
 // tempConfig writes a config file for a fresh SQLite database and returns its
@@ -125,7 +125,7 @@ func checkDemoCases(t *testing.T, dbPath string) {
 		t.Fatalf("demo case states %v", states)
 	}
 	var published int64
-	if err := db.Model(&models.Disclosure{}).Where("status = ?", models.DisclosurePublished).Count(&published).Error; err != nil || published != 1 {
+	if err := db.Model(&disclosure.Disclosure{}).Where("status = ?", disclosure.DisclosurePublished).Count(&published).Error; err != nil || published != 1 {
 		t.Fatalf("%d published (err %v)", published, err)
 	}
 }

@@ -1,4 +1,4 @@
-package models
+package disclosure
 
 import (
 	"context"
@@ -108,17 +108,17 @@ func (d *Disclosure) public(today calendar.Date, full bool) PublicDisclosure {
 
 // FeedState is the feed's revision and last change, for ETag and
 // Last-Modified; one row, read without touching the feed.
-func (s *DisclosureService) FeedState(ctx context.Context) (int64, time.Time, error) {
+func (s *Service) FeedState(ctx context.Context) (int64, time.Time, error) {
 	var f disclosureFeed
 	err := s.DB.WithContext(ctx).First(&f, 1).Error
 	return f.Revision, f.UpdatedAt.UTC(), err
 }
 
 // Today is the legal date now (reply status depends on it).
-func (s *DisclosureService) Today() calendar.Date { return s.Cases.Today() }
+func (s *Service) Today() calendar.Date { return s.Cases.Today() }
 
 // ListPublished returns a page of published items, newest first.
-func (s *DisclosureService) ListPublished(ctx context.Context, q FeedQuery) ([]PublicDisclosure, string, error) {
+func (s *Service) ListPublished(ctx context.Context, q FeedQuery) ([]PublicDisclosure, string, error) {
 	if q.Limit <= 0 || q.Limit > 100 {
 		q.Limit = 20
 	}
@@ -185,7 +185,7 @@ func (s *DisclosureService) ListPublished(ctx context.Context, q FeedQuery) ([]P
 
 // GetPublished returns one published item; a withdrawn or unknown one is
 // not found.
-func (s *DisclosureService) GetPublished(ctx context.Context, id int64) (*PublicDisclosure, error) {
+func (s *Service) GetPublished(ctx context.Context, id int64) (*PublicDisclosure, error) {
 	var d Disclosure
 	if err := s.DB.WithContext(ctx).Where("id = ? AND status = ?", id, DisclosurePublished).Where(stillPublishable, true, true, true, true).First(&d).Error; err != nil {
 		return nil, database.NotFoundOr(err, "公开信息")
@@ -195,7 +195,7 @@ func (s *DisclosureService) GetPublished(ctx context.Context, id int64) (*Public
 }
 
 // PublishedPDF returns the stored PDF of a published item.
-func (s *DisclosureService) PublishedPDF(ctx context.Context, id int64) (*PublicDisclosure, []byte, error) {
+func (s *Service) PublishedPDF(ctx context.Context, id int64) (*PublicDisclosure, []byte, error) {
 	p, err := s.GetPublished(ctx, id)
 	if err != nil {
 		return nil, nil, err
@@ -227,7 +227,7 @@ type AgencyStat struct {
 // classes. Counts of issued recommendations are public facts and carry no
 // personal data; cases involving state secrets are left out entirely, as
 // even their number per agency may be sensitive.
-func (s *DisclosureService) AgencyStats(ctx context.Context) ([]AgencyStat, error) {
+func (s *Service) AgencyStats(ctx context.Context) ([]AgencyStat, error) {
 	type row struct {
 		AgencyID   int64
 		Name       string

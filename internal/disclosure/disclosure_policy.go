@@ -1,4 +1,4 @@
-package models
+package disclosure
 
 import (
 	"jianyi/internal/cases"

@@ -1,4 +1,4 @@
-package models
+package disclosure
 
 import (
 	"context"
@@ -104,9 +104,9 @@ type DisclosureLetter struct {
 	Date           calendar.Date
 }
 
-// DisclosureService takes and records publication decisions and serves the
+// Service takes and records publication decisions and serves the
 // public feed.
-type DisclosureService struct {
+type Service struct {
 	DB     *database.DB
 	Cases  *cases.Service
 	Render PDFRenderer
@@ -213,7 +213,7 @@ func ReplyText(content string) string {
 }
 
 // loadSource gathers and redacts the case's texts inside tx.
-func (s *DisclosureService) loadSource(tx *gorm.DB, c *cases.Case, in DisclosureInput) (*disclosureSource, error) {
+func (s *Service) loadSource(tx *gorm.DB, c *cases.Case, in DisclosureInput) (*disclosureSource, error) {
 	src := &disclosureSource{c: c}
 	var err error
 	if src.proc, err = org.ProcuratorateByID(tx, c.ProcuratorateID); err != nil {
@@ -286,7 +286,7 @@ func (src *disclosureSource) residuals() []string {
 }
 
 // loadForDisclosure loads and checks the case for a disclosure action.
-func (s *DisclosureService) loadForDisclosure(tx *gorm.DB, a *org.Actor, caseID int64, publish bool) (*cases.Case, error) {
+func (s *Service) loadForDisclosure(tx *gorm.DB, a *org.Actor, caseID int64, publish bool) (*cases.Case, error) {
 	c, err := cases.ReadableCase(tx, a, caseID, true)
 	if err != nil {
 		return nil, err
@@ -303,7 +303,7 @@ func (s *DisclosureService) loadForDisclosure(tx *gorm.DB, a *org.Actor, caseID 
 
 // Preview redacts the case's texts as they would be published, each change
 // marked, without writing anything.
-func (s *DisclosureService) Preview(ctx context.Context, a *org.Actor, caseID int64, in DisclosureInput) (*DisclosurePreview, error) {
+func (s *Service) Preview(ctx context.Context, a *org.Actor, caseID int64, in DisclosureInput) (*DisclosurePreview, error) {
 	tx := s.DB.WithContext(ctx)
 	c, err := s.loadForDisclosure(tx, a, caseID, false)
 	if err != nil {
@@ -343,16 +343,16 @@ func (s *DisclosureService) Preview(ctx context.Context, a *org.Actor, caseID in
 
 // Publish records the decision to publish: the redacted texts and the PDF
 // rendered from them are stored as the published version.
-func (s *DisclosureService) Publish(ctx context.Context, a *org.Actor, caseID int64, in DisclosureInput) (*Disclosure, error) {
+func (s *Service) Publish(ctx context.Context, a *org.Actor, caseID int64, in DisclosureInput) (*Disclosure, error) {
 	return s.store(ctx, a, caseID, in, "publish")
 }
 
 // Refresh re-publishes with the latest replies (a new recorded decision).
-func (s *DisclosureService) Refresh(ctx context.Context, a *org.Actor, caseID int64, in DisclosureInput) (*Disclosure, error) {
+func (s *Service) Refresh(ctx context.Context, a *org.Actor, caseID int64, in DisclosureInput) (*Disclosure, error) {
 	return s.store(ctx, a, caseID, in, "refresh")
 }
 
-func (s *DisclosureService) store(ctx context.Context, a *org.Actor, caseID int64, in DisclosureInput, action string) (*Disclosure, error) {
+func (s *Service) store(ctx context.Context, a *org.Actor, caseID int64, in DisclosureInput, action string) (*Disclosure, error) {
 	if in.Version <= 0 {
 		return nil, apperr.InvalidField("version", "必须提供预览时的案件版本号 version")
 	}
@@ -456,7 +456,7 @@ func (s *DisclosureService) store(ctx context.Context, a *org.Actor, caseID int6
 }
 
 // build makes the stored row from the redacted source.
-func (s *DisclosureService) build(src *disclosureSource, a *org.Actor, now time.Time) *Disclosure {
+func (s *Service) build(src *disclosureSource, a *org.Actor, now time.Time) *Disclosure {
 	c := src.c
 	issued := calendar.DateOf(*c.IssuedAt, s.Cases.Settings.Location)
 	text := src.results[0].Text
@@ -497,7 +497,7 @@ func summarise(text, title string) string {
 }
 
 // renderPDF renders the redacted letter and stores it with its SHA-256.
-func (s *DisclosureService) renderPDF(tx *gorm.DB, a *org.Actor, src *disclosureSource, d *Disclosure) error {
+func (s *Service) renderPDF(tx *gorm.DB, a *org.Actor, src *disclosureSource, d *Disclosure) error {
 	if s.Render == nil {
 		return nil
 	}
@@ -534,7 +534,7 @@ func bumpFeed(tx *gorm.DB, now time.Time) error {
 
 // Withdraw records the decision to withdraw a publication: the item leaves
 // every public format at once.
-func (s *DisclosureService) Withdraw(ctx context.Context, a *org.Actor, caseID int64, in WithdrawInput) (*Disclosure, error) {
+func (s *Service) Withdraw(ctx context.Context, a *org.Actor, caseID int64, in WithdrawInput) (*Disclosure, error) {
 	reason := strings.TrimSpace(in.Reason)
 	if reason == "" {
 		return nil, apperr.InvalidField("reason", "请写明撤回公开的理由")
