@@ -21,6 +21,7 @@ import (
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
 	"jianyi/internal/platform/files"
+	"jianyi/internal/projects"
 	"jianyi/models"
 )
 
@@ -680,8 +681,8 @@ func TestEndToEndProjectWithRealCases(t *testing.T) {
 		b := e2eDelivered(t, env, "第二中学周边无证小吃店")
 
 		var p struct {
-			ID       int64                  `json:"id"`
-			Progress models.ProjectProgress `json:"progress"`
+			ID       int64                    `json:"id"`
+			Progress projects.ProjectProgress `json:"progress"`
 		}
 		env.Do("POST", "/api/v1/projects", "prosecutor1", map[string]any{
 			"title": "校园周边食品安全专项治理", "field": "食品药品安全", "problem": "校园周边流动摊贩无证经营，食品安全隐患突出。",

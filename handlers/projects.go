@@ -13,7 +13,7 @@ import (
 	"jianyi/documents"
 	"jianyi/internal/cases"
 	"jianyi/internal/platform/apperr"
-	"jianyi/models"
+	"jianyi/internal/projects"
 )
 
 // The case timeline events this feature writes, named for the case events
@@ -47,13 +47,13 @@ func (s *Server) projectRoutes(g *echo.Group) {
 }
 
 // projects builds the project service on the server's database and clock.
-func (s *Server) projects() *models.ProjectService {
-	return &models.ProjectService{DB: s.db, Location: s.cfg.Location(), Now: func() time.Time { return s.Now() },
+func (s *Server) projects() *projects.Service {
+	return &projects.Service{DB: s.db, Location: s.cfg.Location(), Now: func() time.Time { return s.Now() },
 		Channels: s.cases.Settings.Channels}
 }
 
 func (s *Server) createProject(c echo.Context) error {
-	var in models.ProjectInput
+	var in projects.ProjectInput
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
@@ -69,8 +69,8 @@ func (s *Server) createProject(c echo.Context) error {
 }
 
 func (s *Server) listProjects(c echo.Context) error {
-	q := models.ProjectListQuery{Status: c.QueryParam("status")}
-	if q.Status != "" && q.Status != models.ProjectActive && q.Status != models.ProjectCompleted {
+	q := projects.ProjectListQuery{Status: c.QueryParam("status")}
+	if q.Status != "" && q.Status != projects.ProjectActive && q.Status != projects.ProjectCompleted {
 		return apperr.InvalidField("status", "应为 active 或 completed")
 	}
 	if v := c.QueryParam("mine"); v != "" {
@@ -93,7 +93,7 @@ func (s *Server) listProjects(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, listResponse[models.ProjectSummary]{Items: items, NextCursor: next})
+	return c.JSON(http.StatusOK, listResponse[projects.ProjectSummary]{Items: items, NextCursor: next})
 }
 
 func (s *Server) getProject(c echo.Context) error {
@@ -165,7 +165,7 @@ func (s *Server) projectTaskComments(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, listResponse[models.ProjectTaskComment]{Items: items})
+	return c.JSON(http.StatusOK, listResponse[projects.ProjectTaskComment]{Items: items})
 }
 
 func (s *Server) addProjectTaskComment(c echo.Context) error {
@@ -227,7 +227,7 @@ func (s *Server) addProjectNote(c echo.Context) error {
 		}
 		return ""
 	}
-	in := models.NoteInput{Title: val("title"), Body: val("body"), Stage: models.ProjectStage(val("stage"))}
+	in := projects.NoteInput{Title: val("title"), Body: val("body"), Stage: projects.ProjectStage(val("stage"))}
 	if v := val("internal"); v != "" {
 		if in.Internal, err = strconv.ParseBool(v); err != nil {
 			return apperr.InvalidField("internal", "应为 true 或 false")
@@ -275,7 +275,7 @@ func (s *Server) projectTimeline(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, listResponse[models.TimelineEntry]{Items: items})
+	return c.JSON(http.StatusOK, listResponse[projects.TimelineEntry]{Items: items})
 }
 
 func (s *Server) projectReport(c echo.Context) error {

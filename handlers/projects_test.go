@@ -16,7 +16,7 @@ import (
 	"jianyi/internal/org"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
-	"jianyi/models"
+	"jianyi/internal/projects"
 )
 
 type projectView struct {
@@ -44,8 +44,8 @@ type projectView struct {
 			ID int64 `json:"id"`
 		} `json:"files"`
 	} `json:"notes"`
-	Cases    []struct{ ID int64 }   `json:"cases"`
-	Progress models.ProjectProgress `json:"progress"`
+	Cases    []struct{ ID int64 }     `json:"cases"`
+	Progress projects.ProjectProgress `json:"progress"`
 }
 
 func getProject(t *testing.T, env *apitest.Env, id int64, user string) projectView {
@@ -202,7 +202,7 @@ func TestProjectLifecycleAndProgress(t *testing.T) {
 		// Timeline merges task events and the linked case's events.
 		_ = cases.AddCaseEvent(env.DB.DB, &org.Actor{UserID: userID(t, env.DB, "agency1"), DisplayName: "王科长", Role: org.RoleAgency}, assessed, "report_progress", "已取缔摊点20处", false, nil)
 		var tl struct {
-			Items []models.TimelineEntry `json:"items"`
+			Items []projects.TimelineEntry `json:"items"`
 		}
 		env.Do("GET", base+"/timeline", "prosecutor1", nil).Expect(t, http.StatusOK).Decode(t, &tl)
 		sources := map[string]bool{}
@@ -290,7 +290,7 @@ func TestProjectVisibility(t *testing.T) {
 					t.Fatalf("access %s tasks %d notes %d; want %s %d %d", v.Access, len(v.Tasks), len(v.Notes), tc.access, tc.tasks, tc.notes)
 				}
 				var tl struct {
-					Items []models.TimelineEntry `json:"items"`
+					Items []projects.TimelineEntry `json:"items"`
 				}
 				env.Do("GET", base+"/timeline", tc.user, nil).Expect(t, http.StatusOK).Decode(t, &tl)
 				sawInternal, sawFollowUp := false, false
@@ -372,7 +372,7 @@ func TestProjectTaskReminders(t *testing.T) {
 		}
 		today := calendar.DateOf(time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC), nil)
 		for run, want := range []int{2, 0} {
-			n, err := models.RemindProjectTasks(t.Context(), env.DB, notify.Channels{}, today, 3)
+			n, err := projects.RemindProjectTasks(t.Context(), env.DB, notify.Channels{}, today, 3)
 			if err != nil || n != want {
 				t.Fatalf("run %d: sent %d (%v), want %d", run, n, err, want)
 			}

@@ -5,7 +5,7 @@ import (
 	"slices"
 
 	"jianyi/config"
-	"jianyi/models"
+	"jianyi/internal/projects"
 )
 
 // The project-task reminder job: overdue tasks and tasks due within the
@@ -25,5 +25,5 @@ func RunProjectTaskReminders(ctx context.Context, env *Env) (int, error) {
 	if env.Config != nil && len(env.Config.Jobs.DueSoonDays) > 0 {
 		soon = slices.Min(env.Config.Jobs.DueSoonDays)
 	}
-	return models.RemindProjectTasks(ctx, env.DB, env.Channels, env.Today, soon)
+	return projects.RemindProjectTasks(ctx, env.DB, env.Channels, env.Today, soon)
 }

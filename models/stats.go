@@ -14,6 +14,7 @@ import (
 	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/database"
+	"jianyi/internal/projects"
 	"jianyi/internal/reviews"
 )
 
@@ -182,11 +183,11 @@ type Stats struct {
 
 // ProjectStatRow is a project's progress in the statistics.
 type ProjectStatRow struct {
-	ID       int64           `json:"id"`
-	Title    string          `json:"title"`
-	Stage    ProjectStage    `json:"stage"`
-	Status   string          `json:"status"`
-	Progress ProjectProgress `json:"progress"`
+	ID       int64                    `json:"id"`
+	Title    string                   `json:"title"`
+	Stage    projects.ProjectStage    `json:"stage"`
+	Status   string                   `json:"status"`
+	Progress projects.ProjectProgress `json:"progress"`
 }
 
 // statsDefinitions says how each rate is computed.
@@ -375,7 +376,7 @@ func ComputeStats(ctx context.Context, db *database.DB, a *org.Actor, q StatsQue
 
 	// Projects of the scope with their derived progress.
 	st.Projects = []ProjectStatRow{}
-	var projects []Project
+	var list []projects.Project
 	pq := tx.Where("procuratorate_id IN ?", sc.procIDs)
 	if sc.departmentID != 0 {
 		pq = pq.Where("department_id = ?", sc.departmentID)
@@ -386,18 +387,18 @@ func ComputeStats(ctx context.Context, db *database.DB, a *org.Actor, q StatsQue
 	if q.Field != "" {
 		pq = pq.Where("field = ?", q.Field)
 	}
-	if err := pq.Order("id DESC").Limit(100).Find(&projects).Error; err != nil {
+	if err := pq.Order("id DESC").Limit(100).Find(&list).Error; err != nil {
 		return nil, err
 	}
-	ids := make([]int64, len(projects))
-	for i := range projects {
-		ids[i] = projects[i].ID
+	ids := make([]int64, len(list))
+	for i := range list {
+		ids[i] = list[i].ID
 	}
-	prog, err := ProjectProgressOf(tx, ids, q.Today)
+	prog, err := projects.ProjectProgressOf(tx, ids, q.Today)
 	if err != nil {
 		return nil, err
 	}
-	for _, p := range projects {
+	for _, p := range list {
 		st.Projects = append(st.Projects, ProjectStatRow{ID: p.ID, Title: p.Title, Stage: p.Stage, Status: p.Status, Progress: prog[p.ID]})
 	}
 

@@ -1,4 +1,4 @@
-package models
+package projects
 
 import (
 	"context"
@@ -15,7 +15,7 @@ import (
 // ProjectReportLetter builds the project report (项目工作报告) as the actor
 // may see it: outside experts and readers outside the team get a report
 // without internal tasks and notes.
-func (s *ProjectService) ProjectReportLetter(ctx context.Context, a *org.Actor, id int64) (*documents.Letter, error) {
+func (s *Service) ProjectReportLetter(ctx context.Context, a *org.Actor, id int64) (*documents.Letter, error) {
 	d, err := s.GetProject(ctx, a, id)
 	if err != nil {
 		return nil, err
@@ -109,7 +109,7 @@ func (s *ProjectService) ProjectReportLetter(ctx context.Context, a *org.Actor, 
 	}, nil
 }
 
-func (s *ProjectService) loc() *time.Location {
+func (s *Service) loc() *time.Location {
 	if s.Location != nil {
 		return s.Location
 	}

@@ -1,4 +1,4 @@
-package models
+package projects
 
 import (
 	"context"
@@ -176,8 +176,8 @@ type ProjectEvent struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
-// ProjectService runs projects.
-type ProjectService struct {
+// Service runs projects.
+type Service struct {
 	DB       *database.DB
 	Channels notify.Channels
 	Location *time.Location
@@ -185,7 +185,7 @@ type ProjectService struct {
 	Now func() time.Time
 }
 
-func (s *ProjectService) now() time.Time {
+func (s *Service) now() time.Time {
 	if s.Now != nil {
 		return s.Now().UTC().Truncate(time.Microsecond)
 	}
@@ -193,7 +193,7 @@ func (s *ProjectService) now() time.Time {
 }
 
 // Today is the legal date now.
-func (s *ProjectService) Today() calendar.Date { return calendar.DateOf(s.now(), s.Location) }
+func (s *Service) Today() calendar.Date { return calendar.DateOf(s.now(), s.Location) }
 
 // MemberInput puts a user on the team.
 type MemberInput struct {
@@ -284,7 +284,7 @@ func validateProjectUser(tx *gorm.DB, p *Project, userID int64, role string) (*o
 }
 
 // CreateProject starts a project in the actor's procuratorate at stage 立项.
-func (s *ProjectService) CreateProject(ctx context.Context, a *org.Actor, in ProjectInput) (*Project, error) {
+func (s *Service) CreateProject(ctx context.Context, a *org.Actor, in ProjectInput) (*Project, error) {
 	if !CanCreateProject(a) {
 		return nil, apperr.Forbidden("只有检察官、部门负责人或检察长可以创建项目")
 	}
@@ -376,7 +376,7 @@ func withFieldPrefix(err error, prefix string) error {
 }
 
 // event appends to the project timeline.
-func (s *ProjectService) event(tx *gorm.DB, a *org.Actor, projectID int64, action string, taskID, caseID *int64, note string, internal bool) error {
+func (s *Service) event(tx *gorm.DB, a *org.Actor, projectID int64, action string, taskID, caseID *int64, note string, internal bool) error {
 	ev := &ProjectEvent{ProjectID: projectID, Action: action, TaskID: taskID, CaseID: caseID, ActorName: a.DisplayName, Note: note, Internal: internal, CreatedAt: s.now()}
 	if a.UserID != 0 {
 		id := a.UserID
@@ -427,7 +427,7 @@ type ProjectCaseView struct {
 // GetProject returns the project with its team, stages, tasks, notes, linked
 // cases and derived progress, leaving out internal items for experts and
 // non-members.
-func (s *ProjectService) GetProject(ctx context.Context, a *org.Actor, id int64) (*ProjectDetail, error) {
+func (s *Service) GetProject(ctx context.Context, a *org.Actor, id int64) (*ProjectDetail, error) {
 	tx := s.DB.WithContext(ctx)
 	p, acc, err := loadProjectAccess(tx, a, id)
 	if err != nil {
@@ -519,7 +519,7 @@ type ProjectSummary struct {
 }
 
 // ListProjects lists the projects the actor may read, newest first.
-func (s *ProjectService) ListProjects(ctx context.Context, a *org.Actor, q ProjectListQuery) ([]ProjectSummary, string, error) {
+func (s *Service) ListProjects(ctx context.Context, a *org.Actor, q ProjectListQuery) ([]ProjectSummary, string, error) {
 	if q.Limit <= 0 || q.Limit > 200 {
 		q.Limit = 50
 	}
@@ -558,7 +558,7 @@ func (s *ProjectService) ListProjects(ctx context.Context, a *org.Actor, q Proje
 }
 
 // UpdateProject changes the description and the plan (managers only).
-func (s *ProjectService) UpdateProject(ctx context.Context, a *org.Actor, id int64, in ProjectUpdate) (*Project, error) {
+func (s *Service) UpdateProject(ctx context.Context, a *org.Actor, id int64, in ProjectUpdate) (*Project, error) {
 	var out *Project
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
 		p, acc, err := loadProjectAccess(tx, a, id)
@@ -623,7 +623,7 @@ func staleProject(current, sent int) error {
 
 // saveVersioned writes the project with its version bumped, only if nobody
 // else changed it meanwhile.
-func (s *ProjectService) saveVersioned(tx *gorm.DB, p *Project, version int) error {
+func (s *Service) saveVersioned(tx *gorm.DB, p *Project, version int) error {
 	p.Version = version + 1
 	p.UpdatedAt = s.now()
 	res := tx.Model(&Project{}).Where("id = ? AND version = ?", p.ID, version).Select("*").Omit("id", "created_at", "created_by").Updates(p)
@@ -638,7 +638,7 @@ func (s *ProjectService) saveVersioned(tx *gorm.DB, p *Project, version int) err
 
 // AdvanceStage closes the current stage today and opens the next; closing
 // 总结评估 completes the project.
-func (s *ProjectService) AdvanceStage(ctx context.Context, a *org.Actor, id int64, version int, note string) (*Project, error) {
+func (s *Service) AdvanceStage(ctx context.Context, a *org.Actor, id int64, version int, note string) (*Project, error) {
 	var out *Project
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
 		p, acc, err := loadProjectAccess(tx, a, id)
@@ -685,7 +685,7 @@ func (s *ProjectService) AdvanceStage(ctx context.Context, a *org.Actor, id int6
 }
 
 // AddMember puts a user on the team (managers only).
-func (s *ProjectService) AddMember(ctx context.Context, a *org.Actor, id int64, in MemberInput) (*ProjectMember, error) {
+func (s *Service) AddMember(ctx context.Context, a *org.Actor, id int64, in MemberInput) (*ProjectMember, error) {
 	var out *ProjectMember
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
 		p, acc, err := loadProjectAccess(tx, a, id)
@@ -714,7 +714,7 @@ func (s *ProjectService) AddMember(ctx context.Context, a *org.Actor, id int64, 
 
 // RemoveMember takes a user off the team; the lead stays (change the lead by
 // editing the project instead).
-func (s *ProjectService) RemoveMember(ctx context.Context, a *org.Actor, id, userID int64) error {
+func (s *Service) RemoveMember(ctx context.Context, a *org.Actor, id, userID int64) error {
 	return s.DB.WithTx(ctx, func(tx *gorm.DB) error {
 		p, acc, err := loadProjectAccess(tx, a, id)
 		if err != nil {

@@ -1,4 +1,4 @@
-package models
+package projects
 
 import (
 	"context"
@@ -39,7 +39,7 @@ type TaskUpdate struct {
 // TaskStatusLabels are the Chinese names of task statuses.
 var TaskStatusLabels = map[string]string{TaskTodo: "未开始", TaskDoing: "进行中", TaskDone: "已完成"}
 
-func (s *ProjectService) requireTeamMember(tx *gorm.DB, projectID, userID int64, field string) error {
+func (s *Service) requireTeamMember(tx *gorm.DB, projectID, userID int64, field string) error {
 	var n int64
 	if err := tx.Model(&ProjectMember{}).Where("project_id = ? AND user_id = ?", projectID, userID).Count(&n).Error; err != nil {
 		return err
@@ -51,7 +51,7 @@ func (s *ProjectService) requireTeamMember(tx *gorm.DB, projectID, userID int64,
 }
 
 // CreateTask adds a task; team members (not outside experts) may do so.
-func (s *ProjectService) CreateTask(ctx context.Context, a *org.Actor, projectID int64, in TaskInput) (*ProjectTask, error) {
+func (s *Service) CreateTask(ctx context.Context, a *org.Actor, projectID int64, in TaskInput) (*ProjectTask, error) {
 	if in.DueOn.IsZero() {
 		return nil, apperr.InvalidField("due_on", "请填写完成期限")
 	}
@@ -113,7 +113,7 @@ func loadTask(tx *gorm.DB, a *org.Actor, projectID, taskID int64) (*Project, Pro
 
 // UpdateTask changes a task. Team members may change any task; an outside
 // expert only the status of a task they own.
-func (s *ProjectService) UpdateTask(ctx context.Context, a *org.Actor, projectID, taskID int64, in TaskUpdate) (*ProjectTask, error) {
+func (s *Service) UpdateTask(ctx context.Context, a *org.Actor, projectID, taskID int64, in TaskUpdate) (*ProjectTask, error) {
 	var out *ProjectTask
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
 		p, acc, t, err := loadTask(tx, a, projectID, taskID)
@@ -176,7 +176,7 @@ type CommentInput struct {
 }
 
 // AddTaskComment comments on a task (team members and experts).
-func (s *ProjectService) AddTaskComment(ctx context.Context, a *org.Actor, projectID, taskID int64, in CommentInput) (*ProjectTaskComment, error) {
+func (s *Service) AddTaskComment(ctx context.Context, a *org.Actor, projectID, taskID int64, in CommentInput) (*ProjectTaskComment, error) {
 	if strings.TrimSpace(in.Body) == "" {
 		return nil, apperr.InvalidField("body", "评论内容不能为空")
 	}
@@ -203,7 +203,7 @@ func (s *ProjectService) AddTaskComment(ctx context.Context, a *org.Actor, proje
 }
 
 // TaskComments lists a task's comments.
-func (s *ProjectService) TaskComments(ctx context.Context, a *org.Actor, projectID, taskID int64) ([]ProjectTaskComment, error) {
+func (s *Service) TaskComments(ctx context.Context, a *org.Actor, projectID, taskID int64) ([]ProjectTaskComment, error) {
 	tx := s.DB.WithContext(ctx)
 	if _, _, _, err := loadTask(tx, a, projectID, taskID); err != nil {
 		return nil, err
@@ -223,7 +223,7 @@ type NoteInput struct {
 }
 
 // AddNote records a milestone note with files (team members).
-func (s *ProjectService) AddNote(ctx context.Context, a *org.Actor, projectID int64, in NoteInput) (*ProjectNoteView, error) {
+func (s *Service) AddNote(ctx context.Context, a *org.Actor, projectID int64, in NoteInput) (*ProjectNoteView, error) {
 	fields := map[string]string{}
 	if strings.TrimSpace(in.Title) == "" || len([]rune(in.Title)) > 200 {
 		fields["title"] = "标题不能为空且不超过200字"
@@ -272,7 +272,7 @@ func (s *ProjectService) AddNote(ctx context.Context, a *org.Actor, projectID in
 }
 
 // LoadNoteFile returns a milestone note's file the actor may read.
-func (s *ProjectService) LoadNoteFile(ctx context.Context, a *org.Actor, projectID, fileID int64) (*files.StoredFile, error) {
+func (s *Service) LoadNoteFile(ctx context.Context, a *org.Actor, projectID, fileID int64) (*files.StoredFile, error) {
 	tx := s.DB.WithContext(ctx)
 	_, acc, err := loadProjectAccess(tx, a, projectID)
 	if err != nil {
@@ -294,7 +294,7 @@ func (s *ProjectService) LoadNoteFile(ctx context.Context, a *org.Actor, project
 
 // LinkCase puts a case into the project. A case belongs to at most one
 // project, and only cases of the project's procuratorate may join.
-func (s *ProjectService) LinkCase(ctx context.Context, a *org.Actor, projectID, caseID int64) error {
+func (s *Service) LinkCase(ctx context.Context, a *org.Actor, projectID, caseID int64) error {
 	return s.DB.WithTx(ctx, func(tx *gorm.DB) error {
 		p, acc, err := loadProjectAccess(tx, a, projectID)
 		if err != nil {
@@ -334,7 +334,7 @@ func (s *ProjectService) LinkCase(ctx context.Context, a *org.Actor, projectID, 
 }
 
 // UnlinkCase takes a case out of the project.
-func (s *ProjectService) UnlinkCase(ctx context.Context, a *org.Actor, projectID, caseID int64) error {
+func (s *Service) UnlinkCase(ctx context.Context, a *org.Actor, projectID, caseID int64) error {
 	return s.DB.WithTx(ctx, func(tx *gorm.DB) error {
 		p, acc, err := loadProjectAccess(tx, a, projectID)
 		if err != nil {
@@ -375,7 +375,7 @@ type TimelineEntry struct {
 // Timeline merges the project's own events (tasks, stages, notes, team) with
 // the linked cases' events, newest first, at most limit entries; internal
 // entries are left out for experts and readers outside the team.
-func (s *ProjectService) Timeline(ctx context.Context, a *org.Actor, projectID int64, limit int) ([]TimelineEntry, error) {
+func (s *Service) Timeline(ctx context.Context, a *org.Actor, projectID int64, limit int) ([]TimelineEntry, error) {
 	if limit <= 0 || limit > 500 {
 		limit = 200
 	}
