@@ -22,7 +22,7 @@ import (
 	"jianyi/internal/platform/database"
 	"jianyi/internal/platform/files"
 	"jianyi/internal/projects"
-	"jianyi/models"
+	"jianyi/internal/stats"
 )
 
 // The end-to-end tests drive whole cases through the real router only — no
@@ -239,7 +239,7 @@ func TestEndToEndRecommendation(t *testing.T) {
 		e2eDownload(env, id, "approval-form", "agency1").Expect(t, http.StatusNotFound)
 
 		// Statistics and the ledger.
-		var st models.Stats
+		var st stats.Stats
 		env.Do("GET", "/api/v1/stats", "casemgr1", nil).Expect(t, http.StatusOK).Decode(t, &st)
 		if st.Total < 1 || st.Issued < 1 || st.Perfunctory != 1 {
 			t.Fatalf("stats total %d issued %d perfunctory %d", st.Total, st.Issued, st.Perfunctory)
@@ -740,8 +740,8 @@ func TestEndToEndNoReplyCountsInStatistics(t *testing.T) {
 		if c.ReplyDue == nil || *c.ReplyDue != "2026-05-06" {
 			t.Fatalf("reply due %v", c.ReplyDue)
 		}
-		stats := func() models.Stats {
-			var st models.Stats
+		stats := func() stats.Stats {
+			var st stats.Stats
 			env.Do("GET", "/api/v1/stats", "casemgr1", nil).Expect(t, http.StatusOK).Decode(t, &st)
 			return st
 		}

@@ -18,7 +18,7 @@ import (
 	"jianyi/internal/cases"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
-	"jianyi/models"
+	"jianyi/internal/stats"
 )
 
 // statsFixture is the known-answer fixture: ten recommendations issued by the
@@ -97,7 +97,7 @@ func TestStatsKnownAnswers(t *testing.T) {
 		firstDeptProsecutor(t, env)
 		cases := statsFixture(t, env)
 
-		var st models.Stats
+		var st stats.Stats
 		env.Do("GET", "/api/v1/stats", "casemgr1", nil).Expect(t, http.StatusOK).Decode(t, &st)
 		if st.Total != 11 || st.Issued != 10 {
 			t.Fatalf("total %d issued %d", st.Total, st.Issued)
@@ -117,7 +117,7 @@ func TestStatsKnownAnswers(t *testing.T) {
 		if st.AvgDaysToReply == nil || *st.AvgDaysToReply != 40 {
 			t.Fatalf("avg days %v", st.AvgDaysToReply)
 		}
-		counts := func(cs []models.Count) map[string]int64 {
+		counts := func(cs []stats.Count) map[string]int64 {
 			m := map[string]int64{}
 			for _, c := range cs {
 				m[c.Key] = c.Count
@@ -167,7 +167,7 @@ func TestStatsKnownAnswers(t *testing.T) {
 				if tc.status != 200 {
 					return
 				}
-				var s models.Stats
+				var s stats.Stats
 				res.Decode(t, &s)
 				if s.Total != tc.total || s.Issued != tc.issued || s.OnTimeRate.Percent != tc.onTime {
 					t.Fatalf("total %d issued %d on-time %.1f; want %d %d %.1f", s.Total, s.Issued, s.OnTimeRate.Percent, tc.total, tc.issued, tc.onTime)
@@ -199,7 +199,7 @@ func TestLedgerExport(t *testing.T) {
 		if len(rows) != 11 {
 			t.Fatalf("rows %d, want header + 10", len(rows))
 		}
-		headers := models.LedgerHeaders()
+		headers := stats.LedgerHeaders()
 		for i, h := range headers {
 			if rows[0][i] != h {
 				t.Fatalf("header %d = %q, want %q", i, rows[0][i], h)

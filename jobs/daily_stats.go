@@ -13,7 +13,7 @@ import (
 	"jianyi/internal/cases"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
-	"jianyi/models"
+	"jianyi/internal/stats"
 )
 
 func init() {
@@ -53,10 +53,10 @@ func SnapshotDailyStats(ctx context.Context, db *database.DB, today calendar.Dat
 	if err := db.WithContext(ctx).Model(&org.Procuratorate{}).Order("id").Pluck("id", &procs).Error; err != nil {
 		return 0, err
 	}
-	rows := map[int64]*models.DailyStat{}
+	rows := map[int64]*stats.DailyStat{}
 	states := map[int64]map[string]int{}
 	for _, p := range procs {
-		rows[p] = &models.DailyStat{StatDate: today, ProcuratorateID: p}
+		rows[p] = &stats.DailyStat{StatDate: today, ProcuratorateID: p}
 		states[p] = map[string]int{}
 	}
 	for _, g := range groups {

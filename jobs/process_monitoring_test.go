@@ -11,8 +11,8 @@ import (
 	"jianyi/internal/cases"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
+	"jianyi/internal/stats"
 	"jianyi/jobs"
-	"jianyi/models"
 )
 
 func TestStageCutoff(t *testing.T) {
@@ -147,14 +147,14 @@ func TestDailyStats(t *testing.T) {
 		}
 		var procs int64
 		db.Model(&org.Procuratorate{}).Count(&procs)
-		if n := countRows(t, db, &models.DailyStat{}, "stat_date = ?", "2026-04-15"); n != procs {
+		if n := countRows(t, db, &stats.DailyStat{}, "stat_date = ?", "2026-04-15"); n != procs {
 			t.Fatalf("%d stat rows, want one per procuratorate (%d)", n, procs)
 		}
-		var st models.DailyStat
+		var st stats.DailyStat
 		db.Where("stat_date = ? AND procuratorate_id = ?", "2026-04-15", seed.District.ID).First(&st)
 		// The overdue case nobody answered counts as 不回复 although its
 		// stored reply_class is still empty (models.ReplyClassSQL).
-		want := models.DailyStat{Total: 5, Issued: 1, Delivered: 3, RepliedLate: 1, OverdueOpen: 1, NoReply: 1,
+		want := stats.DailyStat{Total: 5, Issued: 1, Delivered: 3, RepliedLate: 1, OverdueOpen: 1, NoReply: 1,
 			StateCounts: `{"delivered":2,"lead":2,"replied":1}`}
 		if st.Total != want.Total || st.Issued != want.Issued || st.Delivered != want.Delivered || st.RepliedLate != want.RepliedLate ||
 			st.OverdueOpen != want.OverdueOpen || st.StateCounts != want.StateCounts || st.NoReply != want.NoReply || st.RepliedOnTime != 0 {

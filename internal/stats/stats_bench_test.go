@@ -1,4 +1,4 @@
-package models_test
+package stats_test
 
 import (
 	"context"
@@ -18,6 +18,7 @@ import (
 	"jianyi/internal/calendar"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
+	"jianyi/internal/stats"
 	"jianyi/models"
 )
 
@@ -65,7 +66,7 @@ func BenchmarkStatsAndLedger(b *testing.B) {
 	b.Run(fmt.Sprintf("stats_%d", rows), func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			st, err := models.ComputeStats(ctx, db, casemgr, models.StatsQuery{Today: today})
+			st, err := stats.ComputeStats(ctx, db, casemgr, stats.StatsQuery{Today: today})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -77,7 +78,7 @@ func BenchmarkStatsAndLedger(b *testing.B) {
 	b.Run(fmt.Sprintf("stats_period_%d", rows), func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := models.ComputeStats(ctx, db, casemgr, models.StatsQuery{Today: today, From: calendar.NewDate(2025, 1, 1), To: calendar.NewDate(2025, 12, 31)}); err != nil {
+			if _, err := stats.ComputeStats(ctx, db, casemgr, stats.StatsQuery{Today: today, From: calendar.NewDate(2025, 1, 1), To: calendar.NewDate(2025, 12, 31)}); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -103,7 +104,7 @@ func BenchmarkStatsAndLedger(b *testing.B) {
 			}
 		}()
 		for b.Loop() {
-			l, err := models.PrepareLedger(ctx, db, casemgr, models.StatsQuery{Today: today, DepartmentID: dept1.ID}, "xlsx")
+			l, err := stats.PrepareLedger(ctx, db, casemgr, stats.StatsQuery{Today: today, DepartmentID: dept1.ID}, "xlsx")
 			if err != nil {
 				b.Fatal(err)
 			}
