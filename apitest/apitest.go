@@ -22,8 +22,8 @@ import (
 
 	"jianyi/config"
 	"jianyi/handlers"
+	"jianyi/internal/demo"
 	"jianyi/internal/platform/database"
-	"jianyi/models"
 )
 
 // Password is every demo account's password in tests.
@@ -36,7 +36,7 @@ type Env struct {
 	Config *config.Config
 	Echo   *echo.Echo
 	Server *handlers.Server
-	Org    *models.DemoOrg
+	Org    *demo.DemoOrg
 	// Clock is the time the server sees; tests move it with SetNow.
 	mu     sync.Mutex
 	now    time.Time
@@ -75,7 +75,7 @@ func TestConfig(t testing.TB, change func(cfg *config.Config)) *config.Config {
 // NewWithConfig starts the API with a caller-adjusted configuration.
 func NewWithConfig(t testing.TB, db *database.DB, cfg *config.Config) *Env {
 	t.Helper()
-	org, err := models.SeedDemo(context.Background(), db, Password)
+	org, err := demo.SeedDemo(context.Background(), db, Password)
 	if err != nil {
 		t.Fatalf("seed demo: %v", err)
 	}

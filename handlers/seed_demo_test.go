@@ -11,10 +11,10 @@ import (
 	"jianyi/dbtest"
 	"jianyi/handlers"
 	"jianyi/internal/cases"
+	"jianyi/internal/demo"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
-	"jianyi/models"
 )
 
 // TestSeedDemoCases seeds the demo cases twice through the real case service
@@ -25,11 +25,11 @@ func TestSeedDemoCases(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		ctx := context.Background()
-		first, err := models.SeedDemoCases(ctx, db, env.Server.Cases(), handlers.RenderDisclosurePDF)
+		first, err := demo.SeedDemoCases(ctx, db, env.Server.Cases(), handlers.RenderDisclosurePDF)
 		if err != nil {
 			t.Fatal(err)
 		}
-		again, err := models.SeedDemoCases(ctx, db, env.Server.Cases(), handlers.RenderDisclosurePDF)
+		again, err := demo.SeedDemoCases(ctx, db, env.Server.Cases(), handlers.RenderDisclosurePDF)
 		if err != nil {
 			t.Fatalf("second seeding: %v", err)
 		}

@@ -10,16 +10,16 @@ import (
 	"jianyi/dbtest"
 	"jianyi/internal/applications"
 	"jianyi/internal/calendar"
+	"jianyi/internal/demo"
 	"jianyi/internal/notify"
 	"jianyi/internal/platform/database"
 	"jianyi/jobs"
-	"jianyi/models"
 )
 
 func TestApplicationDeadlineReminders(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
-		org, err := models.SeedDemo(ctx, db, "test-password-2026")
+		org, err := demo.SeedDemo(ctx, db, "test-password-2026")
 		if err != nil {
 			t.Fatal(err)
 		}

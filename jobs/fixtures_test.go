@@ -12,11 +12,11 @@ import (
 	"jianyi/dbtest"
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
+	"jianyi/internal/demo"
 	"jianyi/internal/notify"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
 	"jianyi/jobs"
-	"jianyi/models"
 )
 
 const demoPassword = "test-password-2026"
@@ -58,9 +58,9 @@ func testConfig(t testing.TB) *config.Config {
 	return cfg
 }
 
-func seed(t testing.TB, db *database.DB) *models.DemoOrg {
+func seed(t testing.TB, db *database.DB) *demo.DemoOrg {
 	t.Helper()
-	org, err := models.SeedDemo(context.Background(), db, demoPassword)
+	org, err := demo.SeedDemo(context.Background(), db, demoPassword)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +90,7 @@ func userID(t testing.TB, db *database.DB, username string) int64 {
 // action would leave it — state delivered, received on the given day, reply
 // deadline computed by CaseService.SetReplyDeadline — directly through GORM,
 // without the prosecutor-side actions.
-func deliveredCaseFixture(t testing.TB, db *database.DB, org *models.DemoOrg, cfg *config.Config, title string, received calendar.Date) *cases.Case {
+func deliveredCaseFixture(t testing.TB, db *database.DB, org *demo.DemoOrg, cfg *config.Config, title string, received calendar.Date) *cases.Case {
 	t.Helper()
 	c := caseFixture(t, db, org, title, cases.StateDelivered, at8(received))
 	svc := &cases.Service{DB: db, Settings: cases.Settings{ReplyMonths: cfg.Deadlines.ReplyMonths,
@@ -106,7 +106,7 @@ func deliveredCaseFixture(t testing.TB, db *database.DB, org *models.DemoOrg, cf
 
 // caseFixture stores a case of the demo district in a state, entered at the
 // given instant, handled by prosecutor1 and addressed to agency1.
-func caseFixture(t testing.TB, db *database.DB, org *models.DemoOrg, title string, state cases.CaseState, entered time.Time) *cases.Case {
+func caseFixture(t testing.TB, db *database.DB, org *demo.DemoOrg, title string, state cases.CaseState, entered time.Time) *cases.Case {
 	t.Helper()
 	agency := org.Agency1.ID
 	c := &cases.Case{ProcuratorateID: org.District.ID, DepartmentID: org.Department.ID, Title: title, Field: "食品药品安全",

@@ -16,11 +16,11 @@ import (
 	"jianyi/internal/agency"
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
+	"jianyi/internal/demo"
 	"jianyi/internal/notify"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
 	"jianyi/jobs"
-	"jianyi/models"
 )
 
 func d(s string) calendar.Date {
@@ -178,7 +178,7 @@ func TestReplyRemindersStopWhenReplied(t *testing.T) {
 
 // manyDeliveredCases makes cases whose deadlines put them in every reminder
 // window on today.
-func manyDeliveredCases(t *testing.T, db *database.DB, org *models.DemoOrg, cfg *config.Config, n int) {
+func manyDeliveredCases(t *testing.T, db *database.DB, org *demo.DemoOrg, cfg *config.Config, n int) {
 	t.Helper()
 	for i := range n {
 		// Received 2026-01-01 … spread over 100 days: some due soon, some

@@ -11,10 +11,10 @@ import (
 	"jianyi/dbtest"
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
+	"jianyi/internal/demo"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
 	"jianyi/jobs"
-	"jianyi/models"
 )
 
 // EnvBenchRows sets how many cases BenchmarkReplyReminderScan stores
@@ -128,7 +128,7 @@ func BenchmarkReplyReminderScan(b *testing.B) {
 // fillCases bulk-inserts total cases in one transaction with multi-row
 // INSERTs and returns how many are delivered with a deadline in a reminder
 // window of benchToday (1%).
-func fillCases(b testing.TB, db *database.DB, org *models.DemoOrg, total int) int {
+func fillCases(b testing.TB, db *database.DB, org *demo.DemoOrg, total int) int {
 	b.Helper()
 	prosecutor := userID(b, db, "prosecutor1")
 	states := []cases.CaseState{cases.StateClosed, cases.StateFollowingUp, cases.StateReplied, cases.StateLead,

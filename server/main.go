@@ -26,9 +26,9 @@ import (
 
 	"jianyi/config"
 	"jianyi/handlers"
+	"jianyi/internal/demo"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
-	"jianyi/models"
 )
 
 func main() {
@@ -109,13 +109,13 @@ func openDB(cfg *config.Config) (*database.DB, error) {
 
 func serve(args []string, stdout io.Writer, log *slog.Logger) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	demo := fs.Bool("demo", false, "migrate, seed the demo accounts and serve (refused in production)")
+	withDemo := fs.Bool("demo", false, "migrate, seed the demo accounts and serve (refused in production)")
 	password := fs.String("password", os.Getenv("JIANYI_DEMO_PASSWORD"), "with --demo: password for every demo account (or JIANYI_DEMO_PASSWORD)")
 	cfg, err := loadConfig(fs, args)
 	if err != nil {
 		return err
 	}
-	if *demo {
+	if *withDemo {
 		// Demo accounts with a shared, known password must never reach a real deployment.
 		if cfg.IsProduction() {
 			return errors.New("serve --demo is refused in production mode")
@@ -139,7 +139,7 @@ func serve(args []string, stdout io.Writer, log *slog.Logger) error {
 	defer db.Close()
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	if cfg.Database.AutoMigrate || *demo {
+	if cfg.Database.AutoMigrate || *withDemo {
 		done, err := db.Migrate(ctx)
 		if err != nil {
 			return err
@@ -154,8 +154,8 @@ func serve(args []string, stdout io.Writer, log *slog.Logger) error {
 	if err := setDocumentRenderer(cfg, log); err != nil {
 		return err
 	}
-	if *demo {
-		org, err := models.SeedDemo(ctx, db, *password)
+	if *withDemo {
+		org, err := demo.SeedDemo(ctx, db, *password)
 		if err != nil {
 			return err
 		}
@@ -265,7 +265,7 @@ func seedDemo(args []string, stdout io.Writer, log *slog.Logger) error {
 	if _, err := db.Migrate(context.Background()); err != nil {
 		return err
 	}
-	org, err := models.SeedDemo(context.Background(), db, *password)
+	org, err := demo.SeedDemo(context.Background(), db, *password)
 	if err != nil {
 		return err
 	}
@@ -279,7 +279,7 @@ func seedDemo(args []string, stdout io.Writer, log *slog.Logger) error {
 // seedDemoCases makes the demo cases through the case service the server
 // uses (same deadlines, calendar and publishing roles) and lists them.
 func seedDemoCases(ctx context.Context, cfg *config.Config, db *database.DB, stdout io.Writer) error {
-	cases, err := models.SeedDemoCases(ctx, db, handlers.NewCaseService(cfg, db), handlers.RenderDisclosurePDF)
+	cases, err := demo.SeedDemoCases(ctx, db, handlers.NewCaseService(cfg, db), handlers.RenderDisclosurePDF)
 	if err != nil {
 		return err
 	}
@@ -299,7 +299,7 @@ func seedDemoCases(ctx context.Context, cfg *config.Config, db *database.DB, std
 }
 
 // printDemoOrg lists what seeding made, so the operator knows the accounts.
-func printDemoOrg(stdout io.Writer, org *models.DemoOrg) {
+func printDemoOrg(stdout io.Writer, org *demo.DemoOrg) {
 	fmt.Fprintf(stdout, "检察院: %s > %s > %s\n", org.Province.Name, org.City.Name, org.District.Name)
 	fmt.Fprintf(stdout, "被建议单位: %s, %s\n", org.Agency1.Name, org.Agency2.Name)
 	fmt.Fprintln(stdout, "accounts (username  role  where  status):")

@@ -16,9 +16,9 @@ import (
 	"jianyi/dbtest"
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
+	"jianyi/internal/demo"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
-	"jianyi/models"
 )
 
 // BenchmarkCaseList measures list-page queries over a large cases table on
@@ -38,7 +38,7 @@ func BenchmarkCaseList(b *testing.B) {
 	}
 	ctx := context.Background()
 	db := dbtest.Open(b, "sqlite")
-	seed, err := models.SeedDemo(ctx, db, "bench-password-2026")
+	seed, err := demo.SeedDemo(ctx, db, "bench-password-2026")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -109,7 +109,7 @@ func date(y int, m time.Month, d int) *calendar.Date {
 // deadlines spread as in a mature system (half closed, a tenth awaiting a
 // reply, about one in eight of those overdue); "校园" in every seventh
 // title or so, "罕见词" nowhere (the worst case: a scan of the whole table).
-func fillCases(b *testing.B, db *database.DB, seed *models.DemoOrg, n int) {
+func fillCases(b *testing.B, db *database.DB, seed *demo.DemoOrg, n int) {
 	var p1, p2 org.User
 	db.Where("username = ?", "prosecutor1").First(&p1)
 	db.Where("username = ?", "cityprosecutor1").First(&p2)

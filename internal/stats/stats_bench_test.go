@@ -16,10 +16,10 @@ import (
 
 	"jianyi/dbtest"
 	"jianyi/internal/calendar"
+	"jianyi/internal/demo"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
 	"jianyi/internal/stats"
-	"jianyi/models"
 )
 
 // EnvBenchRows sets how many cases the statistics benchmark inserts
@@ -44,7 +44,7 @@ func BenchmarkStatsAndLedger(b *testing.B) {
 	}
 	ctx := context.Background()
 	db := dbtest.Open(b, "sqlite")
-	seed, err := models.SeedDemo(ctx, db, "bench-password")
+	seed, err := demo.SeedDemo(ctx, db, "bench-password")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -130,7 +130,7 @@ func (w *countingWriter) Write(p []byte) (int, error) {
 // seedBenchCases writes n cases with literal multi-row INSERTs of 500 rows in
 // one transaction: states, sources, fields, reply classes and dates spread
 // so the GROUP BYs have realistic cardinality.
-func seedBenchCases(b *testing.B, db *database.DB, seed *models.DemoOrg, dept1, prosecutor int64, n int) []int64 {
+func seedBenchCases(b *testing.B, db *database.DB, seed *demo.DemoOrg, dept1, prosecutor int64, n int) []int64 {
 	b.Helper()
 	var agencies []int64
 	// Bulk load: drop the secondary indexes of cases and build them again
