@@ -21,9 +21,12 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"jianyi/config"
+	"jianyi/documents"
 	"jianyi/handlers"
 	"jianyi/internal/demo"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
+	"jianyi/server/app"
 )
 
 // Password is every demo account's password in tests.
@@ -34,13 +37,14 @@ type Env struct {
 	T      testing.TB
 	DB     *database.DB
 	Config *config.Config
+	App    *app.App
 	Echo   *echo.Echo
 	Server *handlers.Server
 	Org    *demo.DemoOrg
 	// Clock is the time the server sees; tests move it with SetNow.
 	mu     sync.Mutex
 	now    time.Time
-	tokens map[string]string
+	tokens map[string]token
 	// Observe, when set, sees every request and response (the OpenAPI
 	// conformance test uses it).
 	Observe func(req *http.Request, reqBody []byte, rec *httptest.ResponseRecorder)
@@ -63,6 +67,8 @@ func TestConfig(t testing.TB, change func(cfg *config.Config)) *config.Config {
 	cfg.Mode = "dev"
 	cfg.Database.DSN = "test"
 	cfg.Jobs.Enabled = false
+	// Hashing at bcrypt's lowest cost keeps the logins of a test cheap.
+	cfg.Auth.PasswordCost = org.MinPasswordCost
 	if change != nil {
 		change(cfg)
 	}
@@ -75,20 +81,40 @@ func TestConfig(t testing.TB, change func(cfg *config.Config)) *config.Config {
 // NewWithConfig starts the API with a caller-adjusted configuration.
 func NewWithConfig(t testing.TB, db *database.DB, cfg *config.Config) *Env {
 	t.Helper()
-	org, err := demo.SeedDemo(context.Background(), db, Password)
-	if err != nil {
-		t.Fatalf("seed demo: %v", err)
-	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(&testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	e, srv := handlers.New(handlers.Options{Config: cfg, DB: db, Logger: log})
-	env := &Env{T: t, DB: db, Config: cfg, Echo: e, Server: srv, Org: org, tokens: map[string]string{},
-		now: time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)}
-	srv.Now = env.Now
-	srv.Cases().NowFunc = env.Now
+	env := &Env{T: t, DB: db, Config: cfg, tokens: map[string]token{}, now: time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)}
+	opts := app.Options{Config: cfg, DB: db, Logger: log, Now: env.Now}
+	if cfg.Documents == (config.DocumentConfig{}) {
+		r, err := shippedFonts()
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts.Renderer = r
+	}
+	a, err := app.New(opts)
+	if err != nil {
+		t.Fatalf("build the app: %v", err)
+	}
+	env.App, env.Echo, env.Server = a, a.Router, a.Server
+	if env.Org, err = demo.SeedDemo(context.Background(), db, a.Passwords, Password); err != nil {
+		t.Fatalf("seed demo: %v", err)
+	}
 	return env
+}
+
+// shippedFonts is one renderer with the shipped fonts for every test of the
+// process: parsing the fonts once is what makes a Renderer cheap to share.
+var shippedFonts = sync.OnceValues(func() (*documents.Renderer, error) {
+	return documents.NewRenderer(documents.FontConfig{})
+})
+
+// token is a login's bearer token and when (by the test clock) it was issued.
+type token struct {
+	value    string
+	issuedAt time.Time
 }
 
 // Now is the test clock.
@@ -141,8 +167,11 @@ func (r *Response) ErrorCode() string {
 // Token logs a demo user in (once) and returns the bearer token.
 func (e *Env) Token(username string) string {
 	e.T.Helper()
-	if tok, ok := e.tokens[username]; ok {
-		return tok
+	// A token is reused while the test clock stays within the first half of
+	// its lifetime; a test that moves the clock further logs in again.
+	now := e.Now()
+	if tok, ok := e.tokens[username]; ok && !now.Before(tok.issuedAt) && now.Sub(tok.issuedAt) < e.Config.Auth.TokenTTL/2 {
+		return tok.value
 	}
 	res := e.Do("POST", "/api/v1/auth/login", "", map[string]string{"username": username, "password": Password})
 	if res.Status != http.StatusOK {
@@ -152,7 +181,7 @@ func (e *Env) Token(username string) string {
 		Token string `json:"token"`
 	}
 	res.Decode(e.T, &out)
-	e.tokens[username] = out.Token
+	e.tokens[username] = token{value: out.Token, issuedAt: now}
 	return out.Token
 }
 

@@ -71,6 +71,8 @@ type AuthConfig struct {
 	MaxFailuresPerIP   int           `yaml:"max_failures_per_ip"`
 	FailureWindow      time.Duration `yaml:"failure_window"`
 	MinPasswordLength  int           `yaml:"min_password_length"`
+	// PasswordCost is the bcrypt cost passwords are hashed with.
+	PasswordCost int `yaml:"password_cost"`
 }
 
 // DeadlineConfig holds the legal and internal time limits.
@@ -326,6 +328,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Auth.MaxFailuresPerUser < 1 || c.Auth.MaxFailuresPerIP < 1 || c.Auth.FailureWindow <= 0 {
 		bad("auth.max_failures_per_user", "throttling limits and window must be positive")
+	}
+	if c.Auth.PasswordCost < 4 || c.Auth.PasswordCost > 31 {
+		bad("auth.password_cost", "must be a bcrypt cost between 4 and 31")
 	}
 	if c.Auth.MinPasswordLength < 8 {
 		bad("auth.min_password_length", "must be at least 8")

@@ -14,12 +14,10 @@ import (
 	"jianyi/internal/disclosure"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
-	"jianyi/internal/platform/ratelimit"
 	"jianyi/internal/reviews"
 )
 
-// publicServices are the services behind the citizen and public routes,
-// built once when the routes are wired.
+// publicServices are the services behind the citizen and public routes.
 type publicServices struct {
 	apps        *applications.Service
 	disclosures *disclosure.Service
@@ -29,8 +27,6 @@ type publicServices struct {
 // pages and the staff endpoints that handle applications and publication.
 // Public routes hang off the root and the api group without requireAuth.
 func (s *Server) publicRoutes(e *echo.Echo, api, authed *echo.Group) {
-	ps := s.newPublicServices()
-	s.pub = ps
 	api.GET("/public/procuratorates", s.publicProcuratorates)
 	api.GET("/public/challenge", s.publicChallenge)
 	api.POST("/public/applications", s.submitApplication)
@@ -49,26 +45,6 @@ func (s *Server) publicRoutes(e *echo.Echo, api, authed *echo.Group) {
 
 	s.disclosureRoutes(api, authed)
 	s.publicPageRoutes(e)
-}
-
-func (s *Server) newPublicServices() *publicServices {
-	cfg := s.cfg
-	pc := cfg.Public
-	settings := applications.Settings{
-		AnswerWorkdays: cfg.Deadlines.ApplicationAnswerWorkdays, ResultMonths: cfg.Deadlines.ApplicationResultMonths,
-		DuplicateDays: pc.DuplicateDays, DuplicateThreshold: pc.DuplicateThreshold, MaxEvidenceFiles: pc.MaxEvidenceFiles,
-		SigningKey: []byte("public-applications\x00" + cfg.Auth.SigningKey), PowDifficulty: pc.PowDifficulty,
-		ChallengeTTL: pc.ChallengeTTL, FormMinAge: pc.FormMinAge, FormMaxAge: pc.FormMaxAge,
-		SubmitPerIP:       ratelimit.Limit{Name: "apply_ip", Max: pc.SubmitPerIP, Window: pc.SubmitWindow},
-		SubmitPerID:       ratelimit.Limit{Name: "apply_id", Max: pc.SubmitPerID, Window: pc.SubmitWindow},
-		LookupPerIP:       ratelimit.Limit{Name: "lookup_ip", Max: pc.LookupPerIP, Window: pc.LookupWindow},
-		LookupPerTracking: ratelimit.Limit{Name: "lookup_no", Max: pc.LookupPerTracking, Window: pc.LookupWindow},
-	}
-	return &publicServices{
-		apps: &applications.Service{DB: s.db, Cases: s.cases, Settings: settings},
-		disclosures: &disclosure.Service{DB: s.db, Cases: s.cases, Render: renderDisclosurePDF, ApplicantNames: applications.ApplicantNames,
-			SearchPerIP: ratelimit.Limit{Name: "search_ip", Max: pc.SearchPerIP, Window: time.Minute}},
-	}
 }
 
 func (s *Server) publicProcuratorates(c echo.Context) error {
@@ -184,7 +160,7 @@ func (s *Server) applicationNoticePDF(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	pdf, err := renderApplicantNotice(n)
+	pdf, err := s.renderApplicantNotice(n)
 	if err != nil {
 		return err
 	}

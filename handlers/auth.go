@@ -26,7 +26,7 @@ type tokenClaims struct {
 
 // issueToken signs a token for the user.
 func (s *Server) issueToken(u *org.User) (string, time.Time, error) {
-	now := time.Now()
+	now := s.clock.Now()
 	exp := now.Add(s.cfg.Auth.TokenTTL)
 	claims := tokenClaims{
 		TokenVersion: u.TokenVersion,
@@ -45,10 +45,13 @@ func (s *Server) issueToken(u *org.User) (string, time.Time, error) {
 // requireAuth validates the bearer token, then loads the user so a disabled
 // account or a revoked token stops at once.
 func (s *Server) requireAuth() echo.MiddlewareFunc {
+	key := []byte(s.cfg.Auth.SigningKey)
 	jwtMW := echojwt.WithConfig(echojwt.Config{
-		SigningKey:    []byte(s.cfg.Auth.SigningKey),
-		SigningMethod: "HS256",
-		NewClaimsFunc: func(echo.Context) jwt.Claims { return new(tokenClaims) },
+		// Expiry and not-before are judged by the server's clock.
+		ParseTokenFunc: func(c echo.Context, auth string) (any, error) {
+			return jwt.ParseWithClaims(auth, new(tokenClaims), func(*jwt.Token) (any, error) { return key, nil },
+				jwt.WithValidMethods([]string{"HS256"}), jwt.WithTimeFunc(s.clock.Now))
+		},
 		ErrorHandler: func(c echo.Context, err error) error {
 			return &apperr.Error{Kind: apperr.ErrUnauthorized, Code: "invalid_token", Message: "未登录或登录已过期，请重新登录"}
 		},

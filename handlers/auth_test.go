@@ -145,7 +145,7 @@ func TestTokensRejected(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		valid := signToken(t, config.DevSigningKey, id, u.TokenVersion, time.Now().Add(time.Hour))
+		valid := signToken(t, config.DevSigningKey, id, u.TokenVersion, env.Now().Add(time.Hour))
 		good := env.Token("prosecutor1")
 		tampered := []byte(good)
 		// Flip one character of the signature.
@@ -161,11 +161,11 @@ func TestTokensRejected(t *testing.T) {
 		}{
 			{"self-signed with the dev key", "Bearer " + valid, http.StatusOK},
 			{"login token", "Bearer " + good, http.StatusOK},
-			{"expired", "Bearer " + signToken(t, config.DevSigningKey, id, u.TokenVersion, time.Now().Add(-time.Minute)), http.StatusUnauthorized},
+			{"expired", "Bearer " + signToken(t, config.DevSigningKey, id, u.TokenVersion, env.Now().Add(-time.Minute)), http.StatusUnauthorized},
 			{"tampered signature", "Bearer " + string(tampered), http.StatusUnauthorized},
-			{"another key", "Bearer " + signToken(t, "another-signing-key-0123456789-abcdefgh", id, u.TokenVersion, time.Now().Add(time.Hour)), http.StatusUnauthorized},
-			{"stale token version", "Bearer " + signToken(t, config.DevSigningKey, id, u.TokenVersion-1, time.Now().Add(time.Hour)), http.StatusUnauthorized},
-			{"unknown user", "Bearer " + signToken(t, config.DevSigningKey, 999999, 1, time.Now().Add(time.Hour)), http.StatusUnauthorized},
+			{"another key", "Bearer " + signToken(t, "another-signing-key-0123456789-abcdefgh", id, u.TokenVersion, env.Now().Add(time.Hour)), http.StatusUnauthorized},
+			{"stale token version", "Bearer " + signToken(t, config.DevSigningKey, id, u.TokenVersion-1, env.Now().Add(time.Hour)), http.StatusUnauthorized},
+			{"unknown user", "Bearer " + signToken(t, config.DevSigningKey, 999999, 1, env.Now().Add(time.Hour)), http.StatusUnauthorized},
 			{"garbage", "Bearer not.a.token", http.StatusUnauthorized},
 		}
 		for _, tc := range tests {

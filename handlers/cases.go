@@ -183,9 +183,16 @@ func (s *Server) caseEvents(c echo.Context) error {
 	return c.JSON(http.StatusOK, listResponse[EventView]{Items: views})
 }
 
-// extraEventLabels names timeline events that are not lifecycle actions.
+// extraEventLabels names the timeline events that are not lifecycle actions.
 var extraEventLabels = map[string]string{
-	"register": "登记线索",
+	"register":             "登记线索",
+	"draft_saved":          "保存检察建议书草稿",
+	"investigation_record": "登记调查核实记录",
+	"deadline_recomputed":  "重新计算回复期限",
+	"filing_submitted":     "报上级院备案",
+	"project_link":         "纳入项目",
+	"project_unlink":       "移出项目",
+	"rate":                 "外部评价",
 }
 
 // caseAction runs POST /cases/{id}/actions/{action}. The body is JSON
@@ -200,7 +207,7 @@ func (s *Server) caseAction(c echo.Context) error {
 	if _, ok := cases.ActionByName(action); !ok {
 		return &apperr.Error{Kind: apperr.ErrNotFound, Code: "unknown_action", Message: "不存在该操作：" + action}
 	}
-	req := cases.ActionRequest{CaseID: id, Action: action, Payload: cases.NewActionPayload(action)}
+	req := cases.ActionRequest{CaseID: id, Action: action, Payload: s.cases.NewActionPayload(action)}
 	if isMultipart(c) {
 		err = s.bindMultipartAction(c, &req)
 	} else {
@@ -371,5 +378,5 @@ func (s *Server) lifecycleTable(c echo.Context) error {
 		}
 		rows = append(rows, r)
 	}
-	return c.JSON(http.StatusOK, map[string]any{"items": rows, "states": cases.StateLabels, "generated_at": time.Now().UTC().Format(time.RFC3339)})
+	return c.JSON(http.StatusOK, map[string]any{"items": rows, "states": cases.StateLabels, "generated_at": s.clock.Now().Format(time.RFC3339)})
 }

@@ -14,37 +14,9 @@ import (
 
 	"jianyi/documents"
 	"jianyi/internal/applications"
-	"jianyi/internal/calendar"
-	"jianyi/internal/cases"
 	"jianyi/internal/disclosure"
 	"jianyi/internal/platform/apperr"
 )
-
-func civilTime(d calendar.Date) time.Time {
-	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)
-}
-
-// renderDisclosurePDF prints the redacted letter as a 检察建议书 (公开版).
-// RenderDisclosurePDF renders a published (redacted) letter with the
-// process's official fonts; the demo seeding publishes with it too.
-func RenderDisclosurePDF(l disclosure.DisclosureLetter) ([]byte, error) {
-	return renderDisclosurePDF(l)
-}
-
-func renderDisclosurePDF(l disclosure.DisclosureLetter) ([]byte, error) {
-	r, err := cases.DocumentRenderer()
-	if err != nil {
-		return nil, err
-	}
-	body := make([]documents.Block, 0, len(l.Paragraphs))
-	for _, p := range l.Paragraphs {
-		if strings.TrimSpace(p) != "" {
-			body = append(body, documents.Block{Kind: documents.Paragraph, Text: p})
-		}
-	}
-	return r.Recommendation(documents.Letter{Procuratorate: l.Procuratorate, DocumentNumber: l.DocumentNumber, Title: l.Title,
-		Addressee: l.Addressee, Body: body, CopyTo: l.CopyTo, Date: civilTime(l.Date)})
-}
 
 func noticeTitle(n *applications.NoticeData) string {
 	if n.Declined {
@@ -53,11 +25,8 @@ func noticeTitle(n *applications.NoticeData) string {
 	return "受理告知书"
 }
 
-func renderApplicantNotice(n *applications.NoticeData) ([]byte, error) {
-	r, err := cases.DocumentRenderer()
-	if err != nil {
-		return nil, err
-	}
+func (s *Server) renderApplicantNotice(n *applications.NoticeData) ([]byte, error) {
+	r := s.renderer
 	kind := documents.NoticeAccepted
 	if n.Declined {
 		kind = documents.NoticeDeclined
@@ -268,7 +237,7 @@ func (s *Server) statsJSON(c echo.Context) error {
 		return err
 	}
 	c.Response().Header().Set("Cache-Control", "public, max-age=300")
-	return c.JSON(http.StatusOK, StatsResponse{Agencies: st, GeneratedAt: s.Now().UTC()})
+	return c.JSON(http.StatusOK, StatsResponse{Agencies: st, GeneratedAt: s.clock.Now()})
 }
 
 // Atom 1.0 (RFC 4287) elements the feed uses.

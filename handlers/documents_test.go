@@ -66,37 +66,6 @@ func longContent() *cases.RecommendationContent {
 	}
 }
 
-var (
-	issueStandIn       sync.Once
-	issueStandInActive bool
-)
-
-// ensureIssueRunsHooks stands in for the issue action's effect, which is
-// written in parallel: it stamps the issue time and runs AfterIssueHooks as
-// the real effect does. Once the real behaviour is merged it is used instead;
-// the result says whether the stand-in is in use.
-func ensureIssueRunsHooks() bool {
-	issueStandIn.Do(func() {
-		if _, ok := cases.BehaviourOf("issue"); ok {
-			return
-		}
-		issueStandInActive = true
-		cases.RegisterActionBehaviour("issue", cases.ActionBehaviour{Apply: func(ac *cases.ActionContext) error {
-			if ac.Case.IssuedAt == nil {
-				now := ac.Now
-				ac.Case.IssuedAt = &now
-			}
-			for _, hook := range cases.AfterIssueHooks {
-				if err := hook(ac); err != nil {
-					return err
-				}
-			}
-			return nil
-		}})
-	})
-	return issueStandInActive
-}
-
 // pdfText extracts a PDF's text with poppler's pdftotext.
 func pdfText(t *testing.T, pdf []byte) string {
 	t.Helper()
@@ -195,7 +164,6 @@ func TestRecommendationPDFRoundTrip(t *testing.T) {
 }
 
 func TestRecommendationFrozenAtIssue(t *testing.T) {
-	ensureIssueRunsHooks()
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		c := env.CaseFixture(apitest.CaseFixture{State: cases.StateApproved, Content: longContent(), DocumentNumber: docNumber})
@@ -265,28 +233,24 @@ func TestRecommendationFrozenAtIssue(t *testing.T) {
 	})
 }
 
-// TestIssueWithoutNumberOrDraftFails: the freezing hook refuses to issue a
-// case without 文号 or draft, and the issuance rolls back. With the real
-// issue effect merged, it assigns the 文号 itself (so a case without one is
-// issued, numbered and frozen) and refuses a case without a draft with its
-// own code before the hook runs.
+// TestIssueWithoutNumberOrDraftFails: the issue effect assigns the 文号
+// itself (so a case without one is issued, numbered and frozen) and refuses
+// a case without a draft with its own code; the issuance then rolls back.
 func TestIssueWithoutNumberOrDraftFails(t *testing.T) {
-	standIn := ensureIssueRunsHooks()
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		for _, tc := range []struct {
 			name     string
 			fixture  apitest.CaseFixture
-			wantCode string // with the stand-in: the hook's code
-			realCode string // with the real issue effect; "" = issued
+			realCode string // "" = issued
 		}{
-			{"no 文号", apitest.CaseFixture{State: cases.StateApproved, Content: longContent()}, "no_document_number", ""},
-			{"no draft", apitest.CaseFixture{State: cases.StateApproved, DocumentNumber: "清河检八建〔2026〕9号"}, "no_draft", "draft_missing"},
+			{"no 文号", apitest.CaseFixture{State: cases.StateApproved, Content: longContent()}, ""},
+			{"no draft", apitest.CaseFixture{State: cases.StateApproved, DocumentNumber: "清河检八建〔2026〕9号"}, "draft_missing"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				c := env.CaseFixture(tc.fixture)
 				issue := fmt.Sprintf("/api/v1/cases/%d/actions/issue", c.ID)
-				if !standIn && tc.realCode == "" {
+				if tc.realCode == "" {
 					var issued struct {
 						State          string  `json:"state"`
 						DocumentNumber *string `json:"document_number"`
@@ -302,10 +266,7 @@ func TestIssueWithoutNumberOrDraftFails(t *testing.T) {
 					}
 					return
 				}
-				want := tc.wantCode
-				if !standIn {
-					want = tc.realCode
-				}
+				want := tc.realCode
 				r := env.Do("POST", issue, "prosecutor1", map[string]any{"version": 1}).Expect(t, http.StatusConflict)
 				if r.ErrorCode() != want {
 					t.Fatalf("code %s, want %s", r.ErrorCode(), want)

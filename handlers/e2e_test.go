@@ -621,7 +621,7 @@ func TestEndToEndRemindersOnRealCase(t *testing.T) {
 		e2eDownload(env, c.ID, "urging-letter", "prosecutor1").Expect(t, http.StatusConflict)
 
 		at8 := func(d calendar.Date) time.Time {
-			return time.Date(d.Year(), d.Month(), d.Day(), 8, 0, 0, 0, calendar.LegalLocation)
+			return time.Date(d.Year(), d.Month(), d.Day(), 8, 0, 0, 0, env.Config.Location())
 		}
 		for _, step := range []struct {
 			day  calendar.Date
@@ -923,7 +923,7 @@ func TestEndToEndFilingSubmitted(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		env.SetNow(time.Date(due.Year(), due.Month(), due.Day()+1, 9, 15, 0, 0, calendar.LegalLocation))
+		env.SetNow(time.Date(due.Year(), due.Month(), due.Day()+1, 9, 15, 0, 0, env.Config.Location()))
 		for range 2 {
 			if run := env.Do("POST", "/api/v1/admin/jobs/filing_deadlines/run", "admin", nil).Expect(t, http.StatusOK).JSON(); run["status"] != "ok" {
 				t.Fatalf("run %v", run)

@@ -6,10 +6,6 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-func init() {
-	extraEventLabels["filing_submitted"] = "报上级院备案"
-}
-
 // submitFiling is POST /filings/{id}/submit: the handling prosecutor (or the
 // department head) files the 备案 with the higher procuratorate.
 func (s *Server) submitFiling(c echo.Context) error {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -12,18 +11,10 @@ import (
 	"jianyi/jobs"
 )
 
-// jobRoutes lets administrators see the scheduled jobs and run one now. The
-// scheduler is built here (not started): server start-up starts it when
-// jobs.enabled, and the admin API works either way.
+// jobRoutes lets administrators see the scheduled jobs and run one now, on
+// the scheduler the composition root built (the serve command starts it
+// when jobs.enabled; the admin API works either way).
 func (s *Server) jobRoutes(g *echo.Group) {
-	sched, err := jobs.New(jobs.Options{DB: s.db, Config: s.cfg, Log: s.log, Now: func() time.Time { return s.Now() }})
-	if err != nil {
-		// Config validation runs before the server is built; a bad cron spec
-		// still must not take the API down, so report it and run without jobs.
-		s.log.Error("job scheduler not available", "error", err.Error())
-		return
-	}
-	s.jobs = sched
 	g.GET("", s.listJobs)
 	g.POST("/:name/run", s.runJobNow)
 }

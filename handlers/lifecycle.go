@@ -16,12 +16,6 @@ import (
 // staffRoles are the procuratorate roles that handle or oversee cases.
 var staffRoles = []org.Role{org.RoleProsecutor, org.RoleDeptHead, org.RoleChief, org.RoleCaseManager}
 
-func init() {
-	extraEventLabels["draft_saved"] = "保存检察建议书草稿"
-	extraEventLabels["investigation_record"] = "登记调查核实记录"
-	extraEventLabels["deadline_recomputed"] = "重新计算回复期限"
-}
-
 // lifecycleRoutes are the prosecutor's side of the lifecycle besides the
 // actions themselves: fields, experts, investigation records, drafts,
 // approval steps, filings upward, the holiday calendar and deadlines.

@@ -18,6 +18,7 @@ import (
 func requestLogger(log *slog.Logger) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
+			// A duration, measured on the monotonic clock; no date is taken here.
 			start := time.Now()
 			err := next(c)
 			if err != nil {
@@ -86,7 +87,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 
 func (m *metrics) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		start := time.Now()
+		start := time.Now() // a duration (see requestLogger)
 		err := next(c)
 		status := c.Response().Status
 		if err != nil {

@@ -52,7 +52,7 @@ func (s *Server) readNotification(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	n, err := notify.MarkNotificationRead(c.Request().Context(), s.db, actorOf(c), id, s.Now())
+	n, err := notify.MarkNotificationRead(c.Request().Context(), s.db, actorOf(c), id, s.clock.Now())
 	if err != nil {
 		return err
 	}
@@ -60,7 +60,7 @@ func (s *Server) readNotification(c echo.Context) error {
 }
 
 func (s *Server) readAllNotifications(c echo.Context) error {
-	n, err := notify.MarkAllNotificationsRead(c.Request().Context(), s.db, actorOf(c), s.Now())
+	n, err := notify.MarkAllNotificationsRead(c.Request().Context(), s.db, actorOf(c), s.clock.Now())
 	if err != nil {
 		return err
 	}

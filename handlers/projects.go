@@ -6,23 +6,13 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"jianyi/documents"
-	"jianyi/internal/cases"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/projects"
 )
-
-// The case timeline events this feature writes, named for the case events
-// list (cases.go falls back to a generic label for unknown actions).
-func init() {
-	extraEventLabels["project_link"] = "纳入项目"
-	extraEventLabels["project_unlink"] = "移出项目"
-	extraEventLabels["rate"] = "外部评价"
-}
 
 func (s *Server) projectRoutes(g *echo.Group) {
 	g.POST("/projects", s.createProject)
@@ -46,22 +36,16 @@ func (s *Server) projectRoutes(g *echo.Group) {
 	s.statsRoutes(g)
 }
 
-// projects builds the project service on the server's database and clock.
-func (s *Server) projects() *projects.Service {
-	return &projects.Service{DB: s.db, Location: s.cfg.Location(), Now: func() time.Time { return s.Now() },
-		Channels: s.cases.Settings.Channels}
-}
-
 func (s *Server) createProject(c echo.Context) error {
 	var in projects.ProjectInput
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	p, err := s.projects().CreateProject(c.Request().Context(), actorOf(c), in)
+	p, err := s.projectService.CreateProject(c.Request().Context(), actorOf(c), in)
 	if err != nil {
 		return err
 	}
-	d, err := s.projects().GetProject(c.Request().Context(), actorOf(c), p.ID)
+	d, err := s.projectService.GetProject(c.Request().Context(), actorOf(c), p.ID)
 	if err != nil {
 		return err
 	}
@@ -89,7 +73,7 @@ func (s *Server) listProjects(c echo.Context) error {
 		return err
 	}
 	q.Limit = int(limit)
-	items, next, err := s.projects().ListProjects(c.Request().Context(), actorOf(c), q)
+	items, next, err := s.projectService.ListProjects(c.Request().Context(), actorOf(c), q)
 	if err != nil {
 		return err
 	}
@@ -97,11 +81,11 @@ func (s *Server) listProjects(c echo.Context) error {
 }
 
 func (s *Server) getProject(c echo.Context) error {
-	return withID(c, http.StatusOK, s.projects().GetProject)
+	return withID(c, http.StatusOK, s.projectService.GetProject)
 }
 
 func (s *Server) updateProject(c echo.Context) error {
-	return withIDBody(c, http.StatusOK, s.projects().UpdateProject)
+	return withIDBody(c, http.StatusOK, s.projectService.UpdateProject)
 }
 
 type advanceRequest struct {
@@ -118,7 +102,7 @@ func (s *Server) advanceProject(c echo.Context) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	p, err := s.projects().AdvanceStage(c.Request().Context(), actorOf(c), id, in.Version, strings.TrimSpace(in.Note))
+	p, err := s.projectService.AdvanceStage(c.Request().Context(), actorOf(c), id, in.Version, strings.TrimSpace(in.Note))
 	if err != nil {
 		return err
 	}
@@ -126,7 +110,7 @@ func (s *Server) advanceProject(c echo.Context) error {
 }
 
 func (s *Server) addProjectMember(c echo.Context) error {
-	return withIDBody(c, http.StatusCreated, s.projects().AddMember)
+	return withIDBody(c, http.StatusCreated, s.projectService.AddMember)
 }
 
 func (s *Server) removeProjectMember(c echo.Context) error {
@@ -138,18 +122,18 @@ func (s *Server) removeProjectMember(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.projects().RemoveMember(c.Request().Context(), actorOf(c), id, uid); err != nil {
+	if err := s.projectService.RemoveMember(c.Request().Context(), actorOf(c), id, uid); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
 }
 
 func (s *Server) createProjectTask(c echo.Context) error {
-	return withIDBody(c, http.StatusCreated, s.projects().CreateTask)
+	return withIDBody(c, http.StatusCreated, s.projectService.CreateTask)
 }
 
 func (s *Server) updateProjectTask(c echo.Context) error {
-	return withIDsBody(c, "task_id", http.StatusOK, s.projects().UpdateTask)
+	return withIDsBody(c, "task_id", http.StatusOK, s.projectService.UpdateTask)
 }
 
 func (s *Server) projectTaskComments(c echo.Context) error {
@@ -161,7 +145,7 @@ func (s *Server) projectTaskComments(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	items, err := s.projects().TaskComments(c.Request().Context(), actorOf(c), id, tid)
+	items, err := s.projectService.TaskComments(c.Request().Context(), actorOf(c), id, tid)
 	if err != nil {
 		return err
 	}
@@ -169,7 +153,7 @@ func (s *Server) projectTaskComments(c echo.Context) error {
 }
 
 func (s *Server) addProjectTaskComment(c echo.Context) error {
-	return withIDsBody(c, "task_id", http.StatusCreated, s.projects().AddTaskComment)
+	return withIDsBody(c, "task_id", http.StatusCreated, s.projectService.AddTaskComment)
 }
 
 type linkCaseRequest struct {
@@ -185,7 +169,7 @@ func (s *Server) linkProjectCase(c echo.Context) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	if err := s.projects().LinkCase(c.Request().Context(), actorOf(c), id, in.CaseID); err != nil {
+	if err := s.projectService.LinkCase(c.Request().Context(), actorOf(c), id, in.CaseID); err != nil {
 		return err
 	}
 	return s.getProject(c)
@@ -200,7 +184,7 @@ func (s *Server) unlinkProjectCase(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.projects().UnlinkCase(c.Request().Context(), actorOf(c), id, cid); err != nil {
+	if err := s.projectService.UnlinkCase(c.Request().Context(), actorOf(c), id, cid); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
@@ -236,7 +220,7 @@ func (s *Server) addProjectNote(c echo.Context) error {
 	if in.Files, err = s.readUploads(form.File["files"]); err != nil {
 		return err
 	}
-	n, err := s.projects().AddNote(c.Request().Context(), actorOf(c), id, in)
+	n, err := s.projectService.AddNote(c.Request().Context(), actorOf(c), id, in)
 	if err != nil {
 		return err
 	}
@@ -252,7 +236,7 @@ func (s *Server) downloadProjectFile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f, err := s.projects().LoadNoteFile(c.Request().Context(), actorOf(c), id, fid)
+	f, err := s.projectService.LoadNoteFile(c.Request().Context(), actorOf(c), id, fid)
 	if err != nil {
 		return err
 	}
@@ -271,7 +255,7 @@ func (s *Server) projectTimeline(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	items, err := s.projects().Timeline(c.Request().Context(), actorOf(c), id, int(limit))
+	items, err := s.projectService.Timeline(c.Request().Context(), actorOf(c), id, int(limit))
 	if err != nil {
 		return err
 	}
@@ -283,15 +267,11 @@ func (s *Server) projectReport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	letter, err := s.projects().ProjectReportLetter(c.Request().Context(), actorOf(c), id)
+	letter, err := s.projectService.ProjectReportLetter(c.Request().Context(), actorOf(c), id)
 	if err != nil {
 		return err
 	}
-	r, err := cases.DocumentRenderer()
-	if err != nil {
-		return err
-	}
-	pdf, err := r.ProjectReport(*letter)
+	pdf, err := s.renderer.ProjectReport(*letter)
 	if errors.Is(err, documents.ErrMissingGlyphs) {
 		return &apperr.Error{Kind: apperr.ErrInvalid, Code: "missing_glyphs", Message: "项目内容含有字体无法显示的字符，请修改后再生成报告：" + err.Error()}
 	}

@@ -25,7 +25,7 @@ func firstDeptProsecutor(t *testing.T, env *apitest.Env) int64 {
 	if err := env.DB.Where("procuratorate_id = ? AND name = ?", env.Org.District.ID, "第一检察部").First(&d).Error; err != nil {
 		t.Fatal(err)
 	}
-	hash, err := org.HashPassword(apitest.Password)
+	hash, err := env.App.Passwords.Hash(apitest.Password)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +104,7 @@ func insertCase(t *testing.T, env *apitest.Env, f caseFixture) *cases.Case {
 		ReplyClass: f.ReplyClass, Rectification: f.Rectification}
 	if f.IssuedOn != "" {
 		d := datePtr(t, f.IssuedOn)
-		at := time.Date(d.Year(), d.Month(), d.Day(), 9, 0, 0, 0, calendar.LegalLocation).UTC()
+		at := time.Date(d.Year(), d.Month(), d.Day(), 9, 0, 0, 0, env.Config.Location()).UTC()
 		c.IssuedAt = &at
 		n := fixtureSeq.Add(1)
 		num := fmt.Sprintf("清河检八建〔%d〕%d号", d.Year(), n)

@@ -370,7 +370,7 @@ func TestProjectTaskReminders(t *testing.T) {
 		for _, due := range []string{"2026-02-20", "2026-03-03", "2026-04-30"} { // overdue, due soon, far
 			env.Do("POST", base+"/tasks", "prosecutor1", map[string]any{"title": "任务" + due, "owner_id": owner, "due_on": due}).Expect(t, http.StatusCreated)
 		}
-		today := calendar.DateOf(time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC), nil)
+		today := calendar.DateOf(time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC), env.Config.Location())
 		for run, want := range []int{2, 0} {
 			n, err := projects.RemindProjectTasks(t.Context(), env.DB, notify.Channels{}, today, 3)
 			if err != nil || n != want {

@@ -250,7 +250,7 @@ func (s *Server) statsPage(c echo.Context) error {
 		return err
 	}
 	c.Response().Header().Set("Cache-Control", "public, max-age=300")
-	return s.render(c, http.StatusOK, "stats", StatsResponse{Agencies: st, GeneratedAt: s.Now().UTC()})
+	return s.render(c, http.StatusOK, "stats", StatsResponse{Agencies: st, GeneratedAt: s.clock.Now()})
 }
 
 // statusError re-renders the status page with the error the API would give.
@@ -298,7 +298,7 @@ func (s *Server) noticeDownload(c echo.Context) error {
 	if err != nil {
 		return s.statusError(c, no, err)
 	}
-	pdf, err := renderApplicantNotice(n)
+	pdf, err := s.renderApplicantNotice(n)
 	if err != nil {
 		return err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -24,16 +23,6 @@ func (s *Server) reviewRoutes(g *echo.Group) {
 	g.POST("/agency/recommendations/:id/rating", s.rateAsAgency, requireRole(org.RoleAgency))
 }
 
-// reviews builds the review service with the configured scoring sheet.
-func (s *Server) reviews() *reviews.Service {
-	sheet := make([]reviews.ScoreLine, len(s.cfg.Reviews.ScoringSheet))
-	for i, it := range s.cfg.Reviews.ScoringSheet {
-		sheet[i] = reviews.ScoreLine{Name: it.Name, MaxScore: it.MaxScore}
-	}
-	return &reviews.Service{DB: s.db, Sheet: sheet, Now: func() time.Time { return s.Now() },
-		Channels: s.cases.Settings.Channels}
-}
-
 // reviewCreated is the answer to a new batch.
 type reviewCreated struct {
 	reviews.ReviewBatch
@@ -47,7 +36,7 @@ func (s *Server) createReview(c echo.Context) error {
 		return err
 	}
 	in.Title = strings.TrimSpace(in.Title)
-	b, items, err := s.reviews().CreateBatch(c.Request().Context(), actorOf(c), in)
+	b, items, err := s.reviewService.CreateBatch(c.Request().Context(), actorOf(c), in)
 	if err != nil {
 		return err
 	}
@@ -55,7 +44,7 @@ func (s *Server) createReview(c echo.Context) error {
 }
 
 func (s *Server) listReviews(c echo.Context) error {
-	items, err := s.reviews().ListBatches(c.Request().Context(), actorOf(c))
+	items, err := s.reviewService.ListBatches(c.Request().Context(), actorOf(c))
 	if err != nil {
 		return err
 	}
@@ -63,11 +52,11 @@ func (s *Server) listReviews(c echo.Context) error {
 }
 
 func (s *Server) getReview(c echo.Context) error {
-	return withID(c, http.StatusOK, s.reviews().GetBatch)
+	return withID(c, http.StatusOK, s.reviewService.GetBatch)
 }
 
 func (s *Server) reviewResults(c echo.Context) error {
-	return withID(c, http.StatusOK, s.reviews().Results)
+	return withID(c, http.StatusOK, s.reviewService.Results)
 }
 
 type assignReviewerRequest struct {
@@ -87,7 +76,7 @@ func (s *Server) assignReviewer(c echo.Context) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	it, err := s.reviews().AssignReviewer(c.Request().Context(), actorOf(c), id, itemID, in.ReviewerID)
+	it, err := s.reviewService.AssignReviewer(c.Request().Context(), actorOf(c), id, itemID, in.ReviewerID)
 	if err != nil {
 		return err
 	}
@@ -95,15 +84,15 @@ func (s *Server) assignReviewer(c echo.Context) error {
 }
 
 func (s *Server) scoreReviewItem(c echo.Context) error {
-	return withIDsBody(c, "item_id", http.StatusOK, reviewItemView(s.reviews().ScoreItem))
+	return withIDsBody(c, "item_id", http.StatusOK, reviewItemView(s.reviewService.ScoreItem))
 }
 
 func (s *Server) answerReviewItem(c echo.Context) error {
-	return withIDsBody(c, "item_id", http.StatusOK, reviewItemView(s.reviews().AnswerFindings))
+	return withIDsBody(c, "item_id", http.StatusOK, reviewItemView(s.reviewService.AnswerFindings))
 }
 
 func (s *Server) myReviewItems(c echo.Context) error {
-	items, err := s.reviews().MyReviewItems(c.Request().Context(), actorOf(c), c.QueryParam("role"))
+	items, err := s.reviewService.MyReviewItems(c.Request().Context(), actorOf(c), c.QueryParam("role"))
 	if err != nil {
 		return err
 	}

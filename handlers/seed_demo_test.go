@@ -9,7 +9,6 @@ import (
 
 	"jianyi/apitest"
 	"jianyi/dbtest"
-	"jianyi/handlers"
 	"jianyi/internal/cases"
 	"jianyi/internal/demo"
 	"jianyi/internal/org"
@@ -25,11 +24,11 @@ func TestSeedDemoCases(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		ctx := context.Background()
-		first, err := demo.SeedDemoCases(ctx, db, env.Server.Cases(), handlers.RenderDisclosurePDF)
+		first, err := demo.SeedDemoCases(ctx, db, env.App.Cases, env.App.Disclosures)
 		if err != nil {
 			t.Fatal(err)
 		}
-		again, err := demo.SeedDemoCases(ctx, db, env.Server.Cases(), handlers.RenderDisclosurePDF)
+		again, err := demo.SeedDemoCases(ctx, db, env.App.Cases, env.App.Disclosures)
 		if err != nil {
 			t.Fatalf("second seeding: %v", err)
 		}

@@ -14,56 +14,84 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"jianyi/config"
+	"jianyi/documents"
 	"jianyi/internal/agency"
 	"jianyi/internal/applications"
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
+	"jianyi/internal/disclosure"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
+	"jianyi/internal/projects"
+	"jianyi/internal/reviews"
+	"jianyi/internal/stats"
 	"jianyi/jobs"
 )
 
-// Server holds what the handlers need: configuration, the database and the
-// domain services.
+// Server holds what the handlers need: configuration, the database, the
+// clock, the renderer and the domain services, all built once by the
+// composition root (server/app).
 type Server struct {
-	cfg      *config.Config
-	db       *database.DB
-	log      *slog.Logger
-	users    *org.UserService
-	org      *org.OrgService
-	cases    *cases.Service
-	agency   *agency.Service
-	registry *prometheus.Registry
-	pub      *publicServices // citizen applications and disclosure (applications.go)
-	jobs     *jobs.Scheduler
-	// Now is the clock; tests replace it.
-	Now func() time.Time
+	cfg            *config.Config
+	db             *database.DB
+	log            *slog.Logger
+	clock          *calendar.Clock
+	renderer       *documents.Renderer
+	users          *org.UserService
+	org            *org.OrgService
+	cases          *cases.Service
+	agency         *agency.Service
+	projectService *projects.Service
+	reviewService  *reviews.Service
+	statsService   *stats.Service
+	registry       *prometheus.Registry
+	pub            *publicServices // citizen applications and disclosure (applications.go)
+	jobs           *jobs.Scheduler
 }
 
-// Options configure a Server.
-type Options struct {
-	Config *config.Config
-	DB     *database.DB
-	Logger *slog.Logger
+// Services are what the handlers are built with.
+type Services struct {
+	Config       *config.Config
+	DB           *database.DB
+	Logger       *slog.Logger
+	Clock        *calendar.Clock
+	Renderer     *documents.Renderer
+	Users        *org.UserService
+	Org          *org.OrgService
+	Cases        *cases.Service
+	Agency       *agency.Service
+	Applications *applications.Service
+	Disclosures  *disclosure.Service
+	Projects     *projects.Service
+	Reviews      *reviews.Service
+	Stats        *stats.Service
+	Jobs         *jobs.Scheduler
 }
 
 // New builds the Echo router with every route and middleware.
-func New(opts Options) (*echo.Echo, *Server) {
-	log := opts.Logger
+func New(svc Services) (*echo.Echo, *Server) {
+	log := svc.Logger
 	if log == nil {
 		log = slog.Default()
 	}
+	opts := svc
 	s := &Server{
-		cfg:      opts.Config,
-		db:       opts.DB,
-		log:      log,
-		users:    &org.UserService{DB: opts.DB, MinPasswordLength: opts.Config.Auth.MinPasswordLength},
-		org:      &org.OrgService{DB: opts.DB},
-		cases:    NewCaseService(opts.Config, opts.DB),
-		registry: prometheus.NewRegistry(),
-		Now:      time.Now,
+		cfg:            svc.Config,
+		db:             svc.DB,
+		log:            log,
+		clock:          svc.Clock,
+		renderer:       svc.Renderer,
+		users:          svc.Users,
+		org:            svc.Org,
+		cases:          svc.Cases,
+		agency:         svc.Agency,
+		projectService: svc.Projects,
+		reviewService:  svc.Reviews,
+		statsService:   svc.Stats,
+		pub:            &publicServices{apps: svc.Applications, disclosures: svc.Disclosures},
+		jobs:           svc.Jobs,
+		registry:       prometheus.NewRegistry(),
 	}
-	s.agency = &agency.Service{Cases: s.cases}
 	s.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(opts.DB.SQL(), "jianyi"))
 
@@ -115,26 +143,7 @@ func (s *Server) routes(e *echo.Echo) {
 	s.notificationRoutes(authed)
 }
 
-// NewCaseService builds the case service from configuration.
-func NewCaseService(cfg *config.Config, db *database.DB) *cases.Service {
-	roles := make([]org.Role, 0, len(cfg.Disclosure.PublishRoles))
-	for _, r := range cfg.Disclosure.PublishRoles {
-		roles = append(roles, org.Role(r))
-	}
-	return &cases.Service{DB: db, Calendar: calendar.NewCalendarCache().Calendar, Hooks: cases.Hooks{
-		TellApplicant: applications.TellApplicantCaseEnded, VoidedNumbers: agency.VoidedDocumentNumbers,
-	}, Settings: cases.Settings{
-		ReplyMonths:    cfg.Deadlines.ReplyMonths,
-		FilingDays:     cfg.Deadlines.FilingDays,
-		ObjectionDays:  cfg.Deadlines.ObjectionDays,
-		Location:       cfg.Location(),
-		Channels:       jobs.ChannelsOf(cfg),
-		PublishRoles:   roles,
-		StageLimitDays: cfg.Deadlines.StageLimits,
-	}}
-}
-
-// Cases exposes the case service (for jobs and tests).
+// Cases exposes the case service (for tests).
 func (s *Server) Cases() *cases.Service { return s.cases }
 
 func ipExtractor(trusted []string) echo.IPExtractor {

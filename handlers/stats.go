@@ -18,7 +18,7 @@ func (s *Server) statsRoutes(g *echo.Group) {
 
 // statsQuery reads the statistics filters from the query string.
 func (s *Server) statsQuery(c echo.Context) (stats.StatsQuery, error) {
-	q := stats.StatsQuery{Field: c.QueryParam("field"), Today: calendar.DateOf(s.Now(), s.cfg.Location())}
+	q := stats.StatsQuery{Field: c.QueryParam("field"), Today: s.clock.Today()}
 	var err error
 	if q.ProcuratorateID, err = optionalInt(c, "procuratorate_id"); err != nil {
 		return q, err
@@ -46,7 +46,7 @@ func (s *Server) stats(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	st, err := stats.ComputeStats(c.Request().Context(), s.db, actorOf(c), q)
+	st, err := s.statsService.Compute(c.Request().Context(), actorOf(c), q)
 	if err != nil {
 		return err
 	}
@@ -69,7 +69,7 @@ func (s *Server) ledger(c echo.Context, format, contentType string) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	l, err := stats.PrepareLedger(ctx, s.db, actorOf(c), q, format)
+	l, err := s.statsService.PrepareLedger(ctx, actorOf(c), q, format)
 	if err != nil {
 		return err
 	}

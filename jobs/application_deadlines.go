@@ -7,7 +7,6 @@ import (
 
 	"gorm.io/gorm"
 
-	"jianyi/config"
 	"jianyi/internal/applications"
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
@@ -15,14 +14,6 @@ import (
 	"jianyi/internal/org"
 	"jianyi/internal/platform/ratelimit"
 )
-
-func init() {
-	Register(Job{
-		Name: "application_deadlines",
-		Spec: func(cfg *config.Config) config.JobSpec { return cfg.Jobs.ApplicationDeadlines },
-		Run:  RunApplicationDeadlines,
-	})
-}
 
 // applicationDueSoonDays is how far ahead the handlers are warned of an
 // applicant deadline (the procedural answer has only 7 working days).

@@ -12,6 +12,7 @@ import (
 	"jianyi/internal/calendar"
 	"jianyi/internal/demo"
 	"jianyi/internal/notify"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
 	"jianyi/jobs"
 )
@@ -19,7 +20,7 @@ import (
 func TestApplicationDeadlineReminders(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
-		org, err := demo.SeedDemo(ctx, db, "test-password-2026")
+		org, err := demo.SeedDemo(ctx, db, org.NewPasswords(org.MinPasswordCost), "test-password-2026")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -40,7 +41,7 @@ func TestApplicationDeadlineReminders(t *testing.T) {
 		mk("SQ4", applications.AppUnderReview, calendar.NewDate(2026, 3, 1), &farUpdate)
 		mk("SQ5", applications.AppDeclined, calendar.NewDate(2026, 3, 1), nil) // closed: never reminded
 		var job jobs.Job
-		for _, j := range jobs.Registered() {
+		for _, j := range jobs.All() {
 			if j.Name == "application_deadlines" {
 				job = j
 			}

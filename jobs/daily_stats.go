@@ -7,7 +7,6 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
-	"jianyi/config"
 	"jianyi/internal/agency"
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
@@ -15,14 +14,6 @@ import (
 	"jianyi/internal/platform/database"
 	"jianyi/internal/stats"
 )
-
-func init() {
-	Register(Job{
-		Name: "daily_stats",
-		Spec: func(cfg *config.Config) config.JobSpec { return cfg.Jobs.DailyStats },
-		Run:  runDailyStats,
-	})
-}
 
 // statGroup is one row of the grouped count.
 type statGroup struct {

@@ -99,7 +99,7 @@ func BuildMail(from, to, subject, body string, id int64, date time.Time) []byte 
 
 // SendMail delivers the message over SMTP: STARTTLS when the server offers
 // it, PLAIN authentication when a username is configured.
-func SendMail(ctx context.Context, cfg config.MailConfig, m *notify.OutboxMessage) error {
+func SendMail(ctx context.Context, cfg config.MailConfig, m *notify.OutboxMessage, now time.Time) error {
 	ctx, cancel := context.WithTimeout(ctx, deliveryTimeout)
 	defer cancel()
 	addr := net.JoinHostPort(cfg.SMTPHost, strconv.Itoa(cfg.SMTPPort))
@@ -144,7 +144,7 @@ func SendMail(ctx context.Context, cfg config.MailConfig, m *notify.OutboxMessag
 	if err != nil {
 		return err
 	}
-	if _, err := w.Write(BuildMail(cfg.From, m.Recipient, m.Subject, m.Payload, m.ID, time.Now())); err != nil {
+	if _, err := w.Write(BuildMail(cfg.From, m.Recipient, m.Subject, m.Payload, m.ID, now)); err != nil {
 		return err
 	}
 	if err := w.Close(); err != nil {

@@ -39,9 +39,12 @@ func (c *testClock) Set(t time.Time) {
 	c.now = t
 }
 
+// testZone is the configured zone of the shipped configuration (UTC+8).
+var testZone = time.FixedZone("CST", 8*60*60)
+
 // at8 is 08:00 Beijing time on d: when the reply reminder job runs by default.
 func at8(d calendar.Date) time.Time {
-	return time.Date(d.Year(), d.Month(), d.Day(), 8, 0, 0, 0, calendar.LegalLocation)
+	return time.Date(d.Year(), d.Month(), d.Day(), 8, 0, 0, 0, testZone)
 }
 
 func testConfig(t testing.TB) *config.Config {
@@ -60,16 +63,17 @@ func testConfig(t testing.TB) *config.Config {
 
 func seed(t testing.TB, db *database.DB) *demo.DemoOrg {
 	t.Helper()
-	org, err := demo.SeedDemo(context.Background(), db, demoPassword)
+	seeded, err := demo.SeedDemo(context.Background(), db, org.NewPasswords(org.MinPasswordCost), demoPassword)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return org
+	return seeded
 }
 
 func newScheduler(t testing.TB, db *database.DB, cfg *config.Config, clock *testClock) *jobs.Scheduler {
 	t.Helper()
-	s, err := jobs.New(jobs.Options{DB: db, Config: cfg, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: clock.Now})
+	s, err := jobs.New(jobs.Options{DB: db, Config: cfg, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Clock: calendar.NewClock(cfg.Location(), clock.Now)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,8 +97,8 @@ func userID(t testing.TB, db *database.DB, username string) int64 {
 func deliveredCaseFixture(t testing.TB, db *database.DB, org *demo.DemoOrg, cfg *config.Config, title string, received calendar.Date) *cases.Case {
 	t.Helper()
 	c := caseFixture(t, db, org, title, cases.StateDelivered, at8(received))
-	svc := &cases.Service{DB: db, Settings: cases.Settings{ReplyMonths: cfg.Deadlines.ReplyMonths,
-		ObjectionDays: cfg.Deadlines.ObjectionDays, Location: cfg.Location()}}
+	svc := &cases.Service{DB: db, Clock: calendar.NewClock(cfg.Location(), time.Now), Settings: cases.Settings{ReplyMonths: cfg.Deadlines.ReplyMonths,
+		ObjectionDays: cfg.Deadlines.ObjectionDays}}
 	r := received
 	c.DeliveredOn = &r
 	svc.SetReplyDeadline(db.DB, c, received)

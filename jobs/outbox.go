@@ -8,17 +8,8 @@ import (
 
 	"gorm.io/gorm"
 
-	"jianyi/config"
 	"jianyi/internal/notify"
 )
-
-func init() {
-	Register(Job{
-		Name: "outbox",
-		Spec: func(cfg *config.Config) config.JobSpec { return cfg.Jobs.Outbox },
-		Run:  runOutbox,
-	})
-}
 
 // claimLease is how long a claimed delivery is hidden from other senders. A
 // sender that dies mid-delivery leaves the row pending; it is retried once
@@ -47,7 +38,9 @@ func outboxDueQuery(tx *gorm.DB, now time.Time, limit int) *gorm.DB {
 
 func runOutbox(ctx context.Context, env *Env) (int, error) {
 	send := map[string]deliverer{
-		"email": func(ctx context.Context, m *notify.OutboxMessage) error { return SendMail(ctx, env.Config.Mail, m) },
+		"email": func(ctx context.Context, m *notify.OutboxMessage) error {
+			return SendMail(ctx, env.Config.Mail, m, env.Now)
+		},
 		"webhook": func(ctx context.Context, m *notify.OutboxMessage) error {
 			return PostWebhook(ctx, env.Config.Webhook, m)
 		},

@@ -26,7 +26,7 @@ func TestScansReadByIndex(t *testing.T) {
 			return replyWindowQuery(tx, DateWindow{today, today.AddDays(15)})
 		}},
 		{"stage limit", "ix_cases_state_entered", func(tx *gorm.DB) *gorm.DB {
-			return stageQuery(tx, "checking", StageCutoff(today, 30, calendar.LegalLocation))
+			return stageQuery(tx, "checking", StageCutoff(today, 30, time.FixedZone("CST", 8*60*60)))
 		}},
 		{"filing deadline", "ix_filings_due", func(tx *gorm.DB) *gorm.DB { return filingQuery(tx, today) }},
 		{"outbox due", "ix_outbox_due", func(tx *gorm.DB) *gorm.DB { return outboxDueQuery(tx, time.Now(), 100) }},

@@ -12,7 +12,6 @@ import (
 
 	"gorm.io/gorm"
 
-	"jianyi/config"
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
 	"jianyi/internal/notify"
@@ -25,19 +24,6 @@ const (
 	KindStageLimitPrefix = "stage_limit_"
 	KindFilingOverdue    = "filing_overdue"
 )
-
-func init() {
-	Register(Job{
-		Name: "stage_warnings",
-		Spec: func(cfg *config.Config) config.JobSpec { return cfg.Jobs.StageWarnings },
-		Run:  runStageWarnings,
-	})
-	Register(Job{
-		Name: "filing_deadlines",
-		Spec: func(cfg *config.Config) config.JobSpec { return cfg.Jobs.FilingDeadlines },
-		Run:  runFilingDeadlines,
-	})
-}
 
 // StageCutoff is the instant before which a case must have entered a stage to
 // be over a limit of limitDays today: it entered on a legal date at least

@@ -16,7 +16,7 @@ import (
 )
 
 func TestStageCutoff(t *testing.T) {
-	loc := calendar.LegalLocation
+	loc := testZone
 	tests := []struct {
 		today string
 		limit int
@@ -62,12 +62,12 @@ func TestStageWarnings(t *testing.T) {
 		s := newScheduler(t, db, cfg, clock)
 		// Entered checking at 23:30 Beijing time on 03-01 (15:30 UTC): the
 		// legal date counts, not the UTC one.
-		entered := time.Date(2026, 3, 1, 23, 30, 0, 0, calendar.LegalLocation)
+		entered := time.Date(2026, 3, 1, 23, 30, 0, 0, testZone)
 		c := caseFixture(t, db, org, "未成年人网吧准入", cases.StateChecking, entered)
-		caseFixture(t, db, org, "尚在期限内", cases.StateChecking, time.Date(2026, 3, 20, 9, 0, 0, 0, calendar.LegalLocation))
+		caseFixture(t, db, org, "尚在期限内", cases.StateChecking, time.Date(2026, 3, 20, 9, 0, 0, 0, testZone))
 		caseFixture(t, db, org, "已送达不监控", cases.StateDelivered, entered)
 
-		reentered := time.Date(2026, 4, 10, 10, 0, 0, 0, calendar.LegalLocation)
+		reentered := time.Date(2026, 4, 10, 10, 0, 0, 0, testZone)
 		got := tickDaily(t, s, clock, "stage_warnings", d("2026-03-02"), d("2026-05-12"), func(day calendar.Date) {
 			if day == d("2026-04-10") { // back to checking after a return: a new stage entry
 				db.Model(&cases.Case{}).Where("id = ?", c.ID).Update("state_entered_at", reentered.UTC())

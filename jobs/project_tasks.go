@@ -4,20 +4,12 @@ import (
 	"context"
 	"slices"
 
-	"jianyi/config"
 	"jianyi/internal/projects"
 )
 
 // The project-task reminder job: overdue tasks and tasks due within the
 // shortest configured due-soon window (jobs.due_soon_days; the longer windows
 // suit two-month reply deadlines, not tasks of a few weeks).
-func init() {
-	Register(Job{
-		Name: "project_tasks",
-		Spec: func(cfg *config.Config) config.JobSpec { return cfg.Jobs.ProjectTasks },
-		Run:  RunProjectTaskReminders,
-	})
-}
 
 // RunProjectTaskReminders does one pass of the project-task reminders.
 func RunProjectTaskReminders(ctx context.Context, env *Env) (int, error) {

@@ -13,7 +13,7 @@ import (
 
 func TestProjectTaskJobRegistered(t *testing.T) {
 	var job *jobs.Job
-	for _, j := range jobs.Registered() {
+	for _, j := range jobs.All() {
 		if j.Name == "project_tasks" {
 			job = &j
 		}
@@ -30,7 +30,7 @@ func TestProjectTaskJobRegistered(t *testing.T) {
 	}
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		now := time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC)
-		n, err := job.Run(t.Context(), &jobs.Env{DB: db, Config: cfg, Now: now, Today: calendar.DateOf(now, nil)})
+		n, err := job.Run(t.Context(), &jobs.Env{DB: db, Config: cfg, Now: now, Today: calendar.DateOf(now, testZone)})
 		if err != nil || n != 0 {
 			t.Fatalf("empty run: %d, %v", n, err)
 		}

@@ -5,7 +5,6 @@ package jobs
 import (
 	"context"
 	"log/slog"
-	"sync"
 	"time"
 
 	"jianyi/config"
@@ -20,7 +19,7 @@ type Env struct {
 	Config   *config.Config
 	Log      *slog.Logger
 	Now      time.Time     // the run's clock (UTC)
-	Today    calendar.Date // the legal date of Now in Asia/Shanghai
+	Today    calendar.Date // the legal date of Now in the configured zone
 	Channels notify.Channels
 }
 
@@ -33,26 +32,44 @@ type Job struct {
 	Run func(ctx context.Context, env *Env) (handled int, err error)
 }
 
-var (
-	registryMu sync.Mutex
-	registry   []Job
-)
-
-// Register adds a job; features call it from init() in their own file.
-func Register(j Job) {
-	registryMu.Lock()
-	defer registryMu.Unlock()
-	for _, existing := range registry {
-		if existing.Name == j.Name {
-			panic("jobs.Register: duplicate job " + j.Name)
-		}
+// All lists every scheduled job, in the order the admin API lists them. The
+// composition root hands the list to the scheduler.
+func All() []Job {
+	return []Job{
+		{
+			Name: "application_deadlines",
+			Spec: func(cfg *config.Config) config.JobSpec { return cfg.Jobs.ApplicationDeadlines },
+			Run:  RunApplicationDeadlines,
+		},
+		{
+			Name: "daily_stats",
+			Spec: func(cfg *config.Config) config.JobSpec { return cfg.Jobs.DailyStats },
+			Run:  runDailyStats,
+		},
+		{
+			Name: "outbox",
+			Spec: func(cfg *config.Config) config.JobSpec { return cfg.Jobs.Outbox },
+			Run:  runOutbox,
+		},
+		{
+			Name: "stage_warnings",
+			Spec: func(cfg *config.Config) config.JobSpec { return cfg.Jobs.StageWarnings },
+			Run:  runStageWarnings,
+		},
+		{
+			Name: "filing_deadlines",
+			Spec: func(cfg *config.Config) config.JobSpec { return cfg.Jobs.FilingDeadlines },
+			Run:  runFilingDeadlines,
+		},
+		{
+			Name: "project_tasks",
+			Spec: func(cfg *config.Config) config.JobSpec { return cfg.Jobs.ProjectTasks },
+			Run:  RunProjectTaskReminders,
+		},
+		{
+			Name: "reply_reminders",
+			Spec: func(cfg *config.Config) config.JobSpec { return cfg.Jobs.ReplyReminders },
+			Run:  runReplyReminders,
+		},
 	}
-	registry = append(registry, j)
-}
-
-// Registered returns the registered jobs.
-func Registered() []Job {
-	registryMu.Lock()
-	defer registryMu.Unlock()
-	return append([]Job(nil), registry...)
 }

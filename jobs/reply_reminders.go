@@ -25,14 +25,6 @@ const (
 	KindUrgingLetterDraft  = "urging_letter_draft"
 )
 
-func init() {
-	Register(Job{
-		Name: "reply_reminders",
-		Spec: func(cfg *config.Config) config.JobSpec { return cfg.Jobs.ReplyReminders },
-		Run:  runReplyReminders,
-	})
-}
-
 // ReplyReminder is one reminder a delivered case's reply deadline calls for.
 type ReplyReminder struct {
 	Kind      string

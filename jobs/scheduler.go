@@ -31,9 +31,9 @@ type Scheduler struct {
 	db  *database.DB
 	cfg *config.Config
 	log *slog.Logger
-	// Now is the clock. Tests replace it; the cron timer itself runs on the
-	// real clock and only decides when to look at this one.
-	Now func() time.Time
+	// clock is the time jobs see; the cron timer itself runs on the real
+	// clock and only decides when to look at this one.
+	clock *calendar.Clock
 	// Replica names this process in job_runs (host:pid by default).
 	Replica string
 
@@ -60,8 +60,8 @@ type Options struct {
 	DB     *database.DB
 	Config *config.Config
 	Log    *slog.Logger
-	Now    func() time.Time
-	// Jobs defaults to every registered job.
+	Clock  *calendar.Clock
+	// Jobs defaults to All.
 	Jobs []Job
 }
 
@@ -74,7 +74,7 @@ var ErrJobRunning = &apperr.Error{Kind: apperr.ErrConflict, Code: "job_running",
 func New(opts Options) (*Scheduler, error) {
 	list := opts.Jobs
 	if list == nil {
-		list = Registered()
+		list = All()
 	}
 	log := opts.Log
 	if log == nil {
@@ -82,7 +82,7 @@ func New(opts Options) (*Scheduler, error) {
 	}
 	host, _ := os.Hostname()
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &Scheduler{db: opts.DB, cfg: opts.Config, log: log, Now: opts.Now,
+	s := &Scheduler{db: opts.DB, cfg: opts.Config, log: log, clock: opts.Clock,
 		Replica: fmt.Sprintf("%s:%d", host, os.Getpid()), byKey: map[string]*scheduledJob{},
 		baseCtx: ctx, cancel: cancel}
 	var errs []error
@@ -151,12 +151,7 @@ func slotAt(sched cron.Schedule, now time.Time) time.Time {
 
 // now reads the clock at the databases' resolution (MySQL DATETIME(6)), so
 // a time written and read back compares equal on both.
-func (s *Scheduler) now() time.Time {
-	if s.Now != nil {
-		return s.Now().UTC().Truncate(time.Microsecond)
-	}
-	return time.Now().UTC().Truncate(time.Microsecond)
-}
+func (s *Scheduler) now() time.Time { return s.clock.Now() }
 
 // Start starts the cron timer for the enabled jobs.
 func (s *Scheduler) Start() {
@@ -165,7 +160,7 @@ func (s *Scheduler) Start() {
 	if s.cron != nil || s.stopped {
 		return
 	}
-	s.cron = cron.New(cron.WithLocation(s.cfg.Location()))
+	s.cron = cron.New(cron.WithLocation(s.clock.Location()))
 	for _, sj := range s.jobs {
 		if sj.schedule == nil {
 			continue
@@ -216,7 +211,7 @@ func (s *Scheduler) Tick(ctx context.Context, name string) (*JobRun, error) {
 	if sj.schedule == nil {
 		return nil, nil
 	}
-	slot := slotAt(sj.schedule, s.now().In(s.cfg.Location()))
+	slot := slotAt(sj.schedule, s.now().In(s.clock.Location()))
 	run, err := s.run(ctx, sj, TriggerSchedule, &slot, nil)
 	if errors.Is(err, ErrJobRunning) {
 		s.log.Info("job still running, slot skipped", "job", name, "slot", slot)
@@ -285,7 +280,7 @@ func (s *Scheduler) run(ctx context.Context, sj *scheduledJob, trigger string, s
 	}
 
 	env := &Env{DB: s.db, Config: s.cfg, Log: s.log.With("job", sj.job.Name, "run_id", run.ID), Now: now,
-		Today: calendar.DateOf(now, s.cfg.Location()), Channels: ChannelsOf(s.cfg)}
+		Today: s.clock.DateOf(now), Channels: ChannelsOf(s.cfg)}
 	handled, runErr := safeRun(s.baseCtx, sj.job, env)
 
 	run.Handled = handled

@@ -25,7 +25,7 @@ func testJob(name, spec string, run func(ctx context.Context, env *jobs.Env) (in
 
 func schedulerWith(t *testing.T, db *database.DB, clock *testClock, list ...jobs.Job) *jobs.Scheduler {
 	t.Helper()
-	s, err := jobs.New(jobs.Options{DB: db, Config: testConfig(t), Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: clock.Now, Jobs: list})
+	s, err := jobs.New(jobs.Options{DB: db, Config: testConfig(t), Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Clock: calendar.NewClock(testZone, clock.Now), Jobs: list})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +171,7 @@ func TestSchedulerCronFires(t *testing.T) {
 	db := dbtest.Open(t, "sqlite")
 	fired := make(chan struct{}, 10)
 	s, err := jobs.New(jobs.Options{DB: db, Config: testConfig(t), Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Jobs: []jobs.Job{testJob("tick", "@every 1s", func(ctx context.Context, env *jobs.Env) (int, error) { fired <- struct{}{}; return 1, nil })}})
+		Clock: calendar.NewClock(testZone, time.Now), Jobs: []jobs.Job{testJob("tick", "@every 1s", func(ctx context.Context, env *jobs.Env) (int, error) { fired <- struct{}{}; return 1, nil })}})
 	if err != nil {
 		t.Fatal(err)
 	}

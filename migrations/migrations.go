@@ -182,7 +182,7 @@ func Check(ctx context.Context, db *sql.DB) (Status, error) {
 // migrating; the second waits, then finds nothing pending. (MySQL commits DDL
 // implicitly, so there a failed migration can leave part of its statements
 // applied; the version row is written last, so a fixed binary retries it.)
-func Apply(ctx context.Context, db *sql.DB, d Dialect) ([]Migration, error) {
+func Apply(ctx context.Context, db *sql.DB, d Dialect, now func() time.Time) ([]Migration, error) {
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return nil, err
@@ -207,7 +207,7 @@ func Apply(ctx context.Context, db *sql.DB, d Dialect) ([]Migration, error) {
 	}
 	var done []Migration
 	for _, m := range st.Pending {
-		if err := applyOne(ctx, conn, d, m); err != nil {
+		if err := applyOne(ctx, conn, d, m, now); err != nil {
 			return done, fmt.Errorf("migration %04d_%s: %w", m.Version, m.Name, err)
 		}
 		done = append(done, m)
@@ -215,7 +215,7 @@ func Apply(ctx context.Context, db *sql.DB, d Dialect) ([]Migration, error) {
 	return done, nil
 }
 
-func applyOne(ctx context.Context, conn *sql.Conn, d Dialect, m Migration) error {
+func applyOne(ctx context.Context, conn *sql.Conn, d Dialect, m Migration, now func() time.Time) error {
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -227,7 +227,7 @@ func applyOne(ctx context.Context, conn *sql.Conn, d Dialect, m Migration) error
 		}
 	}
 	if _, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-		m.Version, m.Name, time.Now().UTC().Format(time.RFC3339)); err != nil {
+		m.Version, m.Name, now().UTC().Format(time.RFC3339)); err != nil {
 		return err
 	}
 	return tx.Commit()

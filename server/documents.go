@@ -8,25 +8,9 @@ import (
 	"log/slog"
 	"os"
 
-	"jianyi/config"
-	"jianyi/documents"
-	"jianyi/handlers"
 	"jianyi/internal/cases"
+	"jianyi/server/app"
 )
-
-// setDocumentRenderer loads the configured official fonts (empty paths use
-// the shipped ones) once, so a bad font stops the server at start rather than
-// on the first download.
-func setDocumentRenderer(cfg *config.Config, log *slog.Logger) error {
-	d := cfg.Documents
-	r, err := documents.NewRenderer(documents.FontConfig{Title: d.TitleFont, Body: d.BodyFont, Hei: d.HeadingFont, Kai: d.KaiFont})
-	if err != nil {
-		return fmt.Errorf("documents fonts: %w", err)
-	}
-	cases.SetDocumentRenderer(r)
-	log.Info("document fonts loaded", "title", fontName(d.TitleFont), "body", fontName(d.BodyFont), "heading", fontName(d.HeadingFont), "kai", fontName(d.KaiFont))
-	return nil
-}
 
 func fontName(path string) string {
 	if path == "" {
@@ -64,7 +48,11 @@ func documentsVerify(args []string, stdout io.Writer) (bool, error) {
 		return false, err
 	}
 	defer db.Close()
-	m, err := handlers.NewCaseService(cfg, db).VerifyDocument(context.Background(), nil, cases.SHA256Of(content))
+	a, err := app.New(app.Options{Config: cfg, DB: db, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		return false, err
+	}
+	m, err := a.Cases.VerifyDocument(context.Background(), nil, cases.SHA256Of(content))
 	if err != nil {
 		return false, err
 	}

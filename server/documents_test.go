@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -19,6 +17,7 @@ import (
 	"jianyi/documents"
 	"jianyi/internal/cases"
 	"jianyi/internal/platform/database"
+	"jianyi/server/app"
 )
 
 // TestDocumentsVerifyCommand: a downloaded 检察建议书 is recognised by
@@ -83,9 +82,9 @@ func dbMigrated(t *testing.T, db *database.DB) *database.DB {
 	return db
 }
 
-// TestSetDocumentRendererRefusesBadFont: a configured font that cannot be
-// used stops the server at start, not at the first download.
-func TestSetDocumentRendererRefusesBadFont(t *testing.T) {
+// TestNewRendererRefusesBadFont: a configured font that cannot be used stops
+// the server at start, not at the first download.
+func TestNewRendererRefusesBadFont(t *testing.T) {
 	cfg, err := config.Defaults()
 	if err != nil {
 		t.Fatal(err)
@@ -95,8 +94,7 @@ func TestSetDocumentRendererRefusesBadFont(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg.Documents.BodyFont = bogus
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if err := setDocumentRenderer(cfg, log); !errors.Is(err, documents.ErrBadFont) {
+	if _, err := app.NewRenderer(cfg); !errors.Is(err, documents.ErrBadFont) {
 		t.Fatalf("bad body font: %v, want ErrBadFont", err)
 	}
 }

@@ -2,12 +2,10 @@ package main
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 
 	"jianyi/config"
-	"jianyi/handlers"
-	"jianyi/internal/platform/database"
+	"jianyi/server/app"
 )
 
 // stopper is a running scheduler.
@@ -17,15 +15,11 @@ type stopper interface{ Stop(ctx context.Context) }
 // scheduler the admin API lists and runs jobs on, so "run now" and the timer
 // share one no-overlap guard in this process; other replicas are kept apart
 // by the job_runs slot rows.
-func startJobs(ctx context.Context, cfg *config.Config, db *database.DB, srv *handlers.Server, log *slog.Logger) (stopper, error) {
+func startJobs(cfg *config.Config, a *app.App, log *slog.Logger) stopper {
 	if !cfg.Jobs.Enabled {
 		log.Info("scheduled jobs disabled (jobs.enabled: false)")
-		return nil, nil
+		return nil
 	}
-	sched := srv.Scheduler()
-	if sched == nil {
-		return nil, errors.New("job scheduler not available: check the jobs.* cron specs in the configuration")
-	}
-	sched.Start()
-	return sched, nil
+	a.Scheduler.Start()
+	return a.Scheduler
 }

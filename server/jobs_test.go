@@ -8,7 +8,7 @@ import (
 
 	"jianyi/config"
 	"jianyi/dbtest"
-	"jianyi/handlers"
+	"jianyi/server/app"
 )
 
 func TestStartJobs(t *testing.T) {
@@ -24,11 +24,11 @@ func TestStartJobs(t *testing.T) {
 		if err := cfg.Validate(); err != nil {
 			t.Fatal(err)
 		}
-		_, srv := handlers.New(handlers.Options{Config: cfg, DB: db, Logger: log})
-		stop, err := startJobs(context.Background(), cfg, db, srv, log)
+		a, err := app.New(app.Options{Config: cfg, DB: db, Logger: log})
 		if err != nil {
 			t.Fatal(err)
 		}
+		stop := startJobs(cfg, a, log)
 		if (stop != nil) != enabled {
 			t.Fatalf("jobs.enabled=%v: scheduler started = %v", enabled, stop != nil)
 		}

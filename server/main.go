@@ -25,10 +25,10 @@ import (
 	"time"
 
 	"jianyi/config"
-	"jianyi/handlers"
 	"jianyi/internal/demo"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
+	"jianyi/server/app"
 )
 
 func main() {
@@ -151,16 +151,17 @@ func serve(args []string, stdout io.Writer, log *slog.Logger) error {
 	if err := db.CheckSchema(ctx); err != nil {
 		return err
 	}
-	if err := setDocumentRenderer(cfg, log); err != nil {
+	a, err := build(cfg, db, log)
+	if err != nil {
 		return err
 	}
 	if *withDemo {
-		org, err := demo.SeedDemo(ctx, db, *password)
+		seeded, err := demo.SeedDemo(ctx, db, a.Passwords, *password)
 		if err != nil {
 			return err
 		}
-		printDemoOrg(stdout, org)
-		if err := seedDemoCases(ctx, cfg, db, stdout); err != nil {
+		printDemoOrg(stdout, seeded)
+		if err := seedDemoCases(ctx, a, stdout); err != nil {
 			return err
 		}
 		host := cfg.HTTP.Listen
@@ -169,14 +170,10 @@ func serve(args []string, stdout io.Writer, log *slog.Logger) error {
 		}
 		fmt.Fprintf(stdout, "demo ready: http://%s/healthz — log in with POST /api/v1/auth/login\n", host)
 	}
-	e, srv := handlers.New(handlers.Options{Config: cfg, DB: db, Logger: log})
-	scheduler, err := startJobs(ctx, cfg, db, srv, log)
-	if err != nil {
-		return err
-	}
+	scheduler := startJobs(cfg, a, log)
 	httpSrv := &http.Server{
 		Addr:              cfg.HTTP.Listen,
-		Handler:           e,
+		Handler:           a.Router,
 		ReadTimeout:       cfg.HTTP.ReadTimeout,
 		ReadHeaderTimeout: 10 * time.Second,
 		WriteTimeout:      cfg.HTTP.WriteTimeout,
@@ -265,21 +262,33 @@ func seedDemo(args []string, stdout io.Writer, log *slog.Logger) error {
 	if _, err := db.Migrate(context.Background()); err != nil {
 		return err
 	}
-	org, err := demo.SeedDemo(context.Background(), db, *password)
+	a, err := build(cfg, db, log)
 	if err != nil {
 		return err
 	}
-	printDemoOrg(stdout, org)
-	if err := setDocumentRenderer(cfg, log); err != nil {
+	seeded, err := demo.SeedDemo(context.Background(), db, a.Passwords, *password)
+	if err != nil {
 		return err
 	}
-	return seedDemoCases(context.Background(), cfg, db, stdout)
+	printDemoOrg(stdout, seeded)
+	return seedDemoCases(context.Background(), a, stdout)
 }
 
-// seedDemoCases makes the demo cases through the case service the server
-// uses (same deadlines, calendar and publishing roles) and lists them.
-func seedDemoCases(ctx context.Context, cfg *config.Config, db *database.DB, stdout io.Writer) error {
-	cases, err := demo.SeedDemoCases(ctx, db, handlers.NewCaseService(cfg, db), handlers.RenderDisclosurePDF)
+// build assembles the program (server/app) and says which fonts it loaded.
+func build(cfg *config.Config, db *database.DB, log *slog.Logger) (*app.App, error) {
+	a, err := app.New(app.Options{Config: cfg, DB: db, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	d := cfg.Documents
+	log.Info("document fonts loaded", "title", fontName(d.TitleFont), "body", fontName(d.BodyFont), "heading", fontName(d.HeadingFont), "kai", fontName(d.KaiFont))
+	return a, nil
+}
+
+// seedDemoCases makes the demo cases through the services the server uses
+// (same deadlines, calendar, publishing roles and fonts) and lists them.
+func seedDemoCases(ctx context.Context, a *app.App, stdout io.Writer) error {
+	cases, err := demo.SeedDemoCases(ctx, a.DB, a.Cases, a.Disclosures)
 	if err != nil {
 		return err
 	}

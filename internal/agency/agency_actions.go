@@ -19,33 +19,6 @@ import (
 // agency_followup.go. The lifecycle table says who may act in which state;
 // these behaviours add what each action requires and records.
 
-func init() {
-	registerLockedAction("sign", func() any { return &SignPayload{} }, applySign)
-	registerLockedAction("object", func() any { return &ObjectPayload{} }, applyObject)
-	registerLockedAction("review_objection", func() any { return &ReviewObjectionPayload{} }, applyReviewObjection)
-	registerLockedAction("request_extension", func() any { return &RequestExtensionPayload{} }, applyRequestExtension)
-	registerLockedAction("decide_extension", func() any { return &DecideExtensionPayload{} }, applyDecideExtension)
-}
-
-// registerLockedAction registers an action whose effect first takes the case
-// row's write lock. Every effect here inserts rows that reference the case;
-// on InnoDB such an insert takes a shared lock on the case row, and two
-// concurrent actions would then deadlock upgrading it for the version update.
-// Locking first makes the second wait and then lose cleanly with 409.
-func registerLockedAction(name string, newPayload func() any, apply func(ac *cases.ActionContext) error) {
-	cases.RegisterActionBehaviour(name, cases.ActionBehaviour{NewPayload: newPayload, Apply: func(ac *cases.ActionContext) error {
-		var cur cases.Case
-		if err := database.LockRow(ac.Tx).Select("id", "version").First(&cur, ac.Case.ID).Error; err != nil {
-			return err
-		}
-		if cur.Version != ac.Case.Version {
-			return &apperr.Error{Kind: apperr.ErrConflict, Code: "stale_version", Message: "案件已被他人同时更新，请刷新后重试",
-				Details: map[string]any{"current_version": cur.Version}}
-		}
-		return apply(ac)
-	}})
-}
-
 // SignPayload is 签收: the day the agency received the letter (default today)
 // and the name of the person who signed.
 type SignPayload struct {
@@ -60,7 +33,7 @@ func applySign(ac *cases.ActionContext) error {
 		return err
 	}
 	if c.SignedAt != nil {
-		return apperr.Conflict("already_signed", fmt.Sprintf("该检察建议已于%s由%s签收", calendar.DateOf(*c.SignedAt, ac.Service.Settings.Location).Chinese(), c.SignerName))
+		return apperr.Conflict("already_signed", fmt.Sprintf("该检察建议已于%s由%s签收", calendar.DateOf(*c.SignedAt, ac.Service.Clock.Location()).Chinese(), c.SignerName))
 	}
 	received := ac.Today
 	if p.ReceivedOn != nil {

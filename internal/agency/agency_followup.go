@@ -14,14 +14,6 @@ import (
 // After the reply: 督促落实 records, the agency's progress reports, the chief's
 // escalations, closure and reopening.
 
-func init() {
-	registerLockedAction("follow_up", func() any { return &FollowUpPayload{} }, applyFollowUp)
-	registerLockedAction("report_progress", func() any { return &ProgressPayload{} }, applyReportProgress)
-	registerLockedAction("escalate", func() any { return &EscalatePayload{} }, applyEscalate)
-	registerLockedAction("close", func() any { return &ClosePayload{} }, applyClose)
-	registerLockedAction("reopen", func() any { return &ReopenPayload{} }, applyReopen)
-}
-
 // FollowUpPayload is one 督促落实 record. Internal records (e.g. an internal
 // consultation) and their files are hidden from the agency.
 type FollowUpPayload struct {

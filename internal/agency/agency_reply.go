@@ -14,12 +14,6 @@ import (
 // The written reply (书面回复) and what the prosecutor does with it: return it
 // as perfunctory (退回补充) or assess the rectification (评估整改).
 
-func init() {
-	registerLockedAction("reply", func() any { return &ReplyPayload{} }, applyReply)
-	registerLockedAction("return_reply", func() any { return &ReturnReplyPayload{} }, applyReturnReply)
-	registerLockedAction("assess", func() any { return &AssessPayload{} }, applyAssess)
-}
-
 // ReplyPayload is one written reply. A final or supplement reply states a
 // position on every numbered recommendation; an interim reply (阶段性回复)
 // reports what is under way and keeps the duty to reply open.

@@ -33,7 +33,7 @@ const (
 // tx unless one exists for (case, deadline); it reports whether it made one.
 func CreateUrgingLetterDraft(tx *gorm.DB, caseID, prosecutorID int64, deadline calendar.Date) (bool, error) {
 	l := &UrgingLetter{CaseID: caseID, Deadline: deadline, Status: UrgingLetterDraft, ProsecutorID: prosecutorID,
-		CreatedAt: time.Now().UTC()}
+		CreatedAt: database.Now(tx)}
 	// Plain INSERT, duplicate = exists (see EmitReminder for why not ON CONFLICT).
 	if err := tx.Create(l).Error; err != nil {
 		if database.IsUniqueViolation(err) {

@@ -190,7 +190,7 @@ func hashIDNumber(idType, n string) string {
 }
 
 // validateApplicant checks the personal fields; every bad field is named.
-func validateApplicant(in *ApplicationInput) map[string]string {
+func validateApplicant(in *ApplicationInput, now time.Time) map[string]string {
 	fields := map[string]string{}
 	in.ApplicantName = strings.TrimSpace(in.ApplicantName)
 	in.IDNumber = strings.ToUpper(strings.TrimSpace(in.IDNumber))
@@ -203,7 +203,7 @@ func validateApplicant(in *ApplicationInput) map[string]string {
 	}
 	switch in.IDType {
 	case IDTypeResident:
-		if err := redaction.ValidateResidentID(in.IDNumber); err != nil {
+		if err := redaction.ValidateResidentID(in.IDNumber, now); err != nil {
 			fields["id_number"] = err.Error()
 		}
 	case IDTypePassport, IDTypeHMT:
@@ -250,7 +250,7 @@ func (s *Service) Submit(ctx context.Context, in ApplicationInput, uploads []fil
 	if err := s.checkProof(ctx, now, in); err != nil {
 		return nil, err
 	}
-	if fields := validateApplicant(&in); len(fields) > 0 {
+	if fields := validateApplicant(&in, s.Cases.Now()); len(fields) > 0 {
 		return nil, apperr.Invalid("申请信息有误，请按字段提示修改", fields)
 	}
 	if max := s.Settings.MaxEvidenceFiles; max > 0 && len(uploads) > max {
@@ -278,7 +278,7 @@ func (s *Service) Submit(ctx context.Context, in ApplicationInput, uploads []fil
 				in.AgencyName = ag.Name
 			}
 		}
-		today := calendar.DateOf(now, s.Cases.Settings.Location)
+		today := calendar.DateOf(now, s.Cases.Clock.Location())
 		due := calendar.WorkingDaysDeadline(today, s.Settings.AnswerWorkdays, s.Cases.Holidays(tx))
 		app := &Application{
 			SecretHash: hashSecret(secret), ProcuratorateID: in.ProcuratorateID, ApplicantName: in.ApplicantName,
@@ -532,7 +532,7 @@ func (s *Service) AddMaterials(ctx context.Context, trackingNo, secret, ip, note
 		if app.Status != AppNeedsSupplement {
 			return apperr.Conflict("not_awaiting_materials", "当前申请无需补正材料")
 		}
-		today := calendar.DateOf(now, s.Cases.Settings.Location)
+		today := calendar.DateOf(now, s.Cases.Clock.Location())
 		due := calendar.WorkingDaysDeadline(today, s.Settings.AnswerWorkdays, s.Cases.Holidays(tx))
 		if _, err := files.StoreUploads(tx, 0, 0, "application", app.ID, true, uploads); err != nil {
 			return err

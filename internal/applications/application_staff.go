@@ -162,7 +162,7 @@ func (s *Service) mutate(ctx context.Context, a *org.Actor, id int64, version in
 				Details: map[string]any{"current_version": app.Version}}
 		}
 		now := s.Cases.Now()
-		today := calendar.DateOf(now, s.Cases.Settings.Location)
+		today := calendar.DateOf(now, s.Cases.Clock.Location())
 		summary, err := apply(tx, &app, today, now)
 		if err != nil {
 			return err
@@ -295,7 +295,7 @@ func (s *Service) createLead(tx *gorm.DB, a *org.Actor, app *Application, in Dec
 	if field == "" {
 		field = "其他"
 	}
-	if cases.FieldValidator != nil && !cases.FieldValidator(tx, field) {
+	if !cases.FieldActive(tx, field) {
 		return nil, apperr.InvalidField("field", "领域不在可选列表中（可选领域见 GET /api/v1/fields）")
 	}
 	title := strings.TrimSpace(in.Title)

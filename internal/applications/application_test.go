@@ -2,7 +2,9 @@ package applications
 
 import (
 	"testing"
+	"time"
 
+	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
 	"jianyi/internal/disclosure/redaction"
 )
@@ -44,7 +46,7 @@ func TestResidualPersonalNumbers(t *testing.T) {
 }
 
 func TestChallengeTokens(t *testing.T) {
-	s := &Service{Cases: &cases.Service{}, Settings: Settings{SigningKey: []byte("k"), PowDifficulty: 4, ChallengeTTL: 60e9}}
+	s := &Service{Cases: &cases.Service{Clock: calendar.NewClock(time.UTC, time.Now)}, Settings: Settings{SigningKey: []byte("k"), PowDifficulty: 4, ChallengeTTL: 60e9}}
 	ch, err := s.NewChallenge()
 	if err != nil {
 		t.Fatal(err)

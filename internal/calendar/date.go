@@ -13,11 +13,6 @@ import (
 // dateLayout is the only textual form a Date has in JSON, the database and URLs.
 const dateLayout = "2006-01-02"
 
-// LegalLocation is the zone in which Jianyi decides which calendar day an
-// instant belongs to. China has kept UTC+8 without daylight saving since 1991,
-// so a fixed zone avoids depending on tzdata being installed in the container.
-var LegalLocation = time.FixedZone("CST", 8*60*60)
-
 // ErrInvalidDate is wrapped by every error about a malformed or impossible date,
 // so handlers can map it to a 400 with errors.Is.
 var ErrInvalidDate = errors.New("日期无效")
@@ -47,12 +42,9 @@ func ParseDate(s string) (Date, error) {
 	return dateFromTime(t), nil
 }
 
-// DateOf returns the calendar date of the instant t as seen in loc; a nil loc
-// means LegalLocation.
+// DateOf returns the calendar date of the instant t as seen in loc (the
+// configured zone, see Clock).
 func DateOf(t time.Time, loc *time.Location) Date {
-	if loc == nil {
-		loc = LegalLocation
-	}
 	return dateFromTime(t.In(loc))
 }
 
@@ -232,7 +224,7 @@ func (d *Date) scanText(s string) error {
 // cannot infer a type from a Valuer whose zero value is NULL.
 func (Date) GormDataType() string { return "string" }
 
-// StartOfDay is the UTC instant a legal date begins.
-func StartOfDay(d Date) time.Time {
-	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, LegalLocation).UTC()
+// StartIn is the UTC instant the date begins in loc.
+func (d Date) StartIn(loc *time.Location) time.Time {
+	return time.Date(d.year, d.month, d.day, 0, 0, 0, 0, loc).UTC()
 }

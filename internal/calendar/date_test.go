@@ -152,9 +152,8 @@ func TestDateOf(t *testing.T) {
 		want    string
 	}{
 		// 16:30 UTC is already past midnight in Beijing: the legal date is the next day.
-		{"late UTC evening is next day in China", time.Date(2026, 3, 4, 16, 30, 0, 0, time.UTC), LegalLocation, "2026-03-05"},
-		{"nil location means China", time.Date(2026, 3, 4, 16, 30, 0, 0, time.UTC), nil, "2026-03-05"},
-		{"before 16:00 UTC is same day", time.Date(2026, 3, 4, 15, 59, 0, 0, time.UTC), nil, "2026-03-04"},
+		{"late UTC evening is next day in China", time.Date(2026, 3, 4, 16, 30, 0, 0, time.UTC), chinaZone, "2026-03-05"},
+		{"before 16:00 UTC is same day", time.Date(2026, 3, 4, 15, 59, 0, 0, time.UTC), chinaZone, "2026-03-04"},
 		{"other zone", time.Date(2026, 3, 5, 3, 0, 0, 0, time.UTC), newYork, "2026-03-04"},
 	}
 	for _, tt := range tests {
@@ -247,7 +246,7 @@ func TestDateValueScan(t *testing.T) {
 		{name: "rfc3339 text", src: "2026-03-05T00:00:00+08:00", want: march5},
 		{name: "mysql time in UTC", src: time.Date(2026, 3, 5, 0, 0, 0, 0, time.UTC), want: march5},
 		// A DATE read with loc=Local must not shift to the previous day.
-		{name: "time in China zone", src: time.Date(2026, 3, 5, 0, 0, 0, 0, LegalLocation), want: march5},
+		{name: "time in China zone", src: time.Date(2026, 3, 5, 0, 0, 0, 0, chinaZone), want: march5},
 		{name: "zero time", src: time.Time{}, want: Date{}},
 		{name: "bad text", src: "yesterday", wantErr: true},
 		{name: "integer", src: int64(20260305), wantErr: true},
@@ -289,3 +288,6 @@ func TestDateValueRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// chinaZone is UTC+8, the zone of the shipped configuration.
+var chinaZone = time.FixedZone("CST", 8*60*60)

@@ -29,10 +29,6 @@ type CaseInput struct {
 	InvolvesMinors      bool   `json:"involves_minors"`
 }
 
-// FieldValidator checks a 领域 against the admin-edited list; set by the
-// feature that owns the list. Nil accepts any non-empty field.
-var FieldValidator func(tx *gorm.DB, field string) bool
-
 // CreateCase registers a lead in the actor's procuratorate and department.
 func (s *Service) CreateCase(ctx context.Context, a *org.Actor, in CaseInput) (*Case, error) {
 	if !a.HasRole(org.RoleProsecutor, org.RoleDeptHead) {
@@ -44,7 +40,7 @@ func (s *Service) CreateCase(ctx context.Context, a *org.Actor, in CaseInput) (*
 	var out *Case
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
 		fields := map[string]string{}
-		if FieldValidator != nil && !FieldValidator(tx, in.Field) {
+		if !FieldActive(tx, in.Field) {
 			fields["field"] = "领域不在可选列表中（可选领域见 GET /api/v1/fields）"
 		}
 		if in.AgencyID != nil {

@@ -32,13 +32,12 @@ type CaseFieldInput struct {
 	SortOrder int    `json:"sort_order" validate:"min=0,max=100000"`
 }
 
-func init() {
-	// Leads may only name an active field of the list.
-	FieldValidator = func(tx *gorm.DB, field string) bool {
-		var n int64
-		err := tx.Model(&CaseField{}).Where("name = ? AND active = ?", field, true).Count(&n).Error
-		return err == nil && n > 0
-	}
+// FieldActive reports whether field is an active 领域 of the list; leads may
+// only name one.
+func FieldActive(tx *gorm.DB, field string) bool {
+	var n int64
+	err := tx.Model(&CaseField{}).Where("name = ? AND active = ?", field, true).Count(&n).Error
+	return err == nil && n > 0
 }
 
 // ListCaseFields lists the fields in display order; staff see the active ones,

@@ -38,7 +38,7 @@ func BenchmarkCaseList(b *testing.B) {
 	}
 	ctx := context.Background()
 	db := dbtest.Open(b, "sqlite")
-	seed, err := demo.SeedDemo(ctx, db, "bench-password-2026")
+	seed, err := demo.SeedDemo(ctx, db, org.NewPasswords(org.MinPasswordCost), "bench-password-2026")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -53,8 +53,8 @@ func BenchmarkCaseList(b *testing.B) {
 	actor := org.ActorFor(&chief, "127.0.0.1", "bench")
 	rec := &sqlRecorder{}
 	traced := &database.DB{DB: db.Session(&gorm.Session{Logger: rec}), Dialect: db.Dialect}
-	svc := &cases.Service{DB: traced, Settings: cases.Settings{ReplyMonths: 2, Location: time.UTC},
-		NowFunc: func() time.Time { return time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC) }}
+	svc := &cases.Service{DB: traced, Settings: cases.Settings{ReplyMonths: 2},
+		Clock: calendar.NewClock(time.UTC, func() time.Time { return time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC) })}
 	queries := []struct {
 		name string
 		q    cases.CaseListQuery

@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"gorm.io/gorm"
 
+	"jianyi/documents"
 	"jianyi/internal/calendar"
 	"jianyi/internal/notify"
 	"jianyi/internal/org"
@@ -25,7 +25,6 @@ type Settings struct {
 	ReplyMonths    int
 	FilingDays     int
 	ObjectionDays  int
-	Location       *time.Location
 	Channels       notify.Channels
 	PublishRoles   []org.Role
 	StageLimitDays map[string]int
@@ -34,11 +33,14 @@ type Settings struct {
 // Service runs the case lifecycle.
 type Service struct {
 	DB       *database.DB
+	Clock    *calendar.Clock
 	Settings Settings
-	// NowFunc is the clock; tests replace it.
-	NowFunc func() time.Time
 	// Calendar returns the current holiday calendar (admin-edited in the database).
 	Calendar func(tx *gorm.DB) *calendar.HolidayCalendar
+	// Actions are the behaviours of the lifecycle's actions.
+	Actions *Actions
+	// Renderer makes the case documents (PDF).
+	Renderer *documents.Renderer
 	// Hooks are what other domains add to the lifecycle.
 	Hooks Hooks
 }
@@ -63,17 +65,14 @@ func (ac *ActionContext) TellApplicant(text string) error {
 }
 
 // Now is the current time (UTC) by the service's clock.
-func (s *Service) Now() time.Time {
-	if s.NowFunc != nil {
-		return s.NowFunc().UTC()
-	}
-	return time.Now().UTC()
-}
+func (s *Service) Now() time.Time { return s.Clock.Now() }
 
 // Today is the legal calendar date now.
-func (s *Service) Today() calendar.Date {
-	return calendar.DateOf(s.Now(), s.Settings.Location)
-}
+func (s *Service) Today() calendar.Date { return s.Clock.Today() }
+
+// NewActionPayload returns a fresh payload value for binding the action's
+// request (see Actions.NewPayload).
+func (s *Service) NewActionPayload(action string) any { return s.Actions.NewPayload(action) }
 
 // Holidays returns the holiday calendar deadlines are counted with.
 func (s *Service) Holidays(tx *gorm.DB) *calendar.HolidayCalendar {
@@ -131,52 +130,6 @@ func (ac *ActionContext) SetData(k string, v any) {
 	}
 	ac.Data[k] = v
 }
-
-// ActionBehaviour is what a feature registers for an action: its payload
-// (with validation tags naming required fields) and its effect.
-type ActionBehaviour struct {
-	NewPayload func() any
-	Apply      func(ac *ActionContext) error
-}
-
-var (
-	behavioursMu sync.RWMutex
-	behaviours   = map[string]ActionBehaviour{}
-)
-
-// RegisterActionBehaviour attaches a payload and effect to a lifecycle action.
-func RegisterActionBehaviour(action string, b ActionBehaviour) {
-	if _, ok := ActionByName(action); !ok {
-		panic("RegisterActionBehaviour: unknown action " + action)
-	}
-	behavioursMu.Lock()
-	defer behavioursMu.Unlock()
-	if _, dup := behaviours[action]; dup {
-		panic("RegisterActionBehaviour: action registered twice: " + action)
-	}
-	behaviours[action] = b
-}
-
-// BehaviourOf returns an action's registered behaviour.
-func BehaviourOf(action string) (ActionBehaviour, bool) {
-	behavioursMu.RLock()
-	defer behavioursMu.RUnlock()
-	b, ok := behaviours[action]
-	return b, ok
-}
-
-// NewActionPayload returns a fresh payload value for binding the action's
-// request; actions without a registered payload take none (besides the
-// version and an optional note, which every action accepts).
-func NewActionPayload(action string) any {
-	if b, ok := BehaviourOf(action); ok && b.NewPayload != nil {
-		return b.NewPayload()
-	}
-	return &NoPayload{}
-}
-
-// NoPayload is the payload of actions that need nothing but the optional note.
-type NoPayload struct{}
 
 // ActionRequest is one request to act on a case.
 type ActionRequest struct {
@@ -280,7 +233,7 @@ func (s *Service) Execute(ctx context.Context, a *org.Actor, req ActionRequest) 
 		if ac.To == stays {
 			ac.To = c.State
 		}
-		if b, ok := BehaviourOf(spec.Name); ok && b.Apply != nil {
+		if b, ok := s.Actions.Behaviour(spec.Name); ok && b.Apply != nil {
 			if err := b.Apply(ac); err != nil {
 				return err
 			}
@@ -359,7 +312,7 @@ func AddCaseEvent(tx *gorm.DB, a *org.Actor, c *Case, action, note string, inter
 		return err
 	}
 	ev := &CaseEvent{CaseID: c.ID, Action: action, FromState: c.State, ToState: c.State, ActorName: a.DisplayName,
-		Role: string(a.Role), Note: note, Data: string(raw), Internal: internal, CreatedAt: time.Now().UTC()}
+		Role: string(a.Role), Note: note, Data: string(raw), Internal: internal, CreatedAt: database.Now(tx)}
 	if a.UserID != 0 {
 		id := a.UserID
 		ev.ActorID = &id

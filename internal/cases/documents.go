@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -73,35 +72,12 @@ func documentKindOfOwner(ownerType string) (DocumentKind, bool) {
 // UrgingReplyDays is the number of days a 催办函 gives the agency to reply.
 const UrgingReplyDays = 15
 
-var (
-	rendererMu sync.Mutex
-	renderer   *documents.Renderer
-)
-
-// SetDocumentRenderer sets the renderer every document of this process is
-// made with. The server calls it once at start with the configured official
-// fonts; without it DocumentRenderer builds one from the shipped fonts on
-// first use. Tests need not call it.
-func SetDocumentRenderer(r *documents.Renderer) {
-	rendererMu.Lock()
-	defer rendererMu.Unlock()
-	renderer = r
-}
-
-// DocumentRenderer returns the process's renderer, creating it with the
-// shipped fonts when none was set. A Renderer parses its fonts once and is
-// safe for concurrent use, so one serves every request.
-func DocumentRenderer() (*documents.Renderer, error) {
-	rendererMu.Lock()
-	defer rendererMu.Unlock()
-	if renderer == nil {
-		r, err := documents.NewRenderer(documents.FontConfig{})
-		if err != nil {
-			return nil, err
-		}
-		renderer = r
+// renderer is the document renderer the service was built with.
+func (s *Service) renderer() (*documents.Renderer, error) {
+	if s.Renderer == nil {
+		return nil, errors.New("cases: the service has no document renderer")
 	}
-	return renderer, nil
+	return s.Renderer, nil
 }
 
 // CaseDocument is a rendered or stored document ready to send.
@@ -248,11 +224,11 @@ func (s *Service) FreezeRecommendation(tx *gorm.DB, a *org.Actor, c *Case, now t
 	if err != nil {
 		return nil, err
 	}
-	r, err := DocumentRenderer()
+	r, err := s.renderer()
 	if err != nil {
 		return nil, err
 	}
-	date := civil(calendar.DateOf(issued, s.Settings.Location))
+	date := civil(calendar.DateOf(issued, s.Clock.Location()))
 	pdf, err := r.Recommendation(s.recommendationLetter(in, content, *c.DocumentNumber, date))
 	if err != nil {
 		return nil, renderError(err)
@@ -260,17 +236,6 @@ func (s *Service) FreezeRecommendation(tx *gorm.DB, a *org.Actor, c *Case, now t
 	doc := &CaseDocument{Kind: DocRecommendation, CaseID: c.ID, DocumentNumber: *c.DocumentNumber, Content: pdf}
 	doc.Filename = documentFilename(DocRecommendation, *c.DocumentNumber)
 	return storeGeneratedDocument(tx, a, doc, now)
-}
-
-// freezeOnIssue is the AfterIssueHooks entry: the 检察建议书 is made and
-// stored in the issuing transaction, so an issued case always has its PDF.
-func freezeOnIssue(ac *ActionContext) error {
-	_, err := ac.Service.FreezeRecommendation(ac.Tx, ac.Actor, ac.Case, ac.Now)
-	return err
-}
-
-func init() {
-	AfterIssueHooks = append(AfterIssueHooks, freezeOnIssue)
 }
 
 func documentFilename(kind DocumentKind, qualifier string) string {
@@ -401,7 +366,7 @@ func (s *Service) recommendationPreview(tx *gorm.DB, in *documentInputs) (*CaseD
 	if err != nil {
 		return nil, err
 	}
-	r, err := DocumentRenderer()
+	r, err := s.renderer()
 	if err != nil {
 		return nil, err
 	}
@@ -420,7 +385,7 @@ func (s *Service) recommendationPreview(tx *gorm.DB, in *documentInputs) (*CaseD
 
 // renderCaseDocument renders the documents made from case data on demand.
 func (s *Service) renderCaseDocument(tx *gorm.DB, in *documentInputs, kind DocumentKind) (*CaseDocument, error) {
-	r, err := DocumentRenderer()
+	r, err := s.renderer()
 	if err != nil {
 		return nil, err
 	}
@@ -478,7 +443,7 @@ func (s *Service) renderCaseDocument(tx *gorm.DB, in *documentInputs, kind Docum
 
 // issueDate is the civil date the recommendation was issued.
 func (s *Service) issueDate(c *Case) calendar.Date {
-	return calendar.DateOf(*c.IssuedAt, s.Settings.Location)
+	return calendar.DateOf(*c.IssuedAt, s.Clock.Location())
 }
 
 // recommendationTitle is the issued letter's title from the latest draft,
@@ -632,7 +597,7 @@ func (s *Service) approvalForm(tx *gorm.DB, in *documentInputs) (documents.Appro
 			opinion = ev.Note
 		}
 		form.Steps = append(form.Steps, documents.ApprovalStep{Stage: stage, Person: ev.ActorName, Role: org.RoleLabels[org.Role(ev.Role)],
-			Opinion: opinion, Date: civil(calendar.DateOf(ev.CreatedAt, s.Settings.Location))})
+			Opinion: opinion, Date: civil(calendar.DateOf(ev.CreatedAt, s.Clock.Location()))})
 	}
 	return form, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"gorm.io/gorm"
 
@@ -120,7 +119,7 @@ func (s *Service) editCalendar(ctx context.Context, a *org.Actor, change func(tx
 		}
 		// A revision value is never reused, even after a rolled-back edit, so a
 		// cache can never mistake old rows for new ones.
-		next := max(time.Now().UnixNano(), rev.Revision+1)
+		next := max(s.Now().UnixNano(), rev.Revision+1)
 		if err := tx.Table("calendar_revision").Where("id = 1").Update("revision", next).Error; err != nil {
 			return err
 		}

@@ -8,8 +8,8 @@ import (
 
 // ActionSpec is one row of the lifecycle table: which states an action may
 // start from, where it leads and who may take it. What an action requires and
-// does beyond the state change (its payload and effect) is registered by the
-// feature that owns it with RegisterActionBehaviour.
+// does beyond the state change (its payload and effect) is the behaviour the
+// owning domain registers in Actions.
 type ActionSpec struct {
 	Name  string
 	Label string      // 中文名称

@@ -104,20 +104,6 @@ type CaseDelivery struct {
 	CreatedAt       time.Time     `json:"created_at"`
 }
 
-func init() {
-	RegisterActionBehaviour("decline", ActionBehaviour{NewPayload: func() any { return &ReasonPayload{} }, Apply: applyEnding("not_filed")})
-	RegisterActionBehaviour("withdraw", ActionBehaviour{NewPayload: func() any { return &ReasonPayload{} }, Apply: applyEnding("withdrawn")})
-	RegisterActionBehaviour("terminate", ActionBehaviour{NewPayload: func() any { return &ReasonPayload{} }, Apply: applyEnding("terminated")})
-	RegisterActionBehaviour("file", ActionBehaviour{Apply: applyFile})
-	RegisterActionBehaviour("consult", ActionBehaviour{NewPayload: func() any { return &ConsultPayload{} }, Apply: applyConsult})
-	RegisterActionBehaviour("draft", ActionBehaviour{NewPayload: func() any { return &AgencyPayload{} }, Apply: applyDraft})
-	RegisterActionBehaviour("submit", ActionBehaviour{NewPayload: func() any { return &AgencyPayload{} }, Apply: applySubmit})
-	RegisterActionBehaviour("return", ActionBehaviour{NewPayload: func() any { return &ReturnPayload{} }, Apply: applyReturn})
-	RegisterActionBehaviour("approve", ActionBehaviour{NewPayload: func() any { return &ApprovePayload{} }, Apply: applyApprove})
-	RegisterActionBehaviour("issue", ActionBehaviour{NewPayload: func() any { return &IssuePayload{} }, Apply: applyIssue})
-	RegisterActionBehaviour("deliver", ActionBehaviour{NewPayload: func() any { return &DeliverPayload{} }, Apply: applyDeliver})
-}
-
 // applyEnding records why a case ends without a recommendation (or with one
 // withdrawn); the reason is what the applicant or agency is told.
 func applyEnding(outcome string) func(ac *ActionContext) error {
@@ -361,7 +347,7 @@ func applyApprove(ac *ActionContext) error {
 }
 
 // applyIssue assigns the 文号 from the department's gap-free counter, files
-// the recommendation upward (备案) and runs the after-issue hooks.
+// the recommendation upward (备案) and freezes the 检察建议书 PDF.
 func applyIssue(ac *ActionContext) error {
 	p := ac.Payload.(*IssuePayload)
 	d, err := latestDraft(ac.Tx, ac.Case.ID, true)
@@ -414,12 +400,10 @@ func applyIssue(ac *ActionContext) error {
 	ac.SetData("document_number", num)
 	ac.SetData("copy_to", rc.CopyTo)
 	ac.SetData("draft_id", d.ID)
-	for _, hook := range AfterIssueHooks {
-		if err := hook(ac); err != nil {
-			return err
-		}
-	}
-	return nil
+	// The 检察建议书 is made and stored in the issuing transaction, so an
+	// issued case always has its PDF.
+	_, err = ac.Service.FreezeRecommendation(ac.Tx, ac.Actor, ac.Case, ac.Now)
+	return err
 }
 
 // fileUpward creates the case's 备案 with the parent procuratorate, due
@@ -452,7 +436,7 @@ func applyDeliver(ac *ActionContext) error {
 	if c.IssuedAt != nil && !p.DeliveredOn.IsZero() {
 		// Name the issue day: it is counted in the configured zone, which may
 		// already be tomorrow for a client that thinks in UTC.
-		if issued := calendar.DateOf(*c.IssuedAt, ac.Service.Settings.Location); p.DeliveredOn.Before(issued) {
+		if issued := calendar.DateOf(*c.IssuedAt, ac.Service.Clock.Location()); p.DeliveredOn.Before(issued) {
 			fields["delivered_on"] = "送达日期不能早于制发日期（" + issued.Chinese() + "）"
 		}
 	}
@@ -524,10 +508,6 @@ func applyDeliver(ac *ActionContext) error {
 		Body: fmt.Sprintf("%s已于%s送达，请于%s前书面回复。", docNumberOr(c), delivered.Chinese(), c.ReplyDue.Chinese())})
 	return nil
 }
-
-// AfterIssueHooks run inside the issuing transaction after the 文号 is
-// assigned (e.g. freezing the 检察建议书 PDF). The issue behaviour calls them.
-var AfterIssueHooks []func(ac *ActionContext) error
 
 // applicantEndingTexts are what an applicant reads when the case started
 // from the application ends without running its course; %s is the reason.

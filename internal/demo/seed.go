@@ -32,11 +32,11 @@ type DemoOrg struct {
 // SeedDemo creates a small procuratorate tree, departments, one user per role
 // and two agencies with their users. It is idempotent: existing objects (found
 // by their unique names) are kept as they are, passwords included.
-func SeedDemo(ctx context.Context, db *database.DB, password string) (*DemoOrg, error) {
+func SeedDemo(ctx context.Context, db *database.DB, passwords *org.Passwords, password string) (*DemoOrg, error) {
 	if len(password) < 8 {
 		return nil, errors.New("demo password must be at least 8 characters")
 	}
-	hash, err := org.HashPassword(password)
+	hash, err := passwords.Hash(password)
 	if err != nil {
 		return nil, err
 	}

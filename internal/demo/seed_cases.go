@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"jianyi/internal/agency"
-	"jianyi/internal/applications"
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
 	"jianyi/internal/disclosure"
@@ -45,11 +44,12 @@ var demoCaseTitles = []string{
 // The steps of each case happen on past days (relative to the service's
 // clock) so the timelines and deadlines read like real work: the service is
 // run with its clock set to each step's day. Audit entries keep the real
-// time they were written. render makes the published PDF (nil: none).
+// time they were written. pub publishes the closed case (with its PDF when
+// pub has a renderer).
 //
 // It is idempotent: when any demo case (found by its title) exists in the
 // district, nothing is made and the existing demo cases are returned.
-func SeedDemoCases(ctx context.Context, db *database.DB, svc *cases.Service, render disclosure.PDFRenderer) ([]DemoCase, error) {
+func SeedDemoCases(ctx context.Context, db *database.DB, svc *cases.Service, pub *disclosure.Service) ([]DemoCase, error) {
 	var district org.Procuratorate
 	if err := db.WithContext(ctx).Where("name = ?", "临江市清河区人民检察院").First(&district).Error; err != nil {
 		return nil, fmt.Errorf("demo cases need the demo organisation (run SeedDemo first): %w", err)
@@ -69,7 +69,7 @@ func SeedDemoCases(ctx context.Context, db *database.DB, svc *cases.Service, ren
 		}
 		return out, nil
 	}
-	s := &demoSeeder{ctx: ctx, db: db, svc: svc, render: render, now: svc.Now(), actors: map[string]*org.Actor{}}
+	s := &demoSeeder{ctx: ctx, db: db, svc: svc, pub: pub, now: svc.Now(), actors: map[string]*org.Actor{}}
 	for _, name := range []string{"prosecutor1", "depthead1", "chief1", "agency1", "agency2"} {
 		var u org.User
 		if err := db.WithContext(ctx).Where("username = ?", name).First(&u).Error; err != nil {
@@ -113,7 +113,7 @@ type demoSeeder struct {
 	ctx              context.Context
 	db               *database.DB
 	svc              *cases.Service
-	render           disclosure.PDFRenderer
+	pub              *disclosure.Service
 	now              time.Time
 	actors           map[string]*org.Actor
 	agency1, agency2 org.Agency
@@ -122,8 +122,7 @@ type demoSeeder struct {
 // at is the case service with its clock daysAgo days back.
 func (s *demoSeeder) at(daysAgo int) *cases.Service {
 	cs := *s.svc
-	t := s.now.AddDate(0, 0, -daysAgo)
-	cs.NowFunc = func() time.Time { return t }
+	cs.Clock = s.svc.Clock.StoppedAt(s.now.AddDate(0, 0, -daysAgo))
 	return &cs
 }
 
@@ -136,7 +135,7 @@ func (s *demoSeeder) day(daysAgo int) calendar.Date {
 // against its validation tags as the API checks it.
 func (s *demoSeeder) act(c *cases.Case, daysAgo int, user, action string, payload any, note string) (*cases.Case, error) {
 	if payload == nil {
-		payload = cases.NewActionPayload(action)
+		payload = s.svc.NewActionPayload(action)
 	}
 	next, err := s.at(daysAgo).Execute(s.ctx, s.actors[user], cases.ActionRequest{CaseID: c.ID, Action: action, Version: c.Version,
 		Payload: payload, Note: note, Validate: func(p any) error {
@@ -373,7 +372,8 @@ func (s *demoSeeder) published() (*cases.Case, error) {
 		Summary: "被建议单位采纳全部建议并整改到位，结案。"}, ""); err != nil {
 		return nil, err
 	}
-	ds := &disclosure.Service{DB: s.db, Cases: s.at(18), Render: s.render, ApplicantNames: applications.ApplicantNames}
+	ds := *s.pub
+	ds.Cases = s.at(18)
 	if _, err := ds.Publish(s.ctx, s.actors["chief1"], c.ID, disclosure.DisclosureInput{Version: c.Version, PersonNames: []string{"刘建平"}}); err != nil {
 		return nil, fmt.Errorf("demo case %q: publish: %w", c.Title, err)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"jianyi/documents"
 	"jianyi/internal/agency"
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
@@ -89,10 +90,6 @@ var (
 	ReplyStatusLabels = map[string]string{"replied": "已回复", "awaiting": "等待回复", "overdue": "逾期未回复"}
 )
 
-// PDFRenderer renders the published (redacted) letter; the handlers supply
-// it so the fonts are parsed once per process.
-type PDFRenderer func(l DisclosureLetter) ([]byte, error)
-
 // DisclosureLetter is the redacted letter to print.
 type DisclosureLetter struct {
 	Procuratorate  string
@@ -107,9 +104,11 @@ type DisclosureLetter struct {
 // Service takes and records publication decisions and serves the
 // public feed.
 type Service struct {
-	DB     *database.DB
-	Cases  *cases.Service
-	Render PDFRenderer
+	DB    *database.DB
+	Cases *cases.Service
+	// Renderer prints the published letter (公开版 PDF); without one no PDF
+	// is made.
+	Renderer *documents.Renderer
 	// SearchPerIP limits text searches, which scan the feed.
 	SearchPerIP ratelimit.Limit
 	// ApplicantNames lists the applicants of the applications behind a case,
@@ -458,7 +457,7 @@ func (s *Service) store(ctx context.Context, a *org.Actor, caseID int64, in Disc
 // build makes the stored row from the redacted source.
 func (s *Service) build(src *disclosureSource, a *org.Actor, now time.Time) *Disclosure {
 	c := src.c
-	issued := calendar.DateOf(*c.IssuedAt, s.Cases.Settings.Location)
+	issued := calendar.DateOf(*c.IssuedAt, s.Cases.Clock.Location())
 	text := src.results[0].Text
 	names, _ := json.Marshal(src.opts.PersonNames)
 	terms, _ := json.Marshal(src.opts.ExtraTerms)
@@ -498,7 +497,7 @@ func summarise(text, title string) string {
 
 // renderPDF renders the redacted letter and stores it with its SHA-256.
 func (s *Service) renderPDF(tx *gorm.DB, a *org.Actor, src *disclosureSource, d *Disclosure) error {
-	if s.Render == nil {
+	if s.Renderer == nil {
 		return nil
 	}
 	paras := strings.Split(d.RecommendationText, "\n")
@@ -509,7 +508,7 @@ func (s *Service) renderPDF(tx *gorm.DB, a *org.Actor, src *disclosureSource, d 
 	for i, t := range src.content.CopyTo {
 		copyTo[i] = redaction.RedactForPublication(t, src.opts).Text
 	}
-	pdf, err := s.Render(DisclosureLetter{Procuratorate: src.proc.Name, DocumentNumber: d.DocumentNumber, Title: d.Title,
+	pdf, err := s.renderLetter(DisclosureLetter{Procuratorate: src.proc.Name, DocumentNumber: d.DocumentNumber, Title: d.Title,
 		Addressee: src.content.Addressee, Paragraphs: paras, CopyTo: copyTo, Date: d.IssuedOn})
 	if err != nil {
 		return &apperr.Error{Kind: apperr.ErrInvalid, Code: "pdf_failed", Message: "公开版 PDF 生成失败：" + err.Error()}
@@ -525,6 +524,18 @@ func (s *Service) renderPDF(tx *gorm.DB, a *org.Actor, src *disclosureSource, d 
 	}
 	d.PDFFileID, d.PDFSHA256 = &f.ID, f.SHA256
 	return nil
+}
+
+// renderLetter prints the redacted letter as a 检察建议书 (公开版).
+func (s *Service) renderLetter(l DisclosureLetter) ([]byte, error) {
+	body := make([]documents.Block, 0, len(l.Paragraphs))
+	for _, p := range l.Paragraphs {
+		if strings.TrimSpace(p) != "" {
+			body = append(body, documents.Block{Kind: documents.Paragraph, Text: p})
+		}
+	}
+	return s.Renderer.Recommendation(documents.Letter{Procuratorate: l.Procuratorate, DocumentNumber: l.DocumentNumber, Title: l.Title,
+		Addressee: l.Addressee, Body: body, CopyTo: l.CopyTo, Date: l.Date.MidnightUTC()})
 }
 
 // bumpFeed moves the feed revision so caches revalidate.

@@ -235,11 +235,7 @@ func (s *Service) AgencyStats(ctx context.Context) ([]AgencyStat, error) {
 		N          int
 	}
 	var rows []row
-	today := calendar.DateOf(time.Now(), calendar.LegalLocation)
-	if s.Cases != nil {
-		today = s.Cases.Today()
-	}
-	replyClass := agency.ReplyClassSQL(today)
+	replyClass := agency.ReplyClassSQL(s.Cases.Today())
 	err := s.DB.WithContext(ctx).Table("cases").
 		Select("cases.agency_id AS agency_id, agencies.name AS name, "+replyClass+" AS reply_class, COUNT(*) AS n").
 		Joins("JOIN agencies ON agencies.id = cases.agency_id").

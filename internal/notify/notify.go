@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/internal/org"
+	"jianyi/internal/platform/database"
 )
 
 // Notification is one message in a user's in-app inbox.
@@ -101,7 +102,7 @@ func Send(tx *gorm.DB, ch Channels, n Spec) error {
 			"notification_id": row.ID, "user_id": uid, "username": u.Username, "case_id": n.CaseID,
 			"kind": n.Kind, "title": n.Title, "body": n.Body, "created_at": row.CreatedAt,
 		})
-		now := time.Now().UTC()
+		now := database.Now(tx)
 		if ch.Email && u.Email != "" {
 			if err := tx.Create(&OutboxMessage{NotificationID: &row.ID, Channel: "email", Recipient: u.Email, Subject: n.Title,
 				Payload: n.Body, Status: OutboxPending, NextAttemptAt: now}).Error; err != nil {

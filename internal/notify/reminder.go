@@ -34,7 +34,7 @@ type ReminderKey struct {
 // key was never emitted before. The unique index decides, so re-runs,
 // restarts and replicas running at once never send one twice.
 func EmitReminder(tx *gorm.DB, ch Channels, key ReminderKey, n Spec) (bool, error) {
-	r := &Reminder{SubjectType: key.SubjectType, SubjectID: key.SubjectID, Kind: key.Kind, Deadline: key.Deadline.String(), CreatedAt: time.Now().UTC()}
+	r := &Reminder{SubjectType: key.SubjectType, SubjectID: key.SubjectID, Kind: key.Kind, Deadline: key.Deadline.String(), CreatedAt: database.Now(tx)}
 	if key.CaseID != 0 {
 		cid := key.CaseID
 		r.CaseID = &cid

@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"sync"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
 	"gorm.io/gorm"
 
+	"jianyi/internal/calendar"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
@@ -46,17 +48,40 @@ type UserInput struct {
 	Phone           string `json:"phone" validate:"max=30"`
 }
 
-// HashPassword hashes with bcrypt at a cost that keeps a login near 50 ms.
-func HashPassword(pw string) (string, error) {
-	h, err := bcrypt.GenerateFromPassword([]byte(pw), 11)
+// MinPasswordCost is bcrypt's lowest cost (auth.password_cost may not go below).
+const MinPasswordCost = bcrypt.MinCost
+
+// Passwords hashes passwords with bcrypt at the configured cost
+// (auth.password_cost; the shipped 11 takes about 0.1 s per hash on a
+// current server core, the tests lower it to MinPasswordCost).
+type Passwords struct {
+	cost  int
+	dummy func() []byte
+}
+
+// NewPasswords returns a hasher working at cost.
+func NewPasswords(cost int) *Passwords {
+	return &Passwords{cost: cost, dummy: sync.OnceValue(func() []byte {
+		h, _ := bcrypt.GenerateFromPassword([]byte("jianyi-timing-equaliser"), cost)
+		return h
+	})}
+}
+
+// Hash hashes a password.
+func (p *Passwords) Hash(pw string) (string, error) {
+	h, err := bcrypt.GenerateFromPassword([]byte(pw), p.cost)
 	return string(h), err
 }
 
-// dummyHash lets a login for an unknown user cost as much as a real one, so
-// response time does not reveal which usernames exist.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("jianyi-timing-equaliser"), 11)
+// checkUnknown spends what checking a real password costs, so a login for an
+// unknown user takes as long as one for a known user and the response time
+// does not reveal which usernames exist.
+func (p *Passwords) checkUnknown(pw string) {
+	_ = bcrypt.CompareHashAndPassword(p.dummy(), []byte(pw))
+}
 
-// CheckPassword compares a password with a stored hash.
+// CheckPassword compares a password with a stored hash (at the cost the hash
+// was made with).
 func CheckPassword(hash, pw string) bool {
 	return bcrypt.CompareHashAndPassword([]byte(hash), []byte(pw)) == nil
 }
@@ -73,6 +98,8 @@ func UserByID(tx *gorm.DB, id int64) (*User, error) {
 // UserService manages accounts.
 type UserService struct {
 	DB                *database.DB
+	Clock             *calendar.Clock
+	Passwords         *Passwords
 	MinPasswordLength int
 }
 
@@ -141,7 +168,7 @@ func (s *UserService) CreateUser(ctx context.Context, actor *Actor, in UserInput
 	if len(in.Password) < s.MinPasswordLength {
 		return nil, apperr.InvalidField("password", "密码长度不能少于"+strconv.Itoa(s.MinPasswordLength)+"位")
 	}
-	hash, err := HashPassword(in.Password)
+	hash, err := s.Passwords.Hash(in.Password)
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +177,7 @@ func (s *UserService) CreateUser(ctx context.Context, actor *Actor, in UserInput
 		if err := s.validateMembership(tx, actor, in); err != nil {
 			return err
 		}
-		now := time.Now().UTC()
+		now := s.Clock.Now()
 		u := &User{Username: in.Username, DisplayName: in.DisplayName, PasswordHash: hash, Role: in.Role,
 			ProcuratorateID: in.ProcuratorateID, DepartmentID: in.DepartmentID, AgencyID: in.AgencyID,
 			Email: in.Email, Phone: in.Phone, TokenVersion: 1, PasswordChangedAt: &now}
@@ -180,10 +207,10 @@ func (s *UserService) UpdateUser(ctx context.Context, actor *Actor, id int64, in
 			if len(in.Password) < s.MinPasswordLength {
 				return apperr.InvalidField("password", "密码长度不能少于"+strconv.Itoa(s.MinPasswordLength)+"位")
 			}
-			if u.PasswordHash, err = HashPassword(in.Password); err != nil {
+			if u.PasswordHash, err = s.Passwords.Hash(in.Password); err != nil {
 				return err
 			}
-			now := time.Now().UTC()
+			now := s.Clock.Now()
 			u.PasswordChangedAt = &now
 			u.TokenVersion++
 		}
@@ -237,7 +264,7 @@ func (s *UserService) ChangeOwnPassword(ctx context.Context, actor *Actor, curre
 	if current == next {
 		return apperr.InvalidField("new_password", "新密码不能与当前密码相同")
 	}
-	hash, err := HashPassword(next)
+	hash, err := s.Passwords.Hash(next)
 	if err != nil {
 		return err
 	}
@@ -249,7 +276,7 @@ func (s *UserService) ChangeOwnPassword(ctx context.Context, actor *Actor, curre
 		if !CheckPassword(u.PasswordHash, current) {
 			return apperr.InvalidField("current_password", "当前密码不正确")
 		}
-		now := time.Now().UTC()
+		now := s.Clock.Now()
 		if err := tx.Model(u).Updates(map[string]any{"password_hash": hash, "password_changed_at": now, "token_version": u.TokenVersion + 1}).Error; err != nil {
 			return err
 		}
@@ -273,7 +300,7 @@ type LoginPolicy struct {
 // per user and per IP. Every attempt is recorded; failures and throttling are
 // audited.
 func (s *UserService) Authenticate(ctx context.Context, username, password, ip, requestID string, pol LoginPolicy) (*User, error) {
-	since := time.Now().UTC().Add(-pol.Window)
+	since := s.Clock.Now().Add(-pol.Window)
 	db := s.DB.WithContext(ctx)
 	var userFailures, ipFailures int64
 	if err := db.Model(&loginAttempt{}).Where("username = ? AND success = ? AND created_at > ?", username, false, since).Count(&userFailures).Error; err != nil {
@@ -299,7 +326,7 @@ func (s *UserService) Authenticate(ctx context.Context, username, password, ip, 
 	if err == nil {
 		ok = CheckPassword(u.PasswordHash, password)
 	} else {
-		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+		s.Passwords.checkUnknown(password)
 	}
 	if ok && u.Disabled {
 		ok = false

@@ -180,20 +180,13 @@ type ProjectEvent struct {
 type Service struct {
 	DB       *database.DB
 	Channels notify.Channels
-	Location *time.Location
-	// Now is the clock; tests replace it.
-	Now func() time.Time
+	Clock    *calendar.Clock
 }
 
-func (s *Service) now() time.Time {
-	if s.Now != nil {
-		return s.Now().UTC().Truncate(time.Microsecond)
-	}
-	return time.Now().UTC().Truncate(time.Microsecond)
-}
+func (s *Service) now() time.Time { return s.Clock.Now() }
 
 // Today is the legal date now.
-func (s *Service) Today() calendar.Date { return calendar.DateOf(s.now(), s.Location) }
+func (s *Service) Today() calendar.Date { return s.Clock.Today() }
 
 // MemberInput puts a user on the team.
 type MemberInput struct {

@@ -4,11 +4,9 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"jianyi/documents"
 	"jianyi/internal/agency"
-	"jianyi/internal/calendar"
 	"jianyi/internal/org"
 )
 
@@ -100,18 +98,11 @@ func (s *Service) ProjectReportLetter(ctx context.Context, a *org.Actor, id int6
 		}
 	}
 
-	date := s.now()
+	date := s.Clock.Today()
 	return &documents.Letter{
 		Procuratorate: proc.Name,
 		Title:         "关于“" + d.Title + "”项目的工作报告",
 		Body:          body,
-		Date:          time.Date(date.In(s.loc()).Year(), date.In(s.loc()).Month(), date.In(s.loc()).Day(), 0, 0, 0, 0, time.UTC),
+		Date:          date.MidnightUTC(),
 	}, nil
-}
-
-func (s *Service) loc() *time.Location {
-	if s.Location != nil {
-		return s.Location
-	}
-	return calendar.LegalLocation
 }

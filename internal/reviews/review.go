@@ -120,17 +120,12 @@ type Service struct {
 	DB       *database.DB
 	Sheet    []ScoreLine
 	Channels notify.Channels
-	Now      func() time.Time
+	Clock    *calendar.Clock
 	// Rand picks samples; tests may fix it.
 	Rand *rand.Rand
 }
 
-func (s *Service) now() time.Time {
-	if s.Now != nil {
-		return s.Now().UTC().Truncate(time.Microsecond)
-	}
-	return time.Now().UTC().Truncate(time.Microsecond)
-}
+func (s *Service) now() time.Time { return s.Clock.Now() }
 
 // CreateBatch chooses cases of the case manager's procuratorate by filter
 // (state, field, issued date range), by id, or as a random sample of N of the
@@ -157,10 +152,10 @@ func (s *Service) CreateBatch(ctx context.Context, a *org.Actor, in ReviewBatchI
 			q = q.Where("field = ?", f.Field)
 		}
 		if !f.IssuedFrom.IsZero() {
-			q = q.Where("issued_at >= ?", calendar.StartOfDay(f.IssuedFrom))
+			q = q.Where("issued_at >= ?", s.Clock.StartOf(f.IssuedFrom))
 		}
 		if !f.IssuedTo.IsZero() {
-			q = q.Where("issued_at < ?", calendar.StartOfDay(f.IssuedTo.AddDays(1)))
+			q = q.Where("issued_at < ?", s.Clock.StartOf(f.IssuedTo.AddDays(1)))
 		}
 		if len(in.CaseIDs) > 0 {
 			q = q.Where("id IN ?", in.CaseIDs)
@@ -175,7 +170,7 @@ func (s *Service) CreateBatch(ctx context.Context, a *org.Actor, in ReviewBatchI
 		if f.SampleSize > 0 && len(ids) > f.SampleSize {
 			r := s.Rand
 			if r == nil {
-				r = rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0x9e3779b97f4a7c15))
+				r = rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
 			}
 			r.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
 			ids = ids[:f.SampleSize]

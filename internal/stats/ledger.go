@@ -80,8 +80,9 @@ type Ledger struct {
 
 // PrepareLedger checks the actor may export the ledger for the filters and
 // records the export in the audit trail.
-func PrepareLedger(ctx context.Context, db *database.DB, a *org.Actor, q StatsQuery, format string) (*Ledger, error) {
-	sc, err := resolveStatsScope(db.WithContext(ctx), a, q)
+func (s *Service) PrepareLedger(ctx context.Context, a *org.Actor, q StatsQuery, format string) (*Ledger, error) {
+	db := s.DB
+	sc, err := resolveStatsScope(db.WithContext(ctx), a, q, s.Clock)
 	if err != nil {
 		return nil, err
 	}
@@ -100,9 +101,6 @@ func (l *Ledger) Each(ctx context.Context, fn func(r *LedgerRow) error) error {
 	var after int64
 	rows := make([]LedgerRow, 0, ledgerBatch)
 	today := l.sc.q.Today
-	if today.IsZero() {
-		today = calendar.DateOf(time.Now(), calendar.LegalLocation)
-	}
 	for {
 		rows = rows[:0]
 		err := l.sc.apply(l.db.WithContext(ctx).Table("cases")).
@@ -140,10 +138,10 @@ func deref(s *string) string {
 }
 
 // values returns the row's cells: dates as civil dates (zero when absent).
-func (r *LedgerRow) values(n int) ([]any, []calendar.Date) {
+func (r *LedgerRow) values(n int, loc *time.Location) ([]any, []calendar.Date) {
 	issued := calendar.Date{}
 	if r.IssuedAt != nil {
-		issued = calendar.DateOf(*r.IssuedAt, calendar.LegalLocation)
+		issued = calendar.DateOf(*r.IssuedAt, loc)
 	}
 	d := func(p *calendar.Date) calendar.Date {
 		if p == nil {
@@ -201,7 +199,7 @@ func (l *Ledger) WriteXLSX(ctx context.Context, w io.Writer) error {
 	cells := make([]any, len(ledgerColumns))
 	err = l.Each(ctx, func(r *LedgerRow) error {
 		n++
-		text, dates := r.values(n)
+		text, dates := r.values(n, l.sc.loc)
 		copy(cells[:10], text[:10])
 		for i, d := range dates {
 			if d.IsZero() {
@@ -242,7 +240,7 @@ func (l *Ledger) WriteCSV(ctx context.Context, w io.Writer) error {
 	rec := make([]string, len(ledgerColumns))
 	err := l.Each(ctx, func(r *LedgerRow) error {
 		n++
-		text, dates := r.values(n)
+		text, dates := r.values(n, l.sc.loc)
 		for i := 0; i < 10; i++ {
 			rec[i] = csvSafe(fmt.Sprint(text[i]))
 		}

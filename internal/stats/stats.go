@@ -37,11 +37,12 @@ type statsScope struct {
 	departmentID int64
 	prosecutorID int64
 	q            StatsQuery
+	loc          *time.Location // where the From/To dates are counted
 }
 
 // resolveStatsScope applies the statistics access rule (policy.go,
 // StatsAccess) and checks the filters against it.
-func resolveStatsScope(tx *gorm.DB, a *org.Actor, q StatsQuery) (*statsScope, error) {
+func resolveStatsScope(tx *gorm.DB, a *org.Actor, q StatsQuery, clock *calendar.Clock) (*statsScope, error) {
 	acc := StatsAccess(a)
 	if acc == StatsNone {
 		return nil, apperr.Forbidden("当前角色无权查看统计")
@@ -57,7 +58,10 @@ func resolveStatsScope(tx *gorm.DB, a *org.Actor, q StatsQuery) (*statsScope, er
 		}
 		root = p.Path
 	}
-	sc := &statsScope{q: q}
+	if q.Today.IsZero() {
+		q.Today = clock.Today()
+	}
+	sc := &statsScope{q: q, loc: clock.Location()}
 	if acc == StatsSubtree {
 		if err := tx.Model(&org.Procuratorate{}).Where("path LIKE ?", root+"%").Order("id").Pluck("id", &sc.procIDs).Error; err != nil {
 			return nil, err
@@ -94,10 +98,10 @@ func (sc *statsScope) apply(q *gorm.DB) *gorm.DB {
 		q = q.Where("cases.agency_id = ?", sc.q.AgencyID)
 	}
 	if !sc.q.From.IsZero() {
-		q = q.Where("cases.issued_at >= ?", calendar.StartOfDay(sc.q.From))
+		q = q.Where("cases.issued_at >= ?", sc.q.From.StartIn(sc.loc))
 	}
 	if !sc.q.To.IsZero() {
-		q = q.Where("cases.issued_at < ?", calendar.StartOfDay(sc.q.To.AddDays(1)))
+		q = q.Where("cases.issued_at < ?", sc.q.To.AddDays(1).StartIn(sc.loc))
 	}
 	return q
 }
@@ -215,22 +219,26 @@ func issuedMonthExpr(db *database.DB) string {
 	return "strftime('%Y-%m', cases.issued_at, '+8 hours')"
 }
 
-// ComputeStats computes the statistics in the database: one GROUP BY over
+// Service computes the statistics and prepares the ledger.
+type Service struct {
+	DB    *database.DB
+	Clock *calendar.Clock
+}
+
+// Compute computes the statistics in the database: one GROUP BY over
 // state, source, field, reply class and rectification (answered from the
 // covering index ix_cases_stats) gives every count and rate of the case table; smaller grouped queries give the months, the
 // adoption positions, the overdue list, the non-responders, the projects and
 // the review scores.
-func ComputeStats(ctx context.Context, db *database.DB, a *org.Actor, q StatsQuery) (*Stats, error) {
+func (s *Service) Compute(ctx context.Context, a *org.Actor, q StatsQuery) (*Stats, error) {
+	db := s.DB
 	tx := db.WithContext(ctx)
-	sc, err := resolveStatsScope(tx, a, q)
+	sc, err := resolveStatsScope(tx, a, q, s.Clock)
 	if err != nil {
 		return nil, err
 	}
-	if q.Today.IsZero() {
-		q.Today = calendar.DateOf(time.Now(), calendar.LegalLocation)
-		sc.q.Today = q.Today
-	}
-	st := &Stats{Scope: string(StatsAccess(a)), Definitions: statsDefinitions, ComputedAt: time.Now().UTC(),
+	q.Today = sc.q.Today
+	st := &Stats{Scope: string(StatsAccess(a)), Definitions: statsDefinitions, ComputedAt: s.Clock.Now(),
 		Filters: map[string]any{"procuratorate_id": q.ProcuratorateID, "department_id": sc.departmentID, "field": q.Field, "agency_id": q.AgencyID, "from": q.From, "to": q.To}}
 
 	var groups []struct {

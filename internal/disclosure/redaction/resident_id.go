@@ -54,12 +54,8 @@ const checkDigits = "10X98765432"
 // ValidateResidentID checks an 18-digit PRC resident identity card number
 // (居民身份证号码): province code, birth date, and the GB 11643 check digit.
 // A lower-case x is accepted. The returned error is one of the
-// ErrResidentID* sentinels.
-func ValidateResidentID(s string) error {
-	return validateResidentIDAt(s, time.Now())
-}
-
-func validateResidentIDAt(s string, now time.Time) error {
+// ErrResidentID* sentinels. now bounds the birth date.
+func ValidateResidentID(s string, now time.Time) error {
 	if len(s) != 18 {
 		return ErrResidentIDLength
 	}

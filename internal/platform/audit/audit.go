@@ -98,7 +98,7 @@ func Record(tx *gorm.DB, actor Actor, action, objectType string, objectID int64,
 		Action:     action,
 		ObjectType: objectType,
 		Summary:    string(raw),
-		CreatedAt:  time.Now().UTC().Truncate(time.Microsecond),
+		CreatedAt:  database.Now(tx),
 		PrevHash:   head.LastHash,
 	}
 	if objectID != 0 {

@@ -19,7 +19,7 @@ import (
 func auditedDB(t *testing.T, db *database.DB) []audit.Entry {
 	t.Helper()
 	ctx := context.Background()
-	if _, err := demo.SeedDemo(ctx, db, "audit-test-password"); err != nil {
+	if _, err := demo.SeedDemo(ctx, db, org.NewPasswords(org.MinPasswordCost), "audit-test-password"); err != nil {
 		t.Fatal(err)
 	}
 	actor := &org.Actor{UserID: 1, Username: "admin", Role: org.RoleAdmin, IP: "127.0.0.1", RequestID: "r1"}
@@ -159,7 +159,7 @@ func TestAuditChainAfterConcurrentWrites(t *testing.T) {
 func TestSeedDemoIdempotent(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
-		first, err := demo.SeedDemo(ctx, db, "first-password-1")
+		first, err := demo.SeedDemo(ctx, db, org.NewPasswords(org.MinPasswordCost), "first-password-1")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -188,7 +188,7 @@ func TestSeedDemoIdempotent(t *testing.T) {
 				t.Errorf("account %s not created by the first seed", a.Username)
 			}
 		}
-		second, err := demo.SeedDemo(ctx, db, "second-password-2")
+		second, err := demo.SeedDemo(ctx, db, org.NewPasswords(org.MinPasswordCost), "second-password-2")
 		if err != nil {
 			t.Fatalf("second seed: %v", err)
 		}

@@ -42,7 +42,8 @@ type OpenOptions struct {
 // queue instead of failing.
 func Open(opts OpenOptions) (*DB, error) {
 	gcfg := &gorm.Config{
-		Logger:                 logger.Default.LogMode(logger.Silent),
+		Logger: logger.Default.LogMode(logger.Silent),
+		// Until UseClock: the system clock, for commands that run no services.
 		NowFunc:                func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
 		SkipDefaultTransaction: true,
 		TranslateError:         true,
@@ -121,13 +122,24 @@ func normaliseMySQLDSN(dsn string) (string, error) {
 	return cfg.FormatDSN(), nil
 }
 
+// UseClock makes now the time rows are stamped with (gorm's autoCreateTime and
+// autoUpdateTime, Now); the composition root hands it the application clock.
+func (db *DB) UseClock(now func() time.Time) {
+	db.Config.NowFunc = func() time.Time { return now().UTC().Truncate(time.Microsecond) }
+}
+
+// Now is the time of the database's clock, for rows stamped inside a
+// transaction that has no service clock at hand (audit entries, timeline
+// events, notifications).
+func Now(tx *gorm.DB) time.Time { return tx.NowFunc() }
+
 // Migrate applies pending migrations.
 func (db *DB) Migrate(ctx context.Context) ([]migrations.Migration, error) {
 	sqlDB, err := db.DB.DB()
 	if err != nil {
 		return nil, err
 	}
-	return migrations.Apply(ctx, sqlDB, db.Dialect)
+	return migrations.Apply(ctx, sqlDB, db.Dialect, db.NowFunc)
 }
 
 // CheckSchema refuses a database that is newer than this binary or still has

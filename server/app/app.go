@@ -1,0 +1,165 @@
+// Package app is Jianyi's composition root. New builds every part of the
+// program once, from the configuration — the clock, the document renderer,
+// the action registry, each domain service, the job scheduler and the HTTP
+// router — and hands each part what it needs. Nothing else wires the program:
+// no init() registers behaviour and no package keeps a mutable hook.
+package app
+
+import (
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"jianyi/config"
+	"jianyi/documents"
+	"jianyi/handlers"
+	"jianyi/internal/agency"
+	"jianyi/internal/applications"
+	"jianyi/internal/calendar"
+	"jianyi/internal/cases"
+	"jianyi/internal/disclosure"
+	"jianyi/internal/org"
+	"jianyi/internal/platform/database"
+	"jianyi/internal/platform/ratelimit"
+	"jianyi/internal/projects"
+	"jianyi/internal/reviews"
+	"jianyi/internal/stats"
+	"jianyi/jobs"
+)
+
+// Options are what the program is built from.
+type Options struct {
+	Config *config.Config
+	DB     *database.DB
+	Logger *slog.Logger
+	// Now is the source of the clock; nil is the system clock. Tests pass
+	// their own.
+	Now func() time.Time
+	// Renderer makes the PDFs; nil loads the configured fonts. Tests share one.
+	Renderer *documents.Renderer
+}
+
+// App is the assembled program.
+type App struct {
+	Config       *config.Config
+	DB           *database.DB
+	Clock        *calendar.Clock
+	Renderer     *documents.Renderer
+	Passwords    *org.Passwords
+	Users        *org.UserService
+	Org          *org.OrgService
+	Actions      *cases.Actions
+	Cases        *cases.Service
+	Agency       *agency.Service
+	Applications *applications.Service
+	Disclosures  *disclosure.Service
+	Projects     *projects.Service
+	Reviews      *reviews.Service
+	Stats        *stats.Service
+	Scheduler    *jobs.Scheduler
+	// Router serves the API and the web pages; Server is its handler set.
+	Router *echo.Echo
+	Server *handlers.Server
+}
+
+// New assembles the program. It fails on configured fonts that do not load
+// and on a job whose cron spec does not parse, naming the configuration key.
+func New(opts Options) (*App, error) {
+	cfg, db := opts.Config, opts.DB
+	log := opts.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	a := &App{Config: cfg, DB: db, Clock: calendar.NewClock(cfg.Location(), now), Renderer: opts.Renderer}
+	db.UseClock(a.Clock.Now)
+	if a.Renderer == nil {
+		r, err := NewRenderer(cfg)
+		if err != nil {
+			return nil, err
+		}
+		a.Renderer = r
+	}
+	channels := jobs.ChannelsOf(cfg)
+
+	a.Passwords = org.NewPasswords(cfg.Auth.PasswordCost)
+	a.Users = &org.UserService{DB: db, Clock: a.Clock, Passwords: a.Passwords, MinPasswordLength: cfg.Auth.MinPasswordLength}
+	a.Org = &org.OrgService{DB: db}
+
+	// The lifecycle's behaviours: the prosecutor's side comes with the
+	// registry, the agency side adds its own.
+	a.Actions = cases.NewActions()
+	agency.Register(a.Actions)
+	publishRoles := make([]org.Role, 0, len(cfg.Disclosure.PublishRoles))
+	for _, r := range cfg.Disclosure.PublishRoles {
+		publishRoles = append(publishRoles, org.Role(r))
+	}
+	a.Cases = &cases.Service{DB: db, Clock: a.Clock, Calendar: calendar.NewCalendarCache().Calendar, Actions: a.Actions,
+		Renderer: a.Renderer,
+		Settings: cases.Settings{
+			ReplyMonths:    cfg.Deadlines.ReplyMonths,
+			FilingDays:     cfg.Deadlines.FilingDays,
+			ObjectionDays:  cfg.Deadlines.ObjectionDays,
+			Channels:       channels,
+			PublishRoles:   publishRoles,
+			StageLimitDays: cfg.Deadlines.StageLimits,
+		},
+		// The back edges of the lifecycle: a case that ends tells the citizen
+		// who applied for it; a voided 文号 is kept on the agency's objection.
+		Hooks: cases.Hooks{TellApplicant: applications.TellApplicantCaseEnded, VoidedNumbers: agency.VoidedDocumentNumbers},
+	}
+	a.Agency = &agency.Service{Cases: a.Cases}
+
+	pc := cfg.Public
+	a.Applications = &applications.Service{DB: db, Cases: a.Cases, Settings: applications.Settings{
+		AnswerWorkdays: cfg.Deadlines.ApplicationAnswerWorkdays, ResultMonths: cfg.Deadlines.ApplicationResultMonths,
+		DuplicateDays: pc.DuplicateDays, DuplicateThreshold: pc.DuplicateThreshold, MaxEvidenceFiles: pc.MaxEvidenceFiles,
+		SigningKey: []byte("public-applications\x00" + cfg.Auth.SigningKey), PowDifficulty: pc.PowDifficulty,
+		ChallengeTTL: pc.ChallengeTTL, FormMinAge: pc.FormMinAge, FormMaxAge: pc.FormMaxAge,
+		SubmitPerIP:       ratelimit.Limit{Name: "apply_ip", Max: pc.SubmitPerIP, Window: pc.SubmitWindow},
+		SubmitPerID:       ratelimit.Limit{Name: "apply_id", Max: pc.SubmitPerID, Window: pc.SubmitWindow},
+		LookupPerIP:       ratelimit.Limit{Name: "lookup_ip", Max: pc.LookupPerIP, Window: pc.LookupWindow},
+		LookupPerTracking: ratelimit.Limit{Name: "lookup_no", Max: pc.LookupPerTracking, Window: pc.LookupWindow},
+	}}
+	a.Disclosures = &disclosure.Service{DB: db, Cases: a.Cases, Renderer: a.Renderer, ApplicantNames: applications.ApplicantNames,
+		SearchPerIP: ratelimit.Limit{Name: "search_ip", Max: pc.SearchPerIP, Window: time.Minute}}
+	a.Projects = &projects.Service{DB: db, Clock: a.Clock, Channels: channels}
+	sheet := make([]reviews.ScoreLine, len(cfg.Reviews.ScoringSheet))
+	for i, it := range cfg.Reviews.ScoringSheet {
+		sheet[i] = reviews.ScoreLine{Name: it.Name, MaxScore: it.MaxScore}
+	}
+	a.Reviews = &reviews.Service{DB: db, Clock: a.Clock, Sheet: sheet, Channels: channels}
+	a.Stats = &stats.Service{DB: db, Clock: a.Clock}
+
+	// The scheduler is built here and started by the serve command when
+	// jobs.enabled; the admin API lists and runs its jobs either way.
+	sched, err := jobs.New(jobs.Options{DB: db, Config: cfg, Log: log, Clock: a.Clock, Jobs: jobs.All()})
+	if err != nil {
+		return nil, err
+	}
+	a.Scheduler = sched
+
+	a.Router, a.Server = handlers.New(handlers.Services{
+		Config: cfg, DB: db, Logger: log, Clock: a.Clock, Renderer: a.Renderer,
+		Users: a.Users, Org: a.Org, Cases: a.Cases, Agency: a.Agency, Applications: a.Applications,
+		Disclosures: a.Disclosures, Projects: a.Projects, Reviews: a.Reviews, Stats: a.Stats, Jobs: a.Scheduler,
+	})
+	return a, nil
+}
+
+// NewRenderer loads the configured official fonts (empty paths use the
+// shipped ones), so a bad font stops the program at start rather than on the
+// first download.
+func NewRenderer(cfg *config.Config) (*documents.Renderer, error) {
+	d := cfg.Documents
+	r, err := documents.NewRenderer(documents.FontConfig{Title: d.TitleFont, Body: d.BodyFont, Hei: d.HeadingFont, Kai: d.KaiFont})
+	if err != nil {
+		return nil, fmt.Errorf("documents fonts: %w", err)
+	}
+	return r, nil
+}
