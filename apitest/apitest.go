@@ -21,6 +21,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"jianyi/config"
+	"jianyi/dbtest"
 	"jianyi/documents"
 	"jianyi/handlers"
 	"jianyi/internal/demo"
@@ -30,7 +31,7 @@ import (
 )
 
 // Password is every demo account's password in tests.
-const Password = "test-password-2026"
+const Password = dbtest.DemoPassword
 
 // Env is one test's running API.
 type Env struct {

@@ -1,24 +1,36 @@
-// Package dbtest gives tests a real, freshly migrated database: SQLite in a
-// temporary directory always, and MariaDB/MySQL too when JIANYI_TEST_MYSQL_DSN
-// is set (each test gets its own database, dropped afterwards).
+// Package dbtest gives tests a real, migrated database: SQLite in a temporary
+// directory always, and MariaDB/MySQL too when JIANYI_TEST_MYSQL_DSN is set
+// (each test gets its own database, dropped afterwards).
+//
+// Migrating (and seeding the demo organisation) happens once per test binary
+// and database kind: on SQLite the result is kept as a file image that each
+// test copies; on MySQL a template database is migrated once and each test's
+// database is made from it table by table.
 package dbtest
 
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 	"testing"
 
 	mysqldriver "github.com/go-sql-driver/mysql"
 
+	"jianyi/internal/demo"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
 )
 
 // EnvMySQLDSN names the variable holding a MySQL DSN for the MariaDB leg.
 const EnvMySQLDSN = "JIANYI_TEST_MYSQL_DSN"
+
+// DemoPassword is every demo account's password in a seeded database.
+const DemoPassword = "test-password-2026"
 
 var counter atomic.Int64
 
@@ -30,12 +42,26 @@ func Drivers() []string {
 	return []string{"sqlite"}
 }
 
-// Each runs fn once per available database as a subtest named after it.
+// Each runs fn once per available database as a parallel subtest named after
+// it, on a migrated, empty database.
 func Each(t *testing.T, fn func(t *testing.T, db *database.DB)) {
+	t.Helper()
+	each(t, false, fn)
+}
+
+// EachSeeded is Each on a database that also holds the demo organisation
+// (demo.SeedDemo with DemoPassword).
+func EachSeeded(t *testing.T, fn func(t *testing.T, db *database.DB)) {
+	t.Helper()
+	each(t, true, fn)
+}
+
+func each(t *testing.T, seeded bool, fn func(t *testing.T, db *database.DB)) {
 	t.Helper()
 	for _, d := range Drivers() {
 		t.Run(d, func(t *testing.T) {
-			fn(t, Open(t, d))
+			t.Parallel()
+			fn(t, open(t, d, seeded))
 		})
 	}
 }
@@ -44,52 +70,244 @@ func Each(t *testing.T, fn func(t *testing.T, db *database.DB)) {
 // MySQL dropped) when the test ends.
 func Open(t testing.TB, driver string) *database.DB {
 	t.Helper()
-	db, _ := OpenUnmigrated(t, driver)
-	if _, err := db.Migrate(context.Background()); err != nil {
-		t.Fatalf("migrate %s: %v", driver, err)
+	return open(t, driver, false)
+}
+
+// OpenSeeded is Open with the demo organisation.
+func OpenSeeded(t testing.TB, driver string) *database.DB {
+	t.Helper()
+	return open(t, driver, true)
+}
+
+func open(t testing.TB, driver string, seeded bool) *database.DB {
+	t.Helper()
+	switch driver {
+	case "sqlite":
+		img, err := sqliteImage(seeded)
+		if err != nil {
+			t.Fatalf("sqlite template: %v", err)
+		}
+		path := filepath.Join(t.TempDir(), "test.db")
+		if err := os.WriteFile(path, img, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return openTest(t, database.OpenOptions{Driver: "sqlite", DSN: path, MaxOpenConns: 8})
+	case "mysql":
+		tmpl, err := mysqlTemplate(seeded)
+		if err != nil {
+			t.Fatalf("mysql template: %v", err)
+		}
+		db, _ := newMySQL(t)
+		if err := copyMySQL(context.Background(), db, tmpl); err != nil {
+			t.Fatalf("copy the template database: %v", err)
+		}
+		return db
 	}
-	return db
+	t.Fatalf("unknown driver %q", driver)
+	return nil
 }
 
 // OpenUnmigrated returns an empty database and its options (to open a second
 // handle on the same database, e.g. a second replica).
 func OpenUnmigrated(t testing.TB, driver string) (*database.DB, database.OpenOptions) {
 	t.Helper()
-	var opts database.OpenOptions
 	switch driver {
 	case "sqlite":
-		opts = database.OpenOptions{Driver: "sqlite", DSN: filepath.Join(t.TempDir(), "test.db"), MaxOpenConns: 8}
+		opts := database.OpenOptions{Driver: "sqlite", DSN: filepath.Join(t.TempDir(), "test.db"), MaxOpenConns: 8}
+		return openTest(t, opts), opts
 	case "mysql":
-		base := os.Getenv(EnvMySQLDSN)
-		if base == "" {
-			t.Skip(EnvMySQLDSN + " not set")
-		}
-		cfg, err := mysqldriver.ParseDSN(base)
-		if err != nil {
-			t.Fatalf("%s: %v", EnvMySQLDSN, err)
-		}
-		name := fmt.Sprintf("jt_%d_%d", os.Getpid(), counter.Add(1))
-		admin, err := sql.Open("mysql", base)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := admin.Exec("CREATE DATABASE " + name + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"); err != nil {
-			admin.Close()
-			t.Fatalf("create test database: %v", err)
-		}
-		t.Cleanup(func() {
-			_, _ = admin.Exec("DROP DATABASE IF EXISTS " + name)
-			admin.Close()
-		})
-		cfg.DBName = name
-		opts = database.OpenOptions{Driver: "mysql", DSN: cfg.FormatDSN(), MaxOpenConns: 20}
-	default:
-		t.Fatalf("unknown driver %q", driver)
+		return newMySQL(t)
 	}
+	t.Fatalf("unknown driver %q", driver)
+	return nil, database.OpenOptions{}
+}
+
+func openTest(t testing.TB, opts database.OpenOptions) *database.DB {
+	t.Helper()
 	db, err := database.Open(opts)
 	if err != nil {
-		t.Fatalf("open %s: %v", driver, err)
+		t.Fatalf("open %s: %v", opts.Driver, err)
 	}
 	t.Cleanup(func() { db.Close() })
-	return db, opts
+	return db
+}
+
+// prepare migrates db and, when seeded, adds the demo organisation.
+func prepare(db *database.DB, seeded bool) error {
+	ctx := context.Background()
+	if _, err := db.Migrate(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if seeded {
+		if _, err := demo.SeedDemo(ctx, db, org.NewPasswords(org.MinPasswordCost), DemoPassword); err != nil {
+			return fmt.Errorf("seed: %w", err)
+		}
+	}
+	return nil
+}
+
+// sqliteImages holds, per variant (empty, seeded), the bytes of a migrated
+// SQLite database file, built on first use.
+var sqliteImages = [2]func() ([]byte, error){
+	sync.OnceValues(func() ([]byte, error) { return buildSQLiteImage(false) }),
+	sync.OnceValues(func() ([]byte, error) { return buildSQLiteImage(true) }),
+}
+
+func sqliteImage(seeded bool) ([]byte, error) {
+	if seeded {
+		return sqliteImages[1]()
+	}
+	return sqliteImages[0]()
+}
+
+func buildSQLiteImage(seeded bool) ([]byte, error) {
+	dir, err := os.MkdirTemp("", "jianyi-dbtest-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "template.db")
+	db, err := database.Open(database.OpenOptions{Driver: "sqlite", DSN: path, MaxOpenConns: 4})
+	if err != nil {
+		return nil, err
+	}
+	if err := prepare(db, seeded); err != nil {
+		db.Close()
+		return nil, err
+	}
+	// Fold the write-ahead log into the file so the file alone is the database.
+	if err := db.Exec("PRAGMA wal_checkpoint(TRUNCATE)").Error; err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := db.Close(); err != nil {
+		return nil, err
+	}
+	return os.ReadFile(path)
+}
+
+// newMySQL creates an empty database for the test through JIANYI_TEST_MYSQL_DSN
+// and drops it when the test ends.
+func newMySQL(t testing.TB) (*database.DB, database.OpenOptions) {
+	t.Helper()
+	base := os.Getenv(EnvMySQLDSN)
+	if base == "" {
+		t.Skip(EnvMySQLDSN + " not set")
+	}
+	name := fmt.Sprintf("jt_%d_%d", os.Getpid(), counter.Add(1))
+	dsn, drop, err := createMySQL(base, name)
+	if err != nil {
+		t.Fatalf("create test database: %v", err)
+	}
+	t.Cleanup(drop)
+	opts := database.OpenOptions{Driver: "mysql", DSN: dsn, MaxOpenConns: 20}
+	return openTest(t, opts), opts
+}
+
+// createMySQL creates database name on the server of base and returns its DSN
+// and a function that drops it.
+func createMySQL(base, name string) (string, func(), error) {
+	cfg, err := mysqldriver.ParseDSN(base)
+	if err != nil {
+		return "", nil, fmt.Errorf("%s: %w", EnvMySQLDSN, err)
+	}
+	admin, err := sql.Open("mysql", base)
+	if err != nil {
+		return "", nil, err
+	}
+	if _, err := admin.Exec("CREATE DATABASE " + name + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"); err != nil {
+		admin.Close()
+		return "", nil, err
+	}
+	drop := func() {
+		_, _ = admin.Exec("DROP DATABASE IF EXISTS " + name)
+		admin.Close()
+	}
+	cfg.DBName = name
+	return cfg.FormatDSN(), drop, nil
+}
+
+// mysqlTemplates are the migrated (and seeded) template databases of this
+// test binary, made on first use; they are left for the next run to drop.
+var mysqlTemplates = [2]func() (string, error){
+	sync.OnceValues(func() (string, error) { return buildMySQLTemplate(false) }),
+	sync.OnceValues(func() (string, error) { return buildMySQLTemplate(true) }),
+}
+
+func mysqlTemplate(seeded bool) (string, error) {
+	if seeded {
+		return mysqlTemplates[1]()
+	}
+	return mysqlTemplates[0]()
+}
+
+func buildMySQLTemplate(seeded bool) (string, error) {
+	base := os.Getenv(EnvMySQLDSN)
+	name := fmt.Sprintf("jt_%d_template_%t", os.Getpid(), seeded)
+	dsn, _, err := createMySQL(base, name)
+	if err != nil {
+		return "", err
+	}
+	db, err := database.Open(database.OpenOptions{Driver: "mysql", DSN: dsn, MaxOpenConns: 4})
+	if err != nil {
+		return "", err
+	}
+	defer db.Close()
+	if err := prepare(db, seeded); err != nil {
+		return "", err
+	}
+	dropStaleTemplates(db)
+	return name, nil
+}
+
+// dropStaleTemplates drops the template databases of earlier test processes
+// (their names carry another process id).
+func dropStaleTemplates(db *database.DB) {
+	var names []string
+	if err := db.Raw("SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE 'jt\\_%\\_template\\_%'").Scan(&names).Error; err != nil {
+		return
+	}
+	mine := fmt.Sprintf("jt_%d_template_", os.Getpid())
+	for _, n := range names {
+		if len(n) < len(mine) || n[:len(mine)] != mine {
+			_ = db.Exec("DROP DATABASE IF EXISTS " + n).Error
+		}
+	}
+}
+
+// copyMySQL fills the empty database db with the tables and rows of the
+// template database. Each table is made from the template's own SHOW CREATE
+// TABLE (columns, indexes, foreign keys, AUTO_INCREMENT position); foreign
+// keys are checked off while the tables and rows arrive.
+func copyMySQL(ctx context.Context, db *database.DB, template string) error {
+	var tables []string
+	if err := db.WithContext(ctx).Raw("SELECT table_name FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE' ORDER BY table_name", template).
+		Scan(&tables).Error; err != nil {
+		return err
+	}
+	if len(tables) == 0 {
+		return errors.New("the template database has no tables")
+	}
+	conn, err := db.SQL().Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "SET foreign_key_checks = 0"); err != nil {
+		return err
+	}
+	for _, tbl := range tables {
+		var name, ddl string
+		if err := conn.QueryRowContext(ctx, fmt.Sprintf("SHOW CREATE TABLE `%s`.`%s`", template, tbl)).Scan(&name, &ddl); err != nil {
+			return err
+		}
+		if _, err := conn.ExecContext(ctx, ddl); err != nil {
+			return fmt.Errorf("%s: %w", tbl, err)
+		}
+		if _, err := conn.ExecContext(ctx, fmt.Sprintf("INSERT INTO `%s` SELECT * FROM `%s`.`%s`", tbl, template, tbl)); err != nil {
+			return fmt.Errorf("%s: %w", tbl, err)
+		}
+	}
+	_, err = conn.ExecContext(ctx, "SET foreign_key_checks = 1")
+	return err
 }

@@ -13,7 +13,8 @@ import (
 // TestCrossOrganisationReadsRefused checks access on the object, not only the
 // route: another procuratorate's prosecutor and another agency see nothing.
 func TestCrossOrganisationReadsRefused(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		var c struct {
 			ID int64 `json:"id"`

@@ -13,7 +13,8 @@ import (
 // TestAdminRoleMatrix calls every admin endpoint as every demo role: only the
 // administrator gets through, every other role gets 403, and no token gets 401.
 func TestAdminRoleMatrix(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		org := env.Org
 		target := userID(t, db, "prosecutor2")
@@ -77,7 +78,8 @@ func TestAdminRoleMatrix(t *testing.T) {
 // TestAdminListUsersShowsUnitNames checks that the user list names each
 // user's procuratorate, department and agency, as a single user's view does.
 func TestAdminListUsersShowsUnitNames(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		org := env.Org
 		var list struct {

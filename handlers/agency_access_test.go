@@ -19,7 +19,8 @@ import (
 // on agency1's recommendation; agency1 never sees internal items; staff of
 // another procuratorate cannot act; roles are held to the lifecycle table.
 func TestAgencyAccess(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		fx := createDeliveredCaseFixture(t, env, 7, true)
 		id := fx.ID
@@ -139,6 +140,7 @@ func TestAgencyAccess(t *testing.T) {
 // stored; content that does not match its name or claimed type is refused;
 // path-like names are neutralised.
 func TestAgencyUploads(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		cfg, err := config.Defaults()
 		if err != nil {

@@ -22,7 +22,8 @@ import (
 // TestAgencySignRules: receipt date defaults to today, may not be in the
 // future or before delivery; signing twice is a conflict.
 func TestAgencySignRules(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		fx := createDeliveredCaseFixture(t, env, 1, false)
 		today := svcToday(env)
@@ -67,7 +68,8 @@ func TestAgencySignRules(t *testing.T) {
 // TestAgencyObjection: an objection within the period, its review (keep,
 // amend, withdraw), one open objection at a time, none after the period.
 func TestAgencyObjection(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		agencyUsers := func(caseID int64, kind string) int64 {
 			var n int64
@@ -168,7 +170,8 @@ func TestAgencyObjection(t *testing.T) {
 // interim replies keep the case delivered, a refused extension leaves the
 // deadline alone, a reply before the deadline is on time.
 func TestAgencyReplyRules(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		fx := createDeliveredCaseFixture(t, env, 1, true)
 		base := func(items []map[string]any) map[string]any {
@@ -240,7 +243,8 @@ func TestAgencyReplyRules(t *testing.T) {
 
 // TestAgencyInbox: newest delivery first, filters, cursor pages, days left.
 func TestAgencyInbox(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		var ids []int64
 		for i := 1; i <= 3; i++ {
@@ -312,7 +316,8 @@ func TestAgencyInbox(t *testing.T) {
 // TestAgencyEscalateAndReopen: the chief records several measures with one
 // document each (internal to the procuratorate); closure and reopening.
 func TestAgencyEscalateAndReopen(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		fx := createDeliveredCaseFixture(t, env, 1, true)
 		today := svcToday(env).String()
@@ -372,6 +377,7 @@ func TestAgencyEscalateAndReopen(t *testing.T) {
 
 // TestAgencyOpenAPI: the fragment merges and documents every agency route.
 func TestAgencyOpenAPI(t *testing.T) {
+	t.Parallel()
 	doc, err := handlers.OpenAPIDocument()
 	if err != nil {
 		t.Fatal(err)
@@ -387,7 +393,8 @@ func TestAgencyOpenAPI(t *testing.T) {
 // objection's review; it makes an open extension request lapse; the class is
 // 不回复 as soon as the deadline has passed without a final reply.
 func TestAgencyReplyWithOpenRequests(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		fx := createDeliveredCaseFixture(t, env, 1, true)
 		final := func(version int) map[string]any {
@@ -431,7 +438,8 @@ func TestAgencyReplyWithOpenRequests(t *testing.T) {
 // TestAgencyConcurrentRequests: two extension requests sent at once on the
 // same version: exactly one is stored, the other gets 409.
 func TestAgencyConcurrentRequests(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		fx := createDeliveredCaseFixture(t, env, 1, true)
 		env.Token("agency1")
@@ -467,7 +475,8 @@ func TestAgencyConcurrentRequests(t *testing.T) {
 // TestAgencyPayloadValidation: each action names the field it needs, in a
 // 400, and writes nothing.
 func TestAgencyPayloadValidation(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		fx := createDeliveredCaseFixture(t, env, 1, true)
 		today := svcToday(env)

@@ -189,7 +189,8 @@ func shanghaiNoon(t *testing.T, s string) time.Time {
 // extension → granted → replies late with a file → returned as perfunctory →
 // supplement → assessed 部分到位 → follow-up → closed; the class ends 粗回复.
 func TestAgencyFullRound(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		fx := createDeliveredCaseFixture(t, env, 1, false)
 		id := fx.ID

@@ -69,7 +69,8 @@ func lookUp(env *apitest.Env, no, secret, ip string) *apitest.Response {
 var requestIDField = regexp.MustCompile(`"request_id":"[^"]*"`)
 
 func TestApplicationFlow(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := newPublicEnv(t, db)
 		s := submit(t, env, solvedApplication(t, env, applicantID, problemText))
 
@@ -173,7 +174,8 @@ func TestApplicationFlow(t *testing.T) {
 }
 
 func TestApplicationRejectsBadInput(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := newPublicEnv(t, db, func(c *config.Config) { c.Public.SubmitPerIP = 100 })
 		badCheck := applicantID[:17] + map[bool]string{true: "1", false: "2"}[applicantID[17] != '1']
 		cases := []struct {
@@ -227,7 +229,8 @@ func TestApplicationRejectsBadInput(t *testing.T) {
 }
 
 func TestApplicationRateLimits(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := newPublicEnv(t, db, func(c *config.Config) {
 			c.Public.SubmitPerIP, c.Public.SubmitPerID, c.Public.LookupPerIP, c.Public.LookupPerTracking = 3, 2, 4, 100
 		})
@@ -286,7 +289,8 @@ func TestApplicationRateLimits(t *testing.T) {
 }
 
 func TestDuplicateApplicationsAreFlagged(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := newPublicEnv(t, db)
 		first := submit(t, env, solvedApplication(t, env, applicantID, problemText))
 		// Same person, same problem in other words and punctuation.
@@ -308,7 +312,8 @@ func TestDuplicateApplicationsAreFlagged(t *testing.T) {
 var formTokenField = regexp.MustCompile(`name="form_token" value="([^"]+)"`)
 
 func TestApplyHTMLFormWithoutJavaScript(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := newPublicEnv(t, db)
 		page := env.Do("GET", "/apply", "", nil).Expect(t, 200)
 		m := formTokenField.FindSubmatch(page.Body)

@@ -17,7 +17,8 @@ import (
 )
 
 func TestLogin(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		tests := []struct {
 			name       string
@@ -73,7 +74,8 @@ func TestLogin(t *testing.T) {
 }
 
 func TestLoginThrottling(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := newEnvWith(t, db, func(cfg *config.Config) {
 			cfg.Auth.MaxFailuresPerUser = 3
 			cfg.Auth.MaxFailuresPerIP = 5
@@ -138,7 +140,8 @@ func signToken(t *testing.T, key string, userID int64, tokenVersion int, exp tim
 }
 
 func TestTokensRejected(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		id := userID(t, db, "prosecutor1")
 		u, err := org.UserByID(db.DB, id)
@@ -183,7 +186,8 @@ func TestTokensRejected(t *testing.T) {
 }
 
 func TestDisabledUserTokenRevoked(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		tok := "Bearer " + env.Token("prosecutor2")
 		env.Do("GET", "/api/v1/me", tok, nil).Expect(t, http.StatusOK)
@@ -204,7 +208,8 @@ func TestDisabledUserTokenRevoked(t *testing.T) {
 }
 
 func TestPasswordChangeRevokesTokens(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		tok := "Bearer " + env.Token("casemgr1")
 		const next = "a-brand-new-password-2026"

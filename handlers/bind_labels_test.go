@@ -20,6 +20,7 @@ type labelProbeItem struct {
 // TestValidationMessagesUseChineseLabels: messages name fields in Chinese,
 // while the fields map stays keyed by the JSON path the client sent.
 func TestValidationMessagesUseChineseLabels(t *testing.T) {
+	t.Parallel()
 	err := NewValidator().Validate(&labelProbe{Items: []labelProbeItem{{}}})
 	var de *apperr.Error
 	if !errors.As(err, &de) {

@@ -15,7 +15,8 @@ import (
 // TestBadRequestBodies sends broken bodies to JSON endpoints: every one is a
 // 4xx with a code (and the offending field named where there is one), never 500.
 func TestBadRequestBodies(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := newEnvWith(t, db, func(cfg *config.Config) { cfg.HTTP.BodyLimit = 2048 })
 		big := `{"name":"` + strings.Repeat("院", 1000) + `","short_name":"x","level":"county"}`
 		tests := []struct {
@@ -75,7 +76,8 @@ func TestBadRequestBodies(t *testing.T) {
 // bad body is answered about the id: 404, as if the object did not exist,
 // whichever of the two path ids is wrong.
 func TestPathIDBeforeBody(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		tests := []struct {
 			method, path, user string

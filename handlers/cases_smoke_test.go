@@ -12,7 +12,8 @@ import (
 )
 
 func TestCaseEngineSmoke(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		res := env.Do("POST", "/api/v1/cases", "prosecutor1", map[string]any{
 			"title": "校园周边食品安全隐患", "field": "食品药品安全", "source": "case_finding", "summary": "发现校园周边流动摊贩无证经营。",

@@ -38,7 +38,8 @@ func namesFixture(t *testing.T, env *apitest.Env, marker string, seq int) *cases
 var unlistedNames = []string{"刘洋", "孙丽丽", "赵强", "陈静"}
 
 func TestPublishRefusedWhilePossibleNamesRemain(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := newPublicEnv(t, db)
 		type preview struct {
 			PossibleNames []string `json:"possible_names"`

@@ -69,7 +69,8 @@ func pdfRunText(t *testing.T, pdf []byte) string {
 }
 
 func TestDisclosureNeverLeaksAndRedacts(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := newPublicEnv(t, db)
 		pub := createCaseFixture(t, env, publicCaseFixture{Marker: "甲公开", State: cases.StateReplied, Issued: true, Replied: true, Seq: 1})
 		unpublished := createCaseFixture(t, env, publicCaseFixture{Marker: "乙未公开", State: cases.StateDelivered, Issued: true, Seq: 2})
@@ -217,7 +218,8 @@ func keys(m map[string]string) []string {
 }
 
 func TestAtomFeedIsValidAtom(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := newPublicEnv(t, db)
 		for i, m := range []string{"甲", "乙"} {
 			c := createCaseFixture(t, env, publicCaseFixture{Marker: m, State: cases.StateDelivered, Issued: true, Seq: i + 1})
@@ -284,7 +286,8 @@ func TestAtomFeedIsValidAtom(t *testing.T) {
 }
 
 func TestFeedCachingHeaders(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := newPublicEnv(t, db)
 		c := createCaseFixture(t, env, publicCaseFixture{Marker: "甲", State: cases.StateDelivered, Issued: true, Seq: 1})
 		env.Do("POST", fmt.Sprintf("/api/v1/cases/%d/disclosure/publish", c.ID), "chief1", publishBody(c.Version)).Expect(t, 200)
@@ -318,7 +321,8 @@ func TestFeedCachingHeaders(t *testing.T) {
 }
 
 func TestFeedSearchIsRateLimited(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := newPublicEnv(t, db, func(c *config.Config) { c.Public.SearchPerIP = 2 })
 		for i := 0; i < 2; i++ {
 			env.Do("GET", "/api/v1/public/disclosures?q=x", "", nil).Expect(t, 200)
@@ -334,7 +338,8 @@ func TestFeedSearchIsRateLimited(t *testing.T) {
 }
 
 func TestPublicStats(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := newPublicEnv(t, db)
 		createCaseFixture(t, env, publicCaseFixture{Marker: "甲", State: cases.StateReplied, Issued: true, Replied: true, Seq: 1})
 		late := createCaseFixture(t, env, publicCaseFixture{Marker: "乙", State: cases.StateReplied, Issued: true, Replied: true, Seq: 2})
@@ -364,7 +369,8 @@ func TestPublicStats(t *testing.T) {
 // A reply made through the real agency action is published redacted, with
 // its measures and without the contact details.
 func TestPublishAfterRealAgencyReply(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := newPublicEnv(t, db)
 		c := createCaseFixture(t, env, publicCaseFixture{Marker: "庚", State: cases.StateDelivered, Issued: true, Seq: 7})
 		res := env.Do("POST", fmt.Sprintf("/api/v1/cases/%d/actions/reply", c.ID), "agency1", map[string]any{
@@ -398,7 +404,8 @@ func TestPublishAfterRealAgencyReply(t *testing.T) {
 
 // Two publish decisions at once: exactly one is recorded.
 func TestConcurrentPublishRecordsOne(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := newPublicEnv(t, db)
 		c := createCaseFixture(t, env, publicCaseFixture{Marker: "辛", State: cases.StateDelivered, Issued: true, Seq: 8})
 		env.Token("chief1")
@@ -422,7 +429,8 @@ func TestConcurrentPublishRecordsOne(t *testing.T) {
 
 // Text from the case is escaped in every HTML and XML output.
 func TestPublishedMarkupIsEscaped(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := newPublicEnv(t, db)
 		c := createCaseFixture(t, env, publicCaseFixture{Marker: `<script>alert("x")</script>`, State: cases.StateDelivered, Issued: true, Seq: 9})
 		var dec struct {

@@ -122,7 +122,8 @@ func deliveredFixture(env *apitest.Env) *cases.Case {
 }
 
 func TestRecommendationPDFRoundTrip(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		c := deliveredFixture(env)
 		res := env.Do("GET", docPath(c.ID, "recommendation"), "prosecutor1", nil).Expect(t, http.StatusOK)
@@ -164,7 +165,8 @@ func TestRecommendationPDFRoundTrip(t *testing.T) {
 }
 
 func TestRecommendationFrozenAtIssue(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		c := env.CaseFixture(apitest.CaseFixture{State: cases.StateApproved, Content: longContent(), DocumentNumber: docNumber})
 		env.Do("POST", fmt.Sprintf("/api/v1/cases/%d/actions/issue", c.ID), "prosecutor1", map[string]any{"version": 1}).Expect(t, http.StatusOK)
@@ -237,7 +239,8 @@ func TestRecommendationFrozenAtIssue(t *testing.T) {
 // itself (so a case without one is issued, numbered and frozen) and refuses
 // a case without a draft with its own code; the issuance then rolls back.
 func TestIssueWithoutNumberOrDraftFails(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		for _, tc := range []struct {
 			name     string
@@ -286,7 +289,8 @@ func TestIssueWithoutNumberOrDraftFails(t *testing.T) {
 }
 
 func TestDocumentAccess(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		delivered := deliveredFixture(env)
 		at := time.Date(2025, 12, 20, 2, 0, 0, 0, time.UTC)
@@ -349,7 +353,8 @@ func TestDocumentAccess(t *testing.T) {
 }
 
 func TestDocumentContents(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		c := deliveredFixture(env)
 		at := time.Date(2025, 12, 20, 2, 0, 0, 0, time.UTC)
@@ -413,7 +418,8 @@ func TestDocumentContents(t *testing.T) {
 }
 
 func TestDraftPreviewAndMissingGlyphs(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		c := env.CaseFixture(apitest.CaseFixture{State: cases.StateReviewing, Content: longContent()})
 		res := env.Do("GET", docPath(c.ID, "recommendation"), "depthead1", nil).Expect(t, http.StatusOK)
@@ -457,6 +463,7 @@ func TestDraftPreviewAndMissingGlyphs(t *testing.T) {
 }
 
 func TestDocumentsOpenAPI(t *testing.T) {
+	t.Parallel()
 	doc, err := handlers.OpenAPIDocument()
 	if err != nil {
 		t.Fatal(err)
@@ -490,7 +497,8 @@ func TestDocumentsOpenAPI(t *testing.T) {
 // existed is frozen by its first download; downloads at once store one copy
 // and all get the same bytes.
 func TestConcurrentFirstDownloadsFreezeOnce(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		c := deliveredFixture(env)
 		users := []string{"prosecutor1", "chief1", "agency1", "casemgr1"}
@@ -525,7 +533,8 @@ func TestConcurrentFirstDownloadsFreezeOnce(t *testing.T) {
 // TestServiceReceiptFromDelivery: the 送达回证 of a 宣告送达 names the meeting
 // place and the deputies who attended, as the deliver action recorded them.
 func TestServiceReceiptFromDelivery(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		c := driveTo(t, env, "宣告送达回证", "issued")
 		c = mustAct(t, env, c, "deliver", "prosecutor1", map[string]any{"method": "announced", "delivered_on": "2026-03-02",

@@ -106,7 +106,8 @@ func e2eDownload(env *apitest.Env, id int64, kind, user string) *apitest.Respons
 }
 
 func TestEndToEndRecommendation(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := e2eContract(t, apitest.New(t, db))
 		c := e2eToDrafting(t, env, "校园周边食品安全隐患")
 		id := c.ID
@@ -267,7 +268,8 @@ func TestEndToEndRecommendation(t *testing.T) {
 }
 
 func TestEndToEndObjectionAmendReissue(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := e2eContract(t, apitest.New(t, db))
 		c := e2eDelivered(t, env, "校园周边食品安全隐患")
 		id := c.ID
@@ -466,7 +468,8 @@ func e2eApplicationLead(t *testing.T, env *apitest.Env, body map[string]any) (su
 }
 
 func TestEndToEndCitizenToDisclosure(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := e2eContract(t, newPublicEnv(t, db))
 		const phone = "13912345678"
 		body := solvedApplication(t, env, applicantID, problemText)
@@ -568,7 +571,8 @@ func TestEndToEndCitizenToDisclosure(t *testing.T) {
 // TestEndToEndApplicantToldWhyNotFiled: a lead started from a citizen
 // application and then not filed (不立案) tells the applicant why.
 func TestEndToEndApplicantToldWhyNotFiled(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := e2eContract(t, newPublicEnv(t, db))
 		s, c := e2eApplicationLead(t, env, solvedApplication(t, env, applicantID, problemText))
 		c = mustAct(t, env, c, "check", "prosecutor1", nil)
@@ -605,7 +609,8 @@ func e2eNotificationKinds(t *testing.T, env *apitest.Env, user string, caseID in
 }
 
 func TestEndToEndRemindersOnRealCase(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := e2eContract(t, apitest.New(t, db))
 		c := e2eDelivered(t, env, "校园周边食品安全隐患")
 		c, _ = act(t, env, c.ID, "sign", "agency1", map[string]any{"version": c.Version, "signer_name": "王科长"}, http.StatusOK)
@@ -675,7 +680,8 @@ func TestEndToEndRemindersOnRealCase(t *testing.T) {
 }
 
 func TestEndToEndProjectWithRealCases(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := e2eContract(t, apitest.New(t, db))
 		a := e2eDelivered(t, env, "实验小学周边流动摊贩")
 		b := e2eDelivered(t, env, "第二中学周边无证小吃店")
@@ -734,7 +740,8 @@ func TestEndToEndProjectWithRealCases(t *testing.T) {
 // non-responder list, the ledger and the public agency table — no action
 // happens when a deadline passes, so nothing else would classify it.
 func TestEndToEndNoReplyCountsInStatistics(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := e2eContract(t, apitest.New(t, db))
 		c := e2eDelivered(t, env, "无人回复的检察建议")
 		if c.ReplyDue == nil || *c.ReplyDue != "2026-05-06" {
@@ -792,7 +799,8 @@ func e2eProsecutorIn(t *testing.T, env *apitest.Env, procuratorateID int64, dept
 }
 
 func TestEndToEndFilingReportFollowsFilingAccess(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := e2eContract(t, apitest.New(t, db))
 		c := e2eDelivered(t, env, "备案报告")
 		e2eProsecutorIn(t, env, env.Org.Province.ID, "第八检察部", "八", "provprosecutor1", "省院检察官")
@@ -824,7 +832,8 @@ func TestEndToEndFilingReportFollowsFilingAccess(t *testing.T) {
 // stored 备案报告 and is told, and the filing_deadlines job reminds only
 // about the filing still pending past its due date — once.
 func TestEndToEndFilingSubmitted(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := e2eContract(t, apitest.New(t, db))
 		filed := e2eDelivered(t, env, "备案期限")
 		pending := e2eDelivered(t, env, "未报备案")
@@ -944,7 +953,8 @@ func TestEndToEndFilingSubmitted(t *testing.T) {
 // a case moved through the real actions, once per stage, after the
 // configured limits (checking 30 days, investigating 60).
 func TestEndToEndStageWarningsOnRealCase(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := e2eContract(t, apitest.New(t, db))
 		c := newLead(t, env, "初核超期")
 		c = mustAct(t, env, c, "check", "prosecutor1", nil)

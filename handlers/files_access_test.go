@@ -18,7 +18,8 @@ import (
 // internal file, or a non-internal attachment of a kind agencies never see
 // (e.g. an investigation record's evidence) — while staff can.
 func TestFileDownloadByIDFollowsOwnerKinds(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		c := env.CaseFixture(apitest.CaseFixture{State: cases.StateDelivered, DocumentNumber: "清河检八建〔2026〕7号",
 			DeliveredOn: calendar.NewDate(2026, 3, 2), ReplyDue: calendar.NewDate(2026, 5, 4)})

@@ -16,7 +16,8 @@ import (
 )
 
 func TestAdminJobsAPI(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		for _, tt := range []struct {
 			name, method, path, user string
@@ -101,6 +102,7 @@ func TestAdminJobsAPI(t *testing.T) {
 // TestJobsOpenAPIFragment checks every endpoint of this feature is in the
 // served contract, and every reference in it resolves.
 func TestJobsOpenAPIFragment(t *testing.T) {
+	t.Parallel()
 	env := apitest.New(t, dbtest.Open(t, "sqlite"))
 	res := env.Do("GET", "/openapi.yaml", "", nil).Expect(t, http.StatusOK)
 	var doc map[string]any

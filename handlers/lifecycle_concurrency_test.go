@@ -16,8 +16,9 @@ import (
 // issued at the same moment; every issuance succeeds and the 文号 are exactly
 // 1..50 — no duplicate, no gap.
 func TestConcurrentIssuanceNumbers(t *testing.T) {
+	t.Parallel()
 	const n = 50
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		approved := make([]caseState, n)
 		for i := range approved {

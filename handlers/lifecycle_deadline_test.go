@@ -14,7 +14,8 @@ import (
 // TestReplyDeadlineCalculator checks GET /deadlines/reply against dates
 // worked out by hand from the 2026 State Council arrangement.
 func TestReplyDeadlineCalculator(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		cases := []struct {
 			name, query string
@@ -57,7 +58,8 @@ func TestReplyDeadlineCalculator(t *testing.T) {
 // timeline says why, closed cases keep theirs, and undoing the edit moves it
 // back.
 func TestHolidayEditMovesOpenDeadlines(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		open := driveTo(t, env, "期限重算", "delivered")
 		closed := mustAct(t, env, driveTo(t, env, "已撤回", "delivered"), "withdraw", "prosecutor1", validPayload["withdraw"])

@@ -15,7 +15,8 @@ import (
 // TestCaseFieldsList: the admin-edited 领域 list decides what a lead may be
 // registered under.
 func TestCaseFieldsList(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		var list struct {
 			Items []struct {
@@ -67,7 +68,8 @@ func TestCaseFieldsList(t *testing.T) {
 // TestInvestigationRecordRules: who may add records, in which states, and
 // what the agency sees.
 func TestInvestigationRecordRules(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		var expert struct {
 			ID int64 `json:"id"`
@@ -192,7 +194,8 @@ func driveFrom(t *testing.T, env *apitest.Env, c caseState, want string) caseSta
 // an urgent period set on the draft reaches the case at approval and decides
 // the stored deadline at delivery; a 检察委员会 decision is recorded.
 func TestDraftVersionsAndUrgentDeadline(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		c := driveTo(t, env, "紧急检察建议", "filed")
 		draftPath := fmt.Sprintf("/api/v1/cases/%d/draft", c.ID)

@@ -54,8 +54,9 @@ func caseIn(t *testing.T, env *apitest.Env, state string) caseState {
 // answer is not a state conflict; elsewhere it is 409 naming the actions that
 // are allowed.
 func TestLifecycleActionsByState(t *testing.T) {
+	t.Parallel()
 	states := []string{"lead", "checking", "not_filed", "filed", "investigating", "drafting", "reviewing", "approved", "issued", "delivered", "withdrawn", "terminated"}
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		for _, state := range states {
 			shared := caseIn(t, env, state)
@@ -99,7 +100,8 @@ func TestLifecycleActionsByState(t *testing.T) {
 // lifecycle table does not list gets 403 for every action; users who may not
 // see the case at all get 404.
 func TestLifecycleRoles(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		c := newLead(t, env, "角色测试")
 		for _, action := range prosecutorSide {
@@ -125,7 +127,8 @@ func TestLifecycleRoles(t *testing.T) {
 // TestLifecycleRequiredFields: missing payload fields are 400 with a Chinese
 // message per field, and nothing changes.
 func TestLifecycleRequiredFields(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		lead := newLead(t, env, "必填项测试")
 		investigating := caseIn(t, env, "investigating")

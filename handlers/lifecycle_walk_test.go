@@ -17,7 +17,8 @@ import (
 // TestLifecycleWalk takes one case from lead to delivered with the roles the
 // rules require and checks what each participant sees on the way.
 func TestLifecycleWalk(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		c := newLead(t, env, "校园周边食品安全隐患")
 		base := fmt.Sprintf("/api/v1/cases/%d", c.ID)

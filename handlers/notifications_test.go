@@ -46,7 +46,8 @@ func notifyUser(t *testing.T, db *database.DB, username string, n int) []int64 {
 }
 
 func TestNotificationsAPI(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		mine := notifyUser(t, db, "prosecutor1", 5)
 		theirs := notifyUser(t, db, "agency1", 2)

@@ -103,8 +103,9 @@ func (cc *contractChecker) observe(req *http.Request, reqBody []byte, rec *httpt
 // TestOpenAPIConformance runs a realistic session through the real router and
 // checks every request and response against the published contract.
 func TestOpenAPIConformance(t *testing.T) {
+	t.Parallel()
 	_, router := loadContract(t)
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := newEnvWith(t, db, func(cfg *config.Config) {
 			cfg.Auth.MaxFailuresPerUser = 2
 			cfg.HTTP.BodyLimit = 4096
@@ -225,6 +226,7 @@ func TestOpenAPIConformance(t *testing.T) {
 // server registers under /api/v1 (and the operations routes) is in the merged
 // document with the same method, and everything documented is served.
 func TestEveryRouteDocumented(t *testing.T) {
+	t.Parallel()
 	doc, _ := loadContract(t)
 	db := dbtest.Open(t, "sqlite")
 	env := apitest.New(t, db)

@@ -11,7 +11,8 @@ import (
 )
 
 func TestOperationsEndpoints(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		env.Do("GET", "/api/v1/me", "prosecutor1", nil).Expect(t, http.StatusOK)
 		tests := []struct {

@@ -15,6 +15,7 @@ import (
 // TestProjectsRoutesDocumented checks every route of this feature is in the
 // merged OpenAPI document with its method.
 func TestProjectsRoutesDocumented(t *testing.T) {
+	t.Parallel()
 	raw, err := handlers.OpenAPIDocument()
 	if err != nil {
 		t.Fatal(err)

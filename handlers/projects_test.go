@@ -76,7 +76,8 @@ func newProject(t *testing.T, env *apitest.Env) projectView {
 }
 
 func TestProjectLifecycleAndProgress(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		firstDeptProsecutor(t, env)
 		p := newProject(t, env)
@@ -244,7 +245,8 @@ func TestProjectLifecycleAndProgress(t *testing.T) {
 }
 
 func TestProjectVisibility(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		firstDeptProsecutor(t, env)
 		p := newProject(t, env)
@@ -361,7 +363,8 @@ func TestProjectVisibility(t *testing.T) {
 }
 
 func TestProjectTaskReminders(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		firstDeptProsecutor(t, env)
 		p := newProject(t, env)
@@ -386,7 +389,8 @@ func TestProjectTaskReminders(t *testing.T) {
 }
 
 func TestProjectConcurrentLinkOneWins(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		mk := func(user string) int64 {
 			var p struct{ ID int64 }

@@ -11,6 +11,7 @@ import (
 
 // Every public JSON route is in the merged contract.
 func TestPublicRoutesAreDocumented(t *testing.T) {
+	t.Parallel()
 	raw, err := handlers.OpenAPIDocument()
 	if err != nil {
 		t.Fatal(err)

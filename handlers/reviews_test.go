@@ -33,7 +33,8 @@ func fullScores(env *apitest.Env, delta int) map[string]int {
 }
 
 func TestReviewRules(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		p3 := firstDeptProsecutor(t, env)
 		own := insertCase(t, env, caseFixture{State: cases.StateClosed, IssuedOn: "2026-01-05", DeliveredOn: "2026-01-06", Rectification: "rectified", ReplyClass: cases.ReplyClassOnTime})
@@ -184,7 +185,8 @@ func TestReviewRules(t *testing.T) {
 }
 
 func TestRatingsOnlyForOwnClosedCases(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		closed := insertCase(t, env, caseFixture{State: cases.StateClosed, IssuedOn: "2026-01-05", DeliveredOn: "2026-01-06"})
 		open := insertCase(t, env, caseFixture{State: cases.StateFollowingUp, IssuedOn: "2026-01-05", DeliveredOn: "2026-01-06"})

@@ -21,7 +21,8 @@ import (
 // in the public feed, agency1's recommendation in its inbox and an intact
 // audit chain.
 func TestSeedDemoCases(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		ctx := context.Background()
 		first, err := demo.SeedDemoCases(ctx, db, env.App.Cases, env.App.Disclosures)

@@ -92,7 +92,8 @@ func statsFixture(t *testing.T, env *apitest.Env) map[string]*cases.Case {
 }
 
 func TestStatsKnownAnswers(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		firstDeptProsecutor(t, env)
 		cases := statsFixture(t, env)
@@ -178,7 +179,8 @@ func TestStatsKnownAnswers(t *testing.T) {
 }
 
 func TestLedgerExport(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		cases := statsFixture(t, env)
 		known := cases["late1"]

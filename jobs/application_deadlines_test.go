@@ -18,6 +18,7 @@ import (
 )
 
 func TestApplicationDeadlineReminders(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
 		org, err := demo.SeedDemo(ctx, db, org.NewPasswords(org.MinPasswordCost), "test-password-2026")

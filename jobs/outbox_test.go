@@ -197,6 +197,7 @@ func outboxRows(t *testing.T, db *database.DB) []notify.OutboxMessage {
 }
 
 func TestOutboxDeliversOnceAfterRecovery(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		cfg := testConfig(t)
 		seed(t, db)
@@ -293,6 +294,7 @@ func TestOutboxDeliversOnceAfterRecovery(t *testing.T) {
 }
 
 func TestOutboxGivesUpAfterMaxAttempts(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		cfg := testConfig(t)
 		seed(t, db)
@@ -323,6 +325,7 @@ func TestOutboxGivesUpAfterMaxAttempts(t *testing.T) {
 // TestOutboxTwoSenders runs the sender on two database handles at once: the
 // conditional claim gives each message to one of them.
 func TestOutboxTwoSenders(t *testing.T) {
+	t.Parallel()
 	for _, driver := range dbtest.Drivers() {
 		t.Run(driver, func(t *testing.T) {
 			db1, db2 := twoHandles(t, driver)

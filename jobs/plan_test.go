@@ -15,6 +15,7 @@ import (
 // TestScansReadByIndex asks SQLite how it would run each scan: every one
 // must search its index, never scan the whole table.
 func TestScansReadByIndex(t *testing.T) {
+	t.Parallel()
 	db := dbtest.Open(t, "sqlite")
 	today := calendar.NewDate(2026, 4, 15)
 	tests := []struct {

@@ -16,6 +16,7 @@ import (
 )
 
 func TestStageCutoff(t *testing.T) {
+	t.Parallel()
 	loc := testZone
 	tests := []struct {
 		today string
@@ -55,6 +56,7 @@ func tickDaily(t *testing.T, s *jobs.Scheduler, clock *testClock, job string, fi
 }
 
 func TestStageWarnings(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		cfg := testConfig(t) // checking: 30 days
 		org := seed(t, db)
@@ -90,6 +92,7 @@ func TestStageWarnings(t *testing.T) {
 }
 
 func TestFilingDeadlines(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		cfg := testConfig(t)
 		org := seed(t, db)
@@ -123,6 +126,7 @@ func TestFilingDeadlines(t *testing.T) {
 }
 
 func TestDailyStats(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		cfg := testConfig(t)
 		seed := seed(t, db)

@@ -12,6 +12,7 @@ import (
 )
 
 func TestProjectTaskJobRegistered(t *testing.T) {
+	t.Parallel()
 	var job *jobs.Job
 	for _, j := range jobs.All() {
 		if j.Name == "project_tasks" {

@@ -32,6 +32,7 @@ func d(s string) calendar.Date {
 }
 
 func TestReplyRemindersDue(t *testing.T) {
+	t.Parallel()
 	due := d("2026-05-06")
 	soon := []int{15, 3}
 	tests := []struct {
@@ -111,6 +112,7 @@ func (e *replyEnv) step(t *testing.T, last calendar.Date, between func(day calen
 }
 
 func TestReplyRemindersStepByDay(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		e := newReplyEnv(t, db, "校园周边食品安全隐患")
 		due := e.due
@@ -138,6 +140,7 @@ func TestReplyRemindersStepByDay(t *testing.T) {
 }
 
 func TestReplyRemindersFollowAnExtension(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		e := newReplyEnv(t, db, "河道非法采砂")
 		oldDue, newDue := e.due, e.due.AddDays(20)
@@ -163,6 +166,7 @@ func TestReplyRemindersFollowAnExtension(t *testing.T) {
 }
 
 func TestReplyRemindersStopWhenReplied(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		e := newReplyEnv(t, db, "养老机构消防隐患")
 		got := e.step(t, e.due.AddDays(35), func(day calendar.Date) {
@@ -188,6 +192,7 @@ func manyDeliveredCases(t *testing.T, db *database.DB, org *demo.DemoOrg, cfg *c
 }
 
 func TestReplyRemindersSameSlotTwice(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		cfg := testConfig(t)
 		seed := seed(t, db)
@@ -224,6 +229,7 @@ func TestReplyRemindersSameSlotTwice(t *testing.T) {
 // at once, as two server processes would: each slot runs once, and even
 // unslotted concurrent runs send each reminder exactly once.
 func TestReplyRemindersTwoReplicas(t *testing.T) {
+	t.Parallel()
 	for _, driver := range dbtest.Drivers() {
 		t.Run(driver, func(t *testing.T) {
 			db1, db2 := twoHandles(t, driver)
@@ -316,6 +322,7 @@ func assertOneNotificationPerReminder(t *testing.T, db *database.DB) {
 }
 
 func TestEmitReminderOnce(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		cfg := testConfig(t)
 		org := seed(t, db)

@@ -181,6 +181,7 @@ func fillCases(b testing.TB, db *database.DB, org *demo.DemoOrg, total int) int 
 // ix_cases_state_due once the table has statistics (on an empty table the
 // optimizer's choice means nothing, so the test fills it first).
 func TestReplyScanPlanMySQL(t *testing.T) {
+	t.Parallel()
 	if len(dbtest.Drivers()) < 2 {
 		t.Skip(dbtest.EnvMySQLDSN + " not set")
 	}

@@ -34,6 +34,7 @@ func schedulerWith(t *testing.T, db *database.DB, clock *testClock, list ...jobs
 }
 
 func TestSchedulerRecordsRuns(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		clock := &testClock{}
 		clock.Set(time.Date(2026, 4, 15, 0, 0, 0, 0, time.UTC))
@@ -93,6 +94,7 @@ func userIDOrZero(db *database.DB, username string) int64 {
 }
 
 func TestSchedulerNeverOverlapsAJob(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		clock := &testClock{}
 		clock.Set(time.Date(2026, 4, 15, 0, 0, 0, 0, time.UTC))
@@ -126,6 +128,7 @@ func TestSchedulerNeverOverlapsAJob(t *testing.T) {
 }
 
 func TestSchedulerStopWaitsForRunningJobs(t *testing.T) {
+	t.Parallel()
 	db := dbtest.Open(t, "sqlite")
 	clock := &testClock{}
 	clock.Set(time.Date(2026, 4, 15, 0, 0, 0, 0, time.UTC))
@@ -168,6 +171,7 @@ func TestSchedulerStopWaitsForRunningJobs(t *testing.T) {
 // TestSchedulerCronFires starts the real cron timer with a one-second job
 // and checks a scheduled run lands in job_runs.
 func TestSchedulerCronFires(t *testing.T) {
+	t.Parallel()
 	db := dbtest.Open(t, "sqlite")
 	fired := make(chan struct{}, 10)
 	s, err := jobs.New(jobs.Options{DB: db, Config: testConfig(t), Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
@@ -188,6 +192,7 @@ func TestSchedulerCronFires(t *testing.T) {
 }
 
 func TestSchedulerRejectsBadSpec(t *testing.T) {
+	t.Parallel()
 	db := dbtest.Open(t, "sqlite")
 	_, err := jobs.New(jobs.Options{DB: db, Config: testConfig(t), Jobs: []jobs.Job{testJob("bad", "every morning", nil)}})
 	if err == nil || !strings.Contains(err.Error(), "jobs.bad.spec") {
@@ -199,6 +204,7 @@ func TestSchedulerRejectsBadSpec(t *testing.T) {
 // job, and a starting scheduler, record the ones older than
 // jobs.stale_run_after as failed, and leave a younger (maybe live) run alone.
 func TestSchedulerMarksAbandonedRuns(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		clock := &testClock{}
 		now := time.Date(2026, 4, 15, 0, 0, 0, 0, time.UTC) // 08:00 Beijing time

@@ -6,6 +6,7 @@ import (
 )
 
 func TestSlotAt(t *testing.T) {
+	t.Parallel()
 	cst := time.FixedZone("CST", 8*3600)
 	at := func(h, m, s int) time.Time { return time.Date(2026, 4, 15, h, m, s, 0, cst) }
 	tests := []struct {
@@ -39,6 +40,7 @@ func TestSlotAt(t *testing.T) {
 }
 
 func TestParseSpecRejects(t *testing.T) {
+	t.Parallel()
 	for _, spec := range []string{"", "every day", "61 * * * *", "@every 0s", "@every soon", "@every 10ms"} {
 		if _, err := ParseSpec(spec); err == nil {
 			t.Errorf("ParseSpec(%q) accepted", spec)
@@ -47,6 +49,7 @@ func TestParseSpecRejects(t *testing.T) {
 }
 
 func TestRetryDelay(t *testing.T) {
+	t.Parallel()
 	base, max := time.Minute, time.Hour
 	tests := []struct {
 		failed int

@@ -13,6 +13,7 @@ import (
 )
 
 func TestMigrationsApplyOnEmptyDatabase(t *testing.T) {
+	t.Parallel()
 	for _, driver := range dbtest.Drivers() {
 		t.Run(driver, func(t *testing.T) {
 			db, _ := dbtest.OpenUnmigrated(t, driver)
@@ -47,6 +48,7 @@ func TestMigrationsApplyOnEmptyDatabase(t *testing.T) {
 }
 
 func TestPendingMigrationsStopStart(t *testing.T) {
+	t.Parallel()
 	db, _ := dbtest.OpenUnmigrated(t, "sqlite")
 	if err := db.CheckSchema(context.Background()); err == nil {
 		t.Fatal("CheckSchema on an empty database should report pending migrations")
@@ -54,6 +56,7 @@ func TestPendingMigrationsStopStart(t *testing.T) {
 }
 
 func TestStatementsRenderDialects(t *testing.T) {
+	t.Parallel()
 	all, err := migrations.All()
 	if err != nil {
 		t.Fatal(err)
@@ -84,6 +87,7 @@ func contains(s, sub string) bool {
 // MariaDB/MySQL database at once: the named lock lets exactly one apply each
 // migration, and nobody fails.
 func TestConcurrentReplicasMigrateOnce(t *testing.T) {
+	t.Parallel()
 	if os.Getenv(dbtest.EnvMySQLDSN) == "" {
 		t.Skip(dbtest.EnvMySQLDSN + " not set (SQLite is one file in one process: no replicas)")
 	}

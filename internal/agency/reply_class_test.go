@@ -8,6 +8,7 @@ import (
 )
 
 func TestClassifyReply(t *testing.T) {
+	t.Parallel()
 	d := func(s string) calendar.Date {
 		t.Helper()
 		v, err := calendar.ParseDate(s)

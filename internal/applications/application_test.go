@@ -10,6 +10,7 @@ import (
 )
 
 func TestTextSimilarity(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		a, b     string
 		min, max int
@@ -28,6 +29,7 @@ func TestTextSimilarity(t *testing.T) {
 }
 
 func TestResidualPersonalNumbers(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		text string
 		want int
@@ -46,6 +48,7 @@ func TestResidualPersonalNumbers(t *testing.T) {
 }
 
 func TestChallengeTokens(t *testing.T) {
+	t.Parallel()
 	s := &Service{Cases: &cases.Service{Clock: calendar.NewClock(time.UTC, time.Now)}, Settings: Settings{SigningKey: []byte("k"), PowDifficulty: 4, ChallengeTTL: 60e9}}
 	ch, err := s.NewChallenge()
 	if err != nil {

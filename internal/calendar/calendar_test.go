@@ -8,6 +8,7 @@ import (
 )
 
 func TestDefaultHolidayCalendarDays(t *testing.T) {
+	t.Parallel()
 	cal := DefaultHolidayCalendar()
 	tests := []struct {
 		date        string
@@ -60,6 +61,7 @@ func TestDefaultHolidayCalendarDays(t *testing.T) {
 }
 
 func TestDefaultHolidayCalendarMatchesShippedFile(t *testing.T) {
+	t.Parallel()
 	// The embedded copy must stay the file the team reviewed.
 	shared, err := os.ReadFile("../../../shared/data/cn_holidays_2025_2026.json")
 	if err != nil {
@@ -75,6 +77,7 @@ func TestDefaultHolidayCalendarMatchesShippedFile(t *testing.T) {
 }
 
 func TestDefaultHolidayCalendarCoverage(t *testing.T) {
+	t.Parallel()
 	cal := DefaultHolidayCalendar()
 	if got, want := cal.Years(), []int{2025, 2026}; !slices.Equal(got, want) {
 		t.Fatalf("Years() = %v, want %v", got, want)
@@ -111,6 +114,7 @@ func TestDefaultHolidayCalendarCoverage(t *testing.T) {
 }
 
 func TestNewHolidayCalendarRoundTrip(t *testing.T) {
+	t.Parallel()
 	cal := DefaultHolidayCalendar()
 	rebuilt, err := NewHolidayCalendar(cal.Entries())
 	if err != nil {
@@ -122,6 +126,7 @@ func TestNewHolidayCalendarRoundTrip(t *testing.T) {
 }
 
 func TestNewHolidayCalendarValidation(t *testing.T) {
+	t.Parallel()
 	oct1 := mustDate(t, "2026-10-01")
 	oct10 := mustDate(t, "2026-10-10") // Saturday
 	tests := []struct {
@@ -165,6 +170,7 @@ func TestNewHolidayCalendarValidation(t *testing.T) {
 }
 
 func TestNewHolidayCalendarYears(t *testing.T) {
+	t.Parallel()
 	// The 2023 notice starts 元旦 on 2022-12-31; that must not claim 2022 is covered.
 	cal, err := NewHolidayCalendar([]CalendarEntry{
 		{Date: mustDate(t, "2022-12-31"), Kind: KindHoliday, Name: "元旦", Year: 2023},
@@ -179,6 +185,7 @@ func TestNewHolidayCalendarYears(t *testing.T) {
 }
 
 func TestParseHolidayCalendarJSONErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		json string
@@ -198,6 +205,7 @@ func TestParseHolidayCalendarJSONErrors(t *testing.T) {
 }
 
 func TestNilHolidayCalendar(t *testing.T) {
+	t.Parallel()
 	// A nil calendar behaves as "no arrangement known": weekends only.
 	var cal *HolidayCalendar
 	if cal.Covers(2026) || len(cal.Years()) != 0 || len(cal.Entries()) != 0 {

@@ -20,6 +20,7 @@ func mustDate(t testing.TB, s string) Date {
 }
 
 func TestParseDate(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in      string
 		want    Date
@@ -54,6 +55,7 @@ func TestParseDate(t *testing.T) {
 }
 
 func TestDateFormatting(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		date        Date
 		wantString  string
@@ -85,6 +87,7 @@ func TestDateFormatting(t *testing.T) {
 }
 
 func TestDateArithmetic(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		from string
 		days int
@@ -120,6 +123,7 @@ func TestDateArithmetic(t *testing.T) {
 }
 
 func TestDateCompare(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		a, b string
 		want int
@@ -141,6 +145,7 @@ func TestDateCompare(t *testing.T) {
 }
 
 func TestDateOf(t *testing.T) {
+	t.Parallel()
 	newYork, err := time.LoadLocation("America/New_York")
 	if err != nil {
 		newYork = time.FixedZone("EST", -5*60*60)
@@ -166,6 +171,7 @@ func TestDateOf(t *testing.T) {
 }
 
 func TestDateJSON(t *testing.T) {
+	t.Parallel()
 	type payload struct {
 		Received Date `json:"received"`
 	}
@@ -198,6 +204,7 @@ func TestDateJSON(t *testing.T) {
 }
 
 func TestDateUnmarshalJSON(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in      string
 		want    Date
@@ -232,6 +239,7 @@ func TestDateUnmarshalJSON(t *testing.T) {
 }
 
 func TestDateValueScan(t *testing.T) {
+	t.Parallel()
 	march5 := NewDate(2026, time.March, 5)
 	tests := []struct {
 		name    string
@@ -269,6 +277,7 @@ func TestDateValueScan(t *testing.T) {
 }
 
 func TestDateValueRoundTrip(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		date Date
 		want driver.Value

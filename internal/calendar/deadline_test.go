@@ -10,6 +10,7 @@ import (
 )
 
 func TestReplyDeadline(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name            string
 		received        string
@@ -51,6 +52,7 @@ func TestReplyDeadline(t *testing.T) {
 }
 
 func TestAddMonthsClamped(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		from   string
 		months int
@@ -73,6 +75,7 @@ func TestAddMonthsClamped(t *testing.T) {
 }
 
 func TestDaysAndWorkingDaysDeadline(t *testing.T) {
+	t.Parallel()
 	compute := map[DeadlineUnit]func(Date, int, *HolidayCalendar) Deadline{
 		UnitDays:     DaysDeadline,
 		UnitWorkdays: WorkingDaysDeadline,
@@ -113,6 +116,7 @@ func TestDaysAndWorkingDaysDeadline(t *testing.T) {
 }
 
 func TestDeadlineExplanation(t *testing.T) {
+	t.Parallel()
 	cal := DefaultHolidayCalendar()
 	tests := []struct {
 		name string
@@ -187,6 +191,7 @@ func withEntries(t *testing.T, extra ...CalendarEntry) *HolidayCalendar {
 }
 
 func TestCalendarChangeMovesDeadline(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name            string
 		cal             *HolidayCalendar
@@ -247,6 +252,7 @@ func TestCalendarChangeMovesDeadline(t *testing.T) {
 }
 
 func TestParseDeadlineRule(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		rule    string
 		want    DeadlineRule
@@ -287,6 +293,7 @@ func TestParseDeadlineRule(t *testing.T) {
 }
 
 func TestComputeDeadlineMatchesDirectFunctions(t *testing.T) {
+	t.Parallel()
 	cal := DefaultHolidayCalendar()
 	start := mustDate(t, "2026-08-03")
 	tests := []struct {
@@ -312,6 +319,7 @@ func TestComputeDeadlineMatchesDirectFunctions(t *testing.T) {
 }
 
 func TestDeadlinePanicsOnNonPositiveCount(t *testing.T) {
+	t.Parallel()
 	defer func() {
 		if recover() == nil {
 			t.Error("ReplyDeadline with 0 months did not panic")
@@ -325,6 +333,7 @@ func TestDeadlinePanicsOnNonPositiveCount(t *testing.T) {
 // never before the nominal end of the period, and no working day lies between
 // the nominal end and the due day.
 func TestDeadlineProperties(t *testing.T) {
+	t.Parallel()
 	cals := map[string]*HolidayCalendar{"default": DefaultHolidayCalendar(), "nil": nil}
 	rng := rand.New(rand.NewPCG(2026, 201))
 	first := mustDate(t, "2024-11-01")
@@ -399,6 +408,7 @@ func assertFirstWorkingDayFrom(t *testing.T, cal *HolidayCalendar, nominal, due 
 }
 
 func TestChineseCount(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		n    int
 		want string

@@ -12,6 +12,7 @@ import (
 // has been delivered — an amended letter redrafted, approved or re-issued keeps
 // the first delivery date but stays hidden until delivered again.
 func TestAgencySeesLetter(t *testing.T) {
+	t.Parallel()
 	day := calendar.Date{}
 	delivered := &day
 	issued := time.Date(2026, 3, 10, 2, 0, 0, 0, time.UTC)
@@ -42,6 +43,7 @@ func TestAgencySeesLetter(t *testing.T) {
 
 // TestAgencyTimeline: an issuance not yet followed by a delivery is left out.
 func TestAgencyTimeline(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ in, want string }{
 		{"issue,deliver,sign", "issue,deliver,sign"},
 		{"issue,deliver,object,review_objection,issue", "issue,deliver,object,review_objection"},

@@ -6,6 +6,7 @@ import (
 )
 
 func TestValidateMobile(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in   string
 		want error
@@ -26,6 +27,7 @@ func TestValidateMobile(t *testing.T) {
 }
 
 func TestValidatePhone(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in   string
 		want error

@@ -6,6 +6,7 @@ import (
 )
 
 func TestPossiblePersonalNames(t *testing.T) {
+	t.Parallel()
 	keep := []string{"清河区人民检察院", "临江市清河区市场监督管理局"}
 	tests := []struct {
 		name, text string

@@ -49,6 +49,7 @@ var (
 )
 
 func TestRedactFixture(t *testing.T) {
+	t.Parallel()
 	raw, err := os.ReadFile("testdata/redact_fixture.txt")
 	if err != nil {
 		t.Fatal(err)
@@ -122,6 +123,7 @@ func checkChanges(t *testing.T, original string, got RedactionResult) {
 }
 
 func TestRedactForPublicationKinds(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		in        string
@@ -202,6 +204,7 @@ func TestRedactForPublicationKinds(t *testing.T) {
 }
 
 func TestRedactionMarkedPreview(t *testing.T) {
+	t.Parallel()
 	got := RedactForPublication("当事人张三，电话13800138000。", RedactOptions{PersonNames: []string{"张三"}})
 	want := "当事人【张三→张某】，电话【13800138000→××】。"
 	if p := got.MarkedPreview(); p != want {
@@ -213,6 +216,7 @@ func TestRedactionMarkedPreview(t *testing.T) {
 // a name: after 张三 → 张某 the term 张 is found again, and the result must
 // still be stable and described by changes on the original.
 func TestRedactSettlesOverlappingTerms(t *testing.T) {
+	t.Parallel()
 	in := "张三和张飞"
 	opts := RedactOptions{PersonNames: []string{"张三"}, ExtraTerms: []string{"张"}}
 	got := RedactForPublication(in, opts)

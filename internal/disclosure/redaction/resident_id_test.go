@@ -7,6 +7,7 @@ import (
 )
 
 func TestValidateResidentID(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, time.November, 28, 12, 0, 0, 0, chinaTime)
 	tests := []struct {
 		name string
@@ -41,6 +42,7 @@ func TestValidateResidentID(t *testing.T) {
 // of a valid number and expects the check digit to catch it, since GB 11643
 // detects every single-digit error.
 func TestResidentIDCheckDigitEveryPosition(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, time.November, 28, 0, 0, 0, 0, chinaTime)
 	valid := "11010519491231002X"
 	for i := 14; i < 17; i++ { // positions outside area code and birth date
@@ -53,6 +55,7 @@ func TestResidentIDCheckDigitEveryPosition(t *testing.T) {
 }
 
 func TestMaskResidentID(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ in, want string }{
 		{"11010519491231002X", "110105********002X"},
 		{"11010519491231002x", "110105********002X"},

@@ -42,6 +42,7 @@ func auditedDB(t *testing.T, db *database.DB) []audit.Entry {
 }
 
 func TestAuditChain(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name       string
 		tamper     func(db *database.DB, entries []audit.Entry) error
@@ -134,6 +135,7 @@ func TestAuditChain(t *testing.T) {
 // TestAuditChainAfterConcurrentWrites checks that parallel transactions queue
 // on the chain head instead of forking the chain.
 func TestAuditChainAfterConcurrentWrites(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
 		errs := make(chan error, 8)
@@ -157,6 +159,7 @@ func TestAuditChainAfterConcurrentWrites(t *testing.T) {
 }
 
 func TestSeedDemoIdempotent(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
 		first, err := demo.SeedDemo(ctx, db, org.NewPasswords(org.MinPasswordCost), "first-password-1")
