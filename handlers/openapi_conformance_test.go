@@ -51,6 +51,33 @@ func loadContract(t *testing.T) (*openapi3.T, routers.Router) {
 	return doc, router
 }
 
+// TestOpenAPIOperationIDs: every operation of the contract has an
+// operationId, and no two share one, so generated clients get usable method
+// names.
+func TestOpenAPIOperationIDs(t *testing.T) {
+	t.Parallel()
+	doc, _ := loadContract(t)
+	seen := map[string]string{}
+	n := 0
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			n++
+			where := method + " " + path
+			switch prev, dup := seen[op.OperationID]; {
+			case op.OperationID == "":
+				t.Errorf("%s has no operationId", where)
+			case dup:
+				t.Errorf("%s and %s share the operationId %q", where, prev, op.OperationID)
+			default:
+				seen[op.OperationID] = where
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("the contract has no operations")
+	}
+}
+
 // contractChecker validates every request and response the API sees against
 // the contract and collects the violations.
 type contractChecker struct {
