@@ -37,7 +37,7 @@ const fixtureInternalFinding = "内部研判：拟提请上级督办"
 // another feature and are not driven here): state delivered, 文号, delivered
 // today, an unapproved draft v1 and the issued draft v2 with three items, an
 // internal event and an internal file. When signed is true the receipt is
-// recorded too and the reply clock runs (CaseService.SetReplyDeadline).
+// recorded too and the reply clock runs (cases.Service.SetReplyDeadline).
 func createDeliveredCaseFixture(t *testing.T, env *apitest.Env, seq int, signed bool) *cases.Case {
 	t.Helper()
 	db := env.DB

@@ -189,7 +189,7 @@ func assertNoPersonalData(t *testing.T, where, text string) {
 }
 
 // validResidentID completes 17 digits with the GB 11643 check digit,
-// computed here independently of models.
+// computed here independently of the domain packages.
 func validResidentID(first17 string) string {
 	weights := []int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
 	sum := 0

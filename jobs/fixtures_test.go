@@ -92,7 +92,7 @@ func userID(t testing.TB, db *database.DB, username string) int64 {
 
 // deliveredCaseFixture stores a case of the demo district as the delivery
 // action would leave it — state delivered, received on the given day, reply
-// deadline computed by CaseService.SetReplyDeadline — directly through GORM,
+// deadline computed by cases.Service.SetReplyDeadline — directly through GORM,
 // without the prosecutor-side actions.
 func deliveredCaseFixture(t testing.TB, db *database.DB, org *demo.DemoOrg, cfg *config.Config, title string, received calendar.Date) *cases.Case {
 	t.Helper()

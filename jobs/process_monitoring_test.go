@@ -157,7 +157,7 @@ func TestDailyStats(t *testing.T) {
 		var st stats.DailyStat
 		db.Where("stat_date = ? AND procuratorate_id = ?", "2026-04-15", seed.District.ID).First(&st)
 		// The overdue case nobody answered counts as 不回复 although its
-		// stored reply_class is still empty (models.ReplyClassSQL).
+		// stored reply_class is still empty (agency.ReplyClassSQL).
 		want := stats.DailyStat{Total: 5, Issued: 1, Delivered: 3, RepliedLate: 1, OverdueOpen: 1, NoReply: 1,
 			StateCounts: `{"delivered":2,"lead":2,"replied":1}`}
 		if st.Total != want.Total || st.Issued != want.Issued || st.Delivered != want.Delivered || st.RepliedLate != want.RepliedLate ||

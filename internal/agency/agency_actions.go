@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"gorm.io/gorm"
-
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
 	"jianyi/internal/notify"
@@ -327,11 +325,4 @@ func dateText(d *calendar.Date) string {
 		return "（尚未确定）"
 	}
 	return d.Chinese()
-}
-
-// LoadReplies lists a case's replies in submission order.
-func LoadReplies(tx *gorm.DB, caseID int64) ([]Reply, error) {
-	var out []Reply
-	err := tx.Where("case_id = ?", caseID).Order("id").Find(&out).Error
-	return out, err
 }

@@ -3,8 +3,6 @@ package agency
 import (
 	"time"
 
-	"gorm.io/gorm"
-
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
 	"jianyi/internal/platform/files"
@@ -234,13 +232,4 @@ var StatsReplyClassLabels = map[string]string{
 // StatsPositionLabels are the Chinese names of the agency's positions.
 var StatsPositionLabels = map[string]string{
 	PositionAdopted: "采纳", PositionPartlyAdopted: "部分采纳", PositionNotAdopted: "不采纳",
-}
-
-// VoidedDocumentNumbers lists the 文号 of a case voided by amendments after
-// objections (the case service's VoidedNumbers hook).
-func VoidedDocumentNumbers(tx *gorm.DB, caseID int64) ([]string, error) {
-	var voided []string
-	err := tx.Model(&Objection{}).Where("case_id = ? AND superseded_document_number <> ''", caseID).
-		Pluck("superseded_document_number", &voided).Error
-	return voided, err
 }

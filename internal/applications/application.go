@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/base32"
 	"encoding/hex"
 	"fmt"
@@ -401,10 +400,6 @@ func bigrams(s string) map[string]int {
 	return out
 }
 
-func addAnswer(tx *gorm.DB, appID int64, kind, text string, on calendar.Date, actorID *int64, now time.Time) error {
-	return tx.Create(&ApplicationAnswer{ApplicationID: appID, Kind: kind, Text: text, GivenOn: on, ActorID: actorID, CreatedAt: now}).Error
-}
-
 var secretEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
 
 // randomSecret is 160 random bits: a SHA-256 of it cannot be brute-forced,
@@ -430,30 +425,6 @@ func newTrackingNo(d calendar.Date) (string, error) {
 // dummySecretHash is compared against when the tracking number is unknown,
 // so both failures cost the same work.
 var dummySecretHash = hashSecret("jianyi-no-such-application")
-
-// openByTracking loads an application for its applicant. An unknown number
-// and a wrong secret give the same error, after the same comparison.
-func openByTracking(tx *gorm.DB, trackingNo, secret string) (*Application, error) {
-	trackingNo = strings.ToUpper(strings.TrimSpace(trackingNo))
-	var app Application
-	found := false
-	if len(trackingNo) <= 24 && trackingNo != "" {
-		err := tx.Where("tracking_no = ?", trackingNo).First(&app).Error
-		if err != nil && !database.IsNotFound(err) {
-			return nil, err
-		}
-		found = err == nil
-	}
-	want := dummySecretHash
-	if found {
-		want = app.SecretHash
-	}
-	ok := subtle.ConstantTimeCompare([]byte(hashSecret(strings.TrimSpace(secret))), []byte(want)) == 1
-	if !found || !ok || secret == "" {
-		return nil, applicationNotFound()
-	}
-	return &app, nil
-}
 
 func applicationNotFound() error {
 	return &apperr.Error{Kind: apperr.ErrNotFound, Code: "application_not_found", Message: "查询码或查询密码不正确"}

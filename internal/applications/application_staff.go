@@ -424,11 +424,3 @@ func TellApplicantCaseEnded(ac *cases.ActionContext, text string) error {
 	}
 	return nil
 }
-
-// ApplicantNames lists the applicants of the applications that started a case
-// (the disclosure hides them).
-func ApplicantNames(tx *gorm.DB, caseID int64) ([]string, error) {
-	var names []string
-	err := tx.Model(&Application{}).Where("case_id = ?", caseID).Pluck("applicant_name", &names).Error
-	return names, err
-}

@@ -1,6 +1,8 @@
 package calendar
 
-import "time"
+import (
+	"time"
+)
 
 // Clock is the one source of the current time and of the legal date: the
 // composition root builds it once from the configured time zone and hands it

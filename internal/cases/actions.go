@@ -1,6 +1,8 @@
 package cases
 
-import "fmt"
+import (
+	"fmt"
+)
 
 // ActionBehaviour is what a domain adds to a lifecycle action: its payload
 // (with validation tags naming required fields) and its effect.

@@ -6,7 +6,8 @@ import (
 	"jianyi/internal/calendar"
 )
 
-// CaseState is where a case stands in its lifecycle (DESIGN.md, "Case lifecycle").
+// CaseState is where a case stands in its lifecycle (lifecycle.go holds the
+// table of actions between the states; docs/lifecycle.md explains them).
 type CaseState string
 
 // The case states.

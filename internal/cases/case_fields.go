@@ -32,14 +32,6 @@ type CaseFieldInput struct {
 	SortOrder int    `json:"sort_order" validate:"min=0,max=100000"`
 }
 
-// FieldActive reports whether field is an active 领域 of the list; leads may
-// only name one.
-func FieldActive(tx *gorm.DB, field string) bool {
-	var n int64
-	err := tx.Model(&CaseField{}).Where("name = ? AND active = ?", field, true).Count(&n).Error
-	return err == nil && n > 0
-}
-
 // ListCaseFields lists the fields in display order; staff see the active ones,
 // administrators (all=true) every one.
 func ListCaseFields(ctx context.Context, db *database.DB, all bool) ([]CaseField, error) {

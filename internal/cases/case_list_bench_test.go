@@ -26,7 +26,7 @@ import (
 // -bench run stays quick); docs/lifecycle.md records the 1,000,000-row
 // figures and query plans:
 //
-//	JIANYI_BENCH_ROWS=1000000 go test ./models/ -run '^$' -bench BenchmarkCaseList -benchtime 200x -v
+//	JIANYI_BENCH_ROWS=1000000 go test ./internal/cases/ -run '^$' -bench BenchmarkCaseList -benchtime 200x -v
 func BenchmarkCaseList(b *testing.B) {
 	rows := 20000
 	if v := os.Getenv("JIANYI_BENCH_ROWS"); v != "" {

@@ -151,24 +151,6 @@ func (s *Service) LoadCase(ctx context.Context, a *org.Actor, id int64) (*Case, 
 	return ReadableCase(s.DB.WithContext(ctx), a, id, false)
 }
 
-// ReadableCase loads a case the actor may read; one they may not read is not
-// found, like one that does not exist, so its existence does not leak. With
-// lock the row is locked for the rest of the transaction.
-func ReadableCase(tx *gorm.DB, a *org.Actor, id int64, lock bool) (*Case, error) {
-	q := tx
-	if lock {
-		q = database.LockRow(tx)
-	}
-	var c Case
-	if err := q.First(&c, id).Error; err != nil {
-		return nil, database.NotFoundOr(err, "案件")
-	}
-	if !CanReadCase(a, &c) {
-		return nil, apperr.NotFound("案件")
-	}
-	return &c, nil
-}
-
 // AllowedActions lists the actions the actor may take on the case now. A
 // recommendation signed for once no longer offers sign (it would only answer
 // 409 already_signed).
@@ -299,28 +281,6 @@ func (s *Service) recordEvent(tx *gorm.DB, ac *ActionContext, from CaseState) er
 	return audit.Record(tx, ac.Actor, "case."+ac.Spec.Name, "case", ac.Case.ID, map[string]any{
 		"from": from, "to": ac.Case.State, "version": ac.Case.Version, "note": ac.Note, "data": data, "event_id": ev.ID,
 	})
-}
-
-// AddCaseEvent records a timeline event that is not a state change (e.g. a
-// saved draft or an added investigation record) with its audit entry.
-func AddCaseEvent(tx *gorm.DB, a *org.Actor, c *Case, action, note string, internal bool, data map[string]any) error {
-	if data == nil {
-		data = map[string]any{}
-	}
-	raw, err := json.Marshal(data)
-	if err != nil {
-		return err
-	}
-	ev := &CaseEvent{CaseID: c.ID, Action: action, FromState: c.State, ToState: c.State, ActorName: a.DisplayName,
-		Role: string(a.Role), Note: note, Data: string(raw), Internal: internal, CreatedAt: database.Now(tx)}
-	if a.UserID != 0 {
-		id := a.UserID
-		ev.ActorID = &id
-	}
-	if err := tx.Create(ev).Error; err != nil {
-		return err
-	}
-	return audit.Record(tx, a, "case."+action, "case", c.ID, map[string]any{"note": note, "data": data, "event_id": ev.ID})
 }
 
 // Events returns a case's timeline as the actor may see it.

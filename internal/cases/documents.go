@@ -157,22 +157,6 @@ func (c *Case) issued() bool {
 // civil is a calendar date as the time the documents package prints.
 func civil(d calendar.Date) time.Time { return d.MidnightUTC() }
 
-// draftContent is the case's newest 检察建议书 draft.
-func draftContent(tx *gorm.DB, caseID int64) (*RecommendationDraft, RecommendationContent, error) {
-	d, err := latestDraft(tx, caseID, false)
-	if err != nil {
-		return nil, RecommendationContent{}, err
-	}
-	if d == nil {
-		return nil, RecommendationContent{}, apperr.Conflict("no_draft", "案件尚无检察建议书草稿，无法生成检察建议书")
-	}
-	content, err := ParseRecommendationContent(d.Content)
-	if err != nil {
-		return nil, RecommendationContent{}, fmt.Errorf("draft %d: %w", d.ID, err)
-	}
-	return d, content, nil
-}
-
 // RecommendationLetter builds the 检察建议书 from a draft's content: the
 // body paragraphs are exactly RecommendationContent.PlainText, so the PDF's
 // text can be compared with the source.

@@ -170,39 +170,6 @@ func (s *Service) ListDrafts(ctx context.Context, a *org.Actor, caseID int64) ([
 	return out, nil
 }
 
-// latestDraft returns the newest draft version of a case, nil when none;
-// lock takes the row lock for a read-modify-write.
-func latestDraft(tx *gorm.DB, caseID int64, lock bool) (*RecommendationDraft, error) {
-	q := tx
-	if lock {
-		q = database.LockRow(tx)
-	}
-	var d RecommendationDraft
-	err := q.Where("case_id = ?", caseID).Order("version_no DESC").Limit(1).Take(&d).Error
-	if database.IsNotFound(err) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return &d, nil
-}
-
-// loadCaseForWork loads a case the actor may work on (records, drafts): 404
-// when the actor may not read it, 403 when they may read but not work on it.
-// With lock the row is locked, so a concurrent action cannot change the state
-// between the caller's check and its write.
-func loadCaseForWork(tx *gorm.DB, a *org.Actor, caseID int64, lock bool) (*Case, error) {
-	c, err := ReadableCase(tx, a, caseID, lock)
-	if err != nil {
-		return nil, err
-	}
-	if !CanWorkOnCase(a, c) {
-		return nil, apperr.Forbidden("只有承办部门的检察官或部门负责人可以办理该案件")
-	}
-	return c, nil
-}
-
 // ApprovalStep is one step of the internal approval (审批) of a draft:
 // submission, a return with comments, an approval or a referral to the
 // 检察委员会. The 审批表 document lists them in order.

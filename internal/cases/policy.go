@@ -7,8 +7,10 @@ import (
 	"jianyi/internal/platform/files"
 )
 
-// This file is the one policy place: may this actor see or act on this object?
-// Handlers never decide access themselves.
+// This file is the case's policy: may this actor see or act on this case, its
+// documents and files, its filing? Each domain keeps its own policy file
+// (applications, disclosure, projects, reviews, stats); handlers never
+// decide access themselves.
 
 // agencyVisible reports whether a case has reached the recipient: agencies see
 // a recommendation only once it has been delivered to them.

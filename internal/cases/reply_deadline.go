@@ -8,7 +8,7 @@ import (
 
 // SetReplyDeadline fixes the reply clock from the day the recipient received
 // the recommendation: two months (configurable) or the urgent number of days
-// set at drafting, by the calendar rules of deadline.go.
+// set at drafting, by the calendar rules of internal/calendar (deadline.go).
 func (s *Service) SetReplyDeadline(tx *gorm.DB, c *Case, received calendar.Date) {
 	rule := calendar.DeadlineRule{Unit: calendar.UnitMonths, Count: s.Settings.ReplyMonths}
 	if c.UrgentDays > 0 {

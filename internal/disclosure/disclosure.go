@@ -538,11 +538,6 @@ func (s *Service) renderLetter(l DisclosureLetter) ([]byte, error) {
 		Addressee: l.Addressee, Body: body, CopyTo: l.CopyTo, Date: l.Date.MidnightUTC()})
 }
 
-// bumpFeed moves the feed revision so caches revalidate.
-func bumpFeed(tx *gorm.DB, now time.Time) error {
-	return tx.Model(&disclosureFeed{}).Where("id = 1").Updates(map[string]any{"revision": gorm.Expr("revision + 1"), "updated_at": now}).Error
-}
-
 // Withdraw records the decision to withdraw a publication: the item leaves
 // every public format at once.
 func (s *Service) Withdraw(ctx context.Context, a *org.Actor, caseID int64, in WithdrawInput) (*Disclosure, error) {

@@ -10,7 +10,6 @@ import (
 	"jianyi/internal/agency"
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
-	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/database"
 	"jianyi/internal/platform/files"
@@ -283,17 +282,4 @@ type PublicProcuratorate struct {
 	Name     string `json:"name"`
 	Level    string `json:"level"`
 	ParentID *int64 `json:"parent_id"`
-}
-
-// PublicProcuratorates lists every procuratorate, in tree order.
-func PublicProcuratorates(ctx context.Context, db *database.DB) ([]PublicProcuratorate, error) {
-	var ps []org.Procuratorate
-	if err := db.WithContext(ctx).Order("path").Find(&ps).Error; err != nil {
-		return nil, err
-	}
-	out := make([]PublicProcuratorate, len(ps))
-	for i, p := range ps {
-		out[i] = PublicProcuratorate{ID: p.ID, Name: p.Name, Level: p.Level, ParentID: p.ParentID}
-	}
-	return out, nil
 }

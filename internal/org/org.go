@@ -3,7 +3,6 @@ package org
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -14,7 +13,8 @@ import (
 	"jianyi/internal/platform/database"
 )
 
-// Role is what a user may do; see DESIGN.md "Who uses it".
+// Role is what a user may do: the case lifecycle table (internal/cases)
+// names the roles each action needs, and each domain's policy file the rest.
 type Role string
 
 // The roles.
@@ -128,15 +128,6 @@ type OrgService struct {
 // InSubtree reports whether the procuratorate with path p lies in the subtree rooted at rootPath.
 func InSubtree(p, rootPath string) bool {
 	return rootPath != "" && strings.HasPrefix(p, rootPath)
-}
-
-// ProcuratorateByID loads one procuratorate.
-func ProcuratorateByID(tx *gorm.DB, id int64) (*Procuratorate, error) {
-	var p Procuratorate
-	if err := tx.First(&p, id).Error; err != nil {
-		return nil, database.NotFoundOr(err, "检察院")
-	}
-	return &p, nil
 }
 
 // ListProcuratorates lists those the admin manages (its subtree).
@@ -258,15 +249,6 @@ func (s *OrgService) ListAgencies(ctx context.Context, q string) ([]Agency, erro
 	return out, err
 }
 
-// AgencyByID loads one agency.
-func AgencyByID(tx *gorm.DB, id int64) (*Agency, error) {
-	var a Agency
-	if err := tx.First(&a, id).Error; err != nil {
-		return nil, database.NotFoundOr(err, "被建议单位")
-	}
-	return &a, nil
-}
-
 // CreateAgency registers a recipient agency.
 func (s *OrgService) CreateAgency(ctx context.Context, actor *Actor, in AgencyInput) (*Agency, error) {
 	var out *Agency
@@ -332,27 +314,6 @@ func UnitNamesOfUsers(tx *gorm.DB, users []User) (UnitNames, error) {
 	}
 	out.Agencies, err = namesByID(tx, &Agency{}, aIDs)
 	return out, err
-}
-
-// namesByID reads id → name from model's table for the given ids.
-func namesByID(tx *gorm.DB, model any, ids []int64) (map[int64]string, error) {
-	names := map[int64]string{}
-	if len(ids) == 0 {
-		return names, nil
-	}
-	slices.Sort(ids)
-	ids = slices.Compact(ids)
-	var rows []struct {
-		ID   int64
-		Name string
-	}
-	if err := tx.Model(model).Select("id", "name").Where("id IN ?", ids).Find(&rows).Error; err != nil {
-		return nil, err
-	}
-	for _, r := range rows {
-		names[r.ID] = r.Name
-	}
-	return names, nil
 }
 
 func RoleList(rs []Role) string {

@@ -86,15 +86,6 @@ func CheckPassword(hash, pw string) bool {
 	return bcrypt.CompareHashAndPassword([]byte(hash), []byte(pw)) == nil
 }
 
-// UserByID loads a user.
-func UserByID(tx *gorm.DB, id int64) (*User, error) {
-	var u User
-	if err := tx.First(&u, id).Error; err != nil {
-		return nil, database.NotFoundOr(err, "用户")
-	}
-	return &u, nil
-}
-
 // UserService manages accounts.
 type UserService struct {
 	DB                *database.DB
@@ -365,31 +356,4 @@ func sameID(a, b *int64) bool {
 		return a == nil && b == nil
 	}
 	return *a == *b
-}
-
-// UsersByID reads the id, email and username of the given users.
-func UsersByID(tx *gorm.DB, ids []int64) (map[int64]User, error) {
-	var list []User
-	if err := tx.Select("id", "email", "username").Where("id IN ?", ids).Find(&list).Error; err != nil {
-		return nil, err
-	}
-	out := make(map[int64]User, len(list))
-	for _, u := range list {
-		out[u.ID] = u
-	}
-	return out, nil
-}
-
-// UsersOfAgency lists the active user ids of an agency.
-func UsersOfAgency(tx *gorm.DB, agencyID int64) ([]int64, error) {
-	var ids []int64
-	err := tx.Model(&User{}).Where("agency_id = ? AND disabled = ?", agencyID, false).Pluck("id", &ids).Error
-	return ids, err
-}
-
-// UsersWithRole lists the active users of a procuratorate holding a role.
-func UsersWithRole(tx *gorm.DB, procuratorateID int64, role Role) ([]int64, error) {
-	var ids []int64
-	err := tx.Model(&User{}).Where("procuratorate_id = ? AND role = ? AND disabled = ?", procuratorateID, role, false).Pluck("id", &ids).Error
-	return ids, err
 }

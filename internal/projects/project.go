@@ -218,38 +218,6 @@ type ProjectUpdate struct {
 	StagePlan    map[ProjectStage]calendar.Date `json:"stage_plan"`
 }
 
-// loadProjectAccess loads a project and what the actor may do with it; a
-// project the actor may not read is "not found".
-func loadProjectAccess(tx *gorm.DB, a *org.Actor, id int64) (*Project, ProjectAccess, error) {
-	var p Project
-	if err := tx.First(&p, id).Error; err != nil {
-		return nil, ProjectNoAccess, database.NotFoundOr(err, "项目")
-	}
-	var m ProjectMember
-	var member *ProjectMember
-	if a != nil {
-		err := tx.Where("project_id = ? AND user_id = ?", p.ID, a.UserID).Take(&m).Error
-		if err == nil {
-			member = &m
-		} else if !database.IsNotFound(err) {
-			return nil, ProjectNoAccess, err
-		}
-	}
-	var path string
-	if a != nil && a.ProcuratorateID != p.ProcuratorateID {
-		var proc org.Procuratorate
-		if err := tx.Select("id", "path").First(&proc, p.ProcuratorateID).Error; err != nil {
-			return nil, ProjectNoAccess, err
-		}
-		path = proc.Path
-	}
-	acc := ProjectAccessFor(a, &p, member, path)
-	if acc == ProjectNoAccess {
-		return nil, acc, apperr.NotFound("项目")
-	}
-	return &p, acc, nil
-}
-
 // validateProjectUser checks a user may join a project team in the role.
 func validateProjectUser(tx *gorm.DB, p *Project, userID int64, role string) (*org.User, error) {
 	u, err := org.UserByID(tx, userID)
@@ -480,20 +448,6 @@ func (s *Service) GetProject(ctx context.Context, a *org.Actor, id int64) (*Proj
 	}
 	d.Progress = prog[id]
 	return d, nil
-}
-
-func linkedCases(tx *gorm.DB, projectID int64) ([]ProjectCaseView, error) {
-	var cs []cases.Case
-	if err := tx.Select("id", "title", "document_number", "state", "reply_class", "rectification", "first_replied_on").
-		Where("project_id = ?", projectID).Order("id").Find(&cs).Error; err != nil {
-		return nil, err
-	}
-	out := make([]ProjectCaseView, len(cs))
-	for i, c := range cs {
-		out[i] = ProjectCaseView{ID: c.ID, Title: c.Title, DocumentNumber: c.DocumentNumber, State: c.State,
-			StateLabel: cases.StateLabels[c.State], ReplyClass: c.ReplyClass, Rectification: c.Rectification, Credit: caseCredit(&c)}
-	}
-	return out, nil
 }
 
 // ProjectListQuery filters the project list.

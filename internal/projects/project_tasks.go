@@ -94,23 +94,6 @@ func (s *Service) CreateTask(ctx context.Context, a *org.Actor, projectID int64,
 	return out, err
 }
 
-// loadTask loads a task of a project the actor may read; internal tasks are
-// hidden from experts and readers outside the team.
-func loadTask(tx *gorm.DB, a *org.Actor, projectID, taskID int64) (*Project, ProjectAccess, *ProjectTask, error) {
-	p, acc, err := loadProjectAccess(tx, a, projectID)
-	if err != nil {
-		return nil, acc, nil, err
-	}
-	var t ProjectTask
-	if err := tx.Where("id = ? AND project_id = ?", taskID, projectID).Take(&t).Error; err != nil {
-		return nil, acc, nil, database.NotFoundOr(err, "任务")
-	}
-	if t.Internal && !acc.SeesInternal() {
-		return nil, acc, nil, apperr.NotFound("任务")
-	}
-	return p, acc, &t, nil
-}
-
 // UpdateTask changes a task. Team members may change any task; an outside
 // expert only the status of a task they own.
 func (s *Service) UpdateTask(ctx context.Context, a *org.Actor, projectID, taskID int64, in TaskUpdate) (*ProjectTask, error) {

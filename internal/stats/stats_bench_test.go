@@ -32,7 +32,7 @@ const EnvBenchRows = "JIANYI_BENCH_ROWS"
 // INSERTs in one transaction on SQLite, then times the statistics for the
 // whole district and the streamed xlsx ledger of N/10 rows.
 //
-//	JIANYI_BENCH_ROWS=1000000 go test ./models -run '^$' -bench StatsAndLedger -benchtime 3x -timeout 20m
+//	JIANYI_BENCH_ROWS=1000000 go test ./internal/stats/ -run '^$' -bench StatsAndLedger -benchtime 3x -timeout 20m
 //
 // benchZone is the zone legal dates are counted in (the configured default).
 var benchZone = time.FixedZone("CST", 8*60*60)

@@ -13,7 +13,7 @@ var (
 	ErrNotFound     = errors.New("not found")        // 404
 	ErrForbidden    = errors.New("forbidden")        // 403
 	ErrConflict     = errors.New("conflict")         // 409
-	ErrInvalid      = errors.New("invalid")          // 400 / 422
+	ErrInvalid      = errors.New("invalid")          // 400
 	ErrUnauthorized = errors.New("unauthorized")     // 401
 	ErrTooMany      = errors.New("too many")         // 429
 	ErrTooLarge     = errors.New("too large")        // 413

@@ -1,0 +1,3 @@
+// Package demo seeds the demo organisation, accounts and cases through the
+// real services.
+package demo

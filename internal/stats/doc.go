@@ -1,0 +1,3 @@
+// Package stats computes the statistics and writes the 工作台账 ledger
+// (.xlsx, .csv) within the scope the actor's role allows.
+package stats
