@@ -99,7 +99,7 @@ func NewWithConfig(t testing.TB, db *database.DB, cfg *config.Config) *Env {
 	if err != nil {
 		t.Fatalf("build the app: %v", err)
 	}
-	env.App, env.Echo, env.Server = a, a.Router, a.Server
+	env.App, env.Echo, env.Server = a, a.Router.(*echo.Echo), a.Server
 	if env.Org, err = demo.SeedDemo(context.Background(), db, a.Passwords, Password); err != nil {
 		t.Fatalf("seed demo: %v", err)
 	}

@@ -8,9 +8,8 @@ package app
 import (
 	"fmt"
 	"log/slog"
+	"net/http"
 	"time"
-
-	"github.com/labstack/echo/v4"
 
 	"jianyi/config"
 	"jianyi/documents"
@@ -60,7 +59,7 @@ type App struct {
 	Stats        *stats.Service
 	Scheduler    *jobs.Scheduler
 	// Router serves the API and the web pages; Server is its handler set.
-	Router *echo.Echo
+	Router http.Handler
 	Server *handlers.Server
 }
 
