@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 
 	mysqldriver "github.com/go-sql-driver/mysql"
@@ -260,19 +261,32 @@ func buildMySQLTemplate(seeded bool) (string, error) {
 	return name, nil
 }
 
-// dropStaleTemplates drops the template databases of earlier test processes
-// (their names carry another process id).
+// dropStaleTemplates drops the test databases (templates included) left by
+// test processes that are no longer running on this machine — their names
+// carry the process id. Databases of live processes (other packages' test
+// binaries run at the same time) are left alone.
 func dropStaleTemplates(db *database.DB) {
 	var names []string
-	if err := db.Raw("SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE 'jt\\_%\\_template\\_%'").Scan(&names).Error; err != nil {
+	if err := db.Raw("SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE 'jt\\_%'").Scan(&names).Error; err != nil {
 		return
 	}
-	mine := fmt.Sprintf("jt_%d_template_", os.Getpid())
 	for _, n := range names {
-		if len(n) < len(mine) || n[:len(mine)] != mine {
-			_ = db.Exec("DROP DATABASE IF EXISTS " + n).Error
+		var pid int
+		if _, err := fmt.Sscanf(n, "jt_%d_", &pid); err != nil || pid <= 0 || processAlive(pid) {
+			continue
 		}
+		_ = db.Exec("DROP DATABASE IF EXISTS `" + n + "`").Error
 	}
+}
+
+// processAlive reports whether a process with the id runs on this machine.
+func processAlive(pid int) bool {
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		return false
+	}
+	err = p.Signal(syscall.Signal(0))
+	return err == nil || errors.Is(err, syscall.EPERM)
 }
 
 // copyMySQL fills the empty database db with the tables and rows of the
