@@ -137,7 +137,7 @@ func (s *Service) AddInvestigationRecord(ctx context.Context, a *org.Actor, case
 			if err := tx.Model(&Expert{}).Where("id IN ?", experts).Count(&n).Error; err != nil {
 				return err
 			}
-			if int(n) != len(UniqueIDs(experts)) {
+			if int(n) != len(uniqueIDs(experts)) {
 				return apperr.InvalidField("expert_ids", "专家不存在")
 			}
 		}
@@ -163,7 +163,8 @@ func (s *Service) AddInvestigationRecord(ctx context.Context, a *org.Actor, case
 	return out, err
 }
 
-func UniqueIDs(ids []int64) []int64 {
+// uniqueIDs is ids sorted without repeats.
+func uniqueIDs(ids []int64) []int64 {
 	out := slices.Clone(ids)
 	slices.Sort(out)
 	return slices.Compact(out)

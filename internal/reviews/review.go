@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"time"
 
@@ -164,7 +165,7 @@ func (s *Service) CreateBatch(ctx context.Context, a *org.Actor, in ReviewBatchI
 		if err := q.Order("id").Pluck("id", &ids).Error; err != nil {
 			return err
 		}
-		if len(in.CaseIDs) > 0 && len(ids) != len(cases.UniqueIDs(in.CaseIDs)) && f.State == "" && f.Field == "" && f.IssuedFrom.IsZero() && f.IssuedTo.IsZero() {
+		if len(in.CaseIDs) > 0 && len(ids) != len(slices.Compact(slices.Sorted(slices.Values(in.CaseIDs)))) && f.State == "" && f.Field == "" && f.IssuedFrom.IsZero() && f.IssuedTo.IsZero() {
 			return apperr.InvalidField("case_ids", "部分案件不存在或不属于本院")
 		}
 		if f.SampleSize > 0 && len(ids) > f.SampleSize {

@@ -221,7 +221,7 @@ func (s *Service) Results(ctx context.Context, a *org.Actor, batchID int64) (*Re
 		rr := byCase[it.CaseID]
 		cr := ReviewCaseResult{ReviewItemView: *it, Ratings: SummariseRatings(rr)}
 		if it.Status == ReviewScored || it.Status == ReviewAnswered {
-			cr.Percent = Round1(pct)
+			cr.Percent = round1(pct)
 		}
 		if it.Status == ReviewAnswered {
 			res.AnsweredCount++
@@ -238,7 +238,7 @@ func (s *Service) Results(ctx context.Context, a *org.Actor, batchID int64) (*Re
 	}
 	finish := func(x *acc) ReviewGroupResult {
 		if x.g.Scored > 0 {
-			x.g.AvgPercent = Round1(x.sum / float64(x.g.Scored))
+			x.g.AvgPercent = round1(x.sum / float64(x.g.Scored))
 		}
 		x.g.Ratings = SummariseRatings(x.ratings)
 		return x.g
@@ -275,7 +275,8 @@ func SummariseRatings(rows []RatingRow) RatingSummary {
 	return s
 }
 
-func Round1(v float64) float64 { return math.Round(v*10) / 10 }
+// round1 and round2 round to one and two decimal places.
+func round1(v float64) float64 { return math.Round(v*10) / 10 }
 func round2(v float64) float64 { return math.Round(v*100) / 100 }
 
 // CaseRating is an external evaluation of a closed case by the recipient

@@ -2,6 +2,7 @@ package stats
 
 import (
 	"context"
+	"math"
 	"sort"
 	"strings"
 	"time"
@@ -123,7 +124,7 @@ type Rate struct {
 func rateOf(n, d int64) Rate {
 	r := Rate{Numerator: n, Denominator: d}
 	if d > 0 {
-		r.Percent = reviews.Round1(float64(n) * 100 / float64(d))
+		r.Percent = round1(float64(n) * 100 / float64(d))
 	}
 	return r
 }
@@ -309,7 +310,7 @@ func (s *Service) Compute(ctx context.Context, a *org.Actor, q StatsQuery) (*Sta
 		return nil, err
 	}
 	if days.N > 0 {
-		v := reviews.Round1(days.Sum / float64(days.N))
+		v := round1(days.Sum / float64(days.N))
 		st.AvgDaysToReply = &v
 	}
 
@@ -427,12 +428,12 @@ func (s *Service) Compute(ctx context.Context, a *org.Actor, q StatsQuery) (*Sta
 	var allN int64
 	var allSum float64
 	for _, r := range rs {
-		st.ReviewScores = append(st.ReviewScores, ReviewScoreStat{DepartmentID: r.DepartmentID, Department: r.Department, Scored: r.Scored, AvgPercent: reviews.Round1(r.PctSum / float64(r.Scored))})
+		st.ReviewScores = append(st.ReviewScores, ReviewScoreStat{DepartmentID: r.DepartmentID, Department: r.Department, Scored: r.Scored, AvgPercent: round1(r.PctSum / float64(r.Scored))})
 		allN += r.Scored
 		allSum += r.PctSum
 	}
 	if allN > 0 {
-		st.ReviewOverall = &ReviewScoreStat{Department: "全部", Scored: allN, AvgPercent: reviews.Round1(allSum / float64(allN))}
+		st.ReviewOverall = &ReviewScoreStat{Department: "全部", Scored: allN, AvgPercent: round1(allSum / float64(allN))}
 	}
 
 	// External ratings of the cases in scope.
@@ -462,3 +463,6 @@ func sortedCounts(m map[string]int64, labels map[string]string) []Count {
 	})
 	return out
 }
+
+// round1 rounds to one decimal place.
+func round1(v float64) float64 { return math.Round(v*10) / 10 }
