@@ -13,6 +13,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	// The zone database is built in, so the configured timezone (the one
+	// zone legal dates are counted in) loads on hosts without tzdata.
+	_ "time/tzdata"
 
 	"go.yaml.in/yaml/v3"
 
