@@ -438,7 +438,8 @@ func TestAgencyReplyWithOpenRequests(t *testing.T) {
 // TestAgencyConcurrentRequests: two extension requests sent at once on the
 // same version: exactly one is stored, the other gets 409.
 func TestAgencyConcurrentRequests(t *testing.T) {
-	t.Parallel()
+	// Not parallel with other tests: it races requests on one database
+	// against lock timeouts and needs the CPU to itself.
 	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		fx := createDeliveredCaseFixture(t, env, 1, true)

@@ -404,7 +404,8 @@ func TestPublishAfterRealAgencyReply(t *testing.T) {
 
 // Two publish decisions at once: exactly one is recorded.
 func TestConcurrentPublishRecordsOne(t *testing.T) {
-	t.Parallel()
+	// Not parallel with other tests: it races requests on one database
+	// against lock timeouts and needs the CPU to itself.
 	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := newPublicEnv(t, db)
 		c := createCaseFixture(t, env, publicCaseFixture{Marker: "辛", State: cases.StateDelivered, Issued: true, Seq: 8})

@@ -135,7 +135,8 @@ func TestAuditChain(t *testing.T) {
 // TestAuditChainAfterConcurrentWrites checks that parallel transactions queue
 // on the chain head instead of forking the chain.
 func TestAuditChainAfterConcurrentWrites(t *testing.T) {
-	t.Parallel()
+	// Not parallel with other tests: it races requests on one database
+	// against lock timeouts and needs the CPU to itself.
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
 		errs := make(chan error, 8)
