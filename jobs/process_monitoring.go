@@ -67,7 +67,7 @@ func runStageWarnings(ctx context.Context, env *Env) (int, error) {
 			continue
 		}
 		var rows []stageCase
-		if err := stageQuery(env.DB.WithContext(ctx), stage, StageCutoff(env.Today, limit, env.Config.Location())).
+		if err := stageQuery(env.DB.WithContext(ctx), stage, StageCutoff(env.Today, limit, env.Clock.Location())).
 			Find(&rows).Error; err != nil {
 			return handled, err
 		}
@@ -82,7 +82,7 @@ func runStageWarnings(ctx context.Context, env *Env) (int, error) {
 		}
 		for i := range rows {
 			c := &rows[i]
-			entered := calendar.DateOf(c.StateEnteredAt, env.Config.Location())
+			entered := calendar.DateOf(c.StateEnteredAt, env.Clock.Location())
 			if sent[reminderID{c.ID, kind, entered.String()}] {
 				continue
 			}

@@ -18,7 +18,8 @@ type Env struct {
 	DB       *database.DB
 	Config   *config.Config
 	Log      *slog.Logger
-	Now      time.Time     // the run's clock (UTC)
+	Clock    *calendar.Clock
+	Now      time.Time     // the run's time (UTC), read once from Clock
 	Today    calendar.Date // the legal date of Now in the configured zone
 	Channels notify.Channels
 }

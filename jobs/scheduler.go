@@ -279,7 +279,7 @@ func (s *Scheduler) run(ctx context.Context, sj *scheduledJob, trigger string, s
 		return nil, nil
 	}
 
-	env := &Env{DB: s.db, Config: s.cfg, Log: s.log.With("job", sj.job.Name, "run_id", run.ID), Now: now,
+	env := &Env{DB: s.db, Config: s.cfg, Log: s.log.With("job", sj.job.Name, "run_id", run.ID), Clock: s.clock, Now: now,
 		Today: s.clock.DateOf(now), Channels: ChannelsOf(s.cfg)}
 	handled, runErr := safeRun(s.baseCtx, sj.job, env)
 
