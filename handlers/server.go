@@ -74,7 +74,6 @@ func New(svc Services) (*echo.Echo, *Server) {
 	if log == nil {
 		log = slog.Default()
 	}
-	opts := svc
 	s := &Server{
 		cfg:            svc.Config,
 		db:             svc.DB,
@@ -93,14 +92,14 @@ func New(svc Services) (*echo.Echo, *Server) {
 		registry:       prometheus.NewRegistry(),
 	}
 	s.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		collectors.NewDBStatsCollector(opts.DB.SQL(), "jianyi"))
+		collectors.NewDBStatsCollector(svc.DB.SQL(), "jianyi"))
 
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
 	e.Validator = NewValidator()
 	e.HTTPErrorHandler = NewHTTPErrorHandler(log)
-	e.IPExtractor = ipExtractor(opts.Config.HTTP.TrustedProxies)
+	e.IPExtractor = ipExtractor(svc.Config.HTTP.TrustedProxies)
 
 	m := newMetrics(s.registry)
 	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{
@@ -110,7 +109,7 @@ func New(svc Services) (*echo.Echo, *Server) {
 	e.Use(middleware.Recover())
 	e.Use(m.middleware)
 	e.Use(securityHeaders)
-	e.Use(bodyLimit(int64(opts.Config.HTTP.BodyLimit), int64(opts.Config.HTTP.UploadLimit)))
+	e.Use(bodyLimit(int64(svc.Config.HTTP.BodyLimit), int64(svc.Config.HTTP.UploadLimit)))
 
 	s.routes(e)
 	return e, s
