@@ -1,5 +1,6 @@
-// Package apitest drives Jianyi's real router in tests: a migrated database
-// with the demo organisation, logins for each demo account and small helpers
+// Package apitest drives the real program in tests: the app assembled by the
+// composition root (server/app) on a migrated database with the demo
+// organisation, a test clock, logins for each demo account and small helpers
 // for JSON requests and assertions.
 package apitest
 
@@ -51,7 +52,8 @@ type Env struct {
 	Observe func(req *http.Request, reqBody []byte, rec *httptest.ResponseRecorder)
 }
 
-// New starts the API on db with the demo organisation seeded.
+// New starts the API on db with the demo organisation (seeded unless db
+// already holds it, as dbtest.EachSeeded's databases do).
 func New(t testing.TB, db *database.DB) *Env {
 	t.Helper()
 	return NewWithConfig(t, db, TestConfig(t, nil))
