@@ -396,15 +396,24 @@ func (d *doc) judge(i, sl, e int, unlisted bool) (nameCandidate, bool) {
 }
 
 // segmenterSaysName reports whether the segmenter, reading the sentence,
-// took rs[i:e] for a personal name: one word tagged nr (a two-character
-// dictionary word is not enough — the dictionary tags 陈述, 阳光, 明白 as
-// names too), or a given name made of words one of which is tagged nr
-// (王|小明, 孙|丽丽). The dictionary's tag of the string alone is no
-// evidence: it tags 安全法 and 申请人 as names.
+// took rs[i:e] for a personal name: one word tagged nr, or a given name
+// made of words one of which is tagged nr (王|小明, 孙|丽丽). The
+// dictionary's tags are noisy — it tags 陈述, 阳光, 明白, 申请人, 安全法 and
+// 黄金周 as names — so a word the segmenter took whole from the dictionary
+// counts only when it has three characters not starting with a common word.
 func (d *doc) segmenterSaysName(i, sl, e int, inDict bool) bool {
 	w := d.words[d.wordAt[i]]
 	if w.Start == i && w.End == e && textseg.IsPersonTag(w.Pos) {
-		return !inDict || e-i > 2
+		if !inDict {
+			return true // the model's own reading
+		}
+		// A dictionary name is trusted when longer than two characters and
+		// not a common word plus a character (安全|法, 黄金|周).
+		if e-i == 2 {
+			return false
+		}
+		tag, ok := d.seg.Lookup(string(d.rs[i : i+2]))
+		return !ok || textseg.IsPersonTag(tag)
 	}
 	if !d.boundary[i+sl] {
 		return false

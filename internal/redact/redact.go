@@ -1,6 +1,7 @@
 package redact
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -290,6 +291,8 @@ func newPlan(d Decisions) plan {
 		keep:       cleanTerms(d.Keep, 1),
 		notNames:   map[string]bool{},
 	}
+	// A name already written as a pseudonym (王某) has nothing to hide.
+	p.names = slices.DeleteFunc(p.names, func(n string) bool { return Pseudonym(n) == n })
 	for _, n := range cleanTerms(d.NotNames, 1) {
 		p.notNames[n] = true
 	}

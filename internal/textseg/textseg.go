@@ -17,6 +17,8 @@ package textseg
 import (
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/go-ego/gse"
 	"github.com/go-ego/gse/hmm/pos"
@@ -77,26 +79,127 @@ func (s *Segmenter) Cut(text string) []string {
 }
 
 // Tag splits text into words with their part-of-speech tags (jieba's tag
-// set: n noun, v verb, nr personal name, ns place, nt organisation, x
-// unknown or punctuation, …). The words cover text exactly: where the
-// library's output does not line up with the text (it never should), the
-// rest is returned as one word tagged "x" rather than lose a character.
+// set: n noun, v verb, nr personal name, ns place, nt organisation, m
+// numeral, eng Latin letters, x unknown or punctuation, …). The words cover
+// text exactly, one after another.
+//
+// It follows jieba's posseg: runs of Han characters are cut on the
+// dictionary's most probable path; the dictionary tags the words it
+// knows, and runs of single characters it does not know as a word go to
+// the hidden Markov model, which segments and tags them (赵|强 → 赵强/nr).
+// (gse's own pos.Segmenter scores its path without the dictionary's total
+// frequency, which favours cutting words into pieces; its dictionary path
+// is therefore taken from the plain segmenter instead.)
 func (s *Segmenter) Tag(text string) []Word {
-	parts := s.tag.Cut(text, true)
-	words := make([]Word, 0, len(parts))
-	at := 0
-	for _, p := range parts {
-		if p.Text == "" {
+	var words []Word
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		j := i + size
+		if unicode.Is(unicode.Han, r) {
+			for j < len(text) {
+				r, size := utf8.DecodeRuneInString(text[j:])
+				if !unicode.Is(unicode.Han, r) {
+					break
+				}
+				j += size
+			}
+			words = append(words, s.tagHan(text[i:j], i)...)
+			i = j
 			continue
 		}
-		if !strings.HasPrefix(text[at:], p.Text) {
-			break
+		pos := "x"
+		switch {
+		case r >= '0' && r <= '9':
+			pos = "m"
+			for j < len(text) && (text[j] >= '0' && text[j] <= '9' || text[j] == '.') {
+				j++
+			}
+		case r < utf8.RuneSelf && unicode.IsLetter(r):
+			pos = "eng"
+			for j < len(text) && text[j] < utf8.RuneSelf && unicode.IsLetter(rune(text[j])) {
+				j++
+			}
 		}
-		words = append(words, Word{Text: p.Text, Pos: p.Pos, Start: at, End: at + len(p.Text)})
-		at += len(p.Text)
-	}
-	if at < len(text) {
-		words = append(words, Word{Text: text[at:], Pos: "x", Start: at, End: len(text)})
+		words = append(words, Word{Text: text[i:j], Pos: pos, Start: i, End: j})
+		i = j
 	}
 	return words
+}
+
+// tagHan tags a run of Han characters that starts at byte offset at.
+func (s *Segmenter) tagHan(run string, at int) []Word {
+	var words []Word
+	add := func(w string, pos string) {
+		words = append(words, Word{Text: w, Pos: pos, Start: at, End: at + len(w)})
+		at += len(w)
+	}
+	addKnown := func(w string) {
+		tag, ok := s.Lookup(w)
+		if !ok || tag == "" {
+			tag = "x"
+		}
+		add(w, tag)
+	}
+	buf := ""
+	flush := func() {
+		switch {
+		case buf == "":
+		case utf8.RuneCountInString(buf) == 1:
+			addKnown(buf)
+		default:
+			if _, known := s.Lookup(buf); known {
+				for _, r := range buf {
+					addKnown(string(r))
+				}
+				break
+			}
+			parts := s.tag.Cut(buf, true)
+			if !joins(parts, buf) {
+				for _, r := range buf {
+					addKnown(string(r))
+				}
+				break
+			}
+			for _, p := range parts {
+				add(p.Text, p.Pos)
+			}
+		}
+		buf = ""
+	}
+	parts := s.base.CutDAGNoHMM(run)
+	if !joinsText(parts, run) {
+		parts = strings.Split(run, "")
+	}
+	for _, p := range parts {
+		if utf8.RuneCountInString(p) == 1 {
+			buf += p
+			continue
+		}
+		flush()
+		addKnown(p)
+	}
+	flush()
+	return words
+}
+
+func joinsText(parts []string, text string) bool {
+	at := 0
+	for _, p := range parts {
+		if p == "" || !strings.HasPrefix(text[at:], p) {
+			return false
+		}
+		at += len(p)
+	}
+	return at == len(text)
+}
+
+func joins(parts []gse.SegPos, text string) bool {
+	at := 0
+	for _, p := range parts {
+		if p.Text == "" || !strings.HasPrefix(text[at:], p.Text) {
+			return false
+		}
+		at += len(p.Text)
+	}
+	return at == len(text)
 }
