@@ -112,10 +112,11 @@ var placeWordsAfter = words(
 )
 
 // stopAfterFirstGiven end a name: a given name's second character is never
-// one of them (张三称, 李四家中, 王五于…, 赵六等). The first may be. Words
+// one of them (张三称, 李四家中, 王五于…, 赵六等, 王强均未到场). The first
+// may be. Words
 // of two characters that follow a name (儿子, 女儿, 父亲) need no entry: the
 // segmenter does not end a word inside them.
-const stopAfterFirstGiven = "于在因称等的与和向将系已未诉是被为对从到及了说也都就把反投举表提要自所曾先之家某×"
+const stopAfterFirstGiven = "于在因称等的与和向将系已未诉是被为对从到及了说也都就把反投举表提要自所曾先之家某×均亦仍又还才便即却并共不没再只则"
 
 // functionTags are segmenter tags of words that cannot be part of a given
 // name: prepositions, conjunctions, particles, pronouns, adverbs, numerals,

@@ -239,12 +239,16 @@ func (d *doc) candidateAt(i int) (nameCandidate, bool) {
 	}
 	// A surname character the segmenter reads as a word of its own with a
 	// function tag is a surname only before a word it tags as a name
-	// (张|志强 and 证人于|小梅, but 曾|多次, 申请人于|2025年); one that can
-	// be a preposition is none before another name (向|张三).
+	// (证人于|小梅, but 曾|多次, 申请人于|2025年); read as a measure word
+	// it is one only after a numeral or a pronoun (一张|纸, but 申请人张|婷婷).
+	// One that can be a preposition is none before another name (向|张三).
 	w := d.words[d.wordAt[i]]
 	alone := w.Start == i && w.End == i+1
 	preposition := alone && strings.ContainsRune(nameFunctionChars, d.rs[i]) && d.nameStartsAt(i+1)
 	function := alone && functionTags[w.Pos]
+	if function && w.Pos == "q" {
+		function = i > 0 && (isDigit(d.rs[i-1]) || numeralOrPronoun[d.words[d.wordAt[i-1]].Pos])
+	}
 	if function && i+1 < len(d.rs) {
 		next := d.words[d.wordAt[i+1]]
 		function = !(next.Start == i+1 && textseg.IsPersonTag(next.Pos) && !d.doubtfulGiven(next))
@@ -265,6 +269,13 @@ func (d *doc) candidateAt(i int) (nameCandidate, bool) {
 			return nameCandidate{}, false
 		}
 		return d.judge(i, 1, w.End, true)
+	}
+	// Where the segmenter took a name of three or four characters whole,
+	// its end is the name's end (令狐冲|均未到庭).
+	if w := d.words[d.wordAt[i]]; w.Start == i && textseg.IsPersonTag(w.Pos) && w.End-i >= 3 {
+		if given := w.End - i - lens[0]; given >= 1 && given <= 2 && d.nameShape(i, lens[0], given) {
+			return d.judge(i, lens[0], w.End, false)
+		}
 	}
 	for _, sl := range lens {
 		for given := 2; given >= 1; given-- {
@@ -299,8 +310,10 @@ func (d *doc) nameShape(i, sl, given int) bool {
 			return false
 		}
 	}
-	if e < len(d.rs) && d.rs[e] == '某' {
-		return false // a pseudonym: 司马某 is not 司+马
+	// Nor may it end where a pseudonym starts or inside one: 司马某 is not
+	// 司+马, 李欧阳某 not 李欧+阳某.
+	if e < len(d.rs) && (d.rs[e] == '某' || (e+1 < len(d.rs) && d.rs[e+1] == '某' && isCompoundSurname(d.rs[e-1:e+1]))) {
+		return false
 	}
 	g := d.rs[i+sl : e]
 	if given == 2 && strings.ContainsRune(stopAfterFirstGiven, g[1]) {
@@ -317,11 +330,20 @@ func (d *doc) nameShape(i, sl, given int) bool {
 	if i > 0 && isHan(d.rs[i-1]) && !d.boundary[i] && !d.cueEndsAt(i) && !strings.ContainsRune(nameFunctionChars, d.rs[i-1]) {
 		return false
 	}
+	// No function word inside the given name. The dictionary's tags for a
+	// single character mean little in a name (刚/d, 超/v), so after a role
+	// word only grammatical words count, and a single verb ends the name
+	// unless punctuation follows (证人李明|来了, but 申请人马刚超，).
+	afterRole := d.cueBefore(i, privateCues)
+	clauseEnds := e == len(d.rs) || !isHan(d.rs[e])
 	for k := i + sl; k < e; {
 		w := d.words[d.wordAt[k]]
 		if w.Start >= i+sl && w.End <= e {
-			single := w.End-w.Start == 1
-			if (single && functionTags[w.Pos]) || (!single && grammarTags[w.Pos]) || (single && k > i+sl && w.Pos == "v") {
+			bad := grammarTags[w.Pos]
+			if w.End-w.Start == 1 {
+				bad = bad || (!afterRole && functionTags[w.Pos]) || (k > i+sl && w.Pos == "v" && !clauseEnds)
+			}
+			if bad {
 				return false
 			}
 		}
@@ -513,3 +535,8 @@ var compoundSet = words(compoundSurnames...)
 func isCompoundSurname(r []rune) bool { return len(r) >= 2 && compoundSet[string(r[:2])] }
 
 func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
+
+func isDigit(r rune) bool { return r >= '0' && r <= '9' }
+
+// numeralOrPronoun are the tags of words a measure word follows (一张, 这张).
+var numeralOrPronoun = words("m", "mq", "r", "rr", "rz")

@@ -286,8 +286,10 @@ type plan struct {
 
 func newPlan(d Decisions) plan {
 	p := plan{
-		names:      cleanTerms(d.Names, 2),
-		extraTerms: cleanTerms(d.ExtraTerms, 1),
+		names: cleanTerms(d.Names, 2),
+		// An extra term with 某 would eat into the pseudonyms (欧阳某 →
+		// 欧阳××) and leave a surname that reads like a new name.
+		extraTerms: slices.DeleteFunc(cleanTerms(d.ExtraTerms, 1), func(t string) bool { return strings.Contains(t, nameMask) }),
 		keep:       cleanTerms(d.Keep, 1),
 		notNames:   map[string]bool{},
 	}
