@@ -240,14 +240,15 @@ func (d *doc) candidateAt(i int) (nameCandidate, bool) {
 	// A surname character the segmenter reads as a word of its own with a
 	// function tag is a surname only before a word it tags as a name
 	// (证人于|小梅, but 曾|多次, 申请人于|2025年); read as a measure word
-	// it is one only after a numeral or a pronoun (一张|纸, but 申请人张|婷婷).
+	// it is one only after a numeral or a demonstrative (一张|纸, 这张, but
+	// 申请人张|婷婷, 其妻张|平静).
 	// One that can be a preposition is none before another name (向|张三).
 	w := d.words[d.wordAt[i]]
 	alone := w.Start == i && w.End == i+1
 	preposition := alone && strings.ContainsRune(nameFunctionChars, d.rs[i]) && d.nameStartsAt(i+1)
 	function := alone && functionTags[w.Pos]
 	if function && w.Pos == "q" {
-		function = i > 0 && (isDigit(d.rs[i-1]) || numeralOrPronoun[d.words[d.wordAt[i-1]].Pos])
+		function = i > 0 && (isDigit(d.rs[i-1]) || strings.ContainsRune(measured, d.rs[i-1]))
 	}
 	if function && i+1 < len(d.rs) {
 		next := d.words[d.wordAt[i+1]]
@@ -538,5 +539,5 @@ func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
 
 func isDigit(r rune) bool { return r >= '0' && r <= '9' }
 
-// numeralOrPronoun are the tags of words a measure word follows (一张, 这张).
-var numeralOrPronoun = words("m", "mq", "r", "rr", "rz")
+// measured are the characters a measure word follows (一张, 这张, 每张).
+const measured = "一二两三四五六七八九十百千万几这那哪每某多数半整上下前后头末"
