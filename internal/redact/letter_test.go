@@ -96,9 +96,9 @@ func TestBareNameBlocksUntilDecided(t *testing.T) {
 		t.Errorf("after deciding: possible %q, text %q", named.PossibleNameList(), named.Texts[2].Text)
 	}
 	// Confirmed as not a name: left, publishable.
-	kept := Redact(texts, Decisions{Keep: fourNamesKeep, NotNames: []string{"张志强"}})
-	if !kept.Publishable() || kept.Texts[2].Text != texts[2] {
-		t.Errorf("after confirming not a name: possible %q, text %q", kept.PossibleNameList(), kept.Texts[2].Text)
+	kept := Redact(texts, Decisions{Keep: fourNamesKeep, NotNames: []string{"张志强", "李四"}})
+	if !kept.Publishable() || kept.Texts[2].Text != texts[2] || !slices.Equal(kept.Confirmed, []string{"张志强"}) {
+		t.Errorf("after confirming not a name: possible %q, text %q, confirmed %q", kept.PossibleNameList(), kept.Texts[2].Text, kept.Confirmed)
 	}
 }
 
@@ -111,7 +111,8 @@ func TestNotNamesOverrideDetection(t *testing.T) {
 		t.Fatalf("detected: %q", []string{res.Texts[0].Text, res.Texts[1].Text})
 	}
 	res = Redact(texts, Decisions{NotNames: []string{"金满堂"}})
-	if res.Texts[0].Text != texts[0] || res.Texts[1].Text != texts[1] || !res.Publishable() || len(res.Names) != 0 {
+	if res.Texts[0].Text != texts[0] || res.Texts[1].Text != texts[1] || !res.Publishable() || len(res.Names) != 0 ||
+		!slices.Equal(res.Confirmed, []string{"金满堂"}) {
 		t.Fatalf("confirmed not a name: %+v", res)
 	}
 	// A string in both lists is a name.

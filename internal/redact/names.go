@@ -35,13 +35,14 @@ func (f *finding) evidenceList() []string {
 }
 
 // detectNames looks for private persons' names in the redacted texts. Text
-// that a change produced and the kept names are not looked at.
+// that a change produced and the kept names are not looked at; strings
+// confirmed as not names are found like any other, for Result.Confirmed.
 func detectNames(seg *textseg.Segmenter, texts []redacted, p plan) map[string]*finding {
 	found := map[string]*finding{}
 	for _, r := range texts {
 		d := newDoc(seg, r, p.keep)
 		for _, c := range d.candidates() {
-			if c.level == levelNone || p.notNames[c.name] {
+			if c.level == levelNone {
 				continue
 			}
 			f := found[c.name]
@@ -113,12 +114,9 @@ func newDoc(seg *textseg.Segmenter, r redacted, keep []string) *doc {
 			spans = append(spans, [2]int{f.orig[s[0]], f.orig[s[1]]})
 		}
 	}
-	for i := 0; i < n; i++ {
-		for _, s := range spans {
-			if s[0] <= textOffset[i] && textOffset[i] < s[1] {
-				d.blocked[i] = true
-				break
-			}
+	for _, s := range spans {
+		for i := sort.SearchInts(textOffset[:n], s[0]); i < n && textOffset[i] < s[1]; i++ {
+			d.blocked[i] = true
 		}
 	}
 	return d

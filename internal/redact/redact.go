@@ -146,6 +146,10 @@ type Result struct {
 	// PossibleNames are undecided name-like strings, sorted; while there is
 	// one, the texts may not be published.
 	PossibleNames []PossibleName `json:"possible_names"`
+	// Confirmed are the Decisions.NotNames the detector took for a name
+	// (certain or possible): the confirmations that mattered, for the audit
+	// entry. Sorted.
+	Confirmed []string `json:"confirmed_not_names"`
 }
 
 // Publishable reports whether every name-like string has been decided.
@@ -346,7 +350,7 @@ func (p plan) rules(names map[string]*Name) rules {
 // result assembles the Result from the last redaction and the last look
 // for names.
 func (p plan) result(out []redacted, names map[string]*Name, found map[string]*finding) Result {
-	res := Result{Texts: make([]Text, len(out)), Names: []Name{}, PossibleNames: []PossibleName{}}
+	res := Result{Texts: make([]Text, len(out)), Names: []Name{}, PossibleNames: []PossibleName{}, Confirmed: []string{}}
 	for i, r := range out {
 		res.Texts[i] = Text{Text: r.text, Changes: changesOf(r), original: r.original}
 		for _, c := range res.Texts[i].Changes {
@@ -364,6 +368,9 @@ func (p plan) result(out []redacted, names map[string]*Name, found map[string]*f
 	sort.Slice(res.Names, func(i, j int) bool { return res.Names[i].Name < res.Names[j].Name })
 
 	for n, f := range found {
+		if p.notNames[n] {
+			res.Confirmed = append(res.Confirmed, n)
+		}
 		if f.level < levelPossible || names[n] != nil || p.notNames[n] {
 			continue
 		}
@@ -374,6 +381,7 @@ func (p plan) result(out []redacted, names map[string]*Name, found map[string]*f
 		res.PossibleNames = append(res.PossibleNames, pn)
 	}
 	sort.Slice(res.PossibleNames, func(i, j int) bool { return res.PossibleNames[i].Name < res.PossibleNames[j].Name })
+	sort.Strings(res.Confirmed)
 	for _, pn := range res.PossibleNames {
 		for _, o := range pn.Occurrences {
 			t := &res.Texts[o.Text]
