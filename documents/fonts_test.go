@@ -11,7 +11,7 @@ import (
 
 func TestSubsetKeepsOnlyRequestedGlyphs(t *testing.T) {
 	r := testRenderer(t)
-	for _, face := range []*fontFace{r.body, r.hei, r.kai} {
+	for _, face := range []*fontFace{r.body, r.hei, r.kai, r.title} {
 		kept := []rune("检察建议书，。《》“”GB 2763-2021")
 		cut, err := face.subset(kept)
 		if err != nil {

@@ -76,7 +76,7 @@ func (r *Renderer) formHeading(l *layout, procuratorate, title, number string) {
 // as a one-page form is not numbered.
 func (r *Renderer) formPageNumbers(l *layout) {
 	if l.page > 1 {
-		l.pageNumbers(r.body)
+		l.pageNumbers(r.song)
 	}
 }
 

@@ -173,17 +173,18 @@ func (l *layout) text(st textStyle, x, y float64, s string) {
 	l.ops = append(l.ops, drawOp{kind: opText, page: l.page, x: x, y: y, text: s, face: st.face, size: st.size, red: st.red})
 }
 
-// widthFunc measures runes in em for the line breaker. Control characters
-// take no room because they are not drawn.
+// widthFunc measures runes in em for the line breaker, each in the face
+// that draws it (face or a fallback). Control characters take no room
+// because they are not drawn; a character no face has counts one em.
 func widthFunc(face *fontFace) func(rune) float64 {
 	return func(r rune) float64 {
 		if unicode.IsControl(r) {
 			return 0
 		}
-		if !face.hasGlyph(r) {
-			return 1
+		if f := face.faceFor(r); f != nil {
+			return f.width(r)
 		}
-		return face.width(r)
+		return 1
 	}
 }
 
@@ -224,23 +225,38 @@ func (l *layout) drawLine(st textStyle, x, base float64, line string, extra floa
 				j++
 			}
 		}
+		// A word is drawn in runs of one face, each character in the face
+		// that has it.
 		var run strings.Builder
-		w := 0.0
-		for _, r := range runes[i:j] {
-			switch {
-			case unicode.IsControl(r):
-			case !st.face.hasGlyph(r):
-				l.missing[r] = true
-				w += 1
-			default:
-				run.WriteRune(r)
-				w += st.face.width(r)
+		runFace, runX := st.face, x
+		flush := func() {
+			if s := run.String(); strings.TrimSpace(s) != "" {
+				rs := st
+				rs.face = runFace
+				l.text(rs, runX, base, s)
 			}
+			run.Reset()
 		}
-		if s := run.String(); strings.TrimSpace(s) != "" {
-			l.text(st, x, base, s)
+		for _, r := range runes[i:j] {
+			if unicode.IsControl(r) {
+				continue
+			}
+			face := st.face.faceFor(r)
+			if face == nil {
+				l.missing[r] = true
+				flush()
+				x += st.pitch
+				runX = x
+				continue
+			}
+			if face != runFace {
+				flush()
+				runFace, runX = face, x
+			}
+			run.WriteRune(r)
+			x += face.width(r) * st.pitch
 		}
-		x += w * st.pitch
+		flush()
 		if j < len(runes) {
 			x += perGap
 		}
@@ -326,6 +342,8 @@ func (l *layout) rect(x, y, w, h float64) {
 
 // pageNumbers writes "— n —" in 4号 below the text block: odd pages flush
 // right and even pages flush left, each one character in from the edge.
+// The dashes' ink lies pageNumberGap (7 mm) below the text block (GB/T
+// 9704-2012 7.5: 一字线上距版心下边缘7mm).
 func (l *layout) pageNumbers(face *fontFace) {
 	st := naturalStyle(face, 14, 14*mmPerPoint)
 	last := l.page
@@ -337,9 +355,20 @@ func (l *layout) pageNumbers(face *fontFace) {
 		if page%2 == 1 {
 			x = blockRight - st.pitch - w
 		}
-		l.drawLine(st, x, blockBottom+pageNumberGap+0.8*st.size*mmPerPoint, label, 0)
+		l.drawLine(st, x, pageNumberBaseline(face, st), label, 0)
 	}
 	l.page = last
+}
+
+// pageNumberBaseline puts the top of the dash's ink pageNumberGap below
+// the text block.
+func pageNumberBaseline(face *fontFace, st textStyle) float64 {
+	dash := face.faceFor('—')
+	_, _, _, top, ok := dash.inkBox('—')
+	if !ok {
+		top = 0.35
+	}
+	return blockBottom + pageNumberGap + top*st.pitch
 }
 
 // output cuts each font used to the characters drawn with it, hands the

@@ -11,7 +11,13 @@ import (
 // concurrent use, since rendering only reads it.
 type Renderer struct {
 	title, body, hei, kai *fontFace
+	song                  *fontFace // page numbers; the first shipped fallback
+	zone                  *time.Location
 }
+
+// chinaStandardTime is the default zone of PDF dates: China has kept +08:00
+// all year since 1991.
+var chinaStandardTime = time.FixedZone("CST", 8*3600)
 
 // NewRenderer loads the fonts named in cfg, falling back to the shipped
 // fonts for empty fields, and checks that fpdf can embed them.
@@ -33,12 +39,15 @@ func NewRenderer(cfg FontConfig) (*Renderer, error) {
 		byPath[key] = face
 		return face, nil
 	}
-	var r Renderer
+	r := Renderer{zone: cfg.Zone}
+	if r.zone == nil {
+		r.zone = chinaStandardTime
+	}
 	var err error
-	if r.title, err = load(cfg.Title, shippedSong); err != nil {
+	if r.title, err = load(cfg.Title, shippedTitle); err != nil {
 		return nil, err
 	}
-	if r.body, err = load(cfg.Body, shippedSong); err != nil {
+	if r.body, err = load(cfg.Body, shippedBody); err != nil {
 		return nil, err
 	}
 	if r.hei, err = load(cfg.Hei, shippedHei); err != nil {
@@ -46,6 +55,28 @@ func NewRenderer(cfg FontConfig) (*Renderer, error) {
 	}
 	if r.kai, err = load(cfg.Kai, shippedKai); err != nil {
 		return nil, err
+	}
+	if r.song, err = load("", shippedSong); err != nil {
+		return nil, err
+	}
+	last, err := load("", shippedLast)
+	if err != nil {
+		return nil, err
+	}
+	chain := []*fontFace{r.song, last}
+	if cfg.Fallback != "" {
+		extra, err := load(cfg.Fallback, "")
+		if err != nil {
+			return nil, err
+		}
+		chain = append([]*fontFace{extra}, chain...)
+	}
+	for _, face := range byPath {
+		for _, fb := range chain {
+			if fb != face {
+				face.fallbacks = append(face.fallbacks, fb)
+			}
+		}
 	}
 	return &r, nil
 }
@@ -100,6 +131,12 @@ func creationDate(created, date time.Time) time.Time {
 }
 
 func (r *Renderer) renderLetter(doc letterLayout) ([]byte, error) {
+	return r.setLetter(doc).output()
+}
+
+// setLetter lays a letter out without writing the PDF, so tests can check
+// the coordinates drawn.
+func (r *Renderer) setLetter(doc letterLayout) *layout {
 	l := newLayout(creationDate(doc.created, doc.date))
 	body := r.bodyStyle()
 
@@ -131,8 +168,8 @@ func (r *Renderer) renderLetter(doc letterLayout) ([]byte, error) {
 	if len(doc.copyTo) > 0 {
 		r.copyTo(l, doc.copyTo)
 	}
-	l.pageNumbers(r.body)
-	return l.output()
+	l.pageNumbers(r.song)
+	return l
 }
 
 // masthead sets the red 发文机关标志, the 文号 under it and the red
