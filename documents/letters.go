@@ -75,11 +75,16 @@ type Letter struct {
 }
 
 func (r *Renderer) renderLetterWithTitle(doc Letter, defaultTitle string) ([]byte, error) {
+	return r.renderLetter(letterFrom(doc, defaultTitle))
+}
+
+// letterFrom fills the layout of a letter-style document.
+func letterFrom(doc Letter, defaultTitle string) letterLayout {
 	title := doc.Title
 	if title == "" {
 		title = defaultTitle
 	}
-	return r.renderLetter(letterLayout{
+	return letterLayout{
 		masthead:    doc.Procuratorate,
 		number:      doc.DocumentNumber,
 		title:       title,
@@ -90,7 +95,7 @@ func (r *Renderer) renderLetterWithTitle(doc Letter, defaultTitle string) ([]byt
 		date:        doc.Date,
 		copyTo:      doc.CopyTo,
 		created:     doc.CreatedAt,
-	})
+	}
 }
 
 // Recommendation renders a 检察建议书 (procuratorial recommendation). The

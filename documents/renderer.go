@@ -158,13 +158,8 @@ func (r *Renderer) setLetter(doc letterLayout) *layout {
 	for _, block := range doc.body {
 		l.paragraph(r.blockStyle(block.Kind), marginLeft, blockWidth, 2, block.Text)
 	}
-	if len(doc.attachments) > 0 {
-		r.attachments(l, doc.attachments)
-	}
 	l.flowing = false
-	if doc.signature != "" || !doc.date.IsZero() {
-		r.signature(l, doc.signature, doc.date)
-	}
+	r.tail(l, doc)
 	if len(doc.copyTo) > 0 {
 		r.copyTo(l, doc.copyTo)
 	}
@@ -192,42 +187,89 @@ func (r *Renderer) masthead(l *layout, name, number string) {
 	l.y += 2 * linePitch
 }
 
-// attachments sets 附件：1.… after a blank line, continuation lines
-// aligned after the colon (GB/T 9704-2012 7.3.4).
-func (r *Renderer) attachments(l *layout, items []string) {
+// tail sets the 附件说明 and the signature under the body. They are one
+// block that stays on the page of the body's last lines (GB/T 9704-2012
+// 7.3.4, 7.3.5): keepTail tightens or carries body lines to make room.
+func (r *Renderer) tail(l *layout, doc letterLayout) {
 	st := r.bodyStyle()
-	l.y += linePitch
-	label := "附件："
-	left := marginLeft + (2+textWidth(st.face, label))*st.pitch
-	for i, item := range items {
-		text := item
-		if len(items) > 1 {
-			text = fmt.Sprintf("%d.%s", i+1, item)
+	att := r.attachmentLines(doc.attachments)
+	height := 0.0
+	if len(att) > 0 {
+		height += linePitch + float64(len(att))*st.lineHeight
+	}
+	signed := doc.signature != "" || !doc.date.IsZero()
+	if signed {
+		lines := 1
+		if doc.signature != "" && !doc.date.IsZero() {
+			lines = 2
 		}
-		l.ensure(st.lineHeight)
-		if i == 0 {
-			l.markLine()
-			l.drawLine(st, marginLeft+2*st.pitch, baseline(st, l.y), label, 0)
+		height += signatureGap + float64(lines)*st.lineHeight
+	}
+	if height == 0 {
+		return
+	}
+	l.keepTail(height)
+	l.tailFrom = len(l.ops)
+	defer func() { l.tailTo = len(l.ops) }()
+	if len(att) > 0 {
+		l.y += linePitch
+		for _, line := range att {
+			l.drawLine(st, line.x, baseline(st, l.y), line.text, 0)
+			l.y += st.lineHeight
 		}
-		l.paragraph(st, left, blockRight-left, 0, text)
+	}
+	if signed {
+		l.y += signatureGap
+		r.signature(l, doc.signature, doc.date)
 	}
 }
 
-// signatureCarry is how many lines of body text go to a new page with the
-// signature when it does not fit under the text (GB/T 9704-2012 7.3.5).
-const signatureCarry = 2
+// signatureGap is the space between the body (or 附件说明) and the
+// signature: two blank lines, which leave room for the seal whose top
+// reaches up to within a line of the text (GB/T 9704-2012 7.3.5.1).
+const signatureGap = 2 * linePitch
+
+// placedLine is a line of text and where it starts.
+type placedLine struct {
+	x    float64
+	text string
+}
+
+// attachmentLines breaks the 附件说明: "附件：" two characters in, the
+// items numbered "1." when there are several, and a name's continuation
+// lines aligned with the first character of the name (GB/T 9704-2012
+// 7.3.4).
+func (r *Renderer) attachmentLines(items []string) []placedLine {
+	st := r.bodyStyle()
+	measure := widthFunc(st.face)
+	label := "附件："
+	labelX := marginLeft + 2*st.pitch
+	itemX := labelX + textWidth(st.face, label)*st.pitch
+	var out []placedLine
+	for i, item := range items {
+		number := ""
+		if len(items) > 1 {
+			number = fmt.Sprintf("%d.", i+1)
+		}
+		nameX := itemX + textWidth(st.face, number)*st.pitch
+		for j, line := range BreakLines(item, (blockRight-nameX)/st.pitch, measure) {
+			switch {
+			case i == 0 && j == 0: // the label shares the first item's line
+				out = append(out, placedLine{labelX, label + number + line})
+			case j == 0:
+				out = append(out, placedLine{itemX, number + line})
+			default:
+				out = append(out, placedLine{nameX, line})
+			}
+		}
+	}
+	return out
+}
 
 // signature sets the procuratorate's name centred over the date, the date
-// ending four characters from the right edge, after two blank lines. When
-// they do not fit on the page, the last lines of the body go to the next
-// page with them, so that page is never without body text.
+// ending four characters from the right edge (GB/T 9704-2012 7.3.5.1).
 func (r *Renderer) signature(l *layout, name string, date time.Time) {
 	st := r.bodyStyle()
-	lines := 1
-	if name != "" {
-		lines = 2
-	}
-	l.keepWith(2*linePitch, float64(lines)*st.lineHeight, signatureCarry)
 	dateText := FormatDate(date)
 	dateWidth := textWidth(st.face, dateText) * st.pitch
 	dateRight := blockRight - 4*st.pitch
