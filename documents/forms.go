@@ -65,7 +65,7 @@ func (r *Renderer) formHeading(l *layout, procuratorate, title, number string) {
 	if procuratorate != "" {
 		l.centred(st, procuratorate)
 	}
-	l.centred(st, title)
+	l.title(st, title, blockWidth)
 	if number != "" {
 		l.centred(r.bodyStyle(), number)
 	}

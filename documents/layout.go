@@ -367,7 +367,17 @@ func (l *layout) centred(st textStyle, text string) {
 
 // centredWithin is centred with lines no wider than width millimetres.
 func (l *layout) centredWithin(st textStyle, text string, width float64) {
-	for _, line := range balancedLines(st.face, text, width/st.pitch) {
+	l.centredLines(st, balancedLines(st.face, text, width/st.pitch))
+}
+
+// title sets a title centred on lines no wider than width millimetres,
+// broken between words (titleLines).
+func (l *layout) title(st textStyle, text string, width float64) {
+	l.centredLines(st, titleLines(st.face, text, width/st.pitch))
+}
+
+func (l *layout) centredLines(st textStyle, lines []string) {
+	for _, line := range lines {
 		l.ensure(st.lineHeight)
 		w := textWidth(st.face, line) * st.pitch
 		l.drawLine(st, marginLeft+(blockWidth-w)/2, baseline(st, l.y), line, 0)

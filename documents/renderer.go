@@ -147,7 +147,7 @@ func (r *Renderer) setLetter(doc letterLayout) *layout {
 		// A title that fills the whole measure looks crowded; keep a
 		// character free on each side before it wraps.
 		st := r.titleStyle()
-		l.centredWithin(st, doc.title, blockWidth-2*st.pitch)
+		l.title(st, doc.title, blockWidth-2*st.pitch)
 		l.y += linePitch
 	}
 	if doc.addressee != "" {
