@@ -1,6 +1,7 @@
 package documents
 
 import (
+	"cmp"
 	"fmt"
 	"time"
 )
@@ -71,7 +72,12 @@ type Letter struct {
 	Attachments    []string  // 附件 names
 	Date           time.Time // 成文日期
 	CopyTo         []string  // 抄送 recipients
-	CreatedAt      time.Time // PDF creation date; zero means Date, so output is reproducible
+	// Printer and PrintedOn make the 版记's 印发机关和印发日期 line
+	// ("北京市海淀区人民检察院　2026年3月5日印发"); they default to the
+	// Procuratorate and the Date.
+	Printer   string
+	PrintedOn time.Time
+	CreatedAt time.Time // PDF creation date; zero means Date, so output is reproducible
 }
 
 func (r *Renderer) renderLetterWithTitle(doc Letter, defaultTitle string) ([]byte, error) {
@@ -94,6 +100,8 @@ func letterFrom(doc Letter, defaultTitle string) letterLayout {
 		signature:   doc.Procuratorate,
 		date:        doc.Date,
 		copyTo:      doc.CopyTo,
+		printer:     cmp.Or(doc.Printer, doc.Procuratorate),
+		printedOn:   cmp.Or(doc.PrintedOn, doc.Date),
 		created:     doc.CreatedAt,
 	}
 }

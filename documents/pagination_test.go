@@ -32,7 +32,10 @@ func checkPages(t *testing.T, l *layout) {
 		lastBody = max(lastBody, m.page)
 	}
 	for p := 1; p <= lastBody; p++ {
-		if !bodyPages[p] {
+		// A one-line body cannot be on two pages: when it cannot share
+		// page 1 with its attachments and signature, it goes with them to
+		// page 2 and page 1 holds the header, title and addressee.
+		if !bodyPages[p] && !(p == 1 && len(l.marks) == 1) {
 			t.Errorf("page %d holds no body text", p)
 		}
 	}

@@ -46,6 +46,7 @@ func TestRecommendationRoundTrip(t *testing.T) {
 	}
 	want.WriteString(doc.Procuratorate + FormatDate(doc.Date))
 	want.WriteString("抄送：" + strings.Join(doc.CopyTo, "，") + "。")
+	want.WriteString(doc.Procuratorate + FormatDate(doc.Date) + "印发")
 
 	got := pageNumberPattern.ReplaceAllString(extracted, "")
 	if got != withoutSpace(want.String()) {

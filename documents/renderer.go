@@ -2,6 +2,7 @@ package documents
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 )
@@ -120,6 +121,8 @@ type letterLayout struct {
 	signature   string
 	date        time.Time
 	copyTo      []string
+	printer     string    // 印发机关 of the 版记; empty means no 版记
+	printedOn   time.Time // 印发日期
 	created     time.Time
 }
 
@@ -147,8 +150,15 @@ func (r *Renderer) setLetter(doc letterLayout) *layout {
 		// A title that fills the whole measure looks crowded; keep a
 		// character free on each side before it wraps.
 		st := r.titleStyle()
+		if doc.masthead != "" {
+			// 红色分隔线下空二行 (7.3.1): the title's ink two lines below
+			// the rule.
+			l.y += inkGap(st, titleLines(st.face, doc.title, (blockWidth-2*st.pitch)/st.pitch)[0], 2*linePitch)
+		}
 		l.title(st, doc.title, blockWidth-2*st.pitch)
+		// 主送机关 one blank line below the title (7.3.2), on the grid.
 		l.y += linePitch
+		l.y = l.gridLine(l.y)
 	}
 	if doc.addressee != "" {
 		addressee := strings.TrimRight(doc.addressee, ":：") + "："
@@ -160,31 +170,90 @@ func (r *Renderer) setLetter(doc letterLayout) *layout {
 	}
 	l.flowing = false
 	r.tail(l, doc)
-	if len(doc.copyTo) > 0 {
-		r.copyTo(l, doc.copyTo)
+	if doc.printer != "" || len(doc.copyTo) > 0 {
+		r.imprint(l, doc.copyTo, doc.printer, doc.printedOn)
 	}
 	l.pageNumbers(r.song)
 	return l
 }
 
-// masthead sets the red 发文机关标志, the 文号 under it and the red
-// separator line, then leaves two blank lines before the title.
+// Header geometry of the 文件格式 (GB/T 9704-2012 7.2), in millimetres.
+const (
+	// mastheadTop is where the 发文机关标志's upper edge lies: 35 mm below
+	// the text block's top (7.2.4).
+	mastheadTop = marginTop + 35
+	// numberGap is the space between the masthead and the 发文字号: two
+	// blank lines (7.2.5: 发文机关标志下空二行).
+	numberGap = 2 * linePitch
+	// ruleGap is the space between the 发文字号 and the red separator
+	// (7.2.7: 发文字号之下4 mm处).
+	ruleGap = 4.0
+	// ruleWidth is the red separator's thickness.
+	ruleWidth = 0.6
+)
+
+// masthead sets the red 发文机关标志 in the title face with its upper edge
+// 35 mm below the text block's top, the 文号 centred two blank lines under
+// it, and the red separator 4 mm under the 文号 (GB/T 9704-2012 7.2.4,
+// 7.2.5, 7.2.7). Edges are the characters' ink, read from the glyph
+// outlines, as a reader measures them. The 文号 is never broken: it is one
+// line, made smaller if it is wider than the block.
 func (r *Renderer) masthead(l *layout, name, number string) {
 	st := naturalStyle(r.title, 36, 0)
 	if w := textWidth(r.title, name); w*st.pitch > blockWidth {
 		st.size = blockWidth / w / mmPerPoint
 		st.pitch = st.size * mmPerPoint
 	}
-	st.lineHeight = st.size * mmPerPoint * 1.3
 	st.red = true
-	l.centred(st, name)
-	l.y += linePitch / 2
+	top, bottom := inkExtent(st, name)
+	base := mastheadTop + top
+	l.drawLine(st, marginLeft+(blockWidth-textWidth(st.face, name)*st.pitch)/2, base, name, 0)
+	l.y = base + bottom
 	if number != "" {
-		l.centred(r.bodyStyle(), number)
+		nst := r.bodyStyle()
+		if w := textWidth(nst.face, number) * nst.pitch; w > blockWidth {
+			nst.pitch *= blockWidth / w
+			nst.size *= blockWidth / w
+		}
+		top, bottom := inkExtent(nst, number)
+		base := l.y + numberGap + top
+		l.drawLine(nst, marginLeft+(blockWidth-textWidth(nst.face, number)*nst.pitch)/2, base, number, 0)
+		l.y = base + bottom
 	}
-	l.y += 4
-	l.rule(l.y, 0.6, true)
-	l.y += 2 * linePitch
+	l.y += ruleGap + ruleWidth/2
+	l.rule(l.y, ruleWidth, true)
+	l.y += ruleWidth / 2
+}
+
+// inkExtent returns how far the ink of text rises above its baseline
+// (top) and reaches below it (bottom), in millimetres, in st.
+func inkExtent(st textStyle, text string) (top, bottom float64) {
+	for _, r := range text {
+		face := st.face.faceFor(r)
+		if face == nil {
+			continue
+		}
+		if _, yMin, _, yMax, ok := face.inkBox(r); ok {
+			top = max(top, yMax*st.size*mmPerPoint)
+			bottom = max(bottom, -yMin*st.size*mmPerPoint)
+		}
+	}
+	return top, bottom
+}
+
+// inkGap returns how far below l.y to start the line box of line (set in
+// st) so that its ink begins gap millimetres below l.y.
+func inkGap(st textStyle, line string, gap float64) float64 {
+	top, _ := inkExtent(st, line)
+	// baseline() puts the baseline this far below the line box's top.
+	return gap - (baseline(st, 0) - top)
+}
+
+// gridLine returns the top of the first line of the page's 22-line grid at
+// or below y.
+func (l *layout) gridLine(y float64) float64 {
+	k := math.Ceil((y-marginTop)/linePitch - 0.01)
+	return marginTop + k*linePitch
 }
 
 // tail sets the 附件说明 and the signature under the body. They are one
@@ -288,28 +357,50 @@ func (r *Renderer) signature(l *layout, name string, date time.Time) {
 	}
 }
 
-// copyTo sets the 版记 抄送 block at the foot of the last page between two
-// rules, in 4号 with one character in from each side and continuation
-// lines aligned after the colon (GB/T 9704-2012 7.4.2).
-func (r *Renderer) copyTo(l *layout, recipients []string) {
+// imprint sets the 版记 at the foot of the last page (GB/T 9704-2012 7.4):
+// a thick rule, 抄送 one character in with continuation lines aligned after
+// the colon and a full stop after the last name, a thin rule, the 印发机关
+// one character in and "2026年3月5日印发" ending one character from the
+// right, and the last thick rule on the text block's bottom edge, all in 4号.
+// It goes to a page of its own when it does not fit under the signature.
+func (r *Renderer) imprint(l *layout, recipients []string, printer string, printedOn time.Time) {
 	st := naturalStyle(r.body, 14, 14*mmPerPoint*1.6)
 	label := "抄送："
 	left := marginLeft + (1+textWidth(st.face, label))*st.pitch
-	width := blockRight - st.pitch - left
-	text := strings.Join(recipients, "，") + "。"
-	lines := BreakLines(text, width/st.pitch, widthFunc(st.face))
-	height := float64(len(lines))*st.lineHeight + 2
-	if l.y+height > blockBottom {
+	var lines []string
+	if len(recipients) > 0 {
+		text := strings.Join(recipients, "，") + "。"
+		lines = BreakLines(text, (blockRight-st.pitch-left)/st.pitch, widthFunc(st.face))
+	}
+	height := float64(len(lines)) * st.lineHeight
+	if printer != "" {
+		height += st.lineHeight
+	}
+	if len(lines) > 0 && printer != "" {
+		height += 0.5 // room for the thin rule
+	}
+	if l.y+height+1 > blockBottom {
 		l.newPage()
 	}
-	top := blockBottom - height
-	l.rule(top, 0.35, false)
-	y := top + 1
-	l.drawLine(st, marginLeft+st.pitch, baseline(st, y), label, 0)
-	for _, line := range lines {
+	y := blockBottom - height
+	l.rule(y, 0.35, false)
+	for i, line := range lines {
+		if i == 0 {
+			l.drawLine(st, marginLeft+st.pitch, baseline(st, y), label, 0)
+		}
 		l.drawLine(st, left, baseline(st, y), line, 0)
 		y += st.lineHeight
 	}
-	l.rule(y+1, 0.35, false)
+	if printer != "" {
+		if len(lines) > 0 {
+			y += 0.25
+			l.rule(y, 0.25, false)
+			y += 0.25
+		}
+		l.drawLine(st, marginLeft+st.pitch, baseline(st, y), printer, 0)
+		date := FormatDate(printedOn) + "印发"
+		l.drawLine(st, blockRight-st.pitch-textWidth(st.face, date)*st.pitch, baseline(st, y), date, 0)
+	}
+	l.rule(blockBottom, 0.35, false)
 	l.y = blockBottom
 }
