@@ -251,6 +251,7 @@ func baseline(st textStyle, top float64) float64 {
 // without spreading the letters of a Latin word.
 func (l *layout) drawLine(st textStyle, x, base float64, line string, extra float64) {
 	runes := []rune(strings.TrimRight(line, " \u3000"))
+	adv, shift := advances(st.face, runes)
 	gaps := 0
 	for i := 1; i < len(runes); i++ {
 		if !(isWordRune(runes[i-1]) && isWordRune(runes[i])) {
@@ -260,6 +261,11 @@ func (l *layout) drawLine(st textStyle, x, base float64, line string, extra floa
 	perGap := 0.0
 	if gaps > 0 && extra > 0 {
 		perGap = extra / float64(gaps)
+	}
+	if perGap > maxStretch*st.pitch {
+		// A line cut short by a word, URL or 文号 that did not fit is
+		// left ragged rather than spread letter by letter.
+		perGap = 0
 	}
 	for i := 0; i < len(runes); {
 		// A Latin word is drawn as one string; every other rune on its own
@@ -282,7 +288,8 @@ func (l *layout) drawLine(st textStyle, x, base float64, line string, extra floa
 			}
 			run.Reset()
 		}
-		for _, r := range runes[i:j] {
+		for k := i; k < j; k++ {
+			r := runes[k]
 			if unicode.IsControl(r) {
 				continue
 			}
@@ -294,12 +301,16 @@ func (l *layout) drawLine(st textStyle, x, base float64, line string, extra floa
 				runX = x
 				continue
 			}
-			if face != runFace {
+			if face != runFace || shift[k] != 0 {
 				flush()
-				runFace, runX = face, x
+				runFace, runX = face, x-shift[k]*st.pitch
 			}
 			run.WriteRune(r)
-			x += face.width(r) * st.pitch
+			x += adv[k] * st.pitch
+			if shift[k] != 0 {
+				flush()
+				runX = x
+			}
 		}
 		flush()
 		if j < len(runes) {
@@ -309,14 +320,68 @@ func (l *layout) drawLine(st textStyle, x, base float64, line string, extra floa
 	}
 }
 
+// maxStretch is the most, in em, that justification adds between two
+// characters; a line that would need more is left ragged.
+const maxStretch = 0.2
+
+// compressible holds the full-width punctuation marks whose glyph fills
+// only half of its square, so that of two adjacent marks one can give up
+// its blank half (标点挤压).
+const compressible = "，。、；：？！）》」』】〕”’（《「『【〔“‘"
+
+// advances returns the advance of each rune in em, each in the face that
+// draws it, with adjacent full-width punctuation compressed: of two marks
+// side by side, the first loses its blank right half when it has one
+// (、“ → 、“ half a character closer), otherwise the second its blank left
+// half, drawn shift em to the left. Which half of a mark is blank is read
+// from its outline, so it holds for any font.
+func advances(face *fontFace, runes []rune) (adv, shift []float64) {
+	adv = make([]float64, len(runes))
+	shift = make([]float64, len(runes))
+	measure := widthFunc(face)
+	for i, r := range runes {
+		adv[i] = measure(r)
+	}
+	for i := 1; i < len(runes); i++ {
+		a, b := runes[i-1], runes[i]
+		if !strings.ContainsRune(compressible, a) || !strings.ContainsRune(compressible, b) || adv[i-1] < 0.9 || adv[i] < 0.9 {
+			continue
+		}
+		if _, rightBlank := blankHalves(face, a); rightBlank && shift[i-1] == 0 {
+			adv[i-1] -= 0.5
+		} else if leftBlank, _ := blankHalves(face, b); leftBlank {
+			adv[i] -= 0.5
+			shift[i] = 0.5
+		}
+	}
+	return adv, shift
+}
+
+// blankHalves reports whether the left or the right half of r's square is
+// free of ink in the face that draws it.
+func blankHalves(face *fontFace, r rune) (left, right bool) {
+	f := face.faceFor(r)
+	if f == nil {
+		return false, false
+	}
+	xMin, _, xMax, _, ok := f.inkBox(r)
+	if !ok {
+		return false, false
+	}
+	w := f.width(r)
+	return xMin >= w/2-0.02, xMax <= w/2+0.02
+}
+
 // paragraph sets text in the text block from left with the first line
 // indented by indent ems; all lines but the last are justified. A newline
 // in text starts a new paragraph with the same indent.
 func (l *layout) paragraph(st textStyle, left, width float64, indent int, text string) {
 	for _, para := range strings.Split(text, "\n") {
 		prefix := strings.Repeat("\u3000", indent)
-		measure := widthFunc(st.face)
-		lines := BreakLines(prefix+para, width/st.pitch, measure)
+		lines := breakLines(prefix+para, width/st.pitch, func(runes []rune) []float64 {
+			adv, _ := advances(st.face, runes)
+			return adv
+		})
 		if len(lines) == 0 {
 			lines = []string{prefix}
 		}
@@ -331,7 +396,12 @@ func (l *layout) paragraph(st textStyle, left, width float64, indent int, text s
 			}
 			extra := 0.0
 			if i < len(lines)-1 {
-				extra = avail - textWidth(st.face, strings.TrimRight(line, " \u3000"))*st.pitch
+				adv, _ := advances(st.face, []rune(strings.TrimRight(line, " \u3000")))
+				used := 0.0
+				for _, a := range adv {
+					used += a
+				}
+				extra = avail - used*st.pitch
 			}
 			l.drawLine(st, x, baseline(st, l.y), line, extra)
 			l.y += st.lineHeight
