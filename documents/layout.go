@@ -186,6 +186,9 @@ type drawOp struct {
 	face         *fontFace
 	size         float64 // points for text, line width for lines
 	red          bool
+	// watermark text is drawn light grey, turned 35° about its start,
+	// under everything else on its page.
+	watermark bool
 }
 
 func newLayout(created time.Time) *layout {
@@ -529,23 +532,38 @@ func (l *layout) output() ([]byte, error) {
 	}
 
 	// Page numbers are laid out after the text of every page.
-	sort.SliceStable(l.ops, func(i, j int) bool { return l.ops[i].page < l.ops[j].page })
+	sort.SliceStable(l.ops, func(i, j int) bool {
+		if l.ops[i].page != l.ops[j].page {
+			return l.ops[i].page < l.ops[j].page
+		}
+		return l.ops[i].watermark && !l.ops[j].watermark
+	})
 	page := 0
 	for _, op := range l.ops {
 		for page < op.page {
 			pdf.AddPage()
 			page++
 		}
-		if op.red {
+		switch {
+		case op.watermark:
+			pdf.SetTextColor(215, 215, 215)
+		case op.red:
 			pdf.SetTextColor(230, 0, 18)
 			pdf.SetDrawColor(230, 0, 18)
-		} else {
+		default:
 			pdf.SetTextColor(0, 0, 0)
 			pdf.SetDrawColor(0, 0, 0)
 		}
 		switch op.kind {
 		case opText:
 			pdf.SetFont(op.face.family, "", op.size)
+			if op.watermark {
+				pdf.TransformBegin()
+				pdf.TransformRotate(35, op.x, op.y)
+				pdf.Text(op.x, op.y, op.text)
+				pdf.TransformEnd()
+				continue
+			}
 			pdf.Text(op.x, op.y, op.text)
 		case opLine:
 			pdf.SetLineWidth(op.size)

@@ -60,6 +60,16 @@ func ChineseNumber(n int) string {
 	return fmt.Sprint(n)
 }
 
+// Edition says which copy of a letter is made.
+type Edition int
+
+// The copies of a letter.
+const (
+	Official Edition = iota // the letter as issued, with room for the seal
+	Draft                   // a preview: 草稿 across every page
+	Public                  // the disclosure copy: 公开版 on every page, no room for a seal
+)
+
 // Letter is a letter-style official document: the recommendation itself,
 // an urging letter, a filing report or a project report. Empty fields are
 // left out of the layout.
@@ -77,6 +87,7 @@ type Letter struct {
 	// Procuratorate and the Date.
 	Printer   string
 	PrintedOn time.Time
+	Edition   Edition   // Official unless the caller makes a draft or a public copy
 	CreatedAt time.Time // PDF creation date; zero means Date, so output is reproducible
 }
 
@@ -103,6 +114,7 @@ func letterFrom(doc Letter, defaultTitle string) letterLayout {
 		printer:     cmp.Or(doc.Printer, doc.Procuratorate),
 		printedOn:   cmp.Or(doc.PrintedOn, doc.Date),
 		created:     doc.CreatedAt,
+		edition:     doc.Edition,
 	}
 }
 

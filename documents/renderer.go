@@ -124,6 +124,7 @@ type letterLayout struct {
 	printer     string    // 印发机关 of the 版记; empty means no 版记
 	printedOn   time.Time // 印发日期
 	created     time.Time
+	edition     Edition
 }
 
 func creationDate(created, date time.Time) time.Time {
@@ -174,7 +175,36 @@ func (r *Renderer) setLetter(doc letterLayout) *layout {
 		r.imprint(l, doc.copyTo, doc.printer, doc.printedOn)
 	}
 	l.pageNumbers(r.song)
+	r.editionMarks(l, doc.edition)
 	return l
+}
+
+// editionMarks marks every page of a draft with 草稿 across it, under the
+// text, and every page of a public copy with 公开版 in 3号 黑体 above the
+// text block's top right corner.
+func (r *Renderer) editionMarks(l *layout, edition Edition) {
+	last := l.page
+	for page := 1; page <= last; page++ {
+		l.page = page
+		switch edition {
+		case Draft:
+			st := naturalStyle(r.title, 120, 0)
+			w := textWidth(st.face, "草稿") * st.pitch
+			// The word's centre on the page's centre, turned 35°.
+			cx, cy := pageWidth/2, marginTop+blockHeight/2
+			angle := 35 * math.Pi / 180
+			x := cx - w/2*math.Cos(angle) + 0.35*st.pitch*math.Sin(angle)
+			y := cy + w/2*math.Sin(angle) + 0.35*st.pitch*math.Cos(angle)
+			l.text(st, x, y, "草稿")
+			l.ops[len(l.ops)-1].watermark = true
+		case Public:
+			st := naturalStyle(r.hei, 16, linePitch)
+			label := "公开版"
+			w := textWidth(st.face, label) * st.pitch
+			l.drawLine(st, blockRight-w, marginTop-4, label, 0)
+		}
+	}
+	l.page = last
 }
 
 // Header geometry of the 文件格式 (GB/T 9704-2012 7.2), in millimetres.
@@ -272,7 +302,7 @@ func (r *Renderer) tail(l *layout, doc letterLayout) {
 		if doc.signature != "" && !doc.date.IsZero() {
 			lines = 2
 		}
-		height += signatureGap + float64(lines)*st.lineHeight
+		height += r.signatureGap(doc.edition) + float64(lines)*st.lineHeight
 	}
 	if height == 0 {
 		return
@@ -288,15 +318,52 @@ func (r *Renderer) tail(l *layout, doc letterLayout) {
 		}
 	}
 	if signed {
-		l.y += signatureGap
-		r.signature(l, doc.signature, doc.date)
+		l.y += r.signatureGap(doc.edition)
+		if doc.edition == Public {
+			r.unsealedSignature(l, doc.signature, doc.date)
+		} else {
+			r.signature(l, doc.signature, doc.date)
+		}
 	}
 }
 
 // signatureGap is the space between the body (or 附件说明) and the
 // signature: two blank lines, which leave room for the seal whose top
-// reaches up to within a line of the text (GB/T 9704-2012 7.3.5.1).
-const signatureGap = 2 * linePitch
+// reaches up to within a line of the text (GB/T 9704-2012 7.3.5.1); one
+// on a public copy, which carries no seal (7.3.5.3).
+func (r *Renderer) signatureGap(edition Edition) float64 {
+	if edition == Public {
+		return linePitch
+	}
+	return 2 * linePitch
+}
+
+// unsealedSignature sets the signature of a copy without a seal (GB/T
+// 9704-2012 7.3.5.3): the name two characters from the right edge, the
+// date on the next line starting two characters right of the name's start;
+// a date longer than that ends two characters from the edge and the name
+// moves left with it.
+func (r *Renderer) unsealedSignature(l *layout, name string, date time.Time) {
+	st := r.bodyStyle()
+	dateText := ""
+	if !date.IsZero() {
+		dateText = FormatDate(date)
+	}
+	nameWidth := textWidth(st.face, name) * st.pitch
+	dateWidth := textWidth(st.face, dateText) * st.pitch
+	nameX := blockRight - 2*st.pitch - nameWidth
+	if dateX := nameX + 2*st.pitch; dateX+dateWidth > blockRight-2*st.pitch {
+		nameX -= dateX + dateWidth - (blockRight - 2*st.pitch)
+	}
+	if name != "" {
+		l.drawLine(st, nameX, baseline(st, l.y), name, 0)
+		l.y += st.lineHeight
+	}
+	if dateText != "" {
+		l.drawLine(st, nameX+2*st.pitch, baseline(st, l.y), dateText, 0)
+		l.y += st.lineHeight
+	}
+}
 
 // placedLine is a line of text and where it starts.
 type placedLine struct {
