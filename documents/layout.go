@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 	"unicode"
 
 	"github.com/go-pdf/fpdf"
@@ -49,7 +48,7 @@ func naturalStyle(face *fontFace, size, lineHeight float64) textStyle {
 // fpdf are cut to the characters the whole document uses, which are known
 // only at the end.
 type layout struct {
-	created time.Time
+	meta    docMeta
 	page    int     // current page, from 1
 	y       float64 // top of the next line on the current page
 	ops     []drawOp
@@ -191,8 +190,8 @@ type drawOp struct {
 	watermark bool
 }
 
-func newLayout(created time.Time) *layout {
-	l := &layout{created: created, used: map[*fontFace]map[rune]bool{}, missing: map[rune]bool{}}
+func newLayout(meta docMeta) *layout {
+	l := &layout{meta: meta, used: map[*fontFace]map[rune]bool{}, missing: map[rune]bool{}}
 	l.newPage()
 	return l
 }
@@ -509,8 +508,8 @@ func (l *layout) output() ([]byte, error) {
 	pdf.SetMargins(marginLeft, marginTop, pageWidth-blockRight)
 	pdf.SetAutoPageBreak(false, 0)
 	pdf.SetCatalogSort(true)
-	pdf.SetCreationDate(l.created)
-	pdf.SetModificationDate(l.created)
+	pdf.SetCreationDate(l.meta.created)
+	pdf.SetModificationDate(l.meta.created)
 	pdf.SetProducer("Jianyi", false)
 	pdf.SetCreator("Jianyi", false)
 
@@ -519,6 +518,7 @@ func (l *layout) output() ([]byte, error) {
 		faces = append(faces, face)
 	}
 	sort.Slice(faces, func(i, j int) bool { return faces[i].family < faces[j].family })
+	fontNames := map[string]string{}
 	for _, face := range faces {
 		runes := make([]rune, 0, len(l.used[face]))
 		for r := range l.used[face] {
@@ -529,6 +529,7 @@ func (l *layout) output() ([]byte, error) {
 			return nil, fmt.Errorf("裁剪字体失败：%w", err)
 		}
 		pdf.AddUTF8FontFromBytes(face.family, "", cut)
+		fontNames[face.family] = subsetTag(cut) + "+" + face.postScript
 	}
 
 	// Page numbers are laid out after the text of every page.
@@ -581,5 +582,9 @@ func (l *layout) output() ([]byte, error) {
 	if err := pdf.Output(&buf); err != nil {
 		return nil, fmt.Errorf("生成 PDF 失败：%w", err)
 	}
-	return buf.Bytes(), nil
+	out, err := archival(buf.Bytes(), l.meta, fontNames)
+	if err != nil {
+		return nil, fmt.Errorf("生成 PDF 失败：%w", err)
+	}
+	return out, nil
 }

@@ -115,6 +115,7 @@ func letterFrom(doc Letter, defaultTitle string) letterLayout {
 		printedOn:   cmp.Or(doc.PrintedOn, doc.Date),
 		created:     doc.CreatedAt,
 		edition:     doc.Edition,
+		kind:        defaultTitle,
 	}
 }
 

@@ -125,13 +125,19 @@ type letterLayout struct {
 	printedOn   time.Time // 印发日期
 	created     time.Time
 	edition     Edition
+	kind        string // the 文种, e.g. 检察建议书: the PDF's Subject
 }
 
-func creationDate(created, date time.Time) time.Time {
+// metaFor is the document information of a document: its creation time is
+// created, an instant, in the renderer's zone, or when that is zero the
+// calendar day of date (whose year, month and day are taken as they are)
+// at midnight in that zone.
+func (r *Renderer) metaFor(title, author, subject, keywords string, created, date time.Time) docMeta {
+	t := created.In(r.zone)
 	if created.IsZero() {
-		return date
+		t = time.Date(date.Year(), date.Month(), date.Day(), 0, 0, 0, 0, r.zone)
 	}
-	return created
+	return docMeta{title: strings.ReplaceAll(title, "\n", ""), author: author, subject: subject, keywords: keywords, created: t}
 }
 
 func (r *Renderer) renderLetter(doc letterLayout) ([]byte, error) {
@@ -141,7 +147,7 @@ func (r *Renderer) renderLetter(doc letterLayout) ([]byte, error) {
 // setLetter lays a letter out without writing the PDF, so tests can check
 // the coordinates drawn.
 func (r *Renderer) setLetter(doc letterLayout) *layout {
-	l := newLayout(creationDate(doc.created, doc.date))
+	l := newLayout(r.metaFor(doc.title, doc.masthead, doc.kind, doc.number, doc.created, doc.date))
 	body := r.bodyStyle()
 
 	if doc.masthead != "" {

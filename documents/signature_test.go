@@ -157,8 +157,10 @@ func longRecommendationEndingWith(n int) Letter {
 // the length, the page with the date holds body text.
 func TestLayoutSignatureNeverAlone(t *testing.T) {
 	r := testRenderer(t)
+	// TestPaginationSweep checks every length on the layout; this reads a
+	// sample of them back from the PDF.
 	for paragraphs := 0; paragraphs <= 4; paragraphs += 2 {
-		for n := 20; n <= 400; n += 28 {
+		for n := 20; n <= 400; n += 56 {
 			t.Run(fmt.Sprintf("%d+%d", paragraphs, n), func(t *testing.T) {
 				doc := urgingLetter(paragraphs, n)
 				pdf, err := r.UrgingLetter(doc)
@@ -169,7 +171,7 @@ func TestLayoutSignatureNeverAlone(t *testing.T) {
 			})
 		}
 	}
-	for n := 20; n <= 400; n += 28 {
+	for n := 20; n <= 400; n += 56 {
 		t.Run(fmt.Sprintf("filing report+%d", n), func(t *testing.T) {
 			doc := urgingLetter(1, n)
 			doc.Attachments = []string{"检察建议书（京海检一部建〔2026〕3号）", "调查终结报告"}

@@ -10,7 +10,7 @@ import (
 func TestShortLinesAreNotStretched(t *testing.T) {
 	r := testRenderer(t)
 	st := r.bodyStyle()
-	l := newLayout(day(2026, 3, 5))
+	l := newLayout(docMeta{})
 	// A 40-character token that cannot break leaves the first line short.
 	l.paragraph(st, marginLeft, blockWidth, 2, "涉案账号为ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ABCD，请核查。")
 	var firstLine []drawOp
