@@ -10,8 +10,10 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf16"
 )
@@ -56,6 +58,13 @@ func archival(raw []byte, meta docMeta, fonts map[string]string) ([]byte, error)
 	metaNum, iccNum, intentNum := n+1, n+2, n+3
 
 	for i := 1; i <= n; i++ {
+		if m := plainStream.FindSubmatch(objs[i]); m != nil {
+			objs[i] = compressStream(i, objs[i], len(m[0]), m[1])
+			continue
+		}
+		if !bytes.Contains(objs[i][:min(len(objs[i]), 400)], []byte(" /utf8")) {
+			continue // font names are in small dictionaries, never in streams
+		}
 		objs[i] = fontNamePattern.ReplaceAllFunc(objs[i], func(m []byte) []byte {
 			sub := fontNamePattern.FindSubmatch(m)
 			if name, ok := fonts[string(sub[2])]; ok {
@@ -82,7 +91,7 @@ func archival(raw []byte, meta docMeta, fonts map[string]string) ([]byte, error)
 	xmp := xmpPacket(meta)
 	objs = append(objs,
 		wrapStream(metaNum, "/Type /Metadata /Subtype /XML", []byte(xmp)),
-		wrapStream(iccNum, "/N 3 /Filter /FlateDecode", deflate(srgbProfile)),
+		wrapStream(iccNum, "/N 3 /Filter /FlateDecode", srgbDeflated()),
 		wrapObject(intentNum, fmt.Sprintf("<< /Type /OutputIntent /S /GTS_PDFA1 /OutputConditionIdentifier (sRGB IEC61966-2.1) /Info (sRGB IEC61966-2.1) /DestOutputProfile %d 0 R >>", iccNum)),
 	)
 
@@ -107,14 +116,18 @@ func archival(raw []byte, meta docMeta, fonts map[string]string) ([]byte, error)
 }
 
 var (
+	// plainStream is the start of a stream fpdf left uncompressed: the
+	// pages' content (compression is off in fpdf so that one pooled
+	// compressor serves every stream, see compressStream).
+	plainStream     = regexp.MustCompile(`^\d+ 0 obj\n<</Length (\d+)>>\nstream\n`)
 	fontNamePattern = regexp.MustCompile(`/(BaseFont|FontName) /utf8([a-z0-9]+)`)
-	objectStart     = regexp.MustCompile(`(?m)^(\d+) 0 obj\b`)
 	trailerRef      = regexp.MustCompile(`/(Root|Info) (\d+) 0 R`)
 )
 
 // splitObjects cuts fpdf's output into its objects, indexed by number
-// (index 0 unused), each with its "n 0 obj" line and "endobj", and finds
-// the catalog and document information.
+// (index 0 unused), each with its "n 0 obj" line and "endobj", using the
+// offsets of the cross-reference table, and finds the catalog and document
+// information.
 func splitObjects(raw []byte) (objs [][]byte, root, info int, err error) {
 	xref := bytes.LastIndex(raw, []byte("\nxref\n"))
 	trailer := bytes.LastIndex(raw, []byte("trailer"))
@@ -129,19 +142,35 @@ func splitObjects(raw []byte) (objs [][]byte, root, info int, err error) {
 			info = num
 		}
 	}
-	body := raw[:xref+1]
-	starts := objectStart.FindAllSubmatchIndex(body, -1)
-	objs = make([][]byte, len(starts)+1)
-	for i, m := range starts {
-		num, _ := strconv.Atoi(string(body[m[2]:m[3]]))
-		end := len(body)
-		if i+1 < len(starts) {
-			end = starts[i+1][0]
+	// "xref\n0 N\n" then N entries of 20 bytes, the first the free head.
+	table := raw[xref+len("\nxref\n") : trailer]
+	header, entries, ok := bytes.Cut(table, []byte("\n"))
+	var first, count int
+	if _, err := fmt.Sscanf(string(header), "%d %d", &first, &count); !ok || err != nil || first != 0 || len(entries) < 20*count {
+		return nil, 0, 0, errors.New("unreadable cross-reference table")
+	}
+	offsets := make([]int, count)
+	for i := 1; i < count; i++ {
+		offsets[i], err = strconv.Atoi(string(entries[20*i : 20*i+10]))
+		if err != nil || offsets[i] <= 0 || offsets[i] > xref {
+			return nil, 0, 0, fmt.Errorf("object %d: bad offset", i)
 		}
-		if num < 1 || num >= len(objs) || objs[num] != nil {
-			return nil, 0, 0, fmt.Errorf("object %d unexpected", num)
+	}
+	order := make([]int, 0, count-1)
+	for i := 1; i < count; i++ {
+		order = append(order, i)
+	}
+	sort.Slice(order, func(a, b int) bool { return offsets[order[a]] < offsets[order[b]] })
+	objs = make([][]byte, count)
+	for k, num := range order {
+		end := xref + 1
+		if k+1 < len(order) {
+			end = offsets[order[k+1]]
 		}
-		objs[num] = body[m[0]:end]
+		objs[num] = raw[offsets[num]:end]
+		if !bytes.HasPrefix(objs[num], []byte(strconv.Itoa(num)+" 0 obj")) {
+			return nil, 0, 0, fmt.Errorf("object %d not at its offset", num)
+		}
 	}
 	if root == 0 || info == 0 || root >= len(objs) || info >= len(objs) {
 		return nil, 0, 0, errors.New("PDF without catalog or document information")
@@ -161,13 +190,31 @@ func wrapStream(num int, dict string, data []byte) []byte {
 	return b.Bytes()
 }
 
+// compressors keeps zlib writers between documents: a new one allocates
+// close to a megabyte, several times the content of a page.
+var compressors = sync.Pool{New: func() any { return zlib.NewWriter(nil) }}
+
 func deflate(data []byte) []byte {
 	var b bytes.Buffer
-	w := zlib.NewWriter(&b)
+	w := compressors.Get().(*zlib.Writer)
+	w.Reset(&b)
 	w.Write(data)
 	w.Close()
+	compressors.Put(w)
 	return b.Bytes()
 }
+
+// compressStream rewrites object num, an uncompressed stream whose data
+// starts at offset start, with its data deflated.
+func compressStream(num int, obj []byte, start int, length []byte) []byte {
+	n, _ := strconv.Atoi(string(length))
+	if start+n > len(obj) {
+		return obj
+	}
+	return wrapStream(num, "/Filter /FlateDecode", deflate(obj[start:start+n]))
+}
+
+var srgbDeflated = sync.OnceValue(func() []byte { return deflate(srgbProfile) })
 
 // pdfString writes s as a PDF text string: UTF-16BE with a byte order mark,
 // in hexadecimal.

@@ -508,6 +508,7 @@ func (l *layout) output() ([]byte, error) {
 	pdf.SetMargins(marginLeft, marginTop, pageWidth-blockRight)
 	pdf.SetAutoPageBreak(false, 0)
 	pdf.SetCatalogSort(true)
+	pdf.SetCompression(false) // archival compresses the pages with a pooled writer
 	pdf.SetCreationDate(l.meta.created)
 	pdf.SetModificationDate(l.meta.created)
 	pdf.SetProducer("Jianyi", false)

@@ -157,12 +157,13 @@ func (r *Renderer) setLetter(doc letterLayout) *layout {
 		// A title that fills the whole measure looks crowded; keep a
 		// character free on each side before it wraps.
 		st := r.titleStyle()
-		if doc.masthead != "" {
+		lines := titleLines(st.face, doc.title, (blockWidth-2*st.pitch)/st.pitch)
+		if doc.masthead != "" && len(lines) > 0 {
 			// 红色分隔线下空二行 (7.3.1): the title's ink two lines below
 			// the rule.
-			l.y += inkGap(st, titleLines(st.face, doc.title, (blockWidth-2*st.pitch)/st.pitch)[0], 2*linePitch)
+			l.y += inkGap(st, lines[0], 2*linePitch)
 		}
-		l.title(st, doc.title, blockWidth-2*st.pitch)
+		l.centredLines(st, lines)
 		// 主送机关 one blank line below the title (7.3.2), on the grid.
 		l.y += linePitch
 		l.y = l.gridLine(l.y)
