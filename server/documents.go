@@ -18,7 +18,8 @@ import (
 // on the first download.
 func setDocumentRenderer(cfg *config.Config, log *slog.Logger) error {
 	d := cfg.Documents
-	r, err := documents.NewRenderer(documents.FontConfig{Title: d.TitleFont, Body: d.BodyFont, Hei: d.HeadingFont, Kai: d.KaiFont})
+	r, err := documents.NewRenderer(documents.FontConfig{Title: d.TitleFont, Body: d.BodyFont, Hei: d.HeadingFont, Kai: d.KaiFont,
+		Fallback: d.FallbackFont, Zone: cfg.Location()})
 	if err != nil {
 		return fmt.Errorf("documents fonts: %w", err)
 	}
