@@ -116,8 +116,7 @@ func (l *layout) keepTail(height float64) {
 		l.newPage()
 		return
 	}
-	if d := (l.y + height - blockBottom) / float64(n); d <= maxTighten {
-		l.tighten(first, d)
+	if l.tryTighten(height) {
 		return
 	}
 	carry := min(signatureCarry, n-1)
@@ -139,6 +138,29 @@ func (l *layout) keepTail(height float64) {
 		// Only a tail longer than a page gets here; it runs on.
 		return
 	}
+}
+
+// tryTighten makes room for height millimetres under the text by moving
+// the current page's body lines closer together, within maxTighten, and
+// reports whether it could.
+func (l *layout) tryTighten(height float64) bool {
+	if l.y+height <= blockBottom+0.01 {
+		return true
+	}
+	first := len(l.marks)
+	for first > 0 && l.marks[first-1].page == l.page {
+		first--
+	}
+	n := len(l.marks) - first
+	if n == 0 {
+		return false
+	}
+	d := (l.y + height - blockBottom) / float64(n)
+	if d > maxTighten {
+		return false
+	}
+	l.tighten(first, d)
+	return true
 }
 
 // tighten moves the body lines of the current page from marks[first] on

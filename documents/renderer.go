@@ -164,9 +164,8 @@ func (r *Renderer) setLetter(doc letterLayout) *layout {
 			l.y += inkGap(st, lines[0], 2*linePitch)
 		}
 		l.centredLines(st, lines)
-		// 主送机关 one blank line below the title (7.3.2), on the grid.
+		// 主送机关 one blank line below the title (7.3.2).
 		l.y += linePitch
-		l.y = l.gridLine(l.y)
 	}
 	if doc.addressee != "" {
 		addressee := strings.TrimRight(doc.addressee, ":：") + "："
@@ -286,13 +285,6 @@ func inkGap(st textStyle, line string, gap float64) float64 {
 	return gap - (baseline(st, 0) - top)
 }
 
-// gridLine returns the top of the first line of the page's 22-line grid at
-// or below y.
-func (l *layout) gridLine(y float64) float64 {
-	k := math.Ceil((y-marginTop)/linePitch - 0.01)
-	return marginTop + k*linePitch
-}
-
 // tail sets the 附件说明 and the signature under the body. They are one
 // block that stays on the page of the body's last lines (GB/T 9704-2012
 // 7.3.4, 7.3.5): keepTail tightens or carries body lines to make room.
@@ -314,7 +306,11 @@ func (r *Renderer) tail(l *layout, doc letterLayout) {
 	if height == 0 {
 		return
 	}
-	l.keepTail(height)
+	// Where tightening the page is enough, the 版记 stays on it too
+	// rather than take a page of its own.
+	if _, h := r.imprintLines(doc.copyTo, doc.printer); h == 0 || !l.tryTighten(height+h+1) {
+		l.keepTail(height)
+	}
 	l.tailFrom = len(l.ops)
 	defer func() { l.tailTo = len(l.ops) }()
 	if len(att) > 0 {
@@ -431,16 +427,15 @@ func (r *Renderer) signature(l *layout, name string, date time.Time) {
 	}
 }
 
-// imprint sets the 版记 at the foot of the last page (GB/T 9704-2012 7.4):
-// a thick rule, 抄送 one character in with continuation lines aligned after
-// the colon and a full stop after the last name, a thin rule, the 印发机关
-// one character in and "2026年3月5日印发" ending one character from the
-// right, and the last thick rule on the text block's bottom edge, all in 4号.
-// It goes to a page of its own when it does not fit under the signature.
-func (r *Renderer) imprint(l *layout, recipients []string, printer string, printedOn time.Time) {
-	st := naturalStyle(r.body, 14, 14*mmPerPoint*1.6)
-	label := "抄送："
-	left := marginLeft + (1+textWidth(st.face, label))*st.pitch
+func (r *Renderer) imprintStyle() textStyle {
+	return naturalStyle(r.body, 14, 14*mmPerPoint*1.6)
+}
+
+// imprintLines breaks the 抄送 list of the 版记 and returns its lines and
+// the 版记's height; 0 when there is no 版记.
+func (r *Renderer) imprintLines(recipients []string, printer string) ([]string, float64) {
+	st := r.imprintStyle()
+	left := marginLeft + (1+textWidth(st.face, "抄送："))*st.pitch
 	var lines []string
 	if len(recipients) > 0 {
 		text := strings.Join(recipients, "，") + "。"
@@ -453,6 +448,20 @@ func (r *Renderer) imprint(l *layout, recipients []string, printer string, print
 	if len(lines) > 0 && printer != "" {
 		height += 0.5 // room for the thin rule
 	}
+	return lines, height
+}
+
+// imprint sets the 版记 at the foot of the last page (GB/T 9704-2012 7.4):
+// a thick rule, 抄送 one character in with continuation lines aligned after
+// the colon and a full stop after the last name, a thin rule, the 印发机关
+// one character in and "2026年3月5日印发" ending one character from the
+// right, and the last thick rule on the text block's bottom edge, all in 4号.
+// It goes to a page of its own when it does not fit under the signature.
+func (r *Renderer) imprint(l *layout, recipients []string, printer string, printedOn time.Time) {
+	st := r.imprintStyle()
+	label := "抄送："
+	left := marginLeft + (1+textWidth(st.face, label))*st.pitch
+	lines, height := r.imprintLines(recipients, printer)
 	if l.y+height+1 > blockBottom {
 		l.newPage()
 	}
