@@ -278,7 +278,7 @@ func (l *layout) drawLine(st textStyle, x, base float64, line string, extra floa
 	adv, shift := advances(st.face, runes)
 	gaps := 0
 	for i := 1; i < len(runes); i++ {
-		if !(isWordRune(runes[i-1]) && isWordRune(runes[i])) {
+		if !(latin(runes[i-1]) && latin(runes[i])) {
 			gaps++
 		}
 	}
@@ -292,11 +292,12 @@ func (l *layout) drawLine(st textStyle, x, base float64, line string, extra floa
 		perGap = 0
 	}
 	for i := 0; i < len(runes); {
-		// A Latin word is drawn as one string; every other rune on its own
-		// grid position.
+		// A run of Latin letters, digits and ASCII marks (GB/T, 10:30,
+		// https://…) is drawn as one string and never spread; every other
+		// rune on its own grid position.
 		j := i + 1
-		if isWordRune(runes[i]) {
-			for j < len(runes) && isWordRune(runes[j]) {
+		if latin(runes[i]) {
+			for j < len(runes) && latin(runes[j]) {
 				j++
 			}
 		}
@@ -343,6 +344,11 @@ func (l *layout) drawLine(st textStyle, x, base float64, line string, extra floa
 		i = j
 	}
 }
+
+// latin reports whether r is drawn with its neighbours as one unspread
+// run: a printable ASCII character or a letter or digit of another Latin
+// word (isWordRune).
+func latin(r rune) bool { return (r > ' ' && r < 0x7F) || isWordRune(r) }
 
 // maxStretch is the most, in em, that justification adds between two
 // characters; a line that would need more is left ragged.

@@ -2,6 +2,7 @@ package documents
 
 import (
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -46,5 +47,20 @@ func TestPunctuationCompression(t *testing.T) {
 	adv, _ = advances(r.body, []rune("三、无"))
 	if math.Abs(adv[1]-1) > 0.01 {
 		t.Errorf("、 alone: advance %v, want 1", adv[1])
+	}
+}
+
+// TestURLIsNotSpread: justification adds no space inside a URL (before, the
+// gaps around "https" and ":" were spread).
+func TestURLIsNotSpread(t *testing.T) {
+	r := testRenderer(t)
+	st := r.bodyStyle()
+	l := newLayout(docMeta{})
+	url := "https://www.example.com/shop/"
+	l.paragraph(st, marginLeft, blockWidth, 2, "涉案网址为"+url+"item?id=12345，请有关部门依法核查处理并及时回复本院。")
+	for _, op := range l.ops {
+		if strings.HasPrefix(url, op.text) && op.text != url {
+			t.Errorf("the URL is drawn in pieces (%q), so justification can spread it", op.text)
+		}
 	}
 }
