@@ -94,6 +94,9 @@ type DocumentConfig struct {
 	BodyFont    string `yaml:"body_font"`
 	HeadingFont string `yaml:"heading_font"`
 	KaiFont     string `yaml:"kai_font"`
+	// FallbackFont is a wide-coverage font tried first for characters the
+	// other faces lack (the shipped fallback covers GBK).
+	FallbackFont string `yaml:"fallback_font"`
 }
 
 // JobSpec is one scheduled job's cron spec and switch.

@@ -8,16 +8,25 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"time"
 )
 
 //go:embed fonts/*.ttf
 var shippedFonts embed.FS
 
-// Shipped font files, GB 2312 subsets made with fontTools (see README.md).
+// Shipped font files, subsets made with fontTools by fonts/build-fonts.sh
+// (see README.md for their sources and licences).
 const (
-	shippedSong = "fonts/arphic-gbsn00lp-song.ttf"
-	shippedKai  = "fonts/arphic-gkai00mp-kai.ttf"
-	shippedHei  = "fonts/wqy-microhei.ttf"
+	shippedTitle = "fonts/noto-serif-sc-bold.ttf"  // 小标宋-like: masthead and titles
+	shippedBody  = "fonts/fandol-fang.ttf"         // 仿宋: body text
+	shippedKai   = "fonts/arphic-gkai00mp-kai.ttf" // 楷体: level-2 headings
+	shippedHei   = "fonts/wqy-microhei.ttf"        // 黑体: level-1 headings
+	// shippedSong is the Song face of page numbers and the first
+	// per-character fallback: together with the faces above it draws every
+	// character of GBK.
+	shippedSong = "fonts/noto-serif-sc-regular.ttf"
+	// shippedLast holds the few GBK characters Noto Serif SC lacks.
+	shippedLast = "fonts/arphic-uming-extra.ttf"
 )
 
 // ErrMissingGlyphs is returned, wrapped with the offending characters, when
@@ -31,14 +40,22 @@ var ErrBadFont = errors.New("字体文件不可用")
 
 // FontConfig points at the official fonts an office has installed, by file
 // path. Each empty field falls back to the fonts shipped with the project:
-// Arphic Song for Title and Body, WenQuanYi Micro Hei for Hei and Arphic
-// Kai for Kai. Files must be TrueType (glyf outlines); fpdf cannot embed
-// CFF-based OpenType or collections (.ttc).
+// Noto Serif SC Bold for Title, FandolFang for Body, WenQuanYi Micro Hei for
+// Hei and Arphic Kai for Kai. Files must be TrueType (glyf outlines); fpdf
+// cannot embed CFF-based OpenType or collections (.ttc).
+//
+// A character the face of its text lacks is drawn, character by character,
+// from Fallback when set and then from the shipped Noto Serif SC Regular
+// and AR PL UMing, which between them hold every character of GBK.
 type FontConfig struct {
-	Title string // 方正小标宋简体: titles and the masthead
-	Body  string // 仿宋_GB2312: body text
-	Hei   string // 黑体: level-1 headings
-	Kai   string // 楷体_GB2312: level-2 headings
+	Title    string // 方正小标宋简体: titles and the masthead
+	Body     string // 仿宋_GB2312: body text
+	Hei      string // 黑体: level-1 headings
+	Kai      string // 楷体_GB2312: level-2 headings
+	Fallback string // a wide-coverage font tried first for missing characters
+	// Zone is the zone the PDF creation date is written in; nil means
+	// China Standard Time (+08:00), where the documents are made.
+	Zone *time.Location
 }
 
 // fontFace is one parsed font: its bytes for fpdf and the metrics the line
@@ -51,6 +68,26 @@ type fontFace struct {
 	advance []uint16
 	glyph   []uint16         // glyph id of each BMP rune
 	tables  map[string]table // where each table lies in data
+	// fallbacks are the faces tried, in order, for a rune this face lacks.
+	fallbacks []*fontFace
+	// postScript is the font's PostScript name (name ID 6), written as the
+	// PDF font name after its subset tag.
+	postScript string
+	unitsPerEm int
+}
+
+// faceFor returns the face that draws r: f itself or the first fallback
+// that has it, or nil when none does.
+func (f *fontFace) faceFor(r rune) *fontFace {
+	if f.hasGlyph(r) {
+		return f
+	}
+	for _, fb := range f.fallbacks {
+		if fb.hasGlyph(r) {
+			return fb
+		}
+	}
+	return nil
 }
 
 // table is the position of one sfnt table in the font file.
@@ -190,7 +227,45 @@ func parseFace(data []byte) (*fontFace, error) {
 			}
 		}
 	}
-	return &fontFace{data: data, advance: advance, glyph: glyphs, tables: directory}, nil
+	return &fontFace{data: data, advance: advance, glyph: glyphs, tables: directory,
+		postScript: postScriptName(data, directory["name"]), unitsPerEm: unitsPerEm}, nil
+}
+
+// postScriptName reads name ID 6 from the name table (Windows Unicode or
+// Macintosh Roman record), keeping only the characters a PDF name allows
+// unescaped; "Font" when there is none.
+func postScriptName(data []byte, t table) string {
+	u16 := func(off int) int {
+		if off < 0 || off+2 > len(data) {
+			return 0
+		}
+		return int(binary.BigEndian.Uint16(data[off:]))
+	}
+	count, strings0 := u16(t.offset+2), t.offset+u16(t.offset+4)
+	for i := 0; i < count; i++ {
+		rec := t.offset + 6 + 12*i
+		platform, nameID := u16(rec), u16(rec+6)
+		length, off := u16(rec+8), strings0+u16(rec+10)
+		if nameID != 6 || off+length > len(data) || (platform != 3 && platform != 1) {
+			continue
+		}
+		raw := data[off : off+length]
+		var b strings.Builder
+		step := 1
+		if platform == 3 {
+			step = 2
+		}
+		for j := step - 1; j < len(raw); j += step {
+			c := raw[j]
+			if c > ' ' && c < 0x7F && !strings.ContainsRune("()<>[]{}/%#", rune(c)) {
+				b.WriteByte(c)
+			}
+		}
+		if b.Len() > 0 {
+			return b.String()
+		}
+	}
+	return "Font"
 }
 
 // missingGlyphsError names the characters, in code point order so that
@@ -209,4 +284,31 @@ func missingGlyphsError(missing map[rune]bool) error {
 		names[i] = fmt.Sprintf("“%c”（U+%04X）", r, r)
 	}
 	return fmt.Errorf("%w：%s", ErrMissingGlyphs, strings.Join(names, "、"))
+}
+
+// inkBox returns the bounding box of r's outline in em, y up from the
+// baseline (from the glyph's header in the glyf table), and false when the
+// face has no outline for r.
+func (f *fontFace) inkBox(r rune) (xMin, yMin, xMax, yMax float64, ok bool) {
+	if !f.hasGlyph(r) || int(r) >= len(f.glyph) {
+		return 0, 0, 0, 0, false
+	}
+	data := f.data
+	head, loca, glyf := f.tables["head"], f.tables["loca"], f.tables["glyf"]
+	g := int(f.glyph[r])
+	var start, end int
+	if binary.BigEndian.Uint16(data[head.offset+50:]) == 1 {
+		start = int(binary.BigEndian.Uint32(data[loca.offset+4*g:]))
+		end = int(binary.BigEndian.Uint32(data[loca.offset+4*g+4:]))
+	} else {
+		start = 2 * int(binary.BigEndian.Uint16(data[loca.offset+2*g:]))
+		end = 2 * int(binary.BigEndian.Uint16(data[loca.offset+2*g+2:]))
+	}
+	if end-start < 10 || glyf.offset+end > len(data) {
+		return 0, 0, 0, 0, false
+	}
+	h := data[glyf.offset+start:]
+	em := float64(f.unitsPerEm)
+	v := func(i int) float64 { return float64(int16(binary.BigEndian.Uint16(h[i:]))) / em }
+	return v(2), v(4), v(6), v(8), true
 }

@@ -11,7 +11,7 @@ import (
 
 func TestSubsetKeepsOnlyRequestedGlyphs(t *testing.T) {
 	r := testRenderer(t)
-	for _, face := range []*fontFace{r.body, r.hei, r.kai} {
+	for _, face := range []*fontFace{r.body, r.hei, r.kai, r.title} {
 		kept := []rune("检察建议书，。《》“”GB 2763-2021")
 		cut, err := face.subset(kept)
 		if err != nil {
@@ -112,5 +112,31 @@ func TestRendererIsSafeForConcurrentUse(t *testing.T) {
 		if !bytes.Equal(got, want) {
 			t.Errorf("goroutine %d rendered different bytes", i)
 		}
+	}
+}
+
+// TestConfiguredFallbackComesFirst: a character the faces lack is drawn
+// from FontConfig.Fallback before the shipped fallbacks.
+func TestConfiguredFallbackComesFirst(t *testing.T) {
+	extra, err := shippedFonts.ReadFile(shippedLast)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "fallback.ttf")
+	if err := os.WriteFile(path, extra, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err := NewRenderer(FontConfig{Fallback: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.body.faceFor('≒'); got != r.body.fallbacks[0] || got == r.song {
+		t.Errorf("≒ is drawn from %v, want the configured fallback first", got)
+	}
+	if got := r.body.faceFor('喆'); got != r.song {
+		t.Error("喆, which the configured fallback lacks, is not drawn from the shipped one")
+	}
+	if _, err := NewRenderer(FontConfig{Fallback: filepath.Join(t.TempDir(), "none.ttf")}); !errors.Is(err, ErrBadFont) {
+		t.Errorf("a missing fallback file: %v, want ErrBadFont", err)
 	}
 }

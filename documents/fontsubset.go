@@ -71,21 +71,28 @@ func (f *fontFace) subset(runes []rune) ([]byte, error) {
 	}
 
 	// glyf and loca (long offsets, so no alignment games), hmtx with one
-	// full metric per glyph.
-	var newGlyf []byte
-	newLoca := make([]byte, 4*(len(old)+1))
-	newHmtx := make([]byte, 4*len(old))
-	for i, g := range old {
+	// full metric per glyph. The outlines are measured first so that glyf
+	// is allocated once.
+	size := 0
+	for _, g := range old {
 		start, end, err := glyphRange(g)
 		if err != nil {
 			return nil, err
 		}
+		size += (end - start + 3) &^ 3
+	}
+	newGlyf := make([]byte, 0, size)
+	newLoca := make([]byte, 4*(len(old)+1))
+	newHmtx := make([]byte, 4*len(old))
+	for i, g := range old {
+		start, end, _ := glyphRange(g)
 		binary.BigEndian.PutUint32(newLoca[4*i:], uint32(len(newGlyf)))
-		outline := append([]byte(nil), data[start:end]...)
+		at := len(newGlyf)
+		newGlyf = append(newGlyf, data[start:end]...)
+		outline := newGlyf[at:]
 		for _, part := range compositeParts(outline) {
 			binary.BigEndian.PutUint16(outline[part.at:], uint16(newID[part.glyph]))
 		}
-		newGlyf = append(newGlyf, outline...)
 		for len(newGlyf)%4 != 0 {
 			newGlyf = append(newGlyf, 0)
 		}

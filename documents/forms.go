@@ -65,7 +65,7 @@ func (r *Renderer) formHeading(l *layout, procuratorate, title, number string) {
 	if procuratorate != "" {
 		l.centred(st, procuratorate)
 	}
-	l.centred(st, title)
+	l.title(st, title, blockWidth)
 	if number != "" {
 		l.centred(r.bodyStyle(), number)
 	}
@@ -76,7 +76,7 @@ func (r *Renderer) formHeading(l *layout, procuratorate, title, number string) {
 // as a one-page form is not numbered.
 func (r *Renderer) formPageNumbers(l *layout) {
 	if l.page > 1 {
-		l.pageNumbers(r.body)
+		l.pageNumbers(r.song)
 	}
 }
 
@@ -102,7 +102,7 @@ type ServiceReceipt struct {
 // ServiceReceipt renders a 送达回证 as a two-column form with room for the
 // recipient's signature and seal.
 func (r *Renderer) ServiceReceipt(s ServiceReceipt) ([]byte, error) {
-	l := newLayout(creationDate(s.CreatedAt, s.ServedOn))
+	l := newLayout(r.metaFor("送达回证", s.Procuratorate, "送达回证", s.Documents, s.CreatedAt, s.ServedOn))
 	r.formHeading(l, s.Procuratorate, "送达回证", "")
 	served := "年　　月　　日"
 	if !s.ServedOn.IsZero() {
@@ -152,11 +152,11 @@ func (r *Renderer) ApprovalForm(a ApprovalForm) ([]byte, error) {
 	if created.IsZero() && len(a.Steps) > 0 {
 		created = a.Steps[len(a.Steps)-1].Date
 	}
-	l := newLayout(created)
 	title := a.Title
 	if title == "" {
 		title = "审批表"
 	}
+	l := newLayout(r.metaFor(title+"（"+a.CaseName+"）", a.Procuratorate, title, a.CaseNumber, created, created))
 	r.formHeading(l, a.Procuratorate, title, "")
 	st := r.formStyle()
 	l.table(st, []float64{36, blockWidth - 36}, []tableRow{

@@ -125,6 +125,10 @@ func TestFormatDate(t *testing.T) {
 func BenchmarkRecommendation3Pages(b *testing.B) {
 	r := testRenderer(b)
 	doc := longRecommendation()
+	// The first title loads the word dictionary, once per process.
+	if _, err := r.Recommendation(doc); err != nil {
+		b.Fatal(err)
+	}
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := r.Recommendation(doc); err != nil {

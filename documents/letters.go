@@ -1,6 +1,7 @@
 package documents
 
 import (
+	"cmp"
 	"fmt"
 	"time"
 )
@@ -59,6 +60,16 @@ func ChineseNumber(n int) string {
 	return fmt.Sprint(n)
 }
 
+// Edition says which copy of a letter is made.
+type Edition int
+
+// The copies of a letter.
+const (
+	Official Edition = iota // the letter as issued, with room for the seal
+	Draft                   // a preview: 草稿 across every page
+	Public                  // the disclosure copy: 公开版 on every page, no room for a seal
+)
+
 // Letter is a letter-style official document: the recommendation itself,
 // an urging letter, a filing report or a project report. Empty fields are
 // left out of the layout.
@@ -71,15 +82,26 @@ type Letter struct {
 	Attachments    []string  // 附件 names
 	Date           time.Time // 成文日期
 	CopyTo         []string  // 抄送 recipients
-	CreatedAt      time.Time // PDF creation date; zero means Date, so output is reproducible
+	// Printer and PrintedOn make the 版记's 印发机关和印发日期 line
+	// ("北京市海淀区人民检察院　2026年3月5日印发"); they default to the
+	// Procuratorate and the Date.
+	Printer   string
+	PrintedOn time.Time
+	Edition   Edition   // Official unless the caller makes a draft or a public copy
+	CreatedAt time.Time // PDF creation date; zero means Date, so output is reproducible
 }
 
 func (r *Renderer) renderLetterWithTitle(doc Letter, defaultTitle string) ([]byte, error) {
+	return r.renderLetter(letterFrom(doc, defaultTitle))
+}
+
+// letterFrom fills the layout of a letter-style document.
+func letterFrom(doc Letter, defaultTitle string) letterLayout {
 	title := doc.Title
 	if title == "" {
 		title = defaultTitle
 	}
-	return r.renderLetter(letterLayout{
+	return letterLayout{
 		masthead:    doc.Procuratorate,
 		number:      doc.DocumentNumber,
 		title:       title,
@@ -89,8 +111,12 @@ func (r *Renderer) renderLetterWithTitle(doc Letter, defaultTitle string) ([]byt
 		signature:   doc.Procuratorate,
 		date:        doc.Date,
 		copyTo:      doc.CopyTo,
+		printer:     cmp.Or(doc.Printer, doc.Procuratorate),
+		printedOn:   cmp.Or(doc.PrintedOn, doc.Date),
 		created:     doc.CreatedAt,
-	})
+		edition:     doc.Edition,
+		kind:        defaultTitle,
+	}
 }
 
 // Recommendation renders a 检察建议书 (procuratorial recommendation). The

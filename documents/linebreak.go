@@ -1,6 +1,7 @@
 package documents
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -32,24 +33,78 @@ func isWordRune(r rune) bool {
 }
 
 // breakUnit is a run of runes [start, end) that is never broken except when
-// it alone is wider than the line: a Latin word or number, or one other rune.
+// it alone is wider than the line: a Latin word or number, a piece of a URL,
+// or one other rune.
 type breakUnit struct {
 	start, end int
 	width      float64
 }
 
-func splitUnits(runes []rune, width func(rune) float64) []breakUnit {
+// urlPattern finds web addresses, which may break only at their own
+// seams (urlSeam) and never inside the scheme ("https://").
+var urlPattern = regexp.MustCompile(`(?i)(?:https?|ftp)://[!-~]+|www\.[!-~]+`)
+
+// documentNumberPattern finds a 发文字号 such as 清河检八建〔2026〕2号 (with
+// up to ten characters of its issuer's abbreviation), which no line break
+// splits.
+var documentNumberPattern = regexp.MustCompile(`[\p{Han}A-Za-z0-9]{0,10}〔\d{4}〕\d+号`)
+
+// urlSeam reports whether a URL may break after r: after a slash, dot,
+// hyphen, underscore, question mark, ampersand, equals sign, hash or tilde.
+func urlSeam(r rune) bool { return strings.ContainsRune("/.-_?&=#~", r) }
+
+// spans returns the rune ranges of pattern's matches in text, looking only
+// when text holds hint.
+func spans(pattern *regexp.Regexp, hint, text string) [][2]int {
+	if !strings.Contains(text, hint) {
+		return nil
+	}
+	var out [][2]int
+	for _, m := range pattern.FindAllStringIndex(text, -1) {
+		start := utf8.RuneCountInString(text[:m[0]])
+		out = append(out, [2]int{start, start + utf8.RuneCountInString(text[m[0]:m[1]])})
+	}
+	return out
+}
+
+func urlSpans(text string) [][2]int {
+	if !strings.Contains(text, "://") && !strings.Contains(text, "www.") && !strings.Contains(text, "WWW.") {
+		return nil
+	}
+	return spans(urlPattern, "", text)
+}
+
+func splitUnits(runes []rune, width func(i int) float64, urls [][2]int) []breakUnit {
 	units := make([]breakUnit, 0, len(runes))
 	for i := 0; i < len(runes); {
 		j := i + 1
-		if isWordRune(runes[i]) {
+		switch {
+		case len(urls) > 0 && urls[0][0] <= i && i < urls[0][1]:
+			end := urls[0][1]
+			if i == urls[0][0] {
+				// The scheme and its "//" stay together.
+				for k := i; k+2 < end; k++ {
+					if runes[k] == ':' && runes[k+1] == '/' && runes[k+2] == '/' {
+						j = k + 3
+						break
+					}
+				}
+			}
+			for j < end && !urlSeam(runes[j-1]) {
+				j++
+			}
+			if j >= end {
+				j = end
+				urls = urls[1:]
+			}
+		case isWordRune(runes[i]):
 			for j < len(runes) && isWordRune(runes[j]) {
 				j++
 			}
 		}
 		w := 0.0
-		for _, r := range runes[i:j] {
-			w += width(r)
+		for k := i; k < j; k++ {
+			w += width(k)
 		}
 		units = append(units, breakUnit{start: i, end: j, width: w})
 		i = j
@@ -68,6 +123,21 @@ func splitUnits(runes []rune, width func(rune) float64) []breakUnit {
 // alone is wider than the line. No rune is ever dropped or repeated:
 // strings.Join(lines, "") == text for every input.
 func BreakLines(text string, maxWidth float64, width func(r rune) float64) []string {
+	return breakLines(text, maxWidth, func(runes []rune) []float64 {
+		adv := make([]float64, len(runes))
+		for i, r := range runes {
+			adv[i] = width(r)
+		}
+		return adv
+	})
+}
+
+// breakLines is BreakLines with the advance of each rune given by advances,
+// which sees the whole paragraph (for punctuation compression).
+//
+// Besides the rules above, a URL breaks only after one of its seams (never
+// after "https:") and a 发文字号 (清河检八建〔2026〕2号) is not broken.
+func breakLines(text string, maxWidth float64, advances func([]rune) []float64) []string {
 	if text == "" {
 		return nil
 	}
@@ -82,13 +152,22 @@ func BreakLines(text string, maxWidth float64, width func(r rune) float64) []str
 		i += size
 	}
 	offsets = append(offsets, len(text))
-	units := splitUnits(runes, width)
+	adv := advances(runes)
+	units := splitUnits(runes, func(i int) float64 { return adv[i] }, urlSpans(text))
 
 	// allowedBefore[i] tells whether a line may begin with units[i].
 	allowedBefore := make([]bool, len(units))
 	for i := 1; i < len(units); i++ {
 		allowedBefore[i] = !forbiddenAtLineStart(runes[units[i].start]) &&
 			!forbiddenAtLineEnd(runes[units[i-1].end-1])
+	}
+	glued := spans(documentNumberPattern, "〔", text)
+	for i := 1; i < len(units); i++ {
+		for _, g := range glued {
+			if g[0] < units[i].start && units[i].start < g[1] {
+				allowedBefore[i] = false
+			}
+		}
 	}
 
 	var lines []string
@@ -108,8 +187,8 @@ func BreakLines(text string, maxWidth float64, width func(r rune) float64) []str
 			// a single wide rune stand alone.
 			u := units[first]
 			cut, w := u.start, 0.0
-			for cut < u.end && (cut == u.start || w+width(runes[cut]) <= maxWidth) {
-				w += width(runes[cut])
+			for cut < u.end && (cut == u.start || w+adv[cut] <= maxWidth) {
+				w += adv[cut]
 				cut++
 			}
 			lines = append(lines, text[offsets[u.start]:offsets[cut]])

@@ -36,6 +36,14 @@ func TestBreakLines(t *testing.T) {
 		{"unavoidable run of punctuation", "一。。。。。。", 3, []string{"一。。", "。。。", "。"}},
 		{"single rune wider than line", "检察", 0.5, []string{"检", "察"}},
 		{"ellipsis never starts a line", "一二三四……", 4, []string{"一二三", "四……"}},
+		// Before: "涉案网址为https:" stretched over the line, the rest below.
+		{"url breaks at its seams, not after the scheme", "涉案网址为https://www.example.com/shop/item?id=12345",
+			12, []string{"涉案网址为https://www.", "example.com/shop/item?", "id=12345"}},
+		{"www address", "详见www.example.gov.cn/notice/2026/index.html", 12,
+			[]string{"详见www.example.gov.cn/", "notice/2026/index.html"}},
+		// Before: "〔2026〕2" | "号".
+		{"document number is not split", "本院制发的检察建议书（清河检八建〔2026〕2号）", 16,
+			[]string{"本院制发的检察建议书", "（清河检八建〔2026〕2号）"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

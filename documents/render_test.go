@@ -46,6 +46,7 @@ func TestRecommendationRoundTrip(t *testing.T) {
 	}
 	want.WriteString(doc.Procuratorate + FormatDate(doc.Date))
 	want.WriteString("抄送：" + strings.Join(doc.CopyTo, "，") + "。")
+	want.WriteString(doc.Procuratorate + FormatDate(doc.Date) + "印发")
 
 	got := pageNumberPattern.ReplaceAllString(extracted, "")
 	if got != withoutSpace(want.String()) {
@@ -74,7 +75,7 @@ func TestMissingGlyphsReported(t *testing.T) {
 		wantInError []string
 	}{
 		{"rare han outside GB 2312", "申请人𠮷某某提出申请。", []string{"𠮷", "U+20BB7"}},
-		{"superscript digit", "浓度为115μg/m³。", []string{"³", "U+00B3"}},
+		{"hangul", "申请人한某某。", []string{"한", "U+D55C"}},
 		{"two missing, listed once each", "㐀㐀与䶵。", []string{"㐀", "䶵"}},
 	}
 	for _, tt := range tests {

@@ -1,12 +1,14 @@
 // Package pdftest extracts text from PDFs in tests with poppler's
-// pdftotext. A test skips without pdftotext on a developer's machine but
-// fails when CI=true, where the round trip from PDF to text is the point.
+// pdftotext and runs other outside PDF tools on them (pdfinfo, pdffonts,
+// qpdf). A test skips without the tool on a developer's machine but fails
+// when CI=true, where checking the PDF from outside is the point.
 package pdftest
 
 import (
 	"bytes"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -34,6 +36,29 @@ func Run(t testing.TB, pdf []byte, options ...string) []byte {
 	out, err := cmd.Output()
 	if err != nil {
 		t.Fatalf("pdftotext %s: %v", strings.Join(options, " "), err)
+	}
+	return out
+}
+
+// Tool runs an outside PDF tool (pdfinfo, pdffonts, qpdf …) on pdf, written
+// to a temporary file given as the last argument, and returns its output.
+// Like Run it skips when the tool is missing except in CI, and it fails the
+// test when the tool exits with an error.
+func Tool(t testing.TB, pdf []byte, name string, args ...string) []byte {
+	t.Helper()
+	if _, err := exec.LookPath(name); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s is required in CI", name)
+		}
+		t.Skipf("%s not installed", name)
+	}
+	file := filepath.Join(t.TempDir(), "document.pdf")
+	if err := os.WriteFile(file, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(name, append(args, file)...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
 	}
 	return out
 }

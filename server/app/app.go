@@ -156,7 +156,8 @@ func New(opts Options) (*App, error) {
 // first download.
 func NewRenderer(cfg *config.Config) (*documents.Renderer, error) {
 	d := cfg.Documents
-	r, err := documents.NewRenderer(documents.FontConfig{Title: d.TitleFont, Body: d.BodyFont, Hei: d.HeadingFont, Kai: d.KaiFont})
+	r, err := documents.NewRenderer(documents.FontConfig{Title: d.TitleFont, Body: d.BodyFont, Hei: d.HeadingFont, Kai: d.KaiFont,
+		Fallback: d.FallbackFont, Zone: cfg.Location()})
 	if err != nil {
 		return nil, fmt.Errorf("documents fonts: %w", err)
 	}

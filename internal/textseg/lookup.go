@@ -1,0 +1,9 @@
+package textseg
+
+// IsWord reports whether the dictionary holds word, for instance a
+// compound such as 食品安全 that Tag cuts into 食品 and 安全: the PDF layout
+// does not break a title's line inside one.
+func (s *Segmenter) IsWord(word string) bool {
+	_, _, ok := s.base.Find(word)
+	return ok
+}
