@@ -30,6 +30,7 @@ type Server struct {
 	registry *prometheus.Registry
 	pub      *publicServices // citizen applications and disclosure (applications.go)
 	jobs     *jobs.Scheduler
+	web      *webUI // templates and cookies of the HTML pages (web.go)
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 }
@@ -56,6 +57,7 @@ func New(opts Options) (*echo.Echo, *Server) {
 		cases:    NewCaseService(opts.Config, opts.DB),
 		registry: prometheus.NewRegistry(),
 		Now:      time.Now,
+		web:      newWebUI(opts.Config),
 	}
 	s.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(opts.DB.SQL(), "jianyi"))
@@ -64,7 +66,7 @@ func New(opts Options) (*echo.Echo, *Server) {
 	e.HideBanner = true
 	e.HidePort = true
 	e.Validator = NewValidator()
-	e.HTTPErrorHandler = NewHTTPErrorHandler(log)
+	e.HTTPErrorHandler = s.htmlErrors(NewHTTPErrorHandler(log))
 	e.IPExtractor = ipExtractor(opts.Config.HTTP.TrustedProxies)
 
 	m := newMetrics(s.registry)
