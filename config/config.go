@@ -41,6 +41,7 @@ type Config struct {
 	Disclosure DisclosureConfig `yaml:"disclosure"`
 	Reviews    ReviewConfig     `yaml:"reviews"`
 	Public     PublicConfig     `yaml:"public"`
+	Site       SiteConfig       `yaml:"site"`
 
 	location *time.Location
 }
@@ -186,6 +187,16 @@ type PublicConfig struct {
 	DuplicateDays      int           `yaml:"duplicate_days"`
 	DuplicateThreshold int           `yaml:"duplicate_threshold"`
 	MaxEvidenceFiles   int           `yaml:"max_evidence_files"`
+}
+
+// SiteConfig is the institution's identity on every web page: the public
+// pages' header and footer (主办单位, 地址, 12309, 备案号) and the staff top bar.
+type SiteConfig struct {
+	Name    string `yaml:"name"`
+	Address string `yaml:"address"`
+	Hotline string `yaml:"hotline"`
+	ICP     string `yaml:"icp"`
+	Contact string `yaml:"contact"`
 }
 
 // ByteSize is a size in bytes written as "1MB", "512KB" or a plain number.
@@ -382,6 +393,12 @@ func (c *Config) Validate() error {
 	}
 	if c.Webhook.URL != "" && c.Webhook.Secret == "" {
 		bad("webhook.secret", "must be set when webhook.url is set")
+	}
+	if strings.TrimSpace(c.Site.Name) == "" {
+		bad("site.name", "must name the institution shown on every page")
+	}
+	if strings.TrimSpace(c.Site.Hotline) == "" {
+		bad("site.hotline", "must not be empty (12309 is the procuratorates' service hotline)")
 	}
 	seenItems := map[string]bool{}
 	if len(c.Reviews.ScoringSheet) == 0 {

@@ -54,6 +54,11 @@ func TestEnvironmentOverrides(t *testing.T) {
 		{"short key", map[string]string{"JIANYI_AUTH_SIGNING_KEY": "short"}, nil, "at least 32 bytes"},
 		{"production with key", map[string]string{"JIANYI_MODE": "production", "JIANYI_AUTH_SIGNING_KEY": strings.Repeat("k", 40)},
 			func(c *config.Config) bool { return c.IsProduction() && c.Auth.SigningKey == strings.Repeat("k", 40) }, ""},
+		{"site identity", map[string]string{"JIANYI_SITE_NAME": "东川省人民检察院", "JIANYI_SITE_ICP": "东ICP备00000001号"},
+			func(c *config.Config) bool {
+				return c.Site.Name == "东川省人民检察院" && c.Site.ICP == "东ICP备00000001号" && c.Site.Hotline == "12309"
+			}, ""},
+		{"site without a name", map[string]string{"JIANYI_SITE_NAME": " "}, nil, "site.name"},
 		{"webhook without secret", map[string]string{"JIANYI_WEBHOOK_URL": "https://example.invalid/hook"}, nil, "webhook.secret"},
 	}
 	for _, tc := range tests {

@@ -70,8 +70,7 @@ func NewHTTPErrorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 		status, body := errorResponse(err)
 		body.Error.RequestID = rid
 		if status >= 500 {
-			log.Error("request failed", "request_id", rid, "method", c.Request().Method, "path", c.Path(), "error", err.Error())
-			body.Error.Message = fmt.Sprintf("服务器内部错误，请稍后重试（请求编号 %s）", rid)
+			body.Error.Message = internalError(log, c, err)
 		}
 		if status == http.StatusTooManyRequests {
 			if s, ok := body.Error.Details["retry_after_seconds"].(int); ok {
@@ -84,6 +83,14 @@ func NewHTTPErrorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 		}
 		_ = c.JSON(status, body)
 	}
+}
+
+// internalError logs the cause of a 5xx with the request id and returns the
+// only message the client sees.
+func internalError(log *slog.Logger, c echo.Context, err error) string {
+	rid := c.Response().Header().Get(echo.HeaderXRequestID)
+	log.Error("request failed", "request_id", rid, "method", c.Request().Method, "path", c.Path(), "error", err.Error())
+	return fmt.Sprintf("服务器内部错误，请稍后重试（请求编号 %s）", rid)
 }
 
 func errorResponse(err error) (int, ErrorBody) {

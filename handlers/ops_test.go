@@ -28,7 +28,9 @@ func TestOperationsEndpoints(t *testing.T) {
 				"jianyi_http_request_duration_seconds",
 				`go_sql_max_open_connections{db_name="jianyi"}`, `go_sql_in_use_connections{db_name="jianyi"}`,
 			}},
-			{"/no/such/page", http.StatusNotFound, []string{`"code":"not_found"`}},
+			// A browser-facing address answers an HTML page, the API JSON.
+			{"/no/such/page", http.StatusNotFound, []string{`<html lang="zh-CN">`, "页面不存在", "返回首页"}},
+			{"/api/no/such/thing", http.StatusNotFound, []string{`"code":"not_found"`}},
 		}
 		for _, tc := range tests {
 			t.Run(tc.path, func(t *testing.T) {

@@ -47,6 +47,7 @@ type Server struct {
 	registry       *prometheus.Registry
 	pub            *publicServices // citizen applications and disclosure (applications.go)
 	jobs           *jobs.Scheduler
+	web            *webUI // templates and cookies of the HTML pages (web.go)
 }
 
 // Services are what the handlers are built with.
@@ -90,6 +91,7 @@ func New(svc Services) (*echo.Echo, *Server) {
 		pub:            &publicServices{apps: svc.Applications, disclosures: svc.Disclosures},
 		jobs:           svc.Jobs,
 		registry:       prometheus.NewRegistry(),
+		web:            newWebUI(svc.Config),
 	}
 	s.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(svc.DB.SQL(), "jianyi"))
@@ -98,7 +100,7 @@ func New(svc Services) (*echo.Echo, *Server) {
 	e.HideBanner = true
 	e.HidePort = true
 	e.Validator = NewValidator()
-	e.HTTPErrorHandler = NewHTTPErrorHandler(log)
+	e.HTTPErrorHandler = s.htmlErrors(NewHTTPErrorHandler(log))
 	e.IPExtractor = ipExtractor(svc.Config.HTTP.TrustedProxies)
 
 	m := newMetrics(s.registry)
