@@ -28,8 +28,10 @@ type CaseFixture struct {
 	ReplyDue       calendar.Date
 	// Agency is the recipient; default Agency1.
 	Agency *org.Agency
-	// FiledWith creates a pending Filing (备案) with this procuratorate.
-	FiledWith int64
+	// FiledWith creates a Filing (备案) with this procuratorate, pending
+	// unless FilingSubmitted.
+	FiledWith       int64
+	FilingSubmitted bool
 }
 
 // CaseFixture writes a case of the district's 第八检察部, handled by
@@ -86,6 +88,10 @@ func (e *Env) CaseFixture(f CaseFixture) *cases.Case {
 		due := calendar.DateOf(now, time.UTC).AddDays(5)
 		fl := &cases.Filing{CaseID: c.ID, ProcuratorateID: c.ProcuratorateID, ParentProcuratorateID: f.FiledWith,
 			DueOn: due, Status: cases.FilingPending, CreatedAt: now}
+		if f.FilingSubmitted {
+			today := calendar.DateOf(now, time.UTC)
+			fl.Status, fl.FiledAt, fl.FiledOn = cases.FilingFiled, &now, &today
+		}
 		if err := e.DB.Create(fl).Error; err != nil {
 			e.T.Fatalf("filing fixture: %v", err)
 		}

@@ -40,6 +40,7 @@ type Config struct {
 	Webhook    WebhookConfig    `yaml:"webhook"`
 	Disclosure DisclosureConfig `yaml:"disclosure"`
 	Reviews    ReviewConfig     `yaml:"reviews"`
+	Approval   ApprovalConfig   `yaml:"approval"`
 	Public     PublicConfig     `yaml:"public"`
 	Site       SiteConfig       `yaml:"site"`
 
@@ -87,6 +88,58 @@ type DeadlineConfig struct {
 	ApplicationAnswerWorkdays int            `yaml:"application_answer_workdays"`
 	ApplicationResultMonths   int            `yaml:"application_result_months"`
 	StageLimits               map[string]int `yaml:"stage_limits"`
+	// LookbackMonths is when the 回头看 of a closed case falls due, in months
+	// after closure; 0 schedules none.
+	LookbackMonths int `yaml:"lookback_months"`
+	// MeasureDueSoonDays is how many days before a planned rectification
+	// measure's target date the agency and the prosecutor are reminded.
+	MeasureDueSoonDays int `yaml:"measure_due_soon_days"`
+}
+
+// ApprovalConfig is the approval chain (审批链) a submitted 检察建议书 goes
+// through: dept_review (部门负责人审核), approve (检察长审批) and optionally
+// committee (检察委员会决定), in that order.
+type ApprovalConfig struct {
+	Chain []string `yaml:"chain"`
+	// ByProcuratorate sets another chain for some procuratorates.
+	ByProcuratorate []ProcuratorateChain `yaml:"by_procuratorate"`
+}
+
+// ProcuratorateChain is one procuratorate's own approval chain, named by the
+// procuratorate's full name.
+type ProcuratorateChain struct {
+	Procuratorate string   `yaml:"procuratorate"`
+	Chain         []string `yaml:"chain"`
+}
+
+// ApprovalStages are the steps a chain may hold, in their required order.
+var ApprovalStages = []string{"dept_review", "approve", "committee"}
+
+// checkChain reports what is wrong with an approval chain, "" when nothing:
+// known steps, each once, in order, the chief's approval included.
+func checkChain(chain []string) string {
+	last := -1
+	hasApprove := false
+	for _, st := range chain {
+		i := -1
+		for k, known := range ApprovalStages {
+			if st == known {
+				i = k
+			}
+		}
+		switch {
+		case i < 0:
+			return fmt.Sprintf("unknown step %q (want dept_review, approve, committee)", st)
+		case i <= last:
+			return "steps must be in the order dept_review, approve, committee, each once"
+		}
+		last = i
+		hasApprove = hasApprove || st == "approve"
+	}
+	if !hasApprove {
+		return "must include approve (检察长审批)"
+	}
+	return ""
 }
 
 // DocumentConfig points at official fonts where an office has them.
@@ -115,6 +168,7 @@ type JobsConfig struct {
 	FilingDeadlines      JobSpec `yaml:"filing_deadlines"`
 	ProjectTasks         JobSpec `yaml:"project_tasks"`
 	DailyStats           JobSpec `yaml:"daily_stats"`
+	FollowThrough        JobSpec `yaml:"follow_through"`
 	Outbox               JobSpec `yaml:"outbox"`
 	DueSoonDays          []int   `yaml:"due_soon_days"`
 	VeryOverdueDays      int     `yaml:"very_overdue_days"`
@@ -160,6 +214,16 @@ type DisclosureConfig struct {
 // ReviewConfig holds the quality review (质量评查) scoring sheet.
 type ReviewConfig struct {
 	ScoringSheet []ScoreItem `yaml:"scoring_sheet"`
+	// Grades are the lowest percentages of the maximum score for the grades
+	// (等次) 优质, 合格 and 瑕疵; below Flawed a case is 不合格.
+	Grades GradeThresholds `yaml:"grades"`
+}
+
+// GradeThresholds are the percentages a score must reach for each 等次.
+type GradeThresholds struct {
+	Excellent int `yaml:"excellent"`
+	Qualified int `yaml:"qualified"`
+	Flawed    int `yaml:"flawed"`
 }
 
 // ScoreItem is one line of the scoring sheet: what is scored and its maximum.
@@ -400,6 +464,28 @@ func (c *Config) Validate() error {
 	if strings.TrimSpace(c.Site.Hotline) == "" {
 		bad("site.hotline", "must not be empty (12309 is the procuratorates' service hotline)")
 	}
+	if c.Deadlines.LookbackMonths < 0 || c.Deadlines.LookbackMonths > 60 {
+		bad("deadlines.lookback_months", "must be between 0 (no 回头看) and 60")
+	}
+	if c.Deadlines.MeasureDueSoonDays < 0 {
+		bad("deadlines.measure_due_soon_days", "must not be negative")
+	}
+	if msg := checkChain(c.Approval.Chain); msg != "" {
+		bad("approval.chain", "%s", msg)
+	}
+	seenChains := map[string]bool{}
+	for _, pc := range c.Approval.ByProcuratorate {
+		if strings.TrimSpace(pc.Procuratorate) == "" || seenChains[pc.Procuratorate] {
+			bad("approval.by_procuratorate", "each entry needs a unique procuratorate name, got %q", pc.Procuratorate)
+		}
+		seenChains[pc.Procuratorate] = true
+		if msg := checkChain(pc.Chain); msg != "" {
+			bad("approval.by_procuratorate", "%s: %s", pc.Procuratorate, msg)
+		}
+	}
+	if g := c.Reviews.Grades; !(g.Excellent <= 100 && g.Excellent > g.Qualified && g.Qualified > g.Flawed && g.Flawed >= 0) {
+		bad("reviews.grades", "need 100 >= excellent > qualified > flawed >= 0, got %d/%d/%d", g.Excellent, g.Qualified, g.Flawed)
+	}
 	seenItems := map[string]bool{}
 	if len(c.Reviews.ScoringSheet) == 0 {
 		bad("reviews.scoring_sheet", "must list at least one item")
@@ -536,6 +622,9 @@ func setFromString(fv reflect.Value, raw string) error {
 		fv.Set(s)
 	case reflect.Map:
 		// stage limits as "checking=30,investigating=60"
+		if fv.Type().Elem().Kind() != reflect.Int {
+			return fmt.Errorf("unsupported type %s", fv.Type())
+		}
 		m := reflect.MakeMap(fv.Type())
 		for _, p := range strings.Split(raw, ",") {
 			k, val, ok := strings.Cut(strings.TrimSpace(p), "=")

@@ -88,15 +88,15 @@ func TestAgencyObjection(t *testing.T) {
 		if r.ErrorCode() != "objection_pending" {
 			t.Fatalf("second objection: %s", r.Body)
 		}
-		_, r = act(t, env, keep.ID, "review_objection", "prosecutor1", map[string]any{"version": c.Version, "outcome": "ignore", "reason": "x"}, http.StatusBadRequest)
-		c, _ = act(t, env, keep.ID, "review_objection", "prosecutor1", map[string]any{"version": c.Version, "outcome": "keep", "reason": "属于法定职责"}, http.StatusOK)
+		_, r = act(t, env, keep.ID, "review_objection", "chief1", map[string]any{"version": c.Version, "outcome": "ignore", "reason": "x"}, http.StatusBadRequest)
+		c, _ = act(t, env, keep.ID, "review_objection", "chief1", map[string]any{"version": c.Version, "outcome": "keep", "reason": "属于法定职责"}, http.StatusOK)
 		if c.State != "delivered" || c.ReplyDue == nil || *c.ReplyDue != keep.ReplyDue.String() {
 			t.Fatalf("after keep %+v", c)
 		}
 		if agencyUsers(keep.ID, "objection_reviewed") != 1 {
 			t.Fatal("agency not told the review outcome")
 		}
-		_, r = act(t, env, keep.ID, "review_objection", "prosecutor1", map[string]any{"version": c.Version, "outcome": "keep", "reason": "x"}, http.StatusConflict)
+		_, r = act(t, env, keep.ID, "review_objection", "chief1", map[string]any{"version": c.Version, "outcome": "keep", "reason": "x"}, http.StatusConflict)
 		if r.ErrorCode() != "no_pending_objection" {
 			t.Fatalf("review without objection: %s", r.Body)
 		}
@@ -111,7 +111,7 @@ func TestAgencyObjection(t *testing.T) {
 		amend := createDeliveredCaseFixture(t, env, 2, true)
 		c, _ = act(t, env, amend.ID, "request_extension", "agency1", map[string]any{"version": 1, "reason": "需要时间", "requested_days": 10}, http.StatusOK)
 		c, _ = act(t, env, amend.ID, "object", "agency1", map[string]any{"version": c.Version, "reason": "事实认定有误"}, http.StatusOK)
-		c, _ = act(t, env, amend.ID, "review_objection", "prosecutor1", map[string]any{"version": c.Version, "outcome": "amend", "reason": "部分事实需补正"}, http.StatusOK)
+		c, _ = act(t, env, amend.ID, "review_objection", "chief1", map[string]any{"version": c.Version, "outcome": "amend", "reason": "部分事实需补正"}, http.StatusOK)
 		if c.State != "drafting" || c.DocumentNumber != nil || c.ReplyDue != nil {
 			t.Fatalf("after amend %+v", c)
 		}
@@ -151,7 +151,7 @@ func TestAgencyObjection(t *testing.T) {
 		// withdraw.
 		wd := createDeliveredCaseFixture(t, env, 3, true)
 		c, _ = act(t, env, wd.ID, "object", "agency1", map[string]any{"version": 1, "reason": "问题已整改完毕"}, http.StatusOK)
-		c, _ = act(t, env, wd.ID, "review_objection", "prosecutor1", map[string]any{"version": c.Version, "outcome": "withdraw", "reason": "问题已消除"}, http.StatusOK)
+		c, _ = act(t, env, wd.ID, "review_objection", "chief1", map[string]any{"version": c.Version, "outcome": "withdraw", "reason": "问题已消除"}, http.StatusOK)
 		if c.State != "withdrawn" {
 			t.Fatalf("after withdraw %+v", c)
 		}
@@ -407,7 +407,7 @@ func TestAgencyReplyWithOpenRequests(t *testing.T) {
 		}
 		c, _ = act(t, env, fx.ID, "reply", "agency1", map[string]any{"version": c.Version, "kind": "interim", "text": "整改已启动",
 			"contact_person": "王科长", "contact_phone": "1"}, http.StatusOK)
-		c, _ = act(t, env, fx.ID, "review_objection", "prosecutor1", map[string]any{"version": c.Version, "outcome": "keep", "reason": "属于法定职责"}, http.StatusOK)
+		c, _ = act(t, env, fx.ID, "review_objection", "chief1", map[string]any{"version": c.Version, "outcome": "keep", "reason": "属于法定职责"}, http.StatusOK)
 		c, _ = act(t, env, fx.ID, "request_extension", "agency1", map[string]any{"version": c.Version, "reason": "需要协调", "requested_days": 15}, http.StatusOK)
 
 		// Past the deadline with no final reply: 不回复 in the inbox.
@@ -491,7 +491,7 @@ func TestAgencyPayloadValidation(t *testing.T) {
 			{"request_extension", "agency1", map[string]any{"reason": "x", "requested_due": fx.ReplyDue.String()}, "requested_due"},
 			{"request_extension", "agency1", map[string]any{"reason": "x", "requested_days": 0, "requested_due": "2026-13-01"}, ""},
 			{"decide_extension", "prosecutor1", map[string]any{"decision": "maybe"}, "decision"},
-			{"review_objection", "prosecutor1", map[string]any{"outcome": "keep"}, "reason"},
+			{"review_objection", "chief1", map[string]any{"outcome": "keep"}, "reason"},
 			{"follow_up", "prosecutor1", map[string]any{"kind": "visit", "participants": "x", "findings": "x"}, "held_on"},
 			{"follow_up", "prosecutor1", map[string]any{"kind": "party", "held_on": today.String(), "participants": "x", "findings": "x"}, "kind"},
 			{"follow_up", "prosecutor1", map[string]any{"kind": "visit", "held_on": today.AddDays(1).String(), "participants": "x", "findings": "x"}, "held_on"},

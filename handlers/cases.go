@@ -185,14 +185,17 @@ func (s *Server) caseEvents(c echo.Context) error {
 
 // extraEventLabels names the timeline events that are not lifecycle actions.
 var extraEventLabels = map[string]string{
-	"register":             "登记线索",
-	"draft_saved":          "保存检察建议书草稿",
-	"investigation_record": "登记调查核实记录",
-	"deadline_recomputed":  "重新计算回复期限",
-	"filing_submitted":     "报上级院备案",
-	"project_link":         "纳入项目",
-	"project_unlink":       "移出项目",
-	"rate":                 "外部评价",
+	"register":              "登记线索",
+	"draft_saved":           "保存检察建议书草稿",
+	"investigation_record":  "登记调查核实记录",
+	"deadline_recomputed":   "重新计算回复期限",
+	"filing_submitted":      "报上级院备案",
+	"filing_comment":        "上级院备案审查意见",
+	"filing_order_amend":    "上级院指令变更",
+	"filing_order_withdraw": "上级院指令撤回",
+	"project_link":          "纳入项目",
+	"project_unlink":        "移出项目",
+	"rate":                  "外部评价",
 }
 
 // caseAction runs POST /cases/{id}/actions/{action}. The body is JSON
@@ -348,19 +351,24 @@ func (s *Server) downloadFile(c echo.Context) error {
 }
 
 // lifecycleTable publishes the lifecycle table so the UI and other systems
-// read the same rules the server applies.
+// read the same rules the server applies: each action's states, the roles
+// that take it (its deciders), whether only the handling prosecutor (or the
+// department head) may, which action decides what it proposes, and the
+// approval chain of the caller's procuratorate with the default one.
 func (s *Server) lifecycleTable(c echo.Context) error {
 	type row struct {
-		Name     string   `json:"name"`
-		Label    string   `json:"label"`
-		From     []string `json:"from"`
-		To       []string `json:"to"`
-		Roles    []string `json:"roles"`
-		Internal bool     `json:"internal"`
+		Name        string   `json:"name"`
+		Label       string   `json:"label"`
+		From        []string `json:"from"`
+		To          []string `json:"to"`
+		Roles       []string `json:"roles"`
+		Internal    bool     `json:"internal"`
+		HandlerOnly bool     `json:"handler_only"`
+		DecidedBy   string   `json:"decided_by,omitempty"`
 	}
 	rows := make([]row, 0, len(cases.Lifecycle))
 	for _, a := range cases.Lifecycle {
-		r := row{Name: a.Name, Label: a.Label, Internal: a.Internal}
+		r := row{Name: a.Name, Label: a.Label, Internal: a.Internal, HandlerOnly: a.HandlerOnly, DecidedBy: a.DecidedBy}
 		for _, f := range a.From {
 			r.From = append(r.From, string(f))
 		}
@@ -378,5 +386,16 @@ func (s *Server) lifecycleTable(c echo.Context) error {
 		}
 		rows = append(rows, r)
 	}
-	return c.JSON(http.StatusOK, map[string]any{"items": rows, "states": cases.StateLabels, "generated_at": s.clock.Now().Format(time.RFC3339)})
+	chains := s.cases.Settings.Approval
+	own := chains.For("")
+	if a := actorOf(c); a != nil && a.ProcuratorateID != 0 {
+		p, err := org.ProcuratorateByID(s.db.WithContext(c.Request().Context()), a.ProcuratorateID)
+		if err != nil {
+			return err
+		}
+		own = chains.For(p.Name)
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": rows, "states": cases.StateLabels,
+		"approval_chain": cases.DescribeChain(own), "default_approval_chain": cases.DescribeChain(chains.For("")),
+		"decision_kinds": cases.DecisionKindLabels, "generated_at": s.clock.Now().Format(time.RFC3339)})
 }

@@ -35,10 +35,10 @@ func TestCaseEngineSmoke(t *testing.T) {
 		if r.ErrorCode() != "action_not_allowed_in_state" {
 			t.Fatalf("code %s", r.ErrorCode())
 		}
-		// Two prosecutors at once on the same version: exactly one wins.
+		// Two requests at once on the same version: exactly one wins.
 		var wg sync.WaitGroup
 		statuses := make([]int, 2)
-		for i, u := range []string{"prosecutor1", "prosecutor2"} {
+		for i, u := range []string{"prosecutor1", "prosecutor1"} {
 			env.Token(u)
 			wg.Add(1)
 			go func(i int, u string) {

@@ -118,7 +118,7 @@ func dumpPDF(t *testing.T, name string, pdf []byte) {
 func deliveredFixture(env *apitest.Env) *cases.Case {
 	return env.CaseFixture(apitest.CaseFixture{State: cases.StateDelivered, Content: longContent(), DocumentNumber: docNumber,
 		IssuedAt: time.Date(2026, 1, 5, 2, 0, 0, 0, time.UTC), DeliveredOn: calendar.NewDate(2026, 1, 6),
-		ReplyDue: calendar.NewDate(2026, 3, 6), FiledWith: env.Org.City.ID})
+		ReplyDue: calendar.NewDate(2026, 3, 6), FiledWith: env.Org.City.ID, FilingSubmitted: true})
 }
 
 func TestRecommendationPDFRoundTrip(t *testing.T) {
@@ -325,7 +325,9 @@ func TestDocumentAccess(t *testing.T) {
 			{"agency2", delivered, "urging-letter", 404},
 			{"", delivered, "recommendation", 401},
 			{"", delivered, "filing-report", 401},
-			{"cityprosecutor1", delivered, "recommendation", 404},
+			// The city reads the submitted filing's report and the letter it
+			// names as attachment, nothing else of the case.
+			{"cityprosecutor1", delivered, "recommendation", 200},
 			{"cityprosecutor1", delivered, "approval-form", 404},
 			{"cityprosecutor1", delivered, "service-receipt", 404},
 			{"cityprosecutor1", delivered, "filing-report", 200},
@@ -346,7 +348,7 @@ func TestDocumentAccess(t *testing.T) {
 		// The administrator of the procuratorate a case is filed with runs the
 		// system there; the filing report is for its case handlers.
 		toProvince := env.CaseFixture(apitest.CaseFixture{State: cases.StateIssued, Content: longContent(), DocumentNumber: "清河检八建〔2026〕2号",
-			IssuedAt: time.Date(2026, 1, 5, 2, 0, 0, 0, time.UTC), FiledWith: env.Org.Province.ID})
+			IssuedAt: time.Date(2026, 1, 5, 2, 0, 0, 0, time.UTC), FiledWith: env.Org.Province.ID, FilingSubmitted: true})
 		env.Do("GET", docPath(toProvince.ID, "filing-report"), "admin", nil).Expect(t, http.StatusNotFound)
 		env.Do("GET", "/api/v1/cases/999999/documents/recommendation.pdf", "prosecutor1", nil).Expect(t, http.StatusNotFound)
 	})

@@ -84,12 +84,12 @@ func e2eToDrafting(t *testing.T, env *apitest.Env, title string) caseState {
 	return c
 }
 
-// e2eIssue submits the current draft, has chief1 approve it and issues it.
+// e2eIssue submits the current draft, has depthead1 review and chief1
+// approve it and issues it.
 func e2eIssue(t *testing.T, env *apitest.Env, c caseState) caseState {
 	t.Helper()
 	env.Do("PUT", fmt.Sprintf("/api/v1/cases/%d/draft", c.ID), "prosecutor1", completeDraft(0)).Expect(t, http.StatusOK)
-	c = mustAct(t, env, c, "submit", "prosecutor1", nil)
-	c = mustAct(t, env, c, "approve", "chief1", map[string]any{"opinion": "同意制发。"})
+	c = submitApproved(t, env, c, nil, "同意制发。")
 	return mustAct(t, env, c, "issue", "prosecutor1", nil)
 }
 
@@ -115,8 +115,9 @@ func TestEndToEndRecommendation(t *testing.T) {
 
 		// Draft, submit, return with comments, re-save, submit, approve, issue.
 		env.Do("PUT", base+"/draft", "prosecutor1", completeDraft(0)).Expect(t, http.StatusOK)
+		investigationDone(t, env, id)
 		c = mustAct(t, env, c, "submit", "prosecutor1", map[string]any{"note": "建议制发"})
-		c = mustAct(t, env, c, "return", "chief1", map[string]any{"comments": "请补充法律依据的条款内容。"})
+		c = mustAct(t, env, c, "return", "depthead1", map[string]any{"comments": "请补充法律依据的条款内容。"})
 		if c.State != "drafting" {
 			t.Fatalf("after return: %s", c.State)
 		}
@@ -199,6 +200,7 @@ func TestEndToEndRecommendation(t *testing.T) {
 		c, _ = act(t, env, id, "follow_up", "prosecutor1", map[string]any{"version": c.Version, "kind": "return_visit", "held_on": today,
 			"participants": "张检察官、王科长", "findings": "巡查机制已建立", "internal": true}, http.StatusOK)
 		c, _ = act(t, env, id, "report_progress", "agency1", map[string]any{"version": c.Version, "percent": 80, "description": "培训已完成八成"}, http.StatusOK)
+		fileUpward(t, env, id)
 		c, _ = act(t, env, id, "close", "prosecutor1", map[string]any{"version": c.Version, "outcome": "partly_rectified", "summary": "部分整改到位，结案。"}, http.StatusOK)
 		if c.State != "closed" || c.ReplyClass != cases.ReplyClassPerfunctory {
 			t.Fatalf("after close: state %s reply class %s", c.State, c.ReplyClass)
@@ -284,7 +286,11 @@ func TestEndToEndObjectionAmendReissue(t *testing.T) {
 		res := actMultipart(t, env, id, "object", "agency1", c.Version, map[string]any{"reason": "建议第一项超出本单位职能范围"},
 			[]apitest.File{{Field: "files", Name: "职能说明.pdf", ContentType: "application/pdf", Content: pdfBytes("duties")}}).Expect(t, http.StatusOK)
 		res.Decode(t, &c)
-		c, _ = act(t, env, id, "review_objection", "prosecutor1", map[string]any{"version": c.Version, "outcome": "amend", "reason": "异议部分成立，修改第一项"}, http.StatusOK)
+		// The handling prosecutor proposes the outcome; the chief decides it.
+		c, _ = act(t, env, id, "propose_objection_review", "prosecutor1", map[string]any{"version": c.Version, "outcome": "amend", "reason": "异议部分成立，拟修改第一项"}, http.StatusOK)
+		act(t, env, id, "review_objection", "prosecutor1", map[string]any{"version": c.Version, "outcome": "amend", "reason": "x"}, http.StatusForbidden)
+		c, _ = act(t, env, id, "review_objection", "chief1", map[string]any{"version": c.Version, "outcome": "amend", "reason": "异议部分成立，修改第一项",
+			"opinion": "同意承办检察官意见。"}, http.StatusOK)
 		if c.State != "drafting" || c.DocumentNumber != nil || c.ReplyDue != nil {
 			t.Fatalf("after amend: %+v", c)
 		}
@@ -337,8 +343,7 @@ func TestEndToEndObjectionAmendReissue(t *testing.T) {
 		content["items"] = []map[string]any{{"text": "会同教育部门开展校园周边食品经营专项整治。", "legal_basis": "《中华人民共和国食品安全法》第一百一十条"}}
 		env.Do("PUT", fmt.Sprintf("/api/v1/cases/%d/draft", id), "prosecutor1", draft).Expect(t, http.StatusOK)
 		agencyHidesLetter("new draft")
-		c = mustAct(t, env, c, "submit", "prosecutor1", nil)
-		c = mustAct(t, env, c, "approve", "chief1", map[string]any{"opinion": "同意修改后重新制发。"})
+		c = submitApproved(t, env, c, nil, "同意修改后重新制发。")
 		agencyHidesLetter("approved")
 		c = mustAct(t, env, c, "issue", "prosecutor1", nil)
 		if c.DocumentNumber == nil || *c.DocumentNumber != "清河检八建〔2026〕2号" {
@@ -486,8 +491,7 @@ func TestEndToEndCitizenToDisclosure(t *testing.T) {
 		draft := completeDraft(0)
 		draft["content"].(map[string]any)["facts"] = fmt.Sprintf("申请人欧阳娜娜（公民身份号码%s，联系电话%s）反映，清河区实验小学门口有无证流动摊贩售卖过期零食。经查属实。", applicantID, phone)
 		env.Do("PUT", fmt.Sprintf("/api/v1/cases/%d/draft", id), "prosecutor1", draft).Expect(t, http.StatusOK)
-		c = mustAct(t, env, c, "submit", "prosecutor1", nil)
-		c = mustAct(t, env, c, "approve", "chief1", map[string]any{"opinion": "同意制发。"})
+		c = submitApproved(t, env, c, nil, "同意制发。")
 		c = mustAct(t, env, c, "issue", "prosecutor1", nil)
 		c = mustAct(t, env, c, "deliver", "prosecutor1", map[string]any{"method": "written", "delivered_on": "2026-03-02"})
 		c, _ = act(t, env, id, "sign", "agency1", map[string]any{"version": c.Version, "signer_name": "王科长"}, http.StatusOK)
@@ -543,6 +547,7 @@ func TestEndToEndCitizenToDisclosure(t *testing.T) {
 
 		// Once the case is closed the applicant is told the result.
 		c, _ = act(t, env, id, "assess", "prosecutor1", map[string]any{"version": c.Version, "verdict": "rectified", "opinion": "整改到位"}, http.StatusOK)
+		fileUpward(t, env, id)
 		act(t, env, id, "close", "prosecutor1", map[string]any{"version": c.Version, "outcome": "rectified", "summary": "整改到位，结案。"}, http.StatusOK)
 		st = lookUp(env, s.TrackingNo, s.Secret, "").Expect(t, http.StatusOK)
 		if !strings.Contains(string(st.Body), "现已结案") {
@@ -814,14 +819,41 @@ func TestEndToEndFilingReportFollowsFilingAccess(t *testing.T) {
 		if len(filings.Items) != 1 {
 			t.Fatalf("province filings %+v", filings.Items)
 		}
-		env.Do("GET", fmt.Sprintf("/api/v1/filings/%d", filings.Items[0].ID), "provprosecutor1", nil).Expect(t, http.StatusOK)
+		fid := filings.Items[0].ID
+		env.Do("GET", fmt.Sprintf("/api/v1/filings/%d", fid), "provprosecutor1", nil).Expect(t, http.StatusOK)
+		// While the filing is pending the higher procuratorates read neither
+		// the report nor the letter (issue 14: they could read the report).
+		for _, user := range []string{"provprosecutor1", "citychief1", "cityprosecutor1"} {
+			for _, kind := range []string{"filing-report", "recommendation"} {
+				if got := e2eDownload(env, c.ID, kind, user).Status; got != http.StatusNotFound {
+					t.Errorf("%s: %s of a pending filing %d, want 404", user, kind, got)
+				}
+			}
+		}
+		var filed struct {
+			ReportFileID int64 `json:"report_file_id"`
+		}
+		env.Do("POST", fmt.Sprintf("/api/v1/filings/%d/submit", fid), "prosecutor1", nil).Expect(t, http.StatusOK).Decode(t, &filed)
 		for user, want := range map[string]int{"provprosecutor1": http.StatusOK, "citychief1": http.StatusOK, "prosecutor1": http.StatusOK,
 			"agency1": http.StatusNotFound, "admin": http.StatusNotFound} {
 			if got := e2eDownload(env, c.ID, "filing-report", user).Status; got != want {
 				t.Errorf("%s: filing report %d, want %d", user, got, want)
 			}
+			// The letter the report names as its attachment (issue 14: 404).
+			if got := e2eDownload(env, c.ID, "recommendation", user).Status; user != "agency1" && got != want {
+				t.Errorf("%s: the filed letter %d, want %d", user, got, want)
+			}
 		}
-		// Only the filing report: the letter's approval form stays internal.
+		// The stored files too, by id: the report and the frozen letter.
+		var letter files.StoredFile
+		if err := db.Where("case_id = ? AND owner_type = ?", c.ID, "recommendation_pdf").Order("id DESC").First(&letter).Error; err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range []int64{filed.ReportFileID, letter.ID} {
+			env.Do("GET", fmt.Sprintf("/api/v1/files/%d", id), "citychief1", nil).Expect(t, http.StatusOK)
+			env.Do("GET", fmt.Sprintf("/api/v1/files/%d", id), "agency2", nil).Expect(t, http.StatusNotFound)
+		}
+		// Only these: the letter's approval form stays internal.
 		e2eDownload(env, c.ID, "approval-form", "provprosecutor1").Expect(t, http.StatusNotFound)
 		e2eDownload(env, c.ID, "approval-form", "citychief1").Expect(t, http.StatusNotFound)
 	})

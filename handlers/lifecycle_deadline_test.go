@@ -62,7 +62,7 @@ func TestHolidayEditMovesOpenDeadlines(t *testing.T) {
 	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		open := driveTo(t, env, "期限重算", "delivered")
-		closed := mustAct(t, env, driveTo(t, env, "已撤回", "delivered"), "withdraw", "prosecutor1", validPayload["withdraw"])
+		closed := mustAct(t, env, driveTo(t, env, "已撤回", "delivered"), "withdraw", "chief1", validPayload["withdraw"])
 		if *open.ReplyDue != "2026-05-06" || *closed.ReplyDue != "2026-05-06" {
 			t.Fatalf("fixture deadlines %s %s", *open.ReplyDue, *closed.ReplyDue)
 		}
@@ -94,7 +94,7 @@ func TestHolidayEditMovesOpenDeadlines(t *testing.T) {
 		}
 		// A form still holding the old version now gets 409 rather than
 		// overwriting the new deadline.
-		if r := actOn(env, open.ID, "withdraw", "prosecutor1", open.Version, validPayload["withdraw"]); r.Status != http.StatusConflict {
+		if r := actOn(env, open.ID, "withdraw", "chief1", open.Version, validPayload["withdraw"]); r.Status != http.StatusConflict {
 			t.Fatalf("stale action after recompute: %d", r.Status)
 		}
 		var untouched caseState

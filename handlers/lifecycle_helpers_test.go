@@ -26,6 +26,8 @@ type caseState struct {
 	Rectification       string   `json:"rectification"`
 	FirstRepliedOn      *string  `json:"first_replied_on"`
 	Outcome             string   `json:"outcome"`
+	ApprovalStage       string   `json:"approval_stage"`
+	LookbackDue         *string  `json:"lookback_due"`
 }
 
 // newLead registers a lead as prosecutor1 addressed to agency1.
@@ -78,7 +80,8 @@ func completeDraft(urgentDays int) map[string]any {
 // driveTo takes a new lead through the lifecycle up to state want (one of
 // checking, filed, investigating, drafting, reviewing, approved, issued,
 // delivered) with the demo roles; it is the fixture the table and
-// concurrency tests start from.
+// concurrency tests start from. A "reviewing" case waits for the 部门负责人
+// 审核; approval takes depthead1's review and chief1's approval.
 func driveTo(t *testing.T, env *apitest.Env, title, want string) caseState {
 	t.Helper()
 	c := newLead(t, env, title)
@@ -92,8 +95,10 @@ func driveTo(t *testing.T, env *apitest.Env, title, want string) caseState {
 		{"investigating", "investigate", "prosecutor1", nil, nil},
 		{"drafting", "draft", "prosecutor1", nil, nil},
 		{"reviewing", "submit", "prosecutor1", nil, func(c caseState) {
+			investigationDone(t, env, c.ID)
 			env.Do("PUT", fmt.Sprintf("/api/v1/cases/%d/draft", c.ID), "prosecutor1", completeDraft(0)).Expect(t, http.StatusOK)
 		}},
+		{"reviewing", "approve", "depthead1", map[string]any{"opinion": "同意，报检察长审批"}, nil},
 		{"approved", "approve", "chief1", map[string]any{"opinion": "同意制发"}, nil},
 		{"issued", "issue", "prosecutor1", nil, nil},
 		{"delivered", "deliver", "prosecutor1", map[string]any{"method": "written", "delivered_on": "2026-03-02"}, nil},
@@ -114,4 +119,46 @@ func driveTo(t *testing.T, env *apitest.Env, title, want string) caseState {
 		t.Fatalf("driveTo: cannot reach %s", want)
 	}
 	return c
+}
+
+// investigationDone records a site visit and the 调查终结报告 on a case as
+// prosecutor1, which submission requires.
+func investigationDone(t *testing.T, env *apitest.Env, id int64) {
+	t.Helper()
+	path := fmt.Sprintf("/api/v1/cases/%d/investigation-records", id)
+	env.Do("POST", path, "prosecutor1", map[string]any{"kind": "site_visit", "date": "2026-03-01", "place": "清河区实验小学门口",
+		"participants": "张检察官", "summary": "现场查看，流动摊贩无证经营属实。"}).Expect(t, http.StatusCreated)
+	env.Do("POST", path, "prosecutor1", investigationReport()).Expect(t, http.StatusCreated)
+}
+
+// investigationReport is a complete 调查终结报告 record.
+func investigationReport() map[string]any {
+	return map[string]any{"kind": "investigation_report", "date": "2026-03-01", "participants": "张检察官",
+		"summary": "调查终结，建议制发检察建议。", "report": map[string]any{
+			"facts": "辖区三所小学周边存在流动摊贩无证经营。", "evidence": "现场检查笔录、照片。",
+			"problems": "市场监管部门未依法查处。", "opinion": "建议向市场监管局制发检察建议。"}}
+}
+
+// submitApproved submits a saved draft (recording the investigation first)
+// and takes it through the default chain: depthead1 reviews, chief1 approves.
+func submitApproved(t *testing.T, env *apitest.Env, c caseState, submitPayload map[string]any, opinion string) caseState {
+	t.Helper()
+	investigationDone(t, env, c.ID)
+	c = mustAct(t, env, c, "submit", "prosecutor1", submitPayload)
+	c = mustAct(t, env, c, "approve", "depthead1", map[string]any{"opinion": "同意，报检察长审批"})
+	return mustAct(t, env, c, "approve", "chief1", map[string]any{"opinion": opinion})
+}
+
+// fileUpward submits a case's pending 备案 as prosecutor1 (a case closes only
+// once filed).
+func fileUpward(t *testing.T, env *apitest.Env, id int64) {
+	t.Helper()
+	var f struct {
+		ID     int64  `json:"id"`
+		Status string `json:"status"`
+	}
+	env.Do("GET", fmt.Sprintf("/api/v1/cases/%d/filing", id), "prosecutor1", nil).Expect(t, http.StatusOK).Decode(t, &f)
+	if f.Status == "pending" {
+		env.Do("POST", fmt.Sprintf("/api/v1/filings/%d/submit", f.ID), "prosecutor1", nil).Expect(t, http.StatusOK)
+	}
 }

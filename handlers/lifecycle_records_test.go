@@ -145,7 +145,8 @@ func TestInvestigationRecordRules(t *testing.T) {
 			} `json:"items"`
 		}
 		env.Do("GET", path(c), "prosecutor1", nil).Expect(t, http.StatusOK).Decode(t, &list)
-		if len(list.Items) != 3 || len(list.Items[0].ExpertIDs) != 1 || len(list.Items[2].Files) != 1 || list.Items[2].Files[0].Filename != "书面意见.pdf" {
+		// Three records, then the site visit and the 调查终结报告 submission needed.
+		if len(list.Items) != 5 || len(list.Items[0].ExpertIDs) != 1 || len(list.Items[2].Files) != 1 || list.Items[2].Files[0].Filename != "书面意见.pdf" {
 			t.Fatalf("staff records %+v", list.Items)
 		}
 		env.Do("GET", path(c), "agency1", nil).Expect(t, http.StatusOK).Decode(t, &list)
@@ -170,9 +171,11 @@ func driveFrom(t *testing.T, env *apitest.Env, c caseState, want string) caseSta
 		"investigating": func(c caseState) caseState { return mustAct(t, env, c, "draft", "prosecutor1", nil) },
 		"drafting": func(c caseState) caseState {
 			env.Do("PUT", fmt.Sprintf("/api/v1/cases/%d/draft", c.ID), "prosecutor1", completeDraft(0)).Expect(t, http.StatusOK)
+			investigationDone(t, env, c.ID)
 			return mustAct(t, env, c, "submit", "prosecutor1", nil)
 		},
 		"reviewing": func(c caseState) caseState {
+			c = mustAct(t, env, c, "approve", "depthead1", map[string]any{"opinion": "同意，报检察长审批"})
 			return mustAct(t, env, c, "approve", "chief1", map[string]any{"opinion": "同意"})
 		},
 		"approved": func(c caseState) caseState { return mustAct(t, env, c, "issue", "prosecutor1", nil) },
@@ -224,7 +227,9 @@ func TestDraftVersionsAndUrgentDeadline(t *testing.T) {
 		env.Do("PUT", draftPath, "agency1", completeDraft(15)).Expect(t, http.StatusNotFound)
 		env.Do("PUT", draftPath, "prosecutor1", completeDraft(15)).Expect(t, http.StatusOK)
 		env.Do("PUT", draftPath, "prosecutor1", completeDraft(15)).Expect(t, http.StatusOK) // same working version
+		investigationDone(t, env, c.ID)
 		c = mustAct(t, env, c, "submit", "prosecutor1", nil)
+		c = mustAct(t, env, c, "approve", "depthead1", map[string]any{"opinion": "同意，报检察长审批"})
 		c = mustAct(t, env, c, "approve", "chief1", map[string]any{"opinion": "提请检察委员会讨论", "committee": true,
 			"meeting_date": "2026-03-01", "committee_decision": "同意制发检察建议"})
 		if c.UrgentDays != 15 {

@@ -42,7 +42,7 @@ func caseIn(t *testing.T, env *apitest.Env, state string) caseState {
 	case "not_filed":
 		return mustAct(t, env, newLead(t, env, "不立案线索"), "decline", "prosecutor1", validPayload["decline"])
 	case "withdrawn":
-		return mustAct(t, env, driveTo(t, env, "撤回案件", "issued"), "withdraw", "prosecutor1", validPayload["withdraw"])
+		return mustAct(t, env, driveTo(t, env, "撤回案件", "issued"), "withdraw", "chief1", validPayload["withdraw"])
 	case "terminated":
 		return mustAct(t, env, driveTo(t, env, "终结案件", "filed"), "terminate", "prosecutor1", validPayload["terminate"])
 	}
@@ -133,6 +133,7 @@ func TestLifecycleRequiredFields(t *testing.T) {
 		lead := newLead(t, env, "必填项测试")
 		investigating := caseIn(t, env, "investigating")
 		reviewing := caseIn(t, env, "reviewing")
+		atChief := mustAct(t, env, caseIn(t, env, "reviewing"), "approve", "depthead1", map[string]any{"opinion": "同意"})
 		issued := caseIn(t, env, "issued")
 		cases := []struct {
 			name    string
@@ -144,15 +145,20 @@ func TestLifecycleRequiredFields(t *testing.T) {
 		}{
 			{"decline without reason", lead, "decline", "prosecutor1", nil, []string{"reason"}},
 			{"decline with blank reason", lead, "decline", "prosecutor1", map[string]any{"reason": "  "}, []string{"reason"}},
-			{"withdraw without reason", issued, "withdraw", "prosecutor1", nil, []string{"reason"}},
+			{"withdraw without reason", issued, "withdraw", "chief1", nil, []string{"reason"}},
+			{"propose withdrawal without reason", issued, "propose_withdraw", "prosecutor1", nil, []string{"reason"}},
+			{"withdraw by committee without meeting", issued, "withdraw", "chief1", map[string]any{"reason": "情况变化", "committee": true}, []string{"meeting_date", "committee_decision"}},
+			{"waiver without reason", investigating, "waive_investigation", "chief1", nil, []string{"reason"}},
+			{"reject without kind", issued, "reject_proposal", "chief1", map[string]any{"opinion": "不同意"}, []string{"kind"}},
 			{"terminate without reason", lead, "terminate", "prosecutor1", nil, []string{"reason"}},
 			{"consult without opinion", investigating, "consult", "prosecutor1", nil, []string{"participants", "opinion"}},
 			{"consult without date", investigating, "consult", "prosecutor1", map[string]any{"participants": "张", "opinion": "同意"}, []string{"date"}},
 			{"consult in the future", investigating, "consult", "prosecutor1", map[string]any{"date": "2026-12-01", "participants": "张", "opinion": "同意"}, []string{"date"}},
 			{"submit without draft", investigating, "submit", "prosecutor1", nil, []string{"draft"}},
 			{"return without comments", reviewing, "return", "depthead1", nil, []string{"comments"}},
-			{"approve without opinion", reviewing, "approve", "chief1", nil, []string{"opinion"}},
-			{"committee without meeting", reviewing, "approve", "chief1", map[string]any{"opinion": "提交检委会", "committee": true}, []string{"meeting_date", "committee_decision"}},
+			{"approve without opinion", reviewing, "approve", "depthead1", nil, []string{"opinion"}},
+			{"committee at the department head's review", reviewing, "approve", "depthead1", map[string]any{"opinion": "提交检委会", "committee": true}, []string{"committee"}},
+			{"committee without meeting", atChief, "approve", "chief1", map[string]any{"opinion": "提交检委会", "committee": true}, []string{"meeting_date", "committee_decision"}},
 			{"deliver without method", issued, "deliver", "prosecutor1", nil, []string{"method"}},
 			{"deliver without date", issued, "deliver", "prosecutor1", map[string]any{"method": "written"}, []string{"delivered_on"}},
 			{"deliver by post without receipt", issued, "deliver", "prosecutor1", map[string]any{"method": "written", "channel": "post", "delivered_on": "2026-03-02"}, []string{"received_on"}},

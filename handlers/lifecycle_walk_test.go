@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -70,7 +71,16 @@ func TestLifecycleWalk(t *testing.T) {
 			t.Fatalf("incomplete submit: %s", r.Body)
 		}
 		env.Do("PUT", base+"/draft", "prosecutor1", completeDraft(0)).Expect(t, http.StatusOK)
+		// Nor without the 调查终结报告 that closes the investigation.
+		r = actOn(env, c.ID, "submit", "prosecutor1", c.Version, nil).Expect(t, http.StatusConflict)
+		if r.ErrorCode() != "investigation_incomplete" || !strings.Contains(string(r.Body), "investigation_report") {
+			t.Fatalf("submit without report: %s", r.Body)
+		}
+		env.Do("POST", base+"/investigation-records", "prosecutor1", investigationReport()).Expect(t, http.StatusCreated)
 		c = mustAct(t, env, c, "submit", "prosecutor1", map[string]any{"note": "建议制发"})
+		if c.ApprovalStage != "dept_review" {
+			t.Fatalf("after submit: approval stage %q", c.ApprovalStage)
+		}
 
 		// The department head returns it; the comments sit on the version read.
 		c = mustAct(t, env, c, "return", "depthead1", map[string]any{"comments": "请补充法律依据的条款内容。"})
@@ -91,7 +101,22 @@ func TestLifecycleWalk(t *testing.T) {
 			t.Fatalf("drafts %+v", drafts.Items)
 		}
 		c = mustAct(t, env, c, "submit", "prosecutor1", nil)
+		// 部门负责人审核 comes first: the chief cannot approve before it, nor
+		// the department head after it.
+		if r := actOn(env, c.ID, "approve", "chief1", c.Version, map[string]any{"opinion": "同意制发。"}); r.Status != http.StatusForbidden || r.ErrorCode() != "not_your_approval_step" {
+			t.Fatalf("chief before the department head: %d %s", r.Status, r.Body)
+		}
+		c = mustAct(t, env, c, "approve", "depthead1", map[string]any{"opinion": "事实清楚，同意报检察长审批。"})
+		if c.State != "reviewing" || c.ApprovalStage != "approve" || slices.Contains(c.AllowedActions, "approve") {
+			t.Fatalf("after the department head's review: %+v", c)
+		}
+		if r := actOn(env, c.ID, "approve", "depthead1", c.Version, map[string]any{"opinion": "同意"}); r.Status != http.StatusForbidden || r.ErrorCode() != "not_your_approval_step" {
+			t.Fatalf("department head twice: %d %s", r.Status, r.Body)
+		}
 		c = mustAct(t, env, c, "approve", "chief1", map[string]any{"opinion": "同意制发。"})
+		if c.State != "approved" || c.ApprovalStage != "" {
+			t.Fatalf("after the chief's approval: %+v", c)
+		}
 		c = mustAct(t, env, c, "issue", "prosecutor1", nil)
 		if c.DocumentNumber == nil || *c.DocumentNumber != "清河检八建〔2026〕1号" {
 			t.Fatalf("document number %v", c.DocumentNumber)
@@ -111,7 +136,7 @@ func TestLifecycleWalk(t *testing.T) {
 		for _, s := range steps.Items {
 			got = append(got, s.Stage+"/"+s.Role)
 		}
-		if strings.Join(got, ",") != "submit/prosecutor,return/dept_head,submit/prosecutor,approve/chief" {
+		if strings.Join(got, ",") != "submit/prosecutor,return/dept_head,submit/prosecutor,dept_review/dept_head,approve/chief" {
 			t.Fatalf("approval steps %v", got)
 		}
 
@@ -137,7 +162,7 @@ func TestLifecycleWalk(t *testing.T) {
 		for _, e := range ev.Items {
 			actions = append(actions, e.Action)
 		}
-		want := "register,check,file,investigation_record,investigate,consult,draft_saved,draft,draft_saved,submit,return,draft_saved,submit,approve,issue,deliver"
+		want := "register,check,file,investigation_record,investigate,consult,draft_saved,draft,draft_saved,investigation_record,submit,return,draft_saved,submit,approve,approve,issue,deliver"
 		if strings.Join(actions, ",") != want {
 			t.Fatalf("timeline\n got %s\nwant %s", strings.Join(actions, ","), want)
 		}
@@ -173,11 +198,18 @@ func TestLifecycleWalk(t *testing.T) {
 			} `json:"items"`
 		}
 		env.Do("GET", "/api/v1/filings", "citychief1", nil).Expect(t, http.StatusOK).Decode(t, &filings)
-		if len(filings.Items) != 1 || filings.Items[0].DocumentNumber != "清河检八建〔2026〕1号" || filings.Items[0].DueOn != "2026-03-07" ||
+		// Issued Monday 2026-03-02 + 5 days = Saturday 03-07, a rest day: due
+		// the next working day, Monday 03-09.
+		if len(filings.Items) != 1 || filings.Items[0].DocumentNumber != "清河检八建〔2026〕1号" || filings.Items[0].DueOn != "2026-03-09" ||
 			filings.Items[0].AgencyName != env.Org.Agency1.Name {
 			t.Fatalf("city filings %+v", filings.Items)
 		}
 		fid := filings.Items[0].ID
+		// Before the filing is submitted the city reads that it is due, not the letter.
+		if pending := env.Do("GET", fmt.Sprintf("/api/v1/filings/%d", fid), "cityprosecutor1", nil).Expect(t, http.StatusOK).JSON(); pending["content"] != nil {
+			t.Fatalf("pending filing shows the letter: %v", pending)
+		}
+		env.Do("POST", fmt.Sprintf("/api/v1/filings/%d/submit", fid), "prosecutor1", nil).Expect(t, http.StatusOK)
 		detail := env.Do("GET", fmt.Sprintf("/api/v1/filings/%d", fid), "cityprosecutor1", nil).Expect(t, http.StatusOK).JSON()
 		content, _ := detail["content"].(map[string]any)
 		if content == nil || content["facts"] == nil {

@@ -137,6 +137,7 @@ func (s *Server) routes(e *echo.Echo) {
 	s.agencyRoutes(authed)
 	s.lifecycleRoutes(authed)
 	authed.POST("/filings/:id/submit", s.submitFiling, requireRole(org.RoleProsecutor, org.RoleDeptHead))
+	s.decisionRoutes(authed)
 	s.projectRoutes(authed)
 	s.adminRoutes(authed.Group("/admin", requireRole(org.RoleAdmin)))
 	s.auditRoutes(authed.Group("/audit", requireRole(org.RoleAdmin, org.RoleCaseManager, org.RoleChief)))

@@ -63,6 +63,11 @@ func All() []Job {
 			Run:  runFilingDeadlines,
 		},
 		{
+			Name: "follow_through",
+			Spec: func(cfg *config.Config) config.JobSpec { return cfg.Jobs.FollowThrough },
+			Run:  runFollowThrough,
+		},
+		{
 			Name: "project_tasks",
 			Spec: func(cfg *config.Config) config.JobSpec { return cfg.Jobs.ProjectTasks },
 			Run:  RunProjectTaskReminders,

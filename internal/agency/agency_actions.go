@@ -97,8 +97,9 @@ func applyObject(ac *cases.ActionContext) error {
 // and issued again under a new 文号), withdraw, or keep (the letter stands
 // and the reasons go to the agency).
 type ReviewObjectionPayload struct {
-	Outcome string `json:"outcome" validate:"required,oneof=amend withdraw keep"`
-	Reason  string `json:"reason" validate:"required,max=5000"`
+	Outcome string `json:"outcome" validate:"required,oneof=amend withdraw keep" label:"复核结果"`
+	Reason  string `json:"reason" validate:"required,max=5000" label:"理由"`
+	cases.DecisionFields
 }
 
 func applyReviewObjection(ac *cases.ActionContext) error {
@@ -115,6 +116,10 @@ func applyReviewObjection(ac *cases.ActionContext) error {
 		return err
 	}
 	reason := strings.TrimSpace(p.Reason)
+	decision := map[string]any{"objection_id": o.ID, "outcome": p.Outcome, "reason": reason}
+	if _, err := cases.RecordDecision(ac, cases.DecisionObjectionReview, p.DecisionFields, decision); err != nil {
+		return err
+	}
 	uid, now := ac.Actor.UserID, ac.Now
 	o.Status, o.DecidedBy, o.DecidedAt, o.DecisionReason = p.Outcome, &uid, &now, &reason
 	var body string
@@ -130,6 +135,7 @@ func applyReviewObjection(ac *cases.ActionContext) error {
 		}
 	case ObjectionWithdraw:
 		ac.To = cases.StateWithdrawn
+		c.EndReason, c.Outcome, c.ClosedAt = reason, "withdrawn", &now
 		body = fmt.Sprintf("经复核，检察机关决定撤回%s，你单位无需再回复。理由：%s", docLabel(c), reason)
 	case ObjectionKeep:
 		ac.To = cases.StateDelivered

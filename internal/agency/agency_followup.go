@@ -7,6 +7,7 @@ import (
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
 	"jianyi/internal/notify"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/files"
 )
@@ -76,7 +77,8 @@ func applyReportProgress(ac *cases.ActionContext) error {
 // EscalatePayload lists the escalation measures the chief decided; the
 // request carries one document (file) per measure, in the same order.
 type EscalatePayload struct {
-	Measures []EscalationInput `json:"measures" validate:"required,min=1,max=5,dive"`
+	Measures []EscalationInput `json:"measures" validate:"required,min=1,max=5,dive" label:"措施"`
+	cases.DecisionFields
 }
 
 // EscalationInput is one measure: what, when, to whom and why.
@@ -110,10 +112,14 @@ func applyEscalate(ac *cases.ActionContext) error {
 	if len(fields) > 0 {
 		return apperr.Invalid("报告、通报或移送措施有误", fields)
 	}
+	d, err := cases.RecordDecision(ac, cases.DecisionEscalation, p.DecisionFields, map[string]any{"measures": p.Measures})
+	if err != nil {
+		return err
+	}
 	var ids []int64
 	for i, m := range p.Measures {
 		e := &Escalation{CaseID: c.ID, Kind: m.Kind, DecidedOn: m.DecidedOn, Target: strings.TrimSpace(m.Target),
-			Summary: strings.TrimSpace(m.Summary), DecidedBy: ac.Actor.UserID, CreatedAt: ac.Now}
+			Summary: strings.TrimSpace(m.Summary), DecidedBy: ac.Actor.UserID, DecisionID: &d.ID, CreatedAt: ac.Now}
 		if err := ac.Tx.Create(e).Error; err != nil {
 			return err
 		}
@@ -140,29 +146,140 @@ func applyEscalate(ac *cases.ActionContext) error {
 
 // ClosePayload is 结案: the outcome and a summary are required.
 type ClosePayload struct {
-	Outcome string `json:"outcome" validate:"required,oneof=rectified partly_rectified not_rectified escalated other"`
-	Summary string `json:"summary" validate:"required,max=10000"`
+	Outcome string `json:"outcome" validate:"required,oneof=rectified partly_rectified not_rectified escalated other" label:"结案结果"`
+	Summary string `json:"summary" validate:"required,max=10000" label:"结案说明"`
 }
 
+// applyClose ends the case. A case whose reply is still due stays open, as
+// does one whose 备案 is not made. A case the agency never answered (不回复:
+// the reply deadline passed with no final reply) closes from delivered with
+// its escalation outcome, so it keeps its 不回复 class in every figure instead
+// of leaving only through 终结. With deadlines.lookback_months set, closure
+// schedules the 回头看.
 func applyClose(ac *cases.ActionContext) error {
 	p := ac.Payload.(*ClosePayload)
 	c := ac.Case
 	if err := noFiles(ac); err != nil {
 		return err
 	}
+	pending, err := cases.HasPendingFiling(ac.Tx, c.ID)
+	if err != nil {
+		return err
+	}
+	if pending {
+		return apperr.Conflict("filing_pending", "该检察建议尚未报上级院备案，备案后才能结案")
+	}
 	replies, err := LoadReplies(ac.Tx, c.ID)
 	if err != nil {
 		return err
+	}
+	if c.State == cases.StateDelivered {
+		if hasFinalReply(replies) || c.ReplyDue == nil || !ac.Today.After(*c.ReplyDue) {
+			return apperr.Conflict("reply_pending", "被建议单位的书面回复期限尚未届满或回复尚待评估，不能结案；逾期未回复的，报告、通报或移送后以“已报告、通报或移送”结案")
+		}
+		if p.Outcome != "escalated" {
+			return apperr.InvalidField("outcome", "被建议单位逾期未回复的，应在报告、通报或移送后以“已报告、通报或移送”（escalated）结案")
+		}
+	}
+	if p.Outcome == "escalated" {
+		var n int64
+		if err := ac.Tx.Model(&Escalation{}).Where("case_id = ?", c.ID).Count(&n).Error; err != nil {
+			return err
+		}
+		if n == 0 {
+			return apperr.Conflict("no_escalation", "尚无检察长决定的报告、通报或移送措施，不能以“已报告、通报或移送”结案")
+		}
+		ac.SetData("escalations", n)
 	}
 	now := ac.Now
 	c.Outcome, c.ClosedAt = p.Outcome, &now
 	c.ReplyClass = ClassifyReply(c, replies, ac.Today)
 	ac.SetData("outcome", p.Outcome)
 	ac.SetData("summary", strings.TrimSpace(p.Summary))
+	ac.SetData("reply_class", c.ReplyClass)
+	c.LookbackDue, c.LookbackDoneOn = nil, nil
+	if months := ac.Service.Settings.LookbackMonths; months > 0 {
+		d := calendar.DeadlineRule{Unit: calendar.UnitMonths, Count: months}.Apply(ac.Today, ac.Calendar())
+		due := d.Due
+		c.LookbackDue = &due
+		ac.SetData("lookback_due", due)
+	}
 	if err := ac.TellApplicant(fmt.Sprintf("本院就您反映的问题制发的检察建议已督促落实完毕，现已结案（%s）。", CloseOutcomeLabels[p.Outcome])); err != nil {
 		return err
 	}
 	return notifyAgency(ac, "case_closed", "检察建议已结案", fmt.Sprintf("%s已结案：%s。", docLabel(c), CloseOutcomeLabels[p.Outcome]))
+}
+
+// hasFinalReply reports whether the agency gave its final reply.
+func hasFinalReply(replies []Reply) bool {
+	for _, r := range replies {
+		if r.Kind == ReplyKindFinal {
+			return true
+		}
+	}
+	return false
+}
+
+// Look-back verdicts (回头看: do the rectifications hold?).
+const (
+	LookBackSustained = "sustained" // 整改成效巩固
+	LookBackPartly    = "partly"    // 部分反弹
+	LookBackRelapsed  = "relapsed"  // 问题反弹
+)
+
+// LookBackVerdictLabels are the Chinese names of the verdicts.
+var LookBackVerdictLabels = map[string]string{
+	LookBackSustained: "整改成效巩固", LookBackPartly: "部分反弹", LookBackRelapsed: "问题反弹",
+}
+
+// LookBackPayload is the 回头看 after closure: when, with whom, what was
+// found and whether the rectification holds.
+type LookBackPayload struct {
+	HeldOn       calendar.Date `json:"held_on" validate:"required" label:"回头看日期"`
+	Participants string        `json:"participants" validate:"required,max=2000" label:"参加人员"`
+	Findings     string        `json:"findings" validate:"required,max=20000" label:"回头看情况"`
+	Verdict      string        `json:"verdict" validate:"required,oneof=sustained partly relapsed" label:"整改成效"`
+	Internal     bool          `json:"internal" label:"内部记录"`
+}
+
+// applyLookBack records the 回头看 as a follow-up record of kind look_back
+// and marks the scheduled look back done; a relapse is reported to the chief,
+// who may reopen the case.
+func applyLookBack(ac *cases.ActionContext) error {
+	p := ac.Payload.(*LookBackPayload)
+	c := ac.Case
+	if p.HeldOn.After(ac.Today) {
+		return apperr.InvalidField("held_on", "日期不能晚于今天")
+	}
+	if c.ClosedAt != nil && p.HeldOn.Before(ac.Service.Clock.DateOf(*c.ClosedAt)) {
+		return apperr.InvalidField("held_on", "回头看日期不能早于结案日期")
+	}
+	f := &FollowUp{CaseID: c.ID, Kind: FollowUpLookBack, HeldOn: p.HeldOn, Participants: strings.TrimSpace(p.Participants),
+		Findings: strings.TrimSpace(p.Findings), Verdict: p.Verdict, Internal: p.Internal, CreatedBy: ac.Actor.UserID, CreatedAt: ac.Now}
+	if err := ac.Tx.Create(f).Error; err != nil {
+		return err
+	}
+	ids, err := ac.StoreFiles(cases.OwnerFollowUp, f.ID, p.Internal)
+	if err != nil {
+		return err
+	}
+	held := p.HeldOn
+	c.LookbackDoneOn = &held
+	ac.Internal = ac.Internal && p.Internal
+	ac.SetData("follow_up_id", f.ID)
+	ac.SetData("held_on", held)
+	ac.SetData("verdict", p.Verdict)
+	ac.SetData("file_ids", ids)
+	if p.Verdict == LookBackSustained {
+		return nil
+	}
+	chiefs, err := org.UsersWithRole(ac.Tx, c.ProcuratorateID, org.RoleChief)
+	if err != nil {
+		return err
+	}
+	ac.Notify(notify.Spec{UserIDs: chiefs, Kind: "lookback_relapse", Title: "回头看发现整改反弹",
+		Body: fmt.Sprintf("%s回头看：%s。可决定重新启动督促落实。", docLabel(c), LookBackVerdictLabels[p.Verdict])})
+	return nil
 }
 
 // ReopenPayload is 重新启动 by the chief, with the reason.
@@ -179,6 +296,7 @@ func applyReopen(ac *cases.ActionContext) error {
 	ac.SetData("previous_outcome", c.Outcome)
 	ac.SetData("reason", strings.TrimSpace(p.Reason))
 	c.Outcome, c.ClosedAt = "", nil
+	c.LookbackDue, c.LookbackDoneOn = nil, nil
 	ac.Notify(notify.Spec{UserIDs: []int64{c.ProsecutorID}, Kind: "case_reopened", Title: "案件重新启动督促落实",
 		Body: fmt.Sprintf("检察长决定重新启动%s的督促落实。理由：%s", docLabel(c), strings.TrimSpace(p.Reason))})
 	return nil

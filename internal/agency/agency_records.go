@@ -98,12 +98,13 @@ const (
 	FollowUpConsultation = "consultation"  // 会商
 	FollowUpJointMeeting = "joint_meeting" // 联席会议
 	FollowUpReturnVisit  = "return_visit"  // 回访
+	FollowUpLookBack     = "look_back"     // 回头看 (after closure, action look_back)
 )
 
 // FollowUpKindLabels are the Chinese names of follow-up kinds.
 var FollowUpKindLabels = map[string]string{
 	FollowUpInquiry: "询问", FollowUpVisit: "走访", FollowUpConsultation: "会商",
-	FollowUpJointMeeting: "联席会议", FollowUpReturnVisit: "回访",
+	FollowUpJointMeeting: "联席会议", FollowUpReturnVisit: "回访", FollowUpLookBack: "回头看",
 }
 
 // FollowUp is one 督促落实 record kept by the prosecutor. Internal records
@@ -115,6 +116,7 @@ type FollowUp struct {
 	HeldOn       calendar.Date      `json:"held_on"`
 	Participants string             `json:"participants"`
 	Findings     string             `json:"findings"`
+	Verdict      string             `json:"verdict"` // look_back only: sustained, partly, relapsed
 	Internal     bool               `json:"internal"`
 	CreatedBy    int64              `json:"created_by"`
 	CreatedAt    time.Time          `json:"created_at"`
@@ -154,15 +156,24 @@ var EscalationKindLabels = map[string]string{
 // Escalation is one escalation measure decided by the chief, with its
 // document. Escalations are internal to the procuratorate.
 type Escalation struct {
-	ID        int64              `gorm:"primaryKey" json:"id"`
-	CaseID    int64              `json:"case_id"`
-	Kind      string             `json:"kind"`
-	DecidedOn calendar.Date      `json:"decided_on"`
-	Target    string             `json:"target"`
-	Summary   string             `json:"summary"`
-	DecidedBy int64              `json:"decided_by"`
-	CreatedAt time.Time          `json:"created_at"`
-	Files     []files.StoredFile `gorm:"-" json:"files"`
+	ID        int64         `gorm:"primaryKey" json:"id"`
+	CaseID    int64         `json:"case_id"`
+	Kind      string        `json:"kind"`
+	DecidedOn calendar.Date `json:"decided_on"`
+	Target    string        `json:"target"`
+	Summary   string        `json:"summary"`
+	DecidedBy int64         `json:"decided_by"`
+	// DecisionID is the chief's recorded decision (case_decisions).
+	DecisionID *int64 `json:"decision_id"`
+	// What the measure produced (record_escalation_result): the 公益诉讼
+	// case number, or the reference of the report or notice, with the day
+	// it came and a note. Empty until recorded.
+	ResultReference string             `json:"result_reference"`
+	ResultOn        *calendar.Date     `json:"result_on"`
+	ResultNote      string             `json:"result_note"`
+	ResultBy        *int64             `json:"result_by"`
+	CreatedAt       time.Time          `json:"created_at"`
+	Files           []files.StoredFile `gorm:"-" json:"files"`
 }
 
 // Rectification verdicts (整改情况评估), the procuratorate's own judgement, kept

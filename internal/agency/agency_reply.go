@@ -120,6 +120,9 @@ func applyReply(ac *cases.ActionContext) error {
 	if err != nil {
 		return err
 	}
+	if err := storePlannedMeasures(ac.Tx, c.ID, r.ID, p.MeasuresPlanned, ac.Now); err != nil {
+		return err
+	}
 	// An interim reply keeps the case where it is; a final or supplement
 	// reply answers the recommendation (a returned reply's supplement brings
 	// the case back to 已回复).

@@ -20,12 +20,17 @@ func LoadReplies(tx *gorm.DB, caseID int64) ([]Reply, error) {
 }
 
 // VoidedDocumentNumbers lists the 文号 of a case voided by amendments after
-// objections (the case service's VoidedNumbers hook).
+// objections and by the chief's 变更 decisions (the case service's
+// VoidedNumbers hook).
 func VoidedDocumentNumbers(tx *gorm.DB, caseID int64) ([]string, error) {
 	var voided []string
 	err := tx.Model(&Objection{}).Where("case_id = ? AND superseded_document_number <> ''", caseID).
 		Pluck("superseded_document_number", &voided).Error
-	return voided, err
+	if err != nil {
+		return nil, err
+	}
+	amended, err := amendedNumbers(tx, caseID)
+	return append(voided, amended...), err
 }
 
 // IssuedContent returns the 检察建议书 content as the agency received it: the

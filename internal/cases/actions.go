@@ -26,7 +26,10 @@ type Actions struct {
 func NewActions() *Actions {
 	r := &Actions{byName: map[string]ActionBehaviour{}}
 	r.Register("decline", ActionBehaviour{NewPayload: func() any { return &ReasonPayload{} }, Apply: applyEnding("not_filed")})
-	r.Register("withdraw", ActionBehaviour{NewPayload: func() any { return &ReasonPayload{} }, Apply: applyEnding("withdrawn")})
+	r.Register("propose_withdraw", ActionBehaviour{NewPayload: func() any { return &ProposalPayload{} }, Apply: applyProposeWithdraw})
+	r.Register("withdraw", ActionBehaviour{NewPayload: func() any { return &WithdrawPayload{} }, Apply: applyWithdraw})
+	r.Register("reject_proposal", ActionBehaviour{NewPayload: func() any { return &RejectProposalPayload{} }, Apply: applyRejectProposal})
+	r.Register("waive_investigation", ActionBehaviour{NewPayload: func() any { return &WaiverPayload{} }, Apply: applyWaiveInvestigation})
 	r.Register("terminate", ActionBehaviour{NewPayload: func() any { return &ReasonPayload{} }, Apply: applyEnding("terminated")})
 	r.Register("file", ActionBehaviour{Apply: applyFile})
 	r.Register("consult", ActionBehaviour{NewPayload: func() any { return &ConsultPayload{} }, Apply: applyConsult})

@@ -121,6 +121,12 @@ type Case struct {
 	SignedBy   *int64     `json:"signed_by"`
 	SignerName string     `json:"signer_name"`
 	SignedAt   *time.Time `json:"signed_at"`
+	// ApprovalStage is the step of the approval chain a case under review
+	// waits for (dept_review, approve, committee; approval.go), "" otherwise.
+	ApprovalStage string `json:"approval_stage"`
+	// 回头看: when the look back after closure falls due and when it was done.
+	LookbackDue    *calendar.Date `json:"lookback_due"`
+	LookbackDoneOn *calendar.Date `json:"lookback_done_on"`
 }
 
 // CaseEvent is one entry of a case's timeline.

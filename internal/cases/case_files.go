@@ -2,6 +2,7 @@ package cases
 
 import (
 	"context"
+	"slices"
 
 	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
@@ -21,10 +22,30 @@ func (s *Service) LoadFile(ctx context.Context, a *org.Actor, id int64) (*files.
 	}
 	c, err := s.LoadCase(ctx, a, *f.CaseID)
 	if err != nil {
+		if s.filedDocumentReadable(ctx, a, *f.CaseID, &f) {
+			return &f, nil
+		}
 		return nil, apperr.NotFound("附件")
 	}
 	if !CanDownloadFile(a, c, &f) {
 		return nil, apperr.NotFound("附件")
 	}
 	return &f, nil
+}
+
+// filedDocumentReadable lets the higher procuratorate download the 备案报告
+// and the letter of a filing it may read, once the filing is submitted.
+func (s *Service) filedDocumentReadable(ctx context.Context, a *org.Actor, caseID int64, f *files.StoredFile) bool {
+	if !slices.Contains(FiledDocumentOwnerTypes, f.OwnerType) {
+		return false
+	}
+	var fl Filing
+	if err := s.DB.WithContext(ctx).Where("case_id = ? AND status = ?", caseID, FilingFiled).Take(&fl).Error; err != nil {
+		return false
+	}
+	var p org.Procuratorate
+	if err := s.DB.WithContext(ctx).Select("id", "path").First(&p, fl.ProcuratorateID).Error; err != nil {
+		return false
+	}
+	return CanReadFiling(a, p.Path)
 }

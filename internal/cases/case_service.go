@@ -28,6 +28,10 @@ type Settings struct {
 	Channels       notify.Channels
 	PublishRoles   []org.Role
 	StageLimitDays map[string]int
+	// Approval is the approval chain (审批链) per procuratorate.
+	Approval ApprovalChains
+	// LookbackMonths is when a closed case's 回头看 falls due; 0 for none.
+	LookbackMonths int
 }
 
 // Service runs the case lifecycle.
@@ -191,8 +195,8 @@ func (s *Service) Execute(ctx context.Context, a *org.Actor, req ActionRequest) 
 			return &apperr.Error{Kind: apperr.ErrForbidden, Code: "role_not_allowed",
 				Message: fmt.Sprintf("“%s”须由%s办理", spec.Label, org.RoleList(spec.Roles))}
 		}
-		if !CanActOnCase(a, c, spec) {
-			return apperr.Forbidden("无权对该案件执行“" + spec.Label + "”")
+		if err := actionRefusal(a, c, spec); err != nil {
+			return err
 		}
 		if c.Version != req.Version {
 			return &apperr.Error{Kind: apperr.ErrConflict, Code: "stale_version",

@@ -283,7 +283,7 @@ func (s *Service) CaseDocument(ctx context.Context, a *org.Actor, caseID int64, 
 			return err
 		}
 		var filerPath string
-		if in.filing != nil {
+		if in.filing != nil && in.filing.Status == FilingFiled {
 			filerPath = in.procuratorate.Path
 		}
 		if !CanReadCaseDocument(a, &c, kind, filerPath) {

@@ -52,14 +52,20 @@ var ContentValidator = func() *validator.Validate {
 // splits the failures: tooLong (limits exceeded) stops even a save, missing
 // (required parts absent) only stops submission for approval.
 func draftProblems(rc RecommendationContent) (tooLong, missing map[string]string) {
+	return fieldProblems(rc, "content.")
+}
+
+// fieldProblems checks a structured text (a draft's content, a 调查终结报告)
+// against its validate tags, naming fields under prefix.
+func fieldProblems(v any, prefix string) (tooLong, missing map[string]string) {
 	tooLong, missing = map[string]string{}, map[string]string{}
-	err := ContentValidator.Struct(rc)
+	err := ContentValidator.Struct(v)
 	verrs, ok := err.(validator.ValidationErrors)
 	if !ok {
 		return tooLong, missing
 	}
 	for _, fe := range verrs {
-		path := "content." + fe.Namespace()[strings.Index(fe.Namespace(), ".")+1:]
+		path := prefix + fe.Namespace()[strings.Index(fe.Namespace(), ".")+1:]
 		unit := "字"
 		if fe.Kind() == reflect.Slice {
 			unit = "项"
@@ -171,8 +177,8 @@ func (s *Service) ListDrafts(ctx context.Context, a *org.Actor, caseID int64) ([
 }
 
 // ApprovalStep is one step of the internal approval (审批) of a draft:
-// submission, a return with comments, an approval or a referral to the
-// 检察委员会. The 审批表 document lists them in order.
+// submission, the department head's review, a return with comments, the
+// chief's approval or the 检察委员会's decision. The 审批表 document lists them in order.
 type ApprovalStep struct {
 	ID          int64          `gorm:"primaryKey" json:"id"`
 	CaseID      int64          `json:"case_id"`
@@ -188,7 +194,8 @@ type ApprovalStep struct {
 	CreatedAt   time.Time      `json:"created_at"`
 }
 
-// Approval stages.
+// Approval stages (the rows of the 审批表); the chain's steps are
+// StageDeptReview (approval.go), StageApprove and StageCommittee.
 const (
 	StageSubmit    = "submit"    // 承办检察官提请
 	StageReturn    = "return"    // 退回修改
@@ -198,7 +205,8 @@ const (
 
 // ApprovalStageLabels are the Chinese names of the stages.
 var ApprovalStageLabels = map[string]string{
-	StageSubmit: "承办检察官意见", StageReturn: "退回修改", StageApprove: "检察长审批", StageCommittee: "检察委员会决定",
+	StageSubmit: "承办检察官意见", StageDeptReview: "部门负责人审核", StageReturn: "退回修改", StageApprove: "检察长审批",
+	StageCommittee: "检察委员会决定",
 }
 
 func addApprovalStep(ac *ActionContext, d *RecommendationDraft, stage, opinion, decision string, meeting *calendar.Date) error {

@@ -16,8 +16,10 @@ type Filing struct {
 	DueOn                 calendar.Date `json:"due_on"`
 	Status                string        `json:"status"` // "pending" | "filed"
 	FiledAt               *time.Time    `json:"filed_at"`
-	ReportFileID          *int64        `json:"report_file_id"`
-	CreatedAt             time.Time     `json:"created_at"`
+	// FiledOn is the legal date of FiledAt: on time when not after DueOn.
+	FiledOn      *calendar.Date `json:"filed_on"`
+	ReportFileID *int64         `json:"report_file_id"`
+	CreatedAt    time.Time      `json:"created_at"`
 }
 
 // Filing statuses.

@@ -27,8 +27,10 @@ type FilingView struct {
 	ReceivedOn        *calendar.Date `json:"received_on"`
 	ReplyDue          *calendar.Date `json:"reply_due"`
 	UrgentDays        int            `json:"urgent_days"`
-	// Content is the issued 检察建议书 (detail view only).
+	// Content is the issued 检察建议书 (detail view only, once filed).
 	Content *RecommendationContent `json:"content,omitempty"`
+	// Reviews are the comments and orders on the filing (detail view only).
+	Reviews []FilingReview `json:"reviews,omitempty"`
 }
 
 // FilingListQuery pages through filings newest first.
@@ -106,6 +108,14 @@ func (s *Service) GetFiling(ctx context.Context, a *org.Actor, id int64) (*Filin
 		return nil, apperr.NotFound("备案")
 	}
 	v := rows[0].view()
+	if v.Reviews, err = filingReviews(s.DB.WithContext(ctx), v.ID); err != nil {
+		return nil, err
+	}
+	if v.Status != FilingFiled {
+		// The letter reaches the higher procuratorate with the filing, not
+		// before: a pending filing shows only that it is due.
+		return &v, nil
+	}
 	var d RecommendationDraft
 	err = s.DB.WithContext(ctx).Where("case_id = ? AND status = ?", v.CaseID, DraftIssued).Order("version_no DESC").Limit(1).Take(&d).Error
 	switch {

@@ -52,9 +52,10 @@ func (s *Service) SubmitFiling(ctx context.Context, a *org.Actor, id int64) (*Fi
 		if err != nil {
 			return err
 		}
-		f.Status, f.FiledAt, f.ReportFileID = FilingFiled, &now, &sf.ID
+		today := s.Clock.DateOf(now)
+		f.Status, f.FiledAt, f.FiledOn, f.ReportFileID = FilingFiled, &now, &today, &sf.ID
 		if err := tx.Model(&Filing{}).Where("id = ?", f.ID).Updates(map[string]any{
-			"status": FilingFiled, "filed_at": now, "report_file_id": sf.ID}).Error; err != nil {
+			"status": FilingFiled, "filed_at": now, "filed_on": today, "report_file_id": sf.ID}).Error; err != nil {
 			return err
 		}
 		parent, err := org.ProcuratorateByID(tx, f.ParentProcuratorateID)
@@ -63,17 +64,13 @@ func (s *Service) SubmitFiling(ctx context.Context, a *org.Actor, id int64) (*Fi
 		}
 		if err := AddCaseEvent(tx, a, &c, "filing_submitted", "", true, map[string]any{
 			"filing_id": f.ID, "parent_procuratorate_id": parent.ID, "parent_procuratorate": parent.Name,
-			"report_file_id": sf.ID, "sha256": sf.SHA256,
+			"report_file_id": sf.ID, "sha256": sf.SHA256, "due_on": f.DueOn, "filed_on": today, "on_time": !today.After(f.DueOn),
 		}); err != nil {
 			return err
 		}
-		var recipients []int64
-		for _, role := range []org.Role{org.RoleChief, org.RoleCaseManager} {
-			ids, err := org.UsersWithRole(tx, parent.ID, role)
-			if err != nil {
-				return err
-			}
-			recipients = append(recipients, ids...)
+		recipients, err := filingRecipients(tx, parent.ID, c.DepartmentID)
+		if err != nil {
+			return err
 		}
 		out = f
 		return notify.Send(tx, s.Settings.Channels, notify.Spec{UserIDs: recipients, Kind: "filing_submitted",
@@ -85,4 +82,49 @@ func (s *Service) SubmitFiling(ctx context.Context, a *org.Actor, id int64) (*Fi
 		return nil, err
 	}
 	return &out, nil
+}
+
+// filingRecipients are who at the higher procuratorate hears of a filing:
+// its chief and case managers, and the department with the same function as
+// the filer's (the same 部门代字, e.g. 第八检察部 — its head and prosecutors),
+// who handle 备案 review.
+func filingRecipients(tx *gorm.DB, parentID, filerDepartmentID int64) ([]int64, error) {
+	var out []int64
+	for _, role := range []org.Role{org.RoleChief, org.RoleCaseManager} {
+		ids, err := org.UsersWithRole(tx, parentID, role)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ids...)
+	}
+	dept, err := counterpartDepartment(tx, parentID, filerDepartmentID)
+	if err != nil || dept == 0 {
+		return out, err
+	}
+	for _, role := range []org.Role{org.RoleDeptHead, org.RoleProsecutor} {
+		ids, err := org.DepartmentUsersWithRole(tx, dept, role)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ids...)
+	}
+	return uniqueIDs(out), nil
+}
+
+// counterpartDepartment is the department of procuratorate procID with the
+// same 部门代字 as department deptID, 0 when it has none.
+func counterpartDepartment(tx *gorm.DB, procID, deptID int64) (int64, error) {
+	var own org.Department
+	if err := tx.Select("id", "number_code").First(&own, deptID).Error; err != nil {
+		return 0, database.NotFoundOr(err, "部门")
+	}
+	var ids []int64
+	if err := tx.Model(&org.Department{}).Where("procuratorate_id = ? AND number_code = ?", procID, own.NumberCode).
+		Order("id").Limit(1).Pluck("id", &ids).Error; err != nil {
+		return 0, err
+	}
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	return ids[0], nil
 }

@@ -26,6 +26,9 @@ const (
 	InvestigationExperts          = "expert_consultation" // 咨询专家/行业协会
 	InvestigationAppraisal        = "commissioned_review" // 委托鉴定评估审计
 	InvestigationRecipientOpinion = "recipient_opinion"   // 征求被建议单位意见
+	// InvestigationReport is not a method but the 调查终结报告 that closes the
+	// investigation, with its own fields (InvestigationReportContent).
+	InvestigationReport = "investigation_report"
 )
 
 // InvestigationKindLabels are the permitted methods with their Chinese names.
@@ -33,6 +36,17 @@ var InvestigationKindLabels = map[string]string{
 	InvestigationFiles: "查阅资料", InvestigationSiteVisit: "实地走访", InvestigationInterview: "询问",
 	InvestigationEvidence: "调取书证物证", InvestigationExperts: "咨询专家/行业协会",
 	InvestigationAppraisal: "委托鉴定评估审计", InvestigationRecipientOpinion: "征求被建议单位意见",
+	InvestigationReport: "调查终结报告",
+}
+
+// InvestigationReportContent is the 调查终结报告: what the investigation found,
+// on what evidence, the illegality or hazard it shows and the handling
+// prosecutor's proposal (whether and what to recommend).
+type InvestigationReportContent struct {
+	Facts    string `json:"facts" validate:"required,max=20000" label:"查明的事实"`
+	Evidence string `json:"evidence" validate:"required,max=20000" label:"证据情况"`
+	Problems string `json:"problems" validate:"required,max=10000" label:"存在的问题"`
+	Opinion  string `json:"opinion" validate:"required,max=10000" label:"处理意见"`
 }
 
 // forbiddenInvestigationKinds are coercive measures a recommendation case may
@@ -45,20 +59,23 @@ var forbiddenInvestigationKinds = map[string]string{
 
 // InvestigationRecord is one 调查核实 step with its files.
 type InvestigationRecord struct {
-	ID            int64              `gorm:"primaryKey" json:"id"`
-	CaseID        int64              `json:"case_id"`
-	Kind          string             `json:"kind"`
-	KindLabel     string             `gorm:"-" json:"kind_label"`
-	RecordDate    calendar.Date      `json:"date"`
-	Place         string             `json:"place"`
-	Participants  string             `json:"participants"`
-	Summary       string             `json:"summary"`
-	Internal      bool               `json:"internal"`
-	ExpertIDsJSON string             `gorm:"column:expert_ids" json:"-"`
-	ExpertIDs     []int64            `gorm:"-" json:"expert_ids"`
-	Files         []files.StoredFile `gorm:"-" json:"files"`
-	CreatedBy     int64              `json:"created_by"`
-	CreatedAt     time.Time          `json:"created_at"`
+	ID            int64         `gorm:"primaryKey" json:"id"`
+	CaseID        int64         `json:"case_id"`
+	Kind          string        `json:"kind"`
+	KindLabel     string        `gorm:"-" json:"kind_label"`
+	RecordDate    calendar.Date `json:"date"`
+	Place         string        `json:"place"`
+	Participants  string        `json:"participants"`
+	Summary       string        `json:"summary"`
+	Internal      bool          `json:"internal"`
+	ExpertIDsJSON string        `gorm:"column:expert_ids" json:"-"`
+	ExpertIDs     []int64       `gorm:"-" json:"expert_ids"`
+	// ReportJSON holds the 调查终结报告's fields (kind investigation_report only).
+	ReportJSON *string                     `gorm:"column:report" json:"-"`
+	Report     *InvestigationReportContent `gorm:"-" json:"report,omitempty"`
+	Files      []files.StoredFile          `gorm:"-" json:"files"`
+	CreatedBy  int64                       `json:"created_by"`
+	CreatedAt  time.Time                   `json:"created_at"`
 }
 
 // InvestigationInput is a new record.
@@ -70,6 +87,8 @@ type InvestigationInput struct {
 	Summary      string        `json:"summary" validate:"required,max=20000"`
 	Internal     *bool         `json:"internal"`
 	ExpertIDs    []int64       `json:"expert_ids" validate:"max=20,dive,gt=0"`
+	// Report is required for, and only taken with, kind investigation_report.
+	Report *InvestigationReportContent `json:"report"`
 }
 
 // Expert is an outside expert (or trade body contact) the procuratorate may
@@ -116,6 +135,20 @@ func (s *Service) AddInvestigationRecord(ctx context.Context, a *org.Actor, case
 		fields["kind"] = "未知的调查方式"
 	}
 	checkPastDate(fields, "date", in.Date, s.Today(), "调查日期")
+	switch {
+	case in.Kind == InvestigationReport && in.Report == nil:
+		fields["report"] = "调查终结报告须填写查明的事实、证据情况、存在的问题和处理意见"
+	case in.Kind != InvestigationReport && in.Report != nil:
+		fields["report"] = "只有调查终结报告填写报告内容"
+	case in.Report != nil:
+		tooLong, missing := fieldProblems(*in.Report, "report.")
+		for k, v := range tooLong {
+			fields[k] = v
+		}
+		for k, v := range missing {
+			fields[k] = v
+		}
+	}
 	if len(fields) > 0 {
 		return nil, apperr.Invalid("调查核实记录有误，请按字段提示修改", fields)
 	}
@@ -143,7 +176,11 @@ func (s *Service) AddInvestigationRecord(ctx context.Context, a *org.Actor, case
 		}
 		rec := &InvestigationRecord{CaseID: c.ID, Kind: in.Kind, RecordDate: in.Date, Place: strings.TrimSpace(in.Place),
 			Participants: strings.TrimSpace(in.Participants), Summary: strings.TrimSpace(in.Summary), Internal: in.Internal == nil || *in.Internal,
-			ExpertIDsJSON: mustJSON(experts), ExpertIDs: experts, CreatedBy: a.UserID, CreatedAt: s.Now()}
+			ExpertIDsJSON: mustJSON(experts), ExpertIDs: experts, CreatedBy: a.UserID, CreatedAt: s.Now(), Report: in.Report}
+		if in.Report != nil {
+			raw := mustJSON(in.Report)
+			rec.ReportJSON = &raw
+		}
 		if err := tx.Create(rec).Error; err != nil {
 			return err
 		}
@@ -205,6 +242,10 @@ func (s *Service) ListInvestigationRecords(ctx context.Context, a *org.Actor, ca
 		if err := json.Unmarshal([]byte(r.ExpertIDsJSON), &r.ExpertIDs); err != nil || r.ExpertIDs == nil {
 			r.ExpertIDs = []int64{}
 		}
+		if r.ReportJSON != nil {
+			r.Report = &InvestigationReportContent{}
+			_ = json.Unmarshal([]byte(*r.ReportJSON), r.Report)
+		}
 	}
 	return out, nil
 }
@@ -236,4 +277,38 @@ func ListExperts(ctx context.Context, db *database.DB, a *org.Actor, field strin
 	}
 	var out []Expert
 	return out, q.Find(&out).Error
+}
+
+// checkInvestigationDone is the quality gate of submission (调查核实不充分的
+// 不得制发): at least one investigation record and a 调查终结报告, unless the
+// chief waived them (DecisionInvestigationWaiver).
+func checkInvestigationDone(ac *ActionContext) error {
+	var records, reports int64
+	if err := ac.Tx.Model(&InvestigationRecord{}).Where("case_id = ? AND kind <> ?", ac.Case.ID, InvestigationReport).Count(&records).Error; err != nil {
+		return err
+	}
+	if err := ac.Tx.Model(&InvestigationRecord{}).Where("case_id = ? AND kind = ?", ac.Case.ID, InvestigationReport).Count(&reports).Error; err != nil {
+		return err
+	}
+	if records > 0 && reports > 0 {
+		return nil
+	}
+	var waived int64
+	if err := ac.Tx.Model(&CaseDecision{}).Where("case_id = ? AND kind = ? AND status = ?", ac.Case.ID, DecisionInvestigationWaiver, DecisionDecided).
+		Count(&waived).Error; err != nil {
+		return err
+	}
+	if waived > 0 {
+		ac.SetData("investigation_waived", true)
+		return nil
+	}
+	fields := map[string]string{}
+	if records == 0 {
+		fields["investigation_records"] = "尚无调查核实记录"
+	}
+	if reports == 0 {
+		fields["investigation_report"] = "尚无调查终结报告"
+	}
+	return &apperr.Error{Kind: apperr.ErrConflict, Code: "investigation_incomplete",
+		Message: "调查核实不充分：提请审批前须有调查核实记录和调查终结报告（或经检察长决定免予）", Fields: fields}
 }

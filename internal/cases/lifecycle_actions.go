@@ -108,29 +108,35 @@ type CaseDelivery struct {
 // withdrawn); the reason is what the applicant or agency is told.
 func applyEnding(outcome string) func(ac *ActionContext) error {
 	return func(ac *ActionContext) error {
-		p := ac.Payload.(*ReasonPayload)
-		reason := strings.TrimSpace(p.Reason)
-		if reason == "" {
-			return apperr.InvalidField("reason", "请说明理由")
-		}
-		ac.Case.EndReason = reason
-		ac.Case.Outcome = outcome
-		now := ac.Now
-		ac.Case.ClosedAt = &now
-		ac.SetData("reason", reason)
-		if err := ac.TellApplicant(fmt.Sprintf(applicantEndingTexts[outcome], reason)); err != nil {
+		return endCase(ac, outcome, ac.Payload.(*ReasonPayload).Reason)
+	}
+}
+
+// endCase ends the case with an outcome and the reason, telling the applicant
+// and, if it had received the letter, the agency.
+func endCase(ac *ActionContext, outcome, reason string) error {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return apperr.InvalidField("reason", "请说明理由")
+	}
+	ac.Case.EndReason = reason
+	ac.Case.Outcome = outcome
+	now := ac.Now
+	ac.Case.ClosedAt = &now
+	ac.Case.ApprovalStage = ""
+	ac.SetData("reason", reason)
+	if err := ac.TellApplicant(fmt.Sprintf(applicantEndingTexts[outcome], reason)); err != nil {
+		return err
+	}
+	if ac.Case.AgencyID != nil && ac.Case.DeliveredOn != nil {
+		users, err := org.UsersOfAgency(ac.Tx, *ac.Case.AgencyID)
+		if err != nil {
 			return err
 		}
-		if ac.Case.AgencyID != nil && ac.Case.DeliveredOn != nil {
-			users, err := org.UsersOfAgency(ac.Tx, *ac.Case.AgencyID)
-			if err != nil {
-				return err
-			}
-			ac.Notify(notify.Spec{UserIDs: users, Kind: "case_" + outcome, Title: "检察建议已" + StateLabels[ac.To],
-				Body: fmt.Sprintf("%s：%s。理由：%s", docNumberOr(ac.Case), StateLabels[ac.To], reason)})
-		}
-		return nil
+		ac.Notify(notify.Spec{UserIDs: users, Kind: "case_" + outcome, Title: "检察建议已" + StateLabels[ac.To],
+			Body: fmt.Sprintf("%s：%s。理由：%s", docNumberOr(ac.Case), StateLabels[ac.To], reason)})
 	}
+	return nil
 }
 
 func docNumberOr(c *Case) string {
@@ -246,6 +252,9 @@ func applySubmit(ac *ActionContext) error {
 	if len(missing) > 0 {
 		return &apperr.Error{Kind: apperr.ErrInvalid, Code: "draft_incomplete", Message: "检察建议书草稿不完整，请补全后再提请审批", Fields: missing}
 	}
+	if err := checkInvestigationDone(ac); err != nil {
+		return err
+	}
 	d.Status = DraftSubmitted
 	d.UpdatedAt = ac.Now
 	if err := ac.Tx.Select("status", "updated_at").Save(d).Error; err != nil {
@@ -254,15 +263,15 @@ func applySubmit(ac *ActionContext) error {
 	if err := addApprovalStep(ac, d, StageSubmit, ac.Note, "提请审批", nil); err != nil {
 		return err
 	}
-	ac.SetData("draft_id", d.ID)
-	ac.SetData("version_no", d.VersionNo)
-	reviewers, err := org.UsersWithRole(ac.Tx, ac.Case.ProcuratorateID, org.RoleChief)
+	chain, err := chainOf(ac)
 	if err != nil {
 		return err
 	}
-	ac.Notify(notify.Spec{UserIDs: reviewers, Kind: "approval_requested", Title: "检察建议书待审批",
-		Body: fmt.Sprintf("“%s”的检察建议书（第%d稿）已提请审批。", ac.Case.Title, d.VersionNo)})
-	return nil
+	ac.Case.ApprovalStage = chain[0]
+	ac.SetData("draft_id", d.ID)
+	ac.SetData("version_no", d.VersionNo)
+	ac.SetData("next_stage", chain[0])
+	return notifyApprovers(ac, chain[0], d)
 }
 
 // submittedDraft is the version under review.
@@ -294,55 +303,11 @@ func applyReturn(ac *ActionContext) error {
 	if err := addApprovalStep(ac, d, StageReturn, d.ReviewComments, "退回修改", nil); err != nil {
 		return err
 	}
+	ac.Case.ApprovalStage = ""
 	ac.SetData("draft_id", d.ID)
 	ac.SetData("comments", d.ReviewComments)
 	ac.Notify(notify.Spec{UserIDs: []int64{ac.Case.ProsecutorID}, Kind: "draft_returned", Title: "检察建议书被退回修改",
 		Body: fmt.Sprintf("“%s”的检察建议书（第%d稿）被退回：%s", ac.Case.Title, d.VersionNo, d.ReviewComments)})
-	return nil
-}
-
-// applyApprove records the chief's approval (or the 检察委员会's decision)
-// and fixes the urgent reply period the letter states.
-func applyApprove(ac *ActionContext) error {
-	p := ac.Payload.(*ApprovePayload)
-	stage, decision := StageApprove, "同意制发"
-	var meeting *calendar.Date
-	if p.Committee {
-		fields := map[string]string{}
-		checkPastDate(fields, "meeting_date", p.MeetingDate, ac.Today, "检察委员会会议日期")
-		if strings.TrimSpace(p.CommitteeDecision) == "" {
-			fields["committee_decision"] = "请填写检察委员会决定"
-		}
-		if len(fields) > 0 {
-			return apperr.Invalid("提交检察委员会讨论的，须填写会议日期和决定", fields)
-		}
-		stage, decision = StageCommittee, strings.TrimSpace(p.CommitteeDecision)
-		md := p.MeetingDate
-		meeting = &md
-	} else if !p.MeetingDate.IsZero() || p.CommitteeDecision != "" {
-		return apperr.InvalidField("committee", "填写了检察委员会会议信息时 committee 应为 true")
-	}
-	d, err := submittedDraft(ac)
-	if err != nil {
-		return err
-	}
-	d.Status = DraftApproved
-	d.UpdatedAt = ac.Now
-	if err := ac.Tx.Select("status", "updated_at").Save(d).Error; err != nil {
-		return err
-	}
-	if err := addApprovalStep(ac, d, stage, strings.TrimSpace(p.Opinion), decision, meeting); err != nil {
-		return err
-	}
-	ac.Case.UrgentDays, ac.Case.UrgentReason = d.UrgentDays, d.UrgentReason
-	ac.SetData("draft_id", d.ID)
-	ac.SetData("stage", stage)
-	ac.SetData("decision", decision)
-	if meeting != nil {
-		ac.SetData("meeting_date", *meeting)
-	}
-	ac.Notify(notify.Spec{UserIDs: []int64{ac.Case.ProsecutorID}, Kind: "draft_approved", Title: "检察建议书已批准",
-		Body: fmt.Sprintf("“%s”的检察建议书已批准（%s），可以制发。", ac.Case.Title, decision)})
 	return nil
 }
 
@@ -407,10 +372,12 @@ func applyIssue(ac *ActionContext) error {
 }
 
 // fileUpward creates the case's 备案 with the parent procuratorate, due
-// deadlines.filing_days after issue. A case re-issued after an amendment
+// deadlines.filing_days after issue (moved off rest days). A case re-issued after an amendment
 // (异议复核 → 修改) files the new letter again: its one filing row is reset.
 func fileUpward(ac *ActionContext, parentID int64) (*Filing, error) {
-	due := ac.Today.AddDays(ac.Service.Settings.FilingDays)
+	// Counted like every statutory period: a last day on a rest day moves to
+	// the next working day.
+	due := calendar.DaysDeadline(ac.Today, ac.Service.Settings.FilingDays, ac.Calendar()).Due
 	var f Filing
 	err := database.LockRow(ac.Tx).Where("case_id = ?", ac.Case.ID).Take(&f).Error
 	switch {
@@ -421,9 +388,9 @@ func fileUpward(ac *ActionContext, parentID int64) (*Filing, error) {
 	case err != nil:
 		return nil, err
 	}
-	f.ParentProcuratorateID, f.DueOn, f.Status, f.FiledAt, f.ReportFileID = parentID, due, FilingPending, nil, nil
+	f.ParentProcuratorateID, f.DueOn, f.Status, f.FiledAt, f.FiledOn, f.ReportFileID = parentID, due, FilingPending, nil, nil, nil
 	return &f, ac.Tx.Model(&Filing{}).Where("id = ?", f.ID).Updates(map[string]any{
-		"parent_procuratorate_id": parentID, "due_on": due, "status": FilingPending, "filed_at": nil, "report_file_id": nil}).Error
+		"parent_procuratorate_id": parentID, "due_on": due, "status": FilingPending, "filed_at": nil, "filed_on": nil, "report_file_id": nil}).Error
 }
 
 // applyDeliver records the 送达, starts the reply clock from the day the

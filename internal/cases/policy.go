@@ -4,6 +4,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/internal/org"
+	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/files"
 )
 
@@ -85,16 +86,27 @@ func CanReadCase(a *org.Actor, c *Case) bool {
 // CanActOnCase reports whether the actor may take the action on the case,
 // beyond the lifecycle table's role check: staff act only on their own
 // procuratorate's cases, prosecutors and department heads only within their
-// department, agencies only on recommendations addressed to them.
+// department, agencies only on recommendations addressed to them. Actions
+// that change or end the case (HandlerOnly) are the handling prosecutor's,
+// not a colleague's; the approval steps are each their approver's turn.
 func CanActOnCase(a *org.Actor, c *Case, spec *ActionSpec) bool {
-	if !CanReadCase(a, c) || !spec.AllowsRole(a.Role) {
-		return false
-	}
+	return CanReadCase(a, c) && spec.AllowsRole(a.Role) && actionRefusal(a, c, spec) == nil
+}
+
+// actionRefusal explains why an actor who may read the case and holds one of
+// the action's roles may still not take it, nil when nothing stands in the way.
+func actionRefusal(a *org.Actor, c *Case, spec *ActionSpec) error {
 	switch a.Role {
 	case org.RoleProsecutor, org.RoleDeptHead:
-		return a.DepartmentID == c.DepartmentID
+		if a.DepartmentID != c.DepartmentID {
+			return apperr.Forbidden("无权对该案件执行“" + spec.Label + "”：案件不属于本部门")
+		}
 	}
-	return true
+	if spec.HandlerOnly && a.Role == org.RoleProsecutor && c.ProsecutorID != a.UserID {
+		return &apperr.Error{Kind: apperr.ErrForbidden, Code: "not_case_handler",
+			Message: "“" + spec.Label + "”只能由案件的承办检察官或部门负责人办理"}
+	}
+	return approvalTurnError(a, c, spec)
 }
 
 // CaseScope restricts a case query to what the actor may read.
@@ -125,14 +137,22 @@ func SeesInternal(a *org.Actor) bool {
 // urging letters — never draft previews, approval forms or filing reports.
 var agencyDocuments = map[DocumentKind]bool{DocRecommendation: true, DocServiceReceipt: true, DocUrgingLetter: true}
 
+// filedDocuments are what a filing (备案) shows the higher procuratorate: the
+// 备案报告 and the 检察建议书 it names as its attachment.
+var filedDocuments = map[DocumentKind]bool{DocFilingReport: true, DocRecommendation: true}
+
+// FiledDocumentOwnerTypes are the stored files of those documents.
+var FiledDocumentOwnerTypes = []string{"filing_report_pdf", "recommendation_pdf"}
+
 // CanReadCaseDocument reports whether the actor may download a document of
 // the case. filerPath is the tree path of the procuratorate that filed the
-// case upward (备案), "" when there is no filing: whoever may read the filing
-// (CanReadFiling — every procuratorate above the filer) reads the filing
-// report, and only that. Administrators run the system, not cases, and read
-// none. Callers answer "not found" when it is false.
+// case upward (备案) once the filing is submitted, "" before and when there is
+// none: whoever may read the filing (CanReadFiling — every procuratorate
+// above the filer) then reads the filing report and the letter it names as
+// its attachment, and nothing else. Administrators run the system, not cases,
+// and read none. Callers answer "not found" when it is false.
 func CanReadCaseDocument(a *org.Actor, c *Case, kind DocumentKind, filerPath string) bool {
-	if kind == DocFilingReport && filerPath != "" && CanReadFiling(a, filerPath) {
+	if filedDocuments[kind] && filerPath != "" && CanReadFiling(a, filerPath) {
 		return true
 	}
 	if !CanReadCase(a, c) {

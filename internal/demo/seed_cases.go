@@ -185,10 +185,20 @@ func (s *demoSeeder) saveDraft(c *cases.Case, daysAgo int, rc cases.Recommendati
 	return nil
 }
 
-// issue submits the saved draft, has chief1 approve it and issues it.
+// issue closes the investigation with its 调查终结报告, submits the saved
+// draft, has depthead1 review and chief1 approve it, and issues it.
 func (s *demoSeeder) issue(c *cases.Case, daysAgo int) (*cases.Case, error) {
+	if err := s.record(c, daysAgo, cases.InvestigationInput{Kind: cases.InvestigationReport, Participants: "张检察官",
+		Summary: "调查核实终结，建议制发检察建议。", Report: &cases.InvestigationReportContent{
+			Facts: c.Summary, Evidence: "实地走访记录、现场照片及相关单位提供的书证。",
+			Problems: "被建议单位未依法全面履行监管职责，隐患持续存在。", Opinion: "建议向被建议单位制发社会治理检察建议。"}}); err != nil {
+		return nil, err
+	}
 	var err error
 	if c, err = s.act(c, daysAgo, "prosecutor1", "submit", nil, "提请审批"); err != nil {
+		return nil, err
+	}
+	if c, err = s.act(c, daysAgo, "depthead1", "approve", &cases.ApprovePayload{Opinion: "事实清楚，建议可行，同意报检察长审批。"}, ""); err != nil {
 		return nil, err
 	}
 	if c, err = s.act(c, daysAgo-1, "chief1", "approve", &cases.ApprovePayload{Opinion: "同意制发。"}, ""); err != nil {

@@ -86,3 +86,10 @@ func UsersWithRole(tx *gorm.DB, procuratorateID int64, role Role) ([]int64, erro
 	err := tx.Model(&User{}).Where("procuratorate_id = ? AND role = ? AND disabled = ?", procuratorateID, role, false).Pluck("id", &ids).Error
 	return ids, err
 }
+
+// DepartmentUsersWithRole lists the active users of a department holding a role.
+func DepartmentUsersWithRole(tx *gorm.DB, departmentID int64, role Role) ([]int64, error) {
+	var ids []int64
+	err := tx.Model(&User{}).Where("department_id = ? AND role = ? AND disabled = ?", departmentID, role, false).Pluck("id", &ids).Error
+	return ids, err
+}

@@ -25,10 +25,21 @@ const (
 	ReviewCross   = "cross"   // 交叉评查: reviewers from another department
 	ReviewSpecial = "special" // 专项评查
 	ReviewRoutine = "routine" // 常规评查
+	// ReviewInterProcuratorate is 院际交叉评查: a higher procuratorate's batch
+	// over its subtree, each case reviewed by staff of another procuratorate.
+	ReviewInterProcuratorate = "inter_procuratorate"
 )
 
 // ReviewKindLabels are the Chinese names of review kinds.
-var ReviewKindLabels = map[string]string{ReviewCross: "交叉评查", ReviewSpecial: "专项评查", ReviewRoutine: "常规评查"}
+var ReviewKindLabels = map[string]string{ReviewCross: "交叉评查", ReviewSpecial: "专项评查", ReviewRoutine: "常规评查",
+	ReviewInterProcuratorate: "院际交叉评查"}
+
+// Batch scopes: the organiser's own cases, or those of its whole subtree
+// (a higher procuratorate reviewing the procuratorates below it).
+const (
+	ScopeOwn     = "own"     // 本院
+	ScopeSubtree = "subtree" // 本院及下级院
+)
 
 // Review item statuses.
 const (
@@ -59,6 +70,7 @@ type ReviewBatch struct {
 	Criteria        string    `json:"-"`
 	Sheet           string    `json:"-"`
 	MaxScore        int       `json:"max_score"`
+	Scope           string    `json:"scope"`
 	CreatedBy       int64     `json:"created_by"`
 	CreatedAt       time.Time `json:"created_at"`
 }
@@ -73,22 +85,26 @@ func (b *ReviewBatch) SheetLines() []ScoreLine {
 // ReviewItem is one case in a batch with its reviewer, scores and the
 // handling prosecutor's answer.
 type ReviewItem struct {
-	ID           int64      `gorm:"primaryKey" json:"id"`
-	BatchID      int64      `json:"batch_id"`
-	CaseID       int64      `json:"case_id"`
-	ProsecutorID int64      `json:"prosecutor_id"`
-	DepartmentID int64      `json:"department_id"`
-	ReviewerID   *int64     `json:"reviewer_id"`
-	Status       string     `json:"status"`
-	Scores       string     `json:"-"`
-	TotalScore   int        `json:"total_score"`
-	MaxScore     int        `json:"max_score"`
-	Findings     string     `json:"findings"`
-	Answer       string     `json:"answer"`
-	ScoredAt     *time.Time `json:"scored_at"`
-	AnsweredAt   *time.Time `json:"answered_at"`
-	CreatedAt    time.Time  `json:"created_at"`
-	UpdatedAt    time.Time  `json:"updated_at"`
+	ID           int64 `gorm:"primaryKey" json:"id"`
+	BatchID      int64 `json:"batch_id"`
+	CaseID       int64 `json:"case_id"`
+	ProsecutorID int64 `json:"prosecutor_id"`
+	DepartmentID int64 `json:"department_id"`
+	// ProcuratorateID is the case's procuratorate (batches may span a subtree).
+	ProcuratorateID int64  `json:"procuratorate_id"`
+	ReviewerID      *int64 `json:"reviewer_id"`
+	Status          string `json:"status"`
+	Scores          string `json:"-"`
+	TotalScore      int    `json:"total_score"`
+	MaxScore        int    `json:"max_score"`
+	// Grade is the 等次 the score earns (GradeThresholds), set when scored.
+	Grade      string     `json:"grade"`
+	Findings   string     `json:"findings"`
+	Answer     string     `json:"answer"`
+	ScoredAt   *time.Time `json:"scored_at"`
+	AnsweredAt *time.Time `json:"answered_at"`
+	CreatedAt  time.Time  `json:"created_at"`
+	UpdatedAt  time.Time  `json:"updated_at"`
 }
 
 // ScoreMap decodes the item's scores.
@@ -109,8 +125,11 @@ type ReviewFilter struct {
 
 // ReviewBatchInput creates a batch.
 type ReviewBatchInput struct {
-	Kind   string       `json:"kind" validate:"required,oneof=cross special routine"`
-	Title  string       `json:"title" validate:"required,max=200"`
+	Kind  string `json:"kind" validate:"required,oneof=cross special routine inter_procuratorate" label:"评查类型"`
+	Title string `json:"title" validate:"required,max=200"`
+	// Scope "subtree" takes the cases of every procuratorate below the
+	// organiser's as well as its own;院际交叉评查 needs it.
+	Scope  string       `json:"scope" validate:"omitempty,oneof=own subtree" label:"评查范围"`
 	Filter ReviewFilter `json:"filter"`
 	// CaseIDs picks cases by hand instead of (or narrowing) the filter.
 	CaseIDs []int64 `json:"case_ids" validate:"max=500"`
@@ -122,6 +141,8 @@ type Service struct {
 	Sheet    []ScoreLine
 	Channels notify.Channels
 	Clock    *calendar.Clock
+	// Grades derive a scored case's 等次.
+	Grades GradeThresholds
 	// Rand picks samples; tests may fix it.
 	Rand *rand.Rand
 }
@@ -142,10 +163,20 @@ func (s *Service) CreateBatch(ctx context.Context, a *org.Actor, in ReviewBatchI
 	if !f.IssuedFrom.IsZero() && !f.IssuedTo.IsZero() && f.IssuedTo.Before(f.IssuedFrom) {
 		return nil, nil, apperr.InvalidField("filter.issued_to", "结束日期不能早于开始日期")
 	}
+	if in.Scope == "" {
+		in.Scope = ScopeOwn
+	}
+	if in.Kind == ReviewInterProcuratorate && in.Scope != ScopeSubtree {
+		return nil, nil, apperr.InvalidField("scope", "院际交叉评查须由上级院组织，评查范围应为本院及下级院（subtree）")
+	}
 	var batch *ReviewBatch
 	var items []ReviewItem
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
 		q := tx.Model(&cases.Case{}).Where("procuratorate_id = ?", a.ProcuratorateID)
+		if in.Scope == ScopeSubtree {
+			q = tx.Model(&cases.Case{}).Where("procuratorate_id IN (?)",
+				tx.Model(&org.Procuratorate{}).Select("id").Where("path LIKE ?", a.ProcuratoratePath+"%"))
+		}
 		if f.State != "" {
 			q = q.Where("state = ?", f.State)
 		}
@@ -166,7 +197,7 @@ func (s *Service) CreateBatch(ctx context.Context, a *org.Actor, in ReviewBatchI
 			return err
 		}
 		if len(in.CaseIDs) > 0 && len(ids) != len(slices.Compact(slices.Sorted(slices.Values(in.CaseIDs)))) && f.State == "" && f.Field == "" && f.IssuedFrom.IsZero() && f.IssuedTo.IsZero() {
-			return apperr.InvalidField("case_ids", "部分案件不存在或不属于本院")
+			return apperr.InvalidField("case_ids", "部分案件不存在或不在评查范围内")
 		}
 		if f.SampleSize > 0 && len(ids) > f.SampleSize {
 			r := s.Rand
@@ -190,18 +221,18 @@ func (s *Service) CreateBatch(ctx context.Context, a *org.Actor, in ReviewBatchI
 		}
 		now := s.now()
 		batch = &ReviewBatch{ProcuratorateID: a.ProcuratorateID, Kind: in.Kind, Title: strings.TrimSpace(in.Title), Criteria: string(crit),
-			Sheet: string(sheet), MaxScore: maxScore, CreatedBy: a.UserID, CreatedAt: now}
+			Sheet: string(sheet), MaxScore: maxScore, Scope: in.Scope, CreatedBy: a.UserID, CreatedAt: now}
 		if err := tx.Create(batch).Error; err != nil {
 			return err
 		}
 		var cases []cases.Case
-		if err := tx.Select("id", "prosecutor_id", "department_id").Where("id IN ?", ids).Order("id").Find(&cases).Error; err != nil {
+		if err := tx.Select("id", "prosecutor_id", "department_id", "procuratorate_id").Where("id IN ?", ids).Order("id").Find(&cases).Error; err != nil {
 			return err
 		}
 		items = make([]ReviewItem, len(cases))
 		for i, c := range cases {
 			items[i] = ReviewItem{BatchID: batch.ID, CaseID: c.ID, ProsecutorID: c.ProsecutorID, DepartmentID: c.DepartmentID,
-				Status: ReviewPending, Scores: "{}", MaxScore: maxScore, CreatedAt: now, UpdatedAt: now}
+				ProcuratorateID: c.ProcuratorateID, Status: ReviewPending, Scores: "{}", MaxScore: maxScore, CreatedAt: now, UpdatedAt: now}
 		}
 		if err := tx.CreateInBatches(&items, 200).Error; err != nil {
 			return err
@@ -214,12 +245,26 @@ func (s *Service) CreateBatch(ctx context.Context, a *org.Actor, in ReviewBatchI
 	return batch, items, nil
 }
 
+// loadBatch loads a batch the actor may open: staff of the organising
+// procuratorate, and — for a batch over a subtree or reviewed across
+// procuratorates — whoever has an item in it (its reviewer, the handling
+// prosecutor, the chief and case managers of the case's procuratorate).
 func (s *Service) loadBatch(tx *gorm.DB, a *org.Actor, id int64) (*ReviewBatch, error) {
 	var b ReviewBatch
 	if err := tx.First(&b, id).Error; err != nil {
 		return nil, database.NotFoundOr(err, "评查")
 	}
-	if b.ProcuratorateID != a.ProcuratorateID || !a.IsStaff() {
+	if !a.IsStaff() || a.Role == org.RoleAdmin {
+		return nil, apperr.NotFound("评查")
+	}
+	if b.ProcuratorateID == a.ProcuratorateID {
+		return &b, nil
+	}
+	var n int64
+	if err := tx.Model(&ReviewItem{}).Where("review_items.batch_id = ?", b.ID).Scopes(ReviewItemScope(a, &b)).Count(&n).Error; err != nil {
+		return nil, err
+	}
+	if n == 0 {
 		return nil, apperr.NotFound("评查")
 	}
 	return &b, nil
@@ -234,7 +279,7 @@ func (s *Service) loadItem(tx *gorm.DB, a *org.Actor, batchID, itemID int64) (*R
 	if err := tx.Where("id = ? AND batch_id = ?", itemID, batchID).Take(&it).Error; err != nil {
 		return nil, nil, database.NotFoundOr(err, "评查案件")
 	}
-	if !CanReadReviewItem(a, &it) {
+	if !CanReadReviewItem(a, b, &it) {
 		return nil, nil, apperr.NotFound("评查案件")
 	}
 	return b, &it, nil
@@ -256,9 +301,15 @@ func (s *Service) AssignReviewer(ctx context.Context, a *org.Actor, batchID, ite
 		if it.Status == ReviewScored || it.Status == ReviewAnswered {
 			return apperr.Conflict("review_already_scored", "该案件已评分，不能更换评查人")
 		}
+		if !CanRunBatch(a, b) {
+			return apperr.Forbidden("只有组织评查的检察院案件管理部门可以指定评查人")
+		}
 		u, err := org.UserByID(tx, reviewerID)
-		if err != nil || u.Disabled || !u.Role.IsStaff() || u.Role == org.RoleAdmin || u.ProcuratorateID == nil || *u.ProcuratorateID != b.ProcuratorateID {
-			return apperr.InvalidField("reviewer_id", "评查人须为本院在岗检察人员")
+		if err != nil || u.Disabled || !u.Role.IsStaff() || u.Role == org.RoleAdmin || u.ProcuratorateID == nil {
+			return apperr.InvalidField("reviewer_id", "评查人须为在岗检察人员")
+		}
+		if err := s.checkReviewerInScope(tx, b, u); err != nil {
+			return err
 		}
 		if err := CheckReviewerAllowed(b.Kind, u, it); err != nil {
 			return err
@@ -328,15 +379,16 @@ func (s *Service) ScoreItem(ctx context.Context, a *org.Actor, batchID, itemID i
 		raw, _ := json.Marshal(in.Scores)
 		now := s.now()
 		it.Scores, it.TotalScore, it.Findings, it.Status, it.ScoredAt, it.UpdatedAt = string(raw), total, in.Findings, ReviewScored, &now, now
+		it.Grade = s.Grades.Grade(total, it.MaxScore)
 		if err := tx.Save(it).Error; err != nil {
 			return err
 		}
 		if err := notify.Send(tx, s.Channels, notify.Spec{UserIDs: []int64{it.ProsecutorID}, CaseID: it.CaseID, Kind: "review_scored",
-			Title: "评查意见：" + b.Title, Body: fmt.Sprintf("您承办的案件已完成评查，得分 %d/%d，请查阅评查意见并答复。", total, it.MaxScore)}); err != nil {
+			Title: "评查意见：" + b.Title, Body: fmt.Sprintf("您承办的案件已完成评查，得分 %d/%d（%s），请查阅评查意见并答复。", total, it.MaxScore, GradeLabels[it.Grade])}); err != nil {
 			return err
 		}
 		out = it
-		return audit.Record(tx, a, "review.score", "review_item", it.ID, map[string]any{"batch_id": b.ID, "scores": in.Scores, "total": total, "findings": in.Findings})
+		return audit.Record(tx, a, "review.score", "review_item", it.ID, map[string]any{"batch_id": b.ID, "scores": in.Scores, "total": total, "grade": it.Grade, "findings": in.Findings})
 	})
 	return out, err
 }
@@ -384,31 +436,34 @@ type ReviewItemView struct {
 // ReviewBatchView is a batch with its sheet and the items the actor may see.
 type ReviewBatchView struct {
 	ReviewBatch
-	KindLabel string           `json:"kind_label"`
-	Sheet     []ScoreLine      `json:"sheet"`
-	Items     []ReviewItemView `json:"items"`
+	KindLabel  string           `json:"kind_label"`
+	ScopeLabel string           `json:"scope_label"`
+	Sheet      []ScoreLine      `json:"sheet"`
+	Items      []ReviewItemView `json:"items"`
 }
 
-// GetBatch returns a batch: case managers and the chief see every item,
-// others only the items they review or whose case they handle (404 if none).
+// GetBatch returns a batch: the organiser's case managers and chief see
+// every item, others only the items they review, whose case they handle or —
+// chief and case managers of a procuratorate in a subtree batch — of their
+// own procuratorate's cases (404 if none).
 func (s *Service) GetBatch(ctx context.Context, a *org.Actor, id int64) (*ReviewBatchView, error) {
 	tx := s.DB.WithContext(ctx)
 	b, err := s.loadBatch(tx, a, id)
 	if err != nil {
 		return nil, err
 	}
-	q := tx.Where("review_items.batch_id = ?", b.ID).Scopes(ReviewItemScope(a))
+	q := tx.Where("review_items.batch_id = ?", b.ID).Scopes(ReviewItemScope(a, b))
 	items, err := itemViews(tx, q)
 	if err != nil {
 		return nil, err
 	}
-	if !CanReadAllReviews(a) && len(items) == 0 {
+	if !CanReadAllItems(a, b) && len(items) == 0 {
 		return nil, apperr.NotFound("评查")
 	}
 	for i := range items {
 		hideUnscoredFindings(a, &items[i])
 	}
-	return &ReviewBatchView{ReviewBatch: *b, KindLabel: ReviewKindLabels[b.Kind], Sheet: b.SheetLines(), Items: items}, nil
+	return &ReviewBatchView{ReviewBatch: *b, KindLabel: ReviewKindLabels[b.Kind], ScopeLabel: ScopeLabels[b.Scope], Sheet: b.SheetLines(), Items: items}, nil
 }
 
 // hideUnscoredFindings keeps a half-finished scoring from the handling
@@ -420,13 +475,17 @@ func hideUnscoredFindings(a *org.Actor, it *ReviewItemView) {
 	}
 }
 
-// ListBatches lists the procuratorate's batches (case managers and the chief).
+// ListBatches lists the procuratorate's batches and the higher
+// procuratorates' batches that take in its cases (case managers and the chief).
 func (s *Service) ListBatches(ctx context.Context, a *org.Actor) ([]ReviewBatch, error) {
 	if !CanReadAllReviews(a) {
 		return nil, apperr.Forbidden("只有案件管理部门和检察长可以查看评查列表")
 	}
+	db := s.DB.WithContext(ctx)
 	var out []ReviewBatch
-	err := s.DB.WithContext(ctx).Where("procuratorate_id = ?", a.ProcuratorateID).Order("id DESC").Limit(200).Find(&out).Error
+	err := db.Where("procuratorate_id = ? OR id IN (?)", a.ProcuratorateID,
+		db.Model(&ReviewItem{}).Select("batch_id").Where("procuratorate_id = ?", a.ProcuratorateID)).
+		Order("id DESC").Limit(200).Find(&out).Error
 	return out, err
 }
 

@@ -119,31 +119,37 @@ type RatingSummary struct {
 
 // ReviewGroupResult is the result of a prosecutor or a department.
 type ReviewGroupResult struct {
-	ID         int64         `json:"id"`
-	Name       string        `json:"name"`
-	Items      int           `json:"items"`
-	Scored     int           `json:"scored"`
-	AvgPercent float64       `json:"avg_percent"` // mean of total/max × 100 over scored items
-	Ratings    RatingSummary `json:"ratings"`
+	ID         int64   `json:"id"`
+	Name       string  `json:"name"`
+	Items      int     `json:"items"`
+	Scored     int     `json:"scored"`
+	AvgPercent float64 `json:"avg_percent"` // mean of total/max × 100 over scored items
+	// Grades counts the scored items per 等次 (excellent, qualified, flawed,
+	// unqualified; every grade present, zero included).
+	Grades  map[string]int `json:"grades"`
+	Ratings RatingSummary  `json:"ratings"`
 }
 
 // ReviewCaseResult is one case's result with its external ratings.
 type ReviewCaseResult struct {
 	ReviewItemView
-	Percent float64       `json:"percent"`
-	Ratings RatingSummary `json:"ratings"`
+	GradeLabel string        `json:"grade_label"`
+	Percent    float64       `json:"percent"`
+	Ratings    RatingSummary `json:"ratings"`
 }
 
 // ReviewResults are a batch's results per case, per prosecutor, per
 // department and overall; external ratings of the cases enter each level.
 type ReviewResults struct {
-	Batch         ReviewBatch         `json:"batch"`
-	Overall       ReviewGroupResult   `json:"overall"`
-	ByCase        []ReviewCaseResult  `json:"by_case"`
-	ByProsecutor  []ReviewGroupResult `json:"by_prosecutor"`
-	ByDepartment  []ReviewGroupResult `json:"by_department"`
-	ScoringSheet  []ScoreLine         `json:"scoring_sheet"`
-	AnsweredCount int                 `json:"answered"`
+	Batch        ReviewBatch         `json:"batch"`
+	Overall      ReviewGroupResult   `json:"overall"`
+	ByCase       []ReviewCaseResult  `json:"by_case"`
+	ByProsecutor []ReviewGroupResult `json:"by_prosecutor"`
+	ByDepartment []ReviewGroupResult `json:"by_department"`
+	// ByProcuratorate groups a batch over a subtree by the cases' procuratorates.
+	ByProcuratorate []ReviewGroupResult `json:"by_procuratorate"`
+	ScoringSheet    []ScoreLine         `json:"scoring_sheet"`
+	AnsweredCount   int                 `json:"answered"`
 }
 
 type RatingRow struct {
@@ -162,7 +168,7 @@ func (s *Service) Results(ctx context.Context, a *org.Actor, batchID int64) (*Re
 	if err != nil {
 		return nil, err
 	}
-	if !CanReadAllReviews(a) {
+	if !CanReadAllItems(a, b) {
 		return nil, apperr.NotFound("评查")
 	}
 	items, err := itemViews(tx, tx.Where("review_items.batch_id = ?", b.ID))
@@ -182,7 +188,7 @@ func (s *Service) Results(ctx context.Context, a *org.Actor, batchID int64) (*Re
 		ID   int64
 		Name string
 	}
-	if err := tx.Model(&org.Department{}).Select("id, name").Where("procuratorate_id = ?", b.ProcuratorateID).Scan(&deptNames).Error; err != nil {
+	if err := tx.Model(&org.Department{}).Select("id, name").Where("id IN (SELECT department_id FROM review_items WHERE batch_id = ?)", b.ID).Scan(&deptNames).Error; err != nil {
 		return nil, err
 	}
 	dnames := map[int64]string{}
@@ -195,8 +201,19 @@ func (s *Service) Results(ctx context.Context, a *org.Actor, batchID int64) (*Re
 		sum     float64
 		ratings []RatingRow
 	}
-	pros, depts := map[int64]*acc{}, map[int64]*acc{}
-	var pOrder, dOrder []int64
+	var procNames []struct {
+		ID   int64
+		Name string
+	}
+	if err := tx.Model(&org.Procuratorate{}).Select("id, name").Where("id IN (SELECT procuratorate_id FROM review_items WHERE batch_id = ?)", b.ID).Scan(&procNames).Error; err != nil {
+		return nil, err
+	}
+	pnames := map[int64]string{}
+	for _, p := range procNames {
+		pnames[p.ID] = p.Name
+	}
+	pros, depts, procs := map[int64]*acc{}, map[int64]*acc{}, map[int64]*acc{}
+	var pOrder, dOrder, rOrder []int64
 	overall := &acc{g: ReviewGroupResult{Name: "全部"}}
 	add := func(m map[int64]*acc, order *[]int64, id int64, name string, it *ReviewItemView, pct float64, rr []RatingRow) {
 		x, ok := m[id]
@@ -209,17 +226,21 @@ func (s *Service) Results(ctx context.Context, a *org.Actor, batchID int64) (*Re
 		if it.Status == ReviewScored || it.Status == ReviewAnswered {
 			x.g.Scored++
 			x.sum += pct
+			x.g.Grades = countGrade(x.g.Grades, it.Grade)
 		}
 		x.ratings = append(x.ratings, rr...)
 	}
 	for i := range items {
 		it := &items[i]
+		if it.Grade == "" && (it.Status == ReviewScored || it.Status == ReviewAnswered) {
+			it.Grade = s.Grades.Grade(it.TotalScore, it.MaxScore) // scored before grades were stored
+		}
 		pct := 0.0
 		if it.MaxScore > 0 {
 			pct = float64(it.TotalScore) * 100 / float64(it.MaxScore)
 		}
 		rr := byCase[it.CaseID]
-		cr := ReviewCaseResult{ReviewItemView: *it, Ratings: SummariseRatings(rr)}
+		cr := ReviewCaseResult{ReviewItemView: *it, GradeLabel: GradeLabels[it.Grade], Ratings: SummariseRatings(rr)}
 		if it.Status == ReviewScored || it.Status == ReviewAnswered {
 			cr.Percent = round1(pct)
 		}
@@ -229,10 +250,12 @@ func (s *Service) Results(ctx context.Context, a *org.Actor, batchID int64) (*Re
 		res.ByCase = append(res.ByCase, cr)
 		add(pros, &pOrder, it.ProsecutorID, it.ProsecutorName, it, pct, rr)
 		add(depts, &dOrder, it.DepartmentID, dnames[it.DepartmentID], it, pct, rr)
+		add(procs, &rOrder, it.ProcuratorateID, pnames[it.ProcuratorateID], it, pct, rr)
 		overall.g.Items++
 		if it.Status == ReviewScored || it.Status == ReviewAnswered {
 			overall.g.Scored++
 			overall.sum += pct
+			overall.g.Grades = countGrade(overall.g.Grades, it.Grade)
 		}
 		overall.ratings = append(overall.ratings, rr...)
 	}
@@ -241,6 +264,7 @@ func (s *Service) Results(ctx context.Context, a *org.Actor, batchID int64) (*Re
 			x.g.AvgPercent = round1(x.sum / float64(x.g.Scored))
 		}
 		x.g.Ratings = SummariseRatings(x.ratings)
+		x.g.Grades = countGrade(x.g.Grades, "")
 		return x.g
 	}
 	res.Overall = finish(overall)
@@ -249,6 +273,9 @@ func (s *Service) Results(ctx context.Context, a *org.Actor, batchID int64) (*Re
 	}
 	for _, id := range dOrder {
 		res.ByDepartment = append(res.ByDepartment, finish(depts[id]))
+	}
+	for _, id := range rOrder {
+		res.ByProcuratorate = append(res.ByProcuratorate, finish(procs[id]))
 	}
 	return res, nil
 }
@@ -291,4 +318,19 @@ type CaseRating struct {
 	Effect      int       `json:"effect"`
 	Comment     string    `json:"comment"`
 	CreatedAt   time.Time `json:"created_at"`
+}
+
+// countGrade adds one item of grade g ("" adds nothing) to a count that lists
+// every grade.
+func countGrade(m map[string]int, g string) map[string]int {
+	if m == nil {
+		m = map[string]int{}
+		for _, k := range AllGrades {
+			m[k] = 0
+		}
+	}
+	if g != "" {
+		m[g]++
+	}
+	return m
 }

@@ -107,6 +107,8 @@ func New(opts Options) (*App, error) {
 			Channels:       channels,
 			PublishRoles:   publishRoles,
 			StageLimitDays: cfg.Deadlines.StageLimits,
+			Approval:       ApprovalChains(cfg),
+			LookbackMonths: cfg.Deadlines.LookbackMonths,
 		},
 		// The back edges of the lifecycle: a case that ends tells the citizen
 		// who applied for it; a voided 文号 is kept on the agency's objection.
@@ -132,7 +134,9 @@ func New(opts Options) (*App, error) {
 	for i, it := range cfg.Reviews.ScoringSheet {
 		sheet[i] = reviews.ScoreLine{Name: it.Name, MaxScore: it.MaxScore}
 	}
-	a.Reviews = &reviews.Service{DB: db, Clock: a.Clock, Sheet: sheet, Channels: channels}
+	g := cfg.Reviews.Grades
+	a.Reviews = &reviews.Service{DB: db, Clock: a.Clock, Sheet: sheet, Channels: channels,
+		Grades: reviews.GradeThresholds{Excellent: g.Excellent, Qualified: g.Qualified, Flawed: g.Flawed}}
 	a.Stats = &stats.Service{DB: db, Clock: a.Clock}
 
 	// The scheduler is built here and started by the serve command when
@@ -162,4 +166,14 @@ func NewRenderer(cfg *config.Config) (*documents.Renderer, error) {
 		return nil, fmt.Errorf("documents fonts: %w", err)
 	}
 	return r, nil
+}
+
+// ApprovalChains turns the configured approval chains into the case rules'
+// form: the default and each procuratorate's own, by name.
+func ApprovalChains(cfg *config.Config) cases.ApprovalChains {
+	ch := cases.ApprovalChains{Default: cfg.Approval.Chain, ByProcuratorate: map[string][]string{}}
+	for _, pc := range cfg.Approval.ByProcuratorate {
+		ch.ByProcuratorate[pc.Procuratorate] = pc.Chain
+	}
+	return ch
 }
