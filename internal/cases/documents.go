@@ -543,13 +543,25 @@ func (s *Service) urgingLetter(tx *gorm.DB, in *documentInputs) (documents.Lette
 	return documents.Letter{Procuratorate: in.procuratorate.Name, Addressee: in.agencyName(), Body: body, Date: date, CreatedAt: date}, nil
 }
 
-// approvalStages names the step each approval event stands for.
+// approvalStage names the step each approval event stands for: one row of
+// the 审批表 per step of the chain (部门负责人审核, 检察长审批, 检察委员会决定).
 func approvalStage(ev *CaseEvent) (stage, opinion string) {
 	switch ev.Action {
 	case "submit":
 		return "承办检察官意见", "提请审批"
 	case "approve":
-		return "检察长审批", "同意制发"
+		data := ev.EventData()
+		decision, _ := data["decision"].(string)
+		if decision == "" {
+			decision = "同意制发"
+		}
+		if st, _ := data["stage"].(string); ApprovalStageLabels[st] != "" {
+			return ApprovalStageLabels[st], decision
+		}
+		if org.Role(ev.Role) == org.RoleDeptHead {
+			return ApprovalStageLabels[StageDeptReview], decision
+		}
+		return ApprovalStageLabels[StageApprove], decision
 	case "return":
 		if org.Role(ev.Role) == org.RoleDeptHead {
 			return "部门负责人审核", "退回修改"
