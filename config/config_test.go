@@ -147,3 +147,44 @@ func TestRedacted(t *testing.T) {
 		t.Fatal("Redacted changed the configuration it was called on")
 	}
 }
+
+// TestApprovalAndGradeSettings: the approval chains (审批链) and the 评查
+// 等次 thresholds are checked at load, naming the key at fault.
+func TestApprovalAndGradeSettings(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		change  func(c *config.Config)
+		wantErr string
+	}{
+		{"default", func(c *config.Config) {}, ""},
+		{"with committee", func(c *config.Config) { c.Approval.Chain = []string{"dept_review", "approve", "committee"} }, ""},
+		{"chief only", func(c *config.Config) { c.Approval.Chain = []string{"approve"} }, ""},
+		{"no chief", func(c *config.Config) { c.Approval.Chain = []string{"dept_review"} }, "approval.chain"},
+		{"out of order", func(c *config.Config) { c.Approval.Chain = []string{"approve", "dept_review"} }, "approval.chain"},
+		{"unknown step", func(c *config.Config) { c.Approval.Chain = []string{"vice_chief", "approve"} }, "approval.chain"},
+		{"twice", func(c *config.Config) { c.Approval.Chain = []string{"approve", "approve"} }, "approval.chain"},
+		{"per procuratorate", func(c *config.Config) {
+			c.Approval.ByProcuratorate = []config.ProcuratorateChain{{Procuratorate: "东川省临江市人民检察院", Chain: []string{"dept_review", "approve", "committee"}}}
+		}, ""},
+		{"per procuratorate without name", func(c *config.Config) {
+			c.Approval.ByProcuratorate = []config.ProcuratorateChain{{Chain: []string{"approve"}}}
+		}, "approval.by_procuratorate"},
+		{"grades out of order", func(c *config.Config) { c.Reviews.Grades.Qualified = 95 }, "reviews.grades"},
+		{"negative lookback", func(c *config.Config) { c.Deadlines.LookbackMonths = -1 }, "deadlines.lookback_months"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := config.Defaults()
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.change(cfg)
+			err = cfg.Validate()
+			switch {
+			case tc.wantErr == "" && err != nil:
+				t.Fatalf("refused: %v", err)
+			case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
+				t.Fatalf("error %v, want one naming %s", err, tc.wantErr)
+			}
+		})
+	}
+}

@@ -586,3 +586,35 @@ func mustDate(t *testing.T, s string) calendar.Date {
 	}
 	return d
 }
+
+// TestFilingDueMovesOffHolidays (issue 14, point 5): the 备案 due date is
+// counted like every statutory period and follows calendar edits.
+func TestFilingDueMovesOffHolidays(t *testing.T) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
+		env := apitest.New(t, db)
+		c := driveTo(t, env, "备案期限", "issued") // issued Monday 2026-03-02
+		due := func() string {
+			t.Helper()
+			var f struct {
+				DueOn string `json:"due_on"`
+			}
+			env.Do("GET", fmt.Sprintf("/api/v1/cases/%d/filing", c.ID), "prosecutor1", nil).Expect(t, http.StatusOK).Decode(t, &f)
+			return f.DueOn
+		}
+		if got := due(); got != "2026-03-09" { // + 5 days = Saturday 03-07 → Monday 03-09
+			t.Fatalf("filing due %s", got)
+		}
+		env.Do("PUT", "/api/v1/admin/holidays/2026-03-09", "admin", map[string]any{"kind": "holiday", "name": "测试休息日", "year": 2026}).Expect(t, http.StatusOK)
+		if got := due(); got != "2026-03-10" {
+			t.Fatalf("after a holiday on the due day: %s", got)
+		}
+		env.Do("DELETE", "/api/v1/admin/holidays/2026-03-09", "admin", nil).Expect(t, http.StatusOK)
+		if got := due(); got != "2026-03-09" {
+			t.Fatalf("after removing it: %s", got)
+		}
+		if n := countRows(t, db, "audit_entries", "action = ?", "filing.due_recomputed"); n != 2 {
+			t.Fatalf("audited moves %d", n)
+		}
+	})
+}

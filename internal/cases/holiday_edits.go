@@ -125,7 +125,10 @@ func (s *Service) editCalendar(ctx context.Context, a *org.Actor, change func(tx
 		}
 		changes, err := s.recomputeReplyDeadlines(tx, a, cal, why)
 		*out = changes
-		return err
+		if err != nil {
+			return err
+		}
+		return s.recomputeFilingDeadlines(tx, a, cal)
 	})
 }
 
