@@ -55,6 +55,7 @@ func (s *Server) caseView(a *org.Actor, c *cases.Case) CaseView {
 		cp.OriginCaseNumber = ""
 		cp.CaseNumber = nil
 		cp.ProjectID = nil
+		cp.LookbackDue, cp.LookbackDoneOn = nil, nil
 		cp.DocumentNumber = agency.AgencyDocumentNumber(c)
 		v.Case = &cp
 	}
