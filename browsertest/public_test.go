@@ -29,7 +29,7 @@ func publicSite(t *testing.T) (*apitest.Env, string) {
 		cfg.Site.ICP = "东ICP备20260001号"
 		cfg.Site.Contact = "来信地址：临江市清河区清河大道100号（邮编 100000）"
 	}))
-	if _, err := demo.SeedDemoCases(context.Background(), db, env.App.Cases, env.App.Disclosures); err != nil {
+	if _, err := demo.SeedDemoCases(context.Background(), env.App.DemoServices(), apitest.Password); err != nil {
 		t.Fatalf("demo cases: %v", err)
 	}
 	return env, browsertest.Serve(t, env.Echo)

@@ -16,6 +16,7 @@ import (
 	"jianyi/internal/applications"
 	"jianyi/internal/disclosure"
 	"jianyi/internal/platform/apperr"
+	"jianyi/internal/stats"
 )
 
 func noticeTitle(n *applications.NoticeData) string {
@@ -225,9 +226,11 @@ func (s *Server) disclosurePDF(c echo.Context, id int64) error {
 	return c.Blob(http.StatusOK, "application/pdf", pdf)
 }
 
-// StatsResponse is the public statistics.
+// StatsResponse is the public statistics, with the definitions of its
+// figures (the staff statistics' own).
 type StatsResponse struct {
 	Agencies    []disclosure.AgencyStat `json:"agencies"`
+	Definitions map[string]string       `json:"definitions"`
 	GeneratedAt time.Time               `json:"generated_at"`
 }
 
@@ -237,7 +240,7 @@ func (s *Server) statsJSON(c echo.Context) error {
 		return err
 	}
 	c.Response().Header().Set("Cache-Control", "public, max-age=300")
-	return c.JSON(http.StatusOK, StatsResponse{Agencies: st, GeneratedAt: s.clock.Now()})
+	return c.JSON(http.StatusOK, StatsResponse{Agencies: st, Definitions: stats.Definitions, GeneratedAt: s.clock.Now()})
 }
 
 // Atom 1.0 (RFC 4287) elements the feed uses.

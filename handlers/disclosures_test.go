@@ -18,6 +18,7 @@ import (
 	"jianyi/internal/disclosure"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
+	"jianyi/internal/stats"
 )
 
 type publishedItem struct {
@@ -343,24 +344,33 @@ func TestPublicStats(t *testing.T) {
 		env := newPublicEnv(t, db)
 		createCaseFixture(t, env, publicCaseFixture{Marker: "甲", State: cases.StateReplied, Issued: true, Replied: true, Seq: 1})
 		late := createCaseFixture(t, env, publicCaseFixture{Marker: "乙", State: cases.StateReplied, Issued: true, Replied: true, Seq: 2})
-		db.Model(late).Update("reply_class", cases.ReplyClassLate)
+		db.Model(late).Update("first_replied_on", "2026-04-30") // three days after its due date
 		createCaseFixture(t, env, publicCaseFixture{Marker: "丙", State: cases.StateDelivered, Issued: true, Seq: 3})
 		createCaseFixture(t, env, publicCaseFixture{Marker: "丁", State: cases.StateDelivered, Issued: true, Secret: true, Seq: 4})
 		createCaseFixture(t, env, publicCaseFixture{Marker: "戊", State: cases.StateDrafting})
 		var st struct {
-			Agencies []disclosure.AgencyStat `json:"agencies"`
+			Agencies    []disclosure.AgencyStat `json:"agencies"`
+			Definitions map[string]string       `json:"definitions"`
 		}
 		env.Do("GET", "/api/v1/public/stats", "", nil).Expect(t, 200).Decode(t, &st)
-		if len(st.Agencies) != 1 {
-			t.Fatalf("agencies %+v", st.Agencies)
+		if len(st.Agencies) != 1 || st.Agencies[0].Received != 3 || st.Agencies[0].ReplyDue != 0 {
+			t.Fatalf("before the due date (2026-04-27) nothing is due: %+v", st.Agencies)
 		}
+		env.SetNow(time.Date(2026, 5, 1, 2, 0, 0, 0, time.UTC))
+		env.Do("GET", "/api/v1/public/stats", "", nil).Expect(t, 200).Decode(t, &st)
 		a := st.Agencies[0]
-		// Issued only, state-secret cases left out: 3 received, 2 classified.
-		if a.Received != 3 || a.Classified != 2 || a.OnTime != 1 || a.Late != 1 || a.OnTimeRate != 50 {
+		// Issued only, state-secret cases left out: 3 received and due, one
+		// on time, one late, one never.
+		if a.Received != 3 || a.ReplyDue != 3 || a.Replied != 2 || a.OnTime != 1 || a.Late != 1 || a.NoReply != 1 ||
+			a.OnTimeRate.Percent != 33.3 || a.ReplyRate.Percent != 66.7 {
 			t.Fatalf("stats %+v", a)
 		}
+		if st.Definitions["on_time_rate"] != stats.Definitions["on_time_rate"] {
+			t.Fatalf("definitions %v", st.Definitions)
+		}
 		page := env.Do("GET", "/public/stats", "", nil).Expect(t, 200)
-		if !bytes.Contains(page.Body, []byte("临江市清河区市场监督管理局")) || !bytes.Contains(page.Body, []byte("50%")) {
+		if !bytes.Contains(page.Body, []byte("临江市清河区市场监督管理局")) || !bytes.Contains(page.Body, []byte("33.3%")) ||
+			!bytes.Contains(page.Body, []byte("66.7%")) || !bytes.Contains(page.Body, []byte(stats.Definitions["no_reply"])) {
 			t.Fatalf("stats page: %s", page.Body)
 		}
 	})

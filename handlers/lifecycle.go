@@ -32,6 +32,7 @@ func (s *Server) lifecycleRoutes(g *echo.Group) {
 	g.GET("/filings", s.listFilings, staff)
 	g.GET("/filings/:id", s.getFiling, staff)
 	g.GET("/deadlines/reply", s.replyDeadline)
+	g.GET("/calendar/years/:year", s.calendarYear)
 
 	admin := g.Group("/admin", requireRole(org.RoleAdmin))
 	admin.GET("/fields", s.adminListFields)
@@ -229,6 +230,20 @@ func (s *Server) replyDeadline(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, d)
+}
+
+// calendarYear tells whether a year's holiday notice is loaded (otherwise
+// its deadlines are provisional) and the days the calendar applies.
+func (s *Server) calendarYear(c echo.Context) error {
+	year, err := strconv.Atoi(c.Param("year"))
+	if err != nil {
+		return apperr.InvalidField("year", "年份格式不正确")
+	}
+	st, err := s.cases.CalendarYear(c.Request().Context(), year)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, st)
 }
 
 func (s *Server) listHolidays(c echo.Context) error {

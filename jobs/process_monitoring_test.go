@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"jianyi/dbtest"
+	"jianyi/internal/agency"
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
 	"jianyi/internal/org"
@@ -135,10 +136,15 @@ func TestDailyStats(t *testing.T) {
 		overdue := deliveredCaseFixture(t, db, seed, cfg, "逾期未回复", d("2026-01-05"))
 		deliveredCaseFixture(t, db, seed, cfg, "期限内", d("2026-04-01"))
 		late := deliveredCaseFixture(t, db, seed, cfg, "慢回复", d("2026-01-05"))
-		db.Model(late).Updates(map[string]any{"state": cases.StateReplied, "reply_class": cases.ReplyClassLate})
 		caseFixture(t, db, seed, "线索", cases.StateLead, at8(d("2026-04-01")))
 		issued := time.Now()
 		db.Model(overdue).Update("issued_at", issued)
+		// Replied five days after its due date, then escalated: 慢回复.
+		db.Model(late).Updates(map[string]any{"state": cases.StateReplied, "issued_at": issued, "first_replied_on": late.ReplyDue.AddDays(5)})
+		if err := db.Create(&agency.Escalation{CaseID: late.ID, Kind: agency.EscalateSuperiorRegulator, DecidedOn: d("2026-04-10"),
+			Target: "临江市市场监督管理局", Summary: "通报", DecidedBy: userID(t, db, "chief1"), CreatedAt: issued}).Error; err != nil {
+			t.Fatal(err)
+		}
 
 		clock.Set(at8(d("2026-04-15")).Add(-7 * time.Hour)) // 01:00
 		if run, err := s.Tick(context.Background(), "daily_stats"); err != nil || run == nil || run.Status != jobs.RunOK {
@@ -157,11 +163,13 @@ func TestDailyStats(t *testing.T) {
 		var st stats.DailyStat
 		db.Where("stat_date = ? AND procuratorate_id = ?", "2026-04-15", seed.District.ID).First(&st)
 		// The overdue case nobody answered counts as 不回复 although its
-		// stored reply_class is still empty (agency.ReplyClassSQL).
-		want := stats.DailyStat{Total: 5, Issued: 1, Delivered: 3, RepliedLate: 1, OverdueOpen: 1, NoReply: 1,
-			StateCounts: `{"delivered":2,"lead":2,"replied":1}`}
+		// stored reply_class is still empty: the figures come from the
+		// statistics definitions (stats.ReplyTally), as the API's do.
+		want := stats.DailyStat{Total: 5, Issued: 2, Delivered: 3, ReplyDue: 2, Replied: 1, RepliedLate: 1, OverdueOpen: 1, NoReply: 1,
+			Escalated: 1, StateCounts: `{"delivered":2,"lead":2,"replied":1}`}
 		if st.Total != want.Total || st.Issued != want.Issued || st.Delivered != want.Delivered || st.RepliedLate != want.RepliedLate ||
-			st.OverdueOpen != want.OverdueOpen || st.StateCounts != want.StateCounts || st.NoReply != want.NoReply || st.RepliedOnTime != 0 {
+			st.OverdueOpen != want.OverdueOpen || st.StateCounts != want.StateCounts || st.NoReply != want.NoReply || st.RepliedOnTime != 0 ||
+			st.ReplyDue != want.ReplyDue || st.Replied != want.Replied || st.Escalated != want.Escalated {
 			t.Fatalf("district stats %+v, want %+v", st, want)
 		}
 	})

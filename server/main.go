@@ -161,7 +161,7 @@ func serve(args []string, stdout io.Writer, log *slog.Logger) error {
 			return err
 		}
 		printDemoOrg(stdout, seeded)
-		if err := seedDemoCases(ctx, a, stdout); err != nil {
+		if err := seedDemoCases(ctx, a, *password, stdout); err != nil {
 			return err
 		}
 		host := cfg.HTTP.Listen
@@ -271,7 +271,7 @@ func seedDemo(args []string, stdout io.Writer, log *slog.Logger) error {
 		return err
 	}
 	printDemoOrg(stdout, seeded)
-	return seedDemoCases(context.Background(), a, stdout)
+	return seedDemoCases(context.Background(), a, *password, stdout)
 }
 
 // build assembles the program (server/app) and says which fonts it loaded.
@@ -285,15 +285,23 @@ func build(cfg *config.Config, db *database.DB, log *slog.Logger) (*app.App, err
 	return a, nil
 }
 
-// seedDemoCases makes the demo cases through the services the server uses
-// (same deadlines, calendar, publishing roles and fonts) and lists them.
-func seedDemoCases(ctx context.Context, a *app.App, stdout io.Writer) error {
-	cases, err := demo.SeedDemoCases(ctx, a.DB, a.Cases, a.Disclosures)
+// seedDemoCases makes the demo cases, project and review through the
+// services the server uses (same deadlines, calendar, publishing roles and
+// fonts) and lists them.
+func seedDemoCases(ctx context.Context, a *app.App, password string, stdout io.Writer) error {
+	made, err := demo.SeedDemoCases(ctx, a.DemoServices(), password)
 	if err != nil {
 		return err
 	}
+	for _, acc := range made.Accounts {
+		status := "created"
+		if !acc.Created {
+			status = "already existed (password unchanged)"
+		}
+		fmt.Fprintf(stdout, "  %-16s %-13s %s  %s\n", acc.Username, acc.Role, acc.Where, status)
+	}
 	fmt.Fprintln(stdout, "demo cases (id  state  文号  title  status):")
-	for _, c := range cases {
+	for _, c := range made.Cases {
 		status := "created"
 		if !c.Created {
 			status = "already existed"
@@ -304,6 +312,7 @@ func seedDemoCases(ctx context.Context, a *app.App, stdout io.Writer) error {
 		}
 		fmt.Fprintf(stdout, "  %-4d %-13s %-22s %s  %s\n", c.ID, c.State, no, c.Title, status)
 	}
+	fmt.Fprintf(stdout, "demo citizen application: %s; project id %d; review batch id %d\n", made.TrackingNo, made.ProjectID, made.ReviewBatchID)
 	return nil
 }
 

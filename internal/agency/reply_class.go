@@ -1,8 +1,6 @@
 package agency
 
 import (
-	"fmt"
-
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
 )
@@ -45,22 +43,4 @@ func ClassifyReply(c *cases.Case, replies []Reply, today calendar.Date) string {
 		return cases.ReplyClassNoReply
 	}
 	return cases.ReplyClassPending
-}
-
-// ReplyClassSQL is CurrentReplyClass as an SQL expression over cases: the
-// stored reply_class, except that a delivered case with no final reply whose
-// deadline passed before today counts as 不回复. Nothing stores 不回复 — a
-// deadline passes without any action — so statistics, the ledger and the
-// public agency table classify with this expression instead of the bare
-// column. today is a formatted Date, never user text.
-func ReplyClassSQL(today calendar.Date) string {
-	return fmt.Sprintf("(CASE WHEN %s THEN '%s' ELSE cases.reply_class END)", UnansweredOverdueSQL(today), cases.ReplyClassNoReply)
-}
-
-// UnansweredOverdueSQL is the condition under which ReplyClassSQL turns a
-// stored pending class into 不回复. A query that must stay on an index
-// (ComputeStats' GROUP BY over ix_cases_stats) counts these cases apart.
-func UnansweredOverdueSQL(today calendar.Date) string {
-	return fmt.Sprintf("(cases.state = '%s' AND cases.reply_class = '%s' AND cases.first_replied_on IS NULL AND cases.reply_due < '%s')",
-		cases.StateDelivered, cases.ReplyClassPending, today.String())
 }

@@ -39,7 +39,8 @@ type CalendarEntry struct {
 }
 
 // HolidayCalendar knows China's statutory holidays and adjusted working days
-// for the years whose official arrangement it holds. It is immutable once
+// for the years whose official arrangement it holds, and the fixed-date
+// statutory holidays (元旦, 劳动节, 国庆节) of every year. It is immutable once
 // built, so one value can be shared by concurrent requests.
 type HolidayCalendar struct {
 	entries map[Date]CalendarEntry
@@ -63,6 +64,9 @@ func NewHolidayCalendar(entries []CalendarEntry) (*HolidayCalendar, error) {
 		// certainly means the admin picked the wrong date.
 		if e.Kind == KindWorkday && !e.Date.IsWeekend() {
 			return nil, fmt.Errorf("%w：%s（%s）本就是工作日，不能标记为调休上班日", ErrInvalidCalendar, e.Date, e.Date.ChineseWeekday())
+		}
+		if name, fixed := StatutoryFixedHoliday(e.Date); fixed && e.Kind == KindWorkday {
+			return nil, fmt.Errorf("%w：%s 是法定节假日（%s），不能标记为调休上班日", ErrInvalidCalendar, e.Date, name)
 		}
 		if e.Year == 0 {
 			e.Year = e.Date.Year()
@@ -188,7 +192,8 @@ func festivalNames(year int, ranges map[string]string) (holidays, workdays map[D
 }
 
 // Covers reports whether the calendar holds the official arrangement for year.
-// For other years only weekends are known to be rest days.
+// For other years only weekends and the fixed-date statutory holidays are
+// known to be rest days.
 func (c *HolidayCalendar) Covers(year int) bool {
 	return c != nil && c.years[year]
 }
@@ -251,9 +256,16 @@ func (c *HolidayCalendar) NextWorkingDay(d Date) Date {
 	return d
 }
 
+// entry is the day's row of a loaded notice or, failing that, the
+// fixed-date statutory holiday it is (statutory.go), in any year.
 func (c *HolidayCalendar) entry(d Date) CalendarEntry {
-	if c == nil {
-		return CalendarEntry{}
+	if c != nil {
+		if e, ok := c.entries[d]; ok {
+			return e
+		}
 	}
-	return c.entries[d]
+	if name, ok := StatutoryFixedHoliday(d); ok {
+		return CalendarEntry{Date: d, Kind: KindHoliday, Name: name, Year: d.Year()}
+	}
+	return CalendarEntry{}
 }

@@ -41,8 +41,11 @@ func TestDefaultHolidayCalendarDays(t *testing.T) {
 		{date: "2025-06-02", wantHoliday: true, wantName: "端午节"}, // range crossing into June
 		{date: "2025-10-08", wantHoliday: true, wantName: "国庆节、中秋节"},
 		{date: "2025-10-11", wantWorking: true, wantName: "国庆节、中秋节"},
-		{date: "2027-01-01", wantWorking: true}, // no arrangement known: plain Friday
+		{date: "2027-01-01", wantHoliday: true, wantName: "元旦"}, // no notice loaded, but 元旦 is fixed by law
 		{date: "2027-01-02", wantWorking: false},
+		{date: "2027-01-04", wantWorking: true}, // a Monday: no 调休 is known without the notice
+		{date: "2027-05-03", wantWorking: true},
+		{date: "2027-10-04", wantWorking: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.date, func(t *testing.T) {
@@ -206,12 +209,14 @@ func TestParseHolidayCalendarJSONErrors(t *testing.T) {
 
 func TestNilHolidayCalendar(t *testing.T) {
 	t.Parallel()
-	// A nil calendar behaves as "no arrangement known": weekends only.
+	// A nil calendar behaves as "no arrangement known": weekends and the
+	// fixed-date statutory holidays.
 	var cal *HolidayCalendar
 	if cal.Covers(2026) || len(cal.Years()) != 0 || len(cal.Entries()) != 0 {
 		t.Error("nil calendar claims data")
 	}
-	if cal.IsWorkingDay(mustDate(t, "2026-10-01")) != true || cal.IsWorkingDay(mustDate(t, "2026-10-03")) != false {
-		t.Error("nil calendar should treat only weekends as rest days")
+	if cal.IsWorkingDay(mustDate(t, "2026-10-01")) || cal.IsWorkingDay(mustDate(t, "2026-10-03")) ||
+		!cal.IsWorkingDay(mustDate(t, "2026-10-05")) || cal.IsWorkingDay(mustDate(t, "2026-10-04")) {
+		t.Error("nil calendar should treat weekends and the fixed-date statutory holidays as rest days")
 	}
 }

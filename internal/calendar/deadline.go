@@ -192,14 +192,11 @@ func workdaysDeadline(start Date, r DeadlineRule, cal *HolidayCalendar) Deadline
 }
 
 // finish appends the warning about years without an official arrangement: for
-// those only weekends were treated as rest days, so the deadline is provisional.
+// those only weekends and the fixed-date statutory holidays were treated as
+// rest days, so the deadline is provisional.
 func finish(b *strings.Builder, r DeadlineRule, due Date, uncovered []int) Deadline {
-	if len(uncovered) > 0 {
-		years := make([]string, len(uncovered))
-		for i, y := range uncovered {
-			years[i] = strconv.Itoa(y) + "年"
-		}
-		fmt.Fprintf(b, "；%s尚无官方节假日安排，暂仅按周末顺延，安排公布后应重新计算", strings.Join(years, "、"))
+	for _, y := range uncovered {
+		fmt.Fprintf(b, "；%s，通知载入后重新计算", provisionalBasis(y))
 	}
 	return Deadline{Due: due, Rule: r.String(), Explanation: b.String(), Provisional: len(uncovered) > 0}
 }

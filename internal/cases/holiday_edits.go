@@ -211,3 +211,13 @@ func (s *Service) ReplyDeadlineFor(ctx context.Context, received calendar.Date, 
 	}
 	return rule.Apply(received, s.Holidays(s.DB.WithContext(ctx))), nil
 }
+
+// CalendarYear reports what the database calendar knows about year: the
+// loaded notice's days, or — while none is loaded — the fixed-date statutory
+// holidays, with the year marked provisional.
+func (s *Service) CalendarYear(ctx context.Context, year int) (calendar.YearStatus, error) {
+	if year < 2000 || year > 2100 {
+		return calendar.YearStatus{}, apperr.InvalidField("year", "年份应在 2000 至 2100 之间")
+	}
+	return s.Holidays(s.DB.WithContext(ctx)).Status(year), nil
+}

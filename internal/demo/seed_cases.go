@@ -6,11 +6,14 @@ import (
 	"time"
 
 	"jianyi/internal/agency"
+	"jianyi/internal/applications"
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
 	"jianyi/internal/disclosure"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
+	"jianyi/internal/projects"
+	"jianyi/internal/reviews"
 )
 
 // DemoCase is one case SeedDemoCases made (or found).
@@ -29,27 +32,66 @@ var demoCaseTitles = []string{
 	"老旧小区电动自行车违规充电安全隐患",
 	"校园周边流动摊贩食品安全隐患",
 	"中小学校舍消防安全隐患",
+	"农贸市场活禽销售区食品安全隐患",
+	"学校周边道路交通安全设施缺失",
+	"网络订餐平台入网餐饮商户资质审核不严",
+	"建筑工地夜间施工噪声扰民",
+	"食品生产加工小作坊无证生产监管漏洞",
 }
 
-// SeedDemoCases makes four demo cases in the district's 第八检察部 (after
-// SeedDemo), each taken through the real case service so every row, audit
-// entry, timeline event, frozen PDF and 文号 is what the product itself
-// writes:
+// Services are the services SeedDemoCases works through — those the server
+// runs, so every row, audit entry, timeline event, frozen PDF and 文号 is
+// what the product itself writes.
+type Services struct {
+	DB           *database.DB
+	Cases        *cases.Service
+	Disclosures  *disclosure.Service
+	Applications *applications.Service
+	Projects     *projects.Service
+	Reviews      *reviews.Service
+	Users        *org.UserService
+}
+
+// DemoData is what SeedDemoCases made (or found).
+type DemoData struct {
+	Cases []DemoCase
+	// Accounts of the district's 第一检察部, the second department with cases.
+	Accounts []DemoAccount
+	// TrackingNo is the citizen application that became a case.
+	TrackingNo    string
+	ProjectID     int64
+	ReviewBatchID int64
+}
+
+// SeedDemoCases makes the demo cases after SeedDemo, each taken through the
+// real services, so the statistics show real life:
 //
 //  1. a lead just registered (线索);
 //  2. a case in drafting with a saved draft;
-//  3. a recommendation issued and delivered to agency1, awaiting its reply;
-//  4. a recommendation to agency2 replied, assessed, closed and published.
+//  3. a recommendation delivered to agency1, its reply not yet due;
+//  4. a recommendation to agency2 replied on time, assessed, closed and published;
+//  5. a 宣告送达 with a deputy and a people's supervisor attending, replied late;
+//  6. a reply on time returned as perfunctory (粗回复), supplemented, closed;
+//  7. a recommendation never replied to, urged, then reported to the
+//     people's congress by the chief (不回复 and an escalation);
+//  8. a citizen application answered, accepted and filed as a case;
+//  9. a recommendation of the district's 第一检察部 (the second department,
+//     with its accounts prosecutor3 and depthead2, made with password).
 //
-// The steps of each case happen on past days (relative to the service's
-// clock) so the timelines and deadlines read like real work: the service is
-// run with its clock set to each step's day. Audit entries keep the real
-// time they were written. pub publishes the closed case (with its PDF when
-// pub has a renderer).
+// Besides: a project (校园及周边安全专项治理) with tasks done, under way and
+// overdue, linking cases 4 and 6, and a cross review of the closed cases
+// with one item scored.
+//
+// The steps happen on past days (relative to the services' clock): each is
+// run with the clock set to its day, so timelines and deadlines read like
+// real work; audit entries keep the real time they were written. Approval
+// goes through approve, which follows the case's allowed actions, so a
+// longer approval chain needs no change here.
 //
 // It is idempotent: when any demo case (found by its title) exists in the
-// district, nothing is made and the existing demo cases are returned.
-func SeedDemoCases(ctx context.Context, db *database.DB, svc *cases.Service, pub *disclosure.Service) ([]DemoCase, error) {
+// district, nothing is made and what exists is returned.
+func SeedDemoCases(ctx context.Context, svc Services, password string) (*DemoData, error) {
+	db := svc.DB
 	var district org.Procuratorate
 	if err := db.WithContext(ctx).Where("name = ?", "临江市清河区人民检察院").First(&district).Error; err != nil {
 		return nil, fmt.Errorf("demo cases need the demo organisation (run SeedDemo first): %w", err)
@@ -59,23 +101,21 @@ func SeedDemoCases(ctx context.Context, db *database.DB, svc *cases.Service, pub
 		return nil, err
 	}
 	if len(existing) > 0 {
-		out := make([]DemoCase, 0, len(existing))
-		for _, title := range demoCaseTitles {
-			for i := range existing {
-				if existing[i].Title == title {
-					out = append(out, demoCaseOf(&existing[i], false))
-				}
-			}
-		}
-		return out, nil
+		return existingDemo(ctx, db, existing)
 	}
-	s := &demoSeeder{ctx: ctx, db: db, svc: svc, pub: pub, now: svc.Now(), actors: map[string]*org.Actor{}}
-	for _, name := range []string{"prosecutor1", "depthead1", "chief1", "agency1", "agency2"} {
+	s := &demoSeeder{ctx: ctx, db: db, svc: svc.Cases, pub: svc.Disclosures, all: svc, now: svc.Cases.Now(), actors: map[string]*org.Actor{}}
+	accounts, err := s.secondDepartment(district, password)
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range []string{"admin", "prosecutor1", "prosecutor2", "depthead1", "chief1", "casemgr1", "agency1", "agency2", "prosecutor3", "depthead2"} {
 		var u org.User
 		if err := db.WithContext(ctx).Where("username = ?", name).First(&u).Error; err != nil {
 			return nil, fmt.Errorf("demo account %s: %w", name, err)
 		}
-		s.actors[name] = org.ActorFor(&u, "127.0.0.1", "seed-demo")
+		if s.actors[name], err = s.actorFor(&u); err != nil {
+			return nil, err
+		}
 	}
 	var a1, a2 org.Agency
 	if err := db.WithContext(ctx).Where("name = ?", "临江市清河区市场监督管理局").First(&a1).Error; err != nil {
@@ -87,16 +127,55 @@ func SeedDemoCases(ctx context.Context, db *database.DB, svc *cases.Service, pub
 	s.agency1, s.agency2 = a1, a2
 	// Made in the order the work started, so ids and 文号 follow the dates;
 	// listed in the order above.
-	out := make([]DemoCase, len(demoCaseTitles))
+	out := &DemoData{Cases: make([]DemoCase, len(demoCaseTitles)), Accounts: accounts}
 	for _, step := range []struct {
 		at   int
 		make func() (*cases.Case, error)
-	}{{3, s.published}, {2, s.delivered}, {1, s.drafting}, {0, s.lead}} {
+	}{{4, s.announcedLate}, {5, s.perfunctory}, {6, s.noReply}, {3, s.published}, {7, s.fromApplication},
+		{2, s.delivered}, {8, s.secondDepartmentCase}, {1, s.drafting}, {0, s.lead}} {
 		c, err := step.make()
 		if err != nil {
 			return nil, err
 		}
-		out[step.at] = demoCaseOf(c, true)
+		out.Cases[step.at] = demoCaseOf(c, true)
+	}
+	out.TrackingNo = s.trackingNo
+	if out.ProjectID, err = s.project(out.Cases[3].ID, out.Cases[5].ID); err != nil {
+		return nil, err
+	}
+	if out.ReviewBatchID, err = s.review(out.Cases[3].ID, out.Cases[5].ID); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// existingDemo reports the demo made by an earlier run.
+func existingDemo(ctx context.Context, db *database.DB, existing []cases.Case) (*DemoData, error) {
+	out := &DemoData{}
+	for _, title := range demoCaseTitles {
+		for i := range existing {
+			if existing[i].Title == title {
+				out.Cases = append(out.Cases, demoCaseOf(&existing[i], false))
+			}
+		}
+	}
+	for _, name := range []string{"prosecutor3", "depthead2"} {
+		var u org.User
+		if err := db.WithContext(ctx).Where("username = ?", name).First(&u).Error; err == nil {
+			out.Accounts = append(out.Accounts, DemoAccount{Username: u.Username, Role: u.Role, Where: "临江市清河区人民检察院 第一检察部"})
+		}
+	}
+	var app applications.Application
+	if err := db.WithContext(ctx).Where("applicant_name = ?", demoApplicant).Order("id").Take(&app).Error; err == nil {
+		out.TrackingNo = app.TrackingNo
+	}
+	var p projects.Project
+	if err := db.WithContext(ctx).Where("title = ?", demoProjectTitle).Take(&p).Error; err == nil {
+		out.ProjectID = p.ID
+	}
+	var b reviews.ReviewBatch
+	if err := db.WithContext(ctx).Where("title = ?", demoReviewTitle).Take(&b).Error; err == nil {
+		out.ReviewBatchID = b.ID
 	}
 	return out, nil
 }
@@ -114,9 +193,11 @@ type demoSeeder struct {
 	db               *database.DB
 	svc              *cases.Service
 	pub              *disclosure.Service
+	all              Services
 	now              time.Time
 	actors           map[string]*org.Actor
 	agency1, agency2 org.Agency
+	trackingNo       string
 }
 
 // at is the case service with its clock daysAgo days back.
@@ -151,7 +232,11 @@ func (s *demoSeeder) act(c *cases.Case, daysAgo int, user, action string, payloa
 }
 
 func (s *demoSeeder) register(daysAgo int, in cases.CaseInput) (*cases.Case, error) {
-	c, err := s.at(daysAgo).CreateCase(s.ctx, s.actors["prosecutor1"], in)
+	return s.registerAs("prosecutor1", daysAgo, in)
+}
+
+func (s *demoSeeder) registerAs(user string, daysAgo int, in cases.CaseInput) (*cases.Case, error) {
+	c, err := s.at(daysAgo).CreateCase(s.ctx, s.actors[user], in)
 	if err != nil {
 		return nil, fmt.Errorf("demo case %q: register: %w", in.Title, err)
 	}
@@ -160,33 +245,36 @@ func (s *demoSeeder) register(daysAgo int, in cases.CaseInput) (*cases.Case, err
 
 // toInvestigating takes a new lead through 初核, 立案 and into 调查核实.
 func (s *demoSeeder) toInvestigating(c *cases.Case, daysAgo int) (*cases.Case, error) {
+	handler := s.handlerOf(c)
 	var err error
-	if c, err = s.act(c, daysAgo, "prosecutor1", "check", nil, "线索具体，开展初核"); err != nil {
+	if c, err = s.act(c, daysAgo, handler, "check", nil, "线索具体，开展初核"); err != nil {
 		return nil, err
 	}
-	if c, err = s.act(c, daysAgo-1, "depthead1", "file", nil, "同意立案"); err != nil {
+	if c, err = s.act(c, daysAgo-1, s.headOf(c), "file", nil, "同意立案"); err != nil {
 		return nil, err
 	}
-	return s.act(c, daysAgo-2, "prosecutor1", "investigate", nil, "")
+	return s.act(c, daysAgo-2, handler, "investigate", nil, "")
 }
 
+// record adds an investigation record. A quality gate on submission
+// (investigation records, a 调查终结报告) would be met here, in one place.
 func (s *demoSeeder) record(c *cases.Case, daysAgo int, in cases.InvestigationInput) error {
 	in.Date = s.day(daysAgo)
-	if _, err := s.at(daysAgo).AddInvestigationRecord(s.ctx, s.actors["prosecutor1"], c.ID, in, nil); err != nil {
+	if _, err := s.at(daysAgo).AddInvestigationRecord(s.ctx, s.actors[s.handlerOf(c)], c.ID, in, nil); err != nil {
 		return fmt.Errorf("demo case %q: investigation record: %w", c.Title, err)
 	}
 	return nil
 }
 
 func (s *demoSeeder) saveDraft(c *cases.Case, daysAgo int, rc cases.RecommendationContent) error {
-	if _, err := s.at(daysAgo).SaveDraft(s.ctx, s.actors["prosecutor1"], c.ID, cases.DraftInput{Content: rc}); err != nil {
+	if _, err := s.at(daysAgo).SaveDraft(s.ctx, s.actors[s.handlerOf(c)], c.ID, cases.DraftInput{Content: rc}); err != nil {
 		return fmt.Errorf("demo case %q: save draft: %w", c.Title, err)
 	}
 	return nil
 }
 
 // issue closes the investigation with its 调查终结报告, submits the saved
-// draft, has depthead1 review and chief1 approve it, and issues it.
+// draft, takes it through the approval chain and issues it.
 func (s *demoSeeder) issue(c *cases.Case, daysAgo int) (*cases.Case, error) {
 	if err := s.record(c, daysAgo, cases.InvestigationInput{Kind: cases.InvestigationReport, Participants: "张检察官",
 		Summary: "调查核实终结，建议制发检察建议。", Report: &cases.InvestigationReportContent{
@@ -194,17 +282,15 @@ func (s *demoSeeder) issue(c *cases.Case, daysAgo int) (*cases.Case, error) {
 			Problems: "被建议单位未依法全面履行监管职责，隐患持续存在。", Opinion: "建议向被建议单位制发社会治理检察建议。"}}); err != nil {
 		return nil, err
 	}
+	handler := s.handlerOf(c)
 	var err error
-	if c, err = s.act(c, daysAgo, "prosecutor1", "submit", nil, "提请审批"); err != nil {
+	if c, err = s.act(c, daysAgo, handler, "submit", nil, "提请审批"); err != nil {
 		return nil, err
 	}
-	if c, err = s.act(c, daysAgo, "depthead1", "approve", &cases.ApprovePayload{Opinion: "事实清楚，建议可行，同意报检察长审批。"}, ""); err != nil {
+	if c, err = s.approve(c, daysAgo-1); err != nil {
 		return nil, err
 	}
-	if c, err = s.act(c, daysAgo-1, "chief1", "approve", &cases.ApprovePayload{Opinion: "同意制发。"}, ""); err != nil {
-		return nil, err
-	}
-	if c, err = s.act(c, daysAgo-2, "prosecutor1", "issue", nil, ""); err != nil {
+	if c, err = s.act(c, daysAgo-2, handler, "issue", nil, ""); err != nil {
 		return nil, err
 	}
 	// 备案 with the city procuratorate the day after issuing, within the limit.
@@ -212,7 +298,7 @@ func (s *demoSeeder) issue(c *cases.Case, daysAgo int) (*cases.Case, error) {
 	if err := s.db.WithContext(s.ctx).Where("case_id = ?", c.ID).Take(&f).Error; err != nil {
 		return nil, fmt.Errorf("demo case %q: filing: %w", c.Title, err)
 	}
-	if _, err := s.at(daysAgo-3).SubmitFiling(s.ctx, s.actors["prosecutor1"], f.ID); err != nil {
+	if _, err := s.at(daysAgo-3).SubmitFiling(s.ctx, s.actors[handler], f.ID); err != nil {
 		return nil, fmt.Errorf("demo case %q: submit filing: %w", c.Title, err)
 	}
 	return c, nil

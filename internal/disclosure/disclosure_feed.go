@@ -7,13 +7,17 @@ import (
 	"strings"
 	"time"
 
+	"gorm.io/gorm"
+
 	"jianyi/internal/agency"
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/database"
 	"jianyi/internal/platform/files"
 	"jianyi/internal/platform/ratelimit"
+	"jianyi/internal/stats"
 )
 
 // FeedQuery filters the public feed.
@@ -209,69 +213,66 @@ func (s *Service) PublishedPDF(ctx context.Context, id int64) (*PublicDisclosure
 	return p, f.Content, nil
 }
 
-// AgencyStat is one agency's public record on recommendations.
+// AgencyStat is one agency's public record on recommendations, counted by
+// the statistics definitions (internal/stats) as the staff figures are.
 type AgencyStat struct {
-	AgencyID    int64   `json:"agency_id"`
-	Agency      string  `json:"agency"`
-	Received    int     `json:"received"`     // issued recommendations addressed to it
-	Classified  int     `json:"classified"`   // with a reply class (deadline reached or replied)
-	OnTime      int     `json:"on_time"`      // 按期回复
-	Late        int     `json:"late"`         // 慢回复
-	Perfunctory int     `json:"perfunctory"`  // 粗回复
-	NoReply     int     `json:"no_reply"`     // 不回复
-	OnTimeRate  float64 `json:"on_time_rate"` // on_time / classified, 0 when nothing classified
+	AgencyID    int64      `json:"agency_id"`
+	Agency      string     `json:"agency"`
+	Received    int64      `json:"received"`     // issued recommendations addressed to it (withdrawn ones left out)
+	ReplyDue    int64      `json:"reply_due"`    // 应回复: reply due date passed
+	Replied     int64      `json:"replied"`      // 已回复 (on time or late)
+	OnTime      int64      `json:"on_time"`      // 按期回复
+	Late        int64      `json:"late"`         // 慢回复
+	Perfunctory int64      `json:"perfunctory"`  // 粗回复
+	NoReply     int64      `json:"no_reply"`     // 不回复
+	ReplyRate   stats.Rate `json:"reply_rate"`   // 回复率
+	OnTimeRate  stats.Rate `json:"on_time_rate"` // 按期回复率
 }
 
 // AgencyStats counts issued recommendations per agency and their reply
-// classes. Counts of issued recommendations are public facts and carry no
+// figures. Counts of issued recommendations are public facts and carry no
 // personal data; cases involving state secrets are left out entirely, as
 // even their number per agency may be sensitive.
 func (s *Service) AgencyStats(ctx context.Context) ([]AgencyStat, error) {
-	type row struct {
-		AgencyID   int64
-		Name       string
-		ReplyClass string
-		N          int
+	today := s.Cases.Today()
+	received := map[int64]int64{}
+	tallies := map[int64]*stats.ReplyTally{}
+	err := stats.ScanFacts(ctx, s.DB, s.Cases.Clock.Location(), func(q *gorm.DB) *gorm.DB {
+		return q.Where("cases.involves_state_secret = ? AND cases.agency_id IS NOT NULL", false)
+	}, func(batch []stats.CaseFacts) error {
+		for i := range batch {
+			f := &batch[i]
+			t := tallies[f.AgencyID]
+			if t == nil {
+				t = &stats.ReplyTally{}
+				tallies[f.AgencyID] = t
+			}
+			if f.State != cases.StateWithdrawn {
+				received[f.AgencyID]++
+			}
+			t.Add(f, stats.Period{}, today)
+		}
+		return nil
+	})
+	if err != nil || len(tallies) == 0 {
+		return []AgencyStat{}, err
 	}
-	var rows []row
-	replyClass := agency.ReplyClassSQL(s.Cases.Today())
-	err := s.DB.WithContext(ctx).Table("cases").
-		Select("cases.agency_id AS agency_id, agencies.name AS name, "+replyClass+" AS reply_class, COUNT(*) AS n").
-		Joins("JOIN agencies ON agencies.id = cases.agency_id").
-		Where("cases.issued_at IS NOT NULL AND cases.involves_state_secret = ? AND cases.state NOT IN ?", false, []cases.CaseState{cases.StateWithdrawn}).
-		Group("cases.agency_id, agencies.name, " + replyClass).Order("agencies.name").Scan(&rows).Error
-	if err != nil {
+	ids := make([]int64, 0, len(tallies))
+	for id := range tallies {
+		ids = append(ids, id)
+	}
+	var agencies []org.Agency
+	if err := s.DB.WithContext(ctx).Where("id IN ?", ids).Order("name, id").Find(&agencies).Error; err != nil {
 		return nil, err
 	}
-	byID := map[int64]*AgencyStat{}
-	var order []int64
-	for _, r := range rows {
-		st, ok := byID[r.AgencyID]
-		if !ok {
-			st = &AgencyStat{AgencyID: r.AgencyID, Agency: r.Name}
-			byID[r.AgencyID] = st
-			order = append(order, r.AgencyID)
+	out := make([]AgencyStat, 0, len(agencies))
+	for _, a := range agencies {
+		if received[a.ID] == 0 {
+			continue
 		}
-		st.Received += r.N
-		switch r.ReplyClass {
-		case cases.ReplyClassOnTime:
-			st.OnTime += r.N
-		case cases.ReplyClassLate:
-			st.Late += r.N
-		case cases.ReplyClassPerfunctory:
-			st.Perfunctory += r.N
-		case cases.ReplyClassNoReply:
-			st.NoReply += r.N
-		}
-	}
-	out := make([]AgencyStat, 0, len(order))
-	for _, id := range order {
-		st := byID[id]
-		st.Classified = st.OnTime + st.Late + st.Perfunctory + st.NoReply
-		if st.Classified > 0 {
-			st.OnTimeRate = float64(int(float64(st.OnTime)/float64(st.Classified)*1000+0.5)) / 10
-		}
-		out = append(out, *st)
+		f := tallies[a.ID].Figures()
+		out = append(out, AgencyStat{AgencyID: a.ID, Agency: a.Name, Received: received[a.ID], ReplyDue: f.ReplyDue, Replied: f.Replied,
+			OnTime: f.OnTime, Late: f.LateReply, Perfunctory: f.Perfunctory, NoReply: f.NoReply, ReplyRate: f.ReplyRate, OnTimeRate: f.OnTimeRate})
 	}
 	return out, nil
 }

@@ -3,6 +3,7 @@ package stats
 import (
 	"time"
 
+	"jianyi/internal/agency"
 	"jianyi/internal/calendar"
 )
 
@@ -18,12 +19,27 @@ type DailyStat struct {
 	StateCounts     string        `json:"-"`         // JSON object state → count
 	Issued          int           `json:"issued"`    // cases with a 文号 (issued at some point)
 	Delivered       int           `json:"delivered"` // cases delivered at some point
-	// Reply classes (cases.reply_class): 按期 / 慢回复 / 粗回复 / 不回复.
+	// The reply figures as of the day, by the definitions of facts.go over
+	// every recommendation whose reply fell due by then (ReplyTally).
+	ReplyDue           int       `json:"reply_due"` // 应回复
+	Replied            int       `json:"replied"`
 	RepliedOnTime      int       `json:"replied_on_time"`
 	RepliedLate        int       `json:"replied_late"`
 	RepliedPerfunctory int       `json:"replied_perfunctory"`
 	NoReply            int       `json:"no_reply"`
+	Adopted            int       `json:"adopted"`      // 采纳 + 部分采纳
+	Rectified          int       `json:"rectified"`    // 整改到位
+	Escalated          int       `json:"escalated"`    // recommendations with an escalation
 	OverdueOpen        int       `json:"overdue_open"` // delivered, no reply, deadline passed
 	CreatedAt          time.Time `json:"created_at"`
 	UpdatedAt          time.Time `json:"updated_at"`
+}
+
+// SetReplyFigures copies a procuratorate's reply tally into the snapshot.
+func (d *DailyStat) SetReplyFigures(t *ReplyTally, escalated int64) {
+	d.ReplyDue, d.Replied = int(t.Due), int(t.Replied())
+	d.RepliedOnTime, d.RepliedLate, d.RepliedPerfunctory, d.NoReply = int(t.OnTime), int(t.Late), int(t.Perfunctory), int(t.NoReply)
+	d.Adopted = int(t.Positions[agency.PositionAdopted] + t.Positions[agency.PositionPartlyAdopted])
+	d.Rectified = int(t.Rectifications[agency.RectificationRectified])
+	d.Escalated = int(escalated)
 }

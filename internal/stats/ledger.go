@@ -21,9 +21,12 @@ import (
 	"jianyi/internal/platform/database"
 )
 
-// LedgerRow is one line of the 工作台账: one issued recommendation.
+// LedgerRow is one line of the 工作台账: one issued recommendation, its
+// names for the reader and the facts its reply, adoption, escalation and
+// filing columns are derived from.
 type LedgerRow struct {
-	ID             int64
+	CaseRow
+	CaseNumber     *string
 	DocumentNumber *string
 	Title          string
 	Procuratorate  *string
@@ -32,30 +35,91 @@ type LedgerRow struct {
 	Agency         *string
 	Field          string
 	Source         string
-	State          cases.CaseState
-	IssuedAt       *time.Time
-	DeliveredOn    *calendar.Date
-	ReceivedOn     *calendar.Date
-	ReplyDue       *calendar.Date
-	FirstRepliedOn *calendar.Date
-	ReplyClass     string
-	Rectification  string
 	Project        *string
+	Facts          CaseFacts `gorm:"-"`
 }
 
-// ledgerColumn is one column: its header and width in characters.
+// ledgerColumn is one column: its header, width in characters, the
+// definitions that explain it (keys of Definitions) and its value — text, or
+// a calendar.Date for a date cell.
 type ledgerColumn struct {
 	Header string
 	Width  float64
-	Date   bool
+	Defs   []string
+	Value  func(r *LedgerRow, asOf calendar.Date) any
 }
 
-// LedgerColumns are the ledger's columns in order; the xlsx and the CSV share them.
+// ledgerColumns are the ledger's columns in order; the xlsx and the CSV share them.
 var ledgerColumns = []ledgerColumn{
-	{"序号", 7, false}, {"文号", 26, false}, {"建议名称", 36, false}, {"承办院", 24, false}, {"承办部门", 14, false},
-	{"承办检察官", 12, false}, {"被建议单位", 30, false}, {"领域", 14, false}, {"线索来源", 16, false}, {"案件状态", 10, false},
-	{"制发日期", 12, true}, {"送达日期", 12, true}, {"签收日期", 12, true}, {"回复期限", 12, true}, {"回复日期", 12, true},
-	{"回复情况", 10, false}, {"整改情况", 12, false}, {"所属项目", 30, false},
+	{"序号", 7, nil, nil}, // filled with the running number
+	{"案号", 24, nil, func(r *LedgerRow, _ calendar.Date) any { return deref(r.CaseNumber) }},
+	{"文号", 26, nil, func(r *LedgerRow, _ calendar.Date) any { return deref(r.DocumentNumber) }},
+	{"建议名称", 36, nil, func(r *LedgerRow, _ calendar.Date) any { return r.Title }},
+	{"承办院", 24, nil, func(r *LedgerRow, _ calendar.Date) any { return deref(r.Procuratorate) }},
+	{"承办部门", 14, nil, func(r *LedgerRow, _ calendar.Date) any { return deref(r.Department) }},
+	{"承办检察官", 12, nil, func(r *LedgerRow, _ calendar.Date) any { return deref(r.Prosecutor) }},
+	{"被建议单位", 30, nil, func(r *LedgerRow, _ calendar.Date) any { return deref(r.Agency) }},
+	{"领域", 14, nil, func(r *LedgerRow, _ calendar.Date) any { return r.Field }},
+	{"线索来源", 16, nil, func(r *LedgerRow, _ calendar.Date) any { return cases.SourceLabels[r.Source] }},
+	{"案件状态", 10, nil, func(r *LedgerRow, _ calendar.Date) any { return cases.StateLabels[r.State] }},
+	{"制发日期", 12, nil, func(r *LedgerRow, _ calendar.Date) any { return r.Facts.IssuedOn }},
+	{"送达方式", 10, []string{"announced_deliveries"}, func(r *LedgerRow, _ calendar.Date) any { return cases.DeliveryMethodLabels[r.Facts.DeliveryMethod] }},
+	{"送达日期", 12, nil, func(r *LedgerRow, _ calendar.Date) any { return r.Facts.DeliveredOn }},
+	{"签收日期", 12, nil, func(r *LedgerRow, _ calendar.Date) any { return r.Facts.ReceivedOn }},
+	{"回复期限", 12, []string{"reply_due_date"}, func(r *LedgerRow, _ calendar.Date) any { return r.Facts.ReplyDue }},
+	{"回复日期", 12, []string{"replied"}, func(r *LedgerRow, _ calendar.Date) any { return r.Facts.RepliedOn }},
+	{"回复情况", 10, []string{"reply_due", "on_time_rate", "late_reply", "no_reply", "awaiting_reply"}, ledgerTimeliness},
+	{"回复质量", 10, []string{"perfunctory"}, func(r *LedgerRow, _ calendar.Date) any {
+		if r.Facts.Returned {
+			return "粗回复"
+		}
+		return ""
+	}},
+	{"采纳情况", 10, []string{"adoption_rate"}, func(r *LedgerRow, _ calendar.Date) any { return agency.StatsPositionLabels[r.Facts.Position] }},
+	{"整改情况", 12, []string{"rectified_rate"}, func(r *LedgerRow, _ calendar.Date) any {
+		return agency.StatsRectificationLabels[r.Facts.Rectification]
+	}},
+	{"报告/通报/移送", 30, []string{"escalations"}, ledgerEscalations},
+	{"备案期限", 12, []string{"filing_on_time_rate"}, func(r *LedgerRow, _ calendar.Date) any {
+		if r.Facts.Filing == nil {
+			return calendar.Date{}
+		}
+		return r.Facts.Filing.Due
+	}},
+	{"备案日期", 12, nil, func(r *LedgerRow, _ calendar.Date) any {
+		if r.Facts.Filing == nil {
+			return calendar.Date{}
+		}
+		return r.Facts.Filing.FiledOn
+	}},
+	{"结案日期", 12, []string{"avg_handling_days"}, func(r *LedgerRow, _ calendar.Date) any {
+		if r.State != cases.StateClosed {
+			return calendar.Date{}
+		}
+		return r.Facts.EndedOn
+	}},
+	{"所属项目", 30, nil, func(r *LedgerRow, _ calendar.Date) any { return deref(r.Project) }},
+}
+
+// ledgerTimeliness is the 回复情况 cell: the timeliness class, 未到期 while
+// the reply is awaited, empty when no reply is owed.
+func ledgerTimeliness(r *LedgerRow, asOf calendar.Date) any {
+	if c := r.Facts.ReplyTimeliness(asOf); c != cases.ReplyClassPending {
+		return agency.StatsReplyClassLabels[c]
+	}
+	if r.Facts.AwaitingReply(asOf) {
+		return "未到期"
+	}
+	return ""
+}
+
+// ledgerEscalations lists the escalation measures with their dates.
+func ledgerEscalations(r *LedgerRow, _ calendar.Date) any {
+	parts := make([]string, len(r.Facts.Escalations))
+	for i, e := range r.Facts.Escalations {
+		parts[i] = agency.EscalationKindLabels[e.Kind] + "（" + e.DecidedOn.String() + "）"
+	}
+	return strings.Join(parts, "；")
 }
 
 // LedgerHeaders are the Chinese column headers.
@@ -69,7 +133,7 @@ func LedgerHeaders() []string {
 
 // ledgerBatch is how many rows one query fetches: the export walks the
 // cases by id in batches, so memory stays bounded however large the ledger.
-const ledgerBatch = 1000
+const ledgerBatch = factsBatch
 
 // Ledger is a prepared export: the actor's scope is resolved and the export
 // audited, so writing can start streaming the response.
@@ -96,17 +160,17 @@ func (s *Service) PrepareLedger(ctx context.Context, a *org.Actor, q StatsQuery,
 	return &Ledger{db: db, sc: sc}, nil
 }
 
-// Each calls fn for every issued recommendation in scope, in id order.
+// Each calls fn for every issued recommendation in scope, in id order, with
+// its facts.
 func (l *Ledger) Each(ctx context.Context, fn func(r *LedgerRow) error) error {
 	var after int64
 	rows := make([]LedgerRow, 0, ledgerBatch)
-	today := l.sc.q.Today
+	base := make([]CaseRow, 0, ledgerBatch)
 	for {
 		rows = rows[:0]
 		err := l.sc.apply(l.db.WithContext(ctx).Table("cases")).
-			Select(`cases.id, cases.document_number, cases.title, procuratorates.name AS procuratorate, departments.name AS department,
-				users.display_name AS prosecutor, agencies.name AS agency, cases.field, cases.source, cases.state, cases.issued_at,
-				cases.delivered_on, cases.received_on, cases.reply_due, cases.first_replied_on, `+agency.ReplyClassSQL(today)+` AS reply_class, cases.rectification,
+			Select(factsCaseColumns+`, cases.case_number, cases.document_number, cases.title, procuratorates.name AS procuratorate,
+				departments.name AS department, users.display_name AS prosecutor, agencies.name AS agency, cases.field, cases.source,
 				projects.title AS project`).
 			Joins("LEFT JOIN procuratorates ON procuratorates.id = cases.procuratorate_id").
 			Joins("LEFT JOIN departments ON departments.id = cases.department_id").
@@ -118,7 +182,16 @@ func (l *Ledger) Each(ctx context.Context, fn func(r *LedgerRow) error) error {
 		if err != nil {
 			return err
 		}
+		base = base[:0]
 		for i := range rows {
+			base = append(base, rows[i].CaseRow)
+		}
+		facts, err := buildFacts(l.db.WithContext(ctx), base, l.sc.loc, l.sc.apply)
+		if err != nil {
+			return err
+		}
+		for i := range rows {
+			rows[i].Facts = facts[i]
 			if err := fn(&rows[i]); err != nil {
 				return err
 			}
@@ -137,22 +210,12 @@ func deref(s *string) string {
 	return *s
 }
 
-// values returns the row's cells: dates as civil dates (zero when absent).
-func (r *LedgerRow) values(n int, loc *time.Location) ([]any, []calendar.Date) {
-	issued := calendar.Date{}
-	if r.IssuedAt != nil {
-		issued = calendar.DateOf(*r.IssuedAt, loc)
+// cells returns the row's values in column order, numbered n.
+func (l *Ledger) cells(r *LedgerRow, n int, out []any) {
+	out[0] = n
+	for i := 1; i < len(ledgerColumns); i++ {
+		out[i] = ledgerColumns[i].Value(r, l.sc.q.Today)
 	}
-	d := func(p *calendar.Date) calendar.Date {
-		if p == nil {
-			return calendar.Date{}
-		}
-		return *p
-	}
-	text := []any{n, deref(r.DocumentNumber), r.Title, deref(r.Procuratorate), deref(r.Department), deref(r.Prosecutor),
-		deref(r.Agency), r.Field, cases.SourceLabels[r.Source], cases.StateLabels[r.State]}
-	tail := []any{agency.StatsReplyClassLabels[r.ReplyClass], agency.StatsRectificationLabels[r.Rectification], deref(r.Project)}
-	return append(text, tail...), []calendar.Date{issued, d(r.DeliveredOn), d(r.ReceivedOn), d(r.ReplyDue), d(r.FirstRepliedOn)}
 }
 
 // WriteXLSX streams the ledger as an .xlsx workbook: Chinese headers in a
@@ -196,24 +259,24 @@ func (l *Ledger) WriteXLSX(ctx context.Context, w io.Writer) error {
 		return err
 	}
 	n := 0
-	cells := make([]any, len(ledgerColumns))
+	vals := make([]any, len(ledgerColumns))
 	err = l.Each(ctx, func(r *LedgerRow) error {
 		n++
-		text, dates := r.values(n, l.sc.loc)
-		copy(cells[:10], text[:10])
-		for i, d := range dates {
-			if d.IsZero() {
-				cells[10+i] = nil
-			} else {
-				cells[10+i] = excelize.Cell{StyleID: dateStyle, Value: time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)}
+		l.cells(r, n, vals)
+		for i, v := range vals {
+			if d, ok := v.(calendar.Date); ok {
+				if d.IsZero() {
+					vals[i] = nil
+				} else {
+					vals[i] = excelize.Cell{StyleID: dateStyle, Value: time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)}
+				}
 			}
 		}
-		copy(cells[15:], text[10:])
 		cell, err := excelize.CoordinatesToCellName(1, n+1)
 		if err != nil {
 			return err
 		}
-		return sw.SetRow(cell, cells)
+		return sw.SetRow(cell, vals)
 	})
 	if err != nil {
 		return err
@@ -221,8 +284,48 @@ func (l *Ledger) WriteXLSX(ctx context.Context, w io.Writer) error {
 	if err := sw.Flush(); err != nil {
 		return err
 	}
+	if err := writeLedgerNotes(f, headStyle, l.sc.q.Today); err != nil {
+		return err
+	}
 	_, err = f.WriteTo(w)
 	return err
+}
+
+// ledgerNotesSheet explains the columns with the statistics definitions —
+// the same sentences the API and the pages show.
+const ledgerNotesSheet = "口径说明"
+
+func writeLedgerNotes(f *excelize.File, headStyle int, asOf calendar.Date) error {
+	if _, err := f.NewSheet(ledgerNotesSheet); err != nil {
+		return err
+	}
+	rows := [][]any{{"栏目", "说明"}, {"统计日", "本台账按 " + asOf.String() + " 的情况生成。" + Definitions["period"]}}
+	for _, c := range ledgerColumns {
+		if len(c.Defs) == 0 {
+			continue
+		}
+		parts := make([]string, len(c.Defs))
+		for i, k := range c.Defs {
+			parts[i] = Definitions[k]
+		}
+		rows = append(rows, []any{c.Header, strings.Join(parts, "\n")})
+	}
+	for i, row := range rows {
+		cell, err := excelize.CoordinatesToCellName(1, i+1)
+		if err != nil {
+			return err
+		}
+		if err := f.SetSheetRow(ledgerNotesSheet, cell, &row); err != nil {
+			return err
+		}
+	}
+	if err := f.SetCellStyle(ledgerNotesSheet, "A1", "B1", headStyle); err != nil {
+		return err
+	}
+	if err := f.SetColWidth(ledgerNotesSheet, "A", "A", 16); err != nil {
+		return err
+	}
+	return f.SetColWidth(ledgerNotesSheet, "B", "B", 120)
 }
 
 // WriteCSV streams the ledger as UTF-8 CSV with a byte-order mark, so Excel
@@ -238,18 +341,19 @@ func (l *Ledger) WriteCSV(ctx context.Context, w io.Writer) error {
 	}
 	n := 0
 	rec := make([]string, len(ledgerColumns))
+	vals := make([]any, len(ledgerColumns))
 	err := l.Each(ctx, func(r *LedgerRow) error {
 		n++
-		text, dates := r.values(n, l.sc.loc)
-		for i := 0; i < 10; i++ {
-			rec[i] = csvSafe(fmt.Sprint(text[i]))
-		}
-		rec[0] = strconv.Itoa(n)
-		for i, d := range dates {
-			rec[10+i] = d.String()
-		}
-		for i, v := range text[10:] {
-			rec[15+i] = csvSafe(fmt.Sprint(v))
+		l.cells(r, n, vals)
+		for i, v := range vals {
+			switch v := v.(type) {
+			case calendar.Date:
+				rec[i] = v.String()
+			case int:
+				rec[i] = strconv.Itoa(v)
+			default:
+				rec[i] = csvSafe(fmt.Sprint(v))
+			}
 		}
 		return cw.Write(rec)
 	})

@@ -9,7 +9,6 @@ import (
 
 	"gorm.io/gorm"
 
-	"jianyi/internal/agency"
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
 	"jianyi/internal/org"
@@ -19,9 +18,10 @@ import (
 	"jianyi/internal/reviews"
 )
 
-// StatsQuery filters statistics and the ledger. From and To bound the issued
-// date (制发日期, Asia/Shanghai), inclusive; with either set, only issued
-// recommendations count.
+// StatsQuery filters statistics and the ledger. From and To bound the
+// period, inclusive: counts of cases and the ledger by the issued date
+// (制发日期, Asia/Shanghai; with either set only issued recommendations
+// count), every other figure by its own date (Definitions["period"]).
 type StatsQuery struct {
 	ProcuratorateID int64
 	DepartmentID    int64
@@ -83,8 +83,9 @@ func resolveStatsScope(tx *gorm.DB, a *org.Actor, q StatsQuery, clock *calendar.
 	return sc, nil
 }
 
-// apply restricts a query on the cases table to the scope.
-func (sc *statsScope) apply(q *gorm.DB) *gorm.DB {
+// applyScope restricts a query on the cases table to the actor's scope and
+// the caller's filters, without the period.
+func (sc *statsScope) applyScope(q *gorm.DB) *gorm.DB {
 	q = q.Where("cases.procuratorate_id IN ?", sc.procIDs)
 	if sc.departmentID != 0 {
 		q = q.Where("cases.department_id = ?", sc.departmentID)
@@ -98,6 +99,13 @@ func (sc *statsScope) apply(q *gorm.DB) *gorm.DB {
 	if sc.q.AgencyID != 0 {
 		q = q.Where("cases.agency_id = ?", sc.q.AgencyID)
 	}
+	return q
+}
+
+// apply restricts a query on the cases table to the scope and, for the
+// counts of cases, to the period by the issued date.
+func (sc *statsScope) apply(q *gorm.DB) *gorm.DB {
+	q = sc.applyScope(q)
 	if !sc.q.From.IsZero() {
 		q = q.Where("cases.issued_at >= ?", sc.q.From.StartIn(sc.loc))
 	}
@@ -106,6 +114,9 @@ func (sc *statsScope) apply(q *gorm.DB) *gorm.DB {
 	}
 	return q
 }
+
+// period is the caller's period for the figures counted by their own dates.
+func (sc *statsScope) period() Period { return Period{From: sc.q.From, To: sc.q.To} }
 
 // Count is one labelled count.
 type Count struct {
@@ -155,35 +166,46 @@ type ReviewScoreStat struct {
 	AvgPercent   float64 `json:"avg_percent"`
 }
 
-// Stats is the statistics page.
+// Stats is the statistics page. The reply figures (ReplyFigures) and the
+// activity figures are flat at the top, as for each procuratorate in
+// ByProcuratorate; Definitions explains each by its JSON name.
 type Stats struct {
-	Filters          map[string]any        `json:"filters"`
-	Scope            string                `json:"scope"`
-	Total            int64                 `json:"total"`
-	Issued           int64                 `json:"issued"`
-	ByState          []Count               `json:"by_state"`
-	BySource         []Count               `json:"by_source"`
-	ByField          []Count               `json:"by_field"`
-	IssuedByMonth    []Count               `json:"issued_by_month"`
-	ReplyClasses     []Count               `json:"reply_classes"`
-	OnTimeRate       Rate                  `json:"on_time_rate"`
-	NoReply          int64                 `json:"no_reply"`    // 不回复
-	LateReply        int64                 `json:"late_reply"`  // 慢回复
-	Perfunctory      int64                 `json:"perfunctory"` // 粗回复
-	Positions        []Count               `json:"positions"`
-	AdoptionRate     Rate                  `json:"adoption_rate"` // (采纳 + 部分采纳) / cases with a reply
-	FullAdoptionRate Rate                  `json:"full_adoption_rate"`
-	Rectifications   []Count               `json:"rectifications"`
-	RectifiedRate    Rate                  `json:"rectified_rate"` // 整改到位 / assessed cases
-	AvgDaysToReply   *float64              `json:"avg_days_to_reply"`
-	OpenOverdue      []OverdueCase         `json:"open_overdue"`
-	NonResponders    []NonResponder        `json:"non_responders"`
-	Projects         []ProjectStatRow      `json:"projects"`
-	ReviewScores     []ReviewScoreStat     `json:"review_scores"`
-	ReviewOverall    *ReviewScoreStat      `json:"review_overall"`
-	Ratings          reviews.RatingSummary `json:"ratings"`
-	Definitions      map[string]string     `json:"definitions"`
-	ComputedAt       time.Time             `json:"computed_at"`
+	Filters         map[string]any     `json:"filters"`
+	Scope           string             `json:"scope"`
+	Total           int64              `json:"total"`
+	Issued          int64              `json:"issued"`
+	ByState         []Count            `json:"by_state"`
+	BySource        []Count            `json:"by_source"`
+	ByField         []Count            `json:"by_field"`
+	IssuedByMonth   []Count            `json:"issued_by_month"`
+	ReplyFigures                       // 回复率, 按期回复率, 不回复 … over the recommendations due
+	ReplyClasses    []Count            `json:"reply_classes"`
+	Positions       []Count            `json:"positions"`
+	Rectifications  []Count            `json:"rectifications"`
+	ActivityFigures                    // 宣告送达, 按期备案率, escalations, 办理周期
+	LeadConversion  Rate               `json:"lead_conversion_rate"`
+	Applications    ApplicationFigures `json:"applications"`
+	// ByProcuratorate breaks the figures down by procuratorate of the scope
+	// (a city's or a province's subtree); the rows add up to the totals.
+	ByProcuratorate []ProcuratorateStat   `json:"by_procuratorate"`
+	OpenOverdue     []OverdueCase         `json:"open_overdue"`
+	NonResponders   []NonResponder        `json:"non_responders"`
+	Projects        []ProjectStatRow      `json:"projects"`
+	ReviewScores    []ReviewScoreStat     `json:"review_scores"`
+	ReviewOverall   *ReviewScoreStat      `json:"review_overall"`
+	Ratings         reviews.RatingSummary `json:"ratings"`
+	Definitions     map[string]string     `json:"definitions"`
+	ComputedAt      time.Time             `json:"computed_at"`
+}
+
+// ProcuratorateStat is one procuratorate's figures in a breakdown.
+type ProcuratorateStat struct {
+	ProcuratorateID int64  `json:"procuratorate_id"`
+	Name            string `json:"name"`
+	Level           string `json:"level"`
+	Issued          int64  `json:"issued"`
+	ReplyFigures
+	ActivityFigures
 }
 
 // ProjectStatRow is a project's progress in the statistics.
@@ -193,23 +215,6 @@ type ProjectStatRow struct {
 	Stage    projects.ProjectStage    `json:"stage"`
 	Status   string                   `json:"status"`
 	Progress projects.ProjectProgress `json:"progress"`
-}
-
-// statsDefinitions says how each rate is computed.
-var statsDefinitions = map[string]string{
-	"on_time_rate":      "按期回复率 = 按期回复件数 ÷ 已判定回复情况件数（按期、慢回复、粗回复、不回复）",
-	"adoption_rate":     "采纳率 = （采纳 + 部分采纳）÷ 有有效书面回复的件数，以每件最后一次未被退回的回复为准",
-	"rectified_rate":    "整改到位率 = 整改到位件数 ÷ 已评估整改情况件数",
-	"avg_days_to_reply": "平均回复天数 = 首次回复日期 − 签收日期（无签收日期时取送达日期）的平均值",
-	"period":            "期间筛选按制发日期（北京时间）计算",
-}
-
-// replyDaysExpr is the days between receipt and the first reply, per dialect.
-func replyDaysExpr(db *database.DB) string {
-	if db.Dialect == "mysql" {
-		return "DATEDIFF(cases.first_replied_on, COALESCE(cases.received_on, cases.delivered_on))"
-	}
-	return "(julianday(cases.first_replied_on) - julianday(COALESCE(cases.received_on, cases.delivered_on)))"
 }
 
 // issuedMonthExpr is the Beijing-time month of issuance, per dialect.
@@ -226,11 +231,12 @@ type Service struct {
 	Clock *calendar.Clock
 }
 
-// Compute computes the statistics in the database: one GROUP BY over
-// state, source, field, reply class and rectification (answered from the
-// covering index ix_cases_stats) gives every count and rate of the case table; smaller grouped queries give the months, the
-// adoption positions, the overdue list, the non-responders, the projects and
-// the review scores.
+// Compute computes the statistics. Counts by state, source and field and the
+// months come from grouped queries (the main one an index-only scan of
+// ix_cases_stats); every reply, delivery, filing, escalation and closure
+// figure comes from the per-case facts of the issued recommendations in
+// scope (ScanFacts), tallied by the definitions of facts.go and tally.go,
+// overall, per procuratorate and per agency.
 func (s *Service) Compute(ctx context.Context, a *org.Actor, q StatsQuery) (*Stats, error) {
 	db := s.DB
 	tx := db.WithContext(ctx)
@@ -239,44 +245,27 @@ func (s *Service) Compute(ctx context.Context, a *org.Actor, q StatsQuery) (*Sta
 		return nil, err
 	}
 	q.Today = sc.q.Today
-	st := &Stats{Scope: string(StatsAccess(a)), Definitions: statsDefinitions, ComputedAt: s.Clock.Now(),
+	st := &Stats{Scope: string(StatsAccess(a)), Definitions: Definitions, ComputedAt: s.Clock.Now(),
 		Filters: map[string]any{"procuratorate_id": q.ProcuratorateID, "department_id": sc.departmentID, "field": q.Field, "agency_id": q.AgencyID, "from": q.From, "to": q.To}}
 
 	var groups []struct {
-		State         string
-		Source        string
-		Field         string
-		ReplyClass    string
-		Rectification string
-		N             int64
-		Issued        int64
+		State  string
+		Source string
+		Field  string
+		N      int64
+		Issued int64
 	}
-	if err := sc.apply(tx.Table("cases")).Select(`cases.state, cases.source, cases.field, cases.reply_class, cases.rectification,
-		COUNT(*) AS n, COUNT(cases.issued_at) AS issued`).
-		Group("cases.state, cases.source, cases.field, cases.reply_class, cases.rectification").Scan(&groups).Error; err != nil {
+	if err := sc.apply(tx.Table("cases")).Select(`cases.state, cases.source, cases.field, COUNT(*) AS n, COUNT(cases.issued_at) AS issued`).
+		Group("cases.state, cases.source, cases.field").Scan(&groups).Error; err != nil {
 		return nil, err
 	}
-	// Unanswered past the deadline is 不回复 though its stored class is still
-	// pending (no action happens when a deadline passes). Counted apart so
-	// the GROUP BY above stays an index-only scan of ix_cases_stats.
-	unanswered := agency.UnansweredOverdueSQL(q.Today)
-	var noReplyPending int64
-	if err := sc.apply(tx.Table("cases")).Where(unanswered).Count(&noReplyPending).Error; err != nil {
-		return nil, err
-	}
-	byState, bySource, byField, byClass, byRect := map[string]int64{}, map[string]int64{}, map[string]int64{}, map[string]int64{}, map[string]int64{}
+	byState, bySource, byField := map[string]int64{}, map[string]int64{}, map[string]int64{}
 	for _, g := range groups {
 		st.Total += g.N
 		st.Issued += g.Issued
 		byState[g.State] += g.N
 		bySource[g.Source] += g.N
 		byField[g.Field] += g.N
-		if g.ReplyClass != "" {
-			byClass[g.ReplyClass] += g.N
-		}
-		if g.Rectification != "" {
-			byRect[g.Rectification] += g.N
-		}
 	}
 	for _, s := range cases.AllStates {
 		st.ByState = append(st.ByState, Count{string(s), cases.StateLabels[s], byState[string(s)]})
@@ -285,34 +274,6 @@ func (s *Service) Compute(ctx context.Context, a *org.Actor, q StatsQuery) (*Sta
 		st.BySource = append(st.BySource, Count{k, cases.SourceLabels[k], bySource[k]})
 	}
 	st.ByField = sortedCounts(byField, nil)
-	classified := int64(0)
-	byClass[cases.ReplyClassNoReply] += noReplyPending
-	for _, k := range []string{cases.ReplyClassOnTime, cases.ReplyClassLate, cases.ReplyClassPerfunctory, cases.ReplyClassNoReply} {
-		st.ReplyClasses = append(st.ReplyClasses, Count{k, agency.StatsReplyClassLabels[k], byClass[k]})
-		classified += byClass[k]
-	}
-	st.OnTimeRate = rateOf(byClass[cases.ReplyClassOnTime], classified)
-	st.NoReply, st.LateReply, st.Perfunctory = byClass[cases.ReplyClassNoReply], byClass[cases.ReplyClassLate], byClass[cases.ReplyClassPerfunctory]
-	assessed := int64(0)
-	for _, k := range []string{"rectified", "partly_rectified", "not_rectified"} {
-		st.Rectifications = append(st.Rectifications, Count{k, agency.StatsRectificationLabels[k], byRect[k]})
-		assessed += byRect[k]
-	}
-	st.RectifiedRate = rateOf(byRect["rectified"], assessed)
-	// Days to reply, over replied cases only (kept out of the GROUP BY so that
-	// one reads nothing but its covering index).
-	var days struct {
-		Sum float64
-		N   int64
-	}
-	if err := sc.apply(tx.Table("cases")).Select("SUM(" + replyDaysExpr(db) + ") AS sum, COUNT(*) AS n").
-		Where("cases.first_replied_on IS NOT NULL AND COALESCE(cases.received_on, cases.delivered_on) IS NOT NULL").Scan(&days).Error; err != nil {
-		return nil, err
-	}
-	if days.N > 0 {
-		v := round1(days.Sum / float64(days.N))
-		st.AvgDaysToReply = &v
-	}
 
 	// 制发 per month.
 	var months []struct {
@@ -329,27 +290,15 @@ func (s *Service) Compute(ctx context.Context, a *org.Actor, q StatsQuery) (*Sta
 		st.IssuedByMonth = append(st.IssuedByMonth, Count{m.Month, m.Month, m.N})
 	}
 
-	// Adoption: each case's last reply that was not returned as perfunctory.
-	var positions []struct {
-		Position string
-		N        int64
-	}
-	last := sc.apply(tx.Table("replies").Select("MAX(replies.id)").Joins("JOIN cases ON cases.id = replies.case_id").
-		Where("replies.returned = ?", false)).Group("replies.case_id")
-	if err := tx.Table("replies").Select("position, COUNT(*) AS n").Where("id IN (?)", last).Group("position").Scan(&positions).Error; err != nil {
+	if err := s.tallyFacts(ctx, sc, st); err != nil {
 		return nil, err
 	}
-	pos := map[string]int64{}
-	var replied int64
-	for _, p := range positions {
-		pos[p.Position] += p.N
-		replied += p.N
+	if st.LeadConversion, err = leadConversion(tx, sc); err != nil {
+		return nil, err
 	}
-	for _, k := range []string{agency.PositionAdopted, agency.PositionPartlyAdopted, agency.PositionNotAdopted} {
-		st.Positions = append(st.Positions, Count{k, agency.StatsPositionLabels[k], pos[k]})
+	if st.Applications, err = applicationFigures(tx, sc); err != nil {
+		return nil, err
 	}
-	st.AdoptionRate = rateOf(pos[agency.PositionAdopted]+pos[agency.PositionPartlyAdopted], replied)
-	st.FullAdoptionRate = rateOf(pos[agency.PositionAdopted], replied)
 
 	// Open recommendations past their reply deadline.
 	st.OpenOverdue = []OverdueCase{}
@@ -373,14 +322,6 @@ func (s *Service) Compute(ctx context.Context, a *org.Actor, q StatsQuery) (*Sta
 			oc.AgencyName = *o.AgencyName
 		}
 		st.OpenOverdue = append(st.OpenOverdue, oc)
-	}
-
-	// Agencies that never replied (不回复).
-	st.NonResponders = []NonResponder{}
-	if err := sc.apply(tx.Table("cases")).Select("cases.agency_id, agencies.name AS agency_name, COUNT(*) AS no_reply").
-		Joins("JOIN agencies ON agencies.id = cases.agency_id").Where("(cases.reply_class = ? OR "+unanswered+")", cases.ReplyClassNoReply).
-		Group("cases.agency_id, agencies.name").Order("no_reply DESC, cases.agency_id").Limit(50).Scan(&st.NonResponders).Error; err != nil {
-		return nil, err
 	}
 
 	// Projects of the scope with their derived progress.

@@ -1,0 +1,201 @@
+package stats
+
+import (
+	"context"
+	"sort"
+
+	"gorm.io/gorm"
+
+	"jianyi/internal/agency"
+	"jianyi/internal/calendar"
+	"jianyi/internal/cases"
+	"jianyi/internal/org"
+)
+
+// tallyFacts fills the reply and activity figures, the per-procuratorate
+// breakdown and the non-responders from the facts of the issued
+// recommendations in scope.
+func (s *Service) tallyFacts(ctx context.Context, sc *statsScope, st *Stats) error {
+	p, asOf := sc.period(), sc.q.Today
+	var reply ReplyTally
+	var activity ActivityTally
+	type procTally struct {
+		issued   int64
+		reply    ReplyTally
+		activity ActivityTally
+	}
+	byProc := map[int64]*procTally{}
+	noReply := map[int64]int64{}
+	err := ScanFacts(ctx, s.DB, sc.loc, sc.applyScope, func(batch []CaseFacts) error {
+		for i := range batch {
+			f := &batch[i]
+			reply.Add(f, p, asOf)
+			activity.Add(f, p, asOf)
+			pt := byProc[f.ProcuratorateID]
+			if pt == nil {
+				pt = &procTally{}
+				byProc[f.ProcuratorateID] = pt
+			}
+			if p.Contains(f.IssuedOn) {
+				pt.issued++
+			}
+			pt.reply.Add(f, p, asOf)
+			pt.activity.Add(f, p, asOf)
+			if f.AgencyID != 0 && p.Contains(f.ReplyDue) && f.ReplyTimeliness(asOf) == cases.ReplyClassNoReply {
+				noReply[f.AgencyID]++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	st.ReplyFigures = reply.Figures()
+	st.ActivityFigures = activity.Figures()
+	st.ReplyClasses = []Count{
+		{cases.ReplyClassOnTime, agency.StatsReplyClassLabels[cases.ReplyClassOnTime], reply.OnTime},
+		{cases.ReplyClassLate, agency.StatsReplyClassLabels[cases.ReplyClassLate], reply.Late},
+		{cases.ReplyClassPerfunctory, agency.StatsReplyClassLabels[cases.ReplyClassPerfunctory], reply.Perfunctory},
+		{cases.ReplyClassNoReply, agency.StatsReplyClassLabels[cases.ReplyClassNoReply], reply.NoReply},
+	}
+	st.Positions = []Count{}
+	for _, k := range []string{agency.PositionAdopted, agency.PositionPartlyAdopted, agency.PositionNotAdopted} {
+		st.Positions = append(st.Positions, Count{k, agency.StatsPositionLabels[k], reply.Positions[k]})
+	}
+	st.Rectifications = []Count{}
+	for _, k := range []string{agency.RectificationRectified, agency.RectificationPartlyRectified, agency.RectificationNotRectified} {
+		st.Rectifications = append(st.Rectifications, Count{k, agency.StatsRectificationLabels[k], reply.Rectifications[k]})
+	}
+
+	tx := s.DB.WithContext(ctx)
+	var procs []org.Procuratorate
+	if err := tx.Where("id IN ?", sc.procIDs).Order("path").Find(&procs).Error; err != nil {
+		return err
+	}
+	st.ByProcuratorate = make([]ProcuratorateStat, 0, len(procs))
+	for _, pr := range procs {
+		row := ProcuratorateStat{ProcuratorateID: pr.ID, Name: pr.Name, Level: pr.Level}
+		pt := byProc[pr.ID]
+		if pt == nil {
+			pt = &procTally{}
+		}
+		row.Issued, row.ReplyFigures, row.ActivityFigures = pt.issued, pt.reply.Figures(), pt.activity.Figures()
+		st.ByProcuratorate = append(st.ByProcuratorate, row)
+	}
+
+	st.NonResponders = []NonResponder{}
+	if len(noReply) > 0 {
+		ids := make([]int64, 0, len(noReply))
+		for id := range noReply {
+			ids = append(ids, id)
+		}
+		var agencies []org.Agency
+		if err := tx.Where("id IN ?", ids).Find(&agencies).Error; err != nil {
+			return err
+		}
+		for _, ag := range agencies {
+			st.NonResponders = append(st.NonResponders, NonResponder{AgencyID: ag.ID, AgencyName: ag.Name, NoReply: noReply[ag.ID]})
+		}
+		sort.Slice(st.NonResponders, func(i, j int) bool {
+			a, b := st.NonResponders[i], st.NonResponders[j]
+			if a.NoReply != b.NoReply {
+				return a.NoReply > b.NoReply
+			}
+			return a.AgencyID < b.AgencyID
+		})
+		if len(st.NonResponders) > 50 {
+			st.NonResponders = st.NonResponders[:50]
+		}
+	}
+	return nil
+}
+
+// leadConversion is 线索成案率 over the leads registered in the period. A
+// case past 线索, 初核 and 不立案 was filed, by the lifecycle; only for the
+// withdrawn and terminated does the case number (given at 立案) tell, so the
+// count by state stays on an index and only those rows are read.
+func leadConversion(tx *gorm.DB, sc *statsScope) (Rate, error) {
+	registered := func() *gorm.DB {
+		q := sc.applyScope(tx.Table("cases"))
+		if !sc.q.From.IsZero() {
+			q = q.Where("cases.created_at >= ?", sc.q.From.StartIn(sc.loc))
+		}
+		if !sc.q.To.IsZero() {
+			q = q.Where("cases.created_at < ?", sc.q.To.AddDays(1).StartIn(sc.loc))
+		}
+		return q
+	}
+	var byState []struct {
+		State cases.CaseState
+		N     int64
+	}
+	if err := registered().Select("cases.state, COUNT(*) AS n").Group("cases.state").Scan(&byState).Error; err != nil {
+		return Rate{}, err
+	}
+	var endedFiled []struct {
+		State cases.CaseState
+		N     int64
+	}
+	ended := []cases.CaseState{cases.StateWithdrawn, cases.StateTerminated}
+	if err := registered().Select("cases.state, COUNT(*) AS n").Where("cases.state IN ? AND cases.case_number IS NOT NULL", ended).
+		Group("cases.state").Scan(&endedFiled).Error; err != nil {
+		return Rate{}, err
+	}
+	var groups []LeadGroup
+	for _, g := range byState {
+		switch g.State {
+		case cases.StateLead, cases.StateChecking, cases.StateNotFiled:
+			groups = append(groups, LeadGroup{State: g.State, N: g.N})
+		case cases.StateWithdrawn, cases.StateTerminated:
+			filed := int64(0)
+			for _, e := range endedFiled {
+				if e.State == g.State {
+					filed = e.N
+				}
+			}
+			groups = append(groups, LeadGroup{State: g.State, Filed: true, N: filed}, LeadGroup{State: g.State, N: g.N - filed})
+		default:
+			groups = append(groups, LeadGroup{State: g.State, Filed: true, N: g.N})
+		}
+	}
+	return LeadConversionRate(groups), nil
+}
+
+// applicationFigures counts the citizen applications of the scope submitted
+// in the period. Applications belong to a procuratorate, not to a department
+// or a prosecutor: a narrower scope counts those that became its cases.
+func applicationFigures(tx *gorm.DB, sc *statsScope) (ApplicationFigures, error) {
+	var rows []struct {
+		Status      string
+		SubmittedOn calendar.Date
+		AnswerDue   calendar.Date
+		AnsweredOn  *calendar.Date
+		CaseID      *int64
+		CaseNumber  *string
+	}
+	q := tx.Table("applications").Select("applications.status, applications.submitted_on, applications.answer_due, applications.answered_on, applications.case_id, cases.case_number").
+		Joins("LEFT JOIN cases ON cases.id = applications.case_id").
+		Where("applications.procuratorate_id IN ?", sc.procIDs)
+	if sc.departmentID != 0 || sc.prosecutorID != 0 || sc.q.Field != "" || sc.q.AgencyID != 0 {
+		q = sc.applyScope(q.Where("applications.case_id IS NOT NULL"))
+	}
+	if !sc.q.From.IsZero() {
+		q = q.Where("applications.submitted_on >= ?", sc.q.From.String())
+	}
+	if !sc.q.To.IsZero() {
+		q = q.Where("applications.submitted_on <= ?", sc.q.To.String())
+	}
+	if err := q.Scan(&rows).Error; err != nil {
+		return ApplicationFigures{}, err
+	}
+	var t ApplicationTally
+	for _, r := range rows {
+		a := ApplicationFacts{Status: r.Status, SubmittedOn: r.SubmittedOn, AnswerDue: r.AnswerDue, AnsweredOn: dateOr(r.AnsweredOn),
+			CaseFiled: r.CaseNumber != nil}
+		if r.CaseID != nil {
+			a.CaseID = *r.CaseID
+		}
+		t.Add(&a, Period{}, sc.q.Today)
+	}
+	return t.Figures(), nil
+}
