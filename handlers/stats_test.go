@@ -36,8 +36,10 @@ import (
 //	              returned one none → 7 / 10 = 70 %, fully 5 / 10 = 50 %
 //	rectified     4 / 10 = 40 %
 //	days to reply (6×30 + 2×70 + 40) / 9 = 40
-//	escalations   late1 (report to the people's congress), noreply
-//	              (public-interest litigation) → 2 cases, 1 公益诉讼
+//	escalations   late1 (report to the people's congress, no result yet),
+//	              noreply (public-interest litigation that became 公益诉讼
+//	              case 清河检公益立〔2026〕1号) → 2 cases, 1 with a result,
+//	              1 公益诉讼
 //	filings       ontime1 on time, ontime2 late → 1 / 2 = 50 %
 //	宣告送达       ontime1 → 1 of 10 delivered
 //	办理周期       ontime1–4 filed 2025-10-01, closed 2026-01-01 → 92 days
@@ -106,8 +108,13 @@ func statsFixture(t *testing.T, env *apitest.Env) map[string]*cases.Case {
 	env.DB.Model(&agency.Reply{}).Where("id = ?", first.ID).Update("id", 1_000_000) // keep it, but make the 不采纳 the latest
 	env.DB.Model(&agency.Reply{}).Where("case_id = ? AND position = ?", out["late2"].ID, "not_adopted").Update("id", 2_000_000)
 	for name, kind := range map[string]string{"late1": agency.EscalatePartyCongress, "noreply": agency.EscalateLitigation} {
-		if err := env.DB.Create(&agency.Escalation{CaseID: out[name].ID, Kind: kind, DecidedOn: calendar.NewDate(2026, 2, 20), Target: "对象",
-			Summary: "逾期未整改", DecidedBy: userID(t, env.DB, "chief1"), CreatedAt: time.Now().UTC()}).Error; err != nil {
+		e := &agency.Escalation{CaseID: out[name].ID, Kind: kind, DecidedOn: calendar.NewDate(2026, 2, 20), Target: "对象",
+			Summary: "逾期未整改", DecidedBy: userID(t, env.DB, "chief1"), CreatedAt: time.Now().UTC()}
+		if kind == agency.EscalateLitigation {
+			on := calendar.NewDate(2026, 2, 25)
+			e.ResultReference, e.ResultOn = "清河检公益立〔2026〕1号", &on
+		}
+		if err := env.DB.Create(e).Error; err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -179,8 +186,13 @@ func TestStatsKnownAnswers(t *testing.T) {
 			}
 			return m
 		}
-		if e := counts(st.Escalations); e["public_interest_litigation"] != 1 || e["report_party_congress"] != 1 || len(e) != 5 {
-			t.Fatalf("escalations %v", e)
+		e, results := map[string]int64{}, map[string]int64{}
+		for _, c := range st.Escalations {
+			e[c.Key], results[c.Key] = c.Count, c.WithResult
+		}
+		if e["public_interest_litigation"] != 1 || e["report_party_congress"] != 1 || len(e) != 5 ||
+			results["public_interest_litigation"] != 1 || results["report_party_congress"] != 0 || st.EscalationResults != 1 {
+			t.Fatalf("escalations %v, with a result %v (%d)", e, results, st.EscalationResults)
 		}
 		if p := counts(st.Positions); p["adopted"] != 5 || p["partly_adopted"] != 2 || p["not_adopted"] != 1 {
 			t.Fatalf("positions %v", p)

@@ -1,6 +1,7 @@
 package stats
 
 import (
+	"maps"
 	"testing"
 
 	"jianyi/internal/agency"
@@ -32,6 +33,7 @@ func definitionCases(t *testing.T) (before, after []CaseFacts) {
 		replied, position, rect    string
 		returned                   bool
 		escalation, escalatedOn    string
+		outcome, outcomeOn         string
 		stateBefore, stateAfter    cases.CaseState
 		endedBefore, endedAfter    string
 		receivedOn, due, deliverer string
@@ -44,6 +46,7 @@ func definitionCases(t *testing.T) (before, after []CaseFacts) {
 		{name: "perfunctory", replied: "2026-02-25", position: agency.PositionAdopted, returned: true, rect: agency.RectificationNotRectified,
 			stateBefore: cases.StateReplied, stateAfter: cases.StateClosed, endedAfter: "2026-04-20"},
 		{name: "no reply, escalated, terminated", escalation: agency.EscalateLitigation, escalatedOn: "2026-03-20",
+			outcome: "清河检公益立〔2026〕2号", outcomeOn: "2026-03-28",
 			stateBefore: cases.StateDelivered, stateAfter: cases.StateTerminated, endedAfter: "2026-04-01"},
 		{name: "no reply, closed with escalation", escalation: agency.EscalatePartyCongress, escalatedOn: "2026-03-25",
 			stateBefore: cases.StateDelivered, stateAfter: cases.StateClosed, endedAfter: "2026-04-10"},
@@ -60,7 +63,7 @@ func definitionCases(t *testing.T) (before, after []CaseFacts) {
 			IssuedOn: day(t, "2025-12-30"), DeliveryMethod: cases.DeliveryWritten, DeliveredOn: day(t, received), ReceivedOn: day(t, received),
 			ReplyDue: day(t, due), RepliedOn: day(t, r.replied), Returned: r.returned, Position: r.position, Rectification: r.rect}
 		if r.escalation != "" {
-			f.Escalations = []EscalationFact{{Kind: r.escalation, DecidedOn: day(t, r.escalatedOn)}}
+			f.Escalations = []EscalationFact{{Kind: r.escalation, DecidedOn: day(t, r.escalatedOn), Outcome: r.outcome, OutcomeOn: day(t, r.outcomeOn)}}
 		}
 		b, a := f, f
 		b.State, b.EndedOn = r.stateBefore, day(t, r.endedBefore)
@@ -205,6 +208,68 @@ func TestActivityDefinitions(t *testing.T) {
 	groups := []LeadGroup{{cases.StateLead, false, 3}, {cases.StateNotFiled, false, 1}, {cases.StateClosed, true, 2}, {cases.StateDrafting, true, 1}}
 	if r := LeadConversionRate(groups); r.Numerator != 3 || r.Denominator != 4 {
 		t.Fatalf("lead conversion %+v", r)
+	}
+}
+
+// TestEscalationOutcomes: escalations count by kind and by whether they
+// produced a result by the as-of day; a 公益诉讼 conversion is a referral
+// (移送公益诉讼) whose 公益诉讼 case number is recorded, not the referral alone.
+func TestEscalationOutcomes(t *testing.T) {
+	t.Parallel()
+	esc := func(kind, decided, outcome, on string) EscalationFact {
+		return EscalationFact{Kind: kind, DecidedOn: day(t, decided), Outcome: outcome, OutcomeOn: day(t, on)}
+	}
+	litigation, congress := agency.EscalateLitigation, agency.EscalatePartyCongress
+	facts := []CaseFacts{
+		{CaseID: 1, Escalations: []EscalationFact{esc(litigation, "2026-03-01", "清河检公益立〔2026〕1号", "2026-03-10")}},
+		{CaseID: 2, Escalations: []EscalationFact{esc(litigation, "2026-03-02", "", "")}}, // referred, no case yet
+		{CaseID: 3, Escalations: []EscalationFact{esc(congress, "2026-03-03", "清河人大函〔2026〕5号", "2026-04-20"),
+			esc(litigation, "2026-03-03", "清河检公益立〔2026〕2号", "2026-04-02")}},
+		{CaseID: 4, Escalations: []EscalationFact{esc(congress, "2026-03-04", "", "")}},
+		{CaseID: 5, Escalations: []EscalationFact{esc(litigation, "2025-12-20", "清河检公益立〔2025〕9号", "2026-03-05")}}, // decided before the period
+		{CaseID: 6},
+	}
+	type want struct {
+		cases, withResult, publicInterest int64
+		byKind, resultsByKind             map[string]int64
+	}
+	for _, tt := range []struct {
+		name string
+		p    Period
+		asOf string
+		want want
+	}{
+		{"all time, every result in", Period{}, "2026-05-01", want{5, 4, 3,
+			map[string]int64{litigation: 4, congress: 2}, map[string]int64{litigation: 3, congress: 1}}},
+		{"all time, before the later results came", Period{}, "2026-03-31", want{5, 2, 2,
+			map[string]int64{litigation: 4, congress: 2}, map[string]int64{litigation: 2}}},
+		{"March decisions only", Period{From: day(t, "2026-03-01"), To: day(t, "2026-03-31")}, "2026-05-01", want{4, 3, 2,
+			map[string]int64{litigation: 3, congress: 2}, map[string]int64{litigation: 2, congress: 1}}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var tally ActivityTally
+			for i := range facts {
+				tally.Add(&facts[i], tt.p, day(t, tt.asOf))
+			}
+			f := tally.Figures()
+			byKind, results := map[string]int64{}, map[string]int64{}
+			for _, c := range f.Escalations {
+				if c.Count > 0 {
+					byKind[c.Key] = c.Count
+				}
+				if c.WithResult > 0 {
+					results[c.Key] = c.WithResult
+				}
+			}
+			if len(f.Escalations) != len(escalationKinds) {
+				t.Fatalf("escalation rows %+v: every kind is listed", f.Escalations)
+			}
+			got := want{f.EscalatedCases, f.EscalationResults, f.PublicInterestCases, byKind, results}
+			if got.cases != tt.want.cases || got.withResult != tt.want.withResult || got.publicInterest != tt.want.publicInterest ||
+				!maps.Equal(got.byKind, tt.want.byKind) || !maps.Equal(got.resultsByKind, tt.want.resultsByKind) {
+				t.Fatalf("got  %+v\nwant %+v", got, tt.want)
+			}
+		})
 	}
 }
 

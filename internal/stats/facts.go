@@ -59,11 +59,17 @@ type CaseFacts struct {
 type EscalationFact struct {
 	Kind      string // agency.Escalate…
 	DecidedOn calendar.Date
-	// Outcome is what the measure produced — e.g. the number of the 公益诉讼
-	// case it became. The escalation records do not hold it yet (issue 14's
-	// follow-through work links them); until then it is "" and a referral
-	// counts as a conversion. See PublicInterestConversion.
-	Outcome string
+	// Outcome is what the measure produced (record_escalation_result): the
+	// number of the 公益诉讼 case a referral became, or the reference of the
+	// report or notice; "" until recorded. OutcomeOn is the day it came.
+	Outcome   string
+	OutcomeOn calendar.Date
+}
+
+// ProducedResult reports the measure had produced its result by asOf: an
+// outcome is recorded, dated on or before asOf.
+func (e EscalationFact) ProducedResult(asOf calendar.Date) bool {
+	return e.Outcome != "" && (e.OutcomeOn.IsZero() || !e.OutcomeOn.After(asOf))
 }
 
 // FilingFact is the 备案 of a recommendation with the higher procuratorate.
@@ -179,9 +185,9 @@ func (f *CaseFacts) HandlingDays() int {
 }
 
 // PublicInterestConversion reports an escalation that turned the case into
-// public-interest litigation (公益诉讼). Today an escalation record holds only
-// its kind, so every referral (移送公益诉讼) counts; once escalations record
-// their outcome, a referral counts when it produced one.
-func PublicInterestConversion(e EscalationFact) bool {
-	return e.Kind == agency.EscalateLitigation
+// public-interest litigation (公益诉讼) by asOf: a referral (移送公益诉讼) whose
+// outcome — the 公益诉讼 case number — is recorded. A referral still without
+// one is counted as an escalation, not as a conversion.
+func PublicInterestConversion(e EscalationFact, asOf calendar.Date) bool {
+	return e.Kind == agency.EscalateLitigation && e.ProducedResult(asOf)
 }

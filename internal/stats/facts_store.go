@@ -143,14 +143,14 @@ func buildFacts(tx *gorm.DB, rows []CaseRow, loc *time.Location, filter func(*go
 	}
 
 	var escalations []struct {
-		CaseID    int64
-		Kind      string
-		DecidedOn calendar.Date
+		CaseID          int64
+		Kind            string
+		DecidedOn       calendar.Date
+		ResultReference string
+		ResultOn        *calendar.Date
 	}
-	// The seam for escalation outcomes: once escalation records hold what
-	// they produced, select it here into EscalationFact.Outcome.
-	if err := of("escalations").Select("escalations.case_id, escalations.kind, escalations.decided_on").Order("escalations.id").
-		Scan(&escalations).Error; err != nil {
+	if err := of("escalations").Select("escalations.case_id, escalations.kind, escalations.decided_on, escalations.result_reference, escalations.result_on").
+		Order("escalations.id").Scan(&escalations).Error; err != nil {
 		return nil, err
 	}
 	for _, e := range escalations {
@@ -158,7 +158,8 @@ func buildFacts(tx *gorm.DB, rows []CaseRow, loc *time.Location, filter func(*go
 		if f == nil {
 			continue
 		}
-		f.Escalations = append(f.Escalations, EscalationFact{Kind: e.Kind, DecidedOn: e.DecidedOn})
+		f.Escalations = append(f.Escalations, EscalationFact{Kind: e.Kind, DecidedOn: e.DecidedOn, Outcome: e.ResultReference,
+			OutcomeOn: dateOr(e.ResultOn)})
 	}
 
 	var deliveries []struct {

@@ -79,7 +79,7 @@ var ledgerColumns = []ledgerColumn{
 	{"整改情况", 12, []string{"rectified_rate"}, func(r *LedgerRow, _ calendar.Date) any {
 		return agency.StatsRectificationLabels[r.Facts.Rectification]
 	}},
-	{"报告/通报/移送", 30, []string{"escalations"}, ledgerEscalations},
+	{"报告/通报/移送", 30, []string{"escalations", "public_interest_cases"}, ledgerEscalations},
 	{"备案期限", 12, []string{"filing_on_time_rate"}, func(r *LedgerRow, _ calendar.Date) any {
 		if r.Facts.Filing == nil {
 			return calendar.Date{}
@@ -113,11 +113,17 @@ func ledgerTimeliness(r *LedgerRow, asOf calendar.Date) any {
 	return ""
 }
 
-// ledgerEscalations lists the escalation measures with their dates.
-func ledgerEscalations(r *LedgerRow, _ calendar.Date) any {
+// ledgerEscalations lists the escalation measures with their dates and,
+// once recorded by asOf, what each produced (the 公益诉讼 case number, the
+// report's reference).
+func ledgerEscalations(r *LedgerRow, asOf calendar.Date) any {
 	parts := make([]string, len(r.Facts.Escalations))
 	for i, e := range r.Facts.Escalations {
-		parts[i] = agency.EscalationKindLabels[e.Kind] + "（" + e.DecidedOn.String() + "）"
+		parts[i] = agency.EscalationKindLabels[e.Kind] + "（" + e.DecidedOn.String()
+		if e.ProducedResult(asOf) {
+			parts[i] += "，" + e.Outcome
+		}
+		parts[i] += "）"
 	}
 	return strings.Join(parts, "；")
 }

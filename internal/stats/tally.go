@@ -132,14 +132,15 @@ func (t *ReplyTally) Figures() ReplyFigures {
 // the period: deliveries (送达日期), 备案 (备案期限), escalations (决定日期)
 // and closures (结案日期).
 type ActivityTally struct {
-	Delivered       int64 // 送达
-	Announced       int64 // 宣告送达
-	FilingsDue      int64 // 备案期限已届满
-	FilingsOnTime   int64 // 其中按期备案
-	Escalations     map[string]int64
-	EscalatedCases  int64 // cases with at least one escalation in the period
-	PublicInterest  int64 // cases converted to 公益诉讼 (PublicInterestConversion)
-	Closed          int64 // 结案 with a 办理周期
+	Delivered       int64            // 送达
+	Announced       int64            // 宣告送达
+	FilingsDue      int64            // 备案期限已届满
+	FilingsOnTime   int64            // 其中按期备案
+	Escalations     map[string]int64 // measures decided in the period, by kind
+	Results         map[string]int64 // of those, the ones that produced a result by asOf, by kind
+	EscalatedCases  int64            // cases with at least one escalation in the period
+	PublicInterest  int64            // cases converted to 公益诉讼 (PublicInterestConversion)
+	Closed          int64            // 结案 with a 办理周期
 	handlingDaysSum int64
 }
 
@@ -163,8 +164,11 @@ func (t *ActivityTally) Add(f *CaseFacts, p Period, asOf calendar.Date) {
 			continue
 		}
 		addCount(&t.Escalations, e.Kind, 1)
+		if e.ProducedResult(asOf) {
+			addCount(&t.Results, e.Kind, 1)
+		}
 		escalated = true
-		converted = converted || PublicInterestConversion(e)
+		converted = converted || PublicInterestConversion(e, asOf)
 	}
 	if escalated {
 		t.EscalatedCases++
@@ -189,19 +193,31 @@ func (t *ActivityTally) Merge(o ActivityTally) {
 	t.Closed += o.Closed
 	t.handlingDaysSum += o.handlingDaysSum
 	mergeCounts(&t.Escalations, o.Escalations)
+	mergeCounts(&t.Results, o.Results)
 }
 
 // ActivityFigures are the activity figures with their rates.
 type ActivityFigures struct {
-	Delivered           int64    `json:"delivered"`
-	AnnouncedDeliveries int64    `json:"announced_deliveries"` // 宣告送达
-	AnnouncedRate       Rate     `json:"announced_rate"`
-	FilingOnTimeRate    Rate     `json:"filing_on_time_rate"` // 按期备案率
-	EscalatedCases      int64    `json:"escalated_cases"`
-	Escalations         []Count  `json:"escalations"`
-	PublicInterestCases int64    `json:"public_interest_cases"` // 公益诉讼
-	Closed              int64    `json:"closed"`
-	AvgHandlingDays     *float64 `json:"avg_handling_days"` // 平均办理周期
+	Delivered           int64             `json:"delivered"`
+	AnnouncedDeliveries int64             `json:"announced_deliveries"` // 宣告送达
+	AnnouncedRate       Rate              `json:"announced_rate"`
+	FilingOnTimeRate    Rate              `json:"filing_on_time_rate"` // 按期备案率
+	EscalatedCases      int64             `json:"escalated_cases"`
+	Escalations         []EscalationCount `json:"escalations"`             // by kind
+	EscalationResults   int64             `json:"escalations_with_result"` // measures that produced a result
+	PublicInterestCases int64             `json:"public_interest_cases"`   // 转公益诉讼
+	Closed              int64             `json:"closed"`
+	AvgHandlingDays     *float64          `json:"avg_handling_days"` // 平均办理周期
+}
+
+// EscalationCount is the number of measures of one kind decided in the
+// period and, of them, how many had produced a result (a 公益诉讼 case
+// number, a report's reference).
+type EscalationCount struct {
+	Key        string `json:"key"`
+	Label      string `json:"label"`
+	Count      int64  `json:"count"`
+	WithResult int64  `json:"with_result"`
 }
 
 // Figures computes the rates of the tally.
@@ -209,9 +225,10 @@ func (t *ActivityTally) Figures() ActivityFigures {
 	f := ActivityFigures{Delivered: t.Delivered, AnnouncedDeliveries: t.Announced,
 		AnnouncedRate:    rateOf(t.Announced, t.Delivered),
 		FilingOnTimeRate: rateOf(t.FilingsOnTime, t.FilingsDue), EscalatedCases: t.EscalatedCases,
-		PublicInterestCases: t.PublicInterest, Closed: t.Closed, Escalations: []Count{}}
+		PublicInterestCases: t.PublicInterest, Closed: t.Closed, Escalations: []EscalationCount{}}
 	for _, k := range escalationKinds {
-		f.Escalations = append(f.Escalations, Count{k, agency.EscalationKindLabels[k], t.Escalations[k]})
+		f.Escalations = append(f.Escalations, EscalationCount{k, agency.EscalationKindLabels[k], t.Escalations[k], t.Results[k]})
+		f.EscalationResults += t.Results[k]
 	}
 	if t.Closed > 0 {
 		v := round1(float64(t.handlingDaysSum) / float64(t.Closed))
