@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -39,12 +40,43 @@ type CaseView struct {
 	SourceLabel    string   `json:"source_label"`
 	AllowedActions []string `json:"allowed_actions"`
 	DaysLeft       *int     `json:"days_left"`
+	// The reply classes by the statistics definitions as of today
+	// (agency.ReplyClasses); reply_class here shadows the stored column,
+	// which the deadline passing changes without an action.
+	ReplyClass           string `json:"reply_class"`
+	ReplyClassLabel      string `json:"reply_class_label"`
+	ReplyTimeliness      string `json:"reply_timeliness"`
+	ReplyTimelinessLabel string `json:"reply_timeliness_label"`
+	ReplyPerfunctory     bool   `json:"reply_perfunctory"`
 }
 
-// caseView hides what an agency user must not see.
-func (s *Server) caseView(a *org.Actor, c *cases.Case) CaseView {
+// caseView is the view of one case, its reply classes read afresh.
+func (s *Server) caseView(ctx context.Context, a *org.Actor, c *cases.Case) (CaseView, error) {
+	views, err := s.caseViews(ctx, a, []cases.Case{*c})
+	if err != nil {
+		return CaseView{}, err
+	}
+	return views[0], nil
+}
+
+// caseViews are the views of cases (their reply classes read with one query).
+func (s *Server) caseViews(ctx context.Context, a *org.Actor, list []cases.Case) ([]CaseView, error) {
+	classes, err := s.agency.CaseReplyClasses(s.db.WithContext(ctx), list)
+	if err != nil {
+		return nil, err
+	}
+	views := make([]CaseView, len(list))
+	for i := range list {
+		views[i] = s.newCaseView(a, &list[i], classes[list[i].ID])
+	}
+	return views, nil
+}
+
+// newCaseView hides what an agency user must not see.
+func (s *Server) newCaseView(a *org.Actor, c *cases.Case, rc agency.ReplyClasses) CaseView {
 	v := CaseView{Case: c, StateLabel: cases.StateLabels[c.State], SourceLabel: cases.SourceLabels[c.Source],
-		AllowedActions: cases.AllowedActions(a, c)}
+		AllowedActions: cases.AllowedActions(a, c), ReplyClass: rc.ReplyClass, ReplyClassLabel: rc.ReplyClassLabel,
+		ReplyTimeliness: rc.ReplyTimeliness, ReplyTimelinessLabel: rc.ReplyTimelinessLabel, ReplyPerfunctory: rc.ReplyPerfunctory}
 	if c.ReplyDue != nil && (c.State == cases.StateDelivered) {
 		d := s.cases.Today().DaysUntil(*c.ReplyDue)
 		v.DaysLeft = &d
@@ -72,7 +104,11 @@ func (s *Server) createCase(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, s.caseView(a, cs))
+	v, err := s.caseView(c.Request().Context(), a, cs)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, v)
 }
 
 func (s *Server) listCases(c echo.Context) error {
@@ -111,9 +147,9 @@ func (s *Server) listCases(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	views := make([]CaseView, len(items))
-	for i := range items {
-		views[i] = s.caseView(a, &items[i])
+	views, err := s.caseViews(c.Request().Context(), a, items)
+	if err != nil {
+		return err
 	}
 	return c.JSON(http.StatusOK, listResponse[CaseView]{Items: views, NextCursor: next})
 }
@@ -152,7 +188,11 @@ func (s *Server) getCase(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, s.caseView(a, cs))
+	v, err := s.caseView(c.Request().Context(), a, cs)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, v)
 }
 
 // EventView is a timeline entry.
@@ -225,7 +265,11 @@ func (s *Server) caseAction(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, s.caseView(a, cs))
+	v, err := s.caseView(c.Request().Context(), a, cs)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, v)
 }
 
 func bindActionJSON(c echo.Context, req *cases.ActionRequest) error {

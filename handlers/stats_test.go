@@ -355,7 +355,7 @@ func TestLedgerExport(t *testing.T) {
 		}{
 			{closed, "送达方式", "宣告送达"}, {closed, "备案期限", "2025-11-08"}, {closed, "备案日期", "2025-11-05"}, {closed, "结案日期", "2026-01-01"},
 			{closed, "回复情况", "按期回复"}, {perfunctory, "回复情况", "按期回复"}, {perfunctory, "回复质量", "粗回复"}, {perfunctory, "采纳情况", ""},
-			{noReply, "回复情况", "不回复"}, {noReply, "报告/通报/移送", "依法提起公益诉讼（2026-02-20）"}, {noReply, "回复期限", "2026-02-10"},
+			{noReply, "回复情况", "不回复"}, {noReply, "报告/通报/移送", "依法提起公益诉讼（2026-02-20，清河检公益立〔2026〕1号）"}, {noReply, "回复期限", "2026-02-10"},
 		} {
 			if got := cellOf(c.row, c.name); got != c.value {
 				t.Errorf("%s of %s = %q, want %q", c.name, c.row[col("建议名称")], got, c.value)

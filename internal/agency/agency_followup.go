@@ -193,7 +193,7 @@ func applyClose(ac *cases.ActionContext) error {
 	}
 	now := ac.Now
 	c.Outcome, c.ClosedAt = p.Outcome, &now
-	c.ReplyClass = ClassifyReply(c, replies, ac.Today)
+	c.ReplyClass = ClassifyReply(c, replies, ac.Today, ac.Service.Clock.Location())
 	ac.SetData("outcome", p.Outcome)
 	ac.SetData("summary", strings.TrimSpace(p.Summary))
 	ac.SetData("reply_class", c.ReplyClass)

@@ -51,11 +51,15 @@ type ReplyContent struct {
 }
 
 // ParseReplyContent decodes Reply.Content; text stored by other means is
-// returned as the reply's text.
+// returned as the reply's text. MeasuresPlanned is never nil (the API lists
+// none as []).
 func ParseReplyContent(raw string) ReplyContent {
 	var rc ReplyContent
 	if err := json.Unmarshal([]byte(raw), &rc); err != nil {
-		return ReplyContent{Text: raw}
+		rc = ReplyContent{Text: raw}
+	}
+	if rc.MeasuresPlanned == nil {
+		rc.MeasuresPlanned = []PlannedMeasure{}
 	}
 	return rc
 }
@@ -138,7 +142,7 @@ func applyReply(ac *cases.ActionContext) error {
 		d := ac.Today
 		c.FirstRepliedOn = &d
 	}
-	c.ReplyClass = ClassifyReply(c, append(replies, *r), ac.Today)
+	c.ReplyClass = ClassifyReply(c, append(replies, *r), ac.Today, ac.Service.Clock.Location())
 	ac.SetData("reply_id", r.ID)
 	ac.SetData("kind", r.Kind)
 	ac.SetData("position", r.Position)
@@ -276,7 +280,7 @@ func applyReturnReply(ac *cases.ActionContext) error {
 	c.ReplyDue = &due
 	c.ReplyDueRule = "supplement"
 	c.ReplyDueExplanation = explanation
-	c.ReplyClass = ClassifyReply(c, replies, ac.Today)
+	c.ReplyClass = ClassifyReply(c, replies, ac.Today, ac.Service.Clock.Location())
 	ac.SetData("reply_id", target.ID)
 	ac.SetData("reason", ret.Reason)
 	ac.SetData("supplement_due", due)
@@ -307,7 +311,7 @@ func applyAssess(ac *cases.ActionContext) error {
 		return err
 	}
 	c.Rectification = p.Verdict
-	c.ReplyClass = ClassifyReply(c, replies, ac.Today)
+	c.ReplyClass = ClassifyReply(c, replies, ac.Today, ac.Service.Clock.Location())
 	ac.SetData("verdict", p.Verdict)
 	ac.SetData("opinion", strings.TrimSpace(p.Opinion))
 	return notifyAgency(ac, "rectification_assessed", "整改情况评估结果",

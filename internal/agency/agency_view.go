@@ -40,7 +40,8 @@ type AgencyInboxItem struct {
 	ReplyDue          *calendar.Date  `json:"reply_due"`
 	DaysLeft          *int            `json:"days_left"`
 	Overdue           bool            `json:"overdue"`
-	ReplyClass        string          `json:"reply_class"`
+	// The reply classes by the statistics definitions, as of today.
+	ReplyClasses
 }
 
 // Service reads cases from the recipient agency's side: its inbox, the
@@ -92,13 +93,17 @@ func (s *Service) ListAgencyInbox(ctx context.Context, a *org.Actor, q AgencyInb
 	if err != nil {
 		return nil, "", err
 	}
+	classes, err := s.CaseReplyClasses(s.Cases.DB.WithContext(ctx), list)
+	if err != nil {
+		return nil, "", err
+	}
 	out := make([]AgencyInboxItem, len(list))
 	for i := range list {
 		c := &list[i]
 		out[i] = AgencyInboxItem{ID: c.ID, Version: c.Version, State: c.State, StateLabel: cases.StateLabels[c.State],
 			DocumentNumber: AgencyDocumentNumber(c), Title: c.Title, ProcuratorateName: names[c.ProcuratorateID],
 			DeliveredOn: c.DeliveredOn, ReceivedOn: c.ReceivedOn, Signed: c.SignedAt != nil, ReplyDue: c.ReplyDue,
-			ReplyClass: CurrentReplyClass(c, today)}
+			ReplyClasses: classes[c.ID]}
 		out[i].DaysLeft, out[i].Overdue = ReplyDaysLeft(c, today)
 	}
 	return out, next, nil
@@ -121,17 +126,6 @@ func ReplyDaysLeft(c *cases.Case, today calendar.Date) (*int, bool) {
 	}
 	d := today.DaysUntil(*c.ReplyDue)
 	return &d, d < 0
-}
-
-// CurrentReplyClass is the stored reply class, brought up to date for the
-// one change that needs no action: a delivered case with no final reply
-// whose deadline has passed is 不回复 from the next day on. It agrees with ClassifyReply (a
-// returned reply is stored as perfunctory; a final reply sets FirstRepliedOn).
-func CurrentReplyClass(c *cases.Case, today calendar.Date) string {
-	if c.State == cases.StateDelivered && c.ReplyClass == cases.ReplyClassPending && c.FirstRepliedOn == nil && c.ReplyDue != nil && today.After(*c.ReplyDue) {
-		return cases.ReplyClassNoReply
-	}
-	return c.ReplyClass
 }
 
 func parseInboxCursor(s string) (string, int64, bool) {
@@ -342,11 +336,15 @@ func (s *Service) AgencyRecommendation(ctx context.Context, a *org.Actor, id int
 	if err := tx.Select("id", "name").First(&dept, c.DepartmentID).Error; err != nil && !database.IsNotFound(err) {
 		return nil, err
 	}
+	classes, err := s.CaseReplyClasses(tx, []cases.Case{*c})
+	if err != nil {
+		return nil, err
+	}
 	v := &AgencyRecommendation{
 		AgencyInboxItem: AgencyInboxItem{ID: c.ID, Version: c.Version, State: c.State, StateLabel: cases.StateLabels[c.State],
 			DocumentNumber: AgencyDocumentNumber(c), Title: c.Title, ProcuratorateName: names[c.ProcuratorateID],
 			DeliveredOn: c.DeliveredOn, ReceivedOn: c.ReceivedOn, Signed: c.SignedAt != nil, ReplyDue: c.ReplyDue,
-			ReplyClass: CurrentReplyClass(c, s.Cases.Today())},
+			ReplyClasses: classes[c.ID]},
 		DepartmentName: dept.Name, ObjectionDue: c.ObjectionDue, ReplyDueExplanation: c.ReplyDueExplanation,
 		SignerName: c.SignerName, FirstRepliedOn: c.FirstRepliedOn, Rectification: c.Rectification, Outcome: c.Outcome,
 		AllowedActions: cases.AllowedActions(a, c), AgencyRecords: rec,

@@ -470,9 +470,12 @@ func (s *Service) build(src *disclosureSource, a *org.Actor, now time.Time) *Dis
 	d := &Disclosure{CaseID: c.ID, Status: DisclosurePublished, Revision: 1, ProcuratorateID: c.ProcuratorateID,
 		ProcuratorateName: src.proc.Name, Field: c.Field, AgencyID: c.AgencyID, DocumentNumber: *c.DocumentNumber,
 		Title: redaction.RedactForPublication(src.title, src.opts).Text, PubYear: issued.Year(), IssuedOn: issued, DeliveredOn: c.DeliveredOn,
-		ReplyDue: c.ReplyDue, RepliedOn: c.FirstRepliedOn, ReplyClass: c.ReplyClass, Rectification: c.Rectification,
+		ReplyDue: c.ReplyDue, RepliedOn: c.FirstRepliedOn, Rectification: c.Rectification,
 		Summary: summarise(src.results[0].Text, src.title), RecommendationText: text, RepliesJSON: string(rj),
 		PersonNames: string(names), ExtraTerms: string(terms), PublishedBy: a.UserID, PublishedAt: now, UpdatedAt: now}
+	// The class by the statistics definitions as of publication (不回复 kept
+	// after the case ended), not the one the last action stored.
+	d.ReplyClass = agency.ClassifyReply(c, src.replies, s.Cases.Today(), s.Cases.Clock.Location())
 	if src.agency != nil {
 		d.AgencyName = src.agency.Name
 	} else {

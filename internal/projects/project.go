@@ -439,7 +439,7 @@ func (s *Service) GetProject(ctx context.Context, a *org.Actor, id int64) (*Proj
 			}
 		}
 	}
-	if d.Cases, err = linkedCases(tx, id); err != nil {
+	if d.Cases, err = linkedCases(tx, id, s.Clock); err != nil {
 		return nil, err
 	}
 	prog, err := ProjectProgressOf(tx, []int64{id}, s.Today())

@@ -3,6 +3,8 @@ package projects
 import (
 	"gorm.io/gorm"
 
+	"jianyi/internal/agency"
+	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
@@ -45,16 +47,24 @@ func loadProjectAccess(tx *gorm.DB, a *org.Actor, id int64) (*Project, ProjectAc
 	return &p, acc, nil
 }
 
-func linkedCases(tx *gorm.DB, projectID int64) ([]ProjectCaseView, error) {
+// linkedCases lists a project's cases in brief, each with its reply class
+// as of the clock's today by the statistics definitions (agency.ReplyClassesOf).
+func linkedCases(tx *gorm.DB, projectID int64, clock *calendar.Clock) ([]ProjectCaseView, error) {
 	var cs []cases.Case
-	if err := tx.Select("id", "title", "document_number", "state", "reply_class", "rectification", "first_replied_on").
+	if err := tx.Select("id", "title", "document_number", "state", "rectification", "received_on", "reply_due", "first_replied_on", "closed_at").
 		Where("project_id = ?", projectID).Order("id").Find(&cs).Error; err != nil {
 		return nil, err
 	}
+	facts, err := agency.LoadReplyFacts(tx, cs, clock.Location())
+	if err != nil {
+		return nil, err
+	}
+	today := clock.Today()
 	out := make([]ProjectCaseView, len(cs))
 	for i, c := range cs {
+		f := facts[c.ID]
 		out[i] = ProjectCaseView{ID: c.ID, Title: c.Title, DocumentNumber: c.DocumentNumber, State: c.State,
-			StateLabel: cases.StateLabels[c.State], ReplyClass: c.ReplyClass, Rectification: c.Rectification, Credit: caseCredit(&c)}
+			StateLabel: cases.StateLabels[c.State], ReplyClass: f.Class(today), Rectification: c.Rectification, Credit: caseCredit(&c)}
 	}
 	return out, nil
 }

@@ -41,7 +41,7 @@ func (s *Service) tallyFacts(ctx context.Context, sc *statsScope, st *Stats) err
 			}
 			pt.reply.Add(f, p, asOf)
 			pt.activity.Add(f, p, asOf)
-			if f.AgencyID != 0 && p.Contains(f.ReplyDue) && f.ReplyTimeliness(asOf) == cases.ReplyClassNoReply {
+			if f.AgencyID != 0 && p.Contains(f.ReplyDue) && f.Timeliness(asOf) == cases.ReplyClassNoReply {
 				noReply[f.AgencyID]++
 			}
 		}

@@ -60,8 +60,9 @@ func definitionCases(t *testing.T) (before, after []CaseFacts) {
 			received, due = r.receivedOn, r.due
 		}
 		f := CaseFacts{CaseID: int64(i + 1), ProcuratorateID: 1, AgencyID: 1, RegisteredOn: day(t, "2025-11-01"), FiledOn: day(t, "2025-11-10"),
-			IssuedOn: day(t, "2025-12-30"), DeliveryMethod: cases.DeliveryWritten, DeliveredOn: day(t, received), ReceivedOn: day(t, received),
-			ReplyDue: day(t, due), RepliedOn: day(t, r.replied), Returned: r.returned, Position: r.position, Rectification: r.rect}
+			IssuedOn: day(t, "2025-12-30"), DeliveryMethod: cases.DeliveryWritten, DeliveredOn: day(t, received), Position: r.position,
+			Rectification: r.rect, ReplyFacts: cases.ReplyFacts{ReceivedOn: day(t, received), ReplyDue: day(t, due), RepliedOn: day(t, r.replied),
+				Returned: r.returned}}
 		if r.escalation != "" {
 			f.Escalations = []EscalationFact{{Kind: r.escalation, DecidedOn: day(t, r.escalatedOn), Outcome: r.outcome, OutcomeOn: day(t, r.outcomeOn)}}
 		}
@@ -123,8 +124,8 @@ func TestPerfunctoryReplyStaysOnTime(t *testing.T) {
 	t.Parallel()
 	_, after := definitionCases(t)
 	f := after[2]
-	if got := f.ReplyTimeliness(day(t, "2026-05-01")); got != cases.ReplyClassOnTime || !f.ReplyPerfunctory(day(t, "2026-05-01")) {
-		t.Fatalf("timeliness %q, perfunctory %v", got, f.ReplyPerfunctory(day(t, "2026-05-01")))
+	if got := f.Timeliness(day(t, "2026-05-01")); got != cases.ReplyClassOnTime || !f.Perfunctory(day(t, "2026-05-01")) {
+		t.Fatalf("timeliness %q, perfunctory %v", got, f.Perfunctory(day(t, "2026-05-01")))
 	}
 	var tally ReplyTally
 	tally.Add(&f, Period{}, day(t, "2026-05-01"))

@@ -22,7 +22,6 @@ type CaseFacts struct {
 	ProcuratorateID int64
 	DepartmentID    int64
 	AgencyID        int64
-	State           cases.CaseState
 
 	RegisteredOn calendar.Date // 线索登记
 	FiledOn      calendar.Date // 立案 (the "file" action); zero when unknown
@@ -30,26 +29,22 @@ type CaseFacts struct {
 
 	DeliveryMethod string        // cases.DeliveryWritten | cases.DeliveryAnnounced (the last delivery)
 	DeliveredOn    calendar.Date // 送达
-	ReceivedOn     calendar.Date // 收到: the reply clock starts the next day
 
-	// ReplyDue is the deadline of the written reply: the period from receipt
-	// with any extension granted before it ended — the deadline in force when
-	// the first final reply came, or now when none came. A supplement
-	// deadline set on returning a reply (退回补充) is never the reply due date.
-	ReplyDue calendar.Date
-	// RepliedOn is the day of the first final reply (正式回复); interim
-	// replies (阶段性回复) keep the duty to reply open and do not count.
-	RepliedOn calendar.Date
-	// Returned: a reply was returned as perfunctory (粗回复).
-	Returned bool
+	// ReplyFacts hold the state, the receipt, the reply due date (the
+	// deadline in force when the first final reply came), the first final
+	// reply, the end and whether a reply was returned as perfunctory, with
+	// the reply definitions over them — 应回复 (FellDue), 未到期 (Awaiting),
+	// the timeliness class (Timeliness: 按期/慢回复/不回复, a no-reply a fact
+	// that nothing later changes) and 粗回复 (Perfunctory), kept separate —
+	// written once in internal/cases (reply_facts.go) because the case views
+	// and the agency inbox show the same classes.
+	cases.ReplyFacts
+
 	// Position is the agency's position in its last reply not returned:
 	// agency.PositionAdopted, PositionPartlyAdopted, PositionNotAdopted or "".
 	Position string
 	// Rectification is the procuratorate's verdict (整改情况评估) or "".
 	Rectification string
-
-	// EndedOn is the day the case was closed, withdrawn or terminated.
-	EndedOn calendar.Date
 
 	Escalations []EscalationFact
 	Filing      *FilingFact // 备案, when the recommendation has one
@@ -85,66 +80,6 @@ type Period struct{ From, To calendar.Date }
 // Contains reports whether d is set and inside the period.
 func (p Period) Contains(d calendar.Date) bool {
 	return !d.IsZero() && (p.From.IsZero() || !d.Before(p.From)) && (p.To.IsZero() || !d.After(p.To))
-}
-
-// Delivered reports whether the recommendation reached its recipient.
-func (f *CaseFacts) Delivered() bool { return !f.ReceivedOn.IsZero() && !f.ReplyDue.IsZero() }
-
-// ReplyFellDue is the denominator of every reply figure (应回复): the
-// recommendation was delivered and its reply due date has passed by asOf
-// (the due day itself still belongs to the agency). A recommendation
-// withdrawn or terminated on or before its due date never fell due; ended
-// later it did, and what happened by then stays counted.
-func (f *CaseFacts) ReplyFellDue(asOf calendar.Date) bool {
-	if !f.Delivered() || !f.ReplyDue.Before(asOf) {
-		return false
-	}
-	if (f.State == cases.StateWithdrawn || f.State == cases.StateTerminated) && !f.EndedOn.After(f.ReplyDue) {
-		return false
-	}
-	return true
-}
-
-// AwaitingReply: received by asOf, due date not yet passed and no final
-// reply yet.
-func (f *CaseFacts) AwaitingReply(asOf calendar.Date) bool {
-	return f.Delivered() && !f.ReceivedOn.After(asOf) && !f.ReplyDue.Before(asOf) && !f.repliedBy(asOf) && !f.State.IsFinal()
-}
-
-func (f *CaseFacts) repliedBy(asOf calendar.Date) bool {
-	return !f.RepliedOn.IsZero() && !f.RepliedOn.After(asOf)
-}
-
-// ReplyTimeliness is the timeliness class (按期/慢回复/不回复) of a
-// recommendation whose reply fell due by asOf, "" otherwise:
-//
-//   - on time (按期回复): the first final reply came on or before the due date;
-//   - late (慢回复): it came after the due date;
-//   - no reply (不回复): none has come. This is a fact of the agency's
-//     conduct: escalating, terminating or closing the case afterwards does
-//     not change it; only the agency's own (late) final reply turns it
-//     into 慢回复.
-//
-// Timeliness says nothing of quality: a reply on time and later returned
-// as perfunctory is on time and also perfunctory (ReplyPerfunctory).
-func (f *CaseFacts) ReplyTimeliness(asOf calendar.Date) string {
-	if !f.ReplyFellDue(asOf) {
-		return cases.ReplyClassPending
-	}
-	switch {
-	case !f.repliedBy(asOf):
-		return cases.ReplyClassNoReply
-	case f.RepliedOn.After(f.ReplyDue):
-		return cases.ReplyClassLate
-	default:
-		return cases.ReplyClassOnTime
-	}
-}
-
-// ReplyPerfunctory is the quality measure (粗回复): the reply fell due and a
-// reply was returned as perfunctory, whether or not a supplement followed.
-func (f *CaseFacts) ReplyPerfunctory(asOf calendar.Date) bool {
-	return f.Returned && f.ReplyFellDue(asOf)
 }
 
 // Adopted reports the agency adopted the recommendation fully or in part in

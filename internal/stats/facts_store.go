@@ -89,9 +89,10 @@ func buildFacts(tx *gorm.DB, rows []CaseRow, loc *time.Location, filter func(*go
 	for i := range rows {
 		r := &rows[i]
 		f := &facts[i]
-		*f = CaseFacts{CaseID: r.ID, ProcuratorateID: r.ProcuratorateID, DepartmentID: r.DepartmentID, State: r.State,
-			RegisteredOn: calendar.DateOf(r.CreatedAt, loc), DeliveredOn: dateOr(r.DeliveredOn), ReceivedOn: dateOr(r.ReceivedOn),
-			ReplyDue: dateOr(r.ReplyDue), RepliedOn: dateOr(r.FirstRepliedOn), Rectification: r.Rectification}
+		*f = CaseFacts{CaseID: r.ID, ProcuratorateID: r.ProcuratorateID, DepartmentID: r.DepartmentID,
+			RegisteredOn: calendar.DateOf(r.CreatedAt, loc), DeliveredOn: dateOr(r.DeliveredOn), Rectification: r.Rectification,
+			ReplyFacts: cases.ReplyFacts{State: r.State, ReceivedOn: dateOr(r.ReceivedOn), ReplyDue: dateOr(r.ReplyDue),
+				RepliedOn: dateOr(r.FirstRepliedOn)}}
 		if r.AgencyID != nil {
 			f.AgencyID = *r.AgencyID
 		}
@@ -104,42 +105,24 @@ func buildFacts(tx *gorm.DB, rows []CaseRow, loc *time.Location, filter func(*go
 		at[r.ID] = f
 	}
 
-	var replies []struct {
-		CaseID      int64
-		ID          int64
-		Kind        string
-		Position    string
-		SubmittedOn calendar.Date
-		DueOn       *calendar.Date
-		Returned    bool
-	}
-	if err := of("replies").Select("replies.case_id, replies.id, replies.kind, replies.position, replies.submitted_on, replies.due_on, replies.returned").
-		Order("replies.case_id, replies.id").Scan(&replies).Error; err != nil {
+	var replies []agency.ReplyFactRow
+	if err := of("replies").Select(agency.ReplyFactColumns).Order("replies.case_id, replies.id").Scan(&replies).Error; err != nil {
 		return nil, err
 	}
-	firstFinal := map[int64]calendar.Date{}
+	folds := map[int64]*agency.ReplyFold{}
 	for _, r := range replies {
-		f := at[r.CaseID]
-		if f == nil {
+		if at[r.CaseID] == nil {
 			continue // a case in the id range but not in the batch
 		}
-		if r.Returned {
-			f.Returned = true
+		if folds[r.CaseID] == nil {
+			folds[r.CaseID] = &agency.ReplyFold{}
 		}
-		if r.Kind == agency.ReplyKindInterim {
-			continue
-		}
-		if !r.Returned {
-			f.Position = r.Position // rows come in id order: the last one stays
-		}
-		// The deadline in force when the first final reply came is the
-		// reply due date; a later supplement deadline is not.
-		if first, seen := firstFinal[r.CaseID]; r.Kind == agency.ReplyKindFinal && (!seen || r.SubmittedOn.Before(first)) {
-			firstFinal[r.CaseID] = r.SubmittedOn
-			if r.DueOn != nil {
-				f.ReplyDue = *r.DueOn
-			}
-		}
+		folds[r.CaseID].Add(r)
+	}
+	for id, o := range folds {
+		f := at[id]
+		o.Apply(&f.ReplyFacts)
+		f.Position = o.Position
 	}
 
 	var escalations []struct {

@@ -104,10 +104,10 @@ var ledgerColumns = []ledgerColumn{
 // ledgerTimeliness is the 回复情况 cell: the timeliness class, 未到期 while
 // the reply is awaited, empty when no reply is owed.
 func ledgerTimeliness(r *LedgerRow, asOf calendar.Date) any {
-	if c := r.Facts.ReplyTimeliness(asOf); c != cases.ReplyClassPending {
+	if c := r.Facts.Timeliness(asOf); c != cases.ReplyClassPending {
 		return agency.StatsReplyClassLabels[c]
 	}
-	if r.Facts.AwaitingReply(asOf) {
+	if r.Facts.Awaiting(asOf) {
 		return "未到期"
 	}
 	return ""

@@ -9,7 +9,7 @@ import (
 // ReplyTally counts the reply figures of a set of recommendations. Add one
 // case at a time (or Merge tallies of parts); Figures turns the counts into
 // rates. All counts are over the recommendations whose reply fell due in the
-// period (ReplyFellDue with ReplyDue inside the period) — except Awaiting.
+// period (FellDue with ReplyDue inside the period) — except Awaiting.
 type ReplyTally struct {
 	Due         int64 // 应回复
 	Awaiting    int64 // 未到期: delivered, due date in the period not yet passed, no reply yet
@@ -29,14 +29,14 @@ func (t *ReplyTally) Add(f *CaseFacts, p Period, asOf calendar.Date) {
 	if !p.Contains(f.ReplyDue) {
 		return
 	}
-	if f.AwaitingReply(asOf) {
+	if f.Awaiting(asOf) {
 		t.Awaiting++
 	}
-	if !f.ReplyFellDue(asOf) {
+	if !f.FellDue(asOf) {
 		return
 	}
 	t.Due++
-	switch f.ReplyTimeliness(asOf) {
+	switch f.Timeliness(asOf) {
 	case cases.ReplyClassOnTime:
 		t.OnTime++
 	case cases.ReplyClassLate:
@@ -44,10 +44,10 @@ func (t *ReplyTally) Add(f *CaseFacts, p Period, asOf calendar.Date) {
 	case cases.ReplyClassNoReply:
 		t.NoReply++
 	}
-	if f.repliedBy(asOf) {
+	if f.RepliedBy(asOf) {
 		t.daysToReplySum += int64(f.ReceivedOn.DaysUntil(f.RepliedOn))
 	}
-	if f.ReplyPerfunctory(asOf) {
+	if f.Perfunctory(asOf) {
 		t.Perfunctory++
 	}
 	if f.Position != "" {

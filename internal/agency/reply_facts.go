@@ -1,0 +1,179 @@
+package agency
+
+import (
+	"time"
+
+	"gorm.io/gorm"
+
+	"jianyi/internal/calendar"
+	"jianyi/internal/cases"
+)
+
+// A case's reply classes, derived from stored facts only (nobody types
+// them in) by the definitions of cases.ReplyFacts — the ones the statistics
+// count with — so the case page, the agency inbox and the figures agree.
+
+// ReplyFactRow is a reply row as the reply definitions read it.
+type ReplyFactRow struct {
+	CaseID      int64
+	ID          int64
+	Kind        string
+	Position    string
+	SubmittedOn calendar.Date
+	DueOn       *calendar.Date
+	Returned    bool
+}
+
+// ReplyFactColumns select a ReplyFactRow from the replies table.
+const ReplyFactColumns = "replies.case_id, replies.id, replies.kind, replies.position, replies.submitted_on, replies.due_on, replies.returned"
+
+// ReplyFold is what a case's replies contribute to its facts. Add them in id
+// order.
+type ReplyFold struct {
+	// Returned: a reply was returned as perfunctory (粗回复).
+	Returned bool
+	// Position is the position of the last final or supplement reply not
+	// returned; interim replies (阶段性回复) state none that counts.
+	Position string
+	// FirstFinalOn is the day of the first final reply (正式回复), DueAtFirst
+	// the reply deadline in force when it was submitted.
+	FirstFinalOn calendar.Date
+	DueAtFirst   *calendar.Date
+}
+
+// Add folds in one reply.
+func (o *ReplyFold) Add(r ReplyFactRow) {
+	if r.Returned {
+		o.Returned = true
+	}
+	if r.Kind == ReplyKindInterim {
+		return
+	}
+	if !r.Returned {
+		o.Position = r.Position
+	}
+	if r.Kind == ReplyKindFinal && (o.FirstFinalOn.IsZero() || r.SubmittedOn.Before(o.FirstFinalOn)) {
+		o.FirstFinalOn, o.DueAtFirst = r.SubmittedOn, r.DueOn
+	}
+}
+
+// Apply completes a case's reply facts with its replies: whether one was
+// returned, the first final reply and the deadline in force then — the
+// reply due date; a supplement deadline set later is not.
+func (o *ReplyFold) Apply(f *cases.ReplyFacts) {
+	f.Returned = o.Returned
+	if o.DueAtFirst != nil {
+		f.ReplyDue = *o.DueAtFirst
+	}
+	if f.RepliedOn.IsZero() {
+		f.RepliedOn = o.FirstFinalOn
+	}
+}
+
+// CaseReplyFacts are the reply facts the case row holds, before its replies
+// are folded in; loc is the zone legal dates are counted in.
+func CaseReplyFacts(c *cases.Case, loc *time.Location) cases.ReplyFacts {
+	f := cases.ReplyFacts{State: c.State, ReceivedOn: dateOr(c.ReceivedOn), ReplyDue: dateOr(c.ReplyDue), RepliedOn: dateOr(c.FirstRepliedOn)}
+	if c.ClosedAt != nil && c.State.IsFinal() {
+		f.EndedOn = calendar.DateOf(*c.ClosedAt, loc)
+	}
+	return f
+}
+
+func dateOr(d *calendar.Date) calendar.Date {
+	if d == nil {
+		return calendar.Date{}
+	}
+	return *d
+}
+
+// LoadReplyFacts reads the reply facts of cases, with one query on their
+// replies.
+func LoadReplyFacts(tx *gorm.DB, list []cases.Case, loc *time.Location) (map[int64]cases.ReplyFacts, error) {
+	out := make(map[int64]cases.ReplyFacts, len(list))
+	if len(list) == 0 {
+		return out, nil
+	}
+	ids := make([]int64, len(list))
+	for i := range list {
+		ids[i] = list[i].ID
+	}
+	var rows []ReplyFactRow
+	if err := tx.Table("replies").Select(ReplyFactColumns).Where("replies.case_id IN ?", ids).Order("replies.case_id, replies.id").
+		Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	folds := make(map[int64]*ReplyFold, len(list))
+	for _, r := range rows {
+		if folds[r.CaseID] == nil {
+			folds[r.CaseID] = &ReplyFold{}
+		}
+		folds[r.CaseID].Add(r)
+	}
+	for i := range list {
+		f := CaseReplyFacts(&list[i], loc)
+		if o := folds[list[i].ID]; o != nil {
+			o.Apply(&f)
+		}
+		out[list[i].ID] = f
+	}
+	return out, nil
+}
+
+// ClassifyReply is the single reply class (cases.ReplyFacts.Class) of a case
+// with these replies, as of today; the actions store it in cases.reply_class
+// whenever it can change (reply, return_reply, assess, close). The views
+// compute it afresh (ReplyClassesOf), since the deadline passing changes it
+// without an action.
+func ClassifyReply(c *cases.Case, replies []Reply, today calendar.Date, loc *time.Location) string {
+	f := CaseReplyFacts(c, loc)
+	var o ReplyFold
+	for _, r := range replies {
+		o.Add(ReplyFactRow{CaseID: r.CaseID, ID: r.ID, Kind: r.Kind, Position: r.Position, SubmittedOn: r.SubmittedOn, DueOn: r.DueOn,
+			Returned: r.Returned})
+	}
+	o.Apply(&f)
+	return f.Class(today)
+}
+
+// ReplyClasses are a case's reply classes as its views show them, as of
+// today, each by the statistics definitions:
+//
+//   - reply_class (kept from the first API version): one class — 粗回复 once
+//     a reply was returned, else 按期/慢回复 as soon as the first final reply
+//     came, else 不回复 once the reply fell due — which stays 不回复 whatever
+//     the later state (escalated, terminated, closed);
+//   - reply_timeliness: the timeliness class the figures count the case
+//     under (按期回复率, 慢回复, 不回复) — empty until the reply fell due;
+//   - reply_perfunctory: counted as 粗回复 (a reply returned as perfunctory,
+//     the reply fell due) — separate from timeliness: an on-time reply
+//     returned later is on time and perfunctory.
+type ReplyClasses struct {
+	ReplyClass           string `json:"reply_class"`
+	ReplyClassLabel      string `json:"reply_class_label"`
+	ReplyTimeliness      string `json:"reply_timeliness"`
+	ReplyTimelinessLabel string `json:"reply_timeliness_label"`
+	ReplyPerfunctory     bool   `json:"reply_perfunctory"`
+}
+
+// ReplyClassesOf classifies a case's reply facts as of today.
+func ReplyClassesOf(f cases.ReplyFacts, today calendar.Date) ReplyClasses {
+	class, timeliness := f.Class(today), f.Timeliness(today)
+	return ReplyClasses{ReplyClass: class, ReplyClassLabel: StatsReplyClassLabels[class], ReplyTimeliness: timeliness,
+		ReplyTimelinessLabel: StatsReplyClassLabels[timeliness], ReplyPerfunctory: f.Perfunctory(today)}
+}
+
+// CaseReplyClasses are the reply classes of cases as of today, by id (one
+// query on their replies).
+func (s *Service) CaseReplyClasses(tx *gorm.DB, list []cases.Case) (map[int64]ReplyClasses, error) {
+	facts, err := LoadReplyFacts(tx, list, s.Cases.Clock.Location())
+	if err != nil {
+		return nil, err
+	}
+	today := s.Cases.Today()
+	out := make(map[int64]ReplyClasses, len(facts))
+	for id, f := range facts {
+		out[id] = ReplyClassesOf(f, today)
+	}
+	return out, nil
+}
