@@ -8,6 +8,8 @@
 //	{{BLOB}}           binary content (LONGBLOB on MySQL)
 //	{{LONGTEXT}}       long text (LONGTEXT on MySQL)
 //	{{TABLE_OPTIONS}}  engine and character set on MySQL, nothing on SQLite
+//	{{JSON_VALUE}}     the scalar at a JSON path as SQL text, unquoted
+//	                   (json_extract on SQLite, JSON_VALUE on MySQL/MariaDB)
 //
 // DATETIME(6) (microseconds on MySQL) is written as plain DATETIME for SQLite.
 package migrations
@@ -93,13 +95,15 @@ func (m Migration) Statements(d Dialect) []string {
 			"{{BLOB}}", "BLOB",
 			"{{LONGTEXT}}", "TEXT",
 			"{{TABLE_OPTIONS}}", "",
+			"{{JSON_VALUE}}", "json_extract",
 			// The SQLite driver turns values into time.Time only for the bare type names.
 			"DATETIME(6)", "DATETIME"),
 		MySQL: strings.NewReplacer(
 			"{{ID}}", "BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY",
 			"{{BLOB}}", "LONGBLOB",
 			"{{LONGTEXT}}", "LONGTEXT",
-			"{{TABLE_OPTIONS}}", " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci"),
+			"{{TABLE_OPTIONS}}", " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci",
+			"{{JSON_VALUE}}", "JSON_VALUE"),
 	}[d]
 	var out []string
 	var cur strings.Builder
