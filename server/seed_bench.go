@@ -29,7 +29,7 @@ func seedBench(args []string, stdout io.Writer) error {
 	fs.IntVar(&o.Districts, "districts", 10, "districts per city (on average)")
 	fs.StringVar(&o.Prefix, "prefix", "bench", "prefix of every generated username")
 	fs.StringVar(&o.Password, "password", os.Getenv("JIANYI_BENCH_PASSWORD"), "password of every generated account (or JIANYI_BENCH_PASSWORD)")
-	fs.Float64Var(&o.UnfrozenShare, "unfrozen-share", 0.2, "share of issued letters without a frozen PDF (issued before freezing existed)")
+	fs.Float64Var(&o.UnfrozenShare, "unfrozen-share", 0.2, "share of issued letters, the oldest, without a frozen PDF (issued before freezing existed)")
 	fs.Float64Var(&o.DisclosedShare, "disclosed-share", 0.11, "share of issued letters published (公开)")
 	fs.BoolVar(&o.AllowNonEmpty, "allow-non-empty", false, "add the generated province to a database that already holds data")
 	fs.IntVar(&o.BatchCases, "batch", 5000, "cases per transaction")

@@ -50,8 +50,9 @@ type Options struct {
 	// Prefix starts every generated username (default "bench").
 	Prefix   string
 	Password string
-	// UnfrozenShare of issued letters have no stored PDF, like letters issued
-	// before freezing existed; the service freezes them on first download.
+	// UnfrozenShare of issued letters, the oldest, have no stored PDF: they
+	// were issued before freezing existed (or migrated from an older
+	// system), and the service freezes each on its first download.
 	UnfrozenShare float64
 	// DisclosedShare of issued letters are published (公开).
 	DisclosedShare float64
@@ -135,6 +136,8 @@ type generator struct {
 	caseSeq      []int32 // 案号 number of case i (0: never filed)
 	docSeq       []int32 // 文号 number of case i (0: never issued)
 	counters     map[counterKey]int32
+	// freezingSince: letters issued before have no frozen PDF.
+	freezingSince time.Time
 
 	reviewPool      []reviewCandidate
 	disclosures     int64
@@ -370,6 +373,16 @@ func (g *generator) number() {
 			g.counters[e.key]++
 			seq[e.idx] = g.counters[e.key]
 		}
+	}
+	times := make([]int64, len(issued))
+	for i, e := range issued {
+		times[i] = e.at
+	}
+	slices.Sort(times)
+	if k := int(g.opts.UnfrozenShare * float64(len(times))); k >= len(times) {
+		g.freezingSince = g.untilTime.Add(time.Hour)
+	} else if k > 0 {
+		g.freezingSince = time.UnixMicro(times[k])
 	}
 	assign(filed, g.caseSeq)
 	assign(issued, g.docSeq)

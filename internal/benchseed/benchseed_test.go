@@ -164,6 +164,11 @@ func TestSeededDatabaseKeepsTheServiceInvariants(t *testing.T) {
 			issued := count(t, db, "SELECT COUNT(*) FROM cases WHERE issued_at IS NOT NULL")
 			unfrozen := count(t, db, `SELECT COUNT(*) FROM cases c WHERE c.issued_at IS NOT NULL AND NOT EXISTS
 				(SELECT 1 FROM stored_files f WHERE f.owner_type = 'recommendation_pdf' AND f.owner_id = c.id)`)
+			if n := count(t, db, `SELECT COUNT(*) FROM cases u WHERE u.issued_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM stored_files f
+				WHERE f.owner_type = 'recommendation_pdf' AND f.owner_id = u.id) AND u.issued_at > (SELECT MIN(c.issued_at) FROM cases c
+				JOIN stored_files f ON f.owner_type = 'recommendation_pdf' AND f.owner_id = c.id)`); n != 0 {
+				t.Errorf("%d unfrozen letters issued after the first frozen one", n)
+			}
 			disclosed := count(t, db, "SELECT COUNT(*) FROM disclosures")
 			if f := float64(unfrozen) / float64(issued); f < 0.15 || f > 0.25 {
 				t.Errorf("%.3f of issued letters unfrozen, want about 0.2", f)

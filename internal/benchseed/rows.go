@@ -423,7 +423,7 @@ func (cb *caseBuilder) issue(s *step, today day) {
 	}
 	// Letters issued before freezing existed have no stored PDF: the
 	// service freezes them on first download.
-	if !p.unfrozen {
+	if !s.at.Before(g.freezingSince) {
 		cb.storeFile("recommendation_pdf", false, "检察建议书（"+cb.docNumber+"）.pdf", s.by, s.at, "recommendation")
 	}
 	cb.event(s, "issue", "issued", "", false, true, &d)

@@ -62,23 +62,22 @@ const (
 
 // plan is one case's life.
 type plan struct {
-	idx      int
-	created  time.Time
-	proc     *proc
-	dept     *dept
-	pros     *user
-	agency   *agency
-	field    int
-	source   int
-	subject  int
-	rare     bool
-	secret   [4]bool // state secret, trade secret, privacy, minors
-	urgent   int
-	items    int
-	project  *project
-	behave   int
-	unfrozen bool
-	steps    []step
+	idx     int
+	created time.Time
+	proc    *proc
+	dept    *dept
+	pros    *user
+	agency  *agency
+	field   int
+	source  int
+	subject int
+	rare    bool
+	secret  [4]bool // state secret, trade secret, privacy, minors
+	urgent  int
+	items   int
+	project *project
+	behave  int
+	steps   []step
 }
 
 // sources (线索来源) with their shares.
@@ -155,7 +154,6 @@ func (g *generator) simulate(idx int, p *plan) {
 		p.urgent = []int{15, 30}[r.IntN(2)]
 	}
 	p.items = 2 + r.IntN(3)
-	p.unfrozen = r.Float64() < g.opts.UnfrozenShare
 	switch x := r.Float64(); {
 	case x < p.agency.pNoReply:
 		p.behave = behaveNoReply
