@@ -132,7 +132,8 @@ func loadFixtures(ctx context.Context, c config) (*fixtures, error) {
 		fx.deepCursor = 0
 	}
 	// Letters issued but never frozen, in the 16 procuratorates holding most
-	// of them (one chief's login serves each procuratorate).
+	// of them (one chief's login serves each procuratorate). Each is
+	// downloaded once: a rerun finds fewer.
 	rows, err = db.QueryContext(ctx, `SELECT c.id, c.procuratorate_id FROM cases c WHERE c.issued_at IS NOT NULL
 		AND NOT EXISTS (SELECT 1 FROM stored_files f WHERE f.owner_type = 'recommendation_pdf' AND f.owner_id = c.id)`)
 	if err != nil {
@@ -168,20 +169,14 @@ func loadFixtures(ctx context.Context, c config) (*fixtures, error) {
 		}
 		fx.unfrozenByProcs[p] = chief
 	}
-	// Interleave the procuratorates so concurrent downloads hit different
-	// cases of different procuratorates, as in real use.
-	for i := 0; ; i++ {
-		added := false
-		for _, p := range procs {
-			if i < len(byProc[p]) {
-				fx.unfrozen = append(fx.unfrozen, unfrozenLetter{byProc[p][i], p})
-				added = true
-			}
-		}
-		if !added {
-			break
+	// Oldest first, as staff go through a migrated history: letters next
+	// to each other, in the same procuratorates.
+	for _, p := range procs {
+		for _, id := range byProc[p] {
+			fx.unfrozen = append(fx.unfrozen, unfrozenLetter{id, p})
 		}
 	}
+	sort.Slice(fx.unfrozen, func(i, j int) bool { return fx.unfrozen[i].caseID < fx.unfrozen[j].caseID })
 	return fx, nil
 }
 
