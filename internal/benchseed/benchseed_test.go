@@ -150,6 +150,10 @@ func TestSeededDatabaseKeepsTheServiceInvariants(t *testing.T) {
 					t.Errorf("no case in state %s", st)
 				}
 			}
+			// Nothing happens after the seeding day.
+			if n := count(t, db, "SELECT COUNT(*) FROM case_events WHERE created_at > ?", testUntil.Add(10*time.Hour)); n != 0 {
+				t.Errorf("%d events after the seeding day", n)
+			}
 			// Dates run forward: issued, delivered, replied, closed.
 			if n := count(t, db, `SELECT COUNT(*) FROM cases WHERE delivered_on < reply_due AND first_replied_on < delivered_on`); n != 0 {
 				t.Errorf("%d replies before delivery", n)

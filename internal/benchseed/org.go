@@ -248,7 +248,7 @@ func buildOrg(r *rand.Rand, opts *Options, next map[string]int64, taken map[stri
 			nm.used[name] = true
 			a := &agency{id: newID("agencies"), name: name, kind: kind, superior: superior,
 				contact: nm.person(), phone: fmt.Sprintf("0%d-%08d", 500+r.IntN(400), r.IntN(100000000)),
-				pNoReply: 0.02 + 0.2*math.Pow(r.Float64(), 4), pLate: 0.05 + 0.2*math.Pow(r.Float64(), 2),
+				pNoReply: 0.02 + 0.2*math.Pow(r.Float64(), 4), pLate: 0.03 + 0.15*math.Pow(r.Float64(), 2),
 				pPerfunctory: 0.03 + 0.12*math.Pow(r.Float64(), 2), weight: lognormal(0.7)}
 			list = append(list, a)
 		}

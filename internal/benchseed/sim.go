@@ -108,8 +108,12 @@ func (g *generator) createdAt(idx int, r *rand.Rand) time.Time {
 	y := (float64(idx) + r.Float64()) / float64(g.opts.Cases)
 	x := (-1 + math.Sqrt(1+2*a*y*(1+a/2))) / a
 	span := g.untilTime.Sub(g.start)
-	t := g.start.Add(time.Duration(x * float64(span)))
-	return g.workTime(t, r, 0)
+	t := g.workTime(g.start.Add(time.Duration(x*float64(span))), r, 0)
+	if t.After(g.untilTime) {
+		// Registered after office hours on the seeding day: keep it on that day.
+		t = g.untilTime.Add(-time.Duration(1+r.IntN(120)) * time.Minute)
+	}
+	return t
 }
 
 // workTime moves t into office hours (09:00–17:30 in the legal zone) of a
