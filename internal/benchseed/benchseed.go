@@ -199,6 +199,10 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		return nil, err
 	}
 	defer db.Close()
+	// Refuse before touching anything, migrations included.
+	if err := checkEmpty(ctx, db, opts.AllowNonEmpty); err != nil {
+		return nil, err
+	}
 	if _, err := migrations.Apply(ctx, db, dialect); err != nil {
 		return nil, err
 	}
@@ -253,20 +257,31 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	return rep, nil
 }
 
-// prepare checks the database is empty (or allowed not to be), reads where
-// ids and the audit chain continue, and builds the organisation.
-func (g *generator) prepare(ctx context.Context) error {
-	var cases, users, procs int64
-	for q, dst := range map[string]*int64{"SELECT COUNT(*) FROM cases": &cases, "SELECT COUNT(*) FROM users": &users,
-		"SELECT COUNT(*) FROM procuratorates": &procs} {
-		if err := g.db.QueryRowContext(ctx, q).Scan(dst); err != nil {
-			return err
+// checkEmpty refuses a database that holds cases, users or procuratorates,
+// unless allowed. A database without the tables yet is empty.
+func checkEmpty(ctx context.Context, db *sql.DB, allowed bool) error {
+	if allowed {
+		return nil
+	}
+	var n [3]int64
+	for i, t := range []string{"cases", "users", "procuratorates"} {
+		if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+t).Scan(&n[i]); err != nil {
+			if err := db.PingContext(ctx); err != nil {
+				return err
+			}
+			n[i] = 0 // no such table yet
 		}
 	}
-	if (cases > 0 || users > 0 || procs > 0) && !g.opts.AllowNonEmpty {
+	if n[0] > 0 || n[1] > 0 || n[2] > 0 {
 		return fmt.Errorf("the database is not empty (%d cases, %d users, %d procuratorates): seed-bench fills an empty database; "+
-			"pass --allow-non-empty to add a generated province next to what is there", cases, users, procs)
+			"pass --allow-non-empty to add a generated province next to what is there", n[0], n[1], n[2])
 	}
+	return nil
+}
+
+// prepare reads where ids and the audit chain continue, and builds the
+// organisation.
+func (g *generator) prepare(ctx context.Context) error {
 	var clash int64
 	if err := g.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM users WHERE username LIKE ?", g.opts.Prefix+"-%").Scan(&clash); err != nil {
 		return err

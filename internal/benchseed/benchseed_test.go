@@ -307,7 +307,12 @@ func TestRefusesANonEmptyDatabase(t *testing.T) {
 	if _, err := Run(context.Background(), opts); err != nil {
 		t.Fatal(err)
 	}
-	_, err := Run(context.Background(), opts)
+	db, _, err := openDB("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	_, err = Run(context.Background(), opts)
 	if err == nil || !strings.Contains(err.Error(), "not empty") {
 		t.Fatalf("second run on a seeded database: %v", err)
 	}
@@ -321,16 +326,47 @@ func TestRefusesANonEmptyDatabase(t *testing.T) {
 	if _, err := Run(context.Background(), opts); err != nil {
 		t.Fatal(err)
 	}
-	db, _, err := openDB("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	if n := count(t, db, "SELECT COUNT(*) FROM cases"); n != 60 {
 		t.Errorf("%d cases after two runs", n)
 	}
 	if n := count(t, db, `SELECT COUNT(*) FROM audit_entries a JOIN audit_entries b ON b.id = a.id + 1 WHERE b.prev_hash <> a.hash`); n != 0 {
 		t.Errorf("the appended audit entries do not continue the chain (%d breaks)", n)
+	}
+}
+
+// TestRefusalComesBeforeMigrating: a database with data on an older schema
+// is left as it is.
+func TestRefusalComesBeforeMigrating(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.db")
+	db, _, err := openDB("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	all, err := migrations.All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("CREATE TABLE schema_migrations (version INTEGER NOT NULL PRIMARY KEY, name VARCHAR(200) NOT NULL, applied_at VARCHAR(40) NOT NULL)"); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range all[:len(all)-1] {
+		for _, st := range m.Statements(migrations.SQLite) {
+			if _, err := db.Exec(st); err != nil {
+				t.Fatal(err)
+			}
+		}
+		db.Exec("INSERT INTO schema_migrations VALUES (?, ?, 'x')", m.Version, m.Name)
+	}
+	if _, err := db.Exec("INSERT INTO procuratorates (name, short_name, level, path, created_at, updated_at) VALUES ('某院', '某', 'county', '/1/', '2026-01-01', '2026-01-01')"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Run(context.Background(), testOptions("sqlite", path, 10))
+	if err == nil || !strings.Contains(err.Error(), "not empty") {
+		t.Fatalf("run on a database with data: %v", err)
+	}
+	if n := count(t, db, "SELECT MAX(version) FROM schema_migrations"); n != int64(all[len(all)-2].Version) {
+		t.Errorf("the refused run migrated the database to version %d", n)
 	}
 }
 
