@@ -60,3 +60,32 @@ func TestRunScenarioCountsWhatTheServerDid(t *testing.T) {
 		t.Errorf("few: %+v", r)
 	}
 }
+
+// TestLogSummaryCountsErrorsBehindAnyStatus: an export that failed after
+// its 200 went out shows among the errors; deadlocks are counted.
+func TestLogSummaryCountsErrorsBehindAnyStatus(t *testing.T) {
+	dir := t.TempDir()
+	log := strings.Join([]string{
+		`{"level":"INFO","msg":"http request","route":"/api/v1/stats/ledger.csv","status":200}`,
+		`{"level":"ERROR","msg":"ledger export failed","format":"csv","error":"write tcp 127.0.0.1:18099->127.0.0.1:36940: i/o timeout"}`,
+		`{"level":"ERROR","msg":"ledger export failed","format":"csv","error":"write tcp 127.0.0.1:18099->127.0.0.1:40780: i/o timeout"}`,
+		`{"level":"ERROR","msg":"http request","status":500}`,
+		`{"level":"ERROR","msg":"request failed","error":"Error 1213 (40001): Deadlock found when trying to get lock; try restarting transaction"}`,
+		`not json`,
+	}, "\n")
+	srv := &server{dir: dir, logPath: dir + "/server.log", stopped: true}
+	if err := os.WriteFile(srv.logPath, []byte(log), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := srv.stopAndSummarise()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.requests != 2 || sum.fiveXX() != 1 || sum.deadlocks != 1 {
+		t.Errorf("summary %+v", sum)
+	}
+	top := sum.topErrors(5)
+	if len(top) != 2 || !strings.HasPrefix(top[0], "2 × ledger export failed: write tcp") {
+		t.Errorf("top errors %q", top)
+	}
+}

@@ -101,7 +101,7 @@ func renderReport(c config, fx *fixtures, results []result, health map[int]*resu
 	}
 	b.WriteString(".\n")
 	if top := logs.topErrors(5); len(top) > 0 {
-		b.WriteString("Most frequent server errors:\n")
+		b.WriteString("Errors in the server log (any status):\n")
 		for _, e := range top {
 			fmt.Fprintf(&b, "- %s\n", e)
 		}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -179,6 +180,8 @@ func (s *server) memory() (rss, peak int64) {
 	return rss, peak
 }
 
+var digits = regexp.MustCompile(`[0-9]+`)
+
 // logSummary is what the server's log says about the run.
 type logSummary struct {
 	requests  int
@@ -200,6 +203,7 @@ func (s *server) stopAndSummarise() (*logSummary, error) {
 			continue
 		}
 		var e struct {
+			Level  string `json:"level"`
 			Msg    string `json:"msg"`
 			Status int    `json:"status"`
 			Error  string `json:"error"`
@@ -207,17 +211,20 @@ func (s *server) stopAndSummarise() (*logSummary, error) {
 		if json.Unmarshal([]byte(line), &e) != nil {
 			continue
 		}
-		switch e.Msg {
-		case "http request":
+		switch {
+		case e.Msg == "http request":
 			sum.requests++
 			sum.byStatus[e.Status]++
-		case "request failed":
+		case e.Level == "ERROR":
+			// Every error the server logged, also those behind a status
+			// 200 (an export that failed half-way), grouped with the
+			// numbers (ports, ids) taken out.
 			if strings.Contains(e.Error, "Deadlock found") {
 				sum.deadlocks++
 			}
-			key := e.Error
-			if r := []rune(key); len(r) > 90 {
-				key = string(r[:90]) + "…"
+			key := e.Msg + ": " + digits.ReplaceAllString(e.Error, "N")
+			if r := []rune(key); len(r) > 110 {
+				key = string(r[:110]) + "…"
 			}
 			sum.errors[key]++
 		}
