@@ -6,6 +6,7 @@
 //	server seed-demo --password P  create the demo procuratorates, agencies and accounts
 //	server audit verify            check the audit trail's hash chain (exit 1 on a break)
 //	server documents verify FILE   say which generated document FILE is (exit 1 if none)
+//	server seed-bench --cases N    fill an empty database with a generated province (benchmarks; not in production)
 //
 // Every command takes --config PATH (default config.yaml when present).
 package main
@@ -49,6 +50,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = migrate(args, stdout, log)
 	case "seed-demo":
 		err = seedDemo(args, stdout, log)
+	case "seed-bench":
+		err = seedBench(args, stdout)
 	case "audit":
 		if len(args) == 0 || args[0] != "verify" {
 			fmt.Fprintln(stderr, "usage: server audit verify [--config PATH]")
@@ -70,10 +73,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 	case "help", "-h", "--help":
-		fmt.Fprintln(stdout, "usage: server [serve|migrate|seed-demo|audit verify|documents verify] [--config PATH]")
+		fmt.Fprintln(stdout, "usage: server [serve|migrate|seed-demo|seed-bench|audit verify|documents verify] [--config PATH]")
 		return 0
 	default:
-		fmt.Fprintf(stderr, "unknown command %q (serve, migrate, seed-demo, audit verify, documents verify)\n", cmd)
+		fmt.Fprintf(stderr, "unknown command %q (serve, migrate, seed-demo, seed-bench, audit verify, documents verify)\n", cmd)
 		return 2
 	}
 	if err != nil {

@@ -1,0 +1,91 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// TestRunScenarioCountsWhatTheServerDid: statuses, bodies cut short and
+// request counts end up where the report reads them.
+func TestRunScenarioCountsWhatTheServerDid(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/fail":
+			http.Error(w, "boom", http.StatusInternalServerError)
+		case "/cut":
+			// Promise more than is sent, then drop the connection: a
+			// download cut short with status 200.
+			w.Header().Set("Content-Length", "1000")
+			w.Write([]byte(strings.Repeat("x", 10)))
+			hj, _ := w.(http.Hijacker)
+			conn, _, _ := hj.Hijack()
+			conn.Close()
+		default:
+			w.Write([]byte("ok"))
+		}
+	}))
+	defer ts.Close()
+	c := config{listen: strings.TrimPrefix(ts.URL, "http://"), duration: 200 * time.Millisecond, maxRequests: 50, timeout: 5 * time.Second, clients: []int{4}}
+	srv := &server{pid: os.Getpid()}
+	cl := newClient(c)
+	path := func(p string) scenario {
+		return scenario{name: p, next: func(int64) (string, string, bool) { return p, "", true }}
+	}
+	ok := runScenario(context.Background(), cl, srv, path("/ok"), 4, c)
+	if ok.n != 50 || ok.status5xx != 0 || ok.failures != 0 || ok.p50 <= 0 || ok.p99 < ok.p50 || ok.bytes != 2 {
+		t.Errorf("ok: %+v", ok)
+	}
+	fail := runScenario(context.Background(), cl, srv, path("/fail"), 4, c)
+	if fail.status5xx != fail.n || fail.n == 0 {
+		t.Errorf("fail: %+v", fail)
+	}
+	cut := runScenario(context.Background(), cl, srv, path("/cut"), 2, c)
+	if cut.failures == 0 || cut.n != 0 || len(cut.firstErrors) == 0 || !strings.Contains(cut.firstErrors[0], "cut short") {
+		t.Errorf("cut: %+v", cut)
+	}
+	// A scenario that runs out of fixtures stops and says so.
+	var left atomic.Int64
+	left.Store(3)
+	few := scenario{name: "few", next: func(int64) (string, string, bool) {
+		return "/ok", "", left.Add(-1) >= 0
+	}}
+	r := runScenario(context.Background(), cl, srv, few, 2, c)
+	if r.n != 3 || !r.exhausted {
+		t.Errorf("few: %+v", r)
+	}
+}
+
+// TestLogSummaryCountsErrorsBehindAnyStatus: an export that failed after
+// its 200 went out shows among the errors; deadlocks are counted.
+func TestLogSummaryCountsErrorsBehindAnyStatus(t *testing.T) {
+	dir := t.TempDir()
+	log := strings.Join([]string{
+		`{"level":"INFO","msg":"http request","route":"/api/v1/stats/ledger.csv","status":200}`,
+		`{"level":"ERROR","msg":"ledger export failed","format":"csv","error":"write tcp 127.0.0.1:18099->127.0.0.1:36940: i/o timeout"}`,
+		`{"level":"ERROR","msg":"ledger export failed","format":"csv","error":"write tcp 127.0.0.1:18099->127.0.0.1:40780: i/o timeout"}`,
+		`{"level":"ERROR","msg":"http request","status":500}`,
+		`{"level":"ERROR","msg":"request failed","error":"Error 1213 (40001): Deadlock found when trying to get lock; try restarting transaction"}`,
+		`not json`,
+	}, "\n")
+	srv := &server{dir: dir, logPath: dir + "/server.log", stopped: true}
+	if err := os.WriteFile(srv.logPath, []byte(log), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := srv.stopAndSummarise()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.requests != 2 || sum.fiveXX() != 1 || sum.deadlocks != 1 {
+		t.Errorf("summary %+v", sum)
+	}
+	top := sum.topErrors(5)
+	if len(top) != 2 || !strings.HasPrefix(top[0], "2 × ledger export failed: write tcp") {
+		t.Errorf("top errors %q", top)
+	}
+}
