@@ -7,7 +7,9 @@
 -- case's latest reply listing measures planned, earlier lists superseded.
 -- Replies that already have rows (made after 0010) are left alone, so the
 -- step changes nothing when run again. Content that is not JSON (stored by
--- other means) has no measures. A reply lists at most 50 (ReplyPayload).
+-- other means) has no measures. A reply lists at most 50 (ReplyPayload);
+-- only replies whose content lists one (as the reply action writes it,
+-- compact JSON) are read.
 INSERT INTO planned_measures (case_id, reply_id, seq, measure, due_on, status, created_at)
 WITH RECURSIVE seq (i) AS (
 	SELECT 0
@@ -18,7 +20,7 @@ docs AS (
 	SELECT replies.id, replies.case_id, replies.created_at,
 		CASE WHEN JSON_VALID(replies.content) THEN replies.content ELSE '{}' END AS doc
 	FROM replies
-	WHERE replies.content LIKE '%measures_planned%'
+	WHERE replies.content LIKE '%"measures_planned":[{%'
 ),
 measures AS (
 	SELECT docs.id AS reply_id, docs.case_id, docs.created_at, seq.i,
