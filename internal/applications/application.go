@@ -16,7 +16,6 @@ import (
 
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
-	"jianyi/internal/disclosure/redaction"
 	"jianyi/internal/notify"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
@@ -24,6 +23,7 @@ import (
 	"jianyi/internal/platform/database"
 	"jianyi/internal/platform/files"
 	"jianyi/internal/platform/ratelimit"
+	"jianyi/internal/redact"
 )
 
 // ApplicationStatus is where a citizen application (公民申请) stands.
@@ -202,7 +202,7 @@ func validateApplicant(in *ApplicationInput, now time.Time) map[string]string {
 	}
 	switch in.IDType {
 	case IDTypeResident:
-		if err := redaction.ValidateResidentID(in.IDNumber, now); err != nil {
+		if err := redact.ValidateResidentIDAt(in.IDNumber, now); err != nil {
 			fields["id_number"] = err.Error()
 		}
 	case IDTypePassport, IDTypeHMT:
@@ -218,7 +218,7 @@ func validateApplicant(in *ApplicationInput, now time.Time) map[string]string {
 	default:
 		fields["id_type"] = "证件类型应为居民身份证、护照或港澳台居民来往内地通行证"
 	}
-	if err := redaction.ValidatePhone(in.Phone); err != nil {
+	if err := redact.ValidatePhone(in.Phone); err != nil {
 		fields["phone"] = err.Error()
 	}
 	if len([]rune(in.Problem)) < 10 {
@@ -388,7 +388,7 @@ func TextSimilarity(a, b string) int {
 
 func bigrams(s string) map[string]int {
 	var rs []rune
-	for _, r := range redaction.FoldWidth(s) {
+	for _, r := range redact.FoldWidth(s) {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			rs = append(rs, unicode.ToLower(r))
 		}
