@@ -50,7 +50,7 @@ func (s *Server) requireAuth() echo.MiddlewareFunc {
 		// Expiry and not-before are judged by the server's clock.
 		ParseTokenFunc: func(c echo.Context, auth string) (any, error) {
 			return jwt.ParseWithClaims(auth, new(tokenClaims), func(*jwt.Token) (any, error) { return key, nil },
-				jwt.WithValidMethods([]string{"HS256"}), jwt.WithTimeFunc(s.clock.Now))
+				jwt.WithValidMethods([]string{"HS256"}), jwt.WithTimeFunc(s.clock.Now), jwt.WithExpirationRequired(), jwt.WithIssuer("jianyi"))
 		},
 		ErrorHandler: func(c echo.Context, err error) error {
 			return &apperr.Error{Kind: apperr.ErrUnauthorized, Code: "invalid_token", Message: "未登录或登录已过期，请重新登录"}

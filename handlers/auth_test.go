@@ -132,6 +132,10 @@ func signToken(t *testing.T, key string, userID int64, tokenVersion int, exp tim
 		"iat": exp.Add(-time.Hour).Unix(),
 		"exp": exp.Unix(),
 	}
+	if exp.IsZero() {
+		delete(claims, "exp")
+		claims["iat"] = time.Now().Add(-time.Minute).Unix()
+	}
 	tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString([]byte(key))
 	if err != nil {
 		t.Fatal(err)
@@ -148,7 +152,7 @@ func TestTokensRejected(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		valid := signToken(t, config.DevSigningKey, id, u.TokenVersion, env.Now().Add(time.Hour))
+		valid := signToken(t, env.Config.Auth.SigningKey, id, u.TokenVersion, env.Now().Add(time.Hour))
 		good := env.Token("prosecutor1")
 		tampered := []byte(good)
 		// Flip one character of the signature.
@@ -162,14 +166,16 @@ func TestTokensRejected(t *testing.T) {
 			auth       string
 			wantStatus int
 		}{
-			{"self-signed with the dev key", "Bearer " + valid, http.StatusOK},
+			{"self-signed with the configured key", "Bearer " + valid, http.StatusOK},
 			{"login token", "Bearer " + good, http.StatusOK},
-			{"expired", "Bearer " + signToken(t, config.DevSigningKey, id, u.TokenVersion, env.Now().Add(-time.Minute)), http.StatusUnauthorized},
+			{"expired", "Bearer " + signToken(t, env.Config.Auth.SigningKey, id, u.TokenVersion, env.Now().Add(-time.Minute)), http.StatusUnauthorized},
 			{"tampered signature", "Bearer " + string(tampered), http.StatusUnauthorized},
 			{"another key", "Bearer " + signToken(t, "another-signing-key-0123456789-abcdefgh", id, u.TokenVersion, env.Now().Add(time.Hour)), http.StatusUnauthorized},
-			{"stale token version", "Bearer " + signToken(t, config.DevSigningKey, id, u.TokenVersion-1, env.Now().Add(time.Hour)), http.StatusUnauthorized},
-			{"unknown user", "Bearer " + signToken(t, config.DevSigningKey, 999999, 1, env.Now().Add(time.Hour)), http.StatusUnauthorized},
+			{"stale token version", "Bearer " + signToken(t, env.Config.Auth.SigningKey, id, u.TokenVersion-1, env.Now().Add(time.Hour)), http.StatusUnauthorized},
+			{"unknown user", "Bearer " + signToken(t, env.Config.Auth.SigningKey, 999999, 1, env.Now().Add(time.Hour)), http.StatusUnauthorized},
 			{"garbage", "Bearer not.a.token", http.StatusUnauthorized},
+			{"without exp", "Bearer " + signToken(t, env.Config.Auth.SigningKey, id, u.TokenVersion, time.Time{}), http.StatusUnauthorized},
+			{"the retired built-in key", "Bearer " + signToken(t, "jianyi-development-signing-key-not-for-production", id, u.TokenVersion, env.Now().Add(time.Hour)), http.StatusUnauthorized},
 		}
 		for _, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {

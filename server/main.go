@@ -132,8 +132,8 @@ func serve(args []string, stdout io.Writer, log *slog.Logger) error {
 	}
 	red := cfg.Redacted()
 	log.Info("starting jianyi", "mode", cfg.Mode, "listen", cfg.HTTP.Listen, "database_driver", red.Database.Driver, "database_dsn", red.Database.DSN)
-	if !cfg.IsProduction() && cfg.Auth.SigningKey == config.DevSigningKey {
-		log.Warn("using the built-in development signing key; set JIANYI_AUTH_SIGNING_KEY and mode: production for real use")
+	if cfg.Auth.EphemeralKey {
+		log.Warn("no auth.signing_key configured: tokens are signed with a random key for this process and die with it; set JIANYI_AUTH_SIGNING_KEY (shared by every replica) for real use")
 	}
 	db, err := openDB(cfg)
 	if err != nil {
