@@ -32,3 +32,12 @@ ALTER TABLE progress_reports ADD COLUMN agency_id BIGINT NULL;
 UPDATE progress_reports SET agency_id = (SELECT c.agency_id FROM cases c WHERE c.id = progress_reports.case_id);
 ALTER TABLE escalations ADD COLUMN agency_id BIGINT NULL;
 UPDATE escalations SET agency_id = (SELECT c.agency_id FROM cases c WHERE c.id = escalations.case_id);
+
+-- Throttling without lock-out (internal/org LoginPolicy): the one row per
+-- burst of throttled tries, and usernames compared in lower case on every
+-- database (MariaDB's collation ignores case and trailing spaces, SQLite's
+-- does not).
+ALTER TABLE login_attempts ADD COLUMN throttled BOOLEAN NOT NULL DEFAULT FALSE;
+CREATE INDEX ix_login_attempts_user_ip ON login_attempts (username, ip, created_at);
+UPDATE users SET username = LOWER(username);
+UPDATE login_attempts SET username = LOWER(username);

@@ -50,6 +50,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = migrate(args, stdout, log)
 	case "seed-demo":
 		err = seedDemo(args, stdout, log)
+	case "users":
+		if len(args) == 0 || args[0] != "create-admin" {
+			fmt.Fprintln(stderr, "usage: server users create-admin --username NAME --procuratorate FULL_NAME [--short-name S --level L] [--config PATH]")
+			return 2
+		}
+		err = createAdmin(args[1:], os.Stdin, stdout, log)
 	case "seed-bench":
 		err = seedBench(args, stdout)
 	case "audit":
@@ -73,10 +79,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 	case "help", "-h", "--help":
-		fmt.Fprintln(stdout, "usage: server [serve|migrate|seed-demo|seed-bench|audit verify|documents verify] [--config PATH]")
+		fmt.Fprintln(stdout, "usage: server [serve|migrate|users create-admin|seed-demo|seed-bench|audit verify|documents verify] [--config PATH]")
 		return 0
 	default:
-		fmt.Fprintf(stderr, "unknown command %q (serve, migrate, seed-demo, seed-bench, audit verify, documents verify)\n", cmd)
+		fmt.Fprintf(stderr, "unknown command %q (serve, migrate, users create-admin, seed-demo, seed-bench, audit verify, documents verify)\n", cmd)
 		return 2
 	}
 	if err != nil {
@@ -250,6 +256,9 @@ func seedDemo(args []string, stdout io.Writer, log *slog.Logger) error {
 	cfg, err := loadConfig(fs, args)
 	if err != nil {
 		return err
+	}
+	if cfg.IsProduction() {
+		return errors.New("seed-demo is refused in production mode: it writes demo accounts with one shared password; make the first administrator with `server users create-admin`")
 	}
 	if *password == "" {
 		return errors.New("seed-demo needs --password or JIANYI_DEMO_PASSWORD")
