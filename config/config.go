@@ -45,8 +45,18 @@ type Config struct {
 	Approval   ApprovalConfig   `yaml:"approval"`
 	Public     PublicConfig     `yaml:"public"`
 	Site       SiteConfig       `yaml:"site"`
+	Audit      AuditConfig      `yaml:"audit"`
 
 	location *time.Location
+}
+
+// AuditConfig configures the audit trail's anchoring.
+type AuditConfig struct {
+	// Key, when set (≥ 32 bytes), keys the hash chain (HMAC-SHA-256): a
+	// rewrite by someone who can write the database but lacks the key is
+	// detected by `server audit verify`. Keep it out of the database and
+	// its backups (JIANYI_AUDIT_KEY).
+	Key string `yaml:"key" secret:"true"`
 }
 
 // HTTPConfig configures the listener and request limits.
@@ -411,6 +421,9 @@ func (c *Config) Validate() error {
 	}
 	if len(c.Auth.SigningKey) < 32 {
 		bad("auth.signing_key", "must be at least 32 bytes")
+	}
+	if c.Audit.Key != "" && len(c.Audit.Key) < 32 {
+		bad("audit.key", "must be at least 32 bytes")
 	}
 	if c.Auth.TokenTTL < time.Minute || c.Auth.TokenTTL > 7*24*time.Hour {
 		bad("auth.token_ttl", "must be between 1m and 168h")

@@ -107,13 +107,23 @@ func loadConfig(fs *flag.FlagSet, args []string) (*config.Config, error) {
 }
 
 func openDB(cfg *config.Config) (*database.DB, error) {
-	return database.Open(database.OpenOptions{
+	db, err := database.Open(database.OpenOptions{
 		Driver:          cfg.Database.Driver,
 		DSN:             cfg.Database.DSN,
 		MaxOpenConns:    cfg.Database.MaxOpenConns,
 		MaxIdleConns:    cfg.Database.MaxIdleConns,
 		ConnMaxLifetime: cfg.Database.ConnMaxLifetime,
 	})
+	if err != nil {
+		return nil, err
+	}
+	// Entries are keyed (HMAC) when audit.key is set; the key never
+	// reaches the database.
+	if err := audit.UseKey(db, cfg.Audit.Key); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
 }
 
 func serve(args []string, stdout io.Writer, log *slog.Logger) error {
@@ -344,6 +354,7 @@ func printDemoOrg(stdout io.Writer, org *demo.DemoOrg) {
 
 func auditVerify(args []string, stdout io.Writer, log *slog.Logger) (bool, error) {
 	fs := flag.NewFlagSet("audit verify", flag.ContinueOnError)
+	anchor := fs.String("head", "", "a head hash printed by an earlier verify (kept outside the database) that must still be in the chain")
 	cfg, err := loadConfig(fs, args)
 	if err != nil {
 		return false, err
@@ -353,16 +364,28 @@ func auditVerify(args []string, stdout io.Writer, log *slog.Logger) (bool, error
 		return false, err
 	}
 	defer db.Close()
-	checked, breaks, err := audit.VerifyChain(context.Background(), db)
+	r, err := audit.Verify(context.Background(), db, cfg.Audit.Key, strings.TrimSpace(*anchor))
 	if err != nil {
 		return false, err
 	}
-	if len(breaks) == 0 {
-		fmt.Fprintf(stdout, "audit chain intact: %d entries verified\n", checked)
+	keyed := "unkeyed (SHA-256; set audit.key to key new entries)"
+	switch {
+	case r.Keyed > 0 && r.Unchecked > 0:
+		keyed = fmt.Sprintf("%d keyed entries NOT checked: audit.key is not configured here", r.Unchecked)
+	case r.Keyed > 0:
+		keyed = fmt.Sprintf("%d of %d entries keyed (HMAC) and checked", r.Keyed, r.Checked)
+	}
+	fmt.Fprintf(stdout, "head: entry %d hash %s\n", r.Head.ID, r.Head.Hash)
+	fmt.Fprintf(stdout, "chain: %s\n", keyed)
+	if r.AnchorFound != nil && *r.AnchorFound {
+		fmt.Fprintf(stdout, "recorded head %s found in the chain\n", *anchor)
+	}
+	if len(r.Breaks) == 0 {
+		fmt.Fprintf(stdout, "audit chain intact: %d entries verified\n", r.Checked)
 		return true, nil
 	}
-	fmt.Fprintf(stdout, "audit chain BROKEN: %d entries checked, %d problem(s)\n", checked, len(breaks))
-	for _, b := range breaks {
+	fmt.Fprintf(stdout, "audit chain BROKEN: %d entries checked, %d problem(s)\n", r.Checked, len(r.Breaks))
+	for _, b := range r.Breaks {
 		fmt.Fprintf(stdout, "  entry %d: %s\n", b.EntryID, b.Reason)
 	}
 	return false, nil
