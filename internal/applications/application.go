@@ -240,7 +240,9 @@ func validateApplicant(in *ApplicationInput, now time.Time) map[string]string {
 // alike, the audit entry and the case managers' notification.
 func (s *Service) Submit(ctx context.Context, in ApplicationInput, uploads []files.Upload, ip string) (*SubmitResult, error) {
 	now := s.Cases.Now()
-	if err := ratelimit.Hit(ctx, s.DB, now, s.Settings.SubmitPerIP, ip); err != nil {
+	// Only accepted submissions count toward the limits (HitTx below, in
+	// the transaction that files one); a full window refuses early.
+	if err := ratelimit.Full(ctx, s.DB, now, s.Settings.SubmitPerIP, ip); err != nil {
 		return nil, err
 	}
 	if strings.TrimSpace(in.Website) != "" {
@@ -256,7 +258,7 @@ func (s *Service) Submit(ctx context.Context, in ApplicationInput, uploads []fil
 		return nil, apperr.InvalidField("files", fmt.Sprintf("证据材料最多%d个文件", max))
 	}
 	idHash := hashIDNumber(in.IDType, in.IDNumber)
-	if err := ratelimit.Hit(ctx, s.DB, now, s.Settings.SubmitPerID, idHash); err != nil {
+	if err := ratelimit.Full(ctx, s.DB, now, s.Settings.SubmitPerID, idHash); err != nil {
 		return nil, err
 	}
 	secret, err := randomSecret()
@@ -305,6 +307,12 @@ func (s *Service) Submit(ctx context.Context, in ApplicationInput, uploads []fil
 		}
 		if !created {
 			return apperr.Conflict("tracking_collision", "生成查询码失败，请重试")
+		}
+		if err := ratelimit.HitTx(tx, now, s.Settings.SubmitPerIP, ip); err != nil {
+			return err
+		}
+		if err := ratelimit.HitTx(tx, now, s.Settings.SubmitPerID, idHash); err != nil {
+			return err
 		}
 		actor := CitizenActor(app.TrackingNo, ip)
 		if _, err := files.StoreUploads(tx, 0, 0, "application", app.ID, true, uploads); err != nil {
