@@ -72,6 +72,8 @@ func TestConfig(t testing.TB, change func(cfg *config.Config)) *config.Config {
 	cfg.Jobs.Enabled = false
 	// Hashing at bcrypt's lowest cost keeps the logins of a test cheap.
 	cfg.Auth.PasswordCost = org.MinPasswordCost
+	// httptest requests come from 192.0.2.1: the test scraper.
+	cfg.HTTP.MetricsAllow = append(cfg.HTTP.MetricsAllow, "192.0.2.1/32")
 	if change != nil {
 		change(cfg)
 	}

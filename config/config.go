@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"reflect"
 	"strconv"
@@ -68,6 +69,11 @@ type HTTPConfig struct {
 	WriteTimeout    time.Duration `yaml:"write_timeout"`
 	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
 	TrustedProxies  []string      `yaml:"trusted_proxies"`
+	// MetricsAllow are the CIDRs that may read /metrics; MetricsToken, when
+	// set, also lets a scraper in with "Authorization: Bearer <token>".
+	// Everyone else gets 404.
+	MetricsAllow []string `yaml:"metrics_allow"`
+	MetricsToken string   `yaml:"metrics_token" secret:"true"`
 }
 
 // DatabaseConfig selects the database.
@@ -391,6 +397,11 @@ func (c *Config) Validate() error {
 	}
 	if c.HTTP.Listen == "" {
 		bad("http.listen", "must not be empty")
+	}
+	for _, cidr := range c.HTTP.MetricsAllow {
+		if _, _, err := net.ParseCIDR(cidr); err != nil {
+			bad("http.metrics_allow", "%q is not a CIDR", cidr)
+		}
 	}
 	if c.HTTP.BodyLimit <= 0 {
 		bad("http.body_limit", "must be positive")

@@ -128,7 +128,9 @@ func jsonPath(root reflect.Type, fe validator.FieldError) string {
 func bindJSON(c echo.Context, dst any) error {
 	req := c.Request()
 	ct := req.Header.Get(echo.HeaderContentType)
-	if req.ContentLength != 0 && ct != "" && !strings.HasPrefix(ct, echo.MIMEApplicationJSON) {
+	// A body must say it is JSON (the README promises 415 otherwise); an
+	// empty body needs no type.
+	if req.ContentLength != 0 && !strings.HasPrefix(ct, echo.MIMEApplicationJSON) {
 		return &apperr.Error{Kind: apperr.ErrUnsupported, Code: "unsupported_media_type", Message: "请求体必须是 JSON（Content-Type: application/json）"}
 	}
 	body, err := io.ReadAll(req.Body)
@@ -141,6 +143,9 @@ func bindJSON(c echo.Context, dst any) error {
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		body = []byte("{}")
+	}
+	if err := checkJSONText(body); err != nil {
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()

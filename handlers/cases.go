@@ -273,6 +273,9 @@ func (s *Server) caseAction(c echo.Context) error {
 }
 
 func bindActionJSON(c echo.Context, req *cases.ActionRequest) error {
+	if r := c.Request(); r.ContentLength != 0 && !strings.HasPrefix(r.Header.Get(echo.HeaderContentType), echo.MIMEApplicationJSON) {
+		return &apperr.Error{Kind: apperr.ErrUnsupported, Code: "unsupported_media_type", Message: "请求体必须是 JSON（Content-Type: application/json）"}
+	}
 	body, err := io.ReadAll(c.Request().Body)
 	if err != nil {
 		var mbe *http.MaxBytesError
@@ -289,6 +292,9 @@ func bindActionJSON(c echo.Context, req *cases.ActionRequest) error {
 func decodeActionBody(c echo.Context, body []byte, req *cases.ActionRequest) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return apperr.InvalidField("version", "必须提供案件版本号 version")
+	}
+	if err := checkJSONText(body); err != nil {
+		return err
 	}
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(body, &raw); err != nil {
@@ -330,6 +336,9 @@ func (s *Server) bindMultipartAction(c echo.Context, req *cases.ActionRequest) e
 		return multipartError(err)
 	}
 	defer form.RemoveAll()
+	if err := checkFormText(form.Value); err != nil {
+		return err
+	}
 	body := map[string]json.RawMessage{}
 	if p := form.Value["payload"]; len(p) > 0 && strings.TrimSpace(p[0]) != "" {
 		if err := json.Unmarshal([]byte(p[0]), &body); err != nil {
