@@ -230,3 +230,28 @@ func UniqueOr(err error, field, msg string) error {
 
 // IsNotFound reports gorm's not-found.
 func IsNotFound(err error) bool { return errors.Is(err, gorm.ErrRecordNotFound) }
+
+// WithNamedLock runs fn while holding a database-wide named lock, so only
+// one process at a time does it (two demo replicas seeding an empty
+// database at once, say): MySQL's GET_LOCK on a connection of its own,
+// waiting up to wait. On SQLite, whose writers are serialised by the file
+// lock, fn simply runs.
+func (db *DB) WithNamedLock(ctx context.Context, name string, wait time.Duration, fn func() error) error {
+	if db.Dialect != migrations.MySQL {
+		return fn()
+	}
+	conn, err := db.SQL().Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	var got sql.NullInt64
+	if err := conn.QueryRowContext(ctx, "SELECT GET_LOCK(?, ?)", name, int(wait.Seconds())).Scan(&got); err != nil {
+		return err
+	}
+	if !got.Valid || got.Int64 != 1 {
+		return fmt.Errorf("lock %s not obtained within %s", name, wait)
+	}
+	defer conn.ExecContext(context.Background(), "SELECT RELEASE_LOCK(?)", name)
+	return fn()
+}
