@@ -84,6 +84,10 @@ type DatabaseConfig struct {
 	MaxIdleConns    int           `yaml:"max_idle_conns"`
 	ConnMaxLifetime time.Duration `yaml:"conn_max_lifetime"`
 	AutoMigrate     bool          `yaml:"auto_migrate"`
+	// QueryTimeout bounds the database work of one request: past it the
+	// request answers 503 with Retry-After instead of hanging on a frozen
+	// or unreachable database. Shorter than the HTTP timeouts.
+	QueryTimeout time.Duration `yaml:"query_timeout"`
 }
 
 // AuthConfig configures tokens and login throttling.
@@ -413,6 +417,9 @@ func (c *Config) Validate() error {
 	case "sqlite", "mysql":
 	default:
 		bad("database.driver", "must be sqlite or mysql, got %q", c.Database.Driver)
+	}
+	if c.Database.QueryTimeout <= 0 || c.Database.QueryTimeout >= c.HTTP.WriteTimeout || c.Database.QueryTimeout >= c.HTTP.ReadTimeout {
+		bad("database.query_timeout", "must be positive and shorter than http.read_timeout and http.write_timeout")
 	}
 	if c.Database.DSN == "" {
 		bad("database.dsn", "must not be empty")

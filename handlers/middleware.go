@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"crypto/subtle"
 	"errors"
 	"log/slog"
@@ -162,6 +163,28 @@ func (s *Server) metricsGuard() echo.MiddlewareFunc {
 				}
 			}
 			return echo.ErrNotFound
+		}
+	}
+}
+
+// dbDeadline puts each request's database work under a deadline shorter
+// than the HTTP timeouts (database.query_timeout): a frozen or unreachable
+// database makes the request answer 503 with Retry-After in that time,
+// rather than hang. A multipart body is read before the clock starts, so a
+// slow upload does not eat the database's time.
+func dbDeadline(timeout time.Duration) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			req := c.Request()
+			if strings.HasPrefix(req.Header.Get(echo.HeaderContentType), echo.MIMEMultipartForm) {
+				if _, err := c.MultipartForm(); err != nil {
+					return multipartError(err)
+				}
+			}
+			ctx, cancel := context.WithTimeout(req.Context(), timeout)
+			defer cancel()
+			c.SetRequest(req.WithContext(ctx))
+			return next(c)
 		}
 	}
 }

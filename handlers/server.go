@@ -112,6 +112,7 @@ func New(svc Services) (*echo.Echo, *Server) {
 	e.Use(m.middleware)
 	e.Use(securityHeaders)
 	e.Use(bodyLimit(int64(svc.Config.HTTP.BodyLimit), int64(svc.Config.HTTP.UploadLimit)))
+	e.Use(dbDeadline(svc.Config.Database.QueryTimeout))
 
 	s.routes(e)
 	return e, s
