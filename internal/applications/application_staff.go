@@ -11,13 +11,13 @@ import (
 
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
-	"jianyi/internal/disclosure/redaction"
 	"jianyi/internal/notify"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
 	"jianyi/internal/platform/files"
+	"jianyi/internal/redact"
 )
 
 // ApplicationListQuery filters the staff list of applications.
@@ -63,7 +63,7 @@ func (s *Service) ListApplications(ctx context.Context, a *org.Actor, q Applicat
 	// read one application at a time.
 	for i := range out {
 		if out[i].IDType == IDTypeResident {
-			out[i].IDNumber = redaction.MaskResidentID(out[i].IDNumber)
+			out[i].IDNumber = redact.MaskResidentID(out[i].IDNumber)
 		}
 	}
 	return out, next, nil
@@ -387,7 +387,7 @@ func (s *Service) Notice(ctx context.Context, trackingNo, secret, ip string) (*N
 	}
 	app := v.app
 	n := &NoticeData{Declined: last.Kind == AnswerDeclined, Procuratorate: p.Name, Date: last.GivenOn,
-		Number: fmt.Sprintf("申请查询码：%s", app.TrackingNo), Applicant: redaction.Pseudonym(app.ApplicantName)}
+		Number: fmt.Sprintf("申请查询码：%s", app.TrackingNo), Applicant: redact.Pseudonym(app.ApplicantName)}
 	switch last.Kind {
 	case AnswerDeclined:
 		n.Paragraphs = []string{
