@@ -50,6 +50,14 @@ CREATE TABLE stats_rollup (
 	public_interest BIGINT NOT NULL DEFAULT 0,
 	closed BIGINT NOT NULL DEFAULT 0,
 	handling_days_sum BIGINT NOT NULL DEFAULT 0,
+	-- The public agency table's figures: recommendations not involving state
+	-- secrets, received = issued and not withdrawn.
+	pub_received BIGINT NOT NULL DEFAULT 0,
+	pub_reply_due BIGINT NOT NULL DEFAULT 0,
+	pub_on_time BIGINT NOT NULL DEFAULT 0,
+	pub_late BIGINT NOT NULL DEFAULT 0,
+	pub_no_reply BIGINT NOT NULL DEFAULT 0,
+	pub_perfunctory BIGINT NOT NULL DEFAULT 0,
 	PRIMARY KEY (procuratorate_id, department_id, field, agency_id)
 ){{TABLE_OPTIONS}};
 CREATE INDEX ix_stats_rollup_agency ON stats_rollup (agency_id, no_reply);

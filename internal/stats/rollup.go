@@ -12,6 +12,7 @@ import (
 
 	"jianyi/internal/agency"
 	"jianyi/internal/calendar"
+	"jianyi/internal/cases"
 	"jianyi/internal/platform/database"
 )
 
@@ -45,7 +46,8 @@ var rollupColumns = []string{"issued", "reply_due", "awaiting", "on_time", "late
 	"delivered", "announced", "filings_due", "filings_on_time",
 	"esc_higher", "esc_regulator", "esc_congress", "esc_discipline", "esc_litigation",
 	"res_higher", "res_regulator", "res_congress", "res_discipline", "res_litigation",
-	"escalated_cases", "public_interest", "closed", "handling_days_sum"}
+	"escalated_cases", "public_interest", "closed", "handling_days_sum",
+	"pub_received", "pub_reply_due", "pub_on_time", "pub_late", "pub_no_reply", "pub_perfunctory"}
 
 // rollupKey is a rollup group.
 type rollupKey struct {
@@ -93,6 +95,14 @@ type RollupRow struct {
 	PublicInterest      int64
 	Closed              int64
 	HandlingDaysSum     int64
+	// The public agency table (disclosure.AgencyStats): cases not involving
+	// state secrets; received = issued and not withdrawn.
+	PubReceived    int64
+	PubReplyDue    int64
+	PubOnTime      int64
+	PubLate        int64
+	PubNoReply     int64
+	PubPerfunctory int64
 }
 
 // TableName is stats_rollup.
@@ -118,16 +128,25 @@ type groupTally struct {
 	issued   int64
 	reply    ReplyTally
 	activity ActivityTally
+	// The public table's part: not secret; received = not withdrawn.
+	pubReceived int64
+	pub         ReplyTally
 }
 
 // add counts one recommendation as of asOf over the whole history.
-func (g *groupTally) add(f *CaseFacts, asOf calendar.Date) {
+func (g *groupTally) add(f *CaseFacts, secret bool, asOf calendar.Date) {
 	var all Period
 	if all.Contains(f.IssuedOn) {
 		g.issued++
 	}
 	g.reply.Add(f, all, asOf)
 	g.activity.Add(f, all, asOf)
+	if !secret {
+		if f.State != cases.StateWithdrawn {
+			g.pubReceived++
+		}
+		g.pub.Add(f, all, asOf)
+	}
 }
 
 // row turns the tally into a stats_rollup row. It fails on a position,
@@ -139,7 +158,9 @@ func (g *groupTally) row(k rollupKey) (RollupRow, error) {
 		NoReply: g.reply.NoReply, Perfunctory: g.reply.Perfunctory, DaysToReplySum: g.reply.daysToReplySum,
 		Delivered: g.activity.Delivered, Announced: g.activity.Announced, FilingsDue: g.activity.FilingsDue,
 		FilingsOnTime: g.activity.FilingsOnTime, EscalatedCases: g.activity.EscalatedCases, PublicInterest: g.activity.PublicInterest,
-		Closed: g.activity.Closed, HandlingDaysSum: g.activity.handlingDaysSum}
+		Closed: g.activity.Closed, HandlingDaysSum: g.activity.handlingDaysSum,
+		PubReceived: g.pubReceived, PubReplyDue: g.pub.Due, PubOnTime: g.pub.OnTime, PubLate: g.pub.Late, PubNoReply: g.pub.NoReply,
+		PubPerfunctory: g.pub.Perfunctory}
 	for k, v := range g.reply.Positions {
 		switch k {
 		case agency.PositionAdopted:
@@ -269,7 +290,8 @@ func (rollupState) TableName() string { return "stats_rollup_state" }
 // groupCaseRow is a case as the rollup reads it: its facts' columns and its field.
 type groupCaseRow struct {
 	CaseRow
-	Field string
+	Field               string
+	InvolvesStateSecret bool
 }
 
 // scanGroupFacts streams the facts of the issued recommendations filter lets
@@ -278,7 +300,7 @@ func scanGroupFacts(tx *gorm.DB, loc *time.Location, filter func(*gorm.DB) *gorm
 	var after int64
 	for {
 		var rows []groupCaseRow
-		q := tx.Table("cases").Select(factsCaseColumns+", cases.field").Where("cases.issued_at IS NOT NULL AND cases.id > ?", after)
+		q := tx.Table("cases").Select(factsCaseColumns+", cases.field, cases.involves_state_secret").Where("cases.issued_at IS NOT NULL AND cases.id > ?", after)
 		if filter != nil {
 			q = filter(q)
 		}
@@ -331,7 +353,7 @@ func recount(tx *gorm.DB, loc *time.Location, asOf calendar.Date, filter func(*g
 				g = &groupTally{}
 				out.groups[k] = g
 			}
-			g.add(&facts[i], asOf)
+			g.add(&facts[i], rows[i].InvolvesStateSecret, asOf)
 			cg := caseGroup{CaseID: rows[i].ID, ProcuratorateID: k.ProcuratorateID, DepartmentID: k.DepartmentID, Field: k.Field, AgencyID: k.AgencyID}
 			if n := nextChange(&facts[i], asOf); !n.IsZero() {
 				s := n.String()
@@ -726,4 +748,70 @@ func (s *Service) Verify(ctx context.Context) (groups int, diffs []Difference, e
 		return nil
 	})
 	return groups, diffs, err
+}
+
+// PublicAgencyRow is one agency's line of the public table, from the
+// aggregates: the reply tally of its recommendations not involving state
+// secrets and how many it received (issued, not withdrawn).
+type PublicAgencyRow struct {
+	AgencyID int64
+	Name     string
+	Received int64
+	Tally    ReplyTally
+}
+
+// PublicAgencies reads the public table from the aggregates (caught up
+// first), every agency that received a recommendation, by name; the version
+// says which state of the aggregates it is (audit watermark and day), for
+// caching.
+func (s *Service) PublicAgencies(ctx context.Context) (rows []PublicAgencyRow, version string, err error) {
+	if err := s.CatchUp(ctx); err != nil {
+		return nil, "", err
+	}
+	db := s.DB.WithContext(ctx)
+	var st rollupState
+	if err := db.First(&st, 1).Error; err != nil {
+		return nil, "", err
+	}
+	var sums []struct {
+		AgencyID       int64
+		Name           string
+		PubReceived    int64
+		PubReplyDue    int64
+		PubOnTime      int64
+		PubLate        int64
+		PubNoReply     int64
+		PubPerfunctory int64
+	}
+	if err := db.Table("stats_rollup").Select(`stats_rollup.agency_id, agencies.name, SUM(pub_received) AS pub_received,
+		SUM(pub_reply_due) AS pub_reply_due, SUM(pub_on_time) AS pub_on_time, SUM(pub_late) AS pub_late,
+		SUM(pub_no_reply) AS pub_no_reply, SUM(pub_perfunctory) AS pub_perfunctory`).
+		Joins("JOIN agencies ON agencies.id = stats_rollup.agency_id").Where("stats_rollup.agency_id <> 0").
+		Group("stats_rollup.agency_id, agencies.name").Having("SUM(pub_received) > 0").
+		Order("agencies.name, stats_rollup.agency_id").Scan(&sums).Error; err != nil {
+		return nil, "", err
+	}
+	rows = make([]PublicAgencyRow, len(sums))
+	for i, r := range sums {
+		rows[i] = PublicAgencyRow{AgencyID: r.AgencyID, Name: r.Name, Received: r.PubReceived,
+			Tally: ReplyTally{Due: r.PubReplyDue, OnTime: r.PubOnTime, Late: r.PubLate, NoReply: r.PubNoReply, Perfunctory: r.PubPerfunctory}}
+	}
+	return rows, fmt.Sprintf("%s-%d", st.AsOf, st.AuditID), nil
+}
+
+// RollupVersion catches the aggregates up and names their state (audit
+// watermark and day) with the time it last changed.
+func (s *Service) RollupVersion(ctx context.Context) (string, time.Time, error) {
+	if err := s.CatchUp(ctx); err != nil {
+		return "", time.Time{}, err
+	}
+	var st rollupState
+	if err := s.DB.WithContext(ctx).First(&st, 1).Error; err != nil {
+		return "", time.Time{}, err
+	}
+	var built time.Time
+	if st.BuiltAt != nil {
+		built = st.BuiltAt.UTC()
+	}
+	return fmt.Sprintf("%s-%d", st.AsOf, st.AuditID), built, nil
 }
