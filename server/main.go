@@ -173,6 +173,11 @@ func serve(args []string, stdout io.Writer, log *slog.Logger) error {
 		}
 		fmt.Fprintf(stdout, "demo ready: http://%s/healthz — log in with POST /api/v1/auth/login\n", host)
 	}
+	go func() {
+		if err := a.IndexSearch(ctx, log); err != nil && ctx.Err() == nil {
+			log.Error("search index", "error", err)
+		}
+	}()
 	scheduler := startJobs(cfg, a, log)
 	httpSrv := &http.Server{
 		Addr:              cfg.HTTP.Listen,

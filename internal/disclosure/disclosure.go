@@ -434,6 +434,9 @@ func (s *Service) store(ctx context.Context, a *org.Actor, caseID int64, in Disc
 			}
 			return err
 		}
+		if err := IndexDisclosure(tx, d); err != nil {
+			return err
+		}
 		if err := bumpFeed(tx, now); err != nil {
 			return err
 		}
