@@ -184,11 +184,11 @@ func TestRecurrenceFlagsRepeatedProblem(t *testing.T) {
 			}
 			return list[0].ID
 		}
-		e := letter("云阳村河道非法采砂", "生态环境", x, 600)    // before the window of a
-		a := letter("临江镇河道非法采砂", "生态环境", x, 200)    // 400 days after e: not repeated
+		e := letter("云阳村河道非法采砂", "生态环境", x, 600)   // before the window of a
+		a := letter("临江镇河道非法采砂", "生态环境", x, 200)   // 400 days after e: not repeated
 		b := letter("青川街道养殖场粪污直排", "生态环境", x, 100) // same kind (pollution) 100 days after a: repeated
 		c := letter("临江镇校车安全管理不规范", "校园安全", x, 50) // another field
-		d := letter("临江镇河道非法采砂", "生态环境", y, 90)     // another agency
+		d := letter("临江镇河道非法采砂", "生态环境", y, 90)    // another agency
 		for i := range 5 {
 			letter(fmt.Sprintf("第%d号预付卡消费资金监管缺位", i), "金融", co.Agencies[2+i].ID, 10+i) // 金融: 5 now …
 		}
@@ -277,4 +277,3 @@ func TestProjectFromCases(t *testing.T) {
 		env.Do("POST", "/api/v1/analysis/projects", "casemgr1", body(own)).Expect(t, http.StatusForbidden)
 	})
 }
-

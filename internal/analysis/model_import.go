@@ -342,7 +342,7 @@ func (v *validator) check(r rawRow) PreviewRow {
 	pr.Status = RowValid
 	pr.lead = &cases.Case{ProcuratorateID: v.a.ProcuratorateID, DepartmentID: deptID, Title: r.Values["title"],
 		Field: r.Values["field"], Source: cases.SourceDataModel, OriginCaseNumber: r.Values["hit_ref"],
-		Summary: r.Values["summary"] + "\n（模型：" + r.Values["model_name"] + "，命中编号：" + r.Values["hit_ref"] + "）",
+		Summary:  r.Values["summary"] + "\n（模型：" + r.Values["model_name"] + "，命中编号：" + r.Values["hit_ref"] + "）",
 		AgencyID: agencyID, ProsecutorID: prosecutor.ID, State: cases.StateLead, Version: 1,
 		StateEnteredAt: v.now, CreatedBy: v.a.UserID, CreatedAt: v.now, UpdatedAt: v.now}
 	return pr
