@@ -207,6 +207,11 @@ func serve(args []string, stdout io.Writer, log *slog.Logger) error {
 	// The word segmenter's dictionary takes about a second to load: load it
 	// now, so the first issuance or redaction does not wait for it.
 	go textseg.Shared()
+	go func() {
+		if err := a.IndexSearch(ctx, log); err != nil && ctx.Err() == nil {
+			log.Error("search index", "error", err)
+		}
+	}()
 	scheduler := startJobs(cfg, a, log)
 	httpSrv := &http.Server{
 		Addr:              cfg.HTTP.Listen,

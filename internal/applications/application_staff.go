@@ -311,13 +311,7 @@ func (s *Service) createLead(tx *gorm.DB, a *org.Actor, app *Application, in Dec
 		Summary:  fmt.Sprintf("公民申请（%s）\n地点：%s\n涉及单位：%s\n%s", app.TrackingNo, app.Place, app.AgencyName, app.Problem),
 		AgencyID: app.AgencyID, ProsecutorID: u.ID, State: cases.StateLead, Version: 1,
 		StateEnteredAt: now, CreatedBy: a.UserID, CreatedAt: now, UpdatedAt: now}
-	if err := tx.Create(c).Error; err != nil {
-		return nil, err
-	}
-	uid := a.UserID
-	ev := &cases.CaseEvent{CaseID: c.ID, Action: "register", ToState: cases.StateLead, ActorID: &uid, ActorName: a.DisplayName,
-		Role: string(a.Role), Note: "公民申请转为线索：" + app.TrackingNo, Data: fmt.Sprintf(`{"application_id":%d}`, app.ID), Internal: true, CreatedAt: now}
-	if err := tx.Create(ev).Error; err != nil {
+	if _, err := cases.RegisterLead(tx, a, c, "公民申请转为线索："+app.TrackingNo, map[string]any{"application_id": app.ID}); err != nil {
 		return nil, err
 	}
 	if err := audit.Record(tx, a, "case.register", "case", c.ID, map[string]any{"title": c.Title, "source": c.Source, "application_id": app.ID}); err != nil {

@@ -371,6 +371,9 @@ func applyIssue(ac *ActionContext) error {
 	ac.SetData("document_number", num)
 	ac.SetData("copy_to", rc.CopyTo)
 	ac.SetData("draft_id", d.ID)
+	if err := IndexCase(ac.Tx, c, &rc); err != nil {
+		return err
+	}
 	// The 检察建议书 is made and stored in the issuing transaction, so an
 	// issued case always has its PDF.
 	_, err = ac.Service.FreezeRecommendation(ac.Tx, ac.Actor, ac.Case, ac.Now)

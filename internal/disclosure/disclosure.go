@@ -477,6 +477,9 @@ func (s *Service) store(ctx context.Context, a *org.Actor, caseID int64, in Disc
 			}
 			return err
 		}
+		if err := IndexDisclosure(tx, d); err != nil {
+			return err
+		}
 		if err := bumpFeed(tx, now); err != nil {
 			return err
 		}
