@@ -61,15 +61,16 @@ func colour(tone string, i int) string {
 	return Tones[palette[i%len(palette)]]
 }
 
-// Geometry of the drawings, in viewBox units (about CSS pixels at 420 px).
+// Geometry of the drawings, in viewBox units: 380 wide, so the text is about
+// 11 px on a phone's column (320 px) and 15 px on a desktop's (max 460 px).
 const (
-	width    = 420.0
-	font     = 12.5
+	width    = 380.0
+	font     = 13.0
 	barH     = 18.0
 	barGap   = 10.0
-	labelW   = 118.0 // left column of bar labels
-	valueW   = 54.0  // right column of values
-	maxLabel = 9     // characters of a label drawn before it is shortened
+	labelW   = 112.0 // left column of bar labels
+	valueW   = 52.0  // right column of values
+	maxLabel = 8     // characters of a label drawn before it is shortened
 )
 
 // esc escapes text for SVG and HTML.
@@ -144,6 +145,9 @@ func (c *Chart) scaleMax(stacked bool) float64 {
 			}
 		}
 		m = math.Max(m, v)
+	}
+	if c.Unit != "%" && m < 2 {
+		return 2 // counts: whole-number ticks at 0, 1, 2
 	}
 	return niceCeil(m)
 }

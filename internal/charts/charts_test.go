@@ -102,7 +102,7 @@ func TestBarsDrawEveryValueAndTheTable(t *testing.T) {
 		}
 	}
 	// The long label is shortened in the drawing, whole in the table.
-	if !strings.Contains(string(sample().Bars()), "国有财产保护和土…") {
+	if !strings.Contains(string(sample().Bars()), "国有财产保护和…") {
 		t.Error("long label not shortened in the drawing")
 	}
 	cells := find(ns, "td", "", "")
