@@ -56,7 +56,7 @@ func TestReplyByAgencyAddsUpToTheTotals(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if (one.ReplyDue != r.ReplyDue || one.OnTime != r.OnTime || one.LateReply != r.LateReply || one.NoReply != r.NoReply || one.Perfunctory != r.Perfunctory || one.AdoptionRate != r.AdoptionRate) {
+			if one.ReplyDue != r.ReplyDue || one.OnTime != r.OnTime || one.LateReply != r.LateReply || one.NoReply != r.NoReply || one.Perfunctory != r.Perfunctory || one.AdoptionRate != r.AdoptionRate {
 				t.Errorf("%s, %s: row %+v, Compute %+v", user, r.Agency, r.ReplyFigures, one.ReplyFigures)
 			}
 		}
