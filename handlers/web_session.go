@@ -64,6 +64,7 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 // (one line per area).
 func (s *Server) staffPages(app pages) {
 	s.statsPages(app)
+	s.adminPages(app)
 }
 
 // csrfMiddleware checks the _csrf field of every form post against the
