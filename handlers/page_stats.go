@@ -325,7 +325,7 @@ func statsCharts(st *stats.Stats, byAgency []stats.AgencyReply) map[string]templ
 	out["rates"] = rc.Bars()
 
 	ac := charts.Chart{ID: "chart-agencies", Title: "各被建议单位回复情况（应回复件数最多的 " + strconv.Itoa(min(agencyChartRows, len(byAgency))) + " 家）",
-		Unit: "件", Empty: "期间内没有回复期限届满的检察建议"}
+		Unit: "件", Empty: "期间内没有回复期限届满的检察建议", TrimPrefix: true}
 	var on, late, none []float64
 	for i, r := range byAgency {
 		if i == agencyChartRows {

@@ -41,6 +41,36 @@ type Chart struct {
 	Notes []string
 	// Empty is shown instead of the drawing when every value is 0.
 	Empty string
+	// TrimPrefix drops the beginning all labels share (临江市清河区…) from the
+	// drawing, where it would push out the part that tells them apart.
+	TrimPrefix bool
+}
+
+// drawn is label i as the drawing shows it: without the shared beginning
+// when TrimPrefix, shortened to maxLabel characters.
+func (c *Chart) drawn(i int) string {
+	l := c.Labels[i]
+	if c.TrimPrefix && len(c.Labels) > 1 {
+		if n := commonPrefix(c.Labels); n >= 2 && n < len([]rune(l)) {
+			l = string([]rune(l)[n:])
+		}
+	}
+	return short(l)
+}
+
+// commonPrefix is the number of leading characters every label shares.
+func commonPrefix(ls []string) int {
+	first := []rune(ls[0])
+	n := len(first)
+	for _, l := range ls[1:] {
+		r := []rune(l)
+		i := 0
+		for i < n && i < len(r) && r[i] == first[i] {
+			i++
+		}
+		n = i
+	}
+	return n
 }
 
 // Tones are the colours by name: calm blues and greys for categories, the
@@ -62,15 +92,15 @@ func colour(tone string, i int) string {
 }
 
 // Geometry of the drawings, in viewBox units: 380 wide, so the text is about
-// 11 px on a phone's column (320 px) and 15 px on a desktop's (max 460 px).
+// 12 px on a phone's column (320 px) and 16 px on a desktop's (max 440 px).
 const (
 	width    = 380.0
-	font     = 13.0
+	font     = 14.0
 	barH     = 18.0
 	barGap   = 10.0
-	labelW   = 112.0 // left column of bar labels
+	labelW   = 116.0 // left column of bar labels
 	valueW   = 52.0  // right column of values
-	maxLabel = 8     // characters of a label drawn before it is shortened
+	maxLabel = 7     // characters of a label drawn before it is shortened
 )
 
 // esc escapes text for SVG and HTML.
@@ -272,7 +302,7 @@ func (c Chart) Bars() template.HTML {
 			v := c.value(0, i)
 			y := top + float64(i)*(barH+barGap)
 			w := span * math.Min(v, max) / max
-			fmt.Fprintf(&b, `<text x="%s" y="%s" text-anchor="end" fill="#1f2329">%s</text>`, num(labelW-8), num(y+barH-5), esc(short(l)))
+			fmt.Fprintf(&b, `<text x="%s" y="%s" text-anchor="end" fill="#1f2329">%s</text>`, num(labelW-8), num(y+barH-5), esc(c.drawn(i)))
 			fmt.Fprintf(&b, `<rect x="%s" y="%s" width="%s" height="%s" rx="2" fill="#eef1f5"/>`, num(labelW), num(y), num(span), num(barH))
 			fmt.Fprintf(&b, `<rect class="bar" x="%s" y="%s" width="%s" height="%s" rx="2" fill="%s" data-label="%s" data-value="%s"><title>%s：%s</title></rect>`,
 				num(labelW), num(y), num(round2(w)), num(barH), c.barColour(i), esc(l), num(v), esc(l), esc(c.withUnit(v)))
@@ -302,7 +332,7 @@ func (c Chart) Stacked() template.HTML {
 		b.WriteString(`<g class="chart-bars">`)
 		for i, l := range c.Labels {
 			y := top + float64(i)*(barH+barGap)
-			fmt.Fprintf(&b, `<text x="%s" y="%s" text-anchor="end" fill="#1f2329">%s</text>`, num(labelW-8), num(y+barH-5), esc(short(l)))
+			fmt.Fprintf(&b, `<text x="%s" y="%s" text-anchor="end" fill="#1f2329">%s</text>`, num(labelW-8), num(y+barH-5), esc(c.drawn(i)))
 			fmt.Fprintf(&b, `<rect x="%s" y="%s" width="%s" height="%s" rx="2" fill="#eef1f5"/>`, num(labelW), num(y), num(span), num(barH))
 			x := labelW
 			for s, ser := range c.Series {
@@ -427,7 +457,7 @@ func (c Chart) Donut() template.HTML {
 		fmt.Fprintf(&b, `<text x="%s" y="%s" text-anchor="middle" font-size="20" font-weight="700" fill="#1f2329">%s</text>`, num(cx), num(cy+4), num(total))
 		fmt.Fprintf(&b, `<text x="%s" y="%s" text-anchor="middle" font-size="11" fill="#6b7785">合计</text>`, num(cx), num(cy+20))
 		y0 := cy - rows*22/2
-		for i, l := range c.Labels {
+		for i := range c.Labels {
 			v := c.value(0, i)
 			y := y0 + float64(i)*22
 			share := 0.0
@@ -435,7 +465,7 @@ func (c Chart) Donut() template.HTML {
 				share = math.Round(v*1000/total) / 10
 			}
 			fmt.Fprintf(&b, `<rect x="160" y="%s" width="10" height="10" rx="2" fill="%s"/>`, num(y+5), c.sliceColour(i))
-			fmt.Fprintf(&b, `<text x="176" y="%s" fill="#1f2329">%s</text>`, num(y+14), esc(short(l)))
+			fmt.Fprintf(&b, `<text x="176" y="%s" fill="#1f2329">%s</text>`, num(y+14), esc(c.drawn(i)))
 			fmt.Fprintf(&b, `<text x="%s" y="%s" text-anchor="end" fill="#1f2329" font-weight="600">%s</text>`, num(width-56), num(y+14), esc(c.withUnit(v)))
 			fmt.Fprintf(&b, `<text x="%s" y="%s" text-anchor="end" fill="#6b7785">%s%%</text>`, num(width-4), num(y+14), num(share))
 		}

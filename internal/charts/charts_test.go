@@ -102,7 +102,7 @@ func TestBarsDrawEveryValueAndTheTable(t *testing.T) {
 		}
 	}
 	// The long label is shortened in the drawing, whole in the table.
-	if !strings.Contains(string(sample().Bars()), "国有财产保护和…") {
+	if !strings.Contains(string(sample().Bars()), "国有财产保护…") {
 		t.Error("long label not shortened in the drawing")
 	}
 	cells := find(ns, "td", "", "")
@@ -216,5 +216,18 @@ func TestNiceCeil(t *testing.T) {
 		if got := niceCeil(in); got != want {
 			t.Errorf("niceCeil(%v) = %v, want %v", in, got, want)
 		}
+	}
+}
+
+func TestTrimPrefixKeepsThePartThatTellsLabelsApart(t *testing.T) {
+	c := Chart{ID: "a", Title: "各被建议单位", Unit: "件", TrimPrefix: true,
+		Labels: []string{"临江市清河区市场监督管理局", "临江市清河区教育局"}, Series: []Series{{Name: "件数", Values: []float64{2, 1}}}}
+	html := string(c.Bars())
+	if !strings.Contains(html, ">市场监督管理局</text>") || !strings.Contains(html, ">教育局</text>") {
+		t.Errorf("drawn labels: %s", html)
+	}
+	// The table keeps the whole names.
+	if rows := find(parse(t, html), "th", "scope", "row"); rows[0].text != "临江市清河区市场监督管理局" {
+		t.Errorf("table row %q", rows[0].text)
 	}
 }
