@@ -56,7 +56,7 @@ func TestApplicationPagesAnswerAndDecide(t *testing.T) {
 		if !strings.Contains(page, "已受理，已告知申请人") || !strings.Contains(page, "已受理，审查中") || !strings.Contains(page, "告知书（PDF）") {
 			t.Fatal("after the answer the page lacks the flash, the status or the notice")
 		}
-		pdf := mgr.Get(path + "/notice.pdf").Expect(t, http.StatusOK)
+		pdf := mgr.Get(path+"/notice.pdf").Expect(t, http.StatusOK)
 		if !strings.HasPrefix(string(pdf.Body), "%PDF-") {
 			t.Fatal("the notice is not a PDF")
 		}
