@@ -29,6 +29,7 @@ import (
 	"jianyi/internal/demo"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
+	"jianyi/internal/textseg"
 	"jianyi/server/app"
 )
 
@@ -171,8 +172,11 @@ func serve(args []string, stdout io.Writer, log *slog.Logger) error {
 		if strings.HasPrefix(host, ":") {
 			host = "localhost" + host
 		}
-		fmt.Fprintf(stdout, "demo ready: http://%s/healthz — log in with POST /api/v1/auth/login\n", host)
+		fmt.Fprintf(stdout, "demo ready: http://%s/login (staff), http://%s/ (public) — or POST /api/v1/auth/login\n", host, host)
 	}
+	// The word segmenter's dictionary takes about a second to load: load it
+	// now, so the first issuance or redaction does not wait for it.
+	go textseg.Shared()
 	scheduler := startJobs(cfg, a, log)
 	httpSrv := &http.Server{
 		Addr:              cfg.HTTP.Listen,
