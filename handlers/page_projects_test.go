@@ -53,7 +53,7 @@ func TestProjectPagesBoardAndProgress(t *testing.T) {
 		if !strings.Contains(page, "已进入“策划”阶段") {
 			t.Fatal("the stage did not advance")
 		}
-		pdf := lead.Get(path + "/report.pdf").Expect(t, http.StatusOK)
+		pdf := lead.Get(path+"/report.pdf").Expect(t, http.StatusOK)
 		if !strings.HasPrefix(string(pdf.Body), "%PDF-") {
 			t.Fatal("the report is not a PDF")
 		}
