@@ -75,7 +75,7 @@ func TestReviewPagesScoreAndAnswer(t *testing.T) {
 			t.Fatal("the handler does not see the findings and the answer form")
 		}
 		handler.PostForm(item+"/answer", url.Values{"answer": {"已按意见补充说理。"}}).Expect(t, http.StatusSeeOther)
-		res2 := string(mgr.Get(batch + "/results").Expect(t, http.StatusOK).Body)
+		res2 := string(mgr.Get(batch+"/results").Expect(t, http.StatusOK).Body)
 		if !strings.Contains(res2, "已答复 1 件") || !strings.Contains(res2, "按承办检察官") {
 			t.Fatal("the results page lacks the counts")
 		}
