@@ -65,6 +65,7 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 func (s *Server) staffPages(app pages) {
 	s.statsPages(app)
 	s.adminPages(app)
+	s.workPages(app)
 }
 
 // csrfMiddleware checks the _csrf field of every form post against the
