@@ -1,0 +1,65 @@
+package handlers_test
+
+import (
+	"net/http"
+	"testing"
+
+	"jianyi/apitest"
+	"jianyi/dbtest"
+	"jianyi/internal/platform/database"
+)
+
+// notificationsAbout lists a user's notifications about a case (newest first).
+func notificationsAbout(t *testing.T, env *apitest.Env, user string, caseID int64) []map[string]any {
+	t.Helper()
+	var page struct {
+		Items []map[string]any `json:"items"`
+	}
+	env.Do("GET", "/api/v1/notifications?limit=200", user, nil).Expect(t, http.StatusOK).Decode(t, &page)
+	var out []map[string]any
+	for _, n := range page.Items {
+		if id, ok := n["case_id"].(float64); ok && int64(id) == caseID {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func hasKind(list []map[string]any, kind string) bool {
+	for _, n := range list {
+		if n["kind"] == kind {
+			return true
+		}
+	}
+	return false
+}
+
+// The department head is told when a case waits for 立案 (the prosecutor
+// started the 初核) and when a draft waits for the department's review;
+// nobody else of the procuratorate is.
+func TestDeptHeadToldOfFilingAndApproval(t *testing.T) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
+		env := apitest.New(t, db)
+		c := newLead(t, env, "待立案的线索")
+		c = mustAct(t, env, c, "check", "prosecutor1", nil)
+
+		heads := notificationsAbout(t, env, "depthead1", c.ID)
+		if !hasKind(heads, "filing_awaited") {
+			t.Fatalf("depthead1 not told the case waits for 立案: %v", heads)
+		}
+		for _, other := range []string{"chief1", "prosecutor2", "prosecutor1", "agency1"} {
+			if hasKind(notificationsAbout(t, env, other, c.ID), "filing_awaited") {
+				t.Errorf("%s told of a case waiting for 立案 that is not theirs to file", other)
+			}
+		}
+
+		c = driveTo(t, env, "待审核的检察建议", "reviewing")
+		if !hasKind(notificationsAbout(t, env, "depthead1", c.ID), "approval_requested") {
+			t.Fatal("depthead1 not told a draft waits for the department's review")
+		}
+		if hasKind(notificationsAbout(t, env, "chief1", c.ID), "approval_requested") {
+			t.Error("chief1 told before the department head reviewed the draft")
+		}
+	})
+}
