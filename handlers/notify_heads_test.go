@@ -1,7 +1,10 @@
 package handlers_test
 
 import (
+	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"jianyi/apitest"
@@ -60,6 +63,33 @@ func TestDeptHeadToldOfFilingAndApproval(t *testing.T) {
 		}
 		if hasKind(notificationsAbout(t, env, "chief1", c.ID), "approval_requested") {
 			t.Error("chief1 told before the department head reviewed the draft")
+		}
+	})
+}
+
+// Messages a person can act on, through the real API: a form post to a JSON
+// endpoint is 415, an unknown nested field is named by its path, an enum
+// names its choices in Chinese.
+func TestActionableAPIMessages(t *testing.T) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
+		env := apitest.New(t, db)
+		c := driveTo(t, env, "消息可读的案件", "drafting")
+		req := httptest.NewRequest("POST", fmt.Sprintf("/api/v1/cases/%d/actions/consult", c.ID), strings.NewReader("version=1&opinion=x"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		env.DoRequest(req, "prosecutor1").Expect(t, http.StatusUnsupportedMediaType)
+
+		draft := completeDraft(0)
+		draft["content"].(map[string]any)["titel"] = "错拼的字段"
+		r := env.Do("PUT", fmt.Sprintf("/api/v1/cases/%d/draft", c.ID), "prosecutor1", draft).Expect(t, http.StatusBadRequest)
+		if e := r.JSON()["error"].(map[string]any); e["code"] != "unknown_field" || e["message"] != "未知字段：content.titel" {
+			t.Errorf("unknown nested field: %v", e)
+		}
+
+		issued := driveTo(t, env, "送达方式有误的案件", "issued")
+		r = actOn(env, issued.ID, "deliver", "prosecutor1", issued.Version, map[string]any{"method": "fax", "delivered_on": "2026-03-02"}).Expect(t, http.StatusBadRequest)
+		if f := r.JSON()["error"].(map[string]any)["fields"].(map[string]any); f["method"] != "方式必须是“书面送达”“宣告送达”之一" {
+			t.Errorf("enum message: %v", f)
 		}
 	})
 }
