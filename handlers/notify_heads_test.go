@@ -51,18 +51,23 @@ func TestDeptHeadToldOfFilingAndApproval(t *testing.T) {
 		if !hasKind(heads, "filing_awaited") {
 			t.Fatalf("depthead1 not told the case waits for 立案: %v", heads)
 		}
+		if link := heads[0]["link"]; link != fmt.Sprintf("/cases/%d", c.ID) {
+			t.Errorf("link %v, want the case page", link)
+		}
 		for _, other := range []string{"chief1", "prosecutor2", "prosecutor1", "agency1"} {
 			if hasKind(notificationsAbout(t, env, other, c.ID), "filing_awaited") {
 				t.Errorf("%s told of a case waiting for 立案 that is not theirs to file", other)
 			}
 		}
 
-		c = driveTo(t, env, "待审核的检察建议", "reviewing")
+		c = driveTo(t, env, "待审核的检察建议", "delivered")
+		// The recipient agency's notification leads to its letter page.
+		got := notificationsAbout(t, env, "agency1", c.ID)
+		if len(got) == 0 || got[0]["link"] != fmt.Sprintf("/agency/letters/%d", c.ID) {
+			t.Errorf("agency1's notification: %v", got)
+		}
 		if !hasKind(notificationsAbout(t, env, "depthead1", c.ID), "approval_requested") {
 			t.Fatal("depthead1 not told a draft waits for the department's review")
-		}
-		if hasKind(notificationsAbout(t, env, "chief1", c.ID), "approval_requested") {
-			t.Error("chief1 told before the department head reviewed the draft")
 		}
 	})
 }
