@@ -47,6 +47,7 @@ type Config struct {
 	Public     PublicConfig     `yaml:"public"`
 	Site       SiteConfig       `yaml:"site"`
 	Audit      AuditConfig      `yaml:"audit"`
+	Analysis   AnalysisConfig   `yaml:"analysis"`
 
 	location *time.Location
 }
@@ -255,6 +256,21 @@ type GradeThresholds struct {
 type ScoreItem struct {
 	Name     string `yaml:"name" json:"name"`
 	MaxScore int    `yaml:"max_score" json:"max_score"`
+}
+
+// AnalysisConfig tunes the data analysis (数据分析模型, internal/analysis).
+type AnalysisConfig struct {
+	// RepeatWindowDays: a recommendation to an agency on a problem (field
+	// and problem kind) it received one on this many days before or fewer
+	// is flagged as repeated (回头看 signal).
+	RepeatWindowDays int `yaml:"repeat_window_days"`
+	// A field is rising when its letters grew by RisePercent percent or
+	// more against the previous period of the same length, and by at least
+	// RiseMinCases letters.
+	RisePercent  int `yaml:"rise_percent"`
+	RiseMinCases int `yaml:"rise_min_cases"`
+	// ImportMaxRows bounds the rows of one model-hit file.
+	ImportMaxRows int `yaml:"import_max_rows"`
 }
 
 // PublicConfig tunes the internet-facing parts: citizen applications and the
@@ -524,6 +540,15 @@ func (c *Config) Validate() error {
 	}
 	if g := c.Reviews.Grades; !(g.Excellent <= 100 && g.Excellent > g.Qualified && g.Qualified > g.Flawed && g.Flawed >= 0) {
 		bad("reviews.grades", "need 100 >= excellent > qualified > flawed >= 0, got %d/%d/%d", g.Excellent, g.Qualified, g.Flawed)
+	}
+	if c.Analysis.RepeatWindowDays < 1 || c.Analysis.RepeatWindowDays > 3660 {
+		bad("analysis.repeat_window_days", "must be between 1 and 3660 days, got %d", c.Analysis.RepeatWindowDays)
+	}
+	if c.Analysis.RisePercent < 1 || c.Analysis.RiseMinCases < 1 {
+		bad("analysis.rise_percent", "rise_percent and rise_min_cases must be at least 1")
+	}
+	if c.Analysis.ImportMaxRows < 1 || c.Analysis.ImportMaxRows > 100000 {
+		bad("analysis.import_max_rows", "must be between 1 and 100000, got %d", c.Analysis.ImportMaxRows)
 	}
 	seenItems := map[string]bool{}
 	if len(c.Reviews.ScoringSheet) == 0 {

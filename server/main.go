@@ -6,6 +6,8 @@
 //	server seed-demo --password P  create the demo procuratorates, agencies and accounts
 //	server audit verify            check the audit trail's hash chain (exit 1 on a break)
 //	server documents verify FILE   say which generated document FILE is (exit 1 if none)
+//	server stats verify            recompute the statistics aggregates from the raw rows and compare (exit 1 on a difference)
+//	server stats rebuild           recount the statistics aggregates from the raw rows
 //	server seed-bench --cases N    fill an empty database with a generated province (benchmarks; not in production)
 //
 // Every command takes --config PATH (default config.yaml when present).
@@ -26,9 +28,12 @@ import (
 	"time"
 
 	"jianyi/config"
+	"jianyi/internal/calendar"
 	"jianyi/internal/demo"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
+	"jianyi/internal/stats"
+	"jianyi/internal/textseg"
 	"jianyi/server/app"
 )
 
@@ -78,11 +83,21 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if err == nil && !ok {
 			return 1
 		}
+	case "stats":
+		if len(args) == 0 || (args[0] != "verify" && args[0] != "rebuild") {
+			fmt.Fprintln(stderr, "usage: server stats verify|rebuild [--config PATH]")
+			return 2
+		}
+		var ok bool
+		ok, err = statsCommand(args[0], args[1:], stdout)
+		if err == nil && !ok {
+			return 1
+		}
 	case "help", "-h", "--help":
-		fmt.Fprintln(stdout, "usage: server [serve|migrate|users create-admin|seed-demo|seed-bench|audit verify|documents verify] [--config PATH]")
+		fmt.Fprintln(stdout, "usage: server [serve|migrate|users create-admin|seed-demo|seed-bench|audit verify|documents verify|stats verify|stats rebuild] [--config PATH]")
 		return 0
 	default:
-		fmt.Fprintf(stderr, "unknown command %q (serve, migrate, users create-admin, seed-demo, seed-bench, audit verify, documents verify)\n", cmd)
+		fmt.Fprintf(stderr, "unknown command %q (serve, migrate, users create-admin, seed-demo, seed-bench, audit verify, documents verify, stats verify, stats rebuild)\n", cmd)
 		return 2
 	}
 	if err != nil {
@@ -182,8 +197,16 @@ func serve(args []string, stdout io.Writer, log *slog.Logger) error {
 		if strings.HasPrefix(host, ":") {
 			host = "localhost" + host
 		}
-		fmt.Fprintf(stdout, "demo ready: http://%s/healthz — log in with POST /api/v1/auth/login\n", host)
+		fmt.Fprintf(stdout, "demo ready: http://%s/login (staff), http://%s/ (public) — or POST /api/v1/auth/login\n", host, host)
 	}
+	// The word segmenter's dictionary takes about a second to load: load it
+	// now, so the first issuance or redaction does not wait for it.
+	go textseg.Shared()
+	go func() {
+		if err := a.IndexSearch(ctx, log); err != nil && ctx.Err() == nil {
+			log.Error("search index", "error", err)
+		}
+	}()
 	scheduler := startJobs(cfg, a, log)
 	httpSrv := &http.Server{
 		Addr:              cfg.HTTP.Listen,
@@ -391,6 +414,52 @@ func auditVerify(args []string, stdout io.Writer, log *slog.Logger) (bool, error
 	fmt.Fprintf(stdout, "audit chain BROKEN: %d entries checked, %d problem(s)\n", r.Checked, len(r.Breaks))
 	for _, b := range r.Breaks {
 		fmt.Fprintf(stdout, "  entry %d: %s\n", b.EntryID, b.Reason)
+	}
+	return false, nil
+}
+
+// statsCommand verifies the statistics aggregates against the raw rows (after
+// catching them up), or recounts them.
+func statsCommand(sub string, args []string, stdout io.Writer) (bool, error) {
+	fs := flag.NewFlagSet("stats "+sub, flag.ContinueOnError)
+	cfg, err := loadConfig(fs, args)
+	if err != nil {
+		return false, err
+	}
+	db, err := openDB(cfg)
+	if err != nil {
+		return false, err
+	}
+	defer db.Close()
+	ctx := context.Background()
+	if err := db.CheckSchema(ctx); err != nil {
+		return false, err
+	}
+	clock := calendar.NewClock(cfg.Location(), time.Now)
+	db.UseClock(clock.Now)
+	svc := &stats.Service{DB: db, Clock: clock}
+	if sub == "rebuild" {
+		if err := svc.Rebuild(ctx); err != nil {
+			return false, err
+		}
+		fmt.Fprintln(stdout, "statistics aggregates rebuilt")
+		return true, nil
+	}
+	groups, diffs, err := svc.Verify(ctx)
+	if err != nil {
+		return false, err
+	}
+	if len(diffs) == 0 {
+		fmt.Fprintf(stdout, "statistics aggregates agree with the raw rows: %d groups verified\n", groups)
+		return true, nil
+	}
+	fmt.Fprintf(stdout, "statistics aggregates DIFFER from the raw rows: %d difference(s) over %d groups\n", len(diffs), groups)
+	for i, d := range diffs {
+		if i == 50 {
+			fmt.Fprintf(stdout, "  … and %d more\n", len(diffs)-50)
+			break
+		}
+		fmt.Fprintf(stdout, "  %s: stored %s, recomputed %s\n", d.What, d.Stored, d.Recomputed)
 	}
 	return false, nil
 }

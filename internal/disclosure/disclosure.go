@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -115,6 +116,17 @@ type Service struct {
 	// ApplicantNames lists the applicants of the applications behind a case,
 	// always hidden in a disclosure (applications).
 	ApplicantNames func(tx *gorm.DB, caseID int64) ([]string, error)
+
+	// agencyStats is the public agency table as of one state of the
+	// statistics aggregates, kept for the requests that follow.
+	agencyStatsMu sync.Mutex
+	agencyStats   *agencyStatsCache
+}
+
+// WithCases is the service deciding with another case service (the demo
+// seeds with one whose clock is set back); its cache is its own.
+func (s *Service) WithCases(c *cases.Service) *Service {
+	return &Service{DB: s.DB, Cases: c, Renderer: s.Renderer, SearchPerIP: s.SearchPerIP, ApplicantNames: s.ApplicantNames}
 }
 
 // DisclosureInput is the prosecutor's redaction input and, for publish and
@@ -469,6 +481,9 @@ func (s *Service) store(ctx context.Context, a *org.Actor, caseID int64, in Disc
 			if database.IsUniqueViolation(err) {
 				return apperr.Conflict("already_published", "该案件已公开")
 			}
+			return err
+		}
+		if err := IndexDisclosure(tx, d); err != nil {
 			return err
 		}
 		if err := bumpFeed(tx, now); err != nil {

@@ -44,15 +44,23 @@ func ListInbox(ctx context.Context, db *database.DB, a *org.Actor, q InboxQuery)
 	if err := tx.Order("id DESC").Limit(q.Limit + 1).Find(&page.Items).Error; err != nil {
 		return nil, err
 	}
+	fillLinks(page.Items, a.Role)
 	if len(page.Items) > q.Limit {
 		page.Items = page.Items[:q.Limit]
 		page.NextCursor = strconv.FormatInt(page.Items[len(page.Items)-1].ID, 10)
 	}
-	if err := db.WithContext(ctx).Model(&Notification{}).Where("user_id = ? AND read_at IS NULL", a.UserID).
-		Count(&page.UnreadCount).Error; err != nil {
+	var err error
+	if page.UnreadCount, err = UnreadCount(ctx, db, a); err != nil {
 		return nil, err
 	}
 	return page, nil
+}
+
+// UnreadCount is the number on the actor's bell.
+func UnreadCount(ctx context.Context, db *database.DB, a *org.Actor) (int64, error) {
+	var n int64
+	err := db.WithContext(ctx).Model(&Notification{}).Where("user_id = ? AND read_at IS NULL", a.UserID).Count(&n).Error
+	return n, err
 }
 
 // MarkNotificationRead marks one of the actor's notifications read. Another
@@ -63,6 +71,9 @@ func MarkNotificationRead(ctx context.Context, db *database.DB, a *org.Actor, id
 	if err := db.WithContext(ctx).Where("id = ? AND user_id = ?", id, a.UserID).First(&n).Error; err != nil {
 		return nil, database.NotFoundOr(err, "通知")
 	}
+	one := []Notification{n}
+	fillLinks(one, a.Role)
+	n = one[0]
 	if n.ReadAt != nil {
 		return &n, nil
 	}
