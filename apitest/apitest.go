@@ -72,10 +72,10 @@ func TestConfig(t testing.TB, change func(cfg *config.Config)) *config.Config {
 	cfg.Jobs.Enabled = false
 	// Hashing at bcrypt's lowest cost keeps the logins of a test cheap.
 	cfg.Auth.PasswordCost = org.MinPasswordCost
-	// Tests share a loaded machine: a request's database deadline long
-	// enough that load alone never trips it (TestFrozenDatabaseAnswers503
-	// sets a short one to test it).
-	cfg.Database.QueryTimeout = 20 * time.Second
+	// Tests share a loaded machine: a request deadline long enough that
+	// load alone never trips it (TestFrozenDatabaseAnswers503 sets a short
+	// one to test it); httptest does not use the HTTP timeouts.
+	LongDeadlines(cfg)
 	// httptest requests come from 192.0.2.1: the test scraper.
 	cfg.HTTP.MetricsAllow = append(cfg.HTTP.MetricsAllow, "192.0.2.1/32")
 	if change != nil {
@@ -292,4 +292,12 @@ type testWriter struct{ t testing.TB }
 func (w *testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimSpace(string(p)))
 	return len(p), nil
+}
+
+// LongDeadlines sets the request deadline (and the HTTP timeouts it must
+// stay under) far beyond what a test needs, for configurations made outside
+// TestConfig: a request slowed by a loaded machine must not answer 503.
+func LongDeadlines(cfg *config.Config) {
+	cfg.HTTP.ReadTimeout, cfg.HTTP.WriteTimeout = 10*time.Minute, 10*time.Minute
+	cfg.Database.QueryTimeout = 5 * time.Minute
 }

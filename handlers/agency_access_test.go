@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"jianyi/apitest"
 	"jianyi/config"
@@ -149,7 +148,7 @@ func TestAgencyUploads(t *testing.T) {
 		}
 		cfg.Mode, cfg.Database.DSN, cfg.Jobs.Enabled = "dev", "test", false
 		cfg.HTTP.UploadLimit = 4096
-		cfg.Database.QueryTimeout = 20 * time.Second // a loaded test machine
+		apitest.LongDeadlines(cfg) // a loaded test machine
 		if err := cfg.Validate(); err != nil {
 			t.Fatal(err)
 		}

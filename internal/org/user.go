@@ -400,9 +400,12 @@ func (s *UserService) Authenticate(ctx context.Context, username, password, ip, 
 	if now.Before(until) {
 		// One audit row per burst: the first refusal since the last failure
 		// of this username from this address is recorded, with a marker row.
+		// A burst starts at the newest failure that could have caused it.
 		last := pairLast
-		if ipLast.After(last) {
-			last = ipLast
+		for _, t := range []time.Time{ipLast, userLast} {
+			if t.After(last) {
+				last = t
+			}
 		}
 		var marked int64
 		if err := db.Model(&loginAttempt{}).Where("username = ? AND ip = ? AND throttled = ? AND created_at >= ?", username, ip, true, last).
