@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 
@@ -174,7 +175,8 @@ func RecommendationLetter(p *org.Procuratorate, c *Case, rc RecommendationConten
 		Attachments:    rc.Attachments,
 		Date:           date,
 		CopyTo:         rc.CopyTo,
-		CreatedAt:      date,
+		// CreatedAt stays zero (midnight of the date in the documents' zone)
+		// unless the caller knows the moment (issuance sets it).
 	}
 }
 
@@ -224,7 +226,9 @@ func (s *Service) renderRecommendation(db *gorm.DB, in *documentInputs, now time
 		return nil, err
 	}
 	date := civil(calendar.DateOf(issued, s.Clock.Location()))
-	pdf, err := r.Recommendation(s.recommendationLetter(in, content, *c.DocumentNumber, date))
+	letter := s.recommendationLetter(in, content, *c.DocumentNumber, date)
+	letter.CreatedAt = issued // the moment of issue, not the date's midnight
+	pdf, err := r.Recommendation(letter)
 	if err != nil {
 		return nil, renderError(err)
 	}
@@ -407,8 +411,8 @@ func (s *Service) recommendationPreview(tx *gorm.DB, in *documentInputs) (*CaseD
 		return nil, err
 	}
 	today := civil(s.Today())
-	letter := s.recommendationLetter(in, content, in.number()+"（草稿）", today)
-	letter.Title += "（草稿）"
+	letter := s.recommendationLetter(in, content, in.number(), today)
+	letter.Edition = documents.Draft // 草稿 across every page
 	letter.CreatedAt = d.UpdatedAt.UTC()
 	pdf, err := r.Recommendation(letter)
 	if err != nil {
@@ -666,10 +670,20 @@ func (s *Service) filingReport(tx *gorm.DB, in *documentInputs) (documents.Lette
 	body := []documents.Block{{Kind: documents.Paragraph, Text: fmt.Sprintf("本院于%s向%s制发《%s》（%s）。根据《人民检察院检察建议工作规定》的有关规定，现将该检察建议书报送你院备案。",
 		issued.Chinese(), in.agencyName(), title, in.number())}}
 	if c.Summary != "" {
-		body = append(body, documents.Block{Kind: documents.Paragraph, Text: "案件简要情况：" + c.Summary})
+		body = append(body, documents.Block{Kind: documents.Paragraph, Text: "案件简要情况：" + withFullStop(c.Summary)})
 	}
 	body = append(body, documents.Block{Kind: documents.Paragraph, Text: "特此报告。"})
 	date := civil(issued)
 	return documents.Letter{Procuratorate: in.procuratorate.Name, Addressee: parent.Name, Body: body,
 		Attachments: []string{"《" + title + "》（" + in.number() + "）"}, Date: date, CreatedAt: date}, nil
+}
+
+// withFullStop ends a sentence the author left open with "。".
+func withFullStop(s string) string {
+	s = strings.TrimSpace(s)
+	last, _ := utf8.DecodeLastRuneInString(s)
+	if s == "" || strings.ContainsRune("。！？；…", last) {
+		return s
+	}
+	return s + "。"
 }
