@@ -66,9 +66,9 @@ func TestSimilarLetters(t *testing.T) {
 		env := apitest.New(t, db)
 		genCorpus(t, env, 2000, 4, true)
 		tailings := addLetter(t, env, false, "青山矿业公司尾矿库渗漏", cases.RecommendationContent{
-			Facts: "经现场勘查并委托检测查明，青山矿业有限公司尾矿库防渗设施老化破损，渗滤液渗漏进入地下水，周边村民饮用水井检出重金属超标。",
+			Facts:      "经现场勘查并委托检测查明，青山矿业有限公司尾矿库防渗设施老化破损，渗滤液渗漏进入地下水，周边村民饮用水井检出重金属超标。",
 			Illegality: "尾矿库渗漏污染地下水和农田，危害群众饮水安全，生态环境部门未依法督促企业整改。",
-			Items: []cases.RecommendationItem{{Text: "责令企业修复尾矿库防渗设施，对受污染地下水开展调查评估和治理修复。", LegalBasis: "《中华人民共和国水污染防治法》"}}}, 8)
+			Items:      []cases.RecommendationItem{{Text: "责令企业修复尾矿库防渗设施，对受污染地下水开展调查评估和治理修复。", LegalBasis: "《中华人民共和国水污染防治法》"}}}, 8)
 		kitchen := cases.RecommendationContent{
 			Facts:      "经查，城区多所幼儿园食堂使用过期食材，食品留样制度形同虚设，幼儿园食堂从业人员健康证过期。",
 			Illegality: "幼儿园食堂食材过期，危害幼儿身体健康。",
