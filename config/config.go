@@ -5,6 +5,8 @@ package config
 
 import (
 	"bytes"
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -22,9 +24,9 @@ import (
 	"jianyi"
 )
 
-// DevSigningKey is the token key used in dev and demo mode when none is configured.
-// Production refuses to start with it.
-const DevSigningKey = "jianyi-development-signing-key-not-for-production"
+// retiredSigningKey was once written here as the key of dev and demo mode;
+// anyone can read it, so no mode accepts it any more.
+const retiredSigningKey = "jianyi-development-signing-key-not-for-production"
 
 // Config is the whole configuration tree.
 type Config struct {
@@ -43,9 +45,19 @@ type Config struct {
 	Approval   ApprovalConfig   `yaml:"approval"`
 	Public     PublicConfig     `yaml:"public"`
 	Site       SiteConfig       `yaml:"site"`
+	Audit      AuditConfig      `yaml:"audit"`
 	Analysis   AnalysisConfig   `yaml:"analysis"`
 
 	location *time.Location
+}
+
+// AuditConfig configures the audit trail's anchoring.
+type AuditConfig struct {
+	// Key, when set (≥ 32 bytes), keys the hash chain (HMAC-SHA-256): a
+	// rewrite by someone who can write the database but lacks the key is
+	// detected by `server audit verify`. Keep it out of the database and
+	// its backups (JIANYI_AUDIT_KEY).
+	Key string `yaml:"key" secret:"true"`
 }
 
 // HTTPConfig configures the listener and request limits.
@@ -71,7 +83,10 @@ type DatabaseConfig struct {
 
 // AuthConfig configures tokens and login throttling.
 type AuthConfig struct {
-	SigningKey         string        `yaml:"signing_key" secret:"true"`
+	SigningKey string `yaml:"signing_key" secret:"true"`
+	// EphemeralKey is set by Validate when it made SigningKey up for this
+	// process (dev and demo without a configured key).
+	EphemeralKey       bool          `yaml:"-"`
 	TokenTTL           time.Duration `yaml:"token_ttl"`
 	MaxFailuresPerUser int           `yaml:"max_failures_per_user"`
 	MaxFailuresPerIP   int           `yaml:"max_failures_per_ip"`
@@ -411,14 +426,20 @@ func (c *Config) Validate() error {
 		if c.IsProduction() {
 			bad("auth.signing_key", "must be set in production (JIANYI_AUTH_SIGNING_KEY)")
 		} else {
-			c.Auth.SigningKey = DevSigningKey
+			// Dev and demo without a key: a random key for this process only.
+			// Tokens die with it, and replicas cannot share them; no key is
+			// ever written in the source.
+			c.Auth.SigningKey, c.Auth.EphemeralKey = randomKey(), true
 		}
 	}
-	if c.IsProduction() && c.Auth.SigningKey == DevSigningKey {
-		bad("auth.signing_key", "the development key cannot be used in production")
+	if c.Auth.SigningKey == retiredSigningKey {
+		bad("auth.signing_key", "the former built-in development key is public and refused in every mode")
 	}
 	if len(c.Auth.SigningKey) < 32 {
 		bad("auth.signing_key", "must be at least 32 bytes")
+	}
+	if c.Audit.Key != "" && len(c.Audit.Key) < 32 {
+		bad("audit.key", "must be at least 32 bytes")
 	}
 	if c.Auth.TokenTTL < time.Minute || c.Auth.TokenTTL > 7*24*time.Hour {
 		bad("auth.token_ttl", "must be between 1m and 168h")
@@ -667,4 +688,13 @@ func setFromString(fv reflect.Value, raw string) error {
 		return fmt.Errorf("unsupported type %s", fv.Type())
 	}
 	return nil
+}
+
+// randomKey is a signing key of 48 random bytes, base64-encoded.
+func randomKey() string {
+	b := make([]byte, 48)
+	if _, err := rand.Read(b); err != nil {
+		panic("no randomness for the signing key: " + err.Error())
+	}
+	return base64.RawStdEncoding.EncodeToString(b)
 }

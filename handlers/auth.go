@@ -45,13 +45,9 @@ func (s *Server) issueToken(u *org.User) (string, time.Time, error) {
 // requireAuth validates the bearer token, then loads the user so a disabled
 // account or a revoked token stops at once.
 func (s *Server) requireAuth() echo.MiddlewareFunc {
-	key := []byte(s.cfg.Auth.SigningKey)
 	jwtMW := echojwt.WithConfig(echojwt.Config{
 		// Expiry and not-before are judged by the server's clock.
-		ParseTokenFunc: func(c echo.Context, auth string) (any, error) {
-			return jwt.ParseWithClaims(auth, new(tokenClaims), func(*jwt.Token) (any, error) { return key, nil },
-				jwt.WithValidMethods([]string{"HS256"}), jwt.WithTimeFunc(s.clock.Now))
-		},
+		ParseTokenFunc: func(c echo.Context, auth string) (any, error) { return s.parseToken(auth) },
 		ErrorHandler: func(c echo.Context, err error) error {
 			return &apperr.Error{Kind: apperr.ErrUnauthorized, Code: "invalid_token", Message: "未登录或登录已过期，请重新登录"}
 		},
@@ -62,12 +58,7 @@ func (s *Server) requireAuth() echo.MiddlewareFunc {
 			if !ok {
 				return &apperr.Error{Kind: apperr.ErrUnauthorized, Code: "invalid_token", Message: "未登录或登录已过期，请重新登录"}
 			}
-			claims := tok.Claims.(*tokenClaims)
-			id, err := strconv.ParseInt(claims.Subject, 10, 64)
-			if err != nil {
-				return &apperr.Error{Kind: apperr.ErrUnauthorized, Code: "invalid_token", Message: "登录凭证无效"}
-			}
-			actor, err := s.loadActor(c.Request().Context(), id, claims.TokenVersion, c.RealIP(), c.Response().Header().Get(echo.HeaderXRequestID))
+			actor, err := s.actorOfToken(c, tok.Claims.(*tokenClaims))
 			if err != nil {
 				return err
 			}
@@ -76,6 +67,24 @@ func (s *Server) requireAuth() echo.MiddlewareFunc {
 		}
 	}
 	return func(next echo.HandlerFunc) echo.HandlerFunc { return jwtMW(load(next)) }
+}
+
+// parseToken checks a token's signature, method and validity times (judged
+// by the server's clock). The API's bearer tokens and the web session cookie
+// are the same tokens.
+func (s *Server) parseToken(raw string) (*jwt.Token, error) {
+	return jwt.ParseWithClaims(raw, new(tokenClaims), func(*jwt.Token) (any, error) { return []byte(s.cfg.Auth.SigningKey), nil },
+		jwt.WithValidMethods([]string{"HS256"}), jwt.WithTimeFunc(s.clock.Now), jwt.WithExpirationRequired(), jwt.WithIssuer("jianyi"))
+}
+
+// actorOfToken loads the user a valid token names; a disabled account or a
+// revoked token version is refused.
+func (s *Server) actorOfToken(c echo.Context, claims *tokenClaims) (*org.Actor, error) {
+	id, err := strconv.ParseInt(claims.Subject, 10, 64)
+	if err != nil {
+		return nil, &apperr.Error{Kind: apperr.ErrUnauthorized, Code: "invalid_token", Message: "登录凭证无效"}
+	}
+	return s.loadActor(c.Request().Context(), id, claims.TokenVersion, c.RealIP(), c.Response().Header().Get(echo.HeaderXRequestID))
 }
 
 func (s *Server) loadActor(ctx context.Context, userID int64, tokenVersion int, ip, rid string) (*org.Actor, error) {
@@ -136,12 +145,7 @@ func (s *Server) login(c echo.Context) error {
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	u, err := s.users.Authenticate(c.Request().Context(), req.Username, req.Password, c.RealIP(),
-		c.Response().Header().Get(echo.HeaderXRequestID), org.LoginPolicy{
-			MaxFailuresPerUser: s.cfg.Auth.MaxFailuresPerUser,
-			MaxFailuresPerIP:   s.cfg.Auth.MaxFailuresPerIP,
-			Window:             s.cfg.Auth.FailureWindow,
-		})
+	u, err := s.authenticate(c, req.Username, req.Password)
 	if err != nil {
 		return err
 	}
@@ -154,6 +158,17 @@ func (s *Server) login(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, LoginResponse{Token: tok, ExpiresAt: exp.UTC().Format(time.RFC3339), User: view})
+}
+
+// authenticate checks a username and password under the login throttling;
+// the API's login and the web login page both come through here.
+func (s *Server) authenticate(c echo.Context, username, password string) (*org.User, error) {
+	return s.users.Authenticate(c.Request().Context(), username, password, c.RealIP(),
+		c.Response().Header().Get(echo.HeaderXRequestID), org.LoginPolicy{
+			MaxFailuresPerUser: s.cfg.Auth.MaxFailuresPerUser,
+			MaxFailuresPerIP:   s.cfg.Auth.MaxFailuresPerIP,
+			Window:             s.cfg.Auth.FailureWindow,
+		})
 }
 
 // userView is a user as shown to themselves and to admins.

@@ -148,6 +148,7 @@ func (s *Server) routes(e *echo.Echo) {
 	s.auditRoutes(authed.Group("/audit", requireRole(org.RoleAdmin, org.RoleCaseManager, org.RoleChief)))
 	s.jobRoutes(authed.Group("/admin/jobs", requireRole(org.RoleAdmin)))
 	s.notificationRoutes(authed)
+	s.pageRoutes(e)
 }
 
 // Cases exposes the case service (for tests).

@@ -69,8 +69,8 @@ func (s *Server) webRoutes(e *echo.Echo) {
 }
 
 // newPage starts a page's data: title, navigation section and the flash
-// messages waiting for this browser. Pages for signed-in users add User,
-// Nav, Unread and CSRF (the staff interface does that in one place).
+// messages waiting for this browser. Pages for signed-in users start with
+// appPage (web_session.go), which adds User, Nav, Unread and CSRF.
 func (s *Server) newPage(c echo.Context, title, section string, data any) *templates.Page {
 	return &templates.Page{Title: title, Section: section, Data: data, Flash: s.takeFlash(c)}
 }
@@ -121,7 +121,11 @@ func (s *Server) renderError(c echo.Context, status int, code, message string) e
 		message = "您访问的页面不存在，可能是网址有误，或页面已被移除。"
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
-	return s.renderPage(c, status, "public/error", s.newPage(c, title, "", map[string]any{"Status": status, "Message": message}))
+	p := s.newPage(c, title, "", map[string]any{"Status": status, "Message": message})
+	if err := s.fillApp(c, p); err != nil { // a signed-in user keeps the app frame
+		p.User = nil
+	}
+	return s.renderPage(c, status, "public/error", p)
 }
 
 // isBrowserPath tells the pages (HTML errors) from the API and the

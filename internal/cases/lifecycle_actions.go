@@ -93,6 +93,7 @@ type DeliveryAttendee struct {
 type CaseDelivery struct {
 	ID              int64         `gorm:"primaryKey" json:"id"`
 	CaseID          int64         `json:"case_id"`
+	AgencyID        *int64        `json:"agency_id"` // the agency served
 	Method          string        `json:"method"`
 	Channel         string        `json:"channel"`
 	DeliveredOn     calendar.Date `json:"delivered_on"`
@@ -172,6 +173,11 @@ func setAgency(ac *ActionContext, id *int64) error {
 	}
 	if _, err := org.AgencyByID(ac.Tx, *id); err != nil {
 		return apperr.InvalidField("agency_id", "被建议单位不存在")
+	}
+	if c := ac.Case; c.DeliveredOn != nil && c.DeliveredAgencyID == nil && c.AgencyID != nil {
+		// The delivery on record was served on the agency named until now.
+		served := *c.AgencyID
+		c.DeliveredAgencyID = &served
 	}
 	ac.Case.AgencyID = id
 	ac.SetData("agency_id", *id)
@@ -450,7 +456,7 @@ func applyDeliver(ac *ActionContext) error {
 	if attendees == nil {
 		attendees = []DeliveryAttendee{}
 	}
-	dv := &CaseDelivery{CaseID: c.ID, Method: p.Method, Channel: p.Channel, DeliveredOn: p.DeliveredOn, ReceivedOn: received,
+	dv := &CaseDelivery{CaseID: c.ID, AgencyID: c.AgencyID, Method: p.Method, Channel: p.Channel, DeliveredOn: p.DeliveredOn, ReceivedOn: received,
 		Place: strings.TrimSpace(p.Place), RecipientPerson: strings.TrimSpace(p.RecipientPerson), Attendees: mustJSON(attendees),
 		CreatedBy: ac.Actor.UserID, CreatedAt: ac.Now}
 	if err := ac.Tx.Create(dv).Error; err != nil {
@@ -461,6 +467,8 @@ func applyDeliver(ac *ActionContext) error {
 	}
 	delivered := p.DeliveredOn
 	c.DeliveredOn = &delivered
+	served := *c.AgencyID
+	c.DeliveredAgencyID = &served
 	ac.Service.SetReplyDeadline(ac.Tx, c, received)
 	ac.SetData("method", p.Method)
 	ac.SetData("delivered_on", delivered)

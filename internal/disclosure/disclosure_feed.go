@@ -249,11 +249,76 @@ type AgencyStat struct {
 	OnTimeRate  stats.Rate `json:"on_time_rate"` // 按期回复率
 }
 
-// AgencyStats counts issued recommendations per agency and their reply
-// figures. Counts of issued recommendations are public facts and carry no
-// personal data; cases involving state secrets are left out entirely, as
-// even their number per agency may be sensitive.
+// AgencyStatsPage is a page of the public agency table: Total agencies in
+// all, Version names the state of the statistics it was read from (for an
+// ETag) and UpdatedAt when that state last changed (Last-Modified).
+type AgencyStatsPage struct {
+	Agencies  []AgencyStat
+	Total     int
+	Version   string
+	UpdatedAt time.Time
+}
+
+// agencyStatsCache is the whole table of one version.
+type agencyStatsCache struct {
+	version   string
+	updatedAt time.Time
+	all       []AgencyStat
+}
+
+// AgencyStats is the whole public agency table (AgencyStatsPage).
 func (s *Service) AgencyStats(ctx context.Context) ([]AgencyStat, error) {
+	p, err := s.AgencyStatsPage(ctx, 0, 0)
+	if err != nil {
+		return nil, err
+	}
+	return p.Agencies, nil
+}
+
+// AgencyStatsPage counts issued recommendations per agency and their reply
+// figures, by agency name, limit agencies from offset (limit 0: all).
+// Counts of issued recommendations are public facts and carry no personal
+// data; cases involving state secrets are left out entirely, as even their
+// number per agency may be sensitive. The figures come from the statistics
+// aggregates (stats.Service.PublicAgencies), caught up to the last action;
+// the table of the current version is kept, so anonymous readers cost one
+// version check each until something changes.
+func (s *Service) AgencyStatsPage(ctx context.Context, offset, limit int) (*AgencyStatsPage, error) {
+	st := &stats.Service{DB: s.DB, Clock: s.Cases.Clock}
+	version, updated, err := st.RollupVersion(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.agencyStatsMu.Lock()
+	defer s.agencyStatsMu.Unlock()
+	c := s.agencyStats
+	if c == nil || c.version != version {
+		rows, v, err := st.PublicAgencies(ctx)
+		if err != nil {
+			return nil, err
+		}
+		c = &agencyStatsCache{version: v, updatedAt: updated, all: make([]AgencyStat, 0, len(rows))}
+		for _, r := range rows {
+			f := r.Tally.Figures()
+			c.all = append(c.all, AgencyStat{AgencyID: r.AgencyID, Agency: r.Name, Received: r.Received, ReplyDue: f.ReplyDue,
+				Replied: f.Replied, OnTime: f.OnTime, Late: f.LateReply, Perfunctory: f.Perfunctory, NoReply: f.NoReply,
+				ReplyRate: f.ReplyRate, OnTimeRate: f.OnTimeRate})
+		}
+		s.agencyStats = c
+	}
+	page := &AgencyStatsPage{Total: len(c.all), Version: c.version, UpdatedAt: c.updatedAt}
+	from := min(max(offset, 0), len(c.all))
+	to := len(c.all)
+	if limit > 0 {
+		to = min(from+limit, len(c.all))
+	}
+	page.Agencies = c.all[from:to:to]
+	return page, nil
+}
+
+// AgencyStatsFromRows is the public agency table tallied from the raw rows,
+// as before the aggregates: the tests compare the two.
+func (s *Service) AgencyStatsFromRows(ctx context.Context) ([]AgencyStat, error) {
 	today := s.Cases.Today()
 	received := map[int64]int64{}
 	tallies := map[int64]*stats.ReplyTally{}

@@ -48,11 +48,18 @@ func ListInbox(ctx context.Context, db *database.DB, a *org.Actor, q InboxQuery)
 		page.Items = page.Items[:q.Limit]
 		page.NextCursor = strconv.FormatInt(page.Items[len(page.Items)-1].ID, 10)
 	}
-	if err := db.WithContext(ctx).Model(&Notification{}).Where("user_id = ? AND read_at IS NULL", a.UserID).
-		Count(&page.UnreadCount).Error; err != nil {
+	var err error
+	if page.UnreadCount, err = UnreadCount(ctx, db, a); err != nil {
 		return nil, err
 	}
 	return page, nil
+}
+
+// UnreadCount is the number on the actor's bell.
+func UnreadCount(ctx context.Context, db *database.DB, a *org.Actor) (int64, error) {
+	var n int64
+	err := db.WithContext(ctx).Model(&Notification{}).Where("user_id = ? AND read_at IS NULL", a.UserID).Count(&n).Error
+	return n, err
 }
 
 // MarkNotificationRead marks one of the actor's notifications read. Another
