@@ -95,7 +95,41 @@ type CaseListQuery struct {
 	DueTo        *calendar.Date
 	Overdue      bool
 	Cursor       int64 // list ids below this (newest first)
-	Limit        int
+	// Sort "due" lists by reply deadline, the nearest first (cases without
+	// one after them, newest first), paged by DueCursor.
+	Sort      string
+	DueCursor string // "YYYY-MM-DD.id" or "-.id" (no deadline), from the previous page
+	Limit     int
+}
+
+// CaseSortDue orders a case list by reply deadline.
+const CaseSortDue = "due"
+
+// ParseDueCursor reads a due-sort cursor; ok is false when it is malformed.
+func ParseDueCursor(s string) (due *calendar.Date, id int64, ok bool) {
+	d, rest, found := strings.Cut(s, ".")
+	if !found {
+		return nil, 0, false
+	}
+	n, err := strconv.ParseInt(rest, 10, 64)
+	if err != nil || n <= 0 {
+		return nil, 0, false
+	}
+	if d == "-" {
+		return nil, n, true
+	}
+	day, err := calendar.ParseDate(d)
+	if err != nil {
+		return nil, 0, false
+	}
+	return &day, n, true
+}
+
+func dueCursorOf(c *Case) string {
+	if c.ReplyDue == nil {
+		return "-." + strconv.FormatInt(c.ID, 10)
+	}
+	return c.ReplyDue.String() + "." + strconv.FormatInt(c.ID, 10)
 }
 
 // ListCases lists the cases the actor may read, newest first, with a keyset
@@ -153,6 +187,9 @@ func (s *Service) ListCases(ctx context.Context, a *org.Actor, q CaseListQuery) 
 		}
 		return out, next, nil
 	}
+	if q.Sort == CaseSortDue {
+		return listByDue(tx, q)
+	}
 	if q.Cursor > 0 {
 		tx = tx.Where("cases.id < ?", q.Cursor)
 	}
@@ -164,6 +201,33 @@ func (s *Service) ListCases(ctx context.Context, a *org.Actor, q CaseListQuery) 
 	if len(out) > q.Limit {
 		out = out[:q.Limit]
 		next = strconv.FormatInt(out[len(out)-1].ID, 10)
+	}
+	return out, next, nil
+}
+
+// listByDue pages the filtered list by (reply_due, id), the cases without a
+// reply deadline last, newest first.
+func listByDue(tx *gorm.DB, q CaseListQuery) ([]Case, string, error) {
+	if q.DueCursor != "" {
+		due, id, ok := ParseDueCursor(q.DueCursor)
+		if !ok {
+			return nil, "", apperr.InvalidField("cursor", "分页游标格式不正确")
+		}
+		if due == nil {
+			tx = tx.Where("cases.reply_due IS NULL AND cases.id < ?", id)
+		} else {
+			tx = tx.Where("(cases.reply_due IS NULL OR cases.reply_due > ? OR (cases.reply_due = ? AND cases.id > ?))", due.String(), due.String(), id)
+		}
+	}
+	var out []Case
+	if err := tx.Order("CASE WHEN cases.reply_due IS NULL THEN 1 ELSE 0 END, cases.reply_due, " +
+		"CASE WHEN cases.reply_due IS NULL THEN -cases.id ELSE cases.id END").Limit(q.Limit + 1).Find(&out).Error; err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(out) > q.Limit {
+		out = out[:q.Limit]
+		next = dueCursorOf(&out[len(out)-1])
 	}
 	return out, next, nil
 }

@@ -2,6 +2,7 @@ package cases
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -145,6 +146,19 @@ func docNumberOr(c *Case) string {
 		return *c.DocumentNumber
 	}
 	return c.Title
+}
+
+// applyCheck starts the 初核; the case now waits for the department head's
+// decision to file it (立案), so the heads of its department are told.
+func applyCheck(ac *ActionContext) error {
+	heads, err := org.DepartmentUsersWithRole(ac.Tx, ac.Case.DepartmentID, org.RoleDeptHead)
+	if err != nil {
+		return err
+	}
+	heads = slices.DeleteFunc(heads, func(id int64) bool { return id == ac.Actor.UserID })
+	ac.Notify(notify.Spec{UserIDs: heads, Kind: "filing_awaited", Title: "线索待立案",
+		Body: fmt.Sprintf("“%s”已进入初核，待部门负责人决定是否立案。", ac.Case.Title)})
+	return nil
 }
 
 // applyFile assigns the 案号 when the department head files the case.
