@@ -233,5 +233,5 @@ func (s *Server) statsPage(c echo.Context) error {
 	}
 	c.Response().Header().Set("Cache-Control", "public, max-age=300")
 	return s.renderPage(c, http.StatusOK, "public/stats", s.newPage(c, "被建议单位回复情况统计", "stats",
-		StatsResponse{Agencies: st, Definitions: stats.Definitions, GeneratedAt: s.clock.Now().UTC()}))
+		publicStatsCharts(StatsResponse{Agencies: st, Definitions: stats.Definitions, GeneratedAt: s.clock.Now().UTC()})))
 }
