@@ -123,6 +123,8 @@ func (s *Server) adminHome(c echo.Context) error {
 type adminOrgData struct {
 	Procs      []org.Procuratorate
 	ProcNames  map[int64]string
+	ParentName map[int64]string // by procuratorate id
+	ParentID   int64            // the new procuratorate form's choice
 	Depts      []org.Department
 	Levels     []templates.Option
 	LevelLabel map[string]string
@@ -148,6 +150,15 @@ func (s *Server) renderAdminOrg(c echo.Context, status int, d *adminOrgData) err
 	d.ProcNames = map[int64]string{}
 	for _, p := range d.Procs {
 		d.ProcNames[p.ID] = p.Name
+	}
+	d.ParentName = map[int64]string{}
+	for _, p := range d.Procs {
+		if p.ParentID != nil {
+			d.ParentName[p.ID] = d.ProcNames[*p.ParentID]
+		}
+	}
+	if d.ProcForm.ParentID != nil {
+		d.ParentID = *d.ProcForm.ParentID
 	}
 	d.LevelLabel = procuratorateLevelLabels
 	for _, l := range org.ProcuratorateLevels {

@@ -1,0 +1,106 @@
+package handlers_test
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"jianyi/apitest"
+	"jianyi/dbtest"
+	"jianyi/internal/platform/audit"
+	"jianyi/internal/platform/database"
+)
+
+func TestAdminPagesAreForAdministratorsOnly(t *testing.T) {
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
+		env := apitest.New(t, db)
+		admin := env.WebLogIn(t, "admin")
+		chief := env.WebLogIn(t, "chief1")
+		for _, path := range []string{"/admin", "/admin/org", "/admin/agencies", "/admin/users", "/admin/users/new", "/admin/users/2",
+			"/admin/fields", "/admin/holidays", "/admin/holidays?year=2027", "/admin/jobs", "/admin/audit"} {
+			if res := admin.Get(path); res.Status != http.StatusOK {
+				t.Errorf("admin %s: %d", path, res.Status)
+			}
+			if res := chief.Get(path); res.Status != http.StatusForbidden || !strings.Contains(string(res.Body), "无权") {
+				t.Errorf("chief %s: %d", path, res.Status)
+			}
+		}
+		if res := chief.PostForm("/admin/users/2/disable", url.Values{}); res.Status != http.StatusForbidden {
+			t.Errorf("chief disables a user: %d", res.Status)
+		}
+		if res := admin.Get("/admin/users/999999"); res.Status != http.StatusNotFound {
+			t.Errorf("unknown user: %d", res.Status)
+		}
+		// A form without the CSRF token is refused.
+		req, _ := http.NewRequest(http.MethodPost, "/admin/fields", strings.NewReader("name=x"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if res := admin.Do(req); res.Status != http.StatusForbidden {
+			t.Errorf("post without _csrf: %d", res.Status)
+		}
+	})
+}
+
+func TestAdminFormsKeepInputAndShowErrors(t *testing.T) {
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
+		env := apitest.New(t, db)
+		b := env.WebLogIn(t, "admin")
+		cases := []struct {
+			path   string
+			form   url.Values
+			status int
+			want   []string
+		}{
+			{"/admin/fields", url.Values{"name": {""}}, 422, []string{"error-summary", "领域名称"}},
+			{"/admin/agencies", url.Values{"name": {""}, "contact_person": {"王科长"}}, 422, []string{"error-summary", `value="王科长"`}},
+			{"/admin/procuratorates", url.Values{"name": {"临江市东湖区人民检察院"}, "short_name": {""}, "level": {"county"}}, 422, []string{"error-summary", `value="临江市东湖区人民检察院"`}},
+			{"/admin/departments", url.Values{"procuratorate_id": {"2"}, "dept_name": {""}, "number_code": {"九建"}}, 422, []string{"error-summary", `value="九建"`, `href="#dept_name"`}},
+			{"/admin/users", url.Values{"username": {"prosecutor1"}, "display_name": {"重名"}, "role": {"case_manager"}, "procuratorate_id": {"1"}, "password": {"long-enough-pw"}}, 422, []string{"用户名已存在", `value="重名"`}},
+			{"/admin/holidays", url.Values{"date": {"2026-13-01"}, "kind": {"holiday"}, "year": {"2026"}}, 422, []string{"请输入日期", `href="#date"`}},
+			{"/admin/users/4/password", url.Values{"password": {"short"}, "confirm_password": {"short"}}, 422, []string{"密码长度"}},
+			{"/admin/users/4/password", url.Values{"password": {"Long-enough-1"}, "confirm_password": {"other"}}, 422, []string{"两次输入的新密码不一致"}},
+		}
+		for _, tc := range cases {
+			res := b.PostForm(tc.path, tc.form)
+			if res.Status != tc.status {
+				t.Errorf("%s: %d, want %d\n%s", tc.path, res.Status, tc.status, res.Body)
+				continue
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(string(res.Body), w) {
+					t.Errorf("%s: page lacks %s\n%s", tc.path, w, res.Body)
+				}
+			}
+		}
+		// Nothing was half-written: the user list has no 重名.
+		if strings.Contains(string(b.Get("/admin/users").Body), "重名") {
+			t.Error("a refused user was stored")
+		}
+		// Disabling oneself is refused with a page, not a 500.
+		var me struct{ ID int64 }
+		db.Raw("SELECT id FROM users WHERE username = 'admin'").Scan(&me)
+		if res := b.PostForm("/admin/users/"+strconv.FormatInt(me.ID, 10)+"/disable", url.Values{}); res.Status != http.StatusConflict || !strings.Contains(string(res.Body), "不能停用自己的账号") {
+			t.Errorf("disable self: %d", res.Status)
+		}
+	})
+}
+
+func TestAdminVerifyAuditIsRecordedInTheTrail(t *testing.T) {
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
+		env := apitest.New(t, db)
+		b := env.WebLogIn(t, "admin")
+		res := b.PostForm("/admin/audit/verify", url.Values{})
+		if res.Status != http.StatusOK || !strings.Contains(string(res.Body), "审计链校验通过") {
+			t.Fatalf("verify: %d", res.Status)
+		}
+		var n int64
+		db.Model(&audit.Entry{}).Where("action = ?", "audit.verify").Count(&n)
+		if n != 1 {
+			t.Fatalf("audit.verify entries: %d", n)
+		}
+		if _, breaks, err := audit.VerifyChain(t.Context(), db); err != nil || len(breaks) != 0 {
+			t.Fatalf("the chain after recording the verification: %v %v", breaks, err)
+		}
+	})
+}
