@@ -55,11 +55,6 @@ func formFailure(err error) (map[string]string, string, error) {
 }
 
 // formInt reads an optional id from a form.
-func formInt(c echo.Context, name string) int64 {
-	n, _ := strconv.ParseInt(strings.TrimSpace(c.FormValue(name)), 10, 64)
-	return n
-}
-
 func formIntPtr(c echo.Context, name string) *int64 {
 	if n := formInt(c, name); n > 0 {
 		return &n

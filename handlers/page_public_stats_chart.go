@@ -9,22 +9,14 @@ import (
 	"jianyi/internal/disclosure"
 )
 
-// publicStatsView is the public statistics page: the figures of
-// GET /api/v1/public/stats and the chart drawn from them.
-type publicStatsView struct {
-	StatsResponse
-	Chart template.HTML
-	Rates template.HTML
-}
-
 // publicChartRows is how many agencies the public chart draws (the table
 // lists every one).
 const publicChartRows = 12
 
-// publicStatsCharts draws the agencies' reply classes (the ones with most
-// recommendations due first) and their on-time rates.
-func publicStatsCharts(r StatsResponse) publicStatsView {
-	rows := append([]disclosure.AgencyStat(nil), r.Agencies...)
+// publicStatsCharts draws the reply classes of the agencies on the page
+// (the ones with most recommendations due first) and their on-time rates.
+func publicStatsCharts(agencies []disclosure.AgencyStat) (template.HTML, template.HTML) {
+	rows := append([]disclosure.AgencyStat(nil), agencies...)
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].ReplyDue > rows[j].ReplyDue })
 	var due []disclosure.AgencyStat
 	for _, a := range rows {
@@ -46,5 +38,5 @@ func publicStatsCharts(r StatsResponse) publicStatsView {
 	}
 	c.Series = []charts.Series{{Name: "按期回复", Tone: "success", Values: on}, {Name: "慢回复", Tone: "warning", Values: late}, {Name: "不回复", Tone: "danger", Values: none}}
 	rc.Series = []charts.Series{{Name: "按期回复率", Values: rate}}
-	return publicStatsView{StatsResponse: r, Chart: c.Stacked(), Rates: rc.Bars()}
+	return c.Stacked(), rc.Bars()
 }

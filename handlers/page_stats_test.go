@@ -7,20 +7,9 @@ import (
 	"testing"
 
 	"jianyi/apitest"
-	"jianyi/dbtest"
-	"jianyi/internal/demo"
 	"jianyi/internal/org"
 	"jianyi/internal/stats"
 )
-
-func demoEnv(t *testing.T) *apitest.Env {
-	t.Helper()
-	env := apitest.New(t, dbtest.OpenSeeded(t, "sqlite"))
-	if _, err := demo.SeedDemoCases(context.Background(), env.App.DemoServices(), apitest.Password); err != nil {
-		t.Fatalf("demo cases: %v", err)
-	}
-	return env
-}
 
 func actorNamed(t *testing.T, env *apitest.Env, username string) *org.Actor {
 	t.Helper()

@@ -65,6 +65,8 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 func (s *Server) staffPages(app pages) {
 	s.statsPages(app)
 	s.adminPages(app)
+	s.workPages(app)
+	s.casePages(app)
 }
 
 // csrfMiddleware checks the _csrf field of every form post against the
@@ -149,6 +151,9 @@ func (s *Server) clearSession(c echo.Context) {
 func (s *Server) appPage(c echo.Context, title, section string, data any) (*templates.Page, error) {
 	p := s.newPage(c, title, section, data)
 	if err := s.fillApp(c, p); err != nil {
+		return nil, err
+	}
+	if err := s.fillWorkCount(c, p); err != nil { // the 工作台 entry's count (page_cases.go)
 		return nil, err
 	}
 	return p, nil
