@@ -141,5 +141,5 @@ func TestAdminManagesUsersJobsAndTheAuditChain(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.Click("校验审计链")
-	p.MustSee("审计链校验发现 1 处异常", "the row was edited")
+	p.MustSee("审计链校验发现 1 处异常", "内容与其哈希不符（该记录被修改过）")
 }

@@ -102,5 +102,16 @@ func TestAdminVerifyAuditIsRecordedInTheTrail(t *testing.T) {
 		if _, breaks, err := audit.VerifyChain(t.Context(), db); err != nil || len(breaks) != 0 {
 			t.Fatalf("the chain after recording the verification: %v %v", breaks, err)
 		}
+		// A head written down earlier is found; one that is not in the chain is reported.
+		var head struct{ Hash string }
+		db.Raw("SELECT hash FROM audit_entries ORDER BY id LIMIT 1").Scan(&head)
+		res = b.PostForm("/admin/audit/verify", url.Values{"head": {head.Hash}})
+		if !strings.Contains(string(res.Body), "所填链头哈希在链中") {
+			t.Errorf("a recorded head is not found:\n%s", res.Body)
+		}
+		res = b.PostForm("/admin/audit/verify", url.Values{"head": {"0000"}})
+		if !strings.Contains(string(res.Body), "所填链头哈希不在审计链中") {
+			t.Errorf("a foreign head is not reported")
+		}
 	})
 }
