@@ -25,6 +25,8 @@ func (s *Server) adminPages(app pages) {
 	app.POST("/admin/departments", s.adminCreateDepartment, admin)
 	app.GET("/admin/agencies", s.adminAgencies, admin)
 	app.POST("/admin/agencies", s.adminCreateAgency, admin)
+	app.GET("/admin/agencies/:id", s.adminAgency, admin)
+	app.POST("/admin/agencies/:id", s.adminUpdateAgency, admin)
 	app.GET("/admin/fields", s.adminFields, admin)
 	app.POST("/admin/fields", s.adminCreateField, admin)
 	app.POST("/admin/fields/:id/active", s.adminToggleField, admin)
@@ -239,9 +241,7 @@ func (s *Server) adminAgencies(c echo.Context) error {
 }
 
 func (s *Server) adminCreateAgency(c echo.Context) error {
-	in := org.AgencyInput{Name: strings.TrimSpace(c.FormValue("name")), Kind: strings.TrimSpace(c.FormValue("kind")),
-		SuperiorBody: strings.TrimSpace(c.FormValue("superior_body")), ContactPerson: strings.TrimSpace(c.FormValue("contact_person")),
-		ContactPhone: strings.TrimSpace(c.FormValue("contact_phone")), Address: strings.TrimSpace(c.FormValue("address"))}
+	in := agencyFormValues(c)
 	err := c.Validate(&in)
 	var ag *org.Agency
 	if err == nil {
@@ -256,6 +256,69 @@ func (s *Server) adminCreateAgency(c echo.Context) error {
 			templates.NewFormErrors(msg, fields, "name", "kind", "superior_body", "contact_person", "contact_phone", "address"))
 	}
 	s.setFlash(c, "success", "已新建被建议单位："+ag.Name)
+	return c.Redirect(http.StatusSeeOther, "/admin/agencies")
+}
+
+// agencyFormValues reads the agency form.
+func agencyFormValues(c echo.Context) org.AgencyInput {
+	return org.AgencyInput{Name: strings.TrimSpace(c.FormValue("name")), Kind: strings.TrimSpace(c.FormValue("kind")),
+		SuperiorBody: strings.TrimSpace(c.FormValue("superior_body")), ContactPerson: strings.TrimSpace(c.FormValue("contact_person")),
+		ContactPhone: strings.TrimSpace(c.FormValue("contact_phone")), Address: strings.TrimSpace(c.FormValue("address"))}
+}
+
+// adminAgencyData is an agency's edit page.
+type adminAgencyData struct {
+	ID   int64
+	Form org.AgencyInput
+}
+
+func (s *Server) renderAgencyEdit(c echo.Context, status int, d adminAgencyData, errs templates.FormErrors) error {
+	p, err := s.appPage(c, "编辑被建议单位", "admin", d)
+	if err != nil {
+		return err
+	}
+	p.Errors = errs
+	return s.renderPage(c, status, "staff/admin_agency", p)
+}
+
+func (s *Server) adminAgency(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return s.errorPage(c, err)
+	}
+	ag, err := org.AgencyByID(s.db.WithContext(c.Request().Context()), id)
+	if err != nil {
+		return s.errorPage(c, err)
+	}
+	return s.renderAgencyEdit(c, http.StatusOK, adminAgencyData{ID: ag.ID, Form: org.AgencyInput{Name: ag.Name, Kind: ag.Kind,
+		SuperiorBody: ag.SuperiorBody, ContactPerson: ag.ContactPerson, ContactPhone: ag.ContactPhone, Address: ag.Address}}, templates.FormErrors{})
+}
+
+// adminUpdateAgency saves an agency's details as PUT /api/v1/admin/agencies/{id}.
+func (s *Server) adminUpdateAgency(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return s.errorPage(c, err)
+	}
+	in := agencyFormValues(c)
+	err = c.Validate(&in)
+	var ag *org.Agency
+	if err == nil {
+		ag, err = s.org.UpdateAgency(c.Request().Context(), actorOf(c), id, in)
+	}
+	if err != nil {
+		var ae *apperr.Error
+		if errors.As(err, &ae) && ae.Kind == apperr.ErrNotFound {
+			return s.errorPage(c, err)
+		}
+		fields, msg, err := formFailure(err)
+		if err != nil {
+			return err
+		}
+		return s.renderAgencyEdit(c, http.StatusUnprocessableEntity, adminAgencyData{ID: id, Form: in},
+			templates.NewFormErrors(msg, fields, "name", "kind", "superior_body", "contact_person", "contact_phone", "address"))
+	}
+	s.setFlash(c, "success", "已保存被建议单位："+ag.Name)
 	return c.Redirect(http.StatusSeeOther, "/admin/agencies")
 }
 

@@ -115,3 +115,38 @@ func TestAdminVerifyAuditIsRecordedInTheTrail(t *testing.T) {
 		}
 	})
 }
+
+func TestAdminEditsAnAgency(t *testing.T) {
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
+		env := apitest.New(t, db)
+		b := env.WebLogIn(t, "admin")
+		page := string(b.Get("/admin/agencies/1").Expect(t, http.StatusOK).Body)
+		if !strings.Contains(page, `value="临江市清河区市场监督管理局"`) {
+			t.Fatalf("the form is not filled in:\n%s", page)
+		}
+		res := b.PostForm("/admin/agencies/1", url.Values{"name": {""}, "contact_person": {"刘科长"}})
+		if res.Status != http.StatusUnprocessableEntity || !strings.Contains(string(res.Body), `value="刘科长"`) {
+			t.Fatalf("empty name: %d", res.Status)
+		}
+		res = b.PostForm("/admin/agencies/1", url.Values{"name": {"临江市清河区市场监督管理局"}, "contact_person": {"刘科长"}, "contact_phone": {"0571-12345678"}})
+		if res.Status != http.StatusSeeOther {
+			t.Fatalf("save: %d\n%s", res.Status, res.Body)
+		}
+		var got struct{ ContactPerson string }
+		db.Raw("SELECT contact_person FROM agencies WHERE id = 1").Scan(&got)
+		if got.ContactPerson != "刘科长" {
+			t.Fatalf("contact person %q", got.ContactPerson)
+		}
+		var n int64
+		db.Model(&audit.Entry{}).Where("action = ? AND object_id = ?", "agency.update", 1).Count(&n)
+		if n != 1 {
+			t.Fatalf("agency.update entries: %d", n)
+		}
+		if res := b.Get("/admin/agencies/999999"); res.Status != http.StatusNotFound {
+			t.Fatalf("unknown agency: %d", res.Status)
+		}
+		if res := b.PostForm("/admin/agencies/999999", url.Values{"name": {"x"}}); res.Status != http.StatusNotFound {
+			t.Fatalf("save unknown agency: %d", res.Status)
+		}
+	})
+}
