@@ -150,3 +150,38 @@ func TestAdminEditsAnAgency(t *testing.T) {
 		}
 	})
 }
+
+func TestAdminChangesAUser(t *testing.T) {
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
+		env := apitest.New(t, db)
+		var u struct {
+			ID              int64
+			ProcuratorateID int64
+			DepartmentID    int64
+		}
+		db.Raw("SELECT id, procuratorate_id, department_id FROM users WHERE username = 'prosecutor2'").Scan(&u)
+		id := strconv.FormatInt(u.ID, 10)
+		victim := env.WebLogIn(t, "prosecutor2")
+		b := env.WebLogIn(t, "admin")
+		page := string(b.Get("/admin/users/" + id + "/edit").Expect(t, http.StatusOK).Body)
+		if !strings.Contains(page, `value="prosecutor2"`) || strings.Contains(page, `name="password"`) {
+			t.Fatalf("edit form:\n%s", page)
+		}
+		form := url.Values{"username": {"prosecutor2"}, "display_name": {"改名检察官"}, "role": {"dept_head"},
+			"procuratorate_id": {strconv.FormatInt(u.ProcuratorateID, 10)}, "department_id": {strconv.FormatInt(u.DepartmentID, 10)}}
+		if res := b.PostForm("/admin/users/"+id, form); res.Status != http.StatusSeeOther {
+			t.Fatalf("save: %d\n%s", res.Status, res.Body)
+		}
+		if !strings.Contains(string(b.Get("/admin/users/"+id).Body), "改名检察官") {
+			t.Fatal("the change is not shown")
+		}
+		// A new role ends the user's sessions.
+		if res := victim.Get("/stats"); res.Status != http.StatusSeeOther {
+			t.Fatalf("the changed user's session still works: %d", res.Status)
+		}
+		form.Set("display_name", "")
+		if res := b.PostForm("/admin/users/"+id, form); res.Status != http.StatusUnprocessableEntity {
+			t.Fatalf("empty name: %d", res.Status)
+		}
+	})
+}
