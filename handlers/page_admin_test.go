@@ -163,7 +163,7 @@ func TestAdminChangesAUser(t *testing.T) {
 		id := strconv.FormatInt(u.ID, 10)
 		victim := env.WebLogIn(t, "prosecutor2")
 		b := env.WebLogIn(t, "admin")
-		page := string(b.Get("/admin/users/" + id + "/edit").Expect(t, http.StatusOK).Body)
+		page := string(b.Get("/admin/users/"+id+"/edit").Expect(t, http.StatusOK).Body)
 		if !strings.Contains(page, `value="prosecutor2"`) || strings.Contains(page, `name="password"`) {
 			t.Fatalf("edit form:\n%s", page)
 		}
@@ -182,6 +182,40 @@ func TestAdminChangesAUser(t *testing.T) {
 		form.Set("display_name", "")
 		if res := b.PostForm("/admin/users/"+id, form); res.Status != http.StatusUnprocessableEntity {
 			t.Fatalf("empty name: %d", res.Status)
+		}
+	})
+}
+
+func TestAdminRenamesAProcuratorateAndADepartment(t *testing.T) {
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
+		env := apitest.New(t, db)
+		b := env.WebLogIn(t, "admin")
+		var d struct{ ID, ProcuratorateID int64 }
+		db.Raw("SELECT id, procuratorate_id FROM departments ORDER BY id LIMIT 1").Scan(&d)
+		did, pid := strconv.FormatInt(d.ID, 10), strconv.FormatInt(d.ProcuratorateID, 10)
+		b.Get("/admin/departments/" + did).Expect(t, http.StatusOK)
+		if res := b.PostForm("/admin/departments/"+did, url.Values{"dept_name": {""}, "number_code": {"九建"}}); res.Status != http.StatusUnprocessableEntity ||
+			!strings.Contains(string(res.Body), `href="#dept_name"`) {
+			t.Fatalf("empty department name: %d", res.Status)
+		}
+		if res := b.PostForm("/admin/departments/"+did, url.Values{"dept_name": {"第九检察部"}, "number_code": {"九建"}}); res.Status != http.StatusSeeOther {
+			t.Fatalf("rename department: %d\n%s", res.Status, res.Body)
+		}
+		page := string(b.Get("/admin/procuratorates/" + pid).Expect(t, http.StatusOK).Body)
+		if !strings.Contains(page, `selected`) {
+			t.Fatalf("level not chosen:\n%s", page)
+		}
+		if res := b.PostForm("/admin/procuratorates/"+pid, url.Values{"name": {"新名称人民检察院"}, "short_name": {"新检"}, "level": {"county"}}); res.Status != http.StatusSeeOther {
+			t.Fatalf("rename procuratorate: %d\n%s", res.Status, res.Body)
+		}
+		org := string(b.Get("/admin/org").Body)
+		if !strings.Contains(org, "第九检察部") || !strings.Contains(org, "新名称人民检察院") {
+			t.Fatal("the new names are not listed")
+		}
+		for _, path := range []string{"/admin/departments/999999", "/admin/procuratorates/999999"} {
+			if res := b.Get(path); res.Status != http.StatusNotFound {
+				t.Errorf("%s: %d", path, res.Status)
+			}
 		}
 	})
 }
