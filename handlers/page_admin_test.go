@@ -80,7 +80,7 @@ func TestAdminFormsKeepInputAndShowErrors(t *testing.T) {
 		// Disabling oneself is refused with a page, not a 500.
 		var me struct{ ID int64 }
 		db.Raw("SELECT id FROM users WHERE username = 'admin'").Scan(&me)
-		if res := b.PostForm("/admin/users/"+strconv.FormatInt(me.ID, 10)+"/disable", url.Values{}); res.Status != http.StatusConflict || !strings.Contains(string(res.Body), "不能停用自己的账号") {
+		if res := b.PostForm("/admin/users/"+strconv.FormatInt(me.ID, 10)+"/disable", url.Values{"confirm_disable": {"true"}}); res.Status != http.StatusConflict || !strings.Contains(string(res.Body), "不能停用自己的账号") {
 			t.Errorf("disable self: %d", res.Status)
 		}
 	})

@@ -205,6 +205,14 @@ func (s *Server) adminUser(c echo.Context) error {
 func (s *Server) adminSetDisabled(disabled bool) echo.HandlerFunc {
 	set := s.setDisabled(disabled)
 	return func(c echo.Context) error {
+		if disabled && c.FormValue("confirm_disable") == "" {
+			u, err := s.managedUser(c)
+			if err != nil {
+				return s.errorPage(c, err)
+			}
+			return s.renderAdminUser(c, http.StatusUnprocessableEntity, u,
+				templates.NewFormErrors("", map[string]string{"confirm_disable": "请勾选确认后再停用"}, "confirm_disable"))
+		}
 		u, err := set(c)
 		if err != nil {
 			return s.errorPage(c, err)
