@@ -99,7 +99,7 @@ func TestChiefReviewsRedactionAndPublishes(t *testing.T) {
 		t.Fatal(err)
 	}
 	pub := browsertest.Get(t).NewPage(t, base)
-	pub.Open("/disclosures/" + strconv.FormatInt(d.ID, 10)).MustSee("摊主赵某、刘某", "王某")
+	pub.Open("/disclosures/"+strconv.FormatInt(d.ID, 10)).MustSee("摊主赵某、刘某", "王某")
 	pub.MustNotSee("赵强", "刘洋", "王小明", "13912345678")
 }
 
