@@ -123,6 +123,12 @@ type Service struct {
 	agencyStats   *agencyStatsCache
 }
 
+// WithCases is the service deciding with another case service (the demo
+// seeds with one whose clock is set back); its cache is its own.
+func (s *Service) WithCases(c *cases.Service) *Service {
+	return &Service{DB: s.DB, Cases: c, Renderer: s.Renderer, SearchPerIP: s.SearchPerIP, ApplicantNames: s.ApplicantNames}
+}
+
 // DisclosureInput is the prosecutor's redaction input and, for publish and
 // refresh, the case version the preview was made from.
 type DisclosureInput struct {
