@@ -76,7 +76,7 @@ func TestChiefReviewsRedactionAndPublishes(t *testing.T) {
 			Title:         "关于建国路菜市场周边占道经营与排水隐患的检察建议书",
 			Addressee:     "临江市清河区市场监督管理局",
 			ProblemSource: "本院在履行职责中发现，建国路菜市场周边长期存在占道经营问题，群众王小明（男，1975年生，联系电话13912345678）多次反映。",
-			Facts:         "经查，摊主赵强、刘洋在建国路88号门前占道经营，排水沟被杂物堵塞，雨后污水漫溢。",
+			Facts:         "经查，建国路88号门前长期存在占道经营，排水沟被杂物堵塞，雨后污水漫溢。走访中，张志强称其多次看到商户将杂物倒入排水沟，张婷婷表示认可。",
 			Illegality:    "上述情形违反《城市市容和环境卫生管理条例》第十四条的规定。",
 			Items:         []cases.RecommendationItem{{Text: "依法查处占道经营行为，督促清理排水设施。", LegalBasis: "《城市市容和环境卫生管理条例》第三十六条"}},
 		}})
@@ -85,12 +85,15 @@ func TestChiefReviewsRedactionAndPublishes(t *testing.T) {
 	p.LogIn("chief1", apitest.Password)
 	p.Open("/disclosures/review").MustSee("菜市场周边占道经营与排水隐患", "清河检八建〔2026〕31号", "待审查")
 	p.Click("菜市场周边占道经营与排水隐患")
-	p.MustSee("疑似姓名待确认", "赵强", "刘洋", "原文", "公开版", "王某", "手机号码")
+	p.MustSee("疑似姓名待确认", "张志强", "张婷婷", "原文", "公开版", "王某", "手机号码", "地址")
 	p.Screenshot("disclosure-review")
-	p.Click("赵强：是姓名，隐去").MustSee("赵某")
-	p.Click("刘洋：是姓名，隐去").MustSee("隐名处理已全部确认")
+	p.Click("张志强：是姓名，隐去").MustSee("张志强→张某")
+	if p.Count(`button[name="add_name"][value="张志强"]`) != 0 || p.Count(`button[name="add_name"][value="张婷婷"]`) != 1 {
+		t.Fatal("after deciding 张志强 the chips are not 张婷婷 alone")
+	}
+	p.Click("张婷婷：是姓名，隐去").MustSee("隐名处理已全部确认")
 	p.MustNotSee("疑似姓名待确认")
-	p.Click("预览公开页面").MustSee("以下是公众将看到的页面", "摊主赵某、刘某")
+	p.Click("预览公开页面").MustSee("以下是公众将看到的页面", "张某称其多次看到商户", "张某表示认可")
 	p.Screenshot("disclosure-public-preview")
 	p.Click("确认公开").MustSee("已决定公开")
 
@@ -99,8 +102,8 @@ func TestChiefReviewsRedactionAndPublishes(t *testing.T) {
 		t.Fatal(err)
 	}
 	pub := browsertest.Get(t).NewPage(t, base)
-	pub.Open("/disclosures/"+strconv.FormatInt(d.ID, 10)).MustSee("摊主赵某、刘某", "王某")
-	pub.MustNotSee("赵强", "刘洋", "王小明", "13912345678")
+	pub.Open("/disclosures/"+strconv.FormatInt(d.ID, 10)).MustSee("张某称其多次看到商户", "张某表示认可", "王某")
+	pub.MustNotSee("张志强", "张婷婷", "王小明", "13912345678")
 }
 
 // A project's progress bar moves when a task is moved to 已完成.
