@@ -59,6 +59,12 @@ func TestApplicationAcceptedAndStarted(t *testing.T) {
 	if got := pros.Count(`a[href="/cases/` + strconv.FormatInt(c.ID, 10) + `"]`); got == 0 {
 		t.Fatal("the application page does not link the case")
 	}
+	// The case appears: its page opens from the application.
+	pros.Click("查看案件")
+	if pros.URL() != "/cases/"+strconv.FormatInt(c.ID, 10) {
+		t.Fatalf("查看案件 leads to %s", pros.URL())
+	}
+	pros.MustSee(c.Title)
 }
 
 // The chief reviews the redaction of a letter naming two private persons
