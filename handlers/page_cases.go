@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"gorm.io/gorm"
 
 	"jianyi/internal/agency"
 	"jianyi/internal/calendar"
@@ -310,12 +311,12 @@ func (s *Server) newCaseData(c echo.Context, values url.Values) (newCaseData, er
 		if err != nil {
 			return d, err
 		}
-		users, err := org.UsersByID(s.db.WithContext(ctx), ids)
+		names, err := userNames(s.db.WithContext(ctx), ids)
 		if err != nil {
 			return d, err
 		}
 		for _, id := range ids {
-			d.Prosecutors = append(d.Prosecutors, templates.Option{Value: strconv.FormatInt(id, 10), Label: users[id].DisplayName})
+			d.Prosecutors = append(d.Prosecutors, templates.Option{Value: strconv.FormatInt(id, 10), Label: names[id]})
 		}
 	}
 	return d, nil
@@ -415,6 +416,7 @@ type actionLink struct {
 	Name, Label string
 	Href        string // the form's page; "" for a one-click action
 	Danger      bool
+	Primary     bool
 }
 
 type docLink struct {
@@ -466,6 +468,11 @@ func oneClick(s *Server, action string) bool {
 // draftActions are done in the draft editor.
 var draftActions = map[string]bool{"draft": true, "submit": true, "approve": true, "return": true}
 
+// nextSteps are the lifecycle's forward steps, shown as primary buttons;
+// the other actions (records, proposals, endings) are secondary.
+var nextSteps = map[string]bool{"check": true, "file": true, "investigate": true, "draft": true, "submit": true,
+	"approve": true, "issue": true, "deliver": true, "assess": true, "review_objection": true, "decide_extension": true}
+
 // dangerActions end or undo something and ask for the reason first.
 var dangerActions = map[string]bool{"decline": true, "withdraw": true, "terminate": true, "propose_withdraw": true, "reject_proposal": true}
 
@@ -510,14 +517,13 @@ func (s *Server) casePageData(c echo.Context, id int64) (*casePageData, error) {
 	}
 	// People.
 	tx := s.db.WithContext(ctx)
-	ids := []int64{cs.ProsecutorID, cs.CreatedBy}
-	users, err := org.UsersByID(tx, ids)
+	names, err := userNames(tx, []int64{cs.ProsecutorID, cs.CreatedBy})
 	if err != nil {
 		return nil, err
 	}
-	d.People = append(d.People, personRow{"承办检察官", users[cs.ProsecutorID].DisplayName})
+	d.People = append(d.People, personRow{"承办检察官", names[cs.ProsecutorID]})
 	if cs.CreatedBy != cs.ProsecutorID {
-		d.People = append(d.People, personRow{"登记人", users[cs.CreatedBy].DisplayName})
+		d.People = append(d.People, personRow{"登记人", names[cs.CreatedBy]})
 	}
 	if cs.AgencyID != nil {
 		ag, err := org.AgencyByID(tx, *cs.AgencyID)
@@ -541,7 +547,7 @@ func (s *Server) casePageData(c echo.Context, id int64) (*casePageData, error) {
 	// Actions.
 	for _, name := range v.AllowedActions {
 		spec, _ := cases.ActionByName(name)
-		l := actionLink{Name: name, Label: spec.Label, Danger: dangerActions[name]}
+		l := actionLink{Name: name, Label: spec.Label, Danger: dangerActions[name], Primary: nextSteps[name]}
 		switch {
 		case draftActions[name]:
 			l.Href = fmt.Sprintf("/cases/%d/draft", id)
@@ -550,6 +556,7 @@ func (s *Server) casePageData(c echo.Context, id int64) (*casePageData, error) {
 		}
 		d.Actions = append(d.Actions, l)
 	}
+	sort.SliceStable(d.Actions, func(i, j int) bool { return d.Actions[i].Primary && !d.Actions[j].Primary })
 	// Documents: the letter (a live preview while drafting), the proof of
 	// service, the approval form; stored files with their sizes.
 	base := fmt.Sprintf("/cases/%d/documents/", id)
@@ -576,6 +583,19 @@ func (s *Server) casePageData(c echo.Context, id int64) (*casePageData, error) {
 			Text: r.Body.Text, Late: r.Late, Returned: r.Returned})
 	}
 	return d, nil
+}
+
+// userNames reads the display names of users.
+func userNames(tx *gorm.DB, ids []int64) (map[int64]string, error) {
+	var rows []org.User
+	if err := tx.Model(&org.User{}).Select("id", "display_name").Where("id IN ?", ids).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make(map[int64]string, len(rows))
+	for _, u := range rows {
+		out[u.ID] = u.DisplayName
+	}
+	return out, nil
 }
 
 func replyKindLabel(k string) string {
@@ -776,16 +796,21 @@ func (s *Server) actionSubmit(c echo.Context) error {
 		if len(events) > 0 {
 			seen = events[len(events)-1].ID
 		}
-		msg := fmt.Sprintf("该案件已被他人更新（版本 %d），请查看最新内容后重试。", cs.Version)
-		return s.renderActionPage(c, http.StatusConflict, cs, action, values, templates.NewFormErrors(msg, nil), seen, st)
+		return s.renderActionPage(c, http.StatusConflict, cs, action, values, templates.FormErrors{}, seen, st)
 	case ae.Kind == apperr.ErrInvalid || ae.Kind == apperr.ErrConflict:
 		return s.renderActionPage(c, errorStatus(err), cs, action, values, formErrorsFor(ae, req.Payload, action), seen, nil)
 	}
 	return s.errorPage(c, err)
 }
 
-// errorStatus is the status the API gives an error.
+// errorStatus is the status a page re-rendered with a form's errors
+// answers: 422 for input to correct (the house rule of the pages), else the
+// status the API gives (409 for a conflict).
 func errorStatus(err error) int {
+	var ae *apperr.Error
+	if errors.As(err, &ae) && ae.Kind == apperr.ErrInvalid {
+		return http.StatusUnprocessableEntity
+	}
 	st, _ := errorResponse(err)
 	return st
 }
