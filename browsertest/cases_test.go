@@ -141,6 +141,7 @@ func TestProsecutorTakesALeadToAnAssessedReply(t *testing.T) {
 	chief.LogIn("chief1", apitest.Password)
 	chief.MustSee("待审批的检察建议书").Click("清河区实验小学周边流动摊贩占道经营")
 	chief.MustSee("经检察委员会决定")
+	chief.Screenshot("draft-review")
 	chief.Fill("意见", "同意制发").Click("审核审批同意")
 	chief.MustSee("已审核审批同意", "已批准")
 

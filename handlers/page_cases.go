@@ -106,6 +106,26 @@ func (s *Server) workBoxes(ctx context.Context, a *org.Actor, limit int) ([]case
 	return boxes, nil
 }
 
+// workQueue answers GET /api/v1/work: the boxes of the 工作台.
+func (s *Server) workQueue(c echo.Context) error {
+	a := actorOf(c)
+	out := struct {
+		Total int64           `json:"total"`
+		Boxes []cases.WorkBox `json:"boxes"`
+	}{Boxes: []cases.WorkBox{}}
+	if a.IsStaff() && a.Role != org.RoleAdmin {
+		boxes, err := s.workBoxes(c.Request().Context(), a, cases.WorkQueueLimit)
+		if err != nil {
+			return err
+		}
+		out.Boxes = boxes
+		for _, b := range boxes {
+			out.Total += b.Count
+		}
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
 // workCount is the number on the 工作台 navigation entry.
 func (s *Server) workCount(ctx context.Context, a *org.Actor) (int64, error) {
 	boxes, err := s.workBoxes(ctx, a, -1)
