@@ -90,7 +90,7 @@ func decodeStrict(raw []byte, dst any) error {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
-		return decodeError(err)
+		return decodeErrorIn(err, raw, dst)
 	}
 	return nil
 }

@@ -74,7 +74,11 @@ func (cv *Validator) Validate(i any) error {
 	fields := map[string]string{}
 	root := reflect.TypeOf(i)
 	for _, fe := range verrs {
-		fields[jsonPath(root, fe)] = fe.Translate(cv.trans)
+		msg := fe.Translate(cv.trans)
+		if fe.Tag() == "oneof" {
+			msg = fe.Field() + "必须是" + enumChoices(fe.Param()) + "之一"
+		}
+		fields[jsonPath(root, fe)] = msg
 	}
 	return &apperr.Error{Kind: apperr.ErrInvalid, Code: "validation_failed", Message: "请求内容未通过校验，请按字段提示修改", Fields: fields}
 }
@@ -123,13 +127,23 @@ func jsonPath(root reflect.Type, fe validator.FieldError) string {
 	return strings.Join(parts, ".")
 }
 
-// bindJSON decodes a JSON body strictly (unknown fields and wrong types are
-// errors with the field named) and validates it.
-func bindJSON(c echo.Context, dst any) error {
+// requireJSON refuses a body that says it is something other than JSON (a
+// form post, plain text) with 415, as the API documents.
+func requireJSON(c echo.Context) error {
 	req := c.Request()
 	ct := req.Header.Get(echo.HeaderContentType)
 	if req.ContentLength != 0 && ct != "" && !strings.HasPrefix(ct, echo.MIMEApplicationJSON) {
 		return &apperr.Error{Kind: apperr.ErrUnsupported, Code: "unsupported_media_type", Message: "请求体必须是 JSON（Content-Type: application/json）"}
+	}
+	return nil
+}
+
+// bindJSON decodes a JSON body strictly (unknown fields and wrong types are
+// errors with the field named) and validates it.
+func bindJSON(c echo.Context, dst any) error {
+	req := c.Request()
+	if err := requireJSON(c); err != nil {
+		return err
 	}
 	body, err := io.ReadAll(req.Body)
 	if err != nil {
@@ -145,12 +159,25 @@ func bindJSON(c echo.Context, dst any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
-		return decodeError(err)
+		return decodeErrorIn(err, body, dst)
 	}
 	if dec.More() {
 		return &apperr.Error{Kind: apperr.ErrInvalid, Code: "malformed_json", Message: "请求体只能包含一个 JSON 对象"}
 	}
 	return c.Validate(dst)
+}
+
+// decodeErrorIn is decodeError for a body decoded into dst: an unknown
+// field is named by its full path in the body (content.titel).
+func decodeErrorIn(err error, raw []byte, dst any) error {
+	out := decodeError(err)
+	var ae *apperr.Error
+	if errors.As(out, &ae) && ae.Code == "unknown_field" {
+		if p := unknownFieldPath(raw, reflect.TypeOf(dst)); p != "" {
+			return &apperr.Error{Kind: apperr.ErrInvalid, Code: "unknown_field", Message: "未知字段：" + p, Fields: map[string]string{p: "不支持该字段"}}
+		}
+	}
+	return out
 }
 
 func decodeError(err error) error {
@@ -160,7 +187,7 @@ func decodeError(err error) error {
 	case errors.As(err, &se), errors.Is(err, io.ErrUnexpectedEOF):
 		return &apperr.Error{Kind: apperr.ErrInvalid, Code: "malformed_json", Message: "请求体不是合法的 JSON"}
 	case errors.As(err, &te):
-		field := te.Field
+		field := jsonFieldPath(te.Field)
 		if field == "" {
 			field = "(body)"
 		}
@@ -175,6 +202,21 @@ func decodeError(err error) error {
 		return de
 	}
 	return &apperr.Error{Kind: apperr.ErrInvalid, Code: "malformed_json", Message: "请求体格式有误：" + err.Error()}
+}
+
+// jsonFieldPath drops the names of embedded Go structs encoding/json puts in
+// a type error's path ("DecisionFields.committee" → "committee"); the
+// JSON names here are all lower case.
+func jsonFieldPath(p string) string {
+	parts := strings.Split(p, ".")
+	out := parts[:0]
+	for _, s := range parts {
+		if s != "" && s[0] >= 'A' && s[0] <= 'Z' {
+			continue
+		}
+		out = append(out, s)
+	}
+	return strings.Join(out, ".")
 }
 
 func jsonTypeName(t reflect.Type) string {

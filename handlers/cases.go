@@ -293,6 +293,9 @@ func (s *Server) caseAction(c echo.Context) error {
 }
 
 func bindActionJSON(c echo.Context, req *cases.ActionRequest) error {
+	if err := requireJSON(c); err != nil {
+		return err
+	}
 	body, err := io.ReadAll(c.Request().Body)
 	if err != nil {
 		var mbe *http.MaxBytesError
@@ -335,7 +338,7 @@ func decodeActionBody(c echo.Context, body []byte, req *cases.ActionRequest) err
 	dec := json.NewDecoder(bytes.NewReader(rest))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(req.Payload); err != nil {
-		return decodeError(err)
+		return decodeErrorIn(err, rest, req.Payload)
 	}
 	// Validation runs inside Execute, after the access, role, version and
 	// state checks, so an object the user may not see answers 404 whatever the

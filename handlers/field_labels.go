@@ -1,5 +1,16 @@
 package handlers
 
+import (
+	"strings"
+
+	"jianyi/internal/agency"
+	"jianyi/internal/applications"
+	"jianyi/internal/cases"
+	"jianyi/internal/org"
+	"jianyi/internal/projects"
+	"jianyi/internal/reviews"
+)
+
 // fieldLabels are the Chinese names of request fields, used in validation
 // messages ("意见为必填字段") while the error's fields map keeps the JSON
 // name so clients can attach the message to their input.
@@ -30,4 +41,83 @@ var fieldLabels = map[string]string{
 	"version": "版本号", "website": "网址", "workability": "可操作性评分", "year": "年度",
 	"urgent_days": "紧急回复天数", "urgent_reason": "紧急理由", "delivered_on": "送达日期", "received_on": "收到日期",
 	"date": "日期", "meeting_date": "会议日期",
+}
+
+// enumLabelSets name the values of the fields that take one of a fixed set
+// (validate:"oneof=…"), so a refusal lists the choices as a person knows
+// them: 方式必须是“书面送达”“宣告送达”之一. A oneof is named by the smallest
+// set that has a label for every one of its values (so "withdraw" reads
+// 撤回检察建议 among the decisions and 指令撤回 among a filing's orders). TestEveryEnumHasLabels keeps the list complete.
+var enumLabelSets = []map[string]string{
+	cases.DeliveryMethodLabels,
+	{"in_person": "直接送达", "post": "邮寄送达"},
+	cases.AttendeeKindLabels,
+	cases.SourceLabels,
+	cases.DecisionKindLabels,
+	{"amend": "指令变更", "withdraw": "指令撤回"},
+	{"amend": "变更检察建议", "withdraw": "撤回检察建议", "keep": "维持检察建议"},
+	{"grant": "准予延期", "refuse": "不准予延期"},
+	{"accept": "决定启动", "decline": "不予启动"},
+	stringLabels(org.RoleLabels),
+	{"supreme": "最高人民检察院", "provincial": "省级", "municipal": "市级", "county": "县级"},
+	{"holiday": "放假", "workday": "调休上班"},
+	{"resident_id": "居民身份证", "passport": "护照", "hmt_permit": "港澳台居民来往内地通行证"},
+	applications.AnswerKindLabels,
+	projects.ProjectRoleLabels,
+	projects.TaskStatusLabels,
+	reviews.ReviewKindLabels,
+	reviews.ScopeLabels,
+	{"interim": "阶段性回复", "final": "正式回复", "supplement": "补充回复"},
+	agency.PositionLabels,
+	agency.RectificationLabels,
+	agency.FollowUpKindLabels,
+	agency.EscalationKindLabels,
+	agency.CloseOutcomeLabels,
+	agency.LookBackVerdictLabels,
+}
+
+func stringLabels[K ~string](m map[K]string) map[string]string {
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[string(k)] = v
+	}
+	return out
+}
+
+// enumChoices names the values of a oneof ("written announced") by their
+// labels, each in Chinese quotes; a value no set names keeps its code.
+func enumChoices(param string) string {
+	values := strings.Fields(param)
+	var set map[string]string
+	for _, s := range enumLabelSets {
+		all := true
+		for _, v := range values {
+			if _, ok := s[v]; !ok {
+				all = false
+				break
+			}
+		}
+		if all && (set == nil || len(s) < len(set)) {
+			set = s
+		}
+	}
+	var b strings.Builder
+	for _, v := range values {
+		label, ok := set[v]
+		if !ok {
+			label = enumLabel(v)
+		}
+		b.WriteString("“" + label + "”")
+	}
+	return b.String()
+}
+
+// enumLabel is a value's label from any set, or the value itself.
+func enumLabel(v string) string {
+	for _, s := range enumLabelSets {
+		if l, ok := s[v]; ok {
+			return l
+		}
+	}
+	return v
 }

@@ -63,6 +63,9 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 // staffPages is where the pages of the staff and agency interface register
 // (one line per area).
 func (s *Server) staffPages(app pages) {
+	s.statsPages(app)
+	s.adminPages(app)
+	s.workPages(app)
 	s.casePages(app)
 }
 

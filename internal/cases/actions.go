@@ -31,6 +31,7 @@ func NewActions() *Actions {
 	r.Register("reject_proposal", ActionBehaviour{NewPayload: func() any { return &RejectProposalPayload{} }, Apply: applyRejectProposal})
 	r.Register("waive_investigation", ActionBehaviour{NewPayload: func() any { return &WaiverPayload{} }, Apply: applyWaiveInvestigation})
 	r.Register("terminate", ActionBehaviour{NewPayload: func() any { return &ReasonPayload{} }, Apply: applyEnding("terminated")})
+	r.Register("check", ActionBehaviour{Apply: applyCheck})
 	r.Register("file", ActionBehaviour{Apply: applyFile})
 	r.Register("consult", ActionBehaviour{NewPayload: func() any { return &ConsultPayload{} }, Apply: applyConsult})
 	r.Register("draft", ActionBehaviour{NewPayload: func() any { return &AgencyPayload{} }, Apply: applyDraft})

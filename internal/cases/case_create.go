@@ -12,6 +12,7 @@ import (
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
+	"jianyi/internal/platform/search"
 )
 
 // CaseInput registers a lead (线索).
@@ -74,14 +75,7 @@ func (s *Service) CreateCase(ctx context.Context, a *org.Actor, in CaseInput) (*
 			InvolvesPrivacy: in.InvolvesPrivacy, InvolvesMinors: in.InvolvesMinors,
 			StateEnteredAt: now, CreatedBy: a.UserID, CreatedAt: now, UpdatedAt: now,
 		}
-		if err := tx.Create(c).Error; err != nil {
-			return err
-		}
-		ev := &CaseEvent{CaseID: c.ID, Action: "register", FromState: "", ToState: StateLead, ActorName: a.DisplayName,
-			Role: string(a.Role), Note: "登记线索", Data: "{}", Internal: true, CreatedAt: now}
-		uid := a.UserID
-		ev.ActorID = &uid
-		if err := tx.Create(ev).Error; err != nil {
+		if _, err := RegisterLead(tx, a, c, "登记线索", nil); err != nil {
 			return err
 		}
 		out = c
@@ -157,9 +151,18 @@ func (s *Service) ListCases(ctx context.Context, a *org.Actor, q CaseListQuery) 
 	if q.ProsecutorID != 0 {
 		tx = tx.Where("cases.prosecutor_id = ?", q.ProsecutorID)
 	}
-	if q.Q != "" {
-		p := database.LikePattern(q.Q)
-		tx = tx.Where("(cases.title LIKE ? ESCAPE '!' OR cases.summary LIKE ? ESCAPE '!')", p, p)
+	ranked := false
+	if q.Q = strings.TrimSpace(q.Q); q.Q != "" {
+		// The full-text index (search_index.go) finds every run of two
+		// characters or more and ranks the cases; a query with a single
+		// character between spaces is searched by LIKE, newest first.
+		if sq := search.ParseQuery(q.Q); sq.Usable() {
+			tx = search.Cases.Match(tx, "cases", sq)
+			ranked = true
+		} else {
+			p := database.LikePattern(q.Q)
+			tx = tx.Where("(cases.title LIKE ? ESCAPE '!' OR cases.summary LIKE ? ESCAPE '!')", p, p)
+		}
 	}
 	if q.DueFrom != nil {
 		tx = tx.Where("cases.reply_due >= ?", q.DueFrom.String())
@@ -169,6 +172,20 @@ func (s *Service) ListCases(ctx context.Context, a *org.Actor, q CaseListQuery) 
 	}
 	if q.Overdue {
 		tx = tx.Where("cases.state = ? AND cases.reply_due < ?", StateDelivered, s.Today().String())
+	}
+	if ranked {
+		// Ranked results page by position: the cursor is the number of
+		// results already shown (opaque to clients, as every cursor).
+		var out []Case
+		if err := tx.Order("cases.id DESC").Offset(int(q.Cursor)).Limit(q.Limit + 1).Find(&out).Error; err != nil {
+			return nil, "", err
+		}
+		next := ""
+		if len(out) > q.Limit {
+			out = out[:q.Limit]
+			next = strconv.FormatInt(q.Cursor+int64(q.Limit), 10)
+		}
+		return out, next, nil
 	}
 	if q.Sort == CaseSortDue {
 		return listByDue(tx, q)

@@ -44,6 +44,7 @@ func ListInbox(ctx context.Context, db *database.DB, a *org.Actor, q InboxQuery)
 	if err := tx.Order("id DESC").Limit(q.Limit + 1).Find(&page.Items).Error; err != nil {
 		return nil, err
 	}
+	fillLinks(page.Items, a.Role)
 	if len(page.Items) > q.Limit {
 		page.Items = page.Items[:q.Limit]
 		page.NextCursor = strconv.FormatInt(page.Items[len(page.Items)-1].ID, 10)
@@ -70,6 +71,9 @@ func MarkNotificationRead(ctx context.Context, db *database.DB, a *org.Actor, id
 	if err := db.WithContext(ctx).Where("id = ? AND user_id = ?", id, a.UserID).First(&n).Error; err != nil {
 		return nil, database.NotFoundOr(err, "通知")
 	}
+	one := []Notification{n}
+	fillLinks(one, a.Role)
+	n = one[0]
 	if n.ReadAt != nil {
 		return &n, nil
 	}

@@ -13,12 +13,14 @@ import (
 
 // Notification is one message in a user's in-app inbox.
 type Notification struct {
-	ID        int64      `gorm:"primaryKey" json:"id"`
-	UserID    int64      `json:"user_id"`
-	CaseID    *int64     `json:"case_id"`
-	Kind      string     `json:"kind"`
-	Title     string     `json:"title"`
-	Body      string     `json:"body"`
+	ID     int64  `gorm:"primaryKey" json:"id"`
+	UserID int64  `json:"user_id"`
+	CaseID *int64 `json:"case_id"`
+	Kind   string `json:"kind"`
+	Title  string `json:"title"`
+	Body   string `json:"body"`
+	// Link is the page where the recipient acts on it (LinkFor).
+	Link      *string    `json:"link"`
 	ReadAt    *time.Time `json:"read_at"`
 	CreatedAt time.Time  `json:"created_at"`
 }
@@ -71,7 +73,7 @@ func Send(tx *gorm.DB, ch Channels, n Spec) error {
 	// With a delivery channel on, the recipients' addresses are read in one
 	// query rather than one per recipient.
 	var users map[int64]org.User
-	if (ch.Email || ch.Webhook) && len(n.UserIDs) > 0 {
+	if len(n.UserIDs) > 0 {
 		var err error
 		if users, err = org.UsersByID(tx, n.UserIDs); err != nil {
 			return err
@@ -87,6 +89,9 @@ func Send(tx *gorm.DB, ch Channels, n Spec) error {
 		if n.CaseID != 0 {
 			cid := n.CaseID
 			row.CaseID = &cid
+		}
+		if link := LinkFor(users[uid].Role, n.Kind, n.CaseID); link != "" {
+			row.Link = &link
 		}
 		if err := tx.Create(row).Error; err != nil {
 			return err

@@ -63,7 +63,7 @@ func UserByID(tx *gorm.DB, id int64) (*User, error) {
 // UsersByID reads the id, email and username of the given users.
 func UsersByID(tx *gorm.DB, ids []int64) (map[int64]User, error) {
 	var list []User
-	if err := tx.Select("id", "email", "username").Where("id IN ?", ids).Find(&list).Error; err != nil {
+	if err := tx.Select("id", "email", "username", "role").Where("id IN ?", ids).Find(&list).Error; err != nil {
 		return nil, err
 	}
 	out := make(map[int64]User, len(list))
