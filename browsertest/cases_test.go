@@ -217,7 +217,7 @@ func TestDashboardsPerRole(t *testing.T) {
 			t.Fatalf("%s lands on %s", user, p.URL())
 		}
 		p.MustSee("工作台")
-		p.Screenshot("dashboard-" + user)
+		p.Screenshot("staff-dashboard-" + user)
 		if user != "admin" {
 			p.Open("/cases?sort=due")
 			p.Screenshot("cases-" + user)

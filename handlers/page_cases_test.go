@@ -206,10 +206,34 @@ func TestDashboardShowsEachRolesWork(t *testing.T) {
 			continue
 		}
 		bodyHas(t, res, box.title, fmt.Sprintf(`aria-label="%d 件"`, len(want)))
+		// GET /api/v1/work gives the same box.
+		var work struct {
+			Total int64
+			Boxes []struct {
+				Title string
+				Count int
+				Items []struct{ Title string }
+			}
+		}
+		env.Do("GET", "/api/v1/work", user, nil).Expect(t, http.StatusOK).Decode(t, &work)
+		found := false
+		for _, wb := range work.Boxes {
+			if wb.Title == box.title {
+				found = wb.Count == len(want) && len(wb.Items) == min(len(want), cases.WorkQueueLimit)
+			}
+		}
+		if !found || work.Total < int64(len(want)) {
+			t.Fatalf("%s: GET /api/v1/work lacks box %s with %d items: %+v", user, box.title, len(want), work)
+		}
 		for _, c := range want {
 			bodyHas(t, res, c["title"].(string))
 		}
 		bodyHas(t, res, `class="nav-count"`)
+	}
+	var none struct{ Boxes []any }
+	env.Do("GET", "/api/v1/work", "agency1", nil).Expect(t, http.StatusOK).Decode(t, &none)
+	if len(none.Boxes) != 0 {
+		t.Fatalf("an agency user has work boxes: %v", none.Boxes)
 	}
 	ag := env.WebLogIn(t, "agency1")
 	ag.Get("/dashboard").Expect(t, http.StatusForbidden)
