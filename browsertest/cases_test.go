@@ -194,7 +194,7 @@ func TestStaleCaseFormSaysWhatChanged(t *testing.T) {
 	// Meanwhile the case moves on.
 	env.Do("POST", fmt.Sprintf("/api/v1/cases/%d/actions/check", c.ID), "prosecutor1", map[string]any{"version": c.Version,
 		"note": "开始初核"}).Expect(t, http.StatusOK)
-	p.Fill("理由", "不属于本院管辖。").Click("不立案")
+	p.Fill("理由", "不属于本院管辖。").Check("我已核对，确认不立案").Click("不立案")
 	if p.Status() != http.StatusConflict {
 		t.Fatalf("stale form: status %d", p.Status())
 	}

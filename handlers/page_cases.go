@@ -645,6 +645,7 @@ type actionForm struct {
 	Danger    bool
 	Errors    templates.FormErrors
 	Committee bool // the approval step is the 检察委员会's
+	Confirm   templates.Field
 }
 
 // staleInfo tells a user whose form was built on an older version what
@@ -681,6 +682,17 @@ func (s *Server) buildActionForm(c echo.Context, cs *cases.Case, action string, 
 	f := actionForm{CaseID: cs.ID, Name: action, Label: spec.Label, Fields: formFields(payload, values, errs, choices),
 		Version: cs.Version, Seen: seen, Files: fileActions[action], Danger: dangerActions[action], Errors: errs,
 		Committee: cs.ApprovalStage == cases.StageCommittee}
+	if f.Danger {
+		f.Confirm = templates.Field{Name: "_confirm", ID: "_confirm", Type: "checkbox", Value: "true",
+			Label: "我已核对，确认" + spec.Label, Checked: values.Get("_confirm") == "true", Error: errs.For("_confirm"),
+			Hint: "该操作会结束或撤销案件的办理，提交后不能撤回"}
+	}
+	for i := range f.Fields {
+		switch f.Fields[i].Name {
+		case "meeting_date", "committee_decision":
+			f.Fields[i].Hint = "经检察委员会决定时填写"
+		}
+	}
 	f.Note = templates.Field{Name: "note", ID: "note", Label: "备注", Type: "textarea", Rows: 2, MaxLength: 2000,
 		Hint: "可不填；记入案件时间线", Error: errs.For("note"), Value: values.Get("note")}
 	if v := values.Get("version"); v != "" {
@@ -777,6 +789,9 @@ func (s *Server) actionSubmit(c echo.Context) error {
 	seen, _ := strconv.ParseInt(values.Get("_seen"), 10, 64)
 	version, _ := strconv.Atoi(values.Get("version"))
 	body, bad := formBody(req.Payload, values)
+	if dangerActions[action] && values.Get("_confirm") != "true" {
+		bad["_confirm"] = "请勾选确认后再提交"
+	}
 	if len(bad) == 0 {
 		err = decodeActionBody(c, actionBody(body, version, strings.TrimSpace(values.Get("note"))), &req)
 		if err == nil {
@@ -838,7 +853,7 @@ func errorStatus(err error) int {
 // formErrorsFor places an error's field messages next to the form's fields;
 // messages about fields the form does not have join the summary's message.
 func formErrorsFor(ae *apperr.Error, payload any, action string) templates.FormErrors {
-	names := map[string]bool{"note": true}
+	names := map[string]bool{"note": true, "_confirm": dangerActions[action]}
 	var order []string
 	for _, f := range formFields(payload, nil, templates.FormErrors{}, nil) {
 		names[f.Name] = true
@@ -861,5 +876,5 @@ func formErrorsFor(ae *apperr.Error, payload any, action string) templates.FormE
 	if len(fields) > 0 && msg == "" {
 		msg = "请修改以下问题"
 	}
-	return templates.NewFormErrors(msg, fields, append(order, "note")...)
+	return templates.NewFormErrors(msg, fields, append(order, "note", "_confirm")...)
 }

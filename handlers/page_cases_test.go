@@ -278,7 +278,7 @@ func TestActionFormErrorsAreTheAPIs(t *testing.T) {
 		want := api.JSON()["error"].(map[string]any)["fields"].(map[string]any)["reason"].(string)
 
 		b := env.WebLogIn(t, "prosecutor1")
-		page := b.PostForm(fmt.Sprintf("/cases/%d/act/decline", id), url.Values{"version": {fmt.Sprint(v)}, "reason": {"  "}})
+		page := b.PostForm(fmt.Sprintf("/cases/%d/act/decline", id), url.Values{"version": {fmt.Sprint(v)}, "reason": {"  "}, "_confirm": {"true"}})
 		page.Expect(t, http.StatusUnprocessableEntity) // a form to correct
 		bodyHas(t, page, `id="reason-error"`, want, `href="#reason"`, `aria-invalid="true"`)
 
@@ -289,7 +289,11 @@ func TestActionFormErrorsAreTheAPIs(t *testing.T) {
 		}
 
 		// The same form done right goes through and says so.
-		res := b.PostForm(fmt.Sprintf("/cases/%d/act/decline", id), url.Values{"version": {fmt.Sprint(v)}, "reason": {"不属于本院管辖"}})
+		// A destructive action asks to confirm first.
+		unconfirmed := b.PostForm(fmt.Sprintf("/cases/%d/act/decline", id), url.Values{"version": {fmt.Sprint(v)}, "reason": {"不属于本院管辖"}})
+		unconfirmed.Expect(t, http.StatusUnprocessableEntity)
+		bodyHas(t, unconfirmed, `id="_confirm-error"`, "请勾选确认后再提交", "不属于本院管辖")
+		res := b.PostForm(fmt.Sprintf("/cases/%d/act/decline", id), url.Values{"version": {fmt.Sprint(v)}, "reason": {"不属于本院管辖"}, "_confirm": {"true"}})
 		if res.Status != http.StatusSeeOther || res.Header.Get("Location") != fmt.Sprintf("/cases/%d", id) {
 			t.Fatalf("decline: %d %s", res.Status, res.Header.Get("Location"))
 		}
@@ -313,7 +317,7 @@ func TestStaleActionFormShowsWhatChanged(t *testing.T) {
 		env.Do("POST", fmt.Sprintf("/api/v1/cases/%d/actions/check", id), "prosecutor1", map[string]any{"version": v, "note": "开始初核了"}).
 			Expect(t, http.StatusOK)
 		res := b.PostForm(fmt.Sprintf("/cases/%d/act/decline", id), url.Values{"version": {fmt.Sprint(v)}, "_seen": {seen[1]},
-			"reason": {"不属于本院管辖"}}).Expect(t, http.StatusConflict)
+			"reason": {"不属于本院管辖"}, "_confirm": {"true"}}).Expect(t, http.StatusConflict)
 		bodyHas(t, res, "该案件已被他人更新（版本 2），请查看最新内容后重试", "开始初核了", `name="version" value="2"`, "不属于本院管辖")
 		var c cases.Case
 		if err := db.First(&c, id).Error; err != nil || c.State != cases.StateChecking {
