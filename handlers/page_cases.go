@@ -491,7 +491,7 @@ var draftActions = map[string]bool{"draft": true, "submit": true, "approve": tru
 // nextSteps are the lifecycle's forward steps, shown as primary buttons;
 // the other actions (records, proposals, endings) are secondary.
 var nextSteps = map[string]bool{"check": true, "file": true, "investigate": true, "draft": true, "submit": true,
-	"approve": true, "issue": true, "deliver": true, "assess": true, "review_objection": true, "decide_extension": true}
+	"approve": true, "issue": true, "deliver": true, "assess": true, "review_objection": true}
 
 // dangerActions end or undo something and ask for the reason first.
 var dangerActions = map[string]bool{"decline": true, "withdraw": true, "terminate": true, "propose_withdraw": true, "reject_proposal": true}
