@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"gorm.io/gorm"
@@ -149,15 +151,62 @@ func (s *Server) setWorkCount(c echo.Context, p *templates.Page, n int64) {
 	}
 }
 
+// workCountCache keeps each user's 工作台 count for the navigation a few
+// seconds, so a page does not count the whole work queue again (half of a
+// case page's time). The 工作台 itself always counts afresh and refreshes
+// the entry; the user's own actions through the pages forget it.
+type workCountCache struct {
+	mu sync.Mutex
+	m  map[int64]workCountEntry
+}
+
+type workCountEntry struct {
+	n  int64
+	at time.Time
+}
+
+// workCountTTL is how long another user's action may take to show in the
+// navigation's count (the 工作台's boxes are always current).
+const workCountTTL = 15 * time.Second
+
+func (w *workCountCache) get(user int64) (int64, bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	e, ok := w.m[user]
+	if !ok || time.Since(e.at) > workCountTTL {
+		return 0, false
+	}
+	return e.n, true
+}
+
+func (w *workCountCache) put(user, n int64) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.m == nil || len(w.m) > 10000 {
+		w.m = map[int64]workCountEntry{}
+	}
+	w.m[user] = workCountEntry{n: n, at: time.Now()}
+}
+
+func (w *workCountCache) forget(user int64) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	delete(w.m, user)
+}
+
 // fillWorkCount counts the waiting work for the navigation of a staff page.
 func (s *Server) fillWorkCount(c echo.Context, p *templates.Page) error {
 	a := actorOf(c)
 	if a == nil || !a.IsStaff() || a.Role == org.RoleAdmin || p.Section == "dashboard" {
 		return nil
 	}
-	n, err := s.workCount(c.Request().Context(), a)
-	if err != nil {
-		return err
+	n, ok := s.web.work.get(a.UserID)
+	if !ok {
+		var err error
+		if n, err = s.workCount(c.Request().Context(), a); err != nil {
+			return err
+		}
+		s.web.work.put(a.UserID, n)
 	}
 	s.setWorkCount(c, p, n)
 	return nil
@@ -226,6 +275,7 @@ func (s *Server) dashboardPage(c echo.Context) error {
 		return err
 	}
 	s.setWorkCount(c, p, d.Total)
+	s.web.work.put(a.UserID, d.Total)
 	return s.renderPage(c, http.StatusOK, "staff/cases_dashboard", p)
 }
 
@@ -383,6 +433,7 @@ func (s *Server) newCaseSubmit(c echo.Context) error {
 			var cs *cases.Case
 			cs, err = s.cases.CreateCase(c.Request().Context(), actorOf(c), *payload)
 			if err == nil {
+				s.web.work.forget(actorOf(c).UserID)
 				s.setFlash(c, "success", "线索已登记。下一步：初核。")
 				return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/cases/%d", cs.ID))
 			}
@@ -797,6 +848,7 @@ func (s *Server) actionSubmit(c echo.Context) error {
 		if err == nil {
 			_, err = s.cases.Execute(ctx, a, req)
 			if err == nil {
+				s.web.work.forget(a.UserID)
 				s.setFlash(c, "success", "已"+actionLabel(action)+"。")
 				back := values.Get("_back")
 				if back != fmt.Sprintf("/cases/%d/draft", id) {

@@ -393,3 +393,34 @@ func pageAct(t *testing.T, env *apitest.Env, id int64, action, user string, vers
 		Expect(t, http.StatusOK).Decode(t, &c)
 	return c.Version
 }
+
+// navCount reads the 工作台 count on a page's navigation.
+func navCount(t *testing.T, res *apitest.Response) string {
+	t.Helper()
+	m := regexp.MustCompile(`href="/dashboard"[^>]*>工作台<span class="nav-count">(\d+)</span>`).FindSubmatch(res.Body)
+	if m == nil {
+		return "0"
+	}
+	return string(m[1])
+}
+
+// The navigation's 工作台 count follows the user's own actions at once.
+func TestNavigationCountFollowsOwnActions(t *testing.T) {
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
+		env := apitest.New(t, db)
+		b := env.WebLogIn(t, "prosecutor1")
+		if got := navCount(t, b.Get("/cases").Expect(t, http.StatusOK)); got != "0" {
+			t.Fatalf("count before %s", got)
+		}
+		res := b.PostForm("/cases/new", url.Values{"title": {"河道违规排污"}, "field": {"生态环境"}, "source": {"case_finding"},
+			"summary": {"群众反映河道排污。"}})
+		if res.Status != http.StatusSeeOther {
+			t.Fatalf("register: %d %s", res.Status, clipBody(res.Body))
+		}
+		page := b.Get(res.Header.Get("Location")).Expect(t, http.StatusOK)
+		if got := navCount(t, page); got != "1" {
+			t.Fatalf("count after registering a lead %s, want 1", got)
+		}
+		bodyHas(t, page, "线索已登记", "河道违规排污")
+	})
+}
