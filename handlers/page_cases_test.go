@@ -12,6 +12,7 @@ import (
 
 	"jianyi/apitest"
 	"jianyi/dbtest"
+	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
 	"jianyi/internal/demo"
 	"jianyi/internal/platform/database"
@@ -422,5 +423,60 @@ func TestNavigationCountFollowsOwnActions(t *testing.T) {
 			t.Fatalf("count after registering a lead %s, want 1", got)
 		}
 		bodyHas(t, page, "线索已登记", "河道违规排污")
+	})
+}
+
+// The work queue's and the due sort's SQL on both databases: the boxes count
+// what the case list finds, and sort=due pages through every case once.
+func TestWorkQueueAndDueSortOnEachDatabase(t *testing.T) {
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
+		env := apitest.New(t, db)
+		today := calendar.DateOf(env.Now(), env.Config.Location())
+		for i, days := range []int{-3, 10, 2, -30} {
+			env.CaseFixture(apitest.CaseFixture{State: cases.StateDelivered, Title: fmt.Sprintf("送达案件%d", i),
+				DocumentNumber: fmt.Sprintf("清河检八建〔2026〕%d号", 90+i), IssuedAt: env.Now(), DeliveredOn: today.AddDays(-40),
+				ReplyDue: today.AddDays(days), FiledWith: env.Org.City.ID})
+		}
+		env.CaseFixture(apitest.CaseFixture{State: cases.StateChecking, Title: "待立案的线索"})
+		pageLead(t, env)
+		pageLead(t, env)
+
+		byDue := apiCases(t, env, "prosecutor1", "sort=due")
+		if len(byDue) != 7 || byDue[0]["title"] != "送达案件3" || byDue[3]["title"] != "送达案件1" || byDue[4]["reply_due"] != nil {
+			t.Fatalf("sort=due: %v", byDue)
+		}
+		counts := map[string]map[string]int64{
+			"prosecutor1": {"leads": 2, "overdue": 2, "filings": 4},
+			"depthead1":   {"to_file": 1, "filings": 4},
+			"casemgr1":    {"overdue": 2, "filings": 4},
+			"chief1":      {"overdue": 2},
+		}
+		for user, want := range counts {
+			var work struct {
+				Boxes []struct {
+					Key   string
+					Count int64
+					Items []struct{ Title string }
+				}
+			}
+			env.Do("GET", "/api/v1/work", user, nil).Expect(t, http.StatusOK).Decode(t, &work)
+			got := map[string]int64{}
+			for _, b := range work.Boxes {
+				if b.Count > 0 {
+					got[b.Key] = b.Count
+				}
+			}
+			for k, n := range want {
+				if got[k] != n {
+					t.Fatalf("%s: box %s has %d, want %d (all: %v)", user, k, got[k], n, got)
+				}
+			}
+			for _, b := range work.Boxes {
+				if b.Key == "overdue" && (len(b.Items) != 2 || b.Items[0].Title != "送达案件3") {
+					t.Fatalf("%s: overdue box not most overdue first: %+v", user, b.Items)
+				}
+			}
+			env.WebLogIn(t, user).Get("/dashboard").Expect(t, http.StatusOK)
+		}
 	})
 }
