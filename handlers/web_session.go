@@ -63,6 +63,8 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 // staffPages is where the pages of the staff and agency interface register
 // (one line per area).
 func (s *Server) staffPages(app pages) {
+	s.agencyPages(app)
+	s.notificationPages(app)
 }
 
 // csrfMiddleware checks the _csrf field of every form post against the
