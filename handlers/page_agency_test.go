@@ -36,7 +36,7 @@ func TestAgencyPortalPages(t *testing.T) {
 		mustContain(t, inbox, letter, *c.ReplyDue, "待签收")
 		page := b.Get(letter).Expect(t, http.StatusOK)
 		mustContain(t, page, "签收检察建议书", "书面回复", "依法开展校园周边食品经营专项整治", "letter.pdf")
-		pdf := b.Get(letter + "/letter.pdf").Expect(t, http.StatusOK)
+		pdf := b.Get(letter+"/letter.pdf").Expect(t, http.StatusOK)
 		if !strings.HasPrefix(string(pdf.Body), "%PDF") || pdf.Header.Get("Content-Type") != "application/pdf" {
 			t.Fatalf("letter PDF: %s", pdf.Header)
 		}
@@ -93,7 +93,7 @@ func TestAgencyPortalPages(t *testing.T) {
 		other := env.WebLogIn(t, "agency2")
 		r = other.Get(letter).Expect(t, http.StatusNotFound)
 		mustContain(t, r, "<html")
-		other.Get(letter + "/letter.pdf").Expect(t, http.StatusNotFound)
+		other.Get(letter+"/letter.pdf").Expect(t, http.StatusNotFound)
 		env.WebLogIn(t, "prosecutor1").Get("/agency").Expect(t, http.StatusForbidden)
 	})
 }
