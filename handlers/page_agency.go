@@ -284,7 +284,13 @@ func (s *Server) agencyLetterAction(c echo.Context) error {
 	}
 	if err == nil {
 		s.setFlash(c, "success", agencyActionMessages[action])
-		return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/agency/letters/%d", id))
+		target := fmt.Sprintf("/agency/letters/%d", id)
+		if c.Request().Header.Get("X-Requested-With") == "XMLHttpRequest" {
+			// The upload script (static/upload.js) goes there itself.
+			c.Response().Header().Set("X-Location", target)
+			return c.NoContent(http.StatusNoContent)
+		}
+		return c.Redirect(http.StatusSeeOther, target)
 	}
 	var ae *apperr.Error
 	if !errors.As(err, &ae) {

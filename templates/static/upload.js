@@ -65,6 +65,7 @@
       if (box) box.hidden = false;
       var xhr = new XMLHttpRequest();
       xhr.open("POST", form.action);
+      xhr.setRequestHeader("X-Requested-With", "XMLHttpRequest");
       xhr.upload.addEventListener("progress", function (ev) {
         if (!ev.lengthComputable || !bar) return;
         var pct = Math.round(ev.loaded / ev.total * 100);
@@ -73,15 +74,15 @@
         if (text) text.textContent = "正在上传 " + pct + "%（" + size(ev.loaded) + " / " + size(ev.total) + "）";
       });
       xhr.addEventListener("load", function () {
-        // The answer is a page: after success the letter page the post
-        // redirected to (with its message), after a refusal the form with
-        // its errors. Show it as the browser would have.
-        if (xhr.responseURL && window.history && history.replaceState) {
-          history.replaceState(null, "", xhr.responseURL);
+        // Done: go to the page the server names (it shows the message).
+        // Refused: post the form the plain way, so the page with the form's
+        // errors comes back as it would without this script.
+        var next = xhr.getResponseHeader("X-Location");
+        if (xhr.status === 204 && next) {
+          window.location.assign(next);
+          return;
         }
-        document.open();
-        document.write(xhr.responseText);
-        document.close();
+        HTMLFormElement.prototype.submit.call(form);
       });
       xhr.addEventListener("error", function () {
         if (button) button.disabled = false;
