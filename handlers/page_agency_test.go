@@ -89,6 +89,18 @@ func TestAgencyPortalPages(t *testing.T) {
 			t.Fatalf("reply as stored: %+v", recs)
 		}
 
+		// 整改进展 sent by the upload script: the server names the page to go to.
+		env.Do("GET", fmt.Sprintf("/api/v1/cases/%d", c.ID), "prosecutor1", nil).Expect(t, http.StatusOK).Decode(t, &cur)
+		xhr := apitest.Multipart("POST", letter+"/report_progress", map[string]string{"_csrf": b.CSRF(), "version": fmt.Sprint(cur.Version),
+			"percent": "60", "progress_description": "专项检查已完成六成。"},
+			[]apitest.File{{Field: "files", Name: "进展.pdf", ContentType: "application/pdf", Content: []byte("%PDF-1.4\n% progress\n")}})
+		xhr.Header.Set("X-Requested-With", "XMLHttpRequest")
+		r = b.Do(xhr).Expect(t, http.StatusNoContent)
+		if r.Header.Get("X-Location") != letter {
+			t.Fatalf("X-Location %q", r.Header.Get("X-Location"))
+		}
+		mustContain(t, b.Get(letter).Expect(t, http.StatusOK), "整改进展已报送", "整改进展 60%", "进展.pdf")
+
 		// Another agency, and staff, cannot open it.
 		other := env.WebLogIn(t, "agency2")
 		r = other.Get(letter).Expect(t, http.StatusNotFound)
