@@ -86,6 +86,11 @@ func TestAgencySignsAndReplies(t *testing.T) {
 	p.Screenshot("agency-inbox")
 
 	p.Click("学校周边小作坊无证生产").MustSee("签收检察建议书", "依法查处无证生产的小作坊。", "建立小作坊登记和日常巡查制度。")
+	p.Click("签收").MustSee("签收人为必填字段")
+	if p.Status() != http.StatusUnprocessableEntity {
+		t.Fatalf("sign without a name: %d", p.Status())
+	}
+	p.Screenshot("agency-sign-error")
 	p.Fill("签收人", "王科长").Click("签收")
 	p.MustSee("已签收检察建议书。", "签收人 王科长", "书面回复")
 
@@ -110,6 +115,7 @@ func TestAgencySignsAndReplies(t *testing.T) {
 	}
 	p.Click("已回复").MustSee("学校周边小作坊无证生产")
 	p.Click("通知").MustSee("收到检察建议书")
+	p.Screenshot("agency-notifications")
 
 	other := browsertest.Get(t).NewPage(t, base)
 	other.LogIn("agency2", apitest.Password)
