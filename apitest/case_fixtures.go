@@ -84,6 +84,13 @@ func (e *Env) CaseFixture(f CaseFixture) *cases.Case {
 			e.T.Fatalf("draft fixture: %v", err)
 		}
 	}
+	var letter *cases.RecommendationContent
+	if c.IssuedAt != nil {
+		letter = f.Content
+	}
+	if err := cases.IndexCase(e.DB.DB, c, letter); err != nil {
+		e.T.Fatalf("case fixture index: %v", err)
+	}
 	if f.FiledWith != 0 {
 		due := calendar.DateOf(now, time.UTC).AddDays(5)
 		fl := &cases.Filing{CaseID: c.ID, ProcuratorateID: c.ProcuratorateID, ParentProcuratorateID: f.FiledWith,

@@ -5,6 +5,8 @@ package config
 
 import (
 	"bytes"
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -22,9 +24,9 @@ import (
 	"jianyi"
 )
 
-// DevSigningKey is the token key used in dev and demo mode when none is configured.
-// Production refuses to start with it.
-const DevSigningKey = "jianyi-development-signing-key-not-for-production"
+// retiredSigningKey was once written here as the key of dev and demo mode;
+// anyone can read it, so no mode accepts it any more.
+const retiredSigningKey = "jianyi-development-signing-key-not-for-production"
 
 // Config is the whole configuration tree.
 type Config struct {
@@ -43,8 +45,19 @@ type Config struct {
 	Approval   ApprovalConfig   `yaml:"approval"`
 	Public     PublicConfig     `yaml:"public"`
 	Site       SiteConfig       `yaml:"site"`
+	Audit      AuditConfig      `yaml:"audit"`
+	Analysis   AnalysisConfig   `yaml:"analysis"`
 
 	location *time.Location
+}
+
+// AuditConfig configures the audit trail's anchoring.
+type AuditConfig struct {
+	// Key, when set (≥ 32 bytes), keys the hash chain (HMAC-SHA-256): a
+	// rewrite by someone who can write the database but lacks the key is
+	// detected by `server audit verify`. Keep it out of the database and
+	// its backups (JIANYI_AUDIT_KEY).
+	Key string `yaml:"key" secret:"true"`
 }
 
 // HTTPConfig configures the listener and request limits.
@@ -70,7 +83,10 @@ type DatabaseConfig struct {
 
 // AuthConfig configures tokens and login throttling.
 type AuthConfig struct {
-	SigningKey         string        `yaml:"signing_key" secret:"true"`
+	SigningKey string `yaml:"signing_key" secret:"true"`
+	// EphemeralKey is set by Validate when it made SigningKey up for this
+	// process (dev and demo without a configured key).
+	EphemeralKey       bool          `yaml:"-"`
 	TokenTTL           time.Duration `yaml:"token_ttl"`
 	MaxFailuresPerUser int           `yaml:"max_failures_per_user"`
 	MaxFailuresPerIP   int           `yaml:"max_failures_per_ip"`
@@ -230,6 +246,21 @@ type GradeThresholds struct {
 type ScoreItem struct {
 	Name     string `yaml:"name" json:"name"`
 	MaxScore int    `yaml:"max_score" json:"max_score"`
+}
+
+// AnalysisConfig tunes the data analysis (数据分析模型, internal/analysis).
+type AnalysisConfig struct {
+	// RepeatWindowDays: a recommendation to an agency on a problem (field
+	// and problem kind) it received one on this many days before or fewer
+	// is flagged as repeated (回头看 signal).
+	RepeatWindowDays int `yaml:"repeat_window_days"`
+	// A field is rising when its letters grew by RisePercent percent or
+	// more against the previous period of the same length, and by at least
+	// RiseMinCases letters.
+	RisePercent  int `yaml:"rise_percent"`
+	RiseMinCases int `yaml:"rise_min_cases"`
+	// ImportMaxRows bounds the rows of one model-hit file.
+	ImportMaxRows int `yaml:"import_max_rows"`
 }
 
 // PublicConfig tunes the internet-facing parts: citizen applications and the
@@ -395,14 +426,20 @@ func (c *Config) Validate() error {
 		if c.IsProduction() {
 			bad("auth.signing_key", "must be set in production (JIANYI_AUTH_SIGNING_KEY)")
 		} else {
-			c.Auth.SigningKey = DevSigningKey
+			// Dev and demo without a key: a random key for this process only.
+			// Tokens die with it, and replicas cannot share them; no key is
+			// ever written in the source.
+			c.Auth.SigningKey, c.Auth.EphemeralKey = randomKey(), true
 		}
 	}
-	if c.IsProduction() && c.Auth.SigningKey == DevSigningKey {
-		bad("auth.signing_key", "the development key cannot be used in production")
+	if c.Auth.SigningKey == retiredSigningKey {
+		bad("auth.signing_key", "the former built-in development key is public and refused in every mode")
 	}
 	if len(c.Auth.SigningKey) < 32 {
 		bad("auth.signing_key", "must be at least 32 bytes")
+	}
+	if c.Audit.Key != "" && len(c.Audit.Key) < 32 {
+		bad("audit.key", "must be at least 32 bytes")
 	}
 	if c.Auth.TokenTTL < time.Minute || c.Auth.TokenTTL > 7*24*time.Hour {
 		bad("auth.token_ttl", "must be between 1m and 168h")
@@ -485,6 +522,15 @@ func (c *Config) Validate() error {
 	}
 	if g := c.Reviews.Grades; !(g.Excellent <= 100 && g.Excellent > g.Qualified && g.Qualified > g.Flawed && g.Flawed >= 0) {
 		bad("reviews.grades", "need 100 >= excellent > qualified > flawed >= 0, got %d/%d/%d", g.Excellent, g.Qualified, g.Flawed)
+	}
+	if c.Analysis.RepeatWindowDays < 1 || c.Analysis.RepeatWindowDays > 3660 {
+		bad("analysis.repeat_window_days", "must be between 1 and 3660 days, got %d", c.Analysis.RepeatWindowDays)
+	}
+	if c.Analysis.RisePercent < 1 || c.Analysis.RiseMinCases < 1 {
+		bad("analysis.rise_percent", "rise_percent and rise_min_cases must be at least 1")
+	}
+	if c.Analysis.ImportMaxRows < 1 || c.Analysis.ImportMaxRows > 100000 {
+		bad("analysis.import_max_rows", "must be between 1 and 100000, got %d", c.Analysis.ImportMaxRows)
 	}
 	seenItems := map[string]bool{}
 	if len(c.Reviews.ScoringSheet) == 0 {
@@ -642,4 +688,13 @@ func setFromString(fv reflect.Value, raw string) error {
 		return fmt.Errorf("unsupported type %s", fv.Type())
 	}
 	return nil
+}
+
+// randomKey is a signing key of 48 random bytes, base64-encoded.
+func randomKey() string {
+	b := make([]byte, 48)
+	if _, err := rand.Read(b); err != nil {
+		panic("no randomness for the signing key: " + err.Error())
+	}
+	return base64.RawStdEncoding.EncodeToString(b)
 }

@@ -18,8 +18,15 @@ func TestLoadDefaults(t *testing.T) {
 	if cfg.Mode != "dev" || cfg.Database.Driver != "sqlite" || cfg.HTTP.BodyLimit != 1<<20 || cfg.Auth.TokenTTL != 8*time.Hour {
 		t.Fatalf("unexpected defaults: %+v", cfg)
 	}
-	if cfg.Auth.SigningKey != config.DevSigningKey {
-		t.Fatal("dev mode without a key should use the development key")
+	if !cfg.Auth.EphemeralKey || len(cfg.Auth.SigningKey) < 32 || strings.Contains(cfg.Auth.SigningKey, "development") {
+		t.Fatal("dev mode without a key should make a random key for the process")
+	}
+	again, err := config.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Auth.SigningKey == cfg.Auth.SigningKey {
+		t.Fatal("two starts without a key share a signing key")
 	}
 }
 
@@ -50,7 +57,8 @@ func TestEnvironmentOverrides(t *testing.T) {
 		{"bad integer", map[string]string{"JIANYI_AUTH_MAX_FAILURES_PER_IP": "many"}, nil, "JIANYI_AUTH_MAX_FAILURES_PER_IP"},
 		{"bad mode", map[string]string{"JIANYI_MODE": "staging"}, nil, "mode"},
 		{"production without key", map[string]string{"JIANYI_MODE": "production"}, nil, "auth.signing_key"},
-		{"production with dev key", map[string]string{"JIANYI_MODE": "production", "JIANYI_AUTH_SIGNING_KEY": config.DevSigningKey}, nil, "development key"},
+		{"production with the retired key", map[string]string{"JIANYI_MODE": "production", "JIANYI_AUTH_SIGNING_KEY": "jianyi-development-signing-key-not-for-production"}, nil, "development key"},
+		{"dev with the retired key", map[string]string{"JIANYI_AUTH_SIGNING_KEY": "jianyi-development-signing-key-not-for-production"}, nil, "development key"},
 		{"short key", map[string]string{"JIANYI_AUTH_SIGNING_KEY": "short"}, nil, "at least 32 bytes"},
 		{"production with key", map[string]string{"JIANYI_MODE": "production", "JIANYI_AUTH_SIGNING_KEY": strings.Repeat("k", 40)},
 			func(c *config.Config) bool { return c.IsProduction() && c.Auth.SigningKey == strings.Repeat("k", 40) }, ""},

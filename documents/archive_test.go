@@ -14,6 +14,7 @@ import (
 // of a letter back with outside tools: poppler's pdfinfo and pdffonts and
 // qpdf --check.
 func TestArchiveMetadata(t *testing.T) {
+	t.Parallel()
 	doc := longRecommendation()
 	pdf, err := testRenderer(t).Recommendation(doc)
 	if err != nil {
@@ -53,6 +54,7 @@ func TestArchiveMetadata(t *testing.T) {
 // see: the XMP packet parses, says PDF/A-2b and repeats the document
 // information; the catalog names it and the sRGB output intent.
 func TestXMPMatchesDocumentInformation(t *testing.T) {
+	t.Parallel()
 	doc := longRecommendation()
 	doc.CreatedAt = time.Date(2026, 3, 5, 2, 30, 0, 0, time.UTC) // 10:30 in Shanghai
 	pdf, err := testRenderer(t).Recommendation(doc)

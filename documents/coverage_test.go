@@ -10,6 +10,7 @@ import (
 // in — with its fallbacks — draws every character of GBK and the extra
 // symbols, as fpdf will read them (format-4 cmap).
 func TestEveryGBKCharacterHasAGlyph(t *testing.T) {
+	t.Parallel()
 	r := testRenderer(t)
 	all := append(GBKRunes(), []rune(ExtraSymbols)...)
 	if n := len(GBKRunes()); n < 21800 {
@@ -31,6 +32,7 @@ func TestEveryGBKCharacterHasAGlyph(t *testing.T) {
 // TestGBKSweepRenders sets every GBK character in the body and reads the
 // PDF back: nothing is missing, nothing is lost or reordered.
 func TestGBKSweepRenders(t *testing.T) {
+	t.Parallel()
 	all := append(GBKRunes(), []rune(ExtraSymbols)...)
 	var body []Block
 	for i := 0; i < len(all); i += 600 {
@@ -66,6 +68,7 @@ func TestGBKSweepRenders(t *testing.T) {
 // TestRareCharactersRoundTrip is the case: 〇, 喆, 镕 and ㎡ in the
 // facts render and come back from pdftotext in order.
 func TestRareCharactersRoundTrip(t *testing.T) {
+	t.Parallel()
 	doc := longRecommendation()
 	facts := "经查，当事人王喆、李镕于二〇二六年一月在该处违法搭建房屋约120㎡，№3号楼前堆放建筑垃圾，见附图①至③。"
 	doc.Body = append([]Block{{Text: facts}}, doc.Body...)

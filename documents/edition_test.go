@@ -9,6 +9,7 @@ import (
 // TestDraftMarksEveryPage: a preview carries 草稿 across every page, not
 // just the first; the official letter carries none.
 func TestDraftMarksEveryPage(t *testing.T) {
+	t.Parallel()
 	r := testRenderer(t)
 	pdf, pages := renderEdition(t, Draft)
 	// The mark is light grey (215) across the middle of the page; text
@@ -40,6 +41,7 @@ func TestDraftMarksEveryPage(t *testing.T) {
 // signature sits one blank line under the text, two characters from the
 // right edge, with no room left for a seal (GB/T 9704-2012 7.3.5.3).
 func TestPublicCopy(t *testing.T) {
+	t.Parallel()
 	r := testRenderer(t)
 	pdf, pages := renderEdition(t, Public)
 	doc := longRecommendation()

@@ -10,6 +10,7 @@ import (
 )
 
 func TestSubsetKeepsOnlyRequestedGlyphs(t *testing.T) {
+	t.Parallel()
 	r := testRenderer(t)
 	for _, face := range []*fontFace{r.body, r.hei, r.kai, r.title} {
 		kept := []rune("检察建议书，。《》“”GB 2763-2021")
@@ -38,6 +39,7 @@ func TestSubsetKeepsOnlyRequestedGlyphs(t *testing.T) {
 }
 
 func TestNewRendererRejectsUnusableFonts(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	write := func(name string, data []byte) string {
 		path := filepath.Join(dir, name)
@@ -65,6 +67,7 @@ func TestNewRendererRejectsUnusableFonts(t *testing.T) {
 }
 
 func TestFontConfigPathIsUsed(t *testing.T) {
+	t.Parallel()
 	kai, err := shippedFonts.ReadFile(shippedKai)
 	if err != nil {
 		t.Fatal(err)
@@ -95,6 +98,7 @@ func TestFontConfigPathIsUsed(t *testing.T) {
 }
 
 func TestRendererIsSafeForConcurrentUse(t *testing.T) {
+	t.Parallel()
 	r := testRenderer(t)
 	want, err := r.Recommendation(longRecommendation())
 	if err != nil {
@@ -118,6 +122,7 @@ func TestRendererIsSafeForConcurrentUse(t *testing.T) {
 // TestConfiguredFallbackComesFirst: a character the faces lack is drawn
 // from FontConfig.Fallback before the shipped fallbacks.
 func TestConfiguredFallbackComesFirst(t *testing.T) {
+	t.Parallel()
 	extra, err := shippedFonts.ReadFile(shippedLast)
 	if err != nil {
 		t.Fatal(err)

@@ -47,6 +47,7 @@ func pdfWords(t *testing.T, pdf []byte) []word {
 // page numbers 7 mm below the text block, right on odd and left on even
 // pages.
 func TestLayoutGeometry(t *testing.T) {
+	t.Parallel()
 	pdf, err := testRenderer(t).Recommendation(longRecommendation())
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 // blank lines under the masthead, the red rule 4 mm under the 文号 and the
 // title two blank lines under the rule.
 func TestHeaderGeometry(t *testing.T) {
+	t.Parallel()
 	doc := longRecommendation()
 	pdf, err := testRenderer(t).Recommendation(doc)
 	if err != nil {
@@ -44,6 +45,7 @@ func TestHeaderGeometry(t *testing.T) {
 // TestDocumentNumberOnOneLine sets each numbered letter kind and checks the
 // 文号 is drawn once, on one baseline, centred under the masthead.
 func TestDocumentNumberOnOneLine(t *testing.T) {
+	t.Parallel()
 	r := testRenderer(t)
 	for _, kind := range []string{"检察建议书", "催办函", "备案报告", "受理告知书"} {
 		doc := longRecommendation()
@@ -74,6 +76,7 @@ func TestDocumentNumberOnOneLine(t *testing.T) {
 // character from the right edge, and the last rule on the text block's
 // bottom edge.
 func TestImprint(t *testing.T) {
+	t.Parallel()
 	r := testRenderer(t)
 	doc := longRecommendation()
 	l := r.setLetter(letterFrom(doc, ""))

@@ -9,6 +9,7 @@ import (
 )
 
 func TestEachDocumentKindRenders(t *testing.T) {
+	t.Parallel()
 	r := testRenderer(t)
 	letter := Letter{
 		Procuratorate:  "北京市海淀区人民检察院",
@@ -91,6 +92,7 @@ func TestEachDocumentKindRenders(t *testing.T) {
 }
 
 func TestNumberLabel(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		kind BlockKind
 		n    int
@@ -108,6 +110,7 @@ func TestNumberLabel(t *testing.T) {
 }
 
 func TestFormatDate(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		date time.Time
 		want string

@@ -16,6 +16,7 @@ func testWidth(r rune) float64 {
 }
 
 func TestBreakLines(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		text     string

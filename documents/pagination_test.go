@@ -54,6 +54,7 @@ func checkPages(t *testing.T, l *layout) {
 // TestPaginationSweep sets letters of every length from 1 to 60 body lines
 // with 0 to 3 attachments and checks each against the pagination rules.
 func TestPaginationSweep(t *testing.T) {
+	t.Parallel()
 	r := testRenderer(t)
 	attachments := []string{
 		"《关于加强校园周边食品安全监管的检察建议书》（京海检一部建〔2026〕3号）",
@@ -77,6 +78,7 @@ func TestPaginationSweep(t *testing.T) {
 }
 
 func TestBodyOfLines(t *testing.T) {
+	t.Parallel()
 	for _, n := range []int{1, 5, 7} {
 		lines := 0
 		for _, b := range bodyOfLines(n) {

@@ -32,6 +32,7 @@ func withoutSpace(s string) string {
 var pageNumberPattern = regexp.MustCompile(`—(\d+)—`)
 
 func TestRecommendationRoundTrip(t *testing.T) {
+	t.Parallel()
 	doc := longRecommendation()
 	pdf, err := testRenderer(t).Recommendation(doc)
 	if err != nil {
@@ -69,6 +70,7 @@ func TestRecommendationRoundTrip(t *testing.T) {
 }
 
 func TestMissingGlyphsReported(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name        string
 		text        string
@@ -98,6 +100,7 @@ func TestMissingGlyphsReported(t *testing.T) {
 }
 
 func TestRenderingIsDeterministic(t *testing.T) {
+	t.Parallel()
 	r := testRenderer(t)
 	first, err := r.Recommendation(longRecommendation())
 	if err != nil {
@@ -125,6 +128,7 @@ func TestRenderingIsDeterministic(t *testing.T) {
 // JIANYI_SAMPLE_PDF names (for looking at), or to a temporary file, and checks
 // what was written reads back as the same complete PDF.
 func TestWriteSample(t *testing.T) {
+	t.Parallel()
 	out := os.Getenv("JIANYI_SAMPLE_PDF")
 	if out == "" {
 		out = filepath.Join(t.TempDir(), "sample.pdf")

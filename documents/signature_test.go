@@ -108,6 +108,7 @@ func urgingLetter(paragraphs int, lastRunes int) Letter {
 // date do not fit under the last line of the body; before the fix each of
 // them had a last page holding only the signature and date (and 抄送).
 func TestLayoutSignatureCarriesBodyText(t *testing.T) {
+	t.Parallel()
 	r := testRenderer(t)
 	for _, tt := range []struct {
 		name  string
@@ -156,12 +157,14 @@ func longRecommendationEndingWith(n int) Letter {
 // TestLayoutSignatureNeverAlone sweeps body lengths across page ends: whatever
 // the length, the page with the date holds body text.
 func TestLayoutSignatureNeverAlone(t *testing.T) {
+	t.Parallel()
 	r := testRenderer(t)
 	// TestPaginationSweep checks every length on the layout; this reads a
 	// sample of them back from the PDF.
 	for paragraphs := 0; paragraphs <= 4; paragraphs += 2 {
 		for n := 20; n <= 400; n += 56 {
 			t.Run(fmt.Sprintf("%d+%d", paragraphs, n), func(t *testing.T) {
+				t.Parallel()
 				doc := urgingLetter(paragraphs, n)
 				pdf, err := r.UrgingLetter(doc)
 				if err != nil {
@@ -173,6 +176,7 @@ func TestLayoutSignatureNeverAlone(t *testing.T) {
 	}
 	for n := 20; n <= 400; n += 56 {
 		t.Run(fmt.Sprintf("filing report+%d", n), func(t *testing.T) {
+			t.Parallel()
 			doc := urgingLetter(1, n)
 			doc.Attachments = []string{"检察建议书（京海检一部建〔2026〕3号）", "调查终结报告"}
 			pdf, err := r.FilingReport(doc)
@@ -184,6 +188,7 @@ func TestLayoutSignatureNeverAlone(t *testing.T) {
 	}
 	for n := 140; n <= 336; n += 28 {
 		t.Run(fmt.Sprintf("recommendation+%d", n), func(t *testing.T) {
+			t.Parallel()
 			doc := longRecommendationEndingWith(n)
 			pdf, err := r.Recommendation(doc)
 			if err != nil {

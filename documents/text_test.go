@@ -9,6 +9,7 @@ import (
 // TestShortLinesAreNotStretched sets a line cut short by a URL that does not
 // fit and checks its characters keep their natural spacing.
 func TestShortLinesAreNotStretched(t *testing.T) {
+	t.Parallel()
 	r := testRenderer(t)
 	st := r.bodyStyle()
 	l := newLayout(docMeta{})
@@ -28,6 +29,7 @@ func TestShortLinesAreNotStretched(t *testing.T) {
 }
 
 func TestPunctuationCompression(t *testing.T) {
+	t.Parallel()
 	r := testRenderer(t)
 	// 、 has its ink in the left half; “ in the right half.
 	adv, shift := advances(r.body, []rune("、“三无”。"))
@@ -53,6 +55,7 @@ func TestPunctuationCompression(t *testing.T) {
 // TestURLIsNotSpread: justification adds no space inside a URL (before, the
 // gaps around "https" and ":" were spread).
 func TestURLIsNotSpread(t *testing.T) {
+	t.Parallel()
 	r := testRenderer(t)
 	st := r.bodyStyle()
 	l := newLayout(docMeta{})

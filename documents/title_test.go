@@ -6,6 +6,7 @@ import (
 )
 
 func TestTitleLines(t *testing.T) {
+	t.Parallel()
 	face := testRenderer(t).title
 	const maxEm = 18 // 2号 on the 156 mm block less a character each side
 	tests := []struct {
@@ -57,6 +58,7 @@ func containsWhole(lines []string, word string) bool {
 }
 
 func TestTrapezoidOrDiamond(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		w    []float64
 		want bool

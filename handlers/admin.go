@@ -40,6 +40,13 @@ func (s *Server) adminRoutes(g *echo.Group) {
 	}))
 	g.POST("/users/:id/disable", s.userResult(http.StatusOK, s.setDisabled(true)))
 	g.POST("/users/:id/enable", s.userResult(http.StatusOK, s.setDisabled(false)))
+	g.POST("/users/:id/unlock", s.userResult(http.StatusOK, func(c echo.Context) (*org.User, error) {
+		id, err := pathID(c, "id")
+		if err != nil {
+			return nil, err
+		}
+		return s.users.UnlockLogin(c.Request().Context(), actorOf(c), id)
+	}))
 }
 
 // listResponse wraps list results.

@@ -249,15 +249,32 @@ func TestApplicationRateLimits(t *testing.T) {
 				t.Fatal("429 without Retry-After")
 			}
 		}
-		// Per IP: the fourth submission from one address is refused, whatever the ID.
+		// Refused submissions do not count: five invalid ones from the
+		// address first.
+		for i := 0; i < 5; i++ {
+			body := solvedApplication(t, env, validResidentID(fmt.Sprintf("11010519850101%03d", 200+i)), problemText)
+			body["consent_privacy"] = false
+			req := httptest.NewRequest("POST", "/api/v1/public/applications", strings.NewReader(mustJSON(body)))
+			req.Header.Set("Content-Type", "application/json")
+			req.RemoteAddr = "203.0.113.9:4000"
+			if res := env.DoRequest(req, ""); res.Status != http.StatusBadRequest {
+				t.Fatalf("invalid submission %d: %d %s", i, res.Status, res.Body)
+			}
+		}
+		// Per IP: the fourth accepted submission from one address is
+		// refused, whatever the ID, with the wait in minutes.
 		for i, want := range []int{201, 201, 201, 429} {
 			id := validResidentID(fmt.Sprintf("11010519850101%03d", 100+i))
 			body := solvedApplication(t, env, id, problemText)
 			req := httptest.NewRequest("POST", "/api/v1/public/applications", strings.NewReader(mustJSON(body)))
 			req.Header.Set("Content-Type", "application/json")
 			req.RemoteAddr = "203.0.113.9:4000"
-			if res := env.DoRequest(req, ""); res.Status != want {
+			res := env.DoRequest(req, "")
+			if res.Status != want {
 				t.Fatalf("IP submission %d: %d %s, want %d", i, res.Status, res.Body, want)
+			}
+			if want == 429 && (!strings.Contains(string(res.Body), "分钟后再试") || strings.Contains(string(res.Body), "秒")) {
+				t.Fatalf("wait not said in minutes: %s", res.Body)
 			}
 		}
 		// Status look-ups per IP.

@@ -74,7 +74,7 @@ func (s *Server) requireAuth() echo.MiddlewareFunc {
 // are the same tokens.
 func (s *Server) parseToken(raw string) (*jwt.Token, error) {
 	return jwt.ParseWithClaims(raw, new(tokenClaims), func(*jwt.Token) (any, error) { return []byte(s.cfg.Auth.SigningKey), nil },
-		jwt.WithValidMethods([]string{"HS256"}), jwt.WithTimeFunc(s.clock.Now))
+		jwt.WithValidMethods([]string{"HS256"}), jwt.WithTimeFunc(s.clock.Now), jwt.WithExpirationRequired(), jwt.WithIssuer("jianyi"))
 }
 
 // actorOfToken loads the user a valid token names; a disabled account or a

@@ -113,35 +113,9 @@ func (s *Server) createCase(c echo.Context) error {
 
 func (s *Server) listCases(c echo.Context) error {
 	a := actorOf(c)
-	q := cases.CaseListQuery{State: c.QueryParam("state"), Field: c.QueryParam("field"), Q: strings.TrimSpace(c.QueryParam("q"))}
-	if q.State != "" && !cases.CaseState(q.State).Valid() {
-		return apperr.InvalidField("state", "未知的案件状态："+q.State)
-	}
-	var err error
-	if q.AgencyID, err = optionalInt(c, "agency_id"); err != nil {
-		return err
-	}
-	if q.ProsecutorID, err = optionalInt(c, "prosecutor_id"); err != nil {
-		return err
-	}
-	if q.Cursor, err = optionalInt(c, "cursor"); err != nil {
-		return err
-	}
-	limit, err := optionalInt(c, "limit")
+	q, err := caseListQuery(c)
 	if err != nil {
 		return err
-	}
-	q.Limit = int(limit)
-	if q.DueFrom, err = optionalDate(c, "due_from"); err != nil {
-		return err
-	}
-	if q.DueTo, err = optionalDate(c, "due_to"); err != nil {
-		return err
-	}
-	if v := c.QueryParam("overdue"); v != "" {
-		if q.Overdue, err = strconv.ParseBool(v); err != nil {
-			return apperr.InvalidField("overdue", "应为 true 或 false")
-		}
 	}
 	items, next, err := s.cases.ListCases(c.Request().Context(), a, q)
 	if err != nil {
@@ -152,6 +126,51 @@ func (s *Server) listCases(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, listResponse[CaseView]{Items: views, NextCursor: next})
+}
+
+// caseListQuery reads the case list's filters from the query string: the
+// API's GET /cases and the case list page read them the same way.
+func caseListQuery(c echo.Context) (cases.CaseListQuery, error) {
+	q := cases.CaseListQuery{State: c.QueryParam("state"), Field: c.QueryParam("field"), Q: strings.TrimSpace(c.QueryParam("q")),
+		Sort: c.QueryParam("sort")}
+	if q.State != "" && !cases.CaseState(q.State).Valid() {
+		return q, apperr.InvalidField("state", "未知的案件状态："+q.State)
+	}
+	if q.Sort != "" && q.Sort != cases.CaseSortDue {
+		return q, apperr.InvalidField("sort", "排序方式只能是 due（按回复期限）或不填（最新登记在前）")
+	}
+	var err error
+	if q.AgencyID, err = optionalInt(c, "agency_id"); err != nil {
+		return q, err
+	}
+	if q.ProsecutorID, err = optionalInt(c, "prosecutor_id"); err != nil {
+		return q, err
+	}
+	if q.Sort == cases.CaseSortDue {
+		q.DueCursor = c.QueryParam("cursor")
+		if _, _, ok := cases.ParseDueCursor(q.DueCursor); q.DueCursor != "" && !ok {
+			return q, apperr.InvalidField("cursor", "分页游标格式不正确")
+		}
+	} else if q.Cursor, err = optionalInt(c, "cursor"); err != nil {
+		return q, err
+	}
+	limit, err := optionalInt(c, "limit")
+	if err != nil {
+		return q, err
+	}
+	q.Limit = int(limit)
+	if q.DueFrom, err = optionalDate(c, "due_from"); err != nil {
+		return q, err
+	}
+	if q.DueTo, err = optionalDate(c, "due_to"); err != nil {
+		return q, err
+	}
+	if v := c.QueryParam("overdue"); v != "" {
+		if q.Overdue, err = strconv.ParseBool(v); err != nil {
+			return q, apperr.InvalidField("overdue", "应为 true 或 false")
+		}
+	}
+	return q, nil
 }
 
 func optionalInt(c echo.Context, name string) (int64, error) {

@@ -227,20 +227,82 @@ func (s *Server) disclosurePDF(c echo.Context, id int64) error {
 }
 
 // StatsResponse is the public statistics, with the definitions of its
-// figures (the staff statistics' own).
+// figures (the staff statistics' own): Limit agencies from Offset of Total,
+// by name; NextOffset is where the next page starts (absent on the last).
 type StatsResponse struct {
 	Agencies    []disclosure.AgencyStat `json:"agencies"`
+	Total       int                     `json:"total"`
+	Offset      int                     `json:"offset"`
+	Limit       int                     `json:"limit"`
+	NextOffset  *int                    `json:"next_offset,omitempty"`
 	Definitions map[string]string       `json:"definitions"`
 	GeneratedAt time.Time               `json:"generated_at"`
 }
 
-func (s *Server) statsJSON(c echo.Context) error {
-	st, err := s.pub.disclosures.AgencyStats(c.Request().Context())
+// Public statistics pages: the first is small, a client asks for more.
+const (
+	publicStatsDefaultLimit = 50
+	publicStatsMaxLimit     = 500
+)
+
+// publicStatsPage reads offset and limit, then the page, answering 304
+// when the client's copy (ETag: the aggregates' version and the page;
+// Last-Modified: when they last changed) is current.
+func (s *Server) publicStatsPage(c echo.Context, defaultLimit int) (*StatsResponse, bool, error) {
+	offset, err := optionalInt(c, "offset")
 	if err != nil {
+		return nil, false, err
+	}
+	limit, err := optionalInt(c, "limit")
+	if err != nil {
+		return nil, false, err
+	}
+	if limit == 0 {
+		limit = int64(defaultLimit)
+	}
+	if limit > publicStatsMaxLimit {
+		return nil, false, apperr.InvalidField("limit", fmt.Sprintf("每页最多 %d 个单位", publicStatsMaxLimit))
+	}
+	if offset > 1<<31 {
+		return nil, false, apperr.InvalidField("offset", "超出范围")
+	}
+	p, err := s.pub.disclosures.AgencyStatsPage(c.Request().Context(), int(offset), int(limit))
+	if err != nil {
+		return nil, false, err
+	}
+	h := c.Response().Header()
+	etag := fmt.Sprintf(`W/"%s-%d-%d"`, p.Version, offset, limit)
+	h.Set("ETag", etag)
+	if !p.UpdatedAt.IsZero() {
+		h.Set("Last-Modified", p.UpdatedAt.UTC().Format(http.TimeFormat))
+	}
+	h.Set("Cache-Control", "public, max-age=60")
+	req := c.Request()
+	if inm := req.Header.Get("If-None-Match"); inm != "" {
+		for _, t := range strings.Split(inm, ",") {
+			if t = strings.TrimSpace(t); t == "*" || strings.TrimPrefix(t, "W/") == strings.TrimPrefix(etag, "W/") {
+				return nil, true, c.NoContent(http.StatusNotModified)
+			}
+		}
+	} else if ims := req.Header.Get("If-Modified-Since"); ims != "" && !p.UpdatedAt.IsZero() {
+		if t, err := http.ParseTime(ims); err == nil && !p.UpdatedAt.Truncate(time.Second).After(t) {
+			return nil, true, c.NoContent(http.StatusNotModified)
+		}
+	}
+	out := &StatsResponse{Agencies: p.Agencies, Total: p.Total, Offset: int(offset), Limit: int(limit), Definitions: stats.Definitions,
+		GeneratedAt: p.UpdatedAt}
+	if next := int(offset) + len(p.Agencies); next < p.Total {
+		out.NextOffset = &next
+	}
+	return out, false, nil
+}
+
+func (s *Server) statsJSON(c echo.Context) error {
+	out, done, err := s.publicStatsPage(c, publicStatsDefaultLimit)
+	if done || err != nil {
 		return err
 	}
-	c.Response().Header().Set("Cache-Control", "public, max-age=300")
-	return c.JSON(http.StatusOK, StatsResponse{Agencies: st, Definitions: stats.Definitions, GeneratedAt: s.clock.Now()})
+	return c.JSON(http.StatusOK, out)
 }
 
 // Atom 1.0 (RFC 4287) elements the feed uses.

@@ -3,12 +3,14 @@
 package handlers
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -67,6 +69,12 @@ func NewHTTPErrorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 			return
 		}
 		rid := c.Response().Header().Get(echo.HeaderXRequestID)
+		if clientGone(c, err) {
+			// Nobody reads the answer: log the request as 499, not as a
+			// server error (the request logger prints this status).
+			c.Response().Status = StatusClientClosedRequest
+			return
+		}
 		status, body := errorResponse(err)
 		body.Error.RequestID = rid
 		if status >= 500 {
@@ -83,6 +91,17 @@ func NewHTTPErrorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 		}
 		_ = c.JSON(status, body)
 	}
+}
+
+// StatusClientClosedRequest is the status logged for a request whose client
+// went away before the answer (nginx's 499); it is never sent.
+const StatusClientClosedRequest = 499
+
+// clientGone reports that err comes from the request's context being
+// cancelled because the client disconnected.
+func clientGone(c echo.Context, err error) bool {
+	return errors.Is(c.Request().Context().Err(), context.Canceled) &&
+		(errors.Is(err, context.Canceled) || strings.Contains(err.Error(), "context canceled"))
 }
 
 // internalError logs the cause of a 5xx with the request id and returns the

@@ -20,30 +20,45 @@ func requestLogger(log *slog.Logger) echo.MiddlewareFunc {
 		return func(c echo.Context) error {
 			// A duration, measured on the monotonic clock; no date is taken here.
 			start := time.Now()
+			defer func() {
+				// A handler that aborted its response (http.ErrAbortHandler:
+				// a download cut short) is logged with the status it set.
+				if r := recover(); r != nil {
+					if r == http.ErrAbortHandler {
+						logRequest(log, c, start)
+					}
+					panic(r)
+				}
+			}()
 			err := next(c)
 			if err != nil {
 				c.Error(err)
 			}
-			status := c.Response().Status
-			level := slog.LevelInfo
-			if status >= 500 {
-				level = slog.LevelError
-			}
-			attrs := []any{
-				"request_id", c.Response().Header().Get(echo.HeaderXRequestID),
-				"method", c.Request().Method,
-				"route", c.Path(),
-				"status", status,
-				"duration_ms", float64(time.Since(start).Microseconds()) / 1000,
-				"ip", c.RealIP(),
-			}
-			if a := actorOf(c); a != nil {
-				attrs = append(attrs, "user_id", a.UserID)
-			}
-			log.Log(c.Request().Context(), level, "http request", attrs...)
+			logRequest(log, c, start)
 			return nil
 		}
 	}
+}
+
+// logRequest writes the request's line.
+func logRequest(log *slog.Logger, c echo.Context, start time.Time) {
+	status := c.Response().Status
+	level := slog.LevelInfo
+	if status >= 500 {
+		level = slog.LevelError
+	}
+	attrs := []any{
+		"request_id", c.Response().Header().Get(echo.HeaderXRequestID),
+		"method", c.Request().Method,
+		"route", c.Path(),
+		"status", status,
+		"duration_ms", float64(time.Since(start).Microseconds()) / 1000,
+		"ip", c.RealIP(),
+	}
+	if a := actorOf(c); a != nil {
+		attrs = append(attrs, "user_id", a.UserID)
+	}
+	log.Log(c.Request().Context(), level, "http request", attrs...)
 }
 
 // bodyLimit caps request bodies: JSON at the body limit, multipart uploads at

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -12,7 +13,6 @@ import (
 	"jianyi/internal/applications"
 	"jianyi/internal/disclosure"
 	"jianyi/internal/platform/apperr"
-	"jianyi/internal/stats"
 	"jianyi/templates"
 )
 
@@ -227,11 +227,29 @@ func (s *Server) disclosurePage(c echo.Context) error {
 }
 
 func (s *Server) statsPage(c echo.Context) error {
-	st, err := s.pub.disclosures.AgencyStats(c.Request().Context())
-	if err != nil {
+	out, done, err := s.publicStatsPage(c, publicStatsPageSize)
+	if done || err != nil {
 		return err
 	}
-	c.Response().Header().Set("Cache-Control", "public, max-age=300")
-	return s.renderPage(c, http.StatusOK, "public/stats", s.newPage(c, "被建议单位回复情况统计", "stats",
-		StatsResponse{Agencies: st, Definitions: stats.Definitions, GeneratedAt: s.clock.Now().UTC()}))
+	data := statsPageData{StatsResponse: *out}
+	if out.NextOffset != nil {
+		data.NextURL = fmt.Sprintf("/public/stats?offset=%d", *out.NextOffset)
+	}
+	if out.Offset > 0 {
+		data.PrevURL = fmt.Sprintf("/public/stats?offset=%d", max(out.Offset-out.Limit, 0))
+	}
+	if out.Total > out.Limit {
+		data.PageInfo = fmt.Sprintf("第 %d–%d 个，共 %d 个单位", out.Offset+1, out.Offset+len(out.Agencies), out.Total)
+	}
+	return s.renderPage(c, http.StatusOK, "public/stats", s.newPage(c, "被建议单位回复情况统计", "stats", data))
+}
+
+// publicStatsPageSize is how many agencies the public page lists at a time.
+const publicStatsPageSize = 100
+
+// statsPageData is the public statistics page: a page of the table and the
+// links to the pages around it.
+type statsPageData struct {
+	StatsResponse
+	PrevURL, NextURL, PageInfo string
 }

@@ -16,6 +16,7 @@ import (
 	"jianyi/config"
 	"jianyi/documents"
 	"jianyi/internal/agency"
+	"jianyi/internal/analysis"
 	"jianyi/internal/applications"
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
@@ -44,6 +45,7 @@ type Server struct {
 	projectService *projects.Service
 	reviewService  *reviews.Service
 	statsService   *stats.Service
+	analysis       *analysis.Service
 	registry       *prometheus.Registry
 	pub            *publicServices // citizen applications and disclosure (applications.go)
 	jobs           *jobs.Scheduler
@@ -66,6 +68,7 @@ type Services struct {
 	Projects     *projects.Service
 	Reviews      *reviews.Service
 	Stats        *stats.Service
+	Analysis     *analysis.Service
 	Jobs         *jobs.Scheduler
 }
 
@@ -88,6 +91,7 @@ func New(svc Services) (*echo.Echo, *Server) {
 		projectService: svc.Projects,
 		reviewService:  svc.Reviews,
 		statsService:   svc.Stats,
+		analysis:       svc.Analysis,
 		pub:            &publicServices{apps: svc.Applications, disclosures: svc.Disclosures},
 		jobs:           svc.Jobs,
 		registry:       prometheus.NewRegistry(),
@@ -139,6 +143,7 @@ func (s *Server) routes(e *echo.Echo) {
 	authed.POST("/filings/:id/submit", s.submitFiling, requireRole(org.RoleProsecutor, org.RoleDeptHead))
 	s.decisionRoutes(authed)
 	s.projectRoutes(authed)
+	s.analysisRoutes(authed)
 	s.adminRoutes(authed.Group("/admin", requireRole(org.RoleAdmin)))
 	s.auditRoutes(authed.Group("/audit", requireRole(org.RoleAdmin, org.RoleCaseManager, org.RoleChief)))
 	s.jobRoutes(authed.Group("/admin/jobs", requireRole(org.RoleAdmin)))

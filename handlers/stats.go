@@ -3,10 +3,13 @@ package handlers
 import (
 	"fmt"
 	"net/http"
+	"runtime"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/platform/files"
 	"jianyi/internal/stats"
 )
 
@@ -73,9 +76,19 @@ func (s *Server) ledger(c echo.Context, format, contentType string) error {
 	if err != nil {
 		return err
 	}
+	// A long export keeps the connection as long as it makes progress: each
+	// batch moves the write deadline (http.write_timeout) forward.
+	rc := http.NewResponseController(c.Response().Writer)
+	timeout := s.cfg.HTTP.WriteTimeout
+	l.Progress = func() {
+		if timeout > 0 {
+			_ = rc.SetWriteDeadline(time.Now().Add(timeout))
+		}
+		runtime.Gosched() // let the other requests run between batches
+	}
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, contentType)
-	h.Set("Content-Disposition", contentDisposition("attachment", fmt.Sprintf("工作台账-%s.%s", q.Today, format)))
+	h.Set("Content-Disposition", contentDisposition("attachment", ledgerFilename(l.Scope, q.Today.String(), format)))
 	h.Set("Cache-Control", "private, no-store")
 	c.Response().WriteHeader(http.StatusOK)
 	if format == "xlsx" {
@@ -84,8 +97,27 @@ func (s *Server) ledger(c echo.Context, format, contentType string) error {
 		err = l.WriteCSV(ctx, c.Response())
 	}
 	if err != nil {
-		// The status is sent; the truncated body and the log tell what happened.
-		s.log.Error("ledger export failed", "request_id", c.Response().Header().Get(echo.HeaderXRequestID), "format", format, "error", err.Error())
+		// The status is sent: end the response without its last chunk, so
+		// the client sees a broken download rather than a short file that
+		// looks complete, and log the request as failed (499 when the
+		// client went away, 500 otherwise).
+		status := http.StatusInternalServerError
+		if ctx.Err() != nil {
+			status = StatusClientClosedRequest
+		}
+		c.Response().Status = status
+		s.log.Error("ledger export failed", "request_id", c.Response().Header().Get(echo.HeaderXRequestID), "format", format,
+			"rows", l.Rows, "status", status, "error", err.Error())
+		panic(http.ErrAbortHandler)
 	}
 	return nil
+}
+
+// ledgerFilename is 工作台账-<scope>-<date>.<format>.
+func ledgerFilename(scope, date, format string) string {
+	name := "工作台账"
+	if scope != "" {
+		name += "-" + scope
+	}
+	return files.SanitizeFilename(fmt.Sprintf("%s-%s.%s", name, date, format))
 }

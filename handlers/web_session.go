@@ -63,6 +63,10 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 // staffPages is where the pages of the staff and agency interface register
 // (one line per area).
 func (s *Server) staffPages(app pages) {
+	s.statsPages(app)
+	s.adminPages(app)
+	s.workPages(app)
+	s.casePages(app)
 	s.agencyPages(app)
 	s.notificationPages(app)
 }
@@ -149,6 +153,9 @@ func (s *Server) clearSession(c echo.Context) {
 func (s *Server) appPage(c echo.Context, title, section string, data any) (*templates.Page, error) {
 	p := s.newPage(c, title, section, data)
 	if err := s.fillApp(c, p); err != nil {
+		return nil, err
+	}
+	if err := s.fillWorkCount(c, p); err != nil { // the 工作台 entry's count (page_cases.go)
 		return nil, err
 	}
 	return p, nil

@@ -11,6 +11,10 @@
 //	{{JSON_VALUE}}     the scalar at a JSON path as SQL text, unquoted
 //	                   (json_extract on SQLite, JSON_VALUE on MySQL/MariaDB)
 //
+// A statement that exists in one dialect only (an FTS5 virtual table, a
+// FULLTEXT index) starts with {{SQLITE}} or {{MYSQL}}; the other dialect
+// skips it.
+//
 // DATETIME(6) (microseconds on MySQL) is written as plain DATETIME for SQLite.
 package migrations
 
@@ -116,14 +120,30 @@ func (m Migration) Statements(d Dialect) []string {
 		cur.WriteString("\n")
 		if strings.HasSuffix(trimmed, ";") {
 			stmt := strings.TrimSuffix(strings.TrimSpace(cur.String()), ";")
-			out = append(out, repl.Replace(stmt))
+			if stmt, ok := forDialect(stmt, d); ok {
+				out = append(out, repl.Replace(stmt))
+			}
 			cur.Reset()
 		}
 	}
-	if s := strings.TrimSpace(cur.String()); s != "" {
+	if s, ok := forDialect(strings.TrimSpace(cur.String()), d); ok && s != "" {
 		out = append(out, repl.Replace(s))
 	}
 	return out
+}
+
+// dialectMarkers start a statement that only one dialect runs.
+var dialectMarkers = map[string]Dialect{"{{SQLITE}}": SQLite, "{{MYSQL}}": MySQL}
+
+// forDialect strips a statement's dialect marker; ok is false when the
+// statement belongs to the other dialect.
+func forDialect(stmt string, d Dialect) (string, bool) {
+	for marker, only := range dialectMarkers {
+		if rest, found := strings.CutPrefix(stmt, marker); found {
+			return strings.TrimSpace(rest), only == d
+		}
+	}
+	return stmt, true
 }
 
 // Status reports the applied and known versions.

@@ -74,6 +74,20 @@ func TestStatementsRenderDialects(t *testing.T) {
 	}
 }
 
+// TestDialectMarkers: a statement marked {{SQLITE}} or {{MYSQL}} reaches
+// its own dialect only, without the marker.
+func TestDialectMarkers(t *testing.T) {
+	t.Parallel()
+	m := migrations.Migration{SQL: "{{SQLITE}} CREATE VIRTUAL TABLE a USING fts5(x);\n{{MYSQL}} CREATE TABLE a (x TEXT);\nCREATE TABLE b (y TEXT);\n"}
+	lite, my := m.Statements(migrations.SQLite), m.Statements(migrations.MySQL)
+	if len(lite) != 2 || lite[0] != "CREATE VIRTUAL TABLE a USING fts5(x)" || lite[1] != "CREATE TABLE b (y TEXT)" {
+		t.Errorf("sqlite statements: %q", lite)
+	}
+	if len(my) != 2 || my[0] != "CREATE TABLE a (x TEXT)" || my[1] != "CREATE TABLE b (y TEXT)" {
+		t.Errorf("mysql statements: %q", my)
+	}
+}
+
 func contains(s, sub string) bool {
 	for i := 0; i+len(sub) <= len(s); i++ {
 		if s[i:i+len(sub)] == sub {

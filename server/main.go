@@ -6,6 +6,8 @@
 //	server seed-demo --password P  create the demo procuratorates, agencies and accounts
 //	server audit verify            check the audit trail's hash chain (exit 1 on a break)
 //	server documents verify FILE   say which generated document FILE is (exit 1 if none)
+//	server stats verify            recompute the statistics aggregates from the raw rows and compare (exit 1 on a difference)
+//	server stats rebuild           recount the statistics aggregates from the raw rows
 //	server seed-bench --cases N    fill an empty database with a generated province (benchmarks; not in production)
 //
 // Every command takes --config PATH (default config.yaml when present).
@@ -26,9 +28,12 @@ import (
 	"time"
 
 	"jianyi/config"
+	"jianyi/internal/calendar"
 	"jianyi/internal/demo"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
+	"jianyi/internal/stats"
+	"jianyi/internal/textseg"
 	"jianyi/server/app"
 )
 
@@ -50,6 +55,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = migrate(args, stdout, log)
 	case "seed-demo":
 		err = seedDemo(args, stdout, log)
+	case "users":
+		if len(args) == 0 || args[0] != "create-admin" {
+			fmt.Fprintln(stderr, "usage: server users create-admin --username NAME --procuratorate FULL_NAME [--short-name S --level L] [--config PATH]")
+			return 2
+		}
+		err = createAdmin(args[1:], os.Stdin, stdout, log)
 	case "seed-bench":
 		err = seedBench(args, stdout)
 	case "audit":
@@ -72,11 +83,21 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if err == nil && !ok {
 			return 1
 		}
+	case "stats":
+		if len(args) == 0 || (args[0] != "verify" && args[0] != "rebuild") {
+			fmt.Fprintln(stderr, "usage: server stats verify|rebuild [--config PATH]")
+			return 2
+		}
+		var ok bool
+		ok, err = statsCommand(args[0], args[1:], stdout)
+		if err == nil && !ok {
+			return 1
+		}
 	case "help", "-h", "--help":
-		fmt.Fprintln(stdout, "usage: server [serve|migrate|seed-demo|seed-bench|audit verify|documents verify] [--config PATH]")
+		fmt.Fprintln(stdout, "usage: server [serve|migrate|users create-admin|seed-demo|seed-bench|audit verify|documents verify|stats verify|stats rebuild] [--config PATH]")
 		return 0
 	default:
-		fmt.Fprintf(stderr, "unknown command %q (serve, migrate, seed-demo, seed-bench, audit verify, documents verify)\n", cmd)
+		fmt.Fprintf(stderr, "unknown command %q (serve, migrate, users create-admin, seed-demo, seed-bench, audit verify, documents verify, stats verify, stats rebuild)\n", cmd)
 		return 2
 	}
 	if err != nil {
@@ -101,13 +122,23 @@ func loadConfig(fs *flag.FlagSet, args []string) (*config.Config, error) {
 }
 
 func openDB(cfg *config.Config) (*database.DB, error) {
-	return database.Open(database.OpenOptions{
+	db, err := database.Open(database.OpenOptions{
 		Driver:          cfg.Database.Driver,
 		DSN:             cfg.Database.DSN,
 		MaxOpenConns:    cfg.Database.MaxOpenConns,
 		MaxIdleConns:    cfg.Database.MaxIdleConns,
 		ConnMaxLifetime: cfg.Database.ConnMaxLifetime,
 	})
+	if err != nil {
+		return nil, err
+	}
+	// Entries are keyed (HMAC) when audit.key is set; the key never
+	// reaches the database.
+	if err := audit.UseKey(db, cfg.Audit.Key); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
 }
 
 func serve(args []string, stdout io.Writer, log *slog.Logger) error {
@@ -132,8 +163,8 @@ func serve(args []string, stdout io.Writer, log *slog.Logger) error {
 	}
 	red := cfg.Redacted()
 	log.Info("starting jianyi", "mode", cfg.Mode, "listen", cfg.HTTP.Listen, "database_driver", red.Database.Driver, "database_dsn", red.Database.DSN)
-	if !cfg.IsProduction() && cfg.Auth.SigningKey == config.DevSigningKey {
-		log.Warn("using the built-in development signing key; set JIANYI_AUTH_SIGNING_KEY and mode: production for real use")
+	if cfg.Auth.EphemeralKey {
+		log.Warn("no auth.signing_key configured: tokens are signed with a random key for this process and die with it; set JIANYI_AUTH_SIGNING_KEY (shared by every replica) for real use")
 	}
 	db, err := openDB(cfg)
 	if err != nil {
@@ -171,8 +202,16 @@ func serve(args []string, stdout io.Writer, log *slog.Logger) error {
 		if strings.HasPrefix(host, ":") {
 			host = "localhost" + host
 		}
-		fmt.Fprintf(stdout, "demo ready: http://%s/healthz — log in with POST /api/v1/auth/login\n", host)
+		fmt.Fprintf(stdout, "demo ready: http://%s/login (staff), http://%s/ (public) — or POST /api/v1/auth/login\n", host, host)
 	}
+	// The word segmenter's dictionary takes about a second to load: load it
+	// now, so the first issuance or redaction does not wait for it.
+	go textseg.Shared()
+	go func() {
+		if err := a.IndexSearch(ctx, log); err != nil && ctx.Err() == nil {
+			log.Error("search index", "error", err)
+		}
+	}()
 	scheduler := startJobs(cfg, a, log)
 	httpSrv := &http.Server{
 		Addr:              cfg.HTTP.Listen,
@@ -250,6 +289,9 @@ func seedDemo(args []string, stdout io.Writer, log *slog.Logger) error {
 	cfg, err := loadConfig(fs, args)
 	if err != nil {
 		return err
+	}
+	if cfg.IsProduction() {
+		return errors.New("seed-demo is refused in production mode: it writes demo accounts with one shared password; make the first administrator with `server users create-admin`")
 	}
 	if *password == "" {
 		return errors.New("seed-demo needs --password or JIANYI_DEMO_PASSWORD")
@@ -335,6 +377,7 @@ func printDemoOrg(stdout io.Writer, org *demo.DemoOrg) {
 
 func auditVerify(args []string, stdout io.Writer, log *slog.Logger) (bool, error) {
 	fs := flag.NewFlagSet("audit verify", flag.ContinueOnError)
+	anchor := fs.String("head", "", "a head hash printed by an earlier verify (kept outside the database) that must still be in the chain")
 	cfg, err := loadConfig(fs, args)
 	if err != nil {
 		return false, err
@@ -344,17 +387,75 @@ func auditVerify(args []string, stdout io.Writer, log *slog.Logger) (bool, error
 		return false, err
 	}
 	defer db.Close()
-	checked, breaks, err := audit.VerifyChain(context.Background(), db)
+	r, err := audit.Verify(context.Background(), db, cfg.Audit.Key, strings.TrimSpace(*anchor))
 	if err != nil {
 		return false, err
 	}
-	if len(breaks) == 0 {
-		fmt.Fprintf(stdout, "audit chain intact: %d entries verified\n", checked)
+	keyed := "unkeyed (SHA-256; set audit.key to key new entries)"
+	switch {
+	case r.Keyed > 0 && r.Unchecked > 0:
+		keyed = fmt.Sprintf("%d keyed entries NOT checked: audit.key is not configured here", r.Unchecked)
+	case r.Keyed > 0:
+		keyed = fmt.Sprintf("%d of %d entries keyed (HMAC) and checked", r.Keyed, r.Checked)
+	}
+	fmt.Fprintf(stdout, "head: entry %d hash %s\n", r.Head.ID, r.Head.Hash)
+	fmt.Fprintf(stdout, "chain: %s\n", keyed)
+	if r.AnchorFound != nil && *r.AnchorFound {
+		fmt.Fprintf(stdout, "recorded head %s found in the chain\n", *anchor)
+	}
+	if len(r.Breaks) == 0 {
+		fmt.Fprintf(stdout, "audit chain intact: %d entries verified\n", r.Checked)
 		return true, nil
 	}
-	fmt.Fprintf(stdout, "audit chain BROKEN: %d entries checked, %d problem(s)\n", checked, len(breaks))
-	for _, b := range breaks {
+	fmt.Fprintf(stdout, "audit chain BROKEN: %d entries checked, %d problem(s)\n", r.Checked, len(r.Breaks))
+	for _, b := range r.Breaks {
 		fmt.Fprintf(stdout, "  entry %d: %s\n", b.EntryID, b.Reason)
+	}
+	return false, nil
+}
+
+// statsCommand verifies the statistics aggregates against the raw rows (after
+// catching them up), or recounts them.
+func statsCommand(sub string, args []string, stdout io.Writer) (bool, error) {
+	fs := flag.NewFlagSet("stats "+sub, flag.ContinueOnError)
+	cfg, err := loadConfig(fs, args)
+	if err != nil {
+		return false, err
+	}
+	db, err := openDB(cfg)
+	if err != nil {
+		return false, err
+	}
+	defer db.Close()
+	ctx := context.Background()
+	if err := db.CheckSchema(ctx); err != nil {
+		return false, err
+	}
+	clock := calendar.NewClock(cfg.Location(), time.Now)
+	db.UseClock(clock.Now)
+	svc := &stats.Service{DB: db, Clock: clock}
+	if sub == "rebuild" {
+		if err := svc.Rebuild(ctx); err != nil {
+			return false, err
+		}
+		fmt.Fprintln(stdout, "statistics aggregates rebuilt")
+		return true, nil
+	}
+	groups, diffs, err := svc.Verify(ctx)
+	if err != nil {
+		return false, err
+	}
+	if len(diffs) == 0 {
+		fmt.Fprintf(stdout, "statistics aggregates agree with the raw rows: %d groups verified\n", groups)
+		return true, nil
+	}
+	fmt.Fprintf(stdout, "statistics aggregates DIFFER from the raw rows: %d difference(s) over %d groups\n", len(diffs), groups)
+	for i, d := range diffs {
+		if i == 50 {
+			fmt.Fprintf(stdout, "  … and %d more\n", len(diffs)-50)
+			break
+		}
+		fmt.Fprintf(stdout, "  %s: stored %s, recomputed %s\n", d.What, d.Stored, d.Recomputed)
 	}
 	return false, nil
 }

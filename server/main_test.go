@@ -74,6 +74,21 @@ func TestCommands(t *testing.T) {
 		{name: "seed again made nothing", args: []string{"audit", "verify", "--config", cfg}, wantCode: 0, wantStdout: "audit chain intact",
 			before: func(t *testing.T) { checkDemoCases(t, dbPath) }},
 		{name: "audit verify intact", args: []string{"audit", "verify", "--config", cfg}, wantCode: 0, wantStdout: "audit chain intact"},
+		{name: "stats without verify", args: []string{"stats"}, wantCode: 2, wantStderr: "usage"},
+		{name: "stats verify", args: []string{"stats", "verify", "--config", cfg}, wantCode: 0, wantStdout: "statistics aggregates agree with the raw rows"},
+		{
+			name: "stats verify after an edit",
+			before: func(t *testing.T) {
+				db := openSQLite(t, dbPath)
+				if err := db.Exec("UPDATE stats_rollup SET issued = issued + 1").Error; err != nil {
+					t.Fatal(err)
+				}
+				db.Close()
+			},
+			args: []string{"stats", "verify", "--config", cfg}, wantCode: 1, wantStdout: "statistics aggregates DIFFER",
+		},
+		{name: "stats rebuild", args: []string{"stats", "rebuild", "--config", cfg}, wantCode: 0, wantStdout: "rebuilt"},
+		{name: "stats verify after the rebuild", args: []string{"stats", "verify", "--config", cfg}, wantCode: 0, wantStdout: "agree"},
 		{
 			name: "audit verify after an edit",
 			before: func(t *testing.T) {

@@ -11,6 +11,7 @@ var staffNav = []struct {
 	{NavItem{Key: "applications", Label: "申请", Href: "/applications"}, []string{"prosecutor", "dept_head", "case_manager"}},
 	{NavItem{Key: "projects", Label: "项目", Href: "/projects"}, []string{"prosecutor", "dept_head", "chief", "case_manager"}},
 	{NavItem{Key: "reviews", Label: "评查", Href: "/reviews"}, []string{"prosecutor", "dept_head", "chief", "case_manager"}},
+	{NavItem{Key: "disclosures", Label: "公开", Href: "/disclosures/review"}, []string{"prosecutor", "dept_head", "chief"}},
 	{NavItem{Key: "stats", Label: "统计", Href: "/stats"}, []string{"prosecutor", "dept_head", "chief", "case_manager"}},
 	{NavItem{Key: "filings", Label: "备案", Href: "/filings"}, []string{"prosecutor", "dept_head", "chief", "case_manager"}},
 	{NavItem{Key: "admin", Label: "管理", Href: "/admin"}, []string{"admin"}},

@@ -77,7 +77,7 @@ func applyObject(ac *cases.ActionContext) error {
 	if open > 0 {
 		return apperr.Conflict("objection_pending", "已有尚未复核的异议，请等待检察机关复核")
 	}
-	o := &Objection{CaseID: c.ID, RaisedBy: ac.Actor.UserID, RaisedOn: ac.Today, Reason: strings.TrimSpace(p.Reason),
+	o := &Objection{CaseID: c.ID, AgencyID: c.AgencyID, RaisedBy: ac.Actor.UserID, RaisedOn: ac.Today, Reason: strings.TrimSpace(p.Reason),
 		Status: ObjectionPending, CreatedAt: ac.Now}
 	if err := ac.Tx.Create(o).Error; err != nil {
 		return err
@@ -207,7 +207,7 @@ func applyRequestExtension(ac *cases.ActionContext) error {
 	if open > 0 {
 		return apperr.Conflict("extension_pending", "已有尚未决定的延期申请，请等待检察机关决定")
 	}
-	r := &ExtensionRequest{CaseID: c.ID, RequestedBy: ac.Actor.UserID, RequestedOn: ac.Today, Reason: strings.TrimSpace(p.Reason),
+	r := &ExtensionRequest{CaseID: c.ID, AgencyID: c.AgencyID, RequestedBy: ac.Actor.UserID, RequestedOn: ac.Today, Reason: strings.TrimSpace(p.Reason),
 		OldDue: *c.ReplyDue, RequestedDue: p.RequestedDue, RequestedDays: p.RequestedDays, Status: ExtensionPending, CreatedAt: ac.Now}
 	if err := ac.Tx.Create(r).Error; err != nil {
 		return err

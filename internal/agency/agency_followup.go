@@ -30,7 +30,7 @@ func applyFollowUp(ac *cases.ActionContext) error {
 	if p.HeldOn.After(ac.Today) {
 		return apperr.InvalidField("held_on", "日期不能晚于今天")
 	}
-	f := &FollowUp{CaseID: ac.Case.ID, Kind: p.Kind, HeldOn: p.HeldOn, Participants: strings.TrimSpace(p.Participants),
+	f := &FollowUp{CaseID: ac.Case.ID, AgencyID: ac.Case.AgencyID, Kind: p.Kind, HeldOn: p.HeldOn, Participants: strings.TrimSpace(p.Participants),
 		Findings: strings.TrimSpace(p.Findings), Internal: p.Internal, CreatedBy: ac.Actor.UserID, CreatedAt: ac.Now}
 	if err := ac.Tx.Create(f).Error; err != nil {
 		return err
@@ -57,7 +57,7 @@ type ProgressPayload struct {
 func applyReportProgress(ac *cases.ActionContext) error {
 	p := ac.Payload.(*ProgressPayload)
 	c := ac.Case
-	r := &ProgressReport{CaseID: c.ID, Percent: *p.Percent, Description: strings.TrimSpace(p.Description),
+	r := &ProgressReport{CaseID: c.ID, AgencyID: c.AgencyID, Percent: *p.Percent, Description: strings.TrimSpace(p.Description),
 		ReportedBy: ac.Actor.UserID, ReportedOn: ac.Today, CreatedAt: ac.Now}
 	if err := ac.Tx.Create(r).Error; err != nil {
 		return err
@@ -118,7 +118,7 @@ func applyEscalate(ac *cases.ActionContext) error {
 	}
 	var ids []int64
 	for i, m := range p.Measures {
-		e := &Escalation{CaseID: c.ID, Kind: m.Kind, DecidedOn: m.DecidedOn, Target: strings.TrimSpace(m.Target),
+		e := &Escalation{CaseID: c.ID, AgencyID: c.AgencyID, Kind: m.Kind, DecidedOn: m.DecidedOn, Target: strings.TrimSpace(m.Target),
 			Summary: strings.TrimSpace(m.Summary), DecidedBy: ac.Actor.UserID, DecisionID: &d.ID, CreatedAt: ac.Now}
 		if err := ac.Tx.Create(e).Error; err != nil {
 			return err
@@ -254,7 +254,7 @@ func applyLookBack(ac *cases.ActionContext) error {
 	if c.ClosedAt != nil && p.HeldOn.Before(ac.Service.Clock.DateOf(*c.ClosedAt)) {
 		return apperr.InvalidField("held_on", "回头看日期不能早于结案日期")
 	}
-	f := &FollowUp{CaseID: c.ID, Kind: FollowUpLookBack, HeldOn: p.HeldOn, Participants: strings.TrimSpace(p.Participants),
+	f := &FollowUp{CaseID: c.ID, AgencyID: c.AgencyID, Kind: FollowUpLookBack, HeldOn: p.HeldOn, Participants: strings.TrimSpace(p.Participants),
 		Findings: strings.TrimSpace(p.Findings), Verdict: p.Verdict, Internal: p.Internal, CreatedBy: ac.Actor.UserID, CreatedAt: ac.Now}
 	if err := ac.Tx.Create(f).Error; err != nil {
 		return err

@@ -23,8 +23,11 @@ const (
 // Objection is 异议: the recipient's written objection to a recommendation,
 // raised within the objection period, and the prosecutor's review of it.
 type Objection struct {
-	ID             int64         `gorm:"primaryKey" json:"id"`
-	CaseID         int64         `json:"case_id"`
+	ID     int64 `gorm:"primaryKey" json:"id"`
+	CaseID int64 `json:"case_id"`
+	// AgencyID is the agency that submitted the record or was served with it:
+	// only that agency reads it, whatever the case's recipient becomes.
+	AgencyID       *int64        `json:"-"`
 	RaisedBy       int64         `json:"raised_by"`
 	RaisedOn       calendar.Date `json:"raised_on"`
 	Reason         string        `json:"reason"`
@@ -52,8 +55,11 @@ const (
 // ExtensionRequest is the agency's request to reply later (申请延期回复) and
 // the prosecutor's decision on it.
 type ExtensionRequest struct {
-	ID             int64          `gorm:"primaryKey" json:"id"`
-	CaseID         int64          `json:"case_id"`
+	ID     int64 `gorm:"primaryKey" json:"id"`
+	CaseID int64 `json:"case_id"`
+	// AgencyID is the agency that submitted the record or was served with it:
+	// only that agency reads it, whatever the case's recipient becomes.
+	AgencyID       *int64         `json:"-"`
 	RequestedBy    int64          `json:"requested_by"`
 	RequestedOn    calendar.Date  `json:"requested_on"`
 	Reason         string         `json:"reason"`
@@ -110,8 +116,11 @@ var FollowUpKindLabels = map[string]string{
 // FollowUp is one 督促落实 record kept by the prosecutor. Internal records
 // (and their files) are never shown to the agency.
 type FollowUp struct {
-	ID           int64              `gorm:"primaryKey" json:"id"`
-	CaseID       int64              `json:"case_id"`
+	ID     int64 `gorm:"primaryKey" json:"id"`
+	CaseID int64 `json:"case_id"`
+	// AgencyID is the agency that submitted the record or was served with it:
+	// only that agency reads it, whatever the case's recipient becomes.
+	AgencyID     *int64             `json:"-"`
 	Kind         string             `json:"kind"`
 	HeldOn       calendar.Date      `json:"held_on"`
 	Participants string             `json:"participants"`
@@ -125,8 +134,11 @@ type FollowUp struct {
 
 // ProgressReport is the agency's report of rectification progress (整改进展).
 type ProgressReport struct {
-	ID          int64              `gorm:"primaryKey" json:"id"`
-	CaseID      int64              `json:"case_id"`
+	ID     int64 `gorm:"primaryKey" json:"id"`
+	CaseID int64 `json:"case_id"`
+	// AgencyID is the agency that submitted the record or was served with it:
+	// only that agency reads it, whatever the case's recipient becomes.
+	AgencyID    *int64             `json:"-"`
 	Percent     int                `json:"percent"`
 	Description string             `json:"description"`
 	ReportedBy  int64              `json:"reported_by"`
@@ -156,8 +168,11 @@ var EscalationKindLabels = map[string]string{
 // Escalation is one escalation measure decided by the chief, with its
 // document. Escalations are internal to the procuratorate.
 type Escalation struct {
-	ID        int64         `gorm:"primaryKey" json:"id"`
-	CaseID    int64         `json:"case_id"`
+	ID     int64 `gorm:"primaryKey" json:"id"`
+	CaseID int64 `json:"case_id"`
+	// AgencyID is the agency that submitted the record or was served with it:
+	// only that agency reads it, whatever the case's recipient becomes.
+	AgencyID  *int64        `json:"-"`
 	Kind      string        `json:"kind"`
 	DecidedOn calendar.Date `json:"decided_on"`
 	Target    string        `json:"target"`
@@ -211,8 +226,11 @@ const (
 
 // Reply is one written reply from the recipient agency.
 type Reply struct {
-	ID            int64          `gorm:"primaryKey" json:"id"`
-	CaseID        int64          `json:"case_id"`
+	ID     int64 `gorm:"primaryKey" json:"id"`
+	CaseID int64 `json:"case_id"`
+	// AgencyID is the agency that submitted the record or was served with it:
+	// only that agency reads it, whatever the case's recipient becomes.
+	AgencyID      *int64         `json:"-"`
 	Kind          string         `json:"kind"`
 	Position      string         `json:"position"`
 	Content       string         `json:"content"` // JSON or text owned by the agency feature

@@ -103,7 +103,7 @@ func applyReply(ac *cases.ActionContext) error {
 		return err
 	}
 	due := c.ReplyDue
-	r := &Reply{CaseID: c.ID, Kind: p.Kind, Position: overall, ContactPerson: strings.TrimSpace(p.ContactPerson),
+	r := &Reply{CaseID: c.ID, AgencyID: c.AgencyID, Kind: p.Kind, Position: overall, ContactPerson: strings.TrimSpace(p.ContactPerson),
 		ContactPhone: strings.TrimSpace(p.ContactPhone), SubmittedBy: ac.Actor.UserID, SubmittedOn: ac.Today,
 		DueOn: due, Late: due != nil && ac.Today.After(*due), CreatedAt: ac.Now}
 	raw, _ := json.Marshal(ReplyContent{Text: p.Text, MeasuresTaken: p.MeasuresTaken, MeasuresPlanned: p.MeasuresPlanned})

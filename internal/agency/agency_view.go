@@ -3,6 +3,8 @@ package agency
 import (
 	"context"
 	"fmt"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -172,19 +174,27 @@ type AgencyRecords struct {
 
 // LoadAgencyRecords loads a readable case and its agency records.
 func (s *Service) LoadAgencyRecords(ctx context.Context, a *org.Actor, caseID int64) (*cases.Case, *AgencyRecords, error) {
-	c, err := s.Cases.LoadCase(ctx, a, caseID)
+	c, err := s.Cases.LoadCaseRecords(ctx, a, caseID)
 	if err != nil {
 		return nil, nil, err
 	}
 	tx := s.Cases.DB.WithContext(ctx)
 	internal := cases.SeesInternal(a)
+	// An agency reads only the records it submitted or was served with
+	// (their agency_id), whoever the case is addressed to now.
+	mine := func(q *gorm.DB) *gorm.DB {
+		if internal {
+			return q
+		}
+		return q.Where("agency_id = ?", a.AgencyID)
+	}
 	out := &AgencyRecords{Replies: []ReplyRecord{}, Objections: []Objection{}, ExtensionRequests: []ExtensionRequest{},
 		FollowUps: []FollowUp{}, ProgressReports: []ProgressReport{}, Files: []files.StoredFile{}}
 	var rc cases.RecommendationContent
 	var ok bool
 	if internal {
 		rc, ok, err = IssuedContent(tx, c.ID)
-	} else {
+	} else if cases.CurrentRecipient(a, c) {
 		rc, ok, err = DeliveredContent(tx, c)
 	}
 	if err != nil {
@@ -194,10 +204,14 @@ func (s *Service) LoadAgencyRecords(ctx context.Context, a *org.Actor, caseID in
 		out.Content = &rc
 		out.LetterTitle = rc.TitleFor(c)
 	}
-	if err := s.loadReplyRecords(tx, c.ID, internal, out); err != nil {
+	var onlyAgency int64
+	if !internal {
+		onlyAgency = a.AgencyID
+	}
+	if err := s.loadReplyRecords(tx, c.ID, internal, onlyAgency, out); err != nil {
 		return nil, nil, err
 	}
-	if err := tx.Where("case_id = ?", c.ID).Order("id").Find(&out.Objections).Error; err != nil {
+	if err := tx.Scopes(mine).Where("case_id = ?", c.ID).Order("id").Find(&out.Objections).Error; err != nil {
 		return nil, nil, err
 	}
 	for i := range out.Objections {
@@ -205,10 +219,10 @@ func (s *Service) LoadAgencyRecords(ctx context.Context, a *org.Actor, caseID in
 			return nil, nil, err
 		}
 	}
-	if err := tx.Where("case_id = ?", c.ID).Order("id").Find(&out.ExtensionRequests).Error; err != nil {
+	if err := tx.Scopes(mine).Where("case_id = ?", c.ID).Order("id").Find(&out.ExtensionRequests).Error; err != nil {
 		return nil, nil, err
 	}
-	fq := tx.Where("case_id = ?", c.ID)
+	fq := tx.Scopes(mine).Where("case_id = ?", c.ID)
 	if !internal {
 		fq = fq.Where("internal = ?", false)
 	}
@@ -220,7 +234,7 @@ func (s *Service) LoadAgencyRecords(ctx context.Context, a *org.Actor, caseID in
 			return nil, nil, err
 		}
 	}
-	if err := tx.Where("case_id = ?", c.ID).Order("id").Find(&out.ProgressReports).Error; err != nil {
+	if err := tx.Scopes(mine).Where("case_id = ?", c.ID).Order("id").Find(&out.ProgressReports).Error; err != nil {
 		return nil, nil, err
 	}
 	for i := range out.ProgressReports {
@@ -239,21 +253,43 @@ func (s *Service) LoadAgencyRecords(ctx context.Context, a *org.Actor, caseID in
 		}
 	}
 	// The flat file list: staff see every file of the case; agencies only
-	// non-internal files of the owner types meant for them.
-	files := tx.Omit("content").Where("case_id = ?", c.ID)
+	// the non-internal files of their own records, gathered above.
 	if !internal {
-		files = files.Where("internal = ? AND owner_type IN ?", false, cases.AgencyFileOwnerTypes)
+		out.Files = append(out.Files, agencyFiles(out)...)
+		sort.Slice(out.Files, func(i, j int) bool { return out.Files[i].ID < out.Files[j].ID })
+		return c, out, nil
 	}
-	if err := files.Order("id").Find(&out.Files).Error; err != nil {
+	if err := tx.Omit("content").Where("case_id = ?", c.ID).Order("id").Find(&out.Files).Error; err != nil {
 		return nil, nil, err
 	}
 	return c, out, nil
 }
 
-func (s *Service) loadReplyRecords(tx *gorm.DB, caseID int64, internal bool, out *AgencyRecords) error {
+// agencyFiles are the files of an agency's own records.
+func agencyFiles(out *AgencyRecords) []files.StoredFile {
+	var fs []files.StoredFile
+	for _, r := range out.Replies {
+		fs = append(fs, r.Files...)
+	}
+	for _, o := range out.Objections {
+		fs = append(fs, o.Files...)
+	}
+	for _, f := range out.FollowUps {
+		fs = append(fs, f.Files...)
+	}
+	for _, p := range out.ProgressReports {
+		fs = append(fs, p.Files...)
+	}
+	return fs
+}
+
+func (s *Service) loadReplyRecords(tx *gorm.DB, caseID int64, internal bool, onlyAgency int64, out *AgencyRecords) error {
 	replies, err := LoadReplies(tx, caseID)
 	if err != nil {
 		return err
+	}
+	if onlyAgency != 0 {
+		replies = slices.DeleteFunc(replies, func(r Reply) bool { return r.AgencyID == nil || *r.AgencyID != onlyAgency })
 	}
 	// Items, files and returns of all replies are read in one query each.
 	ids := make([]int64, len(replies))
@@ -326,6 +362,11 @@ func (s *Service) AgencyRecommendation(ctx context.Context, a *org.Actor, id int
 	c, rec, err := s.LoadAgencyRecords(ctx, a, id)
 	if err != nil {
 		return nil, err
+	}
+	if !cases.CurrentRecipient(a, c) {
+		// A former recipient reads its own records (LoadAgencyRecords), not
+		// the case as it goes on for another agency.
+		return nil, apperr.NotFound("检察建议")
 	}
 	tx := s.Cases.DB.WithContext(ctx)
 	names, err := procuratorateNames(tx, []cases.Case{*c})

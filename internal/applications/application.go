@@ -16,7 +16,6 @@ import (
 
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
-	"jianyi/internal/disclosure/redaction"
 	"jianyi/internal/notify"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
@@ -24,6 +23,7 @@ import (
 	"jianyi/internal/platform/database"
 	"jianyi/internal/platform/files"
 	"jianyi/internal/platform/ratelimit"
+	"jianyi/internal/redact"
 )
 
 // ApplicationStatus is where a citizen application (公民申请) stands.
@@ -202,7 +202,7 @@ func validateApplicant(in *ApplicationInput, now time.Time) map[string]string {
 	}
 	switch in.IDType {
 	case IDTypeResident:
-		if err := redaction.ValidateResidentID(in.IDNumber, now); err != nil {
+		if err := redact.ValidateResidentIDAt(in.IDNumber, now); err != nil {
 			fields["id_number"] = err.Error()
 		}
 	case IDTypePassport, IDTypeHMT:
@@ -218,7 +218,7 @@ func validateApplicant(in *ApplicationInput, now time.Time) map[string]string {
 	default:
 		fields["id_type"] = "证件类型应为居民身份证、护照或港澳台居民来往内地通行证"
 	}
-	if err := redaction.ValidatePhone(in.Phone); err != nil {
+	if err := redact.ValidatePhone(in.Phone); err != nil {
 		fields["phone"] = err.Error()
 	}
 	if len([]rune(in.Problem)) < 10 {
@@ -240,7 +240,9 @@ func validateApplicant(in *ApplicationInput, now time.Time) map[string]string {
 // alike, the audit entry and the case managers' notification.
 func (s *Service) Submit(ctx context.Context, in ApplicationInput, uploads []files.Upload, ip string) (*SubmitResult, error) {
 	now := s.Cases.Now()
-	if err := ratelimit.Hit(ctx, s.DB, now, s.Settings.SubmitPerIP, ip); err != nil {
+	// Only accepted submissions count toward the limits (HitTx below, in
+	// the transaction that files one); a full window refuses early.
+	if err := ratelimit.Full(ctx, s.DB, now, s.Settings.SubmitPerIP, ip); err != nil {
 		return nil, err
 	}
 	if strings.TrimSpace(in.Website) != "" {
@@ -256,7 +258,7 @@ func (s *Service) Submit(ctx context.Context, in ApplicationInput, uploads []fil
 		return nil, apperr.InvalidField("files", fmt.Sprintf("证据材料最多%d个文件", max))
 	}
 	idHash := hashIDNumber(in.IDType, in.IDNumber)
-	if err := ratelimit.Hit(ctx, s.DB, now, s.Settings.SubmitPerID, idHash); err != nil {
+	if err := ratelimit.Full(ctx, s.DB, now, s.Settings.SubmitPerID, idHash); err != nil {
 		return nil, err
 	}
 	secret, err := randomSecret()
@@ -305,6 +307,12 @@ func (s *Service) Submit(ctx context.Context, in ApplicationInput, uploads []fil
 		}
 		if !created {
 			return apperr.Conflict("tracking_collision", "生成查询码失败，请重试")
+		}
+		if err := ratelimit.HitTx(tx, now, s.Settings.SubmitPerIP, ip); err != nil {
+			return err
+		}
+		if err := ratelimit.HitTx(tx, now, s.Settings.SubmitPerID, idHash); err != nil {
+			return err
 		}
 		actor := CitizenActor(app.TrackingNo, ip)
 		if _, err := files.StoreUploads(tx, 0, 0, "application", app.ID, true, uploads); err != nil {
@@ -388,7 +396,7 @@ func TextSimilarity(a, b string) int {
 
 func bigrams(s string) map[string]int {
 	var rs []rune
-	for _, r := range redaction.FoldWidth(s) {
+	for _, r := range redact.FoldWidth(s) {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			rs = append(rs, unicode.ToLower(r))
 		}

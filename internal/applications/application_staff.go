@@ -11,13 +11,13 @@ import (
 
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
-	"jianyi/internal/disclosure/redaction"
 	"jianyi/internal/notify"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
 	"jianyi/internal/platform/files"
+	"jianyi/internal/redact"
 )
 
 // ApplicationListQuery filters the staff list of applications.
@@ -63,7 +63,7 @@ func (s *Service) ListApplications(ctx context.Context, a *org.Actor, q Applicat
 	// read one application at a time.
 	for i := range out {
 		if out[i].IDType == IDTypeResident {
-			out[i].IDNumber = redaction.MaskResidentID(out[i].IDNumber)
+			out[i].IDNumber = redact.MaskResidentID(out[i].IDNumber)
 		}
 	}
 	return out, next, nil
@@ -311,13 +311,7 @@ func (s *Service) createLead(tx *gorm.DB, a *org.Actor, app *Application, in Dec
 		Summary:  fmt.Sprintf("公民申请（%s）\n地点：%s\n涉及单位：%s\n%s", app.TrackingNo, app.Place, app.AgencyName, app.Problem),
 		AgencyID: app.AgencyID, ProsecutorID: u.ID, State: cases.StateLead, Version: 1,
 		StateEnteredAt: now, CreatedBy: a.UserID, CreatedAt: now, UpdatedAt: now}
-	if err := tx.Create(c).Error; err != nil {
-		return nil, err
-	}
-	uid := a.UserID
-	ev := &cases.CaseEvent{CaseID: c.ID, Action: "register", ToState: cases.StateLead, ActorID: &uid, ActorName: a.DisplayName,
-		Role: string(a.Role), Note: "公民申请转为线索：" + app.TrackingNo, Data: fmt.Sprintf(`{"application_id":%d}`, app.ID), Internal: true, CreatedAt: now}
-	if err := tx.Create(ev).Error; err != nil {
+	if _, err := cases.RegisterLead(tx, a, c, "公民申请转为线索："+app.TrackingNo, map[string]any{"application_id": app.ID}); err != nil {
 		return nil, err
 	}
 	if err := audit.Record(tx, a, "case.register", "case", c.ID, map[string]any{"title": c.Title, "source": c.Source, "application_id": app.ID}); err != nil {
@@ -371,23 +365,37 @@ func (s *Service) Notice(ctx context.Context, trackingNo, secret, ip string) (*N
 	if err != nil {
 		return nil, err
 	}
+	return s.noticeOf(ctx, v.app, v.answers)
+}
+
+// StaffNotice is the applicant's latest notice as the staff who handle the
+// application download it (the same document the applicant gets).
+func (s *Service) StaffNotice(ctx context.Context, a *org.Actor, id int64) (*NoticeData, error) {
+	d, err := s.LoadApplication(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.noticeOf(ctx, &d.Application, d.Answers)
+}
+
+// noticeOf builds the notice from the application and its answers.
+func (s *Service) noticeOf(ctx context.Context, app *Application, answers []ApplicationAnswer) (*NoticeData, error) {
 	var last *ApplicationAnswer
-	for i := range v.answers {
-		switch v.answers[i].Kind {
+	for i := range answers {
+		switch answers[i].Kind {
 		case AnswerAccepted, AnswerDeclined, AnswerStarted:
-			last = &v.answers[i]
+			last = &answers[i]
 		}
 	}
 	if last == nil {
 		return nil, &apperr.Error{Kind: apperr.ErrNotFound, Code: "notice_not_ready", Message: "尚未作出受理或不予启动的决定，暂无告知书"}
 	}
-	p, err := org.ProcuratorateByID(s.DB.WithContext(ctx), v.app.ProcuratorateID)
+	p, err := org.ProcuratorateByID(s.DB.WithContext(ctx), app.ProcuratorateID)
 	if err != nil {
 		return nil, err
 	}
-	app := v.app
 	n := &NoticeData{Declined: last.Kind == AnswerDeclined, Procuratorate: p.Name, Date: last.GivenOn,
-		Number: fmt.Sprintf("申请查询码：%s", app.TrackingNo), Applicant: redaction.Pseudonym(app.ApplicantName)}
+		Number: fmt.Sprintf("申请查询码：%s", app.TrackingNo), Applicant: redact.Pseudonym(app.ApplicantName)}
 	switch last.Kind {
 	case AnswerDeclined:
 		n.Paragraphs = []string{

@@ -6,7 +6,7 @@ import (
 
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
-	"jianyi/internal/disclosure/redaction"
+	"jianyi/internal/redact"
 )
 
 func TestTextSimilarity(t *testing.T) {
@@ -41,7 +41,7 @@ func TestResidualPersonalNumbers(t *testing.T) {
 		{"罚款20000元，第一百一十条", 0},
 	}
 	for _, tc := range cases {
-		if got := redaction.ResidualPersonalNumbers(tc.text); len(got) != tc.want {
+		if got := redact.ResidualNumbers(tc.text); len(got) != tc.want {
 			t.Errorf("ResidualPersonalNumbers(%q) = %v, want %d", tc.text, got, tc.want)
 		}
 	}

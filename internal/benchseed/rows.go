@@ -364,7 +364,7 @@ func (cb *caseBuilder) apply(s *step) {
 		d.raw("file_ids", "[]").num("percent", int64(s.n)).num("progress_report_id", rid)
 		cb.event(s, "report_progress", cb.state, "", false, true, &d)
 	case stEscalate:
-		kinds := []string{"report_superior", "notify_regulator", "public_interest_litigation"}
+		kinds := []string{"report_higher_procuratorate", "notify_superior_regulator", "public_interest_litigation"} // agency.Escalate…
 		eid := g.nextID("escalations")
 		target := p.agency.superior
 		if target == "" {

@@ -215,6 +215,10 @@ func uncoveredYears(cal *HolidayCalendar, first, last Date) []int {
 
 var chineseDigits = [...]string{"零", "一", "二", "三", "四", "五", "六", "七", "八", "九"}
 
+// ChineseCount writes a count in Chinese numerals as documents read it
+// before a measure word (两个月, 十五日, 七日).
+func ChineseCount(n int) string { return chineseCount(n) }
+
 // chineseCount writes a count as it is read before a measure word: 两个月, 十五日,
 // 七个工作日. Counts of 1000 or more keep Arabic digits, as documents do.
 func chineseCount(n int) string {

@@ -77,24 +77,29 @@ const (
 
 // Case is one recommendation to one primary recipient, from lead to closure.
 type Case struct {
-	ID                  int64          `gorm:"primaryKey" json:"id"`
-	ProcuratorateID     int64          `json:"procuratorate_id"`
-	DepartmentID        int64          `json:"department_id"`
-	CaseNumber          *string        `json:"case_number"` // 案号, assigned at filing
-	Title               string         `json:"title"`
-	Field               string         `json:"field"` // 领域
-	Source              string         `json:"source"`
-	OriginCaseNumber    string         `json:"origin_case_number"`
-	Summary             string         `json:"summary"`
-	AgencyID            *int64         `json:"agency_id"`
-	ProsecutorID        int64          `json:"prosecutor_id"`
-	State               CaseState      `json:"state"`
-	Version             int            `json:"version"`
-	DocumentNumber      *string        `json:"document_number"` // 文号, assigned at issuance
-	DocYear             *int           `json:"doc_year"`
-	DocSeq              *int           `json:"doc_seq"`
-	IssuedAt            *time.Time     `json:"issued_at"`
-	DeliveredOn         *calendar.Date `json:"delivered_on"`
+	ID               int64          `gorm:"primaryKey" json:"id"`
+	ProcuratorateID  int64          `json:"procuratorate_id"`
+	DepartmentID     int64          `json:"department_id"`
+	CaseNumber       *string        `json:"case_number"` // 案号, assigned at filing
+	Title            string         `json:"title"`
+	Field            string         `json:"field"` // 领域
+	Source           string         `json:"source"`
+	OriginCaseNumber string         `json:"origin_case_number"`
+	Summary          string         `json:"summary"`
+	AgencyID         *int64         `json:"agency_id"`
+	ProsecutorID     int64          `json:"prosecutor_id"`
+	State            CaseState      `json:"state"`
+	Version          int            `json:"version"`
+	DocumentNumber   *string        `json:"document_number"` // 文号, assigned at issuance
+	DocYear          *int           `json:"doc_year"`
+	DocSeq           *int           `json:"doc_seq"`
+	IssuedAt         *time.Time     `json:"issued_at"`
+	DeliveredOn      *calendar.Date `json:"delivered_on"`
+	// DeliveredAgencyID is the agency DeliveredOn was served on: after a
+	// delivered letter is re-addressed (AgencyID changed) the new recipient
+	// reads nothing until its own delivery. Nil only in rows written by
+	// hand, read as the current recipient.
+	DeliveredAgencyID   *int64         `json:"-"`
 	ReceivedOn          *calendar.Date `json:"received_on"`
 	ReplyDue            *calendar.Date `json:"reply_due"`
 	ReplyDueRule        string         `json:"reply_due_rule"`

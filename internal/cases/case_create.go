@@ -12,6 +12,7 @@ import (
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
+	"jianyi/internal/platform/search"
 )
 
 // CaseInput registers a lead (线索).
@@ -74,14 +75,7 @@ func (s *Service) CreateCase(ctx context.Context, a *org.Actor, in CaseInput) (*
 			InvolvesPrivacy: in.InvolvesPrivacy, InvolvesMinors: in.InvolvesMinors,
 			StateEnteredAt: now, CreatedBy: a.UserID, CreatedAt: now, UpdatedAt: now,
 		}
-		if err := tx.Create(c).Error; err != nil {
-			return err
-		}
-		ev := &CaseEvent{CaseID: c.ID, Action: "register", FromState: "", ToState: StateLead, ActorName: a.DisplayName,
-			Role: string(a.Role), Note: "登记线索", Data: "{}", Internal: true, CreatedAt: now}
-		uid := a.UserID
-		ev.ActorID = &uid
-		if err := tx.Create(ev).Error; err != nil {
+		if _, err := RegisterLead(tx, a, c, "登记线索", nil); err != nil {
 			return err
 		}
 		out = c
@@ -101,7 +95,41 @@ type CaseListQuery struct {
 	DueTo        *calendar.Date
 	Overdue      bool
 	Cursor       int64 // list ids below this (newest first)
-	Limit        int
+	// Sort "due" lists by reply deadline, the nearest first (cases without
+	// one after them, newest first), paged by DueCursor.
+	Sort      string
+	DueCursor string // "YYYY-MM-DD.id" or "-.id" (no deadline), from the previous page
+	Limit     int
+}
+
+// CaseSortDue orders a case list by reply deadline.
+const CaseSortDue = "due"
+
+// ParseDueCursor reads a due-sort cursor; ok is false when it is malformed.
+func ParseDueCursor(s string) (due *calendar.Date, id int64, ok bool) {
+	d, rest, found := strings.Cut(s, ".")
+	if !found {
+		return nil, 0, false
+	}
+	n, err := strconv.ParseInt(rest, 10, 64)
+	if err != nil || n <= 0 {
+		return nil, 0, false
+	}
+	if d == "-" {
+		return nil, n, true
+	}
+	day, err := calendar.ParseDate(d)
+	if err != nil {
+		return nil, 0, false
+	}
+	return &day, n, true
+}
+
+func dueCursorOf(c *Case) string {
+	if c.ReplyDue == nil {
+		return "-." + strconv.FormatInt(c.ID, 10)
+	}
+	return c.ReplyDue.String() + "." + strconv.FormatInt(c.ID, 10)
 }
 
 // ListCases lists the cases the actor may read, newest first, with a keyset
@@ -123,9 +151,18 @@ func (s *Service) ListCases(ctx context.Context, a *org.Actor, q CaseListQuery) 
 	if q.ProsecutorID != 0 {
 		tx = tx.Where("cases.prosecutor_id = ?", q.ProsecutorID)
 	}
-	if q.Q != "" {
-		p := database.LikePattern(q.Q)
-		tx = tx.Where("(cases.title LIKE ? ESCAPE '!' OR cases.summary LIKE ? ESCAPE '!')", p, p)
+	ranked := false
+	if q.Q = strings.TrimSpace(q.Q); q.Q != "" {
+		// The full-text index (search_index.go) finds every run of two
+		// characters or more and ranks the cases; a query with a single
+		// character between spaces is searched by LIKE, newest first.
+		if sq := search.ParseQuery(q.Q); sq.Usable() {
+			tx = search.Cases.Match(tx, "cases", sq)
+			ranked = true
+		} else {
+			p := database.LikePattern(q.Q)
+			tx = tx.Where("(cases.title LIKE ? ESCAPE '!' OR cases.summary LIKE ? ESCAPE '!')", p, p)
+		}
 	}
 	if q.DueFrom != nil {
 		tx = tx.Where("cases.reply_due >= ?", q.DueFrom.String())
@@ -135,6 +172,23 @@ func (s *Service) ListCases(ctx context.Context, a *org.Actor, q CaseListQuery) 
 	}
 	if q.Overdue {
 		tx = tx.Where("cases.state = ? AND cases.reply_due < ?", StateDelivered, s.Today().String())
+	}
+	if ranked {
+		// Ranked results page by position: the cursor is the number of
+		// results already shown (opaque to clients, as every cursor).
+		var out []Case
+		if err := tx.Order("cases.id DESC").Offset(int(q.Cursor)).Limit(q.Limit + 1).Find(&out).Error; err != nil {
+			return nil, "", err
+		}
+		next := ""
+		if len(out) > q.Limit {
+			out = out[:q.Limit]
+			next = strconv.FormatInt(q.Cursor+int64(q.Limit), 10)
+		}
+		return out, next, nil
+	}
+	if q.Sort == CaseSortDue {
+		return listByDue(tx, q)
 	}
 	if q.Cursor > 0 {
 		tx = tx.Where("cases.id < ?", q.Cursor)
@@ -147,6 +201,33 @@ func (s *Service) ListCases(ctx context.Context, a *org.Actor, q CaseListQuery) 
 	if len(out) > q.Limit {
 		out = out[:q.Limit]
 		next = strconv.FormatInt(out[len(out)-1].ID, 10)
+	}
+	return out, next, nil
+}
+
+// listByDue pages the filtered list by (reply_due, id), the cases without a
+// reply deadline last, newest first.
+func listByDue(tx *gorm.DB, q CaseListQuery) ([]Case, string, error) {
+	if q.DueCursor != "" {
+		due, id, ok := ParseDueCursor(q.DueCursor)
+		if !ok {
+			return nil, "", apperr.InvalidField("cursor", "分页游标格式不正确")
+		}
+		if due == nil {
+			tx = tx.Where("cases.reply_due IS NULL AND cases.id < ?", id)
+		} else {
+			tx = tx.Where("(cases.reply_due IS NULL OR cases.reply_due > ? OR (cases.reply_due = ? AND cases.id > ?))", due.String(), due.String(), id)
+		}
+	}
+	var out []Case
+	if err := tx.Order("CASE WHEN cases.reply_due IS NULL THEN 1 ELSE 0 END, cases.reply_due, " +
+		"CASE WHEN cases.reply_due IS NULL THEN -cases.id ELSE cases.id END").Limit(q.Limit + 1).Find(&out).Error; err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(out) > q.Limit {
+		out = out[:q.Limit]
+		next = dueCursorOf(&out[len(out)-1])
 	}
 	return out, next, nil
 }

@@ -20,7 +20,7 @@ func (s *Service) LoadFile(ctx context.Context, a *org.Actor, id int64) (*files.
 	if f.CaseID == nil {
 		return nil, apperr.NotFound("附件")
 	}
-	c, err := s.LoadCase(ctx, a, *f.CaseID)
+	c, err := s.LoadCaseRecords(ctx, a, *f.CaseID)
 	if err != nil {
 		if s.filedDocumentReadable(ctx, a, *f.CaseID, &f) {
 			return &f, nil
@@ -29,6 +29,17 @@ func (s *Service) LoadFile(ctx context.Context, a *org.Actor, id int64) (*files.
 	}
 	if !CanDownloadFile(a, c, &f) {
 		return nil, apperr.NotFound("附件")
+	}
+	if a.Role == org.RoleAgency && !slices.Contains(agencyDocumentOwnerTypes, f.OwnerType) {
+		// An agency's own or served record only: after a re-addressed
+		// letter, neither agency reads the other's objection or reply.
+		ok, err := RecordOfAgency(s.DB.WithContext(ctx), f.OwnerType, f.OwnerID, a.AgencyID)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, apperr.NotFound("附件")
+		}
 	}
 	return &f, nil
 }

@@ -3,6 +3,7 @@ package cases
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -153,6 +154,30 @@ type ActionRequest struct {
 // LoadCase loads a case the actor may read (not found otherwise).
 func (s *Service) LoadCase(ctx context.Context, a *org.Actor, id int64) (*Case, error) {
 	return ReadableCase(s.DB.WithContext(ctx), a, id, false)
+}
+
+// LoadCaseRecords loads a case for reading the agency records and files of
+// it: what LoadCase allows, and for an agency also a case whose letter was
+// once delivered to it and has since been re-addressed (ServedAgency). The
+// caller shows such an agency only its own records.
+func (s *Service) LoadCaseRecords(ctx context.Context, a *org.Actor, id int64) (*Case, error) {
+	tx := s.DB.WithContext(ctx)
+	c, err := ReadableCase(tx, a, id, false)
+	if err == nil || a == nil || a.Role != org.RoleAgency || a.AgencyID == 0 || !errors.Is(err, apperr.ErrNotFound) {
+		return c, err
+	}
+	var former Case
+	if err := tx.First(&former, id).Error; err != nil {
+		return nil, database.NotFoundOr(err, "案件")
+	}
+	served, serr := ServedAgency(tx, id, a.AgencyID)
+	if serr != nil {
+		return nil, serr
+	}
+	if !served {
+		return nil, err
+	}
+	return &former, nil
 }
 
 // AllowedActions lists the actions the actor may take on the case now. A

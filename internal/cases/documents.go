@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 
@@ -174,7 +175,8 @@ func RecommendationLetter(p *org.Procuratorate, c *Case, rc RecommendationConten
 		Attachments:    rc.Attachments,
 		Date:           date,
 		CopyTo:         rc.CopyTo,
-		CreatedAt:      date,
+		// CreatedAt stays zero (midnight of the date in the documents' zone)
+		// unless the caller knows the moment (issuance sets it).
 	}
 }
 
@@ -193,6 +195,21 @@ func (s *Service) recommendationLetter(in *documentInputs, rc RecommendationCont
 // later download serves these bytes. It fails with 409 when the case has no
 // 文号 or no draft.
 func (s *Service) FreezeRecommendation(tx *gorm.DB, a *org.Actor, c *Case, now time.Time) (*files.StoredFile, error) {
+	in, err := loadDocumentInputs(tx, c)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := s.renderRecommendation(tx, in, now)
+	if err != nil {
+		return nil, err
+	}
+	return storeGeneratedDocument(tx, a, doc, now)
+}
+
+// renderRecommendation renders the issued 检察建议书 of in's case, reading
+// through db (a transaction or not); nothing is stored.
+func (s *Service) renderRecommendation(db *gorm.DB, in *documentInputs, now time.Time) (*CaseDocument, error) {
+	c := in.c
 	if c.DocumentNumber == nil || *c.DocumentNumber == "" {
 		return nil, apperr.Conflict("no_document_number", "案件尚未分配文号，无法生成正式的检察建议书")
 	}
@@ -200,11 +217,7 @@ func (s *Service) FreezeRecommendation(tx *gorm.DB, a *org.Actor, c *Case, now t
 	if c.IssuedAt != nil {
 		issued = *c.IssuedAt
 	}
-	_, content, err := draftContent(tx, c.ID)
-	if err != nil {
-		return nil, err
-	}
-	in, err := loadDocumentInputs(tx, c)
+	_, content, err := draftContent(db, c.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -213,13 +226,15 @@ func (s *Service) FreezeRecommendation(tx *gorm.DB, a *org.Actor, c *Case, now t
 		return nil, err
 	}
 	date := civil(calendar.DateOf(issued, s.Clock.Location()))
-	pdf, err := r.Recommendation(s.recommendationLetter(in, content, *c.DocumentNumber, date))
+	letter := s.recommendationLetter(in, content, *c.DocumentNumber, date)
+	letter.CreatedAt = issued // the moment of issue, not the date's midnight
+	pdf, err := r.Recommendation(letter)
 	if err != nil {
 		return nil, renderError(err)
 	}
 	doc := &CaseDocument{Kind: DocRecommendation, CaseID: c.ID, DocumentNumber: *c.DocumentNumber, Content: pdf}
 	doc.Filename = documentFilename(DocRecommendation, *c.DocumentNumber)
-	return storeGeneratedDocument(tx, a, doc, now)
+	return doc, nil
 }
 
 func documentFilename(kind DocumentKind, qualifier string) string {
@@ -229,32 +244,59 @@ func documentFilename(kind DocumentKind, qualifier string) string {
 	return files.SanitizeFilename(kind.Label() + "（" + qualifier + "）.pdf")
 }
 
+// storedCopy finds the stored copy of a generated document with these bytes
+// (plain read: no lock), filling doc's generation time from it.
+func storedCopy(db *gorm.DB, doc *CaseDocument) (*files.StoredFile, error) {
+	var existing files.StoredFile
+	err := db.Omit("content").Where("owner_type = ? AND owner_id = ? AND sha256 = ?", documentKinds[doc.Kind].OwnerType, doc.CaseID, doc.SHA256).
+		Order("id").First(&existing).Error
+	if err != nil {
+		return nil, err
+	}
+	doc.GeneratedAt = existing.CreatedAt
+	return &existing, nil
+}
+
 // storeGeneratedDocument keeps a generated document with its SHA-256 unless
 // the same bytes are already stored for the case, and fills doc's hash and
 // generation time from the stored row.
 func storeGeneratedDocument(tx *gorm.DB, a *org.Actor, doc *CaseDocument, now time.Time) (*files.StoredFile, error) {
 	sum := sha256.Sum256(doc.Content)
 	doc.SHA256 = hex.EncodeToString(sum[:])
-	owner := documentKinds[doc.Kind].OwnerType
-	var existing files.StoredFile
-	err := tx.Omit("content").Where("owner_type = ? AND owner_id = ? AND sha256 = ?", owner, doc.CaseID, doc.SHA256).
-		Order("id").First(&existing).Error
+	existing, err := storedCopy(tx, doc)
 	if err == nil {
-		doc.GeneratedAt = existing.CreatedAt
-		return &existing, nil
+		return existing, nil
 	}
 	if !errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, err
 	}
+	return insertGenerated(tx, a, doc, now)
+}
+
+// insertGenerated stores a generated document (doc.SHA256 set) as the first
+// statement of its transaction, an insert-if-absent on the unique key
+// (owner_type, owner_id, generated_sha256) of migration 0014: concurrent first
+// downloads of one document store it once, and — with no locking read before
+// it — those of different documents never wait for each other. A duplicate
+// is a statement error that leaves the transaction usable; the read that
+// follows it is the transaction's first read, so on MySQL it sees the copy
+// the other request committed. Only the request that stored the copy writes
+// the document.generate audit entry, last, so the audit head is held briefly.
+func insertGenerated(tx *gorm.DB, a *org.Actor, doc *CaseDocument, now time.Time) (*files.StoredFile, error) {
 	cid := doc.CaseID
-	sf := &files.StoredFile{CaseID: &cid, OwnerType: owner, OwnerID: doc.CaseID, Filename: doc.Filename,
-		ContentType: "application/pdf", Size: int64(len(doc.Content)), SHA256: doc.SHA256, Content: doc.Content,
+	gen := doc.SHA256
+	sf := &files.StoredFile{CaseID: &cid, OwnerType: documentKinds[doc.Kind].OwnerType, OwnerID: doc.CaseID, Filename: doc.Filename,
+		ContentType: "application/pdf", Size: int64(len(doc.Content)), SHA256: doc.SHA256, GeneratedSHA256: &gen, Content: doc.Content,
 		Internal: documentKinds[doc.Kind].Internal, CreatedAt: now.UTC()}
 	if a != nil && a.UserID != 0 {
 		uid := a.UserID
 		sf.UploadedBy = &uid
 	}
 	if err := tx.Create(sf).Error; err != nil {
+		if database.IsUniqueViolation(err) {
+			// Stored meanwhile by a concurrent request: serve its copy.
+			return storedCopy(tx, doc)
+		}
 		return nil, err
 	}
 	doc.GeneratedAt = sf.CreatedAt
@@ -271,70 +313,84 @@ func storeGeneratedDocument(tx *gorm.DB, a *org.Actor, doc *CaseDocument, now ti
 // fresh rendering of the other kinds, stored with its SHA-256 the first time
 // those bytes are made. Access follows CanReadCaseDocument; a document the
 // actor may not see is not found.
+//
+// Everything is read outside any transaction and rendered there; only
+// storing a copy not stored yet opens a (short) transaction, so a download
+// of a document already stored takes no lock and writes nothing.
 func (s *Service) CaseDocument(ctx context.Context, a *org.Actor, caseID int64, kind DocumentKind) (*CaseDocument, error) {
-	var out *CaseDocument
-	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
-		var c Case
-		if err := tx.First(&c, caseID).Error; err != nil {
-			return database.NotFoundOr(err, "案件")
-		}
-		in, err := loadDocumentInputs(tx, &c)
-		if err != nil {
-			return err
-		}
-		var filerPath string
-		if in.filing != nil && in.filing.Status == FilingFiled {
-			filerPath = in.procuratorate.Path
-		}
-		if !CanReadCaseDocument(a, &c, kind, filerPath) {
-			return apperr.NotFound("文书")
-		}
-		switch kind {
-		case DocRecommendation:
-			out, err = s.recommendationDocument(tx, a, in)
-			return err
-		}
-		doc, err := s.renderCaseDocument(tx, in, kind)
-		if err != nil {
-			return err
-		}
-		if _, err := storeGeneratedDocument(tx, a, doc, s.Now()); err != nil {
-			return err
-		}
-		out = doc
+	db := s.DB.WithContext(ctx)
+	var c Case
+	if err := db.First(&c, caseID).Error; err != nil {
+		return nil, database.NotFoundOr(err, "案件")
+	}
+	in, err := loadDocumentInputs(db, &c)
+	if err != nil {
+		return nil, err
+	}
+	var filerPath string
+	if in.filing != nil && in.filing.Status == FilingFiled {
+		filerPath = in.procuratorate.Path
+	}
+	if !CanReadCaseDocument(a, &c, kind, filerPath) {
+		return nil, apperr.NotFound("文书")
+	}
+	if kind == DocRecommendation {
+		return s.recommendationDocument(ctx, a, in)
+	}
+	doc, err := s.renderCaseDocument(db, in, kind)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.keepGenerated(ctx, a, doc); err != nil {
+		return nil, err
+	}
+	return doc, nil
+}
+
+// keepGenerated stores a rendered document unless a copy with its bytes is
+// stored already (then nothing is written).
+func (s *Service) keepGenerated(ctx context.Context, a *org.Actor, doc *CaseDocument) error {
+	sum := sha256.Sum256(doc.Content)
+	doc.SHA256 = hex.EncodeToString(sum[:])
+	switch _, err := storedCopy(s.DB.WithContext(ctx), doc); {
+	case err == nil:
 		return nil
+	case !errors.Is(err, gorm.ErrRecordNotFound):
+		return err
+	}
+	return s.DB.WithTx(ctx, func(tx *gorm.DB) error {
+		_, err := insertGenerated(tx, a, doc, s.Now())
+		return err
 	})
-	return out, err
 }
 
 // recommendationDocument serves the frozen 检察建议书, freezing it now for
 // a case issued before documents were frozen at issuance, or a draft preview
 // before issuance.
-func (s *Service) recommendationDocument(tx *gorm.DB, a *org.Actor, in *documentInputs) (*CaseDocument, error) {
+func (s *Service) recommendationDocument(ctx context.Context, a *org.Actor, in *documentInputs) (*CaseDocument, error) {
 	c := in.c
+	db := s.DB.WithContext(ctx)
 	if !c.issued() {
-		return s.recommendationPreview(tx, in)
+		return s.recommendationPreview(db, in)
 	}
 	owner := documentKinds[DocRecommendation].OwnerType
 	var f files.StoredFile
 	// The newest copy: a letter re-issued after an amendment (异议复核 → 修改)
 	// is frozen again under its new 文号.
-	err := tx.Where("owner_type = ? AND owner_id = ?", owner, c.ID).Order("id DESC").First(&f).Error
+	err := db.Where("owner_type = ? AND owner_id = ?", owner, c.ID).Order("id DESC").First(&f).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		// Not frozen yet (issued before freezing existed): freeze it once.
-		// Concurrent first downloads queue on the case row; the re-check is
-		// a locking read, so on MySQL it sees a copy committed meanwhile.
-		var locked Case
-		if err := database.LockRow(tx).First(&locked, c.ID).Error; err != nil {
+		// Not frozen yet (issued before freezing existed): render it outside
+		// any transaction and freeze it once; the renderer is deterministic,
+		// so concurrent first downloads make the same bytes and the
+		// insert-if-absent keeps one copy.
+		doc, rerr := s.renderRecommendation(db, in, s.Now())
+		if rerr != nil {
+			return nil, rerr
+		}
+		if err := s.keepGenerated(ctx, a, doc); err != nil {
 			return nil, err
 		}
-		err = database.LockRow(tx).Where("owner_type = ? AND owner_id = ?", owner, c.ID).Order("id DESC").First(&f).Error
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			var sf *files.StoredFile
-			if sf, err = s.FreezeRecommendation(tx, a, c, s.Now()); err == nil {
-				f = *sf
-			}
-		}
+		err = db.Where("owner_type = ? AND owner_id = ?", owner, c.ID).Order("id DESC").First(&f).Error
 	}
 	if err != nil {
 		return nil, err
@@ -355,8 +411,8 @@ func (s *Service) recommendationPreview(tx *gorm.DB, in *documentInputs) (*CaseD
 		return nil, err
 	}
 	today := civil(s.Today())
-	letter := s.recommendationLetter(in, content, in.number()+"（草稿）", today)
-	letter.Title += "（草稿）"
+	letter := s.recommendationLetter(in, content, in.number(), today)
+	letter.Edition = documents.Draft // 草稿 across every page
 	letter.CreatedAt = d.UpdatedAt.UTC()
 	pdf, err := r.Recommendation(letter)
 	if err != nil {
@@ -614,10 +670,20 @@ func (s *Service) filingReport(tx *gorm.DB, in *documentInputs) (documents.Lette
 	body := []documents.Block{{Kind: documents.Paragraph, Text: fmt.Sprintf("本院于%s向%s制发《%s》（%s）。根据《人民检察院检察建议工作规定》的有关规定，现将该检察建议书报送你院备案。",
 		issued.Chinese(), in.agencyName(), title, in.number())}}
 	if c.Summary != "" {
-		body = append(body, documents.Block{Kind: documents.Paragraph, Text: "案件简要情况：" + c.Summary})
+		body = append(body, documents.Block{Kind: documents.Paragraph, Text: "案件简要情况：" + withFullStop(c.Summary)})
 	}
 	body = append(body, documents.Block{Kind: documents.Paragraph, Text: "特此报告。"})
 	date := civil(issued)
 	return documents.Letter{Procuratorate: in.procuratorate.Name, Addressee: parent.Name, Body: body,
 		Attachments: []string{"《" + title + "》（" + in.number() + "）"}, Date: date, CreatedAt: date}, nil
+}
+
+// withFullStop ends a sentence the author left open with "。".
+func withFullStop(s string) string {
+	s = strings.TrimSpace(s)
+	last, _ := utf8.DecodeLastRuneInString(s)
+	if s == "" || strings.ContainsRune("。！？；…", last) {
+		return s
+	}
+	return s + "。"
 }

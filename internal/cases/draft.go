@@ -3,7 +3,10 @@ package cases
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
+
+	"jianyi/internal/calendar"
 )
 
 // RecommendationContent is the structured content of a 检察建议书 draft. The
@@ -58,23 +61,36 @@ func (rc RecommendationContent) TitleFor(c *Case) string {
 	return fmt.Sprintf("关于%s的检察建议书", strings.TrimSuffix(c.Title, "的检察建议书"))
 }
 
-// ReplySentence is the standard sentence on the written reply deadline.
+// ReplySentence is the standard sentence on the written reply deadline:
+// 两个月 as the 规定 writes it, and an urgent period in Chinese numerals too,
+// so a letter uses one numeral style throughout.
 func ReplySentence(urgentDays int) string {
 	if urgentDays > 0 {
-		return fmt.Sprintf("请你单位在收到本检察建议书之日起%d日内将办理情况书面回复本院。", urgentDays)
+		return "请你单位在收到本检察建议书之日起" + calendar.ChineseCount(urgentDays) + "日内将办理情况书面回复本院。"
 	}
-	return "请你单位在收到本检察建议书之日起二个月内将办理情况书面回复本院。"
+	return "请你单位在收到本检察建议书之日起两个月内将办理情况书面回复本院。"
 }
 
 // ObjectionSentence is the standard sentence on the objection period.
 func ObjectionSentence(objectionDays int) string {
-	return fmt.Sprintf("如对本检察建议书有异议，可以在收到之日起%d日内向本院书面提出。", objectionDays)
+	return "如对本检察建议书有异议，可以在收到之日起" + calendar.ChineseCount(objectionDays) + "日内向本院书面提出。"
 }
+
+// leadIn is the sentence that introduces the items; the author may have
+// written one already at the end of the text before the items.
+const leadIn = "为此，根据《中华人民共和国人民检察院组织法》第二十一条、《人民检察院检察建议工作规定》等规定，提出如下检察建议："
+
+// authorLeadIn matches an author's own lead-in at the end of a paragraph
+// (现提出如下建议：, 特提出以下检察建议：).
+var authorLeadIn = regexp.MustCompile(`提出(如下|以下)[^。；]{0,8}建议[：:]\s*$`)
 
 // PlainText renders the letter's body as paragraphs of plain text, in the
 // order the PDF prints them (used for disclosure and search).
 func (rc RecommendationContent) PlainText(urgentDays, objectionDays int) []string {
-	out := []string{rc.ProblemSource, rc.Facts, rc.Illegality, "为此，根据《中华人民共和国人民检察院组织法》第二十一条、《人民检察院检察建议工作规定》等规定，提出如下检察建议："}
+	out := []string{rc.ProblemSource, rc.Facts, rc.Illegality}
+	if last := lastNonEmpty(out); !authorLeadIn.MatchString(last) {
+		out = append(out, leadIn)
+	}
 	for i, it := range rc.Items {
 		out = append(out, fmt.Sprintf("%s%s（依据：%s）", chineseOrdinal(i+1), it.Text, it.LegalBasis))
 	}
@@ -94,4 +110,14 @@ func chineseOrdinal(n int) string {
 	default:
 		return digits[n/10] + "十" + digits[n%10] + "、"
 	}
+}
+
+// lastNonEmpty is the last paragraph with text ("" when none has).
+func lastNonEmpty(paras []string) string {
+	for i := len(paras) - 1; i >= 0; i-- {
+		if t := strings.TrimSpace(paras[i]); t != "" {
+			return t
+		}
+	}
+	return ""
 }

@@ -94,6 +94,7 @@ type DeliveryAttendee struct {
 type CaseDelivery struct {
 	ID              int64         `gorm:"primaryKey" json:"id"`
 	CaseID          int64         `json:"case_id"`
+	AgencyID        *int64        `json:"agency_id"` // the agency served
 	Method          string        `json:"method"`
 	Channel         string        `json:"channel"`
 	DeliveredOn     calendar.Date `json:"delivered_on"`
@@ -186,6 +187,11 @@ func setAgency(ac *ActionContext, id *int64) error {
 	}
 	if _, err := org.AgencyByID(ac.Tx, *id); err != nil {
 		return apperr.InvalidField("agency_id", "被建议单位不存在")
+	}
+	if c := ac.Case; c.DeliveredOn != nil && c.DeliveredAgencyID == nil && c.AgencyID != nil {
+		// The delivery on record was served on the agency named until now.
+		served := *c.AgencyID
+		c.DeliveredAgencyID = &served
 	}
 	ac.Case.AgencyID = id
 	ac.SetData("agency_id", *id)
@@ -379,6 +385,9 @@ func applyIssue(ac *ActionContext) error {
 	ac.SetData("document_number", num)
 	ac.SetData("copy_to", rc.CopyTo)
 	ac.SetData("draft_id", d.ID)
+	if err := IndexCase(ac.Tx, c, &rc); err != nil {
+		return err
+	}
 	// The 检察建议书 is made and stored in the issuing transaction, so an
 	// issued case always has its PDF.
 	_, err = ac.Service.FreezeRecommendation(ac.Tx, ac.Actor, ac.Case, ac.Now)
@@ -461,7 +470,7 @@ func applyDeliver(ac *ActionContext) error {
 	if attendees == nil {
 		attendees = []DeliveryAttendee{}
 	}
-	dv := &CaseDelivery{CaseID: c.ID, Method: p.Method, Channel: p.Channel, DeliveredOn: p.DeliveredOn, ReceivedOn: received,
+	dv := &CaseDelivery{CaseID: c.ID, AgencyID: c.AgencyID, Method: p.Method, Channel: p.Channel, DeliveredOn: p.DeliveredOn, ReceivedOn: received,
 		Place: strings.TrimSpace(p.Place), RecipientPerson: strings.TrimSpace(p.RecipientPerson), Attendees: mustJSON(attendees),
 		CreatedBy: ac.Actor.UserID, CreatedAt: ac.Now}
 	if err := ac.Tx.Create(dv).Error; err != nil {
@@ -472,6 +481,8 @@ func applyDeliver(ac *ActionContext) error {
 	}
 	delivered := p.DeliveredOn
 	c.DeliveredOn = &delivered
+	served := *c.AgencyID
+	c.DeliveredAgencyID = &served
 	ac.Service.SetReplyDeadline(ac.Tx, c, received)
 	ac.SetData("method", p.Method)
 	ac.SetData("delivered_on", delivered)

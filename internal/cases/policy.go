@@ -16,7 +16,16 @@ import (
 // agencyVisible reports whether a case has reached the recipient: agencies see
 // a recommendation only once it has been delivered to them.
 func agencyVisible(c *Case) bool {
-	return c.DeliveredOn != nil
+	return c.DeliveredOn != nil && (c.DeliveredAgencyID == nil || (c.AgencyID != nil && *c.DeliveredAgencyID == *c.AgencyID))
+}
+
+// CurrentRecipient reports whether the actor's agency is the case's
+// recipient and the current letter's delivery was served on it. A letter
+// re-addressed to another agency after delivery (an amendment after an
+// objection) is read by the new agency only once delivered to it; the
+// former recipient keeps only its own records (ServedAgency).
+func CurrentRecipient(a *org.Actor, c *Case) bool {
+	return a != nil && a.Role == org.RoleAgency && a.AgencyID != 0 && c.AgencyID != nil && *c.AgencyID == a.AgencyID && agencyVisible(c)
 }
 
 // AgencySeesLetter reports whether the recipient may read the current
@@ -28,7 +37,7 @@ func agencyVisible(c *Case) bool {
 // terminated after the current letter was delivered (the deliver action sets
 // received_on; an amendment clears it).
 func AgencySeesLetter(c *Case) bool {
-	if c.DeliveredOn == nil {
+	if !agencyVisible(c) {
 		return false
 	}
 	switch c.State {
@@ -73,7 +82,7 @@ func CanReadCase(a *org.Actor, c *Case) bool {
 	case a == nil:
 		return false
 	case a.Role == org.RoleAgency:
-		return a.AgencyID != 0 && c.AgencyID != nil && *c.AgencyID == a.AgencyID && agencyVisible(c)
+		return CurrentRecipient(a, c)
 	case a.Role == org.RoleAdmin:
 		// Administrators run the system, not cases.
 		return false
@@ -116,7 +125,7 @@ func CaseScope(a *org.Actor) func(*gorm.DB) *gorm.DB {
 		case a == nil:
 			return q.Where("1 = 0")
 		case a.Role == org.RoleAgency:
-			return q.Where("cases.agency_id = ? AND cases.delivered_on IS NOT NULL", a.AgencyID)
+			return q.Where("cases.agency_id = ? AND cases.delivered_on IS NOT NULL AND (cases.delivered_agency_id IS NULL OR cases.delivered_agency_id = cases.agency_id)", a.AgencyID)
 		case a.Role == org.RoleAdmin:
 			return q.Where("1 = 0")
 		case a.Role.IsStaff():
@@ -159,7 +168,7 @@ func CanReadCaseDocument(a *org.Actor, c *Case, kind DocumentKind, filerPath str
 		return false
 	}
 	if a.Role == org.RoleAgency {
-		return agencyDocuments[kind] && c.issued() && AgencySeesLetter(c)
+		return agencyDocuments[kind] && c.issued() && CurrentRecipient(a, c) && AgencySeesLetter(c)
 	}
 	return SeesInternal(a)
 }
@@ -172,7 +181,9 @@ var agencyDocumentOwnerTypes = []string{"recommendation_pdf", "service_receipt_p
 // file's case c: staff get every file of their cases; an agency only non-internal
 // files of the kinds meant for it (its own submissions, the letter, non-internal
 // follow-ups), so a guessed id never reaches an internal record's attachment,
-// and the letter's documents only while AgencySeesLetter.
+// and the letter's documents only while it is the current recipient and
+// AgencySeesLetter. Whether a record's file belongs to the actor's agency is
+// the caller's check (LoadFile reads the owner record's agency).
 func CanDownloadFile(a *org.Actor, c *Case, f *files.StoredFile) bool {
 	if SeesInternal(a) {
 		return true
@@ -187,7 +198,7 @@ func CanDownloadFile(a *org.Actor, c *Case, f *files.StoredFile) bool {
 	}
 	for _, t := range agencyDocumentOwnerTypes {
 		if f.OwnerType == t {
-			return AgencySeesLetter(c)
+			return CurrentRecipient(a, c) && AgencySeesLetter(c)
 		}
 	}
 	return false
@@ -238,3 +249,30 @@ const (
 // sees listed on its recommendation. Other features add theirs (e.g. the
 // issued letter's PDF) so nothing reaches the agency by accident.
 var AgencyFileOwnerTypes = []string{OwnerObjection, OwnerReply, OwnerFollowUp, OwnerProgressReport}
+
+// agencyRecordTables are the tables of the records whose files an agency
+// may download, by the files' owner type.
+var agencyRecordTables = map[string]string{OwnerObjection: "objections", OwnerReply: "replies",
+	OwnerFollowUp: "follow_ups", OwnerProgressReport: "progress_reports"}
+
+// RecordOfAgency reports whether the record owning a file was submitted by
+// or served on the agency (its agency_id). Files of other owner types are
+// not agency records and answer false.
+func RecordOfAgency(tx *gorm.DB, ownerType string, ownerID, agencyID int64) (bool, error) {
+	table, ok := agencyRecordTables[ownerType]
+	if !ok {
+		return false, nil
+	}
+	var n int64
+	err := tx.Table(table).Where("id = ? AND agency_id = ?", ownerID, agencyID).Count(&n).Error
+	return n > 0, err
+}
+
+// ServedAgency reports whether a letter of the case was ever delivered to
+// the agency (a case_deliveries row names it): a former recipient keeps
+// reading its own records after the case is re-addressed.
+func ServedAgency(tx *gorm.DB, caseID, agencyID int64) (bool, error) {
+	var n int64
+	err := tx.Model(&CaseDelivery{}).Where("case_id = ? AND agency_id = ?", caseID, agencyID).Count(&n).Error
+	return n > 0, err
+}

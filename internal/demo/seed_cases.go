@@ -468,8 +468,7 @@ func (s *demoSeeder) published() (*cases.Case, error) {
 		Summary: "被建议单位采纳全部建议并整改到位，结案。"}, ""); err != nil {
 		return nil, err
 	}
-	ds := *s.pub
-	ds.Cases = s.at(18)
+	ds := s.pub.WithCases(s.at(18))
 	if _, err := ds.Publish(s.ctx, s.actors["chief1"], c.ID, disclosure.DisclosureInput{Version: c.Version, PersonNames: []string{"刘建平"}}); err != nil {
 		return nil, fmt.Errorf("demo case %q: publish: %w", c.Title, err)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -13,12 +14,12 @@ import (
 	"jianyi/internal/agency"
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
-	"jianyi/internal/disclosure/redaction"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/database"
 	"jianyi/internal/platform/files"
 	"jianyi/internal/platform/ratelimit"
+	"jianyi/internal/redact"
 )
 
 // Disclosure statuses.
@@ -56,6 +57,7 @@ type Disclosure struct {
 	PDFSHA256          string `gorm:"column:pdf_sha256"`
 	PersonNames        string // JSON list; never shown publicly
 	ExtraTerms         string // JSON list; never shown publicly
+	NotNames           string `gorm:"column:not_names"` // JSON list of strings confirmed not to be names; never shown publicly
 	WithdrawReason     string
 	PublishedBy        int64
 	PublishedAt        time.Time
@@ -114,6 +116,17 @@ type Service struct {
 	// ApplicantNames lists the applicants of the applications behind a case,
 	// always hidden in a disclosure (applications).
 	ApplicantNames func(tx *gorm.DB, caseID int64) ([]string, error)
+
+	// agencyStats is the public agency table as of one state of the
+	// statistics aggregates, kept for the requests that follow.
+	agencyStatsMu sync.Mutex
+	agencyStats   *agencyStatsCache
+}
+
+// WithCases is the service deciding with another case service (the demo
+// seeds with one whose clock is set back); its cache is its own.
+func (s *Service) WithCases(c *cases.Service) *Service {
+	return &Service{DB: s.DB, Cases: c, Renderer: s.Renderer, SearchPerIP: s.SearchPerIP, ApplicantNames: s.ApplicantNames}
 }
 
 // DisclosureInput is the prosecutor's redaction input and, for publish and
@@ -124,7 +137,9 @@ type DisclosureInput struct {
 	ExtraTerms  []string `json:"extra_terms" validate:"max=200,dive,max=100"`
 	// ConfirmNotNames are possible personal names (see the preview's
 	// possible_names) the prosecutor confirms are not names of private
-	// persons; publishing is refused while an unconfirmed one remains.
+	// persons; publishing is refused while an undecided one remains. Like
+	// PersonNames, the list of the last decision is kept for a refresh and
+	// for the preview until a new one is sent.
 	ConfirmNotNames []string `json:"confirm_not_names" validate:"max=200,dive,max=20"`
 }
 
@@ -135,11 +150,11 @@ type WithdrawInput struct {
 
 // PreviewSection is one redacted text with each change marked.
 type PreviewSection struct {
-	Name    string                      `json:"name"` // "recommendation" or "reply:<id>"
-	Label   string                      `json:"label"`
-	Text    string                      `json:"text"`
-	Marked  string                      `json:"marked"`
-	Changes []redaction.RedactionChange `json:"changes"`
+	Name    string          `json:"name"` // "recommendation" or "reply:<id>"
+	Label   string          `json:"label"`
+	Text    string          `json:"text"`
+	Marked  string          `json:"marked"`
+	Changes []redact.Change `json:"changes"`
 }
 
 // DisclosurePreview is what would be published.
@@ -157,11 +172,20 @@ type DisclosurePreview struct {
 	// Residual lists numbers the redaction left that still look personal;
 	// publishing is refused until they are added to extra_terms.
 	Residual []string `json:"residual"`
-	// PossibleNames lists what still reads like a private person's full
-	// name in the redacted texts (PossiblePersonalNames), less the request's
+	// ConfirmNotNames is the list of strings confirmed not to be names the
+	// preview used.
+	ConfirmNotNames []string `json:"confirm_not_names"`
+	// PossibleNames lists what reads like a private person's name and is
+	// neither decided nor certain (see package redact), less the
 	// confirm_not_names; publishing is refused until each is added to
 	// person_names or confirmed as not a personal name.
 	PossibleNames []string `json:"possible_names"`
+	// PossibleNameDetails says, for each possible name, why it was taken for
+	// a name and where it stands.
+	PossibleNameDetails []redact.PossibleName `json:"possible_name_details"`
+	// Names are the names the redaction hides: decided (person_names and
+	// the applicants) or detected with certainty, each replaced in every text.
+	Names []redact.Name `json:"names"`
 }
 
 // publishableStates are those after issuance in which a case may be
@@ -188,9 +212,20 @@ type disclosureSource struct {
 	content  cases.RecommendationContent
 	title    string
 	replies  []agency.Reply
-	opts     redaction.RedactOptions
+	decided  redact.Decisions
 	sections []PreviewSection
-	results  []redaction.RedactionResult
+	// result redacts every text of the publication at once: the letter,
+	// each reply, then the title and each copy-to line; texts holds them in
+	// that order.
+	result redact.Result
+	texts  []string
+}
+
+// Indexes into the texts of a disclosureSource.
+func (src *disclosureSource) replyText(i int) string { return src.result.Texts[1+i].Text }
+func (src *disclosureSource) titleText() string      { return src.result.Texts[1+len(src.replies)].Text }
+func (src *disclosureSource) copyToText(i int) string {
+	return src.result.Texts[2+len(src.replies)+i].Text
 }
 
 // ReplyText is the readable text of a stored reply (the agency portal's
@@ -250,38 +285,63 @@ func (s *Service) loadSource(tx *gorm.DB, c *cases.Case, in DisclosureInput) (*d
 		keep = append(keep, src.agency.Name)
 	}
 	keep = append(keep, src.content.CopyTo...)
-	src.opts = redaction.RedactOptions{PersonNames: redaction.CleanTerms(names), ExtraTerms: redaction.CleanTerms(in.ExtraTerms), KeepNames: redaction.CleanTerms(keep)}
+	src.decided = redact.Decisions{Names: redact.CleanTerms(names), NotNames: redact.CleanTerms(in.ConfirmNotNames),
+		ExtraTerms: redact.CleanTerms(in.ExtraTerms), Keep: redact.CleanTerms(keep)}
 
+	// Every text of the publication is redacted at once, so a name the
+	// detector is certain of in one place is replaced in every other.
 	body := append([]string{src.title, src.content.Addressee + "："}, src.content.PlainText(c.UrgentDays, s.Cases.Settings.ObjectionDays)...)
-	src.add("recommendation", "检察建议书", strings.Join(body, "\n"))
+	src.texts = append(src.texts, strings.Join(body, "\n"))
 	for _, r := range src.replies {
-		src.add(fmt.Sprintf("reply:%d", r.ID), fmt.Sprintf("%s（%s）", ReplyKindLabels[r.Kind], r.SubmittedOn.Chinese()), ReplyText(r.Content))
+		src.texts = append(src.texts, ReplyText(r.Content))
+	}
+	src.texts = append(src.texts, src.title)
+	src.texts = append(src.texts, src.content.CopyTo...)
+	src.result = redact.Redact(src.texts, src.decided)
+
+	src.section("recommendation", "检察建议书", 0)
+	for i, r := range src.replies {
+		src.section(fmt.Sprintf("reply:%d", r.ID), fmt.Sprintf("%s（%s）", ReplyKindLabels[r.Kind], r.SubmittedOn.Chinese()), 1+i)
 	}
 	return src, nil
 }
 
-func (src *disclosureSource) add(name, label, text string) {
-	res := redaction.RedactForPublication(text, src.opts)
-	src.results = append(src.results, res)
-	src.sections = append(src.sections, PreviewSection{Name: name, Label: label, Text: res.Text, Marked: res.MarkedPreview(), Changes: res.Changes})
+func (src *disclosureSource) section(name, label string, i int) {
+	t := src.result.Texts[i]
+	src.sections = append(src.sections, PreviewSection{Name: name, Label: label, Text: t.Text, Marked: t.Marked(), Changes: t.Changes})
 }
 
-// possibleNames lists candidate personal names left in the redacted texts,
-// the official names kept by the redaction excepted.
-func (src *disclosureSource) possibleNames() []string {
-	var all []string
-	for _, r := range src.results {
-		all = append(all, redaction.PossiblePersonalNames(r.Text, src.opts.KeepNames)...)
+// possibleNames lists the undecided name-like strings of every text.
+func (src *disclosureSource) possibleNames() []string { return src.result.PossibleNameList() }
+
+// changes counts the replacements made in every text.
+func (src *disclosureSource) changes() int {
+	n := 0
+	for _, t := range src.result.Texts {
+		n += len(t.Changes)
 	}
-	return redaction.CleanTerms(all)
+	return n
 }
 
 func (src *disclosureSource) residuals() []string {
 	out := []string{}
-	for _, r := range src.results {
-		out = append(out, redaction.ResidualPersonalNumbers(r.Text)...)
+	for _, t := range src.result.Texts {
+		out = append(out, redact.ResidualNumbers(t.Text)...)
 	}
 	return out
+}
+
+// lastLists fills in the lists of the last decision the request does not
+// send: a preview or refresh keeps the prosecutor's names, terms and
+// confirmations until new ones are given.
+func (d *Disclosure) lastLists(in *DisclosureInput) {
+	if in.PersonNames == nil && in.ExtraTerms == nil {
+		_ = json.Unmarshal([]byte(d.PersonNames), &in.PersonNames)
+		_ = json.Unmarshal([]byte(d.ExtraTerms), &in.ExtraTerms)
+	}
+	if in.ConfirmNotNames == nil && d.NotNames != "" {
+		_ = json.Unmarshal([]byte(d.NotNames), &in.ConfirmNotNames)
+	}
 }
 
 // loadForDisclosure loads and checks the case for a disclosure action.
@@ -317,26 +377,25 @@ func (s *Service) Preview(ctx context.Context, a *org.Actor, caseID int64, in Di
 		// never go out.
 		return nil, err
 	}
-	p.Publishable = true
 	var existing Disclosure
 	if err := tx.Where("case_id = ?", c.ID).First(&existing).Error; err == nil {
 		p.Published = existing.Status == DisclosurePublished
-		if in.PersonNames == nil && in.ExtraTerms == nil {
-			// The case's lists from the last decision, until new ones are sent.
-			_ = json.Unmarshal([]byte(existing.PersonNames), &in.PersonNames)
-			_ = json.Unmarshal([]byte(existing.ExtraTerms), &in.ExtraTerms)
-		}
+		existing.lastLists(&in)
 	} else if !database.IsNotFound(err) {
 		return nil, err
 	}
-	p.PersonNames, p.ExtraTerms = redaction.CleanTerms(in.PersonNames), redaction.CleanTerms(in.ExtraTerms)
+	p.PersonNames, p.ExtraTerms, p.ConfirmNotNames = redact.CleanTerms(in.PersonNames), redact.CleanTerms(in.ExtraTerms), redact.CleanTerms(in.ConfirmNotNames)
 	src, err := s.loadSource(tx, c, in)
 	if err != nil {
 		return nil, err
 	}
 	p.Sections = src.sections
 	p.Residual = src.residuals()
-	p.PossibleNames = redaction.UnconfirmedNames(src.possibleNames(), in.ConfirmNotNames)
+	p.PossibleNames = src.possibleNames()
+	p.PossibleNameDetails = src.result.PossibleNames
+	p.Names = src.result.Names
+	// Publishable says whether a publish with these lists would go out.
+	p.Publishable = len(p.Residual) == 0 && len(p.PossibleNames) == 0
 	return p, nil
 }
 
@@ -381,10 +440,8 @@ func (s *Service) store(ctx context.Context, a *org.Actor, caseID int64, in Disc
 		case action == "refresh" && (!found || existing.Status != DisclosurePublished):
 			return apperr.Conflict("not_published", "该案件尚未公开，不能更新公开内容")
 		}
-		if action == "refresh" && in.PersonNames == nil && in.ExtraTerms == nil {
-			// Keep the prosecutor's earlier lists unless new ones are given.
-			_ = json.Unmarshal([]byte(existing.PersonNames), &in.PersonNames)
-			_ = json.Unmarshal([]byte(existing.ExtraTerms), &in.ExtraTerms)
+		if action == "refresh" {
+			existing.lastLists(&in)
 		}
 		src, err := s.loadSource(tx, c, in)
 		if err != nil {
@@ -395,22 +452,14 @@ func (s *Service) store(ctx context.Context, a *org.Actor, caseID int64, in Disc
 				Message: "脱敏后的文本中仍有疑似手机号码或身份证号码，请将其加入需删除的词语（extra_terms）后再公开",
 				Fields:  map[string]string{"extra_terms": "仍有疑似个人号码"}, Details: map[string]any{"count": len(r)}}
 		}
-		possible := src.possibleNames()
-		if left := redaction.UnconfirmedNames(possible, in.ConfirmNotNames); len(left) > 0 {
+		if left := src.possibleNames(); len(left) > 0 {
 			return &apperr.Error{Kind: apperr.ErrConflict, Code: "possible_personal_names",
 				Message: "脱敏后的文本中仍有疑似自然人姓名：" + strings.Join(left, "、") +
 					"。请将其加入需隐去的姓名（person_names），或确认其不是自然人姓名（confirm_not_names）后再公开",
 				Details: map[string]any{"names": left}}
 		}
 		// Only the confirmations that concerned a candidate are recorded.
-		confirmed := []string{}
-		for _, n := range redaction.CleanTerms(in.ConfirmNotNames) {
-			for _, p := range possible {
-				if redaction.FoldWidth(n) == p {
-					confirmed = append(confirmed, p)
-				}
-			}
-		}
+		confirmed := src.result.Confirmed
 		now := s.Cases.Now()
 		d := s.build(src, a, now)
 		if found {
@@ -434,18 +483,24 @@ func (s *Service) store(ctx context.Context, a *org.Actor, caseID int64, in Disc
 			}
 			return err
 		}
+		if err := IndexDisclosure(tx, d); err != nil {
+			return err
+		}
 		if err := bumpFeed(tx, now); err != nil {
 			return err
 		}
-		changes := 0
-		for _, r := range src.results {
-			changes += len(r.Changes)
+		changes := src.changes()
+		detected := []string{}
+		for _, n := range src.result.Names {
+			if n.Source == "detected" {
+				detected = append(detected, n.Pseudonym)
+			}
 		}
 		label := map[string]string{"publish": "决定公开", "refresh": "更新公开内容"}[action]
 		if err := cases.AddCaseEvent(tx, a, c, "disclosure_"+action, label, false, map[string]any{
 			"disclosure_id": d.ID, "revision": d.Revision, "redactions": changes, "pdf_sha256": d.PDFSHA256,
-			"person_names": len(src.opts.PersonNames), "extra_terms": len(src.opts.ExtraTerms),
-			"confirmed_not_names": confirmed}); err != nil {
+			"person_names": len(src.decided.Names), "extra_terms": len(src.decided.ExtraTerms),
+			"detected_names": detected, "confirmed_not_names": confirmed}); err != nil {
 			return err
 		}
 		out = d
@@ -458,21 +513,22 @@ func (s *Service) store(ctx context.Context, a *org.Actor, caseID int64, in Disc
 func (s *Service) build(src *disclosureSource, a *org.Actor, now time.Time) *Disclosure {
 	c := src.c
 	issued := calendar.DateOf(*c.IssuedAt, s.Cases.Clock.Location())
-	text := src.results[0].Text
-	names, _ := json.Marshal(src.opts.PersonNames)
-	terms, _ := json.Marshal(src.opts.ExtraTerms)
+	text := src.result.Texts[0].Text
+	names, _ := json.Marshal(src.decided.Names)
+	terms, _ := json.Marshal(src.decided.ExtraTerms)
+	notNames, _ := json.Marshal(src.decided.NotNames)
 	replies := make([]PublishedReply, 0, len(src.replies))
 	for i, r := range src.replies {
 		replies = append(replies, PublishedReply{Kind: r.Kind, KindLabel: ReplyKindLabels[r.Kind], Position: r.Position,
-			PositionLabel: agency.PositionLabels[r.Position], SubmittedOn: r.SubmittedOn, Late: r.Late, Returned: r.Returned, Text: src.results[i+1].Text})
+			PositionLabel: agency.PositionLabels[r.Position], SubmittedOn: r.SubmittedOn, Late: r.Late, Returned: r.Returned, Text: src.replyText(i)})
 	}
 	rj, _ := json.Marshal(replies)
 	d := &Disclosure{CaseID: c.ID, Status: DisclosurePublished, Revision: 1, ProcuratorateID: c.ProcuratorateID,
 		ProcuratorateName: src.proc.Name, Field: c.Field, AgencyID: c.AgencyID, DocumentNumber: *c.DocumentNumber,
-		Title: redaction.RedactForPublication(src.title, src.opts).Text, PubYear: issued.Year(), IssuedOn: issued, DeliveredOn: c.DeliveredOn,
+		Title: src.titleText(), PubYear: issued.Year(), IssuedOn: issued, DeliveredOn: c.DeliveredOn,
 		ReplyDue: c.ReplyDue, RepliedOn: c.FirstRepliedOn, Rectification: c.Rectification,
-		Summary: summarise(src.results[0].Text, src.title), RecommendationText: text, RepliesJSON: string(rj),
-		PersonNames: string(names), ExtraTerms: string(terms), PublishedBy: a.UserID, PublishedAt: now, UpdatedAt: now}
+		Summary: summarise(text), RecommendationText: text, RepliesJSON: string(rj),
+		PersonNames: string(names), ExtraTerms: string(terms), NotNames: string(notNames), PublishedBy: a.UserID, PublishedAt: now, UpdatedAt: now}
 	// The class by the statistics definitions as of publication (不回复 kept
 	// after the case ended), not the one the last action stored.
 	d.ReplyClass = agency.ClassifyReply(c, src.replies, s.Cases.Today(), s.Cases.Clock.Location())
@@ -486,7 +542,7 @@ func (s *Service) build(src *disclosureSource, a *org.Actor, now time.Time) *Dis
 
 // summarise takes the start of the letter's body (after title and
 // addressee) for feed lists.
-func summarise(text, title string) string {
+func summarise(text string) string {
 	lines := strings.Split(text, "\n")
 	if len(lines) > 2 {
 		lines = lines[2:]
@@ -508,8 +564,8 @@ func (s *Service) renderPDF(tx *gorm.DB, a *org.Actor, src *disclosureSource, d 
 		paras = paras[2:] // title and addressee are set by the layout
 	}
 	copyTo := make([]string, len(src.content.CopyTo))
-	for i, t := range src.content.CopyTo {
-		copyTo[i] = redaction.RedactForPublication(t, src.opts).Text
+	for i := range src.content.CopyTo {
+		copyTo[i] = src.copyToText(i)
 	}
 	pdf, err := s.renderLetter(DisclosureLetter{Procuratorate: src.proc.Name, DocumentNumber: d.DocumentNumber, Title: d.Title,
 		Addressee: src.content.Addressee, Paragraphs: paras, CopyTo: copyTo, Date: d.IssuedOn})
@@ -538,7 +594,7 @@ func (s *Service) renderLetter(l DisclosureLetter) ([]byte, error) {
 		}
 	}
 	return s.Renderer.Recommendation(documents.Letter{Procuratorate: l.Procuratorate, DocumentNumber: l.DocumentNumber, Title: l.Title,
-		Addressee: l.Addressee, Body: body, CopyTo: l.CopyTo, Date: l.Date.MidnightUTC()})
+		Addressee: l.Addressee, Body: body, CopyTo: l.CopyTo, Date: l.Date.MidnightUTC(), Edition: documents.Public})
 }
 
 // Withdraw records the decision to withdraw a publication: the item leaves

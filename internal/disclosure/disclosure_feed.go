@@ -17,6 +17,7 @@ import (
 	"jianyi/internal/platform/database"
 	"jianyi/internal/platform/files"
 	"jianyi/internal/platform/ratelimit"
+	"jianyi/internal/platform/search"
 	"jianyi/internal/stats"
 )
 
@@ -151,6 +152,7 @@ func (s *Service) ListPublished(ctx context.Context, q FeedQuery) ([]PublicDiscl
 	default:
 		return nil, "", apperr.InvalidField("reply_status", "回复状态应为 replied、awaiting 或 overdue")
 	}
+	ranked := false
 	if q.Q = strings.TrimSpace(q.Q); q.Q != "" {
 		if len([]rune(q.Q)) > 50 {
 			return nil, "", apperr.InvalidField("q", "检索词不能超过50字")
@@ -160,23 +162,41 @@ func (s *Service) ListPublished(ctx context.Context, q FeedQuery) ([]PublicDiscl
 				return nil, "", err
 			}
 		}
-		p := database.LikePattern(q.Q)
-		// The short columns only: a LIKE over every letter's full text costs
-		// half a second on 100,000 items (docs/public.md), too much for a
-		// public endpoint; the summary carries the letter's opening.
-		tx = tx.Where("(title LIKE ? ESCAPE '!' OR document_number LIKE ? ESCAPE '!' OR agency_name LIKE ? ESCAPE '!' OR summary LIKE ? ESCAPE '!')", p, p, p, p)
-	}
-	if q.Cursor > 0 {
-		tx = tx.Where("id < ?", q.Cursor)
+		// The full-text index (IndexDisclosure) holds the whole published
+		// text and ranks the items; a query with a single character between
+		// spaces falls back to LIKE over the short columns only (a LIKE over
+		// every letter's full text costs half a second on 100,000 items).
+		if sq := search.ParseQuery(q.Q); sq.Usable() {
+			tx = search.Disclosures.Match(tx, "disclosures", sq)
+			ranked = true
+		} else {
+			p := database.LikePattern(q.Q)
+			tx = tx.Where("(title LIKE ? ESCAPE '!' OR document_number LIKE ? ESCAPE '!' OR agency_name LIKE ? ESCAPE '!' OR summary LIKE ? ESCAPE '!')", p, p, p, p)
+		}
 	}
 	var rows []Disclosure
-	if err := tx.Order("id DESC").Limit(q.Limit + 1).Find(&rows).Error; err != nil {
-		return nil, "", err
-	}
 	next := ""
-	if len(rows) > q.Limit {
-		rows = rows[:q.Limit]
-		next = strconv.FormatInt(rows[len(rows)-1].ID, 10)
+	if ranked {
+		// Ranked results page by position (the cursor counts the results
+		// already shown).
+		if err := tx.Order("disclosures.id DESC").Offset(int(q.Cursor)).Limit(q.Limit + 1).Find(&rows).Error; err != nil {
+			return nil, "", err
+		}
+		if len(rows) > q.Limit {
+			rows = rows[:q.Limit]
+			next = strconv.FormatInt(q.Cursor+int64(q.Limit), 10)
+		}
+	} else {
+		if q.Cursor > 0 {
+			tx = tx.Where("id < ?", q.Cursor)
+		}
+		if err := tx.Order("id DESC").Limit(q.Limit + 1).Find(&rows).Error; err != nil {
+			return nil, "", err
+		}
+		if len(rows) > q.Limit {
+			rows = rows[:q.Limit]
+			next = strconv.FormatInt(rows[len(rows)-1].ID, 10)
+		}
 	}
 	td := s.Today()
 	out := make([]PublicDisclosure, len(rows))
@@ -229,11 +249,76 @@ type AgencyStat struct {
 	OnTimeRate  stats.Rate `json:"on_time_rate"` // 按期回复率
 }
 
-// AgencyStats counts issued recommendations per agency and their reply
-// figures. Counts of issued recommendations are public facts and carry no
-// personal data; cases involving state secrets are left out entirely, as
-// even their number per agency may be sensitive.
+// AgencyStatsPage is a page of the public agency table: Total agencies in
+// all, Version names the state of the statistics it was read from (for an
+// ETag) and UpdatedAt when that state last changed (Last-Modified).
+type AgencyStatsPage struct {
+	Agencies  []AgencyStat
+	Total     int
+	Version   string
+	UpdatedAt time.Time
+}
+
+// agencyStatsCache is the whole table of one version.
+type agencyStatsCache struct {
+	version   string
+	updatedAt time.Time
+	all       []AgencyStat
+}
+
+// AgencyStats is the whole public agency table (AgencyStatsPage).
 func (s *Service) AgencyStats(ctx context.Context) ([]AgencyStat, error) {
+	p, err := s.AgencyStatsPage(ctx, 0, 0)
+	if err != nil {
+		return nil, err
+	}
+	return p.Agencies, nil
+}
+
+// AgencyStatsPage counts issued recommendations per agency and their reply
+// figures, by agency name, limit agencies from offset (limit 0: all).
+// Counts of issued recommendations are public facts and carry no personal
+// data; cases involving state secrets are left out entirely, as even their
+// number per agency may be sensitive. The figures come from the statistics
+// aggregates (stats.Service.PublicAgencies), caught up to the last action;
+// the table of the current version is kept, so anonymous readers cost one
+// version check each until something changes.
+func (s *Service) AgencyStatsPage(ctx context.Context, offset, limit int) (*AgencyStatsPage, error) {
+	st := &stats.Service{DB: s.DB, Clock: s.Cases.Clock}
+	version, updated, err := st.RollupVersion(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.agencyStatsMu.Lock()
+	defer s.agencyStatsMu.Unlock()
+	c := s.agencyStats
+	if c == nil || c.version != version {
+		rows, v, err := st.PublicAgencies(ctx)
+		if err != nil {
+			return nil, err
+		}
+		c = &agencyStatsCache{version: v, updatedAt: updated, all: make([]AgencyStat, 0, len(rows))}
+		for _, r := range rows {
+			f := r.Tally.Figures()
+			c.all = append(c.all, AgencyStat{AgencyID: r.AgencyID, Agency: r.Name, Received: r.Received, ReplyDue: f.ReplyDue,
+				Replied: f.Replied, OnTime: f.OnTime, Late: f.LateReply, Perfunctory: f.Perfunctory, NoReply: f.NoReply,
+				ReplyRate: f.ReplyRate, OnTimeRate: f.OnTimeRate})
+		}
+		s.agencyStats = c
+	}
+	page := &AgencyStatsPage{Total: len(c.all), Version: c.version, UpdatedAt: c.updatedAt}
+	from := min(max(offset, 0), len(c.all))
+	to := len(c.all)
+	if limit > 0 {
+		to = min(from+limit, len(c.all))
+	}
+	page.Agencies = c.all[from:to:to]
+	return page, nil
+}
+
+// AgencyStatsFromRows is the public agency table tallied from the raw rows,
+// as before the aggregates: the tests compare the two.
+func (s *Service) AgencyStatsFromRows(ctx context.Context) ([]AgencyStat, error) {
 	today := s.Cases.Today()
 	received := map[int64]int64{}
 	tallies := map[int64]*stats.ReplyTally{}
@@ -283,4 +368,10 @@ type PublicProcuratorate struct {
 	Name     string `json:"name"`
 	Level    string `json:"level"`
 	ParentID *int64 `json:"parent_id"`
+}
+
+// PublishedScope restricts a query on the disclosures table to the items
+// the public may read now: published, and their case not flagged since.
+func PublishedScope(q *gorm.DB) *gorm.DB {
+	return q.Where("disclosures.status = ?", DisclosurePublished).Where(stillPublishable, true, true, true, true)
 }

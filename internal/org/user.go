@@ -157,8 +157,9 @@ func (s *UserService) ListUsers(ctx context.Context, actor *Actor, role string) 
 
 // CreateUser creates an account; the password is required and hashed.
 func (s *UserService) CreateUser(ctx context.Context, actor *Actor, in UserInput) (*User, error) {
-	if len(in.Password) < s.MinPasswordLength {
-		return nil, apperr.InvalidField("password", "密码长度不能少于"+strconv.Itoa(s.MinPasswordLength)+"位")
+	in.Username = NormalizeUsername(in.Username)
+	if err := CheckNewPassword("password", in.Password, in.Username, s.MinPasswordLength); err != nil {
+		return nil, err
 	}
 	hash, err := s.Passwords.Hash(in.Password)
 	if err != nil {
@@ -185,6 +186,7 @@ func (s *UserService) CreateUser(ctx context.Context, actor *Actor, in UserInput
 // UpdateUser changes an account; a new password, role or membership
 // invalidates the user's existing tokens.
 func (s *UserService) UpdateUser(ctx context.Context, actor *Actor, id int64, in UserInput) (*User, error) {
+	in.Username = NormalizeUsername(in.Username)
 	var out *User
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
 		u, err := UserByID(tx, id)
@@ -196,8 +198,8 @@ func (s *UserService) UpdateUser(ctx context.Context, actor *Actor, id int64, in
 		}
 		before := *u
 		if in.Password != "" {
-			if len(in.Password) < s.MinPasswordLength {
-				return apperr.InvalidField("password", "密码长度不能少于"+strconv.Itoa(s.MinPasswordLength)+"位")
+			if err := CheckNewPassword("password", in.Password, in.Username, s.MinPasswordLength); err != nil {
+				return err
 			}
 			if u.PasswordHash, err = s.Passwords.Hash(in.Password); err != nil {
 				return err
@@ -250,8 +252,8 @@ func (s *UserService) SetUserDisabled(ctx context.Context, actor *Actor, id int6
 
 // ChangeOwnPassword changes the actor's password after checking the current one.
 func (s *UserService) ChangeOwnPassword(ctx context.Context, actor *Actor, current, next string) error {
-	if len(next) < s.MinPasswordLength {
-		return apperr.InvalidField("new_password", "新密码长度不能少于"+strconv.Itoa(s.MinPasswordLength)+"位")
+	if err := CheckNewPassword("new_password", next, actor.Username, s.MinPasswordLength); err != nil {
+		return err
 	}
 	if current == next {
 		return apperr.InvalidField("new_password", "新密码不能与当前密码相同")
@@ -281,36 +283,150 @@ type LoginResult struct {
 	User *User
 }
 
-// LoginPolicy holds the throttling limits.
+// LoginPolicy holds the throttling limits. Failed logins slow down what
+// follows them, and never lock an account: the delays grow per (username,
+// address) and per address, and a per-user ceiling only spaces the attempts
+// on that user out, so the right password from a fresh address still gets
+// in after a short wait, whatever someone elsewhere is trying.
 type LoginPolicy struct {
+	// MaxFailuresPerUser failures of one username from one address within
+	// Window are free; each further one doubles the wait before the next
+	// try from that address (1 s, 2 s, 4 s … up to Window).
 	MaxFailuresPerUser int
-	MaxFailuresPerIP   int
-	Window             time.Duration
+	// MaxFailuresPerIP failures from one address (any username) are free;
+	// then the same growing waits for the address.
+	MaxFailuresPerIP int
+	Window           time.Duration
+	// UserCeiling failures of one username from all addresses (default 4 ×
+	// MaxFailuresPerUser) space every try on the username UserGap apart
+	// (default 2 s): slower guessing from many addresses, and a short wait
+	// for the owner.
+	UserCeiling int
+	UserGap     time.Duration
 }
 
-// Authenticate checks a username and password, throttling repeated failures
-// per user and per IP. Every attempt is recorded; failures and throttling are
-// audited.
+// ThrottleError says how long to wait; the handler sets Retry-After.
+func throttled(wait time.Duration) error {
+	secs := int((wait + time.Second - 1) / time.Second)
+	if secs < 1 {
+		secs = 1
+	}
+	return &apperr.Error{Kind: apperr.ErrTooMany, Code: "login_throttled",
+		Message: "登录失败次数过多，请" + waitText(secs) + "后再试", Details: map[string]any{"retry_after_seconds": secs}}
+}
+
+// waitText says a wait in Chinese: seconds under a minute, else minutes
+// rounded up.
+func waitText(secs int) string {
+	if secs < 60 {
+		return strconv.Itoa(secs) + "秒"
+	}
+	return strconv.Itoa((secs+59)/60) + "分钟"
+}
+
+// growingWait is the wait after n failures of which free were free.
+func growingWait(n, free int, window time.Duration) time.Duration {
+	if n < free {
+		return 0
+	}
+	shift := n - free
+	if shift > 20 {
+		shift = 20
+	}
+	if d := time.Second << shift; d < window {
+		return d
+	}
+	return window
+}
+
+// failures counts the failed attempts matching where since a time, and
+// the newest.
+func failures(db *gorm.DB, since time.Time, where string, args ...any) (int, time.Time, error) {
+	q := func() *gorm.DB {
+		return db.Model(&loginAttempt{}).Where("success = ? AND throttled = ? AND created_at > ?", false, false, since).Where(where, args...)
+	}
+	var n int64
+	if err := q().Count(&n).Error; err != nil || n == 0 {
+		return 0, time.Time{}, err
+	}
+	var last []loginAttempt
+	if err := q().Select("created_at").Order("created_at DESC").Limit(1).Find(&last).Error; err != nil || len(last) == 0 {
+		return int(n), time.Time{}, err
+	}
+	return int(n), last[0].CreatedAt, nil
+}
+
+// Authenticate checks a username and password, slowing repeated failures
+// (LoginPolicy). Every real attempt is recorded and audited; a throttled
+// try is audited once per burst: the first refusal after a failure writes
+// one row, the refusals that follow it write nothing.
 func (s *UserService) Authenticate(ctx context.Context, username, password, ip, requestID string, pol LoginPolicy) (*User, error) {
-	since := s.Clock.Now().Add(-pol.Window)
+	if pol.UserCeiling <= 0 {
+		pol.UserCeiling = 4 * pol.MaxFailuresPerUser
+	}
+	if pol.UserGap <= 0 {
+		pol.UserGap = 2 * time.Second
+	}
+	// A username with spaces around it or other characters names nobody;
+	// the rest compare in lower case on every database.
+	valid := CheckUsername(username) == nil
+	username = NormalizeUsername(username)
+	now := s.Clock.Now()
+	since := now.Add(-pol.Window)
 	db := s.DB.WithContext(ctx)
-	var userFailures, ipFailures int64
-	if err := db.Model(&loginAttempt{}).Where("username = ? AND success = ? AND created_at > ?", username, false, since).Count(&userFailures).Error; err != nil {
+	pairN, pairLast, err := failures(db, since, "username = ? AND ip = ?", username, ip)
+	if err != nil {
 		return nil, err
 	}
-	if err := db.Model(&loginAttempt{}).Where("ip = ? AND success = ? AND created_at > ?", ip, false, since).Count(&ipFailures).Error; err != nil {
+	ipN, ipLast, err := failures(db, since, "ip = ?", ip)
+	if err != nil {
 		return nil, err
+	}
+	userN, userLast, err := failures(db, since, "username = ?", username)
+	if err != nil {
+		return nil, err
+	}
+	var until time.Time
+	if w := growingWait(pairN, pol.MaxFailuresPerUser, pol.Window); w > 0 && pairLast.Add(w).After(until) {
+		until = pairLast.Add(w)
+	}
+	if w := growingWait(ipN, pol.MaxFailuresPerIP, pol.Window); w > 0 && ipLast.Add(w).After(until) {
+		until = ipLast.Add(w)
+	}
+	if userN >= pol.UserCeiling && userLast.Add(pol.UserGap).After(until) {
+		until = userLast.Add(pol.UserGap)
 	}
 	anon := &Actor{Username: username, IP: ip, RequestID: requestID}
-	if int(userFailures) >= pol.MaxFailuresPerUser || int(ipFailures) >= pol.MaxFailuresPerIP {
-		_ = s.DB.WithTx(ctx, func(tx *gorm.DB) error {
-			return audit.Record(tx, anon, "auth.login_throttled", "user", 0, map[string]any{"username": username, "user_failures": userFailures, "ip_failures": ipFailures})
-		})
-		return nil, &apperr.Error{Kind: apperr.ErrTooMany, Code: "login_throttled", Message: "登录失败次数过多，请稍后再试",
-			Details: map[string]any{"retry_after_seconds": int(pol.Window.Seconds())}}
+	if now.Before(until) {
+		// One audit row per burst: the first refusal since the last failure
+		// of this username from this address is recorded, with a marker row.
+		last := pairLast
+		if ipLast.After(last) {
+			last = ipLast
+		}
+		var marked int64
+		if err := db.Model(&loginAttempt{}).Where("username = ? AND ip = ? AND throttled = ? AND created_at >= ?", username, ip, true, last).
+			Count(&marked).Error; err != nil {
+			return nil, err
+		}
+		if marked == 0 {
+			if err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
+				if err := tx.Create(&loginAttempt{Username: username, IP: ip, Throttled: true, CreatedAt: now}).Error; err != nil {
+					return err
+				}
+				return audit.Record(tx, anon, "auth.login_throttled", "user", 0, map[string]any{"username": username,
+					"failures_user_address": pairN, "failures_address": ipN, "failures_user": userN, "until": until})
+			}); err != nil {
+				return nil, err
+			}
+		}
+		return nil, throttled(until.Sub(now))
 	}
 	var u User
-	err := db.Where("username = ?", username).First(&u).Error
+	err = gorm.ErrRecordNotFound
+	if valid {
+		err = db.Where("username = ?", username).First(&u).Error
+	}
 	if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, err
 	}
@@ -324,7 +440,7 @@ func (s *UserService) Authenticate(ctx context.Context, username, password, ip, 
 		ok = false
 	}
 	werr := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
-		if err := tx.Create(&loginAttempt{Username: username, IP: ip, Success: ok}).Error; err != nil {
+		if err := tx.Create(&loginAttempt{Username: username, IP: ip, Success: ok, CreatedAt: now}).Error; err != nil {
 			return err
 		}
 		if ok {
@@ -341,12 +457,34 @@ func (s *UserService) Authenticate(ctx context.Context, username, password, ip, 
 	return &u, nil
 }
 
+// UnlockLogin clears a user's recorded login failures (an administrator's
+// unlock), so no delay applies to the next try from any address.
+func (s *UserService) UnlockLogin(ctx context.Context, actor *Actor, id int64) (*User, error) {
+	var out *User
+	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
+		u, err := UserByID(tx, id)
+		if err != nil || !adminMayManage(tx, actor, u) {
+			return apperr.NotFound("用户")
+		}
+		res := tx.Where("username = ? AND success = ?", NormalizeUsername(u.Username), false).Delete(&loginAttempt{})
+		if res.Error != nil {
+			return res.Error
+		}
+		out = u
+		return audit.Record(tx, actor, "user.unlock_login", "user", u.ID, map[string]any{"username": u.Username, "failures_cleared": res.RowsAffected})
+	})
+	return out, err
+}
+
 // loginAttempt records one login try for throttling.
 type loginAttempt struct {
-	ID        int64 `gorm:"primaryKey"`
-	Username  string
-	IP        string `gorm:"column:ip"`
-	Success   bool
+	ID       int64 `gorm:"primaryKey"`
+	Username string
+	IP       string `gorm:"column:ip"`
+	Success  bool
+	// Throttled marks the one row written for a burst of throttled tries;
+	// it is not a failure.
+	Throttled bool
 	CreatedAt time.Time
 }
 

@@ -246,8 +246,23 @@ func validateProjectUser(tx *gorm.DB, p *Project, userID int64, role string) (*o
 
 // CreateProject starts a project in the actor's procuratorate at stage 立项.
 func (s *Service) CreateProject(ctx context.Context, a *org.Actor, in ProjectInput) (*Project, error) {
+	if err := checkProjectInput(a, in); err != nil {
+		return nil, err
+	}
+	var out *Project
+	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
+		p, err := s.createProject(tx, a, in)
+		out = p
+		return err
+	})
+	return out, err
+}
+
+// checkProjectInput checks the actor may start a project and the input
+// holds together.
+func checkProjectInput(a *org.Actor, in ProjectInput) error {
 	if !CanCreateProject(a) {
-		return nil, apperr.Forbidden("只有检察官、部门负责人或检察长可以创建项目")
+		return apperr.Forbidden("只有检察官、部门负责人或检察长可以创建项目")
 	}
 	fields := map[string]string{}
 	if strings.TrimSpace(in.Title) == "" {
@@ -267,59 +282,60 @@ func (s *Service) CreateProject(ctx context.Context, a *org.Actor, in ProjectInp
 		}
 	}
 	if len(fields) > 0 {
-		return nil, apperr.Invalid("项目信息有误，请按字段提示修改", fields)
+		return apperr.Invalid("项目信息有误，请按字段提示修改", fields)
 	}
-	var out *Project
-	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
-		now := s.now()
-		leadID := in.LeadID
-		if leadID == 0 {
-			if a.Role == org.RoleChief {
-				return apperr.InvalidField("lead_id", "请指定牵头检察官")
-			}
-			leadID = a.UserID
+	return nil
+}
+
+// createProject writes a new project, its stages, team and audit entry in
+// the caller's transaction (CreateProject checked the input).
+func (s *Service) createProject(tx *gorm.DB, a *org.Actor, in ProjectInput) (*Project, error) {
+	now := s.now()
+	leadID := in.LeadID
+	if leadID == 0 {
+		if a.Role == org.RoleChief {
+			return nil, apperr.InvalidField("lead_id", "请指定牵头检察官")
 		}
-		p := &Project{ProcuratorateID: a.ProcuratorateID, Title: strings.TrimSpace(in.Title), Field: in.Field, Problem: in.Problem,
-			Goals: in.Goals, LeadID: leadID, Stage: StageInitiation, Status: ProjectActive, StartOn: in.StartOn,
-			PlannedEndOn: in.PlannedEndOn, Version: 1, CreatedBy: a.UserID, CreatedAt: now, UpdatedAt: now}
-		lead, err := validateProjectUser(tx, p, leadID, ProjectRoleLead)
-		if err != nil {
-			return err
+		leadID = a.UserID
+	}
+	p := &Project{ProcuratorateID: a.ProcuratorateID, Title: strings.TrimSpace(in.Title), Field: in.Field, Problem: in.Problem,
+		Goals: in.Goals, LeadID: leadID, Stage: StageInitiation, Status: ProjectActive, StartOn: in.StartOn,
+		PlannedEndOn: in.PlannedEndOn, Version: 1, CreatedBy: a.UserID, CreatedAt: now, UpdatedAt: now}
+	lead, err := validateProjectUser(tx, p, leadID, ProjectRoleLead)
+	if err != nil {
+		return nil, err
+	}
+	p.DepartmentID = *lead.DepartmentID
+	if err := tx.Create(p).Error; err != nil {
+		return nil, err
+	}
+	for i, st := range ProjectStages {
+		row := &ProjectStageRow{ProjectID: p.ID, Stage: st, Seq: i + 1}
+		if d, ok := in.StagePlan[st]; ok && !d.IsZero() {
+			row.PlannedEndOn = &d
 		}
-		p.DepartmentID = *lead.DepartmentID
-		if err := tx.Create(p).Error; err != nil {
-			return err
+		if err := tx.Create(row).Error; err != nil {
+			return nil, err
 		}
-		for i, st := range ProjectStages {
-			row := &ProjectStageRow{ProjectID: p.ID, Stage: st, Seq: i + 1}
-			if d, ok := in.StagePlan[st]; ok && !d.IsZero() {
-				row.PlannedEndOn = &d
-			}
-			if err := tx.Create(row).Error; err != nil {
-				return err
-			}
+	}
+	if err := tx.Create(&ProjectMember{ProjectID: p.ID, UserID: leadID, ProjectRole: ProjectRoleLead, Duty: "牵头", CreatedAt: now}).Error; err != nil {
+		return nil, err
+	}
+	for i, m := range in.Members {
+		if m.UserID == leadID {
+			continue
 		}
-		if err := tx.Create(&ProjectMember{ProjectID: p.ID, UserID: leadID, ProjectRole: ProjectRoleLead, Duty: "牵头", CreatedAt: now}).Error; err != nil {
-			return err
+		if _, err := validateProjectUser(tx, p, m.UserID, m.ProjectRole); err != nil {
+			return nil, withFieldPrefix(err, fmt.Sprintf("members[%d].", i))
 		}
-		for i, m := range in.Members {
-			if m.UserID == leadID {
-				continue
-			}
-			if _, err := validateProjectUser(tx, p, m.UserID, m.ProjectRole); err != nil {
-				return withFieldPrefix(err, fmt.Sprintf("members[%d].", i))
-			}
-			if err := tx.Create(&ProjectMember{ProjectID: p.ID, UserID: m.UserID, ProjectRole: m.ProjectRole, Duty: m.Duty, CreatedAt: now}).Error; err != nil {
-				return database.UniqueOr(err, fmt.Sprintf("members[%d].user_id", i), "同一人员不能重复加入团队")
-			}
+		if err := tx.Create(&ProjectMember{ProjectID: p.ID, UserID: m.UserID, ProjectRole: m.ProjectRole, Duty: m.Duty, CreatedAt: now}).Error; err != nil {
+			return nil, database.UniqueOr(err, fmt.Sprintf("members[%d].user_id", i), "同一人员不能重复加入团队")
 		}
-		if err := s.event(tx, a, p.ID, "create", nil, nil, "立项："+p.Title, false); err != nil {
-			return err
-		}
-		out = p
-		return audit.Record(tx, a, "project.create", "project", p.ID, map[string]any{"after": p, "members": in.Members})
-	})
-	return out, err
+	}
+	if err := s.event(tx, a, p.ID, "create", nil, nil, "立项："+p.Title, false); err != nil {
+		return nil, err
+	}
+	return p, audit.Record(tx, a, "project.create", "project", p.ID, map[string]any{"after": p, "members": in.Members})
 }
 
 // withFieldPrefix moves per-field messages under a prefix (members[0].user_id).
@@ -692,4 +708,36 @@ func (s *Service) RemoveMember(ctx context.Context, a *org.Actor, id, userID int
 		}
 		return audit.Record(tx, a, "project.remove_member", "project", p.ID, map[string]any{"user_id": userID})
 	})
+}
+
+// CreateProjectFromCases starts a project and links the given cases to it
+// in one transaction (the analysis page's "以这些案件立项"): either the
+// project exists with every case linked, or nothing was written.
+func (s *Service) CreateProjectFromCases(ctx context.Context, a *org.Actor, in ProjectInput, caseIDs []int64) (*Project, error) {
+	if err := checkProjectInput(a, in); err != nil {
+		return nil, err
+	}
+	if len(caseIDs) == 0 {
+		return nil, apperr.InvalidField("case_ids", "请选择至少一件案件")
+	}
+	var out *Project
+	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
+		p, err := s.createProject(tx, a, in)
+		if err != nil {
+			return err
+		}
+		seen := map[int64]bool{}
+		for i, id := range caseIDs {
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			if err := s.linkCase(tx, a, p, id, fmt.Sprintf("case_ids[%d]", i)); err != nil {
+				return err
+			}
+		}
+		out = p
+		return nil
+	})
+	return out, err
 }

@@ -101,8 +101,17 @@ func (s *Service) ProjectReportLetter(ctx context.Context, a *org.Actor, id int6
 	date := s.Clock.Today()
 	return &documents.Letter{
 		Procuratorate: proc.Name,
-		Title:         "关于“" + d.Title + "”项目的工作报告",
+		Title:         reportTitle(d.Title),
 		Body:          body,
 		Date:          date.MidnightUTC(),
 	}, nil
+}
+
+// reportTitle names the project's report; a name that already ends with 项目
+// is not followed by another 项目.
+func reportTitle(name string) string {
+	if strings.HasSuffix(name, "项目") {
+		return "关于“" + name + "”的工作报告"
+	}
+	return "关于“" + name + "”项目的工作报告"
 }

@@ -286,34 +286,40 @@ func (s *Service) LinkCase(ctx context.Context, a *org.Actor, projectID, caseID 
 		if !acc.CanManage() {
 			return apperr.Forbidden("只有牵头检察官、部门负责人或检察长可以关联案件")
 		}
-		var c cases.Case
-		if err := tx.First(&c, caseID).Error; err != nil || !cases.CanReadCase(a, &c) {
-			return apperr.InvalidField("case_id", "案件不存在或无权查看")
-		}
-		if !CanLinkCaseToProject(a, p, &c) {
-			return apperr.Conflict("case_other_procuratorate", "只能关联本院办理的案件")
-		}
-		if c.ProjectID != nil {
-			if *c.ProjectID == p.ID {
-				return apperr.Conflict("case_already_linked", "该案件已关联本项目")
-			}
-			return apperr.Conflict("case_in_other_project", "该案件已关联其他项目，一件案件只能属于一个项目")
-		}
-		res := tx.Model(&cases.Case{}).Where("id = ? AND project_id IS NULL", c.ID).Update("project_id", p.ID)
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected != 1 {
-			return apperr.Conflict("case_in_other_project", "该案件已关联其他项目，一件案件只能属于一个项目")
-		}
-		if err := cases.AddCaseEvent(tx, a, &c, "project_link", "纳入项目“"+p.Title+"”", true, map[string]any{"project_id": p.ID}); err != nil {
-			return err
-		}
-		if err := s.event(tx, a, p.ID, "case_link", nil, &c.ID, "关联案件“"+c.Title+"”", false); err != nil {
-			return err
-		}
-		return audit.Record(tx, a, "project.case_link", "project", p.ID, map[string]any{"case_id": c.ID})
+		return s.linkCase(tx, a, p, caseID, "case_id")
 	})
+}
+
+// linkCase puts a case into the project in the caller's transaction; field
+// names the input the case id came from, for the error.
+func (s *Service) linkCase(tx *gorm.DB, a *org.Actor, p *Project, caseID int64, field string) error {
+	var c cases.Case
+	if err := tx.First(&c, caseID).Error; err != nil || !cases.CanReadCase(a, &c) {
+		return apperr.InvalidField(field, "案件不存在或无权查看")
+	}
+	if !CanLinkCaseToProject(a, p, &c) {
+		return apperr.Conflict("case_other_procuratorate", "只能关联本院办理的案件")
+	}
+	if c.ProjectID != nil {
+		if *c.ProjectID == p.ID {
+			return apperr.Conflict("case_already_linked", "该案件已关联本项目")
+		}
+		return apperr.Conflict("case_in_other_project", "该案件已关联其他项目，一件案件只能属于一个项目")
+	}
+	res := tx.Model(&cases.Case{}).Where("id = ? AND project_id IS NULL", c.ID).Update("project_id", p.ID)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected != 1 {
+		return apperr.Conflict("case_in_other_project", "该案件已关联其他项目，一件案件只能属于一个项目")
+	}
+	if err := cases.AddCaseEvent(tx, a, &c, "project_link", "纳入项目“"+p.Title+"”", true, map[string]any{"project_id": p.ID}); err != nil {
+		return err
+	}
+	if err := s.event(tx, a, p.ID, "case_link", nil, &c.ID, "关联案件“"+c.Title+"”", false); err != nil {
+		return err
+	}
+	return audit.Record(tx, a, "project.case_link", "project", p.ID, map[string]any{"case_id": c.ID})
 }
 
 // UnlinkCase takes a case out of the project.

@@ -56,10 +56,12 @@ const checkDigits = "10X98765432"
 // A lower-case x is accepted. The returned error is one of the
 // ErrResidentID* sentinels.
 func ValidateResidentID(s string) error {
-	return validateResidentIDAt(s, time.Now())
+	return ValidateResidentIDAt(s, time.Now())
 }
 
-func validateResidentIDAt(s string, now time.Time) error {
+// ValidateResidentIDAt is ValidateResidentID with the day that bounds the
+// birth date given (the service's clock).
+func ValidateResidentIDAt(s string, now time.Time) error {
 	if len(s) != 18 {
 		return ErrResidentIDLength
 	}

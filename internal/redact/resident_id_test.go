@@ -29,9 +29,9 @@ func TestValidateResidentID(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := validateResidentIDAt(tt.id, now)
+			got := ValidateResidentIDAt(tt.id, now)
 			if !errors.Is(got, tt.want) {
-				t.Errorf("validateResidentIDAt(%q) = %v, want %v", tt.id, got, tt.want)
+				t.Errorf("ValidateResidentIDAt(%q) = %v, want %v", tt.id, got, tt.want)
 			}
 		})
 	}
@@ -46,7 +46,7 @@ func TestResidentIDCheckDigitEveryPosition(t *testing.T) {
 	for i := 14; i < 17; i++ { // positions outside area code and birth date
 		b := []byte(valid)
 		b[i] = '0' + (b[i]-'0'+1)%10
-		if err := validateResidentIDAt(string(b), now); !errors.Is(err, ErrResidentIDCheckDigit) {
+		if err := ValidateResidentIDAt(string(b), now); !errors.Is(err, ErrResidentIDCheckDigit) {
 			t.Errorf("changed digit %d: %q gave %v, want check digit error", i, b, err)
 		}
 	}

@@ -16,14 +16,79 @@ import (
 // breakdown and the non-responders from the facts of the issued
 // recommendations in scope.
 func (s *Service) tallyFacts(ctx context.Context, sc *statsScope, st *Stats) error {
+	var (
+		reply    ReplyTally
+		activity ActivityTally
+		byProc   map[int64]*procTally
+		noReply  map[int64]int64
+		err      error
+	)
+	if s.useRollup(sc) {
+		byProc, noReply, err = s.rollupTallies(ctx, sc)
+		if err != nil {
+			return err
+		}
+		for _, pt := range byProc {
+			reply.Merge(pt.reply)
+			activity.Merge(pt.activity)
+		}
+	} else if byProc, reply, activity, noReply, err = s.rawTallies(ctx, sc); err != nil {
+		return err
+	}
+	return s.fillTallies(ctx, sc, st, reply, activity, byProc, noReply)
+}
+
+// procTally is one procuratorate's part of the figures.
+type procTally struct {
+	issued   int64
+	reply    ReplyTally
+	activity ActivityTally
+}
+
+// useRollup reports whether the maintained aggregates answer the request:
+// the whole history (no period), not limited to a prosecutor's own cases.
+func (s *Service) useRollup(sc *statsScope) bool {
+	return !s.NoRollup && sc.q.From.IsZero() && sc.q.To.IsZero() && sc.prosecutorID == 0
+}
+
+// rollupTallies reads the tallies per procuratorate and the no-reply counts
+// per agency from stats_rollup (caught up by Compute).
+func (s *Service) rollupTallies(ctx context.Context, sc *statsScope) (map[int64]*procTally, map[int64]int64, error) {
+	tx := s.DB.WithContext(ctx)
+	var rows []RollupRow
+	if err := sc.rollupScope(tx.Model(&RollupRow{}), true).Select("procuratorate_id, " + rollupSums()).
+		Group("procuratorate_id").Scan(&rows).Error; err != nil {
+		return nil, nil, err
+	}
+	byProc := make(map[int64]*procTally, len(rows))
+	for i := range rows {
+		g := rows[i].tally()
+		byProc[rows[i].ProcuratorateID] = &procTally{issued: g.issued, reply: g.reply, activity: g.activity}
+	}
+	var agencies []struct {
+		AgencyID int64
+		N        int64
+	}
+	if err := sc.rollupScope(tx.Model(&RollupRow{}), true).Select("agency_id, SUM(no_reply) AS n").
+		Where("agency_id <> 0 AND no_reply > 0").Group("agency_id").Order("n DESC, agency_id").Limit(nonResponderLimit).
+		Scan(&agencies).Error; err != nil {
+		return nil, nil, err
+	}
+	noReply := make(map[int64]int64, len(agencies))
+	for _, a := range agencies {
+		noReply[a.AgencyID] = a.N
+	}
+	return byProc, noReply, nil
+}
+
+// nonResponderLimit is how many non-responding agencies the statistics list.
+const nonResponderLimit = 50
+
+// rawTallies tallies the facts of every issued recommendation in scope.
+func (s *Service) rawTallies(ctx context.Context, sc *statsScope) (map[int64]*procTally, ReplyTally, ActivityTally, map[int64]int64, error) {
 	p, asOf := sc.period(), sc.q.Today
 	var reply ReplyTally
 	var activity ActivityTally
-	type procTally struct {
-		issued   int64
-		reply    ReplyTally
-		activity ActivityTally
-	}
 	byProc := map[int64]*procTally{}
 	noReply := map[int64]int64{}
 	err := ScanFacts(ctx, s.DB, sc.loc, sc.applyScope, func(batch []CaseFacts) error {
@@ -47,9 +112,12 @@ func (s *Service) tallyFacts(ctx context.Context, sc *statsScope, st *Stats) err
 		}
 		return nil
 	})
-	if err != nil {
-		return err
-	}
+	return byProc, reply, activity, noReply, err
+}
+
+// fillTallies turns the tallies into the figures of st.
+func (s *Service) fillTallies(ctx context.Context, sc *statsScope, st *Stats, reply ReplyTally, activity ActivityTally,
+	byProc map[int64]*procTally, noReply map[int64]int64) error {
 	st.ReplyFigures = reply.Figures()
 	st.ActivityFigures = activity.Figures()
 	st.ReplyClasses = []Count{
@@ -103,8 +171,8 @@ func (s *Service) tallyFacts(ctx context.Context, sc *statsScope, st *Stats) err
 			}
 			return a.AgencyID < b.AgencyID
 		})
-		if len(st.NonResponders) > 50 {
-			st.NonResponders = st.NonResponders[:50]
+		if len(st.NonResponders) > nonResponderLimit {
+			st.NonResponders = st.NonResponders[:nonResponderLimit]
 		}
 	}
 	return nil
@@ -141,24 +209,32 @@ func leadConversion(tx *gorm.DB, sc *statsScope) (Rate, error) {
 		Group("cases.state").Scan(&endedFiled).Error; err != nil {
 		return Rate{}, err
 	}
-	var groups []LeadGroup
+	counts, filed := map[cases.CaseState]int64{}, map[cases.CaseState]int64{}
 	for _, g := range byState {
-		switch g.State {
+		counts[g.State] += g.N
+	}
+	for _, e := range endedFiled {
+		filed[e.State] += e.N
+	}
+	return LeadConversionRate(leadGroups(counts, filed)), nil
+}
+
+// leadGroups are the lead groups of cases counted by state, with the number
+// of withdrawn and terminated ones that had been filed (a case number).
+func leadGroups(byState, endedFiled map[cases.CaseState]int64) []LeadGroup {
+	var groups []LeadGroup
+	for state, n := range byState {
+		switch state {
 		case cases.StateLead, cases.StateChecking, cases.StateNotFiled:
-			groups = append(groups, LeadGroup{State: g.State, N: g.N})
+			groups = append(groups, LeadGroup{State: state, N: n})
 		case cases.StateWithdrawn, cases.StateTerminated:
-			filed := int64(0)
-			for _, e := range endedFiled {
-				if e.State == g.State {
-					filed = e.N
-				}
-			}
-			groups = append(groups, LeadGroup{State: g.State, Filed: true, N: filed}, LeadGroup{State: g.State, N: g.N - filed})
+			f := endedFiled[state]
+			groups = append(groups, LeadGroup{State: state, Filed: true, N: f}, LeadGroup{State: state, N: n - f})
 		default:
-			groups = append(groups, LeadGroup{State: g.State, Filed: true, N: g.N})
+			groups = append(groups, LeadGroup{State: state, Filed: true, N: n})
 		}
 	}
-	return LeadConversionRate(groups), nil
+	return groups
 }
 
 // applicationFigures counts the citizen applications of the scope submitted

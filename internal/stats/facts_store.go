@@ -82,8 +82,20 @@ func buildFacts(tx *gorm.DB, rows []CaseRow, loc *time.Location, filter func(*go
 		return facts, nil
 	}
 	first, last := rows[0].ID, rows[len(rows)-1].ID
+	// A dense batch (the ids of every case, or of a large share) is found by
+	// its id range; a sparse one (one procuratorate of a province, whose ids
+	// are spread over the whole table) by its ids, else the range would read
+	// the replies of every case between.
+	ids := make([]int64, len(rows))
+	for i := range rows {
+		ids[i] = rows[i].ID
+	}
+	dense := last-first+1 <= int64(4*len(rows))
 	of := func(table string) *gorm.DB {
-		return tx.Table(table).Where(table+".case_id BETWEEN ? AND ?", first, last)
+		if dense {
+			return tx.Table(table).Where(table+".case_id BETWEEN ? AND ?", first, last)
+		}
+		return tx.Table(table).Where(table+".case_id IN ?", ids)
 	}
 	at := make(map[int64]*CaseFacts, len(rows))
 	for i := range rows {

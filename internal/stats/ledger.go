@@ -1,6 +1,7 @@
 package stats
 
 import (
+	"archive/zip"
 	"bufio"
 	"context"
 	"encoding/csv"
@@ -146,6 +147,15 @@ const ledgerBatch = factsBatch
 type Ledger struct {
 	db *database.DB
 	sc *statsScope
+	// Scope names what the ledger covers (the procuratorate, and the
+	// department or field when filtered), for the file name.
+	Scope string
+	// Progress, when set, is called after every batch of rows (the handler
+	// extends the connection's write deadline there, so a long export is
+	// not cut off while it makes progress).
+	Progress func()
+	// Rows is how many rows were written.
+	Rows int
 }
 
 // PrepareLedger checks the actor may export the ledger for the filters and
@@ -163,50 +173,124 @@ func (s *Service) PrepareLedger(ctx context.Context, a *org.Actor, q StatsQuery,
 	if err != nil {
 		return nil, err
 	}
-	return &Ledger{db: db, sc: sc}, nil
+	l := &Ledger{db: db, sc: sc}
+	l.Scope, err = ledgerScopeName(db.WithContext(ctx), a, sc)
+	return l, err
 }
 
-// Each calls fn for every issued recommendation in scope, in id order, with
-// its facts.
+// ledgerScopeName is the procuratorate the ledger covers, with the
+// department, the prosecutor's own cases, the field or the agency it is
+// narrowed to.
+func ledgerScopeName(tx *gorm.DB, a *org.Actor, sc *statsScope) (string, error) {
+	root := a.ProcuratorateID
+	if sc.q.ProcuratorateID != 0 {
+		root = sc.q.ProcuratorateID
+	}
+	var parts []string
+	var name string
+	if err := tx.Table("procuratorates").Where("id = ?", root).Pluck("name", &name).Error; err != nil {
+		return "", err
+	}
+	parts = append(parts, name)
+	if sc.departmentID != 0 {
+		var dept string
+		if err := tx.Table("departments").Where("id = ?", sc.departmentID).Pluck("name", &dept).Error; err != nil {
+			return "", err
+		}
+		parts = append(parts, dept)
+	}
+	if sc.prosecutorID != 0 {
+		parts = append(parts, a.DisplayName)
+	}
+	if sc.q.Field != "" {
+		parts = append(parts, sc.q.Field)
+	}
+	if sc.q.AgencyID != 0 {
+		var ag string
+		if err := tx.Table("agencies").Where("id = ?", sc.q.AgencyID).Pluck("name", &ag).Error; err != nil {
+			return "", err
+		}
+		parts = append(parts, ag)
+	}
+	out := parts[:0]
+	for _, p := range parts {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, "-"), nil
+}
+
+// Each calls fn for every issued recommendation in scope with its facts:
+// procuratorate by procuratorate (in the scope's order), each in id order.
+// Every batch is a keyset range of one procuratorate on its (procuratorate_id,
+// id) index — (procuratorate_id, agency_id, id) when an agency is chosen —
+// so it reads its own rows in order and the export's cost is linear in its
+// rows; one query over the whole IN list of a province re-read and sorted
+// every remaining row for each batch.
 func (l *Ledger) Each(ctx context.Context, fn func(r *LedgerRow) error) error {
-	var after int64
 	rows := make([]LedgerRow, 0, ledgerBatch)
 	base := make([]CaseRow, 0, ledgerBatch)
-	for {
-		rows = rows[:0]
-		err := l.sc.apply(l.db.WithContext(ctx).Table("cases")).
-			Select(factsCaseColumns+`, cases.case_number, cases.document_number, cases.title, procuratorates.name AS procuratorate,
+	for _, procID := range l.sc.procIDs {
+		var after int64
+		for {
+			rows = rows[:0]
+			q := l.db.WithContext(ctx).Table("cases").Where("cases.procuratorate_id = ?", procID)
+			if l.sc.departmentID != 0 {
+				q = q.Where("cases.department_id = ?", l.sc.departmentID)
+			}
+			if l.sc.prosecutorID != 0 {
+				q = q.Where("cases.prosecutor_id = ?", l.sc.prosecutorID)
+			}
+			if l.sc.q.Field != "" {
+				q = q.Where("cases.field = ?", l.sc.q.Field)
+			}
+			if l.sc.q.AgencyID != 0 {
+				q = q.Where("cases.agency_id = ?", l.sc.q.AgencyID)
+			}
+			if !l.sc.q.From.IsZero() {
+				q = q.Where("cases.issued_at >= ?", l.sc.q.From.StartIn(l.sc.loc))
+			}
+			if !l.sc.q.To.IsZero() {
+				q = q.Where("cases.issued_at < ?", l.sc.q.To.AddDays(1).StartIn(l.sc.loc))
+			}
+			err := q.Select(factsCaseColumns+`, cases.case_number, cases.document_number, cases.title, procuratorates.name AS procuratorate,
 				departments.name AS department, users.display_name AS prosecutor, agencies.name AS agency, cases.field, cases.source,
 				projects.title AS project`).
-			Joins("LEFT JOIN procuratorates ON procuratorates.id = cases.procuratorate_id").
-			Joins("LEFT JOIN departments ON departments.id = cases.department_id").
-			Joins("LEFT JOIN users ON users.id = cases.prosecutor_id").
-			Joins("LEFT JOIN agencies ON agencies.id = cases.agency_id").
-			Joins("LEFT JOIN projects ON projects.id = cases.project_id").
-			Where("cases.issued_at IS NOT NULL AND cases.id > ?", after).
-			Order("cases.id").Limit(ledgerBatch).Scan(&rows).Error
-		if err != nil {
-			return err
-		}
-		base = base[:0]
-		for i := range rows {
-			base = append(base, rows[i].CaseRow)
-		}
-		facts, err := buildFacts(l.db.WithContext(ctx), base, l.sc.loc, l.sc.apply)
-		if err != nil {
-			return err
-		}
-		for i := range rows {
-			rows[i].Facts = facts[i]
-			if err := fn(&rows[i]); err != nil {
+				Joins("LEFT JOIN procuratorates ON procuratorates.id = cases.procuratorate_id").
+				Joins("LEFT JOIN departments ON departments.id = cases.department_id").
+				Joins("LEFT JOIN users ON users.id = cases.prosecutor_id").
+				Joins("LEFT JOIN agencies ON agencies.id = cases.agency_id").
+				Joins("LEFT JOIN projects ON projects.id = cases.project_id").
+				Where("cases.issued_at IS NOT NULL AND cases.id > ?", after).
+				Order("cases.id").Limit(ledgerBatch).Scan(&rows).Error
+			if err != nil {
 				return err
 			}
+			base = base[:0]
+			for i := range rows {
+				base = append(base, rows[i].CaseRow)
+			}
+			facts, err := buildFacts(l.db.WithContext(ctx), base, l.sc.loc, nil)
+			if err != nil {
+				return err
+			}
+			for i := range rows {
+				rows[i].Facts = facts[i]
+				if err := fn(&rows[i]); err != nil {
+					return err
+				}
+			}
+			if l.Progress != nil {
+				l.Progress()
+			}
+			if len(rows) < ledgerBatch {
+				break
+			}
+			after = rows[len(rows)-1].ID
 		}
-		if len(rows) < ledgerBatch {
-			return nil
-		}
-		after = rows[len(rows)-1].ID
 	}
+	return nil
 }
 
 func deref(s *string) string {
@@ -293,8 +377,23 @@ func (l *Ledger) WriteXLSX(ctx context.Context, w io.Writer) error {
 	if err := writeLedgerNotes(f, headStyle, l.sc.q.Today); err != nil {
 		return err
 	}
-	_, err = f.WriteTo(w)
-	return err
+	// The workbook's zip goes straight to w: WriteTo would build the whole
+	// file in memory first (excelize's WriteToBuffer), the sheet's rows
+	// are copied from the stream writer's temporary file.
+	var zw *zip.Writer
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter {
+		zw = zip.NewWriter(w)
+		return zw
+	})
+	buf, err := f.WriteToBuffer()
+	if err != nil {
+		return err
+	}
+	if zw == nil || buf.Len() > 0 {
+		return fmt.Errorf("ledger xlsx: the workbook was not streamed (%d bytes buffered)", buf.Len())
+	}
+	l.Rows = n
+	return nil
 }
 
 // ledgerNotesSheet explains the columns with the statistics definitions —
@@ -370,6 +469,7 @@ func (l *Ledger) WriteCSV(ctx context.Context, w io.Writer) error {
 	if err := cw.Error(); err != nil {
 		return err
 	}
+	l.Rows = n
 	return bw.Flush()
 }
 

@@ -6,6 +6,7 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 	"jianyi/documents"
 	"jianyi/handlers"
 	"jianyi/internal/agency"
+	"jianyi/internal/analysis"
 	"jianyi/internal/applications"
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
@@ -25,6 +27,7 @@ import (
 	"jianyi/internal/projects"
 	"jianyi/internal/reviews"
 	"jianyi/internal/stats"
+	"jianyi/internal/textseg"
 	"jianyi/jobs"
 )
 
@@ -57,6 +60,7 @@ type App struct {
 	Projects     *projects.Service
 	Reviews      *reviews.Service
 	Stats        *stats.Service
+	Analysis     *analysis.Service
 	Scheduler    *jobs.Scheduler
 	// Router serves the API and the web pages; Server is its handler set.
 	Router http.Handler
@@ -138,6 +142,10 @@ func New(opts Options) (*App, error) {
 	a.Reviews = &reviews.Service{DB: db, Clock: a.Clock, Sheet: sheet, Channels: channels,
 		Grades: reviews.GradeThresholds{Excellent: g.Excellent, Qualified: g.Qualified, Flawed: g.Flawed}}
 	a.Stats = &stats.Service{DB: db, Clock: a.Clock}
+	ac := cfg.Analysis
+	a.Analysis = &analysis.Service{DB: db, Clock: a.Clock, Stats: a.Stats, Projects: a.Projects, Cases: a.Cases,
+		Settings: analysis.Settings{RepeatWindowDays: ac.RepeatWindowDays, RisePercent: ac.RisePercent,
+			RiseMinCases: ac.RiseMinCases, ImportMaxRows: ac.ImportMaxRows}}
 
 	// The scheduler is built here and started by the serve command when
 	// jobs.enabled; the admin API lists and runs its jobs either way.
@@ -151,6 +159,7 @@ func New(opts Options) (*App, error) {
 		Config: cfg, DB: db, Logger: log, Clock: a.Clock, Renderer: a.Renderer,
 		Users: a.Users, Org: a.Org, Cases: a.Cases, Agency: a.Agency, Applications: a.Applications,
 		Disclosures: a.Disclosures, Projects: a.Projects, Reviews: a.Reviews, Stats: a.Stats, Jobs: a.Scheduler,
+		Analysis: a.Analysis,
 	})
 	return a, nil
 }
@@ -176,4 +185,26 @@ func ApprovalChains(cfg *config.Config) cases.ApprovalChains {
 		ch.ByProcuratorate[pc.Procuratorate] = pc.Chain
 	}
 	return ch
+}
+
+// IndexSearch writes the full-text tokens of the cases and disclosures that
+// have none (rows from before migration 0013, or loaded in bulk by
+// seed-bench), and loads the word segmenter, so the first letter issued
+// does not wait for its dictionary inside its transaction. serve runs it in
+// the background at start; searches find the rows as they are indexed.
+func (a *App) IndexSearch(ctx context.Context, log *slog.Logger) error {
+	textseg.Shared()
+	began := time.Now()
+	nc, err := cases.IndexAll(ctx, a.DB)
+	if err != nil {
+		return fmt.Errorf("indexing cases: %w", err)
+	}
+	nd, err := disclosure.IndexAll(ctx, a.DB)
+	if err != nil {
+		return fmt.Errorf("indexing disclosures: %w", err)
+	}
+	if nc+nd > 0 {
+		log.Info("search index filled", "cases", nc, "disclosures", nd, "elapsed", time.Since(began).String())
+	}
+	return nil
 }

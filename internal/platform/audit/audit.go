@@ -48,6 +48,12 @@ func (auditHead) TableName() string { return "audit_head" }
 
 // chainHash is the SHA-256 over the entry's fields and the previous hash.
 func (e *Entry) chainHash() string {
+	sum := sha256.Sum256([]byte(e.chainText()))
+	return hex.EncodeToString(sum[:])
+}
+
+// chainText is what an entry's hash covers.
+func (e *Entry) chainText() string {
 	opt := func(p *int64) string {
 		if p == nil {
 			return ""
@@ -59,8 +65,7 @@ func (e *Entry) chainHash() string {
 		e.ObjectType, opt(e.ObjectID), e.Summary, e.IP, e.RequestID,
 		e.CreatedAt.UTC().Format("2006-01-02T15:04:05.000000Z"),
 	}
-	sum := sha256.Sum256([]byte(strings.Join(parts, "\x1f")))
-	return hex.EncodeToString(sum[:])
+	return strings.Join(parts, "\x1f")
 }
 
 // Actor is whoever an entry names; *org.Actor is one. A nil Actor is the
@@ -119,7 +124,7 @@ func Record(tx *gorm.DB, actor Actor, action, objectType string, objectID int64,
 		e.IP = who.IP
 		e.RequestID = who.RequestID
 	}
-	e.Hash = e.chainHash()
+	e.Hash = e.hashWith(keyOf(tx))
 	if err := tx.Create(e).Error; err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -179,10 +180,46 @@ func (db *DB) Close() error {
 	return db.SQL().Close()
 }
 
+// TxAttempts is how many times WithTx runs a transaction that the database
+// aborted to break a deadlock, timed out on a lock or found busy.
+const TxAttempts = 4
+
 // WithTx runs fn in one transaction: everything fn writes commits together or
-// not at all.
+// not at all. A transaction the database rolled back for a deadlock or a lock
+// wait timeout (MySQL 1213, 1205) or that found SQLite busy is run again from
+// the start, up to TxAttempts times with a short growing pause, so fn must
+// only set its results (not append to them) and do nothing outside the
+// database it cannot repeat.
 func (db *DB) WithTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return db.DB.WithContext(ctx).Transaction(fn)
+	for attempt := 1; ; attempt++ {
+		err := db.DB.WithContext(ctx).Transaction(fn)
+		if err == nil || attempt >= TxAttempts || !IsRetryable(err) || ctx.Err() != nil {
+			return err
+		}
+		// 2, 8, 18 ms and a random part, so the contenders do not meet again.
+		pause := time.Duration(2*attempt*attempt)*time.Millisecond + time.Duration(rand.Int64N(int64(4*time.Millisecond)))
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(pause):
+		}
+	}
+}
+
+// IsRetryable reports an error after which the database rolled the
+// transaction back (or never began it) and running it again may succeed:
+// MySQL's deadlock (1213) and lock wait timeout (1205), SQLite busy/locked.
+func IsRetryable(err error) bool {
+	if err == nil {
+		return false
+	}
+	var me *mysqldriver.MySQLError
+	if errors.As(err, &me) {
+		return me.Number == 1213 || me.Number == 1205
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "database is locked") ||
+		strings.Contains(msg, "database table is locked")
 }
 
 // LockRow takes a write lock on the rows the query selects, for read-modify-write

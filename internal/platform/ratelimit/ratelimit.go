@@ -40,40 +40,77 @@ func Key(limit, value string) string {
 }
 
 // Hit counts one hit for value under the limit and refuses it with
-// ErrTooMany (and the seconds until the window ends) once the window holds
+// ErrTooMany (and the wait until the window ends) once the window holds
 // more than Max hits. The increment is one conditional upsert, so concurrent
 // requests on any replica are all counted.
 func Hit(ctx context.Context, db *database.DB, now time.Time, l Limit, value string) error {
-	win := int64(l.Window / time.Second)
-	if win <= 0 {
-		win = 1
-	}
-	start := now.Unix() / win * win
+	return db.WithTx(ctx, func(tx *gorm.DB) error { return HitTx(tx, now, l, value) })
+}
+
+// HitTx is Hit inside the caller's transaction: called after the action it
+// limits has been written, it counts only what was accepted, and its
+// refusal rolls the action and the count back together.
+func HitTx(tx *gorm.DB, now time.Time, l Limit, value string) error {
+	start, win := window(now, l)
 	key := Key(l.Name, value)
-	var hits int
-	err := db.WithTx(ctx, func(tx *gorm.DB) error {
-		err := tx.Clauses(clause.OnConflict{
-			Columns:   []clause.Column{{Name: "bucket"}, {Name: "window_start"}},
-			DoUpdates: clause.Assignments(map[string]any{"hits": gorm.Expr("rate_limits.hits + 1")}),
-		}).Create(&rateLimitRow{Bucket: key, WindowStart: start, Hits: 1}).Error
-		if err != nil {
-			return err
-		}
-		return tx.Model(&rateLimitRow{}).Where("bucket = ? AND window_start = ?", key, start).Pluck("hits", &hits).Error
-	})
+	err := tx.Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "bucket"}, {Name: "window_start"}},
+		DoUpdates: clause.Assignments(map[string]any{"hits": gorm.Expr("rate_limits.hits + 1")}),
+	}).Create(&rateLimitRow{Bucket: key, WindowStart: start, Hits: 1}).Error
 	if err != nil {
 		return err
 	}
+	var hits int
+	if err := tx.Model(&rateLimitRow{}).Where("bucket = ? AND window_start = ?", key, start).Pluck("hits", &hits).Error; err != nil {
+		return err
+	}
 	if hits > l.Max {
-		retry := int(start + win - now.Unix())
-		if retry < 1 {
-			retry = 1
-		}
-		return &apperr.Error{Kind: apperr.ErrTooMany, Code: "rate_limited",
-			Message: fmt.Sprintf("操作过于频繁，请在 %d 秒后再试", retry),
-			Details: map[string]any{"retry_after_seconds": retry}}
+		return tooMany(start, win, now)
 	}
 	return nil
+}
+
+// Full refuses, without counting, when the window already holds Max hits
+// for value: the cheap early answer before an action counted by HitTx.
+func Full(ctx context.Context, db *database.DB, now time.Time, l Limit, value string) error {
+	start, win := window(now, l)
+	var hits []int
+	if err := db.WithContext(ctx).Model(&rateLimitRow{}).Where("bucket = ? AND window_start = ?", Key(l.Name, value), start).
+		Pluck("hits", &hits).Error; err != nil {
+		return err
+	}
+	if len(hits) > 0 && hits[0] >= l.Max {
+		return tooMany(start, win, now)
+	}
+	return nil
+}
+
+func window(now time.Time, l Limit) (start, win int64) {
+	win = int64(l.Window / time.Second)
+	if win <= 0 {
+		win = 1
+	}
+	return now.Unix() / win * win, win
+}
+
+// tooMany is the refusal, the wait said in minutes (rounded up): "2116 秒"
+// means nothing to a citizen.
+func tooMany(start, win int64, now time.Time) error {
+	retry := int(start + win - now.Unix())
+	if retry < 1 {
+		retry = 1
+	}
+	return &apperr.Error{Kind: apperr.ErrTooMany, Code: "rate_limited",
+		Message: fmt.Sprintf("操作过于频繁，请在 %d 分钟后再试", WaitMinutes(retry)),
+		Details: map[string]any{"retry_after_seconds": retry, "retry_after_minutes": WaitMinutes(retry)}}
+}
+
+// WaitMinutes is a wait in seconds as whole minutes, rounded up, at least 1.
+func WaitMinutes(secs int) int {
+	if secs <= 60 {
+		return 1
+	}
+	return (secs + 59) / 60
 }
 
 // UseOnce records a single-use token (a solved challenge, a form token) that

@@ -1,0 +1,66 @@
+package handlers_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"jianyi/apitest"
+	"jianyi/dbtest"
+	"jianyi/internal/platform/database"
+	"jianyi/internal/projects"
+)
+
+// The project page works through forms alone: a task added, moved across
+// the board (the progress follows), a stage closed; the list shows the
+// project with its bar; an outside reader sees no forms.
+func TestProjectPagesBoardAndProgress(t *testing.T) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
+		env := apitest.New(t, db)
+		firstDeptProsecutor(t, env)
+		p := newProject(t, env)
+		lead := env.WebLogIn(t, "prosecutor1")
+		path := fmt.Sprintf("/projects/%d", p.ID)
+
+		list := string(lead.Get("/projects").Expect(t, http.StatusOK).Body)
+		if !strings.Contains(list, "校园周边食品安全专项治理") || !strings.Contains(list, `class="progress-bar"`) {
+			t.Fatal("the list lacks the project or its progress")
+		}
+		// A task without a due date: the service's message on the field.
+		res := lead.PostForm(path+"/tasks", url.Values{"task_title": {"走访学校"}, "owner_id": {fmt.Sprint(userID(t, db, "prosecutor2"))}})
+		if res.Status != http.StatusBadRequest || !strings.Contains(string(res.Body), "请填写完成期限") || !strings.Contains(string(res.Body), `value="走访学校"`) {
+			t.Fatalf("task without due date: %d %s", res.Status, res.Body)
+		}
+		lead.PostForm(path+"/tasks", url.Values{"task_title": {"走访学校"}, "owner_id": {fmt.Sprint(userID(t, db, "prosecutor2"))}, "due_on": {"2026-04-01"}}).
+			Expect(t, http.StatusSeeOther)
+		page := string(lead.Get(path).Expect(t, http.StatusOK).Body)
+		if !strings.Contains(page, "走访学校") || !strings.Contains(page, `aria-valuenow="0"`) {
+			t.Fatal("the new task or the empty progress is missing")
+		}
+		var task projects.ProjectTask
+		db.Where("project_id = ?", p.ID).First(&task)
+		lead.PostForm(fmt.Sprintf("%s/tasks/%d/status", path, task.ID), url.Values{"status": {"doing"}}).Expect(t, http.StatusSeeOther)
+		lead.PostForm(fmt.Sprintf("%s/tasks/%d/status", path, task.ID), url.Values{"status": {"done"}}).Expect(t, http.StatusSeeOther)
+		page = string(lead.Get(path).Expect(t, http.StatusOK).Body)
+		if !strings.Contains(page, `aria-valuenow="100"`) || !strings.Contains(page, "已完成") {
+			t.Fatal("the progress does not follow the done task")
+		}
+		lead.PostForm(path+"/advance", url.Values{"version": {fmt.Sprint(p.Version)}}).Expect(t, http.StatusSeeOther)
+		page = string(lead.Get(path).Expect(t, http.StatusOK).Body)
+		if !strings.Contains(page, "已进入“策划”阶段") {
+			t.Fatal("the stage did not advance")
+		}
+		pdf := lead.Get(path+"/report.pdf").Expect(t, http.StatusOK)
+		if !strings.HasPrefix(string(pdf.Body), "%PDF-") {
+			t.Fatal("the report is not a PDF")
+		}
+		// A case manager monitors: reads, changes nothing.
+		mon := string(env.WebLogIn(t, "casemgr1").Get(path).Expect(t, http.StatusOK).Body)
+		if strings.Contains(mon, "添加任务") || strings.Contains(mon, "完成“") {
+			t.Fatal("a monitor is offered forms")
+		}
+	})
+}

@@ -1,0 +1,414 @@
+package analysis
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"gorm.io/gorm"
+
+	"jianyi/internal/agency"
+	"jianyi/internal/calendar"
+	"jianyi/internal/cases"
+	"jianyi/internal/org"
+	"jianyi/internal/platform/apperr"
+	"jianyi/internal/projects"
+	"jianyi/internal/stats"
+)
+
+// RecurrenceQuery asks for the recurrence analysis of a scope and period.
+// The period bounds the recommendations by their issue date (制发日期);
+// with neither end given it is the twelve months up to today.
+type RecurrenceQuery struct {
+	ProcuratorateID int64
+	Field           string
+	AgencyID        int64
+	From, To        calendar.Date
+	// Limit bounds the groups returned (the totals count them all).
+	Limit int
+}
+
+// maxRecurrenceDays bounds a period: ten years.
+const maxRecurrenceDays = 3660
+
+// RecurrenceGroup is the recommendations of the period to one agency, in
+// one field, on one kind of problem.
+type RecurrenceGroup struct {
+	AgencyID         int64  `json:"agency_id"`
+	AgencyName       string `json:"agency_name"`
+	Field            string `json:"field"`
+	ProblemKind      string `json:"problem_kind"`
+	ProblemKindLabel string `json:"problem_kind_label"`
+	Letters          int64  `json:"letters"` // issued in the period
+	// CaseIDs are the letters' cases, oldest first.
+	CaseIDs []int64 `json:"case_ids"`
+	// ReplyFigures count the group's letters by the statistics definitions
+	// as of today: 应回复, 按期, 慢回复, 不回复, 粗回复, 采纳, 整改到位 with
+	// their rates.
+	stats.ReplyFigures
+	ReplyClasses   []stats.Count `json:"reply_classes"`
+	Positions      []stats.Count `json:"positions"`
+	Rectifications []stats.Count `json:"rectifications"`
+	// Repeated counts the group's letters that came within the repeat
+	// window after an earlier letter to the same agency on the same field
+	// and kind of problem (the earlier one may precede the period).
+	Repeated int64 `json:"repeated"`
+}
+
+// RepeatedLetter is one letter flagged as repeated: the agency had been
+// told about the same problem (field and kind) within the window.
+type RepeatedLetter struct {
+	CaseID           int64         `json:"case_id"`
+	Title            string        `json:"title"`
+	IssuedOn         calendar.Date `json:"issued_on"`
+	EarlierCaseID    int64         `json:"earlier_case_id"`
+	EarlierTitle     string        `json:"earlier_title"`
+	EarlierIssuedOn  calendar.Date `json:"earlier_issued_on"`
+	DaysBetween      int           `json:"days_between"`
+	AgencyID         int64         `json:"agency_id"`
+	AgencyName       string        `json:"agency_name"`
+	Field            string        `json:"field"`
+	ProblemKind      string        `json:"problem_kind"`
+	ProblemKindLabel string        `json:"problem_kind_label"`
+}
+
+// FieldTrend compares a field's letters with the previous period of the
+// same length.
+type FieldTrend struct {
+	Field    string   `json:"field"`
+	Current  int64    `json:"current"`
+	Previous int64    `json:"previous"`
+	Change   int64    `json:"change"`
+	Percent  *float64 `json:"change_percent"` // nil when the previous period had none
+	Rising   bool     `json:"rising"`
+}
+
+// Recurrence is the analysis.
+type Recurrence struct {
+	From             calendar.Date `json:"from"`
+	To               calendar.Date `json:"to"`
+	PreviousFrom     calendar.Date `json:"previous_from"`
+	PreviousTo       calendar.Date `json:"previous_to"`
+	AsOf             calendar.Date `json:"as_of"`
+	RepeatWindowDays int           `json:"repeat_window_days"`
+	Letters          int64         `json:"letters"`
+	// ReplyFigures are the same counts over all the period's letters.
+	stats.ReplyFigures
+	GroupsTotal   int               `json:"groups_total"`
+	Groups        []RecurrenceGroup `json:"groups"`
+	Repeated      []RepeatedLetter  `json:"repeated"`
+	RepeatedTotal int               `json:"repeated_total"`
+	Fields        []FieldTrend      `json:"fields"`
+	RisingFields  []string          `json:"rising_fields"`
+	ProblemKinds  []ProblemKind     `json:"problem_kinds"`
+	Definitions   map[string]string `json:"definitions"`
+}
+
+// RecurrenceDefinitions explain the analysis's figures next to the
+// statistics definitions they use.
+var RecurrenceDefinitions = map[string]string{
+	"letters": "期间内制发（按制发日期）的检察建议件数，按被建议单位 × 领域 × 问题类型分组。",
+	"reply_figures": "各组的回复类数字（应回复、按期回复、慢回复、不回复、粗回复、采纳、整改到位）为该组检察建议截至统计日的情况，" +
+		"口径与统计页相同（见统计口径）；未到回复期限的不计入应回复。",
+	"problem_kind": "问题类型按检察建议标题中的关键词归类（problem_kinds 列出各类关键词，按顺序取第一个命中的类型）。",
+	"repeated":     "重复建议：同一被建议单位在同一领域、同一问题类型上，距上一次制发不超过 repeat_window_days 天又收到检察建议（回头看信号）；上一次可在期间之前。",
+	"rising":       "领域上升：与紧邻的等长上一期间相比，制发件数增长达到设定比例且增加件数达到设定下限。",
+}
+
+// letterRow is a letter as the recurrence reads it.
+type letterRow struct {
+	ID       int64
+	AgencyID int64
+	Field    string
+	Title    string
+	IssuedAt time.Time
+	issuedOn calendar.Date
+	kind     string
+}
+
+type groupKey struct {
+	agency int64
+	field  string
+	kind   string
+}
+
+// Recurrence computes the recurrence analysis for the actor's statistics
+// scope (StatsAccess: subtree for chiefs and case managers, department,
+// own cases).
+func (s *Service) Recurrence(ctx context.Context, a *org.Actor, q RecurrenceQuery) (*Recurrence, error) {
+	today := s.Clock.Today()
+	if q.From.IsZero() && q.To.IsZero() {
+		q.To = today
+		q.From = today.AddDays(-364)
+	}
+	switch {
+	case q.From.IsZero():
+		return nil, apperr.InvalidField("from", "请同时填写开始日期")
+	case q.To.IsZero():
+		return nil, apperr.InvalidField("to", "请同时填写结束日期")
+	case q.To.Before(q.From):
+		return nil, apperr.InvalidField("to", "结束日期不能早于开始日期")
+	case q.From.DaysUntil(q.To) >= maxRecurrenceDays:
+		return nil, apperr.InvalidField("from", "分析期间不能超过十年")
+	}
+	if q.Limit <= 0 || q.Limit > 1000 {
+		q.Limit = 200
+	}
+	scope, err := s.Stats.ResolveScope(ctx, a, stats.StatsQuery{ProcuratorateID: q.ProcuratorateID, Field: q.Field,
+		AgencyID: q.AgencyID, From: q.From, To: q.To})
+	if err != nil {
+		return nil, err
+	}
+	loc, asOf := scope.Location(), scope.Today()
+	window := s.Settings.RepeatWindowDays
+	days := q.From.DaysUntil(q.To) + 1
+	out := &Recurrence{From: q.From, To: q.To, PreviousFrom: q.From.AddDays(-days), PreviousTo: q.From.AddDays(-1), AsOf: asOf,
+		RepeatWindowDays: window, ProblemKinds: ProblemKinds, Definitions: RecurrenceDefinitions,
+		Groups: []RecurrenceGroup{}, Repeated: []RepeatedLetter{}, Fields: []FieldTrend{}, RisingFields: []string{}}
+	tx := s.DB.WithContext(ctx)
+
+	// The letters of the period and of the repeat window before it, oldest
+	// first: the earlier letter of a repeat may precede the period.
+	lookFrom := q.From.AddDays(-window)
+	var rows []letterRow
+	if err := scope.Apply(tx.Table("cases")).Select("cases.id, cases.agency_id, cases.field, cases.title, cases.issued_at").
+		Where("cases.issued_at >= ? AND cases.issued_at < ? AND cases.agency_id IS NOT NULL", lookFrom.StartIn(loc), q.To.AddDays(1).StartIn(loc)).
+		Order("cases.issued_at, cases.id").Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	period := stats.Period{From: q.From, To: q.To}
+	inPeriod := map[int64]*letterRow{}
+	for i := range rows {
+		r := &rows[i]
+		r.issuedOn = calendar.DateOf(r.IssuedAt, loc)
+		r.kind = ClassifyProblem(r.Title)
+		if period.Contains(r.issuedOn) {
+			inPeriod[r.ID] = r
+		}
+	}
+
+	// The facts of the period's letters, by the statistics definitions.
+	groups := map[groupKey]*groupTally{}
+	var all stats.ReplyTally
+	err = stats.ScanFacts(ctx, s.DB, loc, func(q2 *gorm.DB) *gorm.DB {
+		return scope.Apply(q2).Where("cases.issued_at >= ? AND cases.issued_at < ? AND cases.agency_id IS NOT NULL",
+			q.From.StartIn(loc), q.To.AddDays(1).StartIn(loc))
+	}, func(batch []stats.CaseFacts) error {
+		for i := range batch {
+			f := &batch[i]
+			r := inPeriod[f.CaseID]
+			if r == nil {
+				continue
+			}
+			k := groupKey{r.AgencyID, r.Field, r.kind}
+			g := groups[k]
+			if g == nil {
+				g = &groupTally{}
+				groups[k] = g
+			}
+			g.reply.Add(f, stats.Period{}, asOf)
+			all.Add(f, stats.Period{}, asOf)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	// Repeats: walk each (agency, field, kind) in issue order.
+	last := map[groupKey]*letterRow{}
+	for i := range rows {
+		r := &rows[i]
+		k := groupKey{r.AgencyID, r.Field, r.kind}
+		prev := last[k]
+		last[k] = r
+		if inPeriod[r.ID] == nil {
+			continue
+		}
+		g := groups[k]
+		if g == nil {
+			g = &groupTally{}
+			groups[k] = g
+		}
+		g.ids = append(g.ids, r.ID)
+		if prev != nil && prev.issuedOn.DaysUntil(r.issuedOn) <= window {
+			g.repeated++
+			out.Repeated = append(out.Repeated, RepeatedLetter{CaseID: r.ID, Title: r.Title, IssuedOn: r.issuedOn,
+				EarlierCaseID: prev.ID, EarlierTitle: prev.Title, EarlierIssuedOn: prev.issuedOn,
+				DaysBetween: prev.issuedOn.DaysUntil(r.issuedOn), AgencyID: r.AgencyID, Field: r.Field,
+				ProblemKind: r.kind, ProblemKindLabel: problemKindLabels[r.kind]})
+		}
+	}
+	out.Letters = int64(len(inPeriod))
+	out.ReplyFigures = all.Figures()
+
+	names, err := agencyNames(tx, groups)
+	if err != nil {
+		return nil, err
+	}
+	for k, g := range groups {
+		if len(g.ids) == 0 {
+			continue
+		}
+		out.Groups = append(out.Groups, g.view(k, names[k.agency]))
+	}
+	sort.Slice(out.Groups, func(i, j int) bool {
+		a, b := &out.Groups[i], &out.Groups[j]
+		if a.Repeated != b.Repeated {
+			return a.Repeated > b.Repeated
+		}
+		if a.Letters != b.Letters {
+			return a.Letters > b.Letters
+		}
+		if a.AgencyID != b.AgencyID {
+			return a.AgencyID < b.AgencyID
+		}
+		if a.Field != b.Field {
+			return a.Field < b.Field
+		}
+		return a.ProblemKind < b.ProblemKind
+	})
+	out.GroupsTotal = len(out.Groups)
+	if len(out.Groups) > q.Limit {
+		out.Groups = out.Groups[:q.Limit]
+	}
+	sort.SliceStable(out.Repeated, func(i, j int) bool { return out.Repeated[i].IssuedOn.After(out.Repeated[j].IssuedOn) })
+	out.RepeatedTotal = len(out.Repeated)
+	if len(out.Repeated) > q.Limit {
+		out.Repeated = out.Repeated[:q.Limit]
+	}
+	for i := range out.Repeated {
+		out.Repeated[i].AgencyName = names[out.Repeated[i].AgencyID]
+	}
+
+	if err := s.fieldTrends(tx, scope, q, out, inPeriod); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// groupTally is what one group has counted.
+type groupTally struct {
+	ids      []int64
+	reply    stats.ReplyTally
+	repeated int64
+}
+
+func (g *groupTally) view(k groupKey, agencyName string) RecurrenceGroup {
+	v := RecurrenceGroup{AgencyID: k.agency, AgencyName: agencyName, Field: k.field, ProblemKind: k.kind,
+		ProblemKindLabel: problemKindLabels[k.kind], Letters: int64(len(g.ids)), CaseIDs: g.ids,
+		ReplyFigures: g.reply.Figures(), Repeated: g.repeated}
+	t := &g.reply
+	v.ReplyClasses = []stats.Count{
+		{Key: cases.ReplyClassOnTime, Label: agency.StatsReplyClassLabels[cases.ReplyClassOnTime], Count: t.OnTime},
+		{Key: cases.ReplyClassLate, Label: agency.StatsReplyClassLabels[cases.ReplyClassLate], Count: t.Late},
+		{Key: cases.ReplyClassPerfunctory, Label: agency.StatsReplyClassLabels[cases.ReplyClassPerfunctory], Count: t.Perfunctory},
+		{Key: cases.ReplyClassNoReply, Label: agency.StatsReplyClassLabels[cases.ReplyClassNoReply], Count: t.NoReply},
+	}
+	v.Positions = []stats.Count{}
+	for _, k := range []string{agency.PositionAdopted, agency.PositionPartlyAdopted, agency.PositionNotAdopted} {
+		v.Positions = append(v.Positions, stats.Count{Key: k, Label: agency.StatsPositionLabels[k], Count: t.Positions[k]})
+	}
+	v.Rectifications = []stats.Count{}
+	for _, k := range []string{agency.RectificationRectified, agency.RectificationPartlyRectified, agency.RectificationNotRectified} {
+		v.Rectifications = append(v.Rectifications, stats.Count{Key: k, Label: agency.StatsRectificationLabels[k], Count: t.Rectifications[k]})
+	}
+	return v
+}
+
+// agencyNames reads the names of the groups' agencies.
+func agencyNames(tx *gorm.DB, groups map[groupKey]*groupTally) (map[int64]string, error) {
+	seen := map[int64]bool{}
+	ids := []int64{}
+	for k := range groups {
+		if !seen[k.agency] {
+			seen[k.agency] = true
+			ids = append(ids, k.agency)
+		}
+	}
+	out := map[int64]string{}
+	for start := 0; start < len(ids); start += 500 {
+		end := min(start+500, len(ids))
+		var list []org.Agency
+		if err := tx.Where("id IN ?", ids[start:end]).Find(&list).Error; err != nil {
+			return nil, err
+		}
+		for _, ag := range list {
+			out[ag.ID] = ag.Name
+		}
+	}
+	return out, nil
+}
+
+// fieldTrends counts each field's letters in the period and in the previous
+// period of the same length, and names the rising ones.
+func (s *Service) fieldTrends(tx *gorm.DB, scope *stats.Scope, q RecurrenceQuery, out *Recurrence, inPeriod map[int64]*letterRow) error {
+	loc := scope.Location()
+	current := map[string]int64{}
+	for _, r := range inPeriod {
+		current[r.Field]++
+	}
+	var prev []struct {
+		Field string
+		N     int64
+	}
+	if err := scope.Apply(tx.Table("cases")).Select("cases.field, COUNT(*) AS n").
+		Where("cases.issued_at >= ? AND cases.issued_at < ? AND cases.agency_id IS NOT NULL",
+			out.PreviousFrom.StartIn(loc), q.From.StartIn(loc)).Group("cases.field").Scan(&prev).Error; err != nil {
+		return err
+	}
+	previous := map[string]int64{}
+	for _, p := range prev {
+		previous[p.Field] = p.N
+	}
+	fields := map[string]bool{}
+	for f := range current {
+		fields[f] = true
+	}
+	for f := range previous {
+		fields[f] = true
+	}
+	for f := range fields {
+		t := FieldTrend{Field: f, Current: current[f], Previous: previous[f]}
+		t.Change = t.Current - t.Previous
+		if t.Previous > 0 {
+			v := float64(int64(float64(t.Change)*1000/float64(t.Previous))) / 10
+			t.Percent = &v
+		}
+		t.Rising = t.Change >= int64(s.Settings.RiseMinCases) &&
+			(t.Previous == 0 || t.Change*100 >= t.Previous*int64(s.Settings.RisePercent))
+		out.Fields = append(out.Fields, t)
+	}
+	sort.Slice(out.Fields, func(i, j int) bool {
+		a, b := out.Fields[i], out.Fields[j]
+		if a.Change != b.Change {
+			return a.Change > b.Change
+		}
+		return a.Field < b.Field
+	})
+	for _, t := range out.Fields {
+		if t.Rising {
+			out.RisingFields = append(out.RisingFields, t.Field)
+		}
+	}
+	return nil
+}
+
+// ProjectFromCasesInput starts a project (项目化) from cases the analysis
+// grouped.
+type ProjectFromCasesInput struct {
+	CaseIDs []int64 `json:"case_ids" validate:"required,min=1,max=200"`
+	projects.ProjectInput
+}
+
+// StartProject starts a project with the selected cases linked, in one
+// transaction, through the projects service (its rules: who may start a
+// project, only cases of the project's procuratorate the actor may read,
+// a case in one project at most).
+func (s *Service) StartProject(ctx context.Context, a *org.Actor, in ProjectFromCasesInput) (*projects.Project, error) {
+	if len(in.CaseIDs) > 200 {
+		return nil, apperr.InvalidField("case_ids", fmt.Sprintf("一次最多选择 %d 件案件", 200))
+	}
+	return s.Projects.CreateProjectFromCases(ctx, a, in.ProjectInput, in.CaseIDs)
+}

@@ -1,0 +1,124 @@
+package search_test
+
+import (
+	"strings"
+	"testing"
+
+	"gorm.io/gorm"
+
+	"jianyi/dbtest"
+	"jianyi/internal/platform/database"
+	"jianyi/internal/platform/search"
+)
+
+func TestParseQuery(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		q      string
+		usable bool
+	}{
+		{"尾矿库", true},
+		{"采砂", true},
+		{"河道 采砂", true},
+		{"检建〔２０２５〕12号", true},
+		{"河", false},   // one character: the bigrams cannot find it
+		{"河 道", false}, // runs of one character each
+		{"  ", false},
+		{"、。", false},
+	}
+	for _, tt := range tests {
+		if got := search.ParseQuery(tt.q).Usable(); got != tt.usable {
+			t.Errorf("ParseQuery(%q).Usable() = %v, want %v", tt.q, got, tt.usable)
+		}
+	}
+}
+
+// TestGramsAreASCIIWords: whatever the text, the tokens are ASCII letters
+// and digits of at least 3 characters, which every full-text parser keeps
+// (InnoDB drops shorter tokens).
+func TestGramsAreASCIIWords(t *testing.T) {
+	t.Parallel()
+	for _, tok := range strings.Fields(search.Grams("关于河道非法采砂的检察建议书", "检建〔2025〕12号 ABC", "a")) {
+		if len(tok) < 3 {
+			t.Errorf("token %q shorter than 3", tok)
+		}
+		for _, r := range tok {
+			if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9') {
+				t.Errorf("token %q has %q", tok, r)
+			}
+		}
+	}
+}
+
+// TestMatch runs the grams search on both databases: a run of two
+// characters or more is found where it occurs as a substring, never across
+// punctuation or across two texts, and the rows are ranked.
+func TestMatch(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		if err := db.Exec("CREATE TABLE docs (id BIGINT NOT NULL PRIMARY KEY, title VARCHAR(200) NOT NULL)").Error; err != nil {
+			t.Fatal(err)
+		}
+		docs := map[int64][]string{
+			1: {"河道非法采砂", "采砂船夜间作业，采砂量大"},
+			2: {"尾矿库渗漏", "某矿业公司尾矿库渗漏"},
+			3: {"河道，采", "砂石堆放"},       // 采 and 砂 in different texts
+			4: {"工业园区企业废水直排", "河道采砂"}, // 采砂 once
+			5: {"校园周边食品安全", "无证经营"},
+		}
+		err := db.WithTx(t.Context(), func(tx *gorm.DB) error {
+			for id, texts := range docs {
+				if err := tx.Exec("INSERT INTO docs (id, title) VALUES (?, ?)", id, texts[0]).Error; err != nil {
+					return err
+				}
+				if err := search.Cases.Put(tx, id, search.Grams(texts...), search.Words(texts...)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		find := func(q string) []int64 {
+			t.Helper()
+			var ids []int64
+			tx := search.Cases.Match(db.Table("docs").Select("docs.id"), "docs", search.ParseQuery(q))
+			if err := tx.Order("docs.id").Pluck("docs.id", &ids).Error; err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+			return ids
+		}
+		if got := find("采砂"); len(got) != 2 || got[0] != 1 || got[1] != 4 {
+			t.Errorf("采砂: %v, want [1 4] (doc 1 says it three times and ranks first)", got)
+		}
+		if got := find("尾矿库"); len(got) != 1 || got[0] != 2 {
+			t.Errorf("尾矿库: %v, want [2]", got)
+		}
+		if got := find("河道 采砂"); len(got) != 2 {
+			t.Errorf("河道 采砂: %v, want docs 1 and 4", got)
+		}
+		if got := find("道采"); len(got) != 1 || got[0] != 4 {
+			t.Errorf("道采: %v, want [4] (not across the comma of doc 3 nor the texts of doc 1)", got)
+		}
+		if got := find("食品安全隐患"); len(got) != 0 {
+			t.Errorf("食品安全隐患: %v, want none", got)
+		}
+		// After Put replaces a row's tokens, the old text is not found.
+		if err := search.Cases.Put(db.DB, 2, search.Grams("已更正"), ""); err != nil {
+			t.Fatal(err)
+		}
+		if got := find("尾矿库"); len(got) != 0 {
+			t.Errorf("尾矿库 after the row changed: %v", got)
+		}
+		// Similar: the words of a draft about 采砂 find the 采砂 documents first.
+		var hits []search.Hit
+		hits, err = search.Cases.Similar(db.DB, "docs", search.ParseSimilar("河道采砂问题", "非法采砂船"), 3, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hits) == 0 || (hits[0].ID != 1 && hits[0].ID != 4) {
+			t.Errorf("similar: %+v, want doc 1 or 4 first", hits)
+		}
+	})
+}

@@ -1,0 +1,817 @@
+package stats
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"gorm.io/gorm"
+
+	"jianyi/internal/agency"
+	"jianyi/internal/calendar"
+	"jianyi/internal/cases"
+	"jianyi/internal/platform/database"
+)
+
+// Statistics from maintained aggregates (issue 18, point 1).
+//
+// stats_rollup holds, per (procuratorate, department, field, agency), the
+// ReplyTally and ActivityTally of its issued recommendations as of one day
+// (stats_rollup_state.as_of), made by the very Add functions of tally.go over
+// the facts of facts_store.go: the definitions are not written twice.
+// stats_case_counts holds the counts of every case by state, source, 制发
+// month and 立案. A request for the whole history (no period) then reads a
+// row per group instead of every case with its replies, deliveries, filings
+// and escalations.
+//
+// How they are kept current: incrementally, with a watermark on the audit
+// trail, caught up before every statistics request (so the figures are exact
+// at the moment of the request) and by the minutely job. The facts of a case
+// change through some forty actions in four packages, but every one writes
+// an audit entry naming the case (or its filing) in its own transaction, and
+// the audit head serialises those entries, so their ids commit in order and
+// "every entry after the watermark" misses nothing. A case's contribution
+// also changes with the date alone (a reply falls due, …): each case keeps the
+// first day that can happen (stats_case_groups.next_change_on), and the
+// catch-up of a new day recounts the groups of the cases whose day came.
+// A catch-up recounts whole groups from the raw rows — no increments that
+// could drift — and `server stats verify` recomputes everything and compares.
+
+// rollupColumns are stats_rollup's counters, in the order of rollupRow.
+var rollupColumns = []string{"issued", "reply_due", "awaiting", "on_time", "late", "no_reply", "perfunctory", "days_to_reply_sum",
+	"pos_adopted", "pos_partly_adopted", "pos_not_adopted", "rect_rectified", "rect_partly_rectified", "rect_not_rectified",
+	"delivered", "announced", "filings_due", "filings_on_time",
+	"esc_higher", "esc_regulator", "esc_congress", "esc_discipline", "esc_litigation",
+	"res_higher", "res_regulator", "res_congress", "res_discipline", "res_litigation",
+	"escalated_cases", "public_interest", "closed", "handling_days_sum",
+	"pub_received", "pub_reply_due", "pub_on_time", "pub_late", "pub_no_reply", "pub_perfunctory"}
+
+// rollupKey is a rollup group.
+type rollupKey struct {
+	ProcuratorateID int64
+	DepartmentID    int64
+	Field           string
+	AgencyID        int64
+}
+
+// RollupRow is one row of stats_rollup.
+type RollupRow struct {
+	ProcuratorateID     int64  `gorm:"primaryKey;autoIncrement:false"`
+	DepartmentID        int64  `gorm:"primaryKey;autoIncrement:false"`
+	Field               string `gorm:"primaryKey"`
+	AgencyID            int64  `gorm:"primaryKey;autoIncrement:false"`
+	Issued              int64
+	ReplyDue            int64
+	Awaiting            int64
+	OnTime              int64
+	Late                int64
+	NoReply             int64
+	Perfunctory         int64
+	DaysToReplySum      int64
+	PosAdopted          int64
+	PosPartlyAdopted    int64
+	PosNotAdopted       int64
+	RectRectified       int64
+	RectPartlyRectified int64
+	RectNotRectified    int64
+	Delivered           int64
+	Announced           int64
+	FilingsDue          int64
+	FilingsOnTime       int64
+	EscHigher           int64
+	EscRegulator        int64
+	EscCongress         int64
+	EscDiscipline       int64
+	EscLitigation       int64
+	ResHigher           int64
+	ResRegulator        int64
+	ResCongress         int64
+	ResDiscipline       int64
+	ResLitigation       int64
+	EscalatedCases      int64
+	PublicInterest      int64
+	Closed              int64
+	HandlingDaysSum     int64
+	// The public agency table (disclosure.AgencyStats): cases not involving
+	// state secrets; received = issued and not withdrawn.
+	PubReceived    int64
+	PubReplyDue    int64
+	PubOnTime      int64
+	PubLate        int64
+	PubNoReply     int64
+	PubPerfunctory int64
+}
+
+// TableName is stats_rollup.
+func (RollupRow) TableName() string { return "stats_rollup" }
+
+func (r *RollupRow) key() rollupKey {
+	return rollupKey{r.ProcuratorateID, r.DepartmentID, r.Field, r.AgencyID}
+}
+
+// escalationColumns pair the escalation kinds with their counters.
+func (r *RollupRow) escalationCounters() map[string][2]*int64 {
+	return map[string][2]*int64{
+		agency.EscalateHigherProcuratorate:  {&r.EscHigher, &r.ResHigher},
+		agency.EscalateSuperiorRegulator:    {&r.EscRegulator, &r.ResRegulator},
+		agency.EscalatePartyCongress:        {&r.EscCongress, &r.ResCongress},
+		agency.EscalateGovernmentDiscipline: {&r.EscDiscipline, &r.ResDiscipline},
+		agency.EscalateLitigation:           {&r.EscLitigation, &r.ResLitigation},
+	}
+}
+
+// groupTally is what a group's cases add up to.
+type groupTally struct {
+	issued   int64
+	reply    ReplyTally
+	activity ActivityTally
+	// The public table's part: not secret; received = not withdrawn.
+	pubReceived int64
+	pub         ReplyTally
+}
+
+// add counts one recommendation as of asOf over the whole history.
+func (g *groupTally) add(f *CaseFacts, secret bool, asOf calendar.Date) {
+	var all Period
+	if all.Contains(f.IssuedOn) {
+		g.issued++
+	}
+	g.reply.Add(f, all, asOf)
+	g.activity.Add(f, all, asOf)
+	if !secret {
+		if f.State != cases.StateWithdrawn {
+			g.pubReceived++
+		}
+		g.pub.Add(f, all, asOf)
+	}
+}
+
+// row turns the tally into a stats_rollup row. It fails on a position,
+// rectification or escalation kind the table has no column for, rather than
+// dropping it.
+func (g *groupTally) row(k rollupKey) (RollupRow, error) {
+	r := RollupRow{ProcuratorateID: k.ProcuratorateID, DepartmentID: k.DepartmentID, Field: k.Field, AgencyID: k.AgencyID,
+		Issued: g.issued, ReplyDue: g.reply.Due, Awaiting: g.reply.Awaiting, OnTime: g.reply.OnTime, Late: g.reply.Late,
+		NoReply: g.reply.NoReply, Perfunctory: g.reply.Perfunctory, DaysToReplySum: g.reply.daysToReplySum,
+		Delivered: g.activity.Delivered, Announced: g.activity.Announced, FilingsDue: g.activity.FilingsDue,
+		FilingsOnTime: g.activity.FilingsOnTime, EscalatedCases: g.activity.EscalatedCases, PublicInterest: g.activity.PublicInterest,
+		Closed: g.activity.Closed, HandlingDaysSum: g.activity.handlingDaysSum,
+		PubReceived: g.pubReceived, PubReplyDue: g.pub.Due, PubOnTime: g.pub.OnTime, PubLate: g.pub.Late, PubNoReply: g.pub.NoReply,
+		PubPerfunctory: g.pub.Perfunctory}
+	for k, v := range g.reply.Positions {
+		switch k {
+		case agency.PositionAdopted:
+			r.PosAdopted = v
+		case agency.PositionPartlyAdopted:
+			r.PosPartlyAdopted = v
+		case agency.PositionNotAdopted:
+			r.PosNotAdopted = v
+		default:
+			return r, fmt.Errorf("stats rollup: no column for position %q", k)
+		}
+	}
+	for k, v := range g.reply.Rectifications {
+		switch k {
+		case agency.RectificationRectified:
+			r.RectRectified = v
+		case agency.RectificationPartlyRectified:
+			r.RectPartlyRectified = v
+		case agency.RectificationNotRectified:
+			r.RectNotRectified = v
+		default:
+			return r, fmt.Errorf("stats rollup: no column for rectification %q", k)
+		}
+	}
+	// A kind outside escalationKinds (a legacy or imported row) shows in no
+	// figure (ActivityFigures lists those kinds only), so it has no column.
+	cols := r.escalationCounters()
+	for k, v := range g.activity.Escalations {
+		if c, ok := cols[k]; ok {
+			*c[0] = v
+		}
+	}
+	for k, v := range g.activity.Results {
+		if c, ok := cols[k]; ok {
+			*c[1] = v
+		}
+	}
+	return r, nil
+}
+
+// tally turns a row (or a sum of rows) back into tallies.
+func (r *RollupRow) tally() groupTally {
+	g := groupTally{issued: r.Issued}
+	g.reply = ReplyTally{Due: r.ReplyDue, Awaiting: r.Awaiting, OnTime: r.OnTime, Late: r.Late, NoReply: r.NoReply,
+		Perfunctory: r.Perfunctory, daysToReplySum: r.DaysToReplySum}
+	for k, v := range map[string]int64{agency.PositionAdopted: r.PosAdopted, agency.PositionPartlyAdopted: r.PosPartlyAdopted,
+		agency.PositionNotAdopted: r.PosNotAdopted} {
+		if v != 0 {
+			addCount(&g.reply.Positions, k, v)
+		}
+	}
+	for k, v := range map[string]int64{agency.RectificationRectified: r.RectRectified, agency.RectificationPartlyRectified: r.RectPartlyRectified,
+		agency.RectificationNotRectified: r.RectNotRectified} {
+		if v != 0 {
+			addCount(&g.reply.Rectifications, k, v)
+		}
+	}
+	g.activity = ActivityTally{Delivered: r.Delivered, Announced: r.Announced, FilingsDue: r.FilingsDue, FilingsOnTime: r.FilingsOnTime,
+		EscalatedCases: r.EscalatedCases, PublicInterest: r.PublicInterest, Closed: r.Closed, handlingDaysSum: r.HandlingDaysSum}
+	for k, c := range r.escalationCounters() {
+		if *c[0] != 0 {
+			addCount(&g.activity.Escalations, k, *c[0])
+		}
+		if *c[1] != 0 {
+			addCount(&g.activity.Results, k, *c[1])
+		}
+	}
+	return g
+}
+
+// nextChange is the first day after asOf on which the facts' contribution
+// may differ from the one as of asOf: every definition compares asOf with
+// one of the case's dates (before, on or after it), so the contribution is
+// constant between a date d and d+1; no date after asOf → zero (never).
+func nextChange(f *CaseFacts, asOf calendar.Date) calendar.Date {
+	var next calendar.Date
+	consider := func(d calendar.Date) {
+		if d.IsZero() {
+			return
+		}
+		for _, c := range []calendar.Date{d, d.AddDays(1)} {
+			if c.After(asOf) && (next.IsZero() || c.Before(next)) {
+				next = c
+			}
+		}
+	}
+	for _, d := range []calendar.Date{f.RegisteredOn, f.FiledOn, f.IssuedOn, f.DeliveredOn, f.ReceivedOn, f.ReplyDue, f.RepliedOn, f.EndedOn} {
+		consider(d)
+	}
+	for _, e := range f.Escalations {
+		consider(e.DecidedOn)
+		consider(e.OutcomeOn)
+	}
+	if f.Filing != nil {
+		consider(f.Filing.Due)
+		consider(f.Filing.FiledOn)
+	}
+	return next
+}
+
+// caseGroup is one row of stats_case_groups.
+type caseGroup struct {
+	CaseID          int64 `gorm:"primaryKey;autoIncrement:false"`
+	ProcuratorateID int64
+	DepartmentID    int64
+	Field           string
+	AgencyID        int64
+	NextChangeOn    *string
+}
+
+func (caseGroup) TableName() string { return "stats_case_groups" }
+
+func (c *caseGroup) key() rollupKey {
+	return rollupKey{c.ProcuratorateID, c.DepartmentID, c.Field, c.AgencyID}
+}
+
+// rollupState is the single row of stats_rollup_state.
+type rollupState struct {
+	ID      int64 `gorm:"primaryKey;autoIncrement:false"`
+	AuditID int64
+	AsOf    string
+	BuiltAt *time.Time
+}
+
+func (rollupState) TableName() string { return "stats_rollup_state" }
+
+// groupCaseRow is a case as the rollup reads it: its facts' columns and its field.
+type groupCaseRow struct {
+	CaseRow
+	Field               string
+	InvolvesStateSecret bool
+}
+
+// scanGroupFacts streams the facts of the issued recommendations filter lets
+// through, in batches in id order, inside tx.
+func scanGroupFacts(tx *gorm.DB, loc *time.Location, filter func(*gorm.DB) *gorm.DB, fn func([]groupCaseRow, []CaseFacts) error) error {
+	var after int64
+	for {
+		var rows []groupCaseRow
+		q := tx.Table("cases").Select(factsCaseColumns+", cases.field, cases.involves_state_secret").Where("cases.issued_at IS NOT NULL AND cases.id > ?", after)
+		if filter != nil {
+			q = filter(q)
+		}
+		if err := q.Order("cases.id").Limit(factsBatch).Scan(&rows).Error; err != nil {
+			return err
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		plain := make([]CaseRow, len(rows))
+		for i := range rows {
+			plain[i] = rows[i].CaseRow
+		}
+		facts, err := buildFacts(tx, plain, loc, filter)
+		if err != nil {
+			return err
+		}
+		if err := fn(rows, facts); err != nil {
+			return err
+		}
+		if len(rows) < factsBatch {
+			return nil
+		}
+		after = rows[len(rows)-1].ID
+	}
+}
+
+func keyOf(r *groupCaseRow) rollupKey {
+	k := rollupKey{ProcuratorateID: r.ProcuratorateID, DepartmentID: r.DepartmentID, Field: r.Field}
+	if r.AgencyID != nil {
+		k.AgencyID = *r.AgencyID
+	}
+	return k
+}
+
+// computed is a recount from the raw rows.
+type computed struct {
+	groups map[rollupKey]*groupTally
+	cases  []caseGroup
+}
+
+// recount tallies the issued recommendations filter lets through, by group.
+func recount(tx *gorm.DB, loc *time.Location, asOf calendar.Date, filter func(*gorm.DB) *gorm.DB) (*computed, error) {
+	out := &computed{groups: map[rollupKey]*groupTally{}}
+	err := scanGroupFacts(tx, loc, filter, func(rows []groupCaseRow, facts []CaseFacts) error {
+		for i := range rows {
+			k := keyOf(&rows[i])
+			g := out.groups[k]
+			if g == nil {
+				g = &groupTally{}
+				out.groups[k] = g
+			}
+			g.add(&facts[i], rows[i].InvolvesStateSecret, asOf)
+			cg := caseGroup{CaseID: rows[i].ID, ProcuratorateID: k.ProcuratorateID, DepartmentID: k.DepartmentID, Field: k.Field, AgencyID: k.AgencyID}
+			if n := nextChange(&facts[i], asOf); !n.IsZero() {
+				s := n.String()
+				cg.NextChangeOn = &s
+			}
+			out.cases = append(out.cases, cg)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// countRow is one row of stats_case_counts.
+type countRow struct {
+	ProcuratorateID int64
+	DepartmentID    int64
+	Field           string
+	State           string
+	Source          string
+	IssuedMonth     string
+	Filed           bool
+	N               int64
+}
+
+// countsSelect is the grouped count of cases stats_case_counts holds.
+func countsSelect(db *database.DB, tx *gorm.DB) *gorm.DB {
+	return tx.Table("cases").Select(`cases.procuratorate_id, cases.department_id, cases.field, cases.state, cases.source,
+		COALESCE(` + issuedMonthExpr(db) + `, '') AS issued_month, CASE WHEN cases.case_number IS NOT NULL THEN 1 ELSE 0 END AS filed, COUNT(*) AS n`).
+		Group("cases.procuratorate_id, cases.department_id, cases.field, cases.state, cases.source, issued_month, filed")
+}
+
+// rollupLocks serialises the catch-ups of one database in this process.
+var rollupLocks sync.Map // *database.DB → *sync.Mutex
+
+// rebuildGroups is the number of groups above which a catch-up recounts
+// everything in one pass rather than group by group.
+const rebuildGroups = 2000
+
+// CatchUp brings the maintained aggregates up to the audit trail's last
+// entry and to today. It writes nothing when they are current.
+func (s *Service) CatchUp(ctx context.Context) error {
+	today := s.Clock.Today()
+	mu, _ := rollupLocks.LoadOrStore(s.DB, &sync.Mutex{})
+	mu.(*sync.Mutex).Lock()
+	defer mu.(*sync.Mutex).Unlock()
+	db := s.DB.WithContext(ctx)
+	var st rollupState
+	if err := db.First(&st, 1).Error; err != nil {
+		return err
+	}
+	var maxID int64
+	if err := db.Table("audit_entries").Select("COALESCE(MAX(id), 0)").Scan(&maxID).Error; err != nil {
+		return err
+	}
+	if st.AsOf == today.String() && st.AuditID == maxID {
+		return nil
+	}
+	return s.DB.WithTx(ctx, func(tx *gorm.DB) error { return s.catchUp(tx, today) })
+}
+
+// Rebuild recounts the aggregates from the raw rows.
+func (s *Service) Rebuild(ctx context.Context) error {
+	today := s.Clock.Today()
+	return s.DB.WithTx(ctx, func(tx *gorm.DB) error {
+		var maxID int64
+		if err := database.LockRow(tx).Table("stats_rollup_state").Where("id = 1").Select("audit_id").Scan(&maxID).Error; err != nil {
+			return err
+		}
+		if err := tx.Table("audit_entries").Select("COALESCE(MAX(id), 0)").Scan(&maxID).Error; err != nil {
+			return err
+		}
+		return s.rebuildAll(tx, today, maxID)
+	})
+}
+
+func (s *Service) catchUp(tx *gorm.DB, today calendar.Date) error {
+	var st rollupState
+	if err := database.LockRow(tx).First(&st, 1).Error; err != nil {
+		return err
+	}
+	var maxID int64
+	if err := tx.Table("audit_entries").Select("COALESCE(MAX(id), 0)").Scan(&maxID).Error; err != nil {
+		return err
+	}
+	asOf, err := calendar.ParseDate(st.AsOf)
+	if st.AsOf == "" || err != nil || today.Before(asOf) {
+		return s.rebuildAll(tx, today, maxID)
+	}
+	if st.AsOf == today.String() && st.AuditID == maxID {
+		return nil // caught up by another request meanwhile
+	}
+	dirty := map[int64]bool{}
+	var entries []struct {
+		ObjectType string
+		ObjectID   *int64
+	}
+	if err := tx.Table("audit_entries").Select("object_type, object_id").
+		Where("id > ? AND id <= ? AND object_type IN ?", st.AuditID, maxID, []string{"case", "filing", "holiday", "case_field"}).
+		Scan(&entries).Error; err != nil {
+		return err
+	}
+	var filingIDs []int64
+	for _, e := range entries {
+		switch {
+		case e.ObjectType == "holiday" || e.ObjectType == "case_field":
+			// A calendar edit moves due dates of many cases; a field edit
+			// may rename a field: recount everything.
+			return s.rebuildAll(tx, today, maxID)
+		case e.ObjectID == nil:
+		case e.ObjectType == "case":
+			dirty[*e.ObjectID] = true
+		case e.ObjectType == "filing":
+			filingIDs = append(filingIDs, *e.ObjectID)
+		}
+	}
+	for _, chunk := range chunks(filingIDs) {
+		var ids []int64
+		if err := tx.Table("filings").Where("id IN ?", chunk).Pluck("case_id", &ids).Error; err != nil {
+			return err
+		}
+		for _, id := range ids {
+			dirty[id] = true
+		}
+	}
+	if today.After(asOf) {
+		var ids []int64
+		if err := tx.Table("stats_case_groups").Where("next_change_on <= ?", today.String()).Pluck("case_id", &ids).Error; err != nil {
+			return err
+		}
+		for _, id := range ids {
+			dirty[id] = true
+		}
+	}
+	ids := make([]int64, 0, len(dirty))
+	for id := range dirty {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	groups := map[rollupKey]bool{}
+	procs := map[int64]bool{}
+	for _, chunk := range chunks(ids) {
+		var old []caseGroup
+		if err := tx.Where("case_id IN ?", chunk).Find(&old).Error; err != nil {
+			return err
+		}
+		for i := range old {
+			groups[old[i].key()] = true
+			procs[old[i].ProcuratorateID] = true
+		}
+		var cur []groupCaseRow
+		if err := tx.Table("cases").Select("cases.id, cases.procuratorate_id, cases.department_id, cases.agency_id, cases.issued_at, cases.field").
+			Where("cases.id IN ?", chunk).Scan(&cur).Error; err != nil {
+			return err
+		}
+		for i := range cur {
+			procs[cur[i].ProcuratorateID] = true
+			if cur[i].IssuedAt != nil {
+				groups[keyOf(&cur[i])] = true
+			}
+		}
+		if err := tx.Where("case_id IN ?", chunk).Delete(&caseGroup{}).Error; err != nil {
+			return err
+		}
+	}
+	if len(groups) > rebuildGroups {
+		return s.rebuildAll(tx, today, maxID)
+	}
+	loc := s.Clock.Location()
+	for k := range groups {
+		filter := func(q *gorm.DB) *gorm.DB {
+			q = q.Where("cases.procuratorate_id = ? AND cases.department_id = ? AND cases.field = ?", k.ProcuratorateID, k.DepartmentID, k.Field)
+			if k.AgencyID == 0 {
+				return q.Where("cases.agency_id IS NULL")
+			}
+			return q.Where("cases.agency_id = ?", k.AgencyID)
+		}
+		c, err := recount(tx, loc, today, filter)
+		if err != nil {
+			return err
+		}
+		if err := tx.Where("procuratorate_id = ? AND department_id = ? AND field = ? AND agency_id = ?",
+			k.ProcuratorateID, k.DepartmentID, k.Field, k.AgencyID).Delete(&RollupRow{}).Error; err != nil {
+			return err
+		}
+		if err := s.writeComputed(tx, c); err != nil {
+			return err
+		}
+	}
+	for p := range procs {
+		if err := tx.Where("procuratorate_id = ?", p).Delete(&countRow{}).Error; err != nil {
+			return err
+		}
+		if err := s.insertCounts(tx, func(q *gorm.DB) *gorm.DB { return q.Where("cases.procuratorate_id = ?", p) }); err != nil {
+			return err
+		}
+	}
+	return saveState(tx, today, maxID)
+}
+
+func (countRow) TableName() string { return "stats_case_counts" }
+
+// insertCounts writes the grouped counts of the cases scope selects.
+func (s *Service) insertCounts(tx *gorm.DB, filter func(*gorm.DB) *gorm.DB) error {
+	var rows []countRow
+	if err := filter(countsSelect(s.DB, tx)).Scan(&rows).Error; err != nil {
+		return err
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	return tx.CreateInBatches(rows, 500).Error
+}
+
+// writeComputed writes a recount's groups and case rows; the groups' old
+// rows must be gone (the case rows of the recounted cases too, except when
+// a group is recounted whole: then they are replaced here).
+func (s *Service) writeComputed(tx *gorm.DB, c *computed) error {
+	rows := make([]RollupRow, 0, len(c.groups))
+	for k, g := range c.groups {
+		r, err := g.row(k)
+		if err != nil {
+			return err
+		}
+		rows = append(rows, r)
+	}
+	if len(rows) > 0 {
+		if err := tx.CreateInBatches(rows, 200).Error; err != nil {
+			return err
+		}
+	}
+	if len(c.cases) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(c.cases))
+	for i := range c.cases {
+		ids[i] = c.cases[i].CaseID
+	}
+	for _, chunk := range chunks(ids) {
+		if err := tx.Where("case_id IN ?", chunk).Delete(&caseGroup{}).Error; err != nil {
+			return err
+		}
+	}
+	return tx.CreateInBatches(c.cases, 500).Error
+}
+
+// rebuildAll recounts every group and every count from the raw rows.
+func (s *Service) rebuildAll(tx *gorm.DB, today calendar.Date, auditID int64) error {
+	for _, t := range []string{"stats_rollup", "stats_case_counts", "stats_case_groups"} {
+		if err := tx.Exec("DELETE FROM " + t).Error; err != nil {
+			return err
+		}
+	}
+	c, err := recount(tx, s.Clock.Location(), today, nil)
+	if err != nil {
+		return err
+	}
+	cases := c.cases
+	c.cases = nil
+	if err := s.writeComputed(tx, c); err != nil {
+		return err
+	}
+	if len(cases) > 0 {
+		if err := tx.CreateInBatches(cases, 500).Error; err != nil {
+			return err
+		}
+	}
+	if err := s.insertCounts(tx, func(q *gorm.DB) *gorm.DB { return q }); err != nil {
+		return err
+	}
+	return saveState(tx, today, auditID)
+}
+
+func saveState(tx *gorm.DB, today calendar.Date, auditID int64) error {
+	now := database.Now(tx)
+	return tx.Model(&rollupState{}).Where("id = 1").Updates(map[string]any{"audit_id": auditID, "as_of": today.String(), "built_at": now}).Error
+}
+
+// chunks splits ids for IN lists.
+func chunks(ids []int64) [][]int64 {
+	var out [][]int64
+	for len(ids) > 0 {
+		n := min(len(ids), 500)
+		out = append(out, ids[:n])
+		ids = ids[n:]
+	}
+	return out
+}
+
+// rollupScope restricts a query on stats_rollup (or stats_case_counts) to a
+// statistics scope without period or prosecutor.
+func (sc *statsScope) rollupScope(q *gorm.DB, withAgency bool) *gorm.DB {
+	q = q.Where("procuratorate_id IN ?", sc.procIDs)
+	if sc.departmentID != 0 {
+		q = q.Where("department_id = ?", sc.departmentID)
+	}
+	if sc.q.Field != "" {
+		q = q.Where("field = ?", sc.q.Field)
+	}
+	if withAgency && sc.q.AgencyID != 0 {
+		q = q.Where("agency_id = ?", sc.q.AgencyID)
+	}
+	return q
+}
+
+// rollupSums is the SELECT list summing every counter.
+func rollupSums() string {
+	parts := make([]string, len(rollupColumns))
+	for i, c := range rollupColumns {
+		parts[i] = "SUM(" + c + ") AS " + c
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Difference is one disagreement found by Verify.
+type Difference struct {
+	What, Stored, Recomputed string
+}
+
+// Verify catches the aggregates up, then recomputes them from the raw rows
+// (as of the same day) and lists every difference; none means the
+// statistics read from the aggregates are those of the raw rows.
+func (s *Service) Verify(ctx context.Context) (groups int, diffs []Difference, err error) {
+	if err := s.CatchUp(ctx); err != nil {
+		return 0, nil, err
+	}
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var st rollupState
+		if err := tx.First(&st, 1).Error; err != nil {
+			return err
+		}
+		asOf, err := calendar.ParseDate(st.AsOf)
+		if err != nil {
+			return err
+		}
+		c, err := recount(tx, s.Clock.Location(), asOf, nil)
+		if err != nil {
+			return err
+		}
+		want := map[rollupKey]RollupRow{}
+		for k, g := range c.groups {
+			r, err := g.row(k)
+			if err != nil {
+				return err
+			}
+			want[k] = r
+		}
+		var stored []RollupRow
+		if err := tx.Find(&stored).Error; err != nil {
+			return err
+		}
+		groups = len(want)
+		for _, r := range stored {
+			k := r.key()
+			w, ok := want[k]
+			delete(want, k)
+			if !ok {
+				w = RollupRow{ProcuratorateID: k.ProcuratorateID, DepartmentID: k.DepartmentID, Field: k.Field, AgencyID: k.AgencyID}
+			}
+			if w != r {
+				diffs = append(diffs, Difference{fmt.Sprintf("stats_rollup %+v", k), fmt.Sprintf("%+v", r), fmt.Sprintf("%+v", w)})
+			}
+		}
+		for k, w := range want {
+			diffs = append(diffs, Difference{fmt.Sprintf("stats_rollup %+v", k), "(missing)", fmt.Sprintf("%+v", w)})
+		}
+		var wantCounts, storedCounts []countRow
+		if err := countsSelect(s.DB, tx).Scan(&wantCounts).Error; err != nil {
+			return err
+		}
+		if err := tx.Find(&storedCounts).Error; err != nil {
+			return err
+		}
+		norm := func(rows []countRow) map[countRow]int64 {
+			m := map[countRow]int64{}
+			for _, r := range rows {
+				n := r.N
+				r.N = 0
+				m[r] += n
+			}
+			return m
+		}
+		wc, sc := norm(wantCounts), norm(storedCounts)
+		for k, n := range sc {
+			if wc[k] != n {
+				diffs = append(diffs, Difference{fmt.Sprintf("stats_case_counts %+v", k), fmt.Sprint(n), fmt.Sprint(wc[k])})
+			}
+			delete(wc, k)
+		}
+		for k, n := range wc {
+			diffs = append(diffs, Difference{fmt.Sprintf("stats_case_counts %+v", k), "(missing)", fmt.Sprint(n)})
+		}
+		return nil
+	})
+	return groups, diffs, err
+}
+
+// PublicAgencyRow is one agency's line of the public table, from the
+// aggregates: the reply tally of its recommendations not involving state
+// secrets and how many it received (issued, not withdrawn).
+type PublicAgencyRow struct {
+	AgencyID int64
+	Name     string
+	Received int64
+	Tally    ReplyTally
+}
+
+// PublicAgencies reads the public table from the aggregates (caught up
+// first), every agency that received a recommendation, by name; the version
+// says which state of the aggregates it is (audit watermark and day), for
+// caching.
+func (s *Service) PublicAgencies(ctx context.Context) (rows []PublicAgencyRow, version string, err error) {
+	if err := s.CatchUp(ctx); err != nil {
+		return nil, "", err
+	}
+	db := s.DB.WithContext(ctx)
+	var st rollupState
+	if err := db.First(&st, 1).Error; err != nil {
+		return nil, "", err
+	}
+	var sums []struct {
+		AgencyID       int64
+		Name           string
+		PubReceived    int64
+		PubReplyDue    int64
+		PubOnTime      int64
+		PubLate        int64
+		PubNoReply     int64
+		PubPerfunctory int64
+	}
+	if err := db.Table("stats_rollup").Select(`stats_rollup.agency_id, agencies.name, SUM(pub_received) AS pub_received,
+		SUM(pub_reply_due) AS pub_reply_due, SUM(pub_on_time) AS pub_on_time, SUM(pub_late) AS pub_late,
+		SUM(pub_no_reply) AS pub_no_reply, SUM(pub_perfunctory) AS pub_perfunctory`).
+		Joins("JOIN agencies ON agencies.id = stats_rollup.agency_id").Where("stats_rollup.agency_id <> 0").
+		Group("stats_rollup.agency_id, agencies.name").Having("SUM(pub_received) > 0").
+		Order("agencies.name, stats_rollup.agency_id").Scan(&sums).Error; err != nil {
+		return nil, "", err
+	}
+	rows = make([]PublicAgencyRow, len(sums))
+	for i, r := range sums {
+		rows[i] = PublicAgencyRow{AgencyID: r.AgencyID, Name: r.Name, Received: r.PubReceived,
+			Tally: ReplyTally{Due: r.PubReplyDue, OnTime: r.PubOnTime, Late: r.PubLate, NoReply: r.PubNoReply, Perfunctory: r.PubPerfunctory}}
+	}
+	return rows, fmt.Sprintf("%s-%d", st.AsOf, st.AuditID), nil
+}
+
+// RollupVersion catches the aggregates up and names their state (audit
+// watermark and day) with the time it last changed.
+func (s *Service) RollupVersion(ctx context.Context) (string, time.Time, error) {
+	if err := s.CatchUp(ctx); err != nil {
+		return "", time.Time{}, err
+	}
+	var st rollupState
+	if err := s.DB.WithContext(ctx).First(&st, 1).Error; err != nil {
+		return "", time.Time{}, err
+	}
+	var built time.Time
+	if st.BuiltAt != nil {
+		built = st.BuiltAt.UTC()
+	}
+	return fmt.Sprintf("%s-%d", st.AsOf, st.AuditID), built, nil
+}

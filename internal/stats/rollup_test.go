@@ -1,0 +1,182 @@
+package stats_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+
+	"jianyi/internal/benchseed"
+	"jianyi/internal/calendar"
+	"jianyi/internal/org"
+	"jianyi/internal/platform/audit"
+	"jianyi/internal/platform/database"
+	"jianyi/internal/stats"
+)
+
+// rollupCases is how many cases the generated province of the rollup test
+// holds: enough for every state, reply class, escalation and filing.
+const rollupCases = 400
+
+// openBench seeds a small generated province (internal/benchseed: realistic
+// states, replies, escalations, filings and the audit entry of every event)
+// on driver and opens it.
+func openBench(t *testing.T, driver string) *database.DB {
+	t.Helper()
+	dsn := filepath.Join(t.TempDir(), "bench.db")
+	if driver == "mysql" {
+		dsn = benchseed.TestMySQLDatabase(t, os.Getenv("JIANYI_TEST_MYSQL_DSN"))
+	}
+	_, err := benchseed.Run(context.Background(), benchseed.Options{Driver: driver, DSN: dsn, Cases: rollupCases, Seed: 11,
+		Password: "bench-pass-2026", Until: time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC), Cities: 2, Districts: 2, UnfrozenShare: 0.2,
+		DisclosedShare: 0.11, BatchCases: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := database.Open(database.OpenOptions{Driver: driver, DSN: dsn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// TestStatsRollupAgreesWithRawRows: the statistics read from the maintained
+// aggregates are, figure for figure, those tallied from the raw rows — for
+// the province, a district, a department, a field and an agency — on the
+// seeding day, after the days pass (replies fall due without any action)
+// and after actions recorded in the audit trail; `Verify` finds nothing,
+// and finds a tampered aggregate.
+func TestStatsRollupAgreesWithRawRows(t *testing.T) {
+	t.Parallel()
+	drivers := []string{"sqlite"}
+	if os.Getenv("JIANYI_TEST_MYSQL_DSN") != "" {
+		drivers = append(drivers, "mysql")
+	}
+	for _, driver := range drivers {
+		t.Run(driver, func(t *testing.T) {
+			t.Parallel()
+			db := openBench(t, driver)
+			ctx := context.Background()
+			now := time.Date(2026, 6, 30, 2, 0, 0, 0, time.UTC)
+			loc, _ := time.LoadLocation("Asia/Shanghai")
+			clock := calendar.NewClock(loc, func() time.Time { return now })
+			db.UseClock(clock.Now)
+			rolled := &stats.Service{DB: db, Clock: clock}
+			raw := &stats.Service{DB: db, Clock: clock, NoRollup: true}
+
+			var province, district org.Procuratorate
+			if err := db.Where("level = ?", org.LevelProvincial).First(&province).Error; err != nil {
+				t.Fatal(err)
+			}
+			if err := db.Where("level = ?", org.LevelCounty).Order("id").First(&district).Error; err != nil {
+				t.Fatal(err)
+			}
+			var some struct {
+				DepartmentID int64
+				Field        string
+				AgencyID     int64
+			}
+			if err := db.Table("cases").Select("department_id, field, agency_id").Where("procuratorate_id = ? AND agency_id IS NOT NULL AND issued_at IS NOT NULL", district.ID).
+				Order("id").Limit(1).Scan(&some).Error; err != nil {
+				t.Fatal(err)
+			}
+			chief := &org.Actor{UserID: 1, Role: org.RoleChief, ProcuratorateID: province.ID, ProcuratoratePath: province.Path}
+			head := &org.Actor{UserID: 1, Role: org.RoleDeptHead, ProcuratorateID: district.ID, ProcuratoratePath: district.Path, DepartmentID: some.DepartmentID}
+			queries := map[string]struct {
+				a *org.Actor
+				q stats.StatsQuery
+			}{
+				"province":   {chief, stats.StatsQuery{}},
+				"district":   {chief, stats.StatsQuery{ProcuratorateID: district.ID}},
+				"department": {head, stats.StatsQuery{}},
+				"field":      {chief, stats.StatsQuery{Field: some.Field}},
+				"agency":     {chief, stats.StatsQuery{AgencyID: some.AgencyID}},
+			}
+			compare := func(when string) {
+				t.Helper()
+				for name, c := range queries {
+					c.q.Today = clock.Today()
+					want, err := raw.Compute(ctx, c.a, c.q)
+					if err != nil {
+						t.Fatal(err)
+					}
+					got, err := rolled.Compute(ctx, c.a, c.q)
+					if err != nil {
+						t.Fatal(err)
+					}
+					want.ComputedAt, got.ComputedAt = time.Time{}, time.Time{}
+					w, _ := json.Marshal(want)
+					g, _ := json.Marshal(got)
+					if string(w) != string(g) {
+						t.Fatalf("%s, %s: from the aggregates\n%s\nfrom the raw rows\n%s", when, name, g, w)
+					}
+					if want.Issued == 0 && name == "province" {
+						t.Fatalf("%s: no issued recommendations in the generated province", when)
+					}
+				}
+				groups, diffs, err := rolled.Verify(ctx)
+				if err != nil || len(diffs) > 0 || groups == 0 {
+					t.Fatalf("%s: verify: %d groups, %v, %v", when, groups, diffs, err)
+				}
+			}
+			compare("on the seeding day")
+			for _, days := range []int{1, 7, 40, 400} {
+				now = time.Date(2026, 6, 30, 2, 0, 0, 0, time.UTC).AddDate(0, 0, days)
+				compare("days later")
+			}
+
+			// An action: a case changes field, department and agency, and
+			// its audit entry is all the rollup learns of it.
+			var c struct{ ID, DepartmentID int64 }
+			if err := db.Table("cases").Select("id, department_id").Where("issued_at IS NOT NULL AND procuratorate_id = ?", district.ID).
+				Order("id DESC").Limit(1).Scan(&c).Error; err != nil {
+				t.Fatal(err)
+			}
+			if err := db.WithTx(ctx, func(tx *gormDB) error { return moveCase(tx, c.ID, some.Field, some.AgencyID) }); err != nil {
+				t.Fatal(err)
+			}
+			compare("after an action")
+
+			// A tampered aggregate is found.
+			if err := db.Exec("UPDATE stats_rollup SET on_time = on_time + 1 WHERE procuratorate_id = ?", district.ID).Error; err != nil {
+				t.Fatal(err)
+			}
+			tampered, err := rolled.Compute(ctx, chief, stats.StatsQuery{ProcuratorateID: district.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			honest, err := raw.Compute(ctx, chief, stats.StatsQuery{ProcuratorateID: district.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tampered.OnTime <= honest.OnTime {
+				t.Fatalf("the statistics do not read the aggregates: on time %d, raw %d", tampered.OnTime, honest.OnTime)
+			}
+			if _, diffs, err := rolled.Verify(ctx); err != nil || len(diffs) == 0 {
+				t.Fatalf("verify after tampering: %v, %v", diffs, err)
+			}
+			if err := rolled.Rebuild(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if _, diffs, err := rolled.Verify(ctx); err != nil || len(diffs) > 0 {
+				t.Fatalf("verify after rebuild: %v, %v", diffs, err)
+			}
+		})
+	}
+}
+
+type gormDB = gorm.DB
+
+// moveCase changes a case's field and agency and records it in the audit
+// trail, as every action does.
+func moveCase(tx *gorm.DB, id int64, field string, agencyID int64) error {
+	if err := tx.Exec("UPDATE cases SET field = ?, agency_id = ? WHERE id = ?", field, agencyID, id).Error; err != nil {
+		return err
+	}
+	return audit.Record(tx, nil, "case.update", "case", id, map[string]any{"field": field})
+}
