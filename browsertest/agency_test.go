@@ -113,6 +113,7 @@ func TestAgencySignsAndReplies(t *testing.T) {
 	if p.URL() != fmt.Sprintf("/agency/letters/%d", id) {
 		t.Fatalf("after the reply at %s", p.URL())
 	}
+	p.Screenshot("agency-letter-replied")
 	p.Click("已回复").MustSee("学校周边小作坊无证生产")
 	p.Click("通知").MustSee("收到检察建议书")
 	p.Screenshot("agency-notifications")

@@ -120,6 +120,7 @@ type agencyLetterData struct {
 	Measures    []letterMeasure
 	UploadLimit int64
 	HasFinal    bool
+	ReplyDueNow bool // no final reply yet, or the last one was returned: the reply form opens
 	Labels      map[string]map[string]string
 	Errs        map[string]templates.FormErrors // the posted form's errors, by action
 }
@@ -169,6 +170,12 @@ func (s *Server) renderLetter(c echo.Context, id int64, status int, open string,
 		if r.Kind == agency.ReplyKindFinal {
 			d.HasFinal = true
 		}
+		if r.Kind != agency.ReplyKindInterim {
+			d.ReplyDueNow = r.Returned
+		}
+	}
+	if !d.HasFinal {
+		d.ReplyDueNow = true
 	}
 	if l.Content != nil {
 		for i, it := range l.Content.Items {
