@@ -86,7 +86,7 @@ func TestDisclosureReviewPages(t *testing.T) {
 
 		// A prosecutor reviews but does not decide.
 		pros := string(env.WebLogIn(t, "prosecutor1").Get(path).Expect(t, http.StatusOK).Body)
-		if strings.Contains(pros, "预览公开页面") || !strings.Contains(pros, "公开决定由检察长作出") {
+		if strings.Contains(pros, `name="do" value="public"`) || !strings.Contains(pros, "公开决定由检察长作出") {
 			t.Fatal("a prosecutor is offered the decision")
 		}
 		// Withdrawal asks for the reason.

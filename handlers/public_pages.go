@@ -87,6 +87,11 @@ func (s *Server) applySubmit(c echo.Context) error {
 			}
 		}
 	}
+	if params, err := c.FormParams(); err == nil {
+		if err := checkFormText(params); err != nil {
+			return s.errorPage(c, err)
+		}
+	}
 	pid, _ := strconv.ParseInt(c.FormValue("procuratorate_id"), 10, 64)
 	consent := c.FormValue("consent_privacy")
 	in := applications.ApplicationInput{
