@@ -31,6 +31,7 @@ func (s *Server) caseRoutes(g *echo.Group) {
 	g.POST("/cases/:id/actions/:action", s.caseAction)
 	g.GET("/files/:id", s.downloadFile)
 	g.GET("/lifecycle", s.lifecycleTable)
+	g.GET("/work", s.workQueue) // page_cases.go
 }
 
 // CaseView is a case as a user sees it, with the actions that user may take now.

@@ -193,7 +193,7 @@ func TestAdminRenamesAProcuratorateAndADepartment(t *testing.T) {
 		var d struct{ ID, ProcuratorateID int64 }
 		db.Raw("SELECT id, procuratorate_id FROM departments ORDER BY id LIMIT 1").Scan(&d)
 		did, pid := strconv.FormatInt(d.ID, 10), strconv.FormatInt(d.ProcuratorateID, 10)
-		b.Get("/admin/departments/" + did).Expect(t, http.StatusOK)
+		b.Get("/admin/departments/"+did).Expect(t, http.StatusOK)
 		if res := b.PostForm("/admin/departments/"+did, url.Values{"dept_name": {""}, "number_code": {"九建"}}); res.Status != http.StatusUnprocessableEntity ||
 			!strings.Contains(string(res.Body), `href="#dept_name"`) {
 			t.Fatalf("empty department name: %d", res.Status)
@@ -201,7 +201,7 @@ func TestAdminRenamesAProcuratorateAndADepartment(t *testing.T) {
 		if res := b.PostForm("/admin/departments/"+did, url.Values{"dept_name": {"第九检察部"}, "number_code": {"九建"}}); res.Status != http.StatusSeeOther {
 			t.Fatalf("rename department: %d\n%s", res.Status, res.Body)
 		}
-		page := string(b.Get("/admin/procuratorates/" + pid).Expect(t, http.StatusOK).Body)
+		page := string(b.Get("/admin/procuratorates/"+pid).Expect(t, http.StatusOK).Body)
 		if !strings.Contains(page, `selected`) {
 			t.Fatalf("level not chosen:\n%s", page)
 		}

@@ -9,8 +9,11 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/labstack/echo/v4"
+	"gorm.io/gorm"
 
 	"jianyi/internal/agency"
 	"jianyi/internal/calendar"
@@ -105,6 +108,26 @@ func (s *Server) workBoxes(ctx context.Context, a *org.Actor, limit int) ([]case
 	return boxes, nil
 }
 
+// workQueue answers GET /api/v1/work: the boxes of the 工作台.
+func (s *Server) workQueue(c echo.Context) error {
+	a := actorOf(c)
+	out := struct {
+		Total int64           `json:"total"`
+		Boxes []cases.WorkBox `json:"boxes"`
+	}{Boxes: []cases.WorkBox{}}
+	if a.IsStaff() && a.Role != org.RoleAdmin {
+		boxes, err := s.workBoxes(c.Request().Context(), a, cases.WorkQueueLimit)
+		if err != nil {
+			return err
+		}
+		out.Boxes = boxes
+		for _, b := range boxes {
+			out.Total += b.Count
+		}
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
 // workCount is the number on the 工作台 navigation entry.
 func (s *Server) workCount(ctx context.Context, a *org.Actor) (int64, error) {
 	boxes, err := s.workBoxes(ctx, a, -1)
@@ -128,15 +151,62 @@ func (s *Server) setWorkCount(c echo.Context, p *templates.Page, n int64) {
 	}
 }
 
+// workCountCache keeps each user's 工作台 count for the navigation a few
+// seconds, so a page does not count the whole work queue again (half of a
+// case page's time). The 工作台 itself always counts afresh and refreshes
+// the entry; the user's own actions through the pages forget it.
+type workCountCache struct {
+	mu sync.Mutex
+	m  map[int64]workCountEntry
+}
+
+type workCountEntry struct {
+	n  int64
+	at time.Time
+}
+
+// workCountTTL is how long another user's action may take to show in the
+// navigation's count (the 工作台's boxes are always current).
+const workCountTTL = 15 * time.Second
+
+func (w *workCountCache) get(user int64) (int64, bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	e, ok := w.m[user]
+	if !ok || time.Since(e.at) > workCountTTL {
+		return 0, false
+	}
+	return e.n, true
+}
+
+func (w *workCountCache) put(user, n int64) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.m == nil || len(w.m) > 10000 {
+		w.m = map[int64]workCountEntry{}
+	}
+	w.m[user] = workCountEntry{n: n, at: time.Now()}
+}
+
+func (w *workCountCache) forget(user int64) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	delete(w.m, user)
+}
+
 // fillWorkCount counts the waiting work for the navigation of a staff page.
 func (s *Server) fillWorkCount(c echo.Context, p *templates.Page) error {
 	a := actorOf(c)
 	if a == nil || !a.IsStaff() || a.Role == org.RoleAdmin || p.Section == "dashboard" {
 		return nil
 	}
-	n, err := s.workCount(c.Request().Context(), a)
-	if err != nil {
-		return err
+	n, ok := s.web.work.get(a.UserID)
+	if !ok {
+		var err error
+		if n, err = s.workCount(c.Request().Context(), a); err != nil {
+			return err
+		}
+		s.web.work.put(a.UserID, n)
 	}
 	s.setWorkCount(c, p, n)
 	return nil
@@ -205,6 +275,7 @@ func (s *Server) dashboardPage(c echo.Context) error {
 		return err
 	}
 	s.setWorkCount(c, p, d.Total)
+	s.web.work.put(a.UserID, d.Total)
 	return s.renderPage(c, http.StatusOK, "staff/cases_dashboard", p)
 }
 
@@ -310,12 +381,12 @@ func (s *Server) newCaseData(c echo.Context, values url.Values) (newCaseData, er
 		if err != nil {
 			return d, err
 		}
-		users, err := org.UsersByID(s.db.WithContext(ctx), ids)
+		names, err := userNames(s.db.WithContext(ctx), ids)
 		if err != nil {
 			return d, err
 		}
 		for _, id := range ids {
-			d.Prosecutors = append(d.Prosecutors, templates.Option{Value: strconv.FormatInt(id, 10), Label: users[id].DisplayName})
+			d.Prosecutors = append(d.Prosecutors, templates.Option{Value: strconv.FormatInt(id, 10), Label: names[id]})
 		}
 	}
 	return d, nil
@@ -362,6 +433,7 @@ func (s *Server) newCaseSubmit(c echo.Context) error {
 			var cs *cases.Case
 			cs, err = s.cases.CreateCase(c.Request().Context(), actorOf(c), *payload)
 			if err == nil {
+				s.web.work.forget(actorOf(c).UserID)
 				s.setFlash(c, "success", "线索已登记。下一步：初核。")
 				return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/cases/%d", cs.ID))
 			}
@@ -415,6 +487,7 @@ type actionLink struct {
 	Name, Label string
 	Href        string // the form's page; "" for a one-click action
 	Danger      bool
+	Primary     bool
 }
 
 type docLink struct {
@@ -466,6 +539,11 @@ func oneClick(s *Server, action string) bool {
 // draftActions are done in the draft editor.
 var draftActions = map[string]bool{"draft": true, "submit": true, "approve": true, "return": true}
 
+// nextSteps are the lifecycle's forward steps, shown as primary buttons;
+// the other actions (records, proposals, endings) are secondary.
+var nextSteps = map[string]bool{"check": true, "file": true, "investigate": true, "draft": true, "submit": true,
+	"approve": true, "issue": true, "deliver": true, "assess": true, "review_objection": true}
+
 // dangerActions end or undo something and ask for the reason first.
 var dangerActions = map[string]bool{"decline": true, "withdraw": true, "terminate": true, "propose_withdraw": true, "reject_proposal": true}
 
@@ -510,14 +588,13 @@ func (s *Server) casePageData(c echo.Context, id int64) (*casePageData, error) {
 	}
 	// People.
 	tx := s.db.WithContext(ctx)
-	ids := []int64{cs.ProsecutorID, cs.CreatedBy}
-	users, err := org.UsersByID(tx, ids)
+	names, err := userNames(tx, []int64{cs.ProsecutorID, cs.CreatedBy})
 	if err != nil {
 		return nil, err
 	}
-	d.People = append(d.People, personRow{"承办检察官", users[cs.ProsecutorID].DisplayName})
+	d.People = append(d.People, personRow{"承办检察官", names[cs.ProsecutorID]})
 	if cs.CreatedBy != cs.ProsecutorID {
-		d.People = append(d.People, personRow{"登记人", users[cs.CreatedBy].DisplayName})
+		d.People = append(d.People, personRow{"登记人", names[cs.CreatedBy]})
 	}
 	if cs.AgencyID != nil {
 		ag, err := org.AgencyByID(tx, *cs.AgencyID)
@@ -541,7 +618,7 @@ func (s *Server) casePageData(c echo.Context, id int64) (*casePageData, error) {
 	// Actions.
 	for _, name := range v.AllowedActions {
 		spec, _ := cases.ActionByName(name)
-		l := actionLink{Name: name, Label: spec.Label, Danger: dangerActions[name]}
+		l := actionLink{Name: name, Label: spec.Label, Danger: dangerActions[name], Primary: nextSteps[name]}
 		switch {
 		case draftActions[name]:
 			l.Href = fmt.Sprintf("/cases/%d/draft", id)
@@ -550,6 +627,7 @@ func (s *Server) casePageData(c echo.Context, id int64) (*casePageData, error) {
 		}
 		d.Actions = append(d.Actions, l)
 	}
+	sort.SliceStable(d.Actions, func(i, j int) bool { return d.Actions[i].Primary && !d.Actions[j].Primary })
 	// Documents: the letter (a live preview while drafting), the proof of
 	// service, the approval form; stored files with their sizes.
 	base := fmt.Sprintf("/cases/%d/documents/", id)
@@ -576,6 +654,19 @@ func (s *Server) casePageData(c echo.Context, id int64) (*casePageData, error) {
 			Text: r.Body.Text, Late: r.Late, Returned: r.Returned})
 	}
 	return d, nil
+}
+
+// userNames reads the display names of users.
+func userNames(tx *gorm.DB, ids []int64) (map[int64]string, error) {
+	var rows []org.User
+	if err := tx.Model(&org.User{}).Select("id", "display_name").Where("id IN ?", ids).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make(map[int64]string, len(rows))
+	for _, u := range rows {
+		out[u.ID] = u.DisplayName
+	}
+	return out, nil
 }
 
 func replyKindLabel(k string) string {
@@ -605,6 +696,7 @@ type actionForm struct {
 	Danger    bool
 	Errors    templates.FormErrors
 	Committee bool // the approval step is the 检察委员会's
+	Confirm   templates.Field
 }
 
 // staleInfo tells a user whose form was built on an older version what
@@ -641,6 +733,17 @@ func (s *Server) buildActionForm(c echo.Context, cs *cases.Case, action string, 
 	f := actionForm{CaseID: cs.ID, Name: action, Label: spec.Label, Fields: formFields(payload, values, errs, choices),
 		Version: cs.Version, Seen: seen, Files: fileActions[action], Danger: dangerActions[action], Errors: errs,
 		Committee: cs.ApprovalStage == cases.StageCommittee}
+	if f.Danger {
+		f.Confirm = templates.Field{Name: "_confirm", ID: "_confirm", Type: "checkbox", Value: "true",
+			Label: "我已核对，确认" + spec.Label, Checked: values.Get("_confirm") == "true", Error: errs.For("_confirm"),
+			Hint: "该操作会结束或撤销案件的办理，提交后不能撤回"}
+	}
+	for i := range f.Fields {
+		switch f.Fields[i].Name {
+		case "meeting_date", "committee_decision":
+			f.Fields[i].Hint = "经检察委员会决定时填写"
+		}
+	}
 	f.Note = templates.Field{Name: "note", ID: "note", Label: "备注", Type: "textarea", Rows: 2, MaxLength: 2000,
 		Hint: "可不填；记入案件时间线", Error: errs.For("note"), Value: values.Get("note")}
 	if v := values.Get("version"); v != "" {
@@ -737,11 +840,15 @@ func (s *Server) actionSubmit(c echo.Context) error {
 	seen, _ := strconv.ParseInt(values.Get("_seen"), 10, 64)
 	version, _ := strconv.Atoi(values.Get("version"))
 	body, bad := formBody(req.Payload, values)
+	if dangerActions[action] && values.Get("_confirm") != "true" {
+		bad["_confirm"] = "请勾选确认后再提交"
+	}
 	if len(bad) == 0 {
 		err = decodeActionBody(c, actionBody(body, version, strings.TrimSpace(values.Get("note"))), &req)
 		if err == nil {
 			_, err = s.cases.Execute(ctx, a, req)
 			if err == nil {
+				s.web.work.forget(a.UserID)
 				s.setFlash(c, "success", "已"+actionLabel(action)+"。")
 				back := values.Get("_back")
 				if back != fmt.Sprintf("/cases/%d/draft", id) {
@@ -776,16 +883,21 @@ func (s *Server) actionSubmit(c echo.Context) error {
 		if len(events) > 0 {
 			seen = events[len(events)-1].ID
 		}
-		msg := fmt.Sprintf("该案件已被他人更新（版本 %d），请查看最新内容后重试。", cs.Version)
-		return s.renderActionPage(c, http.StatusConflict, cs, action, values, templates.NewFormErrors(msg, nil), seen, st)
+		return s.renderActionPage(c, http.StatusConflict, cs, action, values, templates.FormErrors{}, seen, st)
 	case ae.Kind == apperr.ErrInvalid || ae.Kind == apperr.ErrConflict:
 		return s.renderActionPage(c, errorStatus(err), cs, action, values, formErrorsFor(ae, req.Payload, action), seen, nil)
 	}
 	return s.errorPage(c, err)
 }
 
-// errorStatus is the status the API gives an error.
+// errorStatus is the status a page re-rendered with a form's errors
+// answers: 422 for input to correct (the house rule of the pages), else the
+// status the API gives (409 for a conflict).
 func errorStatus(err error) int {
+	var ae *apperr.Error
+	if errors.As(err, &ae) && ae.Kind == apperr.ErrInvalid {
+		return http.StatusUnprocessableEntity
+	}
 	st, _ := errorResponse(err)
 	return st
 }
@@ -793,7 +905,7 @@ func errorStatus(err error) int {
 // formErrorsFor places an error's field messages next to the form's fields;
 // messages about fields the form does not have join the summary's message.
 func formErrorsFor(ae *apperr.Error, payload any, action string) templates.FormErrors {
-	names := map[string]bool{"note": true}
+	names := map[string]bool{"note": true, "_confirm": dangerActions[action]}
 	var order []string
 	for _, f := range formFields(payload, nil, templates.FormErrors{}, nil) {
 		names[f.Name] = true
@@ -816,5 +928,5 @@ func formErrorsFor(ae *apperr.Error, payload any, action string) templates.FormE
 	if len(fields) > 0 && msg == "" {
 		msg = "请修改以下问题"
 	}
-	return templates.NewFormErrors(msg, fields, append(order, "note")...)
+	return templates.NewFormErrors(msg, fields, append(order, "note", "_confirm")...)
 }

@@ -37,7 +37,7 @@ func TestDisclosureReviewPages(t *testing.T) {
 		if !strings.Contains(page, `<mark class="redact-orig" title="姓名">王小明`) || !strings.Contains(page, `<mark class="redact-new" title="姓名：王小明">王某`) {
 			t.Fatal("the name change is not highlighted with its kind")
 		}
-		if !strings.Contains(page, "预览公开页面") || !strings.Contains(page, `value="public" disabled`) {
+		if strings.Contains(page, `value="public"`) || !strings.Contains(page, "逐个确认疑似姓名") {
 			t.Fatal("publishing is offered while names are undecided")
 		}
 

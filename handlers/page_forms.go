@@ -40,7 +40,14 @@ var formEnumLabels = map[string]map[string]string{
 
 // formKindLabels name the "kind" choices, which differ by payload.
 var formKindLabels = mergeLabels(agency.FollowUpKindLabels, agency.EscalationKindLabels, cases.AttendeeKindLabels,
-	cases.DecisionKindLabels)
+	cases.DecisionKindLabels, map[string]string{agency.ReplyKindInterim: "阶段性回复", agency.ReplyKindFinal: "正式回复",
+		agency.ReplyKindSupplement: "补充回复"})
+
+// formFieldLabels name the payload fields the shared field names lack.
+var formFieldLabels = map[string]string{
+	"committee": "经检察委员会决定", "requested_due": "申请延至日期", "supplement_due": "补充回复期限",
+	"internal": "内部记录（不向被建议单位显示）",
+}
 
 func mergeLabels(maps ...map[string]string) map[string]string {
 	out := map[string]string{}
@@ -56,6 +63,9 @@ func mergeLabels(maps ...map[string]string) map[string]string {
 // field names, else the JSON name.
 func formLabel(f reflect.StructField, name string) string {
 	if l := f.Tag.Get("label"); l != "" {
+		return l
+	}
+	if l, ok := formFieldLabels[name]; ok {
 		return l
 	}
 	if l, ok := fieldLabels[name]; ok {

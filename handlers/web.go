@@ -28,6 +28,7 @@ type webUI struct {
 	flashKey  []byte
 	cookieKey []byte // seals the applicant's status cookie (applicant_session.go)
 	facets    facetCache
+	work      workCountCache // the 工作台 count on the navigation (page_cases.go)
 }
 
 func newWebUI(cfg *config.Config) *webUI {

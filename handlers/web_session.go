@@ -67,6 +67,8 @@ func (s *Server) staffPages(app pages) {
 	s.adminPages(app)
 	s.workPages(app)
 	s.casePages(app)
+	s.agencyPages(app)
+	s.notificationPages(app)
 }
 
 // csrfMiddleware checks the _csrf field of every form post against the

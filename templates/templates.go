@@ -22,7 +22,7 @@ import (
 // files holds every template and static asset. A new page directory (e.g.
 // staff/) must be added to this line.
 //
-//go:embed layout partials public staff styleguide static
+//go:embed layout partials public staff agency styleguide static
 var files embed.FS
 
 // shared are parsed once into the base every page is cloned from.

@@ -2,7 +2,9 @@ package cases
 
 import (
 	"context"
+	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -70,89 +72,105 @@ func WorkScope(a *org.Actor) func(*gorm.DB) *gorm.DB {
 	}
 }
 
-// workBoxSpec is a case box: who sees it and which cases are in it.
+// workBoxSpec is a case box: who sees it and which cases are in it (a SQL
+// condition on the cases table; "?" args, today's date where today is).
 type workBoxSpec struct {
 	key, title, action, empty string
 	roles                     []org.Role
-	where                     func(q *gorm.DB, today calendar.Date) *gorm.DB
+	cond                      string
+	args                      []any
 	// byReplyDue orders by the reply deadline; otherwise the cases waiting
 	// longest in their state come first (their stage limit runs out first).
 	byReplyDue bool
 }
 
+// today stands for the current date in a box's args.
+type todayArg struct{}
+
 var workBoxes = []workBoxSpec{
 	{key: "leads", title: "待初核的线索", action: "初核", empty: "暂无待初核的线索。新登记的线索会出现在这里。",
-		roles: []org.Role{org.RoleProsecutor},
-		where: func(q *gorm.DB, _ calendar.Date) *gorm.DB { return q.Where("cases.state = ?", StateLead) }},
+		roles: []org.Role{org.RoleProsecutor}, cond: "cases.state = ?", args: []any{StateLead}},
 	{key: "to_file", title: "待立案", action: "立案", empty: "暂无待立案的案件。承办检察官初核后的线索会出现在这里。",
-		roles: []org.Role{org.RoleDeptHead},
-		where: func(q *gorm.DB, _ calendar.Date) *gorm.DB { return q.Where("cases.state = ?", StateChecking) }},
+		roles: []org.Role{org.RoleDeptHead}, cond: "cases.state = ?", args: []any{StateChecking}},
 	{key: "drafting", title: "调查核实与起草", action: "起草、提请审批", empty: "暂无需要起草的检察建议书。",
-		roles: []org.Role{org.RoleProsecutor},
-		where: func(q *gorm.DB, _ calendar.Date) *gorm.DB {
-			return q.Where("cases.state IN ?", []CaseState{StateFiled, StateInvestigating, StateDrafting})
-		}},
+		roles: []org.Role{org.RoleProsecutor}, cond: "cases.state IN (?, ?, ?)", args: []any{StateFiled, StateInvestigating, StateDrafting}},
 	{key: "dept_review", title: "待审核的检察建议书", action: "部门负责人审核", empty: "暂无待审核的检察建议书。",
-		roles: []org.Role{org.RoleDeptHead},
-		where: func(q *gorm.DB, _ calendar.Date) *gorm.DB {
-			return q.Where("cases.state = ? AND cases.approval_stage = ?", StateReviewing, StageDeptReview)
-		}},
+		roles: []org.Role{org.RoleDeptHead}, cond: "cases.state = ? AND cases.approval_stage = ?", args: []any{StateReviewing, StageDeptReview}},
 	{key: "approve", title: "待审批的检察建议书", action: "检察长审批", empty: "暂无待审批的检察建议书。",
-		roles: []org.Role{org.RoleChief},
-		where: func(q *gorm.DB, _ calendar.Date) *gorm.DB {
-			return q.Where("cases.state = ? AND cases.approval_stage IN ?", StateReviewing, []string{"", StageApprove, StageCommittee})
-		}},
+		roles: []org.Role{org.RoleChief}, cond: "cases.state = ? AND cases.approval_stage IN (?, ?, ?)",
+		args: []any{StateReviewing, "", StageApprove, StageCommittee}},
 	{key: "to_deliver", title: "待制发、送达", action: "制发、送达", empty: "暂无待制发或送达的检察建议书。",
-		roles: []org.Role{org.RoleProsecutor, org.RoleDeptHead},
-		where: func(q *gorm.DB, _ calendar.Date) *gorm.DB {
-			return q.Where("cases.state IN ?", []CaseState{StateApproved, StateIssued})
-		}},
+		roles: []org.Role{org.RoleProsecutor, org.RoleDeptHead}, cond: "cases.state IN (?, ?)", args: []any{StateApproved, StateIssued}},
 	{key: "replies", title: "待评估的回复", action: "评估整改情况", empty: "暂无待评估的回复。",
-		roles: []org.Role{org.RoleProsecutor, org.RoleDeptHead}, byReplyDue: true,
-		where: func(q *gorm.DB, _ calendar.Date) *gorm.DB { return q.Where("cases.state = ?", StateReplied) }},
+		roles: []org.Role{org.RoleProsecutor, org.RoleDeptHead}, byReplyDue: true, cond: "cases.state = ?", args: []any{StateReplied}},
 	{key: "overdue", title: "逾期未回复", action: "督促落实", empty: "暂无逾期未回复的检察建议。",
 		roles: []org.Role{org.RoleProsecutor, org.RoleCaseManager, org.RoleChief}, byReplyDue: true,
-		where: func(q *gorm.DB, today calendar.Date) *gorm.DB {
-			return q.Where("cases.state = ? AND cases.reply_due < ?", StateDelivered, today.String())
-		}},
+		cond: "cases.state = ? AND cases.reply_due < ?", args: []any{StateDelivered, todayArg{}}},
+}
+
+// argsFor puts today's date into a box's args.
+func (spec workBoxSpec) argsFor(today calendar.Date) []any {
+	out := make([]any, len(spec.args))
+	for i, a := range spec.args {
+		if _, ok := a.(todayArg); ok {
+			a = today.String()
+		}
+		out[i] = a
+	}
+	return out
 }
 
 // WorkQueueLimit is how many items a box shows.
 const WorkQueueLimit = 8
 
 // WorkQueue returns the actor's case boxes (in the order the role works
-// them) with their counts and most urgent items; limit < 0 counts only.
+// them) with their counts and most urgent items; limit < 0 counts only. The
+// counts of all case boxes come from one query over the actor's cases.
 func (s *Service) WorkQueue(ctx context.Context, a *org.Actor, limit int) ([]WorkBox, error) {
 	if limit == 0 {
 		limit = WorkQueueLimit
 	}
 	db := s.DB.WithContext(ctx)
 	today := s.Today()
-	var out []WorkBox
+	var specs []workBoxSpec
+	var sums []string
+	var args []any
 	for _, spec := range workBoxes {
-		if !a.HasRole(spec.roles...) {
-			continue
+		if a.HasRole(spec.roles...) {
+			specs = append(specs, spec)
+			sums = append(sums, fmt.Sprintf("COALESCE(SUM(CASE WHEN %s THEN 1 ELSE 0 END), 0) AS b%d", spec.cond, len(sums)))
+			args = append(args, spec.argsFor(today)...)
 		}
-		box := WorkBox{Key: spec.key, Title: spec.title, Action: spec.action, Empty: spec.empty, Items: []WorkItem{}}
-		q := func() *gorm.DB { return spec.where(db.Model(&Case{}).Scopes(WorkScope(a)), today) }
-		if err := q().Count(&box.Count).Error; err != nil {
+	}
+	var out []WorkBox
+	if len(specs) > 0 {
+		counts := make([]int64, len(specs))
+		ptrs := make([]any, len(specs))
+		for i := range counts {
+			ptrs[i] = &counts[i]
+		}
+		if err := db.Model(&Case{}).Scopes(WorkScope(a)).Select(strings.Join(sums, ", "), args...).Row().Scan(ptrs...); err != nil {
 			return nil, err
 		}
-		if box.Count > 0 && limit > 0 {
-			var rows []Case
-			order := "cases.state_entered_at, cases.id"
-			if spec.byReplyDue {
-				order = "cases.reply_due, cases.id"
+		for i, spec := range specs {
+			box := WorkBox{Key: spec.key, Title: spec.title, Action: spec.action, Empty: spec.empty, Count: counts[i], Items: []WorkItem{}}
+			if box.Count > 0 && limit > 0 {
+				var rows []Case
+				order := "cases.state_entered_at, cases.id"
+				if spec.byReplyDue {
+					order = "cases.reply_due, cases.id"
+				}
+				if err := db.Model(&Case{}).Scopes(WorkScope(a)).Where(spec.cond, spec.argsFor(today)...).
+					Order(order).Limit(limit).Find(&rows).Error; err != nil {
+					return nil, err
+				}
+				for i := range rows {
+					box.Items = append(box.Items, s.workItem(&rows[i]))
+				}
+				SortWorkItems(box.Items)
 			}
-			if err := q().Order(order).Limit(limit).Find(&rows).Error; err != nil {
-				return nil, err
-			}
-			for i := range rows {
-				box.Items = append(box.Items, s.workItem(&rows[i]))
-			}
-			SortWorkItems(box.Items)
+			out = append(out, box)
 		}
-		out = append(out, box)
 	}
 	for _, extra := range []func() (*WorkBox, error){
 		func() (*WorkBox, error) { return s.PendingDecisionBox(ctx, a, limit) },

@@ -11,7 +11,7 @@
   function preview(url) {
     var frame = document.getElementById("draft-preview");
     if (frame) {
-      frame.src = url;
+      frame.src = url + "#view=FitH&navpanes=0";
     } else {
       var empty = document.getElementById("draft-preview-empty");
       if (!empty) { return; }
@@ -19,7 +19,7 @@
       frame.className = "pdf-frame";
       frame.id = "draft-preview";
       frame.title = "检察建议书打印预览（PDF）";
-      frame.src = url;
+      frame.src = url + "#view=FitH&navpanes=0";
       empty.parentNode.replaceChild(frame, empty);
     }
     var link = document.getElementById("draft-preview-link");
@@ -53,6 +53,6 @@
   form.addEventListener("input", function () {
     say("有未保存的修改");
     clearTimeout(timer);
-    timer = setTimeout(save, 3000);
+    timer = setTimeout(save, +form.getAttribute("data-autosave-delay") || 3000);
   });
 })();
