@@ -185,17 +185,16 @@ func serve(args []string, stdout io.Writer, log *slog.Logger) error {
 	if err := db.CheckSchema(ctx); err != nil {
 		return err
 	}
+	if err := db.Optimize(ctx); err != nil {
+		log.Warn("gathering query planner statistics failed", "error", err.Error())
+	}
 	a, err := build(cfg, db, log)
 	if err != nil {
 		return err
 	}
+	go keepStatsCurrent(ctx, a, log)
 	if *withDemo {
-		seeded, err := demo.SeedDemo(ctx, db, a.Passwords, *password)
-		if err != nil {
-			return err
-		}
-		printDemoOrg(stdout, seeded)
-		if err := seedDemoCases(ctx, a, *password, stdout); err != nil {
+		if err := seedAll(ctx, db, a, *password, stdout); err != nil {
 			return err
 		}
 		host := cfg.HTTP.Listen
@@ -269,8 +268,40 @@ func migrate(args []string, stdout io.Writer, log *slog.Logger) error {
 	}
 	if len(done) == 0 {
 		fmt.Fprintln(stdout, "schema is up to date")
+		return nil
 	}
-	return nil
+	return db.Optimize(context.Background())
+}
+
+// statsCatchUpEvery is how often the service brings the statistics
+// aggregates up to the audit trail between requests (each statistics request
+// also does, so its figures are exact).
+const statsCatchUpEvery = time.Minute
+
+// keepStatsCurrent builds the statistics aggregates at start (the first time:
+// every case, so no request waits for it) and catches them up every minute;
+// after a full build it gathers the planner's statistics again.
+func keepStatsCurrent(ctx context.Context, a *app.App, log *slog.Logger) {
+	t := time.NewTicker(statsCatchUpEvery)
+	defer t.Stop()
+	first := true
+	for {
+		start := time.Now()
+		if err := a.Stats.CatchUp(ctx); err != nil && ctx.Err() == nil {
+			log.Error("statistics catch-up failed", "error", err.Error())
+		} else if first {
+			log.Info("statistics aggregates current", "duration_ms", time.Since(start).Milliseconds())
+			if err := a.DB.Optimize(ctx); err != nil {
+				log.Warn("gathering query planner statistics failed", "error", err.Error())
+			}
+		}
+		first = false
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // checkDemoPassword holds the demo password to the rule every other password
@@ -311,12 +342,21 @@ func seedDemo(args []string, stdout io.Writer, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	seeded, err := demo.SeedDemo(context.Background(), db, a.Passwords, *password)
-	if err != nil {
-		return err
-	}
-	printDemoOrg(stdout, seeded)
-	return seedDemoCases(context.Background(), a, *password, stdout)
+	return seedAll(context.Background(), db, a, *password, stdout)
+}
+
+// seedAll makes the demo organisation and cases under a database-wide lock:
+// replicas started together on an empty database seed one after the other,
+// and the later ones find the data made (seeding is idempotent).
+func seedAll(ctx context.Context, db *database.DB, a *app.App, password string, stdout io.Writer) error {
+	return db.WithNamedLock(ctx, "jianyi_seed_demo", 5*time.Minute, func() error {
+		seeded, err := demo.SeedDemo(ctx, db, a.Passwords, password)
+		if err != nil {
+			return err
+		}
+		printDemoOrg(stdout, seeded)
+		return seedDemoCases(ctx, a, password, stdout)
+	})
 }
 
 // build assembles the program (server/app) and says which fonts it loaded.
