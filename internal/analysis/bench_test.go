@@ -33,6 +33,9 @@ import (
 const (
 	envBenchDB    = "JIANYI_ANALYSIS_BENCH_DB"
 	envBenchCases = "JIANYI_ANALYSIS_BENCH_CASES"
+	// JIANYI_ANALYSIS_BENCH_NOINDEX=1 skips filling the index (the
+	// recurrence does not read it).
+	envBenchNoIndex = "JIANYI_ANALYSIS_BENCH_NOINDEX"
 )
 
 var benchUntil = time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
@@ -72,6 +75,9 @@ func openBench(b *testing.B) *benchEnv {
 	if _, err := db.Migrate(ctx); err != nil {
 		b.Fatal(err)
 	}
+	if os.Getenv(envBenchNoIndex) != "" {
+		return benchServices(b, db)
+	}
 	began := time.Now()
 	nc, err := cases.IndexAll(ctx, db)
 	if err != nil {
@@ -84,6 +90,11 @@ func openBench(b *testing.B) *benchEnv {
 	if nc+nd > 0 {
 		b.Logf("indexed %d cases and %d disclosures in %s (once)", nc, nd, time.Since(began))
 	}
+	return benchServices(b, db)
+}
+
+// benchServices builds the services over the benchmark database.
+func benchServices(b *testing.B, db *database.DB) *benchEnv {
 	loc := time.FixedZone("CST", 8*3600)
 	clock := calendar.NewClock(loc, func() time.Time { return benchUntil.Add(10 * time.Hour) })
 	st := &stats.Service{DB: db, Clock: clock}

@@ -171,10 +171,10 @@ func (s *Service) Recurrence(ctx context.Context, a *org.Actor, q RecurrenceQuer
 	// The letters of the period and of the repeat window before it, oldest
 	// first: the earlier letter of a repeat may precede the period.
 	lookFrom := q.From.AddDays(-window)
-	var rows []letterRow
-	if err := scope.Apply(tx.Table("cases")).Select("cases.id, cases.agency_id, cases.field, cases.title, cases.issued_at").
+	rows, err := letterRows(scope.Apply(tx.Table("cases")).Select("cases.id, cases.agency_id, cases.field, cases.title, cases.issued_at").
 		Where("cases.issued_at >= ? AND cases.issued_at < ? AND cases.agency_id IS NOT NULL", lookFrom.StartIn(loc), q.To.AddDays(1).StartIn(loc)).
-		Order("cases.issued_at, cases.id").Scan(&rows).Error; err != nil {
+		Order("cases.issued_at, cases.id"))
+	if err != nil {
 		return nil, err
 	}
 	period := stats.Period{From: q.From, To: q.To}
@@ -294,14 +294,44 @@ func (s *Service) replyFacts(tx *gorm.DB, scope *stats.Scope, q RecurrenceQuery,
 		return scope.Apply(db).Where("cases.issued_at >= ? AND cases.issued_at < ? AND cases.agency_id IS NOT NULL",
 			q.From.StartIn(loc), q.To.AddDays(1).StartIn(loc))
 	}
+	// Read with database/sql's Rows: at tens of thousands of rows, gorm's
+	// reflection costs more than the queries.
 	var list []cases.Case
-	if err := period(tx.Model(&cases.Case{})).Select("cases.id, cases.state, cases.received_on, cases.reply_due, cases.first_replied_on, " +
-		"cases.rectification, cases.closed_at").Order("cases.id").Find(&list).Error; err != nil {
+	cr, err := period(tx.Table("cases")).Select("cases.id, cases.state, cases.received_on, cases.reply_due, cases.first_replied_on, " +
+		"cases.rectification, cases.closed_at").Order("cases.id").Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer cr.Close()
+	for cr.Next() {
+		var c cases.Case
+		var received, due, replied nullDate
+		if err := cr.Scan(&c.ID, &c.State, &received, &due, &replied, &c.Rectification, &c.ClosedAt); err != nil {
+			return nil, err
+		}
+		c.ReceivedOn, c.ReplyDue, c.FirstRepliedOn = received.ptr(), due.ptr(), replied.ptr()
+		list = append(list, c)
+	}
+	if err := cr.Err(); err != nil {
 		return nil, err
 	}
 	var replies []agency.ReplyFactRow
-	if err := period(tx.Table("replies").Joins("JOIN cases ON cases.id = replies.case_id")).Select(agency.ReplyFactColumns).
-		Order("replies.case_id, replies.id").Scan(&replies).Error; err != nil {
+	rr, err := period(tx.Table("replies").Joins("JOIN cases ON cases.id = replies.case_id")).Select(agency.ReplyFactColumns).
+		Order("replies.case_id, replies.id").Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rr.Close()
+	for rr.Next() {
+		var r agency.ReplyFactRow
+		var dueOn nullDate
+		if err := rr.Scan(&r.CaseID, &r.ID, &r.Kind, &r.Position, &r.SubmittedOn, &dueOn, &r.Returned); err != nil {
+			return nil, err
+		}
+		r.DueOn = dueOn.ptr()
+		replies = append(replies, r)
+	}
+	if err := rr.Err(); err != nil {
 		return nil, err
 	}
 	folds := map[int64]*agency.ReplyFold{}
@@ -447,4 +477,46 @@ func (s *Service) StartProject(ctx context.Context, a *org.Actor, in ProjectFrom
 		return nil, apperr.InvalidField("case_ids", fmt.Sprintf("一次最多选择 %d 件案件", 200))
 	}
 	return s.Projects.CreateProjectFromCases(ctx, a, in.ProjectInput, in.CaseIDs)
+}
+
+// nullDate scans a nullable legal date.
+type nullDate struct {
+	d     calendar.Date
+	valid bool
+}
+
+func (n *nullDate) Scan(src any) error {
+	if src == nil {
+		n.valid = false
+		return nil
+	}
+	n.valid = true
+	return n.d.Scan(src)
+}
+
+func (n nullDate) ptr() *calendar.Date {
+	if !n.valid {
+		return nil
+	}
+	d := n.d
+	return &d
+}
+
+// letterRows reads the letters a query selects (id, agency, field, title,
+// issued_at) with database/sql's Rows.
+func letterRows(q *gorm.DB) ([]letterRow, error) {
+	rows, err := q.Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []letterRow
+	for rows.Next() {
+		var r letterRow
+		if err := rows.Scan(&r.ID, &r.AgencyID, &r.Field, &r.Title, &r.IssuedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }
