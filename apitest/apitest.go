@@ -72,6 +72,12 @@ func TestConfig(t testing.TB, change func(cfg *config.Config)) *config.Config {
 	cfg.Jobs.Enabled = false
 	// Hashing at bcrypt's lowest cost keeps the logins of a test cheap.
 	cfg.Auth.PasswordCost = org.MinPasswordCost
+	// Tests share a loaded machine: a request's database deadline long
+	// enough that load alone never trips it (TestFrozenDatabaseAnswers503
+	// sets a short one to test it).
+	cfg.Database.QueryTimeout = 20 * time.Second
+	// httptest requests come from 192.0.2.1: the test scraper.
+	cfg.HTTP.MetricsAllow = append(cfg.HTTP.MetricsAllow, "192.0.2.1/32")
 	if change != nil {
 		change(cfg)
 	}

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"reflect"
 	"strconv"
@@ -69,6 +70,11 @@ type HTTPConfig struct {
 	WriteTimeout    time.Duration `yaml:"write_timeout"`
 	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
 	TrustedProxies  []string      `yaml:"trusted_proxies"`
+	// MetricsAllow are the CIDRs that may read /metrics; MetricsToken, when
+	// set, also lets a scraper in with "Authorization: Bearer <token>".
+	// Everyone else gets 404.
+	MetricsAllow []string `yaml:"metrics_allow"`
+	MetricsToken string   `yaml:"metrics_token" secret:"true"`
 }
 
 // DatabaseConfig selects the database.
@@ -79,6 +85,10 @@ type DatabaseConfig struct {
 	MaxIdleConns    int           `yaml:"max_idle_conns"`
 	ConnMaxLifetime time.Duration `yaml:"conn_max_lifetime"`
 	AutoMigrate     bool          `yaml:"auto_migrate"`
+	// QueryTimeout bounds the database work of one request: past it the
+	// request answers 503 with Retry-After instead of hanging on a frozen
+	// or unreachable database. Shorter than the HTTP timeouts.
+	QueryTimeout time.Duration `yaml:"query_timeout"`
 }
 
 // AuthConfig configures tokens and login throttling.
@@ -408,6 +418,11 @@ func (c *Config) Validate() error {
 	if c.HTTP.Listen == "" {
 		bad("http.listen", "must not be empty")
 	}
+	for _, cidr := range c.HTTP.MetricsAllow {
+		if _, _, err := net.ParseCIDR(cidr); err != nil {
+			bad("http.metrics_allow", "%q is not a CIDR", cidr)
+		}
+	}
 	if c.HTTP.BodyLimit <= 0 {
 		bad("http.body_limit", "must be positive")
 	}
@@ -418,6 +433,9 @@ func (c *Config) Validate() error {
 	case "sqlite", "mysql":
 	default:
 		bad("database.driver", "must be sqlite or mysql, got %q", c.Database.Driver)
+	}
+	if c.Database.QueryTimeout <= 0 || c.Database.QueryTimeout >= c.HTTP.WriteTimeout || c.Database.QueryTimeout >= c.HTTP.ReadTimeout {
+		bad("database.query_timeout", "must be positive and shorter than http.read_timeout and http.write_timeout")
 	}
 	if c.Database.DSN == "" {
 		bad("database.dsn", "must not be empty")

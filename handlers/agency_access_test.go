@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"jianyi/apitest"
 	"jianyi/config"
@@ -148,6 +149,7 @@ func TestAgencyUploads(t *testing.T) {
 		}
 		cfg.Mode, cfg.Database.DSN, cfg.Jobs.Enabled = "dev", "test", false
 		cfg.HTTP.UploadLimit = 4096
+		cfg.Database.QueryTimeout = 20 * time.Second // a loaded test machine
 		if err := cfg.Validate(); err != nil {
 			t.Fatal(err)
 		}

@@ -87,6 +87,9 @@ func decodeStrict(raw []byte, dst any) error {
 	if len(bytes.TrimSpace(raw)) == 0 {
 		raw = []byte("{}")
 	}
+	if err := checkJSONText(raw); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
@@ -124,6 +127,9 @@ func (s *Server) addApplicationMaterials(c echo.Context) error {
 		return multipartError(err)
 	}
 	defer form.RemoveAll()
+	if err := checkFormText(form.Value); err != nil {
+		return err
+	}
 	files, err := s.readUploads(form.File["files"])
 	if err != nil {
 		return err

@@ -132,7 +132,9 @@ func jsonPath(root reflect.Type, fe validator.FieldError) string {
 func requireJSON(c echo.Context) error {
 	req := c.Request()
 	ct := req.Header.Get(echo.HeaderContentType)
-	if req.ContentLength != 0 && ct != "" && !strings.HasPrefix(ct, echo.MIMEApplicationJSON) {
+	// A body must say it is JSON (the README promises 415 otherwise); an
+	// empty body needs no type.
+	if req.ContentLength != 0 && !strings.HasPrefix(ct, echo.MIMEApplicationJSON) {
 		return &apperr.Error{Kind: apperr.ErrUnsupported, Code: "unsupported_media_type", Message: "请求体必须是 JSON（Content-Type: application/json）"}
 	}
 	return nil
@@ -155,6 +157,9 @@ func bindJSON(c echo.Context, dst any) error {
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		body = []byte("{}")
+	}
+	if err := checkJSONText(body); err != nil {
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()

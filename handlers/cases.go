@@ -312,6 +312,9 @@ func decodeActionBody(c echo.Context, body []byte, req *cases.ActionRequest) err
 	if len(bytes.TrimSpace(body)) == 0 {
 		return apperr.InvalidField("version", "必须提供案件版本号 version")
 	}
+	if err := checkJSONText(body); err != nil {
+		return err
+	}
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(body, &raw); err != nil {
 		return decodeError(err)
@@ -352,6 +355,9 @@ func (s *Server) bindMultipartAction(c echo.Context, req *cases.ActionRequest) e
 		return multipartError(err)
 	}
 	defer form.RemoveAll()
+	if err := checkFormText(form.Value); err != nil {
+		return err
+	}
 	body := map[string]json.RawMessage{}
 	if p := form.Value["payload"]; len(p) > 0 && strings.TrimSpace(p[0]) != "" {
 		if err := json.Unmarshal([]byte(p[0]), &body); err != nil {

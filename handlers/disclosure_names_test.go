@@ -1,6 +1,8 @@
 package handlers_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"jianyi/internal/agency"
@@ -237,6 +239,13 @@ func TestFourNamesLetterPublishesNoName(t *testing.T) {
 		}
 		env.Do("POST", pub, "chief1", map[string]any{"version": c.Version, "person_names": []string{"张志强"}}).Expect(t, 200).Decode(t, &dec)
 
+		// The public PDF verifies as the 公开版 it is.
+		pdf := env.Do("GET", fmt.Sprintf("/disclosures/%d.pdf", dec.DisclosureID), "", nil).Expect(t, 200).Body
+		sum := sha256.Sum256(pdf)
+		v := env.Do("POST", "/api/v1/documents/verify", "prosecutor1", map[string]string{"sha256": hex.EncodeToString(sum[:])}).Expect(t, 200).JSON()
+		if v["matched"] != true || v["kind"] != "public-recommendation" || v["kind_label"] != "检察建议书（公开版）" {
+			t.Errorf("public PDF verification: %v", v)
+		}
 		texts := map[string]string{
 			"HTML": string(env.Do("GET", fmt.Sprintf("/disclosures/%d", dec.DisclosureID), "", nil).Expect(t, 200).Body),
 			"JSON": string(env.Do("GET", fmt.Sprintf("/api/v1/public/disclosures/%d", dec.DisclosureID), "", nil).Expect(t, 200).Body),

@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"jianyi/internal/platform/apperr"
+	"jianyi/internal/platform/database"
 )
 
 // ErrorBody is the JSON shape of every error response.
@@ -45,7 +46,12 @@ var statusOf = []struct {
 	{apperr.ErrTooLarge, http.StatusRequestEntityTooLarge},
 	{apperr.ErrUnsupported, http.StatusUnsupportedMediaType},
 	{apperr.ErrUnprocessable, http.StatusUnprocessableEntity},
+	{apperr.ErrUnavailable, http.StatusServiceUnavailable},
 }
+
+// retryAfterUnavailable is the Retry-After of a 503: the database is
+// expected back within seconds (the pool reconnects by itself).
+const retryAfterUnavailable = "5"
 
 // echoStatusMessages are the Chinese texts for errors raised by Echo itself.
 var echoStatusMessages = map[int]struct{ code, msg string }{
@@ -77,7 +83,11 @@ func NewHTTPErrorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 		}
 		status, body := errorResponse(err)
 		body.Error.RequestID = rid
-		if status >= 500 {
+		switch {
+		case status == http.StatusServiceUnavailable:
+			log.Warn("database unavailable", "request_id", rid, "method", c.Request().Method, "path", c.Path(), "error", err.Error())
+			c.Response().Header().Set("Retry-After", retryAfterUnavailable)
+		case status >= 500:
 			body.Error.Message = internalError(log, c, err)
 		}
 		if status == http.StatusTooManyRequests {
@@ -139,6 +149,12 @@ func errorResponse(err error) (int, ErrorBody) {
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
 		return http.StatusBadRequest, ErrorBody{ErrorDetail{Code: "malformed_json", Message: "请求体不是合法的 JSON"}}
+	}
+	if database.IsPacketTooLarge(err) {
+		return http.StatusRequestEntityTooLarge, ErrorBody{ErrorDetail{Code: "body_too_large", Message: "文件超过数据库可保存的大小，请压缩或拆分后重新上传"}}
+	}
+	if database.IsUnavailable(err) {
+		return http.StatusServiceUnavailable, ErrorBody{ErrorDetail{Code: "database_unavailable", Message: "数据库暂时无法访问，请稍后重试"}}
 	}
 	return http.StatusInternalServerError, ErrorBody{ErrorDetail{Code: "internal_error"}}
 }

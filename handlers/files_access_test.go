@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"fmt"
+	"jianyi/internal/agency"
 	"net/http"
 	"testing"
 
@@ -23,8 +24,19 @@ func TestFileDownloadByIDFollowsOwnerKinds(t *testing.T) {
 		env := apitest.New(t, db)
 		c := env.CaseFixture(apitest.CaseFixture{State: cases.StateDelivered, DocumentNumber: "清河检八建〔2026〕7号",
 			DeliveredOn: calendar.NewDate(2026, 3, 2), ReplyDue: calendar.NewDate(2026, 5, 4)})
+		// The agency's files are its records' (their agency_id): a reply of agency1.
+		ag1 := env.Org.Agency1.ID
+		reply := &agency.Reply{CaseID: c.ID, AgencyID: &ag1, Kind: agency.ReplyKindFinal, Position: agency.PositionAdopted, Content: "{}",
+			SubmittedBy: userID(t, db, "agency1"), SubmittedOn: calendar.NewDate(2026, 3, 3), CreatedAt: env.Now()}
+		if err := db.Create(reply).Error; err != nil {
+			t.Fatal(err)
+		}
 		store := func(owner string, internal bool) int64 {
-			f := &files.StoredFile{CaseID: &c.ID, OwnerType: owner, OwnerID: c.ID, Filename: owner + ".txt",
+			ownerID := c.ID
+			if owner == cases.OwnerReply {
+				ownerID = reply.ID
+			}
+			f := &files.StoredFile{CaseID: &c.ID, OwnerType: owner, OwnerID: ownerID, Filename: owner + ".txt",
 				ContentType: "text/plain", Size: 2, SHA256: "x", Content: []byte("ok"), Internal: internal}
 			if err := db.Create(f).Error; err != nil {
 				t.Fatal(err)

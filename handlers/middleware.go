@@ -1,8 +1,11 @@
 package handlers
 
 import (
+	"context"
+	"crypto/subtle"
 	"errors"
 	"log/slog"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -136,5 +139,67 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'")
 		return next(c)
+	}
+}
+
+// noStore keeps tokens and personal data out of every cache: the login
+// answer and every authenticated API response. A handler may still set a
+// stricter or equal value after it.
+func noStore(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Response().Header().Set("Cache-Control", "no-store")
+		return next(c)
+	}
+}
+
+// metricsGuard lets /metrics be read only from http.metrics_allow or with
+// the bearer http.metrics_token; anyone else gets 404, as if there were none.
+func (s *Server) metricsGuard() echo.MiddlewareFunc {
+	var nets []*net.IPNet
+	for _, cidr := range s.cfg.HTTP.MetricsAllow {
+		if _, n, err := net.ParseCIDR(cidr); err == nil {
+			nets = append(nets, n)
+		}
+	}
+	token := s.cfg.HTTP.MetricsToken
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if token != "" {
+				got := strings.TrimPrefix(c.Request().Header.Get(echo.HeaderAuthorization), "Bearer ")
+				if subtle.ConstantTimeCompare([]byte(got), []byte(token)) == 1 {
+					return next(c)
+				}
+			}
+			if ip := net.ParseIP(c.RealIP()); ip != nil {
+				for _, n := range nets {
+					if n.Contains(ip) {
+						return next(c)
+					}
+				}
+			}
+			return echo.ErrNotFound
+		}
+	}
+}
+
+// dbDeadline puts each request's database work under a deadline shorter
+// than the HTTP timeouts (database.query_timeout): a frozen or unreachable
+// database makes the request answer 503 with Retry-After in that time,
+// rather than hang. A multipart body is read before the clock starts, so a
+// slow upload does not eat the database's time.
+func dbDeadline(timeout time.Duration) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			req := c.Request()
+			if strings.HasPrefix(req.Header.Get(echo.HeaderContentType), echo.MIMEMultipartForm) {
+				if _, err := c.MultipartForm(); err != nil {
+					return multipartError(err)
+				}
+			}
+			ctx, cancel := context.WithTimeout(req.Context(), timeout)
+			defer cancel()
+			c.SetRequest(req.WithContext(ctx))
+			return next(c)
+		}
 	}
 }

@@ -38,6 +38,9 @@ func (s *Server) bindPayloadAndFiles(c echo.Context, dst any) ([]files.Upload, e
 		return nil, multipartError(err)
 	}
 	defer form.RemoveAll()
+	if err := checkFormText(form.Value); err != nil {
+		return nil, err
+	}
 	payload := ""
 	if p := form.Value["payload"]; len(p) > 0 {
 		payload = p[0]

@@ -37,7 +37,7 @@ func TestDisclosureReviewPages(t *testing.T) {
 		if !strings.Contains(page, `<mark class="redact-orig" title="姓名">王小明`) || !strings.Contains(page, `<mark class="redact-new" title="姓名：王小明">王某`) {
 			t.Fatal("the name change is not highlighted with its kind")
 		}
-		if !strings.Contains(page, "预览公开页面") || !strings.Contains(page, `value="public" disabled`) {
+		if strings.Contains(page, `value="public"`) || !strings.Contains(page, "逐个确认疑似姓名") {
 			t.Fatal("publishing is offered while names are undecided")
 		}
 
@@ -86,7 +86,7 @@ func TestDisclosureReviewPages(t *testing.T) {
 
 		// A prosecutor reviews but does not decide.
 		pros := string(env.WebLogIn(t, "prosecutor1").Get(path).Expect(t, http.StatusOK).Body)
-		if strings.Contains(pros, "预览公开页面") || !strings.Contains(pros, "公开决定由检察长作出") {
+		if strings.Contains(pros, `name="do" value="public"`) || !strings.Contains(pros, "公开决定由检察长作出") {
 			t.Fatal("a prosecutor is offered the decision")
 		}
 		// Withdrawal asks for the reason.

@@ -23,6 +23,7 @@ import (
 func (s *Server) projectPages(app pages) {
 	staff := requireRole(org.RoleProsecutor, org.RoleDeptHead, org.RoleChief, org.RoleCaseManager)
 	app.GET("/projects", s.projectsPage, staff)
+	app.POST("/projects", s.projectCreateSubmit, requireRole(org.RoleProsecutor, org.RoleDeptHead, org.RoleChief))
 	app.GET("/projects/:id", s.projectPage, staff)
 	app.GET("/projects/:id/report.pdf", s.projectReport, staff)
 	app.GET("/projects/:id/files/:file_id", s.downloadProjectFile, staff)
@@ -35,6 +36,10 @@ func (s *Server) projectPages(app pages) {
 }
 
 func (s *Server) projectsPage(c echo.Context) error {
+	return s.renderProjects(c, http.StatusOK, templates.FormErrors{})
+}
+
+func (s *Server) renderProjects(c echo.Context, status int, errs templates.FormErrors) error {
 	q := projects.ProjectListQuery{Status: c.QueryParam("status"), Mine: c.QueryParam("mine") == "true", Limit: 50}
 	if q.Status != projects.ProjectActive && q.Status != projects.ProjectCompleted {
 		q.Status = ""
@@ -55,12 +60,55 @@ func (s *Server) projectsPage(c echo.Context) error {
 		}
 		nextURL = "/projects?" + v.Encode()
 	}
-	p, err := s.appPage(c, "项目", "projects", map[string]any{"Items": items, "Status": q.Status, "Mine": q.Mine,
-		"Filtered": q.Status != "" || q.Mine, "NextURL": nextURL, "Today": s.clock.Today()})
+	data := map[string]any{"Items": items, "Status": q.Status, "Mine": q.Mine,
+		"Filtered": q.Status != "" || q.Mine, "NextURL": nextURL, "Today": s.clock.Today(), "Form": url.Values{},
+		"CanCreate": projects.CanCreateProject(actorOf(c))}
+	if errs.Any() {
+		_ = c.Request().ParseForm()
+		data["Form"] = c.Request().PostForm
+	}
+	fields, err := cases.ListCaseFields(c.Request().Context(), s.db, false)
 	if err != nil {
 		return err
 	}
-	return s.renderPage(c, http.StatusOK, "staff/projects_list", p)
+	opts := []templates.Option{}
+	for _, f := range fields {
+		opts = append(opts, templates.Option{Value: f.Name, Label: f.Name})
+	}
+	data["Fields"] = opts
+	p, err := s.appPage(c, "项目", "projects", data)
+	if err != nil {
+		return err
+	}
+	p.Errors = errs
+	return s.renderPage(c, status, "staff/projects_list", p)
+}
+
+// projectCreateSubmit starts a project led by the actor; the team is added
+// on the project's page.
+func (s *Server) projectCreateSubmit(c echo.Context) error {
+	in := projects.ProjectInput{Title: strings.TrimSpace(c.FormValue("title")), Field: c.FormValue("field"),
+		Problem: strings.TrimSpace(c.FormValue("problem")), Goals: strings.TrimSpace(c.FormValue("goals"))}
+	var err error
+	if in.StartOn, err = formDate(c, "start_on"); err == nil {
+		in.PlannedEndOn, err = formDate(c, "planned_end_on")
+	}
+	if err == nil {
+		err = c.Validate(&in)
+	}
+	var p *projects.Project
+	if err == nil {
+		p, err = s.projectService.CreateProject(c.Request().Context(), actorOf(c), in)
+	}
+	if err == nil {
+		s.setFlash(c, "success", "项目已创建，请添加团队成员和任务")
+		return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/projects/%d", p.ID))
+	}
+	errs, status, ok := formError(err, nil, "title", "field", "problem", "goals", "start_on", "planned_end_on")
+	if !ok {
+		return s.errorPage(c, err)
+	}
+	return s.renderProjects(c, status, errs)
 }
 
 // projectStageView is one stage on the timeline.

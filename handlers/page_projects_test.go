@@ -57,6 +57,19 @@ func TestProjectPagesBoardAndProgress(t *testing.T) {
 		if !strings.HasPrefix(string(pdf.Body), "%PDF-") {
 			t.Fatal("the report is not a PDF")
 		}
+		// A new project from the list page: a missing date is named on its field.
+		res = lead.PostForm("/projects", url.Values{"title": {"农村饮水安全专项监督"}, "field": {"生态环境"}, "problem": {"部分村庄饮用水水质不达标。"},
+			"goals": {"推动水源地整治。"}, "start_on": {"2026-04-01"}})
+		if res.Status != http.StatusBadRequest || !strings.Contains(string(res.Body), "请填写计划完成日期") || !strings.Contains(string(res.Body), `value="农村饮水安全专项监督"`) {
+			t.Fatalf("project without end date: %d", res.Status)
+		}
+		res = lead.PostForm("/projects", url.Values{"title": {"农村饮水安全专项监督"}, "field": {"生态环境"}, "problem": {"部分村庄饮用水水质不达标。"},
+			"goals": {"推动水源地整治。"}, "start_on": {"2026-04-01"}, "planned_end_on": {"2026-10-31"}})
+		var created projects.Project
+		if res.Status != http.StatusSeeOther || db.Where("title = ?", "农村饮水安全专项监督").First(&created).Error != nil ||
+			res.Header.Get("Location") != fmt.Sprintf("/projects/%d", created.ID) {
+			t.Fatalf("create project: %d %s", res.Status, res.Header.Get("Location"))
+		}
 		// A case manager monitors: reads, changes nothing.
 		mon := string(env.WebLogIn(t, "casemgr1").Get(path).Expect(t, http.StatusOK).Body)
 		if strings.Contains(mon, "添加任务") || strings.Contains(mon, "完成“") {

@@ -205,6 +205,9 @@ func (s *Server) addProjectNote(c echo.Context) error {
 		return multipartError(err)
 	}
 	defer form.RemoveAll()
+	if err := checkFormText(form.Value); err != nil {
+		return err
+	}
 	val := func(k string) string {
 		if v := form.Value[k]; len(v) > 0 {
 			return v[0]

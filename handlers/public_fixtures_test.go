@@ -26,6 +26,7 @@ func newPublicEnv(t *testing.T, db *database.DB, adjust ...func(*config.Config))
 	}
 	cfg.Mode, cfg.Database.DSN, cfg.Jobs.Enabled = "dev", "test", false
 	cfg.Public.PowDifficulty = 6
+	cfg.Database.QueryTimeout = 20 * time.Second // a loaded test machine
 	for _, f := range adjust {
 		f(cfg)
 	}

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"fmt"
+	"html/template"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -85,6 +86,11 @@ func (s *Server) applySubmit(c echo.Context) error {
 			if fh.Filename != "" && fh.Size > 0 {
 				files = append(files, fh)
 			}
+		}
+	}
+	if params, err := c.FormParams(); err == nil {
+		if err := checkFormText(params); err != nil {
+			return s.errorPage(c, err)
 		}
 	}
 	pid, _ := strconv.ParseInt(c.FormValue("procuratorate_id"), 10, 64)
@@ -232,6 +238,7 @@ func (s *Server) statsPage(c echo.Context) error {
 		return err
 	}
 	data := statsPageData{StatsResponse: *out}
+	data.Chart, data.Rates = publicStatsCharts(out.Agencies)
 	if out.NextOffset != nil {
 		data.NextURL = fmt.Sprintf("/public/stats?offset=%d", *out.NextOffset)
 	}
@@ -252,4 +259,5 @@ const publicStatsPageSize = 100
 type statsPageData struct {
 	StatsResponse
 	PrevURL, NextURL, PageInfo string
+	Chart, Rates               template.HTML // page_public_stats_chart.go
 }

@@ -116,6 +116,7 @@ func New(svc Services) (*echo.Echo, *Server) {
 	e.Use(m.middleware)
 	e.Use(securityHeaders)
 	e.Use(bodyLimit(int64(svc.Config.HTTP.BodyLimit), int64(svc.Config.HTTP.UploadLimit)))
+	e.Use(dbDeadline(svc.Config.Database.QueryTimeout))
 
 	s.routes(e)
 	return e, s
@@ -125,13 +126,13 @@ func New(svc Services) (*echo.Echo, *Server) {
 func (s *Server) routes(e *echo.Echo) {
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
-	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})))
+	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})), s.metricsGuard())
 	e.GET("/openapi.yaml", s.openAPI)
 
 	api := e.Group("/api/v1")
-	api.POST("/auth/login", s.login)
+	api.POST("/auth/login", s.login, noStore)
 
-	authed := api.Group("", s.requireAuth())
+	authed := api.Group("", s.requireAuth(), noStore)
 	authed.GET("/me", s.me)
 	authed.POST("/me/password", s.changePassword)
 

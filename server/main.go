@@ -194,12 +194,7 @@ func serve(args []string, stdout io.Writer, log *slog.Logger) error {
 	}
 	go keepStatsCurrent(ctx, a, log)
 	if *withDemo {
-		seeded, err := demo.SeedDemo(ctx, db, a.Passwords, *password)
-		if err != nil {
-			return err
-		}
-		printDemoOrg(stdout, seeded)
-		if err := seedDemoCases(ctx, a, *password, stdout); err != nil {
+		if err := seedAll(ctx, db, a, *password, stdout); err != nil {
 			return err
 		}
 		host := cfg.HTTP.Listen
@@ -347,12 +342,21 @@ func seedDemo(args []string, stdout io.Writer, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	seeded, err := demo.SeedDemo(context.Background(), db, a.Passwords, *password)
-	if err != nil {
-		return err
-	}
-	printDemoOrg(stdout, seeded)
-	return seedDemoCases(context.Background(), a, *password, stdout)
+	return seedAll(context.Background(), db, a, *password, stdout)
+}
+
+// seedAll makes the demo organisation and cases under a database-wide lock:
+// replicas started together on an empty database seed one after the other,
+// and the later ones find the data made (seeding is idempotent).
+func seedAll(ctx context.Context, db *database.DB, a *app.App, password string, stdout io.Writer) error {
+	return db.WithNamedLock(ctx, "jianyi_seed_demo", 5*time.Minute, func() error {
+		seeded, err := demo.SeedDemo(ctx, db, a.Passwords, password)
+		if err != nil {
+			return err
+		}
+		printDemoOrg(stdout, seeded)
+		return seedDemoCases(ctx, a, password, stdout)
+	})
 }
 
 // build assembles the program (server/app) and says which fonts it loaded.

@@ -16,6 +16,15 @@ import (
 	"jianyi/internal/platform/files"
 )
 
+// DocPublicRecommendation is the kind a verified public copy (公开版) of a
+// published letter reports; it is not a document of the case's documents
+// endpoint.
+const DocPublicRecommendation DocumentKind = "public-recommendation"
+
+// publicLetterOwner is the owner type the disclosure feature stores the
+// public copy under.
+const publicLetterOwner = "disclosure"
+
 // DocumentMatch says whether a file is a document Jianyi generated, and
 // which. The 文号, kind and date are printed on the document itself; the case
 // id is given only to those who may read the case.
@@ -66,6 +75,9 @@ func (s *Service) VerifyDocument(ctx context.Context, a *org.Actor, sum string) 
 	for _, d := range documentKinds {
 		owners = append(owners, d.OwnerType)
 	}
+	// The public copy of a published letter (公开版), stored with its hash
+	// by the disclosure feature, verifies as what it is.
+	owners = append(owners, publicLetterOwner)
 	var f files.StoredFile
 	err = s.DB.WithContext(ctx).Omit("content").Where("sha256 = ? AND owner_type IN ?", sum, owners).Order("id").First(&f).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -77,6 +89,9 @@ func (s *Service) VerifyDocument(ctx context.Context, a *org.Actor, sum string) 
 	kind, _ := documentKindOfOwner(f.OwnerType)
 	generated := f.CreatedAt
 	m := &DocumentMatch{Matched: true, SHA256: sum, Kind: kind, KindLabel: kind.Label(), GeneratedAt: &generated}
+	if f.OwnerType == publicLetterOwner {
+		m.Kind, m.KindLabel = DocPublicRecommendation, "检察建议书（公开版）"
+	}
 	var c Case
 	if err := s.DB.WithContext(ctx).First(&c, f.OwnerID).Error; err != nil {
 		return nil, err

@@ -79,6 +79,9 @@ func New(opts Options) (*App, error) {
 	if now == nil {
 		now = time.Now
 	}
+	if err := fitUploadLimit(cfg, db, log); err != nil {
+		return nil, err
+	}
 	a := &App{Config: cfg, DB: db, Clock: calendar.NewClock(cfg.Location(), now), Renderer: opts.Renderer}
 	db.UseClock(a.Clock.Now)
 	if a.Renderer == nil {
@@ -185,6 +188,32 @@ func ApprovalChains(cfg *config.Config) cases.ApprovalChains {
 		ch.ByProcuratorate[pc.Procuratorate] = pc.Chain
 	}
 	return ch
+}
+
+// packetMargin is what a file row needs beside its content in one statement.
+const packetMargin = 256 << 10
+
+// fitUploadLimit keeps the upload limit under MySQL's max_allowed_packet:
+// a file is stored as one row, and a statement larger than the packet fails
+// (a 500 for an upload the limit admitted). Above it, uploads answer 413.
+func fitUploadLimit(cfg *config.Config, db *database.DB, log *slog.Logger) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	packet, err := db.MaxAllowedPacket(ctx)
+	if err != nil {
+		return fmt.Errorf("reading max_allowed_packet: %w", err)
+	}
+	if packet == 0 || int64(cfg.HTTP.UploadLimit)+packetMargin <= packet {
+		return nil
+	}
+	fitted := packet - packetMargin
+	if fitted < 1<<20 {
+		return fmt.Errorf("the database's max_allowed_packet (%d bytes) is too small for file uploads; raise it to at least %d", packet, int64(cfg.HTTP.UploadLimit)+packetMargin)
+	}
+	log.Warn("http.upload_limit lowered to fit the database's max_allowed_packet; raise max_allowed_packet to accept larger files",
+		"upload_limit", int64(cfg.HTTP.UploadLimit), "max_allowed_packet", packet, "effective_upload_limit", fitted)
+	cfg.HTTP.UploadLimit = config.ByteSize(fitted)
+	return nil
 }
 
 // IndexSearch writes the full-text tokens of the cases and disclosures that

@@ -21,6 +21,9 @@ var (
 	// ErrUnprocessable: well-formed input that cannot be carried out as it
 	// stands (e.g. a character no font can draw).
 	ErrUnprocessable = errors.New("unprocessable") // 422
+	// ErrUnavailable: the database did not answer in time or is gone; the
+	// client may retry (Retry-After).
+	ErrUnavailable = errors.New("unavailable") // 503
 )
 
 // Error is a domain error with a machine code, a Chinese message for users and

@@ -3,9 +3,11 @@ package database
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -120,6 +122,18 @@ func normaliseMySQLDSN(dsn string) (string, error) {
 	cfg.Collation = "utf8mb4_unicode_ci"
 	cfg.Params["time_zone"] = "'+00:00'"
 	cfg.Params["sql_mode"] = "'STRICT_TRANS_TABLES,NO_ZERO_DATE,NO_ENGINE_SUBSTITUTION'"
+	// A server that stops answering must not hold a connection forever:
+	// dialling, and each read and write on the socket, give up (the
+	// request's own deadline is shorter still; see handlers dbDeadline).
+	if cfg.Timeout == 0 {
+		cfg.Timeout = 5 * time.Second
+	}
+	if cfg.ReadTimeout == 0 {
+		cfg.ReadTimeout = 30 * time.Second
+	}
+	if cfg.WriteTimeout == 0 {
+		cfg.WriteTimeout = 30 * time.Second
+	}
 	return cfg.FormatDSN(), nil
 }
 
@@ -290,3 +304,78 @@ func UniqueOr(err error, field, msg string) error {
 
 // IsNotFound reports gorm's not-found.
 func IsNotFound(err error) bool { return errors.Is(err, gorm.ErrRecordNotFound) }
+
+// WithNamedLock runs fn while holding a database-wide named lock, so only
+// one process at a time does it (two demo replicas seeding an empty
+// database at once, say): MySQL's GET_LOCK on a connection of its own,
+// waiting up to wait. On SQLite, whose writers are serialised by the file
+// lock, fn simply runs.
+func (db *DB) WithNamedLock(ctx context.Context, name string, wait time.Duration, fn func() error) error {
+	if db.Dialect != migrations.MySQL {
+		return fn()
+	}
+	conn, err := db.SQL().Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	var got sql.NullInt64
+	if err := conn.QueryRowContext(ctx, "SELECT GET_LOCK(?, ?)", name, int(wait.Seconds())).Scan(&got); err != nil {
+		return err
+	}
+	if !got.Valid || got.Int64 != 1 {
+		return fmt.Errorf("lock %s not obtained within %s", name, wait)
+	}
+	defer conn.ExecContext(context.Background(), "SELECT RELEASE_LOCK(?)", name)
+	return fn()
+}
+
+// IsUnavailable reports an error that means the database is unreachable,
+// frozen or too slow — a deadline passed, a connection lost or refused —
+// rather than a fault of the request: the caller answers 503 and the client
+// retries. The pool replaces broken connections, so the service recovers
+// by itself once the database answers again.
+func IsUnavailable(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, mysqldriver.ErrInvalidConn) ||
+		errors.Is(err, sql.ErrConnDone) {
+		return true
+	}
+	var ne *net.OpError
+	if errors.As(err, &ne) {
+		return true
+	}
+	msg := err.Error()
+	for _, s := range []string{"connection refused", "broken pipe", "i/o timeout", "bad connection", "database is locked", "driver: bad connection"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// MaxAllowedPacket is MySQL's max_allowed_packet (the largest statement,
+// so the largest file row, the server accepts), 0 on SQLite.
+func (db *DB) MaxAllowedPacket(ctx context.Context) (int64, error) {
+	if db.Dialect != migrations.MySQL {
+		return 0, nil
+	}
+	var n int64
+	err := db.SQL().QueryRowContext(ctx, "SELECT @@max_allowed_packet").Scan(&n)
+	return n, err
+}
+
+// IsPacketTooLarge reports a statement MySQL refused for exceeding
+// max_allowed_packet (a file larger than the server keeps in one row).
+func IsPacketTooLarge(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, mysqldriver.ErrPktTooLarge) {
+		return true
+	}
+	var me *mysqldriver.MySQLError
+	return errors.As(err, &me) && (me.Number == 1153 || me.Number == 1301)
+}
