@@ -118,7 +118,7 @@ type Service struct {
 }
 
 // WithCases is the service deciding with another case service (the demo
-// seeds with one whose clock is set back); its cache is its own.
+// seeds with one whose clock is set back).
 func (s *Service) WithCases(c *cases.Service) *Service {
 	return &Service{DB: s.DB, Cases: c, Renderer: s.Renderer, SearchPerIP: s.SearchPerIP, ApplicantNames: s.ApplicantNames}
 }
