@@ -105,7 +105,12 @@ func TestAdminManagesUsersJobsAndTheAuditChain(t *testing.T) {
 		t.Fatalf("new user lands on %s", other.URL())
 	}
 
-	p.Click("停用账号")
+	p.Click("停用账号") // without ticking the confirmation
+	if p.Status() != http.StatusUnprocessableEntity {
+		t.Fatalf("disable without confirmation: %d", p.Status())
+	}
+	p.MustSee("请勾选确认后再停用")
+	p.Check("我确认停用该账号").Click("停用账号")
 	p.MustSee("已停用 周检察官 的账号", "启用账号")
 	other.Open("/stats")
 	if !strings.HasPrefix(other.URL(), "/login") {
@@ -141,5 +146,5 @@ func TestAdminManagesUsersJobsAndTheAuditChain(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.Click("校验审计链")
-	p.MustSee("审计链校验发现 1 处异常", "the row was edited")
+	p.MustSee("审计链校验发现 1 处异常", "内容与其哈希不符（该记录被修改过）")
 }

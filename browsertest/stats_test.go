@@ -144,3 +144,39 @@ func compare(t *testing.T, p *browsertest.Page, env *apitest.Env, filters url.Va
 		p.MustSee(o.Title)
 	}
 }
+
+// The public statistics page draws the agencies' reply classes with the
+// numbers of GET /api/v1/public/stats and still fits a phone.
+func TestPublicStatsChartMatchesTheAPI(t *testing.T) {
+	env, base := publicSite(t)
+	var pub struct {
+		Agencies []struct {
+			Agency   string `json:"agency"`
+			ReplyDue int64  `json:"reply_due"`
+			OnTime   int64  `json:"on_time"`
+			Late     int64  `json:"late"`
+			NoReply  int64  `json:"no_reply"`
+		} `json:"agencies"`
+	}
+	env.Do("GET", "/api/v1/public/stats", "", nil).Expect(t, http.StatusOK).Decode(t, &pub)
+	p := browsertest.Get(t).NewPage(t, base)
+	p.Open("/public/stats")
+	var drawn map[string]float64
+	p.Eval(&drawn, chartValuesJS, "chart-public-agencies")
+	checked := 0
+	for _, a := range pub.Agencies {
+		if a.ReplyDue == 0 {
+			continue
+		}
+		for series, want := range map[string]int64{"按期回复": a.OnTime, "慢回复": a.Late, "不回复": a.NoReply} {
+			if got := drawn[a.Agency+"|"+series]; got != float64(want) {
+				t.Errorf("%s %s drawn %v, API %d", a.Agency, series, got, want)
+			}
+		}
+		checked++
+	}
+	if checked == 0 {
+		t.Fatal("no agency with recommendations due: the test proves nothing")
+	}
+	p.Screenshot("public-stats-chart")
+}

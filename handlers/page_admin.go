@@ -23,8 +23,14 @@ func (s *Server) adminPages(app pages) {
 	app.GET("/admin/org", s.adminOrg, admin)
 	app.POST("/admin/procuratorates", s.adminCreateProcuratorate, admin)
 	app.POST("/admin/departments", s.adminCreateDepartment, admin)
+	app.GET("/admin/procuratorates/:id", s.adminProcuratorate, admin)
+	app.POST("/admin/procuratorates/:id", s.adminUpdateProcuratorate, admin)
+	app.GET("/admin/departments/:id", s.adminDepartment, admin)
+	app.POST("/admin/departments/:id", s.adminUpdateDepartment, admin)
 	app.GET("/admin/agencies", s.adminAgencies, admin)
 	app.POST("/admin/agencies", s.adminCreateAgency, admin)
+	app.GET("/admin/agencies/:id", s.adminAgency, admin)
+	app.POST("/admin/agencies/:id", s.adminUpdateAgency, admin)
 	app.GET("/admin/fields", s.adminFields, admin)
 	app.POST("/admin/fields", s.adminCreateField, admin)
 	app.POST("/admin/fields/:id/active", s.adminToggleField, admin)
@@ -118,6 +124,8 @@ func (s *Server) adminHome(c echo.Context) error {
 type adminOrgData struct {
 	Procs      []org.Procuratorate
 	ProcNames  map[int64]string
+	ParentName map[int64]string // by procuratorate id
+	ParentID   int64            // the new procuratorate form's choice
 	Depts      []org.Department
 	Levels     []templates.Option
 	LevelLabel map[string]string
@@ -143,6 +151,15 @@ func (s *Server) renderAdminOrg(c echo.Context, status int, d *adminOrgData) err
 	d.ProcNames = map[int64]string{}
 	for _, p := range d.Procs {
 		d.ProcNames[p.ID] = p.Name
+	}
+	d.ParentName = map[int64]string{}
+	for _, p := range d.Procs {
+		if p.ParentID != nil {
+			d.ParentName[p.ID] = d.ProcNames[*p.ParentID]
+		}
+	}
+	if d.ProcForm.ParentID != nil {
+		d.ParentID = *d.ProcForm.ParentID
 	}
 	d.LevelLabel = procuratorateLevelLabels
 	for _, l := range org.ProcuratorateLevels {
@@ -228,9 +245,7 @@ func (s *Server) adminAgencies(c echo.Context) error {
 }
 
 func (s *Server) adminCreateAgency(c echo.Context) error {
-	in := org.AgencyInput{Name: strings.TrimSpace(c.FormValue("name")), Kind: strings.TrimSpace(c.FormValue("kind")),
-		SuperiorBody: strings.TrimSpace(c.FormValue("superior_body")), ContactPerson: strings.TrimSpace(c.FormValue("contact_person")),
-		ContactPhone: strings.TrimSpace(c.FormValue("contact_phone")), Address: strings.TrimSpace(c.FormValue("address"))}
+	in := agencyFormValues(c)
 	err := c.Validate(&in)
 	var ag *org.Agency
 	if err == nil {
@@ -245,6 +260,69 @@ func (s *Server) adminCreateAgency(c echo.Context) error {
 			templates.NewFormErrors(msg, fields, "name", "kind", "superior_body", "contact_person", "contact_phone", "address"))
 	}
 	s.setFlash(c, "success", "已新建被建议单位："+ag.Name)
+	return c.Redirect(http.StatusSeeOther, "/admin/agencies")
+}
+
+// agencyFormValues reads the agency form.
+func agencyFormValues(c echo.Context) org.AgencyInput {
+	return org.AgencyInput{Name: strings.TrimSpace(c.FormValue("name")), Kind: strings.TrimSpace(c.FormValue("kind")),
+		SuperiorBody: strings.TrimSpace(c.FormValue("superior_body")), ContactPerson: strings.TrimSpace(c.FormValue("contact_person")),
+		ContactPhone: strings.TrimSpace(c.FormValue("contact_phone")), Address: strings.TrimSpace(c.FormValue("address"))}
+}
+
+// adminAgencyData is an agency's edit page.
+type adminAgencyData struct {
+	ID   int64
+	Form org.AgencyInput
+}
+
+func (s *Server) renderAgencyEdit(c echo.Context, status int, d adminAgencyData, errs templates.FormErrors) error {
+	p, err := s.appPage(c, "编辑被建议单位", "admin", d)
+	if err != nil {
+		return err
+	}
+	p.Errors = errs
+	return s.renderPage(c, status, "staff/admin_agency", p)
+}
+
+func (s *Server) adminAgency(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return s.errorPage(c, err)
+	}
+	ag, err := org.AgencyByID(s.db.WithContext(c.Request().Context()), id)
+	if err != nil {
+		return s.errorPage(c, err)
+	}
+	return s.renderAgencyEdit(c, http.StatusOK, adminAgencyData{ID: ag.ID, Form: org.AgencyInput{Name: ag.Name, Kind: ag.Kind,
+		SuperiorBody: ag.SuperiorBody, ContactPerson: ag.ContactPerson, ContactPhone: ag.ContactPhone, Address: ag.Address}}, templates.FormErrors{})
+}
+
+// adminUpdateAgency saves an agency's details as PUT /api/v1/admin/agencies/{id}.
+func (s *Server) adminUpdateAgency(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return s.errorPage(c, err)
+	}
+	in := agencyFormValues(c)
+	err = c.Validate(&in)
+	var ag *org.Agency
+	if err == nil {
+		ag, err = s.org.UpdateAgency(c.Request().Context(), actorOf(c), id, in)
+	}
+	if err != nil {
+		var ae *apperr.Error
+		if errors.As(err, &ae) && ae.Kind == apperr.ErrNotFound {
+			return s.errorPage(c, err)
+		}
+		fields, msg, err := formFailure(err)
+		if err != nil {
+			return err
+		}
+		return s.renderAgencyEdit(c, http.StatusUnprocessableEntity, adminAgencyData{ID: id, Form: in},
+			templates.NewFormErrors(msg, fields, "name", "kind", "superior_body", "contact_person", "contact_phone", "address"))
+	}
+	s.setFlash(c, "success", "已保存被建议单位："+ag.Name)
 	return c.Redirect(http.StatusSeeOther, "/admin/agencies")
 }
 
@@ -325,3 +403,143 @@ func (s *Server) adminToggleField(c echo.Context) error {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// adminUnitData is the edit page of a procuratorate or a department.
+type adminUnitData struct {
+	Kind              string // procuratorate | department
+	ID                int64
+	Name, Short, Code string
+	Level             string
+	Levels            []templates.Option
+	ProcuratorateID   int64
+	ProcuratorateName string
+}
+
+func (s *Server) renderUnit(c echo.Context, status int, d adminUnitData, errs templates.FormErrors) error {
+	for _, l := range org.ProcuratorateLevels {
+		d.Levels = append(d.Levels, templates.Option{Value: l, Label: procuratorateLevelLabels[l]})
+	}
+	title := "修改检察院"
+	if d.Kind == "department" {
+		title = "修改部门"
+	}
+	p, err := s.appPage(c, title, "admin", d)
+	if err != nil {
+		return err
+	}
+	p.Errors = errs
+	return s.renderPage(c, status, "staff/admin_unit", p)
+}
+
+// managedProcuratorate is a procuratorate of the admin's subtree (404 otherwise).
+func (s *Server) managedProcuratorate(c echo.Context, id int64) (*org.Procuratorate, error) {
+	procs, err := s.org.ListProcuratorates(c.Request().Context(), actorOf(c))
+	if err != nil {
+		return nil, err
+	}
+	for i := range procs {
+		if procs[i].ID == id {
+			return &procs[i], nil
+		}
+	}
+	return nil, apperr.NotFound("检察院")
+}
+
+func (s *Server) adminProcuratorate(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return s.errorPage(c, err)
+	}
+	p, err := s.managedProcuratorate(c, id)
+	if err != nil {
+		return s.errorPage(c, err)
+	}
+	return s.renderUnit(c, http.StatusOK, adminUnitData{Kind: "procuratorate", ID: p.ID, Name: p.Name, Short: p.ShortName, Level: p.Level}, templates.FormErrors{})
+}
+
+func (s *Server) adminUpdateProcuratorate(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return s.errorPage(c, err)
+	}
+	in := org.ProcuratorateInput{Name: strings.TrimSpace(c.FormValue("name")), ShortName: strings.TrimSpace(c.FormValue("short_name")), Level: c.FormValue("level")}
+	err = c.Validate(&in)
+	if err == nil {
+		_, err = s.org.UpdateProcuratorate(c.Request().Context(), actorOf(c), id, in)
+	}
+	if err != nil {
+		var ae *apperr.Error
+		if errors.As(err, &ae) && ae.Kind == apperr.ErrNotFound {
+			return s.errorPage(c, err)
+		}
+		fields, msg, err := formFailure(err)
+		if err != nil {
+			return err
+		}
+		return s.renderUnit(c, http.StatusUnprocessableEntity, adminUnitData{Kind: "procuratorate", ID: id, Name: in.Name, Short: in.ShortName, Level: in.Level},
+			templates.NewFormErrors(msg, fields, "name", "short_name", "level"))
+	}
+	s.setFlash(c, "success", "已保存检察院："+in.Name)
+	return c.Redirect(http.StatusSeeOther, "/admin/org")
+}
+
+// managedDepartment is a department of the admin's subtree (404 otherwise).
+func (s *Server) managedDepartment(c echo.Context, id int64) (*org.Department, error) {
+	depts, err := s.org.ListDepartments(c.Request().Context(), actorOf(c), 0)
+	if err != nil {
+		return nil, err
+	}
+	for i := range depts {
+		if depts[i].ID == id {
+			return &depts[i], nil
+		}
+	}
+	return nil, apperr.NotFound("部门")
+}
+
+func (s *Server) adminDepartment(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return s.errorPage(c, err)
+	}
+	d, err := s.managedDepartment(c, id)
+	if err != nil {
+		return s.errorPage(c, err)
+	}
+	pr, err := org.ProcuratorateByID(s.db.WithContext(c.Request().Context()), d.ProcuratorateID)
+	if err != nil {
+		return s.errorPage(c, err)
+	}
+	return s.renderUnit(c, http.StatusOK, adminUnitData{Kind: "department", ID: d.ID, Name: d.Name, Code: d.NumberCode,
+		ProcuratorateID: d.ProcuratorateID, ProcuratorateName: pr.Name}, templates.FormErrors{})
+}
+
+func (s *Server) adminUpdateDepartment(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return s.errorPage(c, err)
+	}
+	d, err := s.managedDepartment(c, id)
+	if err != nil {
+		return s.errorPage(c, err)
+	}
+	in := org.DepartmentInput{ProcuratorateID: d.ProcuratorateID, Name: strings.TrimSpace(c.FormValue("dept_name")), NumberCode: strings.TrimSpace(c.FormValue("number_code"))}
+	err = c.Validate(&in)
+	if err == nil {
+		_, err = s.org.UpdateDepartment(c.Request().Context(), actorOf(c), id, in)
+	}
+	if err != nil {
+		fields, msg, err := formFailure(err)
+		if err != nil {
+			return err
+		}
+		if m, ok := fields["name"]; ok {
+			fields["dept_name"] = m
+			delete(fields, "name")
+		}
+		return s.renderUnit(c, http.StatusUnprocessableEntity, adminUnitData{Kind: "department", ID: id, Name: in.Name, Code: in.NumberCode, ProcuratorateID: d.ProcuratorateID},
+			templates.NewFormErrors(msg, fields, "dept_name", "number_code"))
+	}
+	s.setFlash(c, "success", "已保存部门："+in.Name)
+	return c.Redirect(http.StatusSeeOther, "/admin/org")
+}

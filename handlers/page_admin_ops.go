@@ -226,11 +226,23 @@ type adminAuditData struct {
 	Entries                       []audit.Entry
 	NextURL                       string
 	Verification                  *org.AuditVerification
+	Anchor                        string // the head the admin asked to find
+	BreakReasons                  map[string]string
+}
+
+// auditBreakReasons say the chain's breaks (audit.Break.Reason) in Chinese.
+var auditBreakReasons = map[string]string{
+	"prev_hash does not match the preceding entry (a row was removed, inserted or changed)": "与前一条记录的哈希不衔接（有记录被删除、插入或修改）",
+	"content does not match its hash (the row was edited)":                                  "内容与其哈希不符（该记录被修改过）",
+	"keyed hash does not match (the row was edited or rehashed without the key)":            "密钥哈希不符（该记录被修改，或被无密钥者重新计算哈希）",
+	"unkeyed entry after keyed ones (the chain was rehashed without the key)":               "密钥哈希之后出现无密钥记录（审计链被无密钥者重新计算）",
+	"the chain head does not match the last entry (entries were removed from the end)":      "链头与最后一条记录不符（末尾的记录被删除）",
 }
 
 func (s *Server) renderAudit(c echo.Context, v *org.AuditVerification) error {
+	anchor := strings.TrimSpace(c.FormValue("head"))
 	d := &adminAuditData{ObjectType: strings.TrimSpace(c.QueryParam("object_type")), ObjectID: strings.TrimSpace(c.QueryParam("object_id")),
-		ActorID: strings.TrimSpace(c.QueryParam("actor_id")), Verification: v}
+		ActorID: strings.TrimSpace(c.QueryParam("actor_id")), Verification: v, Anchor: anchor, BreakReasons: auditBreakReasons}
 	q := org.AuditQuery{ObjectType: d.ObjectType, Limit: 50}
 	fields := map[string]string{}
 	for name, dst := range map[string]*int64{"object_id": &q.ObjectID, "actor_id": &q.ActorID, "cursor": &q.AfterID} {
@@ -272,7 +284,8 @@ func (s *Server) adminAudit(c echo.Context) error { return s.renderAudit(c, nil)
 // adminVerifyAudit checks the hash chain of the whole trail and shows the
 // result above the list.
 func (s *Server) adminVerifyAudit(c echo.Context) error {
-	v, err := org.VerifyAuditChain(c.Request().Context(), s.db, actorOf(c))
+	anchor := strings.TrimSpace(c.FormValue("head"))
+	v, err := org.VerifyAuditChain(c.Request().Context(), s.db, actorOf(c), s.cfg.Audit.Key, anchor)
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,8 @@ func (s *Server) adminUserPages(app pages, admin echo.MiddlewareFunc) {
 	app.GET("/admin/users/new", s.adminNewUser, admin)
 	app.POST("/admin/users", s.adminCreateUser, admin)
 	app.GET("/admin/users/:id", s.adminUser, admin)
+	app.GET("/admin/users/:id/edit", s.adminEditUser, admin)
+	app.POST("/admin/users/:id", s.adminUpdateUser, admin)
 	app.POST("/admin/users/:id/disable", s.adminSetDisabled(true), admin)
 	app.POST("/admin/users/:id/enable", s.adminSetDisabled(false), admin)
 	app.POST("/admin/users/:id/password", s.adminResetPassword, admin)
@@ -66,6 +68,7 @@ type adminUserForm struct {
 	Depts       []adminDeptOption
 	Agencies    []org.Agency
 	MinPassword int
+	EditID      int64 // the user being changed; 0 on the new-user form
 }
 
 // adminDeptOption names a department with its procuratorate.
@@ -75,9 +78,13 @@ type adminDeptOption struct {
 }
 
 func (s *Server) renderUserForm(c echo.Context, status int, in org.UserInput, errs templates.FormErrors) error {
+	return s.renderUserFormFor(c, status, 0, in, errs)
+}
+
+func (s *Server) renderUserFormFor(c echo.Context, status int, editID int64, in org.UserInput, errs templates.FormErrors) error {
 	ctx := c.Request().Context()
 	a := actorOf(c)
-	f := adminUserForm{In: in, Roles: roleOptions(), MinPassword: s.users.MinPasswordLength}
+	f := adminUserForm{In: in, Roles: roleOptions(), MinPassword: s.users.MinPasswordLength, EditID: editID}
 	var err error
 	if f.Procs, err = s.org.ListProcuratorates(ctx, a); err != nil {
 		return err
@@ -96,7 +103,11 @@ func (s *Server) renderUserForm(c echo.Context, status int, in org.UserInput, er
 	if f.Agencies, err = s.org.ListAgencies(ctx, ""); err != nil {
 		return err
 	}
-	p, err := s.appPage(c, "新建用户", "admin", f)
+	title := "新建用户"
+	if editID != 0 {
+		title = "修改用户：" + in.DisplayName
+	}
+	p, err := s.appPage(c, title, "admin", f)
 	if err != nil {
 		return err
 	}
@@ -108,7 +119,8 @@ func (s *Server) adminNewUser(c echo.Context) error {
 	return s.renderUserForm(c, http.StatusOK, org.UserInput{Role: org.RoleProsecutor}, templates.FormErrors{})
 }
 
-func (s *Server) adminCreateUser(c echo.Context) error {
+// userFormValues reads the user form: the unit fields by the role.
+func userFormValues(c echo.Context) org.UserInput {
 	in := org.UserInput{Username: strings.TrimSpace(c.FormValue("username")), DisplayName: strings.TrimSpace(c.FormValue("display_name")),
 		Password: c.FormValue("password"), Role: org.Role(c.FormValue("role")), Email: strings.TrimSpace(c.FormValue("email")),
 		Phone: strings.TrimSpace(c.FormValue("phone"))}
@@ -117,6 +129,11 @@ func (s *Server) adminCreateUser(c echo.Context) error {
 	} else {
 		in.ProcuratorateID, in.DepartmentID = formIntPtr(c, "procuratorate_id"), formIntPtr(c, "department_id")
 	}
+	return in
+}
+
+func (s *Server) adminCreateUser(c echo.Context) error {
+	in := userFormValues(c)
 	fields := map[string]string{}
 	if in.Password == "" {
 		fields["password"] = "请设置初始密码"
@@ -188,6 +205,14 @@ func (s *Server) adminUser(c echo.Context) error {
 func (s *Server) adminSetDisabled(disabled bool) echo.HandlerFunc {
 	set := s.setDisabled(disabled)
 	return func(c echo.Context) error {
+		if disabled && c.FormValue("confirm_disable") == "" {
+			u, err := s.managedUser(c)
+			if err != nil {
+				return s.errorPage(c, err)
+			}
+			return s.renderAdminUser(c, http.StatusUnprocessableEntity, u,
+				templates.NewFormErrors("", map[string]string{"confirm_disable": "请勾选确认后再停用"}, "confirm_disable"))
+		}
 		u, err := set(c)
 		if err != nil {
 			return s.errorPage(c, err)
@@ -236,4 +261,40 @@ func (s *Server) adminResetPassword(c echo.Context) error {
 		}
 	}
 	return s.renderAdminUser(c, http.StatusUnprocessableEntity, u, templates.NewFormErrors("", fields, "password", "confirm_password"))
+}
+
+func (s *Server) adminEditUser(c echo.Context) error {
+	u, err := s.managedUser(c)
+	if err != nil {
+		return s.errorPage(c, err)
+	}
+	in := org.UserInput{Username: u.Username, DisplayName: u.DisplayName, Role: u.Role, ProcuratorateID: u.ProcuratorateID,
+		DepartmentID: u.DepartmentID, AgencyID: u.AgencyID, Email: u.Email, Phone: u.Phone}
+	return s.renderUserFormFor(c, http.StatusOK, u.ID, in, templates.FormErrors{})
+}
+
+// adminUpdateUser changes a user as PUT /api/v1/admin/users/{id} does (the
+// password is changed on the user's page, not here); a new role or unit
+// ends the user's sessions.
+func (s *Server) adminUpdateUser(c echo.Context) error {
+	u, err := s.managedUser(c)
+	if err != nil {
+		return s.errorPage(c, err)
+	}
+	in := userFormValues(c)
+	in.Password = ""
+	err = c.Validate(&in)
+	if err == nil {
+		_, err = s.users.UpdateUser(c.Request().Context(), actorOf(c), u.ID, in)
+	}
+	if err != nil {
+		fields, msg, err := formFailure(err)
+		if err != nil {
+			return err
+		}
+		return s.renderUserFormFor(c, http.StatusUnprocessableEntity, u.ID, in,
+			templates.NewFormErrors(msg, fields, "username", "display_name", "role", "procuratorate_id", "department_id", "agency_id", "email", "phone"))
+	}
+	s.setFlash(c, "success", "已保存 "+in.DisplayName+" 的账号信息。")
+	return c.Redirect(http.StatusSeeOther, "/admin/users/"+itoa(u.ID))
 }

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"fmt"
+	"html/template"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -237,6 +238,7 @@ func (s *Server) statsPage(c echo.Context) error {
 		return err
 	}
 	data := statsPageData{StatsResponse: *out}
+	data.Chart, data.Rates = publicStatsCharts(out.Agencies)
 	if out.NextOffset != nil {
 		data.NextURL = fmt.Sprintf("/public/stats?offset=%d", *out.NextOffset)
 	}
@@ -257,4 +259,5 @@ const publicStatsPageSize = 100
 type statsPageData struct {
 	StatsResponse
 	PrevURL, NextURL, PageInfo string
+	Chart, Rates               template.HTML // page_public_stats_chart.go
 }

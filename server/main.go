@@ -185,10 +185,14 @@ func serve(args []string, stdout io.Writer, log *slog.Logger) error {
 	if err := db.CheckSchema(ctx); err != nil {
 		return err
 	}
+	if err := db.Optimize(ctx); err != nil {
+		log.Warn("gathering query planner statistics failed", "error", err.Error())
+	}
 	a, err := build(cfg, db, log)
 	if err != nil {
 		return err
 	}
+	go keepStatsCurrent(ctx, a, log)
 	if *withDemo {
 		if err := seedAll(ctx, db, a, *password, stdout); err != nil {
 			return err
@@ -264,8 +268,40 @@ func migrate(args []string, stdout io.Writer, log *slog.Logger) error {
 	}
 	if len(done) == 0 {
 		fmt.Fprintln(stdout, "schema is up to date")
+		return nil
 	}
-	return nil
+	return db.Optimize(context.Background())
+}
+
+// statsCatchUpEvery is how often the service brings the statistics
+// aggregates up to the audit trail between requests (each statistics request
+// also does, so its figures are exact).
+const statsCatchUpEvery = time.Minute
+
+// keepStatsCurrent builds the statistics aggregates at start (the first time:
+// every case, so no request waits for it) and catches them up every minute;
+// after a full build it gathers the planner's statistics again.
+func keepStatsCurrent(ctx context.Context, a *app.App, log *slog.Logger) {
+	t := time.NewTicker(statsCatchUpEvery)
+	defer t.Stop()
+	first := true
+	for {
+		start := time.Now()
+		if err := a.Stats.CatchUp(ctx); err != nil && ctx.Err() == nil {
+			log.Error("statistics catch-up failed", "error", err.Error())
+		} else if first {
+			log.Info("statistics aggregates current", "duration_ms", time.Since(start).Milliseconds())
+			if err := a.DB.Optimize(ctx); err != nil {
+				log.Warn("gathering query planner statistics failed", "error", err.Error())
+			}
+		}
+		first = false
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // checkDemoPassword holds the demo password to the rule every other password

@@ -188,32 +188,31 @@ func (s *Service) Recurrence(ctx context.Context, a *org.Actor, q RecurrenceQuer
 		}
 	}
 
-	// The facts of the period's letters, by the statistics definitions.
+	// The reply facts of the period's letters, by the statistics
+	// definitions: the case row's facts with its replies folded in
+	// (agency.CaseReplyFacts, agency.ReplyFold — what stats.ScanFacts builds
+	// them from), counted by stats.ReplyTally. The figures of a group need
+	// no other facts (deliveries, filings, escalations), so they are not read.
 	groups := map[groupKey]*groupTally{}
 	var all stats.ReplyTally
-	err = stats.ScanFacts(ctx, s.DB, loc, func(q2 *gorm.DB) *gorm.DB {
-		return scope.Apply(q2).Where("cases.issued_at >= ? AND cases.issued_at < ? AND cases.agency_id IS NOT NULL",
-			q.From.StartIn(loc), q.To.AddDays(1).StartIn(loc))
-	}, func(batch []stats.CaseFacts) error {
-		for i := range batch {
-			f := &batch[i]
-			r := inPeriod[f.CaseID]
-			if r == nil {
-				continue
-			}
-			k := groupKey{r.AgencyID, r.Field, r.kind}
-			g := groups[k]
-			if g == nil {
-				g = &groupTally{}
-				groups[k] = g
-			}
-			g.reply.Add(f, stats.Period{}, asOf)
-			all.Add(f, stats.Period{}, asOf)
-		}
-		return nil
-	})
+	facts, err := s.replyFacts(tx, scope, q, loc)
 	if err != nil {
 		return nil, err
+	}
+	for i := range facts {
+		f := &facts[i]
+		r := inPeriod[f.CaseID]
+		if r == nil {
+			continue
+		}
+		k := groupKey{r.AgencyID, r.Field, r.kind}
+		g := groups[k]
+		if g == nil {
+			g = &groupTally{}
+			groups[k] = g
+		}
+		g.reply.Add(f, stats.Period{}, asOf)
+		all.Add(f, stats.Period{}, asOf)
 	}
 
 	// Repeats: walk each (agency, field, kind) in issue order.
@@ -284,6 +283,43 @@ func (s *Service) Recurrence(ctx context.Context, a *org.Actor, q RecurrenceQuer
 
 	if err := s.fieldTrends(tx, scope, q, out, inPeriod); err != nil {
 		return nil, err
+	}
+	return out, nil
+}
+
+// replyFacts reads the reply facts of the letters issued in the period in
+// scope: one query on the cases, one on their replies.
+func (s *Service) replyFacts(tx *gorm.DB, scope *stats.Scope, q RecurrenceQuery, loc *time.Location) ([]stats.CaseFacts, error) {
+	period := func(db *gorm.DB) *gorm.DB {
+		return scope.Apply(db).Where("cases.issued_at >= ? AND cases.issued_at < ? AND cases.agency_id IS NOT NULL",
+			q.From.StartIn(loc), q.To.AddDays(1).StartIn(loc))
+	}
+	var list []cases.Case
+	if err := period(tx.Model(&cases.Case{})).Select("cases.id, cases.state, cases.received_on, cases.reply_due, cases.first_replied_on, " +
+		"cases.rectification, cases.closed_at").Order("cases.id").Find(&list).Error; err != nil {
+		return nil, err
+	}
+	var replies []agency.ReplyFactRow
+	if err := period(tx.Table("replies").Joins("JOIN cases ON cases.id = replies.case_id")).Select(agency.ReplyFactColumns).
+		Order("replies.case_id, replies.id").Scan(&replies).Error; err != nil {
+		return nil, err
+	}
+	folds := map[int64]*agency.ReplyFold{}
+	for _, r := range replies {
+		if folds[r.CaseID] == nil {
+			folds[r.CaseID] = &agency.ReplyFold{}
+		}
+		folds[r.CaseID].Add(r)
+	}
+	out := make([]stats.CaseFacts, len(list))
+	for i := range list {
+		c := &list[i]
+		f := stats.CaseFacts{CaseID: c.ID, ReplyFacts: agency.CaseReplyFacts(c, loc), Rectification: c.Rectification}
+		if o := folds[c.ID]; o != nil {
+			o.Apply(&f.ReplyFacts)
+			f.Position = o.Position
+		}
+		out[i] = f
 	}
 	return out, nil
 }

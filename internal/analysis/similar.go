@@ -117,15 +117,15 @@ func (s *Service) Similar(ctx context.Context, a *org.Actor, in SimilarInput) (*
 		title = rc.TitleFor(&c)
 	}
 	texts := cases.LetterTexts(title, rc)
-	sq := search.ParseSimilar(texts...)
+	terms := search.Terms(texts...) // segmented once: the query, the vector and the names come from it
+	sq := search.SimilarFromTerms(terms)
 	if sq.Empty() {
 		return nil, &apperr.Error{Kind: apperr.ErrInvalid, Code: "draft_too_short",
 			Message: "草稿中没有可用于比对的词语，请先填写标题、事实或建议事项", Fields: map[string]string{"facts": "请填写查明的事实"}}
 	}
-	draftWords := search.Words(texts...)
-	draft := search.VectorOf(draftWords)
+	draft := search.VectorOfTerms(terms)
 	names := map[string]string{}
-	for w := range search.Terms(texts...) {
+	for w := range terms {
 		names[search.WordToken(w)] = w
 	}
 

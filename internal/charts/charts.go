@@ -405,7 +405,7 @@ func (c Chart) Line() template.HTML {
 			x, y := xAt(i), yAt(v)
 			fmt.Fprintf(&b, `<circle class="point" cx="%s" cy="%s" r="3.5" fill="#fff" stroke="%s" stroke-width="2" data-label="%s" data-value="%s"><title>%s：%s</title></circle>`,
 				num(round2(x)), num(round2(y)), col, esc(l), num(v), esc(l), esc(c.withUnit(v)))
-			if n <= 12 || i%every == 0 || i == n-1 {
+			if v != 0 && (n <= 12 || i%every == 0 || i == n-1) { // the axis says 0
 				fmt.Fprintf(&b, `<text x="%s" y="%s" text-anchor="middle" fill="#1f2329" font-size="11.5" font-weight="600">%s</text>`, num(round2(x)), num(round2(y-8)), num(v))
 			}
 			if i%every == 0 || i == n-1 {

@@ -42,6 +42,7 @@ func SeedDemo(ctx context.Context, db *database.DB, passwords *org.Passwords, pa
 	}
 	seed := &DemoOrg{}
 	err = db.WithTx(ctx, func(tx *gorm.DB) error {
+		*seed = DemoOrg{} // from scratch when WithTx runs it again
 		sys := &org.Actor{Username: "seed-demo"}
 		var err error
 		if seed.Province, err = seedProcuratorate(tx, nil, "东川省人民检察院", "东川", org.LevelProvincial); err != nil {

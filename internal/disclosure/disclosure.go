@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -116,11 +115,6 @@ type Service struct {
 	// ApplicantNames lists the applicants of the applications behind a case,
 	// always hidden in a disclosure (applications).
 	ApplicantNames func(tx *gorm.DB, caseID int64) ([]string, error)
-
-	// agencyStats is the public agency table as of one state of the
-	// statistics aggregates, kept for the requests that follow.
-	agencyStatsMu sync.Mutex
-	agencyStats   *agencyStatsCache
 }
 
 // WithCases is the service deciding with another case service (the demo

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -266,6 +267,16 @@ type agencyStatsCache struct {
 	all       []AgencyStat
 }
 
+// agencyStatsHolder keeps a database's public agency table as of one state
+// of the statistics aggregates, for the requests that follow.
+type agencyStatsHolder struct {
+	mu    sync.Mutex
+	cache *agencyStatsCache
+}
+
+// agencyStatsCaches holds one agencyStatsHolder per database.
+var agencyStatsCaches sync.Map // *database.DB → *agencyStatsHolder
+
 // AgencyStats is the whole public agency table (AgencyStatsPage).
 func (s *Service) AgencyStats(ctx context.Context) ([]AgencyStat, error) {
 	p, err := s.AgencyStatsPage(ctx, 0, 0)
@@ -289,9 +300,11 @@ func (s *Service) AgencyStatsPage(ctx context.Context, offset, limit int) (*Agen
 	if err != nil {
 		return nil, err
 	}
-	s.agencyStatsMu.Lock()
-	defer s.agencyStatsMu.Unlock()
-	c := s.agencyStats
+	v, _ := agencyStatsCaches.LoadOrStore(s.DB, &agencyStatsHolder{})
+	holder := v.(*agencyStatsHolder)
+	holder.mu.Lock()
+	defer holder.mu.Unlock()
+	c := holder.cache
 	if c == nil || c.version != version {
 		rows, v, err := st.PublicAgencies(ctx)
 		if err != nil {
@@ -304,7 +317,7 @@ func (s *Service) AgencyStatsPage(ctx context.Context, offset, limit int) (*Agen
 				Replied: f.Replied, OnTime: f.OnTime, Late: f.LateReply, Perfunctory: f.Perfunctory, NoReply: f.NoReply,
 				ReplyRate: f.ReplyRate, OnTimeRate: f.OnTimeRate})
 		}
-		s.agencyStats = c
+		holder.cache = c
 	}
 	page := &AgencyStatsPage{Total: len(c.all), Version: c.version, UpdatedAt: c.updatedAt}
 	from := min(max(offset, 0), len(c.all))

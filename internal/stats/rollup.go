@@ -2,6 +2,7 @@ package stats
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -393,7 +394,10 @@ var rollupLocks sync.Map // *database.DB → *sync.Mutex
 const rebuildGroups = 2000
 
 // CatchUp brings the maintained aggregates up to the audit trail's last
-// entry and to today. It writes nothing when they are current.
+// entry and to today. It writes nothing when they are current. A full
+// recount (the first build, a calendar edit, a large backlog) reads outside
+// any transaction and writes in a short one, so writers are not held up
+// (on SQLite the write lock is one for the whole database).
 func (s *Service) CatchUp(ctx context.Context) error {
 	today := s.Clock.Today()
 	mu, _ := rollupLocks.LoadOrStore(s.DB, &sync.Mutex{})
@@ -411,22 +415,25 @@ func (s *Service) CatchUp(ctx context.Context) error {
 	if st.AsOf == today.String() && st.AuditID == maxID {
 		return nil
 	}
-	return s.DB.WithTx(ctx, func(tx *gorm.DB) error { return s.catchUp(tx, today) })
+	if asOf, err := calendar.ParseDate(st.AsOf); st.AsOf == "" || err != nil || today.Before(asOf) {
+		return s.rebuildAll(ctx, today)
+	}
+	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error { return s.catchUp(tx, today) })
+	if errors.Is(err, errFullRecount) {
+		return s.rebuildAll(ctx, today)
+	}
+	return err
 }
+
+// errFullRecount makes a catch-up give way to a full recount.
+var errFullRecount = errors.New("stats rollup: recount everything")
 
 // Rebuild recounts the aggregates from the raw rows.
 func (s *Service) Rebuild(ctx context.Context) error {
-	today := s.Clock.Today()
-	return s.DB.WithTx(ctx, func(tx *gorm.DB) error {
-		var maxID int64
-		if err := database.LockRow(tx).Table("stats_rollup_state").Where("id = 1").Select("audit_id").Scan(&maxID).Error; err != nil {
-			return err
-		}
-		if err := tx.Table("audit_entries").Select("COALESCE(MAX(id), 0)").Scan(&maxID).Error; err != nil {
-			return err
-		}
-		return s.rebuildAll(tx, today, maxID)
-	})
+	mu, _ := rollupLocks.LoadOrStore(s.DB, &sync.Mutex{})
+	mu.(*sync.Mutex).Lock()
+	defer mu.(*sync.Mutex).Unlock()
+	return s.rebuildAll(ctx, s.Clock.Today())
 }
 
 func (s *Service) catchUp(tx *gorm.DB, today calendar.Date) error {
@@ -440,7 +447,7 @@ func (s *Service) catchUp(tx *gorm.DB, today calendar.Date) error {
 	}
 	asOf, err := calendar.ParseDate(st.AsOf)
 	if st.AsOf == "" || err != nil || today.Before(asOf) {
-		return s.rebuildAll(tx, today, maxID)
+		return errFullRecount
 	}
 	if st.AsOf == today.String() && st.AuditID == maxID {
 		return nil // caught up by another request meanwhile
@@ -461,7 +468,7 @@ func (s *Service) catchUp(tx *gorm.DB, today calendar.Date) error {
 		case e.ObjectType == "holiday" || e.ObjectType == "case_field":
 			// A calendar edit moves due dates of many cases; a field edit
 			// may rename a field: recount everything.
-			return s.rebuildAll(tx, today, maxID)
+			return errFullRecount
 		case e.ObjectID == nil:
 		case e.ObjectType == "case":
 			dirty[*e.ObjectID] = true
@@ -519,7 +526,7 @@ func (s *Service) catchUp(tx *gorm.DB, today calendar.Date) error {
 		}
 	}
 	if len(groups) > rebuildGroups {
-		return s.rebuildAll(tx, today, maxID)
+		return errFullRecount
 	}
 	loc := s.Clock.Location()
 	for k := range groups {
@@ -599,31 +606,53 @@ func (s *Service) writeComputed(tx *gorm.DB, c *computed) error {
 	return tx.CreateInBatches(c.cases, 500).Error
 }
 
-// rebuildAll recounts every group and every count from the raw rows.
-func (s *Service) rebuildAll(tx *gorm.DB, today calendar.Date, auditID int64) error {
-	for _, t := range []string{"stats_rollup", "stats_case_counts", "stats_case_groups"} {
-		if err := tx.Exec("DELETE FROM " + t).Error; err != nil {
-			return err
-		}
+// rebuildAll recounts every group and every count from the raw rows: it
+// reads outside any transaction (everything up to the audit entry read
+// first is in what it reads; later changes are recounted by the next
+// catch-up, their entries being after the watermark) and writes the result
+// in one short transaction.
+func (s *Service) rebuildAll(ctx context.Context, today calendar.Date) error {
+	db := s.DB.WithContext(ctx)
+	var auditID int64
+	if err := db.Table("audit_entries").Select("COALESCE(MAX(id), 0)").Scan(&auditID).Error; err != nil {
+		return err
 	}
-	c, err := recount(tx, s.Clock.Location(), today, nil)
+	c, err := recount(db, s.Clock.Location(), today, nil)
 	if err != nil {
 		return err
 	}
-	cases := c.cases
-	c.cases = nil
-	if err := s.writeComputed(tx, c); err != nil {
+	var counts []countRow
+	if err := countsSelect(s.DB, db).Scan(&counts).Error; err != nil {
 		return err
 	}
-	if len(cases) > 0 {
-		if err := tx.CreateInBatches(cases, 500).Error; err != nil {
+	return s.DB.WithTx(ctx, func(tx *gorm.DB) error {
+		var st rollupState
+		if err := database.LockRow(tx).First(&st, 1).Error; err != nil {
 			return err
 		}
-	}
-	if err := s.insertCounts(tx, func(q *gorm.DB) *gorm.DB { return q }); err != nil {
-		return err
-	}
-	return saveState(tx, today, auditID)
+		if st.AsOf == today.String() && st.AuditID > auditID {
+			return nil // another process counted a later state meanwhile
+		}
+		for _, t := range []string{"stats_rollup", "stats_case_counts", "stats_case_groups"} {
+			if err := tx.Exec("DELETE FROM " + t).Error; err != nil {
+				return err
+			}
+		}
+		if err := s.writeComputed(tx, &computed{groups: c.groups}); err != nil {
+			return err
+		}
+		if len(c.cases) > 0 {
+			if err := tx.CreateInBatches(c.cases, 500).Error; err != nil {
+				return err
+			}
+		}
+		if len(counts) > 0 {
+			if err := tx.CreateInBatches(counts, 500).Error; err != nil {
+				return err
+			}
+		}
+		return saveState(tx, today, auditID)
+	})
 }
 
 func saveState(tx *gorm.DB, today calendar.Date, auditID int64) error {
@@ -679,7 +708,9 @@ func (s *Service) Verify(ctx context.Context) (groups int, diffs []Difference, e
 	if err := s.CatchUp(ctx); err != nil {
 		return 0, nil, err
 	}
-	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	// Read without a transaction (on SQLite one would hold the write lock):
+	// run it when no actions change the cases, or run it again.
+	err = func(tx *gorm.DB) error {
 		var st rollupState
 		if err := tx.First(&st, 1).Error; err != nil {
 			return err
@@ -746,7 +777,7 @@ func (s *Service) Verify(ctx context.Context) (groups int, diffs []Difference, e
 			diffs = append(diffs, Difference{fmt.Sprintf("stats_case_counts %+v", k), "(missing)", fmt.Sprint(n)})
 		}
 		return nil
-	})
+	}(s.DB.WithContext(ctx))
 	return groups, diffs, err
 }
 

@@ -174,6 +174,29 @@ func (db *DB) CheckSchema(ctx context.Context) error {
 	return nil
 }
 
+// Optimize lets the query planner know the data: on SQLite it runs PRAGMA
+// optimize (ANALYZE of the tables whose statistics are missing or stale,
+// each sampled with analysis_limit rows per index, so it takes moments even
+// on a large file). The service calls it at start, after migrations and after
+// large changes; without statistics SQLite's planner picked a province-wide
+// index for the overdue list (docs/scale.md). MySQL/MariaDB keep InnoDB's
+// persistent statistics themselves: nothing to do.
+func (db *DB) Optimize(ctx context.Context) error {
+	if db.Dialect != migrations.SQLite {
+		return nil
+	}
+	conn, err := db.SQL().Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "PRAGMA analysis_limit=1000"); err != nil {
+		return err
+	}
+	_, err = conn.ExecContext(ctx, "PRAGMA optimize=0x10002")
+	return err
+}
+
 // Ping checks the database answers.
 func (db *DB) Ping(ctx context.Context) error {
 	sqlDB, err := db.DB.DB()

@@ -117,8 +117,12 @@ type SimilarQuery struct{ tokens []string }
 const maxSimilarTerms = 32
 
 // ParseSimilar picks the words of texts (their Terms) to search with.
-func ParseSimilar(texts ...string) SimilarQuery {
-	terms := Terms(texts...)
+func ParseSimilar(texts ...string) SimilarQuery { return SimilarFromTerms(Terms(texts...)) }
+
+// SimilarFromTerms picks the words to search with from a text's Terms
+// (segmenting is the costly part: a caller that needs the terms for more
+// than the query segments once).
+func SimilarFromTerms(terms map[string]int) SimilarQuery {
 	words := make([]string, 0, len(terms))
 	for w := range terms {
 		words = append(words, w)
@@ -141,6 +145,15 @@ func ParseSimilar(texts ...string) SimilarQuery {
 		q.tokens = append(q.tokens, wordToken(w))
 	}
 	return q
+}
+
+// VectorOfTerms weighs a text's Terms as VectorOf weighs its stored words.
+func VectorOfTerms(terms map[string]int) Vector {
+	v := make(Vector, len(terms))
+	for w, n := range terms {
+		v[wordToken(w)] = 1 + math.Log(float64(n))
+	}
+	return v
 }
 
 // Empty reports a text without any telling word.
