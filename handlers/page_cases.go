@@ -627,6 +627,9 @@ func (s *Server) casePageData(c echo.Context, id int64) (*casePageData, error) {
 		}
 		d.Actions = append(d.Actions, l)
 	}
+	if cases.InvestigationOpen(cs.State) && a.HasRole(org.RoleProsecutor, org.RoleDeptHead) {
+		d.Actions = append(d.Actions, actionLink{Name: "investigation", Label: "调查核实记录", Href: fmt.Sprintf("/cases/%d/investigation", id)})
+	}
 	sort.SliceStable(d.Actions, func(i, j int) bool { return d.Actions[i].Primary && !d.Actions[j].Primary })
 	// Documents: the letter (a live preview while drafting), the proof of
 	// service, the approval form; stored files with their sizes.

@@ -63,6 +63,7 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 // staffPages is where the pages of the staff and agency interface register
 // (one line per area).
 func (s *Server) staffPages(app pages) {
+	s.investigationPages(app)
 	s.statsPages(app)
 	s.adminPages(app)
 	s.workPages(app)

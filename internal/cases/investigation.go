@@ -122,6 +122,9 @@ func mustJSON(v any) string {
 // investigationStates are the states in which records may be added.
 var investigationStates = []CaseState{StateFiled, StateInvestigating, StateDrafting}
 
+// InvestigationOpen reports whether records may be added in this state.
+func InvestigationOpen(st CaseState) bool { return slices.Contains(investigationStates, st) }
+
 // AddInvestigationRecord adds a 调查核实 record (with checked uploads) to a
 // case of the actor's department while it is filed, under investigation or in
 // drafting.
