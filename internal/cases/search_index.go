@@ -99,14 +99,7 @@ func IndexMissing(ctx context.Context, db *database.DB, batch int) (int, error) 
 	return len(list), err
 }
 
-// IndexAll writes the tokens of every case that has none, in batches.
+// IndexAll writes the tokens of every case that has none, in short batches.
 func IndexAll(ctx context.Context, db *database.DB) (int, error) {
-	total := 0
-	for {
-		n, err := IndexMissing(ctx, db, 500)
-		total += n
-		if err != nil || n == 0 {
-			return total, err
-		}
-	}
+	return search.Backfill(ctx, func(ctx context.Context, limit int) (int, error) { return IndexMissing(ctx, db, limit) })
 }

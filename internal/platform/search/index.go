@@ -1,6 +1,7 @@
 package search
 
 import (
+	"context"
 	"math"
 	"sort"
 	"strings"
@@ -257,3 +258,21 @@ func WordToken(w string) string { return wordToken(w) }
 
 // Tokens are the word tokens the query searches with.
 func (q SimilarQuery) Tokens() []string { return q.tokens }
+
+// BackfillBatch is how many rows one backfill transaction indexes: small, so
+// the write lock (SQLite has one per database) is held only briefly and the
+// requests served meanwhile do not meet "database is locked".
+const BackfillBatch = 50
+
+// Backfill calls indexMissing with BackfillBatch until it finds nothing left
+// to index, and reports how many rows it indexed.
+func Backfill(ctx context.Context, indexMissing func(ctx context.Context, limit int) (int, error)) (int, error) {
+	total := 0
+	for {
+		n, err := indexMissing(ctx, BackfillBatch)
+		total += n
+		if err != nil || n == 0 || ctx.Err() != nil {
+			return total, err
+		}
+	}
+}
