@@ -231,11 +231,21 @@ func ledgerScopeName(tx *gorm.DB, a *org.Actor, sc *statsScope) (string, error) 
 func (l *Ledger) Each(ctx context.Context, fn func(r *LedgerRow) error) error {
 	rows := make([]LedgerRow, 0, ledgerBatch)
 	base := make([]CaseRow, 0, ledgerBatch)
+	// MariaDB prefers (procuratorate_id, issued_at) for "issued_at IS NOT
+	// NULL" and sorts every remaining issued row of the procuratorate for
+	// each batch: name the keyset index (SQLite picks it by itself).
+	table := "cases"
+	if l.db.Dialect == "mysql" {
+		table = "cases FORCE INDEX (ix_cases_proc_id)"
+		if l.sc.q.AgencyID != 0 {
+			table = "cases FORCE INDEX (ix_cases_proc_agency)"
+		}
+	}
 	for _, procID := range l.sc.procIDs {
 		var after int64
 		for {
 			rows = rows[:0]
-			q := l.db.WithContext(ctx).Table("cases").Where("cases.procuratorate_id = ?", procID)
+			q := l.db.WithContext(ctx).Table(table).Where("cases.procuratorate_id = ?", procID)
 			if l.sc.departmentID != 0 {
 				q = q.Where("cases.department_id = ?", l.sc.departmentID)
 			}
