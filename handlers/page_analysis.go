@@ -180,8 +180,6 @@ func (s *Server) renderAnalysis(c echo.Context, status int, project url.Values, 
 		text := fmt.Sprintf("本期 %d 件，上期 %d 件", t.Current, t.Previous)
 		if t.Percent != nil {
 			text += fmt.Sprintf("，增长 %s%%", strconv.FormatFloat(*t.Percent, 'f', -1, 64))
-		} else {
-			text += "，上期没有"
 		}
 		ft := d.Filters
 		ft.Field = t.Field

@@ -5,7 +5,13 @@
   "use strict";
   var panel = document.getElementById("similar-panel");
   if (!panel) { return; }
-  if (window.matchMedia && window.matchMedia("(max-width: 760px)").matches) { panel.open = false; }
+  if (window.matchMedia) {
+    var phone = window.matchMedia("(max-width: 760px)");
+    panel.open = !phone.matches;
+    if (phone.addEventListener) {
+      phone.addEventListener("change", function (e) { panel.open = !e.matches; });
+    }
+  }
   if (!window.fetch) { return; }
   document.addEventListener("draft-saved", function () {
     fetch(panel.getAttribute("data-refresh"), { credentials: "same-origin" }).then(function (res) {
