@@ -334,7 +334,7 @@ func (s *Server) analysisProjectSubmit(c echo.Context) error {
 		in.PlannedEndOn, err = formDate(c, "project_planned_end_on")
 	}
 	if err == nil {
-		err = c.Validate(&in.ProjectInput) // the case list is the service's to check
+		err = c.Validate(&in.ProjectInput) // the cases are the service's to check
 	}
 	var p *projects.Project
 	if err == nil {
@@ -350,7 +350,6 @@ func (s *Server) analysisProjectSubmit(c echo.Context) error {
 	if errors.As(err, &ae) && len(ae.Fields) > 0 {
 		renamed := map[string]string{}
 		for k, v := range ae.Fields {
-			k = strings.TrimPrefix(k, "ProjectInput.")
 			switch {
 			case strings.HasPrefix(k, "case_ids"):
 				if renamed["case_ids"] != "" {

@@ -136,6 +136,13 @@ func TestAnalysisPages(t *testing.T) {
 		if n != 0 {
 			t.Error("a refused project was written")
 		}
+		// The API names the same fields as the JSON has them (an embedded
+		// struct's fields are the outer object's).
+		r := env.Do("POST", "/api/v1/analysis/projects", "prosecutor1", map[string]any{"case_ids": ids, "field": "食品药品安全",
+			"start_on": env.Now().Format("2006-01-02"), "planned_end_on": env.Now().AddDate(0, 6, 0).Format("2006-01-02")})
+		if fields, _ := r.JSON()["error"].(map[string]any)["fields"].(map[string]any); r.Status != http.StatusBadRequest || fields["title"] == nil || fields["goals"] == nil {
+			t.Errorf("API without title: %d %s", r.Status, r.Body)
+		}
 		// Case managers read the analysis but do not lead projects.
 		if res := env.WebLogIn(t, "casemgr1").PostForm("/analysis/projects", form); res.Status != http.StatusForbidden {
 			t.Errorf("case manager starts a project: %d", res.Status)
