@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -259,8 +260,11 @@ func (s *Server) analysisGroups(c echo.Context, d *analysisPageData, picked map[
 		v := analysisGroup{RecurrenceGroup: g, Key: fmt.Sprintf("group-%d-%s-%d", g.AgencyID, g.ProblemKind, len(out)), Picked: pick == key,
 			PickURL: "/analysis?" + d.Filters.query(url.Values{"pick": {key}}) + "#start-project"}
 		listed := g.CaseIDs[:min(len(g.CaseIDs), analysisGroupCases)]
-		if v.Picked {
+		if v.Picked || slices.ContainsFunc(g.CaseIDs, func(id int64) bool { return picked[id] }) {
+			// Every ticked case stays on the form (after an error too).
 			listed = g.CaseIDs[:min(len(g.CaseIDs), analysisPickCases)]
+		}
+		if v.Picked {
 			for _, id := range listed {
 				picked[id] = true
 			}
