@@ -114,7 +114,8 @@ func TestChiefReviewsRedactionAndPublishes(t *testing.T) {
 	pub.MustNotSee("张志强", "张婷婷", "王小明", "13912345678")
 }
 
-// A project's progress bar moves when a task is moved to 已完成.
+// A project's progress bar moves when a task is moved to 已完成, and its
+// description is edited in place.
 func TestProjectProgressBarMoves(t *testing.T) {
 	t.Parallel()
 	_, base := publicSite(t)
@@ -130,6 +131,10 @@ func TestProjectProgressBarMoves(t *testing.T) {
 	if after <= before {
 		t.Fatalf("progress %v%% → %v%%", before, after)
 	}
+	// The description is edited on the same page.
+	p.Eval(nil, `() => { document.querySelector('#about details').open = true; }`)
+	p.Fill("工作目标", "建立校园周边安全联合巡查机制。").Click("保存").
+		MustSee("项目信息已保存", "建立校园周边安全联合巡查机制。")
 }
 
 // A reviewer fills in the scoring sheet of a case assigned to them.

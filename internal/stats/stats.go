@@ -256,49 +256,52 @@ func (s *Service) Compute(ctx context.Context, a *org.Actor, q StatsQuery) (*Sta
 			return nil, err
 		}
 	}
-	// The counts of cases come from stats_case_counts unless an agency
-	// filter asks for a dimension it does not keep (an agency's cases are
-	// few and found by an index).
+	// The counts of cases come from stats_counts unless an agency filter
+	// asks for a dimension it does not keep (an agency's cases are few and
+	// found by an index).
 	countsFromRollup := s.useRollup(sc) && sc.q.AgencyID == 0
-	var counts []countRow
+	var counts []levelCount
 	if countsFromRollup {
-		if err := sc.rollupScope(tx.Model(&countRow{}), false).Select("state, source, field, issued_month, filed, SUM(n) AS n").
-			Group("state, source, field, issued_month, filed").Scan(&counts).Error; err != nil {
+		l := sc.level()
+		if err := tx.Model(&levelCount{}).Select("dim, dkey, SUM(n) AS n, SUM(issued) AS issued, SUM(filed) AS filed").
+			Where("procuratorate_id IN ? AND department_id = ? AND field = ?", sc.procIDs, l.DepartmentID, l.Field).
+			Group("dim, dkey").Scan(&counts).Error; err != nil {
 			return nil, err
 		}
 	}
-	var groups []struct {
-		State  string
-		Source string
-		Field  string
-		N      int64
-		Issued int64
-	}
+	byState, bySource, byField := map[string]int64{}, map[string]int64{}, map[string]int64{}
 	if countsFromRollup {
 		for _, c := range counts {
-			g := struct {
-				State  string
-				Source string
-				Field  string
-				N      int64
-				Issued int64
-			}{State: c.State, Source: c.Source, Field: c.Field, N: c.N}
-			if c.IssuedMonth != "" {
-				g.Issued = c.N
+			switch c.Dim {
+			case dimState:
+				st.Total += c.N
+				st.Issued += c.Issued
+				byState[c.Dkey] += c.N
+			case dimSource:
+				bySource[c.Dkey] += c.N
+			case dimField:
+				byField[c.Dkey] += c.N
 			}
-			groups = append(groups, g)
 		}
-	} else if err := sc.apply(tx.Table("cases")).Select(`cases.state, cases.source, cases.field, COUNT(*) AS n, COUNT(cases.issued_at) AS issued`).
-		Group("cases.state, cases.source, cases.field").Scan(&groups).Error; err != nil {
-		return nil, err
-	}
-	byState, bySource, byField := map[string]int64{}, map[string]int64{}, map[string]int64{}
-	for _, g := range groups {
-		st.Total += g.N
-		st.Issued += g.Issued
-		byState[g.State] += g.N
-		bySource[g.Source] += g.N
-		byField[g.Field] += g.N
+	} else {
+		var groups []struct {
+			State  string
+			Source string
+			Field  string
+			N      int64
+			Issued int64
+		}
+		if err := sc.apply(tx.Table("cases")).Select(`cases.state, cases.source, cases.field, COUNT(*) AS n, COUNT(cases.issued_at) AS issued`).
+			Group("cases.state, cases.source, cases.field").Scan(&groups).Error; err != nil {
+			return nil, err
+		}
+		for _, g := range groups {
+			st.Total += g.N
+			st.Issued += g.Issued
+			byState[g.State] += g.N
+			bySource[g.Source] += g.N
+			byField[g.Field] += g.N
+		}
 	}
 	for _, s := range cases.AllStates {
 		st.ByState = append(st.ByState, Count{string(s), cases.StateLabels[s], byState[string(s)]})
@@ -313,18 +316,14 @@ func (s *Service) Compute(ctx context.Context, a *org.Actor, q StatsQuery) (*Sta
 		Month string
 		N     int64
 	}
-	if countsFromRollup {
-		perMonth := map[string]int64{}
+	if countsFromRollup && monthsKept(sc.level()) {
 		for _, c := range counts {
-			if c.IssuedMonth != "" {
-				perMonth[c.IssuedMonth] += c.N
+			if c.Dim == dimMonth {
+				months = append(months, struct {
+					Month string
+					N     int64
+				}{c.Dkey, c.N})
 			}
-		}
-		for m, n := range perMonth {
-			months = append(months, struct {
-				Month string
-				N     int64
-			}{m, n})
 		}
 		sort.Slice(months, func(i, j int) bool { return months[i].Month < months[j].Month })
 	} else {
@@ -345,16 +344,16 @@ func (s *Service) Compute(ctx context.Context, a *org.Actor, q StatsQuery) (*Sta
 	if countsFromRollup {
 		byState, endedFiled := map[cases.CaseState]int64{}, map[cases.CaseState]int64{}
 		for _, c := range counts {
-			byState[cases.CaseState(c.State)] += c.N
-			if c.Filed {
-				endedFiled[cases.CaseState(c.State)] += c.N
+			if c.Dim == dimState {
+				byState[cases.CaseState(c.Dkey)] += c.N
+				endedFiled[cases.CaseState(c.Dkey)] += c.Filed
 			}
 		}
 		st.LeadConversion = LeadConversionRate(leadGroups(byState, endedFiled))
 	} else if st.LeadConversion, err = leadConversion(tx, sc); err != nil {
 		return nil, err
 	}
-	if st.Applications, err = applicationFigures(tx, sc); err != nil {
+	if st.Applications, err = s.applicationFigures(tx, sc); err != nil {
 		return nil, err
 	}
 
