@@ -18,6 +18,7 @@ import (
 // A citizen applies through /apply; a case manager accepts the application
 // from the queue; a prosecutor decides to start it and the case appears.
 func TestApplicationAcceptedAndStarted(t *testing.T) {
+	t.Parallel()
 	env, base := publicSite(t)
 	citizen := browsertest.Get(t).NewPage(t, base)
 	citizen.Open("/apply")
@@ -71,6 +72,7 @@ func TestApplicationAcceptedAndStarted(t *testing.T) {
 // the patterns cannot tell are names, marks both, previews the public page,
 // publishes, and the public page shows neither name.
 func TestChiefReviewsRedactionAndPublishes(t *testing.T) {
+	t.Parallel()
 	// The organisation without the demo cases, so the fixture's numbers are free.
 	env := apitest.New(t, dbtest.OpenSeeded(t, "sqlite"))
 	base := browsertest.Serve(t, env.Echo)
@@ -115,6 +117,7 @@ func TestChiefReviewsRedactionAndPublishes(t *testing.T) {
 // A project's progress bar moves when a task is moved to 已完成, and its
 // description is edited in place.
 func TestProjectProgressBarMoves(t *testing.T) {
+	t.Parallel()
 	_, base := publicSite(t)
 	p := browsertest.Get(t).NewPage(t, base)
 	p.LogIn("prosecutor1", apitest.Password)
@@ -136,6 +139,7 @@ func TestProjectProgressBarMoves(t *testing.T) {
 
 // A reviewer fills in the scoring sheet of a case assigned to them.
 func TestReviewerScoresAnItem(t *testing.T) {
+	t.Parallel()
 	_, base := publicSite(t)
 	p := browsertest.Get(t).NewPage(t, base)
 	p.LogIn("prosecutor3", apitest.Password)
