@@ -9,12 +9,15 @@ import (
 	"jianyi/pdftest"
 )
 
-// pdfPageText extracts the text of one page with pdftotext -f n -l n.
-func pdfPageText(t *testing.T, pdf []byte, page int) string {
+// pdfPages is the text of each page without white space, from one
+// pdftotext run.
+func pdfPages(t *testing.T, pdf []byte) []string {
 	t.Helper()
-	n := fmt.Sprint(page)
-	out := pdftest.Run(t, pdf, "-f", n, "-l", n)
-	return withoutSpace(string(out))
+	pages := pdftest.Pages(t, pdf)
+	for i, p := range pages {
+		pages[i] = withoutSpace(p)
+	}
+	return pages
 }
 
 // pageCount counts the page numbers "— n —" in the extracted text.
@@ -29,10 +32,15 @@ func checkSignatureHasBody(t *testing.T, pdf []byte, doc Letter) (datePage int) 
 	t.Helper()
 	date := FormatDate(doc.Date)
 	imprint := doc.Procuratorate + date + "印发"
-	pages := pageCount(t, pdf)
+	text := pdfPages(t, pdf)
+	whole := strings.Join(text, "")
+	pages := len(pageNumberPattern.FindAllString(whole, -1))
+	if pages > len(text) {
+		t.Fatalf("%d page numbers on %d pages", pages, len(text))
+	}
 	for p := 1; p <= pages; p++ {
-		text := pageNumberPattern.ReplaceAllString(pdfPageText(t, pdf, p), "")
-		if strings.Contains(strings.ReplaceAll(text, imprint, ""), date) {
+		pt := pageNumberPattern.ReplaceAllString(text[p-1], "")
+		if strings.Contains(strings.ReplaceAll(pt, imprint, ""), date) {
 			datePage = p
 		}
 	}
@@ -58,8 +66,7 @@ func checkSignatureHasBody(t *testing.T, pdf []byte, doc Letter) (datePage int) 
 			body.WriteString(a)
 		}
 	}
-	rest := pdfPageText(t, pdf, datePage)
-	rest = pageNumberPattern.ReplaceAllString(rest, "")
+	rest := pageNumberPattern.ReplaceAllString(text[datePage-1], "")
 	// The 版记 (抄送, 印发) follows the signature.
 	rest = strings.ReplaceAll(rest, imprint, "")
 	if i := strings.Index(rest, "抄送："); i >= 0 {
@@ -76,7 +83,7 @@ func checkSignatureHasBody(t *testing.T, pdf []byte, doc Letter) (datePage int) 
 		t.Errorf("page %d text before the signature %q is not the end of the body", datePage, rest)
 	}
 
-	all := pageNumberPattern.ReplaceAllString(withoutSpace(pdfText(t, pdf)), "")
+	all := pageNumberPattern.ReplaceAllString(whole, "")
 	if strings.Count(all, withoutSpace(body.String())) != 1 {
 		t.Errorf("the body is not extracted exactly once, whole and in order")
 	}
@@ -136,7 +143,7 @@ func TestLayoutSignatureCarriesBodyText(t *testing.T) {
 				t.Errorf("date on page %d, want %d (the fixture should push the signature over)", p, tt.pages)
 			}
 			if len(tt.doc.CopyTo) > 0 {
-				last := pdfPageText(t, pdf, tt.pages)
+				last := pdfPages(t, pdf)[tt.pages-1]
 				if !strings.Contains(last, "抄送："+strings.Join(tt.doc.CopyTo, "，")+"。") {
 					t.Errorf("抄送 is not on the last page %d: %q", tt.pages, last)
 				}

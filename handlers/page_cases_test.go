@@ -1,7 +1,6 @@
 package handlers_test
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -14,7 +13,6 @@ import (
 	"jianyi/dbtest"
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
-	"jianyi/internal/demo"
 	"jianyi/internal/platform/database"
 )
 
@@ -31,11 +29,7 @@ func districtID(t *testing.T, env *apitest.Env) int64 {
 // demoEnv is the router on SQLite with the demo organisation and cases.
 func demoEnv(t *testing.T) *apitest.Env {
 	t.Helper()
-	env := apitest.New(t, dbtest.OpenSeeded(t, "sqlite"))
-	if _, err := demo.SeedDemoCases(context.Background(), env.App.DemoServices(), apitest.Password); err != nil {
-		t.Fatalf("demo cases: %v", err)
-	}
-	return env
+	return apitest.NewDemo(t, "sqlite")
 }
 
 func bodyHas(t *testing.T, res *apitest.Response, want ...string) {
