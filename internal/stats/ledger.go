@@ -156,6 +156,9 @@ type Ledger struct {
 	Progress func()
 	// Rows is how many rows were written.
 	Rows int
+	// BatchTimeout, when set, bounds the database work of each batch (the
+	// export as a whole runs as long as it makes progress).
+	BatchTimeout time.Duration
 }
 
 // PrepareLedger checks the actor may export the ledger for the filters and
@@ -245,7 +248,11 @@ func (l *Ledger) Each(ctx context.Context, fn func(r *LedgerRow) error) error {
 		var after int64
 		for {
 			rows = rows[:0]
-			q := l.db.WithContext(ctx).Table(table).Where("cases.procuratorate_id = ?", procID)
+			bctx, cancel := ctx, context.CancelFunc(func() {})
+			if l.BatchTimeout > 0 {
+				bctx, cancel = context.WithTimeout(ctx, l.BatchTimeout)
+			}
+			q := l.db.WithContext(bctx).Table(table).Where("cases.procuratorate_id = ?", procID)
 			if l.sc.departmentID != 0 {
 				q = q.Where("cases.department_id = ?", l.sc.departmentID)
 			}
@@ -275,13 +282,15 @@ func (l *Ledger) Each(ctx context.Context, fn func(r *LedgerRow) error) error {
 				Where("cases.issued_at IS NOT NULL AND cases.id > ?", after).
 				Order("cases.id").Limit(ledgerBatch).Scan(&rows).Error
 			if err != nil {
+				cancel()
 				return err
 			}
 			base = base[:0]
 			for i := range rows {
 				base = append(base, rows[i].CaseRow)
 			}
-			facts, err := buildFacts(l.db.WithContext(ctx), base, l.sc.loc, nil)
+			facts, err := buildFacts(l.db.WithContext(bctx), base, l.sc.loc, nil)
+			cancel()
 			if err != nil {
 				return err
 			}
