@@ -272,6 +272,15 @@ type Service struct {
 	// NoRollup makes Compute read every figure from the raw rows, as
 	// without the maintained aggregates (tests compare the two).
 	NoRollup bool
+	// CatchUpWait, when set, bounds how long a request waits for the
+	// aggregates' catch-up (CatchUp) before it is served from them as they
+	// are; the catch-up itself goes on to the end in the background. Zero
+	// waits until it is done (the figures exact at the moment of the
+	// request). The service sets half of database.query_timeout: a catch-up
+	// slower than a request's deadline (a loaded machine after many
+	// actions) would otherwise fail every statistics request, again and
+	// again, and never complete.
+	CatchUpWait time.Duration
 	// WideAbove, when set, replaces wideScope (tests take the paths of a
 	// province's scope on a small one).
 	WideAbove int
@@ -296,7 +305,7 @@ func (s *Service) Compute(ctx context.Context, a *org.Actor, q StatsQuery) (*Sta
 		Filters: map[string]any{"procuratorate_id": q.ProcuratorateID, "department_id": sc.departmentID, "field": q.Field, "agency_id": q.AgencyID, "from": q.From, "to": q.To}}
 
 	if s.useRollup(sc) {
-		if err := s.CatchUp(ctx); err != nil {
+		if err := s.catchUpFor(ctx); err != nil {
 			return nil, err
 		}
 	}
