@@ -187,12 +187,11 @@ func (s *Service) Recurrence(ctx context.Context, a *org.Actor, q RecurrenceQuer
 	// The period's letters, oldest first, each with the letter to the same
 	// agency on the same field and kind of problem before it — which may
 	// precede the period by up to the repeat window.
-	lookFrom := q.From.AddDays(-window)
-	inScope := func() *gorm.DB {
+	issued := func(from, to calendar.Date) *gorm.DB {
 		return scope.Apply(tx.Table("cases")).Where("cases.issued_at >= ? AND cases.issued_at < ? AND cases.agency_id IS NOT NULL",
-			lookFrom.StartIn(loc), q.To.AddDays(1).StartIn(loc))
+			from.StartIn(loc), to.AddDays(1).StartIn(loc))
 	}
-	letters, err := periodLetters(tx, inScope, q.From, loc)
+	letters, err := periodLetters(tx, issued, q.From.AddDays(-window), q.From, q.To, loc)
 	if err != nil {
 		return nil, err
 	}
@@ -208,6 +207,7 @@ func (s *Service) Recurrence(ctx context.Context, a *org.Actor, q RecurrenceQuer
 	}
 	groups := map[groupKey]*groupTally{}
 	var all stats.ReplyTally
+	var repeated []int
 	for i := range letters {
 		r := &letters[i]
 		k := groupKey{r.AgencyID, r.Field, r.kind}
@@ -222,11 +222,19 @@ func (s *Service) Recurrence(ctx context.Context, a *org.Actor, q RecurrenceQuer
 		all.Add(&f, stats.Period{}, asOf)
 		if r.prevID != 0 && r.prevIssuedOn.DaysUntil(r.issuedOn) <= window {
 			g.repeated++
-			out.Repeated = append(out.Repeated, RepeatedLetter{CaseID: r.ID, IssuedOn: r.issuedOn,
-				EarlierCaseID: r.prevID, EarlierIssuedOn: r.prevIssuedOn,
-				DaysBetween: r.prevIssuedOn.DaysUntil(r.issuedOn), AgencyID: r.AgencyID, Field: r.Field,
-				ProblemKind: r.kind, ProblemKindLabel: problemKindLabels[r.kind]})
+			repeated = append(repeated, i)
 		}
+	}
+	// The repeated letters, latest day first (in issue order within a day);
+	// only those listed are made.
+	sort.SliceStable(repeated, func(i, j int) bool { return letters[repeated[i]].issuedOn.After(letters[repeated[j]].issuedOn) })
+	out.RepeatedTotal = len(repeated)
+	for _, i := range repeated[:min(len(repeated), q.Limit)] {
+		r := &letters[i]
+		out.Repeated = append(out.Repeated, RepeatedLetter{CaseID: r.ID, IssuedOn: r.issuedOn,
+			EarlierCaseID: r.prevID, EarlierIssuedOn: r.prevIssuedOn,
+			DaysBetween: r.prevIssuedOn.DaysUntil(r.issuedOn), AgencyID: r.AgencyID, Field: r.Field,
+			ProblemKind: r.kind, ProblemKindLabel: problemKindLabels[r.kind]})
 	}
 	out.Letters = int64(len(letters))
 	out.ReplyFigures = all.Figures()
@@ -260,11 +268,6 @@ func (s *Service) Recurrence(ctx context.Context, a *org.Actor, q RecurrenceQuer
 	out.GroupsTotal = len(out.Groups)
 	if len(out.Groups) > q.Limit {
 		out.Groups = out.Groups[:q.Limit]
-	}
-	sort.SliceStable(out.Repeated, func(i, j int) bool { return out.Repeated[i].IssuedOn.After(out.Repeated[j].IssuedOn) })
-	out.RepeatedTotal = len(out.Repeated)
-	if len(out.Repeated) > q.Limit {
-		out.Repeated = out.Repeated[:q.Limit]
 	}
 	if err := repeatedTitles(tx, out.Repeated); err != nil {
 		return nil, err
@@ -508,46 +511,100 @@ func (n nullDate) ptr() *calendar.Date {
 	return &d
 }
 
-// periodLetters reads the letters from (a day) on of the rows inScope
-// selects (the period and the repeat window before it), in issue order
-// (issued_at, id), each with the letter before it in its group (agency,
-// field, stored kind of problem) among all the rows: the database finds it
-// (LAG over the group, SQLite ≥ 3.25, MySQL 8, MariaDB 10.2), so only the
-// period's letters are read, not the window's. If a letter of the rows has
-// no stored kind (written in bulk before ClassifyMissingProblems ran), the
-// groups are found here instead, from the titles (walkLetters).
-func periodLetters(tx *gorm.DB, inScope func() *gorm.DB, from calendar.Date, loc *time.Location) ([]letterRow, error) {
-	const over = " OVER (PARTITION BY cases.agency_id, cases.field, cases.problem_kind ORDER BY cases.issued_at, cases.id)"
-	inner := inScope().Select(letterColumns + ", LAG(cases.id)" + over + " AS prev_id, LAG(cases.issued_at)" + over + " AS prev_issued_at, " +
-		"SUM(CASE WHEN cases.problem_kind IS NULL THEN 1 ELSE 0 END) OVER () AS unclassified")
-	rows, err := tx.Table("(?) AS l", inner).Select("l.*").Where("l.issued_at >= ?", from.StartIn(loc)).Rows()
+// periodLetters reads the letters issued from from to to (days) of the
+// rows issued selects, in issue order (issued_at, id), each with the letter
+// before it in its group (agency, field, kind of problem), which may have
+// been issued from lookFrom on. Of the letters before the period only the
+// group and the issue date are read; the database returns the rows in
+// index order (no sort), and they are put in issue order here. A letter
+// without a stored kind (written in bulk before ClassifyMissingProblems
+// ran) is classified from its title.
+func periodLetters(tx *gorm.DB, issued func(from, to calendar.Date) *gorm.DB, lookFrom, from, to calendar.Date,
+	loc *time.Location) ([]letterRow, error) {
+	var before []letterRow
+	var err error
+	if lookFrom.Before(from) {
+		if before, err = readLetters(tx, issued(lookFrom, from.AddDays(-1)).Select(letterKeyColumns), false, loc); err != nil {
+			return nil, err
+		}
+	}
+	period, err := readLetters(tx, issued(from, to).Select(letterColumns), true, loc)
+	if err != nil {
+		return nil, err
+	}
+	last := map[groupKey]*letterRow{}
+	for _, list := range [][]letterRow{before, period} {
+		for i := range list {
+			r := &list[i]
+			k := groupKey{r.AgencyID, r.Field, r.kind}
+			if prev := last[k]; prev != nil {
+				r.prevID, r.prevIssuedOn = prev.ID, prev.issuedOn
+			}
+			last[k] = r
+		}
+	}
+	return period, nil
+}
+
+// letterKeyColumns select the group and issue date of a letter.
+const letterKeyColumns = "cases.id, cases.agency_id, cases.field, cases.problem_kind, cases.issued_at"
+
+// readLetters reads the letters a query selects (letterKeyColumns, or with
+// facts letterColumns) in issue order.
+func readLetters(tx *gorm.DB, q *gorm.DB, facts bool, loc *time.Location) ([]letterRow, error) {
+	rows, err := q.Rows()
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []letterRow
+	// One set of destinations for every row (a slice made per row costs
+	// more than the row at 10^5 rows).
+	var chunks [][]letterRow // filled one after another, so rows are never copied as the list grows
+	var unclassified []int64
+	var r letterRow
+	var kind *string
+	var issued nullTime
+	dest := []any{&r.ID, &r.AgencyID, &r.Field, &kind, &issued}
+	if facts {
+		dest = append(dest, &r.state, &r.received, &r.due, &r.firstReplied, &r.rectification, &r.closedAt)
+	}
 	for rows.Next() {
-		var r letterRow
-		var kind *string
-		var issued, prevIssued nullTime
-		var prevID *int64
-		var unclassified int64
-		if err := rows.Scan(&r.ID, &r.AgencyID, &r.Field, &kind, &issued, &r.state, &r.received, &r.due, &r.firstReplied,
-			&r.rectification, &r.closedAt, &prevID, &prevIssued, &unclassified); err != nil {
+		r, kind = letterRow{}, nil
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
-		if unclassified > 0 {
-			rows.Close()
-			return walkLetters(tx, inScope, from, loc)
+		r.issuedAt, r.issuedOn = issued.t, calendar.DateOf(issued.t, loc)
+		if kind != nil {
+			r.kind = *kind
+		} else {
+			unclassified = append(unclassified, r.ID)
 		}
-		r.kind, r.issuedAt, r.issuedOn = *kind, issued.t, calendar.DateOf(issued.t, loc)
-		if prevID != nil {
-			r.prevID, r.prevIssuedOn = *prevID, calendar.DateOf(prevIssued.t, loc)
+		if len(chunks) == 0 || len(chunks[len(chunks)-1]) == cap(chunks[len(chunks)-1]) {
+			chunks = append(chunks, make([]letterRow, 0, 4096))
 		}
-		out = append(out, r)
+		chunks[len(chunks)-1] = append(chunks[len(chunks)-1], r)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
+	}
+	n := 0
+	for _, c := range chunks {
+		n += len(c)
+	}
+	out := make([]letterRow, 0, n)
+	for _, c := range chunks {
+		out = append(out, c...)
+	}
+	if len(unclassified) > 0 {
+		titles, err := caseTitles(tx, unclassified)
+		if err != nil {
+			return nil, err
+		}
+		for i := range out {
+			if out[i].kind == "" {
+				out[i].kind = ClassifyProblem(titles[out[i].ID])
+			}
+		}
 	}
 	sortLetters(out)
 	return out, nil
@@ -564,63 +621,8 @@ func sortLetters(list []letterRow) {
 	})
 }
 
-// walkLetters is periodLetters for rows not all classified: it reads all
-// the rows, classifies those without a stored kind from their titles, and
-// walks each group in issue order.
-func walkLetters(tx *gorm.DB, inScope func() *gorm.DB, from calendar.Date, loc *time.Location) ([]letterRow, error) {
-	rows, err := inScope().Select(letterColumns).Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var all []letterRow
-	var unclassified []int64
-	for rows.Next() {
-		var r letterRow
-		var kind *string
-		var issued nullTime
-		if err := rows.Scan(&r.ID, &r.AgencyID, &r.Field, &kind, &issued, &r.state, &r.received, &r.due, &r.firstReplied,
-			&r.rectification, &r.closedAt); err != nil {
-			return nil, err
-		}
-		r.issuedAt, r.issuedOn = issued.t, calendar.DateOf(issued.t, loc)
-		if kind != nil {
-			r.kind = *kind
-		} else {
-			unclassified = append(unclassified, r.ID)
-		}
-		all = append(all, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	titles, err := caseTitles(tx, unclassified)
-	if err != nil {
-		return nil, err
-	}
-	sortLetters(all)
-	last := map[groupKey]*letterRow{}
-	var out []letterRow
-	for i := range all {
-		r := &all[i]
-		if r.kind == "" {
-			r.kind = ClassifyProblem(titles[r.ID])
-		}
-		k := groupKey{r.AgencyID, r.Field, r.kind}
-		if prev := last[k]; prev != nil {
-			r.prevID, r.prevIssuedOn = prev.ID, prev.issuedOn
-		}
-		last[k] = r
-		if !r.issuedOn.Before(from) {
-			out = append(out, *r)
-		}
-	}
-	return out, nil
-}
-
-// nullTime scans a nullable instant as either database returns it: a
-// time.Time, or — for a value a window function computed, which SQLite's
-// driver does not convert — the text SQLite stores.
+// nullTime scans a nullable instant as a time.Time or as the text SQLite
+// stores (which the driver hands over as text for an expression).
 type nullTime struct {
 	t     time.Time
 	valid bool
