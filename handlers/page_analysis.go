@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -111,9 +112,15 @@ type analysisPageData struct {
 	ClassTones  map[string]string
 }
 
-// analysisGroupCases bounds the cases listed per group (the project form
-// takes 200 at most).
-const analysisGroupCases = 20
+// analysisGroupCases bounds the cases listed per group, but for the group
+// picked for a project (all of them, as the project form takes them: 200
+// at most); analysisPageGroups the groups listed (the API's order: repeated
+// first, then by letters).
+const (
+	analysisGroupCases = 10
+	analysisPickCases  = 200
+	analysisPageGroups = 50
+)
 
 func (s *Server) analysisPage(c echo.Context) error {
 	return s.renderAnalysis(c, http.StatusOK, nil, templates.FormErrors{})
@@ -134,6 +141,9 @@ func (s *Server) renderAnalysis(c echo.Context, status int, project url.Values, 
 		ClassTones: replyClassTones}
 	fields := map[string]string{}
 	q, err := s.recurrenceQuery(c)
+	if q.Limit == 0 {
+		q.Limit = analysisPageGroups
+	}
 	if err == nil {
 		d.Filters.ProcuratorateID, d.Filters.AgencyID = q.ProcuratorateID, q.AgencyID
 		d.R, err = s.analysis.Recurrence(ctx, a, q)
@@ -243,9 +253,35 @@ func (s *Server) recurrenceQuery(c echo.Context) (analysis.RecurrenceQuery, erro
 // named by pick ("agency.kind.field") has its cases chosen, and so are the
 // cases in picked.
 func (s *Server) analysisGroups(c echo.Context, d *analysisPageData, picked map[int64]bool, pick string) ([]analysisGroup, error) {
+	out := make([]analysisGroup, 0, len(d.R.Groups))
 	var ids []int64
 	for _, g := range d.R.Groups {
-		ids = append(ids, g.CaseIDs[:min(len(g.CaseIDs), analysisGroupCases)]...)
+		key := fmt.Sprintf("%d.%s.%s", g.AgencyID, g.ProblemKind, g.Field)
+		v := analysisGroup{RecurrenceGroup: g, Key: fmt.Sprintf("group-%d-%s-%d", g.AgencyID, g.ProblemKind, len(out)), Picked: pick == key,
+			PickURL: "/analysis?" + d.Filters.query(url.Values{"pick": {key}}) + "#start-project"}
+		listed := g.CaseIDs[:min(len(g.CaseIDs), analysisGroupCases)]
+		if v.Picked || slices.ContainsFunc(g.CaseIDs, func(id int64) bool { return picked[id] }) {
+			// Every ticked case stays on the form (after an error too).
+			listed = g.CaseIDs[:min(len(g.CaseIDs), analysisPickCases)]
+		}
+		if v.Picked {
+			for _, id := range listed {
+				picked[id] = true
+			}
+		}
+		v.More = len(g.CaseIDs) - len(listed)
+		for _, id := range listed {
+			v.Cases = append(v.Cases, analysisCase{ID: id})
+		}
+		ids = append(ids, listed...)
+		for _, list := range [][]stats.Count{g.Positions, g.Rectifications} {
+			for _, x := range list {
+				if x.Count > 0 {
+					v.Outcome = append(v.Outcome, x)
+				}
+			}
+		}
+		out = append(out, v)
 	}
 	titles := map[int64]string{}
 	tx := s.db.WithContext(c.Request().Context())
@@ -258,28 +294,11 @@ func (s *Server) analysisGroups(c echo.Context, d *analysisPageData, picked map[
 			titles[r.ID] = r.Title
 		}
 	}
-	out := make([]analysisGroup, 0, len(d.R.Groups))
-	for _, g := range d.R.Groups {
-		key := fmt.Sprintf("%d.%s.%s", g.AgencyID, g.ProblemKind, g.Field)
-		v := analysisGroup{RecurrenceGroup: g, Key: fmt.Sprintf("group-%d-%s-%d", g.AgencyID, g.ProblemKind, len(out)),
-			More: max(0, len(g.CaseIDs)-analysisGroupCases), Picked: pick == key,
-			PickURL: "/analysis?" + d.Filters.query(url.Values{"pick": {key}}) + "#start-project"}
-		if v.Picked {
-			for _, id := range g.CaseIDs[:min(len(g.CaseIDs), 200)] {
-				picked[id] = true
-			}
+	for i := range out {
+		for j := range out[i].Cases {
+			x := &out[i].Cases[j]
+			x.Title, x.Checked = titles[x.ID], picked[x.ID]
 		}
-		for _, id := range g.CaseIDs[:min(len(g.CaseIDs), analysisGroupCases)] {
-			v.Cases = append(v.Cases, analysisCase{ID: id, Title: titles[id], Checked: picked[id]})
-		}
-		for _, list := range [][]stats.Count{g.Positions, g.Rectifications} {
-			for _, x := range list {
-				if x.Count > 0 {
-					v.Outcome = append(v.Outcome, x)
-				}
-			}
-		}
-		out = append(out, v)
 	}
 	return out, nil
 }
@@ -334,7 +353,7 @@ func (s *Server) analysisProjectSubmit(c echo.Context) error {
 		in.PlannedEndOn, err = formDate(c, "project_planned_end_on")
 	}
 	if err == nil {
-		err = c.Validate(&in.ProjectInput) // the case list is the service's to check
+		err = c.Validate(&in.ProjectInput) // the cases are the service's to check
 	}
 	var p *projects.Project
 	if err == nil {
@@ -350,7 +369,6 @@ func (s *Server) analysisProjectSubmit(c echo.Context) error {
 	if errors.As(err, &ae) && len(ae.Fields) > 0 {
 		renamed := map[string]string{}
 		for k, v := range ae.Fields {
-			k = strings.TrimPrefix(k, "ProjectInput.")
 			switch {
 			case strings.HasPrefix(k, "case_ids"):
 				if renamed["case_ids"] != "" {

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"gorm.io/gorm"
+
 	"jianyi/apitest"
 	"jianyi/dbtest"
 	"jianyi/internal/cases"
@@ -124,6 +126,13 @@ func TestAnalysisPages(t *testing.T) {
 		db.Model(&projects.Project{}).Where("title = ?", "再来一次").Count(&n)
 		if n != 0 {
 			t.Error("a refused project was written")
+		}
+		// The API names the same fields as the JSON has them (an embedded
+		// struct's fields are the outer object's).
+		r := env.Do("POST", "/api/v1/analysis/projects", "prosecutor1", map[string]any{"case_ids": ids, "field": "食品药品安全",
+			"start_on": env.Now().Format("2006-01-02"), "planned_end_on": env.Now().AddDate(0, 6, 0).Format("2006-01-02")})
+		if fields, _ := r.JSON()["error"].(map[string]any)["fields"].(map[string]any); r.Status != http.StatusBadRequest || fields["title"] == nil || fields["goals"] == nil {
+			t.Errorf("API without title: %d %s", r.Status, r.Body)
 		}
 		// Case managers read the analysis but do not lead projects.
 		if res := env.WebLogIn(t, "casemgr1").PostForm("/analysis/projects", form); res.Status != http.StatusForbidden {
@@ -302,4 +311,52 @@ func TestAnalysisImportPages(t *testing.T) {
 			t.Errorf("prosecutor reads a record: %d", res.Status)
 		}
 	})
+}
+
+// TestAnalysisPagePicksAWholeGroup: a group of more letters than the page
+// lists per group is picked whole — all its cases on the form, ticked, and
+// linked to the project; after an error the ticked ones stay on the form.
+func TestAnalysisPagePicksAWholeGroup(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t, dbtest.OpenSeeded(t, "sqlite"))
+	co := genCorpus(t, env, 0, 5, false) // the agencies only
+	var pros org.User
+	env.DB.Where("username = ?", "prosecutor1").First(&pros)
+	loc := env.App.Clock.Location()
+	var list []cases.Case
+	var contents []cases.RecommendationContent
+	for i := range 14 {
+		c := corpusCase(env, i, fmt.Sprintf("第%d处河道非法采砂", i+1), "生态环境", co.Agencies[0].ID, co.Today.AddDays(-10-i), 0, loc)
+		c.DepartmentID, c.ProsecutorID = env.Org.Department.ID, pros.ID
+		list = append(list, c)
+		contents = append(contents, corpusContent("临江镇", "河道非法采砂", co.Agencies[0].Name))
+	}
+	if err := env.DB.WithTx(t.Context(), func(tx *gorm.DB) error { return writeLetters(tx, env, list, contents, false) }); err != nil {
+		t.Fatal(err)
+	}
+	b := env.WebLogIn(t, "prosecutor1")
+	bodyHas(t, b.Get("/analysis"), "另有 4 件未列出")
+	key := fmt.Sprintf("%d.pollution.生态环境", co.Agencies[0].ID)
+	res := b.Get("/analysis?" + url.Values{"pick": {key}}.Encode())
+	if n := strings.Count(string(res.Body), `name="case_ids"`); n != 14 || strings.Count(string(res.Body), "\" checked aria-label") != 14 {
+		t.Fatalf("%d cases on the form, want 14 ticked", n)
+	}
+	form := url.Values{"project_title": {""}, "project_field": {"生态环境"}, "project_problem": {"反复采砂"}, "project_goals": {"长效机制"},
+		"project_start_on": {env.Now().Format("2006-01-02")}, "project_planned_end_on": {env.Now().AddDate(0, 3, 0).Format("2006-01-02")}}
+	for _, c := range list {
+		form.Add("case_ids", strconv.FormatInt(c.ID, 10))
+	}
+	res = b.PostForm("/analysis/projects", form)
+	if n := strings.Count(string(res.Body), "\" checked aria-label"); n != 14 {
+		t.Fatalf("after an error %d cases ticked, want 14 (status %d)", n, res.Status)
+	}
+	form.Set("project_title", "河道采砂专项监督")
+	if res := b.PostForm("/analysis/projects", form); res.Status != http.StatusSeeOther {
+		t.Fatalf("start: %d", res.Status)
+	}
+	var linked int64
+	env.DB.Model(&cases.Case{}).Where("project_id IS NOT NULL").Count(&linked)
+	if linked != 14 {
+		t.Errorf("%d cases linked, want 14", linked)
+	}
 }

@@ -1,5 +1,9 @@
 -- Issue 18, statistics at province scale (docs/scale.md §8).
 --
+-- The tables are stored in key order (the CLUSTERED placeholder: WITHOUT ROWID on
+-- SQLite, as InnoDB stores every table), so a request reads each
+-- procuratorate's rows of its level from a few adjacent pages.
+--
 -- stats_case_counts kept a row per (procuratorate, department, field, state,
 -- source, 制发 month, 立案) — about one per case — so a province request read
 -- them all. Its replacement keeps each count as the statistics read it:
@@ -22,7 +26,7 @@ CREATE TABLE stats_counts (
 	issued BIGINT NOT NULL,
 	filed BIGINT NOT NULL,
 	PRIMARY KEY (procuratorate_id, department_id, field, dim, dkey)
-){{TABLE_OPTIONS}};
+){{CLUSTERED}};
 
 -- The sums of stats_rollup at the same levels, agency_id -1 = every agency;
 -- and per agency over every department and field (department_id 0, field
@@ -71,7 +75,7 @@ CREATE TABLE stats_rollup_sums (
 	pub_no_reply BIGINT NOT NULL DEFAULT 0,
 	pub_perfunctory BIGINT NOT NULL DEFAULT 0,
 	PRIMARY KEY (procuratorate_id, department_id, field, agency_id)
-){{TABLE_OPTIONS}};
+){{CLUSTERED}};
 CREATE INDEX ix_stats_rollup_sums_agency ON stats_rollup_sums (department_id, field, agency_id);
 
 -- The citizen-application figures of each procuratorate as of
@@ -89,7 +93,7 @@ CREATE TABLE stats_application_counts (
 	became_lead BIGINT NOT NULL,
 	became_case BIGINT NOT NULL,
 	next_change_on VARCHAR(10) NULL
-){{TABLE_OPTIONS}};
+){{CLUSTERED}};
 CREATE INDEX ix_stats_application_counts_next ON stats_application_counts (next_change_on);
 -- A case's filing changes its application's figures: find it by case.
 CREATE INDEX ix_applications_case ON applications (case_id);

@@ -61,19 +61,20 @@ func RegisterLead(tx *gorm.DB, a *org.Actor, c *Case, note string, data map[stri
 	return ev, IndexCase(tx, c, nil)
 }
 
-// IndexMissing writes the tokens of up to batch cases that have none (rows
-// from before the index, or loaded in bulk) and reports how many it wrote;
-// call it until it returns 0.
-func IndexMissing(ctx context.Context, db *database.DB, batch int) (int, error) {
+// IndexMissing writes the tokens of up to batch cases after the id after
+// that have none (rows from before the index, or loaded in bulk) and reports
+// the last id and how many it wrote; call it with that id until it returns
+// 0 rows.
+func IndexMissing(ctx context.Context, db *database.DB, after int64, batch int) (last int64, n int, err error) {
 	var list []Case
 	tx := db.WithContext(ctx)
-	if err := tx.Where(search.Cases.Missing(tx, "cases")).Order("id").Limit(batch).Find(&list).Error; err != nil {
-		return 0, err
+	if err := tx.Where(search.Cases.Missing(tx, "cases")).Where("id > ?", after).Order("id").Limit(batch).Find(&list).Error; err != nil {
+		return 0, 0, err
 	}
 	if len(list) == 0 {
-		return 0, nil
+		return after, 0, nil
 	}
-	err := db.WithTx(ctx, func(tx *gorm.DB) error {
+	err = db.WithTx(ctx, func(tx *gorm.DB) error {
 		for i := range list {
 			c := &list[i]
 			var letter *RecommendationContent
@@ -96,10 +97,12 @@ func IndexMissing(ctx context.Context, db *database.DB, batch int) (int, error) 
 		}
 		return nil
 	})
-	return len(list), err
+	return list[len(list)-1].ID, len(list), err
 }
 
 // IndexAll writes the tokens of every case that has none, in short batches.
 func IndexAll(ctx context.Context, db *database.DB) (int, error) {
-	return search.Backfill(ctx, func(ctx context.Context, limit int) (int, error) { return IndexMissing(ctx, db, limit) })
+	return search.Backfill(ctx, func(ctx context.Context, after int64, limit int) (int64, int, error) {
+		return IndexMissing(ctx, db, after, limit)
+	})
 }

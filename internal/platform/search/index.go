@@ -265,14 +265,19 @@ func (q SimilarQuery) Tokens() []string { return q.tokens }
 const BackfillBatch = 50
 
 // Backfill calls indexMissing with BackfillBatch until it finds nothing left
-// to index, and reports how many rows it indexed.
-func Backfill(ctx context.Context, indexMissing func(ctx context.Context, limit int) (int, error)) (int, error) {
+// to index, and reports how many rows it indexed. Each call looks for rows
+// after the last one the previous call handled (ids ascending), so the fill
+// is linear: looking from the first row every time re-read every row
+// already indexed, batch after batch.
+func Backfill(ctx context.Context, indexMissing func(ctx context.Context, after int64, limit int) (last int64, n int, err error)) (int, error) {
 	total := 0
+	var after int64
 	for {
-		n, err := indexMissing(ctx, BackfillBatch)
+		last, n, err := indexMissing(ctx, after, BackfillBatch)
 		total += n
 		if err != nil || n == 0 || ctx.Err() != nil {
 			return total, err
 		}
+		after = last
 	}
 }
