@@ -63,9 +63,17 @@ func New(t testing.TB, db *database.DB) *Env {
 // with jobs off — after change (when not nil) adjusted it, validated.
 func TestConfig(t testing.TB, change func(cfg *config.Config)) *config.Config {
 	t.Helper()
-	cfg, err := config.Defaults()
+	cfg, err := testConfig(change)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return cfg
+}
+
+func testConfig(change func(cfg *config.Config)) (*config.Config, error) {
+	cfg, err := config.Defaults()
+	if err != nil {
+		return nil, err
 	}
 	cfg.Mode = "dev"
 	cfg.Database.DSN = "test"
@@ -82,10 +90,14 @@ func TestConfig(t testing.TB, change func(cfg *config.Config)) *config.Config {
 		change(cfg)
 	}
 	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	return cfg
+	return cfg, nil
 }
+
+// Start is where the test clock of a new Env stands: 2026-03-02 10:00 in
+// Shanghai, a Monday.
+var Start = time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)
 
 // NewWithConfig starts the API with a caller-adjusted configuration.
 func NewWithConfig(t testing.TB, db *database.DB, cfg *config.Config) *Env {
@@ -94,16 +106,8 @@ func NewWithConfig(t testing.TB, db *database.DB, cfg *config.Config) *Env {
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(&testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	env := &Env{T: t, DB: db, Config: cfg, tokens: map[string]token{}, now: time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)}
-	opts := app.Options{Config: cfg, DB: db, Logger: log, Now: env.Now}
-	if cfg.Documents == (config.DocumentConfig{}) {
-		r, err := shippedFonts()
-		if err != nil {
-			t.Fatal(err)
-		}
-		opts.Renderer = r
-	}
-	a, err := app.New(opts)
+	env := &Env{T: t, DB: db, Config: cfg, tokens: map[string]token{}, now: Start}
+	a, err := newApp(cfg, db, log, env.Now)
 	if err != nil {
 		t.Fatalf("build the app: %v", err)
 	}
@@ -112,6 +116,20 @@ func NewWithConfig(t testing.TB, db *database.DB, cfg *config.Config) *Env {
 		t.Fatalf("seed demo: %v", err)
 	}
 	return env
+}
+
+// newApp assembles the program as the server does, with the shared
+// renderer unless cfg configures fonts.
+func newApp(cfg *config.Config, db *database.DB, log *slog.Logger, now func() time.Time) (*app.App, error) {
+	opts := app.Options{Config: cfg, DB: db, Logger: log, Now: now}
+	if cfg.Documents == (config.DocumentConfig{}) {
+		r, err := shippedFonts()
+		if err != nil {
+			return nil, err
+		}
+		opts.Renderer = r
+	}
+	return app.New(opts)
 }
 
 // shippedFonts is one renderer with the shipped fonts for every test of the

@@ -33,6 +33,7 @@ func openDeadline(t *testing.T, env *apitest.Env) (title, due string) {
 // An administrator makes a case's reply due day a holiday and sees the
 // deadline moved; removing it moves it back.
 func TestAdminAddsAHolidayAndSeesTheRecomputedDeadlines(t *testing.T) {
+	t.Parallel()
 	env, base := publicSite(t)
 	title, due := openDeadline(t, env)
 	p := browsertest.Get(t).NewPage(t, base)
@@ -81,6 +82,7 @@ func TestAdminAddsAHolidayAndSeesTheRecomputedDeadlines(t *testing.T) {
 // user can no longer log in; resets a password; runs a job now; verifies the
 // audit chain.
 func TestAdminManagesUsersJobsAndTheAuditChain(t *testing.T) {
+	t.Parallel()
 	env, base := publicSite(t)
 	p := browsertest.Get(t).NewPage(t, base)
 	p.LogIn("admin", apitest.Password)

@@ -58,6 +58,7 @@ func deliverNewLetter(t *testing.T, env *apitest.Env, title string) int64 {
 // delivered letter and answers it with a file and a position on each item,
 // all through the pages; agency2 cannot open the letter.
 func TestAgencySignsAndReplies(t *testing.T) {
+	t.Parallel()
 	env, base := publicSite(t)
 	id := deliverNewLetter(t, env, "学校周边小作坊无证生产")
 	var inbox struct {

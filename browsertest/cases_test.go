@@ -59,6 +59,7 @@ func bell(p *browsertest.Page) string {
 // another part of the interface) the prosecutor assesses it. Every staff step
 // goes through the pages, checking what each person sees.
 func TestProsecutorTakesALeadToAnAssessedReply(t *testing.T) {
+	t.Parallel()
 	env := apitest.New(t, dbtest.OpenSeeded(t, "sqlite"))
 	base := browsertest.Serve(t, env.Echo)
 	br := browsertest.Get(t)
@@ -179,6 +180,7 @@ func TestProsecutorTakesALeadToAnAssessedReply(t *testing.T) {
 // handlers' TestCaseFormWithoutCSRFIsRefused; a real browser on the same site
 // passes by Sec-Fetch-Site.)
 func TestStaleCaseFormSaysWhatChanged(t *testing.T) {
+	t.Parallel()
 	env := apitest.New(t, dbtest.OpenSeeded(t, "sqlite"))
 	base := browsertest.Serve(t, env.Echo)
 	var c struct {
@@ -208,6 +210,7 @@ func TestStaleCaseFormSaysWhatChanged(t *testing.T) {
 
 // The 工作台 of each role shows its own work at both widths.
 func TestDashboardsPerRole(t *testing.T) {
+	t.Parallel()
 	env, base := publicSite(t)
 	_ = env
 	for _, user := range []string{"prosecutor1", "depthead1", "chief1", "casemgr1", "admin"} {

@@ -67,6 +67,7 @@ func (r *recorder) Errorf(format string, args ...any) {
 }
 
 func TestHarnessFillsFormsAndLogsIn(t *testing.T) {
+	t.Parallel()
 	b := browsertest.Get(t)
 	p := b.NewPage(t, browsertest.Serve(t, fakeSite()))
 	p.Open("/form").Fill("姓名", "张某").Select("类型", "乙类").Check("我同意").Click("提交登记")
@@ -85,6 +86,7 @@ func TestHarnessFillsFormsAndLogsIn(t *testing.T) {
 }
 
 func TestHarnessFindsAccessibilityFaults(t *testing.T) {
+	t.Parallel()
 	b := browsertest.Get(t)
 	p := b.NewPage(t, browsertest.Serve(t, fakeSite()))
 	p.SkipA11y = true
@@ -113,6 +115,7 @@ func TestHarnessFindsAccessibilityFaults(t *testing.T) {
 }
 
 func TestHarnessFindsPagesWiderThanAPhone(t *testing.T) {
+	t.Parallel()
 	b := browsertest.Get(t)
 	p := b.NewPage(t, browsertest.Serve(t, fakeSite()))
 	for path, wantReport := range map[string]bool{"/wide": true, "/form": false} {

@@ -12,6 +12,7 @@ import (
 
 // A prosecutor records a site visit from the case page's 调查核实 link.
 func TestProsecutorRecordsAnInvestigation(t *testing.T) {
+	t.Parallel()
 	env := apitest.New(t, dbtest.OpenSeeded(t, "sqlite"))
 	c := env.CaseFixture(apitest.CaseFixture{State: cases.StateInvestigating})
 	p := browsertest.Get(t).NewPage(t, browsertest.Serve(t, env.Echo))

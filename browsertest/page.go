@@ -340,6 +340,13 @@ func (p *Page) CheckPhoneWidth() {
 	p.atPhoneWidth(p.checkFits)
 }
 
+// AtPhoneWidth runs fn with the page at a 390 px phone's size (then back
+// at the desktop's).
+func (p *Page) AtPhoneWidth(fn func()) {
+	p.T.Helper()
+	p.atPhoneWidth(fn)
+}
+
 func (p *Page) atPhoneWidth(fn func()) {
 	p.T.Helper()
 	p.do("phone size", chromedp.EmulateViewport(PhoneWidth, PhoneHeight, chromedp.EmulateMobile, chromedp.EmulatePortrait))

@@ -1,7 +1,6 @@
 package browsertest_test
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"os"
@@ -14,8 +13,6 @@ import (
 	"jianyi/apitest"
 	"jianyi/browsertest"
 	"jianyi/config"
-	"jianyi/dbtest"
-	"jianyi/internal/demo"
 )
 
 // publicSite is the real router on SQLite with the demo organisation and the
@@ -23,15 +20,11 @@ import (
 // identity set as a deployment would.
 func publicSite(t *testing.T) (*apitest.Env, string) {
 	t.Helper()
-	db := dbtest.OpenSeeded(t, "sqlite")
-	env := apitest.NewWithConfig(t, db, apitest.TestConfig(t, func(cfg *config.Config) {
+	env := apitest.NewDemoWithConfig(t, "sqlite", func(cfg *config.Config) {
 		cfg.Site.Address = "临江市清河区清河大道100号"
 		cfg.Site.ICP = "东ICP备20260001号"
 		cfg.Site.Contact = "来信地址：临江市清河区清河大道100号（邮编 100000）"
-	}))
-	if _, err := demo.SeedDemoCases(context.Background(), env.App.DemoServices(), apitest.Password); err != nil {
-		t.Fatalf("demo cases: %v", err)
-	}
+	})
 	return env, browsertest.Serve(t, env.Echo)
 }
 
@@ -81,6 +74,7 @@ func staffAnswer(t *testing.T, env *apitest.Env, trackingNo string, body map[str
 // tracking number and secret, looks the application up, sends the material
 // asked for and downloads the notice without typing the secret again.
 func TestCitizenAppliesAndFollowsTheApplication(t *testing.T) {
+	t.Parallel()
 	env, base := publicSite(t)
 	p := browsertest.Get(t).NewPage(t, base)
 
@@ -189,6 +183,7 @@ func TestCitizenAppliesAndFollowsTheApplication(t *testing.T) {
 // fields and years that exist, a filter that matches nothing says so, the
 // item shows its PDF with name and size, and every page fits a phone.
 func TestPublicReadsDisclosures(t *testing.T) {
+	t.Parallel()
 	_, base := publicSite(t)
 	p := browsertest.Get(t).NewPage(t, base)
 
@@ -231,6 +226,7 @@ func TestPublicReadsDisclosures(t *testing.T) {
 // A browser never sees raw JSON: an unknown address is an HTML page (the API
 // keeps its JSON errors).
 func TestUnknownPagesAreHTML(t *testing.T) {
+	t.Parallel()
 	_, base := publicSite(t)
 	p := browsertest.Get(t).NewPage(t, base)
 	p.Open("/no/such/page")

@@ -12,6 +12,7 @@ import (
 // A member of staff signs in through the login page in a real browser, is
 // taken to the page asked for, changes the password and signs out.
 func TestStaffSignsInAndOut(t *testing.T) {
+	t.Parallel()
 	db := dbtest.OpenSeeded(t, "sqlite")
 	env := apitest.New(t, db)
 	p := browsertest.Get(t).NewPage(t, browsertest.Serve(t, env.Echo))

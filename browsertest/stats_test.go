@@ -51,6 +51,7 @@ type apiStats struct {
 // A chief opens the statistics, narrows them to a period and an agency, and
 // every chart shows the numbers GET /api/v1/stats gives for the same filters.
 func TestStatsDashboardChartsMatchTheAPI(t *testing.T) {
+	t.Parallel()
 	env, base := publicSite(t)
 	p := browsertest.Get(t).NewPage(t, base)
 	p.LogIn("chief1", apitest.Password)
@@ -148,6 +149,7 @@ func compare(t *testing.T, p *browsertest.Page, env *apitest.Env, filters url.Va
 // The public statistics page draws the agencies' reply classes with the
 // numbers of GET /api/v1/public/stats and still fits a phone.
 func TestPublicStatsChartMatchesTheAPI(t *testing.T) {
+	t.Parallel()
 	env, base := publicSite(t)
 	var pub struct {
 		Agencies []struct {

@@ -53,6 +53,7 @@ func styleguideSite(t *testing.T) string {
 // The staff and agency frames and every partial pass the accessibility check
 // and fit a phone (tables become cards).
 func TestDesignSystemPages(t *testing.T) {
+	t.Parallel()
 	p := browsertest.Get(t).NewPage(t, styleguideSite(t))
 	p.Open("/staff")
 	p.MustSee("临江市清河区人民检察院", "张明", "承办检察官", "工作台", "案件", "备案", "逾期 12 天", "还剩 2 天", "签收日期为必填字段", "240 KB")

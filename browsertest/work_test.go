@@ -18,6 +18,7 @@ import (
 // A citizen applies through /apply; a case manager accepts the application
 // from the queue; a prosecutor decides to start it and the case appears.
 func TestApplicationAcceptedAndStarted(t *testing.T) {
+	t.Parallel()
 	env, base := publicSite(t)
 	citizen := browsertest.Get(t).NewPage(t, base)
 	citizen.Open("/apply")
@@ -71,6 +72,7 @@ func TestApplicationAcceptedAndStarted(t *testing.T) {
 // the patterns cannot tell are names, marks both, previews the public page,
 // publishes, and the public page shows neither name.
 func TestChiefReviewsRedactionAndPublishes(t *testing.T) {
+	t.Parallel()
 	// The organisation without the demo cases, so the fixture's numbers are free.
 	env := apitest.New(t, dbtest.OpenSeeded(t, "sqlite"))
 	base := browsertest.Serve(t, env.Echo)
@@ -112,8 +114,10 @@ func TestChiefReviewsRedactionAndPublishes(t *testing.T) {
 	pub.MustNotSee("张志强", "张婷婷", "王小明", "13912345678")
 }
 
-// A project's progress bar moves when a task is moved to 已完成.
+// A project's progress bar moves when a task is moved to 已完成, and its
+// description is edited in place.
 func TestProjectProgressBarMoves(t *testing.T) {
+	t.Parallel()
 	_, base := publicSite(t)
 	p := browsertest.Get(t).NewPage(t, base)
 	p.LogIn("prosecutor1", apitest.Password)
@@ -127,10 +131,15 @@ func TestProjectProgressBarMoves(t *testing.T) {
 	if after <= before {
 		t.Fatalf("progress %v%% → %v%%", before, after)
 	}
+	// The description is edited on the same page.
+	p.Eval(nil, `() => { document.querySelector('#about details').open = true; }`)
+	p.Fill("工作目标", "建立校园周边安全联合巡查机制。").Click("保存").
+		MustSee("项目信息已保存", "建立校园周边安全联合巡查机制。")
 }
 
 // A reviewer fills in the scoring sheet of a case assigned to them.
 func TestReviewerScoresAnItem(t *testing.T) {
+	t.Parallel()
 	_, base := publicSite(t)
 	p := browsertest.Get(t).NewPage(t, base)
 	p.LogIn("prosecutor3", apitest.Password)

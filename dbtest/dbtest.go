@@ -2,10 +2,31 @@
 // directory always, and MariaDB/MySQL too when JIANYI_TEST_MYSQL_DSN is set
 // (each test gets its own database, dropped afterwards).
 //
-// Migrating (and seeding the demo organisation) happens once per test binary
-// and database kind: on SQLite the result is kept as a file image that each
-// test copies; on MySQL a template database is migrated once and each test's
-// database is made from it table by table.
+// A database state a test starts from is a Template: it is built once per
+// test binary and database kind (migrated, then filled by the template's
+// build function) and every test gets a copy — on SQLite the built file's
+// bytes, written to the test's temporary directory; on MySQL a template
+// database copied table by table (SHOW CREATE TABLE, INSERT … SELECT). A copy
+// costs milliseconds where migrating costs a few hundred and seeding through
+// the services seconds, so a fixture that several tests start from belongs in
+// a Template:
+//
+//	var withCases = dbtest.NewTemplate("with_cases", func(ctx context.Context, db *database.DB) error {
+//		if err := dbtest.SeedOrg(ctx, db); err != nil {
+//			return err
+//		}
+//		return addCases(ctx, db) // whatever the tests need
+//	})
+//
+//	func TestX(t *testing.T) {
+//		t.Parallel()
+//		withCases.Each(t, func(t *testing.T, db *database.DB) { … }) // one subtest per driver
+//		// or: db := withCases.Open(t, "sqlite")
+//	}
+//
+// Empty (migrated only) and Seeded (with the demo organisation) are the two
+// templates every package has; Each, EachSeeded, Open and OpenSeeded are
+// their shorthands. apitest.DemoCases adds the demo cases.
 package dbtest
 
 import (
@@ -15,6 +36,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -47,60 +69,103 @@ func Drivers() []string {
 // it, on a migrated, empty database.
 func Each(t *testing.T, fn func(t *testing.T, db *database.DB)) {
 	t.Helper()
-	each(t, false, fn)
+	Empty.Each(t, fn)
 }
 
 // EachSeeded is Each on a database that also holds the demo organisation
 // (demo.SeedDemo with DemoPassword).
 func EachSeeded(t *testing.T, fn func(t *testing.T, db *database.DB)) {
 	t.Helper()
-	each(t, true, fn)
-}
-
-func each(t *testing.T, seeded bool, fn func(t *testing.T, db *database.DB)) {
-	t.Helper()
-	for _, d := range Drivers() {
-		t.Run(d, func(t *testing.T) {
-			t.Parallel()
-			fn(t, open(t, d, seeded))
-		})
-	}
+	Seeded.Each(t, fn)
 }
 
 // Open returns a migrated, empty database of the given driver, closed (and on
 // MySQL dropped) when the test ends.
 func Open(t testing.TB, driver string) *database.DB {
 	t.Helper()
-	return open(t, driver, false)
+	return Empty.Open(t, driver)
 }
 
 // OpenSeeded is Open with the demo organisation.
 func OpenSeeded(t testing.TB, driver string) *database.DB {
 	t.Helper()
-	return open(t, driver, true)
+	return Seeded.Open(t, driver)
 }
 
-func open(t testing.TB, driver string, seeded bool) *database.DB {
+// Template is a database state tests start from, built once per test binary
+// and driver and copied for each test (see the package comment). Declare
+// templates as package-level variables with NewTemplate.
+type Template struct {
+	name   string
+	build  func(ctx context.Context, db *database.DB) error
+	sqlite func() ([]byte, error)
+	mysql  func() (string, error)
+}
+
+// The two templates of every test binary.
+var (
+	// Empty is a migrated database with no rows but the migrations' own.
+	Empty = NewTemplate("empty", nil)
+	// Seeded holds the demo organisation (SeedOrg).
+	Seeded = NewTemplate("seeded", SeedOrg)
+)
+
+var templateName = regexp.MustCompile(`^[a-z][a-z0-9_]{0,30}$`)
+
+// NewTemplate declares a template. name ([a-z][a-z0-9_]*, unique in the test
+// binary) names the MySQL template database; build (nil: nothing) fills a
+// freshly migrated database, once per driver, on first use. Everything the
+// state depends on must come from build itself, not from a test: the same
+// template serves every test of the binary, in any order.
+func NewTemplate(name string, build func(ctx context.Context, db *database.DB) error) *Template {
+	if !templateName.MatchString(name) {
+		panic("dbtest.NewTemplate: bad name " + name)
+	}
+	tp := &Template{name: name, build: build}
+	tp.sqlite = sync.OnceValues(tp.buildSQLite)
+	tp.mysql = sync.OnceValues(tp.buildMySQL)
+	return tp
+}
+
+// Each runs fn once per available database as a parallel subtest named after
+// the driver, each on its own copy of the template.
+func (tp *Template) Each(t *testing.T, fn func(t *testing.T, db *database.DB)) {
+	t.Helper()
+	for _, d := range Drivers() {
+		t.Run(d, func(t *testing.T) {
+			t.Parallel()
+			fn(t, tp.Open(t, d))
+		})
+	}
+}
+
+// Open returns a copy of the template on the given driver ("sqlite" or
+// "mysql"), closed (and on MySQL dropped) when the test ends. A test skips on
+// "mysql" when JIANYI_TEST_MYSQL_DSN is not set.
+func (tp *Template) Open(t testing.TB, driver string) *database.DB {
 	t.Helper()
 	switch driver {
 	case "sqlite":
-		img, err := sqliteImage(seeded)
+		img, err := tp.sqlite()
 		if err != nil {
-			t.Fatalf("sqlite template: %v", err)
+			t.Fatalf("sqlite template %s: %v", tp.name, err)
 		}
 		path := filepath.Join(t.TempDir(), "test.db")
 		if err := os.WriteFile(path, img, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		return openTest(t, database.OpenOptions{Driver: "sqlite", DSN: path, MaxOpenConns: 8})
+		return openTest(t, database.OpenOptions{Driver: "sqlite", DSN: path, MaxOpenConns: 8, MaxIdleConns: 8})
 	case "mysql":
-		tmpl, err := mysqlTemplate(seeded)
+		if os.Getenv(EnvMySQLDSN) == "" {
+			t.Skip(EnvMySQLDSN + " not set")
+		}
+		tmpl, err := tp.mysql()
 		if err != nil {
-			t.Fatalf("mysql template: %v", err)
+			t.Fatalf("mysql template %s: %v", tp.name, err)
 		}
 		db, _ := newMySQL(t)
 		if err := copyMySQL(context.Background(), db, tmpl); err != nil {
-			t.Fatalf("copy the template database: %v", err)
+			t.Fatalf("copy the template database %s: %v", tp.name, err)
 		}
 		return db
 	}
@@ -114,7 +179,7 @@ func OpenUnmigrated(t testing.TB, driver string) (*database.DB, database.OpenOpt
 	t.Helper()
 	switch driver {
 	case "sqlite":
-		opts := database.OpenOptions{Driver: "sqlite", DSN: filepath.Join(t.TempDir(), "test.db"), MaxOpenConns: 8}
+		opts := database.OpenOptions{Driver: "sqlite", DSN: filepath.Join(t.TempDir(), "test.db"), MaxOpenConns: 8, MaxIdleConns: 8}
 		return openTest(t, opts), opts
 	case "mysql":
 		return newMySQL(t)
@@ -133,35 +198,32 @@ func openTest(t testing.TB, opts database.OpenOptions) *database.DB {
 	return db
 }
 
-// prepare migrates db and, when seeded, adds the demo organisation.
-func prepare(db *database.DB, seeded bool) error {
+// SeedOrg adds the demo organisation (demo.SeedDemo, every account with
+// DemoPassword, hashed at bcrypt's lowest cost): the Seeded template's build,
+// for templates that start from it.
+func SeedOrg(ctx context.Context, db *database.DB) error {
+	if _, err := demo.SeedDemo(ctx, db, org.NewPasswords(org.MinPasswordCost), DemoPassword); err != nil {
+		return fmt.Errorf("seed: %w", err)
+	}
+	return nil
+}
+
+// prepare migrates db and runs the template's build on it.
+func (tp *Template) prepare(db *database.DB) error {
 	ctx := context.Background()
 	if _, err := db.Migrate(ctx); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	if seeded {
-		if _, err := demo.SeedDemo(ctx, db, org.NewPasswords(org.MinPasswordCost), DemoPassword); err != nil {
-			return fmt.Errorf("seed: %w", err)
+	if tp.build != nil {
+		if err := tp.build(ctx, db); err != nil {
+			return fmt.Errorf("build: %w", err)
 		}
 	}
 	return nil
 }
 
-// sqliteImages holds, per variant (empty, seeded), the bytes of a migrated
-// SQLite database file, built on first use.
-var sqliteImages = [2]func() ([]byte, error){
-	sync.OnceValues(func() ([]byte, error) { return buildSQLiteImage(false) }),
-	sync.OnceValues(func() ([]byte, error) { return buildSQLiteImage(true) }),
-}
-
-func sqliteImage(seeded bool) ([]byte, error) {
-	if seeded {
-		return sqliteImages[1]()
-	}
-	return sqliteImages[0]()
-}
-
-func buildSQLiteImage(seeded bool) ([]byte, error) {
+// buildSQLite makes the template's SQLite file and returns its bytes.
+func (tp *Template) buildSQLite() ([]byte, error) {
 	dir, err := os.MkdirTemp("", "jianyi-dbtest-")
 	if err != nil {
 		return nil, err
@@ -172,7 +234,7 @@ func buildSQLiteImage(seeded bool) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := prepare(db, seeded); err != nil {
+	if err := tp.prepare(db); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -228,23 +290,11 @@ func createMySQL(base, name string) (string, func(), error) {
 	return cfg.FormatDSN(), drop, nil
 }
 
-// mysqlTemplates are the migrated (and seeded) template databases of this
-// test binary, made on first use; they are left for the next run to drop.
-var mysqlTemplates = [2]func() (string, error){
-	sync.OnceValues(func() (string, error) { return buildMySQLTemplate(false) }),
-	sync.OnceValues(func() (string, error) { return buildMySQLTemplate(true) }),
-}
-
-func mysqlTemplate(seeded bool) (string, error) {
-	if seeded {
-		return mysqlTemplates[1]()
-	}
-	return mysqlTemplates[0]()
-}
-
-func buildMySQLTemplate(seeded bool) (string, error) {
+// buildMySQL makes the template database of this test binary and returns
+// its name; it is left for a later run to drop (dropStaleTemplates).
+func (tp *Template) buildMySQL() (string, error) {
 	base := os.Getenv(EnvMySQLDSN)
-	name := fmt.Sprintf("jt_%d_template_%t", os.Getpid(), seeded)
+	name := fmt.Sprintf("jt_%d_template_%s", os.Getpid(), tp.name)
 	dsn, _, err := createMySQL(base, name)
 	if err != nil {
 		return "", err
@@ -254,7 +304,7 @@ func buildMySQLTemplate(seeded bool) (string, error) {
 		return "", err
 	}
 	defer db.Close()
-	if err := prepare(db, seeded); err != nil {
+	if err := tp.prepare(db); err != nil {
 		return "", err
 	}
 	dropStaleTemplates(db)

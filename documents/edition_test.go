@@ -46,8 +46,9 @@ func TestPublicCopy(t *testing.T) {
 	pdf, pages := renderEdition(t, Public)
 	doc := longRecommendation()
 	doc.Edition = Public
+	text := pdfPages(t, pdf)
 	for p := 1; p <= pages; p++ {
-		if !strings.Contains(pdfPageText(t, pdf, p), "公开版") {
+		if !strings.Contains(text[p-1], "公开版") {
 			t.Errorf("page %d of %d is not marked 公开版", p, pages)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"jianyi/dbtest"
 	"jianyi/internal/agency"
 	"jianyi/internal/cases"
+	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
 	"jianyi/internal/platform/files"
 )
@@ -147,6 +148,7 @@ func TestAgencyUploads(t *testing.T) {
 			t.Fatal(err)
 		}
 		cfg.Mode, cfg.Database.DSN, cfg.Jobs.Enabled = "dev", "test", false
+		cfg.Auth.PasswordCost = org.MinPasswordCost // as apitest.TestConfig
 		cfg.HTTP.UploadLimit = 4096
 		apitest.LongDeadlines(cfg) // a loaded test machine
 		if err := cfg.Validate(); err != nil {

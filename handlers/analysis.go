@@ -8,7 +8,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"jianyi/internal/analysis"
-	"jianyi/internal/calendar"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/files"
 )
@@ -28,27 +27,9 @@ func (s *Server) analysisRoutes(g *echo.Group) {
 }
 
 func (s *Server) recurrence(c echo.Context) error {
-	q := analysis.RecurrenceQuery{Field: c.QueryParam("field")}
-	var err error
-	if q.ProcuratorateID, err = optionalInt(c, "procuratorate_id"); err != nil {
-		return err
-	}
-	if q.AgencyID, err = optionalInt(c, "agency_id"); err != nil {
-		return err
-	}
-	limit, err := optionalInt(c, "limit")
+	q, err := s.recurrenceQuery(c)
 	if err != nil {
 		return err
-	}
-	q.Limit = int(limit)
-	for name, dst := range map[string]*calendar.Date{"from": &q.From, "to": &q.To} {
-		d, err := optionalDate(c, name)
-		if err != nil {
-			return err
-		}
-		if d != nil {
-			*dst = *d
-		}
 	}
 	out, err := s.analysis.Recurrence(c.Request().Context(), actorOf(c), q)
 	if err != nil {

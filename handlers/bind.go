@@ -112,8 +112,12 @@ func jsonPath(root reflect.Type, fe validator.FieldError) string {
 			t = nil
 			continue
 		}
-		if tag := strings.Split(f.Tag.Get("json"), ",")[0]; tag != "" && tag != "-" {
+		tag := strings.Split(f.Tag.Get("json"), ",")[0]
+		switch {
+		case tag != "" && tag != "-":
 			name = tag
+		case f.Anonymous && idx == "":
+			name = "" // an embedded struct's fields are the outer object's in JSON
 		}
 		parts[k] = name + idx
 		t = f.Type
@@ -124,7 +128,13 @@ func jsonPath(root reflect.Type, fe validator.FieldError) string {
 			t = t.Elem()
 		}
 	}
-	return strings.Join(parts, ".")
+	kept := parts[:0]
+	for _, p := range parts {
+		if p != "" {
+			kept = append(kept, p)
+		}
+	}
+	return strings.Join(kept, ".")
 }
 
 // requireJSON refuses a body that says it is something other than JSON (a

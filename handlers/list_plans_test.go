@@ -48,17 +48,20 @@ func (r *sqlRecorder) record(fn func()) []string {
 	return r.stmt
 }
 
-// readsCases: a SELECT whose FROM or JOIN names the cases table.
-var readsCases = regexp.MustCompile("(?i)(FROM|JOIN)\\s+`?cases`?(\\s|$)")
+// readsListed: a SELECT whose FROM or JOIN names a table a list reads.
+var readsListed = regexp.MustCompile("(?i)(FROM|JOIN)\\s+`?(cases|filings|applications|disclosures)`?(\\s|$)")
+
+// scansListed: a plan step that reads one of those tables whole.
+var scansListed = regexp.MustCompile(`^SCAN (cases|filings|applications|disclosures)\b`)
 
 // TestListPlansNeverScanCases runs every filter and sort of the case,
 // agency inbox, application, filing, project and public feed lists, records
 // the SQL each sends, and asks SQLite's planner (without gathered statistics,
-// as a fresh database is) for its plan: no statement that reads the cases
-// table may scan it whole ("SCAN cases", with or without an index) — each
-// must seek (SEARCH) by an index. Text search (q=) is the full-text index's
-// business (issue 15) and is not listed here. docs/scale.md lists the plans
-// on both databases at 10^5 cases.
+// as a fresh database is) for its plan: no statement that reads the cases,
+// filings, applications or disclosures table may scan it whole ("SCAN
+// cases", with or without an index) — each must seek (SEARCH) by an index.
+// Text search (q=) is the full-text index's business (issue 15) and is not
+// listed here. docs/scale.md lists the plans on both databases at 10^5 cases.
 func TestListPlansNeverScanCases(t *testing.T) {
 	t.Parallel()
 	db := dbtest.OpenSeeded(t, "sqlite")
@@ -125,17 +128,19 @@ func TestListPlansNeverScanCases(t *testing.T) {
 		}
 		checked := 0
 		for _, s := range stmts {
-			if !strings.HasPrefix(strings.TrimSpace(strings.ToUpper(s)), "SELECT") || !readsCases.MatchString(s) {
+			if !strings.HasPrefix(strings.TrimSpace(strings.ToUpper(s)), "SELECT") || !readsListed.MatchString(s) {
 				continue
 			}
 			checked++
 			for _, step := range queryPlan(t, db, s) {
-				if strings.HasPrefix(step, "SCAN cases") {
-					t.Errorf("%s as %s scans the cases table: %s\n  plan step: %s", l.path, l.user, s, step)
+				if scansListed.MatchString(step) {
+					t.Errorf("%s as %s scans a table: %s\n  plan step: %s", l.path, l.user, s, step)
 				}
 			}
 		}
-		if checked == 0 && !strings.Contains(l.path, "/projects") && !strings.Contains(l.path, "/applications") {
+		// A district chief has no procuratorate below whose filings he reads:
+		// the list reads none.
+		if checked == 0 && !strings.Contains(l.path, "/projects") && !(l.path == "/api/v1/filings" && l.user == "chief1") {
 			t.Errorf("%s as %s: no statement read the cases table (%d statements)", l.path, l.user, len(stmts))
 		}
 	}

@@ -23,7 +23,7 @@ const analysisChartRows = 12
 func recurrenceCharts(r *analysis.Recurrence) map[string]template.HTML {
 	out := map[string]template.HTML{}
 	fc := charts.Chart{ID: "chart-field-trend", Title: fmt.Sprintf("各领域制发件数：本期（%s 至 %s）与上期", r.From, r.To), Unit: "件",
-		Empty: "两个期间都没有制发的检察建议"}
+		Empty: "两个期间都没有制发的检察建议", LabelChars: 10}
 	var cur, prev []float64
 	for _, f := range r.Fields {
 		label := f.Field
@@ -40,7 +40,7 @@ func recurrenceCharts(r *analysis.Recurrence) map[string]template.HTML {
 	for _, g := range r.Groups {
 		kinds[g.ProblemKind] += g.Letters
 	}
-	kc := charts.Chart{ID: "chart-problem-kinds", Title: "各问题类型制发件数", Unit: "件", Empty: "期间内没有制发的检察建议"}
+	kc := charts.Chart{ID: "chart-problem-kinds", Title: "各问题类型制发件数", Unit: "件", Empty: "期间内没有制发的检察建议", LabelChars: 10}
 	var kv []float64
 	for _, k := range r.ProblemKinds {
 		if kinds[k.Key] == 0 {
@@ -53,7 +53,7 @@ func recurrenceCharts(r *analysis.Recurrence) map[string]template.HTML {
 	out["kinds"] = kc.Bars()
 
 	gc := charts.Chart{ID: "chart-groups", Title: "收到检察建议最多的单位与问题（前 " + strconv.Itoa(min(analysisChartRows, len(r.Groups))) + " 组）",
-		Unit: "件", Empty: "期间内没有制发的检察建议", TrimPrefix: true}
+		Unit: "件", Empty: "期间内没有制发的检察建议", TrimPrefix: true, LabelChars: 13}
 	var on, late, none, pending []float64
 	for i, g := range topGroupsByLetters(r.Groups) {
 		if i == analysisChartRows {

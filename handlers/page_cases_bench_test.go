@@ -1,7 +1,6 @@
 package handlers_test
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"testing"
@@ -11,18 +10,14 @@ import (
 	"jianyi/dbtest"
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
-	"jianyi/internal/demo"
 	"jianyi/internal/org"
 )
 
 // benchPagesEnv is the demo with 2,000 more cases of prosecutor1 spread over
 // the states, so the 工作台's counts and lists read real tables.
 func benchPagesEnv(b *testing.B, driver string) (*apitest.Env, int64) {
-	db := dbtest.Open(b, driver)
-	env := apitest.New(b, db)
-	if _, err := demo.SeedDemoCases(context.Background(), env.App.DemoServices(), apitest.Password); err != nil {
-		b.Fatal(err)
-	}
+	env := apitest.NewDemo(b, driver)
+	db := env.DB
 	var prosecutor org.User
 	db.Where("username = ?", "prosecutor1").First(&prosecutor)
 	agency := env.Org.Agency1.ID

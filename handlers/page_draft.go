@@ -46,6 +46,7 @@ type draftPageData struct {
 	StepLabel   map[string]string
 	SavedAt     string
 	DraftStatus map[string]string
+	Similar     *similarPanel // 类案参考 (page_analysis.go)
 }
 
 // draftStatusLabels name the draft versions' statuses.
@@ -128,6 +129,11 @@ func (s *Server) renderDraftPage(c echo.Context, status int, id int64, posted ur
 			})
 		}
 		d.Forms = append(d.Forms, f)
+	}
+	if d.Editable || d.Draft != nil {
+		if d.Similar, err = s.similarPanelFor(c, id, d.Values); err != nil {
+			return err
+		}
 	}
 	title := "检察建议书草稿"
 	if !d.Editable {

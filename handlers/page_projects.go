@@ -33,6 +33,9 @@ func (s *Server) projectPages(app pages) {
 	app.POST("/projects/:id/tasks/:task_id/status", s.projectTaskStatusSubmit, staff)
 	app.POST("/projects/:id/cases", s.projectCaseSubmit, staff)
 	app.POST("/projects/:id/notes", s.projectNoteSubmit, staff)
+	app.POST("/projects/:id/edit", s.projectEditSubmit, staff)
+	app.POST("/projects/:id/members/:user_id/remove", s.projectMemberRemoveSubmit, staff)
+	app.POST("/projects/:id/cases/:case_id/unlink", s.projectCaseUnlinkSubmit, staff)
 }
 
 func (s *Server) projectsPage(c echo.Context) error {
@@ -378,4 +381,46 @@ func (s *Server) projectNoteSubmit(c echo.Context) error {
 		_, err = s.projectService.AddNote(c.Request().Context(), actorOf(c), id, in)
 		return "阶段成果已记录", err
 	}, map[string]string{"title": "note_title"}, "note_title", "body", "stage", "files")
+}
+
+// projectEditSubmit changes the project's title, problem, goals and planned
+// end (the API's PATCH); a stale version shows the page again with the
+// message.
+func (s *Server) projectEditSubmit(c echo.Context) error {
+	end, derr := formDate(c, "planned_end_on")
+	text := func(k string) *string { v := strings.TrimSpace(c.FormValue(k)); return &v }
+	in := projects.ProjectUpdate{Version: int(formInt(c, "version")), Title: text("project_title"), Problem: text("problem"), Goals: text("goals")}
+	if !end.IsZero() {
+		in.PlannedEndOn = &end
+	}
+	return s.projectAction(c, "edit", "about", &in, func(id int64) (string, error) {
+		if derr != nil {
+			return "", derr
+		}
+		_, err := s.projectService.UpdateProject(c.Request().Context(), actorOf(c), id, in)
+		return "项目信息已保存", err
+	}, map[string]string{"title": "project_title"}, "project_title", "problem", "goals", "planned_end_on")
+}
+
+// projectMemberRemoveSubmit takes a member off the team.
+func (s *Server) projectMemberRemoveSubmit(c echo.Context) error {
+	uid, err := pathID(c, "user_id")
+	if err != nil {
+		return s.errorPage(c, err)
+	}
+	return s.projectAction(c, "team", "team", nil, func(id int64) (string, error) {
+		return "已移出项目团队", s.projectService.RemoveMember(c.Request().Context(), actorOf(c), id, uid)
+	}, nil)
+}
+
+// projectCaseUnlinkSubmit takes a case out of the project (the case itself
+// is unchanged).
+func (s *Server) projectCaseUnlinkSubmit(c echo.Context) error {
+	cid, err := pathID(c, "case_id")
+	if err != nil {
+		return s.errorPage(c, err)
+	}
+	return s.projectAction(c, "cases", "cases", nil, func(id int64) (string, error) {
+		return "已取消关联", s.projectService.UnlinkCase(c.Request().Context(), actorOf(c), id, cid)
+	}, nil)
 }

@@ -25,6 +25,7 @@ func newPublicEnv(t *testing.T, db *database.DB, adjust ...func(*config.Config))
 		t.Fatal(err)
 	}
 	cfg.Mode, cfg.Database.DSN, cfg.Jobs.Enabled = "dev", "test", false
+	cfg.Auth.PasswordCost = org.MinPasswordCost // as apitest.TestConfig
 	cfg.Public.PowDifficulty = 6
 	apitest.LongDeadlines(cfg) // a loaded test machine
 	for _, f := range adjust {

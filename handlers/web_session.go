@@ -65,6 +65,7 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 func (s *Server) staffPages(app pages) {
 	s.investigationPages(app)
 	s.statsPages(app)
+	s.analysisPages(app)
 	s.adminPages(app)
 	s.workPages(app)
 	s.casePages(app)

@@ -8,6 +8,8 @@
 //	{{BLOB}}           binary content (LONGBLOB on MySQL)
 //	{{LONGTEXT}}       long text (LONGTEXT on MySQL)
 //	{{TABLE_OPTIONS}}  engine and character set on MySQL, nothing on SQLite
+//	{{CLUSTERED}}      the table options of a table stored in primary-key order:
+//	                   WITHOUT ROWID on SQLite (InnoDB always is)
 //	{{JSON_VALUE}}     the scalar at a JSON path as SQL text, unquoted
 //	                   (json_extract on SQLite, JSON_VALUE on MySQL/MariaDB)
 //
@@ -99,6 +101,7 @@ func (m Migration) Statements(d Dialect) []string {
 			"{{BLOB}}", "BLOB",
 			"{{LONGTEXT}}", "TEXT",
 			"{{TABLE_OPTIONS}}", "",
+			"{{CLUSTERED}}", " WITHOUT ROWID",
 			"{{JSON_VALUE}}", "json_extract",
 			// The SQLite driver turns values into time.Time only for the bare type names.
 			"DATETIME(6)", "DATETIME"),
@@ -107,6 +110,7 @@ func (m Migration) Statements(d Dialect) []string {
 			"{{BLOB}}", "LONGBLOB",
 			"{{LONGTEXT}}", "LONGTEXT",
 			"{{TABLE_OPTIONS}}", " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci",
+			"{{CLUSTERED}}", " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci",
 			"{{JSON_VALUE}}", "JSON_VALUE"),
 	}[d]
 	var out []string

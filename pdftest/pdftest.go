@@ -19,6 +19,18 @@ func Text(t testing.TB, pdf []byte) string {
 	return string(Run(t, pdf))
 }
 
+// Pages returns the text of each page of pdf from one pdftotext run: what
+// Run with "-f", "n", "-l", "n" gives for page n, for one process instead of
+// one per page (pdftotext ends every page with a form feed).
+func Pages(t testing.TB, pdf []byte) []string {
+	t.Helper()
+	pages := strings.Split(string(Run(t, pdf)), "\f")
+	if n := len(pages); n > 0 && strings.TrimSpace(pages[n-1]) == "" {
+		pages = pages[:n-1]
+	}
+	return pages
+}
+
 // Run runs pdftotext with the given options before "-enc UTF-8 - -",
 // feeding it pdf, and returns its output; for example "-f", "2", "-l", "2"
 // for one page or "-bbox" for word boxes.

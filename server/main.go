@@ -206,11 +206,9 @@ func serve(args []string, stdout io.Writer, log *slog.Logger) error {
 	// The word segmenter's dictionary takes about a second to load: load it
 	// now, so the first issuance or redaction does not wait for it.
 	go textseg.Shared()
-	go func() {
-		if err := a.IndexSearch(ctx, log); err != nil && ctx.Err() == nil {
-			log.Error("search index", "error", err)
-		}
-	}()
+	if cfg.Jobs.SearchBackfill {
+		go fillSearchIndex(ctx, a, log)
+	}
 	scheduler := startJobs(cfg, a, log)
 	httpSrv := &http.Server{
 		Addr:              cfg.HTTP.Listen,
@@ -300,6 +298,29 @@ func keepStatsCurrent(ctx context.Context, a *app.App, log *slog.Logger) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		}
+	}
+}
+
+// fillSearchIndex fills the search index at start. A failure (on SQLite,
+// busy while the statistics aggregates are first written) is retried after
+// a pause; the fill resumes with the rows still without tokens.
+func fillSearchIndex(ctx context.Context, a *app.App, log *slog.Logger) {
+	const attempts = 10
+	for attempt := 1; ; attempt++ {
+		err := a.IndexSearch(ctx, log)
+		if err == nil || ctx.Err() != nil {
+			return
+		}
+		if attempt == attempts {
+			log.Error("search index", "error", err.Error())
+			return
+		}
+		log.Warn("search index: retrying", "error", err.Error(), "attempt", attempt)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(15 * time.Second):
 		}
 	}
 }

@@ -13,6 +13,7 @@ var staffNav = []struct {
 	{NavItem{Key: "reviews", Label: "评查", Href: "/reviews"}, []string{"prosecutor", "dept_head", "chief", "case_manager"}},
 	{NavItem{Key: "disclosures", Label: "公开", Href: "/disclosures/review"}, []string{"prosecutor", "dept_head", "chief"}},
 	{NavItem{Key: "stats", Label: "统计", Href: "/stats"}, []string{"prosecutor", "dept_head", "chief", "case_manager"}},
+	{NavItem{Key: "analysis", Label: "分析", Href: "/analysis"}, []string{"prosecutor", "dept_head", "chief", "case_manager"}},
 	{NavItem{Key: "filings", Label: "备案", Href: "/filings"}, []string{"prosecutor", "dept_head", "chief", "case_manager"}},
 	{NavItem{Key: "admin", Label: "管理", Href: "/admin"}, []string{"admin"}},
 }

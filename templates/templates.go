@@ -16,6 +16,7 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -35,8 +36,18 @@ type Set struct {
 }
 
 // Parse parses every page with the frames and partials. Dates and times are
-// shown in loc.
+// shown in loc. A Set is read-only once parsed, so it is parsed once per time
+// zone (by name) and shared: a process that builds several servers — the
+// tests build one per test — pays for parsing once.
 func Parse(loc *time.Location) (*Set, error) {
+	v, _ := parsed.LoadOrStore(loc.String(), sync.OnceValues(func() (*Set, error) { return parse(loc) }))
+	return v.(func() (*Set, error))()
+}
+
+// parsed holds, per time zone name, the parse of Parse.
+var parsed sync.Map
+
+func parse(loc *time.Location) (*Set, error) {
 	base := template.New("jianyi").Funcs(funcs(loc))
 	for _, pattern := range shared {
 		var err error

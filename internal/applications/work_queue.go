@@ -22,17 +22,7 @@ func (s *Service) WorkBox(ctx context.Context, a *org.Actor, limit int) (*cases.
 		return s.DB.WithContext(ctx).Model(&Application{}).Scopes(ApplicationScope(a)).
 			Where("status IN ?", []ApplicationStatus{AppSubmitted, AppUnderReview})
 	}
-	if err := q().Count(&box.Count).Error; err != nil {
-		return nil, err
-	}
-	if box.Count == 0 || limit < 0 {
-		return box, nil
-	}
-	var rows []Application
-	if err := q().Order("answer_due, id").Limit(limit).Find(&rows).Error; err != nil {
-		return nil, err
-	}
-	for _, r := range rows {
+	err := cases.FillBox(box, q, limit, func(q *gorm.DB) *gorm.DB { return q.Order("answer_due, id") }, func(r *Application) cases.WorkItem {
 		it := cases.WorkItem{SubjectID: r.ID, Title: r.TrackingNo + " " + excerpt(r.Problem, 40), State: string(r.Status),
 			StateLabel: ApplicationStatusLabels[r.Status]}
 		switch {
@@ -43,10 +33,9 @@ func (s *Service) WorkBox(ctx context.Context, a *org.Actor, limit int) (*cases.
 			d := r.AnswerDue
 			it.Due, it.DueLabel = &d, "答复期限"
 		}
-		box.Items = append(box.Items, it)
-	}
-	cases.SortWorkItems(box.Items)
-	return box, nil
+		return it
+	})
+	return box, err
 }
 
 func excerpt(s string, n int) string {

@@ -2,7 +2,9 @@ package cases
 
 import (
 	"context"
+	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"jianyi/internal/calendar"
@@ -68,15 +70,49 @@ func (r filingRow) view() FilingView {
 	return v
 }
 
+// filingSeekLimit is the number of procuratorates below the actor's up to
+// which the filings list seeks each one's newest filings.
+const filingSeekLimit = 64
+
 // ListFilings lists the filings a higher procuratorate's staff may read.
 func (s *Service) ListFilings(ctx context.Context, a *org.Actor, q FilingListQuery) ([]FilingView, string, error) {
 	if q.Limit <= 0 || q.Limit > 200 {
 		q.Limit = 50
 	}
-	tx := s.DB.WithContext(ctx).Table("filings").Scopes(FilingScope(a)).Select(filingColumns).
+	db := s.DB.WithContext(ctx)
+	tx := db.Table("filings").Scopes(FilingScope(a)).Select(filingColumns).
 		Joins("JOIN cases ON cases.id = filings.case_id").Joins("LEFT JOIN agencies ON agencies.id = cases.agency_id")
 	if q.Cursor > 0 {
 		tx = tx.Where("filings.id < ?", q.Cursor)
+	}
+	// The procuratorates below the actor's: none (a district) → nothing to
+	// read; a few (a city's districts) → the page is the newest of each
+	// one's newest, each found on ix_filings_proc_id (migration 0021);
+	// many (a province) → most filings are in scope, and the walk newest
+	// first finds a page at once.
+	var below []int64
+	if a.IsStaff() && a.ProcuratoratePath != "" {
+		if err := db.Model(&org.Procuratorate{}).Where("path LIKE ? AND path <> ?", a.ProcuratoratePath+"%", a.ProcuratoratePath).
+			Order("id").Limit(filingSeekLimit+1).Pluck("id", &below).Error; err != nil {
+			return nil, "", err
+		}
+	}
+	if len(below) == 0 {
+		return []FilingView{}, "", nil
+	}
+	if len(below) <= filingSeekLimit {
+		parts := make([]string, len(below))
+		var args []any
+		for i, id := range below {
+			cond := "procuratorate_id = ?"
+			args = append(args, id)
+			if q.Cursor > 0 {
+				cond += " AND id < ?"
+				args = append(args, q.Cursor)
+			}
+			parts[i] = fmt.Sprintf("SELECT id FROM (SELECT id FROM filings WHERE %s ORDER BY id DESC LIMIT %d) AS f%d", cond, q.Limit+1, i)
+		}
+		tx = tx.Where("filings.id IN ("+strings.Join(parts, " UNION ALL ")+")", args...)
 	}
 	var rows []filingRow
 	if err := tx.Order("filings.id DESC").Limit(q.Limit + 1).Scan(&rows).Error; err != nil {

@@ -226,6 +226,28 @@ func SortWorkItems(items []WorkItem) {
 	})
 }
 
+// FillBox counts the rows of q (a fresh query each call) into the box and,
+// unless only the count is wanted (limit < 0) or there are none, loads the
+// first limit of them in order and turns each into an item, soonest due
+// first. It is the shape every box of the work queue shares.
+func FillBox[T any](box *WorkBox, q func() *gorm.DB, limit int, load func(*gorm.DB) *gorm.DB, item func(*T) WorkItem) error {
+	if err := q().Count(&box.Count).Error; err != nil {
+		return err
+	}
+	if box.Count == 0 || limit < 0 {
+		return nil
+	}
+	var rows []T
+	if err := load(q()).Limit(limit).Scan(&rows).Error; err != nil {
+		return err
+	}
+	for i := range rows {
+		box.Items = append(box.Items, item(&rows[i]))
+	}
+	SortWorkItems(box.Items)
+	return nil
+}
+
 // filingBox lists the 备案 still to be made for the actor's cases, the
 // earliest due first (staff who may submit filings, and the case managers
 // who watch them).
@@ -238,13 +260,7 @@ func (s *Service) filingBox(ctx context.Context, a *org.Actor, limit int) (*Work
 		return s.DB.WithContext(ctx).Table("filings").Joins("JOIN cases ON cases.id = filings.case_id").
 			Scopes(WorkScope(a)).Where("filings.status = ?", FilingPending)
 	}
-	if err := q().Count(&box.Count).Error; err != nil {
-		return nil, err
-	}
-	if box.Count == 0 || limit < 0 {
-		return box, nil
-	}
-	var rows []struct {
+	type row struct {
 		ID             int64
 		CaseID         int64
 		DueOn          calendar.Date
@@ -252,20 +268,19 @@ func (s *Service) filingBox(ctx context.Context, a *org.Actor, limit int) (*Work
 		State          CaseState
 		DocumentNumber *string
 	}
-	if err := q().Select("filings.id, filings.case_id, filings.due_on, cases.title, cases.state, cases.document_number").
-		Order("filings.due_on, filings.id").Limit(limit).Scan(&rows).Error; err != nil {
-		return nil, err
-	}
-	for _, r := range rows {
+	err := FillBox(box, q, limit, func(q *gorm.DB) *gorm.DB {
+		return q.Select("filings.id, filings.case_id, filings.due_on, cases.title, cases.state, cases.document_number").
+			Order("filings.due_on, filings.id")
+	}, func(r *row) WorkItem {
 		due := r.DueOn
 		it := WorkItem{CaseID: r.CaseID, SubjectID: r.ID, Title: r.Title, State: string(r.State), StateLabel: StateLabels[r.State],
 			Due: &due, DueLabel: "备案期限"}
 		if r.DocumentNumber != nil {
 			it.DocumentNumber = *r.DocumentNumber
 		}
-		box.Items = append(box.Items, it)
-	}
-	return box, nil
+		return it
+	})
+	return box, err
 }
 
 // PendingDecisionBox lists the proposals (提请) waiting for the chief's
@@ -279,13 +294,7 @@ func (s *Service) PendingDecisionBox(ctx context.Context, a *org.Actor, limit in
 		return s.DB.WithContext(ctx).Table("case_decisions").Joins("JOIN cases ON cases.id = case_decisions.case_id").
 			Scopes(WorkScope(a)).Where("case_decisions.status = ?", DecisionProposed)
 	}
-	if err := q().Count(&box.Count).Error; err != nil {
-		return nil, err
-	}
-	if box.Count == 0 || limit < 0 {
-		return box, nil
-	}
-	var rows []struct {
+	type row struct {
 		ID         int64
 		CaseID     int64
 		Kind       string
@@ -293,13 +302,12 @@ func (s *Service) PendingDecisionBox(ctx context.Context, a *org.Actor, limit in
 		Title      string
 		State      CaseState
 	}
-	if err := q().Select("case_decisions.id, case_decisions.case_id, case_decisions.kind, case_decisions.proposed_at, cases.title, cases.state").
-		Order("case_decisions.id").Limit(limit).Scan(&rows).Error; err != nil {
-		return nil, err
-	}
-	for _, r := range rows {
-		box.Items = append(box.Items, WorkItem{CaseID: r.CaseID, SubjectID: r.ID, Title: r.Title, State: string(r.State),
-			StateLabel: StateLabels[r.State], Detail: "提请" + DecisionKindLabels[r.Kind]})
-	}
-	return box, nil
+	err := FillBox(box, q, limit, func(q *gorm.DB) *gorm.DB {
+		return q.Select("case_decisions.id, case_decisions.case_id, case_decisions.kind, case_decisions.proposed_at, cases.title, cases.state").
+			Order("case_decisions.id")
+	}, func(r *row) WorkItem {
+		return WorkItem{CaseID: r.CaseID, SubjectID: r.ID, Title: r.Title, State: string(r.State),
+			StateLabel: StateLabels[r.State], Detail: "提请" + DecisionKindLabels[r.Kind]}
+	})
+	return box, err
 }

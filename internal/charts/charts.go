@@ -44,7 +44,22 @@ type Chart struct {
 	// TrimPrefix drops the beginning all labels share (临江市清河区…) from the
 	// drawing, where it would push out the part that tells them apart.
 	TrimPrefix bool
+	// LabelChars is how many characters of a bar's label are drawn (default
+	// 7); the label column widens to fit them. For a chart across the page
+	// whose labels name two things (单位·问题).
+	LabelChars int
 }
+
+// labelChars is the characters of a label drawn, labelWidth the width of
+// the bars' label column that holds them.
+func (c *Chart) labelChars() int {
+	if c.LabelChars > maxLabel {
+		return c.LabelChars
+	}
+	return maxLabel
+}
+
+func (c *Chart) labelWidth() float64 { return labelW + float64(c.labelChars()-maxLabel)*font }
 
 // drawn is label i as the drawing shows it: without the shared beginning
 // when TrimPrefix, shortened to maxLabel characters.
@@ -55,7 +70,10 @@ func (c *Chart) drawn(i int) string {
 			l = string([]rune(l)[n:])
 		}
 	}
-	return short(l)
+	if r := []rune(l); len(r) > c.labelChars() {
+		return string(r[:c.labelChars()-1]) + "…"
+	}
+	return l
 }
 
 // commonPrefix is the number of leading characters every label shares.
@@ -123,15 +141,6 @@ func (c *Chart) withUnit(v float64) string {
 		return num(v) + "%"
 	}
 	return num(v) + " " + c.Unit
-}
-
-// short cuts a label to maxLabel characters for the drawing.
-func short(s string) string {
-	r := []rune(s)
-	if len(r) <= maxLabel {
-		return s
-	}
-	return string(r[:maxLabel-1]) + "…"
 }
 
 func (c *Chart) value(s, i int) float64 {
@@ -296,6 +305,7 @@ func (c Chart) Bars() template.HTML {
 	c.open(&b, "bars", h)
 	if !c.allZero() {
 		max := c.scaleMax(false)
+		labelW := c.labelWidth()
 		span := width - labelW - valueW
 		b.WriteString(`<g class="chart-bars">`)
 		for i, l := range c.Labels {
@@ -328,6 +338,7 @@ func (c Chart) Stacked() template.HTML {
 	if !c.allZero() {
 		c.legend(&b, 0)
 		max := c.scaleMax(true)
+		labelW := c.labelWidth()
 		span := width - labelW - valueW
 		b.WriteString(`<g class="chart-bars">`)
 		for i, l := range c.Labels {

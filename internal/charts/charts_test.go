@@ -231,3 +231,17 @@ func TestTrimPrefixKeepsThePartThatTellsLabelsApart(t *testing.T) {
 		t.Errorf("table row %q", rows[0].text)
 	}
 }
+
+// A chart whose labels name two things draws more of them in a wider
+// label column.
+func TestLabelCharsWidensTheLabelColumn(t *testing.T) {
+	c := Chart{ID: "g", Title: "单位与问题", Unit: "件", Labels: []string{"市场监督管理局·安全隐患", "教育局·公共设施缺失损坏与其他问题"},
+		Series: []Series{{Name: "件数", Values: []float64{2, 1}}}, LabelChars: 12}
+	svg := string(c.Bars())
+	if !strings.Contains(svg, ">市场监督管理局·安全隐患<") || !strings.Contains(svg, ">教育局·公共设施缺失损…<") {
+		t.Errorf("labels not drawn to 12 characters:\n%s", svg)
+	}
+	if !strings.Contains(svg, `x="186"`) {
+		t.Errorf("label column not widened:\n%s", svg)
+	}
+}

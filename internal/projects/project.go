@@ -212,8 +212,8 @@ type ProjectInput struct {
 type ProjectUpdate struct {
 	Version      int                            `json:"version" validate:"required,gt=0"`
 	Title        *string                        `json:"title" validate:"omitempty,min=1,max=200"`
-	Problem      *string                        `json:"problem" validate:"omitempty,max=20000"`
-	Goals        *string                        `json:"goals" validate:"omitempty,max=20000"`
+	Problem      *string                        `json:"problem" validate:"omitempty,min=1,max=20000"`
+	Goals        *string                        `json:"goals" validate:"omitempty,min=1,max=20000"`
 	PlannedEndOn *calendar.Date                 `json:"planned_end_on"`
 	StagePlan    map[ProjectStage]calendar.Date `json:"stage_plan"`
 }

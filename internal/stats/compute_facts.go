@@ -7,7 +7,6 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/internal/agency"
-	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
 	"jianyi/internal/org"
 )
@@ -56,7 +55,7 @@ func (s *Service) useRollup(sc *statsScope) bool {
 func (s *Service) rollupTallies(ctx context.Context, sc *statsScope) (map[int64]*procTally, map[int64]int64, error) {
 	tx := s.DB.WithContext(ctx)
 	var rows []RollupRow
-	if err := sc.rollupScope(tx.Model(&RollupRow{}), true).Select("procuratorate_id, " + rollupSums()).
+	if err := sc.rollupQuery(tx).Select("procuratorate_id, " + rollupSums()).
 		Group("procuratorate_id").Scan(&rows).Error; err != nil {
 		return nil, nil, err
 	}
@@ -69,8 +68,8 @@ func (s *Service) rollupTallies(ctx context.Context, sc *statsScope) (map[int64]
 		AgencyID int64
 		N        int64
 	}
-	if err := sc.rollupScope(tx.Model(&RollupRow{}), true).Select("agency_id, SUM(no_reply) AS n").
-		Where("agency_id <> 0 AND no_reply > 0").Group("agency_id").Order("n DESC, agency_id").Limit(nonResponderLimit).
+	if err := sc.agencyRollup(tx).Select("agency_id, SUM(no_reply) AS n").
+		Where("no_reply > 0").Group("agency_id").Order("n DESC, agency_id").Limit(nonResponderLimit).
 		Scan(&agencies).Error; err != nil {
 		return nil, nil, err
 	}
@@ -240,19 +239,23 @@ func leadGroups(byState, endedFiled map[cases.CaseState]int64) []LeadGroup {
 // applicationFigures counts the citizen applications of the scope submitted
 // in the period. Applications belong to a procuratorate, not to a department
 // or a prosecutor: a narrower scope counts those that became its cases.
-func applicationFigures(tx *gorm.DB, sc *statsScope) (ApplicationFigures, error) {
-	var rows []struct {
-		Status      string
-		SubmittedOn calendar.Date
-		AnswerDue   calendar.Date
-		AnsweredOn  *calendar.Date
-		CaseID      *int64
-		CaseNumber  *string
+// Without period or narrower scope they come from stats_application_counts.
+func (s *Service) applicationFigures(tx *gorm.DB, sc *statsScope) (ApplicationFigures, error) {
+	narrow := sc.departmentID != 0 || sc.prosecutorID != 0 || sc.q.Field != "" || sc.q.AgencyID != 0
+	var t ApplicationTally
+	if s.useRollup(sc) && !narrow {
+		var sum appCount
+		if err := tx.Model(&appCount{}).Select(`SUM(received) AS received, SUM(answers_due) AS answers_due,
+			SUM(answered_on_time) AS answered_on_time, SUM(accepted) AS accepted, SUM(declined) AS declined,
+			SUM(transferred) AS transferred, SUM(pending) AS pending, SUM(became_lead) AS became_lead, SUM(became_case) AS became_case`).
+			Where("procuratorate_id IN ?", sc.procIDs).Scan(&sum).Error; err != nil {
+			return ApplicationFigures{}, err
+		}
+		t = sum.tally()
+		return t.Figures(), nil
 	}
-	q := tx.Table("applications").Select("applications.status, applications.submitted_on, applications.answer_due, applications.answered_on, applications.case_id, cases.case_number").
-		Joins("LEFT JOIN cases ON cases.id = applications.case_id").
-		Where("applications.procuratorate_id IN ?", sc.procIDs)
-	if sc.departmentID != 0 || sc.prosecutorID != 0 || sc.q.Field != "" || sc.q.AgencyID != 0 {
+	q := tx.Table("applications").Where("applications.procuratorate_id IN ?", sc.procIDs)
+	if narrow {
 		q = sc.applyScope(q.Where("applications.case_id IS NOT NULL"))
 	}
 	if !sc.q.From.IsZero() {
@@ -261,17 +264,12 @@ func applicationFigures(tx *gorm.DB, sc *statsScope) (ApplicationFigures, error)
 	if !sc.q.To.IsZero() {
 		q = q.Where("applications.submitted_on <= ?", sc.q.To.String())
 	}
-	if err := q.Scan(&rows).Error; err != nil {
+	facts, _, err := applicationRows(q)
+	if err != nil {
 		return ApplicationFigures{}, err
 	}
-	var t ApplicationTally
-	for _, r := range rows {
-		a := ApplicationFacts{Status: r.Status, SubmittedOn: r.SubmittedOn, AnswerDue: r.AnswerDue, AnsweredOn: dateOr(r.AnsweredOn),
-			CaseFiled: r.CaseNumber != nil}
-		if r.CaseID != nil {
-			a.CaseID = *r.CaseID
-		}
-		t.Add(&a, Period{}, sc.q.Today)
+	for i := range facts {
+		t.Add(&facts[i], Period{}, sc.q.Today)
 	}
 	return t.Figures(), nil
 }

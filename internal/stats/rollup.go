@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"sort"
 	"strings"
 	"sync"
@@ -239,13 +240,8 @@ func (r *RollupRow) tally() groupTally {
 func nextChange(f *CaseFacts, asOf calendar.Date) calendar.Date {
 	var next calendar.Date
 	consider := func(d calendar.Date) {
-		if d.IsZero() {
-			return
-		}
-		for _, c := range []calendar.Date{d, d.AddDays(1)} {
-			if c.After(asOf) && (next.IsZero() || c.Before(next)) {
-				next = c
-			}
+		if c := laterOf(asOf, d); !c.IsZero() && (next.IsZero() || c.Before(next)) {
+			next = c
 		}
 	}
 	for _, d := range []calendar.Date{f.RegisteredOn, f.FiledOn, f.IssuedOn, f.DeliveredOn, f.ReceivedOn, f.ReplyDue, f.RepliedOn, f.EndedOn} {
@@ -367,7 +363,8 @@ func recount(tx *gorm.DB, loc *time.Location, asOf calendar.Date, filter func(*g
 	return out, err
 }
 
-// countRow is one row of stats_case_counts.
+// countRow is a grouped count of cases (countsSelect), summed to the rows
+// of stats_counts by countLevels.
 type countRow struct {
 	ProcuratorateID int64
 	DepartmentID    int64
@@ -379,7 +376,7 @@ type countRow struct {
 	N               int64
 }
 
-// countsSelect is the grouped count of cases stats_case_counts holds.
+// countsSelect is the grouped count of cases stats_counts is summed from.
 func countsSelect(db *database.DB, tx *gorm.DB) *gorm.DB {
 	return tx.Table("cases").Select(`cases.procuratorate_id, cases.department_id, cases.field, cases.state, cases.source,
 		COALESCE(` + issuedMonthExpr(db) + `, '') AS issued_month, CASE WHEN cases.case_number IS NOT NULL THEN 1 ELSE 0 END AS filed, COUNT(*) AS n`).
@@ -458,11 +455,11 @@ func (s *Service) catchUp(tx *gorm.DB, today calendar.Date) error {
 		ObjectID   *int64
 	}
 	if err := tx.Table("audit_entries").Select("object_type, object_id").
-		Where("id > ? AND id <= ? AND object_type IN ?", st.AuditID, maxID, []string{"case", "filing", "holiday", "case_field"}).
+		Where("id > ? AND id <= ? AND object_type IN ?", st.AuditID, maxID, []string{"case", "filing", "application", "holiday", "case_field"}).
 		Scan(&entries).Error; err != nil {
 		return err
 	}
-	var filingIDs []int64
+	var filingIDs, applicationIDs []int64
 	for _, e := range entries {
 		switch {
 		case e.ObjectType == "holiday" || e.ObjectType == "case_field":
@@ -474,6 +471,18 @@ func (s *Service) catchUp(tx *gorm.DB, today calendar.Date) error {
 			dirty[*e.ObjectID] = true
 		case e.ObjectType == "filing":
 			filingIDs = append(filingIDs, *e.ObjectID)
+		case e.ObjectType == "application":
+			applicationIDs = append(applicationIDs, *e.ObjectID)
+		}
+	}
+	appProcs := map[int64]bool{}
+	for _, chunk := range chunks(applicationIDs) {
+		var p []int64
+		if err := tx.Table("applications").Where("id IN ?", chunk).Pluck("procuratorate_id", &p).Error; err != nil {
+			return err
+		}
+		for _, id := range p {
+			appProcs[id] = true
 		}
 	}
 	for _, chunk := range chunks(filingIDs) {
@@ -493,6 +502,13 @@ func (s *Service) catchUp(tx *gorm.DB, today calendar.Date) error {
 		for _, id := range ids {
 			dirty[id] = true
 		}
+		var procs []int64
+		if err := tx.Table("stats_application_counts").Where("next_change_on <= ?", today.String()).Pluck("procuratorate_id", &procs).Error; err != nil {
+			return err
+		}
+		for _, p := range procs {
+			appProcs[p] = true
+		}
 	}
 	ids := make([]int64, 0, len(dirty))
 	for id := range dirty {
@@ -502,6 +518,13 @@ func (s *Service) catchUp(tx *gorm.DB, today calendar.Date) error {
 	groups := map[rollupKey]bool{}
 	procs := map[int64]bool{}
 	for _, chunk := range chunks(ids) {
+		p, err := applicationProcs(tx, chunk)
+		if err != nil {
+			return err
+		}
+		for _, id := range p {
+			appProcs[id] = true
+		}
 		var old []caseGroup
 		if err := tx.Where("case_id IN ?", chunk).Find(&old).Error; err != nil {
 			return err
@@ -529,7 +552,9 @@ func (s *Service) catchUp(tx *gorm.DB, today calendar.Date) error {
 		return errFullRecount
 	}
 	loc := s.Clock.Location()
+	groupProcs := map[int64]bool{}
 	for k := range groups {
+		groupProcs[k.ProcuratorateID] = true
 		filter := func(q *gorm.DB) *gorm.DB {
 			q = q.Where("cases.procuratorate_id = ? AND cases.department_id = ? AND cases.field = ?", k.ProcuratorateID, k.DepartmentID, k.Field)
 			if k.AgencyID == 0 {
@@ -549,47 +574,38 @@ func (s *Service) catchUp(tx *gorm.DB, today calendar.Date) error {
 			return err
 		}
 	}
-	for p := range procs {
-		if err := tx.Where("procuratorate_id = ?", p).Delete(&countRow{}).Error; err != nil {
-			return err
-		}
-		if err := s.insertCounts(tx, func(q *gorm.DB) *gorm.DB { return q.Where("cases.procuratorate_id = ?", p) }); err != nil {
-			return err
-		}
+	if err := writeSums(tx, sortedIDs(groupProcs)); err != nil {
+		return err
+	}
+	if err := s.writeCounts(tx, sortedIDs(procs)); err != nil {
+		return err
+	}
+	if err := writeApplications(tx, sortedIDs(appProcs), today); err != nil {
+		return err
 	}
 	return saveState(tx, today, maxID)
 }
 
-func (countRow) TableName() string { return "stats_case_counts" }
-
-// insertCounts writes the grouped counts of the cases scope selects.
-func (s *Service) insertCounts(tx *gorm.DB, filter func(*gorm.DB) *gorm.DB) error {
-	var rows []countRow
-	if err := filter(countsSelect(s.DB, tx)).Scan(&rows).Error; err != nil {
-		return err
+// sortedIDs lists a set's ids in order.
+func sortedIDs(set map[int64]bool) []int64 {
+	out := make([]int64, 0, len(set))
+	for id := range set {
+		out = append(out, id)
 	}
-	if len(rows) == 0 {
-		return nil
-	}
-	return tx.CreateInBatches(rows, 500).Error
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
 }
 
 // writeComputed writes a recount's groups and case rows; the groups' old
 // rows must be gone (the case rows of the recounted cases too, except when
 // a group is recounted whole: then they are replaced here).
 func (s *Service) writeComputed(tx *gorm.DB, c *computed) error {
-	rows := make([]RollupRow, 0, len(c.groups))
-	for k, g := range c.groups {
-		r, err := g.row(k)
-		if err != nil {
-			return err
-		}
-		rows = append(rows, r)
+	rows, err := c.rows()
+	if err != nil {
+		return err
 	}
-	if len(rows) > 0 {
-		if err := tx.CreateInBatches(rows, 200).Error; err != nil {
-			return err
-		}
+	if err := createAll(tx.Model(&RollupRow{}), rows, 200); err != nil {
+		return err
 	}
 	if len(c.cases) == 0 {
 		return nil
@@ -625,6 +641,16 @@ func (s *Service) rebuildAll(ctx context.Context, today calendar.Date) error {
 	if err := countsSelect(s.DB, db).Scan(&counts).Error; err != nil {
 		return err
 	}
+	apps, err := countApplications(db, nil, today)
+	if err != nil {
+		return err
+	}
+	rows, err := c.rows()
+	if err != nil {
+		return err
+	}
+	sums := sumLevels(rows)
+	levels := countLevels(counts)
 	return s.DB.WithTx(ctx, func(tx *gorm.DB) error {
 		var st rollupState
 		if err := database.LockRow(tx).First(&st, 1).Error; err != nil {
@@ -633,23 +659,25 @@ func (s *Service) rebuildAll(ctx context.Context, today calendar.Date) error {
 		if st.AsOf == today.String() && st.AuditID > auditID {
 			return nil // another process counted a later state meanwhile
 		}
-		for _, t := range []string{"stats_rollup", "stats_case_counts", "stats_case_groups"} {
+		for _, t := range []string{"stats_rollup", sumsTable, "stats_counts", "stats_case_groups", "stats_application_counts"} {
 			if err := tx.Exec("DELETE FROM " + t).Error; err != nil {
 				return err
 			}
 		}
-		if err := s.writeComputed(tx, &computed{groups: c.groups}); err != nil {
+		if err := createAll(tx.Model(&RollupRow{}), rows, 200); err != nil {
 			return err
 		}
-		if len(c.cases) > 0 {
-			if err := tx.CreateInBatches(c.cases, 500).Error; err != nil {
-				return err
-			}
+		if err := createAll(tx.Table(sumsTable), values(sums), 200); err != nil {
+			return err
 		}
-		if len(counts) > 0 {
-			if err := tx.CreateInBatches(counts, 500).Error; err != nil {
-				return err
-			}
+		if err := createAll(tx.Model(&levelCount{}), values(levels), 500); err != nil {
+			return err
+		}
+		if err := createAll(tx.Model(&caseGroup{}), c.cases, 500); err != nil {
+			return err
+		}
+		if err := createAll(tx.Model(&appCount{}), values(apps), 500); err != nil {
+			return err
 		}
 		return saveState(tx, today, auditID)
 	})
@@ -658,6 +686,36 @@ func (s *Service) rebuildAll(ctx context.Context, today calendar.Date) error {
 func saveState(tx *gorm.DB, today calendar.Date, auditID int64) error {
 	now := database.Now(tx)
 	return tx.Model(&rollupState{}).Where("id = 1").Updates(map[string]any{"audit_id": auditID, "as_of": today.String(), "built_at": now}).Error
+}
+
+// rows are the recount's stats_rollup rows.
+func (c *computed) rows() ([]RollupRow, error) {
+	rows := make([]RollupRow, 0, len(c.groups))
+	for k, g := range c.groups {
+		r, err := g.row(k)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, r)
+	}
+	return rows, nil
+}
+
+// values lists a map's rows.
+func values[K comparable, V any](m map[K]*V) []V {
+	out := make([]V, 0, len(m))
+	for _, v := range m {
+		out = append(out, *v)
+	}
+	return out
+}
+
+// createAll inserts rows (none: nothing) in batches.
+func createAll[T any](tx *gorm.DB, rows []T, batch int) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	return tx.CreateInBatches(rows, batch).Error
 }
 
 // chunks splits ids for IN lists.
@@ -671,18 +729,45 @@ func chunks(ids []int64) [][]int64 {
 	return out
 }
 
-// rollupScope restricts a query on stats_rollup (or stats_case_counts) to a
-// statistics scope without period or prosecutor.
-func (sc *statsScope) rollupScope(q *gorm.DB, withAgency bool) *gorm.DB {
-	q = q.Where("procuratorate_id IN ?", sc.procIDs)
+// rollupQuery is the query on the aggregates that answers a scope without
+// period or prosecutor: the sums of its level over every agency; with an
+// agency filter, the agency's sums over every department and field, or its
+// fine rows when a department or field filter is set too.
+func (sc *statsScope) rollupQuery(tx *gorm.DB) *gorm.DB {
+	l := sc.level()
+	switch {
+	case sc.q.AgencyID == 0:
+		return tx.Table(sumsTable).Where("procuratorate_id IN ? AND department_id = ? AND field = ? AND agency_id = ?",
+			sc.procIDs, l.DepartmentID, l.Field, allAgencies)
+	case l == level{}:
+		return tx.Table(sumsTable).Where("procuratorate_id IN ? AND department_id = 0 AND field = '' AND agency_id = ?", sc.procIDs, sc.q.AgencyID)
+	}
+	return sc.fineRollup(tx).Where("agency_id = ?", sc.q.AgencyID)
+}
+
+// agencyRollup is the query on the aggregates with a row per agency (and
+// more) of a scope without period or prosecutor: the per-agency sums over
+// every department and field, or the fine rows.
+func (sc *statsScope) agencyRollup(tx *gorm.DB) *gorm.DB {
+	q := sc.fineRollup(tx).Where("agency_id <> 0")
+	if sc.level() == (level{}) {
+		q = tx.Table(sumsTable).Where("procuratorate_id IN ? AND department_id = 0 AND field = '' AND agency_id > 0", sc.procIDs)
+	}
+	if sc.q.AgencyID != 0 {
+		q = q.Where("agency_id = ?", sc.q.AgencyID)
+	}
+	return q
+}
+
+// fineRollup restricts stats_rollup to the scope's procuratorates,
+// department and field.
+func (sc *statsScope) fineRollup(tx *gorm.DB) *gorm.DB {
+	q := tx.Model(&RollupRow{}).Where("procuratorate_id IN ?", sc.procIDs)
 	if sc.departmentID != 0 {
 		q = q.Where("department_id = ?", sc.departmentID)
 	}
 	if sc.q.Field != "" {
 		q = q.Where("field = ?", sc.q.Field)
-	}
-	if withAgency && sc.q.AgencyID != 0 {
-		q = q.Where("agency_id = ?", sc.q.AgencyID)
 	}
 	return q
 }
@@ -723,62 +808,76 @@ func (s *Service) Verify(ctx context.Context) (groups int, diffs []Difference, e
 		if err != nil {
 			return err
 		}
-		want := map[rollupKey]RollupRow{}
-		for k, g := range c.groups {
-			r, err := g.row(k)
-			if err != nil {
-				return err
-			}
-			want[k] = r
+		rows, err := c.rows()
+		if err != nil {
+			return err
 		}
-		var stored []RollupRow
+		groups = len(rows)
+		var stored, storedSums []RollupRow
 		if err := tx.Find(&stored).Error; err != nil {
 			return err
 		}
-		groups = len(want)
-		for _, r := range stored {
-			k := r.key()
-			w, ok := want[k]
-			delete(want, k)
-			if !ok {
-				w = RollupRow{ProcuratorateID: k.ProcuratorateID, DepartmentID: k.DepartmentID, Field: k.Field, AgencyID: k.AgencyID}
-			}
-			if w != r {
-				diffs = append(diffs, Difference{fmt.Sprintf("stats_rollup %+v", k), fmt.Sprintf("%+v", r), fmt.Sprintf("%+v", w)})
-			}
+		if err := tx.Table(sumsTable).Find(&storedSums).Error; err != nil {
+			return err
 		}
-		for k, w := range want {
-			diffs = append(diffs, Difference{fmt.Sprintf("stats_rollup %+v", k), "(missing)", fmt.Sprintf("%+v", w)})
+		want := make(map[rollupKey]*RollupRow, len(rows))
+		for i := range rows {
+			want[rows[i].key()] = &rows[i]
 		}
-		var wantCounts, storedCounts []countRow
-		if err := countsSelect(s.DB, tx).Scan(&wantCounts).Error; err != nil {
+		rollupKeyOf := func(r RollupRow) rollupKey { return r.key() }
+		diffs = append(diffs, compareRows("stats_rollup", want, stored, rollupKeyOf)...)
+		diffs = append(diffs, compareRows(sumsTable, sumLevels(rows), storedSums, rollupKeyOf)...)
+
+		var fine []countRow
+		var storedCounts []levelCount
+		if err := countsSelect(s.DB, tx).Scan(&fine).Error; err != nil {
 			return err
 		}
 		if err := tx.Find(&storedCounts).Error; err != nil {
 			return err
 		}
-		norm := func(rows []countRow) map[countRow]int64 {
-			m := map[countRow]int64{}
-			for _, r := range rows {
-				n := r.N
-				r.N = 0
-				m[r] += n
-			}
-			return m
+		diffs = append(diffs, compareRows("stats_counts", countLevels(fine), storedCounts, func(r levelCount) levelCountKey {
+			return levelCountKey{r.ProcuratorateID, r.DepartmentID, r.Field, r.Dim, r.Dkey}
+		})...)
+
+		apps, err := countApplications(tx, nil, asOf)
+		if err != nil {
+			return err
 		}
-		wc, sc := norm(wantCounts), norm(storedCounts)
-		for k, n := range sc {
-			if wc[k] != n {
-				diffs = append(diffs, Difference{fmt.Sprintf("stats_case_counts %+v", k), fmt.Sprint(n), fmt.Sprint(wc[k])})
-			}
-			delete(wc, k)
+		var storedApps []appCount
+		if err := tx.Find(&storedApps).Error; err != nil {
+			return err
 		}
-		for k, n := range wc {
-			diffs = append(diffs, Difference{fmt.Sprintf("stats_case_counts %+v", k), "(missing)", fmt.Sprint(n)})
-		}
+		diffs = append(diffs, compareRows("stats_application_counts", apps, storedApps, func(r appCount) int64 { return r.ProcuratorateID })...)
 		return nil
 	}(s.DB.WithContext(ctx))
 	return groups, diffs, err
+}
+
+// compareRows lists the differences between the rows recomputed (want) and
+// those stored; a row missing on one side is compared with a zero row.
+func compareRows[K comparable, V any](table string, want map[K]*V, stored []V, key func(V) K) []Difference {
+	var diffs []Difference
+	seen := make(map[K]bool, len(stored))
+	for _, r := range stored {
+		k := key(r)
+		seen[k] = true
+		w := want[k]
+		if w == nil {
+			diffs = append(diffs, Difference{fmt.Sprintf("%s %+v", table, k), fmt.Sprintf("%+v", r), "(none)"})
+			continue
+		}
+		if !reflect.DeepEqual(*w, r) {
+			diffs = append(diffs, Difference{fmt.Sprintf("%s %+v", table, k), fmt.Sprintf("%+v", r), fmt.Sprintf("%+v", *w)})
+		}
+	}
+	for k, w := range want {
+		if !seen[k] {
+			diffs = append(diffs, Difference{fmt.Sprintf("%s %+v", table, k), "(missing)", fmt.Sprintf("%+v", *w)})
+		}
+	}
+	sort.Slice(diffs, func(i, j int) bool { return diffs[i].What < diffs[j].What })
+	return diffs
 }
 
 // PublicAgencyRow is one agency's line of the public table, from the
@@ -814,12 +913,12 @@ func (s *Service) PublicAgencies(ctx context.Context) (rows []PublicAgencyRow, v
 		PubNoReply     int64
 		PubPerfunctory int64
 	}
-	if err := db.Table("stats_rollup").Select(`stats_rollup.agency_id, agencies.name, SUM(pub_received) AS pub_received,
+	if err := db.Table(sumsTable + " AS s").Select(`s.agency_id, agencies.name, SUM(pub_received) AS pub_received,
 		SUM(pub_reply_due) AS pub_reply_due, SUM(pub_on_time) AS pub_on_time, SUM(pub_late) AS pub_late,
 		SUM(pub_no_reply) AS pub_no_reply, SUM(pub_perfunctory) AS pub_perfunctory`).
-		Joins("JOIN agencies ON agencies.id = stats_rollup.agency_id").Where("stats_rollup.agency_id <> 0").
-		Group("stats_rollup.agency_id, agencies.name").Having("SUM(pub_received) > 0").
-		Order("agencies.name, stats_rollup.agency_id").Scan(&sums).Error; err != nil {
+		Joins("JOIN agencies ON agencies.id = s.agency_id").Where("s.department_id = 0 AND s.field = '' AND s.agency_id > 0").
+		Group("s.agency_id, agencies.name").Having("SUM(pub_received) > 0").
+		Order("agencies.name, s.agency_id").Scan(&sums).Error; err != nil {
 		return nil, "", err
 	}
 	rows = make([]PublicAgencyRow, len(sums))

@@ -96,6 +96,11 @@ func TestStatsRollupAgreesWithRawRows(t *testing.T) {
 				"department": {head, stats.StatsQuery{}},
 				"field":      {chief, stats.StatsQuery{Field: some.Field}},
 				"agency":     {chief, stats.StatsQuery{AgencyID: some.AgencyID}},
+				// Months are not kept per department and field at once; an
+				// agency with another filter reads the fine rows.
+				"department and field":  {head, stats.StatsQuery{Field: some.Field}},
+				"agency and department": {head, stats.StatsQuery{AgencyID: some.AgencyID}},
+				"agency and field":      {chief, stats.StatsQuery{Field: some.Field, AgencyID: some.AgencyID}},
 			}
 			compare := func(when string) {
 				t.Helper()
@@ -142,8 +147,25 @@ func TestStatsRollupAgreesWithRawRows(t *testing.T) {
 			}
 			compare("after an action")
 
-			// A tampered aggregate is found.
-			if err := db.Exec("UPDATE stats_rollup SET on_time = on_time + 1 WHERE procuratorate_id = ?", district.ID).Error; err != nil {
+			// An application decided: its audit entry recounts its
+			// procuratorate's application figures.
+			var appID int64
+			if err := db.Table("applications").Select("id").Where("status NOT IN ?", []string{"declined", "accepted", "transferred"}).
+				Order("id").Limit(1).Scan(&appID).Error; err != nil || appID == 0 {
+				t.Fatalf("no pending application: %v", err)
+			}
+			if err := db.WithTx(ctx, func(tx *gormDB) error {
+				if err := tx.Exec("UPDATE applications SET status = 'declined' WHERE id = ?", appID).Error; err != nil {
+					return err
+				}
+				return audit.Record(tx, nil, "application.decide", "application", appID, map[string]any{"decision": "decline"})
+			}); err != nil {
+				t.Fatal(err)
+			}
+			compare("after an application's decision")
+
+			// A tampered aggregate is found: the figures read the sums.
+			if err := db.Exec("UPDATE stats_rollup_sums SET on_time = on_time + 1 WHERE procuratorate_id = ?", district.ID).Error; err != nil {
 				t.Fatal(err)
 			}
 			tampered, err := rolled.Compute(ctx, chief, stats.StatsQuery{ProcuratorateID: district.ID})
@@ -160,11 +182,22 @@ func TestStatsRollupAgreesWithRawRows(t *testing.T) {
 			if _, diffs, err := rolled.Verify(ctx); err != nil || len(diffs) == 0 {
 				t.Fatalf("verify after tampering: %v, %v", diffs, err)
 			}
-			if err := rolled.Rebuild(ctx); err != nil {
-				t.Fatal(err)
-			}
-			if _, diffs, err := rolled.Verify(ctx); err != nil || len(diffs) > 0 {
-				t.Fatalf("verify after rebuild: %v, %v", diffs, err)
+			// Every aggregate is verified.
+			for _, tamper := range []string{"UPDATE stats_rollup SET late = late + 1 WHERE procuratorate_id = ?",
+				"UPDATE stats_counts SET n = n + 1 WHERE procuratorate_id = ? AND dim = 'state'",
+				"UPDATE stats_application_counts SET received = received + 1 WHERE procuratorate_id = ?"} {
+				if err := rolled.Rebuild(ctx); err != nil {
+					t.Fatal(err)
+				}
+				if _, diffs, err := rolled.Verify(ctx); err != nil || len(diffs) > 0 {
+					t.Fatalf("verify after rebuild: %v, %v", diffs, err)
+				}
+				if err := db.Exec(tamper, district.ID).Error; err != nil {
+					t.Fatal(err)
+				}
+				if _, diffs, err := rolled.Verify(ctx); err != nil || len(diffs) == 0 {
+					t.Fatalf("verify after %s: %v, %v", tamper, diffs, err)
+				}
 			}
 		})
 	}

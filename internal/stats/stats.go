@@ -86,7 +86,23 @@ func resolveStatsScope(tx *gorm.DB, a *org.Actor, q StatsQuery, clock *calendar.
 // applyScope restricts a query on the cases table to the actor's scope and
 // the caller's filters, without the period.
 func (sc *statsScope) applyScope(q *gorm.DB) *gorm.DB {
-	q = q.Where("cases.procuratorate_id IN ?", sc.procIDs)
+	return sc.applyScopeOn(q, "cases.procuratorate_id")
+}
+
+// wideScope is the number of procuratorates above which a scope (a
+// province) holds most rows: a query ordered by another column then walks
+// that column's index and checks the procuratorate row by row, rather than
+// gathering and sorting every row of every procuratorate.
+const wideScope = 16
+
+// wide reports a scope of more than wideScope procuratorates.
+func (sc *statsScope) wide() bool { return len(sc.procIDs) > wideScope }
+
+// applyScopeOn is applyScope with the procuratorate column written as
+// procCol ("+cases.procuratorate_id" keeps SQLite from choosing an index
+// on it).
+func (sc *statsScope) applyScopeOn(q *gorm.DB, procCol string) *gorm.DB {
+	q = q.Where(procCol+" IN ?", sc.procIDs)
 	if sc.departmentID != 0 {
 		q = q.Where("cases.department_id = ?", sc.departmentID)
 	}
@@ -105,7 +121,12 @@ func (sc *statsScope) applyScope(q *gorm.DB) *gorm.DB {
 // apply restricts a query on the cases table to the scope and, for the
 // counts of cases, to the period by the issued date.
 func (sc *statsScope) apply(q *gorm.DB) *gorm.DB {
-	q = sc.applyScope(q)
+	return sc.applyOn(q, "cases.procuratorate_id")
+}
+
+// applyOn is apply with the procuratorate column written as procCol.
+func (sc *statsScope) applyOn(q *gorm.DB, procCol string) *gorm.DB {
+	q = sc.applyScopeOn(q, procCol)
 	if !sc.q.From.IsZero() {
 		q = q.Where("cases.issued_at >= ?", sc.q.From.StartIn(sc.loc))
 	}
@@ -256,49 +277,52 @@ func (s *Service) Compute(ctx context.Context, a *org.Actor, q StatsQuery) (*Sta
 			return nil, err
 		}
 	}
-	// The counts of cases come from stats_case_counts unless an agency
-	// filter asks for a dimension it does not keep (an agency's cases are
-	// few and found by an index).
+	// The counts of cases come from stats_counts unless an agency filter
+	// asks for a dimension it does not keep (an agency's cases are few and
+	// found by an index).
 	countsFromRollup := s.useRollup(sc) && sc.q.AgencyID == 0
-	var counts []countRow
+	var counts []levelCount
 	if countsFromRollup {
-		if err := sc.rollupScope(tx.Model(&countRow{}), false).Select("state, source, field, issued_month, filed, SUM(n) AS n").
-			Group("state, source, field, issued_month, filed").Scan(&counts).Error; err != nil {
+		l := sc.level()
+		if err := tx.Model(&levelCount{}).Select("dim, dkey, SUM(n) AS n, SUM(issued) AS issued, SUM(filed) AS filed").
+			Where("procuratorate_id IN ? AND department_id = ? AND field = ?", sc.procIDs, l.DepartmentID, l.Field).
+			Group("dim, dkey").Scan(&counts).Error; err != nil {
 			return nil, err
 		}
 	}
-	var groups []struct {
-		State  string
-		Source string
-		Field  string
-		N      int64
-		Issued int64
-	}
+	byState, bySource, byField := map[string]int64{}, map[string]int64{}, map[string]int64{}
 	if countsFromRollup {
 		for _, c := range counts {
-			g := struct {
-				State  string
-				Source string
-				Field  string
-				N      int64
-				Issued int64
-			}{State: c.State, Source: c.Source, Field: c.Field, N: c.N}
-			if c.IssuedMonth != "" {
-				g.Issued = c.N
+			switch c.Dim {
+			case dimState:
+				st.Total += c.N
+				st.Issued += c.Issued
+				byState[c.Dkey] += c.N
+			case dimSource:
+				bySource[c.Dkey] += c.N
+			case dimField:
+				byField[c.Dkey] += c.N
 			}
-			groups = append(groups, g)
 		}
-	} else if err := sc.apply(tx.Table("cases")).Select(`cases.state, cases.source, cases.field, COUNT(*) AS n, COUNT(cases.issued_at) AS issued`).
-		Group("cases.state, cases.source, cases.field").Scan(&groups).Error; err != nil {
-		return nil, err
-	}
-	byState, bySource, byField := map[string]int64{}, map[string]int64{}, map[string]int64{}
-	for _, g := range groups {
-		st.Total += g.N
-		st.Issued += g.Issued
-		byState[g.State] += g.N
-		bySource[g.Source] += g.N
-		byField[g.Field] += g.N
+	} else {
+		var groups []struct {
+			State  string
+			Source string
+			Field  string
+			N      int64
+			Issued int64
+		}
+		if err := sc.apply(tx.Table("cases")).Select(`cases.state, cases.source, cases.field, COUNT(*) AS n, COUNT(cases.issued_at) AS issued`).
+			Group("cases.state, cases.source, cases.field").Scan(&groups).Error; err != nil {
+			return nil, err
+		}
+		for _, g := range groups {
+			st.Total += g.N
+			st.Issued += g.Issued
+			byState[g.State] += g.N
+			bySource[g.Source] += g.N
+			byField[g.Field] += g.N
+		}
 	}
 	for _, s := range cases.AllStates {
 		st.ByState = append(st.ByState, Count{string(s), cases.StateLabels[s], byState[string(s)]})
@@ -313,18 +337,14 @@ func (s *Service) Compute(ctx context.Context, a *org.Actor, q StatsQuery) (*Sta
 		Month string
 		N     int64
 	}
-	if countsFromRollup {
-		perMonth := map[string]int64{}
+	if countsFromRollup && monthsKept(sc.level()) {
 		for _, c := range counts {
-			if c.IssuedMonth != "" {
-				perMonth[c.IssuedMonth] += c.N
+			if c.Dim == dimMonth {
+				months = append(months, struct {
+					Month string
+					N     int64
+				}{c.Dkey, c.N})
 			}
-		}
-		for m, n := range perMonth {
-			months = append(months, struct {
-				Month string
-				N     int64
-			}{m, n})
 		}
 		sort.Slice(months, func(i, j int) bool { return months[i].Month < months[j].Month })
 	} else {
@@ -345,16 +365,16 @@ func (s *Service) Compute(ctx context.Context, a *org.Actor, q StatsQuery) (*Sta
 	if countsFromRollup {
 		byState, endedFiled := map[cases.CaseState]int64{}, map[cases.CaseState]int64{}
 		for _, c := range counts {
-			byState[cases.CaseState(c.State)] += c.N
-			if c.Filed {
-				endedFiled[cases.CaseState(c.State)] += c.N
+			if c.Dim == dimState {
+				byState[cases.CaseState(c.Dkey)] += c.N
+				endedFiled[cases.CaseState(c.Dkey)] += c.Filed
 			}
 		}
 		st.LeadConversion = LeadConversionRate(leadGroups(byState, endedFiled))
 	} else if st.LeadConversion, err = leadConversion(tx, sc); err != nil {
 		return nil, err
 	}
-	if st.Applications, err = applicationFigures(tx, sc); err != nil {
+	if st.Applications, err = s.applicationFigures(tx, sc); err != nil {
 		return nil, err
 	}
 
@@ -368,7 +388,13 @@ func (s *Service) Compute(ctx context.Context, a *org.Actor, q StatsQuery) (*Sta
 		AgencyName     *string
 		ReplyDue       calendar.Date
 	}
-	if err := sc.apply(tx.Table("cases")).Select("cases.id, cases.title, cases.document_number, cases.agency_id, agencies.name AS agency_name, cases.reply_due").
+	// A province's overdue letters are many: SQLite walks them in due order
+	// (ix_cases_state_due) and stops at the 100th, instead of sorting all.
+	procCol := "cases.procuratorate_id"
+	if db.Dialect != "mysql" && sc.wide() {
+		procCol = "+" + procCol
+	}
+	if err := sc.applyOn(tx.Table("cases"), procCol).Select("cases.id, cases.title, cases.document_number, cases.agency_id, agencies.name AS agency_name, cases.reply_due").
 		Joins("LEFT JOIN agencies ON agencies.id = cases.agency_id").
 		Where("cases.state = ? AND cases.reply_due < ?", cases.StateDelivered, q.Today.String()).
 		Order("cases.reply_due, cases.id").Limit(100).Scan(&overdue).Error; err != nil {
@@ -437,8 +463,15 @@ func (s *Service) Compute(ctx context.Context, a *org.Actor, q StatsQuery) (*Sta
 
 	// External ratings of the cases in scope.
 	var ratings []reviews.RatingRow
+	// Rated cases are few: for a wide scope read the ratings and look their
+	// cases up (SQLite's CROSS JOIN keeps that order), rather than walking
+	// every case of the scope.
+	join := "JOIN"
+	if sc.wide() {
+		join = "CROSS JOIN"
+	}
 	if err := sc.apply(tx.Table("case_ratings")).Select("case_ratings.rater_type, COUNT(*) AS n, SUM(case_ratings.accuracy) AS accuracy, SUM(case_ratings.workability) AS workability, SUM(case_ratings.effect) AS effect").
-		Joins("JOIN cases ON cases.id = case_ratings.case_id").Group("case_ratings.rater_type").Scan(&ratings).Error; err != nil {
+		Joins(join + " cases ON cases.id = case_ratings.case_id").Group("case_ratings.rater_type").Scan(&ratings).Error; err != nil {
 		return nil, err
 	}
 	st.Ratings = reviews.SummariseRatings(ratings)

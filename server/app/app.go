@@ -244,8 +244,6 @@ func (a *App) IndexSearch(ctx context.Context, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("indexing disclosures: %w", err)
 	}
-	if nc+nd > 0 {
-		log.Info("search index filled", "cases", nc, "disclosures", nd, "elapsed", time.Since(began).String())
-	}
+	log.Info("search index filled", "cases", nc, "disclosures", nd, "elapsed", time.Since(began).String())
 	return nil
 }

@@ -40,6 +40,7 @@
       if (r.ok) {
         say("已自动保存 " + r.data.saved_at);
         preview(r.data.preview_url);
+        form.dispatchEvent(new CustomEvent("draft-saved", { bubbles: true }));
       } else {
         say("未能自动保存：" + ((r.data.error && r.data.error.message) || "请点击“保存草稿”查看原因"));
       }
