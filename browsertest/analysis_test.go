@@ -16,6 +16,7 @@ import (
 // problem (回头看) and rising field, narrows the analysis to the field, and
 // starts a project from the flagged group's cases.
 func TestAnalysisPageFlagsAndStartsAProject(t *testing.T) {
+	t.Parallel()
 	env, base := publicSite(t)
 	p := browsertest.Get(t).NewPage(t, base)
 	p.LogIn("prosecutor1", apitest.Password)
@@ -62,6 +63,7 @@ func TestAnalysisPageFlagsAndStartsAProject(t *testing.T) {
 // JavaScript's help, and again after the editor's autosave changes the
 // draft; on a phone the panel sits below the editor, folded.
 func TestAnalysisSimilarLettersBesideTheDraft(t *testing.T) {
+	t.Parallel()
 	env, base := publicSite(t)
 	var drafting cases.Case
 	env.DB.Where("title = ?", "老旧小区电动自行车违规充电安全隐患").First(&drafting)
@@ -114,6 +116,7 @@ func TestAnalysisSimilarLettersBesideTheDraft(t *testing.T) {
 // A case manager uploads a CSV of model hits with a bad row, reads the
 // preview, imports the valid rows and reads the import's record.
 func TestAnalysisImportPreviewAndRecord(t *testing.T) {
+	t.Parallel()
 	_, base := publicSite(t)
 	p := browsertest.Get(t).NewPage(t, base)
 	p.LogIn("casemgr1", apitest.Password)

@@ -1,8 +1,9 @@
 // Package browsertest drives Jianyi's real pages in headless Chromium
 // through chromedp: one browser per test package (started on first use,
-// closed by Main), a fresh browser context (cookies, storage) per Page, form
-// helpers that find fields by their label as a person does, an accessibility
-// check on every page visited, and screenshots at 1280 and 390 px.
+// closed by Main) whose tests run in parallel, a fresh browser context
+// (cookies, storage) per Page, form helpers that find fields by their label
+// as a person does, an accessibility check on every page visited, and
+// screenshots at 1280 and 390 px (written only when JIANYI_SCREENSHOTS is set).
 //
 // Tests skip with a clear message when no browser is installed, unless
 // CI=true, where a missing browser fails them. Debian: apt-get install chromium.
@@ -10,11 +11,13 @@ package browsertest
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"sync"
 	"testing"
 
@@ -40,7 +43,17 @@ var shared struct {
 // Main runs a package's tests and then closes the shared browser:
 //
 //	func TestMain(m *testing.M) { browsertest.Main(m) }
+//
+// Give every test t.Parallel(): each has its own server, database copy and
+// browser context, and a test mostly waits for Chromium, so Main lets twice
+// as many tests run at once as there are cores (unless -parallel is given).
 func Main(m *testing.M) {
+	flag.Parse()
+	given := false
+	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "test.parallel" })
+	if !given {
+		_ = flag.Set("test.parallel", strconv.Itoa(2*runtime.GOMAXPROCS(0)))
+	}
 	code := m.Run()
 	if shared.b != nil {
 		shared.b.close()

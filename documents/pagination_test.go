@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"jianyi/internal/sweep"
 )
 
 // bodyOfLines is a body that sets to exactly n lines: paragraphs of up to
@@ -52,7 +54,10 @@ func checkPages(t *testing.T, l *layout) {
 }
 
 // TestPaginationSweep sets letters of every length from 1 to 60 body lines
-// with 0 to 3 attachments and checks each against the pagination rules.
+// with 0 to 3 attachments and checks each against the pagination rules. The
+// default run sets every length within six lines before or one after a page
+// end with each number of attachments, and of the other lengths each with one
+// number of attachments in turn; JIANYI_TEST_EXHAUSTIVE=1 sets all 240.
 func TestPaginationSweep(t *testing.T) {
 	t.Parallel()
 	r := testRenderer(t)
@@ -61,8 +66,26 @@ func TestPaginationSweep(t *testing.T) {
 		"现场检查照片",
 		"第三方检测机构出具的检测报告及抽样记录",
 	}
+	// Where the pages of a 60-line body end: the lines whose next line
+	// starts a page.
+	doc := longRecommendation()
+	doc.Body = bodyOfLines(60)
+	marks := r.setLetter(letterFrom(doc, "检察建议书")).marks
+	nearEnd := func(lines int) bool {
+		for i := 1; i < len(marks); i++ {
+			if marks[i].page != marks[i-1].page && lines >= i-6 && lines <= i+1 {
+				return true
+			}
+		}
+		return false
+	}
+	ran := 0
 	for lines := 1; lines <= 60; lines++ {
 		for n := 0; n <= 3; n++ {
+			if !sweep.Keep(lines+n, 4, nearEnd(lines)) {
+				continue
+			}
+			ran++
 			doc := longRecommendation()
 			doc.Body = bodyOfLines(lines)
 			doc.Attachments = attachments[:n]
@@ -75,6 +98,7 @@ func TestPaginationSweep(t *testing.T) {
 			})
 		}
 	}
+	sweep.Log(t, ran, 60*4)
 }
 
 func TestBodyOfLines(t *testing.T) {

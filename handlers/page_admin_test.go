@@ -14,6 +14,7 @@ import (
 )
 
 func TestAdminPagesAreForAdministratorsOnly(t *testing.T) {
+	t.Parallel()
 	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		admin := env.WebLogIn(t, "admin")
@@ -43,6 +44,7 @@ func TestAdminPagesAreForAdministratorsOnly(t *testing.T) {
 }
 
 func TestAdminFormsKeepInputAndShowErrors(t *testing.T) {
+	t.Parallel()
 	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		b := env.WebLogIn(t, "admin")
@@ -87,6 +89,7 @@ func TestAdminFormsKeepInputAndShowErrors(t *testing.T) {
 }
 
 func TestAdminVerifyAuditIsRecordedInTheTrail(t *testing.T) {
+	t.Parallel()
 	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		b := env.WebLogIn(t, "admin")
@@ -117,6 +120,7 @@ func TestAdminVerifyAuditIsRecordedInTheTrail(t *testing.T) {
 }
 
 func TestAdminEditsAnAgency(t *testing.T) {
+	t.Parallel()
 	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		b := env.WebLogIn(t, "admin")
@@ -152,6 +156,7 @@ func TestAdminEditsAnAgency(t *testing.T) {
 }
 
 func TestAdminChangesAUser(t *testing.T) {
+	t.Parallel()
 	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		var u struct {
@@ -187,6 +192,7 @@ func TestAdminChangesAUser(t *testing.T) {
 }
 
 func TestAdminRenamesAProcuratorateAndADepartment(t *testing.T) {
+	t.Parallel()
 	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		b := env.WebLogIn(t, "admin")

@@ -1,7 +1,6 @@
 package handlers_test
 
 import (
-	"context"
 	"fmt"
 	"html"
 	"net/http"
@@ -16,22 +15,10 @@ import (
 	"jianyi/apitest"
 	"jianyi/dbtest"
 	"jianyi/internal/cases"
-	"jianyi/internal/demo"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
 	"jianyi/internal/projects"
 )
-
-// analysisDemo is the demo on db (SQLite or MariaDB): its letters make one
-// repeated problem (回头看) and one rising field.
-func analysisDemo(t *testing.T, db *database.DB) *apitest.Env {
-	t.Helper()
-	env := apitest.New(t, db)
-	if _, err := demo.SeedDemoCases(context.Background(), env.App.DemoServices(), apitest.Password); err != nil {
-		t.Fatalf("demo cases: %v", err)
-	}
-	return env
-}
 
 // repeatedGroup is the demo's group with a repeated letter, as the API
 // gives it.
@@ -66,8 +53,10 @@ func repeatedGroup(t *testing.T, env *apitest.Env, user string) (key string, ids
 // on both databases.
 func TestAnalysisPages(t *testing.T) {
 	t.Parallel()
-	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
-		env := analysisDemo(t, db)
+	// The demo cases (SQLite and MariaDB): their letters make one repeated
+	// problem (回头看) and one rising field.
+	apitest.DemoCases.Each(t, func(t *testing.T, db *database.DB) {
+		env := apitest.New(t, db)
 		key, ids, repeatedTitle := repeatedGroup(t, env, "prosecutor1")
 		for user, want := range map[string]int{"chief1": 200, "casemgr1": 200, "depthead1": 200, "prosecutor1": 200, "admin": 403, "agency1": 403} {
 			b := env.WebLogIn(t, user)

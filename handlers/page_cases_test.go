@@ -265,6 +265,7 @@ func pageLead(t *testing.T, env *apitest.Env) (id int64, version int) {
 // A form's field messages are the API's: the page posts the same payload
 // through the same decoding, validation and Execute.
 func TestActionFormErrorsAreTheAPIs(t *testing.T) {
+	t.Parallel()
 	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		id, v := pageLead(t, env)
@@ -302,6 +303,7 @@ func TestActionFormErrorsAreTheAPIs(t *testing.T) {
 
 // A form built on an older version is refused (409) and says what changed.
 func TestStaleActionFormShowsWhatChanged(t *testing.T) {
+	t.Parallel()
 	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		id, v := pageLead(t, env)
@@ -323,6 +325,7 @@ func TestStaleActionFormShowsWhatChanged(t *testing.T) {
 
 // A case form posted without the CSRF token is refused.
 func TestCaseFormWithoutCSRFIsRefused(t *testing.T) {
+	t.Parallel()
 	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		id, v := pageLead(t, env)
@@ -340,6 +343,7 @@ func TestCaseFormWithoutCSRFIsRefused(t *testing.T) {
 // The autosave posts the editor to the save endpoint and gets JSON: the
 // time saved, or the domain's field errors.
 func TestDraftAutosaveAnswersJSON(t *testing.T) {
+	t.Parallel()
 	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		id, v := pageLead(t, env)
@@ -401,6 +405,7 @@ func navCount(t *testing.T, res *apitest.Response) string {
 
 // The navigation's 工作台 count follows the user's own actions at once.
 func TestNavigationCountFollowsOwnActions(t *testing.T) {
+	t.Parallel()
 	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		b := env.WebLogIn(t, "prosecutor1")
@@ -423,6 +428,7 @@ func TestNavigationCountFollowsOwnActions(t *testing.T) {
 // The work queue's and the due sort's SQL on both databases: the boxes count
 // what the case list finds, and sort=due pages through every case once.
 func TestWorkQueueAndDueSortOnEachDatabase(t *testing.T) {
+	t.Parallel()
 	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		today := calendar.DateOf(env.Now(), env.Config.Location())

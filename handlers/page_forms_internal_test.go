@@ -14,6 +14,7 @@ var latin = regexp.MustCompile(`[A-Za-z_]`)
 // Every field of every action's form is labelled in Chinese, and every
 // choice of a "oneof" field too.
 func TestActionFormsAreLabelledInChinese(t *testing.T) {
+	t.Parallel()
 	s := testFormServer(t)
 	for _, spec := range cases.Lifecycle {
 		payload := s.cases.NewActionPayload(spec.Name)

@@ -52,6 +52,7 @@ func cookieNamed(t *testing.T, res *apitest.Response, name string) *http.Cookie 
 // application, its notice and its material form for 15 minutes — and
 // nothing else: tampered, expired or forgotten, it opens nothing.
 func TestStatusPageRemembersTheLookUp(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := newPublicEnv(t, db)
 		s := submit(t, env, solvedApplication(t, env, applicantID, problemText))
@@ -107,6 +108,7 @@ func TestStatusPageRemembersTheLookUp(t *testing.T) {
 // Browser-facing addresses answer HTML, the API JSON; the stylesheet is
 // served from the binary with a cache-busting version.
 func TestPagesNeverAnswerJSON(t *testing.T) {
+	t.Parallel()
 	db := dbtest.Open(t, "sqlite")
 	env := newPublicEnv(t, db)
 	home := env.Do("GET", "/", "", nil).Expect(t, http.StatusOK)
@@ -146,6 +148,7 @@ func TestPagesNeverAnswerJSON(t *testing.T) {
 // The disclosure filters offer the fields and years that have published
 // items, and say so when a filter matches nothing.
 func TestDisclosureFiltersAreChoices(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		env := newPublicEnv(t, db)
 		page := env.Do("GET", "/disclosures", "", nil).Expect(t, http.StatusOK)

@@ -8,6 +8,7 @@ import (
 )
 
 func TestCheckJSONText(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		body  string
 		field string // "" when accepted

@@ -14,6 +14,7 @@ import (
 )
 
 func TestWebLoginSetsASessionCookieAndLandsOnTheRolesHome(t *testing.T) {
+	t.Parallel()
 	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		for user, home := range map[string]string{"prosecutor1": "/dashboard", "chief1": "/dashboard", "agency1": "/agency"} {
@@ -43,6 +44,7 @@ func TestWebLoginSetsASessionCookieAndLandsOnTheRolesHome(t *testing.T) {
 }
 
 func TestWebLoginOverTLSMarksTheCookieSecure(t *testing.T) {
+	t.Parallel()
 	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		b := env.Browser(t)
@@ -59,6 +61,7 @@ func TestWebLoginOverTLSMarksTheCookieSecure(t *testing.T) {
 }
 
 func TestWebLoginRefusesBadInputWithTheAPIsMessages(t *testing.T) {
+	t.Parallel()
 	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		b := env.Browser(t)
@@ -86,6 +89,7 @@ func TestWebLoginRefusesBadInputWithTheAPIsMessages(t *testing.T) {
 }
 
 func TestWebFormsNeedTheCSRFToken(t *testing.T) {
+	t.Parallel()
 	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		b := env.Browser(t)
@@ -109,6 +113,7 @@ func TestWebFormsNeedTheCSRFToken(t *testing.T) {
 }
 
 func TestPagesSendStrangersToLoginAndBack(t *testing.T) {
+	t.Parallel()
 	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		b := env.Browser(t)
@@ -146,6 +151,7 @@ func TestPagesSendStrangersToLoginAndBack(t *testing.T) {
 }
 
 func TestLogoutAndPasswordChangeEndTheSession(t *testing.T) {
+	t.Parallel()
 	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
 		b := env.WebLogIn(t, "prosecutor2")

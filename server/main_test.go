@@ -19,13 +19,19 @@ import (
 	"jianyi/migrations"
 )
 
-// tempConfig writes a config file for a fresh SQLite database and returns its
-// path and the database path.
+// tempConfig writes a config file for a fresh SQLite database (passwords
+// hashed at bcrypt's lowest cost unless extra sets auth) and returns its path
+// and the database path.
 func tempConfig(t *testing.T, extra string) (cfgPath, dbPath string) {
 	t.Helper()
 	dir := t.TempDir()
 	dbPath = filepath.Join(dir, "jianyi.db")
 	cfgPath = filepath.Join(dir, "config.yaml")
+	// bcrypt's lowest cost, as the other packages' tests hash: the demo
+	// and the logins here hashed at the production cost (about 1 s of CPU).
+	if !strings.Contains(extra, "auth:") {
+		extra += "auth:\n  password_cost: 4\n"
+	}
 	yaml := fmt.Sprintf("database:\n  dsn: %q\njobs:\n  enabled: false\n%s", dbPath, extra)
 	if err := os.WriteFile(cfgPath, []byte(yaml), 0o600); err != nil {
 		t.Fatal(err)
