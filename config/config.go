@@ -208,6 +208,11 @@ type JobsConfig struct {
 	// takes it for abandoned (its server stopped mid-run) and records it as
 	// failed. It must be longer than any real run; 0 disables the check.
 	StaleRunAfter time.Duration `yaml:"stale_run_after"`
+	// SearchBackfill fills the search index at start with the rows that
+	// have no tokens (rows from before the index, or loaded in bulk); off,
+	// those rows are not found by a search until it runs (benchmarks of a
+	// generated database turn it off to measure the rest undisturbed).
+	SearchBackfill bool `yaml:"search_backfill"`
 	// OutboxBatch is how many deliveries one outbox run claims at most.
 	OutboxBatch int `yaml:"outbox_batch"`
 	// OutboxRetryBase is the wait after the first failed delivery; it doubles

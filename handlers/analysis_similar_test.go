@@ -13,6 +13,7 @@ import (
 	"jianyi/internal/cases"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
+	"jianyi/internal/platform/search"
 )
 
 type similarView struct {
@@ -244,3 +245,51 @@ func deleteTokens(db *database.DB) string {
 }
 
 func urlQuery(s string) string { return url.QueryEscape(s) }
+
+// TestSearchBackfill: the start-up fill (cases.IndexAll) writes the tokens
+// of exactly the cases that have none — the same tokens the issue writes —
+// and finds nothing left to do when run again.
+func TestSearchBackfill(t *testing.T) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
+		env := apitest.New(t, db)
+		genCorpus(t, env, 450, 7, true)
+		var ids []int64
+		db.Table("cases").Order("id").Pluck("id", &ids)
+		want, err := search.Cases.StoredWords(db.DB, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var dropped []int64
+		for i, id := range ids {
+			if i%3 != 1 {
+				dropped = append(dropped, id)
+			}
+		}
+		if err := db.WithTx(t.Context(), func(tx *gorm.DB) error {
+			for _, id := range dropped {
+				if err := search.Cases.Delete(tx, id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := cases.IndexAll(t.Context(), db); err != nil || n != len(dropped) {
+			t.Fatalf("indexed %d of %d dropped: %v", n, len(dropped), err)
+		}
+		got, err := search.Cases.StoredWords(db.DB, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range ids {
+			if got[id] != want[id] || want[id] == "" {
+				t.Fatalf("case %d: words %.40q…, issued with %.40q…", id, got[id], want[id])
+			}
+		}
+		if n, err := cases.IndexAll(t.Context(), db); err != nil || n != 0 {
+			t.Errorf("second fill indexed %d: %v", n, err)
+		}
+	})
+}

@@ -196,10 +196,25 @@ func dbDeadline(timeout time.Duration) echo.MiddlewareFunc {
 					return multipartError(err)
 				}
 			}
+			c.Set(ctxWithoutDBDeadline, req.Context())
 			ctx, cancel := context.WithTimeout(req.Context(), timeout)
 			defer cancel()
 			c.SetRequest(req.WithContext(ctx))
 			return next(c)
 		}
 	}
+}
+
+// ctxWithoutDBDeadline is the echo key of the request's context before
+// dbDeadline: a streaming export puts each batch under the deadline instead.
+const ctxWithoutDBDeadline = "ctx_without_db_deadline"
+
+// streamContext is the request's context without the database deadline
+// (cancelled still when the client goes away), for a response that runs many
+// short database steps, each under its own deadline.
+func streamContext(c echo.Context) context.Context {
+	if ctx, ok := c.Get(ctxWithoutDBDeadline).(context.Context); ok {
+		return ctx
+	}
+	return c.Request().Context()
 }

@@ -142,8 +142,8 @@ func TestProjectLifecycleAndProgress(t *testing.T) {
 		other := env.Do("POST", "/api/v1/projects", "prosecutor2", map[string]any{"title": "另一项目", "field": "f", "problem": "p", "goals": "g",
 			"start_on": "2026-03-01", "planned_end_on": "2026-04-01"}).Expect(t, http.StatusCreated).JSON()
 		r := env.Do("POST", fmt.Sprintf("/api/v1/projects/%v/cases", other["id"]), "prosecutor2", map[string]any{"case_id": assessed.ID}).Expect(t, http.StatusConflict)
-		if r.ErrorCode() != "case_in_other_project" {
-			t.Fatalf("code %s", r.ErrorCode())
+		if r.ErrorCode() != "case_in_other_project" || !strings.Contains(string(r.Body), "校园周边食品安全专项治理") || !strings.Contains(string(r.Body), assessed.Title) {
+			t.Fatalf("the conflict does not name the case and its project: %s", r.Body)
 		}
 
 		steps := []struct {

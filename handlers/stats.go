@@ -71,11 +71,14 @@ func (s *Server) ledger(c echo.Context, format, contentType string) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	l, err := s.statsService.PrepareLedger(ctx, actorOf(c), q, format)
+	l, err := s.statsService.PrepareLedger(c.Request().Context(), actorOf(c), q, format)
 	if err != nil {
 		return err
 	}
+	// The export runs as long as it makes progress: each batch's database
+	// work has database.query_timeout, not the whole export.
+	ctx := streamContext(c)
+	l.BatchTimeout = s.cfg.Database.QueryTimeout
 	// A long export keeps the connection as long as it makes progress: each
 	// batch moves the write deadline (http.write_timeout) forward.
 	rc := http.NewResponseController(c.Response().Writer)

@@ -206,7 +206,9 @@ func serve(args []string, stdout io.Writer, log *slog.Logger) error {
 	// The word segmenter's dictionary takes about a second to load: load it
 	// now, so the first issuance or redaction does not wait for it.
 	go textseg.Shared()
-	go fillSearchIndex(ctx, a, log)
+	if cfg.Jobs.SearchBackfill {
+		go fillSearchIndex(ctx, a, log)
+	}
 	scheduler := startJobs(cfg, a, log)
 	httpSrv := &http.Server{
 		Addr:              cfg.HTTP.Listen,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -116,16 +117,31 @@ var RecurrenceDefinitions = map[string]string{
 	"rising":       "领域上升：与紧邻的等长上一期间相比，制发件数增长达到设定比例且增加件数达到设定下限。",
 }
 
-// letterRow is a letter as the recurrence reads it.
+// letterRow is a letter as the recurrence reads it: the columns of the
+// index ix_cases_analysis (migration 0019), so the query reads one narrow
+// index entry per letter — the kind of problem stored, not the title; the
+// case row's reply facts, not the whole case.
 type letterRow struct {
 	ID       int64
 	AgencyID int64
 	Field    string
-	Title    string
-	IssuedAt time.Time
+	issuedAt time.Time
 	issuedOn calendar.Date
 	kind     string
+	// The case row's reply facts (agency.CaseReplyFacts reads them).
+	state                       cases.CaseState
+	received, due, firstReplied nullDate
+	rectification               string
+	closedAt                    nullTime
+	// The letter before it to the same agency on the same field and kind of
+	// problem, within the rows read (0: none).
+	prevID       int64
+	prevIssuedOn calendar.Date
 }
+
+// letterColumns select a letterRow.
+const letterColumns = "cases.id, cases.agency_id, cases.field, cases.problem_kind, cases.issued_at, cases.state, " +
+	"cases.received_on, cases.reply_due, cases.first_replied_on, cases.rectification, cases.closed_at"
 
 type groupKey struct {
 	agency int64
@@ -168,24 +184,16 @@ func (s *Service) Recurrence(ctx context.Context, a *org.Actor, q RecurrenceQuer
 		Groups: []RecurrenceGroup{}, Repeated: []RepeatedLetter{}, Fields: []FieldTrend{}, RisingFields: []string{}}
 	tx := s.DB.WithContext(ctx)
 
-	// The letters of the period and of the repeat window before it, oldest
-	// first: the earlier letter of a repeat may precede the period.
-	lookFrom := q.From.AddDays(-window)
-	rows, err := letterRows(scope.Apply(tx.Table("cases")).Select("cases.id, cases.agency_id, cases.field, cases.title, cases.issued_at").
-		Where("cases.issued_at >= ? AND cases.issued_at < ? AND cases.agency_id IS NOT NULL", lookFrom.StartIn(loc), q.To.AddDays(1).StartIn(loc)).
-		Order("cases.issued_at, cases.id"))
+	// The period's letters, oldest first, each with the letter to the same
+	// agency on the same field and kind of problem before it — which may
+	// precede the period by up to the repeat window.
+	issued := func(from, to calendar.Date) *gorm.DB {
+		return scope.Apply(tx.Table("cases")).Where("cases.issued_at >= ? AND cases.issued_at < ? AND cases.agency_id IS NOT NULL",
+			from.StartIn(loc), to.AddDays(1).StartIn(loc))
+	}
+	letters, err := periodLetters(tx, issued, q.From.AddDays(-window), q.From, q.To, loc)
 	if err != nil {
 		return nil, err
-	}
-	period := stats.Period{From: q.From, To: q.To}
-	inPeriod := map[int64]*letterRow{}
-	for i := range rows {
-		r := &rows[i]
-		r.issuedOn = calendar.DateOf(r.IssuedAt, loc)
-		r.kind = ClassifyProblem(r.Title)
-		if period.Contains(r.issuedOn) {
-			inPeriod[r.ID] = r
-		}
 	}
 
 	// The reply facts of the period's letters, by the statistics
@@ -193,53 +201,42 @@ func (s *Service) Recurrence(ctx context.Context, a *org.Actor, q RecurrenceQuer
 	// (agency.CaseReplyFacts, agency.ReplyFold — what stats.ScanFacts builds
 	// them from), counted by stats.ReplyTally. The figures of a group need
 	// no other facts (deliveries, filings, escalations), so they are not read.
-	groups := map[groupKey]*groupTally{}
-	var all stats.ReplyTally
-	facts, err := s.replyFacts(tx, scope, q, loc)
+	folds, err := replyFolds(tx, scope, q, loc)
 	if err != nil {
 		return nil, err
 	}
-	for i := range facts {
-		f := &facts[i]
-		r := inPeriod[f.CaseID]
-		if r == nil {
-			continue
-		}
+	groups := map[groupKey]*groupTally{}
+	var all stats.ReplyTally
+	var repeated []int
+	for i := range letters {
+		r := &letters[i]
 		k := groupKey{r.AgencyID, r.Field, r.kind}
-		g := groups[k]
-		if g == nil {
-			g = &groupTally{}
-			groups[k] = g
-		}
-		g.reply.Add(f, stats.Period{}, asOf)
-		all.Add(f, stats.Period{}, asOf)
-	}
-
-	// Repeats: walk each (agency, field, kind) in issue order.
-	last := map[groupKey]*letterRow{}
-	for i := range rows {
-		r := &rows[i]
-		k := groupKey{r.AgencyID, r.Field, r.kind}
-		prev := last[k]
-		last[k] = r
-		if inPeriod[r.ID] == nil {
-			continue
-		}
 		g := groups[k]
 		if g == nil {
 			g = &groupTally{}
 			groups[k] = g
 		}
 		g.ids = append(g.ids, r.ID)
-		if prev != nil && prev.issuedOn.DaysUntil(r.issuedOn) <= window {
+		f := r.facts(folds[r.ID], loc)
+		g.reply.Add(&f, stats.Period{}, asOf)
+		all.Add(&f, stats.Period{}, asOf)
+		if r.prevID != 0 && r.prevIssuedOn.DaysUntil(r.issuedOn) <= window {
 			g.repeated++
-			out.Repeated = append(out.Repeated, RepeatedLetter{CaseID: r.ID, Title: r.Title, IssuedOn: r.issuedOn,
-				EarlierCaseID: prev.ID, EarlierTitle: prev.Title, EarlierIssuedOn: prev.issuedOn,
-				DaysBetween: prev.issuedOn.DaysUntil(r.issuedOn), AgencyID: r.AgencyID, Field: r.Field,
-				ProblemKind: r.kind, ProblemKindLabel: problemKindLabels[r.kind]})
+			repeated = append(repeated, i)
 		}
 	}
-	out.Letters = int64(len(inPeriod))
+	// The repeated letters, latest day first (in issue order within a day);
+	// only those listed are made.
+	sort.SliceStable(repeated, func(i, j int) bool { return letters[repeated[i]].issuedOn.After(letters[repeated[j]].issuedOn) })
+	out.RepeatedTotal = len(repeated)
+	for _, i := range repeated[:min(len(repeated), q.Limit)] {
+		r := &letters[i]
+		out.Repeated = append(out.Repeated, RepeatedLetter{CaseID: r.ID, IssuedOn: r.issuedOn,
+			EarlierCaseID: r.prevID, EarlierIssuedOn: r.prevIssuedOn,
+			DaysBetween: r.prevIssuedOn.DaysUntil(r.issuedOn), AgencyID: r.AgencyID, Field: r.Field,
+			ProblemKind: r.kind, ProblemKindLabel: problemKindLabels[r.kind]})
+	}
+	out.Letters = int64(len(letters))
 	out.ReplyFigures = all.Figures()
 
 	names, err := agencyNames(tx, groups)
@@ -272,56 +269,32 @@ func (s *Service) Recurrence(ctx context.Context, a *org.Actor, q RecurrenceQuer
 	if len(out.Groups) > q.Limit {
 		out.Groups = out.Groups[:q.Limit]
 	}
-	sort.SliceStable(out.Repeated, func(i, j int) bool { return out.Repeated[i].IssuedOn.After(out.Repeated[j].IssuedOn) })
-	out.RepeatedTotal = len(out.Repeated)
-	if len(out.Repeated) > q.Limit {
-		out.Repeated = out.Repeated[:q.Limit]
+	if err := repeatedTitles(tx, out.Repeated); err != nil {
+		return nil, err
 	}
 	for i := range out.Repeated {
 		out.Repeated[i].AgencyName = names[out.Repeated[i].AgencyID]
 	}
 
-	if err := s.fieldTrends(tx, scope, q, out, inPeriod); err != nil {
+	if err := s.fieldTrends(tx, scope, q, out, letters); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-// replyFacts reads the reply facts of the letters issued in the period in
-// scope: one query on the cases, one on their replies.
-func (s *Service) replyFacts(tx *gorm.DB, scope *stats.Scope, q RecurrenceQuery, loc *time.Location) ([]stats.CaseFacts, error) {
-	period := func(db *gorm.DB) *gorm.DB {
-		return scope.Apply(db).Where("cases.issued_at >= ? AND cases.issued_at < ? AND cases.agency_id IS NOT NULL",
-			q.From.StartIn(loc), q.To.AddDays(1).StartIn(loc))
-	}
+// replyFolds reads what the replies of the letters issued in the period in
+// scope add to their facts (agency.ReplyFold), by case: one query.
+func replyFolds(tx *gorm.DB, scope *stats.Scope, q RecurrenceQuery, loc *time.Location) (map[int64]*agency.ReplyFold, error) {
 	// Read with database/sql's Rows: at tens of thousands of rows, gorm's
 	// reflection costs more than the queries.
-	var list []cases.Case
-	cr, err := period(tx.Table("cases")).Select("cases.id, cases.state, cases.received_on, cases.reply_due, cases.first_replied_on, " +
-		"cases.rectification, cases.closed_at").Order("cases.id").Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer cr.Close()
-	for cr.Next() {
-		var c cases.Case
-		var received, due, replied nullDate
-		if err := cr.Scan(&c.ID, &c.State, &received, &due, &replied, &c.Rectification, &c.ClosedAt); err != nil {
-			return nil, err
-		}
-		c.ReceivedOn, c.ReplyDue, c.FirstRepliedOn = received.ptr(), due.ptr(), replied.ptr()
-		list = append(list, c)
-	}
-	if err := cr.Err(); err != nil {
-		return nil, err
-	}
-	var replies []agency.ReplyFactRow
-	rr, err := period(tx.Table("replies").Joins("JOIN cases ON cases.id = replies.case_id")).Select(agency.ReplyFactColumns).
-		Order("replies.case_id, replies.id").Rows()
+	rr, err := scope.Apply(tx.Table("replies").Joins("JOIN cases ON cases.id = replies.case_id")).
+		Where("cases.issued_at >= ? AND cases.issued_at < ? AND cases.agency_id IS NOT NULL", q.From.StartIn(loc), q.To.AddDays(1).StartIn(loc)).
+		Select(agency.ReplyFactColumns).Order("replies.case_id, replies.id").Rows()
 	if err != nil {
 		return nil, err
 	}
 	defer rr.Close()
+	folds := map[int64]*agency.ReplyFold{}
 	for rr.Next() {
 		var r agency.ReplyFactRow
 		var dueOn nullDate
@@ -329,27 +302,63 @@ func (s *Service) replyFacts(tx *gorm.DB, scope *stats.Scope, q RecurrenceQuery,
 			return nil, err
 		}
 		r.DueOn = dueOn.ptr()
-		replies = append(replies, r)
-	}
-	if err := rr.Err(); err != nil {
-		return nil, err
-	}
-	folds := map[int64]*agency.ReplyFold{}
-	for _, r := range replies {
-		if folds[r.CaseID] == nil {
-			folds[r.CaseID] = &agency.ReplyFold{}
+		o := folds[r.CaseID]
+		if o == nil {
+			o = &agency.ReplyFold{}
+			folds[r.CaseID] = o
 		}
-		folds[r.CaseID].Add(r)
+		o.Add(r)
 	}
-	out := make([]stats.CaseFacts, len(list))
+	return folds, rr.Err()
+}
+
+// facts are the letter's reply facts by the statistics definitions: the
+// case row's (agency.CaseReplyFacts) with its replies folded in
+// (agency.ReplyFold) — what stats.ScanFacts builds them from. The figures
+// of a group need no other facts (deliveries, filings, escalations).
+func (r *letterRow) facts(o *agency.ReplyFold, loc *time.Location) stats.CaseFacts {
+	c := cases.Case{ID: r.ID, State: r.state, ReceivedOn: r.received.ptr(), ReplyDue: r.due.ptr(), FirstRepliedOn: r.firstReplied.ptr(),
+		Rectification: r.rectification, ClosedAt: r.closedAt.ptr()}
+	f := stats.CaseFacts{CaseID: r.ID, ReplyFacts: agency.CaseReplyFacts(&c, loc), Rectification: r.rectification}
+	if o != nil {
+		o.Apply(&f.ReplyFacts)
+		f.Position = o.Position
+	}
+	return f
+}
+
+// repeatedTitles fills in the titles of the repeated letters listed and of
+// their earlier letters (only those are read: the analysis groups by the
+// stored kind, not by title).
+func repeatedTitles(tx *gorm.DB, list []RepeatedLetter) error {
+	ids := make([]int64, 0, 2*len(list))
+	for _, x := range list {
+		ids = append(ids, x.CaseID, x.EarlierCaseID)
+	}
+	titles, err := caseTitles(tx, ids)
+	if err != nil {
+		return err
+	}
 	for i := range list {
-		c := &list[i]
-		f := stats.CaseFacts{CaseID: c.ID, ReplyFacts: agency.CaseReplyFacts(c, loc), Rectification: c.Rectification}
-		if o := folds[c.ID]; o != nil {
-			o.Apply(&f.ReplyFacts)
-			f.Position = o.Position
+		list[i].Title, list[i].EarlierTitle = titles[list[i].CaseID], titles[list[i].EarlierCaseID]
+	}
+	return nil
+}
+
+// caseTitles reads the titles of cases by id, 500 at a time.
+func caseTitles(tx *gorm.DB, ids []int64) (map[int64]string, error) {
+	out := make(map[int64]string, len(ids))
+	for start := 0; start < len(ids); start += 500 {
+		var rows []struct {
+			ID    int64
+			Title string
 		}
-		out[i] = f
+		if err := tx.Table("cases").Select("id, title").Where("id IN ?", ids[start:min(start+500, len(ids))]).Scan(&rows).Error; err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			out[r.ID] = r.Title
+		}
 	}
 	return out, nil
 }
@@ -409,11 +418,11 @@ func agencyNames(tx *gorm.DB, groups map[groupKey]*groupTally) (map[int64]string
 
 // fieldTrends counts each field's letters in the period and in the previous
 // period of the same length, and names the rising ones.
-func (s *Service) fieldTrends(tx *gorm.DB, scope *stats.Scope, q RecurrenceQuery, out *Recurrence, inPeriod map[int64]*letterRow) error {
+func (s *Service) fieldTrends(tx *gorm.DB, scope *stats.Scope, q RecurrenceQuery, out *Recurrence, letters []letterRow) error {
 	loc := scope.Location()
 	current := map[string]int64{}
-	for _, r := range inPeriod {
-		current[r.Field]++
+	for i := range letters {
+		current[letters[i].Field]++
 	}
 	var prev []struct {
 		Field string
@@ -502,21 +511,158 @@ func (n nullDate) ptr() *calendar.Date {
 	return &d
 }
 
-// letterRows reads the letters a query selects (id, agency, field, title,
-// issued_at) with database/sql's Rows.
-func letterRows(q *gorm.DB) ([]letterRow, error) {
+// periodLetters reads the letters issued from from to to (days) of the
+// rows issued selects, in issue order (issued_at, id), each with the letter
+// before it in its group (agency, field, kind of problem), which may have
+// been issued from lookFrom on. Of the letters before the period only the
+// group and the issue date are read; the database returns the rows in
+// index order (no sort), and they are put in issue order here. A letter
+// without a stored kind (written in bulk before ClassifyMissingProblems
+// ran) is classified from its title.
+func periodLetters(tx *gorm.DB, issued func(from, to calendar.Date) *gorm.DB, lookFrom, from, to calendar.Date,
+	loc *time.Location) ([]letterRow, error) {
+	var before []letterRow
+	var err error
+	if lookFrom.Before(from) {
+		if before, err = readLetters(tx, issued(lookFrom, from.AddDays(-1)).Select(letterKeyColumns), false, loc); err != nil {
+			return nil, err
+		}
+	}
+	period, err := readLetters(tx, issued(from, to).Select(letterColumns), true, loc)
+	if err != nil {
+		return nil, err
+	}
+	last := map[groupKey]*letterRow{}
+	for _, list := range [][]letterRow{before, period} {
+		for i := range list {
+			r := &list[i]
+			k := groupKey{r.AgencyID, r.Field, r.kind}
+			if prev := last[k]; prev != nil {
+				r.prevID, r.prevIssuedOn = prev.ID, prev.issuedOn
+			}
+			last[k] = r
+		}
+	}
+	return period, nil
+}
+
+// letterKeyColumns select the group and issue date of a letter.
+const letterKeyColumns = "cases.id, cases.agency_id, cases.field, cases.problem_kind, cases.issued_at"
+
+// readLetters reads the letters a query selects (letterKeyColumns, or with
+// facts letterColumns) in issue order.
+func readLetters(tx *gorm.DB, q *gorm.DB, facts bool, loc *time.Location) ([]letterRow, error) {
 	rows, err := q.Rows()
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []letterRow
+	// One set of destinations for every row (a slice made per row costs
+	// more than the row at 10^5 rows).
+	var chunks [][]letterRow // filled one after another, so rows are never copied as the list grows
+	var unclassified []int64
+	var r letterRow
+	var kind *string
+	var issued nullTime
+	dest := []any{&r.ID, &r.AgencyID, &r.Field, &kind, &issued}
+	if facts {
+		dest = append(dest, &r.state, &r.received, &r.due, &r.firstReplied, &r.rectification, &r.closedAt)
+	}
 	for rows.Next() {
-		var r letterRow
-		if err := rows.Scan(&r.ID, &r.AgencyID, &r.Field, &r.Title, &r.IssuedAt); err != nil {
+		r, kind = letterRow{}, nil
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
-		out = append(out, r)
+		r.issuedAt, r.issuedOn = issued.t, calendar.DateOf(issued.t, loc)
+		if kind != nil {
+			r.kind = *kind
+		} else {
+			unclassified = append(unclassified, r.ID)
+		}
+		if len(chunks) == 0 || len(chunks[len(chunks)-1]) == cap(chunks[len(chunks)-1]) {
+			chunks = append(chunks, make([]letterRow, 0, 4096))
+		}
+		chunks[len(chunks)-1] = append(chunks[len(chunks)-1], r)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	n := 0
+	for _, c := range chunks {
+		n += len(c)
+	}
+	out := make([]letterRow, 0, n)
+	for _, c := range chunks {
+		out = append(out, c...)
+	}
+	if len(unclassified) > 0 {
+		titles, err := caseTitles(tx, unclassified)
+		if err != nil {
+			return nil, err
+		}
+		for i := range out {
+			if out[i].kind == "" {
+				out[i].kind = ClassifyProblem(titles[out[i].ID])
+			}
+		}
+	}
+	sortLetters(out)
+	return out, nil
+}
+
+// sortLetters puts letters in issue order: issued_at, then id.
+func sortLetters(list []letterRow) {
+	sort.Slice(list, func(i, j int) bool {
+		a, b := &list[i], &list[j]
+		if !a.issuedAt.Equal(b.issuedAt) {
+			return a.issuedAt.Before(b.issuedAt)
+		}
+		return a.ID < b.ID
+	})
+}
+
+// nullTime scans a nullable instant as a time.Time or as the text SQLite
+// stores (which the driver hands over as text for an expression).
+type nullTime struct {
+	t     time.Time
+	valid bool
+}
+
+// sqliteTimeLayouts are the layouts glebarez/go-sqlite writes and reads.
+var sqliteTimeLayouts = []string{"2006-01-02 15:04:05.999999999-07:00", "2006-01-02T15:04:05.999999999-07:00",
+	"2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05", "2006-01-02"}
+
+func (n *nullTime) Scan(src any) error {
+	n.valid = src != nil
+	switch v := src.(type) {
+	case nil:
+		return nil
+	case time.Time:
+		n.t = v
+		return nil
+	case []byte:
+		return n.parse(string(v))
+	case string:
+		return n.parse(v)
+	}
+	return fmt.Errorf("analysis: cannot read %T as a time", src)
+}
+
+func (n *nullTime) parse(s string) error {
+	s = strings.TrimSuffix(s, "Z")
+	for _, layout := range sqliteTimeLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			n.t = t
+			return nil
+		}
+	}
+	return fmt.Errorf("analysis: cannot read %q as a time", s)
+}
+
+func (n nullTime) ptr() *time.Time {
+	if !n.valid {
+		return nil
+	}
+	t := n.t
+	return &t
 }

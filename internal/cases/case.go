@@ -77,12 +77,16 @@ const (
 
 // Case is one recommendation to one primary recipient, from lead to closure.
 type Case struct {
-	ID               int64          `gorm:"primaryKey" json:"id"`
-	ProcuratorateID  int64          `json:"procuratorate_id"`
-	DepartmentID     int64          `json:"department_id"`
-	CaseNumber       *string        `json:"case_number"` // 案号, assigned at filing
-	Title            string         `json:"title"`
-	Field            string         `json:"field"` // 领域
+	ID              int64   `gorm:"primaryKey" json:"id"`
+	ProcuratorateID int64   `json:"procuratorate_id"`
+	DepartmentID    int64   `json:"department_id"`
+	CaseNumber      *string `json:"case_number"` // 案号, assigned at filing
+	Title           string  `json:"title"`
+	Field           string  `json:"field"` // 领域
+	// ProblemKind is the kind of problem the title names (ClassifyProblem),
+	// set when the case is created; nil in rows written in bulk until
+	// ClassifyMissingProblems has run.
+	ProblemKind      *string        `json:"-"`
 	Source           string         `json:"source"`
 	OriginCaseNumber string         `json:"origin_case_number"`
 	Summary          string         `json:"summary"`

@@ -61,48 +61,55 @@ func RegisterLead(tx *gorm.DB, a *org.Actor, c *Case, note string, data map[stri
 	return ev, IndexCase(tx, c, nil)
 }
 
-// IndexMissing writes the tokens of up to batch cases after the id after
-// that have none (rows from before the index, or loaded in bulk) and reports
-// the last id and how many it wrote; call it with that id until it returns
-// 0 rows.
-func IndexMissing(ctx context.Context, db *database.DB, after int64, batch int) (last int64, n int, err error) {
+// missingFromIndex reads up to limit cases above after that have no tokens
+// (rows from before the index, or loaded in bulk), with the latest draft of
+// the issued ones — two queries — for search.Backfill.
+func missingFromIndex(ctx context.Context, db *database.DB, after int64, limit int) ([]search.Pending, error) {
 	var list []Case
 	tx := db.WithContext(ctx)
-	if err := tx.Where(search.Cases.Missing(tx, "cases")).Where("id > ?", after).Order("id").Limit(batch).Find(&list).Error; err != nil {
-		return 0, 0, err
+	if err := tx.Select("id, title, summary, issued_at").Where("cases.id > ?", after).Where(search.Cases.Missing(tx, "cases")).
+		Order("id").Limit(limit).Find(&list).Error; err != nil {
+		return nil, err
 	}
-	if len(list) == 0 {
-		return after, 0, nil
-	}
-	err = db.WithTx(ctx, func(tx *gorm.DB) error {
-		for i := range list {
-			c := &list[i]
-			var letter *RecommendationContent
-			if c.IssuedAt != nil {
-				d, err := latestDraft(tx, c.ID, false)
-				if err != nil {
-					return err
-				}
-				if d != nil {
-					rc, err := ParseRecommendationContent(d.Content)
-					if err != nil {
-						return err
-					}
-					letter = &rc
-				}
-			}
-			if err := IndexCase(tx, c, letter); err != nil {
-				return err
-			}
+	var issued []int64
+	for _, c := range list {
+		if c.IssuedAt != nil {
+			issued = append(issued, c.ID)
 		}
-		return nil
-	})
-	return list[len(list)-1].ID, len(list), err
+	}
+	latest := map[int64]string{}
+	if len(issued) > 0 {
+		var drafts []RecommendationDraft
+		if err := tx.Select("case_id, version_no, content").Where("case_id IN ?", issued).Order("case_id, version_no").
+			Find(&drafts).Error; err != nil {
+			return nil, err
+		}
+		for _, d := range drafts {
+			latest[d.CaseID] = d.Content // the highest version comes last
+		}
+	}
+	out := make([]search.Pending, len(list))
+	for i := range list {
+		c := &list[i]
+		content, issued := latest[c.ID]
+		out[i] = search.Pending{ID: c.ID, Tokens: func() (string, string) {
+			grams := search.Grams(c.Title, c.Summary)
+			if !issued {
+				return grams, ""
+			}
+			rc, err := ParseRecommendationContent(content)
+			if err != nil {
+				return grams, "" // unreadable content has no words; the next issue rewrites them
+			}
+			return grams, search.Words(LetterTexts(rc.TitleFor(c), rc)...)
+		}}
+	}
+	return out, nil
 }
 
 // IndexAll writes the tokens of every case that has none, in short batches.
 func IndexAll(ctx context.Context, db *database.DB) (int, error) {
-	return search.Backfill(ctx, func(ctx context.Context, after int64, limit int) (int64, int, error) {
-		return IndexMissing(ctx, db, after, limit)
+	return search.Cases.Backfill(ctx, db.WithTx, func(ctx context.Context, after int64, limit int) ([]search.Pending, error) {
+		return missingFromIndex(ctx, db, after, limit)
 	})
 }

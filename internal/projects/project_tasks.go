@@ -304,14 +304,17 @@ func (s *Service) linkCase(tx *gorm.DB, a *org.Actor, p *Project, caseID int64, 
 		if *c.ProjectID == p.ID {
 			return apperr.Conflict("case_already_linked", "该案件已关联本项目")
 		}
-		return apperr.Conflict("case_in_other_project", "该案件已关联其他项目，一件案件只能属于一个项目")
+		return inOtherProject(tx, &c)
 	}
 	res := tx.Model(&cases.Case{}).Where("id = ? AND project_id IS NULL", c.ID).Update("project_id", p.ID)
 	if res.Error != nil {
 		return res.Error
 	}
 	if res.RowsAffected != 1 {
-		return apperr.Conflict("case_in_other_project", "该案件已关联其他项目，一件案件只能属于一个项目")
+		if err := tx.First(&c, caseID).Error; err != nil {
+			return err
+		}
+		return inOtherProject(tx, &c)
 	}
 	if err := cases.AddCaseEvent(tx, a, &c, "project_link", "纳入项目“"+p.Title+"”", true, map[string]any{"project_id": p.ID}); err != nil {
 		return err
@@ -320,6 +323,17 @@ func (s *Service) linkCase(tx *gorm.DB, a *org.Actor, p *Project, caseID int64, 
 		return err
 	}
 	return audit.Record(tx, a, "project.case_link", "project", p.ID, map[string]any{"case_id": c.ID})
+}
+
+// inOtherProject is the conflict of a case already in another project, naming
+// the case and that project so the user knows which to take out where.
+func inOtherProject(tx *gorm.DB, c *cases.Case) error {
+	var other Project
+	name := "其他项目"
+	if c.ProjectID != nil && tx.Select("id", "title").First(&other, *c.ProjectID).Error == nil {
+		name = "项目“" + other.Title + "”"
+	}
+	return apperr.Conflict("case_in_other_project", "案件“"+c.Title+"”已关联"+name+"，一件案件只能属于一个项目")
 }
 
 // UnlinkCase takes a case out of the project.

@@ -216,14 +216,26 @@ func fitUploadLimit(cfg *config.Config, db *database.DB, log *slog.Logger) error
 	return nil
 }
 
-// IndexSearch writes the full-text tokens of the cases and disclosures that
-// have none (rows from before migration 0013, or loaded in bulk by
-// seed-bench), and loads the word segmenter, so the first letter issued
-// does not wait for its dictionary inside its transaction. serve runs it in
-// the background at start; searches find the rows as they are indexed.
+// IndexSearch stores the problem kind of the cases that have none (rows
+// from before migration 0019, or loaded in bulk: cases.ClassifyMissingProblems,
+// seconds at a province), writes the full-text tokens of the cases and
+// disclosures that have none (rows from before migration 0013, or loaded in
+// bulk by seed-bench), and loads the word segmenter, so the first letter
+// issued does not wait for its dictionary inside its transaction. serve
+// runs it in the background at start; searches find the rows as they are
+// indexed, and the recurrence analysis classifies a case not yet classified
+// itself.
 func (a *App) IndexSearch(ctx context.Context, log *slog.Logger) error {
-	textseg.Shared()
 	began := time.Now()
+	nk, err := cases.ClassifyMissingProblems(ctx, a.DB)
+	if err != nil {
+		return fmt.Errorf("classifying problem kinds: %w", err)
+	}
+	if nk > 0 {
+		log.Info("problem kinds stored", "cases", nk, "elapsed", time.Since(began).String())
+	}
+	textseg.Shared()
+	began = time.Now()
 	nc, err := cases.IndexAll(ctx, a.DB)
 	if err != nil {
 		return fmt.Errorf("indexing cases: %w", err)

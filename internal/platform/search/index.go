@@ -3,8 +3,11 @@ package search
 import (
 	"context"
 	"math"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -168,28 +171,41 @@ type Hit struct {
 
 // Similar returns up to limit ids of the index's rows that share words with
 // q, the most similar first, among the rows that filter (a condition on the
-// indexed table aliased outer) lets through.
+// indexed table aliased outer) lets through. It searches with the query's
+// most selective words (Selective), not all of them.
+//
+// The rows filter lets through are read as a list of ids (from an index of
+// the outer table) that each match is checked against, rather than by
+// joining every match to its row: on SQLite a match's case row is a page
+// read, and a draft's words match tens of thousands of letters of which
+// the caller may see a few hundred.
 func (ix Index) Similar(tx *gorm.DB, outer string, q SimilarQuery, limit int, filter func(*gorm.DB) *gorm.DB) ([]Hit, error) {
 	var hits []Hit
 	if q.Empty() {
 		return hits, nil
 	}
+	tokens, err := ix.Selective(tx, q)
+	if err != nil {
+		return nil, err
+	}
+	allowed := tx.Table(outer).Select(outer + ".id")
+	if filter != nil {
+		allowed = filter(allowed)
+	}
 	var sel *gorm.DB
 	if isMySQL(tx) {
-		expr := strings.Join(q.tokens, " ")
-		sel = tx.Table(outer).Joins("JOIN "+ix.Table+" ON "+ix.Table+"."+ix.Key+" = "+outer+".id").
-			Select(outer+".id AS id, MATCH("+ix.Table+".words) AGAINST(? IN NATURAL LANGUAGE MODE) AS score", expr).
-			Where("MATCH("+ix.Table+".words) AGAINST(? IN NATURAL LANGUAGE MODE)", expr).Order("score DESC, " + outer + ".id DESC")
+		expr := strings.Join(tokens, " ")
+		sel = tx.Table(ix.Table).Select(ix.Key+" AS id, MATCH(words) AGAINST(? IN NATURAL LANGUAGE MODE) AS score", expr).
+			Where("MATCH(words) AGAINST(? IN NATURAL LANGUAGE MODE)", expr).Where(ix.Key+" IN (?)", allowed).
+			Order("score DESC, " + ix.Key + " DESC")
 	} else {
-		expr := "words : (" + strings.Join(q.tokens, " OR ") + ")"
-		sel = tx.Table(outer).Joins("JOIN "+ix.Table+" ON "+ix.Table+".rowid = "+outer+".id").
-			Select(outer+".id AS id, -"+ix.Table+".rank AS score").
-			Where(ix.Table+" MATCH ?", expr).Order(ix.Table + ".rank, " + outer + ".id DESC")
+		// The unary + keeps SQLite from handing the id list to FTS5 as rowid
+		// lookups (one seek per id and word); it checks each match instead.
+		expr := "words : (" + strings.Join(tokens, " OR ") + ")"
+		sel = tx.Table(ix.Table).Select("rowid AS id, -rank AS score").
+			Where(ix.Table+" MATCH ?", expr).Where("+rowid IN (?)", allowed).Order("rank, rowid DESC")
 	}
-	if filter != nil {
-		sel = filter(sel)
-	}
-	err := sel.Limit(limit).Scan(&hits).Error
+	err = sel.Limit(limit).Scan(&hits).Error
 	return hits, err
 }
 
@@ -214,6 +230,114 @@ func (ix Index) StoredWords(tx *gorm.DB, ids []int64) (map[int64]string, error) 
 		out[r.ID] = r.Words
 	}
 	return out, nil
+}
+
+// The similar search asks the index for the letters sharing the draft's
+// words. A word most letters use (整改, 监管 in a corpus of one field)
+// makes the database rank nearly every letter — at 10^5 letters that is
+// most of the search's time — and says little about which letter is alike.
+// So the query keeps the words that occur in less than maxDocShare of the
+// indexed rows, at most maxSelectiveTerms of them, the rarest first (with
+// at least minSelectiveTerms, the rarest, whatever their share); the
+// candidates are then ranked by all the words (Cosine).
+const (
+	maxSelectiveTerms = 10
+	minSelectiveTerms = 4
+	maxDocShare       = 0.03
+	// docFreqTTL is how long a word's count of rows is kept: the counts
+	// only choose the words to ask with, so an hour-old count serves.
+	docFreqTTL = time.Hour
+	// docFreqMax bounds the words kept (about 100 bytes each).
+	docFreqMax = 200000
+)
+
+// docFreqs caches how many rows of each index hold a word.
+var docFreqs = struct {
+	sync.Mutex
+	m map[string]docFreq // index table + " " + token
+}{m: map[string]docFreq{}}
+
+type docFreq struct {
+	n  int64
+	at time.Time
+}
+
+// Selective picks the query's words to search with: the rare ones (see
+// maxDocShare), the rarest first.
+func (ix Index) Selective(tx *gorm.DB, q SimilarQuery) ([]string, error) {
+	if len(q.tokens) <= minSelectiveTerms {
+		return q.tokens, nil
+	}
+	total, err := ix.docFreq(tx, "", 0)
+	if err != nil {
+		return nil, err
+	}
+	// A word in more rows than this is common; its count needs to go no
+	// further (counting is reading the word's list of rows).
+	common := int64(maxDocShare*float64(total)) + 1
+	type term struct {
+		token string
+		n     int64
+	}
+	terms := make([]term, len(q.tokens))
+	for i, t := range q.tokens {
+		n, err := ix.docFreq(tx, t, common)
+		if err != nil {
+			return nil, err
+		}
+		terms[i] = term{t, n}
+	}
+	sort.SliceStable(terms, func(i, j int) bool { return terms[i].n < terms[j].n })
+	var out []string
+	for _, t := range terms {
+		if len(out) >= maxSelectiveTerms || (len(out) >= minSelectiveTerms && t.n >= common) {
+			break
+		}
+		if t.n > 0 {
+			out = append(out, t.token)
+		}
+	}
+	if len(out) == 0 {
+		return q.tokens, nil
+	}
+	return out, nil
+}
+
+// docFreq is the number of rows holding token ("": all rows), up to limit
+// (0: no limit), from the cache or counted by the index.
+func (ix Index) docFreq(tx *gorm.DB, token string, limit int64) (int64, error) {
+	key := ix.Table + " " + token
+	now := time.Now()
+	docFreqs.Lock()
+	e, ok := docFreqs.m[key]
+	docFreqs.Unlock()
+	if ok && now.Sub(e.at) < docFreqTTL {
+		return e.n, nil
+	}
+	var n int64
+	q := tx.Table(ix.Table)
+	switch {
+	case token == "" && !isMySQL(tx):
+		q = tx.Table(ix.Table + "_docsize") // FTS5's own list of its rows, one small row each
+	case token == "":
+	case isMySQL(tx):
+		q = q.Where("MATCH(words) AGAINST(? IN BOOLEAN MODE)", "+"+token)
+	default:
+		q = q.Where(ix.Table+" MATCH ?", "words : "+token)
+	}
+	if limit > 0 {
+		q = tx.Table("(?) AS t", q.Select("1").Limit(int(limit)))
+	}
+	if err := q.Count(&n).Error; err != nil {
+		return 0, err
+	}
+	docFreqs.Lock()
+	if len(docFreqs.m) >= docFreqMax {
+		docFreqs.m = map[string]docFreq{}
+	}
+	docFreqs.m[key] = docFreq{n, now}
+	docFreqs.Unlock()
+	return n, nil
 }
 
 // Vector is a text's word tokens weighted 1 + ln(count), for Cosine.
@@ -259,25 +383,74 @@ func WordToken(w string) string { return wordToken(w) }
 // Tokens are the word tokens the query searches with.
 func (q SimilarQuery) Tokens() []string { return q.tokens }
 
-// BackfillBatch is how many rows one backfill transaction indexes: small, so
-// the write lock (SQLite has one per database) is held only briefly and the
-// requests served meanwhile do not meet "database is locked".
-const BackfillBatch = 50
+// BackfillBatch is how many rows one backfill round reads, tokenizes and
+// writes. The tokens (segmenting is the costly part, a few milliseconds a
+// letter) are made outside any transaction, on every core; the transaction
+// that writes them holds SQLite's write lock (one per database) only for the
+// inserts, briefly, so requests served meanwhile do not meet "database is
+// locked".
+const BackfillBatch = 200
 
-// Backfill calls indexMissing with BackfillBatch until it finds nothing left
-// to index, and reports how many rows it indexed. Each call looks for rows
-// after the last one the previous call handled (ids ascending), so the fill
-// is linear: looking from the first row every time re-read every row
-// already indexed, batch after batch.
-func Backfill(ctx context.Context, indexMissing func(ctx context.Context, after int64, limit int) (last int64, n int, err error)) (int, error) {
+// Pending is a row missing from an index, with the function that makes its
+// tokens (grams, words).
+type Pending struct {
+	ID     int64
+	Tokens func() (grams, words string)
+}
+
+// Backfill writes the tokens of the rows missing from the index and reports
+// how many it wrote. missing(ctx, after, limit) returns up to limit rows
+// without tokens whose id is above after, in id order; the rows are walked
+// by id, so each round reads only rows not looked at yet (not the whole
+// table again from the start). withTx runs one write transaction.
+func (ix Index) Backfill(ctx context.Context, withTx func(ctx context.Context, fn func(tx *gorm.DB) error) error,
+	missing func(ctx context.Context, after int64, limit int) ([]Pending, error)) (int, error) {
 	total := 0
 	var after int64
-	for {
-		last, n, err := indexMissing(ctx, after, BackfillBatch)
-		total += n
-		if err != nil || n == 0 || ctx.Err() != nil {
+	for ctx.Err() == nil {
+		list, err := missing(ctx, after, BackfillBatch)
+		if err != nil || len(list) == 0 {
 			return total, err
 		}
-		after = last
+		type doc struct{ grams, words string }
+		docs := make([]doc, len(list))
+		var wg sync.WaitGroup
+		next := make(chan int)
+		for range max(1, runtime.GOMAXPROCS(0)) {
+			wg.Go(func() {
+				for i := range next {
+					docs[i].grams, docs[i].words = list[i].Tokens()
+				}
+			})
+		}
+		for i := range list {
+			next <- i
+		}
+		close(next)
+		wg.Wait()
+		err = withTx(ctx, func(tx *gorm.DB) error {
+			for i, p := range list {
+				if err := ix.putMissing(tx, p.ID, docs[i].grams, docs[i].words); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return total, err
+		}
+		total += len(list)
+		after = list[len(list)-1].ID
 	}
+	return total, ctx.Err()
+}
+
+// putMissing writes a row's tokens unless it has some: the transaction that
+// wrote them meanwhile (an issue, a re-issue) wrote the newer ones.
+func (ix Index) putMissing(tx *gorm.DB, id int64, grams, words string) error {
+	if isMySQL(tx) {
+		return tx.Exec("INSERT IGNORE INTO "+ix.Table+" ("+ix.Key+", grams, words) VALUES (?, ?, ?)", id, grams, words).Error
+	}
+	return tx.Exec("INSERT INTO "+ix.Table+" (rowid, grams, words) SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM "+
+		ix.Table+" WHERE rowid = ?)", id, grams, words, id).Error
 }
