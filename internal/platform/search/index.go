@@ -254,8 +254,16 @@ const (
 // docFreqs caches how many rows of each index hold a word.
 var docFreqs = struct {
 	sync.Mutex
-	m map[string]docFreq // index table + " " + token
-}{m: map[string]docFreq{}}
+	m map[docFreqKey]docFreq
+}{m: map[docFreqKey]docFreq{}}
+
+// docFreqKey names a count: the database (its gorm configuration, one per
+// opened database), the index and the token.
+type docFreqKey struct {
+	db    *gorm.Config
+	table string
+	token string
+}
 
 type docFreq struct {
 	n  int64
@@ -289,16 +297,19 @@ func (ix Index) Selective(tx *gorm.DB, q SimilarQuery) ([]string, error) {
 	}
 	sort.SliceStable(terms, func(i, j int) bool { return terms[i].n < terms[j].n })
 	var out []string
+	found := 0
 	for _, t := range terms {
-		if len(out) >= maxSelectiveTerms || (len(out) >= minSelectiveTerms && t.n >= common) {
+		if t.n == 0 {
+			// No row held it when counted: asking costs nothing, and a letter
+			// issued since may hold it.
+			out = append(out, t.token)
+			continue
+		}
+		if found >= maxSelectiveTerms || (found >= minSelectiveTerms && t.n >= common) {
 			break
 		}
-		if t.n > 0 {
-			out = append(out, t.token)
-		}
-	}
-	if len(out) == 0 {
-		return q.tokens, nil
+		out = append(out, t.token)
+		found++
 	}
 	return out, nil
 }
@@ -306,7 +317,7 @@ func (ix Index) Selective(tx *gorm.DB, q SimilarQuery) ([]string, error) {
 // docFreq is the number of rows holding token ("": all rows), up to limit
 // (0: no limit), from the cache or counted by the index.
 func (ix Index) docFreq(tx *gorm.DB, token string, limit int64) (int64, error) {
-	key := ix.Table + " " + token
+	key := docFreqKey{tx.Config, ix.Table, token}
 	now := time.Now()
 	docFreqs.Lock()
 	e, ok := docFreqs.m[key]
@@ -333,7 +344,7 @@ func (ix Index) docFreq(tx *gorm.DB, token string, limit int64) (int64, error) {
 	}
 	docFreqs.Lock()
 	if len(docFreqs.m) >= docFreqMax {
-		docFreqs.m = map[string]docFreq{}
+		docFreqs.m = map[docFreqKey]docFreq{}
 	}
 	docFreqs.m[key] = docFreq{n, now}
 	docFreqs.Unlock()
