@@ -112,7 +112,8 @@ func (s *Service) ListFilings(ctx context.Context, a *org.Actor, q FilingListQue
 			}
 			parts[i] = fmt.Sprintf("SELECT id FROM (SELECT id FROM filings WHERE %s ORDER BY id DESC LIMIT %d) AS f%d", cond, q.Limit+1, i)
 		}
-		tx = tx.Where("filings.id IN ("+strings.Join(parts, " UNION ALL ")+")", args...)
+		// Joined as a table (MariaDB checks an IN list of a UNION row by row).
+		tx = tx.Joins("JOIN ("+strings.Join(parts, " UNION ALL ")+") AS page ON page.id = filings.id", args...)
 	}
 	var rows []filingRow
 	if err := tx.Order("filings.id DESC").Limit(q.Limit + 1).Scan(&rows).Error; err != nil {

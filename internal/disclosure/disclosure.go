@@ -115,6 +115,8 @@ type Service struct {
 	// ApplicantNames lists the applicants of the applications behind a case,
 	// always hidden in a disclosure (applications).
 	ApplicantNames func(tx *gorm.DB, caseID int64) ([]string, error)
+	// StatsCatchUpWait is stats.Service.CatchUpWait for the public table.
+	StatsCatchUpWait time.Duration
 }
 
 // WithCases is the service deciding with another case service (the demo

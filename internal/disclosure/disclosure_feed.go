@@ -295,7 +295,7 @@ func (s *Service) AgencyStats(ctx context.Context) ([]AgencyStat, error) {
 // the table of the current version is kept, so anonymous readers cost one
 // version check each until something changes.
 func (s *Service) AgencyStatsPage(ctx context.Context, offset, limit int) (*AgencyStatsPage, error) {
-	st := &stats.Service{DB: s.DB, Clock: s.Cases.Clock}
+	st := &stats.Service{DB: s.DB, Clock: s.Cases.Clock, CatchUpWait: s.StatsCatchUpWait}
 	version, updated, err := st.RollupVersion(ctx)
 	if err != nil {
 		return nil, err

@@ -422,6 +422,35 @@ func (s *Service) CatchUp(ctx context.Context) error {
 	return err
 }
 
+// catchUpTimeout bounds a catch-up started for a request, which outlives
+// the request's own deadline.
+const catchUpTimeout = 10 * time.Minute
+
+// catchUpFor brings the aggregates up for a request: in a context of its
+// own (a catch-up slower than the request is not thrown away), waiting for
+// it at most CatchUpWait (zero: until done).
+func (s *Service) catchUpFor(ctx context.Context) error {
+	if s.CatchUpWait <= 0 {
+		return s.CatchUp(ctx)
+	}
+	done := make(chan error, 1)
+	go func() {
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), catchUpTimeout)
+		defer cancel()
+		done <- s.CatchUp(cctx)
+	}()
+	t := time.NewTimer(s.CatchUpWait)
+	defer t.Stop()
+	select {
+	case err := <-done:
+		return err
+	case <-t.C:
+		return nil // served from the aggregates as they are
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
 // errFullRecount makes a catch-up give way to a full recount.
 var errFullRecount = errors.New("stats rollup: recount everything")
 
@@ -895,7 +924,7 @@ type PublicAgencyRow struct {
 // says which state of the aggregates it is (audit watermark and day), for
 // caching.
 func (s *Service) PublicAgencies(ctx context.Context) (rows []PublicAgencyRow, version string, err error) {
-	if err := s.CatchUp(ctx); err != nil {
+	if err := s.catchUpFor(ctx); err != nil {
 		return nil, "", err
 	}
 	db := s.DB.WithContext(ctx)
@@ -932,7 +961,7 @@ func (s *Service) PublicAgencies(ctx context.Context) (rows []PublicAgencyRow, v
 // RollupVersion catches the aggregates up and names their state (audit
 // watermark and day) with the time it last changed.
 func (s *Service) RollupVersion(ctx context.Context) (string, time.Time, error) {
-	if err := s.CatchUp(ctx); err != nil {
+	if err := s.catchUpFor(ctx); err != nil {
 		return "", time.Time{}, err
 	}
 	var st rollupState

@@ -39,6 +39,7 @@ type statsScope struct {
 	prosecutorID int64
 	q            StatsQuery
 	loc          *time.Location // where the From/To dates are counted
+	wideAbove    int            // Service.WideAbove
 }
 
 // resolveStatsScope applies the statistics access rule (policy.go,
@@ -95,8 +96,26 @@ func (sc *statsScope) applyScope(q *gorm.DB) *gorm.DB {
 // gathering and sorting every row of every procuratorate.
 const wideScope = 16
 
-// wide reports a scope of more than wideScope procuratorates.
-func (sc *statsScope) wide() bool { return len(sc.procIDs) > wideScope }
+// wide reports a scope of more than wideScope procuratorates (wideAbove,
+// when set: tests take the wide paths on a small province).
+func (sc *statsScope) wide() bool {
+	if sc.wideAbove > 0 {
+		return len(sc.procIDs) > sc.wideAbove
+	}
+	return len(sc.procIDs) > wideScope
+}
+
+// whole reports a scope of every procuratorate with no filter and no
+// period: a condition on the cases table would let every row through.
+func (sc *statsScope) whole(tx *gorm.DB) (bool, error) {
+	if !sc.wide() || sc.departmentID != 0 || sc.prosecutorID != 0 || sc.q.Field != "" || sc.q.AgencyID != 0 ||
+		!sc.q.From.IsZero() || !sc.q.To.IsZero() {
+		return false, nil
+	}
+	var n int64
+	err := tx.Model(&org.Procuratorate{}).Count(&n).Error
+	return n == int64(len(sc.procIDs)), err
+}
 
 // applyScopeOn is applyScope with the procuratorate column written as
 // procCol ("+cases.procuratorate_id" keeps SQLite from choosing an index
@@ -253,6 +272,18 @@ type Service struct {
 	// NoRollup makes Compute read every figure from the raw rows, as
 	// without the maintained aggregates (tests compare the two).
 	NoRollup bool
+	// CatchUpWait, when set, bounds how long a request waits for the
+	// aggregates' catch-up (CatchUp) before it is served from them as they
+	// are; the catch-up itself goes on to the end in the background. Zero
+	// waits until it is done (the figures exact at the moment of the
+	// request). The service sets half of database.query_timeout: a catch-up
+	// slower than a request's deadline (a loaded machine after many
+	// actions) would otherwise fail every statistics request, again and
+	// again, and never complete.
+	CatchUpWait time.Duration
+	// WideAbove, when set, replaces wideScope (tests take the paths of a
+	// province's scope on a small one).
+	WideAbove int
 }
 
 // Compute computes the statistics. Counts by state, source and field and the
@@ -268,12 +299,13 @@ func (s *Service) Compute(ctx context.Context, a *org.Actor, q StatsQuery) (*Sta
 	if err != nil {
 		return nil, err
 	}
+	sc.wideAbove = s.WideAbove
 	q.Today = sc.q.Today
 	st := &Stats{Scope: string(StatsAccess(a)), Definitions: Definitions, ComputedAt: s.Clock.Now(),
 		Filters: map[string]any{"procuratorate_id": q.ProcuratorateID, "department_id": sc.departmentID, "field": q.Field, "agency_id": q.AgencyID, "from": q.From, "to": q.To}}
 
 	if s.useRollup(sc) {
-		if err := s.CatchUp(ctx); err != nil {
+		if err := s.catchUpFor(ctx); err != nil {
 			return nil, err
 		}
 	}
@@ -390,11 +422,16 @@ func (s *Service) Compute(ctx context.Context, a *org.Actor, q StatsQuery) (*Sta
 	}
 	// A province's overdue letters are many: SQLite walks them in due order
 	// (ix_cases_state_due) and stops at the 100th, instead of sorting all.
-	procCol := "cases.procuratorate_id"
-	if db.Dialect != "mysql" && sc.wide() {
+	// (MariaDB is told the index by name.)
+	procCol, table := "cases.procuratorate_id", "cases"
+	switch {
+	case !sc.wide():
+	case db.Dialect == "mysql":
+		table = "cases FORCE INDEX (ix_cases_state_due)"
+	default:
 		procCol = "+" + procCol
 	}
-	if err := sc.applyOn(tx.Table("cases"), procCol).Select("cases.id, cases.title, cases.document_number, cases.agency_id, agencies.name AS agency_name, cases.reply_due").
+	if err := sc.applyOn(tx.Table(table), procCol).Select("cases.id, cases.title, cases.document_number, cases.agency_id, agencies.name AS agency_name, cases.reply_due").
 		Joins("LEFT JOIN agencies ON agencies.id = cases.agency_id").
 		Where("cases.state = ? AND cases.reply_due < ?", cases.StateDelivered, q.Today.String()).
 		Order("cases.reply_due, cases.id").Limit(100).Scan(&overdue).Error; err != nil {
@@ -436,6 +473,20 @@ func (s *Service) Compute(ctx context.Context, a *org.Actor, q StatsQuery) (*Sta
 		st.Projects = append(st.Projects, ProjectStatRow{ID: p.ID, Title: p.Title, Stage: p.Stage, Status: p.Status, Progress: prog[p.ID]})
 	}
 
+	// Rows that belong to cases (review items, ratings) are read with their
+	// cases' scope — or, for a scope of every procuratorate with no filter,
+	// without looking their cases up.
+	whole, err := sc.whole(tx)
+	if err != nil {
+		return nil, err
+	}
+	ofCases := func(q *gorm.DB, table, join string) *gorm.DB {
+		if whole {
+			return q
+		}
+		return sc.apply(q).Joins(join + " cases ON cases.id = " + table + ".case_id")
+	}
+
 	// Quality review scores by department, over scored items of cases in scope.
 	st.ReviewScores = []ReviewScoreStat{}
 	var rs []struct {
@@ -444,8 +495,8 @@ func (s *Service) Compute(ctx context.Context, a *org.Actor, q StatsQuery) (*Sta
 		Scored       int64
 		PctSum       float64
 	}
-	if err := sc.apply(tx.Table("review_items")).Select("review_items.department_id, departments.name AS department, COUNT(*) AS scored, SUM(review_items.total_score * 100.0 / review_items.max_score) AS pct_sum").
-		Joins("JOIN cases ON cases.id = review_items.case_id").Joins("JOIN departments ON departments.id = review_items.department_id").
+	if err := ofCases(tx.Table("review_items"), "review_items", "JOIN").Select("review_items.department_id, departments.name AS department, COUNT(*) AS scored, SUM(review_items.total_score * 100.0 / review_items.max_score) AS pct_sum").
+		Joins("JOIN departments ON departments.id = review_items.department_id").
 		Where("review_items.status IN ? AND review_items.max_score > 0", []string{reviews.ReviewScored, reviews.ReviewAnswered}).
 		Group("review_items.department_id, departments.name").Order("review_items.department_id").Scan(&rs).Error; err != nil {
 		return nil, err
@@ -470,8 +521,7 @@ func (s *Service) Compute(ctx context.Context, a *org.Actor, q StatsQuery) (*Sta
 	if sc.wide() {
 		join = "CROSS JOIN"
 	}
-	if err := sc.apply(tx.Table("case_ratings")).Select("case_ratings.rater_type, COUNT(*) AS n, SUM(case_ratings.accuracy) AS accuracy, SUM(case_ratings.workability) AS workability, SUM(case_ratings.effect) AS effect").
-		Joins(join + " cases ON cases.id = case_ratings.case_id").Group("case_ratings.rater_type").Scan(&ratings).Error; err != nil {
+	if err := ofCases(tx.Table("case_ratings"), "case_ratings", join).Select("case_ratings.rater_type, COUNT(*) AS n, SUM(case_ratings.accuracy) AS accuracy, SUM(case_ratings.workability) AS workability, SUM(case_ratings.effect) AS effect").Group("case_ratings.rater_type").Scan(&ratings).Error; err != nil {
 		return nil, err
 	}
 	st.Ratings = reviews.SummariseRatings(ratings)
