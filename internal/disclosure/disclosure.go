@@ -19,6 +19,7 @@ import (
 	"jianyi/internal/platform/files"
 	"jianyi/internal/platform/ratelimit"
 	"jianyi/internal/redact"
+	"jianyi/internal/stats"
 )
 
 // Disclosure statuses.
@@ -115,14 +116,17 @@ type Service struct {
 	// ApplicantNames lists the applicants of the applications behind a case,
 	// always hidden in a disclosure (applications).
 	ApplicantNames func(tx *gorm.DB, caseID int64) ([]string, error)
-	// StatsCatchUpWait is stats.Service.CatchUpWait for the public table.
-	StatsCatchUpWait time.Duration
+	// Stats is the statistics service the public agency table reads its
+	// figures from (the one the staff statistics use).
+	Stats *stats.Service
 }
 
 // WithCases is the service deciding with another case service (the demo
 // seeds with one whose clock is set back).
 func (s *Service) WithCases(c *cases.Service) *Service {
-	return &Service{DB: s.DB, Cases: c, Renderer: s.Renderer, SearchPerIP: s.SearchPerIP, ApplicantNames: s.ApplicantNames}
+	cp := *s
+	cp.Cases = c
+	return &cp
 }
 
 // DisclosureInput is the prosecutor's redaction input and, for publish and

@@ -277,15 +277,6 @@ type agencyStatsHolder struct {
 // agencyStatsCaches holds one agencyStatsHolder per database.
 var agencyStatsCaches sync.Map // *database.DB → *agencyStatsHolder
 
-// AgencyStats is the whole public agency table (AgencyStatsPage).
-func (s *Service) AgencyStats(ctx context.Context) ([]AgencyStat, error) {
-	p, err := s.AgencyStatsPage(ctx, 0, 0)
-	if err != nil {
-		return nil, err
-	}
-	return p.Agencies, nil
-}
-
 // AgencyStatsPage counts issued recommendations per agency and their reply
 // figures, by agency name, limit agencies from offset (limit 0: all).
 // Counts of issued recommendations are public facts and carry no personal
@@ -295,7 +286,7 @@ func (s *Service) AgencyStats(ctx context.Context) ([]AgencyStat, error) {
 // the table of the current version is kept, so anonymous readers cost one
 // version check each until something changes.
 func (s *Service) AgencyStatsPage(ctx context.Context, offset, limit int) (*AgencyStatsPage, error) {
-	st := &stats.Service{DB: s.DB, Clock: s.Cases.Clock, CatchUpWait: s.StatsCatchUpWait}
+	st := s.Stats
 	version, updated, err := st.RollupVersion(ctx)
 	if err != nil {
 		return nil, err

@@ -30,14 +30,8 @@ func (s *Service) ResolveScope(ctx context.Context, a *org.Actor, q StatsQuery) 
 // without the period.
 func (s *Scope) Apply(q *gorm.DB) *gorm.DB { return s.sc.applyScope(q) }
 
-// Period is the caller's period (From, To; zero ends are open).
-func (s *Scope) Period() Period { return s.sc.period() }
-
 // Today is the day the figures are counted as of.
 func (s *Scope) Today() calendar.Date { return s.sc.q.Today }
 
 // Location is the zone legal dates are counted in.
 func (s *Scope) Location() *time.Location { return s.sc.loc }
-
-// ProcuratorateIDs are the procuratorates of the scope.
-func (s *Scope) ProcuratorateIDs() []int64 { return s.sc.procIDs }

@@ -14,7 +14,6 @@
 package sweep
 
 import (
-	"fmt"
 	"os"
 	"testing"
 )
@@ -63,12 +62,4 @@ func Log(t testing.TB, ran, of int) {
 	if ran < of {
 		t.Logf("sampled %d of %d cases; %s=1 runs them all", ran, of, EnvExhaustive)
 	}
-}
-
-// Describe is the sweep's mode for a message: "exhaustive" or "sampled".
-func Describe() string {
-	if Exhaustive() {
-		return "exhaustive"
-	}
-	return fmt.Sprintf("sampled (%s=1 for all)", EnvExhaustive)
 }

@@ -134,7 +134,8 @@ func New(opts Options) (*App, error) {
 		LookupPerIP:       ratelimit.Limit{Name: "lookup_ip", Max: pc.LookupPerIP, Window: pc.LookupWindow},
 		LookupPerTracking: ratelimit.Limit{Name: "lookup_no", Max: pc.LookupPerTracking, Window: pc.LookupWindow},
 	}}
-	a.Disclosures = &disclosure.Service{DB: db, Cases: a.Cases, StatsCatchUpWait: cfg.Database.QueryTimeout / 2, Renderer: a.Renderer, ApplicantNames: applications.ApplicantNames,
+	a.Stats = &stats.Service{DB: db, Clock: a.Clock, CatchUpWait: cfg.Database.QueryTimeout / 2}
+	a.Disclosures = &disclosure.Service{DB: db, Cases: a.Cases, Stats: a.Stats, Renderer: a.Renderer, ApplicantNames: applications.ApplicantNames,
 		SearchPerIP: ratelimit.Limit{Name: "search_ip", Max: pc.SearchPerIP, Window: time.Minute}}
 	a.Projects = &projects.Service{DB: db, Clock: a.Clock, Channels: channels}
 	sheet := make([]reviews.ScoreLine, len(cfg.Reviews.ScoringSheet))
@@ -144,7 +145,6 @@ func New(opts Options) (*App, error) {
 	g := cfg.Reviews.Grades
 	a.Reviews = &reviews.Service{DB: db, Clock: a.Clock, Sheet: sheet, Channels: channels,
 		Grades: reviews.GradeThresholds{Excellent: g.Excellent, Qualified: g.Qualified, Flawed: g.Flawed}}
-	a.Stats = &stats.Service{DB: db, Clock: a.Clock, CatchUpWait: cfg.Database.QueryTimeout / 2}
 	ac := cfg.Analysis
 	a.Analysis = &analysis.Service{DB: db, Clock: a.Clock, Stats: a.Stats, Projects: a.Projects, Cases: a.Cases,
 		Settings: analysis.Settings{RepeatWindowDays: ac.RepeatWindowDays, RisePercent: ac.RisePercent,
