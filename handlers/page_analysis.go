@@ -149,12 +149,8 @@ func (s *Server) renderAnalysis(c echo.Context, status int, project url.Values, 
 		d.R, err = s.analysis.Recurrence(ctx, a, q)
 	}
 	if err != nil {
-		var ae *apperr.Error
-		if !errors.As(err, &ae) || len(ae.Fields) == 0 {
+		if !addFieldErrors(err, fields) {
 			return s.errorPage(c, err)
-		}
-		for k, v := range ae.Fields {
-			fields[k] = v
 		}
 	}
 	var sd statsDashboardData

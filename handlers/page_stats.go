@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -14,7 +13,6 @@ import (
 	"jianyi/internal/cases"
 	"jianyi/internal/charts"
 	"jianyi/internal/org"
-	"jianyi/internal/platform/apperr"
 	"jianyi/internal/stats"
 	"jianyi/templates"
 )
@@ -113,12 +111,8 @@ func (s *Server) statsDashboard(c echo.Context) error {
 	fields := map[string]string{}
 	q, err := s.statsQuery(c)
 	if err != nil {
-		var ae *apperr.Error
-		if !errors.As(err, &ae) || len(ae.Fields) == 0 {
+		if !addFieldErrors(err, fields) {
 			return s.errorPage(c, err)
-		}
-		for k, v := range ae.Fields {
-			fields[k] = v
 		}
 	}
 	f.ProcuratorateID, f.DepartmentID, f.AgencyID = q.ProcuratorateID, q.DepartmentID, q.AgencyID
@@ -137,12 +131,8 @@ func (s *Server) statsDashboard(c echo.Context) error {
 			d.ByAgency, err = s.statsService.ReplyByAgency(ctx, a, q, 0)
 		}
 		if err != nil {
-			var ae *apperr.Error
-			if !errors.As(err, &ae) || len(ae.Fields) == 0 {
+			if !addFieldErrors(err, fields) {
 				return s.errorPage(c, err)
-			}
-			for k, v := range ae.Fields {
-				fields[k] = v
 			}
 			st = nil
 		}

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"maps"
 	"net/http"
 	"strconv"
 	"strings"
@@ -49,6 +50,17 @@ func formError(err error, rename map[string]string, order ...string) (templates.
 		msg = "请修改以下问题"
 	}
 	return templates.NewFormErrors(msg, fields, order...), status, true
+}
+
+// addFieldErrors adds the field messages of an input error to fields and
+// reports whether err was one; any other error is the caller's to show.
+func addFieldErrors(err error, fields map[string]string) bool {
+	var ae *apperr.Error
+	if !errors.As(err, &ae) || len(ae.Fields) == 0 {
+		return false
+	}
+	maps.Copy(fields, ae.Fields)
+	return true
 }
 
 // formInt reads an optional positive integer form field (0 when empty or
