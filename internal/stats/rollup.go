@@ -505,23 +505,11 @@ func (s *Service) catchUp(tx *gorm.DB, today calendar.Date) error {
 		}
 	}
 	appProcs := map[int64]bool{}
-	for _, chunk := range chunks(applicationIDs) {
-		var p []int64
-		if err := tx.Table("applications").Where("id IN ?", chunk).Pluck("procuratorate_id", &p).Error; err != nil {
-			return err
-		}
-		for _, id := range p {
-			appProcs[id] = true
-		}
+	if err := pluckInto(tx, "applications", "procuratorate_id", applicationIDs, appProcs); err != nil {
+		return err
 	}
-	for _, chunk := range chunks(filingIDs) {
-		var ids []int64
-		if err := tx.Table("filings").Where("id IN ?", chunk).Pluck("case_id", &ids).Error; err != nil {
-			return err
-		}
-		for _, id := range ids {
-			dirty[id] = true
-		}
+	if err := pluckInto(tx, "filings", "case_id", filingIDs, dirty); err != nil {
+		return err
 	}
 	if today.After(asOf) {
 		var ids []int64
@@ -973,4 +961,18 @@ func (s *Service) RollupVersion(ctx context.Context) (string, time.Time, error) 
 		built = st.BuiltAt.UTC()
 	}
 	return fmt.Sprintf("%s-%d", st.AsOf, st.AuditID), built, nil
+}
+
+// pluckInto adds to set the column of the table's rows with the ids.
+func pluckInto(tx *gorm.DB, table, column string, ids []int64, set map[int64]bool) error {
+	for _, chunk := range chunks(ids) {
+		var vals []int64
+		if err := tx.Table(table).Where("id IN ?", chunk).Pluck(column, &vals).Error; err != nil {
+			return err
+		}
+		for _, v := range vals {
+			set[v] = true
+		}
+	}
+	return nil
 }
