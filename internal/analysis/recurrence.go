@@ -176,7 +176,7 @@ func (s *Service) Recurrence(ctx context.Context, a *org.Actor, q RecurrenceQuer
 	if err != nil {
 		return nil, err
 	}
-	loc, asOf := scope.Location(), scope.Today()
+	asOf := scope.Today()
 	window := s.Settings.RepeatWindowDays
 	days := q.From.DaysUntil(q.To) + 1
 	out := &Recurrence{From: q.From, To: q.To, PreviousFrom: q.From.AddDays(-days), PreviousTo: q.From.AddDays(-1), AsOf: asOf,
@@ -184,6 +184,24 @@ func (s *Service) Recurrence(ctx context.Context, a *org.Actor, q RecurrenceQuer
 		Groups: []RecurrenceGroup{}, Repeated: []RepeatedLetter{}, Fields: []FieldTrend{}, RisingFields: []string{}}
 	tx := s.DB.WithContext(ctx)
 
+	// From the statistics' per-case rows when they can express the scope
+	// and are current (caught up as the statistics are); else letter by
+	// letter (a prosecutor's own cases, a catch-up still running).
+	if !s.LetterLevel {
+		if ok, err := s.fromCaseRows(ctx, tx, scope, q, out); err != nil || ok {
+			return out, err
+		}
+	}
+	if err := s.letterLevel(tx, scope, q, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// letterLevel computes the analysis from the letters' case rows and
+// replies: every letter of the period and of the repeat window before it.
+func (s *Service) letterLevel(tx *gorm.DB, scope *stats.Scope, q RecurrenceQuery, out *Recurrence) error {
+	loc, asOf, window := scope.Location(), out.AsOf, out.RepeatWindowDays
 	// The period's letters, oldest first, each with the letter to the same
 	// agency on the same field and kind of problem before it — which may
 	// precede the period by up to the repeat window.
@@ -193,7 +211,7 @@ func (s *Service) Recurrence(ctx context.Context, a *org.Actor, q RecurrenceQuer
 	}
 	letters, err := periodLetters(tx, issued, q.From.AddDays(-window), q.From, q.To, loc)
 	if err != nil {
-		return nil, err
+		return err
 	}
 
 	// The reply facts of the period's letters, by the statistics
@@ -203,7 +221,7 @@ func (s *Service) Recurrence(ctx context.Context, a *org.Actor, q RecurrenceQuer
 	// no other facts (deliveries, filings, escalations), so they are not read.
 	folds, err := replyFolds(tx, scope, q, loc)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	groups := map[groupKey]*groupTally{}
 	var all stats.ReplyTally
@@ -216,6 +234,7 @@ func (s *Service) Recurrence(ctx context.Context, a *org.Actor, q RecurrenceQuer
 			g = &groupTally{}
 			groups[k] = g
 		}
+		g.letters++
 		g.ids = append(g.ids, r.ID)
 		f := r.facts(folds[r.ID], loc)
 		g.reply.Add(&f, stats.Period{}, asOf)
@@ -238,48 +257,82 @@ func (s *Service) Recurrence(ctx context.Context, a *org.Actor, q RecurrenceQuer
 	}
 	out.Letters = int64(len(letters))
 	out.ReplyFigures = all.Figures()
+	listGroups(out, groups, q.Limit)
 
-	names, err := agencyNames(tx, groups)
-	if err != nil {
-		return nil, err
+	current := map[string]int64{}
+	for i := range letters {
+		current[letters[i].Field]++
 	}
+	var prev []struct {
+		Field string
+		N     int64
+	}
+	if err := scope.Apply(tx.Table("cases")).Select("cases.field, COUNT(*) AS n").
+		Where("cases.issued_at >= ? AND cases.issued_at < ? AND cases.agency_id IS NOT NULL",
+			out.PreviousFrom.StartIn(loc), q.From.StartIn(loc)).Group("cases.field").Scan(&prev).Error; err != nil {
+		return err
+	}
+	previous := map[string]int64{}
+	for _, p := range prev {
+		previous[p.Field] = p.N
+	}
+	s.fieldTrends(out, current, previous)
+	return finishRecurrence(tx, out)
+}
+
+// listGroups lists the groups, most repeated first, then most letters, up
+// to limit (GroupsTotal counts them all).
+func listGroups(out *Recurrence, groups map[groupKey]*groupTally, limit int) {
+	keys := make([]groupKey, 0, len(groups))
 	for k, g := range groups {
-		if len(g.ids) == 0 {
-			continue
+		if g.letters > 0 {
+			keys = append(keys, k)
 		}
-		out.Groups = append(out.Groups, g.view(k, names[k.agency]))
 	}
-	sort.Slice(out.Groups, func(i, j int) bool {
-		a, b := &out.Groups[i], &out.Groups[j]
-		if a.Repeated != b.Repeated {
-			return a.Repeated > b.Repeated
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		ga, gb := groups[a], groups[b]
+		if ga.repeated != gb.repeated {
+			return ga.repeated > gb.repeated
 		}
-		if a.Letters != b.Letters {
-			return a.Letters > b.Letters
+		if ga.letters != gb.letters {
+			return ga.letters > gb.letters
 		}
-		if a.AgencyID != b.AgencyID {
-			return a.AgencyID < b.AgencyID
+		if a.agency != b.agency {
+			return a.agency < b.agency
 		}
-		if a.Field != b.Field {
-			return a.Field < b.Field
+		if a.field != b.field {
+			return a.field < b.field
 		}
-		return a.ProblemKind < b.ProblemKind
+		return a.kind < b.kind
 	})
-	out.GroupsTotal = len(out.Groups)
-	if len(out.Groups) > q.Limit {
-		out.Groups = out.Groups[:q.Limit]
+	out.GroupsTotal = len(keys)
+	for _, k := range keys[:min(len(keys), limit)] {
+		out.Groups = append(out.Groups, groups[k].view(k))
 	}
-	if err := repeatedTitles(tx, out.Repeated); err != nil {
-		return nil, err
+}
+
+// finishRecurrence fills in the names of the agencies listed and the
+// titles of the repeated letters listed and of their earlier letters.
+func finishRecurrence(tx *gorm.DB, out *Recurrence) error {
+	ids := make([]int64, 0, len(out.Groups)+len(out.Repeated))
+	for _, g := range out.Groups {
+		ids = append(ids, g.AgencyID)
+	}
+	for _, r := range out.Repeated {
+		ids = append(ids, r.AgencyID)
+	}
+	names, err := agencyNames(tx, ids)
+	if err != nil {
+		return err
+	}
+	for i := range out.Groups {
+		out.Groups[i].AgencyName = names[out.Groups[i].AgencyID]
 	}
 	for i := range out.Repeated {
 		out.Repeated[i].AgencyName = names[out.Repeated[i].AgencyID]
 	}
-
-	if err := s.fieldTrends(tx, scope, q, out, letters); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return repeatedTitles(tx, out.Repeated)
 }
 
 // replyFolds reads what the replies of the letters issued in the period in
@@ -365,14 +418,15 @@ func caseTitles(tx *gorm.DB, ids []int64) (map[int64]string, error) {
 
 // groupTally is what one group has counted.
 type groupTally struct {
-	ids      []int64
+	letters  int64
+	ids      []int64 // of the groups listed
 	reply    stats.ReplyTally
 	repeated int64
 }
 
-func (g *groupTally) view(k groupKey, agencyName string) RecurrenceGroup {
-	v := RecurrenceGroup{AgencyID: k.agency, AgencyName: agencyName, Field: k.field, ProblemKind: k.kind,
-		ProblemKindLabel: problemKindLabels[k.kind], Letters: int64(len(g.ids)), CaseIDs: g.ids,
+func (g *groupTally) view(k groupKey) RecurrenceGroup {
+	v := RecurrenceGroup{AgencyID: k.agency, Field: k.field, ProblemKind: k.kind,
+		ProblemKindLabel: problemKindLabels[k.kind], Letters: g.letters, CaseIDs: g.ids,
 		ReplyFigures: g.reply.Figures(), Repeated: g.repeated}
 	t := &g.reply
 	v.ReplyClasses = []stats.Count{
@@ -392,21 +446,21 @@ func (g *groupTally) view(k groupKey, agencyName string) RecurrenceGroup {
 	return v
 }
 
-// agencyNames reads the names of the groups' agencies.
-func agencyNames(tx *gorm.DB, groups map[groupKey]*groupTally) (map[int64]string, error) {
+// agencyNames reads the names of agencies.
+func agencyNames(tx *gorm.DB, list []int64) (map[int64]string, error) {
 	seen := map[int64]bool{}
 	ids := []int64{}
-	for k := range groups {
-		if !seen[k.agency] {
-			seen[k.agency] = true
-			ids = append(ids, k.agency)
+	for _, id := range list {
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
 		}
 	}
 	out := map[int64]string{}
 	for start := 0; start < len(ids); start += 500 {
 		end := min(start+500, len(ids))
 		var list []org.Agency
-		if err := tx.Where("id IN ?", ids[start:end]).Find(&list).Error; err != nil {
+		if err := tx.Select("id, name").Where("id IN ?", ids[start:end]).Find(&list).Error; err != nil {
 			return nil, err
 		}
 		for _, ag := range list {
@@ -416,35 +470,20 @@ func agencyNames(tx *gorm.DB, groups map[groupKey]*groupTally) (map[int64]string
 	return out, nil
 }
 
-// fieldTrends counts each field's letters in the period and in the previous
-// period of the same length, and names the rising ones.
-func (s *Service) fieldTrends(tx *gorm.DB, scope *stats.Scope, q RecurrenceQuery, out *Recurrence, letters []letterRow) error {
-	loc := scope.Location()
-	current := map[string]int64{}
-	for i := range letters {
-		current[letters[i].Field]++
-	}
-	var prev []struct {
-		Field string
-		N     int64
-	}
-	if err := scope.Apply(tx.Table("cases")).Select("cases.field, COUNT(*) AS n").
-		Where("cases.issued_at >= ? AND cases.issued_at < ? AND cases.agency_id IS NOT NULL",
-			out.PreviousFrom.StartIn(loc), q.From.StartIn(loc)).Group("cases.field").Scan(&prev).Error; err != nil {
-		return err
-	}
-	previous := map[string]int64{}
-	for _, p := range prev {
-		previous[p.Field] = p.N
-	}
+// fieldTrends compares each field's letters in the period (current) with
+// the previous period of the same length and names the rising ones.
+func (s *Service) fieldTrends(out *Recurrence, current, previous map[string]int64) {
 	fields := map[string]bool{}
-	for f := range current {
-		fields[f] = true
+	for f, n := range current {
+		fields[f] = n > 0
 	}
-	for f := range previous {
-		fields[f] = true
+	for f, n := range previous {
+		fields[f] = fields[f] || n > 0
 	}
-	for f := range fields {
+	for f, any := range fields {
+		if !any {
+			continue
+		}
 		t := FieldTrend{Field: f, Current: current[f], Previous: previous[f]}
 		t.Change = t.Current - t.Previous
 		if t.Previous > 0 {
@@ -467,7 +506,6 @@ func (s *Service) fieldTrends(tx *gorm.DB, scope *stats.Scope, q RecurrenceQuery
 			out.RisingFields = append(out.RisingFields, t.Field)
 		}
 	}
-	return nil
 }
 
 // ProjectFromCasesInput starts a project (项目化) from cases the analysis

@@ -1,6 +1,8 @@
 package analysis
 
 import (
+	"sync/atomic"
+
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
 	"jianyi/internal/platform/database"
@@ -26,4 +28,10 @@ type Service struct {
 	Projects *projects.Service
 	Cases    *cases.Service
 	Settings Settings
+	// LetterLevel makes the recurrence read every letter of the period with
+	// its replies, as for a scope the statistics' per-case rows cannot
+	// express (tests compare the two).
+	LetterLevel bool
+
+	rowsAnswers atomic.Int64 // recurrences answered from the case rows (tests read it)
 }

@@ -266,6 +266,12 @@ type caseGroup struct {
 	Field           string
 	AgencyID        int64
 	NextChangeOn    *string
+	// What the recurrence analysis reads (case_rows.go).
+	IssuedDay   int64
+	IssuedUs    int64
+	ProblemKind string
+	Reply       ReplySums `gorm:"embedded"`
+	Link        chainLink `gorm:"embedded"`
 }
 
 func (caseGroup) TableName() string { return "stats_case_groups" }
@@ -289,6 +295,7 @@ type groupCaseRow struct {
 	CaseRow
 	Field               string
 	InvolvesStateSecret bool
+	ProblemKind         *string
 }
 
 // scanGroupFacts streams the facts of the issued recommendations filter lets
@@ -297,7 +304,7 @@ func scanGroupFacts(tx *gorm.DB, loc *time.Location, filter func(*gorm.DB) *gorm
 	var after int64
 	for {
 		var rows []groupCaseRow
-		q := tx.Table("cases").Select(factsCaseColumns+", cases.field, cases.involves_state_secret").Where("cases.issued_at IS NOT NULL AND cases.id > ?", after)
+		q := tx.Table("cases").Select(factsCaseColumns+", cases.field, cases.involves_state_secret, cases.problem_kind").Where("cases.issued_at IS NOT NULL AND cases.id > ?", after)
 		if filter != nil {
 			q = filter(q)
 		}
@@ -306,6 +313,9 @@ func scanGroupFacts(tx *gorm.DB, loc *time.Location, filter func(*gorm.DB) *gorm
 		}
 		if len(rows) == 0 {
 			return nil
+		}
+		if err := classifyMissing(tx, rows); err != nil {
+			return err
 		}
 		plain := make([]CaseRow, len(rows))
 		for i := range rows {
@@ -355,6 +365,9 @@ func recount(tx *gorm.DB, loc *time.Location, asOf calendar.Date, filter func(*g
 			if n := nextChange(&facts[i], asOf); !n.IsZero() {
 				s := n.String()
 				cg.NextChangeOn = &s
+			}
+			if err := fillCaseRow(&cg, &rows[i], &facts[i], asOf); err != nil {
+				return err
 			}
 			out.cases = append(out.cases, cg)
 		}
@@ -534,6 +547,7 @@ func (s *Service) catchUp(tx *gorm.DB, today calendar.Date) error {
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 	groups := map[rollupKey]bool{}
 	procs := map[int64]bool{}
+	chains := map[chainKey]bool{} // the 回头看 chains of the rows replaced, before and after
 	for _, chunk := range chunks(ids) {
 		p, err := applicationProcs(tx, chunk)
 		if err != nil {
@@ -547,6 +561,7 @@ func (s *Service) catchUp(tx *gorm.DB, today calendar.Date) error {
 			return err
 		}
 		for i := range old {
+			chains[old[i].chain()] = true
 			groups[old[i].key()] = true
 			procs[old[i].ProcuratorateID] = true
 		}
@@ -590,6 +605,12 @@ func (s *Service) catchUp(tx *gorm.DB, today calendar.Date) error {
 		if err := s.writeComputed(tx, c); err != nil {
 			return err
 		}
+		for i := range c.cases {
+			chains[c.cases[i].chain()] = true
+		}
+	}
+	if err := relinkChains(tx, chains); err != nil {
+		return err
 	}
 	if err := writeSums(tx, sortedIDs(groupProcs)); err != nil {
 		return err
@@ -654,6 +675,7 @@ func (s *Service) rebuildAll(ctx context.Context, today calendar.Date) error {
 	if err != nil {
 		return err
 	}
+	linkAll(c)
 	var counts []countRow
 	if err := countsSelect(s.DB, db).Scan(&counts).Error; err != nil {
 		return err
@@ -825,6 +847,8 @@ func (s *Service) Verify(ctx context.Context) (groups int, diffs []Difference, e
 		if err != nil {
 			return err
 		}
+		linkAll(c)
+		diffs = append(diffs, compareCaseRows(tx, c)...)
 		rows, err := c.rows()
 		if err != nil {
 			return err
