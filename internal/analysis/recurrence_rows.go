@@ -41,6 +41,9 @@ type rowsQuery struct {
 	to     int64
 	window int
 	scope  *stats.Scope
+	// everywhere: the scope is every procuratorate and department, so the
+	// letter before each one in its chain is in it.
+	everywhere bool
 }
 
 // period is the condition on g: in the scope, issued in the period, to an
@@ -53,15 +56,31 @@ func (rq *rowsQuery) period(from, to int64) (string, []any) {
 // in the scope, to the same agency on the same field and kind of problem,
 // was issued at most window days earlier.
 func (rq *rowsQuery) repeats() (string, []any) {
+	return rq.earlierSince("g.issued_day - ?", rq.window)
+}
+
+// notFirst is the condition that g is not the first letter of its group in
+// the period: an earlier letter of the group in the scope was issued in it.
+func (rq *rowsQuery) notFirst() (string, []any) { return rq.earlierSince("?", rq.from) }
+
+// earlierSince is the condition that the letter before g in the scope (same
+// agency, field and kind of problem) was issued on or after the day since
+// (an expression with one argument). The chain's link is that letter when
+// it is in the scope (it is the latest earlier letter of all); when it is
+// not, the chain index is searched for an earlier one in the scope.
+func (rq *rowsQuery) earlierSince(since string, arg any) (string, []any) {
+	if rq.everywhere {
+		return "g.prev_day IS NOT NULL AND g.prev_day >= " + since, []any{arg}
+	}
 	in, inArgs := rq.scope.PrevInScope("g")
 	// The earlier letter's field and agency are g's (in the scope).
 	ecol, eArgs := rq.scope.CaseRowsOrgs("e")
-	cond := "g.prev_day IS NOT NULL AND g.prev_day >= g.issued_day - ? AND ((" + in + ") OR EXISTS (SELECT 1 FROM " +
+	cond := "g.prev_day IS NOT NULL AND g.prev_day >= " + since + " AND ((" + in + ") OR EXISTS (SELECT 1 FROM " +
 		stats.CaseRowsTable + " e WHERE e.agency_id = g.agency_id AND e.field = g.field AND e.problem_kind = g.problem_kind" +
-		" AND e.issued_day BETWEEN g.issued_day - ? AND g.issued_day" +
+		" AND e.issued_day BETWEEN " + since + " AND g.issued_day" +
 		" AND (e.issued_us < g.issued_us OR (e.issued_us = g.issued_us AND e.case_id < g.case_id)) AND " + ecol + "))"
-	args := append([]any{rq.window}, inArgs...)
-	args = append(args, rq.window)
+	args := append([]any{arg}, inArgs...)
+	args = append(args, arg)
 	return cond, append(args, eArgs...)
 }
 
@@ -77,122 +96,110 @@ func (s *Service) fromCaseRows(ctx context.Context, tx *gorm.DB, scope *stats.Sc
 	}
 	rq := &rowsQuery{cond: cond, args: args, from: stats.DayNumber(q.From), to: stats.DayNumber(q.To), window: out.RepeatWindowDays,
 		scope: scope}
+	var err error
+	if rq.everywhere, err = scope.Everywhere(tx); err != nil {
+		return false, err
+	}
 
-	// The groups, with their repeated letters.
 	where, wargs := rq.period(rq.from, rq.to)
 	rep, repArgs := rq.repeats()
-	rows, err := tx.Table(caseRows).Select("g.agency_id, g.field, g.problem_kind, COUNT(*), SUM(CASE WHEN "+rep+" THEN 1 ELSE 0 END), "+
-		stats.CaseRowSums("g"), repArgs...).Where(where, wargs...).Group("g.agency_id, g.field, g.problem_kind").Rows()
+	repeated := "SUM(CASE WHEN " + rep + " THEN 1 ELSE 0 END)"
+
+	// The period's figures, and the number of groups: of letters first in
+	// their group in the period (none earlier in it), one row.
+	var all stats.ReplySums
+	var repeatedTotal, groupsTotal int64
+	notFirst, nfArgs := rq.notFirst()
+	if err := tx.Table(caseRows).Select("COUNT(*), COALESCE("+repeated+", 0), COALESCE(SUM(CASE WHEN "+notFirst+" THEN 0 ELSE 1 END), 0), "+stats.CaseRowSums("g"),
+		append(append([]any{}, repArgs...), nfArgs...)...).Where(where, wargs...).
+		Row().Scan(append([]any{&out.Letters, &repeatedTotal, &groupsTotal}, all.Dest()...)...); err != nil {
+		return false, err
+	}
+	out.GroupsTotal = int(groupsTotal)
+	out.RepeatedTotal = int(repeatedTotal)
+	tally := all.Tally()
+	out.ReplyFigures = tally.Figures()
+
+	// The groups listed, most repeated first, then most letters (in the
+	// order the letter-level path sorts them: strings by their bytes) —
+	// only their keys and counts are sorted, and only the first kept — each
+	// with its letters in issue order, read from the chain index.
+	bin := ""
+	if s.DB.Dialect == "mysql" {
+		bin = " COLLATE utf8mb4_bin"
+	}
+	order := func(counts, keys string) string {
+		return counts + "repeated DESC, " + counts + "letters DESC, " + keys + "agency_id, " + keys + "field" + bin + ", " + keys + "problem_kind" + bin
+	}
+	top := tx.Table(caseRows).Select("g.agency_id, g.field, g.problem_kind, COUNT(*) AS letters, "+repeated+" AS repeated", repArgs...).
+		Where(where, wargs...).Group("g.agency_id, g.field, g.problem_kind").Order(order("", "g.")).Limit(q.Limit)
+	// The scope's procuratorates and department are conditions to check
+	// ("+": not ranges to read); its field and agency are the groups' own.
+	orgs, orgArgs := rq.scope.CaseRowsOrgs("c")
+	rows, err := tx.Table("(?) t", top).Select("t.agency_id, t.field, t.problem_kind, t.letters, t.repeated, c.case_id, "+stats.CaseRowColumns("c")).
+		Joins("JOIN "+stats.CaseRowsTable+" c ON c.agency_id = t.agency_id AND c.field = t.field AND c.problem_kind = t.problem_kind"+
+			" AND c.issued_day BETWEEN ? AND ? AND +"+orgs, append([]any{rq.from, rq.to}, orgArgs...)...).
+		Order(order("t.", "t.") + ", c.issued_us, c.case_id").Rows()
 	if err != nil {
 		return false, err
 	}
 	defer rows.Close()
-	type groupRow struct {
-		groupKey
-		letters, repeated int64
-		sums              stats.ReplySums
+	var k, last groupKey
+	var g *groupTally
+	var sums stats.ReplySums
+	flush := func() {
+		if g != nil {
+			g.reply = sums.Tally()
+			out.Groups = append(out.Groups, g.view(last))
+		}
 	}
-	var list []groupRow
-	var all stats.ReplySums
-	current := map[string]int64{}
 	for rows.Next() {
-		var r groupRow
-		if err := rows.Scan(append([]any{&r.agency, &r.field, &r.kind, &r.letters, &r.repeated}, r.sums.Dest()...)...); err != nil {
+		var letters, repeated, id int64
+		var one stats.ReplySums
+		if err := rows.Scan(append([]any{&k.agency, &k.field, &k.kind, &letters, &repeated, &id}, one.Dest()...)...); err != nil {
 			return false, err
 		}
-		list = append(list, r)
-		all.Add(&r.sums)
-		out.Letters += r.letters
-		out.RepeatedTotal += int(r.repeated)
-		current[r.field] += r.letters
+		if g == nil || k != last {
+			flush()
+			g, last, sums = &groupTally{letters: letters, repeated: repeated}, k, stats.ReplySums{}
+		}
+		g.ids = append(g.ids, id)
+		sums.Add(&one)
 	}
 	if err := rows.Err(); err != nil {
 		return false, err
 	}
+	flush()
 	rows.Close()
-	tally := all.Tally()
-	out.ReplyFigures = tally.Figures()
-	groups := make(map[groupKey]*groupTally, len(list))
-	sums := make(map[groupKey]*stats.ReplySums, len(list))
-	for i := range list {
-		r := &list[i]
-		groups[r.groupKey] = &groupTally{letters: r.letters, repeated: r.repeated}
-		sums[r.groupKey] = &r.sums
-	}
-	listGroups(out, groups, q.Limit)
-	// Only the groups listed are made: their tallies and case ids.
-	for _, v := range out.Groups {
-		k := groupKey{v.AgencyID, v.Field, v.ProblemKind}
-		groups[k].reply = sums[k].Tally()
-	}
-	if err := s.listedCaseIDs(tx, rq, out, groups); err != nil {
-		return false, err
-	}
 	if err := s.listRepeated(tx, rq, q.Limit, out); err != nil {
 		return false, err
 	}
 
-	// The previous period's letters by field.
-	where, wargs = rq.period(stats.DayNumber(out.PreviousFrom), rq.from-1)
-	var prev []struct {
-		Field string
-		N     int64
+	// The letters by field, of the period and of the one before.
+	where, wargs = rq.period(stats.DayNumber(out.PreviousFrom), rq.to)
+	var byField []struct {
+		Field             string
+		Current, Previous int64
 	}
-	if err := tx.Table(caseRows).Select("g.field, COUNT(*) AS n").Where(where, wargs...).Group("g.field").Scan(&prev).Error; err != nil {
+	// By procuratorate and field: the order of ix_stats_case_groups_field,
+	// so the rows are counted as read, not sorted first ("+g.issued_day"
+	// keeps SQLite from reading the period's rows in the table's order
+	// and sorting them: reading the scope's narrow index entries of every
+	// period costs less).
+	where = strings.Replace(where, "g.issued_day BETWEEN", "+g.issued_day BETWEEN", 1)
+	if err := tx.Table(caseRows).Select("g.field, SUM(CASE WHEN g.issued_day >= ? THEN 1 ELSE 0 END) AS current, "+
+		"SUM(CASE WHEN g.issued_day < ? THEN 1 ELSE 0 END) AS previous", rq.from, rq.from).
+		Where(where, wargs...).Group("g.procuratorate_id, g.field").Scan(&byField).Error; err != nil {
 		return false, err
 	}
-	previous := map[string]int64{}
-	for _, p := range prev {
-		previous[p.Field] = p.N
+	current, previous := map[string]int64{}, map[string]int64{}
+	for _, f := range byField {
+		current[f.Field] += f.Current
+		previous[f.Field] += f.Previous
 	}
 	s.fieldTrends(out, current, previous)
 	s.rowsAnswers.Add(1)
 	return true, finishRecurrence(tx, out)
-}
-
-// listedCaseIDs fills in the tallies and case ids (in issue order) of the
-// groups listed.
-func (s *Service) listedCaseIDs(tx *gorm.DB, rq *rowsQuery, out *Recurrence, groups map[groupKey]*groupTally) error {
-	for start := 0; start < len(out.Groups); start += 200 {
-		part := out.Groups[start:min(start+200, len(out.Groups))]
-		var conds []string
-		var args []any
-		for _, v := range part {
-			conds = append(conds, "(g.agency_id = ? AND g.field = ? AND g.problem_kind = ?)")
-			args = append(args, v.AgencyID, v.Field, v.ProblemKind)
-		}
-		// The scope's procuratorates and department only: its field and
-		// agency filters are the groups' own, and MariaDB 10.11 answers an
-		// equality on a column both outside and inside the OR of the
-		// groups wrongly (fewer rows) when it reads the chain index.
-		cond, cargs := rq.scope.CaseRowsOrgs("g")
-		rows, err := tx.Table(caseRows).Select("g.case_id, g.agency_id, g.field, g.problem_kind").
-			Where(cond+" AND g.issued_day BETWEEN ? AND ?", append(cargs, rq.from, rq.to)...).
-			Where(strings.Join(conds, " OR "), args...).Order("g.issued_us, g.case_id").Rows()
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var id int64
-			var k groupKey
-			if err := rows.Scan(&id, &k.agency, &k.field, &k.kind); err != nil {
-				rows.Close()
-				return err
-			}
-			g := groups[k]
-			g.ids = append(g.ids, id)
-
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-	}
-	for i := range out.Groups {
-		v := &out.Groups[i]
-		*v = groups[groupKey{v.AgencyID, v.Field, v.ProblemKind}].view(groupKey{v.AgencyID, v.Field, v.ProblemKind})
-	}
-	return nil
 }
 
 // listRepeated lists the repeated letters of the period, latest day first
@@ -205,6 +212,9 @@ func (s *Service) listRepeated(tx *gorm.DB, rq *rowsQuery, limit int, out *Recur
 	where, wargs := rq.period(rq.from, rq.to)
 	rep, repArgs := rq.repeats()
 	in, inArgs := rq.scope.PrevInScope("g")
+	if rq.everywhere {
+		in, inArgs = "1 = 1", nil
+	}
 	var list []struct {
 		CaseID      int64
 		AgencyID    int64

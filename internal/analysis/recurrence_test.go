@@ -119,28 +119,38 @@ func testRecurrenceEqual(t *testing.T, driver string) {
 	compare := func(when string) {
 		t.Helper()
 		for name, c := range queries {
-			c.q.Limit = 1000
-			before := rows.RowsAnswers()
-			got, err := rows.Recurrence(ctx, c.a, c.q)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if fromRows := rows.RowsAnswers() > before; fromRows == c.letters {
-				t.Fatalf("%s, %s: answered from the case rows: %v", when, name, fromRows)
-			}
-			want, err := letters.Recurrence(ctx, c.a, c.q)
-			if err != nil {
-				t.Fatal(err)
-			}
-			g, _ := json.Marshal(got)
-			w, _ := json.Marshal(want)
-			if string(g) != string(w) {
-				i := 0
-				for i < len(g) && i < len(w) && g[i] == w[i] {
-					i++
+			// Both paths, all groups listed and only the first few (the
+			// order of the groups and of the repeated letters decides which).
+			recurrence := func(limit int) *analysis.Recurrence {
+				t.Helper()
+				c.q.Limit = limit
+				before := rows.RowsAnswers()
+				got, err := rows.Recurrence(ctx, c.a, c.q)
+				if err != nil {
+					t.Fatal(err)
 				}
-				t.Fatalf("%s, %s: from the case rows …%s…\nletter by letter …%s…", when, name, excerpt(g, i), excerpt(w, i))
+				if fromRows := rows.RowsAnswers() > before; fromRows == c.letters {
+					t.Fatalf("%s, %s: answered from the case rows: %v", when, name, fromRows)
+				}
+				want, err := letters.Recurrence(ctx, c.a, c.q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				g, _ := json.Marshal(got)
+				w, _ := json.Marshal(want)
+				if string(g) != string(w) {
+					i := 0
+					for i < len(g) && i < len(w) && g[i] == w[i] {
+						i++
+					}
+					t.Fatalf("%s, %s, limit %d: from the case rows …%s…\nletter by letter …%s…", when, name, limit, excerpt(g, i), excerpt(w, i))
+				}
+				return got
 			}
+			if few := recurrence(5); len(few.Groups) > 5 || len(few.Repeated) > 5 {
+				t.Fatalf("%s, %s: %d groups and %d repeated letters listed, limit 5", when, name, len(few.Groups), len(few.Repeated))
+			}
+			got := recurrence(1000)
 			if got.Letters == 0 || (name == "province" && (got.RepeatedTotal == 0 || got.ReplyDue == 0)) {
 				t.Fatalf("%s, %s: nothing to compare: %d letters, %d repeated", when, name, got.Letters, got.RepeatedTotal)
 			}
@@ -182,6 +192,19 @@ func testRecurrenceEqual(t *testing.T, driver string) {
 		}
 	}
 	compare("on the seeding day")
+	// A period without letters.
+	empty := analysis.RecurrenceQuery{From: calendar.NewDate(2001, 1, 1), To: calendar.NewDate(2001, 12, 31)}
+	got, err := rows.Recurrence(ctx, chief, empty)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := letters.Recurrence(ctx, chief, empty)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g, w := mustJSON(got), mustJSON(want); g != w || got.Letters != 0 {
+		t.Fatalf("an empty period: from the case rows %s, letter by letter %s", g, w)
+	}
 	// The department's letters include some whose letter before (same
 	// agency, field and kind) is of another department: the chain's link
 	// is outside the scope and the scope's own earlier letter is searched.
@@ -272,3 +295,8 @@ func moveLetter(tx *gorm.DB, id int64, field string, agencyID int64, kind string
 
 // excerpt is the JSON around byte i.
 func excerpt(b []byte, i int) string { return string(b[max(0, i-300):min(len(b), i+200)]) }
+
+func mustJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}

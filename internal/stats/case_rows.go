@@ -10,6 +10,7 @@ import (
 
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
+	"jianyi/internal/org"
 )
 
 // The per-case rows of stats_case_groups (migration 0022) carry what the
@@ -196,11 +197,21 @@ func sameLink(a, b chainLink) bool {
 
 // CaseRowSums is the SELECT list summing the reply counters of the case
 // rows (alias: the table's name in the query) under the names ReplySums
-// scans.
+// scans (0 over no rows).
 func CaseRowSums(alias string) string {
 	parts := make([]string, len(caseReplyColumns))
 	for i, c := range caseReplyColumns {
-		parts[i] = "SUM(" + alias + "." + c + ") AS " + c
+		parts[i] = "COALESCE(SUM(" + alias + "." + c + "), 0) AS " + c
+	}
+	return strings.Join(parts, ", ")
+}
+
+// CaseRowColumns is the SELECT list of the reply counters of a case row
+// (alias: the table's name in the query), in the order ReplySums scans.
+func CaseRowColumns(alias string) string {
+	parts := make([]string, len(caseReplyColumns))
+	for i, c := range caseReplyColumns {
+		parts[i] = alias + "." + c
 	}
 	return strings.Join(parts, ", ")
 }
@@ -278,6 +289,18 @@ func (s *Scope) CaseRowsScope(alias string) (cond string, args []any, ok bool) {
 		args = append(args, sc.q.AgencyID)
 	}
 	return strings.Join(conds, " AND "), args, true
+}
+
+// Everywhere reports a scope of every procuratorate and department (its
+// field and agency filters aside): every letter's chain link, to the same
+// agency on the same field, is then in the scope.
+func (s *Scope) Everywhere(tx *gorm.DB) (bool, error) {
+	if s.sc.departmentID != 0 || s.sc.prosecutorID != 0 {
+		return false, nil
+	}
+	var n int64
+	err := tx.Model(&org.Procuratorate{}).Count(&n).Error
+	return n == int64(len(s.sc.procIDs)), err
 }
 
 // CaseRowsOrgs restricts the case rows under alias to the scope's
