@@ -15,20 +15,21 @@ import (
 // day (the Add of stats.ReplyTally, written by the catch-up that keeps the
 // statistics exact) and the letter before it in its 回头看 chain (same agency,
 // field and kind of problem, every procuratorate). The analysis is then
-// grouped sums of the period's rows, not the facts of every letter:
+// sums over the period's rows, not the facts of every letter:
 //
-//   - the groups: one GROUP BY agency, field, kind over the period, with the
-//     repeated letters counted in the same pass — a letter repeats when the
-//     letter before it in the scope lies within the window; the chain's
-//     previous letter is that one when it is in the scope (it is the latest
-//     earlier letter of all), and only when it is not (a letter of another
-//     procuratorate or department) does an index search of the chain look for
-//     an earlier one in the scope;
+//   - the period's figures, repeated letters and number of groups: one pass.
+//     A letter repeats when the letter before it in the scope lies within
+//     the window; the chain's previous letter is that one when it is in the
+//     scope (it is the latest earlier letter of all), and only when it is
+//     not (a letter of another procuratorate or department) does a search
+//     of the chain index look for an earlier one in the scope. A group is
+//     counted by its first letter in the period, found the same way;
+//   - the groups listed: the first groups by their counts, each joined to
+//     the chain index for its letters' ids and reply counters;
 //   - the repeated letters listed: the flagged rows of the period, latest
 //     first, up to the limit;
-//   - the case ids of the groups listed only;
-//   - the field trends: the period's from the groups, the previous period's
-//     by GROUP BY field.
+//   - the field trends: the letters by procuratorate and field of both
+//     periods, in index order.
 
 // caseRows is the alias of stats_case_groups in the queries.
 const caseRows = stats.CaseRowsTable + " g"
