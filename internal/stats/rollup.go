@@ -547,7 +547,8 @@ func (s *Service) catchUp(tx *gorm.DB, today calendar.Date) error {
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 	groups := map[rollupKey]bool{}
 	procs := map[int64]bool{}
-	chains := map[chainKey]bool{} // the 回头看 chains of the rows replaced, before and after
+	chains := map[chainKey]bool{}  // the 回头看 chains of the rows replaced, before and after
+	links := map[int64]chainLink{} // the links of the rows replaced, kept until relinked
 	for _, chunk := range chunks(ids) {
 		p, err := applicationProcs(tx, chunk)
 		if err != nil {
@@ -562,6 +563,7 @@ func (s *Service) catchUp(tx *gorm.DB, today calendar.Date) error {
 		}
 		for i := range old {
 			chains[old[i].chain()] = true
+			links[old[i].CaseID] = old[i].Link
 			groups[old[i].key()] = true
 			procs[old[i].ProcuratorateID] = true
 		}
@@ -602,7 +604,7 @@ func (s *Service) catchUp(tx *gorm.DB, today calendar.Date) error {
 			k.ProcuratorateID, k.DepartmentID, k.Field, k.AgencyID).Delete(&RollupRow{}).Error; err != nil {
 			return err
 		}
-		if err := s.writeComputed(tx, c); err != nil {
+		if err := s.writeComputed(tx, c, links); err != nil {
 			return err
 		}
 		for i := range c.cases {
@@ -637,7 +639,7 @@ func sortedIDs(set map[int64]bool) []int64 {
 // writeComputed writes a recount's groups and case rows; the groups' old
 // rows must be gone (the case rows of the recounted cases too, except when
 // a group is recounted whole: then they are replaced here).
-func (s *Service) writeComputed(tx *gorm.DB, c *computed) error {
+func (s *Service) writeComputed(tx *gorm.DB, c *computed, links map[int64]chainLink) error {
 	rows, err := c.rows()
 	if err != nil {
 		return err
@@ -653,9 +655,15 @@ func (s *Service) writeComputed(tx *gorm.DB, c *computed) error {
 		ids[i] = c.cases[i].CaseID
 	}
 	for _, chunk := range chunks(ids) {
+		if err := keepLinks(tx, chunk, links); err != nil {
+			return err
+		}
 		if err := tx.Where("case_id IN ?", chunk).Delete(&caseGroup{}).Error; err != nil {
 			return err
 		}
+	}
+	for i := range c.cases {
+		c.cases[i].Link = links[c.cases[i].CaseID]
 	}
 	return tx.CreateInBatches(c.cases, 500).Error
 }
