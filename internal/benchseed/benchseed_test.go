@@ -293,13 +293,21 @@ func TestSeedIsDeterministic(t *testing.T) {
 // same values in every column of every table the generator writes, not just
 // the same hashes: each row is read back through database/sql and compared
 // as text, times as instants. Only the password hash differs (bcrypt salts
-// it at random).
+// it at random). The tables keep no option of the load.
 func TestMySQLLoadWritesTheSQLiteRows(t *testing.T) {
 	if os.Getenv("JIANYI_TEST_MYSQL_DSN") == "" {
 		t.Skip("JIANYI_TEST_MYSQL_DSN not set")
 	}
 	t.Parallel()
 	dbs := seeded(t, 150)
+	// The automatic statistics paused during the load are back on.
+	var name, ddl string
+	if err := dbs["mysql"].QueryRow("SHOW CREATE TABLE cases").Scan(&name, &ddl); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(ddl, "STATS_AUTO_RECALC") {
+		t.Errorf("cases keeps an option of the load: %s", ddl)
+	}
 	for _, table := range append(slices.Clone(idTables), "number_counters", "audit_head", "disclosure_feed") {
 		order := "id"
 		if table == "number_counters" {
