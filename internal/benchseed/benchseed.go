@@ -216,7 +216,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	}
 	var w writer
 	if dialect == migrations.MySQL {
-		if w, err = openMySQLWriter(ctx, db); err != nil {
+		if w, err = openMySQLWriter(ctx, db, opts.AllowNonEmpty); err != nil {
 			return nil, err
 		}
 		defer w.close()

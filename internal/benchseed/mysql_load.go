@@ -20,8 +20,8 @@ const mysqlStmtParams = 2048
 // seeder a fifth of its CPU escaping strings and the server a third of its
 // CPU parsing them again; a prepared statement is parsed once and its values
 // travel in the binary protocol. One batch is one transaction; the session
-// skips foreign-key and unique checks (the generator writes parents first
-// and makes every key unique by construction).
+// skips foreign-key checks (the generator writes parents first) and, into an
+// empty database, unique checks (it makes every key unique by construction).
 //
 // InnoDB recomputes a table's persistent statistics in the background each
 // time a tenth of its rows changed: while a table grows from nothing that is
@@ -41,12 +41,18 @@ type stmtKey struct {
 	rows  int
 }
 
-func openMySQLWriter(ctx context.Context, db *sql.DB) (*mysqlWriter, error) {
+// openMySQLWriter opens the loading connection. uniqueChecks keeps the
+// server's checks of unique keys, for a load next to existing rows.
+func openMySQLWriter(ctx context.Context, db *sql.DB, uniqueChecks bool) (*mysqlWriter, error) {
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := conn.ExecContext(ctx, "SET SESSION unique_checks = 0, foreign_key_checks = 0"); err != nil {
+	set := "SET SESSION unique_checks = 0, foreign_key_checks = 0"
+	if uniqueChecks {
+		set = "SET SESSION foreign_key_checks = 0"
+	}
+	if _, err := conn.ExecContext(ctx, set); err != nil {
 		conn.Close()
 		return nil, err
 	}
