@@ -47,6 +47,8 @@ CREATE TABLE stats_case_groups (
 ){{CLUSTERED}};
 CREATE UNIQUE INDEX ix_stats_case_groups_case ON stats_case_groups (case_id);
 CREATE INDEX ix_stats_case_groups_next ON stats_case_groups (next_change_on);
+-- The letters of a scope's periods by field, counted in index order.
+CREATE INDEX ix_stats_case_groups_field ON stats_case_groups (procuratorate_id, field, issued_day, agency_id, department_id);
 CREATE INDEX ix_stats_case_groups_chain ON stats_case_groups (agency_id, field, problem_kind, issued_day, issued_us, case_id,
 	procuratorate_id, department_id);
 
