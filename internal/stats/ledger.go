@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bufio"
 	"bytes"
+	"compress/flate"
 	"context"
 	"database/sql"
 	"encoding/csv"
@@ -579,6 +580,11 @@ func (l *Ledger) WriteXLSX(ctx context.Context, w io.Writer) error {
 		return sr.flush()
 	}
 	zw := &ledgerZip{Writer: zip.NewWriter(w), sheet: "xl/worksheets/sheet1.xml", rows: rows}
+	// The fastest deflate: a third of the default level's CPU for a file
+	// about a fifth larger (the sheet's XML repeats itself).
+	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
+		return flate.NewWriter(out, flate.BestSpeed)
+	})
 	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zw })
 	buf, err := f.WriteToBuffer()
 	if err != nil {
