@@ -81,7 +81,11 @@ func (s *Server) ledger(c echo.Context, format, contentType string) error {
 		return err
 	}
 	defer release()
-	l, err := s.statsService.PrepareLedger(c.Request().Context(), actorOf(c), q, format)
+	// The request's database deadline ran while it waited: the export's
+	// preparation has one of its own.
+	pctx, cancel := context.WithTimeout(ctx, s.cfg.Database.QueryTimeout)
+	l, err := s.statsService.PrepareLedger(pctx, actorOf(c), q, format)
+	cancel()
 	if err != nil {
 		return err
 	}
