@@ -145,9 +145,15 @@ func serve(args []string, stdout io.Writer, log *slog.Logger) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	withDemo := fs.Bool("demo", false, "migrate, seed the demo accounts and serve (refused in production)")
 	password := fs.String("password", os.Getenv("JIANYI_DEMO_PASSWORD"), "with --demo: password for every demo account (or JIANYI_DEMO_PASSWORD)")
+	profiles := fs.String("pprof", "", "serve Go's profiles on this loopback address (diagnosis; e.g. 127.0.0.1:6060)")
 	cfg, err := loadConfig(fs, args)
 	if err != nil {
 		return err
+	}
+	if *profiles != "" {
+		if err := startProfiler(*profiles, log); err != nil {
+			return err
+		}
 	}
 	if *withDemo {
 		// Demo accounts with a shared, known password must never reach a real deployment.

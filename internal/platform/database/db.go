@@ -28,6 +28,13 @@ import (
 type DB struct {
 	*gorm.DB
 	Dialect migrations.Dialect
+	// writers admits one WithTx transaction at a time on SQLite, in arrival
+	// order (a channel's waiting senders are served first come, first
+	// served). SQLite has one writer anyway; without the queue the
+	// transactions that find it busy poll with growing sleeps, and under a
+	// burst (32 concurrent first downloads) some lose every round until
+	// their request's deadline passes. nil: no queue (MySQL).
+	writers chan struct{}
 }
 
 // OpenOptions say which database to open and how.
@@ -103,7 +110,11 @@ func Open(opts OpenOptions) (*DB, error) {
 	if opts.ConnMaxLifetime > 0 {
 		sqlDB.SetConnMaxLifetime(opts.ConnMaxLifetime)
 	}
-	return &DB{DB: gdb, Dialect: dialect}, nil
+	out := &DB{DB: gdb, Dialect: dialect}
+	if dialect == migrations.SQLite {
+		out.writers = make(chan struct{}, 1)
+	}
+	return out, nil
 }
 
 // normaliseMySQLDSN forces the settings Jianyi relies on: utf8mb4, parsed
@@ -229,7 +240,7 @@ const TxAttempts = 4
 // database it cannot repeat.
 func (db *DB) WithTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	for attempt := 1; ; attempt++ {
-		err := db.DB.WithContext(ctx).Transaction(fn)
+		err := db.transaction(ctx, fn)
 		if err == nil || attempt >= TxAttempts || !IsRetryable(err) || ctx.Err() != nil {
 			return err
 		}
@@ -241,6 +252,20 @@ func (db *DB) WithTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 		case <-time.After(pause):
 		}
 	}
+}
+
+// transaction runs fn in one transaction, first waiting for its turn in
+// the writers' queue when there is one.
+func (db *DB) transaction(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	if db.writers != nil {
+		select {
+		case db.writers <- struct{}{}:
+			defer func() { <-db.writers }()
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return db.DB.WithContext(ctx).Transaction(fn)
 }
 
 // IsRetryable reports an error after which the database rolled the

@@ -440,7 +440,14 @@ func (ix Index) Backfill(ctx context.Context, withTx func(ctx context.Context, f
 		close(next)
 		wg.Wait()
 		err = withTx(ctx, func(tx *gorm.DB) error {
+			have, err := ix.present(tx, list)
+			if err != nil {
+				return err
+			}
 			for i, p := range list {
+				if have[p.ID] {
+					continue
+				}
 				if err := ix.putMissing(tx, p.ID, docs[i].grams, docs[i].words); err != nil {
 					return err
 				}
@@ -456,12 +463,37 @@ func (ix Index) Backfill(ctx context.Context, withTx func(ctx context.Context, f
 	return total, ctx.Err()
 }
 
-// putMissing writes a row's tokens unless it has some: the transaction that
-// wrote them meanwhile (an issue, a re-issue) wrote the newer ones.
+// present reports which of the rows already have tokens: the transaction
+// that wrote them meanwhile (an issue, a re-issue) wrote the newer ones.
+func (ix Index) present(tx *gorm.DB, list []Pending) (map[int64]bool, error) {
+	ids := make([]int64, len(list))
+	for i, p := range list {
+		ids[i] = p.ID
+	}
+	key := "rowid"
+	if isMySQL(tx) {
+		key = ix.Key
+	}
+	var have []int64
+	if err := tx.Table(ix.Table).Where(key+" IN ?", ids).Pluck(key, &have).Error; err != nil {
+		return nil, err
+	}
+	out := make(map[int64]bool, len(have))
+	for _, id := range have {
+		out[id] = true
+	}
+	return out, nil
+}
+
+// putMissing writes the tokens of a row that has none (present said so, in
+// the same transaction). On SQLite it is a plain one-row INSERT: a statement
+// that could write several rows, or read the index (INSERT … SELECT … WHERE
+// NOT EXISTS), opens a savepoint on the FTS5 table, and FTS5 writes its
+// pending terms out as a new segment at every savepoint — a segment per row,
+// merged again and again, which made filling 10^6 rows take hours.
 func (ix Index) putMissing(tx *gorm.DB, id int64, grams, words string) error {
 	if isMySQL(tx) {
 		return tx.Exec("INSERT IGNORE INTO "+ix.Table+" ("+ix.Key+", grams, words) VALUES (?, ?, ?)", id, grams, words).Error
 	}
-	return tx.Exec("INSERT INTO "+ix.Table+" (rowid, grams, words) SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM "+
-		ix.Table+" WHERE rowid = ?)", id, grams, words, id).Error
+	return tx.Exec("INSERT INTO "+ix.Table+" (rowid, grams, words) VALUES (?, ?, ?)", id, grams, words).Error
 }
