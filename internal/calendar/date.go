@@ -268,7 +268,16 @@ func (d *Date) scanText(s string) error {
 	if len(s) > len(dateLayout) && (s[len(dateLayout)] == ' ' || s[len(dateLayout)] == 'T') {
 		s = s[:len(dateLayout)]
 	}
-	return d.UnmarshalText([]byte(s))
+	if s == "" {
+		*d = Date{}
+		return nil
+	}
+	parsed, err := ParseDate(s)
+	if err != nil {
+		return err
+	}
+	*d = parsed
+	return nil
 }
 
 // GormDataType tells GORM to treat Date as a string column; without it GORM

@@ -46,82 +46,107 @@ type LedgerRow struct {
 
 // ledgerColumn is one column: its header, width in characters, the
 // definitions that explain it (keys of Definitions) and its value — text, or
-// a calendar.Date for a date cell.
+// a date for a date cell.
 type ledgerColumn struct {
 	Header string
 	Width  float64
 	Defs   []string
-	Value  func(r *LedgerRow, asOf calendar.Date) any
+	Value  func(r *LedgerRow, asOf calendar.Date) ledgerCell
 }
+
+// ledgerCell is the value of one cell: text, a date (a date cell; zero for
+// none) or a number. A struct, not an interface: boxing a value in an
+// interface allocates, for every cell of every row.
+type ledgerCell struct {
+	kind ledgerCellKind
+	text string
+	date calendar.Date
+	num  int
+}
+
+type ledgerCellKind uint8
+
+const (
+	cellText ledgerCellKind = iota
+	cellDate
+	cellNumber
+)
+
+func textCell(s string) ledgerCell        { return ledgerCell{kind: cellText, text: s} }
+func dateCell(d calendar.Date) ledgerCell { return ledgerCell{kind: cellDate, date: d} }
 
 // ledgerColumns are the ledger's columns in order; the xlsx and the CSV share them.
 var ledgerColumns = []ledgerColumn{
 	{"序号", 7, nil, nil}, // filled with the running number
-	{"案号", 24, nil, func(r *LedgerRow, _ calendar.Date) any { return r.CaseNumber }},
-	{"文号", 26, nil, func(r *LedgerRow, _ calendar.Date) any { return r.DocumentNumber }},
-	{"建议名称", 36, nil, func(r *LedgerRow, _ calendar.Date) any { return r.Title }},
-	{"承办院", 24, nil, func(r *LedgerRow, _ calendar.Date) any { return r.Procuratorate }},
-	{"承办部门", 14, nil, func(r *LedgerRow, _ calendar.Date) any { return r.Department }},
-	{"承办检察官", 12, nil, func(r *LedgerRow, _ calendar.Date) any { return r.Prosecutor }},
-	{"被建议单位", 30, nil, func(r *LedgerRow, _ calendar.Date) any { return r.Agency }},
-	{"领域", 14, nil, func(r *LedgerRow, _ calendar.Date) any { return r.Field }},
-	{"线索来源", 16, nil, func(r *LedgerRow, _ calendar.Date) any { return cases.SourceLabels[r.Source] }},
-	{"案件状态", 10, nil, func(r *LedgerRow, _ calendar.Date) any { return cases.StateLabels[r.State] }},
-	{"制发日期", 12, nil, func(r *LedgerRow, _ calendar.Date) any { return r.Facts.IssuedOn }},
-	{"送达方式", 10, []string{"announced_deliveries"}, func(r *LedgerRow, _ calendar.Date) any { return cases.DeliveryMethodLabels[r.Facts.DeliveryMethod] }},
-	{"送达日期", 12, nil, func(r *LedgerRow, _ calendar.Date) any { return r.Facts.DeliveredOn }},
-	{"签收日期", 12, nil, func(r *LedgerRow, _ calendar.Date) any { return r.Facts.ReceivedOn }},
-	{"回复期限", 12, []string{"reply_due_date"}, func(r *LedgerRow, _ calendar.Date) any { return r.Facts.ReplyDue }},
-	{"回复日期", 12, []string{"replied"}, func(r *LedgerRow, _ calendar.Date) any { return r.Facts.RepliedOn }},
-	{"回复情况", 10, []string{"reply_due", "on_time_rate", "late_reply", "no_reply", "awaiting_reply"}, ledgerTimeliness},
-	{"回复质量", 10, []string{"perfunctory"}, func(r *LedgerRow, _ calendar.Date) any {
-		if r.Facts.Returned {
-			return "粗回复"
-		}
-		return ""
+	{"案号", 24, nil, func(r *LedgerRow, _ calendar.Date) ledgerCell { return textCell(r.CaseNumber) }},
+	{"文号", 26, nil, func(r *LedgerRow, _ calendar.Date) ledgerCell { return textCell(r.DocumentNumber) }},
+	{"建议名称", 36, nil, func(r *LedgerRow, _ calendar.Date) ledgerCell { return textCell(r.Title) }},
+	{"承办院", 24, nil, func(r *LedgerRow, _ calendar.Date) ledgerCell { return textCell(r.Procuratorate) }},
+	{"承办部门", 14, nil, func(r *LedgerRow, _ calendar.Date) ledgerCell { return textCell(r.Department) }},
+	{"承办检察官", 12, nil, func(r *LedgerRow, _ calendar.Date) ledgerCell { return textCell(r.Prosecutor) }},
+	{"被建议单位", 30, nil, func(r *LedgerRow, _ calendar.Date) ledgerCell { return textCell(r.Agency) }},
+	{"领域", 14, nil, func(r *LedgerRow, _ calendar.Date) ledgerCell { return textCell(r.Field) }},
+	{"线索来源", 16, nil, func(r *LedgerRow, _ calendar.Date) ledgerCell { return textCell(cases.SourceLabels[r.Source]) }},
+	{"案件状态", 10, nil, func(r *LedgerRow, _ calendar.Date) ledgerCell { return textCell(cases.StateLabels[r.State]) }},
+	{"制发日期", 12, nil, func(r *LedgerRow, _ calendar.Date) ledgerCell { return dateCell(r.Facts.IssuedOn) }},
+	{"送达方式", 10, []string{"announced_deliveries"}, func(r *LedgerRow, _ calendar.Date) ledgerCell {
+		return textCell(cases.DeliveryMethodLabels[r.Facts.DeliveryMethod])
 	}},
-	{"采纳情况", 10, []string{"adoption_rate"}, func(r *LedgerRow, _ calendar.Date) any { return agency.StatsPositionLabels[r.Facts.Position] }},
-	{"整改情况", 12, []string{"rectified_rate"}, func(r *LedgerRow, _ calendar.Date) any {
-		return agency.StatsRectificationLabels[r.Facts.Rectification]
+	{"送达日期", 12, nil, func(r *LedgerRow, _ calendar.Date) ledgerCell { return dateCell(r.Facts.DeliveredOn) }},
+	{"签收日期", 12, nil, func(r *LedgerRow, _ calendar.Date) ledgerCell { return dateCell(r.Facts.ReceivedOn) }},
+	{"回复期限", 12, []string{"reply_due_date"}, func(r *LedgerRow, _ calendar.Date) ledgerCell { return dateCell(r.Facts.ReplyDue) }},
+	{"回复日期", 12, []string{"replied"}, func(r *LedgerRow, _ calendar.Date) ledgerCell { return dateCell(r.Facts.RepliedOn) }},
+	{"回复情况", 10, []string{"reply_due", "on_time_rate", "late_reply", "no_reply", "awaiting_reply"}, ledgerTimeliness},
+	{"回复质量", 10, []string{"perfunctory"}, func(r *LedgerRow, _ calendar.Date) ledgerCell {
+		if r.Facts.Returned {
+			return textCell("粗回复")
+		}
+		return textCell("")
+	}},
+	{"采纳情况", 10, []string{"adoption_rate"}, func(r *LedgerRow, _ calendar.Date) ledgerCell {
+		return textCell(agency.StatsPositionLabels[r.Facts.Position])
+	}},
+	{"整改情况", 12, []string{"rectified_rate"}, func(r *LedgerRow, _ calendar.Date) ledgerCell {
+		return textCell(agency.StatsRectificationLabels[r.Facts.Rectification])
 	}},
 	{"报告/通报/移送", 30, []string{"escalations", "public_interest_cases"}, ledgerEscalations},
-	{"备案期限", 12, []string{"filing_on_time_rate"}, func(r *LedgerRow, _ calendar.Date) any {
+	{"备案期限", 12, []string{"filing_on_time_rate"}, func(r *LedgerRow, _ calendar.Date) ledgerCell {
 		if r.Facts.Filing == nil {
-			return calendar.Date{}
+			return dateCell(calendar.Date{})
 		}
-		return r.Facts.Filing.Due
+		return dateCell(r.Facts.Filing.Due)
 	}},
-	{"备案日期", 12, nil, func(r *LedgerRow, _ calendar.Date) any {
+	{"备案日期", 12, nil, func(r *LedgerRow, _ calendar.Date) ledgerCell {
 		if r.Facts.Filing == nil {
-			return calendar.Date{}
+			return dateCell(calendar.Date{})
 		}
-		return r.Facts.Filing.FiledOn
+		return dateCell(r.Facts.Filing.FiledOn)
 	}},
-	{"结案日期", 12, []string{"avg_handling_days"}, func(r *LedgerRow, _ calendar.Date) any {
+	{"结案日期", 12, []string{"avg_handling_days"}, func(r *LedgerRow, _ calendar.Date) ledgerCell {
 		if r.State != cases.StateClosed {
-			return calendar.Date{}
+			return dateCell(calendar.Date{})
 		}
-		return r.Facts.EndedOn
+		return dateCell(r.Facts.EndedOn)
 	}},
-	{"所属项目", 30, nil, func(r *LedgerRow, _ calendar.Date) any { return r.Project }},
+	{"所属项目", 30, nil, func(r *LedgerRow, _ calendar.Date) ledgerCell { return textCell(r.Project) }},
 }
 
 // ledgerTimeliness is the 回复情况 cell: the timeliness class, 未到期 while
 // the reply is awaited, empty when no reply is owed.
-func ledgerTimeliness(r *LedgerRow, asOf calendar.Date) any {
+func ledgerTimeliness(r *LedgerRow, asOf calendar.Date) ledgerCell {
 	if c := r.Facts.Timeliness(asOf); c != cases.ReplyClassPending {
-		return agency.StatsReplyClassLabels[c]
+		return textCell(agency.StatsReplyClassLabels[c])
 	}
 	if r.Facts.Awaiting(asOf) {
-		return "未到期"
+		return textCell("未到期")
 	}
-	return ""
+	return textCell("")
 }
 
 // ledgerEscalations lists the escalation measures with their dates and,
 // once recorded by asOf, what each produced (the 公益诉讼 case number, the
 // report's reference).
-func ledgerEscalations(r *LedgerRow, asOf calendar.Date) any {
+func ledgerEscalations(r *LedgerRow, asOf calendar.Date) ledgerCell {
 	parts := make([]string, len(r.Facts.Escalations))
 	for i, e := range r.Facts.Escalations {
 		parts[i] = agency.EscalationKindLabels[e.Kind] + "（" + e.DecidedOn.String()
@@ -130,7 +155,7 @@ func ledgerEscalations(r *LedgerRow, asOf calendar.Date) any {
 		}
 		parts[i] += "）"
 	}
-	return strings.Join(parts, "；")
+	return textCell(strings.Join(parts, "；"))
 }
 
 // LedgerHeaders are the Chinese column headers.
@@ -499,8 +524,8 @@ func (b *ledgerBatchBuf) scan(tx, q *gorm.DB) error {
 }
 
 // cells returns the row's values in column order, numbered n.
-func (l *Ledger) cells(r *LedgerRow, n int, out []any) {
-	out[0] = n
+func (l *Ledger) cells(r *LedgerRow, n int, out []ledgerCell) {
+	out[0] = ledgerCell{kind: cellNumber, num: n}
 	for i := 1; i < len(ledgerColumns); i++ {
 		out[i] = ledgerColumns[i].Value(r, l.sc.q.Today)
 	}
@@ -567,7 +592,7 @@ func (l *Ledger) WriteXLSX(ctx context.Context, w io.Writer) error {
 	rows := func(entry io.Writer) error {
 		sr := newSheetRows(entry, dateStyle)
 		n := 0
-		vals := make([]any, len(ledgerColumns))
+		vals := make([]ledgerCell, len(ledgerColumns))
 		err := l.Each(ctx, func(r *LedgerRow) error {
 			n++
 			l.cells(r, n, vals)
@@ -660,10 +685,10 @@ func (s *spliceWriter) Write(p []byte) (int, error) {
 // end preserved, characters XML cannot hold replaced), a calendar.Date as
 // its serial day with the date style; empty cells are left out.
 type sheetRows struct {
-	w         *bufio.Writer
-	dateStyle string
-	cols      []string
-	buf       []byte
+	w        *bufio.Writer
+	dateAttr string // the date style, as the attribute of a cell
+	cols     []string
+	buf      []byte
 }
 
 func newSheetRows(w io.Writer, dateStyle int) *sheetRows {
@@ -671,13 +696,13 @@ func newSheetRows(w io.Writer, dateStyle int) *sheetRows {
 	for i := range cols {
 		cols[i], _ = excelize.ColumnNumberToName(i + 1)
 	}
-	return &sheetRows{w: bufio.NewWriterSize(w, 64<<10), dateStyle: strconv.Itoa(dateStyle), cols: cols}
+	return &sheetRows{w: bufio.NewWriterSize(w, 64<<10), dateAttr: ` s="` + strconv.Itoa(dateStyle) + `"`, cols: cols}
 }
 
 // excelEpoch is day 0 of Excel's serial dates (for dates after 1900-02-28).
 var excelEpoch = calendar.NewDate(1899, 12, 30)
 
-func (s *sheetRows) row(r int, vals []any) error {
+func (s *sheetRows) row(r int, vals []ledgerCell) error {
 	b := append(s.buf[:0], `<row r="`...)
 	b = strconv.AppendInt(b, int64(r), 10)
 	b = append(b, `">`...)
@@ -689,22 +714,23 @@ func (s *sheetRows) row(r int, vals []any) error {
 		b = append(b, attrs...)
 		b = append(b, '>')
 	}
-	for i, v := range vals {
-		switch v := v.(type) {
-		case int:
+	for i, c := range vals {
+		switch c.kind {
+		case cellNumber:
 			cell(i, "")
 			b = append(b, `<v>`...)
-			b = strconv.AppendInt(b, int64(v), 10)
+			b = strconv.AppendInt(b, int64(c.num), 10)
 			b = append(b, `</v></c>`...)
-		case calendar.Date:
-			if v.IsZero() {
+		case cellDate:
+			if c.date.IsZero() {
 				continue
 			}
-			cell(i, ` s="`+s.dateStyle+`"`)
+			cell(i, s.dateAttr)
 			b = append(b, `<v>`...)
-			b = strconv.AppendInt(b, int64(excelEpoch.DaysUntil(v)), 10)
+			b = strconv.AppendInt(b, int64(excelEpoch.DaysUntil(c.date)), 10)
 			b = append(b, `</v></c>`...)
-		case string:
+		default:
+			v := c.text
 			if v == "" {
 				continue
 			}
@@ -716,8 +742,6 @@ func (s *sheetRows) row(r int, vals []any) error {
 			b = append(b, '>')
 			b = appendXMLText(b, v)
 			b = append(b, `</t></is></c>`...)
-		default:
-			return fmt.Errorf("ledger xlsx: column %d holds a %T", i+1, v)
 		}
 	}
 	b = append(b, `</row>`...)
@@ -803,20 +827,18 @@ func (l *Ledger) WriteCSV(ctx context.Context, w io.Writer) error {
 	}
 	n := 0
 	rec := make([]string, len(ledgerColumns))
-	vals := make([]any, len(ledgerColumns))
+	vals := make([]ledgerCell, len(ledgerColumns))
 	err := l.Each(ctx, func(r *LedgerRow) error {
 		n++
 		l.cells(r, n, vals)
-		for i, v := range vals {
-			switch v := v.(type) {
-			case calendar.Date:
-				rec[i] = v.String()
-			case int:
-				rec[i] = strconv.Itoa(v)
-			case string:
-				rec[i] = csvSafe(v)
+		for i, c := range vals {
+			switch c.kind {
+			case cellDate:
+				rec[i] = c.date.String()
+			case cellNumber:
+				rec[i] = strconv.Itoa(c.num)
 			default:
-				rec[i] = csvSafe(fmt.Sprint(v))
+				rec[i] = csvSafe(c.text)
 			}
 		}
 		return cw.Write(rec)
