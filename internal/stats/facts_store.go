@@ -2,7 +2,6 @@ package stats
 
 import (
 	"context"
-	"database/sql"
 	"sort"
 	"time"
 
@@ -203,9 +202,9 @@ func fillFacts(tx *gorm.DB, rows []CaseRow, facts []CaseFacts, loc *time.Locatio
 
 	var (
 		dueOn   calendar.Date
-		filedAt sql.NullTime
+		filedAt sqlTime
 	)
-	err = scanEach(of("filings", "filings.case_id, filings.due_on, filings.filed_at"), []any{&caseID, &dueOn, &filedAt}, func() {
+	err = scanEach(of("filings", "filings.case_id, filings.due_on, "+timeColumn(tx, "filings.filed_at")), []any{&caseID, &dueOn, &filedAt}, func() {
 		f := at(caseID)
 		if f == nil {
 			return

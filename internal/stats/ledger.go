@@ -297,12 +297,15 @@ func (l *Ledger) walksTable() bool {
 
 // ledgerSelect is what a ledger batch reads of a case, in the order
 // ledgerBatchBuf.scan scans it: factsCaseColumns but the registration time
-// (the ledger shows no 登记 date; a time costs its parsing), then the
-// columns shown and the ids of the names, which a ledgerNames finds — five
-// joins per row cost more than the rest of the row.
-const ledgerSelect = `cases.id, cases.procuratorate_id, cases.department_id, cases.agency_id, cases.state,
-	cases.issued_at, cases.delivered_on, cases.received_on, cases.reply_due, cases.first_replied_on, cases.rectification, cases.closed_at,
+// (the ledger shows no 登记 date; a time costs its parsing), the timestamps
+// as timeColumn selects them, then the columns shown and the ids of the
+// names, which a ledgerNames finds — five joins per row cost more than the
+// rest of the row.
+func ledgerSelect(tx *gorm.DB) string {
+	return `cases.id, cases.procuratorate_id, cases.department_id, cases.agency_id, cases.state, ` + timeColumn(tx, "cases.issued_at") + `,
+	cases.delivered_on, cases.received_on, cases.reply_due, cases.first_replied_on, cases.rectification, ` + timeColumn(tx, "cases.closed_at") + `,
 	cases.case_number, cases.document_number, cases.title, cases.field, cases.source, cases.prosecutor_id, cases.project_id`
+}
 
 // ledgerBatchBuf holds a batch's rows and facts and the values the rows
 // point to (agency ids, issue and closing times, dates), reused batch after
@@ -420,7 +423,7 @@ func (l *Ledger) batchQuery(tx *gorm.DB, procIDs []int64, after int64) *gorm.DB 
 	if !l.sc.q.To.IsZero() {
 		q = q.Where("cases.issued_at < ?", l.sc.q.To.AddDays(1).StartIn(l.sc.loc))
 	}
-	return q.Select(ledgerSelect).Where("cases.issued_at IS NOT NULL AND cases.id > ?", after).
+	return q.Select(ledgerSelect(tx)).Where("cases.issued_at IS NOT NULL AND cases.id > ?", after).
 		Order("cases.id").Limit(ledgerBatch)
 }
 
@@ -469,7 +472,7 @@ func (b *ledgerBatchBuf) scan(tx, q *gorm.DB) error {
 	var (
 		r                          LedgerRow
 		agencyID, prosID, projID   sql.NullInt64
-		issuedAt, closedAt         sql.NullTime
+		issuedAt, closedAt         sqlTime
 		caseNumber, documentNumber sql.NullString
 	)
 	if b.ids == nil {
