@@ -259,8 +259,8 @@ func ledgerScopeName(tx *gorm.DB, a *org.Actor, sc *statsScope) (string, error) 
 // already read:
 //
 //   - a wide scope (a province: more than wideScope procuratorates, hence
-//     most rows of the table) with no department, prosecutor or agency
-//     filter walks the cases table itself in id order — its primary key,
+//     most rows of the table) with no filter walks the cases table itself
+//     in id order — its primary key,
 //     the rows read in the order they are stored, and each batch's facts
 //     found by the batch's id range;
 //   - any other scope walks one procuratorate at a time (in the scope's
@@ -290,9 +290,15 @@ func (l *Ledger) Each(ctx context.Context, fn func(r *LedgerRow) error) error {
 }
 
 // walksTable reports a scope whose ledger is read by walking the cases
-// table's primary key (see Each).
+// table's primary key (see Each): a wide one with no filter. A filter —
+// department, prosecutor, field, agency, period — may let through a small
+// share of the table, which a batch would read most of to find its rows;
+// the walk by procuratorate seeks them on an index of each ((procuratorate,
+// field, id), (procuratorate, agency, id)) or reads one procuratorate's
+// rows at most.
 func (l *Ledger) walksTable() bool {
-	return l.sc.wide() && l.sc.departmentID == 0 && l.sc.prosecutorID == 0 && l.sc.q.AgencyID == 0
+	q := l.sc.q
+	return l.sc.wide() && l.sc.departmentID == 0 && l.sc.prosecutorID == 0 && q.Field == "" && q.AgencyID == 0 && q.From.IsZero() && q.To.IsZero()
 }
 
 // ledgerSelect is what a ledger batch reads of a case, in the order
