@@ -292,22 +292,25 @@ const statsCatchUpEvery = time.Minute
 
 // keepStatsCurrent builds the statistics aggregates at start (the first time:
 // every case, so no request waits for it) and catches them up every minute;
-// after a full build it gathers the planner's statistics again.
+// after the first build that succeeds (a failed one is retried a minute
+// later) it logs so and gathers the planner's statistics again.
 func keepStatsCurrent(ctx context.Context, a *app.App, log *slog.Logger) {
 	t := time.NewTicker(statsCatchUpEvery)
 	defer t.Stop()
-	first := true
+	built := false
 	for {
 		start := time.Now()
-		if err := a.Stats.CatchUp(ctx); err != nil && ctx.Err() == nil {
-			log.Error("statistics catch-up failed", "error", err.Error())
-		} else if first {
+		if err := a.Stats.CatchUp(ctx); err != nil {
+			if ctx.Err() == nil {
+				log.Error("statistics catch-up failed", "error", err.Error())
+			}
+		} else if !built {
+			built = true
 			log.Info("statistics aggregates current", "duration_ms", time.Since(start).Milliseconds())
 			if err := a.DB.Optimize(ctx); err != nil {
 				log.Warn("gathering query planner statistics failed", "error", err.Error())
 			}
 		}
-		first = false
 		select {
 		case <-ctx.Done():
 			return

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"sort"
 	"syscall"
 	"time"
@@ -33,6 +34,7 @@ func seedBench(args []string, stdout io.Writer) error {
 	fs.Float64Var(&o.DisclosedShare, "disclosed-share", 0.11, "share of issued letters published (公开)")
 	fs.BoolVar(&o.AllowNonEmpty, "allow-non-empty", false, "add the generated province to a database that already holds data")
 	fs.IntVar(&o.BatchCases, "batch", 5000, "cases per transaction")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the seeding to this file (go tool pprof)")
 	cfg, err := loadConfig(fs, args)
 	if err != nil {
 		return err
@@ -59,6 +61,17 @@ func seedBench(args []string, stdout io.Writer) error {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	fmt.Fprintf(stdout, "seed-bench: %d cases into %s (seed %d)\n", o.Cases, cfg.Database.Driver, o.Seed)
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	rep, err := benchseed.Run(ctx, o)
 	if err != nil {
 		return err

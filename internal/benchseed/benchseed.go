@@ -214,8 +214,13 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	var w writer = &sqlWriter{ctx: ctx, db: db}
-	if dialect == migrations.SQLite {
+	var w writer
+	if dialect == migrations.MySQL {
+		if w, err = openMySQLWriter(ctx, db, opts.AllowNonEmpty); err != nil {
+			return nil, err
+		}
+		defer w.close()
+	} else {
 		// The service's driver is done: the load goes through the SQLite
 		// library with no journal, no fsync and an exclusive lock. A seed
 		// that dies half-way leaves a database to delete (the audit head is
@@ -533,7 +538,8 @@ func (g *generator) secondaryIndexes(ctx context.Context) ([]index, error) {
 }
 
 // finalize writes what depends on all cases: the number counters, quality
-// reviews, the audit head and the feed revision; then checkpoints SQLite.
+// reviews, the audit head and the feed revision; then finishes the load
+// (SQLite: WAL mode; MySQL: statistics).
 func (g *generator) finalize(ctx context.Context, w writer, counts map[string]int64, indexes []index) error {
 	b := newBatch()
 	g.audit.tbl = b.audit
@@ -571,10 +577,5 @@ func (g *generator) finalize(ctx context.Context, w writer, counts map[string]in
 	if err := w.exec("UPDATE audit_head SET last_id = ?, last_hash = ? WHERE id = 1", g.audit.lastID, g.audit.lastHash); err != nil {
 		return err
 	}
-	if g.dialect == migrations.SQLite {
-		if err := w.exec("PRAGMA journal_mode=WAL"); err != nil {
-			return err
-		}
-	}
-	return nil
+	return w.finish()
 }

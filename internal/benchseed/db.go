@@ -1,7 +1,6 @@
 package benchseed
 
 import (
-	"context"
 	"database/sql"
 	"fmt"
 	"os"
@@ -18,13 +17,10 @@ import (
 )
 
 // openDB opens the database with the driver the service uses, for migrating
-// and reading what is there; on MySQL also for loading. MySQL gets the
-// session settings the service relies on, client-side parameter
-// interpolation (one round trip per multi-row INSERT) and no foreign-key
+// and reading what is there; on MySQL also for loading (mysqlWriter). MySQL
+// gets the session settings the service relies on, client-side parameter
+// interpolation for the few statements outside the load, and no foreign-key
 // checks for the session (the generator writes parents first).
-// MySQL gets the session settings the service relies on, client-side
-// parameter interpolation (one round trip per multi-row INSERT) and no
-// foreign-key checks for the session (the generator writes parents first).
 func openDB(driver, dsn string) (*sql.DB, migrations.Dialect, error) {
 	switch driver {
 	case "sqlite":
@@ -82,7 +78,6 @@ type table struct {
 	cols    []string
 	perStmt int // rows per INSERT
 	args    []any
-	written int64
 	stmts   map[int]string
 }
 
@@ -134,58 +129,23 @@ func (t *table) statement(n int) string {
 	return s
 }
 
-// write inserts the buffered rows in tx and empties the buffer.
-func (t *table) write(ctx context.Context, tx *sql.Tx) error {
-	w := len(t.cols)
-	for start := 0; start < len(t.args); start += t.perStmt * w {
-		end := min(start+t.perStmt*w, len(t.args))
-		n := (end - start) / w
-		if _, err := tx.ExecContext(ctx, t.statement(n), t.args[start:end]...); err != nil {
-			return fmt.Errorf("inserting %d rows into %s: %w", n, t.name, err)
-		}
-		t.written += int64(n)
-	}
+// reset empties the buffer, keeping its capacity for the next batch.
+func (t *table) reset() {
 	clear(t.args)
 	t.args = t.args[:0]
-	return nil
 }
 
 // sqliteTimeFormat is how the SQLite driver writes a time.Time parameter.
 const sqliteTimeFormat = "2006-01-02 15:04:05.999999999-07:00"
 
-// writer loads batches: through database/sql on MySQL, through the SQLite
-// library directly on SQLite (see rawSQLite).
+// writer loads batches: with prepared statements over one connection on
+// MySQL (mysqlWriter), through the SQLite library directly on SQLite
+// (rawSQLite).
 type writer interface {
 	writeBatch(b *batch, counts map[string]int64) error
 	exec(query string, args ...any) error
+	// finish runs after the last row: the SQLite file goes to WAL mode,
+	// MySQL gathers the statistics the load did not keep current.
+	finish() error
 	close()
-}
-
-type sqlWriter struct {
-	ctx context.Context
-	db  *sql.DB
-}
-
-func (w *sqlWriter) exec(query string, args ...any) error {
-	_, err := w.db.ExecContext(w.ctx, query, args...)
-	return err
-}
-
-func (w *sqlWriter) close() {}
-
-// writeBatch inserts the batch in one transaction.
-func (w *sqlWriter) writeBatch(b *batch, counts map[string]int64) error {
-	tx, err := w.db.BeginTx(w.ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	for _, t := range b.all {
-		n := int64(t.rows())
-		if err := t.write(w.ctx, tx); err != nil {
-			return err
-		}
-		counts[t.name] += n
-	}
-	return tx.Commit()
 }

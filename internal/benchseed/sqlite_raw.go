@@ -184,9 +184,7 @@ func (r *rawSQLite) insert(t *table) error {
 			return err
 		}
 	}
-	t.written += int64(t.rows())
-	clear(t.args)
-	t.args = t.args[:0]
+	t.reset()
 	return nil
 }
 
@@ -204,3 +202,5 @@ func (r *rawSQLite) writeBatch(b *batch, counts map[string]int64) error {
 	}
 	return r.exec("COMMIT")
 }
+
+func (r *rawSQLite) finish() error { return r.exec("PRAGMA journal_mode=WAL") }
