@@ -92,6 +92,7 @@ type result struct {
 	status4xx   int
 	failures    int // transport errors, timeouts, bodies cut short
 	bytes       int64
+	rssBefore   int64 // resident memory when the run began
 	peakRSS     int64
 	exhausted   bool
 	firstErrors []string
@@ -101,6 +102,7 @@ type result struct {
 // finishing at least one request), up to maxRequests in all.
 func runScenario(ctx context.Context, cl *http.Client, srv *server, sc scenario, clients int, c config) result {
 	res := result{name: sc.name, list: sc.list, clients: clients}
+	res.rssBefore, _ = srv.memory()
 	resettable := srv.resetPeak()
 	var peak atomic.Int64
 	stopSampling := make(chan struct{})

@@ -43,6 +43,14 @@ type config struct {
 	out           string
 	serverEnv     []string
 	keepServerLog string
+	settle        time.Duration
+}
+
+// idleMemory is the server's resident memory before the first run.
+type idleMemory struct {
+	ready, settled int64
+	settle         time.Duration
+	note           string
 }
 
 func main() {
@@ -70,6 +78,7 @@ func run() error {
 	flag.StringVar(&c.out, "out", "", "also write the markdown report to this file")
 	flag.StringVar(&env, "server-env", "", "extra environment for the server, comma-separated KEY=VALUE")
 	flag.StringVar(&c.keepServerLog, "server-log", "", "keep the server's log in this file")
+	flag.DurationVar(&c.settle, "settle", 5*time.Second, "wait this long after logging in before the first run (the server's start-up work), then record its idle memory")
 	flag.Parse()
 	if c.dsn == "" {
 		return fmt.Errorf("--dsn is required")
@@ -107,11 +116,25 @@ func run() error {
 		return err
 	}
 	defer srv.stop()
-	fmt.Fprintf(os.Stderr, "server pid %d on %s; logging in …\n", srv.pid, c.listen)
+	idle := idleMemory{settle: c.settle}
+	idle.ready, _ = srv.memory()
+	fmt.Fprintf(os.Stderr, "server pid %d on %s, RSS %s; logging in …\n", srv.pid, c.listen, size(idle.ready))
 	cl := newClient(c)
 	if err := fx.login(ctx, cl, c); err != nil {
 		return err
 	}
+	// What the server holds before the first run: its start-up work (the
+	// statistics aggregates' build or catch-up, the search index's fill)
+	// runs in the background after it is ready.
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(c.settle):
+	}
+	var peak int64
+	idle.settled, peak = srv.memory()
+	idle.note = "peak since start " + size(peak)
+	fmt.Fprintf(os.Stderr, "server RSS after %s: %s (%s)\n", c.settle, size(idle.settled), idle.note)
 	scenarios := buildScenarios(fx, c)
 	loadBefore := loadAverage()
 	var results []result
@@ -138,7 +161,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	report := renderReport(c, fx, results, health, logSummary, loadBefore)
+	report := renderReport(c, fx, results, health, logSummary, loadBefore, idle)
 	fmt.Print(report)
 	if c.out != "" {
 		if err := os.WriteFile(c.out, []byte(report), 0o644); err != nil {

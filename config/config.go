@@ -69,7 +69,11 @@ type HTTPConfig struct {
 	ReadTimeout     time.Duration `yaml:"read_timeout"`
 	WriteTimeout    time.Duration `yaml:"write_timeout"`
 	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
-	TrustedProxies  []string      `yaml:"trusted_proxies"`
+	// ExportSlots is how many ledger downloads (工作台账 CSV/xlsx) stream at
+	// once; the next ones wait their turn, at most ExportWait, then get 429.
+	ExportSlots    int           `yaml:"export_slots"`
+	ExportWait     time.Duration `yaml:"export_wait"`
+	TrustedProxies []string      `yaml:"trusted_proxies"`
 	// MetricsAllow are the CIDRs that may read /metrics; MetricsToken, when
 	// set, also lets a scraper in with "Authorization: Bearer <token>".
 	// Everyone else gets 404.
@@ -430,6 +434,12 @@ func (c *Config) Validate() error {
 	}
 	if c.HTTP.BodyLimit <= 0 {
 		bad("http.body_limit", "must be positive")
+	}
+	if c.HTTP.ExportSlots < 1 {
+		bad("http.export_slots", "must be at least 1")
+	}
+	if c.HTTP.ExportWait < 0 {
+		bad("http.export_wait", "must not be negative")
 	}
 	if c.HTTP.UploadLimit <= 0 {
 		bad("http.upload_limit", "must be positive")

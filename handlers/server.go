@@ -49,7 +49,8 @@ type Server struct {
 	registry       *prometheus.Registry
 	pub            *publicServices // citizen applications and disclosure (applications.go)
 	jobs           *jobs.Scheduler
-	web            *webUI // templates and cookies of the HTML pages (web.go)
+	web            *webUI        // templates and cookies of the HTML pages (web.go)
+	exports        chan struct{} // ledger downloads streaming now (http.export_slots)
 }
 
 // Services are what the handlers are built with.
@@ -96,6 +97,7 @@ func New(svc Services) (*echo.Echo, *Server) {
 		jobs:           svc.Jobs,
 		registry:       prometheus.NewRegistry(),
 		web:            newWebUI(svc.Config),
+		exports:        make(chan struct{}, max(1, svc.Config.HTTP.ExportSlots)),
 	}
 	s.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(svc.DB.SQL(), "jianyi"))

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"runtime"
@@ -9,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/files"
 	"jianyi/internal/stats"
 )
@@ -71,18 +73,31 @@ func (s *Server) ledger(c echo.Context, format, contentType string) error {
 	if err != nil {
 		return err
 	}
-	l, err := s.statsService.PrepareLedger(c.Request().Context(), actorOf(c), q, format)
-	if err != nil {
-		return err
-	}
 	// The export runs as long as it makes progress: each batch's database
 	// work has database.query_timeout, not the whole export.
 	ctx := streamContext(c)
+	release, err := s.exportSlot(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
+	// The request's database deadline ran while it waited: the export's
+	// preparation has one of its own.
+	pctx, cancel := context.WithTimeout(ctx, s.cfg.Database.QueryTimeout)
+	l, err := s.statsService.PrepareLedger(pctx, actorOf(c), q, format)
+	cancel()
+	if err != nil {
+		return err
+	}
 	l.BatchTimeout = s.cfg.Database.QueryTimeout
 	// A long export keeps the connection as long as it makes progress: each
-	// batch moves the write deadline (http.write_timeout) forward.
+	// batch moves the write deadline (http.write_timeout) forward — the
+	// first from now, after the wait for a slot.
 	rc := http.NewResponseController(c.Response().Writer)
 	timeout := s.cfg.HTTP.WriteTimeout
+	if timeout > 0 {
+		_ = rc.SetWriteDeadline(time.Now().Add(timeout))
+	}
 	l.Progress = func() {
 		if timeout > 0 {
 			_ = rc.SetWriteDeadline(time.Now().Add(timeout))
@@ -114,6 +129,32 @@ func (s *Server) ledger(c echo.Context, format, contentType string) error {
 		panic(http.ErrAbortHandler)
 	}
 	return nil
+}
+
+// exportSlot waits for one of the http.export_slots slots of ledger
+// downloads and returns its release. An export keeps a core busy while it
+// streams: more at once would only share the cores, slow every other
+// request and multiply the memory the exports churn through; the next
+// download waits its turn (the client sees the download start when it
+// comes), at most http.export_wait, then gets 429 with Retry-After.
+func (s *Server) exportSlot(ctx context.Context) (func(), error) {
+	release := func() { <-s.exports }
+	select {
+	case s.exports <- struct{}{}:
+		return release, nil
+	default:
+	}
+	wait := time.NewTimer(s.cfg.HTTP.ExportWait)
+	defer wait.Stop()
+	select {
+	case s.exports <- struct{}{}:
+		return release, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-wait.C:
+		return nil, &apperr.Error{Kind: apperr.ErrTooMany, Code: "exports_busy", Message: "台账导出繁忙，请稍后再试",
+			Details: map[string]any{"retry_after_seconds": 30}}
+	}
 }
 
 // ledgerFilename is 工作台账-<scope>-<date>.<format>.

@@ -5,14 +5,17 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"jianyi/apitest"
+	"jianyi/config"
 	"jianyi/dbtest"
 	"jianyi/internal/agency"
 	"jianyi/internal/calendar"
@@ -435,4 +438,51 @@ func TestLedgerExport(t *testing.T) {
 			t.Fatalf("ledger export audit entries %d", n)
 		}
 	})
+}
+
+// heldWriter is a client that stops reading at its first write until
+// released.
+type heldWriter struct {
+	*httptest.ResponseRecorder
+	writing chan struct{} // closed at the first write
+	release chan struct{}
+	once    sync.Once
+}
+
+func (w *heldWriter) Write(p []byte) (int, error) {
+	w.once.Do(func() { close(w.writing) })
+	<-w.release
+	return w.ResponseRecorder.Write(p)
+}
+
+// TestLedgerExportSlots: with http.export_slots downloads streaming, the
+// next waits for a slot and, after http.export_wait, gets 429 exports_busy
+// with Retry-After; once a download ends its slot serves the next.
+func TestLedgerExportSlots(t *testing.T) {
+	t.Parallel()
+	db := dbtest.OpenSeeded(t, "sqlite")
+	env := apitest.NewWithConfig(t, db, apitest.TestConfig(t, func(cfg *config.Config) {
+		cfg.HTTP.ExportSlots, cfg.HTTP.ExportWait = 1, 100*time.Millisecond
+	}))
+	statsFixture(t, env)
+	held := &heldWriter{ResponseRecorder: httptest.NewRecorder(), writing: make(chan struct{}), release: make(chan struct{})}
+	req := httptest.NewRequest("GET", "/api/v1/stats/ledger.csv", nil)
+	req.Header.Set("Authorization", "Bearer "+env.Token("casemgr1"))
+	req.RemoteAddr = "127.0.0.1:40000"
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		env.Echo.ServeHTTP(held, req)
+	}()
+	<-held.writing
+	res := env.Do("GET", "/api/v1/stats/ledger.xlsx", "casemgr1", nil)
+	if res.Status != http.StatusTooManyRequests || res.ErrorCode() != "exports_busy" || res.Header.Get("Retry-After") == "" {
+		t.Fatalf("a download while the only slot streams: %d %s %q", res.Status, res.Body, res.Header.Get("Retry-After"))
+	}
+	close(held.release)
+	<-done
+	if held.Code != http.StatusOK || !bytes.HasPrefix(held.Body.Bytes(), []byte("\xEF\xBB\xBF")) {
+		t.Fatalf("the held download: %d", held.Code)
+	}
+	env.Do("GET", "/api/v1/stats/ledger.xlsx", "casemgr1", nil).Expect(t, http.StatusOK)
 }

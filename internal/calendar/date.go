@@ -35,11 +35,45 @@ func NewDate(year int, month time.Month, day int) Date {
 // ParseDate parses the strict "YYYY-MM-DD" form and rejects dates that do not
 // exist, such as 2026-02-30.
 func ParseDate(s string) (Date, error) {
+	if d, ok := parseDigits(s); ok {
+		return d, nil
+	}
 	t, err := time.Parse(dateLayout, s)
 	if err != nil {
 		return Date{}, fmt.Errorf("%w：%q 不是有效日期，应为 YYYY-MM-DD 格式", ErrInvalidDate, s)
 	}
 	return dateFromTime(t), nil
+}
+
+// parseDigits is ParseDate's fast path for a well-formed date (dates are
+// read by the hundred thousand from the database): "YYYY-MM-DD" in digits,
+// the month 1–12 and the day in the month; anything else goes to
+// time.Parse, which also words the error.
+func parseDigits(s string) (Date, bool) {
+	if len(s) != len(dateLayout) || s[4] != '-' || s[7] != '-' {
+		return Date{}, false
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if i == 4 || i == 7 {
+			continue
+		}
+		c := s[i]
+		if c < '0' || c > '9' {
+			return Date{}, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	y, m, d := n/10000, time.Month(n/100%100), n%100
+	if m < time.January || m > time.December || d < 1 || d > daysIn(y, m) {
+		return Date{}, false
+	}
+	return Date{year: y, month: m, day: d}, true
+}
+
+// daysIn is the number of days of month m of year y.
+func daysIn(y int, m time.Month) int {
+	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
 
 // DateOf returns the calendar date of the instant t as seen in loc (the
@@ -77,7 +111,24 @@ func (d Date) String() string {
 	if d.IsZero() {
 		return ""
 	}
-	return d.MidnightUTC().Format(dateLayout)
+	if d.year < 0 || d.year > 9999 {
+		return d.MidnightUTC().Format(dateLayout)
+	}
+	// What Format writes, without its layout parsing (the ledger writes
+	// dates by the million).
+	b := make([]byte, len(dateLayout))
+	put := func(at, v, width int) {
+		for i := at + width - 1; i >= at; i-- {
+			b[i] = byte('0' + v%10)
+			v /= 10
+		}
+	}
+	put(0, d.year, 4)
+	b[4] = '-'
+	put(5, int(d.month), 2)
+	b[7] = '-'
+	put(8, d.day, 2)
+	return string(b)
 }
 
 // Chinese returns d as written in documents, e.g. "2026年3月5日".
@@ -217,7 +268,16 @@ func (d *Date) scanText(s string) error {
 	if len(s) > len(dateLayout) && (s[len(dateLayout)] == ' ' || s[len(dateLayout)] == 'T') {
 		s = s[:len(dateLayout)]
 	}
-	return d.UnmarshalText([]byte(s))
+	if s == "" {
+		*d = Date{}
+		return nil
+	}
+	parsed, err := ParseDate(s)
+	if err != nil {
+		return err
+	}
+	*d = parsed
+	return nil
 }
 
 // GormDataType tells GORM to treat Date as a string column; without it GORM

@@ -300,3 +300,30 @@ func TestDateValueRoundTrip(t *testing.T) {
 
 // chinaZone is UTC+8, the zone of the shipped configuration.
 var chinaZone = time.FixedZone("CST", 8*60*60)
+
+// TestParseDateFastPath: the digit parser and String agree with time's
+// parsing and formatting, for every day of some years and for malformed
+// text.
+func TestParseDateFastPath(t *testing.T) {
+	for _, y := range []int{0, 1, 999, 1900, 2000, 2024, 2026, 2100, 9999} {
+		for d := time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC); d.Year() == y; d = d.AddDate(0, 0, 1) {
+			s := d.Format("2006-01-02")
+			got, err := ParseDate(s)
+			if err != nil || got.String() != s || got != dateFromTime(d) {
+				t.Fatalf("%s: %v %v", s, got, err)
+			}
+		}
+	}
+	for _, s := range []string{"", "2026-02-29", "2024-02-30", "2026-13-01", "2026-00-10", "2026-01-00", "2026-04-31", "2026-1-01",
+		"2026/01/01", "2026-01-01T00", "20260101", "2026-01-0a", "+026-01-01", "2026-01-01 "} {
+		if _, err := ParseDate(s); err == nil {
+			t.Errorf("%q parsed", s)
+		}
+		if _, ok := parseDigits(s); ok {
+			t.Errorf("%q parsed by the fast path", s)
+		}
+	}
+	if d := NewDate(12026, 1, 2); d.String() != d.MidnightUTC().Format("2006-01-02") {
+		t.Errorf("year 12026: %s", d.String())
+	}
+}

@@ -5,13 +5,17 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
+	"io"
 	"os"
 	"sort"
 	"strconv"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/xuri/excelize/v2"
+	"gorm.io/gorm/logger"
 
 	"jianyi/internal/calendar"
 	"jianyi/internal/org"
@@ -81,43 +85,75 @@ func TestLedgerExportIsCompleteOrFails(t *testing.T) {
 				}
 			}
 
-			l, err := svc.PrepareLedger(ctx, chief, stats.StatsQuery{}, "csv")
-			if err != nil {
-				t.Fatal(err)
-			}
-			if l.Scope != province.Name {
-				t.Fatalf("scope %q, want %q", l.Scope, province.Name)
-			}
-			var buf bytes.Buffer
-			if err := l.WriteCSV(ctx, &buf); err != nil {
-				t.Fatal(err)
-			}
-			rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(buf.Bytes(), []byte("\uFEFF")))).ReadAll()
-			if err != nil {
-				t.Fatal(err)
-			}
-			check("csv", rows)
-			if l.Rows != len(want) {
-				t.Fatalf("csv: %d rows counted", l.Rows)
-			}
+			// Both walks: one procuratorate at a time, and the cases table
+			// in id order (a scope wider than WideAbove procuratorates).
+			for _, walk := range []struct {
+				name string
+				svc  *stats.Service
+			}{{"by procuratorate", svc}, {"by table", &stats.Service{DB: db, Clock: clock, WideAbove: 1}}} {
+				l, err := walk.svc.PrepareLedger(ctx, chief, stats.StatsQuery{}, "csv")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if l.Scope != province.Name {
+					t.Fatalf("scope %q, want %q", l.Scope, province.Name)
+				}
+				var buf bytes.Buffer
+				if err := l.WriteCSV(ctx, &buf); err != nil {
+					t.Fatal(err)
+				}
+				rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(buf.Bytes(), []byte("\uFEFF")))).ReadAll()
+				if err != nil {
+					t.Fatal(err)
+				}
+				check(walk.name+" csv", rows)
+				if l.Rows != len(want) {
+					t.Fatalf("%s csv: %d rows counted", walk.name, l.Rows)
+				}
 
-			l, err = svc.PrepareLedger(ctx, chief, stats.StatsQuery{}, "xlsx")
-			if err != nil {
-				t.Fatal(err)
+				l, err = walk.svc.PrepareLedger(ctx, chief, stats.StatsQuery{}, "xlsx")
+				if err != nil {
+					t.Fatal(err)
+				}
+				buf.Reset()
+				if err := l.WriteXLSX(ctx, &buf); err != nil {
+					t.Fatal(err)
+				}
+				f, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))
+				if err != nil {
+					t.Fatalf("%s: the workbook does not open: %v", walk.name, err)
+				}
+				xrows, err := f.GetRows("工作台账")
+				if err != nil {
+					t.Fatal(err)
+				}
+				check(walk.name+" xlsx", xrows)
+				if l.Rows != len(want) {
+					t.Fatalf("%s xlsx: %d rows counted", walk.name, l.Rows)
+				}
+				// Cell for cell the CSV's (dates read back through their
+				// date format; the CSV's apostrophe against formulas aside).
+				for i, r := range rows {
+					x := xrows[i]
+					for j, v := range r {
+						got := ""
+						if j < len(x) {
+							got = x[j]
+						}
+						if got != v && "'"+got != v {
+							t.Fatalf("%s: row %d column %s: xlsx %q, csv %q", walk.name, i, rows[0][j], got, v)
+						}
+					}
+				}
+				if dates, err := f.GetCellType("工作台账", "L2"); err != nil || dates != excelize.CellTypeNumber && dates != excelize.CellTypeUnset {
+					t.Fatalf("%s: 制发日期 is not a date cell (%v, %v)", walk.name, dates, err)
+				}
+				notes, err := f.GetRows("口径说明")
+				if err != nil || len(notes) < 5 {
+					t.Fatalf("%s: notes sheet %d rows, %v", walk.name, len(notes), err)
+				}
+				f.Close()
 			}
-			buf.Reset()
-			if err := l.WriteXLSX(ctx, &buf); err != nil {
-				t.Fatal(err)
-			}
-			f, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))
-			if err != nil {
-				t.Fatalf("the workbook does not open: %v", err)
-			}
-			xrows, err := f.GetRows("工作台账")
-			if err != nil {
-				t.Fatal(err)
-			}
-			check("xlsx", xrows)
 
 			for _, format := range []string{"csv", "xlsx"} {
 				l, err := svc.PrepareLedger(ctx, chief, stats.StatsQuery{}, format)
@@ -135,5 +171,84 @@ func TestLedgerExportIsCompleteOrFails(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// sqlRecorder is a gorm logger that keeps every statement run.
+type sqlRecorder struct {
+	logger.Interface
+	mu   sync.Mutex
+	stmt []string
+}
+
+func (r *sqlRecorder) LogMode(logger.LogLevel) logger.Interface { return r }
+
+func (r *sqlRecorder) Trace(_ context.Context, _ time.Time, fc func() (string, int64), _ error) {
+	sql, _ := fc()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.stmt = append(r.stmt, sql)
+}
+
+// TestLedgerPlansSeek: every statement a ledger export sends — the case
+// batches of both walks, with and without filters, their facts and the
+// names — reads by an index (SQLite's plan has no SCAN step and no sort):
+// the export's cost stays linear in its rows.
+func TestLedgerPlansSeek(t *testing.T) {
+	t.Parallel()
+	db := openBench(t, "sqlite")
+	ctx := context.Background()
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	clock := calendar.NewClock(loc, func() time.Time { return time.Date(2026, 6, 30, 2, 0, 0, 0, time.UTC) })
+	db.UseClock(clock.Now)
+	var province org.Procuratorate
+	if err := db.Where("level = ?", org.LevelProvincial).First(&province).Error; err != nil {
+		t.Fatal(err)
+	}
+	var agencyID int64
+	if err := db.Table("cases").Where("issued_at IS NOT NULL").Order("id").Limit(1).Pluck("agency_id", &agencyID).Error; err != nil {
+		t.Fatal(err)
+	}
+	chief := &org.Actor{UserID: 1, Role: org.RoleChief, ProcuratorateID: province.ID, ProcuratoratePath: province.Path}
+	rec := &sqlRecorder{Interface: logger.Discard}
+	db.Config.Logger = rec
+	for _, wide := range []int{0, 1} {
+		svc := &stats.Service{DB: db, Clock: clock, WideAbove: wide}
+		for _, q := range []stats.StatsQuery{{}, {Field: "生态环境"}, {AgencyID: agencyID},
+			{From: calendar.NewDate(2025, 1, 1), To: calendar.NewDate(2025, 12, 31)}} {
+			l, err := svc.PrepareLedger(ctx, chief, q, "csv")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := l.WriteCSV(ctx, io.Discard); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	db.Config.Logger = logger.Discard
+	checked := 0
+	for _, s := range rec.stmt {
+		if !strings.HasPrefix(strings.ToUpper(strings.TrimSpace(s)), "SELECT") {
+			continue
+		}
+		var plan []struct {
+			ID, Parent, Notused int
+			Detail              string
+		}
+		if err := db.Raw("EXPLAIN QUERY PLAN " + s).Scan(&plan).Error; err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+		checked++
+		for _, p := range plan {
+			if strings.HasPrefix(p.Detail, "SCAN ") || strings.Contains(p.Detail, "TEMP B-TREE") {
+				if strings.HasPrefix(p.Detail, "SCAN procuratorates") { // the scope's procuratorates by path
+					continue
+				}
+				t.Errorf("%s\n  plan step: %s", s, p.Detail)
+			}
+		}
+	}
+	if checked < 20 {
+		t.Fatalf("only %d statements checked", checked)
 	}
 }

@@ -5,10 +5,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -90,24 +88,7 @@ func BenchmarkStatsAndLedger(b *testing.B) {
 	})
 	b.Run(fmt.Sprintf("ledger_xlsx_%d", rows/10), func(b *testing.B) {
 		b.ReportAllocs()
-		var peak atomic.Uint64
-		stop := make(chan struct{})
-		done := make(chan struct{})
-		go func() { // sample the live heap to show it stays bounded
-			defer close(done)
-			var ms runtime.MemStats
-			for {
-				select {
-				case <-stop:
-					return
-				case <-time.After(20 * time.Millisecond):
-					runtime.ReadMemStats(&ms)
-					if ms.HeapInuse > peak.Load() {
-						peak.Store(ms.HeapInuse)
-					}
-				}
-			}
-		}()
+		peak := sampleHeap() // the live heap stays bounded
 		for b.Loop() {
 			l, err := svc.PrepareLedger(ctx, casemgr, stats.StatsQuery{Today: today, DepartmentID: dept1.ID}, "xlsx")
 			if err != nil {
@@ -119,9 +100,7 @@ func BenchmarkStatsAndLedger(b *testing.B) {
 			}
 			b.ReportMetric(float64(cw.n)/(1<<20), "xlsx-MB")
 		}
-		close(stop)
-		<-done
-		b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MB")
+		b.ReportMetric(float64(peak())/(1<<20), "peak-heap-MB")
 	})
 }
 
