@@ -224,3 +224,57 @@ func moveCase(tx *gorm.DB, id int64, field string, agencyID int64) error {
 	}
 	return audit.Record(tx, nil, "case.update", "case", id, map[string]any{"field": field})
 }
+
+// TestCatchUpSkipsFactlessActions: the audit entries of actions that change
+// no fact (freezing a document, saving a draft, an investigation record)
+// send no case to be recounted — a tampered count of its procuratorate
+// survives the catch-up — while any other action on the same case does
+// (the recount rewrites the count and Verify agrees again).
+func TestCatchUpSkipsFactlessActions(t *testing.T) {
+	t.Parallel()
+	drivers := []string{"sqlite"}
+	if os.Getenv("JIANYI_TEST_MYSQL_DSN") != "" {
+		drivers = append(drivers, "mysql")
+	}
+	for _, driver := range drivers {
+		t.Run(driver, func(t *testing.T) {
+			t.Parallel()
+			db := openBench(t, driver)
+			ctx := context.Background()
+			now := time.Date(2026, 6, 30, 2, 0, 0, 0, time.UTC)
+			loc, _ := time.LoadLocation("Asia/Shanghai")
+			clock := calendar.NewClock(loc, func() time.Time { return now })
+			db.UseClock(clock.Now)
+			svc := &stats.Service{DB: db, Clock: clock}
+			if err := svc.CatchUp(ctx); err != nil {
+				t.Fatal(err)
+			}
+			var c struct{ ID, ProcuratorateID int64 }
+			if err := db.Table("cases").Select("id, procuratorate_id").Where("issued_at IS NOT NULL").Order("id").Limit(1).Scan(&c).Error; err != nil {
+				t.Fatal(err)
+			}
+			if err := db.Exec("UPDATE stats_counts SET n = n + 1 WHERE procuratorate_id = ? AND dim = 'state'", c.ProcuratorateID).Error; err != nil {
+				t.Fatal(err)
+			}
+			record := func(action string) {
+				t.Helper()
+				if err := audit.Record(db.DB, nil, action, "case", c.ID, map[string]any{"probe": true}); err != nil {
+					t.Fatal(err)
+				}
+				if err := svc.CatchUp(ctx); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for _, action := range []string{"document.generate", "case.draft_saved", "case.investigation_record"} {
+				record(action)
+			}
+			if _, diffs, err := svc.Verify(ctx); err != nil || len(diffs) == 0 {
+				t.Fatalf("a factless action recounted the case's procuratorate (the tampered count is gone): %v, %v", diffs, err)
+			}
+			record("case.update")
+			if _, diffs, err := svc.Verify(ctx); err != nil || len(diffs) > 0 {
+				t.Fatalf("verify after an action that may change facts: %v, %v", diffs, err)
+			}
+		})
+	}
+}
