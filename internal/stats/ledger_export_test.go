@@ -6,7 +6,6 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -19,6 +18,7 @@ import (
 
 	"jianyi/internal/calendar"
 	"jianyi/internal/org"
+	"jianyi/internal/platform/database"
 	"jianyi/internal/stats"
 )
 
@@ -40,138 +40,127 @@ func (w *failAfter) Write(p []byte) (int, error) {
 // response) instead of ending as if complete.
 func TestLedgerExportIsCompleteOrFails(t *testing.T) {
 	t.Parallel()
-	drivers := []string{"sqlite"}
-	if os.Getenv("JIANYI_TEST_MYSQL_DSN") != "" {
-		drivers = append(drivers, "mysql")
-	}
-	for _, driver := range drivers {
-		t.Run(driver, func(t *testing.T) {
-			t.Parallel()
-			db := openBench(t, driver)
-			ctx := context.Background()
-			loc, _ := time.LoadLocation("Asia/Shanghai")
-			clock := calendar.NewClock(loc, func() time.Time { return time.Date(2026, 6, 30, 2, 0, 0, 0, time.UTC) })
-			db.UseClock(clock.Now)
-			svc := &stats.Service{DB: db, Clock: clock}
-			var province org.Procuratorate
-			if err := db.Where("level = ?", org.LevelProvincial).First(&province).Error; err != nil {
+	eachBench(t, func(t *testing.T, db *database.DB, _ *time.Time, clock *calendar.Clock) {
+		ctx := context.Background()
+		svc := &stats.Service{DB: db, Clock: clock}
+		var province org.Procuratorate
+		if err := db.Where("level = ?", org.LevelProvincial).First(&province).Error; err != nil {
+			t.Fatal(err)
+		}
+		chief := &org.Actor{UserID: 1, Role: org.RoleChief, ProcuratorateID: province.ID, ProcuratoratePath: province.Path}
+		var want []string
+		if err := db.Table("cases").Where("issued_at IS NOT NULL").Order("document_number").Pluck("document_number", &want).Error; err != nil {
+			t.Fatal(err)
+		}
+		if len(want) < 100 {
+			t.Fatalf("only %d issued recommendations generated", len(want))
+		}
+		check := func(format string, rows [][]string) {
+			t.Helper()
+			if len(rows) != len(want)+1 {
+				t.Fatalf("%s: %d rows, want %d and the header", format, len(rows)-1, len(want))
+			}
+			var got []string
+			for i, r := range rows[1:] {
+				if r[0] != strconv.Itoa(i+1) {
+					t.Fatalf("%s: row %d numbered %q", format, i+1, r[0])
+				}
+				got = append(got, r[2])
+			}
+			sort.Strings(got)
+			for i := range want {
+				if got[i] != want[i] {
+					t.Fatalf("%s: 文号 %q where %q was expected", format, got[i], want[i])
+				}
+			}
+		}
+
+		// Both walks: one procuratorate at a time, and the cases table
+		// in id order (a scope wider than WideAbove procuratorates).
+		for _, walk := range []struct {
+			name string
+			svc  *stats.Service
+		}{{"by procuratorate", svc}, {"by table", &stats.Service{DB: db, Clock: clock, WideAbove: 1}}} {
+			l, err := walk.svc.PrepareLedger(ctx, chief, stats.StatsQuery{}, "csv")
+			if err != nil {
 				t.Fatal(err)
 			}
-			chief := &org.Actor{UserID: 1, Role: org.RoleChief, ProcuratorateID: province.ID, ProcuratoratePath: province.Path}
-			var want []string
-			if err := db.Table("cases").Where("issued_at IS NOT NULL").Order("document_number").Pluck("document_number", &want).Error; err != nil {
+			if l.Scope != province.Name {
+				t.Fatalf("scope %q, want %q", l.Scope, province.Name)
+			}
+			var buf bytes.Buffer
+			if err := l.WriteCSV(ctx, &buf); err != nil {
 				t.Fatal(err)
 			}
-			if len(want) < 100 {
-				t.Fatalf("only %d issued recommendations generated", len(want))
+			rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(buf.Bytes(), []byte("\uFEFF")))).ReadAll()
+			if err != nil {
+				t.Fatal(err)
 			}
-			check := func(format string, rows [][]string) {
-				t.Helper()
-				if len(rows) != len(want)+1 {
-					t.Fatalf("%s: %d rows, want %d and the header", format, len(rows)-1, len(want))
-				}
-				var got []string
-				for i, r := range rows[1:] {
-					if r[0] != strconv.Itoa(i+1) {
-						t.Fatalf("%s: row %d numbered %q", format, i+1, r[0])
-					}
-					got = append(got, r[2])
-				}
-				sort.Strings(got)
-				for i := range want {
-					if got[i] != want[i] {
-						t.Fatalf("%s: 文号 %q where %q was expected", format, got[i], want[i])
-					}
-				}
+			check(walk.name+" csv", rows)
+			if l.Rows != len(want) {
+				t.Fatalf("%s csv: %d rows counted", walk.name, l.Rows)
 			}
 
-			// Both walks: one procuratorate at a time, and the cases table
-			// in id order (a scope wider than WideAbove procuratorates).
-			for _, walk := range []struct {
-				name string
-				svc  *stats.Service
-			}{{"by procuratorate", svc}, {"by table", &stats.Service{DB: db, Clock: clock, WideAbove: 1}}} {
-				l, err := walk.svc.PrepareLedger(ctx, chief, stats.StatsQuery{}, "csv")
-				if err != nil {
-					t.Fatal(err)
-				}
-				if l.Scope != province.Name {
-					t.Fatalf("scope %q, want %q", l.Scope, province.Name)
-				}
-				var buf bytes.Buffer
-				if err := l.WriteCSV(ctx, &buf); err != nil {
-					t.Fatal(err)
-				}
-				rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(buf.Bytes(), []byte("\uFEFF")))).ReadAll()
-				if err != nil {
-					t.Fatal(err)
-				}
-				check(walk.name+" csv", rows)
-				if l.Rows != len(want) {
-					t.Fatalf("%s csv: %d rows counted", walk.name, l.Rows)
-				}
-
-				l, err = walk.svc.PrepareLedger(ctx, chief, stats.StatsQuery{}, "xlsx")
-				if err != nil {
-					t.Fatal(err)
-				}
-				buf.Reset()
-				if err := l.WriteXLSX(ctx, &buf); err != nil {
-					t.Fatal(err)
-				}
-				f, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))
-				if err != nil {
-					t.Fatalf("%s: the workbook does not open: %v", walk.name, err)
-				}
-				xrows, err := f.GetRows("工作台账")
-				if err != nil {
-					t.Fatal(err)
-				}
-				check(walk.name+" xlsx", xrows)
-				if l.Rows != len(want) {
-					t.Fatalf("%s xlsx: %d rows counted", walk.name, l.Rows)
-				}
-				// Cell for cell the CSV's (dates read back through their
-				// date format; the CSV's apostrophe against formulas aside).
-				for i, r := range rows {
-					x := xrows[i]
-					for j, v := range r {
-						got := ""
-						if j < len(x) {
-							got = x[j]
-						}
-						if got != v && "'"+got != v {
-							t.Fatalf("%s: row %d column %s: xlsx %q, csv %q", walk.name, i, rows[0][j], got, v)
-						}
+			l, err = walk.svc.PrepareLedger(ctx, chief, stats.StatsQuery{}, "xlsx")
+			if err != nil {
+				t.Fatal(err)
+			}
+			buf.Reset()
+			if err := l.WriteXLSX(ctx, &buf); err != nil {
+				t.Fatal(err)
+			}
+			f, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))
+			if err != nil {
+				t.Fatalf("%s: the workbook does not open: %v", walk.name, err)
+			}
+			xrows, err := f.GetRows("工作台账")
+			if err != nil {
+				t.Fatal(err)
+			}
+			check(walk.name+" xlsx", xrows)
+			if l.Rows != len(want) {
+				t.Fatalf("%s xlsx: %d rows counted", walk.name, l.Rows)
+			}
+			// Cell for cell the CSV's (dates read back through their
+			// date format; the CSV's apostrophe against formulas aside).
+			for i, r := range rows {
+				x := xrows[i]
+				for j, v := range r {
+					got := ""
+					if j < len(x) {
+						got = x[j]
+					}
+					if got != v && "'"+got != v {
+						t.Fatalf("%s: row %d column %s: xlsx %q, csv %q", walk.name, i, rows[0][j], got, v)
 					}
 				}
-				if dates, err := f.GetCellType("工作台账", "L2"); err != nil || dates != excelize.CellTypeNumber && dates != excelize.CellTypeUnset {
-					t.Fatalf("%s: 制发日期 is not a date cell (%v, %v)", walk.name, dates, err)
-				}
-				notes, err := f.GetRows("口径说明")
-				if err != nil || len(notes) < 5 {
-					t.Fatalf("%s: notes sheet %d rows, %v", walk.name, len(notes), err)
-				}
-				f.Close()
 			}
+			if dates, err := f.GetCellType("工作台账", "L2"); err != nil || dates != excelize.CellTypeNumber && dates != excelize.CellTypeUnset {
+				t.Fatalf("%s: 制发日期 is not a date cell (%v, %v)", walk.name, dates, err)
+			}
+			notes, err := f.GetRows("口径说明")
+			if err != nil || len(notes) < 5 {
+				t.Fatalf("%s: notes sheet %d rows, %v", walk.name, len(notes), err)
+			}
+			f.Close()
+		}
 
-			for _, format := range []string{"csv", "xlsx"} {
-				l, err := svc.PrepareLedger(ctx, chief, stats.StatsQuery{}, format)
-				if err != nil {
-					t.Fatal(err)
-				}
-				w := &failAfter{n: 20 << 10}
-				if format == "csv" {
-					err = l.WriteCSV(ctx, w)
-				} else {
-					err = l.WriteXLSX(ctx, w)
-				}
-				if err == nil {
-					t.Fatalf("%s: an export whose client went away after 20 KB reports success", format)
-				}
+		for _, format := range []string{"csv", "xlsx"} {
+			l, err := svc.PrepareLedger(ctx, chief, stats.StatsQuery{}, format)
+			if err != nil {
+				t.Fatal(err)
 			}
-		})
-	}
+			w := &failAfter{n: 20 << 10}
+			if format == "csv" {
+				err = l.WriteCSV(ctx, w)
+			} else {
+				err = l.WriteXLSX(ctx, w)
+			}
+			if err == nil {
+				t.Fatalf("%s: an export whose client went away after 20 KB reports success", format)
+			}
+		}
+	})
 }
 
 // sqlRecorder is a gorm logger that keeps every statement run.
