@@ -30,10 +30,7 @@ var caseReplyColumns = rollupColumns[1:14]
 
 // replyOf is the reply part of a rollup row: a case's own contribution
 // to the reply figures when the row tallies one case.
-func replyOf(r *RollupRow) ReplySums {
-	return ReplySums{r.ReplyDue, r.Awaiting, r.OnTime, r.Late, r.NoReply, r.Perfunctory, r.DaysToReplySum,
-		r.PosAdopted, r.PosPartlyAdopted, r.PosNotAdopted, r.RectRectified, r.RectPartlyRectified, r.RectNotRectified}
-}
+func replyOf(r *RollupRow) ReplySums { return r.ReplySums }
 
 // chainLink is the letter before a case in its chain (agency, field, kind of
 // problem; issue order), all nil when there is none.
@@ -261,10 +258,7 @@ func (r *ReplySums) Dest() []any {
 
 // Tally is the ReplyTally the sums make.
 func (r *ReplySums) Tally() ReplyTally {
-	row := RollupRow{ReplyDue: r.ReplyDue, Awaiting: r.Awaiting, OnTime: r.OnTime, Late: r.Late, NoReply: r.NoReply,
-		Perfunctory: r.Perfunctory, DaysToReplySum: r.DaysToReplySum, PosAdopted: r.PosAdopted, PosPartlyAdopted: r.PosPartlyAdopted,
-		PosNotAdopted: r.PosNotAdopted, RectRectified: r.RectRectified, RectPartlyRectified: r.RectPartlyRectified,
-		RectNotRectified: r.RectNotRectified}
+	row := RollupRow{ReplySums: *r}
 	return row.tally().reply
 }
 

@@ -61,42 +61,32 @@ type rollupKey struct {
 
 // RollupRow is one row of stats_rollup.
 type RollupRow struct {
-	ProcuratorateID     int64  `gorm:"primaryKey;autoIncrement:false"`
-	DepartmentID        int64  `gorm:"primaryKey;autoIncrement:false"`
-	Field               string `gorm:"primaryKey"`
-	AgencyID            int64  `gorm:"primaryKey;autoIncrement:false"`
-	Issued              int64
-	ReplyDue            int64
-	Awaiting            int64
-	OnTime              int64
-	Late                int64
-	NoReply             int64
-	Perfunctory         int64
-	DaysToReplySum      int64
-	PosAdopted          int64
-	PosPartlyAdopted    int64
-	PosNotAdopted       int64
-	RectRectified       int64
-	RectPartlyRectified int64
-	RectNotRectified    int64
-	Delivered           int64
-	Announced           int64
-	FilingsDue          int64
-	FilingsOnTime       int64
-	EscHigher           int64
-	EscRegulator        int64
-	EscCongress         int64
-	EscDiscipline       int64
-	EscLitigation       int64
-	ResHigher           int64
-	ResRegulator        int64
-	ResCongress         int64
-	ResDiscipline       int64
-	ResLitigation       int64
-	EscalatedCases      int64
-	PublicInterest      int64
-	Closed              int64
-	HandlingDaysSum     int64
+	ProcuratorateID int64  `gorm:"primaryKey;autoIncrement:false"`
+	DepartmentID    int64  `gorm:"primaryKey;autoIncrement:false"`
+	Field           string `gorm:"primaryKey"`
+	AgencyID        int64  `gorm:"primaryKey;autoIncrement:false"`
+	Issued          int64
+	// ReplySums are the reply counters (stats_rollup's columns reply_due …
+	// rect_not_rectified), the part a case row of the recurrence holds.
+	ReplySums
+	Delivered       int64
+	Announced       int64
+	FilingsDue      int64
+	FilingsOnTime   int64
+	EscHigher       int64
+	EscRegulator    int64
+	EscCongress     int64
+	EscDiscipline   int64
+	EscLitigation   int64
+	ResHigher       int64
+	ResRegulator    int64
+	ResCongress     int64
+	ResDiscipline   int64
+	ResLitigation   int64
+	EscalatedCases  int64
+	PublicInterest  int64
+	Closed          int64
+	HandlingDaysSum int64
 	// The public agency table (disclosure.AgencyStats): cases not involving
 	// state secrets; received = issued and not withdrawn.
 	PubReceived    int64
@@ -156,8 +146,8 @@ func (g *groupTally) add(f *CaseFacts, secret bool, asOf calendar.Date) {
 // dropping it.
 func (g *groupTally) row(k rollupKey) (RollupRow, error) {
 	r := RollupRow{ProcuratorateID: k.ProcuratorateID, DepartmentID: k.DepartmentID, Field: k.Field, AgencyID: k.AgencyID,
-		Issued: g.issued, ReplyDue: g.reply.Due, Awaiting: g.reply.Awaiting, OnTime: g.reply.OnTime, Late: g.reply.Late,
-		NoReply: g.reply.NoReply, Perfunctory: g.reply.Perfunctory, DaysToReplySum: g.reply.daysToReplySum,
+		Issued: g.issued, ReplySums: ReplySums{ReplyDue: g.reply.Due, Awaiting: g.reply.Awaiting, OnTime: g.reply.OnTime,
+			Late: g.reply.Late, NoReply: g.reply.NoReply, Perfunctory: g.reply.Perfunctory, DaysToReplySum: g.reply.daysToReplySum},
 		Delivered: g.activity.Delivered, Announced: g.activity.Announced, FilingsDue: g.activity.FilingsDue,
 		FilingsOnTime: g.activity.FilingsOnTime, EscalatedCases: g.activity.EscalatedCases, PublicInterest: g.activity.PublicInterest,
 		Closed: g.activity.Closed, HandlingDaysSum: g.activity.handlingDaysSum,
