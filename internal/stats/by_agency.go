@@ -23,7 +23,7 @@ type AgencyReply struct {
 // numbers for one agency.
 func (s *Service) ReplyByAgency(ctx context.Context, a *org.Actor, q StatsQuery, limit int) ([]AgencyReply, error) {
 	tx := s.DB.WithContext(ctx)
-	sc, err := resolveStatsScope(tx, a, q, s.Clock)
+	sc, err := s.resolveScope(tx, a, q)
 	if err != nil {
 		return nil, err
 	}

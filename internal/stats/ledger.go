@@ -194,11 +194,10 @@ type Ledger struct {
 // records the export in the audit trail.
 func (s *Service) PrepareLedger(ctx context.Context, a *org.Actor, q StatsQuery, format string) (*Ledger, error) {
 	db := s.DB
-	sc, err := resolveStatsScope(db.WithContext(ctx), a, q, s.Clock)
+	sc, err := s.resolveScope(db.WithContext(ctx), a, q)
 	if err != nil {
 		return nil, err
 	}
-	sc.wideAbove = s.WideAbove
 	err = db.WithTx(ctx, func(tx *gorm.DB) error {
 		return audit.Record(tx, a, "ledger.export", "ledger", 0, map[string]any{"format": format, "procuratorate_id": q.ProcuratorateID,
 			"department_id": sc.departmentID, "field": q.Field, "agency_id": q.AgencyID, "from": q.From, "to": q.To})

@@ -19,7 +19,7 @@ type Scope struct{ sc *statsScope }
 // ResolveScope applies the statistics access rule to q, as the statistics
 // page does.
 func (s *Service) ResolveScope(ctx context.Context, a *org.Actor, q StatsQuery) (*Scope, error) {
-	sc, err := resolveStatsScope(s.DB.WithContext(ctx), a, q, s.Clock)
+	sc, err := s.resolveScope(s.DB.WithContext(ctx), a, q)
 	if err != nil {
 		return nil, err
 	}

@@ -42,6 +42,16 @@ type statsScope struct {
 	wideAbove    int            // Service.WideAbove
 }
 
+// resolveScope is resolveStatsScope with the service's WideAbove.
+func (s *Service) resolveScope(tx *gorm.DB, a *org.Actor, q StatsQuery) (*statsScope, error) {
+	sc, err := resolveStatsScope(tx, a, q, s.Clock)
+	if err != nil {
+		return nil, err
+	}
+	sc.wideAbove = s.WideAbove
+	return sc, nil
+}
+
 // resolveStatsScope applies the statistics access rule (policy.go,
 // StatsAccess) and checks the filters against it.
 func resolveStatsScope(tx *gorm.DB, a *org.Actor, q StatsQuery, clock *calendar.Clock) (*statsScope, error) {
@@ -295,11 +305,10 @@ type Service struct {
 func (s *Service) Compute(ctx context.Context, a *org.Actor, q StatsQuery) (*Stats, error) {
 	db := s.DB
 	tx := db.WithContext(ctx)
-	sc, err := resolveStatsScope(tx, a, q, s.Clock)
+	sc, err := s.resolveScope(tx, a, q)
 	if err != nil {
 		return nil, err
 	}
-	sc.wideAbove = s.WideAbove
 	q.Today = sc.q.Today
 	st := &Stats{Scope: string(StatsAccess(a)), Definitions: Definitions, ComputedAt: s.Clock.Now(),
 		Filters: map[string]any{"procuratorate_id": q.ProcuratorateID, "department_id": sc.departmentID, "field": q.Field, "agency_id": q.AgencyID, "from": q.From, "to": q.To}}
