@@ -28,10 +28,6 @@ const CaseRowsTable = "stats_case_groups"
 // of the same names.
 var caseReplyColumns = rollupColumns[1:14]
 
-// replyOf is the reply part of a rollup row: a case's own contribution
-// to the reply figures when the row tallies one case.
-func replyOf(r *RollupRow) ReplySums { return r.ReplySums }
-
 // chainLink is the letter before a case in its chain (agency, field, kind of
 // problem; issue order), all nil when there is none.
 type chainLink struct {
@@ -67,14 +63,11 @@ func fillCaseRow(cg *caseGroup, r *groupCaseRow, f *CaseFacts, asOf calendar.Dat
 	if r.ProblemKind != nil {
 		cg.ProblemKind = *r.ProblemKind
 	}
-	var one groupTally
-	one.reply.Add(f, Period{}, asOf)
-	row, err := one.row(rollupKey{})
-	if err != nil {
-		return err
-	}
-	cg.Reply = replyOf(&row)
-	return nil
+	var one ReplyTally
+	one.Add(f, Period{}, asOf)
+	var err error
+	cg.Reply, err = one.sums()
+	return err
 }
 
 // classifyMissing stores the kind of problem of the rows read without one

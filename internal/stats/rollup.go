@@ -145,37 +145,16 @@ func (g *groupTally) add(f *CaseFacts, secret bool, asOf calendar.Date) {
 // rectification or escalation kind the table has no column for, rather than
 // dropping it.
 func (g *groupTally) row(k rollupKey) (RollupRow, error) {
+	sums, err := g.reply.sums()
 	r := RollupRow{ProcuratorateID: k.ProcuratorateID, DepartmentID: k.DepartmentID, Field: k.Field, AgencyID: k.AgencyID,
-		Issued: g.issued, ReplySums: ReplySums{ReplyDue: g.reply.Due, Awaiting: g.reply.Awaiting, OnTime: g.reply.OnTime,
-			Late: g.reply.Late, NoReply: g.reply.NoReply, Perfunctory: g.reply.Perfunctory, DaysToReplySum: g.reply.daysToReplySum},
+		Issued: g.issued, ReplySums: sums,
 		Delivered: g.activity.Delivered, Announced: g.activity.Announced, FilingsDue: g.activity.FilingsDue,
 		FilingsOnTime: g.activity.FilingsOnTime, EscalatedCases: g.activity.EscalatedCases, PublicInterest: g.activity.PublicInterest,
 		Closed: g.activity.Closed, HandlingDaysSum: g.activity.handlingDaysSum,
 		PubReceived: g.pubReceived, PubReplyDue: g.pub.Due, PubOnTime: g.pub.OnTime, PubLate: g.pub.Late, PubNoReply: g.pub.NoReply,
 		PubPerfunctory: g.pub.Perfunctory}
-	for k, v := range g.reply.Positions {
-		switch k {
-		case agency.PositionAdopted:
-			r.PosAdopted = v
-		case agency.PositionPartlyAdopted:
-			r.PosPartlyAdopted = v
-		case agency.PositionNotAdopted:
-			r.PosNotAdopted = v
-		default:
-			return r, fmt.Errorf("stats rollup: no column for position %q", k)
-		}
-	}
-	for k, v := range g.reply.Rectifications {
-		switch k {
-		case agency.RectificationRectified:
-			r.RectRectified = v
-		case agency.RectificationPartlyRectified:
-			r.RectPartlyRectified = v
-		case agency.RectificationNotRectified:
-			r.RectNotRectified = v
-		default:
-			return r, fmt.Errorf("stats rollup: no column for rectification %q", k)
-		}
+	if err != nil {
+		return r, err
 	}
 	// A kind outside escalationKinds (a legacy or imported row) shows in no
 	// figure (ActivityFigures lists those kinds only), so it has no column.
@@ -188,6 +167,39 @@ func (g *groupTally) row(k rollupKey) (RollupRow, error) {
 	for k, v := range g.activity.Results {
 		if c, ok := cols[k]; ok {
 			*c[1] = v
+		}
+	}
+	return r, nil
+}
+
+// sums are the tally's reply counters as stats_rollup's columns. It fails
+// on a position or rectification the table has no column for, rather than
+// dropping it.
+func (t *ReplyTally) sums() (ReplySums, error) {
+	r := ReplySums{ReplyDue: t.Due, Awaiting: t.Awaiting, OnTime: t.OnTime, Late: t.Late, NoReply: t.NoReply,
+		Perfunctory: t.Perfunctory, DaysToReplySum: t.daysToReplySum}
+	for k, v := range t.Positions {
+		switch k {
+		case agency.PositionAdopted:
+			r.PosAdopted = v
+		case agency.PositionPartlyAdopted:
+			r.PosPartlyAdopted = v
+		case agency.PositionNotAdopted:
+			r.PosNotAdopted = v
+		default:
+			return r, fmt.Errorf("stats rollup: no column for position %q", k)
+		}
+	}
+	for k, v := range t.Rectifications {
+		switch k {
+		case agency.RectificationRectified:
+			r.RectRectified = v
+		case agency.RectificationPartlyRectified:
+			r.RectPartlyRectified = v
+		case agency.RectificationNotRectified:
+			r.RectNotRectified = v
+		default:
+			return r, fmt.Errorf("stats rollup: no column for rectification %q", k)
 		}
 	}
 	return r, nil
