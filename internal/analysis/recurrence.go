@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -132,7 +131,7 @@ type letterRow struct {
 	state                       cases.CaseState
 	received, due, firstReplied nullDate
 	rectification               string
-	closedAt                    nullTime
+	closedAt                    stats.NullTime
 	// The letter before it to the same agency on the same field and kind of
 	// problem, within the rows read (0: none).
 	prevID       int64
@@ -371,7 +370,7 @@ func replyFolds(tx *gorm.DB, scope *stats.Scope, q RecurrenceQuery, loc *time.Lo
 // of a group need no other facts (deliveries, filings, escalations).
 func (r *letterRow) facts(o *agency.ReplyFold, loc *time.Location) stats.CaseFacts {
 	c := cases.Case{ID: r.ID, State: r.state, ReceivedOn: r.received.ptr(), ReplyDue: r.due.ptr(), FirstRepliedOn: r.firstReplied.ptr(),
-		Rectification: r.rectification, ClosedAt: r.closedAt.ptr()}
+		Rectification: r.rectification, ClosedAt: r.closedAt.Ptr()}
 	f := stats.CaseFacts{CaseID: r.ID, ReplyFacts: agency.CaseReplyFacts(&c, loc), Rectification: r.rectification}
 	if o != nil {
 		o.Apply(&f.ReplyFacts)
@@ -601,7 +600,7 @@ func readLetters(tx *gorm.DB, q *gorm.DB, facts bool, loc *time.Location) ([]let
 	var unclassified []int64
 	var r letterRow
 	var kind *string
-	var issued nullTime
+	var issued stats.NullTime
 	dest := []any{&r.ID, &r.AgencyID, &r.Field, &kind, &issued}
 	if facts {
 		dest = append(dest, &r.state, &r.received, &r.due, &r.firstReplied, &r.rectification, &r.closedAt)
@@ -611,7 +610,7 @@ func readLetters(tx *gorm.DB, q *gorm.DB, facts bool, loc *time.Location) ([]let
 		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
-		r.issuedAt, r.issuedOn = issued.t, calendar.DateOf(issued.t, loc)
+		r.issuedAt, r.issuedOn = issued.Time, calendar.DateOf(issued.Time, loc)
 		if kind != nil {
 			r.kind = *kind
 		} else {
@@ -657,50 +656,4 @@ func sortLetters(list []letterRow) {
 		}
 		return a.ID < b.ID
 	})
-}
-
-// nullTime scans a nullable instant as a time.Time or as the text SQLite
-// stores (which the driver hands over as text for an expression).
-type nullTime struct {
-	t     time.Time
-	valid bool
-}
-
-// sqliteTimeLayouts are the layouts glebarez/go-sqlite writes and reads.
-var sqliteTimeLayouts = []string{"2006-01-02 15:04:05.999999999-07:00", "2006-01-02T15:04:05.999999999-07:00",
-	"2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05", "2006-01-02"}
-
-func (n *nullTime) Scan(src any) error {
-	n.valid = src != nil
-	switch v := src.(type) {
-	case nil:
-		return nil
-	case time.Time:
-		n.t = v
-		return nil
-	case []byte:
-		return n.parse(string(v))
-	case string:
-		return n.parse(v)
-	}
-	return fmt.Errorf("analysis: cannot read %T as a time", src)
-}
-
-func (n *nullTime) parse(s string) error {
-	s = strings.TrimSuffix(s, "Z")
-	for _, layout := range sqliteTimeLayouts {
-		if t, err := time.Parse(layout, s); err == nil {
-			n.t = t
-			return nil
-		}
-	}
-	return fmt.Errorf("analysis: cannot read %q as a time", s)
-}
-
-func (n nullTime) ptr() *time.Time {
-	if !n.valid {
-		return nil
-	}
-	t := n.t
-	return &t
 }

@@ -202,7 +202,7 @@ func fillFacts(tx *gorm.DB, rows []CaseRow, facts []CaseFacts, loc *time.Locatio
 
 	var (
 		dueOn   calendar.Date
-		filedAt sqlTime
+		filedAt NullTime
 	)
 	err = scanEach(of("filings", "filings.case_id, filings.due_on, "+timeColumn(tx, "filings.filed_at")), []any{&caseID, &dueOn, &filedAt}, func() {
 		f := at(caseID)

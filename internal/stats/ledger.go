@@ -477,7 +477,7 @@ func (b *ledgerBatchBuf) scan(tx, q *gorm.DB) error {
 	var (
 		r                          LedgerRow
 		agencyID, prosID, projID   sql.NullInt64
-		issuedAt, closedAt         sqlTime
+		issuedAt, closedAt         NullTime
 		caseNumber, documentNumber sql.NullString
 	)
 	if b.ids == nil {

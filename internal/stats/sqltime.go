@@ -8,7 +8,7 @@ import (
 	"gorm.io/gorm"
 )
 
-// timeColumn selects a timestamp column so that sqlTime reads it: as text on
+// timeColumn selects a timestamp column so that NullTime reads it: as text on
 // SQLite, whose driver would otherwise parse every value itself — first in
 // t.String()'s layout, which fails and allocates its error, then in the
 // layout it writes (a seventh of a ledger export's allocations) — and as is
@@ -20,16 +20,25 @@ func timeColumn(tx *gorm.DB, col string) string {
 	return col
 }
 
-// sqlTime scans a nullable timestamp selected by timeColumn: a time.Time
+// NullTime scans a nullable timestamp (best selected by timeColumn): a time.Time
 // from the driver, or the text SQLite holds — the layout its driver writes
 // ("2006-01-02 15:04:05.999999999-07:00") read digit by digit, any other
 // text by the layouts the driver reads.
-type sqlTime struct {
+type NullTime struct {
 	Time  time.Time
 	Valid bool
 }
 
-func (t *sqlTime) Scan(src any) error {
+// Ptr is the time, nil when NULL.
+func (t NullTime) Ptr() *time.Time {
+	if !t.Valid {
+		return nil
+	}
+	v := t.Time
+	return &v
+}
+
+func (t *NullTime) Scan(src any) error {
 	t.Time, t.Valid = time.Time{}, src != nil
 	switch v := src.(type) {
 	case nil:
@@ -51,7 +60,7 @@ var sqliteTimeLayouts = []string{"2006-01-02 15:04:05.999999999 -0700 MST", "200
 	"2006-01-02T15:04:05.999999999-07:00", "2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05",
 	"2006-01-02T15:04:05", "2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02"}
 
-func (t *sqlTime) parse(s string) error {
+func (t *NullTime) parse(s string) error {
 	if v, ok := parseStoredTime(s); ok {
 		t.Time = v
 		return nil

@@ -29,7 +29,7 @@ func TestParseStoredTime(t *testing.T) {
 			t.Errorf("%q read as %v", s, v)
 		}
 	}
-	var st sqlTime
+	var st NullTime
 	for _, s := range []string{"2025-08-08", "2025-08-08 05:35", "2025-08-08 05:35:36.883089 +0000 UTC m=+0.000000001", "2025-08-08T05:35:36Z"} {
 		if err := st.Scan(s); err != nil || !st.Valid || st.Time.Year() != 2025 {
 			t.Errorf("%q: %v %v", s, st, err)
