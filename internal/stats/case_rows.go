@@ -10,7 +10,6 @@ import (
 
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
-	"jianyi/internal/org"
 )
 
 // The per-case rows of stats_case_groups (migration 0022) carry what the
@@ -300,14 +299,7 @@ func (s *Scope) CaseRowsScope(alias string) (cond string, args []any, ok bool) {
 // Everywhere reports a scope of every procuratorate and department (its
 // field and agency filters aside): every letter's chain link, to the same
 // agency on the same field, is then in the scope.
-func (s *Scope) Everywhere(tx *gorm.DB) (bool, error) {
-	if s.sc.departmentID != 0 || s.sc.prosecutorID != 0 {
-		return false, nil
-	}
-	var n int64
-	err := tx.Model(&org.Procuratorate{}).Count(&n).Error
-	return n == int64(len(s.sc.procIDs)), err
-}
+func (s *Scope) Everywhere(tx *gorm.DB) (bool, error) { return s.sc.everywhere(tx) }
 
 // CaseRowsOrgs restricts the case rows under alias to the scope's
 // procuratorates and department (not its field and agency filters).

@@ -118,8 +118,16 @@ func (sc *statsScope) wide() bool {
 // whole reports a scope of every procuratorate with no filter and no
 // period: a condition on the cases table would let every row through.
 func (sc *statsScope) whole(tx *gorm.DB) (bool, error) {
-	if !sc.wide() || sc.departmentID != 0 || sc.prosecutorID != 0 || sc.q.Field != "" || sc.q.AgencyID != 0 ||
-		!sc.q.From.IsZero() || !sc.q.To.IsZero() {
+	if !sc.wide() || sc.q.Field != "" || sc.q.AgencyID != 0 || !sc.q.From.IsZero() || !sc.q.To.IsZero() {
+		return false, nil
+	}
+	return sc.everywhere(tx)
+}
+
+// everywhere reports a scope of every procuratorate and department (its
+// field, agency and period filters aside).
+func (sc *statsScope) everywhere(tx *gorm.DB) (bool, error) {
+	if sc.departmentID != 0 || sc.prosecutorID != 0 {
 		return false, nil
 	}
 	var n int64
