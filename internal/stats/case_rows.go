@@ -262,16 +262,8 @@ func (s *Service) CaseRowsFor(ctx context.Context, sc *Scope) (bool, error) {
 	if err := s.catchUpFor(ctx); err != nil {
 		return false, err
 	}
-	db := s.DB.WithContext(ctx)
-	var st rollupState
-	if err := db.First(&st, 1).Error; err != nil {
-		return false, err
-	}
-	var maxID int64
-	if err := db.Table("audit_entries").Select("COALESCE(MAX(id), 0)").Scan(&maxID).Error; err != nil {
-		return false, err
-	}
-	return st.AsOf == sc.Today().String() && st.AuditID == maxID, nil
+	_, current, err := rollupCurrent(s.DB.WithContext(ctx), sc.Today())
+	return current, err
 }
 
 // CaseRowsScope restricts the case rows under alias to the scope and its

@@ -415,26 +415,32 @@ func (s *Service) CatchUp(ctx context.Context) error {
 	mu, _ := rollupLocks.LoadOrStore(s.DB, &sync.Mutex{})
 	mu.(*sync.Mutex).Lock()
 	defer mu.(*sync.Mutex).Unlock()
-	db := s.DB.WithContext(ctx)
-	var st rollupState
-	if err := db.First(&st, 1).Error; err != nil {
+	st, current, err := rollupCurrent(s.DB.WithContext(ctx), today)
+	if err != nil || current {
 		return err
-	}
-	var maxID int64
-	if err := db.Table("audit_entries").Select("COALESCE(MAX(id), 0)").Scan(&maxID).Error; err != nil {
-		return err
-	}
-	if st.AsOf == today.String() && st.AuditID == maxID {
-		return nil
 	}
 	if asOf, err := calendar.ParseDate(st.AsOf); st.AsOf == "" || err != nil || today.Before(asOf) {
 		return s.rebuildAll(ctx, today)
 	}
-	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error { return s.catchUp(tx, today) })
+	err = s.DB.WithTx(ctx, func(tx *gorm.DB) error { return s.catchUp(tx, today) })
 	if errors.Is(err, errFullRecount) {
 		return s.rebuildAll(ctx, today)
 	}
 	return err
+}
+
+// rollupCurrent reads the aggregates' state and reports whether they are
+// counted as of today and up to the audit trail's last entry.
+func rollupCurrent(db *gorm.DB, today calendar.Date) (rollupState, bool, error) {
+	var st rollupState
+	if err := db.First(&st, 1).Error; err != nil {
+		return st, false, err
+	}
+	var maxID int64
+	if err := db.Table("audit_entries").Select("COALESCE(MAX(id), 0)").Scan(&maxID).Error; err != nil {
+		return st, false, err
+	}
+	return st, st.AsOf == today.String() && st.AuditID == maxID, nil
 }
 
 // catchUpTimeout bounds a catch-up started for a request, which outlives
