@@ -439,7 +439,9 @@ func (ix Index) Backfill(ctx context.Context, withTx func(ctx context.Context, f
 		}
 		close(next)
 		wg.Wait()
+		written := 0
 		err = withTx(ctx, func(tx *gorm.DB) error {
+			written = 0 // a retried transaction starts over
 			have, err := ix.present(tx, list)
 			if err != nil {
 				return err
@@ -451,13 +453,14 @@ func (ix Index) Backfill(ctx context.Context, withTx func(ctx context.Context, f
 				if err := ix.putMissing(tx, p.ID, docs[i].grams, docs[i].words); err != nil {
 					return err
 				}
+				written++
 			}
 			return nil
 		})
 		if err != nil {
 			return total, err
 		}
-		total += len(list)
+		total += written
 		after = list[len(list)-1].ID
 	}
 	return total, ctx.Err()
