@@ -639,7 +639,7 @@ func readLetters(tx *gorm.DB, q *gorm.DB, facts bool, loc *time.Location) ([]let
 		}
 		for i := range out {
 			if out[i].kind == "" {
-				out[i].kind = ClassifyProblem(titles[out[i].ID])
+				out[i].kind = cases.ClassifyProblem(titles[out[i].ID])
 			}
 		}
 	}
