@@ -279,16 +279,9 @@ func (s *Server) analysisGroups(c echo.Context, d *analysisPageData, picked map[
 		}
 		out = append(out, v)
 	}
-	titles := map[int64]string{}
-	tx := s.db.WithContext(c.Request().Context())
-	for start := 0; start < len(ids); start += 500 {
-		var rows []cases.Case
-		if err := tx.Select("id, title").Where("id IN ?", ids[start:min(start+500, len(ids))]).Find(&rows).Error; err != nil {
-			return nil, err
-		}
-		for _, r := range rows {
-			titles[r.ID] = r.Title
-		}
+	titles, err := cases.TitlesByID(s.db.WithContext(c.Request().Context()), ids)
+	if err != nil {
+		return nil, err
 	}
 	for i := range out {
 		for j := range out[i].Cases {

@@ -95,7 +95,7 @@ func (s *Server) renderModelImports(c echo.Context, status int, errs templates.F
 	for _, m := range list {
 		ids = append(ids, m.UserID)
 	}
-	names, err := s.userNames(c, ids)
+	names, err := userNames(s.db.WithContext(ctx), ids)
 	if err != nil {
 		return err
 	}
@@ -109,22 +109,6 @@ func (s *Server) renderModelImports(c echo.Context, status int, errs templates.F
 	}
 	p.Errors = errs
 	return s.renderPage(c, status, "staff/analysis_imports", p)
-}
-
-// userNames reads users' display names.
-func (s *Server) userNames(c echo.Context, ids []int64) (map[int64]string, error) {
-	out := map[int64]string{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	var users []org.User
-	if err := s.db.WithContext(c.Request().Context()).Select("id, display_name").Where("id IN ?", ids).Find(&users).Error; err != nil {
-		return nil, err
-	}
-	for _, u := range users {
-		out[u.ID] = u.DisplayName
-	}
-	return out, nil
 }
 
 // importError shows an error about the file on the upload page; others
@@ -236,7 +220,7 @@ func (s *Server) modelImportRecordPage(c echo.Context) error {
 	if err != nil {
 		return s.errorPage(c, err)
 	}
-	names, err := s.userNames(c, []int64{res.UserID})
+	names, err := userNames(s.db.WithContext(c.Request().Context()), []int64{res.UserID})
 	if err != nil {
 		return err
 	}

@@ -661,6 +661,9 @@ func (s *Server) casePageData(c echo.Context, id int64) (*casePageData, error) {
 
 // userNames reads the display names of users.
 func userNames(tx *gorm.DB, ids []int64) (map[int64]string, error) {
+	if len(ids) == 0 {
+		return map[int64]string{}, nil
+	}
 	var rows []org.User
 	if err := tx.Model(&org.User{}).Select("id", "display_name").Where("id IN ?", ids).Find(&rows).Error; err != nil {
 		return nil, err

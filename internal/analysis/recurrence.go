@@ -387,7 +387,7 @@ func repeatedTitles(tx *gorm.DB, list []RepeatedLetter) error {
 	for _, x := range list {
 		ids = append(ids, x.CaseID, x.EarlierCaseID)
 	}
-	titles, err := caseTitles(tx, ids)
+	titles, err := cases.TitlesByID(tx, ids)
 	if err != nil {
 		return err
 	}
@@ -395,24 +395,6 @@ func repeatedTitles(tx *gorm.DB, list []RepeatedLetter) error {
 		list[i].Title, list[i].EarlierTitle = titles[list[i].CaseID], titles[list[i].EarlierCaseID]
 	}
 	return nil
-}
-
-// caseTitles reads the titles of cases by id, 500 at a time.
-func caseTitles(tx *gorm.DB, ids []int64) (map[int64]string, error) {
-	out := make(map[int64]string, len(ids))
-	for start := 0; start < len(ids); start += 500 {
-		var rows []struct {
-			ID    int64
-			Title string
-		}
-		if err := tx.Table("cases").Select("id, title").Where("id IN ?", ids[start:min(start+500, len(ids))]).Scan(&rows).Error; err != nil {
-			return nil, err
-		}
-		for _, r := range rows {
-			out[r.ID] = r.Title
-		}
-	}
-	return out, nil
 }
 
 // groupTally is what one group has counted.
@@ -633,7 +615,7 @@ func readLetters(tx *gorm.DB, q *gorm.DB, facts bool, loc *time.Location) ([]let
 		out = append(out, c...)
 	}
 	if len(unclassified) > 0 {
-		titles, err := caseTitles(tx, unclassified)
+		titles, err := cases.TitlesByID(tx, unclassified)
 		if err != nil {
 			return nil, err
 		}

@@ -1,8 +1,6 @@
 package cases
 
 import (
-	"sort"
-
 	"jianyi/internal/org"
 )
 
@@ -144,16 +142,4 @@ func (a *ActionSpec) Leads(from, s CaseState) bool {
 		}
 	}
 	return false
-}
-
-// ActionsFrom lists the actions that may start in a state, sorted.
-func ActionsFrom(s CaseState) []string {
-	var out []string
-	for _, a := range Lifecycle {
-		if a.StartsFrom(s) {
-			out = append(out, a.Name)
-		}
-	}
-	sort.Strings(out)
-	return out
 }

@@ -31,11 +31,18 @@ func LetterTexts(title string, rc RecommendationContent) []string {
 // IndexCase writes the case's tokens; letter is its issued content, nil
 // before issuance.
 func IndexCase(tx *gorm.DB, c *Case, letter *RecommendationContent) error {
-	words := ""
+	grams, words := caseTokens(c, letter)
+	return search.Cases.Put(tx, c.ID, grams, words)
+}
+
+// caseTokens are a case's tokens: the grams of its title and summary, and
+// the words of its letter (none before issuance, letter nil).
+func caseTokens(c *Case, letter *RecommendationContent) (grams, words string) {
+	grams = search.Grams(c.Title, c.Summary)
 	if letter != nil {
 		words = search.Words(LetterTexts(letter.TitleFor(c), *letter)...)
 	}
-	return search.Cases.Put(tx, c.ID, search.Grams(c.Title, c.Summary), words)
+	return grams, words
 }
 
 // RegisterLead inserts a new lead (线索) with its register event and its
@@ -93,15 +100,14 @@ func missingFromIndex(ctx context.Context, db *database.DB, after int64, limit i
 		c := &list[i]
 		content, issued := latest[c.ID]
 		out[i] = search.Pending{ID: c.ID, Tokens: func() (string, string) {
-			grams := search.Grams(c.Title, c.Summary)
 			if !issued {
-				return grams, ""
+				return caseTokens(c, nil)
 			}
 			rc, err := ParseRecommendationContent(content)
 			if err != nil {
-				return grams, "" // unreadable content has no words; the next issue rewrites them
+				return caseTokens(c, nil) // unreadable content has no words; the next issue rewrites them
 			}
-			return grams, search.Words(LetterTexts(rc.TitleFor(c), rc)...)
+			return caseTokens(c, &rc)
 		}}
 	}
 	return out, nil
