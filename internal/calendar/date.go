@@ -254,17 +254,19 @@ func (d *Date) Scan(src any) error {
 		*d = dateFromTime(v)
 		return nil
 	case string:
-		return d.scanText(v)
+		return d.ScanText(v)
 	case []byte:
-		return d.scanText(string(v))
+		return d.ScanText(string(v))
 	default:
 		return fmt.Errorf("%w：无法从数据库类型 %T 读取日期", ErrInvalidDate, src)
 	}
 }
 
-// scanText tolerates a time-of-day suffix ("2026-03-05 00:00:00" or RFC 3339)
-// because a column filled by another tool may hold a full timestamp.
-func (d *Date) scanText(s string) error {
+// ScanText is Scan of a text value (without boxing it in an interface, which
+// allocates — the ledger reads dates by the million). It tolerates a
+// time-of-day suffix ("2026-03-05 00:00:00" or RFC 3339) because a column
+// filled by another tool may hold a full timestamp.
+func (d *Date) ScanText(s string) error {
 	if len(s) > len(dateLayout) && (s[len(dateLayout)] == ' ' || s[len(dateLayout)] == 'T') {
 		s = s[:len(dateLayout)]
 	}

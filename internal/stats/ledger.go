@@ -6,10 +6,10 @@ import (
 	"bytes"
 	"compress/flate"
 	"context"
-	"database/sql"
 	"encoding/csv"
 	"fmt"
 	"io"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -300,30 +300,60 @@ func (l *Ledger) walksTable() bool {
 	return l.sc.wide() && l.sc.departmentID == 0 && l.sc.prosecutorID == 0 && q.Field == "" && q.AgencyID == 0 && q.From.IsZero() && q.To.IsZero()
 }
 
-// ledgerSelect is what a ledger batch reads of a case, in the order
-// ledgerBatchBuf.scan scans it: factsCaseColumns but the registration time
-// (the ledger shows no 登记 date; a time costs its parsing), the timestamps
-// as timeColumn selects them, then the columns shown and the ids of the
-// names, which a ledgerNames finds — five joins per row cost more than the
-// rest of the row.
-func ledgerSelect(tx *gorm.DB) string {
-	return `cases.id, cases.procuratorate_id, cases.department_id, cases.agency_id, cases.state, ` + timeColumn(tx, "cases.issued_at") + `,
-	cases.delivered_on, cases.received_on, cases.reply_due, cases.first_replied_on, cases.rectification, ` + timeColumn(tx, "cases.closed_at") + `,
-	cases.case_number, cases.document_number, cases.title, cases.field, cases.source, cases.prosecutor_id, cases.project_id`
+// ledgerFields are what a ledger batch reads of a case, packed (see
+// packed.go), in the order ledgerBatchBuf.set reads them: factsCaseColumns
+// but the registration time (the ledger shows no 登记 date), then the
+// columns shown and the ids of the names, which a ledgerNames finds — five
+// joins per row cost more than the rest of the row. The free texts may hold
+// the separator: a case whose text does not split is read again field by
+// field.
+var ledgerFields = [ledgerFieldCount]packedCol{
+	{expr: "cases.id"}, {expr: "cases.procuratorate_id"}, {expr: "cases.department_id"}, {expr: "cases.agency_id", nullable: true},
+	{expr: "cases.prosecutor_id"}, {expr: "cases.project_id", nullable: true}, {expr: "cases.state", code: true},
+	{expr: "cases.issued_at", nullable: true}, {expr: "cases.closed_at", nullable: true}, {expr: "cases.delivered_on", nullable: true},
+	{expr: "cases.received_on", nullable: true}, {expr: "cases.reply_due", nullable: true}, {expr: "cases.first_replied_on", nullable: true},
+	{expr: "cases.rectification", code: true}, {expr: "cases.source", code: true},
+	// free text
+	{expr: "cases.field"}, {expr: "cases.case_number", nullable: true}, {expr: "cases.document_number", nullable: true}, {expr: "cases.title"},
 }
+
+// The fields of ledgerFields by position.
+const (
+	lfID = iota
+	lfProcuratorate
+	lfDepartment
+	lfAgency
+	lfProsecutor
+	lfProject
+	lfState
+	lfIssuedAt
+	lfClosedAt
+	lfDeliveredOn
+	lfReceivedOn
+	lfReplyDue
+	lfFirstRepliedOn
+	lfRectification
+	lfSource
+	lfField
+	lfCaseNumber
+	lfDocumentNumber
+	lfTitle
+	ledgerFieldCount
+)
 
 // ledgerBatchBuf holds a batch's rows and facts and the values the rows
 // point to (agency ids, issue and closing times, dates), reused batch after
 // batch.
 type ledgerBatchBuf struct {
-	rows  []LedgerRow
-	base  []CaseRow
-	facts []CaseFacts
-	ids   []int64
-	times []time.Time
-	dates []calendar.Date
-	refs  []ledgerRefs
-	names ledgerNames
+	rows   []LedgerRow
+	base   []CaseRow
+	facts  []CaseFacts
+	ids    []int64
+	times  []time.Time
+	dates  []calendar.Date
+	refs   []ledgerRefs
+	names  ledgerNames
+	reread []int64 // cases whose packed text did not split (see scan)
 }
 
 // ledgerRefs are a row's ids of the names it shows besides its
@@ -370,7 +400,10 @@ func (n *ledgerNames) fill(tx *gorm.DB, rows []LedgerRow, refs []ledgerRefs) err
 			name string
 		)
 		err := scanEach(tx.Table(table[0]).Select("id, "+table[1]).Where("id IN ?", missing),
-			[]any{&id, &name}, func() { m[id] = name })
+			[]any{&id, &name}, func() error {
+				m[id] = name
+				return nil
+			})
 		if err != nil {
 			return err
 		}
@@ -428,7 +461,7 @@ func (l *Ledger) batchQuery(tx *gorm.DB, procIDs []int64, after int64) *gorm.DB 
 	if !l.sc.q.To.IsZero() {
 		q = q.Where("cases.issued_at < ?", l.sc.q.To.AddDays(1).StartIn(l.sc.loc))
 	}
-	return q.Select(ledgerSelect(tx)).Where("cases.issued_at IS NOT NULL AND cases.id > ?", after).
+	return q.Select(packedExpr(tx, ledgerFields[:])).Where("cases.issued_at IS NOT NULL AND cases.id > ?", after).
 		Order("cases.id").Limit(ledgerBatch)
 }
 
@@ -466,56 +499,40 @@ func (l *Ledger) walk(ctx context.Context, b *ledgerBatchBuf, procIDs []int64, f
 	}
 }
 
-// scan reads a batch (q, on tx) into b with database/sql's Rows (gorm's reflection
-// cost more than the query): the names as plain strings ("" for none), the
-// case's dates pointing into b.dates.
+// scan reads a batch (q, on tx, selecting ledgerFields packed) into b with
+// database/sql's Rows (gorm's reflection cost more than the query): each
+// case as one text, split into its fields — substrings of it, the names
+// plain strings ("" for none), the dates pointing into b.dates. A case
+// whose text holds a separator of its own (in a title, say) is read again
+// field by field.
 func (b *ledgerBatchBuf) scan(tx, q *gorm.DB) error {
-	b.rows, b.base = b.rows[:0], b.base[:0]
-	if b.dates == nil {
-		b.dates = make([]calendar.Date, 4*ledgerBatch)
-	}
-	var (
-		r                          LedgerRow
-		agencyID, prosID, projID   sql.NullInt64
-		issuedAt, closedAt         NullTime
-		caseNumber, documentNumber sql.NullString
-	)
 	if b.ids == nil {
-		b.ids, b.times = make([]int64, ledgerBatch), make([]time.Time, 2*ledgerBatch)
+		b.rows, b.refs = make([]LedgerRow, 0, ledgerBatch), make([]ledgerRefs, 0, ledgerBatch)
+		b.ids, b.times, b.dates = make([]int64, ledgerBatch), make([]time.Time, 2*ledgerBatch), make([]calendar.Date, 4*ledgerBatch)
 	}
-	var dates [4]calendar.Date
-	b.refs = b.refs[:0]
-	err := scanEach(q, []any{&r.ID, &r.ProcuratorateID, &r.DepartmentID, &agencyID, &r.State, &issuedAt,
-		&dates[0], &dates[1], &dates[2], &dates[3], &r.Rectification, &closedAt,
-		&caseNumber, &documentNumber, &r.Title, &r.Field, &r.Source, &prosID, &projID}, func() {
+	b.rows, b.base, b.refs, b.reread = b.rows[:0], b.base[:0], b.refs[:0], b.reread[:0]
+	var (
+		packed string
+		fields [ledgerFieldCount]string
+	)
+	err := scanEach(q, []any{&packed}, func() error {
 		n := len(b.rows)
-		r.AgencyID, r.IssuedAt, r.ClosedAt = nil, nil, nil
-		if agencyID.Valid {
-			b.ids[n] = agencyID.Int64
-			r.AgencyID = &b.ids[n]
+		b.rows, b.refs = b.rows[:n+1], b.refs[:n+1]
+		if splitPacked(packed, fields[:]) {
+			return b.set(n, &fields)
 		}
-		if issuedAt.Valid {
-			b.times[2*n] = issuedAt.Time
-			r.IssuedAt = &b.times[2*n]
+		id, err := strconv.ParseInt(packed[:max(0, strings.IndexByte(packed, packSep))], 10, 64)
+		if err != nil {
+			return fmt.Errorf("ledger: a case read as %q: %w", packed, err)
 		}
-		if closedAt.Valid {
-			b.times[2*n+1] = closedAt.Time
-			r.ClosedAt = &b.times[2*n+1]
-		}
-		d := b.dates[4*n : 4*n+4 : 4*n+4]
-		var ptrs [4]*calendar.Date
-		for i := range dates {
-			if !dates[i].IsZero() {
-				d[i] = dates[i]
-				ptrs[i] = &d[i]
-			}
-		}
-		r.DeliveredOn, r.ReceivedOn, r.ReplyDue, r.FirstRepliedOn = ptrs[0], ptrs[1], ptrs[2], ptrs[3]
-		r.CaseNumber, r.DocumentNumber = caseNumber.String, documentNumber.String
-		b.rows = append(b.rows, r)
-		b.refs = append(b.refs, ledgerRefs{agency: agencyID.Int64, prosecutor: prosID.Int64, project: projID.Int64})
+		b.rows[n] = LedgerRow{CaseRow: CaseRow{ID: id}}
+		b.reread = append(b.reread, id)
+		return nil
 	})
 	if err != nil {
+		return err
+	}
+	if err := b.readAgain(tx); err != nil {
 		return err
 	}
 	if err := b.names.fill(tx, b.rows, b.refs); err != nil {
@@ -528,6 +545,60 @@ func (b *ledgerBatchBuf) scan(tx, q *gorm.DB) error {
 		b.facts = make([]CaseFacts, ledgerBatch)
 	}
 	b.facts = b.facts[:len(b.rows)]
+	return nil
+}
+
+// readAgain reads the cases of b.reread field by field into their rows.
+func (b *ledgerBatchBuf) readAgain(tx *gorm.DB) error {
+	if len(b.reread) == 0 {
+		return nil
+	}
+	var fields [ledgerFieldCount]string
+	dest := make([]any, len(fields))
+	for i := range fields {
+		dest[i] = &fields[i]
+	}
+	return scanEach(tx.Table("cases").Select(strings.Join(packedExprs(ledgerFields[:]), ", ")).Where("cases.id IN ?", b.reread), dest, func() error {
+		id, err := strconv.ParseInt(fields[lfID], 10, 64)
+		if err != nil {
+			return err
+		}
+		n := sort.Search(len(b.rows), func(i int) bool { return b.rows[i].ID >= id })
+		if n == len(b.rows) || b.rows[n].ID != id {
+			return nil
+		}
+		return b.set(n, &fields)
+	})
+}
+
+// set fills row n of the batch from its fields.
+func (b *ledgerBatchBuf) set(n int, f *[ledgerFieldCount]string) error {
+	var p fieldParser
+	r := &b.rows[n]
+	*r = LedgerRow{CaseRow: CaseRow{ID: p.id(f[lfID]), ProcuratorateID: p.id(f[lfProcuratorate]), DepartmentID: p.id(f[lfDepartment]),
+		State: cases.CaseState(f[lfState]), Rectification: f[lfRectification]},
+		CaseNumber: f[lfCaseNumber], DocumentNumber: f[lfDocumentNumber], Title: f[lfTitle], Field: f[lfField], Source: f[lfSource]}
+	b.refs[n] = ledgerRefs{agency: p.id(f[lfAgency]), prosecutor: p.id(f[lfProsecutor]), project: p.id(f[lfProject])}
+	if b.refs[n].agency != 0 {
+		b.ids[n] = b.refs[n].agency
+		r.AgencyID = &b.ids[n]
+	}
+	var ok bool
+	if b.times[2*n], ok = p.time(f[lfIssuedAt]); ok {
+		r.IssuedAt = &b.times[2*n]
+	}
+	if b.times[2*n+1], ok = p.time(f[lfClosedAt]); ok {
+		r.ClosedAt = &b.times[2*n+1]
+	}
+	for i, d := range [4]**calendar.Date{&r.DeliveredOn, &r.ReceivedOn, &r.ReplyDue, &r.FirstRepliedOn} {
+		b.dates[4*n+i] = p.date(f[lfDeliveredOn+i])
+		if !b.dates[4*n+i].IsZero() {
+			*d = &b.dates[4*n+i]
+		}
+	}
+	if p.err != nil {
+		return fmt.Errorf("ledger: case %s: %w", f[lfID], p.err)
+	}
 	return nil
 }
 
