@@ -154,7 +154,7 @@ func fillFacts(tx *gorm.DB, rows []CaseRow, facts []CaseFacts, loc *time.Locatio
 			cur.Position = fold.Position
 		}
 	}
-	err := scanPacked(of("replies", packedExpr(tx, replyFactFields[:])).Order("replies.case_id, replies.id"), f[:], func() error {
+	err := scanPacked(of("replies", packedExpr(replyFactFields[:])).Order("replies.case_id, replies.id"), f[:], func() error {
 		reply = agency.ReplyFactRow{CaseID: p.id(f[0]), ID: p.id(f[1]), SubmittedOn: p.date(f[2]), Returned: p.bool(f[4]), Kind: f[5], Position: f[6]}
 		if due := p.date(f[3]); !due.IsZero() {
 			if len(dues) == cap(dues) {
@@ -198,7 +198,7 @@ func fillFacts(tx *gorm.DB, rows []CaseRow, facts []CaseFacts, loc *time.Locatio
 		return err
 	}
 
-	err = scanPacked(of("case_deliveries", packedExpr(tx, deliveryFactFields[:])).Order("case_deliveries.case_id, case_deliveries.id"), f[:2], func() error {
+	err = scanPacked(of("case_deliveries", packedExpr(deliveryFactFields[:])).Order("case_deliveries.case_id, case_deliveries.id"), f[:2], func() error {
 		if c := at(p.id(f[0])); c != nil {
 			c.DeliveryMethod = f[1]
 		}
@@ -209,7 +209,7 @@ func fillFacts(tx *gorm.DB, rows []CaseRow, facts []CaseFacts, loc *time.Locatio
 	}
 
 	filings := make([]FilingFact, 0, len(rows)) // what Filing points to
-	err = scanPacked(of("filings", packedExpr(tx, filingFactFields[:])), f[:3], func() error {
+	err = scanPacked(of("filings", packedExpr(filingFactFields[:])), f[:3], func() error {
 		c := at(p.id(f[0]))
 		due := p.date(f[1])
 		filedAt, filed := p.time(f[2])

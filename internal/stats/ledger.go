@@ -6,13 +6,13 @@ import (
 	"bytes"
 	"compress/flate"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
@@ -274,6 +274,9 @@ func (l *Ledger) Each(ctx context.Context, fn func(r *LedgerRow) error) error {
 		if err != nil {
 			return err
 		}
+		if err := b.names.preload(l.db.WithContext(ctx)); err != nil {
+			return err
+		}
 		var procIDs []int64
 		if !whole {
 			procIDs = l.sc.procIDs
@@ -305,14 +308,14 @@ func (l *Ledger) walksTable() bool {
 // but the registration time (the ledger shows no 登记 date), then the
 // columns shown and the ids of the names, which a ledgerNames finds — five
 // joins per row cost more than the rest of the row. The free texts may hold
-// the separator: a case whose text does not split is read again field by
-// field.
+// the separator, and so may a stray code, unchecked here: a case whose
+// text does not split is read again field by field.
 var ledgerFields = [ledgerFieldCount]packedCol{
 	{expr: "cases.id"}, {expr: "cases.procuratorate_id"}, {expr: "cases.department_id"}, {expr: "cases.agency_id", nullable: true},
-	{expr: "cases.prosecutor_id"}, {expr: "cases.project_id", nullable: true}, {expr: "cases.state", code: true},
+	{expr: "cases.prosecutor_id"}, {expr: "cases.project_id", nullable: true}, {expr: "cases.state"},
 	{expr: "cases.issued_at", nullable: true}, {expr: "cases.closed_at", nullable: true}, {expr: "cases.delivered_on", nullable: true},
 	{expr: "cases.received_on", nullable: true}, {expr: "cases.reply_due", nullable: true}, {expr: "cases.first_replied_on", nullable: true},
-	{expr: "cases.rectification", code: true}, {expr: "cases.source", code: true},
+	{expr: "cases.rectification"}, {expr: "cases.source"},
 	// free text
 	{expr: "cases.field"}, {expr: "cases.case_number", nullable: true}, {expr: "cases.document_number", nullable: true}, {expr: "cases.title"},
 }
@@ -371,6 +374,28 @@ type ledgerNames struct {
 // each name.
 var ledgerNameTables = [5][2]string{{"procuratorates", "name"}, {"departments", "name"}, {"users", "display_name"},
 	{"agencies", "name"}, {"projects", "title"}}
+
+// preload reads every name of the tables: a walk of the whole cases table
+// (a province) meets most of them, and an IN list of a thousand ids cost
+// some ten times a row read by a table scan.
+func (n *ledgerNames) preload(tx *gorm.DB) error {
+	var (
+		id   int64
+		name string
+	)
+	for t, table := range ledgerNameTables {
+		m := map[int64]string{}
+		n.tables[t] = m
+		err := scanEach(tx.Table(table[0]).Select("id, "+table[1]), []any{&id, &name}, func() error {
+			m[id] = name
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // fill sets the names of rows, reading those not read before with one
 // query per table.
@@ -461,7 +486,7 @@ func (l *Ledger) batchQuery(tx *gorm.DB, procIDs []int64, after int64) *gorm.DB 
 	if !l.sc.q.To.IsZero() {
 		q = q.Where("cases.issued_at < ?", l.sc.q.To.AddDays(1).StartIn(l.sc.loc))
 	}
-	return q.Select(packedExpr(tx, ledgerFields[:])).Where("cases.issued_at IS NOT NULL AND cases.id > ?", after).
+	return q.Select(packedExpr(ledgerFields[:])).Where("cases.issued_at IS NOT NULL AND cases.id > ?", after).
 		Order("cases.id").Limit(ledgerBatch)
 }
 
@@ -894,50 +919,93 @@ func writeLedgerNotes(f *excelize.File, headStyle int, asOf calendar.Date) error
 }
 
 // WriteCSV streams the ledger as UTF-8 CSV with a byte-order mark, so Excel
-// opens the Chinese text correctly; dates are written YYYY-MM-DD.
+// opens the Chinese text correctly; dates are written YYYY-MM-DD. Each row
+// is appended to one reused buffer — what encoding/csv writes, without a
+// string per cell.
 func (l *Ledger) WriteCSV(ctx context.Context, w io.Writer) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	if _, err := bw.WriteString("\uFEFF"); err != nil {
-		return err
+	line := []byte("\uFEFF")
+	for i, h := range LedgerHeaders() {
+		if i > 0 {
+			line = append(line, ',')
+		}
+		line = appendCSVField(line, h)
 	}
-	cw := csv.NewWriter(bw)
-	if err := cw.Write(LedgerHeaders()); err != nil {
+	if _, err := bw.Write(append(line, '\n')); err != nil {
 		return err
 	}
 	n := 0
-	rec := make([]string, len(ledgerColumns))
 	vals := make([]ledgerCell, len(ledgerColumns))
 	err := l.Each(ctx, func(r *LedgerRow) error {
 		n++
 		l.cells(r, n, vals)
+		line = line[:0]
 		for i, c := range vals {
+			if i > 0 {
+				line = append(line, ',')
+			}
 			switch c.kind {
 			case cellDate:
-				rec[i] = c.date.String()
+				line = c.date.AppendString(line)
 			case cellNumber:
-				rec[i] = strconv.Itoa(c.num)
+				line = strconv.AppendInt(line, int64(c.num), 10)
 			default:
-				rec[i] = csvSafe(c.text)
+				line = appendCSVText(line, c.text)
 			}
 		}
-		return cw.Write(rec)
+		_, err := bw.Write(append(line, '\n'))
+		return err
 	})
 	if err != nil {
-		return err
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
 		return err
 	}
 	l.Rows = n
 	return bw.Flush()
 }
 
-// csvSafe keeps a cell from being read as a formula by spreadsheet programs
-// (CSV injection): text starting with = + - @ gets a leading apostrophe.
-func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
+// appendCSVField appends s as a field as encoding/csv's Writer writes it
+// (comma-separated, lines ending in \n): quoted, its quotes doubled, when it
+// holds a comma, a quote or a line break, starts with a blank or is \. .
+func appendCSVField(b []byte, s string) []byte {
+	if s == "" {
+		return b
 	}
-	return s
+	quote := s == `\.` || strings.ContainsAny(s, ",\"\r\n")
+	if r, _ := utf8.DecodeRuneInString(s); unicode.IsSpace(r) {
+		quote = true
+	}
+	if !quote {
+		return append(b, s...)
+	}
+	return appendCSVQuoted(append(b, '"'), s)
 }
+
+// appendCSVText appends a text cell: csvSafe(s) as appendCSVField writes it.
+func appendCSVText(b []byte, s string) []byte {
+	if s == "" || !strings.ContainsRune(csvFormulaStarts, rune(s[0])) {
+		return appendCSVField(b, s)
+	}
+	// Starting with the apostrophe, the field is neither \. nor blank at the start.
+	if !strings.ContainsAny(s, ",\"\r\n") {
+		return append(append(b, '\''), s...)
+	}
+	return appendCSVQuoted(append(b, '"', '\''), s)
+}
+
+// appendCSVQuoted appends s with its quotes doubled and the closing quote.
+func appendCSVQuoted(b []byte, s string) []byte {
+	for {
+		i := strings.IndexByte(s, '"')
+		if i < 0 {
+			break
+		}
+		b = append(append(b, s[:i+1]...), '"')
+		s = s[i+1:]
+	}
+	return append(append(b, s...), '"')
+}
+
+// csvFormulaStarts are the first characters that make spreadsheet programs
+// read a cell as a formula (CSV injection): appendCSVText puts an apostrophe
+// before a text starting with one.
+const csvFormulaStarts = "=+-@\t\r"

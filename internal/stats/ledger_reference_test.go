@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/csv"
 	"strconv"
+	"strings"
+	"testing"
 	"time"
 
 	"jianyi/internal/agency"
@@ -154,4 +156,33 @@ func LedgerReferenceCSV(db *database.DB, loc *time.Location, today calendar.Date
 	}
 	w.Flush()
 	return buf.Bytes(), w.Error()
+}
+
+// csvSafe is a text cell as the ledger writes it: an apostrophe before a
+// formula's first character.
+func csvSafe(s string) string {
+	if s != "" && strings.ContainsRune(csvFormulaStarts, rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// TestAppendCSVText: a text cell is written as encoding/csv writes
+// csvSafe(text), the headers as it writes them.
+func TestAppendCSVText(t *testing.T) {
+	texts := []string{"", "a", "中文", " lead", "\tlead", "\u3000全角空格", "trail ", "a,b", `say "hi"`, "line\nbreak", "cr\rlf\r\n",
+		`\.`, `\..`, "=1+1", "+1", "-1", "@x", "=a,\"b\"", "\r\n", "'", "\"", "\xff\xfe", "\x1f", "\u00a0nbsp", "-", "=",
+		"\t\"q\"", "\r=1,2"}
+	for _, s := range texts {
+		var want bytes.Buffer
+		w := csv.NewWriter(&want)
+		if err := w.Write([]string{csvSafe(s), s}); err != nil {
+			t.Fatal(err)
+		}
+		w.Flush()
+		got := appendCSVField(append(appendCSVText([]byte(nil), s), ','), s)
+		if string(got)+"\n" != want.String() {
+			t.Errorf("%q: %q, encoding/csv %q", s, got, want.String())
+		}
+	}
 }
