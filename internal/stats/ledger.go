@@ -8,9 +8,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -267,28 +269,100 @@ func ledgerScopeName(tx *gorm.DB, a *org.Actor, sc *statsScope) (string, error) 
 //     (procuratorate_id, agency_id, id) when an agency is chosen — so every
 //     batch seeks and reads its own rows; one query over the whole IN list
 //     of a province re-read and sorted every remaining row for each batch.
+//
+// Two goroutines share the work: one reads the batches of cases and their
+// names, the caller's reads each batch's facts (on a connection of its own)
+// and calls fn — about half the work each. The reader reads a batch ahead,
+// while the caller writes the previous one, only as long as the exports
+// running are fewer than the cores (GOMAXPROCS; see readAhead): an export
+// alone on a two-core server runs on both, two share them as before.
 func (l *Ledger) Each(ctx context.Context, fn func(r *LedgerRow) error) error {
-	b := &ledgerBatchBuf{}
-	if l.walksTable() {
-		whole, err := l.sc.whole(l.db.WithContext(ctx))
-		if err != nil {
+	ledgerExports.Add(1)
+	defer ledgerExports.Add(-1)
+	ctx, stop := context.WithCancel(ctx)
+	full := make(chan ledgerBatchMsg)
+	go func() {
+		defer close(full)
+		if err := l.read(ctx, full); err != nil {
+			select {
+			case full <- ledgerBatchMsg{err: err}:
+			case <-ctx.Done():
+			}
+		}
+	}()
+	defer func() {
+		stop()
+		for range full { // the reader stops at the next batch
+		}
+	}()
+	for m := range full {
+		if m.err != nil {
+			return m.err
+		}
+		if err := l.complete(ctx, m.b, fn); err != nil {
 			return err
 		}
-		if err := b.names.preload(l.db.WithContext(ctx)); err != nil {
-			return err
-		}
-		var procIDs []int64
-		if !whole {
-			procIDs = l.sc.procIDs
-		}
-		return l.walk(ctx, b, procIDs, fn)
-	}
-	for _, procID := range l.sc.procIDs {
-		if err := l.walk(ctx, b, []int64{procID}, fn); err != nil {
-			return err
-		}
+		m.done <- m.b
 	}
 	return nil
+}
+
+// ledgerBatchMsg is a batch of cases read (b, to be handed back on done
+// once used) or the reading's error.
+type ledgerBatchMsg struct {
+	b    *ledgerBatchBuf
+	done chan<- *ledgerBatchBuf
+	err  error
+}
+
+// ledgerPipeline is how many batch buffers an export reads into: one being
+// read while the other's facts are read and its rows written.
+const ledgerPipeline = 2
+
+// ledgerExports counts the ledger exports running (in Each).
+var ledgerExports atomic.Int32
+
+// readAhead reports whether a batch may be read while the previous one is
+// being written: while the exports running leave a core free. Each export
+// keeps one busy at a time; a second start makes the first wait again.
+func readAhead() bool { return int(ledgerExports.Load()) < runtime.GOMAXPROCS(0) }
+
+// read reads the batches of cases (see Each) into a pipeline of buffers and
+// sends them to full, in order.
+func (l *Ledger) read(ctx context.Context, full chan<- ledgerBatchMsg) error {
+	free := make(chan *ledgerBatchBuf, ledgerPipeline)
+	names := &ledgerNames{}
+	for range ledgerPipeline {
+		free <- &ledgerBatchBuf{names: names}
+	}
+	if !l.walksTable() {
+		for _, procID := range l.sc.procIDs {
+			if err := l.walk(ctx, free, full, []int64{procID}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	whole, err := l.sc.whole(l.db.WithContext(ctx))
+	if err != nil {
+		return err
+	}
+	if err := names.preload(l.db.WithContext(ctx)); err != nil {
+		return err
+	}
+	var procIDs []int64
+	if !whole {
+		procIDs = l.sc.procIDs
+	}
+	return l.walk(ctx, free, full, procIDs)
+}
+
+// batchContext bounds the database work of a batch by BatchTimeout, if set.
+func (l *Ledger) batchContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if l.BatchTimeout > 0 {
+		return context.WithTimeout(ctx, l.BatchTimeout)
+	}
+	return ctx, func() {}
 }
 
 // walksTable reports a scope whose ledger is read by walking the cases
@@ -355,8 +429,8 @@ type ledgerBatchBuf struct {
 	times  []time.Time
 	dates  []calendar.Date
 	refs   []ledgerRefs
-	names  ledgerNames
-	reread []int64 // cases whose packed text did not split (see scan)
+	names  *ledgerNames // the export's, shared by its buffers
+	reread []int64      // cases whose packed text did not split (see scan)
 }
 
 // ledgerRefs are a row's ids of the names it shows besides its
@@ -490,38 +564,70 @@ func (l *Ledger) batchQuery(tx *gorm.DB, procIDs []int64, after int64) *gorm.DB 
 		Order("cases.id").Limit(ledgerBatch)
 }
 
-// walk reads the ledger of procIDs (nil: every procuratorate) batch by
-// batch and calls fn for each row.
-func (l *Ledger) walk(ctx context.Context, b *ledgerBatchBuf, procIDs []int64, fn func(r *LedgerRow) error) error {
+// walk reads the cases of procIDs (nil: every procuratorate) batch by
+// batch into the buffers of free and sends each to full.
+func (l *Ledger) walk(ctx context.Context, free chan *ledgerBatchBuf, full chan<- ledgerBatchMsg, procIDs []int64) error {
 	var after int64
 	for {
-		bctx, cancel := ctx, context.CancelFunc(func() {})
-		if l.BatchTimeout > 0 {
-			bctx, cancel = context.WithTimeout(ctx, l.BatchTimeout)
+		var b *ledgerBatchBuf
+		select {
+		case b = <-free:
+		case <-ctx.Done():
+			return ctx.Err()
 		}
+		if !readAhead() { // wait until the other buffers are written
+			var written [ledgerPipeline - 1]*ledgerBatchBuf
+			for i := range written {
+				select {
+				case written[i] = <-free:
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+			}
+			for _, o := range written {
+				free <- o
+			}
+		}
+		bctx, cancel := l.batchContext(ctx)
 		tx := l.db.WithContext(bctx)
 		err := b.scan(tx, l.batchQuery(tx, procIDs, after))
-		if err == nil {
-			err = fillFacts(tx, b.base, b.facts, l.sc.loc, false)
-		}
 		cancel()
 		if err != nil {
 			return err
 		}
-		for i := range b.rows {
-			b.rows[i].Facts = b.facts[i]
-			if err := fn(&b.rows[i]); err != nil {
-				return err
-			}
+		n := len(b.rows)
+		if n > 0 {
+			after = b.rows[n-1].ID
 		}
-		if l.Progress != nil {
-			l.Progress()
+		select {
+		case full <- ledgerBatchMsg{b: b, done: free}:
+		case <-ctx.Done():
+			return ctx.Err()
 		}
-		if len(b.rows) < ledgerBatch {
+		if n < ledgerBatch {
 			return nil
 		}
-		after = b.rows[len(b.rows)-1].ID
 	}
+}
+
+// complete reads the facts of a batch read and calls fn for each row.
+func (l *Ledger) complete(ctx context.Context, b *ledgerBatchBuf, fn func(r *LedgerRow) error) error {
+	bctx, cancel := l.batchContext(ctx)
+	err := fillFacts(l.db.WithContext(bctx), b.base, b.facts, l.sc.loc, false)
+	cancel()
+	if err != nil {
+		return err
+	}
+	for i := range b.rows {
+		b.rows[i].Facts = b.facts[i]
+		if err := fn(&b.rows[i]); err != nil {
+			return err
+		}
+	}
+	if l.Progress != nil {
+		l.Progress()
+	}
+	return nil
 }
 
 // scan reads a batch (q, on tx, selecting ledgerFields packed) into b with

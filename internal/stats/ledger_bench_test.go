@@ -33,7 +33,7 @@ func BenchmarkLedgerSeeded(b *testing.B) {
 	if driver == "" {
 		driver = "sqlite"
 	}
-	db, err := database.Open(database.OpenOptions{Driver: driver, DSN: dsn})
+	db, err := database.Open(database.OpenOptions{Driver: driver, DSN: dsn, MaxOpenConns: 20, MaxIdleConns: 10}) // the shipped pool
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -265,7 +265,7 @@ func nameTable(step string) bool {
 // a packed row, a stray separator in a reply's position and a delivery's
 // method (codes), quotes, commas, line breaks, leading blanks, a formula,
 // a missing case number. The walk by procuratorate writes the same rows in
-// its own order.
+// its own order; three exports at once write the same bytes.
 func TestLedgerCSVMatchesReference(t *testing.T) {
 	t.Parallel()
 	eachBench(t, func(t *testing.T, db *database.DB, _ *time.Time, clock *calendar.Clock) {
@@ -354,6 +354,25 @@ func TestLedgerCSVMatchesReference(t *testing.T) {
 			}
 			if got, ref := records(buf.Bytes()), records(want); strings.Join(got, "\n") != strings.Join(ref, "\n") {
 				t.Fatalf("%s: the rows differ from the reference's", walk.name)
+			}
+		}
+		// Three at once: while the exports outnumber the cores, a reader
+		// does not read ahead of its writer; the bytes are the same.
+		var wg sync.WaitGroup
+		outs, errs := make([]bytes.Buffer, 3), make([]error, 3)
+		for i := range outs {
+			wg.Go(func() {
+				l, err := (&stats.Service{DB: db, Clock: clock, WideAbove: 1}).PrepareLedger(ctx, chief, stats.StatsQuery{}, "csv")
+				if err == nil {
+					err = l.WriteCSV(ctx, &outs[i])
+				}
+				errs[i] = err
+			})
+		}
+		wg.Wait()
+		for i := range outs {
+			if errs[i] != nil || !bytes.Equal(outs[i].Bytes(), want) {
+				t.Fatalf("export %d of 3 at once: %v, %d bytes, want %d", i, errs[i], outs[i].Len(), len(want))
 			}
 		}
 	})
