@@ -460,7 +460,11 @@ func (n *ledgerNames) preload(tx *gorm.DB) error {
 	for t, table := range ledgerNameTables {
 		m := map[int64]string{}
 		n.tables[t] = m
-		err := scanEach(tx.Table(table[0]).Select("id, "+table[1]), []any{&id, &name}, func() error {
+		q := tx.Table(table[0]).Select("id, " + table[1])
+		if table[0] == "users" {
+			q = q.Where("agency_id IS NULL") // the procuratorates' staff: no agency account prosecutes
+		}
+		err := scanEach(q, []any{&id, &name}, func() error {
 			m[id] = name
 			return nil
 		})
