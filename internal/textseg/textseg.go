@@ -15,6 +15,7 @@
 package textseg
 
 import (
+	"math"
 	"strings"
 	"sync"
 	"unicode"
@@ -39,8 +40,11 @@ func IsPersonTag(tag string) bool { return strings.HasPrefix(tag, "nr") }
 
 // Segmenter cuts and tags text with the shared dictionary.
 type Segmenter struct {
-	base gse.Segmenter
-	tag  pos.Segmenter
+	dict *dict
+	// hmm is gse's part-of-speech segmenter with an empty dictionary:
+	// given a run of Han characters, it segments and tags it with its
+	// hidden Markov model alone.
+	hmm pos.Segmenter
 }
 
 var shared = sync.OnceValue(func() *Segmenter { return Load() })
@@ -52,18 +56,19 @@ func Shared() *Segmenter { return shared() }
 // Load reads the embedded simplified-Chinese dictionary into a new
 // segmenter. Prefer Shared; Load is for measuring the load itself.
 func Load() *Segmenter {
-	s := &Segmenter{}
-	s.base.SkipLog = true
-	// The embedded dictionary cannot fail to load: LoadDictEmbed only
-	// splits a string compiled into the binary.
-	_ = s.base.LoadDictEmbed("zh_s")
-	s.tag.WithGse(s.base)
+	d, err := loadDict()
+	if err != nil {
+		// The dictionary is compiled into the binary; its tests load it.
+		panic(err)
+	}
+	s := &Segmenter{dict: d}
+	s.hmm.WithGse(gse.Segmenter{Dict: gse.NewDict(), SkipLog: true})
 	return s
 }
 
 // Lookup reports whether word is in the dictionary, with its tag.
 func (s *Segmenter) Lookup(word string) (tag string, ok bool) {
-	freq, tag, ok := s.base.Find(word)
+	freq, tag, ok := s.dict.lookup(word)
 	return tag, ok && freq > 0
 }
 
@@ -140,57 +145,148 @@ func (s *Segmenter) tagHan(run string, at int) []Word {
 		}
 		add(w, tag)
 	}
-	buf := ""
+	addRunes := func(w string) {
+		for i := 0; i < len(w); {
+			_, n := utf8.DecodeRuneInString(w[i:])
+			addKnown(w[i : i+n])
+			i += n
+		}
+	}
+	// buf is run[from:to], single characters on the dictionary's path.
+	from, to := 0, 0
 	flush := func() {
+		buf := run[from:to]
 		switch {
 		case buf == "":
 		case utf8.RuneCountInString(buf) == 1:
 			addKnown(buf)
 		default:
 			if _, known := s.Lookup(buf); known {
-				for _, r := range buf {
-					addKnown(string(r))
-				}
+				addRunes(buf)
 				break
 			}
-			parts := s.tag.Cut(buf, true)
+			parts := s.cutUnknown(buf)
 			if !joins(parts, buf) {
-				for _, r := range buf {
-					addKnown(string(r))
-				}
+				addRunes(buf)
 				break
 			}
 			for _, p := range parts {
 				add(p.Text, p.Pos)
 			}
 		}
-		buf = ""
+		from = to
 	}
-	parts := s.base.CutDAGNoHMM(run)
-	if !joinsText(parts, run) {
-		parts = strings.Split(run, "")
-	}
-	for _, p := range parts {
-		if utf8.RuneCountInString(p) == 1 {
-			buf += p
+	ends := s.route(run, math.Log(s.dict.total))
+	for x, y := 0, 0; x < len(run); x = y {
+		y = ends[x]
+		if _, n := utf8.DecodeRuneInString(run[x:]); n == y-x {
+			to = y
 			continue
 		}
 		flush()
-		addKnown(p)
+		addKnown(run[x:y])
+		from, to = y, y
 	}
 	flush()
 	return words
 }
 
-func joinsText(parts []string, text string) bool {
-	at := 0
-	for _, p := range parts {
-		if p == "" || !strings.HasPrefix(text[at:], p) {
-			return false
-		}
-		at += len(p)
+// route returns jieba's most probable path through run: for the byte
+// offset of each character that begins a word of the path, the offset where
+// that word ends. Candidate words are the dictionary's words in run; a
+// character that begins none stands alone. A word scores the logarithm of
+// its frequency less logTotal (0 for a character not in the dictionary, and
+// minus infinity for one that only begins longer words); the path maximises
+// the sum, preferring the longer word on a tie, as gse computes it.
+func (s *Segmenter) route(run string, logTotal float64) []int {
+	// Character boundaries: bounds[k] is the offset of character k.
+	bounds := make([]int, 0, len(run)/3+1)
+	for i := range run {
+		bounds = append(bounds, i)
 	}
-	return at == len(text)
+	n := len(bounds)
+	bounds = append(bounds, len(run))
+	score := make([]float64, n+1)
+	next := make([]int, n+1) // index of the character after the word
+	for k := n - 1; k >= 0; k-- {
+		found := false
+		consider := func(i int, freq float64) {
+			f := math.Log(freq) - logTotal + score[i+1]
+			if !found || score[k] < f || score[k] == f && next[k]-1 < i {
+				score[k], next[k], found = f, i+1, true
+			}
+		}
+		for i := k; i < n; i++ {
+			freq, _, ok := s.dict.lookup(run[bounds[k]:bounds[i+1]])
+			if !ok {
+				break
+			}
+			if freq > 0 {
+				consider(i, freq)
+			}
+		}
+		if !found {
+			freq, _, ok := s.dict.lookup(run[bounds[k]:bounds[k+1]])
+			if !ok {
+				freq = 1
+			}
+			consider(k, freq)
+		}
+	}
+	ends := make([]int, len(run)+1)
+	for k := 0; k < n; k++ {
+		ends[bounds[k]] = bounds[next[k]]
+	}
+	return ends
+}
+
+// cutUnknown cuts a run of characters that the dictionary's path left
+// single, as jieba's posseg does with HMM (and gse's pos.Segmenter did
+// here): a path scored by the frequencies alone, without the total; its
+// words take the dictionary's tag, and runs of single characters that are
+// no word go to the hidden Markov model.
+func (s *Segmenter) cutUnknown(text string) []gse.SegPos {
+	var out []gse.SegPos
+	tagged := func(w string) gse.SegPos {
+		tag, ok := s.dict.posTag(w)
+		if !ok {
+			tag = "x"
+		}
+		return gse.SegPos{Text: w, Pos: tag}
+	}
+	from, to := 0, 0
+	flush := func() {
+		buf := text[from:to]
+		switch {
+		case buf == "":
+		case utf8.RuneCountInString(buf) == 1:
+			out = append(out, tagged(buf))
+		default:
+			if freq, _, ok := s.dict.lookup(buf); !ok || freq == 0 {
+				out = append(out, s.hmm.Cut(buf, true)...)
+				break
+			}
+			for i := 0; i < len(buf); {
+				_, n := utf8.DecodeRuneInString(buf[i:])
+				out = append(out, tagged(buf[i:i+n]))
+				i += n
+			}
+		}
+		from = to
+	}
+	ends := s.route(text, 0)
+	for x, y := 0, 0; x < len(text); x = y {
+		y = ends[x]
+		if _, n := utf8.DecodeRuneInString(text[x:]); n == y-x {
+			to = y
+			continue
+		}
+		flush()
+		out = append(out, tagged(text[x:y]))
+		from, to = y, y
+	}
+	flush()
+	return out
 }
 
 func joins(parts []gse.SegPos, text string) bool {
