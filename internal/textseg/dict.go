@@ -100,7 +100,7 @@ func loadDict() (*dict, error) {
 			}
 			ti = uint8(len(d.tags))
 			tagIndex[tag] = ti
-			d.tags = append(d.tags, tag)
+			d.tags = append(d.tags, strings.Clone(tag)) // not a piece of raw
 		}
 		d.total += freq
 		if found {
