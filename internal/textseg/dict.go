@@ -3,10 +3,10 @@ package textseg
 import (
 	"bytes"
 	"compress/gzip"
+	"io"
 	_ "embed"
 	"fmt"
 	"hash/maphash"
-	"io"
 	"math"
 	"strconv"
 	"strings"
@@ -49,11 +49,7 @@ type dict struct {
 
 // loadDict parses the embedded dictionary.
 func loadDict() (*dict, error) {
-	z, err := gzip.NewReader(bytes.NewReader(zhS))
-	if err != nil {
-		return nil, err
-	}
-	raw, err := io.ReadAll(z)
+	raw, err := gunzip(zhS)
 	if err != nil {
 		return nil, err
 	}
@@ -232,4 +228,13 @@ func (d *dict) posTag(key string) (string, bool) {
 // heapBytes is the memory the dictionary keeps.
 func (d *dict) heapBytes() int {
 	return cap(d.keys) + 4*cap(d.off) + cap(d.size) + 4*cap(d.freq) + cap(d.tag) + 4*cap(d.slots)
+}
+
+// gunzip unpacks embedded data.
+func gunzip(data []byte) ([]byte, error) {
+	z, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, err
+	}
+	return io.ReadAll(z)
 }

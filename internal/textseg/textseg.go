@@ -3,17 +3,19 @@
 // layout (no line break inside a word of a title) and redaction (where a
 // person's name begins and ends).
 //
-// It uses the simplified-Chinese dictionary of github.com/go-ego/gse (the
-// jieba dictionary, about 350,000 words with their frequency and tag) and
-// gse's hidden Markov model, which segments and tags words the dictionary
-// lacks — most personal names among them (tag "nr").
+// It uses the data of github.com/go-ego/gse v0.80.3 (copies in dict/): its
+// simplified-Chinese dictionary (the jieba dictionary, about 350,000 words
+// with their frequency and tag) and its part-of-speech hidden Markov model,
+// which segments and tags words the dictionary lacks — most personal names
+// among them (tag "nr"). It cuts and tags exactly as the gse-based segmenter
+// it replaced (golden_test.go), with the data held compactly (dict.go: about
+// 12 MB of heap, where gse's trie of per-character tokens took about 130
+// MB) and the model's tables in slices rather than maps (hmm.go).
 //
-// The dictionary is held in a compact form of its own (dict.go: about 12 MB
-// of heap, where gse's trie of per-character tokens took about 130 MB).
-// Loading it takes a few tenths of a second, so it is done once per
-// process, on first use, and the segmenter is shared: call Shared from
-// every package. A Segmenter is safe for concurrent use; it is never
-// modified after loading.
+// Loading takes a few tenths of a second, so it is done once per process,
+// on first use, and the segmenter is shared: call Shared from every
+// package. A Segmenter is safe for concurrent use; it is never modified
+// after loading.
 package textseg
 
 import (
@@ -22,9 +24,6 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/go-ego/gse"
-	"github.com/go-ego/gse/hmm/pos"
 )
 
 // Word is one word of a text with its part-of-speech tag. Start and End are
@@ -43,10 +42,7 @@ func IsPersonTag(tag string) bool { return strings.HasPrefix(tag, "nr") }
 // Segmenter cuts and tags text with the shared dictionary.
 type Segmenter struct {
 	dict *dict
-	// hmm is gse's part-of-speech segmenter with an empty dictionary:
-	// given a run of Han characters, it segments and tags it with its
-	// hidden Markov model alone.
-	hmm pos.Segmenter
+	hmm  *hmm // segments and tags the runs no dictionary word covers
 }
 
 var shared = sync.OnceValue(func() *Segmenter { return Load() })
@@ -63,9 +59,11 @@ func Load() *Segmenter {
 		// The dictionary is compiled into the binary; its tests load it.
 		panic(err)
 	}
-	s := &Segmenter{dict: d}
-	s.hmm.WithGse(gse.Segmenter{Dict: gse.NewDict(), SkipLog: true})
-	return s
+	m, err := loadHMM()
+	if err != nil {
+		panic(err)
+	}
+	return &Segmenter{dict: d, hmm: m}
 }
 
 // Lookup reports whether word is in the dictionary, with its tag.
@@ -94,9 +92,8 @@ func (s *Segmenter) Cut(text string) []string {
 // dictionary's most probable path; the dictionary tags the words it
 // knows, and runs of single characters it does not know as a word go to
 // the hidden Markov model, which segments and tags them (赵|强 → 赵强/nr).
-// (gse's own pos.Segmenter scores its path without the dictionary's total
-// frequency, which favours cutting words into pieces; its dictionary path
-// is therefore taken from the plain segmenter instead.)
+// (Those runs are first cut again as gse's pos.Segmenter cut them, on a
+// path scored without the dictionary's total frequency: cutUnknown.)
 func (s *Segmenter) Tag(text string) []Word {
 	var words []Word
 	for i := 0; i < len(text); {
@@ -243,18 +240,18 @@ func (s *Segmenter) route(run string, logTotal float64) []int {
 }
 
 // cutUnknown cuts a run of characters that the dictionary's path left
-// single, as jieba's posseg does with HMM (and gse's pos.Segmenter did
-// here): a path scored by the frequencies alone, without the total; its
+// single, as gse's pos.Segmenter (which the segmenter used before) cut
+// them: a path scored by the frequencies alone, without the total; its
 // words take the dictionary's tag, and runs of single characters that are
 // no word go to the hidden Markov model.
-func (s *Segmenter) cutUnknown(text string) []gse.SegPos {
-	var out []gse.SegPos
-	tagged := func(w string) gse.SegPos {
+func (s *Segmenter) cutUnknown(text string) []Word {
+	var out []Word
+	tagged := func(w string) Word {
 		tag, ok := s.dict.posTag(w)
 		if !ok {
 			tag = "x"
 		}
-		return gse.SegPos{Text: w, Pos: tag}
+		return Word{Text: w, Pos: tag}
 	}
 	from, to := 0, 0
 	flush := func() {
@@ -265,7 +262,7 @@ func (s *Segmenter) cutUnknown(text string) []gse.SegPos {
 			out = append(out, tagged(buf))
 		default:
 			if freq, _, ok := s.dict.lookup(buf); !ok || freq == 0 {
-				out = append(out, s.hmm.Cut(buf, true)...)
+				out = append(out, s.hmm.cut(buf)...)
 				break
 			}
 			for i := 0; i < len(buf); {
@@ -291,7 +288,7 @@ func (s *Segmenter) cutUnknown(text string) []gse.SegPos {
 	return out
 }
 
-func joins(parts []gse.SegPos, text string) bool {
+func joins(parts []Word, text string) bool {
 	at := 0
 	for _, p := range parts {
 		if p.Text == "" || !strings.HasPrefix(text[at:], p.Text) {
