@@ -3,10 +3,10 @@ package textseg
 import (
 	"bytes"
 	"compress/gzip"
-	"io"
 	_ "embed"
 	"fmt"
 	"hash/maphash"
+	"io"
 	"math"
 	"strconv"
 	"strings"
