@@ -634,10 +634,14 @@ func (s *Service) catchUp(tx *gorm.DB, today calendar.Date) error {
 	if err := relinkChains(tx, chains); err != nil {
 		return err
 	}
-	if err := writeSums(tx, sortedIDs(groupProcs)); err != nil {
+	paths, err := loadSubtreePaths(tx)
+	if err != nil {
 		return err
 	}
-	if err := s.writeCounts(tx, sortedIDs(procs)); err != nil {
+	if err := writeSums(tx, sortedIDs(groupProcs), paths); err != nil {
+		return err
+	}
+	if err := s.writeCounts(tx, sortedIDs(procs), paths); err != nil {
 		return err
 	}
 	if err := writeApplications(tx, sortedIDs(appProcs), today); err != nil {
@@ -726,6 +730,10 @@ func (s *Service) rebuildAll(ctx context.Context, today calendar.Date) error {
 		if st.AsOf == today.String() && st.AuditID > auditID {
 			return nil // another process counted a later state meanwhile
 		}
+		sumRows, countRows := values(sums), values(levels)
+		if err := writeSubtreeAll(tx, sumRows, countRows); err != nil {
+			return err
+		}
 		for _, t := range []string{"stats_rollup", sumsTable, "stats_counts", "stats_case_groups", "stats_application_counts"} {
 			if err := tx.Exec("DELETE FROM " + t).Error; err != nil {
 				return err
@@ -734,10 +742,10 @@ func (s *Service) rebuildAll(ctx context.Context, today calendar.Date) error {
 		if err := createAll(tx.Model(&RollupRow{}), rows, 200); err != nil {
 			return err
 		}
-		if err := createAll(tx.Table(sumsTable), values(sums), 200); err != nil {
+		if err := createAll(tx.Table(sumsTable), sumRows, 200); err != nil {
 			return err
 		}
-		if err := createAll(tx.Model(&levelCount{}), values(levels), 500); err != nil {
+		if err := createAll(tx.Model(&levelCount{}), countRows, 500); err != nil {
 			return err
 		}
 		if err := createAll(tx.Model(&caseGroup{}), c.cases, 500); err != nil {
@@ -817,7 +825,11 @@ func (sc *statsScope) rollupQuery(tx *gorm.DB) *gorm.DB {
 // every department and field, or the fine rows.
 func (sc *statsScope) agencyRollup(tx *gorm.DB) *gorm.DB {
 	q := sc.fineRollup(tx).Where("agency_id <> 0")
-	if sc.level() == (level{}) {
+	switch root := sc.subtreeRoot(); {
+	case sc.level() != (level{}):
+	case root != 0:
+		q = tx.Table(subtreeSumsTable).Where("procuratorate_id = ? AND department_id = 0 AND field = '' AND agency_id > 0", root)
+	default:
 		q = tx.Table(sumsTable).Where("procuratorate_id IN ? AND department_id = 0 AND field = '' AND agency_id > 0", sc.procIDs)
 	}
 	if sc.q.AgencyID != 0 {
@@ -895,7 +907,8 @@ func (s *Service) Verify(ctx context.Context) (groups int, diffs []Difference, e
 		}
 		rollupKeyOf := func(r RollupRow) rollupKey { return r.key() }
 		diffs = append(diffs, compareRows("stats_rollup", want, stored, rollupKeyOf)...)
-		diffs = append(diffs, compareRows(sumsTable, sumLevels(rows), storedSums, rollupKeyOf)...)
+		wantSums := sumLevels(rows)
+		diffs = append(diffs, compareRows(sumsTable, wantSums, storedSums, rollupKeyOf)...)
 
 		var fine []countRow
 		var storedCounts []levelCount
@@ -905,9 +918,14 @@ func (s *Service) Verify(ctx context.Context) (groups int, diffs []Difference, e
 		if err := tx.Find(&storedCounts).Error; err != nil {
 			return err
 		}
-		diffs = append(diffs, compareRows("stats_counts", countLevels(fine), storedCounts, func(r levelCount) levelCountKey {
-			return levelCountKey{r.ProcuratorateID, r.DepartmentID, r.Field, r.Dim, r.Dkey}
-		})...)
+		wantCounts := countLevels(fine)
+		countKeyOf := func(r levelCount) levelCountKey { return r.key() }
+		diffs = append(diffs, compareRows("stats_counts", wantCounts, storedCounts, countKeyOf)...)
+		subDiffs, err := verifySubtree(tx, values(wantSums), values(wantCounts), rollupKeyOf, countKeyOf)
+		if err != nil {
+			return err
+		}
+		diffs = append(diffs, subDiffs...)
 
 		apps, err := countApplications(tx, nil, asOf)
 		if err != nil {

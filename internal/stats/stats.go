@@ -35,6 +35,7 @@ type StatsQuery struct {
 // prosecutor the actor's role allows, plus the caller's filters.
 type statsScope struct {
 	procIDs      []int64
+	subtree      int64 // the procuratorate whose subtree procIDs are (0: not a subtree)
 	departmentID int64
 	prosecutorID int64
 	q            StatsQuery
@@ -77,6 +78,10 @@ func resolveStatsScope(tx *gorm.DB, a *org.Actor, q StatsQuery, clock *calendar.
 	if acc == StatsSubtree {
 		if err := tx.Model(&org.Procuratorate{}).Where("path LIKE ?", root+"%").Order("id").Pluck("id", &sc.procIDs).Error; err != nil {
 			return nil, err
+		}
+		sc.subtree = a.ProcuratorateID
+		if q.ProcuratorateID != 0 {
+			sc.subtree = q.ProcuratorateID
 		}
 	} else {
 		sc.procIDs = []int64{a.ProcuratorateID}
@@ -332,10 +337,15 @@ func (s *Service) Compute(ctx context.Context, a *org.Actor, q StatsQuery) (*Sta
 	countsFromRollup := s.useRollup(sc) && sc.q.AgencyID == 0
 	var counts []levelCount
 	if countsFromRollup {
+		// A subtree's counts are summed already.
 		l := sc.level()
-		if err := tx.Model(&levelCount{}).Select("dim, dkey, SUM(n) AS n, SUM(issued) AS issued, SUM(filed) AS filed").
-			Where("procuratorate_id IN ? AND department_id = ? AND field = ?", sc.procIDs, l.DepartmentID, l.Field).
-			Group("dim, dkey").Scan(&counts).Error; err != nil {
+		cq := tx.Model(&levelCount{}).Select("dim, dkey, SUM(n) AS n, SUM(issued) AS issued, SUM(filed) AS filed").
+			Where("procuratorate_id IN ? AND department_id = ? AND field = ?", sc.procIDs, l.DepartmentID, l.Field).Group("dim, dkey")
+		if root := sc.subtreeRoot(); root != 0 {
+			cq = tx.Table(subtreeCountsTable).Select("dim, dkey, n, issued, filed").
+				Where("procuratorate_id = ? AND department_id = 0 AND field = ?", root, l.Field)
+		}
+		if err := cq.Scan(&counts).Error; err != nil {
 			return nil, err
 		}
 	}
