@@ -447,29 +447,71 @@ func rollupCurrent(db *gorm.DB, today calendar.Date) (rollupState, bool, error) 
 // the request's own deadline.
 const catchUpTimeout = 10 * time.Minute
 
-// catchUpFor brings the aggregates up for a request: in a context of its
-// own (a catch-up slower than the request is not thrown away), waiting for
-// it at most CatchUpWait (zero: until done).
+// catchUpFor brings the aggregates up for a request. When they are current
+// (the common case) it only reads their state: no lock, no goroutine, so
+// concurrent requests do not queue behind one another. Otherwise, with
+// CatchUpWait zero, it catches up (exact at the moment of the request);
+// with CatchUpWait set, the request joins the catch-up in flight (or starts
+// one, in a context of its own: a catch-up slower than the request is not
+// thrown away) and waits for it at most CatchUpWait, then is served from
+// the aggregates as they are.
 func (s *Service) catchUpFor(ctx context.Context) error {
+	if _, current, err := rollupCurrent(s.DB.WithContext(ctx), s.Clock.Today()); err != nil || current {
+		return err
+	}
 	if s.CatchUpWait <= 0 {
 		return s.CatchUp(ctx)
 	}
-	done := make(chan error, 1)
-	go func() {
-		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), catchUpTimeout)
-		defer cancel()
-		done <- s.CatchUp(cctx)
-	}()
+	f := s.sharedCatchUp(ctx)
 	t := time.NewTimer(s.CatchUpWait)
 	defer t.Stop()
 	select {
-	case err := <-done:
-		return err
+	case <-f.done:
+		return f.err
 	case <-t.C:
 		return nil // served from the aggregates as they are
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// catchUpFlight is a catch-up started for requests, which later requests
+// join rather than queue another behind it.
+type catchUpFlight struct {
+	done chan struct{}
+	err  error
+}
+
+// flights holds each database's catch-up in flight.
+type flights struct {
+	mu  sync.Mutex
+	cur *catchUpFlight
+}
+
+var catchUpFlights sync.Map // *database.DB → *flights
+
+// sharedCatchUp is the catch-up in flight for the database, started if
+// there is none.
+func (s *Service) sharedCatchUp(ctx context.Context) *catchUpFlight {
+	v, _ := catchUpFlights.LoadOrStore(s.DB, &flights{})
+	fl := v.(*flights)
+	fl.mu.Lock()
+	defer fl.mu.Unlock()
+	if fl.cur != nil {
+		return fl.cur
+	}
+	f := &catchUpFlight{done: make(chan struct{})}
+	fl.cur = f
+	go func() {
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), catchUpTimeout)
+		defer cancel()
+		f.err = s.CatchUp(cctx)
+		fl.mu.Lock()
+		fl.cur = nil
+		fl.mu.Unlock()
+		close(f.done)
+	}()
+	return f
 }
 
 // errFullRecount makes a catch-up give way to a full recount.

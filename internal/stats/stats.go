@@ -295,19 +295,24 @@ type Service struct {
 	// NoRollup makes Compute read every figure from the raw rows, as
 	// without the maintained aggregates (tests compare the two).
 	NoRollup bool
-	// CatchUpWait, when set, bounds how long a request waits for the
-	// aggregates' catch-up (CatchUp) before it is served from them as they
-	// are; the catch-up itself goes on to the end in the background. Zero
-	// waits until it is done (the figures exact at the moment of the
-	// request). The service sets half of database.query_timeout: a catch-up
-	// slower than a request's deadline (a loaded machine after many
-	// actions) would otherwise fail every statistics request, again and
-	// again, and never complete.
+	// CatchUpWait, when set, bounds how long a request that finds the
+	// aggregates behind waits for the catch-up (CatchUp, shared by the
+	// requests that find them behind meanwhile) before it is served from
+	// them as they are; the catch-up itself goes on to the end in the
+	// background. Zero waits until it is done (the figures exact at the
+	// moment of the request). The service sets RequestCatchUpWait: a
+	// catch-up after a few actions takes milliseconds, so the figures
+	// include them; a long one (a new day's recount, a burst of writes, the
+	// logins at start) no longer holds every statistics request.
 	CatchUpWait time.Duration
 	// WideAbove, when set, replaces wideScope (tests take the paths of a
 	// province's scope on a small one).
 	WideAbove int
 }
+
+// RequestCatchUpWait is how long the service lets a statistics request wait
+// for the aggregates' catch-up (CatchUpWait).
+const RequestCatchUpWait = 250 * time.Millisecond
 
 // Compute computes the statistics. Counts by state, source and field and the
 // months come from grouped queries (the main one an index-only scan of
