@@ -100,3 +100,11 @@ CREATE TABLE stats_subtree_sums (
 	SUM(pub_received), SUM(pub_reply_due), SUM(pub_on_time), SUM(pub_late), SUM(pub_no_reply), SUM(pub_perfunctory)
 	FROM stats_rollup_sums s JOIN procuratorates p ON p.id = s.procuratorate_id JOIN procuratorates r ON p.path LIKE CONCAT(r.path, '%')
 	WHERE s.department_id = 0 GROUP BY r.id, s.field, s.agency_id;
+
+-- A subtree's non-responders: its agencies with the most 不回复, in that
+-- order (the 50 first read, none sorted).
+CREATE INDEX ix_stats_subtree_sums_no_reply ON stats_subtree_sums (procuratorate_id, department_id, field, no_reply DESC, agency_id);
+
+-- The ratings' figures of a province (every case) by rater type, from an
+-- index without the comments; of a narrower scope, with the case to look up.
+CREATE INDEX ix_case_ratings_figures ON case_ratings (rater_type, case_id, accuracy, workability, effect);

@@ -847,37 +847,48 @@ func chunks(ids []int64) [][]int64 {
 }
 
 // rollupQuery is the query on the aggregates that answers a scope without
-// period or prosecutor: the sums of its level over every agency; with an
-// agency filter, the agency's sums over every department and field, or its
-// fine rows when a department or field filter is set too.
+// period or prosecutor, a row per procuratorate with every counter: the
+// sums of its level over every agency; with an agency filter, the agency's
+// sums over every department and field (each one row of stats_rollup_sums
+// per procuratorate, read as they are), or the sums of its fine rows when a
+// department or field filter is set too.
 func (sc *statsScope) rollupQuery(tx *gorm.DB) *gorm.DB {
 	l := sc.level()
+	cols := "procuratorate_id, " + strings.Join(rollupColumns, ", ")
 	switch {
 	case sc.q.AgencyID == 0:
-		return tx.Table(sumsTable).Where("procuratorate_id IN ? AND department_id = ? AND field = ? AND agency_id = ?",
+		return tx.Table(sumsTable).Select(cols).Where("procuratorate_id IN ? AND department_id = ? AND field = ? AND agency_id = ?",
 			sc.procIDs, l.DepartmentID, l.Field, allAgencies)
 	case l == level{}:
-		return tx.Table(sumsTable).Where("procuratorate_id IN ? AND department_id = 0 AND field = '' AND agency_id = ?", sc.procIDs, sc.q.AgencyID)
+		return tx.Table(sumsTable).Select(cols).Where("procuratorate_id IN ? AND department_id = 0 AND field = '' AND agency_id = ?",
+			sc.procIDs, sc.q.AgencyID)
 	}
-	return sc.fineRollup(tx).Where("agency_id = ?", sc.q.AgencyID)
+	return sc.fineRollup(tx).Select("procuratorate_id, "+rollupSums()).Where("agency_id = ?", sc.q.AgencyID).Group("procuratorate_id")
 }
 
-// agencyRollup is the query on the aggregates with a row per agency (and
-// more) of a scope without period or prosecutor: the per-agency sums over
-// every department and field, or the fine rows.
-func (sc *statsScope) agencyRollup(tx *gorm.DB) *gorm.DB {
+// nonResponders is the query on the aggregates for the agencies with the
+// most recommendations never answered (不回复) of a scope without period or
+// prosecutor, at most nonResponderLimit (agency_id, n): a subtree's rows per
+// agency (one each, walked in that order on ix_stats_subtree_sums_no_reply),
+// or the per-agency sums over every department and field, or the fine rows.
+func (sc *statsScope) nonResponders(tx *gorm.DB) *gorm.DB {
+	if root := sc.subtreeRoot(); root != 0 && sc.level() == (level{}) {
+		q := tx.Table(subtreeSumsTable).Select("agency_id, no_reply AS n").
+			Where("procuratorate_id = ? AND department_id = 0 AND field = '' AND no_reply > 0 AND agency_id > 0", root)
+		if sc.q.AgencyID != 0 {
+			q = q.Where("agency_id = ?", sc.q.AgencyID)
+		}
+		return q.Order("no_reply DESC, agency_id").Limit(nonResponderLimit)
+	}
 	q := sc.fineRollup(tx).Where("agency_id <> 0")
-	switch root := sc.subtreeRoot(); {
-	case sc.level() != (level{}):
-	case root != 0:
-		q = tx.Table(subtreeSumsTable).Where("procuratorate_id = ? AND department_id = 0 AND field = '' AND agency_id > 0", root)
-	default:
+	if sc.level() == (level{}) {
 		q = tx.Table(sumsTable).Where("procuratorate_id IN ? AND department_id = 0 AND field = '' AND agency_id > 0", sc.procIDs)
 	}
 	if sc.q.AgencyID != 0 {
 		q = q.Where("agency_id = ?", sc.q.AgencyID)
 	}
-	return q
+	return q.Select("agency_id, SUM(no_reply) AS n").Where("no_reply > 0").Group("agency_id").
+		Order("n DESC, agency_id").Limit(nonResponderLimit)
 }
 
 // fineRollup restricts stats_rollup to the scope's procuratorates,
