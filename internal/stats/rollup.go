@@ -32,7 +32,8 @@ import (
 //
 // How they are kept current: incrementally, with a watermark on the audit
 // trail, caught up before every statistics request (so the figures are exact
-// at the moment of the request) and by the minutely job. The facts of a case
+// at the moment of the request, unless the catch-up takes longer than the
+// request may wait: CatchUpWait) and by the minutely job. The facts of a case
 // change through some forty actions in four packages, but every one writes
 // an audit entry naming the case (or its filing) in its own transaction, and
 // the audit head serialises those entries, so their ids commit in order and
