@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
 	"jianyi/internal/stats"
+	"jianyi/migrations"
 )
 
 // rollupCases is how many cases the generated province of the rollup test
@@ -302,5 +304,74 @@ func TestCatchUpSkipsFactlessActions(t *testing.T) {
 		if _, diffs, err := svc.Verify(ctx); err != nil || len(diffs) > 0 {
 			t.Fatalf("verify after an action that may change facts: %v, %v", diffs, err)
 		}
+	})
+}
+
+// TestSubtreeMigrationBuildsFromTheRows: migration 0024 builds the subtree
+// rows from the per-procuratorate rows there are (no recount); on a
+// generated province with current aggregates, its INSERTs give exactly
+// what `Verify` recomputes, after the days pass and an action too.
+func TestSubtreeMigrationBuildsFromTheRows(t *testing.T) {
+	t.Parallel()
+	eachBench(t, func(t *testing.T, db *database.DB, now *time.Time, clock *calendar.Clock) {
+		ctx := context.Background()
+		svc := &stats.Service{DB: db, Clock: clock}
+		all, err := migrations.All()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var inserts []string
+		for _, m := range all {
+			if m.Version != 24 {
+				continue
+			}
+			for _, stmt := range m.Statements(db.Dialect) {
+				if strings.HasPrefix(stmt, "INSERT") {
+					inserts = append(inserts, stmt)
+				}
+			}
+		}
+		if len(inserts) != 2 {
+			t.Fatalf("migration 0024: %d INSERTs, want 2", len(inserts))
+		}
+		rebuild := func(when string) {
+			t.Helper()
+			if err := svc.CatchUp(ctx); err != nil {
+				t.Fatal(err)
+			}
+			for _, stmt := range []string{"DELETE FROM stats_subtree_counts", "DELETE FROM stats_subtree_sums"} {
+				if err := db.Exec(stmt).Error; err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, diffs, err := svc.Verify(ctx); err != nil || len(diffs) == 0 {
+				t.Fatalf("%s: verify finds no missing subtree rows: %v", when, err)
+			}
+			for _, stmt := range inserts {
+				if err := db.Exec(stmt).Error; err != nil {
+					t.Fatal(err)
+				}
+			}
+			if groups, diffs, err := svc.Verify(ctx); err != nil || len(diffs) > 0 || groups == 0 {
+				t.Fatalf("%s: the migration's subtree rows: %d groups, %v, %v", when, groups, diffs, err)
+			}
+		}
+		rebuild("on the seeding day")
+		*now = now.AddDate(0, 0, 40)
+		var c struct {
+			ID    int64
+			Field string
+		}
+		if err := db.Table("cases").Select("id, field").Where("issued_at IS NOT NULL").Order("id DESC").Limit(1).Scan(&c).Error; err != nil {
+			t.Fatal(err)
+		}
+		var agencyID int64
+		if err := db.Table("agencies").Select("id").Order("id DESC").Limit(1).Scan(&agencyID).Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := db.WithTx(ctx, func(tx *gormDB) error { return moveCase(tx, c.ID, c.Field, agencyID) }); err != nil {
+			t.Fatal(err)
+		}
+		rebuild("40 days later, after an action")
 	})
 }
