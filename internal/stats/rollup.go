@@ -677,10 +677,17 @@ func (s *Service) catchUp(tx *gorm.DB, today calendar.Date) error {
 	if err != nil {
 		return err
 	}
-	if err := writeSums(tx, sortedIDs(groupProcs), paths); err != nil {
+	sumsDelta, countsDelta := map[rollupKey]*RollupRow{}, map[levelCountKey]*levelCount{}
+	if err := writeSums(tx, sortedIDs(groupProcs), paths, sumsDelta); err != nil {
 		return err
 	}
-	if err := s.writeCounts(tx, sortedIDs(procs), paths); err != nil {
+	if err := s.writeCounts(tx, sortedIDs(procs), paths, countsDelta); err != nil {
+		return err
+	}
+	if err := applySubtreeDelta(tx, subtreeSumsTable, sumsDelta, s.SubtreeBulkAbove); err != nil {
+		return err
+	}
+	if err := applySubtreeDelta(tx, subtreeCountsTable, countsDelta, s.SubtreeBulkAbove); err != nil {
 		return err
 	}
 	if err := writeApplications(tx, sortedIDs(appProcs), today); err != nil {

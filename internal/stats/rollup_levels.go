@@ -80,8 +80,9 @@ func sumLevels(rows []RollupRow) map[rollupKey]*RollupRow {
 const sumsTable = "stats_rollup_sums"
 
 // writeSums replaces the stats_rollup_sums rows of procs by the sums of
-// their stats_rollup rows, and the subtree rows by the difference.
-func writeSums(tx *gorm.DB, procs []int64, paths subtreePaths) error {
+// their stats_rollup rows, and adds the difference at the subtree level to
+// delta.
+func writeSums(tx *gorm.DB, procs []int64, paths subtreePaths, delta map[rollupKey]*RollupRow) error {
 	for _, chunk := range chunks(procs) {
 		var old []RollupRow
 		if err := tx.Table(sumsTable).Where("procuratorate_id IN ? AND department_id = 0", chunk).Find(&old).Error; err != nil {
@@ -94,9 +95,8 @@ func writeSums(tx *gorm.DB, procs []int64, paths subtreePaths) error {
 		if err != nil {
 			return err
 		}
-		if err := applySubtreeDelta[rollupKey](tx, subtreeSumsTable, old, cur, paths); err != nil {
-			return err
-		}
+		addSubtree[rollupKey](delta, cur, paths, 1)
+		addSubtree[rollupKey](delta, old, paths, -1)
 	}
 	return nil
 }
@@ -177,8 +177,8 @@ func countLevels(fine []countRow) map[levelCountKey]*levelCount {
 func monthsKept(l level) bool { return l.DepartmentID == 0 || l.Field == "" }
 
 // writeCounts replaces the stats_counts rows of procs by the counts of
-// their cases, and the subtree rows by the difference.
-func (s *Service) writeCounts(tx *gorm.DB, procs []int64, paths subtreePaths) error {
+// their cases, and adds the difference at the subtree level to delta.
+func (s *Service) writeCounts(tx *gorm.DB, procs []int64, paths subtreePaths, delta map[levelCountKey]*levelCount) error {
 	for _, p := range procs {
 		var fine []countRow
 		if err := countsSelect(s.DB, tx).Where("cases.procuratorate_id = ?", p).Scan(&fine).Error; err != nil {
@@ -195,9 +195,8 @@ func (s *Service) writeCounts(tx *gorm.DB, procs []int64, paths subtreePaths) er
 		if err := createAll(tx.Model(&levelCount{}), cur, 500); err != nil {
 			return err
 		}
-		if err := applySubtreeDelta[levelCountKey](tx, subtreeCountsTable, old, cur, paths); err != nil {
-			return err
-		}
+		addSubtree[levelCountKey](delta, cur, paths, 1)
+		addSubtree[levelCountKey](delta, old, paths, -1)
 	}
 	return nil
 }

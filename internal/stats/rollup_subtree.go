@@ -132,36 +132,93 @@ func isZero(cs []*int64) bool {
 	return true
 }
 
-// applySubtreeDelta adds the difference between a procuratorate's rows
-// before (old) and after (new) a rewrite to the subtree rows of table.
-func applySubtreeDelta[K comparable, R any, P subtreeRow[K, R]](tx *gorm.DB, table string, old, cur []R, paths subtreePaths) error {
-	delta := map[K]*R{}
-	addSubtree[K, R, P](delta, cur, paths, 1)
-	addSubtree[K, R, P](delta, old, paths, -1)
-	var write []R
+// subtreeBulkKeys is the number of changed rows of one subtree above which
+// a catch-up reads all the subtree's rows and writes them again (a few
+// statements per 200 rows) rather than each changed row by its key (three
+// statements each): a new day's recount changes most agency rows of a
+// province.
+const subtreeBulkKeys = 200
+
+// applySubtreeDelta adds delta (summed by addSubtree: the rows rewritten,
+// minus the rows they replaced) to the subtree rows of table. bulkAbove
+// (0: subtreeBulkKeys) is the number of changed rows of a subtree above
+// which it is rewritten whole.
+func applySubtreeDelta[K comparable, R any, P subtreeRow[K, R]](tx *gorm.DB, table string, delta map[K]*R, bulkAbove int) error {
+	if bulkAbove <= 0 {
+		bulkAbove = subtreeBulkKeys
+	}
+	byRoot := map[int64][]*R{}
 	for _, d := range delta {
-		if isZero(P(d).counters()) {
-			continue
+		if !isZero(P(d).counters()) {
+			root, _ := P(d).at()
+			byRoot[root] = append(byRoot[root], d)
 		}
-		var stored []R
-		if err := tx.Table(table).Where(P(d).keyColumns()).Limit(1).Find(&stored).Error; err != nil {
-			return err
-		}
-		if len(stored) > 0 {
-			dc := P(d).counters()
-			for j, c := range P(&stored[0]).counters() {
-				*dc[j] += *c
-			}
-			var none R
-			if err := tx.Table(table).Where(P(d).keyColumns()).Delete(&none).Error; err != nil {
+	}
+	var write []R
+	for root, ds := range byRoot {
+		if len(ds) > bulkAbove {
+			rows, err := rewriteSubtree[K, R, P](tx, table, root, ds)
+			if err != nil {
 				return err
 			}
+			write = append(write, rows...)
+			continue
 		}
-		if !isZero(P(d).counters()) {
-			write = append(write, *d)
+		for _, d := range ds {
+			var stored []R
+			if err := tx.Table(table).Where(P(d).keyColumns()).Limit(1).Find(&stored).Error; err != nil {
+				return err
+			}
+			if len(stored) > 0 {
+				addCounters(P(d).counters(), P(&stored[0]).counters())
+				var none R
+				if err := tx.Table(table).Where(P(d).keyColumns()).Delete(&none).Error; err != nil {
+					return err
+				}
+			}
+			if !isZero(P(d).counters()) {
+				write = append(write, *d)
+			}
 		}
 	}
 	return createAll(tx.Table(table), write, 200)
+}
+
+// rewriteSubtree reads every row of root's subtree in table, adds ds and
+// deletes them: the rows to write again are returned.
+func rewriteSubtree[K comparable, R any, P subtreeRow[K, R]](tx *gorm.DB, table string, root int64, ds []*R) ([]R, error) {
+	var stored []R
+	if err := tx.Table(table).Where("procuratorate_id = ?", root).Find(&stored).Error; err != nil {
+		return nil, err
+	}
+	rows := make(map[K]*R, len(stored))
+	for i := range stored {
+		rows[P(&stored[i]).key()] = &stored[i]
+	}
+	for _, d := range ds {
+		k := P(d).key()
+		if r := rows[k]; r != nil {
+			addCounters(P(r).counters(), P(d).counters())
+		} else {
+			rows[k] = d
+		}
+	}
+	if err := tx.Exec("DELETE FROM "+table+" WHERE procuratorate_id = ?", root).Error; err != nil {
+		return nil, err
+	}
+	out := make([]R, 0, len(rows))
+	for _, r := range rows {
+		if !isZero(P(r).counters()) {
+			out = append(out, *r)
+		}
+	}
+	return out, nil
+}
+
+func addCounters(dst, src []*int64) {
+	for j, c := range src {
+		*dst[j] += *c
+	}
 }
 
 // writeSubtreeAll replaces every subtree row by the sums of sums and counts
