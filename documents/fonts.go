@@ -1,7 +1,7 @@
 package documents
 
 import (
-	"embed"
+	_ "embed"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -10,9 +10,6 @@ import (
 	"strings"
 	"time"
 )
-
-//go:embed fonts/*.ttf
-var shippedFonts embed.FS
 
 // Shipped font files, subsets made with fontTools by fonts/build-fonts.sh
 // (see README.md for their sources and licences).
@@ -28,6 +25,29 @@ const (
 	// shippedLast holds the few GBK characters Noto Serif SC lacks.
 	shippedLast = "fonts/arphic-uming-extra.ttf"
 )
+
+// The shipped fonts' bytes, in the binary's data rather than the heap: 22
+// MB that an embed.FS's ReadFile would copy into the heap for the life of
+// the process, where they would also raise the collector's heap goal by as
+// much. Nothing writes to them (parseFace and fpdf only read).
+var (
+	//go:embed fonts/noto-serif-sc-bold.ttf
+	fontTitle []byte
+	//go:embed fonts/fandol-fang.ttf
+	fontBody []byte
+	//go:embed fonts/arphic-gkai00mp-kai.ttf
+	fontKai []byte
+	//go:embed fonts/wqy-microhei.ttf
+	fontHei []byte
+	//go:embed fonts/noto-serif-sc-regular.ttf
+	fontSong []byte
+	//go:embed fonts/arphic-uming-extra.ttf
+	fontLast []byte
+)
+
+// shippedFonts maps a shipped font's name to its bytes.
+var shippedFonts = map[string][]byte{shippedTitle: fontTitle, shippedBody: fontBody, shippedKai: fontKai,
+	shippedHei: fontHei, shippedSong: fontSong, shippedLast: fontLast}
 
 // ErrMissingGlyphs is returned, wrapped with the offending characters, when
 // a document contains characters that its font cannot draw; drawing them
@@ -110,7 +130,7 @@ func loadFace(family, path, shipped string) (*fontFace, error) {
 	var data []byte
 	var err error
 	if path == "" {
-		data, err = shippedFonts.ReadFile(shipped)
+		data = shippedFonts[shipped]
 	} else {
 		data, err = os.ReadFile(path)
 	}

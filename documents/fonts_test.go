@@ -68,10 +68,7 @@ func TestNewRendererRejectsUnusableFonts(t *testing.T) {
 
 func TestFontConfigPathIsUsed(t *testing.T) {
 	t.Parallel()
-	kai, err := shippedFonts.ReadFile(shippedKai)
-	if err != nil {
-		t.Fatal(err)
-	}
+	kai := shippedFonts[shippedKai]
 	path := filepath.Join(t.TempDir(), "kaiti.ttf")
 	if err := os.WriteFile(path, kai, 0o644); err != nil {
 		t.Fatal(err)
@@ -123,10 +120,7 @@ func TestRendererIsSafeForConcurrentUse(t *testing.T) {
 // from FontConfig.Fallback before the shipped fallbacks.
 func TestConfiguredFallbackComesFirst(t *testing.T) {
 	t.Parallel()
-	extra, err := shippedFonts.ReadFile(shippedLast)
-	if err != nil {
-		t.Fatal(err)
-	}
+	extra := shippedFonts[shippedLast]
 	path := filepath.Join(t.TempDir(), "fallback.ttf")
 	if err := os.WriteFile(path, extra, 0o644); err != nil {
 		t.Fatal(err)
