@@ -3,8 +3,10 @@ package cases
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -130,22 +132,30 @@ func (s *Service) ListFilings(ctx context.Context, a *org.Actor, q FilingListQue
 
 // newestFilings returns the ids of the newest n filings (below cursor, if
 // given) of the procuratorates named, newest first: each procuratorate's n
-// newest read on ix_filings_proc_id (migration 0021), merged here. One query
-// that unions the procuratorates' reads costs more: SQLite then sorts each
-// branch in a temporary b-tree of its own, and allocating and freeing those
-// is most of the request's time (pure-Go SQLite maps and unmaps their pages).
+// newest read on ix_filings_proc_id (migration 0021), merged here. They are
+// read in one statement, a UNION ALL of one derived table per procuratorate
+// (each a seek on the index in its order: no sort); a statement per
+// procuratorate cost more than the reads, since SQLite parses each anew.
+// A union ordered as a whole costs more still: SQLite then sorts each
+// branch in a temporary b-tree of its own.
 func newestFilings(db *gorm.DB, procuratorates []int64, cursor int64, n int) ([]int64, error) {
-	var all []int64
-	for _, p := range procuratorates {
-		q := db.Table("filings").Where("procuratorate_id = ?", p)
+	var sql strings.Builder
+	args := make([]any, 0, 2*len(procuratorates))
+	for i, p := range procuratorates {
+		if i > 0 {
+			sql.WriteString(" UNION ALL ")
+		}
+		sql.WriteString("SELECT id FROM (SELECT id FROM filings WHERE procuratorate_id = ?")
+		args = append(args, p)
 		if cursor > 0 {
-			q = q.Where("id < ?", cursor)
+			sql.WriteString(" AND id < ?")
+			args = append(args, cursor)
 		}
-		var ids []int64
-		if err := q.Order("id DESC").Limit(n).Pluck("id", &ids).Error; err != nil {
-			return nil, err
-		}
-		all = append(all, ids...)
+		fmt.Fprintf(&sql, " ORDER BY id DESC LIMIT %d) AS f%d", n, i)
+	}
+	var all []int64
+	if err := db.Raw(sql.String(), args...).Scan(&all).Error; err != nil {
+		return nil, err
 	}
 	slices.SortFunc(all, func(a, b int64) int { return cmp.Compare(b, a) })
 	return all[:min(len(all), n)], nil
