@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"runtime"
 	"time"
 )
 
@@ -28,6 +29,11 @@ func startProfiler(addr string, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	// Where requests wait (a lock, the connection pool, the SQLite writers'
+	// queue): blocking of a millisecond or more and every tenth contended
+	// mutex, at a small cost, only when profiles are asked for.
+	runtime.SetBlockProfileRate(int(time.Millisecond))
+	runtime.SetMutexProfileFraction(10)
 	log.Info("profiles served", "addr", addr)
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(ln) }()

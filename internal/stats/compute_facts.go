@@ -55,8 +55,7 @@ func (s *Service) useRollup(sc *statsScope) bool {
 func (s *Service) rollupTallies(ctx context.Context, sc *statsScope) (map[int64]*procTally, map[int64]int64, error) {
 	tx := s.DB.WithContext(ctx)
 	var rows []RollupRow
-	if err := sc.rollupQuery(tx).Select("procuratorate_id, " + rollupSums()).
-		Group("procuratorate_id").Scan(&rows).Error; err != nil {
+	if err := sc.rollupQuery(tx).Scan(&rows).Error; err != nil {
 		return nil, nil, err
 	}
 	byProc := make(map[int64]*procTally, len(rows))
@@ -68,9 +67,7 @@ func (s *Service) rollupTallies(ctx context.Context, sc *statsScope) (map[int64]
 		AgencyID int64
 		N        int64
 	}
-	if err := sc.agencyRollup(tx).Select("agency_id, SUM(no_reply) AS n").
-		Where("no_reply > 0").Group("agency_id").Order("n DESC, agency_id").Limit(nonResponderLimit).
-		Scan(&agencies).Error; err != nil {
+	if err := sc.nonResponders(tx).Scan(&agencies).Error; err != nil {
 		return nil, nil, err
 	}
 	noReply := make(map[int64]int64, len(agencies))
@@ -136,7 +133,7 @@ func (s *Service) fillTallies(ctx context.Context, sc *statsScope, st *Stats, re
 
 	tx := s.DB.WithContext(ctx)
 	var procs []org.Procuratorate
-	if err := tx.Where("id IN ?", sc.procIDs).Order("path").Find(&procs).Error; err != nil {
+	if err := tx.Select("id, name, level, path").Where("id IN ?", sc.procIDs).Order("path").Find(&procs).Error; err != nil {
 		return err
 	}
 	st.ByProcuratorate = make([]ProcuratorateStat, 0, len(procs))
@@ -157,7 +154,7 @@ func (s *Service) fillTallies(ctx context.Context, sc *statsScope, st *Stats, re
 			ids = append(ids, id)
 		}
 		var agencies []org.Agency
-		if err := tx.Where("id IN ?", ids).Find(&agencies).Error; err != nil {
+		if err := tx.Select("id, name").Where("id IN ?", ids).Find(&agencies).Error; err != nil {
 			return err
 		}
 		for _, ag := range agencies {

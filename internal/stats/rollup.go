@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -31,7 +32,8 @@ import (
 //
 // How they are kept current: incrementally, with a watermark on the audit
 // trail, caught up before every statistics request (so the figures are exact
-// at the moment of the request) and by the minutely job. The facts of a case
+// at the moment of the request, unless the catch-up takes longer than the
+// request may wait: CatchUpWait) and by the minutely job. The facts of a case
 // change through some forty actions in four packages, but every one writes
 // an audit entry naming the case (or its filing) in its own transaction, and
 // the audit head serialises those entries, so their ids commit in order and
@@ -447,29 +449,71 @@ func rollupCurrent(db *gorm.DB, today calendar.Date) (rollupState, bool, error) 
 // the request's own deadline.
 const catchUpTimeout = 10 * time.Minute
 
-// catchUpFor brings the aggregates up for a request: in a context of its
-// own (a catch-up slower than the request is not thrown away), waiting for
-// it at most CatchUpWait (zero: until done).
+// catchUpFor brings the aggregates up for a request. When they are current
+// (the common case) it only reads their state: no lock, no goroutine, so
+// concurrent requests do not queue behind one another. Otherwise, with
+// CatchUpWait zero, it catches up (exact at the moment of the request);
+// with CatchUpWait set, the request joins the catch-up in flight (or starts
+// one, in a context of its own: a catch-up slower than the request is not
+// thrown away) and waits for it at most CatchUpWait, then is served from
+// the aggregates as they are.
 func (s *Service) catchUpFor(ctx context.Context) error {
+	if _, current, err := rollupCurrent(s.DB.WithContext(ctx), s.Clock.Today()); err != nil || current {
+		return err
+	}
 	if s.CatchUpWait <= 0 {
 		return s.CatchUp(ctx)
 	}
-	done := make(chan error, 1)
-	go func() {
-		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), catchUpTimeout)
-		defer cancel()
-		done <- s.CatchUp(cctx)
-	}()
+	f := s.sharedCatchUp(ctx)
 	t := time.NewTimer(s.CatchUpWait)
 	defer t.Stop()
 	select {
-	case err := <-done:
-		return err
+	case <-f.done:
+		return f.err
 	case <-t.C:
 		return nil // served from the aggregates as they are
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// catchUpFlight is a catch-up started for requests, which later requests
+// join rather than queue another behind it.
+type catchUpFlight struct {
+	done chan struct{}
+	err  error
+}
+
+// flights holds each database's catch-up in flight.
+type flights struct {
+	mu  sync.Mutex
+	cur *catchUpFlight
+}
+
+var catchUpFlights sync.Map // *database.DB → *flights
+
+// sharedCatchUp is the catch-up in flight for the database, started if
+// there is none.
+func (s *Service) sharedCatchUp(ctx context.Context) *catchUpFlight {
+	v, _ := catchUpFlights.LoadOrStore(s.DB, &flights{})
+	fl := v.(*flights)
+	fl.mu.Lock()
+	defer fl.mu.Unlock()
+	if fl.cur != nil {
+		return fl.cur
+	}
+	f := &catchUpFlight{done: make(chan struct{})}
+	fl.cur = f
+	go func() {
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), catchUpTimeout)
+		defer cancel()
+		f.err = s.CatchUp(cctx)
+		fl.mu.Lock()
+		fl.cur = nil
+		fl.mu.Unlock()
+		close(f.done)
+	}()
+	return f
 }
 
 // errFullRecount makes a catch-up give way to a full recount.
@@ -511,19 +555,14 @@ func (s *Service) catchUp(tx *gorm.DB, today calendar.Date) error {
 		return nil // caught up by another request meanwhile
 	}
 	dirty := map[int64]bool{}
-	var entries []struct {
-		ObjectType string
-		ObjectID   *int64
-	}
-	if err := tx.Table("audit_entries").Select("object_type, object_id").
-		Where("id > ? AND id <= ? AND object_type IN ? AND action NOT IN ?", st.AuditID, maxID,
-			[]string{"case", "filing", "application", "holiday", "case_field"}, factlessActions).
-		Scan(&entries).Error; err != nil {
+	entries, err := auditAfter(tx, st.AuditID, maxID)
+	if err != nil {
 		return err
 	}
 	var filingIDs, applicationIDs []int64
 	for _, e := range entries {
 		switch {
+		case slices.Contains(factlessActions, e.Action):
 		case e.ObjectType == "holiday" || e.ObjectType == "case_field":
 			// A calendar edit moves due dates of many cases; a field edit
 			// may rename a field: recount everything.
@@ -634,16 +673,69 @@ func (s *Service) catchUp(tx *gorm.DB, today calendar.Date) error {
 	if err := relinkChains(tx, chains); err != nil {
 		return err
 	}
-	if err := writeSums(tx, sortedIDs(groupProcs)); err != nil {
+	paths, err := loadSubtreePaths(tx)
+	if err != nil {
 		return err
 	}
-	if err := s.writeCounts(tx, sortedIDs(procs)); err != nil {
+	sumsDelta, countsDelta := map[rollupKey]*RollupRow{}, map[levelCountKey]*levelCount{}
+	if err := writeSums(tx, sortedIDs(groupProcs), paths, sumsDelta); err != nil {
+		return err
+	}
+	if err := s.writeCounts(tx, sortedIDs(procs), paths, countsDelta); err != nil {
+		return err
+	}
+	if err := applySubtreeDelta(tx, subtreeSumsTable, sumsDelta, s.SubtreeBulkAbove); err != nil {
+		return err
+	}
+	if err := applySubtreeDelta(tx, subtreeCountsTable, countsDelta, s.SubtreeBulkAbove); err != nil {
 		return err
 	}
 	if err := writeApplications(tx, sortedIDs(appProcs), today); err != nil {
 		return err
 	}
 	return saveState(tx, today, maxID)
+}
+
+// auditEntry is what a catch-up reads of an audit entry.
+type auditEntry struct {
+	ObjectType string
+	ObjectID   *int64
+	Action     string
+}
+
+// auditBatch is how many audit entries a catch-up reads at a time.
+const auditBatch = 10000
+
+// auditAfter reads the audit entries after the watermark up to maxID, in
+// batches on the primary key, and keeps those of the object types a
+// catch-up recounts. The filter is applied here, not in SQL: with a
+// condition on object_type the planners chose ix_audit_object and read
+// every case entry ever written (seconds at 10^5 cases, every catch-up).
+func auditAfter(tx *gorm.DB, after, maxID int64) ([]auditEntry, error) {
+	var out []auditEntry
+	for after < maxID {
+		var batch []struct {
+			ID         int64
+			ObjectType string
+			ObjectID   *int64
+			Action     string
+		}
+		if err := tx.Table("audit_entries").Select("id, object_type, object_id, action").Where("id > ? AND id <= ?", after, maxID).
+			Order("id").Limit(auditBatch).Scan(&batch).Error; err != nil {
+			return nil, err
+		}
+		if len(batch) == 0 {
+			break
+		}
+		for _, e := range batch {
+			switch e.ObjectType {
+			case "case", "filing", "application", "holiday", "case_field":
+				out = append(out, auditEntry{ObjectType: e.ObjectType, ObjectID: e.ObjectID, Action: e.Action})
+			}
+		}
+		after = batch[len(batch)-1].ID
+	}
+	return out, nil
 }
 
 // sortedIDs lists a set's ids in order.
@@ -726,6 +818,10 @@ func (s *Service) rebuildAll(ctx context.Context, today calendar.Date) error {
 		if st.AsOf == today.String() && st.AuditID > auditID {
 			return nil // another process counted a later state meanwhile
 		}
+		sumRows, countRows := values(sums), values(levels)
+		if err := writeSubtreeAll(tx, sumRows, countRows); err != nil {
+			return err
+		}
 		for _, t := range []string{"stats_rollup", sumsTable, "stats_counts", "stats_case_groups", "stats_application_counts"} {
 			if err := tx.Exec("DELETE FROM " + t).Error; err != nil {
 				return err
@@ -734,10 +830,10 @@ func (s *Service) rebuildAll(ctx context.Context, today calendar.Date) error {
 		if err := createAll(tx.Model(&RollupRow{}), rows, 200); err != nil {
 			return err
 		}
-		if err := createAll(tx.Table(sumsTable), values(sums), 200); err != nil {
+		if err := createAll(tx.Table(sumsTable), sumRows, 200); err != nil {
 			return err
 		}
-		if err := createAll(tx.Model(&levelCount{}), values(levels), 500); err != nil {
+		if err := createAll(tx.Model(&levelCount{}), countRows, 500); err != nil {
 			return err
 		}
 		if err := createAll(tx.Model(&caseGroup{}), c.cases, 500); err != nil {
@@ -797,25 +893,39 @@ func chunks(ids []int64) [][]int64 {
 }
 
 // rollupQuery is the query on the aggregates that answers a scope without
-// period or prosecutor: the sums of its level over every agency; with an
-// agency filter, the agency's sums over every department and field, or its
-// fine rows when a department or field filter is set too.
+// period or prosecutor, a row per procuratorate with every counter: the
+// sums of its level over every agency; with an agency filter, the agency's
+// sums over every department and field (each one row of stats_rollup_sums
+// per procuratorate, read as they are), or the sums of its fine rows when a
+// department or field filter is set too.
 func (sc *statsScope) rollupQuery(tx *gorm.DB) *gorm.DB {
 	l := sc.level()
+	cols := "procuratorate_id, " + strings.Join(rollupColumns, ", ")
 	switch {
 	case sc.q.AgencyID == 0:
-		return tx.Table(sumsTable).Where("procuratorate_id IN ? AND department_id = ? AND field = ? AND agency_id = ?",
+		return tx.Table(sumsTable).Select(cols).Where("procuratorate_id IN ? AND department_id = ? AND field = ? AND agency_id = ?",
 			sc.procIDs, l.DepartmentID, l.Field, allAgencies)
 	case l == level{}:
-		return tx.Table(sumsTable).Where("procuratorate_id IN ? AND department_id = 0 AND field = '' AND agency_id = ?", sc.procIDs, sc.q.AgencyID)
+		return tx.Table(sumsTable).Select(cols).Where("procuratorate_id IN ? AND department_id = 0 AND field = '' AND agency_id = ?",
+			sc.procIDs, sc.q.AgencyID)
 	}
-	return sc.fineRollup(tx).Where("agency_id = ?", sc.q.AgencyID)
+	return sc.fineRollup(tx).Select("procuratorate_id, "+rollupSums()).Where("agency_id = ?", sc.q.AgencyID).Group("procuratorate_id")
 }
 
-// agencyRollup is the query on the aggregates with a row per agency (and
-// more) of a scope without period or prosecutor: the per-agency sums over
-// every department and field, or the fine rows.
-func (sc *statsScope) agencyRollup(tx *gorm.DB) *gorm.DB {
+// nonResponders is the query on the aggregates for the agencies with the
+// most recommendations never answered (不回复) of a scope without period or
+// prosecutor, at most nonResponderLimit (agency_id, n): a subtree's rows per
+// agency (one each, walked in that order on ix_stats_subtree_sums_no_reply),
+// or the per-agency sums over every department and field, or the fine rows.
+func (sc *statsScope) nonResponders(tx *gorm.DB) *gorm.DB {
+	if root := sc.subtreeRoot(); root != 0 && sc.level() == (level{}) {
+		q := tx.Table(subtreeSumsTable).Select("agency_id, no_reply AS n").
+			Where("procuratorate_id = ? AND department_id = 0 AND field = '' AND no_reply > 0 AND agency_id > 0", root)
+		if sc.q.AgencyID != 0 {
+			q = q.Where("agency_id = ?", sc.q.AgencyID)
+		}
+		return q.Order("no_reply DESC, agency_id").Limit(nonResponderLimit)
+	}
 	q := sc.fineRollup(tx).Where("agency_id <> 0")
 	if sc.level() == (level{}) {
 		q = tx.Table(sumsTable).Where("procuratorate_id IN ? AND department_id = 0 AND field = '' AND agency_id > 0", sc.procIDs)
@@ -823,7 +933,8 @@ func (sc *statsScope) agencyRollup(tx *gorm.DB) *gorm.DB {
 	if sc.q.AgencyID != 0 {
 		q = q.Where("agency_id = ?", sc.q.AgencyID)
 	}
-	return q
+	return q.Select("agency_id, SUM(no_reply) AS n").Where("no_reply > 0").Group("agency_id").
+		Order("n DESC, agency_id").Limit(nonResponderLimit)
 }
 
 // fineRollup restricts stats_rollup to the scope's procuratorates,
@@ -895,7 +1006,8 @@ func (s *Service) Verify(ctx context.Context) (groups int, diffs []Difference, e
 		}
 		rollupKeyOf := func(r RollupRow) rollupKey { return r.key() }
 		diffs = append(diffs, compareRows("stats_rollup", want, stored, rollupKeyOf)...)
-		diffs = append(diffs, compareRows(sumsTable, sumLevels(rows), storedSums, rollupKeyOf)...)
+		wantSums := sumLevels(rows)
+		diffs = append(diffs, compareRows(sumsTable, wantSums, storedSums, rollupKeyOf)...)
 
 		var fine []countRow
 		var storedCounts []levelCount
@@ -905,9 +1017,14 @@ func (s *Service) Verify(ctx context.Context) (groups int, diffs []Difference, e
 		if err := tx.Find(&storedCounts).Error; err != nil {
 			return err
 		}
-		diffs = append(diffs, compareRows("stats_counts", countLevels(fine), storedCounts, func(r levelCount) levelCountKey {
-			return levelCountKey{r.ProcuratorateID, r.DepartmentID, r.Field, r.Dim, r.Dkey}
-		})...)
+		wantCounts := countLevels(fine)
+		countKeyOf := func(r levelCount) levelCountKey { return r.key() }
+		diffs = append(diffs, compareRows("stats_counts", wantCounts, storedCounts, countKeyOf)...)
+		subDiffs, err := verifySubtree(tx, values(wantSums), values(wantCounts), rollupKeyOf, countKeyOf)
+		if err != nil {
+			return err
+		}
+		diffs = append(diffs, subDiffs...)
 
 		apps, err := countApplications(tx, nil, asOf)
 		if err != nil {

@@ -79,36 +79,37 @@ func sumLevels(rows []RollupRow) map[rollupKey]*RollupRow {
 // sumsTable is where sumLevels's rows are kept.
 const sumsTable = "stats_rollup_sums"
 
-// writeSums replaces the stats_rollup_sums rows of procs (nil: all) by the
-// sums of their stats_rollup rows.
-func writeSums(tx *gorm.DB, procs []int64) error {
-	if procs == nil {
-		if err := tx.Exec("DELETE FROM " + sumsTable).Error; err != nil {
+// writeSums replaces the stats_rollup_sums rows of procs by the sums of
+// their stats_rollup rows, and adds the difference at the subtree level to
+// delta.
+func writeSums(tx *gorm.DB, procs []int64, paths subtreePaths, delta map[rollupKey]*RollupRow) error {
+	for _, chunk := range chunks(procs) {
+		var old []RollupRow
+		if err := tx.Table(sumsTable).Where("procuratorate_id IN ? AND department_id = 0", chunk).Find(&old).Error; err != nil {
 			return err
 		}
-		return insertSums(tx, nil)
-	}
-	for _, chunk := range chunks(procs) {
 		if err := tx.Exec("DELETE FROM "+sumsTable+" WHERE procuratorate_id IN ?", chunk).Error; err != nil {
 			return err
 		}
-		if err := insertSums(tx, chunk); err != nil {
+		cur, err := insertSums(tx, chunk)
+		if err != nil {
 			return err
 		}
+		addSubtree[rollupKey](delta, cur, paths, 1)
+		addSubtree[rollupKey](delta, old, paths, -1)
 	}
 	return nil
 }
 
-func insertSums(tx *gorm.DB, procs []int64) error {
+// insertSums inserts the sums of the stats_rollup rows of procs and
+// returns them.
+func insertSums(tx *gorm.DB, procs []int64) ([]RollupRow, error) {
 	var fine []RollupRow
-	q := tx.Model(&RollupRow{})
-	if procs != nil {
-		q = q.Where("procuratorate_id IN ?", procs)
+	if err := tx.Model(&RollupRow{}).Where("procuratorate_id IN ?", procs).Find(&fine).Error; err != nil {
+		return nil, err
 	}
-	if err := q.Find(&fine).Error; err != nil {
-		return err
-	}
-	return createAll(tx.Table(sumsTable), values(sumLevels(fine)), 200)
+	rows := values(sumLevels(fine))
+	return rows, createAll(tx.Table(sumsTable), rows, 200)
 }
 
 // The dimensions of stats_counts.
@@ -175,30 +176,27 @@ func countLevels(fine []countRow) map[levelCountKey]*levelCount {
 // of a department and a field at once).
 func monthsKept(l level) bool { return l.DepartmentID == 0 || l.Field == "" }
 
-// writeCounts replaces the stats_counts rows of procs (nil: all) by the
-// counts of their cases.
-func (s *Service) writeCounts(tx *gorm.DB, procs []int64) error {
-	if procs == nil {
-		var fine []countRow
-		if err := countsSelect(s.DB, tx).Scan(&fine).Error; err != nil {
-			return err
-		}
-		if err := tx.Exec("DELETE FROM stats_counts").Error; err != nil {
-			return err
-		}
-		return createAll(tx.Model(&levelCount{}), values(countLevels(fine)), 500)
-	}
+// writeCounts replaces the stats_counts rows of procs by the counts of
+// their cases, and adds the difference at the subtree level to delta.
+func (s *Service) writeCounts(tx *gorm.DB, procs []int64, paths subtreePaths, delta map[levelCountKey]*levelCount) error {
 	for _, p := range procs {
 		var fine []countRow
 		if err := countsSelect(s.DB, tx).Where("cases.procuratorate_id = ?", p).Scan(&fine).Error; err != nil {
 			return err
 		}
+		var old []levelCount
+		if err := tx.Where("procuratorate_id = ? AND department_id = 0", p).Find(&old).Error; err != nil {
+			return err
+		}
 		if err := tx.Where("procuratorate_id = ?", p).Delete(&levelCount{}).Error; err != nil {
 			return err
 		}
-		if err := createAll(tx.Model(&levelCount{}), values(countLevels(fine)), 500); err != nil {
+		cur := values(countLevels(fine))
+		if err := createAll(tx.Model(&levelCount{}), cur, 500); err != nil {
 			return err
 		}
+		addSubtree[levelCountKey](delta, cur, paths, 1)
+		addSubtree[levelCountKey](delta, old, paths, -1)
 	}
 	return nil
 }

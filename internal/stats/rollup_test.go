@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
 	"jianyi/internal/stats"
+	"jianyi/migrations"
 )
 
 // rollupCases is how many cases the generated province of the rollup test
@@ -77,15 +79,21 @@ func TestStatsRollupAgreesWithRawRows(t *testing.T) {
 	t.Parallel()
 	eachBench(t, func(t *testing.T, db *database.DB, now *time.Time, clock *calendar.Clock) {
 		ctx := context.Background()
-		rolled := &stats.Service{DB: db, Clock: clock}
+		// Its catch-ups rewrite every subtree they change whole (the path
+		// of a new day's recount at a province); the other tests take the
+		// path of a few changed rows.
+		rolled := &stats.Service{DB: db, Clock: clock, SubtreeBulkAbove: 1}
 		raw := &stats.Service{DB: db, Clock: clock, NoRollup: true}
 		// The paths of a province's scope (wide: overdue letters in due
 		// order, ratings first, no case lookup for every procuratorate)
 		// give the same figures.
 		wide := &stats.Service{DB: db, Clock: clock, WideAbove: 1}
 
-		var province, district org.Procuratorate
+		var province, city, district org.Procuratorate
 		if err := db.Where("level = ?", org.LevelProvincial).First(&province).Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Where("level = ?", org.LevelMunicipal).Order("id").First(&city).Error; err != nil {
 			t.Fatal(err)
 		}
 		if err := db.Where("level = ?", org.LevelCounty).Order("id").First(&district).Error; err != nil {
@@ -101,16 +109,22 @@ func TestStatsRollupAgreesWithRawRows(t *testing.T) {
 			t.Fatal(err)
 		}
 		chief := &org.Actor{UserID: 1, Role: org.RoleChief, ProcuratorateID: province.ID, ProcuratoratePath: province.Path}
+		cityChief := &org.Actor{UserID: 1, Role: org.RoleChief, ProcuratorateID: city.ID, ProcuratoratePath: city.Path}
 		head := &org.Actor{UserID: 1, Role: org.RoleDeptHead, ProcuratorateID: district.ID, ProcuratoratePath: district.Path, DepartmentID: some.DepartmentID}
 		queries := map[string]struct {
 			a *org.Actor
 			q stats.StatsQuery
 		}{
-			"province":   {chief, stats.StatsQuery{}},
-			"district":   {chief, stats.StatsQuery{ProcuratorateID: district.ID}},
-			"department": {head, stats.StatsQuery{}},
-			"field":      {chief, stats.StatsQuery{Field: some.Field}},
-			"agency":     {chief, stats.StatsQuery{AgencyID: some.AgencyID}},
+			"province": {chief, stats.StatsQuery{}},
+			// A province's or a city's subtree is read from its subtree rows.
+			"city":                 {cityChief, stats.StatsQuery{}},
+			"city of the province": {chief, stats.StatsQuery{ProcuratorateID: city.ID}},
+			"city and field":       {cityChief, stats.StatsQuery{Field: some.Field}},
+			"city and agency":      {cityChief, stats.StatsQuery{AgencyID: some.AgencyID}},
+			"district":             {chief, stats.StatsQuery{ProcuratorateID: district.ID}},
+			"department":           {head, stats.StatsQuery{}},
+			"field":                {chief, stats.StatsQuery{Field: some.Field}},
+			"agency":               {chief, stats.StatsQuery{AgencyID: some.AgencyID}},
 			// Months are not kept per department and field at once; an
 			// agency with another filter reads the fine rows.
 			"department and field":  {head, stats.StatsQuery{Field: some.Field}},
@@ -207,7 +221,9 @@ func TestStatsRollupAgreesWithRawRows(t *testing.T) {
 		// Every aggregate is verified.
 		for _, tamper := range []string{"UPDATE stats_rollup SET late = late + 1 WHERE procuratorate_id = ?",
 			"UPDATE stats_counts SET n = n + 1 WHERE procuratorate_id = ? AND dim = 'state'",
-			"UPDATE stats_application_counts SET received = received + 1 WHERE procuratorate_id = ?"} {
+			"UPDATE stats_application_counts SET received = received + 1 WHERE procuratorate_id = ?",
+			"UPDATE stats_subtree_counts SET n = n + 1 WHERE procuratorate_id = ? AND dim = 'state'",
+			"UPDATE stats_subtree_sums SET no_reply = no_reply + 1 WHERE procuratorate_id = ?"} {
 			if err := rolled.Rebuild(ctx); err != nil {
 				t.Fatal(err)
 			}
@@ -220,6 +236,21 @@ func TestStatsRollupAgreesWithRawRows(t *testing.T) {
 			if _, diffs, err := rolled.Verify(ctx); err != nil || len(diffs) == 0 {
 				t.Fatalf("verify after %s: %v, %v", tamper, diffs, err)
 			}
+		}
+		// The province's figures read its subtree rows.
+		if err := db.Exec("UPDATE stats_subtree_counts SET n = n + 1 WHERE procuratorate_id = ? AND dim = 'state'", province.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		tampered, err = rolled.Compute(ctx, chief, stats.StatsQuery{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		honest, err = raw.Compute(ctx, chief, stats.StatsQuery{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tampered.Total <= honest.Total {
+			t.Fatalf("the province's statistics do not read its subtree rows: total %d, raw %d", tampered.Total, honest.Total)
 		}
 	})
 }
@@ -252,7 +283,9 @@ func TestCatchUpSkipsFactlessActions(t *testing.T) {
 		if err := db.Table("cases").Select("id, procuratorate_id").Where("issued_at IS NOT NULL").Order("id").Limit(1).Scan(&c).Error; err != nil {
 			t.Fatal(err)
 		}
-		if err := db.Exec("UPDATE stats_counts SET n = n + 1 WHERE procuratorate_id = ? AND dim = 'state'", c.ProcuratorateID).Error; err != nil {
+		// A department's counts: the subtree rows (kept by difference, of
+		// department 0) do not include them, so a recount heals them whole.
+		if err := db.Exec("UPDATE stats_counts SET n = n + 1 WHERE procuratorate_id = ? AND dim = 'state' AND department_id <> 0", c.ProcuratorateID).Error; err != nil {
 			t.Fatal(err)
 		}
 		record := func(action string) {
@@ -274,5 +307,74 @@ func TestCatchUpSkipsFactlessActions(t *testing.T) {
 		if _, diffs, err := svc.Verify(ctx); err != nil || len(diffs) > 0 {
 			t.Fatalf("verify after an action that may change facts: %v, %v", diffs, err)
 		}
+	})
+}
+
+// TestSubtreeMigrationBuildsFromTheRows: migration 0024 builds the subtree
+// rows from the per-procuratorate rows there are (no recount); on a
+// generated province with current aggregates, its INSERTs give exactly
+// what `Verify` recomputes, after the days pass and an action too.
+func TestSubtreeMigrationBuildsFromTheRows(t *testing.T) {
+	t.Parallel()
+	eachBench(t, func(t *testing.T, db *database.DB, now *time.Time, clock *calendar.Clock) {
+		ctx := context.Background()
+		svc := &stats.Service{DB: db, Clock: clock}
+		all, err := migrations.All()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var inserts []string
+		for _, m := range all {
+			if m.Version != 24 {
+				continue
+			}
+			for _, stmt := range m.Statements(db.Dialect) {
+				if strings.HasPrefix(stmt, "INSERT") {
+					inserts = append(inserts, stmt)
+				}
+			}
+		}
+		if len(inserts) != 2 {
+			t.Fatalf("migration 0024: %d INSERTs, want 2", len(inserts))
+		}
+		rebuild := func(when string) {
+			t.Helper()
+			if err := svc.CatchUp(ctx); err != nil {
+				t.Fatal(err)
+			}
+			for _, stmt := range []string{"DELETE FROM stats_subtree_counts", "DELETE FROM stats_subtree_sums"} {
+				if err := db.Exec(stmt).Error; err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, diffs, err := svc.Verify(ctx); err != nil || len(diffs) == 0 {
+				t.Fatalf("%s: verify finds no missing subtree rows: %v", when, err)
+			}
+			for _, stmt := range inserts {
+				if err := db.Exec(stmt).Error; err != nil {
+					t.Fatal(err)
+				}
+			}
+			if groups, diffs, err := svc.Verify(ctx); err != nil || len(diffs) > 0 || groups == 0 {
+				t.Fatalf("%s: the migration's subtree rows: %d groups, %v, %v", when, groups, diffs, err)
+			}
+		}
+		rebuild("on the seeding day")
+		*now = now.AddDate(0, 0, 40)
+		var c struct {
+			ID    int64
+			Field string
+		}
+		if err := db.Table("cases").Select("id, field").Where("issued_at IS NOT NULL").Order("id DESC").Limit(1).Scan(&c).Error; err != nil {
+			t.Fatal(err)
+		}
+		var agencyID int64
+		if err := db.Table("agencies").Select("id").Order("id DESC").Limit(1).Scan(&agencyID).Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := db.WithTx(ctx, func(tx *gormDB) error { return moveCase(tx, c.ID, c.Field, agencyID) }); err != nil {
+			t.Fatal(err)
+		}
+		rebuild("40 days later, after an action")
 	})
 }

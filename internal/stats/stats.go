@@ -35,6 +35,7 @@ type StatsQuery struct {
 // prosecutor the actor's role allows, plus the caller's filters.
 type statsScope struct {
 	procIDs      []int64
+	subtree      int64 // the procuratorate whose subtree procIDs are (0: not a subtree)
 	departmentID int64
 	prosecutorID int64
 	q            StatsQuery
@@ -77,6 +78,10 @@ func resolveStatsScope(tx *gorm.DB, a *org.Actor, q StatsQuery, clock *calendar.
 	if acc == StatsSubtree {
 		if err := tx.Model(&org.Procuratorate{}).Where("path LIKE ?", root+"%").Order("id").Pluck("id", &sc.procIDs).Error; err != nil {
 			return nil, err
+		}
+		sc.subtree = a.ProcuratorateID
+		if q.ProcuratorateID != 0 {
+			sc.subtree = q.ProcuratorateID
 		}
 	} else {
 		sc.procIDs = []int64{a.ProcuratorateID}
@@ -290,19 +295,27 @@ type Service struct {
 	// NoRollup makes Compute read every figure from the raw rows, as
 	// without the maintained aggregates (tests compare the two).
 	NoRollup bool
-	// CatchUpWait, when set, bounds how long a request waits for the
-	// aggregates' catch-up (CatchUp) before it is served from them as they
-	// are; the catch-up itself goes on to the end in the background. Zero
-	// waits until it is done (the figures exact at the moment of the
-	// request). The service sets half of database.query_timeout: a catch-up
-	// slower than a request's deadline (a loaded machine after many
-	// actions) would otherwise fail every statistics request, again and
-	// again, and never complete.
+	// CatchUpWait, when set, bounds how long a request that finds the
+	// aggregates behind waits for the catch-up (CatchUp, shared by the
+	// requests that find them behind meanwhile) before it is served from
+	// them as they are; the catch-up itself goes on to the end in the
+	// background. Zero waits until it is done (the figures exact at the
+	// moment of the request). The service sets RequestCatchUpWait: a
+	// catch-up after a few actions takes milliseconds, so the figures
+	// include them; a long one (a new day's recount, a burst of writes, the
+	// logins at start) no longer holds every statistics request.
 	CatchUpWait time.Duration
+	// SubtreeBulkAbove, when set, replaces subtreeBulkKeys (tests take the
+	// path of a large catch-up on a small province).
+	SubtreeBulkAbove int
 	// WideAbove, when set, replaces wideScope (tests take the paths of a
 	// province's scope on a small one).
 	WideAbove int
 }
+
+// RequestCatchUpWait is how long the service lets a statistics request wait
+// for the aggregates' catch-up (CatchUpWait).
+const RequestCatchUpWait = 250 * time.Millisecond
 
 // Compute computes the statistics. Counts by state, source and field and the
 // months come from grouped queries (the main one an index-only scan of
@@ -332,10 +345,15 @@ func (s *Service) Compute(ctx context.Context, a *org.Actor, q StatsQuery) (*Sta
 	countsFromRollup := s.useRollup(sc) && sc.q.AgencyID == 0
 	var counts []levelCount
 	if countsFromRollup {
+		// A subtree's counts are summed already.
 		l := sc.level()
-		if err := tx.Model(&levelCount{}).Select("dim, dkey, SUM(n) AS n, SUM(issued) AS issued, SUM(filed) AS filed").
-			Where("procuratorate_id IN ? AND department_id = ? AND field = ?", sc.procIDs, l.DepartmentID, l.Field).
-			Group("dim, dkey").Scan(&counts).Error; err != nil {
+		cq := tx.Model(&levelCount{}).Select("dim, dkey, SUM(n) AS n, SUM(issued) AS issued, SUM(filed) AS filed").
+			Where("procuratorate_id IN ? AND department_id = ? AND field = ?", sc.procIDs, l.DepartmentID, l.Field).Group("dim, dkey")
+		if root := sc.subtreeRoot(); root != 0 {
+			cq = tx.Table(subtreeCountsTable).Select("dim, dkey, n, issued, filed").
+				Where("procuratorate_id = ? AND department_id = 0 AND field = ?", root, l.Field)
+		}
+		if err := cq.Scan(&counts).Error; err != nil {
 			return nil, err
 		}
 	}

@@ -1,6 +1,7 @@
 package textseg
 
 import (
+	"os"
 	"runtime"
 	"testing"
 )
@@ -20,4 +21,19 @@ func BenchmarkLoad(b *testing.B) {
 		runtime.KeepAlive(s)
 	}
 	b.ReportMetric(float64(kept)/(1<<20), "MB-kept")
+}
+
+// BenchmarkTagLetter tags a letter of about 1,500 characters (the
+// redaction package's four-names fixture).
+func BenchmarkTagLetter(b *testing.B) {
+	text, err := os.ReadFile("../redact/testdata/four_names_letter.txt")
+	if err != nil {
+		b.Fatal(err)
+	}
+	seg := Shared()
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	for b.Loop() {
+		seg.Tag(string(text))
+	}
 }

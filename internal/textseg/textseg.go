@@ -3,25 +3,27 @@
 // layout (no line break inside a word of a title) and redaction (where a
 // person's name begins and ends).
 //
-// It wraps github.com/go-ego/gse with its simplified-Chinese dictionary (the
-// jieba dictionary, about 350,000 words with their frequency and tag) and its
-// hidden Markov models, which segment and tag words the dictionary lacks —
-// most personal names among them (tag "nr").
+// It uses the data of github.com/go-ego/gse v0.80.3 (copies in dict/): its
+// simplified-Chinese dictionary (the jieba dictionary, about 350,000 words
+// with their frequency and tag) and its part-of-speech hidden Markov model,
+// which segments and tags words the dictionary lacks — most personal names
+// among them (tag "nr"). It cuts and tags exactly as the gse-based segmenter
+// it replaced (golden_test.go), with the data held compactly (dict.go: about
+// 12 MB of heap, where gse's trie of per-character tokens took about 130
+// MB) and the model's tables in slices rather than maps (hmm.go).
 //
-// Loading the dictionary takes about a second and some tens of megabytes,
-// so it is done once per process, on first use, and the segmenter is shared:
-// call Shared from every package. A Segmenter is safe for concurrent use; it
-// is never modified after loading.
+// Loading takes a few tenths of a second, so it is done once per process,
+// on first use, and the segmenter is shared: call Shared from every
+// package. A Segmenter is safe for concurrent use; it is never modified
+// after loading.
 package textseg
 
 import (
+	"math"
 	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/go-ego/gse"
-	"github.com/go-ego/gse/hmm/pos"
 )
 
 // Word is one word of a text with its part-of-speech tag. Start and End are
@@ -39,8 +41,8 @@ func IsPersonTag(tag string) bool { return strings.HasPrefix(tag, "nr") }
 
 // Segmenter cuts and tags text with the shared dictionary.
 type Segmenter struct {
-	base gse.Segmenter
-	tag  pos.Segmenter
+	dict *dict
+	hmm  *hmm // segments and tags the runs no dictionary word covers
 }
 
 var shared = sync.OnceValue(func() *Segmenter { return Load() })
@@ -52,18 +54,21 @@ func Shared() *Segmenter { return shared() }
 // Load reads the embedded simplified-Chinese dictionary into a new
 // segmenter. Prefer Shared; Load is for measuring the load itself.
 func Load() *Segmenter {
-	s := &Segmenter{}
-	s.base.SkipLog = true
-	// The embedded dictionary cannot fail to load: LoadDictEmbed only
-	// splits a string compiled into the binary.
-	_ = s.base.LoadDictEmbed("zh_s")
-	s.tag.WithGse(s.base)
-	return s
+	d, err := loadDict()
+	if err != nil {
+		// The dictionary is compiled into the binary; its tests load it.
+		panic(err)
+	}
+	m, err := loadHMM()
+	if err != nil {
+		panic(err)
+	}
+	return &Segmenter{dict: d, hmm: m}
 }
 
 // Lookup reports whether word is in the dictionary, with its tag.
 func (s *Segmenter) Lookup(word string) (tag string, ok bool) {
-	freq, tag, ok := s.base.Find(word)
+	freq, tag, ok := s.dict.lookup(word)
 	return tag, ok && freq > 0
 }
 
@@ -87,9 +92,8 @@ func (s *Segmenter) Cut(text string) []string {
 // dictionary's most probable path; the dictionary tags the words it
 // knows, and runs of single characters it does not know as a word go to
 // the hidden Markov model, which segments and tags them (赵|强 → 赵强/nr).
-// (gse's own pos.Segmenter scores its path without the dictionary's total
-// frequency, which favours cutting words into pieces; its dictionary path
-// is therefore taken from the plain segmenter instead.)
+// (Those runs are first cut again as gse's pos.Segmenter cut them, on a
+// path scored without the dictionary's total frequency: cutUnknown.)
 func (s *Segmenter) Tag(text string) []Word {
 	var words []Word
 	for i := 0; i < len(text); {
@@ -140,60 +144,151 @@ func (s *Segmenter) tagHan(run string, at int) []Word {
 		}
 		add(w, tag)
 	}
-	buf := ""
+	addRunes := func(w string) {
+		for i := 0; i < len(w); {
+			_, n := utf8.DecodeRuneInString(w[i:])
+			addKnown(w[i : i+n])
+			i += n
+		}
+	}
+	// buf is run[from:to], single characters on the dictionary's path.
+	from, to := 0, 0
 	flush := func() {
+		buf := run[from:to]
 		switch {
 		case buf == "":
 		case utf8.RuneCountInString(buf) == 1:
 			addKnown(buf)
 		default:
 			if _, known := s.Lookup(buf); known {
-				for _, r := range buf {
-					addKnown(string(r))
-				}
+				addRunes(buf)
 				break
 			}
-			parts := s.tag.Cut(buf, true)
+			parts := s.cutUnknown(buf)
 			if !joins(parts, buf) {
-				for _, r := range buf {
-					addKnown(string(r))
-				}
+				addRunes(buf)
 				break
 			}
 			for _, p := range parts {
 				add(p.Text, p.Pos)
 			}
 		}
-		buf = ""
+		from = to
 	}
-	parts := s.base.CutDAGNoHMM(run)
-	if !joinsText(parts, run) {
-		parts = strings.Split(run, "")
-	}
-	for _, p := range parts {
-		if utf8.RuneCountInString(p) == 1 {
-			buf += p
+	ends := s.route(run, math.Log(s.dict.total))
+	for x, y := 0, 0; x < len(run); x = y {
+		y = ends[x]
+		if _, n := utf8.DecodeRuneInString(run[x:]); n == y-x {
+			to = y
 			continue
 		}
 		flush()
-		addKnown(p)
+		addKnown(run[x:y])
+		from, to = y, y
 	}
 	flush()
 	return words
 }
 
-func joinsText(parts []string, text string) bool {
-	at := 0
-	for _, p := range parts {
-		if p == "" || !strings.HasPrefix(text[at:], p) {
-			return false
-		}
-		at += len(p)
+// route returns jieba's most probable path through run: for the byte
+// offset of each character that begins a word of the path, the offset where
+// that word ends. Candidate words are the dictionary's words in run; a
+// character that begins none stands alone. A word scores the logarithm of
+// its frequency less logTotal (0 for a character not in the dictionary, and
+// minus infinity for one that only begins longer words); the path maximises
+// the sum, preferring the longer word on a tie, as gse computes it.
+func (s *Segmenter) route(run string, logTotal float64) []int {
+	// Character boundaries: bounds[k] is the offset of character k.
+	bounds := make([]int, 0, len(run)/3+1)
+	for i := range run {
+		bounds = append(bounds, i)
 	}
-	return at == len(text)
+	n := len(bounds)
+	bounds = append(bounds, len(run))
+	score := make([]float64, n+1)
+	next := make([]int, n+1) // index of the character after the word
+	for k := n - 1; k >= 0; k-- {
+		found := false
+		consider := func(i int, freq float64) {
+			f := math.Log(freq) - logTotal + score[i+1]
+			if !found || score[k] < f || score[k] == f && next[k]-1 < i {
+				score[k], next[k], found = f, i+1, true
+			}
+		}
+		for i := k; i < n; i++ {
+			freq, _, ok := s.dict.lookup(run[bounds[k]:bounds[i+1]])
+			if !ok {
+				break
+			}
+			if freq > 0 {
+				consider(i, freq)
+			}
+		}
+		if !found {
+			freq, _, ok := s.dict.lookup(run[bounds[k]:bounds[k+1]])
+			if !ok {
+				freq = 1
+			}
+			consider(k, freq)
+		}
+	}
+	ends := make([]int, len(run)+1)
+	for k := 0; k < n; k++ {
+		ends[bounds[k]] = bounds[next[k]]
+	}
+	return ends
 }
 
-func joins(parts []gse.SegPos, text string) bool {
+// cutUnknown cuts a run of characters that the dictionary's path left
+// single, as gse's pos.Segmenter (which the segmenter used before) cut
+// them: a path scored by the frequencies alone, without the total; its
+// words take the dictionary's tag, and runs of single characters that are
+// no word go to the hidden Markov model.
+func (s *Segmenter) cutUnknown(text string) []Word {
+	var out []Word
+	tagged := func(w string) Word {
+		tag, ok := s.dict.posTag(w)
+		if !ok {
+			tag = "x"
+		}
+		return Word{Text: w, Pos: tag}
+	}
+	from, to := 0, 0
+	flush := func() {
+		buf := text[from:to]
+		switch {
+		case buf == "":
+		case utf8.RuneCountInString(buf) == 1:
+			out = append(out, tagged(buf))
+		default:
+			if freq, _, ok := s.dict.lookup(buf); !ok || freq == 0 {
+				out = append(out, s.hmm.cut(buf)...)
+				break
+			}
+			for i := 0; i < len(buf); {
+				_, n := utf8.DecodeRuneInString(buf[i:])
+				out = append(out, tagged(buf[i:i+n]))
+				i += n
+			}
+		}
+		from = to
+	}
+	ends := s.route(text, 0)
+	for x, y := 0, 0; x < len(text); x = y {
+		y = ends[x]
+		if _, n := utf8.DecodeRuneInString(text[x:]); n == y-x {
+			to = y
+			continue
+		}
+		flush()
+		out = append(out, tagged(text[x:y]))
+		from, to = y, y
+	}
+	flush()
+	return out
+}
+
+func joins(parts []Word, text string) bool {
 	at := 0
 	for _, p := range parts {
 		if p.Text == "" || !strings.HasPrefix(text[at:], p.Text) {

@@ -134,7 +134,7 @@ func New(opts Options) (*App, error) {
 		LookupPerIP:       ratelimit.Limit{Name: "lookup_ip", Max: pc.LookupPerIP, Window: pc.LookupWindow},
 		LookupPerTracking: ratelimit.Limit{Name: "lookup_no", Max: pc.LookupPerTracking, Window: pc.LookupWindow},
 	}}
-	a.Stats = &stats.Service{DB: db, Clock: a.Clock, CatchUpWait: cfg.Database.QueryTimeout / 2}
+	a.Stats = &stats.Service{DB: db, Clock: a.Clock, CatchUpWait: min(cfg.Database.QueryTimeout/2, stats.RequestCatchUpWait)}
 	a.Disclosures = &disclosure.Service{DB: db, Cases: a.Cases, Stats: a.Stats, Renderer: a.Renderer, ApplicantNames: applications.ApplicantNames,
 		SearchPerIP: ratelimit.Limit{Name: "search_ip", Max: pc.SearchPerIP, Window: time.Minute}}
 	a.Projects = &projects.Service{DB: db, Clock: a.Clock, Channels: channels}
