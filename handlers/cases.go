@@ -136,7 +136,7 @@ func (s *Server) listCases(c echo.Context) error {
 // with the actions the caller may take now, is GET /cases/{id}: a page of 50
 // whole cases was 94 KB, most of it texts no list shows (summary, the
 // deadline's explanation), and reading and encoding it was most of the
-// list's time (docs/scale.md §13).
+// list's time (docs/scale.md, "Lists within 20× of /healthz").
 type CaseListItem struct {
 	ID              int64           `json:"id"`
 	ProcuratorateID int64           `json:"procuratorate_id"`
