@@ -111,24 +111,31 @@ func (d Date) String() string {
 	if d.IsZero() {
 		return ""
 	}
-	if d.year < 0 || d.year > 9999 {
-		return d.MidnightUTC().Format(dateLayout)
+	return string(d.AppendString(make([]byte, 0, len(dateLayout))))
+}
+
+// AppendString appends String() to b (nothing for the zero Date) without
+// allocating: the ledger writes dates by the million.
+func (d Date) AppendString(b []byte) []byte {
+	if d.IsZero() {
+		return b
 	}
-	// What Format writes, without its layout parsing (the ledger writes
-	// dates by the million).
-	b := make([]byte, len(dateLayout))
-	put := func(at, v, width int) {
-		for i := at + width - 1; i >= at; i-- {
+	if d.year < 0 || d.year > 9999 {
+		return d.MidnightUTC().AppendFormat(b, dateLayout)
+	}
+	// What Format writes, without its layout parsing.
+	at := len(b)
+	b = append(b, "0000-00-00"...)
+	put := func(from, v, width int) {
+		for i := at + from + width - 1; i >= at+from; i-- {
 			b[i] = byte('0' + v%10)
 			v /= 10
 		}
 	}
 	put(0, d.year, 4)
-	b[4] = '-'
 	put(5, int(d.month), 2)
-	b[7] = '-'
 	put(8, d.day, 2)
-	return string(b)
+	return b
 }
 
 // Chinese returns d as written in documents, e.g. "2026年3月5日".
@@ -254,17 +261,19 @@ func (d *Date) Scan(src any) error {
 		*d = dateFromTime(v)
 		return nil
 	case string:
-		return d.scanText(v)
+		return d.ScanText(v)
 	case []byte:
-		return d.scanText(string(v))
+		return d.ScanText(string(v))
 	default:
 		return fmt.Errorf("%w：无法从数据库类型 %T 读取日期", ErrInvalidDate, src)
 	}
 }
 
-// scanText tolerates a time-of-day suffix ("2026-03-05 00:00:00" or RFC 3339)
-// because a column filled by another tool may hold a full timestamp.
-func (d *Date) scanText(s string) error {
+// ScanText is Scan of a text value (without boxing it in an interface, which
+// allocates — the ledger reads dates by the million). It tolerates a
+// time-of-day suffix ("2026-03-05 00:00:00" or RFC 3339) because a column
+// filled by another tool may hold a full timestamp.
+func (d *Date) ScanText(s string) error {
 	if len(s) > len(dateLayout) && (s[len(dateLayout)] == ' ' || s[len(dateLayout)] == 'T') {
 		s = s[:len(dateLayout)]
 	}

@@ -301,7 +301,7 @@ func TestDateValueRoundTrip(t *testing.T) {
 // chinaZone is UTC+8, the zone of the shipped configuration.
 var chinaZone = time.FixedZone("CST", 8*60*60)
 
-// TestParseDateFastPath: the digit parser and String agree with time's
+// TestParseDateFastPath: the digit parser and String (AppendString) agree with time's
 // parsing and formatting, for every day of some years and for malformed
 // text.
 func TestParseDateFastPath(t *testing.T) {
@@ -309,7 +309,7 @@ func TestParseDateFastPath(t *testing.T) {
 		for d := time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC); d.Year() == y; d = d.AddDate(0, 0, 1) {
 			s := d.Format("2006-01-02")
 			got, err := ParseDate(s)
-			if err != nil || got.String() != s || got != dateFromTime(d) {
+			if err != nil || got.String() != s || got != dateFromTime(d) || string(got.AppendString([]byte("日期"))) != "日期"+s {
 				t.Fatalf("%s: %v %v", s, got, err)
 			}
 		}
@@ -325,5 +325,8 @@ func TestParseDateFastPath(t *testing.T) {
 	}
 	if d := NewDate(12026, 1, 2); d.String() != d.MidnightUTC().Format("2006-01-02") {
 		t.Errorf("year 12026: %s", d.String())
+	}
+	if b := (Date{}).AppendString([]byte("x")); string(b) != "x" {
+		t.Errorf("the zero Date appended %q", b)
 	}
 }

@@ -2,6 +2,7 @@ package stats
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"time"
 
@@ -140,10 +141,12 @@ func fillFacts(tx *gorm.DB, rows []CaseRow, facts []CaseFacts, loc *time.Locatio
 
 	// Replies come in case order: each case's are folded as they come.
 	var (
+		f     [7]string
+		p     fieldParser
 		reply agency.ReplyFactRow
-		due   calendar.Date
 		fold  agency.ReplyFold
 		cur   *CaseFacts
+		dues  []calendar.Date // the replies' due dates (DueOn points into them)
 	)
 	flush := func() {
 		if cur != nil {
@@ -151,22 +154,27 @@ func fillFacts(tx *gorm.DB, rows []CaseRow, facts []CaseFacts, loc *time.Locatio
 			cur.Position = fold.Position
 		}
 	}
-	err := scanEach(of("replies", agency.ReplyFactColumns).Order("replies.case_id, replies.id"),
-		[]any{&reply.CaseID, &reply.ID, &reply.Kind, &reply.Position, &reply.SubmittedOn, &due, &reply.Returned}, func() {
-			if cur == nil || cur.CaseID != reply.CaseID {
-				flush()
-				cur, fold = at(reply.CaseID), agency.ReplyFold{}
+	err := scanPacked(of("replies", packedExpr(replyFactFields[:])).Order("replies.case_id, replies.id"), f[:], func() error {
+		reply = agency.ReplyFactRow{CaseID: p.id(f[0]), ID: p.id(f[1]), SubmittedOn: p.date(f[2]), Returned: p.bool(f[4]), Kind: f[5], Position: f[6]}
+		if due := p.date(f[3]); !due.IsZero() {
+			if len(dues) == cap(dues) {
+				dues = make([]calendar.Date, 0, 256)
 			}
-			if cur == nil {
-				return // a case in the id range but not in the batch
-			}
-			reply.DueOn = nil
-			if !due.IsZero() {
-				d := due
-				reply.DueOn = &d
-			}
+			dues = append(dues, due)
+			reply.DueOn = &dues[len(dues)-1]
+		}
+		if p.err != nil {
+			return fmt.Errorf("stats: reply %s: %w", f[1], p.err)
+		}
+		if cur == nil || cur.CaseID != reply.CaseID {
+			flush()
+			cur, fold = at(reply.CaseID), agency.ReplyFold{}
+		}
+		if cur != nil { // else a case in the id range but not in the batch
 			fold.Add(reply)
-		})
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}
@@ -180,39 +188,46 @@ func fillFacts(tx *gorm.DB, rows []CaseRow, facts []CaseFacts, loc *time.Locatio
 		resultOn  calendar.Date
 	)
 	err = scanEach(of("escalations", "escalations.case_id, escalations.kind, escalations.decided_on, escalations.result_reference, escalations.result_on").
-		Order("escalations.case_id, escalations.id"), []any{&caseID, &kind, &decidedOn, &reference, &resultOn}, func() {
+		Order("escalations.case_id, escalations.id"), []any{&caseID, &kind, &decidedOn, &reference, &resultOn}, func() error {
 		if f := at(caseID); f != nil {
 			f.Escalations = append(f.Escalations, EscalationFact{Kind: kind, DecidedOn: decidedOn, Outcome: reference, OutcomeOn: resultOn})
 		}
+		return nil
 	})
 	if err != nil {
 		return err
 	}
 
-	var method string
-	err = scanEach(of("case_deliveries", "case_deliveries.case_id, case_deliveries.method").Order("case_deliveries.case_id, case_deliveries.id"),
-		[]any{&caseID, &method}, func() {
-			if f := at(caseID); f != nil {
-				f.DeliveryMethod = method
-			}
-		})
+	err = scanPacked(of("case_deliveries", packedExpr(deliveryFactFields[:])).Order("case_deliveries.case_id, case_deliveries.id"), f[:2], func() error {
+		if c := at(p.id(f[0])); c != nil {
+			c.DeliveryMethod = f[1]
+		}
+		return p.err
+	})
 	if err != nil {
 		return err
 	}
 
-	var (
-		dueOn   calendar.Date
-		filedAt NullTime
-	)
-	err = scanEach(of("filings", "filings.case_id, filings.due_on, "+timeColumn(tx, "filings.filed_at")), []any{&caseID, &dueOn, &filedAt}, func() {
-		f := at(caseID)
-		if f == nil {
-			return
+	filings := make([]FilingFact, 0, len(rows)) // what Filing points to
+	err = scanPacked(of("filings", packedExpr(filingFactFields[:])), f[:3], func() error {
+		c := at(p.id(f[0]))
+		due := p.date(f[1])
+		filedAt, filed := p.time(f[2])
+		if p.err != nil {
+			return fmt.Errorf("stats: filing of case %s: %w", f[0], p.err)
 		}
-		f.Filing = &FilingFact{Due: dueOn}
-		if filedAt.Valid {
-			f.Filing.FiledOn = calendar.DateOf(filedAt.Time, loc)
+		if c == nil {
+			return nil
 		}
+		if len(filings) == cap(filings) {
+			filings = make([]FilingFact, 0, len(rows))
+		}
+		filings = append(filings, FilingFact{Due: due})
+		c.Filing = &filings[len(filings)-1]
+		if filed {
+			c.Filing.FiledOn = calendar.DateOf(filedAt, loc)
+		}
+		return nil
 	})
 	if err != nil || !withFiled {
 		return err
@@ -220,15 +235,27 @@ func fillFacts(tx *gorm.DB, rows []CaseRow, facts []CaseFacts, loc *time.Locatio
 
 	var createdAt time.Time
 	return scanEach(of("case_events", "case_events.case_id, case_events.created_at").Where("case_events.action = ?", "file").
-		Order("case_events.case_id, case_events.id"), []any{&caseID, &createdAt}, func() {
+		Order("case_events.case_id, case_events.id"), []any{&caseID, &createdAt}, func() error {
 		if f := at(caseID); f != nil && f.FiledOn.IsZero() {
 			f.FiledOn = calendar.DateOf(createdAt, loc)
 		}
+		return nil
 	})
 }
 
-// scanEach runs q and calls fn after scanning each row into dest.
-func scanEach(q *gorm.DB, dest []any, fn func()) error {
+// The fact tables' columns a batch reads, packed (packed.go): a reply as
+// agency.ReplyFactColumns (its kind and position codes last), a delivery's
+// method, a filing's due date and time filed.
+var (
+	replyFactFields = [7]packedCol{{expr: "replies.case_id"}, {expr: "replies.id"}, {expr: "replies.submitted_on"},
+		{expr: "replies.due_on", nullable: true}, {expr: "replies.returned"}, {expr: "replies.kind", code: true}, {expr: "replies.position", code: true}}
+	deliveryFactFields = [2]packedCol{{expr: "case_deliveries.case_id"}, {expr: "case_deliveries.method", code: true}}
+	filingFactFields   = [3]packedCol{{expr: "filings.case_id"}, {expr: "filings.due_on"}, {expr: "filings.filed_at", nullable: true}}
+)
+
+// scanEach runs q and calls fn after scanning each row into dest; an error
+// of fn ends the loop.
+func scanEach(q *gorm.DB, dest []any, fn func() error) error {
 	rows, err := q.Rows()
 	if err != nil {
 		return err
@@ -238,7 +265,9 @@ func scanEach(q *gorm.DB, dest []any, fn func()) error {
 		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
-		fn()
+		if err := fn(); err != nil {
+			return err
+		}
 	}
 	return rows.Err()
 }

@@ -6,13 +6,15 @@ import (
 	"bytes"
 	"compress/flate"
 	"context"
-	"database/sql"
-	"encoding/csv"
 	"fmt"
 	"io"
+	"runtime"
+	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
@@ -267,25 +269,100 @@ func ledgerScopeName(tx *gorm.DB, a *org.Actor, sc *statsScope) (string, error) 
 //     (procuratorate_id, agency_id, id) when an agency is chosen — so every
 //     batch seeks and reads its own rows; one query over the whole IN list
 //     of a province re-read and sorted every remaining row for each batch.
+//
+// Two goroutines share the work: one reads the batches of cases and their
+// names, the caller's reads each batch's facts (on a connection of its own)
+// and calls fn — about half the work each. The reader reads a batch ahead,
+// while the caller writes the previous one, only as long as the exports
+// running are fewer than the cores (GOMAXPROCS; see readAhead): an export
+// alone on a two-core server runs on both, two share them as before.
 func (l *Ledger) Each(ctx context.Context, fn func(r *LedgerRow) error) error {
-	b := &ledgerBatchBuf{}
-	if l.walksTable() {
-		whole, err := l.sc.whole(l.db.WithContext(ctx))
-		if err != nil {
+	ledgerExports.Add(1)
+	defer ledgerExports.Add(-1)
+	ctx, stop := context.WithCancel(ctx)
+	full := make(chan ledgerBatchMsg)
+	go func() {
+		defer close(full)
+		if err := l.read(ctx, full); err != nil {
+			select {
+			case full <- ledgerBatchMsg{err: err}:
+			case <-ctx.Done():
+			}
+		}
+	}()
+	defer func() {
+		stop()
+		for range full { // the reader stops at the next batch
+		}
+	}()
+	for m := range full {
+		if m.err != nil {
+			return m.err
+		}
+		if err := l.complete(ctx, m.b, fn); err != nil {
 			return err
 		}
-		var procIDs []int64
-		if !whole {
-			procIDs = l.sc.procIDs
-		}
-		return l.walk(ctx, b, procIDs, fn)
-	}
-	for _, procID := range l.sc.procIDs {
-		if err := l.walk(ctx, b, []int64{procID}, fn); err != nil {
-			return err
-		}
+		m.done <- m.b
 	}
 	return nil
+}
+
+// ledgerBatchMsg is a batch of cases read (b, to be handed back on done
+// once used) or the reading's error.
+type ledgerBatchMsg struct {
+	b    *ledgerBatchBuf
+	done chan<- *ledgerBatchBuf
+	err  error
+}
+
+// ledgerPipeline is how many batch buffers an export reads into: one being
+// read while the other's facts are read and its rows written.
+const ledgerPipeline = 2
+
+// ledgerExports counts the ledger exports running (in Each).
+var ledgerExports atomic.Int32
+
+// readAhead reports whether a batch may be read while the previous one is
+// being written: while the exports running leave a core free. Each export
+// keeps one busy at a time; a second start makes the first wait again.
+func readAhead() bool { return int(ledgerExports.Load()) < runtime.GOMAXPROCS(0) }
+
+// read reads the batches of cases (see Each) into a pipeline of buffers and
+// sends them to full, in order.
+func (l *Ledger) read(ctx context.Context, full chan<- ledgerBatchMsg) error {
+	free := make(chan *ledgerBatchBuf, ledgerPipeline)
+	names := &ledgerNames{}
+	for range ledgerPipeline {
+		free <- &ledgerBatchBuf{names: names}
+	}
+	if !l.walksTable() {
+		for _, procID := range l.sc.procIDs {
+			if err := l.walk(ctx, free, full, []int64{procID}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	whole, err := l.sc.whole(l.db.WithContext(ctx))
+	if err != nil {
+		return err
+	}
+	if err := names.preload(l.db.WithContext(ctx)); err != nil {
+		return err
+	}
+	var procIDs []int64
+	if !whole {
+		procIDs = l.sc.procIDs
+	}
+	return l.walk(ctx, free, full, procIDs)
+}
+
+// batchContext bounds the database work of a batch by BatchTimeout, if set.
+func (l *Ledger) batchContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if l.BatchTimeout > 0 {
+		return context.WithTimeout(ctx, l.BatchTimeout)
+	}
+	return ctx, func() {}
 }
 
 // walksTable reports a scope whose ledger is read by walking the cases
@@ -300,30 +377,60 @@ func (l *Ledger) walksTable() bool {
 	return l.sc.wide() && l.sc.departmentID == 0 && l.sc.prosecutorID == 0 && q.Field == "" && q.AgencyID == 0 && q.From.IsZero() && q.To.IsZero()
 }
 
-// ledgerSelect is what a ledger batch reads of a case, in the order
-// ledgerBatchBuf.scan scans it: factsCaseColumns but the registration time
-// (the ledger shows no 登记 date; a time costs its parsing), the timestamps
-// as timeColumn selects them, then the columns shown and the ids of the
-// names, which a ledgerNames finds — five joins per row cost more than the
-// rest of the row.
-func ledgerSelect(tx *gorm.DB) string {
-	return `cases.id, cases.procuratorate_id, cases.department_id, cases.agency_id, cases.state, ` + timeColumn(tx, "cases.issued_at") + `,
-	cases.delivered_on, cases.received_on, cases.reply_due, cases.first_replied_on, cases.rectification, ` + timeColumn(tx, "cases.closed_at") + `,
-	cases.case_number, cases.document_number, cases.title, cases.field, cases.source, cases.prosecutor_id, cases.project_id`
+// ledgerFields are what a ledger batch reads of a case, packed (see
+// packed.go), in the order ledgerBatchBuf.set reads them: factsCaseColumns
+// but the registration time (the ledger shows no 登记 date), then the
+// columns shown and the ids of the names, which a ledgerNames finds — five
+// joins per row cost more than the rest of the row. The free texts may hold
+// the separator, and so may a stray code, unchecked here: a case whose
+// text does not split is read again field by field.
+var ledgerFields = [ledgerFieldCount]packedCol{
+	{expr: "cases.id"}, {expr: "cases.procuratorate_id"}, {expr: "cases.department_id"}, {expr: "cases.agency_id", nullable: true},
+	{expr: "cases.prosecutor_id"}, {expr: "cases.project_id", nullable: true}, {expr: "cases.state"},
+	{expr: "cases.issued_at", nullable: true}, {expr: "cases.closed_at", nullable: true}, {expr: "cases.delivered_on", nullable: true},
+	{expr: "cases.received_on", nullable: true}, {expr: "cases.reply_due", nullable: true}, {expr: "cases.first_replied_on", nullable: true},
+	{expr: "cases.rectification"}, {expr: "cases.source"},
+	// free text
+	{expr: "cases.field"}, {expr: "cases.case_number", nullable: true}, {expr: "cases.document_number", nullable: true}, {expr: "cases.title"},
 }
+
+// The fields of ledgerFields by position.
+const (
+	lfID = iota
+	lfProcuratorate
+	lfDepartment
+	lfAgency
+	lfProsecutor
+	lfProject
+	lfState
+	lfIssuedAt
+	lfClosedAt
+	lfDeliveredOn
+	lfReceivedOn
+	lfReplyDue
+	lfFirstRepliedOn
+	lfRectification
+	lfSource
+	lfField
+	lfCaseNumber
+	lfDocumentNumber
+	lfTitle
+	ledgerFieldCount
+)
 
 // ledgerBatchBuf holds a batch's rows and facts and the values the rows
 // point to (agency ids, issue and closing times, dates), reused batch after
 // batch.
 type ledgerBatchBuf struct {
-	rows  []LedgerRow
-	base  []CaseRow
-	facts []CaseFacts
-	ids   []int64
-	times []time.Time
-	dates []calendar.Date
-	refs  []ledgerRefs
-	names ledgerNames
+	rows   []LedgerRow
+	base   []CaseRow
+	facts  []CaseFacts
+	ids    []int64
+	times  []time.Time
+	dates  []calendar.Date
+	refs   []ledgerRefs
+	names  *ledgerNames // the export's, shared by its buffers
+	reread []int64      // cases whose packed text did not split (see scan)
 }
 
 // ledgerRefs are a row's ids of the names it shows besides its
@@ -341,6 +448,32 @@ type ledgerNames struct {
 // each name.
 var ledgerNameTables = [5][2]string{{"procuratorates", "name"}, {"departments", "name"}, {"users", "display_name"},
 	{"agencies", "name"}, {"projects", "title"}}
+
+// preload reads every name of the tables: a walk of the whole cases table
+// (a province) meets most of them, and an IN list of a thousand ids cost
+// some ten times a row read by a table scan.
+func (n *ledgerNames) preload(tx *gorm.DB) error {
+	var (
+		id   int64
+		name string
+	)
+	for t, table := range ledgerNameTables {
+		m := map[int64]string{}
+		n.tables[t] = m
+		q := tx.Table(table[0]).Select("id, " + table[1])
+		if table[0] == "users" {
+			q = q.Where("agency_id IS NULL") // the procuratorates' staff: no agency account prosecutes
+		}
+		err := scanEach(q, []any{&id, &name}, func() error {
+			m[id] = name
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // fill sets the names of rows, reading those not read before with one
 // query per table.
@@ -370,7 +503,10 @@ func (n *ledgerNames) fill(tx *gorm.DB, rows []LedgerRow, refs []ledgerRefs) err
 			name string
 		)
 		err := scanEach(tx.Table(table[0]).Select("id, "+table[1]).Where("id IN ?", missing),
-			[]any{&id, &name}, func() { m[id] = name })
+			[]any{&id, &name}, func() error {
+				m[id] = name
+				return nil
+			})
 		if err != nil {
 			return err
 		}
@@ -428,94 +564,110 @@ func (l *Ledger) batchQuery(tx *gorm.DB, procIDs []int64, after int64) *gorm.DB 
 	if !l.sc.q.To.IsZero() {
 		q = q.Where("cases.issued_at < ?", l.sc.q.To.AddDays(1).StartIn(l.sc.loc))
 	}
-	return q.Select(ledgerSelect(tx)).Where("cases.issued_at IS NOT NULL AND cases.id > ?", after).
+	return q.Select(packedExpr(ledgerFields[:])).Where("cases.issued_at IS NOT NULL AND cases.id > ?", after).
 		Order("cases.id").Limit(ledgerBatch)
 }
 
-// walk reads the ledger of procIDs (nil: every procuratorate) batch by
-// batch and calls fn for each row.
-func (l *Ledger) walk(ctx context.Context, b *ledgerBatchBuf, procIDs []int64, fn func(r *LedgerRow) error) error {
+// walk reads the cases of procIDs (nil: every procuratorate) batch by
+// batch into the buffers of free and sends each to full.
+func (l *Ledger) walk(ctx context.Context, free chan *ledgerBatchBuf, full chan<- ledgerBatchMsg, procIDs []int64) error {
 	var after int64
 	for {
-		bctx, cancel := ctx, context.CancelFunc(func() {})
-		if l.BatchTimeout > 0 {
-			bctx, cancel = context.WithTimeout(ctx, l.BatchTimeout)
+		var b *ledgerBatchBuf
+		select {
+		case b = <-free:
+		case <-ctx.Done():
+			return ctx.Err()
 		}
+		if !readAhead() { // wait until the other buffers are written
+			var written [ledgerPipeline - 1]*ledgerBatchBuf
+			for i := range written {
+				select {
+				case written[i] = <-free:
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+			}
+			for _, o := range written {
+				free <- o
+			}
+		}
+		bctx, cancel := l.batchContext(ctx)
 		tx := l.db.WithContext(bctx)
 		err := b.scan(tx, l.batchQuery(tx, procIDs, after))
-		if err == nil {
-			err = fillFacts(tx, b.base, b.facts, l.sc.loc, false)
-		}
 		cancel()
 		if err != nil {
 			return err
 		}
-		for i := range b.rows {
-			b.rows[i].Facts = b.facts[i]
-			if err := fn(&b.rows[i]); err != nil {
-				return err
-			}
+		n := len(b.rows)
+		if n > 0 {
+			after = b.rows[n-1].ID
 		}
-		if l.Progress != nil {
-			l.Progress()
+		select {
+		case full <- ledgerBatchMsg{b: b, done: free}:
+		case <-ctx.Done():
+			return ctx.Err()
 		}
-		if len(b.rows) < ledgerBatch {
+		if n < ledgerBatch {
 			return nil
 		}
-		after = b.rows[len(b.rows)-1].ID
 	}
 }
 
-// scan reads a batch (q, on tx) into b with database/sql's Rows (gorm's reflection
-// cost more than the query): the names as plain strings ("" for none), the
-// case's dates pointing into b.dates.
+// complete reads the facts of a batch read and calls fn for each row.
+func (l *Ledger) complete(ctx context.Context, b *ledgerBatchBuf, fn func(r *LedgerRow) error) error {
+	bctx, cancel := l.batchContext(ctx)
+	err := fillFacts(l.db.WithContext(bctx), b.base, b.facts, l.sc.loc, false)
+	cancel()
+	if err != nil {
+		return err
+	}
+	for i := range b.rows {
+		b.rows[i].Facts = b.facts[i]
+		if err := fn(&b.rows[i]); err != nil {
+			return err
+		}
+	}
+	if l.Progress != nil {
+		l.Progress()
+	}
+	return nil
+}
+
+// scan reads a batch (q, on tx, selecting ledgerFields packed) into b with
+// database/sql's Rows (gorm's reflection cost more than the query): each
+// case as one text, split into its fields — substrings of it, the names
+// plain strings ("" for none), the dates pointing into b.dates. A case
+// whose text holds a separator of its own (in a title, say) is read again
+// field by field.
 func (b *ledgerBatchBuf) scan(tx, q *gorm.DB) error {
-	b.rows, b.base = b.rows[:0], b.base[:0]
-	if b.dates == nil {
-		b.dates = make([]calendar.Date, 4*ledgerBatch)
-	}
-	var (
-		r                          LedgerRow
-		agencyID, prosID, projID   sql.NullInt64
-		issuedAt, closedAt         NullTime
-		caseNumber, documentNumber sql.NullString
-	)
 	if b.ids == nil {
-		b.ids, b.times = make([]int64, ledgerBatch), make([]time.Time, 2*ledgerBatch)
+		b.rows, b.refs = make([]LedgerRow, 0, ledgerBatch), make([]ledgerRefs, 0, ledgerBatch)
+		b.ids, b.times, b.dates = make([]int64, ledgerBatch), make([]time.Time, 2*ledgerBatch), make([]calendar.Date, 4*ledgerBatch)
 	}
-	var dates [4]calendar.Date
-	b.refs = b.refs[:0]
-	err := scanEach(q, []any{&r.ID, &r.ProcuratorateID, &r.DepartmentID, &agencyID, &r.State, &issuedAt,
-		&dates[0], &dates[1], &dates[2], &dates[3], &r.Rectification, &closedAt,
-		&caseNumber, &documentNumber, &r.Title, &r.Field, &r.Source, &prosID, &projID}, func() {
+	b.rows, b.base, b.refs, b.reread = b.rows[:0], b.base[:0], b.refs[:0], b.reread[:0]
+	var (
+		packed string
+		fields [ledgerFieldCount]string
+	)
+	err := scanEach(q, []any{&packed}, func() error {
 		n := len(b.rows)
-		r.AgencyID, r.IssuedAt, r.ClosedAt = nil, nil, nil
-		if agencyID.Valid {
-			b.ids[n] = agencyID.Int64
-			r.AgencyID = &b.ids[n]
+		b.rows, b.refs = b.rows[:n+1], b.refs[:n+1]
+		if splitPacked(packed, fields[:]) {
+			return b.set(n, &fields)
 		}
-		if issuedAt.Valid {
-			b.times[2*n] = issuedAt.Time
-			r.IssuedAt = &b.times[2*n]
+		id, err := strconv.ParseInt(packed[:max(0, strings.IndexByte(packed, packSep))], 10, 64)
+		if err != nil {
+			return fmt.Errorf("ledger: a case read as %q: %w", packed, err)
 		}
-		if closedAt.Valid {
-			b.times[2*n+1] = closedAt.Time
-			r.ClosedAt = &b.times[2*n+1]
-		}
-		d := b.dates[4*n : 4*n+4 : 4*n+4]
-		var ptrs [4]*calendar.Date
-		for i := range dates {
-			if !dates[i].IsZero() {
-				d[i] = dates[i]
-				ptrs[i] = &d[i]
-			}
-		}
-		r.DeliveredOn, r.ReceivedOn, r.ReplyDue, r.FirstRepliedOn = ptrs[0], ptrs[1], ptrs[2], ptrs[3]
-		r.CaseNumber, r.DocumentNumber = caseNumber.String, documentNumber.String
-		b.rows = append(b.rows, r)
-		b.refs = append(b.refs, ledgerRefs{agency: agencyID.Int64, prosecutor: prosID.Int64, project: projID.Int64})
+		b.rows[n] = LedgerRow{CaseRow: CaseRow{ID: id}}
+		b.reread = append(b.reread, id)
+		return nil
 	})
 	if err != nil {
+		return err
+	}
+	if err := b.readAgain(tx); err != nil {
 		return err
 	}
 	if err := b.names.fill(tx, b.rows, b.refs); err != nil {
@@ -528,6 +680,60 @@ func (b *ledgerBatchBuf) scan(tx, q *gorm.DB) error {
 		b.facts = make([]CaseFacts, ledgerBatch)
 	}
 	b.facts = b.facts[:len(b.rows)]
+	return nil
+}
+
+// readAgain reads the cases of b.reread field by field into their rows.
+func (b *ledgerBatchBuf) readAgain(tx *gorm.DB) error {
+	if len(b.reread) == 0 {
+		return nil
+	}
+	var fields [ledgerFieldCount]string
+	dest := make([]any, len(fields))
+	for i := range fields {
+		dest[i] = &fields[i]
+	}
+	return scanEach(tx.Table("cases").Select(strings.Join(packedExprs(ledgerFields[:]), ", ")).Where("cases.id IN ?", b.reread), dest, func() error {
+		id, err := strconv.ParseInt(fields[lfID], 10, 64)
+		if err != nil {
+			return err
+		}
+		n := sort.Search(len(b.rows), func(i int) bool { return b.rows[i].ID >= id })
+		if n == len(b.rows) || b.rows[n].ID != id {
+			return nil
+		}
+		return b.set(n, &fields)
+	})
+}
+
+// set fills row n of the batch from its fields.
+func (b *ledgerBatchBuf) set(n int, f *[ledgerFieldCount]string) error {
+	var p fieldParser
+	r := &b.rows[n]
+	*r = LedgerRow{CaseRow: CaseRow{ID: p.id(f[lfID]), ProcuratorateID: p.id(f[lfProcuratorate]), DepartmentID: p.id(f[lfDepartment]),
+		State: cases.CaseState(f[lfState]), Rectification: f[lfRectification]},
+		CaseNumber: f[lfCaseNumber], DocumentNumber: f[lfDocumentNumber], Title: f[lfTitle], Field: f[lfField], Source: f[lfSource]}
+	b.refs[n] = ledgerRefs{agency: p.id(f[lfAgency]), prosecutor: p.id(f[lfProsecutor]), project: p.id(f[lfProject])}
+	if b.refs[n].agency != 0 {
+		b.ids[n] = b.refs[n].agency
+		r.AgencyID = &b.ids[n]
+	}
+	var ok bool
+	if b.times[2*n], ok = p.time(f[lfIssuedAt]); ok {
+		r.IssuedAt = &b.times[2*n]
+	}
+	if b.times[2*n+1], ok = p.time(f[lfClosedAt]); ok {
+		r.ClosedAt = &b.times[2*n+1]
+	}
+	for i, d := range [4]**calendar.Date{&r.DeliveredOn, &r.ReceivedOn, &r.ReplyDue, &r.FirstRepliedOn} {
+		b.dates[4*n+i] = p.date(f[lfDeliveredOn+i])
+		if !b.dates[4*n+i].IsZero() {
+			*d = &b.dates[4*n+i]
+		}
+	}
+	if p.err != nil {
+		return fmt.Errorf("ledger: case %s: %w", f[lfID], p.err)
+	}
 	return nil
 }
 
@@ -823,50 +1029,93 @@ func writeLedgerNotes(f *excelize.File, headStyle int, asOf calendar.Date) error
 }
 
 // WriteCSV streams the ledger as UTF-8 CSV with a byte-order mark, so Excel
-// opens the Chinese text correctly; dates are written YYYY-MM-DD.
+// opens the Chinese text correctly; dates are written YYYY-MM-DD. Each row
+// is appended to one reused buffer — what encoding/csv writes, without a
+// string per cell.
 func (l *Ledger) WriteCSV(ctx context.Context, w io.Writer) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	if _, err := bw.WriteString("\uFEFF"); err != nil {
-		return err
+	line := []byte("\uFEFF")
+	for i, h := range LedgerHeaders() {
+		if i > 0 {
+			line = append(line, ',')
+		}
+		line = appendCSVField(line, h)
 	}
-	cw := csv.NewWriter(bw)
-	if err := cw.Write(LedgerHeaders()); err != nil {
+	if _, err := bw.Write(append(line, '\n')); err != nil {
 		return err
 	}
 	n := 0
-	rec := make([]string, len(ledgerColumns))
 	vals := make([]ledgerCell, len(ledgerColumns))
 	err := l.Each(ctx, func(r *LedgerRow) error {
 		n++
 		l.cells(r, n, vals)
+		line = line[:0]
 		for i, c := range vals {
+			if i > 0 {
+				line = append(line, ',')
+			}
 			switch c.kind {
 			case cellDate:
-				rec[i] = c.date.String()
+				line = c.date.AppendString(line)
 			case cellNumber:
-				rec[i] = strconv.Itoa(c.num)
+				line = strconv.AppendInt(line, int64(c.num), 10)
 			default:
-				rec[i] = csvSafe(c.text)
+				line = appendCSVText(line, c.text)
 			}
 		}
-		return cw.Write(rec)
+		_, err := bw.Write(append(line, '\n'))
+		return err
 	})
 	if err != nil {
-		return err
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
 		return err
 	}
 	l.Rows = n
 	return bw.Flush()
 }
 
-// csvSafe keeps a cell from being read as a formula by spreadsheet programs
-// (CSV injection): text starting with = + - @ gets a leading apostrophe.
-func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
+// appendCSVField appends s as a field as encoding/csv's Writer writes it
+// (comma-separated, lines ending in \n): quoted, its quotes doubled, when it
+// holds a comma, a quote or a line break, starts with a blank or is \. .
+func appendCSVField(b []byte, s string) []byte {
+	if s == "" {
+		return b
 	}
-	return s
+	quote := s == `\.` || strings.ContainsAny(s, ",\"\r\n")
+	if r, _ := utf8.DecodeRuneInString(s); unicode.IsSpace(r) {
+		quote = true
+	}
+	if !quote {
+		return append(b, s...)
+	}
+	return appendCSVQuoted(append(b, '"'), s)
 }
+
+// appendCSVText appends a text cell: csvSafe(s) as appendCSVField writes it.
+func appendCSVText(b []byte, s string) []byte {
+	if s == "" || !strings.ContainsRune(csvFormulaStarts, rune(s[0])) {
+		return appendCSVField(b, s)
+	}
+	// Starting with the apostrophe, the field is neither \. nor blank at the start.
+	if !strings.ContainsAny(s, ",\"\r\n") {
+		return append(append(b, '\''), s...)
+	}
+	return appendCSVQuoted(append(b, '"', '\''), s)
+}
+
+// appendCSVQuoted appends s with its quotes doubled and the closing quote.
+func appendCSVQuoted(b []byte, s string) []byte {
+	for {
+		i := strings.IndexByte(s, '"')
+		if i < 0 {
+			break
+		}
+		b = append(append(b, s[:i+1]...), '"')
+		s = s[i+1:]
+	}
+	return append(append(b, s...), '"')
+}
+
+// csvFormulaStarts are the first characters that make spreadsheet programs
+// read a cell as a formula (CSV injection): appendCSVText puts an apostrophe
+// before a text starting with one.
+const csvFormulaStarts = "=+-@\t\r"
