@@ -92,7 +92,8 @@ type result struct {
 	status4xx   int
 	failures    int // transport errors, timeouts, bodies cut short
 	bytes       int64
-	rssBefore   int64 // resident memory when the run began
+	cpuPerReq   time.Duration // server CPU time over the run / requests
+	rssBefore   int64         // resident memory when the run began
 	peakRSS     int64
 	exhausted   bool
 	firstErrors []string
@@ -103,6 +104,7 @@ type result struct {
 func runScenario(ctx context.Context, cl *http.Client, srv *server, sc scenario, clients int, c config) result {
 	res := result{name: sc.name, list: sc.list, clients: clients}
 	res.rssBefore, _ = srv.memory()
+	cpuBefore := srv.cpuTime()
 	resettable := srv.resetPeak()
 	var peak atomic.Int64
 	stopSampling := make(chan struct{})
@@ -174,6 +176,7 @@ func runScenario(ctx context.Context, cl *http.Client, srv *server, sc scenario,
 	}
 	wg.Wait()
 	elapsed := time.Since(begin)
+	cpu := srv.cpuTime() - cpuBefore
 	close(stopSampling)
 	sampler.Wait()
 	res.n = len(durations)
@@ -184,6 +187,7 @@ func runScenario(ctx context.Context, cl *http.Client, srv *server, sc scenario,
 		res.p99 = durations[int(math.Ceil(0.99*float64(res.n)))-1]
 		res.throughput = float64(res.n) / elapsed.Seconds()
 		res.bytes /= int64(res.n)
+		res.cpuPerReq = cpu / time.Duration(res.n)
 	}
 	res.peakRSS = peak.Load()
 	if _, hwm := srv.memory(); resettable && hwm > res.peakRSS {

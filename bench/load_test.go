@@ -89,3 +89,22 @@ func TestLogSummaryCountsErrorsBehindAnyStatus(t *testing.T) {
 		t.Errorf("top errors %q", top)
 	}
 }
+
+// TestCPUTimeReadsTheProcess: the server's CPU time comes from /proc and
+// grows with work done.
+func TestCPUTimeReadsTheProcess(t *testing.T) {
+	if _, err := os.Stat("/proc/self/stat"); err != nil {
+		t.Skip("no /proc")
+	}
+	s := &server{pid: os.Getpid()}
+	before := s.cpuTime()
+	deadline := time.Now().Add(100 * time.Millisecond)
+	x := 0
+	for time.Now().Before(deadline) {
+		x++
+	}
+	after := s.cpuTime()
+	if after <= before || x == 0 {
+		t.Fatalf("CPU time %v → %v after 100 ms of work", before, after)
+	}
+}

@@ -152,8 +152,8 @@ func run() error {
 			if sc.name == healthzName {
 				health[n] = &res
 			}
-			fmt.Fprintf(os.Stderr, "  %-52s n=%-5d p50=%-9s p99=%-9s %7.1f req/s 5xx=%d err=%d\n", sc.name, res.n,
-				ms(res.p50), ms(res.p99), res.throughput, res.status5xx, res.failures)
+			fmt.Fprintf(os.Stderr, "  %-52s n=%-5d p50=%-9s p99=%-9s %7.1f req/s cpu=%-9s 5xx=%d err=%d\n", sc.name, res.n,
+				ms(res.p50), ms(res.p99), res.throughput, cpuMs(res.cpuPerReq), res.status5xx, res.failures)
 			results = append(results, res)
 		}
 	}

@@ -20,6 +20,14 @@ func ms(d time.Duration) string {
 	return fmt.Sprintf("%.1f s", d.Seconds())
 }
 
+// cpuMs is a CPU time per request, "–" when none was measured.
+func cpuMs(d time.Duration) string {
+	if d <= 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond))
+}
+
 func size(n int64) string {
 	switch {
 	case n >= 10<<20:
@@ -66,15 +74,15 @@ func renderReport(c config, fx *fixtures, results []result, health map[int]*resu
 	var b strings.Builder
 	fmt.Fprintf(&b, "### %s, %d cases, %d published disclosures — %s\n\n", c.driver, fx.cases, fx.disclosures, time.Now().UTC().Format("2006-01-02"))
 	fmt.Fprintf(&b, "Machine: %s. Each endpoint ran %s per client count (every client finishing at least one request, at most %d requests); "+
-		"“× healthz” is p50 over the p50 of `/healthz` at the same client count in the same run. Server RSS is its resident memory when the run began → its peak during the run (VmHWM, reset before each run, and sampled every 50 ms).\n\n",
+		"“× healthz” is p50 over the p50 of `/healthz` at the same client count in the same run. “server CPU” is the server's processor time (user + system) over the run divided by its requests: a busy machine inflates it much less than latency. Server RSS is its resident memory when the run began → its peak during the run (VmHWM, reset before each run, and sampled every 50 ms).\n\n",
 		machine(), c.duration, c.maxRequests)
 	fmt.Fprintf(&b, "Load average (1 min) %s before the run, %s after.\n\n", loadBefore, loadAverage())
 	fmt.Fprintf(&b, "Server RSS when ready %s, after logging in and %s of settling %s (the baseline every run starts from; %s).\n\n",
 		size(idle.ready), idle.settle, size(idle.settled), idle.note)
 	fmt.Fprintf(&b, "Users: province `%s` / `%s`, district `%s`, prosecutor `%s` (%s), city `%s`, agency `%s`.\n\n",
 		fx.provinceMgr, fx.provinceChief, fx.districtMgr, fx.busiestPros, fx.busiestName, fx.cityChief, fx.agencyUser)
-	b.WriteString("| request | clients | n | p50 | p99 | req/s | × healthz (p50) | 5xx | other errors | body | server RSS before → peak |\n")
-	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	b.WriteString("| request | clients | n | p50 | p99 | req/s | × healthz (p50) | server CPU | 5xx | other errors | body | server RSS before → peak |\n")
+	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, r := range results {
 		ratio := "–"
 		if h := health[r.clients]; h != nil && h.p50 > 0 && r.p50 > 0 && r.name != healthzName {
@@ -87,8 +95,8 @@ func renderReport(c config, fx *fixtures, results []result, health map[int]*resu
 		if r.exhausted {
 			other += " (ran out of letters)"
 		}
-		fmt.Fprintf(&b, "| `%s` | %d | %d | %s | %s | %.1f | %s | %d | %s | %s | %s |\n", strings.TrimPrefix(r.name, "GET "), r.clients, r.n,
-			ms(r.p50), ms(r.p99), r.throughput, ratio, r.status5xx, other, size(r.bytes), size(r.rssBefore)+" → "+size(r.peakRSS))
+		fmt.Fprintf(&b, "| `%s` | %d | %d | %s | %s | %.1f | %s | %s | %d | %s | %s | %s |\n", strings.TrimPrefix(r.name, "GET "), r.clients, r.n,
+			ms(r.p50), ms(r.p99), r.throughput, ratio, cpuMs(r.cpuPerReq), r.status5xx, other, size(r.bytes), size(r.rssBefore)+" → "+size(r.peakRSS))
 	}
 	b.WriteString("\n")
 	var notes []string

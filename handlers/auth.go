@@ -88,7 +88,7 @@ func (s *Server) actorOfToken(c echo.Context, claims *tokenClaims) (*org.Actor, 
 }
 
 func (s *Server) loadActor(ctx context.Context, userID int64, tokenVersion int, ip, rid string) (*org.Actor, error) {
-	u, err := org.UserByID(s.db.WithContext(ctx), userID)
+	u, path, err := org.UserWithPath(s.db.WithContext(ctx), userID)
 	revoked := &apperr.Error{Kind: apperr.ErrUnauthorized, Code: "token_revoked", Message: "登录已失效（账号停用或密码已更改），请重新登录"}
 	if err != nil {
 		if errors.Is(err, apperr.ErrNotFound) {
@@ -100,13 +100,7 @@ func (s *Server) loadActor(ctx context.Context, userID int64, tokenVersion int, 
 		return nil, revoked
 	}
 	a := org.ActorFor(u, ip, rid)
-	if a.ProcuratorateID != 0 {
-		p, err := org.ProcuratorateByID(s.db.WithContext(ctx), a.ProcuratorateID)
-		if err != nil {
-			return nil, err
-		}
-		a.ProcuratoratePath = p.Path
-	}
+	a.ProcuratoratePath = path
 	return a, nil
 }
 

@@ -26,7 +26,18 @@ type ApplicationListQuery struct {
 	Duplicate bool
 	Cursor    int64
 	Limit     int
+	// Summary reads only ApplicationSummaryColumns (the API's list items);
+	// the other fields are left zero, the ID number included.
+	Summary bool
 }
+
+// ApplicationSummaryColumns are what an application list item is made of
+// (handlers.ApplicationListItem): who asked about what, its status and
+// deadlines — not the contact data, the ID number or the long answers,
+// which the detail view gives. On SQLite each cell read costs.
+var ApplicationSummaryColumns = []string{"id", "tracking_no", "procuratorate_id", "applicant_name", "problem", "agency_name",
+	"agency_id", "status", "version", "submitted_on", "answer_due", "answered_on", "result_due", "next_update_due", "decided_on",
+	"case_id", "duplicate_of", "created_at"}
 
 // ListApplications lists the applications addressed to the actor's
 // procuratorate, newest first, with a keyset cursor.
@@ -38,6 +49,9 @@ func (s *Service) ListApplications(ctx context.Context, a *org.Actor, q Applicat
 		q.Limit = 50
 	}
 	tx := s.DB.WithContext(ctx).Model(&Application{}).Scopes(ApplicationScope(a))
+	if q.Summary {
+		tx = tx.Select(ApplicationSummaryColumns)
+	}
 	if q.Status != "" {
 		if _, ok := ApplicationStatusLabels[ApplicationStatus(q.Status)]; !ok {
 			return nil, "", apperr.InvalidField("status", "未知的申请状态："+q.Status)

@@ -100,7 +100,21 @@ type CaseListQuery struct {
 	Sort      string
 	DueCursor string // "YYYY-MM-DD.id" or "-.id" (no deadline), from the previous page
 	Limit     int
+	// Summary reads only CaseSummaryColumns (the API's list items); the
+	// other fields of the cases returned are left zero.
+	Summary bool
 }
+
+// CaseSummaryColumns are the columns a case list item is made of: what a
+// list shows and picks a case by, what its reply classes and days left are
+// computed from (agency.CaseReplyFacts), and what decides whether an agency
+// sees the letter's number (AgencySeesLetter). On SQLite every column of
+// every row read costs (the driver fetches each cell through its own
+// calls): half the columns, nearly half the time of a page.
+var CaseSummaryColumns = []string{"cases.id", "cases.procuratorate_id", "cases.case_number", "cases.document_number",
+	"cases.title", "cases.field", "cases.state", "cases.version", "cases.agency_id", "cases.delivered_agency_id",
+	"cases.prosecutor_id", "cases.project_id", "cases.issued_at", "cases.delivered_on", "cases.received_on",
+	"cases.reply_due", "cases.first_replied_on", "cases.closed_at", "cases.updated_at"}
 
 // CaseSortDue orders a case list by reply deadline.
 const CaseSortDue = "due"
@@ -139,6 +153,9 @@ func (s *Service) ListCases(ctx context.Context, a *org.Actor, q CaseListQuery) 
 		q.Limit = 50
 	}
 	tx := s.DB.WithContext(ctx).Model(&Case{}).Scopes(CaseScope(a))
+	if q.Summary {
+		tx = tx.Select(CaseSummaryColumns)
+	}
 	if q.State != "" {
 		tx = tx.Where("cases.state = ?", q.State)
 	}

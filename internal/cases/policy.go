@@ -228,12 +228,18 @@ func CanReadFiling(a *org.Actor, filerPath string) bool {
 // FilingScope restricts a filings query to what CanReadFiling allows.
 func FilingScope(a *org.Actor) func(*gorm.DB) *gorm.DB {
 	return func(q *gorm.DB) *gorm.DB {
-		if !a.IsStaff() || a.Role == org.RoleAdmin || a.ProcuratoratePath == "" {
+		if !readsFilings(a) {
 			return q.Where("1 = 0")
 		}
 		return q.Joins("JOIN procuratorates fp ON fp.id = filings.procuratorate_id").
 			Where("fp.path LIKE ? AND fp.path <> ?", a.ProcuratoratePath+"%", a.ProcuratoratePath)
 	}
+}
+
+// readsFilings reports whether the actor may read any filing: staff of a
+// procuratorate in the tree, not administrators (FilingScope).
+func readsFilings(a *org.Actor) bool {
+	return a.IsStaff() && a.Role != org.RoleAdmin && a.ProcuratoratePath != ""
 }
 
 // File owner types of the agency feature's records.
