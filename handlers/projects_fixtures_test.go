@@ -1,10 +1,13 @@
 package handlers_test
 
 import (
+	"context"
 	"fmt"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"gorm.io/gorm"
 
 	"jianyi/apitest"
 	"jianyi/internal/calendar"
@@ -126,7 +129,23 @@ func insertCase(t *testing.T, env *apitest.Env, f caseFixture) *cases.Case {
 // setCaseState moves a fixture case on, as the lifecycle would.
 func setCaseState(t *testing.T, env *apitest.Env, id int64, updates map[string]any) {
 	t.Helper()
-	if err := env.DB.Model(&cases.Case{}).Where("id = ?", id).Updates(updates).Error; err != nil {
+	// A write of a case's state keeps its project's case counts, as the
+	// service's writes do.
+	err := env.DB.WithTx(context.Background(), func(tx *gorm.DB) error {
+		was, err := cases.CurrentProjectKey(tx, id)
+		if err != nil {
+			return err
+		}
+		if err := tx.Model(&cases.Case{}).Where("id = ?", id).Updates(updates).Error; err != nil {
+			return err
+		}
+		is, err := cases.CurrentProjectKey(tx, id)
+		if err != nil {
+			return err
+		}
+		return cases.MoveProjectTally(tx, was, is)
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 }

@@ -538,7 +538,8 @@ func (g *generator) secondaryIndexes(ctx context.Context) ([]index, error) {
 }
 
 // finalize writes what depends on all cases: the number counters, quality
-// reviews, the audit head and the feed revision; then finishes the load
+// reviews, the projects' case counts, the audit head and the feed revision;
+// then finishes the load
 // (SQLite: WAL mode; MySQL: statistics).
 func (g *generator) finalize(ctx context.Context, w writer, counts map[string]int64, indexes []index) error {
 	b := newBatch()
@@ -568,6 +569,16 @@ func (g *generator) finalize(ctx context.Context, w writer, counts map[string]in
 			return fmt.Errorf("making index %s again: %w", ix.name, err)
 		}
 	}
+	fill, err := projectCountsFill(g.dialect)
+	if err != nil {
+		return err
+	}
+	if err := w.exec("DELETE FROM project_case_counts"); err != nil {
+		return err
+	}
+	if err := w.exec(fill); err != nil {
+		return err
+	}
 	if g.disclosures > 0 {
 		if err := w.exec("UPDATE disclosure_feed SET revision = revision + ?, updated_at = ? WHERE id = 1", g.disclosures, g.lastPublication); err != nil {
 			return err
@@ -578,4 +589,23 @@ func (g *generator) finalize(ctx context.Context, w writer, counts map[string]in
 		return err
 	}
 	return w.finish()
+}
+
+// projectCountsMigration is the migration that made project_case_counts; its
+// last statement counts every project's cases in one pass over the index.
+const projectCountsMigration = 25
+
+// projectCountsFill is the statement that fills project_case_counts from the
+// cases: migration 0025's own, so the definitions are written once in SQL.
+func projectCountsFill(d migrations.Dialect) (string, error) {
+	all, err := migrations.All()
+	if err != nil {
+		return "", err
+	}
+	for _, m := range all {
+		if st := m.Statements(d); m.Version == projectCountsMigration && len(st) > 0 && strings.HasPrefix(st[len(st)-1], "INSERT INTO project_case_counts") {
+			return st[len(st)-1], nil
+		}
+	}
+	return "", fmt.Errorf("migration %04d does not fill project_case_counts", projectCountsMigration)
 }

@@ -271,6 +271,9 @@ func (s *Service) Execute(ctx context.Context, a *org.Actor, req ActionRequest) 
 		if res.RowsAffected != 1 {
 			return &apperr.Error{Kind: apperr.ErrConflict, Code: "stale_version", Message: "案件已被他人同时更新，请刷新后重试"}
 		}
+		if err := MoveProjectTally(tx, ProjectKeyOf(&ac.Before), ProjectKeyOf(c)); err != nil {
+			return err
+		}
 		if err := s.recordEvent(tx, ac, from); err != nil {
 			return err
 		}

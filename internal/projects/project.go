@@ -309,6 +309,9 @@ func (s *Service) createProject(tx *gorm.DB, a *org.Actor, in ProjectInput) (*Pr
 	if err := tx.Create(p).Error; err != nil {
 		return nil, err
 	}
+	if err := tx.Create(&cases.ProjectCaseCounts{ProjectID: p.ID}).Error; err != nil {
+		return nil, err
+	}
 	for i, st := range ProjectStages {
 		row := &ProjectStageRow{ProjectID: p.ID, Stage: st, Seq: i + 1}
 		if d, ok := in.StagePlan[st]; ok && !d.IsZero() {

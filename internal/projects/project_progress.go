@@ -51,8 +51,10 @@ func caseCredit(c *cases.Case) float64 {
 }
 
 // ProjectProgressOf computes the progress of several projects with two
-// grouped queries (tasks by status, linked cases by state); tasks open after
-// their due date as of today count as overdue.
+// queries: tasks grouped by status, and the case counts kept with the cases
+// (cases.ProjectCaseCounts, one row per project: the cost does not grow with
+// the cases a project holds); tasks open after their due date as of today
+// count as overdue.
 func ProjectProgressOf(tx *gorm.DB, ids []int64, today calendar.Date) (map[int64]ProjectProgress, error) {
 	out := map[int64]ProjectProgress{}
 	if len(ids) == 0 {
@@ -70,17 +72,8 @@ func ProjectProgressOf(tx *gorm.DB, ids []int64, today calendar.Date) (map[int64
 		Where("project_id IN ?", ids).Group("project_id").Scan(&trows).Error; err != nil {
 		return nil, err
 	}
-	var crows []struct {
-		ProjectID int64
-		Total     int
-		Assessed  int
-		Replied   int
-	}
-	if err := tx.Model(&cases.Case{}).Select(`project_id, COUNT(*) AS total,
-		SUM(CASE WHEN state IN ('following_up','closed') AND rectification <> '' THEN 1 ELSE 0 END) AS assessed,
-		SUM(CASE WHEN state = 'replied' OR (state IN ('following_up','closed') AND rectification = '') THEN 1 ELSE 0 END) AS replied`).
-		Where("project_id IN ? AND state NOT IN ?", ids, []cases.CaseState{cases.StateWithdrawn, cases.StateTerminated, cases.StateNotFiled}).
-		Group("project_id").Scan(&crows).Error; err != nil {
+	var crows []cases.ProjectCaseCounts
+	if err := tx.Where("project_id IN ?", ids).Find(&crows).Error; err != nil {
 		return nil, err
 	}
 	for _, id := range ids {
@@ -93,7 +86,7 @@ func ProjectProgressOf(tx *gorm.DB, ids []int64, today calendar.Date) (map[int64
 	}
 	for _, r := range crows {
 		p := out[r.ProjectID]
-		p.CasesTotal, p.CasesAssessed, p.CasesReplied = r.Total, r.Assessed, r.Replied
+		p.CasesTotal, p.CasesAssessed, p.CasesReplied = r.CasesTotal, r.CasesAssessed, r.CasesReplied
 		out[r.ProjectID] = p
 	}
 	for id, p := range out {
@@ -116,6 +109,31 @@ func ProjectProgressOf(tx *gorm.DB, ids []int64, today calendar.Date) (map[int64
 		p.TaskShare = math.Round(p.TaskShare*1000) / 1000
 		p.CaseShare = math.Round(p.CaseShare*1000) / 1000
 		out[id] = p
+	}
+	return out, nil
+}
+
+// CountProjectCases counts the projects' linked cases from the cases
+// themselves, as ProjectProgressOf did before the counts were kept: what
+// `server stats verify` (stats.Service.Verify) compares the kept counts with.
+// Every project asked for is in the answer; ids nil asks for every project.
+func CountProjectCases(tx *gorm.DB, ids []int64) (map[int64]*cases.ProjectCaseCounts, error) {
+	q := tx.Table("projects").Select(`projects.id AS project_id, COUNT(cases.id) AS cases_total,
+		COALESCE(SUM(CASE WHEN cases.state IN ('following_up','closed') AND cases.rectification <> '' THEN 1 ELSE 0 END), 0) AS cases_assessed,
+		COALESCE(SUM(CASE WHEN cases.state = 'replied' OR (cases.state IN ('following_up','closed') AND cases.rectification = '') THEN 1 ELSE 0 END), 0) AS cases_replied`).
+		Joins("LEFT JOIN cases ON cases.project_id = projects.id AND cases.state NOT IN ?",
+			[]cases.CaseState{cases.StateWithdrawn, cases.StateTerminated, cases.StateNotFiled}).
+		Group("projects.id")
+	if ids != nil {
+		q = q.Where("projects.id IN ?", ids)
+	}
+	var rows []cases.ProjectCaseCounts
+	if err := q.Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make(map[int64]*cases.ProjectCaseCounts, len(rows))
+	for i := range rows {
+		out[rows[i].ProjectID] = &rows[i]
 	}
 	return out, nil
 }

@@ -316,6 +316,14 @@ func (s *Service) linkCase(tx *gorm.DB, a *org.Actor, p *Project, caseID int64, 
 		}
 		return inOtherProject(tx, &c)
 	}
+	// The case was read without a lock: its state may have moved since.
+	key, err := cases.CurrentProjectKey(tx, c.ID)
+	if err != nil {
+		return err
+	}
+	if err := cases.MoveProjectTally(tx, cases.ProjectKey{State: key.State, Rectification: key.Rectification}, key); err != nil {
+		return err
+	}
 	if err := cases.AddCaseEvent(tx, a, &c, "project_link", "纳入项目“"+p.Title+"”", true, map[string]any{"project_id": p.ID}); err != nil {
 		return err
 	}
@@ -350,7 +358,19 @@ func (s *Service) UnlinkCase(ctx context.Context, a *org.Actor, projectID, caseI
 		if err := tx.Where("id = ? AND project_id = ?", caseID, p.ID).Take(&c).Error; err != nil {
 			return database.NotFoundOr(err, "关联案件")
 		}
-		if err := tx.Model(&cases.Case{}).Where("id = ? AND project_id = ?", c.ID, p.ID).Update("project_id", nil).Error; err != nil {
+		res := tx.Model(&cases.Case{}).Where("id = ? AND project_id = ?", c.ID, p.ID).Update("project_id", nil)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return apperr.Conflict("case_not_linked", "该案件已不在本项目中，请刷新后重试")
+		}
+		// The case was read without a lock: its state may have moved since.
+		key, err := cases.CurrentProjectKey(tx, c.ID)
+		if err != nil {
+			return err
+		}
+		if err := cases.MoveProjectTally(tx, cases.ProjectKey{ProjectID: &p.ID, State: key.State, Rectification: key.Rectification}, key); err != nil {
 			return err
 		}
 		if err := cases.AddCaseEvent(tx, a, &c, "project_unlink", "移出项目“"+p.Title+"”", true, map[string]any{"project_id": p.ID}); err != nil {

@@ -17,6 +17,7 @@ import (
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
 	"jianyi/internal/platform/database"
+	"jianyi/internal/projects"
 )
 
 // Statistics from maintained aggregates (issue 18, point 1).
@@ -1035,6 +1036,17 @@ func (s *Service) Verify(ctx context.Context) (groups int, diffs []Difference, e
 			return err
 		}
 		diffs = append(diffs, compareRows("stats_application_counts", apps, storedApps, func(r appCount) int64 { return r.ProcuratorateID })...)
+
+		wantProjects, err := projects.CountProjectCases(tx, nil)
+		if err != nil {
+			return err
+		}
+		var storedProjects []cases.ProjectCaseCounts
+		if err := tx.Find(&storedProjects).Error; err != nil {
+			return err
+		}
+		diffs = append(diffs, compareRows("project_case_counts", wantProjects, storedProjects,
+			func(r cases.ProjectCaseCounts) int64 { return r.ProjectID })...)
 		return nil
 	}(s.DB.WithContext(ctx))
 	return groups, diffs, err
