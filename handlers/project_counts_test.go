@@ -13,6 +13,7 @@ import (
 	"jianyi/internal/cases"
 	"jianyi/internal/platform/database"
 	"jianyi/internal/projects"
+	"jianyi/migrations"
 )
 
 // TestProjectCaseCountsFollowTheCases: the projects list reads each
@@ -124,5 +125,45 @@ func TestProjectCaseCountsFollowTheCases(t *testing.T) {
 		check("terminated case unlinked", cases.ProjectCaseCounts{CasesTotal: 1, CasesReplied: 1})
 		link(a.ID)
 		check("linked again", cases.ProjectCaseCounts{CasesTotal: 2, CasesAssessed: 1, CasesReplied: 1})
+		final := cases.ProjectCaseCounts{CasesTotal: 2, CasesAssessed: 1, CasesReplied: 1}
+
+		// Migration 0025 fills the counts from the cases as they are.
+		fill := ""
+		all, err := migrations.All()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range all {
+			if st := m.Statements(migrations.Dialect(env.DB.Dialector.Name())); m.Version == 25 {
+				fill = st[len(st)-1]
+			}
+		}
+		if err := env.DB.Exec("DELETE FROM project_case_counts").Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := env.DB.Exec(fill).Error; err != nil {
+			t.Fatal(err)
+		}
+		check("filled by the migration", final)
+
+		// Verify names a count that went wrong; rebuild rewrites it.
+		if err := env.DB.Exec("UPDATE project_case_counts SET cases_replied = cases_replied + 1 WHERE project_id = ?", p.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		_, diffs, err := env.App.Stats.Verify(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, df := range diffs {
+			found = found || df.What == fmt.Sprintf("project_case_counts %d", p.ID)
+		}
+		if !found {
+			t.Fatalf("verify did not find the wrong count: %+v", diffs)
+		}
+		if err := env.App.Stats.Rebuild(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		check("rebuilt", final)
 	})
 }

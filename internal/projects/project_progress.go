@@ -118,12 +118,7 @@ func ProjectProgressOf(tx *gorm.DB, ids []int64, today calendar.Date) (map[int64
 // `server stats verify` (stats.Service.Verify) compares the kept counts with.
 // Every project asked for is in the answer; ids nil asks for every project.
 func CountProjectCases(tx *gorm.DB, ids []int64) (map[int64]*cases.ProjectCaseCounts, error) {
-	q := tx.Table("projects").Select(`projects.id AS project_id, COUNT(cases.id) AS cases_total,
-		COALESCE(SUM(CASE WHEN cases.state IN ('following_up','closed') AND cases.rectification <> '' THEN 1 ELSE 0 END), 0) AS cases_assessed,
-		COALESCE(SUM(CASE WHEN cases.state = 'replied' OR (cases.state IN ('following_up','closed') AND cases.rectification = '') THEN 1 ELSE 0 END), 0) AS cases_replied`).
-		Joins("LEFT JOIN cases ON cases.project_id = projects.id AND cases.state NOT IN ?",
-			[]cases.CaseState{cases.StateWithdrawn, cases.StateTerminated, cases.StateNotFiled}).
-		Group("projects.id")
+	q := countProjectCases(tx)
 	if ids != nil {
 		q = q.Where("projects.id IN ?", ids)
 	}
@@ -136,6 +131,26 @@ func CountProjectCases(tx *gorm.DB, ids []int64) (map[int64]*cases.ProjectCaseCo
 		out[rows[i].ProjectID] = &rows[i]
 	}
 	return out, nil
+}
+
+// RecountCaseCounts rewrites every project's kept case counts from its
+// cases (`server stats rebuild`), in the caller's transaction.
+func RecountCaseCounts(tx *gorm.DB) error {
+	if err := tx.Where("1 = 1").Delete(&cases.ProjectCaseCounts{}).Error; err != nil {
+		return err
+	}
+	return tx.Exec("INSERT INTO project_case_counts (project_id, cases_total, cases_assessed, cases_replied) ?", countProjectCases(tx)).Error
+}
+
+// countProjectCases is the query of every project's case counts, in the
+// columns of cases.ProjectCaseCounts.
+func countProjectCases(tx *gorm.DB) *gorm.DB {
+	return tx.Table("projects").Select(`projects.id AS project_id, COUNT(cases.id) AS cases_total,
+		COALESCE(SUM(CASE WHEN cases.state IN ('following_up','closed') AND cases.rectification <> '' THEN 1 ELSE 0 END), 0) AS cases_assessed,
+		COALESCE(SUM(CASE WHEN cases.state = 'replied' OR (cases.state IN ('following_up','closed') AND cases.rectification = '') THEN 1 ELSE 0 END), 0) AS cases_replied`).
+		Joins("LEFT JOIN cases ON cases.project_id = projects.id AND cases.state NOT IN ?",
+			[]cases.CaseState{cases.StateWithdrawn, cases.StateTerminated, cases.StateNotFiled}).
+		Group("projects.id")
 }
 
 // Reminder kinds for project tasks.

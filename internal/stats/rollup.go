@@ -525,7 +525,12 @@ func (s *Service) Rebuild(ctx context.Context) error {
 	mu, _ := rollupLocks.LoadOrStore(s.DB, &sync.Mutex{})
 	mu.(*sync.Mutex).Lock()
 	defer mu.(*sync.Mutex).Unlock()
-	return s.rebuildAll(ctx, s.Clock.Today())
+	if err := s.rebuildAll(ctx, s.Clock.Today()); err != nil {
+		return err
+	}
+	// The projects' case counts are kept with the cases, not caught up:
+	// only this command rewrites them (verify compares them).
+	return s.DB.WithTx(ctx, projects.RecountCaseCounts)
 }
 
 // factlessActions are audited actions on a case that change none of the
