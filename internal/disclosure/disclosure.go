@@ -111,8 +111,8 @@ type Service struct {
 	// Renderer prints the published letter (公开版 PDF); without one no PDF
 	// is made.
 	Renderer *documents.Renderer
-	// SearchPerIP limits text searches, which scan the feed.
-	SearchPerIP ratelimit.Limit
+	// SearchPerIP limits text searches per client IP (nil: no limit).
+	SearchPerIP *ratelimit.Batched
 	// ApplicantNames lists the applicants of the applications behind a case,
 	// always hidden in a disclosure (applications).
 	ApplicantNames func(tx *gorm.DB, caseID int64) ([]string, error)

@@ -17,7 +17,6 @@ import (
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/database"
 	"jianyi/internal/platform/files"
-	"jianyi/internal/platform/ratelimit"
 	"jianyi/internal/platform/search"
 	"jianyi/internal/stats"
 )
@@ -158,8 +157,8 @@ func (s *Service) ListPublished(ctx context.Context, q FeedQuery) ([]PublicDiscl
 		if len([]rune(q.Q)) > 50 {
 			return nil, "", apperr.InvalidField("q", "检索词不能超过50字")
 		}
-		if s.SearchPerIP.Max > 0 {
-			if err := ratelimit.Hit(ctx, s.DB, s.Cases.Now(), s.SearchPerIP, q.ClientIP); err != nil {
+		if s.SearchPerIP != nil {
+			if err := s.SearchPerIP.Hit(ctx, s.DB, s.Cases.Now(), q.ClientIP); err != nil {
 				return nil, "", err
 			}
 		}

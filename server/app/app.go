@@ -136,7 +136,7 @@ func New(opts Options) (*App, error) {
 	}}
 	a.Stats = &stats.Service{DB: db, Clock: a.Clock, CatchUpWait: min(cfg.Database.QueryTimeout/2, stats.RequestCatchUpWait)}
 	a.Disclosures = &disclosure.Service{DB: db, Cases: a.Cases, Stats: a.Stats, Renderer: a.Renderer, ApplicantNames: applications.ApplicantNames,
-		SearchPerIP: ratelimit.Limit{Name: "search_ip", Max: pc.SearchPerIP, Window: time.Minute}}
+		SearchPerIP: ratelimit.NewBatched(ratelimit.Limit{Name: "search_ip", Max: pc.SearchPerIP, Window: time.Minute})}
 	a.Projects = &projects.Service{DB: db, Clock: a.Clock, Channels: channels}
 	sheet := make([]reviews.ScoreLine, len(cfg.Reviews.ScoringSheet))
 	for i, it := range cfg.Reviews.ScoringSheet {
