@@ -228,6 +228,19 @@ func TestRatingsOnlyForOwnClosedCases(t *testing.T) {
 			t.Fatalf("timeline %+v", ev.Items)
 		}
 
+		// The statistics count it, for the district (a narrow scope, which
+		// MariaDB reads from the district's cases) and from the city above
+		// (a wide one, read from the ratings).
+		for _, user := range []string{"casemgr1", "citychief1"} {
+			var st struct {
+				Ratings reviews.RatingSummary `json:"ratings"`
+			}
+			env.Do("GET", "/api/v1/stats", user, nil).Expect(t, http.StatusOK).Decode(t, &st)
+			if r := st.Ratings; r.Count != 1 || r.AgencyCount != 1 || r.AvgAccuracy != 5 || r.AvgEffect != 4 {
+				t.Fatalf("%s: statistics' ratings %+v, want the one agency rating 5/4/4", user, r)
+			}
+		}
+
 		// Two submissions at once: the unique index lets exactly one through.
 		twice := insertCase(t, env, caseFixture{State: cases.StateClosed, IssuedOn: "2026-01-05", DeliveredOn: "2026-01-06"})
 		statuses := make(chan int, 2)

@@ -552,11 +552,18 @@ func (s *Service) Compute(ctx context.Context, a *org.Actor, q StatsQuery) (*Sta
 	// Rated cases are few: for a wide scope read the ratings and look their
 	// cases up (SQLite's CROSS JOIN keeps that order), rather than walking
 	// every case of the scope.
-	join := "JOIN"
-	if sc.wide() {
+	join, from := "JOIN", "case_ratings"
+	switch {
+	case sc.wide():
 		join = "CROSS JOIN"
+	case tx.Dialector.Name() == "mysql":
+		// For a narrow scope MariaDB still chose to walk every rating on
+		// ix_case_ratings_figures and look its case up by primary key:
+		// 110 ms for a district of 18,299 cases at 10^6, 15 ms when it
+		// starts from the district's cases instead (docs/scale.md §17).
+		from = "case_ratings IGNORE INDEX (ix_case_ratings_figures)"
 	}
-	if err := ofCases(tx.Table("case_ratings"), "case_ratings", join).Select("case_ratings.rater_type, COUNT(*) AS n, SUM(case_ratings.accuracy) AS accuracy, SUM(case_ratings.workability) AS workability, SUM(case_ratings.effect) AS effect").Group("case_ratings.rater_type").Scan(&ratings).Error; err != nil {
+	if err := ofCases(tx.Table(from), "case_ratings", join).Select("case_ratings.rater_type, COUNT(*) AS n, SUM(case_ratings.accuracy) AS accuracy, SUM(case_ratings.workability) AS workability, SUM(case_ratings.effect) AS effect").Group("case_ratings.rater_type").Scan(&ratings).Error; err != nil {
 		return nil, err
 	}
 	st.Ratings = reviews.SummariseRatings(ratings)
