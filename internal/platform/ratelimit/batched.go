@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"jianyi/internal/platform/database"
 )
@@ -71,7 +70,11 @@ func (b *Batched) Hit(ctx context.Context, db *database.DB, now time.Time, value
 	}
 	b.mu.Unlock()
 	if n > 0 {
-		total, err := add(ctx, db, key, start, n)
+		var total int
+		err := db.WithTx(ctx, func(tx *gorm.DB) (err error) {
+			total, err = countTx(tx, key, start, n)
+			return err
+		})
 		if err != nil {
 			return err
 		}
@@ -95,20 +98,4 @@ func (b *Batched) dropEnded(current int64) {
 			delete(b.keys, key)
 		}
 	}
-}
-
-// add adds n hits to the shared counter and returns its new value.
-func add(ctx context.Context, db *database.DB, key string, start int64, n int) (int, error) {
-	var hits int
-	err := db.WithTx(ctx, func(tx *gorm.DB) error {
-		err := tx.Clauses(clause.OnConflict{
-			Columns:   []clause.Column{{Name: "bucket"}, {Name: "window_start"}},
-			DoUpdates: clause.Assignments(map[string]any{"hits": gorm.Expr("rate_limits.hits + ?", n)}),
-		}).Create(&rateLimitRow{Bucket: key, WindowStart: start, Hits: n}).Error
-		if err != nil {
-			return err
-		}
-		return tx.Model(&rateLimitRow{}).Where("bucket = ? AND window_start = ?", key, start).Pluck("hits", &hits).Error
-	})
-	return hits, err
 }

@@ -52,22 +52,30 @@ func Hit(ctx context.Context, db *database.DB, now time.Time, l Limit, value str
 // refusal rolls the action and the count back together.
 func HitTx(tx *gorm.DB, now time.Time, l Limit, value string) error {
 	start, win := window(now, l)
-	key := Key(l.Name, value)
-	err := tx.Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "bucket"}, {Name: "window_start"}},
-		DoUpdates: clause.Assignments(map[string]any{"hits": gorm.Expr("rate_limits.hits + 1")}),
-	}).Create(&rateLimitRow{Bucket: key, WindowStart: start, Hits: 1}).Error
+	hits, err := countTx(tx, Key(l.Name, value), start, 1)
 	if err != nil {
-		return err
-	}
-	var hits int
-	if err := tx.Model(&rateLimitRow{}).Where("bucket = ? AND window_start = ?", key, start).Pluck("hits", &hits).Error; err != nil {
 		return err
 	}
 	if hits > l.Max {
 		return tooMany(start, win, now)
 	}
 	return nil
+}
+
+// countTx adds n hits to a key's counter of the window that starts at start
+// (one conditional upsert, so concurrent replicas are all counted) and
+// returns the counter's new value.
+func countTx(tx *gorm.DB, key string, start int64, n int) (int, error) {
+	err := tx.Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "bucket"}, {Name: "window_start"}},
+		DoUpdates: clause.Assignments(map[string]any{"hits": gorm.Expr("rate_limits.hits + ?", n)}),
+	}).Create(&rateLimitRow{Bucket: key, WindowStart: start, Hits: n}).Error
+	if err != nil {
+		return 0, err
+	}
+	var hits int
+	err = tx.Model(&rateLimitRow{}).Where("bucket = ? AND window_start = ?", key, start).Pluck("hits", &hits).Error
+	return hits, err
 }
 
 // Full refuses, without counting, when the window already holds Max hits
