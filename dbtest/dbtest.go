@@ -375,3 +375,27 @@ func copyMySQL(ctx context.Context, db *database.DB, template string) error {
 	_, err = conn.ExecContext(ctx, "SET foreign_key_checks = 1")
 	return err
 }
+
+// EnvBenchDB names a SQLite copy of a database made by `server seed-bench`
+// for the benchmarks that measure on a generated province; they are
+// skipped without it. Use a copy: the benchmarks migrate it and write.
+const EnvBenchDB = "JIANYI_BENCH_DB"
+
+// OpenBenchDB opens and migrates the database EnvBenchDB names, closed when
+// the benchmark ends, or skips the benchmark when it names none.
+func OpenBenchDB(b *testing.B) *database.DB {
+	b.Helper()
+	path := os.Getenv(EnvBenchDB)
+	if path == "" {
+		b.Skip(EnvBenchDB + " names no copy of a seeded database")
+	}
+	db, err := database.Open(database.OpenOptions{Driver: "sqlite", DSN: path})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	return db
+}

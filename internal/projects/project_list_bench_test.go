@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
+	"jianyi/dbtest"
 	"jianyi/internal/calendar"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
@@ -25,23 +26,12 @@ import (
 //	cp /dev/shm/s100k.db /dev/shm/mine.db
 //	JIANYI_BENCH_DB=/dev/shm/mine.db go test ./internal/projects -run '^$' -bench ProjectList -benchmem
 func BenchmarkProjectList(b *testing.B) {
-	path := os.Getenv("JIANYI_BENCH_DB")
-	if path == "" {
-		b.Skip("JIANYI_BENCH_DB names no copy of a seeded database")
-	}
+	db := dbtest.OpenBenchDB(b)
 	user := os.Getenv("JIANYI_BENCH_USER")
 	if user == "" {
 		user = "bench-p-casemgr"
 	}
 	ctx := context.Background()
-	db, err := database.Open(database.OpenOptions{Driver: "sqlite", DSN: path})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
 	var u org.User
 	if err := db.Where("username = ?", user).First(&u).Error; err != nil {
 		b.Fatal(err)

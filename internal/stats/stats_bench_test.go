@@ -205,26 +205,13 @@ func seedBenchCases(b *testing.B, db *database.DB, seed *demo.DemoOrg, dept1, pr
 	return agencies
 }
 
-// EnvBenchDB names an existing generated database (SQLite file, `server
-// seed-bench`) for BenchmarkProvinceStats; without it the benchmark is
-// skipped. Use a copy: the first Compute catches its aggregates up.
-const EnvBenchDB = "JIANYI_BENCH_DB"
-
 // BenchmarkProvinceStats times Compute in-process for a province's and a
 // district's case manager (the statistics page with default filters) on a
 // generated province: CPU per request without HTTP and JSON.
 //
 //	JIANYI_BENCH_DB=/dev/shm/copy.db go test ./internal/stats/ -run '^$' -bench ProvinceStats -benchtime 200x
 func BenchmarkProvinceStats(b *testing.B) {
-	dsn := os.Getenv(EnvBenchDB)
-	if dsn == "" {
-		b.Skip(EnvBenchDB + " not set")
-	}
-	db, err := database.Open(database.OpenOptions{Driver: "sqlite", DSN: dsn})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
+	db := dbtest.OpenBenchDB(b)
 	ctx := context.Background()
 	svc := &stats.Service{DB: db, Clock: calendar.NewClock(benchZone, time.Now)}
 	for _, level := range []string{org.LevelProvincial, org.LevelMunicipal, org.LevelCounty} {
