@@ -399,3 +399,25 @@ func OpenBenchDB(b *testing.B) *database.DB {
 	}
 	return db
 }
+
+// EnvBenchUser names the user a benchmark on a generated province acts as
+// instead of its own choice.
+const EnvBenchUser = "JIANYI_BENCH_USER"
+
+// BenchActor is the actor of the user EnvBenchUser names (else user) in the
+// database OpenBenchDB opened, with its procuratorate's path.
+func BenchActor(b *testing.B, db *database.DB, user string) *org.Actor {
+	b.Helper()
+	if v := os.Getenv(EnvBenchUser); v != "" {
+		user = v
+	}
+	var u org.User
+	if err := db.Where("username = ?", user).First(&u).Error; err != nil {
+		b.Fatalf("%s: %v", user, err)
+	}
+	a := org.ActorFor(&u, "127.0.0.1", "bench")
+	if err := db.Table("procuratorates").Select("path").Where("id = ?", a.ProcuratorateID).Scan(&a.ProcuratoratePath).Error; err != nil {
+		b.Fatal(err)
+	}
+	return a
+}

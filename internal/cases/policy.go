@@ -225,15 +225,16 @@ func CanReadFiling(a *org.Actor, filerPath string) bool {
 	return a.IsStaff() && a.Role != org.RoleAdmin && a.ProcuratoratePath != "" && filerPath != a.ProcuratoratePath && org.InSubtree(filerPath, a.ProcuratoratePath)
 }
 
-// FilingScope restricts a filings query to what CanReadFiling allows.
-func FilingScope(a *org.Actor) func(*gorm.DB) *gorm.DB {
-	return func(q *gorm.DB) *gorm.DB {
-		if !readsFilings(a) {
-			return q.Where("1 = 0")
-		}
-		return q.Joins("JOIN procuratorates fp ON fp.id = filings.procuratorate_id").
-			Where("fp.path LIKE ? AND fp.path <> ?", a.ProcuratoratePath+"%", a.ProcuratoratePath)
+// FilingScope is the condition restricting filings to what CanReadFiling
+// allows, on the filer's procuratorate joined as fp: a path strictly below
+// the actor's, read as a range of paths (filingPathsBelow) rather than a
+// bound LIKE, which SQLite prepares twice.
+func FilingScope(a *org.Actor) (string, []any) {
+	if !readsFilings(a) {
+		return "1 = 0", nil
 	}
+	after, before := filingPathsBelow(a.ProcuratoratePath)
+	return "fp.path > ? AND fp.path < ?", []any{after, before}
 }
 
 // readsFilings reports whether the actor may read any filing: staff of a

@@ -2,7 +2,6 @@ package projects_test
 
 import (
 	"context"
-	"os"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -12,7 +11,6 @@ import (
 
 	"jianyi/dbtest"
 	"jianyi/internal/calendar"
-	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
 	"jianyi/internal/projects"
 )
@@ -27,19 +25,8 @@ import (
 //	JIANYI_BENCH_DB=/dev/shm/mine.db go test ./internal/projects -run '^$' -bench ProjectList -benchmem
 func BenchmarkProjectList(b *testing.B) {
 	db := dbtest.OpenBenchDB(b)
-	user := os.Getenv("JIANYI_BENCH_USER")
-	if user == "" {
-		user = "bench-p-casemgr"
-	}
+	a := dbtest.BenchActor(b, db, "bench-p-casemgr")
 	ctx := context.Background()
-	var u org.User
-	if err := db.Where("username = ?", user).First(&u).Error; err != nil {
-		b.Fatal(err)
-	}
-	a := org.ActorFor(&u, "127.0.0.1", "bench")
-	if err := db.Table("procuratorates").Select("path").Where("id = ?", a.ProcuratorateID).Scan(&a.ProcuratoratePath).Error; err != nil {
-		b.Fatal(err)
-	}
 	queries := &queryCounter{}
 	traced := &database.DB{DB: db.Session(&gorm.Session{Logger: queries}), Dialect: db.Dialect}
 	svc := &projects.Service{DB: traced, Clock: calendar.NewClock(time.UTC, time.Now)}
