@@ -45,7 +45,7 @@ type FilingListQuery struct {
 }
 
 // filingViewColumns are the columns of a FilingView in the order
-// scanFilingViews reads them: the filing, its case and the case's agency
+// filingViews reads them: the filing, its case and the case's agency
 // (joined as filingViewJoins); the filer's name is read apart.
 const filingViewColumns = "filings.id, filings.case_id, filings.procuratorate_id, filings.parent_procuratorate_id, filings.due_on, " +
 	"filings.status, filings.filed_at, filings.filed_on, filings.report_file_id, filings.created_at, cases.document_number, " +
