@@ -130,6 +130,22 @@ func InSubtree(p, rootPath string) bool {
 	return rootPath != "" && strings.HasPrefix(p, rootPath)
 }
 
+// SubtreeRange is the range of tree paths in the subtree rooted at path,
+// path itself included: "col >= lo AND col < hi" is the subtree test that
+// "col LIKE path%" is. Tree paths hold digits and '/' and end with '/'
+// ("/1/10/100/"), so every path below starts with path and sorts before path
+// with its last '/' made '0', the byte after '/' (also in MariaDB's
+// collations). The range seeks an index on both databases; a bound LIKE
+// pattern is prepared twice by SQLite and not seen as a prefix by MariaDB's
+// optimizer until it has the value. A path that is not a tree path (empty,
+// or without the final '/') gives an empty range: nothing matches.
+func SubtreeRange(path string) (lo, hi string) {
+	if !strings.HasSuffix(path, "/") {
+		return path, path
+	}
+	return path, path[:len(path)-1] + "0"
+}
+
 // ListProcuratorates lists those the admin manages (its subtree).
 func (s *OrgService) ListProcuratorates(ctx context.Context, actor *Actor) ([]Procuratorate, error) {
 	var out []Procuratorate
