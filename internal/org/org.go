@@ -149,7 +149,8 @@ func SubtreeRange(path string) (lo, hi string) {
 // ListProcuratorates lists those the admin manages (its subtree).
 func (s *OrgService) ListProcuratorates(ctx context.Context, actor *Actor) ([]Procuratorate, error) {
 	var out []Procuratorate
-	err := s.DB.WithContext(ctx).Where("path LIKE ?", actor.ProcuratoratePath+"%").Order("path").Find(&out).Error
+	lo, hi := SubtreeRange(actor.ProcuratoratePath)
+	err := s.DB.WithContext(ctx).Where("path >= ? AND path < ?", lo, hi).Order("path").Find(&out).Error
 	return out, err
 }
 
@@ -202,9 +203,10 @@ func (s *OrgService) UpdateProcuratorate(ctx context.Context, actor *Actor, id i
 
 // ListDepartments lists departments in the admin's subtree.
 func (s *OrgService) ListDepartments(ctx context.Context, actor *Actor, procuratorateID int64) ([]Department, error) {
+	lo, hi := SubtreeRange(actor.ProcuratoratePath)
 	q := s.DB.WithContext(ctx).Model(&Department{}).
 		Joins("JOIN procuratorates p ON p.id = departments.procuratorate_id").
-		Where("p.path LIKE ?", actor.ProcuratoratePath+"%")
+		Where("p.path >= ? AND p.path < ?", lo, hi)
 	if procuratorateID > 0 {
 		q = q.Where("departments.procuratorate_id = ?", procuratorateID)
 	}
