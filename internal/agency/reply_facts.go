@@ -98,8 +98,15 @@ func LoadReplyFacts(tx *gorm.DB, list []cases.Case, loc *time.Location) (map[int
 	for i := range list {
 		ids[i] = list[i].ID
 	}
+	// MySQL estimates an IN list by a dive into every index that could
+	// serve it, for every value: naming the covering index halves the
+	// planning of a page's 50 ids (0.2 → 0.1 ms, more than the read itself).
+	table := "replies"
+	if tx.Dialector.Name() == "mysql" {
+		table = "replies FORCE INDEX (ix_replies_facts)"
+	}
 	var rows []ReplyFactRow
-	if err := tx.Table("replies").Select(ReplyFactColumns).Where("replies.case_id IN ?", ids).Order("replies.case_id, replies.id").
+	if err := tx.Table(table).Select(ReplyFactColumns).Where("replies.case_id IN ?", ids).Order("replies.case_id, replies.id").
 		Scan(&rows).Error; err != nil {
 		return nil, err
 	}

@@ -210,8 +210,25 @@ func (s *Service) ListCases(ctx context.Context, a *org.Actor, q CaseListQuery) 
 	if q.Cursor > 0 {
 		tx = tx.Where("cases.id < ?", q.Cursor)
 	}
+	tx = tx.Order("cases.id DESC").Limit(q.Limit + 1)
+	if s.DB.Dialect == "mysql" {
+		// MySQL finds the page's ids first, on the index alone where the
+		// filters' columns are in it, and reads only the page's rows (by
+		// primary key). Walking an index in id order for a LIMIT it tests
+		// no filter on the index: the overdue list of a busy procuratorate
+		// read the whole row of every delivered case until 51 were overdue
+		// (90 at 10^5, 547 at 10^6). SQLite tests them on the index already;
+		// the derived table would cost it a sort of the page (its sorter's
+		// allocations are system calls in the pure-Go build).
+		cols := []string{"cases.*"}
+		if q.Summary {
+			cols = CaseSummaryColumns
+		}
+		tx = s.DB.WithContext(ctx).Table("(?) AS page", tx.Select("cases.id")).Joins("JOIN cases ON cases.id = page.id").
+			Select(cols).Order("cases.id DESC")
+	}
 	var out []Case
-	if err := tx.Order("cases.id DESC").Limit(q.Limit + 1).Find(&out).Error; err != nil {
+	if err := tx.Find(&out).Error; err != nil {
 		return nil, "", err
 	}
 	next := ""

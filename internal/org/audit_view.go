@@ -21,9 +21,10 @@ type AuditQuery struct {
 // actor's procuratorate subtree (entries without a procuratorate — agency
 // users, failed logins — only for the top-level admin).
 func ListAudit(ctx context.Context, db *database.DB, actor *Actor, q AuditQuery) ([]audit.Entry, error) {
+	lo, hi := SubtreeRange(actor.ProcuratoratePath)
 	tx := db.WithContext(ctx).Model(&audit.Entry{}).
 		Joins("LEFT JOIN procuratorates p ON p.id = audit_entries.procuratorate_id").
-		Where("p.path LIKE ? OR (audit_entries.procuratorate_id IS NULL AND ? = 1)", actor.ProcuratoratePath+"%", strings.Count(actor.ProcuratoratePath, "/")-1)
+		Where("(p.path >= ? AND p.path < ?) OR (audit_entries.procuratorate_id IS NULL AND ? = 1)", lo, hi, strings.Count(actor.ProcuratoratePath, "/")-1)
 	if q.ObjectType != "" {
 		tx = tx.Where("audit_entries.object_type = ?", q.ObjectType)
 	}

@@ -130,10 +130,27 @@ func InSubtree(p, rootPath string) bool {
 	return rootPath != "" && strings.HasPrefix(p, rootPath)
 }
 
+// SubtreeRange is the range of tree paths in the subtree rooted at path,
+// path itself included: "col >= lo AND col < hi" is the subtree test that
+// "col LIKE path%" is. Tree paths hold digits and '/' and end with '/'
+// ("/1/10/100/"), so every path below starts with path and sorts before path
+// with its last '/' made '0', the byte after '/' (also in MariaDB's
+// collations). The range seeks an index on both databases; a bound LIKE
+// pattern is prepared twice by SQLite and not seen as a prefix by MariaDB's
+// optimizer until it has the value. A path that is not a tree path (empty,
+// or without the final '/') gives an empty range: nothing matches.
+func SubtreeRange(path string) (lo, hi string) {
+	if !strings.HasSuffix(path, "/") {
+		return path, path
+	}
+	return path, path[:len(path)-1] + "0"
+}
+
 // ListProcuratorates lists those the admin manages (its subtree).
 func (s *OrgService) ListProcuratorates(ctx context.Context, actor *Actor) ([]Procuratorate, error) {
 	var out []Procuratorate
-	err := s.DB.WithContext(ctx).Where("path LIKE ?", actor.ProcuratoratePath+"%").Order("path").Find(&out).Error
+	lo, hi := SubtreeRange(actor.ProcuratoratePath)
+	err := s.DB.WithContext(ctx).Where("path >= ? AND path < ?", lo, hi).Order("path").Find(&out).Error
 	return out, err
 }
 
@@ -186,9 +203,10 @@ func (s *OrgService) UpdateProcuratorate(ctx context.Context, actor *Actor, id i
 
 // ListDepartments lists departments in the admin's subtree.
 func (s *OrgService) ListDepartments(ctx context.Context, actor *Actor, procuratorateID int64) ([]Department, error) {
+	lo, hi := SubtreeRange(actor.ProcuratoratePath)
 	q := s.DB.WithContext(ctx).Model(&Department{}).
 		Joins("JOIN procuratorates p ON p.id = departments.procuratorate_id").
-		Where("p.path LIKE ?", actor.ProcuratoratePath+"%")
+		Where("p.path >= ? AND p.path < ?", lo, hi)
 	if procuratorateID > 0 {
 		q = q.Where("departments.procuratorate_id = ?", procuratorateID)
 	}

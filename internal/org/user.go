@@ -144,9 +144,10 @@ func adminMayManage(tx *gorm.DB, actor *Actor, u *User) bool {
 
 // ListUsers lists the accounts an admin manages.
 func (s *UserService) ListUsers(ctx context.Context, actor *Actor, role string) ([]User, error) {
+	lo, hi := SubtreeRange(actor.ProcuratoratePath)
 	q := s.DB.WithContext(ctx).Model(&User{}).
 		Joins("LEFT JOIN procuratorates p ON p.id = users.procuratorate_id").
-		Where("users.procuratorate_id IS NULL OR p.path LIKE ?", actor.ProcuratoratePath+"%")
+		Where("users.procuratorate_id IS NULL OR (p.path >= ? AND p.path < ?)", lo, hi)
 	if role != "" {
 		q = q.Where("users.role = ?", role)
 	}

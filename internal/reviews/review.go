@@ -174,8 +174,9 @@ func (s *Service) CreateBatch(ctx context.Context, a *org.Actor, in ReviewBatchI
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
 		q := tx.Model(&cases.Case{}).Where("procuratorate_id = ?", a.ProcuratorateID)
 		if in.Scope == ScopeSubtree {
+			lo, hi := org.SubtreeRange(a.ProcuratoratePath)
 			q = tx.Model(&cases.Case{}).Where("procuratorate_id IN (?)",
-				tx.Model(&org.Procuratorate{}).Select("id").Where("path LIKE ?", a.ProcuratoratePath+"%"))
+				tx.Model(&org.Procuratorate{}).Select("id").Where("path >= ? AND path < ?", lo, hi))
 		}
 		if f.State != "" {
 			q = q.Where("state = ?", f.State)

@@ -76,7 +76,8 @@ func resolveStatsScope(tx *gorm.DB, a *org.Actor, q StatsQuery, clock *calendar.
 	}
 	sc := &statsScope{q: q, loc: clock.Location()}
 	if acc == StatsSubtree {
-		if err := tx.Model(&org.Procuratorate{}).Where("path LIKE ?", root+"%").Order("id").Pluck("id", &sc.procIDs).Error; err != nil {
+		lo, hi := org.SubtreeRange(root)
+		if err := tx.Model(&org.Procuratorate{}).Where("path >= ? AND path < ?", lo, hi).Order("id").Pluck("id", &sc.procIDs).Error; err != nil {
 			return nil, err
 		}
 		sc.subtree = a.ProcuratorateID
