@@ -87,9 +87,31 @@ func (s *Server) actorOfToken(c echo.Context, claims *tokenClaims) (*org.Actor, 
 	return s.loadActor(c.Request().Context(), id, claims.TokenVersion, c.RealIP(), c.Response().Header().Get(echo.HeaderXRequestID))
 }
 
+// loadActor turns a valid token's user into the actor. The user's standing
+// (token version, disabled, role and units) is read on every request, so a
+// disabled account, a revoked token or a changed role or department counts at
+// once, on every replica; the rest (names, the procuratorate's path, which
+// never changes) may come from an identity read shortly before.
 func (s *Server) loadActor(ctx context.Context, userID int64, tokenVersion int, ip, rid string) (*org.Actor, error) {
-	u, path, err := org.UserWithPath(s.db.WithContext(ctx), userID)
 	revoked := &apperr.Error{Kind: apperr.ErrUnauthorized, Code: "token_revoked", Message: "登录已失效（账号停用或密码已更改），请重新登录"}
+	db := s.db.WithContext(ctx)
+	st, err := org.StandingOf(db, userID)
+	if err != nil {
+		if errors.Is(err, apperr.ErrNotFound) {
+			return nil, revoked
+		}
+		return nil, err
+	}
+	if st.Disabled || st.TokenVersion != tokenVersion {
+		return nil, revoked
+	}
+	if e, ok := s.identities.get(userID, st); ok {
+		a := org.ActorFor(&e.user, ip, rid)
+		a.ProcuratoratePath = e.path
+		return a, nil
+	}
+	epoch := org.IdentityEpoch()
+	u, path, err := org.UserWithPath(db, userID)
 	if err != nil {
 		if errors.Is(err, apperr.ErrNotFound) {
 			return nil, revoked
@@ -99,6 +121,7 @@ func (s *Server) loadActor(ctx context.Context, userID int64, tokenVersion int, 
 	if u.Disabled || u.TokenVersion != tokenVersion {
 		return nil, revoked
 	}
+	s.identities.put(u, path, epoch)
 	a := org.ActorFor(u, ip, rid)
 	a.ProcuratoratePath = path
 	return a, nil
