@@ -306,3 +306,22 @@ func TestCachedIdentityFollowsAdminChanges(t *testing.T) {
 		b.Get("/cases").Expect(t, http.StatusSeeOther)
 	})
 }
+
+// A token already verified by an earlier request still expires on time:
+// the server keeps verified tokens, but judges their validity times anew.
+func TestVerifiedTokenStillExpires(t *testing.T) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
+		env := apitest.New(t, db)
+		tok := "Bearer " + env.Token("prosecutor1")
+		for i := 0; i < 2; i++ {
+			env.Do("GET", "/api/v1/me", tok, nil).Expect(t, http.StatusOK)
+		}
+		env.SetNow(env.Now().Add(env.Config.Auth.TokenTTL - time.Minute))
+		env.Do("GET", "/api/v1/me", tok, nil).Expect(t, http.StatusOK)
+		env.SetNow(env.Now().Add(2 * time.Minute))
+		if res := env.Do("GET", "/api/v1/me", tok, nil).Expect(t, http.StatusUnauthorized); res.ErrorCode() != "invalid_token" {
+			t.Fatalf("an expired token: %s", res.Body)
+		}
+	})
+}
