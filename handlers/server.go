@@ -110,6 +110,7 @@ func New(svc Services) (*echo.Echo, *Server) {
 	e.HideBanner = true
 	e.HidePort = true
 	e.Validator = NewValidator()
+	e.JSONSerializer = jsonSerializer{}
 	e.HTTPErrorHandler = s.htmlErrors(NewHTTPErrorHandler(log))
 	e.IPExtractor = ipExtractor(svc.Config.HTTP.TrustedProxies)
 
