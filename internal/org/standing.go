@@ -2,7 +2,6 @@ package org
 
 import (
 	"database/sql"
-	"errors"
 	"sync/atomic"
 
 	"gorm.io/gorm"
@@ -32,12 +31,20 @@ func StandingOf(tx *gorm.DB, id int64) (Standing, error) {
 		st               Standing
 		proc, dept, agcy sql.NullInt64
 	)
-	err := tx.Raw("SELECT token_version, disabled, role, procuratorate_id, department_id, agency_id FROM users WHERE id = ?", id).
-		Row().Scan(&st.TokenVersion, &st.Disabled, &st.Role, &proc, &dept, &agcy)
-	if errors.Is(err, sql.ErrNoRows) {
+	// Rows, not Row: gorm's Row is nil when the statement fails (a
+	// database past its deadline).
+	rows, err := tx.Raw("SELECT token_version, disabled, role, procuratorate_id, department_id, agency_id FROM users WHERE id = ?", id).Rows()
+	if err != nil {
+		return Standing{}, err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return Standing{}, err
+		}
 		return Standing{}, apperr.NotFound("用户")
 	}
-	if err != nil {
+	if err := rows.Scan(&st.TokenVersion, &st.Disabled, &st.Role, &proc, &dept, &agcy); err != nil {
 		return Standing{}, err
 	}
 	st.ProcuratorateID, st.DepartmentID, st.AgencyID = proc.Int64, dept.Int64, agcy.Int64
