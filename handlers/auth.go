@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -71,10 +72,53 @@ func (s *Server) requireAuth() echo.MiddlewareFunc {
 
 // parseToken checks a token's signature, method and validity times (judged
 // by the server's clock). The API's bearer tokens and the web session cookie
-// are the same tokens.
+// are the same tokens. A token whose signature and method checked out once
+// is kept (s.tokens): its claims cannot change without breaking the
+// signature, so a later request skips decoding and verifying it again, but
+// its validity times and issuer are judged anew every time.
 func (s *Server) parseToken(raw string) (*jwt.Token, error) {
-	return jwt.ParseWithClaims(raw, new(tokenClaims), func(*jwt.Token) (any, error) { return []byte(s.cfg.Auth.SigningKey), nil },
-		jwt.WithValidMethods([]string{"HS256"}), jwt.WithTimeFunc(s.clock.Now), jwt.WithExpirationRequired(), jwt.WithIssuer("jianyi"))
+	opts := []jwt.ParserOption{jwt.WithTimeFunc(s.clock.Now), jwt.WithExpirationRequired(), jwt.WithIssuer("jianyi")}
+	if claims, ok := s.tokens.get(raw); ok {
+		if err := jwt.NewValidator(opts...).Validate(claims); err != nil {
+			return nil, err
+		}
+		return &jwt.Token{Raw: raw, Method: jwt.SigningMethodHS256, Claims: claims, Valid: true}, nil
+	}
+	tok, err := jwt.ParseWithClaims(raw, new(tokenClaims), func(*jwt.Token) (any, error) { return []byte(s.cfg.Auth.SigningKey), nil },
+		append(opts, jwt.WithValidMethods([]string{"HS256"}))...)
+	if err != nil {
+		return nil, err
+	}
+	s.tokens.put(raw, tok.Claims.(*tokenClaims))
+	return tok, nil
+}
+
+// verifiedTokens are tokens whose signature and method checked out, with
+// their claims (at most verifiedTokensMax; past it, the set starts again).
+type verifiedTokens struct {
+	mu     sync.RWMutex
+	claims map[string]tokenClaims
+}
+
+const verifiedTokensMax = 10000
+
+func newVerifiedTokens() *verifiedTokens { return &verifiedTokens{claims: map[string]tokenClaims{}} }
+
+// get returns a copy of the token's claims: callers may not change the kept ones.
+func (v *verifiedTokens) get(raw string) (*tokenClaims, bool) {
+	v.mu.RLock()
+	c, ok := v.claims[raw]
+	v.mu.RUnlock()
+	return &c, ok
+}
+
+func (v *verifiedTokens) put(raw string, c *tokenClaims) {
+	v.mu.Lock()
+	if len(v.claims) >= verifiedTokensMax {
+		clear(v.claims)
+	}
+	v.claims[raw] = *c
+	v.mu.Unlock()
 }
 
 // actorOfToken loads the user a valid token names; a disabled account or a
@@ -87,9 +131,31 @@ func (s *Server) actorOfToken(c echo.Context, claims *tokenClaims) (*org.Actor, 
 	return s.loadActor(c.Request().Context(), id, claims.TokenVersion, c.RealIP(), c.Response().Header().Get(echo.HeaderXRequestID))
 }
 
+// loadActor turns a valid token's user into the actor. The user's standing
+// (token version, disabled, role and units) is read on every request, so a
+// disabled account, a revoked token or a changed role or department counts at
+// once, on every replica; the rest (names, the procuratorate's path, which
+// never changes) may come from an identity read shortly before.
 func (s *Server) loadActor(ctx context.Context, userID int64, tokenVersion int, ip, rid string) (*org.Actor, error) {
-	u, path, err := org.UserWithPath(s.db.WithContext(ctx), userID)
 	revoked := &apperr.Error{Kind: apperr.ErrUnauthorized, Code: "token_revoked", Message: "登录已失效（账号停用或密码已更改），请重新登录"}
+	db := s.db.WithContext(ctx)
+	st, err := org.StandingOf(db, userID)
+	if err != nil {
+		if errors.Is(err, apperr.ErrNotFound) {
+			return nil, revoked
+		}
+		return nil, err
+	}
+	if st.Disabled || st.TokenVersion != tokenVersion {
+		return nil, revoked
+	}
+	if e, ok := s.identities.get(userID, st); ok {
+		a := org.ActorFor(&e.user, ip, rid)
+		a.ProcuratoratePath = e.path
+		return a, nil
+	}
+	epoch := org.IdentityEpoch()
+	u, path, err := org.UserWithPath(db, userID)
 	if err != nil {
 		if errors.Is(err, apperr.ErrNotFound) {
 			return nil, revoked
@@ -99,6 +165,7 @@ func (s *Server) loadActor(ctx context.Context, userID int64, tokenVersion int, 
 	if u.Disabled || u.TokenVersion != tokenVersion {
 		return nil, revoked
 	}
+	s.identities.put(u, path, epoch)
 	a := org.ActorFor(u, ip, rid)
 	a.ProcuratoratePath = path
 	return a, nil

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -268,5 +269,59 @@ func TestPasswordChangeRevokesTokens(t *testing.T) {
 		}
 		env.Do("POST", "/api/v1/auth/login", "", map[string]string{"username": "casemgr1", "password": apitest.Password}).Expect(t, http.StatusUnauthorized)
 		env.Do("POST", "/api/v1/auth/login", "", map[string]string{"username": "casemgr1", "password": next}).Expect(t, http.StatusOK)
+	})
+}
+
+// Authentication keeps users' identities between requests: a user disabled
+// or renamed by an administrator of this process counts on the very next
+// request (the identity's standing is read every time; a rename drops it).
+func TestCachedIdentityFollowsAdminChanges(t *testing.T) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
+		env := apitest.New(t, db)
+		b := env.WebLogIn(t, "prosecutor2")
+		if res := b.Get("/cases").Expect(t, http.StatusOK); !strings.Contains(string(res.Body), "陈检察官") {
+			t.Fatal("the page does not name the user")
+		}
+		tok := "Bearer " + env.Token("prosecutor2")
+		for i := 0; i < 2; i++ {
+			env.Do("GET", "/api/v1/cases", tok, nil).Expect(t, http.StatusOK)
+		}
+		id := userID(t, db, "prosecutor2")
+		u, err := org.UserByID(db.DB, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		env.Do("PUT", "/api/v1/admin/users/"+strconv.FormatInt(id, 10), "admin", map[string]any{
+			"username": u.Username, "display_name": "陈新名", "role": u.Role, "procuratorate_id": u.ProcuratorateID,
+			"department_id": u.DepartmentID, "email": u.Email, "phone": u.Phone,
+		}).Expect(t, http.StatusOK)
+		if res := b.Get("/cases").Expect(t, http.StatusOK); !strings.Contains(string(res.Body), "陈新名") {
+			t.Fatal("the page still shows the old name after the rename")
+		}
+		env.Do("POST", "/api/v1/admin/users/"+strconv.FormatInt(id, 10)+"/disable", "admin", nil).Expect(t, http.StatusOK)
+		if res := env.Do("GET", "/api/v1/cases", tok, nil).Expect(t, http.StatusUnauthorized); res.ErrorCode() != "token_revoked" {
+			t.Fatalf("a disabled user's next request: %s", res.Body)
+		}
+		b.Get("/cases").Expect(t, http.StatusSeeOther)
+	})
+}
+
+// A token already verified by an earlier request still expires on time:
+// the server keeps verified tokens, but judges their validity times anew.
+func TestVerifiedTokenStillExpires(t *testing.T) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
+		env := apitest.New(t, db)
+		tok := "Bearer " + env.Token("prosecutor1")
+		for i := 0; i < 2; i++ {
+			env.Do("GET", "/api/v1/me", tok, nil).Expect(t, http.StatusOK)
+		}
+		env.SetNow(env.Now().Add(env.Config.Auth.TokenTTL - time.Minute))
+		env.Do("GET", "/api/v1/me", tok, nil).Expect(t, http.StatusOK)
+		env.SetNow(env.Now().Add(2 * time.Minute))
+		if res := env.Do("GET", "/api/v1/me", tok, nil).Expect(t, http.StatusUnauthorized); res.ErrorCode() != "invalid_token" {
+			t.Fatalf("an expired token: %s", res.Body)
+		}
 	})
 }

@@ -49,8 +49,10 @@ type Server struct {
 	registry       *prometheus.Registry
 	pub            *publicServices // citizen applications and disclosure (applications.go)
 	jobs           *jobs.Scheduler
-	web            *webUI        // templates and cookies of the HTML pages (web.go)
-	exports        chan struct{} // ledger downloads streaming now (http.export_slots)
+	web            *webUI          // templates and cookies of the HTML pages (web.go)
+	exports        chan struct{}   // ledger downloads streaming now (http.export_slots)
+	identities     *identityCache  // users as authentication last read them (identity_cache.go)
+	tokens         *verifiedTokens // tokens whose signature checked out (auth.go)
 }
 
 // Services are what the handlers are built with.
@@ -98,6 +100,8 @@ func New(svc Services) (*echo.Echo, *Server) {
 		registry:       prometheus.NewRegistry(),
 		web:            newWebUI(svc.Config),
 		exports:        make(chan struct{}, max(1, svc.Config.HTTP.ExportSlots)),
+		identities:     newIdentityCache(),
+		tokens:         newVerifiedTokens(),
 	}
 	s.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(svc.DB.SQL(), "jianyi"))
@@ -106,6 +110,7 @@ func New(svc Services) (*echo.Echo, *Server) {
 	e.HideBanner = true
 	e.HidePort = true
 	e.Validator = NewValidator()
+	e.JSONSerializer = jsonSerializer{}
 	e.HTTPErrorHandler = s.htmlErrors(NewHTTPErrorHandler(log))
 	e.IPExtractor = ipExtractor(svc.Config.HTTP.TrustedProxies)
 

@@ -187,6 +187,7 @@ func (s *UserService) CreateUser(ctx context.Context, actor *Actor, in UserInput
 // UpdateUser changes an account; a new password, role or membership
 // invalidates the user's existing tokens.
 func (s *UserService) UpdateUser(ctx context.Context, actor *Actor, id int64, in UserInput) (*User, error) {
+	defer identityChanged()
 	in.Username = NormalizeUsername(in.Username)
 	var out *User
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
@@ -227,6 +228,7 @@ func (s *UserService) UpdateUser(ctx context.Context, actor *Actor, id int64, in
 // SetUserDisabled disables or re-enables an account. Disabling bumps the token
 // version, so tokens already issued stop working at once.
 func (s *UserService) SetUserDisabled(ctx context.Context, actor *Actor, id int64, disabled bool) (*User, error) {
+	defer identityChanged()
 	var out *User
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
 		u, err := UserByID(tx, id)
@@ -263,6 +265,7 @@ func (s *UserService) ChangeOwnPassword(ctx context.Context, actor *Actor, curre
 	if err != nil {
 		return err
 	}
+	defer identityChanged()
 	return s.DB.WithTx(ctx, func(tx *gorm.DB) error {
 		u, err := UserByID(tx, actor.UserID)
 		if err != nil {

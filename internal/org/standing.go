@@ -1,0 +1,81 @@
+package org
+
+import (
+	"database/sql"
+	"sync/atomic"
+
+	"gorm.io/gorm"
+
+	"jianyi/internal/platform/apperr"
+)
+
+// Standing is what of a user decides what its tokens may do: whether they
+// still count (token version, disabled) and the role and units every
+// authorization check reads. Authentication reads it on every request, even
+// when it keeps the rest of the user (names, the procuratorate's path) from
+// an earlier one: it is one short statement without a join, about half of
+// reading the whole user with its path.
+type Standing struct {
+	TokenVersion    int
+	Disabled        bool
+	Role            Role
+	ProcuratorateID int64 // 0: none
+	DepartmentID    int64
+	AgencyID        int64
+}
+
+// StandingOf is the user's standing as of now (the database's committed
+// row); apperr.ErrNotFound when there is no such user.
+func StandingOf(tx *gorm.DB, id int64) (Standing, error) {
+	var (
+		st               Standing
+		proc, dept, agcy sql.NullInt64
+	)
+	// Rows, not Row: gorm's Row is nil when the statement fails (a
+	// database past its deadline).
+	rows, err := tx.Raw("SELECT token_version, disabled, role, procuratorate_id, department_id, agency_id FROM users WHERE id = ?", id).Rows()
+	if err != nil {
+		return Standing{}, err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return Standing{}, err
+		}
+		return Standing{}, apperr.NotFound("用户")
+	}
+	if err := rows.Scan(&st.TokenVersion, &st.Disabled, &st.Role, &proc, &dept, &agcy); err != nil {
+		return Standing{}, err
+	}
+	st.ProcuratorateID, st.DepartmentID, st.AgencyID = proc.Int64, dept.Int64, agcy.Int64
+	return st, nil
+}
+
+// StandingOfUser is the standing a loaded user row gives.
+func StandingOfUser(u *User) Standing {
+	st := Standing{TokenVersion: u.TokenVersion, Disabled: u.Disabled, Role: u.Role}
+	if u.ProcuratorateID != nil {
+		st.ProcuratorateID = *u.ProcuratorateID
+	}
+	if u.DepartmentID != nil {
+		st.DepartmentID = *u.DepartmentID
+	}
+	if u.AgencyID != nil {
+		st.AgencyID = *u.AgencyID
+	}
+	return st
+}
+
+// identityEpoch counts the changes this process made to users. A cache of
+// identities (handlers) keeps an entry only while the epoch it was read
+// under is current, so a rename is seen at once by the next request of this
+// process; other processes see it when their entry expires.
+var identityEpoch atomic.Uint64
+
+// IdentityEpoch is the current count of user changes made by this process.
+func IdentityEpoch() uint64 { return identityEpoch.Load() }
+
+// identityChanged is called after (never before) a change to a user is
+// committed: an identity read while the change was under way was stamped
+// with the earlier epoch, and is dropped.
+func identityChanged() { identityEpoch.Add(1) }
