@@ -469,60 +469,6 @@ func (s *Service) GetProject(ctx context.Context, a *org.Actor, id int64) (*Proj
 	return d, nil
 }
 
-// ProjectListQuery filters the project list.
-type ProjectListQuery struct {
-	Status string
-	Mine   bool
-	Cursor int64
-	Limit  int
-}
-
-// ProjectSummary is a project in a list with its progress.
-type ProjectSummary struct {
-	Project
-	StageLabel string          `json:"stage_label"`
-	Progress   ProjectProgress `json:"progress"`
-}
-
-// ListProjects lists the projects the actor may read, newest first.
-func (s *Service) ListProjects(ctx context.Context, a *org.Actor, q ProjectListQuery) ([]ProjectSummary, string, error) {
-	if q.Limit <= 0 || q.Limit > 200 {
-		q.Limit = 50
-	}
-	tx := s.DB.WithContext(ctx).Model(&Project{}).Scopes(ProjectScope(a))
-	if q.Status != "" {
-		tx = tx.Where("projects.status = ?", q.Status)
-	}
-	if q.Mine {
-		tx = tx.Where("projects.id IN (SELECT project_id FROM project_members WHERE user_id = ?)", a.UserID)
-	}
-	if q.Cursor > 0 {
-		tx = tx.Where("projects.id < ?", q.Cursor)
-	}
-	var ps []Project
-	if err := tx.Order("projects.id DESC").Limit(q.Limit + 1).Find(&ps).Error; err != nil {
-		return nil, "", err
-	}
-	next := ""
-	if len(ps) > q.Limit {
-		ps = ps[:q.Limit]
-		next = fmt.Sprint(ps[len(ps)-1].ID)
-	}
-	ids := make([]int64, len(ps))
-	for i := range ps {
-		ids[i] = ps[i].ID
-	}
-	prog, err := ProjectProgressOf(s.DB.WithContext(ctx), ids, s.Today())
-	if err != nil {
-		return nil, "", err
-	}
-	out := make([]ProjectSummary, len(ps))
-	for i := range ps {
-		out[i] = ProjectSummary{Project: ps[i], StageLabel: ProjectStageLabels[ps[i].Stage], Progress: prog[ps[i].ID]}
-	}
-	return out, next, nil
-}
-
 // UpdateProject changes the description and the plan (managers only).
 func (s *Service) UpdateProject(ctx context.Context, a *org.Actor, id int64, in ProjectUpdate) (*Project, error) {
 	var out *Project

@@ -18,8 +18,10 @@ import (
 // BenchmarkProjectList measures the projects list of the bench's projects
 // request (the first page as the province case manager) on a COPY of a
 // database filled by `server seed-bench` (migrated first: the benchmark
-// writes to it). It reports the queries per list and the linked cases of the
-// page's projects, what the list counted before the counts were kept:
+// writes to it). It reports the CPU time per list (the process's, every
+// thread: steadier than the wall time on a shared machine), the queries per
+// list and the linked cases of the page's projects, what the list counted
+// before the counts were kept:
 //
 //	cp /dev/shm/s100k.db /dev/shm/mine.db
 //	JIANYI_BENCH_DB=/dev/shm/mine.db go test ./internal/projects -run '^$' -bench ProjectList -benchmem
@@ -43,11 +45,13 @@ func BenchmarkProjectList(b *testing.B) {
 		b.Fatal(err)
 	}
 	queries.n.Store(0)
+	cpu := dbtest.ProcessCPU()
 	for b.Loop() {
 		if _, _, err := svc.ListProjects(ctx, a, projects.ProjectListQuery{}); err != nil {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric(float64(dbtest.ProcessCPU()-cpu)/float64(b.N), "cpu-ns/op")
 	b.ReportMetric(float64(queries.n.Load())/float64(b.N), "queries/op")
 	b.ReportMetric(float64(len(items)), "projects/page")
 	b.ReportMetric(float64(linked), "linked-cases/page")

@@ -90,27 +90,34 @@ func ProjectProgressOf(tx *gorm.DB, ids []int64, today calendar.Date) (map[int64
 		out[r.ProjectID] = p
 	}
 	for id, p := range out {
-		if p.TasksTotal > 0 {
-			p.TaskShare = float64(p.TasksDone) / float64(p.TasksTotal)
-		}
-		if p.CasesTotal > 0 {
-			p.CaseShare = (float64(p.CasesAssessed) + 0.5*float64(p.CasesReplied)) / float64(p.CasesTotal)
-		}
-		var v float64
-		switch {
-		case p.TasksTotal > 0 && p.CasesTotal > 0:
-			v = 0.5*p.TaskShare + 0.5*p.CaseShare
-		case p.TasksTotal > 0:
-			v = p.TaskShare
-		case p.CasesTotal > 0:
-			v = p.CaseShare
-		}
-		p.Percent = math.Round(v*1000) / 10
-		p.TaskShare = math.Round(p.TaskShare*1000) / 1000
-		p.CaseShare = math.Round(p.CaseShare*1000) / 1000
-		out[id] = p
+		out[id] = p.derived()
 	}
 	return out, nil
+}
+
+// derived fills in the shares and the percentage from the six counts
+// (TasksTotal … CasesReplied), rounded as the API shows them.
+func (p ProjectProgress) derived() ProjectProgress {
+	p.Formula = ProgressFormula
+	if p.TasksTotal > 0 {
+		p.TaskShare = float64(p.TasksDone) / float64(p.TasksTotal)
+	}
+	if p.CasesTotal > 0 {
+		p.CaseShare = (float64(p.CasesAssessed) + 0.5*float64(p.CasesReplied)) / float64(p.CasesTotal)
+	}
+	var v float64
+	switch {
+	case p.TasksTotal > 0 && p.CasesTotal > 0:
+		v = 0.5*p.TaskShare + 0.5*p.CaseShare
+	case p.TasksTotal > 0:
+		v = p.TaskShare
+	case p.CasesTotal > 0:
+		v = p.CaseShare
+	}
+	p.Percent = math.Round(v*1000) / 10
+	p.TaskShare = math.Round(p.TaskShare*1000) / 1000
+	p.CaseShare = math.Round(p.CaseShare*1000) / 1000
+	return p
 }
 
 // CountProjectCases counts the projects' linked cases from the cases
