@@ -538,25 +538,28 @@ func (l *Ledger) batchQuery(tx *gorm.DB, procIDs []int64, after int64) *gorm.DB 
 	case l.db.Dialect == "mysql":
 		table = "cases FORCE INDEX (ix_cases_proc_id)"
 	}
+	// The ids are written into the statement (intsSQL): without arguments
+	// a batch is one round trip on MySQL instead of a prepare, an execute
+	// and a close — a province's walk has no other arguments.
 	q := tx.Table(table)
 	switch len(procIDs) {
 	case 0:
 	case 1:
-		q = q.Where("cases.procuratorate_id = ?", procIDs[0])
+		q = q.Where("cases.procuratorate_id = " + strconv.FormatInt(procIDs[0], 10))
 	default:
-		q = q.Where("cases.procuratorate_id IN ?", procIDs)
+		q = q.Where("cases.procuratorate_id IN (" + intsSQL(procIDs) + ")")
 	}
 	if l.sc.departmentID != 0 {
-		q = q.Where("cases.department_id = ?", l.sc.departmentID)
+		q = q.Where("cases.department_id = " + strconv.FormatInt(l.sc.departmentID, 10))
 	}
 	if l.sc.prosecutorID != 0 {
-		q = q.Where("cases.prosecutor_id = ?", l.sc.prosecutorID)
+		q = q.Where("cases.prosecutor_id = " + strconv.FormatInt(l.sc.prosecutorID, 10))
 	}
 	if l.sc.q.Field != "" {
 		q = q.Where("cases.field = ?", l.sc.q.Field)
 	}
 	if l.sc.q.AgencyID != 0 {
-		q = q.Where("cases.agency_id = ?", l.sc.q.AgencyID)
+		q = q.Where("cases.agency_id = " + strconv.FormatInt(l.sc.q.AgencyID, 10))
 	}
 	if !l.sc.q.From.IsZero() {
 		q = q.Where("cases.issued_at >= ?", l.sc.q.From.StartIn(l.sc.loc))
@@ -564,7 +567,7 @@ func (l *Ledger) batchQuery(tx *gorm.DB, procIDs []int64, after int64) *gorm.DB 
 	if !l.sc.q.To.IsZero() {
 		q = q.Where("cases.issued_at < ?", l.sc.q.To.AddDays(1).StartIn(l.sc.loc))
 	}
-	return q.Select(packedExpr(ledgerFields[:])).Where("cases.issued_at IS NOT NULL AND cases.id > ?", after).
+	return q.Select(packedExpr(ledgerFields[:])).Where("cases.issued_at IS NOT NULL AND cases.id > " + strconv.FormatInt(after, 10)).
 		Order("cases.id").Limit(ledgerBatch)
 }
 
