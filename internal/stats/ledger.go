@@ -270,36 +270,49 @@ func ledgerScopeName(tx *gorm.DB, a *org.Actor, sc *statsScope) (string, error) 
 //     batch seeks and reads its own rows; one query over the whole IN list
 //     of a province re-read and sorted every remaining row for each batch.
 //
-// Two goroutines share the work: one reads the batches of cases and their
-// names, the caller's reads each batch's facts (on a connection of its own)
-// and calls fn — about half the work each. The reader reads a batch ahead,
-// while the caller writes the previous one, only as long as the exports
-// running are fewer than the cores (GOMAXPROCS; see readAhead): an export
-// alone on a two-core server runs on both, two share them as before.
+// Three goroutines share the work, each a batch at a time: one reads the
+// cases and their names, one each batch's facts (on a connection of its
+// own), the caller's calls fn for the rows — on MySQL the two reads wait for
+// the server while the rows are written. They overlap only as long as the
+// exports running are fewer than the cores (GOMAXPROCS; see readAhead): an
+// export alone on a two-core server runs on both; with two, each reads a
+// batch only once the last is written, as before.
 func (l *Ledger) Each(ctx context.Context, fn func(r *LedgerRow) error) error {
 	ledgerExports.Add(1)
 	defer ledgerExports.Add(-1)
 	ctx, stop := context.WithCancel(ctx)
-	full := make(chan ledgerBatchMsg)
+	read, filled := make(chan ledgerBatchMsg), make(chan ledgerBatchMsg)
 	go func() {
-		defer close(full)
-		if err := l.read(ctx, full); err != nil {
+		defer close(read)
+		if err := l.read(ctx, read); err != nil {
 			select {
-			case full <- ledgerBatchMsg{err: err}:
+			case read <- ledgerBatchMsg{err: err}:
+			case <-ctx.Done():
+			}
+		}
+	}()
+	go func() {
+		defer close(filled)
+		for m := range read { // to the end: the reader stops at the next batch once stopped
+			if m.err == nil {
+				m.err = l.fillFacts(ctx, m.b)
+			}
+			select {
+			case filled <- m:
 			case <-ctx.Done():
 			}
 		}
 	}()
 	defer func() {
 		stop()
-		for range full { // the reader stops at the next batch
+		for range filled { // the others stop at the next batch
 		}
 	}()
-	for m := range full {
+	for m := range filled {
 		if m.err != nil {
 			return m.err
 		}
-		if err := l.complete(ctx, m.b, fn); err != nil {
+		if err := l.complete(m.b, fn); err != nil {
 			return err
 		}
 		m.done <- m.b
@@ -316,8 +329,8 @@ type ledgerBatchMsg struct {
 }
 
 // ledgerPipeline is how many batch buffers an export reads into: one being
-// read while the other's facts are read and its rows written.
-const ledgerPipeline = 2
+// read, one's facts being read, one's rows being written.
+const ledgerPipeline = 3
 
 // ledgerExports counts the ledger exports running (in Each).
 var ledgerExports atomic.Int32
@@ -617,14 +630,15 @@ func (l *Ledger) walk(ctx context.Context, free chan *ledgerBatchBuf, full chan<
 	}
 }
 
-// complete reads the facts of a batch read and calls fn for each row.
-func (l *Ledger) complete(ctx context.Context, b *ledgerBatchBuf, fn func(r *LedgerRow) error) error {
+// fillFacts reads the facts of a batch read.
+func (l *Ledger) fillFacts(ctx context.Context, b *ledgerBatchBuf) error {
 	bctx, cancel := l.batchContext(ctx)
-	err := fillFacts(l.db.WithContext(bctx), b.base, b.facts, l.sc.loc, false)
-	cancel()
-	if err != nil {
-		return err
-	}
+	defer cancel()
+	return fillFacts(l.db.WithContext(bctx), b.base, b.facts, l.sc.loc, false)
+}
+
+// complete calls fn for each row of a batch whose facts are read.
+func (l *Ledger) complete(b *ledgerBatchBuf, fn func(r *LedgerRow) error) error {
 	for i := range b.rows {
 		b.rows[i].Facts = b.facts[i]
 		if err := fn(&b.rows[i]); err != nil {
