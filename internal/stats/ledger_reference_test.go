@@ -172,7 +172,12 @@ func csvSafe(s string) string {
 func TestAppendCSVText(t *testing.T) {
 	texts := []string{"", "a", "中文", " lead", "\tlead", "\u3000全角空格", "trail ", "a,b", `say "hi"`, "line\nbreak", "cr\rlf\r\n",
 		`\.`, `\..`, "=1+1", "+1", "-1", "@x", "=a,\"b\"", "\r\n", "'", "\"", "\xff\xfe", "\x1f", "\u00a0nbsp", "-", "=",
-		"\t\"q\"", "\r=1,2"}
+		"\t\"q\"", "\r=1,2",
+		// eight bytes at a time: a special byte in either half, at either end, after multi-byte characters;
+		// bytes just below and above '-' that are not special
+		"0123456789abcdef", "0123456,89abcdef", "01234567\n9abcdef", "0123456789abcde\"", "\"123456789abcdef",
+		"中文中文中文,中文", "中文中文中文中文\r", "!#$%&'()*+-./!#$%&'()*+-./", "-+*)('&%$#!-+*)('&%$#!\"", "中文!#$%&'()*+中文",
+		"\u2003em space lead", "\u205fmedium", "\u1680ogham", "\u2060not a space", "\u3001标点开头", "\u00a9copy"}
 	for _, s := range texts {
 		var want bytes.Buffer
 		w := csv.NewWriter(&want)
