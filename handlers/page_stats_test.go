@@ -13,11 +13,17 @@ import (
 
 func actorNamed(t *testing.T, env *apitest.Env, username string) *org.Actor {
 	t.Helper()
-	var u org.User
-	if err := env.DB.Where("username = ?", username).First(&u).Error; err != nil {
+	var id int64
+	if err := env.DB.Model(&org.User{}).Where("username = ?", username).Pluck("id", &id).Error; err != nil || id == 0 {
+		t.Fatalf("%s: %v", username, err)
+	}
+	u, path, err := org.UserWithPath(env.DB.DB, id)
+	if err != nil {
 		t.Fatal(err)
 	}
-	return org.ActorFor(&u, "127.0.0.1", "test")
+	a := org.ActorFor(u, "127.0.0.1", "test")
+	a.ProcuratoratePath = path // as authentication gives it
+	return a
 }
 
 // The per-agency rows add up to Compute's reply figures, and each row is what

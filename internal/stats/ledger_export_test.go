@@ -233,8 +233,8 @@ func TestLedgerPlansSeek(t *testing.T) {
 		checked++
 		for _, p := range plan {
 			if strings.HasPrefix(p.Detail, "SCAN ") || strings.Contains(p.Detail, "TEMP B-TREE") {
-				if strings.HasPrefix(p.Detail, "SCAN procuratorates") { // the scope's procuratorates by path
-					continue
+				if strings.HasPrefix(p.Detail, "SCAN procuratorates") || strings.Contains(s, "FROM `procuratorates` WHERE path >=") {
+					continue // the scope's procuratorates by path (and in id order): the organisation's size, not the ledger's
 				}
 				if !strings.Contains(strings.ToUpper(s), "WHERE") && nameTable(p.Detail) {
 					continue // a province's walk reads every name once: the organisation's size, not the ledger's
