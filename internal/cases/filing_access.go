@@ -58,15 +58,6 @@ const filingViewJoins = " JOIN cases ON cases.id = filings.case_id LEFT JOIN age
 // which the filings list seeks each one's newest filings.
 const filingSeekLimit = 64
 
-// filingPathsBelow is the range of the paths strictly below a procuratorate's:
-// after path and before path with its final '/' replaced by '0', the byte
-// after '/' (paths are ids and slashes and end with '/': /1/6/ holds
-// /1/6/57/ but not /1/60/). A range, unlike a bound LIKE pattern, SQLite
-// prepares once.
-func filingPathsBelow(path string) (after, before string) {
-	return path, path[:len(path)-1] + "0"
-}
-
 // filer is a procuratorate below the actor's as the filings list reads it:
 // its name, and the id of its n-th newest filing below the cursor (none
 // when it has fewer).
@@ -128,7 +119,7 @@ func (s *Service) ListFilings(ctx context.Context, a *org.Actor, q FilingListQue
 // filingSeekLimit, each with the id of its n-th newest filing below the
 // cursor: a seek on ix_filings_proc_id of n entries each.
 func filersBelow(db *gorm.DB, a *org.Actor, cursor int64, n int) ([]filer, error) {
-	after, before := filingPathsBelow(a.ProcuratoratePath)
+	after, before := org.SubtreeRange(a.ProcuratoratePath) // strictly below: path > after
 	below := ""
 	args := []any{}
 	if cursor > 0 {

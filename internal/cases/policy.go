@@ -227,13 +227,13 @@ func CanReadFiling(a *org.Actor, filerPath string) bool {
 
 // FilingScope is the condition restricting filings to what CanReadFiling
 // allows, on the filer's procuratorate joined as fp: a path strictly below
-// the actor's, read as a range of paths (filingPathsBelow) rather than a
+// the actor's, read as a range of paths (org.SubtreeRange, the actor's own path excluded) rather than a
 // bound LIKE, which SQLite prepares twice.
 func FilingScope(a *org.Actor) (string, []any) {
 	if !readsFilings(a) {
 		return "1 = 0", nil
 	}
-	after, before := filingPathsBelow(a.ProcuratoratePath)
+	after, before := org.SubtreeRange(a.ProcuratoratePath)
 	return "fp.path > ? AND fp.path < ?", []any{after, before}
 }
 

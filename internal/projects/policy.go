@@ -81,7 +81,7 @@ func CanCreateProject(a *org.Actor) bool {
 // the projects the actor may read: its procuratorate's subtree and any
 // project it is a team member of; "" when it may read none. The subtree is
 // tested per project on its procuratorate's row (a primary-key seek) with a
-// range of paths (subtreeRange): SQLite prepares a bound LIKE twice, and an
+// range of paths (org.SubtreeRange): SQLite prepares a bound LIKE twice, and an
 // IN list of the subtree's procuratorates is built anew by every statement
 // (160 rows for the province, costlier than the page's seeks).
 func projectScopeSQL(a *org.Actor, alias string) (string, []any) {
@@ -89,24 +89,12 @@ func projectScopeSQL(a *org.Actor, alias string) (string, []any) {
 		return "", nil
 	}
 	member := alias + ".id IN (SELECT project_id FROM project_members WHERE user_id = ?)"
-	lo, hi, ok := subtreeRange(a.ProcuratoratePath)
-	if !ok {
+	if a.ProcuratoratePath == "" { // no subtree, as org.InSubtree says
 		return member, []any{a.UserID}
 	}
+	lo, hi := org.SubtreeRange(a.ProcuratoratePath)
 	return "(EXISTS (SELECT 1 FROM procuratorates pr WHERE pr.id = " + alias + ".procuratorate_id AND pr.path >= ? AND pr.path < ?) OR " + member + ")",
 		[]any{lo, hi, a.UserID}
-}
-
-// subtreeRange gives the paths of a procuratorate's subtree (those that
-// begin with path, org.InSubtree) as the range lo <= p < hi: hi is path with
-// its last byte raised by one, "/1/3/" → "/1/30" ('0' follows '/'). An empty
-// path has no subtree (ok false), as org.InSubtree says.
-func subtreeRange(path string) (lo, hi string, ok bool) {
-	if path == "" {
-		return "", "", false
-	}
-	last := path[len(path)-1] // never 0xff, which UTF-8 does not use
-	return path, path[:len(path)-1] + string([]byte{last + 1}), true
 }
 
 // CanLinkCaseToProject reports whether a case may join a project: the same
