@@ -122,6 +122,7 @@ func TestProjectProgressBarMoves(t *testing.T) {
 	p := browsertest.Get(t).NewPage(t, base)
 	p.LogIn("prosecutor1", apitest.Password)
 	p.Open("/projects").MustSee("校园及周边安全专项治理")
+	p.Screenshot("projects")
 	p.Click("校园及周边安全专项治理").MustSee("阶段", "任务", "团队", "关联案件", "项目报告.pdf")
 	var before, after float64
 	p.Eval(&before, `() => document.querySelector('#progress-title').parentElement.querySelector('[role=progressbar]').getAttribute('aria-valuenow') * 1`)
