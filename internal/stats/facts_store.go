@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strconv"
 	"time"
 
 	"gorm.io/gorm"
@@ -106,15 +105,12 @@ func fillFacts(tx *gorm.DB, rows []CaseRow, facts []CaseFacts, loc *time.Locatio
 			ids[i] = rows[i].ID
 		}
 	}
-	// The ids are written into the statement (intsSQL): a statement with
-	// no arguments is one round trip on MySQL, where one with arguments is
-	// prepared, executed and closed — three, and a prepare's parse.
 	of := func(table, columns string) *gorm.DB {
 		q := tx.Table(table).Select(columns)
 		if dense {
-			return q.Where(table + ".case_id BETWEEN " + strconv.FormatInt(first, 10) + " AND " + strconv.FormatInt(last, 10))
+			return q.Where(table+".case_id BETWEEN ? AND ?", first, last)
 		}
-		return q.Where(table + ".case_id IN (" + intsSQL(ids) + ")")
+		return q.Where(table+".case_id IN ?", ids)
 	}
 	// at finds a case's facts by binary search over the batch (in id
 	// order); nil for a case in the id range but not in the batch.
@@ -238,7 +234,7 @@ func fillFacts(tx *gorm.DB, rows []CaseRow, facts []CaseFacts, loc *time.Locatio
 	}
 
 	var createdAt time.Time
-	return scanEach(of("case_events", "case_events.case_id, case_events.created_at").Where("case_events.action = 'file'").
+	return scanEach(of("case_events", "case_events.case_id, case_events.created_at").Where("case_events.action = ?", "file").
 		Order("case_events.case_id, case_events.id"), []any{&caseID, &createdAt}, func() error {
 		if f := at(caseID); f != nil && f.FiledOn.IsZero() {
 			f.FiledOn = calendar.DateOf(createdAt, loc)
@@ -274,19 +270,6 @@ func scanEach(q *gorm.DB, dest []any, fn func() error) error {
 		}
 	}
 	return rows.Err()
-}
-
-// intsSQL is ids as SQL literals, comma-separated: integers of our own,
-// written into a statement so that it needs no arguments (see fillFacts).
-func intsSQL(ids []int64) string {
-	b := make([]byte, 0, 8*len(ids))
-	for i, id := range ids {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = strconv.AppendInt(b, id, 10)
-	}
-	return string(b)
 }
 
 func dateOr(d *calendar.Date) calendar.Date {

@@ -551,28 +551,25 @@ func (l *Ledger) batchQuery(tx *gorm.DB, procIDs []int64, after int64) *gorm.DB 
 	case l.db.Dialect == "mysql":
 		table = "cases FORCE INDEX (ix_cases_proc_id)"
 	}
-	// The ids are written into the statement (intsSQL): without arguments
-	// a batch is one round trip on MySQL instead of a prepare, an execute
-	// and a close — a province's walk has no other arguments.
 	q := tx.Table(table)
 	switch len(procIDs) {
 	case 0:
 	case 1:
-		q = q.Where("cases.procuratorate_id = " + strconv.FormatInt(procIDs[0], 10))
+		q = q.Where("cases.procuratorate_id = ?", procIDs[0])
 	default:
-		q = q.Where("cases.procuratorate_id IN (" + intsSQL(procIDs) + ")")
+		q = q.Where("cases.procuratorate_id IN ?", procIDs)
 	}
 	if l.sc.departmentID != 0 {
-		q = q.Where("cases.department_id = " + strconv.FormatInt(l.sc.departmentID, 10))
+		q = q.Where("cases.department_id = ?", l.sc.departmentID)
 	}
 	if l.sc.prosecutorID != 0 {
-		q = q.Where("cases.prosecutor_id = " + strconv.FormatInt(l.sc.prosecutorID, 10))
+		q = q.Where("cases.prosecutor_id = ?", l.sc.prosecutorID)
 	}
 	if l.sc.q.Field != "" {
 		q = q.Where("cases.field = ?", l.sc.q.Field)
 	}
 	if l.sc.q.AgencyID != 0 {
-		q = q.Where("cases.agency_id = " + strconv.FormatInt(l.sc.q.AgencyID, 10))
+		q = q.Where("cases.agency_id = ?", l.sc.q.AgencyID)
 	}
 	if !l.sc.q.From.IsZero() {
 		q = q.Where("cases.issued_at >= ?", l.sc.q.From.StartIn(l.sc.loc))
@@ -580,8 +577,8 @@ func (l *Ledger) batchQuery(tx *gorm.DB, procIDs []int64, after int64) *gorm.DB 
 	if !l.sc.q.To.IsZero() {
 		q = q.Where("cases.issued_at < ?", l.sc.q.To.AddDays(1).StartIn(l.sc.loc))
 	}
-	return q.Select(packedExpr(ledgerFields[:])).Where("cases.issued_at IS NOT NULL AND cases.id > " + strconv.FormatInt(after, 10)).
-		Order("cases.id LIMIT " + strconv.Itoa(ledgerBatch)) // not Limit, whose bound argument would have the batch prepared
+	return q.Select(packedExpr(ledgerFields[:])).Where("cases.issued_at IS NOT NULL AND cases.id > ?", after).
+		Order("cases.id").Limit(ledgerBatch)
 }
 
 // walk reads the cases of procIDs (nil: every procuratorate) batch by

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
-	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
 	"jianyi/internal/calendar"
@@ -377,56 +376,4 @@ func TestLedgerCSVMatchesReference(t *testing.T) {
 			}
 		}
 	})
-}
-
-// TestLedgerBatchesNeedNoArguments: a province's ledger sends its batches
-// — the cases and their facts — with the ids written into the statement:
-// on MySQL a statement with arguments is prepared, executed and closed,
-// three round trips instead of one, for every batch.
-func TestLedgerBatchesNeedNoArguments(t *testing.T) {
-	t.Parallel()
-	db := openBench(t, "sqlite")
-	ctx := context.Background()
-	loc, _ := time.LoadLocation("Asia/Shanghai")
-	clock := calendar.NewClock(loc, func() time.Time { return time.Date(2026, 6, 30, 2, 0, 0, 0, time.UTC) })
-	var province org.Procuratorate
-	if err := db.Where("level = ?", org.LevelProvincial).First(&province).Error; err != nil {
-		t.Fatal(err)
-	}
-	var (
-		mu      sync.Mutex
-		batches int
-		bound   []string
-	)
-	err := db.Callback().Row().After("gorm:row").Register("test:ledger_vars", func(tx *gorm.DB) {
-		sql := tx.Statement.SQL.String()
-		if !strings.Contains(sql, "CONCAT_WS") && !strings.Contains(sql, "escalations") {
-			return
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		batches++
-		if len(tx.Statement.Vars) > 0 {
-			bound = append(bound, sql)
-		}
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	chief := &org.Actor{UserID: 1, Role: org.RoleChief, ProcuratorateID: province.ID, ProcuratoratePath: province.Path}
-	for _, wide := range []int{0, 1} { // the walk of the table and the walk by procuratorate
-		l, err := (&stats.Service{DB: db, Clock: clock, WideAbove: wide}).PrepareLedger(ctx, chief, stats.StatsQuery{}, "csv")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := l.WriteCSV(ctx, io.Discard); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if batches < 10 {
-		t.Fatalf("only %d batch statements seen", batches)
-	}
-	for _, s := range bound {
-		t.Errorf("a batch with arguments: %s", s)
-	}
 }
