@@ -161,7 +161,7 @@ func TestProjectCaseCountsFollowTheCases(t *testing.T) {
 		if !found {
 			t.Fatalf("verify did not find the wrong count: %+v", diffs)
 		}
-		if err := env.App.Stats.Rebuild(context.Background()); err != nil {
+		if _, err := env.App.Stats.Rebuild(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 		check("rebuilt", final)

@@ -513,10 +513,11 @@ func statsCommand(sub string, args []string, stdout io.Writer) (bool, error) {
 	db.UseClock(clock.Now)
 	svc := &stats.Service{DB: db, Clock: clock}
 	if sub == "rebuild" {
-		if err := svc.Rebuild(ctx); err != nil {
+		n, err := svc.Rebuild(ctx)
+		if err != nil {
 			return false, err
 		}
-		fmt.Fprintln(stdout, "statistics aggregates rebuilt")
+		fmt.Fprintf(stdout, "statistics aggregates rebuilt: %d row(s) changed\n", n)
 		return true, nil
 	}
 	groups, diffs, err := svc.Verify(ctx)

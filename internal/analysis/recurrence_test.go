@@ -272,7 +272,7 @@ func testRecurrenceEqual(t *testing.T, driver string) {
 	for _, tamper := range []string{"UPDATE stats_case_groups SET on_time = 1 - on_time WHERE case_id = ?",
 		"UPDATE stats_case_groups SET prev_case_id = NULL, prev_day = NULL WHERE case_id = ?",
 		"UPDATE stats_case_groups SET problem_kind = 'x' WHERE case_id = ?"} {
-		if err := st.Rebuild(ctx); err != nil {
+		if _, err := st.Rebuild(ctx); err != nil {
 			t.Fatal(err)
 		}
 		if err := db.Exec(tamper, linked).Error; err != nil {

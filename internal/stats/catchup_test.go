@@ -2,6 +2,7 @@ package stats
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -9,7 +10,23 @@ import (
 
 	"jianyi/internal/calendar"
 	"jianyi/internal/platform/database"
+
+	"gorm.io/gorm"
 )
+
+// openEmpty opens a migrated SQLite database with no cases.
+func openEmpty(t *testing.T) *database.DB {
+	t.Helper()
+	db, err := database.Open(database.OpenOptions{Driver: "sqlite", DSN: filepath.Join(t.TempDir(), "empty.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
 
 // TestRequestsShareOneCatchUp: with CatchUpWait set, requests that find the
 // aggregates behind join the one catch-up in flight instead of queueing
@@ -18,14 +35,7 @@ import (
 // they read the state only.
 func TestRequestsShareOneCatchUp(t *testing.T) {
 	ctx := context.Background()
-	db, err := database.Open(database.OpenOptions{Driver: "sqlite", DSN: filepath.Join(t.TempDir(), "catchup.db")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := openEmpty(t)
 	loc, _ := time.LoadLocation("Asia/Shanghai")
 	s := &Service{DB: db, Clock: calendar.NewClock(loc, time.Now), CatchUpWait: 50 * time.Millisecond}
 
@@ -61,5 +71,55 @@ func TestRequestsShareOneCatchUp(t *testing.T) {
 	}
 	if err := s.catchUpFor(ctx); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestRecountYieldsToAnotherProcess: a full recount's write checks the
+// aggregates' state first. When another process counted the same or a later
+// state of today meanwhile, that state stands and nothing is written; when
+// the state moved otherwise, the recount is to start again.
+func TestRecountYieldsToAnotherProcess(t *testing.T) {
+	ctx := context.Background()
+	db := openEmpty(t)
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	now := time.Date(2026, 12, 6, 4, 0, 0, 0, time.UTC)
+	clock := calendar.NewClock(loc, func() time.Time { return now })
+	db.UseClock(clock.Now)
+	s := &Service{DB: db, Clock: clock}
+	if err := s.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	today := clock.Today()
+	was, err := rollupStateOf(db.DB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	change := &rowChange[appCount]{table: "stats_application_counts", write: []appCount{{ProcuratorateID: 424242, Received: 1}}}
+	written := func() bool {
+		var n int64
+		if err := db.Table("stats_application_counts").Where("procuratorate_id = 424242").Count(&n).Error; err != nil {
+			t.Fatal(err)
+		}
+		return n > 0
+	}
+	moveState := func(day calendar.Date) {
+		now = now.Add(time.Second)
+		if err := db.WithTx(ctx, func(tx *gorm.DB) error { return saveState(tx, day, was.AuditID) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	moveState(today) // another process counted the same state again
+	if err := s.writeChanges(ctx, was, today, was.AuditID, []tableChange{change}); err != nil || written() {
+		t.Fatalf("a recount wrote over the same state counted meanwhile: %v, written %v", err, written())
+	}
+	was, _ = rollupStateOf(db.DB)
+	moveState(today.AddDays(-1)) // the state moved, but not to today's
+	if err := s.writeChanges(ctx, was, today, was.AuditID, []tableChange{change}); !errors.Is(err, errRollupMoved) || written() {
+		t.Fatalf("a recount wrote over a state that moved meanwhile: %v, written %v", err, written())
+	}
+	was, _ = rollupStateOf(db.DB)
+	if err := s.writeChanges(ctx, was, today, was.AuditID, []tableChange{change}); err != nil || !written() {
+		t.Fatalf("a recount of an unchanged state did not write: %v, written %v", err, written())
 	}
 }

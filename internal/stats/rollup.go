@@ -408,6 +408,25 @@ var rollupLocks sync.Map // *database.DB → *sync.Mutex
 // everything in one pass rather than group by group.
 const rebuildGroups = 2000
 
+// rebuildAbove is the number of groups above which a catch-up recounts
+// everything (rebuildGroups unless RebuildAbove is set).
+func (s *Service) rebuildAbove() int {
+	if s.RebuildAbove > 0 {
+		return s.RebuildAbove
+	}
+	return rebuildGroups
+}
+
+// groupsChangingBy counts the groups of the cases whose contribution may
+// change by day (stats_case_groups.next_change_on, indexed): what a new
+// day's catch-up recounts, besides the cases acted on.
+func groupsChangingBy(db *gorm.DB, day calendar.Date) (int64, error) {
+	var n int64
+	err := db.Raw(`SELECT COUNT(*) FROM (SELECT DISTINCT procuratorate_id, department_id, field, agency_id
+		FROM stats_case_groups WHERE next_change_on <= ?) g`, day.String()).Scan(&n).Error
+	return n, err
+}
+
 // CatchUp brings the maintained aggregates up to the audit trail's last
 // entry and to today. It writes nothing when they are current. A full
 // recount (the first build, a calendar edit, a large backlog) reads outside
@@ -422,8 +441,22 @@ func (s *Service) CatchUp(ctx context.Context) error {
 	if err != nil || current {
 		return err
 	}
-	if asOf, err := calendar.ParseDate(st.AsOf); st.AsOf == "" || err != nil || today.Before(asOf) {
+	asOf, err := calendar.ParseDate(st.AsOf)
+	if st.AsOf == "" || err != nil || today.Before(asOf) {
 		return s.rebuildAll(ctx, today)
+	}
+	// A new day's size is decided before the write lock: walking more
+	// than rebuildGroups groups inside the transaction only to give way to
+	// a full recount held every writer up (and on SQLite the lock is the
+	// whole database's).
+	if today.After(asOf) {
+		n, err := groupsChangingBy(s.DB.WithContext(ctx), today)
+		if err != nil {
+			return err
+		}
+		if n > int64(s.rebuildAbove()) {
+			return s.rebuildAll(ctx, today)
+		}
 	}
 	err = s.DB.WithTx(ctx, func(tx *gorm.DB) error { return s.catchUp(tx, today) })
 	if errors.Is(err, errFullRecount) {
@@ -520,17 +553,19 @@ func (s *Service) sharedCatchUp(ctx context.Context) *catchUpFlight {
 // errFullRecount makes a catch-up give way to a full recount.
 var errFullRecount = errors.New("stats rollup: recount everything")
 
-// Rebuild recounts the aggregates from the raw rows.
-func (s *Service) Rebuild(ctx context.Context) error {
+// Rebuild recounts the aggregates from the raw rows and reports how many
+// rows it changed (wrote or deleted): none when they were right.
+func (s *Service) Rebuild(ctx context.Context) (int, error) {
 	mu, _ := rollupLocks.LoadOrStore(s.DB, &sync.Mutex{})
 	mu.(*sync.Mutex).Lock()
 	defer mu.(*sync.Mutex).Unlock()
-	if err := s.rebuildAll(ctx, s.Clock.Today()); err != nil {
-		return err
+	n, err := s.recountAll(ctx, s.Clock.Today())
+	if err != nil {
+		return n, err
 	}
 	// The projects' case counts are kept with the cases, not caught up:
 	// only this command rewrites them (verify compares them).
-	return s.DB.WithTx(ctx, projects.RecountCaseCounts)
+	return n, s.DB.WithTx(ctx, projects.RecountCaseCounts)
 }
 
 // factlessActions are audited actions on a case that change none of the
@@ -647,7 +682,7 @@ func (s *Service) catchUp(tx *gorm.DB, today calendar.Date) error {
 			return err
 		}
 	}
-	if len(groups) > rebuildGroups {
+	if len(groups) > s.rebuildAbove() {
 		return errFullRecount
 	}
 	loc := s.Clock.Location()
@@ -786,70 +821,89 @@ func (s *Service) writeComputed(tx *gorm.DB, c *computed, links map[int64]chainL
 	return tx.CreateInBatches(c.cases, 500).Error
 }
 
-// rebuildAll recounts every group and every count from the raw rows: it
-// reads outside any transaction (everything up to the audit entry read
-// first is in what it reads; later changes are recounted by the next
-// catch-up, their entries being after the watermark) and writes the result
-// in one short transaction.
+// rebuildAll recounts every group and every count from the raw rows and
+// writes what differs from the rows stored (rollup_diff.go).
 func (s *Service) rebuildAll(ctx context.Context, today calendar.Date) error {
+	_, err := s.recountAll(ctx, today)
+	return err
+}
+
+// recountAll is rebuildAll, reporting how many rows it wrote or deleted.
+func (s *Service) recountAll(ctx context.Context, today calendar.Date) (int, error) {
+	for attempt := 1; ; attempt++ {
+		n, err := s.recountOnce(ctx, today)
+		if !errors.Is(err, errRollupMoved) || attempt == recountAttempts {
+			return n, err
+		}
+	}
+}
+
+// recountOnce reads outside any transaction — everything up to the audit
+// entry read first is in what it reads; later changes are recounted by the
+// next catch-up, their entries being after the watermark — compares with the
+// stored rows, also outside, and writes the differences in one transaction.
+func (s *Service) recountOnce(ctx context.Context, today calendar.Date) (int, error) {
 	db := s.DB.WithContext(ctx)
 	var auditID int64
 	if err := db.Table("audit_entries").Select("COALESCE(MAX(id), 0)").Scan(&auditID).Error; err != nil {
-		return err
+		return 0, err
 	}
 	c, err := recount(db, s.Clock.Location(), today, nil)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	linkAll(c)
 	var counts []countRow
 	if err := countsSelect(s.DB, db).Scan(&counts).Error; err != nil {
-		return err
+		return 0, err
 	}
 	apps, err := countApplications(db, nil, today)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	rows, err := c.rows()
 	if err != nil {
-		return err
+		return 0, err
+	}
+	fine := make(map[rollupKey]*RollupRow, len(rows))
+	for i := range rows {
+		fine[rows[i].key()] = &rows[i]
 	}
 	sums := sumLevels(rows)
 	levels := countLevels(counts)
-	return s.DB.WithTx(ctx, func(tx *gorm.DB) error {
-		var st rollupState
-		if err := database.LockRow(tx).First(&st, 1).Error; err != nil {
-			return err
+	paths, err := loadSubtreePaths(db)
+	if err != nil {
+		return 0, err
+	}
+	was, err := rollupStateOf(db)
+	if err != nil {
+		return 0, err
+	}
+	var changes []tableChange
+	for _, diff := range []func() (tableChange, error){
+		func() (tableChange, error) { return diffByProcuratorate(db, "stats_rollup", fine) },
+		func() (tableChange, error) { return diffByProcuratorate(db, sumsTable, sums) },
+		func() (tableChange, error) { return diffByProcuratorate(db, "stats_counts", levels) },
+		func() (tableChange, error) {
+			return diffByProcuratorate(db, subtreeSumsTable, subtreeOf[rollupKey](values(sums), paths))
+		},
+		func() (tableChange, error) {
+			return diffByProcuratorate(db, subtreeCountsTable, subtreeOf[levelCountKey](values(levels), paths))
+		},
+		func() (tableChange, error) { return diffByProcuratorate(db, "stats_application_counts", apps) },
+		func() (tableChange, error) { return diffCaseGroups(db, c.cases) },
+	} {
+		ch, err := diff()
+		if err != nil {
+			return 0, err
 		}
-		if st.AsOf == today.String() && st.AuditID > auditID {
-			return nil // another process counted a later state meanwhile
-		}
-		sumRows, countRows := values(sums), values(levels)
-		if err := writeSubtreeAll(tx, sumRows, countRows); err != nil {
-			return err
-		}
-		for _, t := range []string{"stats_rollup", sumsTable, "stats_counts", "stats_case_groups", "stats_application_counts"} {
-			if err := tx.Exec("DELETE FROM " + t).Error; err != nil {
-				return err
-			}
-		}
-		if err := createAll(tx.Model(&RollupRow{}), rows, 200); err != nil {
-			return err
-		}
-		if err := createAll(tx.Table(sumsTable), sumRows, 200); err != nil {
-			return err
-		}
-		if err := createAll(tx.Model(&levelCount{}), countRows, 500); err != nil {
-			return err
-		}
-		if err := createAll(tx.Model(&caseGroup{}), c.cases, 500); err != nil {
-			return err
-		}
-		if err := createAll(tx.Model(&appCount{}), values(apps), 500); err != nil {
-			return err
-		}
-		return saveState(tx, today, auditID)
-	})
+		changes = append(changes, ch)
+	}
+	n := 0
+	for _, ch := range changes {
+		n += ch.size()
+	}
+	return n, s.writeChanges(ctx, was, today, auditID, changes)
 }
 
 func saveState(tx *gorm.DB, today calendar.Date, auditID int64) error {

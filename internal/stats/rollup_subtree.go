@@ -221,24 +221,6 @@ func addCounters(dst, src []*int64) {
 	}
 }
 
-// writeSubtreeAll replaces every subtree row by the sums of sums and counts
-// (every row of stats_rollup_sums and stats_counts).
-func writeSubtreeAll(tx *gorm.DB, sums []RollupRow, counts []levelCount) error {
-	paths, err := loadSubtreePaths(tx)
-	if err != nil {
-		return err
-	}
-	for _, t := range []string{subtreeSumsTable, subtreeCountsTable} {
-		if err := tx.Exec("DELETE FROM " + t).Error; err != nil {
-			return err
-		}
-	}
-	if err := createAll(tx.Table(subtreeSumsTable), values(subtreeOf[rollupKey](sums, paths)), 200); err != nil {
-		return err
-	}
-	return createAll(tx.Table(subtreeCountsTable), values(subtreeOf[levelCountKey](counts, paths)), 500)
-}
-
 // subtreeRoot is the procuratorate whose subtree rows answer the scope, or
 // 0: a scope of a procuratorate with the ones below it, every department,
 // no period and no prosecutor (then the rows of its level are kept per

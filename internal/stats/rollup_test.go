@@ -224,7 +224,7 @@ func TestStatsRollupAgreesWithRawRows(t *testing.T) {
 			"UPDATE stats_application_counts SET received = received + 1 WHERE procuratorate_id = ?",
 			"UPDATE stats_subtree_counts SET n = n + 1 WHERE procuratorate_id = ? AND dim = 'state'",
 			"UPDATE stats_subtree_sums SET no_reply = no_reply + 1 WHERE procuratorate_id = ?"} {
-			if err := rolled.Rebuild(ctx); err != nil {
+			if _, err := rolled.Rebuild(ctx); err != nil {
 				t.Fatal(err)
 			}
 			if _, diffs, err := rolled.Verify(ctx); err != nil || len(diffs) > 0 {
@@ -376,5 +376,106 @@ func TestSubtreeMigrationBuildsFromTheRows(t *testing.T) {
 			t.Fatal(err)
 		}
 		rebuild("40 days later, after an action")
+	})
+}
+
+// TestFullRecountWritesOnlyWhatChanged: a full recount compares what it
+// counted with the rows stored and writes only the difference — nothing when
+// they agree; a changed row, a row too many and a row missing are one change
+// each — and Verify agrees after it. A new day whose groups to recount are
+// more than RebuildAbove goes to the full recount at once (a bogus case row
+// the incremental catch-up never visits is gone after it), one with fewer
+// catches up incrementally (the bogus row stays).
+func TestFullRecountWritesOnlyWhatChanged(t *testing.T) {
+	t.Parallel()
+	eachBench(t, func(t *testing.T, db *database.DB, now *time.Time, clock *calendar.Clock) {
+		ctx := context.Background()
+		svc := &stats.Service{DB: db, Clock: clock}
+		if err := svc.CatchUp(ctx); err != nil {
+			t.Fatal(err)
+		}
+		verify := func(when string, wantDiffs bool) {
+			t.Helper()
+			_, diffs, err := svc.Verify(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if (len(diffs) > 0) != wantDiffs {
+				t.Fatalf("%s: verify found %d difference(s), want some: %v: %v", when, len(diffs), wantDiffs, diffs)
+			}
+		}
+		rebuild := func(want int, when string) {
+			t.Helper()
+			n, err := svc.Rebuild(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != want {
+				t.Fatalf("%s: the recount changed %d row(s), want %d", when, n, want)
+			}
+			verify(when, false)
+		}
+		rebuild(0, "after a catch-up")
+
+		var fine stats.RollupRow
+		if err := db.Order("procuratorate_id, department_id, field, agency_id").First(&fine).Error; err != nil {
+			t.Fatal(err)
+		}
+		var caseIDs []int64
+		if err := db.Table(stats.CaseRowsTable).Order("case_id").Limit(2).Pluck("case_id", &caseIDs).Error; err != nil || len(caseIDs) < 2 {
+			t.Fatalf("case rows: %v, %v", caseIDs, err)
+		}
+		for _, tamper := range []struct {
+			sql  string
+			args []any
+		}{
+			{"UPDATE stats_rollup SET late = late + 1 WHERE procuratorate_id = ? AND department_id = ? AND field = ? AND agency_id = ?",
+				[]any{fine.ProcuratorateID, fine.DepartmentID, fine.Field, fine.AgencyID}},
+			{"INSERT INTO stats_counts (procuratorate_id, department_id, field, dim, dkey, n, issued, filed) VALUES (?, 0, '', 'state', 'no-such-state', 1, 0, 0)",
+				[]any{fine.ProcuratorateID}},
+			{"DELETE FROM stats_case_groups WHERE case_id = ?", []any{caseIDs[0]}},
+			{"UPDATE stats_case_groups SET issued_day = issued_day + 1 WHERE case_id = ?", []any{caseIDs[1]}},
+		} {
+			if err := db.Exec(tamper.sql, tamper.args...).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		verify("after tampering", true)
+		rebuild(4, "after four rows were tampered with")
+
+		// A case row of no case: only a full recount deletes it.
+		bogus := func() {
+			t.Helper()
+			const counters = "issued_day, issued_us, problem_kind, reply_due, awaiting, on_time, late, no_reply, perfunctory, days_to_reply_sum, " +
+				"pos_adopted, pos_partly_adopted, pos_not_adopted, rect_rectified, rect_partly_rectified, rect_not_rectified"
+			if err := db.Exec("INSERT INTO stats_case_groups (case_id, procuratorate_id, department_id, field, agency_id, "+counters+
+				") SELECT 987654321, procuratorate_id, department_id, 'bogus', 0, "+counters+" FROM stats_case_groups WHERE case_id = ?",
+				caseIDs[1]).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		bogus()
+		*now = now.AddDate(0, 0, 1)
+		if err := svc.CatchUp(ctx); err != nil {
+			t.Fatal(err)
+		}
+		verify("after a new day caught up incrementally", true)
+
+		*now = now.AddDate(0, 0, 30)
+		var changing int64
+		if err := db.Raw(`SELECT COUNT(*) FROM (SELECT DISTINCT procuratorate_id, department_id, field, agency_id
+			FROM stats_case_groups WHERE next_change_on <= ?) g`, clock.Today().String()).Scan(&changing).Error; err != nil {
+			t.Fatal(err)
+		}
+		if changing < 2 {
+			t.Fatalf("%d group(s) change in 30 days: the new day below recounts nothing", changing)
+		}
+		svc.RebuildAbove = 1
+		if err := svc.CatchUp(ctx); err != nil {
+			t.Fatal(err)
+		}
+		verify("after a new day recounted in full", false)
+		bogus()
+		rebuild(1, "after a bogus case row")
 	})
 }

@@ -312,6 +312,9 @@ type Service struct {
 	// WideAbove, when set, replaces wideScope (tests take the paths of a
 	// province's scope on a small one).
 	WideAbove int
+	// RebuildAbove, when set, replaces rebuildGroups (tests take the path
+	// of a new day that recounts everything on a small province).
+	RebuildAbove int
 }
 
 // RequestCatchUpWait is how long the service lets a statistics request wait
