@@ -23,6 +23,8 @@ import (
 // "full" is `server stats rebuild`; "new_day" is the first catch-up of a day
 // JIANYI_BENCH_DAYS (default 1) after the aggregates' — it leaves them
 // counted as of that day, so the next start on the copy recounts them again.
+// JIANYI_BENCH_REBUILD_ABOVE sets Service.RebuildAbove (a large value keeps
+// the new day's catch-up incremental, inside its write transaction).
 //
 //	JIANYI_BENCH_DB=/path/to/copy.db go test ./internal/stats -run '^$' -bench RecountBesideWrites -benchtime 1x -timeout 30m
 func BenchmarkRecountBesideWrites(b *testing.B) {
@@ -37,6 +39,9 @@ func BenchmarkRecountBesideWrites(b *testing.B) {
 	clock := calendar.NewClock(loc, func() time.Time { return time.Now().Add(offset) })
 	db.UseClock(clock.Now)
 	svc := &stats.Service{DB: db, Clock: clock}
+	if v := os.Getenv("JIANYI_BENCH_REBUILD_ABOVE"); v != "" {
+		svc.RebuildAbove, _ = strconv.Atoi(v)
+	}
 	if err := svc.CatchUp(ctx); err != nil {
 		b.Fatal(err)
 	}

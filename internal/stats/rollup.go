@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"sort"
@@ -458,11 +459,15 @@ func (s *Service) CatchUp(ctx context.Context) error {
 			return s.rebuildAll(ctx, today)
 		}
 	}
-	err = s.DB.WithTx(ctx, func(tx *gorm.DB) error { return s.catchUp(tx, today) })
-	if errors.Is(err, errFullRecount) {
-		return s.rebuildAll(ctx, today)
+	for attempt := 1; ; attempt++ {
+		err = s.catchUpOnce(ctx, today)
+		switch {
+		case errors.Is(err, errFullRecount):
+			return s.rebuildAll(ctx, today)
+		case !errors.Is(err, errRollupMoved) || attempt == recountAttempts:
+			return err
+		}
 	}
-	return err
 }
 
 // rollupCurrent reads the aggregates' state and reports whether they are
@@ -579,26 +584,79 @@ func (s *Service) Rebuild(ctx context.Context) (int, error) {
 // 316 first downloads, stalling every statistics request meanwhile.
 var factlessActions = []string{"document.generate", "case.draft_saved", "case.investigation_record"}
 
-func (s *Service) catchUp(tx *gorm.DB, today calendar.Date) error {
-	var st rollupState
-	if err := database.LockRow(tx).First(&st, 1).Error; err != nil {
+// catchUpPlan is what a catch-up reads and recounts outside any
+// transaction — everything up to the audit entry maxID is in what it reads
+// (the audit head commits entries in order), later changes are the next
+// catch-up's — for its write transaction to apply, if the aggregates are
+// still in the state was.
+type catchUpPlan struct {
+	was   rollupState
+	maxID int64
+	// dirty are the cases whose rows are replaced; groups the groups
+	// recounted, with their cases' rows.
+	dirty  []int64
+	groups map[rollupKey]*computed
+	// chains are the 回头看 chains of the rows replaced, before and after;
+	// links the links of the rows replaced, kept until relinked.
+	chains map[chainKey]bool
+	links  map[int64]chainLink
+	// counts are the stats_counts rows of the procuratorates whose cases
+	// were acted on, counted afresh (a day alone changes no count).
+	counts map[int64][]levelCount
+	// apps are the application figures of the procuratorates in appProcs.
+	appProcs []int64
+	apps     map[int64]*appCount
+}
+
+// catchUpOnce plans a catch-up outside any transaction and applies it in
+// one; errRollupMoved: another process caught up meanwhile (plan again).
+// On SQLite the write lock is the whole database's: what it holds is the
+// writes, not the reading and recounting (a new day at 10^6 cases held it
+// two minutes when the recount was inside).
+func (s *Service) catchUpOnce(ctx context.Context, today calendar.Date) error {
+	p, err := s.planCatchUp(s.DB.WithContext(ctx), today)
+	if err != nil || p == nil {
 		return err
 	}
+	return s.DB.WithTx(ctx, func(tx *gorm.DB) error {
+		var st rollupState
+		if err := database.LockRow(tx).First(&st, 1).Error; err != nil {
+			return err
+		}
+		if !sameState(st, p.was) {
+			if st.AsOf == today.String() && st.AuditID >= p.maxID {
+				return nil // another process caught up as far meanwhile
+			}
+			return errRollupMoved
+		}
+		return s.applyCatchUp(tx, p, today)
+	})
+}
+
+// planCatchUp reads what changed since the watermark and recounts it; nil
+// when the aggregates are current.
+func (s *Service) planCatchUp(db *gorm.DB, today calendar.Date) (*catchUpPlan, error) {
+	st, err := rollupStateOf(db)
+	if err != nil {
+		return nil, err
+	}
 	var maxID int64
-	if err := tx.Table("audit_entries").Select("COALESCE(MAX(id), 0)").Scan(&maxID).Error; err != nil {
-		return err
+	if err := db.Table("audit_entries").Select("COALESCE(MAX(id), 0)").Scan(&maxID).Error; err != nil {
+		return nil, err
 	}
 	asOf, err := calendar.ParseDate(st.AsOf)
 	if st.AsOf == "" || err != nil || today.Before(asOf) {
-		return errFullRecount
+		return nil, errFullRecount
 	}
 	if st.AsOf == today.String() && st.AuditID == maxID {
-		return nil // caught up by another request meanwhile
+		return nil, nil // caught up by another request meanwhile
 	}
-	dirty := map[int64]bool{}
-	entries, err := auditAfter(tx, st.AuditID, maxID)
+	p := &catchUpPlan{was: st, maxID: maxID, groups: map[rollupKey]*computed{}, chains: map[chainKey]bool{},
+		links: map[int64]chainLink{}, counts: map[int64][]levelCount{}}
+	acted := map[int64]bool{} // the cases acted on
+	entries, err := auditAfter(db, st.AuditID, maxID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var filingIDs, applicationIDs []int64
 	for _, e := range entries {
@@ -607,10 +665,10 @@ func (s *Service) catchUp(tx *gorm.DB, today calendar.Date) error {
 		case e.ObjectType == "holiday" || e.ObjectType == "case_field":
 			// A calendar edit moves due dates of many cases; a field edit
 			// may rename a field: recount everything.
-			return errFullRecount
+			return nil, errFullRecount
 		case e.ObjectID == nil:
 		case e.ObjectType == "case":
-			dirty[*e.ObjectID] = true
+			acted[*e.ObjectID] = true
 		case e.ObjectType == "filing":
 			filingIDs = append(filingIDs, *e.ObjectID)
 		case e.ObjectType == "application":
@@ -618,77 +676,71 @@ func (s *Service) catchUp(tx *gorm.DB, today calendar.Date) error {
 		}
 	}
 	appProcs := map[int64]bool{}
-	if err := pluckInto(tx, "applications", "procuratorate_id", applicationIDs, appProcs); err != nil {
-		return err
+	if err := pluckInto(db, "applications", "procuratorate_id", applicationIDs, appProcs); err != nil {
+		return nil, err
 	}
-	if err := pluckInto(tx, "filings", "case_id", filingIDs, dirty); err != nil {
-		return err
+	if err := pluckInto(db, "filings", "case_id", filingIDs, acted); err != nil {
+		return nil, err
 	}
+	dirty := maps.Clone(acted)
 	if today.After(asOf) {
 		var ids []int64
-		if err := tx.Table("stats_case_groups").Where("next_change_on <= ?", today.String()).Pluck("case_id", &ids).Error; err != nil {
-			return err
+		if err := db.Table("stats_case_groups").Where("next_change_on <= ?", today.String()).Pluck("case_id", &ids).Error; err != nil {
+			return nil, err
 		}
 		for _, id := range ids {
 			dirty[id] = true
 		}
 		var procs []int64
-		if err := tx.Table("stats_application_counts").Where("next_change_on <= ?", today.String()).Pluck("procuratorate_id", &procs).Error; err != nil {
-			return err
+		if err := db.Table("stats_application_counts").Where("next_change_on <= ?", today.String()).Pluck("procuratorate_id", &procs).Error; err != nil {
+			return nil, err
 		}
 		for _, p := range procs {
 			appProcs[p] = true
 		}
 	}
-	ids := make([]int64, 0, len(dirty))
-	for id := range dirty {
-		ids = append(ids, id)
-	}
-	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	p.dirty = sortedIDs(dirty)
 	groups := map[rollupKey]bool{}
-	procs := map[int64]bool{}
-	chains := map[chainKey]bool{}  // the 回头看 chains of the rows replaced, before and after
-	links := map[int64]chainLink{} // the links of the rows replaced, kept until relinked
-	for _, chunk := range chunks(ids) {
-		p, err := applicationProcs(tx, chunk)
+	countProcs := map[int64]bool{}
+	for _, chunk := range chunks(p.dirty) {
+		procs, err := applicationProcs(db, chunk)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		for _, id := range p {
+		for _, id := range procs {
 			appProcs[id] = true
 		}
 		var old []caseGroup
-		if err := tx.Where("case_id IN ?", chunk).Find(&old).Error; err != nil {
-			return err
+		if err := db.Where("case_id IN ?", chunk).Find(&old).Error; err != nil {
+			return nil, err
 		}
 		for i := range old {
-			chains[old[i].chain()] = true
-			links[old[i].CaseID] = old[i].Link
+			p.chains[old[i].chain()] = true
+			p.links[old[i].CaseID] = old[i].Link
 			groups[old[i].key()] = true
-			procs[old[i].ProcuratorateID] = true
+			if acted[old[i].CaseID] {
+				countProcs[old[i].ProcuratorateID] = true
+			}
 		}
 		var cur []groupCaseRow
-		if err := tx.Table("cases").Select("cases.id, cases.procuratorate_id, cases.department_id, cases.agency_id, cases.issued_at, cases.field").
+		if err := db.Table("cases").Select("cases.id, cases.procuratorate_id, cases.department_id, cases.agency_id, cases.issued_at, cases.field").
 			Where("cases.id IN ?", chunk).Scan(&cur).Error; err != nil {
-			return err
+			return nil, err
 		}
 		for i := range cur {
-			procs[cur[i].ProcuratorateID] = true
+			if acted[cur[i].ID] {
+				countProcs[cur[i].ProcuratorateID] = true
+			}
 			if cur[i].IssuedAt != nil {
 				groups[keyOf(&cur[i])] = true
 			}
 		}
-		if err := tx.Where("case_id IN ?", chunk).Delete(&caseGroup{}).Error; err != nil {
-			return err
-		}
 	}
 	if len(groups) > s.rebuildAbove() {
-		return errFullRecount
+		return nil, errFullRecount
 	}
 	loc := s.Clock.Location()
-	groupProcs := map[int64]bool{}
 	for k := range groups {
-		groupProcs[k.ProcuratorateID] = true
 		filter := func(q *gorm.DB) *gorm.DB {
 			q = q.Where("cases.procuratorate_id = ? AND cases.department_id = ? AND cases.field = ?", k.ProcuratorateID, k.DepartmentID, k.Field)
 			if k.AgencyID == 0 {
@@ -696,22 +748,50 @@ func (s *Service) catchUp(tx *gorm.DB, today calendar.Date) error {
 			}
 			return q.Where("cases.agency_id = ?", k.AgencyID)
 		}
-		c, err := recount(tx, loc, today, filter)
+		c, err := recount(db, loc, today, filter)
 		if err != nil {
+			return nil, err
+		}
+		p.groups[k] = c
+		for i := range c.cases {
+			p.chains[c.cases[i].chain()] = true
+		}
+	}
+	for _, proc := range sortedIDs(countProcs) {
+		var fine []countRow
+		if err := countsSelect(s.DB, db).Where("cases.procuratorate_id = ?", proc).Scan(&fine).Error; err != nil {
+			return nil, err
+		}
+		p.counts[proc] = values(countLevels(fine))
+	}
+	p.appProcs = sortedIDs(appProcs)
+	if len(p.appProcs) > 0 {
+		if p.apps, err = countApplications(db, p.appProcs, today); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// applyCatchUp writes a catch-up's plan and moves the watermark.
+func (s *Service) applyCatchUp(tx *gorm.DB, p *catchUpPlan, today calendar.Date) error {
+	for _, chunk := range chunks(p.dirty) {
+		if err := tx.Where("case_id IN ?", chunk).Delete(&caseGroup{}).Error; err != nil {
 			return err
 		}
+	}
+	groupProcs := map[int64]bool{}
+	for k, c := range p.groups {
+		groupProcs[k.ProcuratorateID] = true
 		if err := tx.Where("procuratorate_id = ? AND department_id = ? AND field = ? AND agency_id = ?",
 			k.ProcuratorateID, k.DepartmentID, k.Field, k.AgencyID).Delete(&RollupRow{}).Error; err != nil {
 			return err
 		}
-		if err := s.writeComputed(tx, c, links); err != nil {
+		if err := s.writeComputed(tx, c, p.links); err != nil {
 			return err
 		}
-		for i := range c.cases {
-			chains[c.cases[i].chain()] = true
-		}
 	}
-	if err := relinkChains(tx, chains); err != nil {
+	if err := relinkChains(tx, p.chains); err != nil {
 		return err
 	}
 	paths, err := loadSubtreePaths(tx)
@@ -722,7 +802,7 @@ func (s *Service) catchUp(tx *gorm.DB, today calendar.Date) error {
 	if err := writeSums(tx, sortedIDs(groupProcs), paths, sumsDelta); err != nil {
 		return err
 	}
-	if err := s.writeCounts(tx, sortedIDs(procs), paths, countsDelta); err != nil {
+	if err := writeCounts(tx, p.counts, paths, countsDelta); err != nil {
 		return err
 	}
 	if err := applySubtreeDelta(tx, subtreeSumsTable, sumsDelta, s.SubtreeBulkAbove); err != nil {
@@ -731,10 +811,10 @@ func (s *Service) catchUp(tx *gorm.DB, today calendar.Date) error {
 	if err := applySubtreeDelta(tx, subtreeCountsTable, countsDelta, s.SubtreeBulkAbove); err != nil {
 		return err
 	}
-	if err := writeApplications(tx, sortedIDs(appProcs), today); err != nil {
+	if err := writeApplications(tx, p.appProcs, p.apps); err != nil {
 		return err
 	}
-	return saveState(tx, today, maxID)
+	return saveState(tx, today, p.maxID)
 }
 
 // auditEntry is what a catch-up reads of an audit entry.

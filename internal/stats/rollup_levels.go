@@ -1,6 +1,9 @@
 package stats
 
 import (
+	"maps"
+	"slices"
+
 	"gorm.io/gorm"
 
 	"jianyi/internal/calendar"
@@ -176,14 +179,11 @@ func countLevels(fine []countRow) map[levelCountKey]*levelCount {
 // of a department and a field at once).
 func monthsKept(l level) bool { return l.DepartmentID == 0 || l.Field == "" }
 
-// writeCounts replaces the stats_counts rows of procs by the counts of
-// their cases, and adds the difference at the subtree level to delta.
-func (s *Service) writeCounts(tx *gorm.DB, procs []int64, paths subtreePaths, delta map[levelCountKey]*levelCount) error {
-	for _, p := range procs {
-		var fine []countRow
-		if err := countsSelect(s.DB, tx).Where("cases.procuratorate_id = ?", p).Scan(&fine).Error; err != nil {
-			return err
-		}
+// writeCounts replaces the stats_counts rows of each procuratorate of
+// counts by those given (its cases counted afresh), and adds the difference
+// at the subtree level to delta.
+func writeCounts(tx *gorm.DB, counts map[int64][]levelCount, paths subtreePaths, delta map[levelCountKey]*levelCount) error {
+	for _, p := range slices.Sorted(maps.Keys(counts)) {
 		var old []levelCount
 		if err := tx.Where("procuratorate_id = ? AND department_id = 0", p).Find(&old).Error; err != nil {
 			return err
@@ -191,7 +191,7 @@ func (s *Service) writeCounts(tx *gorm.DB, procs []int64, paths subtreePaths, de
 		if err := tx.Where("procuratorate_id = ?", p).Delete(&levelCount{}).Error; err != nil {
 			return err
 		}
-		cur := values(countLevels(fine))
+		cur := counts[p]
 		if err := createAll(tx.Model(&levelCount{}), cur, 500); err != nil {
 			return err
 		}
@@ -305,27 +305,20 @@ func laterOf(asOf, d calendar.Date) calendar.Date {
 }
 
 // writeApplications replaces the stats_application_counts rows of procs
-// (nil: all) by the tally of their applications as of asOf.
-func writeApplications(tx *gorm.DB, procs []int64, asOf calendar.Date) error {
-	if procs == nil {
-		counts, err := countApplications(tx, nil, asOf)
-		if err != nil {
-			return err
-		}
-		if err := tx.Exec("DELETE FROM stats_application_counts").Error; err != nil {
-			return err
-		}
-		return createAll(tx.Model(&appCount{}), values(counts), 500)
-	}
+// by counts (their applications tallied; a procuratorate without any has
+// none).
+func writeApplications(tx *gorm.DB, procs []int64, counts map[int64]*appCount) error {
 	for _, chunk := range chunks(procs) {
-		counts, err := countApplications(tx, chunk, asOf)
-		if err != nil {
-			return err
-		}
 		if err := tx.Where("procuratorate_id IN ?", chunk).Delete(&appCount{}).Error; err != nil {
 			return err
 		}
-		if err := createAll(tx.Model(&appCount{}), values(counts), 500); err != nil {
+		var rows []appCount
+		for _, p := range chunk {
+			if c := counts[p]; c != nil {
+				rows = append(rows, *c)
+			}
+		}
+		if err := createAll(tx.Model(&appCount{}), rows, 500); err != nil {
 			return err
 		}
 	}
