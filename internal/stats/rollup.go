@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"jianyi/internal/agency"
 	"jianyi/internal/calendar"
@@ -594,8 +595,11 @@ type catchUpPlan struct {
 	maxID int64
 	// dirty are the cases whose rows are replaced; groups the groups
 	// recounted, with their cases' rows.
-	dirty  []int64
-	groups map[rollupKey]*computed
+	dirty   []int64
+	dirtyOf map[int64][]int64 // the dirty cases that have a row, by its procuratorate
+	groups  map[rollupKey]*computed
+	// fine are the groups' stats_rollup rows as stored (none: a new group).
+	fine map[rollupKey]*RollupRow
 	// chains are the 回头看 chains of the rows replaced, before and after;
 	// links the links of the rows replaced, kept until relinked.
 	chains map[chainKey]bool
@@ -618,19 +622,84 @@ func (s *Service) catchUpOnce(ctx context.Context, today calendar.Date) error {
 	if err != nil || p == nil {
 		return err
 	}
-	return s.DB.WithTx(ctx, func(tx *gorm.DB) error {
-		var st rollupState
-		if err := database.LockRow(tx).First(&st, 1).Error; err != nil {
+	parts := p.parts(s.groupsPerWrite())
+	for i, procs := range parts {
+		last := i == len(parts)-1
+		err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
+			var st rollupState
+			if err := database.LockRow(tx).First(&st, 1).Error; err != nil {
+				return err
+			}
+			if !sameState(st, p.was) {
+				if st.AsOf == today.String() && st.AuditID >= p.maxID {
+					return errLaterState
+				}
+				return errRollupMoved
+			}
+			return s.applyCatchUp(tx, p, procs, last, today)
+		})
+		if errors.Is(err, errLaterState) {
+			return nil // another process caught up as far meanwhile
+		}
+		if err != nil {
 			return err
 		}
-		if !sameState(st, p.was) {
-			if st.AsOf == today.String() && st.AuditID >= p.maxID {
-				return nil // another process caught up as far meanwhile
-			}
-			return errRollupMoved
+	}
+	return nil
+}
+
+// errLaterState ends a catch-up's writes: another process caught up as
+// far meanwhile.
+var errLaterState = errors.New("stats rollup: caught up by another process")
+
+// groupsPerWrite is about how many groups one write transaction of a
+// catch-up replaces.
+const groupsPerWrite = 250
+
+func (s *Service) groupsPerWrite() int {
+	if s.GroupsPerWrite > 0 {
+		return s.GroupsPerWrite
+	}
+	return groupsPerWrite
+}
+
+// parts splits a catch-up's writes into transactions of whole
+// procuratorates, in id order, of about per groups each (a procuratorate's
+// counts or applications alone weigh as a group). Each part writes its
+// procuratorates' rows and adds their difference to the sums and subtree
+// rows, so the aggregates add up after every part; the last relinks the
+// chains and moves the watermark. Between parts a request may read some
+// procuratorates counted as of the new state and the others as of the old
+// one; a catch-up of another process meanwhile sees the old watermark,
+// recounts what it finds changed since then from the raw rows, and this
+// one stops at its next part (errLaterState or errRollupMoved).
+func (p *catchUpPlan) parts(per int) []map[int64]bool {
+	weight := map[int64]int{}
+	for k := range p.groups {
+		weight[k.ProcuratorateID]++
+	}
+	for proc := range p.counts {
+		weight[proc]++
+	}
+	for _, proc := range p.appProcs {
+		weight[proc]++
+	}
+	for proc := range p.dirtyOf {
+		if _, ok := weight[proc]; !ok {
+			weight[proc] = 0 // only rows to delete
 		}
-		return s.applyCatchUp(tx, p, today)
-	})
+	}
+	var out []map[int64]bool
+	cur, n := map[int64]bool{}, 0
+	for _, proc := range slices.Sorted(maps.Keys(weight)) {
+		if n > 0 && n+weight[proc] > per {
+			out = append(out, cur)
+			cur, n = map[int64]bool{}, 0
+		}
+		cur[proc] = true
+		n += weight[proc]
+	}
+	return append(out, cur)
 }
 
 // planCatchUp reads what changed since the watermark and recounts it; nil
@@ -651,7 +720,7 @@ func (s *Service) planCatchUp(db *gorm.DB, today calendar.Date) (*catchUpPlan, e
 	if st.AsOf == today.String() && st.AuditID == maxID {
 		return nil, nil // caught up by another request meanwhile
 	}
-	p := &catchUpPlan{was: st, maxID: maxID, groups: map[rollupKey]*computed{}, chains: map[chainKey]bool{},
+	p := &catchUpPlan{was: st, maxID: maxID, dirtyOf: map[int64][]int64{}, groups: map[rollupKey]*computed{}, fine: map[rollupKey]*RollupRow{}, chains: map[chainKey]bool{},
 		links: map[int64]chainLink{}, counts: map[int64][]levelCount{}}
 	acted := map[int64]bool{} // the cases acted on
 	entries, err := auditAfter(db, st.AuditID, maxID)
@@ -715,6 +784,7 @@ func (s *Service) planCatchUp(db *gorm.DB, today calendar.Date) (*catchUpPlan, e
 			return nil, err
 		}
 		for i := range old {
+			p.dirtyOf[old[i].ProcuratorateID] = append(p.dirtyOf[old[i].ProcuratorateID], old[i].CaseID)
 			p.chains[old[i].chain()] = true
 			p.links[old[i].CaseID] = old[i].Link
 			groups[old[i].key()] = true
@@ -753,6 +823,14 @@ func (s *Service) planCatchUp(db *gorm.DB, today calendar.Date) (*catchUpPlan, e
 			return nil, err
 		}
 		p.groups[k] = c
+		var stored []RollupRow
+		if err := db.Where("procuratorate_id = ? AND department_id = ? AND field = ? AND agency_id = ?",
+			k.ProcuratorateID, k.DepartmentID, k.Field, k.AgencyID).Find(&stored).Error; err != nil {
+			return nil, err
+		}
+		if len(stored) > 0 {
+			p.fine[k] = &stored[0]
+		}
 		for i := range c.cases {
 			p.chains[c.cases[i].chain()] = true
 		}
@@ -773,45 +851,86 @@ func (s *Service) planCatchUp(db *gorm.DB, today calendar.Date) (*catchUpPlan, e
 	return p, nil
 }
 
-// applyCatchUp writes a catch-up's plan and moves the watermark.
-func (s *Service) applyCatchUp(tx *gorm.DB, p *catchUpPlan, today calendar.Date) error {
-	for _, chunk := range chunks(p.dirty) {
-		if err := tx.Where("case_id IN ?", chunk).Delete(&caseGroup{}).Error; err != nil {
-			return err
+// applyCatchUp writes the part of a catch-up's plan of the procuratorates
+// procs (parts); the last part relinks the chains and moves the watermark.
+func (s *Service) applyCatchUp(tx *gorm.DB, p *catchUpPlan, procs map[int64]bool, last bool, today calendar.Date) error {
+	for proc := range procs {
+		for _, chunk := range chunks(p.dirtyOf[proc]) {
+			if err := tx.Where("case_id IN ?", chunk).Delete(&caseGroup{}).Error; err != nil {
+				return err
+			}
 		}
 	}
-	groupProcs := map[int64]bool{}
+	// The groups' rows are replaced in bulk: at a new day of 10^6 cases
+	// there are thousands.
+	fineDelta := make(map[rollupKey]*RollupRow, len(p.groups))
+	var fine []RollupRow
+	var cases []caseGroup
 	for k, c := range p.groups {
-		groupProcs[k.ProcuratorateID] = true
-		if err := tx.Where("procuratorate_id = ? AND department_id = ? AND field = ? AND agency_id = ?",
-			k.ProcuratorateID, k.DepartmentID, k.Field, k.AgencyID).Delete(&RollupRow{}).Error; err != nil {
+		if !procs[k.ProcuratorateID] {
+			continue
+		}
+		rows, err := c.rows()
+		if err != nil {
 			return err
 		}
-		if err := s.writeComputed(tx, c, p.links); err != nil {
-			return err
+		d := RollupRow{ProcuratorateID: k.ProcuratorateID, DepartmentID: k.DepartmentID, Field: k.Field, AgencyID: k.AgencyID}
+		for i := range rows {
+			d.plus(&rows[i])
 		}
+		if old := p.fine[k]; old != nil {
+			d.minus(old)
+			if len(rows) == 0 { // the group is empty now
+				if err := tx.Where(old.keyColumns()).Delete(&RollupRow{}).Error; err != nil {
+					return err
+				}
+			}
+		}
+		fineDelta[k] = &d
+		fine = append(fine, rows...)
+		cases = append(cases, c.cases...)
 	}
-	if err := relinkChains(tx, p.chains); err != nil {
+	if err := writeComputed(tx, fine, cases, p.links); err != nil {
 		return err
 	}
 	paths, err := loadSubtreePaths(tx)
 	if err != nil {
 		return err
 	}
-	sumsDelta, countsDelta := map[rollupKey]*RollupRow{}, map[levelCountKey]*levelCount{}
-	if err := writeSums(tx, sortedIDs(groupProcs), paths, sumsDelta); err != nil {
+	// stats_rollup_sums and the subtree sums by the groups' difference.
+	sumsDelta := sumLevels(values(fineDelta))
+	if err := addDelta(tx, sumsTable, sumsDelta); err != nil {
 		return err
 	}
-	if err := writeCounts(tx, p.counts, paths, countsDelta); err != nil {
+	if err := addDelta(tx, subtreeSumsTable, subtreeOf[rollupKey](values(sumsDelta), paths)); err != nil {
 		return err
 	}
-	if err := applySubtreeDelta(tx, subtreeSumsTable, sumsDelta, s.SubtreeBulkAbove); err != nil {
+	counts := map[int64][]levelCount{}
+	for proc, rows := range p.counts {
+		if procs[proc] {
+			counts[proc] = rows
+		}
+	}
+	countsDelta := map[levelCountKey]*levelCount{}
+	if err := writeCounts(tx, counts, paths, countsDelta); err != nil {
 		return err
 	}
-	if err := applySubtreeDelta(tx, subtreeCountsTable, countsDelta, s.SubtreeBulkAbove); err != nil {
+	if err := addDelta(tx, subtreeCountsTable, countsDelta); err != nil {
 		return err
 	}
-	if err := writeApplications(tx, p.appProcs, p.apps); err != nil {
+	var appProcs []int64
+	for _, proc := range p.appProcs {
+		if procs[proc] {
+			appProcs = append(appProcs, proc)
+		}
+	}
+	if err := writeApplications(tx, appProcs, p.apps); err != nil {
+		return err
+	}
+	if !last {
+		return nil
+	}
+	if err := relinkChains(tx, p.chains); err != nil {
 		return err
 	}
 	return saveState(tx, today, p.maxID)
@@ -869,23 +988,21 @@ func sortedIDs(set map[int64]bool) []int64 {
 	return out
 }
 
-// writeComputed writes a recount's groups and case rows; the groups' old
-// rows must be gone (the case rows of the recounted cases too, except when
-// a group is recounted whole: then they are replaced here).
-func (s *Service) writeComputed(tx *gorm.DB, c *computed, links map[int64]chainLink) error {
-	rows, err := c.rows()
-	if err != nil {
-		return err
+// writeComputed writes (inserts or replaces) a catch-up's stats_rollup
+// rows and the case rows of its groups, which keep their chain links
+// (links, and those of the rows replaced) until relinkChains.
+func writeComputed(tx *gorm.DB, fine []RollupRow, cases []caseGroup, links map[int64]chainLink) error {
+	if len(fine) > 0 {
+		if err := tx.Model(&RollupRow{}).Clauses(clause.OnConflict{UpdateAll: true}).CreateInBatches(fine, rowsPerStatement[RollupRow](tx)).Error; err != nil {
+			return err
+		}
 	}
-	if err := createAll(tx.Model(&RollupRow{}), rows, 200); err != nil {
-		return err
-	}
-	if len(c.cases) == 0 {
+	if len(cases) == 0 {
 		return nil
 	}
-	ids := make([]int64, len(c.cases))
-	for i := range c.cases {
-		ids[i] = c.cases[i].CaseID
+	ids := make([]int64, len(cases))
+	for i := range cases {
+		ids[i] = cases[i].CaseID
 	}
 	for _, chunk := range chunks(ids) {
 		if err := keepLinks(tx, chunk, links); err != nil {
@@ -895,10 +1012,10 @@ func (s *Service) writeComputed(tx *gorm.DB, c *computed, links map[int64]chainL
 			return err
 		}
 	}
-	for i := range c.cases {
-		c.cases[i].Link = links[c.cases[i].CaseID]
+	for i := range cases {
+		cases[i].Link = links[cases[i].CaseID]
 	}
-	return tx.CreateInBatches(c.cases, 500).Error
+	return tx.CreateInBatches(cases, rowsPerStatement[caseGroup](tx)).Error
 }
 
 // rebuildAll recounts every group and every count from the raw rows and
@@ -1014,11 +1131,34 @@ func values[K comparable, V any](m map[K]*V) []V {
 }
 
 // createAll inserts rows (none: nothing) in batches.
-func createAll[T any](tx *gorm.DB, rows []T, batch int) error {
+func createAll[T any](tx *gorm.DB, rows []T) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	return tx.CreateInBatches(rows, batch).Error
+	return tx.CreateInBatches(rows, rowsPerStatement[T](tx)).Error
+}
+
+// sqliteArguments is about the most arguments a SQLite statement of the
+// aggregates binds: the driver finds each placeholder's argument by a linear
+// search (github.com/glebarez/go-sqlite, conn.bind), so a statement of n
+// arguments costs n²/2 steps. 200 rows of stats_rollup's 42 columns, 8,400
+// arguments, took tens of milliseconds to bind — most of a new day's write
+// transaction; a few hundred bind in microseconds, and a statement's own
+// cost is small beside it.
+const sqliteArguments = 360
+
+// rowsPerStatement is how many rows of T one INSERT writes: on MySQL the
+// driver writes the arguments into the statement's text (interpolateParams),
+// a batch of 200 is one round trip.
+func rowsPerStatement[T any](tx *gorm.DB) int {
+	if tx.Dialector.Name() == "mysql" {
+		return 200
+	}
+	st := &gorm.Statement{DB: tx}
+	if err := st.Parse(new(T)); err != nil || len(st.Schema.DBNames) == 0 {
+		return 8
+	}
+	return max(1, sqliteArguments/len(st.Schema.DBNames))
 }
 
 // chunks splits ids for IN lists.

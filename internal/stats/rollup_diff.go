@@ -81,7 +81,7 @@ func (c *rowChange[V]) apply(tx *gorm.DB) error {
 	if len(c.write) == 0 {
 		return nil
 	}
-	return tx.Table(c.table).Clauses(clause.OnConflict{UpdateAll: true}).CreateInBatches(c.write, 200).Error
+	return tx.Table(c.table).Clauses(clause.OnConflict{UpdateAll: true}).CreateInBatches(c.write, rowsPerStatement[V](tx)).Error
 }
 
 // diffByProcuratorate compares the rows a recount wants in table with those

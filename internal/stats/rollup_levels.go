@@ -54,6 +54,14 @@ func (r *RollupRow) plus(o *RollupRow) {
 	}
 }
 
+// minus takes o's counters from r's.
+func (r *RollupRow) minus(o *RollupRow) {
+	oc := o.counters()
+	for i, c := range r.counters() {
+		*c -= *oc[i]
+	}
+}
+
 // sumLevels sums fine stats_rollup rows to the rows of stats_rollup_sums:
 // each level with every agency, and each agency over every department and
 // field.
@@ -81,39 +89,6 @@ func sumLevels(rows []RollupRow) map[rollupKey]*RollupRow {
 
 // sumsTable is where sumLevels's rows are kept.
 const sumsTable = "stats_rollup_sums"
-
-// writeSums replaces the stats_rollup_sums rows of procs by the sums of
-// their stats_rollup rows, and adds the difference at the subtree level to
-// delta.
-func writeSums(tx *gorm.DB, procs []int64, paths subtreePaths, delta map[rollupKey]*RollupRow) error {
-	for _, chunk := range chunks(procs) {
-		var old []RollupRow
-		if err := tx.Table(sumsTable).Where("procuratorate_id IN ? AND department_id = 0", chunk).Find(&old).Error; err != nil {
-			return err
-		}
-		if err := tx.Exec("DELETE FROM "+sumsTable+" WHERE procuratorate_id IN ?", chunk).Error; err != nil {
-			return err
-		}
-		cur, err := insertSums(tx, chunk)
-		if err != nil {
-			return err
-		}
-		addSubtree[rollupKey](delta, cur, paths, 1)
-		addSubtree[rollupKey](delta, old, paths, -1)
-	}
-	return nil
-}
-
-// insertSums inserts the sums of the stats_rollup rows of procs and
-// returns them.
-func insertSums(tx *gorm.DB, procs []int64) ([]RollupRow, error) {
-	var fine []RollupRow
-	if err := tx.Model(&RollupRow{}).Where("procuratorate_id IN ?", procs).Find(&fine).Error; err != nil {
-		return nil, err
-	}
-	rows := values(sumLevels(fine))
-	return rows, createAll(tx.Table(sumsTable), rows, 200)
-}
 
 // The dimensions of stats_counts.
 const (
@@ -192,7 +167,7 @@ func writeCounts(tx *gorm.DB, counts map[int64][]levelCount, paths subtreePaths,
 			return err
 		}
 		cur := counts[p]
-		if err := createAll(tx.Model(&levelCount{}), cur, 500); err != nil {
+		if err := createAll(tx.Model(&levelCount{}), cur); err != nil {
 			return err
 		}
 		addSubtree[levelCountKey](delta, cur, paths, 1)
@@ -318,7 +293,7 @@ func writeApplications(tx *gorm.DB, procs []int64, counts map[int64]*appCount) e
 				rows = append(rows, *c)
 			}
 		}
-		if err := createAll(tx.Model(&appCount{}), rows, 500); err != nil {
+		if err := createAll(tx.Model(&appCount{}), rows); err != nil {
 			return err
 		}
 	}

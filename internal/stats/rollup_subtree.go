@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"jianyi/internal/org"
 )
@@ -20,7 +21,7 @@ import (
 // They are kept by difference: when a catch-up replaces a procuratorate's
 // rows, the new rows minus the old ones are added to the subtree rows of the
 // procuratorates on its path (itself and its ancestors), in the same
-// transaction. That is exact — integer sums, and the subtree rows are by
+// transaction (addDelta; stats_rollup_sums is kept the same way). That is exact — integer sums, and the subtree rows are by
 // definition the sums of the rows replaced — and costs what the catch-up
 // touched, not what the province holds (re-summing the province would cost
 // a province request's reading at every catch-up). A subtree row summing to
@@ -48,6 +49,8 @@ type subtreeRow[K comparable, R any] interface {
 	// keyColumns are the row's key as column conditions.
 	keyColumns() map[string]any
 	counters() []*int64
+	// counterColumns are the columns of counters, in their order.
+	counterColumns() []string
 }
 
 func (r *levelCount) at() (int64, int64) { return r.ProcuratorateID, r.DepartmentID }
@@ -60,7 +63,9 @@ func (r *levelCount) key() levelCountKey {
 func (r *levelCount) keyColumns() map[string]any {
 	return map[string]any{"procuratorate_id": r.ProcuratorateID, "department_id": r.DepartmentID, "field": r.Field, "dim": r.Dim, "dkey": r.Dkey}
 }
-func (r *levelCount) counters() []*int64 { return []*int64{&r.N, &r.Issued, &r.Filed} }
+func (r *levelCount) counters() []*int64       { return []*int64{&r.N, &r.Issued, &r.Filed} }
+func (r *levelCount) counterColumns() []string { return []string{"n", "issued", "filed"} }
+func (r *RollupRow) counterColumns() []string  { return rollupColumns }
 
 func (r *RollupRow) at() (int64, int64) { return r.ProcuratorateID, r.DepartmentID }
 func (r *RollupRow) rekeyed(p int64) RollupRow {
@@ -132,87 +137,49 @@ func isZero(cs []*int64) bool {
 	return true
 }
 
-// subtreeBulkKeys is the number of changed rows of one subtree above which
-// a catch-up reads all the subtree's rows and writes them again (a few
-// statements per 200 rows) rather than each changed row by its key (three
-// statements each): a new day's recount changes most agency rows of a
-// province.
-const subtreeBulkKeys = 200
-
-// applySubtreeDelta adds delta (summed by addSubtree: the rows rewritten,
-// minus the rows they replaced) to the subtree rows of table. bulkAbove
-// (0: subtreeBulkKeys) is the number of changed rows of a subtree above
-// which it is rewritten whole.
-func applySubtreeDelta[K comparable, R any, P subtreeRow[K, R]](tx *gorm.DB, table string, delta map[K]*R, bulkAbove int) error {
-	if bulkAbove <= 0 {
-		bulkAbove = subtreeBulkKeys
-	}
-	byRoot := map[int64][]*R{}
+// addDelta adds delta (rows of signed counters: the rows a catch-up wrote
+// minus those they replaced) to table's rows of the same keys with an
+// additive upsert — no row is read, a few statements per 200 keys — then
+// deletes the rows of the procuratorates touched whose counters all came
+// to zero (a rebuild writes no such row: every row counts at least one
+// case).
+func addDelta[K comparable, R any, P subtreeRow[K, R]](tx *gorm.DB, table string, delta map[K]*R) error {
+	var rows []R
+	procs := map[int64]bool{}
 	for _, d := range delta {
 		if !isZero(P(d).counters()) {
-			root, _ := P(d).at()
-			byRoot[root] = append(byRoot[root], d)
+			rows = append(rows, *d)
+			p, _ := P(d).at()
+			procs[p] = true
 		}
 	}
-	var write []R
-	for root, ds := range byRoot {
-		if len(ds) > bulkAbove {
-			rows, err := rewriteSubtree[K, R, P](tx, table, root, ds)
-			if err != nil {
-				return err
-			}
-			write = append(write, rows...)
-			continue
-		}
-		for _, d := range ds {
-			var stored []R
-			if err := tx.Table(table).Where(P(d).keyColumns()).Limit(1).Find(&stored).Error; err != nil {
-				return err
-			}
-			if len(stored) > 0 {
-				addCounters(P(d).counters(), P(&stored[0]).counters())
-				var none R
-				if err := tx.Table(table).Where(P(d).keyColumns()).Delete(&none).Error; err != nil {
-					return err
-				}
-			}
-			if !isZero(P(d).counters()) {
-				write = append(write, *d)
-			}
-		}
+	if len(rows) == 0 {
+		return nil
 	}
-	return createAll(tx.Table(table), write, 200)
-}
-
-// rewriteSubtree reads every row of root's subtree in table, adds ds and
-// deletes them: the rows to write again are returned.
-func rewriteSubtree[K comparable, R any, P subtreeRow[K, R]](tx *gorm.DB, table string, root int64, ds []*R) ([]R, error) {
-	var stored []R
-	if err := tx.Table(table).Where("procuratorate_id = ?", root).Find(&stored).Error; err != nil {
-		return nil, err
-	}
-	rows := make(map[K]*R, len(stored))
-	for i := range stored {
-		rows[P(&stored[i]).key()] = &stored[i]
-	}
-	for _, d := range ds {
-		k := P(d).key()
-		if r := rows[k]; r != nil {
-			addCounters(P(r).counters(), P(d).counters())
+	cols := P(&rows[0]).counterColumns()
+	set := make(map[string]any, len(cols))
+	for _, c := range cols {
+		if tx.Dialector.Name() == "mysql" {
+			set[c] = gorm.Expr(c + " + VALUES(" + c + ")")
 		} else {
-			rows[k] = d
+			set[c] = gorm.Expr(c + " + excluded." + c)
 		}
 	}
-	if err := tx.Exec("DELETE FROM "+table+" WHERE procuratorate_id = ?", root).Error; err != nil {
-		return nil, err
+	var target []clause.Column
+	for k := range P(&rows[0]).keyColumns() {
+		target = append(target, clause.Column{Name: k})
 	}
-	out := make([]R, 0, len(rows))
-	for _, r := range rows {
-		if !isZero(P(r).counters()) {
-			out = append(out, *r)
+	if err := tx.Table(table).Clauses(clause.OnConflict{Columns: target, DoUpdates: clause.Assignments(set)}).
+		CreateInBatches(rows, rowsPerStatement[R](tx)).Error; err != nil {
+		return err
+	}
+	zero := strings.Join(cols, " = 0 AND ") + " = 0"
+	for _, chunk := range chunks(sortedIDs(procs)) {
+		if err := tx.Exec("DELETE FROM "+table+" WHERE procuratorate_id IN ? AND "+zero, chunk).Error; err != nil {
+			return err
 		}
 	}
-	return out, nil
+	return nil
 }
 
 func addCounters(dst, src []*int64) {

@@ -79,10 +79,9 @@ func TestStatsRollupAgreesWithRawRows(t *testing.T) {
 	t.Parallel()
 	eachBench(t, func(t *testing.T, db *database.DB, now *time.Time, clock *calendar.Clock) {
 		ctx := context.Background()
-		// Its catch-ups rewrite every subtree they change whole (the path
-		// of a new day's recount at a province); the other tests take the
-		// path of a few changed rows.
-		rolled := &stats.Service{DB: db, Clock: clock, SubtreeBulkAbove: 1}
+		// Its catch-ups write a transaction per procuratorate (the path of
+		// a new day at a province).
+		rolled := &stats.Service{DB: db, Clock: clock, GroupsPerWrite: 1}
 		raw := &stats.Service{DB: db, Clock: clock, NoRollup: true}
 		// The paths of a province's scope (wide: overdue letters in due
 		// order, ratings first, no case lookup for every procuratorate)

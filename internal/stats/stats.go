@@ -306,12 +306,12 @@ type Service struct {
 	// include them; a long one (a new day's recount, a burst of writes, the
 	// logins at start) no longer holds every statistics request.
 	CatchUpWait time.Duration
-	// SubtreeBulkAbove, when set, replaces subtreeBulkKeys (tests take the
-	// path of a large catch-up on a small province).
-	SubtreeBulkAbove int
 	// WideAbove, when set, replaces wideScope (tests take the paths of a
 	// province's scope on a small one).
 	WideAbove int
+	// GroupsPerWrite, when set, replaces groupsPerWrite (tests take the
+	// path of a catch-up written in several transactions).
+	GroupsPerWrite int
 	// RebuildAbove, when set, replaces rebuildGroups (tests take the path
 	// of a new day that recounts everything on a small province).
 	RebuildAbove int
