@@ -176,6 +176,13 @@ func (s *Service) ListCases(ctx context.Context, a *org.Actor, q CaseListQuery) 
 		if sq := search.ParseQuery(q.Q); sq.Usable() {
 			tx = search.Cases.Match(tx, "cases", sq)
 			ranked = true
+			if s.DB.Dialect == "mysql" {
+				// MySQL reads the matches on the full-text index and each
+				// case by its primary key; named, the key is the only one
+				// the optimizer weighs for cases (it estimated the 11 others
+				// the scope's column starts, 0.18 of 0.27 ms in mariadbd).
+				tx = tx.Table("cases FORCE INDEX (PRIMARY)")
+			}
 		} else {
 			p := database.LikePattern(q.Q)
 			tx = tx.Where("(cases.title LIKE ? ESCAPE '!' OR cases.summary LIKE ? ESCAPE '!')", p, p)
