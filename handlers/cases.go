@@ -115,12 +115,7 @@ func (s *Server) listCases(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	q.Summary = true
-	items, next, err := s.cases.ListCases(c.Request().Context(), a, q)
-	if err != nil {
-		return err
-	}
-	classes, err := s.agency.CaseReplyClasses(s.db.WithContext(c.Request().Context()), items)
+	items, classes, next, err := s.agency.ListCasesWithClasses(c.Request().Context(), a, q)
 	if err != nil {
 		return err
 	}
