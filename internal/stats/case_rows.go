@@ -135,25 +135,6 @@ func linkAll(c *computed) {
 	linkChains(ptrs)
 }
 
-// keepLinks adds to links the chain links of the case rows ids still has:
-// rows a recount replaces keep them, so that relinkChains rewrites only the
-// links that changed (a day's recount replaces thousands of rows, and their
-// chains rarely change).
-func keepLinks(tx *gorm.DB, ids []int64, links map[int64]chainLink) error {
-	var rows []struct {
-		CaseID int64
-		Link   chainLink `gorm:"embedded"`
-	}
-	if err := tx.Model(&caseGroup{}).Select("case_id, prev_case_id, prev_day, prev_procuratorate_id, prev_department_id").
-		Where("case_id IN ?", ids).Scan(&rows).Error; err != nil {
-		return err
-	}
-	for _, r := range rows {
-		links[r.CaseID] = r.Link
-	}
-	return nil
-}
-
 // relinkChains recomputes the links of the chains given (the chains of the
 // cases a catch-up recounted, before and after) and updates the rows whose
 // link changed.
