@@ -193,8 +193,8 @@ func (s *Service) ListCases(ctx context.Context, a *org.Actor, q CaseListQuery) 
 	if ranked {
 		// Ranked results page by position: the cursor is the number of
 		// results already shown (opaque to clients, as every cursor).
-		var out []Case
-		if err := tx.Order("cases.id DESC").Offset(int(q.Cursor)).Limit(q.Limit + 1).Find(&out).Error; err != nil {
+		out, err := findCases(tx.Order("cases.id DESC").Offset(int(q.Cursor)).Limit(q.Limit+1), q.Summary)
+		if err != nil {
 			return nil, "", err
 		}
 		next := ""
@@ -227,8 +227,8 @@ func (s *Service) ListCases(ctx context.Context, a *org.Actor, q CaseListQuery) 
 		tx = s.DB.WithContext(ctx).Table("(?) AS page", tx.Select("cases.id")).Joins("JOIN cases ON cases.id = page.id").
 			Select(cols).Order("cases.id DESC")
 	}
-	var out []Case
-	if err := tx.Find(&out).Error; err != nil {
+	out, err := findCases(tx, q.Summary)
+	if err != nil {
 		return nil, "", err
 	}
 	next := ""
@@ -253,9 +253,9 @@ func listByDue(tx *gorm.DB, q CaseListQuery) ([]Case, string, error) {
 			tx = tx.Where("(cases.reply_due IS NULL OR cases.reply_due > ? OR (cases.reply_due = ? AND cases.id > ?))", due.String(), due.String(), id)
 		}
 	}
-	var out []Case
-	if err := tx.Order("CASE WHEN cases.reply_due IS NULL THEN 1 ELSE 0 END, cases.reply_due, " +
-		"CASE WHEN cases.reply_due IS NULL THEN -cases.id ELSE cases.id END").Limit(q.Limit + 1).Find(&out).Error; err != nil {
+	out, err := findCases(tx.Order("CASE WHEN cases.reply_due IS NULL THEN 1 ELSE 0 END, cases.reply_due, "+
+		"CASE WHEN cases.reply_due IS NULL THEN -cases.id ELSE cases.id END").Limit(q.Limit+1), q.Summary)
+	if err != nil {
 		return nil, "", err
 	}
 	next := ""
