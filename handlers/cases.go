@@ -115,20 +115,21 @@ func (s *Server) listCases(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	q.Summary = true
-	items, next, err := s.cases.ListCases(c.Request().Context(), a, q)
+	q.Summary, q.Replies = true, true
+	page, err := s.cases.ListCasePage(c.Request().Context(), a, q)
 	if err != nil {
 		return err
 	}
-	classes, err := s.agency.CaseReplyClasses(s.db.WithContext(c.Request().Context()), items)
+	classes, err := s.agency.PageReplyClasses(s.db.WithContext(c.Request().Context()), page)
 	if err != nil {
 		return err
 	}
+	items := page.Cases
 	out := make([]CaseListItem, len(items))
 	for i := range items {
 		out[i] = s.newCaseListItem(a, &items[i], classes[items[i].ID])
 	}
-	return c.JSON(http.StatusOK, listResponse[CaseListItem]{Items: out, NextCursor: next})
+	return c.JSON(http.StatusOK, listResponse[CaseListItem]{Items: out, NextCursor: page.Next})
 }
 
 // CaseListItem is a case as the API's case list gives it: what a list shows

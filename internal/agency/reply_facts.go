@@ -13,16 +13,9 @@ import (
 // them in) by the definitions of cases.ReplyFacts — the ones the statistics
 // count with — so the case page, the agency inbox and the figures agree.
 
-// ReplyFactRow is a reply row as the reply definitions read it.
-type ReplyFactRow struct {
-	CaseID      int64
-	ID          int64
-	Kind        string
-	Position    string
-	SubmittedOn calendar.Date
-	DueOn       *calendar.Date
-	Returned    bool
-}
+// ReplyFactRow is a reply row as the reply definitions read it (defined
+// in cases, whose case list can read them with its page).
+type ReplyFactRow = cases.ReplyFactRow
 
 // ReplyFactColumns select a ReplyFactRow from the replies table.
 const ReplyFactColumns = "replies.case_id, replies.id, replies.kind, replies.position, replies.submitted_on, replies.due_on, replies.returned"
@@ -110,6 +103,13 @@ func LoadReplyFacts(tx *gorm.DB, list []cases.Case, loc *time.Location) (map[int
 		Scan(&rows).Error; err != nil {
 		return nil, err
 	}
+	return foldReplyFacts(list, rows, loc), nil
+}
+
+// foldReplyFacts are the reply facts of cases with their reply rows (each
+// case's in id order).
+func foldReplyFacts(list []cases.Case, rows []ReplyFactRow, loc *time.Location) map[int64]cases.ReplyFacts {
+	out := make(map[int64]cases.ReplyFacts, len(list))
 	folds := make(map[int64]*ReplyFold, len(list))
 	for _, r := range rows {
 		if folds[r.CaseID] == nil {
@@ -124,7 +124,7 @@ func LoadReplyFacts(tx *gorm.DB, list []cases.Case, loc *time.Location) (map[int
 		}
 		out[list[i].ID] = f
 	}
-	return out, nil
+	return out
 }
 
 // ClassifyReply is the single reply class (cases.ReplyFacts.Class) of a case
@@ -177,10 +177,24 @@ func (s *Service) CaseReplyClasses(tx *gorm.DB, list []cases.Case) (map[int64]Re
 	if err != nil {
 		return nil, err
 	}
+	return s.classesOf(facts), nil
+}
+
+// PageReplyClasses are the reply classes of a case list page's cases: from
+// the reply rows read with the page when it has them, else as
+// CaseReplyClasses.
+func (s *Service) PageReplyClasses(tx *gorm.DB, page cases.CasePage) (map[int64]ReplyClasses, error) {
+	if !page.RepliesRead {
+		return s.CaseReplyClasses(tx, page.Cases)
+	}
+	return s.classesOf(foldReplyFacts(page.Cases, page.Replies, s.Cases.Clock.Location())), nil
+}
+
+func (s *Service) classesOf(facts map[int64]cases.ReplyFacts) map[int64]ReplyClasses {
 	today := s.Cases.Today()
 	out := make(map[int64]ReplyClasses, len(facts))
 	for id, f := range facts {
 		out[id] = ReplyClassesOf(f, today)
 	}
-	return out, nil
+	return out
 }

@@ -103,6 +103,11 @@ type CaseListQuery struct {
 	// Summary reads only CaseSummaryColumns (the API's list items); the
 	// other fields of the cases returned are left zero.
 	Summary bool
+	// Replies asks a summary list for its cases' reply rows with the page
+	// (CasePage.RepliesRead says whether they came): SQLite reads them in
+	// the page's statement on newest-first pages, one statement per page
+	// instead of two.
+	Replies bool
 }
 
 // CaseSummaryColumns are the columns a case list item is made of: what a
@@ -149,6 +154,23 @@ func dueCursorOf(c *Case) string {
 // ListCases lists the cases the actor may read, newest first, with a keyset
 // cursor on id so pages stay fast and stable while cases are added.
 func (s *Service) ListCases(ctx context.Context, a *org.Actor, q CaseListQuery) ([]Case, string, error) {
+	p, err := s.ListCasePage(ctx, a, q)
+	return p.Cases, p.Next, err
+}
+
+// CasePage is a page of a case list.
+type CasePage struct {
+	Cases []Case
+	Next  string // the next page's cursor, "" on the last page
+	// Replies are the reply rows of the page's cases when RepliesRead (see
+	// CaseListQuery.Replies), in case and id order.
+	Replies     []ReplyFactRow
+	RepliesRead bool
+}
+
+// ListCasePage is ListCases with the page's reply rows when asked for and
+// read with the page.
+func (s *Service) ListCasePage(ctx context.Context, a *org.Actor, q CaseListQuery) (CasePage, error) {
 	if q.Limit <= 0 || q.Limit > 200 {
 		q.Limit = 50
 	}
@@ -195,17 +217,18 @@ func (s *Service) ListCases(ctx context.Context, a *org.Actor, q CaseListQuery) 
 		// results already shown (opaque to clients, as every cursor).
 		out, err := findCases(tx.Order("cases.id DESC").Offset(int(q.Cursor)).Limit(q.Limit+1), q.Summary)
 		if err != nil {
-			return nil, "", err
+			return CasePage{}, err
 		}
 		next := ""
 		if len(out) > q.Limit {
 			out = out[:q.Limit]
 			next = strconv.FormatInt(q.Cursor+int64(q.Limit), 10)
 		}
-		return out, next, nil
+		return CasePage{Cases: out, Next: next}, nil
 	}
 	if q.Sort == CaseSortDue {
-		return listByDue(tx, q)
+		out, next, err := listByDue(tx, q)
+		return CasePage{Cases: out, Next: next}, err
 	}
 	if q.Cursor > 0 {
 		tx = tx.Where("cases.id < ?", q.Cursor)
@@ -227,16 +250,24 @@ func (s *Service) ListCases(ctx context.Context, a *org.Actor, q CaseListQuery) 
 		tx = s.DB.WithContext(ctx).Table("(?) AS page", tx.Select("cases.id")).Joins("JOIN cases ON cases.id = page.id").
 			Select(cols).Order("cases.id DESC")
 	}
-	out, err := findCases(tx, q.Summary)
+	var (
+		page CasePage
+		err  error
+	)
+	if q.Summary && q.Replies && s.DB.Dialect == "sqlite" {
+		page, err = findCasesWithReplies(tx.Select(caseSummaryWithReplies))
+	} else {
+		page.Cases, err = findCases(tx, q.Summary)
+	}
 	if err != nil {
-		return nil, "", err
+		return CasePage{}, err
 	}
-	next := ""
-	if len(out) > q.Limit {
-		out = out[:q.Limit]
-		next = strconv.FormatInt(out[len(out)-1].ID, 10)
+	if out := page.Cases; len(out) > q.Limit {
+		page.Cases = out[:q.Limit]
+		page.Next = strconv.FormatInt(out[q.Limit-1].ID, 10)
+		page.Replies = repliesOf(page.Replies, out[q.Limit].ID)
 	}
-	return out, next, nil
+	return page, nil
 }
 
 // listByDue pages the filtered list by (reply_due, id), the cases without a
