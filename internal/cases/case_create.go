@@ -254,8 +254,8 @@ func (s *Service) ListCasePage(ctx context.Context, a *org.Actor, q CaseListQuer
 		page CasePage
 		err  error
 	)
-	if q.Summary && q.Replies && s.DB.Dialect == "sqlite" {
-		page, err = findCasesWithReplies(tx.Select(caseSummaryWithReplies))
+	if q.Summary && s.DB.Dialect == "sqlite" {
+		page, err = findPackedCases(tx, q.Replies, q.Limit+1)
 	} else {
 		page.Cases, err = findCases(tx, q.Summary)
 	}
