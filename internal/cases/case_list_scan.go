@@ -171,49 +171,58 @@ func splitPacked(s string, f []string) bool {
 
 // unpackCase sets the fields of c packed in casePackedColumns[0].
 func unpackCase(c *Case, f *[casePackedFields]string) error {
-	var err error
-	id := func(s string) int64 {
-		n, e := strconv.ParseInt(s, 10, 64)
-		if e != nil && err == nil {
-			err = e
-		}
-		return n
-	}
-	optID := func(s string) *int64 {
-		if s == "" {
-			return nil
-		}
-		n := id(s)
-		return &n
-	}
-	date := func(s string) *calendar.Date {
-		if s == "" {
-			return nil
-		}
-		var d calendar.Date
-		if e := d.ScanText(s); e != nil && err == nil {
-			err = e
-		}
-		return &d
-	}
-	instant := func(s string) *time.Time {
-		if s == "" {
-			return nil
-		}
-		var t database.NullTime
-		if e := t.ScanText(s); e != nil && err == nil {
-			err = e
-		}
-		return &t.Time
-	}
-	c.ID, c.ProcuratorateID, c.State, c.Version = id(f[0]), id(f[1]), CaseState(f[2]), int(id(f[3]))
-	c.AgencyID, c.DeliveredAgencyID, c.ProsecutorID, c.ProjectID = optID(f[4]), optID(f[5]), id(f[6]), optID(f[7])
-	c.IssuedAt, c.DeliveredOn, c.ReceivedOn, c.ReplyDue = instant(f[8]), date(f[9]), date(f[10]), date(f[11])
-	c.FirstRepliedOn, c.ClosedAt = date(f[12]), instant(f[13])
-	if t := instant(f[14]); t != nil {
+	var p fieldParser
+	c.ID, c.ProcuratorateID, c.State, c.Version = p.id(f[0]), p.id(f[1]), CaseState(f[2]), int(p.id(f[3]))
+	c.AgencyID, c.DeliveredAgencyID, c.ProsecutorID, c.ProjectID = p.optID(f[4]), p.optID(f[5]), p.id(f[6]), p.optID(f[7])
+	c.IssuedAt, c.DeliveredOn, c.ReceivedOn, c.ReplyDue = p.instant(f[8]), p.date(f[9]), p.date(f[10]), p.date(f[11])
+	c.FirstRepliedOn, c.ClosedAt = p.date(f[12]), p.instant(f[13])
+	if t := p.instant(f[14]); t != nil {
 		c.UpdatedAt = *t
 	}
-	return err
+	return p.err
+}
+
+// fieldParser reads the fields of a packed row ("" for NULL); the first
+// error sticks.
+type fieldParser struct{ err error }
+
+func (p *fieldParser) id(s string) int64 {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil && p.err == nil {
+		p.err = err
+	}
+	return n
+}
+
+func (p *fieldParser) optID(s string) *int64 {
+	if s == "" {
+		return nil
+	}
+	n := p.id(s)
+	return &n
+}
+
+func (p *fieldParser) date(s string) *calendar.Date {
+	if s == "" {
+		return nil
+	}
+	var d calendar.Date
+	if err := d.ScanText(s); err != nil && p.err == nil {
+		p.err = err
+	}
+	return &d
+}
+
+// instant is a timestamp as database.NullTime reads SQLite's text.
+func (p *fieldParser) instant(s string) *time.Time {
+	if s == "" {
+		return nil
+	}
+	var t database.NullTime
+	if err := t.ScanText(s); err != nil && p.err == nil {
+		p.err = err
+	}
+	return &t.Time
 }
 
 // appendReplyRows appends the reply rows of a case packed as
