@@ -17,16 +17,9 @@ import (
 // them in) by the definitions of cases.ReplyFacts — the ones the statistics
 // count with — so the case page, the agency inbox and the figures agree.
 
-// ReplyFactRow is a reply row as the reply definitions read it.
-type ReplyFactRow struct {
-	CaseID      int64
-	ID          int64
-	Kind        string
-	Position    string
-	SubmittedOn calendar.Date
-	DueOn       *calendar.Date
-	Returned    bool
-}
+// ReplyFactRow is a reply row as the reply definitions read it (defined
+// in cases, whose case list can read them with its page).
+type ReplyFactRow = cases.ReplyFactRow
 
 // ReplyFactColumns select a ReplyFactRow from the replies table.
 const ReplyFactColumns = "replies.case_id, replies.id, replies.kind, replies.position, replies.submitted_on, replies.due_on, replies.returned"
@@ -114,6 +107,13 @@ func LoadReplyFacts(tx *gorm.DB, list []cases.Case, loc *time.Location) (map[int
 		Scan(&rows).Error; err != nil {
 		return nil, err
 	}
+	return foldReplyFacts(list, rows, loc), nil
+}
+
+// foldReplyFacts are the reply facts of cases with their reply rows (each
+// case's in id order).
+func foldReplyFacts(list []cases.Case, rows []ReplyFactRow, loc *time.Location) map[int64]cases.ReplyFacts {
+	out := make(map[int64]cases.ReplyFacts, len(list))
 	folds := make(map[int64]*ReplyFold, len(list))
 	for _, r := range rows {
 		foldReply(folds, r)
@@ -121,7 +121,7 @@ func LoadReplyFacts(tx *gorm.DB, list []cases.Case, loc *time.Location) (map[int
 	for i := range list {
 		out[list[i].ID] = foldedFacts(&list[i], folds, loc)
 	}
-	return out, nil
+	return out
 }
 
 // foldReply adds a reply to its case's fold.
@@ -169,14 +169,17 @@ var replyJoinColumns = []string{"replies.case_id AS reply_case_id", "replies.id 
 // more than the read; docs/scale.md §21).
 func (s *Service) ListCasesWithClasses(ctx context.Context, a *org.Actor, q cases.CaseListQuery) ([]cases.Case, map[int64]ReplyClasses, string, error) {
 	q.Summary = true
-	page, limit, ok := s.Cases.CaseListPage(ctx, a, q)
+	page, limit, ok := s.Cases.NewestPageIDs(ctx, a, q)
 	if !ok {
-		list, next, err := s.Cases.ListCases(ctx, a, q)
+		// Elsewhere (SQLite: the page's replies packed into its own
+		// statement; text search, the due sort: a second read).
+		q.Replies = true
+		pg, err := s.Cases.ListCasePage(ctx, a, q)
 		if err != nil {
 			return nil, nil, "", err
 		}
-		classes, err := s.CaseReplyClasses(s.Cases.DB.WithContext(ctx), list)
-		return list, classes, next, err
+		classes, err := s.PageReplyClasses(s.Cases.DB.WithContext(ctx), pg)
+		return pg.Cases, classes, pg.Next, err
 	}
 	var rows []caseReplyRow
 	if err := s.Cases.DB.WithContext(ctx).Table("(?) AS page", page).Joins("JOIN cases ON cases.id = page.id").
@@ -259,10 +262,24 @@ func (s *Service) CaseReplyClasses(tx *gorm.DB, list []cases.Case) (map[int64]Re
 	if err != nil {
 		return nil, err
 	}
+	return s.classesOf(facts), nil
+}
+
+// PageReplyClasses are the reply classes of a case list page's cases: from
+// the reply rows read with the page when it has them, else as
+// CaseReplyClasses.
+func (s *Service) PageReplyClasses(tx *gorm.DB, page cases.CasePage) (map[int64]ReplyClasses, error) {
+	if !page.RepliesRead {
+		return s.CaseReplyClasses(tx, page.Cases)
+	}
+	return s.classesOf(foldReplyFacts(page.Cases, page.Replies, s.Cases.Clock.Location())), nil
+}
+
+func (s *Service) classesOf(facts map[int64]cases.ReplyFacts) map[int64]ReplyClasses {
 	today := s.Cases.Today()
 	out := make(map[int64]ReplyClasses, len(facts))
 	for id, f := range facts {
 		out[id] = ReplyClassesOf(f, today)
 	}
-	return out, nil
+	return out
 }

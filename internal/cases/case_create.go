@@ -103,6 +103,11 @@ type CaseListQuery struct {
 	// Summary reads only CaseSummaryColumns (the API's list items); the
 	// other fields of the cases returned are left zero.
 	Summary bool
+	// Replies asks a summary list for its cases' reply rows with the page
+	// (CasePage.RepliesRead says whether they came): SQLite reads them in
+	// the page's statement on newest-first pages, one statement per page
+	// instead of two.
+	Replies bool
 }
 
 // CaseSummaryColumns are the columns a case list item is made of: what a
@@ -149,6 +154,23 @@ func dueCursorOf(c *Case) string {
 // ListCases lists the cases the actor may read, newest first, with a keyset
 // cursor on id so pages stay fast and stable while cases are added.
 func (s *Service) ListCases(ctx context.Context, a *org.Actor, q CaseListQuery) ([]Case, string, error) {
+	p, err := s.ListCasePage(ctx, a, q)
+	return p.Cases, p.Next, err
+}
+
+// CasePage is a page of a case list.
+type CasePage struct {
+	Cases []Case
+	Next  string // the next page's cursor, "" on the last page
+	// Replies are the reply rows of the page's cases when RepliesRead (see
+	// CaseListQuery.Replies), in case and id order.
+	Replies     []ReplyFactRow
+	RepliesRead bool
+}
+
+// ListCasePage is ListCases with the page's reply rows when asked for and
+// read with the page.
+func (s *Service) ListCasePage(ctx context.Context, a *org.Actor, q CaseListQuery) (CasePage, error) {
 	q = q.normalised()
 	tx, ranked := s.filteredCases(ctx, a, q)
 	return s.listFiltered(ctx, a, q, tx, ranked)
@@ -215,23 +237,24 @@ func (s *Service) filteredCases(ctx context.Context, a *org.Actor, q CaseListQue
 
 // listFiltered reads a page of the filtered cases: ranked by the text
 // search, by reply deadline or newest first.
-func (s *Service) listFiltered(ctx context.Context, a *org.Actor, q CaseListQuery, tx *gorm.DB, ranked bool) ([]Case, string, error) {
+func (s *Service) listFiltered(ctx context.Context, a *org.Actor, q CaseListQuery, tx *gorm.DB, ranked bool) (CasePage, error) {
 	if ranked {
 		// Ranked results page by position: the cursor is the number of
 		// results already shown (opaque to clients, as every cursor).
-		var out []Case
-		if err := tx.Order("cases.id DESC").Offset(int(q.Cursor)).Limit(q.Limit + 1).Find(&out).Error; err != nil {
-			return nil, "", err
+		out, err := findCases(tx.Order("cases.id DESC").Offset(int(q.Cursor)).Limit(q.Limit+1), q.Summary)
+		if err != nil {
+			return CasePage{}, err
 		}
 		next := ""
 		if len(out) > q.Limit {
 			out = out[:q.Limit]
 			next = strconv.FormatInt(q.Cursor+int64(q.Limit), 10)
 		}
-		return out, next, nil
+		return CasePage{Cases: out, Next: next}, nil
 	}
 	if q.Sort == CaseSortDue {
-		return listByDue(tx, q)
+		out, next, err := listByDue(tx, q)
+		return CasePage{Cases: out, Next: next}, err
 	}
 	if s.DB.Dialect == "mysql" {
 		// MySQL finds the page's ids first, on the index alone where the
@@ -251,16 +274,24 @@ func (s *Service) listFiltered(ctx context.Context, a *org.Actor, q CaseListQuer
 	} else {
 		tx = newestFirst(tx, q)
 	}
-	var out []Case
-	if err := tx.Find(&out).Error; err != nil {
-		return nil, "", err
+	var (
+		page CasePage
+		err  error
+	)
+	if q.Summary && s.DB.Dialect == "sqlite" {
+		page, err = findPackedCases(tx, q.Replies, q.Limit+1)
+	} else {
+		page.Cases, err = findCases(tx, q.Summary)
 	}
-	next := ""
-	if len(out) > q.Limit {
-		out = out[:q.Limit]
-		next = strconv.FormatInt(out[len(out)-1].ID, 10)
+	if err != nil {
+		return CasePage{}, err
 	}
-	return out, next, nil
+	if out := page.Cases; len(out) > q.Limit {
+		page.Cases = out[:q.Limit]
+		page.Next = strconv.FormatInt(out[q.Limit-1].ID, 10)
+		page.Replies = repliesOf(page.Replies, out[q.Limit].ID)
+	}
+	return page, nil
 }
 
 // newestFirst pages the filtered cases newest first, one more than the
@@ -282,12 +313,12 @@ func mysqlPage(tx *gorm.DB, a *org.Actor, q CaseListQuery) *gorm.DB {
 	return page
 }
 
-// CaseListPage is, on MySQL, the statement of a newest-first case list
+// NewestPageIDs is, on MySQL, the statement of a newest-first case list
 // page's ids (the next page's first among them), which ListCases joins to
 // the cases' rows, for a caller that reads more of each case of the page in
 // the same statement; ok is false where ListCases reads the list otherwise
 // (SQLite, text search, the due sort). q.Summary is ignored.
-func (s *Service) CaseListPage(ctx context.Context, a *org.Actor, q CaseListQuery) (page *gorm.DB, limit int, ok bool) {
+func (s *Service) NewestPageIDs(ctx context.Context, a *org.Actor, q CaseListQuery) (page *gorm.DB, limit int, ok bool) {
 	q = q.normalised()
 	if s.DB.Dialect != "mysql" || q.Sort == CaseSortDue {
 		return nil, 0, false
@@ -350,9 +381,9 @@ func listByDue(tx *gorm.DB, q CaseListQuery) ([]Case, string, error) {
 			tx = tx.Where("(cases.reply_due IS NULL OR cases.reply_due > ? OR (cases.reply_due = ? AND cases.id > ?))", due.String(), due.String(), id)
 		}
 	}
-	var out []Case
-	if err := tx.Order("CASE WHEN cases.reply_due IS NULL THEN 1 ELSE 0 END, cases.reply_due, " +
-		"CASE WHEN cases.reply_due IS NULL THEN -cases.id ELSE cases.id END").Limit(q.Limit + 1).Find(&out).Error; err != nil {
+	out, err := findCases(tx.Order("CASE WHEN cases.reply_due IS NULL THEN 1 ELSE 0 END, cases.reply_due, "+
+		"CASE WHEN cases.reply_due IS NULL THEN -cases.id ELSE cases.id END").Limit(q.Limit+1), q.Summary)
+	if err != nil {
 		return nil, "", err
 	}
 	next := ""

@@ -64,6 +64,12 @@ func TestCaseListAgreesWithAReferenceFilter(t *testing.T) {
 				if rng.IntN(8) == 0 { // re-addressed after delivery: the new recipient sees nothing yet
 					c.DeliveredAgencyID = &other.ID
 				}
+				number, doc := fmt.Sprintf("案%d", i), fmt.Sprintf("文%d", i)
+				c.CaseNumber, c.DocumentNumber = &number, &doc
+				if c.State == cases.StateReplied || c.State == cases.StateClosed {
+					replied, closed := delivered.AddDays(3), issued.Add(90*24*time.Hour)
+					c.FirstRepliedOn, c.ClosedAt = &replied, &closed
+				}
 			}
 			rows = append(rows, c)
 		}
@@ -135,15 +141,19 @@ func TestCaseListAgreesWithAReferenceFilter(t *testing.T) {
 	})
 }
 
-// sameListItem compares the columns a list item is read from.
+// sameListItem compares the columns a list item is read from
+// (cases.CaseSummaryColumns, which the list scans by hand).
 func sameListItem(a, b cases.Case) bool {
 	eqDate := func(x, y *calendar.Date) bool { return (x == nil) == (y == nil) && (x == nil || *x == *y) }
 	eqTime := func(x, y *time.Time) bool { return (x == nil) == (y == nil) && (x == nil || x.Equal(*y)) }
 	eqID := func(x, y *int64) bool { return (x == nil) == (y == nil) && (x == nil || *x == *y) }
-	return a.ID == b.ID && a.ProcuratorateID == b.ProcuratorateID && a.Title == b.Title && a.Field == b.Field && a.State == b.State &&
+	eqText := func(x, y *string) bool { return (x == nil) == (y == nil) && (x == nil || *x == *y) }
+	return a.ID == b.ID && a.ProcuratorateID == b.ProcuratorateID && eqText(a.CaseNumber, b.CaseNumber) &&
+		eqText(a.DocumentNumber, b.DocumentNumber) && a.Title == b.Title && a.Field == b.Field && a.State == b.State &&
 		a.Version == b.Version && eqID(a.AgencyID, b.AgencyID) && eqID(a.DeliveredAgencyID, b.DeliveredAgencyID) &&
-		a.ProsecutorID == b.ProsecutorID && eqTime(a.IssuedAt, b.IssuedAt) && eqDate(a.DeliveredOn, b.DeliveredOn) &&
-		eqDate(a.ReceivedOn, b.ReceivedOn) && eqDate(a.ReplyDue, b.ReplyDue) && a.UpdatedAt.Equal(b.UpdatedAt)
+		a.ProsecutorID == b.ProsecutorID && eqID(a.ProjectID, b.ProjectID) && eqTime(a.IssuedAt, b.IssuedAt) &&
+		eqDate(a.DeliveredOn, b.DeliveredOn) && eqDate(a.ReceivedOn, b.ReceivedOn) && eqDate(a.ReplyDue, b.ReplyDue) &&
+		eqDate(a.FirstRepliedOn, b.FirstRepliedOn) && eqTime(a.ClosedAt, b.ClosedAt) && a.UpdatedAt.Equal(b.UpdatedAt)
 }
 
 func listIDs(list []cases.Case) []int64 {

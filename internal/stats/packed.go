@@ -124,7 +124,7 @@ func (p *fieldParser) time(s string) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	var t NullTime
-	p.err = t.parse(s)
+	p.err = t.ScanText(s)
 	return t.Time, p.err == nil
 }
 

@@ -1,0 +1,273 @@
+package cases
+
+import (
+	"cmp"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"jianyi/internal/calendar"
+	"jianyi/internal/platform/database"
+)
+
+// findCases runs a case list's statement. Summary lists read
+// CaseSummaryColumns, scanned by hand: gorm's reflection (a field lookup
+// and a converter per cell) cost about as much as the read itself, as it
+// did in the filings list. Whole cases are read by gorm.
+func findCases(tx *gorm.DB, summary bool) ([]Case, error) {
+	var out []Case
+	if !summary {
+		err := tx.Find(&out).Error
+		return out, err
+	}
+	rows, err := tx.Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c Case
+		if err := scanCaseSummary(rows, &c); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// scanCaseSummary reads a row of CaseSummaryColumns (in that order) into c.
+func scanCaseSummary(rows *sql.Rows, c *Case, more ...any) error {
+	var (
+		caseNumber, documentNumber                        sql.NullString
+		agencyID, deliveredAgencyID, projectID            sql.NullInt64
+		issuedAt, closedAt                                sql.NullTime
+		deliveredOn, receivedOn, replyDue, firstRepliedOn calendar.Date
+	)
+	dest := append([]any{&c.ID, &c.ProcuratorateID, &caseNumber, &documentNumber, &c.Title, &c.Field, (*string)(&c.State), &c.Version,
+		&agencyID, &deliveredAgencyID, &c.ProsecutorID, &projectID, &issuedAt, &deliveredOn, &receivedOn, &replyDue, &firstRepliedOn,
+		&closedAt, &c.UpdatedAt}, more...)
+	if err := rows.Scan(dest...); err != nil {
+		return err
+	}
+	c.CaseNumber, c.DocumentNumber = nullable(caseNumber.String, caseNumber.Valid), nullable(documentNumber.String, documentNumber.Valid)
+	c.AgencyID, c.DeliveredAgencyID = nullable(agencyID.Int64, agencyID.Valid), nullable(deliveredAgencyID.Int64, deliveredAgencyID.Valid)
+	c.ProjectID = nullable(projectID.Int64, projectID.Valid)
+	c.IssuedAt, c.ClosedAt = nullable(issuedAt.Time, issuedAt.Valid), nullable(closedAt.Time, closedAt.Valid)
+	c.DeliveredOn, c.ReceivedOn = nullable(deliveredOn, !deliveredOn.IsZero()), nullable(receivedOn, !receivedOn.IsZero())
+	c.ReplyDue, c.FirstRepliedOn = nullable(replyDue, !replyDue.IsZero()), nullable(firstRepliedOn, !firstRepliedOn.IsZero())
+	return nil
+}
+
+// ReplyFactRow is a reply row as the reply definitions read it
+// (agency.ReplyFold).
+type ReplyFactRow struct {
+	CaseID      int64
+	ID          int64
+	Kind        string
+	Position    string
+	SubmittedOn calendar.Date
+	DueOn       *calendar.Date
+	Returned    bool
+}
+
+// pageRepliesColumn is, on SQLite, a case's reply rows as one text: each
+// "id,kind,position,submitted_on,due_on,returned" (due_on "-" when NULL,
+// returned 1 or 0), joined by ";" — the columns of ReplyFactRow. Read with
+// the page it replaces a second statement on the replies of the page's
+// cases: that statement's parse, its 50 bound ids and its reflection scan
+// cost a fifth of the overdue list's CPU for a handful of rows. The
+// subquery seeks ix_replies_facts (case_id, id, kind, position,
+// submitted_on, due_on, returned), the index alone.
+const pageRepliesColumn = "(SELECT group_concat(replies.id || ',' || replies.kind || ',' || replies.position || ',' || " +
+	"replies.submitted_on || ',' || COALESCE(replies.due_on, '-') || ',' || CASE WHEN replies.returned THEN 1 ELSE 0 END, ';') " +
+	"FROM replies WHERE replies.case_id = cases.id) AS reply_rows"
+
+// casePackedColumns are CaseSummaryColumns as SQLite's newest-first summary
+// pages read them: the numbers, codes, dates and times packed in one text
+// (CONCAT_WS with CHAR(31), NULL as "", timestamps as their stored text),
+// the four free texts apart. The pure-Go driver fetches every cell through
+// several calls under a mutex and parses each timestamp itself (failing
+// first in t.String()'s layout): 19 cells a row were two fifths of the
+// overdue list's CPU.
+var casePackedColumns = []string{"CONCAT_WS(CHAR(31), cases.id, cases.procuratorate_id, cases.state, cases.version, " +
+	"COALESCE(cases.agency_id, ''), COALESCE(cases.delivered_agency_id, ''), cases.prosecutor_id, COALESCE(cases.project_id, ''), " +
+	"COALESCE(CAST(cases.issued_at AS TEXT), ''), COALESCE(cases.delivered_on, ''), COALESCE(cases.received_on, ''), " +
+	"COALESCE(cases.reply_due, ''), COALESCE(cases.first_replied_on, ''), COALESCE(CAST(cases.closed_at AS TEXT), ''), " +
+	"CAST(cases.updated_at AS TEXT))", "cases.case_number", "cases.document_number", "cases.title", "cases.field"}
+
+// casePackedFields is the number of fields packed in casePackedColumns[0].
+const casePackedFields = 15
+
+var casePackedWithReplies = append(slices.Clip(casePackedColumns), pageRepliesColumn)
+
+// findPackedCases runs a statement that reads casePackedColumns and, with
+// replies, pageRepliesColumn after them. A reply row it cannot read (a kind
+// or position with a separator in it) leaves RepliesRead false, for the
+// caller to read them by themselves.
+func findPackedCases(tx *gorm.DB, replies bool, limit int) (CasePage, error) {
+	page := CasePage{RepliesRead: replies, Cases: make([]Case, 0, limit)}
+	cols := casePackedColumns
+	if replies {
+		cols = casePackedWithReplies
+	}
+	rows, err := tx.Select(cols).Rows()
+	if err != nil {
+		return page, err
+	}
+	defer rows.Close()
+	var (
+		packed, caseNumber, documentNumber, packedReplies sql.NullString
+		f                                                 [casePackedFields]string
+	)
+	dest := []any{&packed, &caseNumber, &documentNumber, nil, nil}
+	if replies {
+		dest = append(dest, &packedReplies)
+	}
+	for rows.Next() {
+		page.Cases = append(page.Cases, Case{})
+		c := &page.Cases[len(page.Cases)-1]
+		dest[3], dest[4] = &c.Title, &c.Field
+		if err := rows.Scan(dest...); err != nil {
+			return page, err
+		}
+		if !splitPacked(packed.String, f[:]) {
+			return page, fmt.Errorf("cases: a case read as %q, not %d fields", packed.String, len(f))
+		}
+		if err := unpackCase(c, &f); err != nil {
+			return page, fmt.Errorf("cases: case %s: %w", f[0], err)
+		}
+		c.CaseNumber, c.DocumentNumber = nullable(caseNumber.String, caseNumber.Valid), nullable(documentNumber.String, documentNumber.Valid)
+		if page.RepliesRead && packedReplies.Valid {
+			n := len(page.Replies)
+			if page.Replies, err = appendReplyRows(page.Replies, c.ID, packedReplies.String); err != nil {
+				page.Replies, page.RepliesRead = nil, false
+			} else {
+				slices.SortFunc(page.Replies[n:], func(a, b ReplyFactRow) int { return cmp.Compare(a.ID, b.ID) })
+			}
+		}
+	}
+	return page, rows.Err()
+}
+
+// splitPacked splits s at CHAR(31) into exactly len(f) fields; false when
+// it holds more or fewer.
+func splitPacked(s string, f []string) bool {
+	n := 0
+	for v := range strings.SplitSeq(s, "\x1f") {
+		if n == len(f) {
+			return false
+		}
+		f[n] = v
+		n++
+	}
+	return n == len(f)
+}
+
+// unpackCase sets the fields of c packed in casePackedColumns[0].
+func unpackCase(c *Case, f *[casePackedFields]string) error {
+	var p fieldParser
+	c.ID, c.ProcuratorateID, c.State, c.Version = p.id(f[0]), p.id(f[1]), CaseState(f[2]), int(p.id(f[3]))
+	c.AgencyID, c.DeliveredAgencyID, c.ProsecutorID, c.ProjectID = p.optID(f[4]), p.optID(f[5]), p.id(f[6]), p.optID(f[7])
+	c.IssuedAt, c.DeliveredOn, c.ReceivedOn, c.ReplyDue = p.instant(f[8]), p.date(f[9]), p.date(f[10]), p.date(f[11])
+	c.FirstRepliedOn, c.ClosedAt = p.date(f[12]), p.instant(f[13])
+	if t := p.instant(f[14]); t != nil {
+		c.UpdatedAt = *t
+	}
+	return p.err
+}
+
+// fieldParser reads the fields of a packed row ("" for NULL); the first
+// error sticks.
+type fieldParser struct{ err error }
+
+func (p *fieldParser) id(s string) int64 {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil && p.err == nil {
+		p.err = err
+	}
+	return n
+}
+
+func (p *fieldParser) optID(s string) *int64 {
+	if s == "" {
+		return nil
+	}
+	n := p.id(s)
+	return &n
+}
+
+func (p *fieldParser) date(s string) *calendar.Date {
+	if s == "" {
+		return nil
+	}
+	var d calendar.Date
+	if err := d.ScanText(s); err != nil && p.err == nil {
+		p.err = err
+	}
+	return &d
+}
+
+// instant is a timestamp as database.NullTime reads SQLite's text.
+func (p *fieldParser) instant(s string) *time.Time {
+	if s == "" {
+		return nil
+	}
+	var t database.NullTime
+	if err := t.ScanText(s); err != nil && p.err == nil {
+		p.err = err
+	}
+	return &t.Time
+}
+
+// appendReplyRows appends the reply rows of a case packed as
+// pageRepliesColumn packs them.
+func appendReplyRows(out []ReplyFactRow, caseID int64, packed string) ([]ReplyFactRow, error) {
+	for row := range strings.SplitSeq(packed, ";") {
+		var f [6]string
+		n := 0
+		for v := range strings.SplitSeq(row, ",") {
+			if n == len(f) {
+				return out, errPackedReply
+			}
+			f[n] = v
+			n++
+		}
+		if n != len(f) {
+			return out, errPackedReply
+		}
+		r := ReplyFactRow{CaseID: caseID, Kind: f[1], Position: f[2], Returned: f[5] == "1"}
+		var err error
+		if r.ID, err = strconv.ParseInt(f[0], 10, 64); err != nil {
+			return out, errPackedReply
+		}
+		if err := r.SubmittedOn.ScanText(f[3]); err != nil {
+			return out, errPackedReply
+		}
+		if f[4] != "-" {
+			var due calendar.Date
+			if err := due.ScanText(f[4]); err != nil {
+				return out, errPackedReply
+			}
+			r.DueOn = &due
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+var errPackedReply = errors.New("cases: a reply row packed with a separator in a value")
+
+// repliesOf drops the reply rows of the case read past the page's end
+// (rows are in page order: it is the last case's).
+func repliesOf(rows []ReplyFactRow, past int64) []ReplyFactRow {
+	for len(rows) > 0 && rows[len(rows)-1].CaseID == past {
+		rows = rows[:len(rows)-1]
+	}
+	return rows
+}
