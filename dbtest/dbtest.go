@@ -400,6 +400,17 @@ func OpenBenchDB(b *testing.B) *database.DB {
 	return db
 }
 
+// ActorNamed is the actor of a seeded user (dbtest.EachSeeded's accounts:
+// casemgr1, prosecutor1, agency1, …), as a request from 127.0.0.1 makes it.
+func ActorNamed(t testing.TB, db *database.DB, username string) *org.Actor {
+	t.Helper()
+	var u org.User
+	if err := db.Where("username = ?", username).First(&u).Error; err != nil {
+		t.Fatalf("%s: %v", username, err)
+	}
+	return org.ActorFor(&u, "127.0.0.1", "test")
+}
+
 // EnvBenchUser names the user a benchmark on a generated province acts as
 // instead of its own choice.
 const EnvBenchUser = "JIANYI_BENCH_USER"

@@ -26,13 +26,7 @@ func TestListCasesWithClassesAgreesWithTwoReads(t *testing.T) {
 	t.Parallel()
 	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
-		user := func(name string) *org.Actor {
-			var u org.User
-			if err := db.Where("username = ?", name).First(&u).Error; err != nil {
-				t.Fatal(err)
-			}
-			return org.ActorFor(&u, "127.0.0.1", "test")
-		}
+		user := func(name string) *org.Actor { return dbtest.ActorNamed(t, db, name) }
 		casemgr, pros, ag := user("casemgr1"), user("prosecutor1"), user("agency1")
 		today := calendar.NewDate(2026, 3, 2)
 		rng := rand.New(rand.NewPCG(18, 7))

@@ -10,7 +10,6 @@ import (
 	"jianyi/dbtest"
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
-	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
 )
 
@@ -25,11 +24,7 @@ func TestCasePageRepliesAreTheCasesReplies(t *testing.T) {
 	t.Parallel()
 	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
-		var u org.User
-		if err := db.Where("username = ?", "prosecutor1").First(&u).Error; err != nil {
-			t.Fatal(err)
-		}
-		a := org.ActorFor(&u, "127.0.0.1", "test")
+		a := dbtest.ActorNamed(t, db, "prosecutor1")
 		t0 := time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
 		var list []cases.Case
 		for i := range 11 {

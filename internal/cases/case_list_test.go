@@ -23,13 +23,7 @@ func TestCaseListAgreesWithAReferenceFilter(t *testing.T) {
 	t.Parallel()
 	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
-		user := func(name string) *org.Actor {
-			var u org.User
-			if err := db.Where("username = ?", name).First(&u).Error; err != nil {
-				t.Fatal(err)
-			}
-			return org.ActorFor(&u, "127.0.0.1", "test")
-		}
+		user := func(name string) *org.Actor { return dbtest.ActorNamed(t, db, name) }
 		casemgr, cityPros, agency := user("casemgr1"), user("cityprosecutor1"), user("agency1")
 		pros := user("prosecutor1")
 		var other org.Agency
