@@ -299,14 +299,14 @@ func (s *Scope) PrevInScope(alias string) (string, []any) {
 // compareCaseRows lists the differences between the case rows recomputed
 // (every case, linked) and those stored: group, next day of change, and
 // what the recurrence reads.
-func compareCaseRows(tx *gorm.DB, c *computed) []Difference {
+func compareCaseRows(tx *gorm.DB, cases []caseGroup) []Difference {
 	var stored []caseGroup
 	if err := tx.Find(&stored).Error; err != nil {
 		return []Difference{{CaseRowsTable, "(unreadable)", err.Error()}}
 	}
-	want := make(map[int64]*caseGroup, len(c.cases))
-	for i := range c.cases {
-		want[c.cases[i].CaseID] = &c.cases[i]
+	want := make(map[int64]*caseGroup, len(cases))
+	for i := range cases {
+		want[cases[i].CaseID] = &cases[i]
 	}
 	return compareRows(CaseRowsTable, want, stored, func(r caseGroup) int64 { return r.CaseID })
 }

@@ -434,35 +434,20 @@ func groupsChangingBy(db *gorm.DB, day calendar.Date) (int64, error) {
 }
 
 // CatchUp brings the maintained aggregates up to the audit trail's last
-// entry and to today. It writes nothing when they are current. A full
-// recount (the first build, a calendar edit, a large backlog) reads outside
-// any transaction and writes in a short one, so writers are not held up
-// (on SQLite the write lock is one for the whole database).
+// entry and to today. It writes nothing when they are current. Both ways —
+// a catch-up of what changed (catchUpOnce) and a full recount (the first
+// build, a calendar edit, a large backlog: recountAll) — read outside any
+// transaction and write only what changed, in short transactions, so
+// writers are not held up (on SQLite the write lock is the whole
+// database's).
 func (s *Service) CatchUp(ctx context.Context) error {
 	today := s.Clock.Today()
 	mu, _ := rollupLocks.LoadOrStore(s.DB, &sync.Mutex{})
 	mu.(*sync.Mutex).Lock()
 	defer mu.(*sync.Mutex).Unlock()
-	st, current, err := rollupCurrent(s.DB.WithContext(ctx), today)
+	_, current, err := rollupCurrent(s.DB.WithContext(ctx), today)
 	if err != nil || current {
 		return err
-	}
-	asOf, err := calendar.ParseDate(st.AsOf)
-	if st.AsOf == "" || err != nil || today.Before(asOf) {
-		return s.rebuildAll(ctx, today)
-	}
-	// A new day's size is decided before the write lock: walking more
-	// than rebuildGroups groups inside the transaction only to give way to
-	// a full recount held every writer up (and on SQLite the lock is the
-	// whole database's).
-	if today.After(asOf) {
-		n, err := groupsChangingBy(s.DB.WithContext(ctx), today)
-		if err != nil {
-			return err
-		}
-		if n > int64(s.rebuildAbove()) {
-			return s.rebuildAll(ctx, today)
-		}
 	}
 	for attempt := 1; ; attempt++ {
 		err = s.catchUpOnce(ctx, today)
@@ -597,9 +582,7 @@ var factlessActions = []string{"document.generate", "case.draft_saved", "case.in
 type catchUpPlan struct {
 	was   rollupState
 	maxID int64
-	// dirty are the cases whose rows are replaced; groups the groups
-	// recounted, with their cases' rows.
-	dirty  []int64
+	// groups are the groups recounted, with their cases' rows.
 	groups map[rollupKey]*computed
 	// The case rows to write, by procuratorate (planCaseRows): removed (no
 	// longer issued), added, and the columns that changed of the others —
@@ -633,15 +616,8 @@ func (s *Service) catchUpOnce(ctx context.Context, today calendar.Date) error {
 	for i, procs := range parts {
 		last := i == len(parts)-1
 		err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
-			var st rollupState
-			if err := database.LockRow(tx).First(&st, 1).Error; err != nil {
+			if err := lockUnmoved(tx, p.was, today, p.maxID); err != nil {
 				return err
-			}
-			if !sameState(st, p.was) {
-				if st.AsOf == today.String() && st.AuditID >= p.maxID {
-					return errLaterState
-				}
-				return errRollupMoved
 			}
 			return s.applyCatchUp(tx, p, procs, last, today)
 		})
@@ -654,10 +630,6 @@ func (s *Service) catchUpOnce(ctx context.Context, today calendar.Date) error {
 	}
 	return nil
 }
-
-// errLaterState ends a catch-up's writes: another process caught up as
-// far meanwhile.
-var errLaterState = errors.New("stats rollup: caught up by another process")
 
 // groupsPerWrite is about how many groups one write transaction of a
 // catch-up replaces.
@@ -761,6 +733,15 @@ func (s *Service) planCatchUp(db *gorm.DB, today calendar.Date) (*catchUpPlan, e
 	}
 	dirty := maps.Clone(acted)
 	if today.After(asOf) {
+		// A new day's size is decided before reading its cases' rows: a
+		// day that gives way to a full recount is not walked first.
+		n, err := groupsChangingBy(db, today)
+		if err != nil {
+			return nil, err
+		}
+		if n > int64(s.rebuildAbove()) {
+			return nil, errFullRecount
+		}
 		var ids []int64
 		if err := db.Table("stats_case_groups").Where("next_change_on <= ?", today.String()).Pluck("case_id", &ids).Error; err != nil {
 			return nil, err
@@ -776,11 +757,10 @@ func (s *Service) planCatchUp(db *gorm.DB, today calendar.Date) (*catchUpPlan, e
 			appProcs[p] = true
 		}
 	}
-	p.dirty = sortedIDs(dirty)
 	groups := map[rollupKey]bool{}
 	countProcs := map[int64]bool{}
 	stored := map[int64]caseGroup{} // the case rows of the cases recounted, as stored
-	for _, chunk := range chunks(p.dirty) {
+	for _, chunk := range chunks(sortedIDs(dirty)) {
 		procs, err := applicationProcs(db, chunk)
 		if err != nil {
 			return nil, err
@@ -1123,29 +1103,10 @@ func (s *Service) recountOnce(ctx context.Context, today calendar.Date) (int, er
 	if err := db.Table("audit_entries").Select("COALESCE(MAX(id), 0)").Scan(&auditID).Error; err != nil {
 		return 0, err
 	}
-	c, err := recount(db, s.Clock.Location(), today, nil)
+	e, err := s.countEverything(db, today)
 	if err != nil {
 		return 0, err
 	}
-	linkAll(c)
-	var counts []countRow
-	if err := countsSelect(s.DB, db).Scan(&counts).Error; err != nil {
-		return 0, err
-	}
-	apps, err := countApplications(db, nil, today)
-	if err != nil {
-		return 0, err
-	}
-	rows, err := c.rows()
-	if err != nil {
-		return 0, err
-	}
-	fine := make(map[rollupKey]*RollupRow, len(rows))
-	for i := range rows {
-		fine[rows[i].key()] = &rows[i]
-	}
-	sums := sumLevels(rows)
-	levels := countLevels(counts)
 	paths, err := loadSubtreePaths(db)
 	if err != nil {
 		return 0, err
@@ -1156,17 +1117,17 @@ func (s *Service) recountOnce(ctx context.Context, today calendar.Date) (int, er
 	}
 	var changes []tableChange
 	for _, diff := range []func() (tableChange, error){
-		func() (tableChange, error) { return diffByProcuratorate(db, "stats_rollup", fine) },
-		func() (tableChange, error) { return diffByProcuratorate(db, sumsTable, sums) },
-		func() (tableChange, error) { return diffByProcuratorate(db, "stats_counts", levels) },
+		func() (tableChange, error) { return diffByProcuratorate(db, "stats_rollup", e.fine) },
+		func() (tableChange, error) { return diffByProcuratorate(db, sumsTable, e.sums) },
+		func() (tableChange, error) { return diffByProcuratorate(db, "stats_counts", e.levels) },
 		func() (tableChange, error) {
-			return diffByProcuratorate(db, subtreeSumsTable, subtreeOf[rollupKey](values(sums), paths))
+			return diffByProcuratorate(db, subtreeSumsTable, subtreeOf[rollupKey](values(e.sums), paths))
 		},
 		func() (tableChange, error) {
-			return diffByProcuratorate(db, subtreeCountsTable, subtreeOf[levelCountKey](values(levels), paths))
+			return diffByProcuratorate(db, subtreeCountsTable, subtreeOf[levelCountKey](values(e.levels), paths))
 		},
-		func() (tableChange, error) { return diffByProcuratorate(db, "stats_application_counts", apps) },
-		func() (tableChange, error) { return diffCaseGroups(db, c.cases) },
+		func() (tableChange, error) { return diffByProcuratorate(db, "stats_application_counts", e.apps) },
+		func() (tableChange, error) { return diffCaseGroups(db, e.cases) },
 	} {
 		ch, err := diff()
 		if err != nil {
@@ -1179,6 +1140,43 @@ func (s *Service) recountOnce(ctx context.Context, today calendar.Date) (int, er
 		n += ch.size()
 	}
 	return n, s.writeChanges(ctx, was, today, auditID, changes)
+}
+
+// everything is every aggregate row counted afresh from the raw rows as of
+// a day: what a full recount writes and Verify compares with the rows
+// stored.
+type everything struct {
+	cases  []caseGroup // in case id order, the chains linked
+	fine   map[rollupKey]*RollupRow
+	sums   map[rollupKey]*RollupRow
+	levels map[levelCountKey]*levelCount
+	apps   map[int64]*appCount
+}
+
+// countEverything counts every aggregate row from the raw rows as of asOf.
+func (s *Service) countEverything(db *gorm.DB, asOf calendar.Date) (*everything, error) {
+	c, err := recount(db, s.Clock.Location(), asOf, nil)
+	if err != nil {
+		return nil, err
+	}
+	linkAll(c)
+	var counts []countRow
+	if err := countsSelect(s.DB, db).Scan(&counts).Error; err != nil {
+		return nil, err
+	}
+	apps, err := countApplications(db, nil, asOf)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := c.rows()
+	if err != nil {
+		return nil, err
+	}
+	fine := make(map[rollupKey]*RollupRow, len(rows))
+	for i := range rows {
+		fine[rows[i].key()] = &rows[i]
+	}
+	return &everything{cases: c.cases, fine: fine, sums: sumLevels(rows), levels: countLevels(counts), apps: apps}, nil
 }
 
 func saveState(tx *gorm.DB, today calendar.Date, auditID int64) error {
@@ -1340,17 +1338,12 @@ func (s *Service) Verify(ctx context.Context) (groups int, diffs []Difference, e
 		if err != nil {
 			return err
 		}
-		c, err := recount(tx, s.Clock.Location(), asOf, nil)
+		e, err := s.countEverything(tx, asOf)
 		if err != nil {
 			return err
 		}
-		linkAll(c)
-		diffs = append(diffs, compareCaseRows(tx, c)...)
-		rows, err := c.rows()
-		if err != nil {
-			return err
-		}
-		groups = len(rows)
+		diffs = append(diffs, compareCaseRows(tx, e.cases)...)
+		groups = len(e.fine)
 		var stored, storedSums []RollupRow
 		if err := tx.Find(&stored).Error; err != nil {
 			return err
@@ -1358,41 +1351,25 @@ func (s *Service) Verify(ctx context.Context) (groups int, diffs []Difference, e
 		if err := tx.Table(sumsTable).Find(&storedSums).Error; err != nil {
 			return err
 		}
-		want := make(map[rollupKey]*RollupRow, len(rows))
-		for i := range rows {
-			want[rows[i].key()] = &rows[i]
-		}
 		rollupKeyOf := func(r RollupRow) rollupKey { return r.key() }
-		diffs = append(diffs, compareRows("stats_rollup", want, stored, rollupKeyOf)...)
-		wantSums := sumLevels(rows)
-		diffs = append(diffs, compareRows(sumsTable, wantSums, storedSums, rollupKeyOf)...)
-
-		var fine []countRow
+		diffs = append(diffs, compareRows("stats_rollup", e.fine, stored, rollupKeyOf)...)
+		diffs = append(diffs, compareRows(sumsTable, e.sums, storedSums, rollupKeyOf)...)
 		var storedCounts []levelCount
-		if err := countsSelect(s.DB, tx).Scan(&fine).Error; err != nil {
-			return err
-		}
 		if err := tx.Find(&storedCounts).Error; err != nil {
 			return err
 		}
-		wantCounts := countLevels(fine)
 		countKeyOf := func(r levelCount) levelCountKey { return r.key() }
-		diffs = append(diffs, compareRows("stats_counts", wantCounts, storedCounts, countKeyOf)...)
-		subDiffs, err := verifySubtree(tx, values(wantSums), values(wantCounts), rollupKeyOf, countKeyOf)
+		diffs = append(diffs, compareRows("stats_counts", e.levels, storedCounts, countKeyOf)...)
+		subDiffs, err := verifySubtree(tx, values(e.sums), values(e.levels), rollupKeyOf, countKeyOf)
 		if err != nil {
 			return err
 		}
 		diffs = append(diffs, subDiffs...)
-
-		apps, err := countApplications(tx, nil, asOf)
-		if err != nil {
-			return err
-		}
 		var storedApps []appCount
 		if err := tx.Find(&storedApps).Error; err != nil {
 			return err
 		}
-		diffs = append(diffs, compareRows("stats_application_counts", apps, storedApps, func(r appCount) int64 { return r.ProcuratorateID })...)
+		diffs = append(diffs, compareRows("stats_application_counts", e.apps, storedApps, func(r appCount) int64 { return r.ProcuratorateID })...)
 
 		wantProjects, err := projects.CountProjectCases(tx, nil)
 		if err != nil {

@@ -180,16 +180,9 @@ func sameState(a, b rollupState) bool {
 // checking that the aggregates are still in the state read before the
 // comparison (was), and saves the new state.
 func (s *Service) writeChanges(ctx context.Context, was rollupState, today calendar.Date, auditID int64, changes []tableChange) error {
-	return s.DB.WithTx(ctx, func(tx *gorm.DB) error {
-		var st rollupState
-		if err := database.LockRow(tx).First(&st, 1).Error; err != nil {
+	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
+		if err := lockUnmoved(tx, was, today, auditID); err != nil {
 			return err
-		}
-		if !sameState(st, was) {
-			if st.AsOf == today.String() && st.AuditID >= auditID {
-				return nil // another process counted the same or a later state meanwhile
-			}
-			return errRollupMoved
 		}
 		for _, c := range changes {
 			if err := c.apply(tx); err != nil {
@@ -198,7 +191,34 @@ func (s *Service) writeChanges(ctx context.Context, was rollupState, today calen
 		}
 		return saveState(tx, today, auditID)
 	})
+	if errors.Is(err, errLaterState) {
+		return nil
+	}
+	return err
 }
+
+// lockUnmoved locks the aggregates' state in tx and checks that it is still
+// was, the state read before a recount or a catch-up's plan: errLaterState
+// when another process counted the same or a later state of today
+// meanwhile (that state stands), errRollupMoved when it moved otherwise
+// (start again).
+func lockUnmoved(tx *gorm.DB, was rollupState, today calendar.Date, auditID int64) error {
+	var st rollupState
+	if err := database.LockRow(tx).First(&st, 1).Error; err != nil {
+		return err
+	}
+	switch {
+	case sameState(st, was):
+		return nil
+	case st.AsOf == today.String() && st.AuditID >= auditID:
+		return errLaterState
+	}
+	return errRollupMoved
+}
+
+// errLaterState ends a recount's or a catch-up's writes: another process
+// counted as far meanwhile.
+var errLaterState = errors.New("stats rollup: counted as far by another process")
 
 // rollupStateOf reads the aggregates' state.
 func rollupStateOf(db *gorm.DB) (rollupState, error) {
