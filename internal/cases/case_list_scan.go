@@ -8,12 +8,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"gorm.io/gorm"
 
 	"jianyi/internal/calendar"
-	"jianyi/internal/platform/database"
+	"jianyi/internal/platform/packed"
 )
 
 // findCases runs a case list's statement. Summary lists read
@@ -122,10 +121,10 @@ func findPackedCases(tx *gorm.DB, replies bool, limit int) (CasePage, error) {
 	}
 	defer rows.Close()
 	var (
-		packed, caseNumber, documentNumber, packedReplies sql.NullString
-		f                                                 [casePackedFields]string
+		row, caseNumber, documentNumber, packedReplies sql.NullString
+		f                                              [casePackedFields]string
 	)
-	dest := []any{&packed, &caseNumber, &documentNumber, nil, nil}
+	dest := []any{&row, &caseNumber, &documentNumber, nil, nil}
 	if replies {
 		dest = append(dest, &packedReplies)
 	}
@@ -136,8 +135,8 @@ func findPackedCases(tx *gorm.DB, replies bool, limit int) (CasePage, error) {
 		if err := rows.Scan(dest...); err != nil {
 			return page, err
 		}
-		if !splitPacked(packed.String, f[:]) {
-			return page, fmt.Errorf("cases: a case read as %q, not %d fields", packed.String, len(f))
+		if !packed.Split(row.String, f[:]) {
+			return page, fmt.Errorf("cases: a case read as %q, not %d fields", row.String, len(f))
 		}
 		if err := unpackCase(c, &f); err != nil {
 			return page, fmt.Errorf("cases: case %s: %w", f[0], err)
@@ -155,80 +154,23 @@ func findPackedCases(tx *gorm.DB, replies bool, limit int) (CasePage, error) {
 	return page, rows.Err()
 }
 
-// splitPacked splits s at CHAR(31) into exactly len(f) fields; false when
-// it holds more or fewer.
-func splitPacked(s string, f []string) bool {
-	n := 0
-	for v := range strings.SplitSeq(s, "\x1f") {
-		if n == len(f) {
-			return false
-		}
-		f[n] = v
-		n++
-	}
-	return n == len(f)
-}
-
 // unpackCase sets the fields of c packed in casePackedColumns[0].
 func unpackCase(c *Case, f *[casePackedFields]string) error {
-	var p fieldParser
-	c.ID, c.ProcuratorateID, c.State, c.Version = p.id(f[0]), p.id(f[1]), CaseState(f[2]), int(p.id(f[3]))
-	c.AgencyID, c.DeliveredAgencyID, c.ProsecutorID, c.ProjectID = p.optID(f[4]), p.optID(f[5]), p.id(f[6]), p.optID(f[7])
-	c.IssuedAt, c.DeliveredOn, c.ReceivedOn, c.ReplyDue = p.instant(f[8]), p.date(f[9]), p.date(f[10]), p.date(f[11])
-	c.FirstRepliedOn, c.ClosedAt = p.date(f[12]), p.instant(f[13])
-	if t := p.instant(f[14]); t != nil {
+	var p packed.Parser
+	c.ID, c.ProcuratorateID, c.State, c.Version = p.ID(f[0]), p.ID(f[1]), CaseState(f[2]), int(p.ID(f[3]))
+	c.AgencyID, c.DeliveredAgencyID, c.ProsecutorID, c.ProjectID = p.OptID(f[4]), p.OptID(f[5]), p.ID(f[6]), p.OptID(f[7])
+	c.IssuedAt, c.DeliveredOn, c.ReceivedOn, c.ReplyDue = p.Instant(f[8]), p.OptDate(f[9]), p.OptDate(f[10]), p.OptDate(f[11])
+	c.FirstRepliedOn, c.ClosedAt = p.OptDate(f[12]), p.Instant(f[13])
+	if t := p.Instant(f[14]); t != nil {
 		c.UpdatedAt = *t
 	}
-	return p.err
-}
-
-// fieldParser reads the fields of a packed row ("" for NULL); the first
-// error sticks.
-type fieldParser struct{ err error }
-
-func (p *fieldParser) id(s string) int64 {
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil && p.err == nil {
-		p.err = err
-	}
-	return n
-}
-
-func (p *fieldParser) optID(s string) *int64 {
-	if s == "" {
-		return nil
-	}
-	n := p.id(s)
-	return &n
-}
-
-func (p *fieldParser) date(s string) *calendar.Date {
-	if s == "" {
-		return nil
-	}
-	var d calendar.Date
-	if err := d.ScanText(s); err != nil && p.err == nil {
-		p.err = err
-	}
-	return &d
-}
-
-// instant is a timestamp as database.NullTime reads SQLite's text.
-func (p *fieldParser) instant(s string) *time.Time {
-	if s == "" {
-		return nil
-	}
-	var t database.NullTime
-	if err := t.ScanText(s); err != nil && p.err == nil {
-		p.err = err
-	}
-	return &t.Time
+	return p.Err
 }
 
 // appendReplyRows appends the reply rows of a case packed as
 // pageRepliesColumn packs them.
-func appendReplyRows(out []ReplyFactRow, caseID int64, packed string) ([]ReplyFactRow, error) {
-	for row := range strings.SplitSeq(packed, ";") {
+func appendReplyRows(out []ReplyFactRow, caseID int64, text string) ([]ReplyFactRow, error) {
+	for row := range strings.SplitSeq(text, ";") {
 		var f [6]string
 		n := 0
 		for v := range strings.SplitSeq(row, ",") {

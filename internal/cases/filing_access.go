@@ -16,6 +16,7 @@ import (
 	"jianyi/internal/org"
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/database"
+	"jianyi/internal/platform/packed"
 )
 
 // FilingView is a 备案 as the higher procuratorate reads it: the filing and
@@ -314,35 +315,35 @@ func filingViews(db *gorm.DB, names map[int64]string, query string, args ...any)
 func packedFilingViews(rows *sql.Rows, names map[int64]string) ([]FilingView, error) {
 	out := []FilingView{}
 	var (
-		packed                     string
+		row                        string
 		documentNumber, agencyName sql.NullString
 		f                          [filingPackedFields]string
 	)
 	for rows.Next() {
 		var v FilingView
-		dest := []any{&packed, &documentNumber, &v.Title, &v.Field, &agencyName}
+		dest := []any{&row, &documentNumber, &v.Title, &v.Field, &agencyName}
 		if names == nil {
 			dest = append(dest, &v.ProcuratorateName)
 		}
 		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
-		if !splitPacked(packed, f[:]) {
-			return nil, fmt.Errorf("cases: a filing read as %q, not %d fields", packed, len(f))
+		if !packed.Split(row, f[:]) {
+			return nil, fmt.Errorf("cases: a filing read as %q, not %d fields", row, len(f))
 		}
-		var p fieldParser
-		v.ID, v.CaseID, v.ProcuratorateID, v.ParentProcuratorateID = p.id(f[0]), p.id(f[1]), p.id(f[2]), p.id(f[3])
-		if due := p.date(f[4]); due != nil {
+		var p packed.Parser
+		v.ID, v.CaseID, v.ProcuratorateID, v.ParentProcuratorateID = p.ID(f[0]), p.ID(f[1]), p.ID(f[2]), p.ID(f[3])
+		if due := p.OptDate(f[4]); due != nil {
 			v.DueOn = *due
 		}
-		v.Status, v.FiledAt, v.FiledOn, v.ReportFileID = f[5], p.instant(f[6]), p.date(f[7]), p.optID(f[8])
-		if t := p.instant(f[9]); t != nil {
+		v.Status, v.FiledAt, v.FiledOn, v.ReportFileID = f[5], p.Instant(f[6]), p.OptDate(f[7]), p.OptID(f[8])
+		if t := p.Instant(f[9]); t != nil {
 			v.CreatedAt = *t
 		}
-		v.AgencyID, v.CaseState, v.IssuedAt, v.DeliveredOn = p.optID(f[10]), CaseState(f[11]), p.instant(f[12]), p.date(f[13])
-		v.ReceivedOn, v.ReplyDue, v.UrgentDays = p.date(f[14]), p.date(f[15]), int(p.id(f[16]))
-		if p.err != nil {
-			return nil, fmt.Errorf("cases: filing %s: %w", f[0], p.err)
+		v.AgencyID, v.CaseState, v.IssuedAt, v.DeliveredOn = p.OptID(f[10]), CaseState(f[11]), p.Instant(f[12]), p.OptDate(f[13])
+		v.ReceivedOn, v.ReplyDue, v.UrgentDays = p.OptDate(f[14]), p.OptDate(f[15]), int(p.ID(f[16]))
+		if p.Err != nil {
+			return nil, fmt.Errorf("cases: filing %s: %w", f[0], p.Err)
 		}
 		if names != nil {
 			v.ProcuratorateName = names[v.ProcuratorateID]

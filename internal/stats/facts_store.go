@@ -12,6 +12,7 @@ import (
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
 	"jianyi/internal/platform/database"
+	"jianyi/internal/platform/packed"
 )
 
 // factsBatch is how many cases one round of fact queries covers: the cases
@@ -142,7 +143,7 @@ func fillFacts(tx *gorm.DB, rows []CaseRow, facts []CaseFacts, loc *time.Locatio
 	// Replies come in case order: each case's are folded as they come.
 	var (
 		f     [7]string
-		p     fieldParser
+		p     packed.Parser
 		reply agency.ReplyFactRow
 		fold  agency.ReplyFold
 		cur   *CaseFacts
@@ -155,16 +156,16 @@ func fillFacts(tx *gorm.DB, rows []CaseRow, facts []CaseFacts, loc *time.Locatio
 		}
 	}
 	err := scanPacked(of("replies", packedExpr(replyFactFields[:])).Order("replies.case_id, replies.id"), f[:], func() error {
-		reply = agency.ReplyFactRow{CaseID: p.id(f[0]), ID: p.id(f[1]), SubmittedOn: p.date(f[2]), Returned: p.bool(f[4]), Kind: f[5], Position: f[6]}
-		if due := p.date(f[3]); !due.IsZero() {
+		reply = agency.ReplyFactRow{CaseID: p.ID(f[0]), ID: p.ID(f[1]), SubmittedOn: p.Date(f[2]), Returned: p.Bool(f[4]), Kind: f[5], Position: f[6]}
+		if due := p.Date(f[3]); !due.IsZero() {
 			if len(dues) == cap(dues) {
 				dues = make([]calendar.Date, 0, 256)
 			}
 			dues = append(dues, due)
 			reply.DueOn = &dues[len(dues)-1]
 		}
-		if p.err != nil {
-			return fmt.Errorf("stats: reply %s: %w", f[1], p.err)
+		if p.Err != nil {
+			return fmt.Errorf("stats: reply %s: %w", f[1], p.Err)
 		}
 		if cur == nil || cur.CaseID != reply.CaseID {
 			flush()
@@ -199,10 +200,10 @@ func fillFacts(tx *gorm.DB, rows []CaseRow, facts []CaseFacts, loc *time.Locatio
 	}
 
 	err = scanPacked(of("case_deliveries", packedExpr(deliveryFactFields[:])).Order("case_deliveries.case_id, case_deliveries.id"), f[:2], func() error {
-		if c := at(p.id(f[0])); c != nil {
+		if c := at(p.ID(f[0])); c != nil {
 			c.DeliveryMethod = f[1]
 		}
-		return p.err
+		return p.Err
 	})
 	if err != nil {
 		return err
@@ -210,11 +211,11 @@ func fillFacts(tx *gorm.DB, rows []CaseRow, facts []CaseFacts, loc *time.Locatio
 
 	filings := make([]FilingFact, 0, len(rows)) // what Filing points to
 	err = scanPacked(of("filings", packedExpr(filingFactFields[:])), f[:3], func() error {
-		c := at(p.id(f[0]))
-		due := p.date(f[1])
-		filedAt, filed := p.time(f[2])
-		if p.err != nil {
-			return fmt.Errorf("stats: filing of case %s: %w", f[0], p.err)
+		c := at(p.ID(f[0]))
+		due := p.Date(f[1])
+		filedAt, filed := p.Time(f[2])
+		if p.Err != nil {
+			return fmt.Errorf("stats: filing of case %s: %w", f[0], p.Err)
 		}
 		if c == nil {
 			return nil

@@ -26,6 +26,7 @@ import (
 	"jianyi/internal/org"
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
+	"jianyi/internal/platform/packed"
 )
 
 // LedgerRow is one line of the 工作台账: one issued recommendation, its
@@ -661,18 +662,18 @@ func (b *ledgerBatchBuf) scan(tx, q *gorm.DB) error {
 	}
 	b.rows, b.base, b.refs, b.reread = b.rows[:0], b.base[:0], b.refs[:0], b.reread[:0]
 	var (
-		packed string
+		row    string
 		fields [ledgerFieldCount]string
 	)
-	err := scanEach(q, []any{&packed}, func() error {
+	err := scanEach(q, []any{&row}, func() error {
 		n := len(b.rows)
 		b.rows, b.refs = b.rows[:n+1], b.refs[:n+1]
-		if splitPacked(packed, fields[:]) {
+		if packed.Split(row, fields[:]) {
 			return b.set(n, &fields)
 		}
-		id, err := strconv.ParseInt(packed[:max(0, strings.IndexByte(packed, packSep))], 10, 64)
+		id, err := strconv.ParseInt(row[:max(0, strings.IndexByte(row, packed.Sep))], 10, 64)
 		if err != nil {
-			return fmt.Errorf("ledger: a case read as %q: %w", packed, err)
+			return fmt.Errorf("ledger: a case read as %q: %w", row, err)
 		}
 		b.rows[n] = LedgerRow{CaseRow: CaseRow{ID: id}}
 		b.reread = append(b.reread, id)
@@ -722,31 +723,31 @@ func (b *ledgerBatchBuf) readAgain(tx *gorm.DB) error {
 
 // set fills row n of the batch from its fields.
 func (b *ledgerBatchBuf) set(n int, f *[ledgerFieldCount]string) error {
-	var p fieldParser
+	var p packed.Parser
 	r := &b.rows[n]
-	*r = LedgerRow{CaseRow: CaseRow{ID: p.id(f[lfID]), ProcuratorateID: p.id(f[lfProcuratorate]), DepartmentID: p.id(f[lfDepartment]),
+	*r = LedgerRow{CaseRow: CaseRow{ID: p.ID(f[lfID]), ProcuratorateID: p.ID(f[lfProcuratorate]), DepartmentID: p.ID(f[lfDepartment]),
 		State: cases.CaseState(f[lfState]), Rectification: f[lfRectification]},
 		CaseNumber: f[lfCaseNumber], DocumentNumber: f[lfDocumentNumber], Title: f[lfTitle], Field: f[lfField], Source: f[lfSource]}
-	b.refs[n] = ledgerRefs{agency: p.id(f[lfAgency]), prosecutor: p.id(f[lfProsecutor]), project: p.id(f[lfProject])}
+	b.refs[n] = ledgerRefs{agency: p.ID(f[lfAgency]), prosecutor: p.ID(f[lfProsecutor]), project: p.ID(f[lfProject])}
 	if b.refs[n].agency != 0 {
 		b.ids[n] = b.refs[n].agency
 		r.AgencyID = &b.ids[n]
 	}
 	var ok bool
-	if b.times[2*n], ok = p.time(f[lfIssuedAt]); ok {
+	if b.times[2*n], ok = p.Time(f[lfIssuedAt]); ok {
 		r.IssuedAt = &b.times[2*n]
 	}
-	if b.times[2*n+1], ok = p.time(f[lfClosedAt]); ok {
+	if b.times[2*n+1], ok = p.Time(f[lfClosedAt]); ok {
 		r.ClosedAt = &b.times[2*n+1]
 	}
 	for i, d := range [4]**calendar.Date{&r.DeliveredOn, &r.ReceivedOn, &r.ReplyDue, &r.FirstRepliedOn} {
-		b.dates[4*n+i] = p.date(f[lfDeliveredOn+i])
+		b.dates[4*n+i] = p.Date(f[lfDeliveredOn+i])
 		if !b.dates[4*n+i].IsZero() {
 			*d = &b.dates[4*n+i]
 		}
 	}
-	if p.err != nil {
-		return fmt.Errorf("ledger: case %s: %w", f[lfID], p.err)
+	if p.Err != nil {
+		return fmt.Errorf("ledger: case %s: %w", f[lfID], p.Err)
 	}
 	return nil
 }
