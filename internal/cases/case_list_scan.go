@@ -41,17 +41,16 @@ func findCases(tx *gorm.DB, summary bool) ([]Case, error) {
 }
 
 // scanCaseSummary reads a row of CaseSummaryColumns (in that order) into c.
-func scanCaseSummary(rows *sql.Rows, c *Case, more ...any) error {
+func scanCaseSummary(rows *sql.Rows, c *Case) error {
 	var (
 		caseNumber, documentNumber                        sql.NullString
 		agencyID, deliveredAgencyID, projectID            sql.NullInt64
 		issuedAt, closedAt                                sql.NullTime
 		deliveredOn, receivedOn, replyDue, firstRepliedOn calendar.Date
 	)
-	dest := append([]any{&c.ID, &c.ProcuratorateID, &caseNumber, &documentNumber, &c.Title, &c.Field, (*string)(&c.State), &c.Version,
+	if err := rows.Scan(&c.ID, &c.ProcuratorateID, &caseNumber, &documentNumber, &c.Title, &c.Field, (*string)(&c.State), &c.Version,
 		&agencyID, &deliveredAgencyID, &c.ProsecutorID, &projectID, &issuedAt, &deliveredOn, &receivedOn, &replyDue, &firstRepliedOn,
-		&closedAt, &c.UpdatedAt}, more...)
-	if err := rows.Scan(dest...); err != nil {
+		&closedAt, &c.UpdatedAt); err != nil {
 		return err
 	}
 	c.CaseNumber, c.DocumentNumber = nullable(caseNumber.String, caseNumber.Valid), nullable(documentNumber.String, documentNumber.Valid)
