@@ -11,6 +11,7 @@ import (
 
 	"jianyi/apitest"
 	"jianyi/dbtest"
+	"jianyi/handlers"
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
 	"jianyi/internal/platform/database"
@@ -479,4 +480,25 @@ func TestWorkQueueAndDueSortOnEachDatabase(t *testing.T) {
 			env.WebLogIn(t, user).Get("/dashboard").Expect(t, http.StatusOK)
 		}
 	})
+}
+
+// TestDashboardMoreLinksOpen: every dashboard box's "查看全部" link opens a
+// page for a role whose dashboard has the box (a link to a list the web
+// interface does not have answered 404 to whoever followed it).
+func TestDashboardMoreLinksOpen(t *testing.T) {
+	t.Parallel()
+	env := demoEnv(t)
+	var users []*apitest.Browser
+	for _, u := range []string{"chief1", "casemgr1", "prosecutor1"} {
+		users = append(users, env.WebLogIn(t, u))
+	}
+	for box, href := range handlers.BoxMoreLinks {
+		opens := false
+		for _, b := range users {
+			opens = opens || b.Get(href).Status == http.StatusOK
+		}
+		if !opens {
+			t.Errorf("box %s: %s opens for none of chief1, casemgr1, prosecutor1", box, href)
+		}
+	}
 }
