@@ -153,3 +153,14 @@ func TestReviewerScoresAnItem(t *testing.T) {
 	p.Screenshot("review-sheet")
 	p.Click("提交评分").MustSee("评分已提交", "文书说理充分，回复跟进及时。", "总分")
 }
+
+// The navigation's 备案 opens the filings of the procuratorates below: a
+// city's chief sees its districts' filings, and the filed one's 备案报告.
+func TestFilingsPageFromTheNavigation(t *testing.T) {
+	t.Parallel()
+	_, base := publicSite(t)
+	p := browsertest.Get(t).NewPage(t, base)
+	p.LogIn("citychief1", apitest.Password)
+	p.Click("备案").MustSee("下级院备案", "已备案", "备案报告", "检察建议书")
+	p.Screenshot("filings")
+}

@@ -223,10 +223,11 @@ func itemHref(box string, it cases.WorkItem) string {
 	return fmt.Sprintf("/cases/%d", it.CaseID)
 }
 
-// boxMore is the list that holds all of a box's items. The filings box has
-// none: the web interface has no filings list yet (the API has, GET
-// /api/v1/filings), and its link led to a 404; the box shows its first
-// items, each opening its case, and how many there are.
+// boxMore is the list that holds all of a box's items. The filings box
+// (待备案: the user's own cases' filings still to make) has none: /filings
+// lists the filings of the procuratorates below (its link there led to a
+// 404 before that page existed, and to the wrong list after); the box shows
+// its first items, each opening its case, and how many there are.
 var boxMore = map[string]string{
 	"leads": "/cases?state=lead", "to_file": "/cases?state=checking", "dept_review": "/cases?state=reviewing",
 	"approve": "/cases?state=reviewing", "to_deliver": "/cases?state=approved", "replies": "/cases?state=replied",

@@ -68,6 +68,7 @@ func (s *Server) staffPages(app pages) {
 	s.analysisPages(app)
 	s.adminPages(app)
 	s.workPages(app)
+	s.filingPages(app)
 	s.casePages(app)
 	s.agencyPages(app)
 	s.notificationPages(app)

@@ -202,6 +202,8 @@ var StatusTones = map[string]string{
 	"rectified": "success", "not_rectified": "danger",
 	// tasks
 	"done": "success",
+	// filings (备案)
+	"filed": "success",
 }
 
 // statusBadge shows a status by its Chinese label, coloured by its code.
