@@ -15,6 +15,7 @@ import (
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
 	"jianyi/internal/platform/database"
+	"jianyi/templates"
 )
 
 // districtID is the procuratorate of prosecutor1 (the demo's 清河区院).
@@ -499,6 +500,23 @@ func TestDashboardMoreLinksOpen(t *testing.T) {
 		}
 		if !opens {
 			t.Errorf("box %s: %s opens for none of chief1, casemgr1, prosecutor1", box, href)
+		}
+	}
+}
+
+// TestNavigationEntriesOpen: every entry of the left navigation opens a
+// page for the role that sees it (the 备案 entry led to a 404 for every
+// member of staff before the filings page existed).
+func TestNavigationEntriesOpen(t *testing.T) {
+	t.Parallel()
+	env := demoEnv(t)
+	for role, user := range map[string]string{"prosecutor": "prosecutor1", "dept_head": "depthead1", "chief": "chief1",
+		"case_manager": "casemgr1", "admin": "admin", "agency": "agency1"} {
+		b := env.WebLogIn(t, user)
+		for _, item := range templates.NavFor(role) {
+			if res := b.Get(item.Href); res.Status != http.StatusOK {
+				t.Errorf("%s (%s): %s %s answers %d", user, role, item.Label, item.Href, res.Status)
+			}
 		}
 	}
 }
