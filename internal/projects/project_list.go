@@ -28,9 +28,10 @@ type ProjectSummary struct {
 // (cases.ProjectCaseCounts; a project without a row counts none) and its
 // tasks counted as ProjectProgressOf counts them. The three task counts come
 // packed in one number, total<<42 | done<<21 | open and due before today
-// (taskCountBits each), from one seek of ix_project_tasks_project: a
-// correlated subquery costs more to run than the few tasks it reads, on both
-// databases. The bound values are TaskDone, TaskDone and today.
+// (taskCountBits each), from one seek of ix_project_tasks_progress
+// (project_id, status, due_on: the index alone, no task row read; migration
+// 0029): a correlated subquery costs more to run than the few tasks it reads,
+// on both databases. The bound values are TaskDone, TaskDone and today.
 const projectListColumns = `p.id, p.procuratorate_id, p.department_id, p.title, p.field, p.problem, p.goals,
 	p.lead_id, p.stage, p.status, p.start_on, p.planned_end_on, p.actual_end_on, p.version, p.created_by,
 	p.created_at, p.updated_at,
