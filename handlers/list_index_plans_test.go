@@ -2,13 +2,18 @@ package handlers_test
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"gorm.io/gorm/logger"
 
 	"jianyi/apitest"
 	"jianyi/dbtest"
+	"jianyi/internal/agency"
+	"jianyi/internal/calendar"
+	"jianyi/internal/cases"
 	"jianyi/internal/platform/database"
 )
 
@@ -87,6 +92,76 @@ func TestProjectListCountsTasksOnTheIndexAlone(t *testing.T) {
 			}
 			if !found {
 				t.Fatalf("no statement of the projects list counts tasks:\n%s", strings.Join(stmts, "\n"))
+			}
+		})
+	}
+}
+
+// TestHotListsOnMySQLNameTheirIndexes: on MySQL the case lists join their
+// page's ids to the cases by a named primary key and leave the order to the
+// server (no temporary table of the joined rows), and the agency inbox as it
+// opens names InboxIndex, which must keep its columns (agency_id,
+// delivered_on, id) on both databases — so that dropping a hint or the
+// index fails here. TestListCasesWithClassesAgreesWithTwoReads and the
+// lists' own tests check the pages and their order.
+func TestHotListsOnMySQLNameTheirIndexes(t *testing.T) {
+	t.Parallel()
+	for _, driver := range dbtest.Drivers() {
+		t.Run(driver, func(t *testing.T) {
+			t.Parallel()
+			db := dbtest.OpenSeeded(t, driver)
+			var cols []string
+			var err error
+			if db.Dialect == "mysql" {
+				err = db.Raw("SELECT column_name FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = 'cases' "+
+					"AND index_name = ? ORDER BY seq_in_index", agency.InboxIndex).Scan(&cols).Error
+			} else {
+				err = db.Raw("SELECT name FROM pragma_index_info(?) ORDER BY seqno", agency.InboxIndex).Scan(&cols).Error
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := []string{"agency_id", "delivered_on", "id"}; len(cols) < 3 || !slices.Equal(cols[:3], want) {
+				t.Errorf("index %s of cases has columns %v, the inbox needs %v first", agency.InboxIndex, cols, want)
+			}
+			if db.Dialect != "mysql" {
+				return
+			}
+			rec := &sqlRecorder{Interface: logger.Discard}
+			db.Config.Logger = rec
+			env := apitest.New(t, db)
+			deliveredFixture(env)
+			env.CaseFixture(apitest.CaseFixture{State: cases.StateDelivered, Title: "逾期未回复", IssuedAt: time.Date(2025, 11, 5, 2, 0, 0, 0, time.UTC),
+				DeliveredOn: calendar.NewDate(2025, 11, 6), ReplyDue: calendar.NewDate(2026, 1, 6)})
+			for _, l := range []struct{ user, path, want string }{
+				{"casemgr1", "/api/v1/cases?state=delivered&overdue=true", cases.MySQLPageJoin},
+				{"casemgr1", "/api/v1/cases", cases.MySQLPageJoin},
+				{"agency1", "/api/v1/agency/recommendations", "FORCE INDEX (" + agency.InboxIndex + ")"},
+			} {
+				env.Token(l.user)
+				var status int
+				stmts := rec.record(func() { status = env.Do("GET", l.path, l.user, nil).Status })
+				if status != http.StatusOK {
+					t.Fatalf("%s as %s: %d", l.path, l.user, status)
+				}
+				found := false
+				for _, s := range stmts {
+					if !strings.Contains(s, l.want) {
+						continue
+					}
+					found = true
+					for _, step := range mysqlExplain(t, db, s) {
+						if strings.Contains(step, "Using temporary") || strings.Contains(step, "Using filesort") && !strings.Contains(step, "table=cases") {
+							t.Errorf("%s as %s sorts in a temporary table: %s\n  plan step: %s", l.path, l.user, s, step)
+						}
+						if strings.HasPrefix(step, "table=cases ") && l.user == "agency1" && !strings.Contains(step, "key="+agency.InboxIndex) {
+							t.Errorf("the inbox reads cases otherwise than on %s: %s", agency.InboxIndex, step)
+						}
+					}
+				}
+				if !found {
+					t.Errorf("%s as %s: no statement has %q:\n%s", l.path, l.user, l.want, strings.Join(stmts, "\n"))
+				}
 			}
 		})
 	}

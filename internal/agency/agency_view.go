@@ -75,6 +75,13 @@ func (s *Service) ListAgencyInbox(ctx context.Context, a *org.Actor, q AgencyInb
 	if q.Overdue {
 		tx = tx.Where("cases.state = ? AND cases.reply_due < ?", cases.StateDelivered, today.String())
 	}
+	if q.State == "" && !q.Overdue && s.Cases.DB.Dialect == "mysql" {
+		// The inbox as it opens is a walk of InboxIndex newest first that
+		// stops at the page's end; named, the optimizer weighs it alone
+		// instead of the 14 indexes of cases (a fifth of the statement's
+		// CPU in mariadbd at 10^5).
+		tx = tx.Table("cases FORCE INDEX (" + InboxIndex + ")")
+	}
 	if q.Cursor != "" {
 		day, id, ok := parseInboxCursor(q.Cursor)
 		if !ok {
@@ -113,6 +120,11 @@ func (s *Service) ListAgencyInbox(ctx context.Context, a *org.Actor, q AgencyInb
 	}
 	return out, next, nil
 }
+
+// InboxIndex is the index of cases an agency's inbox is read on in MySQL
+// when no state filter leaves a better one: (agency_id, delivered_on, id),
+// the inbox's scope and order (migration 0004).
+const InboxIndex = "ix_cases_agency_delivered"
 
 // inboxRow is a case as the inbox reads it (inboxColumns), with the name
 // of its procuratorate.

@@ -1,6 +1,7 @@
 package agency
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"strconv"
@@ -182,11 +183,19 @@ func (s *Service) ListCasesWithClasses(ctx context.Context, a *org.Actor, q case
 		return pg.Cases, classes, pg.Next, err
 	}
 	var rows []caseReplyRow
-	if err := s.Cases.DB.WithContext(ctx).Table("(?) AS page", page).Joins("JOIN cases ON cases.id = page.id").
+	if err := s.Cases.DB.WithContext(ctx).Table("(?) AS page", page).Joins(cases.MySQLPageJoin).
 		Joins("LEFT JOIN replies FORCE INDEX (ix_replies_facts) ON replies.case_id = page.id").
-		Select(slices.Concat(cases.CaseSummaryColumns, replyJoinColumns)).Order("cases.id DESC, replies.id").Find(&rows).Error; err != nil {
+		Select(slices.Concat(cases.CaseSummaryColumns, replyJoinColumns)).Find(&rows).Error; err != nil {
 		return nil, nil, "", err
 	}
+	// In the list's order (newest first, each case's replies in id order)
+	// here, not by the statement (cases.MySQLPageJoin).
+	slices.SortFunc(rows, func(a, b caseReplyRow) int {
+		if c := cmp.Compare(b.ID, a.ID); c != 0 {
+			return c
+		}
+		return cmp.Compare(ptrOr(a.ReplyID), ptrOr(b.ReplyID))
+	})
 	list := make([]cases.Case, 0, limit+1)
 	folds := make(map[int64]*ReplyFold, limit+1)
 	for i := range rows {
@@ -210,6 +219,14 @@ func (s *Service) ListCasesWithClasses(ctx context.Context, a *org.Actor, q case
 		classes[list[i].ID] = ReplyClassesOf(foldedFacts(&list[i], folds, loc), today)
 	}
 	return list, classes, next, nil
+}
+
+// ptrOr is *p, or 0 for nil.
+func ptrOr(p *int64) int64 {
+	if p == nil {
+		return 0
+	}
+	return *p
 }
 
 // ClassifyReply is the single reply class (cases.ReplyFacts.Class) of a case

@@ -1,7 +1,9 @@
 package cases
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -264,13 +266,15 @@ func (s *Service) listFiltered(ctx context.Context, a *org.Actor, q CaseListQuer
 		// read the whole row of every delivered case until 51 were overdue
 		// (90 at 10^5, 547 at 10^6). SQLite tests them on the index already;
 		// the derived table would cost it a sort of the page (its sorter's
-		// allocations are system calls in the pure-Go build).
+		// allocations are system calls in the pure-Go build). The page's
+		// rows are put in order here (sortNewestFirst), not by an ORDER BY,
+		// which made MySQL copy the joined rows into a temporary table and
+		// sort it (MySQLPageJoin).
 		cols := []string{"cases.*"}
 		if q.Summary {
 			cols = CaseSummaryColumns
 		}
-		tx = s.DB.WithContext(ctx).Table("(?) AS page", mysqlPage(tx, a, q)).Joins("JOIN cases ON cases.id = page.id").
-			Select(cols).Order("cases.id DESC")
+		tx = s.DB.WithContext(ctx).Table("(?) AS page", mysqlPage(tx, a, q)).Joins(MySQLPageJoin).Select(cols)
 	} else {
 		tx = newestFirst(tx, q)
 	}
@@ -286,12 +290,28 @@ func (s *Service) listFiltered(ctx context.Context, a *org.Actor, q CaseListQuer
 	if err != nil {
 		return CasePage{}, err
 	}
+	if s.DB.Dialect == "mysql" {
+		sortNewestFirst(page.Cases)
+	}
 	if out := page.Cases; len(out) > q.Limit {
 		page.Cases = out[:q.Limit]
 		page.Next = strconv.FormatInt(out[q.Limit-1].ID, 10)
 		page.Replies = repliesOf(page.Replies, out[q.Limit].ID)
 	}
 	return page, nil
+}
+
+// MySQLPageJoin joins a MySQL page's ids (mysqlPage, "page") to their
+// cases by primary key, named: the optimizer otherwise weighed the join
+// anew for each statement. The statement has no ORDER BY: its caller puts
+// the few rows in order — sorting them in MySQL copied the joined rows into
+// a temporary table first (together 0.1 of 0.44 ms of mariadbd's CPU for
+// the overdue list at 10^5).
+const MySQLPageJoin = "JOIN cases FORCE INDEX (PRIMARY) ON cases.id = page.id"
+
+// sortNewestFirst puts cases in the lists' order, newest (highest id) first.
+func sortNewestFirst(list []Case) {
+	slices.SortFunc(list, func(a, b Case) int { return cmp.Compare(b.ID, a.ID) })
 }
 
 // newestFirst pages the filtered cases newest first, one more than the
