@@ -1,6 +1,7 @@
 package agency
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -64,8 +65,8 @@ func (s *Service) ListAgencyInbox(ctx context.Context, a *org.Actor, q AgencyInb
 		q.Limit = 20
 	}
 	today := s.Cases.Today()
-	tx := s.Cases.DB.WithContext(ctx).Model(&cases.Case{}).Scopes(cases.CaseScope(a)).Select(inboxColumns).
-		Joins("JOIN procuratorates ON procuratorates.id = cases.procuratorate_id")
+	db := s.Cases.DB.WithContext(ctx)
+	tx := db.Model(&cases.Case{}).Scopes(cases.CaseScope(a))
 	if q.State != "" {
 		tx = tx.Where("cases.state = ?", q.State)
 	}
@@ -75,13 +76,6 @@ func (s *Service) ListAgencyInbox(ctx context.Context, a *org.Actor, q AgencyInb
 	if q.Overdue {
 		tx = tx.Where("cases.state = ? AND cases.reply_due < ?", cases.StateDelivered, today.String())
 	}
-	if q.State == "" && !q.Overdue && s.Cases.DB.Dialect == "mysql" {
-		// The inbox as it opens is a walk of InboxIndex newest first that
-		// stops at the page's end; named, the optimizer weighs it alone
-		// instead of the 14 indexes of cases (a fifth of the statement's
-		// CPU in mariadbd at 10^5).
-		tx = tx.Table("cases FORCE INDEX (" + InboxIndex + ")")
-	}
 	if q.Cursor != "" {
 		day, id, ok := parseInboxCursor(q.Cursor)
 		if !ok {
@@ -89,36 +83,78 @@ func (s *Service) ListAgencyInbox(ctx context.Context, a *org.Actor, q AgencyInb
 		}
 		tx = tx.Where("(cases.delivered_on < ? OR (cases.delivered_on = ? AND cases.id < ?))", day, day, id)
 	}
-	var rows []inboxRow
-	if err := tx.Order("cases.delivered_on DESC").Order("cases.id DESC").Limit(q.Limit + 1).Find(&rows).Error; err != nil {
-		return nil, "", err
+	tx = tx.Order("cases.delivered_on DESC").Order("cases.id DESC").Limit(q.Limit + 1)
+	var (
+		list    []cases.Case
+		names   []string
+		classes map[int64]ReplyClasses
+	)
+	if s.Cases.DB.Dialect == "mysql" {
+		if q.State == "" && !q.Overdue {
+			// The inbox as it opens is a walk of InboxIndex newest first
+			// that stops at the page's end; named, the optimizer weighs
+			// it alone instead of the 14 indexes of cases (a fifth of the
+			// statement's CPU in mariadbd at 10^5).
+			tx = tx.Table("cases FORCE INDEX (" + InboxIndex + ")")
+		}
+		// The page's ids joined to their cases and their replies: one
+		// statement where a second one named the page's ids, each costing
+		// the planner a dive into the replies' index (0.95 → 0.82 ms of
+		// mariadbd's CPU for the three statements of a request at 10^5).
+		var rows []caseReplyRow
+		if err := db.Table("(?) AS page", tx.Select("cases.id")).Joins(cases.MySQLPageJoin).
+			Joins("JOIN procuratorates ON procuratorates.id = cases.procuratorate_id").Joins(pageRepliesJoin).
+			Select(slices.Concat(inboxColumns, replyJoinColumns)).Find(&rows).Error; err != nil {
+			return nil, "", err
+		}
+		list, names, classes = s.pageWithClasses(rows, inboxOrder)
+	} else {
+		var rows []inboxRow
+		if err := tx.Select(inboxColumns).Joins("JOIN procuratorates ON procuratorates.id = cases.procuratorate_id").Find(&rows).Error; err != nil {
+			return nil, "", err
+		}
+		list, names = make([]cases.Case, len(rows)), make([]string, len(rows))
+		for i := range rows {
+			list[i], names[i] = rows[i].Case, rows[i].ProcuratorateName
+		}
+		var err error
+		if classes, err = s.CaseReplyClasses(db, list[:min(len(list), q.Limit)]); err != nil {
+			return nil, "", err
+		}
 	}
 	next := ""
-	if len(rows) > q.Limit {
-		rows = rows[:q.Limit]
-		last := rows[len(rows)-1]
+	if len(list) > q.Limit {
+		list = list[:q.Limit]
+		last := list[len(list)-1]
 		next = last.DeliveredOn.String() + "_" + strconv.FormatInt(last.ID, 10)
-	}
-	list := make([]cases.Case, len(rows))
-	names := make(map[int64]string, len(rows))
-	for i := range rows {
-		list[i] = rows[i].Case
-		names[rows[i].ProcuratorateID] = rows[i].ProcuratorateName
-	}
-	classes, err := s.CaseReplyClasses(s.Cases.DB.WithContext(ctx), list)
-	if err != nil {
-		return nil, "", err
 	}
 	out := make([]AgencyInboxItem, len(list))
 	for i := range list {
 		c := &list[i]
 		out[i] = AgencyInboxItem{ID: c.ID, Version: c.Version, State: c.State, StateLabel: cases.StateLabels[c.State],
-			DocumentNumber: AgencyDocumentNumber(c), Title: c.Title, ProcuratorateName: names[c.ProcuratorateID],
+			DocumentNumber: AgencyDocumentNumber(c), Title: c.Title, ProcuratorateName: names[i],
 			DeliveredOn: c.DeliveredOn, ReceivedOn: c.ReceivedOn, Signed: c.SignedAt != nil, ReplyDue: c.ReplyDue,
 			ReplyClasses: classes[c.ID]}
 		out[i].DaysLeft, out[i].Overdue = ReplyDaysLeft(c, today)
 	}
 	return out, next, nil
+}
+
+// inboxOrder is the inbox's order: most recently delivered first, then
+// newest first.
+func inboxOrder(a, b *cases.Case) int {
+	if c := cmp.Compare(dateString(b.DeliveredOn), dateString(a.DeliveredOn)); c != 0 {
+		return c
+	}
+	return cmp.Compare(b.ID, a.ID)
+}
+
+// dateString is a date as text ("" for none), which sorts as the dates do.
+func dateString(d *calendar.Date) string {
+	if d == nil {
+		return ""
+	}
+	return d.String()
 }
 
 // InboxIndex is the index of cases an agency's inbox is read on in MySQL

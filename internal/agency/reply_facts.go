@@ -154,6 +154,9 @@ type caseReplyRow struct {
 	ReplySubmittedOn *calendar.Date `gorm:"column:reply_submitted_on"`
 	ReplyDueOn       *calendar.Date `gorm:"column:reply_due_on"`
 	ReplyReturned    *bool          `gorm:"column:reply_returned"`
+	// ProcuratorateName is the case's procuratorate's name where the
+	// statement reads it (the agency inbox).
+	ProcuratorateName string `gorm:"column:procuratorate_name"`
 }
 
 // replyJoinColumns are ReplyFactColumns named for caseReplyRow.
@@ -183,42 +186,56 @@ func (s *Service) ListCasesWithClasses(ctx context.Context, a *org.Actor, q case
 		return pg.Cases, classes, pg.Next, err
 	}
 	var rows []caseReplyRow
-	if err := s.Cases.DB.WithContext(ctx).Table("(?) AS page", page).Joins(cases.MySQLPageJoin).
-		Joins("LEFT JOIN replies FORCE INDEX (ix_replies_facts) ON replies.case_id = page.id").
+	if err := s.Cases.DB.WithContext(ctx).Table("(?) AS page", page).Joins(cases.MySQLPageJoin).Joins(pageRepliesJoin).
 		Select(slices.Concat(cases.CaseSummaryColumns, replyJoinColumns)).Find(&rows).Error; err != nil {
 		return nil, nil, "", err
 	}
-	// In the list's order (newest first, each case's replies in id order)
-	// here, not by the statement (cases.MySQLPageJoin).
+	list, _, classes := s.pageWithClasses(rows, func(a, b *cases.Case) int { return cmp.Compare(b.ID, a.ID) })
+	next := ""
+	if len(list) > limit {
+		delete(classes, list[limit].ID)
+		list = list[:limit]
+		next = strconv.FormatInt(list[len(list)-1].ID, 10)
+	}
+	return list, classes, next, nil
+}
+
+// pageRepliesJoin joins a MySQL page's ids ("page") to their cases' replies,
+// on the covering index, so that a page and its replies are one statement.
+const pageRepliesJoin = "LEFT JOIN replies FORCE INDEX (ix_replies_facts) ON replies.case_id = page.id"
+
+// pageWithClasses folds the rows of a page joined to its cases' replies
+// (caseReplyRow) into the page's cases in the list's order (order, then
+// newest first: the statement has none, cases.MySQLPageJoin), the name of
+// each one's procuratorate when read, and their reply classes as of today.
+// The classes of cases past the page's limit are computed too (one more
+// than the limit is read).
+func (s *Service) pageWithClasses(rows []caseReplyRow, order func(a, b *cases.Case) int) ([]cases.Case, []string, map[int64]ReplyClasses) {
 	slices.SortFunc(rows, func(a, b caseReplyRow) int {
-		if c := cmp.Compare(b.ID, a.ID); c != 0 {
+		if c := order(&a.Case, &b.Case); c != 0 {
 			return c
 		}
 		return cmp.Compare(ptrOr(a.ReplyID), ptrOr(b.ReplyID))
 	})
-	list := make([]cases.Case, 0, limit+1)
-	folds := make(map[int64]*ReplyFold, limit+1)
+	list := make([]cases.Case, 0, len(rows))
+	names := make([]string, 0, len(rows))
+	folds := make(map[int64]*ReplyFold, len(rows))
 	for i := range rows {
 		r := &rows[i]
 		if n := len(list); n == 0 || list[n-1].ID != r.ID {
-			list = append(list, r.Case)
+			list, names = append(list, r.Case), append(names, r.ProcuratorateName)
 		}
 		if r.ReplyID != nil {
 			foldReply(folds, ReplyFactRow{CaseID: *r.ReplyCaseID, ID: *r.ReplyID, Kind: *r.ReplyKind, Position: *r.ReplyPosition,
 				SubmittedOn: *r.ReplySubmittedOn, DueOn: r.ReplyDueOn, Returned: *r.ReplyReturned})
 		}
 	}
-	next := ""
-	if len(list) > limit {
-		list = list[:limit]
-		next = strconv.FormatInt(list[len(list)-1].ID, 10)
-	}
 	loc, today := s.Cases.Clock.Location(), s.Cases.Today()
 	classes := make(map[int64]ReplyClasses, len(list))
 	for i := range list {
 		classes[list[i].ID] = ReplyClassesOf(foldedFacts(&list[i], folds, loc), today)
 	}
-	return list, classes, next, nil
+	return list, names, classes
 }
 
 // ptrOr is *p, or 0 for nil.
