@@ -14,6 +14,7 @@ import (
 	"jianyi/internal/agency"
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
+	"jianyi/internal/disclosure"
 	"jianyi/internal/platform/database"
 )
 
@@ -100,8 +101,9 @@ func TestProjectListCountsTasksOnTheIndexAlone(t *testing.T) {
 // TestHotListsOnMySQLNameTheirIndexes: on MySQL the case lists join their
 // page's ids to the cases by a named primary key and leave the order to the
 // server (no temporary table of the joined rows), and the agency inbox as it
-// opens names InboxIndex, which must keep its columns (agency_id,
-// delivered_on, id) on both databases; each reads its page with the page's
+// opens names InboxIndex and the public feed FeedIndex, which must keep
+// their columns ((agency_id, delivered_on, id), (status, id)) on both
+// databases; each reads its page with the page's
 // replies in one statement — so that dropping a hint or the index, or
 // splitting the statement, fails here. TestListCasesWithClassesAgreesWithTwoReads and the
 // lists' own tests check the pages and their order.
@@ -111,19 +113,27 @@ func TestHotListsOnMySQLNameTheirIndexes(t *testing.T) {
 		t.Run(driver, func(t *testing.T) {
 			t.Parallel()
 			db := dbtest.OpenSeeded(t, driver)
-			var cols []string
-			var err error
-			if db.Dialect == "mysql" {
-				err = db.Raw("SELECT column_name FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = 'cases' "+
-					"AND index_name = ? ORDER BY seq_in_index", agency.InboxIndex).Scan(&cols).Error
-			} else {
-				err = db.Raw("SELECT name FROM pragma_index_info(?) ORDER BY seqno", agency.InboxIndex).Scan(&cols).Error
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if want := []string{"agency_id", "delivered_on", "id"}; len(cols) < 3 || !slices.Equal(cols[:3], want) {
-				t.Errorf("index %s of cases has columns %v, the inbox needs %v first", agency.InboxIndex, cols, want)
+			for _, ix := range []struct {
+				table, name string
+				columns     []string
+			}{
+				{"cases", agency.InboxIndex, []string{"agency_id", "delivered_on", "id"}},
+				{"disclosures", disclosure.FeedIndex, []string{"status", "id"}},
+			} {
+				var cols []string
+				var err error
+				if db.Dialect == "mysql" {
+					err = db.Raw("SELECT column_name FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = ? "+
+						"AND index_name = ? ORDER BY seq_in_index", ix.table, ix.name).Scan(&cols).Error
+				} else {
+					err = db.Raw("SELECT name FROM pragma_index_info(?) ORDER BY seqno", ix.name).Scan(&cols).Error
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(cols) < len(ix.columns) || !slices.Equal(cols[:len(ix.columns)], ix.columns) {
+					t.Errorf("index %s of %s has columns %v, its list needs %v first", ix.name, ix.table, cols, ix.columns)
+				}
 			}
 			if db.Dialect != "mysql" {
 				return
@@ -138,8 +148,12 @@ func TestHotListsOnMySQLNameTheirIndexes(t *testing.T) {
 				{"casemgr1", "/api/v1/cases?state=delivered&overdue=true", cases.MySQLPageJoin},
 				{"casemgr1", "/api/v1/cases", cases.MySQLPageJoin},
 				{"agency1", "/api/v1/agency/recommendations", "FORCE INDEX (" + agency.InboxIndex + ")"},
+				{"", "/api/v1/public/disclosures", "FORCE INDEX (" + disclosure.FeedIndex + ")"},
+				{"", "/api/v1/public/disclosures?cursor=1000000", "FORCE INDEX (" + disclosure.FeedIndex + ")"},
 			} {
-				env.Token(l.user)
+				if l.user != "" {
+					env.Token(l.user)
+				}
 				var status int
 				stmts := rec.record(func() { status = env.Do("GET", l.path, l.user, nil).Status })
 				if status != http.StatusOK {

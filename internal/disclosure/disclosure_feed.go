@@ -121,6 +121,10 @@ func (s *Service) FeedState(ctx context.Context) (int64, time.Time, error) {
 // Today is the legal date now (reply status depends on it).
 func (s *Service) Today() calendar.Date { return s.Cases.Today() }
 
+// FeedIndex is the index of disclosures the unfiltered feed is read on in
+// MySQL: (status, id), the feed's filter and order (migration 0007).
+const FeedIndex = "ix_disclosures_feed"
+
 // ListPublished returns a page of published items, newest first.
 func (s *Service) ListPublished(ctx context.Context, q FeedQuery) ([]PublicDisclosure, string, error) {
 	if q.Limit <= 0 || q.Limit > 100 {
@@ -189,6 +193,14 @@ func (s *Service) ListPublished(ctx context.Context, q FeedQuery) ([]PublicDiscl
 	} else {
 		if q.Cursor > 0 {
 			tx = tx.Where("id < ?", q.Cursor)
+		}
+		if q == (FeedQuery{Cursor: q.Cursor, Limit: q.Limit, ClientIP: q.ClientIP}) && s.DB.Dialect == "mysql" {
+			// The feed unfiltered is a walk of FeedIndex newest first;
+			// named, the optimizer weighs it alone: the status starts 6
+			// of the 7 indexes of disclosures and it estimated each with
+			// a dive (0.14 → 0.10 ms of the statement's planning, 0.28 →
+			// 0.21 ms in all of mariadbd's CPU, at 10^5).
+			tx = tx.Table("disclosures FORCE INDEX (" + FeedIndex + ")")
 		}
 		if err := tx.Order("id DESC").Limit(q.Limit + 1).Find(&rows).Error; err != nil {
 			return nil, "", err
