@@ -2,6 +2,7 @@ package agency
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"sort"
@@ -82,8 +83,12 @@ func (s *Service) ListAgencyInbox(ctx context.Context, a *org.Actor, q AgencyInb
 		}
 		tx = tx.Where("(cases.delivered_on < ? OR (cases.delivered_on = ? AND cases.id < ?))", day, day, id)
 	}
-	var rows []inboxRow
-	if err := tx.Order("cases.delivered_on DESC").Order("cases.id DESC").Limit(q.Limit + 1).Find(&rows).Error; err != nil {
+	rs, err := tx.Order("cases.delivered_on DESC").Order("cases.id DESC").Limit(q.Limit + 1).Rows()
+	if err != nil {
+		return nil, "", err
+	}
+	rows, err := scanInboxRows(rs, q.Limit+1)
+	if err != nil {
 		return nil, "", err
 	}
 	next := ""
@@ -119,6 +124,36 @@ func (s *Service) ListAgencyInbox(ctx context.Context, a *org.Actor, q AgencyInb
 type inboxRow struct {
 	cases.Case
 	ProcuratorateName string
+}
+
+// scanInboxRows reads rows of inboxColumns, by hand: gorm's reflection per
+// cell was a fifth of the inbox's CPU.
+func scanInboxRows(rows *sql.Rows, limit int) ([]inboxRow, error) {
+	defer rows.Close()
+	var (
+		r                                                 inboxRow
+		documentNumber                                    sql.NullString
+		agencyID, deliveredAgencyID                       sql.NullInt64
+		issuedAt, signedAt, closedAt                      sql.NullTime
+		deliveredOn, receivedOn, replyDue, firstRepliedOn calendar.Date
+	)
+	c := &r.Case
+	dest := []any{&c.ID, &c.ProcuratorateID, &c.Version, (*string)(&c.State), &documentNumber, &c.Title, &agencyID,
+		&deliveredAgencyID, &issuedAt, &deliveredOn, &receivedOn, &signedAt, &replyDue, &firstRepliedOn, &closedAt, &r.ProcuratorateName}
+	out := make([]inboxRow, 0, limit)
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		c.DocumentNumber, c.AgencyID = cases.Nullable(documentNumber.String, documentNumber.Valid), cases.Nullable(agencyID.Int64, agencyID.Valid)
+		c.DeliveredAgencyID = cases.Nullable(deliveredAgencyID.Int64, deliveredAgencyID.Valid)
+		c.IssuedAt, c.SignedAt = cases.Nullable(issuedAt.Time, issuedAt.Valid), cases.Nullable(signedAt.Time, signedAt.Valid)
+		c.ClosedAt = cases.Nullable(closedAt.Time, closedAt.Valid)
+		c.DeliveredOn, c.ReceivedOn = cases.OptDate(deliveredOn), cases.OptDate(receivedOn)
+		c.ReplyDue, c.FirstRepliedOn = cases.OptDate(replyDue), cases.OptDate(firstRepliedOn)
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }
 
 // inboxColumns are what an inbox item shows and is computed from: the

@@ -2,6 +2,7 @@ package applications
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strconv"
 	"strings"
@@ -39,6 +40,37 @@ var ApplicationSummaryColumns = []string{"id", "tracking_no", "procuratorate_id"
 	"agency_id", "status", "version", "submitted_on", "answer_due", "answered_on", "result_due", "next_update_due", "decided_on",
 	"case_id", "duplicate_of", "created_at"}
 
+// findSummaries runs a list statement reading ApplicationSummaryColumns,
+// scanned by hand: gorm's reflection per cell was a third of the list's
+// CPU on MySQL.
+func findSummaries(tx *gorm.DB, limit int) ([]Application, error) {
+	rows, err := tx.Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var (
+		a                                               Application
+		agencyID, caseID, duplicateOf                   sql.NullInt64
+		answeredOn, resultDue, nextUpdateDue, decidedOn calendar.Date
+	)
+	dest := []any{&a.ID, &a.TrackingNo, &a.ProcuratorateID, &a.ApplicantName, &a.Problem, &a.AgencyName, &agencyID,
+		(*string)(&a.Status), &a.Version, &a.SubmittedOn, &a.AnswerDue, &answeredOn, &resultDue, &nextUpdateDue, &decidedOn,
+		&caseID, &duplicateOf, &a.CreatedAt}
+	out := make([]Application, 0, limit)
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		a.AgencyID, a.CaseID, a.DuplicateOf = cases.Nullable(agencyID.Int64, agencyID.Valid), cases.Nullable(caseID.Int64, caseID.Valid),
+			cases.Nullable(duplicateOf.Int64, duplicateOf.Valid)
+		a.AnsweredOn, a.ResultDue, a.NextUpdateDue, a.DecidedOn = cases.OptDate(answeredOn), cases.OptDate(resultDue),
+			cases.OptDate(nextUpdateDue), cases.OptDate(decidedOn)
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
 // ListApplications lists the applications addressed to the actor's
 // procuratorate, newest first, with a keyset cursor.
 func (s *Service) ListApplications(ctx context.Context, a *org.Actor, q ApplicationListQuery) ([]Application, string, error) {
@@ -64,8 +96,15 @@ func (s *Service) ListApplications(ctx context.Context, a *org.Actor, q Applicat
 	if q.Cursor > 0 {
 		tx = tx.Where("id < ?", q.Cursor)
 	}
+	tx = tx.Order("id DESC").Limit(q.Limit + 1)
 	var out []Application
-	if err := tx.Order("id DESC").Limit(q.Limit + 1).Find(&out).Error; err != nil {
+	var err error
+	if q.Summary {
+		out, err = findSummaries(tx, q.Limit+1)
+	} else {
+		err = tx.Find(&out).Error
+	}
+	if err != nil {
 		return nil, "", err
 	}
 	next := ""

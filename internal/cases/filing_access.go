@@ -354,6 +354,9 @@ func packedFilingViews(rows *sql.Rows, names map[int64]string) ([]FilingView, er
 	return out, rows.Err()
 }
 
+// Nullable is &v, nil when not valid (a NULL column scanned by hand).
+func Nullable[T any](v T, valid bool) *T { return nullable(v, valid) }
+
 // nullable is a pointer to v when valid, nil otherwise.
 func nullable[T any](v T, valid bool) *T {
 	if !valid {

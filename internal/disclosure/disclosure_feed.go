@@ -2,6 +2,7 @@ package disclosure
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"strconv"
 	"strings"
@@ -75,6 +76,34 @@ const stillPublishable = "NOT EXISTS (SELECT 1 FROM cases WHERE cases.id = discl
 var listColumns = []string{"id", "document_number", "title", "procuratorate_id", "procuratorate_name", "field", "agency_id",
 	"agency_name", "issued_on", "delivered_on", "reply_due", "replied_on", "reply_class", "rectification", "summary",
 	"revision", "published_at", "updated_at"}
+
+// findListed runs a feed page's statement (listColumns), scanned by hand:
+// gorm's reflection per cell was a quarter of the feed's CPU on MySQL.
+func findListed(tx *gorm.DB, limit int) ([]Disclosure, error) {
+	rows, err := tx.Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var (
+		d                                Disclosure
+		agencyID                         sql.NullInt64
+		deliveredOn, replyDue, repliedOn calendar.Date
+	)
+	dest := []any{&d.ID, &d.DocumentNumber, &d.Title, &d.ProcuratorateID, &d.ProcuratorateName, &d.Field, &agencyID,
+		&d.AgencyName, &d.IssuedOn, &deliveredOn, &replyDue, &repliedOn, &d.ReplyClass, &d.Rectification, &d.Summary,
+		&d.Revision, &d.PublishedAt, &d.UpdatedAt}
+	out := make([]Disclosure, 0, limit)
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		d.AgencyID = cases.Nullable(agencyID.Int64, agencyID.Valid)
+		d.DeliveredOn, d.ReplyDue, d.RepliedOn = cases.OptDate(deliveredOn), cases.OptDate(replyDue), cases.OptDate(repliedOn)
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
 
 // ReplyStatusOn derives the reply status on a day from the published dates.
 func ReplyStatusOn(repliedOn, due *calendar.Date, today calendar.Date) string {
@@ -179,7 +208,8 @@ func (s *Service) ListPublished(ctx context.Context, q FeedQuery) ([]PublicDiscl
 	if ranked {
 		// Ranked results page by position (the cursor counts the results
 		// already shown).
-		if err := tx.Order("disclosures.id DESC").Offset(int(q.Cursor)).Limit(q.Limit + 1).Find(&rows).Error; err != nil {
+		var err error
+		if rows, err = findListed(tx.Order("disclosures.id DESC").Offset(int(q.Cursor)).Limit(q.Limit+1), q.Limit+1); err != nil {
 			return nil, "", err
 		}
 		if len(rows) > q.Limit {
@@ -190,7 +220,8 @@ func (s *Service) ListPublished(ctx context.Context, q FeedQuery) ([]PublicDiscl
 		if q.Cursor > 0 {
 			tx = tx.Where("id < ?", q.Cursor)
 		}
-		if err := tx.Order("id DESC").Limit(q.Limit + 1).Find(&rows).Error; err != nil {
+		var err error
+		if rows, err = findListed(tx.Order("id DESC").Limit(q.Limit+1), q.Limit+1); err != nil {
 			return nil, "", err
 		}
 		if len(rows) > q.Limit {
