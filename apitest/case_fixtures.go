@@ -53,7 +53,9 @@ func (e *Env) CaseFixture(f CaseFixture) *cases.Case {
 		agency = &e.Org.Agency1
 	}
 	now := e.Now().UTC()
-	caseNumber := fmt.Sprintf("清河检八立〔2026〕%d号", fixtureSeq.Add(1))
+	// Numbered from 901: above the demo's own numbers, so fixtures can join
+	// the demo's cases.
+	caseNumber := fmt.Sprintf("清河检八立〔2026〕%d号", 900+fixtureSeq.Add(1))
 	c := &cases.Case{ProcuratorateID: e.Org.District.ID, DepartmentID: e.Org.Department.ID, CaseNumber: &caseNumber,
 		Title: f.Title, Field: "食品药品安全", Source: cases.SourceCaseFinding,
 		Summary: "清河区部分学校周边流动摊贩无证经营，销售“三无”食品。", AgencyID: &agency.ID, ProsecutorID: prosecutor.ID,

@@ -93,6 +93,7 @@ type result struct {
 	failures    int // transport errors, timeouts, bodies cut short
 	bytes       int64
 	cpuPerReq   time.Duration // server CPU time over the run / requests
+	dbCPUPerReq time.Duration // the database server's CPU over the run / requests (with --db-pid)
 	rssBefore   int64         // resident memory when the run began
 	peakRSS     int64
 	exhausted   bool
@@ -104,7 +105,7 @@ type result struct {
 func runScenario(ctx context.Context, cl *http.Client, srv *server, sc scenario, clients int, c config) result {
 	res := result{name: sc.name, list: sc.list, clients: clients}
 	res.rssBefore, _ = srv.memory()
-	cpuBefore := srv.cpuTime()
+	cpuBefore, dbBefore := srv.cpuTime(), processCPU(c.dbPID)
 	resettable := srv.resetPeak()
 	var peak atomic.Int64
 	stopSampling := make(chan struct{})
@@ -176,7 +177,7 @@ func runScenario(ctx context.Context, cl *http.Client, srv *server, sc scenario,
 	}
 	wg.Wait()
 	elapsed := time.Since(begin)
-	cpu := srv.cpuTime() - cpuBefore
+	cpu, dbCPU := srv.cpuTime()-cpuBefore, processCPU(c.dbPID)-dbBefore
 	close(stopSampling)
 	sampler.Wait()
 	res.n = len(durations)
@@ -188,6 +189,7 @@ func runScenario(ctx context.Context, cl *http.Client, srv *server, sc scenario,
 		res.throughput = float64(res.n) / elapsed.Seconds()
 		res.bytes /= int64(res.n)
 		res.cpuPerReq = cpu / time.Duration(res.n)
+		res.dbCPUPerReq = dbCPU / time.Duration(res.n)
 	}
 	res.peakRSS = peak.Load()
 	if _, hwm := srv.memory(); resettable && hwm > res.peakRSS {

@@ -31,7 +31,7 @@ func TestRunScenarioCountsWhatTheServerDid(t *testing.T) {
 		}
 	}))
 	defer ts.Close()
-	c := config{listen: strings.TrimPrefix(ts.URL, "http://"), duration: 200 * time.Millisecond, maxRequests: 50, timeout: 5 * time.Second, clients: []int{4}}
+	c := config{listen: strings.TrimPrefix(ts.URL, "http://"), duration: 2 * time.Second, maxRequests: 50, timeout: 5 * time.Second, clients: []int{4}}
 	srv := &server{pid: os.Getpid()}
 	cl := newClient(c)
 	path := func(p string) scenario {
@@ -106,5 +106,36 @@ func TestCPUTimeReadsTheProcess(t *testing.T) {
 	after := s.cpuTime()
 	if after <= before || x == 0 {
 		t.Fatalf("CPU time %v → %v after 100 ms of work", before, after)
+	}
+}
+
+// TestDatabaseCPUPerRequest: with --db-pid the run also reports the CPU the
+// database process spent per request (here the test process itself, whose
+// handler burns about 5 ms per request), and the report gains its column.
+func TestDatabaseCPUPerRequest(t *testing.T) {
+	if _, err := os.Stat("/proc/self/stat"); err != nil {
+		t.Skip("no /proc")
+	}
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for end := time.Now().Add(5 * time.Millisecond); time.Now().Before(end); {
+		}
+		w.Write([]byte("ok"))
+	}))
+	defer ts.Close()
+	c := config{listen: strings.TrimPrefix(ts.URL, "http://"), duration: 300 * time.Millisecond, maxRequests: 40, timeout: 5 * time.Second, clients: []int{1}}
+	srv := &server{pid: os.Getpid()}
+	sc := scenario{name: "GET /busy", next: func(int64) (string, string, bool) { return "/busy", "", true }}
+	without := runScenario(context.Background(), newClient(c), srv, sc, 1, c)
+	if without.dbCPUPerReq != 0 {
+		t.Errorf("no --db-pid, yet db CPU %v", without.dbCPUPerReq)
+	}
+	c.dbPID = os.Getpid()
+	with := runScenario(context.Background(), newClient(c), srv, sc, 1, c)
+	if with.dbCPUPerReq < 2*time.Millisecond {
+		t.Errorf("db CPU per request %v, want about 5 ms", with.dbCPUPerReq)
+	}
+	report := renderReport(c, &fixtures{}, []result{with}, map[int]*result{}, &logSummary{}, "0.00", idleMemory{})
+	if !strings.Contains(report, "| server CPU | db CPU |") || !strings.Contains(report, "| `/busy` | 1 |") {
+		t.Errorf("report lacks the db CPU column:\n%s", report)
 	}
 }

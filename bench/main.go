@@ -41,6 +41,7 @@ type config struct {
 	rareWord      string
 	only          *regexp.Regexp
 	out           string
+	dbPID         int
 	serverEnv     []string
 	keepServerLog string
 	settle        time.Duration
@@ -76,6 +77,7 @@ func run() error {
 	flag.StringVar(&c.rareWord, "rare-word", "尾矿库", "word searched for with q= (seed-bench puts it in about one title in ten thousand)")
 	flag.StringVar(&only, "only", "", "run only endpoints whose name matches this regular expression (/healthz always runs)")
 	flag.StringVar(&c.out, "out", "", "also write the markdown report to this file")
+	flag.IntVar(&c.dbPID, "db-pid", 0, "process id of the database server (e.g. mariadbd): its CPU per request is reported too")
 	flag.StringVar(&env, "server-env", "", "extra environment for the server, comma-separated KEY=VALUE")
 	flag.StringVar(&c.keepServerLog, "server-log", "", "keep the server's log in this file")
 	flag.DurationVar(&c.settle, "settle", 5*time.Second, "wait this long after logging in before the first run (the server's start-up work), then record its idle memory")
@@ -152,8 +154,8 @@ func run() error {
 			if sc.name == healthzName {
 				health[n] = &res
 			}
-			fmt.Fprintf(os.Stderr, "  %-52s n=%-5d p50=%-9s p99=%-9s %7.1f req/s cpu=%-9s 5xx=%d err=%d\n", sc.name, res.n,
-				ms(res.p50), ms(res.p99), res.throughput, cpuMs(res.cpuPerReq), res.status5xx, res.failures)
+			fmt.Fprintf(os.Stderr, "  %-52s n=%-5d p50=%-9s p99=%-9s %7.1f req/s cpu=%-9s db=%-9s 5xx=%d err=%d\n", sc.name, res.n,
+				ms(res.p50), ms(res.p99), res.throughput, cpuMs(res.cpuPerReq), cpuMs(res.dbCPUPerReq), res.status5xx, res.failures)
 			results = append(results, res)
 		}
 	}

@@ -81,8 +81,16 @@ func renderReport(c config, fx *fixtures, results []result, health map[int]*resu
 		size(idle.ready), idle.settle, size(idle.settled), idle.note)
 	fmt.Fprintf(&b, "Users: province `%s` / `%s`, district `%s`, prosecutor `%s` (%s), city `%s`, agency `%s`.\n\n",
 		fx.provinceMgr, fx.provinceChief, fx.districtMgr, fx.busiestPros, fx.busiestName, fx.cityChief, fx.agencyUser)
-	b.WriteString("| request | clients | n | p50 | p99 | req/s | × healthz (p50) | server CPU | 5xx | other errors | body | server RSS before → peak |\n")
-	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	dbCol, dbAlign := "", ""
+	if c.dbPID > 0 {
+		// The database server's processor time over each run divided by its
+		// requests: with MariaDB on the same machine, what a request costs
+		// there too.
+		b.WriteString("“db CPU” is the same for the database server (" + c.driver + ", pid " + fmt.Sprint(c.dbPID) + "), which serves only this benchmark.\n\n")
+		dbCol, dbAlign = " db CPU |", "---:|"
+	}
+	b.WriteString("| request | clients | n | p50 | p99 | req/s | × healthz (p50) | server CPU |" + dbCol + " 5xx | other errors | body | server RSS before → peak |\n")
+	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|" + dbAlign + "---:|---:|---:|---:|\n")
 	for _, r := range results {
 		ratio := "–"
 		if h := health[r.clients]; h != nil && h.p50 > 0 && r.p50 > 0 && r.name != healthzName {
@@ -95,8 +103,12 @@ func renderReport(c config, fx *fixtures, results []result, health map[int]*resu
 		if r.exhausted {
 			other += " (ran out of letters)"
 		}
-		fmt.Fprintf(&b, "| `%s` | %d | %d | %s | %s | %.1f | %s | %s | %d | %s | %s | %s |\n", strings.TrimPrefix(r.name, "GET "), r.clients, r.n,
-			ms(r.p50), ms(r.p99), r.throughput, ratio, cpuMs(r.cpuPerReq), r.status5xx, other, size(r.bytes), size(r.rssBefore)+" → "+size(r.peakRSS))
+		db := ""
+		if c.dbPID > 0 {
+			db = " " + cpuMs(r.dbCPUPerReq) + " |"
+		}
+		fmt.Fprintf(&b, "| `%s` | %d | %d | %s | %s | %.1f | %s | %s |%s %d | %s | %s | %s |\n", strings.TrimPrefix(r.name, "GET "), r.clients, r.n,
+			ms(r.p50), ms(r.p99), r.throughput, ratio, cpuMs(r.cpuPerReq), db, r.status5xx, other, size(r.bytes), size(r.rssBefore)+" → "+size(r.peakRSS))
 	}
 	b.WriteString("\n")
 	var notes []string

@@ -156,8 +156,15 @@ func (s *server) resetPeak() bool {
 // system, from /proc/PID/stat; 0 where that cannot be read). Read before and
 // after a run, it gives the server's CPU per request, which a busy machine
 // inflates much less than latency.
-func (s *server) cpuTime() time.Duration {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.pid))
+func (s *server) cpuTime() time.Duration { return processCPU(s.pid) }
+
+// processCPU is the processor time process pid has used so far (0 when pid
+// is 0 or its /proc/PID/stat cannot be read).
+func processCPU(pid int) time.Duration {
+	if pid <= 0 {
+		return 0
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
 		return 0
 	}

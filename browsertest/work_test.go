@@ -1,6 +1,7 @@
 package browsertest_test
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -163,4 +164,25 @@ func TestFilingsPageFromTheNavigation(t *testing.T) {
 	p.LogIn("citychief1", apitest.Password)
 	p.Click("备案").MustSee("下级院备案", "已备案", "备案报告", "检察建议书")
 	p.Screenshot("filings")
+}
+
+// TestPendingFilingsFromTheFilingsPage: a district prosecutor goes from the
+// navigation's 备案 (下级院备案, empty for a district) to 本院待备案 and files
+// one with 报送备案; the list says so and keeps the other (screenshots at
+// 1280 and 390 px).
+func TestPendingFilingsFromTheFilingsPage(t *testing.T) {
+	t.Parallel()
+	env, base := publicSite(t)
+	today := calendar.DateOf(env.Now(), env.Config.Location())
+	for i, title := range []string{"城区内河排污口整治", "农贸市场消防通道堵塞隐患"} {
+		env.CaseFixture(apitest.CaseFixture{State: cases.StateDelivered, Title: title,
+			DocumentNumber: fmt.Sprintf("清河检八建〔2026〕%d号", 70+i), IssuedAt: env.Now(), DeliveredOn: today.AddDays(-2),
+			ReplyDue: today.AddDays(58), FiledWith: env.Org.City.ID})
+	}
+	p := browsertest.Get(t).NewPage(t, base)
+	p.LogIn("prosecutor1", apitest.Password)
+	p.Click("备案").MustSee("暂无下级院的备案")
+	p.Click("本院待备案").MustSee("共 2 件待报备", "城区内河排污口整治", "农贸市场消防通道堵塞隐患", "报送备案")
+	p.Screenshot("filings-pending")
+	p.Click("报送备案：城区内河排污口整治").MustSee("已报上级院备案，备案报告已生成。", "共 1 件待报备")
 }

@@ -219,19 +219,17 @@ func itemHref(box string, it cases.WorkItem) string {
 		return fmt.Sprintf("/applications/%d", it.SubjectID)
 	case "dept_review", "approve", "drafting":
 		return fmt.Sprintf("/cases/%d/draft", it.CaseID)
+	case "filings": // filed from 本院待备案
+		return fmt.Sprintf("/filings/pending#filing-%d", it.SubjectID)
 	}
 	return fmt.Sprintf("/cases/%d", it.CaseID)
 }
 
-// boxMore is the list that holds all of a box's items. The filings box
-// (待备案: the user's own cases' filings still to make) has none: /filings
-// lists the filings of the procuratorates below (its link there led to a
-// 404 before that page existed, and to the wrong list after); the box shows
-// its first items, each opening its case, and how many there are.
+// boxMore is the list that holds all of a box's items.
 var boxMore = map[string]string{
 	"leads": "/cases?state=lead", "to_file": "/cases?state=checking", "dept_review": "/cases?state=reviewing",
 	"approve": "/cases?state=reviewing", "to_deliver": "/cases?state=approved", "replies": "/cases?state=replied",
-	"overdue": "/cases?overdue=true&sort=due", "applications": "/applications",
+	"overdue": "/cases?overdue=true&sort=due", "applications": "/applications", "filings": "/filings/pending",
 }
 
 func (s *Server) dashboardPage(c echo.Context) error {

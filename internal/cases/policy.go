@@ -214,7 +214,13 @@ func CanWorkOnCase(a *org.Actor, c *Case) bool {
 // higher procuratorate: the handling department's prosecutors and its head,
 // who answer for filing within deadlines.filing_days of issue.
 func CanSubmitFiling(a *org.Actor, c *Case) bool {
-	return CanReadCase(a, c) && a.HasRole(org.RoleProsecutor, org.RoleDeptHead) && a.DepartmentID == c.DepartmentID
+	return CanReadCase(a, c) && canSubmitFilingIn(a, c.DepartmentID)
+}
+
+// canSubmitFilingIn is CanSubmitFiling for a case the actor may read, known
+// by its department.
+func canSubmitFilingIn(a *org.Actor, departmentID int64) bool {
+	return a.HasRole(org.RoleProsecutor, org.RoleDeptHead) && a.DepartmentID == departmentID
 }
 
 // CanReadFiling reports whether the actor may read a filing (备案) made by the

@@ -16,7 +16,10 @@
 //     runs of letters separated by a break token. A query becomes one
 //     phrase per run of its letters: the phrase of a run's bigrams matches
 //     exactly where the run occurs as a substring (what LIKE '%…%' found),
-//     through the index, for two characters or more.
+//     through the index, for two characters or more. (On MariaDB/MySQL
+//     the index is asked for the bigrams and the phrase is checked on the
+//     candidates' grams: InnoDB's own phrase check costs more; see
+//     Index.Match.)
 //   - words: the words of a letter as internal/textseg segments them (gse,
 //     the jieba dictionary), boilerplate left out, each written as "w" +
 //     an FNV-64 hash. The similar-letter search asks for any of a draft's

@@ -1,9 +1,13 @@
 package search_test
 
 import (
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
+	"unicode"
 
+	"golang.org/x/text/width"
 	"gorm.io/gorm"
 
 	"jianyi/dbtest"
@@ -119,6 +123,115 @@ func TestMatch(t *testing.T) {
 		}
 		if len(hits) == 0 || (hits[0].ID != 1 && hits[0].ID != 4) {
 			t.Errorf("similar: %+v, want doc 1 or 4 first", hits)
+		}
+	})
+}
+
+// TestMatchFindsExactlyTheSubstrings checks Match against what it stands
+// for, on both databases: a row matches when each run of two characters or
+// more of the query occurs inside one run of one of its texts (after
+// folding widths and case). The texts are drawn from a few characters, so
+// most rows hold a query's bigrams scattered — in another order, across
+// punctuation or across their two texts — which a search for the bigrams
+// alone would find. On MySQL the rows are also those of the phrase search
+// (+"g1 g2") that Match replaced.
+func TestMatchFindsExactlyTheSubstrings(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(18, 28))
+	letters := []rune("河道采砂尾矿12aＡ")
+	text := func(n int) string {
+		var b strings.Builder
+		for range n {
+			if rng.IntN(7) == 0 {
+				b.WriteString([]string{"，", "、", " "}[rng.IntN(3)])
+				continue
+			}
+			b.WriteRune(letters[rng.IntN(len(letters))])
+		}
+		return b.String()
+	}
+	docs := map[int64][2]string{}
+	for id := int64(1); id <= 80; id++ {
+		docs[id] = [2]string{text(rng.IntN(10)), text(rng.IntN(16))}
+	}
+	var queries []string
+	for len(queries) < 60 {
+		q := text(2 + rng.IntN(4))
+		if search.ParseQuery(q).Usable() {
+			queries = append(queries, q)
+		}
+	}
+	queries = append(queries, "尾矿尾矿", "采砂 河道", "ＡA", "河河河")
+	runsOf := func(s string) []string {
+		return strings.FieldsFunc(strings.ToLower(width.Fold.String(s)), func(r rune) bool {
+			return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+		})
+	}
+	want := func(q string) []int64 {
+		var out []int64
+		for id := int64(1); id <= 80; id++ {
+			found := true
+			for _, r := range runsOf(q) {
+				in := false
+				for _, text := range docs[id] {
+					for _, tr := range runsOf(text) {
+						in = in || strings.Contains(tr, r)
+					}
+				}
+				found = found && in
+			}
+			if found {
+				out = append(out, id)
+			}
+		}
+		return out
+	}
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		if err := db.Exec("CREATE TABLE docs (id BIGINT NOT NULL PRIMARY KEY)").Error; err != nil {
+			t.Fatal(err)
+		}
+		err := db.WithTx(t.Context(), func(tx *gorm.DB) error {
+			for id, texts := range docs {
+				if err := tx.Exec("INSERT INTO docs (id) VALUES (?)", id).Error; err != nil {
+					return err
+				}
+				if err := search.Cases.Put(tx, id, search.Grams(texts[0], texts[1]), ""); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range queries {
+			var got []int64
+			tx := search.Cases.Match(db.Table("docs").Select("docs.id"), "docs", search.ParseQuery(q))
+			if err := tx.Pluck("docs.id", &got).Error; err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+			slices.Sort(got) // SQLite ranks them
+			if w := want(q); !slices.Equal(got, w) {
+				t.Errorf("%q: %v, want %v", q, got, w)
+			}
+			if db.Dialect != "mysql" {
+				continue
+			}
+			var phrases []string
+			for _, r := range runsOf(q) {
+				if g := search.Grams(r); g != "" {
+					phrases = append(phrases, `+"`+g+`"`)
+				}
+			}
+			var old []int64
+			if err := db.Raw("SELECT docs.id FROM docs JOIN case_search ON case_search.case_id = docs.id "+
+				"WHERE MATCH(case_search.grams) AGAINST(? IN BOOLEAN MODE) ORDER BY docs.id", strings.Join(phrases, " ")).
+				Scan(&old).Error; err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got, old) {
+				t.Errorf("%q: %v, the phrase search finds %v", q, got, old)
+			}
 		}
 	})
 }
