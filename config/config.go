@@ -100,8 +100,15 @@ type AuthConfig struct {
 	SigningKey string `yaml:"signing_key" secret:"true"`
 	// EphemeralKey is set by Validate when it made SigningKey up for this
 	// process (dev and demo without a configured key).
-	EphemeralKey       bool          `yaml:"-"`
-	TokenTTL           time.Duration `yaml:"token_ttl"`
+	EphemeralKey bool          `yaml:"-"`
+	TokenTTL     time.Duration `yaml:"token_ttl"`
+	// StandingCacheTTL lets a request take a user's standing (token
+	// version, disabled, role, units) as read by a request of this process
+	// at most this long before, instead of reading it again. 0 (the
+	// default): read on every request. A change this process makes to any
+	// user drops every entry at once; another replica's change (or the
+	// users command's) counts here after at most this long.
+	StandingCacheTTL   time.Duration `yaml:"standing_cache_ttl"`
 	MaxFailuresPerUser int           `yaml:"max_failures_per_user"`
 	MaxFailuresPerIP   int           `yaml:"max_failures_per_ip"`
 	FailureWindow      time.Duration `yaml:"failure_window"`
@@ -473,6 +480,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Audit.Key != "" && len(c.Audit.Key) < 32 {
 		bad("audit.key", "must be at least 32 bytes")
+	}
+	if c.Auth.StandingCacheTTL < 0 || c.Auth.StandingCacheTTL > 10*time.Second {
+		bad("auth.standing_cache_ttl", "must be between 0 and 10s")
 	}
 	if c.Auth.TokenTTL < time.Minute || c.Auth.TokenTTL > 7*24*time.Hour {
 		bad("auth.token_ttl", "must be between 1m and 168h")

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -225,6 +226,19 @@ func TestAgencyFullRound(t *testing.T) {
 		}
 		if slices.Contains(d.AllowedActions, "sign") {
 			t.Fatalf("signed recommendation still offers sign: %v", d.AllowedActions)
+		}
+		// The signed letter's inbox item (read by hand, on SQLite packed)
+		// gives what the detail gives.
+		item := env.Do("GET", "/api/v1/agency/recommendations", "agency1", nil).Expect(t, http.StatusOK).JSON()["items"].([]any)[0].(map[string]any)
+		full := env.Do("GET", fmt.Sprintf("/api/v1/agency/recommendations/%d", id), "agency1", nil).Expect(t, http.StatusOK).JSON()
+		for _, k := range []string{"id", "version", "state", "state_label", "document_number", "title", "procuratorate_name", "delivered_on",
+			"received_on", "signed", "reply_due", "reply_class"} {
+			if !reflect.DeepEqual(item[k], full[k]) {
+				t.Errorf("inbox item %s = %v, detail %v", k, item[k], full[k])
+			}
+		}
+		if item["signed"] != true || item["received_on"] != fx.DeliveredOn.String() {
+			t.Fatalf("signed inbox item %v", item)
 		}
 
 		// 延期: asked, then a second request while open is refused, then granted.

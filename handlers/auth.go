@@ -135,10 +135,27 @@ func (s *Server) actorOfToken(c echo.Context, claims *tokenClaims) (*org.Actor, 
 // (token version, disabled, role and units) is read on every request, so a
 // disabled account, a revoked token or a changed role or department counts at
 // once, on every replica; the rest (names, the procuratorate's path, which
-// never changes) may come from an identity read shortly before.
+// never changes) may come from an identity read shortly before. With
+// auth.standing_cache_ttl set, a standing read by this process less than
+// that long before, with no change to users by this process since, stands
+// for the read: this process's changes still count at once, another
+// replica's after at most the TTL.
 func (s *Server) loadActor(ctx context.Context, userID int64, tokenVersion int, ip, rid string) (*org.Actor, error) {
 	revoked := &apperr.Error{Kind: apperr.ErrUnauthorized, Code: "token_revoked", Message: "登录已失效（账号停用或密码已更改），请重新登录"}
+	if ttl := s.standingTTL; ttl > 0 {
+		// auth.standing_cache_ttl: a standing this process read less than
+		// ttl ago, with no change to users by this process since.
+		if e, ok := s.identities.recent(userID, ttl); ok {
+			if e.standing.Disabled || e.standing.TokenVersion != tokenVersion {
+				return nil, revoked
+			}
+			a := org.ActorFor(&e.user, ip, rid)
+			a.ProcuratoratePath = e.path
+			return a, nil
+		}
+	}
 	db := s.db.WithContext(ctx)
+	read := org.IdentityEpoch()
 	st, err := org.StandingOf(db, userID)
 	if err != nil {
 		if errors.Is(err, apperr.ErrNotFound) {
@@ -150,6 +167,9 @@ func (s *Server) loadActor(ctx context.Context, userID int64, tokenVersion int, 
 		return nil, revoked
 	}
 	if e, ok := s.identities.get(userID, st); ok {
+		if s.standingTTL > 0 {
+			s.identities.standingSeen(userID, st, read, time.Now())
+		}
 		a := org.ActorFor(&e.user, ip, rid)
 		a.ProcuratoratePath = e.path
 		return a, nil

@@ -325,3 +325,34 @@ func TestVerifiedTokenStillExpires(t *testing.T) {
 		}
 	})
 }
+
+// With auth.standing_cache_ttl set, what this process changes about a
+// user still counts on the very next request: a disable, a password change
+// and a role change drop the cached standings at once.
+func TestStandingCacheKeepsThisReplicasRevocations(t *testing.T) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
+		env := apitest.NewWithConfig(t, db, apitest.TestConfig(t, func(c *config.Config) { c.Auth.StandingCacheTTL = 10 * time.Second }))
+		tok := "Bearer " + env.Token("prosecutor2")
+		for i := 0; i < 2; i++ {
+			env.Do("GET", "/api/v1/me", tok, nil).Expect(t, http.StatusOK)
+		}
+		id := strconv.FormatInt(userID(t, db, "prosecutor2"), 10)
+		env.Do("POST", "/api/v1/admin/users/"+id+"/disable", "admin", nil).Expect(t, http.StatusOK)
+		if res := env.Do("GET", "/api/v1/me", tok, nil).Expect(t, http.StatusUnauthorized); res.ErrorCode() != "token_revoked" {
+			t.Fatalf("a disabled user's next request: %s", res.Body)
+		}
+		env.Do("POST", "/api/v1/admin/users/"+id+"/enable", "admin", nil).Expect(t, http.StatusOK)
+		env.Do("GET", "/api/v1/me", tok, nil).Expect(t, http.StatusUnauthorized)
+
+		own := "Bearer " + env.Token("casemgr1")
+		for i := 0; i < 2; i++ {
+			env.Do("GET", "/api/v1/me", own, nil).Expect(t, http.StatusOK)
+		}
+		env.Do("POST", "/api/v1/me/password", own, map[string]string{"current_password": apitest.Password, "new_password": "a-brand-new-password-2026"}).
+			Expect(t, http.StatusNoContent)
+		if res := env.Do("GET", "/api/v1/me", own, nil).Expect(t, http.StatusUnauthorized); res.ErrorCode() != "token_revoked" {
+			t.Fatalf("after a password change: %s", res.Body)
+		}
+	})
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -148,6 +149,28 @@ func TestDisclosureNeverLeaksAndRedacts(t *testing.T) {
 		}
 
 		bodies := everyFormat(t, env, []int64{dec.DisclosureID, wd.DisclosureID})
+		// The feed's item (read by hand; on SQLite packed) gives each of its
+		// fields as the item's own page does.
+		var feed struct {
+			Items []map[string]any `json:"items"`
+		}
+		if err := json.Unmarshal([]byte(bodies["json list"]), &feed); err != nil || len(feed.Items) == 0 {
+			t.Fatalf("json list %s: %v", bodies["json list"], err)
+		}
+		var one map[string]any
+		if err := json.Unmarshal([]byte(bodies[fmt.Sprintf("json item %d (200)", dec.DisclosureID)]), &one); err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range feed.Items {
+			if it["id"] != one["id"] {
+				continue
+			}
+			for k, v := range it {
+				if !reflect.DeepEqual(v, one[k]) {
+					t.Errorf("feed item %s = %v, item page %v", k, v, one[k])
+				}
+			}
+		}
 		for name, body := range bodies {
 			for _, c := range []*cases.Case{unpublished, minors, secret, draft, withdrawn} {
 				if strings.Contains(body, c.Title[:6]) || (c.DocumentNumber != nil && strings.Contains(body, *c.DocumentNumber)) {

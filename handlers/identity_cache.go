@@ -32,6 +32,9 @@ type identity struct {
 	standing org.Standing
 	epoch    uint64
 	read     time.Time // monotonic
+	// standingRead is when the standing was last read from the database
+	// under epoch (auth.standing_cache_ttl).
+	standingRead time.Time
 }
 
 func newIdentityCache() *identityCache {
@@ -50,9 +53,35 @@ func (ic *identityCache) get(userID int64, now org.Standing) (identity, bool) {
 	return e, true
 }
 
+// recent is the user's identity if its standing was read under the current
+// epoch less than maxAge ago (and the identity is recent); it may then stand
+// for a read of the standing.
+func (ic *identityCache) recent(userID int64, maxAge time.Duration) (identity, bool) {
+	ic.mu.RLock()
+	e, ok := ic.entries[userID]
+	ic.mu.RUnlock()
+	if !ok || e.epoch != org.IdentityEpoch() || time.Since(e.standingRead) >= maxAge || time.Since(e.read) >= identityTTL {
+		return identity{}, false
+	}
+	return e, true
+}
+
+// standingSeen records that the user's standing, read under epoch (taken
+// before the read began), was the entry's: an entry read under another
+// epoch keeps its time.
+func (ic *identityCache) standingSeen(userID int64, st org.Standing, epoch uint64, at time.Time) {
+	ic.mu.Lock()
+	if e, ok := ic.entries[userID]; ok && e.epoch == epoch && e.standing == st && at.After(e.standingRead) {
+		e.standingRead = at
+		ic.entries[userID] = e
+	}
+	ic.mu.Unlock()
+}
+
 // put keeps a user read under epoch (taken before the read began).
 func (ic *identityCache) put(u *org.User, path string, epoch uint64) {
-	e := identity{path: path, standing: org.StandingOfUser(u), epoch: epoch, read: time.Now()}
+	now := time.Now()
+	e := identity{path: path, standing: org.StandingOfUser(u), epoch: epoch, read: now, standingRead: now}
 	e.user = org.User{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Role: u.Role,
 		ProcuratorateID: u.ProcuratorateID, DepartmentID: u.DepartmentID, AgencyID: u.AgencyID,
 		Disabled: u.Disabled, TokenVersion: u.TokenVersion}

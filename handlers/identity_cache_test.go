@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"jianyi/dbtest"
 	"jianyi/internal/org"
@@ -70,4 +71,37 @@ func TestCachedIdentityFollowsTheStanding(t *testing.T) {
 func isRevoked(err error) bool {
 	var ae *apperr.Error
 	return errors.As(err, &ae) && ae.Code == "token_revoked"
+}
+
+// With auth.standing_cache_ttl, a standing read less than the TTL before
+// serves the next requests: a change written by another replica (straight
+// into the database) counts after at most the TTL, not later.
+func TestStandingCacheBoundsOtherReplicasChanges(t *testing.T) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
+		const ttl = 2 * time.Second
+		s := &Server{db: db, identities: newIdentityCache(), standingTTL: ttl}
+		ctx := context.Background()
+		var u org.User
+		if err := db.Where("username = ?", "prosecutor1").First(&u).Error; err != nil {
+			t.Fatal(err)
+		}
+		load := func() (*org.Actor, error) { return s.loadActor(ctx, u.ID, u.TokenVersion, "127.0.0.1", "rid") }
+		for i := 0; i < 2; i++ {
+			if _, err := load(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		read := time.Now()
+		if err := db.Exec("UPDATE users SET disabled = ? WHERE id = ?", true, u.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		if _, err := load(); err != nil && time.Since(read) < ttl {
+			t.Fatalf("within the TTL the cached standing serves: %v", err)
+		}
+		time.Sleep(ttl - time.Since(read) + 50*time.Millisecond)
+		if _, err := load(); !isRevoked(err) {
+			t.Fatalf("a user disabled by another replica, after the TTL: %v", err)
+		}
+	})
 }

@@ -43,25 +43,33 @@ func requestLogger(log *slog.Logger) echo.MiddlewareFunc {
 	}
 }
 
-// logRequest writes the request's line.
+// logRequest writes the request's line. The record is built and handed to
+// the handler directly: slog.Logger.Log would box each value and take the
+// caller's stack for a source the handler does not print (it was a tenth of
+// the line's cost); the line is the same.
 func logRequest(log *slog.Logger, c echo.Context, start time.Time) {
 	status := c.Response().Status
 	level := slog.LevelInfo
 	if status >= 500 {
 		level = slog.LevelError
 	}
-	attrs := []any{
-		"request_id", c.Response().Header().Get(echo.HeaderXRequestID),
-		"method", c.Request().Method,
-		"route", c.Path(),
-		"status", status,
-		"duration_ms", float64(time.Since(start).Microseconds()) / 1000,
-		"ip", c.RealIP(),
+	ctx := c.Request().Context()
+	if !log.Enabled(ctx, level) {
+		return
 	}
+	r := slog.NewRecord(time.Now(), level, "http request", 0)
+	r.AddAttrs(
+		slog.String("request_id", c.Response().Header().Get(echo.HeaderXRequestID)),
+		slog.String("method", c.Request().Method),
+		slog.String("route", c.Path()),
+		slog.Int("status", status),
+		slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
+		slog.String("ip", c.RealIP()),
+	)
 	if a := actorOf(c); a != nil {
-		attrs = append(attrs, "user_id", a.UserID)
+		r.AddAttrs(slog.Int64("user_id", a.UserID))
 	}
-	log.Log(c.Request().Context(), level, "http request", attrs...)
+	_ = log.Handler().Handle(ctx, r)
 }
 
 // bodyLimit caps request bodies: JSON at the body limit, multipart uploads at

@@ -52,6 +52,7 @@ type Server struct {
 	web            *webUI          // templates and cookies of the HTML pages (web.go)
 	exports        chan struct{}   // ledger downloads streaming now (http.export_slots)
 	identities     *identityCache  // users as authentication last read them (identity_cache.go)
+	standingTTL    time.Duration   // auth.standing_cache_ttl (identity_cache.go)
 	tokens         *verifiedTokens // tokens whose signature checked out (auth.go)
 }
 
@@ -101,6 +102,7 @@ func New(svc Services) (*echo.Echo, *Server) {
 		web:            newWebUI(svc.Config),
 		exports:        make(chan struct{}, max(1, svc.Config.HTTP.ExportSlots)),
 		identities:     newIdentityCache(),
+		standingTTL:    svc.Config.Auth.StandingCacheTTL,
 		tokens:         newVerifiedTokens(),
 	}
 	s.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),

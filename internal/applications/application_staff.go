@@ -2,6 +2,7 @@ package applications
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strconv"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"jianyi/internal/platform/audit"
 	"jianyi/internal/platform/database"
 	"jianyi/internal/platform/files"
+	"jianyi/internal/platform/packed"
 	"jianyi/internal/redact"
 )
 
@@ -39,6 +41,88 @@ var ApplicationSummaryColumns = []string{"id", "tracking_no", "procuratorate_id"
 	"agency_id", "status", "version", "submitted_on", "answer_due", "answered_on", "result_due", "next_update_due", "decided_on",
 	"case_id", "duplicate_of", "created_at"}
 
+// findSummaries runs a list statement reading ApplicationSummaryColumns,
+// scanned by hand: gorm's reflection per cell was a third of the list's
+// CPU on MySQL.
+func findSummaries(tx *gorm.DB, limit int) ([]Application, error) {
+	rows, err := tx.Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var (
+		a                                               Application
+		agencyID, caseID, duplicateOf                   sql.NullInt64
+		answeredOn, resultDue, nextUpdateDue, decidedOn calendar.Date
+	)
+	dest := []any{&a.ID, &a.TrackingNo, &a.ProcuratorateID, &a.ApplicantName, &a.Problem, &a.AgencyName, &agencyID,
+		(*string)(&a.Status), &a.Version, &a.SubmittedOn, &a.AnswerDue, &answeredOn, &resultDue, &nextUpdateDue, &decidedOn,
+		&caseID, &duplicateOf, &a.CreatedAt}
+	out := make([]Application, 0, limit)
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		a.AgencyID, a.CaseID, a.DuplicateOf = cases.Nullable(agencyID.Int64, agencyID.Valid), cases.Nullable(caseID.Int64, caseID.Valid),
+			cases.Nullable(duplicateOf.Int64, duplicateOf.Valid)
+		a.AnsweredOn, a.ResultDue, a.NextUpdateDue, a.DecidedOn = cases.OptDate(answeredOn), cases.OptDate(resultDue),
+			cases.OptDate(nextUpdateDue), cases.OptDate(decidedOn)
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// summaryPackedColumns are ApplicationSummaryColumns as SQLite reads them:
+// the numbers, codes, dates and the time packed in one text (CONCAT_WS
+// with CHAR(31), NULL as "", the timestamp as its stored text), the free
+// texts apart. The pure-Go driver fetches each cell through several calls
+// and parses each timestamp itself: 18 cells a row were two thirds of the
+// driver's share of the list (as in cases' casePackedColumns).
+var summaryPackedColumns = []string{"CONCAT_WS(CHAR(31), id, procuratorate_id, COALESCE(agency_id, ''), status, version, " +
+	"submitted_on, answer_due, COALESCE(answered_on, ''), COALESCE(result_due, ''), COALESCE(next_update_due, ''), " +
+	"COALESCE(decided_on, ''), COALESCE(case_id, ''), COALESCE(duplicate_of, ''), CAST(created_at AS TEXT))",
+	"tracking_no", "applicant_name", "problem", "agency_name"}
+
+// summaryPackedFields is the number of fields packed in summaryPackedColumns[0].
+const summaryPackedFields = 14
+
+// findPackedSummaries runs a list statement reading summaryPackedColumns.
+func findPackedSummaries(tx *gorm.DB, limit int) ([]Application, error) {
+	rows, err := tx.Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var (
+		a   Application
+		row string
+		f   [summaryPackedFields]string
+	)
+	dest := []any{&row, &a.TrackingNo, &a.ApplicantName, &a.Problem, &a.AgencyName}
+	out := make([]Application, 0, limit)
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		if !packed.Split(row, f[:]) {
+			return nil, fmt.Errorf("applications: an application read as %q, not %d fields", row, len(f))
+		}
+		var p packed.Parser
+		a.ID, a.ProcuratorateID, a.AgencyID, a.Status, a.Version = p.ID(f[0]), p.ID(f[1]), p.OptID(f[2]), ApplicationStatus(f[3]), int(p.ID(f[4]))
+		a.SubmittedOn, a.AnswerDue, a.AnsweredOn, a.ResultDue = p.Date(f[5]), p.Date(f[6]), p.OptDate(f[7]), p.OptDate(f[8])
+		a.NextUpdateDue, a.DecidedOn, a.CaseID, a.DuplicateOf = p.OptDate(f[9]), p.OptDate(f[10]), p.OptID(f[11]), p.OptID(f[12])
+		a.CreatedAt = time.Time{}
+		if t := p.Instant(f[13]); t != nil {
+			a.CreatedAt = *t
+		}
+		if p.Err != nil {
+			return nil, fmt.Errorf("applications: application %s: %w", f[0], p.Err)
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
 // ListApplications lists the applications addressed to the actor's
 // procuratorate, newest first, with a keyset cursor.
 func (s *Service) ListApplications(ctx context.Context, a *org.Actor, q ApplicationListQuery) ([]Application, string, error) {
@@ -49,7 +133,11 @@ func (s *Service) ListApplications(ctx context.Context, a *org.Actor, q Applicat
 		q.Limit = 50
 	}
 	tx := s.DB.WithContext(ctx).Model(&Application{}).Scopes(ApplicationScope(a))
-	if q.Summary {
+	packedRows := q.Summary && s.DB.Dialector.Name() == "sqlite"
+	switch {
+	case packedRows:
+		tx = tx.Select(summaryPackedColumns)
+	case q.Summary:
 		tx = tx.Select(ApplicationSummaryColumns)
 	}
 	if q.Status != "" {
@@ -64,8 +152,18 @@ func (s *Service) ListApplications(ctx context.Context, a *org.Actor, q Applicat
 	if q.Cursor > 0 {
 		tx = tx.Where("id < ?", q.Cursor)
 	}
+	tx = tx.Order("id DESC").Limit(q.Limit + 1)
 	var out []Application
-	if err := tx.Order("id DESC").Limit(q.Limit + 1).Find(&out).Error; err != nil {
+	var err error
+	switch {
+	case packedRows:
+		out, err = findPackedSummaries(tx, q.Limit+1)
+	case q.Summary:
+		out, err = findSummaries(tx, q.Limit+1)
+	default:
+		err = tx.Find(&out).Error
+	}
+	if err != nil {
 		return nil, "", err
 	}
 	next := ""

@@ -199,7 +199,9 @@ func (d Date) MarshalJSON() ([]byte, error) {
 	if d.IsZero() {
 		return []byte("null"), nil
 	}
-	return []byte(`"` + d.String() + `"`), nil
+	// One allocation (the list pages encode thousands of dates a second).
+	b := append(make([]byte, 0, len(dateLayout)+2), '"')
+	return append(d.AppendString(b), '"'), nil
 }
 
 // UnmarshalJSON accepts "YYYY-MM-DD", null or "" (both meaning no date).

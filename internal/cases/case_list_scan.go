@@ -30,9 +30,10 @@ func findCases(tx *gorm.DB, summary bool) ([]Case, error) {
 		return nil, err
 	}
 	defer rows.Close()
+	sc := NewSummaryScanner()
 	for rows.Next() {
 		var c Case
-		if err := scanCaseSummary(rows, &c); err != nil {
+		if err := sc.Scan(rows, &c); err != nil {
 			return nil, err
 		}
 		out = append(out, c)
@@ -40,27 +41,51 @@ func findCases(tx *gorm.DB, summary bool) ([]Case, error) {
 	return out, rows.Err()
 }
 
-// scanCaseSummary reads a row of CaseSummaryColumns (in that order) into c.
-func scanCaseSummary(rows *sql.Rows, c *Case) error {
-	var (
-		caseNumber, documentNumber                        sql.NullString
-		agencyID, deliveredAgencyID, projectID            sql.NullInt64
-		issuedAt, closedAt                                sql.NullTime
-		deliveredOn, receivedOn, replyDue, firstRepliedOn calendar.Date
-	)
-	if err := rows.Scan(&c.ID, &c.ProcuratorateID, &caseNumber, &documentNumber, &c.Title, &c.Field, (*string)(&c.State), &c.Version,
-		&agencyID, &deliveredAgencyID, &c.ProsecutorID, &projectID, &issuedAt, &deliveredOn, &receivedOn, &replyDue, &firstRepliedOn,
-		&closedAt, &c.UpdatedAt); err != nil {
+// SummaryScanner reads rows of CaseSummaryColumns (in that order) and then
+// the columns after them into the destinations it was made with. Its cells
+// and its list of destinations serve every row (each row's own cost one
+// allocation a cell).
+type SummaryScanner struct {
+	c                                                 Case
+	caseNumber, documentNumber                        sql.NullString
+	agencyID, deliveredAgencyID, projectID            sql.NullInt64
+	issuedAt, closedAt                                sql.NullTime
+	deliveredOn, receivedOn, replyDue, firstRepliedOn calendar.Date
+	dest                                              []any
+}
+
+// NewSummaryScanner is a SummaryScanner reading the columns after
+// CaseSummaryColumns into more.
+func NewSummaryScanner(more ...any) *SummaryScanner {
+	s := &SummaryScanner{}
+	c := &s.c
+	s.dest = append([]any{&c.ID, &c.ProcuratorateID, &s.caseNumber, &s.documentNumber, &c.Title, &c.Field, (*string)(&c.State),
+		&c.Version, &s.agencyID, &s.deliveredAgencyID, &c.ProsecutorID, &s.projectID, &s.issuedAt, &s.deliveredOn, &s.receivedOn,
+		&s.replyDue, &s.firstRepliedOn, &s.closedAt, &c.UpdatedAt}, more...)
+	return s
+}
+
+// Scan reads the current row into c (its other fields left as they are)
+// and the destinations after it.
+func (s *SummaryScanner) Scan(rows *sql.Rows, c *Case) error {
+	if err := rows.Scan(s.dest...); err != nil {
 		return err
 	}
-	c.CaseNumber, c.DocumentNumber = nullable(caseNumber.String, caseNumber.Valid), nullable(documentNumber.String, documentNumber.Valid)
-	c.AgencyID, c.DeliveredAgencyID = nullable(agencyID.Int64, agencyID.Valid), nullable(deliveredAgencyID.Int64, deliveredAgencyID.Valid)
-	c.ProjectID = nullable(projectID.Int64, projectID.Valid)
-	c.IssuedAt, c.ClosedAt = nullable(issuedAt.Time, issuedAt.Valid), nullable(closedAt.Time, closedAt.Valid)
-	c.DeliveredOn, c.ReceivedOn = nullable(deliveredOn, !deliveredOn.IsZero()), nullable(receivedOn, !receivedOn.IsZero())
-	c.ReplyDue, c.FirstRepliedOn = nullable(replyDue, !replyDue.IsZero()), nullable(firstRepliedOn, !firstRepliedOn.IsZero())
+	r := &s.c
+	c.ID, c.ProcuratorateID, c.Title, c.Field, c.State, c.Version = r.ID, r.ProcuratorateID, r.Title, r.Field, r.State, r.Version
+	c.ProsecutorID, c.UpdatedAt = r.ProsecutorID, r.UpdatedAt
+	c.CaseNumber, c.DocumentNumber = nullable(s.caseNumber.String, s.caseNumber.Valid), nullable(s.documentNumber.String, s.documentNumber.Valid)
+	c.AgencyID, c.DeliveredAgencyID = nullable(s.agencyID.Int64, s.agencyID.Valid), nullable(s.deliveredAgencyID.Int64, s.deliveredAgencyID.Valid)
+	c.ProjectID = nullable(s.projectID.Int64, s.projectID.Valid)
+	c.IssuedAt, c.ClosedAt = nullable(s.issuedAt.Time, s.issuedAt.Valid), nullable(s.closedAt.Time, s.closedAt.Valid)
+	c.DeliveredOn, c.ReceivedOn = OptDate(s.deliveredOn), OptDate(s.receivedOn)
+	c.ReplyDue, c.FirstRepliedOn = OptDate(s.replyDue), OptDate(s.firstRepliedOn)
 	return nil
 }
+
+// OptDate is d, nil when zero (a NULL date column scanned into a
+// calendar.Date).
+func OptDate(d calendar.Date) *calendar.Date { return nullable(d, !d.IsZero()) }
 
 // ReplyFactRow is a reply row as the reply definitions read it
 // (agency.ReplyFold).

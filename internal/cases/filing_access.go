@@ -280,20 +280,21 @@ func filingViews(db *gorm.DB, names map[int64]string, query string, args ...any)
 		return packedFilingViews(rows, names)
 	}
 	out := []FilingView{}
+	// The cells serve every row (each row's own were a dozen allocations).
+	var (
+		v                                          FilingView
+		filedAt, issuedAt                          sql.NullTime
+		reportFileID, agencyID                     sql.NullInt64
+		documentNumber, agencyName                 sql.NullString
+		filedOn, deliveredOn, receivedOn, replyDue calendar.Date
+	)
+	dest := []any{&v.ID, &v.CaseID, &v.ProcuratorateID, &v.ParentProcuratorateID, &v.DueOn, &v.Status, &filedAt, &filedOn,
+		&reportFileID, &v.CreatedAt, &documentNumber, &v.Title, &v.Field, &agencyID, &agencyName, (*string)(&v.CaseState),
+		&issuedAt, &deliveredOn, &receivedOn, &replyDue, &v.UrgentDays}
+	if names == nil {
+		dest = append(dest, &v.ProcuratorateName)
+	}
 	for rows.Next() {
-		var (
-			v                                          FilingView
-			filedAt, issuedAt                          sql.NullTime
-			reportFileID, agencyID                     sql.NullInt64
-			documentNumber, agencyName                 sql.NullString
-			filedOn, deliveredOn, receivedOn, replyDue calendar.Date
-		)
-		dest := []any{&v.ID, &v.CaseID, &v.ProcuratorateID, &v.ParentProcuratorateID, &v.DueOn, &v.Status, &filedAt, &filedOn,
-			&reportFileID, &v.CreatedAt, &documentNumber, &v.Title, &v.Field, &agencyID, &agencyName, (*string)(&v.CaseState),
-			&issuedAt, &deliveredOn, &receivedOn, &replyDue, &v.UrgentDays}
-		if names == nil {
-			dest = append(dest, &v.ProcuratorateName)
-		}
 		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
@@ -318,13 +319,14 @@ func packedFilingViews(rows *sql.Rows, names map[int64]string) ([]FilingView, er
 		row                        string
 		documentNumber, agencyName sql.NullString
 		f                          [filingPackedFields]string
+		v                          FilingView
 	)
+	dest := []any{&row, &documentNumber, &v.Title, &v.Field, &agencyName}
+	if names == nil {
+		dest = append(dest, &v.ProcuratorateName)
+	}
 	for rows.Next() {
-		var v FilingView
-		dest := []any{&row, &documentNumber, &v.Title, &v.Field, &agencyName}
-		if names == nil {
-			dest = append(dest, &v.ProcuratorateName)
-		}
+		v = FilingView{}
 		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
@@ -353,6 +355,9 @@ func packedFilingViews(rows *sql.Rows, names map[int64]string) ([]FilingView, er
 	}
 	return out, rows.Err()
 }
+
+// Nullable is &v, nil when not valid (a NULL column scanned by hand).
+func Nullable[T any](v T, valid bool) *T { return nullable(v, valid) }
 
 // nullable is a pointer to v when valid, nil otherwise.
 func nullable[T any](v T, valid bool) *T {

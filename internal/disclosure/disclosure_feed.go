@@ -2,7 +2,9 @@ package disclosure
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,6 +19,7 @@ import (
 	"jianyi/internal/platform/apperr"
 	"jianyi/internal/platform/database"
 	"jianyi/internal/platform/files"
+	"jianyi/internal/platform/packed"
 	"jianyi/internal/platform/search"
 	"jianyi/internal/stats"
 )
@@ -76,6 +79,87 @@ var listColumns = []string{"id", "document_number", "title", "procuratorate_id",
 	"agency_name", "issued_on", "delivered_on", "reply_due", "replied_on", "reply_class", "rectification", "summary",
 	"revision", "published_at", "updated_at"}
 
+// findListed runs a feed page's statement (listColumns), scanned by hand:
+// gorm's reflection per cell was a quarter of the feed's CPU on MySQL.
+func findListed(tx *gorm.DB, limit int) ([]Disclosure, error) {
+	rows, err := tx.Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var (
+		d                                Disclosure
+		agencyID                         sql.NullInt64
+		deliveredOn, replyDue, repliedOn calendar.Date
+	)
+	dest := []any{&d.ID, &d.DocumentNumber, &d.Title, &d.ProcuratorateID, &d.ProcuratorateName, &d.Field, &agencyID,
+		&d.AgencyName, &d.IssuedOn, &deliveredOn, &replyDue, &repliedOn, &d.ReplyClass, &d.Rectification, &d.Summary,
+		&d.Revision, &d.PublishedAt, &d.UpdatedAt}
+	out := make([]Disclosure, 0, limit)
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		d.AgencyID = cases.Nullable(agencyID.Int64, agencyID.Valid)
+		d.DeliveredOn, d.ReplyDue, d.RepliedOn = cases.OptDate(deliveredOn), cases.OptDate(replyDue), cases.OptDate(repliedOn)
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// listPackedColumns are listColumns as SQLite reads them: the numbers,
+// dates and times packed in one text (CONCAT_WS with CHAR(31), NULL as "",
+// timestamps as their stored text), the texts apart — the pure-Go driver's
+// calls for each cell were most of its share (as in cases'
+// casePackedColumns).
+var listPackedColumns = []string{"CONCAT_WS(CHAR(31), id, procuratorate_id, COALESCE(agency_id, ''), COALESCE(issued_on, ''), " +
+	"COALESCE(delivered_on, ''), COALESCE(reply_due, ''), COALESCE(replied_on, ''), revision, " +
+	"COALESCE(CAST(published_at AS TEXT), ''), COALESCE(CAST(updated_at AS TEXT), ''))",
+	"document_number", "title", "procuratorate_name", "field", "agency_name", "reply_class", "rectification", "summary"}
+
+// listPackedFields is the number of fields packed in listPackedColumns[0].
+const listPackedFields = 10
+
+// findPackedListed runs a feed page's statement reading listPackedColumns.
+func findPackedListed(tx *gorm.DB, limit int) ([]Disclosure, error) {
+	rows, err := tx.Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var (
+		d   Disclosure
+		row string
+		f   [listPackedFields]string
+	)
+	dest := []any{&row, &d.DocumentNumber, &d.Title, &d.ProcuratorateName, &d.Field, &d.AgencyName, &d.ReplyClass, &d.Rectification,
+		&d.Summary}
+	out := make([]Disclosure, 0, limit)
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		if !packed.Split(row, f[:]) {
+			return nil, fmt.Errorf("disclosure: an item read as %q, not %d fields", row, len(f))
+		}
+		var p packed.Parser
+		d.ID, d.ProcuratorateID, d.AgencyID, d.IssuedOn = p.ID(f[0]), p.ID(f[1]), p.OptID(f[2]), p.Date(f[3])
+		d.DeliveredOn, d.ReplyDue, d.RepliedOn, d.Revision = p.OptDate(f[4]), p.OptDate(f[5]), p.OptDate(f[6]), int(p.ID(f[7]))
+		d.PublishedAt, d.UpdatedAt = time.Time{}, time.Time{}
+		if t := p.Instant(f[8]); t != nil {
+			d.PublishedAt = *t
+		}
+		if t := p.Instant(f[9]); t != nil {
+			d.UpdatedAt = *t
+		}
+		if p.Err != nil {
+			return nil, fmt.Errorf("disclosure: item %s: %w", f[0], p.Err)
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
 // ReplyStatusOn derives the reply status on a day from the published dates.
 func ReplyStatusOn(repliedOn, due *calendar.Date, today calendar.Date) string {
 	switch {
@@ -130,7 +214,11 @@ func (s *Service) ListPublished(ctx context.Context, q FeedQuery) ([]PublicDiscl
 	if q.Limit <= 0 || q.Limit > 100 {
 		q.Limit = 20
 	}
-	tx := s.DB.WithContext(ctx).Model(&Disclosure{}).Select(listColumns).Where("status = ?", DisclosurePublished).
+	cols, find := listColumns, findListed
+	if s.DB.Dialector.Name() == "sqlite" {
+		cols, find = listPackedColumns, findPackedListed
+	}
+	tx := s.DB.WithContext(ctx).Model(&Disclosure{}).Select(cols).Where("status = ?", DisclosurePublished).
 		Where(stillPublishable, true, true, true, true)
 	if q.ProcuratorateID != 0 {
 		tx = tx.Where("procuratorate_id = ?", q.ProcuratorateID)
@@ -183,7 +271,8 @@ func (s *Service) ListPublished(ctx context.Context, q FeedQuery) ([]PublicDiscl
 	if ranked {
 		// Ranked results page by position (the cursor counts the results
 		// already shown).
-		if err := tx.Order("disclosures.id DESC").Offset(int(q.Cursor)).Limit(q.Limit + 1).Find(&rows).Error; err != nil {
+		var err error
+		if rows, err = find(tx.Order("disclosures.id DESC").Offset(int(q.Cursor)).Limit(q.Limit+1), q.Limit+1); err != nil {
 			return nil, "", err
 		}
 		if len(rows) > q.Limit {
@@ -202,7 +291,8 @@ func (s *Service) ListPublished(ctx context.Context, q FeedQuery) ([]PublicDiscl
 			// 0.21 ms in all of mariadbd's CPU, at 10^5).
 			tx = tx.Table("disclosures FORCE INDEX (" + FeedIndex + ")")
 		}
-		if err := tx.Order("id DESC").Limit(q.Limit + 1).Find(&rows).Error; err != nil {
+		var err error
+		if rows, err = find(tx.Order("id DESC").Limit(q.Limit+1), q.Limit+1); err != nil {
 			return nil, "", err
 		}
 		if len(rows) > q.Limit {
