@@ -168,8 +168,15 @@ func TestProsecutorTakesALeadToAnAssessedReply(t *testing.T) {
 		"contact_person": "王科长", "contact_phone": "0571-00000001"}).Expect(t, http.StatusOK)
 
 	// The prosecutor assesses the reply.
-	pros.Open("/dashboard").MustSee("待评估的回复").Click("清河区实验小学周边流动摊贩占道经营")
-	pros.MustSee("正式回复", "签收人", "王科长")
+	// The case is in two boxes now (待备案 opens 本院待备案): open it from
+	// 待评估的回复.
+	pros.Open("/dashboard").MustSee("待评估的回复", "待备案")
+	var href string
+	pros.Eval(&href, `() => document.querySelector('section[aria-labelledby="box-replies"] a.dash-item-title').getAttribute("href")`)
+	if href != fmt.Sprintf("/cases/%d", id) {
+		t.Fatalf("待评估的回复 opens %q, want the case", href)
+	}
+	pros.Open(href).MustSee("正式回复", "签收人", "王科长")
 	pros.Click("评估整改情况").Select("评估结论", "整改到位").Fill("意见", "整改到位，继续督促落实。").Click("评估整改情况")
 	pros.MustSee("已评估整改情况", "督促落实")
 }

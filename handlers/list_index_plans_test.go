@@ -103,9 +103,10 @@ func TestProjectListCountsTasksOnTheIndexAlone(t *testing.T) {
 // server (no temporary table of the joined rows), and the agency inbox as it
 // opens names InboxIndex and the public feed FeedIndex, which must keep
 // their columns ((agency_id, delivered_on, id), (status, id)) on both
-// databases; each reads its page with the page's
-// replies in one statement — so that dropping a hint or the index, or
-// splitting the statement, fails here. TestListCasesWithClassesAgreesWithTwoReads and the
+// databases; the case lists read their page with the page's replies in one
+// statement, the inbox its page and then the page's replies (hand-scanned:
+// the Go side's saving there outweighed the second statement's) — so that
+// dropping a hint or the index, or splitting a statement, fails here. TestListCasesWithClassesAgreesWithTwoReads and the
 // lists' own tests check the pages and their order.
 func TestHotListsOnMySQLNameTheirIndexes(t *testing.T) {
 	t.Parallel()
@@ -144,12 +145,15 @@ func TestHotListsOnMySQLNameTheirIndexes(t *testing.T) {
 			deliveredFixture(env)
 			env.CaseFixture(apitest.CaseFixture{State: cases.StateDelivered, Title: "逾期未回复", IssuedAt: time.Date(2025, 11, 5, 2, 0, 0, 0, time.UTC),
 				DeliveredOn: calendar.NewDate(2025, 11, 6), ReplyDue: calendar.NewDate(2026, 1, 6)})
-			for _, l := range []struct{ user, path, want string }{
-				{"casemgr1", "/api/v1/cases?state=delivered&overdue=true", cases.MySQLPageJoin},
-				{"casemgr1", "/api/v1/cases", cases.MySQLPageJoin},
-				{"agency1", "/api/v1/agency/recommendations", "FORCE INDEX (" + agency.InboxIndex + ")"},
-				{"", "/api/v1/public/disclosures", "FORCE INDEX (" + disclosure.FeedIndex + ")"},
-				{"", "/api/v1/public/disclosures?cursor=1000000", "FORCE INDEX (" + disclosure.FeedIndex + ")"},
+			for _, l := range []struct {
+				user, path, want string
+				reads            int
+			}{
+				{"casemgr1", "/api/v1/cases?state=delivered&overdue=true", cases.MySQLPageJoin, 1},
+				{"casemgr1", "/api/v1/cases", cases.MySQLPageJoin, 1},
+				{"agency1", "/api/v1/agency/recommendations", "FORCE INDEX (" + agency.InboxIndex + ")", 2},
+				{"", "/api/v1/public/disclosures", "FORCE INDEX (" + disclosure.FeedIndex + ")", 1},
+				{"", "/api/v1/public/disclosures?cursor=1000000", "FORCE INDEX (" + disclosure.FeedIndex + ")", 1},
 			} {
 				if l.user != "" {
 					env.Token(l.user)
@@ -181,9 +185,8 @@ func TestHotListsOnMySQLNameTheirIndexes(t *testing.T) {
 				if l.user == "agency1" && !onIndex {
 					t.Errorf("the inbox does not read cases on %s", agency.InboxIndex)
 				}
-				// The page and its cases' replies are one statement.
-				if reads != 1 {
-					t.Errorf("%s as %s: %d statements read cases or replies, want 1:\n%s", l.path, l.user, reads, strings.Join(stmts, "\n"))
+				if reads != l.reads {
+					t.Errorf("%s as %s: %d statements read cases or replies, want %d:\n%s", l.path, l.user, reads, l.reads, strings.Join(stmts, "\n"))
 				}
 			}
 		})
