@@ -45,11 +45,6 @@ var ApplicationSummaryColumns = []string{"id", "tracking_no", "procuratorate_id"
 // scanned by hand: gorm's reflection per cell was a third of the list's
 // CPU on MySQL.
 func findSummaries(tx *gorm.DB, limit int) ([]Application, error) {
-	rows, err := tx.Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	var (
 		a                                               Application
 		agencyID, caseID, duplicateOf                   sql.NullInt64
@@ -59,17 +54,15 @@ func findSummaries(tx *gorm.DB, limit int) ([]Application, error) {
 		(*string)(&a.Status), &a.Version, &a.SubmittedOn, &a.AnswerDue, &answeredOn, &resultDue, &nextUpdateDue, &decidedOn,
 		&caseID, &duplicateOf, &a.CreatedAt}
 	out := make([]Application, 0, limit)
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
+	err := database.ScanEach(tx, dest, func() error {
 		a.AgencyID, a.CaseID, a.DuplicateOf = cases.Nullable(agencyID.Int64, agencyID.Valid), cases.Nullable(caseID.Int64, caseID.Valid),
 			cases.Nullable(duplicateOf.Int64, duplicateOf.Valid)
 		a.AnsweredOn, a.ResultDue, a.NextUpdateDue, a.DecidedOn = cases.OptDate(answeredOn), cases.OptDate(resultDue),
 			cases.OptDate(nextUpdateDue), cases.OptDate(decidedOn)
 		out = append(out, a)
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 // summaryPackedColumns are ApplicationSummaryColumns as SQLite reads them:
@@ -88,11 +81,6 @@ const summaryPackedFields = 14
 
 // findPackedSummaries runs a list statement reading summaryPackedColumns.
 func findPackedSummaries(tx *gorm.DB, limit int) ([]Application, error) {
-	rows, err := tx.Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	var (
 		a   Application
 		row string
@@ -100,12 +88,9 @@ func findPackedSummaries(tx *gorm.DB, limit int) ([]Application, error) {
 	)
 	dest := []any{&row, &a.TrackingNo, &a.ApplicantName, &a.Problem, &a.AgencyName}
 	out := make([]Application, 0, limit)
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
+	err := database.ScanEach(tx, dest, func() error {
 		if !packed.Split(row, f[:]) {
-			return nil, fmt.Errorf("applications: an application read as %q, not %d fields", row, len(f))
+			return fmt.Errorf("applications: an application read as %q, not %d fields", row, len(f))
 		}
 		var p packed.Parser
 		a.ID, a.ProcuratorateID, a.AgencyID, a.Status, a.Version = p.ID(f[0]), p.ID(f[1]), p.OptID(f[2]), ApplicationStatus(f[3]), int(p.ID(f[4]))
@@ -116,11 +101,12 @@ func findPackedSummaries(tx *gorm.DB, limit int) ([]Application, error) {
 			a.CreatedAt = *t
 		}
 		if p.Err != nil {
-			return nil, fmt.Errorf("applications: application %s: %w", f[0], p.Err)
+			return fmt.Errorf("applications: application %s: %w", f[0], p.Err)
 		}
 		out = append(out, a)
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 // ListApplications lists the applications addressed to the actor's

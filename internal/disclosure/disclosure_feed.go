@@ -82,11 +82,6 @@ var listColumns = []string{"id", "document_number", "title", "procuratorate_id",
 // findListed runs a feed page's statement (listColumns), scanned by hand:
 // gorm's reflection per cell was a quarter of the feed's CPU on MySQL.
 func findListed(tx *gorm.DB, limit int) ([]Disclosure, error) {
-	rows, err := tx.Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	var (
 		d                                Disclosure
 		agencyID                         sql.NullInt64
@@ -96,15 +91,13 @@ func findListed(tx *gorm.DB, limit int) ([]Disclosure, error) {
 		&d.AgencyName, &d.IssuedOn, &deliveredOn, &replyDue, &repliedOn, &d.ReplyClass, &d.Rectification, &d.Summary,
 		&d.Revision, &d.PublishedAt, &d.UpdatedAt}
 	out := make([]Disclosure, 0, limit)
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
+	err := database.ScanEach(tx, dest, func() error {
 		d.AgencyID = cases.Nullable(agencyID.Int64, agencyID.Valid)
 		d.DeliveredOn, d.ReplyDue, d.RepliedOn = cases.OptDate(deliveredOn), cases.OptDate(replyDue), cases.OptDate(repliedOn)
 		out = append(out, d)
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 // listPackedColumns are listColumns as SQLite reads them: the numbers,
@@ -122,11 +115,6 @@ const listPackedFields = 10
 
 // findPackedListed runs a feed page's statement reading listPackedColumns.
 func findPackedListed(tx *gorm.DB, limit int) ([]Disclosure, error) {
-	rows, err := tx.Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	var (
 		d   Disclosure
 		row string
@@ -135,12 +123,9 @@ func findPackedListed(tx *gorm.DB, limit int) ([]Disclosure, error) {
 	dest := []any{&row, &d.DocumentNumber, &d.Title, &d.ProcuratorateName, &d.Field, &d.AgencyName, &d.ReplyClass, &d.Rectification,
 		&d.Summary}
 	out := make([]Disclosure, 0, limit)
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
+	err := database.ScanEach(tx, dest, func() error {
 		if !packed.Split(row, f[:]) {
-			return nil, fmt.Errorf("disclosure: an item read as %q, not %d fields", row, len(f))
+			return fmt.Errorf("disclosure: an item read as %q, not %d fields", row, len(f))
 		}
 		var p packed.Parser
 		d.ID, d.ProcuratorateID, d.AgencyID, d.IssuedOn = p.ID(f[0]), p.ID(f[1]), p.OptID(f[2]), p.Date(f[3])
@@ -153,11 +138,12 @@ func findPackedListed(tx *gorm.DB, limit int) ([]Disclosure, error) {
 			d.UpdatedAt = *t
 		}
 		if p.Err != nil {
-			return nil, fmt.Errorf("disclosure: item %s: %w", f[0], p.Err)
+			return fmt.Errorf("disclosure: item %s: %w", f[0], p.Err)
 		}
 		out = append(out, d)
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 // ReplyStatusOn derives the reply status on a day from the published dates.
