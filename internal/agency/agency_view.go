@@ -96,15 +96,11 @@ func (s *Service) ListAgencyInbox(ctx context.Context, a *org.Actor, q AgencyInb
 		// CPU in mariadbd at 10^5).
 		tx = tx.Table("cases FORCE INDEX (" + InboxIndex + ")")
 	}
-	rs, err := tx.Order("cases.delivered_on DESC").Order("cases.id DESC").Limit(q.Limit + 1).Rows()
-	if err != nil {
-		return nil, "", err
-	}
-	scan := scanInboxRows
+	find := findInboxRows
 	if packedRows {
-		scan = scanPackedInboxRows
+		find = findPackedInboxRows
 	}
-	rows, err := scan(rs, q.Limit+1)
+	rows, err := find(tx.Order("cases.delivered_on DESC").Order("cases.id DESC").Limit(q.Limit+1), q.Limit+1)
 	if err != nil {
 		return nil, "", err
 	}
@@ -146,10 +142,9 @@ type inboxRow struct {
 	ProcuratorateName string
 }
 
-// scanInboxRows reads rows of inboxColumns, by hand: gorm's reflection per
+// findInboxRows runs an inbox page's statement (inboxColumns), scanned by hand: gorm's reflection per
 // cell was a fifth of the inbox's CPU.
-func scanInboxRows(rows *sql.Rows, limit int) ([]inboxRow, error) {
-	defer rows.Close()
+func findInboxRows(tx *gorm.DB, limit int) ([]inboxRow, error) {
 	var (
 		r                                                 inboxRow
 		documentNumber                                    sql.NullString
@@ -161,10 +156,7 @@ func scanInboxRows(rows *sql.Rows, limit int) ([]inboxRow, error) {
 	dest := []any{&c.ID, &c.ProcuratorateID, &c.Version, (*string)(&c.State), &documentNumber, &c.Title, &agencyID,
 		&deliveredAgencyID, &issuedAt, &deliveredOn, &receivedOn, &signedAt, &replyDue, &firstRepliedOn, &closedAt, &r.ProcuratorateName}
 	out := make([]inboxRow, 0, limit)
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
+	err := database.ScanEach(tx, dest, func() error {
 		c.DocumentNumber, c.AgencyID = cases.Nullable(documentNumber.String, documentNumber.Valid), cases.Nullable(agencyID.Int64, agencyID.Valid)
 		c.DeliveredAgencyID = cases.Nullable(deliveredAgencyID.Int64, deliveredAgencyID.Valid)
 		c.IssuedAt, c.SignedAt = cases.Nullable(issuedAt.Time, issuedAt.Valid), cases.Nullable(signedAt.Time, signedAt.Valid)
@@ -172,8 +164,9 @@ func scanInboxRows(rows *sql.Rows, limit int) ([]inboxRow, error) {
 		c.DeliveredOn, c.ReceivedOn = cases.OptDate(deliveredOn), cases.OptDate(receivedOn)
 		c.ReplyDue, c.FirstRepliedOn = cases.OptDate(replyDue), cases.OptDate(firstRepliedOn)
 		out = append(out, r)
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 // inboxPackedColumns are inboxColumns as SQLite reads them: the numbers,
@@ -190,9 +183,8 @@ var inboxPackedColumns = []string{"CONCAT_WS(CHAR(31), cases.id, cases.procurato
 // inboxPackedFields is the number of fields packed in inboxPackedColumns[0].
 const inboxPackedFields = 13
 
-// scanPackedInboxRows reads rows of inboxPackedColumns.
-func scanPackedInboxRows(rows *sql.Rows, limit int) ([]inboxRow, error) {
-	defer rows.Close()
+// findPackedInboxRows runs an inbox page's statement reading inboxPackedColumns.
+func findPackedInboxRows(tx *gorm.DB, limit int) ([]inboxRow, error) {
 	var (
 		r              inboxRow
 		row            string
@@ -202,12 +194,9 @@ func scanPackedInboxRows(rows *sql.Rows, limit int) ([]inboxRow, error) {
 	c := &r.Case
 	dest := []any{&row, &documentNumber, &c.Title, &r.ProcuratorateName}
 	out := make([]inboxRow, 0, limit)
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
+	err := database.ScanEach(tx, dest, func() error {
 		if !packed.Split(row, f[:]) {
-			return nil, fmt.Errorf("agency: an inbox case read as %q, not %d fields", row, len(f))
+			return fmt.Errorf("agency: an inbox case read as %q, not %d fields", row, len(f))
 		}
 		var p packed.Parser
 		c.ID, c.ProcuratorateID, c.Version, c.State = p.ID(f[0]), p.ID(f[1]), int(p.ID(f[2])), cases.CaseState(f[3])
@@ -215,12 +204,13 @@ func scanPackedInboxRows(rows *sql.Rows, limit int) ([]inboxRow, error) {
 		c.ReceivedOn, c.SignedAt, c.ReplyDue, c.FirstRepliedOn = p.OptDate(f[8]), p.Instant(f[9]), p.OptDate(f[10]), p.OptDate(f[11])
 		c.ClosedAt = p.Instant(f[12])
 		if p.Err != nil {
-			return nil, fmt.Errorf("agency: inbox case %s: %w", f[0], p.Err)
+			return fmt.Errorf("agency: inbox case %s: %w", f[0], p.Err)
 		}
 		c.DocumentNumber = cases.Nullable(documentNumber.String, documentNumber.Valid)
 		out = append(out, r)
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 // inboxColumns are what an inbox item shows and is computed from: the

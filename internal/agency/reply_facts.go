@@ -13,6 +13,7 @@ import (
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
 	"jianyi/internal/org"
+	"jianyi/internal/platform/database"
 )
 
 // A case's reply classes, derived from stored facts only (nobody types
@@ -104,35 +105,27 @@ func LoadReplyFacts(tx *gorm.DB, list []cases.Case, loc *time.Location) (map[int
 	if tx.Dialector.Name() == "mysql" {
 		table = "replies FORCE INDEX (ix_replies_facts)"
 	}
-	rows, err := tx.Table(table).Select(ReplyFactColumns).Where("replies.case_id IN ?", ids).Order("replies.case_id, replies.id").Rows()
-	if err != nil {
-		return nil, err
-	}
-	replies, err := scanReplyFactRows(rows)
+	replies, err := findReplyFactRows(tx.Table(table).Select(ReplyFactColumns).Where("replies.case_id IN ?", ids).Order("replies.case_id, replies.id"))
 	if err != nil {
 		return nil, err
 	}
 	return foldReplyFacts(list, replies, loc), nil
 }
 
-// scanReplyFactRows reads rows of ReplyFactColumns, by hand (no reflection
-// per cell).
-func scanReplyFactRows(rows *sql.Rows) ([]ReplyFactRow, error) {
-	defer rows.Close()
+// findReplyFactRows runs a statement reading ReplyFactColumns, scanned by
+// hand (no reflection per cell).
+func findReplyFactRows(tx *gorm.DB) ([]ReplyFactRow, error) {
 	var (
 		out   []ReplyFactRow
 		r     ReplyFactRow
 		dueOn calendar.Date
 	)
-	dest := []any{&r.CaseID, &r.ID, &r.Kind, &r.Position, &r.SubmittedOn, &dueOn, &r.Returned}
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
+	err := database.ScanEach(tx, []any{&r.CaseID, &r.ID, &r.Kind, &r.Position, &r.SubmittedOn, &dueOn, &r.Returned}, func() error {
 		r.DueOn = cases.OptDate(dueOn)
 		out = append(out, r)
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 // foldReplyFacts are the reply facts of cases with their reply rows (each
@@ -168,45 +161,34 @@ func foldedFacts(c *cases.Case, folds map[int64]*ReplyFold, loc *time.Location) 
 
 // caseReplyRow is a row of a case list page joined to its replies: the case
 // (cases.CaseSummaryColumns) and one of its replies (replyJoinColumns), or
-// none.
+// none (Reply.ID 0: replies are numbered from 1).
 type caseReplyRow struct {
 	cases.Case
-	ReplyCaseID      *int64
-	ReplyID          *int64
-	ReplyKind        *string
-	ReplyPosition    *string
-	ReplySubmittedOn *calendar.Date
-	ReplyDueOn       *calendar.Date
-	ReplyReturned    *bool
+	Reply ReplyFactRow
 }
 
-// scanCaseReplyRows reads the rows of a case list page joined to its
-// replies (cases.CaseSummaryColumns, then replyJoinColumns) by hand: gorm's
+// findCaseReplyRows runs a case list page's statement joined to its replies
+// (cases.CaseSummaryColumns, then replyJoinColumns), scanned by hand: gorm's
 // reflection over the 26 cells of each row was a third of the overdue
 // list's CPU. n is the rows expected (a hint).
-func scanCaseReplyRows(rows *sql.Rows, n int) ([]caseReplyRow, error) {
-	defer rows.Close()
+func findCaseReplyRows(tx *gorm.DB, n int) ([]caseReplyRow, error) {
 	var (
 		caseID, id         sql.NullInt64
 		kind, position     sql.NullString
 		submittedOn, dueOn calendar.Date
 		returned           sql.NullBool
 	)
-	sc := cases.NewSummaryScanner(&caseID, &id, &kind, &position, &submittedOn, &dueOn, &returned)
 	out := make([]caseReplyRow, 0, n)
-	for rows.Next() {
-		var r caseReplyRow
-		if err := sc.Scan(rows, &r.Case); err != nil {
-			return nil, err
-		}
+	err := cases.NewSummaryScanner(&caseID, &id, &kind, &position, &submittedOn, &dueOn, &returned).Each(tx, func(c cases.Case) error {
+		var reply ReplyFactRow
 		if id.Valid {
-			cid, rid, k, p, sub, ret := caseID.Int64, id.Int64, kind.String, position.String, submittedOn, returned.Bool
-			r.ReplyCaseID, r.ReplyID, r.ReplyKind, r.ReplyPosition, r.ReplySubmittedOn, r.ReplyReturned = &cid, &rid, &k, &p, &sub, &ret
-			r.ReplyDueOn = cases.OptDate(dueOn)
+			reply = ReplyFactRow{CaseID: caseID.Int64, ID: id.Int64, Kind: kind.String, Position: position.String,
+				SubmittedOn: submittedOn, DueOn: cases.OptDate(dueOn), Returned: returned.Bool}
 		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+		out = append(out, caseReplyRow{Case: c, Reply: reply})
+		return nil
+	})
+	return out, err
 }
 
 // replyJoinColumns are ReplyFactColumns named for caseReplyRow.
@@ -235,16 +217,12 @@ func (s *Service) ListCasesWithClasses(ctx context.Context, a *org.Actor, q case
 		classes, err := s.PageReplyClasses(s.Cases.DB.WithContext(ctx), pg)
 		return pg.Cases, classes, pg.Next, err
 	}
-	rs, err := s.Cases.DB.WithContext(ctx).Table("(?) AS page", page).Joins(cases.MySQLPageJoin).Joins(pageRepliesJoin).
-		Select(slices.Concat(cases.CaseSummaryColumns, replyJoinColumns)).Rows()
+	rows, err := findCaseReplyRows(s.Cases.DB.WithContext(ctx).Table("(?) AS page", page).Joins(cases.MySQLPageJoin).Joins(pageRepliesJoin).
+		Select(slices.Concat(cases.CaseSummaryColumns, replyJoinColumns)), limit+1)
 	if err != nil {
 		return nil, nil, "", err
 	}
-	rows, err := scanCaseReplyRows(rs, limit+1)
-	if err != nil {
-		return nil, nil, "", err
-	}
-	list, classes := s.pageWithClasses(rows, func(a, b *cases.Case) int { return cmp.Compare(b.ID, a.ID) })
+	list, classes := s.pageWithClasses(rows)
 	next := ""
 	if len(list) > limit {
 		delete(classes, list[limit].ID)
@@ -259,17 +237,16 @@ func (s *Service) ListCasesWithClasses(ctx context.Context, a *org.Actor, q case
 const pageRepliesJoin = "LEFT JOIN replies FORCE INDEX (ix_replies_facts) ON replies.case_id = page.id"
 
 // pageWithClasses folds the rows of a page joined to its cases' replies
-// (caseReplyRow) into the page's cases in the list's order (order, then
-// newest first: the statement has none, cases.MySQLPageJoin) and their
-// reply classes as of today.
-// The classes of cases past the page's limit are computed too (one more
-// than the limit is read).
-func (s *Service) pageWithClasses(rows []caseReplyRow, order func(a, b *cases.Case) int) ([]cases.Case, map[int64]ReplyClasses) {
+// (caseReplyRow) into the page's cases, newest first (the statement has no
+// order: cases.MySQLPageJoin), and their reply classes as of today. The
+// classes of cases past the page's limit are computed too (one more than
+// the limit is read).
+func (s *Service) pageWithClasses(rows []caseReplyRow) ([]cases.Case, map[int64]ReplyClasses) {
 	slices.SortFunc(rows, func(a, b caseReplyRow) int {
-		if c := order(&a.Case, &b.Case); c != 0 {
+		if c := cmp.Compare(b.ID, a.ID); c != 0 {
 			return c
 		}
-		return cmp.Compare(ptrOr(a.ReplyID), ptrOr(b.ReplyID))
+		return cmp.Compare(a.Reply.ID, b.Reply.ID)
 	})
 	list := make([]cases.Case, 0, len(rows))
 	folds := make(map[int64]*ReplyFold, len(rows))
@@ -278,9 +255,8 @@ func (s *Service) pageWithClasses(rows []caseReplyRow, order func(a, b *cases.Ca
 		if n := len(list); n == 0 || list[n-1].ID != r.ID {
 			list = append(list, r.Case)
 		}
-		if r.ReplyID != nil {
-			foldReply(folds, ReplyFactRow{CaseID: *r.ReplyCaseID, ID: *r.ReplyID, Kind: *r.ReplyKind, Position: *r.ReplyPosition,
-				SubmittedOn: *r.ReplySubmittedOn, DueOn: r.ReplyDueOn, Returned: *r.ReplyReturned})
+		if r.Reply.ID != 0 {
+			foldReply(folds, r.Reply)
 		}
 	}
 	loc, today := s.Cases.Clock.Location(), s.Cases.Today()
@@ -289,14 +265,6 @@ func (s *Service) pageWithClasses(rows []caseReplyRow, order func(a, b *cases.Ca
 		classes[list[i].ID] = ReplyClassesOf(foldedFacts(&list[i], folds, loc), today)
 	}
 	return list, classes
-}
-
-// ptrOr is *p, or 0 for nil.
-func ptrOr(p *int64) int64 {
-	if p == nil {
-		return 0
-	}
-	return *p
 }
 
 // ClassifyReply is the single reply class (cases.ReplyFacts.Class) of a case

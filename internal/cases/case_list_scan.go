@@ -12,6 +12,7 @@ import (
 	"gorm.io/gorm"
 
 	"jianyi/internal/calendar"
+	"jianyi/internal/platform/database"
 	"jianyi/internal/platform/packed"
 )
 
@@ -25,20 +26,11 @@ func findCases(tx *gorm.DB, summary bool) ([]Case, error) {
 		err := tx.Find(&out).Error
 		return out, err
 	}
-	rows, err := tx.Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	sc := NewSummaryScanner()
-	for rows.Next() {
-		var c Case
-		if err := sc.Scan(rows, &c); err != nil {
-			return nil, err
-		}
+	err := NewSummaryScanner().Each(tx, func(c Case) error {
 		out = append(out, c)
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 // SummaryScanner reads rows of CaseSummaryColumns (in that order) and then
@@ -65,22 +57,22 @@ func NewSummaryScanner(more ...any) *SummaryScanner {
 	return s
 }
 
-// Scan reads the current row into c (its other fields left as they are)
-// and the destinations after it.
-func (s *SummaryScanner) Scan(rows *sql.Rows, c *Case) error {
-	if err := rows.Scan(s.dest...); err != nil {
-		return err
-	}
-	r := &s.c
-	c.ID, c.ProcuratorateID, c.Title, c.Field, c.State, c.Version = r.ID, r.ProcuratorateID, r.Title, r.Field, r.State, r.Version
-	c.ProsecutorID, c.UpdatedAt = r.ProsecutorID, r.UpdatedAt
-	c.CaseNumber, c.DocumentNumber = nullable(s.caseNumber.String, s.caseNumber.Valid), nullable(s.documentNumber.String, s.documentNumber.Valid)
-	c.AgencyID, c.DeliveredAgencyID = nullable(s.agencyID.Int64, s.agencyID.Valid), nullable(s.deliveredAgencyID.Int64, s.deliveredAgencyID.Valid)
-	c.ProjectID = nullable(s.projectID.Int64, s.projectID.Valid)
-	c.IssuedAt, c.ClosedAt = nullable(s.issuedAt.Time, s.issuedAt.Valid), nullable(s.closedAt.Time, s.closedAt.Valid)
-	c.DeliveredOn, c.ReceivedOn = OptDate(s.deliveredOn), OptDate(s.receivedOn)
-	c.ReplyDue, c.FirstRepliedOn = OptDate(s.replyDue), OptDate(s.firstRepliedOn)
-	return nil
+// Each runs the statement tx builds and calls each with every row's case
+// (the summary's fields set), the columns after CaseSummaryColumns read
+// into the scanner's other destinations.
+func (s *SummaryScanner) Each(tx *gorm.DB, each func(c Case) error) error {
+	return database.ScanEach(tx, s.dest, func() error {
+		r := &s.c
+		c := Case{ID: r.ID, ProcuratorateID: r.ProcuratorateID, Title: r.Title, Field: r.Field, State: r.State, Version: r.Version,
+			ProsecutorID: r.ProsecutorID, UpdatedAt: r.UpdatedAt}
+		c.CaseNumber, c.DocumentNumber = nullable(s.caseNumber.String, s.caseNumber.Valid), nullable(s.documentNumber.String, s.documentNumber.Valid)
+		c.AgencyID, c.DeliveredAgencyID = nullable(s.agencyID.Int64, s.agencyID.Valid), nullable(s.deliveredAgencyID.Int64, s.deliveredAgencyID.Valid)
+		c.ProjectID = nullable(s.projectID.Int64, s.projectID.Valid)
+		c.IssuedAt, c.ClosedAt = nullable(s.issuedAt.Time, s.issuedAt.Valid), nullable(s.closedAt.Time, s.closedAt.Valid)
+		c.DeliveredOn, c.ReceivedOn = OptDate(s.deliveredOn), OptDate(s.receivedOn)
+		c.ReplyDue, c.FirstRepliedOn = OptDate(s.replyDue), OptDate(s.firstRepliedOn)
+		return each(c)
+	})
 }
 
 // OptDate is d, nil when zero (a NULL date column scanned into a

@@ -188,7 +188,7 @@ func fillFacts(tx *gorm.DB, rows []CaseRow, facts []CaseFacts, loc *time.Locatio
 		reference string
 		resultOn  calendar.Date
 	)
-	err = scanEach(of("escalations", "escalations.case_id, escalations.kind, escalations.decided_on, escalations.result_reference, escalations.result_on").
+	err = database.ScanEach(of("escalations", "escalations.case_id, escalations.kind, escalations.decided_on, escalations.result_reference, escalations.result_on").
 		Order("escalations.case_id, escalations.id"), []any{&caseID, &kind, &decidedOn, &reference, &resultOn}, func() error {
 		if f := at(caseID); f != nil {
 			f.Escalations = append(f.Escalations, EscalationFact{Kind: kind, DecidedOn: decidedOn, Outcome: reference, OutcomeOn: resultOn})
@@ -235,7 +235,7 @@ func fillFacts(tx *gorm.DB, rows []CaseRow, facts []CaseFacts, loc *time.Locatio
 	}
 
 	var createdAt time.Time
-	return scanEach(of("case_events", "case_events.case_id, case_events.created_at").Where("case_events.action = ?", "file").
+	return database.ScanEach(of("case_events", "case_events.case_id, case_events.created_at").Where("case_events.action = ?", "file").
 		Order("case_events.case_id, case_events.id"), []any{&caseID, &createdAt}, func() error {
 		if f := at(caseID); f != nil && f.FiledOn.IsZero() {
 			f.FiledOn = calendar.DateOf(createdAt, loc)
@@ -253,25 +253,6 @@ var (
 	deliveryFactFields = [2]packedCol{{expr: "case_deliveries.case_id"}, {expr: "case_deliveries.method", code: true}}
 	filingFactFields   = [3]packedCol{{expr: "filings.case_id"}, {expr: "filings.due_on"}, {expr: "filings.filed_at", nullable: true}}
 )
-
-// scanEach runs q and calls fn after scanning each row into dest; an error
-// of fn ends the loop.
-func scanEach(q *gorm.DB, dest []any, fn func() error) error {
-	rows, err := q.Rows()
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return err
-		}
-		if err := fn(); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
-}
 
 func dateOr(d *calendar.Date) calendar.Date {
 	if d == nil {

@@ -478,7 +478,7 @@ func (n *ledgerNames) preload(tx *gorm.DB) error {
 		if table[0] == "users" {
 			q = q.Where("agency_id IS NULL") // the procuratorates' staff: no agency account prosecutes
 		}
-		err := scanEach(q, []any{&id, &name}, func() error {
+		err := database.ScanEach(q, []any{&id, &name}, func() error {
 			m[id] = name
 			return nil
 		})
@@ -516,7 +516,7 @@ func (n *ledgerNames) fill(tx *gorm.DB, rows []LedgerRow, refs []ledgerRefs) err
 			id   int64
 			name string
 		)
-		err := scanEach(tx.Table(table[0]).Select("id, "+table[1]).Where("id IN ?", missing),
+		err := database.ScanEach(tx.Table(table[0]).Select("id, "+table[1]).Where("id IN ?", missing),
 			[]any{&id, &name}, func() error {
 				m[id] = name
 				return nil
@@ -665,7 +665,7 @@ func (b *ledgerBatchBuf) scan(tx, q *gorm.DB) error {
 		row    string
 		fields [ledgerFieldCount]string
 	)
-	err := scanEach(q, []any{&row}, func() error {
+	err := database.ScanEach(q, []any{&row}, func() error {
 		n := len(b.rows)
 		b.rows, b.refs = b.rows[:n+1], b.refs[:n+1]
 		if packed.Split(row, fields[:]) {
@@ -708,7 +708,7 @@ func (b *ledgerBatchBuf) readAgain(tx *gorm.DB) error {
 	for i := range fields {
 		dest[i] = &fields[i]
 	}
-	return scanEach(tx.Table("cases").Select(strings.Join(packedExprs(ledgerFields[:]), ", ")).Where("cases.id IN ?", b.reread), dest, func() error {
+	return database.ScanEach(tx.Table("cases").Select(strings.Join(packedExprs(ledgerFields[:]), ", ")).Where("cases.id IN ?", b.reread), dest, func() error {
 		id, err := strconv.ParseInt(fields[lfID], 10, 64)
 		if err != nil {
 			return err

@@ -2,6 +2,7 @@ package stats
 
 import (
 	"fmt"
+	"jianyi/internal/platform/database"
 	"jianyi/internal/platform/packed"
 	"strings"
 
@@ -62,7 +63,7 @@ func packedExpr(cols []packedCol) string {
 // each row split into f.
 func scanPacked(q *gorm.DB, f []string, fn func() error) error {
 	var text string
-	return scanEach(q, []any{&text}, func() error {
+	return database.ScanEach(q, []any{&text}, func() error {
 		if !packed.Split(text, f) {
 			return fmt.Errorf("stats: a row read as %q, not %d fields", text, len(f))
 		}
