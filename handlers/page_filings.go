@@ -20,7 +20,7 @@ import (
 // box), which the handling prosecutor or department head files from there.
 func (s *Server) filingPages(app pages) {
 	app.GET("/filings", s.filingsPage, requireRole(org.RoleProsecutor, org.RoleDeptHead, org.RoleChief, org.RoleCaseManager))
-	app.GET("/filings/pending", s.pendingFilingsPage, requireRole(org.RoleProsecutor, org.RoleDeptHead, org.RoleCaseManager))
+	app.GET("/filings/pending", s.pendingFilingsPage, requireRole(cases.PendingFilingRoles...))
 	app.POST("/filings/:id/submit", s.submitFilingForm, requireRole(org.RoleProsecutor, org.RoleDeptHead))
 }
 
@@ -52,7 +52,7 @@ func (s *Server) filingsPage(c echo.Context) error {
 	}
 	p, err := s.appPage(c, "下级院备案", "filings", map[string]any{
 		"Rows": rows, "NextURL": nextURL, "Today": s.clock.Today(), "Paged": q.Cursor > 0,
-		"OwnPending": a.HasRole(org.RoleProsecutor, org.RoleDeptHead, org.RoleCaseManager),
+		"OwnPending": a.HasRole(cases.PendingFilingRoles...),
 	})
 	if err != nil {
 		return err

@@ -3,7 +3,6 @@ package cases
 import (
 	"context"
 	"strconv"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -20,7 +19,6 @@ type PendingFiling struct {
 	CaseID         int64
 	DueOn          calendar.Date
 	Title          string
-	State          CaseState
 	DocumentNumber *string
 	IssuedAt       *time.Time
 	AgencyName     *string
@@ -37,36 +35,47 @@ type PendingFilingPage struct {
 	Next string
 }
 
+// PendingFilingRoles see the filings still to make for their cases: the
+// staff who may submit them, and the case managers who watch them.
+var PendingFilingRoles = []org.Role{org.RoleProsecutor, org.RoleDeptHead, org.RoleCaseManager}
+
+// pendingFilings are the filings still to make for the cases in the actor's
+// work scope (joined to their cases): the dashboard's 待备案 box and the
+// page 本院待备案.
+func (s *Service) pendingFilings(ctx context.Context, a *org.Actor) *gorm.DB {
+	return s.DB.WithContext(ctx).Table("filings").Joins("JOIN cases ON cases.id = filings.case_id").
+		Scopes(WorkScope(a)).Where("filings.status = ?", FilingPending)
+}
+
 // ListPendingFilings lists the filings still to make for the cases in the
 // actor's work scope (WorkScope: a prosecutor's own, a department head's
 // department's, a case manager's procuratorate's), the earliest due first,
 // limit a page, after the cursor of the previous page. Only the staff the
 // dashboard's 待备案 box is for may list them.
 func (s *Service) ListPendingFilings(ctx context.Context, a *org.Actor, cursor string, limit int) (*PendingFilingPage, error) {
-	if !a.HasRole(org.RoleProsecutor, org.RoleDeptHead, org.RoleCaseManager) {
+	if !a.HasRole(PendingFilingRoles...) {
 		return nil, apperr.Forbidden("只有检察官、部门负责人和案件管理人员可以查看本院待备案")
 	}
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}
-	q := func() *gorm.DB {
-		return s.DB.WithContext(ctx).Table("filings").Joins("JOIN cases ON cases.id = filings.case_id").
-			Scopes(WorkScope(a)).Where("filings.status = ?", FilingPending)
-	}
+	q := func() *gorm.DB { return s.pendingFilings(ctx, a) }
 	page := &PendingFilingPage{Items: []PendingFiling{}}
 	if err := q().Count(&page.Total).Error; err != nil {
 		return nil, err
 	}
 	list := q()
 	if cursor != "" {
-		due, id, err := parsePendingCursor(cursor)
-		if err != nil {
-			return nil, err
+		// The due sort's cursor (the date and id of the previous page's
+		// last), always with a date: a filing's is never empty.
+		due, id, ok := ParseDueCursor(cursor)
+		if !ok || due == nil {
+			return nil, apperr.InvalidField("cursor", "翻页参数无效")
 		}
-		list = list.Where("(filings.due_on > ? OR (filings.due_on = ? AND filings.id > ?))", due, due, id)
+		list = list.Where("(filings.due_on > ? OR (filings.due_on = ? AND filings.id > ?))", *due, *due, id)
 	}
 	err := list.Joins("LEFT JOIN agencies ON agencies.id = cases.agency_id").
-		Select("filings.id, filings.case_id, filings.due_on, cases.title, cases.state, cases.document_number, cases.issued_at, " +
+		Select("filings.id, filings.case_id, filings.due_on, cases.title, cases.document_number, cases.issued_at, " +
 			"agencies.name AS agency_name, cases.department_id").
 		Order("filings.due_on, filings.id").Limit(limit + 1).Scan(&page.Items).Error
 	if err != nil {
@@ -81,23 +90,4 @@ func (s *Service) ListPendingFilings(ctx context.Context, a *org.Actor, cursor s
 		page.Items[i].CanSubmit = canSubmitFilingIn(a, page.Items[i].DepartmentID)
 	}
 	return page, nil
-}
-
-// parsePendingCursor reads a ListPendingFilings cursor: the due date and id
-// of the previous page's last filing.
-func parsePendingCursor(s string) (calendar.Date, int64, error) {
-	bad := apperr.InvalidField("cursor", "翻页参数无效")
-	d, rest, ok := strings.Cut(s, ".")
-	if !ok {
-		return calendar.Date{}, 0, bad
-	}
-	due, err := calendar.ParseDate(d)
-	if err != nil {
-		return calendar.Date{}, 0, bad
-	}
-	id, err := strconv.ParseInt(rest, 10, 64)
-	if err != nil || id <= 0 {
-		return calendar.Date{}, 0, bad
-	}
-	return due, id, nil
 }

@@ -249,17 +249,13 @@ func FillBox[T any](box *WorkBox, q func() *gorm.DB, limit int, load func(*gorm.
 }
 
 // filingBox lists the 备案 still to be made for the actor's cases, the
-// earliest due first (staff who may submit filings, and the case managers
-// who watch them).
+// earliest due first (pendingFilings; all of them on 本院待备案).
 func (s *Service) filingBox(ctx context.Context, a *org.Actor, limit int) (*WorkBox, error) {
-	if !a.HasRole(org.RoleProsecutor, org.RoleDeptHead, org.RoleCaseManager) {
+	if !a.HasRole(PendingFilingRoles...) {
 		return nil, nil
 	}
 	box := &WorkBox{Key: "filings", Title: "待备案", Action: "报上级院备案", Empty: "暂无待报备案的检察建议。", Items: []WorkItem{}}
-	q := func() *gorm.DB {
-		return s.DB.WithContext(ctx).Table("filings").Joins("JOIN cases ON cases.id = filings.case_id").
-			Scopes(WorkScope(a)).Where("filings.status = ?", FilingPending)
-	}
+	q := func() *gorm.DB { return s.pendingFilings(ctx, a) }
 	type row struct {
 		ID             int64
 		CaseID         int64
