@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -10,7 +9,6 @@ import (
 
 	"jianyi/internal/cases"
 	"jianyi/internal/org"
-	"jianyi/internal/platform/apperr"
 )
 
 // filingPages are the staff pages of 备案: the filings the procuratorates
@@ -92,12 +90,7 @@ func (s *Server) submitFilingForm(c echo.Context) error {
 	}
 	_, err = s.cases.SubmitFiling(c.Request().Context(), actorOf(c), id)
 	if err != nil {
-		var ae *apperr.Error
-		if _, _, ok := formError(err, nil); ok && errors.As(err, &ae) {
-			s.setFlash(c, "error", ae.Message)
-			return c.Redirect(http.StatusSeeOther, "/filings/pending")
-		}
-		return s.errorPage(c, err)
+		return s.refusedBack(c, err, "/filings/pending")
 	}
 	s.setFlash(c, "success", "已报上级院备案，备案报告已生成。")
 	return c.Redirect(http.StatusSeeOther, "/filings/pending")

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -191,12 +190,7 @@ func (s *Server) reviewAssignSubmit(c echo.Context) error {
 		_, err = s.reviewService.AssignReviewer(c.Request().Context(), actorOf(c), id, itemID, rid)
 	}
 	if err != nil {
-		var ae *apperr.Error
-		if _, _, ok := formError(err, nil); ok && errors.As(err, &ae) {
-			s.setFlash(c, "error", ae.Message+fieldSuffix(ae))
-			return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/reviews/%d", id))
-		}
-		return s.errorPage(c, err)
+		return s.refusedBack(c, err, fmt.Sprintf("/reviews/%d", id))
 	}
 	s.setFlash(c, "success", "已指定评查人")
 	return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/reviews/%d", id))
@@ -369,16 +363,4 @@ func (s *Server) reviewResultsPage(c echo.Context) error {
 		return err
 	}
 	return s.renderPage(c, http.StatusOK, "staff/reviews_results", p)
-}
-
-// fieldSuffix adds the field messages of an error to a one-line flash.
-func fieldSuffix(ae *apperr.Error) string {
-	var parts []string
-	for _, v := range ae.Fields {
-		parts = append(parts, v)
-	}
-	if len(parts) == 0 {
-		return ""
-	}
-	return "：" + strings.Join(parts, "；")
 }

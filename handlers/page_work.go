@@ -93,3 +93,27 @@ func cut(s string, n int) string {
 	}
 	return string(r[:n]) + "…"
 }
+
+// refusedBack answers a refused action posted from a page (a refusal of the
+// form kind: 400, 409, 422, …) with its message, and the fields' messages,
+// on the page it came from (back); anything else is an error page.
+func (s *Server) refusedBack(c echo.Context, err error, back string) error {
+	var ae *apperr.Error
+	if _, _, ok := formError(err, nil); ok && errors.As(err, &ae) {
+		s.setFlash(c, "error", ae.Message+fieldSuffix(ae))
+		return c.Redirect(http.StatusSeeOther, back)
+	}
+	return s.errorPage(c, err)
+}
+
+// fieldSuffix adds the field messages of an error to a one-line flash.
+func fieldSuffix(ae *apperr.Error) string {
+	var parts []string
+	for _, v := range ae.Fields {
+		parts = append(parts, v)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "：" + strings.Join(parts, "；")
+}
