@@ -1,7 +1,6 @@
 package handlers_test
 
 import (
-	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -63,12 +62,7 @@ func TestProjectListCountsTasksOnTheIndexAlone(t *testing.T) {
 			rec := &sqlRecorder{Interface: logger.Discard}
 			db.Config.Logger = rec
 			env := apitest.New(t, db)
-			env.Token("casemgr1")
-			var status int
-			stmts := rec.record(func() { status = env.Do("GET", "/api/v1/projects", "casemgr1", nil).Status })
-			if status != http.StatusOK {
-				t.Fatalf("projects list: %d", status)
-			}
+			stmts := rec.getStatements(t, env, "casemgr1", "/api/v1/projects")
 			found := false
 			for _, s := range stmts {
 				if !strings.Contains(s, "FROM project_tasks t") {
@@ -155,14 +149,7 @@ func TestHotListsOnMySQLNameTheirIndexes(t *testing.T) {
 				{"", "/api/v1/public/disclosures", "FORCE INDEX (" + disclosure.FeedIndex + ")", 1},
 				{"", "/api/v1/public/disclosures?cursor=1000000", "FORCE INDEX (" + disclosure.FeedIndex + ")", 1},
 			} {
-				if l.user != "" {
-					env.Token(l.user)
-				}
-				var status int
-				stmts := rec.record(func() { status = env.Do("GET", l.path, l.user, nil).Status })
-				if status != http.StatusOK {
-					t.Fatalf("%s as %s: %d", l.path, l.user, status)
-				}
+				stmts := rec.getStatements(t, env, l.user, l.path)
 				found, onIndex, reads := false, false, 0
 				for _, s := range stmts {
 					if readsHot.MatchString(s) {

@@ -51,6 +51,22 @@ func (r *sqlRecorder) record(fn func()) []string {
 	return r.stmt
 }
 
+// getStatements sends GET path as user (anonymous when "", after logging
+// in first, so the login's statements stay out) and returns the statements
+// it ran; a status other than 200 fails the test.
+func (r *sqlRecorder) getStatements(t *testing.T, env *apitest.Env, user, path string) []string {
+	t.Helper()
+	if user != "" {
+		env.Token(user)
+	}
+	var status int
+	stmts := r.record(func() { status = env.Do("GET", path, user, nil).Status })
+	if status != http.StatusOK {
+		t.Fatalf("%s as %q: %d", path, user, status)
+	}
+	return stmts
+}
+
 // readsListed: a SELECT whose FROM or JOIN names a table a list reads.
 var readsListed = regexp.MustCompile("(?i)(FROM|JOIN)\\s+`?(cases|filings|applications|disclosures)`?(\\s|$)")
 
@@ -121,14 +137,7 @@ func TestListPlansNeverScanCases(t *testing.T) {
 		t.Fatal("the plan of a filter on an unindexed column does not read as a scan of cases")
 	}
 	for _, l := range lists {
-		if l.user != "" {
-			env.Token(l.user)
-		}
-		var status int
-		stmts := rec.record(func() { status = env.Do("GET", l.path, l.user, nil).Status })
-		if status != http.StatusOK {
-			t.Fatalf("%s as %s: %d", l.path, l.user, status)
-		}
+		stmts := rec.getStatements(t, env, l.user, l.path)
 		checked := 0
 		for _, s := range stmts {
 			if !strings.HasPrefix(strings.TrimSpace(strings.ToUpper(s)), "SELECT") || !readsListed.MatchString(s) {
@@ -202,12 +211,7 @@ func TestHotListsOnSQLiteReadInFewStatementsWithoutTemporaryTables(t *testing.T)
 		{"casemgr1", "/api/v1/cases", 1},
 		{"citychief1", "/api/v1/filings", 2},
 	} {
-		env.Token(l.user)
-		var status int
-		stmts := rec.record(func() { status = env.Do("GET", l.path, l.user, nil).Status })
-		if status != http.StatusOK {
-			t.Fatalf("%s as %s: %d", l.path, l.user, status)
-		}
+		stmts := rec.getStatements(t, env, l.user, l.path)
 		reads := 0
 		for _, s := range stmts {
 			if readsHot.MatchString(s) {
