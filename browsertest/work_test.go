@@ -166,10 +166,10 @@ func TestFilingsPageFromTheNavigation(t *testing.T) {
 	p.Screenshot("filings")
 }
 
-// TestPendingFilingsFromTheFilingsPage: a district prosecutor goes from the
-// navigation's 备案 (下级院备案, empty for a district) to 本院待备案 and files
-// one with 报送备案; the list says so and keeps the other (screenshots at
-// 1280 and 390 px).
+// TestPendingFilingsFromTheFilingsPage: a district prosecutor's 待备案
+// item on the dashboard opens 本院待备案; so does the navigation's 备案
+// (下级院备案, empty for a district) and its link; 报送备案 files one, and
+// the list says so and keeps the other (screenshots at 1280 and 390 px).
 func TestPendingFilingsFromTheFilingsPage(t *testing.T) {
 	t.Parallel()
 	env, base := publicSite(t)
@@ -181,8 +181,23 @@ func TestPendingFilingsFromTheFilingsPage(t *testing.T) {
 	}
 	p := browsertest.Get(t).NewPage(t, base)
 	p.LogIn("prosecutor1", apitest.Password)
+	// The dashboard's 待备案 item opens 本院待备案 at its line.
+	p.Open("/dashboard").MustSee("待备案", "城区内河排污口整治")
+	p.Screenshot("dashboard-filings")
+	p.Click("城区内河排污口整治").MustSee("本院待备案", "共 2 件待报备")
+	if !strings.Contains(p.URL(), "/filings/pending") {
+		t.Fatalf("the 待备案 item opened %s", p.URL())
+	}
+	// Its line is marked (tr:target).
+	var marked string
+	p.Eval(&marked, `() => { const r = document.querySelector("tr:target"); return r ? r.textContent : "" }`)
+	if !strings.Contains(marked, "城区内河排污口整治") {
+		t.Fatalf("the line the item came for is not the target: %q", marked)
+	}
+	p.Screenshot("filings-pending-target")
 	p.Click("备案").MustSee("暂无下级院的备案")
 	p.Click("本院待备案").MustSee("共 2 件待报备", "城区内河排污口整治", "农贸市场消防通道堵塞隐患", "报送备案")
 	p.Screenshot("filings-pending")
 	p.Click("报送备案：城区内河排污口整治").MustSee("已报上级院备案，备案报告已生成。", "共 1 件待报备")
+	p.Screenshot("filings-pending-filed")
 }
