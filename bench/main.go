@@ -150,12 +150,18 @@ func run() error {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
+			var beside *result
+			if sc.list {
+				h := runScenario(ctx, cl, srv, scenarios[0], n, c)
+				beside = &h
+			}
 			res := runScenario(ctx, cl, srv, sc, n, c)
+			res.beside = beside
 			if sc.name == healthzName {
 				health[n] = &res
 			}
-			fmt.Fprintf(os.Stderr, "  %-52s n=%-5d p50=%-9s p99=%-9s %7.1f req/s cpu=%-9s db=%-9s 5xx=%d err=%d\n", sc.name, res.n,
-				ms(res.p50), ms(res.p99), res.throughput, cpuMs(res.cpuPerReq), cpuMs(res.dbCPUPerReq), res.status5xx, res.failures)
+			fmt.Fprintf(os.Stderr, "  %-52s n=%-5d p50=%-9s p99=%-9s %7.1f req/s cpu=%-9s db=%-9s 5xx=%d err=%d%s\n", sc.name, res.n,
+				ms(res.p50), ms(res.p99), res.throughput, cpuMs(res.cpuPerReq), cpuMs(res.dbCPUPerReq), res.status5xx, res.failures, besideNote(res))
 			results = append(results, res)
 		}
 	}

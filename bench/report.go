@@ -74,7 +74,7 @@ func renderReport(c config, fx *fixtures, results []result, health map[int]*resu
 	var b strings.Builder
 	fmt.Fprintf(&b, "### %s, %d cases, %d published disclosures — %s\n\n", c.driver, fx.cases, fx.disclosures, time.Now().UTC().Format("2006-01-02"))
 	fmt.Fprintf(&b, "Machine: %s. Each endpoint ran %s per client count (every client finishing at least one request, at most %d requests); "+
-		"“× healthz” is p50 over the p50 of `/healthz` at the same client count in the same run. “server CPU” is the server's processor time (user + system) over the run divided by its requests: a busy machine inflates it much less than latency. Server RSS is its resident memory when the run began → its peak during the run (VmHWM, reset before each run, and sampled every 50 ms).\n\n",
+		"“× healthz” is p50 over the p50 of `/healthz` at the same client count at the start of the run; “× healthz just before” is over the p50 of a `/healthz` run at the same client count immediately before the list (lists only: the machine's speed drifts over a run of many minutes, and after the ledgers). “server CPU” is the server's processor time (user + system) over the run divided by its requests: a busy machine inflates it much less than latency. Server RSS is its resident memory when the run began → its peak during the run (VmHWM, reset before each run, and sampled every 50 ms).\n\n",
 		machine(), c.duration, c.maxRequests)
 	fmt.Fprintf(&b, "Load average (1 min) %s before the run, %s after.\n\n", loadBefore, loadAverage())
 	fmt.Fprintf(&b, "Server RSS when ready %s, after logging in and %s of settling %s (the baseline every run starts from; %s).\n\n",
@@ -89,14 +89,18 @@ func renderReport(c config, fx *fixtures, results []result, health map[int]*resu
 		b.WriteString("“db CPU” is the same for the database server (" + c.driver + ", pid " + fmt.Sprint(c.dbPID) + "), which serves only this benchmark.\n\n")
 		dbCol, dbAlign = " db CPU |", "---:|"
 	}
-	b.WriteString("| request | clients | n | p50 | p99 | req/s | × healthz (p50) | server CPU |" + dbCol + " 5xx | other errors | body | server RSS before → peak |\n")
-	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|" + dbAlign + "---:|---:|---:|---:|\n")
+	b.WriteString("| request | clients | n | p50 | p99 | req/s | × healthz (p50) | × healthz just before (its p50) | server CPU |" + dbCol + " 5xx | other errors | body | server RSS before → peak |\n")
+	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|" + dbAlign + "---:|---:|---:|---:|\n")
+	var over []string
 	for _, r := range results {
-		ratio := "–"
-		if h := health[r.clients]; h != nil && h.p50 > 0 && r.p50 > 0 && r.name != healthzName {
-			ratio = fmt.Sprintf("%.0f×", float64(r.p50)/float64(h.p50))
-			if float64(r.p50)/float64(h.p50) < 10 {
-				ratio = fmt.Sprintf("%.1f×", float64(r.p50)/float64(h.p50))
+		ratio, besideRatio := "–", "–"
+		if h := health[r.clients]; h != nil && r.name != healthzName {
+			ratio = times(r.p50, h.p50)
+		}
+		if r.beside != nil {
+			besideRatio = times(r.p50, r.beside.p50) + " (" + ms(r.beside.p50) + ")"
+			if r.clients == 8 && r.beside.p50 > 0 && r.p50 > 20*r.beside.p50 {
+				over = append(over, fmt.Sprintf("`%s` %s", strings.TrimPrefix(r.name, "GET "), times(r.p50, r.beside.p50)))
 			}
 		}
 		other := fmt.Sprint(r.failures + r.status4xx)
@@ -107,10 +111,15 @@ func renderReport(c config, fx *fixtures, results []result, health map[int]*resu
 		if c.dbPID > 0 {
 			db = " " + cpuMs(r.dbCPUPerReq) + " |"
 		}
-		fmt.Fprintf(&b, "| `%s` | %d | %d | %s | %s | %.1f | %s | %s |%s %d | %s | %s | %s |\n", strings.TrimPrefix(r.name, "GET "), r.clients, r.n,
-			ms(r.p50), ms(r.p99), r.throughput, ratio, cpuMs(r.cpuPerReq), db, r.status5xx, other, size(r.bytes), size(r.rssBefore)+" → "+size(r.peakRSS))
+		fmt.Fprintf(&b, "| `%s` | %d | %d | %s | %s | %.1f | %s | %s | %s |%s %d | %s | %s | %s |\n", strings.TrimPrefix(r.name, "GET "), r.clients, r.n,
+			ms(r.p50), ms(r.p99), r.throughput, ratio, besideRatio, cpuMs(r.cpuPerReq), db, r.status5xx, other, size(r.bytes), size(r.rssBefore)+" → "+size(r.peakRSS))
 	}
 	b.WriteString("\n")
+	if len(over) > 0 {
+		b.WriteString("Lists over 20× the `/healthz` just before them at 8 clients: " + strings.Join(over, ", ") + ".\n\n")
+	} else if hasListAt(results, 8) {
+		b.WriteString("Every list at 8 clients is within 20× the `/healthz` just before it.\n\n")
+	}
 	var notes []string
 	for _, r := range results {
 		for _, e := range r.firstErrors {
@@ -139,4 +148,34 @@ func renderReport(c config, fx *fixtures, results []result, health map[int]*resu
 		}
 	}
 	return b.String()
+}
+
+// times is p50 over base as "17×" (one decimal under 10), or "–".
+func times(p50, base time.Duration) string {
+	if base <= 0 || p50 <= 0 {
+		return "–"
+	}
+	r := float64(p50) / float64(base)
+	if r < 10 {
+		return fmt.Sprintf("%.1f×", r)
+	}
+	return fmt.Sprintf("%.0f×", r)
+}
+
+// besideNote is the progress line's note of a list's ratio to the /healthz
+// run just before it.
+func besideNote(r result) string {
+	if r.beside == nil {
+		return ""
+	}
+	return fmt.Sprintf(" (healthz just before %s: %s)", ms(r.beside.p50), times(r.p50, r.beside.p50))
+}
+
+func hasListAt(results []result, clients int) bool {
+	for _, r := range results {
+		if r.list && r.clients == clients {
+			return true
+		}
+	}
+	return false
 }
