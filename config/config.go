@@ -93,6 +93,11 @@ type DatabaseConfig struct {
 	// request answers 503 with Retry-After instead of hanging on a frozen
 	// or unreachable database. Shorter than the HTTP timeouts.
 	QueryTimeout time.Duration `yaml:"query_timeout"`
+	// PreparedStatements is, on MySQL, how many statement texts each
+	// process keeps prepared on its connections (least recently used
+	// closed first); 0: statements go as text with their arguments written
+	// in by the driver. SQLite ignores it.
+	PreparedStatements int `yaml:"prepared_statements"`
 }
 
 // AuthConfig configures tokens and login throttling.
@@ -480,6 +485,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Audit.Key != "" && len(c.Audit.Key) < 32 {
 		bad("audit.key", "must be at least 32 bytes")
+	}
+	if c.Database.PreparedStatements < 0 || c.Database.PreparedStatements > 1000 {
+		bad("database.prepared_statements", "must be between 0 and 1000")
 	}
 	if c.Auth.StandingCacheTTL < 0 || c.Auth.StandingCacheTTL > 10*time.Second {
 		bad("auth.standing_cache_ttl", "must be between 0 and 10s")

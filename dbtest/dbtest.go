@@ -263,7 +263,8 @@ func newMySQL(t testing.TB) (*database.DB, database.OpenOptions) {
 		t.Fatalf("create test database: %v", err)
 	}
 	t.Cleanup(drop)
-	opts := database.OpenOptions{Driver: "mysql", DSN: dsn, MaxOpenConns: 20}
+	// Statements kept prepared, as the shipped config.yaml has them.
+	opts := database.OpenOptions{Driver: "mysql", DSN: dsn, MaxOpenConns: 20, Prepared: 128}
 	return openTest(t, opts), opts
 }
 

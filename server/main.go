@@ -129,6 +129,7 @@ func openDB(cfg *config.Config) (*database.DB, error) {
 		MaxOpenConns:    cfg.Database.MaxOpenConns,
 		MaxIdleConns:    cfg.Database.MaxIdleConns,
 		ConnMaxLifetime: cfg.Database.ConnMaxLifetime,
+		Prepared:        cfg.Database.PreparedStatements,
 	})
 	if err != nil {
 		return nil, err

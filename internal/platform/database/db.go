@@ -44,6 +44,11 @@ type OpenOptions struct {
 	MaxOpenConns    int
 	MaxIdleConns    int
 	ConnMaxLifetime time.Duration
+	// Prepared is, on MySQL, the number of statement texts kept prepared
+	// on the connections (an LRU; the evicted are closed); 0: each
+	// statement is sent as text with its arguments interpolated. SQLite
+	// ignores it.
+	Prepared int
 }
 
 // Open connects to SQLite (a file, created with its directory) or MySQL.
@@ -90,6 +95,13 @@ func Open(opts OpenOptions) (*DB, error) {
 		if derr != nil {
 			return nil, derr
 		}
+		if opts.Prepared > 0 {
+			// A list's statement is parsed once per connection, and its
+			// rows come back in the binary protocol (numbers and times not
+			// formatted as text by mariadbd and parsed again here): at 10^6
+			// cases the lists cost mariadbd about a tenth less each.
+			gcfg.PrepareStmt, gcfg.PrepareStmtMaxSize = true, opts.Prepared
+		}
 		gdb, err = gorm.Open(mysql.Open(dsn), gcfg)
 	default:
 		return nil, fmt.Errorf("unknown database driver %q", opts.Driver)
@@ -119,7 +131,7 @@ func Open(opts OpenOptions) (*DB, error) {
 
 // normaliseMySQLDSN forces the settings Jianyi relies on: utf8mb4, parsed
 // times in UTC, strict SQL mode, timeouts, and arguments interpolated by the
-// client.
+// client in statements that are not kept prepared.
 func normaliseMySQLDSN(dsn string) (string, error) {
 	cfg, err := mysqldriver.ParseDSN(dsn)
 	if err != nil {
@@ -146,12 +158,13 @@ func normaliseMySQLDSN(dsn string) (string, error) {
 	if cfg.WriteTimeout == 0 {
 		cfg.WriteTimeout = 30 * time.Second
 	}
-	// Arguments are written into the statement by the driver (escaped for
-	// utf8mb4, the only character set it is given) unless the DSN says
-	// interpolateParams=false: otherwise every statement with an argument
-	// costs a prepare, an execute and a close — three round trips and a
-	// server-side parse each time, as much work in mariadbd as the query
-	// itself for the lists' index lookups.
+	// A statement not kept prepared (database.prepared_statements 0, or
+	// one sent on a connection of its own) has its arguments written in by
+	// the driver (escaped for utf8mb4, the only character set it is given)
+	// unless the DSN says interpolateParams=false: otherwise every
+	// statement with an argument costs a prepare, an execute and a close —
+	// three round trips and a server-side parse each time. Statements kept
+	// prepared are one execute each, their arguments bound.
 	if !strings.Contains(dsn, "interpolateParams=false") {
 		cfg.InterpolateParams = true
 	}

@@ -1,6 +1,7 @@
 package database_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -10,18 +11,39 @@ import (
 )
 
 // TestArgumentsRoundTrip: arguments come back from the database exactly as
-// they were bound — on MySQL/MariaDB the driver writes them into the
-// statement (interpolateParams), so quotes, backslashes, the LIKE escape, a
-// NUL byte, non-BMP characters and times must survive its escaping, in
-// values and in a WHERE that finds them.
+// they were bound — on MySQL/MariaDB bound to prepared statements (the
+// shipped database.prepared_statements) and, with that at 0, written into
+// the statement by the driver (interpolateParams), so quotes, backslashes,
+// the LIKE escape, a NUL byte, non-BMP characters and times must survive its
+// escaping, in values and in a WHERE that finds them.
 func TestArgumentsRoundTrip(t *testing.T) {
 	t.Parallel()
+	dbtest.Each(t, roundTrip)
+	if slices.Contains(dbtest.Drivers(), "mysql") {
+		t.Run("mysql interpolated", func(t *testing.T) {
+			t.Parallel()
+			_, opts := dbtest.OpenUnmigrated(t, "mysql")
+			if opts.Prepared == 0 {
+				t.Fatal("the tests' MySQL handle keeps no statements prepared")
+			}
+			opts.Prepared = 0
+			db, err := database.Open(opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			roundTrip(t, db)
+		})
+	}
+}
+
+func roundTrip(t *testing.T, db *database.DB) {
 	texts := []string{
 		"O'Brien \"引号\" `反引号`", `反斜杠 \ 与 \' 与 \\`, "百分号 % 下划线 _ 感叹号 !", "NUL\x00字节",
 		"换行\n回车\r制表\t", "𠀀𪚥 emoji 😀", "", "'; DROP TABLE arg_probe; --",
 	}
 	at := time.Date(2026, 12, 6, 16, 45, 1, 123456000, time.UTC)
-	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+	{
 		stamp := "DATETIME"
 		if db.Dialect == migrations.MySQL {
 			stamp = "DATETIME(6)"
@@ -52,5 +74,5 @@ func TestArgumentsRoundTrip(t *testing.T) {
 		if err := db.Raw("SELECT COUNT(*) FROM arg_probe WHERE body LIKE ? ESCAPE '!'", database.LikePattern("百分号 %")).Scan(&n).Error; err != nil || n != 1 {
 			t.Errorf("LIKE of an escaped pattern: %d rows, %v; want 1", n, err)
 		}
-	})
+	}
 }
