@@ -98,9 +98,10 @@ type result struct {
 	peakRSS     int64
 	exhausted   bool
 	firstErrors []string
-	// beside is /healthz at the same client count run just before this
-	// list (lists only): the machine's speed drifts over a run of many
-	// minutes, and the ratio to it is to the machine as it was then.
+	// beside is /healthz at the same client count around this list (lists
+	// only): its p50 is the mean of the p50s of a run just before and one
+	// just after. The machine's speed drifts over a run of many minutes,
+	// and the ratio to it is to the machine as it was then.
 	beside *result
 }
 

@@ -141,7 +141,7 @@ func TestDatabaseCPUPerRequest(t *testing.T) {
 }
 
 // A list's ratio is given both to the run's first /healthz and to the one run
-// just before it, and the lists over 20× of the latter at 8 clients are named.
+// around it, and the lists over 20× of the latter at 8 clients are named.
 func TestReportRatiosToTheHealthzJustBefore(t *testing.T) {
 	ms := time.Millisecond
 	start := &result{name: healthzName, clients: 8, p50: ms / 4}
@@ -156,7 +156,7 @@ func TestReportRatiosToTheHealthzJustBefore(t *testing.T) {
 		"| `/slow list` | 8 | 0 | 6.00 ms | – | 0.0 | 24× | 12× (0.50 ms) |",
 		"| `/bad list` | 8 | 0 | 11 ms | – | 0.0 | 44× | 22× (0.50 ms) |",
 		"| `/stats` | 8 | 0 | 30 ms | – | 0.0 | 120× | – |",
-		"Lists over 20× the `/healthz` just before them at 8 clients: `/bad list` 22×.",
+		"Lists over 20× the `/healthz` around them at 8 clients: `/bad list` 22×.",
 	} {
 		if !strings.Contains(report, want) {
 			t.Errorf("report lacks %q:\n%s", want, report)
@@ -164,7 +164,7 @@ func TestReportRatiosToTheHealthzJustBefore(t *testing.T) {
 	}
 	results[2].p50 = 9 * ms
 	report = renderReport(config{}, &fixtures{}, results, map[int]*result{8: start}, &logSummary{}, "0.00", idleMemory{})
-	if !strings.Contains(report, "Every list at 8 clients is within 20× the `/healthz` just before it.") {
+	if !strings.Contains(report, "Every list at 8 clients is within 20× the `/healthz` around it.") {
 		t.Errorf("all within 20×, yet:\n%s", report)
 	}
 }

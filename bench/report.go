@@ -74,7 +74,7 @@ func renderReport(c config, fx *fixtures, results []result, health map[int]*resu
 	var b strings.Builder
 	fmt.Fprintf(&b, "### %s, %d cases, %d published disclosures — %s\n\n", c.driver, fx.cases, fx.disclosures, time.Now().UTC().Format("2006-01-02"))
 	fmt.Fprintf(&b, "Machine: %s. Each endpoint ran %s per client count (every client finishing at least one request, at most %d requests); "+
-		"“× healthz” is p50 over the p50 of `/healthz` at the same client count at the start of the run; “× healthz just before” is over the p50 of a `/healthz` run at the same client count immediately before the list (lists only: the machine's speed drifts over a run of many minutes, and after the ledgers). “server CPU” is the server's processor time (user + system) over the run divided by its requests: a busy machine inflates it much less than latency. Server RSS is its resident memory when the run began → its peak during the run (VmHWM, reset before each run, and sampled every 50 ms).\n\n",
+		"“× healthz” is p50 over the p50 of `/healthz` at the same client count at the start of the run; “× healthz around it” is over the mean p50 of two `/healthz` runs at the same client count (up to 2 s each, uncapped) immediately before and after the list (lists only: the machine's speed drifts over a run of many minutes). “server CPU” is the server's processor time (user + system) over the run divided by its requests: a busy machine inflates it much less than latency. Server RSS is its resident memory when the run began → its peak during the run (VmHWM, reset before each run, and sampled every 50 ms).\n\n",
 		machine(), c.duration, c.maxRequests)
 	fmt.Fprintf(&b, "Load average (1 min) %s before the run, %s after.\n\n", loadBefore, loadAverage())
 	fmt.Fprintf(&b, "Server RSS when ready %s, after logging in and %s of settling %s (the baseline every run starts from; %s).\n\n",
@@ -89,7 +89,7 @@ func renderReport(c config, fx *fixtures, results []result, health map[int]*resu
 		b.WriteString("“db CPU” is the same for the database server (" + c.driver + ", pid " + fmt.Sprint(c.dbPID) + "), which serves only this benchmark.\n\n")
 		dbCol, dbAlign = " db CPU |", "---:|"
 	}
-	b.WriteString("| request | clients | n | p50 | p99 | req/s | × healthz (p50) | × healthz just before (its p50) | server CPU |" + dbCol + " 5xx | other errors | body | server RSS before → peak |\n")
+	b.WriteString("| request | clients | n | p50 | p99 | req/s | × healthz (p50) | × healthz around it (its p50) | server CPU |" + dbCol + " 5xx | other errors | body | server RSS before → peak |\n")
 	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|" + dbAlign + "---:|---:|---:|---:|\n")
 	var over []string
 	for _, r := range results {
@@ -116,9 +116,9 @@ func renderReport(c config, fx *fixtures, results []result, health map[int]*resu
 	}
 	b.WriteString("\n")
 	if len(over) > 0 {
-		b.WriteString("Lists over 20× the `/healthz` just before them at 8 clients: " + strings.Join(over, ", ") + ".\n\n")
+		b.WriteString("Lists over 20× the `/healthz` around them at 8 clients: " + strings.Join(over, ", ") + ".\n\n")
 	} else if hasListAt(results, 8) {
-		b.WriteString("Every list at 8 clients is within 20× the `/healthz` just before it.\n\n")
+		b.WriteString("Every list at 8 clients is within 20× the `/healthz` around it.\n\n")
 	}
 	var notes []string
 	for _, r := range results {
@@ -163,12 +163,12 @@ func times(p50, base time.Duration) string {
 }
 
 // besideNote is the progress line's note of a list's ratio to the /healthz
-// run just before it.
+// runs around it.
 func besideNote(r result) string {
 	if r.beside == nil {
 		return ""
 	}
-	return fmt.Sprintf(" (healthz just before %s: %s)", ms(r.beside.p50), times(r.p50, r.beside.p50))
+	return fmt.Sprintf(" (healthz around it %s: %s)", ms(r.beside.p50), times(r.p50, r.beside.p50))
 }
 
 func hasListAt(results []result, clients int) bool {
