@@ -140,9 +140,10 @@ func TestDatabaseCPUPerRequest(t *testing.T) {
 	}
 }
 
-// A list's ratio is given both to the run's first /healthz and to the one run
-// around it, and the lists over 20× of the latter at 8 clients are named.
-func TestReportRatiosToTheHealthzJustBefore(t *testing.T) {
+// A list's ratio is given both to the run's first /healthz and to the
+// /healthz measured around it, and the lists over 20× of the latter at 8
+// clients are named.
+func TestReportRatiosToTheHealthzAroundEachList(t *testing.T) {
 	ms := time.Millisecond
 	start := &result{name: healthzName, clients: 8, p50: ms / 4}
 	results := []result{
