@@ -82,6 +82,9 @@ func New(opts Options) (*App, error) {
 	if err := fitUploadLimit(cfg, db, log); err != nil {
 		return nil, err
 	}
+	if err := checkPreparedStatements(cfg, db, log); err != nil {
+		return nil, err
+	}
 	a := &App{Config: cfg, DB: db, Clock: calendar.NewClock(cfg.Location(), now), Renderer: opts.Renderer}
 	db.UseClock(a.Clock.Now)
 	if a.Renderer == nil {
@@ -214,6 +217,50 @@ func fitUploadLimit(cfg *config.Config, db *database.DB, log *slog.Logger) error
 		"upload_limit", int64(cfg.HTTP.UploadLimit), "max_allowed_packet", packet, "effective_upload_limit", fitted)
 	cfg.HTTP.UploadLimit = config.ByteSize(fitted)
 	return nil
+}
+
+// checkPreparedStatements compares what this process may keep prepared on
+// MySQL (database.prepared_statements on each of max_open_conns
+// connections) with the server's max_prepared_stmt_count, shared by every
+// client: past it a statement the cache has not prepared yet fails (error
+// 1461, a 500). One process over the limit stops the start; one over half of
+// it is warned about, as a second replica would reach it.
+func checkPreparedStatements(cfg *config.Config, db *database.DB, log *slog.Logger) error {
+	if cfg.Database.PreparedStatements == 0 {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	limit, err := db.MaxPreparedStatements(ctx)
+	if err != nil {
+		return fmt.Errorf("reading max_prepared_stmt_count: %w", err)
+	}
+	if limit == 0 {
+		return nil
+	}
+	warn, err := preparedBudget(cfg.Database.PreparedStatements, cfg.Database.MaxOpenConns, limit)
+	if warn != "" {
+		log.Warn(warn, "prepared_statements", cfg.Database.PreparedStatements, "max_open_conns", cfg.Database.MaxOpenConns,
+			"max_prepared_stmt_count", limit)
+	}
+	return err
+}
+
+// preparedBudget judges prepared statements on conns connections against the
+// server's limit: an error when one process may exceed it, a warning when
+// two may.
+func preparedBudget(prepared, conns int, limit int64) (string, error) {
+	if conns <= 0 {
+		return "database.max_open_conns is unlimited, so the statements kept prepared are too; set it to bound them under max_prepared_stmt_count", nil
+	}
+	need := int64(prepared) * int64(conns)
+	switch {
+	case need > limit:
+		return "", fmt.Errorf("database.prepared_statements × database.max_open_conns = %d exceeds the database's max_prepared_stmt_count (%d): lower prepared_statements (0 sends statements as text) or raise max_prepared_stmt_count", need, limit)
+	case 2*need > limit:
+		return "database.prepared_statements × max_open_conns is over half of the database's max_prepared_stmt_count: a second replica may exhaust it; lower prepared_statements or raise max_prepared_stmt_count", nil
+	}
+	return "", nil
 }
 
 // IndexSearch stores the problem kind of the cases that have none (rows

@@ -415,6 +415,17 @@ func (db *DB) MaxAllowedPacket(ctx context.Context) (int64, error) {
 	return n, err
 }
 
+// MaxPreparedStatements is MySQL's max_prepared_stmt_count (the statements
+// all connections to the server may hold prepared at once), 0 on SQLite.
+func (db *DB) MaxPreparedStatements(ctx context.Context) (int64, error) {
+	if db.Dialect != migrations.MySQL {
+		return 0, nil
+	}
+	var n int64
+	err := db.SQL().QueryRowContext(ctx, "SELECT @@max_prepared_stmt_count").Scan(&n)
+	return n, err
+}
+
 // IsPacketTooLarge reports a statement MySQL refused for exceeding
 // max_allowed_packet (a file larger than the server keeps in one row).
 func IsPacketTooLarge(err error) bool {

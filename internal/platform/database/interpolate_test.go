@@ -76,3 +76,19 @@ func roundTrip(t *testing.T, db *database.DB) {
 		}
 	}
 }
+
+// TestMaxPreparedStatements reads MySQL's max_prepared_stmt_count (the
+// start-up check weighs database.prepared_statements against it); SQLite
+// has none.
+func TestMaxPreparedStatements(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		n, err := db.MaxPreparedStatements(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (db.Dialect == migrations.MySQL) != (n > 0) {
+			t.Fatalf("%s: max_prepared_stmt_count %d", db.Dialect, n)
+		}
+	})
+}
