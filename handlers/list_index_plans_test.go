@@ -55,41 +55,37 @@ func mysqlExplain(t *testing.T, db *database.DB, sql string) []string {
 // loses due_on or the subquery stops using it.
 func TestProjectListCountsTasksOnTheIndexAlone(t *testing.T) {
 	t.Parallel()
-	for _, driver := range dbtest.Drivers() {
-		t.Run(driver, func(t *testing.T) {
-			t.Parallel()
-			db := dbtest.OpenSeeded(t, driver)
-			rec := &sqlRecorder{Interface: logger.Discard}
-			db.Config.Logger = rec
-			env := apitest.New(t, db)
-			stmts := rec.getStatements(t, env, "casemgr1", "/api/v1/projects")
-			found := false
-			for _, s := range stmts {
-				if !strings.Contains(s, "FROM project_tasks t") {
-					continue
-				}
-				found = true
-				var plan []string
-				want := "USING COVERING INDEX ix_project_tasks_progress"
-				if db.Dialect == "mysql" {
-					plan = mysqlExplain(t, db, s)
-					want = "key=ix_project_tasks_progress extra=Using index"
-				} else {
-					plan = queryPlan(t, db, s)
-				}
-				ok := false
-				for _, step := range plan {
-					ok = ok || strings.Contains(step, want)
-				}
-				if !ok {
-					t.Errorf("the projects list counts tasks without %q:\n%s\nplan:\n%s", want, s, strings.Join(plan, "\n"))
-				}
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
+		rec := &sqlRecorder{Interface: logger.Discard}
+		db.Config.Logger = rec
+		env := apitest.New(t, db)
+		stmts := rec.getStatements(t, env, "casemgr1", "/api/v1/projects")
+		found := false
+		for _, s := range stmts {
+			if !strings.Contains(s, "FROM project_tasks t") {
+				continue
 			}
-			if !found {
-				t.Fatalf("no statement of the projects list counts tasks:\n%s", strings.Join(stmts, "\n"))
+			found = true
+			var plan []string
+			want := "USING COVERING INDEX ix_project_tasks_progress"
+			if db.Dialect == "mysql" {
+				plan = mysqlExplain(t, db, s)
+				want = "key=ix_project_tasks_progress extra=Using index"
+			} else {
+				plan = queryPlan(t, db, s)
 			}
-		})
-	}
+			ok := false
+			for _, step := range plan {
+				ok = ok || strings.Contains(step, want)
+			}
+			if !ok {
+				t.Errorf("the projects list counts tasks without %q:\n%s\nplan:\n%s", want, s, strings.Join(plan, "\n"))
+			}
+		}
+		if !found {
+			t.Fatalf("no statement of the projects list counts tasks:\n%s", strings.Join(stmts, "\n"))
+		}
+	})
 }
 
 // TestHotListsOnMySQLNameTheirIndexes: on MySQL the case lists join their
@@ -104,78 +100,74 @@ func TestProjectListCountsTasksOnTheIndexAlone(t *testing.T) {
 // lists' own tests check the pages and their order.
 func TestHotListsOnMySQLNameTheirIndexes(t *testing.T) {
 	t.Parallel()
-	for _, driver := range dbtest.Drivers() {
-		t.Run(driver, func(t *testing.T) {
-			t.Parallel()
-			db := dbtest.OpenSeeded(t, driver)
-			for _, ix := range []struct {
-				table, name string
-				columns     []string
-			}{
-				{"cases", agency.InboxIndex, []string{"agency_id", "delivered_on", "id"}},
-				{"disclosures", disclosure.FeedIndex, []string{"status", "id"}},
-			} {
-				var cols []string
-				var err error
-				if db.Dialect == "mysql" {
-					err = db.Raw("SELECT column_name FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = ? "+
-						"AND index_name = ? ORDER BY seq_in_index", ix.table, ix.name).Scan(&cols).Error
-				} else {
-					err = db.Raw("SELECT name FROM pragma_index_info(?) ORDER BY seqno", ix.name).Scan(&cols).Error
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
+		for _, ix := range []struct {
+			table, name string
+			columns     []string
+		}{
+			{"cases", agency.InboxIndex, []string{"agency_id", "delivered_on", "id"}},
+			{"disclosures", disclosure.FeedIndex, []string{"status", "id"}},
+		} {
+			var cols []string
+			var err error
+			if db.Dialect == "mysql" {
+				err = db.Raw("SELECT column_name FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = ? "+
+					"AND index_name = ? ORDER BY seq_in_index", ix.table, ix.name).Scan(&cols).Error
+			} else {
+				err = db.Raw("SELECT name FROM pragma_index_info(?) ORDER BY seqno", ix.name).Scan(&cols).Error
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(cols) < len(ix.columns) || !slices.Equal(cols[:len(ix.columns)], ix.columns) {
+				t.Errorf("index %s of %s has columns %v, its list needs %v first", ix.name, ix.table, cols, ix.columns)
+			}
+		}
+		if db.Dialect != "mysql" {
+			return
+		}
+		rec := &sqlRecorder{Interface: logger.Discard}
+		db.Config.Logger = rec
+		env := apitest.New(t, db)
+		deliveredFixture(env)
+		env.CaseFixture(apitest.CaseFixture{State: cases.StateDelivered, Title: "逾期未回复", IssuedAt: time.Date(2025, 11, 5, 2, 0, 0, 0, time.UTC),
+			DeliveredOn: calendar.NewDate(2025, 11, 6), ReplyDue: calendar.NewDate(2026, 1, 6)})
+		for _, l := range []struct {
+			user, path, want string
+			reads            int
+		}{
+			{"casemgr1", "/api/v1/cases?state=delivered&overdue=true", cases.MySQLPageJoin, 1},
+			{"casemgr1", "/api/v1/cases", cases.MySQLPageJoin, 1},
+			{"agency1", "/api/v1/agency/recommendations", "FORCE INDEX (" + agency.InboxIndex + ")", 2},
+			{"", "/api/v1/public/disclosures", "FORCE INDEX (" + disclosure.FeedIndex + ")", 1},
+			{"", "/api/v1/public/disclosures?cursor=1000000", "FORCE INDEX (" + disclosure.FeedIndex + ")", 1},
+		} {
+			stmts := rec.getStatements(t, env, l.user, l.path)
+			found, onIndex, reads := false, false, 0
+			for _, s := range stmts {
+				if readsHot.MatchString(s) {
+					reads++
 				}
-				if err != nil {
-					t.Fatal(err)
+				if !strings.Contains(s, l.want) {
+					continue
 				}
-				if len(cols) < len(ix.columns) || !slices.Equal(cols[:len(ix.columns)], ix.columns) {
-					t.Errorf("index %s of %s has columns %v, its list needs %v first", ix.name, ix.table, cols, ix.columns)
+				found = true
+				for _, step := range mysqlExplain(t, db, s) {
+					if strings.Contains(step, "Using temporary") || strings.Contains(step, "Using filesort") && !strings.Contains(step, "table=cases") {
+						t.Errorf("%s as %s sorts in a temporary table: %s\n  plan step: %s", l.path, l.user, s, step)
+					}
+					onIndex = onIndex || strings.HasPrefix(step, "table=cases key="+agency.InboxIndex+" ")
 				}
 			}
-			if db.Dialect != "mysql" {
-				return
+			if !found {
+				t.Errorf("%s as %s: no statement has %q:\n%s", l.path, l.user, l.want, strings.Join(stmts, "\n"))
 			}
-			rec := &sqlRecorder{Interface: logger.Discard}
-			db.Config.Logger = rec
-			env := apitest.New(t, db)
-			deliveredFixture(env)
-			env.CaseFixture(apitest.CaseFixture{State: cases.StateDelivered, Title: "逾期未回复", IssuedAt: time.Date(2025, 11, 5, 2, 0, 0, 0, time.UTC),
-				DeliveredOn: calendar.NewDate(2025, 11, 6), ReplyDue: calendar.NewDate(2026, 1, 6)})
-			for _, l := range []struct {
-				user, path, want string
-				reads            int
-			}{
-				{"casemgr1", "/api/v1/cases?state=delivered&overdue=true", cases.MySQLPageJoin, 1},
-				{"casemgr1", "/api/v1/cases", cases.MySQLPageJoin, 1},
-				{"agency1", "/api/v1/agency/recommendations", "FORCE INDEX (" + agency.InboxIndex + ")", 2},
-				{"", "/api/v1/public/disclosures", "FORCE INDEX (" + disclosure.FeedIndex + ")", 1},
-				{"", "/api/v1/public/disclosures?cursor=1000000", "FORCE INDEX (" + disclosure.FeedIndex + ")", 1},
-			} {
-				stmts := rec.getStatements(t, env, l.user, l.path)
-				found, onIndex, reads := false, false, 0
-				for _, s := range stmts {
-					if readsHot.MatchString(s) {
-						reads++
-					}
-					if !strings.Contains(s, l.want) {
-						continue
-					}
-					found = true
-					for _, step := range mysqlExplain(t, db, s) {
-						if strings.Contains(step, "Using temporary") || strings.Contains(step, "Using filesort") && !strings.Contains(step, "table=cases") {
-							t.Errorf("%s as %s sorts in a temporary table: %s\n  plan step: %s", l.path, l.user, s, step)
-						}
-						onIndex = onIndex || strings.HasPrefix(step, "table=cases key="+agency.InboxIndex+" ")
-					}
-				}
-				if !found {
-					t.Errorf("%s as %s: no statement has %q:\n%s", l.path, l.user, l.want, strings.Join(stmts, "\n"))
-				}
-				if l.user == "agency1" && !onIndex {
-					t.Errorf("the inbox does not read cases on %s", agency.InboxIndex)
-				}
-				if reads != l.reads {
-					t.Errorf("%s as %s: %d statements read cases or replies, want %d:\n%s", l.path, l.user, reads, l.reads, strings.Join(stmts, "\n"))
-				}
+			if l.user == "agency1" && !onIndex {
+				t.Errorf("the inbox does not read cases on %s", agency.InboxIndex)
 			}
-		})
-	}
+			if reads != l.reads {
+				t.Errorf("%s as %s: %d statements read cases or replies, want %d:\n%s", l.path, l.user, reads, l.reads, strings.Join(stmts, "\n"))
+			}
+		}
+	})
 }
