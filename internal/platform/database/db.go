@@ -47,7 +47,10 @@ type OpenOptions struct {
 	// Prepared is, on MySQL, the number of statement texts kept prepared
 	// on the connections (an LRU; the evicted are closed); 0: each
 	// statement is sent as text with its arguments interpolated. SQLite
-	// ignores it.
+	// ignores it. Kept prepared, a statement that answers with rows must
+	// be read as a query: executed (gorm's Exec of ANALYZE TABLE, say) its
+	// rows leave the driver waiting until the read timeout — send such
+	// administration as text on SQL(), without arguments.
 	Prepared int
 }
 
@@ -407,22 +410,23 @@ func IsUnavailable(err error) bool {
 // MaxAllowedPacket is MySQL's max_allowed_packet (the largest statement,
 // so the largest file row, the server accepts), 0 on SQLite.
 func (db *DB) MaxAllowedPacket(ctx context.Context) (int64, error) {
-	if db.Dialect != migrations.MySQL {
-		return 0, nil
-	}
-	var n int64
-	err := db.SQL().QueryRowContext(ctx, "SELECT @@max_allowed_packet").Scan(&n)
-	return n, err
+	return db.mysqlLimit(ctx, "max_allowed_packet")
 }
 
 // MaxPreparedStatements is MySQL's max_prepared_stmt_count (the statements
 // all connections to the server may hold prepared at once), 0 on SQLite.
 func (db *DB) MaxPreparedStatements(ctx context.Context) (int64, error) {
+	return db.mysqlLimit(ctx, "max_prepared_stmt_count")
+}
+
+// mysqlLimit reads the MySQL server's numeric system variable name (a
+// constant of this package, never user input), 0 on SQLite.
+func (db *DB) mysqlLimit(ctx context.Context, name string) (int64, error) {
 	if db.Dialect != migrations.MySQL {
 		return 0, nil
 	}
 	var n int64
-	err := db.SQL().QueryRowContext(ctx, "SELECT @@max_prepared_stmt_count").Scan(&n)
+	err := db.SQL().QueryRowContext(ctx, "SELECT @@"+name).Scan(&n)
 	return n, err
 }
 
