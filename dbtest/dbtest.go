@@ -44,6 +44,7 @@ import (
 
 	mysqldriver "github.com/go-sql-driver/mysql"
 
+	"jianyi/config"
 	"jianyi/internal/demo"
 	"jianyi/internal/org"
 	"jianyi/internal/platform/database"
@@ -263,9 +264,18 @@ func newMySQL(t testing.TB) (*database.DB, database.OpenOptions) {
 		t.Fatalf("create test database: %v", err)
 	}
 	t.Cleanup(drop)
-	// Statements kept prepared, as the shipped config.yaml has them.
-	opts := database.OpenOptions{Driver: "mysql", DSN: dsn, MaxOpenConns: 20, Prepared: 128}
+	opts := database.OpenOptions{Driver: "mysql", DSN: dsn, MaxOpenConns: 20, Prepared: shippedPrepared(t)}
 	return openTest(t, opts), opts
+}
+
+// shippedPrepared is database.prepared_statements of the shipped
+// config.yaml: the tests keep MySQL statements prepared as a deployment does.
+func shippedPrepared(t testing.TB) int {
+	cfg, err := config.Defaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg.Database.PreparedStatements
 }
 
 // createMySQL creates database name on the server of base and returns its DSN
