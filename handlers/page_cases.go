@@ -154,7 +154,8 @@ func (s *Server) setWorkCount(c echo.Context, p *templates.Page, n int64) {
 // workCountCache keeps each user's 工作台 count for the navigation a few
 // seconds, so a page does not count the whole work queue again (half of a
 // case page's time). The 工作台 itself always counts afresh and refreshes
-// the entry; the user's own actions through the pages forget it.
+// the entry; a form post of the user's that went through forgets it
+// (forgetWorkCount).
 type workCountCache struct {
 	mu sync.Mutex
 	m  map[int64]workCountEntry
@@ -435,7 +436,6 @@ func (s *Server) newCaseSubmit(c echo.Context) error {
 			var cs *cases.Case
 			cs, err = s.cases.CreateCase(c.Request().Context(), actorOf(c), *payload)
 			if err == nil {
-				s.web.work.forget(actorOf(c).UserID)
 				s.setFlash(c, "success", "线索已登记。下一步：初核。")
 				return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/cases/%d", cs.ID))
 			}
@@ -856,7 +856,6 @@ func (s *Server) actionSubmit(c echo.Context) error {
 		if err == nil {
 			_, err = s.cases.Execute(ctx, a, req)
 			if err == nil {
-				s.web.work.forget(a.UserID)
 				s.setFlash(c, "success", "已"+actionLabel(action)+"。")
 				back := values.Get("_back")
 				if back != fmt.Sprintf("/cases/%d/draft", id) {

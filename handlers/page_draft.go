@@ -298,7 +298,6 @@ func (s *Server) draftSubmit(c echo.Context) error {
 		areq := cases.ActionRequest{CaseID: id, Action: "submit", Payload: s.cases.NewActionPayload("submit")}
 		if err = decodeActionBody(c, actionBody(body, version, ""), &areq); err == nil {
 			if _, err = s.cases.Execute(ctx, a, areq); err == nil {
-				s.web.work.forget(a.UserID)
 				s.setFlash(c, "success", "检察建议书已提请审批。")
 				return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/cases/%d", id))
 			}

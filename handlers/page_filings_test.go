@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -95,9 +96,20 @@ func pendingFilingsScenario(t *testing.T, env *apitest.Env) {
 		t.Fatalf("filing %s is %q before 报送", id, before.Status)
 	}
 
+	navCount := regexp.MustCompile(`<span class="nav-count">(\d+)</span>`)
+	counted := navCount.FindStringSubmatch(string(page.Body))
+	if counted == nil {
+		t.Fatal("no 工作台 count in the navigation of 本院待备案")
+	}
 	pros.PostForm("/filings/"+id+"/submit", url.Values{}).Expect(t, http.StatusSeeOther)
 	after := pros.Get("/filings/pending").Expect(t, http.StatusOK)
 	bodyHas(t, after, "已报上级院备案，备案报告已生成。", "共 3 件待报备")
+	// The 工作台 count in the navigation drops with the filing at once (the
+	// user's own action), not after the count's few seconds of caching.
+	was, _ := strconv.Atoi(counted[1])
+	if now := navCount.FindStringSubmatch(string(after.Body)); now == nil || now[1] != strconv.Itoa(was-1) {
+		t.Fatalf("工作台 count after 报送备案 %v, want %d", now, was-1)
+	}
 	if strings.Contains(string(after.Body), `action="/filings/`+id+`/submit"`) {
 		t.Fatal("the filed filing is still listed")
 	}

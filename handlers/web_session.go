@@ -34,6 +34,8 @@ const (
 type pages struct {
 	e  *echo.Echo
 	mw []echo.MiddlewareFunc
+	// post runs after mw on form targets only.
+	post []echo.MiddlewareFunc
 }
 
 // GET adds a page.
@@ -43,7 +45,7 @@ func (g pages) GET(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
 
 // POST adds a form target.
 func (g pages) POST(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
-	g.e.POST(path, h, append(append([]echo.MiddlewareFunc(nil), g.mw...), m...)...)
+	g.e.POST(path, h, append(append(append([]echo.MiddlewareFunc(nil), g.mw...), g.post...), m...)...)
 }
 
 // pageRoutes wires the login pages and every signed-in page.
@@ -54,10 +56,24 @@ func (s *Server) pageRoutes(e *echo.Echo) {
 	open.POST("/login", s.loginSubmit)
 	open.POST("/logout", s.logout)
 
-	app := pages{e: e, mw: []echo.MiddlewareFunc{csrf, s.requireSession}}
+	app := pages{e: e, mw: []echo.MiddlewareFunc{csrf, s.requireSession}, post: []echo.MiddlewareFunc{s.forgetWorkCount}}
 	app.GET("/account/password", s.passwordPage)
 	app.POST("/account/password", s.passwordSubmit)
 	s.staffPages(app)
+}
+
+// forgetWorkCount drops the signed-in user's cached 工作台 count after a
+// form post that went through (a redirect, the pages' answer to a done
+// action), so the navigation counts the user's own action at once whatever
+// the form was; a form answered again with its errors changed nothing.
+func (s *Server) forgetWorkCount(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		err := next(c)
+		if a := actorOf(c); err == nil && a != nil && c.Response().Status == http.StatusSeeOther {
+			s.web.work.forget(a.UserID)
+		}
+		return err
+	}
 }
 
 // staffPages is where the pages of the staff and agency interface register
