@@ -154,15 +154,18 @@ func TestCaseListSearchUsesTheIndex(t *testing.T) {
 	t.Parallel()
 	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
 		env := apitest.New(t, db)
-		mk := func(title, summary string) int64 {
+		mkBy := func(user, title, summary string) int64 {
 			var c struct{ ID int64 }
-			env.Do("POST", "/api/v1/cases", "prosecutor1", map[string]any{"title": title, "field": "生态环境", "source": "case_finding",
+			env.Do("POST", "/api/v1/cases", user, map[string]any{"title": title, "field": "生态环境", "source": "case_finding",
 				"summary": summary}).Expect(t, http.StatusCreated).Decode(t, &c)
 			return c.ID
 		}
+		mk := func(title, summary string) int64 { return mkBy("prosecutor1", title, summary) }
 		once := mk("临江镇砂石码头扬尘", "码头附近河道有采砂船作业。")
 		thrice := mk("河道非法采砂", "夜间采砂，采砂船无证作业。")
 		mk("校园周边食品安全", "流动摊贩无证经营。")
+		// Another procuratorate's case with the word: each sees only its own.
+		city := mkBy("cityprosecutor1", "江心洲采砂", "采砂船停靠。")
 		type page struct {
 			Items []struct {
 				ID int64 `json:"id"`
@@ -207,6 +210,30 @@ func TestCaseListSearchUsesTheIndex(t *testing.T) {
 		env.Do("GET", "/api/v1/cases?q="+urlQuery("码头扬尘 采砂"), "prosecutor1", nil).Expect(t, http.StatusOK).Decode(t, &p)
 		if len(p.Items) != 1 || p.Items[0].ID != once {
 			t.Fatalf("two words: %+v", p.Items)
+		}
+		env.Do("GET", "/api/v1/cases?q="+urlQuery("采砂"), "cityprosecutor1", nil).Expect(t, http.StatusOK).Decode(t, &p)
+		if len(p.Items) != 1 || p.Items[0].ID != city {
+			t.Fatalf("采砂 as the city's prosecutor: %+v, want [%d]", p.Items, city)
+		}
+		if db.Dialect == "mysql" {
+			// The index row names its case's procuratorate (search.Index.Within);
+			// a row that does not (written before the column existed) is
+			// still found by its own procuratorate only.
+			var n int64
+			db.Raw("SELECT COUNT(*) FROM case_search JOIN cases ON cases.id = case_search.case_id " +
+				"WHERE case_search.procuratorate_id = cases.procuratorate_id").Scan(&n)
+			if n != 4 {
+				t.Fatalf("%d index rows name their case's procuratorate, want 4", n)
+			}
+			db.Exec("UPDATE case_search SET procuratorate_id = NULL WHERE case_id IN (?, ?)", once, city)
+			env.Do("GET", "/api/v1/cases?q="+urlQuery("采砂"), "prosecutor1", nil).Expect(t, http.StatusOK).Decode(t, &p)
+			if len(p.Items) != 2 || p.Items[0].ID != thrice || p.Items[1].ID != once {
+				t.Fatalf("with procuratorates not known: %+v, want [%d %d]", p.Items, thrice, once)
+			}
+			env.Do("GET", "/api/v1/cases?q="+urlQuery("采砂"), "cityprosecutor1", nil).Expect(t, http.StatusOK).Decode(t, &p)
+			if len(p.Items) != 1 || p.Items[0].ID != city {
+				t.Fatalf("city, with procuratorates not known: %+v", p.Items)
+			}
 		}
 	})
 }
@@ -290,6 +317,15 @@ func TestSearchBackfill(t *testing.T) {
 		}
 		if n, err := cases.IndexAll(t.Context(), db); err != nil || n != 0 {
 			t.Errorf("second fill indexed %d: %v", n, err)
+		}
+		if db.Dialect == "mysql" {
+			// The fill writes each row's procuratorate as the issue does.
+			var n int64
+			db.Raw("SELECT COUNT(*) FROM case_search JOIN cases ON cases.id = case_search.case_id " +
+				"WHERE case_search.procuratorate_id = cases.procuratorate_id").Scan(&n)
+			if n != int64(len(ids)) {
+				t.Errorf("%d of %d index rows name their case's procuratorate", n, len(ids))
+			}
 		}
 	})
 }

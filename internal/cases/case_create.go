@@ -212,6 +212,11 @@ func (s *Service) filteredCases(ctx context.Context, a *org.Actor, q CaseListQue
 		// character between spaces is searched by LIKE, newest first.
 		if sq := search.ParseQuery(q.Q); sq.Usable() {
 			tx = search.Cases.Match(tx, "cases", sq)
+			if a != nil && a.Role.IsStaff() {
+				// CaseScope keeps staff to their procuratorate's cases; the
+				// index row says so before the case is read (Within).
+				tx = search.Cases.Within(tx, a.ProcuratorateID)
+			}
 			ranked = true
 			if s.DB.Dialect == "mysql" {
 				// MySQL reads the matches on the full-text index and each

@@ -32,7 +32,7 @@ func LetterTexts(title string, rc RecommendationContent) []string {
 // before issuance.
 func IndexCase(tx *gorm.DB, c *Case, letter *RecommendationContent) error {
 	grams, words := caseTokens(c, letter)
-	return search.Cases.Put(tx, c.ID, grams, words)
+	return search.Cases.Put(tx, search.Doc{ID: c.ID, Scope: c.ProcuratorateID, Grams: grams, Words: words})
 }
 
 // caseTokens are a case's tokens: the grams of its title and summary, and
@@ -74,7 +74,7 @@ func RegisterLead(tx *gorm.DB, a *org.Actor, c *Case, note string, data map[stri
 func missingFromIndex(ctx context.Context, db *database.DB, after int64, limit int) ([]search.Pending, error) {
 	var list []Case
 	tx := db.WithContext(ctx)
-	if err := tx.Select("id, title, summary, issued_at").Where("cases.id > ?", after).Where(search.Cases.Missing(tx, "cases")).
+	if err := tx.Select("id, procuratorate_id, title, summary, issued_at").Where("cases.id > ?", after).Where(search.Cases.Missing(tx, "cases")).
 		Order("id").Limit(limit).Find(&list).Error; err != nil {
 		return nil, err
 	}
@@ -99,7 +99,7 @@ func missingFromIndex(ctx context.Context, db *database.DB, after int64, limit i
 	for i := range list {
 		c := &list[i]
 		content, issued := latest[c.ID]
-		out[i] = search.Pending{ID: c.ID, Tokens: func() (string, string) {
+		out[i] = search.Pending{ID: c.ID, Scope: c.ProcuratorateID, Tokens: func() (string, string) {
 			if !issued {
 				return caseTokens(c, nil)
 			}

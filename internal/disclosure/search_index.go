@@ -17,7 +17,7 @@ import (
 // letter holds nothing the public may not read.
 func IndexDisclosure(tx *gorm.DB, d *Disclosure) error {
 	grams, words := disclosureTokens(d)
-	return search.Disclosures.Put(tx, d.ID, grams, words)
+	return search.Disclosures.Put(tx, search.Doc{ID: d.ID, Grams: grams, Words: words})
 }
 
 // disclosureTokens are a published letter's tokens.

@@ -70,12 +70,16 @@ func TestMatch(t *testing.T) {
 			4: {"工业园区企业废水直排", "河道采砂"}, // 采砂 once
 			5: {"校园周边食品安全", "无证经营"},
 		}
+		// The procuratorate each row belongs to (Within); doc 4's is not
+		// known (0 is written as NULL), as for a row from before the column.
+		scopes := map[int64]int64{1: 7, 2: 8, 3: 7, 5: 8}
 		err := db.WithTx(t.Context(), func(tx *gorm.DB) error {
 			for id, texts := range docs {
 				if err := tx.Exec("INSERT INTO docs (id, title) VALUES (?, ?)", id, texts[0]).Error; err != nil {
 					return err
 				}
-				if err := search.Cases.Put(tx, id, search.Grams(texts...), search.Words(texts...)); err != nil {
+				d := search.Doc{ID: id, Scope: scopes[id], Grams: search.Grams(texts...), Words: search.Words(texts...)}
+				if err := search.Cases.Put(tx, d); err != nil {
 					return err
 				}
 			}
@@ -109,11 +113,41 @@ func TestMatch(t *testing.T) {
 			t.Errorf("食品安全隐患: %v, want none", got)
 		}
 		// After Put replaces a row's tokens, the old text is not found.
-		if err := search.Cases.Put(db.DB, 2, search.Grams("已更正"), ""); err != nil {
+		if err := search.Cases.Put(db.DB, search.Doc{ID: 2, Scope: 9, Grams: search.Grams("已更正")}); err != nil {
 			t.Fatal(err)
 		}
 		if got := find("尾矿库"); len(got) != 0 {
 			t.Errorf("尾矿库 after the row changed: %v", got)
+		}
+		// Within narrows by the index row's procuratorate on MySQL and keeps
+		// rows whose procuratorate is not known; on SQLite it changes nothing
+		// (the caller's scope on the outer row decides).
+		within := func(q string, proc int64) []int64 {
+			t.Helper()
+			var ids []int64
+			tx := search.Cases.Match(db.Table("docs").Select("docs.id"), "docs", search.ParseQuery(q))
+			if err := search.Cases.Within(tx, proc).Order("docs.id").Pluck("docs.id", &ids).Error; err != nil {
+				t.Fatalf("%s within %d: %v", q, proc, err)
+			}
+			return ids
+		}
+		want7, want8 := []int64{1, 4}, []int64{4}
+		if db.Dialect == "sqlite" {
+			want8 = []int64{1, 4}
+		}
+		if got := within("采砂", 7); !slices.Equal(got, want7) {
+			t.Errorf("采砂 within 7: %v, want %v", got, want7)
+		}
+		if got := within("采砂", 8); !slices.Equal(got, want8) {
+			t.Errorf("采砂 within 8: %v, want %v", got, want8)
+		}
+		if got := within("已更正", 9); !slices.Equal(got, []int64{2}) {
+			t.Errorf("已更正 within 9 after Put replaced the row: %v, want [2]", got)
+		}
+		if db.Dialect == "mysql" {
+			if got := within("已更正", 8); len(got) != 0 {
+				t.Errorf("已更正 within 8: %v, want none (Put moved the row to 9)", got)
+			}
 		}
 		// Similar: the words of a draft about 采砂 find the 采砂 documents first.
 		var hits []search.Hit
@@ -195,7 +229,7 @@ func TestMatchFindsExactlyTheSubstrings(t *testing.T) {
 				if err := tx.Exec("INSERT INTO docs (id) VALUES (?)", id).Error; err != nil {
 					return err
 				}
-				if err := search.Cases.Put(tx, id, search.Grams(texts[0], texts[1]), ""); err != nil {
+				if err := search.Cases.Put(tx, search.Doc{ID: id, Grams: search.Grams(texts[0], texts[1])}); err != nil {
 					return err
 				}
 			}
