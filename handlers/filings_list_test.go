@@ -247,3 +247,66 @@ func mustExec(t *testing.T, db *database.DB, sql string, args ...any) {
 		t.Fatalf("%s: %v", sql, err)
 	}
 }
+
+// TestFilingsListFirstPageKeepsUpWithNewFilings: the first page stays the
+// newest filings as filings are added and a procuratorate is created below
+// the reader's, and a renamed one shows its new name at once — on
+// MariaDB/MySQL the first page reads the procuratorates below and the floor
+// of their newest filings from a cache (cases.filerCache), which later
+// filings must not make wrong and this process's changes to the tree drop.
+func TestFilingsListFirstPageKeepsUpWithNewFilings(t *testing.T) {
+	t.Parallel()
+	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
+		env := apitest.New(t, db)
+		city, district := env.Org.City, env.Org.District
+		type item struct {
+			ID                int64  `json:"id"`
+			ProcuratorateName string `json:"procuratorate_name"`
+		}
+		first := func() []item {
+			t.Helper()
+			var page struct {
+				Items []item `json:"items"`
+			}
+			env.Do("GET", "/api/v1/filings?limit=2", "citychief1", nil).Expect(t, http.StatusOK).Decode(t, &page)
+			return page.Items
+		}
+		ids := func(items []item) []int64 {
+			var out []int64
+			for _, it := range items {
+				out = append(out, it.ID)
+			}
+			return out
+		}
+		var made []int64
+		for i := range 3 {
+			made = append(made, addFiling(t, env, fmt.Sprintf("缓存备案%d", i), district.ID, city.ID))
+		}
+		if got := ids(first()); !slices.Equal(got, []int64{made[2], made[1]}) {
+			t.Fatalf("first page %v, want %v", got, []int64{made[2], made[1]})
+		}
+		// Newer filings above the floor read for the page before.
+		for i := 3; i < 7; i++ {
+			made = append(made, addFiling(t, env, fmt.Sprintf("缓存备案%d", i), district.ID, city.ID))
+		}
+		if got := ids(first()); !slices.Equal(got, []int64{made[6], made[5]}) {
+			t.Fatalf("after four more filings: %v, want %v", got, []int64{made[6], made[5]})
+		}
+		// A procuratorate created below the city, and its filing.
+		var created struct {
+			ID int64 `json:"id"`
+		}
+		env.Do("POST", "/api/v1/admin/procuratorates", "admin", map[string]any{"parent_id": city.ID, "name": "临江市东湖区人民检察院",
+			"short_name": "东湖", "level": "county"}).Expect(t, http.StatusCreated).Decode(t, &created)
+		newest := addFiling(t, env, "新院的备案", created.ID, city.ID)
+		if got := ids(first()); !slices.Equal(got, []int64{newest, made[6]}) {
+			t.Fatalf("after a new procuratorate's filing: %v, want %v", got, []int64{newest, made[6]})
+		}
+		// Renamed: the list names it anew.
+		env.Do("PUT", fmt.Sprintf("/api/v1/admin/procuratorates/%d", created.ID), "admin", map[string]any{"parent_id": city.ID,
+			"name": "临江市东湖新区人民检察院", "short_name": "东湖", "level": "county"}).Expect(t, http.StatusOK)
+		if got := first(); len(got) == 0 || got[0].ProcuratorateName != "临江市东湖新区人民检察院" {
+			t.Fatalf("after the rename: %+v", got)
+		}
+	})
+}

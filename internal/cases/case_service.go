@@ -48,6 +48,8 @@ type Service struct {
 	Renderer *documents.Renderer
 	// Hooks are what other domains add to the lifecycle.
 	Hooks Hooks
+
+	filers filerCache // the filings list's first pages on MariaDB/MySQL
 }
 
 // Hooks let the domains built on cases take part in the lifecycle without

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -114,7 +115,13 @@ func (s *Service) ListFilings(ctx context.Context, a *org.Actor, q FilingListQue
 	}
 	db := s.DB.WithContext(ctx)
 	n := q.Limit + 1
-	filers, err := filersBelow(db, a, q.Cursor, n)
+	var filers []filer
+	var err error
+	if q.Cursor == 0 && db.Dialector.Name() == "mysql" {
+		filers, err = s.filers.below(db, a, n)
+	} else {
+		filers, err = filersBelow(db, a, q.Cursor, n)
+	}
 	if err != nil {
 		return nil, "", err
 	}
@@ -143,6 +150,74 @@ func (s *Service) ListFilings(ctx context.Context, a *org.Actor, q FilingListQue
 		next = strconv.FormatInt(out[len(out)-1].ID, 10)
 	}
 	return out, next, nil
+}
+
+// filerCacheTTL bounds how long the procuratorates below an actor's, with
+// the floor of their newest filings, serve first pages of the filings list
+// on MariaDB/MySQL (filerCache).
+const filerCacheTTL = 30 * time.Second
+
+// filerCacheMax bounds the cache: past it, it starts again empty.
+const filerCacheMax = 1000
+
+// filerCache keeps, per subtree and page size, the procuratorates below
+// and the id of each one's n-th newest filing that filersBelow read for a
+// first page, so a first page on MariaDB/MySQL is one statement
+// (newestFilings) instead of two: at 10^6 cases the read of ten
+// districts' n-th newest ids was 0.33 ms of mariadbd CPU of the list's
+// ~1.1 ms, with a round trip. What it keeps stays right:
+//
+//   - the floor (newestFilings: the highest of the n-th newest ids) stays
+//     a lower bound of the page: filings are only ever added, never moved
+//     or deleted, so the procuratorate that had n filings from the floor
+//     up still has them; newer filings make the range read a little longer,
+//     never the page wrong;
+//   - procuratorates never move in the tree: the list cached holds none
+//     outside the subtree. What it may lack for up to filerCacheTTL is a
+//     procuratorate created by another process since (this process's own
+//     changes drop the entry at once, org.TreeEpoch), and a name changed
+//     there.
+//
+// The zero value is ready to use.
+type filerCache struct {
+	mu      sync.Mutex
+	entries map[filerKey]filerEntry
+}
+
+type filerKey struct {
+	path string
+	n    int
+}
+
+type filerEntry struct {
+	filers []filer // read only, shared by the requests it serves
+	epoch  uint64
+	read   time.Time // monotonic
+}
+
+// below is filersBelow for a first page (no cursor), from the cache when
+// its entry is recent and read under the current org.TreeEpoch.
+func (fc *filerCache) below(db *gorm.DB, a *org.Actor, n int) ([]filer, error) {
+	key := filerKey{a.ProcuratoratePath, n}
+	fc.mu.Lock()
+	e, ok := fc.entries[key]
+	fc.mu.Unlock()
+	epoch := org.TreeEpoch()
+	if ok && e.epoch == epoch && time.Since(e.read) < filerCacheTTL {
+		return e.filers, nil
+	}
+	read := time.Now()
+	filers, err := filersBelow(db, a, 0, n)
+	if err != nil {
+		return nil, err
+	}
+	fc.mu.Lock()
+	if fc.entries == nil || len(fc.entries) >= filerCacheMax {
+		fc.entries = map[filerKey]filerEntry{}
+	}
+	fc.entries[key] = filerEntry{filers: filers, epoch: epoch, read: read}
+	fc.mu.Unlock()
+	return filers, nil
 }
 
 // filersBelow reads the procuratorates below the actor's, up to one more than

@@ -156,6 +156,7 @@ func (s *OrgService) ListProcuratorates(ctx context.Context, actor *Actor) ([]Pr
 
 // CreateProcuratorate adds a procuratorate under a parent in the admin's subtree.
 func (s *OrgService) CreateProcuratorate(ctx context.Context, actor *Actor, in ProcuratorateInput) (*Procuratorate, error) {
+	defer treeChanged()
 	var out *Procuratorate
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
 		if in.ParentID == nil {
@@ -184,6 +185,7 @@ func (s *OrgService) CreateProcuratorate(ctx context.Context, actor *Actor, in P
 
 // UpdateProcuratorate renames a procuratorate (the tree position stays).
 func (s *OrgService) UpdateProcuratorate(ctx context.Context, actor *Actor, id int64, in ProcuratorateInput) (*Procuratorate, error) {
+	defer treeChanged()
 	var out *Procuratorate
 	err := s.DB.WithTx(ctx, func(tx *gorm.DB) error {
 		p, err := ProcuratorateByID(tx, id)

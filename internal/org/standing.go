@@ -79,3 +79,15 @@ func IdentityEpoch() uint64 { return identityEpoch.Load() }
 // committed: an identity read while the change was under way was stamped
 // with the earlier epoch, and is dropped.
 func identityChanged() { identityEpoch.Add(1) }
+
+// treeEpoch counts the changes this process made to procuratorates (a new
+// one, a new name); TreeEpoch is for caches of the tree as identityEpoch is
+// for caches of users. Procuratorates never move in the tree: a subtree
+// read earlier lacks at most the ones created since.
+var treeEpoch atomic.Uint64
+
+// TreeEpoch is the current count of procuratorate changes made by this process.
+func TreeEpoch() uint64 { return treeEpoch.Load() }
+
+// treeChanged is called after a change to a procuratorate is committed.
+func treeChanged() { treeEpoch.Add(1) }
