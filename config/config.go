@@ -212,6 +212,7 @@ type JobsConfig struct {
 	DailyStats           JobSpec `yaml:"daily_stats"`
 	FollowThrough        JobSpec `yaml:"follow_through"`
 	Outbox               JobSpec `yaml:"outbox"`
+	SearchCompact        JobSpec `yaml:"search_compact"`
 	DueSoonDays          []int   `yaml:"due_soon_days"`
 	VeryOverdueDays      int     `yaml:"very_overdue_days"`
 	// CatchUpDays bounds how far back the reminder scan looks for an overdue

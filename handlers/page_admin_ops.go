@@ -176,6 +176,7 @@ var jobLabels = map[string]string{
 	"follow_through":        "跟进监督提醒",
 	"project_tasks":         "项目任务到期提醒",
 	"reply_reminders":       "回复期限提醒",
+	"search_compact":        "全文索引整理",
 }
 
 // adminJob is one job on the jobs page.

@@ -73,6 +73,11 @@ func All() []Job {
 			Run:  RunProjectTaskReminders,
 		},
 		{
+			Name: "search_compact",
+			Spec: func(cfg *config.Config) config.JobSpec { return cfg.Jobs.SearchCompact },
+			Run:  runSearchCompact,
+		},
+		{
 			Name: "reply_reminders",
 			Spec: func(cfg *config.Config) config.JobSpec { return cfg.Jobs.ReplyReminders },
 			Run:  runReplyReminders,

@@ -473,6 +473,69 @@ func WordToken(w string) string { return wordToken(w) }
 // Tokens are the word tokens the query searches with.
 func (q SimilarQuery) Tokens() []string { return q.tokens }
 
+// compactStepPages is how many pages of merged segments one step of Compact
+// writes: at 10^6 cases a step held SQLite's write lock for 20–340 ms.
+const compactStepPages = 200
+
+// Compact merges an index's segments into one, on SQLite, in short steps,
+// each its own write transaction (withTx), so writers between them wait for
+// one step at most; it reports the steps that wrote. FTS5 adds a segment
+// for each transaction that writes tokens and merges them by levels; a
+// search seeks each term in every segment. At 10^6 cases the indexes filled
+// by the start-up backfill had 12 and 13 segments: the seeks were a quarter
+// of the public search's CPU, and merged into one its CPU a request fell
+// from 1.41 to 0.75–0.89 ms (docs/scale.md §25). Merging every segment
+// rewrites the whole index (cases 29 s, disclosures 5 s at 10^6), so it runs
+// after the start-up backfill and nightly (the search_compact job), not
+// after every write. MariaDB/MySQL: nothing to do (InnoDB's OPTIMIZE TABLE
+// left the FULLTEXT index's query cost unchanged, measured).
+func (ix Index) Compact(ctx context.Context, withTx func(ctx context.Context, fn func(tx *gorm.DB) error) error) (int, error) {
+	steps := 0
+	for ctx.Err() == nil {
+		var wrote int64
+		err := withTx(ctx, func(tx *gorm.DB) error {
+			wrote = 0
+			if isMySQL(tx) {
+				return nil
+			}
+			var before, after int64
+			if err := tx.Raw("SELECT total_changes()").Scan(&before).Error; err != nil {
+				return err
+			}
+			// A negative page count merges segments of every level, down
+			// to one (FTS5's 'merge' command).
+			if err := tx.Exec("INSERT INTO "+ix.Table+" ("+ix.Table+", rank) VALUES ('merge', ?)", -compactStepPages).Error; err != nil {
+				return err
+			}
+			if err := tx.Raw("SELECT total_changes()").Scan(&after).Error; err != nil {
+				return err
+			}
+			wrote = after - before
+			return nil
+		})
+		if err != nil {
+			return steps, err
+		}
+		// FTS5 writes fewer than two rows when there was nothing to merge.
+		if wrote < 2 {
+			return steps, nil
+		}
+		steps++
+	}
+	return steps, ctx.Err()
+}
+
+// Segments is how many segments the index has on SQLite (0 on
+// MariaDB/MySQL), for tests and diagnosis.
+func (ix Index) Segments(tx *gorm.DB) (int, error) {
+	if isMySQL(tx) {
+		return 0, nil
+	}
+	var n int
+	err := tx.Raw("SELECT COUNT(DISTINCT segid) FROM " + ix.Table + "_idx").Scan(&n).Error
+	return n, err
+}
+
 // BackfillBatch is how many rows one backfill round reads, tokenizes and
 // writes. The tokens (segmenting is the costly part, a few milliseconds a
 // letter) are made outside any transaction, on every core; the transaction

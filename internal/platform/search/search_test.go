@@ -269,3 +269,81 @@ func TestMatchFindsExactlyTheSubstrings(t *testing.T) {
 		}
 	})
 }
+
+// TestCompactMergesTheSegments: on SQLite each transaction that writes tokens
+// adds a segment; Compact merges them into one, in steps, finds the same
+// rows afterwards, and has nothing to do when run again. On MariaDB/MySQL it
+// does nothing.
+func TestCompactMergesTheSegments(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		if err := db.Exec("CREATE TABLE docs (id BIGINT NOT NULL PRIMARY KEY)").Error; err != nil {
+			t.Fatal(err)
+		}
+		if db.Dialect == "sqlite" {
+			// FTS5 would merge every four segments of a level by itself.
+			if err := db.Exec("INSERT INTO case_search (case_search, rank) VALUES ('automerge', 0)").Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		texts := []string{"河道非法采砂", "尾矿库渗漏", "校园周边食品安全", "工业园区废水直排", "农村饮用水源地保护"}
+		for id := int64(1); id <= 30; id++ {
+			err := db.WithTx(t.Context(), func(tx *gorm.DB) error {
+				if err := tx.Exec("INSERT INTO docs (id) VALUES (?)", id).Error; err != nil {
+					return err
+				}
+				text := texts[id%int64(len(texts))]
+				return search.Cases.Put(tx, search.Doc{ID: id, Grams: search.Grams(text), Words: search.Words(text)})
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		find := func(q string) []int64 {
+			t.Helper()
+			var ids []int64
+			tx := search.Cases.Match(db.Table("docs").Select("docs.id"), "docs", search.ParseQuery(q))
+			if err := tx.Order("docs.id").Pluck("docs.id", &ids).Error; err != nil {
+				t.Fatal(err)
+			}
+			return ids
+		}
+		before := find("采砂")
+		if len(before) != 6 {
+			t.Fatalf("采砂 before: %v", before)
+		}
+		segments := func() int {
+			t.Helper()
+			n, err := search.Cases.Segments(db.DB)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		if db.Dialect == "sqlite" && segments() < 10 {
+			t.Fatalf("%d segments before, want a segment for most transactions", segments())
+		}
+		steps, err := search.Cases.Compact(t.Context(), db.WithTx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if db.Dialect == "mysql" {
+			if steps != 0 {
+				t.Errorf("MySQL: %d steps", steps)
+			}
+			return
+		}
+		if steps == 0 || segments() != 1 {
+			t.Fatalf("after Compact: %d steps, %d segments; want some steps and one segment", steps, segments())
+		}
+		if got := find("采砂"); !slices.Equal(got, before) {
+			t.Errorf("采砂 after: %v, want %v", got, before)
+		}
+		if got := find("尾矿库"); len(got) != 6 {
+			t.Errorf("尾矿库 after: %v", got)
+		}
+		if steps, err := search.Cases.Compact(t.Context(), db.WithTx); err != nil || steps != 0 {
+			t.Errorf("again: %d steps, %v; want none", steps, err)
+		}
+	})
+}
