@@ -88,15 +88,7 @@ func TestMatch(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		find := func(q string) []int64 {
-			t.Helper()
-			var ids []int64
-			tx := search.Cases.Match(db.Table("docs").Select("docs.id"), "docs", search.ParseQuery(q))
-			if err := tx.Order("docs.id").Pluck("docs.id", &ids).Error; err != nil {
-				t.Fatalf("%s: %v", q, err)
-			}
-			return ids
-		}
+		find := func(q string) []int64 { t.Helper(); return findDocs(t, db, q) }
 		if got := find("采砂"); len(got) != 2 || got[0] != 1 || got[1] != 4 {
 			t.Errorf("采砂: %v, want [1 4] (doc 1 says it three times and ranks first)", got)
 		}
@@ -159,6 +151,18 @@ func TestMatch(t *testing.T) {
 			t.Errorf("similar: %+v, want doc 1 or 4 first", hits)
 		}
 	})
+}
+
+// findDocs is the ids of the rows of docs (indexed in search.Cases) that
+// Match finds for q, in id order.
+func findDocs(t *testing.T, db *database.DB, q string) []int64 {
+	t.Helper()
+	var ids []int64
+	tx := search.Cases.Match(db.Table("docs").Select("docs.id"), "docs", search.ParseQuery(q))
+	if err := tx.Order("docs.id").Pluck("docs.id", &ids).Error; err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	return ids
 }
 
 // TestMatchFindsExactlyTheSubstrings checks Match against what it stands
@@ -299,15 +303,7 @@ func TestCompactMergesTheSegments(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		find := func(q string) []int64 {
-			t.Helper()
-			var ids []int64
-			tx := search.Cases.Match(db.Table("docs").Select("docs.id"), "docs", search.ParseQuery(q))
-			if err := tx.Order("docs.id").Pluck("docs.id", &ids).Error; err != nil {
-				t.Fatal(err)
-			}
-			return ids
-		}
+		find := func(q string) []int64 { t.Helper(); return findDocs(t, db, q) }
 		before := find("采砂")
 		if len(before) != 6 {
 			t.Fatalf("采砂 before: %v", before)
