@@ -49,7 +49,10 @@ type Service struct {
 	// Hooks are what other domains add to the lifecycle.
 	Hooks Hooks
 
-	filers filerCache // the filings list's first pages on MariaDB/MySQL
+	// filers is the filings list's cache of first pages on MariaDB/MySQL,
+	// made on first use (filerCacheOf); a pointer, so the service may be
+	// copied (the demo seeder stops a copy's clock).
+	filers *filerCache
 }
 
 // Hooks let the domains built on cases take part in the lifecycle without

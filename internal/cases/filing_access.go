@@ -118,7 +118,7 @@ func (s *Service) ListFilings(ctx context.Context, a *org.Actor, q FilingListQue
 	var filers []filer
 	var err error
 	if q.Cursor == 0 && db.Dialector.Name() == "mysql" {
-		filers, err = s.filers.below(db, a, n)
+		filers, err = s.filerCacheOf().below(db, a, n)
 	} else {
 		filers, err = filersBelow(db, a, q.Cursor, n)
 	}
@@ -193,6 +193,19 @@ type filerEntry struct {
 	filers []filer // read only, shared by the requests it serves
 	epoch  uint64
 	read   time.Time // monotonic
+}
+
+// filerCacheMade guards making a service's filerCache on first use.
+var filerCacheMade sync.Mutex
+
+// filerCacheOf is the service's filerCache, made on first use.
+func (s *Service) filerCacheOf() *filerCache {
+	filerCacheMade.Lock()
+	defer filerCacheMade.Unlock()
+	if s.filers == nil {
+		s.filers = &filerCache{}
+	}
+	return s.filers
 }
 
 // below is filersBelow for a first page (no cursor), from the cache when
