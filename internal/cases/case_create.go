@@ -212,10 +212,9 @@ func (s *Service) filteredCases(ctx context.Context, a *org.Actor, q CaseListQue
 		// character between spaces is searched by LIKE, newest first.
 		if sq := search.ParseQuery(q.Q); sq.Usable() {
 			tx = search.Cases.Match(tx, "cases", sq)
-			if a != nil && a.Role.IsStaff() {
-				// CaseScope keeps staff to their procuratorate's cases; the
-				// index row says so before the case is read (Within).
-				tx = search.Cases.Within(tx, a.ProcuratorateID)
+			if p, ok := scopeProcuratorate(a); ok {
+				// The scope tested on the index row before the case is read.
+				tx = search.Cases.Within(tx, p)
 			}
 			ranked = true
 			if s.DB.Dialect == "mysql" {
