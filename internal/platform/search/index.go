@@ -50,18 +50,25 @@ func (d Doc) scope() any {
 // was indexed for it before. Call it in the transaction that writes the row.
 func (ix Index) Put(tx *gorm.DB, d Doc) error {
 	if isMySQL(tx) {
-		if ix.Scope != "" {
-			return tx.Exec("INSERT INTO "+ix.Table+" ("+ix.Key+", "+ix.Scope+", grams, words) VALUES (?, ?, ?, ?) "+
-				"ON DUPLICATE KEY UPDATE "+ix.Scope+" = VALUES("+ix.Scope+"), grams = VALUES(grams), words = VALUES(words)",
-				d.ID, d.scope(), d.Grams, d.Words).Error
-		}
-		return tx.Exec("INSERT INTO "+ix.Table+" ("+ix.Key+", grams, words) VALUES (?, ?, ?) "+
-			"ON DUPLICATE KEY UPDATE grams = VALUES(grams), words = VALUES(words)", d.ID, d.Grams, d.Words).Error
+		cols, marks, update, args := ix.mysqlRow(d)
+		return tx.Exec("INSERT INTO "+ix.Table+" ("+cols+") VALUES ("+marks+") ON DUPLICATE KEY UPDATE "+update, args...).Error
 	}
 	if err := tx.Exec("DELETE FROM "+ix.Table+" WHERE rowid = ?", d.ID).Error; err != nil {
 		return err
 	}
-	return tx.Exec("INSERT INTO "+ix.Table+" (rowid, grams, words) VALUES (?, ?, ?)", d.ID, d.Grams, d.Words).Error
+	return ix.putMissing(tx, d)
+}
+
+// mysqlRow is d's row on MariaDB/MySQL: its columns, their placeholders,
+// the assignments that replace an existing row's values, and the values.
+func (ix Index) mysqlRow(d Doc) (cols, marks, update string, args []any) {
+	cols, marks, update = ix.Key+", grams, words", "?, ?, ?", "grams = VALUES(grams), words = VALUES(words)"
+	args = []any{d.ID, d.Grams, d.Words}
+	if ix.Scope != "" {
+		cols, marks, update = cols+", "+ix.Scope, marks+", ?", update+", "+ix.Scope+" = VALUES("+ix.Scope+")"
+		args = append(args, d.scope())
+	}
+	return cols, marks, update, args
 }
 
 // Missing is a condition on the indexed table (aliased outer) that keeps
@@ -639,11 +646,8 @@ func (ix Index) present(tx *gorm.DB, list []Pending) (map[int64]bool, error) {
 // merged again and again, which made filling 10^6 rows take hours.
 func (ix Index) putMissing(tx *gorm.DB, d Doc) error {
 	if isMySQL(tx) {
-		if ix.Scope != "" {
-			return tx.Exec("INSERT IGNORE INTO "+ix.Table+" ("+ix.Key+", "+ix.Scope+", grams, words) VALUES (?, ?, ?, ?)",
-				d.ID, d.scope(), d.Grams, d.Words).Error
-		}
-		return tx.Exec("INSERT IGNORE INTO "+ix.Table+" ("+ix.Key+", grams, words) VALUES (?, ?, ?)", d.ID, d.Grams, d.Words).Error
+		cols, marks, _, args := ix.mysqlRow(d)
+		return tx.Exec("INSERT IGNORE INTO "+ix.Table+" ("+cols+") VALUES ("+marks+")", args...).Error
 	}
 	return tx.Exec("INSERT INTO "+ix.Table+" (rowid, grams, words) VALUES (?, ?, ?)", d.ID, d.Grams, d.Words).Error
 }
