@@ -35,7 +35,6 @@ import (
 	"jianyi/internal/platform/database"
 	"jianyi/internal/stats"
 	"jianyi/internal/textseg"
-	"jianyi/jobs"
 	"jianyi/server/app"
 )
 
@@ -321,27 +320,15 @@ func keepStatsCurrent(ctx context.Context, a *app.App, log *slog.Logger) {
 	}
 }
 
-// fillSearchIndex fills the search index at start, then merges its
-// segments (on SQLite: the fill of a bulk load leaves a dozen, each sought
-// by every search). A failure (on SQLite, busy while the statistics
-// aggregates are first written) is retried after a pause; the fill resumes
-// with the rows still without tokens.
+// fillSearchIndex fills the search index at start (app.IndexSearch). A
+// failure (on SQLite, busy while the statistics aggregates are first
+// written) is retried after a pause; the fill resumes with the rows still
+// without tokens.
 func fillSearchIndex(ctx context.Context, a *app.App, log *slog.Logger) {
 	const attempts = 10
 	for attempt := 1; ; attempt++ {
 		err := a.IndexSearch(ctx, log)
-		if err == nil {
-			began := time.Now()
-			if steps, err := jobs.CompactSearch(ctx, a.DB); err != nil {
-				if ctx.Err() == nil {
-					log.Warn("search index: merging segments failed (the nightly search_compact job retries)", "error", err.Error())
-				}
-			} else if steps > 0 {
-				log.Info("search index segments merged", "steps", steps, "elapsed", time.Since(began).String())
-			}
-			return
-		}
-		if ctx.Err() != nil {
+		if err == nil || ctx.Err() != nil {
 			return
 		}
 		if attempt == attempts {

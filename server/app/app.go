@@ -268,10 +268,13 @@ func preparedBudget(prepared, conns int, limit int64) (string, error) {
 // seconds at a province), writes the full-text tokens of the
 // disclosures and cases that have none (rows from before migration 0013, or loaded in
 // bulk by seed-bench), and loads the word segmenter, so the first letter
-// issued does not wait for its dictionary inside its transaction. serve
-// runs it in the background at start; searches find the rows as they are
-// indexed, and the recurrence analysis classifies a case not yet classified
-// itself.
+// issued does not wait for its dictionary inside its transaction. When it
+// wrote tokens it merges the indexes' segments (on SQLite the fill of a
+// bulk load leaves a dozen, each sought by every search; otherwise the
+// nightly search_compact job keeps them merged, and a start costs nothing
+// more). serve runs it in the background at start; searches find the rows
+// as they are indexed, and the recurrence analysis classifies a case not
+// yet classified itself.
 func (a *App) IndexSearch(ctx context.Context, log *slog.Logger) error {
 	began := time.Now()
 	nk, err := cases.ClassifyMissingProblems(ctx, a.DB)
@@ -296,5 +299,16 @@ func (a *App) IndexSearch(ctx context.Context, log *slog.Logger) error {
 		return fmt.Errorf("indexing cases: %w", err)
 	}
 	log.Info("search index filled", "cases", nc, "disclosures", nd, "elapsed", time.Since(began).String())
+	if nc+nd == 0 {
+		return nil
+	}
+	began = time.Now()
+	steps, err := jobs.CompactSearch(ctx, a.DB)
+	if err != nil {
+		// Not an error of the fill, which is done: the nightly job merges.
+		log.Warn("search index: merging segments failed (the nightly search_compact job retries)", "error", err.Error())
+	} else if steps > 0 {
+		log.Info("search index segments merged", "steps", steps, "elapsed", time.Since(began).String())
+	}
 	return nil
 }
