@@ -493,7 +493,7 @@ const compactStepPages = 200
 // of the public search's CPU, and merged into one its CPU a request fell
 // from 1.41 to 0.75–0.89 ms (docs/scale.md §25). Merging every segment
 // rewrites the whole index (cases 29 s, disclosures 5 s at 10^6), so it runs
-// after the start-up backfill and nightly (the search_compact job), not
+// after a start-up backfill that wrote tokens and nightly (search_compact), not
 // after every write. MariaDB/MySQL: nothing to do (InnoDB's OPTIMIZE TABLE
 // left the FULLTEXT index's query cost unchanged, measured).
 func (ix Index) Compact(ctx context.Context, withTx func(ctx context.Context, fn func(tx *gorm.DB) error) error) (int, error) {
