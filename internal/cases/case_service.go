@@ -48,11 +48,6 @@ type Service struct {
 	Renderer *documents.Renderer
 	// Hooks are what other domains add to the lifecycle.
 	Hooks Hooks
-
-	// filers is the filings list's cache of first pages on MariaDB/MySQL,
-	// made on first use (filerCacheOf); a pointer, so the service may be
-	// copied (the demo seeder stops a copy's clock).
-	filers *filerCache
 }
 
 // Hooks let the domains built on cases take part in the lifecycle without

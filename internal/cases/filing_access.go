@@ -118,7 +118,8 @@ func (s *Service) ListFilings(ctx context.Context, a *org.Actor, q FilingListQue
 	var filers []filer
 	var err error
 	if q.Cursor == 0 && db.Dialector.Name() == "mysql" {
-		filers, err = s.filerCacheOf().below(db, a, n)
+		v, _ := filerCaches.LoadOrStore(s.DB, &filerCache{})
+		filers, err = v.(*filerCache).below(db, a, n)
 	} else {
 		filers, err = filersBelow(db, a, q.Cursor, n)
 	}
@@ -195,18 +196,10 @@ type filerEntry struct {
 	read   time.Time // monotonic
 }
 
-// filerCacheMade guards making a service's filerCache on first use.
-var filerCacheMade sync.Mutex
-
-// filerCacheOf is the service's filerCache, made on first use.
-func (s *Service) filerCacheOf() *filerCache {
-	filerCacheMade.Lock()
-	defer filerCacheMade.Unlock()
-	if s.filers == nil {
-		s.filers = &filerCache{}
-	}
-	return s.filers
-}
+// filerCaches holds one filerCache per database, as the public agency
+// table's cache is held (disclosure.agencyStatsCaches): the case service is
+// a plain value its builders copy (the demo seeder stops a copy's clock).
+var filerCaches sync.Map // *database.DB → *filerCache
 
 // below is filersBelow for a first page (no cursor), from the cache when
 // its entry is recent and read under the current org.TreeEpoch.
