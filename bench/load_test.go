@@ -150,6 +150,7 @@ func TestReportRatiosToTheHealthzAroundEachList(t *testing.T) {
 		*start,
 		{name: "GET /slow list", list: true, clients: 8, p50: 6 * ms, beside: &result{name: healthzName, clients: 8, p50: ms / 2}},
 		{name: "GET /bad list", list: true, clients: 8, p50: 11 * ms, beside: &result{name: healthzName, clients: 8, p50: ms / 2}},
+		{name: "GET /line list", list: true, clients: 8, p50: 10100 * time.Microsecond, beside: &result{name: healthzName, clients: 8, p50: ms / 2}},
 		{name: "GET /stats", clients: 8, p50: 30 * ms},
 	}
 	report := renderReport(config{}, &fixtures{}, results, map[int]*result{8: start}, &logSummary{}, "0.00", idleMemory{})
@@ -157,13 +158,14 @@ func TestReportRatiosToTheHealthzAroundEachList(t *testing.T) {
 		"| `/slow list` | 8 | 0 | 6.00 ms | – | 0.0 | 24× | 12× (0.50 ms) |",
 		"| `/bad list` | 8 | 0 | 11 ms | – | 0.0 | 44× | 22× (0.50 ms) |",
 		"| `/stats` | 8 | 0 | 30 ms | – | 0.0 | 120× | – |",
-		"Lists over 20× the `/healthz` around them at 8 clients: `/bad list` 22×.",
+		"| `/line list` | 8 | 0 | 10 ms | – | 0.0 | 40× | 20× (0.50 ms) |",
+		"Lists over 20× the `/healthz` around them at 8 clients: `/bad list` 22.0×, `/line list` 20.2×.",
 	} {
 		if !strings.Contains(report, want) {
 			t.Errorf("report lacks %q:\n%s", want, report)
 		}
 	}
-	results[2].p50 = 9 * ms
+	results[2].p50, results[3].p50 = 9*ms, 10*ms
 	report = renderReport(config{}, &fixtures{}, results, map[int]*result{8: start}, &logSummary{}, "0.00", idleMemory{})
 	if !strings.Contains(report, "Every list at 8 clients is within 20× the `/healthz` around it.") {
 		t.Errorf("all within 20×, yet:\n%s", report)
