@@ -59,9 +59,13 @@ func (s *Server) requireAuth() echo.MiddlewareFunc {
 			if !ok {
 				return &apperr.Error{Kind: apperr.ErrUnauthorized, Code: "invalid_token", Message: "未登录或登录已过期，请重新登录"}
 			}
-			actor, err := s.actorOfToken(c, tok.Claims.(*tokenClaims))
-			if err != nil {
-				return err
+			claims := tok.Claims.(*tokenClaims)
+			actor, ok := s.assumedActor(c, claims)
+			if !ok {
+				var err error
+				if actor, err = s.actorOfToken(c, claims); err != nil {
+					return err
+				}
 			}
 			c.Set(actorKey, actor)
 			return next(c)

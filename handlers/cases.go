@@ -25,7 +25,7 @@ import (
 
 func (s *Server) caseRoutes(g *echo.Group) {
 	g.POST("/cases", s.createCase)
-	g.GET("/cases", s.listCases)
+	s.checkedGET(g, "/cases", s.listCases)
 	g.GET("/cases/:id", s.getCase)
 	g.GET("/cases/:id/events", s.caseEvents)
 	g.POST("/cases/:id/actions/:action", s.caseAction)
@@ -117,6 +117,9 @@ func (s *Server) listCases(c echo.Context) error {
 	}
 	items, classes, next, err := s.agency.ListCasesWithClasses(c.Request().Context(), a, q)
 	if err != nil {
+		return err
+	}
+	if err := s.standingHeld(c); err != nil {
 		return err
 	}
 	out := make([]CaseListItem, len(items))

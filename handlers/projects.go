@@ -16,7 +16,7 @@ import (
 
 func (s *Server) projectRoutes(g *echo.Group) {
 	g.POST("/projects", s.createProject)
-	g.GET("/projects", s.listProjects)
+	s.checkedGET(g, "/projects", s.listProjects)
 	g.GET("/projects/:id", s.getProject)
 	g.PATCH("/projects/:id", s.updateProject)
 	g.POST("/projects/:id/advance", s.advanceProject)
@@ -75,6 +75,9 @@ func (s *Server) listProjects(c echo.Context) error {
 	q.Limit = int(limit)
 	items, next, err := s.projectService.ListProjects(c.Request().Context(), actorOf(c), q)
 	if err != nil {
+		return err
+	}
+	if err := s.standingHeld(c); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, listResponse[projects.ProjectSummary]{Items: items, NextCursor: next})

@@ -54,6 +54,7 @@ type Server struct {
 	identities     *identityCache  // users as authentication last read them (identity_cache.go)
 	standingTTL    time.Duration   // auth.standing_cache_ttl (identity_cache.go)
 	tokens         *verifiedTokens // tokens whose signature checked out (auth.go)
+	checkedReads   map[string]bool // GET routes that test the standing in their statement (checked_read.go)
 }
 
 // Services are what the handlers are built with.
@@ -104,6 +105,7 @@ func New(svc Services) (*echo.Echo, *Server) {
 		identities:     newIdentityCache(),
 		standingTTL:    svc.Config.Auth.StandingCacheTTL,
 		tokens:         newVerifiedTokens(),
+		checkedReads:   map[string]bool{},
 	}
 	s.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(svc.DB.SQL(), "jianyi"))

@@ -222,6 +222,7 @@ func (s *Service) ListCasesWithClasses(ctx context.Context, a *org.Actor, q case
 	if err != nil {
 		return nil, nil, "", err
 	}
+	a.CheckedRows(len(rows)) // the page's ids are read with cases.CaseScope
 	list, classes := s.pageWithClasses(rows)
 	next := ""
 	if len(list) > limit {

@@ -175,7 +175,11 @@ type CasePage struct {
 func (s *Service) ListCasePage(ctx context.Context, a *org.Actor, q CaseListQuery) (CasePage, error) {
 	q = q.normalised()
 	tx, ranked := s.filteredCases(ctx, a, q)
-	return s.listFiltered(ctx, a, q, tx, ranked)
+	page, err := s.listFiltered(ctx, a, q, tx, ranked)
+	if err == nil {
+		a.CheckedRows(len(page.Cases)) // every statement of the page has CaseScope
+	}
+	return page, err
 }
 
 // normalised is the query with its limit in range and its text trimmed.

@@ -118,9 +118,12 @@ func actionRefusal(a *org.Actor, c *Case, spec *ActionSpec) error {
 	return approvalTurnError(a, c, spec)
 }
 
-// CaseScope restricts a case query to what the actor may read.
+// CaseScope restricts a case query to what the actor may read (and to an
+// actor whose standing still holds, when the request did not read it first:
+// org.StandingCheck).
 func CaseScope(a *org.Actor) func(*gorm.DB) *gorm.DB {
 	return func(q *gorm.DB) *gorm.DB {
+		q = a.CheckStanding(q)
 		if p, ok := scopeProcuratorate(a); ok {
 			return q.Where("cases.procuratorate_id = ?", p)
 		}

@@ -17,6 +17,9 @@ type Actor struct {
 	AgencyID          int64 // 0 for staff
 	IP                string
 	RequestID         string
+	// Check is the standing this actor was built from when the request
+	// did not read it first (StandingCheck); nil when it did.
+	Check *StandingCheck
 }
 
 // ActorFor builds the actor for a loaded user.

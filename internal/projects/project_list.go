@@ -49,7 +49,8 @@ const taskCountBits = 21
 // ListProjects lists the projects the actor may read, newest first, each
 // with its progress as of today. One statement reads the page: the projects
 // with their case counts and task counts (projectListColumns), scanned by
-// hand.
+// hand; it tests the actor's standing too when the request did not read it
+// first (org.StandingCheck).
 func (s *Service) ListProjects(ctx context.Context, a *org.Actor, q ProjectListQuery) ([]ProjectSummary, string, error) {
 	if q.Limit <= 0 || q.Limit > 200 {
 		q.Limit = 50
@@ -72,6 +73,11 @@ func (s *Service) ListProjects(ctx context.Context, a *org.Actor, q ProjectListQ
 	if q.Cursor > 0 {
 		sql.WriteString(" AND p.id < ?")
 		args = append(args, q.Cursor)
+	}
+	if a.Check != nil {
+		check, checkArgs := a.Check.SQL()
+		sql.WriteString(" AND " + check)
+		args = append(args, checkArgs...)
 	}
 	sql.WriteString(" ORDER BY p.id DESC LIMIT " + strconv.Itoa(q.Limit+1))
 	rows, err := s.DB.WithContext(ctx).Raw(sql.String(), args...).Rows()
@@ -101,6 +107,7 @@ func (s *Service) ListProjects(ctx context.Context, a *org.Actor, q ProjectListQ
 	if err := rows.Err(); err != nil {
 		return nil, "", err
 	}
+	a.CheckedRows(len(out))
 	next := ""
 	if len(out) > q.Limit {
 		out = out[:q.Limit]
