@@ -8,24 +8,31 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"jianyi/internal/org"
+	"jianyi/internal/platform/apperr"
 )
 
-// Checked reads: a few hot lists take the user's standing from this
-// process's last read of it (the identity cache, identityTTL) instead of
-// reading it first, and their statement tests it (org.StandingCheck): one
-// statement fewer per request, and on MySQL one round trip fewer, while a
-// disable, a password or role change made by another replica still counts on
-// the very next request. A checked read answers only once the standing held:
-// a statement that tested it returned a row, or — when none did (an empty
-// page) — the standing read before the answer agreed (standingHeld).
+// Checked reads: the hot lists (cases, filings, projects) take the user's
+// standing from this process's last read of it (the identity cache,
+// identityTTL) instead of reading it first, and the statement that reads the
+// page tests it (org.StandingCheck): one statement fewer per request, and on
+// MySQL one round trip fewer, while a disable, a password or role change made
+// by another replica still counts on the very next request. A checked read
+// answers only once the standing held: a statement that tested it returned a
+// row, or — when none did (an empty page) — the standing read before the
+// answer agreed (standingHeld).
 
 // errStandingMoved ends a checked read whose user now stands elsewhere (a
 // role or unit changed): the handler runs again as the user now stands.
 var errStandingMoved = errors.New("handlers: the user's standing changed during a checked read")
 
-// checkedGET registers a checked read (GET path on g).
+// checkedGET registers a checked read (GET path on g). The route's own
+// middleware (a role check) runs inside checkedRead, so that what it decides
+// on the assumed standing is decided again when the standing moved.
 func (s *Server) checkedGET(g *echo.Group, path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
-	r := g.GET(path, s.checkedRead(h), m...)
+	for i := len(m) - 1; i >= 0; i-- {
+		h = m[i](h)
+	}
+	r := g.GET(path, s.checkedRead(h))
 	s.checkedReads[r.Path] = true
 }
 
@@ -79,7 +86,7 @@ func (s *Server) standingHeld(c echo.Context) error {
 func (s *Server) checkedRead(h echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		err := h(c)
-		if err != nil && !errors.Is(err, errStandingMoved) && !c.Response().Committed {
+		if err != nil && !errors.Is(err, errStandingMoved) && !errors.Is(err, apperr.ErrUnauthorized) && !c.Response().Committed {
 			if held := s.standingHeld(c); held != nil {
 				err = held
 			}

@@ -18,12 +18,13 @@ var standingRead = regexp.MustCompile(`^SELECT token_version, disabled, role, pr
 
 // checkedReads are the lists that test the user's standing in their own
 // statement instead of reading it first (handlers/checked_read.go), each
-// with a query that finds rows and one that finds none.
-var checkedReads = []struct{ path, empty string }{
-	{"/api/v1/cases", "/api/v1/cases?cursor=1"},
-	{"/api/v1/cases?state=delivered&overdue=true", "/api/v1/cases?state=delivered&overdue=true&cursor=1"},
-	{"/api/v1/cases?q=" + "食品", "/api/v1/cases?q=" + "不存在的词语组合"},
-	{"/api/v1/projects", "/api/v1/projects?cursor=1"},
+// with a user who finds rows, and a query that finds none.
+var checkedReads = []struct{ user, path, empty string }{
+	{"prosecutor1", "/api/v1/cases", "/api/v1/cases?cursor=1"},
+	{"prosecutor1", "/api/v1/cases?state=delivered&overdue=true", "/api/v1/cases?state=delivered&overdue=true&cursor=1"},
+	{"prosecutor1", "/api/v1/cases?q=" + "食品", "/api/v1/cases?q=" + "不存在的词语组合"},
+	{"prosecutor1", "/api/v1/projects", "/api/v1/projects?cursor=1"},
+	{"citychief1", "/api/v1/filings", "/api/v1/filings?cursor=1"},
 }
 
 // A checked read answers with one statement fewer once the user's identity
@@ -43,8 +44,10 @@ func TestCheckedReadsTestTheStanding(t *testing.T) {
 		id := userID(t, db, "prosecutor1")
 		write := func(sql string, args ...any) {
 			t.Helper()
-			if err := db.Exec(sql, append(args, id)...).Error; err != nil {
-				t.Fatal(err)
+			for _, user := range []int64{id, userID(t, db, "citychief1")} {
+				if err := db.Exec(sql, append(args, user)...).Error; err != nil {
+					t.Fatal(err)
+				}
 			}
 		}
 		items := func(path, user string) []int64 {
@@ -60,17 +63,17 @@ func TestCheckedReadsTestTheStanding(t *testing.T) {
 			return ids
 		}
 		for _, r := range checkedReads {
-			if len(items(r.path, "prosecutor1")) == 0 {
+			if len(items(r.path, r.user)) == 0 {
 				t.Fatalf("%s finds nothing: the test needs rows", r.path)
 			}
-			stmts := rec.getStatements(t, env, "prosecutor1", r.path)
+			stmts := rec.getStatements(t, env, r.user, r.path)
 			if slices.ContainsFunc(stmts, standingRead.MatchString) {
 				t.Errorf("%s read the standing first: %q", r.path, stmts)
 			}
-			if len(items(r.empty, "prosecutor1")) != 0 {
+			if len(items(r.empty, r.user)) != 0 {
 				t.Fatalf("%s finds rows", r.empty)
 			}
-			if stmts := rec.getStatements(t, env, "prosecutor1", r.empty); !slices.ContainsFunc(stmts, standingRead.MatchString) {
+			if stmts := rec.getStatements(t, env, r.user, r.empty); !slices.ContainsFunc(stmts, standingRead.MatchString) {
 				t.Errorf("%s found nothing and answered without reading the standing: %q", r.empty, stmts)
 			}
 		}
@@ -79,7 +82,7 @@ func TestCheckedReadsTestTheStanding(t *testing.T) {
 			t.Helper()
 			for _, r := range checkedReads {
 				for _, path := range []string{r.path, r.empty} {
-					if res := env.Do("GET", path, "prosecutor1", nil).Expect(t, http.StatusUnauthorized); res.ErrorCode() != "token_revoked" {
+					if res := env.Do("GET", path, r.user, nil).Expect(t, http.StatusUnauthorized); res.ErrorCode() != "token_revoked" {
 						t.Fatalf("%s: %s answered %s", step, path, res.Body)
 					}
 				}
@@ -91,6 +94,15 @@ func TestCheckedReadsTestTheStanding(t *testing.T) {
 		revoked("a revoked token")
 		write("UPDATE users SET token_version = token_version - 1 WHERE id = ?")
 		items("/api/v1/cases", "prosecutor1") // the standing is read and the identity kept again
+		items("/api/v1/filings", "citychief1")
+		// A role another replica took away: the route's own role check is
+		// made again on the standing as it is now.
+		if err := db.Exec("UPDATE users SET role = ?, procuratorate_id = NULL WHERE username = ?", "agency", "citychief1").Error; err != nil {
+			t.Fatal(err)
+		}
+		if res := env.Do("GET", "/api/v1/filings", "citychief1", nil); res.Status == http.StatusOK {
+			t.Fatalf("a chief made an agency user by another replica still lists filings: %s", res.Body)
+		}
 
 		// Moved by another replica to another procuratorate (the demo
 		// cases are all the district's): each reads the list of where it

@@ -29,7 +29,7 @@ func (s *Server) lifecycleRoutes(g *echo.Group) {
 	g.PUT("/cases/:id/draft", s.saveDraft)
 	g.GET("/cases/:id/drafts", s.listDrafts)
 	g.GET("/cases/:id/approval-steps", s.listApprovalSteps)
-	g.GET("/filings", s.listFilings, staff)
+	s.checkedGET(g, "/filings", s.listFilings, staff)
 	g.GET("/filings/:id", s.getFiling, staff)
 	g.GET("/deadlines/reply", s.replyDeadline)
 	g.GET("/calendar/years/:year", s.calendarYear)
@@ -200,6 +200,9 @@ func (s *Server) listFilings(c echo.Context) error {
 	q.Limit = int(limit)
 	items, next, err := s.cases.ListFilings(c.Request().Context(), actorOf(c), q)
 	if err != nil {
+		return err
+	}
+	if err := s.standingHeld(c); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, listResponse[cases.FilingView]{Items: items, NextCursor: next})

@@ -126,25 +126,33 @@ func (s *Service) ListFilings(ctx context.Context, a *org.Actor, q FilingListQue
 	if err != nil {
 		return nil, "", err
 	}
+	// The statement that reads the page tests the actor's standing too,
+	// when the request did not read it first (org.StandingCheck).
+	check, checkArgs := a.CheckSQL()
 	var out []FilingView
 	switch {
 	case len(filers) == 0:
 		return []FilingView{}, "", nil
 	case len(filers) <= filingSeekLimit && db.Dialector.Name() == "sqlite":
-		out, err = newestFilingsSQLite(db, filers, n)
+		out, err = newestFilingsSQLite(db, filers, n, check, checkArgs)
 	case len(filers) <= filingSeekLimit:
-		out, err = newestFilings(db, filers, q.Cursor, n)
+		out, err = newestFilings(db, filers, q.Cursor, n, check, checkArgs)
 	default:
 		where, args := FilingScope(a)
 		if q.Cursor > 0 {
 			where += " AND filings.id < ?"
 			args = append(args, q.Cursor)
 		}
+		if check != "" {
+			where += " AND " + check
+			args = append(args, checkArgs...)
+		}
 		out, err = scopedFilings(db, where+" ORDER BY filings.id DESC LIMIT "+strconv.Itoa(n), args...)
 	}
 	if err != nil {
 		return nil, "", err
 	}
+	a.CheckedRows(len(out))
 	next := ""
 	if len(out) > q.Limit {
 		out = out[:q.Limit]
@@ -275,7 +283,7 @@ func filersBelow(db *gorm.DB, a *org.Actor, cursor int64, n int) ([]filer, error
 // b-tree, whose pages the pure-Go build maps and unmaps — a tenth of the
 // list's CPU in system calls; a VALUES list of the ids cost as much again
 // in parsing.
-func newestFilingsSQLite(db *gorm.DB, filers []filer, n int) ([]FilingView, error) {
+func newestFilingsSQLite(db *gorm.DB, filers []filer, n int, check string, checkArgs []any) ([]FilingView, error) {
 	names := make(map[int64]string, len(filers))
 	var ids []int64
 	for _, f := range filers {
@@ -303,7 +311,7 @@ func newestFilingsSQLite(db *gorm.DB, filers []filer, n int) ([]FilingView, erro
 		list = strconv.AppendInt(list, id, 10)
 	}
 	out, err := filingViews(db, names, "SELECT "+filingColumns(db)+" FROM json_each(?) AS page CROSS JOIN filings ON filings.id = page.value"+
-		filingViewJoins, string(append(list, ']')))
+		filingViewJoins+where(check), append([]any{string(append(list, ']'))}, checkArgs...)...)
 	slices.SortFunc(out, func(a, b FilingView) int { return cmp.Compare(b.ID, a.ID) })
 	return out, err
 }
@@ -312,7 +320,7 @@ func newestFilingsSQLite(db *gorm.DB, filers []filer, n int) ([]FilingView, erro
 // few procuratorates, newest first: those at or above the highest of each
 // one's n-th newest id, at most n of each, read on ix_filings_proc_id and
 // sorted; the page's n are then joined to their cases.
-func newestFilings(db *gorm.DB, filers []filer, cursor int64, n int) ([]FilingView, error) {
+func newestFilings(db *gorm.DB, filers []filer, cursor int64, n int, check string, checkArgs []any) ([]FilingView, error) {
 	ids := make([]int64, len(filers))
 	names := make(map[int64]string, len(filers))
 	var floor int64
@@ -327,12 +335,21 @@ func newestFilings(db *gorm.DB, filers []filer, cursor int64, n int) ([]FilingVi
 		args = append(args, cursor)
 	}
 	out, err := filingViews(db, names, "SELECT "+filingColumns(db)+" FROM (SELECT id FROM filings WHERE procuratorate_id IN ? AND id >= ?"+
-		below+" ORDER BY id DESC LIMIT "+strconv.Itoa(n)+") AS page JOIN filings ON filings.id = page.id"+filingViewJoins, args...)
+		below+" ORDER BY id DESC LIMIT "+strconv.Itoa(n)+") AS page JOIN filings ON filings.id = page.id"+filingViewJoins+where(check),
+		append(args, checkArgs...)...)
 	// Sorted here: an ORDER BY of the joined rows made SQLite sort them in
 	// a sorter grown by reallocation, which the pure-Go driver maps and
 	// unmaps (a third of the list's CPU).
 	slices.SortFunc(out, func(a, b FilingView) int { return cmp.Compare(b.ID, a.ID) })
 	return out, err
+}
+
+// where is " WHERE cond", or "" when cond is.
+func where(cond string) string {
+	if cond == "" {
+		return ""
+	}
+	return " WHERE " + cond
 }
 
 // scopedFilings reads the filing views FilingScope admits with the further

@@ -128,14 +128,22 @@ func (g *StandingCheck) RowsRead(n int) {
 // Held reports whether a statement testing the standing returned a row.
 func (g *StandingCheck) Held() bool { return g != nil && g.held }
 
-// CheckStanding adds the actor's standing check, when it has one, to a statement's
-// conditions.
+// CheckStanding adds the actor's standing check, when it has one, to a
+// statement's conditions.
 func (a *Actor) CheckStanding(tx *gorm.DB) *gorm.DB {
-	if a == nil || a.Check == nil {
-		return tx
+	if sql, args := a.CheckSQL(); sql != "" {
+		return tx.Where(sql, args...)
 	}
-	sql, args := a.Check.SQL()
-	return tx.Where(sql, args...)
+	return tx
+}
+
+// CheckSQL is the actor's standing check (StandingCheck.SQL), "" when it has
+// none, for a statement written out.
+func (a *Actor) CheckSQL() (string, []any) {
+	if a == nil || a.Check == nil {
+		return "", nil
+	}
+	return a.Check.SQL()
 }
 
 // CheckedRows records that a statement with CheckStanding in it returned n

@@ -74,8 +74,7 @@ func (s *Service) ListProjects(ctx context.Context, a *org.Actor, q ProjectListQ
 		sql.WriteString(" AND p.id < ?")
 		args = append(args, q.Cursor)
 	}
-	if a.Check != nil {
-		check, checkArgs := a.Check.SQL()
+	if check, checkArgs := a.CheckSQL(); check != "" {
 		sql.WriteString(" AND " + check)
 		args = append(args, checkArgs...)
 	}
