@@ -10,6 +10,7 @@ import (
 
 	"jianyi/apitest"
 	"jianyi/internal/platform/database"
+	"jianyi/migrations"
 )
 
 // standingRead is the statement authentication reads a user's standing with
@@ -27,8 +28,9 @@ var checkedReads = []struct{ user, path, empty string }{
 	{"citychief1", "/api/v1/filings", "/api/v1/filings?cursor=1"},
 }
 
-// A checked read answers with one statement fewer once the user's identity
-// is known, and a change another replica made to the user (written
+// On MariaDB/MySQL a checked read answers with one statement fewer once the
+// user's identity is known (SQLite reads the standing first, as every
+// request), and a change another replica made to the user (written
 // straight into the database: this process's epoch does not move) still
 // counts on the very next request: a disabled user or a revoked token is
 // refused, whether the page had rows or not, and a user moved to another
@@ -67,8 +69,8 @@ func TestCheckedReadsTestTheStanding(t *testing.T) {
 				t.Fatalf("%s finds nothing: the test needs rows", r.path)
 			}
 			stmts := rec.getStatements(t, env, r.user, r.path)
-			if slices.ContainsFunc(stmts, standingRead.MatchString) {
-				t.Errorf("%s read the standing first: %q", r.path, stmts)
+			if read := slices.ContainsFunc(stmts, standingRead.MatchString); read != (db.Dialect == migrations.SQLite) {
+				t.Errorf("%s on %s read the standing first: %v; MySQL's statement checks it, SQLite reads it (%q)", r.path, db.Dialect, read, stmts)
 			}
 			if len(items(r.empty, r.user)) != 0 {
 				t.Fatalf("%s finds rows", r.empty)

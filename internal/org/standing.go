@@ -97,9 +97,9 @@ func treeChanged() { treeEpoch.Add(1) }
 // what the request answers tests it as well (SQL), and the standing holds
 // for the request once such a statement returned a row (Held). A request
 // whose statements returned nothing reads the standing before it answers,
-// as every other request does first (handlers). It saves a statement, and
-// on MySQL a round trip, per read, and a change made by another replica
-// still counts on the very next request.
+// as every other request does first (handlers). It saves a round trip to
+// MySQL per read, and a change made by another replica still counts on the
+// very next request.
 type StandingCheck struct {
 	UserID   int64
 	Standing Standing
@@ -108,11 +108,14 @@ type StandingCheck struct {
 
 // SQL is a condition true while the user's row has the standing, for the
 // WHERE of the statement whose rows the request answers with. It reads the
-// user by primary key once per statement (it does not depend on the rows).
+// user by primary key once per statement: an uncorrelated scalar subquery,
+// which the databases evaluate once (MariaDB reads it as a constant and
+// finds an impossible WHERE when it fails). As EXISTS, SQLite ran it in the
+// join's loop, once per row, and MySQL 8 may turn it into a semi-join.
 func (g *StandingCheck) SQL() (string, []any) {
 	st := g.Standing
-	return "EXISTS (SELECT 1 FROM users WHERE users.id = ? AND users.token_version = ? AND users.disabled = ? AND users.role = ?" +
-			" AND COALESCE(users.procuratorate_id, 0) = ? AND COALESCE(users.department_id, 0) = ? AND COALESCE(users.agency_id, 0) = ?)",
+	return "(SELECT 1 FROM users WHERE users.id = ? AND users.token_version = ? AND users.disabled = ? AND users.role = ?" +
+			" AND COALESCE(users.procuratorate_id, 0) = ? AND COALESCE(users.department_id, 0) = ? AND COALESCE(users.agency_id, 0) = ?) = 1",
 		[]any{g.UserID, st.TokenVersion, st.Disabled, string(st.Role), st.ProcuratorateID, st.DepartmentID, st.AgencyID}
 }
 
