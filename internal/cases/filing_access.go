@@ -311,7 +311,7 @@ func newestFilingsSQLite(db *gorm.DB, filers []filer, n int, check string, check
 		list = strconv.AppendInt(list, id, 10)
 	}
 	out, err := filingViews(db, names, "SELECT "+filingColumns(db)+" FROM json_each(?) AS page CROSS JOIN filings ON filings.id = page.value"+
-		filingViewJoins+where(check), append([]any{string(append(list, ']'))}, checkArgs...)...)
+		filingViewJoins+whereClause(check), append([]any{string(append(list, ']'))}, checkArgs...)...)
 	slices.SortFunc(out, func(a, b FilingView) int { return cmp.Compare(b.ID, a.ID) })
 	return out, err
 }
@@ -335,7 +335,7 @@ func newestFilings(db *gorm.DB, filers []filer, cursor int64, n int, check strin
 		args = append(args, cursor)
 	}
 	out, err := filingViews(db, names, "SELECT "+filingColumns(db)+" FROM (SELECT id FROM filings WHERE procuratorate_id IN ? AND id >= ?"+
-		below+" ORDER BY id DESC LIMIT "+strconv.Itoa(n)+") AS page JOIN filings ON filings.id = page.id"+filingViewJoins+where(check),
+		below+" ORDER BY id DESC LIMIT "+strconv.Itoa(n)+") AS page JOIN filings ON filings.id = page.id"+filingViewJoins+whereClause(check),
 		append(args, checkArgs...)...)
 	// Sorted here: an ORDER BY of the joined rows made SQLite sort them in
 	// a sorter grown by reallocation, which the pure-Go driver maps and
@@ -344,8 +344,8 @@ func newestFilings(db *gorm.DB, filers []filer, cursor int64, n int, check strin
 	return out, err
 }
 
-// where is " WHERE cond", or "" when cond is.
-func where(cond string) string {
+// whereClause is " WHERE cond", or "" when cond is.
+func whereClause(cond string) string {
 	if cond == "" {
 		return ""
 	}
