@@ -109,24 +109,22 @@ func (s *Server) createCase(c echo.Context) error {
 	return c.JSON(http.StatusCreated, v)
 }
 
-func (s *Server) listCases(c echo.Context) error {
+// listCases is GET /cases, a checked read (checkedGET writes the page).
+func (s *Server) listCases(c echo.Context) (any, error) {
 	a := actorOf(c)
 	q, err := caseListQuery(c)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	items, classes, next, err := s.agency.ListCasesWithClasses(c.Request().Context(), a, q)
 	if err != nil {
-		return err
-	}
-	if err := s.standingHeld(c); err != nil {
-		return err
+		return nil, err
 	}
 	out := make([]CaseListItem, len(items))
 	for i := range items {
 		out[i] = s.newCaseListItem(a, &items[i], classes[items[i].ID])
 	}
-	return c.JSON(http.StatusOK, listResponse[CaseListItem]{Items: out, NextCursor: next})
+	return listResponse[CaseListItem]{Items: out, NextCursor: next}, nil
 }
 
 // CaseListItem is a case as the API's case list gives it: what a list shows

@@ -30,10 +30,22 @@ import (
 // role or unit changed): the handler runs again as the user now stands.
 var errStandingMoved = errors.New("handlers: the user's standing changed during a checked read")
 
-// checkedGET registers a checked read (GET path on g). The route's own
-// middleware (a role check) runs inside checkedRead, so that what it decides
-// on the assumed standing is decided again when the standing moved.
-func (s *Server) checkedGET(g *echo.Group, path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+// checkedGET registers a checked read: read returns the page, which is
+// written (200, JSON) only once the standing held (standingHeld), so no
+// checked read can answer without it. The route's own middleware (a role
+// check) runs inside checkedRead, so that what it decides on the assumed
+// standing is decided again when the standing moved.
+func (s *Server) checkedGET(g *echo.Group, path string, read func(echo.Context) (any, error), m ...echo.MiddlewareFunc) {
+	h := func(c echo.Context) error {
+		page, err := read(c)
+		if err == nil {
+			err = s.standingHeld(c)
+		}
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, page)
+	}
 	for i := len(m) - 1; i >= 0; i-- {
 		h = m[i](h)
 	}
@@ -63,7 +75,7 @@ func (s *Server) assumedActor(c echo.Context, claims *tokenClaims) (*org.Actor, 
 	return a, true
 }
 
-// standingHeld is called by a checked read before it answers. Unless a
+// standingHeld ends a checked read before it answers. Unless a
 // statement that tested the standing returned a row, it reads the standing
 // now: a revoked token is refused (401), and a user who now stands
 // elsewhere gets errStandingMoved, with the actor as read now set for the

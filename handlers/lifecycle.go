@@ -187,25 +187,23 @@ func (s *Server) listApprovalSteps(c echo.Context) error {
 	return c.JSON(http.StatusOK, listResponse[cases.ApprovalStep]{Items: items})
 }
 
-func (s *Server) listFilings(c echo.Context) error {
+// listFilings is GET /filings, a checked read (checkedGET writes the page).
+func (s *Server) listFilings(c echo.Context) (any, error) {
 	var q cases.FilingListQuery
 	var err error
 	if q.Cursor, err = optionalInt(c, "cursor"); err != nil {
-		return err
+		return nil, err
 	}
 	limit, err := optionalInt(c, "limit")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	q.Limit = int(limit)
 	items, next, err := s.cases.ListFilings(c.Request().Context(), actorOf(c), q)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if err := s.standingHeld(c); err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, listResponse[cases.FilingView]{Items: items, NextCursor: next})
+	return listResponse[cases.FilingView]{Items: items, NextCursor: next}, nil
 }
 
 func (s *Server) getFiling(c echo.Context) error {

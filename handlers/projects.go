@@ -52,35 +52,33 @@ func (s *Server) createProject(c echo.Context) error {
 	return c.JSON(http.StatusCreated, d)
 }
 
-func (s *Server) listProjects(c echo.Context) error {
+// listProjects is GET /projects, a checked read (checkedGET writes the page).
+func (s *Server) listProjects(c echo.Context) (any, error) {
 	q := projects.ProjectListQuery{Status: c.QueryParam("status")}
 	if q.Status != "" && q.Status != projects.ProjectActive && q.Status != projects.ProjectCompleted {
-		return apperr.InvalidField("status", "应为 active 或 completed")
+		return nil, apperr.InvalidField("status", "应为 active 或 completed")
 	}
 	if v := c.QueryParam("mine"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
-			return apperr.InvalidField("mine", "应为 true 或 false")
+			return nil, apperr.InvalidField("mine", "应为 true 或 false")
 		}
 		q.Mine = b
 	}
 	var err error
 	if q.Cursor, err = optionalInt(c, "cursor"); err != nil {
-		return err
+		return nil, err
 	}
 	limit, err := optionalInt(c, "limit")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	q.Limit = int(limit)
 	items, next, err := s.projectService.ListProjects(c.Request().Context(), actorOf(c), q)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if err := s.standingHeld(c); err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, listResponse[projects.ProjectSummary]{Items: items, NextCursor: next})
+	return listResponse[projects.ProjectSummary]{Items: items, NextCursor: next}, nil
 }
 
 func (s *Server) getProject(c echo.Context) error {
