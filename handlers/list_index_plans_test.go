@@ -129,7 +129,17 @@ func TestHotListsOnMySQLNameTheirIndexes(t *testing.T) {
 		rec := &sqlRecorder{Interface: logger.Discard}
 		db.Config.Logger = rec
 		env := apitest.New(t, db)
-		deliveredFixture(env)
+		replied := deliveredFixture(env)
+		// A final reply, so that the inbox reads the replies of its page
+		// (only a case that had one has replies that count).
+		if err := db.Exec("INSERT INTO replies (case_id, kind, position, content, submitted_by, submitted_on, due_on, created_at) "+
+			"SELECT ?, 'final', 'adopted', '{}', id, '2026-02-01', '2026-03-06', ? FROM users WHERE username = 'agency1'", replied.ID,
+			time.Date(2026, 2, 1, 2, 0, 0, 0, time.UTC)).Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Exec("UPDATE cases SET first_replied_on = '2026-02-01' WHERE id = ?", replied.ID).Error; err != nil {
+			t.Fatal(err)
+		}
 		env.CaseFixture(apitest.CaseFixture{State: cases.StateDelivered, Title: "逾期未回复", IssuedAt: time.Date(2025, 11, 5, 2, 0, 0, 0, time.UTC),
 			DeliveredOn: calendar.NewDate(2025, 11, 6), ReplyDue: calendar.NewDate(2026, 1, 6)})
 		for _, l := range []struct {

@@ -3,8 +3,10 @@ package agency_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -21,7 +23,11 @@ import (
 // page by page, the cases, classes and cursors that ListCases followed by
 // CaseReplyClasses give, for each filter, as staff and as an agency, with
 // cases of no, one and several replies (interim, final, supplement,
-// returned).
+// returned); and the classes are those of all the case's replies folded,
+// although both read only the replies of cases that had a final reply
+// (cases.HadFinalReplySQL) — the data kept as the service keeps it: only a
+// final or supplement reply returned, first_replied_on the first final
+// reply's day.
 func TestListCasesWithClassesAgreesWithTwoReads(t *testing.T) {
 	t.Parallel()
 	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
@@ -54,15 +60,46 @@ func TestListCasesWithClassesAgreesWithTwoReads(t *testing.T) {
 		positions := []string{agency.PositionAdopted, agency.PositionPartlyAdopted, agency.PositionNotAdopted}
 		var replies []agency.Reply
 		for _, c := range rows {
+			final := false
 			for range rng.IntN(4) {
 				due := *c.ReplyDue
-				replies = append(replies, agency.Reply{CaseID: c.ID, AgencyID: &ag.AgencyID, Kind: kinds[rng.IntN(len(kinds))],
+				kind := kinds[rng.IntN(len(kinds))]
+				if kind == agency.ReplyKindSupplement && !final { // a supplement follows a final reply
+					kind = agency.ReplyKindFinal
+				}
+				final = final || kind == agency.ReplyKindFinal
+				replies = append(replies, agency.Reply{CaseID: c.ID, AgencyID: &ag.AgencyID, Kind: kind,
 					Position: positions[rng.IntN(len(positions))], Content: "{}", SubmittedBy: pros.UserID,
-					SubmittedOn: c.DeliveredOn.AddDays(rng.IntN(90)), DueOn: &due, Returned: rng.IntN(5) == 0, CreatedAt: t0})
+					SubmittedOn: c.DeliveredOn.AddDays(rng.IntN(90)), DueOn: &due, CreatedAt: t0})
+				r := &replies[len(replies)-1]
+				r.Returned = r.Kind != agency.ReplyKindInterim && rng.IntN(5) == 0
 			}
 		}
 		if err := db.CreateInBatches(replies, 50).Error; err != nil {
 			t.Fatal(err)
+		}
+		if err := db.Exec("UPDATE cases SET first_replied_on = (SELECT MIN(submitted_on) FROM replies WHERE replies.case_id = cases.id AND kind = 'final') " +
+			"WHERE id IN (SELECT case_id FROM replies WHERE kind = 'final')").Error; err != nil {
+			t.Fatal(err)
+		}
+		allReplies := map[int64][]agency.ReplyFactRow{} // in id order
+		hadFinal := map[int64]bool{}
+		for _, r := range replies {
+			allReplies[r.CaseID] = append(allReplies[r.CaseID], agency.ReplyFactRow{CaseID: r.CaseID, ID: r.ID, Kind: r.Kind,
+				Position: r.Position, SubmittedOn: r.SubmittedOn, DueOn: r.DueOn, Returned: r.Returned})
+			hadFinal[r.CaseID] = hadFinal[r.CaseID] || r.Kind == agency.ReplyKindFinal
+		}
+		if !slices.Contains(slices.Collect(maps.Values(hadFinal)), false) {
+			t.Fatal("the fixture has no case with interim replies only")
+		}
+		folded := func(c cases.Case) agency.ReplyClasses {
+			f := agency.CaseReplyFacts(&c, time.UTC)
+			var o agency.ReplyFold
+			for _, r := range allReplies[c.ID] {
+				o.Add(r)
+			}
+			o.Apply(&f)
+			return agency.ReplyClassesOf(f, today)
 		}
 		clock := calendar.NewClock(time.UTC, func() time.Time { return time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC) })
 		svc := &agency.Service{Cases: &cases.Service{DB: db, Settings: cases.Settings{ReplyMonths: 2}, Clock: clock}}
@@ -87,6 +124,12 @@ func TestListCasesWithClassesAgreesWithTwoReads(t *testing.T) {
 					if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(gotClasses, wantClasses) || gotNext != wantNext {
 						t.Fatalf("%+v as %s, page %d:\n got %v %v %q\nwant %v %v %q", q, a.Username, pages, ids(got), gotClasses, gotNext,
 							ids(want), wantClasses, wantNext)
+					}
+					for _, c := range got {
+						if want := folded(c); gotClasses[c.ID] != want {
+							t.Fatalf("%+v as %s: case %d (replies %+v) listed as %+v, its replies fold to %+v", q, a.Username, c.ID,
+								allReplies[c.ID], gotClasses[c.ID], want)
+						}
 					}
 					listed += len(got)
 					if gotNext == "" {

@@ -28,7 +28,9 @@ type ReplyFactRow = cases.ReplyFactRow
 const ReplyFactColumns = "replies.case_id, replies.id, replies.kind, replies.position, replies.submitted_on, replies.due_on, replies.returned"
 
 // ReplyFold is what a case's replies contribute to its facts. Add them in id
-// order.
+// order. Only a case that had a final reply gains anything
+// (cases.HadFinalReplySQL): interim replies are never returned and state no
+// position.
 type ReplyFold struct {
 	// Returned: a reply was returned as perfunctory (粗回复).
 	Returned bool
@@ -87,16 +89,22 @@ func dateOr(d *calendar.Date) calendar.Date {
 	return *d
 }
 
-// LoadReplyFacts reads the reply facts of cases, with one query on their
-// replies.
+// LoadReplyFacts reads the reply facts of cases, with one query on the
+// replies of those that had a final reply (cases.HadFinalReply), none if
+// no case had.
 func LoadReplyFacts(tx *gorm.DB, list []cases.Case, loc *time.Location) (map[int64]cases.ReplyFacts, error) {
 	out := make(map[int64]cases.ReplyFacts, len(list))
 	if len(list) == 0 {
 		return out, nil
 	}
-	ids := make([]int64, len(list))
+	ids := make([]int64, 0, len(list))
 	for i := range list {
-		ids[i] = list[i].ID
+		if list[i].HadFinalReply() {
+			ids = append(ids, list[i].ID)
+		}
+	}
+	if len(ids) == 0 {
+		return foldReplyFacts(list, nil, loc), nil
 	}
 	// MySQL estimates an IN list by a dive into every index that could
 	// serve it, for every value: naming the covering index halves the
@@ -234,8 +242,10 @@ func (s *Service) ListCasesWithClasses(ctx context.Context, a *org.Actor, q case
 }
 
 // pageRepliesJoin joins a MySQL page's ids ("page") to their cases' replies,
-// on the covering index, so that a page and its replies are one statement.
-const pageRepliesJoin = "LEFT JOIN replies FORCE INDEX (ix_replies_facts) ON replies.case_id = page.id"
+// on the covering index, so that a page and its replies are one statement;
+// only a case that cases.HadFinalReplySQL is looked up (MariaDB tests the
+// case's column before the lookup).
+const pageRepliesJoin = "LEFT JOIN replies FORCE INDEX (ix_replies_facts) ON replies.case_id = page.id AND " + cases.HadFinalReplySQL
 
 // pageWithClasses folds the rows of a page joined to its cases' replies
 // (caseReplyRow) into the page's cases, newest first (the statement has no
