@@ -80,7 +80,7 @@ func applyReply(ac *cases.ActionContext) error {
 	switch {
 	case p.Kind == ReplyKindFinal && hasFinal:
 		return apperr.Conflict("final_reply_exists", "已提交正式回复；如需补充，请提交补充回复（supplement）")
-	case p.Kind == ReplyKindSupplement && !hasFinal:
+	case p.Kind == ReplyKindSupplement && !hasFinal: // cases.HadFinalReplySQL relies on it
 		return apperr.Conflict("no_final_reply", "尚未提交正式回复，不能提交补充回复")
 	}
 	if p.Kind != ReplyKindInterim {
@@ -240,6 +240,9 @@ func applyReturnReply(ac *cases.ActionContext) error {
 	if err != nil {
 		return err
 	}
+	// Only a final or supplement reply is returned, never an interim one:
+	// the case lists read no replies of a case without a final reply
+	// (cases.HadFinalReplySQL).
 	var target *Reply
 	for i := len(replies) - 1; i >= 0; i-- {
 		if replies[i].Kind != ReplyKindInterim && !replies[i].Returned {
