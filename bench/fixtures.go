@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -24,6 +25,7 @@ type fixtures struct {
 	provinceChief   string // province chief: the ledger of the whole tree
 	districtMgr     string // case manager of the busiest district
 	busiestPros     string // a prosecutor of the busiest procuratorate
+	searchPros      string // a prosecutor of the procuratorate with most cases of the rare word
 	busiestName     string
 	cityChief       string // reads the filings of its districts
 	agencyUser      string // the agency with most delivered letters
@@ -101,6 +103,19 @@ func loadFixtures(ctx context.Context, c config) (*fixtures, error) {
 	}
 	if err := one(&fx.busiestPros, `SELECT u.username FROM cases c JOIN users u ON u.id = c.prosecutor_id WHERE c.procuratorate_id = ?
 		GROUP BY u.username ORDER BY COUNT(*) DESC, u.username LIMIT 1`, busiestID); err != nil {
+		return nil, err
+	}
+	// Staff search their own procuratorate's cases, and the busiest one may
+	// hold none of the rare word's (at 10^6: 0 of 95): a search with hits
+	// is made where most of them are.
+	like := "%" + c.rareWord + "%"
+	err = one(&fx.searchPros, `SELECT u.username FROM users u WHERE u.role = 'prosecutor' AND u.procuratorate_id = (
+		SELECT procuratorate_id FROM cases WHERE title LIKE ? OR summary LIKE ? GROUP BY procuratorate_id
+		ORDER BY COUNT(*) DESC, procuratorate_id LIMIT 1) ORDER BY u.id LIMIT 1`, like, like)
+	if errors.Is(err, sql.ErrNoRows) {
+		fx.searchPros, err = fx.busiestPros, nil
+	}
+	if err != nil {
 		return nil, err
 	}
 	if err := one(&agencyID, `SELECT agency_id FROM cases WHERE delivered_on IS NOT NULL AND agency_id IS NOT NULL
@@ -182,7 +197,7 @@ func loadFixtures(ctx context.Context, c config) (*fixtures, error) {
 
 // login gets a token for every account the scenarios use.
 func (fx *fixtures) login(ctx context.Context, cl *http.Client, c config) error {
-	users := []string{fx.provinceMgr, fx.provinceChief, fx.districtMgr, fx.busiestPros, fx.cityChief, fx.agencyUser}
+	users := []string{fx.provinceMgr, fx.provinceChief, fx.districtMgr, fx.busiestPros, fx.searchPros, fx.cityChief, fx.agencyUser}
 	for _, u := range fx.unfrozenByProcs {
 		users = append(users, u)
 	}

@@ -39,6 +39,7 @@ func buildScenarios(fx *fixtures, c config) []scenario {
 		{name: "GET /api/v1/stats/ledger.xlsx (province chief)", next: fixed("/api/v1/stats/ledger.xlsx", fx.provinceChief)},
 		{name: "GET /api/v1/stats/ledger.csv (province chief)", next: fixed("/api/v1/stats/ledger.csv", fx.provinceChief)},
 		{name: "GET /api/v1/cases?q=<rare word> (prosecutor)", list: true, next: fixed("/api/v1/cases?q="+q, fx.busiestPros)},
+		{name: "GET /api/v1/cases?q=<rare word> (prosecutor where it is)", list: true, next: fixed("/api/v1/cases?q="+q, fx.searchPros)},
 		{name: "GET /api/v1/public/disclosures?q=<rare word>", list: true, next: fixed("/api/v1/public/disclosures?q="+q, "")},
 		{name: "GET /api/v1/cases?state=delivered&overdue=true", list: true, next: fixed("/api/v1/cases?state=delivered&overdue=true", fx.busiestPros)},
 		{name: "GET /api/v1/cases/{id} (case page)", next: func(i int64) (string, string, bool) {

@@ -79,8 +79,8 @@ func renderReport(c config, fx *fixtures, results []result, health map[int]*resu
 	fmt.Fprintf(&b, "Load average (1 min) %s before the run, %s after.\n\n", loadBefore, loadAverage())
 	fmt.Fprintf(&b, "Server RSS when ready %s, after logging in and %s of settling %s (the baseline every run starts from; %s).\n\n",
 		size(idle.ready), idle.settle, size(idle.settled), idle.note)
-	fmt.Fprintf(&b, "Users: province `%s` / `%s`, district `%s`, prosecutor `%s` (%s), city `%s`, agency `%s`.\n\n",
-		fx.provinceMgr, fx.provinceChief, fx.districtMgr, fx.busiestPros, fx.busiestName, fx.cityChief, fx.agencyUser)
+	fmt.Fprintf(&b, "Users: province `%s` / `%s`, district `%s`, prosecutor `%s` (%s), prosecutor where the rare word is `%s`, city `%s`, agency `%s`.\n\n",
+		fx.provinceMgr, fx.provinceChief, fx.districtMgr, fx.busiestPros, fx.busiestName, fx.searchPros, fx.cityChief, fx.agencyUser)
 	dbCol, dbAlign := "", ""
 	if c.dbPID > 0 {
 		// The database server's processor time over each run divided by its

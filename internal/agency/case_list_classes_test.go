@@ -23,7 +23,7 @@ import (
 // page by page, the cases, classes and cursors that ListCases followed by
 // CaseReplyClasses give, for each filter, as staff and as an agency, with
 // cases of no, one and several replies (interim, final, supplement,
-// returned); and the classes are those of all the case's replies folded,
+// returned), newest first and as a text search's results; and the classes are those of all the case's replies folded,
 // although both read only the replies of cases that had a final reply
 // (cases.HadFinalReplySQL) — the data kept as the service keeps it: only a
 // final or supplement reply returned, first_replied_on the first final
@@ -44,7 +44,7 @@ func TestListCasesWithClassesAgreesWithTwoReads(t *testing.T) {
 			delivered := today.AddDays(-rng.IntN(120))
 			due := delivered.AddDays(60)
 			c := cases.Case{ProcuratorateID: casemgr.ProcuratorateID, DepartmentID: pros.DepartmentID, ProsecutorID: pros.UserID,
-				Title: fmt.Sprintf("第%d号", i), Field: []string{"金融", "生态环境"}[rng.IntN(2)], Source: "case_finding",
+				Title: fmt.Sprintf("第%d号", i) + []string{"", "尾矿库渗漏"}[i%2], Field: []string{"金融", "生态环境"}[rng.IntN(2)], Source: "case_finding",
 				State: states[rng.IntN(len(states))], Version: 1, CreatedBy: pros.UserID, CreatedAt: t0, StateEnteredAt: t0, UpdatedAt: issued,
 				AgencyID: &ag.AgencyID, IssuedAt: &issued, DeliveredOn: &delivered, ReceivedOn: &delivered, ReplyDue: &due}
 			if c.State == cases.StateClosed {
@@ -55,6 +55,11 @@ func TestListCasesWithClassesAgreesWithTwoReads(t *testing.T) {
 		}
 		if err := db.CreateInBatches(rows, 30).Error; err != nil {
 			t.Fatal(err)
+		}
+		for i := range rows {
+			if err := cases.IndexCase(db.DB, &rows[i], nil); err != nil {
+				t.Fatal(err)
+			}
 		}
 		kinds := []string{agency.ReplyKindInterim, agency.ReplyKindFinal, agency.ReplyKindFinal, agency.ReplyKindSupplement}
 		positions := []string{agency.PositionAdopted, agency.PositionPartlyAdopted, agency.PositionNotAdopted}
@@ -104,7 +109,7 @@ func TestListCasesWithClassesAgreesWithTwoReads(t *testing.T) {
 		clock := calendar.NewClock(time.UTC, func() time.Time { return time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC) })
 		svc := &agency.Service{Cases: &cases.Service{DB: db, Settings: cases.Settings{ReplyMonths: 2}, Clock: clock}}
 		for _, q := range []cases.CaseListQuery{{}, {State: string(cases.StateDelivered), Overdue: true}, {State: string(cases.StateReplied)},
-			{Field: "金融"}, {Sort: cases.CaseSortDue}} {
+			{Field: "金融"}, {Sort: cases.CaseSortDue}, {Q: "尾矿库"}, {Q: "尾矿库", State: string(cases.StateDelivered)}} {
 			for _, a := range []*org.Actor{casemgr, ag} {
 				q.Limit, q.Summary = 7, true
 				listed := 0
