@@ -253,7 +253,8 @@ func mustExec(t *testing.T, db *database.DB, sql string, args ...any) {
 // the reader's, and a renamed one shows its new name at once — on
 // MariaDB/MySQL the first page reads the procuratorates below and the floor
 // of their newest filings from a cache (cases.filerCache), which later
-// filings must not make wrong and this process's changes to the tree drop.
+// filings (written straight into the database, as another process would)
+// must not make wrong and this process's changes to the tree drop.
 func TestFilingsListFirstPageKeepsUpWithNewFilings(t *testing.T) {
 	t.Parallel()
 	dbtest.EachSeeded(t, func(t *testing.T, db *database.DB) {
@@ -285,8 +286,13 @@ func TestFilingsListFirstPageKeepsUpWithNewFilings(t *testing.T) {
 		if got := ids(first()); !slices.Equal(got, []int64{made[2], made[1]}) {
 			t.Fatalf("first page %v, want %v", got, []int64{made[2], made[1]})
 		}
+		// One newer filing: the page is it and one read before it.
+		made = append(made, addFiling(t, env, "缓存备案3", district.ID, city.ID))
+		if got := ids(first()); !slices.Equal(got, []int64{made[3], made[2]}) {
+			t.Fatalf("after one more filing: %v, want %v", got, []int64{made[3], made[2]})
+		}
 		// Newer filings above the floor read for the page before.
-		for i := 3; i < 7; i++ {
+		for i := 4; i < 7; i++ {
 			made = append(made, addFiling(t, env, fmt.Sprintf("缓存备案%d", i), district.ID, city.ID))
 		}
 		if got := ids(first()); !slices.Equal(got, []int64{made[6], made[5]}) {
