@@ -150,12 +150,10 @@ func (s *Server) loadActor(ctx context.Context, userID int64, tokenVersion int, 
 		// auth.standing_cache_ttl: a standing this process read less than
 		// ttl ago, with no change to users by this process since.
 		if e, ok := s.identities.recent(userID, ttl); ok {
-			if e.standing.Disabled || e.standing.TokenVersion != tokenVersion {
+			if !e.admits(tokenVersion) {
 				return nil, revoked
 			}
-			a := org.ActorFor(&e.user, ip, rid)
-			a.ProcuratoratePath = e.path
-			return a, nil
+			return e.actor(ip, rid), nil
 		}
 	}
 	db := s.db.WithContext(ctx)
@@ -174,9 +172,7 @@ func (s *Server) loadActor(ctx context.Context, userID int64, tokenVersion int, 
 		if s.standingTTL > 0 {
 			s.identities.standingSeen(userID, st, read, time.Now())
 		}
-		a := org.ActorFor(&e.user, ip, rid)
-		a.ProcuratoratePath = e.path
-		return a, nil
+		return e.actor(ip, rid), nil
 	}
 	epoch := org.IdentityEpoch()
 	u, path, err := org.UserWithPath(db, userID)

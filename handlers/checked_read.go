@@ -66,11 +66,10 @@ func (s *Server) assumedActor(c echo.Context, claims *tokenClaims) (*org.Actor, 
 		return nil, false
 	}
 	e, ok := s.identities.recent(userID, identityTTL)
-	if !ok || e.standing.Disabled || e.standing.TokenVersion != claims.TokenVersion {
+	if !ok || !e.admits(claims.TokenVersion) {
 		return nil, false
 	}
-	a := org.ActorFor(&e.user, c.RealIP(), c.Response().Header().Get(echo.HeaderXRequestID))
-	a.ProcuratoratePath = e.path
+	a := e.actor(c.RealIP(), c.Response().Header().Get(echo.HeaderXRequestID))
 	a.Check = &org.StandingCheck{UserID: userID, Standing: e.standing}
 	return a, true
 }

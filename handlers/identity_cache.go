@@ -78,6 +78,19 @@ func (ic *identityCache) standingSeen(userID int64, st org.Standing, epoch uint6
 	ic.mu.Unlock()
 }
 
+// admits reports whether the identity's standing lets a token of the given
+// version in: not disabled, and the version current.
+func (e identity) admits(tokenVersion int) bool {
+	return !e.standing.Disabled && e.standing.TokenVersion == tokenVersion
+}
+
+// actor is the request's actor built from the identity.
+func (e identity) actor(ip, rid string) *org.Actor {
+	a := org.ActorFor(&e.user, ip, rid)
+	a.ProcuratoratePath = e.path
+	return a
+}
+
 // put keeps a user read under epoch (taken before the read began).
 func (ic *identityCache) put(u *org.User, path string, epoch uint64) {
 	now := time.Now()
