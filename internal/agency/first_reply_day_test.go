@@ -10,7 +10,6 @@ import (
 	"jianyi/internal/calendar"
 	"jianyi/internal/cases"
 	"jianyi/internal/platform/database"
-	"jianyi/migrations"
 )
 
 // TestMigrationKeepsTheFirstReplyDay: migration 0031 gives a case that has a
@@ -48,20 +47,7 @@ func TestMigrationKeepsTheFirstReplyDay(t *testing.T) {
 		if err := db.Create(&replies).Error; err != nil {
 			t.Fatal(err)
 		}
-		all, err := migrations.All()
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range all {
-			if m.Version != 31 {
-				continue
-			}
-			for _, stmt := range m.Statements(migrations.Dialect(db.Dialect)) {
-				if err := db.Exec(stmt).Error; err != nil {
-					t.Fatal(err)
-				}
-			}
-		}
+		dbtest.RunMigration(t, db, 31)
 		for i, want := range []string{"2026-01-12", "", "", "2026-01-09"} {
 			var got sql.NullString
 			if err := db.Raw("SELECT first_replied_on FROM cases WHERE id = ?", list[i].ID).Row().Scan(&got); err != nil {
